@@ -1,0 +1,21 @@
+package dev.trustdial.cli;
+
+import picocli.CommandLine.Command;
+
+/** The top-level {@code trustdial} command. Each subsystem adds its subcommand here. */
+@Command(
+    name = "trustdial",
+    mixinStandardHelpOptions = true,
+    version = "trustdial 0.1.0",
+    description = "Verifiable offchain compute where the developer chooses the trust model.",
+    subcommands = {
+      picocli.CommandLine.HelpCommand.class,
+    })
+public final class TrustdialCommand implements Runnable {
+  @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public void run() {
+    spec.commandLine().usage(spec.commandLine().getOut());
+  }
+}
