@@ -1,0 +1,126 @@
+// SPDX-License-Identifier: MIT
+pragma solidity ^0.8.28;
+
+import {Ownable} from "@openzeppelin/contracts/access/Ownable.sol";
+
+/// @title AppRegistry
+/// @notice Apps: an owner, a trust mode, the digest of the program or artifact that runs, and
+///         policy bytes (interpreted offchain, e.g. the TEE measurement policy). Upgrades keep the id.
+///         Creation is allowlisted until the owner makes it permissionless.
+contract AppRegistry is Ownable {
+    /// @dev Encoded as uint8 0..3 in the ABI.
+    enum TrustMode {
+        TEE,
+        REEXEC_INTERSUBJECTIVE,
+        REEXEC_OBJECTIVE,
+        ZK
+    }
+
+    struct App {
+        address owner;
+        uint8 mode;
+        bytes32 programDigest;
+        bytes policy;
+        uint32 version;
+    }
+
+    uint256 public constant MAX_POLICY_BYTES = 4096;
+
+    mapping(uint256 appId => App) private _apps;
+    uint256 private _appCount;
+    mapping(address account => bool allowed) public isAllowlisted;
+    bool public permissionless;
+
+    error UnknownApp(uint256 appId);
+    error InvalidMode(uint8 mode);
+    error ZeroDigest();
+    error PolicyTooLarge(uint256 length, uint256 max);
+    error NotAllowlisted(address caller);
+    error NotAppOwner(uint256 appId, address caller);
+    error ZeroAddress();
+
+    event AppCreated(uint256 indexed appId, address indexed owner, uint8 mode, bytes32 programDigest);
+    event AppUpgraded(uint256 indexed appId, uint32 version, bytes32 programDigest);
+    event AppTransferred(uint256 indexed appId, address indexed previousOwner, address indexed newOwner);
+    event AllowlistSet(address account, bool allowed);
+    event PermissionlessSet(bool permissionless);
+
+    constructor(address owner) Ownable(owner) {}
+
+    /// @notice Creates an app owned by msg.sender, version 1. Ids start at 1.
+    function createApp(uint8 mode, bytes32 programDigest, bytes calldata policy) external returns (uint256 appId) {
+        if (!permissionless && !isAllowlisted[msg.sender]) revert NotAllowlisted(msg.sender);
+        if (mode > uint8(type(TrustMode).max)) revert InvalidMode(mode);
+        _checkRelease(programDigest, policy);
+
+        appId = ++_appCount;
+        App storage app = _apps[appId];
+        app.owner = msg.sender;
+        app.mode = mode;
+        app.programDigest = programDigest;
+        app.policy = policy;
+        app.version = 1;
+        emit AppCreated(appId, msg.sender, mode, programDigest);
+    }
+
+    /// @notice Replaces the program digest and policy; the mode and id stay, the version goes up by one.
+    function upgradeApp(uint256 appId, bytes32 programDigest, bytes calldata policy) external {
+        App storage app = _ownedBy(appId, msg.sender);
+        _checkRelease(programDigest, policy);
+        app.programDigest = programDigest;
+        app.policy = policy;
+        uint32 version = app.version + 1;
+        app.version = version;
+        emit AppUpgraded(appId, version, programDigest);
+    }
+
+    function transferApp(uint256 appId, address newOwner) external {
+        App storage app = _ownedBy(appId, msg.sender);
+        if (newOwner == address(0)) revert ZeroAddress();
+        app.owner = newOwner;
+        emit AppTransferred(appId, msg.sender, newOwner);
+    }
+
+    function setAllowlisted(address account, bool allowed) external onlyOwner {
+        if (account == address(0)) revert ZeroAddress();
+        isAllowlisted[account] = allowed;
+        emit AllowlistSet(account, allowed);
+    }
+
+    function setPermissionless(bool value) external onlyOwner {
+        permissionless = value;
+        emit PermissionlessSet(value);
+    }
+
+    function getApp(uint256 appId) external view returns (App memory) {
+        return _existing(appId);
+    }
+
+    /// @notice The trust mode of an existing app, without copying its policy (cheap for other contracts).
+    function modeOf(uint256 appId) external view returns (uint8) {
+        return _existing(appId).mode;
+    }
+
+    function appExists(uint256 appId) external view returns (bool) {
+        return _apps[appId].owner != address(0);
+    }
+
+    function appCount() external view returns (uint256) {
+        return _appCount;
+    }
+
+    function _existing(uint256 appId) internal view returns (App storage app) {
+        app = _apps[appId];
+        if (app.owner == address(0)) revert UnknownApp(appId);
+    }
+
+    function _ownedBy(uint256 appId, address caller) internal view returns (App storage app) {
+        app = _existing(appId);
+        if (app.owner != caller) revert NotAppOwner(appId, caller);
+    }
+
+    function _checkRelease(bytes32 programDigest, bytes calldata policy) internal pure {
+        if (programDigest == bytes32(0)) revert ZeroDigest();
+        if (policy.length > MAX_POLICY_BYTES) revert PolicyTooLarge(policy.length, MAX_POLICY_BYTES);
+    }
+}

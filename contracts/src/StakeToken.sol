@@ -1,0 +1,33 @@
+// SPDX-License-Identifier: MIT
+pragma solidity ^0.8.28;
+
+import {ERC20} from "@openzeppelin/contracts/token/ERC20/ERC20.sol";
+import {ERC20Burnable} from "@openzeppelin/contracts/token/ERC20/extensions/ERC20Burnable.sol";
+import {Ownable} from "@openzeppelin/contracts/access/Ownable.sol";
+
+/// @title StakeToken
+/// @notice The ERC20 that operators stake and that job fees and challenge bonds are paid in.
+///         On a devnet the owner (or a minter it names) acts as a faucet.
+contract StakeToken is ERC20, ERC20Burnable, Ownable {
+    /// @notice Accounts other than the owner that may mint (e.g. a devnet faucet contract).
+    mapping(address account => bool allowed) public isMinter;
+
+    error NotMinter(address caller);
+    error ZeroAddress();
+
+    event MinterSet(address indexed account, bool allowed);
+
+    constructor(address owner) ERC20("TrustDial Stake", "TDS") Ownable(owner) {}
+
+    /// @notice Mints `amount` to `to`; only the owner or an allowed minter.
+    function mint(address to, uint256 amount) external {
+        if (msg.sender != owner() && !isMinter[msg.sender]) revert NotMinter(msg.sender);
+        _mint(to, amount);
+    }
+
+    function setMinter(address account, bool allowed) external onlyOwner {
+        if (account == address(0)) revert ZeroAddress();
+        isMinter[account] = allowed;
+        emit MinterSet(account, allowed);
+    }
+}
