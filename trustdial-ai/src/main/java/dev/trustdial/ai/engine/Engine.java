@@ -1,0 +1,140 @@
+package dev.trustdial.ai.engine;
+
+import dev.trustdial.ai.kernel.JavaKernels;
+import dev.trustdial.ai.kernel.MatmulKernels;
+import dev.trustdial.ai.kernel.NativeKernels;
+import dev.trustdial.ai.kernel.RowParallel;
+import dev.trustdial.ai.model.LoadedModel;
+import dev.trustdial.ai.model.ModelConfig;
+import dev.trustdial.ai.model.ModelLoader;
+import dev.trustdial.core.InvalidInputException;
+import java.nio.file.Path;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The deterministic inference engine: loads a GGUF or llama2.c model and generates tokens whose
+ * bits depend only on the model file, the request and {@link #DETERMINISM_PROFILE}.
+ * generate() is thread-safe; concurrent calls are batched together by one scheduler thread.
+ */
+public final class Engine implements AutoCloseable {
+  /** Names the reduction scheme of docs/spec/determinism.md; bump on any change to a kernel's bits. */
+  public static final String DETERMINISM_PROFILE = "td-det-v1/lanes16-fma-pairwise/q8-block-int-fma/attn-seq-fma/strictmath";
+
+  private static final Logger log = LoggerFactory.getLogger(Engine.class);
+
+  private final LoadedModel model;
+  private final ModelInfo info;
+  private final RowParallel parallel;
+  private final Scheduler scheduler;
+  private final String kernelName;
+
+  private Engine(LoadedModel model, EngineOptions options) {
+    this.model = model;
+    ModelConfig c = model.config();
+    this.info = new ModelInfo(c.name(), c.architecture().ggufName(), c.contextLength(), c.vocabSize(),
+        model.fileSha256(), DETERMINISM_PROFILE, model.metadata());
+    this.parallel = new RowParallel(options.threads());
+    JavaKernels java = JavaKernels.best();
+    MatmulKernels kernels = options.nativeKernels() ? NativeKernels.load().<MatmulKernels>map(k -> k).orElse(java) : java;
+    this.kernelName = kernels.name();
+    this.scheduler = new Scheduler(new Transformer(c, model.weights(), kernels, java, parallel), c.vocabSize(), options);
+    log.info("loaded {} ({}, {} layers, dim {}, vocab {}) with {} kernels on {} threads", c.name(),
+        c.architecture().ggufName(), c.layers(), c.dim(), c.vocabSize(), kernelName, options.threads());
+  }
+
+  /** Loads a .gguf or llama2.c .bin model file. Bad files raise InvalidInputException naming the problem. */
+  public static Engine load(Path modelFile, EngineOptions options) {
+    LoadedModel model = ModelLoader.load(modelFile);
+    try {
+      return new Engine(model, options);
+    } catch (RuntimeException e) {
+      model.close();
+      throw e;
+    }
+  }
+
+  public ModelInfo info() {
+    return info;
+  }
+
+  /** Which matmul kernels run (e.g. "native-avx512vnni", "java-vector-512"). */
+  public String kernelName() {
+    return kernelName;
+  }
+
+  /** Runs one completion, streaming tokens to {@code sink}; blocks until it ends. */
+  public GenerationResult generate(GenerationRequest request, TokenSink sink) {
+    int[] prompt = request.promptTokens();
+    checkPrompt(prompt);
+    ModelConfig c = model.config();
+    if (request.maxTokens() < 1 || request.maxTokens() > c.contextLength()) {
+      throw new InvalidInputException("max_tokens must be 1.." + c.contextLength() + ", got " + request.maxTokens());
+    }
+    if (request.topLogprobs() < 0 || request.topLogprobs() > GenerationRequest.MAX_TOP_LOGPROBS) {
+      throw new InvalidInputException(
+          "top_logprobs must be 0.." + GenerationRequest.MAX_TOP_LOGPROBS + ", got " + request.topLogprobs());
+    }
+    for (int t : request.stopTokens()) {
+      checkToken(t, "stop token");
+    }
+    int capacity = (int) Math.min(c.contextLength(), (long) prompt.length + request.maxTokens());
+    Sequence s = new Sequence(prompt, request.sampling(), request.maxTokens(), request.stopTokens(),
+        request.topLogprobs(), sink, false, new KvCache(c, capacity), c.vocabSize());
+    scheduler.submit(s);
+    return await(s.result);
+  }
+
+  /** Logits after the last of {@code tokens} (for tests and verification). */
+  public float[] logits(int[] tokens) {
+    checkPrompt(tokens);
+    Sequence s = new Sequence(tokens.clone(), SamplingParams.greedy(), 0, Set.of(), 0, TokenSink.discard(), true,
+        new KvCache(model.config(), tokens.length), model.config().vocabSize());
+    scheduler.submit(s);
+    return await(s.logits);
+  }
+
+  private void checkPrompt(int[] prompt) {
+    if (prompt.length == 0) {
+      throw new InvalidInputException("the prompt has no tokens");
+    }
+    if (prompt.length > model.config().contextLength()) {
+      throw new InvalidInputException("the prompt has " + prompt.length + " tokens but the model's context is "
+          + model.config().contextLength());
+    }
+    for (int t : prompt) {
+      checkToken(t, "prompt token");
+    }
+  }
+
+  private void checkToken(int t, String what) {
+    if (t < 0 || t >= model.config().vocabSize()) {
+      throw new InvalidInputException(what + " " + t + " is outside the vocabulary 0.." + (model.config().vocabSize() - 1));
+    }
+  }
+
+  private static <T> T await(CompletableFuture<T> f) {
+    try {
+      return f.get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while generating", e);
+    } catch (ExecutionException | CompletionException e) {
+      if (e.getCause() instanceof RuntimeException re) {
+        throw re;
+      }
+      throw new IllegalStateException("generation failed", e.getCause());
+    }
+  }
+
+  @Override
+  public void close() {
+    scheduler.close();
+    parallel.close();
+    model.close();
+  }
+}

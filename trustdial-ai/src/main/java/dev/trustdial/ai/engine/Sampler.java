@@ -1,0 +1,148 @@
+package dev.trustdial.ai.engine;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * Picks the next token from logits (determinism.md §Sampling). All arithmetic after the logits is
+ * double in a fixed order; candidates are ordered by (logit desc, token id asc) so ties never
+ * depend on sort stability; randomness is a counter-based hash of (seed, position).
+ */
+final class Sampler {
+  private Sampler() {}
+
+  /**
+   * @param position absolute position the sampled token will occupy in its sequence
+   * @param seen every token so far (prompt and generated), for the repetition penalty
+   * @param generatedCounts occurrences of each token among generated tokens, for frequency/presence
+   */
+  static int sample(float[] logits, int offset, int vocab, SamplingParams p, long position, int[] seen,
+      int seenCount, int[] generatedCounts) {
+    double[] l = new double[vocab];
+    for (int i = 0; i < vocab; i++) {
+      l[i] = logits[offset + i];
+    }
+    applyPenalties(l, p, seen, seenCount, generatedCounts);
+    if (p.isGreedy()) {
+      return argmax(l);
+    }
+    Integer[] order = new Integer[vocab];
+    for (int i = 0; i < vocab; i++) {
+      order[i] = i;
+    }
+    Arrays.sort(order, (a, b) -> l[a] != l[b] ? Double.compare(l[b], l[a]) : Integer.compare(a, b));
+    int keep = p.topK() > 0 ? Math.min(p.topK(), vocab) : vocab;
+    double[] prob = new double[keep];
+    double max = l[order[0]];
+    double sum = 0;
+    for (int i = 0; i < keep; i++) {
+      prob[i] = StrictMath.exp((l[order[i]] - max) / p.temperature());
+      sum += prob[i];
+    }
+    // top-p: smallest prefix whose probability reaches topP; min-p: drop p < minP * pmax.
+    double cumulative = 0;
+    int cut = keep;
+    for (int i = 0; i < keep; i++) {
+      if (prob[i] / sum < p.minP() * (prob[0] / sum)) {
+        cut = i;
+        break;
+      }
+      cumulative += prob[i] / sum;
+      if (cumulative >= p.topP()) {
+        cut = i + 1;
+        break;
+      }
+    }
+    cut = Math.max(cut, 1);
+    double kept = 0;
+    for (int i = 0; i < cut; i++) {
+      kept += prob[i];
+    }
+    double u = uniform(p.seed(), position) * kept;
+    double acc = 0;
+    for (int i = 0; i < cut; i++) {
+      acc += prob[i];
+      if (u < acc) {
+        return order[i];
+      }
+    }
+    return order[cut - 1];
+  }
+
+  static void applyPenalties(double[] l, SamplingParams p, int[] seen, int seenCount, int[] generatedCounts) {
+    if (p.repetitionPenalty() != 1) {
+      boolean[] done = new boolean[l.length];
+      for (int i = 0; i < seenCount; i++) {
+        int t = seen[i];
+        if (!done[t]) {
+          done[t] = true;
+          l[t] = l[t] > 0 ? l[t] / p.repetitionPenalty() : l[t] * p.repetitionPenalty();
+        }
+      }
+    }
+    if (p.frequencyPenalty() != 0 || p.presencePenalty() != 0) {
+      for (int t = 0; t < l.length; t++) {
+        int count = generatedCounts[t];
+        if (count > 0) {
+          l[t] -= count * p.frequencyPenalty() + p.presencePenalty();
+        }
+      }
+    }
+  }
+
+  /** Highest logit; the lowest token id wins a tie. */
+  static int argmax(double[] l) {
+    int best = 0;
+    for (int i = 1; i < l.length; i++) {
+      if (l[i] > l[best]) {
+        best = i;
+      }
+    }
+    return best;
+  }
+
+  /** Log-softmax of the raw logits for the chosen token and the top alternatives (ties by id). */
+  static TokenLogprob logprob(float[] logits, int offset, int vocab, int chosen, int topN) {
+    double max = Double.NEGATIVE_INFINITY;
+    for (int i = 0; i < vocab; i++) {
+      max = Math.max(max, logits[offset + i]);
+    }
+    double sum = 0;
+    for (int i = 0; i < vocab; i++) {
+      sum += StrictMath.exp(logits[offset + i] - max);
+    }
+    double lse = max + StrictMath.log(sum);
+    List<TokenLogprob> top = new ArrayList<>(topN);
+    if (topN > 0) {
+      boolean[] taken = new boolean[vocab];
+      for (int k = 0; k < Math.min(topN, vocab); k++) {
+        int best = -1;
+        for (int i = 0; i < vocab; i++) {
+          if (!taken[i] && (best < 0 || logits[offset + i] > logits[offset + best])) {
+            best = i;
+          }
+        }
+        taken[best] = true;
+        top.add(new TokenLogprob(best, logits[offset + best] - lse, List.of()));
+      }
+    }
+    return new TokenLogprob(chosen, logits[offset + chosen] - lse, top);
+  }
+
+  /**
+   * Uniform double in [0, 1) from (seed, position): SplitMix64's finalizer applied to
+   * seed·φ64 + position·φ64' (two odd constants), twice, top 53 bits.
+   */
+  static double uniform(long seed, long position) {
+    long z = mix(seed * 0x9E3779B97F4A7C15L + position * 0xD1B54A32D192ED03L + 0x2545F4914F6CDD1DL);
+    z = mix(z ^ position);
+    return (z >>> 11) * 0x1.0p-53;
+  }
+
+  private static long mix(long z) {
+    z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
+    z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
+    return z ^ (z >>> 31);
+  }
+}

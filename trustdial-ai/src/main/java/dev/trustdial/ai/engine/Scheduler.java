@@ -1,0 +1,141 @@
+package dev.trustdial.ai.engine;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Iterator;
+import java.util.List;
+import java.util.concurrent.LinkedBlockingQueue;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Continuous batching: one thread runs steps over all active sequences, each contributing a
+ * prefill chunk or one decode token; new requests join at the next step and finished ones leave.
+ * Because every kernel is batch-invariant, a sequence's tokens equal those of running it alone.
+ */
+final class Scheduler implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(Scheduler.class);
+
+  private final Transformer transformer;
+  private final int vocab;
+  private final int maxBatch;
+  private final int prefillChunk;
+  private final LinkedBlockingQueue<Sequence> incoming = new LinkedBlockingQueue<>();
+  private final List<Sequence> active = new ArrayList<>();
+  private final Thread thread;
+  private volatile boolean closed;
+
+  Scheduler(Transformer transformer, int vocab, EngineOptions options) {
+    this.transformer = transformer;
+    this.vocab = vocab;
+    this.maxBatch = options.maxBatch();
+    this.prefillChunk = options.prefillChunk();
+    this.thread = Thread.ofPlatform().name("trustdial-ai-scheduler").daemon().start(this::loop);
+  }
+
+  void submit(Sequence s) {
+    if (closed) {
+      throw new IllegalStateException("engine is closed");
+    }
+    incoming.add(s);
+  }
+
+  private void loop() {
+    try {
+      while (!closed) {
+        if (active.isEmpty()) {
+          active.add(incoming.take());
+        }
+        while (active.size() < maxBatch && !incoming.isEmpty()) {
+          active.add(incoming.poll());
+        }
+        step();
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } finally {
+      IllegalStateException closedError = new IllegalStateException("engine is closed");
+      active.forEach(s -> s.fail(closedError));
+      incoming.forEach(s -> s.fail(closedError));
+    }
+  }
+
+  private void step() {
+    List<Transformer.BatchToken> batch = new ArrayList<>();
+    List<Sequence> wanting = new ArrayList<>();
+    for (Sequence s : active) {
+      if (s.prefilling()) {
+        int take = Math.min(prefillChunk, s.prompt.length - s.fed);
+        for (int i = 0; i < take; i++) {
+          int pos = s.fed + i;
+          boolean last = pos == s.prompt.length - 1;
+          batch.add(new Transformer.BatchToken(s.cache, s.tokens[pos], pos, last));
+          if (last) {
+            wanting.add(s);
+          }
+        }
+        s.fed += take;
+      } else {
+        assert s.count == s.fed + 1 : "a decoding sequence feeds exactly its newest token";
+        batch.add(new Transformer.BatchToken(s.cache, s.tokens[s.fed], s.fed, true));
+        s.fed++;
+        wanting.add(s);
+      }
+    }
+    float[] logits;
+    try {
+      logits = transformer.forward(batch);
+    } catch (RuntimeException | Error e) {
+      log.error("forward pass failed; failing {} active requests", active.size(), e);
+      active.forEach(s -> s.fail(e));
+      active.clear();
+      return;
+    }
+    for (int i = 0; i < wanting.size(); i++) {
+      advance(wanting.get(i), logits, i * vocab);
+    }
+    for (Iterator<Sequence> it = active.iterator(); it.hasNext(); ) {
+      Sequence s = it.next();
+      if (s.result.isDone() || s.logits.isDone()) {
+        it.remove();
+      }
+    }
+  }
+
+  /** Samples one token for s from its logits row and decides whether it is finished. */
+  private void advance(Sequence s, float[] logits, int offset) {
+    if (s.logitsOnly) {
+      s.logits.complete(Arrays.copyOfRange(logits, offset, offset + vocab));
+      return;
+    }
+    try {
+      int token = Sampler.sample(logits, offset, vocab, s.sampling, s.count, s.tokens, s.count, s.generatedCounts);
+      if (s.stopTokens.contains(token)) {
+        s.finish(FinishReason.STOP);
+        return;
+      }
+      TokenLogprob lp = Sampler.logprob(logits, offset, vocab, token, s.topLogprobs);
+      s.tokens[s.count++] = token;
+      s.generatedCounts[token]++;
+      s.logprobs.add(lp);
+      if (!s.sink.accept(token, lp)) {
+        s.finish(FinishReason.CANCELLED);
+      } else if (s.generated() >= s.maxTokens || s.count >= s.cache.capacity) {
+        s.finish(FinishReason.LENGTH);
+      }
+    } catch (RuntimeException e) {
+      s.fail(e);
+    }
+  }
+
+  @Override
+  public void close() {
+    closed = true;
+    thread.interrupt();
+    try {
+      thread.join(10_000);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}

@@ -1,0 +1,167 @@
+package dev.trustdial.ai.engine;
+
+import dev.trustdial.ai.kernel.BatchActivations;
+import dev.trustdial.ai.kernel.Dequantizer;
+import dev.trustdial.ai.kernel.JavaKernels;
+import dev.trustdial.ai.kernel.LayerOps;
+import dev.trustdial.ai.kernel.MatmulKernels;
+import dev.trustdial.ai.kernel.RowParallel;
+import dev.trustdial.ai.model.LayerWeights;
+import dev.trustdial.ai.model.ModelConfig;
+import dev.trustdial.ai.model.ModelWeights;
+import dev.trustdial.ai.model.WeightMatrix;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The forward pass over a batch of tokens from any mix of sequences. Each output element is
+ * computed by the same fixed-order kernel no matter what else is in the batch, so a token's logits
+ * do not depend on batch composition, prefill chunking or thread count.
+ */
+final class Transformer {
+  /** One token to run: its sequence's cache, its position, and whether its logits are wanted. */
+  record BatchToken(KvCache cache, int token, int position, boolean wantLogits) {}
+
+  private final ModelConfig c;
+  private final ModelWeights w;
+  private final MatmulKernels kernels;
+  private final JavaKernels dots;
+  private final RowParallel parallel;
+
+  Transformer(ModelConfig config, ModelWeights weights, MatmulKernels kernels, JavaKernels dots, RowParallel parallel) {
+    this.c = config;
+    this.w = weights;
+    this.kernels = kernels;
+    this.dots = dots;
+    this.parallel = parallel;
+  }
+
+  /** Runs the batch; returns the logits of the tokens that want them, in batch order, {@code [k][vocab]}. */
+  float[] forward(List<BatchToken> batch) {
+    int n = batch.size();
+    int dim = c.dim();
+    int qDim = c.qDim();
+    int kvDim = c.kvDim();
+    int hd = c.headDim();
+    float[] x = new float[n * dim];
+    float[][] rope = new float[n][];
+    for (int t = 0; t < n; t++) {
+      BatchToken bt = batch.get(t);
+      assert bt.position() < bt.cache().capacity : "position beyond the sequence's KV capacity";
+      Dequantizer.row(w.tokenEmbedding(), bt.token(), x, t * dim);
+      rope[t] = LayerOps.ropeFactors(bt.position(), hd, c.ropeTheta());
+    }
+    float[] xb = new float[n * dim];
+    for (int l = 0; l < c.layers(); l++) {
+      LayerWeights lw = w.layers().get(l);
+      for (int t = 0; t < n; t++) {
+        LayerOps.rmsnorm(dots, x, t * dim, lw.attnNorm(), xb, t * dim, dim, c.rmsEps());
+      }
+      BatchActivations in = new BatchActivations(xb, n, dim);
+      float[] q = matmul(lw.wq(), in);
+      float[] k = matmul(lw.wk(), in);
+      float[] v = matmul(lw.wv(), in);
+      addBias(q, lw.qBias(), n, qDim);
+      addBias(k, lw.kBias(), n, kvDim);
+      addBias(v, lw.vBias(), n, kvDim);
+      for (int t = 0; t < n; t++) {
+        for (int h = 0; h < c.heads(); h++) {
+          int o = t * qDim + h * hd;
+          if (lw.qNorm().isPresent()) {
+            LayerOps.rmsnorm(dots, q, o, lw.qNorm().get(), q, o, hd, c.rmsEps());
+          }
+          LayerOps.rope(q, o, hd, rope[t], c.architecture().ropeStyle());
+        }
+        for (int h = 0; h < c.kvHeads(); h++) {
+          int o = t * kvDim + h * hd;
+          if (lw.kNorm().isPresent()) {
+            LayerOps.rmsnorm(dots, k, o, lw.kNorm().get(), k, o, hd, c.rmsEps());
+          }
+          LayerOps.rope(k, o, hd, rope[t], c.architecture().ropeStyle());
+        }
+        BatchToken bt = batch.get(t);
+        System.arraycopy(k, t * kvDim, bt.cache().keys[l], bt.position() * kvDim, kvDim);
+        System.arraycopy(v, t * kvDim, bt.cache().values[l], bt.position() * kvDim, kvDim);
+      }
+      float[] att = new float[n * qDim];
+      int layer = l;
+      parallel.forRange(n * c.heads(), (from, to) -> {
+        for (int i = from; i < to; i++) {
+          attend(batch.get(i / c.heads()), layer, i % c.heads(), q, att, (i / c.heads()) * qDim);
+        }
+      });
+      float[] proj = matmul(lw.wo(), new BatchActivations(att, n, qDim));
+      addInPlace(x, proj);
+      for (int t = 0; t < n; t++) {
+        LayerOps.rmsnorm(dots, x, t * dim, lw.ffnNorm(), xb, t * dim, dim, c.rmsEps());
+      }
+      BatchActivations ffnIn = new BatchActivations(xb, n, dim);
+      float[] gate = matmul(lw.ffnGate(), ffnIn);
+      float[] up = matmul(lw.ffnUp(), ffnIn);
+      LayerOps.swiglu(gate, up, 0, n * c.hiddenDim());
+      float[] down = matmul(lw.ffnDown(), new BatchActivations(gate, n, c.hiddenDim()));
+      addInPlace(x, down);
+    }
+    int wanted = (int) batch.stream().filter(BatchToken::wantLogits).count();
+    float[] last = new float[wanted * dim];
+    int j = 0;
+    for (int t = 0; t < n; t++) {
+      if (batch.get(t).wantLogits()) {
+        LayerOps.rmsnorm(dots, x, t * dim, w.outputNorm(), last, j++ * dim, dim, c.rmsEps());
+      }
+    }
+    return wanted == 0 ? new float[0] : matmul(w.output(), new BatchActivations(last, wanted, dim));
+  }
+
+  /**
+   * One head of one token: scores over positions 0..pos with the canonical dot, softmax, then
+   * out = Σ_s p_s · v_s accumulated with fma in increasing s (fixed order, no KV splitting).
+   */
+  private void attend(BatchToken bt, int layer, int head, float[] q, float[] out, int outBase) {
+    int hd = c.headDim();
+    int kvDim = c.kvDim();
+    int kvHead = head / (c.heads() / c.kvHeads());
+    int qo = outBase + head * hd;
+    int len = bt.position() + 1;
+    float[] keys = bt.cache().keys[layer];
+    float[] values = bt.cache().values[layer];
+    float[] scores = new float[len];
+    float scale = (float) Math.sqrt(hd);
+    for (int s = 0; s < len; s++) {
+      scores[s] = dots.dot(q, qo, keys, s * kvDim + kvHead * hd, hd) / scale;
+    }
+    LayerOps.softmax(scores, 0, len);
+    for (int s = 0; s < len; s++) {
+      float p = scores[s];
+      int vo = s * kvDim + kvHead * hd;
+      for (int i = 0; i < hd; i++) {
+        out[qo + i] = Math.fma(p, values[vo + i], out[qo + i]);
+      }
+    }
+  }
+
+  private float[] matmul(WeightMatrix m, BatchActivations in) {
+    in.prepareFor(m.type());
+    float[] out = new float[in.count() * m.rows()];
+    parallel.forRange(m.rows(), (from, to) -> kernels.matmul(m, in, out, from, to));
+    return out;
+  }
+
+  private static void addBias(float[] y, Optional<float[]> bias, int n, int len) {
+    if (bias.isEmpty()) {
+      return;
+    }
+    float[] b = bias.get();
+    for (int t = 0; t < n; t++) {
+      for (int i = 0; i < len; i++) {
+        y[t * len + i] += b[i];
+      }
+    }
+  }
+
+  private static void addInPlace(float[] x, float[] d) {
+    for (int i = 0; i < x.length; i++) {
+      x[i] += d[i];
+    }
+  }
+}

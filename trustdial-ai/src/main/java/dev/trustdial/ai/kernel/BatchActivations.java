@@ -1,0 +1,57 @@
+package dev.trustdial.ai.kernel;
+
+import dev.trustdial.ai.model.TensorType;
+
+/**
+ * The inputs of one batched matmul: {@code count} vectors of length {@code n}, row-major in
+ * {@code x}, with their block-quantized forms made on first need (before the parallel section).
+ */
+public final class BatchActivations {
+  private final float[] x;
+  private final int count;
+  private final int n;
+  private QuantizedActivations q32;
+  private QuantizedActivations q256;
+
+  public BatchActivations(float[] x, int count, int n) {
+    assert x.length >= count * n;
+    this.x = x;
+    this.count = count;
+    this.n = n;
+  }
+
+  public float[] floats() {
+    return x;
+  }
+
+  public int count() {
+    return count;
+  }
+
+  public int n() {
+    return n;
+  }
+
+  /** Makes the quantized form {@code type}'s dot product reads; call before going parallel. */
+  public void prepareFor(TensorType type) {
+    switch (type) {
+      case Q8_0, Q4_0 -> {
+        if (q32 == null) {
+          q32 = QuantizedActivations.quantize(x, count, n, 32);
+        }
+      }
+      case Q4_K, Q6_K -> {
+        if (q256 == null) {
+          q256 = QuantizedActivations.quantize(x, count, n, 256);
+        }
+      }
+      case F32, F16, BF16 -> {}
+    }
+  }
+
+  public QuantizedActivations quantized(int blockSize) {
+    QuantizedActivations q = blockSize == 32 ? q32 : q256;
+    assert q != null : "prepareFor must run before the matmul";
+    return q;
+  }
+}

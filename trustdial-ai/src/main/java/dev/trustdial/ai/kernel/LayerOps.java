@@ -1,0 +1,79 @@
+package dev.trustdial.ai.kernel;
+
+import dev.trustdial.ai.model.Architecture.RopeStyle;
+
+/**
+ * Element-wise and normalisation steps of the forward pass, each with one fixed evaluation order
+ * (determinism.md §Ops). Transcendentals come from StrictMath, which Java defines bit for bit.
+ */
+public final class LayerOps {
+  private LayerOps() {}
+
+  /** out = weight * (x / sqrt(mean(x²) + eps)); mean(x²) uses the canonical dot. */
+  public static void rmsnorm(
+      JavaKernels k, float[] x, int xo, float[] weight, float[] out, int oo, int n, float eps) {
+    float ss = k.dot(x, xo, x, xo, n);
+    ss = ss / n + eps;
+    float inv = 1f / (float) Math.sqrt(ss);
+    for (int i = 0; i < n; i++) {
+      out[oo + i] = weight[i] * (inv * x[xo + i]);
+    }
+  }
+
+  /** In-place softmax over x[o..o+n): max, exp(x - max) via StrictMath, sum in index order, divide. */
+  public static void softmax(float[] x, int o, int n) {
+    float max = x[o];
+    for (int i = 1; i < n; i++) {
+      max = Math.max(max, x[o + i]);
+    }
+    float sum = 0f;
+    for (int i = 0; i < n; i++) {
+      float e = (float) StrictMath.exp(x[o + i] - max);
+      x[o + i] = e;
+      sum += e;
+    }
+    for (int i = 0; i < n; i++) {
+      x[o + i] = x[o + i] / sum;
+    }
+  }
+
+  /** a[i] = silu(a[i]) * b[i] for the SwiGLU feed-forward. */
+  public static void swiglu(float[] a, float[] b, int o, int n) {
+    for (int i = o; i < o + n; i++) {
+      float v = a[i];
+      v = v * (1f / (1f + (float) StrictMath.exp(-v)));
+      a[i] = v * b[i];
+    }
+  }
+
+  /**
+   * cos/sin of every rotation angle for a position: freq_i = 1 / theta^(2i/headDim) (double,
+   * StrictMath.pow, rounded to float), angle = pos * freq_i in float, then StrictMath cos/sin.
+   */
+  public static float[] ropeFactors(int pos, int headDim, float theta) {
+    int half = headDim / 2;
+    float[] cs = new float[headDim];
+    for (int i = 0; i < half; i++) {
+      float freq = (float) (1.0 / StrictMath.pow(theta, (2.0 * i) / headDim));
+      float angle = pos * freq;
+      cs[2 * i] = (float) StrictMath.cos(angle);
+      cs[2 * i + 1] = (float) StrictMath.sin(angle);
+    }
+    return cs;
+  }
+
+  /** Rotates one head in place with factors from {@link #ropeFactors}. */
+  public static void rope(float[] v, int o, int headDim, float[] cs, RopeStyle style) {
+    int half = headDim / 2;
+    for (int i = 0; i < half; i++) {
+      int a = style == RopeStyle.ADJACENT_PAIRS ? o + 2 * i : o + i;
+      int b = style == RopeStyle.ADJACENT_PAIRS ? a + 1 : a + half;
+      float c = cs[2 * i];
+      float s = cs[2 * i + 1];
+      float v0 = v[a];
+      float v1 = v[b];
+      v[a] = v0 * c - v1 * s;
+      v[b] = v0 * s + v1 * c;
+    }
+  }
+}
