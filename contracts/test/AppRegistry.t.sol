@@ -1,0 +1,179 @@
+// SPDX-License-Identifier: MIT
+pragma solidity ^0.8.28;
+
+import {SettlementFixture} from "./SettlementFixture.sol";
+import {AppRegistry} from "../src/AppRegistry.sol";
+import {Ownable} from "@openzeppelin/contracts/access/Ownable.sol";
+
+contract AppRegistryTest is SettlementFixture {
+    address internal dev;
+    address internal stranger;
+    bytes32 internal constant DIGEST = keccak256("guest-v1");
+    bytes32 internal constant DIGEST_2 = keccak256("guest-v2");
+
+    function setUp() public override {
+        super.setUp();
+        dev = makeAddr("dev");
+        stranger = makeAddr("stranger");
+        vm.expectEmit(false, false, false, true, address(apps));
+        emit AppRegistry.AllowlistSet(dev, true);
+        vm.prank(admin);
+        apps.setAllowlisted(dev, true);
+    }
+
+    function test_createApp_storesAppWithIdsFromOne() public {
+        vm.expectEmit(true, true, false, true, address(apps));
+        emit AppRegistry.AppCreated(1, dev, MODE_INTERSUBJECTIVE, DIGEST);
+        vm.prank(dev);
+        uint256 id = apps.createApp(MODE_INTERSUBJECTIVE, DIGEST, hex"c0ffee");
+        assertEq(id, 1);
+        vm.prank(dev);
+        assertEq(apps.createApp(MODE_TEE, DIGEST, ""), 2);
+        assertEq(apps.appCount(), 2);
+
+        AppRegistry.App memory app = apps.getApp(1);
+        assertEq(app.owner, dev);
+        assertEq(app.mode, MODE_INTERSUBJECTIVE);
+        assertEq(app.programDigest, DIGEST);
+        assertEq(app.policy, hex"c0ffee");
+        assertEq(app.version, 1);
+        assertEq(apps.modeOf(2), MODE_TEE);
+        assertTrue(apps.appExists(2));
+        assertFalse(apps.appExists(3));
+    }
+
+    function test_createApp_allModesAccepted() public {
+        vm.startPrank(dev);
+        for (uint8 mode = 0; mode <= 3; ++mode) {
+            uint256 id = apps.createApp(mode, DIGEST, "");
+            assertEq(apps.modeOf(id), mode);
+        }
+        vm.stopPrank();
+    }
+
+    function test_createApp_errors() public {
+        vm.prank(stranger);
+        vm.expectRevert(abi.encodeWithSelector(AppRegistry.NotAllowlisted.selector, stranger));
+        apps.createApp(MODE_TEE, DIGEST, "");
+
+        vm.startPrank(dev);
+        vm.expectRevert(abi.encodeWithSelector(AppRegistry.InvalidMode.selector, uint8(4)));
+        apps.createApp(4, DIGEST, "");
+        vm.expectRevert(AppRegistry.ZeroDigest.selector);
+        apps.createApp(MODE_TEE, bytes32(0), "");
+        vm.expectRevert(abi.encodeWithSelector(AppRegistry.PolicyTooLarge.selector, 4097, 4096));
+        apps.createApp(MODE_TEE, DIGEST, new bytes(4097));
+        apps.createApp(MODE_TEE, DIGEST, new bytes(4096)); // exactly at the limit
+        vm.stopPrank();
+    }
+
+    function test_permissionless_opensCreation() public {
+        vm.expectEmit(false, false, false, true, address(apps));
+        emit AppRegistry.PermissionlessSet(true);
+        vm.prank(admin);
+        apps.setPermissionless(true);
+        assertTrue(apps.permissionless());
+        vm.prank(stranger);
+        assertEq(apps.createApp(modeZk(), DIGEST, ""), 1);
+
+        vm.prank(admin);
+        apps.setPermissionless(false);
+        vm.prank(stranger);
+        vm.expectRevert(abi.encodeWithSelector(AppRegistry.NotAllowlisted.selector, stranger));
+        apps.createApp(MODE_TEE, DIGEST, "");
+    }
+
+    function test_allowlistRemoval() public {
+        vm.prank(admin);
+        apps.setAllowlisted(dev, false);
+        assertFalse(apps.isAllowlisted(dev));
+        vm.prank(dev);
+        vm.expectRevert(abi.encodeWithSelector(AppRegistry.NotAllowlisted.selector, dev));
+        apps.createApp(MODE_TEE, DIGEST, "");
+    }
+
+    function test_upgradeApp_keepsIdAndBumpsVersion() public {
+        vm.prank(dev);
+        uint256 id = apps.createApp(MODE_INTERSUBJECTIVE, DIGEST, hex"01");
+        vm.expectEmit(true, false, false, true, address(apps));
+        emit AppRegistry.AppUpgraded(id, 2, DIGEST_2);
+        vm.prank(dev);
+        apps.upgradeApp(id, DIGEST_2, hex"0202");
+
+        AppRegistry.App memory app = apps.getApp(id);
+        assertEq(app.version, 2);
+        assertEq(app.programDigest, DIGEST_2);
+        assertEq(app.policy, hex"0202");
+        assertEq(app.mode, MODE_INTERSUBJECTIVE, "mode is fixed");
+        assertEq(apps.appCount(), 1);
+    }
+
+    function test_upgradeApp_errors() public {
+        vm.prank(dev);
+        uint256 id = apps.createApp(MODE_TEE, DIGEST, "");
+        vm.prank(dev);
+        vm.expectRevert(abi.encodeWithSelector(AppRegistry.UnknownApp.selector, 9));
+        apps.upgradeApp(9, DIGEST_2, "");
+        vm.prank(stranger);
+        vm.expectRevert(abi.encodeWithSelector(AppRegistry.NotAppOwner.selector, id, stranger));
+        apps.upgradeApp(id, DIGEST_2, "");
+        vm.startPrank(dev);
+        vm.expectRevert(AppRegistry.ZeroDigest.selector);
+        apps.upgradeApp(id, bytes32(0), "");
+        vm.expectRevert(abi.encodeWithSelector(AppRegistry.PolicyTooLarge.selector, 5000, 4096));
+        apps.upgradeApp(id, DIGEST_2, new bytes(5000));
+        vm.stopPrank();
+    }
+
+    function test_transferApp_movesOwnership() public {
+        vm.prank(dev);
+        uint256 id = apps.createApp(MODE_TEE, DIGEST, "");
+        vm.expectEmit(true, true, true, true, address(apps));
+        emit AppRegistry.AppTransferred(id, dev, stranger);
+        vm.prank(dev);
+        apps.transferApp(id, stranger);
+        assertEq(apps.getApp(id).owner, stranger);
+
+        vm.prank(dev);
+        vm.expectRevert(abi.encodeWithSelector(AppRegistry.NotAppOwner.selector, id, dev));
+        apps.upgradeApp(id, DIGEST_2, "");
+        vm.prank(stranger);
+        apps.upgradeApp(id, DIGEST_2, "");
+    }
+
+    function test_transferApp_errors() public {
+        vm.prank(dev);
+        uint256 id = apps.createApp(MODE_TEE, DIGEST, "");
+        vm.prank(dev);
+        vm.expectRevert(AppRegistry.ZeroAddress.selector);
+        apps.transferApp(id, address(0));
+        vm.prank(stranger);
+        vm.expectRevert(abi.encodeWithSelector(AppRegistry.NotAppOwner.selector, id, stranger));
+        apps.transferApp(id, stranger);
+        vm.expectRevert(abi.encodeWithSelector(AppRegistry.UnknownApp.selector, 0));
+        apps.transferApp(0, stranger);
+    }
+
+    function test_views_unknownApp() public {
+        vm.expectRevert(abi.encodeWithSelector(AppRegistry.UnknownApp.selector, 1));
+        apps.getApp(1);
+        vm.expectRevert(abi.encodeWithSelector(AppRegistry.UnknownApp.selector, 1));
+        apps.modeOf(1);
+    }
+
+    function test_admin_onlyOwner() public {
+        vm.startPrank(stranger);
+        vm.expectRevert(abi.encodeWithSelector(Ownable.OwnableUnauthorizedAccount.selector, stranger));
+        apps.setAllowlisted(stranger, true);
+        vm.expectRevert(abi.encodeWithSelector(Ownable.OwnableUnauthorizedAccount.selector, stranger));
+        apps.setPermissionless(true);
+        vm.stopPrank();
+        vm.prank(admin);
+        vm.expectRevert(AppRegistry.ZeroAddress.selector);
+        apps.setAllowlisted(address(0), true);
+    }
+
+    function modeZk() internal pure returns (uint8) {
+        return uint8(AppRegistry.TrustMode.ZK);
+    }
+}
