@@ -1,0 +1,69 @@
+package dev.trustdial.da.node;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.trustdial.core.InvalidInputException;
+import dev.trustdial.core.crypto.Secp256k1Key;
+import dev.trustdial.da.assignment.OperatorSet;
+import dev.trustdial.da.assignment.OperatorSetFile;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+
+/**
+ * A DA node's configuration file (JSON): {@code privateKey}, {@code host}, {@code port},
+ * {@code dataDir}, {@code operators} (path of an operator set file), {@code sweepIntervalSeconds},
+ * {@code maxRetentionSeconds}. Relative paths are relative to the configuration file.
+ */
+public record DaNodeConfig(Secp256k1Key key, String host, int port, Path dataDir, OperatorSet operators,
+    Duration sweepInterval, Duration maxRetention) {
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  public DaNodeConfig {
+    if (port < 0 || port > 65535) {
+      throw new InvalidInputException("port must be 0..65535, got " + port);
+    }
+    if (sweepInterval.isNegative() || sweepInterval.isZero()) {
+      throw new InvalidInputException("sweepIntervalSeconds must be > 0");
+    }
+    if (maxRetention.isNegative() || maxRetention.isZero()) {
+      throw new InvalidInputException("maxRetentionSeconds must be > 0");
+    }
+  }
+
+  public static DaNodeConfig read(Path file) {
+    if (!Files.isRegularFile(file)) {
+      throw new InvalidInputException("DA node config not found: " + file);
+    }
+    JsonNode root;
+    try {
+      if (Files.size(file) > 1 << 20) {
+        throw new InvalidInputException("DA node config " + file + " exceeds 1 MiB");
+      }
+      root = JSON.readTree(file.toFile());
+    } catch (IOException e) {
+      throw new InvalidInputException("DA node config " + file + " is not JSON: " + e.getMessage(), e);
+    }
+    Path base = file.toAbsolutePath().getParent();
+    String key = required(root, "privateKey", file);
+    String ops = required(root, "operators", file);
+    String data = required(root, "dataDir", file);
+    return new DaNodeConfig(
+        Secp256k1Key.fromPrivateKeyHex(key),
+        root.path("host").asText("127.0.0.1"),
+        root.path("port").asInt(0),
+        base.resolve(data),
+        OperatorSetFile.read(base.resolve(ops)),
+        Duration.ofSeconds(root.path("sweepIntervalSeconds").asLong(60)),
+        Duration.ofSeconds(root.path("maxRetentionSeconds").asLong(14 * 24 * 3600)));
+  }
+
+  private static String required(JsonNode root, String field, Path file) {
+    JsonNode n = root.get(field);
+    if (n == null || !n.isTextual() || n.asText().isBlank()) {
+      throw new InvalidInputException("DA node config " + file + " needs a string field '" + field + "'");
+    }
+    return n.asText();
+  }
+}

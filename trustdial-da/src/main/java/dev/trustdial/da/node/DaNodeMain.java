@@ -1,0 +1,42 @@
+package dev.trustdial.da.node;
+
+import dev.trustdial.core.InvalidInputException;
+import dev.trustdial.da.assignment.StaticOperatorSetSource;
+import dev.trustdial.da.kzg.JniKzg;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.concurrent.CountDownLatch;
+
+/** Runs one DA node until the process is stopped: {@code DaNodeMain CONFIG.json}. */
+public final class DaNodeMain {
+  private DaNodeMain() {}
+
+  public static void main(String[] args) throws InterruptedException {
+    if (args.length != 1) {
+      System.err.println("usage: DaNodeMain CONFIG.json");
+      System.exit(2);
+    }
+    try {
+      DaNodeServer server = start(DaNodeConfig.read(Path.of(args[0])));
+      // Port discovery for parents that start nodes on port 0.
+      System.out.println("listening " + server.port());
+      System.out.flush();
+    } catch (InvalidInputException e) {
+      System.err.println("error: " + e.getMessage());
+      System.exit(2);
+    }
+    new CountDownLatch(1).await();
+  }
+
+  public static DaNodeServer start(DaNodeConfig config) {
+    ChunkStore store = new ChunkStore(config.dataDir());
+    DaNode node = new DaNode(config.key(), new StaticOperatorSetSource(config.operators()), store,
+        JniKzg.load(), Clock.systemUTC(), config.maxRetention());
+    DaNodeServer server = DaNodeServer.start(node, config.host(), config.port(), config.sweepInterval());
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      server.close();
+      store.close();
+    }));
+    return server;
+  }
+}

@@ -1,0 +1,132 @@
+package dev.trustdial.da.node;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.trustdial.core.InvalidInputException;
+import dev.trustdial.core.bytes.Bytes32;
+import dev.trustdial.da.chunk.Chunk;
+import io.javalin.Javalin;
+import io.javalin.http.Context;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** The HTTP face of a {@link DaNode} (docs/spec/da.md §7) plus its expiry sweep. */
+public final class DaNodeServer implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(DaNodeServer.class);
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final int MAX_INDICES = 128;
+
+  private final DaNode node;
+  private final Javalin app;
+  private final ScheduledExecutorService sweeper;
+
+  private DaNodeServer(DaNode node, Javalin app, ScheduledExecutorService sweeper) {
+    this.node = node;
+    this.app = app;
+    this.sweeper = sweeper;
+  }
+
+  public static DaNodeServer start(DaNode node, String host, int port, Duration sweepInterval) {
+    Javalin app = Javalin.create(config -> {
+      config.startup.showJavalinBanner = false;
+      config.http.maxRequestSize = ChunkUpload.MAX_BYTES;
+      config.routes.post("/v1/chunks", ctx -> {
+        ChunkUpload upload = ChunkUpload.decode(ctx.bodyAsBytes());
+        StoreReceipt r = node.store(upload);
+        json(ctx, 200, Map.of("blobKey", r.blobKey().toHex(), "operator", r.operator().toString(),
+            "signature", r.signature().toHex()));
+      });
+      config.routes.get("/v1/blobs/{key}/header", ctx -> {
+        ctx.contentType("application/octet-stream").result(node.header(blobKey(ctx)).encode());
+      });
+      config.routes.get("/v1/blobs/{key}/chunks", ctx -> {
+        List<String> raw = ctx.queryParams("index");
+        if (raw.size() > MAX_INDICES) {
+          throw new InvalidInputException("at most " + MAX_INDICES + " chunk indices per request");
+        }
+        List<Integer> indices = new ArrayList<>();
+        for (String s : raw) {
+          try {
+            indices.add(Integer.parseInt(s));
+          } catch (NumberFormatException e) {
+            throw new InvalidInputException("chunk index is not a number: " + s);
+          }
+        }
+        ctx.contentType("application/octet-stream").result(Chunk.encodeList(node.chunks(blobKey(ctx), indices)));
+      });
+      config.routes.get("/v1/health", ctx -> {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("operator", node.key().address().toString());
+        m.put("blobs", node.blobCount());
+        json(ctx, 200, m);
+      });
+      config.routes.exception(UnknownBlobException.class, (e, ctx) -> error(ctx, 404, e.getMessage()));
+      config.routes.exception(ChunkRejectedException.class, (e, ctx) -> error(ctx, 422, e.getMessage()));
+      config.routes.exception(InvalidInputException.class, (e, ctx) -> error(ctx, 400, e.getMessage()));
+      config.routes.exception(Exception.class, (e, ctx) -> {
+        LOG.error("internal error on {} {}", ctx.method(), ctx.path(), e);
+        error(ctx, 500, "internal error");
+      });
+    });
+    app.start(host, port);
+    ScheduledExecutorService sweeper = Executors.newSingleThreadScheduledExecutor(r -> {
+      Thread t = new Thread(r, "da-node-expiry-sweep");
+      t.setDaemon(true);
+      return t;
+    });
+    sweeper.scheduleWithFixedDelay(() -> {
+      try {
+        int n = node.sweep();
+        if (n > 0) {
+          LOG.info("deleted {} expired blobs", n);
+        }
+      } catch (RuntimeException e) {
+        LOG.error("expiry sweep failed", e);
+      }
+    }, 0, sweepInterval.toMillis(), TimeUnit.MILLISECONDS);
+    LOG.info("DA node {} listening on {}:{}", node.key().address(), host, app.port());
+    return new DaNodeServer(node, app, sweeper);
+  }
+
+  private static Bytes32 blobKey(Context ctx) {
+    String k = ctx.pathParam("key");
+    if (!k.matches("0x[0-9a-fA-F]{64}")) {
+      throw new InvalidInputException("blob key must be 0x followed by 64 hex digits, got '"
+          + (k.length() > 80 ? k.substring(0, 77) + "..." : k) + "'");
+    }
+    return Bytes32.fromHex(k);
+  }
+
+  private static void json(Context ctx, int status, Object body) throws Exception {
+    ctx.status(status).contentType("application/json").result(JSON.writeValueAsString(body));
+  }
+
+  private static void error(Context ctx, int status, String message) {
+    try {
+      json(ctx, status, Map.of("error", message));
+    } catch (Exception e) {
+      ctx.status(status).result(message);
+    }
+  }
+
+  public int port() {
+    return app.port();
+  }
+
+  public DaNode node() {
+    return node;
+  }
+
+  @Override
+  public void close() {
+    sweeper.shutdownNow();
+    app.stop();
+  }
+}

@@ -1,0 +1,106 @@
+package dev.trustdial.da.node;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.trustdial.core.InvalidInputException;
+import dev.trustdial.core.bytes.Bytes32;
+import dev.trustdial.core.crypto.Address;
+import dev.trustdial.core.crypto.Signature;
+import dev.trustdial.da.assignment.Operator;
+import dev.trustdial.da.cert.BlobHeader;
+import dev.trustdial.da.chunk.Chunk;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.stream.Collectors;
+
+/** {@link DaNodeTransport} over the node HTTP API (docs/spec/da.md §7) with java.net.http. */
+public final class HttpDaNodeClient implements DaNodeTransport {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private final HttpClient http;
+  private final Duration timeout;
+
+  public HttpDaNodeClient(Duration timeout) {
+    this.timeout = timeout;
+    this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  }
+
+  @Override
+  public StoreReceipt store(Operator operator, ChunkUpload upload) {
+    HttpRequest req = HttpRequest.newBuilder(endpoint(operator, "/v1/chunks")).timeout(timeout)
+        .header("Content-Type", "application/octet-stream")
+        .POST(HttpRequest.BodyPublishers.ofByteArray(upload.encode())).build();
+    byte[] body = send(operator, req);
+    try {
+      JsonNode r = JSON.readTree(body);
+      return new StoreReceipt(Bytes32.fromHex(r.path("blobKey").asText()),
+          Address.parse(r.path("operator").asText()), Signature.fromHex(r.path("signature").asText()));
+    } catch (IOException | InvalidInputException e) {
+      throw new DaNodeException(operator.endpoint() + " answered a malformed receipt: " + e.getMessage(), 0, e);
+    }
+  }
+
+  @Override
+  public BlobHeader header(Operator operator, Bytes32 blobKey) {
+    HttpRequest req = HttpRequest.newBuilder(endpoint(operator, "/v1/blobs/" + blobKey.toHex() + "/header"))
+        .timeout(timeout).GET().build();
+    byte[] body = send(operator, req);
+    try {
+      return BlobHeader.decode(body);
+    } catch (InvalidInputException e) {
+      throw new DaNodeException(operator.endpoint() + " answered a malformed header: " + e.getMessage(), 0, e);
+    }
+  }
+
+  @Override
+  public List<Chunk> chunks(Operator operator, Bytes32 blobKey, List<Integer> indices) {
+    String query = indices.stream().map(i -> "index=" + i).collect(Collectors.joining("&"));
+    HttpRequest req = HttpRequest.newBuilder(
+        endpoint(operator, "/v1/blobs/" + blobKey.toHex() + "/chunks?" + query)).timeout(timeout).GET().build();
+    byte[] body = send(operator, req);
+    try {
+      ByteBuffer b = ByteBuffer.wrap(body);
+      List<Chunk> chunks = Chunk.decodeList(b);
+      if (b.hasRemaining()) {
+        throw new InvalidInputException(b.remaining() + " trailing bytes");
+      }
+      return chunks;
+    } catch (InvalidInputException e) {
+      throw new DaNodeException(operator.endpoint() + " answered malformed chunks: " + e.getMessage(), 0, e);
+    }
+  }
+
+  private byte[] send(Operator operator, HttpRequest req) {
+    HttpResponse<byte[]> resp;
+    try {
+      resp = http.send(req, HttpResponse.BodyHandlers.ofByteArray());
+    } catch (IOException e) {
+      throw new DaNodeException(operator.endpoint() + " unreachable: " + e, 0, e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new DaNodeException("interrupted while calling " + operator.endpoint(), 0, e);
+    }
+    if (resp.statusCode() != 200) {
+      String msg = new String(resp.body(), StandardCharsets.UTF_8);
+      try {
+        msg = JSON.readTree(resp.body()).path("error").asText(msg);
+      } catch (IOException ignored) {
+        // not JSON: keep the raw text
+      }
+      throw new DaNodeException(operator.endpoint() + " answered " + resp.statusCode() + ": " + msg,
+          resp.statusCode(), null);
+    }
+    return resp.body();
+  }
+
+  private static URI endpoint(Operator operator, String path) {
+    String base = operator.endpoint().toString();
+    return URI.create(base.endsWith("/") ? base.substring(0, base.length() - 1) + path : base + path);
+  }
+}
