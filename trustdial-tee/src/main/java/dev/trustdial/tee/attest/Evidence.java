@@ -1,0 +1,115 @@
+package dev.trustdial.tee.attest;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+
+/**
+ * Raw evidence bytes, classified by format. Classification only looks at the leading bytes; the
+ * platform verifier parses the rest strictly.
+ */
+public sealed interface Evidence {
+  /** Evidence larger than this is refused before parsing (real quotes are ~5 KiB). */
+  int MAX_BYTES = 64 * 1024;
+
+  /** Leading magic of TrustDial's simulated evidence (docs/spec/attestation.md). */
+  byte[] SIMULATED_MAGIC = "TDSIMEV1".getBytes(StandardCharsets.US_ASCII);
+
+  byte[] bytes();
+
+  Platform platform();
+
+  record TdxQuote(byte[] bytes) implements Evidence {
+    public TdxQuote {
+      bytes = bytes.clone();
+    }
+
+    public byte[] bytes() {
+      return bytes.clone();
+    }
+
+    public Platform platform() {
+      return Platform.INTEL_TDX;
+    }
+  }
+
+  record SnpReport(byte[] bytes) implements Evidence {
+    public SnpReport {
+      bytes = bytes.clone();
+    }
+
+    public byte[] bytes() {
+      return bytes.clone();
+    }
+
+    public Platform platform() {
+      return Platform.AMD_SEV_SNP;
+    }
+  }
+
+  record NitroDocument(byte[] bytes) implements Evidence {
+    public NitroDocument {
+      bytes = bytes.clone();
+    }
+
+    public byte[] bytes() {
+      return bytes.clone();
+    }
+
+    public Platform platform() {
+      return Platform.AWS_NITRO;
+    }
+  }
+
+  record Simulated(byte[] bytes) implements Evidence {
+    public Simulated {
+      bytes = bytes.clone();
+    }
+
+    public byte[] bytes() {
+      return bytes.clone();
+    }
+
+    public Platform platform() {
+      return Platform.SIMULATED;
+    }
+  }
+
+  /** Classifies evidence bytes: simulated magic, COSE_Sign1, TDX quote header, SNP report size. */
+  static Evidence detect(byte[] b) throws VerificationFailedException {
+    if (b.length == 0 || b.length > MAX_BYTES) {
+      throw new VerificationFailedException(
+          new Failure.Malformed("evidence is " + b.length + " bytes (1.." + MAX_BYTES + ")"));
+    }
+    if (b.length >= SIMULATED_MAGIC.length
+        && Arrays.equals(b, 0, SIMULATED_MAGIC.length, SIMULATED_MAGIC, 0, SIMULATED_MAGIC.length)) {
+      return new Simulated(b);
+    }
+    // COSE_Sign1: CBOR tag 18 (0xD2) or the bare 4-element array (0x84) Nitro emits.
+    if ((b[0] & 0xFF) == 0xD2 || (b[0] & 0xFF) == 0x84) {
+      return new NitroDocument(b);
+    }
+    if (b.length >= 8) {
+      int version = u16(b, 0);
+      int keyType = u16(b, 2);
+      long teeType = u16(b, 4) | ((long) u16(b, 6) << 16);
+      if ((version == 4 || version == 5) && keyType == 2 && teeType == 0x81) {
+        return new TdxQuote(b);
+      }
+      if ((version == 4 || version == 5) && teeType == 0) {
+        throw new VerificationFailedException(
+            new Failure.Malformed("SGX enclave quotes are not supported, only TDX (tee type 0x81)"));
+      }
+    }
+    if (b.length == 0x4A0) {
+      return new SnpReport(b);
+    }
+    throw new VerificationFailedException(
+        new Failure.Malformed(
+            "unrecognised evidence: not a TDX quote v4/v5, a 1184-byte SEV-SNP report, a Nitro"
+                + " COSE_Sign1 document or TrustDial simulated evidence"));
+  }
+
+  private static int u16(byte[] b, int off) {
+    return (b[off] & 0xFF) | (b[off + 1] & 0xFF) << 8;
+  }
+}
