@@ -1,0 +1,53 @@
+package dev.trustdial.vm;
+
+import dev.trustdial.core.InvalidInputException;
+import dev.trustdial.core.bytes.Bytes32;
+import dev.trustdial.vm.checkpoint.CheckpointSink;
+import dev.trustdial.vm.witness.Witness;
+import dev.trustdial.vm.witness.WitnessChecker;
+
+/** The VM's entry point: load or restore a machine, produce and check step witnesses. */
+public final class Vm {
+  private Vm() {}
+
+  /** A machine at step 0 with the program loaded and pc at its entry point. */
+  public static Machine load(byte[] elf, byte[] input, VmConfig config) {
+    return Machine.load(elf, input, config);
+  }
+
+  /**
+   * A machine continuing from a snapshot. The snapshot's memory and output are re-hashed and must
+   * match its state; the input must be the one the snapshot was taken with.
+   */
+  public static Machine restore(byte[] snapshot, byte[] input, VmConfig config) {
+    return Machine.restore(snapshot, input, config);
+  }
+
+  /** As {@link #restore(byte[], byte[], VmConfig)}, also requiring the state hash a caller trusts. */
+  public static Machine restore(byte[] snapshot, byte[] input, VmConfig config, Bytes32 expectedStateHash) {
+    Machine m = Machine.restore(snapshot, input, config);
+    Bytes32 actual = m.stateHash();
+    if (!actual.equals(expectedStateHash)) {
+      throw new InvalidInputException("snapshot state hash " + actual + " is not the expected " + expectedStateHash);
+    }
+    return m;
+  }
+
+  /** The witness of step {@code step} (0-based: the step taking state {@code step} to {@code step+1}). */
+  public static Witness witness(byte[] elf, byte[] input, VmConfig config, long step) {
+    if (step < 0) {
+      throw new InvalidInputException("step must be non-negative, got " + step);
+    }
+    Machine m = load(elf, input, config);
+    m.runTo(step, CheckpointSink.NONE);
+    if (m.step() != step) {
+      throw new InvalidInputException("the guest exited at step " + m.step() + ", before step " + step);
+    }
+    return m.witnessNextStep();
+  }
+
+  /** Checks a witness independently of the interpreter; returns the post-state hash or throws. */
+  public static Bytes32 checkWitness(Witness witness, byte[] input) {
+    return WitnessChecker.check(witness, input);
+  }
+}

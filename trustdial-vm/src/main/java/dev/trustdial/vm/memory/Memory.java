@@ -1,0 +1,395 @@
+package dev.trustdial.vm.memory;
+
+import dev.trustdial.core.bytes.Bytes32;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.function.IntConsumer;
+
+/**
+ * Sparse little-endian guest memory with a cached keccak256 Merkle tree over 32-byte leaves
+ * (depth 27, docs/spec/vm.md "Memory commitment"). Pages are 4 KiB int arrays allocated on first
+ * write; an absent page reads as zeros. Stores only mark leaves dirty; {@link #root()} rehashes the
+ * dirty leaves of dirty pages and the paths above them, so hashing cost follows what changed.
+ *
+ * <p>Range checks belong to the caller (the CPU checks the RAM window before calling).
+ */
+public final class Memory {
+  public static final int PAGE_SHIFT = 12;
+  public static final int PAGE_SIZE = 1 << PAGE_SHIFT;
+  public static final int LEAF_SIZE = 32;
+  public static final int TREE_DEPTH = 27;
+  /** Levels inside a page: 128 leaves -> page root. */
+  static final int PAGE_DEPTH = 7;
+  /** Levels above the page roots: 2^20 pages -> memory root. */
+  static final int UPPER_DEPTH = TREE_DEPTH - PAGE_DEPTH;
+  /** Guest RAM window, the only addresses a guest may touch. */
+  public static final int RAM_BASE = 0x0001_0000;
+  public static final long RAM_END = 0x8000_0000L;
+
+  private static final byte[][] ZERO_HASHES = new byte[TREE_DEPTH + 1][];
+
+  static {
+    Keccak k = new Keccak();
+    ZERO_HASHES[0] = new byte[32];
+    for (int i = 1; i <= TREE_DEPTH; i++) {
+      ZERO_HASHES[i] = new byte[32];
+      k.hashPair(ZERO_HASHES[i - 1], 0, ZERO_HASHES[i - 1], 0, ZERO_HASHES[i], 0);
+    }
+  }
+
+  /** One 4 KiB page. Fields are package-visible to the CPU's fast path via accessors below. */
+  public static final class Page {
+    final int index;
+    public final int[] words = new int[PAGE_SIZE / 4];
+    long dirtyLo;
+    long dirtyHi;
+    boolean queued;
+    /** Internal nodes by heap index 1..127 (32 bytes each); index 1 is the page root. */
+    byte[] nodes;
+    /** Decoded instructions, owned by the CPU; dropped on any store to the page. */
+    public int[] decoded;
+
+    Page(int index) {
+      this.index = index;
+    }
+  }
+
+  private final Page[] pages = new Page[(int) (RAM_END >>> PAGE_SHIFT)];
+  private final ArrayList<Page> dirtyPages = new ArrayList<>();
+  private final int maxPages;
+  private int pageCount;
+  /** Upper tree: upper[l] maps node index at level l (1..20 above page roots) to its hash. */
+  @SuppressWarnings("unchecked")
+  private final HashMap<Integer, byte[]>[] upper = new HashMap[UPPER_DEPTH + 1];
+
+  private final Keccak keccak = new Keccak();
+  private final byte[] buf = new byte[64];
+  /** Set when a store hit a page that had decoded instructions. The CPU clears it. */
+  public boolean codeInvalidated;
+  private final IntConsumer onPageLimit;
+
+  /**
+   * @param maxPages host limit on allocated pages
+   * @param onPageLimit called with the page index when allocating would exceed the limit; it must
+   *     throw (the CPU turns it into a GuestFault)
+   */
+  public Memory(int maxPages, IntConsumer onPageLimit) {
+    if (maxPages < 1) {
+      throw new IllegalArgumentException("maxPages must be positive");
+    }
+    this.maxPages = maxPages;
+    this.onPageLimit = onPageLimit;
+    for (int l = 1; l <= UPPER_DEPTH; l++) {
+      upper[l] = new HashMap<>();
+    }
+  }
+
+  public static boolean inRam(int addr) {
+    return addr >= RAM_BASE; // signed compare: addresses >= 0x80000000 are negative
+  }
+
+  public static byte[] zeroHash(int level) {
+    return ZERO_HASHES[level].clone();
+  }
+
+  public int pageCount() {
+    return pageCount;
+  }
+
+  /** The page holding addr, or null when it has never been written. */
+  public Page pageOrNull(int addr) {
+    return pages[addr >>> PAGE_SHIFT];
+  }
+
+  private Page pageForWrite(int addr) {
+    int idx = addr >>> PAGE_SHIFT;
+    Page p = pages[idx];
+    if (p == null) {
+      if (pageCount >= maxPages) {
+        onPageLimit.accept(idx);
+        throw new IllegalStateException("page-limit callback must throw");
+      }
+      p = new Page(idx);
+      pages[idx] = p;
+      pageCount++;
+      p.dirtyLo = -1L;
+      p.dirtyHi = -1L;
+      p.queued = true;
+      dirtyPages.add(p);
+    }
+    return p;
+  }
+
+  /** True when a store of this many bytes at addr would need a page beyond the limit. */
+  public boolean wouldExceedLimit(int addr, int size) {
+    int first = addr >>> PAGE_SHIFT;
+    int last = (addr + size - 1) >>> PAGE_SHIFT;
+    int needed = (pages[first] == null ? 1 : 0) + (last != first && pages[last] == null ? 1 : 0);
+    return pageCount + needed > maxPages;
+  }
+
+  public int loadWordAligned(int addr) {
+    Page p = pages[addr >>> PAGE_SHIFT];
+    return p == null ? 0 : p.words[(addr >>> 2) & 1023];
+  }
+
+  public int loadByte(int addr) {
+    Page p = pages[addr >>> PAGE_SHIFT];
+    return p == null ? 0 : (p.words[(addr >>> 2) & 1023] >>> ((addr & 3) << 3)) & 0xff;
+  }
+
+  /** Little-endian load of 1, 2 or 4 bytes at any alignment (zero-extended). */
+  public int load(int addr, int size) {
+    if ((addr & 3) == 0 && size == 4) {
+      return loadWordAligned(addr);
+    }
+    if (size == 2 && (addr & 3) != 3) {
+      return (loadWordAligned(addr & ~3) >>> ((addr & 3) << 3)) & 0xffff;
+    }
+    if (size == 1) {
+      return loadByte(addr);
+    }
+    int v = 0;
+    for (int i = 0; i < size; i++) {
+      v |= loadByte(addr + i) << (8 * i);
+    }
+    return v;
+  }
+
+  private void touch(Page p, int addr) {
+    if ((addr & 0x800) == 0) {
+      p.dirtyLo |= 1L << (addr >>> 5);
+    } else {
+      p.dirtyHi |= 1L << (addr >>> 5);
+    }
+    if (!p.queued) {
+      p.queued = true;
+      dirtyPages.add(p);
+    }
+    if (p.decoded != null) {
+      p.decoded = null;
+      codeInvalidated = true;
+    }
+  }
+
+  public void storeWordAligned(int addr, int value) {
+    Page p = pageForWrite(addr);
+    p.words[(addr >>> 2) & 1023] = value;
+    touch(p, addr);
+  }
+
+  public void storeByte(int addr, int value) {
+    Page p = pageForWrite(addr);
+    int i = (addr >>> 2) & 1023;
+    int sh = (addr & 3) << 3;
+    p.words[i] = (p.words[i] & ~(0xff << sh)) | ((value & 0xff) << sh);
+    touch(p, addr);
+  }
+
+  /** Little-endian store of the low 1, 2 or 4 bytes of value at any alignment. */
+  public void store(int addr, int size, int value) {
+    if (size == 4 && (addr & 3) == 0) {
+      storeWordAligned(addr, value);
+      return;
+    }
+    if (size == 2 && (addr & 3) != 3) {
+      Page p = pageForWrite(addr);
+      int i = (addr >>> 2) & 1023;
+      int sh = (addr & 3) << 3;
+      p.words[i] = (p.words[i] & ~(0xffff << sh)) | ((value & 0xffff) << sh);
+      touch(p, addr);
+      return;
+    }
+    for (int i = 0; i < size; i++) {
+      storeByte(addr + i, value >>> (8 * i));
+    }
+  }
+
+  /** Writes a whole page from 4096 little-endian bytes (loader and snapshot restore). */
+  public void writePage(int pageIndex, byte[] src, int off) {
+    Page p = pageForWrite(pageIndex << PAGE_SHIFT);
+    for (int w = 0; w < 1024; w++) {
+      int o = off + 4 * w;
+      p.words[w] = (src[o] & 0xff) | (src[o + 1] & 0xff) << 8 | (src[o + 2] & 0xff) << 16 | (src[o + 3] & 0xff) << 24;
+    }
+    p.dirtyLo = -1L;
+    p.dirtyHi = -1L;
+    p.decoded = null;
+  }
+
+  /** Visits allocated pages that hold at least one non-zero byte, in ascending address order. */
+  public List<Page> nonZeroPages() {
+    List<Page> out = new ArrayList<>();
+    for (Page p : pages) {
+      if (p != null && !isZero(p)) {
+        out.add(p);
+      }
+    }
+    return out;
+  }
+
+  private static boolean isZero(Page p) {
+    for (int w : p.words) {
+      if (w != 0) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  public static int pageIndex(Page p) {
+    return p.index;
+  }
+
+  public static void pageBytes(Page p, byte[] dst, int off) {
+    for (int w = 0; w < 1024; w++) {
+      int v = p.words[w];
+      int o = off + 4 * w;
+      dst[o] = (byte) v;
+      dst[o + 1] = (byte) (v >>> 8);
+      dst[o + 2] = (byte) (v >>> 16);
+      dst[o + 3] = (byte) (v >>> 24);
+    }
+  }
+
+  // ---------------------------------------------------------------- Merkle tree
+
+  /** The 32 memory bytes of leaf (index within page) as they are hashed. */
+  private static void leafBytes(Page p, int leaf, byte[] dst, int off) {
+    int base = leaf * 8;
+    for (int w = 0; w < 8; w++) {
+      int v = p.words[base + w];
+      int o = off + 4 * w;
+      dst[o] = (byte) v;
+      dst[o + 1] = (byte) (v >>> 8);
+      dst[o + 2] = (byte) (v >>> 16);
+      dst[o + 3] = (byte) (v >>> 24);
+    }
+  }
+
+  private void rehashPage(Page p) {
+    if (p.nodes == null) {
+      p.nodes = new byte[128 * 32];
+      p.dirtyLo = -1L;
+      p.dirtyHi = -1L;
+    }
+    boolean[] dirty = new boolean[128];
+    for (int leaf = 0; leaf < 128; leaf++) {
+      long bits = leaf < 64 ? p.dirtyLo : p.dirtyHi;
+      if ((bits & (1L << leaf)) != 0) {
+        dirty[64 + (leaf >>> 1)] = true;
+      }
+    }
+    for (int n = 127; n >= 1; n--) {
+      if (!dirty[n]) {
+        continue;
+      }
+      if (n >= 64) {
+        // children are leaves 2(n-64), 2(n-64)+1: 64 contiguous memory bytes
+        leafBytes(p, 2 * (n - 64), buf, 0);
+        leafBytes(p, 2 * (n - 64) + 1, buf, 32);
+        keccak.hash64(buf, 0, p.nodes, n * 32);
+      } else {
+        keccak.hashPair(p.nodes, 2 * n * 32, p.nodes, (2 * n + 1) * 32, p.nodes, n * 32);
+      }
+      dirty[n >>> 1] = true;
+    }
+    p.dirtyLo = 0;
+    p.dirtyHi = 0;
+    p.queued = false;
+  }
+
+  private byte[] upperNode(int level, int index) {
+    if (level == 0) {
+      Page p = index < pages.length ? pages[index] : null;
+      if (p == null) {
+        return ZERO_HASHES[PAGE_DEPTH];
+      }
+      assert p.nodes != null && !p.queued : "page root read before rehash";
+      return Arrays.copyOfRange(p.nodes, 32, 64);
+    }
+    byte[] h = upper[level].get(index);
+    return h == null ? ZERO_HASHES[PAGE_DEPTH + level] : h;
+  }
+
+  /** Rehashes everything written since the last call. */
+  public void flush() {
+    if (dirtyPages.isEmpty()) {
+      return;
+    }
+    int[] idx = new int[dirtyPages.size()];
+    for (int i = 0; i < idx.length; i++) {
+      Page p = dirtyPages.get(i);
+      rehashPage(p);
+      idx[i] = p.index;
+    }
+    dirtyPages.clear();
+    byte[] out = new byte[32];
+    for (int level = 1; level <= UPPER_DEPTH; level++) {
+      for (int i = 0; i < idx.length; i++) {
+        idx[i] >>>= 1;
+      }
+      Arrays.sort(idx);
+      int prev = -1;
+      for (int i : idx) {
+        if (i == prev) {
+          continue;
+        }
+        prev = i;
+        byte[] l = upperNode(level - 1, 2 * i);
+        byte[] r = upperNode(level - 1, 2 * i + 1);
+        keccak.hashPair(l, 0, r, 0, out, 0);
+        upper[level].put(i, out.clone());
+      }
+    }
+  }
+
+  public Bytes32 root() {
+    flush();
+    return new Bytes32(upperNode(UPPER_DEPTH, 0));
+  }
+
+  /** The 32-byte leaf holding byte address leafIndex*32. */
+  public Bytes32 leaf(int leafIndex) {
+    Page p = pages[leafIndex >>> (PAGE_SHIFT - 5)];
+    byte[] b = new byte[32];
+    if (p != null) {
+      leafBytes(p, leafIndex & 127, b, 0);
+    }
+    return new Bytes32(b);
+  }
+
+  /** Sibling hashes from the leaf level up to (not including) the root: 27 entries. */
+  public List<Bytes32> proof(int leafIndex) {
+    flush();
+    List<Bytes32> proof = new ArrayList<>(TREE_DEPTH);
+    int pageIdx = leafIndex >>> PAGE_DEPTH;
+    Page p = pages[pageIdx];
+    int leaf = leafIndex & 127;
+    // level 0: the sibling leaf itself
+    if (p == null) {
+      for (int l = 0; l < PAGE_DEPTH; l++) {
+        proof.add(new Bytes32(ZERO_HASHES[l]));
+      }
+    } else {
+      byte[] b = new byte[32];
+      leafBytes(p, leaf ^ 1, b, 0);
+      proof.add(new Bytes32(b));
+      int n = (128 + leaf) >>> 1;
+      for (int l = 1; l < PAGE_DEPTH; l++) {
+        int s = n ^ 1;
+        proof.add(new Bytes32(Arrays.copyOfRange(p.nodes, s * 32, s * 32 + 32)));
+        n >>>= 1;
+      }
+    }
+    int i = pageIdx;
+    for (int level = 0; level < UPPER_DEPTH; level++) {
+      proof.add(new Bytes32(upperNode(level, i ^ 1)));
+      i >>>= 1;
+    }
+    assert proof.size() == TREE_DEPTH;
+    return proof;
+  }
+}
