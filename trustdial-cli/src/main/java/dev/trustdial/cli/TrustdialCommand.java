@@ -10,6 +10,7 @@ import picocli.CommandLine.Command;
     description = "Verifiable offchain compute where the developer chooses the trust model.",
     subcommands = {
       picocli.CommandLine.HelpCommand.class,
+      dev.trustdial.cli.attest.AttestCommand.class,
     })
 public final class TrustdialCommand implements Runnable {
   @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;

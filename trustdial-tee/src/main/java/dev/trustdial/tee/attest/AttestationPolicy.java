@@ -57,7 +57,8 @@ public record AttestationPolicy(boolean allowDebug, boolean allowSimulated, Set<
     }
     if (!acceptedTcb.contains(v.tcbStatus())) {
       return Optional.of(
-          new Failure.TcbNotAccepted(v.tcbStatus(), "accepted: " + acceptedTcb));
+          new Failure.TcbNotAccepted(v.tcbStatus(), "the policy accepts " + acceptedTcb.stream()
+              .sorted().map(TcbStatus::wireName).collect(java.util.stream.Collectors.joining(", "))));
     }
     return Optional.empty();
   }

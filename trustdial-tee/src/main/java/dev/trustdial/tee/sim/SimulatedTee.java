@@ -74,10 +74,19 @@ public final class SimulatedTee {
       var unsigned = new SimulatedEvidence(debug, at,
           List.of(r.get(0), r.get(1), r.get(2), r.get(3)), reportData, events,
           List.of(attestationCert.getEncoded(), root.getEncoded()), new byte[0]);
+      return sign(unsigned).encode();
+    } catch (java.security.cert.CertificateEncodingException e) {
+      throw new IllegalStateException("a generated certificate encodes", e);
+    }
+  }
+
+  /** Signs any evidence body with this install's key (tests use it to sign inconsistent bodies). */
+  SimulatedEvidence sign(SimulatedEvidence unsigned) {
+    try {
       Signature s = Signature.getInstance("SHA256withECDSAinP1363Format");
       s.initSign(attestationKey);
       s.update(unsigned.signedBytes());
-      return unsigned.withSignature(s.sign()).encode();
+      return unsigned.withSignature(s.sign());
     } catch (GeneralSecurityException e) {
       throw new IllegalStateException("cannot sign simulated evidence", e);
     }

@@ -85,7 +85,7 @@ public final class SnpReportVerifier {
         throw new VerificationFailedException(new Failure.TcbMismatch("reserved REPORTED_TCB byte " + i + " is set"));
       }
     }
-    byte[] hwid = octets(vcek, OID_HWID);
+    byte[] hwid = hwid(vcek);
     boolean masked = allZero(r.chipId());
     if (!masked && !Arrays.equals(hwid, r.chipId())) {
       throw new VerificationFailedException(new Failure.TcbMismatch(
@@ -153,16 +153,22 @@ public final class SnpReportVerifier {
     }
   }
 
-  private static byte[] octets(X509Certificate c, String oid) throws VerificationFailedException {
-    try {
-      byte[] b = ASN1OctetString.getInstance(ext(c, oid)).getOctets();
-      if (b.length != 64) {
-        throw new VerificationFailedException(new Failure.Malformed("VCEK hwID is " + b.length + " bytes, expected 64"));
-      }
-      return b;
-    } catch (IllegalArgumentException e) {
-      throw new VerificationFailedException(new Failure.Malformed("VCEK extension " + oid + " is not an OCTET STRING"));
+  /** hwID is the raw 64 chip-id bytes as the extension value (AMD does not DER-wrap it). */
+  private static byte[] hwid(X509Certificate c) throws VerificationFailedException {
+    byte[] v = c.getExtensionValue(OID_HWID);
+    if (v == null) {
+      throw new VerificationFailedException(new Failure.Malformed("VCEK lacks the hwID extension " + OID_HWID));
     }
+    byte[] b;
+    try {
+      b = ASN1OctetString.getInstance(v).getOctets();
+    } catch (IllegalArgumentException e) {
+      throw new VerificationFailedException(new Failure.Malformed("VCEK hwID extension does not parse"));
+    }
+    if (b.length != 64) {
+      throw new VerificationFailedException(new Failure.Malformed("VCEK hwID is " + b.length + " bytes, expected 64"));
+    }
+    return b;
   }
 
   private static String text(X509Certificate c, String oid) throws VerificationFailedException {

@@ -1,0 +1,214 @@
+package dev.trustdial.cli.attest;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.trustdial.cli.ExitCodes;
+import dev.trustdial.core.InvalidInputException;
+import dev.trustdial.core.bytes.Hex;
+import dev.trustdial.tee.attest.AttestationPolicy;
+import dev.trustdial.tee.attest.AttestationVerifier;
+import dev.trustdial.tee.attest.Collateral;
+import dev.trustdial.tee.attest.Evidence;
+import dev.trustdial.tee.attest.Failure;
+import dev.trustdial.tee.attest.NamedBytes;
+import dev.trustdial.tee.attest.TrustAnchors;
+import dev.trustdial.tee.attest.VerificationFailedException;
+import dev.trustdial.tee.attest.VerificationResult;
+import dev.trustdial.tee.attest.Verdict;
+import dev.trustdial.tee.x509.Certificates;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.cert.X509Certificate;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code trustdial attest verify}: verifies evidence offline against the pinned vendor roots at
+ * the given time. Exit 0 valid, 1 invalid (with the reason), 2 bad input.
+ */
+@Command(
+    name = "verify",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Verify attestation evidence offline at a given time and print the verdict.",
+      "Evidence: a TDX quote (v4/v5), a 1184-byte SEV-SNP report, a Nitro COSE_Sign1 document or",
+      "TrustDial simulated evidence. Collateral: the Intel PCS JSON for TDX, the VCEK (DER/PEM,",
+      "optionally followed by the ASK) for SEV-SNP, none for Nitro and simulated evidence."
+    })
+public final class AttestVerifyCommand implements Callable<Integer> {
+  static final long MAX_COLLATERAL_BYTES = 1024 * 1024;
+
+  @Spec CommandSpec spec;
+
+  @Option(names = "--evidence", required = true, paramLabel = "FILE", description = "The evidence file.")
+  Path evidence;
+
+  @Option(names = "--collateral", paramLabel = "FILE", description = "Collateral for TDX and SEV-SNP.")
+  Optional<Path> collateral;
+
+  @Option(names = "--at", required = true, paramLabel = "ISO-TIME",
+      description = "Verification time, e.g. 2025-07-01T00:00:00Z (or 'now'). Certificates and collateral must be valid then.")
+  String at;
+
+  @Option(names = "--json", description = "Print the verdict as JSON.")
+  boolean json;
+
+  @Option(names = "--allow-debug", description = "Accept evidence from a TEE in debug mode.")
+  boolean allowDebug;
+
+  @Option(names = "--require-up-to-date", description = "Refuse any TCB status but UpToDate.")
+  boolean requireUpToDate;
+
+  @Option(names = "--simulation-root", paramLabel = "FILE",
+      description = "Accept INSECURE simulated evidence under this root certificate (dev only).")
+  Optional<Path> simulationRoot;
+
+  @Override
+  public Integer call() {
+    Instant time = parseTime(at);
+    byte[] evidenceBytes = read(evidence, Evidence.MAX_BYTES, "evidence");
+    Optional<byte[]> collateralBytes = collateral.map(p -> read(p, MAX_COLLATERAL_BYTES, "collateral"));
+    Collateral col;
+    try {
+      col = AttestationVerifier.readCollateral(evidenceBytes, collateralBytes);
+    } catch (VerificationFailedException e) {
+      throw new InvalidInputException(e.failure().message());
+    }
+    TrustAnchors anchors = TrustAnchors.pinned();
+    AttestationPolicy policy = AttestationPolicy.standard();
+    if (simulationRoot.isPresent()) {
+      anchors = anchors.withSimulationRoots(List.of(readRoot(simulationRoot.get())));
+      policy = policy.allowingSimulated();
+    }
+    if (allowDebug) {
+      policy = policy.allowingDebug();
+    }
+    if (requireUpToDate) {
+      policy = policy.requireUpToDate();
+    }
+    VerificationResult raw = new AttestationVerifier(anchors).verify(evidenceBytes, col, time);
+    Optional<Verdict> verdict = raw instanceof VerificationResult.Valid(Verdict v) ? Optional.of(v) : Optional.empty();
+    Optional<Failure> failure = switch (raw) {
+      case VerificationResult.Invalid(Failure f) -> Optional.of(f);
+      case VerificationResult.Valid(Verdict v) -> policy.check(v);
+    };
+    PrintWriter out = spec.commandLine().getOut();
+    if (json) {
+      out.println(toJson(verdict, failure, time));
+    } else {
+      printHuman(out, verdict, failure, time);
+    }
+    out.flush();
+    return failure.isEmpty() ? ExitCodes.OK : ExitCodes.FAILURE;
+  }
+
+  static String toJson(Optional<Verdict> verdict, Optional<Failure> failure, Instant at) {
+    ObjectMapper m = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    ObjectNode root = m.createObjectNode();
+    root.put("valid", failure.isEmpty());
+    root.put("verifiedAt", at.toString());
+    failure.ifPresent(f -> root.putObject("failure").put("kind", f.kind()).put("message", f.message()));
+    verdict.ifPresent(v -> {
+      ObjectNode n = root.putObject("verdict");
+      n.put("platform", v.platform().name());
+      n.put("simulated", v.simulated());
+      n.put("debug", v.debug());
+      n.put("tcbStatus", v.tcbStatus().wireName());
+      v.advisoryIds().forEach(n.putArray("advisoryIds")::add);
+      n.put("reportData", Hex.encode(v.reportData()));
+      v.issuedAt().ifPresent(t -> n.put("issuedAt", t.toString()));
+      ObjectNode ms = n.putObject("measurements");
+      v.measurements().forEach(x -> ms.put(x.name(), Hex.encode(x.value())));
+      ObjectNode fs = n.putObject("fields");
+      v.fields().forEach(x -> fs.put(x.name(), Hex.encode(x.value())));
+      v.checks().forEach(n.putArray("checks")::add);
+    });
+    try {
+      return m.writeValueAsString(root);
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      throw new IllegalStateException("a tree of strings serializes", e);
+    }
+  }
+
+  static void printHuman(PrintWriter out, Optional<Verdict> verdict, Optional<Failure> failure, Instant at) {
+    out.println(failure.map(f -> "INVALID: " + f.message()).orElse("VALID"));
+    verdict.ifPresent(v -> {
+      if (v.simulated()) {
+        out.println("WARNING: simulated evidence (simulated: true): no hardware protects this app");
+      }
+      row(out, "platform", v.platform().name());
+      row(out, "simulated", Boolean.toString(v.simulated()));
+      row(out, "debug", Boolean.toString(v.debug()));
+      row(out, "tcb status", v.tcbStatus().wireName());
+      if (!v.advisoryIds().isEmpty()) {
+        row(out, "advisories", String.join(", ", v.advisoryIds()));
+      }
+      v.issuedAt().ifPresent(t -> row(out, "issued at", t.toString()));
+      row(out, "verified at", at.toString());
+      row(out, "report data", Hex.encodeBare(v.reportData()));
+      for (NamedBytes mb : v.measurements()) {
+        row(out, mb.name(), mb.hex());
+      }
+      for (NamedBytes f : v.fields()) {
+        row(out, f.name(), f.hex());
+      }
+      out.println("checks:");
+      v.checks().forEach(c -> out.println("  - " + c));
+    });
+  }
+
+  private static void row(PrintWriter out, String k, String v) {
+    out.printf("%-14s %s%n", k, v);
+  }
+
+  static Instant parseTime(String s) {
+    if (s.equals("now")) {
+      return Instant.now();
+    }
+    try {
+      return Instant.parse(s);
+    } catch (DateTimeParseException e) {
+      throw new InvalidInputException("--at '" + s + "' is not an ISO-8601 UTC time like 2025-07-01T00:00:00Z (or 'now')");
+    }
+  }
+
+  static byte[] read(Path p, long max, String what) {
+    try {
+      if (!Files.isRegularFile(p)) {
+        throw new InvalidInputException(what + " file " + p + " does not exist or is not a file");
+      }
+      long size = Files.size(p);
+      if (size > max) {
+        throw new InvalidInputException(what + " file " + p + " is " + size + " bytes (max " + max + ")");
+      }
+      try (InputStream in = Files.newInputStream(p)) {
+        return in.readNBytes((int) max);
+      }
+    } catch (IOException e) {
+      throw new InvalidInputException("cannot read " + what + " file " + p + ": " + e.getMessage());
+    }
+  }
+
+  private static X509Certificate readRoot(Path p) {
+    try {
+      List<X509Certificate> certs = Certificates.fromDerOrPem(read(p, 64 * 1024, "simulation root"), "simulation root");
+      if (certs.size() != 1) {
+        throw new InvalidInputException("--simulation-root must hold exactly one certificate");
+      }
+      return certs.getFirst();
+    } catch (VerificationFailedException e) {
+      throw new InvalidInputException(e.failure().message());
+    }
+  }
+}
