@@ -2,6 +2,7 @@ package dev.trustdial.da.node;
 
 import dev.trustdial.core.InvalidInputException;
 import dev.trustdial.core.bytes.Bytes32;
+import dev.trustdial.core.crypto.Address;
 import dev.trustdial.core.crypto.Secp256k1Key;
 import dev.trustdial.da.assignment.ChunkAssignment;
 import dev.trustdial.da.assignment.OperatorSet;
@@ -22,7 +23,7 @@ import java.util.TreeSet;
  * The logic of a DA node, apart from HTTP: accept exactly the chunks assigned to this operator,
  * verify every cell proof, store, then sign; serve headers and chunks until expiry.
  */
-public final class DaNode {
+public final class DaNode implements DaNodeApi {
   private final Secp256k1Key key;
   private final OperatorSetSource operators;
   private final ChunkStore store;
@@ -40,6 +41,12 @@ public final class DaNode {
     this.maxRetention = maxRetention;
   }
 
+  @Override
+  public Address operator() {
+    return key.address();
+  }
+
+  @Override
   public StoreReceipt store(ChunkUpload upload) {
     BlobHeader header = upload.header();
     Bytes32 blobKey = header.blobKey();
@@ -73,10 +80,12 @@ public final class DaNode {
     return new StoreReceipt(blobKey, key.address(), Attestation.sign(key, blobKey));
   }
 
+  @Override
   public BlobHeader header(Bytes32 blobKey) {
     return live(blobKey);
   }
 
+  @Override
   public List<Chunk> chunks(Bytes32 blobKey, List<Integer> indices) {
     live(blobKey);
     for (int j : indices) {
@@ -96,10 +105,12 @@ public final class DaNode {
     return h.get();
   }
 
+  @Override
   public int sweep() {
     return store.deleteExpired(clock.instant().getEpochSecond());
   }
 
+  @Override
   public int blobCount() {
     return store.blobCount();
   }

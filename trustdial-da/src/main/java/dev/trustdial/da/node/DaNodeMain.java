@@ -6,19 +6,25 @@ import dev.trustdial.da.kzg.JniKzg;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.concurrent.CountDownLatch;
+import java.util.function.UnaryOperator;
 
 /** Runs one DA node until the process is stopped: {@code DaNodeMain CONFIG.json}. */
 public final class DaNodeMain {
   private DaNodeMain() {}
 
   public static void main(String[] args) throws InterruptedException {
+    run(args, UnaryOperator.identity());
+  }
+
+  /** {@code wrap} lets fault-injection harnesses put themselves between HTTP and the node. */
+  public static void run(String[] args, UnaryOperator<DaNodeApi> wrap) throws InterruptedException {
     if (args.length != 1) {
       System.err.println("usage: DaNodeMain CONFIG.json");
       System.exit(2);
     }
     try {
-      DaNodeServer server = start(DaNodeConfig.read(Path.of(args[0])));
-      // Port discovery for parents that start nodes on port 0.
+      DaNodeServer server = start(DaNodeConfig.read(Path.of(args[0])), wrap);
+      // Parents that start nodes wait for this line.
       System.out.println("listening " + server.port());
       System.out.flush();
     } catch (InvalidInputException e) {
@@ -29,10 +35,14 @@ public final class DaNodeMain {
   }
 
   public static DaNodeServer start(DaNodeConfig config) {
+    return start(config, UnaryOperator.identity());
+  }
+
+  public static DaNodeServer start(DaNodeConfig config, UnaryOperator<DaNodeApi> wrap) {
     ChunkStore store = new ChunkStore(config.dataDir());
     DaNode node = new DaNode(config.key(), new StaticOperatorSetSource(config.operators()), store,
         JniKzg.load(), Clock.systemUTC(), config.maxRetention());
-    DaNodeServer server = DaNodeServer.start(node, config.host(), config.port(), config.sweepInterval());
+    DaNodeServer server = DaNodeServer.start(wrap.apply(node), config.host(), config.port(), config.sweepInterval());
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       server.close();
       store.close();

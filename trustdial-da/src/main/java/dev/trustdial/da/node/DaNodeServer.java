@@ -23,17 +23,17 @@ public final class DaNodeServer implements AutoCloseable {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final int MAX_INDICES = 128;
 
-  private final DaNode node;
+  private final DaNodeApi node;
   private final Javalin app;
   private final ScheduledExecutorService sweeper;
 
-  private DaNodeServer(DaNode node, Javalin app, ScheduledExecutorService sweeper) {
+  private DaNodeServer(DaNodeApi node, Javalin app, ScheduledExecutorService sweeper) {
     this.node = node;
     this.app = app;
     this.sweeper = sweeper;
   }
 
-  public static DaNodeServer start(DaNode node, String host, int port, Duration sweepInterval) {
+  public static DaNodeServer start(DaNodeApi node, String host, int port, Duration sweepInterval) {
     Javalin app = Javalin.create(config -> {
       config.startup.showJavalinBanner = false;
       config.http.maxRequestSize = ChunkUpload.MAX_BYTES;
@@ -63,7 +63,7 @@ public final class DaNodeServer implements AutoCloseable {
       });
       config.routes.get("/v1/health", ctx -> {
         Map<String, Object> m = new LinkedHashMap<>();
-        m.put("operator", node.key().address().toString());
+        m.put("operator", node.operator().toString());
         m.put("blobs", node.blobCount());
         json(ctx, 200, m);
       });
@@ -91,7 +91,7 @@ public final class DaNodeServer implements AutoCloseable {
         LOG.error("expiry sweep failed", e);
       }
     }, 0, sweepInterval.toMillis(), TimeUnit.MILLISECONDS);
-    LOG.info("DA node {} listening on {}:{}", node.key().address(), host, app.port());
+    LOG.info("DA node {} listening on {}:{}", node.operator(), host, app.port());
     return new DaNodeServer(node, app, sweeper);
   }
 
@@ -120,7 +120,7 @@ public final class DaNodeServer implements AutoCloseable {
     return app.port();
   }
 
-  public DaNode node() {
+  public DaNodeApi node() {
     return node;
   }
 
