@@ -20,6 +20,22 @@ public final class Decoder {
   public static final int FENCE = 38, ECALL = 39, EBREAK = 40;
   public static final int MUL = 41, MULH = 42, MULHSU = 43, MULHU = 44;
   public static final int DIV = 45, DIVU = 46, REM = 47, REMU = 48;
+  /** Pseudo-op in the odd-halfword slots of a decoded page: pc % 4 == 2 cannot be fetched. */
+  public static final int MISALIGNED = 49;
+
+  /**
+   * Decodes a page of 1024 words into 4096 ints indexed by (pc & 0xffe): (op word, imm) for each
+   * instruction, then a MISALIGNED pair for the halfword after it, so the interpreter needs no
+   * alignment test on the hot path.
+   */
+  public static int[] decodePage(int[] words) {
+    int[] out = new int[4096];
+    for (int i = 0; i < 1024; i++) {
+      decode(words[i], out, 2 * i);
+      out[4 * i + 2] = MISALIGNED;
+    }
+    return out;
+  }
 
   /** Fills out[2*slot], out[2*slot+1] with the decoded form of word. */
   public static void decode(int w, int[] out, int slot) {

@@ -19,7 +19,7 @@ public final class Hart {
   public final Memory mem;
   public final GuestIo io;
 
-  private static final int[] ILLEGAL_PAGE = new int[2048];
+  private static final int[] ILLEGAL_PAGE = Decoder.decodePage(new int[1024]);
 
   public Hart(Memory mem, GuestIo io) {
     this.mem = mem;
@@ -33,10 +33,7 @@ public final class Hart {
     }
     int[] d = p.decoded;
     if (d == null) {
-      d = new int[2048];
-      for (int i = 0; i < 1024; i++) {
-        Decoder.decode(p.words[i], d, i);
-      }
+      d = Decoder.decodePage(p.words);
       p.decoded = d;
     }
     return d;
@@ -74,18 +71,13 @@ public final class Hart {
     try {
       while (step < limit) {
         if ((pc >>> 12) != codePage) {
-          if ((pc & 3) != 0) {
-            throw fault(pc, step, "instruction address misaligned");
-          }
           if (!Memory.inRam(pc)) {
             throw fault(pc, step, "instruction fetch out of range");
           }
           codePage = pc >>> 12;
           dec = decodedPage(codePage);
-        } else if ((pc & 3) != 0) {
-          throw fault(pc, step, "instruction address misaligned");
         }
-        int slot = (pc >>> 1) & 2046;
+        int slot = pc & 0xffe; // pc is even: JALR clears bit 0 and all offsets are even
         int d = dec[slot];
         int imm = dec[slot + 1];
         int rd = (d >>> 8) & 31;
@@ -197,6 +189,7 @@ public final class Hart {
             if (mem.codeInvalidated) { mem.codeInvalidated = false; codePage = -1; }
           }
           case EBREAK -> throw fault(pc, step, "ebreak");
+          case MISALIGNED -> throw fault(pc, step, "instruction address misaligned");
           default -> throw fault(pc, step, String.format("illegal instruction 0x%08x", mem.loadWordAligned(pc)));
         }
         x[0] = 0;
