@@ -1,6 +1,6 @@
 package dev.trustdial.ai.engine;
 
-import java.net.URISyntaxException;
+import dev.trustdial.ai.model.BundledModel;
 import java.nio.file.Path;
 
 /** Paths of the models bundled in src/main/resources/models. */
@@ -8,11 +8,7 @@ final class BundledModels {
   private BundledModels() {}
 
   static Path resource(String name) {
-    try {
-      return Path.of(BundledModels.class.getResource("/models/" + name).toURI());
-    } catch (URISyntaxException | NullPointerException e) {
-      throw new IllegalStateException("bundled model " + name + " is missing", e);
-    }
+    return BundledModel.path(name);
   }
 
   static Path storiesBin() {
@@ -20,6 +16,6 @@ final class BundledModels {
   }
 
   static Path storiesGguf() {
-    return resource("stories260K.gguf");
+    return BundledModel.defaultModel();
   }
 }
