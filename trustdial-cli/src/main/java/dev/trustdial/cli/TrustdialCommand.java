@@ -10,6 +10,10 @@ import picocli.CommandLine.Command;
     description = "Verifiable offchain compute where the developer chooses the trust model.",
     subcommands = {
       picocli.CommandLine.HelpCommand.class,
+      dev.trustdial.cli.da.DaCommand.class,
+      dev.trustdial.cli.da.DaNodeCommand.class,
+      dev.trustdial.cli.demo.DemoCommand.class,
+      dev.trustdial.cli.devnet.DevnetCommand.class,
       dev.trustdial.cli.attest.AttestCommand.class,
     })
 public final class TrustdialCommand implements Runnable {

@@ -1,0 +1,35 @@
+package dev.trustdial.cli.devnet;
+
+import java.util.List;
+
+/**
+ * Who is who among the devnet's funded accounts (anvil's test mnemonic, index = account index).
+ * Operators also carry the VERIFIER role so the staked verifier set can vote in disputes.
+ */
+public final class Roster {
+  public record Member(String name, int index, String purpose) {}
+
+  public static final Member DEPLOYER = new Member("deployer", 0, "owns the contracts, mints devnet stake");
+  public static final List<Member> OPERATORS = List.of(
+      new Member("operator-1", 1, "COMPUTE+VERIFIER operator"),
+      new Member("operator-2", 2, "COMPUTE+VERIFIER operator"),
+      new Member("operator-3", 3, "COMPUTE+VERIFIER operator"));
+  public static final Member WATCHTOWER = new Member("watchtower-1", 4, "VERIFIER: re-executes, reports, challenges");
+  public static final Member DEVELOPER = new Member("developer", 5, "creates apps, submits jobs");
+  public static final List<Member> DA_NODES = List.of(
+      new Member("da-node-1", 8, "DA node"), new Member("da-node-2", 9, "DA node"),
+      new Member("da-node-3", 10, "DA node"), new Member("da-node-4", 11, "DA node"));
+  public static final int ACCOUNTS = 20;
+
+  private Roster() {}
+
+  public static List<Member> all() {
+    List<Member> m = new java.util.ArrayList<>();
+    m.add(DEPLOYER);
+    m.addAll(OPERATORS);
+    m.add(WATCHTOWER);
+    m.add(DEVELOPER);
+    m.addAll(DA_NODES);
+    return m;
+  }
+}

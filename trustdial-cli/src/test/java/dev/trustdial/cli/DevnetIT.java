@@ -1,0 +1,58 @@
+package dev.trustdial.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.trustdial.cli.devnet.DevnetDescriptor;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+
+/** {@code trustdial devnet up|status|down} with a real anvil, including the refusals. */
+class DevnetIT {
+  @Test
+  void upStatusRefuseSecondUpDown() throws Exception {
+    Path dir = Files.createTempDirectory("devnet-it");
+    CliRun up = CliRun.of("devnet", "up", "--dir", dir.toString());
+    try {
+      assertThat(up.exitCode()).as(up.err()).isZero();
+      assertThat(up.out()).contains("devnet ready", "JobManager");
+      DevnetDescriptor d = DevnetDescriptor.read(dir);
+      assertThat(d.contracts()).containsKeys("StakeToken", "StakeRegistry", "AppRegistry", "JobManager", "IntersubjectiveCourt");
+      assertThat(d.accounts()).extracting(DevnetDescriptor.Account::name).contains("operator-1", "watchtower-1", "developer");
+
+      CliRun status = CliRun.of("devnet", "status", "--dir", dir.toString(), "--json");
+      assertThat(status.exitCode()).as(status.err()).isZero();
+      JsonNode s = new ObjectMapper().readTree(status.out());
+      assertThat(s.get("running").asBoolean()).isTrue();
+      assertThat(s.get("blockNumber").asLong()).isPositive();
+
+      String before = Files.readString(dir.resolve(DevnetDescriptor.FILE));
+      CliRun again = CliRun.of("devnet", "up", "--dir", dir.toString());
+      assertThat(again.exitCode()).isEqualTo(ExitCodes.BAD_INPUT);
+      assertThat(again.err()).contains("already running");
+      assertThat(Files.readString(dir.resolve(DevnetDescriptor.FILE))).isEqualTo(before);
+    } finally {
+      CliRun down = CliRun.of("devnet", "down", "--dir", dir.toString());
+      assertThat(down.exitCode()).as(down.err()).isZero();
+      assertThat(down.out()).contains("stopped anvil");
+    }
+    CliRun gone = CliRun.of("devnet", "status", "--dir", dir.toString());
+    assertThat(gone.exitCode()).isEqualTo(ExitCodes.BAD_INPUT);
+    assertThat(gone.err()).contains("no devnet in");
+  }
+
+  @Test
+  void outOfRangeFlagsAreRefusedBeforeAnythingStarts() throws Exception {
+    Path dir = Files.createTempDirectory("devnet-it-bad");
+    CliRun bad = CliRun.of("devnet", "up", "--dir", dir.toString(), "--block-time", "99");
+    assertThat(bad.exitCode()).isEqualTo(ExitCodes.BAD_INPUT);
+    assertThat(bad.err()).contains("--block-time must be within 0..60");
+    assertThat(DevnetDescriptor.exists(dir)).isFalse();
+    CliRun notANumber = CliRun.of("devnet", "up", "--dir", dir.toString(), "--block-time", "soon");
+    assertThat(notANumber.exitCode()).isEqualTo(ExitCodes.BAD_INPUT);
+    CliRun unknown = CliRun.of("devnet", "sideways");
+    assertThat(unknown.exitCode()).isEqualTo(ExitCodes.BAD_INPUT);
+  }
+}
