@@ -1,23 +1,153 @@
 package dev.trustdial.ai.kernel;
 
+import dev.trustdial.ai.model.TensorType;
 import dev.trustdial.ai.model.WeightMatrix;
+import java.io.IOException;
+import java.io.InputStream;
+import java.lang.foreign.Arena;
+import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.Linker;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.SymbolLookup;
+import java.lang.foreign.ValueLayout;
+import java.lang.invoke.MethodHandle;
+import java.net.URL;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
-/** Placeholder until the native library lands; never constructed. */
+/**
+ * The C kernels of src/main/c/td_kernels.c (AVX-512 VNNI, AVX2 or generic C, chosen by CPU
+ * features at run time), called through the FFM API once per matmul row range. They compute the
+ * same bits as {@link JavaKernels}; types the library does not handle (F16, BF16, K-quants) run
+ * on the Java kernels.
+ */
 public final class NativeKernels implements MatmulKernels {
-  private NativeKernels() {}
+  private static final Logger log = LoggerFactory.getLogger(NativeKernels.class);
+  private static final String RESOURCE = "/native/libtdkernels.so";
 
-  /** The native kernels when the library is present and loads; empty otherwise. */
-  public static java.util.Optional<NativeKernels> load() {
-    return java.util.Optional.empty();
+  /** The C code paths, in the order of td_kernels.c. */
+  public enum Variant {
+    GENERIC,
+    AVX2,
+    AVX512_VNNI
+  }
+
+  private static final class Library {
+    static final Optional<Library> INSTANCE = open();
+    final MethodHandle matmul;
+    final Variant best;
+
+    Library(MethodHandle matmul, Variant best) {
+      this.matmul = matmul;
+      this.best = best;
+    }
+
+    private static Optional<Library> open() {
+      try {
+        Optional<Path> path = libraryPath();
+        if (path.isEmpty()) {
+          log.info("native kernels not built ({} not on the classpath); using Java kernels", RESOURCE);
+          return Optional.empty();
+        }
+        Linker linker = Linker.nativeLinker();
+        SymbolLookup lookup = SymbolLookup.libraryLookup(path.get(), Arena.global());
+        MethodHandle best = linker.downcallHandle(lookup.findOrThrow("td_best_variant"),
+            FunctionDescriptor.of(ValueLayout.JAVA_INT));
+        ValueLayout i = ValueLayout.JAVA_INT;
+        ValueLayout p = ValueLayout.ADDRESS;
+        MethodHandle matmul = linker.downcallHandle(lookup.findOrThrow("td_matmul"),
+            FunctionDescriptor.of(i, i, i, p, ValueLayout.JAVA_LONG, i, i, i, i, p, p, p, i, p, p),
+            Linker.Option.critical(true));
+        return Optional.of(new Library(matmul, Variant.values()[(int) best.invokeExact()]));
+      } catch (Throwable t) {
+        log.warn("native kernels failed to load; using Java kernels", t);
+        return Optional.empty();
+      }
+    }
+
+    private static Optional<Path> libraryPath() throws IOException {
+      String override = System.getProperty("trustdial.ai.nativeLib");
+      if (override != null) {
+        return Optional.of(Path.of(override));
+      }
+      URL url = NativeKernels.class.getResource(RESOURCE);
+      if (url == null) {
+        return Optional.empty();
+      }
+      if (url.getProtocol().equals("file")) {
+        return Optional.of(Path.of(url.getPath()));
+      }
+      Path tmp = Files.createTempFile("libtdkernels", ".so");
+      tmp.toFile().deleteOnExit();
+      try (InputStream in = url.openStream()) {
+        Files.copy(in, tmp, StandardCopyOption.REPLACE_EXISTING);
+      }
+      return Optional.of(tmp);
+    }
+  }
+
+  private final Library lib;
+  private final Variant variant;
+  private final JavaKernels fallback = JavaKernels.best();
+
+  private NativeKernels(Library lib, Variant variant) {
+    this.lib = lib;
+    this.variant = variant;
+  }
+
+  /** The best variant this CPU runs, when the library is present and loads. */
+  public static Optional<NativeKernels> load() {
+    return Library.INSTANCE.map(l -> new NativeKernels(l, l.best));
+  }
+
+  /** A specific variant (tests compare all the CPU supports); empty if absent or unsupported. */
+  public static Optional<NativeKernels> load(Variant variant) {
+    return Library.INSTANCE.filter(l -> variant.ordinal() <= l.best.ordinal()).map(l -> new NativeKernels(l, variant));
+  }
+
+  public static Optional<Variant> bestVariant() {
+    return Library.INSTANCE.map(l -> l.best);
   }
 
   @Override
   public String name() {
-    return "native";
+    return "native-" + variant.name().toLowerCase();
   }
 
   @Override
   public void matmul(WeightMatrix w, BatchActivations x, float[] out, int from, int to) {
-    throw new UnsupportedOperationException("native kernels are not built yet");
+    if (from >= to) {
+      return;
+    }
+    TensorType type = w.type();
+    MemorySegment xf = MemorySegment.NULL;
+    MemorySegment xq = MemorySegment.NULL;
+    MemorySegment xd = MemorySegment.NULL;
+    MemorySegment bsum = MemorySegment.NULL;
+    switch (type) {
+      case F32 -> xf = MemorySegment.ofArray(x.floats());
+      case Q8_0, Q4_0 -> {
+        QuantizedActivations q = x.quantized(32);
+        xq = MemorySegment.ofArray(q.q());
+        xd = MemorySegment.ofArray(q.scale());
+        bsum = MemorySegment.ofArray(new int[q.scale().length]);
+      }
+      default -> {
+        fallback.matmul(w, x, out, from, to);
+        return;
+      }
+    }
+    int status;
+    try {
+      status = (int) lib.matmul.invokeExact(variant.ordinal(), type.ggmlId(), w.data(), w.rowBytes(), from, to,
+          w.rows(), w.cols(), xf, xq, xd, x.count(), MemorySegment.ofArray(out), bsum);
+    } catch (Throwable t) {
+      throw new IllegalStateException("native matmul failed", t);
+    }
+    assert status == 0 : "td_matmul refused " + type + " with " + variant;
   }
 }
