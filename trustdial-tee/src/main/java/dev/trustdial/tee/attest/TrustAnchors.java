@@ -53,7 +53,7 @@ public record TrustAnchors(
     return new TrustAnchors(intelSgxRoot, amdArkMilan, amdAskMilan, awsNitroRoot, roots);
   }
 
-  private static X509Certificate load(String name, String sha256) {
+  static X509Certificate load(String name, String sha256) {
     try (InputStream in = TrustAnchors.class.getResourceAsStream("/dev/trustdial/tee/anchors/" + name)) {
       if (in == null) {
         throw new IllegalStateException("trust anchor resource missing: " + name);

@@ -19,6 +19,9 @@ import dev.trustdial.tee.attest.TrustAnchors;
 import dev.trustdial.tee.attest.Verdict;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.constraints.IntRange;
 import org.junit.jupiter.api.Test;
 
 class TdxQuoteVerifierTest {
@@ -36,6 +39,7 @@ class TdxQuoteVerifierTest {
   static final int V4_QE_REPORT = V4_ATT_KEY + 64 + 6;
   static final int V4_QE_SIG = V4_QE_REPORT + 384;
   static final int V4_QE_AUTH = V4_QE_SIG + 64 + 2;
+  static final int V4_PEM = V4_QE_AUTH + 32 + 6;
   // v5: header 48 + body type/size 6 + TD report 1.5 (648).
   static final int V5_QE_REPORT = 48 + 6 + 648 + 4 + 128 + 6;
 
@@ -77,6 +81,12 @@ class TdxQuoteVerifierTest {
     }
     assertThat(failureOf(VERIFIER.verify(flip(V4, V4_SIG + 5), V4_COL, Fixtures.TDX_V4_AT)))
         .isInstanceOf(Failure.SignatureInvalid.class);
+  }
+
+  /** Every byte before the (unsigned, whitespace-tolerant) PEM text is covered by a check. */
+  @Property(tries = 60)
+  void anyFlippedByteBeforeThePckChainIsRefused(@ForAll @IntRange(min = 0, max = V4_PEM - 1) int offset) {
+    assertThat(VERIFIER.verify(flip(V4, offset), V4_COL, Fixtures.TDX_V4_AT).isValid()).as("offset %d", offset).isFalse();
   }
 
   @Test
