@@ -285,6 +285,26 @@ contract StakeRegistryTest is SettlementFixture {
         assertEq(token.balanceOf(alice), 300e18);
     }
 
+    /// Rounding vector S2 of docs/spec/settlement.md: each part rounds down, the burn takes the dust.
+    function test_slash_roundingVector() public {
+        StakeRegistry reg = new StakeRegistry(admin, token, WITHDRAWAL_DELAY, 0.3e18);
+        vm.prank(admin);
+        reg.setSlasher(slasher, true);
+        vm.startPrank(alice);
+        token.approve(address(reg), type(uint256).max);
+        reg.register(COMPUTE, aliceSigner, "");
+        reg.deposit(1006);
+        reg.requestWithdrawal(7);
+        vm.stopPrank();
+
+        vm.expectEmit(true, true, false, true, address(reg));
+        emit StakeRegistry.Slashed(alice, 334, "dispute", reporter, 100, 234);
+        vm.prank(slasher);
+        assertEq(reg.slash(alice, 333333333333333333, "dispute", reporter), 334);
+        assertEq(reg.getOperator(alice).stake, 999 - 332);
+        assertEq(reg.getOperator(alice).pendingWithdrawal, 7 - 2);
+    }
+
     function test_slash_withoutBeneficiaryBurnsAll() public {
         stakeAlice(100e18);
         vm.prank(slasher);
