@@ -1,0 +1,20 @@
+package dev.trustdial.ai.receipt;
+
+/** The sampling parameters the engine ran with, defaults resolved, including the seed. */
+public record SamplingBinding(double temperature, int topK, double topP, double minP, double repetitionPenalty,
+    double frequencyPenalty, double presencePenalty, long seed) {
+
+  /** Seeds are JSON numbers, so they stay exact only below 2^53 (I-JSON). */
+  public static final long MAX_SEED = (1L << 53) - 1;
+
+  public SamplingBinding {
+    if (seed < 0 || seed > MAX_SEED) {
+      throw new dev.trustdial.core.InvalidInputException("seed must be in [0, 2^53-1], got " + seed);
+    }
+    for (double d : new double[] {temperature, topP, minP, repetitionPenalty, frequencyPenalty, presencePenalty}) {
+      if (!Double.isFinite(d)) {
+        throw new dev.trustdial.core.InvalidInputException("sampling parameters must be finite numbers");
+      }
+    }
+  }
+}
