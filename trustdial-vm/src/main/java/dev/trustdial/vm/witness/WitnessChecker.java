@@ -1,5 +1,6 @@
 package dev.trustdial.vm.witness;
 
+import dev.trustdial.core.InvalidInputException;
 import dev.trustdial.core.bytes.Bytes32;
 import dev.trustdial.core.hash.Hashes;
 import dev.trustdial.core.merkle.MerkleTree;
@@ -64,7 +65,12 @@ public final class WitnessChecker {
   }
 
   private Bytes32 run() {
-    VmState pre = VmState.decode(w.preState());
+    VmState pre;
+    try {
+      pre = VmState.decode(w.preState());
+    } catch (InvalidInputException e) {
+      throw reject(e.getMessage());
+    }
     if (pre.exited()) {
       throw reject("the pre-state has exited; it has no next step");
     }
@@ -211,16 +217,16 @@ public final class WitnessChecker {
             writeBytes(buf, chunk);
           }
           cursor += n;
-          result = n;
+          r[10] = n;
         } else if (num == 64 && a0 == 1) {
           if (n > 0) {
             byte[] out = readBytes(buf, n);
             outAcc = Hashes.keccak256(outAcc.bytes(), out);
             outLen += n;
           }
-          result = n;
+          r[10] = n;
         } else if (num == 64 && a0 == 2) {
-          result = len;
+          r[10] = len;
         } else {
           throw reject("ecall a7=" + num + " a0=" + a0 + " faults (no transition)");
         }

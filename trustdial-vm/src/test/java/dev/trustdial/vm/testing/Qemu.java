@@ -17,18 +17,25 @@ public final class Qemu {
       Path prog = dir.resolve("prog.elf");
       Path in = dir.resolve("input");
       Path out = dir.resolve("output");
+      Path err = dir.resolve("stderr");
       Files.write(prog, elf);
+      // qemu-user's loader insists on the execute bit, as the kernel would
+      Files.setPosixFilePermissions(prog, java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
       Files.write(in, input);
       Process p;
       try {
         p = new ProcessBuilder("qemu-riscv32", prog.toString())
-            .redirectInput(in.toFile()).redirectOutput(out.toFile()).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+            .redirectInput(in.toFile()).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
       } catch (IOException e) {
         throw new IllegalStateException("qemu-riscv32 is not installed: run trustdial-vm/setup.sh first", e);
       }
       if (!p.waitFor(120, TimeUnit.SECONDS)) {
         p.destroyForcibly();
         throw new IllegalStateException("qemu-riscv32 timed out");
+      }
+      String stderr = Files.readString(err);
+      if (stderr.startsWith("qemu-riscv32:") || stderr.contains("Error while loading")) {
+        throw new IllegalStateException("qemu-riscv32 could not run the program: " + stderr.strip());
       }
       return new Result(Files.readAllBytes(out), p.exitValue());
     } finally {

@@ -1,0 +1,121 @@
+package dev.trustdial.vm;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.trustdial.core.bytes.Bytes32;
+import dev.trustdial.vm.checkpoint.CheckpointSink;
+import dev.trustdial.vm.testing.GuestInputs;
+import dev.trustdial.vm.testing.Guests;
+import dev.trustdial.vm.testing.RandomProgram;
+import dev.trustdial.vm.witness.MemoryAccess;
+import dev.trustdial.vm.witness.Witness;
+import dev.trustdial.vm.witness.WitnessRejected;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import net.jqwik.api.Arbitraries;
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.Provide;
+import net.jqwik.api.constraints.IntRange;
+import net.jqwik.api.constraints.LongRange;
+
+/** Witnesses of random steps verify with the independent checker; tampered ones are rejected. */
+class WitnessPropertiesTest {
+  static final VmConfig CFG = VmConfig.defaults();
+  static final byte[] SHA_INPUT = GuestInputs.sha256chain(3, "witness me".repeat(9).getBytes(StandardCharsets.UTF_8));
+
+  /** Every step of random programs (loads, stores, misaligned, branches, writes) checks out. */
+  @Property(tries = 15)
+  void everyStepOfRandomProgramsVerifies(@ForAll @LongRange(min = 1, max = 1_000_000) long seed) {
+    byte[] elf = RandomProgram.generate(seed, 60);
+    Machine m = Vm.load(elf, new byte[0], CFG);
+    while (!m.exited()) {
+      Witness w = m.witnessNextStep();
+      assertThat(Vm.checkWitness(w, new byte[0])).isEqualTo(m.stateHash());
+    }
+  }
+
+  /** Random steps of the sha256 guest, including read_input and write_output ecalls. */
+  /** Steps the sha256 guest takes on SHA_INPUT before it exits. */
+  static final long SHA_STEPS = Vm.load(Guests.elf("sha256chain"), SHA_INPUT, CFG).run(1L << 30, CheckpointSink.NONE).steps();
+
+  @Property(tries = 25)
+  void randomGuestStepsVerify(@ForAll @LongRange(min = 0, max = 1L << 40) long anyStep) {
+    // bias towards the input-reading prologue and the output/exit epilogue, where the ecalls are
+    long step = switch ((int) (anyStep % 3)) {
+      case 0 -> anyStep % 2000;
+      case 1 -> SHA_STEPS - 1 - anyStep % 400;
+      default -> anyStep % SHA_STEPS;
+    };
+    Witness w = Vm.witness(Guests.elf("sha256chain"), SHA_INPUT, CFG, step);
+    Bytes32 post = Vm.checkWitness(w, SHA_INPUT);
+    Machine m = Vm.load(Guests.elf("sha256chain"), SHA_INPUT, CFG);
+    m.runTo(step + 1, CheckpointSink.NONE);
+    assertThat(post).isEqualTo(m.stateHash());
+  }
+
+  @Property(tries = 40)
+  void tamperedWitnessesFail(@ForAll @IntRange(min = 0, max = 6) int what, @ForAll("positions") int pos,
+      @ForAll @LongRange(min = 0, max = 3000) long step) {
+    Witness w = Vm.witness(Guests.elf("sha256chain"), SHA_INPUT, CFG, step);
+    Witness bad = tamper(w, what, pos);
+    assertThatThrownBy(() -> Vm.checkWitness(bad, SHA_INPUT)).isInstanceOf(WitnessRejected.class);
+  }
+
+  @Provide
+  Arbitrary<Integer> positions() {
+    return Arbitraries.integers().between(0, 255);
+  }
+
+  static Witness tamper(Witness w, int what, int pos) {
+    byte[] pre = w.preState();
+    List<MemoryAccess> acc = new ArrayList<>(w.accesses());
+    switch (what) {
+      case 0 -> {
+        // flip a pre-state byte outside the flag word (which decode refuses outright, also a rejection)
+        pre[pos] ^= 1;
+        return new Witness(w.step(), pre, w.instruction(), acc, w.inputChunk(), w.postStateHash());
+      }
+      case 1 -> {
+        return new Witness(w.step(), pre, w.instruction() ^ (1 << (pos % 32)), acc, w.inputChunk(), w.postStateHash());
+      }
+      case 2 -> {
+        MemoryAccess a = acc.getFirst();
+        byte[] leaf = a.leaf().bytes();
+        leaf[pos % 32] ^= (byte) 0x80;
+        acc.set(0, new MemoryAccess(a.leafIndex(), new Bytes32(leaf), a.proof()));
+        return new Witness(w.step(), pre, w.instruction(), acc, w.inputChunk(), w.postStateHash());
+      }
+      case 3 -> {
+        MemoryAccess a = acc.getLast();
+        List<Bytes32> proof = new ArrayList<>(a.proof());
+        byte[] sib = proof.get(pos % 27).bytes();
+        sib[pos % 32] ^= 4;
+        proof.set(pos % 27, new Bytes32(sib));
+        acc.set(acc.size() - 1, new MemoryAccess(a.leafIndex(), a.leaf(), proof));
+        return new Witness(w.step(), pre, w.instruction(), acc, w.inputChunk(), w.postStateHash());
+      }
+      case 4 -> {
+        byte[] post = w.postStateHash().bytes();
+        post[pos % 32] ^= 1;
+        return new Witness(w.step(), pre, w.instruction(), acc, w.inputChunk(), new Bytes32(post));
+      }
+      case 5 -> {
+        // claim a different step number
+        return new Witness(w.step() + 1 + pos, pre, w.instruction(), acc, w.inputChunk(), w.postStateHash());
+      }
+      default -> {
+        // an extra access the step does not make
+        if (acc.size() < 3) {
+          acc.add(acc.getFirst());
+        } else {
+          acc.removeLast();
+        }
+        return new Witness(w.step(), pre, w.instruction(), acc, w.inputChunk(), w.postStateHash());
+      }
+    }
+  }
+}
