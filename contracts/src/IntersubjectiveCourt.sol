@@ -5,6 +5,7 @@ import {Ownable} from "@openzeppelin/contracts/access/Ownable.sol";
 import {StakeRegistry} from "./StakeRegistry.sol";
 import {JobManager} from "./JobManager.sol";
 import {IDisputeCourt} from "./IDisputeCourt.sol";
+import {Roles} from "./Roles.sol";
 
 /// @title IntersubjectiveCourt
 /// @notice Decides disputes of REEXEC_INTERSUBJECTIVE jobs by a stake-weighted vote of the staked
@@ -76,7 +77,7 @@ contract IntersubjectiveCourt is Ownable, IDisputeCourt {
         Dispute storage d = _existing(jobId);
         if (block.timestamp > d.deadline) revert VotingClosed(jobId, d.deadline);
         if (hasVoted[jobId][msg.sender]) revert AlreadyVoted(jobId, msg.sender);
-        if (!registry.isEligible(msg.sender, registry.ROLE_VERIFIER())) revert NotVerifier(msg.sender);
+        if (!registry.isEligible(msg.sender, Roles.VERIFIER)) revert NotVerifier(msg.sender);
         (address operator, address challenger) = jobs.partiesOf(jobId);
         if (msg.sender == operator || msg.sender == challenger) revert PartyCannotVote(jobId, msg.sender);
 

@@ -8,6 +8,7 @@ import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/Reentrancy
 import {StakeRegistry} from "./StakeRegistry.sol";
 import {AppRegistry} from "./AppRegistry.sol";
 import {IDisputeCourt} from "./IDisputeCourt.sol";
+import {Roles} from "./Roles.sol";
 
 /// @title JobManager
 /// @notice Jobs of deterministic apps: submit (fee escrowed) -> assigned to a staked COMPUTE operator
@@ -383,7 +384,7 @@ contract JobManager is Ownable, ReentrancyGuardTransient {
     ///      4. The assignee is the first candidate i with r < w_0 + ... + w_i.
     ///      On success the deadline becomes now + heartbeatWindow; the last checkpoint is kept.
     function _assign(uint256 jobId, Job storage job) internal returns (bool) {
-        (address[] memory ops, uint256[] memory stakes) = registry.eligibleOperators(registry.ROLE_COMPUTE());
+        (address[] memory ops, uint256[] memory stakes) = registry.eligibleOperators(Roles.COMPUTE);
         uint256 total;
         for (uint256 i; i < ops.length; ++i) {
             if (hasFailed[jobId][ops[i]]) stakes[i] = 0;

@@ -5,6 +5,7 @@ import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
 import {Ownable} from "@openzeppelin/contracts/access/Ownable.sol";
 import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/ReentrancyGuardTransient.sol";
+import {Roles} from "./Roles.sol";
 
 /// @title StakeRegistry
 /// @notice Operators register with roles, a signing key and an endpoint, and put stake behind them.
@@ -16,10 +17,9 @@ import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/Reentrancy
 contract StakeRegistry is Ownable, ReentrancyGuardTransient {
     using SafeERC20 for IERC20;
 
-    uint8 public constant ROLE_COMPUTE = 1;
-    uint8 public constant ROLE_DA = 2;
-    uint8 public constant ROLE_VERIFIER = 4;
-    uint8 internal constant ALL_ROLES = ROLE_COMPUTE | ROLE_DA | ROLE_VERIFIER;
+    uint8 public constant ROLE_COMPUTE = Roles.COMPUTE;
+    uint8 public constant ROLE_DA = Roles.DA;
+    uint8 public constant ROLE_VERIFIER = Roles.VERIFIER;
 
     uint256 public constant WAD = 1e18;
     uint256 public constant MAX_ENDPOINT_BYTES = 256;
@@ -310,7 +310,7 @@ contract StakeRegistry is Ownable, ReentrancyGuardTransient {
     }
 
     function _checkProfile(uint8 roles, address signer, string calldata endpoint) internal pure {
-        if (roles == 0 || roles > ALL_ROLES) revert InvalidRoles(roles);
+        if (roles == 0 || roles > Roles.ALL) revert InvalidRoles(roles);
         if (signer == address(0)) revert ZeroAddress();
         if (bytes(endpoint).length > MAX_ENDPOINT_BYTES) {
             revert EndpointTooLong(bytes(endpoint).length, MAX_ENDPOINT_BYTES);

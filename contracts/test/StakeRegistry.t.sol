@@ -109,8 +109,8 @@ contract StakeRegistryTest is SettlementFixture {
     function test_register_operatorLimit() public {
         uint256 max = registry.MAX_OPERATORS();
         for (uint256 i = 1; i <= max; ++i) {
-            vm.prank(address(uint160(0x10000 + i)));
-            registry.register(COMPUTE, address(uint160(0x20000 + i)), "");
+            vm.prank(vm.addr(0x10000 + i));
+            registry.register(COMPUTE, vm.addr(0x20000 + i), "");
         }
         assertEq(registry.operatorCount(), max);
         vm.prank(alice);

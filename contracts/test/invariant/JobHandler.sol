@@ -70,7 +70,8 @@ contract JobHandler is Test {
             ghostFeesIn += fee;
         } catch (bytes memory reason) {
             // the only acceptable failure: every compute operator has been slashed to zero
-            require(bytes4(reason) == JobManager.NoEligibleOperator.selector, "unexpected submit revert");
+            // forge-lint: disable-next-line(unsafe-typecast)
+            require(reason.length >= 4 && bytes4(reason) == JobManager.NoEligibleOperator.selector, "unexpected submit revert");
         }
     }
 

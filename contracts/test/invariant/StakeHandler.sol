@@ -26,10 +26,10 @@ contract StakeHandler is Test {
         registry = registry_;
         admin = admin_;
         for (uint256 i; i < 4; ++i) {
-            address op = address(uint160(0xA000 + i));
+            address op = vm.addr(0xA000 + i);
             operators.push(op);
             vm.prank(op);
-            registry.register(1, address(uint160(0xB000 + i)), "");
+            registry.register(1, vm.addr(0xB000 + i), "");
             vm.prank(op);
             token.approve(address(registry), type(uint256).max);
         }

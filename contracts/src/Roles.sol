@@ -1,0 +1,10 @@
+// SPDX-License-Identifier: MIT
+pragma solidity ^0.8.28;
+
+/// @notice Operator role bits (a registered operator holds a nonzero mask of them).
+library Roles {
+    uint8 internal constant COMPUTE = 1;
+    uint8 internal constant DA = 2;
+    uint8 internal constant VERIFIER = 4;
+    uint8 internal constant ALL = COMPUTE | DA | VERIFIER;
+}
