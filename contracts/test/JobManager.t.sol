@@ -154,6 +154,36 @@ contract JobManagerTest is JobFixture {
         assertEq(hits[0] + hits[1] + hits[2], 60);
     }
 
+    /// For arbitrary stakes (some zero, some below the minimum) the contract and the reference agree,
+    /// and a reassignment never lands on an operator that failed the job.
+    function testFuzz_assignmentMatchesReference(uint96[5] memory stakes, uint96 minStake, uint8 jobsToRun) public {
+        vm.prank(admin);
+        registry.setMinStake(COMPUTE, bound(minStake, 0, 200e18));
+        for (uint256 i; i < stakes.length; ++i) {
+            operator(string.concat("f", vm.toString(i)), COMPUTE, bound(stakes[i], 0, 1_000e18));
+        }
+        uint256 n = bound(jobsToRun, 1, 6);
+        for (uint256 k; k < n; ++k) {
+            uint256 jobId = jobs.jobCount() + 1;
+            address expected = expectedAssignee(jobId, 0, none());
+            vm.prank(user);
+            jobs.submitJob(appId, INPUT_KEY, INPUT_DIGEST, MAX_STEPS, 0);
+            assertEq(jobs.getJob(jobId).assignee, expected, "first assignment");
+
+            address first = expected;
+            vm.warp(jobs.getJob(jobId).deadline + 1);
+            address successor = expectedAssignee(jobId, 1, one(first));
+            jobs.reportMissed(jobId);
+            JobManager.Job memory job = jobs.getJob(jobId);
+            if (successor == address(0)) {
+                assertEq(uint8(job.status), uint8(JobManager.JobStatus.Failed), "nobody left");
+            } else {
+                assertEq(job.assignee, successor, "reassignment");
+                assertNotEq(job.assignee, first, "never the failed operator");
+            }
+        }
+    }
+
     /// Assignment test vector shared with the Java client (docs/spec/settlement.md); the numbers were
     /// computed independently (BouncyCastle keccak in Java). Stakes in registration order:
     /// op1 100e18, op2 300e18, op3 600e18 (COMPUTE); v1, v2 are VERIFIER only.
