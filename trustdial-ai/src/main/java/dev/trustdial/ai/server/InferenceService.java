@@ -30,12 +30,22 @@ import java.util.function.LongSupplier;
  */
 public final class InferenceService {
 
-  /** Receives output as it becomes final; called on the engine's thread, so it must not block. */
+  /**
+   * Receives output as it becomes final; called on the engine's thread, so it must not block.
+   * Returns false when the client has gone: generation stops and no receipt is made.
+   */
   public interface DeltaListener {
-    void onDelta(String text, List<TokenLogprob> logprobs);
+    boolean onDelta(String text, List<TokenLogprob> logprobs);
 
     static DeltaListener none() {
-      return (text, logprobs) -> {};
+      return (text, logprobs) -> true;
+    }
+  }
+
+  /** The client went away before the completion ended. */
+  public static final class ClientGoneException extends RuntimeException {
+    ClientGoneException() {
+      super("client disconnected", null, false, false);
     }
   }
 
@@ -134,15 +144,22 @@ public final class InferenceService {
     GenerationRequest gr = new GenerationRequest(prompt, new SamplingParams(sb.temperature(), sb.topK(), sb.topP(),
         sb.minP(), sb.repetitionPenalty(), sb.frequencyPenalty(), sb.presencePenalty(), sb.seed()),
         s.maxTokens().orElseThrow(), backend.tokenizer().stopTokens(), s.logprobs() ? s.topLogprobs() : 0);
+    boolean[] gone = {false};
     GenerationResult result = backend.generate(gr, (token, logprob) -> {
       boolean go = out.accept(token);
       String delta = out.releasable();
-      listener.onDelta(delta, s.logprobs() ? List.of(logprob) : List.of());
+      if (!listener.onDelta(delta, s.logprobs() ? List.of(logprob) : List.of())) {
+        gone[0] = true;
+        return false;
+      }
       return go;
     });
+    if (gone[0]) {
+      throw new ClientGoneException();
+    }
     String rest = out.finish();
-    if (!rest.isEmpty()) {
-      listener.onDelta(rest, List.of());
+    if (!rest.isEmpty() && !listener.onDelta(rest, List.of())) {
+      throw new ClientGoneException();
     }
     String finish = result.finishReason() == FinishReason.LENGTH && !out.stopped() ? "length" : "stop";
     return new Run(request, prompt, result, out.finalText(), finish);
