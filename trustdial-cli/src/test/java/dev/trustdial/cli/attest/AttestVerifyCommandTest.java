@@ -103,4 +103,26 @@ class AttestVerifyCommandTest {
       assertThat(r.err()).startsWith("error: ");
     }
   }
+
+  @Test
+  void simInitThenSimulateThenVerify(@TempDir Path work) throws Exception {
+    Path install = work.resolve("install");
+    Run init = run("attest", "sim-init", "--dir", install.toString());
+    assertThat(init.exit()).as(init.err()).isEqualTo(0);
+    assertThat(init.out()).contains("INSECURE");
+    assertThat(run("attest", "sim-init", "--dir", install.toString()).exit()).isEqualTo(2);
+    Path artifact = Files.writeString(work.resolve("app.jar"), "not really a jar");
+    Path out = work.resolve("evidence.bin");
+    Run sim = run("attest", "simulate", "--install", install.toString(), "--artifact", artifact.toString(),
+        "--app-id", "0x" + "ab".repeat(20), "--report-data", "0x" + "01".repeat(64), "--out", out.toString());
+    assertThat(sim.exit()).as(sim.err()).isEqualTo(0);
+    // The install was created now, so its evidence verifies from now on (not at the fixed AT).
+    Run v = run("attest", "verify", "--evidence", out.toString(), "--at", "now",
+        "--simulation-root", install.resolve("sim-root.pem").toString(), "--json");
+    assertThat(v.exit()).as(v.out()).isEqualTo(0);
+    String digest = dev.trustdial.core.hash.Hashes.sha256(Files.readAllBytes(artifact)).toHex();
+    assertThat(v.out()).contains("\"APP_ARTIFACT_DIGEST\" : \"" + digest + "\"", "\"reportData\" : \"0x" + "01".repeat(64));
+    assertThat(run("attest", "simulate", "--install", install.toString(), "--artifact", artifact.toString(),
+        "--report-data", "0x01", "--out", out.toString()).exit()).isEqualTo(2);
+  }
 }

@@ -1,6 +1,16 @@
 package dev.trustdial.tee.sim;
 
+import dev.trustdial.core.InvalidInputException;
+import dev.trustdial.tee.attest.VerificationFailedException;
+import dev.trustdial.tee.x509.Certificates;
+import java.io.IOException;
 import java.math.BigInteger;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.KeyFactory;
+import java.security.spec.PKCS8EncodedKeySpec;
+import java.util.Base64;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
@@ -57,6 +67,86 @@ public final class SimulatedTee {
     } catch (GeneralSecurityException | OperatorCreationException | CertIOException e) {
       throw new IllegalStateException("cannot create the simulated TEE's keys", e);
     }
+  }
+
+  static final String ROOT_FILE = "sim-root.pem";
+  static final String CERT_FILE = "attestation-cert.pem";
+  static final String KEY_FILE = "attestation-key.pem";
+
+  /**
+   * Writes the install to {@code dir} (created if missing): the root and attestation certificates
+   * and the attestation key (PKCS#8 PEM, owner-only where the file system supports it). Refuses
+   * to overwrite an existing install, whose evidence verifiers may already trust.
+   */
+  public void save(Path dir) throws IOException {
+    Files.createDirectories(dir);
+    for (String f : List.of(ROOT_FILE, CERT_FILE, KEY_FILE)) {
+      if (Files.exists(dir.resolve(f))) {
+        throw new InvalidInputException("a simulated TEE install already exists in " + dir + " (" + f + ")");
+      }
+    }
+    Files.writeString(dir.resolve(ROOT_FILE), pem("CERTIFICATE", encoded(root)));
+    Files.writeString(dir.resolve(CERT_FILE), pem("CERTIFICATE", encoded(attestationCert)));
+    Path key = dir.resolve(KEY_FILE);
+    Files.createFile(key);
+    try {
+      Files.setPosixFilePermissions(key, PosixFilePermissions.fromString("rw-------"));
+    } catch (UnsupportedOperationException e) {
+      // Not a POSIX file system: the directory's own protection applies.
+    }
+    Files.writeString(key, pem("PRIVATE KEY", attestationKey.getEncoded()));
+  }
+
+  /** Loads an install written by {@link #save}; checks the key matches the certificate chain. */
+  public static SimulatedTee load(Path dir) throws IOException {
+    try {
+      X509Certificate root = single(dir.resolve(ROOT_FILE));
+      X509Certificate cert = single(dir.resolve(CERT_FILE));
+      String keyPem = Files.readString(dir.resolve(KEY_FILE));
+      String b64 = keyPem.replace("-----BEGIN PRIVATE KEY-----", "").replace("-----END PRIVATE KEY-----", "");
+      PrivateKey key = KeyFactory.getInstance("EC").generatePrivate(
+          new PKCS8EncodedKeySpec(Base64.getMimeDecoder().decode(b64)));
+      cert.verify(root.getPublicKey());
+      if (!root.getSubjectX500Principal().getName().equals(new X500Principal(ROOT_NAME).getName())) {
+        throw new InvalidInputException(dir + " does not hold a TrustDial simulation root");
+      }
+      Signature s = Signature.getInstance("SHA256withECDSA");
+      s.initSign(key);
+      s.update(new byte[] {1});
+      byte[] sig = s.sign();
+      s.initVerify(cert.getPublicKey());
+      s.update(new byte[] {1});
+      if (!s.verify(sig)) {
+        throw new InvalidInputException(dir + ": the attestation key does not match its certificate");
+      }
+      return new SimulatedTee(root, cert, key);
+    } catch (java.nio.file.NoSuchFileException e) {
+      throw new InvalidInputException("no simulated TEE install in " + dir + " (missing " + e.getFile() + ")");
+    } catch (GeneralSecurityException | IllegalArgumentException | VerificationFailedException e) {
+      throw new InvalidInputException("the simulated TEE install in " + dir + " is damaged: " + e.getMessage());
+    }
+  }
+
+  private static X509Certificate single(Path p) throws IOException, VerificationFailedException {
+    List<X509Certificate> certs = Certificates.fromPemChain(Files.readString(p), p.toString());
+    if (certs.size() != 1) {
+      throw new InvalidInputException(p + " must hold one certificate");
+    }
+    return certs.getFirst();
+  }
+
+  private static byte[] encoded(X509Certificate c) {
+    try {
+      return c.getEncoded();
+    } catch (java.security.cert.CertificateEncodingException e) {
+      throw new IllegalStateException("a generated certificate encodes", e);
+    }
+  }
+
+  static String pem(String type, byte[] der) {
+    return "-----BEGIN " + type + "-----\n"
+        + Base64.getMimeEncoder(64, new byte[] {'\n'}).encodeToString(der)
+        + "\n-----END " + type + "-----\n";
   }
 
   /** The root a verifier must be configured with to accept this install's evidence. */
