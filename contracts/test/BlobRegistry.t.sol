@@ -150,8 +150,9 @@ contract BlobRegistryTest is SettlementFixture {
     function test_refusesInsufficientStake() public {
         bytes memory h = validHeader();
         bytes32 key = keccak256(h);
+        bytes memory signedA = signAll(only(0, 1, 2), key);
         vm.expectRevert(abi.encodeWithSelector(BlobRegistry.InsufficientStake.selector, 30e18, 100e18));
-        blobs.register(h, signAll(only(0, 1, 2), key));
+        blobs.register(h, signedA);
     }
 
     function test_refusesSignersWhoseChunksCannotReconstruct() public {
@@ -159,8 +160,9 @@ contract BlobRegistryTest is SettlementFixture {
         bytes memory h = validHeader();
         bytes32 key = keccak256(h);
         // 3 x floor(128 * 10 / 100) = 36 chunks < 64
+        bytes memory signedB = signAll(only(0, 1, 2), key);
         vm.expectRevert(abi.encodeWithSelector(BlobRegistry.InsufficientChunks.selector, 36));
-        lax.register(h, signAll(only(0, 1, 2), key));
+        lax.register(h, signedB);
     }
 
     function test_refusesForgedSignature() public {
@@ -191,8 +193,9 @@ contract BlobRegistryTest is SettlementFixture {
         uint256[] memory k = new uint256[](5);
         for (uint256 i; i < 4; ++i) k[i] = keys[i];
         k[4] = stranger;
+        bytes memory signedC = signAll(k, key);
         vm.expectRevert(abi.encodeWithSelector(BlobRegistry.NotDaOperator.selector, vm.addr(stranger)));
-        blobs.register(h, signAll(k, key));
+        blobs.register(h, signedC);
     }
 
     function test_refusesOperatorWithoutTheDaRole() public {
@@ -207,8 +210,9 @@ contract BlobRegistryTest is SettlementFixture {
         bytes32 key = keccak256(h);
         uint256[] memory k = new uint256[](2);
         (k[0], k[1]) = (keys[3], computeKey);
+        bytes memory signedD = signAll(k, key);
         vm.expectRevert(abi.encodeWithSelector(BlobRegistry.NotDaOperator.selector, vm.addr(computeKey)));
-        blobs.register(h, signAll(k, key));
+        blobs.register(h, signedD);
     }
 
     function test_refusesDuplicateOrUnsortedSigners() public {
@@ -232,41 +236,47 @@ contract BlobRegistryTest is SettlementFixture {
 
     function test_refusesExpiredAndBadReferenceBlocks() public {
         bytes memory expired = header(1000, uint64(block.number - 1), uint64(block.timestamp));
+        bytes memory signedE = signAll(all(), keccak256(expired));
         vm.expectRevert(abi.encodeWithSelector(BlobRegistry.Expired.selector, uint64(block.timestamp), block.timestamp));
-        blobs.register(expired, signAll(all(), keccak256(expired)));
+        blobs.register(expired, signedE);
 
         bytes memory future = header(1000, uint64(block.number + 1), uint64(block.timestamp + 60));
+        bytes memory signedF = signAll(all(), keccak256(future));
         vm.expectRevert(
             abi.encodeWithSelector(BlobRegistry.ReferenceBlockInFuture.selector, uint64(block.number + 1), block.number)
         );
-        blobs.register(future, signAll(all(), keccak256(future)));
+        blobs.register(future, signedF);
 
         bytes memory old = header(1000, uint64(block.number - MAX_AGE - 1), uint64(block.timestamp + 60));
+        bytes memory signedG = signAll(all(), keccak256(old));
         vm.expectRevert(
             abi.encodeWithSelector(BlobRegistry.ReferenceBlockTooOld.selector, uint64(block.number - MAX_AGE - 1), block.number)
         );
-        blobs.register(old, signAll(all(), keccak256(old)));
+        blobs.register(old, signedG);
     }
 
     function test_refusesMalformedHeaders() public {
         bytes memory h = validHeader();
         bytes memory badVersion = bytes.concat(h);
         badVersion[0] = 0x02;
+        bytes memory signedH = signAll(all(), keccak256(badVersion));
         vm.expectRevert(abi.encodeWithSelector(BlobRegistry.MalformedHeader.selector, "version"));
-        blobs.register(badVersion, signAll(all(), keccak256(badVersion)));
+        blobs.register(badVersion, signedH);
 
         // 200000 bytes need two sub-blob commitments; the header carries one
         bytes memory wrongCount = header(200000, uint64(block.number - 1), uint64(block.timestamp + 60));
+        bytes memory signedI = signAll(all(), keccak256(wrongCount));
         vm.expectRevert(
             abi.encodeWithSelector(BlobRegistry.MalformedHeader.selector, "commitment count does not match size")
         );
-        blobs.register(wrongCount, signAll(all(), keccak256(wrongCount)));
+        blobs.register(wrongCount, signedI);
 
         bytes memory trailing = bytes.concat(h, hex"00");
+        bytes memory signedJ = signAll(all(), keccak256(trailing));
         vm.expectRevert(
             abi.encodeWithSelector(BlobRegistry.MalformedHeader.selector, "length does not match commitment count")
         );
-        blobs.register(trailing, signAll(all(), keccak256(trailing)));
+        blobs.register(trailing, signedJ);
 
         vm.expectRevert(abi.encodeWithSelector(BlobRegistry.MalformedHeader.selector, "shorter than 23 bytes"));
         blobs.register(hex"01", "");

@@ -45,16 +45,24 @@ public final class ChunkAssignment {
     return new ChunkAssignment(counts, List.copyOf(byOperator), holder);
   }
 
+  /** {@code floor(128 · stake_i / T)} per operator index: the chunks an operator holds at least. */
+  public static int[] floorCounts(OperatorSet set) {
+    BigInteger total = set.totalStake();
+    BigInteger cells = BigInteger.valueOf(Kzg.CELLS);
+    int[] counts = new int[set.size()];
+    for (int i = 0; i < counts.length; i++) {
+      counts[i] = set.get(i).stake().multiply(cells).divide(total).intValueExact();
+    }
+    return counts;
+  }
+
   /** Chunk counts per operator index; they sum to 128. */
   public static int[] counts(OperatorSet set, Bytes32 blobKey) {
     int n = set.size();
-    BigInteger total = set.totalStake();
-    BigInteger cells = BigInteger.valueOf(Kzg.CELLS);
-    int[] counts = new int[n];
+    int[] counts = floorCounts(set);
     int assigned = 0;
-    for (int i = 0; i < n; i++) {
-      counts[i] = set.get(i).stake().multiply(cells).divide(total).intValueExact();
-      assigned += counts[i];
+    for (int c : counts) {
+      assigned += c;
     }
     int leftover = Kzg.CELLS - assigned;
     assert leftover >= 0 && leftover < Math.max(n, 1) : "floor shares leave fewer than n chunks";

@@ -26,7 +26,7 @@ public final class CertificateVerifier {
       return new CertificateCheck.Invalid("blob expired at " + h.expiry() + " (now " + nowSeconds + ")");
     }
     Bytes32 key = h.blobKey();
-    int[] counts = ChunkAssignment.counts(set, key);
+    int[] floors = ChunkAssignment.floorCounts(set);
     BigInteger signed = BigInteger.ZERO;
     int chunks = 0;
     for (OperatorSignature s : cert.signatures()) {
@@ -46,7 +46,7 @@ public final class CertificateVerifier {
             + " recovers to " + actual + ", not " + expected);
       }
       signed = signed.add(set.get(s.operatorIndex()).stake());
-      chunks += counts[s.operatorIndex()];
+      chunks += floors[s.operatorIndex()];
     }
     BigInteger total = set.totalStake();
     if (signed.multiply(BigInteger.valueOf(10_000))
@@ -55,7 +55,7 @@ public final class CertificateVerifier {
           + params.confirmationThresholdBps() + " bps confirmation threshold");
     }
     if (chunks < Kzg.RECONSTRUCTION_CELLS) {
-      return new CertificateCheck.Invalid("signers hold " + chunks
+      return new CertificateCheck.Invalid("signers' stake shares guarantee " + chunks
           + " chunks, fewer than the 64 needed to reconstruct");
     }
     return new CertificateCheck.Valid(signed, total, chunks);

@@ -67,7 +67,8 @@ class CertificateVerifierTest {
   void acceptsEnoughStakeAndChunks() {
     CertificateCheck c = new CertificateVerifier(SecurityParams.DEFAULT)
         .check(new DaCertificate(header, sigsExcept()), set, NOW);
-    assertThat(c).isEqualTo(new CertificateCheck.Valid(BigInteger.valueOf(100), BigInteger.valueOf(100), 128));
+    assertThat(c).isEqualTo(new CertificateCheck.Valid(BigInteger.valueOf(100), BigInteger.valueOf(100), 125));
+    // floor shares: 12 + 12 + 12 + 89; the 3 leftover chunks are not counted
     CertificateCheck withoutLight = new CertificateVerifier(SecurityParams.DEFAULT)
         .check(new DaCertificate(header, sigsExcept((heavy() + 1) % 4)), set, NOW);
     assertThat(withoutLight.isValid()).isTrue();

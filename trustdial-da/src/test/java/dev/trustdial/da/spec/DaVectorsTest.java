@@ -27,6 +27,20 @@ class DaVectorsTest {
     assertThat(computed).isEqualTo(committed);
   }
 
+  /** The Solidity BlobRegistry tests verify these same vectors; keep the two copies identical. */
+  @Test
+  void solidityTestsCarryTheSameVectors() throws Exception {
+    JsonNode v = new ObjectMapper().readTree(VECTORS.toFile());
+    String sol = java.nio.file.Files.readString(Path.of("../contracts/test/BlobRegistry.t.sol"));
+    assertThat(sol).contains("hex\"" + v.path("header").path("encoding").asText().substring(2) + "\"");
+    assertThat(sol).contains(v.path("header").path("blobKey").asText());
+    assertThat(sol).contains(v.path("attestation").path("digest").asText());
+    DaCertificate cert = DaCertificate.decode(Hex.decode(v.path("certificate").path("encoding").asText()));
+    StringBuilder sigs = new StringBuilder();
+    cert.signatures().forEach(s -> sigs.append(s.signature().toHex().substring(2)));
+    assertThat(sol).contains("hex\"" + sigs + "\"");
+  }
+
   @Test
   void committedHeaderAndCertificateDecodeAndVerify() throws Exception {
     JsonNode v = new ObjectMapper().readTree(VECTORS.toFile());
