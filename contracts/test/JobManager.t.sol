@@ -226,6 +226,32 @@ contract JobManagerTest is JobFixture {
         assertEq(jobs.jobCount(), 0, "nothing recorded");
     }
 
+    /// MAX_OPERATORS bounds the assignment walk: with every slot taken by a staked COMPUTE operator,
+    /// submitJob and reportMissed still fit in one transaction under EIP-7825's 2^24 gas cap.
+    function test_assignment_worstCaseFitsTxGasCap() public {
+        uint256 room = registry.MAX_OPERATORS() - registry.operatorCount();
+        for (uint256 i; i < room; ++i) {
+            address op = vm.addr(0x40000 + i);
+            fund(op, 1e18);
+            vm.startPrank(op);
+            registry.register(COMPUTE, vm.addr(0x80000 + i), "");
+            registry.deposit(1e18);
+            vm.stopPrank();
+        }
+        assertEq(registry.operatorCount(), registry.MAX_OPERATORS());
+
+        vm.prank(user);
+        uint256 before = gasleft();
+        uint256 jobId = jobs.submitJob(appId, INPUT_KEY, INPUT_DIGEST, MAX_STEPS, FEE);
+        uint256 submitGas = before - gasleft();
+        assertLt(submitGas, 1 << 24, "submitJob over the per-transaction gas cap");
+
+        vm.warp(jobs.getJob(jobId).deadline + 1);
+        before = gasleft();
+        jobs.reportMissed(jobId);
+        assertLt(before - gasleft(), 1 << 24, "reportMissed over the per-transaction gas cap");
+    }
+
     function test_submitJob_noEligibleOperator() public {
         vm.prank(admin);
         registry.setMinStake(COMPUTE, 10_000e18);
