@@ -107,8 +107,8 @@ public final class NitroDocumentVerifier {
         throw malformed("PCR index " + e.getKey() + " is not 0.." + (MAX_PCRS - 1));
       }
       byte[] v = bytes(e.getValue(), "PCR" + idx);
-      if (v.length != 32 && v.length != 48 && v.length != 64) {
-        throw malformed("PCR" + idx + " is " + v.length + " bytes (32, 48 or 64)");
+      if (v.length != 48) {
+        throw malformed("PCR" + idx + " is " + v.length + " bytes, a SHA-384 register is 48");
       }
       pcrs.put(idx, v);
     }

@@ -69,6 +69,13 @@ record SnpReport(
     r.bytes(SIGNED_END - 0x1E0, "committed/launch TCB and reserved");
     byte[] sigR = le72(r.bytes(72, "SIGNATURE.R"));
     byte[] sigS = le72(r.bytes(72, "SIGNATURE.S"));
+    // The rest of the signature field is reserved and outside the signed bytes: it must be zero,
+    // or the same report would have many valid encodings.
+    for (byte b : r.bytes(SIZE - r.position(), "signature reserved")) {
+      if (b != 0) {
+        throw malformed("has non-zero bytes in the reserved part of the signature field");
+      }
+    }
     return new SnpReport(raw, version, guestSvn, policy, familyId, imageId, vmpl, algo,
         platformInfo, keyFlags, reportData, measurement, hostData, idKeyDigest, authorKeyDigest,
         reportId, reportedTcb, chipId, sigR, sigS);

@@ -37,6 +37,9 @@ record TcbInfo(
     if (j.integer("version") != 3) {
       throw IntelJson.malformed("tcbInfo.version " + j.integer("version") + " (supported: 3)");
     }
+    if (j.integer("tcbType") != 0) {
+      throw IntelJson.malformed("tcbInfo.tcbType " + j.integer("tcbType") + " (supported: 0)");
+    }
     TdxModule module = module(j.object("tdxModule"));
     List<TdxModuleIdentity> identities = new ArrayList<>();
     if (j.has("tdxModuleIdentities")) {
@@ -82,7 +85,11 @@ record TcbInfo(
     }
     int[] out = new int[16];
     for (int i = 0; i < 16; i++) {
-      out[i] = (int) Math.min(c.get(i).integer("svn"), 255);
+      long svn = c.get(i).integer("svn");
+      if (svn > 255) {
+        throw IntelJson.malformed("tcbInfo " + name + "[" + i + "].svn " + svn + " is not a byte");
+      }
+      out[i] = (int) svn;
     }
     return out;
   }
