@@ -15,6 +15,7 @@ import picocli.CommandLine.Command;
       dev.trustdial.cli.demo.DemoCommand.class,
       dev.trustdial.cli.devnet.DevnetCommand.class,
       dev.trustdial.cli.attest.AttestCommand.class,
+      dev.trustdial.cli.vm.VmCommand.class,
     })
 public final class TrustdialCommand implements Runnable {
   @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;

@@ -1,0 +1,137 @@
+package dev.trustdial.cli.vm;
+
+import dev.trustdial.core.InvalidInputException;
+import dev.trustdial.core.bytes.Hex;
+import dev.trustdial.vm.Machine;
+import dev.trustdial.vm.RunResult;
+import dev.trustdial.vm.Vm;
+import dev.trustdial.vm.VmConfig;
+import dev.trustdial.vm.checkpoint.Checkpoint;
+import dev.trustdial.vm.checkpoint.CheckpointSink;
+import dev.trustdial.vm.elf.ElfLoader;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** {@code trustdial vm run}: run a guest to its exit, with checkpoints and optional snapshots. */
+@Command(name = "run", mixinStandardHelpOptions = true,
+    description = "Run PROGRAM.elf on the deterministic RV32IM VM and print its output, final state hash, "
+        + "step count and checkpoint root. Exit 0 if the guest exits 0, 1 for another exit code, 2 for bad "
+        + "input (bad ELF, step limit exceeded, unknown ecall, out-of-range access).")
+public final class VmRunCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
+
+  @Parameters(index = "0", paramLabel = "PROGRAM.elf", description = "RV32IM static ELF (see trustdial-vm/guest)")
+  Path program;
+
+  @Option(names = "--input", paramLabel = "FILE", description = "job input served to read_input (default: empty)")
+  Optional<Path> input = Optional.empty();
+
+  @Option(names = "--max-steps", paramLabel = "N", description = "step limit (default: ${DEFAULT-VALUE})", defaultValue = "10000000000")
+  long maxSteps;
+
+  @Option(names = "--checkpoint-every", paramLabel = "N", description = "checkpoint stride in steps (default: 2^20)")
+  Optional<Long> checkpointEvery = Optional.empty();
+
+  @Option(names = "--snapshot-dir", paramLabel = "D", description = "write a snapshot at every checkpoint to D/step-N.snap")
+  Optional<Path> snapshotDir = Optional.empty();
+
+  @Option(names = "--resume", paramLabel = "SNAPSHOT", description = "continue from a snapshot taken of PROGRAM with the same input")
+  Optional<Path> resume = Optional.empty();
+
+  @Option(names = "--json", description = "print one JSON object for machines")
+  boolean json;
+
+  @Override
+  public Integer call() throws IOException {
+    if (maxSteps < 1) {
+      throw new InvalidInputException("--max-steps must be at least 1, got " + maxSteps);
+    }
+    VmConfig cfg = VmConfig.defaults();
+    if (checkpointEvery.isPresent()) {
+      cfg = cfg.withCheckpointEvery(checkpointEvery.get());
+    }
+    byte[] elf = VmFiles.read(program, "program", ElfLoader.MAX_ELF_BYTES);
+    byte[] in = VmFiles.input(input, cfg.maxInputBytes());
+    Machine m = Vm.load(elf, in, cfg);
+    if (resume.isPresent()) {
+      Checkpoint start = m.checkpoints().getFirst();
+      byte[] snap = VmFiles.read(resume.get(), "snapshot", Integer.MAX_VALUE - 8);
+      m = Vm.restore(snap, in, cfg);
+      if (!m.checkpoints().getFirst().equals(start)) {
+        throw new InvalidInputException("snapshot " + resume.get() + " was not taken from " + program + " with this input");
+      }
+    }
+    PrintWriter err = spec.commandLine().getErr();
+    m.setLogSink(bytes -> err.print(new String(bytes, StandardCharsets.UTF_8)));
+    if (snapshotDir.isPresent()) {
+      Files.createDirectories(snapshotDir.get());
+    }
+    CheckpointSink sink = snapshotDir.<CheckpointSink>map(dir -> (cp, machine) -> {
+      try {
+        Files.write(dir.resolve("step-" + cp.step() + ".snap"), machine.snapshot());
+      } catch (IOException e) {
+        throw new java.io.UncheckedIOException("cannot write snapshot to " + dir, e);
+      }
+    }).orElse(CheckpointSink.NONE);
+    RunResult r = m.run(maxSteps, sink);
+    err.flush();
+    PrintWriter out = spec.commandLine().getOut();
+    if (json) {
+      out.println(toJson(r));
+    } else {
+      out.println("output:          " + describe(r.output()));
+      out.println("output hash:     " + r.outputHash());
+      out.println("exit code:       " + r.exitCode());
+      out.println("steps:           " + r.steps());
+      out.println("final state:     " + r.finalStateHash());
+      out.println("checkpoint root: " + r.checkpointRoot() + " (" + r.checkpoints().size() + " checkpoints)");
+    }
+    out.flush();
+    return r.exitCode() == 0 ? 0 : 1;
+  }
+
+  /** Short text as text, short binary as hex, anything long only by size (its hash is printed too). */
+  static String describe(byte[] output) {
+    if (output.length == 0) {
+      return "(empty)";
+    }
+    if (output.length <= 4096) {
+      try {
+        String s = StandardCharsets.UTF_8.newDecoder().decode(java.nio.ByteBuffer.wrap(output)).toString();
+        if (s.chars().allMatch(c -> c >= 0x20 || c == '\n' || c == '\t')) {
+          return s.replace("\n", "\n                 ");
+        }
+      } catch (CharacterCodingException notText) {
+        // binary output: fall through to hex
+      }
+    }
+    return output.length <= 256 ? Hex.encode(output) : "(" + output.length + " bytes)";
+  }
+
+  static String toJson(RunResult r) {
+    StringBuilder s = new StringBuilder("{");
+    s.append("\"exitCode\":").append(r.exitCode())
+        .append(",\"steps\":").append(r.steps())
+        .append(",\"finalStateHash\":\"").append(r.finalStateHash()).append('"')
+        .append(",\"checkpointRoot\":\"").append(r.checkpointRoot()).append('"')
+        .append(",\"outputHash\":\"").append(r.outputHash()).append('"')
+        .append(",\"output\":\"").append(Hex.encode(r.output())).append('"')
+        .append(",\"checkpoints\":[");
+    for (int i = 0; i < r.checkpoints().size(); i++) {
+      Checkpoint c = r.checkpoints().get(i);
+      s.append(i == 0 ? "" : ",").append("{\"step\":").append(c.step()).append(",\"stateHash\":\"").append(c.stateHash()).append("\"}");
+    }
+    return s.append("]}").toString();
+  }
+}
