@@ -1,0 +1,98 @@
+package dev.trustdial.cli.ai;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.trustdial.ai.receipt.Receipt;
+import dev.trustdial.ai.receipt.ReceiptJson;
+import dev.trustdial.ai.server.EngineBackend;
+import dev.trustdial.ai.server.InferenceService;
+import dev.trustdial.ai.server.ServerLimits;
+import dev.trustdial.ai.server.Verification;
+import dev.trustdial.cli.ExitCodes;
+import dev.trustdial.core.InvalidInputException;
+import dev.trustdial.core.crypto.Secp256k1Key;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** {@code trustdial ai verify}: re-executes a receipt locally. Exit 0 match, 1 mismatch, 2 bad input. */
+@Command(
+    name = "verify",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Check a receipt's signature and re-execute its request with the model; report match or the",
+      "first differing output token. The file may be a receipt or a response that carries one."
+    })
+public final class AiVerifyCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
+
+  @Parameters(index = "0", paramLabel = "RECEIPT.json", description = "Receipt JSON (or a response with a 'receipt').")
+  Path receiptFile;
+
+  @Mixin ModelOptions model;
+
+  @Option(names = "--json", description = "Print the result as JSON.")
+  boolean json;
+
+  @Override
+  public Integer call() throws IOException {
+    if (!Files.isRegularFile(receiptFile)) {
+      throw new InvalidInputException("no such file: " + receiptFile);
+    }
+    if (Files.size(receiptFile) > ReceiptJson.MAX_RECEIPT_CHARS) {
+      throw new InvalidInputException(receiptFile + " is larger than " + ReceiptJson.MAX_RECEIPT_CHARS + " bytes");
+    }
+    ObjectMapper mapper = new ObjectMapper();
+    var tree = mapper.readTree(Files.readString(receiptFile, StandardCharsets.UTF_8));
+    if (tree == null) {
+      throw new InvalidInputException(receiptFile + " is empty");
+    }
+    Receipt receipt = ReceiptJson.parse(tree.has("receipt") ? tree.get("receipt") : tree);
+    Verification v;
+    try (EngineBackend backend = model.load()) {
+      // The verifier signs nothing; the key only satisfies the service's constructor.
+      InferenceService service = new InferenceService(backend, Secp256k1Key.generate(), ServerLimits.defaults(),
+          Clock.systemUTC(), () -> 0);
+      v = service.verify(receipt);
+    }
+    PrintWriter out = spec.commandLine().getOut();
+    if (json) {
+      ObjectNode o = mapper.createObjectNode();
+      o.put("receipt_id", receipt.id());
+      o.put("match", v.match());
+      o.put("signature_valid", v.signatureValid());
+      o.put("signer", v.signer());
+      o.put("model_matches", v.modelMatches());
+      if (v.firstMismatch().isPresent()) {
+        o.put("first_mismatch_index", v.firstMismatch().get());
+      } else {
+        o.putNull("first_mismatch_index");
+      }
+      v.problems().forEach(o.putArray("problems")::add);
+      out.println(mapper.enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(o));
+    } else {
+      out.println("receipt   " + receipt.id());
+      out.println("signer    " + (v.signer().isEmpty() ? "(none)" : v.signer()) + (v.signatureValid() ? " (operator, valid)" : " (NOT the operator)"));
+      out.println("model     " + receipt.body().model().name() + " " + receipt.body().model().fileSha256()
+          + (v.modelMatches() ? "" : " (NOT the model given here)"));
+      out.println("tokens    " + receipt.body().outputTokens().length + " in the receipt, " + v.expectedTokens().length
+          + " re-executed");
+      v.problems().forEach(p -> out.println("problem   " + p));
+      out.println(v.match() ? "MATCH: re-execution reproduced the receipt bit for bit"
+          : "MISMATCH" + v.firstMismatch().map(i -> " at output token " + i).orElse(""));
+    }
+    out.flush();
+    return v.match() ? ExitCodes.OK : ExitCodes.FAILURE;
+  }
+}
