@@ -14,8 +14,10 @@ import picocli.CommandLine.Command;
       dev.trustdial.cli.da.DaNodeCommand.class,
       dev.trustdial.cli.demo.DemoCommand.class,
       dev.trustdial.cli.devnet.DevnetCommand.class,
+      dev.trustdial.cli.chain.ChainCommand.class,
       dev.trustdial.cli.attest.AttestCommand.class,
       dev.trustdial.cli.vm.VmCommand.class,
+      dev.trustdial.cli.ai.AiCommand.class,
     })
 public final class TrustdialCommand implements Runnable {
   @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
