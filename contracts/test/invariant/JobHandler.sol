@@ -26,6 +26,7 @@ contract JobHandler is Test {
     uint256 public operatorWins;
     uint256 public jobsFailed;
     uint256 public jobsFinalizedUnchallenged;
+    uint256 public withdrawalsCompleted;
 
     constructor(
         StakeToken token_,
@@ -149,6 +150,28 @@ contract JobHandler is Test {
         if (block.timestamp <= cd) vm.warp(cd + 1);
         jobs.finalize(id);
         ++jobsFinalizedUnchallenged;
+    }
+
+    /// Operators move stake out while they hold jobs; pending stake must stay slashable.
+    function requestWithdrawal(uint256 who, uint256 amount) external {
+        address op = registry.operatorAt(who % registry.operatorCount());
+        uint256 active = registry.stakeOf(op);
+        if (active == 0) return;
+        vm.prank(op);
+        registry.requestWithdrawal(bound(amount, 1, active));
+    }
+
+    function completeWithdrawal(uint256 who, bool wait) external {
+        address op = registry.operatorAt(who % registry.operatorCount());
+        StakeRegistry.Operator memory o = registry.getOperator(op);
+        if (o.pendingWithdrawal == 0) return;
+        if (block.timestamp < o.withdrawableAt) {
+            if (!wait) return;
+            vm.warp(o.withdrawableAt); // every open deadline passes too: misses become reportable
+        }
+        ++withdrawalsCompleted;
+        vm.prank(op);
+        registry.completeWithdrawal();
     }
 
     function passTime(uint256 secondsAhead) external {
