@@ -14,6 +14,7 @@ import picocli.CommandLine.Command;
       dev.trustdial.cli.da.DaNodeCommand.class,
       dev.trustdial.cli.demo.DemoCommand.class,
       dev.trustdial.cli.devnet.DevnetCommand.class,
+      dev.trustdial.cli.chain.ChainCommand.class,
       dev.trustdial.cli.attest.AttestCommand.class,
       dev.trustdial.cli.vm.VmCommand.class,
       dev.trustdial.cli.ai.AiCommand.class,

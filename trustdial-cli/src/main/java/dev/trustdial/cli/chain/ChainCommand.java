@@ -1,0 +1,376 @@
+package dev.trustdial.cli.chain;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.module.SimpleModule;
+import com.fasterxml.jackson.databind.ser.std.ToStringSerializer;
+import dev.trustdial.chain.Role;
+import dev.trustdial.chain.Settlement;
+import dev.trustdial.chain.SettlementEvent;
+import dev.trustdial.chain.Tokens;
+import dev.trustdial.chain.TrustMode;
+import dev.trustdial.chain.TxOutcome;
+import dev.trustdial.cli.ExitCodes;
+import dev.trustdial.core.InvalidInputException;
+import dev.trustdial.core.bytes.Bytes32;
+import java.io.PrintWriter;
+import java.math.BigDecimal;
+import java.math.BigInteger;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** {@code trustdial chain ...}: act on the settlement contracts of a devnet by hand. */
+@Command(name = "chain", mixinStandardHelpOptions = true,
+    description = "Act on the settlement contracts of a running devnet: operators, apps, jobs, events.",
+    subcommands = {
+      ChainCommand.Register.class, ChainCommand.Stake.class, ChainCommand.Operator.class,
+      ChainCommand.CreateApp.class, ChainCommand.App.class,
+      ChainCommand.SubmitJob.class, ChainCommand.Job.class, ChainCommand.Heartbeat.class,
+      ChainCommand.ReportMissed.class, ChainCommand.Events.class})
+public final class ChainCommand implements Runnable {
+  @Spec CommandSpec spec;
+
+  static final long MAX_TOKENS = 1_000_000_000L;
+  static final ObjectMapper JSON = new ObjectMapper()
+      .registerModule(new SimpleModule()
+          .addSerializer(Bytes32.class, ToStringSerializer.instance)
+          .addSerializer(dev.trustdial.core.crypto.Address.class, ToStringSerializer.instance)
+          .addSerializer(java.util.Optional.class, new com.fasterxml.jackson.databind.JsonSerializer<java.util.Optional>() {
+            @Override
+            public void serialize(java.util.Optional v, com.fasterxml.jackson.core.JsonGenerator g,
+                com.fasterxml.jackson.databind.SerializerProvider p) throws java.io.IOException {
+              if (v.isPresent()) {
+                p.defaultSerializeValue(v.get(), g);
+              } else {
+                g.writeNull();
+              }
+            }
+          }))
+      .enable(SerializationFeature.INDENT_OUTPUT);
+
+  @Override
+  public void run() {
+    spec.commandLine().usage(spec.commandLine().getOut());
+  }
+
+  static BigInteger tokens(String text, String what) {
+    try {
+      BigDecimal v = new BigDecimal(text.trim());
+      if (v.signum() <= 0 || v.compareTo(BigDecimal.valueOf(MAX_TOKENS)) > 0 || v.scale() > 18) {
+        throw new InvalidInputException(what + " must be within (0, " + MAX_TOKENS + "] TDS with at most 18 decimals, got " + text);
+      }
+      return v.movePointRight(18).toBigIntegerExact();
+    } catch (NumberFormatException | ArithmeticException e) {
+      throw new InvalidInputException(what + " is not a number: '" + text + "'");
+    }
+  }
+
+  static Bytes32 bytes32(String text, String what) {
+    try {
+      return Bytes32.fromHex(text);
+    } catch (InvalidInputException e) {
+      throw new InvalidInputException(what + " must be 32 bytes as 0x + 64 hex digits: " + e.getMessage());
+    }
+  }
+
+  static BigInteger id(String text, String what) {
+    try {
+      BigInteger v = new BigInteger(text.trim());
+      if (v.signum() <= 0 || v.bitLength() > 255) {
+        throw new InvalidInputException(what + " must be a positive integer, got " + text);
+      }
+      return v;
+    } catch (NumberFormatException e) {
+      throw new InvalidInputException(what + " must be a positive integer, got '" + text + "'");
+    }
+  }
+
+  static void printTx(PrintWriter out, TxOutcome t) {
+    out.printf("%s: tx %s in block %d, gas %,d%n", t.action(), t.txHash(), t.block(), t.gasUsed());
+    out.flush();
+  }
+
+  static void printJson(PrintWriter out, Object o) {
+    try {
+      out.println(JSON.writeValueAsString(o));
+      out.flush();
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  @Command(name = "register", description = "Register the --as account as an operator.")
+  static final class Register implements Callable<Integer> {
+    @Spec CommandSpec spec;
+    @Mixin DevnetConnection devnet;
+
+    @Option(names = "--roles", required = true, split = ",", description = "Comma-separated roles: ${COMPLETION-CANDIDATES}.")
+    Set<Role> roles;
+
+    @Option(names = "--endpoint", defaultValue = "http://127.0.0.1/", description = "Operator endpoint URL (at most 256 bytes).")
+    String endpoint;
+
+    @Override
+    public Integer call() {
+      try (Settlement s = devnet.connect()) {
+        printTx(spec.commandLine().getOut(), s.register(EnumSet.copyOf(roles), s.account(), endpoint));
+      }
+      return ExitCodes.OK;
+    }
+  }
+
+  @Command(name = "stake", description = "Deposit AMOUNT TDS of stake for the --as operator.")
+  static final class Stake implements Callable<Integer> {
+    @Spec CommandSpec spec;
+    @Mixin DevnetConnection devnet;
+
+    @Parameters(paramLabel = "AMOUNT", description = "TDS to stake, e.g. 1000 or 0.5.")
+    String amount;
+
+    @Override
+    public Integer call() {
+      BigInteger wei = tokens(amount, "stake");
+      try (Settlement s = devnet.connect()) {
+        printTx(spec.commandLine().getOut(), s.deposit(wei));
+      }
+      return ExitCodes.OK;
+    }
+  }
+
+  @Command(name = "operator", description = "Show an operator (an address or a devnet account name).")
+  static final class Operator implements Callable<Integer> {
+    @Spec CommandSpec spec;
+    @Mixin DevnetConnection devnet;
+
+    @Parameters(paramLabel = "OPERATOR")
+    String who;
+
+    @Option(names = "--json")
+    boolean json;
+
+    @Override
+    public Integer call() {
+      var addr = devnet.resolve(who);
+      try (Settlement s = devnet.connect()) {
+        var o = s.operator(addr);
+        if (!o.registered()) {
+          throw new InvalidInputException(addr + " is not a registered operator");
+        }
+        PrintWriter out = spec.commandLine().getOut();
+        if (json) {
+          printJson(out, o);
+        } else {
+          out.printf("operator %s%n  roles     %s%n  signer    %s%n  endpoint  %s%n  stake     %s%n  pending   %s%n",
+              o.operator(), o.roles(), o.signer(), o.endpoint(), Tokens.format(o.stake()), Tokens.format(o.pendingWithdrawal()));
+          out.flush();
+        }
+      }
+      return ExitCodes.OK;
+    }
+  }
+
+  @Command(name = "create-app", description = "Create an app owned by the --as account (it must be allowlisted while creation is permissioned).")
+  static final class CreateApp implements Callable<Integer> {
+    @Spec CommandSpec spec;
+    @Mixin DevnetConnection devnet;
+
+    @Option(names = "--mode", required = true, description = "Trust mode: ${COMPLETION-CANDIDATES}.")
+    TrustMode mode;
+
+    @Option(names = "--digest", required = true, description = "Program or artifact digest, 0x + 64 hex digits.")
+    String digest;
+
+    @Override
+    public Integer call() {
+      Bytes32 d = bytes32(digest, "--digest");
+      try (Settlement s = devnet.connect()) {
+        Settlement.Created c = s.createApp(mode, d, new byte[0]);
+        spec.commandLine().getOut().println("app " + c.id());
+        printTx(spec.commandLine().getOut(), c.tx());
+      }
+      return ExitCodes.OK;
+    }
+  }
+
+  @Command(name = "app", description = "Show an app.")
+  static final class App implements Callable<Integer> {
+    @Spec CommandSpec spec;
+    @Mixin DevnetConnection devnet;
+
+    @Parameters(paramLabel = "APP_ID")
+    String appId;
+
+    @Override
+    public Integer call() {
+      BigInteger id = id(appId, "app id");
+      try (Settlement s = devnet.connect()) {
+        var a = s.app(id);
+        spec.commandLine().getOut().printf("app %s%n  owner    %s%n  mode     %s%n  digest   %s%n  version  %d%n",
+            a.appId(), a.owner(), a.mode(), a.programDigest(), a.version());
+        spec.commandLine().getOut().flush();
+      }
+      return ExitCodes.OK;
+    }
+  }
+
+  @Command(name = "submit-job", description = "Submit a job to an app, escrowing the fee.")
+  static final class SubmitJob implements Callable<Integer> {
+    @Spec CommandSpec spec;
+    @Mixin DevnetConnection devnet;
+
+    @Option(names = "--app", required = true)
+    String appId;
+
+    @Option(names = "--input-digest", required = true, description = "Digest of the job input, 0x + 64 hex digits.")
+    String inputDigest;
+
+    @Option(names = "--input-blob-key", description = "DA blob key of the input (default: the input digest).")
+    String inputBlobKey;
+
+    @Option(names = "--max-steps", required = true, description = "Step budget, 1..2^40.")
+    long maxSteps;
+
+    @Option(names = "--fee", defaultValue = "1", description = "Fee in TDS (default: ${DEFAULT-VALUE}).")
+    String fee;
+
+    @Override
+    public Integer call() {
+      if (maxSteps < 1 || maxSteps > (1L << 40)) {
+        throw new InvalidInputException("--max-steps must be within 1..2^40, got " + maxSteps);
+      }
+      Bytes32 digest = bytes32(inputDigest, "--input-digest");
+      Bytes32 key = inputBlobKey == null ? digest : bytes32(inputBlobKey, "--input-blob-key");
+      BigInteger app = id(appId, "--app");
+      BigInteger wei = tokens(fee, "--fee");
+      try (Settlement s = devnet.connect()) {
+        Settlement.Created c = s.submitJob(app, key, digest, maxSteps, wei);
+        spec.commandLine().getOut().println("job " + c.id() + " assigned to " + s.job(c.id()).assignee());
+        printTx(spec.commandLine().getOut(), c.tx());
+      }
+      return ExitCodes.OK;
+    }
+  }
+
+  @Command(name = "job", description = "Show a job.")
+  static final class Job implements Callable<Integer> {
+    @Spec CommandSpec spec;
+    @Mixin DevnetConnection devnet;
+
+    @Parameters(paramLabel = "JOB_ID")
+    String jobId;
+
+    @Option(names = "--json")
+    boolean json;
+
+    @Override
+    public Integer call() {
+      BigInteger id = id(jobId, "job id");
+      try (Settlement s = devnet.connect()) {
+        var j = s.job(id);
+        PrintWriter out = spec.commandLine().getOut();
+        if (json) {
+          printJson(out, j);
+        } else {
+          out.printf("job %s (app %s): %s%n  assignee    %s (attempt %d, deadline %d)%n  last step   %,d (state %s, checkpoint %s)%n  fee         %s%n",
+              j.jobId(), j.appId(), j.status(), j.assignee(), j.attempt(), j.deadline(), j.lastStep(), j.lastStateHash(),
+              j.lastCheckpointBlobKey(), Tokens.format(j.fee()));
+          j.result().ifPresent(r -> out.printf("  result      output %s, %,d steps, checkpoint root %s%n", r.outputHash(), r.stepCount(), r.checkpointRoot()));
+          out.flush();
+        }
+      }
+      return ExitCodes.OK;
+    }
+  }
+
+  @Command(name = "heartbeat", description = "Post a heartbeat (checkpoint) for a job as its assignee.")
+  static final class Heartbeat implements Callable<Integer> {
+    @Spec CommandSpec spec;
+    @Mixin DevnetConnection devnet;
+
+    @Parameters(paramLabel = "JOB_ID")
+    String jobId;
+
+    @Option(names = "--step", required = true)
+    long step;
+
+    @Option(names = "--state", required = true, description = "State hash, 0x + 64 hex digits.")
+    String state;
+
+    @Option(names = "--checkpoint", required = true, description = "Checkpoint blob key, 0x + 64 hex digits.")
+    String checkpoint;
+
+    @Override
+    public Integer call() {
+      if (step < 0) {
+        throw new InvalidInputException("--step must not be negative");
+      }
+      BigInteger id = id(jobId, "job id");
+      try (Settlement s = devnet.connect()) {
+        printTx(spec.commandLine().getOut(), s.heartbeat(id, step, bytes32(state, "--state"), bytes32(checkpoint, "--checkpoint")));
+      }
+      return ExitCodes.OK;
+    }
+  }
+
+  @Command(name = "report-missed", description = "Report a job whose assignee missed its heartbeat deadline (slashes it, reassigns the job).")
+  static final class ReportMissed implements Callable<Integer> {
+    @Spec CommandSpec spec;
+    @Mixin DevnetConnection devnet;
+
+    @Parameters(paramLabel = "JOB_ID")
+    String jobId;
+
+    @Override
+    public Integer call() {
+      BigInteger id = id(jobId, "job id");
+      try (Settlement s = devnet.connect()) {
+        printTx(spec.commandLine().getOut(), s.reportMissed(id));
+      }
+      return ExitCodes.OK;
+    }
+  }
+
+  @Command(name = "events", description = "Print the settlement events of a block range.")
+  static final class Events implements Callable<Integer> {
+    @Spec CommandSpec spec;
+    @Mixin DevnetConnection devnet;
+
+    @Option(names = "--from", defaultValue = "0")
+    long from;
+
+    @Option(names = "--json")
+    boolean json;
+
+    @Override
+    public Integer call() {
+      if (from < 0) {
+        throw new InvalidInputException("--from must not be negative");
+      }
+      try (Settlement s = devnet.connect()) {
+        long head = s.blockNumber();
+        if (from > head) {
+          throw new InvalidInputException("--from " + from + " is past the chain head " + head);
+        }
+        List<SettlementEvent> events = s.events().read(from, head);
+        PrintWriter out = spec.commandLine().getOut();
+        if (json) {
+          printJson(out, events.stream().map(e -> java.util.Map.of("type", e.getClass().getSimpleName(), "event", e)).toList());
+        } else {
+          for (SettlementEvent e : events) {
+            out.printf("block %-6d %s%n", e.where().block(), e);
+          }
+          out.flush();
+        }
+      }
+      return ExitCodes.OK;
+    }
+  }
+}

@@ -1,0 +1,37 @@
+package dev.trustdial.cli.chain;
+
+import dev.trustdial.chain.Settlement;
+import dev.trustdial.cli.devnet.DevnetDescriptor;
+import dev.trustdial.core.InvalidInputException;
+import dev.trustdial.core.crypto.Address;
+import dev.trustdial.core.crypto.Secp256k1Key;
+import java.nio.file.Path;
+import picocli.CommandLine.Option;
+
+/** Options shared by the chain commands: which devnet, and which of its accounts acts. */
+final class DevnetConnection {
+  @Option(names = "--dir", defaultValue = ".devnet", description = "Devnet directory holding devnet.json (default: ${DEFAULT-VALUE}).")
+  Path dir;
+
+  @Option(names = "--as", defaultValue = "deployer", paramLabel = "ACCOUNT",
+      description = "Devnet account that signs (a name from devnet.json, e.g. operator-1, watchtower-1, developer; default: ${DEFAULT-VALUE}).")
+  String as;
+
+  Settlement connect() {
+    DevnetDescriptor d = DevnetDescriptor.read(dir);
+    return Settlement.connect(d.rpcUrl(), d.deployment(), Secp256k1Key.fromPrivateKeyHex(d.account(as).privateKey()));
+  }
+
+  /** A devnet account name or an address. */
+  Address resolve(String nameOrAddress) {
+    if (nameOrAddress.startsWith("0x") || nameOrAddress.startsWith("0X")) {
+      return Address.parse(nameOrAddress);
+    }
+    DevnetDescriptor d = DevnetDescriptor.read(dir);
+    try {
+      return Address.parse(d.account(nameOrAddress).address());
+    } catch (InvalidInputException e) {
+      throw new InvalidInputException("'" + nameOrAddress + "' is neither an address (0x + 40 hex digits) nor a devnet account name");
+    }
+  }
+}

@@ -1,0 +1,86 @@
+package dev.trustdial.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** The devnet worked by hand with {@code trustdial chain ...}, and every refusal exits 2 changing nothing. */
+class ChainCliIT {
+  static Path dir;
+
+  @BeforeAll
+  static void up() throws Exception {
+    dir = Files.createTempDirectory("chain-cli-it");
+    CliRun up = CliRun.of("devnet", "up", "--dir", dir.toString());
+    assertThat(up.exitCode()).as(up.err()).isZero();
+  }
+
+  @AfterAll
+  static void down() {
+    CliRun.of("devnet", "down", "--dir", dir.toString());
+  }
+
+  static CliRun chain(String... args) {
+    String[] all = new String[args.length + 3];
+    all[0] = "chain";
+    System.arraycopy(args, 0, all, 1, args.length);
+    all[args.length + 1] = "--dir";
+    all[args.length + 2] = dir.toString();
+    return CliRun.of(all);
+  }
+
+  static void refused(CliRun r, String message) {
+    assertThat(r.exitCode()).as(r.out() + r.err()).isEqualTo(ExitCodes.BAD_INPUT);
+    assertThat(r.err()).contains(message);
+    assertThat(r.err()).doesNotContain("Exception");
+  }
+
+  @Test
+  void operatorsAppsAndJobsByHand() {
+    for (String op : new String[] {"operator-1", "operator-2"}) {
+      assertThat(chain("register", "--as", op, "--roles", "COMPUTE,VERIFIER").exitCode()).isZero();
+      assertThat(chain("stake", "--as", op, "1000").exitCode()).isZero();
+    }
+    CliRun show = chain("operator", "operator-1");
+    assertThat(show.out()).contains("1000 TDS", "COMPUTE");
+
+    refused(chain("register", "--as", "operator-1", "--roles", "COMPUTE"), "AlreadyRegistered");
+    refused(chain("stake", "--as", "operator-1", "0"), "stake must be within");
+    refused(chain("stake", "--as", "operator-1", "lots"), "not a number");
+    refused(chain("operator", "0x12345"), "not an address");
+    refused(chain("operator", "0x" + "ab".repeat(20)), "not a registered operator");
+    refused(chain("register", "--as", "nobody", "--roles", "COMPUTE"), "no account named 'nobody'");
+    refused(chain("register", "--as", "operator-3", "--roles", "ROOT"), "ROOT");
+    assertThat(chain("operator", "operator-1").out()).isEqualTo(show.out());
+
+    CliRun app = chain("create-app", "--as", "developer", "--mode", "REEXEC_INTERSUBJECTIVE", "--digest", "0x" + "11".repeat(32));
+    assertThat(app.exitCode()).as(app.err()).isZero();
+    assertThat(app.out()).contains("app 1");
+    refused(chain("create-app", "--as", "operator-2", "--mode", "TEE", "--digest", "0x" + "11".repeat(32)), "NotAllowlisted");
+    refused(chain("create-app", "--as", "developer", "--mode", "TEE", "--digest", "0x11"), "--digest must be 32 bytes");
+    refused(chain("app", "42"), "UnknownApp");
+
+    CliRun job = chain("submit-job", "--as", "developer", "--app", "1", "--input-digest", "0x" + "22".repeat(32), "--max-steps", "1000000", "--fee", "5");
+    assertThat(job.exitCode()).as(job.err()).isZero();
+    assertThat(job.out()).contains("job 1 assigned to");
+    refused(chain("submit-job", "--as", "developer", "--app", "7", "--input-digest", "0x" + "22".repeat(32), "--max-steps", "10"), "UnknownApp");
+    refused(chain("submit-job", "--as", "developer", "--app", "1", "--input-digest", "0x" + "22".repeat(32), "--max-steps", "0"), "--max-steps");
+    refused(chain("job", "99"), "UnknownJob");
+    refused(chain("job", "-3"), "positive integer");
+
+    String assignee = job.out().substring(job.out().indexOf("assigned to ") + 12).lines().findFirst().orElseThrow().trim();
+    String other = chain("operator", "operator-1").out().contains(assignee) ? "operator-2" : "operator-1";
+    String before = chain("job", "1").out();
+    refused(chain("heartbeat", "1", "--as", other, "--step", "10", "--state", "0x" + "33".repeat(32), "--checkpoint", "0x" + "44".repeat(32)), "NotAssignee");
+    refused(chain("report-missed", "1", "--as", "watchtower-1"), "DeadlineNotPassed");
+    assertThat(chain("job", "1").out()).isEqualTo(before);
+
+    CliRun events = chain("events", "--json");
+    assertThat(events.exitCode()).isZero();
+    assertThat(events.out()).contains("JobAssigned", "OperatorRegistered", "AppCreated");
+  }
+}
