@@ -37,11 +37,11 @@ record PckExtensions(int[] sgxTcbComponents, int pceSvn, byte[] cpuSvn, byte[] p
         ASN1Sequence kv = ASN1Sequence.getInstance(e);
         String oid = ASN1ObjectIdentifier.getInstance(kv.getObjectAt(0)).getId();
         ASN1Encodable value = kv.getObjectAt(1);
-        switch (oid.substring(oid.lastIndexOf('.') + 1)) {
-          case "2" -> {
-            if (!oid.equals(SGX_EXTENSIONS_OID + ".2")) {
-              continue;
-            }
+        if (!oid.startsWith(SGX_EXTENSIONS_OID + ".")) {
+          throw malformed("unexpected OID " + oid + " in the PCK SGX extension");
+        }
+        switch (oid.substring(SGX_EXTENSIONS_OID.length())) {
+          case ".2" -> {
             comps = new int[16];
             boolean[] seen = new boolean[18];
             for (ASN1Encodable t : ASN1Sequence.getInstance(value)) {
@@ -69,8 +69,8 @@ record PckExtensions(int[] sgxTcbComponents, int pceSvn, byte[] cpuSvn, byte[] p
               }
             }
           }
-          case "3" -> pceId = ASN1OctetString.getInstance(value).getOctets();
-          case "4" -> fmspc = ASN1OctetString.getInstance(value).getOctets();
+          case ".3" -> pceId = ASN1OctetString.getInstance(value).getOctets();
+          case ".4" -> fmspc = ASN1OctetString.getInstance(value).getOctets();
           default -> {}
         }
       }

@@ -55,10 +55,11 @@ class NitroDocumentVerifierTest {
   @Test
   void flippedPayloadOrSignatureByteBreaksTheSignature() {
     int moduleId = indexOf(PROD, "i-0".getBytes(StandardCharsets.US_ASCII));
-    int pcr0 = indexOf(PROD, new byte[] {(byte) 0xA0 | 0x10}) ; // any map header is fine; we use the end instead
-    for (int off : new int[] {moduleId + 3, PROD.length - 5, PROD.length - 96, PROD.length - 200}) {
+    int pcrs = indexOf(PROD, "pcrs".getBytes(StandardCharsets.US_ASCII));
+    // module_id text, a PCR value, the signature, and bytes inside the leaf certificate.
+    for (int off : new int[] {moduleId + 3, pcrs + 10, PROD.length - 5, PROD.length - 96, PROD.length - 200}) {
       Failure f = failureOf(VERIFIER.verify(flip(PROD, off), NONE, Fixtures.NOW_ISH));
-      assertThat(f).as("offset " + off + " of " + pcr0).isInstanceOfAny(Failure.SignatureInvalid.class, Failure.Malformed.class,
+      assertThat(f).as("offset %d", off).isInstanceOfAny(Failure.SignatureInvalid.class, Failure.Malformed.class,
           Failure.ChainInvalid.class);
     }
     Failure f = failureOf(VERIFIER.verify(flip(PROD, moduleId + 3), NONE, Fixtures.NOW_ISH));

@@ -6,7 +6,6 @@ import static dev.trustdial.tee.attest.Fixtures.read;
 import static dev.trustdial.tee.attest.Fixtures.verdictOf;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.trustdial.core.bytes.Hex;
 import dev.trustdial.tee.attest.AttestationPolicy;
 import dev.trustdial.tee.attest.AttestationVerifier;
 import dev.trustdial.tee.attest.Collateral;
@@ -17,7 +16,6 @@ import dev.trustdial.tee.attest.SignedRegion;
 import dev.trustdial.tee.attest.TcbStatus;
 import dev.trustdial.tee.attest.TrustAnchors;
 import dev.trustdial.tee.attest.Verdict;
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
@@ -181,13 +179,5 @@ class TdxQuoteVerifierTest {
     assertThat(TdxQuoteVerifier.converge(TcbStatus.SW_HARDENING_NEEDED, TcbStatus.UP_TO_DATE))
         .isEqualTo(TcbStatus.SW_HARDENING_NEEDED);
     assertThat(TdxQuoteVerifier.converge(TcbStatus.UP_TO_DATE, TcbStatus.REVOKED)).isEqualTo(TcbStatus.REVOKED);
-  }
-
-  static String hex(byte[] b) {
-    return Hex.encodeBare(b);
-  }
-
-  static byte[] utf8(String s) {
-    return s.getBytes(StandardCharsets.UTF_8);
   }
 }
