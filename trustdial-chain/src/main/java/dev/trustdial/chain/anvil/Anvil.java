@@ -64,7 +64,9 @@ public final class Anvil implements AutoCloseable {
         "--chain-id", Long.toString(options.chainId()),
         "--accounts", Integer.toString(options.accounts()),
         "--mnemonic", DevAccounts.TEST_MNEMONIC,
-        "--balance", "100000"));
+        "--balance", "100000",
+        // Match the EVM version the contracts are compiled for (contracts/foundry.toml).
+        "--hardfork", "prague"));
     if (options.blockTimeSeconds() > 0) {
       cmd.addAll(List.of("--block-time", Integer.toString(options.blockTimeSeconds())));
     }
