@@ -16,6 +16,6 @@ if [[ -f "$lib" && "$lib" -nt "$src" && "$lib" -nt "$0" ]]; then
 fi
 mkdir -p "$out"
 # -ffp-contract=off: only the explicit fmaf/_fmadd calls may fuse; the canonical order depends on it.
-gcc -O3 -fPIC -shared -std=c11 -ffp-contract=off -fno-fast-math -Wall -Wextra -o "$lib.tmp" "$src" -lm
+gcc -O3 -fPIC -shared -std=gnu11 -ffp-contract=off -fno-fast-math -Wall -Wextra -o "$lib.tmp" "$src" -lm
 mv "$lib.tmp" "$lib"
 echo "trustdial-ai: built $lib"

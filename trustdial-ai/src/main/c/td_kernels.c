@@ -8,7 +8,7 @@
 #include <string.h>
 
 enum { TD_F32 = 0, TD_Q4_0 = 2, TD_Q8_0 = 8 };
-enum { TD_GENERIC = 0, TD_AVX2 = 1, TD_AVX512_VNNI = 2 };
+enum { TD_GENERIC = 0, TD_AVX2 = 1, TD_AVX512_VNNI = 2, TD_RELAXED = 3 };
 
 static float td_half(const uint8_t *p) {
   uint16_t h;
@@ -257,6 +257,187 @@ __attribute__((target(TD_512))) static void q4_vnni(
   }
 }
 
+
+// ---------------------------------------------------------------- 8 rows at a time
+// The per-block integer sums of 8 rows are reduced together (one transpose-add instead of 8
+// horizontal sums) and the 8 rows' float accumulators live in the lanes of one register:
+// lane k computes exactly fmaf((float) isum_k, dw_k * dx, acc_k), block by block, as the spec says.
+__attribute__((target("avx2,fma,f16c"))) static inline __m256i sum8x8(
+    __m256i p0, __m256i p1, __m256i p2, __m256i p3, __m256i p4, __m256i p5, __m256i p6, __m256i p7) {
+  __m256i s0123 = _mm256_hadd_epi32(_mm256_hadd_epi32(p0, p1), _mm256_hadd_epi32(p2, p3));
+  __m256i s4567 = _mm256_hadd_epi32(_mm256_hadd_epi32(p4, p5), _mm256_hadd_epi32(p6, p7));
+  return _mm256_add_epi32(_mm256_permute2x128_si256(s0123, s4567, 0x20), _mm256_permute2x128_si256(s0123, s4567, 0x31));
+}
+
+__attribute__((target("avx2,fma,f16c"))) static inline __m256 scales8(const uint8_t *base, int64_t rb) {
+  // Inserts, not a store + wide reload: that would stall on store forwarding every block.
+  __m128i h = _mm_cvtsi32_si128(*(const uint16_t *)base);
+  h = _mm_insert_epi16(h, *(const uint16_t *)(base + rb), 1);
+  h = _mm_insert_epi16(h, *(const uint16_t *)(base + 2 * rb), 2);
+  h = _mm_insert_epi16(h, *(const uint16_t *)(base + 3 * rb), 3);
+  h = _mm_insert_epi16(h, *(const uint16_t *)(base + 4 * rb), 4);
+  h = _mm_insert_epi16(h, *(const uint16_t *)(base + 5 * rb), 5);
+  h = _mm_insert_epi16(h, *(const uint16_t *)(base + 6 * rb), 6);
+  h = _mm_insert_epi16(h, *(const uint16_t *)(base + 7 * rb), 7);
+  return _mm256_cvtph_ps(h);
+}
+
+__attribute__((target("avx2,fma,f16c"))) static inline void store8(float *out, int64_t stride, __m256 acc) {
+  float a[8];
+  _mm256_storeu_ps(a, acc);
+  for (int k = 0; k < 8; k++) out[k * stride] = a[k];
+}
+
+// Eight rows interleave eight access streams, which hardware prefetchers follow poorly; the next
+// 8-row group is contiguous, so fetch the group after next sequentially while this one is computed.
+#define TD_PREFETCH_NEXT_GROUP(next, b, nb, rb)                                         \
+  do {                                                                                   \
+    int64_t span_ = 8 * (rb), step_ = (span_ + (nb) - 1) / (nb);                         \
+    for (int64_t o_ = (b) * step_; o_ < ((b) + 1) * step_ && o_ < span_; o_ += 64)       \
+      _mm_prefetch((const char *)(next) + o_, _MM_HINT_T0);                              \
+  } while (0)
+
+#define TD_ROWS8(ROW_DOT)                                                                    \
+  __m256i p0 = ROW_DOT(0), p1 = ROW_DOT(1), p2 = ROW_DOT(2), p3 = ROW_DOT(3);               \
+  __m256i p4 = ROW_DOT(4), p5 = ROW_DOT(5), p6 = ROW_DOT(6), p7 = ROW_DOT(7);
+
+__attribute__((target(TD_512))) static void q8_vnni_x8(
+    const uint8_t *w, int64_t rb, int r0, int rows, int n, const int8_t *xq, const float *xd, int count,
+    float *out, const int *bsum) {
+  int nb = n / 32;
+  const __m256i flip = _mm256_set1_epi8((char)0x80);
+  for (int t = 0; t < count; t++) {
+    const int8_t *xt = xq + (int64_t)t * n;
+    __m256 acc = _mm256_setzero_ps();
+    for (int b = 0; b < nb; b++) {
+      const uint8_t *blk = w + (int64_t)r0 * rb + b * 34;
+      TD_PREFETCH_NEXT_GROUP(w + (int64_t)(r0 + 16) * rb, b, nb, rb);
+      __m256i xv = _mm256_loadu_si256((const __m256i *)(xt + b * 32));
+#define Q8_VNNI_DOT(k) _mm256_dpbusd_epi32(_mm256_setzero_si256(), \
+      _mm256_xor_si256(_mm256_loadu_si256((const __m256i *)(blk + (k) * rb + 2)), flip), xv)
+      TD_ROWS8(Q8_VNNI_DOT)
+      __m256i isum = _mm256_sub_epi32(sum8x8(p0, p1, p2, p3, p4, p5, p6, p7),
+                                      _mm256_set1_epi32(128 * bsum[(int64_t)t * nb + b]));
+      __m256 s = _mm256_mul_ps(scales8(blk, rb), _mm256_set1_ps(xd[(int64_t)t * nb + b]));
+      acc = _mm256_fmadd_ps(_mm256_cvtepi32_ps(isum), s, acc);
+    }
+    store8(out + (int64_t)t * rows + r0, 1, acc);
+  }
+}
+
+__attribute__((target(TD_512))) static void q4_vnni_x8(
+    const uint8_t *w, int64_t rb, int r0, int rows, int n, const int8_t *xq, const float *xd, int count,
+    float *out, const int *bsum) {
+  int nb = n / 32;
+  const __m256i low = _mm256_set1_epi8(0xF);
+  for (int t = 0; t < count; t++) {
+    const int8_t *xt = xq + (int64_t)t * n;
+    __m256 acc = _mm256_setzero_ps();
+    for (int b = 0; b < nb; b++) {
+      const uint8_t *blk = w + (int64_t)r0 * rb + b * 18;
+      TD_PREFETCH_NEXT_GROUP(w + (int64_t)(r0 + 16) * rb, b, nb, rb);
+      __m256i xv = _mm256_loadu_si256((const __m256i *)(xt + b * 32));
+#define Q4_NIB(k) ({ __m128i pk = _mm_loadu_si128((const __m128i *)(blk + (k) * rb + 2)); \
+      _mm256_and_si256(_mm256_set_m128i(_mm_srli_epi16(pk, 4), pk), low); })
+#define Q4_VNNI_DOT(k) _mm256_dpbusd_epi32(_mm256_setzero_si256(), Q4_NIB(k), xv)
+      TD_ROWS8(Q4_VNNI_DOT)
+      __m256i isum = _mm256_sub_epi32(sum8x8(p0, p1, p2, p3, p4, p5, p6, p7),
+                                      _mm256_set1_epi32(8 * bsum[(int64_t)t * nb + b]));
+      __m256 s = _mm256_mul_ps(scales8(blk, rb), _mm256_set1_ps(xd[(int64_t)t * nb + b]));
+      acc = _mm256_fmadd_ps(_mm256_cvtepi32_ps(isum), s, acc);
+    }
+    store8(out + (int64_t)t * rows + r0, 1, acc);
+  }
+}
+
+__attribute__((target("avx2,fma,f16c"))) static void q8_avx2_x8(
+    const uint8_t *w, int64_t rb, int r0, int rows, int n, const int8_t *xq, const float *xd, int count,
+    float *out) {
+  int nb = n / 32;
+  const __m256i ones = _mm256_set1_epi16(1);
+  for (int t = 0; t < count; t++) {
+    const int8_t *xt = xq + (int64_t)t * n;
+    __m256 acc = _mm256_setzero_ps();
+    for (int b = 0; b < nb; b++) {
+      const uint8_t *blk = w + (int64_t)r0 * rb + b * 34;
+      TD_PREFETCH_NEXT_GROUP(w + (int64_t)(r0 + 16) * rb, b, nb, rb);
+      __m256i xv = _mm256_loadu_si256((const __m256i *)(xt + b * 32));
+#define Q8_AVX2_DOT(k) ({ __m256i qk = _mm256_loadu_si256((const __m256i *)(blk + (k) * rb + 2)); \
+      _mm256_madd_epi16(_mm256_maddubs_epi16(_mm256_sign_epi8(qk, qk), _mm256_sign_epi8(xv, qk)), ones); })
+      TD_ROWS8(Q8_AVX2_DOT)
+      __m256i isum = sum8x8(p0, p1, p2, p3, p4, p5, p6, p7);
+      __m256 s = _mm256_mul_ps(scales8(blk, rb), _mm256_set1_ps(xd[(int64_t)t * nb + b]));
+      acc = _mm256_fmadd_ps(_mm256_cvtepi32_ps(isum), s, acc);
+    }
+    store8(out + (int64_t)t * rows + r0, 1, acc);
+  }
+}
+
+__attribute__((target("avx2,fma,f16c"))) static void q4_avx2_x8(
+    const uint8_t *w, int64_t rb, int r0, int rows, int n, const int8_t *xq, const float *xd, int count,
+    float *out) {
+  int nb = n / 32;
+  const __m256i ones = _mm256_set1_epi16(1), low = _mm256_set1_epi8(0xF), eight = _mm256_set1_epi8(8);
+  for (int t = 0; t < count; t++) {
+    const int8_t *xt = xq + (int64_t)t * n;
+    __m256 acc = _mm256_setzero_ps();
+    for (int b = 0; b < nb; b++) {
+      const uint8_t *blk = w + (int64_t)r0 * rb + b * 18;
+      TD_PREFETCH_NEXT_GROUP(w + (int64_t)(r0 + 16) * rb, b, nb, rb);
+      __m256i xv = _mm256_loadu_si256((const __m256i *)(xt + b * 32));
+#define Q4_AVX2_DOT(k) ({ __m128i pk = _mm_loadu_si128((const __m128i *)(blk + (k) * rb + 2)); \
+      __m256i qk = _mm256_sub_epi8(_mm256_and_si256(_mm256_set_m128i(_mm_srli_epi16(pk, 4), pk), low), eight); \
+      _mm256_madd_epi16(_mm256_maddubs_epi16(_mm256_sign_epi8(qk, qk), _mm256_sign_epi8(xv, qk)), ones); })
+      TD_ROWS8(Q4_AVX2_DOT)
+      __m256i isum = sum8x8(p0, p1, p2, p3, p4, p5, p6, p7);
+      __m256 s = _mm256_mul_ps(scales8(blk, rb), _mm256_set1_ps(xd[(int64_t)t * nb + b]));
+      acc = _mm256_fmadd_ps(_mm256_cvtepi32_ps(isum), s, acc);
+    }
+    store8(out + (int64_t)t * rows + r0, 1, acc);
+  }
+}
+
+
+// ---------------------------------------------------------------- relaxed (benchmark baseline only)
+// llama.cpp-style: per-block partial sums accumulate in float lanes and one horizontal sum ends
+// the row. The result depends on the lane layout, so it is NOT the canonical order; it exists
+// only to measure what the determinism rules cost (bench/ai).
+__attribute__((target("avx2,fma,f16c"))) static inline float hsum_ps_avx2(__m256 v) {
+  __m128 s = _mm_add_ps(_mm256_castps256_ps128(v), _mm256_extractf128_ps(v, 1));
+  s = _mm_add_ps(s, _mm_movehl_ps(s, s));
+  s = _mm_add_ss(s, _mm_movehdup_ps(s));
+  return _mm_cvtss_f32(s);
+}
+
+__attribute__((target("avx2,fma,f16c"))) static void q_relaxed(
+    int type, const uint8_t *w, int64_t rb, int from, int to, int rows, int n, const int8_t *xq, const float *xd,
+    int count, float *out) {
+  int nb = n / 32, bs = type == TD_Q8_0 ? 34 : 18;
+  const __m256i ones = _mm256_set1_epi16(1), low = _mm256_set1_epi8(0xF), eight = _mm256_set1_epi8(8);
+  for (int r = from; r < to; r++) {
+    for (int t = 0; t < count; t++) {
+      const uint8_t *blk = w + (int64_t)r * rb;
+      const int8_t *xt = xq + (int64_t)t * n;
+      __m256 acc0 = _mm256_setzero_ps(), acc1 = _mm256_setzero_ps();
+      for (int b = 0; b < nb; b++, blk += bs) {
+        __m256i q;
+        if (type == TD_Q8_0) {
+          q = _mm256_loadu_si256((const __m256i *)(blk + 2));
+        } else {
+          __m128i pk = _mm_loadu_si128((const __m128i *)(blk + 2));
+          q = _mm256_sub_epi8(_mm256_and_si256(_mm256_set_m128i(_mm_srli_epi16(pk, 4), pk), low), eight);
+        }
+        __m256i xv = _mm256_loadu_si256((const __m256i *)(xt + b * 32));
+        __m256i p = _mm256_madd_epi16(_mm256_maddubs_epi16(_mm256_sign_epi8(q, q), _mm256_sign_epi8(xv, q)), ones);
+        __m256 s = _mm256_set1_ps(_cvtsh_ss(*(const uint16_t *)blk) * xd[(int64_t)t * nb + b]);
+        if (b & 1) acc1 = _mm256_fmadd_ps(_mm256_cvtepi32_ps(p), s, acc1);
+        else acc0 = _mm256_fmadd_ps(_mm256_cvtepi32_ps(p), s, acc0);
+      }
+      out[(int64_t)t * rows + r] = hsum_ps_avx2(_mm256_add_ps(acc0, acc1));
+    }
+  }
+}
+
 // ---------------------------------------------------------------- entry points
 int td_best_variant(void) {
   __builtin_cpu_init();
@@ -271,6 +452,17 @@ int td_best_variant(void) {
 // Returns 0, or -1 when the type or variant is not handled here (the caller uses Java).
 int td_matmul(int variant, int type, const uint8_t *w, int64_t row_bytes, int from, int to, int rows, int n,
               const float *xf, const int8_t *xq, const float *xd, int count, float *out, int *bsum) {
+  if (variant == TD_RELAXED) {
+    if (td_best_variant() < TD_AVX2) return -1;
+    if (type == TD_F32) {
+      variant = td_best_variant();
+    } else if (type == TD_Q8_0 || type == TD_Q4_0) {
+      q_relaxed(type, w, row_bytes, from, to, rows, n, xq, xd, count, out);
+      return 0;
+    } else {
+      return -1;
+    }
+  }
   if (variant > td_best_variant()) return -1;
   if (type == TD_F32) {
     if (variant == TD_AVX512_VNNI) f32_avx512(w, row_bytes, from, to, rows, n, xf, count, out);
@@ -286,11 +478,21 @@ int td_matmul(int variant, int type, const uint8_t *w, int64_t row_bytes, int fr
       for (int j = 0; j < 32; j++) s += xq[i * 32 + j];
       bsum[i] = s;
     }
-    if (type == TD_Q8_0) q8_vnni(w, row_bytes, from, to, rows, n, xq, xd, count, out, bsum);
-    else q4_vnni(w, row_bytes, from, to, rows, n, xq, xd, count, out, bsum);
+    int r = from;
+    for (; r + 8 <= to; r += 8) {
+      if (type == TD_Q8_0) q8_vnni_x8(w, row_bytes, r, rows, n, xq, xd, count, out, bsum);
+      else q4_vnni_x8(w, row_bytes, r, rows, n, xq, xd, count, out, bsum);
+    }
+    if (type == TD_Q8_0) q8_vnni(w, row_bytes, r, to, rows, n, xq, xd, count, out, bsum);
+    else q4_vnni(w, row_bytes, r, to, rows, n, xq, xd, count, out, bsum);
   } else if (variant == TD_AVX2) {
-    if (type == TD_Q8_0) q8_avx2(w, row_bytes, from, to, rows, n, xq, xd, count, out);
-    else q4_avx2(w, row_bytes, from, to, rows, n, xq, xd, count, out);
+    int r = from;
+    for (; r + 8 <= to; r += 8) {
+      if (type == TD_Q8_0) q8_avx2_x8(w, row_bytes, r, rows, n, xq, xd, count, out);
+      else q4_avx2_x8(w, row_bytes, r, rows, n, xq, xd, count, out);
+    }
+    if (type == TD_Q8_0) q8_avx2(w, row_bytes, r, to, rows, n, xq, xd, count, out);
+    else q4_avx2(w, row_bytes, r, to, rows, n, xq, xd, count, out);
   } else {
     if (type == TD_Q8_0) q8_generic(w, row_bytes, from, to, rows, n, xq, xd, count, out);
     else q4_generic(w, row_bytes, from, to, rows, n, xq, xd, count, out);

@@ -3,6 +3,7 @@ package dev.trustdial.ai.engine;
 import dev.trustdial.ai.kernel.JavaKernels;
 import dev.trustdial.ai.kernel.MatmulKernels;
 import dev.trustdial.ai.kernel.NativeKernels;
+import dev.trustdial.ai.kernel.RelaxedBaseline;
 import dev.trustdial.ai.kernel.RowParallel;
 import dev.trustdial.ai.model.LoadedModel;
 import dev.trustdial.ai.model.ModelConfig;
@@ -25,6 +26,9 @@ public final class Engine implements AutoCloseable {
   /** Names the reduction scheme of docs/spec/determinism.md; bump on any change to a kernel's bits. */
   public static final String DETERMINISM_PROFILE = "td-det-v1/lanes16-fma-pairwise/q8-block-int-fma/attn-seq-fma/strictmath";
 
+  /** Reported instead when the benchmark-only relaxed baseline is on. */
+  public static final String RELAXED_PROFILE = "relaxed-not-deterministic";
+
   private static final Logger log = LoggerFactory.getLogger(Engine.class);
 
   private final LoadedModel model;
@@ -37,7 +41,10 @@ public final class Engine implements AutoCloseable {
     this.model = model;
     ModelConfig c = model.config();
     this.info = new ModelInfo(c.name(), c.architecture().ggufName(), c.contextLength(), c.vocabSize(),
-        model.fileSha256(), DETERMINISM_PROFILE, model.metadata());
+        model.fileSha256(), RelaxedBaseline.ON ? RELAXED_PROFILE : DETERMINISM_PROFILE, model.metadata());
+    if (RelaxedBaseline.ON) {
+      log.warn("determinism rules are OFF (benchmark baseline); outputs are not reproducible");
+    }
     this.parallel = new RowParallel(options.threads());
     JavaKernels java = JavaKernels.best();
     MatmulKernels kernels = options.nativeKernels() ? NativeKernels.load().<MatmulKernels>map(k -> k).orElse(java) : java;

@@ -1,5 +1,6 @@
 package dev.trustdial.ai.engine;
 
+import dev.trustdial.ai.kernel.RelaxedBaseline;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -37,7 +38,7 @@ final class Sampler {
     double max = l[order[0]];
     double sum = 0;
     for (int i = 0; i < keep; i++) {
-      prob[i] = StrictMath.exp((l[order[i]] - max) / p.temperature());
+      prob[i] = RelaxedBaseline.exp((l[order[i]] - max) / p.temperature());
       sum += prob[i];
     }
     // top-p: smallest prefix whose probability reaches topP; min-p: drop p < minP * pmax.
@@ -110,7 +111,7 @@ final class Sampler {
     }
     double sum = 0;
     for (int i = 0; i < vocab; i++) {
-      sum += StrictMath.exp(logits[offset + i] - max);
+      sum += RelaxedBaseline.exp(logits[offset + i] - max);
     }
     double lse = max + StrictMath.log(sum);
     List<TokenLogprob> top = new ArrayList<>(topN);

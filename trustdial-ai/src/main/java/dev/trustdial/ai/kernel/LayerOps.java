@@ -28,7 +28,7 @@ public final class LayerOps {
     }
     float sum = 0f;
     for (int i = 0; i < n; i++) {
-      float e = (float) StrictMath.exp(x[o + i] - max);
+      float e = (float) RelaxedBaseline.exp(x[o + i] - max);
       x[o + i] = e;
       sum += e;
     }
@@ -41,7 +41,7 @@ public final class LayerOps {
   public static void swiglu(float[] a, float[] b, int o, int n) {
     for (int i = o; i < o + n; i++) {
       float v = a[i];
-      v = v * (1f / (1f + (float) StrictMath.exp(-v)));
+      v = v * (1f / (1f + (float) RelaxedBaseline.exp(-v)));
       a[i] = v * b[i];
     }
   }
@@ -56,8 +56,8 @@ public final class LayerOps {
     for (int i = 0; i < half; i++) {
       float freq = (float) (1.0 / StrictMath.pow(theta, (2.0 * i) / headDim));
       float angle = pos * freq;
-      cs[2 * i] = (float) StrictMath.cos(angle);
-      cs[2 * i + 1] = (float) StrictMath.sin(angle);
+      cs[2 * i] = (float) RelaxedBaseline.cos(angle);
+      cs[2 * i + 1] = (float) RelaxedBaseline.sin(angle);
     }
     return cs;
   }

@@ -33,7 +33,9 @@ public final class NativeKernels implements MatmulKernels {
   public enum Variant {
     GENERIC,
     AVX2,
-    AVX512_VNNI
+    AVX512_VNNI,
+    /** Not canonical: llama.cpp-style lane accumulation, for the determinism-cost benchmark only. */
+    RELAXED_BASELINE
   }
 
   private static final class Library {
@@ -101,12 +103,19 @@ public final class NativeKernels implements MatmulKernels {
 
   /** The best variant this CPU runs, when the library is present and loads. */
   public static Optional<NativeKernels> load() {
+    if (RelaxedBaseline.ON) {
+      return load(Variant.RELAXED_BASELINE);
+    }
     return Library.INSTANCE.map(l -> new NativeKernels(l, l.best));
   }
 
   /** A specific variant (tests compare all the CPU supports); empty if absent or unsupported. */
   public static Optional<NativeKernels> load(Variant variant) {
-    return Library.INSTANCE.filter(l -> variant.ordinal() <= l.best.ordinal()).map(l -> new NativeKernels(l, variant));
+    return Library.INSTANCE
+        .filter(l -> variant == Variant.RELAXED_BASELINE
+            ? l.best.ordinal() >= Variant.AVX2.ordinal()
+            : variant.ordinal() <= l.best.ordinal())
+        .map(l -> new NativeKernels(l, variant));
   }
 
   public static Optional<Variant> bestVariant() {
