@@ -3,10 +3,12 @@ package dev.trustdial.vm.memory;
 /**
  * keccak256 of exactly 64 bytes (one Merkle node), the memory tree's whole hashing cost. A
  * generic digest spends most of its time on buffering and padding for such a fixed input, so this
- * absorbs the two 32-byte children directly into the Keccak-f[1600] state. Not thread-safe.
+ * absorbs the two 32-byte children directly into the Keccak-f[1600] state. Stateless.
  * MemoryTreeTest checks it against core's Hashes.keccak256.
  */
 final class Keccak {
+  private Keccak() {}
+
   private static final long[] RC = {
     0x0000000000000001L, 0x0000000000008082L, 0x800000000000808AL, 0x8000000080008000L,
     0x000000000000808BL, 0x0000000080000001L, 0x8000000080008081L, 0x8000000000008009L,
@@ -16,12 +18,12 @@ final class Keccak {
     0x8000000080008081L, 0x8000000000008080L, 0x0000000080000001L, 0x8000000080008008L};
 
   /** out[outOff..+32) = keccak256(in[inOff..+64)). */
-  void hash64(byte[] in, int inOff, byte[] out, int outOff) {
+  static void hash64(byte[] in, int inOff, byte[] out, int outOff) {
     absorbAndSqueeze(in, inOff, in, inOff + 32, out, outOff);
   }
 
   /** keccak256(a || b) for two 32-byte values. */
-  void hashPair(byte[] l, int lOff, byte[] r, int rOff, byte[] out, int outOff) {
+  static void hashPair(byte[] l, int lOff, byte[] r, int rOff, byte[] out, int outOff) {
     absorbAndSqueeze(l, lOff, r, rOff, out, outOff);
   }
 

@@ -31,11 +31,10 @@ public final class Memory {
   private static final byte[][] ZERO_HASHES = new byte[TREE_DEPTH + 1][];
 
   static {
-    Keccak k = new Keccak();
     ZERO_HASHES[0] = new byte[32];
     for (int i = 1; i <= TREE_DEPTH; i++) {
       ZERO_HASHES[i] = new byte[32];
-      k.hashPair(ZERO_HASHES[i - 1], 0, ZERO_HASHES[i - 1], 0, ZERO_HASHES[i], 0);
+      Keccak.hashPair(ZERO_HASHES[i - 1], 0, ZERO_HASHES[i - 1], 0, ZERO_HASHES[i], 0);
     }
   }
 
@@ -64,8 +63,8 @@ public final class Memory {
   @SuppressWarnings("unchecked")
   private final HashMap<Integer, byte[]>[] upper = new HashMap[UPPER_DEPTH + 1];
 
-  private final Keccak keccak = new Keccak();
-  private final byte[] buf = new byte[64];
+  /** Dirty pages at which a flush hashes pages on several cores (results do not depend on it). */
+  private static final int PARALLEL_PAGES = 8;
   /** Set when a store hit a page that had decoded instructions. The CPU clears it. */
   public boolean codeInvalidated;
   private final IntConsumer onPageLimit;
@@ -269,7 +268,9 @@ public final class Memory {
     }
   }
 
-  private void rehashPage(Page p) {
+  /** Rehashes one page's dirty leaves; touches only that page, so pages may hash concurrently. */
+  private static void rehashPage(Page p) {
+    byte[] buf = new byte[64];
     if (p.nodes == null) {
       p.nodes = new byte[128 * 32];
       p.dirtyLo = -1L;
@@ -290,9 +291,9 @@ public final class Memory {
         // children are leaves 2(n-64), 2(n-64)+1: 64 contiguous memory bytes
         leafBytes(p, 2 * (n - 64), buf, 0);
         leafBytes(p, 2 * (n - 64) + 1, buf, 32);
-        keccak.hash64(buf, 0, p.nodes, n * 32);
+        Keccak.hash64(buf, 0, p.nodes, n * 32);
       } else {
-        keccak.hashPair(p.nodes, 2 * n * 32, p.nodes, (2 * n + 1) * 32, p.nodes, n * 32);
+        Keccak.hashPair(p.nodes, 2 * n * 32, p.nodes, (2 * n + 1) * 32, p.nodes, n * 32);
       }
       dirty[n >>> 1] = true;
     }
@@ -319,11 +320,14 @@ public final class Memory {
     if (dirtyPages.isEmpty()) {
       return;
     }
+    if (dirtyPages.size() >= PARALLEL_PAGES) {
+      dirtyPages.parallelStream().forEach(Memory::rehashPage);
+    } else {
+      dirtyPages.forEach(Memory::rehashPage);
+    }
     int[] idx = new int[dirtyPages.size()];
     for (int i = 0; i < idx.length; i++) {
-      Page p = dirtyPages.get(i);
-      rehashPage(p);
-      idx[i] = p.index;
+      idx[i] = dirtyPages.get(i).index;
     }
     dirtyPages.clear();
     byte[] out = new byte[32];
@@ -340,7 +344,7 @@ public final class Memory {
         prev = i;
         byte[] l = upperNode(level - 1, 2 * i);
         byte[] r = upperNode(level - 1, 2 * i + 1);
-        keccak.hashPair(l, 0, r, 0, out, 0);
+        Keccak.hashPair(l, 0, r, 0, out, 0);
         upper[level].put(i, out.clone());
       }
     }
