@@ -29,3 +29,12 @@ for g in ${GUESTS:-sha256chain gameworld recommend stories260k}; do
   printf '%s native_s=%.3f qemu_s=%.3f vm/native=%.1fx vm/qemu=%.2fx\n' "$line" "$native_s" "$qemu_s" \
     "$(echo "$vm_s / $native_s" | bc -l)" "$(echo "$vm_s / $qemu_s" | bc -l)"
 done
+
+# stories260K on the VM versus the Java inference engine, when trustdial-ai is built
+if [ -d "$root/trustdial-ai/target/classes" ] && [ "${STORIES_VS_ENGINE:-1}" = 1 ]; then
+  mvn -q -B -pl trustdial-ai dependency:build-classpath -Dmdep.outputFile="$work/ai-cp.txt" -Dmdep.includeScope=runtime >/dev/null
+  aicp="$root/trustdial-ai/target/classes:$(cat "$work/ai-cp.txt"):$cp"
+  "$JAVA_HOME/bin/javac" -d "$work/cls2" -cp "$aicp" bench/vm/StoriesVsEngine.java
+  "$JAVA_HOME/bin/java" --add-modules jdk.incubator.vector -Dorg.slf4j.simpleLogger.defaultLogLevel=error -cp "$work/cls2:$aicp" \
+    StoriesVsEngine "$guest" "$root/trustdial-vm/src/test/resources/stories260K.bin" "${ST_POSITIONS:-16}" 2>&1 | grep -v "^WARNING"
+fi
