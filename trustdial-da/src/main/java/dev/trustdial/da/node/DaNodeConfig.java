@@ -6,6 +6,7 @@ import dev.trustdial.core.InvalidInputException;
 import dev.trustdial.core.crypto.Secp256k1Key;
 import dev.trustdial.da.assignment.OperatorSet;
 import dev.trustdial.da.assignment.OperatorSetFile;
+import dev.trustdial.da.chain.ChainConfig;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -13,11 +14,19 @@ import java.time.Duration;
 
 /**
  * A DA node's configuration file (JSON): {@code privateKey}, {@code host}, {@code port},
- * {@code dataDir}, {@code operators} (path of an operator set file), {@code sweepIntervalSeconds},
+ * {@code dataDir}, the operator set from either {@code operators} (path of an operator set file)
+ * or {@code chain} (path of a chain config, e.g. the devnet's devnet.json), {@code sweepIntervalSeconds},
  * {@code maxRetentionSeconds}. Relative paths are relative to the configuration file.
  */
-public record DaNodeConfig(Secp256k1Key key, String host, int port, Path dataDir, OperatorSet operators,
+public record DaNodeConfig(Secp256k1Key key, String host, int port, Path dataDir, OperatorOrigin operators,
     Duration sweepInterval, Duration maxRetention) {
+  /** Where the node learns the operator set. */
+  public sealed interface OperatorOrigin {
+    record Fixed(OperatorSet set) implements OperatorOrigin {}
+
+    record Chain(ChainConfig chain) implements OperatorOrigin {}
+  }
+
   private static final ObjectMapper JSON = new ObjectMapper();
 
   public DaNodeConfig {
@@ -47,14 +56,19 @@ public record DaNodeConfig(Secp256k1Key key, String host, int port, Path dataDir
     }
     Path base = file.toAbsolutePath().getParent();
     String key = required(root, "privateKey", file);
-    String ops = required(root, "operators", file);
+    OperatorOrigin origin;
+    if (root.hasNonNull("chain")) {
+      origin = new OperatorOrigin.Chain(ChainConfig.read(base.resolve(required(root, "chain", file))));
+    } else {
+      origin = new OperatorOrigin.Fixed(OperatorSetFile.read(base.resolve(required(root, "operators", file))));
+    }
     String data = required(root, "dataDir", file);
     return new DaNodeConfig(
         Secp256k1Key.fromPrivateKeyHex(key),
         root.path("host").asText("127.0.0.1"),
         root.path("port").asInt(0),
         base.resolve(data),
-        OperatorSetFile.read(base.resolve(ops)),
+        origin,
         Duration.ofSeconds(root.path("sweepIntervalSeconds").asLong(60)),
         Duration.ofSeconds(root.path("maxRetentionSeconds").asLong(14 * 24 * 3600)));
   }

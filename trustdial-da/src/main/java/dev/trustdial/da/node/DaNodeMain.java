@@ -1,7 +1,12 @@
 package dev.trustdial.da.node;
 
 import dev.trustdial.core.InvalidInputException;
+import dev.trustdial.chain.Settlement;
+import dev.trustdial.da.assignment.OperatorSet;
+import dev.trustdial.da.assignment.OperatorSetSource;
 import dev.trustdial.da.assignment.StaticOperatorSetSource;
+import dev.trustdial.da.chain.ChainConfig;
+import dev.trustdial.da.chain.ChainOperatorSetSource;
 import dev.trustdial.da.kzg.JniKzg;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -10,6 +15,9 @@ import java.util.function.UnaryOperator;
 
 /** Runs one DA node until the process is stopped: {@code DaNodeMain CONFIG.json}. */
 public final class DaNodeMain {
+  /** How old a dispersal's reference block may be when the set comes from the chain (BlobRegistry agrees). */
+  public static final long MAX_REFERENCE_AGE_BLOCKS = 256;
+
   private DaNodeMain() {}
 
   public static void main(String[] args) throws InterruptedException {
@@ -39,8 +47,13 @@ public final class DaNodeMain {
   }
 
   public static DaNodeServer start(DaNodeConfig config, UnaryOperator<DaNodeApi> wrap) {
+    OperatorSetSource operators = switch (config.operators()) {
+      case DaNodeConfig.OperatorOrigin.Fixed(OperatorSet set) -> new StaticOperatorSetSource(set);
+      case DaNodeConfig.OperatorOrigin.Chain(ChainConfig chain) -> new ChainOperatorSetSource(
+          Settlement.connect(chain.rpcUrl(), chain.deployment(), config.key()), MAX_REFERENCE_AGE_BLOCKS);
+    };
     ChunkStore store = new ChunkStore(config.dataDir());
-    DaNode node = new DaNode(config.key(), new StaticOperatorSetSource(config.operators()), store,
+    DaNode node = new DaNode(config.key(), operators, store,
         JniKzg.load(), Clock.systemUTC(), config.maxRetention());
     DaNodeServer server = DaNodeServer.start(wrap.apply(node), config.host(), config.port(), config.sweepInterval());
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
