@@ -9,7 +9,12 @@ import picocli.CommandLine.Spec;
     name = "attest",
     mixinStandardHelpOptions = true,
     description = "Verify TEE attestation evidence (Intel TDX, AMD SEV-SNP, AWS Nitro, simulated).",
-    subcommands = {AttestVerifyCommand.class, AttestSimInitCommand.class, AttestSimulateCommand.class})
+    subcommands = {
+      AttestVerifyCommand.class,
+      AttestEnvelopeCommand.class,
+      AttestSimInitCommand.class,
+      AttestSimulateCommand.class
+    })
 public final class AttestCommand implements Runnable {
   @Spec CommandSpec spec;
 

@@ -10,6 +10,7 @@ import dev.trustdial.tee.attest.AttestationPolicy;
 import dev.trustdial.tee.attest.AttestationVerifier;
 import dev.trustdial.tee.attest.Collateral;
 import dev.trustdial.tee.attest.Evidence;
+import dev.trustdial.tee.attest.EvidenceEnvelope;
 import dev.trustdial.tee.attest.Failure;
 import dev.trustdial.tee.attest.NamedBytes;
 import dev.trustdial.tee.attest.TrustAnchors;
@@ -42,9 +43,10 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     description = {
       "Verify attestation evidence offline at a given time and print the verdict.",
-      "Evidence: a TDX quote (v4/v5), a 1184-byte SEV-SNP report, a Nitro COSE_Sign1 document or",
-      "TrustDial simulated evidence. Collateral: the Intel PCS JSON for TDX, the VCEK (DER/PEM,",
-      "optionally followed by the ASK) for SEV-SNP, none for Nitro and simulated evidence."
+      "Evidence: a TDX quote (v4/v5), a 1184-byte SEV-SNP report, a Nitro COSE_Sign1 document,",
+      "TrustDial simulated evidence, or an evidence envelope (which carries its collateral).",
+      "Collateral: the Intel PCS JSON for TDX, the VCEK (DER/PEM, optionally followed by the ASK)",
+      "for SEV-SNP, none for Nitro and simulated evidence."
     })
 public final class AttestVerifyCommand implements Callable<Integer> {
   static final long MAX_COLLATERAL_BYTES = 1024 * 1024;
@@ -77,10 +79,20 @@ public final class AttestVerifyCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     Instant time = parseTime(at);
-    byte[] evidenceBytes = read(evidence, Evidence.MAX_BYTES, "evidence");
+    byte[] evidenceBytes = read(evidence, Evidence.MAX_BYTES + EvidenceEnvelope.MAX_COLLATERAL + 32L, "evidence");
     Optional<byte[]> collateralBytes = collateral.map(p -> read(p, MAX_COLLATERAL_BYTES, "collateral"));
     Collateral col;
     try {
+      if (EvidenceEnvelope.isEnvelope(evidenceBytes)) {
+        if (collateralBytes.isPresent()) {
+          throw new InvalidInputException("the evidence file is an envelope that carries its collateral; drop --collateral");
+        }
+        EvidenceEnvelope env = EvidenceEnvelope.decode(evidenceBytes);
+        evidenceBytes = env.evidence().bytes();
+        collateralBytes = env.collateral();
+      } else if (evidenceBytes.length > Evidence.MAX_BYTES) {
+        throw new InvalidInputException("evidence file " + evidence + " is over " + Evidence.MAX_BYTES + " bytes");
+      }
       col = AttestationVerifier.readCollateral(evidenceBytes, collateralBytes);
     } catch (VerificationFailedException e) {
       throw new InvalidInputException(e.failure().message());

@@ -125,4 +125,17 @@ class AttestVerifyCommandTest {
     assertThat(run("attest", "simulate", "--install", install.toString(), "--artifact", artifact.toString(),
         "--report-data", "0x01", "--out", out.toString()).exit()).isEqualTo(2);
   }
+
+  @Test
+  void envelopeRoundTripsThroughTheCli(@TempDir Path work) {
+    Path env = work.resolve("evidence.env");
+    Run pack = run("attest", "envelope", "--evidence", evidence.toString(), "--out", env.toString());
+    assertThat(pack.exit()).as(pack.err()).isEqualTo(0);
+    assertThat(run("attest", "verify", "--evidence", env.toString(), "--at", AT, "--simulation-root", root.toString()).exit())
+        .isEqualTo(0);
+    assertThat(run("attest", "verify", "--evidence", env.toString(), "--collateral", root.toString(), "--at", AT).exit())
+        .isEqualTo(2);
+    assertThat(run("attest", "envelope", "--evidence", evidence.toString(), "--collateral", root.toString(),
+        "--out", work.resolve("x").toString()).exit()).isEqualTo(2);
+  }
 }

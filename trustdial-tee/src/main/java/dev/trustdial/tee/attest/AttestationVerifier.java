@@ -50,6 +50,17 @@ public final class AttestationVerifier {
     }
   }
 
+  /** Verifies an {@link EvidenceEnvelope} (evidence with its collateral) at {@code at}. */
+  public VerificationResult verifyEnvelope(byte[] envelope, Instant at) {
+    try {
+      EvidenceEnvelope env = EvidenceEnvelope.decode(envelope);
+      byte[] evidence = env.evidence().bytes();
+      return verify(evidence, readCollateral(evidence, env.collateral()), at);
+    } catch (VerificationFailedException ex) {
+      return new VerificationResult.Invalid(ex.failure());
+    }
+  }
+
   /** Verifies, then applies the policy (debug, simulation, TCB status). */
   public VerificationResult verify(byte[] evidence, Collateral collateral, Instant at, AttestationPolicy policy) {
     return policy.apply(verify(evidence, collateral, at));
