@@ -58,9 +58,9 @@ public final class SettlementDeployer {
       progress.accept("deploying IntersubjectiveCourt");
       IntersubjectiveCourt court = deployed("IntersubjectiveCourt", IntersubjectiveCourt.deploy(w, tm, Settlement.GAS, me,
           registry.getContractAddress(), jobs.getContractAddress(), BigInteger.valueOf(config.votingPeriodSeconds())), txs);
-      progress.accept("wiring: slashers, court, minimum stakes");
+      // Only JobManager slashes (the court decides, JobManager executes): least privilege.
+      progress.accept("wiring: slasher, court, minimum stakes");
       txs.add(tx("setSlasher(JobManager)", registry.setSlasher(jobs.getContractAddress(), true).send()));
-      txs.add(tx("setSlasher(Court)", registry.setSlasher(court.getContractAddress(), true).send()));
       txs.add(tx("setCourt", jobs.setCourt(court.getContractAddress()).send()));
       txs.add(tx("setMinStake(COMPUTE)", registry.setMinStake(BigInteger.valueOf(Role.COMPUTE.bit()), config.minComputeStake()).send()));
       txs.add(tx("setMinStake(VERIFIER)", registry.setMinStake(BigInteger.valueOf(Role.VERIFIER.bit()), config.minVerifierStake()).send()));
