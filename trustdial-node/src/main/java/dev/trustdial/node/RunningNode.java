@@ -1,0 +1,58 @@
+package dev.trustdial.node;
+
+import dev.trustdial.chain.Settlement;
+import dev.trustdial.node.config.NodeConfig;
+import dev.trustdial.node.metrics.NodeHttp;
+import dev.trustdial.node.metrics.NodeMetrics;
+import dev.trustdial.node.operator.JobJournal;
+import dev.trustdial.node.operator.OperatorNode;
+import dev.trustdial.node.watchtower.Watchtower;
+import dev.trustdial.da.DataAvailability;
+
+/** An operator or watchtower started from its config, with its HTTP server. Closing stops both. */
+public final class RunningNode implements AutoCloseable {
+  private final AutoCloseable node;
+  private final NodeHttp http;
+  private final Settlement chain;
+
+  private RunningNode(AutoCloseable node, NodeHttp http, Settlement chain) {
+    this.node = node;
+    this.http = http;
+    this.chain = chain;
+  }
+
+  public static RunningNode operator(NodeConfig config, OperatorNode.Faults faults) {
+    Settlement chain = Settlement.connect(config.rpcUrl(), config.deployment(), config.key());
+    DataAvailability da = config.da().client();
+    NodeMetrics metrics = new NodeMetrics("operator");
+    OperatorNode node = new OperatorNode(chain, da, JobJournal.open(config.dataDir()), metrics, config.pollInterval(), faults);
+    node.ensureRegistered(config.stakeWei(), "operator");
+    node.start();
+    return new RunningNode(node, NodeHttp.start(config.httpHost(), config.httpPort(), metrics, node::health), chain);
+  }
+
+  public static RunningNode watchtower(NodeConfig config, Watchtower.Faults faults) {
+    Settlement chain = Settlement.connect(config.rpcUrl(), config.deployment(), config.key());
+    DataAvailability da = config.da().client();
+    NodeMetrics metrics = new NodeMetrics("watchtower");
+    Watchtower node = new Watchtower(chain, da, metrics, config.pollInterval(), faults);
+    node.ensureRegistered(config.stakeWei(), "watchtower");
+    node.start();
+    return new RunningNode(node, NodeHttp.start(config.httpHost(), config.httpPort(), metrics, node::health), chain);
+  }
+
+  public int httpPort() {
+    return http.port();
+  }
+
+  public String account() {
+    return chain.account().toString();
+  }
+
+  @Override
+  public void close() throws Exception {
+    node.close();
+    http.close();
+    chain.close();
+  }
+}

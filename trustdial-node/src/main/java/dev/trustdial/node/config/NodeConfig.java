@@ -1,0 +1,98 @@
+package dev.trustdial.node.config;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.trustdial.chain.Deployment;
+import dev.trustdial.core.InvalidInputException;
+import dev.trustdial.core.crypto.Address;
+import dev.trustdial.core.crypto.Secp256k1Key;
+import java.io.IOException;
+import java.math.BigInteger;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Iterator;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * An operator's or watchtower's configuration file (JSON; format in trustdial-node/README.md).
+ * Relative paths are relative to the file.
+ */
+public record NodeConfig(String rpcUrl, Deployment deployment, Secp256k1Key key, Path dataDir, DaSettings da,
+    Duration pollInterval, String httpHost, int httpPort, BigInteger stakeWei) {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final long MAX_FILE_BYTES = 1 << 20;
+
+  public NodeConfig {
+    if (pollInterval.toMillis() < 50 || pollInterval.toMillis() > 60_000) {
+      throw new InvalidInputException("pollIntervalMillis must be 50..60000, got " + pollInterval.toMillis());
+    }
+    if (httpPort < 0 || httpPort > 65535) {
+      throw new InvalidInputException("httpPort must be 0..65535, got " + httpPort);
+    }
+    if (stakeWei.signum() < 0) {
+      throw new InvalidInputException("stake must not be negative");
+    }
+  }
+
+  public static NodeConfig read(Path file) {
+    if (!Files.isRegularFile(file)) {
+      throw new InvalidInputException("node config not found: " + file);
+    }
+    JsonNode root;
+    try {
+      if (Files.size(file) > MAX_FILE_BYTES) {
+        throw new InvalidInputException("node config " + file + " exceeds 1 MiB");
+      }
+      root = JSON.readTree(file.toFile());
+    } catch (IOException e) {
+      throw new InvalidInputException("node config " + file + " is not JSON: " + e.getMessage(), e);
+    }
+    Path base = file.toAbsolutePath().getParent();
+    JsonNode dep = root.get("deployment");
+    if (dep == null || !dep.isObject()) {
+      throw new InvalidInputException("node config " + file + " needs a 'deployment' object (chainId and contract addresses)");
+    }
+    Map<String, Address> addresses = new TreeMap<>();
+    for (Iterator<Map.Entry<String, JsonNode>> it = dep.fields(); it.hasNext(); ) {
+      Map.Entry<String, JsonNode> e = it.next();
+      if (!e.getKey().equals("chainId")) {
+        addresses.put(e.getKey(), Address.parse(e.getValue().asText()));
+      }
+    }
+    if (!dep.path("chainId").canConvertToLong()) {
+      throw new InvalidInputException("node config " + file + ": deployment.chainId must be a number");
+    }
+    JsonNode da = root.get("da");
+    if (da == null || !da.isObject()) {
+      throw new InvalidInputException("node config " + file + " needs a 'da' object (operators, certs)");
+    }
+    String stake = root.path("stake").asText("200");
+    BigInteger stakeWei;
+    try {
+      stakeWei = new java.math.BigDecimal(stake).movePointRight(18).toBigIntegerExact();
+    } catch (ArithmeticException | NumberFormatException e) {
+      throw new InvalidInputException("node config " + file + ": stake '" + stake + "' is not a token amount");
+    }
+    return new NodeConfig(
+        required(root, "rpcUrl", file),
+        Deployment.fromNames(dep.get("chainId").asLong(), addresses),
+        Secp256k1Key.fromPrivateKeyHex(required(root, "privateKey", file)),
+        base.resolve(required(root, "dataDir", file)),
+        new DaSettings(base.resolve(required(da, "operators", file)), base.resolve(required(da, "certs", file)),
+            da.path("thresholdBps").asInt(6667), Duration.ofSeconds(da.path("retentionSeconds").asLong(14 * 24 * 3600))),
+        Duration.ofMillis(root.path("pollIntervalMillis").asLong(500)),
+        root.path("httpHost").asText("127.0.0.1"),
+        root.path("httpPort").asInt(0),
+        stakeWei);
+  }
+
+  private static String required(JsonNode node, String field, Path file) {
+    JsonNode n = node.get(field);
+    if (n == null || !n.isTextual() || n.asText().isBlank()) {
+      throw new InvalidInputException("node config " + file + " needs a string field '" + field + "'");
+    }
+    return n.asText();
+  }
+}

@@ -1,0 +1,272 @@
+package dev.trustdial.node.operator;
+
+import dev.trustdial.chain.AppInfo;
+import dev.trustdial.chain.EventReader;
+import dev.trustdial.chain.JobInfo;
+import dev.trustdial.chain.JobStatus;
+import dev.trustdial.chain.OperatorInfo;
+import dev.trustdial.chain.ResultCommitment;
+import dev.trustdial.chain.Role;
+import dev.trustdial.chain.Settlement;
+import dev.trustdial.chain.SettlementEvent;
+import dev.trustdial.chain.anvil.Anvil;
+import dev.trustdial.chain.tx.ContractRevertException;
+import dev.trustdial.core.InvalidInputException;
+import dev.trustdial.core.bytes.Bytes32;
+import dev.trustdial.core.crypto.Address;
+import dev.trustdial.core.hash.Hashes;
+import dev.trustdial.da.DataAvailability;
+import dev.trustdial.node.job.Execution;
+import dev.trustdial.node.job.JobProgram;
+import dev.trustdial.node.job.JobSource;
+import dev.trustdial.node.metrics.NodeMetrics;
+import dev.trustdial.vm.Machine;
+import dev.trustdial.vm.RunResult;
+import java.math.BigInteger;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.LinkedBlockingQueue;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A COMPUTE operator: follows the chain for jobs assigned to it, runs them from step 0 or from the
+ * last checkpoint on DA, heartbeats a DA snapshot at every checkpoint and posts the result. One
+ * thread follows events, one runs jobs in assignment order; only the job thread sends job
+ * transactions.
+ */
+public final class OperatorNode implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(OperatorNode.class);
+
+  /** Test-only fault: post a wrong output. Refused on any chain but the devnet's. */
+  public record Faults(boolean lie) {
+    public static final Faults NONE = new Faults(false);
+  }
+
+  private final Settlement chain;
+  private final DataAvailability da;
+  private final JobSource source;
+  private final JobJournal journal;
+  private final NodeMetrics metrics;
+  private final Duration pollInterval;
+  private final Faults faults;
+  private final BlockingQueue<BigInteger> queue = new LinkedBlockingQueue<>();
+  private final Set<BigInteger> queued = ConcurrentHashMap.newKeySet();
+  private final Map<String, String> jobStates = new ConcurrentHashMap<>();
+  private volatile boolean running = true;
+  private volatile long lastPollMillis;
+  private Thread events;
+  private Thread worker;
+
+  public OperatorNode(Settlement chain, DataAvailability da, JobJournal journal, NodeMetrics metrics, Duration pollInterval, Faults faults) {
+    if (faults.lie() && chain.deployment().chainId() != Anvil.DEVNET_CHAIN_ID) {
+      throw new InvalidInputException("--lie is a test-only fault and is refused on chain " + chain.deployment().chainId()
+          + " (only the devnet chain " + Anvil.DEVNET_CHAIN_ID + " allows it)");
+    }
+    this.chain = chain;
+    this.da = da;
+    this.source = new JobSource(da);
+    this.journal = journal;
+    this.metrics = metrics;
+    this.pollInterval = pollInterval;
+    this.faults = faults;
+    metrics.declareCounter("checkpoints_written_total", "Snapshots written to DA at checkpoints");
+    metrics.declareCounter("heartbeats_total", "Heartbeats posted onchain");
+    metrics.declareCounter("results_submitted_total", "Result commitments posted");
+    metrics.declareCounter("slashes_seen_total", "Slashes of this operator seen onchain");
+    metrics.gauge("jobs_running", "Jobs this operator is executing", 0);
+    metrics.gauge("steps_per_second", "VM steps per second of the last job segment", 0);
+  }
+
+  /** Registers as COMPUTE and tops the stake up to {@code stakeWei} if needed. */
+  public void ensureRegistered(BigInteger stakeWei, String endpoint) {
+    Address me = chain.account();
+    OperatorInfo info = chain.operator(me);
+    if (!info.registered()) {
+      chain.register(Set.of(Role.COMPUTE), me, endpoint);
+      LOG.info("registered {} as COMPUTE", me);
+    }
+    BigInteger have = chain.operator(me).stake();
+    if (have.compareTo(stakeWei) < 0) {
+      chain.deposit(stakeWei.subtract(have));
+      LOG.info("staked {} wei", stakeWei.subtract(have));
+    }
+  }
+
+  public void start() {
+    // A restart resumes the jobs the journal says are ours and unfinished, before any new event.
+    journal.jobs().values().stream().filter(e -> !e.submitted()).forEach(e -> enqueue(e.jobId()));
+    events = Thread.ofPlatform().name("operator-events").daemon().start(this::followEvents);
+    worker = Thread.ofPlatform().name("operator-jobs").daemon().start(this::runJobs);
+  }
+
+  public Map<String, Object> health() {
+    Map<String, Object> h = new LinkedHashMap<>();
+    h.put("role", "operator");
+    h.put("account", chain.account().toString());
+    h.put("status", running && events.isAlive() && worker.isAlive() ? "ok" : "stopped");
+    h.put("lastPollMillis", lastPollMillis);
+    h.put("jobs", Map.copyOf(jobStates));
+    return h;
+  }
+
+  private void followEvents() {
+    EventReader reader = chain.events();
+    while (running) {
+      try {
+        long from = journal.nextBlock();
+        long head = chain.blockNumber();
+        if (head >= from) {
+          for (SettlementEvent e : reader.read(from, head)) {
+            onEvent(e);
+          }
+          journal.setNextBlock(head + 1);
+        }
+        lastPollMillis = System.currentTimeMillis();
+      } catch (RuntimeException e) {
+        LOG.warn("event poll failed: {}", e.getMessage());
+      }
+      sleep(pollInterval);
+    }
+  }
+
+  private void onEvent(SettlementEvent e) {
+    Address me = chain.account();
+    switch (e) {
+      case SettlementEvent.JobAssigned a when a.operator().equals(me) -> {
+        LOG.info("job {} assigned to us (attempt {}, resume from {})", a.jobId(), a.attempt(), a.resumeFromCheckpoint());
+        enqueue(a.jobId());
+      }
+      case SettlementEvent.Slashed s when s.operator().equals(me) -> {
+        metrics.count("slashes_seen_total", "Slashes of this operator seen onchain");
+        LOG.warn("we were slashed {} wei ({})", s.amount(), s.reason());
+      }
+      default -> { }
+    }
+  }
+
+  private void enqueue(BigInteger jobId) {
+    if (queued.add(jobId)) {
+      queue.add(jobId);
+    }
+  }
+
+  private void runJobs() {
+    while (running) {
+      BigInteger jobId;
+      try {
+        jobId = queue.take();
+      } catch (InterruptedException e) {
+        return;
+      }
+      try {
+        runJob(jobId);
+      } catch (RuntimeException e) {
+        jobStates.put(jobId.toString(), "failed: " + e.getMessage());
+        LOG.error("job {} failed: {}", jobId, e.toString());
+      } finally {
+        queued.remove(jobId);
+        metrics.gauge("jobs_running", "Jobs this operator is executing", 0);
+      }
+    }
+  }
+
+  /** Runs one job to its result, resuming from the newest checkpoint onchain (ours or a predecessor's). */
+  void runJob(BigInteger jobId) {
+    JobInfo job = chain.job(jobId);
+    if (job.status() != JobStatus.ASSIGNED || !job.assignee().equals(chain.account())) {
+      LOG.info("job {} is {} with {}, not ours to run", jobId, job.status(), job.assignee());
+      journal.job(jobId).ifPresent(e -> journal.put(new JobJournal.Entry(jobId, e.attempt(), e.step(), e.stateHash(), e.snapshotBlobKey(), true)));
+      return;
+    }
+    metrics.gauge("jobs_running", "Jobs this operator is executing", 1);
+    AppInfo app = chain.app(job.appId());
+    JobProgram program = source.fetch(job, app);
+    Optional<Execution.Snapshot> snapshot = Optional.empty();
+    if (!job.lastCheckpointBlobKey().isZero()) {
+      snapshot = Optional.of(new Execution.Snapshot(snapshotBytes(job), job.lastStateHash()));
+    }
+    Machine m = Execution.start(program, snapshot);
+    LOG.info("job {} attempt {}: running from step {}", jobId, job.attempt(), m.step());
+    jobStates.put(jobId.toString(), "running from step " + m.step());
+    long attempt = job.attempt();
+    long[] segmentStart = {System.nanoTime(), m.step()};
+    RunResult result = Execution.finish(m, job.maxSteps(), (cp, machine) -> {
+      long nanos = System.nanoTime() - segmentStart[0];
+      if (nanos > 0) {
+        metrics.gauge("steps_per_second", "VM steps per second of the last job segment",
+            (machine.step() - segmentStart[1]) * 1_000_000_000L / nanos);
+      }
+      if (!machine.exited() && cp.step() > 0) {
+        byte[] snap = machine.snapshot();
+        Bytes32 key = da.put(snap).blobKey();
+        metrics.count("checkpoints_written_total", "Snapshots written to DA at checkpoints");
+        chain.heartbeat(jobId, cp.step(), cp.stateHash(), key);
+        metrics.count("heartbeats_total", "Heartbeats posted onchain");
+        journal.checkpoint(new JobJournal.Entry(jobId, attempt, cp.step(), cp.stateHash(), key, false), snap);
+        jobStates.put(jobId.toString(), "checkpoint at step " + cp.step());
+        LOG.info("job {}: checkpoint at step {} ({} bytes on DA as {})", jobId, cp.step(), snap.length, key);
+      }
+      segmentStart[0] = System.nanoTime();
+      segmentStart[1] = machine.step();
+    });
+    byte[] output = result.output();
+    ResultCommitment commitment = Execution.commitment(result);
+    if (faults.lie()) {
+      // Flip one output bit: a wrong but well-formed claim that only re-execution can catch.
+      output = output.length == 0 ? new byte[] {1} : output;
+      output[output.length - 1] ^= 1;
+      commitment = new ResultCommitment(Hashes.keccak256(output), commitment.finalStateHash(), commitment.stepCount(), commitment.checkpointRoot());
+      LOG.warn("job {}: LYING about the output (test-only fault)", jobId);
+    }
+    Bytes32 outputKey = da.put(output).blobKey();
+    try {
+      chain.submitResult(jobId, commitment, outputKey);
+    } catch (ContractRevertException e) {
+      LOG.warn("job {}: result refused: {}", jobId, e.getMessage());
+      jobStates.put(jobId.toString(), "result refused: " + e.errorName());
+      return;
+    }
+    metrics.count("results_submitted_total", "Result commitments posted");
+    journal.put(new JobJournal.Entry(jobId, attempt, result.steps(), result.finalStateHash(), outputKey, true));
+    jobStates.put(jobId.toString(), "submitted " + commitment.commitment());
+    LOG.info("job {}: submitted result after {} steps, output {}, checkpoint root {}", jobId, result.steps(),
+        commitment.outputHash(), commitment.checkpointRoot());
+  }
+
+  /** Our own last snapshot from the data dir when it is the one onchain, otherwise DA's copy. */
+  private byte[] snapshotBytes(JobInfo job) {
+    Optional<JobJournal.Entry> mine = journal.job(job.jobId());
+    if (mine.isPresent() && mine.get().snapshotBlobKey().equals(job.lastCheckpointBlobKey())) {
+      Optional<byte[]> local = journal.snapshot(job.jobId());
+      if (local.isPresent()) {
+        // Vm.restore checks it against the onchain state hash, so a damaged file cannot pass.
+        LOG.info("job {}: resuming from our own snapshot at step {}", job.jobId(), job.lastStep());
+        return local.get();
+      }
+    }
+    LOG.info("job {}: restoring the snapshot at step {} from DA ({})", job.jobId(), job.lastStep(), job.lastCheckpointBlobKey());
+    return source.snapshot(job.lastCheckpointBlobKey());
+  }
+
+  private static void sleep(Duration d) {
+    try {
+      Thread.sleep(d);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  @Override
+  public void close() {
+    running = false;
+    if (worker != null) {
+      worker.interrupt();
+    }
+  }
+}

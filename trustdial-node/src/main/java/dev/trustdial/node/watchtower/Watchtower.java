@@ -1,0 +1,246 @@
+package dev.trustdial.node.watchtower;
+
+import dev.trustdial.chain.DisputeInfo;
+import dev.trustdial.chain.EventReader;
+import dev.trustdial.chain.JobInfo;
+import dev.trustdial.chain.JobStatus;
+import dev.trustdial.chain.OperatorInfo;
+import dev.trustdial.chain.ResultCommitment;
+import dev.trustdial.chain.Role;
+import dev.trustdial.chain.Settlement;
+import dev.trustdial.chain.SettlementEvent;
+import dev.trustdial.chain.anvil.Anvil;
+import dev.trustdial.chain.tx.ContractRevertException;
+import dev.trustdial.core.InvalidInputException;
+import dev.trustdial.core.crypto.Address;
+import dev.trustdial.da.DataAvailability;
+import dev.trustdial.node.job.Execution;
+import dev.trustdial.node.job.JobProgram;
+import dev.trustdial.node.job.JobSource;
+import dev.trustdial.node.metrics.NodeMetrics;
+import dev.trustdial.vm.RunResult;
+import dev.trustdial.vm.checkpoint.CheckpointSink;
+import java.math.BigInteger;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A VERIFIER: re-executes every submitted result from DA and challenges a mismatch, votes its own
+ * re-execution in every dispute it is not a party to, reports jobs past their heartbeat deadline,
+ * and finalizes or resolves whatever is due. One thread does all of it, in chain order.
+ */
+public final class Watchtower implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(Watchtower.class);
+
+  /** Test-only fault: challenge correct results too. Refused on any chain but the devnet's. */
+  public record Faults(boolean falseChallenge) {
+    public static final Faults NONE = new Faults(false);
+  }
+
+  private final Settlement chain;
+  private final JobSource source;
+  private final NodeMetrics metrics;
+  private final Duration pollInterval;
+  private final Faults faults;
+  /** Jobs whose next deadline we watch: ASSIGNED (heartbeat), SUBMITTED (challenge), DISPUTED (vote). */
+  private final Set<BigInteger> open = ConcurrentHashMap.newKeySet();
+  private final Map<BigInteger, ResultCommitment> reexecuted = new ConcurrentHashMap<>();
+  private final Map<String, String> verdicts = new ConcurrentHashMap<>();
+  private volatile boolean running = true;
+  private volatile long lastPollMillis;
+  private Thread thread;
+
+  public Watchtower(Settlement chain, DataAvailability da, NodeMetrics metrics, Duration pollInterval, Faults faults) {
+    if (faults.falseChallenge() && chain.deployment().chainId() != Anvil.DEVNET_CHAIN_ID) {
+      throw new InvalidInputException("--false-challenge is a test-only fault, refused on chain " + chain.deployment().chainId());
+    }
+    this.chain = chain;
+    this.source = new JobSource(da);
+    this.metrics = metrics;
+    this.pollInterval = pollInterval;
+    this.faults = faults;
+    for (String c : new String[] {"reexecutions_total", "mismatches_total", "challenges_total", "votes_total",
+        "missed_reported_total", "finalized_total", "resolved_total"}) {
+      metrics.declareCounter(c, c.replace('_', ' '));
+    }
+  }
+
+  public void ensureRegistered(BigInteger stakeWei, String endpoint) {
+    Address me = chain.account();
+    OperatorInfo info = chain.operator(me);
+    if (!info.registered()) {
+      chain.register(Set.of(Role.VERIFIER), me, endpoint);
+    }
+    BigInteger have = chain.operator(me).stake();
+    if (have.compareTo(stakeWei) < 0) {
+      chain.deposit(stakeWei.subtract(have));
+    }
+  }
+
+  public void start() {
+    thread = Thread.ofPlatform().name("watchtower").daemon().start(this::loop);
+  }
+
+  public Map<String, Object> health() {
+    Map<String, Object> h = new LinkedHashMap<>();
+    h.put("role", "watchtower");
+    h.put("account", chain.account().toString());
+    h.put("status", running && thread.isAlive() ? "ok" : "stopped");
+    h.put("lastPollMillis", lastPollMillis);
+    h.put("verdicts", Map.copyOf(verdicts));
+    return h;
+  }
+
+  private void loop() {
+    EventReader reader = chain.events();
+    long next = 0;
+    while (running) {
+      try {
+        long head = chain.blockNumber();
+        if (head >= next) {
+          for (SettlementEvent e : reader.read(next, head)) {
+            onEvent(e);
+          }
+          next = head + 1;
+        }
+        checkDeadlines();
+        lastPollMillis = System.currentTimeMillis();
+      } catch (RuntimeException e) {
+        LOG.warn("watchtower round failed: {}", e.toString());
+      }
+      try {
+        Thread.sleep(pollInterval);
+      } catch (InterruptedException e) {
+        return;
+      }
+    }
+  }
+
+  private void onEvent(SettlementEvent e) {
+    switch (e) {
+      case SettlementEvent.JobAssigned a -> open.add(a.jobId());
+      case SettlementEvent.ResultSubmitted r -> {
+        open.add(r.jobId());
+        check(r.jobId(), r.result());
+      }
+      case SettlementEvent.DisputeOpened d -> {
+        open.add(d.jobId());
+        vote(d.jobId(), d);
+      }
+      case SettlementEvent.JobFinalized f -> open.remove(f.jobId());
+      case SettlementEvent.JobFailed f -> open.remove(f.jobId());
+      default -> { }
+    }
+  }
+
+  /** Re-executes a submitted result and challenges it if ours differs (and the window is open). */
+  private void check(BigInteger jobId, ResultCommitment claimed) {
+    ResultCommitment ours = reexecute(jobId);
+    boolean mismatch = !ours.commitment().equals(claimed.commitment());
+    if (mismatch) {
+      metrics.count("mismatches_total", "results whose re-execution differs");
+    }
+    verdicts.put(jobId.toString(), mismatch ? "MISMATCH" : "ok");
+    LOG.info("job {}: re-executed, {} (claimed output {}, ours {})", jobId, mismatch ? "MISMATCH" : "matches", claimed.outputHash(), ours.outputHash());
+    ResultCommitment challengeWith = ours;
+    if (!mismatch && faults.falseChallenge()) {
+      // A wrong claim of our own: flip the step count, the smallest well-formed difference.
+      challengeWith = new ResultCommitment(ours.outputHash(), ours.finalStateHash(), ours.stepCount() + 1, ours.checkpointRoot());
+      LOG.warn("job {}: challenging a CORRECT result (test-only fault)", jobId);
+    } else if (!mismatch) {
+      return;
+    }
+    try {
+      chain.challenge(jobId, challengeWith);
+      metrics.count("challenges_total", "challenges posted");
+      LOG.info("job {}: challenged with commitment {}", jobId, challengeWith.commitment());
+    } catch (ContractRevertException e) {
+      // Another watchtower got there first (the job is already disputed) or the window closed.
+      LOG.info("job {}: challenge refused: {}", jobId, e.errorName());
+    }
+  }
+
+  private ResultCommitment reexecute(BigInteger jobId) {
+    ResultCommitment cached = reexecuted.get(jobId);
+    if (cached != null) {
+      return cached;
+    }
+    JobInfo job = chain.job(jobId);
+    JobProgram program = source.fetch(job, chain.app(job.appId()));
+    RunResult r = Execution.finish(Execution.start(program, Optional.empty()), job.maxSteps(), CheckpointSink.NONE);
+    metrics.count("reexecutions_total", "jobs re-executed from DA");
+    ResultCommitment ours = Execution.commitment(r);
+    reexecuted.put(jobId, ours);
+    return ours;
+  }
+
+  private void vote(BigInteger jobId, SettlementEvent.DisputeOpened d) {
+    JobInfo job = chain.job(jobId);
+    Address me = chain.account();
+    if (job.resultOperator().equals(me) || job.challenger().equals(me)) {
+      return;
+    }
+    ResultCommitment ours = reexecute(jobId);
+    try {
+      chain.vote(jobId, ours.commitment());
+      metrics.count("votes_total", "dispute votes cast");
+      boolean forOperator = ours.commitment().equals(d.operatorCommitment());
+      LOG.info("job {}: voted for the {}'s commitment", jobId,
+          forOperator ? "operator" : ours.commitment().equals(d.challengerCommitment()) ? "challenger" : "neither side");
+    } catch (ContractRevertException e) {
+      LOG.info("job {}: vote refused: {}", jobId, e.errorName());
+    }
+  }
+
+  /** Acts on every open job whose deadline has passed: report a miss, finalize, or resolve. */
+  private void checkDeadlines() {
+    long now = Math.max(chain.chainTime(), System.currentTimeMillis() / 1000);
+    for (BigInteger jobId : Set.copyOf(open)) {
+      JobInfo job = chain.job(jobId);
+      try {
+        switch (job.status()) {
+          case ASSIGNED -> {
+            if (now > job.deadline()) {
+              chain.reportMissed(jobId);
+              metrics.count("missed_reported_total", "missed heartbeats reported");
+              LOG.info("job {}: reported {} for a missed deadline", jobId, job.assignee());
+            }
+          }
+          case SUBMITTED -> {
+            if (now > job.challengeDeadline()) {
+              chain.finalizeJob(jobId);
+              metrics.count("finalized_total", "jobs finalized");
+              open.remove(jobId);
+            }
+          }
+          case DISPUTED -> {
+            DisputeInfo d = chain.dispute(jobId);
+            if (!d.resolved() && now > d.deadline()) {
+              chain.resolve(jobId);
+              metrics.count("resolved_total", "disputes resolved");
+              LOG.info("job {}: dispute resolved", jobId);
+            }
+          }
+          case FINALIZED, FAILED, NONE -> open.remove(jobId);
+        }
+      } catch (ContractRevertException e) {
+        // The chain's clock is behind ours or someone acted first; the next round sees the new state.
+        LOG.debug("job {}: {} refused: {}", jobId, job.status(), e.errorName());
+      }
+    }
+  }
+
+  @Override
+  public void close() {
+    running = false;
+    if (thread != null) {
+      thread.interrupt();
+    }
+  }
+}
