@@ -77,15 +77,35 @@ public final class VmRunCommand implements Callable<Integer> {
     if (snapshotDir.isPresent()) {
       Files.createDirectories(snapshotDir.get());
     }
-    CheckpointSink sink = snapshotDir.<CheckpointSink>map(dir -> (cp, machine) -> {
+    CheckpointSink snapshots = snapshotDir.<CheckpointSink>map(dir -> (cp, machine) -> {
       try {
         Files.write(dir.resolve("step-" + cp.step() + ".snap"), machine.snapshot());
       } catch (IOException e) {
         throw new java.io.UncheckedIOException("cannot write snapshot to " + dir, e);
       }
     }).orElse(CheckpointSink.NONE);
-    RunResult r = m.run(maxSteps, sink);
-    err.flush();
+    // people at a terminal get a progress line per checkpoint; pipes and --json stay clean
+    boolean progress = !json && System.console() != null;
+    long startNanos = System.nanoTime();
+    long startStep = m.step();
+    CheckpointSink sink = (cp, machine) -> {
+      snapshots.accept(cp, machine);
+      if (progress) {
+        double s = (System.nanoTime() - startNanos) / 1e9;
+        err.printf("\rstep %,d  %.0f MIPS  state %s", cp.step(), (cp.step() - startStep) / Math.max(s, 1e-9) / 1e6,
+            cp.stateHash().toHex().substring(0, 18));
+        err.flush();
+      }
+    };
+    RunResult r;
+    try {
+      r = m.run(maxSteps, sink);
+    } finally {
+      if (progress) {
+        err.print("\r\033[K");
+      }
+      err.flush();
+    }
     PrintWriter out = spec.commandLine().getOut();
     if (json) {
       out.println(toJson(r));
