@@ -26,6 +26,9 @@ public final class Engine implements AutoCloseable {
   /** Names the reduction scheme of docs/spec/determinism.md; bump on any change to a kernel's bits. */
   public static final String DETERMINISM_PROFILE = "td-det-v1/lanes16-fma-pairwise/q8-block-int-fma/attn-seq-fma/strictmath";
 
+  /** Upper bound on one request's KV cache (keys and values of every layer), so no request can exhaust the heap. */
+  public static final long MAX_KV_BYTES_PER_REQUEST = 1L << 30;
+
   /** Reported instead when the benchmark-only relaxed baseline is on. */
   public static final String RELAXED_PROFILE = "relaxed-not-deterministic";
 
@@ -90,6 +93,12 @@ public final class Engine implements AutoCloseable {
       checkToken(t, "stop token");
     }
     int capacity = (int) Math.min(c.contextLength(), (long) prompt.length + request.maxTokens());
+    long kvBytes = 2L * Float.BYTES * c.layers() * c.kvDim() * capacity;
+    if (kvBytes > MAX_KV_BYTES_PER_REQUEST) {
+      throw new InvalidInputException("the request needs " + (kvBytes >> 20) + " MiB of KV cache (prompt "
+          + prompt.length + " + max_tokens " + request.maxTokens() + "), over the limit of "
+          + (MAX_KV_BYTES_PER_REQUEST >> 20) + " MiB; lower max_tokens or shorten the prompt");
+    }
     Sequence s = new Sequence(prompt, request.sampling(), request.maxTokens(), request.stopTokens(),
         request.topLogprobs(), sink, false, new KvCache(c, capacity), c.vocabSize());
     scheduler.submit(s);

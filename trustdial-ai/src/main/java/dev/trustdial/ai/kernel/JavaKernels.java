@@ -57,9 +57,14 @@ public final class JavaKernels implements MatmulKernels {
         for (int r = from; r < to; r++) {
           long off = r * rowBytes;
           for (int t = 0; t < count; t++) {
+            int xo = t * n;
+            int so = t * (n / 32);
+            // The vector path wins only for Q8_0 with 256-bit shapes (measured; 128-bit conversions
+            // are not intrinsified and run far slower than scalar code).
             out[t * rows + r] = q8
-                ? QuantDot.q8_0(data, off, n, q.q(), t * n, q.scale(), t * (n / 32))
-                : QuantDot.q4_0(data, off, n, q.q(), t * n, q.scale(), t * (n / 32));
+                ? (vectorApi && VectorQuantDot.WIDE ? VectorQuantDot.q8_0(data, off, n, q.q(), xo, q.scale(), so)
+                    : QuantDot.q8_0(data, off, n, q.q(), xo, q.scale(), so))
+                : QuantDot.q4_0(data, off, n, q.q(), xo, q.scale(), so);
           }
         }
       }

@@ -27,6 +27,18 @@ class KernelEquivalenceTest {
   }
 
   @Test
+  void vectorQuantizedBlockSumsEqualScalarOnBothShapes() {
+    int n = 256;
+    WeightMatrix q8 = randomMatrix(TensorType.Q8_0, 1, n);
+    WeightMatrix q4 = randomMatrix(TensorType.Q4_0, 1, n);
+    QuantizedActivations x = QuantizedActivations.quantize(randomFloats(n), 1, n, 32);
+    assertThat(VectorQuantDot.q8_0(q8.data(), 0, n, x.q(), 0, x.scale(), 0))
+        .isEqualTo(QuantDot.q8_0(q8.data(), 0, n, x.q(), 0, x.scale(), 0));
+    assertThat(VectorQuantDot.q4_0(q4.data(), 0, n, x.q(), 0, x.scale(), 0))
+        .isEqualTo(QuantDot.q4_0(q4.data(), 0, n, x.q(), 0, x.scale(), 0));
+  }
+
+  @Test
   void canonicalDotFollowsTheSixteenLaneOrder() {
     // 17 ones at lane 0 (i=0 and i=16) and lane 1..15 once: lanes {2,1,...,1}; pairwise sums are exact.
     float[] ones = new float[17];
@@ -43,10 +55,13 @@ class KernelEquivalenceTest {
   }
 
   @Test
-  void matmulIsTheSameForScalarAndVectorKernelsOnFloatTypes() {
-    for (TensorType type : new TensorType[] {TensorType.F32, TensorType.F16, TensorType.BF16}) {
-      WeightMatrix w = randomMatrix(type, 37, 96);
-      BatchActivations x = new BatchActivations(randomFloats(3 * 96), 3, 96);
+  void matmulIsTheSameForScalarAndVectorKernelsOnEveryType() {
+    for (TensorType type : new TensorType[] {TensorType.F32, TensorType.F16, TensorType.BF16, TensorType.Q8_0,
+        TensorType.Q4_0, TensorType.Q4_K, TensorType.Q6_K}) {
+      int cols = type.blockSize() == 256 ? 512 : 96;
+      WeightMatrix w = randomMatrix(type, 37, cols);
+      BatchActivations x = new BatchActivations(randomFloats(3 * cols), 3, cols);
+      x.prepareFor(type);
       float[] scalar = new float[3 * 37];
       float[] vector = new float[3 * 37];
       new JavaKernels(false).matmul(w, x, scalar, 0, 37);
