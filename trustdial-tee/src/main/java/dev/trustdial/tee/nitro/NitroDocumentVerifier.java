@@ -77,7 +77,8 @@ public final class NitroDocumentVerifier {
     if (issuedAt.isAfter(at)) {
       throw new VerificationFailedException(new Failure.IssuedAfterVerificationTime(issuedAt, at));
     }
-    X509Certificate leaf = Certificates.fromDer(bytes(body.get("certificate").orElse(null), "certificate"), "Nitro leaf certificate");
+    X509Certificate leaf = Certificates.fromDer(
+        bytes(body.get("certificate").orElse(null), "certificate"), "Nitro leaf certificate");
     if (!(body.get("cabundle").orElse(null) instanceof CborValue.Array(List<CborValue> bundle))
         || bundle.isEmpty() || bundle.size() >= Certificates.MAX_CHAIN_LENGTH) {
       throw malformed("cabundle is not an array of 1.." + (Certificates.MAX_CHAIN_LENGTH - 1) + " certificates");

@@ -35,7 +35,8 @@ public final class TdxQuoteVerifier {
       throws VerificationFailedException {
     List<String> checks = new ArrayList<>();
     TdxQuote q = TdxQuote.parse(quoteBytes);
-    checks.add("parsed TDX quote v" + q.version() + (q.report().mrServiceTd().length > 0 ? " (TD report 1.5)" : " (TD report 1.0)"));
+    checks.add("parsed TDX quote v" + q.version()
+        + (q.report().mrServiceTd().length > 0 ? " (TD report 1.5)" : " (TD report 1.0)"));
 
     // 1. PCK chain from the quote to the pinned root, and both CRLs.
     List<X509Certificate> pckChain = Certificates.fromPemChain(q.pckChainPem(), "PCK chain");
@@ -146,7 +147,8 @@ public final class TdxQuoteVerifier {
         + Arrays.toString(ext.sgxTcbComponents()) + ", PCESVN " + ext.pceSvn() + ", TEE_TCB_SVN "
         + Hex.encodeBare(td.teeTcbSvn()) + ") "
         + (level.status() == TcbStatus.TCB_LEVEL_NOT_FOUND ? "is below every TCB level"
-            : "matches TCB level " + level.tcbDate() + " " + level.status().wireName()) + "; TDX module " + moduleStatus.wireName()
+            : "matches TCB level " + level.tcbDate() + " " + level.status().wireName())
+        + "; TDX module " + moduleStatus.wireName()
         + "; overall " + status.wireName());
 
     List<NamedBytes> fields = new ArrayList<>(td.fields());
@@ -166,7 +168,8 @@ public final class TdxQuoteVerifier {
       }
     }
     if (!Arrays.equals(qe.mrSigner(), id.mrSigner())) {
-      throw mismatch("QE MRSIGNER " + Hex.encodeBare(qe.mrSigner()) + " is not Intel's " + Hex.encodeBare(id.mrSigner()));
+      throw mismatch("QE MRSIGNER " + Hex.encodeBare(qe.mrSigner()) + " is not Intel's "
+          + Hex.encodeBare(id.mrSigner()));
     }
     if (qe.isvProdId() != id.isvProdId()) {
       throw mismatch("QE ISVPRODID " + qe.isvProdId() + ", expected " + id.isvProdId());
