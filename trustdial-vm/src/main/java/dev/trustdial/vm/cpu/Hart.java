@@ -130,7 +130,9 @@ public final class Hart {
           }
           case SB -> {
             int a = x[rs1] + imm;
-            checkStore(a, 1, pc, step);
+            if (!Memory.inRam(a) || mem.nearLimit()) {
+              checkStore(a, 1, pc, step);
+            }
             mem.storeByte(a, x[rs2]);
             pc += 4;
             if (mem.codeInvalidated) { mem.codeInvalidated = false; codePage = -1; }
@@ -144,8 +146,12 @@ public final class Hart {
           }
           case SW -> {
             int a = x[rs1] + imm;
-            checkStore(a, 4, pc, step);
-            mem.store(a, 4, x[rs2]);
+            if ((a & 3) == 0 && Memory.inRam(a) && !mem.nearLimit()) {
+              mem.storeWordAligned(a, x[rs2]); // RAM_END is word-aligned, so the whole word is in RAM
+            } else {
+              checkStore(a, 4, pc, step);
+              mem.store(a, 4, x[rs2]);
+            }
             pc += 4;
             if (mem.codeInvalidated) { mem.codeInvalidated = false; codePage = -1; }
           }

@@ -121,6 +121,11 @@ public final class Memory {
     return p;
   }
 
+  /** Whether one more store could hit the page limit (two new pages at most): the cheap pre-test. */
+  public boolean nearLimit() {
+    return pageCount + 2 > maxPages;
+  }
+
   /** True when a store of this many bytes at addr would need a page beyond the limit. */
   public boolean wouldExceedLimit(int addr, int size) {
     int first = addr >>> PAGE_SHIFT;
