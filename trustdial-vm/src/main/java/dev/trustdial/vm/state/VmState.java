@@ -48,6 +48,9 @@ public record VmState(
     if (Integer.compareUnsigned(inputCursor, inputLength) > 0) {
       throw new IllegalArgumentException("input cursor beyond input length");
     }
+    if (!exited && exitCode != 0) {
+      throw new IllegalArgumentException("exit code is 0 until the guest exits");
+    }
     regs = regs.clone();
   }
 
@@ -101,8 +104,8 @@ public record VmState(
     if (exited != 0 && exited != 1) {
       throw new InvalidInputException("exited flag must be 0 or 1, got " + exited);
     }
-    if (regs[0] != 0 || step < 0 || Integer.compareUnsigned(inputCursor, inputLength) > 0) {
-      throw new InvalidInputException("VM state encoding violates an invariant (x0, step or input cursor)");
+    if (regs[0] != 0 || step < 0 || Integer.compareUnsigned(inputCursor, inputLength) > 0 || (exited == 0 && exitCode != 0)) {
+      throw new InvalidInputException("VM state encoding violates an invariant (x0, step, input cursor or exit code)");
     }
     return new VmState(pc, regs, memRoot, inputDigest, inputLength, inputCursor, outputAcc, outputLength, step, exited == 1, exitCode);
   }

@@ -93,7 +93,7 @@ public final class WitnessChecker {
     Bytes32 outAcc = pre.outputAcc();
     int outLen = pre.outputLength();
     boolean exited = false;
-    int exitCode = 0;
+    int exitCode = pre.exitCode();
     byte[] chunk = new byte[0];
 
     int opcode = ins & 0x7f;
