@@ -43,6 +43,16 @@ class CborReaderTest {
     assertRefused("1c", "reserved");
   }
 
+  /** Arbitrary bytes either decode or are refused as Malformed: no other exception escapes. */
+  @net.jqwik.api.Property(tries = 2000)
+  void arbitraryBytesNeverEscapeAsAnotherException(@net.jqwik.api.ForAll @net.jqwik.api.constraints.Size(max = 64) byte[] b) {
+    try {
+      CborReader.decode(b, "fuzz");
+    } catch (VerificationFailedException e) {
+      assertThat(e.failure()).isInstanceOf(dev.trustdial.tee.attest.Failure.Malformed.class);
+    }
+  }
+
   @Test
   void sigStructureMatchesTheSpecVector() {
     assertThat(Hex.encodeBare(NitroDocumentVerifier.sigStructure(Hex.decode("a1013822"), Hex.decode("a0"))))
