@@ -36,6 +36,9 @@ public final class ByteLevelBpe implements Tokenizer {
   private final Map<Pair, Integer> ranks;
   private final SpecialTokenSplitter splitter;
   private final Bytes32 digest;
+  /** BPE of a word is a pure function of the word, so results are memoized (bounded; cleared when full). */
+  private final Map<String, int[]> wordCache = new java.util.concurrent.ConcurrentHashMap<>();
+  private static final int WORD_CACHE_LIMIT = 1 << 16;
 
   public ByteLevelBpe(Vocabulary vocab, List<String> merges, PreTokenizer pre) {
     this.vocab = vocab;
@@ -87,7 +90,19 @@ public final class ByteLevelBpe implements Tokenizer {
       switch (f) {
         case SpecialTokenSplitter.Raw(String raw) -> {
           for (String word : pre.split(raw)) {
-            bpe(byteEncode(word), out);
+            int[] ids = wordCache.get(word);
+            if (ids == null) {
+              IntList w = new IntList();
+              bpe(byteEncode(word), w);
+              ids = w.toArray();
+              if (wordCache.size() >= WORD_CACHE_LIMIT) {
+                wordCache.clear();
+              }
+              wordCache.put(word, ids);
+            }
+            for (int id : ids) {
+              out.add(id);
+            }
           }
         }
         case SpecialTokenSplitter.Special(int token) -> out.add(token);
