@@ -111,13 +111,13 @@ class DaClientIT {
   void putThenGetWithAllNodesAndWithHalfOfThemDown() {
     LocalCertificateRegistry registry = registry();
     DaClient da = client(http, registry);
-    byte[] data = blob(150_000, 1);
+    byte[] data = blob(150_000, 1); // two sub-blobs
     DaCertificate cert = da.put(data);
     assertThat(cert.signatures()).hasSize(4);
     assertThat(da.isAvailable(cert.blobKey())).isTrue();
     assertThat(da.get(cert.blobKey())).isEqualTo(data);
 
-    // Stop the two nodes holding the most systematic chunks: recovery from parity is needed.
+    // Stop two of the four nodes: their systematic chunks are gone, so recovery from parity is needed.
     servers.get(0).close();
     servers.get(1).close();
     Retriever.Retrieval r = new Retriever(KZG, source, http).retrieveWithStats(cert.header());

@@ -5,7 +5,13 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.trustdial.core.crypto.Secp256k1Key;
 import dev.trustdial.da.DaClient;
+import dev.trustdial.da.assignment.ChunkAssignment;
 import dev.trustdial.da.assignment.Operator;
+import dev.trustdial.da.cert.BlobHeader;
+import dev.trustdial.da.chunk.BlobEncoder;
+import dev.trustdial.da.chunk.Chunk;
+import dev.trustdial.da.chunk.EncodedBlob;
+import dev.trustdial.da.kzg.Cell;
 import dev.trustdial.da.assignment.OperatorSet;
 import dev.trustdial.da.assignment.OperatorSetFile;
 import dev.trustdial.da.assignment.StaticOperatorSetSource;
@@ -103,7 +109,7 @@ class DaNodeProcessesIT {
     registry = LocalCertificateRegistry.inMemory(verifier, source, Clock.systemUTC());
     Disperser disperser = new Disperser(KZG, source, transport, verifier, Clock.systemUTC(), Duration.ofHours(1));
     da = new DaClient(disperser, new Retriever(KZG, source, transport), registry);
-    data = new byte[300_000];
+    data = new byte[100_000];
     new Random(11).nextBytes(data);
   }
 
@@ -161,6 +167,31 @@ class DaNodeProcessesIT {
 
   @Test
   @Order(2)
+  void nodesRefuseBadCellsFromADisperserAndDoNotSign() throws Exception {
+    byte[] other = new byte[20_000];
+    new Random(13).nextBytes(other);
+    EncodedBlob enc = new BlobEncoder(KZG).encode(other);
+    BlobHeader header = new BlobHeader(other.length, 0, Clock.systemUTC().instant().getEpochSecond() + 600,
+        enc.commitments());
+    List<Chunk> chunks = new ArrayList<>(enc.chunks());
+    ChunkAssignment assignment = ChunkAssignment.of(set, header.blobKey());
+    for (int op = 0; op < NODES; op++) {
+      int j = assignment.chunksOf(op).getFirst();
+      byte[] cell = chunks.get(j).cells().getFirst().bytes();
+      cell[3] ^= 0x01;
+      chunks.set(j, new Chunk(j, List.of(new Cell(cell)), chunks.get(j).proofs()));
+    }
+    Disperser d = new Disperser(KZG, source, transport, verifier, Clock.systemUTC(), Duration.ofHours(1));
+    assertThatThrownBy(() -> d.disperse(header, chunks, set)).isInstanceOf(DispersalFailedException.class)
+        .hasMessageContaining("422");
+    for (int i = 0; i < NODES; i++) {
+      assertThat(http(HttpRequest.newBuilder(url(i, "/v1/blobs/" + header.blobKey().toHex() + "/header")).GET())
+          .statusCode()).isEqualTo(404);
+    }
+  }
+
+  @Test
+  @Order(3)
   void dispersesToAllAndReadsBack() {
     cert = da.put(data);
     assertThat(cert.signatures()).hasSize(NODES);
@@ -168,7 +199,7 @@ class DaNodeProcessesIT {
   }
 
   @Test
-  @Order(3)
+  @Order(4)
   void survivesHalfTheNodesKilled() throws Exception {
     processes[0].kill();
     processes[1].kill();
@@ -179,7 +210,7 @@ class DaNodeProcessesIT {
   }
 
   @Test
-  @Order(4)
+  @Order(5)
   void tooFewLiveNodesGiveNoCertificate() {
     byte[] other = new byte[10_000];
     new Random(12).nextBytes(other);
@@ -188,7 +219,7 @@ class DaNodeProcessesIT {
   }
 
   @Test
-  @Order(5)
+  @Order(6)
   void restartedNodeStillHasItsChunks() throws Exception {
     processes[0] = start(DaNodeMain.class, 0);
     HttpResponse<String> h = http(HttpRequest.newBuilder(url(0, "/v1/blobs/" + cert.blobKey().toHex() + "/header")).GET());
@@ -197,7 +228,7 @@ class DaNodeProcessesIT {
   }
 
   @Test
-  @Order(6)
+  @Order(7)
   void corruptedCellsFromAByzantineNodeAreRejectedAndRetrievalSucceeds() throws Exception {
     // Node 1 comes back on its own data but flips a bit in every cell it serves.
     processes[1] = start(CorruptingDaNodeMain.class, 1);

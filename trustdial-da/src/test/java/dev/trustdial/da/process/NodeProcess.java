@@ -19,7 +19,7 @@ final class NodeProcess implements AutoCloseable {
 
   static NodeProcess start(Class<?> main, Path config, Path log) throws Exception {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    ProcessBuilder pb = new ProcessBuilder(List.of(java, "-Xmx256m", "--enable-native-access=ALL-UNNAMED",
+    ProcessBuilder pb = new ProcessBuilder(List.of(java, "-Xmx256m", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "--enable-native-access=ALL-UNNAMED",
         "-cp", System.getProperty("java.class.path"), main.getName(), config.toString()))
         .redirectError(log.toFile());
     Process p = pb.start();

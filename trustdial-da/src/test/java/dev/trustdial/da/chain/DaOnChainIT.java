@@ -13,6 +13,8 @@ import dev.trustdial.core.InvalidInputException;
 import dev.trustdial.core.crypto.Address;
 import dev.trustdial.core.crypto.Secp256k1Key;
 import dev.trustdial.da.DaClient;
+import dev.trustdial.da.assignment.Operator;
+import dev.trustdial.da.assignment.OperatorSet;
 import dev.trustdial.da.cert.CertificateVerifier;
 import dev.trustdial.da.cert.DaCertificate;
 import dev.trustdial.da.cert.SecurityParams;
@@ -47,11 +49,12 @@ import org.web3j.protocol.http.HttpService;
 import org.web3j.tx.RawTransactionManager;
 
 /**
- * The whole path on a real anvil: DA operators registered in StakeRegistry, four DA nodes reading
+ * On a real anvil (one per class, to keep the suite short): the operator set as StakeRegistry
+ * reports it, and the whole path: DA operators registered in StakeRegistry, four DA nodes reading
  * the operator set from the chain, dispersal, the certificate checked and recorded by BlobRegistry,
  * and retrieval by the header read back from the chain.
  */
-class ChainCertificateRegistryIT {
+class DaOnChainIT {
   static Anvil anvil;
   static Settlement owner;
   static Address blobRegistry;
@@ -131,6 +134,25 @@ class ChainCertificateRegistryIT {
     if (anvil != null) {
       anvil.close();
     }
+  }
+
+  @Test
+  void operatorSetHoldsOnlyStakedDaOperators() {
+    List<Secp256k1Key> keys = anvil.devKeys();
+    // a compute-only operator and a DA operator without stake stay out of the DA set
+    owner.mint(keys.get(5).address(), Tokens.of(10_000));
+    Settlement compute = owner.as(keys.get(5));
+    compute.register(EnumSet.of(Role.COMPUTE), keys.get(5).address(), "http://127.0.0.1:1");
+    compute.deposit(Tokens.of(5000));
+    owner.as(keys.get(6)).register(EnumSet.of(Role.DA), keys.get(6).address(), "http://127.0.0.1:2");
+
+    OperatorSet set = source.current();
+    assertThat(set.operators()).extracting(Operator::signer).containsExactlyInAnyOrderElementsOf(
+        servers.stream().map(s -> s.node().operator()).toList());
+    assertThat(set.totalStake()).isEqualTo(Tokens.of(4000));
+    assertThat(source.at(set.referenceBlock())).isEqualTo(set);
+    assertThatThrownBy(() -> source.at(set.referenceBlock() + 1000)).isInstanceOf(InvalidInputException.class)
+        .hasMessageContaining("ahead of the chain head");
   }
 
   @Test

@@ -1,0 +1,63 @@
+package dev.trustdial.da.node;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.trustdial.core.InvalidInputException;
+import dev.trustdial.core.crypto.Secp256k1Key;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class DaNodeConfigTest {
+  @TempDir Path dir;
+  private final Secp256k1Key key = Secp256k1Key.fromPrivateKeyHex("0x" + "42".repeat(32));
+
+  private Path write(String name, String json) throws Exception {
+    Path p = dir.resolve(name);
+    Files.writeString(p, json);
+    return p;
+  }
+
+  @Test
+  void readsAFixedOperatorSetRelativeToTheConfig() throws Exception {
+    write("ops.json", """
+        {"referenceBlock": 3, "operators": [{"address": "%s", "stake": "7", "endpoint": "http://127.0.0.1:9"}]}
+        """.formatted(key.address()));
+    DaNodeConfig c = DaNodeConfig.read(write("node.json", """
+        {"privateKey": "%s", "port": 7101, "dataDir": "d", "operators": "ops.json"}
+        """.formatted(key.privateKeyHex())));
+    assertThat(c.dataDir()).isEqualTo(dir.resolve("d"));
+    assertThat(c.operators()).isInstanceOfSatisfying(DaNodeConfig.OperatorOrigin.Fixed.class,
+        f -> assertThat(f.set().referenceBlock()).isEqualTo(3));
+    assertThat(c.key().address()).isEqualTo(key.address());
+  }
+
+  @Test
+  void readsAChainConfigInTheDevnetDescriptorShape() throws Exception {
+    write("devnet.json", """
+        {"rpcUrl": "http://127.0.0.1:8545", "chainId": 31337,
+         "contracts": {"StakeRegistry": "0x00000000000000000000000000000000000000aa",
+                       "BlobRegistry": "0x00000000000000000000000000000000000000bb"}}
+        """);
+    DaNodeConfig c = DaNodeConfig.read(write("node.json", """
+        {"privateKey": "%s", "dataDir": "d", "chain": "devnet.json"}
+        """.formatted(key.privateKeyHex())));
+    assertThat(c.operators()).isInstanceOfSatisfying(DaNodeConfig.OperatorOrigin.Chain.class,
+        ch -> assertThat(ch.chain().blobRegistry()).isPresent());
+  }
+
+  @Test
+  void refusesMissingOrMalformedFields() throws Exception {
+    assertThatThrownBy(() -> DaNodeConfig.read(write("a.json", "{\"dataDir\": \"d\"}")))
+        .isInstanceOf(InvalidInputException.class).hasMessageContaining("privateKey");
+    assertThatThrownBy(() -> DaNodeConfig.read(write("b.json", "not json")))
+        .isInstanceOf(InvalidInputException.class).hasMessageContaining("not JSON");
+    assertThatThrownBy(() -> DaNodeConfig.read(write("c.json", """
+        {"privateKey": "%s", "dataDir": "d", "operators": "missing.json"}
+        """.formatted(key.privateKeyHex())))).isInstanceOf(InvalidInputException.class)
+        .hasMessageContaining("not found");
+    assertThatThrownBy(() -> DaNodeConfig.read(dir.resolve("nope.json"))).hasMessageContaining("not found");
+  }
+}
