@@ -23,6 +23,8 @@ import java.util.stream.Collectors;
 /** {@link DaNodeTransport} over the node HTTP API (docs/spec/da.md §7) with java.net.http. */
 public final class HttpDaNodeClient implements DaNodeTransport {
   private static final ObjectMapper JSON = new ObjectMapper();
+  /** The largest legitimate answer: all 128 chunks of a 16 MiB blob. */
+  private static final long MAX_RESPONSE_BYTES = ChunkUpload.MAX_BYTES;
   private final HttpClient http;
   private final Duration timeout;
 
@@ -77,26 +79,34 @@ public final class HttpDaNodeClient implements DaNodeTransport {
   }
 
   private byte[] send(Operator operator, HttpRequest req) {
-    HttpResponse<byte[]> resp;
+    int status;
+    byte[] body;
     try {
-      resp = http.send(req, HttpResponse.BodyHandlers.ofByteArray());
+      HttpResponse<java.io.InputStream> resp = http.send(req, HttpResponse.BodyHandlers.ofInputStream());
+      status = resp.statusCode();
+      try (java.io.InputStream in = resp.body()) {
+        // A node must not be able to exhaust our memory with an endless answer.
+        body = in.readNBytes((int) MAX_RESPONSE_BYTES + 1);
+      }
+      if (body.length > MAX_RESPONSE_BYTES) {
+        throw new DaNodeException(operator.endpoint() + " answered more than " + MAX_RESPONSE_BYTES + " bytes", 0, null);
+      }
     } catch (IOException e) {
       throw new DaNodeException(operator.endpoint() + " unreachable: " + e, 0, e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new DaNodeException("interrupted while calling " + operator.endpoint(), 0, e);
     }
-    if (resp.statusCode() != 200) {
-      String msg = new String(resp.body(), StandardCharsets.UTF_8);
+    if (status != 200) {
+      String msg = new String(body, StandardCharsets.UTF_8);
       try {
-        msg = JSON.readTree(resp.body()).path("error").asText(msg);
+        msg = JSON.readTree(body).path("error").asText(msg);
       } catch (IOException ignored) {
         // not JSON: keep the raw text
       }
-      throw new DaNodeException(operator.endpoint() + " answered " + resp.statusCode() + ": " + msg,
-          resp.statusCode(), null);
+      throw new DaNodeException(operator.endpoint() + " answered " + status + ": " + msg, status, null);
     }
-    return resp.body();
+    return body;
   }
 
   private static URI endpoint(Operator operator, String path) {

@@ -135,11 +135,6 @@ class DaNodeProcessesIT {
     return URI.create("http://127.0.0.1:" + ports.get(node) + path);
   }
 
-  /** The index in {@code processes} of operator-set position {@code op}. */
-  private static int nodeOf(int op) {
-    return keys.indexOf(keys.stream().filter(k -> k.address().equals(set.get(op).signer())).findFirst().orElseThrow());
-  }
-
   @Test
   @Order(1)
   void refusesBadInputWith4xxAndStoresNothing() throws Exception {
