@@ -28,12 +28,14 @@ public final class ChatTemplate {
   public static final long MAX_OUTPUT_CHARS = 4L << 20;
 
   private final String source;
+  private final String renderSource;
   private final String bosToken;
   private final String eosToken;
   private final Jinjava jinjava;
 
   public ChatTemplate(String source, String bosToken, String eosToken) {
     this.source = Objects.requireNonNull(source);
+    this.renderSource = pythonStringMethods(source);
     this.bosToken = Objects.requireNonNull(bosToken);
     this.eosToken = Objects.requireNonNull(eosToken);
     JinjavaConfig config = JinjavaConfig.newBuilder()
@@ -68,6 +70,20 @@ public final class ChatTemplate {
     return source;
   }
 
+  /**
+   * Hugging Face templates call Python str methods; jinjava resolves methods on java.lang.String,
+   * so the Python names are mapped to the Java methods with the same meaning.
+   */
+  static String pythonStringMethods(String template) {
+    return template
+        .replace(".startswith(", ".startsWith(")
+        .replace(".endswith(", ".endsWith(")
+        .replace(".upper()", ".toUpperCase()")
+        .replace(".lower()", ".toLowerCase()")
+        .replace(".lstrip()", ".stripLeading()")
+        .replace(".rstrip()", ".stripTrailing()");
+  }
+
   /** Called by templates to reject a conversation they cannot express. */
   public static String raiseException(String message) {
     throw new InvalidInputException("chat template: " + message);
@@ -88,7 +104,7 @@ public final class ChatTemplate {
     }
     RenderResult result;
     try {
-      result = jinjava.renderForResult(source, ctx);
+      result = jinjava.renderForResult(renderSource, ctx);
     } catch (InvalidInputException e) {
       throw e;
     } catch (RuntimeException e) {

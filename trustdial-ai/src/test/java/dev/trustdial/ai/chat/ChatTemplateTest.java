@@ -82,4 +82,14 @@ class ChatTemplateTest {
     ChatTemplate t = new ChatTemplate("{% for %}", "", "");
     assertThatThrownBy(() -> t.render(CONVO, true, List.of())).isInstanceOf(InvalidInputException.class);
   }
+
+  @Test
+  void pythonStringMethodsAndNamespaceWork() {
+    String src = "{% set ns = namespace(sys=false) %}{% for m in messages %}{% if m.role == 'system' %}"
+        + "{% set ns.sys = true %}{% endif %}{% if m.content.startswith(' He') and m.content.endswith('o ') %}"
+        + "{{ m.content.strip().upper() }}|{{ m.content.lstrip().lower() }}|{{ m.content.rstrip() }}.{% endif %}"
+        + "{% endfor %}{{ ns.sys }}";
+    ChatTemplate t = new ChatTemplate(src, "", "");
+    assertThat(t.render(List.of(ChatMessage.of("user", " Hello ")), false, List.of())).isEqualTo("HELLO|hello | Hello.false");
+  }
 }
