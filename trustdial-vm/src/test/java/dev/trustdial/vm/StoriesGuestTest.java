@@ -49,6 +49,34 @@ class StoriesGuestTest {
         expected[i] = v.get("token_ids_after_each_step").get(i).asInt();
       }
       assertThat(got).as("prompt '%s'", v.get("prompt").asText()).containsExactly(expected);
+      assertThat(v.get("stdout_text").asText()).startsWith(decode(got));
     }
+  }
+
+  /** run.c's decoder over tok512.bin: strip the space after BOS, map <0xHH> pieces to bytes. */
+  static String decode(int[] tokens) {
+    ByteBuffer b = ByteBuffer.wrap(Guests.resource("tok512.bin")).order(ByteOrder.LITTLE_ENDIAN);
+    b.getInt(); // max token length
+    byte[][] vocab = new byte[512][];
+    for (int i = 0; i < vocab.length; i++) {
+      b.getFloat();
+      vocab[i] = new byte[b.getInt()];
+      b.get(vocab[i]);
+    }
+    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+    int prev = 1;
+    for (int t : tokens) {
+      String piece = new String(vocab[t], java.nio.charset.StandardCharsets.UTF_8);
+      if (prev == 1 && piece.startsWith(" ")) {
+        piece = piece.substring(1);
+      }
+      if (piece.matches("<0x[0-9A-F]{2}>")) {
+        out.write(Integer.parseInt(piece.substring(3, 5), 16));
+      } else {
+        out.writeBytes(piece.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      }
+      prev = t;
+    }
+    return out.toString(java.nio.charset.StandardCharsets.UTF_8);
   }
 }

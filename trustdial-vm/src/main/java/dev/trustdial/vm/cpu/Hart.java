@@ -8,7 +8,8 @@ import dev.trustdial.vm.memory.Memory;
 /**
  * The RV32IM interpreter: one hart, decoded instructions cached per code page, no allocation per
  * step. Every instruction is one step. A fault leaves the architectural state at the state before
- * the faulting instruction (docs/spec/vm.md "Faults").
+ * the faulting instruction (docs/spec/vm.md "Faults"). The public fields are the architectural
+ * state; only Machine and WitnessBuilder in this module touch them, between runs.
  */
 public final class Hart {
   public final int[] x = new int[32];
