@@ -81,7 +81,7 @@ public final class RandomProgram {
   }
 
   private static void emitRandom(Random rnd, List<Integer> code, Map<Integer, IntUnaryOperator> jumps, Set<Integer> jalrs) {
-    int kind = rnd.nextInt(12);
+    int kind = rnd.nextInt(13);
     int rd = reg(rnd);
     int rs1 = anyReg(rnd);
     int rs2 = anyReg(rnd);
@@ -103,6 +103,7 @@ public final class RandomProgram {
         code.add(i(imm, rs1, f3, rd, 0x13));
       }
       case 4 -> code.add(u(rnd.nextInt(), rd, rnd.nextBoolean() ? 0x37 : 0x17));
+      case 12 -> code.add(rnd.nextBoolean() ? 0x0ff0000f : 0x0000100f); // FENCE iorw,iorw / FENCE.I
       case 5, 6 -> { // loads at any alignment within scratch
         int f3 = new int[] {0, 1, 2, 4, 5}[rnd.nextInt(5)];
         int size = 1 << (f3 & 3);
