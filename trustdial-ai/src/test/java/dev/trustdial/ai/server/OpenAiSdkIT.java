@@ -40,7 +40,7 @@ class OpenAiSdkIT {
 
   @BeforeAll
   static void start() {
-    backend = EngineBackend.load(BundledModel.stories260KGguf(), Optional.empty(),
+    backend = EngineBackend.load(dev.trustdial.ai.model.BundledModel.defaultModel(), Optional.empty(),
         dev.trustdial.ai.engine.EngineOptions.defaults());
     SecureRandom seeds = new SecureRandom();
     service = new InferenceService(backend, KEY, ServerLimits.defaults(), Clock.systemUTC(), seeds::nextLong);

@@ -1,7 +1,7 @@
 package dev.trustdial.cli.ai;
 
 import dev.trustdial.ai.engine.EngineOptions;
-import dev.trustdial.ai.server.BundledModel;
+import dev.trustdial.ai.model.BundledModel;
 import dev.trustdial.ai.server.EngineBackend;
 import java.nio.file.Path;
 import java.util.Optional;
@@ -25,6 +25,6 @@ final class ModelOptions {
     if (threads.isPresent()) {
       options = options.withThreads(threads.get());
     }
-    return EngineBackend.load(model.orElseGet(BundledModel::stories260KGguf), tokenizer, options);
+    return EngineBackend.load(model.orElseGet(BundledModel::defaultModel), tokenizer, options);
   }
 }

@@ -7,7 +7,7 @@ import dev.trustdial.ai.engine.EngineOptions;
 import dev.trustdial.ai.receipt.Receipt;
 import dev.trustdial.ai.receipt.ReceiptBody;
 import dev.trustdial.ai.receipt.ReceiptJson;
-import dev.trustdial.ai.server.BundledModel;
+import dev.trustdial.ai.model.BundledModel;
 import dev.trustdial.ai.server.EngineBackend;
 import dev.trustdial.ai.server.InferenceService;
 import dev.trustdial.ai.server.ServerLimits;
@@ -32,7 +32,7 @@ class AiVerifyCommandTest {
 
   @BeforeAll
   static void makeReceipt() throws Exception {
-    try (EngineBackend backend = EngineBackend.load(BundledModel.stories260KGguf(), Optional.empty(),
+    try (EngineBackend backend = EngineBackend.load(BundledModel.defaultModel(), Optional.empty(),
         EngineOptions.defaults().withThreads(1))) {
       InferenceService s = new InferenceService(backend, KEY, ServerLimits.defaults(), Clock.systemUTC(), () -> 3);
       honest = s.complete(s.parser().parse("/v1/chat/completions", new ObjectMapper().readTree(
