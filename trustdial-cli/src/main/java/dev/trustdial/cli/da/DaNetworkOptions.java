@@ -67,7 +67,7 @@ final class DaNetworkOptions {
       Secp256k1Key k = key == null || key.isBlank() ? Secp256k1Key.generate() : Secp256k1Key.fromPrivateKeyHex(key);
       Address blobRegistry = c.blobRegistry().orElseThrow(() -> new InvalidInputException(
           chain + " names no BlobRegistry contract"));
-      source = new ChainOperatorSetSource(Settlement.connect(c.rpcUrl(), c.deployment(), k),
+      source = new ChainOperatorSetSource(Settlement.connect(c.rpcUrl(), c.deployment(), k), c.rpcUrl(),
           DaNodeMain.MAX_REFERENCE_AGE_BLOCKS);
       registry = new ChainCertificateRegistry(c.rpcUrl(), c.chainId(), blobRegistry, k);
     } else {

@@ -50,7 +50,8 @@ public final class DaNodeMain {
     OperatorSetSource operators = switch (config.operators()) {
       case DaNodeConfig.OperatorOrigin.Fixed(OperatorSet set) -> new StaticOperatorSetSource(set);
       case DaNodeConfig.OperatorOrigin.Chain(ChainConfig chain) -> new ChainOperatorSetSource(
-          Settlement.connect(chain.rpcUrl(), chain.deployment(), config.key()), MAX_REFERENCE_AGE_BLOCKS);
+          Settlement.connect(chain.rpcUrl(), chain.deployment(), config.key()), chain.rpcUrl(),
+          MAX_REFERENCE_AGE_BLOCKS);
     };
     ChunkStore store = new ChunkStore(config.dataDir());
     DaNode node = new DaNode(config.key(), operators, store,

@@ -73,7 +73,7 @@ class DaOnChainIT {
         SettlementDeployer.Config.devnet(), s -> {}).deployment(), keys.get(0));
     blobRegistry = deployBlobRegistry(keys.get(0), owner.deployment().stakeRegistry());
 
-    source = new ChainOperatorSetSource(owner, 256);
+    source = new ChainOperatorSetSource(owner, anvil.rpcUrl(), 256);
     List<Secp256k1Key> nodeKeys = new ArrayList<>();
     List<Integer> ports = new ArrayList<>();
     for (int i = 1; i <= 4; i++) {
@@ -128,6 +128,9 @@ class DaOnChainIT {
     if (registry != null) {
       registry.close();
     }
+    if (source != null) {
+      source.close();
+    }
     if (owner != null) {
       owner.close();
     }
@@ -145,6 +148,12 @@ class DaOnChainIT {
     compute.register(EnumSet.of(Role.COMPUTE), keys.get(5).address(), "http://127.0.0.1:1");
     compute.deposit(Tokens.of(5000));
     owner.as(keys.get(6)).register(EnumSet.of(Role.DA), keys.get(6).address(), "http://127.0.0.1:2");
+    // and a DA operator below the DA minimum stake, which StakeRegistry does not count as eligible
+    owner.setMinStake(Role.DA, Tokens.of(500));
+    owner.mint(keys.get(7).address(), Tokens.of(10_000));
+    Settlement small = owner.as(keys.get(7));
+    small.register(EnumSet.of(Role.DA), keys.get(7).address(), "http://127.0.0.1:3");
+    small.deposit(Tokens.of(100));
 
     OperatorSet set = source.current();
     assertThat(set.operators()).extracting(Operator::signer).containsExactlyInAnyOrderElementsOf(
