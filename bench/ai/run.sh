@@ -13,5 +13,6 @@ mvn -q -B -pl trustdial-ai dependency:build-classpath -Dmdep.outputFile=target/c
 cp="trustdial-ai/target/classes:$(cat trustdial-ai/target/cp.txt)"
 jvm=("$JAVA_HOME/bin/java" -Xmx6g --add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED
   -Dorg.slf4j.simpleLogger.defaultLogLevel=error -cp "$cp")
+"${jvm[@]}" bench/ai/MatmulBench.java
 "${jvm[@]}" bench/ai/InferenceBench.java "$@"
 "${jvm[@]}" -Dtrustdial.ai.benchmark.relaxedDeterminism=true bench/ai/InferenceBench.java "${1:-/tmp/trustdial-bench-models}" "${2:-Q8_0,Q4_0,F32}" "${3:-1,2}" native

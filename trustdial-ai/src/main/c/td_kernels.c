@@ -398,6 +398,84 @@ __attribute__((target("avx2,fma,f16c"))) static void q4_avx2_x8(
 }
 
 
+// One row at a time, 8 blocks at a time: the 8 blocks' integer sums are reduced together, then
+// the canonical scalar fma chain runs over them in block order. Weights stream sequentially,
+// which suits matrices read from DRAM (decode); rows overlap in the out-of-order window.
+__attribute__((target(TD_512))) static void q8_vnni_seq(
+    const uint8_t *w, int64_t rb, int from, int to, int rows, int n, const int8_t *xq, const float *xd,
+    int count, float *out, const int *bsum) {
+  int nb = n / 32;
+  const __m256i flip = _mm256_set1_epi8((char)0x80);
+  for (int r = from; r < to; r++) {
+    for (int t = 0; t < count; t++) {
+      const uint8_t *row = w + (int64_t)r * rb;
+      const int8_t *xt = xq + (int64_t)t * n;
+      const float *dt = xd + (int64_t)t * nb;
+      const int *bs = bsum + (int64_t)t * nb;
+      float acc = 0.0f;
+      int b = 0;
+      for (; b + 8 <= nb; b += 8) {
+        const uint8_t *blk = row + b * 34;
+#define Q8_SEQ_DOT(k) _mm256_dpbusd_epi32(_mm256_setzero_si256(), \
+        _mm256_xor_si256(_mm256_loadu_si256((const __m256i *)(blk + (k) * 34 + 2)), flip), \
+        _mm256_loadu_si256((const __m256i *)(xt + (b + (k)) * 32)))
+        TD_ROWS8(Q8_SEQ_DOT)
+        __m256i isum = _mm256_sub_epi32(sum8x8(p0, p1, p2, p3, p4, p5, p6, p7),
+                                        _mm256_slli_epi32(_mm256_loadu_si256((const __m256i *)(bs + b)), 7));
+        __m256 s = _mm256_mul_ps(scales8(blk, 34), _mm256_loadu_ps(dt + b));
+        float fi[8], si[8];
+        _mm256_storeu_ps(fi, _mm256_cvtepi32_ps(isum));
+        _mm256_storeu_ps(si, s);
+        for (int k = 0; k < 8; k++) acc = fmaf(fi[k], si[k], acc);
+      }
+      for (const uint8_t *blk = row + b * 34; b < nb; b++, blk += 34) {
+        __m256i q = _mm256_xor_si256(_mm256_loadu_si256((const __m256i *)(blk + 2)), flip);
+        __m256i p = _mm256_dpbusd_epi32(_mm256_setzero_si256(), q, _mm256_loadu_si256((const __m256i *)(xt + b * 32)));
+        acc = fmaf((float)(hsum_i32_avx2(p) - 128 * bs[b]), td_half(blk) * dt[b], acc);
+      }
+      out[(int64_t)t * rows + r] = acc;
+    }
+  }
+}
+
+__attribute__((target(TD_512))) static void q4_vnni_seq(
+    const uint8_t *w, int64_t rb, int from, int to, int rows, int n, const int8_t *xq, const float *xd,
+    int count, float *out, const int *bsum) {
+  int nb = n / 32;
+  const __m256i low = _mm256_set1_epi8(0xF);
+  for (int r = from; r < to; r++) {
+    for (int t = 0; t < count; t++) {
+      const uint8_t *row = w + (int64_t)r * rb;
+      const int8_t *xt = xq + (int64_t)t * n;
+      const float *dt = xd + (int64_t)t * nb;
+      const int *bs = bsum + (int64_t)t * nb;
+      float acc = 0.0f;
+      int b = 0;
+      for (; b + 8 <= nb; b += 8) {
+        const uint8_t *blk = row + b * 18;
+#define Q4_SEQ_DOT(k) ({ __m128i pk = _mm_loadu_si128((const __m128i *)(blk + (k) * 18 + 2)); \
+        _mm256_dpbusd_epi32(_mm256_setzero_si256(), _mm256_and_si256(_mm256_set_m128i(_mm_srli_epi16(pk, 4), pk), low), \
+        _mm256_loadu_si256((const __m256i *)(xt + (b + (k)) * 32))); })
+        TD_ROWS8(Q4_SEQ_DOT)
+        __m256i isum = _mm256_sub_epi32(sum8x8(p0, p1, p2, p3, p4, p5, p6, p7),
+                                        _mm256_slli_epi32(_mm256_loadu_si256((const __m256i *)(bs + b)), 3));
+        __m256 s = _mm256_mul_ps(scales8(blk, 18), _mm256_loadu_ps(dt + b));
+        float fi[8], si[8];
+        _mm256_storeu_ps(fi, _mm256_cvtepi32_ps(isum));
+        _mm256_storeu_ps(si, s);
+        for (int k = 0; k < 8; k++) acc = fmaf(fi[k], si[k], acc);
+      }
+      for (const uint8_t *blk = row + b * 18; b < nb; b++, blk += 18) {
+        __m128i pk = _mm_loadu_si128((const __m128i *)(blk + 2));
+        __m256i q = _mm256_and_si256(_mm256_set_m128i(_mm_srli_epi16(pk, 4), pk), low);
+        __m256i p = _mm256_dpbusd_epi32(_mm256_setzero_si256(), q, _mm256_loadu_si256((const __m256i *)(xt + b * 32)));
+        acc = fmaf((float)(hsum_i32_avx2(p) - 8 * bs[b]), td_half(blk) * dt[b], acc);
+      }
+      out[(int64_t)t * rows + r] = acc;
+    }
+  }
+}
+
 // ---------------------------------------------------------------- relaxed (benchmark baseline only)
 // llama.cpp-style: per-block partial sums accumulate in float lanes and one horizontal sum ends
 // the row. The result depends on the lane layout, so it is NOT the canonical order; it exists
@@ -477,6 +555,11 @@ int td_matmul(int variant, int type, const uint8_t *w, int64_t row_bytes, int fr
       int s = 0;
       for (int j = 0; j < 32; j++) s += xq[i * 32 + j];
       bsum[i] = s;
+    }
+    if (count == 1) {  // decode: weights come from DRAM, so stream each row sequentially
+      if (type == TD_Q8_0) q8_vnni_seq(w, row_bytes, from, to, rows, n, xq, xd, count, out, bsum);
+      else q4_vnni_seq(w, row_bytes, from, to, rows, n, xq, xd, count, out, bsum);
+      return 0;
     }
     int r = from;
     for (; r + 8 <= to; r += 8) {

@@ -34,29 +34,38 @@ class DeterminismMatrixIT {
     List<String> models = List.of(BundledModels.storiesGguf().toString(), qwen3.toString(), llamaQ4.toString(),
         qwen2F32.toString());
     String vector = "--add-modules=jdk.incubator.vector";
-    Map<String, List<String>> configs = new LinkedHashMap<>();
-    configs.put("default C2, 1 thread, chunk 64", List.of(vector, "1", "64", "false"));
-    configs.put("default C2, 2 threads, chunk 7, native if built", List.of(vector, "2", "7", "true"));
-    configs.put("-Xint, chunk 1", List.of(vector, "-Xint", "1", "1", "false"));
-    configs.put("C1 only", List.of(vector, "-XX:TieredStopAtLevel=1", "2", "64", "false"));
-    configs.put("UseAVX=2", List.of(vector, "-XX:UseAVX=2", "1", "7", "false"));
-    configs.put("MaxVectorSize=16", List.of(vector, "-XX:MaxVectorSize=16", "2", "64", "false"));
-    configs.put("no Vector API (scalar Java)", List.of("-Xshare:auto", "1", "64", "false"));
+    List<Integer> all = List.of(0, 1, 2, 3);
+    // name -> (JVM flags..., threads, prefill chunk, native kernels) and the models it runs.
+    record Config(List<String> args, List<Integer> models) {}
+    Map<String, Config> configs = new LinkedHashMap<>();
+    configs.put("C2, 2 threads, chunk 7, native if built", new Config(List.of(vector, "2", "7", "true"), all));
+    configs.put("C2, 1 thread, chunk 64, Java kernels", new Config(List.of(vector, "1", "64", "false"), all));
+    // The interpreter runs Vector API code very slowly: the vector path under -Xint gets the F32
+    // model, the scalar path under -Xint gets the quantized ones.
+    configs.put("-Xint, Vector API", new Config(List.of(vector, "-Xint", "1", "1", "false"), List.of(0)));
+    configs.put("-Xint, scalar Java", new Config(List.of("-Xint", "1", "3", "false"), List.of(1, 2)));
+    configs.put("C1 only", new Config(List.of(vector, "-XX:TieredStopAtLevel=1", "2", "64", "false"), all));
+    configs.put("UseAVX=2", new Config(List.of(vector, "-XX:UseAVX=2", "1", "7", "false"), all));
+    configs.put("MaxVectorSize=16", new Config(List.of(vector, "-XX:MaxVectorSize=16", "2", "64", "false"), all));
+    configs.put("no Vector API (scalar Java)", new Config(List.of("-Xshare:auto", "1", "64", "false"), all));
     // The kernels each configuration must have picked, so the flags are known to have taken effect.
     Map<String, String> kernels = Map.of("UseAVX=2", "java-vector-256", "MaxVectorSize=16", "java-vector-128",
-        "no Vector API (scalar Java)", "java-scalar");
-    Map<String, List<String>> outputs = new LinkedHashMap<>();
+        "no Vector API (scalar Java)", "java-scalar", "-Xint, scalar Java", "java-scalar");
+    List<String> reference = null;
     for (var e : configs.entrySet()) {
-      List<String> raw = run(e.getValue(), models);
+      List<String> paths = e.getValue().models().stream().map(models::get).toList();
+      List<String> raw = run(e.getValue().args(), paths);
+      assertThat(raw).as(e.getKey()).hasSize(paths.size());
       if (kernels.containsKey(e.getKey())) {
         assertThat(raw).as(e.getKey()).allMatch(l -> l.endsWith("kernels=" + kernels.get(e.getKey())));
       }
-      outputs.put(e.getKey(), raw.stream().map(l -> l.replaceFirst(" kernels=.*", "")).toList());
-    }
-    List<String> reference = outputs.values().iterator().next();
-    assertThat(reference).hasSize(models.size());
-    for (var e : outputs.entrySet()) {
-      assertThat(e.getValue()).as(e.getKey()).containsExactlyElementsOf(reference);
+      List<String> bits = raw.stream().map(l -> l.replaceFirst(" kernels=.*", "")).toList();
+      if (reference == null) {
+        reference = bits;
+        continue;
+      }
+      List<String> expected = e.getValue().models().stream().map(reference::get).toList();
+      assertThat(bits).as(e.getKey()).containsExactlyElementsOf(expected);
     }
   }
 
@@ -66,7 +75,8 @@ class DeterminismMatrixIT {
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     int jvmFlags = config.size() - 3;
     cmd.addAll(config.subList(0, jvmFlags));
-    cmd.addAll(List.of("--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"),
+    cmd.addAll(List.of("-XX:+UseSerialGC", "-Xmx256m", "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn",
+        "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"),
         LogitsProbe.class.getName()));
     cmd.addAll(config.subList(jvmFlags, config.size()));
     cmd.addAll(models);

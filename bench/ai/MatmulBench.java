@@ -1,0 +1,59 @@
+// Matmul-level cost of the determinism rules: canonical kernels vs the relaxed (llama.cpp-style)
+// baseline on one thread, timed by thread CPU time (best of N), so a busy machine skews it less.
+// Run through bench/ai/run.sh (or with the same classpath).
+import dev.trustdial.ai.kernel.BatchActivations;
+import dev.trustdial.ai.kernel.JavaKernels;
+import dev.trustdial.ai.kernel.MatmulKernels;
+import dev.trustdial.ai.kernel.NativeKernels;
+import dev.trustdial.ai.model.TensorType;
+import dev.trustdial.ai.model.WeightMatrix;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+
+public class MatmulBench {
+  public static void main(String[] args) {
+    int cols = 768;
+    var cpu = java.lang.management.ManagementFactory.getThreadMXBean();
+    System.out.printf("%-5s %-9s %-6s %-26s %10s %9s%n", "type", "rows", "batch", "kernels", "ms (cpu)", "GB/s");
+    for (String typeName : new String[] {"Q8_0", "Q4_0", "F32"}) {
+      TensorType type = TensorType.valueOf(typeName);
+      // 128 MiB of weights: far beyond the caches, like decoding a ~100M model.
+      int rows = (int) ((128L << 20) / type.rowBytes(cols)) / 8 * 8;
+      long bytes = type.rowBytes(cols) * rows;
+      MemorySegment seg = Arena.global().allocate(bytes, 64);
+      Random rnd = new Random(1);
+      for (long i = 0; i < bytes; i += 8) {
+        long v = rnd.nextLong() & 0x3F3F3F3F3F3F3F3FL; // small halves and floats: no inf/NaN
+        seg.set(ValueLayout.JAVA_LONG_UNALIGNED, i, v);
+      }
+      WeightMatrix w = new WeightMatrix("bench", type, rows, cols, seg);
+      List<MatmulKernels> kernels = new ArrayList<>();
+      NativeKernels.load(NativeKernels.bestVariant().orElseThrow()).ifPresent(kernels::add);
+      NativeKernels.load(NativeKernels.Variant.RELAXED_BASELINE).ifPresent(kernels::add);
+      kernels.add(JavaKernels.best());
+      for (int batch : new int[] {1, 16}) {
+        float[] x = new float[batch * cols];
+        for (int i = 0; i < x.length; i++) {
+          x[i] = (float) rnd.nextGaussian();
+        }
+        BatchActivations in = new BatchActivations(x, batch, cols);
+        in.prepareFor(type);
+        float[] out = new float[batch * rows];
+        for (MatmulKernels k : kernels) {
+          int reps = k instanceof JavaKernels ? 3 : 12;
+          double best = Double.MAX_VALUE;
+          for (int rep = 0; rep < reps; rep++) {
+            long c0 = cpu.getCurrentThreadCpuTime();
+            k.matmul(w, in, out, 0, rows);
+            best = Math.min(best, (cpu.getCurrentThreadCpuTime() - c0) / 1e6);
+          }
+          System.out.printf("%-5s %-9d %-6d %-26s %10.2f %9.1f%n", typeName, rows, batch, k.name(), best, bytes / best / 1e6);
+        }
+      }
+    }
+  }
+}
