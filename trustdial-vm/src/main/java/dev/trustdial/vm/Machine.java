@@ -138,7 +138,10 @@ public final class Machine {
     }
   }
 
-  /** Runs until the guest exits; throws StepLimitExceededException if it has not by maxSteps. */
+  /**
+   * Runs until the guest exits; throws StepLimitExceededException if it has not by maxSteps, which
+   * counts from step 0 of the job (a resumed machine keeps the job's limit, not a fresh one).
+   */
   public RunResult run(long maxSteps, CheckpointSink sink) {
     runTo(maxSteps, sink);
     if (!hart.exited) {
