@@ -158,6 +158,28 @@ class OpenAiServerTest {
   }
 
   @Test
+  void legacyCompletionsStreamWithLogprobs() throws Exception {
+    HttpResponse<String> r = post("/v1/completions", "{\"model\":\"llama\",\"prompt\":\"Tom and Sue\","
+        + "\"max_tokens\":6,\"temperature\":0,\"logprobs\":2,\"stream\":true}");
+    String[] events = r.body().split("\n\n");
+    assertThat(events[events.length - 1]).isEqualTo("data: [DONE]");
+    StringBuilder text = new StringBuilder();
+    int withLogprobs = 0;
+    for (int i = 0; i < events.length - 1; i++) {
+      JsonNode c = M.readTree(events[i].substring(6));
+      assertThat(c.get("object").asText()).isEqualTo("text_completion");
+      text.append(c.at("/choices/0/text").asText());
+      JsonNode lp = c.at("/choices/0/logprobs");
+      if (lp.isObject()) {
+        withLogprobs += lp.get("tokens").size();
+        assertThat(lp.get("top_logprobs").get(0).size()).isEqualTo(2);
+      }
+    }
+    assertThat(withLogprobs).isEqualTo(6);
+    assertThat(text.toString()).isEqualTo(" were playing in the"); // llama2.c greedy, 6 tokens
+  }
+
+  @Test
   void badRequestsGetOpenAiErrors() throws Exception {
     record Case(String path, String body, int status, String param) {}
     for (Case c : List.of(
