@@ -1,5 +1,6 @@
 package dev.trustdial.ai.receipt;
 
+import dev.trustdial.core.InvalidInputException;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.regex.Pattern;
@@ -24,7 +25,7 @@ public record ModelBinding(String name, String fileSha256, String tokenizerSha25
 
   private static void requireSha(String s, String field) {
     if (s == null || !SHA256.matcher(s).matches()) {
-      throw new dev.trustdial.core.InvalidInputException("receipt: model." + field + " must be 64 lowercase hex chars");
+      throw new InvalidInputException("receipt: model." + field + " must be 64 lowercase hex chars");
     }
   }
 }

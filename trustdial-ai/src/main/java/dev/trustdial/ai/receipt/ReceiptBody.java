@@ -1,6 +1,7 @@
 package dev.trustdial.ai.receipt;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.trustdial.core.InvalidInputException;
 import dev.trustdial.core.bytes.Bytes32;
 import dev.trustdial.core.crypto.Address;
 import dev.trustdial.core.hash.Hashes;
@@ -38,21 +39,21 @@ public record ReceiptBody(
     outputTokens = outputTokens.clone();
     Objects.requireNonNull(outputTextHash);
     if (created < 0) {
-      throw new dev.trustdial.core.InvalidInputException("receipt: created must be >= 0");
+      throw new InvalidInputException("receipt: created must be >= 0");
     }
     if (promptTokenCount < 1) {
-      throw new dev.trustdial.core.InvalidInputException("receipt: prompt_token_count must be >= 1");
+      throw new InvalidInputException("receipt: prompt_token_count must be >= 1");
     }
     if (outputTokens.length > MAX_OUTPUT_TOKENS) {
-      throw new dev.trustdial.core.InvalidInputException("receipt: more than " + MAX_OUTPUT_TOKENS + " output tokens");
+      throw new InvalidInputException("receipt: more than " + MAX_OUTPUT_TOKENS + " output tokens");
     }
     for (int t : outputTokens) {
       if (t < 0) {
-        throw new dev.trustdial.core.InvalidInputException("receipt: negative output token id " + t);
+        throw new InvalidInputException("receipt: negative output token id " + t);
       }
     }
     if (!FINISH_REASONS.contains(finishReason)) {
-      throw new dev.trustdial.core.InvalidInputException("receipt: finish_reason must be stop or length, got " + finishReason);
+      throw new InvalidInputException("receipt: finish_reason must be stop or length, got " + finishReason);
     }
   }
 

@@ -1,5 +1,7 @@
 package dev.trustdial.ai.receipt;
 
+import dev.trustdial.core.InvalidInputException;
+
 /** The sampling parameters the engine ran with, defaults resolved, including the seed. */
 public record SamplingBinding(double temperature, int topK, double topP, double minP, double repetitionPenalty,
     double frequencyPenalty, double presencePenalty, long seed) {
@@ -9,11 +11,11 @@ public record SamplingBinding(double temperature, int topK, double topP, double 
 
   public SamplingBinding {
     if (seed < 0 || seed > MAX_SEED) {
-      throw new dev.trustdial.core.InvalidInputException("seed must be in [0, 2^53-1], got " + seed);
+      throw new InvalidInputException("seed must be in [0, 2^53-1], got " + seed);
     }
     for (double d : new double[] {temperature, topP, minP, repetitionPenalty, frequencyPenalty, presencePenalty}) {
       if (!Double.isFinite(d)) {
-        throw new dev.trustdial.core.InvalidInputException("sampling parameters must be finite numbers");
+        throw new InvalidInputException("sampling parameters must be finite numbers");
       }
     }
   }

@@ -1,7 +1,6 @@
 package dev.trustdial.ai.server;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.TextNode;
 import dev.trustdial.ai.chat.ChatMessage;
 import dev.trustdial.ai.receipt.SamplingBinding;
@@ -304,9 +303,5 @@ public final class RequestParser {
       throw ApiException.badRequest(k, "'" + k + "' must be greater than 0");
     }
     return v;
-  }
-
-  static JsonNodeFactory nodes() {
-    return JsonNodeFactory.instance;
   }
 }
