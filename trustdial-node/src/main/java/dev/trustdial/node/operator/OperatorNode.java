@@ -48,6 +48,8 @@ public final class OperatorNode implements AutoCloseable {
     public static final Faults NONE = new Faults(false);
   }
 
+  private static final Duration RETRY_DELAY = Duration.ofSeconds(1);
+
   private final Settlement chain;
   private final DataAvailability da;
   private final JobSource source;
@@ -164,14 +166,29 @@ public final class OperatorNode implements AutoCloseable {
       } catch (InterruptedException e) {
         return;
       }
+      boolean retry = false;
       try {
         runJob(jobId);
-      } catch (RuntimeException e) {
+      } catch (InvalidInputException e) {
+        // The job itself is bad (digests, envelope, guest fault): running it again cannot help.
         jobStates.put(jobId.toString(), "failed: " + e.getMessage());
-        LOG.error("job {} failed: {}", jobId, e.toString());
+        LOG.error("job {} failed: {}", jobId, e.getMessage());
+      } catch (RuntimeException e) {
+        // DA or chain trouble: retry from the newest onchain checkpoint while the deadline allows.
+        jobStates.put(jobId.toString(), "retrying: " + e.getMessage());
+        LOG.warn("job {}: {}; retrying in {} ms", jobId, e.toString(), RETRY_DELAY.toMillis());
+        retry = true;
       } finally {
         queued.remove(jobId);
         metrics.gauge("jobs_running", "Jobs this operator is executing", 0);
+      }
+      if (retry) {
+        Thread.ofVirtual().start(() -> {
+          sleep(RETRY_DELAY);
+          if (running) {
+            enqueue(jobId);
+          }
+        });
       }
     }
   }

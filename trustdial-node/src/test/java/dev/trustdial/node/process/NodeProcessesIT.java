@@ -1,0 +1,160 @@
+package dev.trustdial.node.process;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.trustdial.chain.JobInfo;
+import dev.trustdial.chain.JobStatus;
+import dev.trustdial.chain.SettlementEvent;
+import dev.trustdial.core.crypto.Address;
+import dev.trustdial.da.DataAvailability;
+import java.math.BigInteger;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Real processes, each its own JVM: 4 DA nodes shared by the tests, and per test a fresh anvil
+ * with operators and watchtowers. Takeover: the assigned operator is SIGKILLed after two
+ * checkpoints; the watchtower reports the missed heartbeat, the chain slashes and reassigns, the
+ * other operator restores the last snapshot from DA, finishes with the uninterrupted run's result
+ * and is paid the fee. Lie: an operator posts a wrong output; one watchtower challenges, the other
+ * votes, the liar is slashed and the job ends with the right result.
+ */
+class NodeProcessesIT {
+  @TempDir static Path dir;
+  private static final int ITERATIONS = 150;
+  private static final int LIE_ITERATIONS = 40;
+  private static DaNetwork da;
+  private static DataAvailability client;
+
+  @BeforeAll
+  static void startDa() throws Exception {
+    ChildProcess.preloadOwnClasses();
+    SubmittedJob.expected(ITERATIONS);
+    SubmittedJob.expected(LIE_ITERATIONS);
+    da = DaNetwork.start(dir.resolve("da"), 4);
+    client = da.settings().client();
+    client.put(new byte[] {1});
+  }
+
+  @AfterAll
+  static void stopDa() throws Exception {
+    if (da != null) {
+      da.close();
+    }
+  }
+
+  @Test
+  void successorResumesFromDaAndFinishesWithTheUninterruptedResult() throws Exception {
+    try (Devchain chain = Devchain.start(dir.resolve("takeover"), da)) {
+      Map<Address, ChildProcess> operators = new HashMap<>();
+      for (ChildProcess p : chain.startNodes(List.of("watchtower-1", "operator-1", "operator-2"), List.of(5, 1, 2))) {
+        operators.put(Address.parse(p.ready("account")), p);
+      }
+      SubmittedJob job = SubmittedJob.submit(chain.as(7), client, ITERATIONS);
+      BigInteger id = job.jobId();
+
+      var first = chain.await(SettlementEvent.JobAssigned.class, a -> a.jobId().equals(id), Duration.ofSeconds(30));
+      var second = chain.await(SettlementEvent.HeartbeatPosted.class,
+          h -> h.jobId().equals(id) && h.step() >= 2 * SubmittedJob.STRIDE, Duration.ofSeconds(120));
+      operators.get(first.operator()).kill();
+      long killedAt = System.nanoTime();
+      // The kill may land after a further heartbeat: the successor must resume from whatever the chain holds now.
+      Thread.sleep(500);
+      JobInfo atKill = chain.owner.job(id);
+      assertThat(atKill.status()).as("the job must still be running when its operator dies").isEqualTo(JobStatus.ASSIGNED);
+      assertThat(atKill.lastStep()).isGreaterThanOrEqualTo(second.step());
+
+      var missed = chain.await(SettlementEvent.HeartbeatMissed.class, m -> m.jobId().equals(id), Duration.ofSeconds(60));
+      long reportedAt = System.nanoTime();
+      assertThat(missed.operator()).isEqualTo(first.operator());
+      assertThat(missed.reporter()).isEqualTo(chain.address(5));
+      var slash = chain.await(SettlementEvent.Slashed.class, s -> s.operator().equals(first.operator()), Duration.ofSeconds(5));
+      assertThat(slash.reason()).isEqualTo("liveness");
+      assertThat(slash.amount()).isPositive();
+
+      var reassigned = chain.await(SettlementEvent.JobAssigned.class, a -> a.jobId().equals(id) && a.attempt() == 1, Duration.ofSeconds(5));
+      assertThat(reassigned.operator()).isNotEqualTo(first.operator());
+      assertThat(reassigned.resumeFromCheckpoint()).isEqualTo(atKill.lastCheckpointBlobKey());
+      var resumed = chain.await(SettlementEvent.HeartbeatPosted.class,
+          h -> h.jobId().equals(id) && h.operator().equals(reassigned.operator()), Duration.ofSeconds(120));
+      long resumedAt = System.nanoTime();
+      assertThat(resumed.step()).isEqualTo(atKill.lastStep() + SubmittedJob.STRIDE);
+
+      var result = chain.await(SettlementEvent.ResultSubmitted.class, r -> r.jobId().equals(id), Duration.ofSeconds(120));
+      assertThat(result.operator()).isEqualTo(reassigned.operator());
+      assertThat(result.result()).isEqualTo(job.expected());
+      assertThat(client.get(result.outputBlobKey())).isEqualTo(job.expectedOutput());
+
+      var finalized = chain.await(SettlementEvent.JobFinalized.class, f -> f.jobId().equals(id), Duration.ofSeconds(60));
+      assertThat(finalized.paidTo()).isEqualTo(reassigned.operator());
+      assertThat(finalized.fee()).isEqualTo(SubmittedJob.FEE);
+      assertThat(chain.owner.job(id).result()).contains(job.expected());
+      assertThat(Files.readString(operators.get(reassigned.operator()).log)).contains("restoring the snapshot at step " + atKill.lastStep() + " from DA");
+
+      List<SettlementEvent> events = chain.events();
+      Map<String, Long> gas = GasLedger.of(chain.anvil.rpcUrl(), jobEvents(events));
+      String figures = """
+          takeover: kill -> reportMissed %.1f s (heartbeat window %d s), kill -> successor's first heartbeat %.1f s
+          takeover gas by event kind: %s
+          """.formatted((reportedAt - killedAt) / 1e9, Devchain.HEARTBEAT_WINDOW, (resumedAt - killedAt) / 1e9, gas);
+      System.out.print(figures);
+      Files.writeString(Path.of("target", "takeover-figures.txt"), figures);
+    }
+  }
+
+  @Test
+  void lieIsChallengedVotedDownAndSlashed() throws Exception {
+    try (Devchain chain = Devchain.start(dir.resolve("lie"), da)) {
+      List<ChildProcess> nodes = chain.startNodes(List.of("liar-3", "watchtower-1", "watchtower-2"), List.of(3, 5, 6));
+      Address liar = Address.parse(nodes.getFirst().ready("account"));
+      SubmittedJob job = SubmittedJob.submit(chain.as(7), client, LIE_ITERATIONS);
+      BigInteger id = job.jobId();
+
+      var lie = chain.await(SettlementEvent.ResultSubmitted.class, r -> r.jobId().equals(id), Duration.ofSeconds(180));
+      long liedAt = System.nanoTime();
+      assertThat(lie.operator()).isEqualTo(liar);
+      assertThat(lie.result()).isNotEqualTo(job.expected());
+      assertThat(lie.result().finalStateHash()).isEqualTo(job.expected().finalStateHash());
+
+      var challenged = chain.await(SettlementEvent.JobChallenged.class, c -> c.jobId().equals(id), Duration.ofSeconds(60));
+      assertThat(challenged.challenger()).isIn(chain.address(5), chain.address(6));
+      assertThat(challenged.challengerCommitment()).isEqualTo(job.expected().commitment());
+      Address voter = challenged.challenger().equals(chain.address(5)) ? chain.address(6) : chain.address(5);
+      var vote = chain.await(SettlementEvent.Voted.class, v -> v.jobId().equals(id), Duration.ofSeconds(60));
+      assertThat(vote.voter()).isEqualTo(voter);
+      assertThat(vote.commitment()).isEqualTo(job.expected().commitment());
+
+      var settled = chain.await(SettlementEvent.DisputeSettled.class, d -> d.jobId().equals(id), Duration.ofSeconds(60));
+      long slashedAt = System.nanoTime();
+      assertThat(settled.operatorWins()).isFalse();
+      var slash = chain.await(SettlementEvent.Slashed.class, s -> s.operator().equals(liar), Duration.ofSeconds(5));
+      assertThat(slash.reason()).isEqualTo("dispute");
+      assertThat(slash.beneficiary()).isEqualTo(challenged.challenger());
+      var finalized = chain.await(SettlementEvent.JobFinalized.class, f -> f.jobId().equals(id), Duration.ofSeconds(5));
+      assertThat(finalized.paidTo()).isEqualTo(challenged.challenger());
+      assertThat(finalized.outputHash()).isEqualTo(job.expected().outputHash());
+      assertThat(chain.owner.job(id).result()).contains(job.expected());
+
+      Map<String, Long> gas = GasLedger.of(chain.anvil.rpcUrl(), jobEvents(chain.events()));
+      String figures = """
+          lie: result posted -> liar slashed %.1f s (challenge window %d s, voting period %d s)
+          lie gas by event kind: %s
+          """.formatted((slashedAt - liedAt) / 1e9, Devchain.CHALLENGE_WINDOW, Devchain.VOTING_PERIOD, gas);
+      System.out.print(figures);
+      Files.writeString(Path.of("target", "lie-figures.txt"), figures);
+    }
+  }
+
+  private static List<SettlementEvent> jobEvents(List<SettlementEvent> events) {
+    return events.stream().filter(e -> !(e instanceof SettlementEvent.StakeDeposited)
+        && !(e instanceof SettlementEvent.OperatorRegistered) && !(e instanceof SettlementEvent.AppCreated)).toList();
+  }
+}
