@@ -25,6 +25,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -60,7 +61,7 @@ public final class Retriever {
     ChunkAssignment assignment = ChunkAssignment.of(set, key);
     Map<Integer, Chunk> verified = new ConcurrentHashMap<>();
     Set<Integer> unreachable = ConcurrentHashMap.newKeySet();
-    int[] rejected = {0};
+    AtomicInteger rejected = new AtomicInteger();
 
     fetch(header, set, assignment, range(0, Kzg.RECONSTRUCTION_CELLS), verified, unreachable, rejected);
     boolean systematic = verified.size() == Kzg.RECONSTRUCTION_CELLS;
@@ -75,15 +76,15 @@ public final class Retriever {
     }
     if (verified.size() < Kzg.RECONSTRUCTION_CELLS) {
       throw new BlobUnavailableException("blob " + key + ": only " + verified.size()
-          + " verified chunks could be fetched (" + rejected[0] + " rejected, " + unreachable.size()
+          + " verified chunks could be fetched (" + rejected.get() + " rejected, " + unreachable.size()
           + " nodes unreachable), 64 are needed");
     }
     byte[] data = reconstructor.reconstruct(header.size(), header.commitments(), verified.values());
-    return new Retrieval(data, verified.size(), rejected[0], !systematic);
+    return new Retrieval(data, verified.size(), rejected.get(), !systematic);
   }
 
   private void fetch(BlobHeader header, OperatorSet set, ChunkAssignment assignment, List<Integer> indices,
-      Map<Integer, Chunk> verified, Set<Integer> unreachable, int[] rejected) {
+      Map<Integer, Chunk> verified, Set<Integer> unreachable, AtomicInteger rejected) {
     Map<Integer, List<Integer>> byHolder = new TreeMap<>();
     for (int j : indices) {
       if (!verified.containsKey(j)) {
@@ -123,9 +124,7 @@ public final class Retriever {
           }
           if (bad > 0) {
             LOG.warn("node {} served {} chunk(s) of {} that failed verification; dropped", op.endpoint(), bad, key);
-            synchronized (rejected) {
-              rejected[0] += bad;
-            }
+            rejected.addAndGet(bad);
           }
         }));
       }
