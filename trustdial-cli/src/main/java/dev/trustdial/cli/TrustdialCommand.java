@@ -18,6 +18,8 @@ import picocli.CommandLine.Command;
       dev.trustdial.cli.attest.AttestCommand.class,
       dev.trustdial.cli.vm.VmCommand.class,
       dev.trustdial.cli.ai.AiCommand.class,
+      dev.trustdial.cli.node.OperatorCommand.class,
+      dev.trustdial.cli.node.WatchtowerCommand.class,
     })
 public final class TrustdialCommand implements Runnable {
   @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;

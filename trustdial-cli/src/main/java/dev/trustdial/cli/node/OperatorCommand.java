@@ -1,0 +1,37 @@
+package dev.trustdial.cli.node;
+
+import dev.trustdial.node.NodeMain;
+import dev.trustdial.node.RunningNode;
+import dev.trustdial.node.config.NodeConfig;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code trustdial operator --config FILE}: a COMPUTE operator until stopped. */
+@Command(name = "operator", mixinStandardHelpOptions = true,
+    description = "Run a COMPUTE operator: register and stake, run assigned jobs in the VM, checkpoint to DA, heartbeat, post results.")
+public final class OperatorCommand implements Callable<Integer> {
+  @Option(names = "--config", required = true, paramLabel = "FILE", description = "Node configuration (JSON; see trustdial-node/README.md).")
+  Path config;
+
+  @Option(names = "--lie", hidden = true, description = "Test-only fault: post a wrong output. Refused unless the chain id is 31337.")
+  boolean lie;
+
+  @Override
+  public Integer call() throws Exception {
+    List<String> flags = new ArrayList<>();
+    if (lie) {
+      flags.add("--lie");
+    }
+    try (RunningNode node = NodeMain.start("operator", NodeConfig.read(config), flags)) {
+      System.out.println("operator " + node.account() + ": /health and /metrics on port " + node.httpPort());
+      System.out.flush();
+      new CountDownLatch(1).await();
+    }
+    return 0;
+  }
+}
