@@ -17,13 +17,13 @@ import java.util.TreeMap;
 
 /**
  * The operator's local state in its data dir: the next block to read and, per job, the last
- * checkpoint it heartbeated (with the snapshot bytes). Every write is a file written aside and
+ * checkpoint it wrote (with the snapshot bytes; journaled just before its heartbeat). Every write is a file written aside and
  * renamed over the old one, so a SIGKILL leaves either the old or the new state, never a torn one.
  */
 public final class JobJournal {
   private static final ObjectMapper JSON = new ObjectMapper();
 
-  /** The last checkpoint this operator posted for a job. */
+  /** The last checkpoint this operator wrote for a job (zero keys until the first). */
   public record Entry(BigInteger jobId, long attempt, long step, Bytes32 stateHash, Bytes32 snapshotBlobKey, boolean submitted) {}
 
   private final Path dir;
@@ -74,7 +74,7 @@ public final class JobJournal {
     return Optional.ofNullable(jobs.get(jobId));
   }
 
-  /** Records a posted checkpoint; the snapshot goes to disk before the entry that names it. */
+  /** Records a checkpoint about to be heartbeated; the snapshot goes to disk before the entry that names it. */
   public synchronized void checkpoint(Entry entry, byte[] snapshot) {
     writeAtomically(snapshotPath(entry.jobId()), snapshot);
     jobs.put(entry.jobId(), entry);

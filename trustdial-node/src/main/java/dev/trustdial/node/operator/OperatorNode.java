@@ -142,6 +142,10 @@ public final class OperatorNode implements AutoCloseable {
     switch (e) {
       case SettlementEvent.JobAssigned a when a.operator().equals(me) -> {
         LOG.info("job {} assigned to us (attempt {}, resume from {})", a.jobId(), a.attempt(), a.resumeFromCheckpoint());
+        // Journal the job before the cursor moves past its assignment: a restart then still runs it.
+        if (journal.job(a.jobId()).map(j -> j.attempt() != a.attempt()).orElse(true)) {
+          journal.put(new JobJournal.Entry(a.jobId(), a.attempt(), 0, Bytes32.ZERO, Bytes32.ZERO, false));
+        }
         enqueue(a.jobId());
       }
       case SettlementEvent.Slashed s when s.operator().equals(me) -> {
@@ -223,9 +227,10 @@ public final class OperatorNode implements AutoCloseable {
         byte[] snap = machine.snapshot();
         Bytes32 key = da.put(snap).blobKey();
         metrics.count("checkpoints_written_total", "Snapshots written to DA at checkpoints");
+        // Journal first: after a crash between the two, the onchain key differs and DA's copy is used.
+        journal.checkpoint(new JobJournal.Entry(jobId, attempt, cp.step(), cp.stateHash(), key, false), snap);
         chain.heartbeat(jobId, cp.step(), cp.stateHash(), key);
         metrics.count("heartbeats_total", "Heartbeats posted onchain");
-        journal.checkpoint(new JobJournal.Entry(jobId, attempt, cp.step(), cp.stateHash(), key, false), snap);
         jobStates.put(jobId.toString(), "checkpoint at step " + cp.step());
         LOG.info("job {}: checkpoint at step {} ({} bytes on DA as {})", jobId, cp.step(), snap.length, key);
       }

@@ -44,10 +44,14 @@ final class Devchain implements AutoCloseable {
   }
 
   static Devchain start(Path dir, DaNetwork da) throws Exception {
+    return start(dir, da, HEARTBEAT_WINDOW);
+  }
+
+  static Devchain start(Path dir, DaNetwork da, long heartbeatWindow) throws Exception {
     Files.createDirectories(dir);
     Anvil anvil = Anvil.start(new Anvil.Options(0, 0, 10, Anvil.DEVNET_CHAIN_ID, dir.resolve("anvil.log")));
     List<Secp256k1Key> keys = anvil.devKeys();
-    JobParams params = new JobParams(HEARTBEAT_WINDOW, CHALLENGE_WINDOW, JobParams.WAD.divide(BigInteger.TEN),
+    JobParams params = new JobParams(heartbeatWindow, CHALLENGE_WINDOW, JobParams.WAD.divide(BigInteger.TEN),
         JobParams.WAD.divide(BigInteger.TWO), Tokens.of(50), 1L << 40);
     SettlementDeployer.Config config = new SettlementDeployer.Config(60, JobParams.WAD.divide(BigInteger.TWO), params,
         VOTING_PERIOD, Tokens.of(100), Tokens.of(100), Tokens.of(100));
@@ -97,15 +101,24 @@ final class Devchain implements AutoCloseable {
 
   /** Starts nodes in parallel; a name's prefix before '-' is its role ("operator-1", "watchtower-1", "liar-1"). */
   List<ChildProcess> startNodes(List<String> names, List<Integer> accounts) throws Exception {
+    return startNodes(names, accounts, Map.of());
+  }
+
+  /** As above, with extra flags for some nodes by name (test-only faults). */
+  List<ChildProcess> startNodes(List<String> names, List<Integer> accounts, Map<String, String> flags) throws Exception {
     List<java.util.concurrent.Future<ChildProcess>> futures = new ArrayList<>();
     try (var pool = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
       for (int i = 0; i < names.size(); i++) {
         String name = names.get(i);
         int account = accounts.get(i);
         futures.add(pool.submit(() -> switch (name.substring(0, name.indexOf('-'))) {
-          case "operator" -> startNode("operator", name, account);
+          case "operator" -> flags.containsKey(name)
+              ? startNode("operator", name, account, flags.get(name))
+              : startNode("operator", name, account);
           case "liar" -> startNode("operator", name, account, "--lie");
-          case "watchtower" -> startNode("watchtower", name, account);
+          case "watchtower" -> flags.containsKey(name)
+              ? startNode("watchtower", name, account, flags.get(name))
+              : startNode("watchtower", name, account);
           default -> throw new IllegalArgumentException(name);
         }));
       }

@@ -11,10 +11,12 @@ import org.web3j.protocol.http.HttpService;
 final class GasLedger {
   private GasLedger() {}
 
-  static Map<String, Long> of(String rpcUrl, List<SettlementEvent> events) throws Exception {
+  /** Per transaction kind (named by its first event): "total gas over N tx". */
+  static Map<String, String> of(String rpcUrl, List<SettlementEvent> events) throws Exception {
     Web3j w = Web3j.build(new HttpService(rpcUrl));
     try {
       Map<String, Long> gas = new LinkedHashMap<>();
+      Map<String, Integer> count = new LinkedHashMap<>();
       java.util.Set<String> seen = new java.util.HashSet<>();
       for (SettlementEvent e : events) {
         if (!seen.add(e.where().txHash())) {
@@ -22,8 +24,11 @@ final class GasLedger {
         }
         long used = w.ethGetTransactionReceipt(e.where().txHash()).send().getTransactionReceipt().orElseThrow().getGasUsed().longValueExact();
         gas.merge(e.getClass().getSimpleName(), used, Long::sum);
+        count.merge(e.getClass().getSimpleName(), 1, Integer::sum);
       }
-      return gas;
+      Map<String, String> out = new LinkedHashMap<>();
+      gas.forEach((k, v) -> out.put(k, v + " gas / " + count.get(k) + " tx"));
+      return out;
     } finally {
       w.shutdown();
     }

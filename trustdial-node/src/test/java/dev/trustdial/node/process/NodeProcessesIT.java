@@ -31,6 +31,7 @@ class NodeProcessesIT {
   @TempDir static Path dir;
   private static final int ITERATIONS = 150;
   private static final int LIE_ITERATIONS = 40;
+  private static final long RESTART_WINDOW = 90;
   private static DaNetwork da;
   private static DataAvailability client;
 
@@ -100,7 +101,7 @@ class NodeProcessesIT {
       assertThat(Files.readString(operators.get(reassigned.operator()).log)).contains("restoring the snapshot at step " + atKill.lastStep() + " from DA");
 
       List<SettlementEvent> events = chain.events();
-      Map<String, Long> gas = GasLedger.of(chain.anvil.rpcUrl(), jobEvents(events));
+      Map<String, String> gas = GasLedger.of(chain.anvil.rpcUrl(), jobEvents(events));
       String figures = """
           takeover: kill -> reportMissed %.1f s (heartbeat window %d s), kill -> successor's first heartbeat %.1f s
           takeover gas by event kind: %s
@@ -143,7 +144,7 @@ class NodeProcessesIT {
       assertThat(finalized.outputHash()).isEqualTo(job.expected().outputHash());
       assertThat(chain.owner.job(id).result()).contains(job.expected());
 
-      Map<String, Long> gas = GasLedger.of(chain.anvil.rpcUrl(), jobEvents(chain.events()));
+      Map<String, String> gas = GasLedger.of(chain.anvil.rpcUrl(), jobEvents(chain.events()));
       String figures = """
           lie: result posted -> liar slashed %.1f s (challenge window %d s, voting period %d s)
           lie gas by event kind: %s
@@ -156,5 +157,57 @@ class NodeProcessesIT {
   private static List<SettlementEvent> jobEvents(List<SettlementEvent> events) {
     return events.stream().filter(e -> !(e instanceof SettlementEvent.StakeDeposited)
         && !(e instanceof SettlementEvent.OperatorRegistered) && !(e instanceof SettlementEvent.AppCreated)).toList();
+  }
+
+  @Test
+  void restartedOperatorResumesFromItsOwnCheckpointWithoutSlash() throws Exception {
+    // A window long enough for a JVM to restart on a busy machine: the point is that no one is slashed.
+    try (Devchain chain = Devchain.start(dir.resolve("restart"), da, RESTART_WINDOW)) {
+      List<ChildProcess> nodes = chain.startNodes(List.of("operator-1", "watchtower-1"), List.of(1, 5));
+      Address operator = Address.parse(nodes.getFirst().ready("account"));
+      SubmittedJob job = SubmittedJob.submit(chain.as(7), client, ITERATIONS);
+      BigInteger id = job.jobId();
+      chain.await(SettlementEvent.HeartbeatPosted.class,
+          h -> h.jobId().equals(id) && h.step() >= 2 * SubmittedJob.STRIDE, Duration.ofSeconds(120));
+      nodes.getFirst().kill();
+      JobInfo atKill = chain.owner.job(id);
+      assertThat(atKill.status()).isEqualTo(JobStatus.ASSIGNED);
+
+      ChildProcess again = chain.startNode("operator", "operator-1", 1);
+      var result = chain.await(SettlementEvent.ResultSubmitted.class, r -> r.jobId().equals(id), Duration.ofSeconds(180));
+      assertThat(result.operator()).isEqualTo(operator);
+      assertThat(result.result()).isEqualTo(job.expected());
+      var finalized = chain.await(SettlementEvent.JobFinalized.class, f -> f.jobId().equals(id), Duration.ofSeconds(60));
+      assertThat(finalized.paidTo()).isEqualTo(operator);
+      assertThat(chain.count(SettlementEvent.HeartbeatMissed.class, e -> true)).isZero();
+      assertThat(chain.count(SettlementEvent.Slashed.class, e -> true)).isZero();
+      assertThat(Files.readString(again.log)).contains("resuming from our own snapshot at step ");
+    }
+  }
+
+  @Test
+  void falseChallengerLosesItsBond() throws Exception {
+    try (Devchain chain = Devchain.start(dir.resolve("false-challenge"), da)) {
+      List<ChildProcess> nodes = chain.startNodes(List.of("operator-1", "watchtower-1", "watchtower-2"), List.of(1, 5, 6),
+          Map.of("watchtower-1", "--false-challenge"));
+      Address operator = Address.parse(nodes.getFirst().ready("account"));
+      Address falseChallenger = chain.address(5);
+      SubmittedJob job = SubmittedJob.submit(chain.as(7), client, LIE_ITERATIONS);
+      BigInteger id = job.jobId();
+      var challenged = chain.await(SettlementEvent.JobChallenged.class, c -> c.jobId().equals(id), Duration.ofSeconds(180));
+      assertThat(challenged.challenger()).isEqualTo(falseChallenger);
+      BigInteger before = chain.owner.balanceOf(operator);
+      var vote = chain.await(SettlementEvent.Voted.class, v -> v.jobId().equals(id), Duration.ofSeconds(60));
+      assertThat(vote.voter()).isEqualTo(chain.address(6));
+      assertThat(vote.commitment()).isEqualTo(job.expected().commitment());
+      var settled = chain.await(SettlementEvent.DisputeSettled.class, d -> d.jobId().equals(id), Duration.ofSeconds(60));
+      assertThat(settled.operatorWins()).isTrue();
+      var finalized = chain.await(SettlementEvent.JobFinalized.class, f -> f.jobId().equals(id), Duration.ofSeconds(5));
+      assertThat(finalized.paidTo()).isEqualTo(operator);
+      // The operator gets the fee and the challenger's bond; nobody is slashed.
+      assertThat(chain.owner.balanceOf(operator).subtract(before)).isEqualTo(SubmittedJob.FEE.add(chain.owner.params().challengeBond()));
+      assertThat(chain.count(SettlementEvent.Slashed.class, e -> true)).isZero();
+      assertThat(chain.owner.job(id).result()).contains(job.expected());
+    }
   }
 }

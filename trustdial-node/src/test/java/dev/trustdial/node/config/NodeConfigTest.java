@@ -1,0 +1,61 @@
+package dev.trustdial.node.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.trustdial.core.InvalidInputException;
+import java.math.BigInteger;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class NodeConfigTest {
+  private static final String DEPLOYMENT = """
+      {"chainId": 31337, "StakeToken": "0x5FbDB2315678afecb367f032d93F642f64180aa3",
+       "StakeRegistry": "0xe7f1725E7734CE288F8367e1Bb143E90bb3F0512", "AppRegistry": "0x9fE46736679d2D9a65F0992F2272dE9f3c7fa6e0",
+       "JobManager": "0xCf7Ed3AccA5a467e9e704C703E8D87F634fB0Fc9", "IntersubjectiveCourt": "0xDc64a140Aa3E981100a9becA4E685f962f0cF6C9"}""";
+  private static final String KEY = "0x59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d";
+
+  @TempDir Path dir;
+
+  private Path write(String json) throws Exception {
+    Path f = dir.resolve("node.json");
+    Files.writeString(f, json);
+    return f;
+  }
+
+  @Test
+  void readsAFullConfigWithRelativePaths() throws Exception {
+    NodeConfig c = NodeConfig.read(write("""
+        {"rpcUrl": "http://127.0.0.1:8545", "deployment": %s, "privateKey": "%s", "dataDir": "data",
+         "da": {"operators": "da/operators.json", "certs": "da/certs", "retentionSeconds": 60},
+         "pollIntervalMillis": 300, "httpPort": 9100, "stake": "150.5"}""".formatted(DEPLOYMENT, KEY)));
+    assertThat(c.dataDir()).isEqualTo(dir.toAbsolutePath().resolve("data"));
+    assertThat(c.da().certs()).isEqualTo(dir.toAbsolutePath().resolve("da/certs"));
+    assertThat(c.deployment().chainId()).isEqualTo(31337);
+    assertThat(c.pollInterval().toMillis()).isEqualTo(300);
+    assertThat(c.httpPort()).isEqualTo(9100);
+    assertThat(c.stakeWei()).isEqualTo(new BigInteger("150500000000000000000"));
+    assertThat(c.key().address().toString().toLowerCase()).isEqualTo("0x3c44cdddb6a900fa2b585dd299e03d12fa4293bc");
+  }
+
+  @Test
+  void refusesMissingAndOutOfRangeFieldsWithTheFieldName() throws Exception {
+    String base = """
+        {"rpcUrl": "http://x", "deployment": %s, "privateKey": "%s", "dataDir": "d", "da": {"operators": "o", "certs": "c"}%s}""";
+    assertThatThrownBy(() -> NodeConfig.read(write("{]"))).isInstanceOf(InvalidInputException.class).hasMessageContaining("not JSON");
+    assertThatThrownBy(() -> NodeConfig.read(write("{\"rpcUrl\": \"x\"}"))).hasMessageContaining("'deployment'");
+    assertThatThrownBy(() -> NodeConfig.read(write(base.formatted(DEPLOYMENT, KEY, ", \"pollIntervalMillis\": 1"))))
+        .isInstanceOf(InvalidInputException.class).hasMessageContaining("pollIntervalMillis");
+    assertThatThrownBy(() -> NodeConfig.read(write(base.formatted(DEPLOYMENT, KEY, ", \"stake\": \"-1\""))))
+        .isInstanceOf(InvalidInputException.class).hasMessageContaining("stake");
+    assertThatThrownBy(() -> NodeConfig.read(write(base.formatted(DEPLOYMENT, KEY, ", \"stake\": \"lots\""))))
+        .isInstanceOf(InvalidInputException.class).hasMessageContaining("lots");
+    assertThatThrownBy(() -> NodeConfig.read(write(base.formatted(DEPLOYMENT, KEY, ", \"httpPort\": 70000"))))
+        .isInstanceOf(InvalidInputException.class).hasMessageContaining("httpPort");
+    assertThatThrownBy(() -> NodeConfig.read(write(base.formatted("{\"chainId\": 1}", KEY, ""))))
+        .isInstanceOf(InvalidInputException.class).hasMessageContaining("StakeToken");
+    assertThatThrownBy(() -> NodeConfig.read(dir.resolve("absent.json"))).hasMessageContaining("not found");
+  }
+}
