@@ -81,7 +81,11 @@ public final class NativeKernels implements MatmulKernels {
         return Optional.empty();
       }
       if (url.getProtocol().equals("file")) {
-        return Optional.of(Path.of(url.getPath()));
+        try {
+          return Optional.of(Path.of(url.toURI()));
+        } catch (java.net.URISyntaxException e) {
+          throw new IOException("bad native library location " + url, e);
+        }
       }
       Path tmp = Files.createTempFile("libtdkernels", ".so");
       tmp.toFile().deleteOnExit();
