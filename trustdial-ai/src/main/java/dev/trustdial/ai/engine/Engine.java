@@ -52,7 +52,8 @@ public final class Engine implements AutoCloseable {
     JavaKernels java = JavaKernels.best();
     MatmulKernels kernels = options.nativeKernels() ? NativeKernels.load().<MatmulKernels>map(k -> k).orElse(java) : java;
     this.kernelName = kernels.name();
-    this.scheduler = new Scheduler(new Transformer(c, model.weights(), kernels, java, parallel), c.vocabSize(), options);
+    this.scheduler = new Scheduler(new Transformer(c, model.weights(), kernels, java, parallel), c.vocabSize(), c.kvDim(),
+        options);
     log.info("loaded {} ({}, {} layers, dim {}, vocab {}) with {} kernels on {} threads", c.name(),
         c.architecture().ggufName(), c.layers(), c.dim(), c.vocabSize(), kernelName, options.threads());
   }
@@ -75,6 +76,11 @@ public final class Engine implements AutoCloseable {
   /** Which matmul kernels run (e.g. "native-avx512vnni", "java-vector-512"). */
   public String kernelName() {
     return kernelName;
+  }
+
+  /** Requests so far that reused the KV cache of an earlier prompt prefix (for tests and metrics). */
+  public long prefixCacheHits() {
+    return scheduler.prefixCacheHits();
   }
 
   /** Runs one completion, streaming tokens to {@code sink}; blocks until it ends. */

@@ -15,6 +15,8 @@ import org.slf4j.LoggerFactory;
  */
 final class Scheduler implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Scheduler.class);
+  /** KV bytes kept from finished sequences for prompt-prefix reuse. */
+  static final long PREFIX_CACHE_BYTES = 256L << 20;
 
   private final Transformer transformer;
   private final int vocab;
@@ -23,9 +25,11 @@ final class Scheduler implements AutoCloseable {
   private final LinkedBlockingQueue<Sequence> incoming = new LinkedBlockingQueue<>();
   private final List<Sequence> active = new ArrayList<>();
   private final Thread thread;
+  private final PrefixCache prefixCache;
   private volatile boolean closed;
 
-  Scheduler(Transformer transformer, int vocab, EngineOptions options) {
+  Scheduler(Transformer transformer, int vocab, int kvDim, EngineOptions options) {
+    this.prefixCache = new PrefixCache(kvDim, PREFIX_CACHE_BYTES);
     this.transformer = transformer;
     this.vocab = vocab;
     this.maxBatch = options.maxBatch();
@@ -44,10 +48,10 @@ final class Scheduler implements AutoCloseable {
     try {
       while (!closed) {
         if (active.isEmpty()) {
-          active.add(incoming.take());
+          admit(incoming.take());
         }
         while (active.size() < maxBatch && !incoming.isEmpty()) {
-          active.add(incoming.poll());
+          admit(incoming.poll());
         }
         step();
       }
@@ -58,6 +62,16 @@ final class Scheduler implements AutoCloseable {
       active.forEach(s -> s.fail(closedError));
       incoming.forEach(s -> s.fail(closedError));
     }
+  }
+
+  private void admit(Sequence s) {
+    prefixCache.fill(s);
+    active.add(s);
+  }
+
+  /** How many requests started from a cached prompt prefix (tests). */
+  long prefixCacheHits() {
+    return prefixCache.hits();
   }
 
   private void step() {
@@ -98,6 +112,9 @@ final class Scheduler implements AutoCloseable {
       Sequence s = it.next();
       if (s.result.isDone() || s.logits.isDone()) {
         it.remove();
+        if (!s.result.isCompletedExceptionally() && !s.logits.isCompletedExceptionally()) {
+          prefixCache.offer(s);
+        }
       }
     }
   }

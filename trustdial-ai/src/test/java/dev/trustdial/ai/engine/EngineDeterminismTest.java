@@ -86,6 +86,31 @@ class EngineDeterminismTest {
   }
 
   @Test
+  void promptCacheHitEqualsRecompute() {
+    EngineOptions o = new EngineOptions(2, 4, 5, true);
+    try (Engine warm = Engine.load(BundledModels.storiesGguf(), o);
+        Engine cold = Engine.load(BundledModels.storiesGguf(), o)) {
+      SamplingParams sampled = new SamplingParams(0.9, 0, 0.95, 0, 1, 0, 0, 5);
+      GenerationResult first = warm.generate(new GenerationRequest(PROMPT, sampled, 20, Set.of(), 0), TokenSink.discard());
+      int[] follow = java.util.stream.IntStream.concat(java.util.Arrays.stream(PROMPT),
+          java.util.Arrays.stream(java.util.Arrays.copyOf(first.tokens(), 12))).toArray();
+      follow = java.util.Arrays.copyOf(follow, follow.length + 1);
+      follow[follow.length - 1] = 300; // diverges from the cached continuation here
+      GenerationRequest next = new GenerationRequest(follow, sampled, 16, Set.of(), 2);
+      long hitsBefore = warm.prefixCacheHits();
+      GenerationResult reused = warm.generate(next, TokenSink.discard());
+      assertThat(warm.prefixCacheHits()).isEqualTo(hitsBefore + 1);
+      GenerationResult recomputed = cold.generate(next, TokenSink.discard());
+      assertThat(cold.prefixCacheHits()).isZero();
+      assertThat(reused.tokens()).containsExactly(recomputed.tokens());
+      assertThat(reused.logprobs()).isEqualTo(recomputed.logprobs());
+      try (Engine fresh = Engine.load(BundledModels.storiesGguf(), o)) {
+        assertThat(LogitsHash.of(warm.logits(follow))).isEqualTo(LogitsHash.of(fresh.logits(follow)));
+      }
+    }
+  }
+
+  @Test
   void seededSamplingIsReproducibleAndSeedMatters() {
     try (Engine engine = Engine.load(BundledModels.storiesGguf(), EngineOptions.defaults().withThreads(1))) {
       GenerationRequest a = new GenerationRequest(new int[] {1}, new SamplingParams(1.0, 0, 1, 0, 1, 0, 0, 42), 40, Set.of(), 0);
