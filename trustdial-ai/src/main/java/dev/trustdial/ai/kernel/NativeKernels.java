@@ -48,6 +48,7 @@ public final class NativeKernels implements MatmulKernels {
       this.best = best;
     }
 
+    @SuppressWarnings("restricted") // the JVM runs with --enable-native-access; this is the one native binding
     private static Optional<Library> open() {
       try {
         Optional<Path> path = libraryPath();
