@@ -1,6 +1,7 @@
 package dev.trustdial.chain;
 
 import dev.trustdial.chain.contracts.AppRegistry;
+import dev.trustdial.chain.contracts.BlobRegistry;
 import dev.trustdial.chain.contracts.IntersubjectiveCourt;
 import dev.trustdial.chain.contracts.JobManager;
 import dev.trustdial.chain.contracts.StakeRegistry;
@@ -29,6 +30,9 @@ public final class SettlementDeployer {
           Tokens.of(100), Tokens.of(100), Tokens.of(100));
     }
   }
+
+  /** A contract deployed on its own, with its deployment transaction. */
+  public record Deployed(Address address, TxOutcome tx) {}
 
   /** The deployment with every transaction it took, for gas reports. */
   public record Result(Deployment deployment, List<TxOutcome> transactions) {}
@@ -71,6 +75,31 @@ public final class SettlementDeployer {
       throw e;
     } catch (Exception e) {
       throw new ChainUnavailableException("deployment failed: " + e.getMessage(), e);
+    } finally {
+      w.shutdown();
+    }
+  }
+
+  /**
+   * Deploys the DA layer's BlobRegistry over {@code deployment}'s StakeRegistry (see docs/spec/da.md):
+   * certificates need {@code thresholdBps} of DA stake and a reference block at most {@code maxReferenceAge} old.
+   */
+  public static Deployed deployBlobRegistry(String rpcUrl, Secp256k1Key owner, Deployment deployment,
+      int thresholdBps, long maxReferenceAge) {
+    if (thresholdBps <= 0 || thresholdBps > 10_000) {
+      throw new IllegalArgumentException("threshold must be within 1..10000 basis points");
+    }
+    Web3j w = Settlement.openRpc(Settlement.httpService(rpcUrl));
+    try {
+      SimulatingTransactionManager tm = new SimulatingTransactionManager(w, owner.credentials(), deployment.chainId(), new RevertDecoder());
+      BlobRegistry r = BlobRegistry.deploy(w, tm, Settlement.GAS, deployment.stakeRegistry().toString(),
+          BigInteger.valueOf(thresholdBps), BigInteger.valueOf(maxReferenceAge)).send();
+      TransactionReceipt receipt = r.getTransactionReceipt().orElseThrow();
+      return new Deployed(Address.parse(r.getContractAddress()), tx("deploy BlobRegistry", receipt));
+    } catch (ContractRevertException e) {
+      throw e;
+    } catch (Exception e) {
+      throw new ChainUnavailableException("BlobRegistry deployment failed: " + e.getMessage(), e);
     } finally {
       w.shutdown();
     }

@@ -15,7 +15,7 @@ class ChainCliIT {
   @BeforeAll
   static void up() throws Exception {
     dir = Files.createTempDirectory("chain-cli-it");
-    CliRun up = CliRun.of("devnet", "up", "--dir", dir.toString());
+    CliRun up = CliRun.of("devnet", "up", "--dir", dir.toString(), "--da-nodes", "0");
     assertThat(up.exitCode()).as(up.err()).isZero();
   }
 

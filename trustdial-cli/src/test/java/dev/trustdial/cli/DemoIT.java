@@ -34,6 +34,8 @@ class DemoIT {
         jobs.get(1).get("assignedFirst").asText() + ":dispute");
     assertThat(report.get("gas").fieldNames()).toIterable()
         .contains("register", "deposit", "submitJob", "heartbeat", "reportMissed", "submitResult", "challenge", "vote", "resolve");
-    assertThat(run.err()).contains("[7/7] Summary", "devnet stopped");
+    assertThat(report.get("daBlobsWritten").asInt()).isEqualTo(10);
+    assertThat(report.get("daBlobsRead").asInt()).isGreaterThanOrEqualTo(5);
+    assertThat(run.err()).contains("[7/7] Summary", "devnet stopped", "fetched the last checkpoint from DA");
   }
 }

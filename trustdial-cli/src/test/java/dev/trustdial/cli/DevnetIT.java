@@ -21,6 +21,10 @@ class DevnetIT {
       DevnetDescriptor d = DevnetDescriptor.read(dir);
       assertThat(d.contracts()).containsKeys("StakeToken", "StakeRegistry", "AppRegistry", "JobManager", "IntersubjectiveCourt");
       assertThat(d.accounts()).extracting(DevnetDescriptor.Account::name).contains("operator-1", "watchtower-1", "developer");
+      assertThat(d.contracts()).containsKey("BlobRegistry");
+      assertThat(d.processes()).extracting(DevnetDescriptor.ProcessEntry::name)
+          .containsExactly("anvil", "da-node-1", "da-node-2", "da-node-3", "da-node-4");
+      assertThat(d.processes()).allMatch(p -> p.live().isPresent());
 
       CliRun status = CliRun.of("devnet", "status", "--dir", dir.toString(), "--json");
       assertThat(status.exitCode()).as(status.err()).isZero();
@@ -36,7 +40,7 @@ class DevnetIT {
     } finally {
       CliRun down = CliRun.of("devnet", "down", "--dir", dir.toString());
       assertThat(down.exitCode()).as(down.err()).isZero();
-      assertThat(down.out()).contains("stopped anvil");
+      assertThat(down.out()).contains("stopped", "anvil", "da-node-4");
     }
     CliRun gone = CliRun.of("devnet", "status", "--dir", dir.toString());
     assertThat(gone.exitCode()).isEqualTo(ExitCodes.BAD_INPUT);
@@ -52,6 +56,9 @@ class DevnetIT {
     assertThat(DevnetDescriptor.exists(dir)).isFalse();
     CliRun notANumber = CliRun.of("devnet", "up", "--dir", dir.toString(), "--block-time", "soon");
     assertThat(notANumber.exitCode()).isEqualTo(ExitCodes.BAD_INPUT);
+    CliRun tooMany = CliRun.of("devnet", "up", "--dir", dir.toString(), "--da-nodes", "9");
+    assertThat(tooMany.exitCode()).isEqualTo(ExitCodes.BAD_INPUT);
+    assertThat(tooMany.err()).contains("--da-nodes must be within 0..4");
     CliRun unknown = CliRun.of("devnet", "sideways");
     assertThat(unknown.exitCode()).isEqualTo(ExitCodes.BAD_INPUT);
   }

@@ -1,12 +1,33 @@
 package dev.trustdial.da;
 
+import dev.trustdial.chain.Settlement;
+import dev.trustdial.core.InvalidInputException;
 import dev.trustdial.core.bytes.Bytes32;
+import dev.trustdial.core.crypto.Address;
+import dev.trustdial.core.crypto.Secp256k1Key;
+import dev.trustdial.da.assignment.OperatorSetFile;
+import dev.trustdial.da.assignment.OperatorSetSource;
+import dev.trustdial.da.assignment.StaticOperatorSetSource;
 import dev.trustdial.da.cert.BlobHeader;
 import dev.trustdial.da.cert.CertificateRegistry;
+import dev.trustdial.da.cert.CertificateVerifier;
 import dev.trustdial.da.cert.DaCertificate;
+import dev.trustdial.da.cert.LocalCertificateRegistry;
+import dev.trustdial.da.cert.SecurityParams;
+import dev.trustdial.da.chain.ChainCertificateRegistry;
+import dev.trustdial.da.chain.ChainConfig;
+import dev.trustdial.da.chain.ChainOperatorSetSource;
 import dev.trustdial.da.disperser.Disperser;
+import dev.trustdial.da.kzg.JniKzg;
+import dev.trustdial.da.kzg.Kzg;
+import dev.trustdial.da.node.DaNodeMain;
+import dev.trustdial.da.node.HttpDaNodeClient;
 import dev.trustdial.da.node.UnknownBlobException;
 import dev.trustdial.da.retriever.Retriever;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Optional;
 
 /** {@link DataAvailability} over a disperser, a retriever and a certificate registry. */
 public final class DaClient implements DataAvailability {
@@ -18,6 +39,35 @@ public final class DaClient implements DataAvailability {
     this.disperser = disperser;
     this.retriever = retriever;
     this.registry = registry;
+  }
+
+  /**
+   * A client of the DA network registered onchain: operators from StakeRegistry (DA role),
+   * certificates checked and recorded by BlobRegistry; {@code payer} pays for the registration.
+   */
+  public static DaClient onChain(ChainConfig chain, Secp256k1Key payer, int thresholdBps, Duration retention) {
+    Address blobRegistry = chain.blobRegistry()
+        .orElseThrow(() -> new InvalidInputException("the chain config names no BlobRegistry contract"));
+    OperatorSetSource source = new ChainOperatorSetSource(Settlement.connect(chain.rpcUrl(), chain.deployment(), payer),
+        chain.rpcUrl(), DaNodeMain.MAX_REFERENCE_AGE_BLOCKS);
+    CertificateRegistry registry = new ChainCertificateRegistry(chain.rpcUrl(), chain.chainId(), blobRegistry, payer);
+    return over(source, registry, thresholdBps, retention);
+  }
+
+  /** A client of a chain-less local network: an operator set file and a directory of certificates. */
+  public static DaClient local(Path operators, Path certs, int thresholdBps, Duration retention) {
+    StaticOperatorSetSource source = new StaticOperatorSetSource(OperatorSetFile.read(operators));
+    CertificateVerifier verifier = new CertificateVerifier(new SecurityParams(thresholdBps));
+    return over(source, new LocalCertificateRegistry(verifier, source, Clock.systemUTC(), Optional.of(certs)), thresholdBps, retention);
+  }
+
+  private static DaClient over(OperatorSetSource source, CertificateRegistry registry, int thresholdBps, Duration retention) {
+    // Encoding computes cell proofs: the precomputed tables pay off after one sub-blob.
+    Kzg kzg = JniKzg.load(8);
+    CertificateVerifier verifier = new CertificateVerifier(new SecurityParams(thresholdBps));
+    HttpDaNodeClient transport = new HttpDaNodeClient(Duration.ofMinutes(2));
+    Disperser disperser = new Disperser(kzg, source, transport, verifier, Clock.systemUTC(), retention);
+    return new DaClient(disperser, new Retriever(kzg, source, transport), registry);
   }
 
   @Override

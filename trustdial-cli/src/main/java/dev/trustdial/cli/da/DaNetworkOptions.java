@@ -1,30 +1,10 @@
 package dev.trustdial.cli.da;
 
-import dev.trustdial.chain.Settlement;
-import dev.trustdial.core.InvalidInputException;
-import dev.trustdial.core.crypto.Address;
 import dev.trustdial.core.crypto.Secp256k1Key;
 import dev.trustdial.da.DaClient;
-import dev.trustdial.da.assignment.OperatorSetSource;
-import dev.trustdial.da.cert.CertificateRegistry;
-import dev.trustdial.da.chain.ChainCertificateRegistry;
 import dev.trustdial.da.chain.ChainConfig;
-import dev.trustdial.da.chain.ChainOperatorSetSource;
-import dev.trustdial.da.node.DaNodeMain;
-import dev.trustdial.da.assignment.OperatorSetFile;
-import dev.trustdial.da.assignment.StaticOperatorSetSource;
-import dev.trustdial.da.cert.CertificateVerifier;
-import dev.trustdial.da.cert.LocalCertificateRegistry;
-import dev.trustdial.da.cert.SecurityParams;
-import dev.trustdial.da.disperser.Disperser;
-import dev.trustdial.da.kzg.JniKzg;
-import dev.trustdial.da.kzg.Kzg;
-import dev.trustdial.da.node.HttpDaNodeClient;
-import dev.trustdial.da.retriever.Retriever;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
-import java.util.Optional;
 import picocli.CommandLine.Option;
 
 /** Where the DA network is described (operator set file) and where certificates are kept without a chain. */
@@ -56,25 +36,10 @@ final class DaNetworkOptions {
   String key;
 
   DaClient client() {
-    // Encoding computes cell proofs: the precomputed tables pay off after one sub-blob.
-    Kzg kzg = JniKzg.load(8);
-    CertificateVerifier verifier = new CertificateVerifier(new SecurityParams(thresholdBps));
-    HttpDaNodeClient transport = new HttpDaNodeClient(Duration.ofMinutes(2));
-    OperatorSetSource source;
-    CertificateRegistry registry;
     if (chain != null) {
-      ChainConfig c = ChainConfig.read(chain);
       Secp256k1Key k = key == null || key.isBlank() ? Secp256k1Key.generate() : Secp256k1Key.fromPrivateKeyHex(key);
-      Address blobRegistry = c.blobRegistry().orElseThrow(() -> new InvalidInputException(
-          chain + " names no BlobRegistry contract"));
-      source = new ChainOperatorSetSource(Settlement.connect(c.rpcUrl(), c.deployment(), k), c.rpcUrl(),
-          DaNodeMain.MAX_REFERENCE_AGE_BLOCKS);
-      registry = new ChainCertificateRegistry(c.rpcUrl(), c.chainId(), blobRegistry, k);
-    } else {
-      source = new StaticOperatorSetSource(OperatorSetFile.read(operators));
-      registry = new LocalCertificateRegistry(verifier, source, Clock.systemUTC(), Optional.of(certs));
+      return DaClient.onChain(ChainConfig.read(chain), k, thresholdBps, retention);
     }
-    Disperser disperser = new Disperser(kzg, source, transport, verifier, Clock.systemUTC(), retention);
-    return new DaClient(disperser, new Retriever(kzg, source, transport), registry);
+    return DaClient.local(operators, certs, thresholdBps, retention);
   }
 }

@@ -13,6 +13,11 @@ import dev.trustdial.chain.TrustMode;
 import dev.trustdial.chain.TxOutcome;
 import dev.trustdial.cli.ExitCodes;
 import dev.trustdial.cli.devnet.Devnet;
+import dev.trustdial.cli.devnet.DevnetDescriptor;
+import dev.trustdial.da.DaClient;
+import dev.trustdial.da.cert.DaCertificate;
+import dev.trustdial.da.chain.ChainConfig;
+import java.time.Duration;
 import dev.trustdial.cli.devnet.Roster;
 import dev.trustdial.core.bytes.Bytes32;
 import dev.trustdial.core.crypto.Address;
@@ -58,6 +63,9 @@ public final class DemoCommand implements Callable<Integer> {
   boolean json;
 
   private final List<TxOutcome> txs = new ArrayList<>();
+  private DaClient da;
+  private int daPuts;
+  private int daGets;
   private final Map<Address, String> names = new LinkedHashMap<>();
 
   @Override
@@ -67,12 +75,15 @@ public final class DemoCommand implements Callable<Integer> {
     Path devnetDir = dir != null ? dir : Files.createTempDirectory("trustdial-demo");
     story.println("TrustDial demo: a scripted round of the settlement protocol on a local devnet");
     n.phase("Start the devnet: anvil, contracts deployed and wired, accounts funded");
-    Devnet devnet = Devnet.start(devnetDir, 0, s -> n.say("%s", s));
+    Devnet devnet = Devnet.start(devnetDir, 0, Devnet.MAX_DA_NODES, s -> n.say("%s", s));
     Thread cleanup = new Thread(devnet::close, "demo-cleanup");
     Runtime.getRuntime().addShutdownHook(cleanup);
     try {
       txs.addAll(devnet.deployTransactions());
       n.say("chain %s (id %d), %d deployment/wiring transactions", devnet.descriptor().rpcUrl(), devnet.descriptor().chainId(), txs.size());
+      // Every actor writes and reads through the same DA network; the developer's key pays for certificates.
+      da = DaClient.onChain(ChainConfig.read(devnetDir.resolve(DevnetDescriptor.FILE)), devnet.key(Roster.DEVELOPER),
+          Devnet.DA_THRESHOLD_BPS, Duration.ofDays(1));
       DemoReport report = round(devnet, n);
       print(report, n);
       if (json) {
@@ -152,7 +163,7 @@ public final class DemoCommand implements Callable<Integer> {
     }
     byAction.forEach((k, v) -> gas.put(k, new DemoReport.GasLine(v.size(),
         v.stream().mapToLong(Long::longValue).sum() / v.size(), v.stream().mapToLong(Long::longValue).max().orElse(0))));
-    return new DemoReport(devnet.descriptor().rpcUrl(), jobs, slashes, stakeLines, gas, (System.nanoTime() - t0) / 1e9);
+    return new DemoReport(devnet.descriptor().rpcUrl(), jobs, slashes, stakeLines, gas, daPuts, daGets, (System.nanoTime() - t0) / 1e9);
   }
 
   private DemoReport.JobLine takeoverJob(Narrator n, HashChainProgram program, BigInteger appId, Settlement owner,
@@ -161,7 +172,8 @@ public final class DemoCommand implements Callable<Integer> {
     byte[] input = "job 1: a long deterministic computation".getBytes(StandardCharsets.UTF_8);
     Bytes32 inputDigest = Hashes.keccak256(input);
     BigInteger fee = Tokens.of(25);
-    Settlement.Created job = developer.submitJob(appId, inputDigest, inputDigest, STEPS, fee);
+    Bytes32 inputKey = put(n, "developer", "job input", input);
+    Settlement.Created job = developer.submitJob(appId, inputKey, inputDigest, STEPS, fee);
     txs.add(job.tx());
     JobInfo info = developer.job(job.id());
     Settlement first = byAddress(ops, info.assignee());
@@ -170,8 +182,8 @@ public final class DemoCommand implements Callable<Integer> {
     // The first operator runs two checkpoints, heartbeating each, then stops as if SIGKILLed.
     List<HashChainProgram.Checkpoint> posted = new ArrayList<>();
     try {
-      program.runFrom(new HashChainProgram.Checkpoint(0, HashChainProgram.initialState(input)), List.of(), c -> {
-        txs.add(first.heartbeat(job.id(), c.step(), c.state(), checkpointKey(job.id(), c)));
+      program.runFrom(new HashChainProgram.Checkpoint(0, HashChainProgram.initialState(inputFromDa(developer.job(job.id())))), List.of(), c -> {
+        txs.add(first.heartbeat(job.id(), c.step(), c.state(), put(n, name(first.account()), "checkpoint", encode(c))));
         posted.add(c);
         n.say("%s checkpoint at step %,d, heartbeat posted (state %s)", name(first.account()), c.step(), abbrev(c.state()));
         if (posted.size() == 2) {
@@ -200,17 +212,21 @@ public final class DemoCommand implements Callable<Integer> {
         known.add(new HashChainProgram.Checkpoint(h.step(), h.stateHash()));
       }
     }
-    HashChainProgram.Checkpoint resumeAt = new HashChainProgram.Checkpoint(reassigned.lastStep(), reassigned.lastStateHash());
-    n.say("%s resumes from step %,d (state %s)", name(successor.account()), resumeAt.step(), abbrev(resumeAt.state()));
+    HashChainProgram.Checkpoint resumeAt = decode(get(reassigned.lastCheckpointBlobKey()));
+    if (resumeAt.step() != reassigned.lastStep() || !resumeAt.state().equals(reassigned.lastStateHash())) {
+      throw new IllegalStateException("the checkpoint on DA does not match the last heartbeat onchain");
+    }
+    n.say("%s fetched the last checkpoint from DA (blob %s), checked it against the heartbeat onchain, and resumes at step %,d",
+        name(successor.account()), abbrev(reassigned.lastCheckpointBlobKey()), resumeAt.step());
     HashChainProgram.Run resumed = program.runFrom(resumeAt, known, c -> {
-      txs.add(successor.heartbeat(job.id(), c.step(), c.state(), checkpointKey(job.id(), c)));
+      txs.add(successor.heartbeat(job.id(), c.step(), c.state(), put(n, name(successor.account()), "checkpoint", encode(c))));
       n.say("%s checkpoint at step %,d, heartbeat posted", name(successor.account()), c.step());
     }, i -> n.progress(name(successor.account()) + " running", i, STEPS));
     ResultCommitment result = commitment(resumed);
     txs.add(successor.submitResult(job.id(), result, resumed.outputHash()));
     n.say("%s submitted the result: output %s, checkpoint root %s", name(successor.account()), abbrev(result.outputHash()), abbrev(result.checkpointRoot()));
 
-    HashChainProgram.Run reference = program.run(input, i -> n.progress("watchtower-1 re-executing", i, STEPS));
+    HashChainProgram.Run reference = program.run(inputFromDa(watchtower.job(job.id())), i -> n.progress("watchtower-1 re-executing", i, STEPS));
     boolean same = commitment(reference).equals(result);
     n.say("watchtower-1 re-executed from the input without interruption: %s", same ? "identical result, no challenge" : "MISMATCH");
     owner.advanceTime(owner.params().challengeWindowSeconds() + 1);
@@ -229,12 +245,13 @@ public final class DemoCommand implements Callable<Integer> {
     byte[] input = "job 2: the same program on another input".getBytes(StandardCharsets.UTF_8);
     Bytes32 inputDigest = Hashes.keccak256(input);
     BigInteger fee = Tokens.of(25);
-    Settlement.Created job = developer.submitJob(appId, inputDigest, inputDigest, STEPS, fee);
+    Bytes32 inputKey = put(n, "developer", "job input", input);
+    Settlement.Created job = developer.submitJob(appId, inputKey, inputDigest, STEPS, fee);
     txs.add(job.tx());
     Settlement liar = byAddress(ops, developer.job(job.id()).assignee());
     n.say("job %s assigned to %s, which is configured to lie about the output", job.id(), name(liar.account()));
-    HashChainProgram.Run honest = program.runFrom(new HashChainProgram.Checkpoint(0, HashChainProgram.initialState(input)), List.of(),
-        c -> txs.add(liar.heartbeat(job.id(), c.step(), c.state(), checkpointKey(job.id(), c))),
+    HashChainProgram.Run honest = program.runFrom(new HashChainProgram.Checkpoint(0, HashChainProgram.initialState(inputFromDa(developer.job(job.id())))), List.of(),
+        c -> txs.add(liar.heartbeat(job.id(), c.step(), c.state(), put(n, name(liar.account()), "checkpoint", encode(c)))),
         i -> n.progress(name(liar.account()) + " running", i, STEPS));
     byte[] forged = honest.outputHash().bytes();
     forged[31] ^= 1;
@@ -242,7 +259,7 @@ public final class DemoCommand implements Callable<Integer> {
     txs.add(liar.submitResult(job.id(), lie, new Bytes32(forged)));
     n.say("%s submitted output %s (the true output is %s)", name(liar.account()), abbrev(lie.outputHash()), abbrev(honest.outputHash()));
 
-    ResultCommitment truth = commitment(program.run(input, i -> n.progress("watchtower-1 re-executing", i, STEPS)));
+    ResultCommitment truth = commitment(program.run(inputFromDa(watchtower.job(job.id())), i -> n.progress("watchtower-1 re-executing", i, STEPS)));
     if (!truth.equals(lie)) {
       txs.add(watchtower.challenge(job.id(), truth));
       n.say("watchtower-1 re-executed, found a different output, and challenged with a %s bond", Tokens.format(owner.params().challengeBond()));
@@ -252,7 +269,7 @@ public final class DemoCommand implements Callable<Integer> {
       if (v.account().equals(liar.account())) {
         continue;
       }
-      ResultCommitment mine = commitment(program.run(input, i -> n.progress(name(v.account()) + " re-executing", i, STEPS)));
+      ResultCommitment mine = commitment(program.run(inputFromDa(v.job(job.id())), i -> n.progress(name(v.account()) + " re-executing", i, STEPS)));
       txs.add(v.vote(job.id(), mine.commitment()));
       n.say("%s voted for %s with its stake", name(v.account()), mine.equals(truth) ? "the challenger's result" : "the operator's result");
     }
@@ -289,9 +306,43 @@ public final class DemoCommand implements Callable<Integer> {
     return new ResultCommitment(r.outputHash(), r.finalStateHash(), r.steps(), r.checkpointRoot());
   }
 
-  /** Until the DA layer is wired in, a checkpoint is named by the hash of (job, step, state). */
-  private static Bytes32 checkpointKey(BigInteger jobId, HashChainProgram.Checkpoint c) {
-    return Hashes.keccak256(jobId.toByteArray(), java.nio.ByteBuffer.allocate(8).putLong(c.step()).array(), c.state().bytes());
+  /** Disperses {@code data} to the DA nodes; the certificate is checked and recorded by BlobRegistry onchain. */
+  private Bytes32 put(Narrator n, String who, String what, byte[] data) {
+    DaCertificate cert = da.put(data);
+    daPuts++;
+    n.say("%s wrote the %s to DA: blob %s, signed by %d DA nodes, certificate registered onchain",
+        who, what, abbrev(cert.blobKey()), cert.signatures().size());
+    return cert.blobKey();
+  }
+
+  private byte[] get(Bytes32 blobKey) {
+    daGets++;
+    return da.get(blobKey);
+  }
+
+  /** Re-executors take the input from DA by the key the job names, and check it against the job's digest. */
+  private byte[] inputFromDa(JobInfo job) {
+    byte[] input = get(job.inputBlobKey());
+    if (!Hashes.keccak256(input).equals(job.inputDigest())) {
+      throw new IllegalStateException("the input on DA does not match the job's input digest");
+    }
+    return input;
+  }
+
+  /** A checkpoint on DA: step (8 bytes, big-endian) then the 32-byte state. */
+  private static byte[] encode(HashChainProgram.Checkpoint c) {
+    return java.nio.ByteBuffer.allocate(40).putLong(c.step()).put(c.state().bytes()).array();
+  }
+
+  private static HashChainProgram.Checkpoint decode(byte[] b) {
+    if (b.length != 40) {
+      throw new IllegalStateException("a checkpoint blob has 40 bytes, this one " + b.length);
+    }
+    java.nio.ByteBuffer buf = java.nio.ByteBuffer.wrap(b);
+    long step = buf.getLong();
+    byte[] state = new byte[32];
+    buf.get(state);
+    return new HashChainProgram.Checkpoint(step, new Bytes32(state));
   }
 
   private static Settlement byAddress(List<Settlement> ops, Address a) {
@@ -335,6 +386,7 @@ public final class DemoCommand implements Callable<Integer> {
     }
     t.printf("%n      gas per call (this round)%n");
     r.gas().forEach((k, v) -> t.printf("      %-28s %3d x  avg %,9d  max %,9d%n", k, v.calls(), v.avgGas(), v.maxGas()));
+    t.printf("%n      DA: %d blobs written (inputs, checkpoints), %d read back and verified%n", r.daBlobsWritten(), r.daBlobsRead());
     t.printf("%n      round took %.1f s (%.1f s since start)%n", r.seconds(), n.seconds());
     t.flush();
     out.print(table);

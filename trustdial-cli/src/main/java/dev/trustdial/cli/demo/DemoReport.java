@@ -10,6 +10,8 @@ public record DemoReport(
     List<SlashLine> slashes,
     List<StakeLine> stakes,
     Map<String, GasLine> gas,
+    int daBlobsWritten,
+    int daBlobsRead,
     double seconds) {
 
   public record JobLine(String jobId, String story, String status, String assignedFirst, String finishedBy,

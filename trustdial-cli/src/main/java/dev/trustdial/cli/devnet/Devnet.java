@@ -28,13 +28,20 @@ import java.util.function.Consumer;
 public final class Devnet implements AutoCloseable {
   public static final BigInteger FAUCET = Tokens.of(10_000);
 
+  /** DA certificates need two thirds of the DA stake (docs/spec/da.md). */
+  public static final int DA_THRESHOLD_BPS = 6667;
+  public static final BigInteger DA_STAKE = Tokens.of(200);
+  public static final int MAX_DA_NODES = 4;
+
   private final Anvil anvil;
-  private final DevnetDescriptor descriptor;
+  private final List<Process> daNodes;
+  private DevnetDescriptor descriptor;
   private final List<TxOutcome> deployTxs;
   private final List<Secp256k1Key> keys;
 
-  private Devnet(Anvil anvil, DevnetDescriptor descriptor, List<TxOutcome> deployTxs, List<Secp256k1Key> keys) {
+  private Devnet(Anvil anvil, List<Process> daNodes, DevnetDescriptor descriptor, List<TxOutcome> deployTxs, List<Secp256k1Key> keys) {
     this.anvil = anvil;
+    this.daNodes = daNodes;
     this.descriptor = descriptor;
     this.deployTxs = deployTxs;
     this.keys = keys;
@@ -54,7 +61,11 @@ public final class Devnet implements AutoCloseable {
     }
   }
 
-  public static Devnet start(Path dir, int blockTimeSeconds, Consumer<String> progress) {
+  /** Starts anvil, deploys and wires the contracts, funds the roster, and starts {@code daNodes} DA nodes (0..4). */
+  public static Devnet start(Path dir, int blockTimeSeconds, int daNodes, Consumer<String> progress) {
+    if (daNodes < 0 || daNodes > MAX_DA_NODES) {
+      throw new InvalidInputException("--da-nodes must be within 0.." + MAX_DA_NODES + ", got " + daNodes);
+    }
     checkFree(dir);
     try {
       Files.createDirectories(dir);
@@ -64,6 +75,7 @@ public final class Devnet implements AutoCloseable {
     progress.accept("starting anvil (pinned " + "1.7.1" + ") on a free loopback port");
     Path log = dir.resolve("anvil.log");
     Anvil anvil = Anvil.start(new Anvil.Options(0, blockTimeSeconds, Roster.ACCOUNTS, Anvil.DEVNET_CHAIN_ID, log));
+    List<Process> nodes = new ArrayList<>();
     try {
       List<Secp256k1Key> keys = anvil.devKeys();
       SettlementDeployer.Result r = SettlementDeployer.deploy(anvil.rpcUrl(), keys.get(Roster.DEPLOYER.index()),
@@ -78,10 +90,31 @@ public final class Devnet implements AutoCloseable {
         }
         txs.add(owner.setAllowlisted(keys.get(Roster.DEVELOPER.index()).address(), true));
       }
-      DevnetDescriptor d = describe(anvil, r.deployment(), keys, log);
+      SettlementDeployer.Deployed blobs = SettlementDeployer.deployBlobRegistry(anvil.rpcUrl(), keys.get(Roster.DEPLOYER.index()),
+          r.deployment(), DA_THRESHOLD_BPS, 256);
+      txs.add(blobs.tx());
+      DevnetDescriptor d = describe(anvil, r.deployment(), blobs.address(), keys, log, List.of());
       d.write(dir);
-      return new Devnet(anvil, d, txs, keys);
+      List<DevnetDescriptor.ProcessEntry> entries = new ArrayList<>(d.processes());
+      if (daNodes > 0) {
+        progress.accept("starting " + daNodes + " DA nodes (one JVM each), registering them with the DA role and " + Tokens.format(DA_STAKE) + " stake");
+      }
+      for (Roster.Member m : Roster.DA_NODES.subList(0, daNodes)) {
+        Secp256k1Key k = keys.get(m.index());
+        DaNodeProcesses.Started node = DaNodeProcesses.start(m.name(), k, dir, java.time.Duration.ofSeconds(90));
+        nodes.add(node.process());
+        entries.add(DevnetDescriptor.ProcessEntry.of(m.name(), node.process().pid(), node.log()));
+        try (Settlement op = Settlement.connect(anvil.rpcUrl(), r.deployment(), k)) {
+          txs.add(op.register(java.util.EnumSet.of(dev.trustdial.chain.Role.DA), k.address(), "http://127.0.0.1:" + node.port()));
+          txs.add(op.deposit(DA_STAKE));
+        }
+        progress.accept(m.name() + " listening on 127.0.0.1:" + node.port());
+      }
+      d = new DevnetDescriptor(d.rpcUrl(), d.chainId(), d.contracts(), d.accounts(), entries, d.startedAt());
+      d.write(dir);
+      return new Devnet(anvil, nodes, d, txs, keys);
     } catch (RuntimeException | IOException e) {
+      nodes.forEach(Process::destroyForcibly);
       anvil.close();
       if (e instanceof IOException io) {
         throw new UncheckedIOException(io);
@@ -90,16 +123,18 @@ public final class Devnet implements AutoCloseable {
     }
   }
 
-  private static DevnetDescriptor describe(Anvil anvil, Deployment d, List<Secp256k1Key> keys, Path log) {
+  private static DevnetDescriptor describe(Anvil anvil, Deployment d, dev.trustdial.core.crypto.Address blobRegistry,
+      List<Secp256k1Key> keys, Path log, List<DevnetDescriptor.ProcessEntry> more) {
     Map<String, String> contracts = new TreeMap<>();
     d.byName().forEach((k, v) -> contracts.put(k, v.toString()));
+    contracts.put("BlobRegistry", blobRegistry.toString());
     List<DevnetDescriptor.Account> accounts = new ArrayList<>();
     for (Roster.Member m : Roster.all()) {
       Secp256k1Key k = keys.get(m.index());
       accounts.add(new DevnetDescriptor.Account(m.name(), k.address().toString(), k.privateKeyHex(), m.purpose()));
     }
     return new DevnetDescriptor(anvil.rpcUrl(), anvil.chainId(), contracts, accounts,
-        List.of(DevnetDescriptor.ProcessEntry.of("anvil", anvil.pid(), log)),
+        java.util.stream.Stream.concat(java.util.stream.Stream.of(DevnetDescriptor.ProcessEntry.of("anvil", anvil.pid(), log)), more.stream()).toList(),
         Instant.now().toString());
   }
 
@@ -119,13 +154,28 @@ public final class Devnet implements AutoCloseable {
     return Settlement.connect(descriptor.rpcUrl(), descriptor.deployment(), key(as));
   }
 
-  /** Leaves anvil running after this JVM exits. */
+  /** Leaves anvil and the DA nodes running after this JVM exits. */
   public void detach() {
     anvil.detach();
+    daNodes.clear();
   }
 
   @Override
   public void close() {
+    for (Process p : daNodes) {
+      p.destroy();
+    }
+    for (Process p : daNodes) {
+      try {
+        if (!p.waitFor(5, java.util.concurrent.TimeUnit.SECONDS)) {
+          p.destroyForcibly();
+        }
+      } catch (InterruptedException e) {
+        p.destroyForcibly();
+        Thread.currentThread().interrupt();
+      }
+    }
+    daNodes.clear();
     anvil.close();
   }
 

@@ -37,6 +37,9 @@ public final class DevnetCommand implements Runnable {
     @Option(names = "--block-time", description = "Seconds per block, 0..60; 0 mines a block per transaction (default).", defaultValue = "0")
     int blockTime;
 
+    @Option(names = "--da-nodes", description = "DA nodes to start, 0..4 (default: ${DEFAULT-VALUE}).", defaultValue = "4")
+    int daNodes;
+
     @Override
     public Integer call() {
       if (blockTime < 0 || blockTime > 60) {
@@ -44,7 +47,7 @@ public final class DevnetCommand implements Runnable {
       }
       PrintWriter out = spec.commandLine().getOut();
       long t0 = System.nanoTime();
-      Devnet devnet = Devnet.start(dir, blockTime, s -> out.println("  " + s));
+      Devnet devnet = Devnet.start(dir, blockTime, daNodes, s -> out.println("  " + s));
       devnet.detach();
       DevnetDescriptor d = devnet.descriptor();
       out.printf("devnet ready in %.1f s: %s (chain id %d)%n", (System.nanoTime() - t0) / 1e9, d.rpcUrl(), d.chainId());
