@@ -37,7 +37,7 @@ class NodeConfigTest {
     assertThat(c.pollInterval().toMillis()).isEqualTo(300);
     assertThat(c.httpPort()).isEqualTo(9100);
     assertThat(c.stakeWei()).isEqualTo(new BigInteger("150500000000000000000"));
-    assertThat(c.key().address().toString().toLowerCase()).isEqualTo("0x3c44cdddb6a900fa2b585dd299e03d12fa4293bc");
+    assertThat(c.key().address().toString().toLowerCase()).isEqualTo("0x70997970c51812dc3a010c7d01b50e0d17dc79c8");
   }
 
   @Test

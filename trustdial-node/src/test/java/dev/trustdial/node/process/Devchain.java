@@ -34,6 +34,8 @@ final class Devchain implements AutoCloseable {
   final List<Secp256k1Key> keys;
   final DaNetwork da;
   final List<ChildProcess> processes = new ArrayList<>();
+  /** The DA confirmation threshold the nodes write with (docs/spec/da.md §6). */
+  int daThresholdBps = 6667;
 
   private Devchain(Path dir, Anvil anvil, Settlement owner, List<Secp256k1Key> keys, DaNetwork da) {
     this.dir = dir;
@@ -83,9 +85,9 @@ final class Devchain implements AutoCloseable {
     Path file = dir.resolve(name + ".json");
     Files.writeString(file, """
         {"rpcUrl": "%s", "deployment": %s, "privateKey": "%s", "dataDir": "%s",
-         "da": {"operators": "%s", "certs": "%s", "retentionSeconds": 3600}, "pollIntervalMillis": 250, "httpPort": 0, "stake": "200"}
+         "da": {"operators": "%s", "certs": "%s", "retentionSeconds": 3600, "thresholdBps": %d}, "pollIntervalMillis": 250, "httpPort": 0, "stake": "200"}
         """.formatted(anvil.rpcUrl(), dep, keys.get(account).privateKeyHex(), dir.resolve(name + "-data"),
-        da.settings().operators(), da.settings().certs()));
+        da.settings().operators(), da.settings().certs(), daThresholdBps));
     return file;
   }
 

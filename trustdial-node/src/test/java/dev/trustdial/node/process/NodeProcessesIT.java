@@ -16,6 +16,9 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -27,6 +30,7 @@ import org.junit.jupiter.api.io.TempDir;
  * and is paid the fee. Lie: an operator posts a wrong output; one watchtower challenges, the other
  * votes, the liar is slashed and the job ends with the right result.
  */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class NodeProcessesIT {
   @TempDir static Path dir;
   private static final int ITERATIONS = 150;
@@ -53,6 +57,7 @@ class NodeProcessesIT {
   }
 
   @Test
+  @Order(1)
   void successorResumesFromDaAndFinishesWithTheUninterruptedResult() throws Exception {
     try (Devchain chain = Devchain.start(dir.resolve("takeover"), da)) {
       Map<Address, ChildProcess> operators = new HashMap<>();
@@ -112,6 +117,7 @@ class NodeProcessesIT {
   }
 
   @Test
+  @Order(2)
   void lieIsChallengedVotedDownAndSlashed() throws Exception {
     try (Devchain chain = Devchain.start(dir.resolve("lie"), da)) {
       List<ChildProcess> nodes = chain.startNodes(List.of("liar-3", "watchtower-1", "watchtower-2"), List.of(3, 5, 6));
@@ -160,6 +166,7 @@ class NodeProcessesIT {
   }
 
   @Test
+  @Order(3)
   void restartedOperatorResumesFromItsOwnCheckpointWithoutSlash() throws Exception {
     // A window long enough for a JVM to restart on a busy machine: the point is that no one is slashed.
     try (Devchain chain = Devchain.start(dir.resolve("restart"), da, RESTART_WINDOW)) {
@@ -186,6 +193,7 @@ class NodeProcessesIT {
   }
 
   @Test
+  @Order(4)
   void falseChallengerLosesItsBond() throws Exception {
     try (Devchain chain = Devchain.start(dir.resolve("false-challenge"), da)) {
       List<ChildProcess> nodes = chain.startNodes(List.of("operator-1", "watchtower-1", "watchtower-2"), List.of(1, 5, 6),
@@ -208,6 +216,43 @@ class NodeProcessesIT {
       assertThat(chain.owner.balanceOf(operator).subtract(before)).isEqualTo(SubmittedJob.FEE.add(chain.owner.params().challengeBond()));
       assertThat(chain.count(SettlementEvent.Slashed.class, e -> true)).isZero();
       assertThat(chain.owner.job(id).result()).contains(job.expected());
+    }
+  }
+
+  /**
+   * Last, because it kills half of the shared DA nodes. Reads need half the chunks (rate-1/2
+   * coding); writes need the signers' stake over the threshold, so this network writes at 50%
+   * (2 of 4 equal nodes) instead of the default 2/3: with the default, no checkpoint can be written
+   * while half the nodes are down, and the successor could only restore.
+   */
+  @Test
+  @Order(5)
+  void takeoverWorksWithHalfTheDaNodesDown() throws Exception {
+    try (Devchain chain = Devchain.start(dir.resolve("da-degraded"), da)) {
+      chain.daThresholdBps = 5000;
+      Map<Address, ChildProcess> operators = new HashMap<>();
+      for (ChildProcess p : chain.startNodes(List.of("watchtower-1", "operator-1", "operator-2"), List.of(5, 1, 2))) {
+        operators.put(Address.parse(p.ready("account")), p);
+      }
+      SubmittedJob job = SubmittedJob.submit(chain.as(7), client, ITERATIONS);
+      BigInteger id = job.jobId();
+      var first = chain.await(SettlementEvent.JobAssigned.class, a -> a.jobId().equals(id), Duration.ofSeconds(30));
+      chain.await(SettlementEvent.HeartbeatPosted.class,
+          h -> h.jobId().equals(id) && h.step() >= 2 * SubmittedJob.STRIDE, Duration.ofSeconds(120));
+      operators.get(first.operator()).kill();
+      da.nodes.get(2).kill();
+      da.nodes.get(3).kill();
+      JobInfo atKill = chain.owner.job(id);
+      assertThat(atKill.status()).isEqualTo(JobStatus.ASSIGNED);
+
+      var reassigned = chain.await(SettlementEvent.JobAssigned.class, a -> a.jobId().equals(id) && a.attempt() == 1, Duration.ofSeconds(60));
+      assertThat(reassigned.operator()).isNotEqualTo(first.operator());
+      var result = chain.await(SettlementEvent.ResultSubmitted.class, r -> r.jobId().equals(id), Duration.ofSeconds(180));
+      assertThat(result.operator()).isEqualTo(reassigned.operator());
+      assertThat(result.result()).isEqualTo(job.expected());
+      var finalized = chain.await(SettlementEvent.JobFinalized.class, f -> f.jobId().equals(id), Duration.ofSeconds(60));
+      assertThat(finalized.paidTo()).isEqualTo(reassigned.operator());
+      assertThat(Files.readString(operators.get(reassigned.operator()).log)).contains("from DA");
     }
   }
 }
