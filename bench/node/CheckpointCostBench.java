@@ -13,12 +13,18 @@ import java.nio.file.Path;
 public class CheckpointCostBench {
   public static void main(String[] args) throws Exception {
     byte[] elf = Files.readAllBytes(Path.of("trustdial-node/src/test/resources/sha256chain.elf"));
-    int iterations = Integer.getInteger("iterations", 400);
+    int iterations = Integer.getInteger("iterations", 2000);
     byte[] input = {(byte) iterations, (byte) (iterations >> 8), 0, 0, 'b'};
     for (long stride : new long[] {1 << 16, 1 << 18, 1 << 20}) {
       run(elf, input, stride, false); // warm-up
-      double plain = run(elf, input, stride, false);
-      double snap = run(elf, input, stride, true);
+      run(elf, input, stride, true);
+      // Best of three: the machine is shared, and the best run is the least disturbed one.
+      double plain = 0;
+      double snap = 0;
+      for (int i = 0; i < 3; i++) {
+        plain = Math.max(plain, run(elf, input, stride, false));
+        snap = Math.max(snap, run(elf, input, stride, true));
+      }
       System.out.printf("stride 2^%d: %.2f Msteps/s plain, %.2f Msteps/s with a snapshot per checkpoint (%.1f%% lost)%n",
           Long.numberOfTrailingZeros(stride), plain / 1e6, snap / 1e6, 100 * (1 - snap / plain));
     }

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Node benchmarks: the VM-side cost of checkpoint snapshots. Prints figures; never part of the tests.
-#   bench/node/run.sh     (env: JAVA_HOME; -Diterations=400 via BENCH_OPTS)
+#   bench/node/run.sh     (env: JAVA_HOME; -Diterations=2000 via BENCH_OPTS)
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 JAVA_HOME="${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}"
