@@ -118,8 +118,9 @@ final class CborReader {
   private byte[] string(int info, int major) throws VerificationFailedException {
     if (info != 31) {
       long n = argument(info);
-      if (n > in.length - pos) {
-        throw bad("string of " + n + " bytes runs past the end");
+      // An 8-byte length may have its top bit set: negative as a long, and never honest.
+      if (n < 0 || n > in.length - pos) {
+        throw bad("string of " + Long.toUnsignedString(n) + " bytes runs past the end");
       }
       byte[] b = java.util.Arrays.copyOfRange(in, pos, pos + (int) n);
       pos += (int) n;

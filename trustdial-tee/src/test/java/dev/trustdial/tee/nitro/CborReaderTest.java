@@ -41,6 +41,8 @@ class CborReaderTest {
     assertRefused("ff", "unexpected break");
     assertRefused("81".repeat(20) + "00", "nesting deeper");
     assertRefused("1c", "reserved");
+    // Found by the property below: an 8-byte length with the top bit set.
+    assertRefused("5bffffffffff000009", "runs past the end");
   }
 
   /** Arbitrary bytes either decode or are refused as Malformed: no other exception escapes. */
