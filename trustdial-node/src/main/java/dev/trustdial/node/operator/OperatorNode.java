@@ -46,6 +46,14 @@ public final class OperatorNode implements AutoCloseable {
   /** Test-only fault: post a wrong output. Refused on any chain but the devnet's. */
   public record Faults(boolean lie) {
     public static final Faults NONE = new Faults(false);
+
+    /** Refuses any fault on a chain other than the devnet's. */
+    public void requireAllowedOn(long chainId) {
+      if (lie && chainId != Anvil.DEVNET_CHAIN_ID) {
+        throw new InvalidInputException("--lie is a test-only fault and is refused on chain " + chainId
+            + " (only the devnet chain " + Anvil.DEVNET_CHAIN_ID + " allows it)");
+      }
+    }
   }
 
   private static final Duration RETRY_DELAY = Duration.ofSeconds(1);
@@ -66,10 +74,7 @@ public final class OperatorNode implements AutoCloseable {
   private Thread worker;
 
   public OperatorNode(Settlement chain, DataAvailability da, JobJournal journal, NodeMetrics metrics, Duration pollInterval, Faults faults) {
-    if (faults.lie() && chain.deployment().chainId() != Anvil.DEVNET_CHAIN_ID) {
-      throw new InvalidInputException("--lie is a test-only fault and is refused on chain " + chain.deployment().chainId()
-          + " (only the devnet chain " + Anvil.DEVNET_CHAIN_ID + " allows it)");
-    }
+    faults.requireAllowedOn(chain.deployment().chainId());
     this.chain = chain;
     this.da = da;
     this.source = new JobSource(da);

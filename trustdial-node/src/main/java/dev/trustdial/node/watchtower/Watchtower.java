@@ -41,6 +41,14 @@ public final class Watchtower implements AutoCloseable {
   /** Test-only fault: challenge correct results too. Refused on any chain but the devnet's. */
   public record Faults(boolean falseChallenge) {
     public static final Faults NONE = new Faults(false);
+
+    /** Refuses any fault on a chain other than the devnet's. */
+    public void requireAllowedOn(long chainId) {
+      if (falseChallenge && chainId != Anvil.DEVNET_CHAIN_ID) {
+        throw new InvalidInputException("--false-challenge is a test-only fault and is refused on chain " + chainId
+            + " (only the devnet chain " + Anvil.DEVNET_CHAIN_ID + " allows it)");
+      }
+    }
   }
 
   private final Settlement chain;
@@ -57,9 +65,7 @@ public final class Watchtower implements AutoCloseable {
   private Thread thread;
 
   public Watchtower(Settlement chain, DataAvailability da, NodeMetrics metrics, Duration pollInterval, Faults faults) {
-    if (faults.falseChallenge() && chain.deployment().chainId() != Anvil.DEVNET_CHAIN_ID) {
-      throw new InvalidInputException("--false-challenge is a test-only fault, refused on chain " + chain.deployment().chainId());
-    }
+    faults.requireAllowedOn(chain.deployment().chainId());
     this.chain = chain;
     this.source = new JobSource(da);
     this.metrics = metrics;

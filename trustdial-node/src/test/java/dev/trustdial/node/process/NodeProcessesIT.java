@@ -104,6 +104,10 @@ class NodeProcessesIT {
       assertThat(finalized.fee()).isEqualTo(SubmittedJob.FEE);
       assertThat(chain.owner.job(id).result()).contains(job.expected());
       assertThat(Files.readString(operators.get(reassigned.operator()).log)).contains("restoring the snapshot at step " + atKill.lastStep() + " from DA");
+      ChildProcess successor = operators.get(reassigned.operator());
+      assertThat(http(successor, "/health")).contains("\"status\":\"ok\"").contains("submitted");
+      assertThat(http(successor, "/metrics")).contains("trustdial_operator_results_submitted_total 1")
+          .containsPattern("trustdial_operator_heartbeats_total [1-9]");
 
       List<SettlementEvent> events = chain.events();
       Map<String, String> gas = GasLedger.of(chain.anvil.rpcUrl(), jobEvents(events));
@@ -158,6 +162,12 @@ class NodeProcessesIT {
       System.out.print(figures);
       Files.writeString(Path.of("target", "lie-figures.txt"), figures);
     }
+  }
+
+  private static String http(ChildProcess node, String path) throws Exception {
+    var req = java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + node.ready("listening") + path))
+        .timeout(Duration.ofSeconds(30)).build();
+    return java.net.http.HttpClient.newHttpClient().send(req, java.net.http.HttpResponse.BodyHandlers.ofString()).body();
   }
 
   private static List<SettlementEvent> jobEvents(List<SettlementEvent> events) {
