@@ -77,7 +77,10 @@ class SentencePieceTok512Test {
     // byte fallback makes every string encodable; lone surrogates are not text
     String clean = new String(text.getBytes(java.nio.charset.StandardCharsets.UTF_8), java.nio.charset.StandardCharsets.UTF_8);
     String decoded = GGUF.decode(GGUF.encode(clean, false, false));
-    assertThat(decoded).isEqualTo(clean.isEmpty() ? "" : " " + clean);
+    // SentencePiece writes spaces as U+2581 and decodes U+2581 as a space, so a literal U+2581 in the
+    // input comes back as a space (llama.cpp does the same): the one lossy case, found by this property.
+    String expected = clean.isEmpty() ? "" : " " + clean.replace('\u2581', ' ');
+    assertThat(decoded).isEqualTo(expected);
   }
 
   @Test
