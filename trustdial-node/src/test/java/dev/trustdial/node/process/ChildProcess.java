@@ -27,7 +27,7 @@ final class ChildProcess implements AutoCloseable {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     List<String> cmd = new ArrayList<>(List.of(java, "-Xmx256m", "-XX:+UseSerialGC",
         "--enable-native-access=ALL-UNNAMED", "-Dorg.slf4j.simpleLogger.showDateTime=true",
-        "-cp", classpath(), main.getName()));
+        "-cp", System.getProperty("java.class.path"), main.getName()));
     cmd.addAll(args);
     Process p = new ProcessBuilder(cmd).redirectError(log.toFile()).start();
     CompletableFuture<String> ready = CompletableFuture.supplyAsync(() -> {
@@ -50,60 +50,6 @@ final class ChildProcess implements AutoCloseable {
       throw new IllegalStateException(main.getSimpleName() + " exited before listening; see " + log);
     }
     return new ChildProcess(p, line, log);
-  }
-
-  private static String classpath;
-
-  /**
-   * The test classpath with our own modules' jars copied aside once: other builds on this machine
-   * reinstall them into ~/.m2 while a long IT runs, and a JVM reading a jar being rewritten fails.
-   */
-  static synchronized String classpath() {
-    if (classpath == null) {
-      try {
-        Path copies = java.nio.file.Files.createTempDirectory("trustdial-node-it-cp");
-        List<String> out = new ArrayList<>();
-        for (String entry : System.getProperty("java.class.path").split(java.io.File.pathSeparator)) {
-          Path p = Path.of(entry);
-          if (entry.endsWith(".jar") && entry.contains("/dev/trustdial/")) {
-            Path copy = copies.resolve(p.getFileName());
-            java.nio.file.Files.copy(p, copy);
-            out.add(copy.toString());
-          } else {
-            out.add(entry);
-          }
-        }
-        classpath = String.join(java.io.File.pathSeparator, out);
-      } catch (IOException e) {
-        throw new java.io.UncheckedIOException(e);
-      }
-    }
-    return classpath;
-  }
-
-  /**
-   * Loads every class of our own modules' jars into this JVM now, for the same reason as
-   * {@link #classpath()}: a class first needed minutes later may by then sit in a half-rewritten jar.
-   */
-  static void preloadOwnClasses() throws IOException {
-    ClassLoader loader = ChildProcess.class.getClassLoader();
-    for (String entry : System.getProperty("java.class.path").split(java.io.File.pathSeparator)) {
-      if (!entry.endsWith(".jar") || !entry.contains("/dev/trustdial/")) {
-        continue;
-      }
-      try (java.util.zip.ZipFile zip = new java.util.zip.ZipFile(entry)) {
-        for (var e : java.util.Collections.list(zip.entries())) {
-          String name = e.getName();
-          if (name.endsWith(".class") && !name.contains("module-info")) {
-            try {
-              Class.forName(name.substring(0, name.length() - 6).replace('/', '.'), false, loader);
-            } catch (ClassNotFoundException | LinkageError ignored) {
-              // An optional dependency's class we never use.
-            }
-          }
-        }
-      }
-    }
   }
 
   /** The word after {@code key} in the ready line ("listening PORT account ADDR"). */

@@ -41,7 +41,6 @@ class NodeProcessesIT {
 
   @BeforeAll
   static void startDa() throws Exception {
-    ChildProcess.preloadOwnClasses();
     SubmittedJob.expected(ITERATIONS);
     SubmittedJob.expected(LIE_ITERATIONS);
     da = DaNetwork.start(dir.resolve("da"), 4);
