@@ -192,7 +192,8 @@ public final class OpenAiServer implements AutoCloseable {
     json(ctx, verificationJson(r, v));
   }
 
-  static ObjectNode verificationJson(Receipt r, Verification v) {
+  /** The answer of /v1/verify; {@code trustdial ai verify --json} prints the same. */
+  public static ObjectNode verificationJson(Receipt r, Verification v) {
     ObjectNode o = MAPPER.createObjectNode();
     o.put("receipt_id", r.id());
     o.put("match", v.match());

@@ -68,18 +68,7 @@ public final class AiVerifyCommand implements Callable<Integer> {
     }
     PrintWriter out = spec.commandLine().getOut();
     if (json) {
-      ObjectNode o = mapper.createObjectNode();
-      o.put("receipt_id", receipt.id());
-      o.put("match", v.match());
-      o.put("signature_valid", v.signatureValid());
-      o.put("signer", v.signer());
-      o.put("model_matches", v.modelMatches());
-      if (v.firstMismatch().isPresent()) {
-        o.put("first_mismatch_index", v.firstMismatch().get());
-      } else {
-        o.putNull("first_mismatch_index");
-      }
-      v.problems().forEach(o.putArray("problems")::add);
+      ObjectNode o = dev.trustdial.ai.server.OpenAiServer.verificationJson(receipt, v);
       out.println(mapper.enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(o));
     } else {
       out.println("receipt   " + receipt.id());
