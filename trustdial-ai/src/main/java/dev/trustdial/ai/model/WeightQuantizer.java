@@ -61,7 +61,7 @@ public final class WeightQuantizer {
           }
         }
       }
-      case Q4_K, Q6_K -> throw new UnsupportedOperationException(
+      case Q4_K, Q6_K -> throw new dev.trustdial.core.InvalidInputException(
           "the generator writes F32, F16, BF16, Q8_0 and Q4_0; " + type + " files come from llama.cpp");
     }
     assert !out.hasRemaining();
