@@ -1,0 +1,33 @@
+package dev.trustdial.tee.kms;
+
+import dev.trustdial.core.crypto.Address;
+import dev.trustdial.tee.attest.Verdict;
+import java.math.BigInteger;
+import java.util.Optional;
+
+/** The KMS's answer to a key request: released (encrypted key set) or refused (a status and why). */
+public sealed interface KeyRelease {
+  BigInteger appId();
+
+  /**
+   * @param ciphertext the key set ({@link KeySet}) encrypted to the request's ephemeral key
+   */
+  record Released(BigInteger appId, long appVersion, Address wallet, byte[] ciphertext, Verdict verdict) implements KeyRelease {
+    public Released {
+      ciphertext = ciphertext.clone();
+    }
+
+    @Override
+    public byte[] ciphertext() {
+      return ciphertext.clone();
+    }
+  }
+
+  /**
+   * @param status the HTTP status: 400 bad request, 403 policy or evidence refusal, 404 unknown app,
+   *     503 the app registry cannot be read
+   * @param reason a stable name (e.g. MeasurementNotAllowed)
+   * @param verdict the verified evidence, when the refusal came after verification
+   */
+  record Refused(BigInteger appId, int status, String reason, String detail, Optional<Verdict> verdict) implements KeyRelease {}
+}

@@ -1,0 +1,98 @@
+package dev.trustdial.tee.runtime;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.trustdial.core.bytes.Hex;
+import dev.trustdial.tee.crypto.Ecies;
+import dev.trustdial.tee.crypto.X25519;
+import dev.trustdial.tee.http.JsonExchange;
+import dev.trustdial.tee.kms.KeyRequest;
+import dev.trustdial.tee.kms.KeySet;
+import dev.trustdial.tee.kms.SealedSecret;
+import java.io.IOException;
+import java.io.InputStream;
+import java.math.BigInteger;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.List;
+
+/** The runtime's side of {@code POST /v1/keys}: sends attested requests, opens the released key set. */
+public final class KmsClient {
+  static final int MAX_RESPONSE = 256 * 1024;
+
+  /** The KMS refused (its status, reason and detail) or could not be reached (status 0). */
+  public static final class KeysRefusedException extends Exception {
+    private final int status;
+    private final String reason;
+
+    public KeysRefusedException(int status, String reason, String detail) {
+      super(reason + ": " + detail);
+      this.status = status;
+      this.reason = reason;
+    }
+
+    public int status() {
+      return status;
+    }
+
+    public String reason() {
+      return reason;
+    }
+  }
+
+  private final URI base;
+  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+
+  public KmsClient(URI base) {
+    this.base = base;
+  }
+
+  public KeySet requestKeys(BigInteger appId, byte[] envelope, X25519 ephemeral, List<SealedSecret> secrets)
+      throws KeysRefusedException {
+    ObjectNode body = JsonExchange.JSON.createObjectNode();
+    body.put("appId", appId.toString());
+    body.put("evidence", Base64.getEncoder().encodeToString(envelope));
+    body.put("ephemeralPublicKey", Hex.encode(ephemeral.publicKey()));
+    ArrayNode s = body.putArray("secrets");
+    secrets.forEach(x -> s.addObject().put("name", x.name()).put("ciphertext", Hex.encode(x.ciphertext())));
+    JsonNode resp;
+    int status;
+    try {
+      HttpRequest req = HttpRequest.newBuilder(base.resolve("/v1/keys")).timeout(Duration.ofSeconds(30))
+          .header("Content-Type", "application/json")
+          .POST(HttpRequest.BodyPublishers.ofByteArray(JsonExchange.JSON.writeValueAsBytes(body))).build();
+      HttpResponse<InputStream> r = http.send(req, HttpResponse.BodyHandlers.ofInputStream());
+      status = r.statusCode();
+      try (InputStream in = r.body()) {
+        byte[] b = in.readNBytes(MAX_RESPONSE + 1);
+        if (b.length > MAX_RESPONSE) {
+          throw new KeysRefusedException(0, "KmsResponseTooLarge", "the KMS answered over " + MAX_RESPONSE + " bytes");
+        }
+        resp = JsonExchange.JSON.readTree(b);
+      }
+    } catch (IOException e) {
+      throw new KeysRefusedException(0, "KmsUnreachable", base + ": " + e.getMessage());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new KeysRefusedException(0, "Interrupted", "interrupted while asking the KMS");
+    }
+    if (status != 200) {
+      throw new KeysRefusedException(status, resp.path("error").asText("HTTP " + status), resp.path("detail").asText(""));
+    }
+    try {
+      byte[] plain = Ecies.decrypt(ephemeral, KeyRequest.releaseContext(appId), Hex.decode(resp.path("keySet").asText()));
+      KeySet keys = KeySet.decode(plain);
+      if (!keys.appId().equals(appId)) {
+        throw new KeysRefusedException(200, "WrongKeySet", "the KMS released keys for app " + keys.appId());
+      }
+      return keys;
+    } catch (Ecies.DecryptionFailedException | IllegalArgumentException | dev.trustdial.core.InvalidInputException e) {
+      throw new KeysRefusedException(200, "KeySetUnreadable", e.getMessage());
+    }
+  }
+}

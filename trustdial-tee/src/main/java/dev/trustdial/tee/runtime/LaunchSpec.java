@@ -1,0 +1,53 @@
+package dev.trustdial.tee.runtime;
+
+import dev.trustdial.tee.kms.KmsRoot;
+import dev.trustdial.tee.kms.SealedSecret;
+import dev.trustdial.tee.sim.SimulatedTee;
+import java.math.BigInteger;
+import java.net.URI;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * What to launch and with what (the operator's side; nothing here is measured except through the
+ * artifact and the config bytes).
+ *
+ * @param artifact a JAR file, or a directory holding a command's files
+ * @param config the launch configuration bytes (measured whole as APP_CONFIG)
+ * @param expectedDigest the app's onchain programDigest; the launch refuses an artifact that differs
+ * @param kms the KMS to get the app's keys from before the app starts; empty: the app has no keys
+ * @param sealedState state sealed by an earlier launch of the app (restart, upgrade, successor)
+ * @param workDir an empty or absent directory the launch owns
+ */
+public record LaunchSpec(
+    BigInteger appId,
+    Path artifact,
+    byte[] config,
+    Optional<byte[]> expectedDigest,
+    SimulatedTee tee,
+    boolean debug,
+    Optional<URI> kms,
+    List<SealedSecret> secrets,
+    Optional<byte[]> sealedState,
+    Path workDir) {
+
+  public LaunchSpec {
+    KmsRoot.appIdBytes(appId);
+    config = config.clone();
+    expectedDigest = expectedDigest.map(byte[]::clone);
+    secrets = List.copyOf(secrets);
+    sealedState = sealedState.map(byte[]::clone);
+    if (sealedState.isPresent() && kms.isEmpty()) {
+      throw new IllegalArgumentException("restoring sealed state needs the app's keys, so a KMS");
+    }
+    if (!secrets.isEmpty() && kms.isEmpty()) {
+      throw new IllegalArgumentException("secrets are released by the KMS; give a KMS");
+    }
+  }
+
+  @Override
+  public byte[] config() {
+    return config.clone();
+  }
+}
