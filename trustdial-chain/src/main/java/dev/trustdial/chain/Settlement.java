@@ -168,6 +168,21 @@ public final class Settlement implements AutoCloseable {
     return out;
   }
 
+  /** StakeRegistry.eligibleOperators(role): eligible operators in registration order with their active stake. */
+  public List<Assignment.Candidate> eligibleOperators(Role role) {
+    var t = call(registry.eligibleOperators(BigInteger.valueOf(role.bit())));
+    List<Assignment.Candidate> out = new ArrayList<>(t.component1().size());
+    for (int i = 0; i < t.component1().size(); i++) {
+      out.add(new Assignment.Candidate(Address.parse(t.component1().get(i)), t.component2().get(i)));
+    }
+    return out;
+  }
+
+  /** Who the next submitted job would be assigned to now (docs/spec/settlement.md §2), if anyone. */
+  public java.util.Optional<Address> nextJobAssignee() {
+    return Assignment.pick(jobCount().add(BigInteger.ONE), 0, eligibleOperators(Role.COMPUTE), java.util.Set.of());
+  }
+
   public BigInteger totalBurned() {
     return call(registry.totalBurned());
   }

@@ -1,0 +1,124 @@
+package dev.trustdial.chain;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.trustdial.core.bytes.Hex;
+import dev.trustdial.core.hash.Hashes;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.math.BigInteger;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.web3j.protocol.Web3j;
+import org.web3j.protocol.core.DefaultBlockParameter;
+import org.web3j.protocol.core.methods.response.EthBlock;
+import org.web3j.protocol.core.methods.response.Transaction;
+
+/**
+ * Gas actually used onchain over a block range, per called function: every transaction's receipt,
+ * named by its selector from our contracts' ABIs ("JobManager.heartbeat"); others are "other".
+ * The demo and the node ITs report their figures with it.
+ */
+public final class GasLedger {
+  /** Calls of one function: how many, total and largest gas used. */
+  public record Line(int calls, long totalGas, long maxGas) {
+    public long avgGas() {
+      return calls == 0 ? 0 : totalGas / calls;
+    }
+  }
+
+  private static final int MAX_BLOCKS = 100_000;
+  private static final Map<String, String> FUNCTIONS = functionsBySelector();
+
+  private GasLedger() {}
+
+  /** Every transaction mined in blocks {@code from..to} (inclusive), by function name, sorted by name. */
+  public static Map<String, Line> of(String rpcUrl, long from, long to) {
+    if (from < 0 || to < from || to - from >= MAX_BLOCKS) {
+      throw new IllegalArgumentException("block range " + from + ".." + to + " must be ordered and under " + MAX_BLOCKS + " blocks");
+    }
+    Web3j w = Settlement.openRpc(Settlement.httpService(rpcUrl));
+    try {
+      Map<String, Line> out = new TreeMap<>();
+      for (long n = from; n <= to; n++) {
+        EthBlock.Block block = w.ethGetBlockByNumber(DefaultBlockParameter.valueOf(BigInteger.valueOf(n)), true).send().getBlock();
+        if (block == null) {
+          continue;
+        }
+        for (EthBlock.TransactionResult<?> tr : block.getTransactions()) {
+          Transaction tx = (Transaction) tr.get();
+          long used = w.ethGetTransactionReceipt(tx.getHash()).send().getTransactionReceipt()
+              .map(r -> r.getGasUsed().longValueExact()).orElse(0L);
+          out.merge(name(tx), new Line(1, used, used), (a, b) -> new Line(a.calls() + 1, a.totalGas() + b.totalGas(), Math.max(a.maxGas(), b.maxGas())));
+        }
+      }
+      return out;
+    } catch (IOException e) {
+      throw new ChainUnavailableException("cannot read blocks " + from + ".." + to + ": " + e.getMessage(), e);
+    } finally {
+      w.shutdown();
+    }
+  }
+
+  private static String name(Transaction tx) {
+    String input = tx.getInput();
+    if (tx.getTo() == null) {
+      return "(contract creation)";
+    }
+    if (input == null || input.length() < 10) {
+      return "(transfer)";
+    }
+    return FUNCTIONS.getOrDefault(input.substring(2, 10).toLowerCase(java.util.Locale.ROOT), "other");
+  }
+
+  private static Map<String, String> functionsBySelector() {
+    ObjectMapper json = new ObjectMapper();
+    Map<String, String> m = new HashMap<>();
+    String dir = "/dev/trustdial/chain/abi/";
+    try (InputStream index = GasLedger.class.getResourceAsStream(dir + "index.txt")) {
+      if (index == null) {
+        return m;
+      }
+      for (String contract : new String(index.readAllBytes(), StandardCharsets.UTF_8).lines().filter(s -> !s.isBlank()).toList()) {
+        try (InputStream in = GasLedger.class.getResourceAsStream(dir + contract + ".json")) {
+          if (in == null) {
+            continue;
+          }
+          for (JsonNode item : json.readTree(in)) {
+            if (!"function".equals(item.path("type").asText())) {
+              continue;
+            }
+            List<String> types = new ArrayList<>();
+            for (JsonNode input : item.path("inputs")) {
+              types.add(canonical(input));
+            }
+            String sig = item.path("name").asText() + "(" + String.join(",", types) + ")";
+            String selector = Hex.encodeBare(Hashes.keccak256(sig.getBytes(StandardCharsets.US_ASCII)).bytes()).substring(0, 8);
+            m.putIfAbsent(selector, contract + "." + item.path("name").asText());
+          }
+        }
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read the contract ABIs", e);
+    }
+    return m;
+  }
+
+  /** A parameter's canonical type: tuples spelled out as (t1,t2,...) with any array suffix kept. */
+  private static String canonical(JsonNode param) {
+    String type = param.path("type").asText();
+    if (!type.startsWith("tuple")) {
+      return type;
+    }
+    List<String> inner = new ArrayList<>();
+    for (JsonNode c : param.path("components")) {
+      inner.add(canonical(c));
+    }
+    return "(" + String.join(",", inner) + ")" + type.substring("tuple".length());
+  }
+}
