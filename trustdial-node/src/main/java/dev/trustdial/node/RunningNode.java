@@ -23,9 +23,10 @@ public final class RunningNode implements AutoCloseable {
 
   public static RunningNode operator(NodeConfig config, OperatorNode.Faults faults) {
     Settlement chain = Settlement.connect(config.rpcUrl(), config.deployment(), config.key());
-    DataAvailability da = config.da().client();
+    DataAvailability da = config.da().client(config.key());
     NodeMetrics metrics = new NodeMetrics("operator");
-    OperatorNode node = new OperatorNode(chain, da, JobJournal.open(config.dataDir()), metrics, config.pollInterval(), faults);
+    OperatorNode node = new OperatorNode(chain, da, JobJournal.open(config.dataDir()), metrics, config.pollInterval(), faults,
+        config.maxConcurrentJobs(), config.vote());
     node.ensureRegistered(config.stakeWei(), "operator");
     node.start();
     return new RunningNode(node, NodeHttp.start(config.httpHost(), config.httpPort(), metrics, node::health), chain);
@@ -33,7 +34,7 @@ public final class RunningNode implements AutoCloseable {
 
   public static RunningNode watchtower(NodeConfig config, Watchtower.Faults faults) {
     Settlement chain = Settlement.connect(config.rpcUrl(), config.deployment(), config.key());
-    DataAvailability da = config.da().client();
+    DataAvailability da = config.da().client(config.key());
     NodeMetrics metrics = new NodeMetrics("watchtower");
     Watchtower node = new Watchtower(chain, da, metrics, config.pollInterval(), faults);
     node.ensureRegistered(config.stakeWei(), "watchtower");

@@ -6,6 +6,7 @@ import dev.trustdial.chain.Deployment;
 import dev.trustdial.core.InvalidInputException;
 import dev.trustdial.core.crypto.Address;
 import dev.trustdial.core.crypto.Secp256k1Key;
+import dev.trustdial.da.chain.ChainConfig;
 import java.io.IOException;
 import java.math.BigInteger;
 import java.nio.file.Files;
@@ -17,12 +18,14 @@ import java.util.TreeMap;
 
 /**
  * An operator's or watchtower's configuration file (JSON; format in trustdial-node/README.md).
- * Relative paths are relative to the file.
+ * Relative paths are relative to the file. The chain is either inline ({@code rpcUrl} and
+ * {@code deployment}) or a chain config file ({@code chain}, e.g. the devnet's devnet.json).
  */
-public record NodeConfig(String rpcUrl, Deployment deployment, Secp256k1Key key, Path dataDir, DaSettings da,
-    Duration pollInterval, String httpHost, int httpPort, BigInteger stakeWei) {
+public record NodeConfig(ChainConfig chain, Secp256k1Key key, Path dataDir, DaSettings da,
+    Duration pollInterval, String httpHost, int httpPort, BigInteger stakeWei, boolean vote, int maxConcurrentJobs) {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final long MAX_FILE_BYTES = 1 << 20;
+  public static final int MAX_CONCURRENT_JOBS = 64;
 
   public NodeConfig {
     if (pollInterval.toMillis() < 50 || pollInterval.toMillis() > 60_000) {
@@ -34,6 +37,17 @@ public record NodeConfig(String rpcUrl, Deployment deployment, Secp256k1Key key,
     if (stakeWei.signum() < 0) {
       throw new InvalidInputException("stake must not be negative");
     }
+    if (maxConcurrentJobs < 1 || maxConcurrentJobs > MAX_CONCURRENT_JOBS) {
+      throw new InvalidInputException("maxConcurrentJobs must be 1.." + MAX_CONCURRENT_JOBS + ", got " + maxConcurrentJobs);
+    }
+  }
+
+  public String rpcUrl() {
+    return chain.rpcUrl();
+  }
+
+  public Deployment deployment() {
+    return chain.deployment();
   }
 
   public static NodeConfig read(Path file) {
@@ -49,10 +63,62 @@ public record NodeConfig(String rpcUrl, Deployment deployment, Secp256k1Key key,
     } catch (IOException e) {
       throw new InvalidInputException("node config " + file + " is not JSON: " + e.getMessage(), e);
     }
+    if (root == null || !root.isObject()) {
+      throw new InvalidInputException("node config " + file + " must be a JSON object");
+    }
     Path base = file.toAbsolutePath().getParent();
+    ChainConfig chain = chain(root, base, file);
+    chain.deployment(); // names every settlement contract, or says which is missing
+    JsonNode da = root.get("da");
+    if (da == null || !da.isObject()) {
+      throw new InvalidInputException("node config " + file + " needs a 'da' object ({\"source\": \"chain\"} or operators and certs)");
+    }
+    int bps = da.path("thresholdBps").asInt(6667);
+    Duration retention = Duration.ofSeconds(da.path("retentionSeconds").asLong(14 * 24 * 3600));
+    String source = da.path("source").asText("local");
+    DaSettings daSettings = switch (source) {
+      case "chain" -> new DaSettings.OnChain(chain, bps, retention);
+      case "local" -> new DaSettings.Local(base.resolve(required(da, "operators", file)), base.resolve(required(da, "certs", file)), bps, retention);
+      default -> throw new InvalidInputException("node config " + file + ": da.source must be 'chain' or 'local', got '" + source + "'");
+    };
+    String stake = root.path("stake").asText("200");
+    BigInteger stakeWei;
+    try {
+      stakeWei = new java.math.BigDecimal(stake).movePointRight(18).toBigIntegerExact();
+    } catch (ArithmeticException | NumberFormatException e) {
+      throw new InvalidInputException("node config " + file + ": stake '" + stake + "' is not a token amount");
+    }
+    JsonNode vote = root.path("vote");
+    if (!vote.isMissingNode() && !vote.isBoolean()) {
+      throw new InvalidInputException("node config " + file + ": vote must be true or false");
+    }
+    return new NodeConfig(
+        chain,
+        Secp256k1Key.fromPrivateKeyHex(required(root, "privateKey", file)),
+        base.resolve(required(root, "dataDir", file)),
+        daSettings,
+        Duration.ofMillis(root.path("pollIntervalMillis").asLong(500)),
+        root.path("httpHost").asText("127.0.0.1"),
+        root.path("httpPort").asInt(0),
+        stakeWei,
+        vote.asBoolean(true),
+        root.path("maxConcurrentJobs").asInt(4));
+  }
+
+  private static ChainConfig chain(JsonNode root, Path base, Path file) {
+    JsonNode chainFile = root.get("chain");
+    if (chainFile != null) {
+      if (root.has("rpcUrl") || root.has("deployment")) {
+        throw new InvalidInputException("node config " + file + ": give either 'chain' (a chain config file) or 'rpcUrl' and 'deployment', not both");
+      }
+      if (!chainFile.isTextual() || chainFile.asText().isBlank()) {
+        throw new InvalidInputException("node config " + file + ": 'chain' must name a chain config file (such as devnet.json)");
+      }
+      return ChainConfig.read(base.resolve(chainFile.asText()));
+    }
     JsonNode dep = root.get("deployment");
     if (dep == null || !dep.isObject()) {
-      throw new InvalidInputException("node config " + file + " needs a 'deployment' object (chainId and contract addresses)");
+      throw new InvalidInputException("node config " + file + " needs 'chain' (a chain config file) or a 'deployment' object (chainId and contract addresses)");
     }
     Map<String, Address> addresses = new TreeMap<>();
     for (Iterator<Map.Entry<String, JsonNode>> it = dep.fields(); it.hasNext(); ) {
@@ -64,28 +130,7 @@ public record NodeConfig(String rpcUrl, Deployment deployment, Secp256k1Key key,
     if (!dep.path("chainId").canConvertToLong()) {
       throw new InvalidInputException("node config " + file + ": deployment.chainId must be a number");
     }
-    JsonNode da = root.get("da");
-    if (da == null || !da.isObject()) {
-      throw new InvalidInputException("node config " + file + " needs a 'da' object (operators, certs)");
-    }
-    String stake = root.path("stake").asText("200");
-    BigInteger stakeWei;
-    try {
-      stakeWei = new java.math.BigDecimal(stake).movePointRight(18).toBigIntegerExact();
-    } catch (ArithmeticException | NumberFormatException e) {
-      throw new InvalidInputException("node config " + file + ": stake '" + stake + "' is not a token amount");
-    }
-    return new NodeConfig(
-        required(root, "rpcUrl", file),
-        Deployment.fromNames(dep.get("chainId").asLong(), addresses),
-        Secp256k1Key.fromPrivateKeyHex(required(root, "privateKey", file)),
-        base.resolve(required(root, "dataDir", file)),
-        new DaSettings(base.resolve(required(da, "operators", file)), base.resolve(required(da, "certs", file)),
-            da.path("thresholdBps").asInt(6667), Duration.ofSeconds(da.path("retentionSeconds").asLong(14 * 24 * 3600))),
-        Duration.ofMillis(root.path("pollIntervalMillis").asLong(500)),
-        root.path("httpHost").asText("127.0.0.1"),
-        root.path("httpPort").asInt(0),
-        stakeWei);
+    return new ChainConfig(required(root, "rpcUrl", file), dep.get("chainId").asLong(), addresses);
   }
 
   private static String required(JsonNode node, String field, Path file) {

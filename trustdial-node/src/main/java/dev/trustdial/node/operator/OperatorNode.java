@@ -4,7 +4,6 @@ import dev.trustdial.chain.AppInfo;
 import dev.trustdial.chain.EventReader;
 import dev.trustdial.chain.JobInfo;
 import dev.trustdial.chain.JobStatus;
-import dev.trustdial.chain.OperatorInfo;
 import dev.trustdial.chain.ResultCommitment;
 import dev.trustdial.chain.Role;
 import dev.trustdial.chain.Settlement;
@@ -19,7 +18,9 @@ import dev.trustdial.da.DataAvailability;
 import dev.trustdial.node.job.Execution;
 import dev.trustdial.node.job.JobProgram;
 import dev.trustdial.node.job.JobSource;
+import dev.trustdial.node.Registration;
 import dev.trustdial.node.metrics.NodeMetrics;
+import dev.trustdial.node.verify.Reexecutor;
 import dev.trustdial.vm.Machine;
 import dev.trustdial.vm.RunResult;
 import java.math.BigInteger;
@@ -27,18 +28,21 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.EnumSet;
 import java.util.Set;
-import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * A COMPUTE operator: follows the chain for jobs assigned to it, runs them from step 0 or from the
  * last checkpoint on DA, heartbeats a DA snapshot at every checkpoint and posts the result. One
- * thread follows events, one runs jobs in assignment order; only the job thread sends job
- * transactions.
+ * thread follows events; jobs run in parallel on a bounded pool; a keepalive thread re-posts the last
+ * checkpoint of a job that would otherwise miss its deadline; a voter thread re-executes disputed jobs
+ * and votes (operators are staked verifiers too).
  */
 public final class OperatorNode implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(OperatorNode.class);
@@ -65,15 +69,25 @@ public final class OperatorNode implements AutoCloseable {
   private final NodeMetrics metrics;
   private final Duration pollInterval;
   private final Faults faults;
-  private final BlockingQueue<BigInteger> queue = new LinkedBlockingQueue<>();
+  /** Jobs assigned to us that are queued or running; a job is in the pool at most once. */
   private final Set<BigInteger> queued = ConcurrentHashMap.newKeySet();
   private final Map<String, String> jobStates = new ConcurrentHashMap<>();
+  private final AtomicInteger active = new AtomicInteger();
+  private final ExecutorService jobs;
+  private final ExecutorService votes;
+  private final Optional<Reexecutor> verifier;
   private volatile boolean running = true;
   private volatile long lastPollMillis;
+  private long heartbeatWindow;
   private Thread events;
-  private Thread worker;
+  private Thread keepalive;
 
-  public OperatorNode(Settlement chain, DataAvailability da, JobJournal journal, NodeMetrics metrics, Duration pollInterval, Faults faults) {
+  /**
+   * @param maxConcurrentJobs jobs run in parallel, each on its own thread; more wait (kept alive by keepalive heartbeats)
+   * @param vote also act as a staked verifier: re-execute disputed jobs and vote (needs the VERIFIER role)
+   */
+  public OperatorNode(Settlement chain, DataAvailability da, JobJournal journal, NodeMetrics metrics, Duration pollInterval,
+      Faults faults, int maxConcurrentJobs, boolean vote) {
     faults.requireAllowedOn(chain.deployment().chainId());
     this.chain = chain;
     this.da = da;
@@ -82,6 +96,12 @@ public final class OperatorNode implements AutoCloseable {
     this.metrics = metrics;
     this.pollInterval = pollInterval;
     this.faults = faults;
+    AtomicInteger n = new AtomicInteger();
+    this.jobs = Executors.newFixedThreadPool(maxConcurrentJobs,
+        r -> Thread.ofPlatform().name("operator-job-" + n.incrementAndGet()).daemon().unstarted(r));
+    this.votes = Executors.newSingleThreadExecutor(r -> Thread.ofPlatform().name("operator-votes").daemon().unstarted(r));
+    this.verifier = vote ? Optional.of(new Reexecutor(chain, source, metrics)) : Optional.empty();
+    metrics.declareCounter("keepalive_heartbeats_total", "Heartbeats that re-post the last checkpoint to keep a slow or queued job alive");
     metrics.declareCounter("checkpoints_written_total", "Snapshots written to DA at checkpoints");
     metrics.declareCounter("heartbeats_total", "Heartbeats posted onchain");
     metrics.declareCounter("results_submitted_total", "Result commitments posted");
@@ -90,33 +110,25 @@ public final class OperatorNode implements AutoCloseable {
     metrics.gauge("steps_per_second", "VM steps per second of the last job segment", 0);
   }
 
-  /** Registers as COMPUTE and tops the stake up to {@code stakeWei} if needed. */
+  /** Registers as COMPUTE (and VERIFIER when it votes) and tops the stake up to {@code stakeWei} if needed. */
   public void ensureRegistered(BigInteger stakeWei, String endpoint) {
-    Address me = chain.account();
-    OperatorInfo info = chain.operator(me);
-    if (!info.registered()) {
-      chain.register(Set.of(Role.COMPUTE), me, endpoint);
-      LOG.info("registered {} as COMPUTE", me);
-    }
-    BigInteger have = chain.operator(me).stake();
-    if (have.compareTo(stakeWei) < 0) {
-      chain.deposit(stakeWei.subtract(have));
-      LOG.info("staked {} wei", stakeWei.subtract(have));
-    }
+    Registration.ensure(chain, verifier.isPresent() ? EnumSet.of(Role.COMPUTE, Role.VERIFIER) : EnumSet.of(Role.COMPUTE), stakeWei, endpoint);
   }
 
   public void start() {
     // A restart resumes the jobs the journal says are ours and unfinished, before any new event.
     journal.jobs().values().stream().filter(e -> !e.submitted()).forEach(e -> enqueue(e.jobId()));
+    heartbeatWindow = chain.params().heartbeatWindowSeconds();
     events = Thread.ofPlatform().name("operator-events").daemon().start(this::followEvents);
-    worker = Thread.ofPlatform().name("operator-jobs").daemon().start(this::runJobs);
+    keepalive = Thread.ofPlatform().name("operator-keepalive").daemon().start(this::keepAlive);
   }
 
   public Map<String, Object> health() {
     Map<String, Object> h = new LinkedHashMap<>();
     h.put("role", "operator");
     h.put("account", chain.account().toString());
-    h.put("status", running && events.isAlive() && worker.isAlive() ? "ok" : "stopped");
+    h.put("status", running && events.isAlive() && keepalive.isAlive() ? "ok" : "stopped");
+    h.put("jobsRunning", active.get());
     h.put("lastPollMillis", lastPollMillis);
     h.put("jobs", Map.copyOf(jobStates));
     return h;
@@ -153,6 +165,13 @@ public final class OperatorNode implements AutoCloseable {
         }
         enqueue(a.jobId());
       }
+      case SettlementEvent.DisputeOpened d when verifier.isPresent() -> votes.execute(() -> {
+        try {
+          verifier.get().vote(d);
+        } catch (RuntimeException ex) {
+          LOG.warn("job {}: could not re-execute to vote: {}", d.jobId(), ex.toString());
+        }
+      });
       case SettlementEvent.Slashed s when s.operator().equals(me) -> {
         metrics.count("slashes_seen_total", "Slashes of this operator seen onchain");
         LOG.warn("we were slashed {} wei ({})", s.amount(), s.reason());
@@ -162,42 +181,61 @@ public final class OperatorNode implements AutoCloseable {
   }
 
   private void enqueue(BigInteger jobId) {
-    if (queued.add(jobId)) {
-      queue.add(jobId);
+    if (running && queued.add(jobId)) {
+      jobs.execute(() -> runQueued(jobId));
     }
   }
 
-  private void runJobs() {
+  private void runQueued(BigInteger jobId) {
+    boolean retry = false;
+    metrics.gauge("jobs_running", "Jobs this operator is executing", active.incrementAndGet());
+    try {
+      runJob(jobId);
+    } catch (InvalidInputException e) {
+      // The job itself is bad (digests, envelope, guest fault): running it again cannot help.
+      jobStates.put(jobId.toString(), "failed: " + e.getMessage());
+      LOG.error("job {} failed: {}", jobId, e.getMessage());
+    } catch (RuntimeException e) {
+      // DA or chain trouble: retry from the newest onchain checkpoint while the deadline allows.
+      jobStates.put(jobId.toString(), "retrying: " + e.getMessage());
+      LOG.warn("job {}: {}; retrying in {} ms", jobId, e.toString(), RETRY_DELAY.toMillis());
+      retry = true;
+    } finally {
+      queued.remove(jobId);
+      metrics.gauge("jobs_running", "Jobs this operator is executing", active.decrementAndGet());
+    }
+    if (retry) {
+      Thread.ofVirtual().start(() -> {
+        sleep(RETRY_DELAY);
+        enqueue(jobId);
+      });
+    }
+  }
+
+  /**
+   * Keeps every job of ours alive while it waits for a thread or computes a long stride: when less
+   * than half the heartbeat window is left, re-post the last checkpoint onchain (same step, state
+   * and blob), which the contract accepts and which moves the deadline. It proves liveness, not
+   * progress; the checkpoints do that.
+   */
+  private void keepAlive() {
     while (running) {
-      BigInteger jobId;
-      try {
-        jobId = queue.take();
-      } catch (InterruptedException e) {
-        return;
-      }
-      boolean retry = false;
-      try {
-        runJob(jobId);
-      } catch (InvalidInputException e) {
-        // The job itself is bad (digests, envelope, guest fault): running it again cannot help.
-        jobStates.put(jobId.toString(), "failed: " + e.getMessage());
-        LOG.error("job {} failed: {}", jobId, e.getMessage());
-      } catch (RuntimeException e) {
-        // DA or chain trouble: retry from the newest onchain checkpoint while the deadline allows.
-        jobStates.put(jobId.toString(), "retrying: " + e.getMessage());
-        LOG.warn("job {}: {}; retrying in {} ms", jobId, e.toString(), RETRY_DELAY.toMillis());
-        retry = true;
-      } finally {
-        queued.remove(jobId);
-        metrics.gauge("jobs_running", "Jobs this operator is executing", 0);
-      }
-      if (retry) {
-        Thread.ofVirtual().start(() -> {
-          sleep(RETRY_DELAY);
-          if (running) {
-            enqueue(jobId);
+      sleep(pollInterval);
+      for (BigInteger jobId : Set.copyOf(queued)) {
+        try {
+          JobInfo job = chain.job(jobId);
+          long now = Math.max(chain.chainTime(), System.currentTimeMillis() / 1000);
+          if (job.status() == JobStatus.ASSIGNED && job.assignee().equals(chain.account()) && job.deadline() - now < heartbeatWindow / 2) {
+            chain.heartbeat(jobId, job.lastStep(), job.lastStateHash(), job.lastCheckpointBlobKey());
+            metrics.count("keepalive_heartbeats_total", "Heartbeats that re-post the last checkpoint to keep a slow or queued job alive");
+            LOG.info("job {}: keepalive heartbeat at step {} (no new checkpoint within half the window)", jobId, job.lastStep());
           }
-        });
+        } catch (ContractRevertException e) {
+          // A checkpoint heartbeat moved past it meanwhile, or the job left us: nothing to keep alive.
+          LOG.debug("job {}: keepalive refused: {}", jobId, e.errorName());
+        } catch (RuntimeException e) {
+          LOG.warn("job {}: keepalive failed: {}", jobId, e.toString());
+        }
       }
     }
   }
@@ -210,7 +248,6 @@ public final class OperatorNode implements AutoCloseable {
       journal.job(jobId).ifPresent(e -> journal.put(new JobJournal.Entry(jobId, e.attempt(), e.step(), e.stateHash(), e.snapshotBlobKey(), true)));
       return;
     }
-    metrics.gauge("jobs_running", "Jobs this operator is executing", 1);
     AppInfo app = chain.app(job.appId());
     JobProgram program = source.fetch(job, app);
     Optional<Execution.Snapshot> snapshot = Optional.empty();
@@ -292,8 +329,10 @@ public final class OperatorNode implements AutoCloseable {
   @Override
   public void close() {
     running = false;
-    if (worker != null) {
-      worker.interrupt();
+    jobs.shutdownNow();
+    votes.shutdownNow();
+    if (keepalive != null) {
+      keepalive.interrupt();
     }
   }
 }

@@ -4,7 +4,6 @@ import dev.trustdial.chain.DisputeInfo;
 import dev.trustdial.chain.EventReader;
 import dev.trustdial.chain.JobInfo;
 import dev.trustdial.chain.JobStatus;
-import dev.trustdial.chain.OperatorInfo;
 import dev.trustdial.chain.ResultCommitment;
 import dev.trustdial.chain.Role;
 import dev.trustdial.chain.Settlement;
@@ -14,17 +13,14 @@ import dev.trustdial.chain.tx.ContractRevertException;
 import dev.trustdial.core.InvalidInputException;
 import dev.trustdial.core.crypto.Address;
 import dev.trustdial.da.DataAvailability;
-import dev.trustdial.node.job.Execution;
-import dev.trustdial.node.job.JobProgram;
 import dev.trustdial.node.job.JobSource;
+import dev.trustdial.node.Registration;
 import dev.trustdial.node.metrics.NodeMetrics;
-import dev.trustdial.vm.RunResult;
-import dev.trustdial.vm.checkpoint.CheckpointSink;
+import dev.trustdial.node.verify.Reexecutor;
 import java.math.BigInteger;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
@@ -52,13 +48,12 @@ public final class Watchtower implements AutoCloseable {
   }
 
   private final Settlement chain;
-  private final JobSource source;
+  private final Reexecutor verifier;
   private final NodeMetrics metrics;
   private final Duration pollInterval;
   private final Faults faults;
   /** Jobs whose next deadline we watch: ASSIGNED (heartbeat), SUBMITTED (challenge), DISPUTED (vote). */
   private final Set<BigInteger> open = ConcurrentHashMap.newKeySet();
-  private final Map<BigInteger, ResultCommitment> reexecuted = new ConcurrentHashMap<>();
   private final Map<String, String> verdicts = new ConcurrentHashMap<>();
   private volatile boolean running = true;
   private volatile long lastPollMillis;
@@ -67,26 +62,18 @@ public final class Watchtower implements AutoCloseable {
   public Watchtower(Settlement chain, DataAvailability da, NodeMetrics metrics, Duration pollInterval, Faults faults) {
     faults.requireAllowedOn(chain.deployment().chainId());
     this.chain = chain;
-    this.source = new JobSource(da);
+    this.verifier = new Reexecutor(chain, new JobSource(da), metrics);
     this.metrics = metrics;
     this.pollInterval = pollInterval;
     this.faults = faults;
-    for (String c : new String[] {"reexecutions_total", "mismatches_total", "challenges_total", "votes_total",
+    for (String c : new String[] {"mismatches_total", "challenges_total",
         "missed_reported_total", "finalized_total", "resolved_total"}) {
       metrics.declareCounter(c, c.replace('_', ' '));
     }
   }
 
   public void ensureRegistered(BigInteger stakeWei, String endpoint) {
-    Address me = chain.account();
-    OperatorInfo info = chain.operator(me);
-    if (!info.registered()) {
-      chain.register(Set.of(Role.VERIFIER), me, endpoint);
-    }
-    BigInteger have = chain.operator(me).stake();
-    if (have.compareTo(stakeWei) < 0) {
-      chain.deposit(stakeWei.subtract(have));
-    }
+    Registration.ensure(chain, Set.of(Role.VERIFIER), stakeWei, endpoint);
   }
 
   public void start() {
@@ -137,7 +124,7 @@ public final class Watchtower implements AutoCloseable {
       }
       case SettlementEvent.DisputeOpened d -> {
         open.add(d.jobId());
-        vote(d.jobId(), d);
+        verifier.vote(d);
       }
       case SettlementEvent.JobFinalized f -> open.remove(f.jobId());
       case SettlementEvent.JobFailed f -> open.remove(f.jobId());
@@ -147,7 +134,7 @@ public final class Watchtower implements AutoCloseable {
 
   /** Re-executes a submitted result and challenges it if ours differs (and the window is open). */
   private void check(BigInteger jobId, ResultCommitment claimed) {
-    ResultCommitment ours = reexecute(jobId);
+    ResultCommitment ours = verifier.commitment(jobId);
     boolean mismatch = !ours.commitment().equals(claimed.commitment());
     if (mismatch) {
       metrics.count("mismatches_total", "results whose re-execution differs");
@@ -169,38 +156,6 @@ public final class Watchtower implements AutoCloseable {
     } catch (ContractRevertException e) {
       // Another watchtower got there first (the job is already disputed) or the window closed.
       LOG.info("job {}: challenge refused: {}", jobId, e.errorName());
-    }
-  }
-
-  private ResultCommitment reexecute(BigInteger jobId) {
-    ResultCommitment cached = reexecuted.get(jobId);
-    if (cached != null) {
-      return cached;
-    }
-    JobInfo job = chain.job(jobId);
-    JobProgram program = source.fetch(job, chain.app(job.appId()));
-    RunResult r = Execution.finish(Execution.start(program, Optional.empty()), job.maxSteps(), CheckpointSink.NONE);
-    metrics.count("reexecutions_total", "jobs re-executed from DA");
-    ResultCommitment ours = Execution.commitment(r);
-    reexecuted.put(jobId, ours);
-    return ours;
-  }
-
-  private void vote(BigInteger jobId, SettlementEvent.DisputeOpened d) {
-    JobInfo job = chain.job(jobId);
-    Address me = chain.account();
-    if (job.resultOperator().equals(me) || job.challenger().equals(me)) {
-      return;
-    }
-    ResultCommitment ours = reexecute(jobId);
-    try {
-      chain.vote(jobId, ours.commitment());
-      metrics.count("votes_total", "dispute votes cast");
-      boolean forOperator = ours.commitment().equals(d.operatorCommitment());
-      LOG.info("job {}: voted for the {}'s commitment", jobId,
-          forOperator ? "operator" : ours.commitment().equals(d.challengerCommitment()) ? "challenger" : "neither side");
-    } catch (ContractRevertException e) {
-      LOG.info("job {}: vote refused: {}", jobId, e.errorName());
     }
   }
 

@@ -32,7 +32,10 @@ class NodeConfigTest {
          "da": {"operators": "da/operators.json", "certs": "da/certs", "retentionSeconds": 60},
          "pollIntervalMillis": 300, "httpPort": 9100, "stake": "150.5"}""".formatted(DEPLOYMENT, KEY)));
     assertThat(c.dataDir()).isEqualTo(dir.toAbsolutePath().resolve("data"));
-    assertThat(c.da().certs()).isEqualTo(dir.toAbsolutePath().resolve("da/certs"));
+    assertThat(c.da()).isInstanceOfSatisfying(DaSettings.Local.class,
+        l -> assertThat(l.certs()).isEqualTo(dir.toAbsolutePath().resolve("da/certs")));
+    assertThat(c.vote()).isTrue();
+    assertThat(c.maxConcurrentJobs()).isEqualTo(4);
     assertThat(c.deployment().chainId()).isEqualTo(31337);
     assertThat(c.pollInterval().toMillis()).isEqualTo(300);
     assertThat(c.httpPort()).isEqualTo(9100);
@@ -57,5 +60,36 @@ class NodeConfigTest {
     assertThatThrownBy(() -> NodeConfig.read(write(base.formatted("{\"chainId\": 1}", KEY, ""))))
         .isInstanceOf(InvalidInputException.class).hasMessageContaining("StakeToken");
     assertThatThrownBy(() -> NodeConfig.read(dir.resolve("absent.json"))).hasMessageContaining("not found");
+    assertThatThrownBy(() -> NodeConfig.read(write(base.formatted(DEPLOYMENT, KEY, ", \"maxConcurrentJobs\": 0"))))
+        .isInstanceOf(InvalidInputException.class).hasMessageContaining("maxConcurrentJobs");
+    assertThatThrownBy(() -> NodeConfig.read(write(base.formatted(DEPLOYMENT, KEY, ", \"vote\": \"yes\""))))
+        .isInstanceOf(InvalidInputException.class).hasMessageContaining("vote");
+    assertThatThrownBy(() -> NodeConfig.read(write(base.formatted(DEPLOYMENT, KEY, ", \"chain\": \"devnet.json\""))))
+        .isInstanceOf(InvalidInputException.class).hasMessageContaining("not both");
+  }
+
+  @Test
+  void readsTheChainAndItsDaFromAChainConfigFile() throws Exception {
+    Files.writeString(dir.resolve("devnet.json"), """
+        {"rpcUrl": "http://127.0.0.1:8545", "chainId": 31337, "contracts": {"StakeToken": "0x5FbDB2315678afecb367f032d93F642f64180aa3",
+         "StakeRegistry": "0xe7f1725E7734CE288F8367e1Bb143E90bb3F0512", "AppRegistry": "0x9fE46736679d2D9a65F0992F2272dE9f3c7fa6e0",
+         "JobManager": "0xCf7Ed3AccA5a467e9e704C703E8D87F634fB0Fc9", "IntersubjectiveCourt": "0xDc64a140Aa3E981100a9becA4E685f962f0cF6C9",
+         "BlobRegistry": "0x5FC8d32690cc91D4c39d9d3abcBD16989F875707"}}""");
+    Files.createDirectories(dir.resolve("op"));
+    Path f = dir.resolve("op/config.json");
+    Files.writeString(f, """
+        {"chain": "../devnet.json", "privateKey": "%s", "dataDir": "data", "da": {"source": "chain", "thresholdBps": 5000},
+         "vote": false, "maxConcurrentJobs": 2}""".formatted(KEY));
+    NodeConfig c = NodeConfig.read(f);
+    assertThat(c.rpcUrl()).isEqualTo("http://127.0.0.1:8545");
+    assertThat(c.deployment().chainId()).isEqualTo(31337);
+    assertThat(c.da()).isInstanceOf(DaSettings.OnChain.class);
+    assertThat(c.da().thresholdBps()).isEqualTo(5000);
+    assertThat(c.dataDir()).isEqualTo(dir.toAbsolutePath().resolve("op/data"));
+    assertThat(c.vote()).isFalse();
+    assertThat(c.maxConcurrentJobs()).isEqualTo(2);
+    Files.writeString(f, """
+        {"chain": "../devnet.json", "privateKey": "%s", "dataDir": "data", "da": {"source": "ipfs"}}""".formatted(KEY));
+    assertThatThrownBy(() -> NodeConfig.read(f)).isInstanceOf(InvalidInputException.class).hasMessageContaining("da.source");
   }
 }

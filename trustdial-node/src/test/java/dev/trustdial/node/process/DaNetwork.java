@@ -68,8 +68,8 @@ final class DaNetwork implements AutoCloseable {
     return n;
   }
 
-  DaSettings settings() {
-    return new DaSettings(dir.resolve("operators.json"), dir.resolve("certs"), 6667, Duration.ofHours(1));
+  DaSettings.Local settings() {
+    return new DaSettings.Local(dir.resolve("operators.json"), dir.resolve("certs"), 6667, Duration.ofHours(1));
   }
 
   @Override

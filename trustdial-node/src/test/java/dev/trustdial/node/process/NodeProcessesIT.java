@@ -2,6 +2,7 @@ package dev.trustdial.node.process;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.trustdial.chain.GasLedger;
 import dev.trustdial.chain.JobInfo;
 import dev.trustdial.chain.JobStatus;
 import dev.trustdial.chain.SettlementEvent;
@@ -108,11 +109,10 @@ class NodeProcessesIT {
       assertThat(http(successor, "/metrics")).contains("trustdial_operator_results_submitted_total 1")
           .containsPattern("trustdial_operator_heartbeats_total [1-9]");
 
-      List<SettlementEvent> events = chain.events();
-      Map<String, String> gas = GasLedger.of(chain.anvil.rpcUrl(), jobEvents(events));
+      Map<String, GasLedger.Line> gas = GasLedger.of(chain.anvil.rpcUrl(), 0, chain.owner.blockNumber());
       String figures = """
           takeover: kill -> reportMissed %.1f s (heartbeat window %d s), kill -> successor's first heartbeat %.1f s
-          takeover gas by event kind: %s
+          takeover gas by call (calls, total, max): %s
           """.formatted((reportedAt - killedAt) / 1e9, Devchain.HEARTBEAT_WINDOW, (resumedAt - killedAt) / 1e9, gas);
       System.out.print(figures);
       Files.writeString(Path.of("target", "takeover-figures.txt"), figures);
@@ -153,10 +153,10 @@ class NodeProcessesIT {
       assertThat(finalized.outputHash()).isEqualTo(job.expected().outputHash());
       assertThat(chain.owner.job(id).result()).contains(job.expected());
 
-      Map<String, String> gas = GasLedger.of(chain.anvil.rpcUrl(), jobEvents(chain.events()));
+      Map<String, GasLedger.Line> gas = GasLedger.of(chain.anvil.rpcUrl(), 0, chain.owner.blockNumber());
       String figures = """
           lie: result posted -> liar slashed %.1f s (challenge window %d s, voting period %d s)
-          lie gas by event kind: %s
+          lie gas by call (calls, total, max): %s
           """.formatted((slashedAt - liedAt) / 1e9, Devchain.CHALLENGE_WINDOW, Devchain.VOTING_PERIOD, gas);
       System.out.print(figures);
       Files.writeString(Path.of("target", "lie-figures.txt"), figures);
@@ -167,11 +167,6 @@ class NodeProcessesIT {
     var req = java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + node.ready("listening") + path))
         .timeout(Duration.ofSeconds(30)).build();
     return java.net.http.HttpClient.newHttpClient().send(req, java.net.http.HttpResponse.BodyHandlers.ofString()).body();
-  }
-
-  private static List<SettlementEvent> jobEvents(List<SettlementEvent> events) {
-    return events.stream().filter(e -> !(e instanceof SettlementEvent.StakeDeposited)
-        && !(e instanceof SettlementEvent.OperatorRegistered) && !(e instanceof SettlementEvent.AppCreated)).toList();
   }
 
   @Test

@@ -1,0 +1,33 @@
+package dev.trustdial.node;
+
+import dev.trustdial.chain.OperatorInfo;
+import dev.trustdial.chain.Role;
+import dev.trustdial.chain.Settlement;
+import dev.trustdial.core.crypto.Address;
+import java.math.BigInteger;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** A node's first act: register its roles (once; roles are fixed at registration) and top its stake up. */
+public final class Registration {
+  private static final Logger LOG = LoggerFactory.getLogger(Registration.class);
+
+  private Registration() {}
+
+  public static void ensure(Settlement chain, Set<Role> roles, BigInteger stakeWei, String endpoint) {
+    Address me = chain.account();
+    OperatorInfo info = chain.operator(me);
+    if (!info.registered()) {
+      chain.register(roles, me, endpoint);
+      LOG.info("registered {} as {}", me, roles);
+    } else if (!info.roles().containsAll(roles)) {
+      LOG.warn("{} is registered as {}, not {}: it acts only in the roles it holds", me, info.roles(), roles);
+    }
+    BigInteger have = chain.operator(me).stake();
+    if (have.compareTo(stakeWei) < 0) {
+      chain.deposit(stakeWei.subtract(have));
+      LOG.info("staked {} wei", stakeWei.subtract(have));
+    }
+  }
+}
