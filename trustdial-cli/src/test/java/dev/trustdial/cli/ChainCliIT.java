@@ -15,7 +15,7 @@ class ChainCliIT {
   @BeforeAll
   static void up() throws Exception {
     dir = Files.createTempDirectory("chain-cli-it");
-    CliRun up = CliRun.of("devnet", "up", "--dir", dir.toString(), "--da-nodes", "0");
+    CliRun up = CliRun.of("devnet", "up", "--dir", dir.toString(), "--da-nodes", "0", "--operators", "0", "--watchtowers", "0");
     assertThat(up.exitCode()).as(up.err()).isZero();
   }
 
@@ -62,6 +62,10 @@ class ChainCliIT {
     assertThat(app.out()).contains("app 1");
     refused(chain("create-app", "--as", "operator-2", "--mode", "TEE", "--digest", "0x" + "11".repeat(32)), "NotAllowlisted");
     refused(chain("create-app", "--as", "developer", "--mode", "TEE", "--digest", "0x11"), "--digest must be 32 bytes");
+    refused(chain("create-app", "--as", "developer", "--mode", "TEE"), "exactly one of --digest and --program");
+    refused(chain("create-app", "--as", "developer", "--mode", "TEE", "--program", "/nonexistent.elf", "--digest", "0x" + "11".repeat(32)),
+        "exactly one of --digest and --program");
+    refused(chain("create-app", "--as", "developer", "--mode", "TEE", "--program", "/nonexistent.elf"), "not a readable file");
     refused(chain("app", "42"), "UnknownApp");
 
     CliRun job = chain("submit-job", "--as", "developer", "--app", "1", "--input-digest", "0x" + "22".repeat(32), "--max-steps", "1000000", "--fee", "5");
@@ -69,6 +73,11 @@ class ChainCliIT {
     assertThat(job.out()).contains("job 1 assigned to");
     refused(chain("submit-job", "--as", "developer", "--app", "7", "--input-digest", "0x" + "22".repeat(32), "--max-steps", "10"), "UnknownApp");
     refused(chain("submit-job", "--as", "developer", "--app", "1", "--input-digest", "0x" + "22".repeat(32), "--max-steps", "0"), "--max-steps");
+    refused(chain("submit-job", "--as", "developer", "--app", "1", "--max-steps", "10"), "exactly one of --input-digest");
+    refused(chain("submit-job", "--as", "developer", "--app", "1", "--max-steps", "10", "--program-blob", "0x" + "33".repeat(32),
+        "--input", "/nonexistent.bin"), "not a readable file");
+    refused(chain("submit-job", "--as", "developer", "--app", "1", "--max-steps", "10", "--program-blob", "0x" + "33".repeat(32),
+        "--stride", "0"), "checkpoint stride");
     refused(chain("job", "99"), "UnknownJob");
     refused(chain("job", "-3"), "positive integer");
 

@@ -14,7 +14,7 @@ class DevnetIT {
   @Test
   void upStatusRefuseSecondUpDown() throws Exception {
     Path dir = Files.createTempDirectory("devnet-it");
-    CliRun up = CliRun.of("devnet", "up", "--dir", dir.toString());
+    CliRun up = CliRun.of("devnet", "up", "--dir", dir.toString(), "--da-nodes", "2", "--operators", "1", "--watchtowers", "1");
     try {
       assertThat(up.exitCode()).as(up.err()).isZero();
       assertThat(up.out()).contains("devnet ready", "JobManager");
@@ -23,7 +23,13 @@ class DevnetIT {
       assertThat(d.accounts()).extracting(DevnetDescriptor.Account::name).contains("operator-1", "watchtower-1", "developer");
       assertThat(d.contracts()).containsKey("BlobRegistry");
       assertThat(d.processes()).extracting(DevnetDescriptor.ProcessEntry::name)
-          .containsExactly("anvil", "da-node-1", "da-node-2", "da-node-3", "da-node-4");
+          .containsExactlyInAnyOrder("anvil", "da-node-1", "da-node-2", "operator-1", "watchtower-1");
+      assertThat(d.processes().getFirst().name()).isEqualTo("anvil");
+      // The operator registered and staked itself, with the VERIFIER role so it can vote in disputes.
+      CliRun op = CliRun.of("chain", "operator", "--dir", dir.toString(), "operator-1");
+      assertThat(op.exitCode()).as(op.err()).isZero();
+      assertThat(op.out()).contains("COMPUTE", "VERIFIER", "1000");
+      assertThat(Files.readString(dir.resolve("operator-1/config.json"))).contains("\"chain\": \"../devnet.json\"");
       assertThat(d.processes()).allMatch(p -> p.live().isPresent());
 
       CliRun status = CliRun.of("devnet", "status", "--dir", dir.toString(), "--json");
@@ -40,7 +46,7 @@ class DevnetIT {
     } finally {
       CliRun down = CliRun.of("devnet", "down", "--dir", dir.toString());
       assertThat(down.exitCode()).as(down.err()).isZero();
-      assertThat(down.out()).contains("stopped", "anvil", "da-node-4");
+      assertThat(down.out()).contains("stopped", "anvil", "da-node-2", "operator-1", "watchtower-1");
     }
     CliRun gone = CliRun.of("devnet", "status", "--dir", dir.toString());
     assertThat(gone.exitCode()).isEqualTo(ExitCodes.BAD_INPUT);
@@ -59,6 +65,13 @@ class DevnetIT {
     CliRun tooMany = CliRun.of("devnet", "up", "--dir", dir.toString(), "--da-nodes", "9");
     assertThat(tooMany.exitCode()).isEqualTo(ExitCodes.BAD_INPUT);
     assertThat(tooMany.err()).contains("--da-nodes must be within 0..4");
+    CliRun tooManyOperators = CliRun.of("devnet", "up", "--dir", dir.toString(), "--operators", "4");
+    assertThat(tooManyOperators.exitCode()).isEqualTo(ExitCodes.BAD_INPUT);
+    assertThat(tooManyOperators.err()).contains("--operators must be within 0..3");
+    CliRun noDa = CliRun.of("devnet", "up", "--dir", dir.toString(), "--da-nodes", "0", "--operators", "1");
+    assertThat(noDa.exitCode()).isEqualTo(ExitCodes.BAD_INPUT);
+    assertThat(noDa.err()).contains("at least one DA node");
+    assertThat(DevnetDescriptor.exists(dir)).isFalse();
     CliRun unknown = CliRun.of("devnet", "sideways");
     assertThat(unknown.exitCode()).isEqualTo(ExitCodes.BAD_INPUT);
   }

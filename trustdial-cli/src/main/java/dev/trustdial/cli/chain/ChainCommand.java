@@ -185,16 +185,32 @@ public final class ChainCommand implements Runnable {
     @Option(names = "--mode", required = true, description = "Trust mode: ${COMPLETION-CANDIDATES}.")
     TrustMode mode;
 
-    @Option(names = "--digest", required = true, description = "Program or artifact digest, 0x + 64 hex digits.")
+    @Option(names = "--digest", description = "Program or artifact digest, 0x + 64 hex digits.")
     String digest;
+
+    @Option(names = "--program", paramLabel = "ELF",
+        description = "A guest program: put it on the devnet's DA and use its keccak256 as the digest (instead of --digest).")
+    java.nio.file.Path program;
 
     @Override
     public Integer call() {
-      Bytes32 d = bytes32(digest, "--digest");
+      if ((digest == null) == (program == null)) {
+        throw new InvalidInputException("give exactly one of --digest and --program");
+      }
+      PrintWriter out = spec.commandLine().getOut();
+      Bytes32 d;
+      if (program != null) {
+        byte[] elf = DevnetConnection.readFile(program, "--program", 16 << 20);
+        d = dev.trustdial.core.hash.Hashes.keccak256(elf);
+        Bytes32 key = devnet.da().put(elf).blobKey();
+        out.println("program " + program + " on DA as blob " + key + " (digest " + d + ")");
+      } else {
+        d = bytes32(digest, "--digest");
+      }
       try (Settlement s = devnet.connect()) {
         Settlement.Created c = s.createApp(mode, d, new byte[0]);
-        spec.commandLine().getOut().println("app " + c.id());
-        printTx(spec.commandLine().getOut(), c.tx());
+        out.println("app " + c.id());
+        printTx(out, c.tx());
       }
       return ExitCodes.OK;
     }
@@ -229,11 +245,21 @@ public final class ChainCommand implements Runnable {
     @Option(names = "--app", required = true)
     String appId;
 
-    @Option(names = "--input-digest", required = true, description = "Digest of the job input, 0x + 64 hex digits.")
+    @Option(names = "--input-digest", description = "Digest of the job input, 0x + 64 hex digits (a raw job; or use --program-blob).")
     String inputDigest;
 
     @Option(names = "--input-blob-key", description = "DA blob key of the input (default: the input digest).")
     String inputBlobKey;
+
+    @Option(names = "--program-blob", paramLabel = "KEY",
+        description = "DA blob key of the app's program: build the job envelope (docs/spec/job-input.md) from it, --input and --stride, put it on DA and submit it.")
+    String programBlob;
+
+    @Option(names = "--input", paramLabel = "FILE", description = "Guest input bytes for --program-blob (default: empty).")
+    java.nio.file.Path input;
+
+    @Option(names = "--stride", defaultValue = "1048576", description = "Steps between checkpoints for --program-blob, 1..2^32 (default: ${DEFAULT-VALUE}).")
+    long stride;
 
     @Option(names = "--max-steps", required = true, description = "Step budget, 1..2^40.")
     long maxSteps;
@@ -246,14 +272,29 @@ public final class ChainCommand implements Runnable {
       if (maxSteps < 1 || maxSteps > (1L << 40)) {
         throw new InvalidInputException("--max-steps must be within 1..2^40, got " + maxSteps);
       }
-      Bytes32 digest = bytes32(inputDigest, "--input-digest");
-      Bytes32 key = inputBlobKey == null ? digest : bytes32(inputBlobKey, "--input-blob-key");
+      if ((inputDigest == null) == (programBlob == null)) {
+        throw new InvalidInputException("give exactly one of --input-digest (a raw job) and --program-blob (a job envelope built here)");
+      }
       BigInteger app = id(appId, "--app");
       BigInteger wei = tokens(fee, "--fee");
+      PrintWriter out = spec.commandLine().getOut();
+      Bytes32 digest;
+      Bytes32 key;
+      if (programBlob != null) {
+        byte[] bytes = input == null ? new byte[0]
+            : DevnetConnection.readFile(input, "--input", dev.trustdial.node.job.JobEnvelope.MAX_INPUT_BYTES);
+        var envelope = new dev.trustdial.node.job.JobEnvelope(bytes32(programBlob, "--program-blob"), stride, bytes);
+        digest = envelope.digest();
+        key = devnet.da().put(envelope.encode()).blobKey();
+        out.println("job envelope on DA as blob " + key + " (digest " + digest + ")");
+      } else {
+        digest = bytes32(inputDigest, "--input-digest");
+        key = inputBlobKey == null ? digest : bytes32(inputBlobKey, "--input-blob-key");
+      }
       try (Settlement s = devnet.connect()) {
         Settlement.Created c = s.submitJob(app, key, digest, maxSteps, wei);
-        spec.commandLine().getOut().println("job " + c.id() + " assigned to " + s.job(c.id()).assignee());
-        printTx(spec.commandLine().getOut(), c.tx());
+        out.println("job " + c.id() + " assigned to " + s.job(c.id()).assignee());
+        printTx(out, c.tx());
       }
       return ExitCodes.OK;
     }

@@ -22,6 +22,30 @@ final class DevnetConnection {
     return Settlement.connect(d.rpcUrl(), d.deployment(), Secp256k1Key.fromPrivateKeyHex(d.account(as).privateKey()));
   }
 
+  /** The devnet's DA network (DA nodes registered onchain, certificates in BlobRegistry), paid by the --as account. */
+  dev.trustdial.da.DaClient da() {
+    DevnetDescriptor d = DevnetDescriptor.read(dir);
+    return dev.trustdial.da.DaClient.onChain(dev.trustdial.da.chain.ChainConfig.read(dir.resolve(DevnetDescriptor.FILE)),
+        Secp256k1Key.fromPrivateKeyHex(d.account(as).privateKey()), dev.trustdial.cli.devnet.Devnet.DA_THRESHOLD_BPS,
+        java.time.Duration.ofDays(7));
+  }
+
+  /** A file the user named, with a size limit and a one-line error. */
+  static byte[] readFile(Path p, String what, long maxBytes) {
+    try {
+      if (!java.nio.file.Files.isRegularFile(p)) {
+        throw new InvalidInputException(what + " " + p + " is not a readable file");
+      }
+      long size = java.nio.file.Files.size(p);
+      if (size > maxBytes) {
+        throw new InvalidInputException(what + " " + p + " is " + size + " bytes, above the " + maxBytes + "-byte limit");
+      }
+      return java.nio.file.Files.readAllBytes(p);
+    } catch (java.io.IOException e) {
+      throw new InvalidInputException("cannot read " + what + " " + p + ": " + e.getMessage(), e);
+    }
+  }
+
   /** A devnet account name or an address. */
   Address resolve(String nameOrAddress) {
     if (nameOrAddress.startsWith("0x") || nameOrAddress.startsWith("0X")) {

@@ -2,90 +2,161 @@ package dev.trustdial.cli.demo;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.trustdial.chain.DisputeInfo;
+import dev.trustdial.chain.GasLedger;
 import dev.trustdial.chain.JobInfo;
 import dev.trustdial.chain.JobStatus;
 import dev.trustdial.chain.ResultCommitment;
-import dev.trustdial.chain.Role;
 import dev.trustdial.chain.Settlement;
 import dev.trustdial.chain.SettlementEvent;
 import dev.trustdial.chain.Tokens;
 import dev.trustdial.chain.TrustMode;
-import dev.trustdial.chain.TxOutcome;
 import dev.trustdial.cli.ExitCodes;
 import dev.trustdial.cli.devnet.Devnet;
 import dev.trustdial.cli.devnet.DevnetDescriptor;
-import dev.trustdial.da.DaClient;
-import dev.trustdial.da.cert.DaCertificate;
-import dev.trustdial.da.chain.ChainConfig;
-import java.time.Duration;
 import dev.trustdial.cli.devnet.Roster;
+import dev.trustdial.core.InvalidInputException;
 import dev.trustdial.core.bytes.Bytes32;
 import dev.trustdial.core.crypto.Address;
 import dev.trustdial.core.hash.Hashes;
+import dev.trustdial.da.DaClient;
+import dev.trustdial.da.chain.ChainConfig;
+import dev.trustdial.node.job.Execution;
+import dev.trustdial.node.job.JobEnvelope;
+import dev.trustdial.node.job.JobProgram;
+import dev.trustdial.vm.RunResult;
+import dev.trustdial.vm.checkpoint.CheckpointSink;
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.math.BigInteger;
-import java.nio.charset.StandardCharsets;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
-import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
+import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code trustdial demo}: one scripted round of the protocol against the real contracts on a fresh
- * local devnet. Job 1: the assigned operator goes silent, is reported and slashed, and a successor
- * resumes from its last checkpoint to the same result an uninterrupted run gives. Job 2: the
- * assigned operator lies, a watchtower re-executes and challenges, the staked verifiers vote, and
- * the liar is slashed. Every actor computes for real; only time is fast-forwarded (anvil's
- * evm_increaseTime) so the windows do not have to be waited out.
+ * {@code trustdial demo}: the main job, on a fresh local devnet where every actor is its own
+ * process: anvil, 4 DA nodes, 3 operators and a watchtower. The developer publishes the game-world
+ * guest to DA and creates a {@code REEXEC_INTERSUBJECTIVE} app. Job 1 runs long; its operator is
+ * SIGKILLed mid-run, the watchtower reports the missed heartbeat, the chain slashes and reassigns,
+ * and the successor resumes from the last checkpoint on DA to the result an uninterrupted run
+ * gives. Job 2 goes to an operator restarted with the test-only {@code --lie} fault; the watchtower
+ * re-executes and challenges, the other operators re-execute and vote, and the liar is slashed.
+ * The demo only submits jobs, kills and restarts processes, and fast-forwards the devnet clock past
+ * the protocol windows; the node processes do the rest, and the demo narrates it from the chain.
  */
 @Command(name = "demo", mixinStandardHelpOptions = true,
-    description = "Run the main job on a fresh local devnet: takeover after a missed heartbeat, a lie caught by re-execution and a vote, with the slashes they cause.")
+    description = "Run the main job on a fresh local devnet (anvil, 4 DA nodes, 3 operators, 1 watchtower, each a process): "
+        + "an operator killed mid-job is slashed and a successor resumes from DA; a lying operator is caught by re-execution and a stake vote.")
 public final class DemoCommand implements Callable<Integer> {
-  static final long STRIDE = 1 << 18;
-  static final long STEPS = 4 * STRIDE;
+  /** Steps between checkpoints: about 0.1-0.3 s of game-world compute on this machine, then a DA put and a heartbeat. */
+  static final long STRIDE = 1L << 24;
+  static final long MAX_STEPS = 1L << 33;
+  static final int ENTITIES = 256;
+  static final int LONG_TICKS = 16_000;
+  static final int SHORT_TICKS = 4_000;
+  static final BigInteger FEE = Tokens.of(25);
+  private static final long MAX_PROGRAM_BYTES = 8 << 20;
+  private static final String GUEST = "gameworld.elf";
 
   @Spec CommandSpec spec;
 
-  @Option(names = "--dir", description = "Keep the devnet's files here (default: a new temporary directory).")
+  @Option(names = "--dir", description = "Keep the devnet's files (configs, logs, data) here (default: a new temporary directory).")
   Path dir;
+
+  @Option(names = "--program", paramLabel = "ELF", description = "The game-world guest (default: trustdial-vm/target/guest/" + GUEST + ", built by trustdial-vm/setup.sh).")
+  Path program;
 
   @Option(names = "--json", description = "Print the final report as JSON on stdout (the story goes to stderr).")
   boolean json;
 
-  private final List<TxOutcome> txs = new ArrayList<>();
-  private DaClient da;
-  private int daPuts;
-  private int daGets;
-  private final Map<Address, String> names = new LinkedHashMap<>();
+  private final Map<Address, String> names = new ConcurrentHashMap<>();
+  private final Set<BigInteger> ourJobs = ConcurrentHashMap.newKeySet();
+  private final Map<String, Double> timings = java.util.Collections.synchronizedMap(new LinkedHashMap<>());
+  private Narrator n;
+  private JobParamsView params;
+
+  private record JobParamsView(long heartbeatWindow, long challengeWindow, BigInteger bond) {}
+
+  /** A job the developer submitted, with the uninterrupted run computed in this process for comparison. */
+  private record Submitted(BigInteger id, CompletableFuture<RunResult> reference, long startNanos) {
+    RunResult expected() {
+      return reference.join();
+    }
+  }
 
   @Override
   public Integer call() throws Exception {
+    byte[] elf = readProgram();
     PrintWriter story = json ? spec.commandLine().getErr() : spec.commandLine().getOut();
-    Narrator n = new Narrator(story, !json && System.console() != null, 7);
+    n = new Narrator(story, !json && System.console() != null, 5);
     Path devnetDir = dir != null ? dir : Files.createTempDirectory("trustdial-demo");
-    story.println("TrustDial demo: a scripted round of the settlement protocol on a local devnet");
-    n.phase("Start the devnet: anvil, contracts deployed and wired, accounts funded");
-    Devnet devnet = Devnet.start(devnetDir, 0, Devnet.MAX_DA_NODES, s -> n.say("%s", s));
+    story.println("TrustDial demo: unstoppable, verifiable compute on a local devnet (every actor is a separate process)");
+    n.phase("Start the devnet: anvil, contracts, 4 DA nodes, 3 operators and a watchtower");
+    // Compute the reference results while the devnet starts: the demo checks the operators against them.
+    Map<Integer, CompletableFuture<RunResult>> references = new LinkedHashMap<>();
+    for (int ticks : new int[] {LONG_TICKS, SHORT_TICKS}) {
+      references.put(ticks, CompletableFuture.supplyAsync(() -> {
+        long t0 = System.nanoTime();
+        RunResult r = uninterrupted(elf, input(ticks));
+        if (ticks == LONG_TICKS) {
+          synchronized (timings) {
+            timings.put("uninterrupted run here: Msteps/s (VM only, no checkpoints)", Math.round(r.steps() / ((System.nanoTime() - t0) / 1e9) / 1e5) / 10.0);
+          }
+        }
+        return r;
+      }));
+    }
+    Devnet devnet = Devnet.start(devnetDir, 0, Devnet.Size.full(), s -> n.say("%s", s));
     Thread cleanup = new Thread(devnet::close, "demo-cleanup");
     Runtime.getRuntime().addShutdownHook(cleanup);
-    try {
-      txs.addAll(devnet.deployTransactions());
-      n.say("chain %s (id %d), %d deployment/wiring transactions", devnet.descriptor().rpcUrl(), devnet.descriptor().chainId(), txs.size());
-      // Every actor writes and reads through the same DA network; the developer's key pays for certificates.
-      da = DaClient.onChain(ChainConfig.read(devnetDir.resolve(DevnetDescriptor.FILE)), devnet.key(Roster.DEVELOPER),
-          Devnet.DA_THRESHOLD_BPS, Duration.ofDays(1));
-      DemoReport report = round(devnet, n);
-      print(report, n);
+    try (Settlement owner = devnet.connect(Roster.DEPLOYER);
+         Settlement developer = devnet.connect(Roster.DEVELOPER)) {
+      for (Roster.Member m : Roster.all()) {
+        names.put(devnet.key(m).address(), m.name());
+      }
+      long startBlock = owner.blockNumber() + 1;
+      var p = owner.params();
+      params = new JobParamsView(p.heartbeatWindowSeconds(), p.challengeWindowSeconds(), p.challengeBond());
+      DaClient da = DaClient.onChain(ChainConfig.read(devnetDir.resolve(DevnetDescriptor.FILE)), devnet.key(Roster.DEVELOPER),
+          Devnet.DA_THRESHOLD_BPS, Duration.ofDays(7));
+      ChainWatch watch = new ChainWatch(owner, startBlock, this::narrate);
+      Map<Address, BigInteger> before = stakes(owner);
+
+      n.phase("The developer publishes the game-world guest to DA and creates a REEXEC_INTERSUBJECTIVE app");
+      Bytes32 programKey = da.put(elf).blobKey();
+      Bytes32 digest = Hashes.keccak256(elf);
+      BigInteger appId = developer.createApp(TrustMode.REEXEC_INTERSUBJECTIVE, digest, new byte[0]).id();
+      n.say("program %s (%,d bytes) on DA as blob %s; app %s records its digest %s", program.getFileName(), elf.length,
+          abbrev(programKey), appId, abbrev(digest));
+
+      List<DemoReport.JobLine> jobs = new ArrayList<>();
+      jobs.add(takeover(devnet, owner, developer, da, watch, appId, programKey, references.get(LONG_TICKS)));
+      jobs.add(lie(devnet, owner, developer, da, watch, appId, programKey, references.get(SHORT_TICKS)));
+
+      n.phase("Summary");
+      watch.poll();
+      DemoReport report = report(devnet, owner, watch, startBlock, before, jobs);
+      print(report);
       if (json) {
         spec.commandLine().getOut().println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(report));
         spec.commandLine().getOut().flush();
@@ -98,56 +169,190 @@ public final class DemoCommand implements Callable<Integer> {
       } catch (IllegalStateException shuttingDown) {
         // The hook is running already (Ctrl-C); it closes the devnet.
       }
-      story.printf("%ndevnet stopped (files in %s)%n", devnetDir);
+      story.printf("%ndevnet stopped, no process left running (configs and logs in %s)%n", devnetDir);
       story.flush();
     }
   }
 
-  private Settlement actor(Devnet d, Roster.Member m) {
-    Settlement s = d.connect(m);
-    names.put(s.account(), m.name());
-    return s;
+  private DemoReport.JobLine takeover(Devnet devnet, Settlement owner, Settlement developer, DaClient da, ChainWatch watch,
+      BigInteger appId, Bytes32 programKey, CompletableFuture<RunResult> reference) {
+    n.phase("Job 1: a long simulation; its operator is killed mid-run, slashed, and a successor resumes from DA");
+    Submitted job = submit(developer, da, appId, programKey, LONG_TICKS, reference);
+    BigInteger id = job.id();
+    var assigned = watch.await(SettlementEvent.JobAssigned.class, a -> a.jobId().equals(id), Duration.ofSeconds(30), () -> { }, "job 1's assignment");
+    String first = name(assigned.operator());
+    RunResult expected = job.expected();
+    watch.await(SettlementEvent.HeartbeatPosted.class, h -> h.jobId().equals(id) && h.step() >= 3 * STRIDE,
+        Duration.ofSeconds(180), () -> progress(owner, id, first, expected.steps()), first + "'s third checkpoint");
+    devnet.kill(first);
+    long killedAt = System.nanoTime();
+    JobInfo atKill = owner.job(id);
+    n.say("SIGKILL %s: it stops dead at step %,d of %,d, with no goodbye; its last checkpoint is on DA and onchain",
+        first, atKill.lastStep(), expected.steps());
+    long wait = Math.max(1, atKill.deadline() - owner.chainTime() + 1);
+    owner.advanceTime(wait);
+    n.say("no heartbeat comes; the devnet clock is fast-forwarded %d s past %s's deadline (heartbeat window %d s)", wait, first,
+        params.heartbeatWindow());
+    watch.await(SettlementEvent.HeartbeatMissed.class, m -> m.jobId().equals(id), Duration.ofSeconds(60), () -> { }, "the watchtower's report");
+    timings.put("takeover: kill -> reported, slashed (s; clock fast-forwarded)", seconds(killedAt));
+    var reassigned = watch.await(SettlementEvent.JobAssigned.class, a -> a.jobId().equals(id) && a.attempt() == 1,
+        Duration.ofSeconds(10), () -> { }, "job 1's reassignment");
+    String successor = name(reassigned.operator());
+    var resumed = watch.await(SettlementEvent.HeartbeatPosted.class, h -> h.jobId().equals(id) && h.operator().equals(reassigned.operator())
+        && h.step() > atKill.lastStep(), Duration.ofSeconds(120), () -> { }, successor + "'s first checkpoint");
+    timings.put("takeover: kill -> successor's first new checkpoint (s)", seconds(killedAt));
+    long resumedAt = System.nanoTime();
+    logLine(devnet, successor, "restoring the snapshot at step").ifPresent(l -> n.say("%s's log: %s", successor, l));
+    var result = watch.await(SettlementEvent.ResultSubmitted.class, r -> r.jobId().equals(id), Duration.ofSeconds(300),
+        () -> progress(owner, id, successor, expected.steps()), "job 1's result");
+    double endToEnd = (result.result().stepCount() - resumed.step()) / ((System.nanoTime() - resumedAt) / 1e9);
+    timings.put("successor: Msteps/s end to end (VM + snapshots + DA + heartbeats)", Math.round(endToEnd / 1e5) / 10.0);
+    ResultCommitment want = Execution.commitment(expected);
+    boolean same = result.result().equals(want) && java.util.Arrays.equals(da.get(result.outputBlobKey()), expected.output());
+    n.say("%s: final state %s, output %s, checkpoint root %s", same ? "IDENTICAL to the uninterrupted run computed here"
+        : "DIFFERENT from the uninterrupted run", abbrev(result.result().finalStateHash()), abbrev(result.result().outputHash()),
+        abbrev(result.result().checkpointRoot()));
+    awaitVerdict(devnet, id);
+    owner.advanceTime(params.challengeWindow() + 1);
+    n.say("the %d s challenge window passes (fast-forwarded)", params.challengeWindow());
+    var finalized = watch.await(SettlementEvent.JobFinalized.class, f -> f.jobId().equals(id), Duration.ofSeconds(60), () -> { }, "job 1's finalization");
+    return new DemoReport.JobLine(id.toString(), "operator killed mid-run; successor resumed from DA", owner.job(id).status().name(),
+        first, name(result.operator()), result.result().stepCount(), result.result().outputHash().toHex(),
+        result.result().checkpointRoot().toHex(), same, name(finalized.paidTo()), Tokens.format(finalized.fee()), seconds(job.startNanos()));
   }
 
-  private String name(Address a) {
-    return names.getOrDefault(a, a.toString());
-  }
-
-  private DemoReport round(Devnet devnet, Narrator n) {
-    long t0 = System.nanoTime();
-    Settlement owner = actor(devnet, Roster.DEPLOYER);
-    List<Settlement> ops = new ArrayList<>();
+  private DemoReport.JobLine lie(Devnet devnet, Settlement owner, Settlement developer, DaClient da, ChainWatch watch,
+      BigInteger appId, Bytes32 programKey, CompletableFuture<RunResult> reference) throws IOException {
+    n.phase("Job 2: an operator posts a wrong output; re-execution catches it and the stakers' vote slashes it");
+    // Every operator runs again (the killed one restarts on its data dir and tops its stake up) before
+    // predicting job 2's assignee, so the stakes the prediction uses are the ones the chain will use.
     for (Roster.Member m : Roster.OPERATORS) {
-      ops.add(actor(devnet, m));
+      if (!devnet.isRunning(m.name())) {
+        devnet.startNode(m.name());
+        n.say("%s restarts on its data dir: its journal shows job 1 went to another operator; it rejoins the pool", m.name());
+      }
     }
-    Settlement watchtower = actor(devnet, Roster.WATCHTOWER);
-    Settlement developer = actor(devnet, Roster.DEVELOPER);
-    long startBlock = owner.blockNumber();
-
-    n.phase("Operators register and stake; the developer creates an app");
-    for (Settlement op : ops) {
-      txs.add(op.register(EnumSet.of(Role.COMPUTE, Role.VERIFIER), op.account(), "http://127.0.0.1/" + name(op.account())));
-      txs.add(op.deposit(Tokens.of(1000)));
-      n.say("%-12s registered COMPUTE+VERIFIER, staked %s", name(op.account()), Tokens.format(Tokens.of(1000)));
+    Address predicted = owner.nextJobAssignee().orElseThrow(() -> new IllegalStateException("no operator is eligible for job 2"));
+    String liar = name(predicted);
+    devnet.stop(liar);
+    devnet.startNode(liar, "--lie");
+    n.say("the assignment rule is public (docs/spec/settlement.md): job 2 will go to %s, so it is restarted with the test-only "
+        + "--lie fault (refused on any chain but the devnet's)", liar);
+    Submitted job = submit(developer, da, appId, programKey, SHORT_TICKS, reference);
+    BigInteger id = job.id();
+    var assigned = watch.await(SettlementEvent.JobAssigned.class, a -> a.jobId().equals(id), Duration.ofSeconds(30), () -> { }, "job 2's assignment");
+    if (!assigned.operator().equals(predicted)) {
+      throw new IllegalStateException("job 2 went to " + name(assigned.operator()) + ", not the predicted " + liar);
     }
-    txs.add(watchtower.register(EnumSet.of(Role.VERIFIER), watchtower.account(), "http://127.0.0.1/watchtower-1"));
-    txs.add(watchtower.deposit(Tokens.of(500)));
-    n.say("%-12s registered VERIFIER, staked %s", "watchtower-1", Tokens.format(Tokens.of(500)));
-    Map<Address, BigInteger> before = stakes(owner);
+    RunResult expected = job.expected();
+    var lie = watch.await(SettlementEvent.ResultSubmitted.class, r -> r.jobId().equals(id), Duration.ofSeconds(180),
+        () -> progress(owner, id, liar, expected.steps()), "job 2's result");
+    long liedAt = System.nanoTime();
+    n.say("the true output hash is %s (computed here); %s claimed %s", abbrev(Execution.commitment(expected).outputHash()), liar,
+        abbrev(lie.result().outputHash()));
+    watch.await(SettlementEvent.JobChallenged.class, c -> c.jobId().equals(id), Duration.ofSeconds(120), () -> { }, "the watchtower's challenge");
+    long voters = Roster.OPERATORS.size() - 1;
+    watch.await(SettlementEvent.Voted.class, v -> v.jobId().equals(id)
+            && watch.count(SettlementEvent.Voted.class, e -> ((SettlementEvent.Voted) e).jobId().equals(id)) >= voters,
+        Duration.ofSeconds(120), () -> { }, "the honest operators' votes");
+    DisputeInfo dispute = owner.dispute(id);
+    long wait = Math.max(1, dispute.deadline() - owner.chainTime() + 1);
+    owner.advanceTime(wait);
+    n.say("the voting period ends (fast-forwarded %d s)", wait);
+    watch.await(SettlementEvent.DisputeSettled.class, d -> d.jobId().equals(id), Duration.ofSeconds(60), () -> { }, "the dispute's resolution");
+    var finalized = watch.await(SettlementEvent.JobFinalized.class, f -> f.jobId().equals(id), Duration.ofSeconds(30), () -> { }, "job 2's finalization");
+    timings.put("lie: wrong result posted -> liar slashed (s)", seconds(liedAt));
+    JobInfo done = owner.job(id);
+    ResultCommitment right = done.result().orElseThrow();
+    boolean correct = right.equals(Execution.commitment(expected));
+    n.say("job 2 ends with output %s: %s", abbrev(right.outputHash()), correct ? "the correct one" : "WRONG");
+    return new DemoReport.JobLine(id.toString(), "wrong output caught by re-execution and a vote", done.status().name(), liar,
+        name(finalized.paidTo()) + " (challenger)", right.stepCount(), right.outputHash().toHex(), right.checkpointRoot().toHex(),
+        correct, name(finalized.paidTo()), Tokens.format(finalized.fee()), seconds(job.startNanos()));
+  }
 
-    HashChainProgram program = new HashChainProgram(STEPS, STRIDE);
-    Bytes32 digest = Hashes.keccak256(("trustdial/demo/hash-chain/v1 steps=" + STEPS + " stride=" + STRIDE).getBytes(StandardCharsets.UTF_8));
-    Settlement.Created app = developer.createApp(TrustMode.REEXEC_INTERSUBJECTIVE, digest, new byte[0]);
-    txs.add(app.tx());
-    n.say("developer created app %s: REEXEC_INTERSUBJECTIVE, program digest %s", app.id(), abbrev(digest));
+  /** Puts the job envelope (program blob, stride, guest input) on DA and submits the job; the chain assigns it. */
+  private Submitted submit(Settlement developer, DaClient da, BigInteger appId, Bytes32 programKey, int ticks,
+      CompletableFuture<RunResult> reference) {
+    JobEnvelope envelope = new JobEnvelope(programKey, STRIDE, input(ticks));
+    Bytes32 envelopeKey = da.put(envelope.encode()).blobKey();
+    long t0 = System.nanoTime();
+    BigInteger id = developer.submitJob(appId, envelopeKey, envelope.digest(), MAX_STEPS, FEE).id();
+    ourJobs.add(id);
+    n.say("developer submitted job %s: %,d ticks of %d entities, checkpoint every %,d steps, fee %s; input envelope on DA as %s",
+        id, ticks, ENTITIES, STRIDE, Tokens.format(FEE), abbrev(envelopeKey));
+    return new Submitted(id, reference, t0);
+  }
 
-    List<DemoReport.JobLine> jobs = new ArrayList<>();
-    jobs.add(takeoverJob(n, program, app.id(), owner, ops, watchtower, developer));
-    jobs.add(lyingJob(n, program, app.id(), owner, ops, watchtower, developer));
+  /** Narrates the events of the demo's jobs as the node processes cause them. */
+  private void narrate(SettlementEvent e) {
+    switch (e) {
+      case SettlementEvent.JobAssigned a when ourJobs.contains(a.jobId()) -> n.say(a.attempt() == 0
+          ? "chain: job %s assigned to %s".formatted(a.jobId(), name(a.operator()))
+          : "chain: job %s REASSIGNED to %s (attempt %d), to resume from checkpoint blob %s".formatted(a.jobId(), name(a.operator()),
+              a.attempt(), abbrev(a.resumeFromCheckpoint())));
+      case SettlementEvent.HeartbeatPosted h when ourJobs.contains(h.jobId()) -> n.say("%s: checkpoint at step %,d written to DA (%s) and heartbeat posted",
+          name(h.operator()), h.step(), abbrev(h.checkpointBlobKey()));
+      case SettlementEvent.HeartbeatMissed m when ourJobs.contains(m.jobId()) -> n.say("%s: reportMissed(job %s): %s missed its deadline",
+          name(m.reporter()), m.jobId(), name(m.operator()));
+      case SettlementEvent.Slashed s -> n.say("chain: %s SLASHED %s (%s): %s to %s, %s burned", name(s.operator()), Tokens.format(s.amount()),
+          s.reason(), Tokens.format(s.reward()), name(s.beneficiary()), Tokens.format(s.burned()));
+      case SettlementEvent.ResultSubmitted r when ourJobs.contains(r.jobId()) -> n.say("%s: result for job %s after %,d steps: output %s",
+          name(r.operator()), r.jobId(), r.result().stepCount(), abbrev(r.result().outputHash()));
+      case SettlementEvent.JobChallenged c when ourJobs.contains(c.jobId()) -> n.say("%s: re-executed job %s from DA, got a different result, CHALLENGED with a %s bond",
+          name(c.challenger()), c.jobId(), Tokens.format(c.bond()));
+      case SettlementEvent.Voted v when ourJobs.contains(v.jobId()) -> n.say("%s: re-executed job %s and voted with its %s stake", name(v.voter()),
+          v.jobId(), Tokens.format(v.weight()));
+      case SettlementEvent.DisputeSettled d when ourJobs.contains(d.jobId()) -> n.say("chain: dispute on job %s settled: %s wins (%s for the operator, %s for the challenger)",
+          d.jobId(), d.operatorWins() ? "the operator" : "the challenger", Tokens.format(d.operatorStake()), Tokens.format(d.challengerStake()));
+      case SettlementEvent.JobFinalized f when ourJobs.contains(f.jobId()) -> n.say("chain: job %s FINALIZED, fee %s paid to %s",
+          f.jobId(), Tokens.format(f.fee()), name(f.paidTo()));
+      default -> { }
+    }
+  }
 
-    n.phase("Settle: read back every slash from the chain");
+  /** Waits until the watchtower says it re-executed the job (its /health verdicts), so the window it had is visible. */
+  private void awaitVerdict(Devnet devnet, BigInteger jobId) {
+    HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
+    String name = Roster.WATCHTOWER.name();
+    while (System.nanoTime() < deadline) {
+      try {
+        var body = new ObjectMapper().readTree(http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + devnet.httpPort(name) + "/health"))
+            .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString()).body());
+        String verdict = body.path("verdicts").path(jobId.toString()).asText("");
+        if (!verdict.isEmpty()) {
+          n.say("%s re-executed job %s from DA: %s", name, jobId, verdict.equals("ok") ? "same commitment, no challenge" : verdict);
+          return;
+        }
+        Thread.sleep(250);
+      } catch (IOException e) {
+        throw new IllegalStateException(name + " does not answer /health: " + e.getMessage(), e);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException("interrupted", e);
+      }
+    }
+    throw new IllegalStateException(name + " did not re-execute job " + jobId + " within 120 s; see " + devnet.log(name));
+  }
+
+  private void progress(Settlement chain, BigInteger jobId, String who, long total) {
+    n.progress(who + " job " + jobId, Math.min(chain.job(jobId).lastStep(), total), total);
+  }
+
+  private static Optional<String> logLine(Devnet devnet, String name, String containing) {
+    try {
+      return Files.readAllLines(devnet.log(name)).stream().filter(l -> l.contains(containing)).reduce((a, b) -> b)
+          .map(l -> l.substring(l.indexOf(containing)));
+    } catch (IOException e) {
+      return Optional.empty();
+    }
+  }
+
+  private DemoReport report(Devnet devnet, Settlement owner, ChainWatch watch, long startBlock, Map<Address, BigInteger> before,
+      List<DemoReport.JobLine> jobs) {
     List<DemoReport.SlashLine> slashes = new ArrayList<>();
-    for (SettlementEvent e : owner.events().read(startBlock, owner.blockNumber())) {
+    for (SettlementEvent e : watch.events()) {
       if (e instanceof SettlementEvent.Slashed s) {
         slashes.add(new DemoReport.SlashLine(name(s.operator()), s.reason(), Tokens.format(s.amount()), name(s.beneficiary()),
             Tokens.format(s.reward()), Tokens.format(s.burned())));
@@ -155,244 +360,120 @@ public final class DemoCommand implements Callable<Integer> {
     }
     Map<Address, BigInteger> after = stakes(owner);
     List<DemoReport.StakeLine> stakeLines = new ArrayList<>();
-    before.forEach((a, b) -> stakeLines.add(new DemoReport.StakeLine(name(a), a.toString(), Tokens.format(b), Tokens.format(after.get(a)))));
-    Map<String, DemoReport.GasLine> gas = new TreeMap<>();
-    Map<String, List<Long>> byAction = new TreeMap<>();
-    for (TxOutcome t : txs) {
-      byAction.computeIfAbsent(t.action(), k -> new ArrayList<>()).add(t.gasUsed());
-    }
-    byAction.forEach((k, v) -> gas.put(k, new DemoReport.GasLine(v.size(),
-        v.stream().mapToLong(Long::longValue).sum() / v.size(), v.stream().mapToLong(Long::longValue).max().orElse(0))));
-    return new DemoReport(devnet.descriptor().rpcUrl(), jobs, slashes, stakeLines, gas, daPuts, daGets, (System.nanoTime() - t0) / 1e9);
-  }
-
-  private DemoReport.JobLine takeoverJob(Narrator n, HashChainProgram program, BigInteger appId, Settlement owner,
-      List<Settlement> ops, Settlement watchtower, Settlement developer) {
-    n.phase("Job 1: the assigned operator goes silent mid-run; it is slashed and a successor resumes");
-    byte[] input = "job 1: a long deterministic computation".getBytes(StandardCharsets.UTF_8);
-    Bytes32 inputDigest = Hashes.keccak256(input);
-    BigInteger fee = Tokens.of(25);
-    Bytes32 inputKey = put(n, "developer", "job input", input);
-    Settlement.Created job = developer.submitJob(appId, inputKey, inputDigest, STEPS, fee);
-    txs.add(job.tx());
-    JobInfo info = developer.job(job.id());
-    Settlement first = byAddress(ops, info.assignee());
-    n.say("job %s submitted (%d steps, fee %s); assigned to %s", job.id(), STEPS, Tokens.format(fee), name(first.account()));
-
-    // The first operator runs two checkpoints, heartbeating each, then stops as if SIGKILLed.
-    List<HashChainProgram.Checkpoint> posted = new ArrayList<>();
-    try {
-      program.runFrom(new HashChainProgram.Checkpoint(0, HashChainProgram.initialState(inputFromDa(developer.job(job.id())))), List.of(), c -> {
-        txs.add(first.heartbeat(job.id(), c.step(), c.state(), put(n, name(first.account()), "checkpoint", encode(c))));
-        posted.add(c);
-        n.say("%s checkpoint at step %,d, heartbeat posted (state %s)", name(first.account()), c.step(), abbrev(c.state()));
-        if (posted.size() == 2) {
-          throw new OperatorCrashed();
-        }
-      }, i -> n.progress(name(first.account()) + " running", i, STEPS));
-    } catch (OperatorCrashed crashed) {
-      n.say("%s goes silent at step %,d (no more heartbeats)", name(first.account()), posted.getLast().step());
-    }
-    long window = owner.params().heartbeatWindowSeconds();
-    owner.advanceTime(window + 1);
-    n.say("%d s heartbeat window passes (fast-forwarded on the devnet)", window);
-    JobInfo late = watchtower.job(job.id());
-    if (owner.chainTime() > late.deadline()) {
-      txs.add(watchtower.reportMissed(job.id()));
-    }
-    JobInfo reassigned = watchtower.job(job.id());
-    Settlement successor = byAddress(ops, reassigned.assignee());
-    n.say("watchtower-1 reported the miss: %s slashed for liveness; job reassigned to %s (attempt %d)",
-        name(first.account()), name(successor.account()), reassigned.attempt());
-
-    // The successor rebuilds the checkpoint list from the heartbeats onchain and resumes from the last one.
-    List<HashChainProgram.Checkpoint> known = new ArrayList<>();
-    for (SettlementEvent e : successor.events().read(0, successor.blockNumber())) {
-      if (e instanceof SettlementEvent.HeartbeatPosted h && h.jobId().equals(job.id())) {
-        known.add(new HashChainProgram.Checkpoint(h.step(), h.stateHash()));
+    Map<Address, BigInteger> deposited = new LinkedHashMap<>();
+    for (SettlementEvent e : watch.events()) {
+      if (e instanceof SettlementEvent.StakeDeposited d) {
+        deposited.merge(d.operator(), d.amount(), BigInteger::add);
       }
     }
-    HashChainProgram.Checkpoint resumeAt = decode(get(reassigned.lastCheckpointBlobKey()));
-    if (resumeAt.step() != reassigned.lastStep() || !resumeAt.state().equals(reassigned.lastStateHash())) {
-      throw new IllegalStateException("the checkpoint on DA does not match the last heartbeat onchain");
-    }
-    n.say("%s fetched the last checkpoint from DA (blob %s), checked it against the heartbeat onchain, and resumes at step %,d",
-        name(successor.account()), abbrev(reassigned.lastCheckpointBlobKey()), resumeAt.step());
-    HashChainProgram.Run resumed = program.runFrom(resumeAt, known, c -> {
-      txs.add(successor.heartbeat(job.id(), c.step(), c.state(), put(n, name(successor.account()), "checkpoint", encode(c))));
-      n.say("%s checkpoint at step %,d, heartbeat posted", name(successor.account()), c.step());
-    }, i -> n.progress(name(successor.account()) + " running", i, STEPS));
-    ResultCommitment result = commitment(resumed);
-    txs.add(successor.submitResult(job.id(), result, resumed.outputHash()));
-    n.say("%s submitted the result: output %s, checkpoint root %s", name(successor.account()), abbrev(result.outputHash()), abbrev(result.checkpointRoot()));
-
-    HashChainProgram.Run reference = program.run(inputFromDa(watchtower.job(job.id())), i -> n.progress("watchtower-1 re-executing", i, STEPS));
-    boolean same = commitment(reference).equals(result);
-    n.say("watchtower-1 re-executed from the input without interruption: %s", same ? "identical result, no challenge" : "MISMATCH");
-    owner.advanceTime(owner.params().challengeWindowSeconds() + 1);
-    txs.add(watchtower.finalizeJob(job.id()));
-    JobInfo done = developer.job(job.id());
-    String paidTo = paidTo(owner, job.id());
-    n.say("challenge window passed; job %s %s, fee paid to %s", job.id(), done.status(), paidTo);
-    return new DemoReport.JobLine(job.id().toString(), "takeover after a missed heartbeat", done.status().name(),
-        name(first.account()), name(done.resultOperator()), resumed.steps(), result.outputHash().toHex(), same,
-        paidTo, Tokens.format(fee));
-  }
-
-  private DemoReport.JobLine lyingJob(Narrator n, HashChainProgram program, BigInteger appId, Settlement owner,
-      List<Settlement> ops, Settlement watchtower, Settlement developer) {
-    n.phase("Job 2: the assigned operator posts a wrong result; re-execution catches it");
-    byte[] input = "job 2: the same program on another input".getBytes(StandardCharsets.UTF_8);
-    Bytes32 inputDigest = Hashes.keccak256(input);
-    BigInteger fee = Tokens.of(25);
-    Bytes32 inputKey = put(n, "developer", "job input", input);
-    Settlement.Created job = developer.submitJob(appId, inputKey, inputDigest, STEPS, fee);
-    txs.add(job.tx());
-    Settlement liar = byAddress(ops, developer.job(job.id()).assignee());
-    n.say("job %s assigned to %s, which is configured to lie about the output", job.id(), name(liar.account()));
-    HashChainProgram.Run honest = program.runFrom(new HashChainProgram.Checkpoint(0, HashChainProgram.initialState(inputFromDa(developer.job(job.id())))), List.of(),
-        c -> txs.add(liar.heartbeat(job.id(), c.step(), c.state(), put(n, name(liar.account()), "checkpoint", encode(c)))),
-        i -> n.progress(name(liar.account()) + " running", i, STEPS));
-    byte[] forged = honest.outputHash().bytes();
-    forged[31] ^= 1;
-    ResultCommitment lie = new ResultCommitment(new Bytes32(forged), honest.finalStateHash(), honest.steps(), honest.checkpointRoot());
-    txs.add(liar.submitResult(job.id(), lie, new Bytes32(forged)));
-    n.say("%s submitted output %s (the true output is %s)", name(liar.account()), abbrev(lie.outputHash()), abbrev(honest.outputHash()));
-
-    ResultCommitment truth = commitment(program.run(inputFromDa(watchtower.job(job.id())), i -> n.progress("watchtower-1 re-executing", i, STEPS)));
-    if (!truth.equals(lie)) {
-      txs.add(watchtower.challenge(job.id(), truth));
-      n.say("watchtower-1 re-executed, found a different output, and challenged with a %s bond", Tokens.format(owner.params().challengeBond()));
-    }
-    n.phase("The staked verifiers re-execute job 2 and vote; the court slashes the loser");
-    for (Settlement v : ops) {
-      if (v.account().equals(liar.account())) {
-        continue;
+    before.forEach((a, b) -> stakeLines.add(new DemoReport.StakeLine(name(a), a.toString(), Tokens.format(b),
+        Tokens.format(deposited.getOrDefault(a, BigInteger.ZERO)), Tokens.format(after.get(a)))));
+    Map<String, DemoReport.GasLine> gas = new LinkedHashMap<>();
+    int certificates = 0;
+    for (var e : GasLedger.of(devnet.descriptor().rpcUrl(), startBlock, owner.blockNumber()).entrySet()) {
+      gas.put(e.getKey(), new DemoReport.GasLine(e.getValue().calls(), e.getValue().avgGas(), e.getValue().maxGas()));
+      if (e.getKey().startsWith("BlobRegistry.")) {
+        certificates += e.getValue().calls();
       }
-      ResultCommitment mine = commitment(program.run(inputFromDa(v.job(job.id())), i -> n.progress(name(v.account()) + " re-executing", i, STEPS)));
-      txs.add(v.vote(job.id(), mine.commitment()));
-      n.say("%s voted for %s with its stake", name(v.account()), mine.equals(truth) ? "the challenger's result" : "the operator's result");
     }
-    owner.advanceTime(owner.dispute(job.id()).deadline() - owner.chainTime() + 1);
-    txs.add(watchtower.resolve(job.id()));
-    var dispute = owner.dispute(job.id());
-    JobInfo done = developer.job(job.id());
-    n.say("vote closed: %s stake for the operator, %s for the challenger -> %s wins",
-        Tokens.format(dispute.operatorStake()), Tokens.format(dispute.challengerStake()), dispute.operatorWins() ? "operator" : "challenger");
-    Bytes32 finalOutput = done.result().orElseThrow().outputHash();
-    n.say("job %s %s with output %s (%s)", job.id(), done.status(), abbrev(finalOutput),
-        finalOutput.equals(honest.outputHash()) ? "the correct one" : "WRONG");
-    String paidTo = paidTo(owner, job.id());
-    return new DemoReport.JobLine(job.id().toString(), "lie caught by re-execution and a stake vote", done.status().name(),
-        name(liar.account()), paidTo + " (challenger)", honest.steps(), finalOutput.toHex(),
-        finalOutput.equals(honest.outputHash()), paidTo, Tokens.format(fee));
+    return new DemoReport(devnet.descriptor().rpcUrl(), program.toString(), jobs, slashes, stakeLines, gas, timings, certificates, n.seconds());
   }
 
-  /** Who the JobFinalized event paid: the operator, or the challenger that won the dispute. */
-  private String paidTo(Settlement s, BigInteger jobId) {
-    return s.events().read(0, s.blockNumber()).stream()
-        .filter(e -> e instanceof SettlementEvent.JobFinalized f && f.jobId().equals(jobId))
-        .map(e -> name(((SettlementEvent.JobFinalized) e).paidTo()))
-        .reduce((a, b) -> b).orElse("nobody");
-  }
-
-  private static final class OperatorCrashed extends RuntimeException {
-    OperatorCrashed() {
-      super(null, null, false, false);
+  private void print(DemoReport r) {
+    PrintWriter out = n.out();
+    StringWriter table = new StringWriter();
+    PrintWriter t = new PrintWriter(table);
+    t.printf("      %-4s %-52s %-10s %-11s %-11s %13s  %-12s %-12s %-4s %7s%n", "job", "story", "status", "assigned", "finished by",
+        "steps", "output", "ckpt root", "same", "time");
+    for (DemoReport.JobLine j : r.jobs()) {
+      t.printf("      %-4s %-52s %-10s %-11s %-11s %,13d  %-12s %-12s %-4s %6.1fs%n", j.jobId(), j.story(), j.status(), j.assignedFirst(),
+          j.finishedBy().replace(" (challenger)", ""), j.steps(), j.outputHash().substring(0, 12), j.checkpointRoot().substring(0, 12),
+          j.matchesUninterruptedRun() ? "yes" : "NO", j.seconds());
     }
-  }
-
-  private static ResultCommitment commitment(HashChainProgram.Run r) {
-    return new ResultCommitment(r.outputHash(), r.finalStateHash(), r.steps(), r.checkpointRoot());
-  }
-
-  /** Disperses {@code data} to the DA nodes; the certificate is checked and recorded by BlobRegistry onchain. */
-  private Bytes32 put(Narrator n, String who, String what, byte[] data) {
-    DaCertificate cert = da.put(data);
-    daPuts++;
-    n.say("%s wrote the %s to DA: blob %s, signed by %d DA nodes, certificate registered onchain",
-        who, what, abbrev(cert.blobKey()), cert.signatures().size());
-    return cert.blobKey();
-  }
-
-  private byte[] get(Bytes32 blobKey) {
-    daGets++;
-    return da.get(blobKey);
-  }
-
-  /** Re-executors take the input from DA by the key the job names, and check it against the job's digest. */
-  private byte[] inputFromDa(JobInfo job) {
-    byte[] input = get(job.inputBlobKey());
-    if (!Hashes.keccak256(input).equals(job.inputDigest())) {
-      throw new IllegalStateException("the input on DA does not match the job's input digest");
+    t.printf("%n      fees: %s%n", String.join(", ", r.jobs().stream().map(j -> "job " + j.jobId() + " -> " + j.paidTo() + " (" + j.fee() + ")").toList()));
+    t.printf("%n      slashes%n      %-12s %-9s %-14s %-14s %-14s %s%n", "operator", "reason", "slashed", "to", "reward", "burned");
+    for (DemoReport.SlashLine s : r.slashes()) {
+      t.printf("      %-12s %-9s %-14s %-14s %-14s %s%n", s.operator(), s.reason(), s.amount(), s.beneficiary(), s.reward(), s.burned());
     }
-    return input;
-  }
-
-  /** A checkpoint on DA: step (8 bytes, big-endian) then the 32-byte state. */
-  private static byte[] encode(HashChainProgram.Checkpoint c) {
-    return java.nio.ByteBuffer.allocate(40).putLong(c.step()).put(c.state().bytes()).array();
-  }
-
-  private static HashChainProgram.Checkpoint decode(byte[] b) {
-    if (b.length != 40) {
-      throw new IllegalStateException("a checkpoint blob has 40 bytes, this one " + b.length);
+    t.printf("%n      stake        %-14s %-28s %s%n", "before", "topped up (a restart re-stakes)", "after");
+    for (DemoReport.StakeLine s : r.stakes()) {
+      t.printf("      %-12s %-14s %-28s %s%n", s.name(), s.before(), s.deposited(), s.after());
     }
-    java.nio.ByteBuffer buf = java.nio.ByteBuffer.wrap(b);
-    long step = buf.getLong();
-    byte[] state = new byte[32];
-    buf.get(state);
-    return new HashChainProgram.Checkpoint(step, new Bytes32(state));
-  }
-
-  private static Settlement byAddress(List<Settlement> ops, Address a) {
-    return ops.stream().filter(s -> s.account().equals(a)).findFirst()
-        .orElseThrow(() -> new IllegalStateException("job assigned to an unknown operator " + a));
+    t.printf("%n      timings%n");
+    r.timings().forEach((k, v) -> t.printf("      %-66s %6.1f%n", k, v));
+    t.printf("%n      gas per call, every transaction of the demo (nodes, DA certificates, developer)%n");
+    r.gas().forEach((k, v) -> t.printf("      %-40s %4d x  avg %,9d  max %,9d%n", k, v.calls(), v.avgGas(), v.maxGas()));
+    t.printf("%n      DA: %d blob certificates registered onchain (program, inputs, checkpoints, outputs)%n", r.daCertificates());
+    t.printf("      total %.1f s%n", r.seconds());
+    t.flush();
+    out.print(table);
+    out.flush();
+    if (r.jobs().stream().anyMatch(j -> !j.matchesUninterruptedRun() || !j.status().equals(JobStatus.FINALIZED.name()))) {
+      throw new IllegalStateException("the demo ended in an unexpected state; see the table above");
+    }
   }
 
   private Map<Address, BigInteger> stakes(Settlement s) {
     Map<Address, BigInteger> m = new LinkedHashMap<>();
-    for (Address a : names.keySet()) {
-      var o = s.operator(a);
-      if (o.registered()) {
-        m.put(a, o.stake().add(o.pendingWithdrawal()));
+    for (Roster.Member member : Roster.all()) {
+      for (Map.Entry<Address, String> e : names.entrySet()) {
+        if (e.getValue().equals(member.name()) && (Roster.OPERATORS.contains(member) || member == Roster.WATCHTOWER)) {
+          var o = s.operator(e.getKey());
+          if (o.registered()) {
+            m.put(e.getKey(), o.stake().add(o.pendingWithdrawal()));
+          }
+        }
       }
     }
     return m;
   }
 
+  /** The guest input: u32 LE ticks, entities, seed. */
+  static byte[] input(int ticks) {
+    return ByteBuffer.allocate(12).order(ByteOrder.LITTLE_ENDIAN).putInt(ticks).putInt(ENTITIES).putInt(ticks * 31 + 7).array();
+  }
+
+  private static RunResult uninterrupted(byte[] elf, byte[] input) {
+    JobEnvelope envelope = new JobEnvelope(Bytes32.ZERO, STRIDE, input);
+    JobProgram p = new JobProgram(elf, envelope, Hashes.keccak256(elf), envelope.digest());
+    return Execution.finish(Execution.start(p, Optional.empty()), MAX_STEPS, CheckpointSink.NONE);
+  }
+
+  private byte[] readProgram() {
+    if (program == null) {
+      String home = System.getenv("TRUSTDIAL_HOME");
+      List<Path> candidates = new ArrayList<>();
+      if (home != null) {
+        candidates.add(Path.of(home, "trustdial-vm", "target", "guest", GUEST));
+      }
+      candidates.add(Path.of("trustdial-vm", "target", "guest", GUEST));
+      candidates.add(Path.of("..", "trustdial-vm", "target", "guest", GUEST));
+      program = candidates.stream().filter(Files::isRegularFile).findFirst().orElseThrow(() -> new InvalidInputException(
+          "the demo's guest " + GUEST + " is not built (looked at " + candidates + "); run trustdial-vm/setup.sh, or pass --program"));
+    }
+    try {
+      if (!Files.isRegularFile(program)) {
+        throw new InvalidInputException("--program " + program + " is not a readable file");
+      }
+      if (Files.size(program) > MAX_PROGRAM_BYTES) {
+        throw new InvalidInputException("--program " + program + " is above the " + MAX_PROGRAM_BYTES + "-byte limit");
+      }
+      return Files.readAllBytes(program);
+    } catch (IOException e) {
+      throw new InvalidInputException("cannot read " + program + ": " + e.getMessage(), e);
+    }
+  }
+
+  private String name(Address a) {
+    return names.getOrDefault(a, a.toString());
+  }
+
+  private static double seconds(long since) {
+    return Math.round((System.nanoTime() - since) / 1e8) / 10.0;
+  }
+
   private static String abbrev(Bytes32 b) {
     String h = b.toHex();
     return h.substring(0, 10) + "…" + h.substring(h.length() - 4);
-  }
-
-  private void print(DemoReport r, Narrator n) {
-    n.phase("Summary");
-    PrintWriter out = n.out();
-    StringWriter table = new StringWriter();
-    PrintWriter t = new PrintWriter(table);
-    t.printf("      %-4s %-44s %-10s %-12s %-25s %9s  %-12s %s%n", "job", "story", "status", "assigned", "fee paid to", "steps", "output", "= uninterrupted run");
-    for (DemoReport.JobLine j : r.jobs()) {
-      t.printf("      %-4s %-44s %-10s %-12s %-25s %,9d  %-12s %s%n", j.jobId(), j.story(), j.status(), j.assignedFirst(), j.paidTo(),
-          j.steps(), j.outputHash().substring(0, 12), j.matchesUninterruptedRun() ? "yes" : "NO");
-    }
-    t.printf("%n      slashes caused%n      %-12s %-9s %-14s %-14s %-14s %s%n", "operator", "reason", "slashed", "to", "reward", "burned");
-    for (DemoReport.SlashLine s : r.slashes()) {
-      t.printf("      %-12s %-9s %-14s %-14s %-14s %s%n", s.operator(), s.reason(), s.amount(), s.beneficiary(), s.reward(), s.burned());
-    }
-    t.printf("%n      stake        %-14s -> %s%n", "before", "after");
-    for (DemoReport.StakeLine s : r.stakes()) {
-      t.printf("      %-12s %-14s -> %s%n", s.name(), s.before(), s.after());
-    }
-    t.printf("%n      gas per call (this round)%n");
-    r.gas().forEach((k, v) -> t.printf("      %-28s %3d x  avg %,9d  max %,9d%n", k, v.calls(), v.avgGas(), v.maxGas()));
-    t.printf("%n      DA: %d blobs written (inputs, checkpoints), %d read back and verified%n", r.daBlobsWritten(), r.daBlobsRead());
-    t.printf("%n      round took %.1f s (%.1f s since start)%n", r.seconds(), n.seconds());
-    t.flush();
-    out.print(table);
-    out.flush();
-    if (r.jobs().stream().anyMatch(j -> !j.matchesUninterruptedRun() || !j.status().equals(JobStatus.FINALIZED.name()))) {
-      throw new IllegalStateException("the demo round ended in an unexpected state; see the table above");
-    }
   }
 }

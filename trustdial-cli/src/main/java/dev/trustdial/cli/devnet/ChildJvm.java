@@ -1,6 +1,5 @@
 package dev.trustdial.cli.devnet;
 
-import dev.trustdial.core.crypto.Secp256k1Key;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -12,41 +11,49 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Starts the devnet's DA nodes as separate JVMs (the same classpath as this one), each reading the
- * operator set from the devnet's chain; waits until each prints the port it listens on.
+ * Starts a devnet process (DA node, operator, watchtower) as its own JVM on this JVM's classpath,
+ * output appended to a log, and waits until it prints {@code listening PORT ...}: the one
+ * readiness signal every node main prints.
  */
-final class DaNodeProcesses {
-  /** A started node: its process, the port it listens on and its log. */
-  record Started(String name, Process process, int port, Path log) {}
+final class ChildJvm {
+  /** A started process: the port it listens on, its ready line, and its log. */
+  record Started(String name, Process process, int port, String readyLine, Path log) {
+    /** The word after {@code key} in the ready line ("listening PORT account ADDR"). */
+    String word(String key) {
+      String[] w = readyLine.split(" ");
+      for (int i = 0; i + 1 < w.length; i++) {
+        if (w[i].equals(key)) {
+          return w[i + 1];
+        }
+      }
+      throw new IllegalStateException(name + " printed no " + key + " in '" + readyLine + "'");
+    }
+  }
 
-  private static final Pattern LISTENING = Pattern.compile("^listening (\\d+)$", Pattern.MULTILINE);
+  private static final Pattern LISTENING = Pattern.compile("^listening (\\d+).*$", Pattern.MULTILINE);
 
-  private DaNodeProcesses() {}
+  private ChildJvm() {}
 
-  static Started start(String name, Secp256k1Key key, Path devnetDir, Duration timeout) {
+  static Started start(String name, Class<?> main, List<String> args, Path workDir, Path log, Duration timeout) {
     try {
-      Path nodeDir = devnetDir.resolve(name);
-      Files.createDirectories(nodeDir);
-      Path config = nodeDir.resolve("config.json");
-      // Port 0: the node picks a free port and prints it; the chain config is the devnet descriptor.
-      Files.writeString(config, """
-          {"privateKey": "%s", "host": "127.0.0.1", "port": 0, "dataDir": "data",
-           "chain": "../%s", "sweepIntervalSeconds": 60, "maxRetentionSeconds": 2592000}
-          """.formatted(key.privateKeyHex(), DevnetDescriptor.FILE));
-      Path log = nodeDir.resolve("node.log");
+      Files.createDirectories(workDir);
+      long logStart = Files.exists(log) ? Files.size(log) : 0;
       String java = ProcessHandle.current().info().command().orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-      List<String> cmd = new ArrayList<>(List.of(java, "-Xmx384m", "-XX:+UseSerialGC", "--enable-native-access=ALL-UNNAMED",
-          "-cp", System.getProperty("java.class.path"), "dev.trustdial.da.node.DaNodeMain", config.toAbsolutePath().toString()));
-      Process p = new ProcessBuilder(cmd).directory(nodeDir.toFile())
+      List<String> cmd = new ArrayList<>(List.of(java, "-Xmx384m", "-XX:+UseSerialGC",
+          "--enable-native-access=ALL-UNNAMED", "-Dorg.slf4j.simpleLogger.showDateTime=true",
+          "-Dorg.slf4j.simpleLogger.dateTimeFormat=HH:mm:ss.SSS", "-cp", System.getProperty("java.class.path"), main.getName()));
+      cmd.addAll(args);
+      Process p = new ProcessBuilder(cmd).directory(workDir.toFile())
           .redirectErrorStream(true)
           .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
           .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
           .start();
       long deadline = System.nanoTime() + timeout.toNanos();
       while (System.nanoTime() < deadline) {
-        Matcher m = LISTENING.matcher(Files.exists(log) ? Files.readString(log) : "");
+        String text = Files.exists(log) ? Files.readString(log) : "";
+        Matcher m = LISTENING.matcher(text.substring((int) Math.min(logStart, text.length())));
         if (m.find()) {
-          return new Started(name, p, Integer.parseInt(m.group(1)), log);
+          return new Started(name, p, Integer.parseInt(m.group(1)), m.group(), log);
         }
         if (!p.isAlive()) {
           throw new IllegalStateException(name + " exited with code " + p.exitValue() + " before listening; see " + log);

@@ -1,6 +1,7 @@
 package dev.trustdial.cli.devnet;
 
 import dev.trustdial.chain.Deployment;
+import dev.trustdial.chain.Role;
 import dev.trustdial.chain.Settlement;
 import dev.trustdial.chain.SettlementDeployer;
 import dev.trustdial.chain.Tokens;
@@ -8,6 +9,9 @@ import dev.trustdial.chain.TxOutcome;
 import dev.trustdial.chain.anvil.Anvil;
 import dev.trustdial.core.InvalidInputException;
 import dev.trustdial.core.crypto.Secp256k1Key;
+import dev.trustdial.da.node.DaNodeMain;
+import dev.trustdial.node.NodeMain;
+import java.time.Duration;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.math.BigInteger;
@@ -16,6 +20,8 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.EnumSet;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
@@ -32,16 +38,50 @@ public final class Devnet implements AutoCloseable {
   public static final int DA_THRESHOLD_BPS = 6667;
   public static final BigInteger DA_STAKE = Tokens.of(200);
   public static final int MAX_DA_NODES = 4;
+  /** Generous: JVMs start slowly on a busy 2-core machine. */
+  static final Duration STARTUP_TIMEOUT = Duration.ofSeconds(120);
 
+  /** Whole tokens each operator stakes on start; the watchtower stakes half of it. */
+  public static final int OPERATOR_STAKE = 1000;
+
+  /** How many of each process the devnet runs; operators and watchtowers need DA nodes to write to. */
+  public record Size(int daNodes, int operators, int watchtowers) {
+    public Size {
+      if (daNodes < 0 || daNodes > MAX_DA_NODES) {
+        throw new InvalidInputException("--da-nodes must be within 0.." + MAX_DA_NODES + ", got " + daNodes);
+      }
+      if (operators < 0 || operators > Roster.OPERATORS.size()) {
+        throw new InvalidInputException("--operators must be within 0.." + Roster.OPERATORS.size() + ", got " + operators);
+      }
+      if (watchtowers < 0 || watchtowers > 1) {
+        throw new InvalidInputException("--watchtowers must be 0 or 1, got " + watchtowers);
+      }
+      if (operators + watchtowers > 0 && daNodes == 0) {
+        throw new InvalidInputException("operators and watchtowers write checkpoints to DA: start at least one DA node (--da-nodes)");
+      }
+    }
+
+    public static Size chainOnly() {
+      return new Size(0, 0, 0);
+    }
+
+    public static Size full() {
+      return new Size(MAX_DA_NODES, Roster.OPERATORS.size(), 1);
+    }
+  }
+
+  private final Path dir;
   private final Anvil anvil;
-  private final List<Process> daNodes;
+  /** Every child process by name (DA nodes, operators, watchtowers), in start order; guarded by this. */
+  private final Map<String, ChildJvm.Started> children = new LinkedHashMap<>();
   private DevnetDescriptor descriptor;
   private final List<TxOutcome> deployTxs;
   private final List<Secp256k1Key> keys;
+  private boolean detached;
 
-  private Devnet(Anvil anvil, List<Process> daNodes, DevnetDescriptor descriptor, List<TxOutcome> deployTxs, List<Secp256k1Key> keys) {
+  private Devnet(Path dir, Anvil anvil, DevnetDescriptor descriptor, List<TxOutcome> deployTxs, List<Secp256k1Key> keys) {
+    this.dir = dir;
     this.anvil = anvil;
-    this.daNodes = daNodes;
     this.descriptor = descriptor;
     this.deployTxs = deployTxs;
     this.keys = keys;
@@ -61,11 +101,12 @@ public final class Devnet implements AutoCloseable {
     }
   }
 
-  /** Starts anvil, deploys and wires the contracts, funds the roster, and starts {@code daNodes} DA nodes (0..4). */
-  public static Devnet start(Path dir, int blockTimeSeconds, int daNodes, Consumer<String> progress) {
-    if (daNodes < 0 || daNodes > MAX_DA_NODES) {
-      throw new InvalidInputException("--da-nodes must be within 0.." + MAX_DA_NODES + ", got " + daNodes);
-    }
+  /**
+   * Starts anvil, deploys and wires the contracts, funds the roster, then starts the DA nodes
+   * (registered with the DA role) and the operator and watchtower processes (which register and
+   * stake themselves), each its own JVM.
+   */
+  public static Devnet start(Path dir, int blockTimeSeconds, Size size, Consumer<String> progress) {
     checkFree(dir);
     try {
       Files.createDirectories(dir);
@@ -75,7 +116,7 @@ public final class Devnet implements AutoCloseable {
     progress.accept("starting anvil (pinned " + "1.7.1" + ") on a free loopback port");
     Path log = dir.resolve("anvil.log");
     Anvil anvil = Anvil.start(new Anvil.Options(0, blockTimeSeconds, Roster.ACCOUNTS, Anvil.DEVNET_CHAIN_ID, log));
-    List<Process> nodes = new ArrayList<>();
+    Devnet devnet = null;
     try {
       List<Secp256k1Key> keys = anvil.devKeys();
       SettlementDeployer.Result r = SettlementDeployer.deploy(anvil.rpcUrl(), keys.get(Roster.DEPLOYER.index()),
@@ -95,32 +136,194 @@ public final class Devnet implements AutoCloseable {
       txs.add(blobs.tx());
       DevnetDescriptor d = describe(anvil, r.deployment(), blobs.address(), keys, log, List.of());
       d.write(dir);
-      List<DevnetDescriptor.ProcessEntry> entries = new ArrayList<>(d.processes());
-      if (daNodes > 0) {
-        progress.accept("starting " + daNodes + " DA nodes (one JVM each), registering them with the DA role and " + Tokens.format(DA_STAKE) + " stake");
+      devnet = new Devnet(dir, anvil, d, txs, keys);
+      List<String> nodes = new ArrayList<>();
+      Roster.OPERATORS.subList(0, size.operators()).forEach(m -> nodes.add(m.name()));
+      if (size.watchtowers() == 1) {
+        nodes.add(Roster.WATCHTOWER.name());
       }
-      for (Roster.Member m : Roster.DA_NODES.subList(0, daNodes)) {
-        Secp256k1Key k = keys.get(m.index());
-        DaNodeProcesses.Started node = DaNodeProcesses.start(m.name(), k, dir, java.time.Duration.ofSeconds(90));
-        nodes.add(node.process());
-        entries.add(DevnetDescriptor.ProcessEntry.of(m.name(), node.process().pid(), node.log()));
-        try (Settlement op = Settlement.connect(anvil.rpcUrl(), r.deployment(), k)) {
-          txs.add(op.register(java.util.EnumSet.of(dev.trustdial.chain.Role.DA), k.address(), "http://127.0.0.1:" + node.port()));
-          txs.add(op.deposit(DA_STAKE));
-        }
-        progress.accept(m.name() + " listening on 127.0.0.1:" + node.port());
+      // All JVMs start at once (JVM start-up dominates); operators only need the DA nodes once a job comes.
+      Devnet started = devnet;
+      java.util.concurrent.CompletableFuture<Void> daNodes = java.util.concurrent.CompletableFuture.runAsync(
+          () -> started.startDaNodes(size.daNodes(), progress), java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor());
+      if (!nodes.isEmpty()) {
+        progress.accept("starting " + String.join(", ", nodes) + " (one JVM each; each registers and stakes itself)");
+        devnet.startNodes(nodes, progress);
       }
-      d = new DevnetDescriptor(d.rpcUrl(), d.chainId(), d.contracts(), d.accounts(), entries, d.startedAt());
-      d.write(dir);
-      return new Devnet(anvil, nodes, d, txs, keys);
+      try {
+        daNodes.join();
+      } catch (java.util.concurrent.CompletionException e) {
+        throw e.getCause() instanceof RuntimeException re ? re : e;
+      }
+      return devnet;
     } catch (RuntimeException | IOException e) {
-      nodes.forEach(Process::destroyForcibly);
-      anvil.close();
+      if (devnet != null) {
+        devnet.close();
+      } else {
+        anvil.close();
+      }
       if (e instanceof IOException io) {
         throw new UncheckedIOException(io);
       }
       throw (RuntimeException) e;
     }
+  }
+
+  private void startDaNodes(int count, Consumer<String> progress) {
+    if (count == 0) {
+      return;
+    }
+    progress.accept("starting " + count + " DA nodes (one JVM each), registering them with the DA role and " + Tokens.format(DA_STAKE) + " stake");
+    List<Roster.Member> members = Roster.DA_NODES.subList(0, count);
+    List<ChildJvm.Started> started = inParallel(members.stream().map(m -> (java.util.concurrent.Callable<ChildJvm.Started>) () -> {
+      Path nodeDir = dir.resolve(m.name());
+      Files.createDirectories(nodeDir);
+      Path config = nodeDir.resolve("config.json");
+      // Port 0: the node picks a free port and prints it; the chain config is the devnet descriptor.
+      Files.writeString(config, """
+          {"privateKey": "%s", "host": "127.0.0.1", "port": 0, "dataDir": "data",
+           "chain": "../%s", "sweepIntervalSeconds": 60, "maxRetentionSeconds": 2592000}
+          """.formatted(key(m).privateKeyHex(), DevnetDescriptor.FILE));
+      return ChildJvm.start(m.name(), DaNodeMain.class, List.of(config.toAbsolutePath().toString()), nodeDir,
+          nodeDir.resolve("node.log"), STARTUP_TIMEOUT);
+    }).toList());
+    for (int i = 0; i < members.size(); i++) {
+      Roster.Member m = members.get(i);
+      ChildJvm.Started node = started.get(i);
+      synchronized (this) {
+        children.put(m.name(), node);
+        rewriteDescriptor();
+      }
+      try (Settlement op = Settlement.connect(descriptor.rpcUrl(), descriptor.deployment(), key(m))) {
+        deployTxs.add(op.register(EnumSet.of(Role.DA), key(m).address(), "http://127.0.0.1:" + node.port()));
+        deployTxs.add(op.deposit(DA_STAKE));
+      }
+      progress.accept(m.name() + " listening on 127.0.0.1:" + node.port());
+    }
+  }
+
+  /** Starts operators and watchtowers by roster name, in parallel; each registers and stakes itself before it listens. */
+  public void startNodes(List<String> names, Consumer<String> progress, String... flags) {
+    inParallel(names.stream().map(n -> (java.util.concurrent.Callable<ChildJvm.Started>) () -> startNode(n, flags)).toList())
+        .forEach(s -> progress.accept(s.name() + " is " + s.word("account") + ", /health and /metrics on 127.0.0.1:" + s.port()));
+  }
+
+  /**
+   * Starts (or restarts, on the same data dir) the operator or watchtower {@code name}; flags are
+   * the node's test-only faults (--lie, --false-challenge), which only the devnet chain allows.
+   */
+  public ChildJvm.Started startNode(String name, String... flags) throws IOException {
+    Roster.Member m = Roster.node(name).orElseThrow(() -> new InvalidInputException("no operator or watchtower named '" + name + "'"));
+    synchronized (this) {
+      ChildJvm.Started old = children.get(name);
+      if (old != null && old.process().isAlive()) {
+        throw new InvalidInputException(name + " is already running (pid " + old.process().pid() + ")");
+      }
+    }
+    boolean operator = Roster.OPERATORS.contains(m);
+    Path nodeDir = dir.resolve(name);
+    Files.createDirectories(nodeDir);
+    Path config = nodeDir.resolve("config.json");
+    Files.writeString(config, """
+        {"chain": "../%s", "privateKey": "%s", "dataDir": "data",
+         "da": {"source": "chain", "thresholdBps": %d, "retentionSeconds": 604800},
+         "pollIntervalMillis": 250, "httpHost": "127.0.0.1", "httpPort": 0, "stake": "%d"}
+        """.formatted(DevnetDescriptor.FILE, key(m).privateKeyHex(), DA_THRESHOLD_BPS, operator ? OPERATOR_STAKE : OPERATOR_STAKE / 2));
+    List<String> args = new ArrayList<>(List.of(operator ? "operator" : "watchtower", config.toAbsolutePath().toString()));
+    args.addAll(List.of(flags));
+    ChildJvm.Started s = ChildJvm.start(name, NodeMain.class, args, nodeDir, nodeDir.resolve("node.log"), STARTUP_TIMEOUT);
+    synchronized (this) {
+      children.put(name, s);
+      rewriteDescriptor();
+    }
+    return s;
+  }
+
+  /** SIGKILL: the process gets no chance to flush, sign off or hand over anything. */
+  public void kill(String name) {
+    ChildJvm.Started s = child(name);
+    s.process().destroyForcibly();
+    waitFor(s.process(), 30);
+  }
+
+  /** SIGTERM and wait (a clean stop, as an operator restarting its node would do). */
+  public void stop(String name) {
+    ChildJvm.Started s = child(name);
+    s.process().destroy();
+    if (!waitFor(s.process(), 10)) {
+      s.process().destroyForcibly();
+      waitFor(s.process(), 10);
+    }
+  }
+
+  /** The port a child process serves on (DA API, or a node's /health and /metrics). */
+  public int httpPort(String name) {
+    return child(name).port();
+  }
+
+  /** The log of a child process (DA node, operator, watchtower). */
+  public Path log(String name) {
+    return child(name).log();
+  }
+
+  public synchronized boolean isRunning(String name) {
+    ChildJvm.Started s = children.get(name);
+    return s != null && s.process().isAlive();
+  }
+
+  private synchronized ChildJvm.Started child(String name) {
+    ChildJvm.Started s = children.get(name);
+    if (s == null) {
+      throw new InvalidInputException("the devnet runs no process named '" + name + "'");
+    }
+    return s;
+  }
+
+  private static boolean waitFor(Process p, int seconds) {
+    try {
+      return p.waitFor(seconds, java.util.concurrent.TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    }
+  }
+
+  private void rewriteDescriptor() {
+    List<DevnetDescriptor.ProcessEntry> entries = new ArrayList<>();
+    entries.add(descriptor.processes().getFirst());
+    children.values().forEach(c -> entries.add(DevnetDescriptor.ProcessEntry.of(c.name(), c.process().pid(), c.log())));
+    descriptor = new DevnetDescriptor(descriptor.rpcUrl(), descriptor.chainId(), descriptor.contracts(), descriptor.accounts(),
+        entries, descriptor.startedAt());
+    try {
+      descriptor.write(dir);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write " + dir.resolve(DevnetDescriptor.FILE), e);
+    }
+  }
+
+  private <T> List<T> inParallel(List<java.util.concurrent.Callable<T>> tasks) {
+    List<java.util.concurrent.Future<T>> futures = new ArrayList<>();
+    try (var pool = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
+      for (var t : tasks) {
+        futures.add(pool.submit(t));
+      }
+    }
+    List<T> out = new ArrayList<>();
+    RuntimeException failure = null;
+    for (var f : futures) {
+      try {
+        out.add(f.get());
+      } catch (java.util.concurrent.ExecutionException e) {
+        failure = e.getCause() instanceof RuntimeException re ? re : new IllegalStateException(e.getCause().getMessage(), e.getCause());
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        failure = new IllegalStateException("interrupted", e);
+      }
+    }
+    if (failure != null) {
+      throw failure;
+    }
+    return out;
   }
 
   private static DevnetDescriptor describe(Anvil anvil, Deployment d, dev.trustdial.core.crypto.Address blobRegistry,
@@ -154,28 +357,27 @@ public final class Devnet implements AutoCloseable {
     return Settlement.connect(descriptor.rpcUrl(), descriptor.deployment(), key(as));
   }
 
-  /** Leaves anvil and the DA nodes running after this JVM exits. */
-  public void detach() {
+  /** Leaves anvil and every child process running after this JVM exits. */
+  public synchronized void detach() {
     anvil.detach();
-    daNodes.clear();
+    detached = true;
   }
 
   @Override
   public void close() {
-    for (Process p : daNodes) {
-      p.destroy();
+    List<Process> procs;
+    synchronized (this) {
+      if (detached) {
+        return;
+      }
+      procs = children.values().stream().map(ChildJvm.Started::process).toList();
     }
-    for (Process p : daNodes) {
-      try {
-        if (!p.waitFor(5, java.util.concurrent.TimeUnit.SECONDS)) {
-          p.destroyForcibly();
-        }
-      } catch (InterruptedException e) {
+    procs.forEach(Process::destroy);
+    for (Process p : procs) {
+      if (!waitFor(p, 5)) {
         p.destroyForcibly();
-        Thread.currentThread().interrupt();
       }
     }
-    daNodes.clear();
     anvil.close();
   }
 

@@ -27,7 +27,7 @@ public final class DevnetCommand implements Runnable {
 
   static final String DEFAULT_DIR = ".devnet";
 
-  @Command(name = "up", description = "Start anvil, deploy and wire the contracts, fund the devnet accounts, write DIR/devnet.json, and return leaving it running.")
+  @Command(name = "up", description = "Start anvil, deploy and wire the contracts, fund the devnet accounts, start the DA nodes, operators and watchtower (one process each, configs and logs in DIR/NAME/), write DIR/devnet.json, and return leaving it running.")
   static final class Up implements Callable<Integer> {
     @Spec CommandSpec spec;
 
@@ -40,6 +40,12 @@ public final class DevnetCommand implements Runnable {
     @Option(names = "--da-nodes", description = "DA nodes to start, 0..4 (default: ${DEFAULT-VALUE}).", defaultValue = "4")
     int daNodes;
 
+    @Option(names = "--operators", description = "Operator processes to start (operator-1..3), 0..3 (default: ${DEFAULT-VALUE}).", defaultValue = "3")
+    int operators;
+
+    @Option(names = "--watchtowers", description = "Watchtower processes to start, 0..1 (default: ${DEFAULT-VALUE}).", defaultValue = "1")
+    int watchtowers;
+
     @Override
     public Integer call() {
       if (blockTime < 0 || blockTime > 60) {
@@ -47,7 +53,11 @@ public final class DevnetCommand implements Runnable {
       }
       PrintWriter out = spec.commandLine().getOut();
       long t0 = System.nanoTime();
-      Devnet devnet = Devnet.start(dir, blockTime, daNodes, s -> out.println("  " + s));
+      Devnet.Size size = new Devnet.Size(daNodes, operators, watchtowers);
+      Devnet devnet = Devnet.start(dir, blockTime, size, s -> {
+        out.println("  " + s);
+        out.flush();
+      });
       devnet.detach();
       DevnetDescriptor d = devnet.descriptor();
       out.printf("devnet ready in %.1f s: %s (chain id %d)%n", (System.nanoTime() - t0) / 1e9, d.rpcUrl(), d.chainId());

@@ -23,6 +23,12 @@ public final class Roster {
 
   private Roster() {}
 
+  /** The operator or watchtower with this name. */
+  public static java.util.Optional<Member> node(String name) {
+    java.util.stream.Stream<Member> nodes = java.util.stream.Stream.concat(OPERATORS.stream(), java.util.stream.Stream.of(WATCHTOWER));
+    return nodes.filter(m -> m.name().equals(name)).findFirst();
+  }
+
   public static List<Member> all() {
     List<Member> m = new java.util.ArrayList<>();
     m.add(DEPLOYER);
