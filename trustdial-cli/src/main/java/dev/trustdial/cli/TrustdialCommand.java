@@ -16,6 +16,7 @@ import picocli.CommandLine.Command;
       dev.trustdial.cli.devnet.DevnetCommand.class,
       dev.trustdial.cli.chain.ChainCommand.class,
       dev.trustdial.cli.attest.AttestCommand.class,
+      dev.trustdial.cli.tee.TeeCommand.class, dev.trustdial.cli.kms.KmsCommand.class,
       dev.trustdial.cli.vm.VmCommand.class,
       dev.trustdial.cli.ai.AiCommand.class,
       dev.trustdial.cli.node.OperatorCommand.class,

@@ -98,6 +98,39 @@ public final class KmsRoot {
     return new KeySet(appId, appVersion, Hex.decode(wallet(appId).privateKeyHex()), sealKey(appId), secrets);
   }
 
+  public static final String FILE = "kms-root.key";
+
+  /** Creates a fresh root in {@code dir} (hex, owner-only); refuses to replace one, whose apps' keys depend on it. */
+  public static KmsRoot create(java.nio.file.Path dir, java.security.SecureRandom random) throws java.io.IOException {
+    java.nio.file.Files.createDirectories(dir);
+    java.nio.file.Path f = dir.resolve(FILE);
+    if (java.nio.file.Files.exists(f)) {
+      throw new dev.trustdial.core.InvalidInputException(f + " exists: replacing a KMS root would change every app's keys");
+    }
+    byte[] secret = new byte[SIZE];
+    random.nextBytes(secret);
+    java.nio.file.Files.createFile(f);
+    try {
+      java.nio.file.Files.setPosixFilePermissions(f, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+    } catch (UnsupportedOperationException e) {
+      // Not a POSIX file system: the directory's own protection applies.
+    }
+    java.nio.file.Files.writeString(f, Hex.encodeBare(secret) + "\n");
+    return new KmsRoot(secret);
+  }
+
+  public static KmsRoot load(java.nio.file.Path dir) throws java.io.IOException {
+    java.nio.file.Path f = dir.resolve(FILE);
+    if (!java.nio.file.Files.isRegularFile(f) || java.nio.file.Files.size(f) > 200) {
+      throw new dev.trustdial.core.InvalidInputException("no KMS root in " + dir + " (create one with 'trustdial kms init --dir " + dir + "')");
+    }
+    try {
+      return new KmsRoot(Hex.decode(java.nio.file.Files.readString(f).trim()));
+    } catch (IllegalArgumentException | dev.trustdial.core.InvalidInputException e) {
+      throw new dev.trustdial.core.InvalidInputException(f + " is not a KMS root: " + e.getMessage());
+    }
+  }
+
   @Override
   public String toString() {
     return "KmsRoot[secret hidden]";
