@@ -12,6 +12,9 @@ work="$(mktemp -d)"; trap 'rm -rf "$work"' EXIT
 mvn -q -B -pl trustdial-vm dependency:build-classpath -Dmdep.outputFile="$work/cp.txt" >/dev/null
 cp="$root/trustdial-vm/target/classes:$(cat "$work/cp.txt")"
 "$JAVA_HOME/bin/javac" -d "$work/cls" -cp "$cp" bench/vm/VmBench.java
+# the memory tree hashes 4-8 nodes per call with the Vector API when the JVM has the module (as
+# ./trustdial starts it); VM_SIMD=0 measures the scalar keccak fallback instead
+vmflags=(); [ "${VM_SIMD:-1}" = 1 ] && vmflags=(--add-modules jdk.incubator.vector)
 
 py() { python3 -c "import struct,sys; sys.stdout.buffer.write($1)"; }
 py "struct.pack('<I', ${SHA_ITERS:-200000}) + b'x'*64" > "$work/sha256chain.in"
@@ -22,7 +25,7 @@ py "struct.pack('<III', ${ST_POSITIONS:-16}, 1, 1) + open('$root/trustdial-vm/sr
 secs() { local t0 t1; t0=$(date +%s.%N); "$@" > /dev/null; t1=$(date +%s.%N); echo "$t1 - $t0" | bc -l; }
 echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs); load $(cut -d' ' -f1-3 /proc/loadavg)"
 for g in ${GUESTS:-sha256chain gameworld recommend stories260k}; do
-  line=$("$JAVA_HOME/bin/java" -cp "$work/cls:$cp" VmBench "$guest" "$g" "$work/$g.in" "${REPEATS:-2}")
+  line=$("$JAVA_HOME/bin/java" "${vmflags[@]}" -cp "$work/cls:$cp" VmBench "$guest" "$g" "$work/$g.in" "${REPEATS:-2}")
   vm_s=$(sed -E 's/.* vm_s=([0-9.]+).*/\1/' <<<"$line")
   native_s=$(secs "$guest/native/$g" < "$work/$g.in")
   qemu_s=$(secs qemu-riscv32 "$guest/$g.elf" < "$work/$g.in")

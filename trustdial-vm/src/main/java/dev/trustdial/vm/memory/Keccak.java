@@ -1,15 +1,16 @@
 package dev.trustdial.vm.memory;
 
 /**
- * keccak256 of exactly 64 bytes (one Merkle node), the memory tree's whole hashing cost. A
- * generic digest spends most of its time on buffering and padding for such a fixed input, so this
- * absorbs the two 32-byte children directly into the Keccak-f[1600] state. Stateless.
- * MemoryTreeTest checks it against core's Hashes.keccak256.
+ * keccak256 of exactly 64 bytes (one Merkle node), one message at a time: the fallback for
+ * {@link KeccakVector}, which hashes several nodes per call. A generic digest spends most of its
+ * time on buffering and padding for such a fixed input, so this absorbs the 8 message lanes
+ * directly into the Keccak-f[1600] state. Stateless. MemoryTreeTest checks it against core's
+ * Hashes.keccak256.
  */
 final class Keccak {
   private Keccak() {}
 
-  private static final long[] RC = {
+  static final long[] RC = {
     0x0000000000000001L, 0x0000000000008082L, 0x800000000000808AL, 0x8000000080008000L,
     0x000000000000808BL, 0x0000000080000001L, 0x8000000080008081L, 0x8000000000008009L,
     0x000000000000008AL, 0x0000000000000088L, 0x0000000080008009L, 0x000000008000000AL,
@@ -19,17 +20,24 @@ final class Keccak {
 
   /** out[outOff..+32) = keccak256(in[inOff..+64)). */
   static void hash64(byte[] in, int inOff, byte[] out, int outOff) {
-    absorbAndSqueeze(in, inOff, in, inOff + 32, out, outOff);
+    long[] msg = new long[8];
+    for (int k = 0; k < 8; k++) {
+      msg[k] = le64(in, inOff + 8 * k);
+    }
+    long[] h = new long[4];
+    hashLanes(msg, 0, 1, h, 0, 1);
+    for (int k = 0; k < 4; k++) {
+      put64(out, outOff + 8 * k, h[k]);
+    }
   }
 
-  /** keccak256(a || b) for two 32-byte values. */
-  static void hashPair(byte[] l, int lOff, byte[] r, int rOff, byte[] out, int outOff) {
-    absorbAndSqueeze(l, lOff, r, rOff, out, outOff);
-  }
-
-  private static void absorbAndSqueeze(byte[] l, int lOff, byte[] r, int rOff, byte[] out, int outOff) {
-    long a0 = le64(l, lOff), a1 = le64(l, lOff + 8), a2 = le64(l, lOff + 16), a3 = le64(l, lOff + 24);
-    long a4 = le64(r, rOff), a5 = le64(r, rOff + 8), a6 = le64(r, rOff + 16), a7 = le64(r, rOff + 24);
+  /**
+   * keccak256 of one 64-byte message given as 8 little-endian lanes in[inOff + k*stride]; digest
+   * lane j goes to out[outOff + j*outStride].
+   */
+  static void hashLanes(long[] in, int inOff, int stride, long[] out, int outOff, int outStride) {
+    long a0 = in[inOff], a1 = in[inOff + stride], a2 = in[inOff + 2 * stride], a3 = in[inOff + 3 * stride];
+    long a4 = in[inOff + 4 * stride], a5 = in[inOff + 5 * stride], a6 = in[inOff + 6 * stride], a7 = in[inOff + 7 * stride];
     long a8 = 0x01L; // keccak padding: 0x01 after the message ...
     long a9 = 0, a10 = 0, a11 = 0, a12 = 0, a13 = 0, a14 = 0, a15 = 0;
     long a16 = 0x8000000000000000L; // ... and 0x80 in the last byte of the 136-byte rate
@@ -98,19 +106,19 @@ final class Keccak {
       a24 = b24 ^ (~b20 & b21);
       a0 ^= RC[round];
     }
-    put64(out, outOff, a0);
-    put64(out, outOff + 8, a1);
-    put64(out, outOff + 16, a2);
-    put64(out, outOff + 24, a3);
+    out[outOff] = a0;
+    out[outOff + outStride] = a1;
+    out[outOff + 2 * outStride] = a2;
+    out[outOff + 3 * outStride] = a3;
   }
 
-  private static void put64(byte[] out, int off, long v) {
+  static void put64(byte[] out, int off, long v) {
     for (int k = 0; k < 8; k++) {
       out[off + k] = (byte) (v >>> (8 * k));
     }
   }
 
-  private static long le64(byte[] b, int off) {
+  static long le64(byte[] b, int off) {
     long v = 0;
     for (int k = 7; k >= 0; k--) {
       v = (v << 8) | (b[off + k] & 0xffL);

@@ -6,12 +6,16 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.function.IntConsumer;
+import java.util.function.Supplier;
+import java.util.stream.IntStream;
 
 /**
  * Sparse little-endian guest memory with a cached keccak256 Merkle tree over 32-byte leaves
  * (depth 27, docs/spec/vm.md "Memory commitment"). Pages are 4 KiB int arrays allocated on first
  * write; an absent page reads as zeros. Stores only mark leaves dirty; {@link #root()} rehashes the
- * dirty leaves of dirty pages and the paths above them, so hashing cost follows what changed.
+ * dirty leaves of dirty pages and the paths above them, so hashing cost follows what changed. It
+ * goes one tree level at a time across all dirty pages, so a {@link NodeBatch} can hash the
+ * independent nodes of a level several per SIMD call.
  *
  * <p>Range checks belong to the caller (the CPU checks the RAM window before calling).
  */
@@ -28,13 +32,16 @@ public final class Memory {
   public static final int RAM_BASE = 0x0001_0000;
   public static final long RAM_END = 0x8000_0000L;
 
-  private static final byte[][] ZERO_HASHES = new byte[TREE_DEPTH + 1][];
+  /** Root of an all-zero subtree of each height, as 4 lanes. */
+  private static final long[][] ZERO_HASHES = new long[TREE_DEPTH + 1][];
 
   static {
-    ZERO_HASHES[0] = new byte[32];
+    ZERO_HASHES[0] = new long[4];
+    NodeBatch b = NodeBatch.scalar();
     for (int i = 1; i <= TREE_DEPTH; i++) {
-      ZERO_HASHES[i] = new byte[32];
-      Keccak.hashPair(ZERO_HASHES[i - 1], 0, ZERO_HASHES[i - 1], 0, ZERO_HASHES[i], 0);
+      ZERO_HASHES[i] = new long[4];
+      b.addPair(ZERO_HASHES[i - 1], 0, ZERO_HASHES[i - 1], 0, ZERO_HASHES[i], 0);
+      b.drain();
     }
   }
 
@@ -45,8 +52,8 @@ public final class Memory {
     long dirtyLo;
     long dirtyHi;
     boolean queued;
-    /** Internal nodes by heap index 1..127 (32 bytes each); index 1 is the page root. */
-    byte[] nodes;
+    /** Internal nodes by heap index 1..127, 4 longs each at 4*index; index 1 is the page root. */
+    long[] nodes;
     /** Decoded instructions, owned by the CPU; dropped on any store to the page. */
     public int[] decoded;
 
@@ -61,10 +68,16 @@ public final class Memory {
   private int pageCount;
   /** Upper tree: upper[l] maps node index at level l (1..20 above page roots) to its hash. */
   @SuppressWarnings("unchecked")
-  private final HashMap<Integer, byte[]>[] upper = new HashMap[UPPER_DEPTH + 1];
+  private final HashMap<Integer, long[]>[] upper = new HashMap[UPPER_DEPTH + 1];
+  /** Makes the node batches of this memory (one per hashing thread). */
+  private final Supplier<NodeBatch> batches;
+  private final NodeBatch batch;
 
-  /** Dirty pages at which a flush hashes pages on several cores (results do not depend on it). */
-  private static final int PARALLEL_PAGES = 8;
+  /**
+   * Dirty pages at which a flush hashes pages on several cores (results do not depend on it). High
+   * enough that checkpoints of a running guest stay on its own thread: 64 pages are ~8k hashes.
+   */
+  private static final int PARALLEL_PAGES = 64;
   /** Set when a store hit a page that had decoded instructions. The CPU clears it. */
   public boolean codeInvalidated;
   private final IntConsumer onPageLimit;
@@ -75,6 +88,13 @@ public final class Memory {
    *     throw (the CPU turns it into a GuestFault)
    */
   public Memory(int maxPages, IntConsumer onPageLimit) {
+    this(maxPages, onPageLimit, NodeBatch::create);
+  }
+
+  /** With a chosen node hashing kernel (tests pin the scalar or the SIMD one). */
+  Memory(int maxPages, IntConsumer onPageLimit, Supplier<NodeBatch> batches) {
+    this.batches = batches;
+    this.batch = batches.get();
     if (maxPages < 1) {
       throw new IllegalArgumentException("maxPages must be positive");
     }
@@ -85,12 +105,17 @@ public final class Memory {
     }
   }
 
+  /** Which keccak kernel hashes tree nodes in this JVM now ("simd-8", "scalar", ...): for benchmarks. */
+  public static String nodeHashKernel() {
+    return NodeBatch.kernel();
+  }
+
   public static boolean inRam(int addr) {
     return addr >= RAM_BASE; // signed compare: addresses >= 0x80000000 are negative
   }
 
   public static byte[] zeroHash(int level) {
-    return ZERO_HASHES[level].clone();
+    return hashBytes(ZERO_HASHES[level], 0).bytes();
   }
 
   public int pageCount() {
@@ -221,6 +246,10 @@ public final class Memory {
     p.dirtyLo = -1L;
     p.dirtyHi = -1L;
     p.decoded = null;
+    if (!p.queued) {
+      p.queued = true;
+      dirtyPages.add(p);
+    }
   }
 
   /** Visits allocated pages that hold at least one non-zero byte, in ascending address order. */
@@ -259,6 +288,8 @@ public final class Memory {
   }
 
   // ---------------------------------------------------------------- Merkle tree
+  // Hashes are held as 4 little-endian longs (the 32 digest bytes in order); leaves are never
+  // stored, they are the page's own words.
 
   /** The 32 memory bytes of leaf (index within page) as they are hashed. */
   private static void leafBytes(Page p, int leaf, byte[] dst, int off) {
@@ -273,51 +304,77 @@ public final class Memory {
     }
   }
 
-  /** Rehashes one page's dirty leaves; touches only that page, so pages may hash concurrently. */
-  private static void rehashPage(Page p) {
-    byte[] buf = new byte[64];
-    if (p.nodes == null) {
-      p.nodes = new byte[128 * 32];
-      p.dirtyLo = -1L;
-      p.dirtyHi = -1L;
+  private static Bytes32 hashBytes(long[] h, int off) {
+    byte[] b = new byte[32];
+    for (int k = 0; k < 4; k++) {
+      Keccak.put64(b, 8 * k, h[off + k]);
     }
-    boolean[] dirty = new boolean[128];
-    for (int leaf = 0; leaf < 128; leaf++) {
-      long bits = leaf < 64 ? p.dirtyLo : p.dirtyHi;
-      if ((bits & (1L << leaf)) != 0) {
-        dirty[64 + (leaf >>> 1)] = true;
-      }
-    }
-    for (int n = 127; n >= 1; n--) {
-      if (!dirty[n]) {
-        continue;
-      }
-      if (n >= 64) {
-        // children are leaves 2(n-64), 2(n-64)+1: 64 contiguous memory bytes
-        leafBytes(p, 2 * (n - 64), buf, 0);
-        leafBytes(p, 2 * (n - 64) + 1, buf, 32);
-        Keccak.hash64(buf, 0, p.nodes, n * 32);
-      } else {
-        Keccak.hashPair(p.nodes, 2 * n * 32, p.nodes, (2 * n + 1) * 32, p.nodes, n * 32);
-      }
-      dirty[n >>> 1] = true;
-    }
-    p.dirtyLo = 0;
-    p.dirtyHi = 0;
-    p.queued = false;
+    return new Bytes32(b);
   }
 
-  private byte[] upperNode(int level, int index) {
+  /** Bit j of the result is set when bit 2j or 2j+1 of m is (a parent is dirty if a child is). */
+  private static long parents(long m) {
+    return Long.compress(m | (m >>> 1), 0x5555_5555_5555_5555L);
+  }
+
+  /**
+   * Rehashes the dirty leaf pairs and in-page nodes of pages[from..to), one tree level at a time
+   * across all those pages so each batch is full. Touches only those pages, so disjoint ranges
+   * may hash concurrently.
+   */
+  private static void rehashPages(Page[] pages, int from, int to, NodeBatch batch) {
+    long[] dirty = new long[to - from]; // per page: dirty nodes of the current level, bit j = j-th node
+    for (int i = from; i < to; i++) {
+      Page p = pages[i];
+      if (p.nodes == null) {
+        p.nodes = new long[128 * 4];
+        p.dirtyLo = -1L;
+        p.dirtyHi = -1L;
+      }
+      dirty[i - from] = parents(p.dirtyLo) | parents(p.dirtyHi) << 32; // leaf pairs = heap nodes 64..127
+      for (long m = dirty[i - from]; m != 0; m &= m - 1) {
+        int j = Long.numberOfTrailingZeros(m);
+        batch.addWords(p.words, 16 * j, p.nodes, 4 * (64 + j));
+      }
+    }
+    batch.drain();
+    for (int width = 32; width >= 1; width >>>= 1) { // heap nodes width..2*width-1
+      for (int i = from; i < to; i++) {
+        Page p = pages[i];
+        long m = parents(dirty[i - from]);
+        dirty[i - from] = m;
+        for (; m != 0; m &= m - 1) {
+          int n = width + Long.numberOfTrailingZeros(m);
+          batch.addPair(p.nodes, 8 * n, p.nodes, 8 * n + 4, p.nodes, 4 * n);
+        }
+      }
+      batch.drain();
+    }
+    for (int i = from; i < to; i++) {
+      Page p = pages[i];
+      p.dirtyLo = 0;
+      p.dirtyHi = 0;
+      p.queued = false;
+    }
+  }
+
+  /** Array holding the hash of upper node (level, index); level 0 is the page roots. */
+  private long[] upperArray(int level, int index) {
     if (level == 0) {
-      Page p = index < pages.length ? pages[index] : null;
+      Page p = pages[index];
       if (p == null) {
         return ZERO_HASHES[PAGE_DEPTH];
       }
       assert p.nodes != null && !p.queued : "page root read before rehash";
-      return Arrays.copyOfRange(p.nodes, 32, 64);
+      return p.nodes;
     }
-    byte[] h = upper[level].get(index);
+    long[] h = upper[level].get(index);
     return h == null ? ZERO_HASHES[PAGE_DEPTH + level] : h;
+  }
+
+  /** Offset of that hash in {@link #upperArray}: a page root is heap node 1 of its page. */
+  private int upperOffset(int level, int index) {
+    return level == 0 && pages[index] != null ? 4 : 0;
   }
 
   /** Rehashes everything written since the last call. */
@@ -325,17 +382,20 @@ public final class Memory {
     if (dirtyPages.isEmpty()) {
       return;
     }
-    if (dirtyPages.size() >= PARALLEL_PAGES) {
-      dirtyPages.parallelStream().forEach(Memory::rehashPage);
-    } else {
-      dirtyPages.forEach(Memory::rehashPage);
-    }
-    int[] idx = new int[dirtyPages.size()];
-    for (int i = 0; i < idx.length; i++) {
-      idx[i] = dirtyPages.get(i).index;
-    }
+    Page[] dirty = dirtyPages.toArray(new Page[0]);
     dirtyPages.clear();
-    byte[] out = new byte[32];
+    if (dirty.length >= PARALLEL_PAGES) {
+      // large flushes (load, restore, huge dirty sets) use several cores; results do not depend on it
+      int chunks = (dirty.length + PARALLEL_PAGES / 2 - 1) / (PARALLEL_PAGES / 2);
+      IntStream.range(0, chunks).parallel().forEach(c -> rehashPages(dirty, c * dirty.length / chunks,
+          (c + 1) * dirty.length / chunks, batches.get()));
+    } else {
+      rehashPages(dirty, 0, dirty.length, batch);
+    }
+    int[] idx = new int[dirty.length];
+    for (int i = 0; i < idx.length; i++) {
+      idx[i] = dirty[i].index;
+    }
     for (int level = 1; level <= UPPER_DEPTH; level++) {
       for (int i = 0; i < idx.length; i++) {
         idx[i] >>>= 1;
@@ -347,17 +407,17 @@ public final class Memory {
           continue;
         }
         prev = i;
-        byte[] l = upperNode(level - 1, 2 * i);
-        byte[] r = upperNode(level - 1, 2 * i + 1);
-        Keccak.hashPair(l, 0, r, 0, out, 0);
-        upper[level].put(i, out.clone());
+        long[] h = upper[level].computeIfAbsent(i, k -> new long[4]);
+        batch.addPair(upperArray(level - 1, 2 * i), upperOffset(level - 1, 2 * i),
+            upperArray(level - 1, 2 * i + 1), upperOffset(level - 1, 2 * i + 1), h, 0);
       }
+      batch.drain();
     }
   }
 
   public Bytes32 root() {
     flush();
-    return new Bytes32(upperNode(UPPER_DEPTH, 0));
+    return hashBytes(upperArray(UPPER_DEPTH, 0), 0);
   }
 
   /** The 32-byte leaf holding byte address leafIndex*32. */
@@ -380,7 +440,7 @@ public final class Memory {
     // level 0: the sibling leaf itself
     if (p == null) {
       for (int l = 0; l < PAGE_DEPTH; l++) {
-        proof.add(new Bytes32(ZERO_HASHES[l]));
+        proof.add(hashBytes(ZERO_HASHES[l], 0));
       }
     } else {
       byte[] b = new byte[32];
@@ -388,14 +448,13 @@ public final class Memory {
       proof.add(new Bytes32(b));
       int n = (128 + leaf) >>> 1;
       for (int l = 1; l < PAGE_DEPTH; l++) {
-        int s = n ^ 1;
-        proof.add(new Bytes32(Arrays.copyOfRange(p.nodes, s * 32, s * 32 + 32)));
+        proof.add(hashBytes(p.nodes, 4 * (n ^ 1)));
         n >>>= 1;
       }
     }
     int i = pageIdx;
     for (int level = 0; level < UPPER_DEPTH; level++) {
-      proof.add(new Bytes32(upperNode(level, i ^ 1)));
+      proof.add(hashBytes(upperArray(level, i ^ 1), upperOffset(level, i ^ 1)));
       i >>>= 1;
     }
     assert proof.size() == TREE_DEPTH;
