@@ -309,7 +309,8 @@ public final class TeeCommand implements Runnable {
       Optional<byte[]> state = restore.map(p -> read(p, SealedState.MAX_STATE + SealedState.OVERHEAD, "sealed state"));
       Optional<byte[]> expected = Optional.empty();
       if (devnet.isPresent()) {
-        try (Settlement s = connect(devnet.get(), "deployer")) {
+        DevnetDescriptor d = DevnetDescriptor.read(devnet.get());
+        try (Settlement s = Settlement.connect(d.rpcUrl(), d.deployment(), Secp256k1Key.generate())) {
           AppInfo a = s.app(id);
           if (a.mode() != TrustMode.TEE) {
             throw new InvalidInputException("app " + id + " is a " + a.mode() + " app, not a TEE app");
@@ -335,6 +336,16 @@ public final class TeeCommand implements Runnable {
         out.println("launch refused: " + e.getMessage());
         out.flush();
         return ExitCodes.FAILURE;
+      }
+      for (String stream : List.of("app-stdout.log", "app-stderr.log")) {
+        Path log = exit.runtimeDir().resolve(stream);
+        if (Files.size(log) > 0) {
+          byte[] b = Files.readAllBytes(log);
+          int from = Math.max(0, b.length - 4096);
+          out.println("--- " + stream + (from > 0 ? " (last 4 KiB)" : "") + " ---");
+          out.print(new String(b, from, b.length - from, java.nio.charset.StandardCharsets.UTF_8));
+          out.println("---");
+        }
       }
       out.println((exit.timedOut() ? "app killed at its timeout" : "app exited " + exit.exitCode()) + "; output in " + exit.outDir()
           + ", launch record in " + exit.runtimeDir().resolve("runtime.json"));
