@@ -77,7 +77,7 @@ public final class VmBench {
   /**
    * {interpreter CPU s, state-hash CPU s, checkpoints, steps}: runs to each 2^20 boundary and takes
    * the state hash there, as a checkpoint does, timing the two apart in this thread's CPU time
-   * (nanosecond resolution; process CPU time ticks in 10 ms). A flush of fewer than 64 dirty
+   * (nanosecond resolution; process CPU time ticks in 10 ms). A flush of fewer than 256 dirty
    * pages hashes on the calling thread, so this is all of its cost.
    */
   static double[] split(byte[] elf, byte[] input, VmConfig cfg) {

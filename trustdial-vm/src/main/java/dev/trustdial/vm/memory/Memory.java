@@ -74,10 +74,11 @@ public final class Memory {
   private final NodeBatch batch;
 
   /**
-   * Dirty pages at which a flush hashes pages on several cores (results do not depend on it). High
-   * enough that checkpoints of a running guest stay on its own thread: 64 pages are ~8k hashes.
+   * Dirty pages (1 MiB) at which a flush hashes pages on several cores; results do not depend on
+   * it. Loading and restoring big images reach it; a running guest's checkpoints rarely do, and
+   * stay on its thread, where a shared machine's cores are better left to other work.
    */
-  private static final int PARALLEL_PAGES = 64;
+  private static final int PARALLEL_PAGES = 256;
   /** Set when a store hit a page that had decoded instructions. The CPU clears it. */
   public boolean codeInvalidated;
   private final IntConsumer onPageLimit;
@@ -386,7 +387,7 @@ public final class Memory {
     dirtyPages.clear();
     if (dirty.length >= PARALLEL_PAGES) {
       // large flushes (load, restore, huge dirty sets) use several cores; results do not depend on it
-      int chunks = (dirty.length + PARALLEL_PAGES / 2 - 1) / (PARALLEL_PAGES / 2);
+      int chunks = (dirty.length + 63) / 64;
       IntStream.range(0, chunks).parallel().forEach(c -> rehashPages(dirty, c * dirty.length / chunks,
           (c + 1) * dirty.length / chunks, batches.get()));
     } else {

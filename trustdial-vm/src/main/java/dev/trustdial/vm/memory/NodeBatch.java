@@ -1,5 +1,7 @@
 package dev.trustdial.vm.memory;
 
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -145,24 +147,26 @@ final class NodeBatch {
   /**
    * Runs the SIMD kernel on scratch data until a round of calls costs less per hash than the
    * scalar kernel (the JIT has compiled it), then switches every adaptive batch to it. Gives up
-   * after 10 s, staying scalar, where SIMD never wins (no C2, vectors emulated in hardware).
+   * after 10 s of its own CPU time, staying scalar, where SIMD never wins (no C2, vectors emulated
+   * in hardware). Thread CPU time, so a busy machine delays the switch but does not cancel it.
    */
   private static void warmUp() {
+    ThreadMXBean cpu = ManagementFactory.getThreadMXBean();
     long[] in = new long[8 * KeccakVector.LANES];
     long[] out = new long[4 * KeccakVector.LANES];
-    long deadline = System.nanoTime() + 10_000_000_000L;
-    for (int round = 0; System.nanoTime() < deadline; round++) {
-      long t0 = System.nanoTime();
+    long budget = cpu.getCurrentThreadCpuTime() + 10_000_000_000L;
+    for (int round = 0; cpu.getCurrentThreadCpuTime() < budget; round++) {
+      long t0 = cpu.getCurrentThreadCpuTime();
       for (int i = 0; i < 64; i++) {
         KeccakVector.hash(in, out);
         in[i & 7] ^= out[0];
       }
-      long t1 = System.nanoTime();
+      long t1 = cpu.getCurrentThreadCpuTime();
       for (int i = 0; i < 64 * KeccakVector.LANES; i++) {
         Keccak.hashLanes(in, 0, KeccakVector.LANES, out, 0, KeccakVector.LANES);
         in[i & 7] ^= out[0];
       }
-      long t2 = System.nanoTime();
+      long t2 = cpu.getCurrentThreadCpuTime();
       if (round >= 8 && t1 - t0 < t2 - t1) {
         simdReady = true;
         return;
