@@ -2,6 +2,7 @@ package dev.trustdial.node;
 
 import dev.trustdial.chain.Settlement;
 import dev.trustdial.node.config.NodeConfig;
+import dev.trustdial.node.job.InferenceJob;
 import dev.trustdial.node.metrics.NodeHttp;
 import dev.trustdial.node.metrics.NodeMetrics;
 import dev.trustdial.node.operator.JobJournal;
@@ -25,7 +26,8 @@ public final class RunningNode implements AutoCloseable {
     Settlement chain = Settlement.connect(config.rpcUrl(), config.deployment(), config.key());
     DataAvailability da = config.da().client(config.key());
     NodeMetrics metrics = new NodeMetrics("operator");
-    OperatorNode node = new OperatorNode(chain, da, JobJournal.open(config.dataDir()), metrics, config.pollInterval(), faults,
+    OperatorNode node = new OperatorNode(chain, da, JobJournal.open(config.dataDir()),
+        new InferenceJob.Models(config.dataDir().resolve("models")), metrics, config.pollInterval(), faults,
         config.maxConcurrentJobs(), config.vote());
     node.ensureRegistered(config.stakeWei(), "operator");
     node.start();
@@ -36,7 +38,8 @@ public final class RunningNode implements AutoCloseable {
     Settlement chain = Settlement.connect(config.rpcUrl(), config.deployment(), config.key());
     DataAvailability da = config.da().client(config.key());
     NodeMetrics metrics = new NodeMetrics("watchtower");
-    Watchtower node = new Watchtower(chain, da, metrics, config.pollInterval(), faults);
+    Watchtower node = new Watchtower(chain, da, new InferenceJob.Models(config.dataDir().resolve("models")), metrics,
+        config.pollInterval(), faults);
     node.ensureRegistered(config.stakeWei(), "watchtower");
     node.start();
     return new RunningNode(node, NodeHttp.start(config.httpHost(), config.httpPort(), metrics, node::health), chain);

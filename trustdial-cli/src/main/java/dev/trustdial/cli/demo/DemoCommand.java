@@ -21,7 +21,9 @@ import dev.trustdial.core.crypto.Address;
 import dev.trustdial.core.hash.Hashes;
 import dev.trustdial.da.DaClient;
 import dev.trustdial.da.chain.ChainConfig;
+import dev.trustdial.ai.model.BundledModel;
 import dev.trustdial.node.job.Execution;
+import dev.trustdial.node.job.InferenceJob;
 import dev.trustdial.node.job.JobEnvelope;
 import dev.trustdial.node.job.JobProgram;
 import dev.trustdial.vm.RunResult;
@@ -36,6 +38,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -56,24 +59,30 @@ import picocli.CommandLine.Spec;
 /**
  * {@code trustdial demo}: the main job, on a fresh local devnet where every actor is its own
  * process: anvil, 4 DA nodes, 3 operators and a watchtower. The developer publishes the game-world
- * guest to DA and creates a {@code REEXEC_INTERSUBJECTIVE} app. Job 1 runs long; its operator is
- * SIGKILLed mid-run, the watchtower reports the missed heartbeat, the chain slashes and reassigns,
- * and the successor resumes from the last checkpoint on DA to the result an uninterrupted run
- * gives. Job 2 goes to an operator restarted with the test-only {@code --lie} fault; the watchtower
- * re-executes and challenges, the other operators re-execute and vote, and the liar is slashed.
+ * guest and the stories260K model to DA and creates a {@code REEXEC_INTERSUBJECTIVE} app for each.
+ * Job 1 runs the game world long; its operator is SIGKILLed mid-run, the watchtower reports the
+ * missed heartbeat, the chain slashes and reassigns, and the successor resumes from the last
+ * checkpoint on DA to the result an uninterrupted run gives. Job 2 is an inference request that the
+ * watchtower re-executes to the same bits. Job 3 goes to an operator restarted with the test-only
+ * {@code --lie} fault; the watchtower re-executes and challenges, the other operators re-execute
+ * and vote, and the liar is slashed.
  * The demo only submits jobs, kills and restarts processes, and fast-forwards the devnet clock past
  * the protocol windows; the node processes do the rest, and the demo narrates it from the chain.
  */
 @Command(name = "demo", mixinStandardHelpOptions = true,
     description = "Run the main job on a fresh local devnet (anvil, 4 DA nodes, 3 operators, 1 watchtower, each a process): "
-        + "an operator killed mid-job is slashed and a successor resumes from DA; a lying operator is caught by re-execution and a stake vote.")
+        + "an operator killed mid-job is slashed and a successor resumes from DA; an LLM inference job is re-executed to the same bits; "
+        + "an operator returning a wrong completion is caught by re-execution and a stake vote.")
 public final class DemoCommand implements Callable<Integer> {
   /** Steps between checkpoints: about 0.1-0.3 s of game-world compute on this machine, then a DA put and a heartbeat. */
   static final long STRIDE = 1L << 24;
   static final long MAX_STEPS = 1L << 33;
   static final int ENTITIES = 256;
   static final int LONG_TICKS = 16_000;
-  static final int SHORT_TICKS = 4_000;
+  static final String HONEST_REQUEST = """
+      {"messages": [{"role": "user", "content": "Tell me a story about a cat."}], "max_tokens": 48, "temperature": 0.7}""";
+  static final String LIE_REQUEST = """
+      {"prompt": "Once upon a time, a little dog", "max_tokens": 40, "temperature": 0}""";
   static final BigInteger FEE = Tokens.of(25);
   private static final long MAX_PROGRAM_BYTES = 8 << 20;
   private static final String GUEST = "gameworld.elf";
@@ -97,9 +106,12 @@ public final class DemoCommand implements Callable<Integer> {
 
   private record JobParamsView(long heartbeatWindow, long challengeWindow, BigInteger bond) {}
 
-  /** A job the developer submitted, with the uninterrupted run computed in this process for comparison. */
-  private record Submitted(BigInteger id, CompletableFuture<RunResult> reference, long startNanos) {
-    RunResult expected() {
+  /** What an honest run of a job gives, computed in this process: the demo checks the operators against it. */
+  private record Expected(ResultCommitment commitment, byte[] output, String text) {}
+
+  /** A job the developer submitted, with its expected result. */
+  private record Submitted(BigInteger id, CompletableFuture<Expected> reference, long startNanos) {
+    Expected expected() {
       return reference.join();
     }
   }
@@ -108,22 +120,25 @@ public final class DemoCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     byte[] elf = readProgram();
     PrintWriter story = json ? spec.commandLine().getErr() : spec.commandLine().getOut();
-    n = new Narrator(story, !json && System.console() != null, 5);
+    n = new Narrator(story, !json && System.console() != null, 6);
     Path devnetDir = dir != null ? dir : Files.createTempDirectory("trustdial-demo");
     story.println("TrustDial demo: unstoppable, verifiable compute on a local devnet (every actor is a separate process)");
     n.phase("Start the devnet: anvil, contracts, 4 DA nodes, 3 operators and a watchtower");
     // Compute the reference results while the devnet starts: the demo checks the operators against them.
-    Map<Integer, CompletableFuture<RunResult>> references = new LinkedHashMap<>();
-    for (int ticks : new int[] {LONG_TICKS, SHORT_TICKS}) {
-      references.put(ticks, CompletableFuture.supplyAsync(() -> {
-        long t0 = System.nanoTime();
-        RunResult r = uninterrupted(elf, input(ticks));
-        if (ticks == LONG_TICKS) {
-          synchronized (timings) {
-            timings.put("uninterrupted run here: Msteps/s (VM only, no checkpoints)", Math.round(r.steps() / ((System.nanoTime() - t0) / 1e9) / 1e5) / 10.0);
-          }
-        }
-        return r;
+    CompletableFuture<Expected> longRun = CompletableFuture.supplyAsync(() -> {
+      long t0 = System.nanoTime();
+      RunResult r = uninterrupted(elf, input(LONG_TICKS));
+      timings.put("uninterrupted run here: Msteps/s (VM only, no checkpoints)", Math.round(r.steps() / ((System.nanoTime() - t0) / 1e9) / 1e5) / 10.0);
+      return new Expected(Execution.commitment(r), r.output(), "");
+    });
+    byte[] model = Files.readAllBytes(BundledModel.defaultModel());
+    Path modelCache = Files.createTempDirectory("trustdial-demo-models");
+    InferenceJob.Models models = new InferenceJob.Models(modelCache);
+    Map<String, CompletableFuture<Expected>> inferences = new LinkedHashMap<>();
+    for (String request : new String[] {HONEST_REQUEST, LIE_REQUEST}) {
+      inferences.put(request, CompletableFuture.supplyAsync(() -> {
+        var o = InferenceJob.run(models, inferenceProgram(model, request));
+        return new Expected(o.commitment(), o.output(), o.text());
       }));
     }
     Devnet devnet = Devnet.start(devnetDir, 0, Devnet.Size.full(), s -> n.say("%s", s));
@@ -142,16 +157,22 @@ public final class DemoCommand implements Callable<Integer> {
       ChainWatch watch = new ChainWatch(owner, startBlock, this::narrate);
       Map<Address, BigInteger> before = stakes(owner);
 
-      n.phase("The developer publishes the game-world guest to DA and creates a REEXEC_INTERSUBJECTIVE app");
+      n.phase("The developer publishes two programs to DA and creates a REEXEC_INTERSUBJECTIVE app for each");
       Bytes32 programKey = da.put(elf).blobKey();
       Bytes32 digest = Hashes.keccak256(elf);
       BigInteger appId = developer.createApp(TrustMode.REEXEC_INTERSUBJECTIVE, digest, new byte[0]).id();
-      n.say("program %s (%,d bytes) on DA as blob %s; app %s records its digest %s", program.getFileName(), elf.length,
-          abbrev(programKey), appId, abbrev(digest));
+      n.say("app %s: the game-world guest %s (%,d bytes, RV32IM), on DA as blob %s, digest %s", appId, program.getFileName(),
+          elf.length, abbrev(programKey), abbrev(digest));
+      Bytes32 modelKey = da.put(model).blobKey();
+      Bytes32 modelDigest = Hashes.keccak256(model);
+      BigInteger modelApp = developer.createApp(TrustMode.REEXEC_INTERSUBJECTIVE, modelDigest, new byte[0]).id();
+      n.say("app %s: the stories260K model (%,d bytes, GGUF) for deterministic inference, on DA as blob %s, digest %s", modelApp,
+          model.length, abbrev(modelKey), abbrev(modelDigest));
 
       List<DemoReport.JobLine> jobs = new ArrayList<>();
-      jobs.add(takeover(devnet, owner, developer, da, watch, appId, programKey, references.get(LONG_TICKS)));
-      jobs.add(lie(devnet, owner, developer, da, watch, appId, programKey, references.get(SHORT_TICKS)));
+      jobs.add(takeover(devnet, owner, developer, da, watch, appId, programKey, longRun));
+      jobs.add(inference(devnet, owner, developer, da, watch, modelApp, modelKey, inferences.get(HONEST_REQUEST)));
+      jobs.add(lie(devnet, owner, developer, da, watch, modelApp, modelKey, inferences.get(LIE_REQUEST)));
 
       n.phase("Summary");
       watch.poll();
@@ -163,6 +184,7 @@ public final class DemoCommand implements Callable<Integer> {
       }
       return ExitCodes.OK;
     } finally {
+      models.close();
       devnet.close();
       try {
         Runtime.getRuntime().removeShutdownHook(cleanup);
@@ -175,20 +197,22 @@ public final class DemoCommand implements Callable<Integer> {
   }
 
   private DemoReport.JobLine takeover(Devnet devnet, Settlement owner, Settlement developer, DaClient da, ChainWatch watch,
-      BigInteger appId, Bytes32 programKey, CompletableFuture<RunResult> reference) {
+      BigInteger appId, Bytes32 programKey, CompletableFuture<Expected> reference) {
     n.phase("Job 1: a long simulation; its operator is killed mid-run, slashed, and a successor resumes from DA");
-    Submitted job = submit(developer, da, appId, programKey, LONG_TICKS, reference);
+    Submitted job = submit(developer, da, appId, new JobEnvelope(programKey, STRIDE, input(LONG_TICKS)), reference,
+        "%,d ticks of %d entities, a checkpoint every %,d steps".formatted(LONG_TICKS, ENTITIES, STRIDE));
     BigInteger id = job.id();
     var assigned = watch.await(SettlementEvent.JobAssigned.class, a -> a.jobId().equals(id), Duration.ofSeconds(30), () -> { }, "job 1's assignment");
     String first = name(assigned.operator());
-    RunResult expected = job.expected();
+    Expected expected = job.expected();
+    long totalSteps = expected.commitment().stepCount();
     watch.await(SettlementEvent.HeartbeatPosted.class, h -> h.jobId().equals(id) && h.step() >= 3 * STRIDE,
-        Duration.ofSeconds(180), () -> progress(owner, id, first, expected.steps()), first + "'s third checkpoint");
+        Duration.ofSeconds(180), () -> progress(owner, id, first, totalSteps), first + "'s third checkpoint");
     devnet.kill(first);
     long killedAt = System.nanoTime();
     JobInfo atKill = owner.job(id);
     n.say("SIGKILL %s: it stops dead at step %,d of %,d, with no goodbye; its last checkpoint is on DA and onchain",
-        first, atKill.lastStep(), expected.steps());
+        first, atKill.lastStep(), totalSteps);
     long wait = Math.max(1, atKill.deadline() - owner.chainTime() + 1);
     owner.advanceTime(wait);
     n.say("no heartbeat comes; the devnet clock is fast-forwarded %d s past %s's deadline (heartbeat window %d s)", wait, first,
@@ -204,10 +228,10 @@ public final class DemoCommand implements Callable<Integer> {
     long resumedAt = System.nanoTime();
     logLine(devnet, successor, "restoring the snapshot at step").ifPresent(l -> n.say("%s's log: %s", successor, l));
     var result = watch.await(SettlementEvent.ResultSubmitted.class, r -> r.jobId().equals(id), Duration.ofSeconds(300),
-        () -> progress(owner, id, successor, expected.steps()), "job 1's result");
+        () -> progress(owner, id, successor, totalSteps), "job 1's result");
     double endToEnd = (result.result().stepCount() - resumed.step()) / ((System.nanoTime() - resumedAt) / 1e9);
     timings.put("successor: Msteps/s end to end (VM + snapshots + DA + heartbeats)", Math.round(endToEnd / 1e5) / 10.0);
-    ResultCommitment want = Execution.commitment(expected);
+    ResultCommitment want = expected.commitment();
     boolean same = result.result().equals(want) && java.util.Arrays.equals(da.get(result.outputBlobKey()), expected.output());
     n.say("%s: final state %s, output %s, checkpoint root %s", same ? "IDENTICAL to the uninterrupted run computed here"
         : "DIFFERENT from the uninterrupted run", abbrev(result.result().finalStateHash()), abbrev(result.result().outputHash()),
@@ -221,34 +245,58 @@ public final class DemoCommand implements Callable<Integer> {
         result.result().checkpointRoot().toHex(), same, name(finalized.paidTo()), Tokens.format(finalized.fee()), seconds(job.startNanos()));
   }
 
-  private DemoReport.JobLine lie(Devnet devnet, Settlement owner, Settlement developer, DaClient da, ChainWatch watch,
-      BigInteger appId, Bytes32 programKey, CompletableFuture<RunResult> reference) throws IOException {
-    n.phase("Job 2: an operator posts a wrong output; re-execution catches it and the stakers' vote slashes it");
-    // Every operator runs again (the killed one restarts on its data dir and tops its stake up) before
-    // predicting job 2's assignee, so the stakes the prediction uses are the ones the chain will use.
+  /** Job 2: an honest inference job; the completion comes back through DA and the watchtower's re-execution agrees. */
+  private DemoReport.JobLine inference(Devnet devnet, Settlement owner, Settlement developer, DaClient da, ChainWatch watch,
+      BigInteger appId, Bytes32 modelKey, CompletableFuture<Expected> reference) throws IOException {
+    n.phase("Job 2: deterministic LLM inference as a job: any verifier re-executes it to the same bits");
+    // The operator killed in job 1 restarts on its data dir (its journal knows job 1 moved on) and re-stakes.
     for (Roster.Member m : Roster.OPERATORS) {
       if (!devnet.isRunning(m.name())) {
         devnet.startNode(m.name());
-        n.say("%s restarts on its data dir: its journal shows job 1 went to another operator; it rejoins the pool", m.name());
+        n.say("%s restarts on its data dir: its journal shows job 1 went to another operator; it tops its stake up and rejoins", m.name());
       }
     }
-    Address predicted = owner.nextJobAssignee().orElseThrow(() -> new IllegalStateException("no operator is eligible for job 2"));
+    Submitted job = submit(developer, da, appId, new JobEnvelope(modelKey, 1, HONEST_REQUEST.getBytes(StandardCharsets.UTF_8)), reference,
+        "an OpenAI chat request: " + HONEST_REQUEST);
+    BigInteger id = job.id();
+    var result = watch.await(SettlementEvent.ResultSubmitted.class, r -> r.jobId().equals(id), Duration.ofSeconds(120), () -> { }, "job 2's result");
+    Expected expected = job.expected();
+    byte[] output = da.get(result.outputBlobKey());
+    boolean same = result.result().equals(expected.commitment()) && java.util.Arrays.equals(output, expected.output());
+    String text = new ObjectMapper().readTree(output).path("text").asText();
+    n.say("the completion, read back from DA: \"%s\"", text.replace("\n", " ").strip());
+    n.say("%s the engine in this process (same model file, same request, seed 0): %,d tokens, output %s",
+        same ? "IDENTICAL to" : "DIFFERENT from", result.result().stepCount(), abbrev(result.result().outputHash()));
+    awaitVerdict(devnet, id);
+    owner.advanceTime(params.challengeWindow() + 1);
+    n.say("the %d s challenge window passes (fast-forwarded)", params.challengeWindow());
+    var finalized = watch.await(SettlementEvent.JobFinalized.class, f -> f.jobId().equals(id), Duration.ofSeconds(60), () -> { }, "job 2's finalization");
+    return new DemoReport.JobLine(id.toString(), "LLM inference, re-executed by the watchtower", owner.job(id).status().name(),
+        name(result.operator()), name(result.operator()), result.result().stepCount(), result.result().outputHash().toHex(),
+        result.result().checkpointRoot().toHex(), same, name(finalized.paidTo()), Tokens.format(finalized.fee()), seconds(job.startNanos()));
+  }
+
+  /** Job 3: the assignee returns a wrong completion; re-execution catches it and the stakers' vote slashes it. */
+  private DemoReport.JobLine lie(Devnet devnet, Settlement owner, Settlement developer, DaClient da, ChainWatch watch,
+      BigInteger appId, Bytes32 modelKey, CompletableFuture<Expected> reference) throws IOException {
+    n.phase("Job 3: an operator returns a wrong completion; re-execution catches it and the stakers' vote slashes it");
+    Address predicted = owner.nextJobAssignee().orElseThrow(() -> new IllegalStateException("no operator is eligible for job 3"));
     String liar = name(predicted);
     devnet.stop(liar);
     devnet.startNode(liar, "--lie");
-    n.say("the assignment rule is public (docs/spec/settlement.md): job 2 will go to %s, so it is restarted with the test-only "
-        + "--lie fault (refused on any chain but the devnet's)", liar);
-    Submitted job = submit(developer, da, appId, programKey, SHORT_TICKS, reference);
+    n.say("the assignment rule is public (docs/spec/settlement.md): the next job goes to %s, so it is restarted with the "
+        + "test-only --lie fault (refused on any chain but the devnet's)", liar);
+    Submitted job = submit(developer, da, appId, new JobEnvelope(modelKey, 1, LIE_REQUEST.getBytes(StandardCharsets.UTF_8)), reference,
+        "an OpenAI completion request: " + LIE_REQUEST);
     BigInteger id = job.id();
-    var assigned = watch.await(SettlementEvent.JobAssigned.class, a -> a.jobId().equals(id), Duration.ofSeconds(30), () -> { }, "job 2's assignment");
+    var assigned = watch.await(SettlementEvent.JobAssigned.class, a -> a.jobId().equals(id), Duration.ofSeconds(30), () -> { }, "job 3's assignment");
     if (!assigned.operator().equals(predicted)) {
-      throw new IllegalStateException("job 2 went to " + name(assigned.operator()) + ", not the predicted " + liar);
+      throw new IllegalStateException("job 3 went to " + name(assigned.operator()) + ", not the predicted " + liar);
     }
-    RunResult expected = job.expected();
-    var lie = watch.await(SettlementEvent.ResultSubmitted.class, r -> r.jobId().equals(id), Duration.ofSeconds(180),
-        () -> progress(owner, id, liar, expected.steps()), "job 2's result");
+    Expected expected = job.expected();
+    var lie = watch.await(SettlementEvent.ResultSubmitted.class, r -> r.jobId().equals(id), Duration.ofSeconds(120), () -> { }, "job 3's result");
     long liedAt = System.nanoTime();
-    n.say("the true output hash is %s (computed here); %s claimed %s", abbrev(Execution.commitment(expected).outputHash()), liar,
+    n.say("the true output hash is %s (computed here); %s claimed %s", abbrev(expected.commitment().outputHash()), liar,
         abbrev(lie.result().outputHash()));
     watch.await(SettlementEvent.JobChallenged.class, c -> c.jobId().equals(id), Duration.ofSeconds(120), () -> { }, "the watchtower's challenge");
     long voters = Roster.OPERATORS.size() - 1;
@@ -260,27 +308,26 @@ public final class DemoCommand implements Callable<Integer> {
     owner.advanceTime(wait);
     n.say("the voting period ends (fast-forwarded %d s)", wait);
     watch.await(SettlementEvent.DisputeSettled.class, d -> d.jobId().equals(id), Duration.ofSeconds(60), () -> { }, "the dispute's resolution");
-    var finalized = watch.await(SettlementEvent.JobFinalized.class, f -> f.jobId().equals(id), Duration.ofSeconds(30), () -> { }, "job 2's finalization");
+    var finalized = watch.await(SettlementEvent.JobFinalized.class, f -> f.jobId().equals(id), Duration.ofSeconds(30), () -> { }, "job 3's finalization");
     timings.put("lie: wrong result posted -> liar slashed (s)", seconds(liedAt));
     JobInfo done = owner.job(id);
     ResultCommitment right = done.result().orElseThrow();
-    boolean correct = right.equals(Execution.commitment(expected));
-    n.say("job 2 ends with output %s: %s", abbrev(right.outputHash()), correct ? "the correct one" : "WRONG");
-    return new DemoReport.JobLine(id.toString(), "wrong output caught by re-execution and a vote", done.status().name(), liar,
+    boolean correct = right.equals(expected.commitment());
+    n.say("job %s ends with output %s: %s (\"%s\")", id, abbrev(right.outputHash()), correct ? "the correct one" : "WRONG",
+        expected.text().replace("\n", " ").strip());
+    return new DemoReport.JobLine(id.toString(), "wrong completion caught by re-execution + vote", done.status().name(), liar,
         name(finalized.paidTo()) + " (challenger)", right.stepCount(), right.outputHash().toHex(), right.checkpointRoot().toHex(),
         correct, name(finalized.paidTo()), Tokens.format(finalized.fee()), seconds(job.startNanos()));
   }
 
-  /** Puts the job envelope (program blob, stride, guest input) on DA and submits the job; the chain assigns it. */
-  private Submitted submit(Settlement developer, DaClient da, BigInteger appId, Bytes32 programKey, int ticks,
-      CompletableFuture<RunResult> reference) {
-    JobEnvelope envelope = new JobEnvelope(programKey, STRIDE, input(ticks));
+  /** Puts the job envelope on DA and submits the job; the chain assigns it. */
+  private Submitted submit(Settlement developer, DaClient da, BigInteger appId, JobEnvelope envelope,
+      CompletableFuture<Expected> reference, String what) {
     Bytes32 envelopeKey = da.put(envelope.encode()).blobKey();
     long t0 = System.nanoTime();
     BigInteger id = developer.submitJob(appId, envelopeKey, envelope.digest(), MAX_STEPS, FEE).id();
     ourJobs.add(id);
-    n.say("developer submitted job %s: %,d ticks of %d entities, checkpoint every %,d steps, fee %s; input envelope on DA as %s",
-        id, ticks, ENTITIES, STRIDE, Tokens.format(FEE), abbrev(envelopeKey));
+    n.say("developer submitted job %s to app %s (fee %s; envelope on DA as %s): %s", id, appId, Tokens.format(FEE), abbrev(envelopeKey), what);
     return new Submitted(id, reference, t0);
   }
 
@@ -431,6 +478,11 @@ public final class DemoCommand implements Callable<Integer> {
   /** The guest input: u32 LE ticks, entities, seed. */
   static byte[] input(int ticks) {
     return ByteBuffer.allocate(12).order(ByteOrder.LITTLE_ENDIAN).putInt(ticks).putInt(ENTITIES).putInt(ticks * 31 + 7).array();
+  }
+
+  private static JobProgram inferenceProgram(byte[] model, String request) {
+    JobEnvelope envelope = new JobEnvelope(Bytes32.ZERO, 1, request.getBytes(StandardCharsets.UTF_8));
+    return new JobProgram(model, envelope, Hashes.keccak256(model), envelope.digest());
   }
 
   private static RunResult uninterrupted(byte[] elf, byte[] input) {

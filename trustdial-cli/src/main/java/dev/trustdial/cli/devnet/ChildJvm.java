@@ -34,14 +34,17 @@ final class ChildJvm {
 
   private ChildJvm() {}
 
-  static Started start(String name, Class<?> main, List<String> args, Path workDir, Path log, Duration timeout) {
+  /** {@code jvmFlags} go before the class path (e.g. C1-only for processes that do little Java compute). */
+  static Started start(String name, Class<?> main, List<String> jvmFlags, List<String> args, Path workDir, Path log, Duration timeout) {
     try {
       Files.createDirectories(workDir);
       long logStart = Files.exists(log) ? Files.size(log) : 0;
       String java = ProcessHandle.current().info().command().orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
       List<String> cmd = new ArrayList<>(List.of(java, "-Xmx384m", "-XX:+UseSerialGC",
-          "--enable-native-access=ALL-UNNAMED", "-Dorg.slf4j.simpleLogger.showDateTime=true",
-          "-Dorg.slf4j.simpleLogger.dateTimeFormat=HH:mm:ss.SSS", "-cp", System.getProperty("java.class.path"), main.getName()));
+          "--add-modules", "jdk.incubator.vector", "--enable-native-access=ALL-UNNAMED", "-Dorg.slf4j.simpleLogger.showDateTime=true",
+          "-Dorg.slf4j.simpleLogger.dateTimeFormat=HH:mm:ss.SSS"));
+      cmd.addAll(jvmFlags);
+      cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), main.getName()));
       cmd.addAll(args);
       Process p = new ProcessBuilder(cmd).directory(workDir.toFile())
           .redirectErrorStream(true)

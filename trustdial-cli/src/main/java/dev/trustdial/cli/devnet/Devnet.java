@@ -184,7 +184,8 @@ public final class Devnet implements AutoCloseable {
           {"privateKey": "%s", "host": "127.0.0.1", "port": 0, "dataDir": "data",
            "chain": "../%s", "sweepIntervalSeconds": 60, "maxRetentionSeconds": 2592000}
           """.formatted(key(m).privateKeyHex(), DevnetDescriptor.FILE));
-      return ChildJvm.start(m.name(), DaNodeMain.class, List.of(config.toAbsolutePath().toString()), nodeDir,
+      // C1 only: a DA node's heavy work is native (KZG, RocksDB); C2 would only cost start-up CPU.
+      return ChildJvm.start(m.name(), DaNodeMain.class, List.of("-XX:TieredStopAtLevel=1"), List.of(config.toAbsolutePath().toString()), nodeDir,
           nodeDir.resolve("node.log"), STARTUP_TIMEOUT);
     }).toList());
     for (int i = 0; i < members.size(); i++) {
@@ -231,7 +232,7 @@ public final class Devnet implements AutoCloseable {
         """.formatted(DevnetDescriptor.FILE, key(m).privateKeyHex(), DA_THRESHOLD_BPS, operator ? OPERATOR_STAKE : OPERATOR_STAKE / 2));
     List<String> args = new ArrayList<>(List.of(operator ? "operator" : "watchtower", config.toAbsolutePath().toString()));
     args.addAll(List.of(flags));
-    ChildJvm.Started s = ChildJvm.start(name, NodeMain.class, args, nodeDir, nodeDir.resolve("node.log"), STARTUP_TIMEOUT);
+    ChildJvm.Started s = ChildJvm.start(name, NodeMain.class, List.of(), args, nodeDir, nodeDir.resolve("node.log"), STARTUP_TIMEOUT);
     synchronized (this) {
       children.put(name, s);
       rewriteDescriptor();

@@ -16,6 +16,7 @@ import dev.trustdial.core.crypto.Address;
 import dev.trustdial.core.hash.Hashes;
 import dev.trustdial.da.DataAvailability;
 import dev.trustdial.node.job.Execution;
+import dev.trustdial.node.job.InferenceJob;
 import dev.trustdial.node.job.JobProgram;
 import dev.trustdial.node.job.JobSource;
 import dev.trustdial.node.Registration;
@@ -76,6 +77,7 @@ public final class OperatorNode implements AutoCloseable {
   private final ExecutorService jobs;
   private final ExecutorService votes;
   private final Optional<Reexecutor> verifier;
+  private final InferenceJob.Models models;
   private volatile boolean running = true;
   private volatile long lastPollMillis;
   private long heartbeatWindow;
@@ -86,8 +88,8 @@ public final class OperatorNode implements AutoCloseable {
    * @param maxConcurrentJobs jobs run in parallel, each on its own thread; more wait (kept alive by keepalive heartbeats)
    * @param vote also act as a staked verifier: re-execute disputed jobs and vote (needs the VERIFIER role)
    */
-  public OperatorNode(Settlement chain, DataAvailability da, JobJournal journal, NodeMetrics metrics, Duration pollInterval,
-      Faults faults, int maxConcurrentJobs, boolean vote) {
+  public OperatorNode(Settlement chain, DataAvailability da, JobJournal journal, InferenceJob.Models models, NodeMetrics metrics,
+      Duration pollInterval, Faults faults, int maxConcurrentJobs, boolean vote) {
     faults.requireAllowedOn(chain.deployment().chainId());
     this.chain = chain;
     this.da = da;
@@ -100,7 +102,8 @@ public final class OperatorNode implements AutoCloseable {
     this.jobs = Executors.newFixedThreadPool(maxConcurrentJobs,
         r -> Thread.ofPlatform().name("operator-job-" + n.incrementAndGet()).daemon().unstarted(r));
     this.votes = Executors.newSingleThreadExecutor(r -> Thread.ofPlatform().name("operator-votes").daemon().unstarted(r));
-    this.verifier = vote ? Optional.of(new Reexecutor(chain, source, metrics)) : Optional.empty();
+    this.models = models;
+    this.verifier = vote ? Optional.of(new Reexecutor(chain, source, models, metrics)) : Optional.empty();
     metrics.declareCounter("keepalive_heartbeats_total", "Heartbeats that re-post the last checkpoint to keep a slow or queued job alive");
     metrics.declareCounter("checkpoints_written_total", "Snapshots written to DA at checkpoints");
     metrics.declareCounter("heartbeats_total", "Heartbeats posted onchain");
@@ -250,6 +253,13 @@ public final class OperatorNode implements AutoCloseable {
     }
     AppInfo app = chain.app(job.appId());
     JobProgram program = source.fetch(job, app);
+    if (InferenceJob.isModel(program.elf())) {
+      jobStates.put(jobId.toString(), "running inference");
+      LOG.info("job {} attempt {}: inference on model {}", jobId, job.attempt(), program.programDigest());
+      InferenceJob.Outcome outcome = InferenceJob.run(models, program);
+      submit(jobId, job.attempt(), outcome.commitment(), outcome.output());
+      return;
+    }
     Optional<Execution.Snapshot> snapshot = Optional.empty();
     if (!job.lastCheckpointBlobKey().isZero()) {
       snapshot = Optional.of(new Execution.Snapshot(snapshotBytes(job), job.lastStateHash()));
@@ -279,8 +289,11 @@ public final class OperatorNode implements AutoCloseable {
       segmentStart[0] = System.nanoTime();
       segmentStart[1] = machine.step();
     });
-    byte[] output = result.output();
-    ResultCommitment commitment = Execution.commitment(result);
+    submit(jobId, attempt, Execution.commitment(result), result.output());
+  }
+
+  /** Puts the output on DA and posts the commitment (with the test-only lie applied when configured). */
+  private void submit(BigInteger jobId, long attempt, ResultCommitment commitment, byte[] output) {
     if (faults.lie()) {
       // Flip one output bit: a wrong but well-formed claim that only re-execution can catch.
       output = output.length == 0 ? new byte[] {1} : output;
@@ -297,9 +310,9 @@ public final class OperatorNode implements AutoCloseable {
       return;
     }
     metrics.count("results_submitted_total", "Result commitments posted");
-    journal.put(new JobJournal.Entry(jobId, attempt, result.steps(), result.finalStateHash(), outputKey, true));
+    journal.put(new JobJournal.Entry(jobId, attempt, commitment.stepCount(), commitment.finalStateHash(), outputKey, true));
     jobStates.put(jobId.toString(), "submitted " + commitment.commitment());
-    LOG.info("job {}: submitted result after {} steps, output {}, checkpoint root {}", jobId, result.steps(),
+    LOG.info("job {}: submitted result after {} steps, output {}, checkpoint root {}", jobId, commitment.stepCount(),
         commitment.outputHash(), commitment.checkpointRoot());
   }
 
@@ -331,6 +344,7 @@ public final class OperatorNode implements AutoCloseable {
     running = false;
     jobs.shutdownNow();
     votes.shutdownNow();
+    models.close();
     if (keepalive != null) {
       keepalive.interrupt();
     }

@@ -7,10 +7,10 @@ import dev.trustdial.chain.SettlementEvent;
 import dev.trustdial.chain.tx.ContractRevertException;
 import dev.trustdial.core.crypto.Address;
 import dev.trustdial.node.job.Execution;
+import dev.trustdial.node.job.InferenceJob;
 import dev.trustdial.node.job.JobProgram;
 import dev.trustdial.node.job.JobSource;
 import dev.trustdial.node.metrics.NodeMetrics;
-import dev.trustdial.vm.RunResult;
 import dev.trustdial.vm.checkpoint.CheckpointSink;
 import java.math.BigInteger;
 import java.util.Map;
@@ -32,11 +32,13 @@ public final class Reexecutor {
   private final Settlement chain;
   private final JobSource source;
   private final NodeMetrics metrics;
+  private final InferenceJob.Models models;
   private final Map<BigInteger, ResultCommitment> cache = new ConcurrentHashMap<>();
 
-  public Reexecutor(Settlement chain, JobSource source, NodeMetrics metrics) {
+  public Reexecutor(Settlement chain, JobSource source, InferenceJob.Models models, NodeMetrics metrics) {
     this.chain = chain;
     this.source = source;
+    this.models = models;
     this.metrics = metrics;
     metrics.declareCounter("reexecutions_total", "jobs re-executed from DA");
     metrics.declareCounter("votes_total", "dispute votes cast");
@@ -50,9 +52,10 @@ public final class Reexecutor {
     }
     JobInfo job = chain.job(jobId);
     JobProgram program = source.fetch(job, chain.app(job.appId()));
-    RunResult r = Execution.finish(Execution.start(program, Optional.empty()), job.maxSteps(), CheckpointSink.NONE);
+    ResultCommitment ours = InferenceJob.isModel(program.elf())
+        ? InferenceJob.run(models, program).commitment()
+        : Execution.commitment(Execution.finish(Execution.start(program, Optional.empty()), job.maxSteps(), CheckpointSink.NONE));
     metrics.count("reexecutions_total", "jobs re-executed from DA");
-    ResultCommitment ours = Execution.commitment(r);
     if (cache.size() >= MAX_CACHED) {
       cache.clear();
     }

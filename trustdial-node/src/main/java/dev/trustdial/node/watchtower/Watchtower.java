@@ -13,6 +13,7 @@ import dev.trustdial.chain.tx.ContractRevertException;
 import dev.trustdial.core.InvalidInputException;
 import dev.trustdial.core.crypto.Address;
 import dev.trustdial.da.DataAvailability;
+import dev.trustdial.node.job.InferenceJob;
 import dev.trustdial.node.job.JobSource;
 import dev.trustdial.node.Registration;
 import dev.trustdial.node.metrics.NodeMetrics;
@@ -59,10 +60,10 @@ public final class Watchtower implements AutoCloseable {
   private volatile long lastPollMillis;
   private Thread thread;
 
-  public Watchtower(Settlement chain, DataAvailability da, NodeMetrics metrics, Duration pollInterval, Faults faults) {
+  public Watchtower(Settlement chain, DataAvailability da, InferenceJob.Models models, NodeMetrics metrics, Duration pollInterval, Faults faults) {
     faults.requireAllowedOn(chain.deployment().chainId());
     this.chain = chain;
-    this.verifier = new Reexecutor(chain, new JobSource(da), metrics);
+    this.verifier = new Reexecutor(chain, new JobSource(da), models, metrics);
     this.metrics = metrics;
     this.pollInterval = pollInterval;
     this.faults = faults;

@@ -26,7 +26,7 @@ final class ChildProcess implements AutoCloseable {
   static ChildProcess start(Class<?> main, List<String> args, Path log) throws Exception {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     List<String> cmd = new ArrayList<>(List.of(java, "-Xmx256m", "-XX:+UseSerialGC",
-        "--enable-native-access=ALL-UNNAMED", "-Dorg.slf4j.simpleLogger.showDateTime=true",
+        "--add-modules", "jdk.incubator.vector", "--enable-native-access=ALL-UNNAMED", "-Dorg.slf4j.simpleLogger.showDateTime=true",
         "-cp", System.getProperty("java.class.path"), main.getName()));
     cmd.addAll(args);
     Process p = new ProcessBuilder(cmd).redirectError(log.toFile()).start();

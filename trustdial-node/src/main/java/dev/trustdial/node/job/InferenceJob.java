@@ -1,0 +1,163 @@
+package dev.trustdial.node.job;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.trustdial.ai.engine.EngineOptions;
+import dev.trustdial.ai.receipt.CanonicalJson;
+import dev.trustdial.ai.receipt.ReceiptBody;
+import dev.trustdial.ai.receipt.TokenHashes;
+import dev.trustdial.ai.server.ApiRequest;
+import dev.trustdial.ai.server.Completion;
+import dev.trustdial.ai.server.EngineBackend;
+import dev.trustdial.ai.server.InferenceService;
+import dev.trustdial.ai.server.ServerLimits;
+import dev.trustdial.chain.ResultCommitment;
+import dev.trustdial.core.InvalidInputException;
+import dev.trustdial.core.bytes.Bytes32;
+import dev.trustdial.core.crypto.Secp256k1Key;
+import dev.trustdial.core.hash.Hashes;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Clock;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Jobs whose program is a GGUF model (docs/spec/job-input.md, "Inference jobs"): the envelope's
+ * input is an OpenAI request body, run by the deterministic engine; the output and the commitment
+ * are what any re-executor gets from the same request on the same file.
+ */
+public final class InferenceJob {
+  public static final int MAX_REQUEST_BYTES = 256 << 10;
+  private static final byte[] GGUF = {'G', 'G', 'U', 'F'};
+  private static final byte[] ELF = {0x7f, 'E', 'L', 'F'};
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private InferenceJob() {}
+
+  /** What one run gives: the commitment to post, the output bytes to put on DA, and the completion text. */
+  public record Outcome(ResultCommitment commitment, byte[] output, String text) {
+    public Outcome {
+      output = output.clone();
+    }
+
+    @Override
+    public byte[] output() {
+      return output.clone();
+    }
+  }
+
+  /** Whether the program is a model (GGUF); refuses anything that is neither a model nor an ELF. */
+  public static boolean isModel(byte[] program) {
+    if (startsWith(program, GGUF)) {
+      return true;
+    }
+    if (startsWith(program, ELF)) {
+      return false;
+    }
+    throw new InvalidInputException("the job's program is neither an RV32IM ELF nor a GGUF model (it starts with "
+        + dev.trustdial.core.bytes.Hex.encode(java.util.Arrays.copyOf(program, Math.min(4, program.length))) + ")");
+  }
+
+  private static boolean startsWith(byte[] b, byte[] prefix) {
+    return b.length >= prefix.length && java.util.Arrays.equals(b, 0, prefix.length, prefix, 0, prefix.length);
+  }
+
+  /** Runs the request in the envelope on the model; a bad request is an InvalidInputException (the job is bad). */
+  public static Outcome run(Models models, JobProgram program) {
+    byte[] input = program.envelope().input();
+    if (input.length > MAX_REQUEST_BYTES) {
+      throw new InvalidInputException("an inference job's request is " + input.length + " bytes, above the " + MAX_REQUEST_BYTES + "-byte limit");
+    }
+    JsonNode body;
+    try {
+      body = JSON.readTree(new String(input, StandardCharsets.UTF_8));
+    } catch (IOException e) {
+      throw new InvalidInputException("an inference job's input is not JSON: " + e.getMessage(), e);
+    }
+    if (body == null || !body.isObject()) {
+      throw new InvalidInputException("an inference job's input must be a JSON object (an OpenAI request body)");
+    }
+    if (body.path("stream").asBoolean(false)) {
+      throw new InvalidInputException("an inference job cannot stream: drop 'stream'");
+    }
+    InferenceService service = models.service(program);
+    if (!body.has("model")) {
+      // The app pins the model file by digest; the request may leave the name to the engine.
+      ((ObjectNode) body).put("model", service.backend().modelName());
+    }
+    String endpoint = body.has("messages") ? ApiRequest.CHAT_ENDPOINT : ApiRequest.TEXT_ENDPOINT;
+    Completion c = service.complete(service.parser().parse(endpoint, body), InferenceService.DeltaListener.none());
+    ReceiptBody r = c.receipt().body();
+    ObjectNode out = JSON.createObjectNode();
+    out.put("finish_reason", c.finishReason());
+    out.put("model_sha256", service.backend().fileSha256());
+    var tokens = out.putArray("output_tokens");
+    for (int t : c.outputTokens()) {
+      tokens.add(t);
+    }
+    out.put("prompt_tokens_hash", r.promptTokensHash().toHex());
+    out.set("request", c.request().canonical());
+    out.put("text", c.text());
+    byte[] output = CanonicalJson.encode(out);
+    Bytes32 outputTokens = TokenHashes.tokens(c.outputTokens());
+    return new Outcome(new ResultCommitment(Hashes.keccak256(output), outputTokens, c.outputTokens().length, r.promptTokensHash()),
+        output, c.text());
+  }
+
+  /**
+   * The models a node has loaded, by program digest: each is written once to the node's data dir
+   * (the engine memory-maps files) and kept loaded; at most {@link #MAX_LOADED} at a time.
+   */
+  public static final class Models implements AutoCloseable {
+    static final int MAX_LOADED = 2;
+    private final Path dir;
+    private final Map<Bytes32, LoadedService> loaded = new LinkedHashMap<>(4, 0.75f, true);
+
+    private record LoadedService(EngineBackend backend, InferenceService service) {}
+
+    public Models(Path dir) {
+      this.dir = dir;
+    }
+
+    synchronized InferenceService service(JobProgram program) {
+      LoadedService s = loaded.get(program.programDigest());
+      if (s != null) {
+        return s.service();
+      }
+      Path file = dir.resolve(program.programDigest().toHex().substring(2) + ".gguf");
+      try {
+        Files.createDirectories(dir);
+        if (!Files.isRegularFile(file)) {
+          Path tmp = Files.createTempFile(dir, "model", ".part");
+          Files.write(tmp, program.elf());
+          Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        }
+      } catch (IOException e) {
+        throw new UncheckedIOException("cannot write the model to " + file, e);
+      }
+      EngineBackend backend = EngineBackend.load(file, Optional.empty(), EngineOptions.defaults());
+      // The job's result is the onchain commitment; the service's receipts are not used, so any key signs them.
+      InferenceService service = new InferenceService(backend, Secp256k1Key.generate(), ServerLimits.defaults(), Clock.systemUTC(), () -> 0);
+      if (loaded.size() >= MAX_LOADED) {
+        var eldest = loaded.entrySet().iterator().next();
+        eldest.getValue().backend().close();
+        loaded.remove(eldest.getKey());
+      }
+      loaded.put(program.programDigest(), new LoadedService(backend, service));
+      return service;
+    }
+
+    @Override
+    public synchronized void close() {
+      loaded.values().forEach(s -> s.backend().close());
+      loaded.clear();
+    }
+  }
+}
