@@ -1,17 +1,10 @@
 package dev.trustdial.chain;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.trustdial.core.bytes.Hex;
-import dev.trustdial.core.hash.Hashes;
+import dev.trustdial.chain.tx.Abis;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.math.BigInteger;
-import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import org.web3j.protocol.Web3j;
@@ -77,48 +70,14 @@ public final class GasLedger {
   }
 
   private static Map<String, String> functionsBySelector() {
-    ObjectMapper json = new ObjectMapper();
     Map<String, String> m = new HashMap<>();
-    String dir = "/dev/trustdial/chain/abi/";
-    try (InputStream index = GasLedger.class.getResourceAsStream(dir + "index.txt")) {
-      if (index == null) {
-        return m;
-      }
-      for (String contract : new String(index.readAllBytes(), StandardCharsets.UTF_8).lines().filter(s -> !s.isBlank()).toList()) {
-        try (InputStream in = GasLedger.class.getResourceAsStream(dir + contract + ".json")) {
-          if (in == null) {
-            continue;
-          }
-          for (JsonNode item : json.readTree(in)) {
-            if (!"function".equals(item.path("type").asText())) {
-              continue;
-            }
-            List<String> types = new ArrayList<>();
-            for (JsonNode input : item.path("inputs")) {
-              types.add(canonical(input));
-            }
-            String sig = item.path("name").asText() + "(" + String.join(",", types) + ")";
-            String selector = Hex.encodeBare(Hashes.keccak256(sig.getBytes(StandardCharsets.US_ASCII)).bytes()).substring(0, 8);
-            m.putIfAbsent(selector, contract + "." + item.path("name").asText());
-          }
+    Abis.all().forEach((contract, abi) -> {
+      for (JsonNode item : abi) {
+        if ("function".equals(item.path("type").asText())) {
+          m.putIfAbsent(Abis.selector(item), contract + "." + item.path("name").asText());
         }
       }
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot read the contract ABIs", e);
-    }
+    });
     return m;
-  }
-
-  /** A parameter's canonical type: tuples spelled out as (t1,t2,...) with any array suffix kept. */
-  private static String canonical(JsonNode param) {
-    String type = param.path("type").asText();
-    if (!type.startsWith("tuple")) {
-      return type;
-    }
-    List<String> inner = new ArrayList<>();
-    for (JsonNode c : param.path("components")) {
-      inner.add(canonical(c));
-    }
-    return "(" + String.join(",", inner) + ")" + type.substring("tuple".length());
   }
 }

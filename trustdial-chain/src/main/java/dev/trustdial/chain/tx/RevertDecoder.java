@@ -1,13 +1,7 @@
 package dev.trustdial.chain.tx;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.trustdial.core.bytes.Hex;
-import dev.trustdial.core.hash.Hashes;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -17,8 +11,7 @@ import org.web3j.abi.TypeReference;
 import org.web3j.abi.datatypes.Type;
 
 /**
- * Turns revert data into the custom error's name and arguments, using the ABIs of our contracts
- * (copied into this module's resources at build time by generate-wrappers.sh).
+ * Turns revert data into the custom error's name and arguments, using the ABIs of our contracts.
  */
 public final class RevertDecoder {
   private record ErrorDef(String name, List<String> argNames, List<String> argTypes) {}
@@ -27,42 +20,23 @@ public final class RevertDecoder {
   private final Map<String, ErrorDef> bySelector = new HashMap<>();
 
   public RevertDecoder() {
-    ObjectMapper json = new ObjectMapper();
     bySelector.put("08c379a0", new ErrorDef("Error", List.of("message"), List.of("string")));
     bySelector.put("4e487b71", new ErrorDef("Panic", List.of("code"), List.of("uint256")));
-    for (String contract : contractNames()) {
-      try (InputStream in = RevertDecoder.class.getResourceAsStream(ABI_DIR + contract + ".json")) {
-        if (in == null) {
+    Map<String, JsonNode> abis = Abis.all();
+    if (abis.isEmpty()) {
+      throw new IllegalStateException("contract ABIs missing from the classpath (build trustdial-chain with Maven)");
+    }
+    for (JsonNode abi : abis.values()) {
+      for (JsonNode item : abi) {
+        if (!"error".equals(item.path("type").asText())) {
           continue;
         }
-        for (JsonNode item : json.readTree(in)) {
-          if (!"error".equals(item.path("type").asText())) {
-            continue;
-          }
-          List<String> names = new ArrayList<>();
-          List<String> types = new ArrayList<>();
-          for (JsonNode input : item.path("inputs")) {
-            names.add(input.path("name").asText());
-            types.add(input.path("type").asText());
-          }
-          String sig = item.path("name").asText() + "(" + String.join(",", types) + ")";
-          String selector = Hex.encodeBare(Hashes.keccak256(sig.getBytes(StandardCharsets.US_ASCII)).bytes()).substring(0, 8);
-          bySelector.putIfAbsent(selector, new ErrorDef(item.path("name").asText(), names, types));
+        List<String> names = new ArrayList<>();
+        for (JsonNode input : item.path("inputs")) {
+          names.add(input.path("name").asText());
         }
-      } catch (IOException e) {
-        throw new UncheckedIOException("cannot read the ABI of " + contract, e);
+        bySelector.putIfAbsent(Abis.selector(item), new ErrorDef(item.path("name").asText(), names, Abis.inputTypes(item)));
       }
-    }
-  }
-
-  private static List<String> contractNames() {
-    try (InputStream in = RevertDecoder.class.getResourceAsStream(ABI_DIR + "index.txt")) {
-      if (in == null) {
-        throw new IllegalStateException("contract ABIs missing from the classpath (build trustdial-chain with Maven)");
-      }
-      return new String(in.readAllBytes(), StandardCharsets.UTF_8).lines().filter(s -> !s.isBlank()).toList();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
     }
   }
 
