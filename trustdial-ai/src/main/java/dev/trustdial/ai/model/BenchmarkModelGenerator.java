@@ -39,6 +39,15 @@ public final class BenchmarkModelGenerator {
       int headDim = arch == Architecture.QWEN3 ? 32 : 16; // qwen3: q dim 128 != model dim 64
       return new Spec(arch, 64, 160, 2, 4, 2, headDim, 320, 256, type, seed);
     }
+
+    /**
+     * A small model (1.3M parameters) whose every matrix row is whole 256-element blocks, so
+     * llama.cpp's llama-quantize can make real Q4_K/Q6_K files from its F32 form (it falls back to
+     * other types for rows that are not): the K-quant reference vectors are made from these.
+     */
+    public static Spec kQuantReference(Architecture arch, TensorType type, long seed) {
+      return new Spec(arch, 256, 512, 2, 4, 2, 64, 320, 256, type, seed);
+    }
   }
 
   private BenchmarkModelGenerator() {}
@@ -212,7 +221,9 @@ public final class BenchmarkModelGenerator {
   private static int pickMergeable(List<String> tokens, SplittableRandom rnd) {
     int lowercase = 26;
     int start = 'a' - '!'; // index of 'a' among the byte symbols, which start at '!'
-    return rnd.nextInt(4) != 0 ? start + rnd.nextInt(lowercase) : 256 + rnd.nextInt(Math.max(1, tokens.size() - 256));
+    // Before the first merge there is no merged token to pick (seeds that reached this used to fail).
+    boolean letter = rnd.nextInt(4) != 0 || tokens.size() == 256;
+    return letter ? start + rnd.nextInt(lowercase) : 256 + rnd.nextInt(tokens.size() - 256);
   }
 
   /** GPT-2's byte-to-unicode table: printable Latin-1 maps to itself, other bytes to U+0100 onwards. */
@@ -247,14 +258,23 @@ public final class BenchmarkModelGenerator {
   /** {@code java ... BenchmarkModelGenerator ARCH TYPE OUT.gguf [tiny|100m] [seed]} */
   public static void main(String[] args) {
     if (args.length < 3) {
-      System.err.println("usage: BenchmarkModelGenerator llama|qwen2|qwen3 F32|Q8_0|Q4_0 OUT.gguf [tiny|100m] [seed]");
+      System.err.println("usage: BenchmarkModelGenerator llama|qwen2|qwen3 F32|Q8_0|Q4_0 OUT.gguf [tiny|kref|100m] [seed]");
       System.exit(2);
     }
     Architecture arch = Architecture.fromGguf(args[0]);
     TensorType type = TensorType.valueOf(args[1]);
-    boolean tiny = args.length > 3 && args[3].equals("tiny");
+    String size = args.length > 3 ? args[3] : "100m";
     long seed = args.length > 4 ? Long.parseLong(args[4]) : 1;
-    Spec spec = tiny ? Spec.tiny(arch, type, seed) : Spec.hundredMillion(arch, type);
+    Spec spec = switch (size) {
+      case "tiny" -> Spec.tiny(arch, type, seed);
+      case "kref" -> Spec.kQuantReference(arch, type, seed);
+      case "100m" -> Spec.hundredMillion(arch, type);
+      default -> {
+        System.err.println("size must be tiny, kref or 100m, got " + size);
+        System.exit(2);
+        yield null;
+      }
+    };
     write(spec, Path.of(args[2]));
     System.out.println("wrote " + args[2]);
   }

@@ -39,7 +39,10 @@ public final class WeightQuantizer {
           float id = d == 0 ? 0 : 1f / d;
           out.putShort(Float.floatToFloat16(d));
           for (int i = 0; i < 32; i++) {
-            out.put((byte) Math.round(x[b + i] * id));
+            // C roundf: ties away from zero (Math.round sends -9.5 to -9, llama.cpp to -10)
+            float v = x[b + i] * id;
+            int r = Math.round(Math.abs(v));
+            out.put((byte) (v < 0 ? -r : r));
           }
         }
       }
