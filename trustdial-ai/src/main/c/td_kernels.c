@@ -476,6 +476,105 @@ __attribute__((target(TD_512))) static void q4_vnni_seq(
   }
 }
 
+// ---------------------------------------------------------------- 16 rows interleaved (AVX-512 VNNI)
+// Weights repacked once per matrix (td_pack): per group of 16 rows and per block, the 16 fp16
+// scales, then the quants as [chunk k][row 0..15][4 bytes] (Q8_0: 8 chunks of bytes 4k..4k+3,
+// stored +128 so they are vpdpbusd's unsigned operand; Q4_0: 4 chunks of the packed bytes 4k..4k+3,
+// low nibbles = elements 4k.., high = 16+4k..). One vpdpbusd then adds 4 products to each row's
+// lane with the activation bytes broadcast, so lane r holds row r's exact block sum after 8 of them:
+// no horizontal sums, and lane r computes exactly fmaf((float) isum_r, dw_r * dx, acc_r) per block
+// in block order (the canonical order). Tiles of up to 4 tokens share each weight load.
+enum { TD_PACK_ROWS = 16 };
+
+static int64_t td_pack_block_bytes(int type) { return type == TD_Q8_0 ? 32 + 16 * 32 : 32 + 16 * 16; }
+
+// dst: (rows / 16) * (n / 32) * td_pack_block_bytes(type) bytes; rows beyond the last full group are not packed.
+int64_t td_pack_bytes(int type, int rows, int n) {
+  if (type != TD_Q8_0 && type != TD_Q4_0) return -1;
+  return (int64_t)(rows / TD_PACK_ROWS) * (n / 32) * td_pack_block_bytes(type);
+}
+
+int td_pack(int type, const uint8_t *w, int64_t rb, int rows, int n, uint8_t *dst) {
+  if (type != TD_Q8_0 && type != TD_Q4_0) return -1;
+  int nb = n / 32, bs = type == TD_Q8_0 ? 34 : 18, chunks = type == TD_Q8_0 ? 8 : 4;
+  int64_t pb = td_pack_block_bytes(type);
+  for (int g = 0; g < rows / TD_PACK_ROWS; g++) {
+    for (int b = 0; b < nb; b++) {
+      uint8_t *o = dst + ((int64_t)g * nb + b) * pb;
+      for (int r = 0; r < TD_PACK_ROWS; r++) {
+        const uint8_t *blk = w + (int64_t)(g * TD_PACK_ROWS + r) * rb + (int64_t)b * bs;
+        memcpy(o + 2 * r, blk, 2);
+        for (int k = 0; k < chunks; k++)
+          for (int j = 0; j < 4; j++)
+            o[32 + k * 64 + r * 4 + j] = type == TD_Q8_0 ? (uint8_t)(blk[2 + 4 * k + j] ^ 0x80) : blk[2 + 4 * k + j];
+      }
+    }
+  }
+  return 0;
+}
+
+#define TD_X16_BODY(TILE)                                                                              \
+  for (int b = 0; b < nb; b++) {                                                                       \
+    const uint8_t *pk = grp + (int64_t)b * pb;                                                         \
+    __m512 sw = _mm512_cvtph_ps(_mm256_loadu_si256((const __m256i *)pk));                               \
+    __m512i is[TILE];                                                                                  \
+    for (int u = 0; u < TILE; u++) is[u] = _mm512_setzero_si512();                                     \
+    if (type == TD_Q8_0) {                                                                             \
+      for (int k = 0; k < 8; k++) {                                                                    \
+        __m512i wk = _mm512_loadu_si512((const void *)(pk + 32 + k * 64));                             \
+        for (int u = 0; u < TILE; u++)                                                                 \
+          is[u] = _mm512_dpbusd_epi32(is[u], wk, _mm512_set1_epi32(*(const int32_t *)(xt[u] + b * 32 + 4 * k))); \
+      }                                                                                                \
+    } else {                                                                                           \
+      for (int k = 0; k < 4; k++) {                                                                    \
+        __m512i wk = _mm512_loadu_si512((const void *)(pk + 32 + k * 64));                             \
+        __m512i lo = _mm512_and_si512(wk, low), hi = _mm512_and_si512(_mm512_srli_epi16(wk, 4), low);  \
+        for (int u = 0; u < TILE; u++) {                                                               \
+          is[u] = _mm512_dpbusd_epi32(is[u], lo, _mm512_set1_epi32(*(const int32_t *)(xt[u] + b * 32 + 4 * k))); \
+          is[u] = _mm512_dpbusd_epi32(is[u], hi, _mm512_set1_epi32(*(const int32_t *)(xt[u] + b * 32 + 16 + 4 * k))); \
+        }                                                                                              \
+      }                                                                                                \
+    }                                                                                                  \
+    for (int u = 0; u < TILE; u++) {                                                                   \
+      __m512i isum = _mm512_sub_epi32(is[u], _mm512_set1_epi32(off * bsum[(int64_t)(t + u) * nb + b])); \
+      __m512 s = _mm512_mul_ps(sw, _mm512_set1_ps(xd[(int64_t)(t + u) * nb + b]));                      \
+      acc[u] = _mm512_fmadd_ps(_mm512_cvtepi32_ps(isum), s, acc[u]);                                   \
+    }                                                                                                  \
+  }
+
+#define TD_X16_TILE(TILE)                                                                              \
+  __attribute__((target(TD_512))) static void x16_tile##TILE(                                          \
+      int type, const uint8_t *grp, int nb, int64_t pb, int t, int n, const int8_t *xq, const float *xd, \
+      const int *bsum, float *out, int rows, int r0) {                                                 \
+    const __m512i low = _mm512_set1_epi8(0xF);                                                         \
+    const int off = type == TD_Q8_0 ? 128 : 8;                                                         \
+    const int8_t *xt[TILE];                                                                            \
+    __m512 acc[TILE];                                                                                  \
+    for (int u = 0; u < TILE; u++) { xt[u] = xq + (int64_t)(t + u) * n; acc[u] = _mm512_setzero_ps(); } \
+    TD_X16_BODY(TILE)                                                                                  \
+    for (int u = 0; u < TILE; u++) {                                                                   \
+      float a[16];                                                                                     \
+      _mm512_storeu_ps(a, acc[u]);                                                                     \
+      memcpy(out + (int64_t)(t + u) * rows + r0, a, sizeof a);                                         \
+    }                                                                                                  \
+  }
+TD_X16_TILE(1)
+TD_X16_TILE(4)
+
+// Rows [g_from*16, g_to*16) from the packed copy; every token of the batch.
+__attribute__((target(TD_512))) static void q_vnni_x16(
+    int type, const uint8_t *packed, int g_from, int g_to, int rows, int n, const int8_t *xq, const float *xd,
+    int count, float *out, const int *bsum) {
+  int nb = n / 32;
+  int64_t pb = td_pack_block_bytes(type);
+  for (int g = g_from; g < g_to; g++) {
+    const uint8_t *grp = packed + (int64_t)g * nb * pb;
+    int t = 0;
+    for (; t + 4 <= count; t += 4) x16_tile4(type, grp, nb, pb, t, n, xq, xd, bsum, out, rows, g * TD_PACK_ROWS);
+    for (; t < count; t++) x16_tile1(type, grp, nb, pb, t, n, xq, xd, bsum, out, rows, g * TD_PACK_ROWS);
+  }
+}
+
 // ---------------------------------------------------------------- relaxed (benchmark baseline only)
 // llama.cpp-style: per-block partial sums accumulate in float lanes and one horizontal sum ends
 // the row. The result depends on the lane layout, so it is NOT the canonical order; it exists
@@ -516,6 +615,52 @@ __attribute__((target("avx2,fma,f16c"))) static void q_relaxed(
   }
 }
 
+// The decode kernels above with the one determinism rule they pay for removed: the 8 blocks'
+// partial products accumulate in the 8 lanes of a vector (lane = block mod 8) and one horizontal
+// sum ends the row, instead of the scalar fma chain in block order. Benchmark baseline only.
+__attribute__((target(TD_512))) static void q_vnni_seq_relaxed(
+    int type, const uint8_t *w, int64_t rb, int from, int to, int n, const int8_t *xq, const float *xd,
+    float *out, const int *bs) {
+  int nb = n / 32;
+  const __m256i flip = _mm256_set1_epi8((char)0x80), low = _mm256_set1_epi8(0xF);
+  for (int r = from; r < to; r++) {
+    const uint8_t *row = w + (int64_t)r * rb;
+    __m256 acc = _mm256_setzero_ps();
+    const int8_t *xt = xq;
+    float tail = 0.0f;
+    int b = 0;
+    if (type == TD_Q8_0) {
+      for (; b + 8 <= nb; b += 8) {
+        const uint8_t *blk = row + b * 34;
+        TD_ROWS8(Q8_SEQ_DOT)
+        __m256i isum = _mm256_sub_epi32(sum8x8(p0, p1, p2, p3, p4, p5, p6, p7),
+                                        _mm256_slli_epi32(_mm256_loadu_si256((const __m256i *)(bs + b)), 7));
+        acc = _mm256_fmadd_ps(_mm256_cvtepi32_ps(isum), _mm256_mul_ps(scales8(blk, 34), _mm256_loadu_ps(xd + b)), acc);
+      }
+      for (const uint8_t *blk = row + b * 34; b < nb; b++, blk += 34) {
+        __m256i q = _mm256_xor_si256(_mm256_loadu_si256((const __m256i *)(blk + 2)), flip);
+        __m256i p = _mm256_dpbusd_epi32(_mm256_setzero_si256(), q, _mm256_loadu_si256((const __m256i *)(xq + b * 32)));
+        tail = fmaf((float)(hsum_i32_avx2(p) - 128 * bs[b]), td_half(blk) * xd[b], tail);
+      }
+    } else {
+      for (; b + 8 <= nb; b += 8) {
+        const uint8_t *blk = row + b * 18;
+        TD_ROWS8(Q4_SEQ_DOT)
+        __m256i isum = _mm256_sub_epi32(sum8x8(p0, p1, p2, p3, p4, p5, p6, p7),
+                                        _mm256_slli_epi32(_mm256_loadu_si256((const __m256i *)(bs + b)), 3));
+        acc = _mm256_fmadd_ps(_mm256_cvtepi32_ps(isum), _mm256_mul_ps(scales8(blk, 18), _mm256_loadu_ps(xd + b)), acc);
+      }
+      for (const uint8_t *blk = row + b * 18; b < nb; b++, blk += 18) {
+        __m128i pk = _mm_loadu_si128((const __m128i *)(blk + 2));
+        __m256i q = _mm256_and_si256(_mm256_set_m128i(_mm_srli_epi16(pk, 4), pk), low);
+        __m256i p = _mm256_dpbusd_epi32(_mm256_setzero_si256(), q, _mm256_loadu_si256((const __m256i *)(xq + b * 32)));
+        tail = fmaf((float)(hsum_i32_avx2(p) - 8 * bs[b]), td_half(blk) * xd[b], tail);
+      }
+    }
+    out[r] = hsum_ps_avx2(acc) + tail;
+  }
+}
+
 // ---------------------------------------------------------------- entry points
 int td_best_variant(void) {
   __builtin_cpu_init();
@@ -528,18 +673,32 @@ int td_best_variant(void) {
 
 // out[t*rows + r] for r in [from, to), t < count. bsum: scratch of count*(n/32) ints (VNNI only).
 // Returns 0, or -1 when the type or variant is not handled here (the caller uses Java).
+// packed: td_pack's copy of w (AVX-512 VNNI, Q8_0/Q4_0) or NULL; used for the whole 16-row groups of [from, to).
 int td_matmul(int variant, int type, const uint8_t *w, int64_t row_bytes, int from, int to, int rows, int n,
-              const float *xf, const int8_t *xq, const float *xd, int count, float *out, int *bsum) {
+              const float *xf, const int8_t *xq, const float *xd, int count, float *out, int *bsum,
+              const uint8_t *packed) {
   if (variant == TD_RELAXED) {
-    if (td_best_variant() < TD_AVX2) return -1;
-    if (type == TD_F32) {
-      variant = td_best_variant();
-    } else if (type == TD_Q8_0 || type == TD_Q4_0) {
+    // The best canonical kernels, except where a fixed order costs time: decode rows on VNNI
+    // without the packed copy (lane accumulation instead of the scalar fma chain) and every
+    // quantized row on AVX2. The packed 16-row kernels pay nothing for the order, so they stay.
+    int best = td_best_variant();
+    if (best < TD_AVX2) return -1;
+    if (type != TD_F32 && type != TD_Q8_0 && type != TD_Q4_0) return -1;
+    if (type != TD_F32 && best == TD_AVX2) {
       q_relaxed(type, w, row_bytes, from, to, rows, n, xq, xd, count, out);
       return 0;
-    } else {
-      return -1;
     }
+    if (type != TD_F32 && count == 1 && packed == NULL) {
+      int nb = n / 32;
+      for (int i = 0; i < nb; i++) {
+        int s = 0;
+        for (int j = 0; j < 32; j++) s += xq[i * 32 + j];
+        bsum[i] = s;
+      }
+      q_vnni_seq_relaxed(type, w, row_bytes, from, to, n, xq, xd, out, bsum);
+      return 0;
+    }
+    variant = best;
   }
   if (variant > td_best_variant()) return -1;
   if (type == TD_F32) {
@@ -555,6 +714,18 @@ int td_matmul(int variant, int type, const uint8_t *w, int64_t row_bytes, int fr
       int s = 0;
       for (int j = 0; j < 32; j++) s += xq[i * 32 + j];
       bsum[i] = s;
+    }
+    if (packed != NULL) {
+      int g_from = (from + TD_PACK_ROWS - 1) / TD_PACK_ROWS, g_to = to / TD_PACK_ROWS;
+      if (g_from < g_to) {
+        q_vnni_x16(type, packed, g_from, g_to, rows, n, xq, xd, count, out, bsum);
+        // the unaligned edges below run the row kernels on the original layout: same bits
+        if (from < g_from * TD_PACK_ROWS)
+          td_matmul(variant, type, w, row_bytes, from, g_from * TD_PACK_ROWS, rows, n, xf, xq, xd, count, out, bsum, NULL);
+        if (g_to * TD_PACK_ROWS < to)
+          td_matmul(variant, type, w, row_bytes, g_to * TD_PACK_ROWS, to, rows, n, xf, xq, xd, count, out, bsum, NULL);
+        return 0;
+      }
     }
     if (count == 1) {  // decode: weights come from DRAM, so stream each row sequentially
       if (type == TD_Q8_0) q8_vnni_seq(w, row_bytes, from, to, rows, n, xq, xd, count, out, bsum);

@@ -132,11 +132,7 @@ final class Transformer {
     }
     LayerOps.softmax(scores, 0, len);
     for (int s = 0; s < len; s++) {
-      float p = scores[s];
-      int vo = s * kvDim + kvHead * hd;
-      for (int i = 0; i < hd; i++) {
-        out[qo + i] = Math.fma(p, values[vo + i], out[qo + i]);
-      }
+      dots.fmaAccumulate(scores[s], values, s * kvDim + kvHead * hd, out, qo, hd);
     }
   }
 

@@ -15,7 +15,9 @@ import java.net.URL;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -41,10 +43,14 @@ public final class NativeKernels implements MatmulKernels {
   private static final class Library {
     static final Optional<Library> INSTANCE = open();
     final MethodHandle matmul;
+    final MethodHandle packBytes;
+    final MethodHandle pack;
     final Variant best;
 
-    Library(MethodHandle matmul, Variant best) {
+    Library(MethodHandle matmul, MethodHandle packBytes, MethodHandle pack, Variant best) {
       this.matmul = matmul;
+      this.packBytes = packBytes;
+      this.pack = pack;
       this.best = best;
     }
 
@@ -62,10 +68,13 @@ public final class NativeKernels implements MatmulKernels {
             FunctionDescriptor.of(ValueLayout.JAVA_INT));
         ValueLayout i = ValueLayout.JAVA_INT;
         ValueLayout p = ValueLayout.ADDRESS;
+        ValueLayout l = ValueLayout.JAVA_LONG;
         MethodHandle matmul = linker.downcallHandle(lookup.findOrThrow("td_matmul"),
-            FunctionDescriptor.of(i, i, i, p, ValueLayout.JAVA_LONG, i, i, i, i, p, p, p, i, p, p),
+            FunctionDescriptor.of(i, i, i, p, l, i, i, i, i, p, p, p, i, p, p, p),
             Linker.Option.critical(true));
-        return Optional.of(new Library(matmul, Variant.values()[(int) best.invokeExact()]));
+        MethodHandle packBytes = linker.downcallHandle(lookup.findOrThrow("td_pack_bytes"), FunctionDescriptor.of(l, i, i, i));
+        MethodHandle pack = linker.downcallHandle(lookup.findOrThrow("td_pack"), FunctionDescriptor.of(i, i, p, l, i, i, p));
+        return Optional.of(new Library(matmul, packBytes, pack, Variant.values()[(int) best.invokeExact()]));
       } catch (Throwable t) {
         log.warn("native kernels failed to load; using Java kernels", t);
         return Optional.empty();
@@ -100,6 +109,8 @@ public final class NativeKernels implements MatmulKernels {
   private final Library lib;
   private final Variant variant;
   private final JavaKernels fallback = JavaKernels.best();
+  /** 16-row interleaved copies of Q8_0/Q4_0 matrices for the AVX-512 VNNI kernels, made on first use. */
+  private final Map<WeightMatrix, MemorySegment> packed = new ConcurrentHashMap<>();
 
   private NativeKernels(Library lib, Variant variant) {
     this.lib = lib;
@@ -155,13 +166,42 @@ public final class NativeKernels implements MatmulKernels {
         return;
       }
     }
+    MemorySegment rowGroups = xq == MemorySegment.NULL ? MemorySegment.NULL : packed(w);
     int status;
     try {
       status = (int) lib.matmul.invokeExact(variant.ordinal(), type.ggmlId(), w.data(), w.rowBytes(), from, to,
-          w.rows(), w.cols(), xf, xq, xd, x.count(), MemorySegment.ofArray(out), bsum);
+          w.rows(), w.cols(), xf, xq, xd, x.count(), MemorySegment.ofArray(out), bsum, rowGroups);
     } catch (Throwable t) {
       throw new IllegalStateException("native matmul failed", t);
     }
     assert status == 0 : "td_matmul refused " + type + " with " + variant;
+  }
+
+  /**
+   * The 16-row interleaved copy of a quantized matrix (td_kernels.c, "16 rows interleaved"), or
+   * NULL where the variant has no such kernel. It doubles the memory of the matrix; the mapped
+   * original stays for the Java kernels and the row edges.
+   */
+  private MemorySegment packed(WeightMatrix w) {
+    boolean vnni = variant == Variant.AVX512_VNNI
+        || (variant == Variant.RELAXED_BASELINE && lib.best == Variant.AVX512_VNNI);
+    if (!vnni || w.rows() < 16) {
+      return MemorySegment.NULL;
+    }
+    return packed.computeIfAbsent(w, m -> {
+      try {
+        long bytes = (long) lib.packBytes.invokeExact(m.type().ggmlId(), m.rows(), m.cols());
+        MemorySegment dst = Arena.ofAuto().allocate(bytes, 64);
+        int status = (int) lib.pack.invokeExact(m.type().ggmlId(), m.data(), m.rowBytes(), m.rows(), m.cols(), dst);
+        if (status != 0) {
+          throw new IllegalStateException("td_pack refused " + m.type());
+        }
+        return dst;
+      } catch (RuntimeException | Error e) {
+        throw e;
+      } catch (Throwable t) {
+        throw new IllegalStateException("native pack failed", t);
+      }
+    });
   }
 }

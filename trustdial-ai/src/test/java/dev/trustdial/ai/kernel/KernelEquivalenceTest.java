@@ -27,6 +27,21 @@ class KernelEquivalenceTest {
   }
 
   @Test
+  void vectorFmaAccumulateEqualsScalarBitForBit() {
+    JavaKernels scalar = new JavaKernels(false);
+    JavaKernels vector = JavaKernels.best();
+    for (int n = 0; n <= 100; n++) {
+      float[] v = randomFloats(n + 3);
+      float[] a = randomFloats(n + 2);
+      float[] b = a.clone();
+      float p = (float) rnd.nextGaussian();
+      scalar.fmaAccumulate(p, v, 3, a, 2, n);
+      vector.fmaAccumulate(p, v, 3, b, 2, n);
+      assertThat(b).as("n=%d", n).containsExactly(a);
+    }
+  }
+
+  @Test
   void vectorQuantizedBlockSumsEqualScalarOnBothShapes() {
     int n = 256;
     WeightMatrix q8 = randomMatrix(TensorType.Q8_0, 1, n);

@@ -64,6 +64,43 @@ class NativeKernelsTest {
     }
   }
 
+  @Test
+  void sixteenRowInterleavedKernelsMatchJavaBitForBit() {
+    // Whole 16-row groups run from the packed copy (AVX-512 VNNI), edges from the original rows,
+    // tokens in tiles of 4 and 1: every split and batch size must give the Java kernels' bits.
+    Optional<NativeKernels.Variant> best = NativeKernels.bestVariant();
+    org.junit.jupiter.api.Assumptions.assumeTrue(best.isPresent(), "native library not built");
+    NativeKernels kernels = NativeKernels.load(best.get()).orElseThrow();
+    JavaKernels java = new JavaKernels(false);
+    int rows = 53;
+    try (Arena arena = Arena.ofConfined()) {
+      for (TensorType type : new TensorType[] {TensorType.Q8_0, TensorType.Q4_0}) {
+        for (int cols : new int[] {32, 96, 288}) {
+          WeightMatrix w = randomMatrix(type, rows, cols, arena);
+          for (int count : new int[] {1, 2, 4, 5, 9}) {
+            float[] xs = new float[count * cols];
+            for (int i = 0; i < xs.length; i++) {
+              xs[i] = (float) rnd.nextGaussian() * (i % 5 == 0 ? 30 : 1);
+            }
+            BatchActivations x = new BatchActivations(xs, count, cols);
+            x.prepareFor(type);
+            float[] expected = new float[count * rows];
+            java.matmul(w, x, expected, 0, rows);
+            float[] whole = new float[count * rows];
+            kernels.matmul(w, x, whole, 0, rows);
+            assertThat(whole).as("%s cols=%d count=%d", type, cols, count).containsExactly(expected);
+            float[] split = new float[count * rows];
+            int[] cuts = {0, 5, 16, 40, 48, rows};
+            for (int c = 0; c + 1 < cuts.length; c++) {
+              kernels.matmul(w, x, split, cuts[c], cuts[c + 1]);
+            }
+            assertThat(split).as("%s cols=%d count=%d split", type, cols, count).containsExactly(expected);
+          }
+        }
+      }
+    }
+  }
+
   /** Random encodings, in native memory like a mapped file; quants cover the full byte range (-128 too). */
   private WeightMatrix randomMatrix(TensorType type, int rows, int cols, Arena arena) {
     int bytes = (int) (type.rowBytes(cols) * rows);
