@@ -20,6 +20,9 @@ public final class LayerOps {
     }
   }
 
+  /** StrictMath.exp vectorised (same bits) when the JVM has the Vector API and determinism is on. */
+  private static final boolean VECTOR_EXP = JavaKernels.vectorApiAvailable() && !RelaxedBaseline.ON;
+
   /** In-place softmax over x[o..o+n): max, exp(x - max) via StrictMath, sum in index order, divide. */
   public static void softmax(float[] x, int o, int n) {
     float max = x[o];
@@ -27,10 +30,20 @@ public final class LayerOps {
       max = Math.max(max, x[o + i]);
     }
     float sum = 0f;
-    for (int i = 0; i < n; i++) {
-      float e = (float) RelaxedBaseline.exp(x[o + i] - max);
-      x[o + i] = e;
-      sum += e;
+    if (VECTOR_EXP) {
+      for (int i = 0; i < n; i++) {
+        x[o + i] = x[o + i] - max;
+      }
+      VectorExp.exp(x, o, 1f, x, o, n);
+      for (int i = 0; i < n; i++) {
+        sum += x[o + i];
+      }
+    } else {
+      for (int i = 0; i < n; i++) {
+        float e = (float) RelaxedBaseline.exp(x[o + i] - max);
+        x[o + i] = e;
+        sum += e;
+      }
     }
     for (int i = 0; i < n; i++) {
       x[o + i] = x[o + i] / sum;
@@ -39,6 +52,15 @@ public final class LayerOps {
 
   /** a[i] = silu(a[i]) * b[i] for the SwiGLU feed-forward. */
   public static void swiglu(float[] a, float[] b, int o, int n) {
+    if (VECTOR_EXP) {
+      float[] e = new float[n];
+      VectorExp.exp(a, o, -1f, e, 0, n);
+      for (int i = 0; i < n; i++) {
+        float v = a[o + i];
+        a[o + i] = v * (1f / (1f + e[i])) * b[o + i];
+      }
+      return;
+    }
     for (int i = o; i < o + n; i++) {
       float v = a[i];
       v = v * (1f / (1f + (float) RelaxedBaseline.exp(-v)));
