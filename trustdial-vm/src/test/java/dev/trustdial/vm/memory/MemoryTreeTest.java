@@ -95,7 +95,7 @@ class MemoryTreeTest {
    * scratch with core keccak over the sparse leaf set, after random writes of every width, dense
    * and sparse, with and without intermediate roots.
    */
-  @Property(tries = 30)
+  @Property(tries = 20)
   void incrementalRootEqualsFromScratchRoot(@ForAll long seed, @ForAll @IntRange(min = 1, max = 6) int rounds,
       @ForAll @IntRange(min = 0, max = 3) int spreadLog, @ForAll boolean simd) {
     Random rnd = new Random(seed);
