@@ -20,8 +20,16 @@ public final class LayerOps {
     }
   }
 
-  /** StrictMath.exp vectorised (same bits) when the JVM has the Vector API and determinism is on. */
-  private static final boolean VECTOR_EXP = JavaKernels.vectorApiAvailable() && !RelaxedBaseline.ON;
+  /** StrictMath.exp vectorised (same bits) when the JVM has the Vector API (the relaxed baseline: SVML). */
+  private static final boolean VECTOR_EXP = JavaKernels.vectorApiAvailable();
+
+  private static void exp(float[] in, int io, float sign, float[] out, int oo, int n) {
+    if (RelaxedBaseline.ON) {
+      VectorExp.relaxedExp(in, io, sign, out, oo, n);
+    } else {
+      VectorExp.exp(in, io, sign, out, oo, n);
+    }
+  }
 
   /** In-place softmax over x[o..o+n): max, exp(x - max) via StrictMath, sum in index order, divide. */
   public static void softmax(float[] x, int o, int n) {
@@ -34,7 +42,7 @@ public final class LayerOps {
       for (int i = 0; i < n; i++) {
         x[o + i] = x[o + i] - max;
       }
-      VectorExp.exp(x, o, 1f, x, o, n);
+      exp(x, o, 1f, x, o, n);
       for (int i = 0; i < n; i++) {
         sum += x[o + i];
       }
@@ -54,7 +62,7 @@ public final class LayerOps {
   public static void swiglu(float[] a, float[] b, int o, int n) {
     if (VECTOR_EXP) {
       float[] e = new float[n];
-      VectorExp.exp(a, o, -1f, e, 0, n);
+      exp(a, o, -1f, e, 0, n);
       for (int i = 0; i < n; i++) {
         float v = a[o + i];
         a[o + i] = v * (1f / (1f + e[i])) * b[o + i];

@@ -55,6 +55,21 @@ final class VectorExp {
     }
   }
 
+  /**
+   * Benchmark baseline only (RelaxedBaseline): the Vector API's own float exp (SVML on x86, not
+   * bit-specified), the fastest exp a non-deterministic engine would use.
+   */
+  static void relaxedExp(float[] in, int io, float sign, float[] out, int oo, int n) {
+    VectorSpecies<Float> sp = FloatVector.SPECIES_PREFERRED;
+    int i = 0;
+    for (; i + sp.length() <= n; i += sp.length()) {
+      FloatVector.fromArray(sp, in, io + i).mul(sign).lanewise(VectorOperators.EXP).intoArray(out, oo + i);
+    }
+    for (; i < n; i++) {
+      out[oo + i] = (float) Math.exp(sign * in[io + i]);
+    }
+  }
+
   /** fdlibm exp per lane, or null when a lane needs its special cases. */
   private static DoubleVector expOrNull(DoubleVector x) {
     LongVector bits = x.viewAsIntegralLanes();
