@@ -1,31 +1,43 @@
-// Generation and prefill throughput of the trustdial-ai engine on generated ~100M-parameter GGUFs.
+// Generation and prefill throughput of the trustdial-ai engine on generated ~100M-parameter GGUFs,
+// shaped like llama-bench's `-p 128 -n 64` so the two can be compared on the same files.
 // Run through bench/ai/run.sh (it builds the module and passes the classpath). Prints figures only;
 // never part of the test run.
+//   args: MODEL_DIR [TYPES=Q8_0,Q4_0,F32] [THREADS=1,2] [KERNELS=native,java]
+//   -Dbench.reps=5 -Dbench.prompt=128 -Dbench.gen=64 -Dbench.json=FILE (appends one JSON line per row,
+//   with wall-clock rates and rates per process CPU-second, which a busy shared machine skews less)
 import dev.trustdial.ai.engine.Engine;
 import dev.trustdial.ai.engine.EngineOptions;
 import dev.trustdial.ai.engine.GenerationRequest;
 import dev.trustdial.ai.engine.SamplingParams;
 import dev.trustdial.ai.engine.TokenSink;
+import dev.trustdial.ai.kernel.RelaxedBaseline;
 import dev.trustdial.ai.model.Architecture;
 import dev.trustdial.ai.model.BenchmarkModelGenerator;
 import dev.trustdial.ai.model.TensorType;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.Arrays;
+import java.util.Locale;
 import java.util.Set;
+import java.util.stream.Collectors;
 
 public class InferenceBench {
   public static void main(String[] args) throws Exception {
+    Locale.setDefault(Locale.ROOT);
     Path dir = Path.of(args.length > 0 ? args[0] : "/tmp/trustdial-bench-models");
     String[] types = (args.length > 1 ? args[1] : "Q8_0,Q4_0,F32").split(",");
     String[] threadCounts = (args.length > 2 ? args[2] : "1,2").split(",");
     String[] kernelModes = (args.length > 3 ? args[3] : "native,java").split(",");
-    int promptLen = 128;
-    int genTokens = Integer.getInteger("bench.gen", 48);
+    int reps = Integer.getInteger("bench.reps", 5);
+    int promptLen = Integer.getInteger("bench.prompt", 128);
+    int genTokens = Integer.getInteger("bench.gen", 64);
+    String json = System.getProperty("bench.json");
     Files.createDirectories(dir);
-    String mode = dev.trustdial.ai.kernel.RelaxedBaseline.ON ? "relaxed" : "determ.";
     var os = (com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean();
-    System.out.printf("%-6s %-7s %-7s %-22s %11s %11s %11s %11s%n", "type", "threads", "mode", "kernels",
-        "prefill/s", "prefill/cpu", "decode/s", "decode/cpu");
+    String mode = RelaxedBaseline.ON ? "relaxed" : "determ.";
+    System.out.printf("%-5s %-3s %-8s %-22s %9s %9s %9s %9s%n", "type", "thr", "mode", "kernels",
+        "pp best", "pp median", "tg best", "tg median");
     for (String typeName : types) {
       TensorType type = TensorType.valueOf(typeName);
       Path file = dir.resolve("bench-llama-100m-" + typeName + ".gguf");
@@ -35,22 +47,27 @@ public class InferenceBench {
       for (String kernels : kernelModes) {
         for (String t : threadCounts) {
           int threads = Integer.parseInt(t);
-          try (Engine e = Engine.load(file, new EngineOptions(threads, 1, 64, kernels.equals("native")))) {
-            int[] prompt = new int[promptLen];
-            for (int i = 0; i < promptLen; i++) {
-              prompt[i] = 300 + (i * 37) % 10000;
-            }
-            e.logits(new int[] {1, 2, 3, 4, 5, 6, 7, 8}); // warm-up (JIT)
+          // One prefill step for the whole prompt, as llama-bench runs pp128 in one ubatch; the
+          // chunk size changes no output bit (determinism.md), only the step count.
+          EngineOptions options = new EngineOptions(threads, 1, Math.max(promptLen, 1), kernels.equals("native"));
+          try (Engine e = Engine.load(file, options)) {
+            e.logits(prompt(promptLen, 999)); // warm-up (JIT, page cache)
             e.generate(new GenerationRequest(new int[] {1}, SamplingParams.greedy(), 24, Set.of(), 0), TokenSink.discard());
-            // Best of 3 (the machine is shared): wall-clock and process-CPU-time rates.
-            double prefill = 0, prefillCpu = 0, decode = 0, decodeCpu = 0;
-            for (int rep = 0; rep < 3; rep++) {
+            double[] pp = new double[reps];
+            double[] tg = new double[reps];
+            double[] ppCpu = new double[reps];
+            double[] tgCpu = new double[reps];
+            long hits = e.prefixCacheHits();
+            for (int rep = 0; rep < reps; rep++) {
+              // A different first token each time: no prompt-prefix cache hit, a full prefill.
+              int[] p = prompt(promptLen, rep);
               long p0 = System.nanoTime();
               long c0 = os.getProcessCpuTime();
-              e.logits(prompt);
-              prefill = Math.max(prefill, promptLen / ((System.nanoTime() - p0) / 1e9));
-              prefillCpu = Math.max(prefillCpu, promptLen / ((os.getProcessCpuTime() - c0) / 1e9));
-              // decode: (1-token prompt + N+1 tokens) minus (1-token prompt + 1 token) excludes the prefill
+              e.logits(p);
+              pp[rep] = promptLen / ((System.nanoTime() - p0) / 1e9);
+              ppCpu[rep] = promptLen / ((os.getProcessCpuTime() - c0) / 1e9);
+              // Generation: (1-token prompt + N+1 tokens) minus (1-token prompt + 1 token), so the
+              // first forward pass (prompt) is excluded, like llama-bench's tg which has no prompt.
               long g0 = System.nanoTime();
               long d0 = os.getProcessCpuTime();
               e.generate(new GenerationRequest(new int[] {1}, SamplingParams.greedy(), genTokens + 1, Set.of(), 0), TokenSink.discard());
@@ -59,14 +76,48 @@ public class InferenceBench {
               e.generate(new GenerationRequest(new int[] {1}, SamplingParams.greedy(), 1, Set.of(), 0), TokenSink.discard());
               long g2 = System.nanoTime();
               long d2 = os.getProcessCpuTime();
-              decode = Math.max(decode, genTokens / (((g1 - g0) - (g2 - g1)) / 1e9));
-              decodeCpu = Math.max(decodeCpu, genTokens / (((d1 - d0) - (d2 - d1)) / 1e9));
+              tg[rep] = genTokens / (((g1 - g0) - (g2 - g1)) / 1e9);
+              tgCpu[rep] = genTokens / (((d1 - d0) - (d2 - d1)) / 1e9);
             }
-            System.out.printf("%-6s %-7d %-7s %-22s %11.1f %11.1f %11.2f %11.2f%n", typeName, threads, mode, e.kernelName(),
-                prefill, prefillCpu, decode, decodeCpu);
+            if (e.prefixCacheHits() != hits) {
+              throw new IllegalStateException("a benchmark prefill hit the prompt-prefix cache");
+            }
+            System.out.printf("%-5s %-3d %-8s %-22s %9.1f %9.1f %9.2f %9.2f%n", typeName, threads, mode, e.kernelName(),
+                max(pp), median(pp), max(tg), median(tg));
+            if (json != null) {
+              String line = String.format(
+                  "{\"engine\":\"trustdial\",\"type\":\"%s\",\"threads\":%d,\"mode\":\"%s\",\"kernels\":\"%s\","
+                      + "\"n_prompt\":%d,\"n_gen\":%d,\"pp_ts\":%s,\"tg_ts\":%s,\"pp_cpu_ts\":%s,\"tg_cpu_ts\":%s}%n",
+                  typeName, threads, RelaxedBaseline.ON ? "relaxed" : "deterministic", e.kernelName(), promptLen, genTokens,
+                  list(pp), list(tg), list(ppCpu), list(tgCpu));
+              Files.writeString(Path.of(json), line, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+            }
           }
         }
       }
     }
+  }
+
+  private static int[] prompt(int len, int variant) {
+    int[] p = new int[len];
+    for (int i = 0; i < len; i++) {
+      p[i] = 300 + (i * 37 + variant * 101) % 10000;
+    }
+    p[0] = 3 + variant; // differs from every other prompt of the run (the decode runs start with 1)
+    return p;
+  }
+
+  static double max(double[] v) {
+    return Arrays.stream(v).max().orElseThrow();
+  }
+
+  static double median(double[] v) {
+    double[] s = v.clone();
+    Arrays.sort(s);
+    return s.length % 2 == 1 ? s[s.length / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+  }
+
+  private static String list(double[] v) {
+    return Arrays.stream(v).mapToObj(d -> String.format("%.3f", d)).collect(Collectors.joining(",", "[", "]"));
   }
 }
