@@ -36,6 +36,8 @@ final class Devchain implements AutoCloseable {
   final List<ChildProcess> processes = new ArrayList<>();
   /** The DA confirmation threshold the nodes write with (docs/spec/da.md §6). */
   int daThresholdBps = 6667;
+  /** Jobs an operator runs at once (node config maxConcurrentJobs). */
+  int maxConcurrentJobs = 4;
 
   private Devchain(Path dir, Anvil anvil, Settlement owner, List<Secp256k1Key> keys, DaNetwork da) {
     this.dir = dir;
@@ -85,9 +87,10 @@ final class Devchain implements AutoCloseable {
     Path file = dir.resolve(name + ".json");
     Files.writeString(file, """
         {"rpcUrl": "%s", "deployment": %s, "privateKey": "%s", "dataDir": "%s",
-         "da": {"operators": "%s", "certs": "%s", "retentionSeconds": 3600, "thresholdBps": %d}, "pollIntervalMillis": 250, "httpPort": 0, "stake": "200"}
+         "da": {"operators": "%s", "certs": "%s", "retentionSeconds": 3600, "thresholdBps": %d}, "pollIntervalMillis": 250, "httpPort": 0, "stake": "200",
+         "maxConcurrentJobs": %d}
         """.formatted(anvil.rpcUrl(), dep, keys.get(account).privateKeyHex(), dir.resolve(name + "-data"),
-        da.settings().operators(), da.settings().certs(), daThresholdBps));
+        da.settings().operators(), da.settings().certs(), daThresholdBps, maxConcurrentJobs));
     return file;
   }
 

@@ -224,13 +224,50 @@ class NodeProcessesIT {
   }
 
   /**
+   * Two jobs land on the only operator, which runs one job at a time: the second waits for a
+   * thread, and keepalive heartbeats (re-posting its last checkpoint) keep it from being reported.
+   */
+  @Test
+  @Order(5)
+  void queuedJobIsKeptAliveAndBothFinishWithoutSlash() throws Exception {
+    try (Devchain chain = Devchain.start(dir.resolve("queued"), da)) {
+      chain.maxConcurrentJobs = 1;
+      List<ChildProcess> nodes = chain.startNodes(List.of("operator-1", "watchtower-1"), List.of(1, 5));
+      Address operator = Address.parse(nodes.getFirst().ready("account"));
+      SubmittedJob first = SubmittedJob.submit(chain.as(7), client, ITERATIONS);
+      SubmittedJob second = SubmittedJob.submit(chain.as(7), client, LIE_ITERATIONS);
+      for (SubmittedJob job : List.of(first, second)) {
+        var result = chain.await(SettlementEvent.ResultSubmitted.class, r -> r.jobId().equals(job.jobId()), Duration.ofSeconds(240));
+        assertThat(result.operator()).isEqualTo(operator);
+        assertThat(result.result()).isEqualTo(job.expected());
+        chain.await(SettlementEvent.JobFinalized.class, f -> f.jobId().equals(job.jobId()), Duration.ofSeconds(60));
+      }
+      assertThat(chain.count(SettlementEvent.HeartbeatMissed.class, e -> true)).isZero();
+      assertThat(chain.count(SettlementEvent.Slashed.class, e -> true)).isZero();
+      // A keepalive re-posts the job's last step (0 while the second job waits for the thread): count them onchain.
+      Map<BigInteger, Long> lastStep = new HashMap<>();
+      long keepalives = 0;
+      for (SettlementEvent e : chain.events()) {
+        if (e instanceof SettlementEvent.HeartbeatPosted h) {
+          if (h.step() == lastStep.getOrDefault(h.jobId(), 0L)) {
+            keepalives++;
+          }
+          lastStep.put(h.jobId(), h.step());
+        }
+      }
+      System.out.println("queued job: " + keepalives + " keepalive heartbeats");
+      assertThat(http(nodes.getFirst(), "/metrics")).contains("trustdial_operator_keepalive_heartbeats_total " + keepalives);
+    }
+  }
+
+  /**
    * Last, because it kills half of the shared DA nodes. Reads need half the chunks (rate-1/2
    * coding); writes need the signers' stake over the threshold, so this network writes at 50%
    * (2 of 4 equal nodes) instead of the default 2/3: with the default, no checkpoint can be written
    * while half the nodes are down, and the successor could only restore.
    */
   @Test
-  @Order(5)
+  @Order(6)
   void takeoverWorksWithHalfTheDaNodesDown() throws Exception {
     // A wider heartbeat window than the other tests: this test runs last, after four devnets, and once
     // (load average 12 from parallel builds) neither operator posted its first checkpoint within 8 s.
