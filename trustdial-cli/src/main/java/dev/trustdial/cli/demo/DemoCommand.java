@@ -132,8 +132,8 @@ public final class DemoCommand implements Callable<Integer> {
       return new Expected(Execution.commitment(r), r.output(), "");
     });
     byte[] model = Files.readAllBytes(BundledModel.defaultModel());
-    Path modelCache = Files.createTempDirectory("trustdial-demo-models");
-    InferenceJob.Models models = new InferenceJob.Models(modelCache);
+    // The demo's own engine keeps its copy of the model with the devnet's files.
+    InferenceJob.Models models = new InferenceJob.Models(devnetDir.resolve("demo-models"));
     Map<String, CompletableFuture<Expected>> inferences = new LinkedHashMap<>();
     for (String request : new String[] {HONEST_REQUEST, LIE_REQUEST}) {
       inferences.put(request, CompletableFuture.supplyAsync(() -> {
