@@ -49,4 +49,11 @@ class DemoIT {
     assertThat(run.err()).contains("[6/6] Summary", "the completion, read back from DA", "no process left running", "SIGKILL", "restoring the snapshot at step",
         "IDENTICAL to the uninterrupted run", "CHALLENGED", "--lie");
   }
+
+  @Test
+  void aMissingProgramIsRefusedBeforeAnythingStarts() {
+    CliRun run = CliRun.of("demo", "--program", "/nonexistent/gameworld.elf");
+    assertThat(run.exitCode()).isEqualTo(ExitCodes.BAD_INPUT);
+    assertThat(run.err()).contains("--program /nonexistent/gameworld.elf is not a readable file").doesNotContain("anvil");
+  }
 }

@@ -200,7 +200,7 @@ public final class ChainCommand implements Runnable {
       PrintWriter out = spec.commandLine().getOut();
       Bytes32 d;
       if (program != null) {
-        byte[] elf = DevnetConnection.readFile(program, "--program", 16 << 20);
+        byte[] elf = dev.trustdial.cli.InputFiles.read(program, "--program", 16 << 20);
         d = dev.trustdial.core.hash.Hashes.keccak256(elf);
         Bytes32 key = devnet.da().put(elf).blobKey();
         out.println("program " + program + " on DA as blob " + key + " (digest " + d + ")");
@@ -282,7 +282,7 @@ public final class ChainCommand implements Runnable {
       Bytes32 key;
       if (programBlob != null) {
         byte[] bytes = input == null ? new byte[0]
-            : DevnetConnection.readFile(input, "--input", dev.trustdial.node.job.JobEnvelope.MAX_INPUT_BYTES);
+            : dev.trustdial.cli.InputFiles.read(input, "--input", dev.trustdial.node.job.JobEnvelope.MAX_INPUT_BYTES);
         var envelope = new dev.trustdial.node.job.JobEnvelope(bytes32(programBlob, "--program-blob"), stride, bytes);
         digest = envelope.digest();
         key = devnet.da().put(envelope.encode()).blobKey();

@@ -30,22 +30,6 @@ final class DevnetConnection {
         java.time.Duration.ofDays(7));
   }
 
-  /** A file the user named, with a size limit and a one-line error. */
-  static byte[] readFile(Path p, String what, long maxBytes) {
-    try {
-      if (!java.nio.file.Files.isRegularFile(p)) {
-        throw new InvalidInputException(what + " " + p + " is not a readable file");
-      }
-      long size = java.nio.file.Files.size(p);
-      if (size > maxBytes) {
-        throw new InvalidInputException(what + " " + p + " is " + size + " bytes, above the " + maxBytes + "-byte limit");
-      }
-      return java.nio.file.Files.readAllBytes(p);
-    } catch (java.io.IOException e) {
-      throw new InvalidInputException("cannot read " + what + " " + p + ": " + e.getMessage(), e);
-    }
-  }
-
   /** A devnet account name or an address. */
   Address resolve(String nameOrAddress) {
     if (nameOrAddress.startsWith("0x") || nameOrAddress.startsWith("0X")) {

@@ -503,17 +503,7 @@ public final class DemoCommand implements Callable<Integer> {
       program = candidates.stream().filter(Files::isRegularFile).findFirst().orElseThrow(() -> new InvalidInputException(
           "the demo's guest " + GUEST + " is not built (looked at " + candidates + "); run trustdial-vm/setup.sh, or pass --program"));
     }
-    try {
-      if (!Files.isRegularFile(program)) {
-        throw new InvalidInputException("--program " + program + " is not a readable file");
-      }
-      if (Files.size(program) > MAX_PROGRAM_BYTES) {
-        throw new InvalidInputException("--program " + program + " is above the " + MAX_PROGRAM_BYTES + "-byte limit");
-      }
-      return Files.readAllBytes(program);
-    } catch (IOException e) {
-      throw new InvalidInputException("cannot read " + program + ": " + e.getMessage(), e);
-    }
+    return dev.trustdial.cli.InputFiles.read(program, "--program", MAX_PROGRAM_BYTES);
   }
 
   private String name(Address a) {
