@@ -3,7 +3,7 @@
 package (an implementation independent of the Java one). Run: python3 tee-vectors-check.py
 Not part of the Maven test run (Python is not required there); the secp256k1 address and the
 keccak digest are not recomputed here (no keccak in the standard library)."""
-import hashlib, json, os, struct, sys
+import hashlib, hmac, json, os, struct, sys
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey, X25519PublicKey
@@ -37,6 +37,10 @@ out["ecies.ciphertext"] = b"TDECIES1" + epub + nonce + AESGCM(key).encrypt(nonce
 out["keyset.encoding"] = b"TDKEYS01" + app1 + u32(2) + b"\x01" * 32 + b"\x02" * 32 + b"\x01" + b"\x07API_KEY" + u32(6) + b"s3cret"
 out["keyrequest.reportData"] = report_data("kms-key-request", app1, epub)
 out["keyrelease.context"] = b"TrustDial key release v1\x00" + app1
+kms_priv = hkdf(root, b"TrustDial KMS v1", b"TrustDial KMS x25519 v1")
+kms_shared = X25519PrivateKey.from_private_bytes(kms_priv).exchange(X25519PublicKey.from_public_bytes(epub))
+auth_key = hkdf(kms_shared, x_pub(kms_priv) + epub, b"TrustDial key release auth v1\x00" + app1)
+out["keyrelease.kmsAuth"] = hmac.new(auth_key, out["ecies.ciphertext"], hashlib.sha256).digest()
 reg = lambda name, val: bytes([len(name)]) + name + bytes([len(val)]) + val
 out["policy.encoding"] = (b"TDAPPPOL" + bytes([1, 0b110, 0, 2]) + bytes([4, 2]) + reg(b"RTMR0", b"\xaa" * 48) + reg(b"RTMR3", b"\xbb" * 48)
                           + bytes([1, 1]) + reg(b"MRTD", b"\xcc" * 48))

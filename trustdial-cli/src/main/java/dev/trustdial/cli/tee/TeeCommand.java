@@ -146,6 +146,8 @@ public final class TeeCommand implements Runnable {
       out.println("artifactDigest " + Hex.encode(m.artifactDigest()));
       out.println("RTMR0          " + Hex.encode(r.get(0)));
       out.println("RTMR3          " + Hex.encode(r.get(3)));
+      out.println("kmsPublicKey   " + LaunchConfig.parse(m.config()).kmsPublicKey().map(Hex::encode)
+          .orElse("none (the config pins no KMS: a launch gets no keys)"));
       out.flush();
       return ExitCodes.OK;
     }
@@ -300,8 +302,12 @@ public final class TeeCommand implements Runnable {
     @Override
     public Integer call() throws IOException {
       BigInteger id = KmsCommand.appId(appId);
-      SimulatedTee tee = SimulatedTee.load(install);
       byte[] cfg = config(config);
+      if (kms.isPresent() && LaunchConfig.parse(cfg).kmsPublicKey().isEmpty()) {
+        throw new InvalidInputException("--kms needs the KMS's key pinned in the launch configuration: add \"kmsPublicKey\": \"HEX\" "
+            + "('trustdial kms public-key') to " + config + " (it is measured, so make the policy from the same config)");
+      }
+      SimulatedTee tee = SimulatedTee.load(install);
       if (!Files.exists(artifact)) {
         throw new InvalidInputException("artifact " + artifact + " does not exist");
       }

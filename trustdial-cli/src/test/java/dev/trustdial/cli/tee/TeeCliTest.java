@@ -53,7 +53,18 @@ class TeeCliTest {
     Run m = run("tee", "measure", "--app-id", "4", "--artifact", jar.toString(), "--config", cfg.toString());
     assertThat(m.code()).as(m.err()).isZero();
     AppMeasurement expected = new AppMeasurement(BigInteger.valueOf(4), ArtifactDigest.of(jar), Files.readAllBytes(cfg));
-    assertThat(m.out()).contains(dev.trustdial.core.bytes.Hex.encode(expected.registers().get(3)));
+    assertThat(m.out()).contains(dev.trustdial.core.bytes.Hex.encode(expected.registers().get(3)), "kmsPublicKey   none");
+    String pin = "0x" + "ab".repeat(32);
+    Path pinned = Files.writeString(dir.resolve("pinned.json"), "{\"timeoutSeconds\": 30, \"kmsPublicKey\": \"" + pin + "\"}");
+    assertThat(run("tee", "measure", "--app-id", "4", "--artifact", jar.toString(), "--config", pinned.toString()).out())
+        .contains("kmsPublicKey   " + pin);
+    // A launch with a KMS needs the KMS pinned in the (measured) config: bad input, nothing created.
+    bad(run("tee", "run", "--install", dir.resolve("no-install").toString(), "--app-id", "4", "--artifact", jar.toString(),
+        "--config", cfg.toString(), "--work", dir.resolve("work").toString(), "--kms", "http://127.0.0.1:9"), "kmsPublicKey");
+    assertThat(dir.resolve("work")).doesNotExist();
+    Files.writeString(dir.resolve("badpin.json"), "{\"kmsPublicKey\": \"0x1234\"}");
+    bad(run("tee", "measure", "--app-id", "4", "--artifact", jar.toString(), "--config", dir.resolve("badpin.json").toString()),
+        "'kmsPublicKey' must be");
 
     Path pol = dir.resolve("policy.bin");
     Run p = run("tee", "policy", "--app-id", "4", "--artifact", jar.toString(), "--config", cfg.toString(), "--out", pol.toString());

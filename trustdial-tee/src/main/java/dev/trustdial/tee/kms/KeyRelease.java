@@ -11,10 +11,21 @@ public sealed interface KeyRelease {
 
   /**
    * @param ciphertext the key set ({@link KeySet}) encrypted to the request's ephemeral key
+   * @param kmsAuth the {@link ReleaseAuth} tag over the ciphertext, made with the KMS's X25519 key
    */
-  record Released(BigInteger appId, long appVersion, Address wallet, byte[] ciphertext, Verdict verdict) implements KeyRelease {
+  record Released(BigInteger appId, long appVersion, Address wallet, byte[] ciphertext, byte[] kmsAuth, Verdict verdict)
+      implements KeyRelease {
     public Released {
       ciphertext = ciphertext.clone();
+      kmsAuth = kmsAuth.clone();
+      if (kmsAuth.length != ReleaseAuth.SIZE) {
+        throw new IllegalArgumentException("the release tag is " + ReleaseAuth.SIZE + " bytes");
+      }
+    }
+
+    @Override
+    public byte[] kmsAuth() {
+      return kmsAuth.clone();
     }
 
     @Override

@@ -187,10 +187,17 @@ public final class KeyReleaseService {
       }
     }
     KeySet keys = root.keySet(id, app.version(), secrets);
-    byte[] ct = Ecies.encrypt(req.ephemeralPublicKey(), KeyRequest.releaseContext(id), keys.encode(), random);
+    byte[] ct;
+    byte[] auth;
+    try {
+      ct = Ecies.encrypt(req.ephemeralPublicKey(), KeyRequest.releaseContext(id), keys.encode(), random);
+      auth = ReleaseAuth.tag(kmsKey, req.ephemeralPublicKey(), id, ct);
+    } catch (IllegalArgumentException e) {
+      return refused(id, 400, "BadRequest", "the ephemeral key: " + e.getMessage(), v);
+    }
     assert v.platform() != Platform.SIMULATED || config.acceptSimulated();
     Secp256k1Key w = keys.wallet();
-    return new KeyRelease.Released(id, app.version(), w.address(), ct, v);
+    return new KeyRelease.Released(id, app.version(), w.address(), ct, auth, v);
   }
 
   private static KeyRelease.Refused refused(BigInteger id, int status, String reason, String detail, Verdict v) {

@@ -89,6 +89,8 @@ public final class KmsServer implements AutoCloseable {
         n.put("appVersion", r.appVersion());
         n.put("wallet", r.wallet().toString());
         n.put("keySet", Hex.encode(r.ciphertext()));
+        n.put("kmsPublicKey", Hex.encode(kms.kmsPublicKey()));
+        n.put("kmsAuth", Hex.encode(r.kmsAuth()));
         n.put("platform", r.verdict().platform().name());
         n.put("simulated", r.verdict().simulated());
         JsonExchange.send(ex, 200, n);

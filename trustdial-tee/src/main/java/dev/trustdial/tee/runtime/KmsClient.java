@@ -9,6 +9,7 @@ import dev.trustdial.tee.crypto.X25519;
 import dev.trustdial.tee.http.JsonExchange;
 import dev.trustdial.tee.kms.KeyRequest;
 import dev.trustdial.tee.kms.KeySet;
+import dev.trustdial.tee.kms.ReleaseAuth;
 import dev.trustdial.tee.kms.SealedSecret;
 import java.io.IOException;
 import java.io.InputStream;
@@ -52,8 +53,13 @@ public final class KmsClient {
     this.base = base;
   }
 
-  public KeySet requestKeys(BigInteger appId, byte[] envelope, X25519 ephemeral, List<SealedSecret> secrets)
-      throws KeysRefusedException {
+  /**
+   * Asks for the app's keys and accepts them only from the KMS holding {@code pinnedKmsPublic}'s
+   * private key (the release's {@link ReleaseAuth} tag); a refusal (non-200) is not authenticated,
+   * but a refusal only stops the launch.
+   */
+  public KeySet requestKeys(BigInteger appId, byte[] envelope, X25519 ephemeral, List<SealedSecret> secrets,
+      byte[] pinnedKmsPublic) throws KeysRefusedException {
     ObjectNode body = JsonExchange.JSON.createObjectNode();
     body.put("appId", appId.toString());
     body.put("evidence", Base64.getEncoder().encodeToString(envelope));
@@ -84,8 +90,22 @@ public final class KmsClient {
     if (status != 200) {
       throw new KeysRefusedException(status, resp.path("error").asText("HTTP " + status), resp.path("detail").asText(""));
     }
+    byte[] ct;
+    byte[] auth;
     try {
-      byte[] plain = Ecies.decrypt(ephemeral, KeyRequest.releaseContext(appId), Hex.decode(resp.path("keySet").asText()));
+      ct = Hex.decode(resp.path("keySet").asText());
+      auth = Hex.decode(resp.path("kmsAuth").asText());
+    } catch (dev.trustdial.core.InvalidInputException e) {
+      throw new KeysRefusedException(200, "KeySetUnreadable", e.getMessage());
+    }
+    // Checked before anything of the release is used: keys from another KMS are refused, not opened.
+    if (!ReleaseAuth.verify(ephemeral, pinnedKmsPublic, appId, ct, auth)) {
+      throw new KeysRefusedException(200, "UntrustedKms", "the key release is not authenticated by the pinned KMS key "
+          + Hex.encode(pinnedKmsPublic) + (resp.path("kmsPublicKey").isTextual() ? " (the KMS says its key is "
+          + abbreviate(resp.path("kmsPublicKey").asText()) + ")" : ""));
+    }
+    try {
+      byte[] plain = Ecies.decrypt(ephemeral, KeyRequest.releaseContext(appId), ct);
       KeySet keys = KeySet.decode(plain);
       if (!keys.appId().equals(appId)) {
         throw new KeysRefusedException(200, "WrongKeySet", "the KMS released keys for app " + keys.appId());
@@ -94,5 +114,9 @@ public final class KmsClient {
     } catch (Ecies.DecryptionFailedException | IllegalArgumentException | dev.trustdial.core.InvalidInputException e) {
       throw new KeysRefusedException(200, "KeySetUnreadable", e.getMessage());
     }
+  }
+
+  private static String abbreviate(String s) {
+    return s.length() <= 70 ? s : s.substring(0, 67) + "...";
   }
 }

@@ -2,7 +2,9 @@ package dev.trustdial.tee.runtime;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.trustdial.core.InvalidInputException;
+import dev.trustdial.core.bytes.Hex;
 import dev.trustdial.tee.attest.VerificationFailedException;
+import dev.trustdial.tee.crypto.X25519;
 import dev.trustdial.tee.http.JsonExchange;
 import dev.trustdial.tee.x509.Certificates;
 import java.nio.charset.StandardCharsets;
@@ -12,6 +14,7 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -22,9 +25,12 @@ import java.util.Set;
  *     empty means {@code {java} -jar {artifact}} (a JAR artifact)
  * @param env extra environment variables for the app (names A-Z, 0-9, _; not TRUSTDIAL_*)
  * @param extraRoots TLS roots the agent trusts for fetches besides the JDK's
+ * @param kmsPublicKey the X25519 public key of the only KMS whose key release the runtime accepts
+ *     (measured with the rest, so the app's policy pins the KMS too); required to launch with a KMS
  */
 public record LaunchConfig(byte[] bytes, List<String> command, Map<String, String> env,
-    List<X509Certificate> extraRoots, int maxResponseBytes, int maxFetches, int timeoutSeconds) {
+    List<X509Certificate> extraRoots, int maxResponseBytes, int maxFetches, int timeoutSeconds,
+    Optional<byte[]> kmsPublicKey) {
 
   public static final int MAX_BYTES = dev.trustdial.tee.sim.MeasurementEvent.MAX_DATA;
   public static final int MAX_ARGS = 64;
@@ -34,7 +40,7 @@ public record LaunchConfig(byte[] bytes, List<String> command, Map<String, Strin
   public static final int DEFAULT_FETCHES = 64;
   public static final int DEFAULT_TIMEOUT = 300;
   public static final int MAX_TIMEOUT = 24 * 3600;
-  private static final Set<String> TOP = Set.of("command", "env", "fetch", "timeoutSeconds");
+  private static final Set<String> TOP = Set.of("command", "env", "fetch", "timeoutSeconds", "kmsPublicKey");
   private static final Set<String> FETCH = Set.of("extraRootsPem", "maxResponseBytes", "maxFetches");
 
   public LaunchConfig {
@@ -42,11 +48,20 @@ public record LaunchConfig(byte[] bytes, List<String> command, Map<String, Strin
     command = List.copyOf(command);
     env = Map.copyOf(env);
     extraRoots = List.copyOf(extraRoots);
+    kmsPublicKey = kmsPublicKey.map(byte[]::clone);
+    if (kmsPublicKey.isPresent() && kmsPublicKey.get().length != X25519.KEY_SIZE) {
+      throw new IllegalArgumentException("the pinned KMS public key is 32 bytes (X25519)");
+    }
   }
 
   @Override
   public byte[] bytes() {
     return bytes.clone();
+  }
+
+  @Override
+  public Optional<byte[]> kmsPublicKey() {
+    return kmsPublicKey.map(byte[]::clone);
   }
 
   public static LaunchConfig parse(byte[] bytes) {
@@ -113,7 +128,19 @@ public record LaunchConfig(byte[] bytes, List<String> command, Map<String, Strin
       maxFetches = intIn(f, "maxFetches", 0, dev.trustdial.tee.transcript.Transcript.MAX_ENTRIES, DEFAULT_FETCHES);
     }
     int timeout = intIn(n, "timeoutSeconds", 1, MAX_TIMEOUT, DEFAULT_TIMEOUT);
-    return new LaunchConfig(bytes, command, env, roots, maxResponse, maxFetches, timeout);
+    Optional<byte[]> kms = Optional.empty();
+    JsonNode k = n.get("kmsPublicKey");
+    if (k != null) {
+      if (!k.isTextual() || !k.asText().matches("(0x)?[0-9a-fA-F]{64}")) {
+        throw new InvalidInputException("'kmsPublicKey' must be the KMS's 32-byte X25519 public key in hex ('trustdial kms public-key')");
+      }
+      byte[] pub = Hex.decode(k.asText());
+      if (java.util.Arrays.equals(pub, new byte[X25519.KEY_SIZE])) {
+        throw new InvalidInputException("'kmsPublicKey' is all zeros, which is no KMS's key");
+      }
+      kms = Optional.of(pub);
+    }
+    return new LaunchConfig(bytes, command, env, roots, maxResponse, maxFetches, timeout, kms);
   }
 
   public static LaunchConfig parse(String json) {

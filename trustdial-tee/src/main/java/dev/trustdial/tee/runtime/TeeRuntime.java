@@ -33,7 +33,10 @@ import java.util.Optional;
  * that blob as {@link LaunchSpec#sealedState()}.
  */
 public final class TeeRuntime {
-  /** The launch was refused before the app started (KMS refusal, digest mismatch, state that does not open). */
+  /**
+   * The launch was refused before the app started (KMS refusal, a release not from the pinned KMS,
+   * digest mismatch, state that does not open).
+   */
   public static final class LaunchRefusedException extends RuntimeException {
     private final String reason;
 
@@ -51,6 +54,10 @@ public final class TeeRuntime {
 
   public static RunningApp launch(LaunchSpec spec, Clock clock, SecureRandom random) {
     LaunchConfig config = LaunchConfig.parse(spec.config());
+    if (spec.kms().isPresent() && config.kmsPublicKey().isEmpty()) {
+      throw new LaunchRefusedException("KmsKeyNotPinned", "a launch with a KMS needs 'kmsPublicKey' in the launch configuration"
+          + " (the key of the one KMS the app trusts, 'trustdial kms public-key'); it is measured with the configuration");
+    }
     Path work = spec.workDir();
     Path appDir = work.resolve("app");
     Path outDir = work.resolve("out");
@@ -85,7 +92,8 @@ public final class TeeRuntime {
         throw new IllegalStateException("the simulated backend produced unclassifiable evidence", e);
       }
       try {
-        keys = Optional.of(new KmsClient(spec.kms().get()).requestKeys(spec.appId(), envelope, eph, spec.secrets()));
+        keys = Optional.of(new KmsClient(spec.kms().get()).requestKeys(spec.appId(), envelope, eph, spec.secrets(),
+            config.kmsPublicKey().orElseThrow()));
       } catch (KmsClient.KeysRefusedException e) {
         throw new LaunchRefusedException(e.reason(), "the KMS did not release app " + spec.appId() + "'s keys: " + e.getMessage());
       }

@@ -10,6 +10,7 @@ import dev.trustdial.tee.kms.AppPolicy;
 import dev.trustdial.tee.kms.KeyRequest;
 import dev.trustdial.tee.kms.KeySet;
 import dev.trustdial.tee.kms.KmsRoot;
+import dev.trustdial.tee.kms.ReleaseAuth;
 import dev.trustdial.tee.runtime.AppMeasurement;
 import dev.trustdial.tee.runtime.ArtifactDigest;
 import dev.trustdial.tee.runtime.AttestationAgent;
@@ -72,6 +73,9 @@ public final class TeeVectors {
     v.put("keyset.encoding", Hex.encode(ks.encode()));
     v.put("keyrequest.reportData", Hex.encode(KeyRequest.reportData(app1, eph.publicKey())));
     v.put("keyrelease.context", Hex.encode(KeyRequest.releaseContext(app1)));
+    // The KMS of root 0x0102..20 authenticates the ECIES vector's ciphertext as a release to ephemeral 32 x 0x22.
+    v.put("keyrelease.kmsAuth", Hex.encode(ReleaseAuth.tag(root.kmsKey(), eph.publicKey(), app1,
+        Ecies.encrypt(recipient.publicKey(), "ctx".getBytes(StandardCharsets.US_ASCII), "hello".getBytes(StandardCharsets.US_ASCII), eph, fill(12, 0x33)))));
 
     AppPolicy policy = new AppPolicy(false, true, true, TcbStatus.UP_TO_DATE, List.of(
         new AppPolicy.AllowedMeasurement(Platform.SIMULATED, List.of(new NamedBytes("RTMR0", fill(48, 0xaa)), new NamedBytes("RTMR3", fill(48, 0xbb)))),

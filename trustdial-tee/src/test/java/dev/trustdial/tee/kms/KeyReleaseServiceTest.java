@@ -111,6 +111,14 @@ class KeyReleaseServiceTest {
     // Nobody else can open it: not another ephemeral key, not another context.
     assertThatThrownBy(() -> Ecies.decrypt(X25519.generate(R), KeyRequest.releaseContext(APP), rel.ciphertext()))
         .isInstanceOf(Ecies.DecryptionFailedException.class);
+    // The release is authenticated to the pinned KMS key only, over this ciphertext and app only.
+    assertThat(ReleaseAuth.verify(r.ephemeral(), kms.kmsPublicKey(), APP, rel.ciphertext(), rel.kmsAuth())).isTrue();
+    assertThat(ReleaseAuth.verify(r.ephemeral(), new KmsRoot(R.generateSeed(32)).kmsKey().publicKey(), APP, rel.ciphertext(),
+        rel.kmsAuth())).isFalse();
+    assertThat(ReleaseAuth.verify(r.ephemeral(), kms.kmsPublicKey(), APP.add(BigInteger.ONE), rel.ciphertext(), rel.kmsAuth())).isFalse();
+    byte[] flipped = rel.ciphertext();
+    flipped[flipped.length - 1] ^= 1;
+    assertThat(ReleaseAuth.verify(r.ephemeral(), kms.kmsPublicKey(), APP, flipped, rel.kmsAuth())).isFalse();
     JsonNode line = JsonExchange.JSON.readTree(Files.readAllLines(dir.resolve("audit.jsonl")).getLast());
     assertThat(line.path("outcome").asText()).isEqualTo("released");
     assertThat(line.path("simulated").asBoolean()).isTrue();

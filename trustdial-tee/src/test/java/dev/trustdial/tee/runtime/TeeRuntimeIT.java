@@ -3,6 +3,7 @@ package dev.trustdial.tee.runtime;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.trustdial.core.bytes.Hex;
 import dev.trustdial.tee.answer.SignedAnswer;
 import dev.trustdial.tee.attest.AttestationPolicy;
 import dev.trustdial.tee.attest.TcbStatus;
@@ -76,17 +77,27 @@ class TeeRuntimeIT {
   }
 
   static byte[] config() {
+    return config(Optional.of(root.kmsKey().publicKey()));
+  }
+
+  static byte[] config(Optional<byte[]> kmsPin) {
     var n = JsonExchange.JSON.createObjectNode();
     n.putArray("command").add("{java}").add("@cp.args").add("dev.trustdial.tee.testing.AgentTestApp");
     n.putObject("env").put("PRICE_URL", prices.url("/price"));
     n.putObject("fetch").put("extraRootsPem", prices.rootPem()).put("maxResponseBytes", 65536).put("maxFetches", 8);
     n.put("timeoutSeconds", 120);
+    kmsPin.ifPresent(k -> n.put("kmsPublicKey", Hex.encode(k)));
     return n.toString().getBytes(StandardCharsets.UTF_8);
   }
 
   static LaunchSpec spec(String name, Optional<byte[]> sealed, List<SealedSecret> secrets) throws Exception {
-    return new LaunchSpec(APP, artifact(), config(), Optional.of(ArtifactDigest.of(artifact())), tee, false,
-        Optional.of(URI.create("http://127.0.0.1:" + server.port())), secrets, sealed, dir.resolve(name));
+    return spec(name, config(), server, sealed, secrets);
+  }
+
+  static LaunchSpec spec(String name, byte[] config, KmsServer kms, Optional<byte[]> sealed, List<SealedSecret> secrets)
+      throws Exception {
+    return new LaunchSpec(APP, artifact(), config, Optional.of(ArtifactDigest.of(artifact())), tee, false,
+        Optional.of(URI.create("http://127.0.0.1:" + kms.port())), secrets, sealed, dir.resolve(name));
   }
 
   @Test
@@ -130,11 +141,34 @@ class TeeRuntimeIT {
   }
 
   @Test
+  void keysFromAKmsOtherThanThePinnedOneAreRefused() throws Exception {
+    // A second, fully working KMS with another root: it accepts the evidence and releases keys, but
+    // the configuration pins the first KMS's key, so the runtime refuses its release.
+    byte[] pinned = config();
+    CHAIN.put(APP, new AppRecord(APP, true, ArtifactDigest.of(artifact()), new AppPolicy(false, true, true, TcbStatus.UP_TO_DATE,
+        List.of(new AppMeasurement(APP, ArtifactDigest.of(artifact()), pinned).simulatedPolicyEntry())).encode(), 1));
+    KeyReleaseService other = new KeyReleaseService(new KmsRoot(R.generateSeed(32)), id -> Optional.ofNullable(CHAIN.get(id)),
+        new KeyReleaseService.Config(TrustAnchors.pinned().withSimulationRoots(List.of(tee.root())), true, Duration.ofMinutes(5)),
+        AuditLog.open(dir.resolve("other-audit.jsonl")), Clock.systemUTC(), R);
+    try (KmsServer fake = KmsServer.start(other, "127.0.0.1", 0)) {
+      assertThatThrownBy(() -> TeeRuntime.launch(spec("fake-kms", pinned, fake, Optional.empty(), List.of()), Clock.systemUTC(), R))
+          .isInstanceOf(TeeRuntime.LaunchRefusedException.class)
+          .satisfies(e -> assertThat(((TeeRuntime.LaunchRefusedException) e).reason()).isEqualTo("UntrustedKms"));
+    }
+    assertThat(Files.readString(dir.resolve("other-audit.jsonl"))).contains("\"released\"");
+    assertThat(dir.resolve("fake-kms/runtime/app-stdout.log")).doesNotExist();
+  }
+
+  @Test
   void launchesAreRefusedBeforeTheAppStarts() throws Exception {
     CHAIN.put(APP, new AppRecord(APP, true, new byte[32], new AppPolicy(false, true, true, TcbStatus.UP_TO_DATE,
         List.of(new AppMeasurement(APP, new byte[32], new byte[0]).simulatedPolicyEntry())).encode(), 1));
     assertThatThrownBy(() -> TeeRuntime.launch(spec("refused", Optional.empty(), List.of()), Clock.systemUTC(), R))
         .isInstanceOf(TeeRuntime.LaunchRefusedException.class).hasMessageContaining("MeasurementNotAllowed");
+    assertThatThrownBy(() -> TeeRuntime.launch(spec("unpinned", config(Optional.empty()), server, Optional.empty(), List.of()),
+        Clock.systemUTC(), R)).isInstanceOf(TeeRuntime.LaunchRefusedException.class)
+        .satisfies(e -> assertThat(((TeeRuntime.LaunchRefusedException) e).reason()).isEqualTo("KmsKeyNotPinned"));
+    assertThat(dir.resolve("unpinned")).doesNotExist();
     LaunchSpec wrongDigest = new LaunchSpec(APP, artifact(), config(), Optional.of(new byte[32]), tee, false, Optional.empty(),
         List.of(), Optional.empty(), dir.resolve("digest"));
     assertThatThrownBy(() -> TeeRuntime.launch(wrongDigest, Clock.systemUTC(), R)).hasMessageContaining("DigestMismatch");

@@ -51,6 +51,8 @@ class PriceAgentDevnetIT {
   static Process kms;
   static Anvil anvil;
   static String kmsUrl;
+  /** The KMS's X25519 key, pinned in the launch configuration (so measured with it). */
+  static String kmsPublicKey;
   static PriceServer prices;
 
   record Run(int code, String out, String err) {}
@@ -115,6 +117,7 @@ class PriceAgentDevnetIT {
     }
     assertThat(ready).as("KMS did not start: " + Files.readString(log)).isTrue();
     kmsUrl = "http://127.0.0.1:" + m.group(1);
+    kmsPublicKey = m.group(2);
     prices = PriceServer.start();
   }
 
@@ -165,6 +168,7 @@ class PriceAgentDevnetIT {
     n.putObject("env").put("PRICE_URL", prices.url("/price")).put("FETCHES", "2");
     n.putObject("fetch").put("extraRootsPem", prices.rootPem()).put("maxResponseBytes", 4096).put("maxFetches", 4);
     n.put("timeoutSeconds", 120);
+    n.put("kmsPublicKey", kmsPublicKey);
     return Files.writeString(dir.resolve("price-agent.json"), n.toPrettyString());
   }
 
@@ -217,6 +221,7 @@ class PriceAgentDevnetIT {
     Run created = ok("tee", "create-app", "--devnet", devnet.toString(), "--as", "developer", "--artifact", v1.toString(), "--policy", policy1.toString());
     assertThat(created.out()).startsWith("app 1");
     String pub = ok("kms", "public-key", "--dir", dir.resolve("kms").toString()).out().trim();
+    assertThat(pub).isEqualTo(kmsPublicKey);
     Files.writeString(dir.resolve("api-key.txt"), "demo-api-key");
     ok("kms", "seal-secret", "--kms-public-key", pub, "--app-id", "1", "--name", "API_KEY",
         "--value-file", dir.resolve("api-key.txt").toString(), "--secrets", dir.resolve("secrets.json").toString());
