@@ -171,40 +171,59 @@ __attribute__((target("avx2,fma,f16c"))) static void q4_avx2(
 // ---------------------------------------------------------------- AVX-512 (F, BW, VL, VNNI)
 #define TD_512 "avx512f,avx512bw,avx512vl,avx512vnni,avx2,fma,f16c"
 
-__attribute__((target(TD_512))) static void f32_avx512(
-    const uint8_t *w, int64_t rb, int from, int to, int rows, int n, const float *x, int count, float *out) {
+// One tile of R rows x T tokens (R <= 4, T <= 4, constants after inlining): each weight load feeds
+// T tokens and each activation load R rows. Every output (row, token) keeps its own register of 16
+// lanes (lane l = virtual lane l of §F, fma in increasing i), its own scalar tail and its own tree,
+// so its bits do not depend on the tile shape or on which tile it lands in.
+__attribute__((target(TD_512), always_inline)) static inline void f32_tile512(
+    const uint8_t *w, int64_t rb, int r, int rows, int n, const float *x, int t, float *out, const int R,
+    const int T) {
+  const float *wr[4], *xt[4];
+  __m512 acc[4][4];
+  for (int a = 0; a < R; a++) wr[a] = (const float *)(w + (int64_t)(r + a) * rb);
+  for (int b = 0; b < T; b++) xt[b] = x + (int64_t)(t + b) * n;
+  for (int a = 0; a < R; a++)
+    for (int b = 0; b < T; b++) acc[a][b] = _mm512_setzero_ps();
   int full = n & ~15;
-  for (int r = from; r < to; r++) {
-    const float *row = (const float *)(w + (int64_t)r * rb);
-    int t = 0;
-    for (; t + 1 < count; t += 2) {  // two activations share each weight load
-      const float *x0 = x + (int64_t)t * n, *x1 = x0 + n;
-      __m512 a0 = _mm512_setzero_ps(), a1 = _mm512_setzero_ps();
-      for (int i = 0; i < full; i += 16) {
-        __m512 wv = _mm512_loadu_ps(row + i);
-        a0 = _mm512_fmadd_ps(wv, _mm512_loadu_ps(x0 + i), a0);
-        a1 = _mm512_fmadd_ps(wv, _mm512_loadu_ps(x1 + i), a1);
-      }
-      float c0[16], c1[16];
-      _mm512_storeu_ps(c0, a0);
-      _mm512_storeu_ps(c1, a1);
-      for (int i = full; i < n; i++) {
-        c0[i & 15] = fmaf(row[i], x0[i], c0[i & 15]);
-        c1[i & 15] = fmaf(row[i], x1[i], c1[i & 15]);
-      }
-      out[(int64_t)t * rows + r] = td_tree16(c0);
-      out[(int64_t)(t + 1) * rows + r] = td_tree16(c1);
-    }
-    for (; t < count; t++) {
-      const float *xv = x + (int64_t)t * n;
-      __m512 a0 = _mm512_setzero_ps();
-      for (int i = 0; i < full; i += 16) a0 = _mm512_fmadd_ps(_mm512_loadu_ps(row + i), _mm512_loadu_ps(xv + i), a0);
-      float acc[16];
-      _mm512_storeu_ps(acc, a0);
-      for (int i = full; i < n; i++) acc[i & 15] = fmaf(row[i], xv[i], acc[i & 15]);
-      out[(int64_t)t * rows + r] = td_tree16(acc);
+  for (int i = 0; i < full; i += 16) {
+    __m512 wv[4];
+    for (int a = 0; a < R; a++) wv[a] = _mm512_loadu_ps(wr[a] + i);
+    for (int b = 0; b < T; b++) {
+      __m512 xv = _mm512_loadu_ps(xt[b] + i);
+      for (int a = 0; a < R; a++) acc[a][b] = _mm512_fmadd_ps(wv[a], xv, acc[a][b]);
     }
   }
+  for (int a = 0; a < R; a++) {
+    for (int b = 0; b < T; b++) {
+      float c[16];
+      _mm512_storeu_ps(c, acc[a][b]);
+      for (int i = full; i < n; i++) c[i & 15] = fmaf(wr[a][i], xt[b][i], c[i & 15]);
+      out[(int64_t)(t + b) * rows + r + a] = td_tree16(c);
+    }
+  }
+}
+
+// The tokens of rows [r, r + R) in tiles of 4, then one tile of the 1-3 left.
+#define TD_F32_TOKENS(R)                                                              \
+  do {                                                                                \
+    int t = 0;                                                                        \
+    for (; t + 4 <= count; t += 4) f32_tile512(w, rb, r, rows, n, x, t, out, R, 4);   \
+    switch (count - t) {                                                              \
+      case 3: f32_tile512(w, rb, r, rows, n, x, t, out, R, 3); break;                 \
+      case 2: f32_tile512(w, rb, r, rows, n, x, t, out, R, 2); break;                 \
+      case 1: f32_tile512(w, rb, r, rows, n, x, t, out, R, 1); break;                 \
+      default: break;                                                                 \
+    }                                                                                 \
+  } while (0)
+
+// Prefill: rows in blocks of 4 (a block's weights stay in L1/L2 while every token tile passes), the
+// 1-3 rows left one at a time. Decode (count 1) streams one row at a time, as fast from DRAM.
+__attribute__((target(TD_512))) static void f32_avx512(
+    const uint8_t *w, int64_t rb, int from, int to, int rows, int n, const float *x, int count, float *out) {
+  int r = from;
+  if (count > 1)
+    for (; r + 4 <= to; r += 4) TD_F32_TOKENS(4);
+  for (; r < to; r++) TD_F32_TOKENS(1);
 }
 
 // vpdpbusd multiplies unsigned by signed bytes: (w + 128)·x = w·x + 128·Σx, so subtract 128·Σx.

@@ -101,6 +101,41 @@ class NativeKernelsTest {
     }
   }
 
+  @Test
+  void f32RowAndTokenTilesMatchScalarJavaBitForBit() {
+    // F32 runs in tiles of up to 4 rows x 4 tokens (AVX-512); the 1-3 rows and tokens left over run
+    // in smaller tiles. Every batch size 1..9 and row split must give the scalar reference's bits.
+    Optional<NativeKernels.Variant> best = NativeKernels.bestVariant();
+    org.junit.jupiter.api.Assumptions.assumeTrue(best.isPresent(), "native library not built");
+    NativeKernels kernels = NativeKernels.load(best.get()).orElseThrow();
+    JavaKernels java = new JavaKernels(false);
+    int rows = 23;
+    try (Arena arena = Arena.ofConfined()) {
+      for (int cols : new int[] {5, 16, 37, 64, 100}) {
+        WeightMatrix w = randomMatrix(TensorType.F32, rows, cols, arena);
+        for (int count = 1; count <= 9; count++) {
+          float[] xs = new float[count * cols];
+          for (int i = 0; i < xs.length; i++) {
+            xs[i] = (float) rnd.nextGaussian() * (i % 3 == 0 ? 1e4f : 1);
+          }
+          BatchActivations x = new BatchActivations(xs, count, cols);
+          x.prepareFor(TensorType.F32);
+          float[] expected = new float[count * rows];
+          java.matmul(w, x, expected, 0, rows);
+          float[] whole = new float[count * rows];
+          kernels.matmul(w, x, whole, 0, rows);
+          assertThat(whole).as("cols=%d count=%d", cols, count).containsExactly(expected);
+          float[] split = new float[count * rows];
+          int[] cuts = {0, 1, 3, 8, 13, 14, 21, rows};
+          for (int c = 0; c + 1 < cuts.length; c++) {
+            kernels.matmul(w, x, split, cuts[c], cuts[c + 1]);
+          }
+          assertThat(split).as("cols=%d count=%d split", cols, count).containsExactly(expected);
+        }
+      }
+    }
+  }
+
   /** Random encodings, in native memory like a mapped file; quants cover the full byte range (-128 too). */
   private WeightMatrix randomMatrix(TensorType type, int rows, int cols, Arena arena) {
     int bytes = (int) (type.rowBytes(cols) * rows);
