@@ -109,13 +109,7 @@ public final class KmsRoot {
     }
     byte[] secret = new byte[SIZE];
     random.nextBytes(secret);
-    java.nio.file.Files.createFile(f);
-    try {
-      java.nio.file.Files.setPosixFilePermissions(f, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
-    } catch (UnsupportedOperationException e) {
-      // Not a POSIX file system: the directory's own protection applies.
-    }
-    java.nio.file.Files.writeString(f, Hex.encodeBare(secret) + "\n");
+    dev.trustdial.tee.crypto.SecretFiles.writeNew(f, Hex.encodeBare(secret) + "\n");
     return new KmsRoot(secret);
   }
 

@@ -7,7 +7,6 @@ import java.io.IOException;
 import java.math.BigInteger;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.KeyFactory;
 import java.security.spec.PKCS8EncodedKeySpec;
 import java.util.Base64;
@@ -88,13 +87,7 @@ public final class SimulatedTee {
     Files.writeString(dir.resolve(ROOT_FILE), pem("CERTIFICATE", encoded(root)));
     Files.writeString(dir.resolve(CERT_FILE), pem("CERTIFICATE", encoded(attestationCert)));
     Path key = dir.resolve(KEY_FILE);
-    Files.createFile(key);
-    try {
-      Files.setPosixFilePermissions(key, PosixFilePermissions.fromString("rw-------"));
-    } catch (UnsupportedOperationException e) {
-      // Not a POSIX file system: the directory's own protection applies.
-    }
-    Files.writeString(key, pem("PRIVATE KEY", attestationKey.getEncoded()));
+    dev.trustdial.tee.crypto.SecretFiles.writeNew(key, pem("PRIVATE KEY", attestationKey.getEncoded()));
   }
 
   /** Loads an install written by {@link #save}; checks the key matches the certificate chain. */
