@@ -19,6 +19,9 @@ import java.util.Optional;
  * @param kms the KMS to get the app's keys from before the app starts; empty: the app has no keys
  * @param sealedState state sealed by an earlier launch of the app (restart, upgrade, successor)
  * @param workDir an empty or absent directory the launch owns
+ * @param jobInput the input of the job this launch runs (an operator's TEE job): written to
+ *     {@code workDir/in/job-input}, named by {@code TRUSTDIAL_JOB_INPUT}; not measured (the job's
+ *     input digest is onchain)
  */
 public record LaunchSpec(
     BigInteger appId,
@@ -30,7 +33,15 @@ public record LaunchSpec(
     Optional<URI> kms,
     List<SealedSecret> secrets,
     Optional<byte[]> sealedState,
-    Path workDir) {
+    Path workDir,
+    Optional<byte[]> jobInput) {
+  public static final int MAX_JOB_INPUT = 1 << 20;
+
+  /** A launch outside a job (no job input). */
+  public LaunchSpec(BigInteger appId, Path artifact, byte[] config, Optional<byte[]> expectedDigest, SimulatedTee tee, boolean debug,
+      Optional<URI> kms, List<SealedSecret> secrets, Optional<byte[]> sealedState, Path workDir) {
+    this(appId, artifact, config, expectedDigest, tee, debug, kms, secrets, sealedState, workDir, Optional.empty());
+  }
 
   public LaunchSpec {
     KmsRoot.appIdBytes(appId);
@@ -38,6 +49,10 @@ public record LaunchSpec(
     expectedDigest = expectedDigest.map(byte[]::clone);
     secrets = List.copyOf(secrets);
     sealedState = sealedState.map(byte[]::clone);
+    jobInput = jobInput.map(byte[]::clone);
+    if (jobInput.isPresent() && jobInput.get().length > MAX_JOB_INPUT) {
+      throw new IllegalArgumentException("job input is " + jobInput.get().length + " bytes (max " + MAX_JOB_INPUT + ")");
+    }
     if (sealedState.isPresent() && kms.isEmpty()) {
       throw new IllegalArgumentException("restoring sealed state needs the app's keys, so a KMS");
     }
@@ -49,5 +64,10 @@ public record LaunchSpec(
   @Override
   public byte[] config() {
     return config.clone();
+  }
+
+  @Override
+  public Optional<byte[]> jobInput() {
+    return jobInput.map(byte[]::clone);
   }
 }

@@ -28,6 +28,7 @@ public final class RunningApp implements AutoCloseable {
   private final AttestationAgent agent;
   private final int timeoutSeconds;
   private final Path workDir;
+  private final long deadlineNanos;
 
   RunningApp(BigInteger appId, AppMeasurement measurement, Optional<Long> appVersion, Optional<Address> wallet,
       Process process, AttestationAgent agent, int timeoutSeconds, Path workDir) {
@@ -39,6 +40,7 @@ public final class RunningApp implements AutoCloseable {
     this.agent = agent;
     this.timeoutSeconds = timeoutSeconds;
     this.workDir = workDir;
+    this.deadlineNanos = System.nanoTime() + TimeUnit.SECONDS.toNanos(timeoutSeconds);
   }
 
   public AppMeasurement measurement() {
@@ -62,11 +64,26 @@ public final class RunningApp implements AutoCloseable {
     return agent.transcriptLog();
   }
 
-  /** Waits for the app (at most its configured timeout, then kills it), then writes the launch record. */
+  /** Waits at most {@code d} (never past the app's timeout); true when the app has exited. */
+  public boolean waitFor(Duration d) {
+    try {
+      return process.waitFor(Math.min(d.toNanos(), Math.max(0, deadlineNanos - System.nanoTime())), TimeUnit.NANOSECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return !process.isAlive();
+    }
+  }
+
+  /** Whether the app's configured timeout (counted from its launch) has passed. */
+  public boolean pastTimeout() {
+    return System.nanoTime() - deadlineNanos >= 0;
+  }
+
+  /** Waits for the app (until its configured timeout from launch, then kills it), then writes the launch record. */
   public Exit await() {
     boolean done;
     try {
-      done = process.waitFor(timeoutSeconds, TimeUnit.SECONDS);
+      done = process.waitFor(Math.max(0, deadlineNanos - System.nanoTime()), TimeUnit.NANOSECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       done = false;

@@ -128,6 +128,12 @@ public final class TeeRuntime {
       env.put("TRUSTDIAL_APP_ID", spec.appId().toString());
       env.put("TRUSTDIAL_APP_OUT", outDir.toAbsolutePath().toString());
       env.put("TRUSTDIAL_SIMULATED", "true");
+      if (spec.jobInput().isPresent()) {
+        Path in = work.resolve("in");
+        Files.createDirectories(in);
+        Path file = Files.write(in.resolve("job-input"), spec.jobInput().get());
+        env.put("TRUSTDIAL_JOB_INPUT", file.toAbsolutePath().toString());
+      }
       Process p = pb.start();
       return new RunningApp(spec.appId(), m, keys.map(KeySet::appVersion), keys.map(k -> k.wallet().address()),
           p, agent, config.timeoutSeconds(), work);

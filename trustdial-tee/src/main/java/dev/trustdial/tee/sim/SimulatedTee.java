@@ -68,7 +68,7 @@ public final class SimulatedTee {
     }
   }
 
-  static final String ROOT_FILE = "sim-root.pem";
+  public static final String ROOT_FILE = "sim-root.pem";
   static final String CERT_FILE = "attestation-cert.pem";
   static final String KEY_FILE = "attestation-key.pem";
 
