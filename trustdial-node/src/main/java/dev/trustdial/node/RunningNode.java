@@ -3,6 +3,7 @@ package dev.trustdial.node;
 import dev.trustdial.chain.Settlement;
 import dev.trustdial.node.config.NodeConfig;
 import dev.trustdial.node.job.InferenceJob;
+import dev.trustdial.node.job.TeeJob;
 import dev.trustdial.node.metrics.NodeHttp;
 import dev.trustdial.node.metrics.NodeMetrics;
 import dev.trustdial.node.operator.JobJournal;
@@ -28,7 +29,7 @@ public final class RunningNode implements AutoCloseable {
     NodeMetrics metrics = new NodeMetrics("operator");
     OperatorNode node = new OperatorNode(chain, da, JobJournal.open(config.dataDir()),
         new InferenceJob.Models(config.dataDir().resolve("models")), metrics, config.pollInterval(), faults,
-        config.maxConcurrentJobs(), config.vote());
+        config.maxConcurrentJobs(), config.vote(), config.tee().map(t -> new TeeJob(t, config.dataDir().resolve("tee"))));
     node.ensureRegistered(config.stakeWei(), "operator");
     node.start();
     return new RunningNode(node, NodeHttp.start(config.httpHost(), config.httpPort(), metrics, node::health), chain);

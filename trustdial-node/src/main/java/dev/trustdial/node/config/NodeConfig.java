@@ -9,11 +9,14 @@ import dev.trustdial.core.crypto.Secp256k1Key;
 import dev.trustdial.da.chain.ChainConfig;
 import java.io.IOException;
 import java.math.BigInteger;
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Iterator;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 
 /**
@@ -22,7 +25,8 @@ import java.util.TreeMap;
  * {@code deployment}) or a chain config file ({@code chain}, e.g. the devnet's devnet.json).
  */
 public record NodeConfig(ChainConfig chain, Secp256k1Key key, Path dataDir, DaSettings da,
-    Duration pollInterval, String httpHost, int httpPort, BigInteger stakeWei, boolean vote, int maxConcurrentJobs) {
+    Duration pollInterval, String httpHost, int httpPort, BigInteger stakeWei, boolean vote, int maxConcurrentJobs,
+    Optional<TeeSettings> tee) {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final long MAX_FILE_BYTES = 1 << 20;
   public static final int MAX_CONCURRENT_JOBS = 64;
@@ -102,7 +106,29 @@ public record NodeConfig(ChainConfig chain, Secp256k1Key key, Path dataDir, DaSe
         root.path("httpPort").asInt(0),
         stakeWei,
         vote.asBoolean(true),
-        root.path("maxConcurrentJobs").asInt(4));
+        root.path("maxConcurrentJobs").asInt(4),
+        tee(root, base, file));
+  }
+
+  /** {@code "tee": {"install": DIR, "kms": URL}}: this operator runs TEE jobs on that simulated install with that KMS. */
+  private static Optional<TeeSettings> tee(JsonNode root, Path base, Path file) {
+    JsonNode t = root.get("tee");
+    if (t == null || t.isNull()) {
+      return Optional.empty();
+    }
+    if (!t.isObject()) {
+      throw new InvalidInputException("node config " + file + ": 'tee' must be an object {\"install\": DIR, \"kms\": URL}");
+    }
+    URI kms;
+    try {
+      kms = new URI(required(t, "kms", file));
+    } catch (URISyntaxException e) {
+      throw new InvalidInputException("node config " + file + ": tee.kms is not a URL: " + e.getMessage());
+    }
+    if (!"http".equals(kms.getScheme()) && !"https".equals(kms.getScheme())) {
+      throw new InvalidInputException("node config " + file + ": tee.kms must be an http(s) URL, got " + kms);
+    }
+    return Optional.of(new TeeSettings(base.resolve(required(t, "install", file)), kms));
   }
 
   private static ChainConfig chain(JsonNode root, Path base, Path file) {

@@ -8,7 +8,7 @@ import dev.trustdial.core.bytes.Bytes32;
 import dev.trustdial.core.hash.Hashes;
 import dev.trustdial.da.DataAvailability;
 
-/** Fetches a job's envelope and program from DA and checks them against the onchain digests. */
+/** Fetches a job's envelope and program (ELF, GGUF or TEE artifact) from DA and checks them against the onchain digests. */
 public final class JobSource {
   private final DataAvailability da;
 
@@ -18,21 +18,43 @@ public final class JobSource {
 
   public JobProgram fetch(JobInfo job, AppInfo app) {
     if (app.mode() != TrustMode.REEXEC_INTERSUBJECTIVE && app.mode() != TrustMode.REEXEC_OBJECTIVE) {
-      throw new InvalidInputException("job " + job.jobId() + " belongs to a " + app.mode() + " app; this node runs REEXEC jobs only");
+      throw new InvalidInputException("job " + job.jobId() + " belongs to a " + app.mode() + " app; re-execution runs REEXEC jobs only");
     }
-    byte[] envelopeBytes = da.get(job.inputBlobKey());
-    Bytes32 inputDigest = Hashes.keccak256(envelopeBytes);
-    if (!inputDigest.equals(job.inputDigest())) {
-      throw new InvalidInputException("job " + job.jobId() + ": input blob hashes to " + inputDigest + ", not the onchain " + job.inputDigest());
-    }
-    JobEnvelope envelope = JobEnvelope.decode(envelopeBytes);
+    JobEnvelope envelope = envelope(job);
     byte[] elf = da.get(envelope.programBlobKey());
     Bytes32 programDigest = Hashes.keccak256(elf);
     if (!programDigest.equals(app.programDigest())) {
       throw new InvalidInputException("job " + job.jobId() + ": program blob hashes to " + programDigest
           + ", not app " + app.appId() + "'s digest " + app.programDigest());
     }
-    return new JobProgram(elf, envelope, programDigest, inputDigest);
+    return new JobProgram(elf, envelope, programDigest, job.inputDigest());
+  }
+
+  /** A TEE job's envelope (checked against the onchain digest) and its artifact archive. */
+  public record TeeProgram(JobEnvelope envelope, byte[] archive) {}
+
+  /**
+   * Fetches a TEE job's envelope and artifact archive. The archive's digest is checked by the
+   * runtime after unpacking (its {@code ArtifactDigest} against the app's programDigest).
+   */
+  public TeeProgram fetchTee(JobInfo job, AppInfo app) {
+    if (app.mode() != TrustMode.TEE) {
+      throw new InvalidInputException("job " + job.jobId() + " belongs to a " + app.mode() + " app, not a TEE app");
+    }
+    JobEnvelope envelope = envelope(job);
+    if (!TeeJobInput.looksLikeTeeJob(envelope.input())) {
+      throw new InvalidInputException("job " + job.jobId() + ": a TEE job's input must be a TDTEEJB1 record (docs/spec/job-input.md)");
+    }
+    return new TeeProgram(envelope, da.get(envelope.programBlobKey()));
+  }
+
+  private JobEnvelope envelope(JobInfo job) {
+    byte[] envelopeBytes = da.get(job.inputBlobKey());
+    Bytes32 inputDigest = Hashes.keccak256(envelopeBytes);
+    if (!inputDigest.equals(job.inputDigest())) {
+      throw new InvalidInputException("job " + job.jobId() + ": input blob hashes to " + inputDigest + ", not the onchain " + job.inputDigest());
+    }
+    return JobEnvelope.decode(envelopeBytes);
   }
 
   public byte[] snapshot(Bytes32 blobKey) {

@@ -8,6 +8,7 @@ import dev.trustdial.chain.ResultCommitment;
 import dev.trustdial.chain.Role;
 import dev.trustdial.chain.Settlement;
 import dev.trustdial.chain.SettlementEvent;
+import dev.trustdial.chain.TrustMode;
 import dev.trustdial.chain.anvil.Anvil;
 import dev.trustdial.chain.tx.ContractRevertException;
 import dev.trustdial.core.InvalidInputException;
@@ -19,6 +20,8 @@ import dev.trustdial.node.job.Execution;
 import dev.trustdial.node.job.InferenceJob;
 import dev.trustdial.node.job.JobProgram;
 import dev.trustdial.node.job.JobSource;
+import dev.trustdial.node.job.TeeJob;
+import dev.trustdial.tee.runtime.TeeRuntime;
 import dev.trustdial.node.Registration;
 import dev.trustdial.node.metrics.NodeMetrics;
 import dev.trustdial.node.verify.Reexecutor;
@@ -78,6 +81,7 @@ public final class OperatorNode implements AutoCloseable {
   private final ExecutorService votes;
   private final Optional<Reexecutor> verifier;
   private final InferenceJob.Models models;
+  private final Optional<TeeJob> tee;
   private volatile boolean running = true;
   private volatile long lastPollMillis;
   private long heartbeatWindow;
@@ -87,9 +91,10 @@ public final class OperatorNode implements AutoCloseable {
   /**
    * @param maxConcurrentJobs jobs run in parallel, each on its own thread; more wait (kept alive by keepalive heartbeats)
    * @param vote also act as a staked verifier: re-execute disputed jobs and vote (needs the VERIFIER role)
+   * @param tee how to run TEE jobs; empty: a TEE job assigned to us fails with a clear log line
    */
   public OperatorNode(Settlement chain, DataAvailability da, JobJournal journal, InferenceJob.Models models, NodeMetrics metrics,
-      Duration pollInterval, Faults faults, int maxConcurrentJobs, boolean vote) {
+      Duration pollInterval, Faults faults, int maxConcurrentJobs, boolean vote, Optional<TeeJob> tee) {
     faults.requireAllowedOn(chain.deployment().chainId());
     this.chain = chain;
     this.da = da;
@@ -103,6 +108,7 @@ public final class OperatorNode implements AutoCloseable {
         r -> Thread.ofPlatform().name("operator-job-" + n.incrementAndGet()).daemon().unstarted(r));
     this.votes = Executors.newSingleThreadExecutor(r -> Thread.ofPlatform().name("operator-votes").daemon().unstarted(r));
     this.models = models;
+    this.tee = tee;
     this.verifier = vote ? Optional.of(new Reexecutor(chain, source, models, metrics)) : Optional.empty();
     metrics.declareCounter("keepalive_heartbeats_total", "Heartbeats that re-post the last checkpoint to keep a slow or queued job alive");
     metrics.declareCounter("checkpoints_written_total", "Snapshots written to DA at checkpoints");
@@ -252,6 +258,10 @@ public final class OperatorNode implements AutoCloseable {
       return;
     }
     AppInfo app = chain.app(job.appId());
+    if (app.mode() == TrustMode.TEE) {
+      runTee(job, app);
+      return;
+    }
     JobProgram program = source.fetch(job, app);
     if (InferenceJob.isModel(program.elf())) {
       jobStates.put(jobId.toString(), "running inference");
@@ -290,6 +300,45 @@ public final class OperatorNode implements AutoCloseable {
       segmentStart[1] = machine.step();
     });
     submit(jobId, attempt, Execution.commitment(result), result.output());
+  }
+
+  /**
+   * Runs a TEE job: launches the app (restoring the sealed state of the job's last heartbeat after a
+   * takeover or restart), checkpoints every new sealed state to DA with a heartbeat, posts the
+   * signed answer as the result.
+   */
+  private void runTee(JobInfo job, AppInfo app) {
+    BigInteger jobId = job.jobId();
+    TeeJob runner = tee.orElseThrow(() -> new InvalidInputException("job " + jobId + " is a TEE job (app " + app.appId()
+        + ") and this operator has no 'tee' section in its config (install and KMS)"));
+    JobSource.TeeProgram program = source.fetchTee(job, app);
+    Optional<byte[]> restored = Optional.empty();
+    if (!job.lastCheckpointBlobKey().isZero()) {
+      byte[] sealed = source.snapshot(job.lastCheckpointBlobKey());
+      if (!Hashes.keccak256(sealed).equals(job.lastStateHash())) {
+        throw new IllegalStateException("job " + jobId + ": the sealed state on DA does not hash to the heartbeat's state hash");
+      }
+      restored = Optional.of(sealed);
+      LOG.info("job {}: restoring the TEE app's sealed state of step {} from DA ({})", jobId, job.lastStep(), job.lastCheckpointBlobKey());
+    }
+    long attempt = job.attempt();
+    jobStates.put(jobId.toString(), "running TEE app " + app.appId() + " from step " + job.lastStep());
+    TeeJob.Outcome outcome;
+    try {
+      outcome = runner.run(jobId, attempt, app, program.envelope(), program.archive(), restored, job.lastStep(), (step, sealed) -> {
+        Bytes32 key = da.put(sealed).blobKey();
+        metrics.count("checkpoints_written_total", "Snapshots written to DA at checkpoints");
+        chain.heartbeat(jobId, step, Hashes.keccak256(sealed), key);
+        metrics.count("heartbeats_total", "Heartbeats posted onchain");
+        jobStates.put(jobId.toString(), "TEE checkpoint at step " + step);
+        LOG.info("job {}: TEE app sealed state {} ({} bytes on DA as {}), heartbeat posted", jobId, step, sealed.length, key);
+      });
+    } catch (TeeRuntime.LaunchRefusedException e) {
+      // A KMS refusal or outage may end (policy fixed, KMS back): retry while the job is ours.
+      throw new IllegalStateException("job " + jobId + ": TEE launch refused: " + e.getMessage(), e);
+    }
+    LOG.info("job {}: TEE app {}", jobId, outcome.summary());
+    submit(jobId, attempt, outcome.commitment(), outcome.output());
   }
 
   /** Puts the output on DA and posts the commitment (with the test-only lie applied when configured). */

@@ -4,6 +4,7 @@ import dev.trustdial.chain.JobInfo;
 import dev.trustdial.chain.ResultCommitment;
 import dev.trustdial.chain.Settlement;
 import dev.trustdial.chain.SettlementEvent;
+import dev.trustdial.chain.TrustMode;
 import dev.trustdial.chain.tx.ContractRevertException;
 import dev.trustdial.core.crypto.Address;
 import dev.trustdial.node.job.Execution;
@@ -61,6 +62,11 @@ public final class Reexecutor {
     }
     cache.put(jobId, ours);
     return ours;
+  }
+
+  /** Whether the job is a TEE app's: its result is attested, not re-executable, so nobody challenges or votes on it. */
+  public boolean isTee(BigInteger jobId) {
+    return chain.app(chain.job(jobId).appId()).mode() == TrustMode.TEE;
   }
 
   /** Votes our own re-execution in the dispute, unless we are one of its parties. */

@@ -135,6 +135,12 @@ public final class Watchtower implements AutoCloseable {
 
   /** Re-executes a submitted result and challenges it if ours differs (and the window is open). */
   private void check(BigInteger jobId, ResultCommitment claimed) {
+    if (verifier.isTee(jobId)) {
+      // The contract refuses challenges of TEE jobs; their answer carries its own evidence.
+      verdicts.put(jobId.toString(), "TEE (attested, not re-executed)");
+      LOG.info("job {}: TEE result {}; attested by the app, not re-executable: liveness only", jobId, claimed.outputHash());
+      return;
+    }
     ResultCommitment ours = verifier.commitment(jobId);
     boolean mismatch = !ours.commitment().equals(claimed.commitment());
     if (mismatch) {
