@@ -23,13 +23,16 @@ class DevnetIT {
       assertThat(d.accounts()).extracting(DevnetDescriptor.Account::name).contains("operator-1", "watchtower-1", "developer");
       assertThat(d.contracts()).containsKey("BlobRegistry");
       assertThat(d.processes()).extracting(DevnetDescriptor.ProcessEntry::name)
-          .containsExactlyInAnyOrder("anvil", "da-node-1", "da-node-2", "operator-1", "watchtower-1");
+          .containsExactlyInAnyOrder("anvil", "da-node-1", "da-node-2", "kms", "operator-1", "watchtower-1");
       assertThat(d.processes().getFirst().name()).isEqualTo("anvil");
       // The operator registered and staked itself, with the VERIFIER role so it can vote in disputes.
       CliRun op = CliRun.of("chain", "operator", "--dir", dir.toString(), "operator-1");
       assertThat(op.exitCode()).as(op.err()).isZero();
       assertThat(op.out()).contains("COMPUTE", "VERIFIER", "1000");
-      assertThat(Files.readString(dir.resolve("operator-1/config.json"))).contains("\"chain\": \"../devnet.json\"");
+      assertThat(Files.readString(dir.resolve("operator-1/config.json"))).contains("\"chain\": \"../devnet.json\"", "\"tee\": {\"install\": \"tee\"");
+      // The operator runs TEE jobs on its own simulated install; the devnet KMS trusts exactly those installs.
+      assertThat(dir.resolve("operator-1/tee/sim-root.pem")).exists();
+      assertThat(Files.readString(dir.resolve("kms/kms.log"))).contains("accepting INSECURE simulated evidence from 1 simulation root");
       assertThat(d.processes()).allMatch(p -> p.live().isPresent());
 
       CliRun status = CliRun.of("devnet", "status", "--dir", dir.toString(), "--json");
@@ -46,7 +49,7 @@ class DevnetIT {
     } finally {
       CliRun down = CliRun.of("devnet", "down", "--dir", dir.toString());
       assertThat(down.exitCode()).as(down.err()).isZero();
-      assertThat(down.out()).contains("stopped", "anvil", "da-node-2", "operator-1", "watchtower-1");
+      assertThat(down.out()).contains("stopped", "anvil", "da-node-2", "kms", "operator-1", "watchtower-1");
     }
     CliRun gone = CliRun.of("devnet", "status", "--dir", dir.toString());
     assertThat(gone.exitCode()).isEqualTo(ExitCodes.BAD_INPUT);

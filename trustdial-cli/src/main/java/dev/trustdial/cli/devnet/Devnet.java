@@ -11,6 +11,9 @@ import dev.trustdial.core.InvalidInputException;
 import dev.trustdial.core.crypto.Secp256k1Key;
 import dev.trustdial.da.node.DaNodeMain;
 import dev.trustdial.node.NodeMain;
+import dev.trustdial.tee.kms.KmsRoot;
+import dev.trustdial.tee.sim.SimulatedTee;
+import java.security.SecureRandom;
 import java.time.Duration;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -78,6 +81,8 @@ public final class Devnet implements AutoCloseable {
   private final List<TxOutcome> deployTxs;
   private final List<Secp256k1Key> keys;
   private boolean detached;
+  /** The devnet KMS's port (operators' TEE jobs get their apps' keys from it); 0 until started. */
+  private volatile int kmsPort;
 
   private Devnet(Path dir, Anvil anvil, DevnetDescriptor descriptor, List<TxOutcome> deployTxs, List<Secp256k1Key> keys) {
     this.dir = dir;
@@ -142,16 +147,21 @@ public final class Devnet implements AutoCloseable {
       if (size.watchtowers() == 1) {
         nodes.add(Roster.WATCHTOWER.name());
       }
-      // All JVMs start at once (JVM start-up dominates); operators only need the DA nodes once a job comes.
+      // All JVMs start at once (JVM start-up dominates); operators only need the DA nodes and the KMS once a job comes.
       Devnet started = devnet;
       java.util.concurrent.CompletableFuture<Void> daNodes = java.util.concurrent.CompletableFuture.runAsync(
           () -> started.startDaNodes(size.daNodes(), progress), java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor());
+      List<String> kmsArgs = size.operators() == 0 ? List.of() : devnet.prepareKms(size.operators());
+      java.util.concurrent.CompletableFuture<Void> kms = kmsArgs.isEmpty() ? java.util.concurrent.CompletableFuture.completedFuture(null)
+          : java.util.concurrent.CompletableFuture.runAsync(() -> started.startKms(kmsArgs, progress),
+              java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor());
       if (!nodes.isEmpty()) {
         progress.accept("starting " + String.join(", ", nodes) + " (one JVM each; each registers and stakes itself)");
         devnet.startNodes(nodes, progress);
       }
       try {
         daNodes.join();
+        kms.join();
       } catch (java.util.concurrent.CompletionException e) {
         throw e.getCause() instanceof RuntimeException re ? re : e;
       }
@@ -203,6 +213,58 @@ public final class Devnet implements AutoCloseable {
     }
   }
 
+  /**
+   * Gives each operator a simulated TEE install ({@code NAME/tee}, INSECURE: dev only) and starts
+   * the devnet KMS ({@code kms/}, policies read from AppRegistry) trusting exactly those installs'
+   * simulation roots. The port is chosen here, before any operator starts, so their configs can name it.
+   */
+  private List<String> prepareKms(int operators) {
+    List<String> args = new ArrayList<>(List.of("kms", "serve", "--dir", kmsDir().toString(), "--devnet", dir.toAbsolutePath().toString()));
+    try {
+      for (Roster.Member m : Roster.OPERATORS.subList(0, operators)) {
+        Path install = dir.resolve(m.name()).resolve("tee");
+        if (!Files.exists(install.resolve(SimulatedTee.ROOT_FILE))) {
+          SimulatedTee.createInstall(new SecureRandom(), Instant.now()).save(install);
+        }
+        args.addAll(List.of("--simulation-root", install.resolve(SimulatedTee.ROOT_FILE).toAbsolutePath().toString()));
+      }
+      if (!Files.exists(kmsDir().resolve(KmsRoot.FILE))) {
+        KmsRoot.create(kmsDir(), new SecureRandom());
+      }
+      try (java.net.ServerSocket probe = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+        kmsPort = probe.getLocalPort();
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot prepare the devnet's TEE installs and KMS: " + e.getMessage(), e);
+    }
+    args.addAll(List.of("--port", Integer.toString(kmsPort)));
+    return args;
+  }
+
+  private void startKms(List<String> args, Consumer<String> progress) {
+    ChildJvm.Started s = ChildJvm.start("kms", dev.trustdial.cli.Main.class, List.of("-XX:TieredStopAtLevel=1"), args, kmsDir(),
+        kmsDir().resolve("kms.log"), STARTUP_TIMEOUT);
+    synchronized (this) {
+      children.put("kms", s);
+      rewriteDescriptor();
+    }
+    progress.accept("kms listening on 127.0.0.1:" + s.port() + " (releases TEE apps' keys to the operators' simulated TEE installs; public key "
+        + s.word("public-key") + ")");
+  }
+
+  /** The devnet KMS's directory (its root secret and audit log). */
+  public Path kmsDir() {
+    return dir.resolve("kms");
+  }
+
+  /** The devnet KMS's URL, once started. */
+  public java.net.URI kmsUrl() {
+    if (kmsPort == 0) {
+      throw new InvalidInputException("this devnet runs no KMS (it starts with the operators)");
+    }
+    return java.net.URI.create("http://127.0.0.1:" + kmsPort);
+  }
+
   /** Starts operators and watchtowers by roster name, in parallel; each registers and stakes itself before it listens. */
   public void startNodes(List<String> names, Consumer<String> progress, String... flags) {
     inParallel(names.stream().map(n -> (java.util.concurrent.Callable<ChildJvm.Started>) () -> startNode(n, flags)).toList())
@@ -225,11 +287,13 @@ public final class Devnet implements AutoCloseable {
     Path nodeDir = dir.resolve(name);
     Files.createDirectories(nodeDir);
     Path config = nodeDir.resolve("config.json");
+    // Operators run TEE jobs on their simulated install with the devnet KMS (the port is known before they start).
+    String tee = operator && kmsPort > 0 ? ",\n \"tee\": {\"install\": \"tee\", \"kms\": \"http://127.0.0.1:" + kmsPort + "\"}" : "";
     Files.writeString(config, """
         {"chain": "../%s", "privateKey": "%s", "dataDir": "data",
          "da": {"source": "chain", "thresholdBps": %d, "retentionSeconds": 604800},
-         "pollIntervalMillis": 250, "httpHost": "127.0.0.1", "httpPort": 0, "stake": "%d"}
-        """.formatted(DevnetDescriptor.FILE, key(m).privateKeyHex(), DA_THRESHOLD_BPS, operator ? OPERATOR_STAKE : OPERATOR_STAKE / 2));
+         "pollIntervalMillis": 250, "httpHost": "127.0.0.1", "httpPort": 0, "stake": "%d"%s}
+        """.formatted(DevnetDescriptor.FILE, key(m).privateKeyHex(), DA_THRESHOLD_BPS, operator ? OPERATOR_STAKE : OPERATOR_STAKE / 2, tee));
     List<String> args = new ArrayList<>(List.of(operator ? "operator" : "watchtower", config.toAbsolutePath().toString()));
     args.addAll(List.of(flags));
     ChildJvm.Started s = ChildJvm.start(name, NodeMain.class, List.of(), args, nodeDir, nodeDir.resolve("node.log"), STARTUP_TIMEOUT);

@@ -60,7 +60,7 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     description = "Measure, register, run and check TEE apps (dev runtime: simulated backend, INSECURE).",
     subcommands = {TeeCommand.Measure.class, TeeCommand.Policy.class, TeeCommand.CreateApp.class, TeeCommand.UpgradeApp.class,
-        TeeCommand.Run.class, TeeCommand.VerifyAnswer.class, TeeCommand.ShowTranscript.class})
+        TeeCommand.Run.class, TeeCommand.SubmitJob.class, TeeCommand.VerifyAnswer.class, TeeCommand.ShowTranscript.class})
 public final class TeeCommand implements Runnable {
   @Spec CommandSpec spec;
 
@@ -257,6 +257,75 @@ public final class TeeCommand implements Runnable {
         out.println("app " + id + " version " + s.app(id).version());
         out.println("  programDigest " + digest);
         printTx(out, tx);
+        out.flush();
+      }
+      return ExitCodes.OK;
+    }
+  }
+
+  @Command(name = "submit-job", description = {"Submit a job to a TEE app: an operator launches the artifact in its TEE, checkpoints the app's",
+      "sealed state to DA with every heartbeat (a successor restores it), and posts the app's signed answer as the result.",
+      "Puts the artifact archive and the job envelope on the devnet's DA (docs/spec/job-input.md, 'TEE jobs')."})
+  static final class SubmitJob implements Callable<Integer> {
+    @Spec CommandSpec spec;
+
+    @Option(names = "--devnet", defaultValue = ".devnet", paramLabel = "DIR", description = "Devnet directory (default: ${DEFAULT-VALUE}).")
+    Path devnet;
+
+    @Option(names = "--as", defaultValue = "developer", paramLabel = "ACCOUNT", description = "Devnet account that pays (default: ${DEFAULT-VALUE}).")
+    String as;
+
+    @Option(names = "--app-id", required = true)
+    String appId;
+
+    @Option(names = "--artifact", required = true, paramLabel = "PATH", description = "The app's current artifact (its digest must be the app's).")
+    Path artifact;
+
+    @Option(names = "--config", required = true, paramLabel = "FILE", description = "The launch configuration the app's policy admits.")
+    Path config;
+
+    @Option(names = "--secrets", paramLabel = "FILE", description = "Sealed developer secrets ('trustdial kms seal-secret').")
+    Optional<Path> secrets;
+
+    @Option(names = "--input", paramLabel = "FILE", description = "Bytes the app reads from $TRUSTDIAL_JOB_INPUT (at most 1 MiB).")
+    Optional<Path> input;
+
+    @Option(names = "--max-steps", defaultValue = "1024", description = "Most sealed-state checkpoints the job may post, 1..2^40 (default: ${DEFAULT-VALUE}).")
+    long maxSteps;
+
+    @Option(names = "--fee", defaultValue = "1", description = "Fee in TDS (default: ${DEFAULT-VALUE}).")
+    String fee;
+
+    @Override
+    public Integer call() {
+      BigInteger id = KmsCommand.appId(appId);
+      if (maxSteps < 1 || maxSteps > (1L << 40)) {
+        throw new InvalidInputException("--max-steps must be within 1..2^40, got " + maxSteps);
+      }
+      BigInteger wei;
+      try {
+        wei = new java.math.BigDecimal(fee).movePointRight(18).toBigIntegerExact();
+      } catch (ArithmeticException | NumberFormatException e) {
+        throw new InvalidInputException("--fee '" + fee + "' is not a token amount");
+      }
+      if (!Files.exists(artifact)) {
+        throw new InvalidInputException("artifact " + artifact + " does not exist");
+      }
+      byte[] cfg = config(config);
+      List<SealedSecret> sealed = secrets.map(p -> KmsCommand.SecretsFile.read(p, id)).orElse(List.of());
+      byte[] appInput = input.map(p -> read(p, dev.trustdial.node.job.TeeJobInput.MAX_APP_INPUT, "--input")).orElse(new byte[0]);
+      DevnetDescriptor d = DevnetDescriptor.read(devnet);
+      Secp256k1Key key = Secp256k1Key.fromPrivateKeyHex(d.account(as).privateKey());
+      dev.trustdial.da.DaClient da = dev.trustdial.da.DaClient.onChain(
+          dev.trustdial.da.chain.ChainConfig.read(devnet.resolve(DevnetDescriptor.FILE)), key,
+          dev.trustdial.cli.devnet.Devnet.DA_THRESHOLD_BPS, java.time.Duration.ofDays(7));
+      try (Settlement s = Settlement.connect(d.rpcUrl(), d.deployment(), key)) {
+        TeeJobs.Submitted j = TeeJobs.submit(s, da, id, artifact, cfg, sealed, appInput, maxSteps, wei);
+        PrintWriter out = spec.commandLine().getOut();
+        out.println("artifact archive on DA as blob " + j.artifactKey());
+        out.println("job envelope on DA as blob " + j.envelopeKey() + " (digest " + j.inputDigest() + ")");
+        out.println("job " + j.jobId() + " assigned to " + s.job(j.jobId()).assignee());
+        printTx(out, j.tx());
         out.flush();
       }
       return ExitCodes.OK;

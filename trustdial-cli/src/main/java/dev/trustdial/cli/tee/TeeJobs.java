@@ -1,0 +1,56 @@
+package dev.trustdial.cli.tee;
+
+import dev.trustdial.chain.AppInfo;
+import dev.trustdial.chain.Settlement;
+import dev.trustdial.chain.TrustMode;
+import dev.trustdial.chain.TxOutcome;
+import dev.trustdial.core.InvalidInputException;
+import dev.trustdial.core.bytes.Bytes32;
+import dev.trustdial.da.DataAvailability;
+import dev.trustdial.node.job.JobEnvelope;
+import dev.trustdial.node.job.TeeJobInput;
+import dev.trustdial.tee.kms.SealedSecret;
+import dev.trustdial.tee.runtime.ArtifactArchive;
+import dev.trustdial.tee.runtime.ArtifactDigest;
+import dev.trustdial.tee.runtime.LaunchConfig;
+import java.math.BigInteger;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * The developer's side of a TEE job (docs/spec/job-input.md, "TEE jobs"): the artifact archive
+ * and the job envelope on DA, then {@code submitJob}. Checks first what the operator would refuse
+ * (a non-TEE app, an artifact that is not the app's programDigest, a config without a pinned KMS),
+ * so a bad submission costs no gas and writes nothing.
+ */
+public final class TeeJobs {
+  /** Sealed states an operator may checkpoint per job when the submitter does not say. */
+  public static final long DEFAULT_MAX_STEPS = 1024;
+
+  public record Submitted(BigInteger jobId, Bytes32 artifactKey, Bytes32 envelopeKey, Bytes32 inputDigest, TxOutcome tx) {}
+
+  private TeeJobs() {}
+
+  public static Submitted submit(Settlement chain, DataAvailability da, BigInteger appId, Path artifact, byte[] config,
+      List<SealedSecret> secrets, byte[] appInput, long maxSteps, BigInteger fee) {
+    AppInfo app = chain.app(appId);
+    if (app.mode() != TrustMode.TEE) {
+      throw new InvalidInputException("app " + appId + " is a " + app.mode() + " app, not a TEE app");
+    }
+    Bytes32 digest = new Bytes32(ArtifactDigest.of(artifact));
+    if (!digest.equals(app.programDigest())) {
+      throw new InvalidInputException("artifact " + artifact + " has digest " + digest + ", not app " + appId + "'s programDigest "
+          + app.programDigest() + " (upgrade the app first)");
+    }
+    if (LaunchConfig.parse(config).kmsPublicKey().isEmpty()) {
+      throw new InvalidInputException("a TEE job's launch configuration needs \"kmsPublicKey\" (the KMS the operators get the app's keys from)");
+    }
+    TeeJobInput input = new TeeJobInput(config, secrets, appInput);
+    byte[] archive = ArtifactArchive.pack(artifact);
+    Bytes32 artifactKey = da.put(archive).blobKey();
+    JobEnvelope envelope = new JobEnvelope(artifactKey, 1, input.encode());
+    Bytes32 envelopeKey = da.put(envelope.encode()).blobKey();
+    Settlement.Created c = chain.submitJob(appId, envelopeKey, envelope.digest(), maxSteps, fee);
+    return new Submitted(c.id(), artifactKey, envelopeKey, envelope.digest(), c.tx());
+  }
+}

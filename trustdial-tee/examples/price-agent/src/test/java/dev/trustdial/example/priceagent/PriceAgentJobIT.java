@@ -1,0 +1,196 @@
+package dev.trustdial.example.priceagent;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.trustdial.chain.JobInfo;
+import dev.trustdial.chain.JobStatus;
+import dev.trustdial.chain.Settlement;
+import dev.trustdial.cli.Main;
+import dev.trustdial.cli.devnet.Devnet;
+import dev.trustdial.cli.devnet.Roster;
+import dev.trustdial.core.bytes.Bytes32;
+import dev.trustdial.core.crypto.Address;
+import dev.trustdial.core.hash.Hashes;
+import dev.trustdial.da.DaClient;
+import dev.trustdial.da.chain.ChainConfig;
+import dev.trustdial.cli.devnet.DevnetDescriptor;
+import dev.trustdial.tee.answer.SignedAnswer;
+import dev.trustdial.tee.testing.PriceServer;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.math.BigInteger;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.function.Predicate;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+
+/**
+ * TEE mode as an operator's job on the devnet, every actor its own process: anvil, DA nodes, the
+ * devnet KMS, two operators with their own simulated TEE installs, a watchtower. The developer
+ * creates the price agent app (the shaded single-JAR artifact) and submits a job that sees six
+ * prices; the assigned operator launches it, checkpoints the app's sealed state to DA with each
+ * heartbeat, and is SIGKILLed after two; the watchtower reports it, the successor gets the same keys
+ * from the KMS, restores the sealed state from DA, fetches the remaining prices and posts the signed
+ * answer: same app wallet, six prices seen in all, and the bundle verifies.
+ */
+class PriceAgentJobIT {
+  static final ObjectMapper JSON = new ObjectMapper();
+  static Path dir;
+  static Devnet devnet;
+  static PriceServer prices;
+
+  record Run(int code, String out, String err) {}
+
+  static Run cli(String... args) {
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    CommandLine cl = Main.commandLine();
+    cl.setOut(new PrintWriter(out, true));
+    cl.setErr(new PrintWriter(err, true));
+    return new Run(cl.execute(args), out.toString(), err.toString());
+  }
+
+  static Run ok(String... args) {
+    Run r = cli(args);
+    assertThat(r.code()).as(String.join(" ", args) + "\n" + r.out() + r.err()).isZero();
+    return r;
+  }
+
+  @BeforeAll
+  static void up() throws Exception {
+    dir = Files.createTempDirectory("price-agent-job-it");
+    devnet = Devnet.start(dir.resolve("devnet"), 0, new Devnet.Size(2, 2, 1), s -> System.out.println("[devnet] " + s));
+    prices = PriceServer.start();
+  }
+
+  @AfterAll
+  static void down() {
+    if (devnet != null) {
+      devnet.close();
+    }
+    if (prices != null) {
+      prices.close();
+    }
+  }
+
+  static Path jar() {
+    Path jar = Path.of("target", "price-agent-app", "price-agent.jar").toAbsolutePath();
+    assertThat(jar).as("mvn package builds the single-JAR artifact").exists();
+    return jar;
+  }
+
+  static Path config(String kmsPublicKey) throws Exception {
+    ObjectNode n = JSON.createObjectNode();
+    n.putArray("command").add("{java}").add("-Xmx128m").add("-XX:TieredStopAtLevel=1").add("-jar").add("{artifact}");
+    n.putObject("env").put("PRICE_URL", prices.url("/price"));
+    n.putObject("fetch").put("extraRootsPem", prices.rootPem()).put("maxResponseBytes", 4096).put("maxFetches", 64);
+    n.put("timeoutSeconds", 300);
+    n.put("kmsPublicKey", kmsPublicKey);
+    return Files.writeString(dir.resolve("price-agent-job.json"), n.toPrettyString());
+  }
+
+  static JobInfo await(Settlement chain, BigInteger jobId, Predicate<JobInfo> until, Duration timeout, String what) throws Exception {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (System.nanoTime() < deadline) {
+      JobInfo j = chain.job(jobId);
+      if (until.test(j)) {
+        return j;
+      }
+      Thread.sleep(200);
+    }
+    throw new AssertionError("timed out waiting for " + what + "; job is " + chain.job(jobId));
+  }
+
+  static String name(Address a) {
+    for (Roster.Member m : Roster.OPERATORS) {
+      if (devnet.key(m).address().equals(a)) {
+        return m.name();
+      }
+    }
+    throw new AssertionError(a + " is no devnet operator");
+  }
+
+  @Test
+  void teeJobSurvivesItsOperatorsSigkillWithTheSameWalletAndState() throws Exception {
+    String devnetDir = dir.resolve("devnet").toString();
+    String kmsPub = ok("kms", "public-key", "--dir", devnet.kmsDir().toString()).out().trim();
+    Path cfg = config(kmsPub);
+    Path policy = dir.resolve("policy.bin");
+    ok("tee", "policy", "--app-id", "1", "--artifact", jar().toString(), "--config", cfg.toString(), "--out", policy.toString());
+    assertThat(ok("tee", "create-app", "--devnet", devnetDir, "--artifact", jar().toString(), "--policy", policy.toString()).out())
+        .startsWith("app 1");
+
+    // Refused before anything reaches DA or the chain: an artifact that is not the app's.
+    Path other = Files.writeString(dir.resolve("other.jar"), "not the app");
+    Run wrong = cli("tee", "submit-job", "--devnet", devnetDir, "--app-id", "1", "--artifact", other.toString(), "--config", cfg.toString());
+    assertThat(wrong.code()).isEqualTo(2);
+    assertThat(wrong.err()).contains("not app 1's programDigest");
+
+    Path input = Files.writeString(dir.resolve("job.json"), "{\"fetches\": 6, \"intervalMs\": 1200}");
+    Run submitted = ok("tee", "submit-job", "--devnet", devnetDir, "--app-id", "1", "--artifact", jar().toString(),
+        "--config", cfg.toString(), "--input", input.toString());
+    Matcher m = Pattern.compile("job (\\d+) assigned to (0x[0-9a-fA-F]{40})").matcher(submitted.out());
+    assertThat(m.find()).as(submitted.out()).isTrue();
+    BigInteger jobId = new BigInteger(m.group(1));
+
+    try (Settlement chain = devnet.connect(Roster.DEPLOYER)) {
+      JobInfo running = await(chain, jobId, j -> j.lastStep() >= 2, Duration.ofSeconds(180), "two sealed-state checkpoints");
+      String first = name(running.assignee());
+      // The checkpoint onchain is the app's sealed state on DA: its hash is the heartbeat's state hash.
+      DaClient da = DaClient.onChain(ChainConfig.read(dir.resolve("devnet").resolve(DevnetDescriptor.FILE)), devnet.key(Roster.DEVELOPER),
+          Devnet.DA_THRESHOLD_BPS, Duration.ofDays(1));
+      assertThat(Hashes.keccak256(da.get(running.lastCheckpointBlobKey()))).isEqualTo(running.lastStateHash());
+      devnet.kill(first);
+      long stepAtKill = chain.job(jobId).lastStep();
+      assertThat(stepAtKill).isBetween(2L, 5L);
+      chain.advanceTime(Math.max(1, chain.job(jobId).deadline() - chain.chainTime() + 1));
+
+      JobInfo reassigned = await(chain, jobId, j -> j.attempt() == 1, Duration.ofSeconds(60), "the watchtower's report and reassignment");
+      String successor = name(reassigned.assignee());
+      assertThat(successor).isNotEqualTo(first);
+      JobInfo done = await(chain, jobId, j -> j.status() == JobStatus.SUBMITTED, Duration.ofSeconds(180), "the successor's result");
+
+      // Six sealed states in all: the successor continued the step count from the predecessor's last heartbeat.
+      assertThat(done.result().orElseThrow().stepCount()).isEqualTo(6);
+      assertThat(done.resultOperator()).isEqualTo(reassigned.assignee());
+      byte[] output = da.get(done.outputBlobKey());
+      assertThat(Hashes.keccak256(output)).isEqualTo(done.result().orElseThrow().outputHash());
+      assertThat(done.result().orElseThrow().finalStateHash()).isNotEqualTo(Bytes32.ZERO);
+      SignedAnswer answer = SignedAnswer.fromJson(output);
+      assertThat(answer.answer()).contains("6 prices seen by app 1", "over " + (6 - stepAtKill) + " fetches");
+      String wallet = walletFromKms();
+      assertThat(answer.wallet().toString()).isEqualTo(wallet);
+      assertThat(Files.readString(devnet.log(successor))).contains("restoring the TEE app's sealed state of step " + stepAtKill);
+
+      Path bundle = Files.write(dir.resolve("answer.json"), output);
+      Run verified = ok("tee", "verify-answer", "--bundle", bundle.toString(), "--simulation-root",
+          dir.resolve("devnet").resolve(successor).resolve("tee/sim-root.pem").toString(), "--policy", policy.toString(), "--wallet", wallet);
+      assertThat(verified.out()).contains("VALID", "signature by the app wallet");
+      // The KMS released the same keys twice (first operator, successor) and refused nothing.
+      assertThat(ok("kms", "audit", "--dir", devnet.kmsDir().toString()).out()).contains("intact: 2 entries");
+
+      // A TEE result is not re-executed or challenged; the watchtower finalizes it after the window.
+      chain.advanceTime(chain.params().challengeWindowSeconds() + 1);
+      await(chain, jobId, j -> j.status() == JobStatus.FINALIZED, Duration.ofSeconds(60), "finalization");
+      assertThat(Files.readString(devnet.log("watchtower-1"))).contains("attested by the app, not re-executable");
+    }
+  }
+
+  static String walletFromKms() throws Exception {
+    HttpResponse<String> r = HttpClient.newHttpClient().send(
+        HttpRequest.newBuilder(URI.create(devnet.kmsUrl() + "/v1/apps/1/wallet")).build(), HttpResponse.BodyHandlers.ofString());
+    return JSON.readTree(r.body()).path("wallet").asText();
+  }
+}
