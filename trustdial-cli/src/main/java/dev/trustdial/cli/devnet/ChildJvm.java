@@ -34,6 +34,14 @@ final class ChildJvm {
 
   private ChildJvm() {}
 
+  /** This JVM's class path with every entry made absolute: children run in their own working directories. */
+  static String absoluteClassPath() {
+    return java.util.Arrays.stream(System.getProperty("java.class.path").split(java.io.File.pathSeparator))
+        .filter(e -> !e.isEmpty())
+        .map(e -> Path.of(e).toAbsolutePath().toString())
+        .collect(java.util.stream.Collectors.joining(java.io.File.pathSeparator));
+  }
+
   /** {@code jvmFlags} go before the class path (e.g. C1-only for processes that do little Java compute). */
   static Started start(String name, Class<?> main, List<String> jvmFlags, List<String> args, Path workDir, Path log, Duration timeout) {
     try {
@@ -44,7 +52,7 @@ final class ChildJvm {
           "--add-modules", "jdk.incubator.vector", "--enable-native-access=ALL-UNNAMED", "-Dorg.slf4j.simpleLogger.showDateTime=true",
           "-Dorg.slf4j.simpleLogger.dateTimeFormat=HH:mm:ss.SSS"));
       cmd.addAll(jvmFlags);
-      cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), main.getName()));
+      cmd.addAll(List.of("-cp", absoluteClassPath(), main.getName()));
       cmd.addAll(args);
       Process p = new ProcessBuilder(cmd).directory(workDir.toFile())
           .redirectErrorStream(true)

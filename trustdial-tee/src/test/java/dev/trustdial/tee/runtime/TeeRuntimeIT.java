@@ -17,7 +17,7 @@ import dev.trustdial.tee.kms.KmsRoot;
 import dev.trustdial.tee.kms.KmsServer;
 import dev.trustdial.tee.kms.SealedSecret;
 import dev.trustdial.tee.sim.SimulatedTee;
-import dev.trustdial.tee.testing.PriceServer;
+import dev.trustdial.tee.devfeed.PriceServer;
 import java.math.BigInteger;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;

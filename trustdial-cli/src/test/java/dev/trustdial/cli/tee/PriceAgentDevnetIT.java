@@ -1,4 +1,4 @@
-package dev.trustdial.example.priceagent;
+package dev.trustdial.cli.tee;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -15,7 +15,7 @@ import java.time.Instant;
 import java.util.Map;
 import java.util.TreeMap;
 import dev.trustdial.tee.answer.SignedAnswer;
-import dev.trustdial.tee.testing.PriceServer;
+import dev.trustdial.tee.devfeed.PriceServer;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.net.URI;
@@ -173,7 +173,7 @@ class PriceAgentDevnetIT {
   }
 
   static Path artifactV1() {
-    Path a = Path.of("target", "price-agent").toAbsolutePath();
+    Path a = dev.trustdial.cli.ProjectFiles.priceAgentDirectory();
     assertThat(a.resolve("price-agent.jar")).as("mvn package builds the artifact").exists();
     return a;
   }

@@ -1,4 +1,4 @@
-package dev.trustdial.example.priceagent;
+package dev.trustdial.cli.tee;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -17,7 +17,7 @@ import dev.trustdial.da.DaClient;
 import dev.trustdial.da.chain.ChainConfig;
 import dev.trustdial.cli.devnet.DevnetDescriptor;
 import dev.trustdial.tee.answer.SignedAnswer;
-import dev.trustdial.tee.testing.PriceServer;
+import dev.trustdial.tee.devfeed.PriceServer;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.math.BigInteger;
@@ -86,7 +86,7 @@ class PriceAgentJobIT {
   }
 
   static Path jar() {
-    Path jar = Path.of("target", "price-agent-app", "price-agent.jar").toAbsolutePath();
+    Path jar = dev.trustdial.cli.ProjectFiles.priceAgentJar();
     assertThat(jar).as("mvn package builds the single-JAR artifact").exists();
     return jar;
   }
