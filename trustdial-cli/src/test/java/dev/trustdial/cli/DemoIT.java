@@ -20,7 +20,7 @@ class DemoIT {
     assertThat(run.exitCode()).as(run.err()).isZero();
     JsonNode report = new ObjectMapper().readTree(run.out());
     JsonNode jobs = report.get("jobs");
-    assertThat(jobs).hasSize(3);
+    assertThat(jobs).hasSize(4);
     for (JsonNode j : jobs) {
       assertThat(j.get("status").asText()).isEqualTo("FINALIZED");
       assertThat(j.get("matchesUninterruptedRun").asBoolean()).isTrue();
@@ -36,7 +36,11 @@ class DemoIT {
     }
     assertThat(reasons).containsExactly(
         jobs.get(0).get("assignedFirst").asText() + ":liveness",
-        jobs.get(2).get("assignedFirst").asText() + ":dispute");
+        jobs.get(2).get("assignedFirst").asText() + ":dispute",
+        jobs.get(3).get("assignedFirst").asText() + ":liveness");
+    // Job 4, the TEE agent: the successor finished it with the same app wallet, and the answer verified.
+    assertThat(jobs.get(3).get("finishedBy").asText()).isNotEqualTo(jobs.get(3).get("assignedFirst").asText());
+    assertThat(jobs.get(3).get("steps").asLong()).isEqualTo(5);
     // Job 1 ran the game-world guest for real; jobs 2 and 3 generated tokens with the model.
     assertThat(jobs.get(0).get("steps").asLong()).isGreaterThan(10_000_000L);
     assertThat(jobs.get(1).get("steps").asLong()).isBetween(1L, 48L);
@@ -44,9 +48,9 @@ class DemoIT {
         "JobManager.heartbeat", "JobManager.reportMissed", "JobManager.submitResult", "JobManager.challenge",
         "IntersubjectiveCourt.vote", "IntersubjectiveCourt.resolve", "JobManager.finalize", "BlobRegistry.register");
     assertThat(report.get("gas").get("IntersubjectiveCourt.vote").get("calls").asInt()).isEqualTo(2);
-    // Two programs, three envelopes, three outputs and at least six checkpoints on DA, each certified onchain.
-    assertThat(report.get("daCertificates").asInt()).isGreaterThanOrEqualTo(14);
-    assertThat(run.err()).contains("[6/6] Summary", "the completion, read back from DA", "no process left running", "SIGKILL", "restoring the snapshot at step",
+    // Two programs, an artifact, four envelopes, four outputs and at least eight checkpoints on DA, each certified onchain.
+    assertThat(report.get("daCertificates").asInt()).isGreaterThanOrEqualTo(19);
+    assertThat(run.err()).contains("[7/7] Summary", "the SAME wallet as", "VERIFIES", "restoring the TEE app's sealed state", "the completion, read back from DA", "no process left running", "SIGKILL", "restoring the snapshot at step",
         "IDENTICAL to the uninterrupted run", "CHALLENGED", "--lie");
   }
 

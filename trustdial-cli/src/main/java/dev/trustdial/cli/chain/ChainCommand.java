@@ -323,7 +323,8 @@ public final class ChainCommand implements Runnable {
           out.printf("job %s (app %s): %s%n  assignee    %s (attempt %d, deadline %d)%n  last step   %,d (state %s, checkpoint %s)%n  fee         %s%n",
               j.jobId(), j.appId(), j.status(), j.assignee(), j.attempt(), j.deadline(), j.lastStep(), j.lastStateHash(),
               j.lastCheckpointBlobKey(), Tokens.format(j.fee()));
-          j.result().ifPresent(r -> out.printf("  result      output %s, %,d steps, checkpoint root %s%n", r.outputHash(), r.stepCount(), r.checkpointRoot()));
+          j.result().ifPresent(r -> out.printf("  result      output %s (DA blob %s), %,d steps, checkpoint root %s%n", r.outputHash(),
+              j.outputBlobKey(), r.stepCount(), r.checkpointRoot()));
           out.flush();
         }
       }

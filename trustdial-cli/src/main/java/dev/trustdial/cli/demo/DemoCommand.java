@@ -26,6 +26,19 @@ import dev.trustdial.node.job.Execution;
 import dev.trustdial.node.job.InferenceJob;
 import dev.trustdial.node.job.JobEnvelope;
 import dev.trustdial.node.job.JobProgram;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.trustdial.cli.tee.TeeJobs;
+import dev.trustdial.core.bytes.Hex;
+import dev.trustdial.tee.answer.SignedAnswer;
+import dev.trustdial.tee.attest.AttestationPolicy;
+import dev.trustdial.tee.attest.TcbStatus;
+import dev.trustdial.tee.attest.TrustAnchors;
+import dev.trustdial.tee.devfeed.PriceServer;
+import dev.trustdial.tee.kms.AppPolicy;
+import dev.trustdial.tee.kms.KmsRoot;
+import dev.trustdial.tee.runtime.AppMeasurement;
+import dev.trustdial.tee.runtime.ArtifactDigest;
+import dev.trustdial.tee.sim.SimulatedTee;
 import dev.trustdial.vm.RunResult;
 import dev.trustdial.vm.checkpoint.CheckpointSink;
 import java.io.IOException;
@@ -84,6 +97,8 @@ public final class DemoCommand implements Callable<Integer> {
   static final String LIE_REQUEST = """
       {"prompt": "Once upon a time, a little dog", "max_tokens": 40, "temperature": 0}""";
   static final BigInteger FEE = Tokens.of(25);
+  /** Prices the TEE job sees in all (job 4): its operator is killed after 2 and the successor fetches the rest. */
+  static final int TEE_FETCHES = 5;
   private static final long MAX_PROGRAM_BYTES = 8 << 20;
   private static final String GUEST = "gameworld.elf";
 
@@ -95,6 +110,9 @@ public final class DemoCommand implements Callable<Integer> {
   @Option(names = "--program", paramLabel = "ELF", description = "The game-world guest (default: trustdial-vm/target/guest/" + GUEST + ", built by trustdial-vm/setup.sh).")
   Path program;
 
+  @Option(names = "--tee-app", paramLabel = "JAR", description = "The TEE example app for job 4 (default: the price agent built by the project).")
+  Path teeApp;
+
   @Option(names = "--json", description = "Print the final report as JSON on stdout (the story goes to stderr).")
   boolean json;
 
@@ -102,6 +120,8 @@ public final class DemoCommand implements Callable<Integer> {
   private final Set<BigInteger> ourJobs = ConcurrentHashMap.newKeySet();
   private final Map<String, Double> timings = java.util.Collections.synchronizedMap(new LinkedHashMap<>());
   private Narrator n;
+  /** The operator running with --lie since job 3, if any. */
+  private String lying;
   private JobParamsView params;
 
   private record JobParamsView(long heartbeatWindow, long challengeWindow, BigInteger bond) {}
@@ -120,7 +140,7 @@ public final class DemoCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     byte[] elf = readProgram();
     PrintWriter story = json ? spec.commandLine().getErr() : spec.commandLine().getOut();
-    n = new Narrator(story, !json && System.console() != null, 6);
+    n = new Narrator(story, !json && System.console() != null, 7);
     Path devnetDir = dir != null ? dir : Files.createTempDirectory("trustdial-demo");
     story.println("TrustDial demo: unstoppable, verifiable compute on a local devnet (every actor is a separate process)");
     n.phase("Start the devnet: anvil, contracts, 4 DA nodes, 3 operators and a watchtower");
@@ -173,6 +193,7 @@ public final class DemoCommand implements Callable<Integer> {
       jobs.add(takeover(devnet, owner, developer, da, watch, appId, programKey, longRun));
       jobs.add(inference(devnet, owner, developer, da, watch, modelApp, modelKey, inferences.get(HONEST_REQUEST)));
       jobs.add(lie(devnet, owner, developer, da, watch, modelApp, modelKey, inferences.get(LIE_REQUEST)));
+      jobs.add(teeAgent(devnet, owner, developer, da, watch, modelApp.add(BigInteger.ONE)));
 
       n.phase("Summary");
       watch.poll();
@@ -284,6 +305,7 @@ public final class DemoCommand implements Callable<Integer> {
     String liar = name(predicted);
     devnet.stop(liar);
     devnet.startNode(liar, "--lie");
+    lying = liar;
     n.say("the assignment rule is public (docs/spec/settlement.md): the next job goes to %s, so it is restarted with the "
         + "test-only --lie fault (refused on any chain but the devnet's)", liar);
     Submitted job = submit(developer, da, appId, new JobEnvelope(modelKey, 1, LIE_REQUEST.getBytes(StandardCharsets.UTF_8)), reference,
@@ -318,6 +340,88 @@ public final class DemoCommand implements Callable<Integer> {
     return new DemoReport.JobLine(id.toString(), "wrong completion caught by re-execution + vote", done.status().name(), liar,
         name(finalized.paidTo()) + " (challenger)", right.stepCount(), right.outputHash().toHex(), right.checkpointRoot().toHex(),
         correct, name(finalized.paidTo()), Tokens.format(finalized.fee()), seconds(job.startNanos()));
+  }
+
+  /**
+   * Job 4: a TEE app (the example price agent, one shaded JAR) fetches a time-varying price from a
+   * local HTTPS feed through its attestation agent, sealing its state after every fetch; its
+   * operator is SIGKILLed; the successor gets the same keys from the KMS, restores the sealed
+   * state from DA and finishes; the signed answer verifies and carries the same app wallet.
+   */
+  private DemoReport.JobLine teeAgent(Devnet devnet, Settlement owner, Settlement developer, DaClient da, ChainWatch watch,
+      BigInteger appId) throws IOException {
+    n.phase("Job 4: a TEE agent fetches live prices with its own wallet; its operator is killed and a successor carries on");
+    Path jar = teeApp != null ? teeApp : dev.trustdial.cli.ProjectFiles.priceAgentJar();
+    if (lying != null) {
+      devnet.stop(lying);
+      devnet.startNode(lying);
+      n.say("%s restarts without the --lie fault and tops its slashed stake up", lying);
+      lying = null;
+    }
+    try (PriceServer feed = PriceServer.start()) {
+      String kmsKey = Hex.encode(KmsRoot.load(devnet.kmsDir()).kmsKey().publicKey());
+      ObjectNode cfg = new ObjectMapper().createObjectNode();
+      cfg.putArray("command").add("{java}").add("-Xmx128m").add("-XX:TieredStopAtLevel=1").add("-jar").add("{artifact}");
+      cfg.putObject("env").put("PRICE_URL", feed.url("/price"));
+      cfg.putObject("fetch").put("extraRootsPem", feed.rootPem()).put("maxResponseBytes", 4096).put("maxFetches", 64);
+      cfg.put("timeoutSeconds", 300).put("kmsPublicKey", kmsKey);
+      byte[] config = cfg.toString().getBytes(StandardCharsets.UTF_8);
+      AppMeasurement m = new AppMeasurement(appId, ArtifactDigest.of(jar), config);
+      AppPolicy policy = new AppPolicy(false, true, true, TcbStatus.UP_TO_DATE, List.of(m.simulatedPolicyEntry()));
+      BigInteger created = developer.createApp(TrustMode.TEE, new Bytes32(m.artifactDigest()), policy.encode()).id();
+      if (!created.equals(appId)) {
+        throw new IllegalStateException("the TEE app got id " + created + ", not the " + appId + " its measurement was made for");
+      }
+      n.say("app %s: the price agent %s (%,d bytes, TEE mode); its policy admits exactly this artifact and launch configuration "
+          + "(RTMR0, RTMR3) on the SIMULATED backend (no TEE hardware here: every answer says simulated: true)", appId,
+          jar.getFileName(), Files.size(jar));
+      byte[] input = ("{\"fetches\": " + TEE_FETCHES + ", \"intervalMs\": 800}").getBytes(StandardCharsets.UTF_8);
+      long t0 = System.nanoTime();
+      TeeJobs.Submitted job = TeeJobs.submit(developer, da, appId, jar, config, List.of(), input, TeeJobs.DEFAULT_MAX_STEPS, FEE);
+      BigInteger id = job.jobId();
+      ourJobs.add(id);
+      n.say("developer submitted job %s: the artifact archive (%s) and the job envelope (%s) on DA; input %s", id, abbrev(job.artifactKey()),
+          abbrev(job.envelopeKey()), new String(input, StandardCharsets.UTF_8));
+      var assigned = watch.await(SettlementEvent.JobAssigned.class, a -> a.jobId().equals(id), Duration.ofSeconds(30), () -> { }, "job 4's assignment");
+      String first = name(assigned.operator());
+      watch.await(SettlementEvent.HeartbeatPosted.class, h -> h.jobId().equals(id) && h.step() >= 2, Duration.ofSeconds(120), () -> { },
+          first + "'s second sealed state");
+      logLine(devnet, first, "TEE app " + appId + " launched").ifPresent(l -> n.say("%s's log: %s", first, l));
+      devnet.kill(first);
+      long killedAt = System.nanoTime();
+      JobInfo atKill = owner.job(id);
+      n.say("SIGKILL %s after %d sealed states (each on DA, its hash in a heartbeat); the app loses its agent and stops", first, atKill.lastStep());
+      owner.advanceTime(Math.max(1, atKill.deadline() - owner.chainTime() + 1));
+      var reassigned = watch.await(SettlementEvent.JobAssigned.class, a -> a.jobId().equals(id) && a.attempt() == 1,
+          Duration.ofSeconds(60), () -> { }, "job 4's reassignment");
+      String successor = name(reassigned.operator());
+      var result = watch.await(SettlementEvent.ResultSubmitted.class, r -> r.jobId().equals(id), Duration.ofSeconds(180), () -> { }, "job 4's result");
+      timings.put("TEE takeover: kill -> successor's signed answer (s)", seconds(killedAt));
+      logLine(devnet, successor, "restoring the TEE app's sealed state").ifPresent(l -> n.say("%s's log: %s", successor, l));
+      byte[] output = da.get(result.outputBlobKey());
+      SignedAnswer answer = SignedAnswer.fromJson(output);
+      List<java.security.cert.X509Certificate> roots = new ArrayList<>();
+      for (Roster.Member op : Roster.OPERATORS) {
+        roots.add(dev.trustdial.tee.x509.Certificates.fromDerOrPem(Files.readAllBytes(devnet.kmsDir().resolveSibling(op.name())
+            .resolve("tee").resolve(SimulatedTee.ROOT_FILE)), "simulation root").getFirst());
+      }
+      SignedAnswer.Check check = answer.verify(TrustAnchors.pinned().withSimulationRoots(roots), AttestationPolicy.standard().allowingSimulated(),
+          java.time.Instant.now(), Optional.of(policy), Optional.empty());
+      boolean sameWallet = logLine(devnet, first, "TEE app " + appId + " launched").map(l -> l.contains(answer.wallet().toString())).orElse(false);
+      n.say("the answer: \"%s\"", answer.answer());
+      n.say("its bundle %s: %s; signed by app wallet %s, %s before the takeover", check.valid() ? "VERIFIES" : "DOES NOT VERIFY",
+          check.failure().orElse(String.join(", ", check.checks().subList(0, Math.min(3, check.checks().size())))), answer.wallet(),
+          sameWallet ? "the SAME wallet as" : "a DIFFERENT wallet from");
+      owner.advanceTime(params.challengeWindow() + 1);
+      n.say("a TEE result is attested, not re-executed: no challenge is possible; the window passes (fast-forwarded)");
+      var finalized = watch.await(SettlementEvent.JobFinalized.class, f -> f.jobId().equals(id), Duration.ofSeconds(60), () -> { }, "job 4's finalization");
+      ResultCommitment r = result.result();
+      return new DemoReport.JobLine(id.toString(), "TEE agent killed; successor unseals its state", owner.job(id).status().name(),
+          first, successor, r.stepCount(), r.outputHash().toHex(), r.checkpointRoot().toHex(), check.valid() && sameWallet,
+          name(finalized.paidTo()), Tokens.format(finalized.fee()), seconds(t0));
+    } catch (dev.trustdial.tee.attest.VerificationFailedException e) {
+      throw new IllegalStateException("a devnet simulation root does not parse: " + e.getMessage(), e);
+    }
   }
 
   /** Puts the job envelope on DA and submits the job; the chain assigns it. */
@@ -493,15 +597,8 @@ public final class DemoCommand implements Callable<Integer> {
 
   private byte[] readProgram() {
     if (program == null) {
-      String home = System.getenv("TRUSTDIAL_HOME");
-      List<Path> candidates = new ArrayList<>();
-      if (home != null) {
-        candidates.add(Path.of(home, "trustdial-vm", "target", "guest", GUEST));
-      }
-      candidates.add(Path.of("trustdial-vm", "target", "guest", GUEST));
-      candidates.add(Path.of("..", "trustdial-vm", "target", "guest", GUEST));
-      program = candidates.stream().filter(Files::isRegularFile).findFirst().orElseThrow(() -> new InvalidInputException(
-          "the demo's guest " + GUEST + " is not built (looked at " + candidates + "); run trustdial-vm/setup.sh, or pass --program"));
+      program = dev.trustdial.cli.ProjectFiles.find("trustdial-vm/target/guest/" + GUEST, "the demo's guest " + GUEST,
+          "run trustdial-vm/setup.sh, or pass --program");
     }
     return dev.trustdial.cli.InputFiles.read(program, "--program", MAX_PROGRAM_BYTES);
   }

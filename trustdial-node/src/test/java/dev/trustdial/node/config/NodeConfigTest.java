@@ -41,6 +41,24 @@ class NodeConfigTest {
     assertThat(c.httpPort()).isEqualTo(9100);
     assertThat(c.stakeWei()).isEqualTo(new BigInteger("150500000000000000000"));
     assertThat(c.key().address().toString().toLowerCase()).isEqualTo("0x70997970c51812dc3a010c7d01b50e0d17dc79c8");
+    assertThat(c.tee()).isEmpty();
+  }
+
+  @Test
+  void readsTheTeeSectionAndRefusesABadOne() throws Exception {
+    String base = """
+        {"rpcUrl": "http://x", "deployment": %s, "privateKey": "%s", "dataDir": "d", "da": {"operators": "o", "certs": "c"}, "tee": %s}""";
+    NodeConfig c = NodeConfig.read(write(base.formatted(DEPLOYMENT, KEY, "{\"install\": \"tee\", \"kms\": \"http://127.0.0.1:7000\"}")));
+    assertThat(c.tee()).hasValueSatisfying(t -> {
+      assertThat(t.install()).isEqualTo(dir.toAbsolutePath().resolve("tee"));
+      assertThat(t.kms().getPort()).isEqualTo(7000);
+    });
+    assertThatThrownBy(() -> NodeConfig.read(write(base.formatted(DEPLOYMENT, KEY, "\"tee\""))))
+        .isInstanceOf(InvalidInputException.class).hasMessageContaining("'tee' must be an object");
+    assertThatThrownBy(() -> NodeConfig.read(write(base.formatted(DEPLOYMENT, KEY, "{\"install\": \"tee\"}"))))
+        .isInstanceOf(InvalidInputException.class).hasMessageContaining("'kms'");
+    assertThatThrownBy(() -> NodeConfig.read(write(base.formatted(DEPLOYMENT, KEY, "{\"install\": \"tee\", \"kms\": \"ftp://h\"}"))))
+        .isInstanceOf(InvalidInputException.class).hasMessageContaining("http(s)");
   }
 
   @Test
