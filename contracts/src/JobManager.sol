@@ -376,7 +376,7 @@ contract JobManager is Ownable, ReentrancyGuardTransient {
     // ---------------------------------------------------------------- internal
 
     /// @dev Assignment rule (the Java client reproduces it):
-    ///      1. Candidates: registry.eligibleOperators(ROLE_COMPUTE), in registration order, minus the
+    ///      1. Candidates: registry.eligibleOperators(ROLE_TEE for a TEE app, else ROLE_COMPUTE), in registration order, minus the
     ///         operators that already missed a deadline on this job; weight = active stake now.
     ///      2. W = the sum of the weights; if W == 0 nobody can take the job.
     ///      3. r = uint256(keccak256(abi.encode(jobId, attempt))) % W, with attempt 0 at submission
@@ -384,7 +384,9 @@ contract JobManager is Ownable, ReentrancyGuardTransient {
     ///      4. The assignee is the first candidate i with r < w_0 + ... + w_i.
     ///      On success the deadline becomes now + heartbeatWindow; the last checkpoint is kept.
     function _assign(uint256 jobId, Job storage job) internal returns (bool) {
-        (address[] memory ops, uint256[] memory stakes) = registry.eligibleOperators(Roles.COMPUTE);
+        // A TEE app's jobs need a TEE install: only TEE-role operators take them (settlement.md §2).
+        uint8 role = apps.modeOf(job.appId) == uint8(AppRegistry.TrustMode.TEE) ? Roles.TEE : Roles.COMPUTE;
+        (address[] memory ops, uint256[] memory stakes) = registry.eligibleOperators(role);
         uint256 total;
         for (uint256 i; i < ops.length; ++i) {
             if (hasFailed[jobId][ops[i]]) stakes[i] = 0;

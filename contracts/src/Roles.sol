@@ -6,5 +6,7 @@ library Roles {
     uint8 internal constant COMPUTE = 1;
     uint8 internal constant DA = 2;
     uint8 internal constant VERIFIER = 4;
-    uint8 internal constant ALL = COMPUTE | DA | VERIFIER;
+    /// @dev Runs TEE apps' jobs (holds a TEE install and can reach a KMS); TEE jobs go only to these.
+    uint8 internal constant TEE = 8;
+    uint8 internal constant ALL = COMPUTE | DA | VERIFIER | TEE;
 }

@@ -20,6 +20,7 @@ contract StakeRegistry is Ownable, ReentrancyGuardTransient {
     uint8 public constant ROLE_COMPUTE = Roles.COMPUTE;
     uint8 public constant ROLE_DA = Roles.DA;
     uint8 public constant ROLE_VERIFIER = Roles.VERIFIER;
+    uint8 public constant ROLE_TEE = Roles.TEE;
 
     uint256 public constant WAD = 1e18;
     uint256 public constant MAX_ENDPOINT_BYTES = 256;
@@ -99,7 +100,7 @@ contract StakeRegistry is Ownable, ReentrancyGuardTransient {
 
     // ---------------------------------------------------------------- operators
 
-    /// @notice Registers msg.sender as an operator with a bitmask of roles (COMPUTE=1, DA=2, VERIFIER=4).
+    /// @notice Registers msg.sender as an operator with a bitmask of roles (COMPUTE=1, DA=2, VERIFIER=4, TEE=8).
     function register(uint8 roles, address signer, string calldata endpoint) external {
         if (_operators[msg.sender].registered) revert AlreadyRegistered(msg.sender);
         if (_operatorList.length >= MAX_OPERATORS) revert TooManyOperators(MAX_OPERATORS);
@@ -324,6 +325,6 @@ contract StakeRegistry is Ownable, ReentrancyGuardTransient {
     }
 
     function _checkSingleRole(uint8 role) internal pure {
-        if (role != ROLE_COMPUTE && role != ROLE_DA && role != ROLE_VERIFIER) revert InvalidRole(role);
+        if (role != ROLE_COMPUTE && role != ROLE_DA && role != ROLE_VERIFIER && role != ROLE_TEE) revert InvalidRole(role);
     }
 }

@@ -261,6 +261,36 @@ contract JobManagerTest is JobFixture {
         assertEq(token.balanceOf(user), 1_000e18, "fee not taken");
     }
 
+    function test_submitJob_teeAppNeedsATeeOperator() public {
+        // op1..op3 hold COMPUTE but not TEE: nobody can take a TEE app's job.
+        vm.prank(user);
+        vm.expectRevert(abi.encodeWithSelector(JobManager.NoEligibleOperator.selector, 1));
+        jobs.submitJob(teeAppId, INPUT_KEY, INPUT_DIGEST, MAX_STEPS, FEE);
+    }
+
+    function test_assignment_teeJobsGoOnlyToTeeOperators() public {
+        address t1 = operator("tee1", TEE, 100e18);
+        address t2 = operator("tee2", COMPUTE | TEE, 300e18);
+        bool sawT1;
+        bool sawT2;
+        for (uint256 i; i < 24; ++i) {
+            address tee = jobs.getJob(submit(teeAppId, 0)).assignee;
+            assertTrue(tee == t1 || tee == t2, "a TEE job went to an operator without the TEE role");
+            sawT1 = sawT1 || tee == t1;
+            sawT2 = sawT2 || tee == t2;
+            address reexec = jobs.getJob(submit(appId, 0)).assignee;
+            assertTrue(reexec != t1, "a REEXEC job went to a TEE-only operator");
+        }
+        assertTrue(sawT1 && sawT2, "both TEE operators take TEE jobs by stake weight");
+        // The reference rule with the TEE candidates gives the same assignee.
+        (address[] memory ops, uint256[] memory stakes) = registry.eligibleOperators(TEE);
+        assertEq(ops.length, 2);
+        uint256 next = jobs.jobCount() + 1;
+        uint256 r = uint256(keccak256(abi.encode(next, uint256(0)))) % (stakes[0] + stakes[1]);
+        address expected = r < stakes[0] ? ops[0] : ops[1];
+        assertEq(jobs.getJob(submit(teeAppId, 0)).assignee, expected);
+    }
+
     // ------------------------------------------------------------ heartbeat
 
     function test_heartbeat_recordsCheckpointAndExtendsDeadline() public {
@@ -527,6 +557,7 @@ contract JobManagerTest is JobFixture {
     }
 
     function test_challenge_otherModesUnsupported() public {
+        operator("tee1", TEE, 100e18);
         uint256 jobId = submit(teeAppId, FEE);
         submitResult(jobId);
         vm.prank(watcher);

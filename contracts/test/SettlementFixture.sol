@@ -24,6 +24,7 @@ abstract contract SettlementFixture is Test {
     uint8 internal constant COMPUTE = 1;
     uint8 internal constant DA = 2;
     uint8 internal constant VERIFIER = 4;
+    uint8 internal constant TEE = 8;
     uint8 internal constant MODE_TEE = 0;
     uint8 internal constant MODE_INTERSUBJECTIVE = 1;
     uint8 internal constant MODE_OBJECTIVE = 2;

@@ -77,8 +77,8 @@ contract StakeRegistryTest is SettlementFixture {
         vm.startPrank(alice);
         vm.expectRevert(abi.encodeWithSelector(StakeRegistry.InvalidRoles.selector, uint8(0)));
         registry.register(0, aliceSigner, "");
-        vm.expectRevert(abi.encodeWithSelector(StakeRegistry.InvalidRoles.selector, uint8(8)));
-        registry.register(8, aliceSigner, "");
+        vm.expectRevert(abi.encodeWithSelector(StakeRegistry.InvalidRoles.selector, uint8(16)));
+        registry.register(16, aliceSigner, "");
         vm.stopPrank();
     }
 
@@ -388,8 +388,8 @@ contract StakeRegistryTest is SettlementFixture {
         registry.isEligible(alice, 3);
         vm.expectRevert(abi.encodeWithSelector(StakeRegistry.InvalidRole.selector, uint8(0)));
         registry.minStake(0);
-        vm.expectRevert(abi.encodeWithSelector(StakeRegistry.InvalidRole.selector, uint8(8)));
-        registry.eligibleOperators(8);
+        vm.expectRevert(abi.encodeWithSelector(StakeRegistry.InvalidRole.selector, uint8(16)));
+        registry.eligibleOperators(16);
         vm.prank(admin);
         vm.expectRevert(abi.encodeWithSelector(StakeRegistry.InvalidRole.selector, uint8(6)));
         registry.setMinStake(6, 1);

@@ -20,6 +20,11 @@ public final class Assignment {
   public record Candidate(Address operator, BigInteger stake) {}
 
   /** {@code keccak256(abi.encode(jobId, attempt))}: two 32-byte big-endian words. */
+  /** The role whose eligible operators are the candidates for a job of an app in {@code mode} (step 1). */
+  public static Role roleFor(TrustMode mode) {
+    return mode == TrustMode.TEE ? Role.TEE : Role.COMPUTE;
+  }
+
   public static Bytes32 seed(BigInteger jobId, long attempt) {
     ByteBuffer b = ByteBuffer.allocate(64);
     b.put(word(jobId)).put(word(BigInteger.valueOf(attempt)));

@@ -7,7 +7,9 @@ import java.util.Set;
 public enum Role {
   COMPUTE(1),
   DA(2),
-  VERIFIER(4);
+  VERIFIER(4),
+  /** Runs TEE apps' jobs (a TEE install and a KMS to reach); TEE jobs are assigned only among these. */
+  TEE(8);
 
   private final int bit;
 

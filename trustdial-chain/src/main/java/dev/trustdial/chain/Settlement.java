@@ -132,6 +132,14 @@ public final class Settlement implements AutoCloseable {
     return send("register", registry.register(BigInteger.valueOf(Role.mask(roles)), signer.toString(), endpoint));
   }
 
+  /** Replaces this operator's roles, signer and endpoint (stake untouched). */
+  public TxOutcome updateOperator(Set<Role> roles, Address signer, String endpoint) {
+    if (roles.isEmpty()) {
+      throw new InvalidInputException("an operator needs at least one role");
+    }
+    return send("updateOperator", registry.updateOperator(BigInteger.valueOf(Role.mask(roles)), signer.toString(), endpoint));
+  }
+
   /** Approves the registry for {@code amount} if needed, then deposits it as stake. */
   public TxOutcome deposit(BigInteger amount) {
     if (amount.signum() <= 0) {
@@ -178,9 +186,14 @@ public final class Settlement implements AutoCloseable {
     return out;
   }
 
-  /** Who the next submitted job would be assigned to now (docs/spec/settlement.md §2), if anyone. */
+  /** Who the next submitted job of a REEXEC app would be assigned to now (docs/spec/settlement.md §2), if anyone. */
   public java.util.Optional<Address> nextJobAssignee() {
-    return Assignment.pick(jobCount().add(BigInteger.ONE), 0, eligibleOperators(Role.COMPUTE), java.util.Set.of());
+    return nextJobAssignee(TrustMode.REEXEC_INTERSUBJECTIVE);
+  }
+
+  /** Who the next submitted job of an app in {@code mode} would be assigned to now: TEE jobs go to TEE-role operators only. */
+  public java.util.Optional<Address> nextJobAssignee(TrustMode mode) {
+    return Assignment.pick(jobCount().add(BigInteger.ONE), 0, eligibleOperators(Assignment.roleFor(mode)), java.util.Set.of());
   }
 
   public BigInteger totalBurned() {

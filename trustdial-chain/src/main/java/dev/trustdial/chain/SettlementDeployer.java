@@ -67,6 +67,7 @@ public final class SettlementDeployer {
       txs.add(tx("setSlasher(JobManager)", registry.setSlasher(jobs.getContractAddress(), true).send()));
       txs.add(tx("setCourt", jobs.setCourt(court.getContractAddress()).send()));
       txs.add(tx("setMinStake(COMPUTE)", registry.setMinStake(BigInteger.valueOf(Role.COMPUTE.bit()), config.minComputeStake()).send()));
+      txs.add(tx("setMinStake(TEE)", registry.setMinStake(BigInteger.valueOf(Role.TEE.bit()), config.minComputeStake()).send()));
       txs.add(tx("setMinStake(VERIFIER)", registry.setMinStake(BigInteger.valueOf(Role.VERIFIER.bit()), config.minVerifierStake()).send()));
       txs.add(tx("setMinStake(DA)", registry.setMinStake(BigInteger.valueOf(Role.DA.bit()), config.minDaStake()).send()));
       Deployment d = new Deployment(chainId, addr(token), addr(registry), addr(apps), addr(jobs), addr(court));

@@ -28,7 +28,7 @@ class DevnetIT {
       // The operator registered and staked itself, with the VERIFIER role so it can vote in disputes.
       CliRun op = CliRun.of("chain", "operator", "--dir", dir.toString(), "operator-1");
       assertThat(op.exitCode()).as(op.err()).isZero();
-      assertThat(op.out()).contains("COMPUTE", "VERIFIER", "1000");
+      assertThat(op.out()).contains("COMPUTE", "VERIFIER", "TEE", "1000");
       assertThat(Files.readString(dir.resolve("operator-1/config.json"))).contains("\"chain\": \"../devnet.json\"", "\"tee\": {\"install\": \"tee\"");
       // The operator runs TEE jobs on its own simulated install; the devnet KMS trusts exactly those installs.
       assertThat(dir.resolve("operator-1/tee/sim-root.pem")).exists();

@@ -9,7 +9,7 @@ import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** A node's first act: register its roles (once; roles are fixed at registration) and top its stake up. */
+/** A node's first act: register its roles (adding any it lacks, e.g. TEE once it has an install) and top its stake up. */
 public final class Registration {
   private static final Logger LOG = LoggerFactory.getLogger(Registration.class);
 
@@ -22,7 +22,11 @@ public final class Registration {
       chain.register(roles, me, endpoint);
       LOG.info("registered {} as {}", me, roles);
     } else if (!info.roles().containsAll(roles)) {
-      LOG.warn("{} is registered as {}, not {}: it acts only in the roles it holds", me, info.roles(), roles);
+      // Add what the config now asks for; keep roles it no longer asks for (a DA role, say, is another process's).
+      java.util.EnumSet<Role> union = java.util.EnumSet.copyOf(roles);
+      union.addAll(info.roles());
+      chain.updateOperator(union, info.signer(), endpoint);
+      LOG.info("{} was registered as {}; now {}", me, info.roles(), union);
     }
     BigInteger have = chain.operator(me).stake();
     if (have.compareTo(stakeWei) < 0) {

@@ -119,9 +119,16 @@ public final class OperatorNode implements AutoCloseable {
     metrics.gauge("steps_per_second", "VM steps per second of the last job segment", 0);
   }
 
-  /** Registers as COMPUTE (and VERIFIER when it votes) and tops the stake up to {@code stakeWei} if needed. */
+  /** Registers as COMPUTE (and VERIFIER when it votes, TEE when it has a TEE install) and tops the stake up to {@code stakeWei} if needed. */
   public void ensureRegistered(BigInteger stakeWei, String endpoint) {
-    Registration.ensure(chain, verifier.isPresent() ? EnumSet.of(Role.COMPUTE, Role.VERIFIER) : EnumSet.of(Role.COMPUTE), stakeWei, endpoint);
+    EnumSet<Role> roles = EnumSet.of(Role.COMPUTE);
+    if (verifier.isPresent()) {
+      roles.add(Role.VERIFIER);
+    }
+    if (tee.isPresent()) {
+      roles.add(Role.TEE);
+    }
+    Registration.ensure(chain, roles, stakeWei, endpoint);
   }
 
   public void start() {
