@@ -5,8 +5,8 @@ import java.io.StringWriter;
 import picocli.CommandLine;
 
 /** Runs the CLI in-process and captures what it prints. */
-record CliRun(int exitCode, String out, String err) {
-  static CliRun of(String... args) {
+public record CliRun(int exitCode, String out, String err) {
+  public static CliRun of(String... args) {
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
     CommandLine cl = Main.commandLine();
@@ -14,5 +14,12 @@ record CliRun(int exitCode, String out, String err) {
     cl.setErr(new PrintWriter(err, true));
     int code = cl.execute(args);
     return new CliRun(code, out.toString(), err.toString());
+  }
+
+  /** Runs and requires exit 0, showing the command and its output otherwise. */
+  public static CliRun ok(String... args) {
+    CliRun r = of(args);
+    org.assertj.core.api.Assertions.assertThat(r.exitCode()).as(String.join(" ", args) + "\n" + r.out() + r.err()).isZero();
+    return r;
   }
 }

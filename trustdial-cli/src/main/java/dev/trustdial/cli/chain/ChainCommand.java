@@ -61,7 +61,8 @@ public final class ChainCommand implements Runnable {
     spec.commandLine().usage(spec.commandLine().getOut());
   }
 
-  static BigInteger tokens(String text, String what) {
+  /** A positive TDS amount with at most 18 decimals (a fee, a stake), in wei; bad text is a clear error. */
+  public static BigInteger tokens(String text, String what) {
     try {
       BigDecimal v = new BigDecimal(text.trim());
       if (v.signum() <= 0 || v.compareTo(BigDecimal.valueOf(MAX_TOKENS)) > 0 || v.scale() > 18) {

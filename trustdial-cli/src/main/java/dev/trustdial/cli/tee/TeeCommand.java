@@ -302,12 +302,7 @@ public final class TeeCommand implements Runnable {
       if (maxSteps < 1 || maxSteps > (1L << 40)) {
         throw new InvalidInputException("--max-steps must be within 1..2^40, got " + maxSteps);
       }
-      BigInteger wei;
-      try {
-        wei = new java.math.BigDecimal(fee).movePointRight(18).toBigIntegerExact();
-      } catch (ArithmeticException | NumberFormatException e) {
-        throw new InvalidInputException("--fee '" + fee + "' is not a token amount");
-      }
+      BigInteger wei = dev.trustdial.cli.chain.ChainCommand.tokens(fee, "--fee");
       if (!Files.exists(artifact)) {
         throw new InvalidInputException("artifact " + artifact + " does not exist");
       }

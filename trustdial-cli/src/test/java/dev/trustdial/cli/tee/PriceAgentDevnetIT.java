@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.trustdial.chain.Settlement;
 import dev.trustdial.chain.SettlementDeployer;
 import dev.trustdial.chain.anvil.Anvil;
+import dev.trustdial.cli.CliRun;
 import dev.trustdial.cli.Main;
 import dev.trustdial.cli.devnet.DevnetDescriptor;
 import dev.trustdial.core.crypto.Secp256k1Key;
@@ -16,8 +17,6 @@ import java.util.Map;
 import java.util.TreeMap;
 import dev.trustdial.tee.answer.SignedAnswer;
 import dev.trustdial.tee.devfeed.PriceServer;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -34,7 +33,6 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import picocli.CommandLine;
 
 /**
  * TEE mode end to end on the devnet, every part a real process: anvil, the KMS reading policies
@@ -55,22 +53,8 @@ class PriceAgentDevnetIT {
   static String kmsPublicKey;
   static PriceServer prices;
 
-  record Run(int code, String out, String err) {}
 
-  static Run cli(String... args) {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    CommandLine cl = Main.commandLine();
-    cl.setOut(new PrintWriter(out, true));
-    cl.setErr(new PrintWriter(err, true));
-    return new Run(cl.execute(args), out.toString(), err.toString());
-  }
 
-  static Run ok(String... args) {
-    Run r = cli(args);
-    assertThat(r.code()).as(String.join(" ", args) + "\n" + r.out() + r.err()).isZero();
-    return r;
-  }
 
   static List<String> javaMain(String... args) {
     String java = ProcessHandle.current().info().command().orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
@@ -80,14 +64,14 @@ class PriceAgentDevnetIT {
   }
 
   /** Runs {@code trustdial ARGS} as its own process (the runtime is a real process) and returns its exit code and output. */
-  static Run process(String name, String... args) throws Exception {
+  static CliRun process(String name, String... args) throws Exception {
     Path log = dir.resolve(name + ".log");
     Process p = new ProcessBuilder(javaMain(args)).redirectErrorStream(true).redirectOutput(log.toFile()).start();
     if (!p.waitFor(180, TimeUnit.SECONDS)) {
       p.destroyForcibly();
       throw new AssertionError(name + " did not finish in 180 s; see " + log);
     }
-    return new Run(p.exitValue(), Files.readString(log), "");
+    return new CliRun(p.exitValue(), Files.readString(log), "");
   }
 
   @BeforeAll
@@ -95,9 +79,9 @@ class PriceAgentDevnetIT {
     dir = Files.createTempDirectory("price-agent-it");
     devnet = dir.resolve("devnet");
     startChain();
-    ok("attest", "sim-init", "--dir", dir.resolve("operator-1-tee").toString());
-    ok("attest", "sim-init", "--dir", dir.resolve("operator-2-tee").toString());
-    ok("kms", "init", "--dir", dir.resolve("kms").toString());
+    CliRun.ok("attest", "sim-init", "--dir", dir.resolve("operator-1-tee").toString());
+    CliRun.ok("attest", "sim-init", "--dir", dir.resolve("operator-2-tee").toString());
+    CliRun.ok("kms", "init", "--dir", dir.resolve("kms").toString());
     Path log = dir.resolve("kms.log");
     kms = new ProcessBuilder(javaMain("kms", "serve", "--dir", dir.resolve("kms").toString(), "--devnet", devnet.toString(),
         "--simulation-root", dir.resolve("operator-1-tee/sim-root.pem").toString(),
@@ -201,7 +185,7 @@ class PriceAgentDevnetIT {
     return JSON.readTree(r.body()).path("wallet").asText();
   }
 
-  static Run launch(String name, String tee, Path artifact, String... more) throws Exception {
+  static CliRun launch(String name, String tee, Path artifact, String... more) throws Exception {
     List<String> args = new ArrayList<>(List.of("tee", "run", "--install", dir.resolve(tee).toString(), "--app-id", "1",
         "--artifact", artifact.toString(), "--config", config().toString(), "--work", dir.resolve(name).toString(),
         "--kms", kmsUrl, "--secrets", dir.resolve("secrets.json").toString()));
@@ -217,59 +201,59 @@ class PriceAgentDevnetIT {
   void createLaunchAttestFetchVerifyUpgradeAndTakeOver() throws Exception {
     Path v1 = artifactV1();
     Path policy1 = dir.resolve("policy-v1.bin");
-    ok("tee", "policy", "--app-id", "1", "--artifact", v1.toString(), "--config", config().toString(), "--out", policy1.toString());
-    Run created = ok("tee", "create-app", "--devnet", devnet.toString(), "--as", "developer", "--artifact", v1.toString(), "--policy", policy1.toString());
+    CliRun.ok("tee", "policy", "--app-id", "1", "--artifact", v1.toString(), "--config", config().toString(), "--out", policy1.toString());
+    CliRun created = CliRun.ok("tee", "create-app", "--devnet", devnet.toString(), "--as", "developer", "--artifact", v1.toString(), "--policy", policy1.toString());
     assertThat(created.out()).startsWith("app 1");
-    String pub = ok("kms", "public-key", "--dir", dir.resolve("kms").toString()).out().trim();
+    String pub = CliRun.ok("kms", "public-key", "--dir", dir.resolve("kms").toString()).out().trim();
     assertThat(pub).isEqualTo(kmsPublicKey);
     Files.writeString(dir.resolve("api-key.txt"), "demo-api-key");
-    ok("kms", "seal-secret", "--kms-public-key", pub, "--app-id", "1", "--name", "API_KEY",
+    CliRun.ok("kms", "seal-secret", "--kms-public-key", pub, "--app-id", "1", "--name", "API_KEY",
         "--value-file", dir.resolve("api-key.txt").toString(), "--secrets", dir.resolve("secrets.json").toString());
 
     // Launch 1: operator-1's TEE, version 1.
-    Run first = launch("launch-1", "operator-1-tee", v1, "--devnet", devnet.toString());
-    assertThat(first.code()).as(first.out()).isZero();
+    CliRun first = launch("launch-1", "operator-1-tee", v1, "--devnet", devnet.toString());
+    assertThat(first.exitCode()).as(first.out()).isZero();
     String wallet = walletFromKms("1");
     assertThat(first.out()).contains("app wallet " + wallet, "simulated: true", "2 prices seen");
     assertThat(prices.requests()).isGreaterThanOrEqualTo(2);
     Path out1 = dir.resolve("launch-1/out");
     String root1 = dir.resolve("operator-1-tee/sim-root.pem").toString();
-    Run verified = ok("tee", "verify-answer", "--bundle", out1.resolve("answer.json").toString(), "--simulation-root", root1,
+    CliRun verified = CliRun.ok("tee", "verify-answer", "--bundle", out1.resolve("answer.json").toString(), "--simulation-root", root1,
         "--policy", policy1.toString(), "--wallet", wallet);
     assertThat(verified.out()).contains("VALID", "report data binds", "signature by the app wallet", "the 2 bodies match");
-    Run attest = ok("attest", "verify", "--evidence", out1.resolve("evidence.bin").toString(), "--at", "now", "--simulation-root", root1, "--json");
+    CliRun attest = CliRun.ok("attest", "verify", "--evidence", out1.resolve("evidence.bin").toString(), "--at", "now", "--simulation-root", root1, "--json");
     assertThat(JSON.readTree(attest.out()).path("verdict").path("simulated").asBoolean()).isTrue();
-    assertThat(cli("attest", "verify", "--evidence", out1.resolve("evidence.bin").toString(), "--at", "now").code()).isEqualTo(1);
-    assertThat(ok("tee", "transcript", "--file", out1.resolve("transcript.bin").toString()).out()).contains("entries 2", prices.url("/price"));
+    assertThat(CliRun.of("attest", "verify", "--evidence", out1.resolve("evidence.bin").toString(), "--at", "now").exitCode()).isEqualTo(1);
+    assertThat(CliRun.ok("tee", "transcript", "--file", out1.resolve("transcript.bin").toString()).out()).contains("entries 2", prices.url("/price"));
 
     // Upgrade: release 2 is the only allowed measurement now; the app id, and so the wallet, stay.
     Path v2 = artifactV2();
     Path policy2 = dir.resolve("policy-v2.bin");
-    ok("tee", "policy", "--app-id", "1", "--artifact", v2.toString(), "--config", config().toString(), "--out", policy2.toString());
-    assertThat(ok("tee", "upgrade-app", "1", "--devnet", devnet.toString(), "--artifact", v2.toString(), "--policy", policy2.toString()).out())
+    CliRun.ok("tee", "policy", "--app-id", "1", "--artifact", v2.toString(), "--config", config().toString(), "--out", policy2.toString());
+    assertThat(CliRun.ok("tee", "upgrade-app", "1", "--devnet", devnet.toString(), "--artifact", v2.toString(), "--policy", policy2.toString()).out())
         .contains("version 2");
-    Run stale = launch("launch-old", "operator-1-tee", v1);
-    assertThat(stale.code()).isEqualTo(1);
+    CliRun stale = launch("launch-old", "operator-1-tee", v1);
+    assertThat(stale.exitCode()).isEqualTo(1);
     assertThat(stale.out()).contains("launch refused", "MeasurementNotAllowed");
-    Run wrongDigest = launch("launch-old-digest", "operator-1-tee", v1, "--devnet", devnet.toString());
+    CliRun wrongDigest = launch("launch-old-digest", "operator-1-tee", v1, "--devnet", devnet.toString());
     assertThat(wrongDigest.out()).contains("DigestMismatch");
 
-    Run second = launch("launch-2", "operator-1-tee", v2, "--devnet", devnet.toString(),
+    CliRun second = launch("launch-2", "operator-1-tee", v2, "--devnet", devnet.toString(),
         "--restore", dir.resolve("launch-1/runtime/state.sealed").toString());
-    assertThat(second.code()).as(second.out()).isZero();
+    assertThat(second.exitCode()).as(second.out()).isZero();
     assertThat(second.out()).contains("app wallet " + wallet, "4 prices seen", "app version 2");
     assertThat(answer("launch-2").wallet().toString()).isEqualTo(wallet);
 
     // Takeover: operator-2 (its own simulated TEE install) launches the same release from the sealed state.
-    Run successor = launch("launch-successor", "operator-2-tee", v2, "--devnet", devnet.toString(),
+    CliRun successor = launch("launch-successor", "operator-2-tee", v2, "--devnet", devnet.toString(),
         "--restore", dir.resolve("launch-2/runtime/state.sealed").toString());
-    assertThat(successor.code()).as(successor.out()).isZero();
+    assertThat(successor.exitCode()).as(successor.out()).isZero();
     assertThat(successor.out()).contains("app wallet " + wallet, "6 prices seen");
-    ok("tee", "verify-answer", "--bundle", dir.resolve("launch-successor/out/answer.json").toString(),
+    CliRun.ok("tee", "verify-answer", "--bundle", dir.resolve("launch-successor/out/answer.json").toString(),
         "--simulation-root", dir.resolve("operator-2-tee/sim-root.pem").toString(), "--policy", policy2.toString(), "--wallet", wallet);
 
     // The KMS audited every answer: three releases and one refusal, chain intact.
-    assertThat(ok("kms", "audit", "--dir", dir.resolve("kms").toString()).out()).contains("intact: 4 entries");
+    assertThat(CliRun.ok("kms", "audit", "--dir", dir.resolve("kms").toString()).out()).contains("intact: 4 entries");
     List<JsonNode> audit = new ArrayList<>();
     for (String line : Files.readAllLines(dir.resolve("kms/audit.jsonl"))) {
       audit.add(JSON.readTree(line));

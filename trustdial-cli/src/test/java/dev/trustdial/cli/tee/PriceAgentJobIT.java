@@ -7,7 +7,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.trustdial.chain.JobInfo;
 import dev.trustdial.chain.JobStatus;
 import dev.trustdial.chain.Settlement;
-import dev.trustdial.cli.Main;
+import dev.trustdial.cli.CliRun;
 import dev.trustdial.cli.devnet.Devnet;
 import dev.trustdial.cli.devnet.Roster;
 import dev.trustdial.core.bytes.Bytes32;
@@ -18,8 +18,6 @@ import dev.trustdial.da.chain.ChainConfig;
 import dev.trustdial.cli.devnet.DevnetDescriptor;
 import dev.trustdial.tee.answer.SignedAnswer;
 import dev.trustdial.tee.devfeed.PriceServer;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.math.BigInteger;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -34,7 +32,6 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import picocli.CommandLine;
 
 /**
  * TEE mode as an operator's job on the devnet, every actor its own process: anvil, DA nodes, the
@@ -51,22 +48,8 @@ class PriceAgentJobIT {
   static Devnet devnet;
   static PriceServer prices;
 
-  record Run(int code, String out, String err) {}
 
-  static Run cli(String... args) {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    CommandLine cl = Main.commandLine();
-    cl.setOut(new PrintWriter(out, true));
-    cl.setErr(new PrintWriter(err, true));
-    return new Run(cl.execute(args), out.toString(), err.toString());
-  }
 
-  static Run ok(String... args) {
-    Run r = cli(args);
-    assertThat(r.code()).as(String.join(" ", args) + "\n" + r.out() + r.err()).isZero();
-    return r;
-  }
 
   @BeforeAll
   static void up() throws Exception {
@@ -125,21 +108,21 @@ class PriceAgentJobIT {
   @Test
   void teeJobSurvivesItsOperatorsSigkillWithTheSameWalletAndState() throws Exception {
     String devnetDir = dir.resolve("devnet").toString();
-    String kmsPub = ok("kms", "public-key", "--dir", devnet.kmsDir().toString()).out().trim();
+    String kmsPub = CliRun.ok("kms", "public-key", "--dir", devnet.kmsDir().toString()).out().trim();
     Path cfg = config(kmsPub);
     Path policy = dir.resolve("policy.bin");
-    ok("tee", "policy", "--app-id", "1", "--artifact", jar().toString(), "--config", cfg.toString(), "--out", policy.toString());
-    assertThat(ok("tee", "create-app", "--devnet", devnetDir, "--artifact", jar().toString(), "--policy", policy.toString()).out())
+    CliRun.ok("tee", "policy", "--app-id", "1", "--artifact", jar().toString(), "--config", cfg.toString(), "--out", policy.toString());
+    assertThat(CliRun.ok("tee", "create-app", "--devnet", devnetDir, "--artifact", jar().toString(), "--policy", policy.toString()).out())
         .startsWith("app 1");
 
     // Refused before anything reaches DA or the chain: an artifact that is not the app's.
     Path other = Files.writeString(dir.resolve("other.jar"), "not the app");
-    Run wrong = cli("tee", "submit-job", "--devnet", devnetDir, "--app-id", "1", "--artifact", other.toString(), "--config", cfg.toString());
-    assertThat(wrong.code()).isEqualTo(2);
+    CliRun wrong = CliRun.of("tee", "submit-job", "--devnet", devnetDir, "--app-id", "1", "--artifact", other.toString(), "--config", cfg.toString());
+    assertThat(wrong.exitCode()).isEqualTo(2);
     assertThat(wrong.err()).contains("not app 1's programDigest");
 
     Path input = Files.writeString(dir.resolve("job.json"), "{\"fetches\": 6, \"intervalMs\": 1200}");
-    Run submitted = ok("tee", "submit-job", "--devnet", devnetDir, "--app-id", "1", "--artifact", jar().toString(),
+    CliRun submitted = CliRun.ok("tee", "submit-job", "--devnet", devnetDir, "--app-id", "1", "--artifact", jar().toString(),
         "--config", cfg.toString(), "--input", input.toString());
     Matcher m = Pattern.compile("job (\\d+) assigned to (0x[0-9a-fA-F]{40})").matcher(submitted.out());
     assertThat(m.find()).as(submitted.out()).isTrue();
@@ -175,11 +158,11 @@ class PriceAgentJobIT {
       assertThat(Files.readString(devnet.log(successor))).contains("restoring the TEE app's sealed state of step " + stepAtKill);
 
       Path bundle = Files.write(dir.resolve("answer.json"), output);
-      Run verified = ok("tee", "verify-answer", "--bundle", bundle.toString(), "--simulation-root",
+      CliRun verified = CliRun.ok("tee", "verify-answer", "--bundle", bundle.toString(), "--simulation-root",
           dir.resolve("devnet").resolve(successor).resolve("tee/sim-root.pem").toString(), "--policy", policy.toString(), "--wallet", wallet);
       assertThat(verified.out()).contains("VALID", "signature by the app wallet");
       // The KMS released the same keys twice (first operator, successor) and refused nothing.
-      assertThat(ok("kms", "audit", "--dir", devnet.kmsDir().toString()).out()).contains("intact: 2 entries");
+      assertThat(CliRun.ok("kms", "audit", "--dir", devnet.kmsDir().toString()).out()).contains("intact: 2 entries");
 
       // A TEE result is not re-executed or challenged; the watchtower finalizes it after the window.
       chain.advanceTime(chain.params().challengeWindowSeconds() + 1);
