@@ -16,6 +16,7 @@ import dev.trustdial.core.bytes.Bytes32;
 import java.io.PrintWriter;
 import java.math.BigDecimal;
 import java.math.BigInteger;
+import dev.trustdial.node.job.ProgramBlobs;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
@@ -189,9 +190,13 @@ public final class ChainCommand implements Runnable {
     @Option(names = "--digest", description = "Program or artifact digest, 0x + 64 hex digits.")
     String digest;
 
-    @Option(names = "--program", paramLabel = "ELF",
-        description = "A guest program: put it on the devnet's DA and use its keccak256 as the digest (instead of --digest).")
+    @Option(names = "--program", paramLabel = "FILE",
+        description = "A guest ELF or a GGUF model: put it on the devnet's DA (as parts over 16 MiB) and use its keccak256 as the digest (instead of --digest).")
     java.nio.file.Path program;
+
+    @Option(names = "--part-bytes", defaultValue = "16777216", paramLabel = "N",
+        description = "A program larger than this goes to DA as parts of N bytes and a part list, 1..16777216 (default: ${DEFAULT-VALUE}).")
+    int partBytes;
 
     @Override
     public Integer call() {
@@ -201,10 +206,11 @@ public final class ChainCommand implements Runnable {
       PrintWriter out = spec.commandLine().getOut();
       Bytes32 d;
       if (program != null) {
-        byte[] elf = dev.trustdial.cli.InputFiles.read(program, "--program", 16 << 20);
+        byte[] elf = dev.trustdial.cli.InputFiles.read(program, "--program", ProgramBlobs.MAX_PROGRAM_BYTES);
         d = dev.trustdial.core.hash.Hashes.keccak256(elf);
-        Bytes32 key = devnet.da().put(elf).blobKey();
-        out.println("program " + program + " on DA as blob " + key + " (digest " + d + ")");
+        ProgramBlobs.Stored stored = ProgramBlobs.put(devnet.da(), elf, partBytes);
+        out.println("program " + program + " on DA as " + (stored.parts() == 1 ? "blob " : "a part list of " + stored.parts() + " parts, ")
+            + stored.key() + " (digest " + d + ")");
       } else {
         d = bytes32(digest, "--digest");
       }

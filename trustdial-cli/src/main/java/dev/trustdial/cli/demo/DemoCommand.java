@@ -377,7 +377,8 @@ public final class DemoCommand implements Callable<Integer> {
           jar.getFileName(), Files.size(jar));
       byte[] input = ("{\"fetches\": " + TEE_FETCHES + ", \"intervalMs\": 800}").getBytes(StandardCharsets.UTF_8);
       long t0 = System.nanoTime();
-      TeeJobs.Submitted job = TeeJobs.submit(developer, da, appId, jar, config, List.of(), input, TeeJobs.DEFAULT_MAX_STEPS, FEE);
+      TeeJobs.Submitted job = TeeJobs.submit(developer, da, appId, jar, config, List.of(), input, TeeJobs.DEFAULT_MAX_STEPS, FEE,
+          dev.trustdial.node.job.ProgramBlobs.MAX_BLOB_BYTES);
       BigInteger id = job.jobId();
       ourJobs.add(id);
       n.say("developer submitted job %s: the artifact archive (%s) and the job envelope (%s) on DA; input %s", id, abbrev(job.artifactKey()),

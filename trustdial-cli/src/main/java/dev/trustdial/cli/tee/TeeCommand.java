@@ -296,6 +296,10 @@ public final class TeeCommand implements Runnable {
     @Option(names = "--fee", defaultValue = "1", description = "Fee in TDS (default: ${DEFAULT-VALUE}).")
     String fee;
 
+    @Option(names = "--part-bytes", defaultValue = "16777216", paramLabel = "N",
+        description = "An artifact larger than this goes to DA as parts of N bytes and a part list, 1..16777216 (default: ${DEFAULT-VALUE}).")
+    int partBytes;
+
     @Override
     public Integer call() {
       BigInteger id = KmsCommand.appId(appId);
@@ -315,9 +319,10 @@ public final class TeeCommand implements Runnable {
           dev.trustdial.da.chain.ChainConfig.read(devnet.resolve(DevnetDescriptor.FILE)), key,
           dev.trustdial.cli.devnet.Devnet.DA_THRESHOLD_BPS, java.time.Duration.ofDays(7));
       try (Settlement s = Settlement.connect(d.rpcUrl(), d.deployment(), key)) {
-        TeeJobs.Submitted j = TeeJobs.submit(s, da, id, artifact, cfg, sealed, appInput, maxSteps, wei);
+        TeeJobs.Submitted j = TeeJobs.submit(s, da, id, artifact, cfg, sealed, appInput, maxSteps, wei, partBytes);
         PrintWriter out = spec.commandLine().getOut();
-        out.println("artifact archive on DA as blob " + j.artifactKey());
+        out.println("artifact archive on DA as " + (j.artifactParts() == 1 ? "blob " : "a part list of " + j.artifactParts() + " parts, ")
+            + j.artifactKey());
         out.println("job envelope on DA as blob " + j.envelopeKey() + " (digest " + j.inputDigest() + ")");
         out.println("job " + j.jobId() + " assigned to " + s.job(j.jobId()).assignee());
         printTx(out, j.tx());

@@ -8,6 +8,7 @@ import dev.trustdial.core.InvalidInputException;
 import dev.trustdial.core.bytes.Bytes32;
 import dev.trustdial.da.DataAvailability;
 import dev.trustdial.node.job.JobEnvelope;
+import dev.trustdial.node.job.ProgramBlobs;
 import dev.trustdial.node.job.TeeJobInput;
 import dev.trustdial.tee.kms.SealedSecret;
 import dev.trustdial.tee.runtime.ArtifactArchive;
@@ -27,12 +28,17 @@ public final class TeeJobs {
   /** Sealed states an operator may checkpoint per job when the submitter does not say. */
   public static final long DEFAULT_MAX_STEPS = 1024;
 
-  public record Submitted(BigInteger jobId, Bytes32 artifactKey, Bytes32 envelopeKey, Bytes32 inputDigest, TxOutcome tx) {}
+  /** @param artifactParts 1 when the archive is one blob, else how many parts its part list names */
+  public record Submitted(BigInteger jobId, Bytes32 artifactKey, int artifactParts, Bytes32 envelopeKey, Bytes32 inputDigest, TxOutcome tx) {}
 
   private TeeJobs() {}
 
+  /**
+   * @param partBytes the artifact archive goes to DA in parts of at most this size (16 MiB for one
+   *     blob per part; docs/spec/job-input.md "part lists")
+   */
   public static Submitted submit(Settlement chain, DataAvailability da, BigInteger appId, Path artifact, byte[] config,
-      List<SealedSecret> secrets, byte[] appInput, long maxSteps, BigInteger fee) {
+      List<SealedSecret> secrets, byte[] appInput, long maxSteps, BigInteger fee, int partBytes) {
     AppInfo app = chain.app(appId);
     if (app.mode() != TrustMode.TEE) {
       throw new InvalidInputException("app " + appId + " is a " + app.mode() + " app, not a TEE app");
@@ -47,10 +53,10 @@ public final class TeeJobs {
     }
     TeeJobInput input = new TeeJobInput(config, secrets, appInput);
     byte[] archive = ArtifactArchive.pack(artifact);
-    Bytes32 artifactKey = da.put(archive).blobKey();
-    JobEnvelope envelope = new JobEnvelope(artifactKey, 1, input.encode());
+    ProgramBlobs.Stored stored = ProgramBlobs.put(da, archive, partBytes);
+    JobEnvelope envelope = new JobEnvelope(stored.key(), 1, input.encode());
     Bytes32 envelopeKey = da.put(envelope.encode()).blobKey();
     Settlement.Created c = chain.submitJob(appId, envelopeKey, envelope.digest(), maxSteps, fee);
-    return new Submitted(c.id(), artifactKey, envelopeKey, envelope.digest(), c.tx());
+    return new Submitted(c.id(), stored.key(), stored.parts(), envelopeKey, envelope.digest(), c.tx());
   }
 }

@@ -122,8 +122,10 @@ class PriceAgentJobIT {
     assertThat(wrong.err()).contains("not app 1's programDigest");
 
     Path input = Files.writeString(dir.resolve("job.json"), "{\"fetches\": 6, \"intervalMs\": 1200}");
+    // 2 MiB parts: the 5.8 MB JAR goes to DA as three parts and a part list (docs/spec/job-input.md).
     CliRun submitted = CliRun.ok("tee", "submit-job", "--devnet", devnetDir, "--app-id", "1", "--artifact", jar().toString(),
-        "--config", cfg.toString(), "--input", input.toString());
+        "--config", cfg.toString(), "--input", input.toString(), "--part-bytes", "2097152");
+    assertThat(submitted.out()).contains("a part list of 3 parts");
     Matcher m = Pattern.compile("job (\\d+) assigned to (0x[0-9a-fA-F]{40})").matcher(submitted.out());
     assertThat(m.find()).as(submitted.out()).isTrue();
     BigInteger jobId = new BigInteger(m.group(1));

@@ -21,7 +21,7 @@ public final class JobSource {
       throw new InvalidInputException("job " + job.jobId() + " belongs to a " + app.mode() + " app; re-execution runs REEXEC jobs only");
     }
     JobEnvelope envelope = envelope(job);
-    byte[] elf = da.get(envelope.programBlobKey());
+    byte[] elf = ProgramBlobs.get(da, envelope.programBlobKey());
     Bytes32 programDigest = Hashes.keccak256(elf);
     if (!programDigest.equals(app.programDigest())) {
       throw new InvalidInputException("job " + job.jobId() + ": program blob hashes to " + programDigest
@@ -45,7 +45,7 @@ public final class JobSource {
     if (!TeeJobInput.looksLikeTeeJob(envelope.input())) {
       throw new InvalidInputException("job " + job.jobId() + ": a TEE job's input must be a TDTEEJB1 record (docs/spec/job-input.md)");
     }
-    return new TeeProgram(envelope, da.get(envelope.programBlobKey()));
+    return new TeeProgram(envelope, ProgramBlobs.get(da, envelope.programBlobKey()));
   }
 
   private JobEnvelope envelope(JobInfo job) {

@@ -329,7 +329,7 @@ public final class OperatorNode implements AutoCloseable {
       LOG.info("job {}: restoring the TEE app's sealed state of step {} from DA ({})", jobId, job.lastStep(), job.lastCheckpointBlobKey());
     }
     long attempt = job.attempt();
-    jobStates.put(jobId.toString(), "running TEE app " + app.appId() + " from step " + job.lastStep());
+    jobStates.put(jobId.toString(), "running TEE app " + app.appId() + " (simulated: true) from step " + job.lastStep());
     TeeJob.Outcome outcome;
     try {
       outcome = runner.run(jobId, attempt, app, program.envelope(), program.archive(), restored, job.lastStep(), (step, sealed) -> {

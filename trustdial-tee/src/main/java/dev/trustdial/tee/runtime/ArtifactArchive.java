@@ -18,7 +18,7 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * An app artifact as one byte string, so it can travel as a DA blob (docs/spec/tee-runtime.md,
+ * An app artifact as one byte string, so it can travel on DA (docs/spec/tee-runtime.md,
  * "Artifact archive"): a single file (a JAR) or a directory's files in {@link ArtifactDigest}'s
  * order. Unpacking rebuilds a tree whose {@link ArtifactDigest} is the packed artifact's, so the
  * runtime's digest check against AppRegistry covers what arrived.
@@ -27,8 +27,8 @@ public final class ArtifactArchive {
   static final byte[] MAGIC = "TDARTIF1".getBytes(StandardCharsets.US_ASCII);
   public static final int KIND_FILE = 0;
   public static final int KIND_DIRECTORY = 1;
-  /** One DA blob (docs/spec/da.md MAX_BLOB_BYTES). */
-  public static final int MAX_BYTES = 16 * 1024 * 1024;
+  /** As large as an artifact may be (its files plus the archive's framing); on DA, more than one blob is stored as parts. */
+  public static final int MAX_BYTES = (int) ArtifactDigest.MAX_BYTES;
 
   private ArtifactArchive() {}
 
@@ -54,8 +54,7 @@ public final class ArtifactArchive {
       }
       total += 2 + name.length + 4 + size;
       if (total > MAX_BYTES) {
-        throw new InvalidInputException("artifact " + artifact + " packs to more than " + MAX_BYTES
-            + " bytes (one DA blob); make it smaller (e.g. one shaded JAR)");
+        throw new InvalidInputException("artifact " + artifact + " packs to more than " + MAX_BYTES + " bytes");
       }
       try {
         w.u16(name.length).bytes(name).u32(size).bytes(Files.readAllBytes(p));

@@ -65,7 +65,7 @@ class ArtifactArchiveTest {
   }
 
   @Test
-  void refusesATargetThatIsNotEmptyAndAnArtifactOverOneBlob() throws Exception {
+  void refusesATargetThatIsNotEmptyAndAnArtifactOverTheLimit() throws Exception {
     Path target = tmp.resolve("busy");
     Files.createDirectories(target);
     Files.writeString(target.resolve("keep"), "mine");
@@ -76,7 +76,7 @@ class ArtifactArchiveTest {
     try (var ch = java.nio.channels.FileChannel.open(big, java.nio.file.StandardOpenOption.CREATE_NEW, java.nio.file.StandardOpenOption.WRITE)) {
       ch.write(java.nio.ByteBuffer.wrap(new byte[1]), ArtifactArchive.MAX_BYTES);
     }
-    assertThatThrownBy(() -> ArtifactArchive.pack(big)).isInstanceOf(InvalidInputException.class).hasMessageContaining("one DA blob");
+    assertThatThrownBy(() -> ArtifactArchive.pack(big)).isInstanceOf(InvalidInputException.class).hasMessageContaining("packs to more than");
   }
 
   private static byte[] entry(int kind, String name) {
