@@ -40,7 +40,7 @@ class DemoIT {
         jobs.get(3).get("assignedFirst").asText() + ":liveness");
     // Job 4, the TEE agent: the successor finished it with the same app wallet, and the answer verified.
     assertThat(jobs.get(3).get("finishedBy").asText()).isNotEqualTo(jobs.get(3).get("assignedFirst").asText());
-    assertThat(jobs.get(3).get("steps").asLong()).isEqualTo(5);
+    assertThat(jobs.get(3).get("steps").asLong()).isBetween(3L, 5L);
     // Job 1 ran the game-world guest for real; jobs 2 and 3 generated tokens with the model.
     assertThat(jobs.get(0).get("steps").asLong()).isGreaterThan(10_000_000L);
     assertThat(jobs.get(1).get("steps").asLong()).isBetween(1L, 48L);
