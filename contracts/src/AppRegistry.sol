@@ -29,6 +29,7 @@ contract AppRegistry is Ownable {
     mapping(uint256 appId => App) private _apps;
     uint256 private _appCount;
     mapping(address account => bool allowed) public isAllowlisted;
+    mapping(uint256 appId => address signer) private _teeSigner;
     bool public permissionless;
 
     error UnknownApp(uint256 appId);
@@ -38,12 +39,14 @@ contract AppRegistry is Ownable {
     error NotAllowlisted(address caller);
     error NotAppOwner(uint256 appId, address caller);
     error ZeroAddress();
+    error NotTeeApp(uint256 appId);
 
     event AppCreated(uint256 indexed appId, address indexed owner, uint8 mode, bytes32 programDigest);
     event AppUpgraded(uint256 indexed appId, uint32 version, bytes32 programDigest);
     event AppTransferred(uint256 indexed appId, address indexed previousOwner, address indexed newOwner);
     event AllowlistSet(address account, bool allowed);
     event PermissionlessSet(bool permissionless);
+    event TeeSignerSet(uint256 indexed appId, address signer);
 
     constructor(address owner) Ownable(owner) {}
 
@@ -79,6 +82,22 @@ contract AppRegistry is Ownable {
         if (newOwner == address(0)) revert ZeroAddress();
         app.owner = newOwner;
         emit AppTransferred(appId, msg.sender, newOwner);
+    }
+
+    /// @notice For a TEE app: the app wallet every job result must be signed by (JobManager.submitTeeResult),
+    ///         or 0 to require none. The owner sets it to the wallet the app's KMS derives for the app,
+    ///         which only launches that pass the app's policy receive; it stays across upgrades.
+    function setTeeSigner(uint256 appId, address signer) external {
+        App storage app = _ownedBy(appId, msg.sender);
+        if (app.mode != uint8(TrustMode.TEE)) revert NotTeeApp(appId);
+        _teeSigner[appId] = signer;
+        emit TeeSignerSet(appId, signer);
+    }
+
+    /// @notice The app wallet a TEE app's results must be signed by; 0 when none is required.
+    function teeSignerOf(uint256 appId) external view returns (address) {
+        _existing(appId);
+        return _teeSigner[appId];
     }
 
     function setAllowlisted(address account, bool allowed) external onlyOwner {

@@ -5,6 +5,8 @@ import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
 import {Ownable} from "@openzeppelin/contracts/access/Ownable.sol";
 import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/ReentrancyGuardTransient.sol";
+import {ECDSA} from "@openzeppelin/contracts/utils/cryptography/ECDSA.sol";
+import {MessageHashUtils} from "@openzeppelin/contracts/utils/cryptography/MessageHashUtils.sol";
 import {StakeRegistry} from "./StakeRegistry.sol";
 import {AppRegistry} from "./AppRegistry.sol";
 import {IDisputeCourt} from "./IDisputeCourt.sol";
@@ -89,6 +91,9 @@ contract JobManager is Ownable, ReentrancyGuardTransient {
     /// @notice Fees and bonds held for unsettled jobs; the token balance of this contract covers it.
     uint256 public totalEscrow;
 
+    /// @dev The tag of teeResultDigest.
+    bytes32 public constant TEE_RESULT_TAG = keccak256("TrustDial TEE result v1");
+
     error UnknownJob(uint256 jobId);
     error UnknownApp(uint256 appId);
     error InvalidParams(string reason);
@@ -108,6 +113,9 @@ contract JobManager is Ownable, ReentrancyGuardTransient {
     error SameCommitment(bytes32 commitment);
     error UnsupportedMode(uint8 mode);
     error CourtNotSet();
+    error TeeSignatureRequired(uint256 jobId, address signer);
+    error NoTeeSigner(uint256 appId);
+    error BadTeeSignature(uint256 jobId, address recovered, address expected);
     error NotCourt(address caller);
 
     event JobSubmitted(
@@ -239,7 +247,8 @@ contract JobManager is Ownable, ReentrancyGuardTransient {
         }
     }
 
-    /// @notice The assignee posts its result commitment; the challenge window starts.
+    /// @notice The assignee posts its result commitment; the challenge window starts. A TEE app with a
+    ///         signer set (AppRegistry.setTeeSigner) takes results only through submitTeeResult.
     function submitResult(
         uint256 jobId,
         bytes32 outputHash,
@@ -249,6 +258,46 @@ contract JobManager is Ownable, ReentrancyGuardTransient {
         bytes32 outputBlobKey
     ) external {
         Job storage job = _activeAssignment(jobId);
+        address signer = apps.teeSignerOf(job.appId);
+        if (signer != address(0)) revert TeeSignatureRequired(jobId, signer);
+        _submit(jobId, job, outputHash, finalStateHash, stepCount, checkpointRoot, outputBlobKey);
+    }
+
+    /// @notice A TEE app's result, signed by the app's wallet (EIP-191 over teeResultDigest): an operator
+    ///         cannot post an output the attested app did not produce.
+    function submitTeeResult(
+        uint256 jobId,
+        bytes32 outputHash,
+        bytes32 finalStateHash,
+        uint64 stepCount,
+        bytes32 checkpointRoot,
+        bytes32 outputBlobKey,
+        bytes calldata signature
+    ) external {
+        Job storage job = _activeAssignment(jobId);
+        address signer = apps.teeSignerOf(job.appId);
+        if (signer == address(0)) revert NoTeeSigner(job.appId);
+        (address recovered, ECDSA.RecoverError err,) =
+            ECDSA.tryRecover(MessageHashUtils.toEthSignedMessageHash(teeResultDigest(jobId, outputHash)), signature);
+        if (err != ECDSA.RecoverError.NoError || recovered != signer) revert BadTeeSignature(jobId, recovered, signer);
+        _submit(jobId, job, outputHash, finalStateHash, stepCount, checkpointRoot, outputBlobKey);
+    }
+
+    /// @notice What a TEE app's wallet signs for a job's output (docs/spec/settlement.md §5): bound to
+    ///         this chain and this JobManager, so a signature cannot be replayed on another deployment.
+    function teeResultDigest(uint256 jobId, bytes32 outputHash) public view returns (bytes32) {
+        return keccak256(abi.encode(TEE_RESULT_TAG, block.chainid, address(this), jobId, outputHash));
+    }
+
+    function _submit(
+        uint256 jobId,
+        Job storage job,
+        bytes32 outputHash,
+        bytes32 finalStateHash,
+        uint64 stepCount,
+        bytes32 checkpointRoot,
+        bytes32 outputBlobKey
+    ) internal {
         if (stepCount > job.maxSteps) revert StepsExceeded(stepCount, job.maxSteps);
         if (stepCount < job.lastStep) revert StepNotMonotonic(job.lastStep, stepCount);
 

@@ -176,4 +176,29 @@ contract AppRegistryTest is SettlementFixture {
     function modeZk() internal pure returns (uint8) {
         return uint8(AppRegistry.TrustMode.ZK);
     }
+
+    function test_setTeeSigner_ownerOfATeeAppOnly() public {
+        address owner = makeAddr("tee-owner");
+        vm.prank(admin);
+        apps.setAllowlisted(owner, true);
+        vm.startPrank(owner);
+        uint256 tee = apps.createApp(0, keccak256("artifact"), hex"01");
+        uint256 reexec = apps.createApp(1, keccak256("elf"), "");
+        assertEq(apps.teeSignerOf(tee), address(0));
+        vm.expectEmit(true, false, false, true, address(apps));
+        emit AppRegistry.TeeSignerSet(tee, address(0xCAFE));
+        apps.setTeeSigner(tee, address(0xCAFE));
+        assertEq(apps.teeSignerOf(tee), address(0xCAFE));
+        vm.expectRevert(abi.encodeWithSelector(AppRegistry.NotTeeApp.selector, reexec));
+        apps.setTeeSigner(reexec, address(0xCAFE));
+        // An upgrade keeps the signer: the KMS derives the wallet from the app id, not the release.
+        apps.upgradeApp(tee, keccak256("artifact v2"), hex"02");
+        assertEq(apps.teeSignerOf(tee), address(0xCAFE));
+        vm.stopPrank();
+        vm.prank(makeAddr("stranger"));
+        vm.expectRevert(abi.encodeWithSelector(AppRegistry.NotAppOwner.selector, tee, makeAddr("stranger")));
+        apps.setTeeSigner(tee, address(0xBAD));
+        vm.expectRevert(abi.encodeWithSelector(AppRegistry.UnknownApp.selector, 99));
+        apps.teeSignerOf(99);
+    }
 }

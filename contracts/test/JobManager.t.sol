@@ -261,6 +261,68 @@ contract JobManagerTest is JobFixture {
         assertEq(token.balanceOf(user), 1_000e18, "fee not taken");
     }
 
+    // ------------------------------------------------------------ TEE results signed by the app wallet
+
+    uint256 internal constant APP_WALLET_KEY = 0xA11CE;
+
+    function _teeJobWithSigner() internal returns (uint256 jobId, address assignee) {
+        operator("tee1", TEE, 100e18);
+        vm.prank(makeAddr("dev"));
+        apps.setTeeSigner(teeAppId, vm.addr(APP_WALLET_KEY));
+        jobId = submit(teeAppId, FEE);
+        assignee = jobs.getJob(jobId).assignee;
+    }
+
+    function _sign(uint256 key, uint256 jobId, bytes32 outputHash) internal view returns (bytes memory) {
+        bytes32 digest = keccak256(abi.encodePacked("\x19Ethereum Signed Message:\n32", jobs.teeResultDigest(jobId, outputHash)));
+        (uint8 v, bytes32 r, bytes32 s) = vm.sign(key, digest);
+        return abi.encodePacked(r, s, v);
+    }
+
+    function test_teeResult_needsTheAppWalletsSignature() public {
+        (uint256 jobId, address a) = _teeJobWithSigner();
+        vm.startPrank(a);
+        vm.expectRevert(abi.encodeWithSelector(JobManager.TeeSignatureRequired.selector, jobId, vm.addr(APP_WALLET_KEY)));
+        jobs.submitResult(jobId, OUT, FINAL_STATE, STEPS, CP_ROOT, OUT_KEY);
+        // Signed by another key (the operator's own, say): refused, naming who signed.
+        vm.stopPrank();
+        bytes memory forged = _sign(0xB0B, jobId, OUT);
+        bytes memory other = _sign(APP_WALLET_KEY, jobId, keccak256("other output"));
+        bytes memory good = _sign(APP_WALLET_KEY, jobId, OUT);
+        vm.startPrank(a);
+        vm.expectRevert(abi.encodeWithSelector(JobManager.BadTeeSignature.selector, jobId, vm.addr(0xB0B), vm.addr(APP_WALLET_KEY)));
+        jobs.submitTeeResult(jobId, OUT, FINAL_STATE, STEPS, CP_ROOT, OUT_KEY, forged);
+        // The app's signature over another output does not carry over.
+        vm.expectRevert();
+        jobs.submitTeeResult(jobId, OUT, FINAL_STATE, STEPS, CP_ROOT, OUT_KEY, other);
+        vm.expectRevert();
+        jobs.submitTeeResult(jobId, OUT, FINAL_STATE, STEPS, CP_ROOT, OUT_KEY, hex"1234");
+        jobs.submitTeeResult(jobId, OUT, FINAL_STATE, STEPS, CP_ROOT, OUT_KEY, good);
+        vm.stopPrank();
+        assertEq(uint8(status(jobId)), uint8(JobManager.JobStatus.Submitted));
+        assertEq(jobs.getJob(jobId).outputHash, OUT);
+    }
+
+    function test_teeResult_withoutSignerUsesThePlainPath() public {
+        operator("tee1", TEE, 100e18);
+        uint256 jobId = submit(teeAppId, FEE);
+        address a = jobs.getJob(jobId).assignee;
+        bytes memory sig = _sign(APP_WALLET_KEY, jobId, OUT);
+        vm.startPrank(a);
+        vm.expectRevert(abi.encodeWithSelector(JobManager.NoTeeSigner.selector, teeAppId));
+        jobs.submitTeeResult(jobId, OUT, FINAL_STATE, STEPS, CP_ROOT, OUT_KEY, sig);
+        jobs.submitResult(jobId, OUT, FINAL_STATE, STEPS, CP_ROOT, OUT_KEY);
+        vm.stopPrank();
+    }
+
+    function test_teeResultDigest_bindsChainContractJobAndOutput() public {
+        bytes32 d = jobs.teeResultDigest(7, OUT);
+        assertEq(d, keccak256(abi.encode(keccak256("TrustDial TEE result v1"), block.chainid, address(jobs), uint256(7), OUT)));
+        assertTrue(d != jobs.teeResultDigest(8, OUT));
+        JobManager other = new JobManager(admin, registry, apps, token, defaultParams());
+        assertTrue(d != other.teeResultDigest(7, OUT));
+    }
+
     function test_submitJob_teeAppNeedsATeeOperator() public {
         // op1..op3 hold COMPUTE but not TEE: nobody can take a TEE app's job.
         vm.prank(user);
