@@ -5,10 +5,13 @@
 //   args: MODEL_DIR [TYPES=Q8_0,Q4_0,F32] [THREADS=1,2] [KERNELS=native,java]
 //   -Dbench.reps=5 -Dbench.prompt=128 -Dbench.gen=64 -Dbench.json=FILE (appends one JSON line per row,
 //   with wall-clock rates and rates per process CPU-second, which a busy shared machine skews less)
+//   -Dtrustdial.ai.benchmark.stepTimers=true also prints where generation time goes, step by step
+//   (with -Dbench.prompt=1, so that the timed prefills are single tokens too)
 import dev.trustdial.ai.engine.Engine;
 import dev.trustdial.ai.engine.EngineOptions;
 import dev.trustdial.ai.engine.GenerationRequest;
 import dev.trustdial.ai.engine.SamplingParams;
+import dev.trustdial.ai.engine.StepTimers;
 import dev.trustdial.ai.engine.TokenSink;
 import dev.trustdial.ai.kernel.RelaxedBaseline;
 import dev.trustdial.ai.model.Architecture;
@@ -58,6 +61,7 @@ public class InferenceBench {
             double[] ppCpu = new double[reps];
             double[] tgCpu = new double[reps];
             long hits = e.prefixCacheHits();
+            long timedNanos = 0;
             for (int rep = 0; rep < reps; rep++) {
               // A different first token each time: no prompt-prefix cache hit, a full prefill.
               int[] p = prompt(promptLen, rep);
@@ -68,16 +72,24 @@ public class InferenceBench {
               ppCpu[rep] = promptLen / ((os.getProcessCpuTime() - c0) / 1e9);
               // Generation: (1-token prompt + N+1 tokens) minus (1-token prompt + 1 token), so the
               // first forward pass (prompt) is excluded, like llama-bench's tg which has no prompt.
+              if (rep == 0) {
+                StepTimers.reset();
+              }
               long g0 = System.nanoTime();
               long d0 = os.getProcessCpuTime();
               e.generate(new GenerationRequest(new int[] {1}, SamplingParams.greedy(), genTokens + 1, Set.of(), 0), TokenSink.discard());
               long g1 = System.nanoTime();
+              timedNanos += g1 - g0;
               long d1 = os.getProcessCpuTime();
               e.generate(new GenerationRequest(new int[] {1}, SamplingParams.greedy(), 1, Set.of(), 0), TokenSink.discard());
               long g2 = System.nanoTime();
               long d2 = os.getProcessCpuTime();
               tg[rep] = genTokens / (((g1 - g0) - (g2 - g1)) / 1e9);
               tgCpu[rep] = genTokens / (((d1 - d0) - (d2 - d1)) / 1e9);
+            }
+            if (StepTimers.ON) {
+              System.out.printf("generation steps, %s %d thread(s), %.1f us/token wall:%n%s", typeName, threads,
+                  timedNanos / 1e3 / (reps * (genTokens + 1.0)), StepTimers.report());
             }
             if (e.prefixCacheHits() != hits) {
               throw new IllegalStateException("a benchmark prefill hit the prompt-prefix cache");

@@ -105,9 +105,11 @@ final class Scheduler implements AutoCloseable {
       active.clear();
       return;
     }
+    long t0 = StepTimers.start();
     for (int i = 0; i < wanting.size(); i++) {
       advance(wanting.get(i), logits, i * vocab);
     }
+    StepTimers.stop(StepTimers.Step.SAMPLING, t0);
     for (Iterator<Sequence> it = active.iterator(); it.hasNext(); ) {
       Sequence s = it.next();
       if (s.result.isDone() || s.logits.isDone()) {

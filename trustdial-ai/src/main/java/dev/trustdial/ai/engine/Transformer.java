@@ -1,5 +1,6 @@
 package dev.trustdial.ai.engine;
 
+import dev.trustdial.ai.engine.StepTimers.Step;
 import dev.trustdial.ai.kernel.BatchActivations;
 import dev.trustdial.ai.kernel.Dequantizer;
 import dev.trustdial.ai.kernel.JavaKernels;
@@ -27,6 +28,8 @@ final class Transformer {
   private final MatmulKernels kernels;
   private final JavaKernels dots;
   private final RowParallel parallel;
+  /** Rows per interleaved group of the AVX-512 VNNI kernels; thread shares start on multiples of it. */
+  private static final int ROW_GROUP = 16;
 
   Transformer(ModelConfig config, ModelWeights weights, MatmulKernels kernels, JavaKernels dots, RowParallel parallel) {
     this.c = config;
@@ -43,6 +46,8 @@ final class Transformer {
     int qDim = c.qDim();
     int kvDim = c.kvDim();
     int hd = c.headDim();
+    StepTimers.tokens(n);
+    long t0 = StepTimers.start();
     float[] x = new float[n * dim];
     float[][] rope = new float[n][];
     for (int t = 0; t < n; t++) {
@@ -52,15 +57,22 @@ final class Transformer {
       rope[t] = LayerOps.ropeFactors(bt.position(), hd, c.ropeTheta());
     }
     float[] xb = new float[n * dim];
+    StepTimers.stop(Step.EMBED_ROPE_FACTORS, t0);
     for (int l = 0; l < c.layers(); l++) {
       LayerWeights lw = w.layers().get(l);
+      t0 = StepTimers.start();
       for (int t = 0; t < n; t++) {
         LayerOps.rmsnorm(dots, x, t * dim, lw.attnNorm(), xb, t * dim, dim, c.rmsEps());
       }
+      StepTimers.stop(Step.RMSNORM, t0);
+      t0 = StepTimers.start();
       BatchActivations in = new BatchActivations(xb, n, dim);
-      float[] q = matmul(lw.wq(), in);
-      float[] k = matmul(lw.wk(), in);
-      float[] v = matmul(lw.wv(), in);
+      float[][] qkv = matmuls(in, lw.wq(), lw.wk(), lw.wv());
+      float[] q = qkv[0];
+      float[] k = qkv[1];
+      float[] v = qkv[2];
+      StepTimers.stop(Step.QKV_MATMUL, t0);
+      t0 = StepTimers.start();
       addBias(q, lw.qBias(), n, qDim);
       addBias(k, lw.kBias(), n, kvDim);
       addBias(v, lw.vBias(), n, kvDim);
@@ -83,6 +95,8 @@ final class Transformer {
         System.arraycopy(k, t * kvDim, bt.cache().keys[l], bt.position() * kvDim, kvDim);
         System.arraycopy(v, t * kvDim, bt.cache().values[l], bt.position() * kvDim, kvDim);
       }
+      StepTimers.stop(Step.QK_ROPE_KV_STORE, t0);
+      t0 = StepTimers.start();
       float[] att = new float[n * qDim];
       int layer = l;
       parallel.forRange(n * c.heads(), (from, to) -> {
@@ -90,18 +104,38 @@ final class Transformer {
           attend(batch.get(i / c.heads()), layer, i % c.heads(), q, att, (i / c.heads()) * qDim);
         }
       });
+      StepTimers.stop(Step.ATTENTION, t0);
+      t0 = StepTimers.start();
       float[] proj = matmul(lw.wo(), new BatchActivations(att, n, qDim));
+      StepTimers.stop(Step.WO_MATMUL, t0);
+      t0 = StepTimers.start();
       addInPlace(x, proj);
+      StepTimers.stop(Step.RESIDUAL, t0);
+      t0 = StepTimers.start();
       for (int t = 0; t < n; t++) {
         LayerOps.rmsnorm(dots, x, t * dim, lw.ffnNorm(), xb, t * dim, dim, c.rmsEps());
       }
+      StepTimers.stop(Step.RMSNORM, t0);
+      t0 = StepTimers.start();
       BatchActivations ffnIn = new BatchActivations(xb, n, dim);
-      float[] gate = matmul(lw.ffnGate(), ffnIn);
-      float[] up = matmul(lw.ffnUp(), ffnIn);
-      LayerOps.swiglu(gate, up, 0, n * c.hiddenDim());
+      int hidden = c.hiddenDim();
+      float[][] gateUp = new float[2][];
+      // SwiGLU is element-wise: each thread applies it to the rows it just computed.
+      matmuls(gateUp, (from, to) -> {
+        for (int t = 0; t < n; t++) {
+          LayerOps.swiglu(gateUp[0], gateUp[1], t * hidden + from, to - from);
+        }
+      }, ffnIn, lw.ffnGate(), lw.ffnUp());
+      float[] gate = gateUp[0];
+      StepTimers.stop(Step.GATE_UP_MATMUL_SWIGLU, t0);
+      t0 = StepTimers.start();
       float[] down = matmul(lw.ffnDown(), new BatchActivations(gate, n, c.hiddenDim()));
+      StepTimers.stop(Step.DOWN_MATMUL, t0);
+      t0 = StepTimers.start();
       addInPlace(x, down);
+      StepTimers.stop(Step.RESIDUAL, t0);
     }
+    t0 = StepTimers.start();
     int wanted = (int) batch.stream().filter(BatchToken::wantLogits).count();
     float[] last = new float[wanted * dim];
     int j = 0;
@@ -110,7 +144,9 @@ final class Transformer {
         LayerOps.rmsnorm(dots, x, t * dim, w.outputNorm(), last, j++ * dim, dim, c.rmsEps());
       }
     }
-    return wanted == 0 ? new float[0] : matmul(w.output(), new BatchActivations(last, wanted, dim));
+    float[] logits = wanted == 0 ? new float[0] : matmul(w.output(), new BatchActivations(last, wanted, dim));
+    StepTimers.stop(Step.OUTPUT_MATMUL, t0);
+    return logits;
   }
 
   /**
@@ -137,10 +173,38 @@ final class Transformer {
   }
 
   private float[] matmul(WeightMatrix m, BatchActivations in) {
-    in.prepareFor(m.type());
-    float[] out = new float[in.count() * m.rows()];
-    parallel.forRange(m.rows(), (from, to) -> kernels.matmul(m, in, out, from, to));
-    return out;
+    return matmuls(in, m)[0];
+  }
+
+  private float[][] matmuls(BatchActivations in, WeightMatrix... ms) {
+    float[][] outs = new float[ms.length][];
+    matmuls(outs, (from, to) -> {}, in, ms);
+    return outs;
+  }
+
+  /**
+   * Matmuls of the same input in one hand-off to the threads: each chunk takes the same share of
+   * the rows of every matrix, cut on multiples of the 16-row interleaved groups (same bits, any
+   * split), then runs {@code then} over its rows of the first matrix (for outputs of equal shape).
+   */
+  private void matmuls(float[][] outs, RowParallel.RangeTask then, BatchActivations in, WeightMatrix... ms) {
+    assert outs.length == ms.length;
+    int groups = 0;
+    for (int i = 0; i < ms.length; i++) {
+      in.prepareFor(ms[i].type());
+      outs[i] = new float[in.count() * ms[i].rows()];
+      groups = Math.max(groups, (ms[i].rows() + ROW_GROUP - 1) / ROW_GROUP);
+    }
+    int chunks = parallel.threads() == 1 ? 1 : Math.min(groups, parallel.threads() * RowParallel.CHUNKS_PER_THREAD);
+    parallel.forChunks(chunks, chunk -> {
+      for (int i = 0; i < ms.length; i++) {
+        int rows = ms[i].rows();
+        kernels.matmul(ms[i], in, outs[i], RowParallel.split(rows, chunk, chunks, ROW_GROUP),
+            RowParallel.split(rows, chunk + 1, chunks, ROW_GROUP));
+      }
+      int rows = ms[0].rows();
+      then.run(RowParallel.split(rows, chunk, chunks, ROW_GROUP), RowParallel.split(rows, chunk + 1, chunks, ROW_GROUP));
+    });
   }
 
   private static void addBias(float[] y, Optional<float[]> bias, int n, int len) {
