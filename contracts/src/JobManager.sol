@@ -283,7 +283,7 @@ contract JobManager is Ownable, ReentrancyGuardTransient {
         _submit(jobId, job, outputHash, finalStateHash, stepCount, checkpointRoot, outputBlobKey);
     }
 
-    /// @notice What a TEE app's wallet signs for a job's output (docs/spec/settlement.md §5): bound to
+    /// @notice What a TEE app's wallet signs for a job's output (docs/spec/settlement.md §1): bound to
     ///         this chain and this JobManager, so a signature cannot be replayed on another deployment.
     function teeResultDigest(uint256 jobId, bytes32 outputHash) public view returns (bytes32) {
         return keccak256(abi.encode(TEE_RESULT_TAG, block.chainid, address(this), jobId, outputHash));

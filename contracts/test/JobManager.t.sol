@@ -316,6 +316,8 @@ contract JobManagerTest is JobFixture {
     }
 
     function test_teeResultDigest_bindsChainContractJobAndOutput() public {
+        // settlement.md §1: the tag's value, computed independently with js-sha3.
+        assertEq(jobs.TEE_RESULT_TAG(), 0x875da37da3a879da2dea799a1427ccdf80f8efb145854a6b186fb1864634b887);
         bytes32 d = jobs.teeResultDigest(7, OUT);
         assertEq(d, keccak256(abi.encode(keccak256("TrustDial TEE result v1"), block.chainid, address(jobs), uint256(7), OUT)));
         assertTrue(d != jobs.teeResultDigest(8, OUT));

@@ -11,6 +11,7 @@ import dev.trustdial.chain.tx.SimulatingTransactionManager;
 import dev.trustdial.core.InvalidInputException;
 import dev.trustdial.core.bytes.Bytes32;
 import dev.trustdial.core.crypto.Address;
+import dev.trustdial.core.crypto.Signature;
 import dev.trustdial.core.crypto.Secp256k1Key;
 import java.io.IOException;
 import java.math.BigInteger;
@@ -225,6 +226,17 @@ public final class Settlement implements AutoCloseable {
     return send("upgradeApp", apps.upgradeApp(appId, programDigest.bytes(), policy));
   }
 
+  /** Names the app wallet a TEE app's results must be signed by (the zero address: none required). */
+  public TxOutcome setTeeSigner(BigInteger appId, Address signer) {
+    return send("setTeeSigner", apps.setTeeSigner(appId, signer.toString()));
+  }
+
+  /** The app wallet a TEE app's results must be signed by, if one is set. */
+  public java.util.Optional<Address> teeSignerOf(BigInteger appId) {
+    Address a = Address.parse(call(apps.teeSignerOf(appId)));
+    return a.equals(Address.parse("0x0000000000000000000000000000000000000000")) ? java.util.Optional.empty() : java.util.Optional.of(a);
+  }
+
   public AppInfo app(BigInteger appId) {
     AppRegistry.App a = call(apps.getApp(appId));
     return new AppInfo(appId, Address.parse(a.owner), TrustMode.fromCode(a.mode.intValueExact()),
@@ -267,6 +279,17 @@ public final class Settlement implements AutoCloseable {
   public TxOutcome submitResult(BigInteger jobId, ResultCommitment result, Bytes32 outputBlobKey) {
     return send("submitResult", jobs.submitResult(jobId, result.outputHash().bytes(), result.finalStateHash().bytes(),
         BigInteger.valueOf(result.stepCount()), result.checkpointRoot().bytes(), outputBlobKey.bytes()));
+  }
+
+  /** What a TEE app's wallet signs (EIP-191) for a job's output: JobManager.teeResultDigest. */
+  public Bytes32 teeResultDigest(BigInteger jobId, Bytes32 outputHash) {
+    return new Bytes32(call(jobs.teeResultDigest(jobId, outputHash.bytes())));
+  }
+
+  /** A TEE app's result with the app wallet's signature over {@link #teeResultDigest}. */
+  public TxOutcome submitTeeResult(BigInteger jobId, ResultCommitment result, Bytes32 outputBlobKey, Signature appSignature) {
+    return send("submitTeeResult", jobs.submitTeeResult(jobId, result.outputHash().bytes(), result.finalStateHash().bytes(),
+        BigInteger.valueOf(result.stepCount()), result.checkpointRoot().bytes(), outputBlobKey.bytes(), appSignature.bytes()));
   }
 
   /** Approves the bond if needed and challenges the job's result with our own commitment. */

@@ -375,6 +375,10 @@ public final class DemoCommand implements Callable<Integer> {
       n.say("app %s: the price agent %s (%,d bytes, TEE mode); its policy admits exactly this artifact and launch configuration "
           + "(RTMR0, RTMR3) on the SIMULATED backend (no TEE hardware here: every answer says simulated: true)", appId,
           jar.getFileName(), Files.size(jar));
+      Address appWallet = TeeJobs.walletFromKms(devnet.kmsUrl(), appId);
+      developer.setTeeSigner(appId, appWallet);
+      n.say("the KMS derives app %s's wallet %s; the developer names it the app's signer: JobManager now takes job results "
+          + "only with that wallet's signature, which only a launch that passed the policy can make", appId, appWallet);
       byte[] input = ("{\"fetches\": " + TEE_FETCHES + ", \"intervalMs\": 800}").getBytes(StandardCharsets.UTF_8);
       long t0 = System.nanoTime();
       TeeJobs.Submitted job = TeeJobs.submit(developer, da, appId, jar, config, List.of(), input, TeeJobs.DEFAULT_MAX_STEPS, FEE,
@@ -410,6 +414,8 @@ public final class DemoCommand implements Callable<Integer> {
           java.time.Instant.now(), Optional.of(policy), Optional.empty());
       boolean sameWallet = logLine(devnet, first, "TEE app " + appId + " launched").map(l -> l.contains(answer.wallet().toString())).orElse(false);
       n.say("the answer: \"%s\"", answer.answer());
+      logLine(devnet, successor, "signed by the app wallet").ifPresent(l -> n.say("%s: the result went through submitTeeResult, %s", successor,
+          "its app-wallet signature checked onchain"));
       n.say("its bundle %s: %s; signed by app wallet %s, %s before the takeover", check.valid() ? "VERIFIES" : "DOES NOT VERIFY",
           check.failure().orElse(String.join(", ", check.checks().subList(0, Math.min(3, check.checks().size())))), answer.wallet(),
           sameWallet ? "the SAME wallet as" : "a DIFFERENT wallet from");

@@ -60,7 +60,7 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     description = "Measure, register, run and check TEE apps (dev runtime: simulated backend, INSECURE).",
     subcommands = {TeeCommand.Measure.class, TeeCommand.Policy.class, TeeCommand.CreateApp.class, TeeCommand.UpgradeApp.class,
-        TeeCommand.Run.class, TeeCommand.SubmitJob.class, TeeCommand.VerifyAnswer.class, TeeCommand.ShowTranscript.class})
+        TeeCommand.SetSigner.class, TeeCommand.Run.class, TeeCommand.SubmitJob.class, TeeCommand.VerifyAnswer.class, TeeCommand.ShowTranscript.class})
 public final class TeeCommand implements Runnable {
   @Spec CommandSpec spec;
 
@@ -256,6 +256,47 @@ public final class TeeCommand implements Runnable {
         PrintWriter out = spec.commandLine().getOut();
         out.println("app " + id + " version " + s.app(id).version());
         out.println("  programDigest " + digest);
+        printTx(out, tx);
+        out.flush();
+      }
+      return ExitCodes.OK;
+    }
+  }
+
+  @Command(name = "set-signer", description = {"Require a TEE app's job results to be signed by its app wallet (JobManager checks it onchain).",
+      "The wallet comes from the KMS that serves the app (--kms) or is given (--address); --address 0x000...0 requires none."})
+  static final class SetSigner implements Callable<Integer> {
+    @Spec CommandSpec spec;
+
+    @Parameters(paramLabel = "APP_ID")
+    String appId;
+
+    @Option(names = "--devnet", defaultValue = ".devnet", paramLabel = "DIR", description = "Devnet directory (default: ${DEFAULT-VALUE}).")
+    Path devnet;
+
+    @Option(names = "--as", defaultValue = "developer", paramLabel = "ACCOUNT", description = "The app's owner (default: ${DEFAULT-VALUE}).")
+    String as;
+
+    @Option(names = "--kms", paramLabel = "URL", description = "Ask this KMS for the app's wallet.")
+    Optional<URI> kms;
+
+    @Option(names = "--address", paramLabel = "ADDRESS", description = "The signer's address.")
+    Optional<String> address;
+
+    @Override
+    public Integer call() {
+      BigInteger id = KmsCommand.appId(appId);
+      if (kms.isPresent() == address.isPresent()) {
+        throw new InvalidInputException("give exactly one of --kms and --address");
+      }
+      Address signer = kms.map(u -> TeeJobs.walletFromKms(u, id)).orElseGet(() -> Address.parse(address.get()));
+      try (Settlement s = connect(devnet, as)) {
+        if (s.app(id).mode() != TrustMode.TEE) {
+          throw new InvalidInputException("app " + id + " is a " + s.app(id).mode() + " app; only TEE apps have a signer");
+        }
+        TxOutcome tx = s.setTeeSigner(id, signer);
+        PrintWriter out = spec.commandLine().getOut();
+        out.println("app " + id + " results must now be signed by " + s.teeSignerOf(id).map(Object::toString).orElse("nobody (none required)"));
         printTx(out, tx);
         out.flush();
       }

@@ -11,6 +11,9 @@ import dev.trustdial.node.job.JobEnvelope;
 import dev.trustdial.node.job.ProgramBlobs;
 import dev.trustdial.node.job.TeeJobInput;
 import dev.trustdial.tee.kms.SealedSecret;
+import dev.trustdial.tee.attest.Platform;
+import dev.trustdial.tee.kms.AppPolicy;
+import dev.trustdial.tee.runtime.AppMeasurement;
 import dev.trustdial.tee.runtime.ArtifactArchive;
 import dev.trustdial.tee.runtime.ArtifactDigest;
 import dev.trustdial.tee.runtime.LaunchConfig;
@@ -21,8 +24,9 @@ import java.util.List;
 /**
  * The developer's side of a TEE job (docs/spec/job-input.md, "TEE jobs"): the artifact archive
  * and the job envelope on DA, then {@code submitJob}. Checks first what the operator would refuse
- * (a non-TEE app, an artifact that is not the app's programDigest, a config without a pinned KMS),
- * so a bad submission costs no gas and writes nothing.
+ * (a non-TEE app, an artifact that is not the app's programDigest, a config without a pinned KMS, a
+ * simulated measurement the app's policy does not allow), so a bad submission costs no gas and
+ * writes nothing.
  */
 public final class TeeJobs {
   /** Sealed states an operator may checkpoint per job when the submitter does not say. */
@@ -37,6 +41,33 @@ public final class TeeJobs {
    * @param partBytes the artifact archive goes to DA in parts of at most this size (16 MiB for one
    *     blob per part; docs/spec/job-input.md "part lists")
    */
+  /**
+   * When the app's policy lists simulated-backend measurements, this launch's must be one of them
+   * (else every operator's KMS request would be refused with MeasurementNotAllowed). A policy for
+   * hardware platforms only cannot be checked here: its registers come from the hardware.
+   */
+  static void checkSimulatedMeasurement(AppInfo app, AppMeasurement m) {
+    AppPolicy policy;
+    try {
+      policy = AppPolicy.decode(app.policy());
+    } catch (IllegalArgumentException e) {
+      throw new InvalidInputException("app " + app.appId() + "'s onchain policy does not decode: " + e.getMessage());
+    }
+    List<AppPolicy.AllowedMeasurement> simulated = policy.allowed().stream().filter(a -> a.platform() == Platform.SIMULATED).toList();
+    if (simulated.isEmpty()) {
+      return;
+    }
+    AppPolicy.AllowedMeasurement ours = m.simulatedPolicyEntry();
+    for (AppPolicy.AllowedMeasurement a : simulated) {
+      if (a.registers().stream().allMatch(r -> ours.registers().stream()
+          .anyMatch(o -> o.name().equals(r.name()) && java.util.Arrays.equals(o.value(), r.value())))) {
+        return;
+      }
+    }
+    throw new InvalidInputException("this artifact and launch configuration measure " + ours.registers() + ", which app " + app.appId()
+        + "'s policy does not allow (make the policy from the same artifact and config: 'trustdial tee policy', then 'tee upgrade-app')");
+  }
+
   public static Submitted submit(Settlement chain, DataAvailability da, BigInteger appId, Path artifact, byte[] config,
       List<SealedSecret> secrets, byte[] appInput, long maxSteps, BigInteger fee, int partBytes) {
     AppInfo app = chain.app(appId);
@@ -51,6 +82,7 @@ public final class TeeJobs {
     if (LaunchConfig.parse(config).kmsPublicKey().isEmpty()) {
       throw new InvalidInputException("a TEE job's launch configuration needs \"kmsPublicKey\" (the KMS the operators get the app's keys from)");
     }
+    checkSimulatedMeasurement(app, new AppMeasurement(appId, digest.bytes(), config));
     TeeJobInput input = new TeeJobInput(config, secrets, appInput);
     byte[] archive = ArtifactArchive.pack(artifact);
     ProgramBlobs.Stored stored = ProgramBlobs.put(da, archive, partBytes);
@@ -58,5 +90,24 @@ public final class TeeJobs {
     Bytes32 envelopeKey = da.put(envelope.encode()).blobKey();
     Settlement.Created c = chain.submitJob(appId, envelopeKey, envelope.digest(), maxSteps, fee);
     return new Submitted(c.id(), stored.key(), stored.parts(), envelopeKey, envelope.digest(), c.tx());
+  }
+
+  /** The wallet a KMS derives for an app (GET /v1/apps/{id}/wallet): what the owner registers as the app's signer. */
+  public static dev.trustdial.core.crypto.Address walletFromKms(java.net.URI kms, BigInteger appId) {
+    java.net.http.HttpClient http = java.net.http.HttpClient.newBuilder().connectTimeout(java.time.Duration.ofSeconds(10)).build();
+    java.net.URI uri = kms.resolve("/v1/apps/" + appId + "/wallet");
+    try {
+      java.net.http.HttpResponse<byte[]> r = http.send(java.net.http.HttpRequest.newBuilder(uri).timeout(java.time.Duration.ofSeconds(10)).build(),
+          java.net.http.HttpResponse.BodyHandlers.ofByteArray());
+      if (r.statusCode() != 200 || r.body().length > 64 * 1024) {
+        throw new InvalidInputException("the KMS at " + kms + " answered " + r.statusCode() + " for app " + appId + "'s wallet");
+      }
+      return dev.trustdial.core.crypto.Address.parse(new com.fasterxml.jackson.databind.ObjectMapper().readTree(r.body()).path("wallet").asText());
+    } catch (java.io.IOException e) {
+      throw new InvalidInputException("cannot reach the KMS at " + kms + ": " + e.getMessage());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted", e);
+    }
   }
 }

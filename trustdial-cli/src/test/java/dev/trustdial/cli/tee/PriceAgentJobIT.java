@@ -11,6 +11,9 @@ import dev.trustdial.cli.CliRun;
 import dev.trustdial.cli.devnet.Devnet;
 import dev.trustdial.cli.devnet.Roster;
 import dev.trustdial.core.bytes.Bytes32;
+import dev.trustdial.node.job.JobEnvelope;
+import dev.trustdial.node.job.TeeJobInput;
+import java.util.List;
 import dev.trustdial.core.crypto.Address;
 import dev.trustdial.core.hash.Hashes;
 import dev.trustdial.da.DaClient;
@@ -114,18 +117,31 @@ class PriceAgentJobIT {
     CliRun.ok("tee", "policy", "--app-id", "1", "--artifact", jar().toString(), "--config", cfg.toString(), "--out", policy.toString());
     assertThat(CliRun.ok("tee", "create-app", "--devnet", devnetDir, "--artifact", jar().toString(), "--policy", policy.toString()).out())
         .startsWith("app 1");
+    // Results of app 1 must be signed by its wallet (the KMS derives it; only attested launches hold it).
+    String wallet = walletFromKms();
+    assertThat(CliRun.ok("tee", "set-signer", "1", "--devnet", devnetDir, "--kms", devnet.kmsUrl().toString()).out())
+        .contains("app 1 results must now be signed by " + wallet);
 
     // Refused before anything reaches DA or the chain: an artifact that is not the app's.
     Path other = Files.writeString(dir.resolve("other.jar"), "not the app");
     CliRun wrong = CliRun.of("tee", "submit-job", "--devnet", devnetDir, "--app-id", "1", "--artifact", other.toString(), "--config", cfg.toString());
     assertThat(wrong.exitCode()).isEqualTo(2);
     assertThat(wrong.err()).contains("not app 1's programDigest");
+    // ... and a launch configuration the app's policy was not made from (another measurement).
+    Path otherCfg = Files.writeString(dir.resolve("other-config.json"), Files.readString(cfg).replace("\"env\" : {", "\"env\" : {\"X\": \"1\", "));
+    assertThat(Files.readString(otherCfg)).isNotEqualTo(Files.readString(cfg));
+    CliRun unmeasured = CliRun.of("tee", "submit-job", "--devnet", devnetDir, "--app-id", "1", "--artifact", jar().toString(),
+        "--config", otherCfg.toString());
+    assertThat(unmeasured.exitCode()).as(unmeasured.out() + unmeasured.err()).isEqualTo(2);
+    assertThat(unmeasured.err()).contains("policy does not allow");
 
     Path input = Files.writeString(dir.resolve("job.json"), "{\"fetches\": 6, \"intervalMs\": 1200}");
     // 2 MiB parts: the 5.8 MB JAR goes to DA as three parts and a part list (docs/spec/job-input.md).
     CliRun submitted = CliRun.ok("tee", "submit-job", "--devnet", devnetDir, "--app-id", "1", "--artifact", jar().toString(),
         "--config", cfg.toString(), "--input", input.toString(), "--part-bytes", "2097152");
     assertThat(submitted.out()).contains("a part list of 3 parts");
+    Matcher artifactKey = Pattern.compile("parts, (0x[0-9a-f]{64})").matcher(submitted.out());
+    assertThat(artifactKey.find()).isTrue();
     Matcher m = Pattern.compile("job (\\d+) assigned to (0x[0-9a-fA-F]{40})").matcher(submitted.out());
     assertThat(m.find()).as(submitted.out()).isTrue();
     BigInteger jobId = new BigInteger(m.group(1));
@@ -160,8 +176,8 @@ class PriceAgentJobIT {
       Matcher fetched = Pattern.compile("over (\\d+) fetches").matcher(answer.answer());
       assertThat(fetched.find()).as(answer.answer()).isTrue();
       assertThat(Long.parseLong(fetched.group(1))).isBetween(1L, 6 - stepAtKill);
-      String wallet = walletFromKms();
       assertThat(answer.wallet().toString()).isEqualTo(wallet);
+      assertThat(Files.readString(devnet.log(successor))).contains("(signed by the app wallet, checked onchain)");
       assertThat(Files.readString(devnet.log(successor))).contains("restoring the TEE app's sealed state of step " + stepAtKill);
 
       Path bundle = Files.write(dir.resolve("answer.json"), output);
@@ -175,6 +191,29 @@ class PriceAgentJobIT {
       chain.advanceTime(chain.params().challengeWindowSeconds() + 1);
       await(chain, jobId, j -> j.status() == JobStatus.FINALIZED, Duration.ofSeconds(60), "finalization");
       assertThat(Files.readString(devnet.log("watchtower-1"))).contains("attested by the app, not re-executable");
+
+      // A job whose launch configuration the policy does not allow, submitted around the CLI's check: the
+      // operator's launch is refused for the job itself (any operator would be), so it ends the job with a
+      // record of the refusal instead of retrying until it is slashed.
+      // (App 2: the same artifact without a signer; with one, a launch that gets no keys cannot post any result.)
+      devnet.startNode(first);
+      Path policy2 = dir.resolve("policy-2.bin");
+      CliRun.ok("tee", "policy", "--app-id", "2", "--artifact", jar().toString(), "--config", cfg.toString(), "--out", policy2.toString());
+      assertThat(CliRun.ok("tee", "create-app", "--devnet", devnetDir, "--artifact", jar().toString(), "--policy", policy2.toString()).out())
+          .startsWith("app 2");
+      TeeJobInput bad = new TeeJobInput(Files.readAllBytes(otherCfg), List.of(), Files.readAllBytes(input));
+      JobEnvelope envelope = new JobEnvelope(Bytes32.fromHex(artifactKey.group(1)), 1, bad.encode());
+      Bytes32 envelopeKey = da.put(envelope.encode()).blobKey();
+      BigInteger badJob;
+      try (Settlement developer = devnet.connect(Roster.DEVELOPER)) {
+        badJob = developer.submitJob(BigInteger.TWO, envelopeKey, envelope.digest(), 1024, BigInteger.ZERO).id();
+      }
+      JobInfo refused = await(chain, badJob, j -> j.status() == JobStatus.SUBMITTED, Duration.ofSeconds(120), "the refused job's result");
+      var record = JSON.readTree(da.get(refused.outputBlobKey()));
+      assertThat(record.path("launchRefused").asText()).isEqualTo("MeasurementNotAllowed");
+      assertThat(record.path("simulated").asBoolean()).isTrue();
+      assertThat(refused.attempt()).isZero();
+      assertThat(CliRun.ok("kms", "audit", "--dir", devnet.kmsDir().toString()).out()).contains("intact: 3 entries");
     }
   }
 

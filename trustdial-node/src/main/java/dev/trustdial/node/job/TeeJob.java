@@ -49,7 +49,13 @@ public final class TeeJob {
     void sealed(long step, byte[] sealedState);
   }
 
-  public record Outcome(ResultCommitment commitment, byte[] output, boolean answered, String summary) {}
+  /**
+   * @param appSignature the app wallet's EIP-191 signature over the job's result digest (for
+   *     JobManager.submitTeeResult), made by the runtime after the app exited; empty when the launch
+   *     got no keys
+   */
+  public record Outcome(ResultCommitment commitment, byte[] output, boolean answered, String summary,
+      Optional<dev.trustdial.core.crypto.Signature> appSignature) {}
 
   private final SimulatedTee tee;
   private final TeeSettings settings;
@@ -70,15 +76,27 @@ public final class TeeJob {
    * Launches the app for {@code attempt} of the job and waits for it.
    *
    * @param restored the sealed state named by the job's last heartbeat (a takeover or restart), with its step
+   * @param resultDigest what the app wallet signs for an output hash (JobManager.teeResultDigest for this job)
    */
   public Outcome run(BigInteger jobId, long attempt, AppInfo app, JobEnvelope envelope, byte[] archive,
-      Optional<byte[]> restored, long lastStep, SealedStateSink sink) {
+      Optional<byte[]> restored, long lastStep, SealedStateSink sink, java.util.function.UnaryOperator<Bytes32> resultDigest) {
     if (envelope.checkpointStride() != 1) {
       throw new InvalidInputException("job " + jobId + ": a TEE job's checkpoint stride must be 1, got " + envelope.checkpointStride());
     }
     TeeJobInput input = TeeJobInput.decode(envelope.input());
     Path dir = workRoot.resolve("job-" + jobId).resolve("attempt-" + attempt + "-" + System.currentTimeMillis());
-    Path artifact = ArtifactArchive.unpack(archive, dir.resolve("artifact"));
+    try {
+      return launch(jobId, attempt, app, input, ArtifactArchive.unpack(archive, dir.resolve("artifact")), dir, restored, lastStep, sink,
+          resultDigest);
+    } finally {
+      // The launch record, logs and outputs stay; the artifact and its copy go (a job retried for an hour must not fill the disk).
+      deleteTree(dir.resolve("artifact"));
+      deleteTree(dir.resolve("launch").resolve("app"));
+    }
+  }
+
+  private Outcome launch(BigInteger jobId, long attempt, AppInfo app, TeeJobInput input, Path artifact, Path dir,
+      Optional<byte[]> restored, long lastStep, SealedStateSink sink, java.util.function.UnaryOperator<Bytes32> resultDigest) {
     LaunchSpec spec;
     try {
       spec = new LaunchSpec(app.appId(), artifact, input.config(), Optional.of(app.programDigest().bytes()), tee, false,
@@ -90,8 +108,8 @@ public final class TeeJob {
     byte[] last = restored.orElse(null);
     RunningApp.Exit exit;
     byte[] transcriptHead;
-    // A refusal (KMS, digest, sealed state) is thrown as LaunchRefusedException: the operator retries
-    // while the job is ours, since a KMS outage or a policy fix can end it.
+    // A refusal (KMS, digest, sealed state) is thrown as LaunchRefusedException: the operator ends the
+    // job when the refusal is the job's own (isJobLevel), else retries while the job is ours.
     try (RunningApp running = TeeRuntime.launch(spec, Clock.systemUTC(), new SecureRandom())) {
       LOG.info("job {} attempt {}: TEE app {} launched (pid {}, simulated: true), wallet {}{}", jobId, attempt, app.appId(),
           running.pid(), running.wallet().map(Object::toString).orElse("none"),
@@ -111,14 +129,28 @@ public final class TeeJob {
       }
       exit = running.await();
       transcriptHead = running.transcript().snapshot().hash();
+      Optional<byte[]> answer = answer(exit);
+      byte[] output = answer.orElseGet(() -> failureRecord(exit));
+      Bytes32 finalState = last == null ? Bytes32.ZERO : Hashes.keccak256(last);
+      ResultCommitment c = new ResultCommitment(Hashes.keccak256(output), finalState, step, new Bytes32(transcriptHead));
+      String summary = answer.isPresent() ? "answered (" + output.length + " bytes)"
+          : exit.timedOut() ? "app killed at its timeout" : "app exited " + exit.exitCode() + " without an answer";
+      // The runtime signs what the job returns with the app's wallet: JobManager takes nothing else when the app names a signer.
+      return new Outcome(c, output, answer.isPresent(), summary, running.signWithAppWallet(resultDigest.apply(c.outputHash())));
     }
-    Optional<byte[]> answer = answer(exit);
-    byte[] output = answer.orElseGet(() -> failureRecord(exit));
-    Bytes32 finalState = last == null ? Bytes32.ZERO : Hashes.keccak256(last);
-    ResultCommitment c = new ResultCommitment(Hashes.keccak256(output), finalState, step, new Bytes32(transcriptHead));
-    String summary = answer.isPresent() ? "answered (" + output.length + " bytes)"
-        : exit.timedOut() ? "app killed at its timeout" : "app exited " + exit.exitCode() + " without an answer";
-    return new Outcome(c, output, answer.isPresent(), summary);
+  }
+
+  static void deleteTree(Path root) {
+    if (!Files.exists(root)) {
+      return;
+    }
+    try (java.util.stream.Stream<Path> all = Files.walk(root)) {
+      for (Path p : (Iterable<Path>) all.sorted(java.util.Comparator.reverseOrder())::iterator) {
+        Files.deleteIfExists(p);
+      }
+    } catch (IOException e) {
+      LOG.warn("cannot remove {}: {}", root, e.getMessage());
+    }
   }
 
   /** The signed answer bundle the app wrote, when it exited 0 with one of a sane size. */
@@ -132,6 +164,30 @@ public final class TeeJob {
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read " + file, e);
     }
+  }
+
+  /**
+   * Launch refusals that come from the job or its app, not from this operator (its install, its
+   * KMS link, its clock): any operator would get the same, so the job ends with a record of it
+   * instead of being retried until its operator is slashed and the next one fails the same way.
+   */
+  static final java.util.Set<String> JOB_LEVEL_REFUSALS = java.util.Set.of("DigestMismatch", "KmsKeyNotPinned", "SealedStateRefused",
+      "MeasurementNotAllowed", "NotTeeApp", "UnknownApp", "PolicyUnreadable", "SecretNotForThisApp", "SimulatedNotAllowedByPolicy");
+
+  public static boolean isJobLevel(TeeRuntime.LaunchRefusedException e) {
+    return JOB_LEVEL_REFUSALS.contains(e.reason());
+  }
+
+  /** The result of a job whose launch any operator would be refused (see {@link #isJobLevel}). */
+  public static Outcome refused(TeeRuntime.LaunchRefusedException e, long lastStep) {
+    ObjectNode n = JSON.createObjectNode();
+    n.put("appFailed", true);
+    n.put("launchRefused", e.reason());
+    n.put("message", e.getMessage().length() > 1024 ? e.getMessage().substring(0, 1024) : e.getMessage());
+    n.put("simulated", true);
+    byte[] output = n.toString().getBytes(StandardCharsets.UTF_8);
+    return new Outcome(new ResultCommitment(Hashes.keccak256(output), Bytes32.ZERO, lastStep, Bytes32.ZERO), output, false,
+        "launch refused for the job itself (" + e.reason() + ")", Optional.empty());
   }
 
   /** What a failed run returns as its output, so a failing app ends its job instead of bouncing between operators. */

@@ -274,7 +274,7 @@ public final class OperatorNode implements AutoCloseable {
       jobStates.put(jobId.toString(), "running inference");
       LOG.info("job {} attempt {}: inference on model {}", jobId, job.attempt(), program.programDigest());
       InferenceJob.Outcome outcome = InferenceJob.run(models, program);
-      submit(jobId, job.attempt(), outcome.commitment(), outcome.output());
+      submit(jobId, job.attempt(), outcome.commitment(), outcome.output(), Optional.empty());
       return;
     }
     Optional<Execution.Snapshot> snapshot = Optional.empty();
@@ -306,7 +306,7 @@ public final class OperatorNode implements AutoCloseable {
       segmentStart[0] = System.nanoTime();
       segmentStart[1] = machine.step();
     });
-    submit(jobId, attempt, Execution.commitment(result), result.output());
+    submit(jobId, attempt, Execution.commitment(result), result.output(), Optional.empty());
   }
 
   /**
@@ -339,17 +339,33 @@ public final class OperatorNode implements AutoCloseable {
         metrics.count("heartbeats_total", "Heartbeats posted onchain");
         jobStates.put(jobId.toString(), "TEE checkpoint at step " + step);
         LOG.info("job {}: TEE app sealed state {} ({} bytes on DA as {}), heartbeat posted", jobId, step, sealed.length, key);
-      });
+      }, outputHash -> chain.teeResultDigest(jobId, outputHash));
     } catch (TeeRuntime.LaunchRefusedException e) {
-      // A KMS refusal or outage may end (policy fixed, KMS back): retry while the job is ours.
-      throw new IllegalStateException("job " + jobId + ": TEE launch refused: " + e.getMessage(), e);
+      if (!TeeJob.isJobLevel(e)) {
+        // Ours to fix or wait out (the KMS unreachable or not trusting this install, a stale clock): retry while the job is ours.
+        throw new IllegalStateException("job " + jobId + ": TEE launch refused: " + e.getMessage(), e);
+      }
+      LOG.warn("job {}: TEE launch refused for the job itself, ending it with a record of the refusal: {}", jobId, e.getMessage());
+      outcome = TeeJob.refused(e, job.lastStep());
     }
     LOG.info("job {}: TEE app {}", jobId, outcome.summary());
-    submit(jobId, attempt, outcome.commitment(), outcome.output());
+    Optional<Address> signer = chain.teeSignerOf(app.appId());
+    if (signer.isPresent() && outcome.appSignature().isEmpty()) {
+      // Only the app's wallet can end this job (JobManager.submitTeeResult); without keys there is no result to post.
+      jobStates.put(jobId.toString(), "no result: app " + app.appId() + " requires its wallet's signature and the launch got no keys");
+      LOG.error("job {}: app {} requires results signed by {}, and this launch got no keys: no result can be posted", jobId, app.appId(),
+          signer.get());
+      return;
+    }
+    submit(jobId, attempt, outcome.commitment(), outcome.output(), signer.isPresent() ? outcome.appSignature() : Optional.empty());
   }
 
-  /** Puts the output on DA and posts the commitment (with the test-only lie applied when configured). */
-  private void submit(BigInteger jobId, long attempt, ResultCommitment commitment, byte[] output) {
+  /**
+   * Puts the output on DA and posts the commitment (with the test-only lie applied when configured);
+   * with {@code appSignature}, through submitTeeResult (a TEE app that names its signer).
+   */
+  private void submit(BigInteger jobId, long attempt, ResultCommitment commitment, byte[] output,
+      Optional<dev.trustdial.core.crypto.Signature> appSignature) {
     if (faults.lie()) {
       // Flip one output bit: a wrong but well-formed claim that only re-execution can catch.
       output = output.length == 0 ? new byte[] {1} : output;
@@ -359,7 +375,11 @@ public final class OperatorNode implements AutoCloseable {
     }
     Bytes32 outputKey = da.put(output).blobKey();
     try {
-      chain.submitResult(jobId, commitment, outputKey);
+      if (appSignature.isPresent()) {
+        chain.submitTeeResult(jobId, commitment, outputKey, appSignature.get());
+      } else {
+        chain.submitResult(jobId, commitment, outputKey);
+      }
     } catch (ContractRevertException e) {
       LOG.warn("job {}: result refused: {}", jobId, e.getMessage());
       jobStates.put(jobId.toString(), "result refused: " + e.errorName());
@@ -368,8 +388,8 @@ public final class OperatorNode implements AutoCloseable {
     metrics.count("results_submitted_total", "Result commitments posted");
     journal.put(new JobJournal.Entry(jobId, attempt, commitment.stepCount(), commitment.finalStateHash(), outputKey, true));
     jobStates.put(jobId.toString(), "submitted " + commitment.commitment());
-    LOG.info("job {}: submitted result after {} steps, output {}, checkpoint root {}", jobId, commitment.stepCount(),
-        commitment.outputHash(), commitment.checkpointRoot());
+    LOG.info("job {}: submitted result after {} steps, output {}, checkpoint root {}{}", jobId, commitment.stepCount(),
+        commitment.outputHash(), commitment.checkpointRoot(), appSignature.isPresent() ? " (signed by the app wallet, checked onchain)" : "");
   }
 
   /** Our own last snapshot from the data dir when it is the one onchain, otherwise DA's copy. */

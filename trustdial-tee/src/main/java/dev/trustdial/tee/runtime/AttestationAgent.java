@@ -255,4 +255,9 @@ public final class AttestationAgent implements AutoCloseable {
     server.stop(0);
     pool.shutdownNow();
   }
+
+  /** EIP-191 signature by the app wallet, made inside the runtime (the key does not leave it); empty without keys. */
+  Optional<dev.trustdial.core.crypto.Signature> signWithAppWallet(dev.trustdial.core.bytes.Bytes32 digest) {
+    return keys.map(k -> k.wallet().signEip191(digest));
+  }
 }

@@ -60,6 +60,16 @@ public final class RunningApp implements AutoCloseable {
     return agent.latestSealedState();
   }
 
+  /**
+   * The runtime's signature over a job result digest with the app's wallet (EIP-191), which
+   * JobManager.submitTeeResult checks against the app's registered signer. The key never leaves the
+   * runtime; on this simulated backend the runtime runs in the operator's process, so this is only
+   * as strong as that process (a hardware TEE runs runtime and app inside the enclave).
+   */
+  public Optional<dev.trustdial.core.crypto.Signature> signWithAppWallet(dev.trustdial.core.bytes.Bytes32 digest) {
+    return agent.signWithAppWallet(digest);
+  }
+
   public Transcript transcript() {
     return agent.transcriptLog();
   }
