@@ -1,6 +1,5 @@
 package dev.trustdial.ai.engine;
 
-import dev.trustdial.ai.kernel.LayerOps;
 import dev.trustdial.ai.kernel.RelaxedBaseline;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -110,11 +109,9 @@ final class Sampler {
     for (int i = 0; i < vocab; i++) {
       max = Math.max(max, logits[offset + i]);
     }
-    double[] e = new double[vocab];
-    LayerOps.expShifted(logits, offset, max, e, vocab);
     double sum = 0;
     for (int i = 0; i < vocab; i++) {
-      sum += e[i];
+      sum += RelaxedBaseline.exp(logits[offset + i] - max);
     }
     double lse = max + StrictMath.log(sum);
     List<TokenLogprob> top = new ArrayList<>(topN);

@@ -31,20 +31,6 @@ public final class LayerOps {
     }
   }
 
-  /**
-   * out[i] = StrictMath.exp((double) x[o + i] − shift) for i < n: the terms of a log-softmax sum
-   * (determinism.md §Sampling), vectorised with the same bits when the JVM has the Vector API.
-   */
-  public static void expShifted(float[] x, int o, double shift, double[] out, int n) {
-    if (VECTOR_EXP && !RelaxedBaseline.ON) {
-      VectorExp.expShifted(x, o, shift, out, n);
-      return;
-    }
-    for (int i = 0; i < n; i++) {
-      out[i] = RelaxedBaseline.exp(x[o + i] - shift);
-    }
-  }
-
   /** In-place softmax over x[o..o+n): max, exp(x - max) via StrictMath, sum in index order, divide. */
   public static void softmax(float[] x, int o, int n) {
     float max = x[o];

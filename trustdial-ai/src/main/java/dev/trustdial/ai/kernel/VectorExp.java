@@ -55,27 +55,6 @@ final class VectorExp {
     }
   }
 
-  /** out[i] = StrictMath.exp((double) in[io + i] − shift) for i < n (log-softmax sums). */
-  static void expShifted(float[] in, int io, double shift, double[] out, int n) {
-    int lanes = D.length();
-    int i = 0;
-    for (; i + lanes <= n; i += lanes) {
-      FloatVector xf = FloatVector.fromArray(F, in, io + i);
-      DoubleVector x = ((DoubleVector) xf.convertShape(VectorOperators.F2D, D, 0)).sub(shift);
-      DoubleVector y = expOrNull(x);
-      if (y == null) {
-        for (int j = 0; j < lanes; j++) {
-          out[i + j] = StrictMath.exp(in[io + i + j] - shift);
-        }
-      } else {
-        y.intoArray(out, i);
-      }
-    }
-    for (; i < n; i++) {
-      out[i] = StrictMath.exp(in[io + i] - shift);
-    }
-  }
-
   /**
    * Benchmark baseline only (RelaxedBaseline): the Vector API's own float exp (SVML on x86, not
    * bit-specified), the fastest exp a non-deterministic engine would use.
