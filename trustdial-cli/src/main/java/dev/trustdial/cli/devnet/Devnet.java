@@ -219,7 +219,8 @@ public final class Devnet implements AutoCloseable {
    * simulation roots. The port is chosen here, before any operator starts, so their configs can name it.
    */
   private List<String> prepareKms(int operators) {
-    List<String> args = new ArrayList<>(List.of("kms", "serve", "--dir", kmsDir().toString(), "--devnet", dir.toAbsolutePath().toString()));
+    // Absolute paths: the KMS runs in its own directory.
+    List<String> args = new ArrayList<>(List.of("kms", "serve", "--dir", kmsDir().toAbsolutePath().toString(), "--devnet", dir.toAbsolutePath().toString()));
     try {
       for (Roster.Member m : Roster.OPERATORS.subList(0, operators)) {
         Path install = dir.resolve(m.name()).resolve("tee");

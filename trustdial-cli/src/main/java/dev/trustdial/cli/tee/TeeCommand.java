@@ -60,7 +60,7 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     description = "Measure, register, run and check TEE apps (dev runtime: simulated backend, INSECURE).",
     subcommands = {TeeCommand.Measure.class, TeeCommand.Policy.class, TeeCommand.CreateApp.class, TeeCommand.UpgradeApp.class,
-        TeeCommand.SetSigner.class, TeeCommand.Run.class, TeeCommand.SubmitJob.class, TeeCommand.VerifyAnswer.class, TeeCommand.ShowTranscript.class})
+        TeeCommand.SetSigner.class, TeeCommand.Run.class, TeeCommand.SubmitJob.class, TeeCommand.PriceFeed.class, TeeCommand.VerifyAnswer.class, TeeCommand.ShowTranscript.class})
 public final class TeeCommand implements Runnable {
   @Spec CommandSpec spec;
 
@@ -541,6 +541,31 @@ public final class TeeCommand implements Runnable {
       }
       out.flush();
       return c.valid() ? ExitCodes.OK : ExitCodes.FAILURE;
+    }
+  }
+
+  @Command(name = "price-feed", description = {"Serve a local HTTPS price feed for trying TEE apps (dev only): GET /price answers a price that moves",
+      "with the clock. Its CA is made at start and written to --root-out; apps trust it through their launch config's",
+      "fetch.extraRootsPem. Prints 'listening PORT url URL root FILE'; runs until stopped."})
+  static final class PriceFeed implements Callable<Integer> {
+    @Spec CommandSpec spec;
+
+    @Option(names = "--root-out", required = true, paramLabel = "FILE", description = "Where to write the feed's CA certificate (PEM).")
+    Path rootOut;
+
+    @Override
+    public Integer call() throws Exception {
+      if (Files.exists(rootOut)) {
+        throw new InvalidInputException(rootOut + " exists; the feed makes a new CA each start, give a new file");
+      }
+      dev.trustdial.tee.devfeed.PriceServer feed = dev.trustdial.tee.devfeed.PriceServer.start();
+      Files.writeString(rootOut, feed.rootPem());
+      Runtime.getRuntime().addShutdownHook(new Thread(feed::close));
+      PrintWriter out = spec.commandLine().getOut();
+      out.println("listening " + java.net.URI.create(feed.url("/")).getPort() + " url " + feed.url("/price") + " root " + rootOut.toAbsolutePath());
+      out.flush();
+      Thread.currentThread().join();
+      return ExitCodes.OK;
     }
   }
 
