@@ -2,8 +2,8 @@ package dev.trustdial.cli.tee;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.trustdial.cli.CliRun;
 import dev.trustdial.cli.ExitCodes;
-import dev.trustdial.cli.Main;
 import dev.trustdial.core.crypto.Secp256k1Key;
 import dev.trustdial.tee.answer.SignedAnswer;
 import dev.trustdial.tee.attest.EvidenceEnvelope;
@@ -12,8 +12,6 @@ import dev.trustdial.tee.runtime.ArtifactDigest;
 import dev.trustdial.tee.runtime.AttestationAgent;
 import dev.trustdial.tee.sim.SimulatedTee;
 import dev.trustdial.tee.transcript.Transcript;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -24,25 +22,17 @@ import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /** The offline tee and kms commands: exit 0 done/valid, 1 invalid, 2 bad input (nothing changed). */
 class TeeCliTest {
   @TempDir Path dir;
 
-  record Run(int code, String out, String err) {}
-
-  static Run run(String... args) {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    CommandLine cl = Main.commandLine();
-    cl.setOut(new PrintWriter(out, true));
-    cl.setErr(new PrintWriter(err, true));
-    return new Run(cl.execute(args), out.toString(), err.toString());
+  static CliRun run(String... args) {
+    return CliRun.of(args);
   }
 
-  static void bad(Run r, String message) {
-    assertThat(r.code()).as(r.out() + r.err()).isEqualTo(ExitCodes.BAD_INPUT);
+  static void bad(CliRun r, String message) {
+    assertThat(r.exitCode()).as(r.out() + r.err()).isEqualTo(ExitCodes.BAD_INPUT);
     assertThat(r.err()).contains(message).doesNotContain("Exception");
   }
 
@@ -50,8 +40,8 @@ class TeeCliTest {
   void measureAndPolicy() throws Exception {
     Path jar = Files.write(dir.resolve("app.jar"), new byte[] {1, 2, 3});
     Path cfg = Files.writeString(dir.resolve("app.json"), "{\"timeoutSeconds\": 30}");
-    Run m = run("tee", "measure", "--app-id", "4", "--artifact", jar.toString(), "--config", cfg.toString());
-    assertThat(m.code()).as(m.err()).isZero();
+    CliRun m = run("tee", "measure", "--app-id", "4", "--artifact", jar.toString(), "--config", cfg.toString());
+    assertThat(m.exitCode()).as(m.err()).isZero();
     AppMeasurement expected = new AppMeasurement(BigInteger.valueOf(4), ArtifactDigest.of(jar), Files.readAllBytes(cfg));
     assertThat(m.out()).contains(dev.trustdial.core.bytes.Hex.encode(expected.registers().get(3)), "kmsPublicKey   none");
     String pin = "0x" + "ab".repeat(32);
@@ -67,8 +57,8 @@ class TeeCliTest {
         "'kmsPublicKey' must be");
 
     Path pol = dir.resolve("policy.bin");
-    Run p = run("tee", "policy", "--app-id", "4", "--artifact", jar.toString(), "--config", cfg.toString(), "--out", pol.toString());
-    assertThat(p.code()).as(p.err()).isZero();
+    CliRun p = run("tee", "policy", "--app-id", "4", "--artifact", jar.toString(), "--config", cfg.toString(), "--out", pol.toString());
+    assertThat(p.exitCode()).as(p.err()).isZero();
     assertThat(dev.trustdial.tee.kms.AppPolicy.decode(Files.readAllBytes(pol)).allowed().getFirst().mismatch(
         new dev.trustdial.tee.attest.Verdict(dev.trustdial.tee.attest.Platform.SIMULATED,
             List.of(new dev.trustdial.tee.attest.NamedBytes("RTMR0", expected.registers().get(0)), new dev.trustdial.tee.attest.NamedBytes("RTMR3", expected.registers().get(3))),
@@ -88,8 +78,8 @@ class TeeCliTest {
   @Test
   void kmsInitPublicKeySealSecretAndAudit() throws Exception {
     Path kms = dir.resolve("kms");
-    Run init = run("kms", "init", "--dir", kms.toString());
-    assertThat(init.code()).as(init.err()).isZero();
+    CliRun init = run("kms", "init", "--dir", kms.toString());
+    assertThat(init.exitCode()).as(init.err()).isZero();
     String pub = run("kms", "public-key", "--dir", kms.toString()).out().trim();
     assertThat(init.out()).contains(pub);
     bad(run("kms", "init", "--dir", kms.toString()), "exists");
@@ -97,8 +87,8 @@ class TeeCliTest {
 
     Path value = Files.writeString(dir.resolve("v.txt"), "api-key-123");
     Path secrets = dir.resolve("secrets.json");
-    Run s = run("kms", "seal-secret", "--kms-public-key", pub, "--app-id", "2", "--name", "API_KEY", "--value-file", value.toString(), "--secrets", secrets.toString());
-    assertThat(s.code()).as(s.err()).isZero();
+    CliRun s = run("kms", "seal-secret", "--kms-public-key", pub, "--app-id", "2", "--name", "API_KEY", "--value-file", value.toString(), "--secrets", secrets.toString());
+    assertThat(s.exitCode()).as(s.err()).isZero();
     bad(run("kms", "seal-secret", "--kms-public-key", pub, "--app-id", "2", "--name", "API_KEY", "--value-file", value.toString(), "--secrets", secrets.toString()), "already holds");
     bad(run("kms", "seal-secret", "--kms-public-key", pub, "--app-id", "3", "--name", "OTHER", "--value-file", value.toString(), "--secrets", secrets.toString()), "for app 2");
     bad(run("kms", "seal-secret", "--kms-public-key", "0x1234", "--app-id", "2", "--name", "X", "--value-file", value.toString(), "--secrets", secrets.toString()), "32 bytes");
@@ -112,8 +102,8 @@ class TeeCliTest {
     assertThat(run("kms", "audit", "--dir", kms.toString()).out()).contains("intact: 2 entries");
     List<String> lines = Files.readAllLines(kms.resolve("audit.jsonl"));
     Files.write(kms.resolve("audit.jsonl"), List.of(lines.get(1)));
-    Run broken = run("kms", "audit", "--dir", kms.toString());
-    assertThat(broken.code()).isEqualTo(ExitCodes.FAILURE);
+    CliRun broken = run("kms", "audit", "--dir", kms.toString());
+    assertThat(broken.exitCode()).isEqualTo(ExitCodes.FAILURE);
     assertThat(broken.out()).contains("BROKEN");
   }
 
@@ -134,26 +124,39 @@ class TeeCliTest {
     Path bundle = Files.writeString(dir.resolve("answer.json"), a.toJson());
     String root = dir.resolve("sim/sim-root.pem").toString();
 
-    Run ok = run("tee", "verify-answer", "--bundle", bundle.toString(), "--simulation-root", root, "--wallet", wallet.address().toString());
-    assertThat(ok.code()).as(ok.out() + ok.err()).isZero();
+    CliRun ok = run("tee", "verify-answer", "--bundle", bundle.toString(), "--simulation-root", root, "--wallet", wallet.address().toString());
+    assertThat(ok.exitCode()).as(ok.out() + ok.err()).isZero();
     assertThat(ok.out()).contains("VALID", "simulated: true", "https://127.0.0.1/price");
-    Run noOptIn = run("tee", "verify-answer", "--bundle", bundle.toString());
-    assertThat(noOptIn.code()).isEqualTo(ExitCodes.FAILURE);
+    CliRun noOptIn = run("tee", "verify-answer", "--bundle", bundle.toString());
+    assertThat(noOptIn.exitCode()).isEqualTo(ExitCodes.FAILURE);
     assertThat(noOptIn.out()).contains("INVALID", "simulated");
-    Run otherWallet = run("tee", "verify-answer", "--bundle", bundle.toString(), "--simulation-root", root, "--wallet", Secp256k1Key.generate().address().toString(), "--json");
-    assertThat(otherWallet.code()).isEqualTo(ExitCodes.FAILURE);
+    CliRun otherWallet = run("tee", "verify-answer", "--bundle", bundle.toString(), "--simulation-root", root, "--wallet", Secp256k1Key.generate().address().toString(), "--json");
+    assertThat(otherWallet.exitCode()).isEqualTo(ExitCodes.FAILURE);
     assertThat(otherWallet.out()).contains("\"valid\" : false", "not the expected");
     Path forged = Files.writeString(dir.resolve("forged.json"), a.toJson().replace("TDS 1", "TDS 2"));
-    Run f = run("tee", "verify-answer", "--bundle", forged.toString(), "--simulation-root", root);
-    assertThat(f.code()).isEqualTo(ExitCodes.FAILURE);
+    CliRun f = run("tee", "verify-answer", "--bundle", forged.toString(), "--simulation-root", root);
+    assertThat(f.exitCode()).isEqualTo(ExitCodes.FAILURE);
     assertThat(f.out()).contains("report data does not bind");
     bad(run("tee", "verify-answer", "--bundle", dir.resolve("sim/sim-root.pem").toString()), "not JSON");
     bad(run("tee", "verify-answer", "--bundle", bundle.toString(), "--at", "yesterday"), "--at");
 
     Path tr = Files.write(dir.resolve("t.bin"), t.encode());
-    Run show = run("tee", "transcript", "--file", tr.toString());
-    assertThat(show.code()).isZero();
+    CliRun show = run("tee", "transcript", "--file", tr.toString());
+    assertThat(show.exitCode()).isZero();
     assertThat(show.out()).contains("entries 1 head " + dev.trustdial.core.bytes.Hex.encode(t.head()));
     bad(run("tee", "transcript", "--file", bundle.toString()), "TDTRANS1");
+  }
+
+  @Test
+  void jobAndFeedCommandsRefuseBadInputBeforeTouchingAnything() throws Exception {
+    Path root = Files.writeString(dir.resolve("root.pem"), "keep");
+    bad(run("tee", "price-feed", "--root-out", root.toString()), "exists");
+    assertThat(Files.readString(root)).isEqualTo("keep");
+    bad(run("tee", "set-signer", "1", "--devnet", dir.toString()), "exactly one of --kms and --address");
+    bad(run("tee", "set-signer", "0", "--devnet", dir.toString(), "--address", "0x00"), "app id");
+    bad(run("tee", "submit-job", "--devnet", dir.toString(), "--app-id", "1", "--artifact", dir.resolve("none.jar").toString(),
+        "--config", root.toString(), "--max-steps", "0"), "--max-steps");
+    bad(run("tee", "submit-job", "--devnet", dir.toString(), "--app-id", "1", "--artifact", root.toString(),
+        "--config", root.toString(), "--fee", "lots"), "--fee");
   }
 }
