@@ -50,7 +50,7 @@ class DemoIT {
     assertThat(report.get("gas").get("IntersubjectiveCourt.vote").get("calls").asInt()).isEqualTo(2);
     // Two programs, an artifact, four envelopes, four outputs and at least eight checkpoints on DA, each certified onchain.
     assertThat(report.get("daCertificates").asInt()).isGreaterThanOrEqualTo(19);
-    assertThat(run.err()).contains("[7/7] Summary", "the SAME wallet as", "VERIFIES", "its app-wallet signature checked onchain", "restoring the TEE app's sealed state", "the completion, read back from DA", "no process left running", "SIGKILL", "restoring the snapshot at step",
+    assertThat(run.err()).contains("[7/7] Summary", "the SAME wallet as", "VERIFIES", "its app-wallet signature checked onchain", "TEE answer verifies (simulated: true", "restoring the TEE app's sealed state", "the completion, read back from DA", "no process left running", "SIGKILL", "restoring the snapshot at step",
         "IDENTICAL to the uninterrupted run", "CHALLENGED", "--lie");
   }
 

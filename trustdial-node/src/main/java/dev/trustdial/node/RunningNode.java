@@ -4,6 +4,7 @@ import dev.trustdial.chain.Settlement;
 import dev.trustdial.node.config.NodeConfig;
 import dev.trustdial.node.job.InferenceJob;
 import dev.trustdial.node.job.TeeJob;
+import dev.trustdial.node.verify.TeeAnswerCheck;
 import dev.trustdial.node.metrics.NodeHttp;
 import dev.trustdial.node.metrics.NodeMetrics;
 import dev.trustdial.node.operator.JobJournal;
@@ -40,7 +41,7 @@ public final class RunningNode implements AutoCloseable {
     DataAvailability da = config.da().client(config.key());
     NodeMetrics metrics = new NodeMetrics("watchtower");
     Watchtower node = new Watchtower(chain, da, new InferenceJob.Models(config.dataDir().resolve("models")), metrics,
-        config.pollInterval(), faults);
+        config.pollInterval(), faults, TeeAnswerCheck.withSimulationRoots(config.teeSimulationRoots()));
     node.ensureRegistered(config.stakeWei(), "watchtower");
     node.start();
     return new RunningNode(node, NodeHttp.start(config.httpHost(), config.httpPort(), metrics, node::health), chain);

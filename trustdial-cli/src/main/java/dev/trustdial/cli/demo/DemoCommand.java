@@ -419,6 +419,7 @@ public final class DemoCommand implements Callable<Integer> {
       n.say("its bundle %s: %s; signed by app wallet %s, %s before the takeover", check.valid() ? "VERIFIES" : "DOES NOT VERIFY",
           check.failure().orElse(String.join(", ", check.checks().subList(0, Math.min(3, check.checks().size())))), answer.wallet(),
           sameWallet ? "the SAME wallet as" : "a DIFFERENT wallet from");
+      awaitVerdict(devnet, id);
       owner.advanceTime(params.challengeWindow() + 1);
       n.say("a TEE result is attested, not re-executed: no challenge is possible; the window passes (fast-forwarded)");
       var finalized = watch.await(SettlementEvent.JobFinalized.class, f -> f.jobId().equals(id), Duration.ofSeconds(60), () -> { }, "job 4's finalization");
@@ -480,7 +481,11 @@ public final class DemoCommand implements Callable<Integer> {
             .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString()).body());
         String verdict = body.path("verdicts").path(jobId.toString()).asText("");
         if (!verdict.isEmpty()) {
-          n.say("%s re-executed job %s from DA: %s", name, jobId, verdict.equals("ok") ? "same commitment, no challenge" : verdict);
+          if (verdict.startsWith("TEE")) {
+            n.say("%s checked job %s's answer from DA (evidence, policy, transcript, signature): %s", name, jobId, verdict);
+          } else {
+            n.say("%s re-executed job %s from DA: %s", name, jobId, verdict.equals("ok") ? "same commitment, no challenge" : verdict);
+          }
           return;
         }
         Thread.sleep(250);

@@ -290,6 +290,16 @@ public final class Devnet implements AutoCloseable {
     Path config = nodeDir.resolve("config.json");
     // Operators run TEE jobs on their simulated install with the devnet KMS (the port is known before they start).
     String tee = operator && kmsPort > 0 ? ",\n \"tee\": {\"install\": \"tee\", \"kms\": \"http://127.0.0.1:" + kmsPort + "\"}" : "";
+    if (!operator) {
+      // The watchtower checks TEE answers; on the devnet they carry the operators' simulated evidence.
+      List<String> roots = new ArrayList<>();
+      for (Roster.Member op : Roster.OPERATORS) {
+        if (Files.exists(dir.resolve(op.name()).resolve("tee").resolve(SimulatedTee.ROOT_FILE))) {
+          roots.add("\"../" + op.name() + "/tee/" + SimulatedTee.ROOT_FILE + "\"");
+        }
+      }
+      tee = roots.isEmpty() ? "" : ",\n \"teeSimulationRoots\": [" + String.join(", ", roots) + "]";
+    }
     Files.writeString(config, """
         {"chain": "../%s", "privateKey": "%s", "dataDir": "data",
          "da": {"source": "chain", "thresholdBps": %d, "retentionSeconds": 604800},

@@ -190,7 +190,7 @@ class PriceAgentJobIT {
       // A TEE result is not re-executed or challenged; the watchtower finalizes it after the window.
       chain.advanceTime(chain.params().challengeWindowSeconds() + 1);
       await(chain, jobId, j -> j.status() == JobStatus.FINALIZED, Duration.ofSeconds(60), "finalization");
-      assertThat(Files.readString(devnet.log("watchtower-1"))).contains("attested by the app, not re-executable");
+      assertThat(Files.readString(devnet.log("watchtower-1"))).contains("attested by the app, not re-executable: TEE answer verifies (simulated: true");
 
       // A job whose launch configuration the policy does not allow, submitted around the CLI's check: the
       // operator's launch is refused for the job itself (any operator would be), so it ends the job with a

@@ -26,7 +26,7 @@ import java.util.TreeMap;
  */
 public record NodeConfig(ChainConfig chain, Secp256k1Key key, Path dataDir, DaSettings da,
     Duration pollInterval, String httpHost, int httpPort, BigInteger stakeWei, boolean vote, int maxConcurrentJobs,
-    Optional<TeeSettings> tee) {
+    Optional<TeeSettings> tee, java.util.List<Path> teeSimulationRoots) {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final long MAX_FILE_BYTES = 1 << 20;
   public static final int MAX_CONCURRENT_JOBS = 64;
@@ -107,7 +107,30 @@ public record NodeConfig(ChainConfig chain, Secp256k1Key key, Path dataDir, DaSe
         stakeWei,
         vote.asBoolean(true),
         root.path("maxConcurrentJobs").asInt(4),
-        tee(root, base, file));
+        tee(root, base, file),
+        simulationRoots(root, base, file));
+  }
+
+  /**
+   * {@code "teeSimulationRoots": [FILE, ...]} (watchtowers, dev only): simulated TEE installs whose
+   * evidence TEE answers may carry; without it only hardware evidence under the pinned roots verifies.
+   */
+  private static java.util.List<Path> simulationRoots(JsonNode root, Path base, Path file) {
+    JsonNode r = root.get("teeSimulationRoots");
+    if (r == null || r.isNull()) {
+      return java.util.List.of();
+    }
+    if (!r.isArray() || r.size() > 16) {
+      throw new InvalidInputException("node config " + file + ": teeSimulationRoots must be an array of at most 16 file names");
+    }
+    java.util.List<Path> out = new java.util.ArrayList<>();
+    for (JsonNode n : r) {
+      if (!n.isTextual() || n.asText().isBlank()) {
+        throw new InvalidInputException("node config " + file + ": teeSimulationRoots holds a non-string or empty entry");
+      }
+      out.add(base.resolve(n.asText()));
+    }
+    return java.util.List.copyOf(out);
   }
 
   /** {@code "tee": {"install": DIR, "kms": URL}}: this operator runs TEE jobs on that simulated install with that KMS. */

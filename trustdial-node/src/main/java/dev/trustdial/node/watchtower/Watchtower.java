@@ -18,6 +18,9 @@ import dev.trustdial.node.job.JobSource;
 import dev.trustdial.node.Registration;
 import dev.trustdial.node.metrics.NodeMetrics;
 import dev.trustdial.node.verify.Reexecutor;
+import dev.trustdial.node.verify.TeeAnswerCheck;
+import dev.trustdial.chain.AppInfo;
+import java.time.Instant;
 import java.math.BigInteger;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -49,6 +52,8 @@ public final class Watchtower implements AutoCloseable {
   }
 
   private final Settlement chain;
+  private final DataAvailability da;
+  private final TeeAnswerCheck teeCheck;
   private final Reexecutor verifier;
   private final NodeMetrics metrics;
   private final Duration pollInterval;
@@ -60,15 +65,19 @@ public final class Watchtower implements AutoCloseable {
   private volatile long lastPollMillis;
   private Thread thread;
 
-  public Watchtower(Settlement chain, DataAvailability da, InferenceJob.Models models, NodeMetrics metrics, Duration pollInterval, Faults faults) {
+  /** @param teeCheck how TEE answers are checked (which simulation roots, if any, it accepts) */
+  public Watchtower(Settlement chain, DataAvailability da, InferenceJob.Models models, NodeMetrics metrics, Duration pollInterval, Faults faults,
+      TeeAnswerCheck teeCheck) {
     faults.requireAllowedOn(chain.deployment().chainId());
     this.chain = chain;
+    this.da = da;
+    this.teeCheck = teeCheck;
     this.verifier = new Reexecutor(chain, new JobSource(da), models, metrics);
     this.metrics = metrics;
     this.pollInterval = pollInterval;
     this.faults = faults;
     for (String c : new String[] {"mismatches_total", "challenges_total",
-        "missed_reported_total", "finalized_total", "resolved_total"}) {
+        "missed_reported_total", "finalized_total", "resolved_total", "tee_answers_invalid_total"}) {
       metrics.declareCounter(c, c.replace('_', ' '));
     }
   }
@@ -136,9 +145,15 @@ public final class Watchtower implements AutoCloseable {
   /** Re-executes a submitted result and challenges it if ours differs (and the window is open). */
   private void check(BigInteger jobId, ResultCommitment claimed) {
     if (verifier.isTee(jobId)) {
-      // The contract refuses challenges of TEE jobs; their answer carries its own evidence.
-      verdicts.put(jobId.toString(), "TEE (attested, not re-executed)");
-      LOG.info("job {}: TEE result {}; attested by the app, not re-executable: liveness only", jobId, claimed.outputHash());
+      // Not re-executable and not challengeable (JobManager refuses); what can be checked is the answer's own evidence.
+      JobInfo job = chain.job(jobId);
+      AppInfo app = chain.app(job.appId());
+      TeeAnswerCheck.Verdict v = teeCheck.check(app, chain.teeSignerOf(app.appId()), da.get(job.outputBlobKey()), Instant.now());
+      if (!v.valid()) {
+        metrics.count("tee_answers_invalid_total", "tee answers invalid total");
+      }
+      verdicts.put(jobId.toString(), v.text());
+      LOG.info("job {}: TEE result {}; attested by the app, not re-executable: {}", jobId, claimed.outputHash(), v.text());
       return;
     }
     ResultCommitment ours = verifier.commitment(jobId);

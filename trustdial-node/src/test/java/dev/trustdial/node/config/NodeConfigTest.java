@@ -59,6 +59,12 @@ class NodeConfigTest {
         .isInstanceOf(InvalidInputException.class).hasMessageContaining("'kms'");
     assertThatThrownBy(() -> NodeConfig.read(write(base.formatted(DEPLOYMENT, KEY, "{\"install\": \"tee\", \"kms\": \"ftp://h\"}"))))
         .isInstanceOf(InvalidInputException.class).hasMessageContaining("http(s)");
+    String roots = """
+        {"rpcUrl": "http://x", "deployment": %s, "privateKey": "%s", "dataDir": "d", "da": {"operators": "o", "certs": "c"}, "teeSimulationRoots": %s}""";
+    assertThat(NodeConfig.read(write(roots.formatted(DEPLOYMENT, KEY, "[\"op/sim-root.pem\"]"))).teeSimulationRoots())
+        .containsExactly(dir.toAbsolutePath().resolve("op/sim-root.pem"));
+    assertThatThrownBy(() -> NodeConfig.read(write(roots.formatted(DEPLOYMENT, KEY, "\"op/sim-root.pem\""))))
+        .isInstanceOf(InvalidInputException.class).hasMessageContaining("teeSimulationRoots must be an array");
   }
 
   @Test
