@@ -50,6 +50,7 @@ import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
@@ -263,6 +264,36 @@ public final class TeeCommand implements Runnable {
     }
   }
 
+  /** What launches an app, shared by 'run' (here, now) and 'submit-job' (on an operator, via DA). */
+  static final class LaunchOptions {
+    @Option(names = "--app-id", required = true)
+    String appId;
+
+    @Option(names = "--artifact", required = true, paramLabel = "PATH", description = "A JAR file or a directory (a command with its files).")
+    Path artifact;
+
+    @Option(names = "--config", required = true, paramLabel = "FILE", description = "The launch configuration (JSON, measured whole).")
+    Path config;
+
+    @Option(names = "--secrets", paramLabel = "FILE", description = "Sealed developer secrets ('trustdial kms seal-secret').")
+    Optional<Path> secrets;
+
+    BigInteger id() {
+      return KmsCommand.appId(appId);
+    }
+
+    List<SealedSecret> sealedSecrets() {
+      return secrets.map(p -> KmsCommand.SecretsFile.read(p, id())).orElse(List.of());
+    }
+
+    Path existingArtifact() {
+      if (!Files.exists(artifact)) {
+        throw new InvalidInputException("artifact " + artifact + " does not exist");
+      }
+      return artifact;
+    }
+  }
+
   @Command(name = "set-signer", description = {"Require a TEE app's job results to be signed by its app wallet (JobManager checks it onchain).",
       "The wallet comes from the KMS that serves the app (--kms) or is given (--address); --address 0x000...0 requires none."})
   static final class SetSigner implements Callable<Integer> {
@@ -316,17 +347,7 @@ public final class TeeCommand implements Runnable {
     @Option(names = "--as", defaultValue = "developer", paramLabel = "ACCOUNT", description = "Devnet account that pays (default: ${DEFAULT-VALUE}).")
     String as;
 
-    @Option(names = "--app-id", required = true)
-    String appId;
-
-    @Option(names = "--artifact", required = true, paramLabel = "PATH", description = "The app's current artifact (its digest must be the app's).")
-    Path artifact;
-
-    @Option(names = "--config", required = true, paramLabel = "FILE", description = "The launch configuration the app's policy admits.")
-    Path config;
-
-    @Option(names = "--secrets", paramLabel = "FILE", description = "Sealed developer secrets ('trustdial kms seal-secret').")
-    Optional<Path> secrets;
+    @Mixin LaunchOptions launch;
 
     @Option(names = "--input", paramLabel = "FILE", description = "Bytes the app reads from $TRUSTDIAL_JOB_INPUT (at most 1 MiB).")
     Optional<Path> input;
@@ -343,16 +364,14 @@ public final class TeeCommand implements Runnable {
 
     @Override
     public Integer call() {
-      BigInteger id = KmsCommand.appId(appId);
+      BigInteger id = launch.id();
       if (maxSteps < 1 || maxSteps > (1L << 40)) {
         throw new InvalidInputException("--max-steps must be within 1..2^40, got " + maxSteps);
       }
       BigInteger wei = dev.trustdial.cli.chain.ChainCommand.tokens(fee, "--fee");
-      if (!Files.exists(artifact)) {
-        throw new InvalidInputException("artifact " + artifact + " does not exist");
-      }
-      byte[] cfg = config(config);
-      List<SealedSecret> sealed = secrets.map(p -> KmsCommand.SecretsFile.read(p, id)).orElse(List.of());
+      Path artifact = launch.existingArtifact();
+      byte[] cfg = config(launch.config);
+      List<SealedSecret> sealed = launch.sealedSecrets();
       byte[] appInput = input.map(p -> read(p, dev.trustdial.node.job.TeeJobInput.MAX_APP_INPUT, "--input")).orElse(new byte[0]);
       DevnetDescriptor d = DevnetDescriptor.read(devnet);
       Secp256k1Key key = Secp256k1Key.fromPrivateKeyHex(d.account(as).privateKey());
@@ -382,23 +401,13 @@ public final class TeeCommand implements Runnable {
     @Option(names = "--install", required = true, paramLabel = "DIR", description = "Simulated TEE install ('trustdial attest sim-init').")
     Path install;
 
-    @Option(names = "--app-id", required = true)
-    String appId;
-
-    @Option(names = "--artifact", required = true, paramLabel = "PATH")
-    Path artifact;
-
-    @Option(names = "--config", required = true, paramLabel = "FILE")
-    Path config;
+    @Mixin LaunchOptions launch;
 
     @Option(names = "--work", required = true, paramLabel = "DIR", description = "An empty or new directory for this launch.")
     Path work;
 
     @Option(names = "--kms", paramLabel = "URL", description = "The KMS to get the app's keys from before it starts.")
     Optional<URI> kms;
-
-    @Option(names = "--secrets", paramLabel = "FILE", description = "Sealed developer secrets ('trustdial kms seal-secret').")
-    Optional<Path> secrets;
 
     @Option(names = "--restore", paramLabel = "FILE", description = "Sealed state from an earlier launch.")
     Optional<Path> restore;
@@ -411,17 +420,15 @@ public final class TeeCommand implements Runnable {
 
     @Override
     public Integer call() throws IOException {
-      BigInteger id = KmsCommand.appId(appId);
-      byte[] cfg = config(config);
+      BigInteger id = launch.id();
+      byte[] cfg = config(launch.config);
       if (kms.isPresent() && LaunchConfig.parse(cfg).kmsPublicKey().isEmpty()) {
         throw new InvalidInputException("--kms needs the KMS's key pinned in the launch configuration: add \"kmsPublicKey\": \"HEX\" "
-            + "('trustdial kms public-key') to " + config + " (it is measured, so make the policy from the same config)");
+            + "('trustdial kms public-key') to " + launch.config + " (it is measured, so make the policy from the same config)");
       }
       SimulatedTee tee = SimulatedTee.load(install);
-      if (!Files.exists(artifact)) {
-        throw new InvalidInputException("artifact " + artifact + " does not exist");
-      }
-      List<SealedSecret> sealed = secrets.map(p -> KmsCommand.SecretsFile.read(p, id)).orElse(List.of());
+      Path artifact = launch.existingArtifact();
+      List<SealedSecret> sealed = launch.sealedSecrets();
       Optional<byte[]> state = restore.map(p -> read(p, SealedState.MAX_STATE + SealedState.OVERHEAD, "sealed state"));
       Optional<byte[]> expected = Optional.empty();
       if (devnet.isPresent()) {
