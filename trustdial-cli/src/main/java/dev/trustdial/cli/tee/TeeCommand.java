@@ -105,11 +105,6 @@ public final class TeeCommand implements Runnable {
     }
   }
 
-  static Settlement connect(Path devnet, String as) {
-    DevnetDescriptor d = DevnetDescriptor.read(devnet);
-    return Settlement.connect(d.rpcUrl(), d.deployment(), Secp256k1Key.fromPrivateKeyHex(d.account(as).privateKey()));
-  }
-
   static X509Certificate readRoot(Path p) {
     try {
       List<X509Certificate> c = Certificates.fromDerOrPem(read(p, 64 * 1024, "simulation root"), "simulation root");
@@ -208,14 +203,34 @@ public final class TeeCommand implements Runnable {
     }
   }
 
-  abstract static class AppTx implements Callable<Integer> {
-    @Spec CommandSpec spec;
-
+  /** Which devnet and which of its accounts signs and pays (the app's owner for app transactions). */
+  static final class DevnetAccount {
     @Option(names = "--devnet", defaultValue = ".devnet", paramLabel = "DIR", description = "Devnet directory (default: ${DEFAULT-VALUE}).")
     Path devnet;
 
-    @Option(names = "--as", defaultValue = "developer", paramLabel = "ACCOUNT", description = "Devnet account that signs (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--as", defaultValue = "developer", paramLabel = "ACCOUNT", description = "Devnet account that signs and pays (default: ${DEFAULT-VALUE}).")
     String as;
+
+    Secp256k1Key key() {
+      return Secp256k1Key.fromPrivateKeyHex(DevnetDescriptor.read(devnet).account(as).privateKey());
+    }
+
+    Settlement connect() {
+      DevnetDescriptor d = DevnetDescriptor.read(devnet);
+      return Settlement.connect(d.rpcUrl(), d.deployment(), key());
+    }
+
+    /** The devnet's DA (nodes registered onchain, certificates in BlobRegistry), paid by this account. */
+    dev.trustdial.da.DaClient da() {
+      return dev.trustdial.da.DaClient.onChain(dev.trustdial.da.chain.ChainConfig.read(devnet.resolve(DevnetDescriptor.FILE)), key(),
+          dev.trustdial.cli.devnet.Devnet.DA_THRESHOLD_BPS, java.time.Duration.ofDays(7));
+    }
+  }
+
+  abstract static class AppTx implements Callable<Integer> {
+    @Spec CommandSpec spec;
+
+    @Mixin DevnetAccount account;
 
     @Option(names = "--artifact", required = true, paramLabel = "PATH")
     Path artifact;
@@ -230,7 +245,7 @@ public final class TeeCommand implements Runnable {
     public Integer call() {
       byte[] p = readPolicy(policy).encode();
       Bytes32 digest = new Bytes32(ArtifactDigest.of(artifact));
-      try (Settlement s = connect(devnet, as)) {
+      try (Settlement s = account.connect()) {
         Settlement.Created c = s.createApp(TrustMode.TEE, digest, p);
         PrintWriter out = spec.commandLine().getOut();
         out.println("app " + c.id());
@@ -252,7 +267,7 @@ public final class TeeCommand implements Runnable {
       BigInteger id = KmsCommand.appId(appId);
       byte[] p = readPolicy(policy).encode();
       Bytes32 digest = new Bytes32(ArtifactDigest.of(artifact));
-      try (Settlement s = connect(devnet, as)) {
+      try (Settlement s = account.connect()) {
         TxOutcome tx = s.upgradeApp(id, digest, p);
         PrintWriter out = spec.commandLine().getOut();
         out.println("app " + id + " version " + s.app(id).version());
@@ -302,11 +317,7 @@ public final class TeeCommand implements Runnable {
     @Parameters(paramLabel = "APP_ID")
     String appId;
 
-    @Option(names = "--devnet", defaultValue = ".devnet", paramLabel = "DIR", description = "Devnet directory (default: ${DEFAULT-VALUE}).")
-    Path devnet;
-
-    @Option(names = "--as", defaultValue = "developer", paramLabel = "ACCOUNT", description = "The app's owner (default: ${DEFAULT-VALUE}).")
-    String as;
+    @Mixin DevnetAccount account;
 
     @Option(names = "--kms", paramLabel = "URL", description = "Ask this KMS for the app's wallet.")
     Optional<URI> kms;
@@ -321,7 +332,7 @@ public final class TeeCommand implements Runnable {
         throw new InvalidInputException("give exactly one of --kms and --address");
       }
       Address signer = kms.map(u -> TeeJobs.walletFromKms(u, id)).orElseGet(() -> Address.parse(address.get()));
-      try (Settlement s = connect(devnet, as)) {
+      try (Settlement s = account.connect()) {
         if (s.app(id).mode() != TrustMode.TEE) {
           throw new InvalidInputException("app " + id + " is a " + s.app(id).mode() + " app; only TEE apps have a signer");
         }
@@ -341,11 +352,7 @@ public final class TeeCommand implements Runnable {
   static final class SubmitJob implements Callable<Integer> {
     @Spec CommandSpec spec;
 
-    @Option(names = "--devnet", defaultValue = ".devnet", paramLabel = "DIR", description = "Devnet directory (default: ${DEFAULT-VALUE}).")
-    Path devnet;
-
-    @Option(names = "--as", defaultValue = "developer", paramLabel = "ACCOUNT", description = "Devnet account that pays (default: ${DEFAULT-VALUE}).")
-    String as;
+    @Mixin DevnetAccount account;
 
     @Mixin LaunchOptions launch;
 
@@ -373,12 +380,8 @@ public final class TeeCommand implements Runnable {
       byte[] cfg = config(launch.config);
       List<SealedSecret> sealed = launch.sealedSecrets();
       byte[] appInput = input.map(p -> read(p, dev.trustdial.node.job.TeeJobInput.MAX_APP_INPUT, "--input")).orElse(new byte[0]);
-      DevnetDescriptor d = DevnetDescriptor.read(devnet);
-      Secp256k1Key key = Secp256k1Key.fromPrivateKeyHex(d.account(as).privateKey());
-      dev.trustdial.da.DaClient da = dev.trustdial.da.DaClient.onChain(
-          dev.trustdial.da.chain.ChainConfig.read(devnet.resolve(DevnetDescriptor.FILE)), key,
-          dev.trustdial.cli.devnet.Devnet.DA_THRESHOLD_BPS, java.time.Duration.ofDays(7));
-      try (Settlement s = Settlement.connect(d.rpcUrl(), d.deployment(), key)) {
+      dev.trustdial.da.DaClient da = account.da();
+      try (Settlement s = account.connect()) {
         TeeJobs.Submitted j = TeeJobs.submit(s, da, id, artifact, cfg, sealed, appInput, maxSteps, wei, partBytes);
         PrintWriter out = spec.commandLine().getOut();
         out.println("artifact archive on DA as " + (j.artifactParts() == 1 ? "blob " : "a part list of " + j.artifactParts() + " parts, ")
