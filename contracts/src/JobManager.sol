@@ -148,6 +148,7 @@ contract JobManager is Ownable, ReentrancyGuardTransient {
     event JobFinalized(uint256 indexed jobId, address indexed paidTo, bytes32 outputHash, uint256 fee);
     event DisputeResolved(uint256 indexed jobId, bool operatorWins);
     event JobFailed(uint256 indexed jobId);
+    event JobDeclined(uint256 indexed jobId, address indexed operator);
     event ParamsSet(Params params);
     event CourtSet(address court);
 
@@ -237,6 +238,24 @@ contract JobManager is Ownable, ReentrancyGuardTransient {
         uint256 slashed = registry.slash(missed, _params.livenessSlashWad, REASON_LIVENESS, msg.sender);
         emit HeartbeatMissed(jobId, missed, msg.sender, slashed);
 
+        job.attempt += 1;
+        if (!_assign(jobId, job)) {
+            job.status = JobStatus.Failed;
+            job.assignee = address(0);
+            job.deadline = 0;
+            emit JobFailed(jobId);
+            _payOut(job.submitter, job.fee);
+        }
+    }
+
+    /// @notice The assignee hands the job back before its deadline, without penalty: it cannot run it
+    ///         (a TEE launch the KMS refuses for the job itself, so no signed result can exist; no TEE
+    ///         install). It is never assigned this job again; the job goes to the next operator by the
+    ///         rule of settlement.md §2 (attempt + 1), or fails with the fee refunded when nobody is left.
+    function declineJob(uint256 jobId) external nonReentrant {
+        Job storage job = _activeAssignment(jobId);
+        hasFailed[jobId][msg.sender] = true;
+        emit JobDeclined(jobId, msg.sender);
         job.attempt += 1;
         if (!_assign(jobId, job)) {
             job.status = JobStatus.Failed;

@@ -325,6 +325,42 @@ contract JobManagerTest is JobFixture {
         assertTrue(d != other.teeResultDigest(7, OUT));
     }
 
+    function test_declineJob_reassignsWithoutSlashAndFailsWhenNobodyIsLeft() public {
+        address t1 = operator("tee1", TEE, 100e18);
+        address t2 = operator("tee2", TEE, 300e18);
+        uint256 jobId = submit(teeAppId, FEE);
+        address first = jobs.getJob(jobId).assignee;
+        address second = first == t1 ? t2 : t1;
+        vm.prank(second);
+        vm.expectRevert(abi.encodeWithSelector(JobManager.NotAssignee.selector, jobId, second));
+        jobs.declineJob(jobId);
+
+        uint256 stakeBefore = registry.getOperator(first).stake;
+        vm.expectEmit(true, true, false, true, address(jobs));
+        emit JobManager.JobDeclined(jobId, first);
+        vm.prank(first);
+        jobs.declineJob(jobId);
+        assertEq(registry.getOperator(first).stake, stakeBefore, "declining is not slashed");
+        assertEq(jobs.getJob(jobId).assignee, second);
+        assertEq(jobs.getJob(jobId).attempt, 1);
+        assertTrue(jobs.hasFailed(jobId, first));
+
+        uint256 userBefore = token.balanceOf(user);
+        vm.prank(second);
+        jobs.declineJob(jobId);
+        assertEq(uint8(status(jobId)), uint8(JobManager.JobStatus.Failed));
+        assertEq(token.balanceOf(user), userBefore + FEE, "fee refunded");
+
+        // Past its deadline an assignee cannot decline: the miss is reported and slashed as before.
+        uint256 late = submit(teeAppId, FEE);
+        address a = jobs.getJob(late).assignee;
+        uint64 deadline = jobs.getJob(late).deadline;
+        vm.warp(deadline + 1);
+        vm.prank(a);
+        vm.expectRevert(abi.encodeWithSelector(JobManager.DeadlinePassed.selector, late, deadline));
+        jobs.declineJob(late);
+    }
+
     function test_submitJob_teeAppNeedsATeeOperator() public {
         // op1..op3 hold COMPUTE but not TEE: nobody can take a TEE app's job.
         vm.prank(user);

@@ -68,6 +68,10 @@ public final class EventReader {
       var e = JobManager.getHeartbeatMissedEventFromLog(l);
       return new SettlementEvent.HeartbeatMissed(where(l), e.jobId, addr(e.operator), addr(e.reporter), e.slashed);
     });
+    on(JobManager.JOBDECLINED_EVENT, l -> {
+      var e = JobManager.getJobDeclinedEventFromLog(l);
+      return new SettlementEvent.JobDeclined(where(l), e.jobId, addr(e.operator));
+    });
     on(JobManager.RESULTSUBMITTED_EVENT, l -> {
       var e = JobManager.getResultSubmittedEventFromLog(l);
       return new SettlementEvent.ResultSubmitted(where(l), e.jobId, addr(e.operator),

@@ -281,6 +281,11 @@ public final class Settlement implements AutoCloseable {
         BigInteger.valueOf(result.stepCount()), result.checkpointRoot().bytes(), outputBlobKey.bytes()));
   }
 
+  /** Hands an assigned job back without penalty (we cannot run it); it goes to the next operator or fails. */
+  public TxOutcome declineJob(BigInteger jobId) {
+    return send("declineJob", jobs.declineJob(jobId));
+  }
+
   /** What a TEE app's wallet signs (EIP-191) for a job's output: JobManager.teeResultDigest. */
   public Bytes32 teeResultDigest(BigInteger jobId, Bytes32 outputHash) {
     return new Bytes32(call(jobs.teeResultDigest(jobId, outputHash.bytes())));

@@ -28,6 +28,9 @@ public sealed interface SettlementEvent {
 
   record HeartbeatMissed(Where where, BigInteger jobId, Address operator, Address reporter, BigInteger slashed) implements SettlementEvent {}
 
+  /** The assignee handed the job back without penalty (JobManager.declineJob); a JobAssigned or JobFailed follows. */
+  record JobDeclined(Where where, BigInteger jobId, Address operator) implements SettlementEvent {}
+
   record ResultSubmitted(Where where, BigInteger jobId, Address operator, ResultCommitment result, Bytes32 outputBlobKey) implements SettlementEvent {}
 
   record JobChallenged(Where where, BigInteger jobId, Address challenger, Bytes32 challengerCommitment, BigInteger bond) implements SettlementEvent {}

@@ -214,6 +214,19 @@ class PriceAgentJobIT {
       assertThat(record.path("simulated").asBoolean()).isTrue();
       assertThat(refused.attempt()).isZero();
       assertThat(CliRun.ok("kms", "audit", "--dir", devnet.kmsDir().toString()).out()).contains("intact: 3 entries");
+
+      // The same refused launch for app 1, whose results must carry its wallet's signature: no result can exist,
+      // so each TEE operator declines it (no slash) and the job fails with the fee refunded.
+      BigInteger stakeBefore = chain.operator(devnet.key(Roster.OPERATORS.get(0)).address()).stake()
+          .add(chain.operator(devnet.key(Roster.OPERATORS.get(1)).address()).stake());
+      BigInteger signedJob;
+      try (Settlement developer = devnet.connect(Roster.DEVELOPER)) {
+        signedJob = developer.submitJob(BigInteger.ONE, envelopeKey, envelope.digest(), 1024, BigInteger.ZERO).id();
+      }
+      JobInfo declined = await(chain, signedJob, j -> j.status() == JobStatus.FAILED, Duration.ofSeconds(120), "two declines");
+      assertThat(declined.attempt()).isEqualTo(2);
+      assertThat(chain.operator(devnet.key(Roster.OPERATORS.get(0)).address()).stake()
+          .add(chain.operator(devnet.key(Roster.OPERATORS.get(1)).address()).stake())).isEqualTo(stakeBefore);
     }
   }
 

@@ -316,8 +316,12 @@ public final class OperatorNode implements AutoCloseable {
    */
   private void runTee(JobInfo job, AppInfo app) {
     BigInteger jobId = job.jobId();
-    TeeJob runner = tee.orElseThrow(() -> new InvalidInputException("job " + jobId + " is a TEE job (app " + app.appId()
-        + ") and this operator has no 'tee' section in its config (install and KMS)"));
+    if (tee.isEmpty()) {
+      // We hold the TEE role (from an earlier config) but cannot launch anything: hand the job back, unslashed.
+      decline(jobId, "it is a TEE job (app " + app.appId() + ") and this operator has no 'tee' section in its config");
+      return;
+    }
+    TeeJob runner = tee.get();
     JobSource.TeeProgram program = source.fetchTee(job, app);
     Optional<byte[]> restored = Optional.empty();
     if (!job.lastCheckpointBlobKey().isZero()) {
@@ -345,6 +349,13 @@ public final class OperatorNode implements AutoCloseable {
         // Ours to fix or wait out (the KMS unreachable or not trusting this install, a stale clock): retry while the job is ours.
         throw new IllegalStateException("job " + jobId + ": TEE launch refused: " + e.getMessage(), e);
       }
+      if (chain.teeSignerOf(app.appId()).isPresent()) {
+        // Only the app's wallet could end the job, and no launch of it gets keys: hand it back (the next operator
+        // gets the same refusal; when nobody is left the job fails and the fee is refunded, nobody slashed).
+        decline(jobId, "its launch is refused for the job itself (" + e.getMessage() + ") and app " + app.appId()
+            + " takes only results signed by its wallet");
+        return;
+      }
       LOG.warn("job {}: TEE launch refused for the job itself, ending it with a record of the refusal: {}", jobId, e.getMessage());
       outcome = TeeJob.refused(e, job.lastStep());
     }
@@ -358,6 +369,19 @@ public final class OperatorNode implements AutoCloseable {
       return;
     }
     submit(jobId, attempt, outcome.commitment(), outcome.output(), signer.isPresent() ? outcome.appSignature() : Optional.empty());
+  }
+
+  /** Hands a job we cannot run back without penalty (JobManager.declineJob) and journals it as done for us. */
+  private void decline(BigInteger jobId, String why) {
+    try {
+      chain.declineJob(jobId);
+    } catch (ContractRevertException e) {
+      LOG.warn("job {}: decline refused: {}", jobId, e.errorName());
+      return;
+    }
+    journal.job(jobId).ifPresent(j -> journal.put(new JobJournal.Entry(jobId, j.attempt(), j.step(), j.stateHash(), j.snapshotBlobKey(), true)));
+    jobStates.put(jobId.toString(), "declined: " + why);
+    LOG.warn("job {}: declined (no penalty): {}", jobId, why);
   }
 
   /**
