@@ -41,6 +41,7 @@ kms_priv = hkdf(root, b"TrustDial KMS v1", b"TrustDial KMS x25519 v1")
 kms_shared = X25519PrivateKey.from_private_bytes(kms_priv).exchange(X25519PublicKey.from_public_bytes(epub))
 auth_key = hkdf(kms_shared, x_pub(kms_priv) + epub, b"TrustDial key release auth v1\x00" + app1)
 out["keyrelease.kmsAuth"] = hmac.new(auth_key, out["ecies.ciphertext"], hashlib.sha256).digest()
+out["keyrefusal.kmsAuth"] = hmac.new(auth_key, b"TrustDial key refusal v1\x00MeasurementNotAllowed", hashlib.sha256).digest()
 reg = lambda name, val: bytes([len(name)]) + name + bytes([len(val)]) + val
 out["policy.encoding"] = (b"TDAPPPOL" + bytes([1, 0b110, 0, 2]) + bytes([4, 2]) + reg(b"RTMR0", b"\xaa" * 48) + reg(b"RTMR3", b"\xbb" * 48)
                           + bytes([1, 1]) + reg(b"MRTD", b"\xcc" * 48))

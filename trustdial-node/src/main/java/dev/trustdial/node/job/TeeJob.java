@@ -175,7 +175,8 @@ public final class TeeJob {
       "MeasurementNotAllowed", "NotTeeApp", "UnknownApp", "PolicyUnreadable", "SecretNotForThisApp", "SimulatedNotAllowedByPolicy");
 
   public static boolean isJobLevel(TeeRuntime.LaunchRefusedException e) {
-    return JOB_LEVEL_REFUSALS.contains(e.reason());
+    // A refusal anyone on the path could forge must not end or hand back a job: only the pinned KMS's (or our own).
+    return e.authenticated() && JOB_LEVEL_REFUSALS.contains(e.reason());
   }
 
   /** The result of a job whose launch any operator would be refused (see {@link #isJobLevel}). */

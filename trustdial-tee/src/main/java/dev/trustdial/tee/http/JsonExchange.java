@@ -105,11 +105,16 @@ public final class JsonExchange {
   }
 
   public static void error(HttpExchange ex, int status, String reason, String detail) throws IOException {
+    send(ex, status, errorBody(status, reason, detail));
+  }
+
+  /** The error body of {@link #error}, for answers that add fields to it. */
+  public static ObjectNode errorBody(int status, String reason, String detail) {
     ObjectNode n = JSON.createObjectNode();
     n.put("status", status);
     n.put("error", reason);
     n.put("detail", detail);
-    send(ex, status, n);
+    return n;
   }
 
   /** Runs a handler, turning HttpError into its status and anything else into a 500. */

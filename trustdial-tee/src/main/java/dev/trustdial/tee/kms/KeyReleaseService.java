@@ -200,6 +200,15 @@ public final class KeyReleaseService {
     return new KeyRelease.Released(id, app.version(), w.address(), ct, auth, v);
   }
 
+  /** The {@link ReleaseAuth#refusalTag} for a refusal of {@code req}; empty when its ephemeral key is unusable. */
+  public java.util.Optional<byte[]> refusalTag(KeyRequest req, String reason) {
+    try {
+      return java.util.Optional.of(ReleaseAuth.refusalTag(kmsKey, req.ephemeralPublicKey(), req.appId(), reason));
+    } catch (IllegalArgumentException e) {
+      return java.util.Optional.empty();
+    }
+  }
+
   private static KeyRelease.Refused refused(BigInteger id, int status, String reason, String detail, Verdict v) {
     return new KeyRelease.Refused(id, status, reason, detail, Optional.ofNullable(v));
   }

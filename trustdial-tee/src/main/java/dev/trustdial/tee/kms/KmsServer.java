@@ -95,7 +95,12 @@ public final class KmsServer implements AutoCloseable {
         n.put("simulated", r.verdict().simulated());
         JsonExchange.send(ex, 200, n);
       }
-      case KeyRelease.Refused r -> JsonExchange.error(ex, r.status(), r.reason(), r.detail());
+      case KeyRelease.Refused r -> {
+        // The refusal's reason is authenticated like a release, so a runtime that pins this KMS can act on it.
+        ObjectNode n = JsonExchange.errorBody(r.status(), r.reason(), r.detail());
+        kms.refusalTag(req, r.reason()).ifPresent(t -> n.put("kmsAuth", Hex.encode(t)));
+        JsonExchange.send(ex, r.status(), n);
+      }
     }
   }
 

@@ -18,6 +18,7 @@ import javax.crypto.spec.SecretKeySpec;
 public final class ReleaseAuth {
   public static final int SIZE = 32;
   static final byte[] LABEL = "TrustDial key release auth v1".getBytes(StandardCharsets.US_ASCII);
+  static final byte[] REFUSAL = "TrustDial key refusal v1".getBytes(StandardCharsets.US_ASCII);
 
   private ReleaseAuth() {}
 
@@ -38,6 +39,21 @@ public final class ReleaseAuth {
       return false;
     }
     return MessageDigest.isEqual(tag, compute(shared, pinnedKmsPublic, ephemeral.publicKey(), appId, keySetCiphertext));
+  }
+
+  /** The KMS's side: the tag on a refusal's reason, so the runtime can tell the KMS's refusal from a forged one. */
+  public static byte[] refusalTag(X25519 kms, byte[] ephemeralPublic, BigInteger appId, String reason) {
+    return tag(kms, ephemeralPublic, appId, refusalMessage(reason));
+  }
+
+  /** The runtime's side: whether the pinned KMS refused with {@code reason}. */
+  public static boolean verifyRefusal(X25519 ephemeral, byte[] pinnedKmsPublic, BigInteger appId, String reason, byte[] tag) {
+    return verify(ephemeral, pinnedKmsPublic, appId, refusalMessage(reason), tag);
+  }
+
+  /** {@code "TrustDial key refusal v1" 0x00 reason}: never a key set ciphertext (those start with a random X25519 key). */
+  static byte[] refusalMessage(String reason) {
+    return new BigEndianWriter().bytes(REFUSAL).u8(0).bytes(reason.getBytes(StandardCharsets.UTF_8)).toByteArray();
   }
 
   static byte[] compute(byte[] shared, byte[] kmsPublic, byte[] ephemeralPublic, BigInteger appId, byte[] keySetCiphertext) {

@@ -26,15 +26,29 @@ import java.util.List;
 public final class KmsClient {
   static final int MAX_RESPONSE = 256 * 1024;
 
-  /** The KMS refused (its status, reason and detail) or could not be reached (status 0). */
+  /**
+   * The KMS refused (its status, reason and detail) or could not be reached (status 0). {@code
+   * authenticated}: the pinned KMS's tag on the reason checked (a refusal without it may come from
+   * anyone on the path; runtime-side failures are never authenticated KMS refusals).
+   */
   public static final class KeysRefusedException extends Exception {
     private final int status;
     private final String reason;
+    private final boolean authenticated;
 
     public KeysRefusedException(int status, String reason, String detail) {
-      super(reason + ": " + detail);
+      this(status, reason, detail, false);
+    }
+
+    public KeysRefusedException(int status, String reason, String detail, boolean authenticated) {
+      super(reason + ": " + detail + (status != 200 && status != 0 && !authenticated ? " (refusal not authenticated by the pinned KMS)" : ""));
       this.status = status;
       this.reason = reason;
+      this.authenticated = authenticated;
+    }
+
+    public boolean authenticated() {
+      return authenticated;
     }
 
     public int status() {
@@ -88,7 +102,15 @@ public final class KmsClient {
       throw new KeysRefusedException(0, "Interrupted", "interrupted while asking the KMS");
     }
     if (status != 200) {
-      throw new KeysRefusedException(status, resp.path("error").asText("HTTP " + status), resp.path("detail").asText(""));
+      String reason = resp.path("error").asText("HTTP " + status);
+      boolean authentic;
+      try {
+        authentic = resp.path("kmsAuth").isTextual()
+            && ReleaseAuth.verifyRefusal(ephemeral, pinnedKmsPublic, appId, reason, Hex.decode(resp.path("kmsAuth").asText()));
+      } catch (dev.trustdial.core.InvalidInputException e) {
+        authentic = false;
+      }
+      throw new KeysRefusedException(status, reason, resp.path("detail").asText(""), authentic);
     }
     byte[] ct;
     byte[] auth;

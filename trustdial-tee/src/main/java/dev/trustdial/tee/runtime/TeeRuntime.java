@@ -39,14 +39,27 @@ public final class TeeRuntime {
    */
   public static final class LaunchRefusedException extends RuntimeException {
     private final String reason;
+    private final boolean authenticated;
 
+    /** A refusal the runtime decided itself (digest, pin, sealed state): a fact, not a claim. */
     public LaunchRefusedException(String reason, String message) {
+      this(reason, message, true);
+    }
+
+    /** @param authenticated false for a KMS refusal whose reason the pinned KMS did not authenticate */
+    public LaunchRefusedException(String reason, String message, boolean authenticated) {
       super(reason + ": " + message);
       this.reason = reason;
+      this.authenticated = authenticated;
     }
 
     public String reason() {
       return reason;
+    }
+
+    /** Whether the reason can be trusted: decided here, or a KMS refusal with the pinned KMS's tag. */
+    public boolean authenticated() {
+      return authenticated;
     }
   }
 
@@ -95,7 +108,8 @@ public final class TeeRuntime {
         keys = Optional.of(new KmsClient(spec.kms().get()).requestKeys(spec.appId(), envelope, eph, spec.secrets(),
             config.kmsPublicKey().orElseThrow()));
       } catch (KmsClient.KeysRefusedException e) {
-        throw new LaunchRefusedException(e.reason(), "the KMS did not release app " + spec.appId() + "'s keys: " + e.getMessage());
+        throw new LaunchRefusedException(e.reason(), "the KMS did not release app " + spec.appId() + "'s keys: " + e.getMessage(),
+            e.authenticated());
       }
     }
     Optional<byte[]> restored = Optional.empty();

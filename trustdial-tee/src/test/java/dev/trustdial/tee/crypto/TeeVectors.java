@@ -76,6 +76,8 @@ public final class TeeVectors {
     // The KMS of root 0x0102..20 authenticates the ECIES vector's ciphertext as a release to ephemeral 32 x 0x22.
     v.put("keyrelease.kmsAuth", Hex.encode(ReleaseAuth.tag(root.kmsKey(), eph.publicKey(), app1,
         Ecies.encrypt(recipient.publicKey(), "ctx".getBytes(StandardCharsets.US_ASCII), "hello".getBytes(StandardCharsets.US_ASCII), eph, fill(12, 0x33)))));
+    // The same KMS refusing that request with MeasurementNotAllowed (the refusal's reason is authenticated too).
+    v.put("keyrefusal.kmsAuth", Hex.encode(ReleaseAuth.refusalTag(root.kmsKey(), eph.publicKey(), app1, "MeasurementNotAllowed")));
 
     AppPolicy policy = new AppPolicy(false, true, true, TcbStatus.UP_TO_DATE, List.of(
         new AppPolicy.AllowedMeasurement(Platform.SIMULATED, List.of(new NamedBytes("RTMR0", fill(48, 0xaa)), new NamedBytes("RTMR3", fill(48, 0xbb)))),
