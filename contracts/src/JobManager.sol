@@ -238,14 +238,7 @@ contract JobManager is Ownable, ReentrancyGuardTransient {
         uint256 slashed = registry.slash(missed, _params.livenessSlashWad, REASON_LIVENESS, msg.sender);
         emit HeartbeatMissed(jobId, missed, msg.sender, slashed);
 
-        job.attempt += 1;
-        if (!_assign(jobId, job)) {
-            job.status = JobStatus.Failed;
-            job.assignee = address(0);
-            job.deadline = 0;
-            emit JobFailed(jobId);
-            _payOut(job.submitter, job.fee);
-        }
+        _reassignOrFail(jobId, job);
     }
 
     /// @notice The assignee hands the job back before its deadline, without penalty: it cannot run it
@@ -256,14 +249,7 @@ contract JobManager is Ownable, ReentrancyGuardTransient {
         Job storage job = _activeAssignment(jobId);
         hasFailed[jobId][msg.sender] = true;
         emit JobDeclined(jobId, msg.sender);
-        job.attempt += 1;
-        if (!_assign(jobId, job)) {
-            job.status = JobStatus.Failed;
-            job.assignee = address(0);
-            job.deadline = 0;
-            emit JobFailed(jobId);
-            _payOut(job.submitter, job.fee);
-        }
+        _reassignOrFail(jobId, job);
     }
 
     /// @notice The assignee posts its result commitment; the challenge window starts. A TEE app with a
@@ -480,6 +466,19 @@ contract JobManager is Ownable, ReentrancyGuardTransient {
         job.deadline = deadline;
         emit JobAssigned(jobId, chosen, job.attempt, deadline, job.lastCheckpointBlobKey);
         return true;
+    }
+
+    /// @dev After a miss or a decline: the next attempt goes to the next operator (settlement.md §2), or,
+    ///      when nobody is left, the job fails and the fee goes back to the submitter.
+    function _reassignOrFail(uint256 jobId, Job storage job) internal {
+        job.attempt += 1;
+        if (!_assign(jobId, job)) {
+            job.status = JobStatus.Failed;
+            job.assignee = address(0);
+            job.deadline = 0;
+            emit JobFailed(jobId);
+            _payOut(job.submitter, job.fee);
+        }
     }
 
     function _existing(uint256 jobId) internal view returns (Job storage job) {
