@@ -138,16 +138,28 @@ public final class RowParallel implements AutoCloseable {
     return (int) Math.min(n, units * part / parts * align);
   }
 
+  /**
+   * One round of waiting that began at {@code start}: a pause while it is short, a yield while it is
+   * within {@link #spinNanos}; false once the waiter should park instead.
+   */
+  private boolean backOff(long start) {
+    long spent = System.nanoTime() - start;
+    if (spent >= spinNanos) {
+      return false;
+    }
+    if (spent < PAUSE_NANOS) {
+      Thread.onSpinWait();
+    } else {
+      Thread.yield();
+    }
+    return true;
+  }
+
   /** Waits until every chunk has run (the caller has claimed the last, so only running chunks remain). */
   private void awaitWorkers(Job j) {
     long start = System.nanoTime();
     while (j.done().get() != j.chunks()) {
-      long spent = System.nanoTime() - start;
-      if (spent < PAUSE_NANOS && spent < spinNanos) {
-        Thread.onSpinWait();
-      } else if (spent < spinNanos) {
-        Thread.yield();
-      } else {
+      if (!backOff(start)) {
         waitingCaller = Thread.currentThread();
         if (j.done().get() != j.chunks()) {
           LockSupport.park(this);
@@ -196,12 +208,7 @@ public final class RowParallel implements AutoCloseable {
         if (j != done) {
           return j;
         }
-        long spent = System.nanoTime() - start;
-        if (spent < PAUSE_NANOS && spent < spinNanos) {
-          Thread.onSpinWait();
-        } else if (spent < spinNanos) {
-          Thread.yield();
-        } else {
+        if (!backOff(start)) {
           parked = true;
           if (job == done && !closed) {
             LockSupport.park(RowParallel.this);
