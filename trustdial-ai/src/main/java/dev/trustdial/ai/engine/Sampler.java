@@ -1,5 +1,6 @@
 package dev.trustdial.ai.engine;
 
+import dev.trustdial.ai.kernel.LayerOps;
 import dev.trustdial.ai.kernel.RelaxedBaseline;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -109,10 +110,7 @@ final class Sampler {
     for (int i = 0; i < vocab; i++) {
       max = Math.max(max, logits[offset + i]);
     }
-    double sum = 0;
-    for (int i = 0; i < vocab; i++) {
-      sum += RelaxedBaseline.exp(logits[offset + i] - max);
-    }
+    double sum = LayerOps.expSum(logits, offset, vocab, max);
     double lse = max + StrictMath.log(sum);
     List<TokenLogprob> top = new ArrayList<>(topN);
     if (topN > 0) {

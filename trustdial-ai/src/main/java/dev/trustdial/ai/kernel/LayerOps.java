@@ -1,6 +1,7 @@
 package dev.trustdial.ai.kernel;
 
 import dev.trustdial.ai.model.Architecture.RopeStyle;
+import java.util.Optional;
 
 /**
  * Element-wise and normalisation steps of the forward pass, each with one fixed evaluation order
@@ -20,15 +21,36 @@ public final class LayerOps {
     }
   }
 
-  /** StrictMath.exp vectorised (same bits) when the JVM has the Vector API (the relaxed baseline: SVML). */
-  private static final boolean VECTOR_EXP = JavaKernels.vectorApiAvailable();
+  /**
+   * StrictMath.exp over arrays, same bits: the native library's fdlibm port when it is loaded (full
+   * speed from the first call), else the Vector API port (fast once C2 has compiled it), else scalar
+   * StrictMath. The relaxed baseline uses the Vector API's SVML exp instead.
+   */
+  private static final Optional<NativeKernels> NATIVE_EXP =
+      RelaxedBaseline.ON ? Optional.empty() : NativeKernels.canonical();
+
+  private static final boolean VECTOR_EXP = NATIVE_EXP.isPresent() || JavaKernels.vectorApiAvailable();
 
   private static void exp(float[] in, int io, float sign, float[] out, int oo, int n) {
     if (RelaxedBaseline.ON) {
       VectorExp.relaxedExp(in, io, sign, out, oo, n);
+    } else if (NATIVE_EXP.isPresent()) {
+      NATIVE_EXP.get().exp(in, io, sign, out, oo, n);
     } else {
       VectorExp.exp(in, io, sign, out, oo, n);
     }
+  }
+
+  /** Σ StrictMath.exp((double) x[o + i] − shift) for i &lt; n, in double, summed in index order. */
+  public static double expSum(float[] x, int o, int n, double shift) {
+    if (NATIVE_EXP.isPresent()) {
+      return NATIVE_EXP.get().expSum(x, o, shift, n);
+    }
+    double sum = 0;
+    for (int i = 0; i < n; i++) {
+      sum += RelaxedBaseline.exp(x[o + i] - shift);
+    }
+    return sum;
   }
 
   /** In-place softmax over x[o..o+n): max, exp(x - max) via StrictMath, sum in index order, divide. */

@@ -45,12 +45,17 @@ public final class NativeKernels implements MatmulKernels {
     final MethodHandle matmul;
     final MethodHandle packBytes;
     final MethodHandle pack;
+    final MethodHandle expF32;
+    final MethodHandle expSum;
     final Variant best;
 
-    Library(MethodHandle matmul, MethodHandle packBytes, MethodHandle pack, Variant best) {
+    Library(MethodHandle matmul, MethodHandle packBytes, MethodHandle pack, MethodHandle expF32, MethodHandle expSum,
+        Variant best) {
       this.matmul = matmul;
       this.packBytes = packBytes;
       this.pack = pack;
+      this.expF32 = expF32;
+      this.expSum = expSum;
       this.best = best;
     }
 
@@ -74,7 +79,12 @@ public final class NativeKernels implements MatmulKernels {
             Linker.Option.critical(true));
         MethodHandle packBytes = linker.downcallHandle(lookup.findOrThrow("td_pack_bytes"), FunctionDescriptor.of(l, i, i, i));
         MethodHandle pack = linker.downcallHandle(lookup.findOrThrow("td_pack"), FunctionDescriptor.of(i, i, p, l, i, i, p));
-        return Optional.of(new Library(matmul, packBytes, pack, Variant.values()[(int) best.invokeExact()]));
+        MethodHandle expF32 = linker.downcallHandle(lookup.findOrThrow("td_exp_f32"),
+            FunctionDescriptor.ofVoid(i, p, ValueLayout.JAVA_FLOAT, p, i), Linker.Option.critical(true));
+        MethodHandle expSum = linker.downcallHandle(lookup.findOrThrow("td_exp_sum"),
+            FunctionDescriptor.of(ValueLayout.JAVA_DOUBLE, i, p, ValueLayout.JAVA_DOUBLE, i), Linker.Option.critical(true));
+        return Optional.of(new Library(matmul, packBytes, pack, expF32, expSum,
+            Variant.values()[(int) best.invokeExact()]));
       } catch (Throwable t) {
         log.warn("native kernels failed to load; using Java kernels", t);
         return Optional.empty();
@@ -134,6 +144,11 @@ public final class NativeKernels implements MatmulKernels {
         .map(l -> new NativeKernels(l, variant));
   }
 
+  /** The best canonical variant, also when the relaxed benchmark baseline is on (for StrictMath's exp). */
+  public static Optional<NativeKernels> canonical() {
+    return Library.INSTANCE.map(l -> new NativeKernels(l, l.best));
+  }
+
   public static Optional<Variant> bestVariant() {
     return Library.INSTANCE.map(l -> l.best);
   }
@@ -175,6 +190,35 @@ public final class NativeKernels implements MatmulKernels {
       throw new IllegalStateException("native matmul failed", t);
     }
     assert status == 0 : "td_matmul refused " + type + " with " + variant;
+  }
+
+  /**
+   * out[oo + i] = (float) StrictMath.exp((double) (sign · in[io + i])) for i &lt; n, bit for bit
+   * (td_kernels.c: fdlibm's e_exp, 8 lanes at a time on AVX-512); in and out may be the same array.
+   */
+  public void exp(float[] in, int io, float sign, float[] out, int oo, int n) {
+    java.util.Objects.checkFromIndexSize(io, n, in.length);
+    java.util.Objects.checkFromIndexSize(oo, n, out.length);
+    try {
+      lib.expF32.invokeExact(expVariant(), MemorySegment.ofArray(in).asSlice(4L * io), sign,
+          MemorySegment.ofArray(out).asSlice(4L * oo), n);
+    } catch (Throwable t) {
+      throw new IllegalStateException("native exp failed", t);
+    }
+  }
+
+  /** Σ StrictMath.exp((double) in[io + i] − shift) over i &lt; n, summed in index order in double. */
+  public double expSum(float[] in, int io, double shift, int n) {
+    java.util.Objects.checkFromIndexSize(io, n, in.length);
+    try {
+      return (double) lib.expSum.invokeExact(expVariant(), MemorySegment.ofArray(in).asSlice(4L * io), shift, n);
+    } catch (Throwable t) {
+      throw new IllegalStateException("native exp failed", t);
+    }
+  }
+
+  private int expVariant() {
+    return (variant == Variant.RELAXED_BASELINE ? lib.best : variant).ordinal();
   }
 
   /**
