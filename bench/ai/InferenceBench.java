@@ -3,7 +3,7 @@
 // Run through bench/ai/run.sh (it builds the module and passes the classpath). Prints figures only;
 // never part of the test run.
 //   args: MODEL_DIR [TYPES=Q8_0,Q4_0,F32] [THREADS=1,2] [KERNELS=native,java]
-//   -Dbench.reps=5 -Dbench.prompt=128 -Dbench.gen=64 -Dbench.json=FILE (appends one JSON line per row,
+//   -Dbench.reps=5 -Dbench.warmups=3 -Dbench.prompt=128 -Dbench.gen=64 -Dbench.json=FILE (appends one JSON line per row,
 //   with wall-clock rates and rates per process CPU-second, which a busy shared machine skews less)
 //   -Dtrustdial.ai.benchmark.stepTimers=true also prints where generation time goes, step by step
 //   (with -Dbench.prompt=1, so that the timed prefills are single tokens too)
@@ -33,6 +33,7 @@ public class InferenceBench {
     String[] threadCounts = (args.length > 2 ? args[2] : "1,2").split(",");
     String[] kernelModes = (args.length > 3 ? args[3] : "native,java").split(",");
     int reps = Integer.getInteger("bench.reps", 5);
+    int warmups = Integer.getInteger("bench.warmups", 3);
     int promptLen = Integer.getInteger("bench.prompt", 128);
     int genTokens = Integer.getInteger("bench.gen", 64);
     String json = System.getProperty("bench.json");
@@ -54,8 +55,13 @@ public class InferenceBench {
           // chunk size changes no output bit (determinism.md), only the step count.
           EngineOptions options = new EngineOptions(threads, 1, Math.max(promptLen, 1), kernels.equals("native"));
           try (Engine e = Engine.load(file, options)) {
-            e.logits(prompt(promptLen, 999)); // warm-up (JIT, page cache)
-            e.generate(new GenerationRequest(new int[] {1}, SamplingParams.greedy(), 24, Set.of(), 0), TokenSink.discard());
+            // Warm-up (JIT, page cache): a long-running server's steady state. One round left the
+            // prefill's Java steps in the interpreter or C1 for the first timed reps (medians at half
+            // the best); llama-bench warms once, having no JIT.
+            for (int w = 0; w < warmups; w++) {
+              e.logits(prompt(promptLen, 900 + w));
+              e.generate(new GenerationRequest(new int[] {1}, SamplingParams.greedy(), 24, Set.of(), 0, false), TokenSink.discard());
+            }
             double[] pp = new double[reps];
             double[] tg = new double[reps];
             double[] ppCpu = new double[reps];
@@ -77,11 +83,11 @@ public class InferenceBench {
               }
               long g0 = System.nanoTime();
               long d0 = os.getProcessCpuTime();
-              e.generate(new GenerationRequest(new int[] {1}, SamplingParams.greedy(), genTokens + 1, Set.of(), 0), TokenSink.discard());
+              e.generate(new GenerationRequest(new int[] {1}, SamplingParams.greedy(), genTokens + 1, Set.of(), 0, false), TokenSink.discard());
               long g1 = System.nanoTime();
               timedNanos += g1 - g0;
               long d1 = os.getProcessCpuTime();
-              e.generate(new GenerationRequest(new int[] {1}, SamplingParams.greedy(), 1, Set.of(), 0), TokenSink.discard());
+              e.generate(new GenerationRequest(new int[] {1}, SamplingParams.greedy(), 1, Set.of(), 0, false), TokenSink.discard());
               long g2 = System.nanoTime();
               long d2 = os.getProcessCpuTime();
               tg[rep] = genTokens / (((g1 - g0) - (g2 - g1)) / 1e9);

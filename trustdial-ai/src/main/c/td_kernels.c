@@ -813,9 +813,59 @@ __attribute__((target(TD_512))) static double exp_sum_avx512(const float *in, do
   return sum;
 }
 
+int td_best_variant(void);
+
+// The relaxed benchmark baseline's exp (not canonical, ~1 ulp): what an engine without the rules
+// would use, as llama.cpp does: float, round(x·log2 e) = k, r = x − k·ln2 with fma, a degree-6
+// polynomial, scaled by 2^k; results below 2^-126 flushed to 0.
+__attribute__((target(TD_512))) static inline __m512 relaxed_exp16(__m512 x) {
+  __m512 k = _mm512_roundscale_ps(_mm512_mul_ps(x, _mm512_set1_ps(0x1.715476p0f)), _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
+  __m512 r = _mm512_fnmadd_ps(k, _mm512_set1_ps(0x1.62e4p-1f), x);
+  r = _mm512_fnmadd_ps(k, _mm512_set1_ps(0x1.7f7d1cp-20f), r);
+  __m512 p = _mm512_set1_ps(1.0f / 720);
+  p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(1.0f / 120));
+  p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(1.0f / 24));
+  p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(1.0f / 6));
+  p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(0.5f));
+  p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(1.0f));
+  p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(1.0f));
+  __m512 y = _mm512_scalef_ps(p, k);
+  return _mm512_maskz_mov_ps(_mm512_cmp_ps_mask(x, _mm512_set1_ps(-87.33f), _CMP_GE_OQ), y);
+}
+
+__attribute__((target(TD_512))) static void exp_f32_relaxed512(const float *in, float sign, float *out, int n) {
+  int i = 0;
+  for (; i + 16 <= n; i += 16)
+    _mm512_storeu_ps(out + i, relaxed_exp16(_mm512_mul_ps(_mm512_loadu_ps(in + i), _mm512_set1_ps(sign))));
+  for (; i < n; i++) out[i] = expf(sign * in[i]);
+}
+
+// Relaxed sum: float exps accumulated in 16 double lanes, then added up (no fixed order promised).
+__attribute__((target(TD_512))) static double exp_sum_relaxed512(const float *in, double shift, int n) {
+  __m512d a0 = _mm512_setzero_pd(), a1 = _mm512_setzero_pd();
+  __m512 sh = _mm512_set1_ps((float)shift);
+  int i = 0;
+  for (; i + 16 <= n; i += 16) {
+    __m512 e = relaxed_exp16(_mm512_sub_ps(_mm512_loadu_ps(in + i), sh));
+    a0 = _mm512_add_pd(a0, _mm512_cvtps_pd(_mm512_castps512_ps256(e)));
+    a1 = _mm512_add_pd(a1, _mm512_cvtps_pd(_mm256_castpd_ps(_mm512_extractf64x4_pd(_mm512_castps_pd(e), 1))));
+  }
+  double sum = _mm512_reduce_add_pd(_mm512_add_pd(a0, a1));
+  for (; i < n; i++) sum += exp((double)in[i] - shift);
+  return sum;
+}
+
 // out[i] = (float) StrictMath.exp((double) (sign * in[i])) for i < n (in and out may be the same).
 // variant: as for td_matmul (the caller checks the CPU has it); below AVX-512, scalar C.
 void td_exp_f32(int variant, const float *in, float sign, float *out, int n) {
+  if (variant == TD_RELAXED) {
+    if (td_best_variant() == TD_AVX512_VNNI) {
+      exp_f32_relaxed512(in, sign, out, n);
+    } else {
+      for (int i = 0; i < n; i++) out[i] = expf(sign * in[i]);
+    }
+    return;
+  }
   if (variant == TD_AVX512_VNNI) {
     exp_f32_avx512(in, sign, out, n);
     return;
@@ -825,6 +875,12 @@ void td_exp_f32(int variant, const float *in, float sign, float *out, int n) {
 
 // Σ StrictMath.exp((double) in[i] − shift) for i < n, summed in index order in double.
 double td_exp_sum(int variant, const float *in, double shift, int n) {
+  if (variant == TD_RELAXED) {
+    if (td_best_variant() == TD_AVX512_VNNI) return exp_sum_relaxed512(in, shift, n);
+    double sum = 0.0;
+    for (int i = 0; i < n; i++) sum += exp((double)in[i] - shift);
+    return sum;
+  }
   if (variant == TD_AVX512_VNNI) return exp_sum_avx512(in, shift, n);
   double sum = 0.0;
   for (int i = 0; i < n; i++) sum += td_exp((double)in[i] - shift);

@@ -106,7 +106,8 @@ public final class Engine implements AutoCloseable {
           + (MAX_KV_BYTES_PER_REQUEST >> 20) + " MiB; lower max_tokens or shorten the prompt");
     }
     Sequence s = new Sequence(prompt, request.sampling(), request.maxTokens(), request.stopTokens(),
-        request.topLogprobs(), sink, false, new KvCache(c, capacity), c.vocabSize());
+        request.logprobs() ? request.topLogprobs() : Sequence.NO_LOGPROBS, sink, false, new KvCache(c, capacity),
+        c.vocabSize());
     scheduler.submit(s);
     return await(s.result);
   }

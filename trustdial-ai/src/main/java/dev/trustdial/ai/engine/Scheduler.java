@@ -133,10 +133,13 @@ final class Scheduler implements AutoCloseable {
         s.finish(FinishReason.STOP);
         return;
       }
-      TokenLogprob lp = Sampler.logprob(logits, offset, vocab, token, s.topLogprobs);
+      TokenLogprob lp = s.topLogprobs == Sequence.NO_LOGPROBS ? null
+          : Sampler.logprob(logits, offset, vocab, token, s.topLogprobs);
       s.tokens[s.count++] = token;
       s.generatedCounts[token]++;
-      s.logprobs.add(lp);
+      if (lp != null) {
+        s.logprobs.add(lp);
+      }
       if (!s.sink.accept(token, lp)) {
         s.finish(FinishReason.CANCELLED);
       } else if (s.generated() >= s.maxTokens || s.count >= s.cache.capacity) {

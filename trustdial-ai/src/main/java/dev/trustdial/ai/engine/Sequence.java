@@ -12,6 +12,9 @@ final class Sequence {
   final SamplingParams sampling;
   final int maxTokens;
   final Set<Integer> stopTokens;
+  /** {@link #topLogprobs} when the request wants no logprobs: none are computed. */
+  static final int NO_LOGPROBS = -1;
+
   final int topLogprobs;
   final TokenSink sink;
   /** True for {@link Engine#logits}: run the prompt, hand back the last logits, generate nothing. */

@@ -24,18 +24,18 @@ public final class LayerOps {
   /**
    * StrictMath.exp over arrays, same bits: the native library's fdlibm port when it is loaded (full
    * speed from the first call), else the Vector API port (fast once C2 has compiled it), else scalar
-   * StrictMath. The relaxed baseline uses the Vector API's SVML exp instead.
+   * StrictMath. The relaxed baseline uses the native float approximation (td_kernels.c), or the
+   * Vector API's SVML exp without the library.
    */
-  private static final Optional<NativeKernels> NATIVE_EXP =
-      RelaxedBaseline.ON ? Optional.empty() : NativeKernels.canonical();
+  private static final Optional<NativeKernels> NATIVE_EXP = NativeKernels.load();
 
   private static final boolean VECTOR_EXP = NATIVE_EXP.isPresent() || JavaKernels.vectorApiAvailable();
 
   private static void exp(float[] in, int io, float sign, float[] out, int oo, int n) {
-    if (RelaxedBaseline.ON) {
-      VectorExp.relaxedExp(in, io, sign, out, oo, n);
-    } else if (NATIVE_EXP.isPresent()) {
+    if (NATIVE_EXP.isPresent()) {
       NATIVE_EXP.get().exp(in, io, sign, out, oo, n);
+    } else if (RelaxedBaseline.ON) {
+      VectorExp.relaxedExp(in, io, sign, out, oo, n);
     } else {
       VectorExp.exp(in, io, sign, out, oo, n);
     }

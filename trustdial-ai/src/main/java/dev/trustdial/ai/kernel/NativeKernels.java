@@ -144,11 +144,6 @@ public final class NativeKernels implements MatmulKernels {
         .map(l -> new NativeKernels(l, variant));
   }
 
-  /** The best canonical variant, also when the relaxed benchmark baseline is on (for StrictMath's exp). */
-  public static Optional<NativeKernels> canonical() {
-    return Library.INSTANCE.map(l -> new NativeKernels(l, l.best));
-  }
-
   public static Optional<Variant> bestVariant() {
     return Library.INSTANCE.map(l -> l.best);
   }
@@ -195,30 +190,27 @@ public final class NativeKernels implements MatmulKernels {
   /**
    * out[oo + i] = (float) StrictMath.exp((double) (sign · in[io + i])) for i &lt; n, bit for bit
    * (td_kernels.c: fdlibm's e_exp, 8 lanes at a time on AVX-512); in and out may be the same array.
+   * The relaxed baseline variant computes a float approximation instead.
    */
   public void exp(float[] in, int io, float sign, float[] out, int oo, int n) {
     java.util.Objects.checkFromIndexSize(io, n, in.length);
     java.util.Objects.checkFromIndexSize(oo, n, out.length);
     try {
-      lib.expF32.invokeExact(expVariant(), MemorySegment.ofArray(in).asSlice(4L * io), sign,
+      lib.expF32.invokeExact(variant.ordinal(), MemorySegment.ofArray(in).asSlice(4L * io), sign,
           MemorySegment.ofArray(out).asSlice(4L * oo), n);
     } catch (Throwable t) {
       throw new IllegalStateException("native exp failed", t);
     }
   }
 
-  /** Σ StrictMath.exp((double) in[io + i] − shift) over i &lt; n, summed in index order in double. */
+  /** Σ StrictMath.exp((double) in[io + i] − shift) over i &lt; n, summed in index order in double (relaxed: any order). */
   public double expSum(float[] in, int io, double shift, int n) {
     java.util.Objects.checkFromIndexSize(io, n, in.length);
     try {
-      return (double) lib.expSum.invokeExact(expVariant(), MemorySegment.ofArray(in).asSlice(4L * io), shift, n);
+      return (double) lib.expSum.invokeExact(variant.ordinal(), MemorySegment.ofArray(in).asSlice(4L * io), shift, n);
     } catch (Throwable t) {
       throw new IllegalStateException("native exp failed", t);
     }
-  }
-
-  private int expVariant() {
-    return (variant == Variant.RELAXED_BASELINE ? lib.best : variant).ordinal();
   }
 
   /**

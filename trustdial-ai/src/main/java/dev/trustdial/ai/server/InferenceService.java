@@ -143,7 +143,8 @@ public final class InferenceService {
     OutputText out = new OutputText(backend.tokenizer(), s.stop());
     GenerationRequest gr = new GenerationRequest(prompt, new SamplingParams(sb.temperature(), sb.topK(), sb.topP(),
         sb.minP(), sb.repetitionPenalty(), sb.frequencyPenalty(), sb.presencePenalty(), sb.seed()),
-        s.maxTokens().orElseThrow(), backend.tokenizer().stopTokens(), s.logprobs() ? s.topLogprobs() : 0);
+        s.maxTokens().orElseThrow(), backend.tokenizer().stopTokens(), s.logprobs() ? s.topLogprobs() : 0,
+        s.logprobs());
     boolean[] gone = {false};
     GenerationResult result = backend.generate(gr, (token, logprob) -> {
       boolean go = out.accept(token);

@@ -122,6 +122,22 @@ class EngineDeterminismTest {
   }
 
   @Test
+  void skippingLogprobsChangesNoToken() {
+    try (Engine engine = Engine.load(BundledModels.storiesGguf(), EngineOptions.defaults().withThreads(1))) {
+      SamplingParams sampled = new SamplingParams(0.8, 0, 1, 0, 1, 0, 0, 7);
+      GenerationResult with = engine.generate(new GenerationRequest(new int[] {1}, sampled, 30, Set.of(), 2), TokenSink.discard());
+      List<TokenLogprob> seen = new ArrayList<>();
+      GenerationResult without = engine.generate(new GenerationRequest(new int[] {1}, sampled, 30, Set.of(), 2, false),
+          (token, lp) -> seen.add(lp));
+      assertThat(without.tokens()).containsExactly(with.tokens());
+      assertThat(with.logprobs()).hasSize(with.tokens().length);
+      assertThat(with.logprobs().getFirst().top()).hasSize(2);
+      assertThat(without.logprobs()).isEmpty();
+      assertThat(seen).hasSize(without.tokens().length).containsOnlyNulls();
+    }
+  }
+
+  @Test
   void sinkCanCancelAndStopTokensEndGeneration() {
     try (Engine engine = Engine.load(BundledModels.storiesGguf(), EngineOptions.defaults().withThreads(1))) {
       GenerationRequest r = new GenerationRequest(new int[] {1}, SamplingParams.greedy(), 30, Set.of(), 2);
