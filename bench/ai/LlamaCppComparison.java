@@ -7,7 +7,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -16,16 +15,12 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 public class LlamaCppComparison {
-  /** Best and median tokens/s of one measurement. */
-  record Rate(double best, double median) {
-    static Rate of(JsonNode samples) {
-      double[] v = new double[samples.size()];
-      for (int i = 0; i < v.length; i++) {
-        v[i] = samples.get(i).asDouble();
-      }
-      Arrays.sort(v);
+  /** Best and median tokens/s over every sample of a measurement, pooled across runs (rounds). */
+  record Rate(double best, double median, int n) {
+    static Rate of(List<Double> samples) {
+      double[] v = samples.stream().mapToDouble(Double::doubleValue).sorted().toArray();
       double med = v.length % 2 == 1 ? v[v.length / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
-      return new Rate(v[v.length - 1], med);
+      return new Rate(v[v.length - 1], med, v.length);
     }
 
     String show() {
@@ -33,26 +28,50 @@ public class LlamaCppComparison {
     }
   }
 
-  /** Wall-clock rates, and rates per process CPU-second where the bench wrote them (else null). */
-  record Row(Rate pp, Rate tg, Rate ppCpu, Rate tgCpu) {}
+  record Row(Rate pp, Rate tg) {}
+
+  /** Samples per key, in file order; a key seen in several runs pools their samples. */
+  static final class Pool {
+    final Map<String, List<Double>> samples = new LinkedHashMap<>();
+
+    void add(String key, JsonNode values) {
+      List<Double> list = samples.computeIfAbsent(key, k -> new ArrayList<>());
+      values.forEach(v -> list.add(v.asDouble()));
+    }
+
+    Rate rate(String key) {
+      List<Double> v = samples.get(key);
+      return v == null ? null : Rate.of(v);
+    }
+  }
 
   public static void main(String[] args) throws Exception {
     Locale.setDefault(Locale.ROOT);
     ObjectMapper json = new ObjectMapper();
-    Map<String, Row> ours = new LinkedHashMap<>();
-    Map<String, Row> relaxed = new LinkedHashMap<>();
+    Pool ourPp = new Pool();
+    Pool ourTg = new Pool();
+    Pool relaxedPp = new Pool();
+    Pool relaxedTg = new Pool();
     for (String line : Files.readAllLines(Path.of(args[0]))) {
       if (line.isBlank()) {
         continue;
       }
       JsonNode n = json.readTree(line);
       String key = n.get("type").asText() + " t" + n.get("threads").asInt();
-      Row row = new Row(Rate.of(n.get("pp_ts")), Rate.of(n.get("tg_ts")),
-          n.has("pp_cpu_ts") ? Rate.of(n.get("pp_cpu_ts")) : null, n.has("tg_cpu_ts") ? Rate.of(n.get("tg_cpu_ts")) : null);
-      (n.get("mode").asText().equals("relaxed") ? relaxed : ours).put(key, row);
+      boolean isRelaxed = n.get("mode").asText().equals("relaxed");
+      (isRelaxed ? relaxedPp : ourPp).add(key, n.get("pp_ts"));
+      (isRelaxed ? relaxedTg : ourTg).add(key, n.get("tg_ts"));
     }
-    Map<String, Rate> llamaPp = new LinkedHashMap<>();
-    Map<String, Rate> llamaTg = new LinkedHashMap<>();
+    Map<String, Row> ours = new LinkedHashMap<>();
+    Map<String, Row> relaxed = new LinkedHashMap<>();
+    for (String key : ourPp.samples.keySet()) {
+      ours.put(key, new Row(ourPp.rate(key), ourTg.rate(key)));
+      if (relaxedPp.samples.containsKey(key)) {
+        relaxed.put(key, new Row(relaxedPp.rate(key), relaxedTg.rate(key)));
+      }
+    }
+    Pool llamaPpPool = new Pool();
+    Pool llamaTgPool = new Pool();
     if (args.length > 1) {
       Pattern type = Pattern.compile("100m-([A-Z0-9_]+)\\.gguf$");
       for (String line : Files.readAllLines(Path.of(args[1]))) {
@@ -65,9 +84,14 @@ public class LlamaCppComparison {
           continue;
         }
         String key = m.group(1) + " t" + n.get("n_threads").asInt();
-        (n.get("n_prompt").asInt() > 0 ? llamaPp : llamaTg).put(key, Rate.of(n.get("samples_ts")));
+        (n.get("n_prompt").asInt() > 0 ? llamaPpPool : llamaTgPool).add(key, n.get("samples_ts"));
       }
     }
+    Map<String, Rate> llamaPp = new LinkedHashMap<>();
+    Map<String, Rate> llamaTg = new LinkedHashMap<>();
+    llamaPpPool.samples.keySet().forEach(k -> llamaPp.put(k, llamaPpPool.rate(k)));
+    llamaTgPool.samples.keySet().forEach(k -> llamaTg.put(k, llamaTgPool.rate(k)));
+    ours.values().stream().findFirst().ifPresent(r -> System.out.printf("samples per figure: %d (all runs pooled)%n", r.tg().n()));
     System.out.println("tokens/s as best / median; ratio = trustdial / llama.cpp of the medians (and of the bests)");
     if (!llamaPp.isEmpty()) {
       System.out.println();
@@ -96,25 +120,6 @@ public class LlamaCppComparison {
             r.tg().show(), e.getValue().tg().show(), 100 * (r.tg().median() / e.getValue().tg().median() - 1),
             100 * (r.tg().best() / e.getValue().tg().best() - 1)));
       }
-    }
-    List<String> cpuCost = new ArrayList<>();
-    for (var e : ours.entrySet()) {
-      Row r = relaxed.get(e.getKey());
-      Row d = e.getValue();
-      if (r != null && r.ppCpu() != null && d.ppCpu() != null) {
-        String[] k = e.getKey().split(" t");
-        cpuCost.add(String.format("| %s | %s | %.1f | %.1f | %+.1f%% | %.1f | %.1f | %+.1f%% |", k[0], k[1],
-            r.ppCpu().best(), d.ppCpu().best(), 100 * (r.ppCpu().best() / d.ppCpu().best() - 1),
-            r.tgCpu().best(), d.tgCpu().best(), 100 * (r.tgCpu().best() / d.tgCpu().best() - 1)));
-      }
-    }
-    if (!cpuCost.isEmpty()) {
-      System.out.println();
-      System.out.println("Determinism cost per process CPU-second (best of the runs; time lost to other processes excluded)");
-      System.out.println();
-      System.out.println("| model | threads | relaxed prefill/cpu-s | deterministic prefill/cpu-s | cost | relaxed generation/cpu-s | deterministic generation/cpu-s | cost |");
-      System.out.println("| --- | --- | --- | --- | --- | --- | --- | --- |");
-      cpuCost.forEach(System.out::println);
     }
     if (!cost.isEmpty()) {
       System.out.println();
