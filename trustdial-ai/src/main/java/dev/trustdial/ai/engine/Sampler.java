@@ -29,12 +29,8 @@ final class Sampler {
     if (p.isGreedy()) {
       return argmax(l);
     }
-    Integer[] order = new Integer[vocab];
-    for (int i = 0; i < vocab; i++) {
-      order[i] = i;
-    }
-    Arrays.sort(order, (a, b) -> l[a] != l[b] ? Double.compare(l[b], l[a]) : Integer.compare(a, b));
     int keep = p.topK() > 0 ? Math.min(p.topK(), vocab) : vocab;
+    int[] order = topCandidates(l, keep);
     double[] prob = new double[keep];
     double max = l[order[0]];
     double sum = 0;
@@ -70,6 +66,87 @@ final class Sampler {
       }
     }
     return order[cut - 1];
+  }
+
+  /** Candidate order (§Sampling): logit descending, then token id ascending; a total order on ids. */
+  private static int compare(double[] l, int a, int b) {
+    return l[a] != l[b] ? Double.compare(l[b], l[a]) : Integer.compare(a, b);
+  }
+
+  /**
+   * The first {@code keep} token ids in candidate order. A small top-k (the usual 20–100 of a
+   * vocabulary of 32k–150k) keeps a heap of the best k in one pass instead of sorting everything.
+   */
+  static int[] topCandidates(double[] l, int keep) {
+    int vocab = l.length;
+    if ((long) keep * 8 >= vocab) {
+      int[] all = new int[vocab];
+      for (int i = 0; i < vocab; i++) {
+        all[i] = i;
+      }
+      sort(all, l);
+      return keep == vocab ? all : Arrays.copyOf(all, keep);
+    }
+    // A heap of the best `keep` ids seen so far with the worst of them at the root.
+    int[] heap = new int[keep];
+    int size = 0;
+    for (int i = 0; i < vocab; i++) {
+      if (size < keep) {
+        int c = size++;
+        heap[c] = i;
+        while (c > 0 && compare(l, heap[(c - 1) / 2], heap[c]) < 0) {
+          swap(heap, c, (c - 1) / 2);
+          c = (c - 1) / 2;
+        }
+      } else if (compare(l, i, heap[0]) < 0) {
+        heap[0] = i;
+        int c = 0;
+        while (true) {
+          int worst = c;
+          for (int k = 2 * c + 1; k <= 2 * c + 2 && k < size; k++) {
+            if (compare(l, heap[k], heap[worst]) > 0) {
+              worst = k;
+            }
+          }
+          if (worst == c) {
+            break;
+          }
+          swap(heap, c, worst);
+          c = worst;
+        }
+      }
+    }
+    sort(heap, l);
+    return heap;
+  }
+
+  private static void swap(int[] a, int i, int j) {
+    int t = a[i];
+    a[i] = a[j];
+    a[j] = t;
+  }
+
+  /** Bottom-up merge sort of ids in candidate order (no boxing). */
+  private static void sort(int[] ids, double[] l) {
+    int[] src = ids;
+    int[] dst = new int[ids.length];
+    for (int width = 1; width < ids.length; width *= 2) {
+      for (int lo = 0; lo < ids.length; lo += 2 * width) {
+        int mid = Math.min(lo + width, ids.length);
+        int hi = Math.min(lo + 2 * width, ids.length);
+        int a = lo;
+        int b = mid;
+        for (int k = lo; k < hi; k++) {
+          dst[k] = b >= hi || (a < mid && compare(l, src[a], src[b]) <= 0) ? src[a++] : src[b++];
+        }
+      }
+      int[] t = src;
+      src = dst;
+      dst = t;
+    }
+    if (src != ids) {
+      System.arraycopy(src, 0, ids, 0, ids.length);
+    }
   }
 
   static void applyPenalties(double[] l, SamplingParams p, int[] seen, int seenCount, int[] generatedCounts) {
