@@ -7,6 +7,8 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "td_kquants.h"
+
 enum { TD_F32 = 0, TD_Q4_0 = 2, TD_Q8_0 = 8 };
 enum { TD_GENERIC = 0, TD_AVX2 = 1, TD_AVX512_VNNI = 2, TD_RELAXED = 3 };
 
@@ -897,12 +899,16 @@ int td_best_variant(void) {
   return TD_GENERIC;
 }
 
-// out[t*rows + r] for r in [from, to), t < count. bsum: scratch of count*(n/32) ints (VNNI only).
+// out[t*rows + r] for r in [from, to), t < count. bsum: scratch of count*(n/32) ints (VNNI only;
+// Q4_K/Q6_K: TD_KQ_SCRATCH_INTS(count, n), every variant but generic).
 // Returns 0, or -1 when the type or variant is not handled here (the caller uses Java).
 // packed: td_pack's copy of w (AVX-512 VNNI, Q8_0/Q4_0) or NULL; used for the whole 16-row groups of [from, to).
 int td_matmul(int variant, int type, const uint8_t *w, int64_t row_bytes, int from, int to, int rows, int n,
               const float *xf, const int8_t *xq, const float *xd, int count, float *out, int *bsum,
               const uint8_t *packed) {
+  if (type == TD_Q4_K || type == TD_Q6_K)  // td_kquants.c; the relaxed baseline runs the canonical ones
+    return td_kq_matmul(variant == TD_RELAXED ? td_best_variant() : variant, type, w, row_bytes, from, to, rows, n,
+                        xq, xd, count, out, bsum);
   if (variant == TD_RELAXED) {
     // The best canonical kernels, except where a fixed order costs time: decode rows on VNNI
     // without the packed copy (lane accumulation instead of the scalar fma chain) and every

@@ -24,8 +24,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The C kernels of src/main/c/td_kernels.c (AVX-512 VNNI, AVX2 or generic C, chosen by CPU
  * features at run time), called through the FFM API once per matmul row range. They compute the
- * same bits as {@link JavaKernels}; types the library does not handle (F16, BF16, K-quants) run
- * on the Java kernels.
+ * same bits as {@link JavaKernels}; K-quants (Q4_K, Q6_K) are in src/main/c/td_kquants.c. Types the
+ * library does not handle (F16, BF16) run on the Java kernels.
  */
 public final class NativeKernels implements MatmulKernels {
   private static final Logger log = LoggerFactory.getLogger(NativeKernels.class);
@@ -171,12 +171,19 @@ public final class NativeKernels implements MatmulKernels {
         xd = MemorySegment.ofArray(q.scale());
         bsum = MemorySegment.ofArray(new int[q.scale().length]);
       }
+      case Q4_K, Q6_K -> {
+        QuantizedActivations q = x.quantized(256);
+        xq = MemorySegment.ofArray(q.q());
+        xd = MemorySegment.ofArray(q.scale());
+        // td_kquants.h TD_KQ_SCRATCH_INTS: per token n/16 int16 sums, and n bytes of regrouped activations
+        bsum = MemorySegment.ofArray(new int[x.count() * (w.cols() / 32 + w.cols() / 4)]);
+      }
       default -> {
         fallback.matmul(w, x, out, from, to);
         return;
       }
     }
-    MemorySegment rowGroups = xq == MemorySegment.NULL ? MemorySegment.NULL : packed(w);
+    MemorySegment rowGroups = type == TensorType.Q8_0 || type == TensorType.Q4_0 ? packed(w) : MemorySegment.NULL;
     int status;
     try {
       status = (int) lib.matmul.invokeExact(variant.ordinal(), type.ggmlId(), w.data(), w.rowBytes(), from, to,

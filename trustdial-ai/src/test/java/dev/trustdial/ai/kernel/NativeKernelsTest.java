@@ -136,6 +136,86 @@ class NativeKernelsTest {
     }
   }
 
+  @Test
+  void kQuantKernelsMatchJavaBitForBitOnEveryVariant() {
+    // Q4_K/Q6_K (td_kquants.c): decode streams rows, prefill runs 16-row blocks with tiles of up to 4
+    // tokens; every variant the CPU runs, batches 1..9 and row splits off any group must give the
+    // scalar Java bits, also with extreme fp16 scales and mins and with the integer sums at their bounds.
+    Optional<NativeKernels.Variant> best = NativeKernels.bestVariant();
+    org.junit.jupiter.api.Assumptions.assumeTrue(best.isPresent(), "native library not built");
+    JavaKernels java = new JavaKernels(false);
+    int rows = 37;
+    int[] cuts = {0, 1, 5, 16, 17, 30, 33, rows};
+    try (Arena arena = Arena.ofConfined()) {
+      for (TensorType type : new TensorType[] {TensorType.Q4_K, TensorType.Q6_K}) {
+        for (int cols : new int[] {256, 768}) {
+          WeightMatrix w = randomKQuantMatrix(type, rows, cols, arena);
+          for (int count = 1; count <= 9; count++) {
+            BatchActivations x = new BatchActivations(kQuantActivations(count, cols), count, cols);
+            x.prepareFor(type);
+            float[] expected = new float[count * rows];
+            java.matmul(w, x, expected, 0, rows);
+            for (NativeKernels.Variant v : NativeKernels.Variant.values()) {
+              if (v == NativeKernels.Variant.RELAXED_BASELINE || v.ordinal() > best.get().ordinal()) {
+                continue;
+              }
+              NativeKernels kernels = NativeKernels.load(v).orElseThrow();
+              float[] whole = new float[count * rows];
+              kernels.matmul(w, x, whole, 0, rows);
+              assertThat(whole).as("%s %s cols=%d count=%d", v, type, cols, count).containsExactly(expected);
+              float[] split = new float[count * rows];
+              for (int c = 0; c + 1 < cuts.length; c++) {
+                kernels.matmul(w, x, split, cuts[c], cuts[c + 1]);
+              }
+              assertThat(split).as("%s %s cols=%d count=%d split", v, type, cols, count).containsExactly(expected);
+            }
+          }
+        }
+      }
+    }
+  }
+
+  /** Gaussian activations with outliers; token 0 all +1 (q = 127 everywhere), token 1's first block zero (d = 0). */
+  private float[] kQuantActivations(int count, int cols) {
+    float[] xs = new float[count * cols];
+    for (int i = 0; i < xs.length; i++) {
+      xs[i] = (float) rnd.nextGaussian() * (i % 11 == 0 ? 50 : 1);
+    }
+    java.util.Arrays.fill(xs, 0, cols, 1f);
+    if (count > 1) {
+      java.util.Arrays.fill(xs, cols, cols + 256, 0f);
+    }
+    return xs;
+  }
+
+  /**
+   * Random Q4_K/Q6_K blocks (every 6-bit scale and min, int8 scales down to -128) with fp16 d/dmin
+   * drawn from extremes (0, -0, 65504, the smallest subnormal, negatives) as well as ordinary values;
+   * row 0's first block has every quant and scale at its largest magnitude.
+   */
+  private WeightMatrix randomKQuantMatrix(TensorType type, int rows, int cols, Arena arena) {
+    int bytes = (int) (type.rowBytes(cols) * rows);
+    int bb = type.bytesPerBlock();
+    ByteBuffer buf = ByteBuffer.allocate(bytes).order(ByteOrder.LITTLE_ENDIAN);
+    rnd.nextBytes(buf.array());
+    float[] extremes = {0f, -0f, 65504f, -65504f, 0x1p-24f, -0x1p-24f, 0x1p-14f, 1f, -3.5f};
+    for (int b = 0; b < bytes / bb; b++) {
+      for (int h : type == TensorType.Q4_K ? new int[] {0, 2} : new int[] {208}) {
+        float v = rnd.nextInt(4) == 0 ? extremes[rnd.nextInt(extremes.length)] : (float) (rnd.nextGaussian() * 0.02);
+        buf.putShort(b * bb + h, Float.floatToFloat16(v));
+      }
+    }
+    if (type == TensorType.Q4_K) {
+      java.util.Arrays.fill(buf.array(), 4, 144, (byte) 0xFF); // scales, mins 63; nibbles 15
+    } else {
+      java.util.Arrays.fill(buf.array(), 0, 192, (byte) 0); // every quant 0 - 32 = -32
+      java.util.Arrays.fill(buf.array(), 192, 208, (byte) -128);
+    }
+    MemorySegment seg = arena.allocate(bytes, 64);
+    seg.copyFrom(MemorySegment.ofArray(buf.array()));
+    return new WeightMatrix("native-test", type, rows, cols, seg);
+  }
+
   /** Random encodings, in native memory like a mapped file; quants cover the full byte range (-128 too). */
   private WeightMatrix randomMatrix(TensorType type, int rows, int cols, Arena arena) {
     int bytes = (int) (type.rowBytes(cols) * rows);
