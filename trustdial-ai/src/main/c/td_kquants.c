@@ -146,6 +146,41 @@ __attribute__((target(KQ_AVX2_T))) static inline void kq_hsum2(__m256i a, __m256
   *sm = _mm_extract_epi32(s, 1);
 }
 
+// Tiles of 2-4 tokens reduce together: lanes 0-3 = Σ a[u], lanes 4-7 = Σ m[u] (zero for u >= T).
+__attribute__((target(KQ_AVX2_T))) static inline __m256i kq_sum4x2(const __m256i *a, const __m256i *m, const int T) {
+  __m256i z = _mm256_setzero_si256();
+  __m256i a0 = a[0], a1 = a[1], a2 = T > 2 ? a[2] : z, a3 = T > 3 ? a[3] : z;
+  __m256i m0 = m[0], m1 = m[1], m2 = T > 2 ? m[2] : z, m3 = T > 3 ? m[3] : z;
+  __m256i s0 = _mm256_hadd_epi32(_mm256_hadd_epi32(a0, a1), _mm256_hadd_epi32(a2, a3));
+  __m256i s1 = _mm256_hadd_epi32(_mm256_hadd_epi32(m0, m1), _mm256_hadd_epi32(m2, m3));
+  return _mm256_add_epi32(_mm256_permute2x128_si256(s0, s1, 0x20), _mm256_permute2x128_si256(s0, s1, 0x31));
+}
+
+// xd[(t + u)·nb + b] in lane u < T, 0 above.
+__attribute__((target(KQ_AVX2_T))) static inline __m128 kq_dx4(const float *xd, int t, int nb, int b, const int T) {
+  const float *p = xd + (int64_t)t * nb + b;
+  return _mm_setr_ps(p[0], T > 1 ? p[nb] : 0.0f, T > 2 ? p[2 * nb] : 0.0f, T > 3 ? p[3 * nb] : 0.0f);
+}
+
+// Lane u: acc_u = fmaf((float) sumi_u, d·dx_u, acc_u); acc_u = fmaf((float) summ_u, −(dmin·dx_u), acc_u).
+__attribute__((target(KQ_AVX2_T))) static inline __m128 q4k_fma4(__m128 acc, __m256i sums, float d, float dmin, __m128 dx) {
+  __m256 f = _mm256_cvtepi32_ps(sums);
+  acc = _mm_fmadd_ps(_mm256_castps256_ps128(f), _mm_mul_ps(_mm_set1_ps(d), dx), acc);
+  return _mm_fmadd_ps(_mm256_extractf128_ps(f, 1), _mm_xor_ps(_mm_mul_ps(_mm_set1_ps(dmin), dx), _mm_set1_ps(-0.0f)), acc);
+}
+
+// Lane u: acc_u = fmaf((float) (pos_u − 32·sx_u), d·dx_u, acc_u).
+__attribute__((target(KQ_AVX2_T))) static inline __m128 q6k_fma4(__m128 acc, __m256i sums, float d, __m128 dx) {
+  __m128i sumi = _mm_sub_epi32(_mm256_castsi256_si128(sums), _mm_slli_epi32(_mm256_extracti128_si256(sums, 1), 5));
+  return _mm_fmadd_ps(_mm_cvtepi32_ps(sumi), _mm_mul_ps(_mm_set1_ps(d), dx), acc);
+}
+
+__attribute__((target(KQ_AVX2_T))) static inline void kq_store4(float *out, int64_t stride, __m128 acc, const int T) {
+  float a[4];
+  _mm_storeu_ps(a, acc);
+  for (int u = 0; u < T; u++) out[u * stride] = a[u];
+}
+
 // Token tiles: rows [from, to) for every token; decode streams rows, prefill runs blocks of 16 rows
 // with tiles of up to 4 tokens (TILE(r, t, T) computes row r for tokens t .. t+T-1).
 #define KQ_DRIVE(TILE)                                                                       \
@@ -165,6 +200,30 @@ __attribute__((target(KQ_AVX2_T))) static inline void kq_hsum2(__m256i a, __m256
   } while (0)
 
 // ---------------------------------------------------------------- AVX2
+// The end of a block for a tile: one token reduces on its own (decode), 2-4 together with the fma
+// chains of the tile's tokens in the lanes of one register, each lane in the canonical order.
+#define Q4K_EPILOGUE(A)                                                                        \
+  if (T == 1) {                                                                                \
+    int sumi_, summ_;                                                                          \
+    kq_hsum2(A[0], mm[0], &sumi_, &summ_);                                                     \
+    float dx_ = xd[(int64_t)t * nb + b];                                                       \
+    acc1 = fmaf((float)sumi_, d * dx_, acc1);                                                  \
+    acc1 = fmaf((float)summ_, -(dmin * dx_), acc1);                                            \
+  } else {                                                                                     \
+    acc4 = q4k_fma4(acc4, kq_sum4x2(A, mm, T), d, dmin, kq_dx4(xd, t, nb, b, T));              \
+  }
+#define Q6K_EPILOGUE(A)                                                                        \
+  if (T == 1) {                                                                                \
+    int pos_, sx_;                                                                             \
+    kq_hsum2(A[0], corr[0], &pos_, &sx_);                                                      \
+    acc1 = fmaf((float)(pos_ - 32 * sx_), d * xd[(int64_t)t * nb + b], acc1);                  \
+  } else {                                                                                     \
+    acc4 = q6k_fma4(acc4, kq_sum4x2(A, corr, T), d, kq_dx4(xd, t, nb, b, T));                  \
+  }
+#define KQ_STORE                                                                               \
+  if (T == 1) out[(int64_t)t * rows + r] = acc1;                                               \
+  else kq_store4(out + (int64_t)t * rows + r, rows, acc4, T);
+
 // Q4_K: per 64 activations, one 32-byte load of quants gives sub-block 2k (low nibbles) and 2k+1
 // (high); maddubs (nibble · x, pairs <= 3810) then madd with the sub-block's scale give int32 lanes.
 // summ = Σ_j m_j·Σ x over j's 32 activations = madd of the mins (each twice) with the per-16 sums.
@@ -174,7 +233,8 @@ __attribute__((target(KQ_AVX2_T), always_inline)) static inline void q4k_tile_av
   const int nb = n / 256;
   const __m256i low = _mm256_set1_epi8(0xF);
   const uint8_t *row = w + (int64_t)r * rb;
-  float acc[4] = {0.0f, 0.0f, 0.0f, 0.0f};
+  float acc1 = 0.0f;      // T == 1: the scalar chain
+  __m128 acc4 = _mm_setzero_ps();  // T > 1: token u's chain in lane u
   for (int b = 0; b < nb; b++) {
     const uint8_t *blk = row + b * 144;
     __m128i sm = q4k_scales_sse(blk + 4);
@@ -196,16 +256,12 @@ __attribute__((target(KQ_AVX2_T), always_inline)) static inline void q4k_tile_av
       }
     }
     float d = _cvtsh_ss(*(const uint16_t *)blk), dmin = _cvtsh_ss(*(const uint16_t *)(blk + 2));
-    for (int u = 0; u < T; u++) {
-      __m256i mm = _mm256_madd_epi16(mins, _mm256_loadu_si256((const __m256i *)(xs + (int64_t)(t + u) * (n / 16) + b * 16)));
-      int sumi, summ;
-      kq_hsum2(ai[u], mm, &sumi, &summ);
-      float dx = xd[(int64_t)(t + u) * nb + b];
-      acc[u] = fmaf((float)sumi, d * dx, acc[u]);
-      acc[u] = fmaf((float)summ, -(dmin * dx), acc[u]);
-    }
+    __m256i mm[4];
+    for (int u = 0; u < T; u++)
+      mm[u] = _mm256_madd_epi16(mins, _mm256_loadu_si256((const __m256i *)(xs + (int64_t)(t + u) * (n / 16) + b * 16)));
+    Q4K_EPILOGUE(ai)
   }
-  for (int u = 0; u < T; u++) out[(int64_t)(t + u) * rows + r] = acc[u];
+  KQ_STORE
 }
 
 // Q6_K: per half (128), ql[0..31], ql[32..63] and qh[0..31] give the four 32-element quarters as
@@ -217,7 +273,8 @@ __attribute__((target(KQ_AVX2_T), always_inline)) static inline void q6k_tile_av
   const int nb = n / 256;
   const __m256i m4 = _mm256_set1_epi8(0xF), m30 = _mm256_set1_epi8(0x30);
   const uint8_t *row = w + (int64_t)r * rb;
-  float acc[4] = {0.0f, 0.0f, 0.0f, 0.0f};
+  float acc1 = 0.0f;      // T == 1: the scalar chain
+  __m128 acc4 = _mm_setzero_ps();  // T > 1: token u's chain in lane u
   for (int b = 0; b < nb; b++) {
     const uint8_t *blk = row + b * 210;
     __m256i sc16 = _mm256_cvtepi8_epi16(_mm_loadu_si128((const __m128i *)(blk + 192)));
@@ -250,14 +307,12 @@ __attribute__((target(KQ_AVX2_T), always_inline)) static inline void q6k_tile_av
       }
     }
     float d = _cvtsh_ss(*(const uint16_t *)(blk + 208));
-    for (int u = 0; u < T; u++) {
-      __m256i corr = _mm256_madd_epi16(sc16, _mm256_loadu_si256((const __m256i *)(xs + (int64_t)(t + u) * (n / 16) + b * 16)));
-      int pos, sx;
-      kq_hsum2(ai[u], corr, &pos, &sx);
-      acc[u] = fmaf((float)(pos - 32 * sx), d * xd[(int64_t)(t + u) * nb + b], acc[u]);
-    }
+    __m256i corr[4];
+    for (int u = 0; u < T; u++)
+      corr[u] = _mm256_madd_epi16(sc16, _mm256_loadu_si256((const __m256i *)(xs + (int64_t)(t + u) * (n / 16) + b * 16)));
+    Q6K_EPILOGUE(ai)
   }
-  for (int u = 0; u < T; u++) out[(int64_t)(t + u) * rows + r] = acc[u];
+  KQ_STORE
 }
 
 #define Q4K_AVX2_TILE(r, t, T) q4k_tile_avx2(w, rb, r, rows, n, xq, xd, xs, t, out, T)
@@ -315,7 +370,8 @@ __attribute__((target(KQ_512_T), always_inline)) static inline void q4k_tile_512
   const __m512i idx02 = _mm512_set_epi16(2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
   const __m512i one = _mm512_set1_epi16(1), four = _mm512_set1_epi16(4);
   const uint8_t *row = w + (int64_t)r * rb;
-  float acc[4] = {0.0f, 0.0f, 0.0f, 0.0f};
+  float acc1 = 0.0f;      // T == 1: the scalar chain
+  __m128 acc4 = _mm_setzero_ps();  // T > 1: token u's chain in lane u
   for (int b = 0; b < nb; b++) {
     const uint8_t *blk = row + b * 144;
     __m128i sm = q4k_scales_sse(blk + 4);
@@ -330,21 +386,18 @@ __attribute__((target(KQ_512_T), always_inline)) static inline void q4k_tile_512
                      _mm512_and_si512(q1, low), _mm512_and_si512(_mm512_srli_epi16(q1, 4), low)};
     __m256i mins = _mm256_cvtepu8_epi16(_mm_unpackhi_epi8(sm, sm));
     float d = _cvtsh_ss(*(const uint16_t *)blk), dmin = _cvtsh_ss(*(const uint16_t *)(blk + 2));
+    __m256i a8[4], mm[4];
     for (int u = 0; u < T; u++) {
       const int8_t *x = xp + (int64_t)(t + u) * n + b * 256;
       __m512i a = _mm512_setzero_si512();
       for (int k = 0; k < 4; k++)
         a = _mm512_dpwssd_epi32(a, _mm512_maddubs_epi16(wq[k], _mm512_loadu_si512((const void *)(x + 64 * k))), s[k]);
-      __m256i a8 = _mm256_add_epi32(_mm512_castsi512_si256(a), _mm512_extracti64x4_epi64(a, 1));
-      __m256i mm = _mm256_madd_epi16(mins, _mm256_loadu_si256((const __m256i *)(xs + (int64_t)(t + u) * (n / 16) + b * 16)));
-      int sumi, summ;
-      kq_hsum2(a8, mm, &sumi, &summ);
-      float dx = xd[(int64_t)(t + u) * nb + b];
-      acc[u] = fmaf((float)sumi, d * dx, acc[u]);
-      acc[u] = fmaf((float)summ, -(dmin * dx), acc[u]);
+      a8[u] = _mm256_add_epi32(_mm512_castsi512_si256(a), _mm512_extracti64x4_epi64(a, 1));
+      mm[u] = _mm256_madd_epi16(mins, _mm256_loadu_si256((const __m256i *)(xs + (int64_t)(t + u) * (n / 16) + b * 16)));
     }
+    Q4K_EPILOGUE(a8)
   }
-  for (int u = 0; u < T; u++) out[(int64_t)(t + u) * rows + r] = acc[u];
+  KQ_STORE
 }
 
 // Q6_K: per half, a 64-byte load of ql and qh in both 256-bit halves (the second shifted by 2) give
@@ -358,7 +411,8 @@ __attribute__((target(KQ_512_T), always_inline)) static inline void q6k_tile_512
   const __m512i idx0 = _mm512_set_epi16(3, 3, 3, 3, 3, 3, 3, 3, 2, 2, 2, 2, 2, 2, 2, 2, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0);
   const __m512i four = _mm512_set1_epi16(4);
   const uint8_t *row = w + (int64_t)r * rb;
-  float acc[4] = {0.0f, 0.0f, 0.0f, 0.0f};
+  float acc1 = 0.0f;      // T == 1: the scalar chain
+  __m128 acc4 = _mm_setzero_ps();  // T > 1: token u's chain in lane u
   for (int b = 0; b < nb; b++) {
     const uint8_t *blk = row + b * 210;
     __m256i sc16 = _mm256_cvtepi8_epi16(_mm_loadu_si128((const __m128i *)(blk + 192)));
@@ -375,19 +429,18 @@ __attribute__((target(KQ_512_T), always_inline)) static inline void q6k_tile_512
       wq[2 * h + 1] = _mm512_or_si512(_mm512_and_si512(_mm512_srli_epi16(ql, 4), m4), _mm512_and_si512(qh, m30));
     }
     float d = _cvtsh_ss(*(const uint16_t *)(blk + 208));
+    __m256i a8[4], corr[4];
     for (int u = 0; u < T; u++) {
       const int8_t *x = xq + (int64_t)(t + u) * n + b * 256;
       __m512i a = _mm512_setzero_si512();
       for (int k = 0; k < 4; k++)
         a = _mm512_dpwssd_epi32(a, _mm512_maddubs_epi16(wq[k], _mm512_loadu_si512((const void *)(x + 64 * k))), s[k]);
-      __m256i a8 = _mm256_add_epi32(_mm512_castsi512_si256(a), _mm512_extracti64x4_epi64(a, 1));
-      __m256i corr = _mm256_madd_epi16(sc16, _mm256_loadu_si256((const __m256i *)(xs + (int64_t)(t + u) * (n / 16) + b * 16)));
-      int pos, sx;
-      kq_hsum2(a8, corr, &pos, &sx);
-      acc[u] = fmaf((float)(pos - 32 * sx), d * xd[(int64_t)(t + u) * nb + b], acc[u]);
+      a8[u] = _mm256_add_epi32(_mm512_castsi512_si256(a), _mm512_extracti64x4_epi64(a, 1));
+      corr[u] = _mm256_madd_epi16(sc16, _mm256_loadu_si256((const __m256i *)(xs + (int64_t)(t + u) * (n / 16) + b * 16)));
     }
+    Q6K_EPILOGUE(a8)
   }
-  for (int u = 0; u < T; u++) out[(int64_t)(t + u) * rows + r] = acc[u];
+  KQ_STORE
 }
 
 #define Q4K_512_TILE(r, t, T) q4k_tile_512(w, rb, r, rows, n, xp, xd, xs, t, out, T)
