@@ -2,7 +2,8 @@
 // shaped like llama-bench's `-p 128 -n 64` so the two can be compared on the same files.
 // Run through bench/ai/run.sh (it builds the module and passes the classpath). Prints figures only;
 // never part of the test run.
-//   args: MODEL_DIR [TYPES=Q8_0,Q4_0,F32] [THREADS=1,2] [KERNELS=native,java]
+//   args: MODEL_DIR [TYPES=Q8_0,Q4_0,F32] [THREADS=1,2] [KERNELS=native,java]; a TYPES name that is no
+//   tensor type (Q4_K_M) reads an existing MODEL_DIR/bench-llama-100m-NAME.gguf
 //   -Dbench.reps=5 -Dbench.warmups=3 -Dbench.prompt=128 -Dbench.gen=64 -Dbench.json=FILE (appends one JSON line per row,
 //   with wall-clock rates and rates per process CPU-second, which a busy shared machine skews less)
 //   -Dtrustdial.ai.benchmark.stepTimers=true also prints where generation time goes, step by step
@@ -43,9 +44,10 @@ public class InferenceBench {
     System.out.printf("%-5s %-3s %-8s %-22s %9s %9s %9s %9s%n", "type", "thr", "mode", "kernels",
         "pp best", "pp median", "tg best", "tg median");
     for (String typeName : types) {
-      TensorType type = TensorType.valueOf(typeName);
       Path file = dir.resolve("bench-llama-100m-" + typeName + ".gguf");
       if (!Files.exists(file)) {
+        // only tensor types are generated; another name (Q4_K_M) needs the file, e.g. from llama-quantize
+        TensorType type = TensorType.valueOf(typeName);
         BenchmarkModelGenerator.write(BenchmarkModelGenerator.Spec.hundredMillion(Architecture.LLAMA, type), file);
       }
       for (String kernels : kernelModes) {

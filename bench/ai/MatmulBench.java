@@ -1,7 +1,7 @@
 // Matmul-level cost of the determinism rules: canonical kernels vs the relaxed (llama.cpp-style)
-// baseline on one thread, timed by thread CPU time (best of N, kernels alternating rep by rep after
-// untimed warm-up passes), so a busy machine and run order skew it less.
-// Run through bench/ai/run.sh (or with the same classpath).
+// baseline on one thread (K-quants: each native variant vs Java), timed by thread CPU time (best of
+// N, kernels alternating rep by rep after untimed warm-up passes), so a busy machine and run order
+// skew it less. Run through bench/ai/run.sh (or with the same classpath). args: [TYPES=Q8_0,Q4_0,F32,Q4_K,Q6_K]
 import dev.trustdial.ai.kernel.BatchActivations;
 import dev.trustdial.ai.kernel.JavaKernels;
 import dev.trustdial.ai.kernel.MatmulKernels;
@@ -20,7 +20,7 @@ public class MatmulBench {
     int cols = 768;
     var cpu = java.lang.management.ManagementFactory.getThreadMXBean();
     System.out.printf("%-5s %-9s %-6s %-26s %10s %9s%n", "type", "rows", "batch", "kernels", "ms (cpu)", "GB/s");
-    for (String typeName : new String[] {"Q8_0", "Q4_0", "F32"}) {
+    for (String typeName : (args.length > 0 ? args[0] : "Q8_0,Q4_0,F32,Q4_K,Q6_K").split(",")) {
       TensorType type = TensorType.valueOf(typeName);
       // 128 MiB of weights: far beyond the caches, like decoding a ~100M model.
       int rows = (int) ((128L << 20) / type.rowBytes(cols)) / 8 * 8;
@@ -33,8 +33,16 @@ public class MatmulBench {
       }
       WeightMatrix w = new WeightMatrix("bench", type, rows, cols, seg);
       List<MatmulKernels> kernels = new ArrayList<>();
-      NativeKernels.load(NativeKernels.bestVariant().orElseThrow()).ifPresent(kernels::add);
-      NativeKernels.load(NativeKernels.Variant.RELAXED_BASELINE).ifPresent(kernels::add);
+      NativeKernels.Variant top = NativeKernels.bestVariant().orElseThrow();
+      if (type.blockSize() == 256) {
+        // K-quants: every native variant (the relaxed baseline runs the canonical kernels for them)
+        for (int v = top.ordinal(); v >= 0; v--) {
+          NativeKernels.load(NativeKernels.Variant.values()[v]).ifPresent(kernels::add);
+        }
+      } else {
+        NativeKernels.load(top).ifPresent(kernels::add);
+        NativeKernels.load(NativeKernels.Variant.RELAXED_BASELINE).ifPresent(kernels::add);
+      }
       kernels.add(JavaKernels.best());
       for (int batch : new int[] {1, 16}) {
         float[] x = new float[batch * cols];
@@ -56,7 +64,7 @@ public class MatmulBench {
         for (int rep = 0; rep < 12; rep++) {
           for (int i = 0; i < kernels.size(); i++) {
             MatmulKernels k = kernels.get(i);
-            if (k instanceof JavaKernels && rep >= 3) {
+            if ((k instanceof JavaKernels || k.name().endsWith("generic")) && rep >= 3) {
               continue;
             }
             long c0 = cpu.getCurrentThreadCpuTime();
