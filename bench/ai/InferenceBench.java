@@ -4,7 +4,7 @@
 // never part of the test run.
 //   args: MODEL_DIR [TYPES=Q8_0,Q4_0,F32] [THREADS=1,2] [KERNELS=native,java]; a TYPES name that is no
 //   tensor type (Q4_K_M) reads an existing MODEL_DIR/bench-llama-100m-NAME.gguf
-//   -Dbench.reps=5 -Dbench.warmups=3 -Dbench.prompt=128 -Dbench.gen=64 -Dbench.json=FILE (appends one JSON line per row,
+//   -Dbench.reps=5 -Dbench.warmupSeconds=20 -Dbench.prompt=128 -Dbench.gen=64 -Dbench.json=FILE (appends one JSON line per row,
 //   with wall-clock rates and rates per process CPU-second, which a busy shared machine skews less)
 //   -Dtrustdial.ai.benchmark.stepTimers=true also prints where generation time goes, step by step
 //   (with -Dbench.prompt=1, so that the timed prefills are single tokens too)
@@ -34,7 +34,7 @@ public class InferenceBench {
     String[] threadCounts = (args.length > 2 ? args[2] : "1,2").split(",");
     String[] kernelModes = (args.length > 3 ? args[3] : "native,java").split(",");
     int reps = Integer.getInteger("bench.reps", 5);
-    int warmups = Integer.getInteger("bench.warmups", 3);
+    double warmupSeconds = Double.parseDouble(System.getProperty("bench.warmupSeconds", "20"));
     int promptLen = Integer.getInteger("bench.prompt", 128);
     int genTokens = Integer.getInteger("bench.gen", 64);
     String json = System.getProperty("bench.json");
@@ -57,11 +57,14 @@ public class InferenceBench {
           // chunk size changes no output bit (determinism.md), only the step count.
           EngineOptions options = new EngineOptions(threads, 1, Math.max(promptLen, 1), kernels.equals("native"));
           try (Engine e = Engine.load(file, options)) {
-            // Warm-up (JIT, page cache): a long-running server's steady state. One round left the
-            // prefill's Java steps in the interpreter or C1 for the first timed reps (medians at half
-            // the best); llama-bench warms once, having no JIT.
-            for (int w = 0; w < warmups; w++) {
-              e.logits(prompt(promptLen, 900 + w));
+            // Warm-up (JIT, page cache) to a long-running server's steady state: prefills and short
+            // generations for warmupSeconds (at least 3 rounds). With 3 rounds only, the first timed
+            // reps still ran partly in C1 code at a third of the steady rate, and C2 compiling in the
+            // background preempted one of the 2 compute threads (2-thread rates halved at random);
+            // llama-bench warms once, having no JIT.
+            long warmEnd = System.nanoTime() + (long) (warmupSeconds * 1e9);
+            for (int w = 0; w < 3 || System.nanoTime() < warmEnd; w++) {
+              e.logits(prompt(promptLen, 900 + w % 90));
               e.generate(new GenerationRequest(new int[] {1}, SamplingParams.greedy(), 24, Set.of(), 0, false), TokenSink.discard());
             }
             double[] pp = new double[reps];

@@ -46,7 +46,7 @@ echo "load before: $(cut -d' ' -f1-3 /proc/loadavg) on $(nproc) CPUs; results in
 IFS=',' read -r -a type_list <<< "$types"
 for type in "${type_list[@]}"; do
   # Same file for every engine: generated once (seeded), reused by llama-bench.
-  "${jvm[@]}" -Dbench.reps=1 -Dbench.warmups=0 -Dbench.gen=1 -Dbench.prompt=8 bench/ai/InferenceBench.java "$models" "$type" 1 native >/dev/null
+  "${jvm[@]}" -Dbench.reps=1 -Dbench.warmupSeconds=0 -Dbench.gen=1 -Dbench.prompt=8 bench/ai/InferenceBench.java "$models" "$type" 1 native >/dev/null
 done
 for ((round = 1; round <= rounds; round++)); do
   echo "round $round of $rounds, load $(cut -d' ' -f1-3 /proc/loadavg)"
