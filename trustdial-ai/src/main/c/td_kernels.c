@@ -857,6 +857,28 @@ __attribute__((target(TD_512))) static double exp_sum_relaxed512(const float *in
   return sum;
 }
 
+__attribute__((target(TD_512))) static void exp_f64_avx512(const double *in, double *out, int n) {
+  int i = 0;
+  for (; i + 8 <= n; i += 8) {
+    __m512d y;
+    if (td_exp8(_mm512_loadu_pd(in + i), &y)) {
+      _mm512_storeu_pd(out + i, y);
+    } else {
+      for (int j = i; j < i + 8; j++) out[j] = td_exp(in[j]);
+    }
+  }
+  for (; i < n; i++) out[i] = td_exp(in[i]);
+}
+
+// out[i] = StrictMath.exp(in[i]) for i < n (the sampler's candidate weights; canonical variants only).
+void td_exp_f64(int variant, const double *in, double *out, int n) {
+  if (variant == TD_AVX512_VNNI) {
+    exp_f64_avx512(in, out, n);
+    return;
+  }
+  for (int i = 0; i < n; i++) out[i] = td_exp(in[i]);
+}
+
 // out[i] = (float) StrictMath.exp((double) (sign * in[i])) for i < n (in and out may be the same).
 // variant: as for td_matmul (the caller checks the CPU has it); below AVX-512, scalar C.
 void td_exp_f32(int variant, const float *in, float sign, float *out, int n) {

@@ -1,7 +1,6 @@
 package dev.trustdial.ai.engine;
 
 import dev.trustdial.ai.kernel.LayerOps;
-import dev.trustdial.ai.kernel.RelaxedBaseline;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -35,7 +34,10 @@ final class Sampler {
     double max = l[order[0]];
     double sum = 0;
     for (int i = 0; i < keep; i++) {
-      prob[i] = RelaxedBaseline.exp((l[order[i]] - max) / p.temperature());
+      prob[i] = (l[order[i]] - max) / p.temperature();
+    }
+    LayerOps.exp(prob, prob, keep);
+    for (int i = 0; i < keep; i++) {
       sum += prob[i];
     }
     // top-p: smallest prefix whose probability reaches topP; min-p: drop p < minP * pmax.
@@ -80,11 +82,14 @@ final class Sampler {
   static int[] topCandidates(double[] l, int keep) {
     int vocab = l.length;
     if ((long) keep * 8 >= vocab) {
-      int[] all = new int[vocab];
-      for (int i = 0; i < vocab; i++) {
-        all[i] = i;
+      int[] all = sortedByPackedKeys(l);
+      if (all == null) {
+        all = new int[vocab];
+        for (int i = 0; i < vocab; i++) {
+          all[i] = i;
+        }
+        sort(all, l);
       }
-      sort(all, l);
       return keep == vocab ? all : Arrays.copyOf(all, keep);
     }
     // A heap of the best `keep` ids seen so far with the worst of them at the root.
@@ -118,6 +123,31 @@ final class Sampler {
     }
     sort(heap, l);
     return heap;
+  }
+
+  /**
+   * All ids in candidate order through one primitive sort of (logit, id) packed in a long, when
+   * every logit is a float (no penalty changed it) and none is NaN; else null. The logit's bits are
+   * mapped to an int whose signed order is the reverse of the float order (−0 as +0, as the
+   * comparator sees them equal), the id below it, so ascending longs are (logit desc, id asc).
+   */
+  private static int[] sortedByPackedKeys(double[] l) {
+    long[] keys = new long[l.length];
+    for (int i = 0; i < l.length; i++) {
+      float f = (float) l[i];
+      if (f != l[i]) {
+        return null; // a penalised logit that is no float, or NaN
+      }
+      int bits = Float.floatToRawIntBits(f == 0f ? 0f : f);
+      int ascending = bits ^ ((bits >> 31) & 0x7fffffff);
+      keys[i] = ((long) ~ascending << 32) | i;
+    }
+    Arrays.sort(keys);
+    int[] ids = new int[l.length];
+    for (int i = 0; i < ids.length; i++) {
+      ids[i] = (int) keys[i];
+    }
+    return ids;
   }
 
   private static void swap(int[] a, int i, int j) {

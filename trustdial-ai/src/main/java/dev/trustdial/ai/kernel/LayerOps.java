@@ -41,6 +41,17 @@ public final class LayerOps {
     }
   }
 
+  /** out[i] = StrictMath.exp(in[i]) for i &lt; n (Math.exp in the relaxed baseline); in and out may be the same. */
+  public static void exp(double[] in, double[] out, int n) {
+    if (NATIVE_EXP.isPresent() && !RelaxedBaseline.ON) {
+      NATIVE_EXP.get().exp(in, out, n);
+      return;
+    }
+    for (int i = 0; i < n; i++) {
+      out[i] = RelaxedBaseline.exp(in[i]);
+    }
+  }
+
   /** Σ StrictMath.exp((double) x[o + i] − shift) for i &lt; n, in double, summed in index order. */
   public static double expSum(float[] x, int o, int n, double shift) {
     if (NATIVE_EXP.isPresent()) {

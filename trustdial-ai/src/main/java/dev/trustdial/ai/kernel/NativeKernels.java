@@ -47,15 +47,17 @@ public final class NativeKernels implements MatmulKernels {
     final MethodHandle pack;
     final MethodHandle expF32;
     final MethodHandle expSum;
+    final MethodHandle expF64;
     final Variant best;
 
     Library(MethodHandle matmul, MethodHandle packBytes, MethodHandle pack, MethodHandle expF32, MethodHandle expSum,
-        Variant best) {
+        MethodHandle expF64, Variant best) {
       this.matmul = matmul;
       this.packBytes = packBytes;
       this.pack = pack;
       this.expF32 = expF32;
       this.expSum = expSum;
+      this.expF64 = expF64;
       this.best = best;
     }
 
@@ -83,7 +85,9 @@ public final class NativeKernels implements MatmulKernels {
             FunctionDescriptor.ofVoid(i, p, ValueLayout.JAVA_FLOAT, p, i), Linker.Option.critical(true));
         MethodHandle expSum = linker.downcallHandle(lookup.findOrThrow("td_exp_sum"),
             FunctionDescriptor.of(ValueLayout.JAVA_DOUBLE, i, p, ValueLayout.JAVA_DOUBLE, i), Linker.Option.critical(true));
-        return Optional.of(new Library(matmul, packBytes, pack, expF32, expSum,
+        MethodHandle expF64 = linker.downcallHandle(lookup.findOrThrow("td_exp_f64"),
+            FunctionDescriptor.ofVoid(i, p, p, i), Linker.Option.critical(true));
+        return Optional.of(new Library(matmul, packBytes, pack, expF32, expSum, expF64,
             Variant.values()[(int) best.invokeExact()]));
       } catch (Throwable t) {
         log.warn("native kernels failed to load; using Java kernels", t);
@@ -205,6 +209,18 @@ public final class NativeKernels implements MatmulKernels {
     try {
       lib.expF32.invokeExact(variant.ordinal(), MemorySegment.ofArray(in).asSlice(4L * io), sign,
           MemorySegment.ofArray(out).asSlice(4L * oo), n);
+    } catch (Throwable t) {
+      throw new IllegalStateException("native exp failed", t);
+    }
+  }
+
+  /** out[i] = StrictMath.exp(in[i]) for i &lt; n, bit for bit (the relaxed variant too: canonical here). */
+  public void exp(double[] in, double[] out, int n) {
+    java.util.Objects.checkFromIndexSize(0, n, in.length);
+    java.util.Objects.checkFromIndexSize(0, n, out.length);
+    int v = (variant == Variant.RELAXED_BASELINE ? lib.best : variant).ordinal();
+    try {
+      lib.expF64.invokeExact(v, MemorySegment.ofArray(in), MemorySegment.ofArray(out), n);
     } catch (Throwable t) {
       throw new IllegalStateException("native exp failed", t);
     }

@@ -19,6 +19,11 @@ class SamplerOrderTest {
       // Few distinct values, so that ties (broken by id) are everywhere; some negative, some penalised.
       l[i] = (rnd.nextInt(distinct) - distinct / 2) * 0.5 + (rnd.nextInt(4) == 0 ? 1e-9 : 0);
     }
+    if (rnd.nextBoolean()) { // logits as the model gives them (floats, signed zeros): the packed-key sort
+      for (int i = 0; i < vocab; i++) {
+        l[i] = rnd.nextInt(8) == 0 ? (rnd.nextBoolean() ? -0.0 : 0.0) : (float) l[i];
+      }
+    }
     int k = Math.min(keep, vocab);
     Integer[] boxed = new Integer[vocab];
     for (int i = 0; i < vocab; i++) {

@@ -93,6 +93,34 @@ class ExpTest {
   }
 
   @Test
+  void nativeDoubleExpEqualsStrictMathBitForBit() {
+    List<NativeKernels> variants = nativeVariants();
+    Assumptions.assumeFalse(variants.isEmpty(), "native library not built");
+    Random rnd = new Random(7);
+    double[] in = new double[100_003];
+    double[] edges = {0, -0.0, Double.MIN_VALUE, 1e-300, -1e-20, 0.34657359027997264, 0.3465735902799727, 1.0397207708399179,
+        -1.0397207708399179, 699.9, 700, -700, -708.39, -708.4, -709.7, -745.1, -745.2, 709.78, 709.79, 1e10, -1e10,
+        Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY, Double.NaN};
+    for (int i = 0; i < in.length; i++) {
+      in[i] = switch (i % 5) {
+        case 0 -> edges[(i / 5) % edges.length];
+        case 1 -> -rnd.nextDouble() * 40; // the sampler: (l - max) / T <= 0
+        case 2 -> rnd.nextDouble() * 1500 - 750;
+        case 3 -> Double.longBitsToDouble(rnd.nextLong());
+        default -> rnd.nextGaussian() * 1e-9;
+      };
+    }
+    for (NativeKernels k : variants) {
+      double[] out = new double[in.length];
+      k.exp(in, out, in.length);
+      for (int i = 0; i < in.length; i++) {
+        assertThat(Double.doubleToRawLongBits(out[i])).as("%s: exp(%s)", k.name(), in[i])
+            .isEqualTo(Double.doubleToRawLongBits(StrictMath.exp(in[i])));
+      }
+    }
+  }
+
+  @Test
   void nativeSumIsTheIndexOrderSumOfStrictMath() {
     List<NativeKernels> variants = nativeVariants();
     Assumptions.assumeFalse(variants.isEmpty(), "native library not built");
