@@ -12,6 +12,8 @@
 enum { TD_F32 = 0, TD_Q4_0 = 2, TD_Q8_0 = 8 };
 enum { TD_GENERIC = 0, TD_AVX2 = 1, TD_AVX512_VNNI = 2, TD_RELAXED = 3 };
 
+int td_best_variant(void);
+
 static float td_half(const uint8_t *p) {
   uint16_t h;
   memcpy(&h, p, 2);
@@ -784,18 +786,79 @@ __attribute__((target(TD_512))) static inline int td_exp8(__m512d x, __m512d *y)
   return 1;
 }
 
+// (float) td_exp((double) x) for 8 floats without fdlibm's divisions: k = rint(x/ln2), r = x − k·ln2
+// (Cody-Waite with fma), exp(r) by its degree-13 Taylor polynomial (fma, Horner), scaled by 2^k.
+// That double is within a few ulps of exp(x), as fdlibm's is, so both round to the same float
+// unless exp(x) lies within those few ulps of a midpoint between two floats: a lane whose 29
+// dropped bits are within TD_EXPF_GUARD of the midpoint sends the group to fdlibm, as does any
+// lane outside [-87, 88.5] (float results subnormal or infinite) or NaN. Exhaustively checked
+// against the scalar fdlibm for every float in [-87, 88.5] (td_exp_f32_selfcheck, ExpTest).
+#define TD_EXPF_GUARD 64
+__attribute__((target(TD_512))) static inline int td_expf8_fast(__m256 xf, __m256 *out) {
+  __m512d x = _mm512_cvtps_pd(xf);
+  __mmask8 in_range = _mm512_cmp_pd_mask(x, _mm512_set1_pd(-87.0), _CMP_GE_OQ)
+                      & _mm512_cmp_pd_mask(x, _mm512_set1_pd(88.5), _CMP_LE_OQ);
+  if (in_range != 0xFF) return 0;
+  __m512d k = _mm512_roundscale_pd(_mm512_mul_pd(x, _mm512_set1_pd(TD_INV_LN2)), _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
+  __m512d r = _mm512_fnmadd_pd(k, _mm512_set1_pd(0x1.62e42fefa39efp-1), x);
+  r = _mm512_fnmadd_pd(k, _mm512_set1_pd(0x1.abc9e3b39803fp-56), r);
+  static const double c[14] = {1.0, 1.0, 1.0 / 2, 1.0 / 6, 1.0 / 24, 1.0 / 120, 1.0 / 720, 1.0 / 5040, 1.0 / 40320,
+                               1.0 / 362880, 1.0 / 3628800, 1.0 / 39916800, 1.0 / 479001600, 1.0 / 6227020800.0};
+  __m512d p = _mm512_set1_pd(c[13]);
+  for (int j = 12; j >= 0; j--) p = _mm512_fmadd_pd(p, r, _mm512_set1_pd(c[j]));
+  __m512d y = _mm512_scalef_pd(p, k);
+  __m512i dropped = _mm512_and_si512(_mm512_castpd_si512(y), _mm512_set1_epi64(0x1FFFFFFF));
+  __m512i from_mid = _mm512_abs_epi64(_mm512_sub_epi64(dropped, _mm512_set1_epi64(0x10000000)));
+  if (_mm512_cmple_epi64_mask(from_mid, _mm512_set1_epi64(TD_EXPF_GUARD)) != 0) return 0;
+  *out = _mm512_cvtpd_ps(y);
+  return 1;
+}
+
+// 8 results of (float) td_exp((double) (sign · in[j])): the fast path, else fdlibm in 8 lanes, else scalar.
+__attribute__((target(TD_512))) static inline void exp_f32_group(__m256 xf, const float *in, float sign, float *out,
+                                                              int count) {
+  __m256 r;
+  __m512d y;
+  if (td_expf8_fast(xf, &r)) {
+  } else if (td_exp8(_mm512_cvtps_pd(xf), &y)) {
+    r = _mm512_cvtpd_ps(y);
+  } else {
+    for (int j = 0; j < count; j++) out[j] = (float)td_exp((double)(sign * in[j]));
+    return;
+  }
+  if (count == 8) _mm256_storeu_ps(out, r);
+  else _mm256_mask_storeu_ps(out, (__mmask8)((1u << count) - 1), r);
+}
+
 __attribute__((target(TD_512))) static void exp_f32_avx512(const float *in, float sign, float *out, int n) {
   int i = 0;
-  for (; i + 8 <= n; i += 8) {
-    __m256 xf = _mm256_mul_ps(_mm256_loadu_ps(in + i), _mm256_set1_ps(sign));
-    __m512d y;
-    if (td_exp8(_mm512_cvtps_pd(xf), &y)) {
-      _mm256_storeu_ps(out + i, _mm512_cvtpd_ps(y));
-    } else {
-      for (int j = i; j < i + 8; j++) out[j] = (float)td_exp((double)(sign * in[j]));
+  __m256 s = _mm256_set1_ps(sign);
+  for (; i + 8 <= n; i += 8) exp_f32_group(_mm256_mul_ps(_mm256_loadu_ps(in + i), s), in + i, sign, out + i, 8);
+  if (i < n) {  // the tail in one masked group (the lanes past n compute exp(0) and are not stored)
+    __m256 x = _mm256_maskz_loadu_ps((__mmask8)((1u << (n - i)) - 1), in + i);
+    exp_f32_group(_mm256_mul_ps(x, s), in + i, sign, out + i, n - i);
+  }
+}
+
+// Test support: over every float whose bits are in [from, to) (as uint32), the number whose AVX-512
+// exp (fast path included) differs from the scalar fdlibm transcription td_exp. -1 without AVX-512.
+int64_t td_exp_f32_selfcheck(uint32_t from, uint32_t to) {
+  if (td_best_variant() != TD_AVX512_VNNI) return -1;
+  float in[4096], got[4096];
+  int64_t bad = 0;
+  for (uint64_t b = from; b < to;) {
+    int n = 0;
+    for (; n < 4096 && b < to; n++, b++) {
+      uint32_t u = (uint32_t)b;
+      memcpy(&in[n], &u, 4);
+    }
+    exp_f32_avx512(in, 1.0f, got, n);
+    for (int j = 0; j < n; j++) {
+      float want = (float)td_exp((double)in[j]);
+      if (memcmp(&want, &got[j], 4) != 0) bad++;
     }
   }
-  for (; i < n; i++) out[i] = (float)td_exp((double)(sign * in[i]));
+  return bad;
 }
 
 __attribute__((target(TD_512))) static double exp_sum_avx512(const float *in, double shift, int n) {
@@ -814,8 +877,6 @@ __attribute__((target(TD_512))) static double exp_sum_avx512(const float *in, do
   for (; i < n; i++) sum += td_exp((double)in[i] - shift);
   return sum;
 }
-
-int td_best_variant(void);
 
 // The relaxed benchmark baseline's exp (not canonical, ~1 ulp): what an engine without the rules
 // would use, as llama.cpp does: float, round(x·log2 e) = k, r = x − k·ln2 with fma, a degree-6

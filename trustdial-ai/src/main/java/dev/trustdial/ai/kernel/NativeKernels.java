@@ -48,16 +48,18 @@ public final class NativeKernels implements MatmulKernels {
     final MethodHandle expF32;
     final MethodHandle expSum;
     final MethodHandle expF64;
+    final MethodHandle expSelfCheck;
     final Variant best;
 
     Library(MethodHandle matmul, MethodHandle packBytes, MethodHandle pack, MethodHandle expF32, MethodHandle expSum,
-        MethodHandle expF64, Variant best) {
+        MethodHandle expF64, MethodHandle expSelfCheck, Variant best) {
       this.matmul = matmul;
       this.packBytes = packBytes;
       this.pack = pack;
       this.expF32 = expF32;
       this.expSum = expSum;
       this.expF64 = expF64;
+      this.expSelfCheck = expSelfCheck;
       this.best = best;
     }
 
@@ -87,7 +89,9 @@ public final class NativeKernels implements MatmulKernels {
             FunctionDescriptor.of(ValueLayout.JAVA_DOUBLE, i, p, ValueLayout.JAVA_DOUBLE, i), Linker.Option.critical(true));
         MethodHandle expF64 = linker.downcallHandle(lookup.findOrThrow("td_exp_f64"),
             FunctionDescriptor.ofVoid(i, p, p, i), Linker.Option.critical(true));
-        return Optional.of(new Library(matmul, packBytes, pack, expF32, expSum, expF64,
+        MethodHandle expSelfCheck = linker.downcallHandle(lookup.findOrThrow("td_exp_f32_selfcheck"),
+            FunctionDescriptor.of(l, i, i));
+        return Optional.of(new Library(matmul, packBytes, pack, expF32, expSum, expF64, expSelfCheck,
             Variant.values()[(int) best.invokeExact()]));
       } catch (Throwable t) {
         log.warn("native kernels failed to load; using Java kernels", t);
@@ -211,6 +215,19 @@ public final class NativeKernels implements MatmulKernels {
           MemorySegment.ofArray(out).asSlice(4L * oo), n);
     } catch (Throwable t) {
       throw new IllegalStateException("native exp failed", t);
+    }
+  }
+
+  /**
+   * Test support: how many floats with bits in [fromBits, toBits) (unsigned) get another float exp
+   * from the AVX-512 path (its division-free fast path included) than from the scalar fdlibm
+   * transcription; -1 on a CPU without AVX-512.
+   */
+  static long expSelfCheck(int fromBits, int toBits) {
+    try {
+      return (long) Library.INSTANCE.orElseThrow().expSelfCheck.invokeExact(fromBits, toBits);
+    } catch (Throwable t) {
+      throw new IllegalStateException("native exp self-check failed", t);
     }
   }
 
