@@ -14,7 +14,7 @@ enum { TD_GENERIC = 0, TD_AVX2 = 1, TD_AVX512_VNNI = 2, TD_RELAXED = 3 };
 
 int td_best_variant(void);
 
-static float td_half(const uint8_t *p) {
+float td_half(const uint8_t *p) {
   uint16_t h;
   memcpy(&h, p, 2);
   uint32_t sign = (uint32_t)(h & 0x8000) << 16, exp = (h >> 10) & 0x1F, man = h & 0x3FF, bits;

@@ -20,28 +20,6 @@ enum { KQ_ROW_BLOCK = 16 };  // rows per prefill block: their weights stay in L1
 #define KQ_AVX2_T "avx2,fma,f16c"
 #define KQ_512_T "avx512f,avx512bw,avx512vl,avx512vnni,avx2,fma,f16c"
 
-static float kq_half(const uint8_t *p) {
-  uint16_t h;
-  memcpy(&h, p, 2);
-  uint32_t sign = (uint32_t)(h & 0x8000) << 16, exp = (h >> 10) & 0x1F, man = h & 0x3FF, bits;
-  if (exp == 0) {
-    if (man == 0) {
-      bits = sign;
-    } else {  // subnormal half: normalise
-      exp = 127 - 15 + 1;
-      while ((man & 0x400) == 0) { man <<= 1; exp--; }
-      bits = sign | (exp << 23) | ((man & 0x3FF) << 13);
-    }
-  } else if (exp == 31) {
-    bits = sign | 0x7F800000u | (man << 13);
-  } else {
-    bits = sign | ((exp + 127 - 15) << 23) | (man << 13);
-  }
-  float f;
-  memcpy(&f, &bits, 4);
-  return f;
-}
-
 // The 12 bytes of 6-bit (scale, min) pairs -> sm[0..7] = scales, sm[8..15] = mins (Dequantizer.q4kScales).
 static void q4k_scales(const uint8_t *s, uint8_t sm[16]) {
   uint32_t u[3], o[4];
@@ -86,8 +64,8 @@ static void q4k_generic(const uint8_t *w, int64_t rb, int from, int to, int rows
           summ += sm[8 + j] * xsum;
         }
         float dx = xd[(int64_t)t * nb + b];
-        acc = fmaf((float)sumi, kq_half(blk) * dx, acc);
-        acc = fmaf((float)summ, -(kq_half(blk + 2) * dx), acc);
+        acc = fmaf((float)sumi, td_half(blk) * dx, acc);
+        acc = fmaf((float)summ, -(td_half(blk + 2) * dx), acc);
       }
       out[(int64_t)t * rows + r] = acc;
     }
@@ -118,7 +96,7 @@ static void q6k_generic(const uint8_t *w, int64_t rb, int from, int to, int rows
           for (int i = 0; i < 16; i++) dot += q6k_quant(blk, j * 16 + i) * xt[b * 256 + j * 16 + i];
           sumi += (int8_t)blk[192 + j] * dot;
         }
-        acc = fmaf((float)sumi, kq_half(blk + 208) * xd[(int64_t)t * nb + b], acc);
+        acc = fmaf((float)sumi, td_half(blk + 208) * xd[(int64_t)t * nb + b], acc);
       }
       out[(int64_t)t * rows + r] = acc;
     }
@@ -318,37 +296,26 @@ __attribute__((target(KQ_AVX2_T), always_inline)) static inline void q6k_tile_av
 #define Q4K_AVX2_TILE(r, t, T) q4k_tile_avx2(w, rb, r, rows, n, xq, xd, xs, t, out, T)
 #define Q6K_AVX2_TILE(r, t, T) q6k_tile_avx2(w, rb, r, rows, n, xq, xd, xs, t, out, T)
 
-__attribute__((target(KQ_AVX2_T), noinline)) static void q4k_avx2_decode(
-    const uint8_t *w, int64_t rb, int from, int to, int rows, int n, const int8_t *xq, const float *xd,
-    const int16_t *xs, float *out) {
-  for (int r = from; r < to; r++) Q4K_AVX2_TILE(r, 0, 1);
-}
-
-__attribute__((target(KQ_AVX2_T), noinline)) static void q6k_avx2_decode(
-    const uint8_t *w, int64_t rb, int from, int to, int rows, int n, const int8_t *xq, const float *xd,
-    const int16_t *xs, float *out) {
-  for (int r = from; r < to; r++) Q6K_AVX2_TILE(r, 0, 1);
-}
-
-__attribute__((target(KQ_AVX2_T))) static void q4k_avx2(
-    const uint8_t *w, int64_t rb, int from, int to, int rows, int n, const int8_t *xq, const float *xd,
-    const int16_t *xs, int count, float *out) {
-  if (count == 1) {
-    q4k_avx2_decode(w, rb, from, to, rows, n, xq, xd, xs, out);
-    return;
+// The entry of one (type, ISA): decode (one token) in a function of its own, so that the
+// compiler specialises the row loop for one token; batches through KQ_DRIVE's tiles.
+#define KQ_ENTRY(NAME, TARGET, TILE, XA)                                                                      \
+  __attribute__((target(TARGET), noinline)) static void NAME##_decode(                                       \
+      const uint8_t *w, int64_t rb, int from, int to, int rows, int n, const int8_t *XA, const float *xd,    \
+      const int16_t *xs, float *out) {                                                                       \
+    for (int r = from; r < to; r++) TILE(r, 0, 1);                                                           \
+  }                                                                                                          \
+  __attribute__((target(TARGET))) static void NAME(const uint8_t *w, int64_t rb, int from, int to, int rows, \
+                                                   int n, const int8_t *XA, const float *xd, const int16_t *xs, \
+                                                   int count, float *out) {                                 \
+    if (count == 1) {                                                                                        \
+      NAME##_decode(w, rb, from, to, rows, n, XA, xd, xs, out);                                              \
+      return;                                                                                                \
+    }                                                                                                        \
+    KQ_DRIVE(TILE);                                                                                          \
   }
-  KQ_DRIVE(Q4K_AVX2_TILE);
-}
 
-__attribute__((target(KQ_AVX2_T))) static void q6k_avx2(
-    const uint8_t *w, int64_t rb, int from, int to, int rows, int n, const int8_t *xq, const float *xd,
-    const int16_t *xs, int count, float *out) {
-  if (count == 1) {
-    q6k_avx2_decode(w, rb, from, to, rows, n, xq, xd, xs, out);
-    return;
-  }
-  KQ_DRIVE(Q6K_AVX2_TILE);
-}
+KQ_ENTRY(q4k_avx2, KQ_AVX2_T, Q4K_AVX2_TILE, xq)
+KQ_ENTRY(q6k_avx2, KQ_AVX2_T, Q6K_AVX2_TILE, xq)
 
 // ---------------------------------------------------------------- AVX-512 (BW, VNNI)
 // Same integer identities in 512-bit registers: maddubs, then vpdpwssd with the scales (int16)
@@ -446,37 +413,8 @@ __attribute__((target(KQ_512_T), always_inline)) static inline void q6k_tile_512
 #define Q4K_512_TILE(r, t, T) q4k_tile_512(w, rb, r, rows, n, xp, xd, xs, t, out, T)
 #define Q6K_512_TILE(r, t, T) q6k_tile_512(w, rb, r, rows, n, xq, xd, xs, t, out, T)
 
-__attribute__((target(KQ_512_T), noinline)) static void q4k_512_decode(
-    const uint8_t *w, int64_t rb, int from, int to, int rows, int n, const int8_t *xp, const float *xd,
-    const int16_t *xs, float *out) {
-  for (int r = from; r < to; r++) Q4K_512_TILE(r, 0, 1);
-}
-
-__attribute__((target(KQ_512_T), noinline)) static void q6k_512_decode(
-    const uint8_t *w, int64_t rb, int from, int to, int rows, int n, const int8_t *xq, const float *xd,
-    const int16_t *xs, float *out) {
-  for (int r = from; r < to; r++) Q6K_512_TILE(r, 0, 1);
-}
-
-__attribute__((target(KQ_512_T))) static void q4k_512(
-    const uint8_t *w, int64_t rb, int from, int to, int rows, int n, const int8_t *xp, const float *xd,
-    const int16_t *xs, int count, float *out) {
-  if (count == 1) {
-    q4k_512_decode(w, rb, from, to, rows, n, xp, xd, xs, out);
-    return;
-  }
-  KQ_DRIVE(Q4K_512_TILE);
-}
-
-__attribute__((target(KQ_512_T))) static void q6k_512(
-    const uint8_t *w, int64_t rb, int from, int to, int rows, int n, const int8_t *xq, const float *xd,
-    const int16_t *xs, int count, float *out) {
-  if (count == 1) {
-    q6k_512_decode(w, rb, from, to, rows, n, xq, xd, xs, out);
-    return;
-  }
-  KQ_DRIVE(Q6K_512_TILE);
-}
+KQ_ENTRY(q4k_512, KQ_512_T, Q4K_512_TILE, xp)
+KQ_ENTRY(q6k_512, KQ_512_T, Q6K_512_TILE, xq)
 
 // ---------------------------------------------------------------- entry point
 int td_kq_matmul(int variant, int type, const uint8_t *w, int64_t row_bytes, int from, int to, int rows, int n,

@@ -5,6 +5,9 @@
 
 enum { TD_Q4_K = 12, TD_Q6_K = 14 };  // GGML type ids
 
+// The fp16 at p as a float (td_kernels.c).
+float td_half(const uint8_t *p);
+
 // Scratch td_kq_matmul needs, in int32 units: per token the int16 sums of every 16 activations
 // (n/32 ints) and, for Q4_K on AVX-512, the activations regrouped per 256 (n/4 ints).
 #define TD_KQ_SCRATCH_INTS(count, n) ((int64_t)(count) * ((n) / 32 + (n) / 4))
