@@ -125,18 +125,11 @@ public final class TeeCommand implements Runnable {
   static final class Measure implements Callable<Integer> {
     @Spec CommandSpec spec;
 
-    @Option(names = "--app-id", required = true)
-    String appId;
-
-    @Option(names = "--artifact", required = true, paramLabel = "PATH", description = "A JAR file or a directory (a command with its files).")
-    Path artifact;
-
-    @Option(names = "--config", required = true, paramLabel = "FILE", description = "The launch configuration (JSON, measured whole).")
-    Path config;
+    @Mixin AppArtifact app;
 
     @Override
     public Integer call() {
-      AppMeasurement m = measure(KmsCommand.appId(appId), artifact, config);
+      AppMeasurement m = measure(app.id(), app.artifact, app.config);
       Rtmrs r = m.registers();
       PrintWriter out = spec.commandLine().getOut();
       out.println("artifactDigest " + Hex.encode(m.artifactDigest()));
@@ -279,8 +272,8 @@ public final class TeeCommand implements Runnable {
     }
   }
 
-  /** What launches an app, shared by 'run' (here, now) and 'submit-job' (on an operator, via DA). */
-  static final class LaunchOptions {
+  /** The app and what is measured of it, shared by 'measure' and {@link LaunchOptions}. */
+  static class AppArtifact {
     @Option(names = "--app-id", required = true)
     String appId;
 
@@ -290,15 +283,8 @@ public final class TeeCommand implements Runnable {
     @Option(names = "--config", required = true, paramLabel = "FILE", description = "The launch configuration (JSON, measured whole).")
     Path config;
 
-    @Option(names = "--secrets", paramLabel = "FILE", description = "Sealed developer secrets ('trustdial kms seal-secret').")
-    Optional<Path> secrets;
-
     BigInteger id() {
       return KmsCommand.appId(appId);
-    }
-
-    List<SealedSecret> sealedSecrets() {
-      return secrets.map(p -> KmsCommand.SecretsFile.read(p, id())).orElse(List.of());
     }
 
     Path existingArtifact() {
@@ -306,6 +292,16 @@ public final class TeeCommand implements Runnable {
         throw new InvalidInputException("artifact " + artifact + " does not exist");
       }
       return artifact;
+    }
+  }
+
+  /** What launches an app, shared by 'run' (here, now) and 'submit-job' (on an operator, via DA). */
+  static final class LaunchOptions extends AppArtifact {
+    @Option(names = "--secrets", paramLabel = "FILE", description = "Sealed developer secrets ('trustdial kms seal-secret').")
+    Optional<Path> secrets;
+
+    List<SealedSecret> sealedSecrets() {
+      return secrets.map(p -> KmsCommand.SecretsFile.read(p, id())).orElse(List.of());
     }
   }
 
