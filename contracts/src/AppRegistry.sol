@@ -5,7 +5,9 @@ import {Ownable} from "@openzeppelin/contracts/access/Ownable.sol";
 
 /// @title AppRegistry
 /// @notice Apps: an owner, a trust mode, the digest of the program or artifact that runs, and
-///         policy bytes (interpreted offchain, e.g. the TEE measurement policy). Upgrades keep the id.
+///         policy bytes (interpreted offchain, e.g. the TEE measurement policy). Upgrades keep the id;
+///         a job pins the release it was submitted against (JobManager), so an upgrade mid-job changes
+///         nothing it runs. REEXEC_OBJECTIVE and ZK apps are refused until those modes exist.
 ///         Creation is allowlisted until the owner makes it permissionless.
 contract AppRegistry is Ownable {
     /// @dev Encoded as uint8 0..3 in the ABI.
@@ -40,6 +42,7 @@ contract AppRegistry is Ownable {
     error NotAppOwner(uint256 appId, address caller);
     error ZeroAddress();
     error NotTeeApp(uint256 appId);
+    error ModeNotAvailable(uint8 mode);
 
     event AppCreated(uint256 indexed appId, address indexed owner, uint8 mode, bytes32 programDigest);
     event AppUpgraded(uint256 indexed appId, uint32 version, bytes32 programDigest);
@@ -54,6 +57,8 @@ contract AppRegistry is Ownable {
     function createApp(uint8 mode, bytes32 programDigest, bytes calldata policy) external returns (uint256 appId) {
         if (!permissionless && !isAllowlisted[msg.sender]) revert NotAllowlisted(msg.sender);
         if (mode > uint8(type(TrustMode).max)) revert InvalidMode(mode);
+        // Nothing can challenge or prove these yet: an app in them would take any result (settlement.md §6).
+        if (mode == uint8(TrustMode.REEXEC_OBJECTIVE) || mode == uint8(TrustMode.ZK)) revert ModeNotAvailable(mode);
         _checkRelease(programDigest, policy);
 
         appId = ++_appCount;
@@ -84,9 +89,11 @@ contract AppRegistry is Ownable {
         emit AppTransferred(appId, msg.sender, newOwner);
     }
 
-    /// @notice For a TEE app: the app wallet every job result must be signed by (JobManager.submitTeeResult),
-    ///         or 0 to require none. The owner sets it to the wallet the app's KMS derives for the app,
-    ///         which only launches that pass the app's policy receive; it stays across upgrades.
+    /// @notice For a TEE app: the app wallet every job result must be signed by (JobManager.submitTeeResult).
+    ///         JobManager takes no job of a TEE app until it is set (an unsigned TEE result could not be
+    ///         checked by anyone). The owner sets it to the wallet the app's KMS derives for the app, which
+    ///         only launches that pass the app's policy receive; it stays across upgrades, and each job pins
+    ///         the signer it was submitted with.
     function setTeeSigner(uint256 appId, address signer) external {
         App storage app = _ownedBy(appId, msg.sender);
         if (app.mode != uint8(TrustMode.TEE)) revert NotTeeApp(appId);
@@ -118,6 +125,16 @@ contract AppRegistry is Ownable {
     /// @notice The trust mode of an existing app, without copying its policy (cheap for other contracts).
     function modeOf(uint256 appId) external view returns (uint8) {
         return _existing(appId).mode;
+    }
+
+    /// @notice What a job pins at submission: the mode, the program digest, the version and the TEE signer.
+    function releaseOf(uint256 appId)
+        external
+        view
+        returns (uint8 mode, bytes32 programDigest, uint32 version, address teeSigner)
+    {
+        App storage app = _existing(appId);
+        return (app.mode, app.programDigest, app.version, _teeSigner[appId]);
     }
 
     function appExists(uint256 appId) external view returns (bool) {

@@ -7,19 +7,20 @@ import {MessageHashUtils} from "@openzeppelin/contracts/utils/cryptography/Messa
 /// @notice The StakeRegistry views the BlobRegistry reads.
 interface IDaStakeView {
     function operatorOfSigner(address signer) external view returns (address);
-    function isEligible(address operator, uint8 role) external view returns (bool);
-    function stakeOf(address operator) external view returns (uint256);
-    function eligibleOperators(uint8 role) external view returns (address[] memory, uint256[] memory);
+    function weightAt(address operator, uint8 role, uint256 blockNumber) external view returns (uint256);
+    function totalWeightAt(uint8 role, uint256 blockNumber) external view returns (uint256);
+    function minStake(uint8 role) external view returns (uint256);
 }
 
 /// @title BlobRegistry
 /// @notice Verifies DA certificates (docs/spec/da.md §6) and records blob key -> header fields.
-///         A certificate is the blob header plus EIP-191 attestations of eligible DA operators over
-///         keccak256("trustdial-da-attestation-v1" || blobKey), ordered by ascending signer address.
-///         It passes when the signers' stake reaches thresholdBps of all eligible DA stake and their
-///         floor chunk shares (floor(128 * stake / total)) add up to at least 64 chunks.
-/// @dev StakeRegistry keeps no stake history, so stake is read at the registering block; the
-///      header's referenceBlock must be at most maxReferenceAge blocks old.
+///         A certificate is the blob header plus EIP-191 attestations of DA operators over
+///         keccak256(abi.encodePacked("trustdial-da-attestation-v2", chainId, this registry, blobKey)),
+///         ordered by ascending signer address, so an attestation counts on one deployment only.
+///         Stake is read from the StakeRegistry's snapshot at the header's referenceBlock (which must
+///         be a past block at most maxReferenceAge old): a certificate passes when the signers' DA
+///         weight then reaches thresholdBps of the total DA weight then, and their floor chunk shares
+///         (floor(128 * weight / total)) add up to at least 64 chunks.
 contract BlobRegistry {
     uint8 public constant ROLE_DA = 2;
     uint8 public constant HEADER_VERSION = 1;
@@ -30,7 +31,7 @@ contract BlobRegistry {
     uint256 public constant HEADER_FIXED_BYTES = 23;
     uint256 public constant COMMITMENT_BYTES = 48;
     uint256 public constant SIGNATURE_BYTES = 65;
-    bytes27 public constant ATTESTATION_TAG = "trustdial-da-attestation-v1";
+    bytes27 public constant ATTESTATION_TAG = "trustdial-da-attestation-v2";
 
     struct Blob {
         uint32 size;
@@ -77,11 +78,11 @@ contract BlobRegistry {
         blobKey = keccak256(header);
         if (_blobs[blobKey].registered) revert AlreadyRegistered(blobKey);
         if (block.timestamp >= b.expiry) revert Expired(b.expiry, block.timestamp);
-        if (b.referenceBlock > block.number) revert ReferenceBlockInFuture(b.referenceBlock, block.number);
+        if (b.referenceBlock >= block.number) revert ReferenceBlockInFuture(b.referenceBlock, block.number);
         if (block.number - b.referenceBlock > maxReferenceAge) {
             revert ReferenceBlockTooOld(b.referenceBlock, block.number);
         }
-        (uint256 signed, uint256 total) = _checkSignatures(blobKey, signatures);
+        (uint256 signed, uint256 total) = _checkSignatures(blobKey, b.referenceBlock, signatures);
         b.registered = true;
         _blobs[blobKey] = b;
         emit BlobCertified(blobKey, header, signed, total);
@@ -98,20 +99,17 @@ contract BlobRegistry {
     }
 
     /// @notice The digest a DA node signs (EIP-191) for a blob key.
-    function attestationDigest(bytes32 blobKey) public pure returns (bytes32) {
-        return keccak256(abi.encodePacked(ATTESTATION_TAG, blobKey));
+    function attestationDigest(bytes32 blobKey) public view returns (bytes32) {
+        return keccak256(abi.encodePacked(ATTESTATION_TAG, block.chainid, address(this), blobKey));
     }
 
-    function _checkSignatures(bytes32 blobKey, bytes calldata signatures)
+    function _checkSignatures(bytes32 blobKey, uint64 referenceBlock, bytes calldata signatures)
         internal
         view
         returns (uint256 signed, uint256 total)
     {
         if (signatures.length % SIGNATURE_BYTES != 0) revert MalformedSignatures(signatures.length);
-        (, uint256[] memory allStakes) = stakes.eligibleOperators(ROLE_DA);
-        for (uint256 i; i < allStakes.length; ++i) {
-            total += allStakes[i];
-        }
+        total = stakes.totalWeightAt(ROLE_DA, referenceBlock);
         if (total == 0) revert NoDaStake();
         bytes32 digest = MessageHashUtils.toEthSignedMessageHash(attestationDigest(blobKey));
         uint256 chunks;
@@ -123,14 +121,19 @@ contract BlobRegistry {
             if (err != ECDSA.RecoverError.NoError) revert BadSignature(i);
             if (signer <= previous) revert SignersNotAscending(i);
             previous = signer;
-            address operator = stakes.operatorOfSigner(signer);
-            if (operator == address(0) || !stakes.isEligible(operator, ROLE_DA)) revert NotDaOperator(signer);
-            uint256 stake = stakes.stakeOf(operator);
-            signed += stake;
-            chunks += (stake * CHUNKS) / total;
+            uint256 weight = _daWeight(signer, referenceBlock);
+            signed += weight;
+            chunks += (weight * CHUNKS) / total;
         }
         if (signed * 10_000 < total * thresholdBps) revert InsufficientStake(signed, total);
         if (chunks < RECONSTRUCTION_CHUNKS) revert InsufficientChunks(chunks);
+    }
+
+    /// @dev The DA weight of the operator behind `signer` at the reference block; reverts unless it qualifies.
+    function _daWeight(address signer, uint64 referenceBlock) internal view returns (uint256 weight) {
+        address operator = stakes.operatorOfSigner(signer);
+        weight = operator == address(0) ? 0 : stakes.weightAt(operator, ROLE_DA, referenceBlock);
+        if (weight == 0 || weight < stakes.minStake(ROLE_DA)) revert NotDaOperator(signer);
     }
 
     function _parseHeader(bytes calldata h) internal pure returns (Blob memory b) {

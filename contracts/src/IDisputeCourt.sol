@@ -1,8 +1,26 @@
 // SPDX-License-Identifier: MIT
 pragma solidity ^0.8.28;
 
-/// @notice What JobManager needs from a dispute court: open a dispute between two job commitments.
-///         The court later calls JobManager.resolveDispute(jobId, operatorWins).
+/// @notice What JobManager needs from a dispute court. Each challenge of a job's result is its own
+///         dispute (several may be open against one result); the court decides each one and calls
+///         JobManager.resolveDispute(disputeId, verdict).
 interface IDisputeCourt {
-    function openDispute(uint256 jobId, bytes32 operatorCommitment, bytes32 challengerCommitment) external;
+    /// @dev uint8 in the ABI (docs/spec/settlement.md §5).
+    enum Verdict {
+        None,
+        OperatorWins, // a majority of the votes cast confirmed the operator's commitment
+        ChallengerWins, // ... the challenger's commitment
+        BothWrong, // ... a third commitment: neither party computed the job right
+        NoQuorum, // too little snapshot stake voted: the status quo stands
+        NoMajority // no commitment won more than half of the votes cast (ties included): the status quo stands
+    }
+
+    function openDispute(
+        uint256 disputeId,
+        uint256 jobId,
+        bytes32 operatorCommitment,
+        bytes32 challengerCommitment,
+        address operator,
+        address challenger
+    ) external;
 }

@@ -7,16 +7,20 @@ import {Ownable} from "@openzeppelin/contracts/access/Ownable.sol";
 import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/ReentrancyGuardTransient.sol";
 import {ECDSA} from "@openzeppelin/contracts/utils/cryptography/ECDSA.sol";
 import {MessageHashUtils} from "@openzeppelin/contracts/utils/cryptography/MessageHashUtils.sol";
+import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
 import {StakeRegistry} from "./StakeRegistry.sol";
 import {AppRegistry} from "./AppRegistry.sol";
 import {IDisputeCourt} from "./IDisputeCourt.sol";
 import {Roles} from "./Roles.sol";
 
-/// @title JobManager
-/// @notice Jobs of deterministic apps: submit (fee escrowed) -> assigned to a staked COMPUTE operator
-///         -> heartbeats with checkpoints -> result commitment -> challenge window -> finalized, or
-///         disputed in the court. A missed heartbeat deadline lets anyone slash the assignee and
-///         reassign the job; the successor resumes from the last checkpoint.
+/// @title JobManager (settlement protocol v2)
+/// @notice Jobs: submit (fee and deposit escrowed; app release and parameters pinned) -> queued until a
+///         seed block nobody controls at submission -> assigned by stake snapshot -> heartbeats with
+///         checkpoints -> result commitment -> challenge window in which any number of challengers each
+///         open their own dispute -> finalized when the window is over and no dispute is open, or
+///         overturned by a dispute. A missed deadline slashes the assignee (at most once per cooldown)
+///         and queues the job again; a job past its expiry fails with everything refunded.
+///         Rules: docs/spec/settlement.md.
 contract JobManager is Ownable, ReentrancyGuardTransient {
     using SafeERC20 for IERC20;
 
@@ -26,16 +30,28 @@ contract JobManager is Ownable, ReentrancyGuardTransient {
         Submitted,
         Disputed,
         Finalized,
-        Failed
+        Failed,
+        Queued
     }
 
+    /// @notice Governance parameters. Every change is a new version; a job keeps the version it was
+    ///         submitted under (court included), so a change never touches a live job.
     struct Params {
         uint64 heartbeatWindow; // seconds an assignee has between heartbeats (and to submit)
         uint64 challengeWindow; // seconds after a result during which it can be challenged
-        uint256 livenessSlashWad; // fraction of slashable stake taken for a missed deadline
-        uint256 disputeSlashWad; // fraction taken from an operator that loses a dispute
-        uint256 challengeBond; // tokens a challenger locks
+        uint64 maxJobDuration; // seconds from submission after which an unfinished job can be expired
         uint64 maxStepsLimit; // upper bound on a job's maxSteps
+        uint64 livenessSlashCooldown; // at most one liveness slash per operator per this many seconds
+        uint32 maxActiveJobs; // jobs one operator may hold assigned at once
+        uint256 livenessSlashWad; // fraction of the role's slashable stake taken for a missed deadline
+        uint256 disputeSlashWad; // fraction taken from an operator whose result a dispute overturns
+        uint256 challengeBond; // tokens a challenger locks per dispute
+        uint256 minFee; // smallest job fee
+        uint256 submitterDeposit; // locked with every job, returned when it ends
+        uint256 reporterShareWad; // of a liveness slash, to the reporter (the rest is burned)
+        uint256 partyRewardWad; // of a dispute loser's forfeit, to the winning party (a challenger: at most its bond)
+        uint256 voterRewardWad; // of a dispute loser's forfeit, to the majority voters (through the court)
+        address court; // decides this version's disputes
     }
 
     struct Job {
@@ -45,10 +61,14 @@ contract JobManager is Ownable, ReentrancyGuardTransient {
         bytes32 inputDigest;
         uint64 maxSteps;
         uint256 fee;
+        uint256 deposit;
         JobStatus status; // uint8 in the ABI
         address assignee;
         uint32 attempt;
         uint64 deadline;
+        uint64 expiresAt;
+        uint64 seedBlock;
+        uint64 snapshotBlock;
         uint64 lastStep;
         bytes32 lastStateHash;
         bytes32 lastCheckpointBlobKey;
@@ -59,12 +79,27 @@ contract JobManager is Ownable, ReentrancyGuardTransient {
         bytes32 outputBlobKey;
         address resultOperator;
         uint64 challengeDeadline;
-        address challenger;
-        uint256 bond;
+        uint32 openDisputes;
+        uint32 paramsVersion;
     }
 
-    /// @notice A challenger's competing result commitment.
-    struct Claim {
+    /// @notice What a job runs and under which terms, fixed at submission.
+    struct Pin {
+        bytes32 programDigest;
+        address teeSigner;
+        uint32 appVersion;
+        uint8 mode;
+        uint8 role; // COMPUTE, or TEE for a TEE app
+        uint64 obligationSeq; // the assignee's (then the result operator's) obligation in the registry
+    }
+
+    struct Dispute {
+        uint256 jobId;
+        address challenger;
+        uint32 attempt; // the job attempt whose result it disputes; another attempt makes it moot
+        bool resolved;
+        uint8 verdict; // IDisputeCourt.Verdict
+        uint256 bond;
         bytes32 outputHash;
         bytes32 finalStateHash;
         uint64 stepCount;
@@ -74,42 +109,53 @@ contract JobManager is Ownable, ReentrancyGuardTransient {
     uint256 public constant WAD = 1e18;
     bytes32 public constant REASON_LIVENESS = "liveness";
     bytes32 public constant REASON_DISPUTE = "dispute";
+    bytes32 public constant FAIL_NO_OPERATOR = "no-operator";
+    bytes32 public constant FAIL_EXPIRED = "expired";
+    /// @notice Blocks between queueing a job and the block whose hash seeds its assignment.
+    uint64 public constant SEED_DELAY_BLOCKS = 1;
+    /// @notice Slashed tokens that nobody is paid are sent here; no key controls this address.
+    address public constant BURN_ADDRESS = 0x000000000000000000000000000000000000dEaD;
+    /// @dev The tag of teeResultDigest.
+    bytes32 public constant TEE_RESULT_TAG = keccak256("TrustDial TEE result v2");
 
     StakeRegistry public immutable registry;
     AppRegistry public immutable apps;
     IERC20 public immutable token;
 
-    Params private _params;
-    address public court;
+    mapping(uint32 version => Params) private _params;
+    uint32 public paramsVersion;
 
     mapping(uint256 jobId => Job) private _jobs;
+    mapping(uint256 jobId => Pin) private _pins;
     uint256 private _jobCount;
     mapping(uint256 jobId => mapping(address operator => bool)) public hasFailed;
-    mapping(uint256 jobId => Claim) private _claims;
-    /// @dev The court that opened a dispute is the one that resolves it, even if `court` changes meanwhile.
-    mapping(uint256 jobId => address) public disputeCourtOf;
-    /// @notice Fees and bonds held for unsettled jobs; the token balance of this contract covers it.
+    mapping(uint256 jobId => mapping(address challenger => bool)) public hasChallenged;
+    mapping(uint256 disputeId => Dispute) private _disputes;
+    uint256 public disputeCount;
+    mapping(address operator => uint32) public activeJobs;
+    mapping(address operator => uint64) public lastLivenessSlashAt;
+    /// @notice Fees, deposits and bonds held for unsettled jobs; the token balance of this contract covers it.
     uint256 public totalEscrow;
 
-    /// @dev The tag of teeResultDigest.
-    bytes32 public constant TEE_RESULT_TAG = keccak256("TrustDial TEE result v1");
-
     error UnknownJob(uint256 jobId);
-    error UnknownApp(uint256 appId);
+    error UnknownDispute(uint256 disputeId);
     error InvalidParams(string reason);
     error InvalidMaxSteps(uint64 maxSteps, uint64 limit);
+    error FeeTooLow(uint256 fee, uint256 minFee);
     error ZeroBlobKey();
     error ZeroAddress();
-    error NoEligibleOperator(uint256 jobId);
     error WrongStatus(uint256 jobId, JobStatus status);
     error NotAssignee(uint256 jobId, address caller);
     error DeadlinePassed(uint256 jobId, uint64 deadline);
     error DeadlineNotPassed(uint256 jobId, uint64 deadline);
+    error NotExpired(uint256 jobId, uint64 expiresAt);
+    error SeedNotReady(uint256 jobId, uint64 seedBlock);
     error StepNotMonotonic(uint64 lastStep, uint64 step);
     error StepsExceeded(uint64 steps, uint64 maxSteps);
     error ChallengeWindowClosed(uint256 jobId, uint64 challengeDeadline);
     error ChallengeWindowOpen(uint256 jobId, uint64 challengeDeadline);
     error SelfChallenge(uint256 jobId, address operator);
+    error AlreadyChallenged(uint256 jobId, address challenger);
     error SameCommitment(bytes32 commitment);
     error UnsupportedMode(uint8 mode);
     error CourtNotSet();
@@ -117,6 +163,7 @@ contract JobManager is Ownable, ReentrancyGuardTransient {
     error NoTeeSigner(uint256 appId);
     error BadTeeSignature(uint256 jobId, address recovered, address expected);
     error NotCourt(address caller);
+    error DisputeResolvedAlready(uint256 disputeId);
 
     event JobSubmitted(
         uint256 indexed jobId,
@@ -126,15 +173,15 @@ contract JobManager is Ownable, ReentrancyGuardTransient {
         uint64 maxSteps,
         uint256 fee
     );
+    event JobQueued(uint256 indexed jobId, uint32 attempt, uint64 seedBlock, uint64 snapshotBlock);
     event JobAssigned(
         uint256 indexed jobId, address indexed operator, uint32 attempt, uint64 deadline, bytes32 resumeFromCheckpoint
     );
     event HeartbeatPosted(
         uint256 indexed jobId, address indexed operator, uint64 step, bytes32 stateHash, bytes32 checkpointBlobKey
     );
-    event HeartbeatMissed(
-        uint256 indexed jobId, address indexed operator, address indexed reporter, uint256 slashed
-    );
+    event HeartbeatMissed(uint256 indexed jobId, address indexed operator, address indexed reporter, uint256 slashed);
+    event CheckpointDiscarded(uint256 indexed jobId, address indexed operator, uint64 step, bytes32 checkpointBlobKey);
     event ResultSubmitted(
         uint256 indexed jobId,
         address indexed operator,
@@ -144,13 +191,14 @@ contract JobManager is Ownable, ReentrancyGuardTransient {
         bytes32 checkpointRoot,
         bytes32 outputBlobKey
     );
-    event JobChallenged(uint256 indexed jobId, address indexed challenger, bytes32 challengerCommitment, uint256 bond);
+    event JobChallenged(
+        uint256 indexed jobId, uint256 indexed disputeId, address indexed challenger, bytes32 challengerCommitment, uint256 bond
+    );
+    event DisputeResolved(uint256 indexed disputeId, uint256 indexed jobId, uint8 verdict, bool moot, uint256 slashed);
     event JobFinalized(uint256 indexed jobId, address indexed paidTo, bytes32 outputHash, uint256 fee);
-    event DisputeResolved(uint256 indexed jobId, bool operatorWins);
-    event JobFailed(uint256 indexed jobId);
+    event JobFailed(uint256 indexed jobId, bytes32 reason);
     event JobDeclined(uint256 indexed jobId, address indexed operator);
-    event ParamsSet(Params params);
-    event CourtSet(address court);
+    event ParamsSet(uint32 version, Params params);
 
     constructor(address owner, StakeRegistry registry_, AppRegistry apps_, IERC20 token_, Params memory params_)
         Ownable(owner)
@@ -164,34 +212,40 @@ contract JobManager is Ownable, ReentrancyGuardTransient {
         _setParams(params_);
     }
 
-    // ---------------------------------------------------------------- admin
+    // ---------------------------------------------------------------- admin (behind the timelock)
 
+    /// @notice Adds a parameter version; jobs submitted from now on use it, live jobs keep theirs.
     function setParams(Params calldata params_) external onlyOwner {
         _setParams(params_);
     }
 
-    function setCourt(address court_) external onlyOwner {
-        if (court_ == address(0)) revert ZeroAddress();
-        court = court_;
-        emit CourtSet(court_);
+    function params() external view returns (Params memory) {
+        return _params[paramsVersion];
     }
 
-    function params() external view returns (Params memory) {
-        return _params;
+    function paramsAt(uint32 version) external view returns (Params memory) {
+        return _params[version];
     }
 
     // ---------------------------------------------------------------- lifecycle
 
-    /// @notice Submits a job of `appId` and assigns it at once. The fee (may be 0) is escrowed with
-    ///         transferFrom and paid to whoever's result finalizes, or refunded if the job fails.
+    /// @notice Submits a job of `appId`: escrows `fee` (>= minFee) plus the submitter deposit, pins the
+    ///         app's release and the parameters, and queues it for assignment at the next seed block.
     function submitJob(uint256 appId, bytes32 inputBlobKey, bytes32 inputDigest, uint64 maxSteps, uint256 fee)
         external
         nonReentrant
         returns (uint256 jobId)
     {
-        if (!apps.appExists(appId)) revert UnknownApp(appId);
+        Params storage p = _params[paramsVersion];
+        (uint8 mode, bytes32 programDigest, uint32 version, address teeSigner) = apps.releaseOf(appId);
+        if (mode == uint8(AppRegistry.TrustMode.TEE)) {
+            if (teeSigner == address(0)) revert NoTeeSigner(appId);
+        } else if (mode != uint8(AppRegistry.TrustMode.REEXEC_INTERSUBJECTIVE)) {
+            revert UnsupportedMode(mode);
+        }
         if (inputBlobKey == bytes32(0)) revert ZeroBlobKey();
-        if (maxSteps == 0 || maxSteps > _params.maxStepsLimit) revert InvalidMaxSteps(maxSteps, _params.maxStepsLimit);
+        if (maxSteps == 0 || maxSteps > p.maxStepsLimit) revert InvalidMaxSteps(maxSteps, p.maxStepsLimit);
+        if (fee < p.minFee) revert FeeTooLow(fee, p.minFee);
 
         jobId = ++_jobCount;
         Job storage job = _jobs[jobId];
@@ -201,17 +255,63 @@ contract JobManager is Ownable, ReentrancyGuardTransient {
         job.inputDigest = inputDigest;
         job.maxSteps = maxSteps;
         job.fee = fee;
+        job.deposit = p.submitterDeposit;
+        job.expiresAt = uint64(block.timestamp) + p.maxJobDuration;
+        job.paramsVersion = paramsVersion;
+        _pins[jobId] = Pin({
+            programDigest: programDigest,
+            teeSigner: teeSigner,
+            appVersion: version,
+            mode: mode,
+            role: mode == uint8(AppRegistry.TrustMode.TEE) ? Roles.TEE : Roles.COMPUTE,
+            obligationSeq: 0
+        });
         emit JobSubmitted(jobId, appId, msg.sender, inputBlobKey, maxSteps, fee);
+        _queue(jobId, job);
 
-        if (!_assign(jobId, job)) revert NoEligibleOperator(jobId);
-        if (fee != 0) {
-            totalEscrow += fee;
-            token.safeTransferFrom(msg.sender, address(this), fee);
+        uint256 total = fee + job.deposit;
+        if (total != 0) {
+            totalEscrow += total;
+            token.safeTransferFrom(msg.sender, address(this), total);
         }
     }
 
+    /// @notice Anyone assigns a queued job once its seed block is mined: the seed is that block's hash,
+    ///         unknown at submission. If the hash is no longer readable (256 blocks later) the job is
+    ///         queued again with a new seed block; if nobody is eligible, or the job expired, it fails
+    ///         with fee and deposit refunded. Returns whether the job now has an assignee.
+    function assign(uint256 jobId) external nonReentrant returns (bool) {
+        Job storage job = _existing(jobId);
+        if (job.status != JobStatus.Queued) revert WrongStatus(jobId, job.status);
+        if (block.timestamp > job.expiresAt) {
+            _fail(jobId, job, FAIL_EXPIRED);
+            return false;
+        }
+        if (block.number <= job.seedBlock) revert SeedNotReady(jobId, job.seedBlock);
+        bytes32 seed = blockhash(job.seedBlock);
+        if (seed == bytes32(0)) {
+            _queue(jobId, job);
+            return false;
+        }
+        address chosen = _pick(jobId, job, seed);
+        if (chosen == address(0)) {
+            _fail(jobId, job, FAIL_NO_OPERATOR);
+            return false;
+        }
+        Params storage p = _params[job.paramsVersion];
+        uint64 deadline = uint64(Math.min(block.timestamp + p.heartbeatWindow, job.expiresAt));
+        job.assignee = chosen;
+        job.status = JobStatus.Assigned;
+        job.deadline = deadline;
+        activeJobs[chosen] += 1;
+        _pins[jobId].obligationSeq = registry.openObligation(chosen);
+        emit JobAssigned(jobId, chosen, job.attempt, deadline, job.lastCheckpointBlobKey);
+        return true;
+    }
+
     /// @notice The assignee reports progress: the step reached, the VM state hash there, and the DA
-    ///         blob key of the checkpoint a successor would resume from. Extends the deadline.
+    ///         blob key of the checkpoint a successor would resume from. Extends the deadline (never past
+    ///         the job's expiry).
     function heartbeat(uint256 jobId, uint64 step, bytes32 stateHash, bytes32 checkpointBlobKey) external {
         Job storage job = _activeAssignment(jobId);
         if (step < job.lastStep) revert StepNotMonotonic(job.lastStep, step);
@@ -220,40 +320,75 @@ contract JobManager is Ownable, ReentrancyGuardTransient {
         job.lastStep = step;
         job.lastStateHash = stateHash;
         job.lastCheckpointBlobKey = checkpointBlobKey;
-        job.deadline = uint64(block.timestamp) + _params.heartbeatWindow;
+        job.deadline = uint64(Math.min(block.timestamp + _params[job.paramsVersion].heartbeatWindow, job.expiresAt));
         emit HeartbeatPosted(jobId, msg.sender, step, stateHash, checkpointBlobKey);
     }
 
-    /// @notice Anyone may report an assignee that let its deadline pass: the assignee is slashed
-    ///         livenessSlashWad (the reporter gets the beneficiary share), is excluded from this job,
-    ///         and the job is reassigned with its last checkpoint kept. With nobody left, it fails
-    ///         and the fee is refunded.
+    /// @notice The assignee drops the job's last checkpoint and runs it from step 0: a checkpoint it
+    ///         cannot restore (a predecessor's poisoned heartbeat) never makes a job unfinishable, and a
+    ///         deterministic job ends with the same result either way.
+    function restartJob(uint256 jobId) external {
+        Job storage job = _activeAssignment(jobId);
+        emit CheckpointDiscarded(jobId, msg.sender, job.lastStep, job.lastCheckpointBlobKey);
+        job.lastStep = 0;
+        job.lastStateHash = bytes32(0);
+        job.lastCheckpointBlobKey = bytes32(0);
+    }
+
+    /// @notice Anyone may report an assignee that let its deadline pass: it is slashed livenessSlashWad of
+    ///         its stake for the job's role (at most once per livenessSlashCooldown; the reporter gets
+    ///         reporterShareWad of it), excluded from this job, and the job is queued again with its last
+    ///         checkpoint kept. A job past its expiry fails instead, nobody slashed.
     function reportMissed(uint256 jobId) external nonReentrant {
         Job storage job = _existing(jobId);
         if (job.status != JobStatus.Assigned) revert WrongStatus(jobId, job.status);
         if (block.timestamp <= job.deadline) revert DeadlineNotPassed(jobId, job.deadline);
+        if (block.timestamp > job.expiresAt) {
+            _releaseAssignee(jobId, job);
+            _fail(jobId, job, FAIL_EXPIRED);
+            return;
+        }
 
         address missed = job.assignee;
+        Params storage p = _params[job.paramsVersion];
+        uint256 slashed;
+        uint64 last = lastLivenessSlashAt[missed];
+        if (last == 0 || block.timestamp >= uint256(last) + p.livenessSlashCooldown) {
+            lastLivenessSlashAt[missed] = uint64(block.timestamp);
+            slashed = registry.slash(missed, _pins[jobId].role, p.livenessSlashWad, REASON_LIVENESS);
+            uint256 reward = slashed * p.reporterShareWad / WAD;
+            _send(msg.sender, reward);
+            _send(BURN_ADDRESS, slashed - reward);
+        }
         hasFailed[jobId][missed] = true;
-        uint256 slashed = registry.slash(missed, _params.livenessSlashWad, REASON_LIVENESS, msg.sender);
         emit HeartbeatMissed(jobId, missed, msg.sender, slashed);
-
-        _reassignOrFail(jobId, job);
+        _releaseAssignee(jobId, job);
+        _requeue(jobId, job);
     }
 
-    /// @notice The assignee hands the job back before its deadline, without penalty: it cannot run it
-    ///         (a TEE launch the KMS refuses for the job itself, so no signed result can exist; no TEE
-    ///         install). It is never assigned this job again; the job goes to the next operator by the
-    ///         rule of settlement.md §2 (attempt + 1), or fails with the fee refunded when nobody is left.
+    /// @notice The assignee hands the job back before its deadline, without penalty (it cannot run it:
+    ///         no TEE install, a launch the KMS refuses for the job itself). It is never assigned this job
+    ///         again; the job is queued for the next attempt.
     function declineJob(uint256 jobId) external nonReentrant {
         Job storage job = _activeAssignment(jobId);
         hasFailed[jobId][msg.sender] = true;
         emit JobDeclined(jobId, msg.sender);
-        _reassignOrFail(jobId, job);
+        _releaseAssignee(jobId, job);
+        _requeue(jobId, job);
     }
 
-    /// @notice The assignee posts its result commitment; the challenge window starts. A TEE app with a
-    ///         signer set (AppRegistry.setTeeSigner) takes results only through submitTeeResult.
+    /// @notice Anyone ends a queued or assigned job that is past its expiry: it fails, the submitter gets
+    ///         fee and deposit back, and nobody is slashed (an assignee that kept heartbeating was live).
+    function expire(uint256 jobId) external nonReentrant {
+        Job storage job = _existing(jobId);
+        if (job.status != JobStatus.Queued && job.status != JobStatus.Assigned) revert WrongStatus(jobId, job.status);
+        if (block.timestamp <= job.expiresAt) revert NotExpired(jobId, job.expiresAt);
+        if (job.status == JobStatus.Assigned) _releaseAssignee(jobId, job);
+        _fail(jobId, job, FAIL_EXPIRED);
+    }
+
+    /// @notice The assignee posts its result commitment; the challenge window starts. A TEE app's results
+    ///         go through submitTeeResult.
     function submitResult(
         uint256 jobId,
         bytes32 outputHash,
@@ -263,13 +398,13 @@ contract JobManager is Ownable, ReentrancyGuardTransient {
         bytes32 outputBlobKey
     ) external {
         Job storage job = _activeAssignment(jobId);
-        address signer = apps.teeSignerOf(job.appId);
+        address signer = _pins[jobId].teeSigner;
         if (signer != address(0)) revert TeeSignatureRequired(jobId, signer);
         _submit(jobId, job, outputHash, finalStateHash, stepCount, checkpointRoot, outputBlobKey);
     }
 
-    /// @notice A TEE app's result, signed by the app's wallet (EIP-191 over teeResultDigest): an operator
-    ///         cannot post an output the attested app did not produce.
+    /// @notice A TEE app's result, signed by the app wallet pinned at submission (EIP-191 over
+    ///         teeResultDigest, which binds this attempt and its assignee).
     function submitTeeResult(
         uint256 jobId,
         bytes32 outputHash,
@@ -280,7 +415,7 @@ contract JobManager is Ownable, ReentrancyGuardTransient {
         bytes calldata signature
     ) external {
         Job storage job = _activeAssignment(jobId);
-        address signer = apps.teeSignerOf(job.appId);
+        address signer = _pins[jobId].teeSigner;
         if (signer == address(0)) revert NoTeeSigner(job.appId);
         (address recovered, ECDSA.RecoverError err,) =
             ECDSA.tryRecover(MessageHashUtils.toEthSignedMessageHash(teeResultDigest(jobId, outputHash)), signature);
@@ -288,10 +423,205 @@ contract JobManager is Ownable, ReentrancyGuardTransient {
         _submit(jobId, job, outputHash, finalStateHash, stepCount, checkpointRoot, outputBlobKey);
     }
 
-    /// @notice What a TEE app's wallet signs for a job's output (docs/spec/settlement.md §1): bound to
-    ///         this chain and this JobManager, so a signature cannot be replayed on another deployment.
+    /// @notice What a TEE app's wallet signs for the job's current attempt (docs/spec/settlement.md §1):
+    ///         bound to this chain, this JobManager, the attempt and its assignee, so a signature cannot be
+    ///         replayed on another deployment or by another operator.
     function teeResultDigest(uint256 jobId, bytes32 outputHash) public view returns (bytes32) {
-        return keccak256(abi.encode(TEE_RESULT_TAG, block.chainid, address(this), jobId, outputHash));
+        Job storage job = _existing(jobId);
+        return keccak256(
+            abi.encode(TEE_RESULT_TAG, block.chainid, address(this), jobId, job.attempt, job.assignee, outputHash)
+        );
+    }
+
+    /// @notice Anyone but the result's operator may dispute it within the challenge window, once per job,
+    ///         by locking challengeBond and posting a different commitment. Each challenge is its own
+    ///         dispute in the job's court; the result finalizes only when none is open.
+    function challenge(
+        uint256 jobId,
+        bytes32 outputHash,
+        bytes32 finalStateHash,
+        uint64 stepCount,
+        bytes32 checkpointRoot
+    ) external nonReentrant returns (uint256 disputeId) {
+        Job storage job = _existing(jobId);
+        if (job.status != JobStatus.Submitted && job.status != JobStatus.Disputed) revert WrongStatus(jobId, job.status);
+        if (block.timestamp > job.challengeDeadline) revert ChallengeWindowClosed(jobId, job.challengeDeadline);
+        if (msg.sender == job.resultOperator) revert SelfChallenge(jobId, msg.sender);
+        if (hasChallenged[jobId][msg.sender]) revert AlreadyChallenged(jobId, msg.sender);
+        if (stepCount > job.maxSteps) revert StepsExceeded(stepCount, job.maxSteps);
+        uint8 mode = _pins[jobId].mode;
+        if (mode != uint8(AppRegistry.TrustMode.REEXEC_INTERSUBJECTIVE)) revert UnsupportedMode(mode);
+        Params storage p = _params[job.paramsVersion];
+        address court_ = p.court;
+        if (court_ == address(0)) revert CourtNotSet();
+
+        bytes32 operatorCommitment = commitmentOf(job.outputHash, job.finalStateHash, job.stepCount, job.checkpointRoot);
+        bytes32 challengerCommitment = commitmentOf(outputHash, finalStateHash, stepCount, checkpointRoot);
+        if (challengerCommitment == operatorCommitment) revert SameCommitment(challengerCommitment);
+
+        uint256 bond = p.challengeBond;
+        hasChallenged[jobId][msg.sender] = true;
+        disputeId = ++disputeCount;
+        _disputes[disputeId] = Dispute({
+            jobId: jobId,
+            challenger: msg.sender,
+            attempt: job.attempt,
+            resolved: false,
+            verdict: 0,
+            bond: bond,
+            outputHash: outputHash,
+            finalStateHash: finalStateHash,
+            stepCount: stepCount,
+            checkpointRoot: checkpointRoot
+        });
+        job.openDisputes += 1;
+        job.status = JobStatus.Disputed;
+        if (bond != 0) {
+            totalEscrow += bond;
+            token.safeTransferFrom(msg.sender, address(this), bond);
+        }
+        emit JobChallenged(jobId, disputeId, msg.sender, challengerCommitment, bond);
+        IDisputeCourt(court_).openDispute(
+            disputeId, jobId, operatorCommitment, challengerCommitment, job.resultOperator, msg.sender
+        );
+    }
+
+    /// @notice After the challenge window, with no dispute open, pays the fee to the operator whose
+    ///         result stands and the deposit back to the submitter.
+    function finalize(uint256 jobId) external nonReentrant {
+        Job storage job = _existing(jobId);
+        if (job.status != JobStatus.Submitted) revert WrongStatus(jobId, job.status);
+        if (block.timestamp <= job.challengeDeadline) revert ChallengeWindowOpen(jobId, job.challengeDeadline);
+
+        job.status = JobStatus.Finalized;
+        registry.closeObligation(job.resultOperator, _pins[jobId].obligationSeq);
+        emit JobFinalized(jobId, job.resultOperator, job.outputHash, job.fee);
+        _payOut(job.resultOperator, job.fee);
+        _payOut(job.submitter, job.deposit);
+    }
+
+    /// @notice Called by the court of the job's parameter version with its verdict (settlement.md §5):
+    ///         - OperatorWins: the bond is forfeited (partyRewardWad to the operator, voterRewardWad to the
+    ///           voters, the rest burned); the result stands once no other dispute is open.
+    ///         - ChallengerWins: the operator is slashed disputeSlashWad; the challenger gets its bond back
+    ///           plus min(bond, partyRewardWad of the slash) and the fee; its commitment becomes the result.
+    ///         - BothWrong: the operator is slashed, the bond forfeited, the voters get voterRewardWad of
+    ///           both; the result is dropped and the job queued again without that operator.
+    ///         - NoQuorum, NoMajority: the bond returns; the status quo stands.
+    ///         A dispute whose result another dispute already overturned is moot: its bond returns.
+    /// @return voterPool tokens sent to the court for the majority voters
+    /// @return moot whether the dispute no longer mattered
+    function resolveDispute(uint256 disputeId, uint8 verdict) external nonReentrant returns (uint256 voterPool, bool moot) {
+        Dispute storage d = _disputes[disputeId];
+        if (d.jobId == 0) revert UnknownDispute(disputeId);
+        Job storage job = _jobs[d.jobId];
+        if (msg.sender != _params[job.paramsVersion].court) revert NotCourt(msg.sender);
+        if (d.resolved) revert DisputeResolvedAlready(disputeId);
+        d.resolved = true;
+        d.verdict = verdict;
+
+        uint256 slashed;
+        moot = job.status != JobStatus.Disputed || job.attempt != d.attempt;
+        if (moot) {
+            _payOut(d.challenger, d.bond);
+        } else if (verdict == uint8(IDisputeCourt.Verdict.OperatorWins)) {
+            voterPool = _forfeitBond(d.bond, job.resultOperator, job.paramsVersion);
+            _closeDispute(job);
+        } else if (verdict == uint8(IDisputeCourt.Verdict.ChallengerWins)) {
+            (slashed, voterPool) = _challengerWins(d, job);
+        } else if (verdict == uint8(IDisputeCourt.Verdict.BothWrong)) {
+            (slashed, voterPool) = _bothWrong(d, job);
+        } else {
+            _payOut(d.challenger, d.bond);
+            _closeDispute(job);
+        }
+        emit DisputeResolved(disputeId, d.jobId, verdict, moot, slashed);
+        _send(msg.sender, voterPool);
+    }
+
+    // ---------------------------------------------------------------- views
+
+    /// @notice The job commitment: keccak256(abi.encode(outputHash, finalStateHash, stepCount, checkpointRoot)).
+    function commitmentOf(bytes32 outputHash, bytes32 finalStateHash, uint64 stepCount, bytes32 checkpointRoot)
+        public
+        pure
+        returns (bytes32)
+    {
+        return keccak256(abi.encode(outputHash, finalStateHash, stepCount, checkpointRoot));
+    }
+
+    function getJob(uint256 jobId) external view returns (Job memory) {
+        return _existing(jobId);
+    }
+
+    function pinOf(uint256 jobId) external view returns (Pin memory) {
+        _existing(jobId);
+        return _pins[jobId];
+    }
+
+    function getDispute(uint256 disputeId) external view returns (Dispute memory d) {
+        d = _disputes[disputeId];
+        if (d.jobId == 0) revert UnknownDispute(disputeId);
+    }
+
+    function jobCount() external view returns (uint256) {
+        return _jobCount;
+    }
+
+    // ---------------------------------------------------------------- internal
+
+    /// @dev Assignment rule (settlement.md §2; the Java client reproduces it):
+    ///      1. Candidates: registry.eligibleAt(role, snapshotBlock) in active-set order (snapshot weight of
+    ///         the job's role, >= minStake), minus operators that failed this job or hold maxActiveJobs.
+    ///      2. r = uint256(keccak256(abi.encode(blockhash(seedBlock), jobId, attempt))) % W.
+    ///      3. The assignee is the first candidate i with r < w_0 + ... + w_i.
+    function _pick(uint256 jobId, Job storage job, bytes32 seed) internal view returns (address chosen) {
+        uint32 cap = _params[job.paramsVersion].maxActiveJobs;
+        (address[] memory ops, uint256[] memory weights) = registry.eligibleAt(_pins[jobId].role, job.snapshotBlock);
+        uint256 total;
+        for (uint256 i; i < ops.length; ++i) {
+            if (hasFailed[jobId][ops[i]] || activeJobs[ops[i]] >= cap) weights[i] = 0;
+            else total += weights[i];
+        }
+        if (total == 0) return address(0);
+        uint256 r = uint256(keccak256(abi.encode(seed, jobId, job.attempt))) % total;
+        uint256 cumulative;
+        for (uint256 i; i < ops.length; ++i) {
+            cumulative += weights[i];
+            if (r < cumulative) return ops[i];
+        }
+        assert(false);
+    }
+
+    function _queue(uint256 jobId, Job storage job) internal {
+        job.status = JobStatus.Queued;
+        job.assignee = address(0);
+        job.deadline = 0;
+        job.snapshotBlock = uint64(block.number);
+        job.seedBlock = uint64(block.number) + SEED_DELAY_BLOCKS;
+        emit JobQueued(jobId, job.attempt, job.seedBlock, job.snapshotBlock);
+    }
+
+    /// @dev After a miss, a decline or an overturned result: the next attempt, unless the job expired.
+    function _requeue(uint256 jobId, Job storage job) internal {
+        job.attempt += 1;
+        if (block.timestamp > job.expiresAt) _fail(jobId, job, FAIL_EXPIRED);
+        else _queue(jobId, job);
+    }
+
+    function _fail(uint256 jobId, Job storage job, bytes32 reason) internal {
+        job.status = JobStatus.Failed;
+        job.assignee = address(0);
+        job.deadline = 0;
+        emit JobFailed(jobId, reason);
+        _payOut(job.submitter, job.fee + job.deposit);
+    }
+
+    /// @dev The assignee no longer holds the job: its capacity and its obligation are freed.
+    function _releaseAssignee(uint256 jobId, Job storage job) internal {
+        address a = job.assignee;
+        activeJobs[a] -= 1;
+        registry.closeObligation(a, _pins[jobId].obligationSeq);
     }
 
     function _submit(
@@ -313,172 +643,76 @@ contract JobManager is Ownable, ReentrancyGuardTransient {
         job.outputBlobKey = outputBlobKey;
         job.resultOperator = msg.sender;
         job.status = JobStatus.Submitted;
-        job.challengeDeadline = uint64(block.timestamp) + _params.challengeWindow;
+        job.challengeDeadline = uint64(block.timestamp) + _params[job.paramsVersion].challengeWindow;
+        // The job stops using the operator's capacity; its obligation stays open until the result settles.
+        activeJobs[msg.sender] -= 1;
         emit ResultSubmitted(jobId, msg.sender, outputHash, finalStateHash, stepCount, checkpointRoot, outputBlobKey);
     }
 
-    /// @notice Anyone but the result's operator may dispute it within the challenge window by locking
-    ///         challengeBond and posting a different commitment. Only REEXEC_INTERSUBJECTIVE apps
-    ///         can be challenged so far (objective and ZK disputes come later).
-    function challenge(
-        uint256 jobId,
-        bytes32 outputHash,
-        bytes32 finalStateHash,
-        uint64 stepCount,
-        bytes32 checkpointRoot
-    ) external nonReentrant {
-        Job storage job = _existing(jobId);
-        if (job.status != JobStatus.Submitted) revert WrongStatus(jobId, job.status);
-        if (block.timestamp > job.challengeDeadline) revert ChallengeWindowClosed(jobId, job.challengeDeadline);
-        if (msg.sender == job.resultOperator) revert SelfChallenge(jobId, msg.sender);
-        if (stepCount > job.maxSteps) revert StepsExceeded(stepCount, job.maxSteps);
-        uint8 mode = apps.modeOf(job.appId);
-        if (mode != uint8(AppRegistry.TrustMode.REEXEC_INTERSUBJECTIVE)) revert UnsupportedMode(mode);
-        address court_ = court;
-        if (court_ == address(0)) revert CourtNotSet();
-
-        bytes32 operatorCommitment =
-            commitmentOf(job.outputHash, job.finalStateHash, job.stepCount, job.checkpointRoot);
-        bytes32 challengerCommitment = commitmentOf(outputHash, finalStateHash, stepCount, checkpointRoot);
-        if (challengerCommitment == operatorCommitment) revert SameCommitment(challengerCommitment);
-
-        uint256 bond = _params.challengeBond;
-        job.status = JobStatus.Disputed;
-        job.challenger = msg.sender;
-        job.bond = bond;
-        _claims[jobId] = Claim(outputHash, finalStateHash, stepCount, checkpointRoot);
-        disputeCourtOf[jobId] = court_;
-        if (bond != 0) {
-            totalEscrow += bond;
-            token.safeTransferFrom(msg.sender, address(this), bond);
-        }
-        emit JobChallenged(jobId, msg.sender, challengerCommitment, bond);
-        IDisputeCourt(court_).openDispute(jobId, operatorCommitment, challengerCommitment);
+    function _closeDispute(Job storage job) internal {
+        job.openDisputes -= 1;
+        if (job.openDisputes == 0) job.status = JobStatus.Submitted;
     }
 
-    /// @notice After an unchallenged window, pays the fee to the operator whose result stands.
-    function finalize(uint256 jobId) external nonReentrant {
-        Job storage job = _existing(jobId);
-        if (job.status != JobStatus.Submitted) revert WrongStatus(jobId, job.status);
-        if (block.timestamp <= job.challengeDeadline) revert ChallengeWindowOpen(jobId, job.challengeDeadline);
-
-        job.status = JobStatus.Finalized;
-        emit JobFinalized(jobId, job.resultOperator, job.outputHash, job.fee);
-        _payOut(job.resultOperator, job.fee);
+    /// @dev OperatorWins: the challenger's bond pays the operator and the voters; the rest is burned.
+    function _forfeitBond(uint256 bond, address operator, uint32 version) internal returns (uint256 voterPool) {
+        Params storage p = _params[version];
+        uint256 reward = bond * p.partyRewardWad / WAD;
+        voterPool = bond * p.voterRewardWad / WAD;
+        totalEscrow -= bond;
+        _send(operator, reward);
+        _send(BURN_ADDRESS, bond - reward - voterPool);
     }
 
-    /// @notice Called by the court that opened the dispute. If the operator wins it gets the fee and
-    ///         the challenger's bond. Otherwise the operator is slashed disputeSlashWad (the challenger
-    ///         is the beneficiary), the challenger's commitment becomes the job's result (its
-    ///         outputBlobKey is unknown and left zero), and the challenger gets its bond back and the fee.
-    function resolveDispute(uint256 jobId, bool operatorWins) external nonReentrant {
-        Job storage job = _existing(jobId);
-        if (msg.sender != disputeCourtOf[jobId]) revert NotCourt(msg.sender);
-        if (job.status != JobStatus.Disputed) revert WrongStatus(jobId, job.status);
-
-        job.status = JobStatus.Finalized;
-        emit DisputeResolved(jobId, operatorWins);
+    function _challengerWins(Dispute storage d, Job storage job) internal returns (uint256 slashed, uint256 voterPool) {
+        uint256 jobId = d.jobId;
+        Params storage p = _params[job.paramsVersion];
         address operator = job.resultOperator;
-        address challenger = job.challenger;
-        if (operatorWins) {
-            emit JobFinalized(jobId, operator, job.outputHash, job.fee);
-            _payOut(operator, job.fee + job.bond);
-        } else {
-            Claim storage claim = _claims[jobId];
-            job.outputHash = claim.outputHash;
-            job.finalStateHash = claim.finalStateHash;
-            job.stepCount = claim.stepCount;
-            job.checkpointRoot = claim.checkpointRoot;
-            job.outputBlobKey = bytes32(0);
-            registry.slash(operator, _params.disputeSlashWad, REASON_DISPUTE, challenger);
-            emit JobFinalized(jobId, challenger, claim.outputHash, job.fee);
-            _payOut(challenger, job.fee + job.bond);
-        }
+        slashed = registry.slash(operator, _pins[jobId].role, p.disputeSlashWad, REASON_DISPUTE);
+        registry.closeObligation(operator, _pins[jobId].obligationSeq);
+        uint256 reward = Math.min(d.bond, slashed * p.partyRewardWad / WAD);
+        voterPool = slashed * p.voterRewardWad / WAD;
+        _send(BURN_ADDRESS, slashed - reward - voterPool);
+
+        job.outputHash = d.outputHash;
+        job.finalStateHash = d.finalStateHash;
+        job.stepCount = d.stepCount;
+        job.checkpointRoot = d.checkpointRoot;
+        job.outputBlobKey = bytes32(0);
+        job.resultOperator = d.challenger;
+        job.openDisputes = 0;
+        job.status = JobStatus.Finalized;
+        emit JobFinalized(jobId, d.challenger, d.outputHash, job.fee);
+        _send(d.challenger, reward);
+        _payOut(d.challenger, d.bond + job.fee);
+        _payOut(job.submitter, job.deposit);
     }
 
-    // ---------------------------------------------------------------- views
+    function _bothWrong(Dispute storage d, Job storage job) internal returns (uint256 slashed, uint256 voterPool) {
+        uint256 jobId = d.jobId;
+        Params storage p = _params[job.paramsVersion];
+        address operator = job.resultOperator;
+        slashed = registry.slash(operator, _pins[jobId].role, p.disputeSlashWad, REASON_DISPUTE);
+        registry.closeObligation(operator, _pins[jobId].obligationSeq);
+        totalEscrow -= d.bond;
+        uint256 forfeit = slashed + d.bond;
+        voterPool = forfeit * p.voterRewardWad / WAD;
+        _send(BURN_ADDRESS, forfeit - voterPool);
 
-    /// @notice The job commitment: keccak256(abi.encode(outputHash, finalStateHash, stepCount, checkpointRoot)).
-    function commitmentOf(bytes32 outputHash, bytes32 finalStateHash, uint64 stepCount, bytes32 checkpointRoot)
-        public
-        pure
-        returns (bytes32)
-    {
-        return keccak256(abi.encode(outputHash, finalStateHash, stepCount, checkpointRoot));
-    }
-
-    function getJob(uint256 jobId) external view returns (Job memory) {
-        return _existing(jobId);
-    }
-
-    /// @notice The challenger's commitment fields of a disputed (or dispute-settled) job.
-    function challengerClaimOf(uint256 jobId) external view returns (Claim memory) {
-        _existing(jobId);
-        return _claims[jobId];
-    }
-
-    /// @notice The operator whose result is on record and the challenger (zero if none).
-    function partiesOf(uint256 jobId) external view returns (address operator, address challenger) {
-        Job storage job = _existing(jobId);
-        return (job.resultOperator, job.challenger);
-    }
-
-    function jobCount() external view returns (uint256) {
-        return _jobCount;
-    }
-
-    // ---------------------------------------------------------------- internal
-
-    /// @dev Assignment rule (the Java client reproduces it):
-    ///      1. Candidates: registry.eligibleOperators(ROLE_TEE for a TEE app, else ROLE_COMPUTE), in registration order, minus the
-    ///         operators that already missed a deadline on this job; weight = active stake now.
-    ///      2. W = the sum of the weights; if W == 0 nobody can take the job.
-    ///      3. r = uint256(keccak256(abi.encode(jobId, attempt))) % W, with attempt 0 at submission
-    ///         and +1 for every reassignment.
-    ///      4. The assignee is the first candidate i with r < w_0 + ... + w_i.
-    ///      On success the deadline becomes now + heartbeatWindow; the last checkpoint is kept.
-    function _assign(uint256 jobId, Job storage job) internal returns (bool) {
-        // A TEE app's jobs need a TEE install: only TEE-role operators take them (settlement.md §2).
-        uint8 role = apps.modeOf(job.appId) == uint8(AppRegistry.TrustMode.TEE) ? Roles.TEE : Roles.COMPUTE;
-        (address[] memory ops, uint256[] memory stakes) = registry.eligibleOperators(role);
-        uint256 total;
-        for (uint256 i; i < ops.length; ++i) {
-            if (hasFailed[jobId][ops[i]]) stakes[i] = 0;
-            else total += stakes[i];
-        }
-        if (total == 0) return false;
-
-        uint256 r = uint256(keccak256(abi.encode(jobId, job.attempt))) % total;
-        address chosen;
-        uint256 cumulative;
-        for (uint256 i; i < ops.length; ++i) {
-            cumulative += stakes[i];
-            if (r < cumulative) {
-                chosen = ops[i];
-                break;
-            }
-        }
-        assert(chosen != address(0) && !hasFailed[jobId][chosen]);
-
-        uint64 deadline = uint64(block.timestamp) + _params.heartbeatWindow;
-        job.assignee = chosen;
-        job.status = JobStatus.Assigned;
-        job.deadline = deadline;
-        emit JobAssigned(jobId, chosen, job.attempt, deadline, job.lastCheckpointBlobKey);
-        return true;
-    }
-
-    /// @dev After a miss or a decline: the next attempt goes to the next operator (settlement.md §2), or,
-    ///      when nobody is left, the job fails and the fee goes back to the submitter.
-    function _reassignOrFail(uint256 jobId, Job storage job) internal {
-        job.attempt += 1;
-        if (!_assign(jobId, job)) {
-            job.status = JobStatus.Failed;
-            job.assignee = address(0);
-            job.deadline = 0;
-            emit JobFailed(jobId);
-            _payOut(job.submitter, job.fee);
-        }
+        hasFailed[jobId][operator] = true;
+        job.outputHash = bytes32(0);
+        job.finalStateHash = bytes32(0);
+        job.stepCount = 0;
+        job.checkpointRoot = bytes32(0);
+        job.outputBlobKey = bytes32(0);
+        job.resultOperator = address(0);
+        job.challengeDeadline = 0;
+        job.openDisputes = 0;
+        // The checkpoints came from the operator that computed wrong: the next attempt starts over.
+        job.lastStep = 0;
+        job.lastStateHash = bytes32(0);
+        job.lastCheckpointBlobKey = bytes32(0);
+        _requeue(jobId, job);
     }
 
     function _existing(uint256 jobId) internal view returns (Job storage job) {
@@ -494,19 +728,32 @@ contract JobManager is Ownable, ReentrancyGuardTransient {
         if (block.timestamp > job.deadline) revert DeadlinePassed(jobId, job.deadline);
     }
 
+    /// @dev Pays out escrowed tokens (fees, deposits, bonds).
     function _payOut(address to, uint256 amount) internal {
         if (amount == 0) return;
         totalEscrow -= amount;
         token.safeTransfer(to, amount);
     }
 
+    /// @dev Sends tokens that are not escrow (slash proceeds passing through, forfeited bonds already
+    ///      taken out of escrow).
+    function _send(address to, uint256 amount) internal {
+        if (amount != 0) token.safeTransfer(to, amount);
+    }
+
     function _setParams(Params memory p) internal {
         if (p.heartbeatWindow == 0) revert InvalidParams("heartbeatWindow is 0");
         if (p.challengeWindow == 0) revert InvalidParams("challengeWindow is 0");
-        if (p.livenessSlashWad > WAD) revert InvalidParams("livenessSlashWad > 1e18");
-        if (p.disputeSlashWad > WAD) revert InvalidParams("disputeSlashWad > 1e18");
+        if (p.maxJobDuration < p.heartbeatWindow) revert InvalidParams("maxJobDuration < heartbeatWindow");
+        if (p.livenessSlashWad >= WAD) revert InvalidParams("livenessSlashWad >= 1e18");
+        if (p.disputeSlashWad >= WAD) revert InvalidParams("disputeSlashWad >= 1e18");
         if (p.maxStepsLimit == 0) revert InvalidParams("maxStepsLimit is 0");
-        _params = p;
-        emit ParamsSet(p);
+        if (p.maxActiveJobs == 0) revert InvalidParams("maxActiveJobs is 0");
+        if (p.reporterShareWad >= WAD) revert InvalidParams("reporterShareWad >= 1e18");
+        if (p.partyRewardWad + p.voterRewardWad > WAD) revert InvalidParams("partyRewardWad + voterRewardWad > 1e18");
+        uint32 version = _params[paramsVersion].heartbeatWindow == 0 ? paramsVersion : paramsVersion + 1;
+        _params[version] = p;
+        paramsVersion = version;
+        emit ParamsSet(version, p);
     }
 }

@@ -16,6 +16,8 @@ interface Vm {
     function stopPrank() external;
     function warp(uint256 timestamp) external;
     function roll(uint256 blockNumber) external;
+    function setBlockhash(uint256 blockNumber, bytes32 blockHash) external;
+    function snapshotGasLastCall(string calldata name) external returns (uint256 gasUsed);
 
     // expectations
     function expectRevert() external;
