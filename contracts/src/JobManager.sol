@@ -129,7 +129,9 @@ contract JobManager is Ownable, ReentrancyGuardTransient {
     mapping(uint256 jobId => Pin) private _pins;
     uint256 private _jobCount;
     mapping(uint256 jobId => mapping(address operator => bool)) public hasFailed;
-    mapping(uint256 jobId => mapping(address challenger => bool)) public hasChallenged;
+    /// @dev attempt + 1 of the attempt each account last challenged (0: never): once per account per attempt,
+    ///      so a dispute that went moot or a BothWrong re-queue never locks a challenger out of the next result.
+    mapping(uint256 jobId => mapping(address challenger => uint32)) private _challengedAttempt;
     mapping(uint256 disputeId => Dispute) private _disputes;
     uint256 public disputeCount;
     mapping(address operator => uint32) public activeJobs;
@@ -433,7 +435,7 @@ contract JobManager is Ownable, ReentrancyGuardTransient {
         );
     }
 
-    /// @notice Anyone but the result's operator may dispute it within the challenge window, once per job,
+    /// @notice Anyone but the result's operator may dispute it within the challenge window, once per attempt,
     ///         by locking challengeBond and posting a different commitment. Each challenge is its own
     ///         dispute in the job's court; the result finalizes only when none is open.
     function challenge(
@@ -447,7 +449,7 @@ contract JobManager is Ownable, ReentrancyGuardTransient {
         if (job.status != JobStatus.Submitted && job.status != JobStatus.Disputed) revert WrongStatus(jobId, job.status);
         if (block.timestamp > job.challengeDeadline) revert ChallengeWindowClosed(jobId, job.challengeDeadline);
         if (msg.sender == job.resultOperator) revert SelfChallenge(jobId, msg.sender);
-        if (hasChallenged[jobId][msg.sender]) revert AlreadyChallenged(jobId, msg.sender);
+        if (hasChallenged(jobId, msg.sender)) revert AlreadyChallenged(jobId, msg.sender);
         if (stepCount > job.maxSteps) revert StepsExceeded(stepCount, job.maxSteps);
         uint8 mode = _pins[jobId].mode;
         if (mode != uint8(AppRegistry.TrustMode.REEXEC_INTERSUBJECTIVE)) revert UnsupportedMode(mode);
@@ -460,7 +462,7 @@ contract JobManager is Ownable, ReentrancyGuardTransient {
         if (challengerCommitment == operatorCommitment) revert SameCommitment(challengerCommitment);
 
         uint256 bond = p.challengeBond;
-        hasChallenged[jobId][msg.sender] = true;
+        _challengedAttempt[jobId][msg.sender] = job.attempt + 1;
         disputeId = ++disputeCount;
         _disputes[disputeId] = Dispute({
             jobId: jobId,
@@ -548,6 +550,11 @@ contract JobManager is Ownable, ReentrancyGuardTransient {
         returns (bytes32)
     {
         return keccak256(abi.encode(outputHash, finalStateHash, stepCount, checkpointRoot));
+    }
+
+    /// @notice Whether `challenger` has challenged the result of the job's current attempt.
+    function hasChallenged(uint256 jobId, address challenger) public view returns (bool) {
+        return _challengedAttempt[jobId][challenger] == _jobs[jobId].attempt + 1;
     }
 
     function getJob(uint256 jobId) external view returns (Job memory) {

@@ -505,8 +505,10 @@ contract StakeRegistry is Ownable, ReentrancyGuardTransient {
         }
     }
 
-    /// @notice The active operators whose snapshotWeight for `role` at `blockNumber` is nonzero and at
-    ///         least minStake(role), in active-set order, with those weights (JobManager's candidates).
+    /// @notice JobManager's candidates: the active operators whose weight for `role` — the smaller of
+    ///         snapshotWeight at `blockNumber` and the weight now — is nonzero and at least minStake(role),
+    ///         in active-set order, with those weights. Taking the weight now as well means stake queued for
+    ///         withdrawal after the snapshot is not assigned work it could then leave before.
     function eligibleAt(uint8 role, uint256 blockNumber)
         external
         view
@@ -519,7 +521,7 @@ contract StakeRegistry is Ownable, ReentrancyGuardTransient {
         uint256 count;
         for (uint256 i; i < n; ++i) {
             address a = _active[i];
-            uint256 w = snapshotWeight(a, role, blockNumber);
+            uint256 w = Math.min(snapshotWeight(a, role, blockNumber), _weights[a][role].latest());
             if (w != 0 && w >= min) {
                 operators[count] = a;
                 weights[count] = w;
@@ -602,19 +604,24 @@ contract StakeRegistry is Ownable, ReentrancyGuardTransient {
         }
     }
 
+    /// @dev A full set takes a newcomer only in place of the smallest operator without an open obligation
+    ///      (one that is busy cannot be ejected, and must not freeze churn for everyone), and only if the
+    ///      newcomer out-stakes it by churnBps.
     function _churn(uint256 offered) internal {
         uint256 n = _active.length;
         address smallest;
         uint256 least = type(uint256).max;
         for (uint256 i; i < n; ++i) {
-            uint256 s = _pools[_active[i]].activeAmount;
-            if (s < least) {
+            address a = _active[i];
+            uint256 s = _pools[a].activeAmount;
+            if (s < least && openObligations[a] == 0) {
                 least = s;
-                smallest = _active[i];
+                smallest = a;
             }
         }
-        if (offered * 10_000 <= least * (10_000 + uint256(churnBps)) || openObligations[smallest] != 0) {
-            revert ActiveSetFull(maxOperators, smallest, least, offered);
+        if (smallest == address(0) || offered * 10_000 <= least * (10_000 + uint256(churnBps))) {
+            // smallest == 0: every operator in the set is busy (none can be ejected now).
+            revert ActiveSetFull(maxOperators, smallest, smallest == address(0) ? 0 : least, offered);
         }
         _exit(smallest, true);
     }

@@ -168,4 +168,15 @@ abstract contract Test {
     function targetSenders() public view returns (address[] memory) {
         return _targetSenders;
     }
+
+    // ------------------------------------------------------------ logging (forge prints these with -vv)
+
+    /// @dev The console address forge intercepts (hardhat's console.log ABI), so tests can print values.
+    address internal constant CONSOLE_ADDRESS = 0x000000000000000000636F6e736F6c652e6c6f67;
+
+    /// @notice Prints "key value" in forge's Logs section (-vv).
+    function logUint(string memory key, uint256 value) internal view {
+        (bool ok,) = CONSOLE_ADDRESS.staticcall(abi.encodeWithSignature("log(string,uint256)", key, value));
+        ok;
+    }
 }

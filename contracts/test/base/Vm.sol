@@ -12,12 +12,16 @@ interface Vm {
 
     // caller and time
     function prank(address sender) external;
+    function chainId(uint256 newChainId) external;
+    function etch(address target, bytes calldata newRuntimeBytecode) external;
     function startPrank(address sender) external;
     function stopPrank() external;
     function warp(uint256 timestamp) external;
     function roll(uint256 blockNumber) external;
     function setBlockhash(uint256 blockNumber, bytes32 blockHash) external;
     function snapshotGasLastCall(string calldata name) external returns (uint256 gasUsed);
+    /// @dev Marks `target`'s account and storage cold again, so a gas measurement pays cold accesses.
+    function cool(address target) external;
 
     // expectations
     function expectRevert() external;
