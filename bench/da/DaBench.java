@@ -3,6 +3,7 @@ import dev.trustdial.da.DaClient;
 import dev.trustdial.da.assignment.Operator;
 import dev.trustdial.da.assignment.OperatorSet;
 import dev.trustdial.da.assignment.StaticOperatorSetSource;
+import dev.trustdial.da.cert.AttestationDomain;
 import dev.trustdial.da.cert.CertificateVerifier;
 import dev.trustdial.da.cert.DaCertificate;
 import dev.trustdial.da.cert.LocalCertificateRegistry;
@@ -84,11 +85,11 @@ public class DaBench {
     StaticOperatorSetSource source = new StaticOperatorSetSource(set);
     List<DaNodeServer> servers = new ArrayList<>();
     for (int i = 0; i < 8; i++) {
-      DaNode node = new DaNode(keys.get(i), source, new ChunkStore(dir.resolve("n" + i)), kzg, Clock.systemUTC(),
+      DaNode node = new DaNode(keys.get(i), AttestationDomain.LOCAL, source, new ChunkStore(dir.resolve("n" + i)), kzg, Clock.systemUTC(),
           Duration.ofDays(1));
       servers.add(DaNodeServer.start(node, "127.0.0.1", ports.get(i), Duration.ofMinutes(5)));
     }
-    CertificateVerifier verifier = new CertificateVerifier(SecurityParams.DEFAULT);
+    CertificateVerifier verifier = new CertificateVerifier(SecurityParams.DEFAULT, AttestationDomain.LOCAL);
     HttpDaNodeClient http = new HttpDaNodeClient(Duration.ofMinutes(5));
     Disperser disperser = new Disperser(kzg, source, http, verifier, Clock.systemUTC(), Duration.ofHours(1));
     Retriever retriever = new Retriever(kzg, source, http);

@@ -1,13 +1,11 @@
 package dev.trustdial.da;
 
-import dev.trustdial.chain.Settlement;
-import dev.trustdial.core.InvalidInputException;
 import dev.trustdial.core.bytes.Bytes32;
-import dev.trustdial.core.crypto.Address;
 import dev.trustdial.core.crypto.Secp256k1Key;
 import dev.trustdial.da.assignment.OperatorSetFile;
 import dev.trustdial.da.assignment.OperatorSetSource;
 import dev.trustdial.da.assignment.StaticOperatorSetSource;
+import dev.trustdial.da.cert.AttestationDomain;
 import dev.trustdial.da.cert.BlobHeader;
 import dev.trustdial.da.cert.CertificateRegistry;
 import dev.trustdial.da.cert.CertificateVerifier;
@@ -42,29 +40,32 @@ public final class DaClient implements DataAvailability {
   }
 
   /**
-   * A client of the DA network registered onchain: operators from StakeRegistry (DA role),
-   * certificates checked and recorded by BlobRegistry; {@code payer} pays for the registration.
+   * A client of the DA network registered onchain: operators from StakeRegistry (DA role) at each
+   * reference block, attestations for the chain's BlobRegistry, certificates checked and recorded by
+   * BlobRegistry; {@code payer} pays for the registration.
    */
   public static DaClient onChain(ChainConfig chain, Secp256k1Key payer, int thresholdBps, Duration retention) {
-    Address blobRegistry = chain.blobRegistry()
-        .orElseThrow(() -> new InvalidInputException("the chain config names no BlobRegistry contract"));
-    OperatorSetSource source = new ChainOperatorSetSource(Settlement.connect(chain.rpcUrl(), chain.deployment(), payer),
-        chain.rpcUrl(), DaNodeMain.MAX_REFERENCE_AGE_BLOCKS);
-    CertificateRegistry registry = new ChainCertificateRegistry(chain.rpcUrl(), chain.chainId(), blobRegistry, payer);
-    return over(source, registry, thresholdBps, retention);
+    AttestationDomain domain = chain.attestationDomain();
+    OperatorSetSource source = ChainOperatorSetSource.of(chain, DaNodeMain.MAX_REFERENCE_AGE_BLOCKS);
+    CertificateRegistry registry = new ChainCertificateRegistry(chain.rpcUrl(), chain.chainId(), domain.verifier(), payer);
+    return over(source, registry, new CertificateVerifier(new SecurityParams(thresholdBps), domain), retention);
   }
 
-  /** A client of a chain-less local network: an operator set file and a directory of certificates. */
+  /**
+   * A client of a chain-less local network: an operator set file and a directory of certificates;
+   * attestations in the local domain.
+   */
   public static DaClient local(Path operators, Path certs, int thresholdBps, Duration retention) {
     StaticOperatorSetSource source = new StaticOperatorSetSource(OperatorSetFile.read(operators));
-    CertificateVerifier verifier = new CertificateVerifier(new SecurityParams(thresholdBps));
-    return over(source, new LocalCertificateRegistry(verifier, source, Clock.systemUTC(), Optional.of(certs)), thresholdBps, retention);
+    CertificateVerifier verifier = new CertificateVerifier(new SecurityParams(thresholdBps), AttestationDomain.LOCAL);
+    return over(source, new LocalCertificateRegistry(verifier, source, Clock.systemUTC(), Optional.of(certs)), verifier,
+        retention);
   }
 
-  private static DaClient over(OperatorSetSource source, CertificateRegistry registry, int thresholdBps, Duration retention) {
+  private static DaClient over(OperatorSetSource source, CertificateRegistry registry, CertificateVerifier verifier,
+      Duration retention) {
     // Encoding computes cell proofs: the precomputed tables pay off after one sub-blob.
     Kzg kzg = JniKzg.load(8);
-    CertificateVerifier verifier = new CertificateVerifier(new SecurityParams(thresholdBps));
     HttpDaNodeClient transport = new HttpDaNodeClient(Duration.ofMinutes(2));
     Disperser disperser = new Disperser(kzg, source, transport, verifier, Clock.systemUTC(), retention);
     return new DaClient(disperser, new Retriever(kzg, source, transport), registry);

@@ -3,17 +3,27 @@ package dev.trustdial.da.cert;
 import dev.trustdial.core.InvalidInputException;
 import dev.trustdial.core.bytes.Bytes32;
 import dev.trustdial.core.crypto.Address;
-import dev.trustdial.da.assignment.ChunkAssignment;
 import dev.trustdial.da.assignment.OperatorSet;
 import dev.trustdial.da.kzg.Kzg;
 import java.math.BigInteger;
 
-/** The security check of docs/spec/da.md §6 against the operator set of the header's reference block. */
+/**
+ * The security check of docs/spec/da.md §6 for attestations in one domain, against the operator set
+ * of the header's reference block.
+ */
 public final class CertificateVerifier {
+  private static final BigInteger CHUNKS = BigInteger.valueOf(Kzg.CELLS);
   private final SecurityParams params;
+  private final AttestationDomain domain;
 
-  public CertificateVerifier(SecurityParams params) {
+  public CertificateVerifier(SecurityParams params, AttestationDomain domain) {
     this.params = params;
+    this.domain = domain;
+  }
+
+  /** The domain whose attestations this verifier counts. */
+  public AttestationDomain domain() {
+    return domain;
   }
 
   public CertificateCheck check(DaCertificate cert, OperatorSet set, long nowSeconds) {
@@ -26,7 +36,7 @@ public final class CertificateVerifier {
       return new CertificateCheck.Invalid("blob expired at " + h.expiry() + " (now " + nowSeconds + ")");
     }
     Bytes32 key = h.blobKey();
-    int[] floors = ChunkAssignment.floorCounts(set);
+    BigInteger total = set.totalWeight();
     BigInteger signed = BigInteger.ZERO;
     int chunks = 0;
     for (OperatorSignature s : cert.signatures()) {
@@ -37,18 +47,19 @@ public final class CertificateVerifier {
       Address expected = set.get(s.operatorIndex()).signer();
       Address actual;
       try {
-        actual = Attestation.signer(key, s.signature());
+        actual = Attestation.signer(domain, key, s.signature());
       } catch (InvalidInputException e) {
         return new CertificateCheck.Invalid("signature of operator " + s.operatorIndex() + " is malformed");
       }
       if (!actual.equals(expected)) {
-        return new CertificateCheck.Invalid("signature of operator " + s.operatorIndex()
-            + " recovers to " + actual + ", not " + expected);
+        return new CertificateCheck.Invalid("signature of operator " + s.operatorIndex() + " recovers to " + actual
+            + ", not " + expected + ", in the " + domain + " (a wrong key, or signed for another chain or registry)");
       }
-      signed = signed.add(set.get(s.operatorIndex()).stake());
-      chunks += floors[s.operatorIndex()];
+      BigInteger stake = set.get(s.operatorIndex()).stake();
+      signed = signed.add(stake);
+      // floor(128 · stake / W): at most the operator's assigned chunks, since W ≥ the members' sum
+      chunks += stake.multiply(CHUNKS).divide(total).intValueExact();
     }
-    BigInteger total = set.totalStake();
     if (signed.multiply(BigInteger.valueOf(10_000))
         .compareTo(total.multiply(BigInteger.valueOf(params.confirmationThresholdBps()))) < 0) {
       return new CertificateCheck.Invalid("signed stake " + signed + " of " + total + " is below the "

@@ -15,8 +15,8 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * A {@link CertificateRegistry} without a chain: it runs the same security check the BlobRegistry
- * contract runs, and keeps certificates in memory, optionally mirrored to a directory so that
- * separate CLI invocations share them.
+ * contract runs, for attestations in the local domain (docs/spec/da.md §6), and keeps certificates in
+ * memory, optionally mirrored to a directory so that separate CLI invocations share them.
  */
 public final class LocalCertificateRegistry implements CertificateRegistry {
   private final CertificateVerifier verifier;
@@ -27,6 +27,10 @@ public final class LocalCertificateRegistry implements CertificateRegistry {
 
   public LocalCertificateRegistry(CertificateVerifier verifier, OperatorSetSource operators, Clock clock,
       Optional<Path> directory) {
+    if (!verifier.domain().isLocal()) {
+      throw new IllegalArgumentException("a local certificate registry checks local-domain attestations, not the "
+          + verifier.domain());
+    }
     this.verifier = verifier;
     this.operators = operators;
     this.clock = clock;

@@ -6,6 +6,7 @@ import dev.trustdial.core.bytes.Hex;
 import dev.trustdial.core.crypto.Address;
 import dev.trustdial.core.crypto.Secp256k1Key;
 import dev.trustdial.core.hash.Hashes;
+import dev.trustdial.da.cert.AttestationDomain;
 import dev.trustdial.da.cert.BlobHeader;
 import dev.trustdial.da.cert.CertificateRegistry;
 import dev.trustdial.da.cert.DaCertificate;
@@ -40,8 +41,9 @@ import org.web3j.tx.RawTransactionManager;
 /**
  * {@link CertificateRegistry} over the BlobRegistry contract (contracts/src/BlobRegistry.sol):
  * {@code register(header, signatures)} runs the certificate check onchain; the full header is read
- * back from the {@code BlobCertified} event. Calls go through plain web3j ABI encoding because the
- * settlement client's generated wrappers do not cover BlobRegistry yet.
+ * back from the {@code BlobCertified} event. The contract counts only attestations signed for
+ * {@link #domain()}: this chain id and its own address (docs/spec/da.md §6). Calls go through plain
+ * web3j ABI encoding because the settlement client's generated wrappers do not cover BlobRegistry yet.
  */
 public final class ChainCertificateRegistry implements CertificateRegistry, AutoCloseable {
   private static final BigInteger GAS_LIMIT = BigInteger.valueOf(10_000_000);
@@ -54,15 +56,22 @@ public final class ChainCertificateRegistry implements CertificateRegistry, Auto
       "InsufficientChunks(uint256)", "AlreadyRegistered(bytes32)", "NoDaStake()"));
 
   private final Web3j web3j;
+  private final AttestationDomain domain;
   private final Address registry;
   private final Secp256k1Key key;
   private final RawTransactionManager tx;
 
   public ChainCertificateRegistry(String rpcUrl, long chainId, Address registry, Secp256k1Key key) {
     this.web3j = Web3j.build(new HttpService(rpcUrl));
+    this.domain = new AttestationDomain(chainId, registry);
     this.registry = registry;
     this.key = key;
     this.tx = new RawTransactionManager(web3j, key.credentials(), chainId);
+  }
+
+  /** The domain this registry counts attestations in: its chain id and its own address. */
+  public AttestationDomain domain() {
+    return domain;
   }
 
   @Override

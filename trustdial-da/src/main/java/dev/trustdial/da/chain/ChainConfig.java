@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.trustdial.chain.Deployment;
 import dev.trustdial.core.InvalidInputException;
 import dev.trustdial.core.crypto.Address;
+import dev.trustdial.da.cert.AttestationDomain;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -55,5 +56,17 @@ public record ChainConfig(String rpcUrl, long chainId, Map<String, Address> cont
 
   public Optional<Address> blobRegistry() {
     return Optional.ofNullable(contracts.get("BlobRegistry"));
+  }
+
+  public Address stakeRegistry() {
+    return Optional.ofNullable(contracts.get("StakeRegistry")).orElseThrow(
+        () -> new InvalidInputException("the chain config names no StakeRegistry contract"));
+  }
+
+  /** The domain DA attestations on this chain are signed for: this chain id and its BlobRegistry. */
+  public AttestationDomain attestationDomain() {
+    Address registry = blobRegistry().orElseThrow(() -> new InvalidInputException(
+        "the chain config names no BlobRegistry contract, the verifier DA attestations are signed for"));
+    return new AttestationDomain(chainId, registry);
   }
 }

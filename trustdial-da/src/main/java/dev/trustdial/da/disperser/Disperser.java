@@ -35,7 +35,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Encodes a blob, sends each operator exactly its assigned chunks in parallel, checks every
- * returned attestation, and forms a certificate only if it passes the security check.
+ * returned attestation in the verifier's domain, and forms a certificate only if it passes the
+ * security check.
  */
 public final class Disperser {
   private static final Logger LOG = LoggerFactory.getLogger(Disperser.class);
@@ -88,8 +89,10 @@ public final class Disperser {
           List<Chunk> payload = mine.stream().map(chunks::get).toList();
           try {
             StoreReceipt r = transport.store(op, new ChunkUpload(header, payload));
-            if (!r.blobKey().equals(key) || !Attestation.signer(key, r.signature()).equals(op.signer())) {
-              errors.add(op.endpoint() + ": attestation is not by " + op.signer() + " over " + key);
+            if (!r.blobKey().equals(key)
+                || !Attestation.signer(verifier.domain(), key, r.signature()).equals(op.signer())) {
+              errors.add(op.endpoint() + ": attestation is not by " + op.signer() + " over " + key + " in the "
+                  + verifier.domain() + " (a wrong key, or the node signs for another chain or registry)");
               return;
             }
             signatures.add(new OperatorSignature(index, r.signature()));

@@ -8,6 +8,7 @@ import dev.trustdial.da.assignment.ChunkAssignment;
 import dev.trustdial.da.assignment.OperatorSet;
 import dev.trustdial.da.assignment.OperatorSetSource;
 import dev.trustdial.da.cert.Attestation;
+import dev.trustdial.da.cert.AttestationDomain;
 import dev.trustdial.da.cert.BlobHeader;
 import dev.trustdial.da.chunk.Chunk;
 import dev.trustdial.da.chunk.ChunkVerifier;
@@ -21,19 +22,22 @@ import java.util.TreeSet;
 
 /**
  * The logic of a DA node, apart from HTTP: accept exactly the chunks assigned to this operator,
- * verify every cell proof, store, then sign; serve headers and chunks until expiry.
+ * verify every cell proof, store, then sign an attestation in its domain (the BlobRegistry it serves,
+ * or the local mode); serve headers and chunks until expiry.
  */
 public final class DaNode implements DaNodeApi {
   private final Secp256k1Key key;
+  private final AttestationDomain domain;
   private final OperatorSetSource operators;
   private final ChunkStore store;
   private final ChunkVerifier verifier;
   private final Clock clock;
   private final Duration maxRetention;
 
-  public DaNode(Secp256k1Key key, OperatorSetSource operators, ChunkStore store, Kzg kzg, Clock clock,
-      Duration maxRetention) {
+  public DaNode(Secp256k1Key key, AttestationDomain domain, OperatorSetSource operators, ChunkStore store, Kzg kzg,
+      Clock clock, Duration maxRetention) {
     this.key = key;
+    this.domain = domain;
     this.operators = operators;
     this.store = store;
     this.verifier = new ChunkVerifier(kzg);
@@ -77,7 +81,7 @@ public final class DaNode implements DaNodeApi {
           + " do not verify against the header's commitments; nothing stored");
     }
     store.put(header, upload.chunks());
-    return new StoreReceipt(blobKey, key.address(), Attestation.sign(key, blobKey));
+    return new StoreReceipt(blobKey, key.address(), Attestation.sign(key, domain, blobKey));
   }
 
   @Override
@@ -117,5 +121,9 @@ public final class DaNode implements DaNodeApi {
 
   public Secp256k1Key key() {
     return key;
+  }
+
+  public AttestationDomain domain() {
+    return domain;
   }
 }

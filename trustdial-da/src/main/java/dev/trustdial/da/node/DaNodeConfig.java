@@ -6,6 +6,7 @@ import dev.trustdial.core.InvalidInputException;
 import dev.trustdial.core.crypto.Secp256k1Key;
 import dev.trustdial.da.assignment.OperatorSet;
 import dev.trustdial.da.assignment.OperatorSetFile;
+import dev.trustdial.da.cert.AttestationDomain;
 import dev.trustdial.da.chain.ChainConfig;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -15,16 +16,35 @@ import java.time.Duration;
 /**
  * A DA node's configuration file (JSON): {@code privateKey}, {@code host}, {@code port},
  * {@code dataDir}, the operator set from either {@code operators} (path of an operator set file)
- * or {@code chain} (path of a chain config, e.g. the devnet's devnet.json), {@code sweepIntervalSeconds},
+ * or {@code chain} (path of a chain config naming StakeRegistry and BlobRegistry, e.g. the devnet's
+ * devnet.json), {@code sweepIntervalSeconds},
  * {@code maxRetentionSeconds}. Relative paths are relative to the configuration file.
  */
 public record DaNodeConfig(Secp256k1Key key, String host, int port, Path dataDir, OperatorOrigin operators,
     Duration sweepInterval, Duration maxRetention) {
-  /** Where the node learns the operator set. */
+  /** Where the node learns the operator set, which also decides the domain it signs attestations for. */
   public sealed interface OperatorOrigin {
-    record Fixed(OperatorSet set) implements OperatorOrigin {}
+    /** Local mode: a fixed set; attestations in the local domain. */
+    record Fixed(OperatorSet set) implements OperatorOrigin {
+      @Override
+      public AttestationDomain domain() {
+        return AttestationDomain.LOCAL;
+      }
+    }
 
-    record Chain(ChainConfig chain) implements OperatorOrigin {}
+    /** StakeRegistry on a chain; attestations for that chain's BlobRegistry. */
+    record Chain(ChainConfig chain) implements OperatorOrigin {
+      public Chain {
+        chain.attestationDomain(); // a chain config without a BlobRegistry cannot be signed for
+      }
+
+      @Override
+      public AttestationDomain domain() {
+        return chain.attestationDomain();
+      }
+    }
+
+    AttestationDomain domain();
   }
 
   private static final ObjectMapper JSON = new ObjectMapper();

@@ -1,7 +1,6 @@
 package dev.trustdial.da.node;
 
 import dev.trustdial.core.InvalidInputException;
-import dev.trustdial.chain.Settlement;
 import dev.trustdial.da.assignment.OperatorSet;
 import dev.trustdial.da.assignment.OperatorSetSource;
 import dev.trustdial.da.assignment.StaticOperatorSetSource;
@@ -49,12 +48,11 @@ public final class DaNodeMain {
   public static DaNodeServer start(DaNodeConfig config, UnaryOperator<DaNodeApi> wrap) {
     OperatorSetSource operators = switch (config.operators()) {
       case DaNodeConfig.OperatorOrigin.Fixed(OperatorSet set) -> new StaticOperatorSetSource(set);
-      case DaNodeConfig.OperatorOrigin.Chain(ChainConfig chain) -> new ChainOperatorSetSource(
-          Settlement.connect(chain.rpcUrl(), chain.deployment(), config.key()), chain.rpcUrl(),
+      case DaNodeConfig.OperatorOrigin.Chain(ChainConfig chain) -> ChainOperatorSetSource.of(chain,
           MAX_REFERENCE_AGE_BLOCKS);
     };
     ChunkStore store = new ChunkStore(config.dataDir());
-    DaNode node = new DaNode(config.key(), operators, store,
+    DaNode node = new DaNode(config.key(), config.operators().domain(), operators, store,
         JniKzg.load(), Clock.systemUTC(), config.maxRetention());
     DaNodeServer server = DaNodeServer.start(wrap.apply(node), config.host(), config.port(), config.sweepInterval());
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {

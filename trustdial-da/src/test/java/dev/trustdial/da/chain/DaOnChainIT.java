@@ -3,18 +3,22 @@ package dev.trustdial.da.chain;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.trustdial.chain.Role;
 import dev.trustdial.chain.Settlement;
 import dev.trustdial.chain.SettlementDeployer;
 import dev.trustdial.chain.Tokens;
 import dev.trustdial.chain.anvil.Anvil;
 import dev.trustdial.core.InvalidInputException;
+import dev.trustdial.core.bytes.Bytes32;
+import dev.trustdial.core.bytes.Hex;
 import dev.trustdial.core.crypto.Address;
 import dev.trustdial.core.crypto.Secp256k1Key;
 import dev.trustdial.da.DaClient;
 import dev.trustdial.da.assignment.Operator;
 import dev.trustdial.da.assignment.OperatorSet;
+import dev.trustdial.da.cert.Attestation;
+import dev.trustdial.da.cert.AttestationDomain;
+import dev.trustdial.da.cert.CertificateCheck;
 import dev.trustdial.da.cert.CertificateVerifier;
 import dev.trustdial.da.cert.DaCertificate;
 import dev.trustdial.da.cert.SecurityParams;
@@ -24,10 +28,11 @@ import dev.trustdial.da.kzg.Kzg;
 import dev.trustdial.da.network.FreePorts;
 import dev.trustdial.da.node.ChunkStore;
 import dev.trustdial.da.node.DaNode;
+import dev.trustdial.da.node.DaNodeConfig;
+import dev.trustdial.da.node.DaNodeMain;
 import dev.trustdial.da.node.DaNodeServer;
 import dev.trustdial.da.node.HttpDaNodeClient;
 import dev.trustdial.da.retriever.Retriever;
-import java.math.BigInteger;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -35,29 +40,34 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 import org.web3j.abi.FunctionEncoder;
-import org.web3j.abi.datatypes.generated.Uint16;
-import org.web3j.abi.datatypes.generated.Uint64;
+import org.web3j.abi.datatypes.Function;
 import org.web3j.protocol.Web3j;
-import org.web3j.protocol.core.methods.response.EthSendTransaction;
-import org.web3j.protocol.core.methods.response.TransactionReceipt;
+import org.web3j.protocol.core.DefaultBlockParameterName;
+import org.web3j.protocol.core.methods.request.Transaction;
 import org.web3j.protocol.http.HttpService;
-import org.web3j.tx.RawTransactionManager;
 
 /**
- * On a real anvil (one per class, to keep the suite short): the operator set as StakeRegistry
- * reports it, and the whole path: DA operators registered in StakeRegistry, four DA nodes reading
- * the operator set from the chain, dispersal, the certificate checked and recorded by BlobRegistry,
- * and retrieval by the header read back from the chain.
+ * On a real anvil (one per class, to keep the suite short; a block every second plus one per
+ * transaction, as on the devnet): the operator set as StakeRegistry's checkpoints give it at a
+ * reference block, and the whole path: DA operators registered in StakeRegistry, four DA nodes
+ * reading the operator set from the chain and signing for this chain's BlobRegistry, dispersal, the
+ * certificate checked and recorded by BlobRegistry, and retrieval by the header read back from the chain.
  */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class DaOnChainIT {
   static Anvil anvil;
   static Settlement owner;
   static Address blobRegistry;
+  static AttestationDomain domain;
   static final List<DaNodeServer> servers = new ArrayList<>();
   static final List<ChunkStore> stores = new ArrayList<>();
   static ChainOperatorSetSource source;
@@ -71,9 +81,10 @@ class DaOnChainIT {
     List<Secp256k1Key> keys = anvil.devKeys();
     owner = Settlement.connect(anvil.rpcUrl(), SettlementDeployer.deploy(anvil.rpcUrl(), keys.get(0),
         SettlementDeployer.Config.devnet(), s -> {}).deployment(), keys.get(0));
-    blobRegistry = deployBlobRegistry(keys.get(0), owner.deployment().stakeRegistry());
+    blobRegistry = deployBlobRegistry(keys.get(0));
+    domain = new AttestationDomain(anvil.chainId(), blobRegistry);
 
-    source = new ChainOperatorSetSource(owner, anvil.rpcUrl(), 256);
+    source = ChainOperatorSetSource.of(chainConfig(anvil.chainId()), 256);
     List<Secp256k1Key> nodeKeys = new ArrayList<>();
     List<Integer> ports = new ArrayList<>();
     for (int i = 1; i <= 4; i++) {
@@ -82,43 +93,26 @@ class DaOnChainIT {
       nodeKeys.add(nodeKey);
       ports.add(port);
       owner.mint(keys.get(i).address(), Tokens.of(10_000));
-      Settlement op = owner.as(keys.get(i));
-      op.register(EnumSet.of(Role.DA), nodeKey.address(), "http://127.0.0.1:" + port);
-      op.deposit(Tokens.of(1000));
+      owner.as(keys.get(i)).register(EnumSet.of(Role.DA), nodeKey.address(), "http://127.0.0.1:" + port, Tokens.of(1000));
     }
+    // The set is read one block behind the head: make the block of the last registration a past one.
+    owner.mineBlocks(1);
     for (int i = 0; i < 4; i++) {
       ChunkStore store = new ChunkStore(dir.resolve("node" + i));
       stores.add(store);
-      servers.add(DaNodeServer.start(new DaNode(nodeKeys.get(i), source, store, KZG, Clock.systemUTC(),
+      servers.add(DaNodeServer.start(new DaNode(nodeKeys.get(i), domain, source, store, KZG, Clock.systemUTC(),
           Duration.ofDays(1)), "127.0.0.1", ports.get(i), Duration.ofMinutes(1)));
     }
     registry = new ChainCertificateRegistry(anvil.rpcUrl(), anvil.chainId(), blobRegistry, keys.get(9));
   }
 
-  static Address deployBlobRegistry(Secp256k1Key deployer, Address stakeRegistry) throws Exception {
-    String bytecode = new ObjectMapper().readTree(Path.of("../contracts/out/BlobRegistry.sol/BlobRegistry.json")
-        .toFile()).path("bytecode").path("object").asText();
-    String args = FunctionEncoder.encodeConstructor(List.of(new org.web3j.abi.datatypes.Address(stakeRegistry.toString()),
-        new Uint16(6667), new Uint64(256)));
-    Web3j w = Web3j.build(new HttpService(anvil.rpcUrl()));
-    try {
-      RawTransactionManager tm = new RawTransactionManager(w, deployer.credentials(), anvil.chainId());
-      EthSendTransaction sent = tm.sendTransaction(w.ethGasPrice().send().getGasPrice(), BigInteger.valueOf(5_000_000),
-          null, bytecode + args.replaceFirst("^0x", ""), BigInteger.ZERO, true);
-      assertThat(sent.hasError()).as("deploy: %s", sent.getError() == null ? "" : sent.getError().getMessage()).isFalse();
-      TransactionReceipt r = null;
-      for (int i = 0; i < 300 && r == null; i++) {
-        r = w.ethGetTransactionReceipt(sent.getTransactionHash()).send().getTransactionReceipt().orElse(null);
-        if (r == null) {
-          Thread.sleep(100);
-        }
-      }
-      assertThat(r).isNotNull();
-      assertThat(r.isStatusOK()).isTrue();
-      return Address.parse(r.getContractAddress());
-    } finally {
-      w.shutdown();
-    }
+  static ChainConfig chainConfig(long chainId) {
+    return new ChainConfig(anvil.rpcUrl(), chainId, Map.of("StakeRegistry", owner.deployment().stakeRegistry(),
+        "BlobRegistry", blobRegistry));
+  }
+
+  static Address deployBlobRegistry(Secp256k1Key deployer) {
+    return SettlementDeployer.deployBlobRegistry(anvil.rpcUrl(), deployer, owner.deployment(), 6667, 256).address();
   }
 
   @AfterAll
@@ -139,44 +133,78 @@ class DaOnChainIT {
     }
   }
 
+  private static List<Address> nodeSigners() {
+    return servers.stream().map(s -> s.node().operator()).toList();
+  }
+
   @Test
-  void operatorSetHoldsOnlyStakedDaOperators() {
+  @Order(1)
+  void operatorSetIsTheRegistrysSnapshotAtTheReferenceBlock() {
+    OperatorSet before = source.current();
+    assertThat(before.referenceBlock()).isLessThan(owner.blockNumber());
+    assertThat(before.operators()).extracting(Operator::signer).containsExactlyInAnyOrderElementsOf(nodeSigners());
+
     List<Secp256k1Key> keys = anvil.devKeys();
-    // a compute-only operator and a DA operator without stake stay out of the DA set
+    // a compute-only operator stays out of the DA set and out of its total weight
     owner.mint(keys.get(5).address(), Tokens.of(10_000));
-    Settlement compute = owner.as(keys.get(5));
-    compute.register(EnumSet.of(Role.COMPUTE), keys.get(5).address(), "http://127.0.0.1:1");
-    compute.deposit(Tokens.of(5000));
-    owner.as(keys.get(6)).register(EnumSet.of(Role.DA), keys.get(6).address(), "http://127.0.0.1:2");
-    // and a DA operator below the DA minimum stake, which StakeRegistry does not count as eligible
+    owner.as(keys.get(5)).register(EnumSet.of(Role.COMPUTE), keys.get(5).address(), "http://127.0.0.1:1", Tokens.of(5000));
+    // a DA operator below the DA minimum: not eligible, so not in the set, but its weight is in BlobRegistry's total
     owner.setMinStake(Role.DA, Tokens.of(500));
     owner.mint(keys.get(7).address(), Tokens.of(10_000));
-    Settlement small = owner.as(keys.get(7));
-    small.register(EnumSet.of(Role.DA), keys.get(7).address(), "http://127.0.0.1:3");
-    small.deposit(Tokens.of(100));
+    owner.as(keys.get(7)).register(EnumSet.of(Role.DA), keys.get(7).address(), "http://127.0.0.1:3", Tokens.of(100));
+    // an eligible DA operator without a usable endpoint holds no chunks; its weight counts too
+    owner.mint(keys.get(6).address(), Tokens.of(10_000));
+    owner.as(keys.get(6)).register(EnumSet.of(Role.DA), keys.get(6).address(), "not a url", Tokens.of(600));
+    owner.mineBlocks(1);
 
-    OperatorSet set = source.current();
-    assertThat(set.operators()).extracting(Operator::signer).containsExactlyInAnyOrderElementsOf(
-        servers.stream().map(s -> s.node().operator()).toList());
-    assertThat(set.totalStake()).isEqualTo(Tokens.of(4000));
-    assertThat(source.at(set.referenceBlock())).isEqualTo(set);
-    assertThatThrownBy(() -> source.at(set.referenceBlock() + 1000)).isInstanceOf(InvalidInputException.class)
+    OperatorSet after = source.current();
+    assertThat(after.operators()).extracting(Operator::signer).containsExactlyInAnyOrderElementsOf(nodeSigners());
+    assertThat(after.totalStake()).isEqualTo(Tokens.of(4000));
+    assertThat(after.totalWeight()).isEqualTo(Tokens.of(4700))
+        .isEqualTo(owner.totalWeightAt(Role.DA, after.referenceBlock()));
+    for (Operator op : after.operators()) {
+      assertThat(op.stake()).isEqualTo(Tokens.of(1000));
+    }
+
+    // an older reference block is read in that block's state, not today's (a fresh source: no cache)
+    try (ChainOperatorSetSource fresh = ChainOperatorSetSource.of(chainConfig(anvil.chainId()), 256)) {
+      OperatorSet then = fresh.at(before.referenceBlock());
+      assertThat(then).isEqualTo(before);
+      assertThat(then.totalWeight()).isEqualTo(owner.totalWeightAt(Role.DA, before.referenceBlock()))
+          .isLessThan(after.totalWeight());
+    }
+    assertThatThrownBy(() -> source.at(after.referenceBlock() + 1000)).isInstanceOf(InvalidInputException.class)
         .hasMessageContaining("ahead of the chain head");
   }
 
   @Test
+  @Order(2)
+  void aChainConfigForAnotherChainIsRefused() {
+    assertThatThrownBy(() -> ChainOperatorSetSource.of(chainConfig(1), 256)).isInstanceOf(InvalidInputException.class)
+        .hasMessageContaining("serves chain " + anvil.chainId());
+  }
+
+  /** Runs after the operators outside the set were added: signers are measured against all DA weight, as onchain. */
+  @Test
+  @Order(3)
   void certificateIsCheckedAndRecordedOnchainAndTheBlobReadBack() {
     HttpDaNodeClient http = new HttpDaNodeClient(Duration.ofSeconds(60));
-    CertificateVerifier verifier = new CertificateVerifier(SecurityParams.DEFAULT);
+    CertificateVerifier verifier = new CertificateVerifier(SecurityParams.DEFAULT, registry.domain());
     Disperser disperser = new Disperser(KZG, source, http, verifier, Clock.systemUTC(), Duration.ofHours(1));
     DaClient da = new DaClient(disperser, new Retriever(KZG, source, http), registry);
     byte[] data = new byte[40_000];
     new Random(5).nextBytes(data);
 
     DaCertificate cert = da.put(data);
+    long ref = cert.header().referenceBlock();
+    CertificateCheck check = verifier.check(cert, source.at(ref), System.currentTimeMillis() / 1000);
+    assertThat(check).isInstanceOfSatisfying(CertificateCheck.Valid.class,
+        v -> assertThat(v.totalStake()).isEqualTo(owner.totalWeightAt(Role.DA, ref)));
     assertThat(registry.isAvailable(cert.blobKey())).isTrue();
     assertThat(registry.header(cert.blobKey())).contains(cert.header());
     assertThat(da.get(cert.blobKey())).isEqualTo(data);
+    // the digest the nodes signed is the one the contract computes
+    assertThat(onchainDigest(blobRegistry, cert.blobKey())).isEqualTo(Attestation.digest(domain, cert.blobKey()));
 
     // replay of the same certificate
     assertThatThrownBy(() -> registry.register(cert)).isInstanceOf(InvalidInputException.class)
@@ -190,5 +218,79 @@ class DaOnChainIT {
     assertThatThrownBy(() -> registry.register(half)).isInstanceOf(InvalidInputException.class)
         .hasMessageContaining("InsufficientStake");
     assertThat(registry.isAvailable(half.blobKey())).isFalse();
+  }
+
+  @Test
+  @Order(4)
+  void attestationsForOneBlobRegistryCountAtNoOther() {
+    Address otherAddress = deployBlobRegistry(anvil.devKeys().get(0));
+    HttpDaNodeClient http = new HttpDaNodeClient(Duration.ofSeconds(60));
+    Disperser disperser = new Disperser(KZG, source, http, new CertificateVerifier(SecurityParams.DEFAULT, domain),
+        Clock.systemUTC(), Duration.ofHours(1));
+    byte[] data = new byte[3000];
+    new Random(7).nextBytes(data);
+    DaCertificate cert = disperser.disperse(data);
+    OperatorSet set = source.at(cert.header().referenceBlock());
+    long now = System.currentTimeMillis() / 1000;
+
+    try (ChainCertificateRegistry other = new ChainCertificateRegistry(anvil.rpcUrl(), anvil.chainId(), otherAddress,
+        anvil.devKeys().get(9))) {
+      // same chain, same stake, another registry: neither the contract nor the Java verifier counts the signatures
+      assertThatThrownBy(() -> other.register(cert)).isInstanceOf(InvalidInputException.class)
+          .hasMessageContaining("BlobRegistry refused");
+      assertThat(other.isAvailable(cert.blobKey())).isFalse();
+      assertThat(new CertificateVerifier(SecurityParams.DEFAULT, other.domain()).check(cert, set, now).isValid()).isFalse();
+    }
+    // nor would a verifier of another chain id or of the local mode
+    assertThat(new CertificateVerifier(SecurityParams.DEFAULT, new AttestationDomain(1, blobRegistry))
+        .check(cert, set, now).isValid()).isFalse();
+    assertThat(new CertificateVerifier(SecurityParams.DEFAULT, AttestationDomain.LOCAL).check(cert, set, now).isValid())
+        .isFalse();
+    // where they were signed for, they count
+    assertThat(new CertificateVerifier(SecurityParams.DEFAULT, domain).check(cert, set, now).isValid()).isTrue();
+    registry.register(cert);
+    assertThat(registry.isAvailable(cert.blobKey())).isTrue();
+  }
+
+  @Test
+  @Order(5)
+  void aNodeStartedFromAChainConfigSignsForThatChainsBlobRegistry() throws Exception {
+    Path dir = Files.createTempDirectory("da-node-chain-config");
+    String contracts = """
+        {"StakeRegistry": "%s", "BlobRegistry": "%s"}""".formatted(owner.deployment().stakeRegistry(), blobRegistry);
+    Files.writeString(dir.resolve("chain.json"), """
+        {"rpcUrl": "%s", "chainId": %d, "contracts": %s}""".formatted(anvil.rpcUrl(), anvil.chainId(), contracts));
+    Files.writeString(dir.resolve("wrong-chain.json"), """
+        {"rpcUrl": "%s", "chainId": 1, "contracts": %s}""".formatted(anvil.rpcUrl(), contracts));
+    String node = """
+        {"privateKey": "%s", "port": 0, "dataDir": "data", "chain": "%s"}""";
+    String key = Secp256k1Key.generate().privateKeyHex();
+    Files.writeString(dir.resolve("node.json"), node.formatted(key, "chain.json"));
+    Files.writeString(dir.resolve("wrong-node.json"), node.formatted(key, "wrong-chain.json"));
+
+    assertThatThrownBy(() -> DaNodeMain.start(DaNodeConfig.read(dir.resolve("wrong-node.json"))))
+        .isInstanceOf(InvalidInputException.class).hasMessageContaining("serves chain " + anvil.chainId());
+    DaNodeServer server = DaNodeMain.start(DaNodeConfig.read(dir.resolve("node.json")));
+    try {
+      assertThat(server.node()).isInstanceOfSatisfying(DaNode.class, n -> assertThat(n.domain()).isEqualTo(domain));
+    } finally {
+      server.close();
+    }
+  }
+
+  /** BlobRegistry.attestationDigest(blobKey), read with a plain eth_call. */
+  private static Bytes32 onchainDigest(Address contract, Bytes32 blobKey) {
+    Web3j w = Web3j.build(new HttpService(anvil.rpcUrl()));
+    try {
+      String data = FunctionEncoder.encode(new Function("attestationDigest",
+          List.of(new org.web3j.abi.datatypes.generated.Bytes32(blobKey.bytes())), List.of()));
+      String out = w.ethCall(Transaction.createEthCallTransaction(null, contract.toString(), data),
+          DefaultBlockParameterName.LATEST).send().getValue();
+      return new Bytes32(Hex.decode(out));
+    } catch (java.io.IOException e) {
+      throw new IllegalStateException(e);
+    } finally {
+      w.shutdown();
+    }
   }
 }

@@ -9,6 +9,7 @@ import dev.trustdial.da.DaClient;
 import dev.trustdial.da.assignment.Operator;
 import dev.trustdial.da.assignment.OperatorSet;
 import dev.trustdial.da.assignment.StaticOperatorSetSource;
+import dev.trustdial.da.cert.AttestationDomain;
 import dev.trustdial.da.cert.BlobHeader;
 import dev.trustdial.da.cert.CertificateVerifier;
 import dev.trustdial.da.cert.DaCertificate;
@@ -52,7 +53,7 @@ class DaClientIT {
   private final List<ChunkStore> stores = new ArrayList<>();
   private OperatorSet set;
   private StaticOperatorSetSource source;
-  private final CertificateVerifier verifier = new CertificateVerifier(SecurityParams.DEFAULT);
+  private final CertificateVerifier verifier = new CertificateVerifier(SecurityParams.DEFAULT, AttestationDomain.LOCAL);
   private final HttpDaNodeClient http = new HttpDaNodeClient(Duration.ofSeconds(30));
 
   @BeforeEach
@@ -72,7 +73,7 @@ class DaClientIT {
     for (int i = 0; i < 4; i++) {
       ChunkStore store = new ChunkStore(dir.resolve("node" + i));
       stores.add(store);
-      DaNode node = new DaNode(keys.get(i), source, store, KZG, Clock.systemUTC(), Duration.ofDays(1));
+      DaNode node = new DaNode(keys.get(i), AttestationDomain.LOCAL, source, store, KZG, Clock.systemUTC(), Duration.ofDays(1));
       servers.add(DaNodeServer.start(node, "127.0.0.1", ports.get(i), Duration.ofMinutes(1)));
     }
   }

@@ -4,7 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.trustdial.core.InvalidInputException;
+import dev.trustdial.core.crypto.Address;
 import dev.trustdial.core.crypto.Secp256k1Key;
+import dev.trustdial.da.cert.AttestationDomain;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -31,6 +33,7 @@ class DaNodeConfigTest {
     assertThat(c.dataDir()).isEqualTo(dir.resolve("d"));
     assertThat(c.operators()).isInstanceOfSatisfying(DaNodeConfig.OperatorOrigin.Fixed.class,
         f -> assertThat(f.set().referenceBlock()).isEqualTo(3));
+    assertThat(c.operators().domain()).isEqualTo(AttestationDomain.LOCAL);
     assertThat(c.key().address()).isEqualTo(key.address());
   }
 
@@ -46,6 +49,20 @@ class DaNodeConfigTest {
         """.formatted(key.privateKeyHex())));
     assertThat(c.operators()).isInstanceOfSatisfying(DaNodeConfig.OperatorOrigin.Chain.class,
         ch -> assertThat(ch.chain().blobRegistry()).isPresent());
+    assertThat(c.operators().domain())
+        .isEqualTo(new AttestationDomain(31337, Address.parse("0x00000000000000000000000000000000000000bb")));
+  }
+
+  @Test
+  void refusesAChainConfigWithoutTheBlobRegistryItSignsFor() throws Exception {
+    write("devnet.json", """
+        {"rpcUrl": "http://127.0.0.1:8545", "chainId": 31337,
+         "contracts": {"StakeRegistry": "0x00000000000000000000000000000000000000aa"}}
+        """);
+    assertThatThrownBy(() -> DaNodeConfig.read(write("node.json", """
+        {"privateKey": "%s", "dataDir": "d", "chain": "devnet.json"}
+        """.formatted(key.privateKeyHex())))).isInstanceOf(InvalidInputException.class)
+        .hasMessageContaining("no BlobRegistry");
   }
 
   @Test

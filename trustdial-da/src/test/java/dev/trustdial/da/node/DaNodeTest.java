@@ -5,12 +5,14 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.trustdial.core.InvalidInputException;
 import dev.trustdial.core.bytes.Bytes32;
+import dev.trustdial.core.crypto.Address;
 import dev.trustdial.core.crypto.Secp256k1Key;
 import dev.trustdial.da.assignment.ChunkAssignment;
 import dev.trustdial.da.assignment.Operator;
 import dev.trustdial.da.assignment.OperatorSet;
 import dev.trustdial.da.assignment.StaticOperatorSetSource;
 import dev.trustdial.da.cert.Attestation;
+import dev.trustdial.da.cert.AttestationDomain;
 import dev.trustdial.da.cert.BlobHeader;
 import dev.trustdial.da.chunk.BlobEncoder;
 import dev.trustdial.da.chunk.Chunk;
@@ -58,7 +60,7 @@ class DaNodeTest {
 
   private DaNode node(ChunkStore store, long now) {
     Clock clock = Clock.fixed(Instant.ofEpochSecond(now), ZoneOffset.UTC);
-    return new DaNode(ME, new StaticOperatorSetSource(set), store, kzg, clock, Duration.ofDays(14));
+    return new DaNode(ME, AttestationDomain.LOCAL, new StaticOperatorSetSource(set), store, kzg, clock, Duration.ofDays(14));
   }
 
   private static List<Chunk> mine(BlobHeader h) {
@@ -72,7 +74,7 @@ class DaNodeTest {
     try (ChunkStore store = new ChunkStore(dir)) {
       StoreReceipt r = node(store, NOW).store(new ChunkUpload(header, mine(header)));
       assertThat(r.blobKey()).isEqualTo(key);
-      assertThat(Attestation.signer(key, r.signature())).isEqualTo(ME.address());
+      assertThat(Attestation.signer(AttestationDomain.LOCAL, key, r.signature())).isEqualTo(ME.address());
     }
     try (ChunkStore reopened = new ChunkStore(dir)) {
       DaNode n = node(reopened, NOW);
@@ -80,6 +82,20 @@ class DaNodeTest {
       List<Integer> idx = mine(header).stream().map(Chunk::index).toList();
       assertThat(n.chunks(key, idx)).isEqualTo(mine(header));
       assertThat(n.blobCount()).isEqualTo(1);
+    }
+  }
+
+  @Test
+  void signsForItsOwnDomainOnly() {
+    AttestationDomain chain = new AttestationDomain(31337, Address.parse("0x" + "b1".repeat(20)));
+    Clock clock = Clock.fixed(Instant.ofEpochSecond(NOW), ZoneOffset.UTC);
+    try (ChunkStore store = new ChunkStore(dir)) {
+      DaNode n = new DaNode(ME, chain, new StaticOperatorSetSource(set), store, kzg, clock, Duration.ofDays(14));
+      StoreReceipt r = n.store(new ChunkUpload(header, mine(header)));
+      assertThat(Attestation.signer(chain, header.blobKey(), r.signature())).isEqualTo(ME.address());
+      assertThat(Attestation.signer(AttestationDomain.LOCAL, header.blobKey(), r.signature())).isNotEqualTo(ME.address());
+      assertThat(Attestation.signer(new AttestationDomain(1, chain.verifier()), header.blobKey(), r.signature()))
+          .isNotEqualTo(ME.address());
     }
   }
 

@@ -15,6 +15,7 @@ import dev.trustdial.da.kzg.Cell;
 import dev.trustdial.da.assignment.OperatorSet;
 import dev.trustdial.da.assignment.OperatorSetFile;
 import dev.trustdial.da.assignment.StaticOperatorSetSource;
+import dev.trustdial.da.cert.AttestationDomain;
 import dev.trustdial.da.cert.CertificateVerifier;
 import dev.trustdial.da.cert.DaCertificate;
 import dev.trustdial.da.cert.LocalCertificateRegistry;
@@ -64,7 +65,7 @@ class DaNodeProcessesIT {
   private static OperatorSet set;
   private static StaticOperatorSetSource source;
   private static final HttpDaNodeClient transport = new HttpDaNodeClient(Duration.ofSeconds(60));
-  private static final CertificateVerifier verifier = new CertificateVerifier(SecurityParams.DEFAULT);
+  private static final CertificateVerifier verifier = new CertificateVerifier(SecurityParams.DEFAULT, AttestationDomain.LOCAL);
   private static LocalCertificateRegistry registry;
   private static DaClient da;
   private static byte[] data;

@@ -5,12 +5,14 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.trustdial.core.bytes.Bytes32;
 import dev.trustdial.core.bytes.Hex;
+import dev.trustdial.core.crypto.Address;
 import dev.trustdial.core.crypto.Secp256k1Key;
 import dev.trustdial.core.hash.Hashes;
 import dev.trustdial.da.assignment.ChunkAssignment;
 import dev.trustdial.da.assignment.Operator;
 import dev.trustdial.da.assignment.OperatorSet;
 import dev.trustdial.da.cert.Attestation;
+import dev.trustdial.da.cert.AttestationDomain;
 import dev.trustdial.da.cert.BlobHeader;
 import dev.trustdial.da.cert.DaCertificate;
 import dev.trustdial.da.cert.OperatorSignature;
@@ -37,6 +39,8 @@ public final class DaVectors {
   public static final String KEY_C = "0x" + "33".repeat(32);
   public static final long REFERENCE_BLOCK = 42;
   public static final long EXPIRY = 1_800_000_000L;
+  /** The chain domain of the attestation and certificate vectors: anvil's chain id, a fixed registry address. */
+  public static final AttestationDomain DOMAIN = new AttestationDomain(31337, Address.parse("0x" + "b1".repeat(20)));
 
   private DaVectors() {}
 
@@ -54,7 +58,7 @@ public final class DaVectors {
   public static ObjectNode compute() {
     ObjectMapper json = new ObjectMapper();
     ObjectNode root = json.createObjectNode();
-    root.put("spec", "docs/spec/da.md, version 1");
+    root.put("spec", "docs/spec/da.md, header version 1, attestation v2");
 
     ArrayNode codec = root.putArray("codec");
     for (int size : new int[] {0, 5, 126972, 126973}) {
@@ -102,12 +106,8 @@ public final class DaVectors {
     ArrayNode perm = a.putArray("permutation");
     Arrays.stream(ChunkAssignment.permutation(key)).forEach(perm::add);
 
-    ObjectNode att = root.putObject("attestation");
-    att.put("blobKey", key.toHex());
-    att.put("digest", Attestation.digest(key).toHex());
-    att.put("signerKey", KEY_A);
-    att.put("signer", Secp256k1Key.fromPrivateKeyHex(KEY_A).address().toString());
-    att.put("signature", Attestation.sign(Secp256k1Key.fromPrivateKeyHex(KEY_A), key).toHex());
+    attestation(root.putObject("attestation"), DOMAIN, key);
+    attestation(root.putObject("attestationLocal"), AttestationDomain.LOCAL, key);
 
     // Certificate signed by the two heaviest operators (stake 900 of 1000).
     List<OperatorSignature> sigs = new ArrayList<>();
@@ -115,15 +115,28 @@ public final class DaVectors {
       for (String k : new String[] {KEY_B, KEY_C}) {
         Secp256k1Key sk = Secp256k1Key.fromPrivateKeyHex(k);
         if (sk.address().equals(set.get(i).signer())) {
-          sigs.add(new OperatorSignature(i, Attestation.sign(sk, key)));
+          sigs.add(new OperatorSignature(i, Attestation.sign(sk, DOMAIN, key)));
         }
       }
     }
     DaCertificate cert = new DaCertificate(header, sigs);
     ObjectNode ce = root.putObject("certificate");
     ce.put("signers", "operators with keys 0x22.., 0x33.. (stake 900 of 1000)");
+    ce.put("chainId", DOMAIN.chainId());
+    ce.put("verifier", DOMAIN.verifier().toString());
     ce.put("encoding", Hex.encode(cert.encode()));
     return root;
+  }
+
+  private static void attestation(ObjectNode att, AttestationDomain domain, Bytes32 key) {
+    Secp256k1Key signer = Secp256k1Key.fromPrivateKeyHex(KEY_A);
+    att.put("chainId", domain.chainId());
+    att.put("verifier", domain.verifier().toString());
+    att.put("blobKey", key.toHex());
+    att.put("digest", Attestation.digest(domain, key).toHex());
+    att.put("signerKey", KEY_A);
+    att.put("signer", signer.address().toString());
+    att.put("signature", Attestation.sign(signer, domain, key).toHex());
   }
 
   /** Deterministic bytes: byte i = (i * 31 + 7) mod 256. */
