@@ -40,13 +40,35 @@ public final class EventReader {
       var e = StakeRegistry.getOperatorRegisteredEventFromLog(l);
       return new SettlementEvent.OperatorRegistered(where(l), addr(e.operator), Role.fromMask(e.roles.intValueExact()), addr(e.signer), e.endpoint);
     });
-    on(StakeRegistry.STAKEDEPOSITED_EVENT, l -> {
-      var e = StakeRegistry.getStakeDepositedEventFromLog(l);
-      return new SettlementEvent.StakeDeposited(where(l), addr(e.operator), e.amount, e.newStake);
+    on(StakeRegistry.OPERATORUPDATED_EVENT, l -> {
+      var e = StakeRegistry.getOperatorUpdatedEventFromLog(l);
+      return new SettlementEvent.OperatorUpdated(where(l), addr(e.operator), Role.fromMask(e.roles.intValueExact()), addr(e.signer), e.endpoint);
+    });
+    on(StakeRegistry.OPERATOREXITED_EVENT, l -> {
+      var e = StakeRegistry.getOperatorExitedEventFromLog(l);
+      return new SettlementEvent.OperatorExited(where(l), addr(e.operator), e.ejected);
+    });
+    on(StakeRegistry.DELEGATED_EVENT, l -> {
+      var e = StakeRegistry.getDelegatedEventFromLog(l);
+      return new SettlementEvent.Delegated(where(l), addr(e.operator), addr(e.staker), e.amount, e.shares);
+    });
+    on(StakeRegistry.WITHDRAWALQUEUED_EVENT, l -> {
+      var e = StakeRegistry.getWithdrawalQueuedEventFromLog(l);
+      return new SettlementEvent.WithdrawalQueued(where(l), addr(e.operator), addr(e.staker), e.amount, e.shares,
+          e.availableAt.longValueExact(), e.obligationSeq.longValueExact());
+    });
+    on(StakeRegistry.WITHDRAWALCOMPLETED_EVENT, l -> {
+      var e = StakeRegistry.getWithdrawalCompletedEventFromLog(l);
+      return new SettlementEvent.WithdrawalCompleted(where(l), addr(e.operator), addr(e.staker), e.amount);
+    });
+    on(StakeRegistry.ALLOCATIONSET_EVENT, l -> {
+      var e = StakeRegistry.getAllocationSetEventFromLog(l);
+      return new SettlementEvent.AllocationSet(where(l), addr(e.operator), Role.fromBit(e.role.intValueExact()), e.wad);
     });
     on(StakeRegistry.SLASHED_EVENT, l -> {
       var e = StakeRegistry.getSlashedEventFromLog(l);
-      return new SettlementEvent.Slashed(where(l), addr(e.operator), e.amount, bytes32Text(e.reason), addr(e.beneficiary), e.reward, e.burned);
+      return new SettlementEvent.Slashed(where(l), addr(e.operator), Role.fromBit(e.role.intValueExact()), e.amount, e.fromActive,
+          e.fromPending, bytes32Text(e.reason), addr(e.by));
     });
     on(AppRegistry.APPCREATED_EVENT, l -> {
       var e = AppRegistry.getAppCreatedEventFromLog(l);
@@ -55,6 +77,10 @@ public final class EventReader {
     on(JobManager.JOBSUBMITTED_EVENT, l -> {
       var e = JobManager.getJobSubmittedEventFromLog(l);
       return new SettlementEvent.JobSubmitted(where(l), e.jobId, e.appId, addr(e.submitter), new Bytes32(e.inputBlobKey), e.maxSteps.longValueExact(), e.fee);
+    });
+    on(JobManager.JOBQUEUED_EVENT, l -> {
+      var e = JobManager.getJobQueuedEventFromLog(l);
+      return new SettlementEvent.JobQueued(where(l), e.jobId, e.attempt.longValueExact(), e.seedBlock.longValueExact(), e.snapshotBlock.longValueExact());
     });
     on(JobManager.JOBASSIGNED_EVENT, l -> {
       var e = JobManager.getJobAssignedEventFromLog(l);
@@ -68,6 +94,10 @@ public final class EventReader {
       var e = JobManager.getHeartbeatMissedEventFromLog(l);
       return new SettlementEvent.HeartbeatMissed(where(l), e.jobId, addr(e.operator), addr(e.reporter), e.slashed);
     });
+    on(JobManager.CHECKPOINTDISCARDED_EVENT, l -> {
+      var e = JobManager.getCheckpointDiscardedEventFromLog(l);
+      return new SettlementEvent.CheckpointDiscarded(where(l), e.jobId, addr(e.operator), e.step.longValueExact(), new Bytes32(e.checkpointBlobKey));
+    });
     on(JobManager.JOBDECLINED_EVENT, l -> {
       var e = JobManager.getJobDeclinedEventFromLog(l);
       return new SettlementEvent.JobDeclined(where(l), e.jobId, addr(e.operator));
@@ -80,24 +110,37 @@ public final class EventReader {
     });
     on(JobManager.JOBCHALLENGED_EVENT, l -> {
       var e = JobManager.getJobChallengedEventFromLog(l);
-      return new SettlementEvent.JobChallenged(where(l), e.jobId, addr(e.challenger), new Bytes32(e.challengerCommitment), e.bond);
+      return new SettlementEvent.JobChallenged(where(l), e.jobId, e.disputeId, addr(e.challenger), new Bytes32(e.challengerCommitment), e.bond);
+    });
+    on(JobManager.DISPUTERESOLVED_EVENT, l -> {
+      var e = JobManager.getDisputeResolvedEventFromLog(l);
+      return new SettlementEvent.DisputeResolved(where(l), e.disputeId, e.jobId, Verdict.fromCode(e.verdict.intValueExact()), e.moot, e.slashed);
     });
     on(JobManager.JOBFINALIZED_EVENT, l -> {
       var e = JobManager.getJobFinalizedEventFromLog(l);
       return new SettlementEvent.JobFinalized(where(l), e.jobId, addr(e.paidTo), new Bytes32(e.outputHash), e.fee);
     });
-    on(JobManager.JOBFAILED_EVENT, l -> new SettlementEvent.JobFailed(where(l), JobManager.getJobFailedEventFromLog(l).jobId));
+    on(JobManager.JOBFAILED_EVENT, l -> {
+      var e = JobManager.getJobFailedEventFromLog(l);
+      return new SettlementEvent.JobFailed(where(l), e.jobId, bytes32Text(e.reason));
+    });
     on(IntersubjectiveCourt.DISPUTEOPENED_EVENT, l -> {
       var e = IntersubjectiveCourt.getDisputeOpenedEventFromLog(l);
-      return new SettlementEvent.DisputeOpened(where(l), e.jobId, new Bytes32(e.operatorCommitment), new Bytes32(e.challengerCommitment), e.deadline.longValueExact());
+      return new SettlementEvent.DisputeOpened(where(l), e.disputeId, e.jobId, new Bytes32(e.operatorCommitment),
+          new Bytes32(e.challengerCommitment), e.snapshotBlock.longValueExact(), e.deadline.longValueExact(), e.totalWeight);
     });
     on(IntersubjectiveCourt.VOTED_EVENT, l -> {
       var e = IntersubjectiveCourt.getVotedEventFromLog(l);
-      return new SettlementEvent.Voted(where(l), e.jobId, addr(e.voter), new Bytes32(e.commitment), e.weight);
+      return new SettlementEvent.Voted(where(l), e.disputeId, addr(e.voter), new Bytes32(e.commitment), e.weight);
     });
     on(IntersubjectiveCourt.DISPUTESETTLED_EVENT, l -> {
       var e = IntersubjectiveCourt.getDisputeSettledEventFromLog(l);
-      return new SettlementEvent.DisputeSettled(where(l), e.jobId, e.operatorWins, e.operatorStake, e.challengerStake);
+      return new SettlementEvent.DisputeSettled(where(l), e.disputeId, e.jobId, Verdict.fromCode(e.verdict.intValueExact()), e.castWeight,
+          e.leadingWeight, e.moot);
+    });
+    on(IntersubjectiveCourt.VOTESETTLED_EVENT, l -> {
+      var e = IntersubjectiveCourt.getVoteSettledEventFromLog(l);
+      return new SettlementEvent.VoteSettled(where(l), e.disputeId, addr(e.voter), e.reward, e.penalty);
     });
   }
 

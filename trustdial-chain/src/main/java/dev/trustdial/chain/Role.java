@@ -29,6 +29,26 @@ public enum Role {
     return m;
   }
 
+  /** The role with this single bit (an event's or a pin's role). */
+  public static Role fromBit(int bit) {
+    for (Role r : values()) {
+      if (r.bit == bit) {
+        return r;
+      }
+    }
+    throw new IllegalStateException("not a single role bit onchain: " + bit);
+  }
+
+  /** Parses a role name (case-insensitive), for the CLI. */
+  public static Role parse(String text) {
+    for (Role r : values()) {
+      if (r.name().equalsIgnoreCase(text.trim())) {
+        return r;
+      }
+    }
+    throw new dev.trustdial.core.InvalidInputException("unknown role '" + text + "'; one of " + java.util.Arrays.toString(values()));
+  }
+
   public static Set<Role> fromMask(int mask) {
     EnumSet<Role> s = EnumSet.noneOf(Role.class);
     for (Role r : values()) {

@@ -3,6 +3,7 @@ package dev.trustdial.chain;
 import dev.trustdial.chain.contracts.AppRegistry;
 import dev.trustdial.chain.contracts.IntersubjectiveCourt;
 import dev.trustdial.chain.contracts.JobManager;
+import dev.trustdial.chain.contracts.SettlementTimelock;
 import dev.trustdial.chain.contracts.StakeRegistry;
 import dev.trustdial.chain.contracts.StakeToken;
 import dev.trustdial.chain.tx.ContractRevertException;
@@ -13,6 +14,7 @@ import dev.trustdial.core.bytes.Bytes32;
 import dev.trustdial.core.crypto.Address;
 import dev.trustdial.core.crypto.Signature;
 import dev.trustdial.core.crypto.Secp256k1Key;
+import dev.trustdial.core.hash.Hashes;
 import java.io.IOException;
 import java.math.BigInteger;
 import java.util.ArrayList;
@@ -49,6 +51,7 @@ public final class Settlement implements AutoCloseable {
   private final AppRegistry apps;
   private final JobManager jobs;
   private final IntersubjectiveCourt court;
+  private final SimulatingTransactionManager tm;
 
   private Settlement(HttpService rpc, Web3j web3j, boolean owns, Deployment d, Secp256k1Key key, RevertDecoder decoder) {
     this.rpc = rpc;
@@ -57,7 +60,7 @@ public final class Settlement implements AutoCloseable {
     this.deployment = d;
     this.key = key;
     this.decoder = decoder;
-    SimulatingTransactionManager tm = new SimulatingTransactionManager(web3j, key.credentials(), d.chainId(), decoder);
+    this.tm = new SimulatingTransactionManager(web3j, key.credentials(), d.chainId(), decoder);
     this.token = StakeToken.load(d.stakeToken().toString(), web3j, tm, GAS);
     this.registry = StakeRegistry.load(d.stakeRegistry().toString(), web3j, tm, GAS);
     this.apps = AppRegistry.load(d.appRegistry().toString(), web3j, tm, GAS);
@@ -114,6 +117,7 @@ public final class Settlement implements AutoCloseable {
     return call(token.balanceOf(who.toString()));
   }
 
+  /** Mints devnet stake; this account must be the token's owner or a minter it named (the devnet's deployer is). */
   public TxOutcome mint(Address to, BigInteger amount) {
     return send("mint", token.mint(to.toString(), amount));
   }
@@ -124,16 +128,23 @@ public final class Settlement implements AutoCloseable {
     }
   }
 
-  // ---------------------------------------------------------------- stake registry
+  // ---------------------------------------------------------------- stake registry: operators
 
-  public TxOutcome register(Set<Role> roles, Address signer, String endpoint) {
+  /**
+   * Approves the registry for {@code selfStake} if needed, then registers this account with its
+   * roles (each allocated 100%), signer and endpoint, staking {@code selfStake} (at least
+   * minSelfStake) of its own tokens into its pool.
+   */
+  public TxOutcome register(Set<Role> roles, Address signer, String endpoint, BigInteger selfStake) {
     if (roles.isEmpty()) {
       throw new InvalidInputException("an operator needs at least one role");
     }
-    return send("register", registry.register(BigInteger.valueOf(Role.mask(roles)), signer.toString(), endpoint));
+    positive(selfStake, "the registration's own stake");
+    approve(deployment.stakeRegistry(), selfStake);
+    return send("register", registry.register(BigInteger.valueOf(Role.mask(roles)), signer.toString(), endpoint, selfStake));
   }
 
-  /** Replaces this operator's roles, signer and endpoint (stake untouched). */
+  /** Replaces this operator's roles, signer and endpoint (stake untouched; a dropped role stays slashable while obligations last). */
   public TxOutcome updateOperator(Set<Role> roles, Address signer, String endpoint) {
     if (roles.isEmpty()) {
       throw new InvalidInputException("an operator needs at least one role");
@@ -141,79 +152,201 @@ public final class Settlement implements AutoCloseable {
     return send("updateOperator", registry.updateOperator(BigInteger.valueOf(Role.mask(roles)), signer.toString(), endpoint));
   }
 
-  /** Approves the registry for {@code amount} if needed, then deposits it as stake. */
-  public TxOutcome deposit(BigInteger amount) {
-    if (amount.signum() <= 0) {
-      throw new InvalidInputException("stake deposit must be positive, got " + amount);
+  /** Sets the fraction (WAD, at most 1e18) of this operator's pool that backs {@code role}. */
+  public TxOutcome setAllocation(Role role, BigInteger wad) {
+    if (wad.signum() < 0 || wad.compareTo(JobParams.WAD) > 0) {
+      throw new InvalidInputException("an allocation is a fraction within [0, 1e18] (WAD), got " + wad);
     }
+    return send("setAllocation", registry.setAllocation(BigInteger.valueOf(role.bit()), wad));
+  }
+
+  /** Leaves the active set (once no obligation is open); then everything can be withdrawn. */
+  public TxOutcome deregister() {
+    return send("deregister", registry.deregister());
+  }
+
+  // ---------------------------------------------------------------- stake registry: stake
+
+  /** Everything: queueWithdrawal's type(uint256).max. */
+  public static final BigInteger ALL = BigInteger.TWO.pow(256).subtract(BigInteger.ONE);
+
+  /** Approves the registry for {@code amount} if needed, then adds it to this operator's own pool. */
+  public TxOutcome deposit(BigInteger amount) {
+    positive(amount, "a stake deposit");
     approve(deployment.stakeRegistry(), amount);
     return send("deposit", registry.deposit(amount));
   }
 
-  public TxOutcome requestWithdrawal(BigInteger amount) {
-    return send("requestWithdrawal", registry.requestWithdrawal(amount));
+  /** Approves the registry for {@code amount} if needed, then delegates it to {@code operator}'s pool for shares of it. */
+  public TxOutcome delegate(Address operator, BigInteger amount) {
+    positive(amount, "a delegation");
+    approve(deployment.stakeRegistry(), amount);
+    return send("delegate", registry.delegate(operator.toString(), amount));
   }
 
-  public TxOutcome completeWithdrawal() {
-    return send("completeWithdrawal", registry.completeWithdrawal());
+  /**
+   * Queues {@code amount} ({@link #ALL}: everything) of this account's stake with {@code operator}
+   * for withdrawal: it stops counting at once and stays slashable until {@link #completeWithdrawal}.
+   */
+  public TxOutcome queueWithdrawal(Address operator, BigInteger amount) {
+    positive(amount, "a withdrawal");
+    return send("queueWithdrawal", registry.queueWithdrawal(operator.toString(), amount));
   }
 
-  public TxOutcome setMinStake(Role role, BigInteger amount) {
-    return send("setMinStake", registry.setMinStake(BigInteger.valueOf(role.bit()), amount));
+  /** Pays out this account's queued withdrawal from {@code operator} once its delay and the obligations it waits for are over. */
+  public TxOutcome completeWithdrawal(Address operator) {
+    return send("completeWithdrawal", registry.completeWithdrawal(operator.toString()));
   }
+
+  // ---------------------------------------------------------------- stake registry: views
 
   public OperatorInfo operator(Address op) {
     StakeRegistry.Operator o = call(registry.getOperator(op.toString()));
-    return new OperatorInfo(op, o.registered, Role.fromMask(o.roles.intValueExact()), Address.parse(o.signer),
-        o.endpoint, o.stake, o.pendingWithdrawal, o.withdrawableAt.longValueExact());
+    StakeRegistry.Pool p = call(registry.poolOf(op.toString()));
+    BigInteger own = call(registry.delegatedStake(op.toString(), op.toString()));
+    long open = call(registry.openObligations(op.toString())).longValueExact();
+    return new OperatorInfo(op, OperatorStatus.fromCode(o.status.intValueExact()), Role.fromMask(o.roles.intValueExact()),
+        Address.parse(o.signer), o.endpoint, p.activeAmount, own, p.pendingAmount, open);
   }
 
+  /** The active set, in its onchain order (what eligibility and assignment iterate over). */
   public List<Address> operators() {
-    int n = call(registry.operatorCount()).intValueExact();
-    List<Address> out = new ArrayList<>(n);
-    for (int i = 0; i < n; i++) {
-      out.add(Address.parse(call(registry.operatorAt(BigInteger.valueOf(i)))));
+    List<String> raw = call(registry.activeOperators());
+    List<Address> out = new ArrayList<>(raw.size());
+    for (Object a : raw) {
+      out.add(Address.parse(a.toString()));
     }
     return out;
   }
 
-  /** StakeRegistry.eligibleOperators(role): eligible operators in registration order with their active stake. */
+  public StakePool pool(Address op) {
+    StakeRegistry.Pool p = call(registry.poolOf(op.toString()));
+    return new StakePool(p.activeAmount, p.activeShares, p.pendingAmount, p.pendingShares);
+  }
+
+  /** {@code staker}'s active stake and queued withdrawal with {@code operator}. */
+  public Delegation delegation(Address operator, Address staker) {
+    BigInteger active = call(registry.delegatedStake(operator.toString(), staker.toString()));
+    BigInteger shares = call(registry.sharesOf(operator.toString(), staker.toString()));
+    var w = call(registry.withdrawalOf(operator.toString(), staker.toString()));
+    StakeRegistry.Withdrawal wd = w.component1();
+    return new Delegation(operator, staker, active, shares, w.component2(), wd.shares, wd.availableAt.longValueExact(),
+        wd.obligationSeq.longValueExact());
+  }
+
+  public Obligations obligations(Address op) {
+    return new Obligations(call(registry.openObligations(op.toString())).longValueExact(),
+        call(registry.obligationLowWater(op.toString())).longValueExact(), call(registry.nextObligationSeq(op.toString())).longValueExact());
+  }
+
+  /** The fraction (WAD) of the operator's pool that backs {@code role}. */
+  public BigInteger allocation(Address op, Role role) {
+    return call(registry.allocationOf(op.toString(), BigInteger.valueOf(role.bit())));
+  }
+
+  /** The operator's weight for {@code role} now: active pool x allocation (0 unless active). */
+  public BigInteger weightOf(Address op, Role role) {
+    return call(registry.weightOf(op.toString(), BigInteger.valueOf(role.bit())));
+  }
+
+  /** The operator's weight for {@code role} at the end of block {@code block} (not in the future). */
+  public BigInteger weightAt(Address op, Role role, long block) {
+    return call(registry.weightAt(op.toString(), BigInteger.valueOf(role.bit()), BigInteger.valueOf(block)));
+  }
+
+  /** The total weight of {@code role} at the end of block {@code block}. */
+  public BigInteger totalWeightAt(Role role, long block) {
+    return call(registry.totalWeightAt(BigInteger.valueOf(role.bit()), BigInteger.valueOf(block)));
+  }
+
+  public BigInteger minStake(Role role) {
+    return call(registry.minStake(BigInteger.valueOf(role.bit())));
+  }
+
+  public BigInteger minSelfStake() {
+    return call(registry.minSelfStake());
+  }
+
+  /** Blocks before new stake counts in snapshots (StakeRegistry.activationDelayBlocks). */
+  public long activationDelayBlocks() {
+    return call(registry.activationDelayBlocks()).longValueExact();
+  }
+
+  /** Seconds a queued withdrawal waits at least. */
+  public long withdrawalDelaySeconds() {
+    return call(registry.withdrawalDelay()).longValueExact();
+  }
+
+  /** StakeRegistry.eligibleOperators(role): the active operators eligible now, in active-set order, with their current weights. */
   public List<Assignment.Candidate> eligibleOperators(Role role) {
-    var t = call(registry.eligibleOperators(BigInteger.valueOf(role.bit())));
+    return candidates(call(registry.eligibleOperators(BigInteger.valueOf(role.bit()))));
+  }
+
+  /**
+   * StakeRegistry.eligibleAt(role, block): the candidates of a job snapshotted at {@code block}, each
+   * weighted by the smaller of its snapshot weight then and its weight now.
+   */
+  public List<Assignment.Candidate> eligibleAt(Role role, long block) {
+    return candidates(call(registry.eligibleAt(BigInteger.valueOf(role.bit()), BigInteger.valueOf(block))));
+  }
+
+  private static List<Assignment.Candidate> candidates(org.web3j.tuples.generated.Tuple2<List<String>, List<BigInteger>> t) {
     List<Assignment.Candidate> out = new ArrayList<>(t.component1().size());
     for (int i = 0; i < t.component1().size(); i++) {
-      out.add(new Assignment.Candidate(Address.parse(t.component1().get(i)), t.component2().get(i)));
+      out.add(new Assignment.Candidate(Address.parse(String.valueOf(t.component1().get(i))), t.component2().get(i)));
     }
     return out;
   }
 
-  /** Who the next submitted job of a REEXEC app would be assigned to now (docs/spec/settlement.md §2), if anyone. */
-  public java.util.Optional<Address> nextJobAssignee() {
-    return nextJobAssignee(TrustMode.REEXEC_INTERSUBJECTIVE);
+  // ---------------------------------------------------------------- governance (through the timelock)
+
+  /**
+   * Sets the minimum weight of {@code role}. A governance call: sent directly when this account owns
+   * the registry, otherwise scheduled on the timelock that owns it (see {@link #governed}).
+   */
+  public TxOutcome setMinStake(Role role, BigInteger amount) {
+    return governed("setMinStake", call(registry.owner()), deployment.stakeRegistry(),
+        registry.setMinStake(BigInteger.valueOf(role.bit()), amount));
   }
 
-  /** Who the next submitted job of an app in {@code mode} would be assigned to now: TEE jobs go to TEE-role operators only. */
-  public java.util.Optional<Address> nextJobAssignee(TrustMode mode) {
-    return Assignment.pick(jobCount().add(BigInteger.ONE), 0, eligibleOperators(Assignment.roleFor(mode)), java.util.Set.of());
+  /** Lets {@code who} create apps (a governance call, see {@link #governed}). */
+  public TxOutcome setAllowlisted(Address who, boolean allowed) {
+    return governed("setAllowlisted", call(apps.owner()), deployment.appRegistry(), apps.setAllowlisted(who.toString(), allowed));
   }
 
-  public BigInteger totalBurned() {
-    return call(registry.totalBurned());
+  /** Lets anyone create apps (a governance call, see {@link #governed}). */
+  public TxOutcome setPermissionless(boolean value) {
+    return governed("setPermissionless", call(apps.owner()), deployment.appRegistry(), apps.setPermissionless(value));
   }
 
-  public BigInteger totalPaidOut() {
-    return call(registry.totalPaidOut());
+  /**
+   * A call only the contract's owner may make. If that is this account, it is sent directly.
+   * Otherwise the owner must be the governance timelock and this account one of its proposers: the
+   * call is scheduled with the minimum delay; on the devnet chain the clock is then fast-forwarded
+   * past it and the call executed, elsewhere it is left scheduled and this throws, naming when it
+   * can be executed.
+   */
+  private TxOutcome governed(String action, String ownerHex, Address target, RemoteFunctionCall<TransactionReceipt> direct) {
+    Address owner = Address.parse(ownerHex);
+    if (owner.equals(account())) {
+      return send(action, direct);
+    }
+    SettlementTimelock timelock = SettlementTimelock.load(owner.toString(), web3j, tm, GAS);
+    byte[] data = dev.trustdial.core.bytes.Hex.decode(direct.encodeFunctionCall());
+    BigInteger delay = call(timelock.getMinDelay());
+    byte[] salt = Hashes.keccak256(data, Long.toString(System.nanoTime()).getBytes(java.nio.charset.StandardCharsets.US_ASCII)).bytes();
+    send(action + " (schedule)", timelock.schedule(target.toString(), BigInteger.ZERO, data, new byte[32], salt, delay));
+    if (deployment.chainId() != dev.trustdial.chain.anvil.Anvil.DEVNET_CHAIN_ID) {
+      throw new InvalidInputException(action + " is scheduled on the timelock " + owner + "; execute it after its " + delay
+          + " s delay");
+    }
+    if (delay.signum() > 0) {
+      advanceTime(delay.longValueExact());
+    }
+    return send(action + " (execute)", timelock.execute(target.toString(), BigInteger.ZERO, data, new byte[32], salt, BigInteger.ZERO));
   }
 
   // ---------------------------------------------------------------- apps
-
-  public TxOutcome setAllowlisted(Address who, boolean allowed) {
-    return send("setAllowlisted", apps.setAllowlisted(who.toString(), allowed));
-  }
-
-  public TxOutcome setPermissionless(boolean value) {
-    return send("setPermissionless", apps.setPermissionless(value));
-  }
 
   /** Creates an app and returns its id with the transaction. */
   public Created createApp(TrustMode mode, Bytes32 programDigest, byte[] policy) {
@@ -226,15 +359,15 @@ public final class Settlement implements AutoCloseable {
     return send("upgradeApp", apps.upgradeApp(appId, programDigest.bytes(), policy));
   }
 
-  /** Names the app wallet a TEE app's results must be signed by (the zero address: none required). */
+  /** Names the app wallet a TEE app's results must be signed by (the zero address: none, and no job is taken). */
   public TxOutcome setTeeSigner(BigInteger appId, Address signer) {
     return send("setTeeSigner", apps.setTeeSigner(appId, signer.toString()));
   }
 
-  /** The app wallet a TEE app's results must be signed by, if one is set. */
-  public java.util.Optional<Address> teeSignerOf(BigInteger appId) {
+  /** The app wallet a TEE app's results must be signed by, if one is set (jobs pin it: see {@link #pin}). */
+  public Optional<Address> teeSignerOf(BigInteger appId) {
     Address a = Address.parse(call(apps.teeSignerOf(appId)));
-    return a.equals(Address.parse("0x0000000000000000000000000000000000000000")) ? java.util.Optional.empty() : java.util.Optional.of(a);
+    return a.isZero() ? Optional.empty() : Optional.of(a);
   }
 
   public AppInfo app(BigInteger appId) {
@@ -243,24 +376,51 @@ public final class Settlement implements AutoCloseable {
         new Bytes32(a.programDigest), a.policy, a.version.longValueExact());
   }
 
-  /** An id made by a transaction (an app or a job). */
+  /** An id made by a transaction (an app, a job or a dispute). */
   public record Created(BigInteger id, TxOutcome tx) {}
 
   // ---------------------------------------------------------------- jobs
 
+  /** The parameters new jobs are submitted under. */
   public JobParams params() {
-    JobManager.Params p = call(jobs.params());
-    return new JobParams(p.heartbeatWindow.longValueExact(), p.challengeWindow.longValueExact(),
-        p.livenessSlashWad, p.disputeSlashWad, p.challengeBond, p.maxStepsLimit.longValueExact());
+    return params(call(jobs.params()));
   }
 
-  /** Approves the fee if needed and submits a job; returns the job id. */
+  /** The parameters of version {@code version} (a job's {@link JobInfo#paramsVersion()}). */
+  public JobParams paramsAt(long version) {
+    return params(call(jobs.paramsAt(BigInteger.valueOf(version))));
+  }
+
+  private static JobParams params(JobManager.Params p) {
+    return new JobParams(p.heartbeatWindow.longValueExact(), p.challengeWindow.longValueExact(), p.maxJobDuration.longValueExact(),
+        p.maxStepsLimit.longValueExact(), p.livenessSlashCooldown.longValueExact(), p.maxActiveJobs.intValueExact(),
+        p.livenessSlashWad, p.disputeSlashWad, p.challengeBond, p.minFee, p.submitterDeposit, p.reporterShareWad, p.partyRewardWad,
+        p.voterRewardWad, Address.parse(p.court));
+  }
+
+  static JobManager.Params encode(JobParams p) {
+    return new JobManager.Params(BigInteger.valueOf(p.heartbeatWindowSeconds()), BigInteger.valueOf(p.challengeWindowSeconds()),
+        BigInteger.valueOf(p.maxJobDurationSeconds()), BigInteger.valueOf(p.maxStepsLimit()),
+        BigInteger.valueOf(p.livenessSlashCooldownSeconds()), BigInteger.valueOf(p.maxActiveJobs()), p.livenessSlashWad(),
+        p.disputeSlashWad(), p.challengeBond(), p.minFee(), p.submitterDeposit(), p.reporterShareWad(), p.partyRewardWad(),
+        p.voterRewardWad(), p.court().toString());
+  }
+
+  /**
+   * Approves the fee plus the submitter deposit if needed and submits a job; returns the job id. The
+   * job is queued: it is assigned once its seed block is mined and someone (a keeper) calls assign.
+   */
   public Created submitJob(BigInteger appId, Bytes32 inputBlobKey, Bytes32 inputDigest, long maxSteps, BigInteger fee) {
     if (fee.signum() < 0) {
       throw new InvalidInputException("fee must not be negative");
     }
-    if (fee.signum() > 0) {
-      approve(deployment.jobManager(), fee);
+    JobParams p = params();
+    if (fee.compareTo(p.minFee()) < 0) {
+      throw new InvalidInputException("fee " + Tokens.format(fee) + " is below the minimum fee " + Tokens.format(p.minFee()));
+    }
+    BigInteger escrow = fee.add(p.submitterDeposit());
+    if (escrow.signum() > 0) {
+      approve(deployment.jobManager(), escrow);
     }
     TransactionReceipt r = sendRaw("submitJob", jobs.submitJob(appId, inputBlobKey.bytes(), inputDigest.bytes(),
         BigInteger.valueOf(maxSteps), fee));
@@ -268,8 +428,23 @@ public final class Settlement implements AutoCloseable {
     return new Created(id, outcome("submitJob", r));
   }
 
+  /** Assigns a queued job whose seed block is mined (anyone may; keepers do). Reverts SeedNotReady before, WrongStatus after. */
+  public TxOutcome assign(BigInteger jobId) {
+    return send("assign", jobs.assign(jobId));
+  }
+
+  /** Ends a queued or assigned job past its expiry: fee and deposit back to the submitter, nobody slashed. */
+  public TxOutcome expire(BigInteger jobId) {
+    return send("expire", jobs.expire(jobId));
+  }
+
   public TxOutcome heartbeat(BigInteger jobId, long step, Bytes32 stateHash, Bytes32 checkpointBlobKey) {
     return send("heartbeat", jobs.heartbeat(jobId, BigInteger.valueOf(step), stateHash.bytes(), checkpointBlobKey.bytes()));
+  }
+
+  /** The assignee drops the job's last checkpoint (one it cannot restore) and runs the job from step 0. */
+  public TxOutcome restartJob(BigInteger jobId) {
+    return send("restartJob", jobs.restartJob(jobId));
   }
 
   public TxOutcome reportMissed(BigInteger jobId) {
@@ -281,12 +456,15 @@ public final class Settlement implements AutoCloseable {
         BigInteger.valueOf(result.stepCount()), result.checkpointRoot().bytes(), outputBlobKey.bytes()));
   }
 
-  /** Hands an assigned job back without penalty (we cannot run it); it goes to the next operator or fails. */
+  /** Hands an assigned job back without penalty (we cannot run it); it is queued for another operator or fails. */
   public TxOutcome declineJob(BigInteger jobId) {
     return send("declineJob", jobs.declineJob(jobId));
   }
 
-  /** What a TEE app's wallet signs (EIP-191) for a job's output: JobManager.teeResultDigest. */
+  /**
+   * What a TEE app's wallet signs (EIP-191) for a job's output: JobManager.teeResultDigest, bound to
+   * this chain, this JobManager, the job's current attempt and its assignee.
+   */
   public Bytes32 teeResultDigest(BigInteger jobId, Bytes32 outputHash) {
     return new Bytes32(call(jobs.teeResultDigest(jobId, outputHash.bytes())));
   }
@@ -297,48 +475,136 @@ public final class Settlement implements AutoCloseable {
         BigInteger.valueOf(result.stepCount()), result.checkpointRoot().bytes(), outputBlobKey.bytes(), appSignature.bytes()));
   }
 
-  /** Approves the bond if needed and challenges the job's result with our own commitment. */
-  public TxOutcome challenge(BigInteger jobId, ResultCommitment ours) {
-    approve(deployment.jobManager(), params().challengeBond());
-    return send("challenge", jobs.challenge(jobId, ours.outputHash().bytes(), ours.finalStateHash().bytes(),
+  /**
+   * Approves the bond if needed and challenges the job's result with our own commitment; returns the
+   * id of the dispute this opens (each challenger of a result has its own).
+   */
+  public Created challenge(BigInteger jobId, ResultCommitment ours) {
+    approve(deployment.jobManager(), paramsAt(job(jobId).paramsVersion()).challengeBond());
+    TransactionReceipt r = sendRaw("challenge", jobs.challenge(jobId, ours.outputHash().bytes(), ours.finalStateHash().bytes(),
         BigInteger.valueOf(ours.stepCount()), ours.checkpointRoot().bytes()));
+    BigInteger id = JobManager.getJobChallengedEvents(r).getFirst().disputeId;
+    return new Created(id, outcome("challenge", r));
   }
 
+  /** Pays a result whose window is over and against which no dispute is open (status SUBMITTED). */
   public TxOutcome finalizeJob(BigInteger jobId) {
     return send("finalize", jobs.finalize(jobId));
   }
 
   public JobInfo job(BigInteger jobId) {
     JobManager.Job j = call(jobs.getJob(jobId));
-    Bytes32 out = new Bytes32(j.outputHash);
-    Optional<ResultCommitment> result = Address.parse(j.resultOperator).isZero()
+    Address resultOperator = Address.parse(j.resultOperator);
+    Optional<ResultCommitment> result = resultOperator.isZero()
         ? Optional.empty()
-        : Optional.of(new ResultCommitment(out, new Bytes32(j.finalStateHash), j.stepCount.longValueExact(), new Bytes32(j.checkpointRoot)));
+        : Optional.of(new ResultCommitment(new Bytes32(j.outputHash), new Bytes32(j.finalStateHash), j.stepCount.longValueExact(),
+            new Bytes32(j.checkpointRoot)));
     return new JobInfo(jobId, j.appId, Address.parse(j.submitter), new Bytes32(j.inputBlobKey), new Bytes32(j.inputDigest),
-        j.maxSteps.longValueExact(), j.fee, JobStatus.fromCode(j.status.intValueExact()), Address.parse(j.assignee),
-        j.attempt.longValueExact(), j.deadline.longValueExact(), j.lastStep.longValueExact(), new Bytes32(j.lastStateHash),
-        new Bytes32(j.lastCheckpointBlobKey), result, new Bytes32(j.outputBlobKey), Address.parse(j.resultOperator),
-        j.challengeDeadline.longValueExact(), Address.parse(j.challenger), j.bond);
+        j.maxSteps.longValueExact(), j.fee, j.deposit, JobStatus.fromCode(j.status.intValueExact()), Address.parse(j.assignee),
+        j.attempt.longValueExact(), j.deadline.longValueExact(), j.expiresAt.longValueExact(), j.seedBlock.longValueExact(),
+        j.snapshotBlock.longValueExact(), j.lastStep.longValueExact(), new Bytes32(j.lastStateHash), new Bytes32(j.lastCheckpointBlobKey),
+        result, new Bytes32(j.outputBlobKey), resultOperator, j.challengeDeadline.longValueExact(), j.openDisputes.intValueExact(),
+        j.paramsVersion.longValueExact());
+  }
+
+  /** What the job runs, fixed at submission (JobManager.pinOf). */
+  public JobPin pin(BigInteger jobId) {
+    JobManager.Pin p = call(jobs.pinOf(jobId));
+    Address signer = Address.parse(p.teeSigner);
+    return new JobPin(new Bytes32(p.programDigest), signer.isZero() ? Optional.empty() : Optional.of(signer),
+        p.appVersion.longValueExact(), TrustMode.fromCode(p.mode.intValueExact()), Role.fromBit(p.role.intValueExact()),
+        p.obligationSeq.longValueExact());
   }
 
   public BigInteger jobCount() {
     return call(jobs.jobCount());
   }
 
+  /** Jobs assigned to {@code operator} now (it takes no more than maxActiveJobs). */
+  public long activeJobs(Address operator) {
+    return call(jobs.activeJobs(operator.toString())).longValueExact();
+  }
+
+  /** Whether {@code operator} missed, declined or lost this job (it is never assigned it again). */
+  public boolean hasFailed(BigInteger jobId, Address operator) {
+    return call(jobs.hasFailed(jobId, operator.toString()));
+  }
+
+  /** Whether {@code challenger} challenged the result of the job's current attempt (once per attempt each). */
+  public boolean hasChallenged(BigInteger jobId, Address challenger) {
+    return call(jobs.hasChallenged(jobId, challenger.toString()));
+  }
+
+  /** JobManager's record of a challenge: its job, attempt, claim, bond and, once resolved, verdict. */
+  public Challenge challengeOf(BigInteger disputeId) {
+    JobManager.Dispute d = call(jobs.getDispute(disputeId));
+    return new Challenge(disputeId, d.jobId, Address.parse(d.challenger), d.attempt.longValueExact(), d.resolved,
+        Verdict.fromCode(d.verdict.intValueExact()), d.bond, new ResultCommitment(new Bytes32(d.outputHash),
+        new Bytes32(d.finalStateHash), d.stepCount.longValueExact(), new Bytes32(d.checkpointRoot)));
+  }
+
+  public BigInteger disputeCount() {
+    return call(jobs.disputeCount());
+  }
+
+  /**
+   * Who {@link #assign} would pick for a queued job now that its seed block is mined: the rule of
+   * {@link Assignment} over the chain's own inputs (seed block hash, snapshot candidates, failed and
+   * full operators). Empty: nobody is eligible and assign would fail the job.
+   */
+  public Optional<Address> predictAssignee(BigInteger jobId) {
+    JobInfo job = job(jobId);
+    if (job.status() != JobStatus.QUEUED) {
+      throw new InvalidInputException("job " + jobId + " is " + job.status() + ", not queued");
+    }
+    if (blockNumber() <= job.seedBlock()) {
+      throw new InvalidInputException("job " + jobId + "'s seed block " + job.seedBlock() + " is not mined yet");
+    }
+    int cap = paramsAt(job.paramsVersion()).maxActiveJobs();
+    List<Assignment.Candidate> candidates = eligibleAt(pin(jobId).role(), job.snapshotBlock());
+    Set<Address> excluded = new java.util.HashSet<>();
+    for (Assignment.Candidate c : candidates) {
+      if (hasFailed(jobId, c.operator()) || activeJobs(c.operator()) >= cap) {
+        excluded.add(c.operator());
+      }
+    }
+    return Assignment.pick(blockHash(job.seedBlock()), jobId, job.attempt(), candidates, excluded);
+  }
+
   // ---------------------------------------------------------------- court
 
-  public TxOutcome vote(BigInteger jobId, Bytes32 commitment) {
-    return send("vote", court.vote(jobId, commitment.bytes()));
+  /** Votes {@code commitment} in dispute {@code disputeId} (a VERIFIER that is not one of its parties). */
+  public TxOutcome vote(BigInteger disputeId, Bytes32 commitment) {
+    return send("vote", court.vote(disputeId, commitment.bytes()));
   }
 
-  public TxOutcome resolve(BigInteger jobId) {
-    return send("resolve", court.resolve(jobId));
+  /** Resolves a dispute after its voting period (anyone may). */
+  public TxOutcome resolve(BigInteger disputeId) {
+    return send("resolve", court.resolve(disputeId));
   }
 
-  public DisputeInfo dispute(BigInteger jobId) {
-    IntersubjectiveCourt.Dispute d = call(court.getDispute(jobId));
-    return new DisputeInfo(jobId, new Bytes32(d.operatorCommitment), new Bytes32(d.challengerCommitment),
-        d.deadline.longValueExact(), d.operatorStake, d.challengerStake, d.resolved, d.operatorWins);
+  /** Settles {@code voter}'s vote after resolution: its reward or penalty, and the end of its obligation. */
+  public TxOutcome settleVote(BigInteger disputeId, Address voter) {
+    return send("settleVote", court.settleVote(disputeId, voter.toString()));
+  }
+
+  /** The court's record of a dispute. */
+  public DisputeInfo dispute(BigInteger disputeId) {
+    IntersubjectiveCourt.Dispute d = call(court.getDispute(disputeId));
+    return new DisputeInfo(disputeId, d.jobId, Address.parse(d.operator), Address.parse(d.challenger),
+        new Bytes32(d.operatorCommitment), new Bytes32(d.challengerCommitment), d.snapshotBlock.longValueExact(),
+        d.deadline.longValueExact(), d.totalWeight, d.castWeight, d.operatorWeight, d.challengerWeight, new Bytes32(d.leading),
+        d.leadingWeight, Verdict.fromCode(d.verdict.intValueExact()), d.moot, d.voterPool);
+  }
+
+  public VoteInfo voteOf(BigInteger disputeId, Address voter) {
+    IntersubjectiveCourt.Vote v = call(court.voteOf(disputeId, voter.toString()));
+    return new VoteInfo(new Bytes32(v.commitment), v.weight, v.obligationSeq.longValueExact(), v.settled);
+  }
+
+  /** The weight {@code voter} would vote with in this dispute now (0: it cannot vote). */
+  public BigInteger voteWeight(BigInteger disputeId, Address voter) {
+    return call(court.voteWeight(disputeId, voter.toString()));
   }
 
   // ---------------------------------------------------------------- chain
@@ -361,6 +627,20 @@ public final class Settlement implements AutoCloseable {
     }
   }
 
+  /** The hash of block {@code number} (a job's seed block, say). */
+  public Bytes32 blockHash(long number) {
+    try {
+      var b = web3j.ethGetBlockByNumber(org.web3j.protocol.core.DefaultBlockParameter.valueOf(BigInteger.valueOf(number)), false)
+          .send().getBlock();
+      if (b == null) {
+        throw new InvalidInputException("block " + number + " does not exist yet");
+      }
+      return Bytes32.fromHex(b.getHash());
+    } catch (IOException e) {
+      throw new ChainUnavailableException("cannot read block " + number, e);
+    }
+  }
+
   public EventReader events() {
     return new EventReader(web3j, deployment);
   }
@@ -378,6 +658,23 @@ public final class Settlement implements AutoCloseable {
     }
   }
 
+  /** Devnet-only: mines {@code blocks} empty blocks now (anvil's evm_mine), e.g. so fresh stake passes the activation delay. */
+  public void mineBlocks(int blocks) {
+    if (deployment.chainId() != dev.trustdial.chain.anvil.Anvil.DEVNET_CHAIN_ID) {
+      throw new InvalidInputException("mining on demand is only for the devnet chain " + dev.trustdial.chain.anvil.Anvil.DEVNET_CHAIN_ID);
+    }
+    if (blocks < 0 || blocks > 1000) {
+      throw new IllegalArgumentException("blocks must be within 0..1000, got " + blocks);
+    }
+    try {
+      for (int i = 0; i < blocks; i++) {
+        web3jRaw("evm_mine", List.of());
+      }
+    } catch (IOException e) {
+      throw new ChainUnavailableException("cannot mine devnet blocks", e);
+    }
+  }
+
   private void web3jRaw(String method, List<?> params) throws IOException {
     org.web3j.protocol.core.Response<?> r = new org.web3j.protocol.core.Request<>(method, params,
         rpc, org.web3j.protocol.core.methods.response.VoidResponse.class).send();
@@ -387,6 +684,12 @@ public final class Settlement implements AutoCloseable {
   }
 
   // ---------------------------------------------------------------- plumbing
+
+  private static void positive(BigInteger amount, String what) {
+    if (amount.signum() <= 0) {
+      throw new InvalidInputException(what + " must be positive, got " + amount);
+    }
+  }
 
   private <T> T call(RemoteFunctionCall<T> f) {
     try {

@@ -4,6 +4,7 @@ import dev.trustdial.chain.contracts.AppRegistry;
 import dev.trustdial.chain.contracts.BlobRegistry;
 import dev.trustdial.chain.contracts.IntersubjectiveCourt;
 import dev.trustdial.chain.contracts.JobManager;
+import dev.trustdial.chain.contracts.SettlementTimelock;
 import dev.trustdial.chain.contracts.StakeRegistry;
 import dev.trustdial.chain.contracts.StakeToken;
 import dev.trustdial.chain.tx.ContractRevertException;
@@ -20,22 +21,90 @@ import org.web3j.protocol.core.RemoteCall;
 import org.web3j.protocol.core.methods.response.TransactionReceipt;
 import org.web3j.tx.Contract;
 
-/** Deploys and wires the settlement contracts (order and wiring as in contracts/DEPLOY.md). */
+/**
+ * Deploys and wires the settlement contracts (protocol v2), then hands every owned contract to a
+ * governance timelock. Order: StakeToken, StakeRegistry(Config), AppRegistry, JobManager(Params
+ * without a court), IntersubjectiveCourt(registry, jobs, ...); JobManager.setParams(with the court);
+ * StakeRegistry.setSlasher(JobManager) and setSlasher(court) (the court opens vote obligations and
+ * slashes minority voters); minimum stakes per role; the app-creation policy; the deployer as a
+ * StakeToken minter (the devnet faucet); then SettlementTimelock(delay, proposer and executor = the
+ * deployer) and transferOwnership(timelock) of StakeToken, StakeRegistry, AppRegistry and JobManager.
+ */
 public final class SettlementDeployer {
-  /** What a fresh deployment is configured with. */
-  public record Config(long withdrawalDelaySeconds, BigInteger beneficiaryShareWad, JobParams jobParams,
-      long votingPeriodSeconds, BigInteger minComputeStake, BigInteger minVerifierStake, BigInteger minDaStake) {
+  /** StakeRegistry's constructor Config. */
+  public record RegistryConfig(long withdrawalDelaySeconds, long activationDelayBlocks, BigInteger minSelfStake, int maxOperators,
+      int churnBps) {
+    public RegistryConfig {
+      if (withdrawalDelaySeconds <= 0 || activationDelayBlocks < 0 || minSelfStake.signum() <= 0) {
+        throw new IllegalArgumentException("withdrawal delay and minimum self-stake must be positive, the activation delay non-negative");
+      }
+      if (maxOperators < 1 || maxOperators > 256 || churnBps < 0 || churnBps > 65_535) {
+        throw new IllegalArgumentException("maxOperators must be 1..256 and churnBps 0..65535");
+      }
+    }
+  }
+
+  /** IntersubjectiveCourt's constructor arguments. */
+  public record CourtConfig(long votingPeriodSeconds, int quorumBps, BigInteger voterPenaltyWad) {
+    public CourtConfig {
+      if (votingPeriodSeconds <= 0 || quorumBps < 1 || quorumBps > 10_000) {
+        throw new IllegalArgumentException("the voting period must be positive and the quorum 1..10000 bps");
+      }
+      if (voterPenaltyWad.signum() < 0 || voterPenaltyWad.compareTo(JobParams.WAD) >= 0) {
+        throw new IllegalArgumentException("the voter penalty must be within [0, 1e18)");
+      }
+    }
+  }
+
+  /** Who may create apps: anyone ({@code permissionless}) or the listed accounts. */
+  public record AppCreation(boolean permissionless, List<Address> allowlisted) {
+    public AppCreation {
+      allowlisted = List.copyOf(allowlisted);
+    }
+
+    public static AppCreation allowlist(Address... accounts) {
+      return new AppCreation(false, List.of(accounts));
+    }
+  }
+
+  /** What a fresh deployment is configured with. {@code jobParams}' court is ignored: the deployer sets it. */
+  public record Config(RegistryConfig registry, JobParams jobParams, CourtConfig court, BigInteger minComputeStake,
+      BigInteger minVerifierStake, BigInteger minDaStake, AppCreation apps, long timelockDelaySeconds) {
+    public Config {
+      if (timelockDelaySeconds < 0) {
+        throw new IllegalArgumentException("the timelock delay must not be negative");
+      }
+    }
+
+    /**
+     * Devnet values: withdrawals wait 60 s, stake counts after 2 blocks, 100 TDS to register, 64
+     * operators with 10 % churn, 20 s windows (heartbeat, challenge, voting), a 30 % quorum, 5 %
+     * voter penalty, a 60 s governance delay; app creation allowlisted (the devnet adds its developer).
+     */
     public static Config devnet() {
-      return new Config(60, JobParams.WAD.divide(BigInteger.TWO), JobParams.devnet(), 20,
-          Tokens.of(100), Tokens.of(100), Tokens.of(100));
+      return new Config(new RegistryConfig(60, 2, Tokens.of(100), 64, 1000), JobParams.devnet(),
+          new CourtConfig(20, 3000, JobParams.percent(5)), Tokens.of(100), Tokens.of(100), Tokens.of(100),
+          new AppCreation(false, List.of()), 60);
+    }
+
+    public Config withJobParams(JobParams p) {
+      return new Config(registry, p, court, minComputeStake, minVerifierStake, minDaStake, apps, timelockDelaySeconds);
+    }
+
+    public Config withCourt(CourtConfig c) {
+      return new Config(registry, jobParams, c, minComputeStake, minVerifierStake, minDaStake, apps, timelockDelaySeconds);
+    }
+
+    public Config withApps(AppCreation a) {
+      return new Config(registry, jobParams, court, minComputeStake, minVerifierStake, minDaStake, a, timelockDelaySeconds);
     }
   }
 
   /** A contract deployed on its own, with its deployment transaction. */
   public record Deployed(Address address, TxOutcome tx) {}
 
-  /** The deployment with every transaction it took, for gas reports. */
-  public record Result(Deployment deployment, List<TxOutcome> transactions) {}
+  /** The deployment, the governance timelock that owns it, and every transaction it took, for gas reports. */
+  public record Result(Deployment deployment, Address timelock, List<TxOutcome> transactions) {}
 
   private SettlementDeployer() {}
 
@@ -49,29 +118,46 @@ public final class SettlementDeployer {
       progress.accept("deploying StakeToken");
       StakeToken token = deployed("StakeToken", StakeToken.deploy(w, tm, Settlement.GAS, me), txs);
       progress.accept("deploying StakeRegistry");
-      StakeRegistry registry = deployed("StakeRegistry", StakeRegistry.deploy(w, tm, Settlement.GAS, me,
-          token.getContractAddress(), BigInteger.valueOf(config.withdrawalDelaySeconds()), config.beneficiaryShareWad()), txs);
+      RegistryConfig rc = config.registry();
+      StakeRegistry registry = deployed("StakeRegistry", StakeRegistry.deploy(w, tm, Settlement.GAS, me, token.getContractAddress(),
+          new StakeRegistry.Config(BigInteger.valueOf(rc.withdrawalDelaySeconds()), BigInteger.valueOf(rc.activationDelayBlocks()),
+              rc.minSelfStake(), BigInteger.valueOf(rc.maxOperators()), BigInteger.valueOf(rc.churnBps()))), txs);
       progress.accept("deploying AppRegistry");
       AppRegistry apps = deployed("AppRegistry", AppRegistry.deploy(w, tm, Settlement.GAS, me), txs);
-      JobParams p = config.jobParams();
       progress.accept("deploying JobManager");
       JobManager jobs = deployed("JobManager", JobManager.deploy(w, tm, Settlement.GAS, me, registry.getContractAddress(),
-          apps.getContractAddress(), token.getContractAddress(),
-          new JobManager.Params(BigInteger.valueOf(p.heartbeatWindowSeconds()), BigInteger.valueOf(p.challengeWindowSeconds()),
-              p.livenessSlashWad(), p.disputeSlashWad(), p.challengeBond(), BigInteger.valueOf(p.maxStepsLimit()))), txs);
+          apps.getContractAddress(), token.getContractAddress(), Settlement.encode(config.jobParams().withCourt(Address.ZERO))), txs);
       progress.accept("deploying IntersubjectiveCourt");
-      IntersubjectiveCourt court = deployed("IntersubjectiveCourt", IntersubjectiveCourt.deploy(w, tm, Settlement.GAS, me,
-          registry.getContractAddress(), jobs.getContractAddress(), BigInteger.valueOf(config.votingPeriodSeconds())), txs);
-      // Only JobManager slashes (the court decides, JobManager executes): least privilege.
-      progress.accept("wiring: slasher, court, minimum stakes");
+      CourtConfig cc = config.court();
+      IntersubjectiveCourt court = deployed("IntersubjectiveCourt", IntersubjectiveCourt.deploy(w, tm, Settlement.GAS,
+          registry.getContractAddress(), jobs.getContractAddress(), BigInteger.valueOf(cc.votingPeriodSeconds()),
+          BigInteger.valueOf(cc.quorumBps()), cc.voterPenaltyWad()), txs);
+      progress.accept("wiring: the court as a parameter, JobManager and the court as slashers, minimum stakes, app creation");
+      txs.add(tx("setParams(court)", jobs.setParams(Settlement.encode(config.jobParams().withCourt(addr(court)))).send()));
       txs.add(tx("setSlasher(JobManager)", registry.setSlasher(jobs.getContractAddress(), true).send()));
-      txs.add(tx("setCourt", jobs.setCourt(court.getContractAddress()).send()));
+      txs.add(tx("setSlasher(IntersubjectiveCourt)", registry.setSlasher(court.getContractAddress(), true).send()));
       txs.add(tx("setMinStake(COMPUTE)", registry.setMinStake(BigInteger.valueOf(Role.COMPUTE.bit()), config.minComputeStake()).send()));
       txs.add(tx("setMinStake(TEE)", registry.setMinStake(BigInteger.valueOf(Role.TEE.bit()), config.minComputeStake()).send()));
       txs.add(tx("setMinStake(VERIFIER)", registry.setMinStake(BigInteger.valueOf(Role.VERIFIER.bit()), config.minVerifierStake()).send()));
       txs.add(tx("setMinStake(DA)", registry.setMinStake(BigInteger.valueOf(Role.DA.bit()), config.minDaStake()).send()));
+      if (config.apps().permissionless()) {
+        txs.add(tx("setPermissionless", apps.setPermissionless(true).send()));
+      }
+      for (Address a : config.apps().allowlisted()) {
+        txs.add(tx("setAllowlisted", apps.setAllowlisted(a.toString(), true).send()));
+      }
+      // The timelock will own the token; the deployer stays a minter so a devnet faucet keeps working.
+      txs.add(tx("setMinter(deployer)", token.setMinter(me, true).send()));
+      progress.accept("deploying SettlementTimelock (" + config.timelockDelaySeconds() + " s) and handing it every owned contract");
+      SettlementTimelock timelock = deployed("SettlementTimelock", SettlementTimelock.deploy(w, tm, Settlement.GAS,
+          BigInteger.valueOf(config.timelockDelaySeconds()), List.of(me), List.of(me)), txs);
+      String t = timelock.getContractAddress();
+      txs.add(tx("transferOwnership(StakeToken)", token.transferOwnership(t).send()));
+      txs.add(tx("transferOwnership(StakeRegistry)", registry.transferOwnership(t).send()));
+      txs.add(tx("transferOwnership(AppRegistry)", apps.transferOwnership(t).send()));
+      txs.add(tx("transferOwnership(JobManager)", jobs.transferOwnership(t).send()));
       Deployment d = new Deployment(chainId, addr(token), addr(registry), addr(apps), addr(jobs), addr(court));
-      return new Result(d, txs);
+      return new Result(d, addr(timelock), txs);
     } catch (ContractRevertException | ChainUnavailableException e) {
       throw e;
     } catch (Exception e) {

@@ -40,27 +40,58 @@ class ChainCliIT {
   }
 
   @Test
-  void operatorsAppsAndJobsByHand() {
+  void operatorsDelegationAppsAndJobsByHand() {
     for (String op : new String[] {"operator-1", "operator-2"}) {
-      assertThat(chain("register", "--as", op, "--roles", "COMPUTE,VERIFIER").exitCode()).isZero();
-      assertThat(chain("stake", "--as", op, "1000").exitCode()).isZero();
+      CliRun reg = chain("register", "--as", op, "--roles", "COMPUTE,VERIFIER", "--stake", "1000");
+      assertThat(reg.exitCode()).as(reg.err()).isZero();
     }
+    assertThat(chain("stake", "--as", "operator-2", "50").exitCode()).isZero();
     CliRun show = chain("operator", "operator-1");
-    assertThat(show.out()).contains("1000 TDS", "COMPUTE");
+    assertThat(show.out()).contains("1000 TDS its own", "COMPUTE", "0 TDS delegated");
 
-    refused(chain("register", "--as", "operator-1", "--roles", "COMPUTE"), "AlreadyRegistered");
+    refused(chain("register", "--as", "operator-1", "--roles", "COMPUTE", "--stake", "500"), "AlreadyRegistered");
+    refused(chain("register", "--as", "operator-3", "--roles", "COMPUTE", "--stake", "99"), "BelowMinSelfStake");
+    refused(chain("register", "--as", "operator-3", "--roles", "COMPUTE"), "--stake");
     refused(chain("stake", "--as", "operator-1", "0"), "stake must be within");
     refused(chain("stake", "--as", "operator-1", "lots"), "not a number");
+    refused(chain("stake", "--as", "operator-1", "1".repeat(100)), "at most 80");
     refused(chain("operator", "0x12345"), "not an address");
     refused(chain("operator", "0x" + "ab".repeat(20)), "not a registered operator");
-    refused(chain("register", "--as", "nobody", "--roles", "COMPUTE"), "no account named 'nobody'");
-    refused(chain("register", "--as", "operator-3", "--roles", "ROOT"), "ROOT");
+    refused(chain("register", "--as", "nobody", "--roles", "COMPUTE", "--stake", "100"), "no account named 'nobody'");
+    refused(chain("register", "--as", "operator-3", "--roles", "ROOT", "--stake", "100"), "ROOT");
     assertThat(chain("operator", "operator-1").out()).isEqualTo(show.out());
+
+    // Delegation: a staker's tokens join an operator's pool, leave through a queued withdrawal.
+    CliRun delegated = chain("delegate", "--as", "delegator-1", "operator-1", "250");
+    assertThat(delegated.exitCode()).as(delegated.err()).isZero();
+    assertThat(chain("operator", "operator-1").out()).contains("1250 TDS active", "250 TDS delegated");
+    CliRun stakes = chain("stakes", "--as", "delegator-1");
+    assertThat(stakes.exitCode()).as(stakes.err()).isZero();
+    assertThat(stakes.out()).contains("operator-1", "250 TDS active", "delegator-1");
+    CliRun undelegated = chain("undelegate", "--as", "delegator-1", "operator-1", "100");
+    assertThat(undelegated.exitCode()).as(undelegated.err()).isZero();
+    assertThat(undelegated.out()).contains("queued: 100 TDS");
+    assertThat(chain("operator", "operator-1").out()).contains("150 TDS delegated", "100 TDS queued for withdrawal");
+    refused(chain("withdraw", "--as", "delegator-1", "operator-1"), "WithdrawalNotReady");
+    refused(chain("withdraw", "--as", "delegator-2", "operator-1"), "NoPendingWithdrawal");
+    refused(chain("undelegate", "--as", "delegator-2", "operator-1", "all"), "InsufficientShares");
+    refused(chain("undelegate", "--as", "operator-1", "operator-1", "901"), "BelowMinSelfStake");
+    refused(chain("delegate", "--as", "delegator-2", "developer", "10"), "NotRegistered");
+    refused(chain("delegate", "--as", "delegator-2", "operator-1", "0"), "must be within");
+    CliRun allocated = chain("allocate", "--as", "operator-1", "VERIFIER", "50%");
+    assertThat(allocated.exitCode()).as(allocated.err()).isZero();
+    assertThat(allocated.out()).contains("VERIFIER allocation 50%", "weight 575 TDS");
+    refused(chain("allocate", "--as", "operator-1", "VERIFIER", "150%"), "must be within 0..1");
+    refused(chain("allocate", "--as", "operator-1", "VERIFIER", "half"), "not a fraction");
+    refused(chain("allocate", "--as", "operator-1", "ROOT", "0.5"), "unknown role");
+    refused(chain("allocate", "--as", "operator-1", "DA", "0.5"), "RoleNotHeld");
+    assertThat(chain("operator", "operator-1").out()).contains("VERIFIER", "50%");
 
     CliRun app = chain("create-app", "--as", "developer", "--mode", "REEXEC_INTERSUBJECTIVE", "--digest", "0x" + "11".repeat(32));
     assertThat(app.exitCode()).as(app.err()).isZero();
     assertThat(app.out()).contains("app 1");
     refused(chain("create-app", "--as", "operator-2", "--mode", "TEE", "--digest", "0x" + "11".repeat(32)), "NotAllowlisted");
+    refused(chain("create-app", "--as", "developer", "--mode", "ZK", "--digest", "0x" + "11".repeat(32)), "ModeNotAvailable");
     refused(chain("create-app", "--as", "developer", "--mode", "TEE", "--digest", "0x11"), "--digest must be 32 bytes");
     refused(chain("create-app", "--as", "developer", "--mode", "TEE"), "exactly one of --digest and --program");
     refused(chain("create-app", "--as", "developer", "--mode", "TEE", "--program", "/nonexistent.elf", "--digest", "0x" + "11".repeat(32)),
@@ -68,10 +99,13 @@ class ChainCliIT {
     refused(chain("create-app", "--as", "developer", "--mode", "TEE", "--program", "/nonexistent.elf"), "not a readable file");
     refused(chain("app", "42"), "UnknownApp");
 
+    // No node runs here: submit-job waits for the seed block and assigns the job itself.
     CliRun job = chain("submit-job", "--as", "developer", "--app", "1", "--input-digest", "0x" + "22".repeat(32), "--max-steps", "1000000", "--fee", "5");
     assertThat(job.exitCode()).as(job.err()).isZero();
-    assertThat(job.out()).contains("job 1 assigned to");
+    assertThat(job.out()).contains("job 1 queued", "job 1 assigned to");
     refused(chain("submit-job", "--as", "developer", "--app", "7", "--input-digest", "0x" + "22".repeat(32), "--max-steps", "10"), "UnknownApp");
+    refused(chain("submit-job", "--as", "developer", "--app", "1", "--input-digest", "0x" + "22".repeat(32), "--max-steps", "10", "--fee", "0.5"),
+        "below the minimum fee");
     refused(chain("submit-job", "--as", "developer", "--app", "1", "--input-digest", "0x" + "22".repeat(32), "--max-steps", "0"), "--max-steps");
     refused(chain("submit-job", "--as", "developer", "--app", "1", "--max-steps", "10"), "exactly one of --input-digest");
     refused(chain("submit-job", "--as", "developer", "--app", "1", "--max-steps", "10", "--program-blob", "0x" + "33".repeat(32),
@@ -80,16 +114,24 @@ class ChainCliIT {
         "--stride", "0"), "checkpoint stride");
     refused(chain("job", "99"), "UnknownJob");
     refused(chain("job", "-3"), "positive integer");
+    refused(chain("assign", "1"), "not queued");
+    refused(chain("expire", "1"), "NotExpired");
 
-    String assignee = job.out().substring(job.out().indexOf("assigned to ") + 12).lines().findFirst().orElseThrow().trim();
+    String assignee = job.out().substring(job.out().indexOf("assigned to ") + 12).lines().findFirst().orElseThrow().trim().split(" ")[0];
     String other = chain("operator", "operator-1").out().contains(assignee) ? "operator-2" : "operator-1";
     String before = chain("job", "1").out();
     refused(chain("heartbeat", "1", "--as", other, "--step", "10", "--state", "0x" + "33".repeat(32), "--checkpoint", "0x" + "44".repeat(32)), "NotAssignee");
     refused(chain("report-missed", "1", "--as", "watchtower-1"), "DeadlineNotPassed");
     assertThat(chain("job", "1").out()).isEqualTo(before);
+    // The assignee's stake backs an open job: it cannot leave the operator set now.
+    refused(chain("deregister", "--as", other.equals("operator-1") ? "operator-2" : "operator-1"), "ObligationsOpen");
+    assertThat(chain("register", "--as", "operator-3", "--roles", "VERIFIER", "--stake", "100").exitCode()).isZero();
+    assertThat(chain("deregister", "--as", "operator-3").exitCode()).isZero();
+    assertThat(chain("operator", "operator-3").out()).contains("EXITED");
 
     CliRun events = chain("events", "--json");
     assertThat(events.exitCode()).isZero();
-    assertThat(events.out()).contains("JobAssigned", "OperatorRegistered", "AppCreated");
+    assertThat(events.out()).contains("JobQueued", "JobAssigned", "OperatorRegistered", "Delegated", "WithdrawalQueued", "AllocationSet",
+        "OperatorExited", "AppCreated");
   }
 }

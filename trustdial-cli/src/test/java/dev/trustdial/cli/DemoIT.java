@@ -38,6 +38,17 @@ class DemoIT {
         jobs.get(0).get("assignedFirst").asText() + ":liveness",
         jobs.get(2).get("assignedFirst").asText() + ":dispute",
         jobs.get(3).get("assignedFirst").asText() + ":liveness");
+    // Every operator's pool holds delegated stake, so each slash hits the operator and its delegators pro rata.
+    for (JsonNode s : report.get("slashes")) {
+      assertThat(s.get("fromOperator").asText()).as(s.toString()).isNotEqualTo("0 TDS");
+      assertThat(s.get("fromDelegators").asText()).as(s.toString()).isNotEqualTo("0 TDS");
+    }
+    assertThat(report.get("slashes").get(1).get("paidTo").asText()).startsWith("watchtower-1");
+    for (JsonNode st : report.get("stakes")) {
+      if (st.get("name").asText().startsWith("operator-")) {
+        assertThat(st.get("delegatedBefore").asText()).isEqualTo("400 TDS");
+      }
+    }
     // Job 4, the TEE agent: the successor finished it with the same app wallet, and the answer verified.
     assertThat(jobs.get(3).get("finishedBy").asText()).isNotEqualTo(jobs.get(3).get("assignedFirst").asText());
     assertThat(jobs.get(3).get("steps").asLong()).isBetween(3L, 5L);
@@ -46,12 +57,15 @@ class DemoIT {
     assertThat(jobs.get(1).get("steps").asLong()).isBetween(1L, 48L);
     assertThat(report.get("gas").fieldNames()).toIterable().contains("AppRegistry.createApp", "JobManager.submitJob",
         "JobManager.heartbeat", "JobManager.reportMissed", "JobManager.submitResult", "JobManager.challenge",
-        "IntersubjectiveCourt.vote", "IntersubjectiveCourt.resolve", "JobManager.finalize", "BlobRegistry.register");
+        "IntersubjectiveCourt.vote", "IntersubjectiveCourt.resolve", "IntersubjectiveCourt.settleVote", "JobManager.finalize",
+        "BlobRegistry.register", "JobManager.assign");
     assertThat(report.get("gas").get("IntersubjectiveCourt.vote").get("calls").asInt()).isEqualTo(2);
+    assertThat(report.get("gas").get("IntersubjectiveCourt.settleVote").get("calls").asInt()).isEqualTo(2);
     // Two programs, an artifact, four envelopes, four outputs and at least eight checkpoints on DA, each certified onchain.
     assertThat(report.get("daCertificates").asInt()).isGreaterThanOrEqualTo(19);
     assertThat(run.err()).contains("[7/7] Summary", "the SAME wallet as", "VERIFIES", "its app-wallet signature checked onchain", "TEE answer verifies (simulated: true", "restoring the TEE app's sealed state", "the completion, read back from DA", "no process left running", "SIGKILL", "restoring the snapshot at step",
-        "IDENTICAL to the uninterrupted run", "CHALLENGED", "--lie");
+        "IDENTICAL to the uninterrupted run", "CHALLENGED", "--lie", "SIGSTOP", "the public assignment rule", "of its delegators'",
+        "settled its vote");
   }
 
   @Test

@@ -28,7 +28,9 @@ class DevnetIT {
       // The operator registered and staked itself, with the VERIFIER role so it can vote in disputes.
       CliRun op = CliRun.of("chain", "operator", "--dir", dir.toString(), "operator-1");
       assertThat(op.exitCode()).as(op.err()).isZero();
-      assertThat(op.out()).contains("COMPUTE", "VERIFIER", "TEE", "1000");
+      assertThat(op.out()).contains("COMPUTE", "VERIFIER", "TEE", "1000 TDS its own", "400 TDS delegated");
+      assertThat(d.accounts()).extracting(DevnetDescriptor.Account::name).contains("delegator-1", "delegator-2");
+      assertThat(d.contracts()).containsKey("SettlementTimelock");
       assertThat(Files.readString(dir.resolve("operator-1/config.json"))).contains("\"chain\": \"../devnet.json\"", "\"tee\": {\"install\": \"tee\"");
       // The operator runs TEE jobs on its own simulated install; the devnet KMS trusts exactly those installs.
       assertThat(dir.resolve("operator-1/tee/sim-root.pem")).exists();
@@ -61,7 +63,7 @@ class DevnetIT {
     Path dir = Files.createTempDirectory("devnet-it-bad");
     CliRun bad = CliRun.of("devnet", "up", "--dir", dir.toString(), "--block-time", "99");
     assertThat(bad.exitCode()).isEqualTo(ExitCodes.BAD_INPUT);
-    assertThat(bad.err()).contains("--block-time must be within 0..60");
+    assertThat(bad.err()).contains("--block-time must be within 1..60");
     assertThat(DevnetDescriptor.exists(dir)).isFalse();
     CliRun notANumber = CliRun.of("devnet", "up", "--dir", dir.toString(), "--block-time", "soon");
     assertThat(notANumber.exitCode()).isEqualTo(ExitCodes.BAD_INPUT);

@@ -20,7 +20,11 @@ import java.util.concurrent.TimeUnit;
  * process; {@link #detach()} leaves it running (for {@code trustdial devnet up}).
  */
 public final class Anvil implements AutoCloseable {
-  /** Options; {@code blockTimeSeconds == 0} means a block per transaction (automine). */
+  /**
+   * Options. {@code blockTimeSeconds > 0}: a block every that many seconds AND a block per
+   * transaction (anvil's interval plus mixed mining), so a job's seed block arrives on its own;
+   * 0: a block per transaction only (automine), where only transactions move the chain.
+   */
   public record Options(int port, int blockTimeSeconds, int accounts, long chainId, Path logFile) {
     public Options {
       if (port < 0 || port > 65535) {
@@ -34,10 +38,17 @@ public final class Anvil implements AutoCloseable {
       }
     }
 
+    /** One block a second plus one per transaction: what the devnet and the tests run. */
     public static Options defaults(Path logFile) {
-      return new Options(0, 0, 20, DEVNET_CHAIN_ID, logFile);
+      return new Options(0, DEFAULT_BLOCK_TIME_SECONDS, 20, DEVNET_CHAIN_ID, logFile);
     }
   }
+
+  /**
+   * Seconds between interval-mined blocks on the devnet. Queued jobs are assigned from the hash of
+   * a block mined after their submission (settlement protocol v2), so the chain must move by itself.
+   */
+  public static final int DEFAULT_BLOCK_TIME_SECONDS = 1;
 
   /** Anvil's own default chain id; the lying-operator test flag is refused on any other chain. */
   public static final long DEVNET_CHAIN_ID = 31337;
@@ -68,7 +79,8 @@ public final class Anvil implements AutoCloseable {
         // Match the EVM version the contracts are compiled for (contracts/foundry.toml).
         "--hardfork", "prague"));
     if (options.blockTimeSeconds() > 0) {
-      cmd.addAll(List.of("--block-time", Integer.toString(options.blockTimeSeconds())));
+      // Interval mining plus a block for each transaction as it arrives (anvil 1.7's --mixed-mining).
+      cmd.addAll(List.of("--block-time", Integer.toString(options.blockTimeSeconds()), "--mixed-mining"));
     }
     try {
       Files.createDirectories(options.logFile().toAbsolutePath().getParent());

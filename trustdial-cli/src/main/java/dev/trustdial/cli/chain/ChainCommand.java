@@ -30,12 +30,14 @@ import picocli.CommandLine.Spec;
 
 /** {@code trustdial chain ...}: act on the settlement contracts of a devnet by hand. */
 @Command(name = "chain", mixinStandardHelpOptions = true,
-    description = "Act on the settlement contracts of a running devnet: operators, apps, jobs, events.",
+    description = "Act on the settlement contracts of a running devnet: operators, stake and delegation, apps, jobs, events.",
     subcommands = {
-      ChainCommand.Register.class, ChainCommand.Stake.class, ChainCommand.Operator.class,
+      ChainCommand.Register.class, ChainCommand.Stake.class, ChainCommand.Operator.class, StakeCommands.Stakes.class,
+      StakeCommands.Delegate.class, StakeCommands.Undelegate.class, StakeCommands.Withdraw.class, StakeCommands.Allocate.class,
+      StakeCommands.Deregister.class,
       ChainCommand.CreateApp.class, ChainCommand.App.class,
-      ChainCommand.SubmitJob.class, ChainCommand.Job.class, ChainCommand.Heartbeat.class,
-      ChainCommand.ReportMissed.class, ChainCommand.Events.class})
+      ChainCommand.SubmitJob.class, ChainCommand.Assign.class, ChainCommand.Job.class, ChainCommand.Heartbeat.class,
+      ChainCommand.ReportMissed.class, ChainCommand.Expire.class, ChainCommand.Events.class})
 public final class ChainCommand implements Runnable {
   @Spec CommandSpec spec;
 
@@ -62,8 +64,19 @@ public final class ChainCommand implements Runnable {
     spec.commandLine().usage(spec.commandLine().getOut());
   }
 
+  /** Longest text accepted for an amount, a fraction or an id: anything longer is not one. */
+  static final int MAX_ARG_CHARS = 80;
+
+  static String bounded(String text, String what) {
+    if (text.length() > MAX_ARG_CHARS) {
+      throw new InvalidInputException(what + " is " + text.length() + " characters long; at most " + MAX_ARG_CHARS + " are accepted");
+    }
+    return text;
+  }
+
   /** A positive TDS amount with at most 18 decimals (a fee, a stake), in wei; bad text is a clear error. */
   public static BigInteger tokens(String text, String what) {
+    bounded(text, what);
     try {
       BigDecimal v = new BigDecimal(text.trim());
       if (v.signum() <= 0 || v.compareTo(BigDecimal.valueOf(MAX_TOKENS)) > 0 || v.scale() > 18) {
@@ -76,6 +89,7 @@ public final class ChainCommand implements Runnable {
   }
 
   static Bytes32 bytes32(String text, String what) {
+    bounded(text, what);
     try {
       return Bytes32.fromHex(text);
     } catch (InvalidInputException e) {
@@ -84,6 +98,7 @@ public final class ChainCommand implements Runnable {
   }
 
   static BigInteger id(String text, String what) {
+    bounded(text, what);
     try {
       BigInteger v = new BigInteger(text.trim());
       if (v.signum() <= 0 || v.bitLength() > 255) {
@@ -109,7 +124,7 @@ public final class ChainCommand implements Runnable {
     }
   }
 
-  @Command(name = "register", description = "Register the --as account as an operator.")
+  @Command(name = "register", description = "Register the --as account as an operator with --stake TDS of its own (at least the registry's minimum self-stake).")
   static final class Register implements Callable<Integer> {
     @Spec CommandSpec spec;
     @Mixin DevnetConnection devnet;
@@ -120,16 +135,23 @@ public final class ChainCommand implements Runnable {
     @Option(names = "--endpoint", defaultValue = "http://127.0.0.1/", description = "Operator endpoint URL (at most 256 bytes).")
     String endpoint;
 
+    @Option(names = "--stake", required = true, paramLabel = "AMOUNT", description = "TDS of its own to stake, e.g. 1000.")
+    String stake;
+
     @Override
     public Integer call() {
+      BigInteger wei = tokens(stake, "--stake");
+      if (endpoint.getBytes(java.nio.charset.StandardCharsets.UTF_8).length > 256) {
+        throw new InvalidInputException("--endpoint must be at most 256 bytes");
+      }
       try (Settlement s = devnet.connect()) {
-        printTx(spec.commandLine().getOut(), s.register(EnumSet.copyOf(roles), s.account(), endpoint));
+        printTx(spec.commandLine().getOut(), s.register(EnumSet.copyOf(roles), s.account(), endpoint, wei));
       }
       return ExitCodes.OK;
     }
   }
 
-  @Command(name = "stake", description = "Deposit AMOUNT TDS of stake for the --as operator.")
+  @Command(name = "stake", description = "Deposit AMOUNT TDS more of the --as operator's own stake into its pool.")
   static final class Stake implements Callable<Integer> {
     @Spec CommandSpec spec;
     @Mixin DevnetConnection devnet;
@@ -167,11 +189,24 @@ public final class ChainCommand implements Runnable {
           throw new InvalidInputException(addr + " is not a registered operator");
         }
         PrintWriter out = spec.commandLine().getOut();
+        java.util.Map<String, Object> roles = new java.util.TreeMap<>();
+        for (Role r : o.roles()) {
+          roles.put(r.name(), java.util.Map.of("allocation", StakeCommands.percent(s.allocation(addr, r)), "weight", Tokens.format(s.weightOf(addr, r))));
+        }
+        var obligations = s.obligations(addr);
         if (json) {
-          printJson(out, o);
+          java.util.Map<String, Object> m = new java.util.LinkedHashMap<>();
+          m.put("operator", o);
+          m.put("delegatedStake", o.delegatedStake());
+          m.put("roles", roles);
+          m.put("obligations", obligations);
+          printJson(out, m);
         } else {
-          out.printf("operator %s%n  roles     %s%n  signer    %s%n  endpoint  %s%n  stake     %s%n  pending   %s%n",
-              o.operator(), o.roles(), o.signer(), o.endpoint(), Tokens.format(o.stake()), Tokens.format(o.pendingWithdrawal()));
+          out.printf("operator %s (%s)%n  roles       %s%n  signer      %s%n  endpoint    %s%n", o.operator(), o.status(), o.roles(), o.signer(), o.endpoint());
+          out.printf("  stake       %s active: %s its own, %s delegated; %s queued for withdrawal%n", Tokens.format(o.stake()),
+              Tokens.format(o.selfStake()), Tokens.format(o.delegatedStake()), Tokens.format(o.pendingStake()));
+          roles.forEach((r, v) -> out.printf("  %-11s %s%n", r, v));
+          out.printf("  obligations %d open (low water %d, next %d)%n", obligations.open(), obligations.lowWater(), obligations.next());
           out.flush();
         }
       }
@@ -300,8 +335,88 @@ public final class ChainCommand implements Runnable {
       }
       try (Settlement s = devnet.connect()) {
         Settlement.Created c = s.submitJob(app, key, digest, maxSteps, wei);
-        out.println("job " + c.id() + " assigned to " + s.job(c.id()).assignee());
+        long seedBlock = s.job(c.id()).seedBlock();
+        out.println("job " + c.id() + " queued: it is assigned from the hash of block " + seedBlock + ", once that block is mined");
         printTx(out, c.tx());
+        if (!noAssign) {
+          Assign.assignWhenDue(s, c.id(), out);
+        }
+      }
+      return ExitCodes.OK;
+    }
+
+    @Option(names = "--no-assign", description = "Do not wait for the seed block and assign the job here (keepers, i.e. the devnet's nodes, do it).")
+    boolean noAssign;
+  }
+
+  @Command(name = "assign", description = "Assign a queued job once its seed block is mined (anyone may; the nodes do it as keepers).")
+  public static final class Assign implements Callable<Integer> {
+    @Spec CommandSpec spec;
+    @Mixin DevnetConnection devnet;
+
+    @Parameters(paramLabel = "JOB_ID")
+    String jobId;
+
+    /** Waits (at most 60 s) for the seed block, then assigns the job unless someone else did. */
+    public static void assignWhenDue(Settlement s, BigInteger id, PrintWriter out) {
+      long deadline = System.nanoTime() + java.time.Duration.ofSeconds(60).toNanos();
+      dev.trustdial.chain.JobInfo j = s.job(id);
+      while (j.status() == dev.trustdial.chain.JobStatus.QUEUED && s.blockNumber() <= j.seedBlock()) {
+        if (System.nanoTime() > deadline) {
+          throw new InvalidInputException("job " + id + "'s seed block " + j.seedBlock() + " was not mined within 60 s; is the devnet mining?");
+        }
+        try {
+          Thread.sleep(200);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          throw new InvalidInputException("interrupted while waiting for job " + id + "'s seed block");
+        }
+        j = s.job(id);
+      }
+      if (j.status() == dev.trustdial.chain.JobStatus.QUEUED) {
+        try {
+          printTx(out, s.assign(id));
+        } catch (dev.trustdial.chain.tx.ContractRevertException e) {
+          if (!e.errorName().equals("WrongStatus")) {
+            throw e;
+          }
+          // A keeper (a devnet node) assigned it first.
+        }
+        j = s.job(id);
+      }
+      out.println(j.status() == dev.trustdial.chain.JobStatus.ASSIGNED
+          ? "job " + id + " assigned to " + j.assignee() + " (attempt " + j.attempt() + ")"
+          : "job " + id + " is " + j.status());
+      out.flush();
+    }
+
+    @Override
+    public Integer call() {
+      BigInteger id = id(jobId, "job id");
+      try (Settlement s = devnet.connect()) {
+        var j = s.job(id);
+        if (j.status() != dev.trustdial.chain.JobStatus.QUEUED) {
+          throw new InvalidInputException("job " + id + " is " + j.status() + ", not queued");
+        }
+        assignWhenDue(s, id, spec.commandLine().getOut());
+      }
+      return ExitCodes.OK;
+    }
+  }
+
+  @Command(name = "expire", description = "End a queued or assigned job past its expiry: fee and deposit go back to the submitter, nobody is slashed.")
+  static final class Expire implements Callable<Integer> {
+    @Spec CommandSpec spec;
+    @Mixin DevnetConnection devnet;
+
+    @Parameters(paramLabel = "JOB_ID")
+    String jobId;
+
+    @Override
+    public Integer call() {
+      BigInteger id = id(jobId, "job id");
+      try (Settlement s = devnet.connect()) {
+        printTx(spec.commandLine().getOut(), s.expire(id));
       }
       return ExitCodes.OK;
     }
@@ -327,9 +442,17 @@ public final class ChainCommand implements Runnable {
         if (json) {
           printJson(out, j);
         } else {
-          out.printf("job %s (app %s): %s%n  assignee    %s (attempt %d, deadline %d)%n  last step   %,d (state %s, checkpoint %s)%n  fee         %s%n",
-              j.jobId(), j.appId(), j.status(), j.assignee(), j.attempt(), j.deadline(), j.lastStep(), j.lastStateHash(),
-              j.lastCheckpointBlobKey(), Tokens.format(j.fee()));
+          out.printf("job %s (app %s): %s%n", j.jobId(), j.appId(), j.status());
+          if (j.status() == dev.trustdial.chain.JobStatus.QUEUED) {
+            out.printf("  queued      attempt %d, seed block %d, stake snapshot at block %d%n", j.attempt(), j.seedBlock(), j.snapshotBlock());
+          } else {
+            out.printf("  assignee    %s (attempt %d, deadline %d)%n", j.assignee(), j.attempt(), j.deadline());
+          }
+          out.printf("  last step   %,d (state %s, checkpoint %s)%n  fee         %s (+ %s deposit), expires at %d%n", j.lastStep(),
+              j.lastStateHash(), j.lastCheckpointBlobKey(), Tokens.format(j.fee()), Tokens.format(j.deposit()), j.expiresAt());
+          if (j.openDisputes() > 0) {
+            out.printf("  disputes    %d open%n", j.openDisputes());
+          }
           j.result().ifPresent(r -> out.printf("  result      output %s (DA blob %s), %,d steps, checkpoint root %s%n", r.outputHash(),
               j.outputBlobKey(), r.stepCount(), r.checkpointRoot()));
           out.flush();
@@ -369,7 +492,7 @@ public final class ChainCommand implements Runnable {
     }
   }
 
-  @Command(name = "report-missed", description = "Report a job whose assignee missed its heartbeat deadline (slashes it, reassigns the job).")
+  @Command(name = "report-missed", description = "Report a job whose assignee missed its heartbeat deadline (slashes it, queues the job again).")
   static final class ReportMissed implements Callable<Integer> {
     @Spec CommandSpec spec;
     @Mixin DevnetConnection devnet;

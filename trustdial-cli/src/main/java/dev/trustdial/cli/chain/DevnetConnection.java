@@ -30,8 +30,25 @@ final class DevnetConnection {
         java.time.Duration.ofDays(7));
   }
 
+  /** The devnet's account names by address (for tables). */
+  java.util.Map<Address, String> names() {
+    java.util.Map<Address, String> m = new java.util.HashMap<>();
+    for (DevnetDescriptor.Account a : DevnetDescriptor.read(dir).accounts()) {
+      m.put(Address.parse(a.address()), a.name());
+    }
+    return m;
+  }
+
+  /** The --as account's address. */
+  Address self() {
+    return resolve(as);
+  }
+
   /** A devnet account name or an address. */
   Address resolve(String nameOrAddress) {
+    if (nameOrAddress.length() > 64) {
+      throw new InvalidInputException("'" + nameOrAddress.substring(0, 20) + "…' is neither an address (0x + 40 hex digits) nor a devnet account name");
+    }
     if (nameOrAddress.startsWith("0x") || nameOrAddress.startsWith("0X")) {
       return Address.parse(nameOrAddress);
     }

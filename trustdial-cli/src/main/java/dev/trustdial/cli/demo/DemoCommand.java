@@ -2,15 +2,21 @@ package dev.trustdial.cli.demo;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.trustdial.chain.Challenge;
+import dev.trustdial.chain.Delegation;
 import dev.trustdial.chain.DisputeInfo;
 import dev.trustdial.chain.GasLedger;
 import dev.trustdial.chain.JobInfo;
+import dev.trustdial.chain.JobParams;
 import dev.trustdial.chain.JobStatus;
+import dev.trustdial.chain.OperatorInfo;
 import dev.trustdial.chain.ResultCommitment;
 import dev.trustdial.chain.Settlement;
 import dev.trustdial.chain.SettlementEvent;
+import dev.trustdial.chain.StakePool;
 import dev.trustdial.chain.Tokens;
 import dev.trustdial.chain.TrustMode;
+import dev.trustdial.chain.Verdict;
 import dev.trustdial.cli.ExitCodes;
 import dev.trustdial.cli.devnet.Devnet;
 import dev.trustdial.cli.devnet.DevnetDescriptor;
@@ -76,9 +82,10 @@ import picocli.CommandLine.Spec;
  * Job 1 runs the game world long; its operator is SIGKILLed mid-run, the watchtower reports the
  * missed heartbeat, the chain slashes and reassigns, and the successor resumes from the last
  * checkpoint on DA to the result an uninterrupted run gives. Job 2 is an inference request that the
- * watchtower re-executes to the same bits. Job 3 goes to an operator restarted with the test-only
- * {@code --lie} fault; the watchtower re-executes and challenges, the other operators re-execute
- * and vote, and the liar is slashed.
+ * watchtower re-executes to the same bits. Job 3's assignee, computed from its seed block's hash
+ * with the public assignment rule, is restarted with the test-only {@code --lie} fault before anyone
+ * assigns the job; the watchtower re-executes and challenges, the other operators re-execute and
+ * vote, and the liar is slashed together with its delegators, pro rata.
  * The demo only submits jobs, kills and restarts processes, and fast-forwards the devnet clock past
  * the protocol windows; the node processes do the rest, and the demo narrates it from the chain.
  */
@@ -122,9 +129,12 @@ public final class DemoCommand implements Callable<Integer> {
   private Narrator n;
   /** The operator running with --lie since job 3, if any. */
   private String lying;
-  private JobParamsView params;
-
-  private record JobParamsView(long heartbeatWindow, long challengeWindow, BigInteger bond) {}
+  private JobParams params;
+  private Settlement reader;
+  /** Disputes by id, with their job (Voted and VoteSettled name only the dispute). */
+  private final Map<BigInteger, BigInteger> disputeJobs = new ConcurrentHashMap<>();
+  /** How each slash split between the operator's own stake and its delegators', read when it was seen (tx hash + log index). */
+  private final Map<String, BigInteger[]> slashSplits = new ConcurrentHashMap<>();
 
   /** What an honest run of a job gives, computed in this process: the demo checks the operators against it. */
   private record Expected(ResultCommitment commitment, byte[] output, String text) {}
@@ -161,7 +171,8 @@ public final class DemoCommand implements Callable<Integer> {
         return new Expected(o.commitment(), o.output(), o.text());
       }));
     }
-    Devnet devnet = Devnet.start(devnetDir, 0, Devnet.Size.full(), s -> n.say("%s", s));
+    Devnet devnet = Devnet.start(devnetDir, dev.trustdial.chain.anvil.Anvil.DEFAULT_BLOCK_TIME_SECONDS, Devnet.Size.full(),
+        s -> n.say("%s", s));
     Thread cleanup = new Thread(devnet::close, "demo-cleanup");
     Runtime.getRuntime().addShutdownHook(cleanup);
     try (Settlement owner = devnet.connect(Roster.DEPLOYER);
@@ -170,12 +181,15 @@ public final class DemoCommand implements Callable<Integer> {
         names.put(devnet.key(m).address(), m.name());
       }
       long startBlock = owner.blockNumber() + 1;
-      var p = owner.params();
-      params = new JobParamsView(p.heartbeatWindowSeconds(), p.challengeWindowSeconds(), p.challengeBond());
+      params = owner.params();
+      reader = owner;
       DaClient da = DaClient.onChain(ChainConfig.read(devnetDir.resolve(DevnetDescriptor.FILE)), devnet.key(Roster.DEVELOPER),
           Devnet.DA_THRESHOLD_BPS, Duration.ofDays(7));
       ChainWatch watch = new ChainWatch(owner, startBlock, this::narrate);
-      Map<Address, BigInteger> before = stakes(owner);
+      Map<Address, OperatorInfo> before = stakes(owner);
+      n.say("stake: each operator %s of its own plus 400 TDS delegated (%s), the watchtower %s; a slash takes the same fraction "
+          + "of every staker's part of a pool", Tokens.format(before.values().iterator().next().selfStake()),
+          "delegator-1 -> operator-1, operator-2; delegator-2 -> operator-2, operator-3", Tokens.format(Tokens.of(Devnet.OPERATOR_STAKE / 2)));
 
       n.phase("The developer publishes two programs to DA and creates a REEXEC_INTERSUBJECTIVE app for each");
       Bytes32 programKey = da.put(elf).blobKey();
@@ -237,11 +251,11 @@ public final class DemoCommand implements Callable<Integer> {
     long wait = Math.max(1, atKill.deadline() - owner.chainTime() + 1);
     owner.advanceTime(wait);
     n.say("no heartbeat comes; the devnet clock is fast-forwarded %d s past %s's deadline (heartbeat window %d s)", wait, first,
-        params.heartbeatWindow());
+        params.heartbeatWindowSeconds());
     watch.await(SettlementEvent.HeartbeatMissed.class, m -> m.jobId().equals(id), Duration.ofSeconds(60), () -> { }, "the watchtower's report");
     timings.put("takeover: kill -> reported, slashed (s; clock fast-forwarded)", seconds(killedAt));
     var reassigned = watch.await(SettlementEvent.JobAssigned.class, a -> a.jobId().equals(id) && a.attempt() == 1,
-        Duration.ofSeconds(10), () -> { }, "job 1's reassignment");
+        Duration.ofSeconds(30), () -> { }, "job 1's reassignment");
     String successor = name(reassigned.operator());
     var resumed = watch.await(SettlementEvent.HeartbeatPosted.class, h -> h.jobId().equals(id) && h.operator().equals(reassigned.operator())
         && h.step() > atKill.lastStep(), Duration.ofSeconds(120), () -> { }, successor + "'s first checkpoint");
@@ -258,8 +272,8 @@ public final class DemoCommand implements Callable<Integer> {
         : "DIFFERENT from the uninterrupted run", abbrev(result.result().finalStateHash()), abbrev(result.result().outputHash()),
         abbrev(result.result().checkpointRoot()));
     awaitVerdict(devnet, id);
-    owner.advanceTime(params.challengeWindow() + 1);
-    n.say("the %d s challenge window passes (fast-forwarded)", params.challengeWindow());
+    owner.advanceTime(params.challengeWindowSeconds() + 1);
+    n.say("the %d s challenge window passes (fast-forwarded)", params.challengeWindowSeconds());
     var finalized = watch.await(SettlementEvent.JobFinalized.class, f -> f.jobId().equals(id), Duration.ofSeconds(60), () -> { }, "job 1's finalization");
     return new DemoReport.JobLine(id.toString(), "operator killed mid-run; successor resumed from DA", owner.job(id).status().name(),
         first, name(result.operator()), result.result().stepCount(), result.result().outputHash().toHex(),
@@ -289,49 +303,90 @@ public final class DemoCommand implements Callable<Integer> {
     n.say("%s the engine in this process (same model file, same request, seed 0): %,d tokens, output %s",
         same ? "IDENTICAL to" : "DIFFERENT from", result.result().stepCount(), abbrev(result.result().outputHash()));
     awaitVerdict(devnet, id);
-    owner.advanceTime(params.challengeWindow() + 1);
-    n.say("the %d s challenge window passes (fast-forwarded)", params.challengeWindow());
+    owner.advanceTime(params.challengeWindowSeconds() + 1);
+    n.say("the %d s challenge window passes (fast-forwarded)", params.challengeWindowSeconds());
     var finalized = watch.await(SettlementEvent.JobFinalized.class, f -> f.jobId().equals(id), Duration.ofSeconds(60), () -> { }, "job 2's finalization");
     return new DemoReport.JobLine(id.toString(), "LLM inference, re-executed by the watchtower", owner.job(id).status().name(),
         name(result.operator()), name(result.operator()), result.result().stepCount(), result.result().outputHash().toHex(),
         result.result().checkpointRoot().toHex(), same, name(finalized.paidTo()), Tokens.format(finalized.fee()), seconds(job.startNanos()));
   }
 
-  /** Job 3: the assignee returns a wrong completion; re-execution catches it and the stakers' vote slashes it. */
+  /**
+   * Job 3: the assignee returns a wrong completion; re-execution catches it and the stakers' vote
+   * slashes it. Nobody can know a job's assignee before its seed block is mined, the demo included:
+   * it pauses the nodes (every one of them is a keeper that would assign the job), computes the
+   * assignee from the seed block's hash with the public rule, restarts exactly that operator with the
+   * test-only --lie fault, and lets the nodes go on.
+   */
   private DemoReport.JobLine lie(Devnet devnet, Settlement owner, Settlement developer, DaClient da, ChainWatch watch,
       BigInteger appId, Bytes32 modelKey, CompletableFuture<Expected> reference) throws IOException {
     n.phase("Job 3: an operator returns a wrong completion; re-execution catches it and the stakers' vote slashes it");
-    Address predicted = owner.nextJobAssignee().orElseThrow(() -> new IllegalStateException("no operator is eligible for job 3"));
-    String liar = name(predicted);
-    devnet.stop(liar);
-    devnet.startNode(liar, "--lie");
-    lying = liar;
-    n.say("the assignment rule is public (docs/spec/settlement.md): the next job goes to %s, so it is restarted with the "
-        + "test-only --lie fault (refused on any chain but the devnet's)", liar);
-    Submitted job = submit(developer, da, appId, new JobEnvelope(modelKey, 1, LIE_REQUEST.getBytes(StandardCharsets.UTF_8)), reference,
-        "an OpenAI completion request: " + LIE_REQUEST);
+    List<String> keepers = new ArrayList<>();
+    Roster.OPERATORS.forEach(m -> keepers.add(m.name()));
+    keepers.add(Roster.WATCHTOWER.name());
+    for (String k : keepers) {
+      devnet.pause(k);
+    }
+    n.say("the demo pauses the operators and the watchtower (SIGSTOP), the keepers that would assign job 3 as soon as they can");
+    Submitted job;
+    Address drawn;
+    String liar;
+    try {
+      job = submit(developer, da, appId, new JobEnvelope(modelKey, 1, LIE_REQUEST.getBytes(StandardCharsets.UTF_8)), reference,
+          "an OpenAI completion request: " + LIE_REQUEST);
+      watch.poll();
+      JobInfo queued = owner.job(job.id());
+      long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+      while (owner.blockNumber() <= queued.seedBlock()) {
+        if (System.nanoTime() > deadline) {
+          throw new IllegalStateException("job 3's seed block " + queued.seedBlock() + " was not mined within 60 s");
+        }
+        sleep(Duration.ofMillis(200));
+      }
+      drawn = owner.predictAssignee(job.id()).orElseThrow(() -> new IllegalStateException("no operator is eligible for job 3"));
+      liar = name(drawn);
+      n.say("block %d is mined; from its hash %s the public assignment rule (docs/spec/settlement.md §2, computed here) draws %s",
+          queued.seedBlock(), abbrev(owner.blockHash(queued.seedBlock())), liar);
+      devnet.kill(liar);
+      devnet.startNode(liar, "--lie");
+      lying = liar;
+      n.say("%s is restarted with the test-only --lie fault (refused on any chain but the devnet's) before anyone assigns the job", liar);
+    } finally {
+      for (String k : keepers) {
+        if (devnet.isRunning(k)) {
+          devnet.resume(k);
+        }
+      }
+    }
     BigInteger id = job.id();
-    var assigned = watch.await(SettlementEvent.JobAssigned.class, a -> a.jobId().equals(id), Duration.ofSeconds(30), () -> { }, "job 3's assignment");
-    if (!assigned.operator().equals(predicted)) {
-      throw new IllegalStateException("job 3 went to " + name(assigned.operator()) + ", not the predicted " + liar);
+    var assigned = watch.await(SettlementEvent.JobAssigned.class, a -> a.jobId().equals(id), Duration.ofSeconds(60), () -> { }, "job 3's assignment");
+    if (!assigned.operator().equals(drawn)) {
+      throw new IllegalStateException("job 3 went to " + name(assigned.operator()) + ", not " + liar
+          + " as the assignment rule computed here says: the Java rule and JobManager.assign disagree");
     }
     Expected expected = job.expected();
     var lie = watch.await(SettlementEvent.ResultSubmitted.class, r -> r.jobId().equals(id), Duration.ofSeconds(120), () -> { }, "job 3's result");
     long liedAt = System.nanoTime();
     n.say("the true output hash is %s (computed here); %s claimed %s", abbrev(expected.commitment().outputHash()), liar,
         abbrev(lie.result().outputHash()));
-    watch.await(SettlementEvent.JobChallenged.class, c -> c.jobId().equals(id), Duration.ofSeconds(120), () -> { }, "the watchtower's challenge");
+    var challenged = watch.await(SettlementEvent.JobChallenged.class, c -> c.jobId().equals(id), Duration.ofSeconds(120), () -> { },
+        "the watchtower's challenge");
+    BigInteger disputeId = challenged.disputeId();
     long voters = Roster.OPERATORS.size() - 1;
-    watch.await(SettlementEvent.Voted.class, v -> v.jobId().equals(id)
-            && watch.count(SettlementEvent.Voted.class, e -> ((SettlementEvent.Voted) e).jobId().equals(id)) >= voters,
+    watch.await(SettlementEvent.Voted.class, v -> v.disputeId().equals(disputeId)
+            && watch.count(SettlementEvent.Voted.class, e -> ((SettlementEvent.Voted) e).disputeId().equals(disputeId)) >= voters,
         Duration.ofSeconds(120), () -> { }, "the honest operators' votes");
-    DisputeInfo dispute = owner.dispute(id);
+    DisputeInfo dispute = owner.dispute(disputeId);
     long wait = Math.max(1, dispute.deadline() - owner.chainTime() + 1);
     owner.advanceTime(wait);
     n.say("the voting period ends (fast-forwarded %d s)", wait);
-    watch.await(SettlementEvent.DisputeSettled.class, d -> d.jobId().equals(id), Duration.ofSeconds(60), () -> { }, "the dispute's resolution");
+    watch.await(SettlementEvent.DisputeSettled.class, d -> d.disputeId().equals(disputeId), Duration.ofSeconds(60), () -> { },
+        "the dispute's resolution");
     var finalized = watch.await(SettlementEvent.JobFinalized.class, f -> f.jobId().equals(id), Duration.ofSeconds(30), () -> { }, "job 3's finalization");
     timings.put("lie: wrong result posted -> liar slashed (s)", seconds(liedAt));
+    watch.await(SettlementEvent.VoteSettled.class, v -> v.disputeId().equals(disputeId)
+            && watch.count(SettlementEvent.VoteSettled.class, e -> ((SettlementEvent.VoteSettled) e).disputeId().equals(disputeId)) >= voters,
+        Duration.ofSeconds(60), () -> { }, "the voters' settlements");
     JobInfo done = owner.job(id);
     ResultCommitment right = done.result().orElseThrow();
     boolean correct = right.equals(expected.commitment());
@@ -340,6 +395,15 @@ public final class DemoCommand implements Callable<Integer> {
     return new DemoReport.JobLine(id.toString(), "wrong completion caught by re-execution + vote", done.status().name(), liar,
         name(finalized.paidTo()) + " (challenger)", right.stepCount(), right.outputHash().toHex(), right.checkpointRoot().toHex(),
         correct, name(finalized.paidTo()), Tokens.format(finalized.fee()), seconds(job.startNanos()));
+  }
+
+  private static void sleep(Duration d) {
+    try {
+      Thread.sleep(d);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted", e);
+    }
   }
 
   /**
@@ -420,7 +484,7 @@ public final class DemoCommand implements Callable<Integer> {
           check.failure().orElse(String.join(", ", check.checks().subList(0, Math.min(3, check.checks().size())))), answer.wallet(),
           sameWallet ? "the SAME wallet as" : "a DIFFERENT wallet from");
       awaitVerdict(devnet, id);
-      owner.advanceTime(params.challengeWindow() + 1);
+      owner.advanceTime(params.challengeWindowSeconds() + 1);
       n.say("a TEE result is attested, not re-executed: no challenge is possible; the window passes (fast-forwarded)");
       var finalized = watch.await(SettlementEvent.JobFinalized.class, f -> f.jobId().equals(id), Duration.ofSeconds(60), () -> { }, "job 4's finalization");
       ResultCommitment r = result.result();
@@ -446,28 +510,61 @@ public final class DemoCommand implements Callable<Integer> {
   /** Narrates the events of the demo's jobs as the node processes cause them. */
   private void narrate(SettlementEvent e) {
     switch (e) {
+      case SettlementEvent.JobQueued q when ourJobs.contains(q.jobId()) -> n.say(
+          "chain: job %s queued (attempt %d): its assignee will be drawn from the hash of block %d, which nobody knows yet",
+          q.jobId(), q.attempt(), q.seedBlock());
       case SettlementEvent.JobAssigned a when ourJobs.contains(a.jobId()) -> n.say(a.attempt() == 0
-          ? "chain: job %s assigned to %s".formatted(a.jobId(), name(a.operator()))
+          ? "chain: a keeper assigned job %s: %s drawn by stake".formatted(a.jobId(), name(a.operator()))
           : "chain: job %s REASSIGNED to %s (attempt %d), to resume from checkpoint blob %s".formatted(a.jobId(), name(a.operator()),
               a.attempt(), abbrev(a.resumeFromCheckpoint())));
       case SettlementEvent.HeartbeatPosted h when ourJobs.contains(h.jobId()) -> n.say("%s: checkpoint at step %,d written to DA (%s) and heartbeat posted",
           name(h.operator()), h.step(), abbrev(h.checkpointBlobKey()));
-      case SettlementEvent.HeartbeatMissed m when ourJobs.contains(m.jobId()) -> n.say("%s: reportMissed(job %s): %s missed its deadline",
-          name(m.reporter()), m.jobId(), name(m.operator()));
-      case SettlementEvent.Slashed s -> n.say("chain: %s SLASHED %s (%s): %s to %s, %s burned", name(s.operator()), Tokens.format(s.amount()),
-          s.reason(), Tokens.format(s.reward()), name(s.beneficiary()), Tokens.format(s.burned()));
+      case SettlementEvent.HeartbeatMissed m when ourJobs.contains(m.jobId()) -> n.say("%s: reportMissed(job %s): %s missed its deadline%s",
+          name(m.reporter()), m.jobId(), name(m.operator()), m.slashed().signum() == 0 ? " (already slashed for liveness within the cooldown)"
+              : "; the reporter gets " + Tokens.format(JobParams.ofWad(m.slashed(), params.reporterShareWad())));
+      case SettlementEvent.Slashed s -> {
+        BigInteger[] split = split(s);
+        slashSplits.put(s.where().txHash() + "/" + s.where().logIndex(), split);
+        n.say("chain: %s SLASHED %s (%s): %s of its own stake, %s of its delegators'", name(s.operator()), Tokens.format(s.amount()),
+            s.reason(), Tokens.format(split[0]), Tokens.format(split[1]));
+      }
       case SettlementEvent.ResultSubmitted r when ourJobs.contains(r.jobId()) -> n.say("%s: result for job %s after %,d steps: output %s",
           name(r.operator()), r.jobId(), r.result().stepCount(), abbrev(r.result().outputHash()));
-      case SettlementEvent.JobChallenged c when ourJobs.contains(c.jobId()) -> n.say("%s: re-executed job %s from DA, got a different result, CHALLENGED with a %s bond",
-          name(c.challenger()), c.jobId(), Tokens.format(c.bond()));
-      case SettlementEvent.Voted v when ourJobs.contains(v.jobId()) -> n.say("%s: re-executed job %s and voted with its %s stake", name(v.voter()),
-          v.jobId(), Tokens.format(v.weight()));
-      case SettlementEvent.DisputeSettled d when ourJobs.contains(d.jobId()) -> n.say("chain: dispute on job %s settled: %s wins (%s for the operator, %s for the challenger)",
-          d.jobId(), d.operatorWins() ? "the operator" : "the challenger", Tokens.format(d.operatorStake()), Tokens.format(d.challengerStake()));
+      case SettlementEvent.JobChallenged c when ourJobs.contains(c.jobId()) -> n.say(
+          "%s: re-executed job %s from DA, got a different result, CHALLENGED with a %s bond (dispute %s)",
+          name(c.challenger()), c.jobId(), Tokens.format(c.bond()), c.disputeId());
+      case SettlementEvent.DisputeOpened d -> disputeJobs.put(d.disputeId(), d.jobId());
+      case SettlementEvent.Voted v when ourJobs.contains(disputeJobs.getOrDefault(v.disputeId(), BigInteger.ZERO)) -> n.say(
+          "%s: re-executed job %s and voted in dispute %s with its %s of VERIFIER stake", name(v.voter()), disputeJobs.get(v.disputeId()),
+          v.disputeId(), Tokens.format(v.weight()));
+      case SettlementEvent.DisputeSettled d when ourJobs.contains(d.jobId()) -> n.say(
+          "chain: dispute %s on job %s resolved: %s (%s voted, the leading commitment %s)", d.disputeId(), d.jobId(),
+          d.verdict() + (d.moot() ? ", moot" : ""), Tokens.format(d.castWeight()), Tokens.format(d.leadingWeight()));
+      case SettlementEvent.VoteSettled v when ourJobs.contains(disputeJobs.getOrDefault(v.disputeId(), BigInteger.ZERO)) -> n.say(
+          "%s: settled its vote in dispute %s: %s", name(v.voter()), v.disputeId(), v.penalty().signum() > 0
+              ? "penalty " + Tokens.format(v.penalty()) : "reward " + Tokens.format(v.reward()) + "; its stake is free to leave again");
       case SettlementEvent.JobFinalized f when ourJobs.contains(f.jobId()) -> n.say("chain: job %s FINALIZED, fee %s paid to %s",
           f.jobId(), Tokens.format(f.fee()), name(f.paidTo()));
+      case SettlementEvent.JobFailed f when ourJobs.contains(f.jobId()) -> n.say("chain: job %s FAILED (%s); fee and deposit refunded",
+          f.jobId(), f.reason());
       default -> { }
     }
+  }
+
+  /**
+   * How a slash divided between the operator's own stake and its delegators' (every share loses the
+   * same fraction): its own shares' part of each half of the pool. Read right after the slash, while
+   * nobody has moved stake in or out of the pool since (the demo restarts slashed operators later).
+   */
+  private BigInteger[] split(SettlementEvent.Slashed s) {
+    StakePool pool = reader.pool(s.operator());
+    Delegation own = reader.delegation(s.operator(), s.operator());
+    BigInteger fromActive = pool.activeShares().signum() == 0 ? BigInteger.ZERO
+        : s.fromActive().multiply(own.shares()).divide(pool.activeShares());
+    BigInteger fromPending = pool.pendingShares().signum() == 0 ? BigInteger.ZERO
+        : s.fromPending().multiply(own.pendingShares()).divide(pool.pendingShares());
+    BigInteger mine = fromActive.add(fromPending);
+    return new BigInteger[] {mine, s.amount().subtract(mine)};
   }
 
   /** Waits until the watchtower says it re-executed the job (its /health verdicts), so the window it had is visible. */
@@ -512,25 +609,31 @@ public final class DemoCommand implements Callable<Integer> {
     }
   }
 
-  private DemoReport report(Devnet devnet, Settlement owner, ChainWatch watch, long startBlock, Map<Address, BigInteger> before,
+  private DemoReport report(Devnet devnet, Settlement owner, ChainWatch watch, long startBlock, Map<Address, OperatorInfo> before,
       List<DemoReport.JobLine> jobs) {
+    List<SettlementEvent> events = watch.events();
     List<DemoReport.SlashLine> slashes = new ArrayList<>();
-    for (SettlementEvent e : watch.events()) {
+    for (SettlementEvent e : events) {
       if (e instanceof SettlementEvent.Slashed s) {
-        slashes.add(new DemoReport.SlashLine(name(s.operator()), s.reason(), Tokens.format(s.amount()), name(s.beneficiary()),
-            Tokens.format(s.reward()), Tokens.format(s.burned())));
+        BigInteger[] split = slashSplits.getOrDefault(s.where().txHash() + "/" + s.where().logIndex(), new BigInteger[] {BigInteger.ZERO, BigInteger.ZERO});
+        Payout p = payout(owner, s, events);
+        slashes.add(new DemoReport.SlashLine(name(s.operator()), s.reason(), Tokens.format(s.amount()), Tokens.format(split[0]),
+            Tokens.format(split[1]), p.to(), Tokens.format(p.reward()), Tokens.format(s.amount().subtract(p.reward()))));
       }
     }
-    Map<Address, BigInteger> after = stakes(owner);
-    List<DemoReport.StakeLine> stakeLines = new ArrayList<>();
+    Map<Address, OperatorInfo> after = stakes(owner);
     Map<Address, BigInteger> deposited = new LinkedHashMap<>();
-    for (SettlementEvent e : watch.events()) {
-      if (e instanceof SettlementEvent.StakeDeposited d) {
+    for (SettlementEvent e : events) {
+      if (e instanceof SettlementEvent.Delegated d && d.staker().equals(d.operator())) {
         deposited.merge(d.operator(), d.amount(), BigInteger::add);
       }
     }
-    before.forEach((a, b) -> stakeLines.add(new DemoReport.StakeLine(name(a), a.toString(), Tokens.format(b),
-        Tokens.format(deposited.getOrDefault(a, BigInteger.ZERO)), Tokens.format(after.get(a)))));
+    List<DemoReport.StakeLine> stakeLines = new ArrayList<>();
+    before.forEach((a, b) -> {
+      OperatorInfo x = after.get(a);
+      stakeLines.add(new DemoReport.StakeLine(name(a), a.toString(), Tokens.format(b.selfStake()), Tokens.format(b.delegatedStake()),
+          Tokens.format(deposited.getOrDefault(a, BigInteger.ZERO)), Tokens.format(x.selfStake()), Tokens.format(x.delegatedStake())));
+    });
     Map<String, DemoReport.GasLine> gas = new LinkedHashMap<>();
     int certificates = 0;
     for (var e : GasLedger.of(devnet.descriptor().rpcUrl(), startBlock, owner.blockNumber()).entrySet()) {
@@ -540,6 +643,29 @@ public final class DemoCommand implements Callable<Integer> {
       }
     }
     return new DemoReport(devnet.descriptor().rpcUrl(), program.toString(), jobs, slashes, stakeLines, gas, timings, certificates, n.seconds());
+  }
+
+  /** Who a slash paid, and how much (docs/spec/settlement.md §3); the rest was burned. */
+  private record Payout(String to, BigInteger reward) {}
+
+  private Payout payout(Settlement owner, SettlementEvent.Slashed s, List<SettlementEvent> events) {
+    for (SettlementEvent e : events) {
+      if (!e.where().txHash().equals(s.where().txHash())) {
+        continue;
+      }
+      if (e instanceof SettlementEvent.HeartbeatMissed m) {
+        return new Payout(name(m.reporter()) + " (reporter)", JobParams.ofWad(s.amount(), params.reporterShareWad()));
+      }
+      if (e instanceof SettlementEvent.DisputeResolved r) {
+        Challenge c = owner.challengeOf(r.disputeId());
+        BigInteger toChallenger = r.verdict() == Verdict.CHALLENGER_WINS
+            ? c.bond().min(JobParams.ofWad(s.amount(), params.partyRewardWad())) : BigInteger.ZERO;
+        BigInteger toVoters = JobParams.ofWad(s.amount(), params.voterRewardWad());
+        return new Payout(name(c.challenger()) + " " + Tokens.format(toChallenger) + ", voters " + Tokens.format(toVoters),
+            toChallenger.add(toVoters));
+      }
+    }
+    return new Payout("nobody", BigInteger.ZERO);
   }
 
   private void print(DemoReport r) {
@@ -554,13 +680,16 @@ public final class DemoCommand implements Callable<Integer> {
           j.matchesUninterruptedRun() ? "yes" : "NO", j.seconds());
     }
     t.printf("%n      fees: %s%n", String.join(", ", r.jobs().stream().map(j -> "job " + j.jobId() + " -> " + j.paidTo() + " (" + j.fee() + ")").toList()));
-    t.printf("%n      slashes%n      %-12s %-9s %-14s %-14s %-14s %s%n", "operator", "reason", "slashed", "to", "reward", "burned");
+    t.printf("%n      slashes%n      %-12s %-9s %-14s %-14s %-16s %-44s %s%n", "operator", "reason", "slashed", "its own", "its delegators'",
+        "paid to", "burned");
     for (DemoReport.SlashLine s : r.slashes()) {
-      t.printf("      %-12s %-9s %-14s %-14s %-14s %s%n", s.operator(), s.reason(), s.amount(), s.beneficiary(), s.reward(), s.burned());
+      t.printf("      %-12s %-9s %-14s %-14s %-16s %-44s %s%n", s.operator(), s.reason(), s.amount(), s.fromOperator(), s.fromDelegators(),
+          s.paidTo(), s.burned());
     }
-    t.printf("%n      stake        %-14s %-28s %s%n", "before", "topped up (a restart re-stakes)", "after");
+    t.printf("%n      stake        %-28s %-32s %s%n", "before: own / delegated", "topped up (a restart re-stakes)", "after: own / delegated");
     for (DemoReport.StakeLine s : r.stakes()) {
-      t.printf("      %-12s %-14s %-28s %s%n", s.name(), s.before(), s.deposited(), s.after());
+      t.printf("      %-12s %-28s %-32s %s%n", s.name(), s.ownBefore() + " / " + s.delegatedBefore(), s.deposited(),
+          s.ownAfter() + " / " + s.delegatedAfter());
     }
     t.printf("%n      timings%n");
     r.timings().forEach((k, v) -> t.printf("      %-66s %6.1f%n", k, v));
@@ -576,14 +705,17 @@ public final class DemoCommand implements Callable<Integer> {
     }
   }
 
-  private Map<Address, BigInteger> stakes(Settlement s) {
-    Map<Address, BigInteger> m = new LinkedHashMap<>();
-    for (Roster.Member member : Roster.all()) {
+  /** The operators' and the watchtower's pools, as the chain reports them now. */
+  private Map<Address, OperatorInfo> stakes(Settlement s) {
+    Map<Address, OperatorInfo> m = new LinkedHashMap<>();
+    List<Roster.Member> staked = new ArrayList<>(Roster.OPERATORS);
+    staked.add(Roster.WATCHTOWER);
+    for (Roster.Member member : staked) {
       for (Map.Entry<Address, String> e : names.entrySet()) {
-        if (e.getValue().equals(member.name()) && (Roster.OPERATORS.contains(member) || member == Roster.WATCHTOWER)) {
-          var o = s.operator(e.getKey());
+        if (e.getValue().equals(member.name())) {
+          OperatorInfo o = s.operator(e.getKey());
           if (o.registered()) {
-            m.put(e.getKey(), o.stake().add(o.pendingWithdrawal()));
+            m.put(e.getKey(), o);
           }
         }
       }

@@ -20,9 +20,13 @@ public record DemoReport(
       long steps, String outputHash, String checkpointRoot, boolean matchesUninterruptedRun, String paidTo, String fee,
       double seconds) {}
 
-  public record SlashLine(String operator, String reason, String amount, String beneficiary, String reward, String burned) {}
+  /** A slash: how it split between the operator's own stake and its delegators', who was paid and what was burned. */
+  public record SlashLine(String operator, String reason, String amount, String fromOperator, String fromDelegators, String paidTo,
+      String reward, String burned) {}
 
-  public record StakeLine(String name, String address, String before, String deposited, String after) {}
+  /** An operator's (or the watchtower's) own and delegated active stake before and after the demo, and what it re-staked. */
+  public record StakeLine(String name, String address, String ownBefore, String delegatedBefore, String deposited, String ownAfter,
+      String delegatedAfter) {}
 
   /** Gas of every transaction of one function (Contract.function) over the demo's blocks. */
   public record GasLine(int calls, long avgGas, long maxGas) {}

@@ -47,6 +47,16 @@ public final class Devnet implements AutoCloseable {
   /** Whole tokens each operator stakes on start; the watchtower stakes half of it. */
   public static final int OPERATOR_STAKE = 1000;
 
+  /** A delegator's stake in an operator's pool, made once the operators have registered. */
+  public record Delegation(Roster.Member delegator, Roster.Member operator, BigInteger amount) {}
+
+  /** Every operator gets 400 TDS of delegated stake: a slash then visibly hits its delegators too. */
+  public static final List<Delegation> DELEGATIONS = List.of(
+      new Delegation(Roster.DELEGATORS.get(0), Roster.OPERATORS.get(0), Tokens.of(400)),
+      new Delegation(Roster.DELEGATORS.get(0), Roster.OPERATORS.get(1), Tokens.of(200)),
+      new Delegation(Roster.DELEGATORS.get(1), Roster.OPERATORS.get(1), Tokens.of(200)),
+      new Delegation(Roster.DELEGATORS.get(1), Roster.OPERATORS.get(2), Tokens.of(400)));
+
   /** How many of each process the devnet runs; operators and watchtowers need DA nodes to write to. */
   public record Size(int daNodes, int operators, int watchtowers) {
     public Size {
@@ -112,6 +122,10 @@ public final class Devnet implements AutoCloseable {
    * stake themselves), each its own JVM.
    */
   public static Devnet start(Path dir, int blockTimeSeconds, Size size, Consumer<String> progress) {
+    if (blockTimeSeconds < 1 || blockTimeSeconds > 60) {
+      // Queued jobs are assigned from the hash of a later block: an idle chain must still make blocks.
+      throw new InvalidInputException("--block-time must be within 1..60 seconds, got " + blockTimeSeconds);
+    }
     checkFree(dir);
     try {
       Files.createDirectories(dir);
@@ -124,22 +138,24 @@ public final class Devnet implements AutoCloseable {
     Devnet devnet = null;
     try {
       List<Secp256k1Key> keys = anvil.devKeys();
+      // App creation is allowlisted on the devnet: the developer may create apps from the start.
       SettlementDeployer.Result r = SettlementDeployer.deploy(anvil.rpcUrl(), keys.get(Roster.DEPLOYER.index()),
-          SettlementDeployer.Config.devnet(), progress);
+          SettlementDeployer.Config.devnet().withApps(SettlementDeployer.AppCreation.allowlist(keys.get(Roster.DEVELOPER.index()).address())),
+          progress);
       List<TxOutcome> txs = new ArrayList<>(r.transactions());
-      progress.accept("funding " + (Roster.all().size() - 1) + " accounts with " + Tokens.format(FAUCET) + " each");
+      progress.accept("funding " + (Roster.all().size() - 1) + " accounts with " + Tokens.format(FAUCET) + " each (the deployer stays a minter)");
       try (Settlement owner = Settlement.connect(anvil.rpcUrl(), r.deployment(), keys.get(Roster.DEPLOYER.index()))) {
         for (Roster.Member m : Roster.all()) {
           if (m != Roster.DEPLOYER) {
             txs.add(owner.mint(keys.get(m.index()).address(), FAUCET));
           }
         }
-        txs.add(owner.setAllowlisted(keys.get(Roster.DEVELOPER.index()).address(), true));
       }
       SettlementDeployer.Deployed blobs = SettlementDeployer.deployBlobRegistry(anvil.rpcUrl(), keys.get(Roster.DEPLOYER.index()),
           r.deployment(), DA_THRESHOLD_BPS, 256);
       txs.add(blobs.tx());
-      DevnetDescriptor d = describe(anvil, r.deployment(), blobs.address(), keys, log, List.of());
+      DevnetDescriptor d = describe(anvil, r.deployment(), Map.of("BlobRegistry", blobs.address(), "SettlementTimelock", r.timelock()),
+          keys, log, List.of());
       d.write(dir);
       devnet = new Devnet(dir, anvil, d, txs, keys);
       List<String> nodes = new ArrayList<>();
@@ -159,6 +175,7 @@ public final class Devnet implements AutoCloseable {
         progress.accept("starting " + String.join(", ", nodes) + " (one JVM each; each registers and stakes itself)");
         devnet.startNodes(nodes, progress);
       }
+      devnet.delegate(size.operators(), progress);
       try {
         daNodes.join();
         kms.join();
@@ -176,6 +193,20 @@ public final class Devnet implements AutoCloseable {
         throw new UncheckedIOException(io);
       }
       throw (RuntimeException) e;
+    }
+  }
+
+  /** The delegators stake into the pools of the operators that run (they registered on start). */
+  private void delegate(int operators, Consumer<String> progress) {
+    List<Roster.Member> running = Roster.OPERATORS.subList(0, operators);
+    for (Delegation d : DELEGATIONS) {
+      if (!running.contains(d.operator())) {
+        continue;
+      }
+      try (Settlement staker = connect(d.delegator())) {
+        deployTxs.add(staker.delegate(key(d.operator()).address(), d.amount()));
+      }
+      progress.accept(d.delegator().name() + " delegated " + Tokens.format(d.amount()) + " to " + d.operator().name());
     }
   }
 
@@ -206,8 +237,7 @@ public final class Devnet implements AutoCloseable {
         rewriteDescriptor();
       }
       try (Settlement op = Settlement.connect(descriptor.rpcUrl(), descriptor.deployment(), key(m))) {
-        deployTxs.add(op.register(EnumSet.of(Role.DA), key(m).address(), "http://127.0.0.1:" + node.port()));
-        deployTxs.add(op.deposit(DA_STAKE));
+        deployTxs.add(op.register(EnumSet.of(Role.DA), key(m).address(), "http://127.0.0.1:" + node.port(), DA_STAKE));
       }
       progress.accept(m.name() + " listening on 127.0.0.1:" + node.port());
     }
@@ -322,6 +352,32 @@ public final class Devnet implements AutoCloseable {
     waitFor(s.process(), 30);
   }
 
+  /** SIGSTOP: the process freezes where it is (a node that is very slow); {@link #resume} lets it go on. */
+  public void pause(String name) {
+    signal(name, "STOP");
+  }
+
+  /** SIGCONT for a paused process. */
+  public void resume(String name) {
+    signal(name, "CONT");
+  }
+
+  private void signal(String name, String signal) {
+    ChildJvm.Started s = child(name);
+    try {
+      Process kill = new ProcessBuilder("kill", "-" + signal, Long.toString(s.process().pid())).redirectErrorStream(true).start();
+      String out = new String(kill.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).strip();
+      if (!kill.waitFor(10, java.util.concurrent.TimeUnit.SECONDS) || kill.exitValue() != 0) {
+        throw new IllegalStateException("kill -" + signal + " " + s.process().pid() + " (" + name + ") failed: " + out);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot signal " + name + ": " + e.getMessage(), e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while signalling " + name, e);
+    }
+  }
+
   /** SIGTERM and wait (a clean stop, as an operator restarting its node would do). */
   public void stop(String name) {
     ChildJvm.Started s = child(name);
@@ -402,18 +458,18 @@ public final class Devnet implements AutoCloseable {
     return out;
   }
 
-  private static DevnetDescriptor describe(Anvil anvil, Deployment d, dev.trustdial.core.crypto.Address blobRegistry,
-      List<Secp256k1Key> keys, Path log, List<DevnetDescriptor.ProcessEntry> more) {
+  private static DevnetDescriptor describe(Anvil anvil, Deployment d, Map<String, dev.trustdial.core.crypto.Address> more,
+      List<Secp256k1Key> keys, Path log, List<DevnetDescriptor.ProcessEntry> processes) {
     Map<String, String> contracts = new TreeMap<>();
     d.byName().forEach((k, v) -> contracts.put(k, v.toString()));
-    contracts.put("BlobRegistry", blobRegistry.toString());
+    more.forEach((k, v) -> contracts.put(k, v.toString()));
     List<DevnetDescriptor.Account> accounts = new ArrayList<>();
     for (Roster.Member m : Roster.all()) {
       Secp256k1Key k = keys.get(m.index());
       accounts.add(new DevnetDescriptor.Account(m.name(), k.address().toString(), k.privateKeyHex(), m.purpose()));
     }
     return new DevnetDescriptor(anvil.rpcUrl(), anvil.chainId(), contracts, accounts,
-        java.util.stream.Stream.concat(java.util.stream.Stream.of(DevnetDescriptor.ProcessEntry.of("anvil", anvil.pid(), log)), more.stream()).toList(),
+        java.util.stream.Stream.concat(java.util.stream.Stream.of(DevnetDescriptor.ProcessEntry.of("anvil", anvil.pid(), log)), processes.stream()).toList(),
         Instant.now().toString());
   }
 

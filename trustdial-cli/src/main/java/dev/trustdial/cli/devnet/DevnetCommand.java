@@ -34,7 +34,8 @@ public final class DevnetCommand implements Runnable {
     @Option(names = "--dir", description = "Devnet directory (default: ${DEFAULT-VALUE}).", defaultValue = DEFAULT_DIR)
     Path dir;
 
-    @Option(names = "--block-time", description = "Seconds per block, 0..60; 0 mines a block per transaction (default).", defaultValue = "0")
+    @Option(names = "--block-time", description = "Seconds between blocks, 1..60, besides a block per transaction "
+        + "(queued jobs wait for a later block's hash; default: ${DEFAULT-VALUE}).", defaultValue = "1")
     int blockTime;
 
     @Option(names = "--da-nodes", description = "DA nodes to start, 0..4 (default: ${DEFAULT-VALUE}).", defaultValue = "4")
@@ -48,8 +49,8 @@ public final class DevnetCommand implements Runnable {
 
     @Override
     public Integer call() {
-      if (blockTime < 0 || blockTime > 60) {
-        throw new dev.trustdial.core.InvalidInputException("--block-time must be within 0..60 seconds, got " + blockTime);
+      if (blockTime < 1 || blockTime > 60) {
+        throw new dev.trustdial.core.InvalidInputException("--block-time must be within 1..60 seconds, got " + blockTime);
       }
       PrintWriter out = spec.commandLine().getOut();
       long t0 = System.nanoTime();

@@ -383,8 +383,9 @@ public final class TeeCommand implements Runnable {
         out.println("artifact archive on DA as " + (j.artifactParts() == 1 ? "blob " : "a part list of " + j.artifactParts() + " parts, ")
             + j.artifactKey());
         out.println("job envelope on DA as blob " + j.envelopeKey() + " (digest " + j.inputDigest() + ")");
-        out.println("job " + j.jobId() + " assigned to " + s.job(j.jobId()).assignee());
+        out.println("job " + j.jobId() + " queued: it is assigned from the hash of block " + s.job(j.jobId()).seedBlock());
         printTx(out, j.tx());
+        dev.trustdial.cli.chain.ChainCommand.Assign.assignWhenDue(s, j.jobId(), out);
         out.flush();
       }
       return ExitCodes.OK;

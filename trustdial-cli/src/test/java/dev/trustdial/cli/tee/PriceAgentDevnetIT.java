@@ -107,12 +107,10 @@ class PriceAgentDevnetIT {
 
   /** Anvil with the settlement contracts (no DA nodes or operators: TEE mode needs only AppRegistry), described in devnet.json. */
   static void startChain() throws Exception {
-    anvil = Anvil.start(new Anvil.Options(0, 0, 6, Anvil.DEVNET_CHAIN_ID, dir.resolve("anvil.log")));
+    anvil = Anvil.start(new Anvil.Options(0, Anvil.DEFAULT_BLOCK_TIME_SECONDS, 6, Anvil.DEVNET_CHAIN_ID, dir.resolve("anvil.log")));
     List<Secp256k1Key> keys = anvil.devKeys();
-    SettlementDeployer.Result r = SettlementDeployer.deploy(anvil.rpcUrl(), keys.get(0), SettlementDeployer.Config.devnet(), s -> {});
-    try (Settlement owner = Settlement.connect(anvil.rpcUrl(), r.deployment(), keys.get(0))) {
-      owner.setAllowlisted(keys.get(5).address(), true);
-    }
+    SettlementDeployer.Result r = SettlementDeployer.deploy(anvil.rpcUrl(), keys.get(0),
+        SettlementDeployer.Config.devnet().withApps(SettlementDeployer.AppCreation.allowlist(keys.get(5).address())), s -> {});
     Map<String, String> contracts = new TreeMap<>();
     r.deployment().byName().forEach((k, v) -> contracts.put(k, v.toString()));
     new DevnetDescriptor(anvil.rpcUrl(), anvil.chainId(), contracts, List.of(

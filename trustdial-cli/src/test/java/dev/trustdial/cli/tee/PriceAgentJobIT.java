@@ -1,6 +1,7 @@
 package dev.trustdial.cli.tee;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -57,7 +58,8 @@ class PriceAgentJobIT {
   @BeforeAll
   static void up() throws Exception {
     dir = Files.createTempDirectory("price-agent-job-it");
-    devnet = Devnet.start(dir.resolve("devnet"), 0, new Devnet.Size(2, 2, 1), s -> System.out.println("[devnet] " + s));
+    devnet = Devnet.start(dir.resolve("devnet"), dev.trustdial.chain.anvil.Anvil.DEFAULT_BLOCK_TIME_SECONDS, new Devnet.Size(2, 2, 1),
+        s -> System.out.println("[devnet] " + s));
     prices = PriceServer.start();
   }
 
@@ -158,7 +160,8 @@ class PriceAgentJobIT {
       assertThat(stepAtKill).isBetween(2L, 5L);
       chain.advanceTime(Math.max(1, chain.job(jobId).deadline() - chain.chainTime() + 1));
 
-      JobInfo reassigned = await(chain, jobId, j -> j.attempt() == 1, Duration.ofSeconds(60), "the watchtower's report and reassignment");
+      JobInfo reassigned = await(chain, jobId, j -> j.attempt() == 1 && j.status() == JobStatus.ASSIGNED, Duration.ofSeconds(60),
+          "the watchtower's report and the reassignment");
       String successor = name(reassigned.assignee());
       assertThat(successor).isNotEqualTo(first);
       JobInfo done = await(chain, jobId, j -> j.status() == JobStatus.SUBMITTED, Duration.ofSeconds(180), "the successor's result");
@@ -192,36 +195,30 @@ class PriceAgentJobIT {
       await(chain, jobId, j -> j.status() == JobStatus.FINALIZED, Duration.ofSeconds(60), "finalization");
       assertThat(Files.readString(devnet.log("watchtower-1"))).contains("attested by the app, not re-executable: TEE answer verifies (simulated: true");
 
-      // A job whose launch configuration the policy does not allow, submitted around the CLI's check: the
-      // operator's launch is refused for the job itself (any operator would be), so it ends the job with a
-      // record of the refusal instead of retrying until it is slashed.
-      // (App 2: the same artifact without a signer; with one, a launch that gets no keys cannot post any result.)
+      // A TEE app without a signer takes no job (settlement v2): nothing could check an unsigned TEE result.
       devnet.startNode(first);
       Path policy2 = dir.resolve("policy-2.bin");
       CliRun.ok("tee", "policy", "--app-id", "2", "--artifact", jar().toString(), "--config", cfg.toString(), "--out", policy2.toString());
       assertThat(CliRun.ok("tee", "create-app", "--devnet", devnetDir, "--artifact", jar().toString(), "--policy", policy2.toString()).out())
           .startsWith("app 2");
+      // A job whose launch configuration the policy does not allow, submitted around the CLI's check.
       TeeJobInput bad = new TeeJobInput(Files.readAllBytes(otherCfg), List.of(), Files.readAllBytes(input));
       JobEnvelope envelope = new JobEnvelope(Bytes32.fromHex(artifactKey.group(1)), 1, bad.encode());
       Bytes32 envelopeKey = da.put(envelope.encode()).blobKey();
-      BigInteger badJob;
+      BigInteger fee = chain.params().minFee();
       try (Settlement developer = devnet.connect(Roster.DEVELOPER)) {
-        badJob = developer.submitJob(BigInteger.TWO, envelopeKey, envelope.digest(), 1024, BigInteger.ZERO).id();
+        assertThatThrownBy(() -> developer.submitJob(BigInteger.TWO, envelopeKey, envelope.digest(), 1024, fee))
+            .hasMessageContaining("NoTeeSigner");
       }
-      JobInfo refused = await(chain, badJob, j -> j.status() == JobStatus.SUBMITTED, Duration.ofSeconds(120), "the refused job's result");
-      var record = JSON.readTree(da.get(refused.outputBlobKey()));
-      assertThat(record.path("launchRefused").asText()).isEqualTo("MeasurementNotAllowed");
-      assertThat(record.path("simulated").asBoolean()).isTrue();
-      assertThat(refused.attempt()).isZero();
-      assertThat(CliRun.ok("kms", "audit", "--dir", devnet.kmsDir().toString()).out()).contains("intact: 3 entries");
 
-      // The same refused launch for app 1, whose results must carry its wallet's signature: no result can exist,
-      // so each TEE operator declines it (no slash) and the job fails with the fee refunded.
+      // For app 1, whose results must carry its wallet's signature, the operator's launch is refused for the job
+      // itself (any operator's would be): no result can exist, so each TEE operator declines it (no slash) and the
+      // job fails with the fee refunded.
       BigInteger stakeBefore = chain.operator(devnet.key(Roster.OPERATORS.get(0)).address()).stake()
           .add(chain.operator(devnet.key(Roster.OPERATORS.get(1)).address()).stake());
       BigInteger signedJob;
       try (Settlement developer = devnet.connect(Roster.DEVELOPER)) {
-        signedJob = developer.submitJob(BigInteger.ONE, envelopeKey, envelope.digest(), 1024, BigInteger.ZERO).id();
+        signedJob = developer.submitJob(BigInteger.ONE, envelopeKey, envelope.digest(), 1024, fee).id();
       }
       JobInfo declined = await(chain, signedJob, j -> j.status() == JobStatus.FAILED, Duration.ofSeconds(120), "two declines");
       assertThat(declined.attempt()).isEqualTo(2);

@@ -1,14 +1,18 @@
 package dev.trustdial.node.job;
 
-import dev.trustdial.chain.AppInfo;
 import dev.trustdial.chain.JobInfo;
+import dev.trustdial.chain.JobPin;
 import dev.trustdial.chain.TrustMode;
 import dev.trustdial.core.InvalidInputException;
 import dev.trustdial.core.bytes.Bytes32;
 import dev.trustdial.core.hash.Hashes;
 import dev.trustdial.da.DataAvailability;
 
-/** Fetches a job's envelope and program (ELF, GGUF or TEE artifact) from DA and checks them against the onchain digests. */
+/**
+ * Fetches a job's envelope and program (ELF, GGUF or TEE artifact) from DA and checks them against
+ * the digests onchain: the input digest of the job and the program digest pinned at submission (an
+ * app upgrade mid-job changes nothing the job runs).
+ */
 public final class JobSource {
   private final DataAvailability da;
 
@@ -16,16 +20,16 @@ public final class JobSource {
     this.da = da;
   }
 
-  public JobProgram fetch(JobInfo job, AppInfo app) {
-    if (app.mode() != TrustMode.REEXEC_INTERSUBJECTIVE && app.mode() != TrustMode.REEXEC_OBJECTIVE) {
-      throw new InvalidInputException("job " + job.jobId() + " belongs to a " + app.mode() + " app; re-execution runs REEXEC jobs only");
+  public JobProgram fetch(JobInfo job, JobPin pin) {
+    if (pin.mode() != TrustMode.REEXEC_INTERSUBJECTIVE && pin.mode() != TrustMode.REEXEC_OBJECTIVE) {
+      throw new InvalidInputException("job " + job.jobId() + " belongs to a " + pin.mode() + " app; re-execution runs REEXEC jobs only");
     }
     JobEnvelope envelope = envelope(job);
     byte[] elf = ProgramBlobs.get(da, envelope.programBlobKey());
     Bytes32 programDigest = Hashes.keccak256(elf);
-    if (!programDigest.equals(app.programDigest())) {
+    if (!programDigest.equals(pin.programDigest())) {
       throw new InvalidInputException("job " + job.jobId() + ": program blob hashes to " + programDigest
-          + ", not app " + app.appId() + "'s digest " + app.programDigest());
+          + ", not the digest " + pin.programDigest() + " pinned for app " + job.appId() + " at submission");
     }
     return new JobProgram(elf, envelope, programDigest, job.inputDigest());
   }
@@ -35,11 +39,11 @@ public final class JobSource {
 
   /**
    * Fetches a TEE job's envelope and artifact archive. The archive's digest is checked by the
-   * runtime after unpacking (its {@code ArtifactDigest} against the app's programDigest).
+   * runtime after unpacking (its {@code ArtifactDigest} against the pinned programDigest).
    */
-  public TeeProgram fetchTee(JobInfo job, AppInfo app) {
-    if (app.mode() != TrustMode.TEE) {
-      throw new InvalidInputException("job " + job.jobId() + " belongs to a " + app.mode() + " app, not a TEE app");
+  public TeeProgram fetchTee(JobInfo job, JobPin pin) {
+    if (pin.mode() != TrustMode.TEE) {
+      throw new InvalidInputException("job " + job.jobId() + " belongs to a " + pin.mode() + " app, not a TEE app");
     }
     JobEnvelope envelope = envelope(job);
     if (!TeeJobInput.looksLikeTeeJob(envelope.input())) {

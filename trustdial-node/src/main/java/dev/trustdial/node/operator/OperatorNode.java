@@ -3,6 +3,7 @@ package dev.trustdial.node.operator;
 import dev.trustdial.chain.AppInfo;
 import dev.trustdial.chain.EventReader;
 import dev.trustdial.chain.JobInfo;
+import dev.trustdial.chain.JobPin;
 import dev.trustdial.chain.JobStatus;
 import dev.trustdial.chain.ResultCommitment;
 import dev.trustdial.chain.Role;
@@ -23,6 +24,7 @@ import dev.trustdial.node.job.JobSource;
 import dev.trustdial.node.job.TeeJob;
 import dev.trustdial.tee.runtime.TeeRuntime;
 import dev.trustdial.node.Registration;
+import dev.trustdial.node.keeper.JobKeeper;
 import dev.trustdial.node.metrics.NodeMetrics;
 import dev.trustdial.node.verify.Reexecutor;
 import dev.trustdial.vm.Machine;
@@ -43,10 +45,12 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A COMPUTE operator: follows the chain for jobs assigned to it, runs them from step 0 or from the
- * last checkpoint on DA, heartbeats a DA snapshot at every checkpoint and posts the result. One
- * thread follows events; jobs run in parallel on a bounded pool; a keepalive thread re-posts the last
- * checkpoint of a job that would otherwise miss its deadline; a voter thread re-executes disputed jobs
- * and votes (operators are staked verifiers too).
+ * last checkpoint on DA (or from step 0 after restartJob when that checkpoint cannot be restored),
+ * heartbeats a DA snapshot at every checkpoint and posts the result. One thread follows events and
+ * keeps queued jobs (assigns them once their seed block is mined, like every node); jobs run in
+ * parallel on a bounded pool; a keepalive thread re-posts the last checkpoint of a job that would
+ * otherwise miss its deadline; a voter thread re-executes disputed jobs, votes in each dispute and
+ * settles its votes once resolved (operators are staked verifiers too).
  */
 public final class OperatorNode implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(OperatorNode.class);
@@ -82,6 +86,7 @@ public final class OperatorNode implements AutoCloseable {
   private final Optional<Reexecutor> verifier;
   private final InferenceJob.Models models;
   private final Optional<TeeJob> tee;
+  private final JobKeeper keeper;
   private volatile boolean running = true;
   private volatile long lastPollMillis;
   private long heartbeatWindow;
@@ -110,10 +115,13 @@ public final class OperatorNode implements AutoCloseable {
     this.models = models;
     this.tee = tee;
     this.verifier = vote ? Optional.of(new Reexecutor(chain, source, models, metrics)) : Optional.empty();
+    this.keeper = new JobKeeper(chain, metrics);
     metrics.declareCounter("keepalive_heartbeats_total", "Heartbeats that re-post the last checkpoint to keep a slow or queued job alive");
     metrics.declareCounter("checkpoints_written_total", "Snapshots written to DA at checkpoints");
     metrics.declareCounter("heartbeats_total", "Heartbeats posted onchain");
     metrics.declareCounter("results_submitted_total", "Result commitments posted");
+    metrics.declareCounter("restarts_total", "Jobs restarted from step 0 because their last checkpoint could not be restored");
+    metrics.declareCounter("declined_total", "Jobs handed back without penalty (they cannot run here or at all)");
     metrics.declareCounter("slashes_seen_total", "Slashes of this operator seen onchain");
     metrics.gauge("jobs_running", "Jobs this operator is executing", 0);
     metrics.gauge("steps_per_second", "VM steps per second of the last job segment", 0);
@@ -135,6 +143,11 @@ public final class OperatorNode implements AutoCloseable {
     // A restart resumes the jobs the journal says are ours and unfinished, before any new event.
     journal.jobs().values().stream().filter(e -> !e.submitted()).forEach(e -> enqueue(e.jobId()));
     heartbeatWindow = chain.params().heartbeatWindowSeconds();
+    try {
+      keeper.scanQueued();
+    } catch (RuntimeException e) {
+      LOG.warn("keeper: cannot scan for queued jobs at start: {}", e.toString());
+    }
     events = Thread.ofPlatform().name("operator-events").daemon().start(this::followEvents);
     keepalive = Thread.ofPlatform().name("operator-keepalive").daemon().start(this::keepAlive);
   }
@@ -145,6 +158,7 @@ public final class OperatorNode implements AutoCloseable {
     h.put("account", chain.account().toString());
     h.put("status", running && events.isAlive() && keepalive.isAlive() ? "ok" : "stopped");
     h.put("jobsRunning", active.get());
+    h.put("queuedJobsKept", keeper.queuedCount());
     h.put("lastPollMillis", lastPollMillis);
     h.put("jobs", Map.copyOf(jobStates));
     return h;
@@ -158,10 +172,12 @@ public final class OperatorNode implements AutoCloseable {
         long head = chain.blockNumber();
         if (head >= from) {
           for (SettlementEvent e : reader.read(from, head)) {
+            keeper.onEvent(e);
             onEvent(e);
           }
           journal.setNextBlock(head + 1);
         }
+        keeper.assignDue(head);
         lastPollMillis = System.currentTimeMillis();
       } catch (RuntimeException e) {
         LOG.warn("event poll failed: {}", e.getMessage());
@@ -185,9 +201,21 @@ public final class OperatorNode implements AutoCloseable {
         try {
           verifier.get().vote(d);
         } catch (RuntimeException ex) {
-          LOG.warn("job {}: could not re-execute to vote: {}", d.jobId(), ex.toString());
+          LOG.warn("job {} dispute {}: could not re-execute to vote: {}", d.jobId(), d.disputeId(), ex.toString());
         }
       });
+      case SettlementEvent.DisputeSettled d when verifier.isPresent() -> votes.execute(() -> {
+        try {
+          verifier.get().settle(d);
+        } catch (RuntimeException ex) {
+          LOG.warn("dispute {}: could not settle our vote: {}", d.disputeId(), ex.toString());
+        }
+      });
+      case SettlementEvent.JobFailed f when journal.job(f.jobId()).map(j -> !j.submitted()).orElse(false) -> {
+        LOG.warn("job {} failed onchain ({}): fee and deposit went back to the submitter", f.jobId(), f.reason());
+        jobStates.put(f.jobId().toString(), "failed onchain: " + f.reason());
+        journal.job(f.jobId()).ifPresent(j -> journal.put(new JobJournal.Entry(f.jobId(), j.attempt(), j.step(), j.stateHash(), j.snapshotBlobKey(), true)));
+      }
       case SettlementEvent.Slashed s when s.operator().equals(me) -> {
         metrics.count("slashes_seen_total", "Slashes of this operator seen onchain");
         LOG.warn("we were slashed {} wei ({})", s.amount(), s.reason());
@@ -207,10 +235,21 @@ public final class OperatorNode implements AutoCloseable {
     metrics.gauge("jobs_running", "Jobs this operator is executing", active.incrementAndGet());
     try {
       runJob(jobId);
+    } catch (ContractRevertException e) {
+      // The chain refused a step (the job moved on, a deadline passed): re-read it and go on from what it says now.
+      jobStates.put(jobId.toString(), "retrying: " + e.getMessage());
+      LOG.warn("job {}: {}; re-reading it in {} ms", jobId, e.getMessage(), RETRY_DELAY.toMillis());
+      retry = true;
     } catch (InvalidInputException e) {
-      // The job itself is bad (digests, envelope, guest fault): running it again cannot help.
-      jobStates.put(jobId.toString(), "failed: " + e.getMessage());
-      LOG.error("job {} failed: {}", jobId, e.getMessage());
+      // The job itself is bad (digests, envelope, guest fault): running it again cannot help, and
+      // holding it would get us slashed for liveness. Hand it back; when nobody can run it, it fails.
+      LOG.error("job {} cannot run: {}", jobId, e.getMessage());
+      try {
+        decline(jobId, "it cannot run: " + e.getMessage());
+      } catch (RuntimeException ex) {
+        jobStates.put(jobId.toString(), "failed: " + e.getMessage());
+        LOG.warn("job {}: could not decline it: {}", jobId, ex.toString());
+      }
     } catch (RuntimeException e) {
       // DA or chain trouble: retry from the newest onchain checkpoint while the deadline allows.
       jobStates.put(jobId.toString(), "retrying: " + e.getMessage());
@@ -264,12 +303,12 @@ public final class OperatorNode implements AutoCloseable {
       journal.job(jobId).ifPresent(e -> journal.put(new JobJournal.Entry(jobId, e.attempt(), e.step(), e.stateHash(), e.snapshotBlobKey(), true)));
       return;
     }
-    AppInfo app = chain.app(job.appId());
-    if (app.mode() == TrustMode.TEE) {
-      runTee(job, app);
+    JobPin pin = chain.pin(jobId);
+    if (pin.mode() == TrustMode.TEE) {
+      runTee(job, pin);
       return;
     }
-    JobProgram program = source.fetch(job, app);
+    JobProgram program = source.fetch(job, pin);
     if (InferenceJob.isModel(program.elf())) {
       jobStates.put(jobId.toString(), "running inference");
       LOG.info("job {} attempt {}: inference on model {}", jobId, job.attempt(), program.programDigest());
@@ -277,11 +316,7 @@ public final class OperatorNode implements AutoCloseable {
       submit(jobId, job.attempt(), outcome.commitment(), outcome.output(), Optional.empty());
       return;
     }
-    Optional<Execution.Snapshot> snapshot = Optional.empty();
-    if (!job.lastCheckpointBlobKey().isZero()) {
-      snapshot = Optional.of(new Execution.Snapshot(snapshotBytes(job), job.lastStateHash()));
-    }
-    Machine m = Execution.start(program, snapshot);
+    Machine m = startMachine(job, program);
     LOG.info("job {} attempt {}: running from step {}", jobId, job.attempt(), m.step());
     jobStates.put(jobId.toString(), "running from step " + m.step());
     long attempt = job.attempt();
@@ -310,27 +345,63 @@ public final class OperatorNode implements AutoCloseable {
   }
 
   /**
+   * A machine at the job's last checkpoint, or at step 0 when there is none. A checkpoint that
+   * cannot be fetched or restored (DA lost it, or a predecessor heartbeated a state hash its snapshot
+   * does not have) does not make the job unfinishable: we drop it onchain (restartJob) and run from
+   * step 0, which gives the same result for a deterministic job.
+   */
+  private Machine startMachine(JobInfo job, JobProgram program) {
+    if (job.lastCheckpointBlobKey().isZero()) {
+      return Execution.start(program, Optional.empty());
+    }
+    try {
+      return Execution.start(program, Optional.of(new Execution.Snapshot(snapshotBytes(job), job.lastStateHash())));
+    } catch (RuntimeException e) {
+      restart(job, e);
+      return Execution.start(program, Optional.empty());
+    }
+  }
+
+  /** Drops the job's unrestorable checkpoint onchain: from now on it runs from step 0. */
+  private void restart(JobInfo job, RuntimeException why) {
+    LOG.warn("job {}: cannot restore the checkpoint of step {} ({}): {}; restarting the job from step 0 (restartJob)", job.jobId(),
+        job.lastStep(), job.lastCheckpointBlobKey(), why.getMessage());
+    chain.restartJob(job.jobId());
+    metrics.count("restarts_total", "Jobs restarted from step 0 because their last checkpoint could not be restored");
+    journal.put(new JobJournal.Entry(job.jobId(), job.attempt(), 0, Bytes32.ZERO, Bytes32.ZERO, false));
+    jobStates.put(job.jobId().toString(), "restarted from step 0: " + why.getMessage());
+  }
+
+  /**
    * Runs a TEE job: launches the app (restoring the sealed state of the job's last heartbeat after a
    * takeover or restart), checkpoints every new sealed state to DA with a heartbeat, posts the
    * signed answer as the result.
    */
-  private void runTee(JobInfo job, AppInfo app) {
+  private void runTee(JobInfo job, JobPin pin) {
     BigInteger jobId = job.jobId();
+    AppInfo current = chain.app(job.appId());
+    // The release pinned at submission: what this job runs even if the app was upgraded since.
+    AppInfo app = new AppInfo(current.appId(), current.owner(), pin.mode(), pin.programDigest(), current.policy(), pin.appVersion());
     if (tee.isEmpty()) {
       // We hold the TEE role (from an earlier config) but cannot launch anything: hand the job back, unslashed.
       decline(jobId, "it is a TEE job (app " + app.appId() + ") and this operator has no 'tee' section in its config");
       return;
     }
     TeeJob runner = tee.get();
-    JobSource.TeeProgram program = source.fetchTee(job, app);
+    JobSource.TeeProgram program = source.fetchTee(job, pin);
     Optional<byte[]> restored = Optional.empty();
     if (!job.lastCheckpointBlobKey().isZero()) {
-      byte[] sealed = source.snapshot(job.lastCheckpointBlobKey());
-      if (!Hashes.keccak256(sealed).equals(job.lastStateHash())) {
-        throw new IllegalStateException("job " + jobId + ": the sealed state on DA does not hash to the heartbeat's state hash");
+      try {
+        byte[] sealed = source.snapshot(job.lastCheckpointBlobKey());
+        if (!Hashes.keccak256(sealed).equals(job.lastStateHash())) {
+          throw new InvalidInputException("the sealed state on DA does not hash to the heartbeat's state hash " + job.lastStateHash());
+        }
+        restored = Optional.of(sealed);
+        LOG.info("job {}: restoring the TEE app's sealed state of step {} from DA ({})", jobId, job.lastStep(), job.lastCheckpointBlobKey());
+      } catch (RuntimeException e) {
+        restart(job, e);
+        job = chain.job(jobId);
       }
-      restored = Optional.of(sealed);
-      LOG.info("job {}: restoring the TEE app's sealed state of step {} from DA ({})", jobId, job.lastStep(), job.lastCheckpointBlobKey());
     }
     long attempt = job.attempt();
     jobStates.put(jobId.toString(), "running TEE app " + app.appId() + " (simulated: true) from step " + job.lastStep());
@@ -349,7 +420,7 @@ public final class OperatorNode implements AutoCloseable {
         // Ours to fix or wait out (the KMS unreachable or not trusting this install, a stale clock): retry while the job is ours.
         throw new IllegalStateException("job " + jobId + ": TEE launch refused: " + e.getMessage(), e);
       }
-      if (chain.teeSignerOf(app.appId()).isPresent()) {
+      if (pin.teeSigner().isPresent()) {
         // Only the app's wallet could end the job, and no launch of it gets keys: hand it back (the next operator
         // gets the same refusal; when nobody is left the job fails and the fee is refunded, nobody slashed).
         decline(jobId, "its launch is refused for the job itself (" + e.getMessage() + ") and app " + app.appId()
@@ -360,7 +431,7 @@ public final class OperatorNode implements AutoCloseable {
       outcome = TeeJob.refused(e, job.lastStep());
     }
     LOG.info("job {}: TEE app {}", jobId, outcome.summary());
-    Optional<Address> signer = chain.teeSignerOf(app.appId());
+    Optional<Address> signer = pin.teeSigner();
     if (signer.isPresent() && outcome.appSignature().isEmpty()) {
       // Only the app's wallet can end this job (JobManager.submitTeeResult); without keys there is no result to post.
       jobStates.put(jobId.toString(), "no result: app " + app.appId() + " requires its wallet's signature and the launch got no keys");
@@ -380,6 +451,7 @@ public final class OperatorNode implements AutoCloseable {
       return;
     }
     journal.job(jobId).ifPresent(j -> journal.put(new JobJournal.Entry(jobId, j.attempt(), j.step(), j.stateHash(), j.snapshotBlobKey(), true)));
+    metrics.count("declined_total", "Jobs handed back without penalty (they cannot run here or at all)");
     jobStates.put(jobId.toString(), "declined: " + why);
     LOG.warn("job {}: declined (no penalty): {}", jobId, why);
   }

@@ -1,10 +1,12 @@
 package dev.trustdial.node.verify;
 
+import dev.trustdial.chain.DisputeInfo;
 import dev.trustdial.chain.JobInfo;
 import dev.trustdial.chain.ResultCommitment;
 import dev.trustdial.chain.Settlement;
 import dev.trustdial.chain.SettlementEvent;
 import dev.trustdial.chain.TrustMode;
+import dev.trustdial.chain.VoteInfo;
 import dev.trustdial.chain.tx.ContractRevertException;
 import dev.trustdial.core.crypto.Address;
 import dev.trustdial.node.job.Execution;
@@ -22,8 +24,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * What every staked verifier does with a job: re-execute it from the program and input on DA
- * (once; the commitment is cached) and vote that commitment in its dispute. Watchtowers and
- * operators (which also hold the VERIFIER role) share it.
+ * (once; the commitment is cached), vote that commitment in each of its disputes it is not a party
+ * to, and settle its own votes once a dispute is resolved (a vote is an obligation: the voter's
+ * stake cannot leave until it is settled). Watchtowers and operators (which also hold the VERIFIER
+ * role) share it.
  */
 public final class Reexecutor {
   private static final Logger LOG = LoggerFactory.getLogger(Reexecutor.class);
@@ -43,6 +47,7 @@ public final class Reexecutor {
     this.metrics = metrics;
     metrics.declareCounter("reexecutions_total", "jobs re-executed from DA");
     metrics.declareCounter("votes_total", "dispute votes cast");
+    metrics.declareCounter("votes_settled_total", "own votes settled after their dispute was resolved");
   }
 
   /** The commitment an honest run of the job gives, computed from step 0 with what DA holds. */
@@ -52,7 +57,7 @@ public final class Reexecutor {
       return cached;
     }
     JobInfo job = chain.job(jobId);
-    JobProgram program = source.fetch(job, chain.app(job.appId()));
+    JobProgram program = source.fetch(job, chain.pin(jobId));
     ResultCommitment ours = InferenceJob.isModel(program.elf())
         ? InferenceJob.run(models, program).commitment()
         : Execution.commitment(Execution.finish(Execution.start(program, Optional.empty()), job.maxSteps(), CheckpointSink.NONE));
@@ -66,26 +71,45 @@ public final class Reexecutor {
 
   /** Whether the job is a TEE app's: its result is attested, not re-executable, so nobody challenges or votes on it. */
   public boolean isTee(BigInteger jobId) {
-    return chain.app(chain.job(jobId).appId()).mode() == TrustMode.TEE;
+    return chain.pin(jobId).mode() == TrustMode.TEE;
   }
 
-  /** Votes our own re-execution in the dispute, unless we are one of its parties. */
-  public void vote(SettlementEvent.DisputeOpened d) {
-    BigInteger jobId = d.jobId();
-    JobInfo job = chain.job(jobId);
+  /** Votes our own re-execution in the dispute, unless we are one of its parties or voted already. */
+  public void vote(SettlementEvent.DisputeOpened opened) {
+    BigInteger disputeId = opened.disputeId();
     Address me = chain.account();
-    if (job.resultOperator().equals(me) || job.challenger().equals(me)) {
+    DisputeInfo d = chain.dispute(disputeId);
+    if (d.isParty(me) || d.resolved() || chain.voteOf(disputeId, me).cast()) {
       return;
     }
-    ResultCommitment ours = commitment(jobId);
+    ResultCommitment ours = commitment(opened.jobId());
     try {
-      chain.vote(jobId, ours.commitment());
+      chain.vote(disputeId, ours.commitment());
       metrics.count("votes_total", "dispute votes cast");
-      boolean forOperator = ours.commitment().equals(d.operatorCommitment());
-      LOG.info("job {}: voted for the {}'s commitment", jobId,
-          forOperator ? "operator" : ours.commitment().equals(d.challengerCommitment()) ? "challenger" : "neither side");
+      LOG.info("job {} dispute {}: voted for the {}'s commitment", opened.jobId(), disputeId,
+          ours.commitment().equals(d.operatorCommitment()) ? "operator"
+              : ours.commitment().equals(d.challengerCommitment()) ? "challenger" : "neither side (a third commitment)");
     } catch (ContractRevertException e) {
-      LOG.info("job {}: vote refused: {}", jobId, e.errorName());
+      // Voting closed, or our stake does not qualify at the dispute's snapshot.
+      LOG.info("job {} dispute {}: vote refused: {}", opened.jobId(), disputeId, e.errorName());
+    }
+  }
+
+  /** After a dispute's resolution: settles our vote in it, if we cast one and it is not settled yet. */
+  public void settle(SettlementEvent.DisputeSettled settled) {
+    Address me = chain.account();
+    VoteInfo v = chain.voteOf(settled.disputeId(), me);
+    if (!v.cast() || v.settled()) {
+      return;
+    }
+    try {
+      chain.settleVote(settled.disputeId(), me);
+      metrics.count("votes_settled_total", "own votes settled after their dispute was resolved");
+      LOG.info("job {} dispute {}: our vote settled ({}{})", settled.jobId(), settled.disputeId(), settled.verdict(),
+          settled.moot() ? ", moot" : "");
+    } catch (ContractRevertException e) {
+      // Someone settled it for us (anyone may).
+      LOG.debug("dispute {}: settleVote refused: {}", settled.disputeId(), e.errorName());
     }
   }
 }

@@ -1,6 +1,7 @@
 package dev.trustdial.node.watchtower;
 
 import dev.trustdial.chain.DisputeInfo;
+import dev.trustdial.chain.JobPin;
 import dev.trustdial.chain.EventReader;
 import dev.trustdial.chain.JobInfo;
 import dev.trustdial.chain.JobStatus;
@@ -16,6 +17,7 @@ import dev.trustdial.da.DataAvailability;
 import dev.trustdial.node.job.InferenceJob;
 import dev.trustdial.node.job.JobSource;
 import dev.trustdial.node.Registration;
+import dev.trustdial.node.keeper.JobKeeper;
 import dev.trustdial.node.metrics.NodeMetrics;
 import dev.trustdial.node.verify.Reexecutor;
 import dev.trustdial.node.verify.TeeAnswerCheck;
@@ -31,9 +33,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A VERIFIER: re-executes every submitted result from DA and challenges a mismatch, votes its own
- * re-execution in every dispute it is not a party to, reports jobs past their heartbeat deadline,
- * and finalizes or resolves whatever is due. One thread does all of it, in chain order.
+ * A VERIFIER: re-executes every submitted result from DA and challenges a mismatch (its own dispute;
+ * other challengers have theirs), votes its own re-execution in every dispute it is not a party to
+ * and settles its votes once they are resolved, reports jobs past their heartbeat deadline, assigns
+ * queued jobs once their seed block is mined, finalizes results whose window passed with no dispute
+ * open, and resolves disputes past their voting period. One thread does all of it, in chain order.
  */
 public final class Watchtower implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Watchtower.class);
@@ -58,8 +62,11 @@ public final class Watchtower implements AutoCloseable {
   private final NodeMetrics metrics;
   private final Duration pollInterval;
   private final Faults faults;
-  /** Jobs whose next deadline we watch: ASSIGNED (heartbeat), SUBMITTED (challenge), DISPUTED (vote). */
+  /** Jobs whose next deadline we watch: ASSIGNED (heartbeat), SUBMITTED (challenge window), DISPUTED. */
   private final Set<BigInteger> open = ConcurrentHashMap.newKeySet();
+  /** Unresolved disputes by id, with their voting deadline. */
+  private final Map<BigInteger, Long> disputes = new ConcurrentHashMap<>();
+  private final JobKeeper keeper;
   private final Map<String, String> verdicts = new ConcurrentHashMap<>();
   private volatile boolean running = true;
   private volatile long lastPollMillis;
@@ -76,6 +83,7 @@ public final class Watchtower implements AutoCloseable {
     this.metrics = metrics;
     this.pollInterval = pollInterval;
     this.faults = faults;
+    this.keeper = new JobKeeper(chain, metrics);
     for (String c : new String[] {"mismatches_total", "challenges_total",
         "missed_reported_total", "finalized_total", "resolved_total", "tee_answers_invalid_total"}) {
       metrics.declareCounter(c, c.replace('_', ' '));
@@ -87,6 +95,11 @@ public final class Watchtower implements AutoCloseable {
   }
 
   public void start() {
+    try {
+      keeper.scanQueued();
+    } catch (RuntimeException e) {
+      LOG.warn("keeper: cannot scan for queued jobs at start: {}", e.toString());
+    }
     thread = Thread.ofPlatform().name("watchtower").daemon().start(this::loop);
   }
 
@@ -108,10 +121,12 @@ public final class Watchtower implements AutoCloseable {
         long head = chain.blockNumber();
         if (head >= next) {
           for (SettlementEvent e : reader.read(next, head)) {
+            keeper.onEvent(e);
             onEvent(e);
           }
           next = head + 1;
         }
+        keeper.assignDue(head);
         checkDeadlines();
         lastPollMillis = System.currentTimeMillis();
       } catch (RuntimeException e) {
@@ -134,21 +149,31 @@ public final class Watchtower implements AutoCloseable {
       }
       case SettlementEvent.DisputeOpened d -> {
         open.add(d.jobId());
+        disputes.put(d.disputeId(), d.deadline());
         verifier.vote(d);
       }
+      case SettlementEvent.DisputeSettled d -> {
+        disputes.remove(d.disputeId());
+        verifier.settle(d);
+      }
       case SettlementEvent.JobFinalized f -> open.remove(f.jobId());
-      case SettlementEvent.JobFailed f -> open.remove(f.jobId());
+      case SettlementEvent.JobFailed f -> {
+        open.remove(f.jobId());
+        LOG.info("job {} failed onchain: {}", f.jobId(), f.reason());
+      }
       default -> { }
     }
   }
 
   /** Re-executes a submitted result and challenges it if ours differs (and the window is open). */
   private void check(BigInteger jobId, ResultCommitment claimed) {
-    if (verifier.isTee(jobId)) {
+    JobPin pin = chain.pin(jobId);
+    if (pin.mode() == dev.trustdial.chain.TrustMode.TEE) {
       // Not re-executable and not challengeable (JobManager refuses); what can be checked is the answer's own evidence.
       JobInfo job = chain.job(jobId);
-      AppInfo app = chain.app(job.appId());
-      TeeAnswerCheck.Verdict v = teeCheck.check(app, chain.teeSignerOf(app.appId()), da.get(job.outputBlobKey()), Instant.now());
+      AppInfo current = chain.app(job.appId());
+      AppInfo app = new AppInfo(current.appId(), current.owner(), pin.mode(), pin.programDigest(), current.policy(), pin.appVersion());
+      TeeAnswerCheck.Verdict v = teeCheck.check(app, pin.teeSigner(), da.get(job.outputBlobKey()), Instant.now());
       if (!v.valid()) {
         metrics.count("tee_answers_invalid_total", "tee answers invalid total");
       }
@@ -171,19 +196,27 @@ public final class Watchtower implements AutoCloseable {
     } else if (!mismatch) {
       return;
     }
+    if (chain.hasChallenged(jobId, chain.account())) {
+      // Once per attempt (a restart re-reads the events): our dispute of this result is open or decided already.
+      LOG.info("job {}: we challenged it already", jobId);
+      return;
+    }
     try {
-      chain.challenge(jobId, challengeWith);
+      BigInteger disputeId = chain.challenge(jobId, challengeWith).id();
       metrics.count("challenges_total", "challenges posted");
-      LOG.info("job {}: challenged with commitment {}", jobId, challengeWith.commitment());
+      LOG.info("job {}: challenged with commitment {} (dispute {})", jobId, challengeWith.commitment(), disputeId);
     } catch (ContractRevertException e) {
-      // Another watchtower got there first (the job is already disputed) or the window closed.
+      // The window closed, or another dispute already overturned the result.
       LOG.info("job {}: challenge refused: {}", jobId, e.errorName());
     }
   }
 
-  /** Acts on every open job whose deadline has passed: report a miss, finalize, or resolve. */
+  /**
+   * Acts on every open job and dispute whose deadline has passed: report a miss, finalize a result
+   * with no dispute open (status SUBMITTED), resolve a dispute after its voting period.
+   */
   private void checkDeadlines() {
-    long now = Math.max(chain.chainTime(), System.currentTimeMillis() / 1000);
+    long now = chain.chainTime();
     for (BigInteger jobId : Set.copyOf(open)) {
       JobInfo job = chain.job(jobId);
       try {
@@ -202,19 +235,32 @@ public final class Watchtower implements AutoCloseable {
               open.remove(jobId);
             }
           }
-          case DISPUTED -> {
-            DisputeInfo d = chain.dispute(jobId);
-            if (!d.resolved() && now > d.deadline()) {
-              chain.resolve(jobId);
-              metrics.count("resolved_total", "disputes resolved");
-              LOG.info("job {}: dispute resolved", jobId);
-            }
-          }
+          // Queued jobs are the keeper's; a disputed job waits for its disputes (below).
+          case QUEUED, DISPUTED -> { }
           case FINALIZED, FAILED, NONE -> open.remove(jobId);
         }
       } catch (ContractRevertException e) {
-        // The chain's clock is behind ours or someone acted first; the next round sees the new state.
+        // The chain's clock moved less than ours or someone acted first; the next round sees the new state.
         LOG.debug("job {}: {} refused: {}", jobId, job.status(), e.errorName());
+      }
+    }
+    for (Map.Entry<BigInteger, Long> d : Map.copyOf(disputes).entrySet()) {
+      if (now <= d.getValue()) {
+        continue;
+      }
+      BigInteger disputeId = d.getKey();
+      try {
+        DisputeInfo info = chain.dispute(disputeId);
+        if (info.resolved()) {
+          disputes.remove(disputeId);
+          continue;
+        }
+        chain.resolve(disputeId);
+        metrics.count("resolved_total", "disputes resolved");
+        DisputeInfo after = chain.dispute(disputeId);
+        LOG.info("job {} dispute {}: resolved: {}{}", after.jobId(), disputeId, after.verdict(), after.moot() ? " (moot)" : "");
+      } catch (ContractRevertException e) {
+        LOG.debug("dispute {}: resolve refused: {}", disputeId, e.errorName());
       }
     }
   }

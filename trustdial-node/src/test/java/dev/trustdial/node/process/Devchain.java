@@ -9,7 +9,6 @@ import dev.trustdial.chain.anvil.Anvil;
 import dev.trustdial.core.crypto.Address;
 import dev.trustdial.core.crypto.Secp256k1Key;
 import dev.trustdial.node.NodeMain;
-import java.math.BigInteger;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -53,15 +52,16 @@ final class Devchain implements AutoCloseable {
 
   static Devchain start(Path dir, DaNetwork da, long heartbeatWindow) throws Exception {
     Files.createDirectories(dir);
-    Anvil anvil = Anvil.start(new Anvil.Options(0, 0, 10, Anvil.DEVNET_CHAIN_ID, dir.resolve("anvil.log")));
+    // A block a second plus one per transaction: queued jobs need a seed block mined after them.
+    Anvil anvil = Anvil.start(new Anvil.Options(0, Anvil.DEFAULT_BLOCK_TIME_SECONDS, 10, Anvil.DEVNET_CHAIN_ID, dir.resolve("anvil.log")));
     List<Secp256k1Key> keys = anvil.devKeys();
-    JobParams params = new JobParams(heartbeatWindow, CHALLENGE_WINDOW, JobParams.WAD.divide(BigInteger.TEN),
-        JobParams.WAD.divide(BigInteger.TWO), Tokens.of(50), 1L << 40);
-    SettlementDeployer.Config config = new SettlementDeployer.Config(60, JobParams.WAD.divide(BigInteger.TWO), params,
-        VOTING_PERIOD, Tokens.of(100), Tokens.of(100), Tokens.of(100));
+    SettlementDeployer.Config devnet = SettlementDeployer.Config.devnet();
+    SettlementDeployer.Config config = devnet
+        .withJobParams(JobParams.devnet().withWindows(heartbeatWindow, CHALLENGE_WINDOW))
+        .withCourt(new SettlementDeployer.CourtConfig(VOTING_PERIOD, devnet.court().quorumBps(), devnet.court().voterPenaltyWad()))
+        .withApps(new SettlementDeployer.AppCreation(true, List.of()));
     var deployed = SettlementDeployer.deploy(anvil.rpcUrl(), keys.get(0), config, s -> { });
     Settlement owner = Settlement.connect(anvil.rpcUrl(), deployed.deployment(), keys.get(0));
-    owner.setPermissionless(true);
     for (int i = 1; i < keys.size(); i++) {
       owner.mint(keys.get(i).address(), Tokens.of(1000));
     }

@@ -4,8 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.trustdial.chain.GasLedger;
 import dev.trustdial.chain.JobInfo;
+import dev.trustdial.chain.JobParams;
 import dev.trustdial.chain.JobStatus;
 import dev.trustdial.chain.SettlementEvent;
+import dev.trustdial.chain.Verdict;
 import dev.trustdial.core.crypto.Address;
 import dev.trustdial.da.DataAvailability;
 import java.math.BigInteger;
@@ -134,24 +136,32 @@ class NodeProcessesIT {
       assertThat(lie.result()).isNotEqualTo(job.expected());
       assertThat(lie.result().finalStateHash()).isEqualTo(job.expected().finalStateHash());
 
+      // Each watchtower re-executes and challenges on its own (any number of disputes per result);
+      // in each dispute the other watchtower, not a party to it, votes.
       var challenged = chain.await(SettlementEvent.JobChallenged.class, c -> c.jobId().equals(id), Duration.ofSeconds(60));
       assertThat(challenged.challenger()).isIn(chain.address(5), chain.address(6));
       assertThat(challenged.challengerCommitment()).isEqualTo(job.expected().commitment());
       Address voter = challenged.challenger().equals(chain.address(5)) ? chain.address(6) : chain.address(5);
-      var vote = chain.await(SettlementEvent.Voted.class, v -> v.jobId().equals(id), Duration.ofSeconds(60));
+      var vote = chain.await(SettlementEvent.Voted.class, v -> v.disputeId().equals(challenged.disputeId()), Duration.ofSeconds(60));
       assertThat(vote.voter()).isEqualTo(voter);
       assertThat(vote.commitment()).isEqualTo(job.expected().commitment());
 
-      var settled = chain.await(SettlementEvent.DisputeSettled.class, d -> d.jobId().equals(id), Duration.ofSeconds(60));
+      var settled = chain.await(SettlementEvent.DisputeSettled.class, d -> d.jobId().equals(id) && !d.moot(), Duration.ofSeconds(60));
       long slashedAt = System.nanoTime();
-      assertThat(settled.operatorWins()).isFalse();
+      assertThat(settled.verdict()).isEqualTo(Verdict.CHALLENGER_WINS);
+      Address winner = chain.owner.challengeOf(settled.disputeId()).challenger();
       var slash = chain.await(SettlementEvent.Slashed.class, s -> s.operator().equals(liar), Duration.ofSeconds(5));
       assertThat(slash.reason()).isEqualTo("dispute");
-      assertThat(slash.beneficiary()).isEqualTo(challenged.challenger());
+      assertThat(slash.by()).isEqualTo(chain.owner.deployment().jobManager());
       var finalized = chain.await(SettlementEvent.JobFinalized.class, f -> f.jobId().equals(id), Duration.ofSeconds(5));
-      assertThat(finalized.paidTo()).isEqualTo(challenged.challenger());
+      assertThat(finalized.paidTo()).isEqualTo(winner);
       assertThat(finalized.outputHash()).isEqualTo(job.expected().outputHash());
       assertThat(chain.owner.job(id).result()).contains(job.expected());
+      // The voter settles its vote (its stake is held until then) and is paid from the liar's slash.
+      var paid = chain.await(SettlementEvent.VoteSettled.class, v -> v.disputeId().equals(settled.disputeId()), Duration.ofSeconds(30));
+      assertThat(paid.reward()).isPositive();
+      assertThat(paid.penalty()).isZero();
+      awaitNoObligations(chain, List.of(chain.address(5), chain.address(6)));
 
       Map<String, GasLedger.Line> gas = GasLedger.of(chain.anvil.rpcUrl(), 0, chain.owner.blockNumber());
       String figures = """
@@ -160,6 +170,17 @@ class NodeProcessesIT {
           """.formatted((slashedAt - liedAt) / 1e9, Devchain.CHALLENGE_WINDOW, Devchain.VOTING_PERIOD, gas);
       System.out.print(figures);
       Files.writeString(Path.of("target", "lie-figures.txt"), figures);
+    }
+  }
+
+  /** Every vote settled: the accounts' stake backs no open obligation any more. */
+  private static void awaitNoObligations(Devchain chain, List<Address> accounts) throws InterruptedException {
+    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+    while (accounts.stream().anyMatch(a -> chain.owner.obligations(a).open() > 0)) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("obligations still open: " + accounts.stream().map(a -> a + "=" + chain.owner.obligations(a)).toList());
+      }
+      Thread.sleep(250);
     }
   }
 
@@ -209,15 +230,20 @@ class NodeProcessesIT {
       var challenged = chain.await(SettlementEvent.JobChallenged.class, c -> c.jobId().equals(id), Duration.ofSeconds(180));
       assertThat(challenged.challenger()).isEqualTo(falseChallenger);
       BigInteger before = chain.owner.balanceOf(operator);
-      var vote = chain.await(SettlementEvent.Voted.class, v -> v.jobId().equals(id), Duration.ofSeconds(60));
+      var vote = chain.await(SettlementEvent.Voted.class, v -> v.disputeId().equals(challenged.disputeId()), Duration.ofSeconds(60));
       assertThat(vote.voter()).isEqualTo(chain.address(6));
       assertThat(vote.commitment()).isEqualTo(job.expected().commitment());
-      var settled = chain.await(SettlementEvent.DisputeSettled.class, d -> d.jobId().equals(id), Duration.ofSeconds(60));
-      assertThat(settled.operatorWins()).isTrue();
-      var finalized = chain.await(SettlementEvent.JobFinalized.class, f -> f.jobId().equals(id), Duration.ofSeconds(5));
+      var settled = chain.await(SettlementEvent.DisputeSettled.class, d -> d.disputeId().equals(challenged.disputeId()), Duration.ofSeconds(60));
+      assertThat(settled.verdict()).isEqualTo(Verdict.OPERATOR_WINS);
+      var finalized = chain.await(SettlementEvent.JobFinalized.class, f -> f.jobId().equals(id), Duration.ofSeconds(30));
       assertThat(finalized.paidTo()).isEqualTo(operator);
-      // The operator gets the fee and the challenger's bond; nobody is slashed.
-      assertThat(chain.owner.balanceOf(operator).subtract(before)).isEqualTo(SubmittedJob.FEE.add(chain.owner.params().challengeBond()));
+      // The operator gets the fee and its share of the forfeited bond, the voter its own share; nobody is slashed.
+      JobParams p = chain.owner.params();
+      assertThat(chain.owner.balanceOf(operator).subtract(before))
+          .isEqualTo(SubmittedJob.FEE.add(JobParams.ofWad(p.challengeBond(), p.partyRewardWad())));
+      var paid = chain.await(SettlementEvent.VoteSettled.class, v -> v.disputeId().equals(challenged.disputeId()), Duration.ofSeconds(30));
+      assertThat(paid.voter()).isEqualTo(chain.address(6));
+      assertThat(paid.reward()).isEqualTo(JobParams.ofWad(p.challengeBond(), p.voterRewardWad()));
       assertThat(chain.count(SettlementEvent.Slashed.class, e -> true)).isZero();
       assertThat(chain.owner.job(id).result()).contains(job.expected());
     }
@@ -261,13 +287,57 @@ class NodeProcessesIT {
   }
 
   /**
+   * A poisoned checkpoint: the first assignee (this test, as a registered operator) heartbeats a
+   * checkpoint whose blob is not a snapshot of the job, then declines the job. The next assignee
+   * cannot restore it, drops it onchain (restartJob) and runs the job from step 0 to the right
+   * result; nobody is slashed.
+   */
+  @Test
+  @Order(6)
+  void anUnrestorableCheckpointIsDroppedAndTheJobRunsFromStepZero() throws Exception {
+    try (Devchain chain = Devchain.start(dir.resolve("poison"), da, RESTART_WINDOW)) {
+      var poisoner = chain.as(8);
+      poisoner.register(java.util.EnumSet.of(dev.trustdial.chain.Role.COMPUTE), chain.address(8), "http://127.0.0.1:1",
+          dev.trustdial.chain.Tokens.of(200));
+      SubmittedJob job = SubmittedJob.submit(chain.as(7), client, LIE_ITERATIONS);
+      BigInteger id = job.jobId();
+      // No node runs yet: the test is the only operator and assigns the job to itself.
+      while (chain.owner.blockNumber() <= chain.owner.job(id).seedBlock()) {
+        Thread.sleep(200);
+      }
+      poisoner.assign(id);
+      assertThat(chain.owner.job(id).assignee()).isEqualTo(chain.address(8));
+      var garbage = client.put("not a VM snapshot".getBytes(java.nio.charset.StandardCharsets.US_ASCII)).blobKey();
+      poisoner.heartbeat(id, SubmittedJob.STRIDE, dev.trustdial.core.hash.Hashes.keccak256(new byte[] {1}), garbage);
+
+      List<ChildProcess> nodes = chain.startNodes(List.of("operator-1", "watchtower-1"), List.of(1, 5));
+      Address operator = Address.parse(nodes.getFirst().ready("account"));
+      chain.owner.mineBlocks((int) chain.owner.activationDelayBlocks() + 1);
+      poisoner.declineJob(id);
+
+      var assigned = chain.await(SettlementEvent.JobAssigned.class, a -> a.jobId().equals(id) && a.attempt() == 1, Duration.ofSeconds(30));
+      assertThat(assigned.operator()).isEqualTo(operator);
+      assertThat(assigned.resumeFromCheckpoint()).isEqualTo(garbage);
+      var discarded = chain.await(SettlementEvent.CheckpointDiscarded.class, d -> d.jobId().equals(id), Duration.ofSeconds(60));
+      assertThat(discarded.operator()).isEqualTo(operator);
+      assertThat(discarded.step()).isEqualTo(SubmittedJob.STRIDE);
+      var result = chain.await(SettlementEvent.ResultSubmitted.class, r -> r.jobId().equals(id), Duration.ofSeconds(120));
+      assertThat(result.operator()).isEqualTo(operator);
+      assertThat(result.result()).isEqualTo(job.expected());
+      chain.await(SettlementEvent.JobFinalized.class, f -> f.jobId().equals(id), Duration.ofSeconds(60));
+      assertThat(chain.count(SettlementEvent.Slashed.class, e -> true)).isZero();
+      assertThat(Files.readString(nodes.getFirst().log)).contains("restarting the job from step 0");
+    }
+  }
+
+  /**
    * Last, because it kills half of the shared DA nodes. Reads need half the chunks (rate-1/2
    * coding); writes need the signers' stake over the threshold, so this network writes at 50%
    * (2 of 4 equal nodes) instead of the default 2/3: with the default, no checkpoint can be written
    * while half the nodes are down, and the successor could only restore.
    */
   @Test
-  @Order(6)
+  @Order(7)
   void takeoverWorksWithHalfTheDaNodesDown() throws Exception {
     // A wider heartbeat window than the other tests: this test runs last, after four devnets, and once
     // (load average 12 from parallel builds) neither operator posted its first checkpoint within 8 s.

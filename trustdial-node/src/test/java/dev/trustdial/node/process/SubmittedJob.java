@@ -43,7 +43,7 @@ record SubmittedJob(BigInteger jobId, ResultCommitment expected, byte[] expected
     return new byte[] {(byte) iterations, (byte) (iterations >> 8), 0, 0, 't', 'd'};
   }
 
-  /** Puts the program and envelope on DA, creates the app and submits the job (the chain assigns it). */
+  /** Puts the program and envelope on DA, creates the app and submits the job (queued; a keeper assigns it). */
   static SubmittedJob submit(Settlement developer, DataAvailability da, int iterations) throws Exception {
     byte[] elf = elf();
     byte[] input = input(iterations);
@@ -51,6 +51,9 @@ record SubmittedJob(BigInteger jobId, ResultCommitment expected, byte[] expected
     JobEnvelope envelope = new JobEnvelope(programKey, STRIDE, input);
     Bytes32 envelopeKey = da.put(envelope.encode()).blobKey();
     BigInteger appId = developer.createApp(TrustMode.REEXEC_INTERSUBJECTIVE, Hashes.keccak256(elf), new byte[0]).id();
+    // Stake counts in a job's snapshot only activationDelayBlocks after it arrived: nodes that just
+    // registered must not miss this job because the chain was quiet.
+    developer.mineBlocks((int) developer.activationDelayBlocks() + 1);
     BigInteger jobId = developer.submitJob(appId, envelopeKey, envelope.digest(), 50_000_000L, FEE).id();
     RunResult r = expected(iterations);
     return new SubmittedJob(jobId, Execution.commitment(r), r.output());

@@ -1,0 +1,13 @@
+package dev.trustdial.chain;
+
+import dev.trustdial.core.bytes.Bytes32;
+import dev.trustdial.core.crypto.Address;
+import java.util.Optional;
+
+/**
+ * What a job runs and under which terms, fixed at submission (JobManager.pinOf): an app upgrade
+ * mid-job changes none of it. Nodes check the program against {@link #programDigest}, not against
+ * the app's current release.
+ */
+public record JobPin(Bytes32 programDigest, Optional<Address> teeSigner, long appVersion, TrustMode mode, Role role,
+    long obligationSeq) {}
