@@ -7,6 +7,7 @@ import dev.trustdial.ai.engine.EngineOptions;
 import dev.trustdial.ai.receipt.CanonicalJson;
 import dev.trustdial.ai.receipt.ReceiptBody;
 import dev.trustdial.ai.receipt.TokenHashes;
+import dev.trustdial.ai.server.ApiException;
 import dev.trustdial.ai.server.ApiRequest;
 import dev.trustdial.ai.server.Completion;
 import dev.trustdial.ai.server.EngineBackend;
@@ -51,6 +52,11 @@ public final class InferenceJob {
     public byte[] output() {
       return output.clone();
     }
+
+    /** As the job's outcome. */
+    public JobOutcome.Completed completed() {
+      return new JobOutcome.Completed(commitment, output);
+    }
   }
 
   /** Whether the program is a model (GGUF); refuses anything that is neither a model nor an ELF. */
@@ -61,39 +67,57 @@ public final class InferenceJob {
     if (startsWith(program, ELF)) {
       return false;
     }
-    throw new InvalidInputException("the job's program is neither an RV32IM ELF nor a GGUF model (it starts with "
+    throw new JobRejected(RejectReason.PROGRAM_NOT_RUNNABLE, "the job's program is neither an RV32IM ELF nor a GGUF model (it starts with "
         + dev.trustdial.core.bytes.Hex.encode(java.util.Arrays.copyOf(program, Math.min(4, program.length))) + ")");
+  }
+
+  private static JobRejected badRequest(String message) {
+    return new JobRejected(RejectReason.MALFORMED_INFERENCE_REQUEST, message);
   }
 
   private static boolean startsWith(byte[] b, byte[] prefix) {
     return b.length >= prefix.length && java.util.Arrays.equals(b, 0, prefix.length, prefix, 0, prefix.length);
   }
 
-  /** Runs the request in the envelope on the model; a bad request is an InvalidInputException (the job is bad). */
+  /**
+   * Runs the request in the envelope on the model. A request the engine's parser or limits refuse
+   * (a 4xx of {@code trustdial ai serve}) is a {@link JobRejected} with reason 5, a model the
+   * engine cannot load one with reason 4: any node gets the same.
+   */
   public static Outcome run(Models models, JobProgram program) {
+    // The model first: a program the engine cannot load is reason 4 whatever the request holds.
+    InferenceService service = models.service(program);
     byte[] input = program.envelope().input();
     if (input.length > MAX_REQUEST_BYTES) {
-      throw new InvalidInputException("an inference job's request is " + input.length + " bytes, above the " + MAX_REQUEST_BYTES + "-byte limit");
+      throw badRequest("an inference job's request is " + input.length + " bytes, above the " + MAX_REQUEST_BYTES + "-byte limit");
     }
     JsonNode body;
     try {
       body = JSON.readTree(new String(input, StandardCharsets.UTF_8));
     } catch (IOException e) {
-      throw new InvalidInputException("an inference job's input is not JSON: " + e.getMessage(), e);
+      throw new JobRejected(RejectReason.MALFORMED_INFERENCE_REQUEST, "an inference job's input is not JSON: " + e.getMessage(), e);
     }
     if (body == null || !body.isObject()) {
-      throw new InvalidInputException("an inference job's input must be a JSON object (an OpenAI request body)");
+      throw badRequest("an inference job's input must be a JSON object (an OpenAI request body)");
     }
     if (body.path("stream").asBoolean(false)) {
-      throw new InvalidInputException("an inference job cannot stream: drop 'stream'");
+      throw badRequest("an inference job cannot stream: drop 'stream'");
     }
-    InferenceService service = models.service(program);
     if (!body.has("model")) {
       // The app pins the model file by digest; the request may leave the name to the engine.
       ((ObjectNode) body).put("model", service.backend().modelName());
     }
     String endpoint = body.has("messages") ? ApiRequest.CHAT_ENDPOINT : ApiRequest.TEXT_ENDPOINT;
-    Completion c = service.complete(service.parser().parse(endpoint, body), InferenceService.DeltaListener.none());
+    Completion c;
+    try {
+      c = service.complete(service.parser().parse(endpoint, body), InferenceService.DeltaListener.none());
+    } catch (ApiException e) {
+      if (e.status() >= 500) {
+        throw e; // the engine's trouble, not the request's
+      }
+      throw new JobRejected(RejectReason.MALFORMED_INFERENCE_REQUEST, "the inference request is refused (" + e.status() + " "
+          + e.code() + (e.param().isEmpty() ? "" : ", " + e.param()) + "): " + e.getMessage(), e);
+    }
     ReceiptBody r = c.receipt().body();
     ObjectNode out = JSON.createObjectNode();
     out.put("finish_reason", c.finishReason());
@@ -142,7 +166,12 @@ public final class InferenceJob {
       } catch (IOException e) {
         throw new UncheckedIOException("cannot write the model to " + file, e);
       }
-      EngineBackend backend = EngineBackend.load(file, Optional.empty(), EngineOptions.defaults());
+      EngineBackend backend;
+      try {
+        backend = EngineBackend.load(file, Optional.empty(), EngineOptions.defaults());
+      } catch (InvalidInputException e) {
+        throw new JobRejected(RejectReason.PROGRAM_NOT_RUNNABLE, "the job's GGUF program is not a model the engine runs: " + e.getMessage(), e);
+      }
       // The job's result is the onchain commitment; the service's receipts are not used, so any key signs them.
       InferenceService service = new InferenceService(backend, Secp256k1Key.generate(), ServerLimits.defaults(), Clock.systemUTC(), () -> 0);
       if (loaded.size() >= MAX_LOADED) {

@@ -40,12 +40,13 @@ public record JobEnvelope(Bytes32 programBlobKey, long checkpointStride, byte[] 
     return Hashes.keccak256(encode());
   }
 
+  /** Decodes an envelope; anything that is not one is a {@link JobRejected} ({@link RejectReason#MALFORMED_ENVELOPE}). */
   public static JobEnvelope decode(byte[] bytes) {
     if (bytes.length < HEADER) {
-      throw new InvalidInputException("job envelope is " + bytes.length + " bytes, shorter than its " + HEADER + "-byte header");
+      throw malformed("job envelope is " + bytes.length + " bytes, shorter than its " + HEADER + "-byte header");
     }
     if (!Arrays.equals(bytes, 0, 8, MAGIC, 0, 8)) {
-      throw new InvalidInputException("job envelope does not start with the magic TDJOBIN1");
+      throw malformed("job envelope does not start with the magic TDJOBIN1");
     }
     ByteBuffer b = ByteBuffer.wrap(bytes, 8, bytes.length - 8);
     byte[] key = new byte[32];
@@ -53,13 +54,21 @@ public record JobEnvelope(Bytes32 programBlobKey, long checkpointStride, byte[] 
     long stride = b.getLong();
     long length = Integer.toUnsignedLong(b.getInt());
     if (length > MAX_INPUT_BYTES) {
-      throw new InvalidInputException("job envelope declares " + length + " input bytes, above the " + MAX_INPUT_BYTES + "-byte limit");
+      throw malformed("job envelope declares " + length + " input bytes, above the " + MAX_INPUT_BYTES + "-byte limit");
     }
     if (length != b.remaining()) {
-      throw new InvalidInputException("job envelope declares " + length + " input bytes but carries " + b.remaining());
+      throw malformed("job envelope declares " + length + " input bytes but carries " + b.remaining());
     }
     byte[] input = new byte[(int) length];
     b.get(input);
-    return new JobEnvelope(new Bytes32(key), stride, input);
+    try {
+      return new JobEnvelope(new Bytes32(key), stride, input);
+    } catch (InvalidInputException e) {
+      throw malformed(e.getMessage());
+    }
+  }
+
+  private static JobRejected malformed(String message) {
+    return new JobRejected(RejectReason.MALFORMED_ENVELOPE, message);
   }
 }

@@ -11,7 +11,8 @@ import dev.trustdial.da.DataAvailability;
 /**
  * Fetches a job's envelope and program (ELF, GGUF or TEE artifact) from DA and checks them against
  * the digests onchain: the input digest of the job and the program digest pinned at submission (an
- * app upgrade mid-job changes nothing the job runs).
+ * app upgrade mid-job changes nothing the job runs). A mismatch, or an envelope or part list that
+ * cannot be parsed, is a {@link JobRejected}; DA trouble is not (the blobs may come back).
  */
 public final class JobSource {
   private final DataAvailability da;
@@ -28,7 +29,7 @@ public final class JobSource {
     byte[] elf = ProgramBlobs.get(da, envelope.programBlobKey());
     Bytes32 programDigest = Hashes.keccak256(elf);
     if (!programDigest.equals(pin.programDigest())) {
-      throw new InvalidInputException("job " + job.jobId() + ": program blob hashes to " + programDigest
+      throw new JobRejected(RejectReason.PROGRAM_DIGEST_MISMATCH, "job " + job.jobId() + ": program blob hashes to " + programDigest
           + ", not the digest " + pin.programDigest() + " pinned for app " + job.appId() + " at submission");
     }
     return new JobProgram(elf, envelope, programDigest, job.inputDigest());
@@ -56,7 +57,7 @@ public final class JobSource {
     byte[] envelopeBytes = da.get(job.inputBlobKey());
     Bytes32 inputDigest = Hashes.keccak256(envelopeBytes);
     if (!inputDigest.equals(job.inputDigest())) {
-      throw new InvalidInputException("job " + job.jobId() + ": input blob hashes to " + inputDigest + ", not the onchain " + job.inputDigest());
+      throw new JobRejected(RejectReason.INPUT_DIGEST_MISMATCH, "job " + job.jobId() + ": input blob hashes to " + inputDigest + ", not the onchain " + job.inputDigest());
     }
     return JobEnvelope.decode(envelopeBytes);
   }

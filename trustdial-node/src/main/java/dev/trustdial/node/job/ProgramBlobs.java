@@ -106,29 +106,37 @@ public final class ProgramBlobs {
     return new Stored(da.put(list.encode()).blobKey(), count);
   }
 
-  /** The program named by {@code key}: the blob itself, or the parts of a part list, checked against its length and digest. */
+  /**
+   * The program named by {@code key}: the blob itself, or the parts of a part list, checked against
+   * its length and digest (a malformed or inconsistent part list is a {@link JobRejected}, reason 1).
+   */
   public static byte[] get(DataAvailability da, Bytes32 key) {
     byte[] blob = da.get(key);
     if (!isPartList(blob)) {
       return blob;
     }
-    PartList list = decode(blob);
+    PartList list;
+    try {
+      list = decode(blob);
+    } catch (InvalidInputException e) {
+      throw new JobRejected(RejectReason.PROGRAM_DIGEST_MISMATCH, "the part list " + key + " is malformed: " + e.getMessage());
+    }
     byte[] out = new byte[Math.toIntExact(list.totalLength())];
     int at = 0;
     for (Bytes32 part : list.parts()) {
       byte[] p = da.get(part);
       if (p.length == 0 || at + (long) p.length > out.length) {
-        throw new InvalidInputException("program parts of " + key + " do not add up to its " + list.totalLength() + " bytes");
+        throw new JobRejected(RejectReason.PROGRAM_DIGEST_MISMATCH, "program parts of " + key + " do not add up to its " + list.totalLength() + " bytes");
       }
       System.arraycopy(p, 0, out, at, p.length);
       at += p.length;
     }
     if (at != out.length) {
-      throw new InvalidInputException("program parts of " + key + " hold " + at + " bytes, not the listed " + list.totalLength());
+      throw new JobRejected(RejectReason.PROGRAM_DIGEST_MISMATCH, "program parts of " + key + " hold " + at + " bytes, not the listed " + list.totalLength());
     }
     Bytes32 digest = Hashes.keccak256(out);
     if (!digest.equals(list.digest())) {
-      throw new InvalidInputException("program parts of " + key + " hash to " + digest + ", not the listed " + list.digest());
+      throw new JobRejected(RejectReason.PROGRAM_DIGEST_MISMATCH, "program parts of " + key + " hash to " + digest + ", not the listed " + list.digest());
     }
     return out;
   }

@@ -19,7 +19,9 @@ import dev.trustdial.core.hash.Hashes;
 import dev.trustdial.da.DataAvailability;
 import dev.trustdial.node.job.Execution;
 import dev.trustdial.node.job.InferenceJob;
+import dev.trustdial.node.job.JobOutcome;
 import dev.trustdial.node.job.JobProgram;
+import dev.trustdial.node.job.JobRejected;
 import dev.trustdial.node.job.JobSource;
 import dev.trustdial.node.job.TeeJob;
 import dev.trustdial.tee.runtime.TeeRuntime;
@@ -28,7 +30,6 @@ import dev.trustdial.node.keeper.JobKeeper;
 import dev.trustdial.node.metrics.NodeMetrics;
 import dev.trustdial.node.verify.Reexecutor;
 import dev.trustdial.vm.Machine;
-import dev.trustdial.vm.RunResult;
 import java.math.BigInteger;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -121,6 +122,8 @@ public final class OperatorNode implements AutoCloseable {
     metrics.declareCounter("heartbeats_total", "Heartbeats posted onchain");
     metrics.declareCounter("results_submitted_total", "Result commitments posted");
     metrics.declareCounter("restarts_total", "Jobs restarted from step 0 because their last checkpoint could not be restored");
+    metrics.declareCounter("guest_faults_total", "Jobs ended with a guest fault or at their step limit");
+    metrics.declareCounter("jobs_rejected_total", "Jobs ended with a rejected outcome (digest mismatch, malformed job)");
     metrics.declareCounter("declined_total", "Jobs handed back without penalty (they cannot run here or at all)");
     metrics.declareCounter("slashes_seen_total", "Slashes of this operator seen onchain");
     metrics.gauge("jobs_running", "Jobs this operator is executing", 0);
@@ -241,8 +244,9 @@ public final class OperatorNode implements AutoCloseable {
       LOG.warn("job {}: {}; re-reading it in {} ms", jobId, e.getMessage(), RETRY_DELAY.toMillis());
       retry = true;
     } catch (InvalidInputException e) {
-      // The job itself is bad (digests, envelope, guest fault): running it again cannot help, and
-      // holding it would get us slashed for liveness. Hand it back; when nobody can run it, it fails.
+      // Not an outcome every node agrees on (those are posted as results: faults, rejections), yet
+      // running it again here cannot help (a TEE job refused for itself, a blob DA says it does not
+      // hold): holding it would get us slashed for liveness. Hand it back; when nobody can, it fails.
       LOG.error("job {} cannot run: {}", jobId, e.getMessage());
       try {
         decline(jobId, "it cannot run: " + e.getMessage());
@@ -308,20 +312,37 @@ public final class OperatorNode implements AutoCloseable {
       runTee(job, pin);
       return;
     }
+    JobOutcome outcome;
+    try {
+      outcome = run(job, pin);
+    } catch (JobRejected e) {
+      // Every node that fetches this job sees the same: it ends onchain with the reason, not with a decline.
+      LOG.warn("job {}: rejected ({}): {}", jobId, e.reason().text(), e.getMessage());
+      outcome = new JobOutcome.Rejected(e.reason());
+    }
+    switch (outcome) {
+      case JobOutcome.Completed c -> submit(jobId, job.attempt(), c.commitment(), c.output(), Optional.empty());
+      case JobOutcome.Faulted f -> submitOutcome(job, f);
+      case JobOutcome.StepLimit l -> submitOutcome(job, l);
+      case JobOutcome.Rejected r -> submitOutcome(job, r);
+    }
+  }
+
+  /** Runs a REEXEC job (an ELF in the VM, or a GGUF inference) to its outcome, heartbeating every VM checkpoint. */
+  private JobOutcome run(JobInfo job, JobPin pin) {
+    BigInteger jobId = job.jobId();
     JobProgram program = source.fetch(job, pin);
     if (InferenceJob.isModel(program.elf())) {
       jobStates.put(jobId.toString(), "running inference");
       LOG.info("job {} attempt {}: inference on model {}", jobId, job.attempt(), program.programDigest());
-      InferenceJob.Outcome outcome = InferenceJob.run(models, program);
-      submit(jobId, job.attempt(), outcome.commitment(), outcome.output(), Optional.empty());
-      return;
+      return InferenceJob.run(models, program).completed();
     }
     Machine m = startMachine(job, program);
     LOG.info("job {} attempt {}: running from step {}", jobId, job.attempt(), m.step());
     jobStates.put(jobId.toString(), "running from step " + m.step());
     long attempt = job.attempt();
     long[] segmentStart = {System.nanoTime(), m.step()};
-    RunResult result = Execution.finish(m, job.maxSteps(), (cp, machine) -> {
+    return Execution.outcome(m, job.maxSteps(), (cp, machine) -> {
       long nanos = System.nanoTime() - segmentStart[0];
       if (nanos > 0) {
         metrics.gauge("steps_per_second", "VM steps per second of the last job segment",
@@ -341,7 +362,40 @@ public final class OperatorNode implements AutoCloseable {
       segmentStart[0] = System.nanoTime();
       segmentStart[1] = machine.step();
     });
-    submit(jobId, attempt, Execution.commitment(result), result.output(), Optional.empty());
+  }
+
+  /**
+   * Posts an outcome without output (a guest fault, the step limit, a rejection) as the job's
+   * result: no output blob, the commitment of docs/spec/job-input.md. Re-executors check it like
+   * any result; it finalizes and pays the fee like one.
+   */
+  private void submitOutcome(JobInfo job, JobOutcome outcome) {
+    BigInteger jobId = job.jobId();
+    ResultCommitment commitment = outcome.commitment();
+    JobInfo now = chain.job(jobId);
+    if (commitment.stepCount() < now.lastStep()) {
+      // A checkpoint past the outcome's step (only a predecessor's poisoned heartbeat can be) would refuse it: drop it first.
+      LOG.warn("job {}: the last checkpoint is at step {}, past the outcome's step {}; dropping it (restartJob)", jobId, now.lastStep(),
+          commitment.stepCount());
+      chain.restartJob(jobId);
+      metrics.count("restarts_total", "Jobs restarted from step 0 because their last checkpoint could not be restored");
+    }
+    try {
+      chain.submitResult(jobId, commitment, Bytes32.ZERO);
+    } catch (ContractRevertException e) {
+      LOG.warn("job {}: outcome refused: {}", jobId, e.getMessage());
+      jobStates.put(jobId.toString(), "outcome refused: " + e.errorName());
+      return;
+    }
+    metrics.count("results_submitted_total", "Result commitments posted");
+    switch (outcome) {
+      case JobOutcome.Rejected r -> metrics.count("jobs_rejected_total", "Jobs ended with a rejected outcome (digest mismatch, malformed job)");
+      default -> metrics.count("guest_faults_total", "Jobs ended with a guest fault or at their step limit");
+    }
+    journal.put(new JobJournal.Entry(jobId, job.attempt(), commitment.stepCount(), commitment.finalStateHash(), Bytes32.ZERO, true));
+    jobStates.put(jobId.toString(), outcome.summary() + "; submitted " + commitment.commitment());
+    LOG.info("job {}: {}; posted as its result (output {}, step count {})", jobId, outcome.summary(), commitment.outputHash(),
+        commitment.stepCount());
   }
 
   /**

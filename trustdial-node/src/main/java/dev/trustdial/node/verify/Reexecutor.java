@@ -11,7 +11,9 @@ import dev.trustdial.chain.tx.ContractRevertException;
 import dev.trustdial.core.crypto.Address;
 import dev.trustdial.node.job.Execution;
 import dev.trustdial.node.job.InferenceJob;
+import dev.trustdial.node.job.JobOutcome;
 import dev.trustdial.node.job.JobProgram;
+import dev.trustdial.node.job.JobRejected;
 import dev.trustdial.node.job.JobSource;
 import dev.trustdial.node.metrics.NodeMetrics;
 import dev.trustdial.vm.checkpoint.CheckpointSink;
@@ -38,7 +40,7 @@ public final class Reexecutor {
   private final JobSource source;
   private final NodeMetrics metrics;
   private final InferenceJob.Models models;
-  private final Map<BigInteger, ResultCommitment> cache = new ConcurrentHashMap<>();
+  private final Map<BigInteger, JobOutcome> cache = new ConcurrentHashMap<>();
 
   public Reexecutor(Settlement chain, JobSource source, InferenceJob.Models models, NodeMetrics metrics) {
     this.chain = chain;
@@ -52,15 +54,29 @@ public final class Reexecutor {
 
   /** The commitment an honest run of the job gives, computed from step 0 with what DA holds. */
   public ResultCommitment commitment(BigInteger jobId) {
-    ResultCommitment cached = cache.get(jobId);
+    return outcome(jobId).commitment();
+  }
+
+  /**
+   * The outcome an honest run of the job gives from step 0 with what DA holds: its exit, a guest
+   * fault, the step limit, or its rejection (docs/spec/job-input.md). DA trouble throws, as today.
+   */
+  public JobOutcome outcome(BigInteger jobId) {
+    JobOutcome cached = cache.get(jobId);
     if (cached != null) {
       return cached;
     }
     JobInfo job = chain.job(jobId);
-    JobProgram program = source.fetch(job, chain.pin(jobId));
-    ResultCommitment ours = InferenceJob.isModel(program.elf())
-        ? InferenceJob.run(models, program).commitment()
-        : Execution.commitment(Execution.finish(Execution.start(program, Optional.empty()), job.maxSteps(), CheckpointSink.NONE));
+    JobOutcome ours;
+    try {
+      JobProgram program = source.fetch(job, chain.pin(jobId));
+      ours = InferenceJob.isModel(program.elf())
+          ? InferenceJob.run(models, program).completed()
+          : Execution.outcome(Execution.start(program, Optional.empty()), job.maxSteps(), CheckpointSink.NONE);
+    } catch (JobRejected e) {
+      LOG.info("job {}: re-execution rejects it: {}", jobId, e.getMessage());
+      ours = new JobOutcome.Rejected(e.reason());
+    }
     metrics.count("reexecutions_total", "jobs re-executed from DA");
     if (cache.size() >= MAX_CACHED) {
       cache.clear();

@@ -15,6 +15,7 @@ import dev.trustdial.core.InvalidInputException;
 import dev.trustdial.core.crypto.Address;
 import dev.trustdial.da.DataAvailability;
 import dev.trustdial.node.job.InferenceJob;
+import dev.trustdial.node.job.JobOutcome;
 import dev.trustdial.node.job.JobSource;
 import dev.trustdial.node.Registration;
 import dev.trustdial.node.keeper.JobKeeper;
@@ -181,13 +182,15 @@ public final class Watchtower implements AutoCloseable {
       LOG.info("job {}: TEE result {}; attested by the app, not re-executable: {}", jobId, claimed.outputHash(), v.text());
       return;
     }
-    ResultCommitment ours = verifier.commitment(jobId);
+    JobOutcome outcome = verifier.outcome(jobId);
+    ResultCommitment ours = outcome.commitment();
     boolean mismatch = !ours.commitment().equals(claimed.commitment());
     if (mismatch) {
       metrics.count("mismatches_total", "results whose re-execution differs");
     }
     verdicts.put(jobId.toString(), mismatch ? "MISMATCH" : "ok");
-    LOG.info("job {}: re-executed, {} (claimed output {}, ours {})", jobId, mismatch ? "MISMATCH" : "matches", claimed.outputHash(), ours.outputHash());
+    LOG.info("job {}: re-executed ({}), {} (claimed output {}, ours {})", jobId, outcome.summary(), mismatch ? "MISMATCH" : "matches",
+        claimed.outputHash(), ours.outputHash());
     ResultCommitment challengeWith = ours;
     if (!mismatch && faults.falseChallenge()) {
       // A wrong claim of our own: flip the step count, the smallest well-formed difference.
