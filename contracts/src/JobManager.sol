@@ -675,8 +675,7 @@ contract JobManager is Ownable, ReentrancyGuardTransient {
         uint256 jobId = d.jobId;
         Params storage p = _params[job.paramsVersion];
         address operator = job.resultOperator;
-        slashed = registry.slash(operator, _pins[jobId].role, p.disputeSlashWad, REASON_DISPUTE);
-        registry.closeObligation(operator, _pins[jobId].obligationSeq);
+        slashed = _slashResultOperator(jobId, operator, p.disputeSlashWad);
         uint256 reward = Math.min(d.bond, slashed * p.partyRewardWad / WAD);
         voterPool = slashed * p.voterRewardWad / WAD;
         _send(BURN_ADDRESS, slashed - reward - voterPool);
@@ -699,8 +698,7 @@ contract JobManager is Ownable, ReentrancyGuardTransient {
         uint256 jobId = d.jobId;
         Params storage p = _params[job.paramsVersion];
         address operator = job.resultOperator;
-        slashed = registry.slash(operator, _pins[jobId].role, p.disputeSlashWad, REASON_DISPUTE);
-        registry.closeObligation(operator, _pins[jobId].obligationSeq);
+        slashed = _slashResultOperator(jobId, operator, p.disputeSlashWad);
         totalEscrow -= d.bond;
         uint256 forfeit = slashed + d.bond;
         voterPool = forfeit * p.voterRewardWad / WAD;
@@ -720,6 +718,12 @@ contract JobManager is Ownable, ReentrancyGuardTransient {
         job.lastStateHash = bytes32(0);
         job.lastCheckpointBlobKey = bytes32(0);
         _requeue(jobId, job);
+    }
+
+    /// @dev The dispute slash of an overturned result; the operator's obligation for the job ends with it.
+    function _slashResultOperator(uint256 jobId, address operator, uint256 wad) internal returns (uint256 slashed) {
+        slashed = registry.slash(operator, _pins[jobId].role, wad, REASON_DISPUTE);
+        registry.closeObligation(operator, _pins[jobId].obligationSeq);
     }
 
     function _existing(uint256 jobId) internal view returns (Job storage job) {

@@ -404,21 +404,31 @@ public final class ChainCommand implements Runnable {
     }
   }
 
-  @Command(name = "expire", description = "End a queued or assigned job past its expiry: fee and deposit go back to the submitter, nobody is slashed.")
-  static final class Expire implements Callable<Integer> {
+  /** A command that sends one transaction about one job, given by its id. */
+  abstract static class JobTransaction implements Callable<Integer> {
     @Spec CommandSpec spec;
     @Mixin DevnetConnection devnet;
 
     @Parameters(paramLabel = "JOB_ID")
     String jobId;
 
+    abstract TxOutcome send(Settlement s, BigInteger jobId);
+
     @Override
     public Integer call() {
       BigInteger id = id(jobId, "job id");
       try (Settlement s = devnet.connect()) {
-        printTx(spec.commandLine().getOut(), s.expire(id));
+        printTx(spec.commandLine().getOut(), send(s, id));
       }
       return ExitCodes.OK;
+    }
+  }
+
+  @Command(name = "expire", description = "End a queued or assigned job past its expiry: fee and deposit go back to the submitter, nobody is slashed.")
+  static final class Expire extends JobTransaction {
+    @Override
+    TxOutcome send(Settlement s, BigInteger jobId) {
+      return s.expire(jobId);
     }
   }
 
@@ -493,20 +503,10 @@ public final class ChainCommand implements Runnable {
   }
 
   @Command(name = "report-missed", description = "Report a job whose assignee missed its heartbeat deadline (slashes it, queues the job again).")
-  static final class ReportMissed implements Callable<Integer> {
-    @Spec CommandSpec spec;
-    @Mixin DevnetConnection devnet;
-
-    @Parameters(paramLabel = "JOB_ID")
-    String jobId;
-
+  static final class ReportMissed extends JobTransaction {
     @Override
-    public Integer call() {
-      BigInteger id = id(jobId, "job id");
-      try (Settlement s = devnet.connect()) {
-        printTx(spec.commandLine().getOut(), s.reportMissed(id));
-      }
-      return ExitCodes.OK;
+    TxOutcome send(Settlement s, BigInteger jobId) {
+      return s.reportMissed(jobId);
     }
   }
 
