@@ -12,6 +12,7 @@ import dev.trustdial.chain.SettlementEvent;
 import dev.trustdial.chain.anvil.Anvil;
 import dev.trustdial.chain.tx.ContractRevertException;
 import dev.trustdial.core.InvalidInputException;
+import dev.trustdial.core.bytes.Bytes32;
 import dev.trustdial.core.crypto.Address;
 import dev.trustdial.da.DataAvailability;
 import dev.trustdial.node.job.InferenceJob;
@@ -67,6 +68,8 @@ public final class Watchtower implements AutoCloseable {
   private final Set<BigInteger> open = ConcurrentHashMap.newKeySet();
   /** Unresolved disputes by id, with their voting deadline. */
   private final Map<BigInteger, Long> disputes = new ConcurrentHashMap<>();
+  /** The votes cast in unresolved disputes (voter -> commitment), so minority votes can be settled (penalised). */
+  private final Map<BigInteger, Map<Address, Bytes32>> votesCast = new ConcurrentHashMap<>();
   private final JobKeeper keeper;
   private final Map<String, String> verdicts = new ConcurrentHashMap<>();
   private volatile boolean running = true;
@@ -86,7 +89,7 @@ public final class Watchtower implements AutoCloseable {
     this.faults = faults;
     this.keeper = new JobKeeper(chain, metrics);
     for (String c : new String[] {"mismatches_total", "challenges_total",
-        "missed_reported_total", "finalized_total", "resolved_total", "tee_answers_invalid_total"}) {
+        "missed_reported_total", "finalized_total", "resolved_total", "tee_answers_invalid_total", "minority_votes_settled_total"}) {
       metrics.declareCounter(c, c.replace('_', ' '));
     }
   }
@@ -153,9 +156,16 @@ public final class Watchtower implements AutoCloseable {
         disputes.put(d.disputeId(), d.deadline());
         verifier.vote(d);
       }
+      case SettlementEvent.Voted v -> {
+        if (disputes.containsKey(v.disputeId())) {
+          votesCast.computeIfAbsent(v.disputeId(), k -> new ConcurrentHashMap<>()).put(v.voter(), v.commitment());
+        }
+      }
       case SettlementEvent.DisputeSettled d -> {
         disputes.remove(d.disputeId());
         verifier.settle(d);
+        settleMinorityVotes(d, votesCast.getOrDefault(d.disputeId(), Map.of()));
+        votesCast.remove(d.disputeId());
       }
       case SettlementEvent.JobFinalized f -> open.remove(f.jobId());
       case SettlementEvent.JobFailed f -> {
@@ -163,6 +173,31 @@ public final class Watchtower implements AutoCloseable {
         LOG.info("job {} failed onchain: {}", f.jobId(), f.reason());
       }
       default -> { }
+    }
+  }
+
+  /**
+   * A vote against the decided majority is penalised only when someone settles it (settlement.md §5),
+   * and its voter has no reason to: the watchtower settles every such vote of a decided dispute, so the
+   * Schelling penalty bites and the voter's obligation ends. Majority voters settle their own (they are paid).
+   */
+  private void settleMinorityVotes(SettlementEvent.DisputeSettled settled, Map<Address, Bytes32> votes) {
+    if (!settled.verdict().decided() || settled.moot() || votes.isEmpty()) {
+      return;
+    }
+    Bytes32 majority = chain.dispute(settled.disputeId()).leading();
+    for (Map.Entry<Address, Bytes32> v : votes.entrySet()) {
+      if (v.getValue().equals(majority) || v.getKey().equals(chain.account())) {
+        continue;
+      }
+      try {
+        chain.settleVote(settled.disputeId(), v.getKey());
+        metrics.count("minority_votes_settled_total", "votes against a dispute's majority settled (their voters penalised)");
+        LOG.info("dispute {}: settled {}'s vote against the majority (penalised)", settled.disputeId(), v.getKey());
+      } catch (ContractRevertException e) {
+        // Settled already (by the voter or another watchtower).
+        LOG.debug("dispute {}: settleVote for {} refused: {}", settled.disputeId(), v.getKey(), e.errorName());
+      }
     }
   }
 
