@@ -104,13 +104,6 @@ contract JobHandler is RegistryGhost {
 
     VoteRef[] internal _votes;
 
-    struct Pair {
-        address operator;
-        address staker;
-    }
-
-    Pair[] internal _pending;
-    mapping(address operator => mapping(address staker => bool)) internal _isPending;
 
     mapping(uint256 jobId => uint32 attemptPlusOne) internal _queuedAttempt;
     /// @dev Finalized or failed (from the events): scans skip these.
@@ -1269,22 +1262,7 @@ contract JobHandler is RegistryGhost {
 
     /// @dev An operator with an open obligation, scanning from `seed` (0 if none).
     function _busyOperator(uint256 seed) internal view returns (address) {
-        uint256 n = operators.length;
-        for (uint256 k; k < n; ++k) {
-            address op = operators[(seed % n + k) % n];
-            if (ghostOpen[op] != 0) return op;
-        }
-        return address(0);
-    }
-
-    /// @dev A pending withdrawal, mostly one that obligations held when it was queued.
-    function _pickPending(uint256 which) internal view returns (uint256) {
-        uint256 n = _pending.length;
-        for (uint256 k; k < n && which % 3 != 0; ++k) {
-            uint256 i = (which % n + k) % n;
-            if (_blockers[_pending[i].operator][_pending[i].staker].length != 0) return i;
-        }
-        return which % n;
+        return _busyAmong(operators, seed);
     }
 
     /// @dev A sybil, a liar or a dishonest verifier.

@@ -27,6 +27,15 @@ abstract contract RegistryGhost is Test {
     /// @dev The obligations open when (operator, staker)'s pending withdrawal was queued.
     mapping(address operator => mapping(address staker => uint64[] seqs)) internal _blockers;
 
+    /// @dev The (operator, staker) pairs with a queued withdrawal, as the handlers track them.
+    struct Pair {
+        address operator;
+        address staker;
+    }
+
+    Pair[] internal _pending;
+    mapping(address operator => mapping(address staker => bool)) internal _isPending;
+
     mapping(address operator => uint256) public ghostSlashedOf;
     uint256 public ghostDeposited;
     uint256 public ghostWithdrawn;
@@ -171,6 +180,26 @@ abstract contract RegistryGhost is Test {
     }
 
     // ------------------------------------------------------------ views for the invariants
+
+    /// @dev One of `accounts` with an open obligation, scanning from `seed` (0 if none).
+    function _busyAmong(address[] storage accounts, uint256 seed) internal view returns (address) {
+        uint256 n = accounts.length;
+        for (uint256 k; k < n; ++k) {
+            address op = accounts[(seed % n + k) % n];
+            if (ghostOpen[op] != 0) return op;
+        }
+        return address(0);
+    }
+
+    /// @dev A pending withdrawal, mostly one that obligations held when it was queued.
+    function _pickPending(uint256 which) internal view returns (uint256) {
+        uint256 n = _pending.length;
+        for (uint256 k; k < n && which % 3 != 0; ++k) {
+            uint256 i = (which % n + k) % n;
+            if (_blockers[_pending[i].operator][_pending[i].staker].length != 0) return i;
+        }
+        return which % n;
+    }
 
     function blockersOf(address operator, address staker) external view returns (uint64[] memory) {
         return _blockers[operator][staker];

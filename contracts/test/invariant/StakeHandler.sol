@@ -26,13 +26,6 @@ contract StakeHandler is RegistryGhost {
     address[] public registered; // every account that ever registered
     mapping(address account => bool) public everRegistered;
 
-    struct Pair {
-        address operator;
-        address staker;
-    }
-
-    Pair[] internal _pending;
-    mapping(address operator => mapping(address staker => bool)) internal _isPending;
 
     /// @dev A lowered allocation: `wad` must stay slashable while any of `seqs` (open when lowered) is open.
     struct Hold {
@@ -477,22 +470,7 @@ contract StakeHandler is RegistryGhost {
 
     /// @dev A registered operator with an open obligation, scanning from `seed` (0 if none).
     function _busyOperator(uint256 seed) internal view returns (address) {
-        uint256 n = registered.length;
-        for (uint256 k; k < n; ++k) {
-            address op = registered[(seed % n + k) % n];
-            if (ghostOpen[op] != 0) return op;
-        }
-        return address(0);
-    }
-
-    /// @dev A pending withdrawal, mostly one that obligations held when it was queued.
-    function _pickPending(uint256 which) internal view returns (uint256) {
-        uint256 n = _pending.length;
-        for (uint256 k; k < n && which % 3 != 0; ++k) {
-            uint256 i = (which % n + k) % n;
-            if (_blockers[_pending[i].operator][_pending[i].staker].length != 0) return i;
-        }
-        return which % n;
+        return _busyAmong(registered, seed);
     }
 
     function _hold(address op, uint8 role, uint64 wad) internal {
