@@ -321,10 +321,11 @@ public final class Settlement implements AutoCloseable {
 
   /**
    * A call only the contract's owner may make. If that is this account, it is sent directly.
-   * Otherwise the owner must be the governance timelock and this account one of its proposers: the
-   * call is scheduled with the minimum delay; on the devnet chain the clock is then fast-forwarded
-   * past it and the call executed, elsewhere it is left scheduled and this throws, naming when it
-   * can be executed.
+   * Otherwise the owner must be the governance timelock and this account one of its proposers. The
+   * operation's salt is derived from the call itself, so the same command finds it again: the first
+   * time it is scheduled with the minimum delay; once ready, running the command again executes it.
+   * On the devnet chain the clock is fast-forwarded past the delay and the call executed at once;
+   * elsewhere a call that is not ready yet throws, naming when it will be.
    */
   private TxOutcome governed(String action, String ownerHex, Address target, RemoteFunctionCall<TransactionReceipt> direct) {
     Address owner = Address.parse(ownerHex);
@@ -333,15 +334,25 @@ public final class Settlement implements AutoCloseable {
     }
     SettlementTimelock timelock = SettlementTimelock.load(owner.toString(), web3j, tm, GAS);
     byte[] data = dev.trustdial.core.bytes.Hex.decode(direct.encodeFunctionCall());
-    BigInteger delay = call(timelock.getMinDelay());
-    byte[] salt = Hashes.keccak256(data, Long.toString(System.nanoTime()).getBytes(java.nio.charset.StandardCharsets.US_ASCII)).bytes();
-    send(action + " (schedule)", timelock.schedule(target.toString(), BigInteger.ZERO, data, new byte[32], salt, delay));
-    if (deployment.chainId() != dev.trustdial.chain.anvil.Anvil.DEVNET_CHAIN_ID) {
-      throw new InvalidInputException(action + " is scheduled on the timelock " + owner + "; execute it after its " + delay
-          + " s delay");
+    byte[] salt = Hashes.keccak256(data).bytes();
+    byte[] id = call(timelock.hashOperation(target.toString(), BigInteger.ZERO, data, new byte[32], salt));
+    if (call(timelock.isOperationDone(id))) {
+      // The very same call ran before; a repeat gets a salt of its own (this moment's).
+      salt = Hashes.keccak256(data, Long.toString(chainTime()).getBytes(java.nio.charset.StandardCharsets.US_ASCII)).bytes();
+      id = call(timelock.hashOperation(target.toString(), BigInteger.ZERO, data, new byte[32], salt));
     }
-    if (delay.signum() > 0) {
-      advanceTime(delay.longValueExact());
+    if (!call(timelock.isOperationPending(id))) {
+      BigInteger delay = call(timelock.getMinDelay());
+      send(action + " (schedule)", timelock.schedule(target.toString(), BigInteger.ZERO, data, new byte[32], salt, delay));
+      if (deployment.chainId() == dev.trustdial.chain.anvil.Anvil.DEVNET_CHAIN_ID && delay.signum() > 0) {
+        advanceTime(delay.longValueExact());
+      }
+    }
+    if (!call(timelock.isOperationReady(id))) {
+      long readyAt = call(timelock.getTimestamp(id)).longValueExact();
+      throw new InvalidInputException(action + " is scheduled on the timelock " + owner + " (operation "
+          + dev.trustdial.core.bytes.Hex.encode(id) + "); run the same command again at or after chain time " + readyAt
+          + " to execute it");
     }
     return send(action + " (execute)", timelock.execute(target.toString(), BigInteger.ZERO, data, new byte[32], salt, BigInteger.ZERO));
   }
