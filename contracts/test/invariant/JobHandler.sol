@@ -418,27 +418,7 @@ contract JobHandler is RegistryGhost {
         if (id == 0) return;
         JobManager.Job memory j = jobs.getJob(id);
         if (block.timestamp > j.challengeDeadline) return;
-        address c = _adversary(who);
-        (bytes32 out, bytes32 state, uint64 steps, bytes32 root) = truth(id);
-        kind %= 5;
-        if (kind == 0) out = keccak256(abi.encode("sybil", seed));
-        else if (kind == 1) (out, state) = (j.outputHash, keccak256(abi.encode("sybil state", seed)));
-        else if (kind == 2) root = keccak256(abi.encode("sybil root", seed));
-        else if (kind == 3) steps = uint64(bound(seed, 0, j.maxSteps));
-        _mint(c, bond);
-        (bool ok, bytes memory ret) =
-            _call(c, address(jobs), abi.encodeCall(jobs.challenge, (id, out, state, steps, root)));
-        if (ok) {
-            ++sybilChallenges;
-            return;
-        }
-        _expect(
-            ret,
-            JobManager.AlreadyChallenged.selector,
-            JobManager.SameCommitment.selector,
-            JobManager.SelfChallenge.selector
-        );
-        ++challengesRefused;
+        _sybilChallenge(id, j, uint256(keccak256(abi.encode(seed, who, kind))));
     }
 
     /// @notice The honest watchtower and verifiers act now (they also act before every step of time).
@@ -702,15 +682,7 @@ contract JobHandler is RegistryGhost {
         Pair memory p = _pending[i];
         (StakeRegistry.Withdrawal memory w,) = registry.withdrawalOf(p.operator, p.staker);
         if (wait && block.timestamp < w.availableAt) _advance(w.availableAt - block.timestamp);
-        (bool ok, bytes memory ret) =
-            _call(p.staker, address(registry), abi.encodeCall(registry.completeWithdrawal, (p.operator)));
-        if (ok) {
-            _isPending[p.operator][p.staker] = false;
-            _pending[i] = _pending[_pending.length - 1];
-            _pending.pop();
-            return;
-        }
-        bytes4 sel = _expect(ret, StakeRegistry.WithdrawalNotReady.selector, StakeRegistry.ObligationsOpen.selector, 0);
+        bytes4 sel = _completePending(i);
         if (sel == StakeRegistry.WithdrawalNotReady.selector) ++withdrawalsRefusedEarly;
         else if (sel == StakeRegistry.ObligationsOpen.selector) ++withdrawalsRefusedForObligations;
     }

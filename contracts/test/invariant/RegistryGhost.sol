@@ -191,6 +191,18 @@ abstract contract RegistryGhost is Test {
         return address(0);
     }
 
+    /// @dev Tries to complete pending withdrawal `i` as its staker: on success it leaves the list and this returns
+    ///      0, otherwise the refusal (WithdrawalNotReady or ObligationsOpen; any other revert fails the run).
+    function _completePending(uint256 i) internal returns (bytes4 refusal) {
+        Pair memory p = _pending[i];
+        (bool ok, bytes memory ret) =
+            _call(p.staker, address(registry), abi.encodeCall(registry.completeWithdrawal, (p.operator)));
+        if (!ok) return _expect(ret, StakeRegistry.WithdrawalNotReady.selector, StakeRegistry.ObligationsOpen.selector, 0);
+        _isPending[p.operator][p.staker] = false;
+        _pending[i] = _pending[_pending.length - 1];
+        _pending.pop();
+    }
+
     /// @dev A pending withdrawal, mostly one that obligations held when it was queued.
     function _pickPending(uint256 which) internal view returns (uint256) {
         uint256 n = _pending.length;

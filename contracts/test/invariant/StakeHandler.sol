@@ -212,15 +212,7 @@ contract StakeHandler is RegistryGhost {
         Pair memory p = _pending[i];
         (StakeRegistry.Withdrawal memory w,) = registry.withdrawalOf(p.operator, p.staker);
         if (wait && block.timestamp < w.availableAt) vm.warp(w.availableAt);
-        (bool ok, bytes memory ret) =
-            _call(p.staker, address(registry), abi.encodeCall(registry.completeWithdrawal, (p.operator)));
-        if (ok) {
-            _isPending[p.operator][p.staker] = false;
-            _pending[i] = _pending[_pending.length - 1];
-            _pending.pop();
-            return;
-        }
-        bytes4 sel = _expect(ret, StakeRegistry.WithdrawalNotReady.selector, StakeRegistry.ObligationsOpen.selector, 0);
+        bytes4 sel = _completePending(i);
         if (sel == StakeRegistry.WithdrawalNotReady.selector) ++withdrawalsRefusedEarly;
         else if (sel == StakeRegistry.ObligationsOpen.selector) ++withdrawalsRefusedForObligations;
     }
