@@ -7,8 +7,10 @@ import {Ownable} from "@openzeppelin/contracts/access/Ownable.sol";
 /// @notice Apps: an owner, a trust mode, the digest of the program or artifact that runs, and
 ///         policy bytes (interpreted offchain, e.g. the TEE measurement policy). Upgrades keep the id;
 ///         a job pins the release it was submitted against (JobManager), so an upgrade mid-job changes
-///         nothing it runs. REEXEC_OBJECTIVE and ZK apps are refused until those modes exist.
-///         Creation is allowlisted until the owner makes it permissionless.
+///         nothing it runs. A TEE app names the wallet its results are signed by (setTeeSigner), a ZK app
+///         the contract that verifies its proofs (setZkVerifier; docs/spec/zk.md). REEXEC_OBJECTIVE apps
+///         are refused until that mode exists. Creation is allowlisted until the owner makes it
+///         permissionless.
 contract AppRegistry is Ownable {
     /// @dev Encoded as uint8 0..3 in the ABI.
     enum TrustMode {
@@ -32,6 +34,7 @@ contract AppRegistry is Ownable {
     uint256 private _appCount;
     mapping(address account => bool allowed) public isAllowlisted;
     mapping(uint256 appId => address signer) private _teeSigner;
+    mapping(uint256 appId => address verifier) private _zkVerifier;
     bool public permissionless;
 
     error UnknownApp(uint256 appId);
@@ -43,6 +46,8 @@ contract AppRegistry is Ownable {
     error ZeroAddress();
     error NotTeeApp(uint256 appId);
     error ModeNotAvailable(uint8 mode);
+    error NotZkApp(uint256 appId);
+    error NotAContract(address account);
 
     event AppCreated(uint256 indexed appId, address indexed owner, uint8 mode, bytes32 programDigest);
     event AppUpgraded(uint256 indexed appId, uint32 version, bytes32 programDigest);
@@ -50,6 +55,7 @@ contract AppRegistry is Ownable {
     event AllowlistSet(address account, bool allowed);
     event PermissionlessSet(bool permissionless);
     event TeeSignerSet(uint256 indexed appId, address signer);
+    event ZkVerifierSet(uint256 indexed appId, address verifier);
 
     constructor(address owner) Ownable(owner) {}
 
@@ -57,8 +63,8 @@ contract AppRegistry is Ownable {
     function createApp(uint8 mode, bytes32 programDigest, bytes calldata policy) external returns (uint256 appId) {
         if (!permissionless && !isAllowlisted[msg.sender]) revert NotAllowlisted(msg.sender);
         if (mode > uint8(type(TrustMode).max)) revert InvalidMode(mode);
-        // Nothing can challenge or prove these yet: an app in them would take any result (settlement.md §6).
-        if (mode == uint8(TrustMode.REEXEC_OBJECTIVE) || mode == uint8(TrustMode.ZK)) revert ModeNotAvailable(mode);
+        // Nothing can check an objective re-execution yet: such an app would take any result (settlement.md §6).
+        if (mode == uint8(TrustMode.REEXEC_OBJECTIVE)) revert ModeNotAvailable(mode);
         _checkRelease(programDigest, policy);
 
         appId = ++_appCount;
@@ -107,6 +113,23 @@ contract AppRegistry is Ownable {
         return _teeSigner[appId];
     }
 
+    /// @notice For a ZK app: the Groth16 verifier contract its job results are proven against
+    ///         (JobManager.submitZkResult, docs/spec/zk.md §4). JobManager takes no job of a ZK app until it
+    ///         is set; each job pins the verifier it was submitted with, so a change never touches a live job.
+    function setZkVerifier(uint256 appId, address verifier) external {
+        App storage app = _ownedBy(appId, msg.sender);
+        if (app.mode != uint8(TrustMode.ZK)) revert NotZkApp(appId);
+        if (verifier.code.length == 0) revert NotAContract(verifier);
+        _zkVerifier[appId] = verifier;
+        emit ZkVerifierSet(appId, verifier);
+    }
+
+    /// @notice The verifier a ZK app's proofs are checked by; 0 while none is set (or for another mode).
+    function zkVerifierOf(uint256 appId) external view returns (address) {
+        _existing(appId);
+        return _zkVerifier[appId];
+    }
+
     function setAllowlisted(address account, bool allowed) external onlyOwner {
         if (account == address(0)) revert ZeroAddress();
         isAllowlisted[account] = allowed;
@@ -127,14 +150,15 @@ contract AppRegistry is Ownable {
         return _existing(appId).mode;
     }
 
-    /// @notice What a job pins at submission: the mode, the program digest, the version and the TEE signer.
+    /// @notice What a job pins at submission: the mode, the program digest, the version, the TEE signer and
+    ///         the ZK verifier (each 0 when the app has none).
     function releaseOf(uint256 appId)
         external
         view
-        returns (uint8 mode, bytes32 programDigest, uint32 version, address teeSigner)
+        returns (uint8 mode, bytes32 programDigest, uint32 version, address teeSigner, address zkVerifier)
     {
         App storage app = _existing(appId);
-        return (app.mode, app.programDigest, app.version, _teeSigner[appId]);
+        return (app.mode, app.programDigest, app.version, _teeSigner[appId], _zkVerifier[appId]);
     }
 
     function appExists(uint256 appId) external view returns (bool) {

@@ -8,6 +8,7 @@ import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/Reentrancy
 import {ECDSA} from "@openzeppelin/contracts/utils/cryptography/ECDSA.sol";
 import {MessageHashUtils} from "@openzeppelin/contracts/utils/cryptography/MessageHashUtils.sol";
 import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
+import {Strings} from "@openzeppelin/contracts/utils/Strings.sol";
 import {StakeRegistry} from "./StakeRegistry.sol";
 import {AppRegistry} from "./AppRegistry.sol";
 import {IDisputeCourt} from "./IDisputeCourt.sol";
@@ -19,8 +20,10 @@ import {Roles} from "./Roles.sol";
 ///         checkpoints -> result commitment -> challenge window in which any number of challengers each
 ///         open their own dispute -> finalized when the window is over and no dispute is open, or
 ///         overturned by a dispute. A missed deadline slashes the assignee (at most once per cooldown)
-///         and queues the job again; a job past its expiry fails with everything refunded.
-///         Rules: docs/spec/settlement.md.
+///         and queues the job again; a job past its expiry fails with everything refunded. A ZK app's job
+///         skips the window: its result comes with a proof that the app's verifier checks, and it is
+///         finalized in the transaction that submits it (submitZkResult).
+///         Rules: docs/spec/settlement.md, docs/spec/zk.md.
 contract JobManager is Ownable, ReentrancyGuardTransient {
     using SafeERC20 for IERC20;
 
@@ -91,6 +94,7 @@ contract JobManager is Ownable, ReentrancyGuardTransient {
         uint8 mode;
         uint8 role; // COMPUTE, or TEE for a TEE app
         uint64 obligationSeq; // the assignee's (then the result operator's) obligation in the registry
+        address zkVerifier; // a ZK app's verifier (its proofs are checked against it), else 0
     }
 
     struct Dispute {
@@ -117,6 +121,16 @@ contract JobManager is Ownable, ReentrancyGuardTransient {
     address public constant BURN_ADDRESS = 0x000000000000000000000000000000000000dEaD;
     /// @dev The tag of teeResultDigest.
     bytes32 public constant TEE_RESULT_TAG = keccak256("TrustDial TEE result v2");
+    /// @notice Most public signals (input words + output words) of a ZK job (docs/spec/zk.md §1).
+    uint256 public constant MAX_ZK_SIGNALS = 64;
+    /// @notice Gas a ZK verifier call may use at most (snarkjs's Groth16 verifier needs about 0.2M plus
+    ///         about 7k per public signal: under 0.7M at MAX_ZK_SIGNALS).
+    uint256 public constant ZK_VERIFY_GAS = 1_500_000;
+    /// @dev The BN254 scalar field order: every output word of a ZK job is below it.
+    uint256 internal constant ZK_FIELD_ORDER =
+        21888242871839275222246405745257275088548364400416034343698204186575808495617;
+    /// @dev The magic of a job input envelope (docs/spec/job-input.md).
+    bytes8 internal constant ENVELOPE_MAGIC = "TDJOBIN1";
 
     StakeRegistry public immutable registry;
     AppRegistry public immutable apps;
@@ -166,6 +180,11 @@ contract JobManager is Ownable, ReentrancyGuardTransient {
     error BadTeeSignature(uint256 jobId, address recovered, address expected);
     error NotCourt(address caller);
     error DisputeResolvedAlready(uint256 disputeId);
+    error NoZkVerifier(uint256 appId);
+    error WrongMode(uint256 jobId, uint8 mode);
+    error InputMismatch(uint256 jobId);
+    error BadZkWords(uint256 inputWords, uint256 outputWords);
+    error BadZkProof(uint256 jobId);
 
     event JobSubmitted(
         uint256 indexed jobId,
@@ -233,18 +252,14 @@ contract JobManager is Ownable, ReentrancyGuardTransient {
 
     /// @notice Submits a job of `appId`: escrows `fee` (>= minFee) plus the submitter deposit, pins the
     ///         app's release and the parameters, and queues it for assignment at the next seed block.
+    ///         A TEE app needs its signer set, a ZK app its verifier.
     function submitJob(uint256 appId, bytes32 inputBlobKey, bytes32 inputDigest, uint64 maxSteps, uint256 fee)
         external
         nonReentrant
         returns (uint256 jobId)
     {
         Params storage p = _params[paramsVersion];
-        (uint8 mode, bytes32 programDigest, uint32 version, address teeSigner) = apps.releaseOf(appId);
-        if (mode == uint8(AppRegistry.TrustMode.TEE)) {
-            if (teeSigner == address(0)) revert NoTeeSigner(appId);
-        } else if (mode != uint8(AppRegistry.TrustMode.REEXEC_INTERSUBJECTIVE)) {
-            revert UnsupportedMode(mode);
-        }
+        Pin memory pin = _release(appId);
         if (inputBlobKey == bytes32(0)) revert ZeroBlobKey();
         if (maxSteps == 0 || maxSteps > p.maxStepsLimit) revert InvalidMaxSteps(maxSteps, p.maxStepsLimit);
         if (fee < p.minFee) revert FeeTooLow(fee, p.minFee);
@@ -260,14 +275,7 @@ contract JobManager is Ownable, ReentrancyGuardTransient {
         job.deposit = p.submitterDeposit;
         job.expiresAt = uint64(block.timestamp) + p.maxJobDuration;
         job.paramsVersion = paramsVersion;
-        _pins[jobId] = Pin({
-            programDigest: programDigest,
-            teeSigner: teeSigner,
-            appVersion: version,
-            mode: mode,
-            role: mode == uint8(AppRegistry.TrustMode.TEE) ? Roles.TEE : Roles.COMPUTE,
-            obligationSeq: 0
-        });
+        _pins[jobId] = pin;
         emit JobSubmitted(jobId, appId, msg.sender, inputBlobKey, maxSteps, fee);
         _queue(jobId, job);
 
@@ -390,7 +398,7 @@ contract JobManager is Ownable, ReentrancyGuardTransient {
     }
 
     /// @notice The assignee posts its result commitment; the challenge window starts. A TEE app's results
-    ///         go through submitTeeResult.
+    ///         go through submitTeeResult, a ZK app's through submitZkResult.
     function submitResult(
         uint256 jobId,
         bytes32 outputHash,
@@ -400,7 +408,8 @@ contract JobManager is Ownable, ReentrancyGuardTransient {
         bytes32 outputBlobKey
     ) external {
         Job storage job = _activeAssignment(jobId);
-        address signer = _pins[jobId].teeSigner;
+        Pin storage pin = _notZk(jobId);
+        address signer = pin.teeSigner;
         if (signer != address(0)) revert TeeSignatureRequired(jobId, signer);
         _submit(jobId, job, outputHash, finalStateHash, stepCount, checkpointRoot, outputBlobKey);
     }
@@ -417,12 +426,58 @@ contract JobManager is Ownable, ReentrancyGuardTransient {
         bytes calldata signature
     ) external {
         Job storage job = _activeAssignment(jobId);
-        address signer = _pins[jobId].teeSigner;
+        Pin storage pin = _notZk(jobId);
+        address signer = pin.teeSigner;
         if (signer == address(0)) revert NoTeeSigner(job.appId);
         (address recovered, ECDSA.RecoverError err,) =
             ECDSA.tryRecover(MessageHashUtils.toEthSignedMessageHash(teeResultDigest(jobId, outputHash)), signature);
         if (err != ECDSA.RecoverError.NoError || recovered != signer) revert BadTeeSignature(jobId, recovered, signer);
         _submit(jobId, job, outputHash, finalStateHash, stepCount, checkpointRoot, outputBlobKey);
+    }
+
+    /// @notice A ZK app's result (docs/spec/zk.md §4): the job's input envelope, the output words and a
+    ///         Groth16 proof, which the verifier pinned for the job must accept for the public signals built
+    ///         here from the job itself (the output words, then the envelope's input words), so a proof for
+    ///         another input or another output cannot pass. The job is finalized in this transaction: no
+    ///         challenge window; the fee goes to the operator, the deposit back to the submitter.
+    ///         The commitment recorded: outputHash = keccak256(output), finalStateHash, stepCount and
+    ///         checkpointRoot 0. The verifier gets at most ZK_VERIFY_GAS and cannot change any state.
+    function submitZkResult(
+        uint256 jobId,
+        bytes calldata envelope,
+        bytes calldata output,
+        uint256[8] calldata proof,
+        bytes32 outputBlobKey
+    ) external nonReentrant {
+        Job storage job = _activeAssignment(jobId);
+        Pin storage pin = _pins[jobId];
+        uint8 mode = pin.mode;
+        if (mode != uint8(AppRegistry.TrustMode.ZK)) revert WrongMode(jobId, mode);
+        if (keccak256(envelope) != job.inputDigest) revert InputMismatch(jobId);
+        uint256 n = _zkSignals(envelope, output);
+        // The verifier snarkjs exports takes static arguments only: the calldata is the words in order.
+        bytes memory data = abi.encodePacked(zkSelector(n), proof, output, envelope[52:]);
+        address verifier = pin.zkVerifier;
+        bool accepted;
+        assembly ("memory-safe") {
+            // Only 32 bytes of return data are copied, whatever the verifier returns.
+            accepted := staticcall(ZK_VERIFY_GAS, verifier, add(data, 0x20), mload(data), 0, 0x20)
+            accepted := and(accepted, and(eq(returndatasize(), 0x20), eq(mload(0), 1)))
+        }
+        if (!accepted) revert BadZkProof(jobId);
+
+        _record(jobId, job, keccak256(output), bytes32(0), 0, bytes32(0), outputBlobKey);
+        _settle(jobId, job);
+    }
+
+    /// @notice The selector of snarkjs's Groth16 verifier for `n` public signals:
+    ///         bytes4(keccak256("verifyProof(uint256[2],uint256[2][2],uint256[2],uint256[<n>])")).
+    function zkSelector(uint256 n) public pure returns (bytes4) {
+        return bytes4(
+            keccak256(
+                abi.encodePacked("verifyProof(uint256[2],uint256[2][2],uint256[2],uint256[", Strings.toString(n), "])")
+            )
+        );
     }
 
     /// @notice What a TEE app's wallet signs for the job's current attempt (docs/spec/settlement.md §1):
@@ -494,12 +549,7 @@ contract JobManager is Ownable, ReentrancyGuardTransient {
         Job storage job = _existing(jobId);
         if (job.status != JobStatus.Submitted) revert WrongStatus(jobId, job.status);
         if (block.timestamp <= job.challengeDeadline) revert ChallengeWindowOpen(jobId, job.challengeDeadline);
-
-        job.status = JobStatus.Finalized;
-        registry.closeObligation(job.resultOperator, _pins[jobId].obligationSeq);
-        emit JobFinalized(jobId, job.resultOperator, job.outputHash, job.fee);
-        _payOut(job.resultOperator, job.fee);
-        _payOut(job.submitter, job.deposit);
+        _settle(jobId, job);
     }
 
     /// @notice Called by the court of the job's parameter version with its verdict (settlement.md §5):
@@ -600,6 +650,44 @@ contract JobManager is Ownable, ReentrancyGuardTransient {
         assert(false);
     }
 
+    /// @dev What a job of `appId` pins (its obligation sequence is set at assignment). A TEE app needs its
+    ///      signer and a ZK app its verifier: an unsigned or unproven result could not be checked by anyone.
+    function _release(uint256 appId) internal view returns (Pin memory pin) {
+        (pin.mode, pin.programDigest, pin.appVersion, pin.teeSigner, pin.zkVerifier) = apps.releaseOf(appId);
+        pin.role = Roles.COMPUTE;
+        if (pin.mode == uint8(AppRegistry.TrustMode.TEE)) {
+            if (pin.teeSigner == address(0)) revert NoTeeSigner(appId);
+            pin.role = Roles.TEE;
+        } else if (pin.mode == uint8(AppRegistry.TrustMode.ZK)) {
+            if (pin.zkVerifier == address(0)) revert NoZkVerifier(appId);
+        } else if (pin.mode != uint8(AppRegistry.TrustMode.REEXEC_INTERSUBJECTIVE)) {
+            revert UnsupportedMode(pin.mode);
+        }
+    }
+
+    /// @dev The job's pin; a ZK job's result goes only through submitZkResult.
+    function _notZk(uint256 jobId) internal view returns (Pin storage pin) {
+        pin = _pins[jobId];
+        if (pin.mode == uint8(AppRegistry.TrustMode.ZK)) revert WrongMode(jobId, pin.mode);
+    }
+
+    /// @dev Checks a ZK job's envelope and output (docs/spec/zk.md §4 steps 3 and 4) and returns the number
+    ///      of public signals.
+    function _zkSignals(bytes calldata envelope, bytes calldata output) internal pure returns (uint256) {
+        uint256 inputLength = envelope.length < 52 ? 0 : envelope.length - 52;
+        uint256 inputWords = inputLength / 32;
+        uint256 outputWords = output.length / 32;
+        if (
+            envelope.length < 52 || bytes8(envelope[:8]) != ENVELOPE_MAGIC
+                || uint32(bytes4(envelope[48:52])) != inputLength || inputLength % 32 != 0 || output.length % 32 != 0
+                || outputWords == 0 || inputWords + outputWords > MAX_ZK_SIGNALS
+        ) revert BadZkWords(inputWords, outputWords);
+        for (uint256 i; i < output.length; i += 32) {
+            if (uint256(bytes32(output[i:i + 32])) >= ZK_FIELD_ORDER) revert BadZkWords(inputWords, outputWords);
+        }
+        return inputWords + outputWords;
+    }
+
     function _queue(uint256 jobId, Job storage job) internal {
         job.status = JobStatus.Queued;
         job.assignee = address(0);
@@ -642,18 +730,41 @@ contract JobManager is Ownable, ReentrancyGuardTransient {
     ) internal {
         if (stepCount > job.maxSteps) revert StepsExceeded(stepCount, job.maxSteps);
         if (stepCount < job.lastStep) revert StepNotMonotonic(job.lastStep, stepCount);
+        _record(jobId, job, outputHash, finalStateHash, stepCount, checkpointRoot, outputBlobKey);
+        job.status = JobStatus.Submitted;
+        job.challengeDeadline = uint64(block.timestamp) + _params[job.paramsVersion].challengeWindow;
+    }
 
+    /// @dev Records msg.sender's result. The job stops using the operator's capacity; its obligation stays
+    ///      open until the result settles.
+    function _record(
+        uint256 jobId,
+        Job storage job,
+        bytes32 outputHash,
+        bytes32 finalStateHash,
+        uint64 stepCount,
+        bytes32 checkpointRoot,
+        bytes32 outputBlobKey
+    ) internal {
         job.outputHash = outputHash;
         job.finalStateHash = finalStateHash;
         job.stepCount = stepCount;
         job.checkpointRoot = checkpointRoot;
         job.outputBlobKey = outputBlobKey;
         job.resultOperator = msg.sender;
-        job.status = JobStatus.Submitted;
-        job.challengeDeadline = uint64(block.timestamp) + _params[job.paramsVersion].challengeWindow;
-        // The job stops using the operator's capacity; its obligation stays open until the result settles.
         activeJobs[msg.sender] -= 1;
         emit ResultSubmitted(jobId, msg.sender, outputHash, finalStateHash, stepCount, checkpointRoot, outputBlobKey);
+    }
+
+    /// @dev The result stands: the job is finalized, the result operator's obligation for it ends, the fee
+    ///      goes to that operator and the deposit back to the submitter.
+    function _settle(uint256 jobId, Job storage job) internal {
+        address op = job.resultOperator;
+        job.status = JobStatus.Finalized;
+        registry.closeObligation(op, _pins[jobId].obligationSeq);
+        emit JobFinalized(jobId, op, job.outputHash, job.fee);
+        _payOut(op, job.fee);
+        _payOut(job.submitter, job.deposit);
     }
 
     function _closeDispute(Job storage job) internal {

@@ -40,26 +40,26 @@ contract AppRegistryTest is SettlementFixture {
         assertEq(apps.modeOf(2), MODE_TEE);
         assertTrue(apps.appExists(2));
         assertFalse(apps.appExists(3));
-        (uint8 mode, bytes32 digest, uint32 version, address signer) = apps.releaseOf(1);
+        (uint8 mode, bytes32 digest, uint32 version, address signer, address verifier) = apps.releaseOf(1);
         assertEq(mode, MODE_INTERSUBJECTIVE);
         assertEq(digest, DIGEST);
         assertEq(version, 1);
         assertEq(signer, address(0));
+        assertEq(verifier, address(0));
     }
 
-    /// Nothing can challenge or prove REEXEC_OBJECTIVE or ZK results yet: those apps are refused.
+    /// Nothing can check REEXEC_OBJECTIVE results yet: those apps are refused. ZK apps are proven (zk.md).
     function test_createApp_onlyAvailableModes() public {
         vm.startPrank(dev);
         assertEq(apps.modeOf(apps.createApp(MODE_TEE, DIGEST, "")), MODE_TEE);
         assertEq(apps.modeOf(apps.createApp(MODE_INTERSUBJECTIVE, DIGEST, "")), MODE_INTERSUBJECTIVE);
+        assertEq(apps.modeOf(apps.createApp(MODE_ZK, DIGEST, "")), MODE_ZK);
         vm.expectRevert(abi.encodeWithSelector(AppRegistry.ModeNotAvailable.selector, MODE_OBJECTIVE));
         apps.createApp(MODE_OBJECTIVE, DIGEST, "");
-        vm.expectRevert(abi.encodeWithSelector(AppRegistry.ModeNotAvailable.selector, MODE_ZK));
-        apps.createApp(MODE_ZK, DIGEST, "");
         vm.expectRevert(abi.encodeWithSelector(AppRegistry.InvalidMode.selector, uint8(4)));
         apps.createApp(4, DIGEST, "");
         vm.stopPrank();
-        assertEq(apps.appCount(), 2);
+        assertEq(apps.appCount(), 3);
     }
 
     function test_createApp_errors() public {
@@ -86,8 +86,8 @@ contract AppRegistryTest is SettlementFixture {
         vm.prank(stranger);
         assertEq(apps.createApp(MODE_INTERSUBJECTIVE, DIGEST, ""), 1);
         vm.prank(stranger);
-        vm.expectRevert(abi.encodeWithSelector(AppRegistry.ModeNotAvailable.selector, MODE_ZK));
-        apps.createApp(MODE_ZK, DIGEST, "");
+        vm.expectRevert(abi.encodeWithSelector(AppRegistry.ModeNotAvailable.selector, MODE_OBJECTIVE));
+        apps.createApp(MODE_OBJECTIVE, DIGEST, "");
 
         governance(address(apps), abi.encodeCall(AppRegistry.setPermissionless, (false)));
         assertFalse(apps.permissionless());
@@ -119,7 +119,7 @@ contract AppRegistryTest is SettlementFixture {
         assertEq(app.policy, hex"0202");
         assertEq(app.mode, MODE_INTERSUBJECTIVE, "mode is fixed");
         assertEq(apps.appCount(), 1);
-        (, bytes32 digest, uint32 version,) = apps.releaseOf(id);
+        (, bytes32 digest, uint32 version,,) = apps.releaseOf(id);
         assertEq(digest, DIGEST_2);
         assertEq(version, 2);
         vm.prank(dev);
@@ -211,7 +211,7 @@ contract AppRegistryTest is SettlementFixture {
         emit AppRegistry.TeeSignerSet(tee, address(0xCAFE));
         apps.setTeeSigner(tee, address(0xCAFE));
         assertEq(apps.teeSignerOf(tee), address(0xCAFE));
-        (,,, address signer) = apps.releaseOf(tee);
+        (,,, address signer,) = apps.releaseOf(tee);
         assertEq(signer, address(0xCAFE), "releaseOf carries the signer");
         vm.expectRevert(abi.encodeWithSelector(AppRegistry.NotTeeApp.selector, reexec));
         apps.setTeeSigner(reexec, address(0xCAFE));

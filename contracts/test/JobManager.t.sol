@@ -555,7 +555,11 @@ contract JobManagerTest is JobFixture {
         odd.submitJob(1, INPUT_KEY, INPUT_DIGEST, MAX_STEPS, FEE);
         fake.set(MODE_ZK, address(0));
         vm.prank(user);
-        vm.expectRevert(abi.encodeWithSelector(JobManager.UnsupportedMode.selector, MODE_ZK));
+        vm.expectRevert(abi.encodeWithSelector(JobManager.NoZkVerifier.selector, 1));
+        odd.submitJob(1, INPUT_KEY, INPUT_DIGEST, MAX_STEPS, FEE);
+        fake.set(4, address(0));
+        vm.prank(user);
+        vm.expectRevert(abi.encodeWithSelector(JobManager.UnsupportedMode.selector, uint8(4)));
         odd.submitJob(1, INPUT_KEY, INPUT_DIGEST, MAX_STEPS, FEE);
         fake.set(MODE_INTERSUBJECTIVE, address(0));
         vm.prank(user);
@@ -1571,7 +1575,7 @@ contract FakeApps {
         _signer = signer;
     }
 
-    function releaseOf(uint256) external view returns (uint8, bytes32, uint32, address) {
-        return (_mode, keccak256("program"), 1, _signer);
+    function releaseOf(uint256) external view returns (uint8, bytes32, uint32, address, address) {
+        return (_mode, keccak256("program"), 1, _signer, address(0));
     }
 }

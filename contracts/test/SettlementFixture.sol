@@ -169,10 +169,15 @@ abstract contract SettlementFixture is Test {
     }
 
     function submit(address submitter, uint256 appId) internal returns (uint256 jobId) {
+        jobId = submitWithDigest(submitter, appId, keccak256("digest"));
+    }
+
+    /// @dev Submits a job (fee MIN_FEE, 1 000 steps) whose input envelope hashes to `inputDigest`.
+    function submitWithDigest(address submitter, uint256 appId, bytes32 inputDigest) internal returns (uint256 jobId) {
         fund(submitter, MIN_FEE + SUBMITTER_DEPOSIT);
         bytes32 inputKey = keccak256(abi.encode("input", jobs.jobCount()));
         vm.prank(submitter);
-        jobId = jobs.submitJob(appId, inputKey, keccak256("digest"), 1_000, MIN_FEE);
+        jobId = jobs.submitJob(appId, inputKey, inputDigest, 1_000, MIN_FEE);
     }
 
     /// @dev Mines past the job's seed block (setting its hash) and calls assign; returns the assignee.
