@@ -24,12 +24,16 @@ import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import okhttp3.OkHttpClient;
 import org.web3j.protocol.Web3j;
+import org.web3j.protocol.core.DefaultBlockParameterName;
 import org.web3j.protocol.core.RemoteFunctionCall;
+import org.web3j.protocol.core.methods.response.EthSendTransaction;
 import org.web3j.protocol.core.methods.response.TransactionReceipt;
 import org.web3j.protocol.exceptions.TransactionException;
 import org.web3j.protocol.http.HttpService;
 import org.web3j.tx.gas.ContractGasProvider;
 import org.web3j.tx.gas.StaticGasProvider;
+import org.web3j.tx.response.PollingTransactionReceiptProcessor;
+import org.web3j.utils.Numeric;
 
 /**
  * The typed client of the settlement contracts, acting as one account. Every transaction is
@@ -377,14 +381,90 @@ public final class Settlement implements AutoCloseable {
 
   /** The app wallet a TEE app's results must be signed by, if one is set (jobs pin it: see {@link #pin}). */
   public Optional<Address> teeSignerOf(BigInteger appId) {
-    Address a = Address.parse(call(apps.teeSignerOf(appId)));
-    return a.isZero() ? Optional.empty() : Optional.of(a);
+    return nonZero(Address.parse(call(apps.teeSignerOf(appId))));
+  }
+
+  /** Names the verifier contract a ZK app's proofs are checked by (docs/spec/zk.md §4); jobs pin it at submission. */
+  public TxOutcome setZkVerifier(BigInteger appId, Address verifier) {
+    return send("setZkVerifier", apps.setZkVerifier(appId, verifier.toString()));
+  }
+
+  /** The verifier contract of a ZK app, if one is set (JobManager takes no job of the app until it is). */
+  public Optional<Address> zkVerifierOf(BigInteger appId) {
+    return nonZero(Address.parse(call(apps.zkVerifierOf(appId))));
+  }
+
+  /**
+   * Deploys a contract from its creation code (a ZK app's verifier, compiled by {@code trustdial zk
+   * build}); simulated first like every transaction. Returns its address with the transaction.
+   */
+  public Deployed deployContract(String what, byte[] creationCode) {
+    try {
+      EthSendTransaction sent =
+          tm.sendTransaction(GAS.getGasPrice(), GAS.getGasLimit(), null, Numeric.toHexString(creationCode), BigInteger.ZERO, true);
+      if (sent.hasError()) {
+        throw new ChainUnavailableException("deploying " + what + " failed: " + sent.getError().getMessage(), null);
+      }
+      TransactionReceipt r = new PollingTransactionReceiptProcessor(web3j, 50, 1200)
+          .waitForTransactionReceipt(sent.getTransactionHash());
+      if (!r.isStatusOK() || r.getContractAddress() == null) {
+        throw new ChainUnavailableException("deploying " + what + " reverted onchain (tx " + r.getTransactionHash() + ")", null);
+      }
+      return new Deployed(Address.parse(r.getContractAddress()), outcome("deploy " + what, r));
+    } catch (ContractRevertException e) {
+      throw new ContractRevertException("deploy " + what, e.errorName(), e.arguments());
+    } catch (IOException | TransactionException e) {
+      throw new ChainUnavailableException("deploying " + what + " failed: " + e.getMessage(), e);
+    }
+  }
+
+  /** A contract this client deployed. */
+  public record Deployed(Address address, TxOutcome tx) {}
+
+  /** The runtime code at an address (empty for an account without code). */
+  public byte[] codeAt(Address account) {
+    try {
+      return Numeric.hexStringToByteArray(
+          web3j.ethGetCode(account.toString(), DefaultBlockParameterName.LATEST).send().getCode());
+    } catch (IOException e) {
+      throw new ChainUnavailableException("cannot read the code at " + account + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** The gas a call with raw calldata would use (eth_estimateGas from this account); a revert throws. */
+  public long estimateGas(Address to, byte[] data) {
+    try {
+      org.web3j.protocol.core.methods.response.EthEstimateGas est = web3j.ethEstimateGas(
+          org.web3j.protocol.core.methods.request.Transaction.createEthCallTransaction(account().toString(), to.toString(), Numeric.toHexString(data)))
+          .send();
+      if (est.hasError()) {
+        throw new InvalidInputException("the call to " + to + " reverts: " + est.getError().getMessage());
+      }
+      return est.getAmountUsed().longValueExact();
+    } catch (IOException e) {
+      throw new ChainUnavailableException("cannot estimate a call to " + to + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** A read-only call of any contract with raw calldata (eth_call at the latest block); a revert throws. */
+  public byte[] staticCall(Address to, byte[] data) {
+    try {
+      return Numeric.hexStringToByteArray(
+          tm.sendCall(to.toString(), Numeric.toHexString(data), DefaultBlockParameterName.LATEST));
+    } catch (IOException e) {
+      throw new ChainUnavailableException("call to " + to + " failed: " + e.getMessage(), e);
+    }
   }
 
   public AppInfo app(BigInteger appId) {
     AppRegistry.App a = call(apps.getApp(appId));
     return new AppInfo(appId, Address.parse(a.owner), TrustMode.fromCode(a.mode.intValueExact()),
         new Bytes32(a.programDigest), a.policy, a.version.longValueExact());
+  }
+
+  /** How many apps exist (ids run from 1 to this). */
+  public BigInteger appCount() {
+    return call(apps.appCount());
   }
 
   /** An id made by a transaction (an app, a job or a dispute). */
@@ -467,6 +547,19 @@ public final class Settlement implements AutoCloseable {
         BigInteger.valueOf(result.stepCount()), result.checkpointRoot().bytes(), outputBlobKey.bytes()));
   }
 
+  /**
+   * A ZK job's result (docs/spec/zk.md §4): the job's envelope, the output words and the Groth16
+   * proof in the verifier's order. JobManager builds the public signals from the job and finalizes it
+   * in this transaction when the pinned verifier accepts; otherwise it reverts (simulated first:
+   * {@code BadZkProof} throws {@link ContractRevertException} and nothing is sent).
+   */
+  public TxOutcome submitZkResult(BigInteger jobId, byte[] envelope, byte[] output, List<BigInteger> proof, Bytes32 outputBlobKey) {
+    if (proof.size() != 8) {
+      throw new InvalidInputException("a Groth16 proof is 8 words, got " + proof.size());
+    }
+    return send("submitZkResult", jobs.submitZkResult(jobId, envelope, output, proof, outputBlobKey.bytes()));
+  }
+
   /** Hands an assigned job back without penalty (we cannot run it); it is queued for another operator or fails. */
   public TxOutcome declineJob(BigInteger jobId) {
     return send("declineJob", jobs.declineJob(jobId));
@@ -522,9 +615,9 @@ public final class Settlement implements AutoCloseable {
   public JobPin pin(BigInteger jobId) {
     JobManager.Pin p = call(jobs.pinOf(jobId));
     Address signer = Address.parse(p.teeSigner);
-    return new JobPin(new Bytes32(p.programDigest), signer.isZero() ? Optional.empty() : Optional.of(signer),
-        p.appVersion.longValueExact(), TrustMode.fromCode(p.mode.intValueExact()), Role.fromBit(p.role.intValueExact()),
-        p.obligationSeq.longValueExact());
+    return new JobPin(new Bytes32(p.programDigest), nonZero(signer), p.appVersion.longValueExact(),
+        TrustMode.fromCode(p.mode.intValueExact()), Role.fromBit(p.role.intValueExact()), p.obligationSeq.longValueExact(),
+        nonZero(Address.parse(p.zkVerifier)));
   }
 
   public BigInteger jobCount() {
@@ -695,6 +788,10 @@ public final class Settlement implements AutoCloseable {
   }
 
   // ---------------------------------------------------------------- plumbing
+
+  private static Optional<Address> nonZero(Address a) {
+    return a.isZero() ? Optional.empty() : Optional.of(a);
+  }
 
   private static void positive(BigInteger amount, String what) {
     if (amount.signum() <= 0) {

@@ -37,7 +37,7 @@ public final class NodeMain {
 
   public static RunningNode start(String role, NodeConfig config, List<String> flags) {
     for (String f : flags) {
-      if (!f.equals("--lie") && !f.equals("--false-challenge")) {
+      if (!f.equals("--lie") && !f.equals("--false-challenge") && !f.equals("--stall-proving")) {
         throw new InvalidInputException("unknown flag " + f);
       }
     }
@@ -46,11 +46,11 @@ public final class NodeMain {
         if (flags.contains("--false-challenge")) {
           throw new InvalidInputException("--false-challenge is a watchtower flag");
         }
-        yield RunningNode.operator(config, new OperatorNode.Faults(flags.contains("--lie")));
+        yield RunningNode.operator(config, new OperatorNode.Faults(flags.contains("--lie"), flags.contains("--stall-proving")));
       }
       case "watchtower" -> {
-        if (flags.contains("--lie")) {
-          throw new InvalidInputException("--lie is an operator flag");
+        if (flags.contains("--lie") || flags.contains("--stall-proving")) {
+          throw new InvalidInputException("--lie and --stall-proving are operator flags");
         }
         yield RunningNode.watchtower(config, new Watchtower.Faults(flags.contains("--false-challenge")));
       }

@@ -4,6 +4,12 @@ import dev.trustdial.chain.Settlement;
 import dev.trustdial.node.config.NodeConfig;
 import dev.trustdial.node.job.InferenceJob;
 import dev.trustdial.node.job.TeeJob;
+import dev.trustdial.node.job.ZkJob;
+import dev.trustdial.zk.Snarkjs;
+import dev.trustdial.zk.ZkProver;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import dev.trustdial.node.verify.TeeAnswerCheck;
 import dev.trustdial.node.metrics.NodeHttp;
 import dev.trustdial.node.metrics.NodeMetrics;
@@ -14,6 +20,7 @@ import dev.trustdial.da.DataAvailability;
 
 /** An operator or watchtower started from its config, with its HTTP server. Closing stops both. */
 public final class RunningNode implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(RunningNode.class);
   private final AutoCloseable node;
   private final NodeHttp http;
   private final Settlement chain;
@@ -30,10 +37,21 @@ public final class RunningNode implements AutoCloseable {
     NodeMetrics metrics = new NodeMetrics("operator");
     OperatorNode node = new OperatorNode(chain, da, JobJournal.open(config.dataDir()),
         new InferenceJob.Models(config.dataDir().resolve("models")), metrics, config.pollInterval(), faults,
-        config.maxConcurrentJobs(), config.vote(), config.tee().map(t -> new TeeJob(t, config.dataDir().resolve("tee"))));
+        config.maxConcurrentJobs(), config.vote(), config.tee().map(t -> new TeeJob(t, config.dataDir().resolve("tee"))),
+        zkProver(config));
     node.ensureRegistered(config.stakeWei(), "operator");
     node.start();
     return new RunningNode(node, NodeHttp.start(config.httpHost(), config.httpPort(), metrics, node::health), chain);
+  }
+
+  /** The ZK prover when node and snarkjs are installed here (./trustdial build); without them ZK jobs are declined. */
+  private static Optional<ZkJob> zkProver(NodeConfig config) {
+    try {
+      return Optional.of(new ZkJob(new ZkProver(Snarkjs.locate(), config.dataDir().resolve("zk"))));
+    } catch (IllegalStateException e) {
+      LOG.warn("no ZK prover: ZK jobs assigned to this operator will be declined ({})", e.getMessage());
+      return Optional.empty();
+    }
   }
 
   public static RunningNode watchtower(NodeConfig config, Watchtower.Faults faults) {

@@ -9,7 +9,7 @@ import dev.trustdial.core.hash.Hashes;
 import dev.trustdial.da.DataAvailability;
 
 /**
- * Fetches a job's envelope and program (ELF, GGUF or TEE artifact) from DA and checks them against
+ * Fetches a job's envelope and program (ELF, GGUF, TEE artifact or ZK circuit artifact) from DA and checks them against
  * the digests onchain: the input digest of the job and the program digest pinned at submission (an
  * app upgrade mid-job changes nothing the job runs). A mismatch, or an envelope or part list that
  * cannot be parsed, is a {@link JobRejected}; DA trouble is not (the blobs may come back).
@@ -27,12 +27,8 @@ public final class JobSource {
     }
     JobEnvelope envelope = envelope(job);
     byte[] elf = ProgramBlobs.get(da, envelope.programBlobKey());
-    Bytes32 programDigest = Hashes.keccak256(elf);
-    if (!programDigest.equals(pin.programDigest())) {
-      throw new JobRejected(RejectReason.PROGRAM_DIGEST_MISMATCH, "job " + job.jobId() + ": program blob hashes to " + programDigest
-          + ", not the digest " + pin.programDigest() + " pinned for app " + job.appId() + " at submission");
-    }
-    return new JobProgram(elf, envelope, programDigest, job.inputDigest());
+    checkProgramDigest(job, pin, elf, "program");
+    return new JobProgram(elf, envelope, pin.programDigest(), job.inputDigest());
   }
 
   /** A TEE job's envelope (checked against the onchain digest) and its artifact archive. */
@@ -51,6 +47,31 @@ public final class JobSource {
       throw new InvalidInputException("job " + job.jobId() + ": a TEE job's input must be a TDTEEJB1 record (docs/spec/job-input.md)");
     }
     return new TeeProgram(envelope, ProgramBlobs.get(da, envelope.programBlobKey()));
+  }
+
+  /** A ZK job's envelope (checked against the onchain digest) and its TDZKART1 artifact bytes (checked against the pinned digest). */
+  public record ZkProgram(JobEnvelope envelope, byte[] artifact) {}
+
+  /**
+   * Fetches a ZK job's envelope and circuit artifact (docs/spec/zk.md §3, §5): the artifact's
+   * keccak256 must be the programDigest pinned for the job, as for an ELF.
+   */
+  public ZkProgram fetchZk(JobInfo job, JobPin pin) {
+    if (pin.mode() != TrustMode.ZK) {
+      throw new InvalidInputException("job " + job.jobId() + " belongs to a " + pin.mode() + " app, not a ZK app");
+    }
+    JobEnvelope envelope = envelope(job);
+    byte[] artifact = ProgramBlobs.get(da, envelope.programBlobKey());
+    checkProgramDigest(job, pin, artifact, "circuit artifact");
+    return new ZkProgram(envelope, artifact);
+  }
+
+  private static void checkProgramDigest(JobInfo job, JobPin pin, byte[] program, String what) {
+    Bytes32 programDigest = Hashes.keccak256(program);
+    if (!programDigest.equals(pin.programDigest())) {
+      throw new JobRejected(RejectReason.PROGRAM_DIGEST_MISMATCH, "job " + job.jobId() + ": " + what + " blob hashes to " + programDigest
+          + ", not the digest " + pin.programDigest() + " pinned for app " + job.appId() + " at submission");
+    }
   }
 
   private JobEnvelope envelope(JobInfo job) {

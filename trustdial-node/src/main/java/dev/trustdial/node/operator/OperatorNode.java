@@ -10,6 +10,7 @@ import dev.trustdial.chain.Role;
 import dev.trustdial.chain.Settlement;
 import dev.trustdial.chain.SettlementEvent;
 import dev.trustdial.chain.TrustMode;
+import dev.trustdial.chain.TxOutcome;
 import dev.trustdial.chain.anvil.Anvil;
 import dev.trustdial.chain.tx.ContractRevertException;
 import dev.trustdial.core.InvalidInputException;
@@ -24,6 +25,7 @@ import dev.trustdial.node.job.JobProgram;
 import dev.trustdial.node.job.JobRejected;
 import dev.trustdial.node.job.JobSource;
 import dev.trustdial.node.job.TeeJob;
+import dev.trustdial.node.job.ZkJob;
 import dev.trustdial.tee.runtime.TeeRuntime;
 import dev.trustdial.node.Registration;
 import dev.trustdial.node.keeper.JobKeeper;
@@ -57,13 +59,19 @@ public final class OperatorNode implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(OperatorNode.class);
 
   /** Test-only fault: post a wrong output. Refused on any chain but the devnet's. */
-  public record Faults(boolean lie) {
-    public static final Faults NONE = new Faults(false);
+  /**
+   * @param lie post a wrong output (a ZK job's wrong output cannot pass the verifier: it is refused onchain)
+   * @param stallProving hold each ZK job in "proving" for {@link #STALL} before the prover runs, so a
+   *     test can kill the operator mid-proof (keepalive heartbeats go on meanwhile)
+   */
+  public record Faults(boolean lie, boolean stallProving) {
+    public static final Faults NONE = new Faults(false, false);
+    static final Duration STALL = Duration.ofSeconds(60);
 
     /** Refuses any fault on a chain other than the devnet's. */
     public void requireAllowedOn(long chainId) {
-      if (lie && chainId != Anvil.DEVNET_CHAIN_ID) {
-        throw new InvalidInputException("--lie is a test-only fault and is refused on chain " + chainId
+      if ((lie || stallProving) && chainId != Anvil.DEVNET_CHAIN_ID) {
+        throw new InvalidInputException((lie ? "--lie" : "--stall-proving") + " is a test-only fault and is refused on chain " + chainId
             + " (only the devnet chain " + Anvil.DEVNET_CHAIN_ID + " allows it)");
       }
     }
@@ -87,6 +95,7 @@ public final class OperatorNode implements AutoCloseable {
   private final Optional<Reexecutor> verifier;
   private final InferenceJob.Models models;
   private final Optional<TeeJob> tee;
+  private final Optional<ZkJob> zk;
   private final JobKeeper keeper;
   private volatile boolean running = true;
   private volatile long lastPollMillis;
@@ -98,9 +107,10 @@ public final class OperatorNode implements AutoCloseable {
    * @param maxConcurrentJobs jobs run in parallel, each on its own thread; more wait (kept alive by keepalive heartbeats)
    * @param vote also act as a staked verifier: re-execute disputed jobs and vote (needs the VERIFIER role)
    * @param tee how to run TEE jobs; empty: a TEE job assigned to us fails with a clear log line
+   * @param zk how to prove ZK jobs; empty (no node or snarkjs here): a ZK job assigned to us is declined
    */
   public OperatorNode(Settlement chain, DataAvailability da, JobJournal journal, InferenceJob.Models models, NodeMetrics metrics,
-      Duration pollInterval, Faults faults, int maxConcurrentJobs, boolean vote, Optional<TeeJob> tee) {
+      Duration pollInterval, Faults faults, int maxConcurrentJobs, boolean vote, Optional<TeeJob> tee, Optional<ZkJob> zk) {
     faults.requireAllowedOn(chain.deployment().chainId());
     this.chain = chain;
     this.da = da;
@@ -115,6 +125,7 @@ public final class OperatorNode implements AutoCloseable {
     this.votes = Executors.newSingleThreadExecutor(r -> Thread.ofPlatform().name("operator-votes").daemon().unstarted(r));
     this.models = models;
     this.tee = tee;
+    this.zk = zk;
     this.verifier = vote ? Optional.of(new Reexecutor(chain, source, models, metrics)) : Optional.empty();
     this.keeper = new JobKeeper(chain, metrics);
     metrics.declareCounter("keepalive_heartbeats_total", "Heartbeats that re-post the last checkpoint to keep a slow or queued job alive");
@@ -126,6 +137,8 @@ public final class OperatorNode implements AutoCloseable {
     metrics.declareCounter("jobs_rejected_total", "Jobs ended with a rejected outcome (digest mismatch, malformed job)");
     metrics.declareCounter("declined_total", "Jobs handed back without penalty (they cannot run here or at all)");
     metrics.declareCounter("slashes_seen_total", "Slashes of this operator seen onchain");
+    metrics.declareCounter("zk_proofs_total", "ZK jobs proven and finalized onchain by this operator");
+    metrics.gauge("zk_prove_milliseconds", "Witness plus proving time of the last ZK job", 0);
     metrics.gauge("jobs_running", "Jobs this operator is executing", 0);
     metrics.gauge("steps_per_second", "VM steps per second of the last job segment", 0);
   }
@@ -312,6 +325,10 @@ public final class OperatorNode implements AutoCloseable {
       runTee(job, pin);
       return;
     }
+    if (pin.mode() == TrustMode.ZK) {
+      runZk(job, pin);
+      return;
+    }
     JobOutcome outcome;
     try {
       outcome = run(job, pin);
@@ -494,6 +511,64 @@ public final class OperatorNode implements AutoCloseable {
       return;
     }
     submit(jobId, attempt, outcome.commitment(), outcome.output(), signer.isPresent() ? outcome.appSignature() : Optional.empty());
+  }
+
+  /**
+   * Proves a ZK job (docs/spec/zk.md): the artifact and input words from DA, the witness and the
+   * Groth16 proof through snarkjs, the output on DA, then submitZkResult, which finalizes the job in
+   * that transaction. A job that cannot be proven (a malformed artifact or input, an input the
+   * circuit refuses, a verifier that refuses a valid proof) is declined: there is no outcome to post.
+   */
+  private void runZk(JobInfo job, JobPin pin) {
+    BigInteger jobId = job.jobId();
+    if (zk.isEmpty()) {
+      decline(jobId, "it is a ZK job (app " + job.appId() + ") and this operator has no prover (node and snarkjs: run ./trustdial build)");
+      return;
+    }
+    JobSource.ZkProgram program;
+    try {
+      program = source.fetchZk(job, pin);
+    } catch (JobRejected e) {
+      decline(jobId, e.getMessage());
+      return;
+    }
+    long attempt = job.attempt();
+    jobStates.put(jobId.toString(), "proving (ZK, attempt " + attempt + ")");
+    if (faults.stallProving()) {
+      LOG.warn("job {}: STALLING {} before proving (test-only fault)", jobId, Faults.STALL);
+      sleep(Faults.STALL);
+    }
+    ZkJob.Outcome outcome = zk.get().prove(jobId, program);
+    if (outcome instanceof ZkJob.Outcome.Unprovable u) {
+      decline(jobId, u.reason());
+      return;
+    }
+    ZkJob.Outcome.Proven proven = (ZkJob.Outcome.Proven) outcome;
+    byte[] output = proven.output();
+    if (faults.lie()) {
+      output = output.clone();
+      output[output.length - 1] ^= 1;
+      LOG.warn("job {}: LYING about the output (test-only fault): the verifier will refuse it", jobId);
+    }
+    Bytes32 outputKey = da.put(output).blobKey();
+    TxOutcome tx;
+    try {
+      tx = chain.submitZkResult(jobId, program.envelope().encode(), output, proven.proofWords(), outputKey);
+    } catch (ContractRevertException e) {
+      jobStates.put(jobId.toString(), "result refused: " + e.errorName());
+      if (!faults.lie() && "BadZkProof".equals(e.errorName()) && zk.get().verifiesLocally(proven)) {
+        decline(jobId, "the verifier pinned for the job refuses a proof that the artifact's own verification key accepts");
+      } else {
+        LOG.warn("job {}: ZK result refused: {}", jobId, e.getMessage());
+      }
+      return;
+    }
+    metrics.count("zk_proofs_total", "ZK jobs proven and finalized onchain by this operator");
+    metrics.gauge("zk_prove_milliseconds", "Witness plus proving time of the last ZK job", Math.round(proven.proveSeconds() * 1000));
+    journal.put(new JobJournal.Entry(jobId, attempt, 0, Bytes32.ZERO, outputKey, true));
+    jobStates.put(jobId.toString(), "finalized by proof (" + tx.gasUsed() + " gas)");
+    LOG.info("job {}: proven in {} s ({}), output {} on DA as {}, verified onchain and finalized in one transaction ({} gas)", jobId,
+        String.format("%.2f", proven.proveSeconds()), proven.summary(), Hashes.keccak256(output), outputKey, tx.gasUsed());
   }
 
   /** Hands a job we cannot run back without penalty (JobManager.declineJob) and journals it as done for us. */

@@ -217,6 +217,12 @@ public final class Watchtower implements AutoCloseable {
       LOG.info("job {}: TEE result {}; attested by the app, not re-executable: {}", jobId, claimed.outputHash(), v.text());
       return;
     }
+    if (pin.mode() == dev.trustdial.chain.TrustMode.ZK) {
+      // Finalized in the transaction that posted it: its proof was verified onchain, nothing is left to check.
+      verdicts.put(jobId.toString(), "proven onchain (ZK)");
+      LOG.info("job {}: ZK result {} finalized by its proof; nothing to re-execute", jobId, claimed.outputHash());
+      return;
+    }
     JobOutcome outcome = verifier.outcome(jobId);
     ResultCommitment ours = outcome.commitment();
     boolean mismatch = !ours.commitment().equals(claimed.commitment());

@@ -11,11 +11,13 @@ import org.junit.jupiter.api.Test;
 class FaultsTest {
   @Test
   void lyingIsRefusedOffTheDevnet() {
-    assertThatCode(() -> new OperatorNode.Faults(true).requireAllowedOn(31337)).doesNotThrowAnyException();
+    assertThatCode(() -> new OperatorNode.Faults(true, false).requireAllowedOn(31337)).doesNotThrowAnyException();
     assertThatCode(() -> OperatorNode.Faults.NONE.requireAllowedOn(1)).doesNotThrowAnyException();
-    assertThatThrownBy(() -> new OperatorNode.Faults(true).requireAllowedOn(1))
+    assertThatThrownBy(() -> new OperatorNode.Faults(true, false).requireAllowedOn(1))
         .isInstanceOf(InvalidInputException.class).hasMessageContaining("--lie").hasMessageContaining("chain 1 ");
-    assertThatThrownBy(() -> new OperatorNode.Faults(true).requireAllowedOn(11155111)).isInstanceOf(InvalidInputException.class);
+    assertThatThrownBy(() -> new OperatorNode.Faults(true, false).requireAllowedOn(11155111)).isInstanceOf(InvalidInputException.class);
+    assertThatThrownBy(() -> new OperatorNode.Faults(false, true).requireAllowedOn(1))
+        .isInstanceOf(InvalidInputException.class).hasMessageContaining("--stall-proving");
   }
 
   @Test
