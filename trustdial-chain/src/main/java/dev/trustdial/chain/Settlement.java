@@ -431,21 +431,6 @@ public final class Settlement implements AutoCloseable {
     }
   }
 
-  /** The gas a call with raw calldata would use (eth_estimateGas from this account); a revert throws. */
-  public long estimateGas(Address to, byte[] data) {
-    try {
-      org.web3j.protocol.core.methods.response.EthEstimateGas est = web3j.ethEstimateGas(
-          org.web3j.protocol.core.methods.request.Transaction.createEthCallTransaction(account().toString(), to.toString(), Numeric.toHexString(data)))
-          .send();
-      if (est.hasError()) {
-        throw new InvalidInputException("the call to " + to + " reverts: " + est.getError().getMessage());
-      }
-      return est.getAmountUsed().longValueExact();
-    } catch (IOException e) {
-      throw new ChainUnavailableException("cannot estimate a call to " + to + ": " + e.getMessage(), e);
-    }
-  }
-
   /** A read-only call of any contract with raw calldata (eth_call at the latest block); a revert throws. */
   public byte[] staticCall(Address to, byte[] data) {
     try {

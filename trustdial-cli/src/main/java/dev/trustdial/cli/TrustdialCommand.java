@@ -17,6 +17,7 @@ import picocli.CommandLine.Command;
       dev.trustdial.cli.chain.ChainCommand.class,
       dev.trustdial.cli.attest.AttestCommand.class,
       dev.trustdial.cli.tee.TeeCommand.class, dev.trustdial.cli.kms.KmsCommand.class,
+      dev.trustdial.cli.zk.ZkCommand.class,
       dev.trustdial.cli.vm.VmCommand.class,
       dev.trustdial.cli.ai.AiCommand.class,
       dev.trustdial.cli.node.OperatorCommand.class,

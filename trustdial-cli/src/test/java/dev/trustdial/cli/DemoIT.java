@@ -20,7 +20,7 @@ class DemoIT {
     assertThat(run.exitCode()).as(run.err()).isZero();
     JsonNode report = new ObjectMapper().readTree(run.out());
     JsonNode jobs = report.get("jobs");
-    assertThat(jobs).hasSize(4);
+    assertThat(jobs).hasSize(5);
     for (JsonNode j : jobs) {
       assertThat(j.get("status").asText()).isEqualTo("FINALIZED");
       assertThat(j.get("matchesUninterruptedRun").asBoolean()).isTrue();
@@ -52,6 +52,11 @@ class DemoIT {
     // Job 4, the TEE agent: the successor finished it with the same app wallet, and the answer verified.
     assertThat(jobs.get(3).get("finishedBy").asText()).isNotEqualTo(jobs.get(3).get("assignedFirst").asText());
     assertThat(jobs.get(3).get("steps").asLong()).isBetween(3L, 5L);
+    // Job 5, ZK: the operator that proved it was paid in the transaction that verified the proof; the output is the direct run's.
+    assertThat(jobs.get(4).get("paidTo").asText()).startsWith("operator-").isEqualTo(jobs.get(4).get("finishedBy").asText());
+    assertThat(report.get("gas").get("JobManager.submitZkResult").get("calls").asInt()).isEqualTo(1);
+    assertThat(report.get("timings").get("ZK: overhead (proof time / direct run)").asDouble()).isGreaterThan(1);
+    assertThat(run.err()).contains("IDENTICAL to the direct computation here", "proven in");
     // Job 1 ran the game-world guest for real; jobs 2 and 3 generated tokens with the model.
     assertThat(jobs.get(0).get("steps").asLong()).isGreaterThan(10_000_000L);
     assertThat(jobs.get(1).get("steps").asLong()).isBetween(1L, 48L);
@@ -63,7 +68,7 @@ class DemoIT {
     assertThat(report.get("gas").get("IntersubjectiveCourt.settleVote").get("calls").asInt()).isEqualTo(2);
     // Two programs, an artifact, four envelopes, four outputs and at least eight checkpoints on DA, each certified onchain.
     assertThat(report.get("daCertificates").asInt()).isGreaterThanOrEqualTo(19);
-    assertThat(run.err()).contains("[7/7] Summary", "the SAME wallet as", "VERIFIES", "its app-wallet signature checked onchain", "TEE answer verifies (simulated: true", "restoring the TEE app's sealed state", "the completion, read back from DA", "no process left running", "SIGKILL", "restoring the snapshot at step",
+    assertThat(run.err()).contains("[8/8] Summary", "the SAME wallet as", "VERIFIES", "its app-wallet signature checked onchain", "TEE answer verifies (simulated: true", "restoring the TEE app's sealed state", "the completion, read back from DA", "no process left running", "SIGKILL", "restoring the snapshot at step",
         "IDENTICAL to the uninterrupted run", "CHALLENGED", "--lie", "SIGSTOP", "the public assignment rule", "of its delegators'",
         "settled its vote");
   }

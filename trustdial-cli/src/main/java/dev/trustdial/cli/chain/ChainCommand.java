@@ -97,7 +97,7 @@ public final class ChainCommand implements Runnable {
     }
   }
 
-  static BigInteger id(String text, String what) {
+  public static BigInteger id(String text, String what) {
     bounded(text, what);
     try {
       BigInteger v = new BigInteger(text.trim());
@@ -110,7 +110,7 @@ public final class ChainCommand implements Runnable {
     }
   }
 
-  static void printTx(PrintWriter out, TxOutcome t) {
+  public static void printTx(PrintWriter out, TxOutcome t) {
     out.printf("%s: tx %s in block %d, gas %,d%n", t.action(), t.txHash(), t.block(), t.gasUsed());
     out.flush();
   }
@@ -237,6 +237,10 @@ public final class ChainCommand implements Runnable {
     public Integer call() {
       if ((digest == null) == (program == null)) {
         throw new InvalidInputException("give exactly one of --digest and --program");
+      }
+      if (mode == TrustMode.ZK) {
+        throw new InvalidInputException("a ZK app is created with 'trustdial zk create-app': it deploys the circuit's verifier and checks it "
+            + "against the artifact before the app exists");
       }
       PrintWriter out = spec.commandLine().getOut();
       Bytes32 d;

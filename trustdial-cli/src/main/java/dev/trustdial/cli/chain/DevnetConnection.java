@@ -9,7 +9,7 @@ import java.nio.file.Path;
 import picocli.CommandLine.Option;
 
 /** Options shared by the chain commands: which devnet, and which of its accounts acts. */
-final class DevnetConnection {
+public final class DevnetConnection {
   @Option(names = "--dir", defaultValue = ".devnet", description = "Devnet directory holding devnet.json (default: ${DEFAULT-VALUE}).")
   Path dir;
 
@@ -17,13 +17,13 @@ final class DevnetConnection {
       description = "Devnet account that signs (a name from devnet.json, e.g. operator-1, watchtower-1, developer; default: ${DEFAULT-VALUE}).")
   String as;
 
-  Settlement connect() {
+  public Settlement connect() {
     DevnetDescriptor d = DevnetDescriptor.read(dir);
     return Settlement.connect(d.rpcUrl(), d.deployment(), Secp256k1Key.fromPrivateKeyHex(d.account(as).privateKey()));
   }
 
   /** The devnet's DA network (DA nodes registered onchain, certificates in BlobRegistry), paid by the --as account. */
-  dev.trustdial.da.DaClient da() {
+  public dev.trustdial.da.DaClient da() {
     DevnetDescriptor d = DevnetDescriptor.read(dir);
     return dev.trustdial.da.DaClient.onChain(dev.trustdial.da.chain.ChainConfig.read(dir.resolve(DevnetDescriptor.FILE)),
         Secp256k1Key.fromPrivateKeyHex(d.account(as).privateKey()), dev.trustdial.cli.devnet.Devnet.DA_THRESHOLD_BPS,

@@ -54,11 +54,19 @@ final class ChildJvm {
       cmd.addAll(jvmFlags);
       cmd.addAll(List.of("-cp", absoluteClassPath(), main.getName()));
       cmd.addAll(args);
-      Process p = new ProcessBuilder(cmd).directory(workDir.toFile())
+      ProcessBuilder pb = new ProcessBuilder(cmd).directory(workDir.toFile())
           .redirectErrorStream(true)
           .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
-          .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
-          .start();
+          .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+      if (System.getenv("TRUSTDIAL_HOME") == null) {
+        // A child runs in its own directory: tell it where the checkout (its ZK toolchain) is, when we know.
+        try {
+          pb.environment().put("TRUSTDIAL_HOME", dev.trustdial.zk.Snarkjs.locate().home().toString());
+        } catch (IllegalStateException noToolchain) {
+          // The child finds none either and says so (it declines ZK jobs).
+        }
+      }
+      Process p = pb.start();
       long deadline = System.nanoTime() + timeout.toNanos();
       while (System.nanoTime() < deadline) {
         String text = Files.exists(log) ? Files.readString(log) : "";

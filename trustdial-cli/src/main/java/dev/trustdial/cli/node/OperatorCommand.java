@@ -21,11 +21,18 @@ public final class OperatorCommand implements Callable<Integer> {
   @Option(names = "--lie", hidden = true, description = "Test-only fault: post a wrong output. Refused unless the chain id is 31337.")
   boolean lie;
 
+  @Option(names = "--stall-proving", hidden = true,
+      description = "Test-only fault: hold each ZK job in 'proving' for a minute before the prover runs. Refused unless the chain id is 31337.")
+  boolean stallProving;
+
   @Override
   public Integer call() throws Exception {
     List<String> flags = new ArrayList<>();
     if (lie) {
       flags.add("--lie");
+    }
+    if (stallProving) {
+      flags.add("--stall-proving");
     }
     try (RunningNode node = NodeMain.start("operator", NodeConfig.read(config), flags)) {
       System.out.println("operator " + node.account() + ": /health and /metrics on port " + node.httpPort());
