@@ -91,7 +91,8 @@ class ChainCliIT {
     assertThat(app.exitCode()).as(app.err()).isZero();
     assertThat(app.out()).contains("app 1");
     refused(chain("create-app", "--as", "operator-2", "--mode", "TEE", "--digest", "0x" + "11".repeat(32)), "NotAllowlisted");
-    refused(chain("create-app", "--as", "developer", "--mode", "ZK", "--digest", "0x" + "11".repeat(32)), "ModeNotAvailable");
+    refused(chain("create-app", "--as", "developer", "--mode", "REEXEC_OBJECTIVE", "--digest", "0x" + "11".repeat(32)), "ModeNotAvailable");
+    refused(chain("create-app", "--as", "developer", "--mode", "ZK", "--digest", "0x" + "11".repeat(32)), "trustdial zk create-app");
     refused(chain("create-app", "--as", "developer", "--mode", "TEE", "--digest", "0x11"), "--digest must be 32 bytes");
     refused(chain("create-app", "--as", "developer", "--mode", "TEE"), "exactly one of --digest and --program");
     refused(chain("create-app", "--as", "developer", "--mode", "TEE", "--program", "/nonexistent.elf", "--digest", "0x" + "11".repeat(32)),

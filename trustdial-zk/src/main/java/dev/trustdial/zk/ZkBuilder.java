@@ -110,15 +110,10 @@ public final class ZkBuilder {
       ZkArtifact artifact = new ZkArtifact(manifest, Files.readAllBytes(work.resolve(name + "_js").resolve(name + ".wasm")),
           Files.readAllBytes(work.resolve("circuit.zkey")));
       Verifier verifier = verifier(work, work.resolve("circuit.zkey"));
-      Path artifactFile = outDir.resolve(ARTIFACT_FILE);
-      Path source = outDir.resolve(VERIFIER_SOURCE);
-      Files.write(artifactFile, artifact.encode());
-      Files.writeString(source, verifier.source());
-      Files.writeString(outDir.resolve(VERIFIER_BIN), verifier.creationCodeHex().substring(2));
-      Files.write(outDir.resolve(MANIFEST_FILE), manifest.toJson());
+      write(artifact, verifier, outDir);
       Duration elapsed = Duration.ofNanos(System.nanoTime() - t0);
-      LOG.info("built {} ({}) in {} ms", artifactFile, artifact.digest(), elapsed.toMillis());
-      return new BuildResult(artifact, artifactFile, source, verifier.creationCodeHex(), elapsed);
+      LOG.info("built {} ({}) in {} ms", outDir.resolve(ARTIFACT_FILE), artifact.digest(), elapsed.toMillis());
+      return new BuildResult(artifact, outDir.resolve(ARTIFACT_FILE), outDir.resolve(VERIFIER_SOURCE), verifier.creationCodeHex(), elapsed);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot build " + circuitFile + " into " + outDir, e);
     } finally {
@@ -126,6 +121,18 @@ public final class ZkBuilder {
         Ceremony.deleteTree(work);
       }
     }
+  }
+
+  /**
+   * Writes a build directory: circuit.tdzk (the artifact), Verifier.sol, verifier.bin (bare hex
+   * creation code) and manifest.json; what {@code zk build} and {@code zk contribute} leave behind.
+   */
+  public static void write(ZkArtifact artifact, Verifier verifier, Path outDir) throws IOException {
+    Files.createDirectories(outDir);
+    Files.write(outDir.resolve(ARTIFACT_FILE), artifact.encode());
+    Files.writeString(outDir.resolve(VERIFIER_SOURCE), verifier.source());
+    Files.writeString(outDir.resolve(VERIFIER_BIN), verifier.creationCodeHex().substring(2));
+    Files.write(outDir.resolve(MANIFEST_FILE), artifact.manifest().toJson());
   }
 
   /** Exports the Solidity verifier of an artifact's proving key and compiles it (it changes with every contribution). */

@@ -38,7 +38,7 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     description = {"ZK mode (docs/spec/zk.md): the developer's circom circuit, proven by the operator with Groth16 (snarkjs),",
         "verified onchain by the app's verifier; a job is final in the transaction that posts its proof."},
-    subcommands = {ZkCommand.Build.class, ZkCommand.Prove.class, ZkCommand.CreateApp.class, ZkCommand.SubmitJob.class})
+    subcommands = {ZkCommand.Build.class, ZkCommand.Contribute.class, ZkCommand.Prove.class, ZkCommand.CreateApp.class, ZkCommand.SubmitJob.class})
 public final class ZkCommand implements Runnable {
   @Spec CommandSpec spec;
 
@@ -108,6 +108,39 @@ public final class ZkCommand implements Runnable {
           r.artifact().digest());
       o.println("verifier " + r.verifierSource() + " (creation code in " + out.resolve("verifier.bin") + ")");
       o.printf("built in %.1f s%n", r.elapsed().toMillis() / 1000.0);
+      o.flush();
+      return ExitCodes.OK;
+    }
+  }
+
+  @Command(name = "contribute", description = {"Add a phase-2 contribution to a build's proving key (Groth16's per-circuit trust point: the",
+      "setup is sound if any one contributor destroyed its entropy). Writes a new build directory: the artifact (a new digest),",
+      "its verifier and the manifest listing every contributor by name and contribution hash. An app pins the result anew."})
+  static final class Contribute implements Callable<Integer> {
+    @Spec CommandSpec spec;
+
+    @Option(names = "--artifact", required = true, paramLabel = "DIR", description = "A build directory ('trustdial zk build' or an earlier contribute).")
+    Path artifact;
+
+    @Option(names = "--name", required = true, paramLabel = "NAME", description = "Who contributes (recorded in the manifest), e.g. an operator's name.")
+    String name;
+
+    @Option(names = "--out", required = true, paramLabel = "DIR", description = "Where the contributed build goes (not the input directory).")
+    Path out;
+
+    @Override
+    public Integer call() throws IOException {
+      if (out.toAbsolutePath().normalize().equals(artifact.toAbsolutePath().normalize())) {
+        throw new InvalidInputException("--out must differ from --artifact: the previous build stays as it was");
+      }
+      ZkApps.BuildDir build = ZkApps.BuildDir.read(artifact);
+      Snarkjs tool = Snarkjs.locate();
+      dev.trustdial.zk.ZkArtifact next = dev.trustdial.zk.ZkPhase2.contribute(tool, build.artifact(), name);
+      ZkBuilder.write(next, new ZkBuilder(tool).verifier(next), out);
+      PrintWriter o = spec.commandLine().getOut();
+      printManifest(o, next.manifest());
+      o.printf("artifact %s, digest %s (was %s): create or upgrade the app with it and its new verifier%n", out.resolve(ZkBuilder.ARTIFACT_FILE),
+          next.digest(), build.digest());
       o.flush();
       return ExitCodes.OK;
     }

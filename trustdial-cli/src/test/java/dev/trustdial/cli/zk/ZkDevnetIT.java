@@ -119,10 +119,13 @@ class ZkDevnetIT {
       r = CliRun.of(withDevnet("zk", "create-app", "--artifact", truncated.toString(), "--sample-input", dir.resolve("in-1.json").toString()));
       assertThat(r.exitCode()).as(r.out() + r.err()).isEqualTo(ExitCodes.BAD_INPUT);
 
-      // The same circuit set up again: another phase-2 contribution, so another verifier. Paired with the
-      // first build's proving key it must refuse its proofs, and the app must not be created.
+      // An operator adds a phase-2 contribution: a new proving key, so a new verifier, and both contributors on record.
+      // Paired with the first build's proving key that verifier must refuse its proofs, and the app must not be created.
       Path other = dir.resolve("other-setup");
-      CliRun.ok("zk", "build", repoRoot().resolve("zk/circuits/recommender.circom").toString(), "--out", other.toString(), "--dev-ptau");
+      CliRun contributed = CliRun.ok("zk", "contribute", "--artifact", build.toString(), "--name", "operator-1", "--out", other.toString());
+      assertThat(contributed.out()).contains("phase 2 contribution by developer", "phase 2 contribution by operator-1");
+      assertThat(CliRun.of("zk", "contribute", "--artifact", build.toString(), "--name", "x", "--out", build.toString()).exitCode())
+          .isEqualTo(ExitCodes.BAD_INPUT);
       Path mixed = copyBuild("mixed");
       Files.copy(other.resolve("verifier.bin"), mixed.resolve("verifier.bin"), StandardCopyOption.REPLACE_EXISTING);
       r = CliRun.of(withDevnet("zk", "create-app", "--artifact", mixed.toString(), "--sample-input", dir.resolve("in-1.json").toString()));
