@@ -7,12 +7,14 @@ import {Ownable} from "@openzeppelin/contracts/access/Ownable.sol";
 /// @notice Apps: an owner, a trust mode, the digest of the program or artifact that runs, and
 ///         policy bytes (interpreted offchain, e.g. the TEE measurement policy). Upgrades keep the id;
 ///         a job pins the release it was submitted against (JobManager), so an upgrade mid-job changes
-///         nothing it runs. A TEE app names the wallet its results are signed by (setTeeSigner), a ZK app
-///         the contract that verifies its proofs (setZkVerifier; docs/spec/zk.md). REEXEC_OBJECTIVE apps
-///         are refused until that mode exists. Creation is allowlisted until the owner makes it
-///         permissionless.
+///         nothing it runs. A TEE app names the wallet its results are signed by (setTeeSigner); an app of
+///         an adapter mode (code >= 3, e.g. ZK) names its per-app config contract (setAppConfig; for ZK its
+///         Groth16 verifier: docs/spec/modes.md §2, zk.md). Modes 0 and 1 are built in; REEXEC_OBJECTIVE (2)
+///         is refused until that mode exists; a mode >= 3 only while governance enables it
+///         (setModeEnabled). Creation is allowlisted until the owner makes it permissionless.
 contract AppRegistry is Ownable {
-    /// @dev Encoded as uint8 0..3 in the ABI.
+    /// @dev Encoded as uint8 0..3 in the ABI. The built-in codes and the ZK adapter's; an app's mode is a uint8
+    ///      and may be any code >= 3 governance enables (a third party's mode: 4, 5, ...).
     enum TrustMode {
         TEE,
         REEXEC_INTERSUBJECTIVE,
@@ -34,8 +36,10 @@ contract AppRegistry is Ownable {
     uint256 private _appCount;
     mapping(address account => bool allowed) public isAllowlisted;
     mapping(uint256 appId => address signer) private _teeSigner;
-    mapping(uint256 appId => address verifier) private _zkVerifier;
+    mapping(uint256 appId => address config) private _appConfig;
     bool public permissionless;
+    /// @notice Whether apps of an adapter mode (code >= 3) may be created.
+    mapping(uint8 mode => bool) public modeEnabled;
 
     error UnknownApp(uint256 appId);
     error InvalidMode(uint8 mode);
@@ -46,7 +50,7 @@ contract AppRegistry is Ownable {
     error ZeroAddress();
     error NotTeeApp(uint256 appId);
     error ModeNotAvailable(uint8 mode);
-    error NotZkApp(uint256 appId);
+    error NotAdapterMode(uint256 appId);
     error NotAContract(address account);
 
     event AppCreated(uint256 indexed appId, address indexed owner, uint8 mode, bytes32 programDigest);
@@ -55,16 +59,23 @@ contract AppRegistry is Ownable {
     event AllowlistSet(address account, bool allowed);
     event PermissionlessSet(bool permissionless);
     event TeeSignerSet(uint256 indexed appId, address signer);
-    event ZkVerifierSet(uint256 indexed appId, address verifier);
+    event AppConfigSet(uint256 indexed appId, address config);
+    event ModeEnabledSet(uint8 indexed mode, bool enabled);
 
     constructor(address owner) Ownable(owner) {}
 
-    /// @notice Creates an app owned by msg.sender, version 1. Ids start at 1.
+    /// @notice Creates an app owned by msg.sender, version 1. Ids start at 1. `mode` is TEE (0),
+    ///         REEXEC_INTERSUBJECTIVE (1) or an adapter mode governance enabled (>= 3; ZK is 3); anything else
+    ///         is ModeNotAvailable.
     function createApp(uint8 mode, bytes32 programDigest, bytes calldata policy) external returns (uint256 appId) {
         if (!permissionless && !isAllowlisted[msg.sender]) revert NotAllowlisted(msg.sender);
-        if (mode > uint8(type(TrustMode).max)) revert InvalidMode(mode);
         // Nothing can check an objective re-execution yet: such an app would take any result (settlement.md §6).
-        if (mode == uint8(TrustMode.REEXEC_OBJECTIVE)) revert ModeNotAvailable(mode);
+        if (
+            mode == uint8(TrustMode.REEXEC_OBJECTIVE)
+                || (mode > uint8(TrustMode.REEXEC_OBJECTIVE) && !modeEnabled[mode])
+        ) {
+            revert ModeNotAvailable(mode);
+        }
         _checkRelease(programDigest, policy);
 
         appId = ++_appCount;
@@ -113,21 +124,31 @@ contract AppRegistry is Ownable {
         return _teeSigner[appId];
     }
 
-    /// @notice For a ZK app: the Groth16 verifier contract its job results are proven against
-    ///         (JobManager.submitZkResult, docs/spec/zk.md §4). JobManager takes no job of a ZK app until it
-    ///         is set; each job pins the verifier it was submitted with, so a change never touches a live job.
-    function setZkVerifier(uint256 appId, address verifier) external {
+    /// @notice For an app of an adapter mode (code >= 3): the per-app contract the mode's adapter checks its
+    ///         results with (IResultMode.checkResult's appConfig; for a ZK app its Groth16 verifier, zk.md §4).
+    ///         JobManager takes no job of the app until it is set; each job pins the config it was submitted
+    ///         with, so a change never touches a live job. It stays across upgrades.
+    function setAppConfig(uint256 appId, address config) external {
         App storage app = _ownedBy(appId, msg.sender);
-        if (app.mode != uint8(TrustMode.ZK)) revert NotZkApp(appId);
-        if (verifier.code.length == 0) revert NotAContract(verifier);
-        _zkVerifier[appId] = verifier;
-        emit ZkVerifierSet(appId, verifier);
+        if (app.mode <= uint8(TrustMode.REEXEC_OBJECTIVE)) revert NotAdapterMode(appId);
+        if (config.code.length == 0) revert NotAContract(config);
+        _appConfig[appId] = config;
+        emit AppConfigSet(appId, config);
     }
 
-    /// @notice The verifier a ZK app's proofs are checked by; 0 while none is set (or for another mode).
-    function zkVerifierOf(uint256 appId) external view returns (address) {
+    /// @notice The per-app config of an adapter-mode app; 0 while none is set (or for a built-in mode).
+    function appConfigOf(uint256 appId) external view returns (address) {
         _existing(appId);
-        return _zkVerifier[appId];
+        return _appConfig[appId];
+    }
+
+    /// @notice Lets apps of adapter mode `mode` (>= 3) be created, or stops new ones (existing apps and their
+    ///         jobs are untouched: JobManager's adapter registry decides which jobs are taken). Modes 0..2 are
+    ///         built in or reserved: InvalidMode.
+    function setModeEnabled(uint8 mode, bool enabled) external onlyOwner {
+        if (mode <= uint8(TrustMode.REEXEC_OBJECTIVE)) revert InvalidMode(mode);
+        modeEnabled[mode] = enabled;
+        emit ModeEnabledSet(mode, enabled);
     }
 
     function setAllowlisted(address account, bool allowed) external onlyOwner {
@@ -151,14 +172,14 @@ contract AppRegistry is Ownable {
     }
 
     /// @notice What a job pins at submission: the mode, the program digest, the version, the TEE signer and
-    ///         the ZK verifier (each 0 when the app has none).
+    ///         the adapter-mode config (each 0 when the app has none).
     function releaseOf(uint256 appId)
         external
         view
-        returns (uint8 mode, bytes32 programDigest, uint32 version, address teeSigner, address zkVerifier)
+        returns (uint8 mode, bytes32 programDigest, uint32 version, address teeSigner, address appConfig)
     {
         App storage app = _existing(appId);
-        return (app.mode, app.programDigest, app.version, _teeSigner[appId], _zkVerifier[appId]);
+        return (app.mode, app.programDigest, app.version, _teeSigner[appId], _appConfig[appId]);
     }
 
     function appExists(uint256 appId) external view returns (bool) {

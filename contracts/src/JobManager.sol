@@ -8,10 +8,10 @@ import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/Reentrancy
 import {ECDSA} from "@openzeppelin/contracts/utils/cryptography/ECDSA.sol";
 import {MessageHashUtils} from "@openzeppelin/contracts/utils/cryptography/MessageHashUtils.sol";
 import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
-import {Strings} from "@openzeppelin/contracts/utils/Strings.sol";
 import {StakeRegistry} from "./StakeRegistry.sol";
 import {AppRegistry} from "./AppRegistry.sol";
 import {IDisputeCourt} from "./IDisputeCourt.sol";
+import {IResultMode} from "./IResultMode.sol";
 import {Roles} from "./Roles.sol";
 
 /// @title JobManager (settlement protocol v2)
@@ -20,10 +20,11 @@ import {Roles} from "./Roles.sol";
 ///         checkpoints -> result commitment -> challenge window in which any number of challengers each
 ///         open their own dispute -> finalized when the window is over and no dispute is open, or
 ///         overturned by a dispute. A missed deadline slashes the assignee (at most once per cooldown)
-///         and queues the job again; a job past its expiry fails with everything refunded. A ZK app's job
-///         skips the window: its result comes with a proof that the app's verifier checks, and it is
-///         finalized in the transaction that submits it (submitZkResult).
-///         Rules: docs/spec/settlement.md, docs/spec/zk.md.
+///         and queues the job again; a job past its expiry fails with everything refunded. A job of an
+///         adapter mode (code >= 3, e.g. ZK) skips the window: the mode's adapter (IResultMode, registered by
+///         governance and pinned per job) checks its result against the job's own input, and it is finalized
+///         in the transaction that submits it (submitCheckedResult).
+///         Rules: docs/spec/settlement.md, docs/spec/modes.md, docs/spec/zk.md.
 contract JobManager is Ownable, ReentrancyGuardTransient {
     using SafeERC20 for IERC20;
 
@@ -94,7 +95,8 @@ contract JobManager is Ownable, ReentrancyGuardTransient {
         uint8 mode;
         uint8 role; // COMPUTE, or TEE for a TEE app
         uint64 obligationSeq; // the assignee's (then the result operator's) obligation in the registry
-        address zkVerifier; // a ZK app's verifier (its proofs are checked against it), else 0
+        address appConfig; // an adapter-mode app's config (e.g. a ZK app's Groth16 verifier), else 0
+        address adapter; // the mode's adapter (IResultMode) at submission, else 0 (a built-in mode)
     }
 
     struct Dispute {
@@ -121,14 +123,13 @@ contract JobManager is Ownable, ReentrancyGuardTransient {
     address public constant BURN_ADDRESS = 0x000000000000000000000000000000000000dEaD;
     /// @dev The tag of teeResultDigest.
     bytes32 public constant TEE_RESULT_TAG = keccak256("TrustDial TEE result v2");
-    /// @notice Most public signals (input words + output words) of a ZK job (docs/spec/zk.md §1).
-    uint256 public constant MAX_ZK_SIGNALS = 64;
-    /// @notice Gas a ZK verifier call may use at most (snarkjs's Groth16 verifier needs about 0.2M plus
-    ///         about 7k per public signal: under 0.7M at MAX_ZK_SIGNALS).
-    uint256 public constant ZK_VERIFY_GAS = 1_500_000;
-    /// @dev The BN254 scalar field order: every output word of a ZK job is below it.
-    uint256 internal constant ZK_FIELD_ORDER =
-        21888242871839275222246405745257275088548364400416034343698204186575808495617;
+    /// @notice Gas an adapter's checkResult may use at most (docs/spec/modes.md §2).
+    uint256 public constant MODE_CHECK_GAS = 2_000_000;
+    /// @notice Mode codes below this are built in (TEE, REEXEC_INTERSUBJECTIVE) or reserved (REEXEC_OBJECTIVE);
+    ///         from it on, a mode is an adapter registered by governance.
+    uint8 public constant FIRST_ADAPTER_MODE = 3;
+    /// @dev Longest adapter revert data re-thrown as is; longer (or empty) is ResultRefused.
+    uint256 internal constant MAX_MODE_REVERT = 1024;
     /// @dev The magic of a job input envelope (docs/spec/job-input.md).
     bytes8 internal constant ENVELOPE_MAGIC = "TDJOBIN1";
 
@@ -139,6 +140,7 @@ contract JobManager is Ownable, ReentrancyGuardTransient {
     mapping(uint32 version => Params) private _params;
     uint32 public paramsVersion;
 
+    mapping(uint8 mode => address adapter) private _modeAdapters;
     mapping(uint256 jobId => Job) private _jobs;
     mapping(uint256 jobId => Pin) private _pins;
     uint256 private _jobCount;
@@ -180,11 +182,14 @@ contract JobManager is Ownable, ReentrancyGuardTransient {
     error BadTeeSignature(uint256 jobId, address recovered, address expected);
     error NotCourt(address caller);
     error DisputeResolvedAlready(uint256 disputeId);
-    error NoZkVerifier(uint256 appId);
     error WrongMode(uint256 jobId, uint8 mode);
     error InputMismatch(uint256 jobId);
-    error BadZkWords(uint256 inputWords, uint256 outputWords);
-    error BadZkProof(uint256 jobId);
+    error ModeNotRegistered(uint8 mode);
+    error NoAppConfig(uint256 appId);
+    error InvalidMode(uint8 mode);
+    error NotAContract(address account);
+    error BadEnvelope(uint256 jobId);
+    error ResultRefused(uint256 jobId);
 
     event JobSubmitted(
         uint256 indexed jobId,
@@ -220,6 +225,7 @@ contract JobManager is Ownable, ReentrancyGuardTransient {
     event JobFailed(uint256 indexed jobId, bytes32 reason);
     event JobDeclined(uint256 indexed jobId, address indexed operator);
     event ParamsSet(uint32 version, Params params);
+    event ModeAdapterSet(uint8 indexed mode, address adapter);
 
     constructor(address owner, StakeRegistry registry_, AppRegistry apps_, IERC20 token_, Params memory params_)
         Ownable(owner)
@@ -248,11 +254,26 @@ contract JobManager is Ownable, ReentrancyGuardTransient {
         return _params[version];
     }
 
+    /// @notice Registers `adapter` (an IResultMode contract) as the acceptance rule of mode `mode` (>= 3) for
+    ///         jobs submitted from now on; live jobs keep the adapter they pinned. address(0) unregisters the
+    ///         mode: its apps get no new jobs (ModeNotRegistered).
+    function setModeAdapter(uint8 mode, address adapter) external onlyOwner {
+        if (mode < FIRST_ADAPTER_MODE) revert InvalidMode(mode);
+        if (adapter != address(0) && adapter.code.length == 0) revert NotAContract(adapter);
+        _modeAdapters[mode] = adapter;
+        emit ModeAdapterSet(mode, adapter);
+    }
+
+    /// @notice The adapter new jobs of mode `mode` pin; 0 when none is registered (and for modes 0..2).
+    function modeAdapterOf(uint8 mode) external view returns (address) {
+        return _modeAdapters[mode];
+    }
+
     // ---------------------------------------------------------------- lifecycle
 
     /// @notice Submits a job of `appId`: escrows `fee` (>= minFee) plus the submitter deposit, pins the
     ///         app's release and the parameters, and queues it for assignment at the next seed block.
-    ///         A TEE app needs its signer set, a ZK app its verifier.
+    ///         A TEE app needs its signer set; an adapter-mode app its config and its mode a registered adapter.
     function submitJob(uint256 appId, bytes32 inputBlobKey, bytes32 inputDigest, uint64 maxSteps, uint256 fee)
         external
         nonReentrant
@@ -398,7 +419,7 @@ contract JobManager is Ownable, ReentrancyGuardTransient {
     }
 
     /// @notice The assignee posts its result commitment; the challenge window starts. A TEE app's results
-    ///         go through submitTeeResult, a ZK app's through submitZkResult.
+    ///         go through submitTeeResult, an adapter-mode app's through submitCheckedResult.
     function submitResult(
         uint256 jobId,
         bytes32 outputHash,
@@ -408,7 +429,7 @@ contract JobManager is Ownable, ReentrancyGuardTransient {
         bytes32 outputBlobKey
     ) external {
         Job storage job = _activeAssignment(jobId);
-        Pin storage pin = _notZk(jobId);
+        Pin storage pin = _builtIn(jobId);
         address signer = pin.teeSigner;
         if (signer != address(0)) revert TeeSignatureRequired(jobId, signer);
         _submit(jobId, job, outputHash, finalStateHash, stepCount, checkpointRoot, outputBlobKey);
@@ -426,7 +447,7 @@ contract JobManager is Ownable, ReentrancyGuardTransient {
         bytes calldata signature
     ) external {
         Job storage job = _activeAssignment(jobId);
-        Pin storage pin = _notZk(jobId);
+        Pin storage pin = _builtIn(jobId);
         address signer = pin.teeSigner;
         if (signer == address(0)) revert NoTeeSigner(job.appId);
         (address recovered, ECDSA.RecoverError err,) =
@@ -435,49 +456,58 @@ contract JobManager is Ownable, ReentrancyGuardTransient {
         _submit(jobId, job, outputHash, finalStateHash, stepCount, checkpointRoot, outputBlobKey);
     }
 
-    /// @notice A ZK app's result (docs/spec/zk.md §4): the job's input envelope, the output words and a
-    ///         Groth16 proof, which the verifier pinned for the job must accept for the public signals built
-    ///         here from the job itself (the output words, then the envelope's input words), so a proof for
-    ///         another input or another output cannot pass. The job is finalized in this transaction: no
-    ///         challenge window; the fee goes to the operator, the deposit back to the submitter.
-    ///         The commitment recorded: outputHash = keccak256(output), finalStateHash, stepCount and
-    ///         checkpointRoot 0. The verifier gets at most ZK_VERIFY_GAS and cannot change any state.
-    function submitZkResult(
+    /// @notice A result of an adapter-mode job (docs/spec/modes.md §2): the job's input envelope, the output and
+    ///         the evidence the mode needs (for ZK, zk.md §4: the Groth16 proof). The adapter pinned for the job
+    ///         checks the output against the input taken here from the job's own envelope (fixed by its
+    ///         inputDigest), so evidence for another input or another output cannot pass. It is called with
+    ///         staticcall and at most MODE_CHECK_GAS; it accepts by returning exactly true. Its revert data (4 to
+    ///         1 024 bytes) is re-thrown unchanged; any other failure or answer is ResultRefused. On acceptance the
+    ///         job is finalized in this transaction: no challenge window; the fee goes to the operator, the
+    ///         deposit back to the submitter. The commitment recorded: outputHash = keccak256(output),
+    ///         finalStateHash, stepCount and checkpointRoot 0.
+    function submitCheckedResult(
         uint256 jobId,
         bytes calldata envelope,
         bytes calldata output,
-        uint256[8] calldata proof,
+        bytes calldata evidence,
         bytes32 outputBlobKey
     ) external nonReentrant {
         Job storage job = _activeAssignment(jobId);
         Pin storage pin = _pins[jobId];
-        uint8 mode = pin.mode;
-        if (mode != uint8(AppRegistry.TrustMode.ZK)) revert WrongMode(jobId, mode);
+        address adapter = pin.adapter;
+        if (adapter == address(0)) revert WrongMode(jobId, pin.mode);
         if (keccak256(envelope) != job.inputDigest) revert InputMismatch(jobId);
-        uint256 n = _zkSignals(envelope, output);
-        // The verifier snarkjs exports takes static arguments only: the calldata is the words in order.
-        bytes memory data = abi.encodePacked(zkSelector(n), proof, output, envelope[52:]);
-        address verifier = pin.zkVerifier;
-        bool accepted;
+        // A TDJOBIN1 header (docs/spec/job-input.md): magic, program key, stride, then inputLength and the input.
+        if (
+            envelope.length < 52 || bytes8(envelope[:8]) != ENVELOPE_MAGIC
+                || uint256(uint32(bytes4(envelope[48:52]))) != envelope.length - 52
+        ) revert BadEnvelope(jobId);
+        bytes memory data = abi.encodeCall(
+            IResultMode.checkResult, (jobId, pin.programDigest, pin.appConfig, envelope[52:], output, evidence)
+        );
+        bool ok;
+        uint256 answer;
+        uint256 size;
         assembly ("memory-safe") {
-            // Only 32 bytes of return data are copied, whatever the verifier returns.
-            accepted := staticcall(ZK_VERIFY_GAS, verifier, add(data, 0x20), mload(data), 0, 0x20)
-            accepted := and(accepted, and(eq(returndatasize(), 0x20), eq(mload(0), 1)))
+            // Only 32 bytes of return data are copied, whatever the adapter returns.
+            ok := staticcall(MODE_CHECK_GAS, adapter, add(data, 0x20), mload(data), 0, 0x20)
+            answer := mload(0)
+            size := returndatasize()
         }
-        if (!accepted) revert BadZkProof(jobId);
+        if (!ok) {
+            if (size >= 4 && size <= MAX_MODE_REVERT) {
+                assembly ("memory-safe") {
+                    let p := mload(0x40)
+                    returndatacopy(p, 0, size)
+                    revert(p, size)
+                }
+            }
+            revert ResultRefused(jobId);
+        }
+        if (size != 32 || answer != 1) revert ResultRefused(jobId);
 
         _record(jobId, job, keccak256(output), bytes32(0), 0, bytes32(0), outputBlobKey);
         _settle(jobId, job);
-    }
-
-    /// @notice The selector of snarkjs's Groth16 verifier for `n` public signals:
-    ///         bytes4(keccak256("verifyProof(uint256[2],uint256[2][2],uint256[2],uint256[<n>])")).
-    function zkSelector(uint256 n) public pure returns (bytes4) {
-        return bytes4(
-            keccak256(
-                abi.encodePacked("verifyProof(uint256[2],uint256[2][2],uint256[2],uint256[", Strings.toString(n), "])")
-            )
-        );
     }
 
     /// @notice What a TEE app's wallet signs for the job's current attempt (docs/spec/settlement.md §1):
@@ -651,41 +681,28 @@ contract JobManager is Ownable, ReentrancyGuardTransient {
     }
 
     /// @dev What a job of `appId` pins (its obligation sequence is set at assignment). A TEE app needs its
-    ///      signer and a ZK app its verifier: an unsigned or unproven result could not be checked by anyone.
+    ///      signer; an adapter-mode app its config and its mode's adapter: a result nobody could check is never
+    ///      taken.
     function _release(uint256 appId) internal view returns (Pin memory pin) {
-        (pin.mode, pin.programDigest, pin.appVersion, pin.teeSigner, pin.zkVerifier) = apps.releaseOf(appId);
+        (pin.mode, pin.programDigest, pin.appVersion, pin.teeSigner, pin.appConfig) = apps.releaseOf(appId);
         pin.role = Roles.COMPUTE;
         if (pin.mode == uint8(AppRegistry.TrustMode.TEE)) {
             if (pin.teeSigner == address(0)) revert NoTeeSigner(appId);
             pin.role = Roles.TEE;
-        } else if (pin.mode == uint8(AppRegistry.TrustMode.ZK)) {
-            if (pin.zkVerifier == address(0)) revert NoZkVerifier(appId);
+        } else if (pin.mode >= FIRST_ADAPTER_MODE) {
+            pin.adapter = _modeAdapters[pin.mode];
+            if (pin.adapter == address(0)) revert ModeNotRegistered(pin.mode);
+            if (pin.appConfig == address(0)) revert NoAppConfig(appId);
         } else if (pin.mode != uint8(AppRegistry.TrustMode.REEXEC_INTERSUBJECTIVE)) {
             revert UnsupportedMode(pin.mode);
         }
     }
 
-    /// @dev The job's pin; a ZK job's result goes only through submitZkResult.
-    function _notZk(uint256 jobId) internal view returns (Pin storage pin) {
+    /// @dev The job's pin; an adapter-mode job's result goes only through submitCheckedResult.
+    function _builtIn(uint256 jobId) internal view returns (Pin storage pin) {
         pin = _pins[jobId];
-        if (pin.mode == uint8(AppRegistry.TrustMode.ZK)) revert WrongMode(jobId, pin.mode);
-    }
-
-    /// @dev Checks a ZK job's envelope and output (docs/spec/zk.md §4 steps 3 and 4) and returns the number
-    ///      of public signals.
-    function _zkSignals(bytes calldata envelope, bytes calldata output) internal pure returns (uint256) {
-        uint256 inputLength = envelope.length < 52 ? 0 : envelope.length - 52;
-        uint256 inputWords = inputLength / 32;
-        uint256 outputWords = output.length / 32;
-        if (
-            envelope.length < 52 || bytes8(envelope[:8]) != ENVELOPE_MAGIC
-                || uint32(bytes4(envelope[48:52])) != inputLength || inputLength % 32 != 0 || output.length % 32 != 0
-                || outputWords == 0 || inputWords + outputWords > MAX_ZK_SIGNALS
-        ) revert BadZkWords(inputWords, outputWords);
-        for (uint256 i; i < output.length; i += 32) {
-            if (uint256(bytes32(output[i:i + 32])) >= ZK_FIELD_ORDER) revert BadZkWords(inputWords, outputWords);
-        }
-        return inputWords + outputWords;
+        uint8 mode = pin.mode;
+        if (mode >= FIRST_ADAPTER_MODE) revert WrongMode(jobId, mode);
     }
 
     function _queue(uint256 jobId, Job storage job) internal {

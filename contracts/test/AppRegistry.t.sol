@@ -40,15 +40,16 @@ contract AppRegistryTest is SettlementFixture {
         assertEq(apps.modeOf(2), MODE_TEE);
         assertTrue(apps.appExists(2));
         assertFalse(apps.appExists(3));
-        (uint8 mode, bytes32 digest, uint32 version, address signer, address verifier) = apps.releaseOf(1);
+        (uint8 mode, bytes32 digest, uint32 version, address signer, address config) = apps.releaseOf(1);
         assertEq(mode, MODE_INTERSUBJECTIVE);
         assertEq(digest, DIGEST);
         assertEq(version, 1);
         assertEq(signer, address(0));
-        assertEq(verifier, address(0));
+        assertEq(config, address(0));
     }
 
-    /// Nothing can check REEXEC_OBJECTIVE results yet: those apps are refused. ZK apps are proven (zk.md).
+    /// Nothing can check REEXEC_OBJECTIVE results yet: those apps are refused. ZK apps are proven (zk.md): the
+    /// deployment enabled mode 3; mode 4 is nobody's until governance enables it (ModeRegistryTest).
     function test_createApp_onlyAvailableModes() public {
         vm.startPrank(dev);
         assertEq(apps.modeOf(apps.createApp(MODE_TEE, DIGEST, "")), MODE_TEE);
@@ -56,8 +57,10 @@ contract AppRegistryTest is SettlementFixture {
         assertEq(apps.modeOf(apps.createApp(MODE_ZK, DIGEST, "")), MODE_ZK);
         vm.expectRevert(abi.encodeWithSelector(AppRegistry.ModeNotAvailable.selector, MODE_OBJECTIVE));
         apps.createApp(MODE_OBJECTIVE, DIGEST, "");
-        vm.expectRevert(abi.encodeWithSelector(AppRegistry.InvalidMode.selector, uint8(4)));
+        vm.expectRevert(abi.encodeWithSelector(AppRegistry.ModeNotAvailable.selector, uint8(4)));
         apps.createApp(4, DIGEST, "");
+        vm.expectRevert(abi.encodeWithSelector(AppRegistry.ModeNotAvailable.selector, uint8(255)));
+        apps.createApp(255, DIGEST, "");
         vm.stopPrank();
         assertEq(apps.appCount(), 3);
     }
@@ -184,6 +187,8 @@ contract AppRegistryTest is SettlementFixture {
         apps.releaseOf(1);
         vm.expectRevert(abi.encodeWithSelector(AppRegistry.UnknownApp.selector, 1));
         apps.teeSignerOf(1);
+        vm.expectRevert(abi.encodeWithSelector(AppRegistry.UnknownApp.selector, 1));
+        apps.appConfigOf(1);
         assertFalse(apps.appExists(1));
         assertEq(apps.appCount(), 0);
         assertEq(apps.MAX_POLICY_BYTES(), 4096);
@@ -196,6 +201,8 @@ contract AppRegistryTest is SettlementFixture {
         apps.setAllowlisted(stranger, true);
         vm.expectRevert(abi.encodeWithSelector(Ownable.OwnableUnauthorizedAccount.selector, admin));
         apps.setPermissionless(true);
+        vm.expectRevert(abi.encodeWithSelector(Ownable.OwnableUnauthorizedAccount.selector, admin));
+        apps.setModeEnabled(4, true);
         vm.stopPrank();
         vm.prank(address(timelock));
         vm.expectRevert(AppRegistry.ZeroAddress.selector);

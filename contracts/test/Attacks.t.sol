@@ -609,11 +609,11 @@ contract AttacksTest is SettlementFixture {
         vm.prank(dev);
         vm.expectRevert(abi.encodeWithSelector(AppRegistry.ModeNotAvailable.selector, MODE_OBJECTIVE));
         apps.createApp(MODE_OBJECTIVE, keccak256("program"), hex"");
-        // A ZK app gets no jobs until it names its verifier (ZkModeTest covers its results).
+        // A ZK app gets no jobs until it names its verifier, its app config (ZkModeTest covers its results).
         vm.prank(dev);
         uint256 zkApp = apps.createApp(MODE_ZK, keccak256("program"), hex"");
         vm.prank(dev);
-        vm.expectRevert(abi.encodeWithSelector(JobManager.NoZkVerifier.selector, zkApp));
+        vm.expectRevert(abi.encodeWithSelector(JobManager.NoAppConfig.selector, zkApp));
         jobs.submitJob(zkApp, keccak256("input"), keccak256("digest"), 1_000, MIN_FEE);
 
         // A TEE app without a signer gets no jobs.

@@ -330,6 +330,8 @@ contract JobManagerTest is JobFixture {
         assertEq(pin.appVersion, 1);
         assertEq(pin.mode, MODE_INTERSUBJECTIVE);
         assertEq(pin.role, COMPUTE);
+        assertEq(pin.appConfig, address(0));
+        assertEq(pin.adapter, address(0), "a built-in mode pins no adapter");
         assertEq(userBefore - token.balanceOf(user), FEE + SUBMITTER_DEPOSIT);
         assertEq(jobs.totalEscrow(), FEE + SUBMITTER_DEPOSIT);
         assertEscrowBacked();
@@ -541,7 +543,8 @@ contract JobManagerTest is JobFixture {
         }
     }
 
-    /// A mode without a way to check results is refused at submission even if an app registry reported it.
+    /// A mode without a way to check results is refused at submission even if an app registry reported it:
+    /// REEXEC_OBJECTIVE, and an adapter mode (ZK included) with no adapter registered in this JobManager.
     function test_submitJob_unsupportedModeFromTheAppRegistry() public {
         FakeApps fake = new FakeApps();
         JobManager odd = new JobManager(
@@ -555,11 +558,11 @@ contract JobManagerTest is JobFixture {
         odd.submitJob(1, INPUT_KEY, INPUT_DIGEST, MAX_STEPS, FEE);
         fake.set(MODE_ZK, address(0));
         vm.prank(user);
-        vm.expectRevert(abi.encodeWithSelector(JobManager.NoZkVerifier.selector, 1));
+        vm.expectRevert(abi.encodeWithSelector(JobManager.ModeNotRegistered.selector, MODE_ZK));
         odd.submitJob(1, INPUT_KEY, INPUT_DIGEST, MAX_STEPS, FEE);
         fake.set(4, address(0));
         vm.prank(user);
-        vm.expectRevert(abi.encodeWithSelector(JobManager.UnsupportedMode.selector, uint8(4)));
+        vm.expectRevert(abi.encodeWithSelector(JobManager.ModeNotRegistered.selector, uint8(4)));
         odd.submitJob(1, INPUT_KEY, INPUT_DIGEST, MAX_STEPS, FEE);
         fake.set(MODE_INTERSUBJECTIVE, address(0));
         vm.prank(user);

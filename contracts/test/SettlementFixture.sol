@@ -8,10 +8,12 @@ import {StakeRegistry} from "../src/StakeRegistry.sol";
 import {AppRegistry} from "../src/AppRegistry.sol";
 import {JobManager} from "../src/JobManager.sol";
 import {IntersubjectiveCourt} from "../src/IntersubjectiveCourt.sol";
+import {Groth16Mode} from "../src/Groth16Mode.sol";
 
 /// @notice Deploys and wires the settlement contracts the way contracts/DEPLOY.md says: the deployer
-///         wires everything, then hands every contract to a TimelockController (`timelock`), so later
-///         governance calls wait TIMELOCK_DELAY. Helpers drive jobs through queueing and assignment.
+///         wires everything (the ZK mode included: Groth16Mode registered under mode 3 and enabled), then
+///         hands every contract to a TimelockController (`timelock`), so later governance calls wait
+///         TIMELOCK_DELAY. Helpers drive jobs through queueing and assignment.
 abstract contract SettlementFixture is Test {
     uint64 internal constant WITHDRAWAL_DELAY = 1 days;
     uint48 internal constant ACTIVATION_DELAY = 10; // blocks
@@ -55,6 +57,7 @@ abstract contract SettlementFixture is Test {
     AppRegistry internal apps;
     JobManager internal jobs;
     IntersubjectiveCourt internal court;
+    Groth16Mode internal groth16;
 
     function setUp() public virtual {
         vm.warp(START_TIME);
@@ -69,6 +72,9 @@ abstract contract SettlementFixture is Test {
         jobs.setParams(defaultParams(address(court)));
         registry.setSlasher(address(jobs), true);
         registry.setSlasher(address(court), true);
+        groth16 = new Groth16Mode();
+        jobs.setModeAdapter(MODE_ZK, address(groth16));
+        apps.setModeEnabled(MODE_ZK, true);
         address[] memory proposers = new address[](1);
         proposers[0] = admin;
         address[] memory executors = new address[](1);

@@ -4,7 +4,8 @@ pragma solidity ^0.8.28;
 import {SettlementFixture} from "./SettlementFixture.sol";
 import {AppRegistry} from "../src/AppRegistry.sol";
 import {JobManager} from "../src/JobManager.sol";
-import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/ReentrancyGuardTransient.sol";
+import {Groth16Mode} from "../src/Groth16Mode.sol";
+import {RawVerifier, GasBurner, StatefulVerifier, Reenterer} from "./ModeDoubles.sol";
 
 // ---------------------------------------------------------------- test-double verifiers
 //
@@ -34,69 +35,10 @@ contract HashVerifier5 {
     }
 }
 
-/// @notice Answers any call with the raw bytes it was built with (or reverts with them).
-contract RawVerifier {
-    bytes internal _answer;
-    bool internal _reverts;
-
-    constructor(bytes memory answer, bool reverts) {
-        _answer = answer;
-        _reverts = reverts;
-    }
-
-    fallback(bytes calldata) external returns (bytes memory) {
-        bytes memory answer = _answer;
-        if (_reverts) {
-            assembly {
-                revert(add(answer, 0x20), mload(answer))
-            }
-        }
-        return answer;
-    }
-}
-
-/// @notice Burns every unit of gas it is given.
-contract GasBurner {
-    fallback() external {
-        uint256 x;
-        while (true) {
-            x = uint256(keccak256(abi.encode(x)));
-        }
-    }
-}
-
-/// @notice Would accept, but only after writing its own storage: a state change a staticcall refuses.
-contract StatefulVerifier {
-    uint256 public calls;
-
-    fallback(bytes calldata) external returns (bytes memory) {
-        calls += 1;
-        return abi.encode(uint256(1));
-    }
-}
-
-/// @notice Calls back into JobManager with a stored payload and accepts iff that reentry succeeded.
-contract Reenterer {
-    address internal immutable _target;
-    bytes internal _payload;
-
-    constructor(address target) {
-        _target = target;
-    }
-
-    function setPayload(bytes calldata payload) external {
-        _payload = payload;
-    }
-
-    fallback(bytes calldata) external returns (bytes memory) {
-        (bool ok,) = _target.call(_payload);
-        return abi.encode(ok ? uint256(1) : uint256(0));
-    }
-}
-
-/// @notice ZK mode (docs/spec/zk.md §3–§4): a ZK app's job is finalized in the transaction that proves it,
-///         against the verifier pinned at submission, with public signals built from the job itself. Each
-///         attack test performs the attack and asserts that it fails and changes nothing.
+/// @notice ZK mode (docs/spec/zk.md §3–§4): the Groth16Mode adapter the deployment registered under mode 3. A ZK
+///         app's job is finalized in the transaction that proves it (submitCheckedResult), against the adapter
+///         and the verifier (the app's config) pinned at submission, with public signals built from the job
+///         itself. Each attack test performs the attack and asserts that it fails and changes nothing.
 contract ZkModeTest is SettlementFixture {
     uint256 internal constant R = 21888242871839275222246405745257275088548364400416034343698204186575808495617;
     bytes32 internal constant PROGRAM_KEY = bytes32(uint256(0x2a)); // the artifact's DA blob key
@@ -122,11 +64,11 @@ contract ZkModeTest is SettlementFixture {
 
     // ================================================================ helpers
 
-    /// @dev A ZK app owned by `dev` whose verifier is `verifier`.
+    /// @dev A ZK app owned by `dev` whose verifier (app config) is `verifier`.
     function zkApp(address verifier) internal returns (uint256 id) {
         id = createApp(dev, MODE_ZK);
         vm.prank(dev);
-        apps.setZkVerifier(id, verifier);
+        apps.setAppConfig(id, verifier);
     }
 
     function words(uint256[] memory w) internal pure returns (bytes memory out) {
@@ -167,7 +109,7 @@ contract ZkModeTest is SettlementFixture {
 
     function prove(uint256 jobId, bytes memory env, bytes memory output, uint256[8] memory proof) internal {
         vm.prank(op);
-        jobs.submitZkResult(jobId, env, output, proof, OUT_KEY);
+        jobs.submitCheckedResult(jobId, env, output, abi.encode(proof), OUT_KEY);
     }
 
     /// @dev `from` submits and the call reverts with `reason`; the job stays Assigned to op, nothing paid.
@@ -179,22 +121,36 @@ contract ZkModeTest is SettlementFixture {
         uint256[8] memory proof,
         bytes memory reason
     ) internal {
+        proveRawReverts(from, jobId, env, output, abi.encode(proof), reason);
+    }
+
+    /// @dev As proveReverts, with any evidence bytes.
+    function proveRawReverts(
+        address from,
+        uint256 jobId,
+        bytes memory env,
+        bytes memory output,
+        bytes memory evidence,
+        bytes memory reason
+    ) internal {
         uint256 escrow = jobs.totalEscrow();
         vm.prank(from);
         vm.expectRevert(reason);
-        jobs.submitZkResult(jobId, env, output, proof, OUT_KEY);
+        jobs.submitCheckedResult(jobId, env, output, evidence, OUT_KEY);
         JobManager.Job memory j = jobs.getJob(jobId);
         assertEq(uint256(uint8(j.status)), uint256(uint8(JobManager.JobStatus.Assigned)), "still assigned");
         assertEq(j.outputHash, bytes32(0), "no result recorded");
         assertEq(jobs.totalEscrow(), escrow, "nothing paid");
     }
 
+    /// @dev A proof the verifier does not accept: the adapter says false, JobManager refuses the result.
     function badProof(uint256 jobId) internal pure returns (bytes memory) {
-        return abi.encodeWithSelector(JobManager.BadZkProof.selector, jobId);
+        return abi.encodeWithSelector(JobManager.ResultRefused.selector, jobId);
     }
 
+    /// @dev Malformed words: the adapter's own error, re-thrown by JobManager.
     function badWords(uint256 inputWords, uint256 outputWords) internal pure returns (bytes memory) {
-        return abi.encodeWithSelector(JobManager.BadZkWords.selector, inputWords, outputWords);
+        return abi.encodeWithSelector(Groth16Mode.BadZkWords.selector, inputWords, outputWords);
     }
 
     function statusOf(uint256 jobId) internal view returns (uint8) {
@@ -220,9 +176,9 @@ contract ZkModeTest is SettlementFixture {
         emit JobManager.JobFinalized(jobId, op, keccak256(output), MIN_FEE);
         vm.prank(op);
         uint256 g = gasleft();
-        jobs.submitZkResult(jobId, env, output, proof, OUT_KEY);
+        jobs.submitCheckedResult(jobId, env, output, abi.encode(proof), OUT_KEY);
         g -= gasleft();
-        logUint("submitZkResult gas (3 signals, test-double verifier)", g);
+        logUint("submitCheckedResult gas (ZK, 3 signals, test-double verifier)", g);
 
         JobManager.Job memory j = jobs.getJob(jobId);
         assertEq(uint256(uint8(j.status)), uint256(uint8(JobManager.JobStatus.Finalized)), "final at once");
@@ -246,7 +202,7 @@ contract ZkModeTest is SettlementFixture {
         jobs.finalize(jobId);
         vm.prank(op);
         vm.expectRevert(abi.encodeWithSelector(JobManager.WrongStatus.selector, jobId, JobManager.JobStatus.Finalized));
-        jobs.submitZkResult(jobId, env, output, proof, OUT_KEY);
+        jobs.submitCheckedResult(jobId, env, output, abi.encode(proof), OUT_KEY);
 
         // The operator is free to leave with all its stake.
         vm.startPrank(op);
@@ -272,9 +228,9 @@ contract ZkModeTest is SettlementFixture {
         uint256 jobId = zkJob(app5, env);
         vm.prank(op);
         uint256 g = gasleft();
-        jobs.submitZkResult(jobId, env, output, proofFor(output, input), OUT_KEY);
+        jobs.submitCheckedResult(jobId, env, output, abi.encode(proofFor(output, input)), OUT_KEY);
         g -= gasleft();
-        logUint("submitZkResult gas (5 signals, test-double verifier)", g);
+        logUint("submitCheckedResult gas (ZK, 5 signals, test-double verifier)", g);
         assertEq(statusOf(jobId), uint8(JobManager.JobStatus.Finalized));
         assertEq(jobs.getJob(jobId).outputHash, keccak256(output));
     }
@@ -291,8 +247,10 @@ contract ZkModeTest is SettlementFixture {
         uint256[8] memory proof;
         prove(jobId, env, w1(R - 1), proof);
         assertEq(statusOf(jobId), uint8(JobManager.JobStatus.Finalized));
-        assertEq(jobs.MAX_ZK_SIGNALS(), 64);
-        assertEq(jobs.ZK_VERIFY_GAS(), 1_500_000);
+        assertEq(groth16.MAX_ZK_SIGNALS(), 64);
+        assertEq(groth16.ZK_VERIFY_GAS(), 1_500_000);
+        assertEq(groth16.PROOF_BYTES(), 256);
+        assertEq(jobs.MODE_CHECK_GAS(), 2_000_000);
     }
 
     /// A ZK job's heartbeats may carry any step (they only keep it alive): the result still goes through
@@ -324,26 +282,30 @@ contract ZkModeTest is SettlementFixture {
     }
 
     function test_zkSelector_vector() public view {
-        assertEq(bytes32(jobs.zkSelector(5)), bytes32(bytes4(0x34baeab9)));
-        assertEq(bytes32(jobs.zkSelector(3)), bytes32(HashVerifier3.verifyProof.selector));
-        assertEq(bytes32(jobs.zkSelector(5)), bytes32(HashVerifier5.verifyProof.selector));
+        assertEq(bytes32(groth16.zkSelector(5)), bytes32(bytes4(0x34baeab9)));
+        assertEq(bytes32(groth16.zkSelector(3)), bytes32(HashVerifier3.verifyProof.selector));
+        assertEq(bytes32(groth16.zkSelector(5)), bytes32(HashVerifier5.verifyProof.selector));
         assertEq(
-            bytes32(jobs.zkSelector(64)),
+            bytes32(groth16.zkSelector(64)),
             bytes32(bytes4(keccak256("verifyProof(uint256[2],uint256[2][2],uint256[2],uint256[64])")))
         );
     }
 
-    function test_pin_recordsTheVerifierAndComputeRole() public {
+    function test_pin_recordsTheAdapterTheVerifierAndComputeRole() public {
         uint256 jobId = submitWithDigest(user, appId, keccak256(envelope(w2(1, 2))));
         JobManager.Pin memory pin = jobs.pinOf(jobId);
-        assertEq(pin.zkVerifier, address(v3));
+        assertEq(pin.appConfig, address(v3));
+        assertEq(pin.adapter, address(groth16));
         assertEq(uint256(pin.mode), MODE_ZK);
         assertEq(uint256(pin.role), COMPUTE);
         assertEq(pin.teeSigner, address(0));
-        (uint8 mode,,, address signer, address verifier) = apps.releaseOf(appId);
+        (uint8 mode,,, address signer, address config) = apps.releaseOf(appId);
         assertEq(uint256(mode), MODE_ZK);
         assertEq(signer, address(0));
-        assertEq(verifier, address(v3));
+        assertEq(config, address(v3));
+        assertEq(jobs.modeAdapterOf(MODE_ZK), address(groth16), "the deployment registered Groth16Mode as mode 3");
+        assertTrue(apps.modeEnabled(MODE_ZK));
+        assertEq(groth16.modeName(), "groth16-snarkjs");
     }
 
     // ================================================================ attacks: the statement
@@ -395,23 +357,24 @@ contract ZkModeTest is SettlementFixture {
         prove(jobId, env, w1(1), proofFor(w1(1), input));
     }
 
-    /// The envelope and output checks are JobManager's own: the verifier here accepts anything, and each
-    /// malformed job or output is still refused with BadZkWords(inputWords, outputWords).
+    /// The envelope is JobManager's to check (BadEnvelope), before any adapter runs; the words are the Groth16
+    /// adapter's (BadZkWords(inputWords, outputWords), re-thrown by JobManager), and so is the proof's length
+    /// (BadZkProofLength). The verifier here accepts anything: each malformed job, output or proof is still refused.
     function test_attack_malformedEnvelopeOrOutput_refused() public {
         uint256 acceptAll = zkApp(address(new RawVerifier(abi.encode(uint256(1)), false)));
         uint256[8] memory proof;
         bytes memory two = w2(1, 2);
 
         // shorter than the 52-byte header
-        malformed(acceptAll, abi.encodePacked(MAGIC, PROGRAM_KEY), w1(1), badWords(0, 1));
-        malformed(acceptAll, hex"", w1(1), badWords(0, 1));
+        malformedEnvelope(acceptAll, abi.encodePacked(MAGIC, PROGRAM_KEY));
+        malformedEnvelope(acceptAll, hex"");
+        malformedEnvelope(acceptAll, abi.encodePacked(MAGIC, PROGRAM_KEY, uint64(1), bytes3(0)));
         // bad magic
-        malformed(
-            acceptAll, abi.encodePacked(BAD_MAGIC, PROGRAM_KEY, uint64(1), uint32(64), two), w1(1), badWords(2, 1)
-        );
-        // inputLength that is not what follows the header (too small, too large)
-        malformed(acceptAll, abi.encodePacked(MAGIC, PROGRAM_KEY, uint64(1), uint32(32), two), w1(1), badWords(2, 1));
-        malformed(acceptAll, abi.encodePacked(MAGIC, PROGRAM_KEY, uint64(1), uint32(96), two), w1(1), badWords(2, 1));
+        malformedEnvelope(acceptAll, abi.encodePacked(BAD_MAGIC, PROGRAM_KEY, uint64(1), uint32(64), two));
+        // inputLength that is not what follows the header (too small, too large, 2^32 - 1)
+        malformedEnvelope(acceptAll, abi.encodePacked(MAGIC, PROGRAM_KEY, uint64(1), uint32(32), two));
+        malformedEnvelope(acceptAll, abi.encodePacked(MAGIC, PROGRAM_KEY, uint64(1), uint32(96), two));
+        malformedEnvelope(acceptAll, abi.encodePacked(MAGIC, PROGRAM_KEY, uint64(1), type(uint32).max, two));
         // an input that is not whole words
         malformed(acceptAll, envelope(bytes.concat(two, hex"01")), w1(1), badWords(2, 1));
         malformed(acceptAll, envelope(hex"01"), w1(1), badWords(0, 1));
@@ -439,12 +402,53 @@ contract ZkModeTest is SettlementFixture {
         assertEq(statusOf(jobId), uint8(JobManager.JobStatus.Finalized));
     }
 
+    /// The evidence of the Groth16 mode is the proof's 8 words, abi.encode(uint256[8]): exactly 256 bytes. Any other
+    /// length is refused with BadZkProofLength before the verifier is asked (the verifier here accepts anything).
+    function test_attack_proofOfTheWrongLength_refused() public {
+        uint256 acceptAll = zkApp(address(new RawVerifier(abi.encode(uint256(1)), false)));
+        bytes memory env = envelope(w2(1, 2));
+        uint256[] memory dynamicProof = new uint256[](8);
+        bytes[5] memory evidences = [
+            bytes(hex""),
+            new bytes(255),
+            new bytes(257),
+            abi.encode(dynamicProof), // offset + length + 8 words: 320 bytes
+            new bytes(7 * 32)
+        ];
+        for (uint256 i; i < evidences.length; ++i) {
+            uint256 jobId = zkJob(acceptAll, env);
+            proveRawReverts(
+                op,
+                jobId,
+                env,
+                w1(3),
+                evidences[i],
+                abi.encodeWithSelector(Groth16Mode.BadZkProofLength.selector, evidences[i].length)
+            );
+            vm.prank(op);
+            jobs.declineJob(jobId);
+        }
+        uint256 okJob = zkJob(acceptAll, env);
+        vm.prank(op);
+        jobs.submitCheckedResult(okJob, env, w1(3), new bytes(256), OUT_KEY); // control: 256 bytes reach the verifier
+        assertEq(statusOf(okJob), uint8(JobManager.JobStatus.Finalized));
+    }
+
     /// @dev A fresh job whose inputDigest is keccak256(env): the result is refused with `reason`; then the
     ///      operator declines it so its capacity (maxActiveJobs) is free for the next case.
     function malformed(uint256 app, bytes memory env, bytes memory output, bytes memory reason) internal {
         uint256 jobId = zkJob(app, env);
         uint256[8] memory proof;
         proveReverts(op, jobId, env, output, proof, reason);
+        vm.prank(op);
+        jobs.declineJob(jobId);
+    }
+
+    /// @dev As malformed, for an envelope JobManager refuses itself (BadEnvelope) whatever the output.
+    function malformedEnvelope(uint256 app, bytes memory env) internal {
+        uint256 jobId = zkJob(app, env);
+        uint256[8] memory proof;
+        proveReverts(op, jobId, env, w1(1), proof, abi.encodeWithSelector(JobManager.BadEnvelope.selector, jobId));
         vm.prank(op);
         jobs.declineJob(jobId);
     }
@@ -506,7 +510,7 @@ contract ZkModeTest is SettlementFixture {
         uint256[8] memory proof = proofFor(w1(3), input);
         vm.prank(op);
         vm.expectRevert(abi.encodeWithSelector(JobManager.WrongStatus.selector, jobId, JobManager.JobStatus.Queued));
-        jobs.submitZkResult(jobId, env, w1(3), proof, OUT_KEY);
+        jobs.submitCheckedResult(jobId, env, w1(3), abi.encode(proof), OUT_KEY);
     }
 
     // ================================================================ attacks: the wrong entry point
@@ -526,7 +530,7 @@ contract ZkModeTest is SettlementFixture {
         assertEq(jobs.getJob(jobId).outputHash, bytes32(0));
     }
 
-    function test_attack_submitZkResultOnOtherModes_refused() public {
+    function test_attack_submitCheckedResultOnOtherModes_refused() public {
         // an intersubjective job
         uint256 reexec = createApp(dev, MODE_INTERSUBJECTIVE);
         bytes memory input = w2(1, 2);
@@ -613,8 +617,9 @@ contract ZkModeTest is SettlementFixture {
         assertEq(statusOf(okJob), uint8(JobManager.JobStatus.Finalized));
     }
 
-    /// A verifier that burns all its gas gets ZK_VERIFY_GAS, not the transaction's: the call reverts with
-    /// BadZkProof, with gas left to do so, even when the transaction has little more than the cap.
+    /// A verifier that burns all its gas gets ZK_VERIFY_GAS, not the transaction's: the adapter says false and the
+    /// call reverts with ResultRefused, with gas left to do so, even when the transaction has little more than
+    /// the cap.
     function test_attack_gasBurningVerifier_capped() public {
         uint256 app = zkApp(address(new GasBurner()));
         bytes memory input = w2(1, 2);
@@ -625,12 +630,12 @@ contract ZkModeTest is SettlementFixture {
 
         vm.prank(op);
         vm.expectRevert(badProof(jobId));
-        jobs.submitZkResult{gas: 1_700_000}(jobId, env, output, proof, OUT_KEY);
+        jobs.submitCheckedResult{gas: 1_700_000}(jobId, env, output, abi.encode(proof), OUT_KEY);
 
         vm.prank(op);
         uint256 g = gasleft();
         vm.expectRevert(badProof(jobId));
-        jobs.submitZkResult{gas: 20_000_000}(jobId, env, output, proof, OUT_KEY);
+        jobs.submitCheckedResult{gas: 20_000_000}(jobId, env, output, abi.encode(proof), OUT_KEY);
         g -= gasleft();
         logUint("gas of a refused call to a gas-burning verifier", g);
         assertLt(g, 1_700_000, "the verifier got at most ZK_VERIFY_GAS");
@@ -659,7 +664,7 @@ contract ZkModeTest is SettlementFixture {
         mine(2);
 
         bytes[2] memory payloads = [
-            abi.encodeCall(JobManager.submitZkResult, (jobR, env, output, proof, OUT_KEY)),
+            abi.encodeCall(JobManager.submitCheckedResult, (jobR, env, output, abi.encode(proof), OUT_KEY)),
             abi.encodeCall(JobManager.assign, (other))
         ];
         for (uint256 i; i < payloads.length; ++i) {
@@ -684,9 +689,9 @@ contract ZkModeTest is SettlementFixture {
         uint256 jobId = zkJob(appId, env);
         address acceptAll = address(new RawVerifier(abi.encode(uint256(1)), false));
         vm.prank(dev);
-        apps.setZkVerifier(appId, acceptAll);
-        assertEq(apps.zkVerifierOf(appId), acceptAll);
-        assertEq(jobs.pinOf(jobId).zkVerifier, address(v3), "the job keeps its verifier");
+        apps.setAppConfig(appId, acceptAll);
+        assertEq(apps.appConfigOf(appId), acceptAll);
+        assertEq(jobs.pinOf(jobId).appConfig, address(v3), "the job keeps its verifier");
 
         uint256[8] memory forged;
         proveReverts(op, jobId, env, w1(666), forged, badProof(jobId)); // the new verifier would take it
@@ -697,26 +702,26 @@ contract ZkModeTest is SettlementFixture {
         uint256 job2 = zkJob(appId, env); // pins acceptAll
         address refuseAll = address(new RawVerifier(hex"", true));
         vm.prank(dev);
-        apps.setZkVerifier(appId, refuseAll);
+        apps.setAppConfig(appId, refuseAll);
         prove(job2, env, w1(666), forged);
-        assertEq(jobs.pinOf(job2).zkVerifier, acceptAll);
+        assertEq(jobs.pinOf(job2).appConfig, acceptAll);
         assertEq(statusOf(job2), uint8(JobManager.JobStatus.Finalized));
     }
 
     function test_submitJob_refusedWithoutVerifier() public {
         uint256 bare = createApp(dev, MODE_ZK);
-        assertEq(apps.zkVerifierOf(bare), address(0));
+        assertEq(apps.appConfigOf(bare), address(0));
         fund(user, MIN_FEE + SUBMITTER_DEPOSIT);
         vm.prank(user);
-        vm.expectRevert(abi.encodeWithSelector(JobManager.NoZkVerifier.selector, bare));
+        vm.expectRevert(abi.encodeWithSelector(JobManager.NoAppConfig.selector, bare));
         jobs.submitJob(bare, keccak256("input"), keccak256("digest"), 1_000, MIN_FEE);
         vm.prank(dev);
-        apps.setZkVerifier(bare, address(v3));
+        apps.setAppConfig(bare, address(v3));
         vm.prank(user);
         assertGt(jobs.submitJob(bare, keccak256("input"), keccak256("digest"), 1_000, MIN_FEE), 0, "taken once set");
     }
 
-    function test_setZkVerifier_ownerOfAZkAppAndAContractOnly() public {
+    function test_setAppConfig_ownerOfAnAdapterModeAppAndAContractOnly() public {
         uint256 id = createApp(dev, MODE_ZK);
         uint256 reexec = createApp(dev, MODE_INTERSUBJECTIVE);
         uint256 tee = createApp(dev, MODE_TEE);
@@ -724,36 +729,36 @@ contract ZkModeTest is SettlementFixture {
 
         vm.prank(stranger);
         vm.expectRevert(abi.encodeWithSelector(AppRegistry.NotAppOwner.selector, id, stranger));
-        apps.setZkVerifier(id, address(v3));
+        apps.setAppConfig(id, address(v3));
         vm.startPrank(dev);
-        vm.expectRevert(abi.encodeWithSelector(AppRegistry.NotZkApp.selector, reexec));
-        apps.setZkVerifier(reexec, address(v3));
-        vm.expectRevert(abi.encodeWithSelector(AppRegistry.NotZkApp.selector, tee));
-        apps.setZkVerifier(tee, address(v3));
+        vm.expectRevert(abi.encodeWithSelector(AppRegistry.NotAdapterMode.selector, reexec));
+        apps.setAppConfig(reexec, address(v3));
+        vm.expectRevert(abi.encodeWithSelector(AppRegistry.NotAdapterMode.selector, tee));
+        apps.setAppConfig(tee, address(v3));
         vm.expectRevert(abi.encodeWithSelector(AppRegistry.NotAContract.selector, stranger));
-        apps.setZkVerifier(id, stranger);
+        apps.setAppConfig(id, stranger);
         vm.expectRevert(abi.encodeWithSelector(AppRegistry.NotAContract.selector, address(0)));
-        apps.setZkVerifier(id, address(0));
+        apps.setAppConfig(id, address(0));
         vm.expectRevert(abi.encodeWithSelector(AppRegistry.UnknownApp.selector, 99));
-        apps.setZkVerifier(99, address(v3));
-        assertEq(apps.zkVerifierOf(id), address(0));
+        apps.setAppConfig(99, address(v3));
+        assertEq(apps.appConfigOf(id), address(0));
 
         vm.expectEmit(true, false, false, true, address(apps));
-        emit AppRegistry.ZkVerifierSet(id, address(v3));
-        apps.setZkVerifier(id, address(v3));
+        emit AppRegistry.AppConfigSet(id, address(v3));
+        apps.setAppConfig(id, address(v3));
         // an upgrade keeps the verifier (a new circuit comes with a new verifier, set by the owner)
         apps.upgradeApp(id, keccak256("artifact v2"), "");
         vm.stopPrank();
-        assertEq(apps.zkVerifierOf(id), address(v3));
+        assertEq(apps.appConfigOf(id), address(v3));
         vm.expectRevert(abi.encodeWithSelector(AppRegistry.UnknownApp.selector, 99));
-        apps.zkVerifierOf(99);
+        apps.appConfigOf(99);
 
         // the new owner of a transferred app sets it, the old one no longer can
         vm.prank(dev);
         apps.transferApp(id, stranger);
         vm.prank(dev);
         vm.expectRevert(abi.encodeWithSelector(AppRegistry.NotAppOwner.selector, id, dev));
-        apps.setZkVerifier(id, address(this));
+        apps.setAppConfig(id, address(this));
     }
 
     function test_createApp_objectiveStillRefused() public {

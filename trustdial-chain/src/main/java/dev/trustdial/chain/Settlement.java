@@ -365,7 +365,7 @@ public final class Settlement implements AutoCloseable {
 
   /** Creates an app and returns its id with the transaction. */
   public Created createApp(TrustMode mode, Bytes32 programDigest, byte[] policy) {
-    TransactionReceipt r = sendRaw("createApp", apps.createApp(BigInteger.valueOf(mode.ordinal()), programDigest.bytes(), policy));
+    TransactionReceipt r = sendRaw("createApp", apps.createApp(BigInteger.valueOf(mode.code()), programDigest.bytes(), policy));
     BigInteger id = AppRegistry.getAppCreatedEvents(r).getFirst().appId;
     return new Created(id, outcome("createApp", r));
   }
@@ -384,14 +384,22 @@ public final class Settlement implements AutoCloseable {
     return nonZero(Address.parse(call(apps.teeSignerOf(appId))));
   }
 
-  /** Names the verifier contract a ZK app's proofs are checked by (docs/spec/zk.md §4); jobs pin it at submission. */
-  public TxOutcome setZkVerifier(BigInteger appId, Address verifier) {
-    return send("setZkVerifier", apps.setZkVerifier(appId, verifier.toString()));
+  /**
+   * Names the per-app contract an adapter-mode app's results are checked against (docs/spec/modes.md):
+   * a ZK app's Groth16 verifier (docs/spec/zk.md §4). Jobs pin it at submission.
+   */
+  public TxOutcome setAppConfig(BigInteger appId, Address config) {
+    return send("setAppConfig", apps.setAppConfig(appId, config.toString()));
   }
 
-  /** The verifier contract of a ZK app, if one is set (JobManager takes no job of the app until it is). */
-  public Optional<Address> zkVerifierOf(BigInteger appId) {
-    return nonZero(Address.parse(call(apps.zkVerifierOf(appId))));
+  /** An adapter-mode app's config contract (a ZK app's verifier), if set (JobManager takes no job of the app until it is). */
+  public Optional<Address> appConfigOf(BigInteger appId) {
+    return nonZero(Address.parse(call(apps.appConfigOf(appId))));
+  }
+
+  /** The adapter registered for a mode code (3: ZK's Groth16 adapter), if any. */
+  public Optional<Address> modeAdapterOf(int modeCode) {
+    return nonZero(Address.parse(call(jobs.modeAdapterOf(BigInteger.valueOf(modeCode)))));
   }
 
   /**
@@ -533,16 +541,14 @@ public final class Settlement implements AutoCloseable {
   }
 
   /**
-   * A ZK job's result (docs/spec/zk.md §4): the job's envelope, the output words and the Groth16
-   * proof in the verifier's order. JobManager builds the public signals from the job and finalizes it
-   * in this transaction when the pinned verifier accepts; otherwise it reverts (simulated first:
-   * {@code BadZkProof} throws {@link ContractRevertException} and nothing is sent).
+   * The result of an adapter-mode job (docs/spec/modes.md; a ZK job: docs/spec/zk.md §4): the job's
+   * envelope, the output and the mode's evidence (a Groth16 proof: its 8 words, 256 bytes). JobManager
+   * hands the pinned adapter the job's own input and this output, and finalizes the job in this
+   * transaction when it accepts; otherwise it reverts (simulated first: {@code ResultRefused} or the
+   * adapter's own error throws {@link ContractRevertException} and nothing is sent).
    */
-  public TxOutcome submitZkResult(BigInteger jobId, byte[] envelope, byte[] output, List<BigInteger> proof, Bytes32 outputBlobKey) {
-    if (proof.size() != 8) {
-      throw new InvalidInputException("a Groth16 proof is 8 words, got " + proof.size());
-    }
-    return send("submitZkResult", jobs.submitZkResult(jobId, envelope, output, proof, outputBlobKey.bytes()));
+  public TxOutcome submitCheckedResult(BigInteger jobId, byte[] envelope, byte[] output, byte[] evidence, Bytes32 outputBlobKey) {
+    return send("submitCheckedResult", jobs.submitCheckedResult(jobId, envelope, output, evidence, outputBlobKey.bytes()));
   }
 
   /** Hands an assigned job back without penalty (we cannot run it); it is queued for another operator or fails. */
@@ -602,7 +608,7 @@ public final class Settlement implements AutoCloseable {
     Address signer = Address.parse(p.teeSigner);
     return new JobPin(new Bytes32(p.programDigest), nonZero(signer), p.appVersion.longValueExact(),
         TrustMode.fromCode(p.mode.intValueExact()), Role.fromBit(p.role.intValueExact()), p.obligationSeq.longValueExact(),
-        nonZero(Address.parse(p.zkVerifier)));
+        nonZero(Address.parse(p.appConfig)), nonZero(Address.parse(p.adapter)));
   }
 
   public BigInteger jobCount() {

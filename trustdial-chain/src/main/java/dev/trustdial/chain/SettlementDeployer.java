@@ -25,8 +25,9 @@ import org.web3j.tx.Contract;
  * Deploys and wires the settlement contracts (protocol v2), then hands every owned contract to a
  * governance timelock. Order: StakeToken, StakeRegistry(Config), AppRegistry, JobManager(Params
  * without a court), IntersubjectiveCourt(registry, jobs, ...); JobManager.setParams(with the court);
- * StakeRegistry.setSlasher(JobManager) and setSlasher(court) (the court opens vote obligations and
- * slashes minority voters); minimum stakes per role; the app-creation policy; the deployer as a
+ * Groth16Mode; StakeRegistry.setSlasher(JobManager) and setSlasher(court) (the court opens vote
+ * obligations and slashes minority voters); JobManager.setModeAdapter(ZK, Groth16Mode) and
+ * AppRegistry.setModeEnabled(ZK) (docs/spec/modes.md); minimum stakes per role; the app-creation policy; the deployer as a
  * StakeToken minter (the devnet faucet); then SettlementTimelock(delay, proposer and executor = the
  * deployer) and transferOwnership(timelock) of StakeToken, StakeRegistry, AppRegistry and JobManager.
  */
@@ -132,10 +133,16 @@ public final class SettlementDeployer {
       IntersubjectiveCourt court = deployed("IntersubjectiveCourt", IntersubjectiveCourt.deploy(w, tm, Settlement.GAS,
           registry.getContractAddress(), jobs.getContractAddress(), BigInteger.valueOf(cc.votingPeriodSeconds()),
           BigInteger.valueOf(cc.quorumBps()), cc.voterPenaltyWad()), txs);
-      progress.accept("wiring: the court as a parameter, JobManager and the court as slashers, minimum stakes, app creation");
+      progress.accept("deploying Groth16Mode (the ZK adapter)");
+      dev.trustdial.chain.contracts.Groth16Mode groth16 = deployed("Groth16Mode",
+          dev.trustdial.chain.contracts.Groth16Mode.deploy(w, tm, Settlement.GAS), txs);
+      progress.accept("wiring: the court as a parameter, JobManager and the court as slashers, the ZK mode, minimum stakes, app creation");
       txs.add(tx("setParams(court)", jobs.setParams(Settlement.encode(config.jobParams().withCourt(addr(court)))).send()));
       txs.add(tx("setSlasher(JobManager)", registry.setSlasher(jobs.getContractAddress(), true).send()));
       txs.add(tx("setSlasher(IntersubjectiveCourt)", registry.setSlasher(court.getContractAddress(), true).send()));
+      BigInteger zk = BigInteger.valueOf(TrustMode.ZK.code());
+      txs.add(tx("setModeAdapter(ZK, Groth16Mode)", jobs.setModeAdapter(zk, groth16.getContractAddress()).send()));
+      txs.add(tx("setModeEnabled(ZK)", apps.setModeEnabled(zk, true).send()));
       txs.add(tx("setMinStake(COMPUTE)", registry.setMinStake(BigInteger.valueOf(Role.COMPUTE.bit()), config.minComputeStake()).send()));
       txs.add(tx("setMinStake(TEE)", registry.setMinStake(BigInteger.valueOf(Role.TEE.bit()), config.minComputeStake()).send()));
       txs.add(tx("setMinStake(VERIFIER)", registry.setMinStake(BigInteger.valueOf(Role.VERIFIER.bit()), config.minVerifierStake()).send()));

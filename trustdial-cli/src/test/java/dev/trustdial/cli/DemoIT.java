@@ -54,7 +54,7 @@ class DemoIT {
     assertThat(jobs.get(3).get("steps").asLong()).isBetween(3L, 5L);
     // Job 5, ZK: the operator that proved it was paid in the transaction that verified the proof; the output is the direct run's.
     assertThat(jobs.get(4).get("paidTo").asText()).startsWith("operator-").isEqualTo(jobs.get(4).get("finishedBy").asText());
-    assertThat(report.get("gas").get("JobManager.submitZkResult").get("calls").asInt()).isEqualTo(1);
+    assertThat(report.get("gas").get("JobManager.submitCheckedResult").get("calls").asInt()).isEqualTo(1);
     assertThat(report.get("timings").get("ZK: overhead (proof time / direct run)").asDouble()).isGreaterThan(1);
     assertThat(run.err()).contains("IDENTICAL to the direct computation here", "proven in");
     // Job 1 ran the game-world guest for real; jobs 2 and 3 generated tokens with the model.

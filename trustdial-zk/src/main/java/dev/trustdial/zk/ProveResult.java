@@ -16,7 +16,7 @@ public record ProveResult(List<BigInteger> output, Groth16Proof proof, Duration 
     }
   }
 
-  /** The output bytes for DA and {@code submitZkResult}: 32 bytes per word. */
+  /** The output bytes for DA and {@code submitCheckedResult}: 32 bytes per word. */
   public byte[] outputBytes() {
     return ZkWords.encode(output);
   }

@@ -238,6 +238,9 @@ public final class ChainCommand implements Runnable {
       if ((digest == null) == (program == null)) {
         throw new InvalidInputException("give exactly one of --digest and --program");
       }
+      if (mode == TrustMode.OTHER) {
+        throw new InvalidInputException("--mode OTHER is not a mode: give one of TEE, REEXEC_INTERSUBJECTIVE, REEXEC_OBJECTIVE, ZK");
+      }
       if (mode == TrustMode.ZK) {
         throw new InvalidInputException("a ZK app is created with 'trustdial zk create-app': it deploys the circuit's verifier and checks it "
             + "against the artifact before the app exists");

@@ -32,7 +32,7 @@ import java.util.List;
 /**
  * The developer's side of a ZK app (docs/spec/zk.md): create it from what {@code trustdial zk
  * build} wrote (deploy the verifier, prove a sample input and check the deployed verifier accepts
- * it, create the app, name the verifier), and submit jobs to it (artifact and envelope on DA, then
+ * it, create the app, name the verifier as its config), and submit jobs to it (artifact and envelope on DA, then
  * submitJob). Everything an operator would refuse is checked first, so a bad submission costs no gas.
  */
 public final class ZkApps {
@@ -87,7 +87,7 @@ public final class ZkApps {
   /**
    * Creates a ZK app: proves {@code sampleInput} with the artifact and checks the proof against the
    * manifest's verification key (before any transaction), deploys the verifier and checks that it
-   * accepts the same proof (eth_call), then createApp(ZK, keccak256(artifact)) and setZkVerifier.
+   * accepts the same proof (eth_call), then createApp(ZK, keccak256(artifact)) and setAppConfig(verifier).
    * An artifact whose proving key, verification key or verifier do not belong together is refused
    * before the app exists (a refused verifier is left deployed and unused).
    */
@@ -117,7 +117,7 @@ public final class ZkApps {
     }
     Settlement.Created app = chain.createApp(TrustMode.ZK, build.digest(), new byte[0]);
     txs.add(app.tx());
-    txs.add(chain.setZkVerifier(app.id(), verifier.address()));
+    txs.add(chain.setAppConfig(app.id(), verifier.address()));
     return new Created(app.id(), verifier.address(), build.digest(), txs, proof);
   }
 
@@ -144,8 +144,8 @@ public final class ZkApps {
       throw new InvalidInputException("the artifact in " + build.dir() + " has digest " + build.digest() + ", not app " + appId
           + "'s programDigest " + app.programDigest());
     }
-    if (chain.zkVerifierOf(appId).isEmpty()) {
-      throw new InvalidInputException("app " + appId + " has no verifier yet (setZkVerifier): JobManager takes none of its jobs");
+    if (chain.appConfigOf(appId).isEmpty()) {
+      throw new InvalidInputException("app " + appId + " has no verifier yet (setAppConfig): JobManager takes none of its jobs");
     }
     checkInputCount(build.artifact(), input);
     ProgramBlobs.Stored stored = ProgramBlobs.put(da, build.artifactBytes(), partBytes);

@@ -180,7 +180,7 @@ public final class ZkCommand implements Runnable {
   }
 
   @Command(name = "create-app", description = {"Create a ZK app from a build: proves the sample input and checks it against the artifact's",
-      "verification key, deploys the verifier and checks it accepts the same proof, then createApp(ZK) and setZkVerifier.",
+      "verification key, deploys the verifier and checks it accepts the same proof, then createApp(ZK) and setAppConfig(verifier).",
       "A malformed artifact, or a verifier of another circuit or setup, is refused before the app exists."})
   static final class CreateApp implements Callable<Integer> {
     @Spec CommandSpec spec;

@@ -164,7 +164,7 @@ class ZkDevnetIT {
       // 2. The watchtower reports the missed deadline: operator-1 is slashed, the liar gets the job, and
       //    the real verifier refuses its wrong output onchain. An honest operator joins meanwhile.
       await(s, jobId, job -> job.status() == JobStatus.ASSIGNED && job.assignee().equals(op2), "assigned to the liar");
-      awaitLog("operator-2", "BadZkProof");
+      awaitLog("operator-2", "ResultRefused");
       assertThat(s.job(jobId).status()).isEqualTo(JobStatus.ASSIGNED);
       devnet.startNode("operator-3");
 
@@ -194,7 +194,7 @@ class ZkDevnetIT {
       awaitLog("watchtower-1", "finalized by its proof");
 
       // The real verifier accepts the job's statement and refuses the same proof for another input.
-      Address verifier = s.zkVerifierOf(appId).orElseThrow();
+      Address verifier = s.appConfigOf(appId).orElseThrow();
       List<BigInteger> in1 = ZkApps.readInput(dir.resolve("in-0.json"));
       List<BigInteger> in2 = ZkApps.readInput(dir.resolve("in-1.json"));
       ZkApps.BuildDir b = ZkApps.BuildDir.read(build);

@@ -329,6 +329,11 @@ public final class OperatorNode implements AutoCloseable {
       runZk(job, pin);
       return;
     }
+    if (pin.mode() == TrustMode.OTHER) {
+      decline(jobId, "it belongs to a third-party mode (adapter " + pin.adapter().map(Address::toString).orElse("none")
+          + ") this operator does not run");
+      return;
+    }
     JobOutcome outcome;
     try {
       outcome = run(job, pin);
@@ -515,7 +520,7 @@ public final class OperatorNode implements AutoCloseable {
 
   /**
    * Proves a ZK job (docs/spec/zk.md): the artifact and input words from DA, the witness and the
-   * Groth16 proof through snarkjs, the output on DA, then submitZkResult, which finalizes the job in
+   * Groth16 proof through snarkjs, the output on DA, then submitCheckedResult, which finalizes the job in
    * that transaction. A job that cannot be proven (a malformed artifact or input, an input the
    * circuit refuses, a verifier that refuses a valid proof) is declined: there is no outcome to post.
    */
@@ -553,10 +558,10 @@ public final class OperatorNode implements AutoCloseable {
     Bytes32 outputKey = da.put(output).blobKey();
     TxOutcome tx;
     try {
-      tx = chain.submitZkResult(jobId, program.envelope().encode(), output, proven.proofWords(), outputKey);
+      tx = chain.submitCheckedResult(jobId, program.envelope().encode(), output, proven.result().proof().encode(), outputKey);
     } catch (ContractRevertException e) {
       jobStates.put(jobId.toString(), "result refused: " + e.errorName());
-      if (!faults.lie() && "BadZkProof".equals(e.errorName()) && zk.get().verifiesLocally(proven)) {
+      if (!faults.lie() && "ResultRefused".equals(e.errorName()) && zk.get().verifiesLocally(proven)) {
         decline(jobId, "the verifier pinned for the job refuses a proof that the artifact's own verification key accepts");
       } else {
         LOG.warn("job {}: ZK result refused: {}", jobId, e.getMessage());

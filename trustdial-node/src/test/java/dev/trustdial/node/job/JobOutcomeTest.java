@@ -138,6 +138,6 @@ class JobOutcomeTest {
   }
 
   private static JobPin pin(Bytes32 programDigest) {
-    return new JobPin(programDigest, Optional.empty(), 1, TrustMode.REEXEC_INTERSUBJECTIVE, Role.COMPUTE, 0, Optional.empty());
+    return new JobPin(programDigest, Optional.empty(), 1, TrustMode.REEXEC_INTERSUBJECTIVE, Role.COMPUTE, 0, Optional.empty(), Optional.empty());
   }
 }
