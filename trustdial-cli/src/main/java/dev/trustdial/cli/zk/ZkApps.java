@@ -6,6 +6,7 @@ import dev.trustdial.chain.AppInfo;
 import dev.trustdial.chain.Settlement;
 import dev.trustdial.chain.TrustMode;
 import dev.trustdial.chain.TxOutcome;
+import dev.trustdial.cli.InputFiles;
 import dev.trustdial.core.InvalidInputException;
 import dev.trustdial.core.bytes.Bytes32;
 import dev.trustdial.core.bytes.Hex;
@@ -52,14 +53,14 @@ public final class ZkApps {
       if (!Files.isDirectory(dir)) {
         throw new InvalidInputException(dir + " is not a directory written by 'trustdial zk build'");
       }
-      byte[] bytes = readFile(dir.resolve("circuit.tdzk"), ZkArtifact.MAX_BYTES, "the artifact");
+      byte[] bytes = InputFiles.read(dir.resolve("circuit.tdzk"), "the artifact", ZkArtifact.MAX_BYTES);
       ZkArtifact artifact;
       try {
         artifact = ZkArtifact.decode(bytes);
       } catch (InvalidInputException e) {
         throw new InvalidInputException("the artifact " + dir.resolve("circuit.tdzk") + " is malformed: " + e.getMessage());
       }
-      String hex = new String(readFile(dir.resolve("verifier.bin"), MAX_VERIFIER_HEX_BYTES, "the verifier's creation code"),
+      String hex = new String(InputFiles.read(dir.resolve("verifier.bin"), "the verifier's creation code", MAX_VERIFIER_HEX_BYTES),
           StandardCharsets.US_ASCII).strip();
       byte[] code;
       try {
@@ -167,7 +168,7 @@ public final class ZkApps {
    * decimal string or number or a 0x-hex string below the field order.
    */
   public static List<BigInteger> readInput(Path file) {
-    byte[] bytes = readFile(file, MAX_INPUT_FILE_BYTES, "the input file");
+    byte[] bytes = InputFiles.read(file, "the input file", MAX_INPUT_FILE_BYTES);
     JsonNode root;
     try {
       root = JSON.readTree(bytes);
@@ -210,20 +211,5 @@ public final class ZkApps {
 
   private static String abbreviate(String s) {
     return s.length() <= 40 ? s : s.substring(0, 40) + "…";
-  }
-
-  static byte[] readFile(Path p, long max, String what) {
-    try {
-      if (!Files.isRegularFile(p)) {
-        throw new InvalidInputException(what + " " + p + " does not exist or is not a file");
-      }
-      long size = Files.size(p);
-      if (size > max) {
-        throw new InvalidInputException(what + " " + p + " is " + size + " bytes (max " + max + ")");
-      }
-      return Files.readAllBytes(p);
-    } catch (IOException e) {
-      throw new InvalidInputException("cannot read " + what + " " + p + ": " + e.getMessage());
-    }
   }
 }
