@@ -62,7 +62,8 @@ public final class DaNode implements DaNodeApi {
       throw new InvalidInputException("expiry " + header.expiry() + " is more than this node's retention of "
           + maxRetention.toSeconds() + " s ahead");
     }
-    OperatorSet set = operators.at(header.referenceBlock());
+    // Signing a new blob: only a fresh reference block (reads of stored blobs take any age).
+    OperatorSet set = operators.forSigning(header.referenceBlock());
     int me = set.indexOf(key.address()).orElseThrow(() -> new InvalidInputException(
         "this node (" + key.address() + ") is not a DA operator at block " + header.referenceBlock()));
     List<Integer> assigned = ChunkAssignment.of(set, blobKey).chunksOf(me);

@@ -14,7 +14,10 @@ import java.util.function.UnaryOperator;
 
 /** Runs one DA node until the process is stopped: {@code DaNodeMain CONFIG.json}. */
 public final class DaNodeMain {
-  /** How old a dispersal's reference block may be when the set comes from the chain (BlobRegistry agrees). */
+  /**
+   * How old a new dispersal's reference block may be for a node to sign it when the set comes from
+   * the chain (BlobRegistry's maxReferenceAge agrees). Reads of stored blobs take any reference block.
+   */
   public static final long MAX_REFERENCE_AGE_BLOCKS = 256;
 
   private DaNodeMain() {}

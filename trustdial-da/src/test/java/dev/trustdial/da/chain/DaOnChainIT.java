@@ -18,6 +18,7 @@ import dev.trustdial.da.assignment.Operator;
 import dev.trustdial.da.assignment.OperatorSet;
 import dev.trustdial.da.cert.Attestation;
 import dev.trustdial.da.cert.AttestationDomain;
+import dev.trustdial.da.cert.BlobHeader;
 import dev.trustdial.da.cert.CertificateCheck;
 import dev.trustdial.da.cert.CertificateVerifier;
 import dev.trustdial.da.cert.DaCertificate;
@@ -27,6 +28,7 @@ import dev.trustdial.da.kzg.JniKzg;
 import dev.trustdial.da.kzg.Kzg;
 import dev.trustdial.da.network.FreePorts;
 import dev.trustdial.da.node.ChunkStore;
+import dev.trustdial.da.node.ChunkUpload;
 import dev.trustdial.da.node.DaNode;
 import dev.trustdial.da.node.DaNodeConfig;
 import dev.trustdial.da.node.DaNodeMain;
@@ -172,6 +174,10 @@ class DaOnChainIT {
       assertThat(then).isEqualTo(before);
       assertThat(then.totalWeight()).isEqualTo(owner.totalWeightAt(Role.DA, before.referenceBlock()))
           .isLessThan(after.totalWeight());
+      // without that block's state (a pruning node), events and checkpoints give the same sets: before the
+      // minimum was raised and the outsiders came, and after (below-minimum and endpoint-less operators left out)
+      assertThat(fresh.reconstruct(before.referenceBlock())).isEqualTo(before);
+      assertThat(fresh.reconstruct(after.referenceBlock())).isEqualTo(after);
     }
     assertThatThrownBy(() -> source.at(after.referenceBlock() + 1000)).isInstanceOf(InvalidInputException.class)
         .hasMessageContaining("ahead of the chain head");
@@ -276,6 +282,53 @@ class DaOnChainIT {
     } finally {
       server.close();
     }
+  }
+
+  /**
+   * Issue #14 item 1: the signing window (256 blocks) is no read window. A blob whose reference
+   * block is 300+ blocks behind the head is read back, by the production client and by a restarted
+   * reader with an empty cache, and its certificate verifies against the set of its own reference
+   * block; a node still refuses to sign a new upload against that old block.
+   */
+  @Test
+  @Order(6)
+  void aBlobOlderThanTheSigningWindowIsStillReadAndItsCertificateVerified() {
+    ChainConfig chain = chainConfig(anvil.chainId());
+    byte[] data = new byte[50_000];
+    new Random(8).nextBytes(data);
+    DaCertificate cert = DaClient.onChain(chain, anvil.devKeys().get(8), 6667, Duration.ofHours(1)).put(data);
+    long ref = cert.header().referenceBlock();
+    owner.mineBlocks(300);
+    assertThat(owner.blockNumber() - ref).isGreaterThan(DaNodeMain.MAX_REFERENCE_AGE_BLOCKS + 40);
+
+    // `da get` through the production client (a fresh process: nothing cached)
+    DaClient restarted = DaClient.onChain(chain, anvil.devKeys().get(8), 6667, Duration.ofHours(1));
+    assertThat(restarted.isAvailable(cert.blobKey())).isTrue();
+    assertThat(restarted.get(cert.blobKey())).isEqualTo(data);
+    // a restarted reader: a fresh source reads the old set, the certificate verifies against it
+    try (ChainOperatorSetSource fresh = ChainOperatorSetSource.of(chain, DaNodeMain.MAX_REFERENCE_AGE_BLOCKS)) {
+      OperatorSet then = fresh.at(ref);
+      assertThat(then.referenceBlock()).isEqualTo(ref);
+      assertThat(fresh.reconstruct(ref)).isEqualTo(then);
+      assertThat(then.totalWeight()).isEqualTo(owner.totalWeightAt(Role.DA, ref));
+      long now = System.currentTimeMillis() / 1000;
+      assertThat(new CertificateVerifier(SecurityParams.DEFAULT, domain).check(cert, then, now).isValid()).isTrue();
+      // the domain check still holds for old blocks: attestations for this registry count nowhere else
+      assertThat(new CertificateVerifier(SecurityParams.DEFAULT, new AttestationDomain(1, blobRegistry))
+          .check(cert, then, now).isValid()).isFalse();
+      HttpDaNodeClient http = new HttpDaNodeClient(Duration.ofSeconds(60));
+      assertThat(new Retriever(KZG, fresh, http).retrieve(cert.header())).isEqualTo(data);
+      // signing is still fresh-only, on a cached block as on an uncached one
+      assertThatThrownBy(() -> fresh.forSigning(ref)).isInstanceOf(InvalidInputException.class)
+          .hasMessageContaining("too old to sign");
+      assertThat(fresh.forSigning(owner.blockNumber() - 1).referenceBlock()).isEqualTo(owner.blockNumber() - 1);
+    }
+    // a node refuses to sign a new upload against the old reference block (the shared source has it cached)
+    DaNode node = (DaNode) servers.getFirst().node();
+    BlobHeader stale = new BlobHeader(data.length, ref, System.currentTimeMillis() / 1000 + 3600,
+        cert.header().commitments());
+    assertThatThrownBy(() -> node.store(new ChunkUpload(stale, List.of()))).isInstanceOf(InvalidInputException.class)
+        .hasMessageContaining("too old to sign");
   }
 
   /** BlobRegistry.attestationDigest(blobKey), read with a plain eth_call. */

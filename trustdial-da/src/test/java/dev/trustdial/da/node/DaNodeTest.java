@@ -10,6 +10,7 @@ import dev.trustdial.core.crypto.Secp256k1Key;
 import dev.trustdial.da.assignment.ChunkAssignment;
 import dev.trustdial.da.assignment.Operator;
 import dev.trustdial.da.assignment.OperatorSet;
+import dev.trustdial.da.assignment.OperatorSetSource;
 import dev.trustdial.da.assignment.StaticOperatorSetSource;
 import dev.trustdial.da.cert.Attestation;
 import dev.trustdial.da.cert.AttestationDomain;
@@ -130,6 +131,53 @@ class DaNodeTest {
       assertThatThrownBy(() -> n.store(new ChunkUpload(header, partial)))
           .isInstanceOf(InvalidInputException.class).hasMessageContaining("this node holds chunks");
       assertThat(n.blobCount()).isZero();
+    }
+  }
+
+  /**
+   * Issue #14 item 1: the node's freshness rule is for signing only. Against a source that knows the
+   * set of every past block but lets a node sign only within 256 blocks of the head, the node refuses
+   * an upload whose reference block is older, stores one that is fresh, and the old set stays readable.
+   */
+  @Test
+  void signsOnlyAgainstAFreshReferenceBlockWhileOldSetsStayReadable() {
+    long head = 1_000;
+    OperatorSetSource chainLike = new OperatorSetSource() {
+      @Override
+      public OperatorSet current() {
+        return at(head - 1);
+      }
+
+      @Override
+      public OperatorSet at(long referenceBlock) {
+        return new OperatorSet(referenceBlock, set.operators());
+      }
+
+      @Override
+      public OperatorSet forSigning(long referenceBlock) {
+        if (head - referenceBlock > DaNodeMain.MAX_REFERENCE_AGE_BLOCKS) {
+          throw new InvalidInputException("reference block " + referenceBlock + " is too old to sign");
+        }
+        return at(referenceBlock);
+      }
+    };
+    BlobHeader stale = new BlobHeader(header.size(), head - DaNodeMain.MAX_REFERENCE_AGE_BLOCKS - 1, NOW + 60,
+        header.commitments());
+    BlobHeader fresh = new BlobHeader(header.size(), head - 1, NOW + 60, header.commitments());
+    try (ChunkStore store = new ChunkStore(dir)) {
+      DaNode n = new DaNode(ME, AttestationDomain.LOCAL, chainLike, store, kzg,
+          Clock.fixed(Instant.ofEpochSecond(NOW), ZoneOffset.UTC), Duration.ofDays(14));
+      int me = chainLike.at(stale.referenceBlock()).indexOf(ME.address()).orElseThrow();
+      List<Chunk> staleChunks = ChunkAssignment.of(chainLike.at(stale.referenceBlock()), stale.blobKey()).chunksOf(me)
+          .stream().map(encoded::chunk).toList();
+      assertThatThrownBy(() -> n.store(new ChunkUpload(stale, staleChunks))).isInstanceOf(InvalidInputException.class)
+          .hasMessageContaining("too old to sign");
+      assertThat(store.blobCount()).isZero();
+      List<Chunk> freshChunks = ChunkAssignment.of(chainLike.at(fresh.referenceBlock()), fresh.blobKey()).chunksOf(me)
+          .stream().map(encoded::chunk).toList();
+      assertThat(n.store(new ChunkUpload(fresh, freshChunks)).blobKey()).isEqualTo(fresh.blobKey());
+      // reading the old block's set is not subject to the rule
+      assertThat(chainLike.at(stale.referenceBlock()).referenceBlock()).isEqualTo(stale.referenceBlock());
     }
   }
 
