@@ -27,7 +27,9 @@ import dev.trustdial.chain.AppInfo;
 import java.time.Instant;
 import java.math.BigInteger;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -43,6 +45,11 @@ import org.slf4j.LoggerFactory;
  */
 public final class Watchtower implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Watchtower.class);
+  /** The failure counter: {@code trustdial_watchtower_failures_total{kind="..."}}. */
+  private static final String FAILURES = "failures_total";
+  private static final String FAILURES_HELP = "work items that failed (each is retried with backoff), by kind; poll: reading the chain, assign_queued: the keeper";
+  private static final String POLL = "poll";
+  private static final String ASSIGN = "assign_queued";
 
   /** Test-only fault: challenge correct results too. Refused on any chain but the devnet's. */
   public record Faults(boolean falseChallenge) {
@@ -64,16 +71,18 @@ public final class Watchtower implements AutoCloseable {
   private final NodeMetrics metrics;
   private final Duration pollInterval;
   private final Faults faults;
-  /** Jobs whose next deadline we watch: ASSIGNED (heartbeat), SUBMITTED (challenge window), DISPUTED. */
-  private final Set<BigInteger> open = ConcurrentHashMap.newKeySet();
-  /** Unresolved disputes by id, with their voting deadline. */
-  private final Map<BigInteger, Long> disputes = new ConcurrentHashMap<>();
-  /** The votes cast in unresolved disputes (voter -> commitment), so minority votes can be settled (penalised). */
-  private final Map<BigInteger, Map<Address, Bytes32>> votesCast = new ConcurrentHashMap<>();
   private final JobKeeper keeper;
+  /** Work items that threw, each retried on its own schedule (one job's trouble holds up no other job). */
+  private final FailedWork failedWork;
+  /** The jobs and disputes watched, and what is done about each, isolated per item. */
+  private final JobWatch watch;
   private final Map<String, String> verdicts = new ConcurrentHashMap<>();
   private volatile boolean running = true;
   private volatile long lastPollMillis;
+  /** The last poll's error while polling the chain fails (null once a poll succeeds). */
+  private volatile String pollError;
+  private int pollFailures;
+  private int assignFailures;
   private Thread thread;
 
   /** @param teeCheck how TEE answers are checked (which simulation roots, if any, it accepts) */
@@ -92,6 +101,13 @@ public final class Watchtower implements AutoCloseable {
         "missed_reported_total", "finalized_total", "resolved_total", "tee_answers_invalid_total", "minority_votes_settled_total"}) {
       metrics.declareCounter(c, c.replace('_', ' '));
     }
+    for (FailedWork.Kind k : FailedWork.Kind.values()) {
+      metrics.declareCounter(FAILURES, FAILURES_HELP, "kind", k.label());
+    }
+    metrics.declareCounter(FAILURES, FAILURES_HELP, "kind", POLL);
+    metrics.declareCounter(FAILURES, FAILURES_HELP, "kind", ASSIGN);
+    this.failedWork = FailedWork.standard(k -> metrics.count(FAILURES, FAILURES_HELP, "kind", k.label()));
+    this.watch = new JobWatch(new ChainDuties(), failedWork, chain.account());
   }
 
   public void ensureRegistered(BigInteger stakeWei, String endpoint) {
@@ -107,14 +123,42 @@ public final class Watchtower implements AutoCloseable {
     thread = Thread.ofPlatform().name("watchtower").daemon().start(this::loop);
   }
 
+  /**
+   * {@code status} is {@code ok}, {@code degraded} while a work item fails or the chain cannot be
+   * polled ({@code reasons} says which: per kind, the count of failing items and the latest error),
+   * or {@code stopped}.
+   */
   public Map<String, Object> health() {
     Map<String, Object> h = new LinkedHashMap<>();
     h.put("role", "watchtower");
     h.put("account", chain.account().toString());
-    h.put("status", running && thread.isAlive() ? "ok" : "stopped");
+    putStatus(h, running && thread.isAlive(), pollError, failedWork);
     h.put("lastPollMillis", lastPollMillis);
     h.put("verdicts", Map.copyOf(verdicts));
     return h;
+  }
+
+  /**
+   * Puts {@code status} ({@code stopped}, {@code degraded} with its {@code reasons}, or {@code ok}) and
+   * {@code failingItems} into a health map.
+   *
+   * @param pollError the last round's error while reading the chain fails, else null
+   */
+  static void putStatus(Map<String, Object> h, boolean alive, String pollError, FailedWork failed) {
+    List<String> reasons = new ArrayList<>();
+    if (pollError != null) {
+      reasons.add("chain poll failing: " + pollError);
+    }
+    int failing = failed.size();
+    if (failing > 0) {
+      reasons.add(failing + " work item(s) failing, each retried with backoff");
+      reasons.addAll(failed.reasons());
+    }
+    h.put("status", !alive ? "stopped" : reasons.isEmpty() ? "ok" : "degraded");
+    if (!reasons.isEmpty()) {
+      h.put("reasons", reasons);
+    }
+    h.put("failingItems", failing);
   }
 
   private void loop() {
@@ -124,17 +168,42 @@ public final class Watchtower implements AutoCloseable {
       try {
         long head = chain.blockNumber();
         if (head >= next) {
+          // Neither handler throws for one job's work (a failure is recorded and retried on its own
+          // schedule), so the cursor moves past every event read.
           for (SettlementEvent e : reader.read(next, head)) {
             keeper.onEvent(e);
-            onEvent(e);
+            watch.onEvent(e);
           }
           next = head + 1;
         }
-        keeper.assignDue(head);
-        checkDeadlines();
+        try {
+          keeper.assignDue(head);
+          assignFailures = 0;
+        } catch (RuntimeException e) {
+          // The keeper's trouble holds up no deadline, finalization or dispute below.
+          metrics.count(FAILURES, FAILURES_HELP, "kind", ASSIGN);
+          assignFailures++;
+          if (Integer.bitCount(assignFailures) == 1) {
+            LOG.warn("keeper: assigning queued jobs failed ({} in a row; logged at 1, 2, 4, 8, ...): {}", assignFailures, e.toString());
+          }
+        }
+        watch.round(chain.chainTime());
         lastPollMillis = System.currentTimeMillis();
+        if (pollError != null) {
+          LOG.info("watchtower: polling the chain works again (after {} failed round(s))", pollFailures);
+        }
+        pollError = null;
+        pollFailures = 0;
       } catch (RuntimeException e) {
-        LOG.warn("watchtower round failed: {}", e.toString());
+        // Reading the chain failed (no job's work throws up to here): the next round reads the same blocks again.
+        metrics.count(FAILURES, FAILURES_HELP, "kind", POLL);
+        pollError = e.toString();
+        pollFailures++;
+        if (Integer.bitCount(pollFailures) == 1) {
+          LOG.warn("watchtower round failed ({} in a row; logged at 1, 2, 4, 8, ...): {}", pollFailures, e.toString());
+        } else {
+          LOG.debug("watchtower round failed ({} in a row): {}", pollFailures, e.toString());
+        }
       }
       try {
         Thread.sleep(pollInterval);
@@ -144,35 +213,36 @@ public final class Watchtower implements AutoCloseable {
     }
   }
 
-  private void onEvent(SettlementEvent e) {
-    switch (e) {
-      case SettlementEvent.JobAssigned a -> open.add(a.jobId());
-      case SettlementEvent.ResultSubmitted r -> {
-        open.add(r.jobId());
-        check(r.jobId(), r.result());
-      }
-      case SettlementEvent.DisputeOpened d -> {
-        open.add(d.jobId());
-        disputes.put(d.disputeId(), d.deadline());
-        verifier.vote(d);
-      }
-      case SettlementEvent.Voted v -> {
-        if (disputes.containsKey(v.disputeId())) {
-          votesCast.computeIfAbsent(v.disputeId(), k -> new ConcurrentHashMap<>()).put(v.voter(), v.commitment());
-        }
-      }
-      case SettlementEvent.DisputeSettled d -> {
-        disputes.remove(d.disputeId());
-        verifier.settle(d);
-        settleMinorityVotes(d, votesCast.getOrDefault(d.disputeId(), Map.of()));
-        votesCast.remove(d.disputeId());
-      }
-      case SettlementEvent.JobFinalized f -> open.remove(f.jobId());
-      case SettlementEvent.JobFailed f -> {
-        open.remove(f.jobId());
-        LOG.info("job {} failed onchain: {}", f.jobId(), f.reason());
-      }
-      default -> { }
+  /** The watchtower's duties done onchain and on DA. */
+  private final class ChainDuties implements JobWatch.Duties {
+    @Override
+    public void checkResult(SettlementEvent.ResultSubmitted submitted) {
+      check(submitted.jobId(), submitted.result());
+    }
+
+    @Override
+    public void vote(SettlementEvent.DisputeOpened opened) {
+      verifier.vote(opened);
+    }
+
+    @Override
+    public void settleVote(SettlementEvent.DisputeSettled settled) {
+      verifier.settle(settled);
+    }
+
+    @Override
+    public void settleMinorityVotes(SettlementEvent.DisputeSettled settled, Map<Address, Bytes32> votes) {
+      Watchtower.this.settleMinorityVotes(settled, votes);
+    }
+
+    @Override
+    public boolean jobDeadline(BigInteger jobId, long now) {
+      return Watchtower.this.jobDeadline(jobId, now);
+    }
+
+    @Override
+    public boolean resolveDispute(BigInteger disputeId) {
+      return Watchtower.this.resolveDispute(disputeId);
     }
   }
 
@@ -256,57 +326,60 @@ public final class Watchtower implements AutoCloseable {
   }
 
   /**
-   * Acts on every open job and dispute whose deadline has passed: report a miss, finalize a result
-   * with no dispute open (status SUBMITTED), resolve a dispute after its voting period.
+   * Acts on an open job whose deadline has passed: reports a miss, finalizes a result with no
+   * dispute open (status SUBMITTED). @return whether the job needs no more watching
    */
-  private void checkDeadlines() {
-    long now = chain.chainTime();
-    for (BigInteger jobId : Set.copyOf(open)) {
-      JobInfo job = chain.job(jobId);
-      try {
-        switch (job.status()) {
-          case ASSIGNED -> {
-            if (now > job.deadline()) {
-              chain.reportMissed(jobId);
-              metrics.count("missed_reported_total", "missed heartbeats reported");
-              LOG.info("job {}: reported {} for a missed deadline", jobId, job.assignee());
-            }
+  private boolean jobDeadline(BigInteger jobId, long now) {
+    JobInfo job = chain.job(jobId);
+    try {
+      switch (job.status()) {
+        case ASSIGNED -> {
+          if (now > job.deadline()) {
+            chain.reportMissed(jobId);
+            metrics.count("missed_reported_total", "missed heartbeats reported");
+            LOG.info("job {}: reported {} for a missed deadline", jobId, job.assignee());
           }
-          case SUBMITTED -> {
-            if (now > job.challengeDeadline()) {
-              chain.finalizeJob(jobId);
-              metrics.count("finalized_total", "jobs finalized");
-              open.remove(jobId);
-            }
+          return false;
+        }
+        case SUBMITTED -> {
+          if (now > job.challengeDeadline()) {
+            chain.finalizeJob(jobId);
+            metrics.count("finalized_total", "jobs finalized");
+            return true;
           }
-          // Queued jobs are the keeper's; a disputed job waits for its disputes (below).
-          case QUEUED, DISPUTED -> { }
-          case FINALIZED, FAILED, NONE -> open.remove(jobId);
+          return false;
         }
-      } catch (ContractRevertException e) {
-        // The chain's clock moved less than ours or someone acted first; the next round sees the new state.
-        LOG.debug("job {}: {} refused: {}", jobId, job.status(), e.errorName());
-      }
-    }
-    for (Map.Entry<BigInteger, Long> d : Map.copyOf(disputes).entrySet()) {
-      if (now <= d.getValue()) {
-        continue;
-      }
-      BigInteger disputeId = d.getKey();
-      try {
-        DisputeInfo info = chain.dispute(disputeId);
-        if (info.resolved()) {
-          disputes.remove(disputeId);
-          continue;
+        // Queued jobs are the keeper's; a disputed job waits for its disputes.
+        case QUEUED, DISPUTED -> {
+          return false;
         }
-        chain.resolve(disputeId);
-        metrics.count("resolved_total", "disputes resolved");
-        DisputeInfo after = chain.dispute(disputeId);
-        LOG.info("job {} dispute {}: resolved: {}{}", after.jobId(), disputeId, after.verdict(), after.moot() ? " (moot)" : "");
-      } catch (ContractRevertException e) {
-        LOG.debug("dispute {}: resolve refused: {}", disputeId, e.errorName());
+        case FINALIZED, FAILED, NONE -> {
+          return true;
+        }
+        default -> throw new IllegalStateException("job " + jobId + ": unknown status " + job.status());
       }
+    } catch (ContractRevertException e) {
+      // The chain's clock moved less than ours or someone acted first; the next round sees the new state.
+      LOG.debug("job {}: {} refused: {}", jobId, job.status(), e.errorName());
+      return false;
     }
+  }
+
+  /** Resolves a dispute past its voting period. @return whether it was resolved already (no more watching) */
+  private boolean resolveDispute(BigInteger disputeId) {
+    try {
+      DisputeInfo info = chain.dispute(disputeId);
+      if (info.resolved()) {
+        return true;
+      }
+      chain.resolve(disputeId);
+      metrics.count("resolved_total", "disputes resolved");
+      DisputeInfo after = chain.dispute(disputeId);
+      LOG.info("job {} dispute {}: resolved: {}{}", after.jobId(), disputeId, after.verdict(), after.moot() ? " (moot)" : "");
+    } catch (ContractRevertException e) {
+      LOG.debug("dispute {}: resolve refused: {}", disputeId, e.errorName());
+    }
+    return false;
   }
 
   @Override
