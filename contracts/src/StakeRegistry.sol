@@ -143,6 +143,7 @@ contract StakeRegistry is Ownable, ReentrancyGuardTransient {
         address indexed operator, address indexed staker, uint256 amount, uint256 shares, uint64 availableAt, uint64 obligationSeq
     );
     event WithdrawalCompleted(address indexed operator, address indexed staker, uint256 amount);
+    event DustSharesBurned(address indexed operator, address indexed staker, uint256 shares);
     event AllocationSet(address indexed operator, uint8 role, uint64 wad);
     event ObligationOpened(address indexed operator, uint64 seq, address indexed by);
     event ObligationClosed(address indexed operator, uint64 seq, uint64 lowWater);
@@ -254,6 +255,8 @@ contract StakeRegistry is Ownable, ReentrancyGuardTransient {
     /// @notice Queues `amount` (type(uint256).max: everything) of the caller's stake with `operator` for
     ///         withdrawal. It stops counting at once and stays slashable until completeWithdrawal. A
     ///         further request adds to it and restarts the delay. An active operator keeps minSelfStake.
+    ///         Shares worth less than one token unit (dust left by slashes and rounding) cannot be paid out:
+    ///         asking for everything then burns them and returns 0, so a staker can always leave a pool.
     function queueWithdrawal(address operator, uint256 amount) external returns (uint256 moved) {
         if (amount == 0) revert ZeroAmount();
         if (_operators[operator].status == Status.None) revert NotRegistered(operator);
@@ -265,7 +268,16 @@ contract StakeRegistry is Ownable, ReentrancyGuardTransient {
             : Math.mulDiv(amount, p.activeShares, p.activeAmount, Math.Rounding.Ceil);
         if (shares == 0 || shares > have) revert InsufficientShares(have, shares);
         moved = Math.mulDiv(shares, p.activeAmount, p.activeShares);
-        if (moved == 0) revert ZeroAmount();
+        if (moved == 0) {
+            if (amount != type(uint256).max) revert ZeroAmount();
+            if (msg.sender == operator && _operators[operator].status == Status.Active) {
+                revert BelowMinSelfStake(0, minSelfStake);
+            }
+            _shares[operator][msg.sender] = 0;
+            p.activeShares -= have;
+            emit DustSharesBurned(operator, msg.sender, have);
+            return 0;
+        }
 
         _shares[operator][msg.sender] = have - shares;
         p.activeShares -= shares;
