@@ -2,6 +2,7 @@ package dev.trustdial.node;
 
 import dev.trustdial.core.InvalidInputException;
 import dev.trustdial.node.config.NodeConfig;
+import dev.trustdial.node.operator.JobJournal;
 import dev.trustdial.node.operator.OperatorNode;
 import dev.trustdial.node.watchtower.Watchtower;
 import java.nio.file.Path;
@@ -9,8 +10,10 @@ import java.util.List;
 import java.util.concurrent.CountDownLatch;
 
 /**
- * Runs one node until the process is stopped: {@code NodeMain operator CONFIG [--lie]} or
- * {@code NodeMain watchtower CONFIG [--false-challenge]}. Prints {@code listening PORT account ADDR}
+ * Runs one node until the process is stopped: {@code NodeMain operator CONFIG [--lie]
+ * [--stall-proving] [--rebuild-journal]} or {@code NodeMain watchtower CONFIG [--false-challenge]}.
+ * {@code --rebuild-journal} moves the operator's journal aside (without it a damaged one is refused, exit 2)
+ * so that it is rebuilt from the chain. Prints {@code listening PORT account ADDR}
  * once it serves /health; the CLI commands and the process ITs start nodes this way.
  */
 public final class NodeMain {
@@ -18,7 +21,7 @@ public final class NodeMain {
 
   public static void main(String[] args) throws Exception {
     if (args.length < 2) {
-      System.err.println("usage: NodeMain operator|watchtower CONFIG [--lie|--false-challenge]");
+      System.err.println("usage: NodeMain operator|watchtower CONFIG [--lie|--stall-proving|--rebuild-journal|--false-challenge]");
       System.exit(2);
     }
     List<String> flags = List.of(args).subList(2, args.length);
@@ -37,7 +40,7 @@ public final class NodeMain {
 
   public static RunningNode start(String role, NodeConfig config, List<String> flags) {
     for (String f : flags) {
-      if (!f.equals("--lie") && !f.equals("--false-challenge") && !f.equals("--stall-proving")) {
+      if (!f.equals("--lie") && !f.equals("--false-challenge") && !f.equals("--stall-proving") && !f.equals(JobJournal.REBUILD_FLAG)) {
         throw new InvalidInputException("unknown flag " + f);
       }
     }
@@ -46,11 +49,14 @@ public final class NodeMain {
         if (flags.contains("--false-challenge")) {
           throw new InvalidInputException("--false-challenge is a watchtower flag");
         }
+        if (flags.contains(JobJournal.REBUILD_FLAG)) {
+          JobJournal.moveAside(config.dataDir());
+        }
         yield RunningNode.operator(config, new OperatorNode.Faults(flags.contains("--lie"), flags.contains("--stall-proving")));
       }
       case "watchtower" -> {
-        if (flags.contains("--lie") || flags.contains("--stall-proving")) {
-          throw new InvalidInputException("--lie and --stall-proving are operator flags");
+        if (flags.contains("--lie") || flags.contains("--stall-proving") || flags.contains(JobJournal.REBUILD_FLAG)) {
+          throw new InvalidInputException("--lie, --stall-proving and " + JobJournal.REBUILD_FLAG + " are operator flags");
         }
         yield RunningNode.watchtower(config, new Watchtower.Faults(flags.contains("--false-challenge")));
       }

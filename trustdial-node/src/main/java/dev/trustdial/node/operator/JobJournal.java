@@ -1,8 +1,10 @@
 package dev.trustdial.node.operator;
 
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.trustdial.core.InvalidInputException;
 import dev.trustdial.core.bytes.Bytes32;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -10,18 +12,26 @@ import java.math.BigInteger;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.util.Iterator;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The operator's local state in its data dir: the next block to read and, per job, the last
  * checkpoint it wrote (with the snapshot bytes; journaled just before its heartbeat). Every write is a file written aside and
  * renamed over the old one, so a SIGKILL leaves either the old or the new state, never a torn one.
  */
-public final class JobJournal {
+public final class JobJournal implements SnapshotSource.Local {
   private static final ObjectMapper JSON = new ObjectMapper();
+  private static final Logger LOG = LoggerFactory.getLogger(JobJournal.class);
+  private static final String FILE = "state.json";
+  /** The NodeMain flag that moves a journal aside before the operator starts ({@link #moveAside}). */
+  public static final String REBUILD_FLAG = "--rebuild-journal";
 
   /** The last checkpoint this operator wrote for a job (zero keys until the first). */
   public record Entry(BigInteger jobId, long attempt, long step, Bytes32 stateHash, Bytes32 snapshotBlobKey, boolean submitted) {}
@@ -34,26 +44,154 @@ public final class JobJournal {
     this.dir = dir;
   }
 
+  /** The journal file in {@code dataDir}. */
+  public static Path file(Path dataDir) {
+    return dataDir.resolve(FILE);
+  }
+
+  /**
+   * The journal in {@code dataDir} (empty when there is none yet).
+   *
+   * @throws InvalidInputException when the file is truncated or garbled: the message names it, what
+   *     is wrong and how to rebuild it from the chain
+   */
   public static JobJournal open(Path dataDir) {
     JobJournal j = new JobJournal(dataDir);
+    Path state = file(dataDir);
     try {
       Files.createDirectories(dataDir.resolve("snapshots"));
-      Path state = dataDir.resolve("state.json");
       if (Files.exists(state)) {
-        JsonNode root = JSON.readTree(state.toFile());
-        j.nextBlock = root.path("nextBlock").asLong(0);
-        for (Iterator<JsonNode> it = root.path("jobs").elements(); it.hasNext(); ) {
-          JsonNode e = it.next();
-          Entry entry = new Entry(new BigInteger(e.get("jobId").asText()), e.get("attempt").asLong(), e.get("step").asLong(),
-              Bytes32.fromHex(e.get("stateHash").asText()), Bytes32.fromHex(e.get("snapshotBlobKey").asText()),
-              e.get("submitted").asBoolean());
-          j.jobs.put(entry.jobId(), entry);
-        }
+        j.load(Files.readAllBytes(state));
       }
+    } catch (Damaged e) {
+      throw new InvalidInputException("the operator journal " + state + " is damaged: " + e.getMessage() + ". Move it aside (or start the"
+          + " operator with " + REBUILD_FLAG + ", which renames it to " + FILE + ".damaged-<time>): the operator then rebuilds its"
+          + " journal from the chain, resuming its assigned jobs from their onchain checkpoints", e);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read the operator journal in " + dataDir, e);
     }
     return j;
+  }
+
+  /**
+   * Moves the journal in {@code dataDir} aside so that the next {@link #open} starts fresh and the
+   * operator rebuilds it from the chain: to {@code state.json.damaged-<time>} when it does not load,
+   * {@code state.json.old-<time>} when it does. The snapshots stay (a fresh journal names none of
+   * them, so none is used before it is rewritten).
+   *
+   * @return where it went; empty when there was none
+   */
+  public static Optional<Path> moveAside(Path dataDir) {
+    Path state = file(dataDir);
+    if (!Files.exists(state)) {
+      return Optional.empty();
+    }
+    String kind;
+    try {
+      new JobJournal(dataDir).load(Files.readAllBytes(state));
+      kind = "old";
+    } catch (Damaged | IOException e) {
+      kind = "damaged";
+    }
+    String time = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC).format(Instant.now());
+    Path aside = state.resolveSibling(FILE + "." + kind + "-" + time);
+    try {
+      Files.move(state, aside);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot move the operator journal " + state + " aside to " + aside, e);
+    }
+    LOG.warn("moved the operator journal {} aside to {}: the operator rebuilds it from the chain", state, aside);
+    return Optional.of(aside);
+  }
+
+  /** A journal file that does not parse or holds values the writer never writes. */
+  private static final class Damaged extends Exception {
+    Damaged(String message) {
+      super(message);
+    }
+  }
+
+  private void load(byte[] bytes) throws Damaged {
+    if (bytes.length == 0) {
+      throw new Damaged("it is empty (truncated)");
+    }
+    JsonNode root;
+    try {
+      root = JSON.reader().with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS).readTree(bytes);
+    } catch (IOException e) {
+      String why = e.getMessage() == null ? e.toString() : e.getMessage().lines().findFirst().orElse("");
+      throw new Damaged("it is not valid JSON (truncated or garbled): " + why);
+    }
+    if (root == null || !root.isObject()) {
+      throw new Damaged("it is not a JSON object");
+    }
+    JsonNode next = root.get("nextBlock");
+    if (next == null || !next.canConvertToLong() || !next.isIntegralNumber() || next.asLong() < 0) {
+      throw new Damaged("\"nextBlock\" is missing or not a block number: " + next);
+    }
+    nextBlock = next.asLong();
+    JsonNode list = root.get("jobs");
+    if (list == null || !list.isArray()) {
+      throw new Damaged("\"jobs\" is missing or not a list");
+    }
+    for (JsonNode e : list) {
+      Entry entry;
+      try {
+        entry = new Entry(new BigInteger(text(e, "jobId")), number(e, "attempt"), number(e, "step"), Bytes32.fromHex(text(e, "stateHash")),
+            Bytes32.fromHex(text(e, "snapshotBlobKey")), bool(e, "submitted"));
+      } catch (RuntimeException ex) {
+        throw new Damaged("job entry " + e + " is malformed: " + ex.getMessage());
+      }
+      if (entry.jobId().signum() < 0) {
+        throw new Damaged("job entry " + e + " has a negative job id");
+      }
+      jobs.put(entry.jobId(), entry);
+    }
+  }
+
+  private static String text(JsonNode e, String field) {
+    JsonNode v = e.get(field);
+    if (v == null || !v.isTextual()) {
+      throw new IllegalArgumentException("\"" + field + "\" is missing or not a string");
+    }
+    return v.asText();
+  }
+
+  private static long number(JsonNode e, String field) {
+    JsonNode v = e.get(field);
+    if (v == null || !v.isIntegralNumber() || !v.canConvertToLong() || v.asLong() < 0) {
+      throw new IllegalArgumentException("\"" + field + "\" is missing or not a non-negative integer");
+    }
+    return v.asLong();
+  }
+
+  private static boolean bool(JsonNode e, String field) {
+    JsonNode v = e.get(field);
+    if (v == null || !v.isBoolean()) {
+      throw new IllegalArgumentException("\"" + field + "\" is missing or not true/false");
+    }
+    return v.asBoolean();
+  }
+
+  /**
+   * Checks the event cursor against the chain's head at start. A cursor past {@code head + 1} was
+   * written against another chain (a devnet restarted from genesis, another deployment): kept, it
+   * would skip every assignment up to it. It is rewound to block 0, which is what a fresh journal
+   * reads from; the jobs the journal lists stay (each is re-read onchain before it runs, and the
+   * replayed assignments add or update the ones that are ours on this chain).
+   *
+   * @return whether the cursor was rewound
+   */
+  public synchronized boolean rewindIfAhead(long head) {
+    if (nextBlock <= head + 1) {
+      return false;
+    }
+    LOG.warn("the operator journal {} resumes events at block {}, past the chain's head {} (it was written against another chain or"
+        + " a restarted devnet); rewinding its cursor to block 0 so that no assignment is missed (its {} job entries stay)",
+        file(dir), nextBlock, head, jobs.size());
+    nextBlock = 0;
+    save();
+    return true;
   }
 
   public synchronized long nextBlock() {
@@ -70,6 +208,7 @@ public final class JobJournal {
     return Map.copyOf(jobs);
   }
 
+  @Override
   public synchronized Optional<Entry> job(BigInteger jobId) {
     return Optional.ofNullable(jobs.get(jobId));
   }
@@ -87,6 +226,7 @@ public final class JobJournal {
   }
 
   /** The locally kept snapshot of the job's last checkpoint, if it is still there. */
+  @Override
   public Optional<byte[]> snapshot(BigInteger jobId) {
     Path p = snapshotPath(jobId);
     try {
@@ -114,7 +254,7 @@ public final class JobJournal {
       n.put("submitted", e.submitted());
     }
     try {
-      writeAtomically(dir.resolve("state.json"), JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(root));
+      writeAtomically(file(dir), JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(root));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

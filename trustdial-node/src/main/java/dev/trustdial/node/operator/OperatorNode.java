@@ -83,6 +83,7 @@ public final class OperatorNode implements AutoCloseable {
   private final DataAvailability da;
   private final JobSource source;
   private final JobJournal journal;
+  private final SnapshotSource snapshots;
   private final NodeMetrics metrics;
   private final Duration pollInterval;
   private final Faults faults;
@@ -126,6 +127,7 @@ public final class OperatorNode implements AutoCloseable {
     this.models = models;
     this.tee = tee;
     this.zk = zk;
+    this.snapshots = new SnapshotSource(journal, source::snapshot, metrics);
     this.verifier = vote ? Optional.of(new Reexecutor(chain, source, models, metrics)) : Optional.empty();
     this.keeper = new JobKeeper(chain, metrics);
     metrics.declareCounter("keepalive_heartbeats_total", "Heartbeats that re-post the last checkpoint to keep a slow or queued job alive");
@@ -156,6 +158,8 @@ public final class OperatorNode implements AutoCloseable {
   }
 
   public void start() {
+    // A cursor past the head (a journal from another chain or a restarted devnet) would skip our assignments: rewind it.
+    journal.rewindIfAhead(chain.blockNumber());
     // A restart resumes the jobs the journal says are ours and unfinished, before any new event.
     journal.jobs().values().stream().filter(e -> !e.submitted()).forEach(e -> enqueue(e.jobId()));
     heartbeatWindow = chain.params().heartbeatWindowSeconds();
@@ -421,17 +425,21 @@ public final class OperatorNode implements AutoCloseable {
   }
 
   /**
-   * A machine at the job's last checkpoint, or at step 0 when there is none. A checkpoint that
-   * cannot be fetched or restored (DA lost it, or a predecessor heartbeated a state hash its snapshot
-   * does not have) does not make the job unfinishable: we drop it onchain (restartJob) and run from
-   * step 0, which gives the same result for a deterministic job.
+   * A machine at the job's last checkpoint, or at step 0 when there is none. Our own snapshot is
+   * tried first and a damaged one falls back to the DA copy named onchain ({@link SnapshotSource}).
+   * A checkpoint whose DA copy cannot be fetched or restored either (DA lost it, or a predecessor
+   * heartbeated a state hash its snapshot does not have) does not make the job unfinishable: we
+   * drop it onchain (restartJob) and run from step 0, which gives the same result for a
+   * deterministic job.
    */
   private Machine startMachine(JobInfo job, JobProgram program) {
     if (job.lastCheckpointBlobKey().isZero()) {
       return Execution.start(program, Optional.empty());
     }
     try {
-      return Execution.start(program, Optional.of(new Execution.Snapshot(snapshotBytes(job), job.lastStateHash())));
+      // Our own copy first, DA's when ours is missing or does not restore (Vm.restore checks it against the onchain state hash).
+      return snapshots.restore(new SnapshotSource.Checkpoint(job.jobId(), job.lastStep(), job.lastCheckpointBlobKey()),
+          bytes -> Execution.start(program, Optional.of(new Execution.Snapshot(bytes, job.lastStateHash()))));
     } catch (RuntimeException e) {
       restart(job, e);
       return Execution.start(program, Optional.empty());
@@ -620,21 +628,6 @@ public final class OperatorNode implements AutoCloseable {
     jobStates.put(jobId.toString(), "submitted " + commitment.commitment());
     LOG.info("job {}: submitted result after {} steps, output {}, checkpoint root {}{}", jobId, commitment.stepCount(),
         commitment.outputHash(), commitment.checkpointRoot(), appSignature.isPresent() ? " (signed by the app wallet, checked onchain)" : "");
-  }
-
-  /** Our own last snapshot from the data dir when it is the one onchain, otherwise DA's copy. */
-  private byte[] snapshotBytes(JobInfo job) {
-    Optional<JobJournal.Entry> mine = journal.job(job.jobId());
-    if (mine.isPresent() && mine.get().snapshotBlobKey().equals(job.lastCheckpointBlobKey())) {
-      Optional<byte[]> local = journal.snapshot(job.jobId());
-      if (local.isPresent()) {
-        // Vm.restore checks it against the onchain state hash, so a damaged file cannot pass.
-        LOG.info("job {}: resuming from our own snapshot at step {}", job.jobId(), job.lastStep());
-        return local.get();
-      }
-    }
-    LOG.info("job {}: restoring the snapshot at step {} from DA ({})", job.jobId(), job.lastStep(), job.lastCheckpointBlobKey());
-    return source.snapshot(job.lastCheckpointBlobKey());
   }
 
   private static void sleep(Duration d) {

@@ -1,0 +1,67 @@
+package dev.trustdial.node.operator;
+
+import dev.trustdial.core.bytes.Bytes32;
+import dev.trustdial.node.metrics.NodeMetrics;
+import java.math.BigInteger;
+import java.util.Optional;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Where a job's last checkpoint is restored from: our own snapshot in the data dir when the journal
+ * says it is the one named onchain, else, or when that copy does not restore (a truncated or
+ * garbled file fails the check against the onchain state hash), the DA copy named onchain. Only
+ * when the DA copy fails too does the failure reach the caller (which then drops the checkpoint
+ * with restartJob): a damaged local file alone never costs the job.
+ */
+final class SnapshotSource {
+  private static final Logger LOG = LoggerFactory.getLogger(SnapshotSource.class);
+  static final String DAMAGED = "local_snapshot_damaged_total";
+  static final String DAMAGED_HELP = "Local checkpoint snapshots that did not restore (the DA copy was used instead)";
+
+  /** The operator's own copies: {@link JobJournal} in the node. */
+  interface Local {
+    Optional<JobJournal.Entry> job(BigInteger jobId);
+
+    Optional<byte[]> snapshot(BigInteger jobId);
+  }
+
+  /** The checkpoint named onchain: the job's last heartbeat. */
+  record Checkpoint(BigInteger jobId, long step, Bytes32 blobKey) {}
+
+  private final Local local;
+  private final Function<Bytes32, byte[]> da;
+  private final NodeMetrics metrics;
+
+  SnapshotSource(Local local, Function<Bytes32, byte[]> da, NodeMetrics metrics) {
+    this.local = local;
+    this.da = da;
+    this.metrics = metrics;
+    metrics.declareCounter(DAMAGED, DAMAGED_HELP);
+  }
+
+  /**
+   * Restores {@code cp} with {@code restore} (which throws when the bytes do not restore): from the
+   * local copy first when it is the one onchain, then from DA. A failure of the DA copy (fetch or
+   * restore) is thrown as is.
+   */
+  <T> T restore(Checkpoint cp, Function<byte[], T> restore) {
+    Optional<byte[]> mine = local.job(cp.jobId())
+        .filter(e -> e.snapshotBlobKey().equals(cp.blobKey()))
+        .flatMap(e -> local.snapshot(cp.jobId()));
+    if (mine.isPresent()) {
+      try {
+        T restored = restore.apply(mine.get());
+        LOG.info("job {}: resuming from our own snapshot at step {}", cp.jobId(), cp.step());
+        return restored;
+      } catch (RuntimeException e) {
+        metrics.count(DAMAGED, DAMAGED_HELP);
+        LOG.warn("job {}: our local snapshot of step {} is damaged ({}); restoring the intact copy from DA ({}) instead", cp.jobId(),
+            cp.step(), e.getMessage(), cp.blobKey());
+      }
+    }
+    LOG.info("job {}: restoring the snapshot at step {} from DA ({})", cp.jobId(), cp.step(), cp.blobKey());
+    return restore.apply(da.apply(cp.blobKey()));
+  }
+}
