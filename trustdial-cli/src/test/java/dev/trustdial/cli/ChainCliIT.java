@@ -39,6 +39,41 @@ class ChainCliIT {
     assertThat(r.err()).doesNotContain("Exception");
   }
 
+  static Path file(String name, byte[] bytes) {
+    try {
+      return Files.write(dir.resolve(name), bytes);
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
+  /** A one-segment RV32 ELF at 0x10000 holding one ecall. */
+  static byte[] rv32Elf() {
+    java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(0x1004).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+    b.put(new byte[] {0x7f, 'E', 'L', 'F', 1, 1, 1, 0});
+    b.position(16);
+    b.putShort((short) 2).putShort((short) 243).putInt(1).putInt(0x10000).putInt(52).putInt(0).putInt(0)
+        .putShort((short) 52).putShort((short) 32).putShort((short) 1).putShort((short) 40).putShort((short) 0).putShort((short) 0);
+    b.putInt(1).putInt(0x1000).putInt(0x10000).putInt(0x10000).putInt(4).putInt(4).putInt(7).putInt(0x1000);
+    b.position(0x1000);
+    b.putInt(0x73);
+    return b.array();
+  }
+
+  /** How many transactions a devnet account has sent. */
+  static long nonce(String account) {
+    var d = dev.trustdial.cli.devnet.DevnetDescriptor.read(dir);
+    var web3 = org.web3j.protocol.Web3j.build(new org.web3j.protocol.http.HttpService(d.rpcUrl()));
+    try {
+      return web3.ethGetTransactionCount(d.account(account).address(),
+          org.web3j.protocol.core.DefaultBlockParameterName.PENDING).send().getTransactionCount().longValueExact();
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    } finally {
+      web3.shutdown();
+    }
+  }
+
   @Test
   void operatorsDelegationAppsAndJobsByHand() {
     for (String op : new String[] {"operator-1", "operator-2"}) {
@@ -97,8 +132,34 @@ class ChainCliIT {
     refused(chain("create-app", "--as", "developer", "--mode", "TEE"), "exactly one of --digest and --program");
     refused(chain("create-app", "--as", "developer", "--mode", "TEE", "--program", "/nonexistent.elf", "--digest", "0x" + "11".repeat(32)),
         "exactly one of --digest and --program");
-    refused(chain("create-app", "--as", "developer", "--mode", "TEE", "--program", "/nonexistent.elf"), "not a readable file");
+    refused(chain("create-app", "--as", "developer", "--mode", "REEXEC_INTERSUBJECTIVE", "--program", "/nonexistent.elf"),
+        "not a readable file");
     refused(chain("app", "42"), "UnknownApp");
+    // Issue #14 (7): create-app --program refuses what no node can run, before anything is sent.
+    refused(chain("create-app", "--as", "developer", "--mode", "REEXEC_INTERSUBJECTIVE", "--program", file("text.bin",
+        "just some text, not a program".getBytes()).toString()), "neither an RV32IM ELF nor a GGUF model");
+    byte[] random = new byte[4096];
+    new java.util.Random(7).nextBytes(random);
+    random[0] = 1;
+    refused(chain("create-app", "--as", "developer", "--mode", "REEXEC_INTERSUBJECTIVE", "--program", file("random.bin", random).toString()),
+        "neither an RV32IM ELF nor a GGUF model");
+    refused(chain("create-app", "--as", "developer", "--mode", "REEXEC_INTERSUBJECTIVE", "--program",
+        file("truncated.elf", java.util.Arrays.copyOf(rv32Elf(), 80)).toString()), "program headers run past the end");
+    byte[] x86 = java.util.Arrays.copyOf(rv32Elf(), rv32Elf().length);
+    x86[4] = 2; // ELFCLASS64, as an x86-64 executable
+    refused(chain("create-app", "--as", "developer", "--mode", "REEXEC_INTERSUBJECTIVE", "--program", file("x86.elf", x86).toString()),
+        "is not 32-bit");
+    byte[] riscv = rv32Elf();
+    riscv[18] = 62; // EM_X86_64
+    refused(chain("create-app", "--as", "developer", "--mode", "REEXEC_INTERSUBJECTIVE", "--program", file("amd64.elf", riscv).toString()),
+        "not RISC-V");
+    byte[] gguf = "GGUF\3\0\0\0 but nothing more".getBytes();
+    refused(chain("create-app", "--as", "developer", "--mode", "REEXEC_INTERSUBJECTIVE", "--program", file("bad.gguf", gguf).toString()),
+        "is not a GGUF model the engine loads");
+    refused(chain("create-app", "--as", "developer", "--mode", "TEE", "--program", file("ok.elf", rv32Elf()).toString()),
+        "trustdial tee create-app");
+    refused(chain("app", "2"), "UnknownApp");
+
 
     // No node runs here: submit-job waits for the seed block and assigns the job itself.
     CliRun job = chain("submit-job", "--as", "developer", "--app", "1", "--input-digest", "0x" + "22".repeat(32), "--max-steps", "1000000", "--fee", "5");
@@ -113,6 +174,22 @@ class ChainCliIT {
         "--input", "/nonexistent.bin"), "not a readable file");
     refused(chain("submit-job", "--as", "developer", "--app", "1", "--max-steps", "10", "--program-blob", "0x" + "33".repeat(32),
         "--stride", "0"), "checkpoint stride");
+    // Issue #14 (6): submit-job checks the app, the fee, the funds and the program before any DA write or transaction.
+    long nonce = nonce("developer");
+    refused(chain("submit-job", "--as", "developer", "--app", "1", "--input-digest", "0x" + "22".repeat(32), "--max-steps", "10",
+        "--fee", "50000"), "holds");
+    refused(chain("submit-job", "--as", "developer", "--app", "1", "--max-steps", "10", "--program-blob", "0x" + "33".repeat(32)),
+        "--program-blob 0x" + "33".repeat(32) + " is not on DA");
+    refused(chain("submit-job", "--as", "developer", "--app", "9", "--max-steps", "10", "--program-blob", "0x" + "33".repeat(32)),
+        "no such app");
+    refused(chain("submit-job", "--as", "developer", "--app", "1", "--max-steps", "10", "--input-digest", "0x" + "22".repeat(32),
+        "--input", "/nonexistent.bin"), "--input goes with --program-blob");
+    assertThat(nonce("developer")).as("no transaction was sent").isEqualTo(nonce);
+    // Issue #14 (13): da put on a devnet without --key pays with the developer account (this devnet has no DA nodes, so it stops there).
+    CliRun put = CliRun.of("da", "put", file("blob.txt", "hello".getBytes()).toString(), "--chain", dir.resolve("devnet.json").toString(),
+        "--key", "");
+    assertThat(put.exitCode()).as(put.out() + put.err()).isEqualTo(ExitCodes.BAD_INPUT);
+    assertThat(put.err()).contains("devnet's developer account").doesNotContain("insufficient funds");
     refused(chain("job", "99"), "UnknownJob");
     refused(chain("job", "-3"), "positive integer");
     refused(chain("assign", "1"), "not queued");

@@ -245,10 +245,23 @@ public final class ChainCommand implements Runnable {
         throw new InvalidInputException("a ZK app is created with 'trustdial zk create-app': it deploys the circuit's verifier and checks it "
             + "against the artifact before the app exists");
       }
+      if (program != null && mode == TrustMode.TEE) {
+        throw new InvalidInputException("a TEE app's digest is its artifact digest and it needs a policy: create it with "
+            + "'trustdial tee create-app --artifact PATH --policy FILE'");
+      }
+      if (partBytes < 1 || partBytes > ProgramBlobs.MAX_BLOB_BYTES) {
+        throw new InvalidInputException("--part-bytes must be 1.." + ProgramBlobs.MAX_BLOB_BYTES + ", got " + partBytes);
+      }
       PrintWriter out = spec.commandLine().getOut();
       Bytes32 d;
       if (program != null) {
         byte[] elf = dev.trustdial.cli.InputFiles.read(program, "--program", ProgramBlobs.MAX_PROGRAM_BYTES);
+        checkRunnable(program, elf);
+        long parts = (elf.length + (long) partBytes - 1) / partBytes;
+        if (elf.length > partBytes && parts > ProgramBlobs.MAX_PARTS) {
+          throw new InvalidInputException("--program is " + elf.length + " bytes: in " + partBytes + "-byte parts that is " + parts
+              + " parts, above " + ProgramBlobs.MAX_PARTS + "; give larger --part-bytes");
+        }
         d = dev.trustdial.core.hash.Hashes.keccak256(elf);
         ProgramBlobs.Stored stored = ProgramBlobs.put(devnet.da(), elf, partBytes);
         out.println("program " + program + " on DA as " + (stored.parts() == 1 ? "blob " : "a part list of " + stored.parts() + " parts, ")
@@ -263,6 +276,30 @@ public final class ChainCommand implements Runnable {
       }
       return ExitCodes.OK;
     }
+  }
+
+  /** The bytes of a REEXEC app's program must be what a node runs: an RV32IM ELF the VM loads, or a GGUF model the engine loads. */
+  static void checkRunnable(java.nio.file.Path file, byte[] program) {
+    if (startsWith(program, new byte[] {'G', 'G', 'U', 'F'})) {
+      try (var model = dev.trustdial.ai.model.GgufModelLoader.load(file)) {
+        return;
+      } catch (InvalidInputException e) {
+        throw new InvalidInputException("--program " + file + " is not a GGUF model the engine loads: " + e.getMessage());
+      }
+    }
+    if (!startsWith(program, new byte[] {0x7f, 'E', 'L', 'F'})) {
+      throw new InvalidInputException("--program " + file + " is neither an RV32IM ELF nor a GGUF model (it starts with 0x"
+          + dev.trustdial.core.bytes.Hex.encode(java.util.Arrays.copyOf(program, Math.min(4, program.length))).replaceFirst("^0x", "") + ")");
+    }
+    try {
+      dev.trustdial.vm.elf.ElfLoader.parse(program, dev.trustdial.vm.VmConfig.defaults().maxMemoryBytes());
+    } catch (InvalidInputException e) {
+      throw new InvalidInputException("--program " + file + ": " + e.getMessage());
+    }
+  }
+
+  private static boolean startsWith(byte[] b, byte[] prefix) {
+    return b.length >= prefix.length && java.util.Arrays.equals(b, 0, prefix.length, prefix, 0, prefix.length);
   }
 
   @Command(name = "app", description = "Show an app.")
@@ -318,6 +355,7 @@ public final class ChainCommand implements Runnable {
 
     @Override
     public Integer call() {
+      // Everything is checked before anything is written to DA or sent onchain (an approve included).
       if (maxSteps < 1 || maxSteps > (1L << 40)) {
         throw new InvalidInputException("--max-steps must be within 1..2^40, got " + maxSteps);
       }
@@ -327,20 +365,37 @@ public final class ChainCommand implements Runnable {
       BigInteger app = id(appId, "--app");
       BigInteger wei = tokens(fee, "--fee");
       PrintWriter out = spec.commandLine().getOut();
-      Bytes32 digest;
-      Bytes32 key;
+      Bytes32 digest = null;
+      Bytes32 key = null;
+      Bytes32 programKey = null;
+      byte[] bytes = null;
       if (programBlob != null) {
-        byte[] bytes = input == null ? new byte[0]
+        if (inputBlobKey != null) {
+          throw new InvalidInputException("--input-blob-key goes with --input-digest; with --program-blob the envelope's blob key is used");
+        }
+        programKey = bytes32(programBlob, "--program-blob");
+        if (stride < 1 || stride > dev.trustdial.node.job.JobEnvelope.MAX_STRIDE) {
+          throw new InvalidInputException("--stride: checkpoint stride must be 1..2^32, got " + stride);
+        }
+        bytes = input == null ? new byte[0]
             : dev.trustdial.cli.InputFiles.read(input, "--input", dev.trustdial.node.job.JobEnvelope.MAX_INPUT_BYTES);
-        var envelope = new dev.trustdial.node.job.JobEnvelope(bytes32(programBlob, "--program-blob"), stride, bytes);
-        digest = envelope.digest();
-        key = devnet.da().put(envelope.encode()).blobKey();
-        out.println("job envelope on DA as blob " + key + " (digest " + digest + ")");
       } else {
+        if (input != null) {
+          throw new InvalidInputException("--input goes with --program-blob; a raw job's input is on DA already (--input-digest)");
+        }
         digest = bytes32(inputDigest, "--input-digest");
         key = inputBlobKey == null ? digest : bytes32(inputBlobKey, "--input-blob-key");
       }
       try (Settlement s = devnet.connect()) {
+        dev.trustdial.chain.AppInfo info = checkJob(s, app, maxSteps, wei, programKey != null);
+        if (programKey != null) {
+          var da = devnet.da();
+          checkProgram(da, info, programKey);
+          var envelope = new dev.trustdial.node.job.JobEnvelope(programKey, stride, bytes);
+          digest = envelope.digest();
+          key = da.put(envelope.encode()).blobKey();
+          out.println("job envelope on DA as blob " + key + " (digest " + digest + ")");
+        }
         Settlement.Created c = s.submitJob(app, key, digest, maxSteps, wei);
         long seedBlock = s.job(c.id()).seedBlock();
         out.println("job " + c.id() + " queued: it is assigned from the hash of block " + seedBlock + ", once that block is mined");
@@ -350,6 +405,82 @@ public final class ChainCommand implements Runnable {
         }
       }
       return ExitCodes.OK;
+    }
+
+    /**
+     * What JobManager.submitJob would revert on, and what the submitter cannot pay, checked with
+     * calls only: the app exists and takes jobs, the step budget and the fee are within the
+     * parameters, and the account holds the fee plus the deposit.
+     */
+    static dev.trustdial.chain.AppInfo checkJob(Settlement s, BigInteger app, long maxSteps, BigInteger fee, boolean envelope) {
+      BigInteger count = s.appCount();
+      if (app.compareTo(count) > 0) {
+        throw new InvalidInputException("--app " + app + ": there is no such app (UnknownApp); the registry holds "
+            + (count.signum() == 0 ? "none yet" : "apps 1.." + count));
+      }
+      dev.trustdial.chain.AppInfo info = s.app(app);
+      switch (info.mode()) {
+        case REEXEC_INTERSUBJECTIVE -> { }
+        case REEXEC_OBJECTIVE -> throw new InvalidInputException("app " + app + " is a REEXEC_OBJECTIVE app: JobManager takes no jobs of "
+            + "that mode (UnsupportedMode)");
+        case TEE -> {
+          if (envelope) {
+            throw new InvalidInputException("app " + app + " is a TEE app: submit its jobs with 'trustdial tee submit-job' (its input is a "
+                + "TDTEEJB1 record and its program the artifact archive)");
+          }
+          if (s.teeSignerOf(app).isEmpty()) {
+            throw new InvalidInputException("app " + app + " is a TEE app with no signer yet (NoTeeSigner): its owner sets one with "
+                + "'trustdial tee set-signer' first");
+          }
+        }
+        case ZK -> {
+          if (s.modeAdapterOf(TrustMode.ZK.code()).isEmpty()) {
+            throw new InvalidInputException("app " + app + " is a ZK app but this deployment has no ZK mode adapter (ModeNotRegistered)");
+          }
+          if (s.appConfigOf(app).isEmpty()) {
+            throw new InvalidInputException("app " + app + " is a ZK app with no verifier set (NoAppConfig)");
+          }
+        }
+        case OTHER -> {
+          if (envelope) {
+            throw new InvalidInputException("app " + app + " has a third-party trust mode: this client builds job envelopes for REEXEC and "
+                + "ZK apps only; give --input-digest");
+          }
+        }
+      }
+      dev.trustdial.chain.JobParams p = s.params();
+      if (maxSteps > p.maxStepsLimit()) {
+        throw new InvalidInputException("--max-steps " + maxSteps + " is above the deployment's limit of " + p.maxStepsLimit());
+      }
+      if (fee.compareTo(p.minFee()) < 0) {
+        throw new InvalidInputException("--fee " + Tokens.format(fee) + " is below the minimum fee " + Tokens.format(p.minFee()));
+      }
+      BigInteger escrow = fee.add(p.submitterDeposit());
+      BigInteger balance = s.balanceOf(s.account());
+      if (balance.compareTo(escrow) < 0) {
+        throw new InvalidInputException("the fee " + Tokens.format(fee) + " plus the submitter deposit " + Tokens.format(p.submitterDeposit())
+            + " is " + Tokens.format(escrow) + ", but " + s.account() + " holds " + Tokens.format(balance));
+      }
+      return info;
+    }
+
+    /** The program a job envelope names must be on DA and be the app's program (keccak256 of its bytes, or of its parts). */
+    static void checkProgram(dev.trustdial.da.DataAvailability da, dev.trustdial.chain.AppInfo app, Bytes32 programKey) {
+      if (!da.isAvailable(programKey)) {
+        throw new InvalidInputException("--program-blob " + programKey + " is not on DA (no live certificate for it); give the key "
+            + "'chain create-app --program' printed, or put the program with 'trustdial da put'");
+      }
+      byte[] program;
+      try {
+        program = ProgramBlobs.get(da, programKey);
+      } catch (InvalidInputException e) {
+        throw new InvalidInputException("--program-blob " + programKey + ": " + e.getMessage());
+      }
+      Bytes32 d = dev.trustdial.core.hash.Hashes.keccak256(program);
+      if (!d.equals(app.programDigest())) {
+        throw new InvalidInputException("--program-blob " + programKey + " holds a program with digest " + d + ", not app " + app.appId()
+            + "'s programDigest " + app.programDigest() + " (give the key 'chain create-app --program' printed)");
+      }
     }
 
     @Option(names = "--no-assign", description = "Do not wait for the seed block and assign the job here (keepers, i.e. the devnet's nodes, do it).")

@@ -32,12 +32,20 @@ public final class DaGetCommand implements Callable<Integer> {
       throw new InvalidInputException("BLOBKEY must be 0x followed by 64 hex digits, got '" + blobKey + "'");
     }
     Bytes32 key = Bytes32.fromHex(blobKey);
-    byte[] data = network.client().get(key);
+    if (Files.isDirectory(output)) {
+      throw new InvalidInputException("-o " + output + " is a directory; give the file to write, e.g. -o "
+          + output.resolve(blobKey.substring(2, 18) + ".bin"));
+    }
+    byte[] data = network.client(false, spec.commandLine().getErr()).get(key);
     Path parent = output.toAbsolutePath().getParent();
     Files.createDirectories(parent);
     Path tmp = Files.createTempFile(parent, ".da-get", ".tmp");
-    Files.write(tmp, data);
-    Files.move(tmp, output, StandardCopyOption.REPLACE_EXISTING);
+    try {
+      Files.write(tmp, data);
+      Files.move(tmp, output, StandardCopyOption.REPLACE_EXISTING);
+    } finally {
+      Files.deleteIfExists(tmp);
+    }
     spec.commandLine().getErr().printf("wrote %d bytes of blob %s to %s%n", data.length, key, output);
     return 0;
   }

@@ -21,7 +21,7 @@ public final class DaProxyCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws InterruptedException {
-    DaProxyServer server = DaProxyServer.start(network.client(), host, port);
+    DaProxyServer server = DaProxyServer.start(network.client(new java.io.PrintWriter(System.err, true)), host, port);
     System.out.println("DA proxy listening on http://" + host + ":" + server.port());
     System.out.flush();
     new CountDownLatch(1).await();

@@ -44,7 +44,7 @@ public final class DaPutCommand implements Callable<Integer> {
     }
     byte[] data = Files.readAllBytes(file);
     long t0 = System.nanoTime();
-    DaCertificate cert = network.client().put(data);
+    DaCertificate cert = network.client(spec.commandLine().getErr()).put(data);
     double seconds = (System.nanoTime() - t0) / 1e9;
     PrintWriter out = spec.commandLine().getOut();
     if (json) {

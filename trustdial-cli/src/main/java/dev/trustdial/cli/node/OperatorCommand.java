@@ -21,6 +21,11 @@ public final class OperatorCommand implements Callable<Integer> {
   @Option(names = "--lie", hidden = true, description = "Test-only fault: post a wrong output. Refused unless the chain id is 31337.")
   boolean lie;
 
+  @Option(names = "--rebuild-journal",
+      description = "Move the operator's journal aside (kept as state.json.damaged-TIME or .old-TIME) and rebuild it from the chain: "
+          + "assigned jobs resume from their onchain checkpoints.")
+  boolean rebuildJournal;
+
   @Option(names = "--stall-proving", hidden = true,
       description = "Test-only fault: hold each ZK job in 'proving' for a minute before the prover runs. Refused unless the chain id is 31337.")
   boolean stallProving;
@@ -33,6 +38,9 @@ public final class OperatorCommand implements Callable<Integer> {
     }
     if (stallProving) {
       flags.add("--stall-proving");
+    }
+    if (rebuildJournal) {
+      flags.add(dev.trustdial.node.operator.JobJournal.REBUILD_FLAG);
     }
     try (RunningNode node = NodeMain.start("operator", NodeConfig.read(config), flags)) {
       System.out.println("operator " + node.account() + ": /health and /metrics on port " + node.httpPort());

@@ -2,7 +2,9 @@ package dev.trustdial.cli.vm;
 
 import dev.trustdial.core.InvalidInputException;
 import dev.trustdial.core.bytes.Hex;
+import dev.trustdial.vm.GuestFault;
 import dev.trustdial.vm.Machine;
+import dev.trustdial.vm.StepLimitExceededException;
 import dev.trustdial.vm.RunResult;
 import dev.trustdial.vm.Vm;
 import dev.trustdial.vm.VmConfig;
@@ -27,7 +29,8 @@ import picocli.CommandLine.Spec;
 @Command(name = "run", mixinStandardHelpOptions = true,
     description = "Run PROGRAM.elf on the deterministic RV32IM VM and print its output, final state hash, "
         + "step count and checkpoint root. Exit 0 if the guest exits 0, 1 for another exit code, 2 for bad "
-        + "input (bad ELF, step limit exceeded, unknown ecall, out-of-range access).")
+        + "input (bad ELF, step limit exceeded, unknown ecall, out-of-range access, output limit); a run that stops "
+        + "early still prints the output written so far (with --json, an object saying where and why it stopped).")
 public final class VmRunCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
@@ -49,6 +52,9 @@ public final class VmRunCommand implements Callable<Integer> {
   @Option(names = "--resume", paramLabel = "SNAPSHOT", description = "continue from a snapshot taken of PROGRAM with the same input")
   Optional<Path> resume = Optional.empty();
 
+  @Option(names = "--max-output", paramLabel = "BYTES", description = "largest output the guest may write (default: 64 MiB, a node's limit)")
+  Optional<Integer> maxOutput = Optional.empty();
+
   @Option(names = "--json", description = "print one JSON object for machines")
   boolean json;
 
@@ -60,6 +66,12 @@ public final class VmRunCommand implements Callable<Integer> {
     VmConfig cfg = VmConfig.defaults();
     if (checkpointEvery.isPresent()) {
       cfg = cfg.withCheckpointEvery(checkpointEvery.get());
+    }
+    if (maxOutput.isPresent()) {
+      if (maxOutput.get() < 0) {
+        throw new InvalidInputException("--max-output must not be negative, got " + maxOutput.get());
+      }
+      cfg = new VmConfig(cfg.checkpointEvery(), cfg.maxMemoryBytes(), cfg.maxInputBytes(), maxOutput.get());
     }
     byte[] elf = VmFiles.read(program, "program", ElfLoader.MAX_ELF_BYTES);
     byte[] in = VmFiles.input(input, cfg.maxInputBytes());
@@ -97,16 +109,18 @@ public final class VmRunCommand implements Callable<Integer> {
         err.flush();
       }
     };
+    PrintWriter out = spec.commandLine().getOut();
     RunResult r;
     try {
       r = m.run(maxSteps, sink);
+    } catch (GuestFault | StepLimitExceededException e) {
+      throw stopped(m, e, cfg, json, out);
     } finally {
       if (progress) {
         err.print("\r\033[K");
       }
       err.flush();
     }
-    PrintWriter out = spec.commandLine().getOut();
     if (json) {
       out.println(toJson(r));
     } else {
@@ -119,6 +133,65 @@ public final class VmRunCommand implements Callable<Integer> {
     }
     out.flush();
     return r.exitCode() == 0 ? 0 : 1;
+  }
+
+  /** Largest output printed in full (as hex) in the JSON of a run that did not finish; past it only its size and hash. */
+  static final int MAX_PARTIAL_JSON_OUTPUT = 1 << 20;
+
+  /**
+   * A run that faulted or hit the step limit: prints what the guest wrote until then on stdout (with
+   * --json one object saying where and why it stopped) and returns the one-line error for stderr.
+   */
+  static InvalidInputException stopped(Machine m, InvalidInputException e, VmConfig cfg, boolean json, PrintWriter out) {
+    String message = e.getMessage();
+    byte[] output = m.output();
+    boolean outputLimit = e instanceof GuestFault && message.endsWith("output limit reached");
+    if (outputLimit) {
+      message += String.format(" (the limit is %d bytes; %d were written before the write that would pass it; raise it with --max-output)",
+          cfg.maxOutputBytes(), output.length);
+    }
+    if (json) {
+      StringBuilder s = new StringBuilder("{");
+      s.append("\"error\":\"").append(jsonText(message)).append('"')
+          .append(",\"stopped\":\"").append(e instanceof GuestFault ? "fault" : "stepLimit").append('"')
+          .append(",\"steps\":").append(m.step());
+      if (e instanceof GuestFault f) {
+        s.append(",\"pc\":\"").append(String.format("0x%08x", f.pc())).append('"');
+      }
+      if (outputLimit) {
+        s.append(",\"outputLimit\":").append(cfg.maxOutputBytes());
+      }
+      s.append(",\"stateHash\":\"").append(m.stateHash()).append('"')
+          .append(",\"outputBytes\":").append(output.length)
+          .append(",\"outputHash\":\"").append(dev.trustdial.core.hash.Hashes.keccak256(output)).append('"')
+          .append(",\"output\":").append(output.length <= MAX_PARTIAL_JSON_OUTPUT ? "\"" + Hex.encode(output) + "\"" : "null")
+          .append('}');
+      out.println(s);
+    } else {
+      out.println("output so far:   " + describe(output));
+      out.println("stopped at step: " + m.step() + (e instanceof GuestFault ? " (guest fault)" : " (step limit)"));
+      out.println("state:           " + m.stateHash());
+    }
+    out.flush();
+    return new InvalidInputException(message, e);
+  }
+
+  static String jsonText(String text) {
+    StringBuilder b = new StringBuilder();
+    for (char c : text.toCharArray()) {
+      switch (c) {
+        case '"' -> b.append("\\\"");
+        case '\\' -> b.append("\\\\");
+        default -> {
+          if (c < 0x20) {
+            b.append(String.format("\\u%04x", (int) c));
+          } else {
+            b.append(c);
+          }
+        }
+      }
+    }
+    return b.toString();
   }
 
   /** Short text as text, short binary as hex, anything long only by size (its hash is printed too). */

@@ -92,6 +92,38 @@ class VmCliTest {
     assertThat(range.err()).contains("out-of-range load");
   }
 
+  /** Writes "ok\n" to the output forever: a1 = 0x10030, a2 = 3, a7 = write; loop: a0 = 1; ecall; j loop. */
+  static final int[] SPAM = {
+    0x00010337, addi(11, 6, 0x30), addi(12, 0, 3), addi(17, 0, 64),
+    addi(10, 0, 1), ECALL, 0xff9ff06f, // jal x0, -8
+    0, 0, 0, 0, 0,
+    0x000a6b6f, // "ok\n\0" at 0x10030
+  };
+
+  @Test
+  void aRunThatStopsEarlyPrintsItsOutputSoFarAndTheLimit(@TempDir Path dir) throws Exception {
+    Path prog = dir.resolve("spam.elf");
+    Files.write(prog, elf(SPAM));
+    Run human = cli("vm", "run", prog.toString(), "--max-output", "100");
+    assertThat(human.code()).isEqualTo(2);
+    assertThat(human.err()).startsWith("error: guest fault at step ").contains("output limit reached (the limit is 100 bytes; 99 were written")
+        .hasLineCount(1);
+    assertThat(human.out()).contains("output so far:   ok", "stopped at step: ");
+    Run json = cli("vm", "run", prog.toString(), "--max-output", "100", "--json");
+    assertThat(json.code()).isEqualTo(2);
+    assertThat(json.err()).hasLineCount(1);
+    assertThat(json.out()).startsWith("{\"error\":\"guest fault at step").contains("\"stopped\":\"fault\"", "\"outputLimit\":100",
+        "\"outputBytes\":99", "\"output\":\"0x6f6b0a6f6b0a").hasLineCount(1);
+    Run steps = cli("vm", "run", prog.toString(), "--max-steps", "40", "--json");
+    assertThat(steps.code()).isEqualTo(2);
+    assertThat(steps.err()).startsWith("error: step limit of 40 reached");
+    assertThat(steps.out()).contains("\"stopped\":\"stepLimit\"", "\"steps\":40", "\"output\":\"0x6f6b0a");
+    Path oob = dir.resolve("oob.elf");
+    Files.write(oob, elf(0x00002283)); // lw x5, 0(x0)
+    Run fault = cli("vm", "run", oob.toString(), "--json");
+    assertThat(fault.out()).contains("\"stopped\":\"fault\"", "\"pc\":\"0x00010000\"", "\"outputBytes\":0");
+  }
+
   @Test
   void witnessPrintsJson(@TempDir Path dir) throws Exception {
     Path prog = dir.resolve("loop.elf");
