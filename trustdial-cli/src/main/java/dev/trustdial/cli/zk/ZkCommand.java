@@ -246,8 +246,9 @@ public final class ZkCommand implements Runnable {
       ZkApps.BuildDir build = ZkApps.BuildDir.read(artifact);
       List<BigInteger> in = ZkApps.readInput(input);
       PrintWriter o = spec.commandLine().getOut();
+      dev.trustdial.da.DaClient da = devnet.da();
       try (Settlement s = devnet.connect()) {
-        ZkApps.Submitted j = ZkApps.submit(s, devnet.da(), appId, build, in, wei, dev.trustdial.node.job.ProgramBlobs.MAX_BLOB_BYTES);
+        ZkApps.Submitted j = ZkApps.submit(s, da, appId, build, in, wei, dev.trustdial.node.job.ProgramBlobs.MAX_BLOB_BYTES);
         o.println("artifact on DA as " + (j.artifactParts() == 1 ? "blob " : "a part list of " + j.artifactParts() + " parts, ") + j.artifactKey());
         o.println("job envelope on DA as blob " + j.envelopeKey() + " (digest " + j.inputDigest() + ")");
         o.println("job " + j.jobId() + " queued: it is assigned from the hash of block " + s.job(j.jobId()).seedBlock());
@@ -264,6 +265,9 @@ public final class ZkCommand implements Runnable {
               ? " by the proof of " + job.resultOperator() + ", output hash " + job.result().orElseThrow().outputHash() + " (output on DA as "
                   + job.outputBlobKey() + ")"
               : ""));
+          if (job.status() == JobStatus.FINALIZED) {
+            o.println("output " + words(dev.trustdial.zk.ZkWords.decode(da.get(job.outputBlobKey()))));
+          }
         }
       }
       o.flush();
