@@ -114,7 +114,7 @@ public final class VmRunCommand implements Callable<Integer> {
     try {
       r = m.run(maxSteps, sink);
     } catch (GuestFault | StepLimitExceededException e) {
-      throw stopped(m, e, cfg, json, out);
+      throw stopped(m, e, json, out);
     } finally {
       if (progress) {
         err.print("\r\033[K");
@@ -142,13 +142,12 @@ public final class VmRunCommand implements Callable<Integer> {
    * A run that faulted or hit the step limit: prints what the guest wrote until then on stdout (with
    * --json one object saying where and why it stopped) and returns the one-line error for stderr.
    */
-  static InvalidInputException stopped(Machine m, InvalidInputException e, VmConfig cfg, boolean json, PrintWriter out) {
+  static InvalidInputException stopped(Machine m, InvalidInputException e, boolean json, PrintWriter out) {
     String message = e.getMessage();
     byte[] output = m.output();
-    boolean outputLimit = e instanceof GuestFault && message.endsWith("output limit reached");
-    if (outputLimit) {
-      message += String.format(" (the limit is %d bytes; %d were written before the write that would pass it; raise it with --max-output)",
-          cfg.maxOutputBytes(), output.length);
+    java.util.OptionalLong limit = e instanceof GuestFault f ? f.outputLimit() : java.util.OptionalLong.empty();
+    if (limit.isPresent()) {
+      message += "; raise it with --max-output";
     }
     if (json) {
       StringBuilder s = new StringBuilder("{");
@@ -158,8 +157,8 @@ public final class VmRunCommand implements Callable<Integer> {
       if (e instanceof GuestFault f) {
         s.append(",\"pc\":\"").append(String.format("0x%08x", f.pc())).append('"');
       }
-      if (outputLimit) {
-        s.append(",\"outputLimit\":").append(cfg.maxOutputBytes());
+      if (limit.isPresent()) {
+        s.append(",\"outputLimit\":").append(limit.getAsLong());
       }
       s.append(",\"stateHash\":\"").append(m.stateHash()).append('"')
           .append(",\"outputBytes\":").append(output.length)

@@ -97,6 +97,10 @@ public final class GuestIo {
     return input[i] & 0xff;
   }
 
+  int maxOutput() {
+    return maxOutput;
+  }
+
   boolean outputWouldExceed(int n) {
     return output.size() + (long) n > maxOutput;
   }

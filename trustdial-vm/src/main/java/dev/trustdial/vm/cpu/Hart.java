@@ -241,7 +241,7 @@ public final class Hart {
           if (n > 0) {
             checkRange(buf, n, pc, step, "output buffer");
             if (io.outputWouldExceed(n)) {
-              throw fault(pc, step, "output limit reached");
+              throw GuestFault.outputLimit(step, pc, io.maxOutput(), io.outputLength());
             }
             byte[] chunk = new byte[n];
             for (int i = 0; i < n; i++) {
