@@ -13,7 +13,9 @@ import dev.trustdial.core.bytes.Bytes32;
 import dev.trustdial.core.bytes.Hex;
 import dev.trustdial.core.crypto.Address;
 import dev.trustdial.core.crypto.Signature;
+import java.util.ArrayList;
 import java.util.Iterator;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 
@@ -93,10 +95,34 @@ public final class ReceiptJson {
   }
 
   /**
+   * A well-formed receipt and what in it disagrees with itself: a derived hash or the id that its
+   * fields no longer give (an edited token, an edited request). A verifier reports these as
+   * mismatches; only a malformed receipt is an input error.
+   */
+  public record Checked(Receipt receipt, List<String> inconsistencies) {
+    public Checked {
+      inconsistencies = List.copyOf(inconsistencies);
+    }
+  }
+
+  /**
    * Parses and checks a receipt's internal consistency: known fields only, derived hashes and id
-   * recomputed. The signature is checked separately ({@link Receipt#checkSignature}).
+   * recomputed; any disagreement is an input error. The signature is checked separately
+   * ({@link Receipt#checkSignature}).
    */
   public static Receipt parse(JsonNode n) {
+    Checked c = parseChecked(n);
+    if (!c.inconsistencies().isEmpty()) {
+      throw new InvalidInputException(c.inconsistencies().get(0));
+    }
+    return c.receipt();
+  }
+
+  /**
+   * Parses a receipt's structure strictly (known fields only, types, sizes: violations are input
+   * errors) and lists, without refusing it, the derived hashes and the id its fields do not give.
+   */
+  public static Checked parseChecked(JsonNode n) {
     if (!(n instanceof ObjectNode o)) {
       throw new InvalidInputException("receipt must be a JSON object");
     }
@@ -138,11 +164,14 @@ public final class ReceiptJson {
     ReceiptBody body = new ReceiptBody(integer(o, "created"), Address.parse(text(o, "operator")), model,
         (ObjectNode) object(o, "request"), sampling, (int) promptCount, bytes32(o, "prompt_tokens_hash"), tokens,
         bytes32(o, "output_text_hash"), text(o, "finish_reason"));
-    if (!body.requestHash().equals(bytes32(o, "request_hash"))) {
-      throw new InvalidInputException("receipt request_hash does not match its request");
+    List<String> inconsistencies = new ArrayList<>();
+    Bytes32 requestHash = bytes32(o, "request_hash");
+    Bytes32 outputTokensHash = bytes32(o, "output_tokens_hash");
+    if (!body.requestHash().equals(requestHash)) {
+      inconsistencies.add("receipt request_hash does not match its request");
     }
-    if (!body.outputTokensHash().equals(bytes32(o, "output_tokens_hash"))) {
-      throw new InvalidInputException("receipt output_tokens_hash does not match its output_tokens");
+    if (!body.outputTokensHash().equals(outputTokensHash)) {
+      inconsistencies.add("receipt output_tokens_hash does not match its output_tokens");
     }
     Receipt r;
     try {
@@ -151,9 +180,9 @@ public final class ReceiptJson {
       throw new InvalidInputException("receipt signature is malformed: " + e.getMessage());
     }
     if (o.has("id") && !r.id().equalsIgnoreCase(text(o, "id"))) {
-      throw new InvalidInputException("receipt id " + text(o, "id") + " is not the digest of its fields " + r.id());
+      inconsistencies.add("receipt id " + text(o, "id") + " is not the digest of its fields " + r.id());
     }
-    return r;
+    return new Checked(r, inconsistencies);
   }
 
   private static JsonNode object(JsonNode o, String k) {

@@ -10,6 +10,7 @@ import dev.trustdial.ai.receipt.CanonicalJson;
 import dev.trustdial.ai.receipt.ModelBinding;
 import dev.trustdial.ai.receipt.Receipt;
 import dev.trustdial.ai.receipt.ReceiptBody;
+import dev.trustdial.ai.receipt.ReceiptJson;
 import dev.trustdial.ai.receipt.SamplingBinding;
 import dev.trustdial.ai.receipt.TokenHashes;
 import dev.trustdial.ai.tokenizer.Tokenizer;
@@ -189,7 +190,17 @@ public final class InferenceService {
 
   /** Re-executes a receipt's canonical request and compares everything it binds. */
   public Verification verify(Receipt receipt) {
-    List<String> problems = new ArrayList<>();
+    return verify(new ReceiptJson.Checked(receipt, List.of()));
+  }
+
+  /**
+   * Re-executes a receipt's request and compares. A receipt that disagrees with itself (an edited
+   * token no longer matching output_tokens_hash) is verified like any other: it cannot match, and
+   * the answer says where its tokens differ from the re-execution.
+   */
+  public Verification verify(ReceiptJson.Checked checked) {
+    Receipt receipt = checked.receipt();
+    List<String> problems = new ArrayList<>(checked.inconsistencies());
     ReceiptBody b = receipt.body();
     boolean sigOk;
     String signer;

@@ -120,17 +120,47 @@ public final class OpenAiServer implements AutoCloseable {
   }
 
   private JsonNode body(Context ctx) {
+    String type = ctx.contentType();
+    if (type == null || !type.toLowerCase(java.util.Locale.ROOT).matches("application/json\\s*(;.*)?")) {
+      throw new ApiException(415, "invalid_request_error", "", "unsupported_media_type",
+          "the request body must be JSON sent with Content-Type: application/json (got "
+              + (type == null ? "no Content-Type" : "'" + type + "'") + ")");
+    }
     byte[] raw = ctx.bodyAsBytes();
     if (raw.length > limits.maxBodyBytes()) {
       throw new ApiException(413, "invalid_request_error", "", "request_too_large",
           "the request body exceeds " + limits.maxBodyBytes() + " bytes");
     }
+    JsonNode tree;
     try {
-      return MAPPER.readTree(raw);
+      tree = MAPPER.readTree(raw);
+    } catch (JsonProcessingException e) {
+      throw ApiException.badRequest("", "the request body is not valid JSON: " + describe(e));
     } catch (IOException e) {
-      throw ApiException.badRequest("", "the request body is not valid JSON: "
-          + (e instanceof JsonProcessingException j ? j.getOriginalMessage() : e.getMessage()));
+      throw ApiException.badRequest("", "the request body could not be read: " + e.getMessage());
     }
+    if (tree == null || tree.isMissingNode()) {
+      throw ApiException.badRequest("", "the request body is empty");
+    }
+    TextCheck.requireWellFormed(tree);
+    return tree;
+  }
+
+  /** A JSON syntax error in the user's terms: what is wrong and where, without the parser's internals. */
+  static String describe(JsonProcessingException e) {
+    String m = e.getOriginalMessage() == null ? "malformed" : e.getOriginalMessage();
+    java.util.regex.Matcher dup = java.util.regex.Pattern.compile("Duplicate field '([^']*)'").matcher(m);
+    if (dup.find()) {
+      m = "duplicate key '" + dup.group(1) + "'";
+    } else {
+      int cut = m.indexOf('`');
+      m = (cut > 0 ? m.substring(0, cut) : m).strip();
+      if (m.endsWith(" for") || m.endsWith(":")) {
+        m = m.substring(0, m.lastIndexOf(m.endsWith(":") ? ':' : ' ')).strip();
+      }
+    }
+    var at = e.getLocation();
+    return at == null || at.getLineNr() < 1 ? m : m + " (line " + at.getLineNr() + ", column " + at.getColumnNr() + ")";
   }
 
   private void health(Context ctx) {
@@ -180,11 +210,12 @@ public final class OpenAiServer implements AutoCloseable {
   private void verify(Context ctx) {
     JsonNode body = body(ctx);
     JsonNode receiptJson = body.has("receipt") ? body.get("receipt") : body;
-    Receipt r = ReceiptJson.parse(receiptJson);
+    ReceiptJson.Checked checked = ReceiptJson.parseChecked(receiptJson);
+    Receipt r = checked.receipt();
     acquire();
     Verification v;
     try {
-      v = service.verify(r);
+      v = service.verify(checked);
     } finally {
       slots.release();
     }

@@ -122,8 +122,14 @@ public final class RequestParser {
       if (p != null && p.isArray() && p.size() == 1 && p.get(0).isTextual()) {
         p = p.get(0);
       }
+      if (p != null && p.isArray()) {
+        throw ApiException.badRequest("prompt", p.size() > 1 && p.get(0).isTextual()
+            ? "a batch of " + p.size() + " prompts is not supported (n=1 servers take one prompt per request): send one request "
+                + "per prompt"
+            : "a prompt given as token ids is not supported: send the text, as a string or a one-element array");
+      }
       if (p == null || !p.isTextual()) {
-        throw ApiException.badRequest("prompt", "prompt must be a string");
+        throw ApiException.badRequest("prompt", "prompt must be a string or an array holding one string");
       }
       return new ApiRequest.Text(model, p.textValue(), settings, stream, includeUsage, user);
     }

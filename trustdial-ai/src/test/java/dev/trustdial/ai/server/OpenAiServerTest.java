@@ -92,6 +92,60 @@ class OpenAiServerTest {
     JsonNode v = M.readTree(post("/v1/verify", r.body().isEmpty() ? "" : M.writeValueAsString(j.get("receipt"))).body());
     assertThat(v.get("match").asBoolean()).as(v.toString()).isTrue();
     assertThat(v.get("first_mismatch_index").isNull()).isTrue();
+
+    // One edited token: a well-formed receipt that does not match, answered with where, not refused as bad input.
+    com.fasterxml.jackson.databind.node.ObjectNode edited = j.get("receipt").deepCopy();
+    ((com.fasterxml.jackson.databind.node.ArrayNode) edited.get("output_tokens")).set(3, 1000);
+    HttpResponse<String> er = post("/v1/verify", M.writeValueAsString(edited));
+    assertThat(er.statusCode()).as(er.body()).isEqualTo(200);
+    JsonNode ev = M.readTree(er.body());
+    assertThat(ev.get("match").asBoolean()).isFalse();
+    assertThat(ev.get("first_mismatch_index").asInt()).isEqualTo(3);
+    assertThat(ev.get("signature_valid").asBoolean()).isFalse();
+    assertThat(ev.get("problems").toString()).contains("output_tokens_hash does not match").contains("output token 3 differs");
+  }
+
+  @Test
+  void badBodiesGetSpecificErrors() throws Exception {
+    String ok = "{\"model\":\"llama\",\"prompt\":\"Once\",\"max_tokens\":1}";
+    for (String type : new String[] {null, "text/plain", "application/x-www-form-urlencoded"}) {
+      HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + "/v1/completions"))
+          .POST(HttpRequest.BodyPublishers.ofString(ok));
+      if (type != null) {
+        b.header("Content-Type", type);
+      }
+      HttpResponse<String> r = http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+      assertThat(r.statusCode()).as(String.valueOf(type)).isEqualTo(415);
+      assertThat(M.readTree(r.body()).at("/error/message").asText()).contains("Content-Type: application/json");
+    }
+    HttpResponse<String> charset = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port()
+        + "/v1/completions")).header("Content-Type", "application/json; charset=utf-8")
+        .POST(HttpRequest.BodyPublishers.ofString(ok)).build(), HttpResponse.BodyHandlers.ofString());
+    assertThat(charset.statusCode()).as(charset.body()).isEqualTo(200);
+
+    HttpResponse<String> dup = post("/v1/completions", "{\"model\":\"llama\",\"model\":\"llama\",\"prompt\":\"a\"}");
+    assertThat(dup.statusCode()).isEqualTo(400);
+    String msg = M.readTree(dup.body()).at("/error/message").asText();
+    assertThat(msg).contains("duplicate key 'model'").contains("line 1").doesNotContain("Deserialization").doesNotContain("ObjectNode")
+        .doesNotContain("`");
+
+    HttpResponse<String> batch = post("/v1/completions", "{\"model\":\"llama\",\"prompt\":[\"a\",\"b\"],\"max_tokens\":1}");
+    assertThat(batch.statusCode()).isEqualTo(400);
+    assertThat(M.readTree(batch.body()).at("/error/message").asText()).contains("batch of 2 prompts");
+    HttpResponse<String> ids = post("/v1/completions", "{\"model\":\"llama\",\"prompt\":[1,2,3],\"max_tokens\":1}");
+    assertThat(M.readTree(ids.body()).at("/error/message").asText()).contains("token ids");
+    HttpResponse<String> one = post("/v1/completions", "{\"model\":\"llama\",\"prompt\":[\"Once\"],\"max_tokens\":1}");
+    assertThat(one.statusCode()).as(one.body()).isEqualTo(200);
+
+    // An unpaired surrogate never reaches the tokenizer or a signed receipt; a paired one (an emoji) is fine.
+    HttpResponse<String> lone = post("/v1/chat/completions",
+        "{\"model\":\"llama\",\"messages\":[{\"role\":\"user\",\"content\":\"hi \\ud83d there\"}],\"max_tokens\":1}");
+    assertThat(lone.statusCode()).as(lone.body()).isEqualTo(400);
+    JsonNode le = M.readTree(lone.body()).get("error");
+    assertThat(le.get("message").asText()).contains("messages[0].content").contains("unpaired UTF-16 surrogate (\\ud83d)");
+    assertThat(le.get("param").asText()).isEqualTo("messages");
+    HttpResponse<String> emoji = post("/v1/completions", "{\"model\":\"llama\",\"prompt\":\"hi \\ud83d\\ude00\",\"max_tokens\":1}");
+    assertThat(emoji.statusCode()).as(emoji.body()).isEqualTo(200);
   }
 
   @Test
@@ -267,7 +321,8 @@ class OpenAiServerTest {
     try (OpenAiServer gatedServer = new OpenAiServer(new InferenceService(gated, KEY, limits, CLOCK, () -> 1), limits, CLOCK)
         .start("127.0.0.1", 0)) {
       String url = "http://127.0.0.1:" + gatedServer.port() + "/v1/completions";
-      HttpRequest req = HttpRequest.newBuilder(URI.create(url)).POST(HttpRequest.BodyPublishers.ofString(
+      HttpRequest req = HttpRequest.newBuilder(URI.create(url)).header("Content-Type", "application/json")
+          .POST(HttpRequest.BodyPublishers.ofString(
           "{\"model\":\"llama\",\"prompt\":\"a\",\"max_tokens\":2}")).build();
       List<CompletableFuture<HttpResponse<String>>> busy = List.of(
           http.sendAsync(req, HttpResponse.BodyHandlers.ofString()),

@@ -45,7 +45,7 @@ class StreamDisconnectTest {
           Clock.systemUTC(), () -> 1), limits, Clock.systemUTC()).start("127.0.0.1", 0)) {
         HttpClient http = HttpClient.newHttpClient();
         String base = "http://127.0.0.1:" + server.port();
-        HttpRequest streaming = HttpRequest.newBuilder(URI.create(base + "/v1/completions")).POST(
+        HttpRequest streaming = HttpRequest.newBuilder(URI.create(base + "/v1/completions")).header("Content-Type", "application/json").POST(
             HttpRequest.BodyPublishers.ofString("{\"model\":\"llama\",\"prompt\":\"Once\",\"max_tokens\":1000,\"stream\":true}"))
             .build();
         HttpResponse<InputStream> r = http.send(streaming, HttpResponse.BodyHandlers.ofInputStream());
@@ -65,7 +65,7 @@ class StreamDisconnectTest {
         }
         assertThat(free).isEqualTo(1);
         assertThat(tokensAfterStart.get()).isLessThan(1000); // stopped early, not run to max_tokens
-        HttpResponse<String> next = http2.send(HttpRequest.newBuilder(URI.create(base + "/v1/completions")).POST(
+        HttpResponse<String> next = http2.send(HttpRequest.newBuilder(URI.create(base + "/v1/completions")).header("Content-Type", "application/json").POST(
             HttpRequest.BodyPublishers.ofString("{\"model\":\"llama\",\"prompt\":\"Once\",\"max_tokens\":2}")).build(),
             HttpResponse.BodyHandlers.ofString());
         assertThat(next.statusCode()).isEqualTo(200);
