@@ -84,7 +84,7 @@ public final class VmBench {
     var threads = ManagementFactory.getThreadMXBean();
     Machine m = Vm.load(elf, input, cfg);
     long run = 0, hash = 0, n = 0;
-    while (!m.exited()) {
+    while (!m.terminal()) {
       long t0 = threads.getCurrentThreadCpuTime();
       m.runTo(m.step() / STRIDE * STRIDE + STRIDE, CheckpointSink.NONE);
       long t1 = threads.getCurrentThreadCpuTime();

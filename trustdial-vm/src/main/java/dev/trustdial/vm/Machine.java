@@ -32,20 +32,18 @@ public final class Machine {
     this.stride = stride;
   }
 
-  private static Hart newHart(byte[] input, VmConfig config) {
+  private static Hart newHart(byte[] input, VmConfig config, long ramEnd, long outputLimit) {
     if (input.length > config.maxInputBytes()) {
       throw new InvalidInputException("input is " + input.length + " bytes, above the " + config.maxInputBytes() + "-byte limit");
     }
-    int maxPages = (int) Math.min(Integer.MAX_VALUE, config.maxMemoryBytes() / Memory.PAGE_SIZE);
-    Memory mem = new Memory(maxPages, page -> {
-      throw new InvalidInputException("guest memory limit of " + (config.maxMemoryBytes() >> 20) + " MiB reached");
-    });
-    return new Hart(mem, new GuestIo(input, config.maxOutputBytes()));
+    config.checkHostHolds(ramEnd);
+    return new Hart(new Memory(), new GuestIo(input, (int) outputLimit), (int) ramEnd);
   }
 
   static Machine load(byte[] elf, byte[] input, VmConfig config) {
-    ElfImage image = ElfLoader.parse(elf, config.maxMemoryBytes());
-    Hart hart = newHart(input, config);
+    config.checkHostHolds(config.ramEnd()); // before parsing: a window this host cannot hold is refused first
+    ElfImage image = ElfLoader.parse(elf, config.ramEnd());
+    Hart hart = newHart(input, config, config.ramEnd(), config.outputLimit());
     ElfLoader.load(image, hart.mem);
     hart.pc = image.entry();
     Machine m = new Machine(hart, config.checkpointEvery());
@@ -53,22 +51,28 @@ public final class Machine {
     return m;
   }
 
+  /**
+   * The state's app parameters (ramEnd, outputLimit) come from the snapshot, not from the config:
+   * they are part of the state the caller trusts.
+   */
   static Machine restore(byte[] snapshotBytes, byte[] input, VmConfig config) {
     Snapshot snap = Snapshot.decode(snapshotBytes);
     VmState s = snap.state();
-    Hart hart = newHart(input, config);
-    if (!hart.io.inputDigest().equals(s.inputDigest()) || hart.io.inputLength() != s.inputLength()) {
-      throw new InvalidInputException("snapshot was taken with a different input (digest " + s.inputDigest() + ")");
+    if (Integer.toUnsignedLong(s.outputLimit()) > VmConfig.MAX_OUTPUT_LIMIT) {
+      throw new InvalidInputException("snapshot state has output limit " + Integer.toUnsignedString(s.outputLimit())
+          + ", above the " + VmConfig.MAX_OUTPUT_LIMIT + " bytes this host holds");
     }
-    if ((long) snap.pages().size() * Memory.PAGE_SIZE > config.maxMemoryBytes()) {
-      throw new InvalidInputException("snapshot holds " + snap.pages().size() + " pages, above the guest memory limit");
+    Hart hart = newHart(input, config, Integer.toUnsignedLong(s.ramEnd()), Integer.toUnsignedLong(s.outputLimit()));
+    if (!hart.io.inputRoot().equals(s.inputRoot()) || hart.io.inputLength() != s.inputLength()) {
+      throw new InvalidInputException("snapshot was taken with a different input (input root " + s.inputRoot() + ")");
     }
     for (Snapshot.Page p : snap.pages()) {
       hart.mem.writePage(p.index(), p.bytes(), 0);
     }
-    Bytes32 acc = hart.io.restore(s.inputCursor(), snap.outputChunks());
-    if (!acc.equals(s.outputAcc()) || hart.io.outputLength() != s.outputLength()) {
-      throw new InvalidInputException("snapshot output does not match its state's output accumulator");
+    hart.io.restore(s.inputCursor(), snap.output());
+    if (!hart.io.outputAcc().equals(s.outputAcc()) || !hart.io.outputBuf().equals(s.outputBuf())
+        || hart.io.outputLength() != s.outputLength()) {
+      throw new InvalidInputException("snapshot output does not match its state's output commitment");
     }
     if (!hart.mem.root().equals(s.memRoot())) {
       throw new InvalidInputException("snapshot pages do not hash to its state's memory root");
@@ -76,14 +80,16 @@ public final class Machine {
     System.arraycopy(s.regs(), 0, hart.x, 0, 32);
     hart.pc = s.pc();
     hart.step = s.step();
-    hart.exited = s.exited();
+    hart.status = s.status();
     hart.exitCode = s.exitCode();
     Machine m = new Machine(hart, snap.stride());
     m.history.addAll(snap.history());
     if (m.history.isEmpty() || m.history.getFirst().step() != 0) {
       throw new InvalidInputException("snapshot checkpoint history must start at step 0");
     }
-    assert m.state().equals(s) : "restored state differs from the snapshot's";
+    if (!m.state().equals(s)) {
+      throw new IllegalStateException("restored state differs from the snapshot's");
+    }
     return m;
   }
 
@@ -96,7 +102,16 @@ public final class Machine {
   }
 
   public boolean exited() {
-    return hart.exited;
+    return hart.status == VmState.EXITED;
+  }
+
+  public boolean faulted() {
+    return hart.status == VmState.FAULTED;
+  }
+
+  /** Exited or faulted: the state steps to itself from now on. */
+  public boolean terminal() {
+    return hart.status != VmState.RUNNING;
   }
 
   public long checkpointStride() {
@@ -108,8 +123,9 @@ public final class Machine {
   }
 
   public VmState state() {
-    return new VmState(hart.pc, hart.x, hart.mem.root(), hart.io.inputDigest(), hart.io.inputLength(), hart.io.inputCursor(),
-        hart.io.outputAcc(), hart.io.outputLength(), hart.step, hart.exited, hart.exitCode);
+    return new VmState(hart.pc, hart.x, hart.mem.root(), hart.io.inputRoot(), hart.io.inputLength(), hart.io.inputCursor(),
+        hart.io.outputAcc(), hart.io.outputBuf(), hart.io.outputLength(), hart.io.outputLimit(), hart.ramEnd, hart.step, hart.status,
+        hart.exitCode);
   }
 
   public Bytes32 stateHash() {
@@ -121,16 +137,17 @@ public final class Machine {
   }
 
   /**
-   * Runs to the absolute step {@code targetStep} or the guest's exit, whichever is first, recording
-   * a checkpoint at every stride multiple (and at the exit) and handing each to the sink.
+   * Runs to the absolute step {@code targetStep} or a terminal state (exit or fault), whichever is
+   * first, recording a checkpoint at every stride multiple (and at the terminal state) and handing
+   * each to the sink. A fault does not throw here: the machine is then in the faulted state.
    */
   public void runTo(long targetStep, CheckpointSink sink) {
-    while (!hart.exited && hart.step < targetStep) {
+    while (hart.status == VmState.RUNNING && hart.step < targetStep) {
       long nextBoundary = (hart.step / stride + 1) * stride;
       long before = hart.step;
       hart.run(Math.min(targetStep, nextBoundary));
       assert hart.step > before : "step counter must advance";
-      if (hart.exited || hart.step == nextBoundary) {
+      if (hart.status != VmState.RUNNING || hart.step == nextBoundary) {
         Checkpoint cp = new Checkpoint(hart.step, stateHash());
         history.add(cp);
         sink.accept(cp, this);
@@ -139,20 +156,37 @@ public final class Machine {
   }
 
   /**
-   * Runs until the guest exits; throws StepLimitExceededException if it has not by maxSteps, which
-   * counts from step 0 of the job (a resumed machine keeps the job's limit, not a fresh one).
+   * Runs until the guest exits. Throws {@link GuestFault} if it faults (the machine is then in the
+   * faulted terminal state, its checkpoint recorded) and StepLimitExceededException if it is still
+   * running at maxSteps, which counts from step 0 of the job (a resumed machine keeps the job's
+   * limit, not a fresh one).
    */
   public RunResult run(long maxSteps, CheckpointSink sink) {
     runTo(maxSteps, sink);
-    if (!hart.exited) {
+    if (hart.status == VmState.FAULTED) {
+      throw fault();
+    }
+    if (hart.status != VmState.EXITED) {
       throw new StepLimitExceededException(maxSteps, stateHash().toHex());
     }
     return result();
   }
 
+  /** Why a faulted machine faulted (for a restored faulted state, rebuilt from the state alone). */
+  public GuestFault fault() {
+    if (hart.status != VmState.FAULTED) {
+      throw new IllegalStateException("the machine has not faulted");
+    }
+    if (hart.fault == null) {
+      FaultClass c = FaultClass.of(hart.exitCode);
+      hart.fault = new GuestFault(hart.step - 1, hart.pc, c, c.text());
+    }
+    return hart.fault;
+  }
+
   /** The result of an exited machine. */
   public RunResult result() {
-    if (!hart.exited) {
+    if (hart.status != VmState.EXITED) {
       throw new IllegalStateException("guest has not exited");
     }
     List<Bytes32> hashes = history.stream().map(Checkpoint::stateHash).toList();
@@ -166,14 +200,19 @@ public final class Machine {
       Memory.pageBytes(p, b, 0);
       pages.add(new Snapshot.Page(Memory.pageIndex(p), b));
     }
-    return new Snapshot(state(), stride, history, hart.io.outputChunks(), pages).encode();
+    return new Snapshot(state(), stride, history, hart.io.output(), pages).encode();
   }
 
-  /** Builds the witness of the next step and executes it (proof mode). */
+  /**
+   * Builds the witness of the next step and executes it (proof mode). The step function is total:
+   * a running state steps (perhaps into a fault), a terminal one steps to itself.
+   */
   public Witness witnessNextStep() {
-    if (hart.exited) {
-      throw new InvalidInputException("the guest exited at step " + hart.step + "; there is no next step to witness");
+    boolean wasTerminal = terminal();
+    Witness w = WitnessBuilder.build(hart, this::state);
+    if (!wasTerminal && (terminal() || hart.step % stride == 0)) {
+      history.add(new Checkpoint(hart.step, w.postStateHash())); // the same checkpoints as runTo records
     }
-    return WitnessBuilder.build(hart, this::state);
+    return w;
   }
 }

@@ -6,8 +6,9 @@ import dev.trustdial.vm.checkpoint.Checkpoint;
 import java.util.List;
 
 /**
- * A finished run: what the guest wrote, the final state hash, the step count, the exit code and
- * the Merkle root over every checkpoint's state hash (step 0, each stride multiple, the exit).
+ * A finished (exited) run: what the guest wrote, the final state hash, the step count, the exit
+ * code and the Merkle root over every checkpoint's state hash (step 0, each stride multiple, the
+ * exit).
  */
 public record RunResult(byte[] output, Bytes32 finalStateHash, long steps, int exitCode, Bytes32 checkpointRoot, List<Checkpoint> checkpoints) {
   public RunResult {
@@ -21,6 +22,11 @@ public record RunResult(byte[] output, Bytes32 finalStateHash, long steps, int e
   @Override
   public byte[] output() {
     return output.clone();
+  }
+
+  /** The output digest of docs/spec/vm.md §4.2 (equal to the final state's outputDigest). */
+  public Bytes32 outputDigest() {
+    return dev.trustdial.vm.state.OutputCommitment.digest(output);
   }
 
   /** keccak256 of the output bytes. */

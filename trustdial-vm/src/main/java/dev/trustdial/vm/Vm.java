@@ -33,7 +33,10 @@ public final class Vm {
     return m;
   }
 
-  /** The witness of step {@code step} (0-based: the step taking state {@code step} to {@code step+1}). */
+  /**
+   * The witness of step {@code step} (0-based: the step from the state at {@code step}). The run's
+   * terminal state has one too (it steps to itself); past it there is no state at that step.
+   */
   public static Witness witness(byte[] elf, byte[] input, VmConfig config, long step) {
     if (step < 0) {
       throw new InvalidInputException("step must be non-negative, got " + step);
@@ -41,13 +44,17 @@ public final class Vm {
     Machine m = load(elf, input, config);
     m.runTo(step, CheckpointSink.NONE);
     if (m.step() != step) {
-      throw new InvalidInputException("the guest exited at step " + m.step() + ", before step " + step);
+      throw new InvalidInputException("the guest " + (m.exited() ? "exited" : "faulted") + " at step " + m.step() + ", before step "
+          + step);
     }
     return m.witnessNextStep();
   }
 
-  /** Checks a witness independently of the interpreter; returns the post-state hash or throws. */
-  public static Bytes32 checkWitness(Witness witness, byte[] input) {
-    return WitnessChecker.check(witness, input);
+  /**
+   * Checks a witness independently of the interpreter (docs/spec/vm.md §9.2: only its pre-state
+   * and compressed proof bytes); returns the post-state hash and status, or throws WitnessRejected.
+   */
+  public static WitnessChecker.Result checkWitness(Witness witness) {
+    return WitnessChecker.check(witness);
   }
 }

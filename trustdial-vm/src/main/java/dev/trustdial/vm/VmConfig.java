@@ -1,34 +1,77 @@
 package dev.trustdial.vm;
 
+import dev.trustdial.core.InvalidInputException;
+import dev.trustdial.vm.state.VmState;
+
 /**
- * Host-side limits and the checkpoint stride. None of these change the state transition; they
- * only decide where a run stops or emits a checkpoint.
+ * The app parameters that go into a job's initial state (docs/spec/vm.md §3: {@code ramEnd} and
+ * {@code outputLimit}, enforced by the step function), plus host-side settings that never change
+ * the state transition: the checkpoint stride, how much guest RAM this host will hold (a program
+ * whose window needs more is refused before it runs) and the largest input it accepts.
  *
  * @param checkpointEvery steps between checkpoints (2^20 by default)
- * @param maxMemoryBytes guest pages the host will allocate, in bytes (4 KiB granularity)
+ * @param ramEnd end of the RAM window [0x10000, ramEnd): a multiple of 4096, at most 0x80000000
+ * @param outputLimit most output bytes the guest may write (a longer write faults with class 5)
+ * @param hostMemoryBytes guest RAM this host holds; ramEnd - 0x10000 must not exceed it
  * @param maxInputBytes largest job input accepted
- * @param maxOutputBytes largest output a guest may write
  */
-public record VmConfig(long checkpointEvery, long maxMemoryBytes, int maxInputBytes, int maxOutputBytes) {
+public record VmConfig(long checkpointEvery, long ramEnd, long outputLimit, long hostMemoryBytes, int maxInputBytes) {
   public static final long DEFAULT_STRIDE = 1L << 20;
+  public static final long DEFAULT_RAM_END = 0x2001_0000L;
+  public static final long DEFAULT_OUTPUT_LIMIT = 64L << 20;
+  public static final long DEFAULT_HOST_MEMORY = 512L << 20;
+  /** The host keeps the output as one byte array. */
+  public static final long MAX_OUTPUT_LIMIT = Integer.MAX_VALUE - 8;
 
   public VmConfig {
     if (checkpointEvery < 1) {
-      throw new dev.trustdial.core.InvalidInputException("checkpoint stride must be at least 1, got " + checkpointEvery);
+      throw new InvalidInputException("checkpoint stride must be at least 1, got " + checkpointEvery);
     }
-    if (maxMemoryBytes < 4096 || maxMemoryBytes > (1L << 31)) {
-      throw new dev.trustdial.core.InvalidInputException("guest memory limit must be 4 KiB..2 GiB, got " + maxMemoryBytes);
+    if (!VmState.validRamEnd(ramEnd) || ramEnd != (ramEnd & 0xffff_ffffL)) {
+      throw new InvalidInputException(String.format("ramEnd must be a multiple of 4096 in (0x10000, 0x80000000], got 0x%x", ramEnd));
     }
-    if (maxInputBytes < 0 || maxOutputBytes < 0) {
-      throw new dev.trustdial.core.InvalidInputException("input/output limits must be non-negative");
+    if (outputLimit < 0 || outputLimit > MAX_OUTPUT_LIMIT) {
+      throw new InvalidInputException("output limit must be 0.." + MAX_OUTPUT_LIMIT + " bytes, got " + outputLimit);
+    }
+    if (hostMemoryBytes < 4096 || hostMemoryBytes > (1L << 31)) {
+      throw new InvalidInputException("host guest-memory allowance must be 4 KiB..2 GiB, got " + hostMemoryBytes);
+    }
+    if (maxInputBytes < 0) {
+      throw new InvalidInputException("input limit must be non-negative");
     }
   }
 
   public static VmConfig defaults() {
-    return new VmConfig(DEFAULT_STRIDE, 512L << 20, 256 << 20, 64 << 20);
+    return new VmConfig(DEFAULT_STRIDE, DEFAULT_RAM_END, DEFAULT_OUTPUT_LIMIT, DEFAULT_HOST_MEMORY, 256 << 20);
   }
 
   public VmConfig withCheckpointEvery(long stride) {
-    return new VmConfig(stride, maxMemoryBytes, maxInputBytes, maxOutputBytes);
+    return new VmConfig(stride, ramEnd, outputLimit, hostMemoryBytes, maxInputBytes);
+  }
+
+  public VmConfig withRamEnd(long end) {
+    return new VmConfig(checkpointEvery, end, outputLimit, hostMemoryBytes, maxInputBytes);
+  }
+
+  public VmConfig withOutputLimit(long limit) {
+    return new VmConfig(checkpointEvery, ramEnd, limit, hostMemoryBytes, maxInputBytes);
+  }
+
+  public VmConfig withHostMemoryBytes(long bytes) {
+    return new VmConfig(checkpointEvery, ramEnd, outputLimit, bytes, maxInputBytes);
+  }
+
+  /** Bytes of guest RAM a state with this ramEnd needs: ramEnd - 0x10000. */
+  public static long windowBytes(long ramEnd) {
+    return (ramEnd & 0xffff_ffffL) - VmState.RAM_BASE;
+  }
+
+  /** Refuses, before anything runs, a window this host cannot hold. */
+  void checkHostHolds(long stateRamEnd) {
+    long needs = windowBytes(stateRamEnd);
+    if (needs > hostMemoryBytes) {
+      throw new InvalidInputException(String.format("program needs %d bytes of RAM (ramEnd 0x%08x), host allows %d", needs, stateRamEnd,
+          hostMemoryBytes));
+    }
   }
 }

@@ -292,7 +292,7 @@ public final class ChainCommand implements Runnable {
           + dev.trustdial.core.bytes.Hex.encode(java.util.Arrays.copyOf(program, Math.min(4, program.length))).replaceFirst("^0x", "") + ")");
     }
     try {
-      dev.trustdial.vm.elf.ElfLoader.parse(program, dev.trustdial.vm.VmConfig.defaults().maxMemoryBytes());
+      dev.trustdial.vm.elf.ElfLoader.parse(program, dev.trustdial.vm.VmConfig.defaults().ramEnd());
     } catch (InvalidInputException e) {
       throw new InvalidInputException("--program " + file + ": " + e.getMessage());
     }

@@ -52,8 +52,12 @@ public final class VmRunCommand implements Callable<Integer> {
   @Option(names = "--resume", paramLabel = "SNAPSHOT", description = "continue from a snapshot taken of PROGRAM with the same input")
   Optional<Path> resume = Optional.empty();
 
-  @Option(names = "--max-output", paramLabel = "BYTES", description = "largest output the guest may write (default: 64 MiB, a node's limit)")
-  Optional<Integer> maxOutput = Optional.empty();
+  @Option(names = {"--output-limit", "--max-output"}, paramLabel = "BYTES",
+      description = "the app's outputLimit: largest output the guest may write; more faults (default: 64 MiB)")
+  Optional<Long> maxOutput = Optional.empty();
+
+  @Option(names = "--ram-end", paramLabel = "ADDR", description = "the app's ramEnd: the RAM window is [0x10000, ramEnd) (default 0x20010000)")
+  Optional<String> ramEnd = Optional.empty();
 
   @Option(names = "--json", description = "print one JSON object for machines")
   boolean json;
@@ -67,12 +71,7 @@ public final class VmRunCommand implements Callable<Integer> {
     if (checkpointEvery.isPresent()) {
       cfg = cfg.withCheckpointEvery(checkpointEvery.get());
     }
-    if (maxOutput.isPresent()) {
-      if (maxOutput.get() < 0) {
-        throw new InvalidInputException("--max-output must not be negative, got " + maxOutput.get());
-      }
-      cfg = new VmConfig(cfg.checkpointEvery(), cfg.maxMemoryBytes(), cfg.maxInputBytes(), maxOutput.get());
-    }
+    cfg = appParameters(cfg, ramEnd, maxOutput);
     byte[] elf = VmFiles.read(program, "program", ElfLoader.MAX_ELF_BYTES);
     byte[] in = VmFiles.input(input, cfg.maxInputBytes());
     Machine m = Vm.load(elf, in, cfg);
@@ -135,6 +134,28 @@ public final class VmRunCommand implements Callable<Integer> {
     return r.exitCode() == 0 ? 0 : 1;
   }
 
+  /** The config with the app parameters given on the command line; a host allowance that fits the window. */
+  static VmConfig appParameters(VmConfig cfg, Optional<String> ramEnd, Optional<Long> outputLimit) {
+    if (outputLimit.isPresent()) {
+      if (outputLimit.get() < 0) {
+        throw new InvalidInputException("--output-limit must not be negative, got " + outputLimit.get());
+      }
+      cfg = cfg.withOutputLimit(outputLimit.get());
+    }
+    if (ramEnd.isPresent()) {
+      long end;
+      try {
+        String t = ramEnd.get().trim().toLowerCase(java.util.Locale.ROOT);
+        end = t.startsWith("0x") ? Long.parseLong(t.substring(2), 16) : Long.parseLong(t);
+      } catch (NumberFormatException e) {
+        throw new InvalidInputException("--ram-end must be a number like 0x20010000, got " + ramEnd.get());
+      }
+      cfg = cfg.withRamEnd(end);
+      cfg = cfg.withHostMemoryBytes(Math.max(cfg.hostMemoryBytes(), VmConfig.windowBytes(end)));
+    }
+    return cfg;
+  }
+
   /** Largest output printed in full (as hex) in the JSON of a run that did not finish; past it only its size and hash. */
   static final int MAX_PARTIAL_JSON_OUTPUT = 1 << 20;
 
@@ -147,7 +168,7 @@ public final class VmRunCommand implements Callable<Integer> {
     byte[] output = m.output();
     java.util.OptionalLong limit = e instanceof GuestFault f ? f.outputLimit() : java.util.OptionalLong.empty();
     if (limit.isPresent()) {
-      message += "; raise it with --max-output";
+      message += "; raise it with --output-limit";
     }
     if (json) {
       StringBuilder s = new StringBuilder("{");
@@ -155,7 +176,8 @@ public final class VmRunCommand implements Callable<Integer> {
           .append(",\"stopped\":\"").append(e instanceof GuestFault ? "fault" : "stepLimit").append('"')
           .append(",\"steps\":").append(m.step());
       if (e instanceof GuestFault f) {
-        s.append(",\"pc\":\"").append(String.format("0x%08x", f.pc())).append('"');
+        s.append(",\"pc\":\"").append(String.format("0x%08x", f.pc())).append('"')
+            .append(",\"faultClass\":").append(f.faultClass().code());
       }
       if (limit.isPresent()) {
         s.append(",\"outputLimit\":").append(limit.getAsLong());
@@ -168,7 +190,8 @@ public final class VmRunCommand implements Callable<Integer> {
       out.println(s);
     } else {
       out.println("output so far:   " + describe(output));
-      out.println("stopped at step: " + m.step() + (e instanceof GuestFault ? " (guest fault)" : " (step limit)"));
+      out.println("stopped at step: " + m.step() + (e instanceof GuestFault f
+          ? " (guest fault, class " + f.faultClass().code() + ": " + f.faultClass().text() + ")" : " (step limit)"));
       out.println("state:           " + m.stateHash());
     }
     out.flush();

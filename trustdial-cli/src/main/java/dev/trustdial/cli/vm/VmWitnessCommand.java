@@ -16,8 +16,9 @@ import picocli.CommandLine.Spec;
 
 /** {@code trustdial vm witness}: the step witness of one step, as JSON (docs/spec/vm.md §9). */
 @Command(name = "witness", mixinStandardHelpOptions = true,
-    description = "Print the witness of step N (the step from state N to N+1) as JSON, after checking it "
-        + "with the independent witness checker.")
+    description = "Print the witness of step N (the step from the state at step N) as JSON, with the compressed proof bytes "
+        + "the onchain step reads (docs/spec/vm.md §9), after checking it with the independent witness checker. The run's "
+        + "terminal state (exited or faulted) has a witness too: it steps to itself.")
 public final class VmWitnessCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
@@ -30,16 +31,22 @@ public final class VmWitnessCommand implements Callable<Integer> {
   @Option(names = "--input", paramLabel = "FILE", description = "job input (default: empty)")
   Optional<Path> input = Optional.empty();
 
+  @Option(names = "--ram-end", paramLabel = "ADDR", description = "the app's ramEnd (default 0x20010000)")
+  Optional<String> ramEnd = Optional.empty();
+
+  @Option(names = "--output-limit", paramLabel = "BYTES", description = "the app's outputLimit (default: 64 MiB)")
+  Optional<Long> outputLimit = Optional.empty();
+
   @Override
   public Integer call() {
     if (step < 0) {
       throw new InvalidInputException("--step must be non-negative, got " + step);
     }
-    VmConfig cfg = VmConfig.defaults();
+    VmConfig cfg = VmRunCommand.appParameters(VmConfig.defaults(), ramEnd, outputLimit);
     byte[] elf = VmFiles.read(program, "program", ElfLoader.MAX_ELF_BYTES);
     byte[] in = VmFiles.input(input, cfg.maxInputBytes());
     Witness w = Vm.witness(elf, in, cfg, step);
-    Vm.checkWitness(w, in); // never print a witness our own checker would reject
+    Vm.checkWitness(w); // never print a witness our own checker would reject
     spec.commandLine().getOut().println(w.toJson());
     spec.commandLine().getOut().flush();
     return 0;

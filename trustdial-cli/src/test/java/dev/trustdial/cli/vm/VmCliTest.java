@@ -121,7 +121,8 @@ class VmCliTest {
     Path oob = dir.resolve("oob.elf");
     Files.write(oob, elf(0x00002283)); // lw x5, 0(x0)
     Run fault = cli("vm", "run", oob.toString(), "--json");
-    assertThat(fault.out()).contains("\"stopped\":\"fault\"", "\"pc\":\"0x00010000\"", "\"outputBytes\":0");
+    assertThat(fault.out()).contains("\"stopped\":\"fault\"", "\"pc\":\"0x00010000\"", "\"faultClass\":3", "\"steps\":1",
+        "\"outputBytes\":0");
   }
 
   @Test
@@ -130,7 +131,10 @@ class VmCliTest {
     Files.write(prog, elf(LOOP));
     Run w = cli("vm", "witness", prog.toString(), "--step", "8");
     assertThat(w.code()).as(w.err()).isZero();
-    assertThat(w.out()).contains("\"step\": 8", "\"instruction\": \"0x", "\"postStateHash\": \"0x", "\"proof\": [");
+    assertThat(w.out()).contains("\"step\": 8", "\"instruction\": \"0x", "\"postStateHash\": \"0x", "\"siblings\": [", "\"proof\": \"0x");
+    Run terminal = cli("vm", "witness", prog.toString(), "--step", "3010");
+    assertThat(terminal.code()).as(terminal.err()).isZero();
+    assertThat(terminal.out()).contains("\"status\": 1", "\"proof\": \"0x\"");
     Run past = cli("vm", "witness", prog.toString(), "--step", "999999");
     assertThat(past.code()).isEqualTo(2);
     assertThat(past.err()).contains("exited at step 3010");

@@ -44,15 +44,15 @@ public final class Execution {
   }
 
   /**
-   * Runs to the job's outcome: the exit, a guest fault (the machine stays at the state before the
-   * faulting step) or the step limit (the machine at step {@code maxSteps}).
+   * Runs to the job's outcome: the exit, a guest fault (the machine is then in the faulted terminal
+   * state, one step past the faulting step) or the step limit (the machine at step {@code maxSteps}).
    */
   public static JobOutcome outcome(Machine m, long maxSteps, CheckpointSink sink) {
     try {
       RunResult r = m.run(maxSteps, sink);
       return new JobOutcome.Completed(commitment(r), r.output());
     } catch (GuestFault f) {
-      assert m.step() == f.step() : "a fault leaves the machine at the faulting step";
+      assert m.faulted() && m.step() == f.step() + 1 : "a fault leaves the machine in the faulted state after the faulting step";
       return new JobOutcome.Faulted(f.step(), f.pc(), m.stateHash());
     } catch (StepLimitExceededException e) {
       assert m.step() == maxSteps : "the step limit leaves the machine at maxSteps";

@@ -39,7 +39,10 @@ public sealed interface JobOutcome {
     }
   }
 
-  /** The guest faulted at {@code step} (the VM stays at the state before it, {@code stateHash}). */
+  /**
+   * The guest's step {@code step} (at pc {@code pc}) faulted; {@code stateHash} is the faulted
+   * terminal state it entered (docs/spec/vm.md §6), whose step is {@code step + 1}.
+   */
   record Faulted(long step, int pc, Bytes32 stateHash) implements JobOutcome {
     public Faulted {
       if (step < 0) {
@@ -49,7 +52,8 @@ public sealed interface JobOutcome {
 
     @Override
     public ResultCommitment commitment() {
-      return new ResultCommitment(tagged(FAULT_TAG, ByteBuffer.allocate(12).putLong(step).putInt(pc).array()), stateHash, step, Bytes32.ZERO);
+      return new ResultCommitment(tagged(FAULT_TAG, ByteBuffer.allocate(12).putLong(step).putInt(pc).array()), stateHash, step + 1,
+          Bytes32.ZERO);
     }
 
     @Override

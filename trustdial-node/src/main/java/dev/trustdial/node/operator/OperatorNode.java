@@ -374,7 +374,7 @@ public final class OperatorNode implements AutoCloseable {
         metrics.gauge("steps_per_second", "VM steps per second of the last job segment",
             (machine.step() - segmentStart[1]) * 1_000_000_000L / nanos);
       }
-      if (!machine.exited() && cp.step() > 0) {
+      if (!machine.terminal() && cp.step() > 0) {
         byte[] snap = machine.snapshot();
         Bytes32 key = da.put(snap).blobKey();
         metrics.count("checkpoints_written_total", "Snapshots written to DA at checkpoints");

@@ -44,7 +44,7 @@ class JobOutcomeTest {
     Bytes32 state = Hashes.keccak256(new byte[] {1});
     ResultCommitment fault = new JobOutcome.Faulted(2, 0x00010008, state).commitment();
     assertThat(fault.outputHash().toHex()).isEqualTo("0xb14d20fed65e6b6636c2bacc76f19a62b0bca9560c2fda9e745410c9620e0a09");
-    assertThat(fault).isEqualTo(new ResultCommitment(fault.outputHash(), state, 2, Bytes32.ZERO));
+    assertThat(fault).isEqualTo(new ResultCommitment(fault.outputHash(), state, 3, Bytes32.ZERO));
     ResultCommitment limit = new JobOutcome.StepLimit(1000, state).commitment();
     assertThat(limit.outputHash().toHex()).isEqualTo("0xea6ad314d05dfac33d9ec4124e46d6ed0e8474532df34c9b4cc05f8f9521a94a");
     assertThat(limit).isEqualTo(new ResultCommitment(limit.outputHash(), state, 1000, Bytes32.ZERO));
@@ -61,6 +61,9 @@ class JobOutcomeTest {
     assertThat(f.pc()).isEqualTo(TinyElf.BASE + 8);
     assertThat(f.stateHash()).isEqualTo(m.stateHash());
     assertThat(m.state().pc()).isEqualTo(TinyElf.BASE + 8);
+    assertThat(m.state().faulted()).isTrue();
+    assertThat(m.step()).isEqualTo(3);
+    assertThat(outcome.commitment().stepCount()).isEqualTo(3);
     assertThat(f.summary()).isEqualTo("faulted at step 2 (pc 0x00010008)");
     // Deterministic: a second run gives the same commitment.
     assertThat(Execution.outcome(Execution.start(program, Optional.empty()), 1000, CheckpointSink.NONE).commitment())

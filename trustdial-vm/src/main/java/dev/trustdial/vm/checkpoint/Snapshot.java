@@ -12,12 +12,13 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * A full VM state as bytes (docs/spec/vm.md "Snapshot format"). This class only parses and
- * writes the format and checks its internal consistency; the machine re-derives the memory root
- * and output accumulator on restore and refuses a snapshot whose state they do not match.
+ * A full VM state as bytes (docs/spec/vm.md §8). This class only parses and writes the format and
+ * checks its internal consistency; the machine re-derives the memory root and the output
+ * commitment on restore and refuses a snapshot whose state they do not match.
  */
-public record Snapshot(VmState state, long stride, List<Checkpoint> history, List<byte[]> outputChunks, List<Page> pages) {
-  public static final byte[] MAGIC = "TDVMSNP1".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+public record Snapshot(VmState state, long stride, List<Checkpoint> history, byte[] output, List<Page> pages) {
+  public static final byte[] MAGIC = "TDVMSNP2".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+  static final byte[] MAGIC_V1 = "TDVMSNP1".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
   public static final long MAX_SNAPSHOT_BYTES = 1L << 31;
 
   /** One non-zero 4 KiB page. */
@@ -31,8 +32,13 @@ public record Snapshot(VmState state, long stride, List<Checkpoint> history, Lis
 
   public Snapshot {
     history = List.copyOf(history);
-    outputChunks = List.copyOf(outputChunks);
+    output = output.clone();
     pages = List.copyOf(pages);
+  }
+
+  @Override
+  public byte[] output() {
+    return output.clone();
   }
 
   public byte[] encode() {
@@ -44,11 +50,8 @@ public record Snapshot(VmState state, long stride, List<Checkpoint> history, Lis
       out.writeBytes(ByteBuffer.allocate(8).putLong(c.step()).array());
       out.writeBytes(c.stateHash().bytes());
     }
-    out.writeBytes(ByteBuffer.allocate(4).putInt(outputChunks.size()).array());
-    for (byte[] c : outputChunks) {
-      out.write(c.length);
-      out.writeBytes(c);
-    }
+    out.writeBytes(ByteBuffer.allocate(4).putInt(output.length).array());
+    out.writeBytes(output);
     out.writeBytes(ByteBuffer.allocate(4).putInt(pages.size()).array());
     for (Page p : pages) {
       out.writeBytes(ByteBuffer.allocate(4).putInt(p.index()).array());
@@ -60,11 +63,14 @@ public record Snapshot(VmState state, long stride, List<Checkpoint> history, Lis
   }
 
   public static Snapshot decode(byte[] bytes) {
+    if (bytes.length >= MAGIC_V1.length && Arrays.equals(bytes, 0, MAGIC_V1.length, MAGIC_V1, 0, MAGIC_V1.length)) {
+      throw bad("is a v1 snapshot (TDVMSNP1); this VM implements docs/spec/vm.md v2 and cannot resume it: run the job from step 0");
+    }
     if (bytes.length < MAGIC.length + VmState.ENCODED_SIZE + 12 + 8 + 32) {
       throw bad("is too short (" + bytes.length + " bytes)");
     }
     if (!Arrays.equals(bytes, 0, MAGIC.length, MAGIC, 0, MAGIC.length)) {
-      throw bad("has no TDVMSNP1 magic");
+      throw bad("has no TDVMSNP2 magic");
     }
     Bytes32 trailer = new Bytes32(Arrays.copyOfRange(bytes, bytes.length - 32, bytes.length));
     if (!Hashes.keccak256(Arrays.copyOf(bytes, bytes.length - 32)).equals(trailer)) {
@@ -93,24 +99,16 @@ public record Snapshot(VmState state, long stride, List<Checkpoint> history, Lis
         prev = step;
         history.add(new Checkpoint(step, new Bytes32(h)));
       }
-      int chunks = count(b, 2, "output chunks");
-      List<byte[]> out = new ArrayList<>(chunks);
-      for (int i = 0; i < chunks; i++) {
-        int len = b.get() & 0xff;
-        if (len < 1 || len > 32) {
-          throw bad("has an output chunk of " + len + " bytes (1..32)");
-        }
-        byte[] c = new byte[len];
-        b.get(c);
-        out.add(c);
-      }
+      int outLen = count(b, 1, "output bytes");
+      byte[] out = new byte[outLen];
+      b.get(out);
       int np = count(b, 4 + Memory.PAGE_SIZE, "pages");
       List<Page> pages = new ArrayList<>(np);
       long prevPage = -1;
       for (int i = 0; i < np; i++) {
         int idx = b.getInt();
-        if (idx <= prevPage || !Memory.inRam(idx << Memory.PAGE_SHIFT) || (idx >>> 19) != 0) {
-          throw bad("has page index " + idx + " out of order or outside guest RAM");
+        if (idx <= prevPage || !Memory.inWindow(idx << Memory.PAGE_SHIFT, Memory.PAGE_SIZE, state.ramEnd()) || (idx >>> 19) != 0) {
+          throw bad("has page index " + idx + " out of order or outside its state's RAM window");
         }
         prevPage = idx;
         byte[] p = new byte[Memory.PAGE_SIZE];

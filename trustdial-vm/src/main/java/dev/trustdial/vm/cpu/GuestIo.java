@@ -1,21 +1,19 @@
 package dev.trustdial.vm.cpu;
 
 import dev.trustdial.core.bytes.Bytes32;
-import dev.trustdial.core.hash.Hashes;
+import dev.trustdial.vm.memory.InputTree;
+import dev.trustdial.vm.state.OutputCommitment;
 import java.io.ByteArrayOutputStream;
+import java.util.Arrays;
+import java.util.List;
 import java.util.function.Consumer;
 
 /**
- * The world as the ecall ABI shows it (docs/spec/vm.md "Ecall ABI"): the job input, served as a
- * preimage of inputDigest through a read cursor, and the output, committed by a keccak chain.
- * The log stream never touches the state.
+ * The world as the ecall ABI shows it (docs/spec/vm.md §4): the job input, committed by a chunk
+ * tree and read through a cursor, and the output, committed by a chain over complete 32-byte
+ * chunks plus the pending chunk. The log stream never touches the state.
  */
 public final class GuestIo {
-  /** One accumulator step: acc' = keccak256(acc || chunk). */
-  public static Bytes32 chain(Bytes32 acc, byte[] chunk) {
-    return Hashes.keccak256(acc.bytes(), chunk);
-  }
-
   /** Linux-compatible ecall numbers so the same ELF also runs under qemu-riscv32. */
   public static final int SYS_READ = 63;
   public static final int SYS_WRITE = 64;
@@ -23,42 +21,38 @@ public final class GuestIo {
   public static final int FD_INPUT = 0;
   public static final int FD_OUTPUT = 1;
   public static final int FD_LOG = 2;
-  /** Bytes one read/write ecall moves at most: never past the end of the buffer's 32-byte leaf. */
+  /** Memory leaf, input chunk and output chunk size: one ecall never crosses any of them. */
   public static final int CHUNK = 32;
 
   private final byte[] input;
-  private final Bytes32 inputDigest;
+  private final Bytes32 inputRoot;
+  /** Built again on the first proof request (witnesses only): a plain run needs just the root. */
+  private InputTree inputTree;
   int inputCursor;
   private byte[] outputAcc = new byte[32];
+  private final byte[] outputBuf = new byte[32];
   private final ByteArrayOutputStream output = new ByteArrayOutputStream();
-  /** Output as the guest wrote it, chunk by chunk: the accumulator chains over these. */
-  private final java.util.ArrayList<byte[]> chunks = new java.util.ArrayList<>();
-  private final int maxOutput;
+  private final int outputLimit;
   private Consumer<byte[]> logSink = b -> {};
 
-  public GuestIo(byte[] input, int maxOutput) {
+  /** @param outputLimit the state's outputLimit (unsigned) */
+  public GuestIo(byte[] input, int outputLimit) {
     this.input = input.clone();
-    this.inputDigest = Hashes.keccak256(input);
-    this.maxOutput = maxOutput;
+    this.inputRoot = InputTree.root(input);
+    this.outputLimit = outputLimit;
   }
 
-  /** Restores the cursor and replays output chunks; returns the resulting accumulator. */
-  public Bytes32 restore(int inputCursor, java.util.List<byte[]> outputChunks) {
+  /** Restores the cursor and the output written so far (its commitment is recomputed). */
+  public void restore(int inputCursor, byte[] outputBytes) {
     if (inputCursor < 0 || inputCursor > input.length) {
       throw new IllegalArgumentException("input cursor " + inputCursor + " beyond input of " + input.length);
     }
     this.inputCursor = inputCursor;
-    this.outputAcc = new byte[32];
+    OutputCommitment.Parts p = OutputCommitment.of(outputBytes);
+    outputAcc = p.acc().bytes();
+    System.arraycopy(p.buf().bytes(), 0, outputBuf, 0, 32);
     output.reset();
-    chunks.clear();
-    for (byte[] c : outputChunks) {
-      appendOutput(c);
-    }
-    return outputAcc();
-  }
-
-  public java.util.List<byte[]> outputChunks() {
-    return chunks.stream().map(byte[]::clone).toList();
+    output.writeBytes(outputBytes);
   }
 
   public void setLogSink(Consumer<byte[]> sink) {
@@ -73,20 +67,45 @@ public final class GuestIo {
     return input.length;
   }
 
-  public Bytes32 inputDigest() {
-    return inputDigest;
+  public Bytes32 inputRoot() {
+    return inputRoot;
   }
 
   public int inputCursor() {
     return inputCursor;
   }
 
+  /** Input chunk c (zero-padded) with its 27 siblings against {@link #inputRoot()}. */
+  public Bytes32 inputChunk(int c) {
+    return tree().chunk(c);
+  }
+
+  public List<Bytes32> inputChunkProof(int c) {
+    return tree().proof(c);
+  }
+
+  private InputTree tree() {
+    if (inputTree == null) {
+      inputTree = new InputTree(input);
+      assert inputTree.root().equals(inputRoot);
+    }
+    return inputTree;
+  }
+
   public Bytes32 outputAcc() {
     return new Bytes32(outputAcc);
   }
 
+  public Bytes32 outputBuf() {
+    return new Bytes32(outputBuf);
+  }
+
   public int outputLength() {
     return output.size();
+  }
+
+  public int outputLimit() {
+    return outputLimit;
   }
 
   public byte[] output() {
@@ -97,19 +116,31 @@ public final class GuestIo {
     return input[i] & 0xff;
   }
 
-  int maxOutput() {
-    return maxOutput;
+  /** Bytes read_input moves at the cursor for a request of {@code room} bytes: never past the chunk or the input's end. */
+  int inputAvailable(int room) {
+    int n = Math.min(room, CHUNK - (inputCursor & (CHUNK - 1)));
+    return Math.min(n, input.length - inputCursor);
+  }
+
+  /** Bytes write_output takes for a request of {@code room} bytes: never past the pending chunk. */
+  int outputRoom(int room) {
+    return Math.min(room, CHUNK - (output.size() & (CHUNK - 1)));
   }
 
   boolean outputWouldExceed(int n) {
-    return output.size() + (long) n > maxOutput;
+    return output.size() + (long) n > Integer.toUnsignedLong(outputLimit);
   }
 
-  void appendOutput(byte[] chunk) {
-    assert chunk.length >= 1 && chunk.length <= CHUNK;
-    chunks.add(chunk.clone());
-    output.writeBytes(chunk);
-    outputAcc = Hashes.keccak256(outputAcc, chunk).bytes();
+  /** Appends bytes that fit the pending chunk; a completed chunk goes into the chain. */
+  void appendOutput(byte[] bytes) {
+    int at = output.size() & (CHUNK - 1);
+    assert bytes.length >= 1 && at + bytes.length <= CHUNK;
+    System.arraycopy(bytes, 0, outputBuf, at, bytes.length);
+    output.writeBytes(bytes);
+    if ((output.size() & (CHUNK - 1)) == 0) {
+      outputAcc = OutputCommitment.chain(new Bytes32(outputAcc), outputBuf).bytes();
+      Arrays.fill(outputBuf, (byte) 0);
+    }
   }
 
   void log(byte[] bytes) {

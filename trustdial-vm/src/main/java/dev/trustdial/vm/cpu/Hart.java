@@ -2,29 +2,44 @@ package dev.trustdial.vm.cpu;
 
 import static dev.trustdial.vm.cpu.Decoder.*;
 
+import dev.trustdial.vm.FaultClass;
 import dev.trustdial.vm.GuestFault;
 import dev.trustdial.vm.memory.Memory;
+import dev.trustdial.vm.state.VmState;
 
 /**
  * The RV32IM interpreter: one hart, decoded instructions cached per code page, no allocation per
- * step. Every instruction is one step. A fault leaves the architectural state at the state before
- * the faulting instruction (docs/spec/vm.md "Faults"). The public fields are the architectural
- * state; only Machine and WitnessBuilder in this module touch them, between runs.
+ * step. Every instruction is one step. A fault (docs/spec/vm.md §6) enters the faulted terminal
+ * state: step + 1, status 2, exitCode the class, everything else as before the faulting
+ * instruction. The public fields are the architectural state; only Machine and WitnessBuilder in
+ * this module touch them, between runs.
  */
 public final class Hart {
   public final int[] x = new int[32];
   public int pc;
   public long step;
-  public boolean exited;
+  /** {@link VmState#RUNNING}, {@link VmState#EXITED} or {@link VmState#FAULTED}. */
+  public int status;
   public int exitCode;
+  /** The state's ramEnd: the window is [RAM_BASE, ramEnd). */
+  public final int ramEnd;
+  /** ramEnd - RAM_BASE: an address a is in the window iff (a - RAM_BASE) is below it, unsigned. */
+  private final int window;
+  /** Why the machine faulted, when it faulted in this process (a restored faulted state has none). */
+  public GuestFault fault;
   public final Memory mem;
   public final GuestIo io;
 
   private static final int[] ILLEGAL_PAGE = Decoder.decodePage(new int[1024]);
 
-  public Hart(Memory mem, GuestIo io) {
+  public Hart(Memory mem, GuestIo io, int ramEnd) {
+    if (!VmState.validRamEnd(ramEnd)) {
+      throw new IllegalArgumentException(String.format("ramEnd 0x%08x is not a valid window end", ramEnd));
+    }
     this.mem = mem;
     this.io = io;
+    this.ramEnd = ramEnd;
+    this.window = ramEnd - Memory.RAM_BASE;
   }
 
   private int[] decodedPage(int pageIndex) {
@@ -40,27 +55,24 @@ public final class Hart {
     return d;
   }
 
-  private GuestFault fault(int atPc, long atStep, String reason) {
-    return new GuestFault(atStep, atPc, reason);
+  private static GuestFault fault(int atPc, long atStep, FaultClass c, String reason) {
+    return new GuestFault(atStep, atPc, c, reason);
+  }
+
+  private boolean inWindow(int addr) {
+    return Integer.compareUnsigned(addr - Memory.RAM_BASE, window) < 0;
   }
 
   private void checkRange(int addr, int size, int atPc, long atStep, String what) {
-    if (!Memory.inRam(addr) || !Memory.inRam(addr + size - 1) || addr + size - 1 < addr) {
-      throw fault(atPc, atStep, String.format("out-of-range %s of %d bytes at 0x%08x (RAM is 0x%08x..0x%08x)",
-          what, size, addr, Memory.RAM_BASE, Memory.RAM_END - 1));
+    if (!Memory.inWindow(addr, size, ramEnd)) {
+      throw fault(atPc, atStep, FaultClass.OUT_OF_RANGE, String.format("out-of-range %s of %d bytes at 0x%08x (RAM is 0x%08x..0x%08x)",
+          what, size, addr, Memory.RAM_BASE, ramEnd - 1));
     }
   }
 
-  private void checkStore(int addr, int size, int atPc, long atStep) {
-    checkRange(addr, size, atPc, atStep, "store");
-    if (mem.wouldExceedLimit(addr, size)) {
-      throw fault(atPc, atStep, "guest memory limit of " + mem.pageCount() + " pages reached");
-    }
-  }
-
-  /** Runs until step == limit or the guest exits. */
+  /** Runs until step == limit or the state is terminal (exited or faulted). */
   public void run(long limit) {
-    if (exited || step >= limit) {
+    if (status != VmState.RUNNING || step >= limit) {
       return;
     }
     final int[] x = this.x;
@@ -72,8 +84,13 @@ public final class Hart {
     try {
       while (step < limit) {
         if ((pc >>> 12) != codePage) {
-          if (!Memory.inRam(pc)) {
-            throw fault(pc, step, "instruction fetch out of range");
+          // a misaligned pc is class 2 even outside the window (§6 checks it first)
+          if ((pc & 3) != 0) {
+            throw fault(pc, step, FaultClass.MISALIGNED_PC, "instruction address misaligned");
+          }
+          if (!inWindow(pc)) {
+            throw fault(pc, step, FaultClass.OUT_OF_RANGE, String.format("instruction fetch out of range (RAM is 0x%08x..0x%08x)",
+                Memory.RAM_BASE, ramEnd - 1));
           }
           codePage = pc >>> 12;
           dec = decodedPage(codePage);
@@ -97,13 +114,13 @@ public final class Hart {
           case BGEU -> pc += Integer.compareUnsigned(x[rs1], x[rs2]) >= 0 ? imm : 4;
           case LB -> {
             int a = x[rs1] + imm;
-            if (!Memory.inRam(a)) checkRange(a, 1, pc, step, "load");
+            if (!inWindow(a)) checkRange(a, 1, pc, step, "load");
             x[rd] = (byte) mem.loadByte(a);
             pc += 4;
           }
           case LBU -> {
             int a = x[rs1] + imm;
-            if (!Memory.inRam(a)) checkRange(a, 1, pc, step, "load");
+            if (!inWindow(a)) checkRange(a, 1, pc, step, "load");
             x[rd] = mem.loadByte(a);
             pc += 4;
           }
@@ -121,8 +138,8 @@ public final class Hart {
           }
           case LW -> {
             int a = x[rs1] + imm;
-            if ((a & 3) == 0 && Memory.inRam(a)) {
-              x[rd] = mem.loadWordAligned(a);
+            if ((a & 3) == 0 && inWindow(a)) {
+              x[rd] = mem.loadWordAligned(a); // ramEnd is page-aligned, so the whole word is in the window
             } else {
               checkRange(a, 4, pc, step, "load");
               x[rd] = mem.load(a, 4);
@@ -131,8 +148,8 @@ public final class Hart {
           }
           case SB -> {
             int a = x[rs1] + imm;
-            if (!Memory.inRam(a) || mem.nearLimit()) {
-              checkStore(a, 1, pc, step);
+            if (!inWindow(a)) {
+              checkRange(a, 1, pc, step, "store");
             }
             mem.storeByte(a, x[rs2]);
             pc += 4;
@@ -140,17 +157,17 @@ public final class Hart {
           }
           case SH -> {
             int a = x[rs1] + imm;
-            checkStore(a, 2, pc, step);
+            checkRange(a, 2, pc, step, "store");
             mem.store(a, 2, x[rs2]);
             pc += 4;
             if (mem.codeInvalidated) { mem.codeInvalidated = false; codePage = -1; }
           }
           case SW -> {
             int a = x[rs1] + imm;
-            if ((a & 3) == 0 && Memory.inRam(a) && !mem.nearLimit()) {
-              mem.storeWordAligned(a, x[rs2]); // RAM_END is word-aligned, so the whole word is in RAM
+            if ((a & 3) == 0 && inWindow(a)) {
+              mem.storeWordAligned(a, x[rs2]); // ramEnd is page-aligned, so the whole word is in the window
             } else {
-              checkStore(a, 4, pc, step);
+              checkRange(a, 4, pc, step, "store");
               mem.store(a, 4, x[rs2]);
             }
             pc += 4;
@@ -188,20 +205,28 @@ public final class Hart {
             this.pc = pc;
             this.step = step;
             ecall();
-            if (exited) {
+            if (status != VmState.RUNNING) {
               step++;
               return;
             }
             pc += 4;
             if (mem.codeInvalidated) { mem.codeInvalidated = false; codePage = -1; }
           }
-          case EBREAK -> throw fault(pc, step, "ebreak");
-          case MISALIGNED -> throw fault(pc, step, "instruction address misaligned");
-          default -> throw fault(pc, step, String.format("illegal instruction 0x%08x", mem.loadWordAligned(pc)));
+          case EBREAK -> throw fault(pc, step, FaultClass.ILLEGAL_INSTRUCTION, "ebreak");
+          case MISALIGNED -> throw fault(pc, step, FaultClass.MISALIGNED_PC, "instruction address misaligned");
+          default -> throw fault(pc, step, FaultClass.ILLEGAL_INSTRUCTION, String.format("illegal instruction 0x%08x",
+              mem.loadWordAligned(pc)));
         }
         x[0] = 0;
         step++;
       }
+    } catch (GuestFault f) {
+      // the faulted terminal state: only step, status and exitCode change (pc is the faulting one)
+      assert f.step() == step && f.pc() == pc;
+      status = VmState.FAULTED;
+      exitCode = f.faultClass().code();
+      fault = f;
+      step++;
     } finally {
       x[0] = 0;
       this.pc = pc;
@@ -209,7 +234,7 @@ public final class Hart {
     }
   }
 
-  /** Executes the ecall at this.pc (spec "Ecall ABI"); on return the caller advances pc. */
+  /** Executes the ecall at this.pc (spec §4); on return the caller advances pc unless the state is terminal. */
   private void ecall() {
     int a0 = x[10];
     int buf = x[11];
@@ -217,17 +242,16 @@ public final class Hart {
     int num = x[17];
     switch (num) {
       case GuestIo.SYS_EXIT -> {
-        exited = true;
+        status = VmState.EXITED;
         exitCode = a0;
       }
       case GuestIo.SYS_READ -> {
         if (a0 != GuestIo.FD_INPUT) {
-          throw fault(pc, step, "read from fd " + a0 + " (only fd 0, the job input, is readable)");
+          throw fault(pc, step, FaultClass.UNKNOWN_ECALL, "unknown ecall a7=63 (read) from fd " + a0 + " (only fd 0, the job input)");
         }
-        int n = chunkLength(buf, len);
-        n = Math.min(n, io.inputLength() - io.inputCursor);
+        int n = io.inputAvailable(chunkLength(buf, len));
         if (n > 0) {
-          checkStore(buf, n, pc, step);
+          checkRange(buf, n, pc, step, "input buffer");
           for (int i = 0; i < n; i++) {
             mem.storeByte(buf + i, io.inputByte(io.inputCursor + i));
           }
@@ -237,40 +261,51 @@ public final class Hart {
       }
       case GuestIo.SYS_WRITE -> {
         if (a0 == GuestIo.FD_OUTPUT) {
-          int n = chunkLength(buf, len);
+          int n = io.outputRoom(chunkLength(buf, len));
           if (n > 0) {
             checkRange(buf, n, pc, step, "output buffer");
             if (io.outputWouldExceed(n)) {
-              throw GuestFault.outputLimit(step, pc, io.maxOutput(), io.outputLength());
+              throw GuestFault.outputLimit(step, pc, Integer.toUnsignedLong(io.outputLimit()), io.outputLength());
             }
-            byte[] chunk = new byte[n];
+            byte[] bytes = new byte[n];
             for (int i = 0; i < n; i++) {
-              chunk[i] = (byte) mem.loadByte(buf + i);
+              bytes[i] = (byte) mem.loadByte(buf + i);
             }
-            io.appendOutput(chunk);
+            io.appendOutput(bytes);
           }
           x[10] = n;
         } else if (a0 == GuestIo.FD_LOG) {
           // the log is outside the state: a0 = len whatever the host does with the bytes
-          if (len > 0 && Memory.inRam(buf) && Memory.inRam(buf + Math.min(len, 4096) - 1)) {
-            byte[] text = new byte[Math.min(len, 4096)];
-            for (int i = 0; i < text.length; i++) {
+          int n = chunkLength(buf, len);
+          if (n > 0 && Memory.inWindow(buf, n, ramEnd)) {
+            byte[] text = new byte[n];
+            for (int i = 0; i < n; i++) {
               text[i] = (byte) mem.loadByte(buf + i);
             }
             io.log(text);
           }
           x[10] = len;
         } else {
-          throw fault(pc, step, "write to fd " + a0 + " (only fd 1 output and fd 2 log)");
+          throw fault(pc, step, FaultClass.UNKNOWN_ECALL, "unknown ecall a7=64 (write) to fd " + a0 + " (only fd 1 output and fd 2 log)");
         }
       }
-      default -> throw fault(pc, step, "unknown ecall a7=" + num);
+      default -> throw fault(pc, step, FaultClass.UNKNOWN_ECALL, "unknown ecall a7=" + num);
     }
   }
 
-  /** Bytes a read/write ecall moves: at most len (as unsigned) and never past buf's leaf. */
+  /** Bytes a read/write ecall may move at most: len (as unsigned), never past buf's 32-byte leaf. */
   public static int chunkLength(int buf, int len) {
     int room = GuestIo.CHUNK - (buf & (GuestIo.CHUNK - 1));
     return Integer.compareUnsigned(len, room) < 0 ? len : room;
+  }
+
+  /** Bytes read_input moves now for (buf, len): also never past the input chunk or the input's end. */
+  public int readLength(int buf, int len) {
+    return io.inputAvailable(chunkLength(buf, len));
+  }
+
+  /** Bytes write_output moves now for (buf, len): also never past the pending output chunk. */
+  public int writeLength(int buf, int len) {
+    return io.outputRoom(chunkLength(buf, len));
   }
 }

@@ -25,7 +25,8 @@ public final class ElfLoader {
   static final int EF_RISCV_FLOAT_ABI = 0x6;
   static final int EF_RISCV_RVE = 0x8;
 
-  public static ElfImage parse(byte[] elf, long maxMemoryBytes) {
+  /** Parses and checks an ELF for the RAM window [RAM_BASE, ramEnd) (docs/spec/vm.md §3). */
+  public static ElfImage parse(byte[] elf, long ramEnd) {
     if (elf.length > MAX_ELF_BYTES) {
       throw bad("is " + elf.length + " bytes, above the " + MAX_ELF_BYTES + "-byte limit");
     }
@@ -65,7 +66,6 @@ public final class ElfLoader {
       throw bad("program headers run past the end of the file");
     }
     List<ElfImage.Segment> segs = new ArrayList<>();
-    long total = 0;
     for (int i = 0; i < phnum; i++) {
       int h = phoff + 32 * i;
       int ptype = b.getInt(h);
@@ -87,13 +87,9 @@ public final class ElfLoader {
         throw bad(String.format("segment at 0x%08x has file size %d beyond its memory size or the file", vaddr, filesz));
       }
       long end = Integer.toUnsignedLong(vaddr) + memsz;
-      if (!Memory.inRam(vaddr) || end > Memory.RAM_END) {
-        throw bad(String.format("segment 0x%08x..0x%08x lies outside guest RAM 0x%08x..0x%08x",
-            vaddr, end - 1, Memory.RAM_BASE, Memory.RAM_END - 1));
-      }
-      total += memsz;
-      if (total > maxMemoryBytes) {
-        throw bad(String.format("segment at 0x%08x exceeds the %d MiB guest memory limit", vaddr, maxMemoryBytes >> 20));
+      if (Integer.toUnsignedLong(vaddr) < Memory.RAM_BASE || end > ramEnd) {
+        throw bad(String.format("segment 0x%08x..0x%08x lies outside guest RAM 0x%08x..0x%08x (the app's ramEnd)",
+            vaddr, end - 1, Memory.RAM_BASE, ramEnd - 1));
       }
       byte[] data = new byte[(int) filesz];
       System.arraycopy(elf, (int) off, data, 0, (int) filesz);

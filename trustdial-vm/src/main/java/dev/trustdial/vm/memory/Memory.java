@@ -5,7 +5,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
-import java.util.function.IntConsumer;
 import java.util.function.Supplier;
 import java.util.stream.IntStream;
 
@@ -17,7 +16,8 @@ import java.util.stream.IntStream;
  * goes one tree level at a time across all dirty pages, so a {@link NodeBatch} can hash the
  * independent nodes of a level several per SIMD call.
  *
- * <p>Range checks belong to the caller (the CPU checks the RAM window before calling).
+ * <p>Range checks belong to the caller (the CPU checks the state's RAM window before calling); the
+ * window bounds the pages a guest can allocate, so memory has no limit of its own.
  */
 public final class Memory {
   public static final int PAGE_SHIFT = 12;
@@ -28,9 +28,9 @@ public final class Memory {
   static final int PAGE_DEPTH = 7;
   /** Levels above the page roots: 2^20 pages -> memory root. */
   static final int UPPER_DEPTH = TREE_DEPTH - PAGE_DEPTH;
-  /** Guest RAM window, the only addresses a guest may touch. */
+  /** Start of the guest RAM window; the window's end is the state's ramEnd (at most MAX_RAM_END). */
   public static final int RAM_BASE = 0x0001_0000;
-  public static final long RAM_END = 0x8000_0000L;
+  public static final long MAX_RAM_END = 0x8000_0000L;
 
   /** Root of an all-zero subtree of each height, as 4 lanes. */
   private static final long[][] ZERO_HASHES = new long[TREE_DEPTH + 1][];
@@ -62,9 +62,8 @@ public final class Memory {
     }
   }
 
-  private final Page[] pages = new Page[(int) (RAM_END >>> PAGE_SHIFT)];
+  private final Page[] pages = new Page[(int) (MAX_RAM_END >>> PAGE_SHIFT)];
   private final ArrayList<Page> dirtyPages = new ArrayList<>();
-  private final int maxPages;
   private int pageCount;
   /** Upper tree: upper[l] maps node index at level l (1..20 above page roots) to its hash. */
   @SuppressWarnings("unchecked")
@@ -81,26 +80,15 @@ public final class Memory {
   private static final int PARALLEL_PAGES = 256;
   /** Set when a store hit a page that had decoded instructions. The CPU clears it. */
   public boolean codeInvalidated;
-  private final IntConsumer onPageLimit;
 
-  /**
-   * @param maxPages host limit on allocated pages
-   * @param onPageLimit called with the page index when allocating would exceed the limit; it must
-   *     throw (the CPU turns it into a GuestFault)
-   */
-  public Memory(int maxPages, IntConsumer onPageLimit) {
-    this(maxPages, onPageLimit, NodeBatch::create);
+  public Memory() {
+    this(NodeBatch::create);
   }
 
   /** With a chosen node hashing kernel (tests pin the scalar or the SIMD one). */
-  Memory(int maxPages, IntConsumer onPageLimit, Supplier<NodeBatch> batches) {
+  Memory(Supplier<NodeBatch> batches) {
     this.batches = batches;
     this.batch = batches.get();
-    if (maxPages < 1) {
-      throw new IllegalArgumentException("maxPages must be positive");
-    }
-    this.maxPages = maxPages;
-    this.onPageLimit = onPageLimit;
     for (int l = 1; l <= UPPER_DEPTH; l++) {
       upper[l] = new HashMap<>();
     }
@@ -111,8 +99,12 @@ public final class Memory {
     return NodeBatch.kernel();
   }
 
-  public static boolean inRam(int addr) {
-    return addr >= RAM_BASE; // signed compare: addresses >= 0x80000000 are negative
+  /**
+   * Whether all {@code size} bytes from addr lie in the window [RAM_BASE, ramEnd) (docs/spec/vm.md
+   * §2); ramEnd is unsigned, at most 0x80000000. One unsigned compare: below RAM_BASE wraps high.
+   */
+  public static boolean inWindow(int addr, int size, int ramEnd) {
+    return Integer.compareUnsigned(addr - RAM_BASE, ramEnd - RAM_BASE - size + 1) < 0;
   }
 
   public static byte[] zeroHash(int level) {
@@ -132,10 +124,6 @@ public final class Memory {
     int idx = addr >>> PAGE_SHIFT;
     Page p = pages[idx];
     if (p == null) {
-      if (pageCount >= maxPages) {
-        onPageLimit.accept(idx);
-        throw new IllegalStateException("page-limit callback must throw");
-      }
       p = new Page(idx);
       pages[idx] = p;
       pageCount++;
@@ -145,19 +133,6 @@ public final class Memory {
       dirtyPages.add(p);
     }
     return p;
-  }
-
-  /** Whether one more store could hit the page limit (two new pages at most): the cheap pre-test. */
-  public boolean nearLimit() {
-    return pageCount + 2 > maxPages;
-  }
-
-  /** True when a store of this many bytes at addr would need a page beyond the limit. */
-  public boolean wouldExceedLimit(int addr, int size) {
-    int first = addr >>> PAGE_SHIFT;
-    int last = (addr + size - 1) >>> PAGE_SHIFT;
-    int needed = (pages[first] == null ? 1 : 0) + (last != first && pages[last] == null ? 1 : 0);
-    return pageCount + needed > maxPages;
   }
 
   public int loadWordAligned(int addr) {

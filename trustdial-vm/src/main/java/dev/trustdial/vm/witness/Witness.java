@@ -2,28 +2,31 @@ package dev.trustdial.vm.witness;
 
 import dev.trustdial.core.bytes.Bytes32;
 import dev.trustdial.core.bytes.Hex;
+import dev.trustdial.core.hash.Hashes;
 import dev.trustdial.vm.state.VmState;
 import java.util.List;
+import java.util.Optional;
 
 /**
- * Everything needed to check one step without the program or the rest of memory: the pre-state
- * encoding, the instruction word, proofs for every leaf read or written (instruction leaf first),
- * the input bytes a read ecall delivers (empty otherwise) and the post-state hash.
+ * Everything needed to check one step without the program, the rest of memory or the input
+ * (docs/spec/vm.md §9): the pre-state encoding, the instruction word (when the step fetches one),
+ * the leaves the step touches with their proofs (fetch first), the input chunk a read_input reads,
+ * the post-state, and {@link #proof()}: the same leaves and chunk as the compressed proof bytes of
+ * §9.2, which is what the onchain step (and {@link WitnessChecker}) reads.
  */
-public record Witness(long step, byte[] preState, int instruction, List<MemoryAccess> accesses, byte[] inputChunk, Bytes32 postStateHash) {
+public record Witness(long step, byte[] preState, int instruction, List<MemoryAccess> accesses, Optional<InputChunkProof> inputChunk,
+    byte[] postState, byte[] proof) {
   public Witness {
-    if (preState.length != VmState.ENCODED_SIZE) {
-      throw new IllegalArgumentException("pre-state must be " + VmState.ENCODED_SIZE + " bytes");
+    if (preState.length != VmState.ENCODED_SIZE || postState.length != VmState.ENCODED_SIZE) {
+      throw new IllegalArgumentException("pre- and post-state must be " + VmState.ENCODED_SIZE + " bytes");
     }
-    if (accesses.isEmpty() || accesses.size() > 3) {
-      throw new IllegalArgumentException("a step touches 1..3 leaves, got " + accesses.size());
-    }
-    if (inputChunk.length > 32) {
-      throw new IllegalArgumentException("an input chunk is at most 32 bytes");
+    if (accesses.size() > 3) {
+      throw new IllegalArgumentException("a step touches at most 3 leaves, got " + accesses.size());
     }
     preState = preState.clone();
     accesses = List.copyOf(accesses);
-    inputChunk = inputChunk.clone();
+    postState = postState.clone();
+    proof = proof.clone();
   }
 
   @Override
@@ -32,12 +35,31 @@ public record Witness(long step, byte[] preState, int instruction, List<MemoryAc
   }
 
   @Override
-  public byte[] inputChunk() {
-    return inputChunk.clone();
+  public byte[] postState() {
+    return postState.clone();
+  }
+
+  @Override
+  public byte[] proof() {
+    return proof.clone();
   }
 
   public Bytes32 preStateHash() {
-    return VmState.decode(preState).hash();
+    return Hashes.keccak256(preState);
+  }
+
+  public Bytes32 postStateHash() {
+    return Hashes.keccak256(postState);
+  }
+
+  /** The post-state's status: 0 running, 1 exited, 2 faulted. */
+  public int status() {
+    return VmState.decode(postState).status();
+  }
+
+  /** Whether the step fetched an instruction (it does unless it ends at rule 1-3 of §6). */
+  public boolean fetched() {
+    return !accesses.isEmpty();
   }
 
   /** The JSON form printed by {@code trustdial vm witness} (field order fixed, hex with 0x). */
@@ -46,20 +68,38 @@ public record Witness(long step, byte[] preState, int instruction, List<MemoryAc
     s.append("{\n  \"step\": ").append(step)
         .append(",\n  \"preStateHash\": \"").append(preStateHash().toHex())
         .append("\",\n  \"preState\": \"").append(Hex.encode(preState))
-        .append("\",\n  \"instruction\": \"0x").append(String.format("%08x", instruction))
-        .append("\",\n  \"accesses\": [");
+        .append("\",\n  \"instruction\": ").append(fetched() ? String.format("\"0x%08x\"", instruction) : "null")
+        .append(",\n  \"accesses\": [");
     for (int i = 0; i < accesses.size(); i++) {
       MemoryAccess a = accesses.get(i);
       s.append(i == 0 ? "\n" : ",\n").append("    {\"leafIndex\": ").append(Integer.toUnsignedString(a.leafIndex()))
           .append(", \"address\": \"0x").append(String.format("%08x", a.leafIndex() << 5))
-          .append("\", \"leaf\": \"").append(a.leaf().toHex()).append("\", \"proof\": [");
-      for (int j = 0; j < a.proof().size(); j++) {
-        s.append(j == 0 ? "" : ", ").append("\"").append(a.proof().get(j).toHex()).append('"');
-      }
-      s.append("]}");
+          .append("\", \"leaf\": \"").append(a.leaf().toHex()).append("\", \"siblings\": ");
+      siblings(s, a.proof());
+      s.append("}");
     }
-    s.append("\n  ],\n  \"inputChunk\": \"").append(Hex.encode(inputChunk))
-        .append("\",\n  \"postStateHash\": \"").append(postStateHash.toHex()).append("\"\n}");
+    s.append(accesses.isEmpty() ? "],\n" : "\n  ],\n");
+    s.append("  \"inputChunk\": ");
+    if (inputChunk.isPresent()) {
+      InputChunkProof c = inputChunk.get();
+      s.append("{\"chunkIndex\": ").append(c.chunkIndex()).append(", \"chunk\": \"").append(c.chunk().toHex()).append("\", \"siblings\": ");
+      siblings(s, c.proof());
+      s.append("}");
+    } else {
+      s.append("null");
+    }
+    s.append(",\n  \"postState\": \"").append(Hex.encode(postState))
+        .append("\",\n  \"postStateHash\": \"").append(postStateHash().toHex())
+        .append("\",\n  \"status\": ").append(status())
+        .append(",\n  \"proof\": \"").append(Hex.encode(proof)).append("\"\n}");
     return s.toString();
+  }
+
+  private static void siblings(StringBuilder s, List<Bytes32> proof) {
+    s.append('[');
+    for (int j = 0; j < proof.size(); j++) {
+      s.append(j == 0 ? "" : ", ").append('"').append(proof.get(j).toHex()).append('"');
+    }
+    s.append(']');
   }
 }

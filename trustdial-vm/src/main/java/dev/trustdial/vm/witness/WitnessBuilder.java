@@ -7,51 +7,65 @@ import dev.trustdial.vm.cpu.Hart;
 import dev.trustdial.vm.memory.Memory;
 import dev.trustdial.vm.state.VmState;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
+import java.util.Optional;
 import java.util.function.Supplier;
 
 /**
  * Proof mode: records the leaves the next step touches, with proofs, then executes the step with
- * the interpreter. Which leaves a step touches follows from the pre-state alone (spec "Step
- * witness"), so they are found before executing.
+ * the interpreter (docs/spec/vm.md §9). Which leaves a step touches follows from the pre-state
+ * alone, so they are found before executing; a step that faults keeps only its fetch.
  */
 public final class WitnessBuilder {
   private WitnessBuilder() {}
 
   public static Witness build(Hart hart, Supplier<VmState> state) {
     VmState pre = state.get();
+    if (pre.terminal()) {
+      byte[] enc = pre.encode();
+      return new Witness(pre.step(), enc, 0, List.of(), Optional.empty(), enc, new byte[0]);
+    }
     int pc = hart.pc;
     Memory mem = hart.mem;
-    boolean fetchable = (pc & 3) == 0 && Memory.inRam(pc);
-    int word = fetchable ? mem.loadWordAligned(pc) : 0;
+    if ((pc & 3) != 0 || !Memory.inWindow(pc, 4, hart.ramEnd)) {
+      hart.run(hart.step + 1); // faults with class 2 or 3 before any fetch
+      VmState post = state.get();
+      assert post.faulted();
+      return new Witness(pre.step(), pre.encode(), 0, List.of(), Optional.empty(), post.encode(), new byte[0]);
+    }
+    int word = mem.loadWordAligned(pc);
     List<Integer> dataLeaves = new ArrayList<>();
-    byte[] inputChunk = new byte[0];
+    Optional<InputChunkProof> chunk = Optional.empty();
     int opcode = word & 0x7f;
-    int rs1 = (word >>> 15) & 31;
     int f3 = (word >>> 12) & 7;
     int[] x = hart.x;
-    if (opcode == 0x03 || opcode == 0x23) {
-      int imm = opcode == 0x03 ? word >> 20 : ((word >> 25) << 5) | ((word >>> 7) & 31);
+    boolean load = opcode == 0x03 && (f3 == 0 || f3 == 1 || f3 == 2 || f3 == 4 || f3 == 5);
+    boolean store = opcode == 0x23 && f3 <= 2;
+    if (load || store) {
+      int imm = load ? word >> 20 : ((word >> 25) << 5) | ((word >>> 7) & 31);
       int size = 1 << (f3 & 3);
-      int a = x[rs1] + imm;
-      dataLeaves.add(a >>> 5);
-      if (((a + size - 1) >>> 5) != (a >>> 5)) {
-        dataLeaves.add((a + size - 1) >>> 5);
+      int a = x[(word >>> 15) & 31] + imm;
+      if (Memory.inWindow(a, size, hart.ramEnd)) {
+        dataLeaves.add(a >>> 5);
+        if (((a + size - 1) >>> 5) != (a >>> 5)) {
+          dataLeaves.add((a + size - 1) >>> 5);
+        }
       }
     } else if (word == 0x00000073) {
       int a0 = x[10];
       int buf = x[11];
-      int n = Hart.chunkLength(buf, x[12]);
       if (x[17] == GuestIo.SYS_READ && a0 == GuestIo.FD_INPUT) {
-        n = Math.min(n, hart.io.inputLength() - hart.io.inputCursor());
-        if (n > 0) {
+        int n = hart.readLength(buf, x[12]);
+        if (n > 0 && Memory.inWindow(buf, n, hart.ramEnd)) {
           dataLeaves.add(buf >>> 5);
-          byte[] in = hart.io.input();
-          inputChunk = Arrays.copyOfRange(in, hart.io.inputCursor(), hart.io.inputCursor() + n);
+          int c = hart.io.inputCursor() >>> 5;
+          chunk = Optional.of(new InputChunkProof(c, hart.io.inputChunk(c), hart.io.inputChunkProof(c)));
         }
-      } else if (x[17] == GuestIo.SYS_WRITE && a0 == GuestIo.FD_OUTPUT && n > 0) {
-        dataLeaves.add(buf >>> 5);
+      } else if (x[17] == GuestIo.SYS_WRITE && a0 == GuestIo.FD_OUTPUT) {
+        int n = hart.writeLength(buf, x[12]);
+        if (n > 0 && Memory.inWindow(buf, n, hart.ramEnd)) {
+          dataLeaves.add(buf >>> 5); // an output-limit fault drops it again below
+        }
       }
     }
     List<MemoryAccess> accesses = new ArrayList<>();
@@ -59,11 +73,25 @@ public final class WitnessBuilder {
     for (int leaf : dataLeaves) {
       accesses.add(new MemoryAccess(leaf, mem.leaf(leaf), mem.proof(leaf)));
     }
-    hart.run(hart.step + 1); // faults propagate: a faulting step has no witness
-    if (accesses.size() == 3) {
-      accesses.set(2, afterFirstWrite(accesses.get(1), mem.leaf(accesses.get(1).leafIndex()), accesses.get(2)));
+    hart.run(hart.step + 1);
+    VmState post = state.get();
+    List<Bytes32> after = new ArrayList<>();
+    if (post.faulted()) {
+      // a fault is known before any data leaf is read: the witness has the fetch only
+      accesses = accesses.subList(0, 1);
+      chunk = Optional.empty();
+      after.add(accesses.getFirst().leaf());
+    } else {
+      if (accesses.size() == 3) {
+        accesses.set(2, afterFirstWrite(accesses.get(1), mem.leaf(accesses.get(1).leafIndex()), accesses.get(2)));
+      }
+      after.add(accesses.getFirst().leaf());
+      for (int i = 1; i < accesses.size(); i++) {
+        after.add(mem.leaf(accesses.get(i).leafIndex()));
+      }
     }
-    return new Witness(pre.step(), pre.encode(), word, accesses, inputChunk, state.get().hash());
+    byte[] proof = ProofEncoder.encode(accesses, after, chunk);
+    return new Witness(pre.step(), pre.encode(), word, accesses, chunk, post.encode(), proof);
   }
 
   /** The second leaf's proof against the root after the first leaf took its new value. */

@@ -1,100 +1,257 @@
 package dev.trustdial.vm.witness;
 
-import dev.trustdial.core.InvalidInputException;
 import dev.trustdial.core.bytes.Bytes32;
 import dev.trustdial.core.hash.Hashes;
 import dev.trustdial.core.merkle.MerkleTree;
-import dev.trustdial.vm.state.VmState;
 import java.util.Arrays;
-import java.util.List;
 
 /**
- * Checks one step witness against docs/spec/vm.md alone. Deliberately shares no code with the
- * interpreter (own decoding, own ALU, core's MerkleTree for proofs): it is the Java model of the
- * Solidity step function, written the way that function will be.
+ * The step function of docs/spec/vm.md v2 as the onchain step computes it:
+ * {@code step(preState, proof) -> (postStateHash, status)}, reading only the 296-byte pre-state and
+ * the compressed proof bytes of §9.2. Deliberately shares no code with the interpreter (own state
+ * decoding and validity rules, own decoding, own ALU, own proof reader; core's keccak and
+ * MerkleTree hash pairs): it is the Java model of the Solidity step function, written the way that
+ * function is. Anything it cannot answer (an invalid pre-state, bad proof bytes, a proof that does
+ * not reach its root) is a {@link WitnessRejected}: the Solidity step reverts there.
  */
 public final class WitnessChecker {
+  /** The step's answer: the post-state's hash and its status (0 running, 1 exited, 2 faulted). */
+  public record Result(Bytes32 postStateHash, int status) {}
+
+  private static final int SIZE = 296;
   private static final int RAM_BASE = 0x0001_0000;
   private static final int DEPTH = 27;
+  private static final int OFF_REGS = 4;
+  private static final int OFF_MEM_ROOT = 132;
+  private static final int OFF_INPUT_ROOT = 164;
+  private static final int OFF_INPUT_LENGTH = 196;
+  private static final int OFF_INPUT_CURSOR = 200;
+  private static final int OFF_OUTPUT_ACC = 204;
+  private static final int OFF_OUTPUT_BUF = 236;
+  private static final int OFF_OUTPUT_LENGTH = 268;
+  private static final int OFF_OUTPUT_LIMIT = 272;
+  private static final int OFF_RAM_END = 276;
+  private static final int OFF_STEP = 280;
+  private static final int OFF_STATUS = 288;
+  private static final int OFF_EXIT_CODE = 292;
+  private static final Bytes32[] ZERO = new Bytes32[DEPTH + 1];
 
-  private final Witness w;
-  private final byte[] input;
-  private Bytes32 root;
-  private int next;
-
-  private WitnessChecker(Witness w, byte[] input) {
-    this.w = w;
-    this.input = input;
+  static {
+    ZERO[0] = Bytes32.ZERO;
+    for (int l = 1; l <= DEPTH; l++) {
+      ZERO[l] = MerkleTree.hashPair(ZERO[l - 1], ZERO[l - 1]);
+    }
   }
 
-  /** Returns the verified post-state hash; throws WitnessRejected otherwise. */
-  public static Bytes32 check(Witness w, byte[] input) {
-    return new WitnessChecker(w, input).run();
+  private final byte[] pre;
+  private final byte[] proof;
+  private int pos;
+  private final int ramEnd;
+  private Bytes32 memRoot;
+  // the previous memory access's path: index, siblings, leaf value after its write (§9.2 sharing)
+  private boolean first = true;
+  private int pathIndex;
+  private final Bytes32[] pathSiblings = new Bytes32[DEPTH];
+  private Bytes32 pathLeaf;
+
+  /** The step faults with this class: the terminal faulted state follows. */
+  private static final class Fault extends RuntimeException {
+    final int faultClass;
+
+    Fault(int faultClass) {
+      super(null, null, false, false);
+      this.faultClass = faultClass;
+    }
+  }
+
+  private WitnessChecker(byte[] pre, byte[] proof) {
+    this.pre = pre;
+    this.proof = proof;
+    this.ramEnd = u32(pre, OFF_RAM_END);
+    this.memRoot = b32(pre, OFF_MEM_ROOT);
+  }
+
+  /** The step function on raw bytes; throws WitnessRejected where the onchain step reverts. */
+  public static Result step(byte[] preState, byte[] proof) {
+    byte[] pre = preState.clone();
+    checkValid(pre);
+    return new WitnessChecker(pre, proof.clone()).run();
+  }
+
+  /** Checks a witness: its proof bytes give its post-state hash. Returns that hash and the status. */
+  public static Result check(Witness w) {
+    Result r = step(w.preState(), w.proof());
+    if (!r.postStateHash().equals(w.postStateHash())) {
+      throw reject("post-state hash " + r.postStateHash() + " differs from the claimed " + w.postStateHash());
+    }
+    return r;
   }
 
   private static WitnessRejected reject(String why) {
     return new WitnessRejected(why);
   }
 
-  private byte[] leaf(int expectedIndex) {
-    if (next >= w.accesses().size()) {
-      throw reject("missing proof for leaf " + Integer.toHexString(expectedIndex));
+  // ------------------------------------------------------------------ state (§5)
+
+  private static void checkValid(byte[] s) {
+    if (s.length != SIZE) {
+      throw reject("pre-state is " + s.length + " bytes, not " + SIZE);
     }
-    MemoryAccess a = w.accesses().get(next++);
-    if (a.leafIndex() != expectedIndex) {
-      throw reject("access " + (next - 1) + " proves leaf 0x" + Integer.toHexString(a.leafIndex()) + ", step needs 0x" + Integer.toHexString(expectedIndex));
+    if (u32(s, OFF_REGS) != 0) {
+      throw reject("invalid pre-state: x0 is not zero");
     }
-    List<Bytes32> proof = a.proof();
-    if (proof.size() != DEPTH) {
-      throw reject("proof has " + proof.size() + " siblings, not " + DEPTH);
+    if (Integer.compareUnsigned(u32(s, OFF_INPUT_CURSOR), u32(s, OFF_INPUT_LENGTH)) > 0) {
+      throw reject("invalid pre-state: inputCursor > inputLength");
     }
-    if (!MerkleTree.rootFromProof(a.leaf(), expectedIndex, proof).equals(root)) {
-      throw reject("proof of leaf 0x" + Integer.toHexString(expectedIndex) + " does not match the memory root");
+    int outLen = u32(s, OFF_OUTPUT_LENGTH);
+    if (Integer.compareUnsigned(outLen, u32(s, OFF_OUTPUT_LIMIT)) > 0) {
+      throw reject("invalid pre-state: outputLength > outputLimit");
     }
-    return a.leaf().bytes();
+    for (int i = outLen & 31; i < 32; i++) {
+      if (s[OFF_OUTPUT_BUF + i] != 0) {
+        throw reject("invalid pre-state: outputBuf has bytes past outputLength mod 32");
+      }
+    }
+    long end = u32(s, OFF_RAM_END) & 0xffff_ffffL;
+    if ((end & 0xfff) != 0 || end <= RAM_BASE || end > 0x8000_0000L) {
+      throw reject("invalid pre-state: ramEnd");
+    }
+    if (s[OFF_STEP] < 0) {
+      throw reject("invalid pre-state: step >= 2^63");
+    }
+    int status = u32(s, OFF_STATUS);
+    int code = u32(s, OFF_EXIT_CODE);
+    if (Integer.compareUnsigned(status, 2) > 0) {
+      throw reject("invalid pre-state: status " + Integer.toUnsignedString(status));
+    }
+    if ((status == 0 && code != 0) || (status == 2 && (code < 1 || code > 5))) {
+      throw reject("invalid pre-state: exitCode " + Integer.toUnsignedString(code) + " with status " + status);
+    }
   }
 
-  private void writeLeaf(int index, byte[] value) {
-    MemoryAccess a = w.accesses().get(next - 1);
-    assert a.leafIndex() == index;
-    root = MerkleTree.rootFromProof(new Bytes32(value), index, a.proof());
+  // ------------------------------------------------------------------ proof reader (§9.2)
+
+  private byte[] take(int n) {
+    if (proof.length - pos < n) {
+      throw reject("proof ends early (at byte " + proof.length + ", needs " + (pos + n) + ")");
+    }
+    byte[] b = Arrays.copyOfRange(proof, pos, pos + n);
+    pos += n;
+    return b;
   }
 
-  private static boolean inRam(int addr) {
-    return addr >= RAM_BASE;
+  private void requireEnd() {
+    if (pos != proof.length) {
+      throw reject("proof has " + (proof.length - pos) + " bytes after its last record");
+    }
   }
 
-  private Bytes32 run() {
-    VmState pre;
+  /** Reads a record's mask and the k explicit siblings into sib[0..k). */
+  private void readSiblings(int k, Bytes32[] sib) {
+    int mask = u32(take(4), 0);
+    if (k < 32 && (mask >>> k) != 0) {
+      throw reject(String.format("proof mask 0x%08x has bits at levels >= %d", mask, k));
+    }
+    for (int l = 0; l < k; l++) {
+      sib[l] = (mask & (1 << l)) != 0 ? ZERO[l] : new Bytes32(take(32));
+    }
+  }
+
+  private static Bytes32 rootOf(Bytes32 leaf, int index, Bytes32[] sib) {
+    Bytes32 h = leaf;
+    for (int l = 0; l < DEPTH; l++) {
+      h = ((index >>> l) & 1) == 0 ? MerkleTree.hashPair(h, sib[l]) : MerkleTree.hashPair(sib[l], h);
+    }
+    return h;
+  }
+
+  /** Reads the next memory record for leaf {@code index}, checks it against the current root; returns the leaf. */
+  private byte[] readLeaf(int index) {
+    Bytes32 leaf = new Bytes32(take(32));
+    Bytes32[] sib = new Bytes32[DEPTH];
+    int k = DEPTH;
+    if (!first) {
+      k = index == pathIndex ? 0 : 31 - Integer.numberOfLeadingZeros(index ^ pathIndex);
+      Bytes32 node = pathLeaf;
+      for (int l = 0; l < DEPTH; l++) {
+        if (l >= k) {
+          sib[l] = l == k && index != pathIndex ? node : pathSiblings[l];
+        }
+        node = ((pathIndex >>> l) & 1) == 0 ? MerkleTree.hashPair(node, pathSiblings[l]) : MerkleTree.hashPair(pathSiblings[l], node);
+      }
+    }
+    readSiblings(k, sib);
+    if (!rootOf(leaf, index, sib).equals(memRoot)) {
+      throw reject("proof of leaf 0x" + Integer.toHexString(index) + " does not reach the memory root");
+    }
+    first = false;
+    pathIndex = index;
+    System.arraycopy(sib, 0, pathSiblings, 0, DEPTH);
+    pathLeaf = leaf;
+    return leaf.bytes();
+  }
+
+  /** Gives the leaf just read its new value: the root and the shared path follow. */
+  private void writeLeaf(byte[] value) {
+    pathLeaf = new Bytes32(value);
+    memRoot = rootOf(pathLeaf, pathIndex, pathSiblings);
+  }
+
+  private byte[] readInputChunk(int chunkIndex) {
+    Bytes32 chunk = new Bytes32(take(32));
+    Bytes32[] sib = new Bytes32[DEPTH];
+    readSiblings(DEPTH, sib);
+    if (!rootOf(chunk, chunkIndex, sib).equals(b32(pre, OFF_INPUT_ROOT))) {
+      throw reject("proof of input chunk " + chunkIndex + " does not reach the input root");
+    }
+    return chunk.bytes();
+  }
+
+  // ------------------------------------------------------------------ the step (§6)
+
+  private Result run() {
+    int status = u32(pre, OFF_STATUS);
+    if (status != 0) {
+      requireEnd();
+      return new Result(Hashes.keccak256(pre), status);
+    }
+    if (u64(pre, OFF_STEP) == Long.MAX_VALUE) {
+      throw reject("a running state at step 2^63 - 1 has no successor (its step would leave the valid range)");
+    }
     try {
-      pre = VmState.decode(w.preState());
-    } catch (InvalidInputException e) {
-      throw reject(e.getMessage());
+      return execute();
+    } catch (Fault f) {
+      requireEnd();
+      byte[] post = pre.clone();
+      putU64(post, OFF_STEP, u64(pre, OFF_STEP) + 1);
+      putU32(post, OFF_STATUS, 2);
+      putU32(post, OFF_EXIT_CODE, f.faultClass);
+      return new Result(Hashes.keccak256(post), 2);
     }
-    if (pre.exited()) {
-      throw reject("the pre-state has exited; it has no next step");
+  }
+
+  private boolean inWindow(int addr, int size) {
+    long off = (addr & 0xffff_ffffL) - RAM_BASE;
+    return off >= 0 && off + size <= (ramEnd & 0xffff_ffffL) - RAM_BASE;
+  }
+
+  private Result execute() {
+    int pc = u32(pre, 0);
+    if ((pc & 3) != 0) {
+      throw new Fault(2);
     }
-    if (pre.step() != w.step()) {
-      throw reject("witness says step " + w.step() + ", pre-state is at " + pre.step());
+    if (!inWindow(pc, 4)) {
+      throw new Fault(3);
     }
-    root = pre.memRoot();
-    int pc = pre.pc();
-    if ((pc & 3) != 0 || !inRam(pc)) {
-      throw reject("pc 0x" + Integer.toHexString(pc) + " cannot be fetched (the step faults)");
-    }
-    byte[] il = leaf(pc >>> 5);
+    byte[] il = readLeaf(pc >>> 5);
     int ins = le32(il, pc & 31);
-    if (ins != w.instruction()) {
-      throw reject("instruction word does not match memory");
+    int[] r = new int[32];
+    for (int i = 0; i < 32; i++) {
+      r[i] = u32(pre, OFF_REGS + 4 * i);
     }
-    int[] r = pre.regs();
+    byte[] post = pre.clone();
     int nextPc = pc + 4;
-    int cursor = pre.inputCursor();
-    Bytes32 outAcc = pre.outputAcc();
-    int outLen = pre.outputLength();
-    boolean exited = false;
-    int exitCode = pre.exitCode();
-    byte[] chunk = new byte[0];
+    int status = 0;
 
     int opcode = ins & 0x7f;
     int rd = (ins >>> 7) & 31;
@@ -103,7 +260,8 @@ public final class WitnessChecker {
     int b = r[(ins >>> 20) & 31];
     int f7 = ins >>> 25;
     int immI = ins >> 20;
-    Integer result = null; // value for rd, when the instruction writes one
+    boolean writesRd = true;
+    int result = 0;
     switch (opcode) {
       case 0x37 -> result = ins & 0xfffff000;
       case 0x17 -> result = pc + (ins & 0xfffff000);
@@ -114,12 +272,13 @@ public final class WitnessChecker {
       }
       case 0x67 -> {
         if (f3 != 0) {
-          throw illegal(ins);
+          throw new Fault(1);
         }
         result = pc + 4;
         nextPc = (a + immI) & ~1;
       }
       case 0x63 -> {
+        writesRd = false;
         int off = ((ins >> 31) << 12) | (((ins >>> 7) & 1) << 11) | (((ins >>> 25) & 0x3f) << 5) | (((ins >>> 8) & 0xf) << 1);
         boolean taken = switch (f3) {
           case 0 -> a == b;
@@ -128,7 +287,7 @@ public final class WitnessChecker {
           case 5 -> a >= b;
           case 6 -> Long.compare(a & 0xffffffffL, b & 0xffffffffL) < 0;
           case 7 -> Long.compare(a & 0xffffffffL, b & 0xffffffffL) >= 0;
-          default -> throw illegal(ins);
+          default -> throw new Fault(1);
         };
         if (taken) {
           nextPc = pc + off;
@@ -139,10 +298,9 @@ public final class WitnessChecker {
           case 0, 4 -> 1;
           case 1, 5 -> 2;
           case 2 -> 4;
-          default -> throw illegal(ins);
+          default -> throw new Fault(1);
         };
-        int addr = a + immI;
-        byte[] bytes = readBytes(addr, size);
+        byte[] bytes = readBytes(a + immI, size);
         long v = 0;
         for (int i = size - 1; i >= 0; i--) {
           v = (v << 8) | (bytes[i] & 0xff);
@@ -154,18 +312,18 @@ public final class WitnessChecker {
         };
       }
       case 0x23 -> {
+        writesRd = false;
         int size = switch (f3) {
           case 0 -> 1;
           case 1 -> 2;
           case 2 -> 4;
-          default -> throw illegal(ins);
+          default -> throw new Fault(1);
         };
-        int addr = a + (((ins >> 25) << 5) | ((ins >>> 7) & 31));
         byte[] bytes = new byte[size];
         for (int i = 0; i < size; i++) {
           bytes[i] = (byte) (b >>> (8 * i));
         }
-        writeBytes(addr, bytes);
+        writeBytes(a + (((ins >> 25) << 5) | ((ins >>> 7) & 31)), bytes);
       }
       case 0x13 -> {
         int sh = immI & 31;
@@ -177,81 +335,115 @@ public final class WitnessChecker {
           case 6 -> a | immI;
           case 7 -> a & immI;
           case 1 -> {
-            if (f7 != 0) throw illegal(ins);
+            if (f7 != 0) {
+              throw new Fault(1);
+            }
             yield a << sh;
           }
           default -> {
-            if (f7 == 0) yield a >>> sh;
-            if (f7 == 0x20) yield a >> sh;
-            throw illegal(ins);
+            if (f7 == 0) {
+              yield a >>> sh;
+            }
+            if (f7 == 0x20) {
+              yield a >> sh;
+            }
+            throw new Fault(1);
           }
         };
       }
-      case 0x33 -> result = alu(ins, f3, f7, a, b);
+      case 0x33 -> result = alu(f3, f7, a, b);
       case 0x0f -> {
+        writesRd = false;
         if (f3 > 1) {
-          throw illegal(ins);
+          throw new Fault(1);
         }
       }
       case 0x73 -> {
+        writesRd = false;
         if (ins != 0x73) {
-          throw reject("instruction 0x" + Integer.toHexString(ins) + " faults (no transition)");
+          throw new Fault(1);
         }
-        int num = r[17];
-        int a0 = r[10];
-        int buf = r[11];
-        int len = r[12];
-        int room = 32 - (buf & 31);
-        int n = Integer.compareUnsigned(len, room) < 0 ? len : room;
-        if (num == 93) {
-          exited = true;
-          exitCode = a0;
+        status = ecall(r, post);
+        if (status == 1) {
           nextPc = pc;
-        } else if (num == 63 && a0 == 0) {
-          if (!Hashes.keccak256(input).equals(pre.inputDigest()) || input.length != pre.inputLength()) {
-            throw reject("the input given to the checker is not the state's input preimage");
-          }
-          n = Math.min(n, pre.inputLength() - cursor);
-          chunk = Arrays.copyOfRange(input, cursor, cursor + n);
-          if (n > 0) {
-            writeBytes(buf, chunk);
-          }
-          cursor += n;
-          r[10] = n;
-        } else if (num == 64 && a0 == 1) {
-          if (n > 0) {
-            byte[] out = readBytes(buf, n);
-            outAcc = Hashes.keccak256(outAcc.bytes(), out);
-            outLen += n;
-          }
-          r[10] = n;
-        } else if (num == 64 && a0 == 2) {
-          r[10] = len;
-        } else {
-          throw reject("ecall a7=" + num + " a0=" + a0 + " faults (no transition)");
         }
       }
-      default -> throw illegal(ins);
+      default -> throw new Fault(1);
     }
-    if (!Arrays.equals(chunk, w.inputChunk())) {
-      throw reject("input chunk does not match the input at the cursor");
-    }
-    if (next != w.accesses().size()) {
-      throw reject("witness has " + (w.accesses().size() - next) + " accesses the step does not make");
-    }
-    if (result != null && rd != 0) {
+    requireEnd();
+    if (writesRd && rd != 0) {
       r[rd] = result;
     }
-    VmState post = new VmState(exited ? pc : nextPc, r, root, pre.inputDigest(), pre.inputLength(), cursor, outAcc, outLen,
-        pre.step() + 1, exited, exitCode);
-    Bytes32 h = post.hash();
-    if (!h.equals(w.postStateHash())) {
-      throw reject("post-state hash " + h + " differs from the claimed " + w.postStateHash());
+    putU32(post, 0, nextPc);
+    for (int i = 1; i < 32; i++) {
+      putU32(post, OFF_REGS + 4 * i, r[i]);
     }
-    return h;
+    System.arraycopy(memRoot.bytes(), 0, post, OFF_MEM_ROOT, 32);
+    putU64(post, OFF_STEP, u64(pre, OFF_STEP) + 1);
+    return new Result(Hashes.keccak256(post), status);
   }
 
-  private static int alu(int ins, int f3, int f7, int a, int b) {
+  /** The ecall of §4 on registers r and the post-state's I/O fields; returns the new status. */
+  private int ecall(int[] r, byte[] post) {
+    int num = r[17];
+    int a0 = r[10];
+    int buf = r[11];
+    long len = r[12] & 0xffffffffL;
+    long room = 32 - (buf & 31);
+    if (num == 93) {
+      putU32(post, OFF_STATUS, 1);
+      putU32(post, OFF_EXIT_CODE, a0);
+      return 1;
+    }
+    if (num == 63 && a0 == 0) {
+      long cursor = u32(pre, OFF_INPUT_CURSOR) & 0xffffffffL;
+      long length = u32(pre, OFF_INPUT_LENGTH) & 0xffffffffL;
+      int n = (int) Math.min(Math.min(len, room), Math.min(32 - cursor % 32, length - cursor));
+      if (n > 0) {
+        if (!inWindow(buf, n)) {
+          throw new Fault(3);
+        }
+        byte[] leaf = readLeaf(buf >>> 5);
+        byte[] chunk = readInputChunk((int) (cursor / 32));
+        System.arraycopy(chunk, (int) (cursor % 32), leaf, buf & 31, n);
+        writeLeaf(leaf);
+        putU32(post, OFF_INPUT_CURSOR, (int) (cursor + n));
+      }
+      r[10] = n;
+      return 0;
+    }
+    if (num == 64 && a0 == 1) {
+      long outLen = u32(pre, OFF_OUTPUT_LENGTH) & 0xffffffffL;
+      int n = (int) Math.min(Math.min(len, room), 32 - outLen % 32);
+      if (n > 0) {
+        if (!inWindow(buf, n)) {
+          throw new Fault(3);
+        }
+        if (outLen + n > (u32(pre, OFF_OUTPUT_LIMIT) & 0xffffffffL)) {
+          throw new Fault(5);
+        }
+        byte[] leaf = readLeaf(buf >>> 5);
+        System.arraycopy(leaf, buf & 31, post, OFF_OUTPUT_BUF + (int) (outLen % 32), n);
+        long newLen = outLen + n;
+        if (newLen % 32 == 0) {
+          byte[] acc = Hashes.keccak256(Arrays.copyOfRange(post, OFF_OUTPUT_ACC, OFF_OUTPUT_ACC + 32),
+              Arrays.copyOfRange(post, OFF_OUTPUT_BUF, OFF_OUTPUT_BUF + 32)).bytes();
+          System.arraycopy(acc, 0, post, OFF_OUTPUT_ACC, 32);
+          Arrays.fill(post, OFF_OUTPUT_BUF, OFF_OUTPUT_BUF + 32, (byte) 0);
+        }
+        putU32(post, OFF_OUTPUT_LENGTH, (int) newLen);
+      }
+      r[10] = n;
+      return 0;
+    }
+    if (num == 64 && a0 == 2) {
+      r[10] = r[12];
+      return 0;
+    }
+    throw new Fault(4);
+  }
+
+  private static int alu(int f3, int f7, int a, int b) {
     long ua = a & 0xffffffffL;
     long ub = b & 0xffffffffL;
     if (f7 == 1) {
@@ -284,56 +476,75 @@ public final class WitnessChecker {
     if (f7 == 0x20 && f3 == 5) {
       return a >> (b & 31);
     }
-    throw illegal(ins);
+    throw new Fault(1);
   }
 
-  private static WitnessRejected illegal(int ins) {
-    return reject(String.format("illegal instruction 0x%08x faults (no transition)", ins));
-  }
-
-  private void checkRange(int addr, int size) {
-    long end = (addr & 0xffffffffL) + size - 1;
-    if (!inRam(addr) || end >= 0x8000_0000L) {
-      throw reject(String.format("access at 0x%08x is outside RAM (the step faults)", addr));
-    }
-  }
-
-  /** Reads size bytes at addr from one or two proven leaves. */
+  /** Reads size bytes at addr from one or two leaves (class 3 when any byte is outside the window). */
   private byte[] readBytes(int addr, int size) {
-    checkRange(addr, size);
+    if (!inWindow(addr, size)) {
+      throw new Fault(3);
+    }
+    int firstLeaf = addr >>> 5;
+    int lastLeaf = (addr + size - 1) >>> 5;
+    byte[] l0 = readLeaf(firstLeaf);
+    byte[] l1 = lastLeaf != firstLeaf ? readLeaf(lastLeaf) : l0;
     byte[] out = new byte[size];
-    int first = addr >>> 5;
-    int last = (addr + size - 1) >>> 5;
-    byte[] l0 = leaf(first);
-    byte[] l1 = last != first ? leaf(last) : l0;
     for (int i = 0; i < size; i++) {
       int ad = addr + i;
-      out[i] = ((ad >>> 5) == first ? l0 : l1)[ad & 31];
+      out[i] = ((ad >>> 5) == firstLeaf ? l0 : l1)[ad & 31];
     }
     return out;
   }
 
-  /** Writes bytes at addr into one or two leaves, updating the root leaf by leaf. */
+  /** Writes bytes at addr into one or two leaves, each read, changed and written back in order. */
   private void writeBytes(int addr, byte[] bytes) {
-    checkRange(addr, bytes.length);
-    int first = addr >>> 5;
-    int last = (addr + bytes.length - 1) >>> 5;
-    for (int leafIdx = first; ; leafIdx++) {
-      byte[] l = leaf(leafIdx);
+    if (!inWindow(addr, bytes.length)) {
+      throw new Fault(3);
+    }
+    int firstLeaf = addr >>> 5;
+    int lastLeaf = (addr + bytes.length - 1) >>> 5;
+    for (int leafIdx = firstLeaf; ; leafIdx++) {
+      byte[] l = readLeaf(leafIdx);
       for (int i = 0; i < bytes.length; i++) {
         int ad = addr + i;
         if ((ad >>> 5) == leafIdx) {
           l[ad & 31] = bytes[i];
         }
       }
-      writeLeaf(leafIdx, l);
-      if (leafIdx == last) {
+      writeLeaf(l);
+      if (leafIdx == lastLeaf) {
         break;
       }
     }
   }
 
+  // ------------------------------------------------------------------ bytes
+
   private static int le32(byte[] b, int off) {
     return (b[off] & 0xff) | (b[off + 1] & 0xff) << 8 | (b[off + 2] & 0xff) << 16 | (b[off + 3] & 0xff) << 24;
+  }
+
+  private static int u32(byte[] b, int off) {
+    return (b[off] & 0xff) << 24 | (b[off + 1] & 0xff) << 16 | (b[off + 2] & 0xff) << 8 | (b[off + 3] & 0xff);
+  }
+
+  private static long u64(byte[] b, int off) {
+    return (u32(b, off) & 0xffffffffL) << 32 | (u32(b, off + 4) & 0xffffffffL);
+  }
+
+  private static void putU32(byte[] b, int off, int v) {
+    b[off] = (byte) (v >>> 24);
+    b[off + 1] = (byte) (v >>> 16);
+    b[off + 2] = (byte) (v >>> 8);
+    b[off + 3] = (byte) v;
+  }
+
+  private static void putU64(byte[] b, int off, long v) {
+    putU32(b, off, (int) (v >>> 32));
+    putU32(b, off + 4, (int) v);
+  }
+
+  private static Bytes32 b32(byte[] b, int off) {
+    return new Bytes32(Arrays.copyOfRange(b, off, off + 32));
   }
 }

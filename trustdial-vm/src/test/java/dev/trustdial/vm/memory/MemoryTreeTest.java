@@ -77,7 +77,7 @@ class MemoryTreeTest {
   @Test
   void proofsVerifyWithCoreMerkleAfterRandomWrites() {
     Random rnd = new Random(5);
-    Memory mem = new Memory(1000, i -> { throw new IllegalStateException(); });
+    Memory mem = new Memory();
     for (int round = 0; round < 5; round++) {
       for (int k = 0; k < 300; k++) {
         int addr = Memory.RAM_BASE + rnd.nextInt(1 << 20);
@@ -99,7 +99,7 @@ class MemoryTreeTest {
   void incrementalRootEqualsFromScratchRoot(@ForAll long seed, @ForAll @IntRange(min = 1, max = 6) int rounds,
       @ForAll @IntRange(min = 0, max = 2) int spreadLog, @ForAll boolean simd) {
     Random rnd = new Random(seed);
-    Memory mem = new Memory(4096, i -> { throw new IllegalStateException(); }, kernels().get(simd ? kernels().size() - 1 : 0));
+    Memory mem = new Memory(kernels().get(simd ? kernels().size() - 1 : 0));
     TreeMap<Integer, Byte> bytes = new TreeMap<>(); // the model: every byte ever written
     int span = 1 << (14 + 3 * spreadLog); // 16 KiB .. 1 MiB: up to 256 dirty pages, the parallel flush
     int base = Memory.RAM_BASE + (rnd.nextInt(1 << 12) << 12);
@@ -126,8 +126,8 @@ class MemoryTreeTest {
   @Test
   void parallelFlushEqualsPageByPageFlushes() {
     Random rnd = new Random(11);
-    Memory big = new Memory(2048, i -> { throw new IllegalStateException(); });
-    Memory small = new Memory(2048, i -> { throw new IllegalStateException(); }, NodeBatch::scalar);
+    Memory big = new Memory();
+    Memory small = new Memory(NodeBatch::scalar);
     for (int page = 0; page < 700; page++) {
       for (int k = 0; k < 1 + rnd.nextInt(40); k++) {
         int addr = Memory.RAM_BASE + (page << 12) + 4 * rnd.nextInt(1024);
