@@ -9,8 +9,8 @@ import {Ownable} from "@openzeppelin/contracts/access/Ownable.sol";
 ///         a job pins the release it was submitted against (JobManager), so an upgrade mid-job changes
 ///         nothing it runs. A TEE app names the wallet its results are signed by (setTeeSigner); an app of
 ///         an adapter mode (code >= 3, e.g. ZK) names its per-app config contract (setAppConfig; for ZK its
-///         Groth16 verifier: docs/spec/modes.md §2, zk.md). Modes 0 and 1 are built in; REEXEC_OBJECTIVE (2)
-///         is refused until that mode exists; a mode >= 3 only while governance enables it
+///         Groth16 verifier: docs/spec/modes.md §2, zk.md; for REEXEC_OBJECTIVE its ObjectiveConfig, objective.md).
+///         Modes 0 and 1 are built in; REEXEC_OBJECTIVE (2) and a mode >= 3 only while governance enables it
 ///         (setModeEnabled). Creation is allowlisted until the owner makes it permissionless.
 contract AppRegistry is Ownable {
     /// @dev Encoded as uint8 0..3 in the ABI. The built-in codes and the ZK adapter's; an app's mode is a uint8
@@ -38,7 +38,7 @@ contract AppRegistry is Ownable {
     mapping(uint256 appId => address signer) private _teeSigner;
     mapping(uint256 appId => address config) private _appConfig;
     bool public permissionless;
-    /// @notice Whether apps of an adapter mode (code >= 3) may be created.
+    /// @notice Whether apps of REEXEC_OBJECTIVE (2) or an adapter mode (code >= 3) may be created.
     mapping(uint8 mode => bool) public modeEnabled;
 
     error UnknownApp(uint256 appId);
@@ -65,17 +65,11 @@ contract AppRegistry is Ownable {
     constructor(address owner) Ownable(owner) {}
 
     /// @notice Creates an app owned by msg.sender, version 1. Ids start at 1. `mode` is TEE (0),
-    ///         REEXEC_INTERSUBJECTIVE (1) or an adapter mode governance enabled (>= 3; ZK is 3); anything else
-    ///         is ModeNotAvailable.
+    ///         REEXEC_INTERSUBJECTIVE (1), or REEXEC_OBJECTIVE (2) or an adapter mode (>= 3; ZK is 3) governance
+    ///         enabled; anything else is ModeNotAvailable.
     function createApp(uint8 mode, bytes32 programDigest, bytes calldata policy) external returns (uint256 appId) {
         if (!permissionless && !isAllowlisted[msg.sender]) revert NotAllowlisted(msg.sender);
-        // Nothing can check an objective re-execution yet: such an app would take any result (settlement.md §6).
-        if (
-            mode == uint8(TrustMode.REEXEC_OBJECTIVE)
-                || (mode > uint8(TrustMode.REEXEC_OBJECTIVE) && !modeEnabled[mode])
-        ) {
-            revert ModeNotAvailable(mode);
-        }
+        if (mode >= uint8(TrustMode.REEXEC_OBJECTIVE) && !modeEnabled[mode]) revert ModeNotAvailable(mode);
         _checkRelease(programDigest, policy);
 
         appId = ++_appCount;
@@ -124,29 +118,30 @@ contract AppRegistry is Ownable {
         return _teeSigner[appId];
     }
 
-    /// @notice For an app of an adapter mode (code >= 3): the per-app contract the mode's adapter checks its
-    ///         results with (IResultMode.checkResult's appConfig; for a ZK app its Groth16 verifier, zk.md §4).
+    /// @notice For an app of REEXEC_OBJECTIVE (2) or an adapter mode (code >= 3): the per-app contract the mode's
+    ///         adapter checks its results with (IResultMode.checkResult's appConfig; for a ZK app its Groth16
+    ///         verifier, zk.md §4; for an objective app its ObjectiveConfig, objective.md §1).
     ///         JobManager takes no job of the app until it is set; each job pins the config it was submitted
     ///         with, so a change never touches a live job. It stays across upgrades.
     function setAppConfig(uint256 appId, address config) external {
         App storage app = _ownedBy(appId, msg.sender);
-        if (app.mode <= uint8(TrustMode.REEXEC_OBJECTIVE)) revert NotAdapterMode(appId);
+        if (app.mode < uint8(TrustMode.REEXEC_OBJECTIVE)) revert NotAdapterMode(appId);
         if (config.code.length == 0) revert NotAContract(config);
         _appConfig[appId] = config;
         emit AppConfigSet(appId, config);
     }
 
-    /// @notice The per-app config of an adapter-mode app; 0 while none is set (or for a built-in mode).
+    /// @notice The per-app config of an objective or adapter-mode app; 0 while none is set (or for modes 0 and 1).
     function appConfigOf(uint256 appId) external view returns (address) {
         _existing(appId);
         return _appConfig[appId];
     }
 
-    /// @notice Lets apps of adapter mode `mode` (>= 3) be created, or stops new ones (existing apps and their
-    ///         jobs are untouched: JobManager's adapter registry decides which jobs are taken). Modes 0..2 are
-    ///         built in or reserved: InvalidMode.
+    /// @notice Lets apps of mode `mode` (REEXEC_OBJECTIVE or an adapter mode, >= 2) be created, or stops new ones
+    ///         (existing apps and their jobs are untouched: JobManager's adapter registry decides which jobs are
+    ///         taken). Modes 0 and 1 are always available: InvalidMode.
     function setModeEnabled(uint8 mode, bool enabled) external onlyOwner {
-        if (mode <= uint8(TrustMode.REEXEC_OBJECTIVE)) revert InvalidMode(mode);
+        if (mode < uint8(TrustMode.REEXEC_OBJECTIVE)) revert InvalidMode(mode);
         modeEnabled[mode] = enabled;
         emit ModeEnabledSet(mode, enabled);
     }

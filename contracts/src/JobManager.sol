@@ -12,6 +12,7 @@ import {StakeRegistry} from "./StakeRegistry.sol";
 import {AppRegistry} from "./AppRegistry.sol";
 import {IDisputeCourt} from "./IDisputeCourt.sol";
 import {IResultMode} from "./IResultMode.sol";
+import {IObjectiveCourt} from "./IObjectiveCourt.sol";
 import {Roles} from "./Roles.sol";
 
 /// @title JobManager (settlement protocol v2)
@@ -23,8 +24,10 @@ import {Roles} from "./Roles.sol";
 ///         and queues the job again; a job past its expiry fails with everything refunded. A job of an
 ///         adapter mode (code >= 3, e.g. ZK) skips the window: the mode's adapter (IResultMode, registered by
 ///         governance and pinned per job) checks its result against the job's own input, and it is finalized
-///         in the transaction that submits it (submitCheckedResult).
-///         Rules: docs/spec/settlement.md, docs/spec/modes.md, docs/spec/zk.md.
+///         in the transaction that submits it (submitCheckedResult). A REEXEC_OBJECTIVE job (mode 2) pins its court
+///         (ObjectiveCourt, registered under mode 2): its result is a trace commitment the court checks
+///         (submitObjectiveResult), and its disputes are that court's bisection games.
+///         Rules: docs/spec/settlement.md, docs/spec/modes.md, docs/spec/zk.md, docs/spec/objective.md.
 contract JobManager is Ownable, ReentrancyGuardTransient {
     using SafeERC20 for IERC20;
 
@@ -95,8 +98,8 @@ contract JobManager is Ownable, ReentrancyGuardTransient {
         uint8 mode;
         uint8 role; // COMPUTE, or TEE for a TEE app
         uint64 obligationSeq; // the assignee's (then the result operator's) obligation in the registry
-        address appConfig; // an adapter-mode app's config (e.g. a ZK app's Groth16 verifier), else 0
-        address adapter; // the mode's adapter (IResultMode) at submission, else 0 (a built-in mode)
+        address appConfig; // an adapter-mode or objective app's config (a ZK app's Groth16 verifier, an ObjectiveConfig), else 0
+        address adapter; // the mode's adapter (IResultMode; for mode 2 the ObjectiveCourt) at submission, else 0
     }
 
     struct Dispute {
@@ -125,9 +128,11 @@ contract JobManager is Ownable, ReentrancyGuardTransient {
     bytes32 public constant TEE_RESULT_TAG = keccak256("TrustDial TEE result v2");
     /// @notice Gas an adapter's checkResult may use at most (docs/spec/modes.md §2).
     uint256 public constant MODE_CHECK_GAS = 2_000_000;
-    /// @notice Mode codes below this are built in (TEE, REEXEC_INTERSUBJECTIVE) or reserved (REEXEC_OBJECTIVE);
-    ///         from it on, a mode is an adapter registered by governance.
+    /// @notice Mode codes below this are built in (TEE, REEXEC_INTERSUBJECTIVE, REEXEC_OBJECTIVE); from it on, a mode
+    ///         is an adapter registered by governance.
     uint8 public constant FIRST_ADAPTER_MODE = 3;
+    /// @dev REEXEC_OBJECTIVE: its "adapter" is its court (ObjectiveCourt), registered like an adapter's.
+    uint8 internal constant OBJECTIVE_MODE = 2;
     /// @dev Longest adapter revert data re-thrown as is; longer (or empty) is ResultRefused.
     uint256 internal constant MAX_MODE_REVERT = 1024;
     /// @dev The magic of a job input envelope (docs/spec/job-input.md).
@@ -254,17 +259,17 @@ contract JobManager is Ownable, ReentrancyGuardTransient {
         return _params[version];
     }
 
-    /// @notice Registers `adapter` (an IResultMode contract) as the acceptance rule of mode `mode` (>= 3) for
-    ///         jobs submitted from now on; live jobs keep the adapter they pinned. address(0) unregisters the
-    ///         mode: its apps get no new jobs (ModeNotRegistered).
+    /// @notice Registers `adapter` (an IResultMode contract; for mode 2 the ObjectiveCourt) as the acceptance rule of
+    ///         mode `mode` (>= 2) for jobs submitted from now on; live jobs keep the adapter they pinned. address(0)
+    ///         unregisters the mode: its apps get no new jobs (ModeNotRegistered).
     function setModeAdapter(uint8 mode, address adapter) external onlyOwner {
-        if (mode < FIRST_ADAPTER_MODE) revert InvalidMode(mode);
+        if (mode < OBJECTIVE_MODE) revert InvalidMode(mode);
         if (adapter != address(0) && adapter.code.length == 0) revert NotAContract(adapter);
         _modeAdapters[mode] = adapter;
         emit ModeAdapterSet(mode, adapter);
     }
 
-    /// @notice The adapter new jobs of mode `mode` pin; 0 when none is registered (and for modes 0..2).
+    /// @notice The adapter new jobs of mode `mode` pin; 0 when none is registered (and for modes 0 and 1).
     function modeAdapterOf(uint8 mode) external view returns (address) {
         return _modeAdapters[mode];
     }
@@ -419,7 +424,8 @@ contract JobManager is Ownable, ReentrancyGuardTransient {
     }
 
     /// @notice The assignee posts its result commitment; the challenge window starts. A TEE app's results
-    ///         go through submitTeeResult, an adapter-mode app's through submitCheckedResult.
+    ///         go through submitTeeResult, an objective app's through submitObjectiveResult, an adapter-mode app's
+    ///         through submitCheckedResult.
     function submitResult(
         uint256 jobId,
         bytes32 outputHash,
@@ -475,7 +481,7 @@ contract JobManager is Ownable, ReentrancyGuardTransient {
         Job storage job = _activeAssignment(jobId);
         Pin storage pin = _pins[jobId];
         address adapter = pin.adapter;
-        if (adapter == address(0)) revert WrongMode(jobId, pin.mode);
+        if (pin.mode < FIRST_ADAPTER_MODE) revert WrongMode(jobId, pin.mode);
         if (keccak256(envelope) != job.inputDigest) revert InputMismatch(jobId);
         // A TDJOBIN1 header (docs/spec/job-input.md): magic, program key, stride, then inputLength and the input.
         if (
@@ -510,6 +516,25 @@ contract JobManager is Ownable, ReentrancyGuardTransient {
         _settle(jobId, job);
     }
 
+    /// @notice A REEXEC_OBJECTIVE job's result (docs/spec/objective.md §5): its terminal VM state, its trace root and
+    ///         the final stride leaf's proof. The pinned court checks it (ObjectiveCourt.checkResult, whose errors are
+    ///         re-thrown) and derives the commitment: outputHash = the state's output digest, finalStateHash,
+    ///         stepCount = its step, checkpointRoot = traceRoot. The challenge window starts.
+    function submitObjectiveResult(
+        uint256 jobId,
+        bytes calldata finalState,
+        bytes32 traceRoot,
+        bytes32[] calldata finalLeafProof,
+        bytes32 outputBlobKey
+    ) external {
+        Job storage job = _activeAssignment(jobId);
+        Pin storage pin = _pins[jobId];
+        if (pin.mode != OBJECTIVE_MODE) revert WrongMode(jobId, pin.mode);
+        (bytes32 outputHash, bytes32 finalStateHash, uint64 stepCount) =
+            IObjectiveCourt(pin.adapter).checkResult(jobId, finalState, traceRoot, finalLeafProof);
+        _submit(jobId, job, outputHash, finalStateHash, stepCount, traceRoot, outputBlobKey);
+    }
+
     /// @notice What a TEE app's wallet signs for the job's current attempt (docs/spec/settlement.md §1):
     ///         bound to this chain, this JobManager, the attempt and its assignee, so a signature cannot be
     ///         replayed on another deployment or by another operator.
@@ -522,7 +547,8 @@ contract JobManager is Ownable, ReentrancyGuardTransient {
 
     /// @notice Anyone but the result's operator may dispute it within the challenge window, once per attempt,
     ///         by locking challengeBond and posting a different commitment. Each challenge is its own
-    ///         dispute in the job's court; the result finalizes only when none is open.
+    ///         dispute in the job's court (a REEXEC_OBJECTIVE job's: its pinned court, where `checkpointRoot` is the
+    ///         challenger's trace root); the result finalizes only when none is open.
     function challenge(
         uint256 jobId,
         bytes32 outputHash,
@@ -536,11 +562,8 @@ contract JobManager is Ownable, ReentrancyGuardTransient {
         if (msg.sender == job.resultOperator) revert SelfChallenge(jobId, msg.sender);
         if (hasChallenged(jobId, msg.sender)) revert AlreadyChallenged(jobId, msg.sender);
         if (stepCount > job.maxSteps) revert StepsExceeded(stepCount, job.maxSteps);
-        uint8 mode = _pins[jobId].mode;
-        if (mode != uint8(AppRegistry.TrustMode.REEXEC_INTERSUBJECTIVE)) revert UnsupportedMode(mode);
+        address court_ = _courtOf(jobId, job);
         Params storage p = _params[job.paramsVersion];
-        address court_ = p.court;
-        if (court_ == address(0)) revert CourtNotSet();
 
         bytes32 operatorCommitment = commitmentOf(job.outputHash, job.finalStateHash, job.stepCount, job.checkpointRoot);
         bytes32 challengerCommitment = commitmentOf(outputHash, finalStateHash, stepCount, checkpointRoot);
@@ -589,6 +612,9 @@ contract JobManager is Ownable, ReentrancyGuardTransient {
     ///           plus min(bond, partyRewardWad of the slash) and the fee; its commitment becomes the result.
     ///         - BothWrong: the operator is slashed, the bond forfeited, the voters get voterRewardWad of
     ///           both; the result is dropped and the job queued again without that operator.
+    ///         - OperatorRefuted (the objective court): the operator is slashed; the challenger gets its bond back
+    ///           plus min(bond, partyRewardWad of the slash); the result is dropped and the job queued again
+    ///           without that operator.
     ///         - NoQuorum, NoMajority: the bond returns; the status quo stands.
     ///         A dispute whose result another dispute already overturned is moot: its bond returns.
     /// @return voterPool tokens sent to the court for the majority voters
@@ -597,7 +623,7 @@ contract JobManager is Ownable, ReentrancyGuardTransient {
         Dispute storage d = _disputes[disputeId];
         if (d.jobId == 0) revert UnknownDispute(disputeId);
         Job storage job = _jobs[d.jobId];
-        if (msg.sender != _params[job.paramsVersion].court) revert NotCourt(msg.sender);
+        if (msg.sender != _courtOf(d.jobId, job)) revert NotCourt(msg.sender);
         if (d.resolved) revert DisputeResolvedAlready(disputeId);
         d.resolved = true;
         d.verdict = verdict;
@@ -611,8 +637,10 @@ contract JobManager is Ownable, ReentrancyGuardTransient {
             _closeDispute(job);
         } else if (verdict == uint8(IDisputeCourt.Verdict.ChallengerWins)) {
             (slashed, voterPool) = _challengerWins(d, job);
-        } else if (verdict == uint8(IDisputeCourt.Verdict.BothWrong)) {
-            (slashed, voterPool) = _bothWrong(d, job);
+        } else if (
+            verdict == uint8(IDisputeCourt.Verdict.BothWrong) || verdict == uint8(IDisputeCourt.Verdict.OperatorRefuted)
+        ) {
+            (slashed, voterPool) = _dropResult(d, job, verdict == uint8(IDisputeCourt.Verdict.OperatorRefuted));
         } else {
             _payOut(d.challenger, d.bond);
             _closeDispute(job);
@@ -689,7 +717,7 @@ contract JobManager is Ownable, ReentrancyGuardTransient {
         if (pin.mode == uint8(AppRegistry.TrustMode.TEE)) {
             if (pin.teeSigner == address(0)) revert NoTeeSigner(appId);
             pin.role = Roles.TEE;
-        } else if (pin.mode >= FIRST_ADAPTER_MODE) {
+        } else if (pin.mode >= OBJECTIVE_MODE) {
             pin.adapter = _modeAdapters[pin.mode];
             if (pin.adapter == address(0)) revert ModeNotRegistered(pin.mode);
             if (pin.appConfig == address(0)) revert NoAppConfig(appId);
@@ -698,11 +726,22 @@ contract JobManager is Ownable, ReentrancyGuardTransient {
         }
     }
 
-    /// @dev The job's pin; an adapter-mode job's result goes only through submitCheckedResult.
+    /// @dev The job's pin; an objective or adapter-mode job's result goes only through its own entry point.
     function _builtIn(uint256 jobId) internal view returns (Pin storage pin) {
         pin = _pins[jobId];
         uint8 mode = pin.mode;
-        if (mode >= FIRST_ADAPTER_MODE) revert WrongMode(jobId, mode);
+        if (mode >= OBJECTIVE_MODE) revert WrongMode(jobId, mode);
+    }
+
+    /// @dev The court of a job's disputes: the pinned court of a REEXEC_OBJECTIVE job, the parameter version's court
+    ///      of a REEXEC_INTERSUBJECTIVE job; other modes have none.
+    function _courtOf(uint256 jobId, Job storage job) internal view returns (address court_) {
+        Pin storage pin = _pins[jobId];
+        uint8 mode = pin.mode;
+        if (mode == OBJECTIVE_MODE) return pin.adapter;
+        if (mode != uint8(AppRegistry.TrustMode.REEXEC_INTERSUBJECTIVE)) revert UnsupportedMode(mode);
+        court_ = _params[job.paramsVersion].court;
+        if (court_ == address(0)) revert CourtNotSet();
     }
 
     function _queue(uint256 jobId, Job storage job) internal {
@@ -822,15 +861,28 @@ contract JobManager is Ownable, ReentrancyGuardTransient {
         _payOut(job.submitter, job.deposit);
     }
 
-    function _bothWrong(Dispute storage d, Job storage job) internal returns (uint256 slashed, uint256 voterPool) {
+    /// @dev BothWrong (`refuted` false): the bond is forfeited with the slash. OperatorRefuted (`refuted` true): the
+    ///      challenger gets its bond back and min(bond, partyRewardWad of the slash), the rest of the slash is burned.
+    ///      Either way the result is dropped and the job queued again without its operator.
+    function _dropResult(Dispute storage d, Job storage job, bool refuted)
+        internal
+        returns (uint256 slashed, uint256 voterPool)
+    {
         uint256 jobId = d.jobId;
         Params storage p = _params[job.paramsVersion];
         address operator = job.resultOperator;
         slashed = _slashResultOperator(jobId, operator, p.disputeSlashWad);
-        totalEscrow -= d.bond;
-        uint256 forfeit = slashed + d.bond;
-        voterPool = forfeit * p.voterRewardWad / WAD;
-        _send(BURN_ADDRESS, forfeit - voterPool);
+        if (refuted) {
+            uint256 reward = Math.min(d.bond, slashed * p.partyRewardWad / WAD);
+            _send(BURN_ADDRESS, slashed - reward);
+            _send(d.challenger, reward);
+            _payOut(d.challenger, d.bond);
+        } else {
+            totalEscrow -= d.bond;
+            uint256 forfeit = slashed + d.bond;
+            voterPool = forfeit * p.voterRewardWad / WAD;
+            _send(BURN_ADDRESS, forfeit - voterPool);
+        }
 
         hasFailed[jobId][operator] = true;
         job.outputHash = bytes32(0);

@@ -48,8 +48,8 @@ contract AppRegistryTest is SettlementFixture {
         assertEq(config, address(0));
     }
 
-    /// Nothing can check REEXEC_OBJECTIVE results yet: those apps are refused. ZK apps are proven (zk.md): the
-    /// deployment enabled mode 3; mode 4 is nobody's until governance enables it (ModeRegistryTest).
+    /// REEXEC_OBJECTIVE apps are refused until governance enables mode 2 (with its court: ObjectiveCourtTest). ZK apps
+    /// are proven (zk.md): the deployment enabled mode 3; mode 4 is nobody's until governance enables it.
     function test_createApp_onlyAvailableModes() public {
         vm.startPrank(dev);
         assertEq(apps.modeOf(apps.createApp(MODE_TEE, DIGEST, "")), MODE_TEE);

@@ -544,7 +544,8 @@ contract JobManagerTest is JobFixture {
     }
 
     /// A mode without a way to check results is refused at submission even if an app registry reported it:
-    /// REEXEC_OBJECTIVE, and an adapter mode (ZK included) with no adapter registered in this JobManager.
+    /// REEXEC_OBJECTIVE without its court, and an adapter mode (ZK included) with no adapter registered in this
+    /// JobManager.
     function test_submitJob_unsupportedModeFromTheAppRegistry() public {
         FakeApps fake = new FakeApps();
         JobManager odd = new JobManager(
@@ -554,7 +555,7 @@ contract JobManagerTest is JobFixture {
         token.approve(address(odd), type(uint256).max);
         fake.set(MODE_OBJECTIVE, address(0));
         vm.prank(user);
-        vm.expectRevert(abi.encodeWithSelector(JobManager.UnsupportedMode.selector, MODE_OBJECTIVE));
+        vm.expectRevert(abi.encodeWithSelector(JobManager.ModeNotRegistered.selector, MODE_OBJECTIVE));
         odd.submitJob(1, INPUT_KEY, INPUT_DIGEST, MAX_STEPS, FEE);
         fake.set(MODE_ZK, address(0));
         vm.prank(user);

@@ -20,6 +20,8 @@ interface Vm {
     function roll(uint256 blockNumber) external;
     function setBlockhash(uint256 blockNumber, bytes32 blockHash) external;
     function snapshotGasLastCall(string calldata name) external returns (uint256 gasUsed);
+    function snapshotState() external returns (uint256 snapshotId);
+    function revertToState(uint256 snapshotId) external returns (bool success);
     /// @dev Marks `target`'s account and storage cold again, so a gas measurement pays cold accesses.
     function cool(address target) external;
 
