@@ -25,13 +25,23 @@ import org.web3j.tx.Contract;
  * Deploys and wires the settlement contracts (protocol v2), then hands every owned contract to a
  * governance timelock. Order: StakeToken, StakeRegistry(Config), AppRegistry, JobManager(Params
  * without a court), IntersubjectiveCourt(registry, jobs, ...); JobManager.setParams(with the court);
- * Groth16Mode; StakeRegistry.setSlasher(JobManager) and setSlasher(court) (the court opens vote
- * obligations and slashes minority voters); JobManager.setModeAdapter(ZK, Groth16Mode) and
- * AppRegistry.setModeEnabled(ZK) (docs/spec/modes.md); minimum stakes per role; the app-creation policy; the deployer as a
+ * Groth16Mode; RiscvStep, InputOracle and ObjectiveCourt(jobs, oracle, step, clocks);
+ * StakeRegistry.setSlasher(JobManager) and setSlasher(court) (the court opens vote obligations and
+ * slashes minority voters); JobManager.setModeAdapter(ZK, Groth16Mode) and
+ * AppRegistry.setModeEnabled(ZK) (docs/spec/modes.md); JobManager.setModeAdapter(REEXEC_OBJECTIVE,
+ * ObjectiveCourt) with the mode left disabled in AppRegistry until operators play the game; minimum stakes per role; the app-creation policy; the deployer as a
  * StakeToken minter (the devnet faucet); then SettlementTimelock(delay, proposer and executor = the
  * deployer) and transferOwnership(timelock) of StakeToken, StakeRegistry, AppRegistry and JobManager.
  */
 public final class SettlementDeployer {
+  /**
+   * The objective court's chess clock per side and the extra time both sides get at the step level
+   * (docs/spec/objective.md §4.4): devnet-sized; a production deployment registers a court with
+   * clocks of days (governance: JobManager.setModeAdapter(2, court)).
+   */
+  public static final long OBJECTIVE_CLOCK_SECONDS = 600;
+  public static final long OBJECTIVE_STEP_EXTENSION_SECONDS = 300;
+
   /** StakeRegistry's constructor Config. */
   public record RegistryConfig(long withdrawalDelaySeconds, long activationDelayBlocks, BigInteger minSelfStake, int maxOperators,
       int churnBps) {
@@ -136,13 +146,25 @@ public final class SettlementDeployer {
       progress.accept("deploying Groth16Mode (the ZK adapter)");
       dev.trustdial.chain.contracts.Groth16Mode groth16 = deployed("Groth16Mode",
           dev.trustdial.chain.contracts.Groth16Mode.deploy(w, tm, Settlement.GAS), txs);
-      progress.accept("wiring: the court as a parameter, JobManager and the court as slashers, the ZK mode, minimum stakes, app creation");
+      progress.accept("deploying RiscvStep, InputOracle and ObjectiveCourt (REEXEC_OBJECTIVE's bisection game)");
+      dev.trustdial.chain.contracts.RiscvStep step = deployed("RiscvStep",
+          dev.trustdial.chain.contracts.RiscvStep.deploy(w, tm, Settlement.GAS), txs);
+      dev.trustdial.chain.contracts.InputOracle oracle = deployed("InputOracle",
+          dev.trustdial.chain.contracts.InputOracle.deploy(w, tm, Settlement.GAS), txs);
+      dev.trustdial.chain.contracts.ObjectiveCourt objective = deployed("ObjectiveCourt",
+          dev.trustdial.chain.contracts.ObjectiveCourt.deploy(w, tm, Settlement.GAS, jobs.getContractAddress(),
+              oracle.getContractAddress(), step.getContractAddress(), BigInteger.valueOf(OBJECTIVE_CLOCK_SECONDS),
+              BigInteger.valueOf(OBJECTIVE_STEP_EXTENSION_SECONDS)), txs);
+      progress.accept("wiring: the court as a parameter, JobManager and the court as slashers, the ZK mode, the objective "
+          + "court as mode 2's adapter (the mode stays disabled: its game players are planned), minimum stakes, app creation");
       txs.add(tx("setParams(court)", jobs.setParams(Settlement.encode(config.jobParams().withCourt(addr(court)))).send()));
       txs.add(tx("setSlasher(JobManager)", registry.setSlasher(jobs.getContractAddress(), true).send()));
       txs.add(tx("setSlasher(IntersubjectiveCourt)", registry.setSlasher(court.getContractAddress(), true).send()));
       BigInteger zk = BigInteger.valueOf(TrustMode.ZK.code());
       txs.add(tx("setModeAdapter(ZK, Groth16Mode)", jobs.setModeAdapter(zk, groth16.getContractAddress()).send()));
       txs.add(tx("setModeEnabled(ZK)", apps.setModeEnabled(zk, true).send()));
+      txs.add(tx("setModeAdapter(REEXEC_OBJECTIVE, ObjectiveCourt)",
+          jobs.setModeAdapter(BigInteger.valueOf(TrustMode.REEXEC_OBJECTIVE.code()), objective.getContractAddress()).send()));
       txs.add(tx("setMinStake(COMPUTE)", registry.setMinStake(BigInteger.valueOf(Role.COMPUTE.bit()), config.minComputeStake()).send()));
       txs.add(tx("setMinStake(TEE)", registry.setMinStake(BigInteger.valueOf(Role.TEE.bit()), config.minComputeStake()).send()));
       txs.add(tx("setMinStake(VERIFIER)", registry.setMinStake(BigInteger.valueOf(Role.VERIFIER.bit()), config.minVerifierStake()).send()));

@@ -12,7 +12,13 @@ public enum Verdict {
   /** Too little snapshot stake voted: the status quo stands, the bond returns. */
   NO_QUORUM,
   /** No commitment won more than half of the votes cast: the status quo stands, the bond returns. */
-  NO_MAJORITY;
+  NO_MAJORITY,
+  /**
+   * The objective court proved one step of the operator's trace wrong (or its clock ran out): the
+   * operator is slashed, the challenger's bond returns with a reward, the job is queued again
+   * (docs/spec/objective.md §4.5).
+   */
+  OPERATOR_REFUTED;
 
   public static Verdict fromCode(int code) {
     if (code < 0 || code >= values().length) {
@@ -21,7 +27,7 @@ public enum Verdict {
     return values()[code];
   }
 
-  /** Whether the votes decided something (so majority voters are paid and the others penalised). */
+  /** Whether the votes decided something (so majority voters are paid and the others penalised); never for the objective court. */
   public boolean decided() {
     return this == OPERATOR_WINS || this == CHALLENGER_WINS || this == BOTH_WRONG;
   }
