@@ -17,14 +17,21 @@ import org.web3j.tx.response.PollingTransactionReceiptProcessor;
 /**
  * Signs locally and sends raw transactions, but first simulates each one with eth_estimateGas: a
  * transaction the contracts would refuse is never sent, and its custom error comes back decoded.
- * The gas limit is the estimate plus a margin, not a constant. Calls are serialized per sender so
- * nonces stay in order when several threads share one key.
+ * The gas limit is the estimate plus a margin, not a constant. Every manager of this process that
+ * signs with the same key on the same chain shares one lock ({@link KeyLocks}), so concurrent
+ * sends never sign the same nonce; a nonce error (another process used the key) re-reads the
+ * node's pending nonce and re-signs, up to {@link #NONCE_RETRIES} times.
  */
 public final class SimulatingTransactionManager extends RawTransactionManager {
   private static final BigInteger ONE_GWEI = BigInteger.valueOf(1_000_000_000L);
   private final Web3j web3j;
   private final RevertDecoder decoder;
+  /** Times a send is re-signed with a fresh nonce after a nonce error. */
+  static final int NONCE_RETRIES = 5;
   private final String from;
+  private final java.util.concurrent.locks.ReentrantLock keyLock;
+  /** The nonce the transaction being signed uses; set under the ledger's lock. */
+  private BigInteger nonce;
 
   public SimulatingTransactionManager(Web3j web3j, Credentials credentials, long chainId, RevertDecoder decoder) {
     // Anvil mines on arrival: poll receipts every 50 ms, for up to 60 s.
@@ -32,11 +39,31 @@ public final class SimulatingTransactionManager extends RawTransactionManager {
     this.web3j = web3j;
     this.decoder = decoder;
     this.from = credentials.getAddress();
+    this.keyLock = KeyLocks.lockFor(chainId, from);
   }
 
   @Override
-  public synchronized EthSendTransaction sendTransaction(
+  protected BigInteger getNonce() throws IOException {
+    if (nonce == null) {
+      throw new IllegalStateException("a transaction is signed outside sendTransaction");
+    }
+    return nonce;
+  }
+
+  @Override
+  public EthSendTransaction sendTransaction(
       BigInteger gasPrice, BigInteger gasLimit, String to, String data, BigInteger value, boolean constructor)
+      throws IOException {
+    keyLock.lock();
+    try {
+      return simulateAndSend(gasPrice, to, data, value, constructor);
+    } finally {
+      nonce = null;
+      keyLock.unlock();
+    }
+  }
+
+  private EthSendTransaction simulateAndSend(BigInteger gasPrice, String to, String data, BigInteger value, boolean constructor)
       throws IOException {
     Transaction sim = new Transaction(from, null, null, null, constructor ? null : to, value, data);
     EthEstimateGas est = web3j.ethEstimateGas(sim).send();
@@ -48,7 +75,13 @@ public final class SimulatingTransactionManager extends RawTransactionManager {
     // node's gas-price oracle (which follows the prices recent transactions paid).
     BigInteger baseFee = web3j.ethGetBlockByNumber(DefaultBlockParameterName.LATEST, false).send().getBlock().getBaseFeePerGas();
     BigInteger price = (baseFee == null ? gasPrice : baseFee.multiply(BigInteger.TWO)).add(ONE_GWEI);
-    return super.sendTransaction(price, limit, to, data, value, constructor);
+    for (int attempt = 0; ; attempt++) {
+      nonce = web3j.ethGetTransactionCount(from, DefaultBlockParameterName.PENDING).send().getTransactionCount();
+      EthSendTransaction sent = super.sendTransaction(price, limit, to, data, value, constructor);
+      if (!sent.hasError() || !KeyLocks.isNonceError(sent.getError().getMessage()) || attempt == NONCE_RETRIES) {
+        return sent;
+      }
+    }
   }
 
   @Override

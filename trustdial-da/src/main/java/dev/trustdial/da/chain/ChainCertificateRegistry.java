@@ -66,7 +66,9 @@ public final class ChainCertificateRegistry implements CertificateRegistry, Auto
     this.domain = new AttestationDomain(chainId, registry);
     this.registry = registry;
     this.key = key;
-    this.tx = new RawTransactionManager(web3j, key.credentials(), chainId);
+    // Shares the process's nonce ledger for this key: concurrent puts never sign the same nonce.
+    this.tx = new dev.trustdial.chain.tx.SimulatingTransactionManager(web3j, key.credentials(), chainId,
+        new dev.trustdial.chain.tx.RevertDecoder());
   }
 
   /** The domain this registry counts attestations in: its chain id and its own address. */

@@ -331,6 +331,35 @@ class DaOnChainIT {
         .hasMessageContaining("too old to sign");
   }
 
+  @Test
+  @Order(7)
+  void fiftyConcurrentPutsThroughOneKeyAllCertify() throws Exception {
+    // Issue #14 item 4: one registry (one key) under 50 concurrent puts, as a DA proxy serves them;
+    // before the shared nonce ledger several answered "nonce too low".
+    HttpDaNodeClient http = new HttpDaNodeClient(Duration.ofSeconds(120));
+    CertificateVerifier verifier = new CertificateVerifier(SecurityParams.DEFAULT, registry.domain());
+    DaClient da = new DaClient(new Disperser(KZG, source, http, verifier, Clock.systemUTC(), Duration.ofHours(1)),
+        new Retriever(KZG, source, http), registry);
+    java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(50);
+    try {
+      List<java.util.concurrent.Future<DaCertificate>> puts = new ArrayList<>();
+      for (int i = 0; i < 50; i++) {
+        byte[] data = new byte[200];
+        new Random(1000 + i).nextBytes(data);
+        puts.add(pool.submit(() -> da.put(data)));
+      }
+      java.util.Set<Bytes32> keys = new java.util.HashSet<>();
+      for (java.util.concurrent.Future<DaCertificate> f : puts) {
+        DaCertificate cert = f.get(10, java.util.concurrent.TimeUnit.MINUTES);
+        assertThat(registry.isAvailable(cert.blobKey())).isTrue();
+        keys.add(cert.blobKey());
+      }
+      assertThat(keys).hasSize(50);
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
   /** BlobRegistry.attestationDigest(blobKey), read with a plain eth_call. */
   private static Bytes32 onchainDigest(Address contract, Bytes32 blobKey) {
     Web3j w = Web3j.build(new HttpService(anvil.rpcUrl()));
