@@ -58,13 +58,14 @@ public final class AiVerifyCommand implements Callable<Integer> {
     if (tree == null) {
       throw new InvalidInputException(receiptFile + " is empty");
     }
-    Receipt receipt = ReceiptJson.parse(tree.has("receipt") ? tree.get("receipt") : tree);
+    ReceiptJson.Checked checked = ReceiptJson.parseChecked(tree.has("receipt") ? tree.get("receipt") : tree);
+    Receipt receipt = checked.receipt();
     Verification v;
     try (EngineBackend backend = model.load()) {
       // The verifier signs nothing; the key only satisfies the service's constructor.
       InferenceService service = new InferenceService(backend, Secp256k1Key.generate(), ServerLimits.defaults(),
           Clock.systemUTC(), () -> 0);
-      v = service.verify(receipt);
+      v = service.verify(checked);
     }
     PrintWriter out = spec.commandLine().getOut();
     if (json) {

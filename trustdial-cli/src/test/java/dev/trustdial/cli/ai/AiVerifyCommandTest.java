@@ -79,6 +79,21 @@ class AiVerifyCommandTest {
   }
 
   @Test
+  void aReceiptEditedAfterSigningIsAMismatchNotBadInput(@TempDir Path dir) throws Exception {
+    var edited = ReceiptJson.toJson(honest);
+    ((com.fasterxml.jackson.databind.node.ArrayNode) edited.get("output_tokens")).set(1, 7);
+    Path f = dir.resolve("edited.json");
+    Files.writeString(f, edited.toString());
+    Run r = run("ai", "verify", f.toString(), "--json", "--threads", "1");
+    assertThat(r.code()).as(r.out() + r.err()).isEqualTo(1);
+    var j = new ObjectMapper().readTree(r.out());
+    assertThat(j.get("match").asBoolean()).isFalse();
+    assertThat(j.get("signature_valid").asBoolean()).isFalse();
+    assertThat(j.get("first_mismatch_index").asInt()).isEqualTo(1);
+    assertThat(j.get("problems").toString()).contains("output_tokens_hash does not match");
+  }
+
+  @Test
   void badInputExitsTwo(@TempDir Path dir) throws Exception {
     assertThat(run("ai", "verify", dir.resolve("missing.json").toString()).code()).isEqualTo(2);
     Path f = dir.resolve("bad.json");
