@@ -214,7 +214,12 @@ public final class ChainCommand implements Runnable {
     }
   }
 
-  @Command(name = "create-app", description = "Create an app owned by the --as account (it must be allowlisted while creation is permissioned).")
+  @Command(name = "create-app", description = {
+      "Create an app owned by the --as account (it must be allowlisted while creation is permissioned).",
+      "REEXEC_OBJECTIVE (--program ELF [--ram-end --output-limit --stride-log2]): computes the ELF's absolute prestate with the VM, deploys "
+          + "its ObjectiveConfig, creates the app and names the config. Only once governance enabled mode 2 "
+          + "(AppRegistry.setModeEnabled(2)): the default deployment has its contracts (court, InputOracle, RiscvStep) deployed and "
+          + "tested but leaves the mode disabled, since the operators' and watchtowers' game players are planned (issue #15)."})
   static final class CreateApp implements Callable<Integer> {
     @Spec CommandSpec spec;
     @Mixin DevnetConnection devnet;
@@ -233,8 +238,26 @@ public final class ChainCommand implements Runnable {
         description = "A program larger than this goes to DA as parts of N bytes and a part list, 1..16777216 (default: ${DEFAULT-VALUE}).")
     int partBytes;
 
+    @Option(names = "--ram-end", paramLabel = "HEX",
+        description = "REEXEC_OBJECTIVE: the app's ramEnd (vm.md §3), a multiple of 0x1000 in (0x10000, 0x80000000] (default: 0x20010000).")
+    String ramEnd;
+
+    @Option(names = "--output-limit", paramLabel = "BYTES",
+        description = "REEXEC_OBJECTIVE: the most output bytes a job may write (default: 67108864).")
+    Long outputLimit;
+
+    @Option(names = "--stride-log2", paramLabel = "S",
+        description = "REEXEC_OBJECTIVE: the trace commitment's stride is 2^S steps, 0..40 (default: 20).")
+    Integer strideLog2;
+
     @Override
     public Integer call() {
+      if (mode == TrustMode.REEXEC_OBJECTIVE) {
+        return createObjective();
+      }
+      if (ramEnd != null || outputLimit != null || strideLog2 != null) {
+        throw new InvalidInputException("--ram-end, --output-limit and --stride-log2 go with --mode REEXEC_OBJECTIVE");
+      }
       if ((digest == null) == (program == null)) {
         throw new InvalidInputException("give exactly one of --digest and --program");
       }
@@ -273,6 +296,34 @@ public final class ChainCommand implements Runnable {
         Settlement.Created c = s.createApp(mode, d, new byte[0]);
         out.println("app " + c.id());
         printTx(out, c.tx());
+      }
+      return ExitCodes.OK;
+    }
+
+    /**
+     * A REEXEC_OBJECTIVE app (docs/spec/objective.md §1): the ELF's absolute prestate computed here,
+     * mode 2 checked enabled onchain, then the program on DA, its ObjectiveConfig deployed,
+     * createApp and setAppConfig. Nothing is written or sent before every check has passed.
+     */
+    private Integer createObjective() {
+      if (digest != null || program == null) {
+        throw new InvalidInputException("a REEXEC_OBJECTIVE app is created from its program: give --program ELF (not --digest); its "
+            + "ObjectiveConfig holds the ELF's entry pc and image root, computed here with the VM");
+      }
+      if (partBytes < 1 || partBytes > ProgramBlobs.MAX_BLOB_BYTES) {
+        throw new InvalidInputException("--part-bytes must be 1.." + ProgramBlobs.MAX_BLOB_BYTES + ", got " + partBytes);
+      }
+      ObjectiveApp.Params params = ObjectiveApp.Params.parse(ramEnd, outputLimit, strideLog2);
+      byte[] elf = dev.trustdial.cli.InputFiles.read(program, "--program", dev.trustdial.vm.elf.ElfLoader.MAX_ELF_BYTES);
+      dev.trustdial.chain.ObjectiveAppConfig config = ObjectiveApp.prestate(program, elf, params);
+      PrintWriter out = spec.commandLine().getOut();
+      try (Settlement s = devnet.connect(); dev.trustdial.chain.ObjectiveApps objective = devnet.objective()) {
+        ObjectiveApp.checkCreatable(objective);
+        ProgramBlobs.Stored stored = ProgramBlobs.put(devnet.da(), elf, partBytes);
+        out.println("program " + program + " on DA as " + (stored.parts() == 1 ? "blob " : "a part list of " + stored.parts() + " parts, ")
+            + stored.key() + " (digest " + config.programDigest() + ")");
+        out.flush();
+        ObjectiveApp.print(out, ObjectiveApp.create(s, objective, config, new byte[0]));
       }
       return ExitCodes.OK;
     }
@@ -323,7 +374,9 @@ public final class ChainCommand implements Runnable {
     }
   }
 
-  @Command(name = "submit-job", description = "Submit a job to an app, escrowing the fee.")
+  @Command(name = "submit-job", description = {"Submit a job to an app, escrowing the fee.",
+      "For a REEXEC_OBJECTIVE app the job's envelope (at most 65,588 bytes: 64 KiB of input) is also posted to the InputOracle "
+          + "before submitJob (skipped when it is there already); a raw --input-digest must have been posted before."})
   static final class SubmitJob implements Callable<Integer> {
     @Spec CommandSpec spec;
     @Mixin DevnetConnection devnet;
@@ -388,13 +441,26 @@ public final class ChainCommand implements Runnable {
       }
       try (Settlement s = devnet.connect()) {
         dev.trustdial.chain.AppInfo info = checkJob(s, app, maxSteps, wei, programKey != null);
-        if (programKey != null) {
-          var da = devnet.da();
-          checkProgram(da, info, programKey);
-          var envelope = new dev.trustdial.node.job.JobEnvelope(programKey, stride, bytes);
-          digest = envelope.digest();
-          key = da.put(envelope.encode()).blobKey();
-          out.println("job envelope on DA as blob " + key + " (digest " + digest + ")");
+        boolean objective = info.mode() == TrustMode.REEXEC_OBJECTIVE;
+        try (dev.trustdial.chain.ObjectiveApps oracle = objective ? devnet.objective() : null) {
+          if (programKey != null) {
+            var envelope = new dev.trustdial.node.job.JobEnvelope(programKey, stride, bytes);
+            byte[] encoded = envelope.encode();
+            if (objective) {
+              ObjectiveApp.checkEnvelopeSize(oracle, encoded);
+            }
+            var da = devnet.da();
+            checkProgram(da, info, programKey);
+            digest = envelope.digest();
+            key = da.put(encoded).blobKey();
+            out.println("job envelope on DA as blob " + key + " (digest " + digest + ")");
+            if (objective) {
+              // The court reads the job's input root from the oracle: it must be there before the job exists.
+              ObjectiveApp.post(oracle, encoded, out);
+            }
+          } else if (objective) {
+            ObjectiveApp.requirePosted(oracle, digest, out);
+          }
         }
         Settlement.Created c = s.submitJob(app, key, digest, maxSteps, wei);
         long seedBlock = s.job(c.id()).seedBlock();
@@ -421,8 +487,7 @@ public final class ChainCommand implements Runnable {
       dev.trustdial.chain.AppInfo info = s.app(app);
       switch (info.mode()) {
         case REEXEC_INTERSUBJECTIVE -> { }
-        case REEXEC_OBJECTIVE -> throw new InvalidInputException("app " + app + " is a REEXEC_OBJECTIVE app: JobManager takes no jobs of "
-            + "that mode (UnsupportedMode)");
+        case REEXEC_OBJECTIVE -> ObjectiveApp.checkJob(s, info);
         case TEE -> {
           if (envelope) {
             throw new InvalidInputException("app " + app + " is a TEE app: submit its jobs with 'trustdial tee submit-job' (its input is a "

@@ -22,6 +22,12 @@ public final class DevnetConnection {
     return Settlement.connect(d.rpcUrl(), d.deployment(), Secp256k1Key.fromPrivateKeyHex(d.account(as).privateKey()));
   }
 
+  /** The devnet's REEXEC_OBJECTIVE contracts (mode flag, ObjectiveConfig, InputOracle), acting as the --as account. */
+  public dev.trustdial.chain.ObjectiveApps objective() {
+    DevnetDescriptor d = DevnetDescriptor.read(dir);
+    return dev.trustdial.chain.ObjectiveApps.connect(d.rpcUrl(), d.deployment(), Secp256k1Key.fromPrivateKeyHex(d.account(as).privateKey()));
+  }
+
   /** The devnet's DA network (DA nodes registered onchain, certificates in BlobRegistry), paid by the --as account. */
   public dev.trustdial.da.DaClient da() {
     DevnetDescriptor d = DevnetDescriptor.read(dir);
