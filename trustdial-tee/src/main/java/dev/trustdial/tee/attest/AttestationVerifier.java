@@ -3,10 +3,7 @@ package dev.trustdial.tee.attest;
 import dev.trustdial.tee.nitro.NitroDocumentVerifier;
 import dev.trustdial.tee.sim.SimulatedEvidenceVerifier;
 import dev.trustdial.tee.snp.SnpReportVerifier;
-import dev.trustdial.tee.tdx.TdxCollateralJson;
 import dev.trustdial.tee.tdx.TdxQuoteVerifier;
-import dev.trustdial.tee.x509.Certificates;
-import java.security.cert.X509Certificate;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
@@ -68,34 +65,14 @@ public final class AttestationVerifier {
 
   /**
    * Reads a collateral file for the given evidence: the TDX collateral JSON, or the VCEK (DER or
-   * PEM, optionally followed by the ASK) for SEV-SNP; Nitro and simulated evidence take none.
+   * PEM, optionally with the ASK, also as concatenated DER) for SEV-SNP; Nitro and simulated
+   * evidence take none. Several files (Intel's raw PCS responses): {@link CollateralFiles}.
    */
   public static Collateral readCollateral(byte[] evidence, Optional<byte[]> file)
       throws VerificationFailedException {
-    Evidence e = Evidence.detect(evidence);
-    return switch (e) {
-      case Evidence.TdxQuote q -> TdxCollateralJson.parse(
-          file.orElseThrow(() -> missing("a TDX quote needs --collateral (Intel PCS collateral JSON)")));
-      case Evidence.SnpReport r -> {
-        List<X509Certificate> certs = Certificates.fromDerOrPem(
-            file.orElseThrow(() -> missing("an SEV-SNP report needs --collateral (the VCEK, DER or PEM)")),
-            "SEV-SNP collateral");
-        if (certs.size() > 2) {
-          throw new VerificationFailedException(
-              new Failure.Malformed("SEV-SNP collateral holds the VCEK and at most the ASK"));
-        }
-        yield new Collateral.Snp(certs.getFirst(), certs.size() == 2 ? Optional.of(certs.get(1)) : Optional.empty());
-      }
-      case Evidence.NitroDocument d -> none(file, "Nitro documents carry their certificates");
-      case Evidence.Simulated s -> none(file, "simulated evidence carries its certificates");
-    };
-  }
-
-  private static Collateral none(Optional<byte[]> file, String why) throws VerificationFailedException {
-    if (file.isPresent()) {
-      throw new VerificationFailedException(new Failure.Malformed("no collateral expected: " + why));
-    }
-    return new Collateral.None();
+    List<CollateralFiles.Input> files =
+        file.map(b -> List.of(new CollateralFiles.Input("collateral", b))).orElse(List.of());
+    return CollateralFiles.read(evidence, files).collateral();
   }
 
   private static VerificationFailedException missing(String detail) {

@@ -17,6 +17,8 @@ public record EvidenceEnvelope(Evidence evidence, Optional<byte[]> collateral) {
   public static final byte[] MAGIC = "TDEVENV1".getBytes(StandardCharsets.US_ASCII);
   public static final int VERSION = 1;
   public static final int MAX_COLLATERAL = 1024 * 1024;
+  /** The largest envelope: header, the largest evidence and the largest collateral. */
+  public static final int MAX_BYTES = 8 + 10 + Evidence.MAX_BYTES + MAX_COLLATERAL;
 
   public EvidenceEnvelope {
     collateral = collateral.map(byte[]::clone);
@@ -67,7 +69,7 @@ public record EvidenceEnvelope(Evidence evidence, Optional<byte[]> collateral) {
     if (!isEnvelope(b)) {
       throw malformed("does not start with TDEVENV1");
     }
-    if (b.length > MAGIC.length + 10 + Evidence.MAX_BYTES + MAX_COLLATERAL) {
+    if (b.length > MAX_BYTES) {
       throw malformed("is " + b.length + " bytes, over the limit");
     }
     ByteBuffer in = ByteBuffer.wrap(b).position(MAGIC.length);

@@ -45,6 +45,14 @@ public record Verdict(
     return reportData.clone();
   }
 
+  /** The same verdict with {@code first} (how the input was read) before its checks. */
+  public Verdict withChecksBefore(List<String> first) {
+    List<String> all = new java.util.ArrayList<>(first);
+    all.addAll(checks);
+    return new Verdict(platform, measurements, reportData, fields, debug, tcbStatus, advisoryIds, simulated,
+        issuedAt, verifiedAt, all);
+  }
+
   public Optional<NamedBytes> measurement(String name) {
     return measurements.stream().filter(m -> m.name().equals(name)).findFirst();
   }
