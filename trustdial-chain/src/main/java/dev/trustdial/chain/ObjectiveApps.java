@@ -6,8 +6,6 @@ import dev.trustdial.chain.contracts.JobManager;
 import dev.trustdial.chain.contracts.ObjectiveConfig;
 import dev.trustdial.chain.contracts.ObjectiveCourt;
 import dev.trustdial.chain.tx.ContractRevertException;
-import dev.trustdial.chain.tx.RevertDecoder;
-import dev.trustdial.chain.tx.SimulatingTransactionManager;
 import dev.trustdial.core.InvalidInputException;
 import dev.trustdial.core.bytes.Bytes32;
 import dev.trustdial.core.crypto.Address;
@@ -16,14 +14,10 @@ import dev.trustdial.core.hash.Hashes;
 import java.io.IOException;
 import java.math.BigInteger;
 import java.util.Optional;
-import org.web3j.protocol.Web3j;
-import org.web3j.protocol.core.DefaultBlockParameterName;
 import org.web3j.protocol.core.RemoteCall;
 import org.web3j.protocol.core.RemoteFunctionCall;
 import org.web3j.protocol.core.methods.response.TransactionReceipt;
-import org.web3j.protocol.exceptions.TransactionException;
 import org.web3j.tuples.generated.Tuple3;
-import org.web3j.utils.Numeric;
 
 /**
  * The app developer's side of REEXEC_OBJECTIVE (mode 2, docs/spec/objective.md §1, §3, §5): whether
@@ -38,42 +32,40 @@ public final class ObjectiveApps implements AutoCloseable {
   /** REEXEC_OBJECTIVE's mode code. */
   public static final int MODE = 2;
 
-  private final Web3j web3j;
-  private final Secp256k1Key key;
-  private final SimulatingTransactionManager tm;
+  private final Settlement settlement;
+  private final boolean ownsSettlement;
   private final AppRegistry apps;
   private final JobManager jobs;
   private InputOracle oracle;
 
-  private ObjectiveApps(Web3j web3j, Deployment d, Secp256k1Key key) {
-    this.web3j = web3j;
-    this.key = key;
-    this.tm = new SimulatingTransactionManager(web3j, key.credentials(), d.chainId(), new RevertDecoder());
-    this.apps = AppRegistry.load(d.appRegistry().toString(), web3j, tm, Settlement.GAS);
-    this.jobs = JobManager.load(d.jobManager().toString(), web3j, tm, Settlement.GAS);
+  private ObjectiveApps(Settlement settlement, boolean owns) {
+    this.settlement = settlement;
+    this.ownsSettlement = owns;
+    Deployment d = settlement.deployment();
+    this.apps = AppRegistry.load(d.appRegistry().toString(), settlement.web3j(), settlement.transactionManager(), Settlement.GAS);
+    this.jobs = JobManager.load(d.jobManager().toString(), settlement.web3j(), settlement.transactionManager(), Settlement.GAS);
+  }
+
+  /** The developer's side of mode 2 over an open settlement client (which this does not close). */
+  public static ObjectiveApps of(Settlement settlement) {
+    return new ObjectiveApps(settlement, false);
   }
 
   /** Connects to the chain of {@code deployment} (its chain id checked) as the account of {@code key}. */
   public static ObjectiveApps connect(String rpcUrl, Deployment deployment, Secp256k1Key key) {
-    Web3j w = Settlement.openRpc(Settlement.httpService(rpcUrl));
-    try {
-      long chainId = w.ethChainId().send().getChainId().longValueExact();
-      if (chainId != deployment.chainId()) {
-        throw new InvalidInputException("the chain at " + rpcUrl + " has id " + chainId + " but the deployment is for chain "
-            + deployment.chainId());
-      }
-    } catch (IOException e) {
-      w.shutdown();
-      throw new InvalidInputException("cannot reach the chain at " + rpcUrl + ": " + e.getMessage(), e);
-    } catch (RuntimeException e) {
-      w.shutdown();
-      throw e;
-    }
-    return new ObjectiveApps(w, deployment, key);
+    return new ObjectiveApps(Settlement.connect(rpcUrl, deployment, key), true);
   }
 
   public Address account() {
-    return key.address();
+    return settlement.account();
+  }
+
+  /**
+   * Governance: lets apps of mode 2 be created (AppRegistry.setModeEnabled(2, true)); this account
+   * must own AppRegistry or propose on its timelock (on a devnet the delay is fast-forwarded).
+   */
+  public TxOutcome enableMode() {
+    return settlement.setModeEnabled(TrustMode.REEXEC_OBJECTIVE, true);
   }
 
   // ---------------------------------------------------------------- the mode
@@ -103,8 +95,9 @@ public final class ObjectiveApps implements AutoCloseable {
     if (oracle == null) {
       Address court = court().orElseThrow(() -> new InvalidInputException("this deployment registers no court for REEXEC_OBJECTIVE "
           + "(JobManager.modeAdapterOf(2) is 0), so it has no input oracle"));
-      String at = call(ObjectiveCourt.load(court.toString(), web3j, tm, Settlement.GAS).oracle());
-      oracle = InputOracle.load(at, web3j, tm, Settlement.GAS);
+      String at = call(ObjectiveCourt.load(court.toString(), settlement.web3j(), settlement.transactionManager(), Settlement.GAS)
+          .oracle());
+      oracle = InputOracle.load(at, settlement.web3j(), settlement.transactionManager(), Settlement.GAS);
     }
     return oracle;
   }
@@ -113,7 +106,7 @@ public final class ObjectiveApps implements AutoCloseable {
 
   /** Deploys an ObjectiveConfig holding {@code config} (simulated first) and returns its address with the transaction. */
   public Settlement.Deployed deployConfig(ObjectiveAppConfig config) {
-    RemoteCall<ObjectiveConfig> deploy = ObjectiveConfig.deploy(web3j, tm, Settlement.GAS, config.programDigest().bytes(),
+    RemoteCall<ObjectiveConfig> deploy = ObjectiveConfig.deploy(settlement.web3j(), settlement.transactionManager(), Settlement.GAS, config.programDigest().bytes(),
         BigInteger.valueOf(config.entryPc()), config.imageRoot().bytes(), BigInteger.valueOf(config.ramEnd()),
         BigInteger.valueOf(config.outputLimit()), BigInteger.valueOf(config.strideLog2()));
     try {
@@ -139,12 +132,13 @@ public final class ObjectiveApps implements AutoCloseable {
 
   /** The fields of the ObjectiveConfig at {@code config}; refused when there is no contract there or it is not one. */
   public ObjectiveAppConfig config(Address config) {
-    if (codeAt(config).length == 0) {
+    if (settlement.codeAt(config).length == 0) {
       throw new InvalidInputException("there is no contract at " + config + " (an objective app's config is an ObjectiveConfig)");
     }
     ObjectiveConfig.Params p;
     try {
-      p = ObjectiveConfig.load(config.toString(), web3j, tm, Settlement.GAS).params().send();
+      p = ObjectiveConfig.load(config.toString(), settlement.web3j(), settlement.transactionManager(), Settlement.GAS).params()
+          .send();
     } catch (ContractRevertException e) {
       throw new InvalidInputException("the contract at " + config + " is not an ObjectiveConfig (params() reverts: " + e.getMessage() + ")");
     } catch (IOException e) {
@@ -200,43 +194,12 @@ public final class ObjectiveApps implements AutoCloseable {
 
   // ---------------------------------------------------------------- plumbing
 
-  private byte[] codeAt(Address account) {
-    try {
-      return Numeric.hexStringToByteArray(web3j.ethGetCode(account.toString(), DefaultBlockParameterName.LATEST).send().getCode());
-    } catch (IOException e) {
-      throw new ChainUnavailableException("cannot read the code at " + account + ": " + e.getMessage(), e);
-    }
-  }
-
   private <T> T call(RemoteFunctionCall<T> f) {
-    try {
-      return f.send();
-    } catch (ContractRevertException e) {
-      throw e;
-    } catch (Exception e) {
-      throw new ChainUnavailableException("chain call failed: " + e.getMessage(), e);
-    }
+    return settlement.read(f);
   }
 
   private TxOutcome send(String action, RemoteFunctionCall<TransactionReceipt> f) {
-    try {
-      TransactionReceipt r = f.send();
-      if (!r.isStatusOK()) {
-        throw new ChainUnavailableException(action + " reverted onchain after a successful simulation (tx " + r.getTransactionHash() + ")",
-            null);
-      }
-      return outcome(action, r);
-    } catch (ContractRevertException e) {
-      throw new ContractRevertException(action, e.errorName(), e.arguments());
-    } catch (TransactionException e) {
-      throw new ChainUnavailableException(action + " failed: " + e.getMessage(), e);
-    } catch (IOException e) {
-      throw new ChainUnavailableException(action + " could not reach the chain: " + e.getMessage(), e);
-    } catch (RuntimeException e) {
-      throw e;
-    } catch (Exception e) {
-      throw new ChainUnavailableException(action + " failed: " + e.getMessage(), e);
-    }
+    return settlement.transact(action, f);
   }
 
   private static TxOutcome outcome(String action, TransactionReceipt r) {
@@ -245,6 +208,8 @@ public final class ObjectiveApps implements AutoCloseable {
 
   @Override
   public void close() {
-    web3j.shutdown();
+    if (ownsSettlement) {
+      settlement.close();
+    }
   }
 }

@@ -551,6 +551,17 @@ public final class Settlement implements AutoCloseable {
     return send("submitCheckedResult", jobs.submitCheckedResult(jobId, envelope, output, evidence, outputBlobKey.bytes()));
   }
 
+  /**
+   * A REEXEC_OBJECTIVE job's result (docs/spec/objective.md §5): its terminal VM state (296 bytes),
+   * trace root and the final stride leaf's proof (H left siblings). The pinned court checks it
+   * (simulated first: its errors throw {@link ContractRevertException}) and derives the commitment.
+   */
+  public TxOutcome submitObjectiveResult(BigInteger jobId, byte[] finalState, Bytes32 traceRoot, List<Bytes32> finalLeafProof,
+      Bytes32 outputBlobKey) {
+    return send("submitObjectiveResult", jobs.submitObjectiveResult(jobId, finalState, traceRoot.bytes(),
+        finalLeafProof.stream().map(Bytes32::bytes).toList(), outputBlobKey.bytes()));
+  }
+
   /** Hands an assigned job back without penalty (we cannot run it); it is queued for another operator or fails. */
   public TxOutcome declineJob(BigInteger jobId) {
     return send("declineJob", jobs.declineJob(jobId));
@@ -776,6 +787,30 @@ public final class Settlement implements AutoCloseable {
     if (r.hasError()) {
       throw new IOException(method + ": " + r.getError().getMessage());
     }
+  }
+
+  // ---------------------------------------------------------------- for the mode clients of this package (ObjectiveCourtClient)
+
+  Web3j web3j() {
+    return web3j;
+  }
+
+  SimulatingTransactionManager transactionManager() {
+    return tm;
+  }
+
+  <T> T read(RemoteFunctionCall<T> f) {
+    return call(f);
+  }
+
+  TxOutcome transact(String action, RemoteFunctionCall<TransactionReceipt> f) {
+    return send(action, f);
+  }
+
+  /** Enables or disables a mode for app creation (AppRegistry.setModeEnabled: a governance call, see {@link #governed}). */
+  TxOutcome setModeEnabled(TrustMode mode, boolean enabled) {
+    return governed("setModeEnabled(" + mode + ")", call(apps.owner()), deployment.appRegistry(),
+        apps.setModeEnabled(BigInteger.valueOf(mode.code()), enabled));
   }
 
   // ---------------------------------------------------------------- plumbing

@@ -105,27 +105,11 @@ class ObjectiveCliIT {
   /**
    * Governance enables mode 2: the deployer (the timelock's proposer and executor) schedules
    * AppRegistry.setModeEnabled(2, true) on the SettlementTimelock that owns the registry, the devnet
-   * clock passes the delay, and the deployer executes it.
+   * clock passes the delay, and the deployer executes it (ObjectiveApps.enableMode).
    */
-  static void enableObjectiveModeAsGovernance() throws Exception {
-    DevnetDescriptor d = devnet();
-    Secp256k1Key deployer = key("deployer");
-    Web3j web3 = Web3j.build(new org.web3j.protocol.http.HttpService(d.rpcUrl()));
-    try (Settlement clock = settlement("deployer")) {
-      var tm = new SimulatingTransactionManager(web3, deployer.credentials(), d.chainId(), new RevertDecoder());
-      var gas = new StaticGasProvider(BigInteger.valueOf(1_000_000_000L), BigInteger.valueOf(15_000_000L));
-      String registry = d.deployment().appRegistry().toString();
-      SettlementTimelock timelock = SettlementTimelock.load(d.contracts().get("SettlementTimelock"), web3, tm, gas);
-      assertThat(AppRegistry.load(registry, web3, tm, gas).owner().send()).isEqualToIgnoringCase(timelock.getContractAddress());
-      byte[] data = dev.trustdial.core.bytes.Hex.decode(AppRegistry.load(registry, web3, tm, gas)
-          .setModeEnabled(BigInteger.valueOf(ObjectiveApps.MODE), true).encodeFunctionCall());
-      byte[] salt = Hashes.keccak256("objective-cli-it".getBytes()).bytes();
-      BigInteger delay = timelock.getMinDelay().send();
-      assertThat(timelock.schedule(registry, BigInteger.ZERO, data, new byte[32], salt, delay).send().isStatusOK()).isTrue();
-      clock.advanceTime(delay.longValueExact() + 1);
-      assertThat(timelock.execute(registry, BigInteger.ZERO, data, new byte[32], salt, BigInteger.ZERO).send().isStatusOK()).isTrue();
-    } finally {
-      web3.shutdown();
+  static void enableObjectiveModeAsGovernance() {
+    try (Settlement deployer = settlement("deployer")) {
+      ObjectiveApps.of(deployer).enableMode();
     }
   }
 
