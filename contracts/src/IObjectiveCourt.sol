@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: MIT
+// SPDX-License-Identifier: Apache-2.0
 pragma solidity ^0.8.28;
 
 /// @notice What JobManager asks the REEXEC_OBJECTIVE court (mode 2) when an assignee submits a result

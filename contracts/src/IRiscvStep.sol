@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: MIT
+// SPDX-License-Identifier: Apache-2.0
 pragma solidity ^0.8.28;
 
 /// @notice The onchain step function of the TrustDial VM (docs/spec/vm.md §6, §9.2): one RV32IM step of a valid

@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: MIT
+// SPDX-License-Identifier: Apache-2.0
 pragma solidity ^0.8.28;
 
 /// @dev The zero-subtree hashes of the VM's memory and input trees (docs/spec/vm.md §2): Z0 = 32 zero bytes,

@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: MIT
+// SPDX-License-Identifier: Apache-2.0
 pragma solidity ^0.8.28;
 
 // Hostile contracts that answer any call (through a fallback): as a ZK app's Groth16 verifier (ZkModeTest) or as a
