@@ -4,8 +4,12 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.trustdial.core.InvalidInputException;
 import dev.trustdial.core.bytes.Bytes32;
 import dev.trustdial.da.chunk.Chunk;
+import dev.trustdial.http.ConnectionLimits;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
+import io.javalin.http.HttpResponseException;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -17,7 +21,12 @@ import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** The HTTP face of a {@link DaNode} (docs/spec/da.md §7) plus its expiry sweep. */
+/**
+ * The HTTP face of a {@link DaNode} (docs/spec/da.md §7) plus its expiry sweep. Javalin on virtual
+ * threads with {@link ConnectionLimits}: uploads are read as they arrive up to
+ * {@link ChunkUpload#MAX_BYTES}, a client that stalls is dropped after the idle timeout, and one
+ * address cannot hold enough connections to keep others from {@code /v1/health}.
+ */
 public final class DaNodeServer implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(DaNodeServer.class);
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -34,9 +43,15 @@ public final class DaNodeServer implements AutoCloseable {
   }
 
   public static DaNodeServer start(DaNodeApi node, String host, int port, Duration sweepInterval) {
+    return start(node, host, port, sweepInterval, ConnectionLimits.DEFAULT);
+  }
+
+  public static DaNodeServer start(DaNodeApi node, String host, int port, Duration sweepInterval,
+      ConnectionLimits limits) {
     Javalin app = Javalin.create(config -> {
       config.startup.showJavalinBanner = false;
       config.http.maxRequestSize = ChunkUpload.MAX_BYTES;
+      limits.applyTo(config, host, port);
       config.routes.post("/v1/chunks", ctx -> {
         ChunkUpload upload = ChunkUpload.decode(ctx.bodyAsBytes());
         StoreReceipt r = node.store(upload);
@@ -70,12 +85,16 @@ public final class DaNodeServer implements AutoCloseable {
       config.routes.exception(UnknownBlobException.class, (e, ctx) -> error(ctx, 404, e.getMessage()));
       config.routes.exception(ChunkRejectedException.class, (e, ctx) -> error(ctx, 422, e.getMessage()));
       config.routes.exception(InvalidInputException.class, (e, ctx) -> error(ctx, 400, e.getMessage()));
+      config.routes.exception(HttpResponseException.class, (e, ctx) -> error(ctx, e.getStatus(),
+          e.getStatus() == 413 ? "upload exceeds the " + ChunkUpload.MAX_BYTES + "-byte limit" : e.getMessage()));
+      config.routes.exception(IOException.class, (e, ctx) -> clientGone(ctx, e));
+      config.routes.exception(UncheckedIOException.class, (e, ctx) -> clientGone(ctx, e));
       config.routes.exception(Exception.class, (e, ctx) -> {
         LOG.error("internal error on {} {}", ctx.method(), ctx.path(), e);
         error(ctx, 500, "internal error");
       });
     });
-    app.start(host, port);
+    app.start();
     ScheduledExecutorService sweeper = Executors.newSingleThreadScheduledExecutor(r -> {
       Thread t = new Thread(r, "da-node-expiry-sweep");
       t.setDaemon(true);
@@ -93,6 +112,12 @@ public final class DaNodeServer implements AutoCloseable {
     }, 0, sweepInterval.toMillis(), TimeUnit.MILLISECONDS);
     LOG.info("DA node {} listening on {}:{}", node.operator(), host, app.port());
     return new DaNodeServer(node, app, sweeper);
+  }
+
+  /** The client stopped sending (idle timeout) or went away mid-request: nobody to answer, nothing to log loudly. */
+  private static void clientGone(Context ctx, Exception e) {
+    LOG.debug("{} {} ended by the client: {}", ctx.method(), ctx.path(), e.toString());
+    error(ctx, 408, "the request did not arrive: " + e.getMessage());
   }
 
   private static Bytes32 blobKey(Context ctx) {

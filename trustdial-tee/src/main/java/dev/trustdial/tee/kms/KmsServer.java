@@ -2,85 +2,67 @@ package dev.trustdial.tee.kms;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
 import dev.trustdial.core.bytes.Hex;
+import dev.trustdial.http.ConnectionLimits;
 import dev.trustdial.tee.http.JsonExchange;
+import io.javalin.Javalin;
+import io.javalin.http.Context;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.math.BigInteger;
-import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 
 /**
  * The KMS over HTTP (docs/spec/tee-runtime.md, "KMS HTTP API"):
- * {@code GET /v1/kms}, {@code GET /v1/apps/{id}/wallet}, {@code POST /v1/keys}.
+ * {@code GET /v1/kms}, {@code GET /v1/apps/{id}/wallet}, {@code POST /v1/keys}. Javalin on
+ * virtual threads with {@link ConnectionLimits}: a client that stalls mid-body is dropped after
+ * the idle timeout and holds no thread meanwhile.
  */
 public final class KmsServer implements AutoCloseable {
   /** An envelope with TDX collateral is at most ~1.1 MiB; base64 and JSON add a third. */
   public static final int MAX_REQUEST = 2 * 1024 * 1024;
   static final int MAX_EVIDENCE_BASE64 = MAX_REQUEST;
 
-  private final HttpServer server;
-  private final ExecutorService pool;
+  private final Javalin app;
 
-  private KmsServer(HttpServer server, ExecutorService pool) {
-    this.server = server;
-    this.pool = pool;
+  private KmsServer(Javalin app) {
+    this.app = app;
   }
 
   public static KmsServer start(KeyReleaseService kms, String host, int port) {
-    try {
-      HttpServer s = HttpServer.create(new InetSocketAddress(host, port), 64);
-      ExecutorService pool = Executors.newFixedThreadPool(4);
-      s.setExecutor(pool);
-      s.createContext("/v1/kms", ex -> JsonExchange.handle(ex, e -> info(kms, e)));
-      s.createContext("/v1/apps/", ex -> JsonExchange.handle(ex, e -> wallet(kms, e)));
-      s.createContext("/v1/keys", ex -> JsonExchange.handle(ex, e -> keys(kms, e)));
-      s.createContext("/", ex -> JsonExchange.handle(ex, e -> {
-        throw new JsonExchange.HttpError(404, "NotFound", "no such endpoint: " + e.getRequestURI().getPath());
-      }));
-      s.start();
-      return new KmsServer(s, pool);
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot listen on " + host + ":" + port, e);
-    }
+    return start(kms, host, port, ConnectionLimits.DEFAULT);
+  }
+
+  public static KmsServer start(KeyReleaseService kms, String host, int port, ConnectionLimits limits) {
+    return new KmsServer(JsonExchange.start(host, port, limits, MAX_REQUEST, ctx -> {}, routes -> routes
+        .get("/v1/kms", ctx -> info(kms, ctx))
+        .get("/v1/apps/{id}/wallet", ctx -> wallet(kms, ctx))
+        .post("/v1/keys", ctx -> keys(kms, ctx))));
   }
 
   public int port() {
-    return server.getAddress().getPort();
+    return app.port();
   }
 
-  private static void info(KeyReleaseService kms, HttpExchange ex) throws IOException {
-    JsonExchange.requireMethod(ex, "GET");
+  private static void info(KeyReleaseService kms, Context ctx) {
     ObjectNode n = JsonExchange.JSON.createObjectNode();
     n.put("publicKey", Hex.encode(kms.kmsPublicKey()));
     n.put("acceptSimulated", kms.config().acceptSimulated());
     n.put("maxEvidenceAgeSeconds", kms.config().maxEvidenceAge().toSeconds());
-    JsonExchange.send(ex, 200, n);
+    JsonExchange.send(ctx, 200, n);
   }
 
-  private static void wallet(KeyReleaseService kms, HttpExchange ex) throws IOException {
-    JsonExchange.requireMethod(ex, "GET");
-    String[] parts = ex.getRequestURI().getPath().split("/");
-    // "", "v1", "apps", "{id}", "wallet"
-    if (parts.length != 5 || !parts[4].equals("wallet")) {
-      throw new JsonExchange.HttpError(404, "NotFound", "expected /v1/apps/{id}/wallet");
-    }
-    BigInteger id = appId(parts[3]);
+  private static void wallet(KeyReleaseService kms, Context ctx) {
+    BigInteger id = appId(ctx.pathParam("id"));
     ObjectNode n = JsonExchange.JSON.createObjectNode();
     n.put("appId", id.toString());
     n.put("wallet", kms.walletAddress(id).toString());
-    JsonExchange.send(ex, 200, n);
+    JsonExchange.send(ctx, 200, n);
   }
 
-  private static void keys(KeyReleaseService kms, HttpExchange ex) throws IOException {
-    JsonExchange.requireMethod(ex, "POST");
-    JsonNode body = JsonExchange.jsonBody(ex, MAX_REQUEST);
+  private static void keys(KeyReleaseService kms, Context ctx) throws IOException {
+    JsonNode body = JsonExchange.jsonBody(ctx, MAX_REQUEST);
     KeyRequest req = request(body);
     switch (kms.release(req)) {
       case KeyRelease.Released r -> {
@@ -93,13 +75,13 @@ public final class KmsServer implements AutoCloseable {
         n.put("kmsAuth", Hex.encode(r.kmsAuth()));
         n.put("platform", r.verdict().platform().name());
         n.put("simulated", r.verdict().simulated());
-        JsonExchange.send(ex, 200, n);
+        JsonExchange.send(ctx, 200, n);
       }
       case KeyRelease.Refused r -> {
         // The refusal's reason is authenticated like a release, so a runtime that pins this KMS can act on it.
         ObjectNode n = JsonExchange.errorBody(r.status(), r.reason(), r.detail());
         kms.refusalTag(req, r.reason()).ifPresent(t -> n.put("kmsAuth", Hex.encode(t)));
-        JsonExchange.send(ex, r.status(), n);
+        JsonExchange.send(ctx, r.status(), n);
       }
     }
   }
@@ -157,7 +139,6 @@ public final class KmsServer implements AutoCloseable {
 
   @Override
   public void close() {
-    server.stop(0);
-    pool.shutdownNow();
+    app.stop();
   }
 }

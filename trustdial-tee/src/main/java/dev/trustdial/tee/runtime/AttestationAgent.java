@@ -2,13 +2,12 @@ package dev.trustdial.tee.runtime;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
 import dev.trustdial.core.bytes.Hex;
 import dev.trustdial.tee.attest.EvidenceEnvelope;
 import dev.trustdial.tee.attest.ReportData;
 import dev.trustdial.tee.attest.VerificationFailedException;
 import dev.trustdial.tee.crypto.BigEndianWriter;
+import dev.trustdial.http.ConnectionLimits;
 import dev.trustdial.tee.http.JsonExchange;
 import dev.trustdial.tee.http.JsonExchange.HttpError;
 import dev.trustdial.tee.kms.KeySet;
@@ -16,11 +15,10 @@ import dev.trustdial.tee.seal.SealedState;
 import dev.trustdial.tee.sim.MeasurementEvent;
 import dev.trustdial.tee.sim.SimulatedTee;
 import dev.trustdial.tee.transcript.Transcript;
+import io.javalin.Javalin;
+import io.javalin.http.Context;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.math.BigInteger;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -31,8 +29,6 @@ import java.time.Clock;
 import java.util.Base64;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 
 /**
  * The local attestation agent an app talks to (docs/spec/tee-runtime.md, "Agent API"): HTTP on
@@ -42,9 +38,10 @@ import java.util.concurrent.Executors;
 public final class AttestationAgent implements AutoCloseable {
   public static final String EVIDENCE_PURPOSE = "app-evidence";
   static final int MAX_JSON = 64 * 1024;
+  /** The largest body the agent reads: sealed state (JSON bodies stop at {@link #MAX_JSON}). */
+  static final int MAX_BODY = Math.max(MAX_JSON, SealedState.MAX_STATE);
 
-  private final HttpServer server;
-  private final ExecutorService pool;
+  private final Javalin server;
   private final String token;
   private final BigInteger appId;
   private final SimulatedTee tee;
@@ -75,38 +72,27 @@ public final class AttestationAgent implements AutoCloseable {
     byte[] t = new byte[32];
     random.nextBytes(t);
     this.token = Hex.encodeBare(t);
-    try {
-      server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 16);
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot open the agent's loopback port", e);
-    }
-    pool = Executors.newFixedThreadPool(2);
-    server.setExecutor(pool);
-    route("/v1/info", this::info);
-    route("/v1/evidence", this::evidence);
-    route("/v1/fetch", this::fetch);
-    route("/v1/keys", this::keys);
-    route("/v1/transcript", this::transcript);
-    route("/v1/state", this::state);
-    route("/", ex -> {
-      throw new HttpError(404, "NotFound", "no such endpoint: " + ex.getRequestURI().getPath());
-    });
-    server.start();
+    server = JsonExchange.start("127.0.0.1", 0, ConnectionLimits.DEFAULT, MAX_BODY, this::authorize, routes -> routes
+        .get("/v1/info", this::info)
+        .post("/v1/evidence", this::evidence)
+        .post("/v1/fetch", this::fetch)
+        .get("/v1/keys", this::keys)
+        .get("/v1/transcript", this::transcript)
+        .get("/v1/state", this::restoredState)
+        .put("/v1/state", this::sealState));
   }
 
-  private void route(String path, JsonExchange.Handler h) {
-    server.createContext(path, ex -> JsonExchange.handle(ex, e -> {
-      String auth = e.getRequestHeaders().getFirst("Authorization");
-      if (auth == null || !MessageDigest.isEqual(auth.getBytes(StandardCharsets.US_ASCII),
-          ("Bearer " + token).getBytes(StandardCharsets.US_ASCII))) {
-        throw new HttpError(401, "Unauthorized", "the agent takes the launch's bearer token (TRUSTDIAL_AGENT_TOKEN)");
-      }
-      h.handle(e);
-    }));
+  /** Every request, unknown paths included, carries the launch's bearer token. */
+  private void authorize(Context ctx) {
+    String auth = ctx.header("Authorization");
+    if (auth == null || !MessageDigest.isEqual(auth.getBytes(StandardCharsets.US_ASCII),
+        ("Bearer " + token).getBytes(StandardCharsets.US_ASCII))) {
+      throw new HttpError(401, "Unauthorized", "the agent takes the launch's bearer token (TRUSTDIAL_AGENT_TOKEN)");
+    }
   }
 
   public String url() {
-    return "http://127.0.0.1:" + server.getAddress().getPort();
+    return "http://127.0.0.1:" + server.port();
   }
 
   public String token() {
@@ -132,8 +118,7 @@ public final class AttestationAgent implements AutoCloseable {
     return n;
   }
 
-  private void info(HttpExchange ex) throws IOException {
-    JsonExchange.requireMethod(ex, "GET");
+  private void info(Context ex) throws IOException {
     ObjectNode n = json();
     n.put("appId", appId.toString());
     n.put("runtime", AppMeasurement.RUNTIME_IDENTITY);
@@ -143,8 +128,7 @@ public final class AttestationAgent implements AutoCloseable {
   }
 
   /** POST {"appData": hex of 64 bytes}. */
-  private void evidence(HttpExchange ex) throws IOException {
-    JsonExchange.requireMethod(ex, "POST");
+  private void evidence(Context ex) throws IOException {
     JsonNode body = JsonExchange.jsonBody(ex, MAX_JSON);
     byte[] appData = hex(JsonExchange.text(body, "appData", 200), "appData");
     if (appData.length != ReportData.SIZE) {
@@ -169,8 +153,7 @@ public final class AttestationAgent implements AutoCloseable {
   }
 
   /** POST {"url": "https://..."}. */
-  private void fetch(HttpExchange ex) throws IOException {
-    JsonExchange.requireMethod(ex, "POST");
+  private void fetch(Context ex) throws IOException {
     JsonNode body = JsonExchange.jsonBody(ex, MAX_JSON);
     String url = JsonExchange.text(body, "url", 4 * 1024);
     RecordingFetcher.Fetched f;
@@ -194,8 +177,7 @@ public final class AttestationAgent implements AutoCloseable {
     return keys.orElseThrow(() -> new HttpError(503, "NoKms", "this launch has no KMS configured, so the app has no keys"));
   }
 
-  private void keys(HttpExchange ex) throws IOException {
-    JsonExchange.requireMethod(ex, "GET");
+  private void keys(Context ex) throws IOException {
     KeySet k = requireKeys();
     ObjectNode n = json();
     n.put("appId", k.appId().toString());
@@ -207,8 +189,7 @@ public final class AttestationAgent implements AutoCloseable {
     JsonExchange.send(ex, 200, n);
   }
 
-  private void transcript(HttpExchange ex) throws IOException {
-    JsonExchange.requireMethod(ex, "GET");
+  private void transcript(Context ex) throws IOException {
     ObjectNode n = json();
     Transcript.Head h = transcript.snapshot();
     n.put("transcript", Base64.getEncoder().encodeToString(transcript.encode()));
@@ -217,29 +198,26 @@ public final class AttestationAgent implements AutoCloseable {
     JsonExchange.send(ex, 200, n);
   }
 
-  /** PUT raw bytes: sealed with the app's seal key and kept; GET: the state this launch was restored with. */
-  private void state(HttpExchange ex) throws IOException {
-    switch (ex.getRequestMethod()) {
-      case "PUT" -> {
-        KeySet k = requireKeys();
-        byte[] state = JsonExchange.body(ex, SealedState.MAX_STATE);
-        byte[] sealed = SealedState.seal(k.sealKey(), k.appId(), k.appVersion(), state, random);
-        Path tmp = sealedOut.resolveSibling(sealedOut.getFileName() + ".tmp");
-        Files.write(tmp, sealed);
-        Files.move(tmp, sealedOut, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        latestSealed = Optional.of(sealed);
-        ObjectNode n = json();
-        n.put("sealedBytes", sealed.length);
-        n.put("sealedSha256", Hex.encode(Transcript.sha256(sealed)));
-        n.put("appVersion", k.appVersion());
-        JsonExchange.send(ex, 200, n);
-      }
-      case "GET" -> {
-        byte[] s = restored.orElseThrow(() -> new HttpError(404, "NoState", "this launch was not restored from sealed state"));
-        JsonExchange.send(ex, 200, "application/octet-stream", s);
-      }
-      default -> throw new HttpError(405, "MethodNotAllowed", "/v1/state takes GET or PUT");
-    }
+  /** PUT raw bytes: sealed with the app's seal key and kept. */
+  private void sealState(Context ex) throws IOException {
+    KeySet k = requireKeys();
+    byte[] state = JsonExchange.body(ex, SealedState.MAX_STATE);
+    byte[] sealed = SealedState.seal(k.sealKey(), k.appId(), k.appVersion(), state, random);
+    Path tmp = sealedOut.resolveSibling(sealedOut.getFileName() + ".tmp");
+    Files.write(tmp, sealed);
+    Files.move(tmp, sealedOut, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    latestSealed = Optional.of(sealed);
+    ObjectNode n = json();
+    n.put("sealedBytes", sealed.length);
+    n.put("sealedSha256", Hex.encode(Transcript.sha256(sealed)));
+    n.put("appVersion", k.appVersion());
+    JsonExchange.send(ex, 200, n);
+  }
+
+  /** GET: the state this launch was restored with. */
+  private void restoredState(Context ex) {
+    byte[] s = restored.orElseThrow(() -> new HttpError(404, "NoState", "this launch was not restored from sealed state"));
+    JsonExchange.send(ex, 200, "application/octet-stream", s);
   }
 
   private static byte[] hex(String s, String field) {
@@ -252,8 +230,7 @@ public final class AttestationAgent implements AutoCloseable {
 
   @Override
   public void close() {
-    server.stop(0);
-    pool.shutdownNow();
+    server.stop();
   }
 
   /** EIP-191 signature by the app wallet, made inside the runtime (the key does not leave it); empty without keys. */

@@ -3,15 +3,13 @@ package dev.trustdial.tee.runtime;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
-import com.sun.net.httpserver.HttpServer;
 import dev.trustdial.core.bytes.Hex;
 import dev.trustdial.tee.crypto.X25519;
 import dev.trustdial.tee.kms.KmsRoot;
 import dev.trustdial.tee.kms.ReleaseAuth;
+import io.javalin.Javalin;
 import java.math.BigInteger;
-import java.net.InetSocketAddress;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.util.List;
@@ -33,17 +31,12 @@ class KmsClientRefusalTest {
     X25519 ephemeral = X25519.generate(new SecureRandom());
     BigInteger app = BigInteger.ONE;
     AtomicReference<String> answer = new AtomicReference<>();
-    HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 4);
-    server.createContext("/v1/keys", ex -> {
-      ex.getRequestBody().readAllBytes();
-      byte[] b = answer.get().getBytes(StandardCharsets.UTF_8);
-      ex.sendResponseHeaders(403, b.length);
-      ex.getResponseBody().write(b);
-      ex.close();
-    });
-    server.start();
+    Javalin server = Javalin.create(config -> {
+      config.startup.showJavalinBanner = false;
+      config.routes.post("/v1/keys", ctx -> ctx.status(403).contentType("application/json").result(answer.get()));
+    }).start("127.0.0.1", 0);
     try {
-      KmsClient client = new KmsClient(URI.create("http://127.0.0.1:" + server.getAddress().getPort()));
+      KmsClient client = new KmsClient(URI.create("http://127.0.0.1:" + server.port()));
       String tag = Hex.encode(ReleaseAuth.refusalTag(kms, ephemeral.publicKey(), app, "MeasurementNotAllowed"));
 
       answer.set("{\"status\":403,\"error\":\"MeasurementNotAllowed\",\"detail\":\"no\",\"kmsAuth\":\"" + tag + "\"}");
@@ -63,7 +56,7 @@ class KmsClientRefusalTest {
       answer.set("{\"status\":403,\"error\":\"MeasurementNotAllowed\",\"detail\":\"no\",\"kmsAuth\":\"zz\"}");
       assertThat(refusal(client, app, ephemeral, kms.publicKey()).authenticated()).isFalse();
     } finally {
-      server.stop(0);
+      server.stop();
     }
   }
 
