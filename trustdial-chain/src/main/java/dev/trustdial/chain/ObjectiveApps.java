@@ -68,6 +68,11 @@ public final class ObjectiveApps implements AutoCloseable {
     return settlement.setModeEnabled(TrustMode.REEXEC_OBJECTIVE, true);
   }
 
+  /** Governance: stops the creation of mode-2 apps (AppRegistry.setModeEnabled(2, false)), as {@link #enableMode} undoes it. */
+  public TxOutcome disableMode() {
+    return settlement.setModeEnabled(TrustMode.REEXEC_OBJECTIVE, false);
+  }
+
   // ---------------------------------------------------------------- the mode
 
   /** Whether apps of REEXEC_OBJECTIVE may be created (AppRegistry.modeEnabled(2), set by governance). */

@@ -29,7 +29,7 @@ import org.web3j.tx.Contract;
  * StakeRegistry.setSlasher(JobManager) and setSlasher(court) (the court opens vote obligations and
  * slashes minority voters); JobManager.setModeAdapter(ZK, Groth16Mode) and
  * AppRegistry.setModeEnabled(ZK) (docs/spec/modes.md); JobManager.setModeAdapter(REEXEC_OBJECTIVE,
- * ObjectiveCourt) with the mode left disabled in AppRegistry until operators play the game; minimum stakes per role; the app-creation policy; the deployer as a
+ * ObjectiveCourt) and AppRegistry.setModeEnabled(REEXEC_OBJECTIVE); minimum stakes per role; the app-creation policy; the deployer as a
  * StakeToken minter (the devnet faucet); then SettlementTimelock(delay, proposer and executor = the
  * deployer) and transferOwnership(timelock) of StakeToken, StakeRegistry, AppRegistry and JobManager.
  */
@@ -156,7 +156,7 @@ public final class SettlementDeployer {
               oracle.getContractAddress(), step.getContractAddress(), BigInteger.valueOf(OBJECTIVE_CLOCK_SECONDS),
               BigInteger.valueOf(OBJECTIVE_STEP_EXTENSION_SECONDS)), txs);
       progress.accept("wiring: the court as a parameter, JobManager and the court as slashers, the ZK mode, the objective "
-          + "court as mode 2's adapter (the mode stays disabled: its game players are planned), minimum stakes, app creation");
+          + "court as mode 2's adapter (the mode enabled: operators and watchtowers play its game), minimum stakes, app creation");
       txs.add(tx("setParams(court)", jobs.setParams(Settlement.encode(config.jobParams().withCourt(addr(court)))).send()));
       txs.add(tx("setSlasher(JobManager)", registry.setSlasher(jobs.getContractAddress(), true).send()));
       txs.add(tx("setSlasher(IntersubjectiveCourt)", registry.setSlasher(court.getContractAddress(), true).send()));
@@ -165,6 +165,9 @@ public final class SettlementDeployer {
       txs.add(tx("setModeEnabled(ZK)", apps.setModeEnabled(zk, true).send()));
       txs.add(tx("setModeAdapter(REEXEC_OBJECTIVE, ObjectiveCourt)",
           jobs.setModeAdapter(BigInteger.valueOf(TrustMode.REEXEC_OBJECTIVE.code()), objective.getContractAddress()).send()));
+      // The operators and watchtowers play the game (trustdial-node's GamePlayer), so apps of mode 2 may be created.
+      txs.add(tx("setModeEnabled(REEXEC_OBJECTIVE)",
+          apps.setModeEnabled(BigInteger.valueOf(TrustMode.REEXEC_OBJECTIVE.code()), true).send()));
       txs.add(tx("setMinStake(COMPUTE)", registry.setMinStake(BigInteger.valueOf(Role.COMPUTE.bit()), config.minComputeStake()).send()));
       txs.add(tx("setMinStake(TEE)", registry.setMinStake(BigInteger.valueOf(Role.TEE.bit()), config.minComputeStake()).send()));
       txs.add(tx("setMinStake(VERIFIER)", registry.setMinStake(BigInteger.valueOf(Role.VERIFIER.bit()), config.minVerifierStake()).send()));

@@ -126,11 +126,9 @@ class ChainCliIT {
     assertThat(app.exitCode()).as(app.err()).isZero();
     assertThat(app.out()).contains("app 1");
     refused(chain("create-app", "--as", "operator-2", "--mode", "TEE", "--digest", "0x" + "11".repeat(32)), "NotAllowlisted");
-    // REEXEC_OBJECTIVE: an app is made from its ELF (ObjectiveCliIT); the default deployment leaves the mode disabled.
+    // REEXEC_OBJECTIVE: an app is made from its ELF (ObjectiveCliIT, enabled on the devnet; refused where governance disables it).
     refused(chain("create-app", "--as", "developer", "--mode", "REEXEC_OBJECTIVE", "--digest", "0x" + "11".repeat(32)),
         "give --program ELF (not --digest)");
-    refused(chain("create-app", "--as", "developer", "--mode", "REEXEC_OBJECTIVE", "--program", file("objective.elf", rv32Elf()).toString()),
-        dev.trustdial.cli.chain.ObjectiveApp.NOT_ENABLED);
     refused(chain("create-app", "--as", "developer", "--mode", "ZK", "--digest", "0x" + "11".repeat(32)), "trustdial zk create-app");
     refused(chain("create-app", "--as", "developer", "--mode", "TEE", "--digest", "0x11"), "--digest must be 32 bytes");
     refused(chain("create-app", "--as", "developer", "--mode", "TEE"), "exactly one of --digest and --program");

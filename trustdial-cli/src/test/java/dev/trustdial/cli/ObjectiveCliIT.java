@@ -33,8 +33,9 @@ import org.web3j.protocol.Web3j;
 import org.web3j.tx.gas.StaticGasProvider;
 
 /**
- * REEXEC_OBJECTIVE's developer CLI on a real devnet (anvil, one DA node): the default deployment
- * refuses the mode with no transaction; once governance enables mode 2 through the timelock, an app
+ * REEXEC_OBJECTIVE's developer CLI on a real devnet (anvil, one DA node): the devnet deployment
+ * enables mode 2; once governance disables it through the timelock the CLI refuses the mode with no
+ * transaction, and once governance enables it again an app
  * is created from the sha256chain guest with the prestate the VM computes, and a job's envelope
  * reaches the InputOracle (input root computed onchain = the VM's) before the job is submitted.
  */
@@ -103,13 +104,17 @@ class ObjectiveCliIT {
   }
 
   /**
-   * Governance enables mode 2: the deployer (the timelock's proposer and executor) schedules
-   * AppRegistry.setModeEnabled(2, true) on the SettlementTimelock that owns the registry, the devnet
-   * clock passes the delay, and the deployer executes it (ObjectiveApps.enableMode).
+   * Governance toggles mode 2: the deployer (the timelock's proposer and executor) schedules
+   * AppRegistry.setModeEnabled(2, enabled) on the SettlementTimelock that owns the registry, the
+   * devnet clock passes the delay, and the deployer executes it (ObjectiveApps.enableMode/disableMode).
    */
-  static void enableObjectiveModeAsGovernance() {
+  static void setObjectiveModeAsGovernance(boolean enabled) {
     try (Settlement deployer = settlement("deployer")) {
-      ObjectiveApps.of(deployer).enableMode();
+      if (enabled) {
+        ObjectiveApps.of(deployer).enableMode();
+      } else {
+        ObjectiveApps.of(deployer).disableMode();
+      }
     }
   }
 
@@ -125,16 +130,21 @@ class ObjectiveCliIT {
     byte[] elf = Files.readAllBytes(SHA256CHAIN);
     String program = SHA256CHAIN.toString();
 
-    // The default deployment: contracts deployed, mode 2 disabled; refused before any transaction (and before DA).
+    // The devnet's deployment enables mode 2 (its players exist); once governance disables it, creation is refused
+    // before any transaction (and before DA); governance enables it again.
+    try (ObjectiveApps o = objective()) {
+      assertThat(o.modeEnabled()).isTrue();
+      assertThat(o.court()).isPresent();
+    }
+    setObjectiveModeAsGovernance(false);
     long nonce = nonce("developer");
     try (ObjectiveApps o = objective()) {
       assertThat(o.modeEnabled()).isFalse();
-      assertThat(o.court()).isPresent();
     }
     refused(chain("create-app", "--as", "developer", "--mode", "REEXEC_OBJECTIVE", "--program", program), ObjectiveApp.NOT_ENABLED);
     assertThat(nonce("developer")).as("no transaction was sent").isEqualTo(nonce);
 
-    enableObjectiveModeAsGovernance();
+    setObjectiveModeAsGovernance(true);
     try (ObjectiveApps o = objective()) {
       assertThat(o.modeEnabled()).isTrue();
     }

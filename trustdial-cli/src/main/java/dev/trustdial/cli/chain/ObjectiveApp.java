@@ -27,12 +27,9 @@ import java.util.List;
  * first transaction; a deployment that has not enabled mode 2 is refused with no transaction.
  */
 public final class ObjectiveApp {
-  /**
-   * What a deployment that has not enabled mode 2 answers: the contracts exist, and nobody plays the
-   * game for the operators yet.
-   */
-  public static final String NOT_ENABLED = "REEXEC_OBJECTIVE is not enabled on this deployment (AppRegistry.setModeEnabled(2) by "
-      + "governance); its contracts are deployed, the operators' game players are planned (issue #15)";
+  /** What a deployment whose governance has not enabled mode 2 (or disabled it) answers: its contracts may exist, its apps may not. */
+  public static final String NOT_ENABLED = "REEXEC_OBJECTIVE is not enabled on this deployment: governance enables it with "
+      + "AppRegistry.setModeEnabled(2, true) through the timelock (the devnet's deployment does)";
 
   /** The default stride of the trace commitment: 2^20 steps per stride leaf, as the VM's checkpoint stride. */
   public static final int DEFAULT_STRIDE_LOG2 = 20;

@@ -30,6 +30,15 @@ public final class OperatorCommand implements Callable<Integer> {
       description = "Test-only fault: hold each ZK job in 'proving' for a minute before the prover runs. Refused unless the chain id is 31337.")
   boolean stallProving;
 
+  @Option(names = "--lie-at-step", hidden = true, paramLabel = "N",
+      description = "Test-only fault: claim REEXEC_OBJECTIVE traces that are wrong from step N on, and defend them in the game. "
+          + "Refused unless the chain id is 31337.")
+  Long lieAtStep;
+
+  @Option(names = "--silent-in-game", hidden = true,
+      description = "Test-only fault: never move in an ObjectiveCourt match (the clock runs out). Refused unless the chain id is 31337.")
+  boolean silentInGame;
+
   @Override
   public Integer call() throws Exception {
     List<String> flags = new ArrayList<>();
@@ -38,6 +47,13 @@ public final class OperatorCommand implements Callable<Integer> {
     }
     if (stallProving) {
       flags.add("--stall-proving");
+    }
+    if (lieAtStep != null) {
+      flags.add(NodeMain.LIE_AT_STEP);
+      flags.add(Long.toString(lieAtStep));
+    }
+    if (silentInGame) {
+      flags.add(NodeMain.SILENT_IN_GAME);
     }
     if (rebuildJournal) {
       flags.add(dev.trustdial.node.operator.JobJournal.REBUILD_FLAG);

@@ -30,7 +30,13 @@ import dev.trustdial.tee.runtime.TeeRuntime;
 import dev.trustdial.node.Registration;
 import dev.trustdial.node.keeper.JobKeeper;
 import dev.trustdial.node.metrics.NodeMetrics;
+import dev.trustdial.node.objective.ChainGameBoard;
+import dev.trustdial.node.objective.GamePlayer;
+import dev.trustdial.node.objective.ObjectiveJob;
 import dev.trustdial.node.verify.Reexecutor;
+import dev.trustdial.vm.trace.StrideTrace;
+import dev.trustdial.vm.trace.TraceLie;
+import dev.trustdial.vm.trace.TraceRun;
 import dev.trustdial.vm.Machine;
 import java.math.BigInteger;
 import java.time.Duration;
@@ -58,26 +64,48 @@ import org.slf4j.LoggerFactory;
 public final class OperatorNode implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(OperatorNode.class);
 
-  /** Test-only fault: post a wrong output. Refused on any chain but the devnet's. */
   /**
+   * Test-only faults, refused on any chain but the devnet's.
+   *
    * @param lie post a wrong output (a ZK job's wrong output cannot pass the verifier: it is refused onchain)
    * @param stallProving hold each ZK job in "proving" for {@link #STALL} before the prover runs, so a
    *     test can kill the operator mid-proof (keepalive heartbeats go on meanwhile)
+   * @param lieAtStep for REEXEC_OBJECTIVE jobs: claim a trace that is wrong from this step on (TraceRun.lying,
+   *     a consistently wrong trace and result), and defend it in the game; 0 = honest
+   * @param silentInGame never move in an ObjectiveCourt match (the clock runs out)
    */
-  public record Faults(boolean lie, boolean stallProving) {
+  public record Faults(boolean lie, boolean stallProving, long lieAtStep, boolean silentInGame) {
     public static final Faults NONE = new Faults(false, false);
     static final Duration STALL = Duration.ofSeconds(60);
 
+    public Faults {
+      if (lieAtStep < 0) {
+        throw new InvalidInputException("--lie-at-step must be a step number of at least 1, got " + lieAtStep);
+      }
+    }
+
+    public Faults(boolean lie, boolean stallProving) {
+      this(lie, stallProving, 0, false);
+    }
+
     /** Refuses any fault on a chain other than the devnet's. */
     public void requireAllowedOn(long chainId) {
-      if ((lie || stallProving) && chainId != Anvil.DEVNET_CHAIN_ID) {
-        throw new InvalidInputException((lie ? "--lie" : "--stall-proving") + " is a test-only fault and is refused on chain " + chainId
+      if (chainId == Anvil.DEVNET_CHAIN_ID) {
+        return;
+      }
+      String flag = lie ? "--lie" : stallProving ? "--stall-proving" : lieAtStep > 0 ? "--lie-at-step" : silentInGame ? "--silent-in-game" : null;
+      if (flag != null) {
+        throw new InvalidInputException(flag + " is a test-only fault and is refused on chain " + chainId
             + " (only the devnet chain " + Anvil.DEVNET_CHAIN_ID + " allows it)");
       }
     }
   }
 
   private static final Duration RETRY_DELAY = Duration.ofSeconds(1);
+  private static final String GAME_MOVES = "game_moves_total";
+  private static final String GAME_MOVES_HELP = "ObjectiveCourt moves sent, by kind";
+  /** A match whose player throws this many polls in a row is given up (logged): its trace does not fit the match. */
+  private static final int MAX_GAME_FAILURES = 30;
 
   private final Settlement chain;
   private final DataAvailability da;
@@ -98,11 +126,29 @@ public final class OperatorNode implements AutoCloseable {
   private final Optional<TeeJob> tee;
   private final Optional<ZkJob> zk;
   private final JobKeeper keeper;
+  private final ObjectiveJob objective;
+  /** Our claimed trace of each REEXEC_OBJECTIVE job we submitted (this attempt's), to defend it. */
+  private final Map<BigInteger, StrideTrace> claims = new ConcurrentHashMap<>();
+  /** The ObjectiveCourt matches against our results, by dispute id, played by the games thread. */
+  private final Map<BigInteger, Defence> defences = new ConcurrentHashMap<>();
   private volatile boolean running = true;
   private volatile long lastPollMillis;
   private long heartbeatWindow;
   private Thread events;
   private Thread keepalive;
+  private Thread games;
+
+  /** One match we defend: its player and how many polls in a row threw. */
+  private static final class Defence {
+    final BigInteger jobId;
+    final GamePlayer player;
+    int failures;
+
+    Defence(BigInteger jobId, GamePlayer player) {
+      this.jobId = jobId;
+      this.player = player;
+    }
+  }
 
   /**
    * @param maxConcurrentJobs jobs run in parallel, each on its own thread; more wait (kept alive by keepalive heartbeats)
@@ -130,6 +176,12 @@ public final class OperatorNode implements AutoCloseable {
     this.snapshots = new SnapshotSource(journal, source::snapshot, metrics);
     this.verifier = vote ? Optional.of(new Reexecutor(chain, source, models, metrics)) : Optional.empty();
     this.keeper = new JobKeeper(chain, metrics);
+    this.objective = new ObjectiveJob(chain, source);
+    for (GamePlayer.MoveKind k : GamePlayer.MoveKind.values()) {
+      metrics.declareCounter(GAME_MOVES, GAME_MOVES_HELP, "move", k.name().toLowerCase(java.util.Locale.ROOT));
+    }
+    metrics.declareCounter("matches_won_total", "ObjectiveCourt matches against our results that ended with our result standing");
+    metrics.declareCounter("matches_lost_total", "ObjectiveCourt matches against our results that refuted them");
     metrics.declareCounter("keepalive_heartbeats_total", "Heartbeats that re-post the last checkpoint to keep a slow or queued job alive");
     metrics.declareCounter("checkpoints_written_total", "Snapshots written to DA at checkpoints");
     metrics.declareCounter("heartbeats_total", "Heartbeats posted onchain");
@@ -170,17 +222,19 @@ public final class OperatorNode implements AutoCloseable {
     }
     events = Thread.ofPlatform().name("operator-events").daemon().start(this::followEvents);
     keepalive = Thread.ofPlatform().name("operator-keepalive").daemon().start(this::keepAlive);
+    games = Thread.ofPlatform().name("operator-games").daemon().start(this::playGames);
   }
 
   public Map<String, Object> health() {
     Map<String, Object> h = new LinkedHashMap<>();
     h.put("role", "operator");
     h.put("account", chain.account().toString());
-    h.put("status", running && events.isAlive() && keepalive.isAlive() ? "ok" : "stopped");
+    h.put("status", running && events.isAlive() && keepalive.isAlive() && games.isAlive() ? "ok" : "stopped");
     h.put("jobsRunning", active.get());
     h.put("queuedJobsKept", keeper.queuedCount());
     h.put("lastPollMillis", lastPollMillis);
     h.put("jobs", Map.copyOf(jobStates));
+    h.put("matchesDefended", defences.size());
     return h;
   }
 
@@ -236,6 +290,10 @@ public final class OperatorNode implements AutoCloseable {
         jobStates.put(f.jobId().toString(), "failed onchain: " + f.reason());
         journal.job(f.jobId()).ifPresent(j -> journal.put(new JobJournal.Entry(f.jobId(), j.attempt(), j.step(), j.stateHash(), j.snapshotBlobKey(), true)));
       }
+      case SettlementEvent.JobChallenged c when claims.containsKey(c.jobId()) -> defend(c);
+      // Our claim needs no defence once the job is final or gone (a refuted claim's job is re-queued without us).
+      case SettlementEvent.JobFinalized f when claims.containsKey(f.jobId()) -> claims.remove(f.jobId());
+      case SettlementEvent.JobAssigned a when claims.containsKey(a.jobId()) -> claims.remove(a.jobId());
       case SettlementEvent.Slashed s when s.operator().equals(me) -> {
         metrics.count("slashes_seen_total", "Slashes of this operator seen onchain");
         LOG.warn("we were slashed {} wei ({})", s.amount(), s.reason());
@@ -331,6 +389,10 @@ public final class OperatorNode implements AutoCloseable {
     }
     if (pin.mode() == TrustMode.ZK) {
       runZk(job, pin);
+      return;
+    }
+    if (pin.mode() == TrustMode.REEXEC_OBJECTIVE) {
+      runObjective(job, pin);
       return;
     }
     if (pin.mode() == TrustMode.OTHER) {
@@ -584,6 +646,106 @@ public final class OperatorNode implements AutoCloseable {
         String.format("%.2f", proven.proveSeconds()), proven.summary(), Hashes.keccak256(output), outputKey, tx.gasUsed());
   }
 
+  /**
+   * Claims a REEXEC_OBJECTIVE job (docs/spec/objective.md): the app's pinned ObjectiveConfig, its
+   * prestate and the input on the InputOracle checked ({@link ObjectiveJob}), the trace commitment
+   * built (devnet: a lying one from --lie-at-step), its terminal state and trace root posted with
+   * submitObjectiveResult. The keepalive thread heartbeats while the trace is built. A job that cannot
+   * be claimed, or whose guest does not halt within maxSteps (no objective result), is declined.
+   */
+  private void runObjective(JobInfo job, JobPin pin) {
+    BigInteger jobId = job.jobId();
+    TraceRun run;
+    try {
+      run = objective.honestRun(job, pin);
+    } catch (ObjectiveJob.Unrunnable e) {
+      decline(jobId, e.getMessage());
+      return;
+    }
+    if (faults.lieAtStep() > 0) {
+      run = run.lying(new TraceLie(faults.lieAtStep()));
+      LOG.warn("job {}: LYING in the trace from step {} on (test-only fault)", jobId, faults.lieAtStep());
+    }
+    long attempt = job.attempt();
+    jobStates.put(jobId.toString(), "building the trace commitment (objective, attempt " + attempt + ")");
+    long t0 = System.nanoTime();
+    StrideTrace trace = run.strideTrace();
+    if (!trace.halted()) {
+      decline(jobId, "the guest does not halt within maxSteps (" + job.maxSteps() + "): the job has no objective result");
+      return;
+    }
+    Machine m = dev.trustdial.vm.Vm.load(run.elf(), run.input(), run.config());
+    m.runTo(job.maxSteps(), dev.trustdial.vm.checkpoint.CheckpointSink.NONE); // exited or faulted: both are objective results
+    Bytes32 outputKey = da.put(m.output()).blobKey();
+    ResultCommitment commitment = GamePlayer.commitmentOf(trace);
+    claims.put(jobId, trace);
+    TxOutcome tx;
+    try {
+      tx = chain.submitObjectiveResult(jobId, trace.finalState().encode(), trace.root(), trace.finalLeafProof(), outputKey);
+    } catch (ContractRevertException e) {
+      claims.remove(jobId);
+      LOG.warn("job {}: objective result refused: {}", jobId, e.getMessage());
+      jobStates.put(jobId.toString(), "result refused: " + e.errorName());
+      return;
+    }
+    metrics.count("results_submitted_total", "Result commitments posted");
+    journal.put(new JobJournal.Entry(jobId, attempt, commitment.stepCount(), commitment.finalStateHash(), outputKey, true));
+    jobStates.put(jobId.toString(), "submitted objective result, trace root " + trace.root());
+    LOG.info("job {}: submitted objective result: halted at step {}, trace root {} (H = {}, s = {}), output {} on DA as {}, "
+        + "built in {} ms, {} gas", jobId, commitment.stepCount(), trace.root(), trace.strideHeight(), run.shape().strideLog2(),
+        commitment.outputHash(), outputKey, (System.nanoTime() - t0) / 1_000_000, tx.gasUsed());
+  }
+
+  /** A challenge of our objective result: its match is played from our claimed trace by the games thread. */
+  private void defend(SettlementEvent.JobChallenged c) {
+    StrideTrace trace = claims.get(c.jobId());
+    GamePlayer.Behaviour b = faults.silentInGame() ? GamePlayer.Behaviour.SILENT : GamePlayer.Behaviour.PLAY;
+    defences.putIfAbsent(c.disputeId(), new Defence(c.jobId(), new GamePlayer(new ChainGameBoard(chain), c.disputeId(), trace, b)));
+    LOG.info("job {}: challenged by {} (match {}): defending our trace root {}{}", c.jobId(), c.challenger(), c.disputeId(), trace.root(),
+        faults.silentInGame() ? " SILENTLY (test-only fault: we never move)" : "");
+  }
+
+  /** Polls every match we defend, one move each at most per round, until each is over. */
+  private void playGames() {
+    while (running) {
+      for (Map.Entry<BigInteger, Defence> e : Map.copyOf(defences).entrySet()) {
+        Defence d = e.getValue();
+        BigInteger id = e.getKey();
+        try {
+          switch (d.player.poll()) {
+            case GamePlayer.Moved mv -> {
+              metrics.count(GAME_MOVES, GAME_MOVES_HELP, "move", mv.kind().name().toLowerCase(java.util.Locale.ROOT));
+              LOG.info("job {} match {}: {} (gas {})", d.jobId, id, mv.kind(), mv.tx().gasUsed());
+            }
+            case GamePlayer.Refused r -> LOG.info("job {} match {}: {} refused ({}); re-reading the match", d.jobId, id, r.kind(), r.reason());
+            case GamePlayer.Waiting w -> { }
+            case GamePlayer.Finished f -> {
+              defences.remove(id);
+              boolean stands = f.verdict() == dev.trustdial.chain.Verdict.OPERATOR_WINS;
+              if (!f.moot()) {
+                metrics.count(stands ? "matches_won_total" : "matches_lost_total", stands
+                    ? "ObjectiveCourt matches against our results that ended with our result standing"
+                    : "ObjectiveCourt matches against our results that refuted them");
+              }
+              LOG.info("job {} match {}: over: {}{}", d.jobId, id, f.verdict(), f.moot() ? " (moot)" : "");
+              jobStates.put(d.jobId.toString(), "match " + id + ": " + f.verdict() + (f.moot() ? " (moot)" : ""));
+            }
+          }
+          d.failures = 0;
+        } catch (RuntimeException ex) {
+          d.failures++;
+          if (d.failures >= MAX_GAME_FAILURES) {
+            defences.remove(id);
+            LOG.error("job {} match {}: giving up after {} failed polls: {}", d.jobId, id, d.failures, ex.toString());
+          } else if (Integer.bitCount(d.failures) == 1) {
+            LOG.warn("job {} match {}: poll failed ({} in a row): {}", d.jobId, id, d.failures, ex.toString());
+          }
+        }
+      }
+      sleep(pollInterval);
+    }
+  }
+
   /** Hands a job we cannot run back without penalty (JobManager.declineJob) and journals it as done for us. */
   private void decline(BigInteger jobId, String why) {
     try {
@@ -646,6 +808,9 @@ public final class OperatorNode implements AutoCloseable {
     models.close();
     if (keepalive != null) {
       keepalive.interrupt();
+    }
+    if (games != null) {
+      games.interrupt();
     }
   }
 }

@@ -42,7 +42,8 @@ final class FailedWork {
     SETTLE_VOTE("settle_vote", "dispute"),
     SETTLE_MINORITY_VOTES("settle_minority_votes", "dispute"),
     JOB_DEADLINE("job_deadline", "job"),
-    RESOLVE_DISPUTE("resolve_dispute", "dispute");
+    RESOLVE_DISPUTE("resolve_dispute", "dispute"),
+    PLAY_MATCH("play_match", "dispute");
 
     private final String label;
     private final String subject;

@@ -21,7 +21,11 @@ import dev.trustdial.node.job.JobSource;
 import dev.trustdial.node.Registration;
 import dev.trustdial.node.keeper.JobKeeper;
 import dev.trustdial.node.metrics.NodeMetrics;
+import dev.trustdial.node.objective.ChainGameBoard;
+import dev.trustdial.node.objective.GamePlayer;
+import dev.trustdial.node.objective.ObjectiveJob;
 import dev.trustdial.node.verify.Reexecutor;
+import dev.trustdial.vm.trace.StrideTrace;
 import dev.trustdial.node.verify.TeeAnswerCheck;
 import dev.trustdial.chain.AppInfo;
 import java.time.Instant;
@@ -77,6 +81,9 @@ public final class Watchtower implements AutoCloseable {
   /** The jobs and disputes watched, and what is done about each, isolated per item. */
   private final JobWatch watch;
   private final Map<String, String> verdicts = new ConcurrentHashMap<>();
+  private final ObjectiveJob objective;
+  /** Our ObjectiveCourt matches (we challenged an objective result), by dispute id, polled every round until over. */
+  private final Map<BigInteger, Match> matches = new ConcurrentHashMap<>();
   private volatile boolean running = true;
   private volatile long lastPollMillis;
   /** The last poll's error while polling the chain fails (null once a poll succeeds). */
@@ -84,6 +91,12 @@ public final class Watchtower implements AutoCloseable {
   private int pollFailures;
   private int assignFailures;
   private Thread thread;
+
+  /** One match of ours: the job, our player, its moves so far. */
+  private record Match(BigInteger jobId, GamePlayer player, java.util.concurrent.atomic.AtomicInteger moves) {}
+
+  private static final String GAME_MOVES = "game_moves_total";
+  private static final String GAME_MOVES_HELP = "ObjectiveCourt moves sent in our matches, by kind";
 
   /** @param teeCheck how TEE answers are checked (which simulation roots, if any, it accepts) */
   public Watchtower(Settlement chain, DataAvailability da, InferenceJob.Models models, NodeMetrics metrics, Duration pollInterval, Faults faults,
@@ -97,6 +110,12 @@ public final class Watchtower implements AutoCloseable {
     this.pollInterval = pollInterval;
     this.faults = faults;
     this.keeper = new JobKeeper(chain, metrics);
+    this.objective = new ObjectiveJob(chain, new JobSource(da));
+    for (GamePlayer.MoveKind k : GamePlayer.MoveKind.values()) {
+      metrics.declareCounter(GAME_MOVES, GAME_MOVES_HELP, "move", k.name().toLowerCase(java.util.Locale.ROOT));
+    }
+    metrics.declareCounter("matches_won_total", "ObjectiveCourt matches of ours that refuted the result");
+    metrics.declareCounter("matches_lost_total", "ObjectiveCourt matches of ours that the result survived");
     for (String c : new String[] {"mismatches_total", "challenges_total",
         "missed_reported_total", "finalized_total", "resolved_total", "tee_answers_invalid_total", "minority_votes_settled_total"}) {
       metrics.declareCounter(c, c.replace('_', ' '));
@@ -135,6 +154,7 @@ public final class Watchtower implements AutoCloseable {
     putStatus(h, running && thread.isAlive(), pollError, failedWork);
     h.put("lastPollMillis", lastPollMillis);
     h.put("verdicts", Map.copyOf(verdicts));
+    h.put("matchesPlaying", matches.size());
     return h;
   }
 
@@ -188,6 +208,7 @@ public final class Watchtower implements AutoCloseable {
           }
         }
         watch.round(chain.chainTime());
+        playMatches();
         lastPollMillis = System.currentTimeMillis();
         if (pollError != null) {
           LOG.info("watchtower: polling the chain works again (after {} failed round(s))", pollFailures);
@@ -293,6 +314,10 @@ public final class Watchtower implements AutoCloseable {
       LOG.info("job {}: ZK result {} finalized by its proof; nothing to re-execute", jobId, claimed.outputHash());
       return;
     }
+    if (pin.mode() == dev.trustdial.chain.TrustMode.REEXEC_OBJECTIVE) {
+      checkObjective(jobId, pin, claimed);
+      return;
+    }
     JobOutcome outcome = verifier.outcome(jobId);
     ResultCommitment ours = outcome.commitment();
     boolean mismatch = !ours.commitment().equals(claimed.commitment());
@@ -322,6 +347,80 @@ public final class Watchtower implements AutoCloseable {
     } catch (ContractRevertException e) {
       // The window closed, or another dispute already overturned the result.
       LOG.info("job {}: challenge refused: {}", jobId, e.errorName());
+    }
+  }
+
+  /**
+   * Re-executes an objective result (TraceRun.honest under the app's pinned config) and compares the
+   * trace roots; if they differ, challenges with our own commitment and plays the match to its end
+   * (objective.md §4) from {@link #playMatches}.
+   */
+  private void checkObjective(BigInteger jobId, JobPin pin, ResultCommitment claimed) {
+    JobInfo job = chain.job(jobId);
+    StrideTrace ours;
+    try {
+      ours = objective.honestRun(job, pin).strideTrace();
+    } catch (ObjectiveJob.Unrunnable e) {
+      verdicts.put(jobId.toString(), "not checkable: " + e.getMessage());
+      LOG.warn("job {}: objective result {} cannot be re-executed here: {}", jobId, claimed.checkpointRoot(), e.getMessage());
+      return;
+    }
+    boolean mismatch = !ours.root().equals(claimed.checkpointRoot());
+    if (!mismatch) {
+      verdicts.put(jobId.toString(), "ok");
+      LOG.info("job {}: re-executed (objective), trace root {} matches", jobId, ours.root());
+      return;
+    }
+    metrics.count("mismatches_total", "results whose re-execution differs");
+    verdicts.put(jobId.toString(), "MISMATCH");
+    LOG.info("job {}: re-executed (objective), trace root MISMATCH: claimed {}, ours {}", jobId, claimed.checkpointRoot(), ours.root());
+    if (!ours.halted()) {
+      LOG.warn("job {}: our re-execution does not halt within maxSteps {}: there is no commitment to challenge with", jobId, job.maxSteps());
+      return;
+    }
+    if (chain.hasChallenged(jobId, chain.account())) {
+      LOG.info("job {}: we challenged it already", jobId);
+      return;
+    }
+    try {
+      BigInteger disputeId = chain.challenge(jobId, GamePlayer.commitmentOf(ours)).id();
+      metrics.count("challenges_total", "challenges posted");
+      matches.put(disputeId, new Match(jobId, new GamePlayer(new ChainGameBoard(chain), disputeId, ours, GamePlayer.Behaviour.PLAY),
+          new java.util.concurrent.atomic.AtomicInteger()));
+      LOG.info("job {}: challenged with trace root {} (match {}, H = {}, s = {})", jobId, ours.root(), disputeId, ours.strideHeight(),
+          ours.run().shape().strideLog2());
+    } catch (ContractRevertException e) {
+      LOG.info("job {}: challenge refused: {}", jobId, e.errorName());
+    }
+  }
+
+  /** One poll (at most one move) of each of our matches; a poll that throws is retried on its own schedule. */
+  private void playMatches() {
+    for (Map.Entry<BigInteger, Match> e : Map.copyOf(matches).entrySet()) {
+      BigInteger id = e.getKey();
+      Match m = e.getValue();
+      failedWork.attempt(new FailedWork.Key(FailedWork.Kind.PLAY_MATCH, id), () -> {
+        switch (m.player().poll()) {
+          case GamePlayer.Moved mv -> {
+            m.moves().incrementAndGet();
+            metrics.count(GAME_MOVES, GAME_MOVES_HELP, "move", mv.kind().name().toLowerCase(java.util.Locale.ROOT));
+            LOG.info("job {} match {}: move {}: {} (gas {})", m.jobId(), id, m.moves().get(), mv.kind(), mv.tx().gasUsed());
+          }
+          case GamePlayer.Refused r -> LOG.info("job {} match {}: {} refused ({}); re-reading the match", m.jobId(), id, r.kind(), r.reason());
+          case GamePlayer.Waiting w -> { }
+          case GamePlayer.Finished f -> {
+            matches.remove(id);
+            boolean won = f.verdict() == dev.trustdial.chain.Verdict.OPERATOR_REFUTED;
+            if (!f.moot()) {
+              metrics.count(won ? "matches_won_total" : "matches_lost_total", won ? "ObjectiveCourt matches of ours that refuted the result"
+                  : "ObjectiveCourt matches of ours that the result survived");
+            }
+            verdicts.put(m.jobId().toString(), "match " + id + ": " + f.verdict() + (f.moot() ? " (moot)" : ""));
+            LOG.info("job {} match {}: over after {} moves of ours: {}{}", m.jobId(), id, m.moves().get(), f.verdict(),
+                f.moot() ? " (moot)" : "");
+          }
+        }
+      });
     }
   }
 

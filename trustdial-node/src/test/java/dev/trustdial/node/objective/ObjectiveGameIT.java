@@ -51,7 +51,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * REEXEC_OBJECTIVE end to end on a real anvil with the real contracts (SettlementDeployer: RiscvStep,
- * InputOracle, ObjectiveCourt): mode 2 enabled through the timelock, an ObjectiveConfig for the
+ * InputOracle, ObjectiveCourt; mode 2 enabled by the deployment), an ObjectiveConfig for the
  * sha256chain guest, its input posted onchain, an in-process operator submitting its trace
  * commitment, and in-process {@link GamePlayer}s playing whole matches down to one RV32IM step
  * executed by RiscvStep. sha256chain(1 iteration, 40 bytes) halts at step 6,345; maxSteps 8,192
@@ -89,7 +89,7 @@ class ObjectiveGameIT {
       owner.mint(keys.get(i).address(), Tokens.of(10_000));
     }
     court = ObjectiveCourtClient.of(owner);
-    ObjectiveApps.of(owner).enableMode(); // governance: scheduled on the timelock, its delay fast-forwarded on the devnet
+    assertThat(ObjectiveApps.of(owner).modeEnabled()).as("the devnet deployment enables mode 2").isTrue();
     for (int i = 1; i <= 3; i++) {
       as(i).register(Set.of(Role.COMPUTE), keys.get(i).address(), "http://127.0.0.1:" + (9000 + i), Tokens.of(5000));
     }

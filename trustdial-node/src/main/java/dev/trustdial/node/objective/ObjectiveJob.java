@@ -1,0 +1,102 @@
+package dev.trustdial.node.objective;
+
+import dev.trustdial.chain.JobInfo;
+import dev.trustdial.chain.JobPin;
+import dev.trustdial.chain.ObjectiveAppConfig;
+import dev.trustdial.chain.ObjectiveApps;
+import dev.trustdial.chain.ObjectiveCourtClient;
+import dev.trustdial.chain.Settlement;
+import dev.trustdial.chain.TrustMode;
+import dev.trustdial.core.InvalidInputException;
+import dev.trustdial.core.crypto.Address;
+import dev.trustdial.node.job.JobProgram;
+import dev.trustdial.node.job.JobRejected;
+import dev.trustdial.node.job.JobSource;
+import dev.trustdial.vm.Vm;
+import dev.trustdial.vm.VmConfig;
+import dev.trustdial.vm.state.VmState;
+import dev.trustdial.vm.trace.TraceRun;
+import dev.trustdial.vm.trace.TraceShape;
+import java.math.BigInteger;
+
+/**
+ * What a node needs to claim or check a REEXEC_OBJECTIVE job (docs/spec/objective.md §1–§3): the
+ * app's ObjectiveConfig pinned for the job, the program from DA checked against its absolute
+ * prestate, the input posted on the InputOracle, and the honest {@link TraceRun} under the config's
+ * stride and the job's maxSteps. A job that cannot be claimed here (wrong prestate registered, input
+ * not onchain, a trace too large) is {@link Unrunnable}: its operator declines it, nobody is slashed.
+ */
+public final class ObjectiveJob {
+  /** Why a job has no objective claim this node can make; the message says what is wrong. */
+  public static final class Unrunnable extends RuntimeException {
+    public Unrunnable(String message) {
+      super(message);
+    }
+  }
+
+  private final Settlement chain;
+  private final JobSource source;
+  private final ObjectiveApps apps;
+  private final ObjectiveCourtClient court;
+
+  public ObjectiveJob(Settlement chain, JobSource source) {
+    this.chain = chain;
+    this.source = source;
+    this.apps = ObjectiveApps.of(chain);
+    this.court = ObjectiveCourtClient.of(chain);
+  }
+
+  /** The honest trace run of the job: the program and input it runs, under its app's pinned config. */
+  public TraceRun honestRun(JobInfo job, JobPin pin) {
+    BigInteger jobId = job.jobId();
+    if (pin.mode() != TrustMode.REEXEC_OBJECTIVE) {
+      throw new IllegalArgumentException("job " + jobId + " is a " + pin.mode() + " job, not REEXEC_OBJECTIVE");
+    }
+    Address configAt = pin.appConfig().orElseThrow(() -> new Unrunnable("job " + jobId + " pins no ObjectiveConfig (app "
+        + job.appId() + " has no appConfig)"));
+    ObjectiveAppConfig config;
+    try {
+      config = apps.config(configAt);
+    } catch (InvalidInputException e) {
+      throw new Unrunnable("job " + jobId + ": " + e.getMessage());
+    }
+    if (!config.programDigest().equals(pin.programDigest())) {
+      throw new Unrunnable("job " + jobId + ": the ObjectiveConfig at " + configAt + " names program " + config.programDigest()
+          + ", the job pins " + pin.programDigest());
+    }
+    JobProgram program;
+    try {
+      program = source.fetch(job, pin);
+    } catch (JobRejected e) {
+      throw new Unrunnable(e.getMessage());
+    }
+    VmConfig vm = VmConfig.defaults().withRamEnd(config.ramEnd()).withOutputLimit(config.outputLimit())
+        .withHostMemoryBytes(Math.max(4096, VmConfig.windowBytes(config.ramEnd())));
+    VmState image;
+    try {
+      image = Vm.load(program.elf(), new byte[0], vm).state();
+    } catch (InvalidInputException e) {
+      throw new Unrunnable("job " + jobId + ": the program does not load under the app's ramEnd: " + e.getMessage());
+    }
+    if (Integer.toUnsignedLong(image.pc()) != config.entryPc() || !image.memRoot().equals(config.imageRoot())) {
+      throw new Unrunnable(String.format("job %s: the app registered the prestate (entry pc 0x%x, image root %s) but the program "
+          + "loads to (0x%x, %s)", jobId, config.entryPc(), config.imageRoot(), Integer.toUnsignedLong(image.pc()), image.memRoot()));
+    }
+    if (apps.inputOf(job.inputDigest()).isEmpty()) {
+      throw new Unrunnable("job " + jobId + ": its input " + job.inputDigest() + " is not on the InputOracle, so no step that reads it "
+          + "could be proven onchain");
+    }
+    TraceShape shape;
+    try {
+      shape = new TraceShape(job.maxSteps(), config.strideLog2());
+    } catch (InvalidInputException e) {
+      throw new Unrunnable("job " + jobId + ": " + e.getMessage());
+    }
+    TraceRun run = TraceRun.honest(program.elf(), program.envelope().input(), vm, shape);
+    VmState prestate = Vm.load(program.elf(), program.envelope().input(), run.config()).state();
+    if (!prestate.hash().equals(court.prestateHash(jobId))) {
+      throw new Unrunnable("job " + jobId + ": the court's prestate " + court.prestateHash(jobId) + " is not our T(0) " + prestate.hash());
+    }
+    return run;
+  }
+}
