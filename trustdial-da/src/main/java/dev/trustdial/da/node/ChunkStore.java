@@ -20,8 +20,9 @@ import org.rocksdb.WriteOptions;
 
 /**
  * A DA node's persistent chunk storage in RocksDB. Keys: {@code 'h' || blobKey} -> header,
- * {@code 'c' || blobKey || u16 j} -> chunk j, {@code 'e' || u64 expiry || blobKey} -> expiry index.
- * A blob's header, chunks and index entry are written in one batch, so a crash stores all or nothing.
+ * {@code 'c' || blobKey || u16 j} -> chunk j, {@code 'e' || u64 expiry || blobKey} -> expiry index,
+ * {@code 'p' || blobKey} -> {@link PendingBlob} while no certificate is known to name the blob.
+ * A blob's header, chunks and index entries are written in one batch, so a crash stores all or nothing.
  */
 public final class ChunkStore implements AutoCloseable {
   static {
@@ -45,8 +46,21 @@ public final class ChunkStore implements AutoCloseable {
   }
 
   public void put(BlobHeader header, List<Chunk> chunks) {
+    put(header, chunks, Optional.empty());
+  }
+
+  /** Stores a blob; with {@code pending}, also its pending entry, in the same batch. */
+  public void put(BlobHeader header, List<Chunk> chunks, Optional<PendingBlob> pending) {
     Bytes32 key = header.blobKey();
+    pending.ifPresent(p -> {
+      if (!p.blobKey().equals(key)) {
+        throw new IllegalArgumentException("pending entry of " + p.blobKey() + " stored with blob " + key);
+      }
+    });
     try (WriteBatch batch = new WriteBatch()) {
+      if (pending.isPresent()) {
+        batch.put(pendingKey(key), pending.get().encodeValue());
+      }
       batch.put(headerKey(key), header.encode());
       for (Chunk c : chunks) {
         assert c.subBlobCount() == header.subBlobCount();
@@ -76,8 +90,42 @@ public final class ChunkStore implements AutoCloseable {
     return out;
   }
 
+  /** Every pending entry (blobs stored before a certificate was known to name them). */
+  public List<PendingBlob> pending() {
+    List<PendingBlob> out = new ArrayList<>();
+    try (RocksIterator it = db.newIterator()) {
+      for (it.seek(new byte[] {'p'}); it.isValid() && it.key()[0] == 'p'; it.next()) {
+        out.add(PendingBlob.decode(new Bytes32(Arrays.copyOfRange(it.key(), 1, 33)), it.value()));
+      }
+    }
+    return out;
+  }
+
+  /** A certificate names the blob: it stays until its expiry like any certified blob. */
+  public void markCertified(Bytes32 blobKey) {
+    try {
+      db.delete(syncWrites, pendingKey(blobKey));
+    } catch (RocksDBException e) {
+      throw new IllegalStateException("chunk store write failed: " + e.getMessage(), e);
+    }
+  }
+
+  /** Deletes one blob (header, chunks, index entries) if present. */
+  public void delete(Bytes32 blobKey) {
+    Optional<BlobHeader> h = header(blobKey);
+    if (h.isEmpty()) {
+      return;
+    }
+    deleteBlob(blobKey, expiryKey(h.get().expiry(), blobKey));
+  }
+
   /** Deletes every blob whose expiry is at or before {@code nowSeconds}; returns how many. */
   public int deleteExpired(long nowSeconds) {
+    return deleteExpiredKeys(nowSeconds).size();
+  }
+
+  /** Deletes every blob whose expiry is at or before {@code nowSeconds}; returns their keys. */
+  public List<Bytes32> deleteExpiredKeys(long nowSeconds) {
     List<byte[]> expired = new ArrayList<>();
     try (RocksIterator it = db.newIterator()) {
       for (it.seek(new byte[] {'e'}); it.isValid(); it.next()) {
@@ -92,18 +140,25 @@ public final class ChunkStore implements AutoCloseable {
         expired.add(k);
       }
     }
+    List<Bytes32> keys = new ArrayList<>();
     for (byte[] k : expired) {
       Bytes32 blobKey = new Bytes32(Arrays.copyOfRange(k, 9, 41));
-      try (WriteBatch batch = new WriteBatch()) {
-        batch.delete(headerKey(blobKey));
-        batch.deleteRange(chunkKey(blobKey, 0), chunkKey(blobKey, Kzg.CELLS));
-        batch.delete(k);
-        db.write(syncWrites, batch);
-      } catch (RocksDBException e) {
-        throw new IllegalStateException("chunk store delete failed: " + e.getMessage(), e);
-      }
+      deleteBlob(blobKey, k);
+      keys.add(blobKey);
     }
-    return expired.size();
+    return keys;
+  }
+
+  private void deleteBlob(Bytes32 blobKey, byte[] expiryIndexKey) {
+    try (WriteBatch batch = new WriteBatch()) {
+      batch.delete(headerKey(blobKey));
+      batch.deleteRange(chunkKey(blobKey, 0), chunkKey(blobKey, Kzg.CELLS));
+      batch.delete(expiryIndexKey);
+      batch.delete(pendingKey(blobKey));
+      db.write(syncWrites, batch);
+    } catch (RocksDBException e) {
+      throw new IllegalStateException("chunk store delete failed: " + e.getMessage(), e);
+    }
   }
 
   public int blobCount() {
@@ -130,6 +185,10 @@ public final class ChunkStore implements AutoCloseable {
 
   private static byte[] chunkKey(Bytes32 key, int index) {
     return ByteBuffer.allocate(35).put((byte) 'c').put(key.bytes()).putShort((short) index).array();
+  }
+
+  private static byte[] pendingKey(Bytes32 key) {
+    return ByteBuffer.allocate(33).put((byte) 'p').put(key.bytes()).array();
   }
 
   private static byte[] expiryKey(long expiry, Bytes32 key) {

@@ -16,16 +16,23 @@ import dev.trustdial.da.kzg.Kzg;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.TreeSet;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The logic of a DA node, apart from HTTP: accept exactly the chunks assigned to this operator,
  * verify every cell proof, store, then sign an attestation in its domain (the BlobRegistry it serves,
- * or the local mode); serve headers and chunks until expiry.
+ * or the local mode); serve headers and chunks until expiry. Under {@link PendingRule.Enforced}, a
+ * blob no registered certificate names is pending: bounded per uploader and deleted after the pending
+ * window (docs/spec/da.md §7.1).
  */
 public final class DaNode implements DaNodeApi {
+  private static final Logger LOG = LoggerFactory.getLogger(DaNode.class);
   private final Secp256k1Key key;
   private final AttestationDomain domain;
   private final OperatorSetSource operators;
@@ -33,9 +40,20 @@ public final class DaNode implements DaNodeApi {
   private final ChunkVerifier verifier;
   private final Clock clock;
   private final Duration maxRetention;
+  private final PendingRule pendingRule;
+  private final PendingLedger pending = new PendingLedger();
 
+  /** A node that keeps every blob until its expiry ({@link PendingRule.KeepUntilExpiry}). */
   public DaNode(Secp256k1Key key, AttestationDomain domain, OperatorSetSource operators, ChunkStore store, Kzg kzg,
       Clock clock, Duration maxRetention) {
+    this(key, domain, operators, store, kzg, clock, maxRetention, new PendingRule.KeepUntilExpiry());
+  }
+
+  public DaNode(Secp256k1Key key, AttestationDomain domain, OperatorSetSource operators, ChunkStore store, Kzg kzg,
+      Clock clock, Duration maxRetention, PendingRule pendingRule) {
+    this.pendingRule = pendingRule;
+    // Pending entries survive restarts, so the quotas do too.
+    store.pending().forEach(pending::add);
     this.key = key;
     this.domain = domain;
     this.operators = operators;
@@ -51,7 +69,7 @@ public final class DaNode implements DaNodeApi {
   }
 
   @Override
-  public StoreReceipt store(ChunkUpload upload) {
+  public StoreReceipt store(ChunkUpload upload, Uploader uploader) {
     BlobHeader header = upload.header();
     Bytes32 blobKey = header.blobKey();
     long now = clock.instant().getEpochSecond();
@@ -77,11 +95,42 @@ public final class DaNode implements DaNodeApi {
       throw new InvalidInputException("this node holds chunks " + assigned + " of blob " + blobKey
           + ", the upload has " + sent);
     }
+    if (store.header(blobKey).isPresent()) {
+      // Already held (a retry): nothing more is stored or charged; the chunks must still verify.
+      verifyOrReject(header, upload);
+      return receipt(blobKey);
+    }
+    switch (pendingRule) {
+      case PendingRule.KeepUntilExpiry() -> {
+        verifyOrReject(header, upload);
+        store.put(header, upload.chunks());
+      }
+      case PendingRule.Enforced(_, PendingLimits limits) -> {
+        PendingBlob p = new PendingBlob(blobKey, uploader, upload.storedBytes(), now + limits.window().toSeconds());
+        pending.reserve(p, limits);
+        boolean stored = false;
+        try {
+          verifyOrReject(header, upload);
+          store.put(header, upload.chunks(), Optional.of(p));
+          stored = true;
+        } finally {
+          if (!stored) {
+            pending.remove(blobKey);
+          }
+        }
+      }
+    }
+    return receipt(blobKey);
+  }
+
+  private void verifyOrReject(BlobHeader header, ChunkUpload upload) {
     if (!verifier.verifyAll(header.commitments(), upload.chunks())) {
-      throw new ChunkRejectedException("cell proofs of blob " + blobKey
+      throw new ChunkRejectedException("cell proofs of blob " + header.blobKey()
           + " do not verify against the header's commitments; nothing stored");
     }
-    store.put(header, upload.chunks());
+  }
+
+  private StoreReceipt receipt(Bytes32 blobKey) {
     return new StoreReceipt(blobKey, key.address(), Attestation.sign(key, domain, blobKey));
   }
 
@@ -110,9 +159,102 @@ public final class DaNode implements DaNodeApi {
     return h.get();
   }
 
+  /**
+   * Deletes expired blobs and, under {@link PendingRule.Enforced}, settles pending ones: a blob whose
+   * certificate is now registered becomes certified; one past its window without one is deleted; one
+   * the registry cannot be asked about now stays pending. Returns how many blobs were deleted.
+   */
   @Override
   public int sweep() {
-    return store.deleteExpired(clock.instant().getEpochSecond());
+    long now = clock.instant().getEpochSecond();
+    int deleted = 0;
+    if (pendingRule instanceof PendingRule.Enforced(var certificates, _)) {
+      for (PendingBlob p : pending.snapshot()) {
+        boolean certified;
+        try {
+          certified = certificates.isAvailable(p.blobKey());
+        } catch (RuntimeException e) {
+          LOG.warn("cannot ask the certificate registry about pending blob {}: {}", p.blobKey(), e.getMessage());
+          continue;
+        }
+        if (certified) {
+          store.markCertified(p.blobKey());
+          pending.remove(p.blobKey());
+        } else if (p.deadline() <= now) {
+          store.delete(p.blobKey());
+          pending.remove(p.blobKey());
+          deleted++;
+        }
+      }
+    }
+    for (Bytes32 k : store.deleteExpiredKeys(now)) {
+      pending.remove(k);
+      deleted++;
+    }
+    return deleted;
+  }
+
+  /** Bytes of pending blobs this uploader holds (for /health and tests). */
+  public long pendingBytes(Uploader uploader) {
+    return pending.bytesOf(uploader);
+  }
+
+  /**
+   * The pending blobs by key with their totals per uploader and overall; reserve checks and charges
+   * in one step, so concurrent uploads of one sender cannot overshoot its quota.
+   */
+  private static final class PendingLedger {
+    private final Map<Bytes32, PendingBlob> blobs = new HashMap<>();
+    private final Map<Uploader, Long> perUploader = new HashMap<>();
+    private long total;
+
+    synchronized void add(PendingBlob p) {
+      if (blobs.putIfAbsent(p.blobKey(), p) == null) {
+        perUploader.merge(p.uploader(), p.bytes(), Long::sum);
+        total += p.bytes();
+      }
+    }
+
+    synchronized void reserve(PendingBlob p, PendingLimits limits) {
+      if (blobs.containsKey(p.blobKey())) {
+        throw new UploadRefusedException(503, Duration.ofSeconds(5), "blob " + p.blobKey()
+            + " is being stored by another upload; try again later");
+      }
+      long mine = perUploader.getOrDefault(p.uploader(), 0L);
+      if (mine + p.bytes() > limits.bytesPerUploader()) {
+        throw new UploadRefusedException(429, limits.window(), "uploader " + p.uploader().address() + " holds "
+            + mine + " bytes of blobs no registered certificate names yet; this upload of " + p.bytes()
+            + " bytes would pass its quota of " + limits.bytesPerUploader() + " bytes: register the certificates"
+            + " of earlier blobs or wait until they expire (" + limits.window().toSeconds() + " s after upload)");
+      }
+      if (total + p.bytes() > limits.bytesTotal()) {
+        throw new UploadRefusedException(507, limits.window(), "this node holds " + total
+            + " bytes of uncertified blobs, its limit is " + limits.bytesTotal() + "; try again later");
+      }
+      add(p);
+    }
+
+    synchronized void remove(Bytes32 blobKey) {
+      PendingBlob p = blobs.remove(blobKey);
+      if (p != null) {
+        long left = perUploader.merge(p.uploader(), -p.bytes(), Long::sum);
+        if (left == 0) {
+          perUploader.remove(p.uploader());
+        }
+        total -= p.bytes();
+        if (left < 0 || total < 0) {
+          throw new IllegalStateException("pending ledger went negative for " + p.uploader());
+        }
+      }
+    }
+
+    synchronized List<PendingBlob> snapshot() {
+      return List.copyOf(blobs.values());
+    }
+
+    synchronized long bytesOf(Uploader u) {
+      return perUploader.getOrDefault(u, 0L);
+    }
   }
 
   @Override

@@ -10,7 +10,8 @@ import java.util.List;
 public interface DaNodeApi {
   Address operator();
 
-  StoreReceipt store(ChunkUpload upload);
+  /** Stores and signs an upload from {@code uploader} (its client address, docs/spec/da.md §7.1). */
+  StoreReceipt store(ChunkUpload upload, Uploader uploader);
 
   BlobHeader header(Bytes32 blobKey);
 

@@ -18,10 +18,12 @@ import java.time.Duration;
  * {@code dataDir}, the operator set from either {@code operators} (path of an operator set file)
  * or {@code chain} (path of a chain config naming StakeRegistry and BlobRegistry, e.g. the devnet's
  * devnet.json), {@code sweepIntervalSeconds},
- * {@code maxRetentionSeconds}. Relative paths are relative to the configuration file.
+ * {@code maxRetentionSeconds}, the upload budget ({@code uploadBudgetBytes}, {@code uploadWaitSeconds})
+ * and the pending limits ({@code pendingBytesPerUploader}, {@code pendingBytesTotal},
+ * {@code pendingWindowSeconds}; docs/spec/da.md §7.1). Relative paths are relative to the configuration file.
  */
 public record DaNodeConfig(Secp256k1Key key, String host, int port, Path dataDir, OperatorOrigin operators,
-    Duration sweepInterval, Duration maxRetention) {
+    Duration sweepInterval, Duration maxRetention, UploadLimits uploads, PendingLimits pending) {
   /** Where the node learns the operator set, which also decides the domain it signs attestations for. */
   public sealed interface OperatorOrigin {
     /** Local mode: a fixed set; attestations in the local domain. */
@@ -83,6 +85,18 @@ public record DaNodeConfig(Secp256k1Key key, String host, int port, Path dataDir
       origin = new OperatorOrigin.Fixed(OperatorSetFile.read(base.resolve(required(root, "operators", file))));
     }
     String data = required(root, "dataDir", file);
+    UploadLimits uploads;
+    PendingLimits pending;
+    try {
+      uploads = new UploadLimits(root.path("uploadBudgetBytes").asLong(UploadLimits.DEFAULT.inFlightBytes()),
+          Duration.ofSeconds(root.path("uploadWaitSeconds").asLong(UploadLimits.DEFAULT.maxWait().toSeconds())));
+      pending = new PendingLimits(
+          root.path("pendingBytesPerUploader").asLong(PendingLimits.DEFAULT.bytesPerUploader()),
+          root.path("pendingBytesTotal").asLong(PendingLimits.DEFAULT.bytesTotal()),
+          Duration.ofSeconds(root.path("pendingWindowSeconds").asLong(PendingLimits.DEFAULT.window().toSeconds())));
+    } catch (IllegalArgumentException e) {
+      throw new InvalidInputException("DA node config " + file + ": " + e.getMessage(), e);
+    }
     return new DaNodeConfig(
         Secp256k1Key.fromPrivateKeyHex(key),
         root.path("host").asText("127.0.0.1"),
@@ -90,7 +104,9 @@ public record DaNodeConfig(Secp256k1Key key, String host, int port, Path dataDir
         base.resolve(data),
         origin,
         Duration.ofSeconds(root.path("sweepIntervalSeconds").asLong(60)),
-        Duration.ofSeconds(root.path("maxRetentionSeconds").asLong(14 * 24 * 3600)));
+        Duration.ofSeconds(root.path("maxRetentionSeconds").asLong(14 * 24 * 3600)),
+        uploads,
+        pending);
   }
 
   private static String required(JsonNode root, String field, Path file) {

@@ -4,9 +4,11 @@ import dev.trustdial.core.InvalidInputException;
 import dev.trustdial.da.assignment.OperatorSet;
 import dev.trustdial.da.assignment.OperatorSetSource;
 import dev.trustdial.da.assignment.StaticOperatorSetSource;
+import dev.trustdial.da.chain.ChainCertificateRegistry;
 import dev.trustdial.da.chain.ChainConfig;
 import dev.trustdial.da.chain.ChainOperatorSetSource;
 import dev.trustdial.da.kzg.JniKzg;
+import dev.trustdial.http.ConnectionLimits;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.concurrent.CountDownLatch;
@@ -54,10 +56,19 @@ public final class DaNodeMain {
       case DaNodeConfig.OperatorOrigin.Chain(ChainConfig chain) -> ChainOperatorSetSource.of(chain,
           MAX_REFERENCE_AGE_BLOCKS);
     };
+    // Only a chain tells the node which blobs a certificate names; a fixed set has no registry to ask.
+    PendingRule pendingRule = switch (config.operators()) {
+      case DaNodeConfig.OperatorOrigin.Fixed _ -> new PendingRule.KeepUntilExpiry();
+      case DaNodeConfig.OperatorOrigin.Chain(ChainConfig chain) -> new PendingRule.Enforced(
+          new ChainCertificateRegistry(chain.rpcUrl(), chain.chainId(), chain.attestationDomain().verifier(),
+              config.key()),
+          config.pending());
+    };
     ChunkStore store = new ChunkStore(config.dataDir());
     DaNode node = new DaNode(config.key(), config.operators().domain(), operators, store,
-        JniKzg.load(), Clock.systemUTC(), config.maxRetention());
-    DaNodeServer server = DaNodeServer.start(wrap.apply(node), config.host(), config.port(), config.sweepInterval());
+        JniKzg.load(), Clock.systemUTC(), config.maxRetention(), pendingRule);
+    DaNodeServer server = DaNodeServer.start(wrap.apply(node), config.host(), config.port(), config.sweepInterval(),
+        ConnectionLimits.DEFAULT, config.uploads());
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       server.close();
       store.close();

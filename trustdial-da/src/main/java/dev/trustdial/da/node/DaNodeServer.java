@@ -9,6 +9,7 @@ import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -25,7 +26,9 @@ import org.slf4j.LoggerFactory;
  * The HTTP face of a {@link DaNode} (docs/spec/da.md §7) plus its expiry sweep. Javalin on virtual
  * threads with {@link ConnectionLimits}: uploads are read as they arrive up to
  * {@link ChunkUpload#MAX_BYTES}, a client that stalls is dropped after the idle timeout, and one
- * address cannot hold enough connections to keep others from {@code /v1/health}.
+ * address cannot hold enough connections to keep others from {@code /v1/health}. An upload takes its
+ * declared length from the node's {@link UploadBudget} before its body is read, so the heap uploads
+ * take is bounded whatever the number of clients.
  */
 public final class DaNodeServer implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(DaNodeServer.class);
@@ -48,15 +51,41 @@ public final class DaNodeServer implements AutoCloseable {
 
   public static DaNodeServer start(DaNodeApi node, String host, int port, Duration sweepInterval,
       ConnectionLimits limits) {
+    return start(node, host, port, sweepInterval, limits, UploadLimits.DEFAULT);
+  }
+
+  public static DaNodeServer start(DaNodeApi node, String host, int port, Duration sweepInterval,
+      ConnectionLimits limits, UploadLimits uploads) {
+    UploadBudget budget = new UploadBudget(uploads);
     Javalin app = Javalin.create(config -> {
       config.startup.showJavalinBanner = false;
       config.http.maxRequestSize = ChunkUpload.MAX_BYTES;
       limits.applyTo(config, host, port);
       config.routes.post("/v1/chunks", ctx -> {
-        ChunkUpload upload = ChunkUpload.decode(ctx.bodyAsBytes());
-        StoreReceipt r = node.store(upload);
-        json(ctx, 200, Map.of("blobKey", r.blobKey().toHex(), "operator", r.operator().toString(),
-            "signature", r.signature().toHex()));
+        long length = ctx.req().getContentLengthLong();
+        if (length < 0) {
+          error(ctx, 411, "an upload needs a Content-Length (at most " + ChunkUpload.MAX_BYTES + " bytes)");
+          return;
+        }
+        if (length > ChunkUpload.MAX_BYTES) {
+          error(ctx, 413, "upload exceeds the " + ChunkUpload.MAX_BYTES + "-byte limit");
+          return;
+        }
+        // Taken before the first body byte is read; a refused body is read into nothing, so that
+        // the client, still sending, gets the 503 rather than a reset connection.
+        UploadBudget.Lease lease;
+        try {
+          lease = budget.acquire(length);
+        } catch (UploadRefusedException e) {
+          ctx.req().getInputStream().transferTo(OutputStream.nullOutputStream());
+          throw e;
+        }
+        try (lease) {
+          ChunkUpload upload = ChunkUpload.read(ctx.req().getInputStream(), length);
+          StoreReceipt r = node.store(upload, new Uploader(ctx.req().getRemoteAddr()));
+          json(ctx, 200, Map.of("blobKey", r.blobKey().toHex(), "operator", r.operator().toString(),
+              "signature", r.signature().toHex()));
+        }
       });
       config.routes.get("/v1/blobs/{key}/header", ctx -> {
         ctx.contentType("application/octet-stream").result(node.header(blobKey(ctx)).encode());
@@ -81,6 +110,10 @@ public final class DaNodeServer implements AutoCloseable {
         m.put("operator", node.operator().toString());
         m.put("blobs", node.blobCount());
         json(ctx, 200, m);
+      });
+      config.routes.exception(UploadRefusedException.class, (e, ctx) -> {
+        ctx.header("Retry-After", Long.toString(Math.max(1, e.retryAfter().toSeconds())));
+        error(ctx, e.status(), e.getMessage());
       });
       config.routes.exception(UnknownBlobException.class, (e, ctx) -> error(ctx, 404, e.getMessage()));
       config.routes.exception(ChunkRejectedException.class, (e, ctx) -> error(ctx, 422, e.getMessage()));

@@ -28,6 +28,9 @@ public final class HttpDaNodeClient implements DaNodeTransport {
   private final HttpClient http;
   private final Duration timeout;
 
+  private static final int BUSY_ATTEMPTS = 4;
+  private static final Duration BUSY_PAUSE = Duration.ofSeconds(2);
+
   public HttpDaNodeClient(Duration timeout) {
     this.timeout = timeout;
     this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
@@ -38,7 +41,23 @@ public final class HttpDaNodeClient implements DaNodeTransport {
     HttpRequest req = HttpRequest.newBuilder(endpoint(operator, "/v1/chunks")).timeout(timeout)
         .header("Content-Type", "application/octet-stream")
         .POST(HttpRequest.BodyPublishers.ofByteArray(upload.encode())).build();
-    byte[] body = send(operator, req);
+    byte[] body = null;
+    for (int attempt = 1; body == null; attempt++) {
+      try {
+        body = send(operator, req);
+      } catch (DaNodeException e) {
+        // A node busy with other uploads says when to come back; a few tries, then its answer stands.
+        if (e.status() != 503 || attempt >= BUSY_ATTEMPTS) {
+          throw e;
+        }
+        try {
+          Thread.sleep(BUSY_PAUSE.toMillis() * attempt);
+        } catch (InterruptedException ie) {
+          Thread.currentThread().interrupt();
+          throw e;
+        }
+      }
+    }
     try {
       JsonNode r = JSON.readTree(body);
       return new StoreReceipt(Bytes32.fromHex(r.path("blobKey").asText()),

@@ -34,6 +34,7 @@ import dev.trustdial.da.node.DaNodeConfig;
 import dev.trustdial.da.node.DaNodeMain;
 import dev.trustdial.da.node.DaNodeServer;
 import dev.trustdial.da.node.HttpDaNodeClient;
+import dev.trustdial.da.node.Uploader;
 import dev.trustdial.da.retriever.Retriever;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -327,7 +328,7 @@ class DaOnChainIT {
     DaNode node = (DaNode) servers.getFirst().node();
     BlobHeader stale = new BlobHeader(data.length, ref, System.currentTimeMillis() / 1000 + 3600,
         cert.header().commitments());
-    assertThatThrownBy(() -> node.store(new ChunkUpload(stale, List.of()))).isInstanceOf(InvalidInputException.class)
+    assertThatThrownBy(() -> node.store(new ChunkUpload(stale, List.of()), new Uploader("127.0.0.1"))).isInstanceOf(InvalidInputException.class)
         .hasMessageContaining("too old to sign");
   }
 

@@ -14,6 +14,7 @@ import dev.trustdial.da.node.DaNodeApi;
 import dev.trustdial.da.node.DaNodeServer;
 import dev.trustdial.da.node.StoreReceipt;
 import dev.trustdial.da.node.UnknownBlobException;
+import dev.trustdial.da.node.Uploader;
 import dev.trustdial.da.proxy.DaProxyServer;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -223,7 +224,7 @@ class SlowClientsIT {
     }
 
     @Override
-    public StoreReceipt store(ChunkUpload upload) {
+    public StoreReceipt store(ChunkUpload upload, Uploader uploader) {
       throw new UnsupportedOperationException("not in this test");
     }
 

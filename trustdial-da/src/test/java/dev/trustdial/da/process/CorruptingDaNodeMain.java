@@ -9,6 +9,7 @@ import dev.trustdial.da.node.ChunkUpload;
 import dev.trustdial.da.node.DaNodeApi;
 import dev.trustdial.da.node.DaNodeMain;
 import dev.trustdial.da.node.StoreReceipt;
+import dev.trustdial.da.node.Uploader;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -24,8 +25,8 @@ public final class CorruptingDaNodeMain {
       }
 
       @Override
-      public StoreReceipt store(ChunkUpload upload) {
-        return honest.store(upload);
+      public StoreReceipt store(ChunkUpload upload, Uploader uploader) {
+        return honest.store(upload, uploader);
       }
 
       @Override

@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -18,10 +19,17 @@ final class NodeProcess implements AutoCloseable {
   }
 
   static NodeProcess start(Class<?> main, Path config, Path log) throws Exception {
+    return start(main, config, log, List.of());
+  }
+
+  /** {@code jvmOptions} come after the defaults (-Xmx256m, …), so they override them. */
+  static NodeProcess start(Class<?> main, Path config, Path log, List<String> jvmOptions) throws Exception {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    ProcessBuilder pb = new ProcessBuilder(List.of(java, "-Xmx256m", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "--enable-native-access=ALL-UNNAMED",
-        "-cp", System.getProperty("java.class.path"), main.getName(), config.toString()))
-        .redirectError(log.toFile());
+    List<String> command = new ArrayList<>(List.of(java, "-Xmx256m", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC",
+        "--enable-native-access=ALL-UNNAMED"));
+    command.addAll(jvmOptions);
+    command.addAll(List.of("-cp", System.getProperty("java.class.path"), main.getName(), config.toString()));
+    ProcessBuilder pb = new ProcessBuilder(command).redirectError(log.toFile());
     Process p = pb.start();
     CompletableFuture<Boolean> ready = CompletableFuture.supplyAsync(() -> {
       try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
