@@ -9,6 +9,7 @@ import dev.trustdial.chain.GasLedger;
 import dev.trustdial.chain.JobInfo;
 import dev.trustdial.chain.JobParams;
 import dev.trustdial.chain.JobStatus;
+import dev.trustdial.chain.ObjectiveMatch;
 import dev.trustdial.chain.OperatorInfo;
 import dev.trustdial.chain.ResultCommitment;
 import dev.trustdial.chain.Settlement;
@@ -91,14 +92,18 @@ import picocli.CommandLine.Spec;
  * watchtower re-executes to the same bits. Job 3's assignee, computed from its seed block's hash
  * with the public assignment rule, is restarted with the test-only {@code --lie} fault before anyone
  * assigns the job; the watchtower re-executes and challenges, the other operators re-execute and
- * vote, and the liar is slashed together with its delegators, pro rata.
+ * vote, and the liar is slashed together with its delegators, pro rata. Job 4 is a TEE agent taken
+ * over, job 5 a ZK proof. Job 6 is REEXEC_OBJECTIVE: its assignee, restarted the same way with
+ * {@code --lie-at-step N}, claims a wrong trace; the watchtower alone wins the bisection game down to
+ * the one step the contract executes, the liar is slashed and another operator completes the job.
  * The demo only submits jobs, kills and restarts processes, and fast-forwards the devnet clock past
  * the protocol windows; the node processes do the rest, and the demo narrates it from the chain.
  */
 @Command(name = "demo", mixinStandardHelpOptions = true,
     description = "Run the main job on a fresh local devnet (anvil, 4 DA nodes, 3 operators, 1 watchtower, each a process): "
         + "an operator killed mid-job is slashed and a successor resumes from DA; an LLM inference job is re-executed to the same bits; "
-        + "an operator returning a wrong completion is caught by re-execution and a stake vote.")
+        + "an operator returning a wrong completion is caught by re-execution and a stake vote; a TEE agent is taken over; a ZK job is proven; "
+        + "an objective job's liar loses the bisection game, one VM step executed onchain.")
 public final class DemoCommand implements Callable<Integer> {
   /** Steps between checkpoints: about 0.1-0.3 s of game-world compute on this machine, then a DA put and a heartbeat. */
   static final long STRIDE = 1L << 24;
@@ -114,6 +119,12 @@ public final class DemoCommand implements Callable<Integer> {
   static final int TEE_FETCHES = 5;
   private static final long MAX_PROGRAM_BYTES = 8 << 20;
   private static final String GUEST = "gameworld.elf";
+  /** Job 6: the sha256chain guest under stride 2^8 and a budget of 8,192 steps (H = 5; it halts at step 6,345). */
+  static final String OBJECTIVE_GUEST = "sha256chain.elf";
+  static final int OBJECTIVE_STRIDE_LOG2 = 8;
+  static final long OBJECTIVE_MAX_STEPS = 8192;
+  /** Job 6's liar claims a trace that is wrong from this step on. */
+  static final long LIE_AT_STEP = 3001;
 
   @Spec CommandSpec spec;
 
@@ -141,6 +152,8 @@ public final class DemoCommand implements Callable<Integer> {
   private final Map<BigInteger, BigInteger> disputeJobs = new ConcurrentHashMap<>();
   /** How each slash split between the operator's own stake and its delegators', read when it was seen (tx hash + log index). */
   private final Map<String, BigInteger[]> slashSplits = new ConcurrentHashMap<>();
+  /** Job 6's match, as the court reported it. */
+  private DemoReport.Objective objectiveOutcome;
 
   /** What an honest run of a job gives, computed in this process: the demo checks the operators against it. */
   private record Expected(ResultCommitment commitment, byte[] output, String text) {}
@@ -156,7 +169,7 @@ public final class DemoCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     byte[] elf = readProgram();
     PrintWriter story = json ? spec.commandLine().getErr() : spec.commandLine().getOut();
-    n = new Narrator(story, !json && System.console() != null, 8);
+    n = new Narrator(story, !json && System.console() != null, 9);
     Path devnetDir = dir != null ? dir : Files.createTempDirectory("trustdial-demo");
     story.println("TrustDial demo: unstoppable, verifiable compute on a local devnet (every actor is a separate process)");
     n.phase("Start the devnet: anvil, contracts, 4 DA nodes, 3 operators and a watchtower");
@@ -217,6 +230,7 @@ public final class DemoCommand implements Callable<Integer> {
       jobs.add(lie(devnet, owner, developer, da, watch, modelApp, modelKey, inferences.get(LIE_REQUEST)));
       jobs.add(teeAgent(devnet, owner, developer, da, watch, modelApp.add(BigInteger.ONE)));
       jobs.add(zkRecommender(devnet, owner, developer, da, watch, zkBuild));
+      jobs.add(objectiveLie(devnet, owner, developer, da, watch));
 
       n.phase("Summary");
       watch.poll();
@@ -576,6 +590,180 @@ public final class DemoCommand implements Callable<Integer> {
         seconds(t0));
   }
 
+  /**
+   * Job 6: REEXEC_OBJECTIVE. The developer's app pins the sha256chain guest's prestate and a stride of
+   * 2^8 steps; the job's envelope goes to the InputOracle, where the court reads its input root. The
+   * drawn assignee is restarted (as in job 3) with the test-only --lie-at-step fault: it claims a
+   * trace that is wrong from that step on. The watchtower re-executes, challenges, and plays the
+   * bisection game alone down to one step, which RiscvStep executes onchain; the liar is slashed, the
+   * job is queued again and completed by another operator. The demo narrates the match move by move
+   * from the court's events ({@link MatchWatch}), read twice a second.
+   */
+  private DemoReport.JobLine objectiveLie(Devnet devnet, Settlement owner, Settlement developer, DaClient da, ChainWatch watch)
+      throws IOException {
+    n.phase("Job 6: REEXEC_OBJECTIVE: an operator lies from step " + LIE_AT_STEP + "; the watchtower alone proves it wrong onchain, "
+        + "one VM step executed by the contract");
+    for (Roster.Member m : Roster.OPERATORS) {
+      if (!devnet.isRunning(m.name())) {
+        devnet.startNode(m.name());
+      }
+    }
+    Path guest = dev.trustdial.cli.ProjectFiles.find("trustdial-vm/target/guest/" + OBJECTIVE_GUEST, "job 6's guest " + OBJECTIVE_GUEST,
+        "run trustdial-vm/setup.sh");
+    byte[] elf = dev.trustdial.cli.InputFiles.read(guest, "job 6's guest", dev.trustdial.vm.elf.ElfLoader.MAX_ELF_BYTES);
+    byte[] input = sha256chainInput(1, 40);
+    // The honest trace, computed here: the demo checks the liar's claim, the court's verdict and the final result against it.
+    dev.trustdial.vm.trace.StrideTrace honest = dev.trustdial.vm.trace.TraceRun.honest(elf, input, dev.trustdial.vm.VmConfig.defaults(),
+        new dev.trustdial.vm.trace.TraceShape(OBJECTIVE_MAX_STEPS, OBJECTIVE_STRIDE_LOG2)).strideTrace();
+    dev.trustdial.chain.ObjectiveCourtClient court = dev.trustdial.chain.ObjectiveCourtClient.of(owner);
+    BigInteger appId;
+    Bytes32 envelopeKey;
+    JobEnvelope envelope;
+    try (dev.trustdial.chain.ObjectiveApps objective = dev.trustdial.chain.ObjectiveApps.of(developer)) {
+      var config = dev.trustdial.cli.chain.ObjectiveApp.prestate(guest, elf,
+          dev.trustdial.cli.chain.ObjectiveApp.Params.parse(null, null, OBJECTIVE_STRIDE_LOG2));
+      Bytes32 programKey = da.put(elf).blobKey();
+      var created = dev.trustdial.cli.chain.ObjectiveApp.create(developer, objective, config, new byte[0]);
+      appId = created.appId();
+      n.say("app %s (REEXEC_OBJECTIVE): the sha256chain guest (%,d bytes) on DA as blob %s; its ObjectiveConfig %s pins the prestate "
+          + "(entry pc 0x%08x, image root %s) and a trace leaf every 2^%d steps", appId, elf.length, abbrev(programKey), created.config(),
+          config.entryPc(), abbrev(config.imageRoot()), OBJECTIVE_STRIDE_LOG2);
+      envelope = new JobEnvelope(programKey, 1L << 20, input);
+      envelopeKey = da.put(envelope.encode()).blobKey();
+      var posted = objective.postInput(envelope.encode());
+      var entry = objective.inputOf(posted.digest()).orElseThrow(() -> new IllegalStateException("job 6's input is not on the InputOracle"));
+      n.say("the job envelope on DA as %s and posted to the InputOracle: input root %s (%d bytes); the court reads the job's input "
+          + "from there", abbrev(envelopeKey), abbrev(entry.inputRoot()), entry.inputLength());
+    }
+    n.say("the honest trace, computed here: halts at step %,d of a %,d-step budget, trace root %s, H = %d stride levels",
+        honest.finalState().step(), OBJECTIVE_MAX_STEPS, abbrev(honest.root()), honest.strideHeight());
+
+    List<String> keepers = new ArrayList<>();
+    Roster.OPERATORS.forEach(m -> keepers.add(m.name()));
+    keepers.add(Roster.WATCHTOWER.name());
+    for (String k : keepers) {
+      devnet.pause(k);
+    }
+    n.say("the demo pauses the operators and the watchtower (SIGSTOP) again, the keepers that would assign job 6");
+    BigInteger id;
+    long t0;
+    Address drawn;
+    String liar;
+    try {
+      t0 = System.nanoTime();
+      id = developer.submitJob(appId, envelopeKey, envelope.digest(), OBJECTIVE_MAX_STEPS, FEE).id();
+      ourJobs.add(id);
+      n.say("developer submitted job %s to app %s (fee %s, maxSteps %,d): sha256 of 40 bytes, once", id, appId, Tokens.format(FEE),
+          OBJECTIVE_MAX_STEPS);
+      watch.poll();
+      JobInfo queued = owner.job(id);
+      long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+      while (owner.blockNumber() <= queued.seedBlock()) {
+        if (System.nanoTime() > deadline) {
+          throw new IllegalStateException("job 6's seed block " + queued.seedBlock() + " was not mined within 60 s");
+        }
+        sleep(Duration.ofMillis(200));
+      }
+      drawn = owner.predictAssignee(id).orElseThrow(() -> new IllegalStateException("no operator is eligible for job 6"));
+      liar = name(drawn);
+      n.say("block %d is mined; the public assignment rule draws %s", queued.seedBlock(), liar);
+      devnet.kill(liar);
+      devnet.startNode(liar, "--lie-at-step", Long.toString(LIE_AT_STEP));
+      n.say("%s is restarted with the test-only --lie-at-step %d fault: it will claim a trace that is wrong from step %,d on", liar,
+          LIE_AT_STEP, LIE_AT_STEP);
+    } finally {
+      for (String k : keepers) {
+        if (devnet.isRunning(k)) {
+          devnet.resume(k);
+        }
+      }
+    }
+    var assigned = watch.await(SettlementEvent.JobAssigned.class, a -> a.jobId().equals(id), Duration.ofSeconds(60), () -> { }, "job 6's assignment");
+    if (!assigned.operator().equals(drawn)) {
+      throw new IllegalStateException("job 6 went to " + name(assigned.operator()) + ", not " + liar
+          + " as the assignment rule computed here says: the Java rule and JobManager.assign disagree");
+    }
+    var lie = watch.await(SettlementEvent.ResultSubmitted.class, r -> r.jobId().equals(id), Duration.ofSeconds(120), () -> { }, "job 6's result");
+    long liedAt = System.nanoTime();
+    n.say("%s claims trace root %s after %,d steps; the honest root is %s: %s", liar, abbrev(lie.result().checkpointRoot()),
+        lie.result().stepCount(), abbrev(honest.root()), lie.result().checkpointRoot().equals(honest.root()) ? "the SAME (no lie?)" : "a LIE");
+    var challenged = watch.await(SettlementEvent.JobChallenged.class, c -> c.jobId().equals(id), Duration.ofSeconds(120), () -> { },
+        "the watchtower's challenge");
+    BigInteger match = challenged.disputeId();
+    logLine(devnet, Roster.WATCHTOWER.name(), "job " + id + ": challenged with trace root").ifPresent(l -> n.say("%s's log: %s",
+        Roster.WATCHTOWER.name(), l));
+    n.say("match %s: %s (operator, O) against %s (challenger, C), each on a chess clock; they bisect the stride tree, open one stride, "
+        + "bisect its steps, and one step is executed onchain", match, liar, name(challenged.challenger()));
+
+    // The match, move by move, from the court's events (several moves a second: a poll of the match's state would miss some).
+    int moves;
+    long moveGas;
+    Verdict verdict;
+    try (MatchWatch game = new MatchWatch(devnet.descriptor().rpcUrl(), court.court(), match, challenged.where().block(), liar,
+        name(challenged.challenger()), OBJECTIVE_STRIDE_LOG2, this::name)) {
+      long deadline = System.nanoTime() + Duration.ofSeconds(240).toNanos();
+      while (!game.poll(n)) {
+        if (System.nanoTime() > deadline) {
+          throw new IllegalStateException("match " + match + " is not over within 240 s; it is " + court.match(match)
+              + "; the node logs say why");
+        }
+        watch.poll();
+        sleep(Duration.ofMillis(500));
+      }
+      moves = game.moves();
+      moveGas = game.gas();
+      verdict = game.verdict();
+    }
+    ObjectiveMatch over = court.match(match);
+    long stepNumber = court.stepNumber(match);
+    if (over.verdict() != verdict) {
+      throw new IllegalStateException("the court's events say " + verdict + ", its state " + over.verdict());
+    }
+    n.say("the court: %s at step %,d -> %,d after %d moves (%,d gas, both sides); the liar's first wrong state is T(%,d)", verdict,
+        stepNumber, stepNumber + 1, moves, moveGas, LIE_AT_STEP);
+    var resolved = watch.await(SettlementEvent.DisputeResolved.class, d -> d.disputeId().equals(match), Duration.ofSeconds(60), () -> { },
+        "job 6's verdict");
+    var slashed = watch.await(SettlementEvent.Slashed.class, x -> x.operator().equals(drawn) && x.where().block() == resolved.where().block(),
+        Duration.ofSeconds(30), () -> { }, "the liar's slash");
+    timings.put("objective: lie posted -> liar slashed (s)", seconds(liedAt));
+    var reassigned = watch.await(SettlementEvent.JobAssigned.class, a -> a.jobId().equals(id) && a.attempt() >= 1,
+        Duration.ofSeconds(60), () -> { }, "job 6's reassignment");
+    var result = watch.await(SettlementEvent.ResultSubmitted.class, r -> r.jobId().equals(id) && r.operator().equals(reassigned.operator()),
+        Duration.ofSeconds(120), () -> { }, "job 6's honest result");
+    ResultCommitment r = result.result();
+    boolean same = r.checkpointRoot().equals(honest.root()) && r.stepCount() == honest.finalState().step();
+    n.say("%s: trace root %s after %,d steps: %s the honest trace computed here", name(result.operator()), abbrev(r.checkpointRoot()),
+        r.stepCount(), same ? "IDENTICAL to" : "DIFFERENT from");
+    String towerSays = "job " + id + ": re-executed (objective), trace root " + r.checkpointRoot() + " matches";
+    long until = System.nanoTime() + Duration.ofSeconds(120).toNanos();
+    while (logLine(devnet, Roster.WATCHTOWER.name(), towerSays).isEmpty()) {
+      if (System.nanoTime() > until) {
+        throw new IllegalStateException(Roster.WATCHTOWER.name() + " did not check job 6's second result within 120 s");
+      }
+      watch.poll();
+      sleep(Duration.ofMillis(250));
+    }
+    n.say("%s re-executed job %s's new result: same trace root, no challenge", Roster.WATCHTOWER.name(), id);
+    owner.advanceTime(params.challengeWindowSeconds() + 1);
+    n.say("the %d s challenge window passes (fast-forwarded)", params.challengeWindowSeconds());
+    var finalized = watch.await(SettlementEvent.JobFinalized.class, f -> f.jobId().equals(id), Duration.ofSeconds(60), () -> { }, "job 6's finalization");
+    objectiveOutcome = new DemoReport.Objective(liar, match.toString(), verdict.name(), stepNumber, LIE_AT_STEP, moves,
+        Tokens.format(slashed.amount()), name(result.operator()), owner.hasFailed(id, drawn), 0, 0);
+    boolean ok = same && verdict == Verdict.OPERATOR_REFUTED && stepNumber == LIE_AT_STEP - 1 && !result.operator().equals(drawn);
+    return new DemoReport.JobLine(id.toString(), "objective liar refuted at one step, onchain", owner.job(id).status().name(), liar,
+        name(result.operator()), r.stepCount(), r.outputHash().toHex(), r.checkpointRoot().toHex(), ok, name(finalized.paidTo()),
+        Tokens.format(finalized.fee()), seconds(t0));
+  }
+
+  /** sha256chain's input: u32 LE iteration count, then {@code bytes} bytes of data. */
+  static byte[] sha256chainInput(int iterations, int bytes) {
+    ByteBuffer b = ByteBuffer.allocate(4 + bytes).order(ByteOrder.LITTLE_ENDIAN).putInt(iterations);
+    for (int i = 0; i < bytes; i++) {
+      b.put((byte) (i * 7 + 3));
+    }
+    return b.array();
+  }
+
   /** Puts the job envelope on DA and submits the job; the chain assigns it. */
   private Submitted submit(Settlement developer, DaClient da, BigInteger appId, JobEnvelope envelope,
       CompletableFuture<Expected> reference, String what) {
@@ -595,8 +783,9 @@ public final class DemoCommand implements Callable<Integer> {
           q.jobId(), q.attempt(), q.seedBlock());
       case SettlementEvent.JobAssigned a when ourJobs.contains(a.jobId()) -> n.say(a.attempt() == 0
           ? "chain: a keeper assigned job %s: %s drawn by stake".formatted(a.jobId(), name(a.operator()))
-          : "chain: job %s REASSIGNED to %s (attempt %d), to resume from checkpoint blob %s".formatted(a.jobId(), name(a.operator()),
-              a.attempt(), abbrev(a.resumeFromCheckpoint())));
+          : "chain: job %s REASSIGNED to %s (attempt %d), %s".formatted(a.jobId(), name(a.operator()), a.attempt(),
+              a.resumeFromCheckpoint().equals(Bytes32.ZERO) ? "to run from the start"
+                  : "to resume from checkpoint blob " + abbrev(a.resumeFromCheckpoint())));
       case SettlementEvent.HeartbeatPosted h when ourJobs.contains(h.jobId()) -> n.say("%s: checkpoint at step %,d written to DA (%s) and heartbeat posted",
           name(h.operator()), h.step(), abbrev(h.checkpointBlobKey()));
       case SettlementEvent.HeartbeatMissed m when ourJobs.contains(m.jobId()) -> n.say("%s: reportMissed(job %s): %s missed its deadline%s",
@@ -614,6 +803,9 @@ public final class DemoCommand implements Callable<Integer> {
           "%s: re-executed job %s from DA, got a different result, CHALLENGED with a %s bond (dispute %s)",
           name(c.challenger()), c.jobId(), Tokens.format(c.bond()), c.disputeId());
       case SettlementEvent.DisputeOpened d -> disputeJobs.put(d.disputeId(), d.jobId());
+      case SettlementEvent.DisputeResolved d when d.verdict() == Verdict.OPERATOR_REFUTED && ourJobs.contains(d.jobId()) -> n.say(
+          "chain: match %s on job %s resolved: OPERATOR_REFUTED%s; the result is dropped and the job queued again", d.disputeId(),
+          d.jobId(), d.moot() ? " (moot)" : "");
       case SettlementEvent.Voted v when ourJobs.contains(disputeJobs.getOrDefault(v.disputeId(), BigInteger.ZERO)) -> n.say(
           "%s: re-executed job %s and voted in dispute %s with its %s of VERIFIER stake", name(v.voter()), disputeJobs.get(v.disputeId()),
           v.disputeId(), Tokens.format(v.weight()));
@@ -716,13 +908,21 @@ public final class DemoCommand implements Callable<Integer> {
     });
     Map<String, DemoReport.GasLine> gas = new LinkedHashMap<>();
     int certificates = 0;
+    int courtMoves = 0;
+    long courtGas = 0;
     for (var e : GasLedger.of(devnet.descriptor().rpcUrl(), startBlock, owner.blockNumber()).entrySet()) {
       gas.put(e.getKey(), new DemoReport.GasLine(e.getValue().calls(), e.getValue().avgGas(), e.getValue().maxGas()));
+      if (e.getKey().startsWith("ObjectiveCourt.")) {
+        // Job 6's game: start, bisect, openStride, proveStep (and timeout, closeMoot if any), both sides.
+        courtMoves += e.getValue().calls();
+        courtGas += e.getValue().totalGas();
+      }
       if (e.getKey().startsWith("BlobRegistry.")) {
         certificates += e.getValue().calls();
       }
     }
-    return new DemoReport(devnet.descriptor().rpcUrl(), program.toString(), jobs, slashes, stakeLines, gas, timings, certificates, n.seconds());
+    return new DemoReport(devnet.descriptor().rpcUrl(), program.toString(), jobs, slashes, stakeLines, gas, timings,
+        objectiveOutcome == null ? null : objectiveOutcome.withGas(courtMoves, courtGas), certificates, n.seconds());
   }
 
   /** Who a slash paid, and how much (docs/spec/settlement.md §3); the rest was burned. */
@@ -738,8 +938,12 @@ public final class DemoCommand implements Callable<Integer> {
       }
       if (e instanceof SettlementEvent.DisputeResolved r) {
         Challenge c = owner.challengeOf(r.disputeId());
-        BigInteger toChallenger = r.verdict() == Verdict.CHALLENGER_WINS
+        BigInteger toChallenger = r.verdict() == Verdict.CHALLENGER_WINS || r.verdict() == Verdict.OPERATOR_REFUTED
             ? c.bond().min(JobParams.ofWad(s.amount(), params.partyRewardWad())) : BigInteger.ZERO;
+        if (r.verdict() == Verdict.OPERATOR_REFUTED) {
+          // The objective court has no voters: the challenger's reward, the rest burned (JobManager._dropResult).
+          return new Payout(name(c.challenger()) + " " + Tokens.format(toChallenger) + " (challenger)", toChallenger);
+        }
         BigInteger toVoters = JobParams.ofWad(s.amount(), params.voterRewardWad());
         return new Payout(name(c.challenger()) + " " + Tokens.format(toChallenger) + ", voters " + Tokens.format(toVoters),
             toChallenger.add(toVoters));
@@ -770,6 +974,12 @@ public final class DemoCommand implements Callable<Integer> {
     for (DemoReport.StakeLine s : r.stakes()) {
       t.printf("      %-12s %-28s %-32s %s%n", s.name(), s.ownBefore() + " / " + s.delegatedBefore(), s.deposited(),
           s.ownAfter() + " / " + s.delegatedAfter());
+    }
+    if (r.objective() != null) {
+      DemoReport.Objective o = r.objective();
+      t.printf("%n      objective match %s: %s lied from step %,d; %s at step %,d -> %,d after %d moves (%,d gas onchain, both sides); %s slashed %s; finished by %s%n",
+          o.match(), o.liar(), o.lieAtStep(), o.verdict(), o.stepNumber(), o.stepNumber() + 1, o.courtMoves(), o.courtMoveGas(), o.liar(),
+          o.slashed(), o.finishedBy());
     }
     t.printf("%n      timings%n");
     r.timings().forEach((k, v) -> t.printf("      %-66s %6.1f%n", k, v));
