@@ -170,6 +170,76 @@ public final class ObjectiveCourtClient {
     return settlement.transact("closeMoot", court.closeMoot(disputeId));
   }
 
+  // ---------------------------------------------------------------- events
+
+  /**
+   * The events of match {@code disputeId} in blocks [{@code fromBlock}, {@code toBlock}], in chain
+   * order, each move with its transaction's gas: the record of a match, which moves faster than a
+   * poll of its state could follow.
+   */
+  public List<ObjectiveMatchEvent> events(BigInteger disputeId, long fromBlock, long toBlock) {
+    org.web3j.protocol.core.methods.request.EthFilter filter = new org.web3j.protocol.core.methods.request.EthFilter(
+        org.web3j.protocol.core.DefaultBlockParameter.valueOf(BigInteger.valueOf(fromBlock)),
+        org.web3j.protocol.core.DefaultBlockParameter.valueOf(BigInteger.valueOf(toBlock)), courtAddress.toString());
+    filter.addSingleTopic(null);
+    filter.addOptionalTopics(org.web3j.utils.Numeric.toHexStringWithPrefixZeroPadded(disputeId, 64));
+    List<ObjectiveMatchEvent> out = new java.util.ArrayList<>();
+    try {
+      org.web3j.protocol.core.methods.response.EthLog logs = settlement.web3j().ethGetLogs(filter).send();
+      if (logs.hasError()) {
+        throw new ChainUnavailableException("eth_getLogs on the objective court: " + logs.getError().getMessage(), null);
+      }
+      for (org.web3j.protocol.core.methods.response.EthLog.LogResult<?> r : logs.getLogs()) {
+        decode((org.web3j.protocol.core.methods.response.Log) r.get()).ifPresent(out::add);
+      }
+    } catch (java.io.IOException e) {
+      throw new ChainUnavailableException("cannot read the objective court's events: " + e.getMessage(), e);
+    }
+    return out;
+  }
+
+  private java.util.Optional<ObjectiveMatchEvent> decode(org.web3j.protocol.core.methods.response.Log log) throws java.io.IOException {
+    String t = log.getTopics().getFirst();
+    long block = log.getBlockNumber().longValueExact();
+    BigInteger id = new BigInteger(log.getTopics().get(1).substring(2), 16);
+    if (t.equals(topic(ObjectiveCourt.MATCHSTARTED_EVENT))) {
+      return java.util.Optional.of(new ObjectiveMatchEvent.Started(id, block, gasOf(log)));
+    } else if (t.equals(topic(ObjectiveCourt.BISECTED_EVENT))) {
+      var e = ObjectiveCourt.getBisectedEventFromLog(log);
+      return java.util.Optional.of(new ObjectiveMatchEvent.Bisected(id, block, e.side.intValueExact(), e.level.intValueExact(),
+          e.index.longValueExact(), e.stepLevel, gasOf(log)));
+    } else if (t.equals(topic(ObjectiveCourt.STRIDEREACHED_EVENT))) {
+      return java.util.Optional.of(new ObjectiveMatchEvent.StrideReached(id, block,
+          ObjectiveCourt.getStrideReachedEventFromLog(log).strideIndex.longValueExact()));
+    } else if (t.equals(topic(ObjectiveCourt.STRIDEOPENED_EVENT))) {
+      return java.util.Optional.of(new ObjectiveMatchEvent.StrideOpened(id, block,
+          ObjectiveCourt.getStrideOpenedEventFromLog(log).side.intValueExact(), gasOf(log)));
+    } else if (t.equals(topic(ObjectiveCourt.STEPREACHED_EVENT))) {
+      return java.util.Optional.of(new ObjectiveMatchEvent.StepReached(id, block,
+          ObjectiveCourt.getStepReachedEventFromLog(log).step.longValueExact()));
+    } else if (t.equals(topic(ObjectiveCourt.STEPPROVEN_EVENT))) {
+      var e = ObjectiveCourt.getStepProvenEventFromLog(log);
+      return java.util.Optional.of(new ObjectiveMatchEvent.StepProven(id, block, Address.parse(e.prover), e.step.longValueExact(),
+          gasOf(log)));
+    } else if (t.equals(topic(ObjectiveCourt.MATCHTIMEDOUT_EVENT))) {
+      return java.util.Optional.of(new ObjectiveMatchEvent.TimedOut(id, block,
+          ObjectiveCourt.getMatchTimedOutEventFromLog(log).side.intValueExact(), gasOf(log)));
+    } else if (t.equals(topic(ObjectiveCourt.MATCHRESOLVED_EVENT))) {
+      var e = ObjectiveCourt.getMatchResolvedEventFromLog(log);
+      return java.util.Optional.of(new ObjectiveMatchEvent.Resolved(id, block, Verdict.fromCode(e.verdict.intValueExact()), e.moot));
+    }
+    return java.util.Optional.empty();
+  }
+
+  private static String topic(org.web3j.abi.datatypes.Event event) {
+    return org.web3j.abi.EventEncoder.encode(event);
+  }
+
+  private long gasOf(org.web3j.protocol.core.methods.response.Log log) throws java.io.IOException {
+    return settlement.web3j().ethGetTransactionReceipt(log.getTransactionHash()).send().getTransactionReceipt()
+        .map(r -> r.getGasUsed().longValueExact()).orElse(0L);
+  }
+
   private static List<byte[]> words(List<Bytes32> xs) {
     return xs.stream().map(Bytes32::bytes).toList();
   }

@@ -699,8 +699,9 @@ public final class DemoCommand implements Callable<Integer> {
     int moves;
     long moveGas;
     Verdict verdict;
-    try (MatchWatch game = new MatchWatch(devnet.descriptor().rpcUrl(), court.court(), match, challenged.where().block(), liar,
-        name(challenged.challenger()), OBJECTIVE_STRIDE_LOG2, this::name)) {
+    {
+      MatchWatch game = new MatchWatch(owner, court, match, challenged.where().block(), liar, name(challenged.challenger()),
+          OBJECTIVE_STRIDE_LOG2, this::name);
       long deadline = System.nanoTime() + Duration.ofSeconds(240).toNanos();
       while (!game.poll(n)) {
         if (System.nanoTime() > deadline) {
