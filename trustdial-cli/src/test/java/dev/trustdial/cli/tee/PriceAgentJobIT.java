@@ -138,10 +138,13 @@ class PriceAgentJobIT {
     assertThat(unmeasured.err()).contains("policy does not allow");
 
     Path input = Files.writeString(dir.resolve("job.json"), "{\"fetches\": 6, \"intervalMs\": 1200}");
-    // 2 MiB parts: the 5.8 MB JAR goes to DA as three parts and a part list (docs/spec/job-input.md).
+    // 2 MiB parts: the fat JAR (≈ 12 MB with the TEE runtime's HTTP stack) goes to DA as several parts and a part list
+    // (docs/spec/job-input.md).
     CliRun submitted = CliRun.ok("tee", "submit-job", "--devnet", devnetDir, "--app-id", "1", "--artifact", jar().toString(),
         "--config", cfg.toString(), "--input", input.toString(), "--part-bytes", "2097152");
-    assertThat(submitted.out()).contains("a part list of 3 parts");
+    Matcher parts = Pattern.compile("a part list of (\\d+) parts").matcher(submitted.out());
+    assertThat(parts.find()).as(submitted.out()).isTrue();
+    assertThat(Integer.parseInt(parts.group(1))).isGreaterThan(1);
     Matcher artifactKey = Pattern.compile("parts, (0x[0-9a-f]{64})").matcher(submitted.out());
     assertThat(artifactKey.find()).isTrue();
     Matcher m = Pattern.compile("job (\\d+) assigned to (0x[0-9a-fA-F]{40})").matcher(submitted.out());
