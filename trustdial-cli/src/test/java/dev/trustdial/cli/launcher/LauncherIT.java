@@ -50,4 +50,24 @@ class LauncherIT {
     assertThat(r.out()).contains("Usage: trustdial ai");
     assertThat(r.err()).contains("jdk.incubator.vector"); // the JVM's own notice: the module is loaded
   }
+
+  @Test
+  void aCopiedOrMovedCheckoutRebuildsInsteadOfRunningTheOtherCheckoutsJars() throws Exception {
+    // A checkout holding only the launcher and a built marker: its class path names its own jars, then another checkout's.
+    Path root = Files.createTempDirectory("checkout");
+    Files.copy(LAUNCHER, root.resolve("trustdial"));
+    Path target = Files.createDirectories(root.resolve("trustdial-cli").resolve("target"));
+    Files.writeString(target.resolve("classpath.txt"), root.resolve("trustdial-core/target/classes") + ":/x/y.jar");
+    Files.writeString(target.resolve(".built"), "");
+    assertThat(staleCheck(root)).as("own jars, nothing newer: runs what is built").isEqualTo(1);
+    Files.writeString(target.resolve("classpath.txt"), "/elsewhere/trustdial/trustdial-core/target/classes:/x/y.jar");
+    assertThat(staleCheck(root)).as("another checkout's jars: rebuilds").isZero();
+  }
+
+  static int staleCheck(Path root) throws Exception {
+    Process p = new ProcessBuilder("bash", root.resolve("trustdial").toString(), "stale-check").redirectErrorStream(true)
+        .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+    assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+    return p.exitValue();
+  }
 }
