@@ -344,49 +344,16 @@ public final class DemoCommand implements Callable<Integer> {
   private DemoReport.JobLine lie(Devnet devnet, Settlement owner, Settlement developer, DaClient da, ChainWatch watch,
       BigInteger appId, Bytes32 modelKey, CompletableFuture<Expected> reference) throws IOException {
     n.phase("Job 3: an operator returns a wrong completion; re-execution catches it and the stakers' vote slashes it");
-    List<String> keepers = new ArrayList<>();
-    Roster.OPERATORS.forEach(m -> keepers.add(m.name()));
-    keepers.add(Roster.WATCHTOWER.name());
-    for (String k : keepers) {
-      devnet.pause(k);
-    }
-    n.say("the demo pauses the operators and the watchtower (SIGSTOP), the keepers that would assign job 3 as soon as they can");
-    Submitted job;
-    Address drawn;
-    String liar;
-    try {
-      job = submit(developer, da, appId, new JobEnvelope(modelKey, 1, LIE_REQUEST.getBytes(StandardCharsets.UTF_8)), reference,
-          "an OpenAI completion request: " + LIE_REQUEST);
-      watch.poll();
-      JobInfo queued = owner.job(job.id());
-      long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-      while (owner.blockNumber() <= queued.seedBlock()) {
-        if (System.nanoTime() > deadline) {
-          throw new IllegalStateException("job 3's seed block " + queued.seedBlock() + " was not mined within 60 s");
-        }
-        sleep(Duration.ofMillis(200));
-      }
-      drawn = owner.predictAssignee(job.id()).orElseThrow(() -> new IllegalStateException("no operator is eligible for job 3"));
-      liar = name(drawn);
-      n.say("block %d is mined; from its hash %s the public assignment rule (docs/spec/settlement.md §2, computed here) draws %s",
-          queued.seedBlock(), abbrev(owner.blockHash(queued.seedBlock())), liar);
-      devnet.kill(liar);
-      devnet.startNode(liar, "--lie");
-      lying = liar;
-      n.say("%s is restarted with the test-only --lie fault (refused on any chain but the devnet's) before anyone assigns the job", liar);
-    } finally {
-      for (String k : keepers) {
-        if (devnet.isRunning(k)) {
-          devnet.resume(k);
-        }
-      }
-    }
-    BigInteger id = job.id();
-    var assigned = watch.await(SettlementEvent.JobAssigned.class, a -> a.jobId().equals(id), Duration.ofSeconds(60), () -> { }, "job 3's assignment");
-    if (!assigned.operator().equals(drawn)) {
-      throw new IllegalStateException("job 3 went to " + name(assigned.operator()) + ", not " + liar
-          + " as the assignment rule computed here says: the Java rule and JobManager.assign disagree");
-    }
+    Submitted[] submitted = new Submitted[1];
+    Drawn draw = drawFaultyAssignee(devnet, owner, watch, 3, () -> {
+      submitted[0] = submit(developer, da, appId, new JobEnvelope(modelKey, 1, LIE_REQUEST.getBytes(StandardCharsets.UTF_8)),
+          reference, "an OpenAI completion request: " + LIE_REQUEST);
+      return submitted[0].id();
+    }, "the test-only --lie fault (refused on any chain but the devnet's)", "--lie");
+    Submitted job = submitted[0];
+    BigInteger id = draw.jobId();
+    String liar = draw.liar();
+    lying = liar;
     Expected expected = job.expected();
     var lie = watch.await(SettlementEvent.ResultSubmitted.class, r -> r.jobId().equals(id), Duration.ofSeconds(120), () -> { }, "job 3's result");
     long liedAt = System.nanoTime();
@@ -418,6 +385,69 @@ public final class DemoCommand implements Callable<Integer> {
     return new DemoReport.JobLine(id.toString(), "wrong completion caught by re-execution + vote", done.status().name(), liar,
         name(finalized.paidTo()) + " (challenger)", right.stepCount(), right.outputHash().toHex(), right.checkpointRoot().toHex(),
         correct, name(finalized.paidTo()), Tokens.format(finalized.fee()), seconds(job.startNanos()));
+  }
+
+  /** A job submitted while the keepers were paused, and the operator its seed block drew, restarted with a fault. */
+  private record Drawn(BigInteger jobId, Address drawn, String liar) {}
+
+  /**
+   * Makes the operator a job will be assigned to run with a test-only fault. Nobody can know a job's
+   * assignee before its seed block is mined, the demo included: it pauses the nodes (every one of
+   * them is a keeper that would assign the job), submits the job, computes the assignee from the seed
+   * block's hash with the public rule, restarts exactly that operator with {@code fault}, lets the
+   * nodes go on, and checks that the chain assigns the job to it.
+   */
+  private Drawn drawFaultyAssignee(Devnet devnet, Settlement owner, ChainWatch watch, int jobNo, Callable<BigInteger> submit,
+      String faultWords, String... fault) throws IOException {
+    List<String> keepers = new ArrayList<>();
+    Roster.OPERATORS.forEach(m -> keepers.add(m.name()));
+    keepers.add(Roster.WATCHTOWER.name());
+    for (String k : keepers) {
+      devnet.pause(k);
+    }
+    n.say("the demo pauses the operators and the watchtower (SIGSTOP), the keepers that would assign job %d as soon as they can", jobNo);
+    BigInteger id;
+    Address drawn;
+    String liar;
+    try {
+      try {
+        id = submit.call();
+      } catch (IOException | RuntimeException e) {
+        throw e;
+      } catch (Exception e) {
+        throw new IllegalStateException("submitting job " + jobNo + " failed: " + e.getMessage(), e);
+      }
+      watch.poll();
+      JobInfo queued = owner.job(id);
+      long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+      while (owner.blockNumber() <= queued.seedBlock()) {
+        if (System.nanoTime() > deadline) {
+          throw new IllegalStateException("job " + jobNo + "'s seed block " + queued.seedBlock() + " was not mined within 60 s");
+        }
+        sleep(Duration.ofMillis(200));
+      }
+      drawn = owner.predictAssignee(id).orElseThrow(() -> new IllegalStateException("no operator is eligible for job " + jobNo));
+      liar = name(drawn);
+      n.say("block %d is mined; from its hash %s the public assignment rule (docs/spec/settlement.md §2, computed here) draws %s",
+          queued.seedBlock(), abbrev(owner.blockHash(queued.seedBlock())), liar);
+      devnet.kill(liar);
+      devnet.startNode(liar, fault);
+      n.say("%s is restarted with %s before anyone assigns the job", liar, faultWords);
+    } finally {
+      for (String k : keepers) {
+        if (devnet.isRunning(k)) {
+          devnet.resume(k);
+        }
+      }
+    }
+    BigInteger jobId = id;
+    var assigned = watch.await(SettlementEvent.JobAssigned.class, a -> a.jobId().equals(jobId), Duration.ofSeconds(60), () -> { },
+        "job " + jobNo + "'s assignment");
+    if (!assigned.operator().equals(drawn)) {
+      throw new IllegalStateException("job " + jobNo + " went to " + name(assigned.operator()) + ", not " + liar
+          + " as the assignment rule computed here says: the Java rule and JobManager.assign disagree");
+    }
+    return new Drawn(id, drawn, liar);
   }
 
   private static void sleep(Duration d) {
@@ -638,51 +668,20 @@ public final class DemoCommand implements Callable<Integer> {
     n.say("the honest trace, computed here: halts at step %,d of a %,d-step budget, trace root %s, H = %d stride levels",
         honest.finalState().step(), OBJECTIVE_MAX_STEPS, abbrev(honest.root()), honest.strideHeight());
 
-    List<String> keepers = new ArrayList<>();
-    Roster.OPERATORS.forEach(m -> keepers.add(m.name()));
-    keepers.add(Roster.WATCHTOWER.name());
-    for (String k : keepers) {
-      devnet.pause(k);
-    }
-    n.say("the demo pauses the operators and the watchtower (SIGSTOP) again, the keepers that would assign job 6");
-    BigInteger id;
-    long t0;
-    Address drawn;
-    String liar;
-    try {
-      t0 = System.nanoTime();
-      id = developer.submitJob(appId, envelopeKey, envelope.digest(), OBJECTIVE_MAX_STEPS, FEE).id();
-      ourJobs.add(id);
-      n.say("developer submitted job %s to app %s (fee %s, maxSteps %,d): sha256 of 40 bytes, once", id, appId, Tokens.format(FEE),
+    long[] submittedAt = new long[1];
+    Drawn draw = drawFaultyAssignee(devnet, owner, watch, 6, () -> {
+      submittedAt[0] = System.nanoTime();
+      BigInteger job = developer.submitJob(appId, envelopeKey, envelope.digest(), OBJECTIVE_MAX_STEPS, FEE).id();
+      ourJobs.add(job);
+      n.say("developer submitted job %s to app %s (fee %s, maxSteps %,d): sha256 of 40 bytes, once", job, appId, Tokens.format(FEE),
           OBJECTIVE_MAX_STEPS);
-      watch.poll();
-      JobInfo queued = owner.job(id);
-      long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-      while (owner.blockNumber() <= queued.seedBlock()) {
-        if (System.nanoTime() > deadline) {
-          throw new IllegalStateException("job 6's seed block " + queued.seedBlock() + " was not mined within 60 s");
-        }
-        sleep(Duration.ofMillis(200));
-      }
-      drawn = owner.predictAssignee(id).orElseThrow(() -> new IllegalStateException("no operator is eligible for job 6"));
-      liar = name(drawn);
-      n.say("block %d is mined; the public assignment rule draws %s", queued.seedBlock(), liar);
-      devnet.kill(liar);
-      devnet.startNode(liar, "--lie-at-step", Long.toString(LIE_AT_STEP));
-      n.say("%s is restarted with the test-only --lie-at-step %d fault: it will claim a trace that is wrong from step %,d on", liar,
-          LIE_AT_STEP, LIE_AT_STEP);
-    } finally {
-      for (String k : keepers) {
-        if (devnet.isRunning(k)) {
-          devnet.resume(k);
-        }
-      }
-    }
-    var assigned = watch.await(SettlementEvent.JobAssigned.class, a -> a.jobId().equals(id), Duration.ofSeconds(60), () -> { }, "job 6's assignment");
-    if (!assigned.operator().equals(drawn)) {
-      throw new IllegalStateException("job 6 went to " + name(assigned.operator()) + ", not " + liar
-          + " as the assignment rule computed here says: the Java rule and JobManager.assign disagree");
-    }
+      return job;
+    }, "the test-only --lie-at-step %d fault: it will claim a trace that is wrong from step %,d on".formatted(LIE_AT_STEP, LIE_AT_STEP),
+        "--lie-at-step", Long.toString(LIE_AT_STEP));
+    BigInteger id = draw.jobId();
+    long t0 = submittedAt[0];
+    Address drawn = draw.drawn();
+    String liar = draw.liar();
     var lie = watch.await(SettlementEvent.ResultSubmitted.class, r -> r.jobId().equals(id), Duration.ofSeconds(120), () -> { }, "job 6's result");
     long liedAt = System.nanoTime();
     n.say("%s claims trace root %s after %,d steps; the honest root is %s: %s", liar, abbrev(lie.result().checkpointRoot()),
