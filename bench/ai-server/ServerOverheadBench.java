@@ -1,11 +1,11 @@
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.trustdial.ai.engine.SamplingParams;
 import dev.trustdial.ai.gguf.GgufFile;
 import dev.trustdial.ai.receipt.ModelBinding;
 import dev.trustdial.ai.receipt.Receipt;
 import dev.trustdial.ai.receipt.ReceiptBody;
 import dev.trustdial.ai.receipt.ReceiptJson;
-import dev.trustdial.ai.receipt.SamplingBinding;
 import dev.trustdial.ai.receipt.TokenHashes;
 import dev.trustdial.ai.tokenizer.Tokenizer;
 import dev.trustdial.ai.tokenizer.Tokenizers;
@@ -48,7 +48,7 @@ public class ServerOverheadBench {
       out[i] = 300 + i;
     }
     ReceiptBody body = new ReceiptBody(1, key.address(), new ModelBinding("m", "00".repeat(32), "11".repeat(32),
-        Optional.of("22".repeat(32)), "p"), req, new SamplingBinding(1, 0, 1, 0, 1, 0, 0, 1), 210,
+        Optional.of("22".repeat(32)), "p"), req, new SamplingParams(1, 0, 1, 0, 1, 0, 0, 1), 210,
         TokenHashes.tokens(new int[210]), out, TokenHashes.text("x"), "length");
     for (int i = 0; i < 200; i++) {
       ReceiptJson.parse(ReceiptJson.toJson(Receipt.sign(body, key)).toString()).checkSignature();

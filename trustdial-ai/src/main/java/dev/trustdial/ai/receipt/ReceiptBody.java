@@ -1,6 +1,7 @@
 package dev.trustdial.ai.receipt;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.trustdial.ai.engine.SamplingParams;
 import dev.trustdial.core.InvalidInputException;
 import dev.trustdial.core.bytes.Bytes32;
 import dev.trustdial.core.crypto.Address;
@@ -18,7 +19,7 @@ public record ReceiptBody(
     Address operator,
     ModelBinding model,
     ObjectNode request,
-    SamplingBinding sampling,
+    SamplingParams sampling,
     int promptTokenCount,
     Bytes32 promptTokensHash,
     int[] outputTokens,

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.trustdial.ai.engine.SamplingParams;
 import dev.trustdial.core.InvalidInputException;
 import dev.trustdial.core.bytes.Bytes32;
 import dev.trustdial.core.bytes.Hex;
@@ -54,7 +55,7 @@ public final class ReceiptJson {
     o.set("request", b.request());
     o.put("request_hash", b.requestHash().toHex());
     ObjectNode s = o.putObject("sampling");
-    SamplingBinding sp = b.sampling();
+    SamplingParams sp = b.sampling();
     s.put("temperature", sp.temperature());
     s.put("top_k", sp.topK());
     s.put("top_p", sp.topP());
@@ -140,7 +141,7 @@ public final class ReceiptJson {
         m.has("chat_template_sha256") ? Optional.of(text(m, "chat_template_sha256")) : Optional.empty(),
         text(m, "determinism_profile"));
     JsonNode s = object(o, "sampling");
-    SamplingBinding sampling = new SamplingBinding(number(s, "temperature"), (int) integer(s, "top_k"),
+    SamplingParams sampling = new SamplingParams(number(s, "temperature"), (int) integer(s, "top_k"),
         number(s, "top_p"), number(s, "min_p"), number(s, "repetition_penalty"), number(s, "frequency_penalty"),
         number(s, "presence_penalty"), integer(s, "seed"));
     JsonNode toks = o.get("output_tokens");

@@ -1,5 +1,6 @@
 package dev.trustdial.ai.server;
 
+import dev.trustdial.ai.inference.ApiRequest;
 import dev.trustdial.ai.engine.TokenLogprob;
 import dev.trustdial.ai.receipt.Receipt;
 import java.util.List;

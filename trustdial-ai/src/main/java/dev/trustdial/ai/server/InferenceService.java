@@ -1,19 +1,16 @@
 package dev.trustdial.ai.server;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.trustdial.ai.engine.FinishReason;
-import dev.trustdial.ai.engine.GenerationRequest;
-import dev.trustdial.ai.engine.GenerationResult;
-import dev.trustdial.ai.engine.SamplingParams;
-import dev.trustdial.ai.engine.TokenLogprob;
+import dev.trustdial.ai.inference.ApiRequest;
+import dev.trustdial.ai.inference.CompletionBackend;
+import dev.trustdial.ai.inference.Inference;
+import dev.trustdial.ai.inference.InferenceResult;
+import dev.trustdial.ai.inference.RequestParser;
 import dev.trustdial.ai.receipt.CanonicalJson;
 import dev.trustdial.ai.receipt.ModelBinding;
 import dev.trustdial.ai.receipt.Receipt;
 import dev.trustdial.ai.receipt.ReceiptBody;
 import dev.trustdial.ai.receipt.ReceiptJson;
-import dev.trustdial.ai.receipt.SamplingBinding;
-import dev.trustdial.ai.receipt.TokenHashes;
-import dev.trustdial.ai.tokenizer.Tokenizer;
 import dev.trustdial.core.InvalidInputException;
 import dev.trustdial.core.crypto.Secp256k1Key;
 import java.time.Clock;
@@ -26,46 +23,30 @@ import java.util.Optional;
 import java.util.function.LongSupplier;
 
 /**
- * Runs OpenAI requests through a backend and signs a receipt for each; re-executes receipts to
- * verify them. Independent of HTTP.
+ * Runs OpenAI requests through {@link Inference} and signs a receipt for each; re-executes receipts
+ * to verify them. Independent of HTTP.
  */
 public final class InferenceService {
 
-  /**
-   * Receives output as it becomes final; called on the engine's thread, so it must not block.
-   * Returns false when the client has gone: generation stops and no receipt is made.
-   */
-  public interface DeltaListener {
-    boolean onDelta(String text, List<TokenLogprob> logprobs);
-
+  /** {@link Inference.TextListener} under the server's name. */
+  public interface DeltaListener extends Inference.TextListener {
     static DeltaListener none() {
       return (text, logprobs) -> true;
     }
   }
 
-  /** The client went away before the completion ended. */
-  public static final class ClientGoneException extends RuntimeException {
-    ClientGoneException() {
-      super("client disconnected", null, false, false);
-    }
-  }
-
   private final CompletionBackend backend;
   private final Secp256k1Key operatorKey;
-  private final ServerLimits limits;
   private final Clock clock;
-  private final LongSupplier seeds;
-  private final RequestParser parser;
+  private final Inference inference;
   private final Map<String, Receipt> receipts;
 
   public InferenceService(CompletionBackend backend, Secp256k1Key operatorKey, ServerLimits limits, Clock clock,
       LongSupplier seeds) {
     this.backend = backend;
     this.operatorKey = operatorKey;
-    this.limits = limits;
     this.clock = clock;
-    this.seeds = seeds;
-    this.parser = new RequestParser(backend.modelName(), limits);
+    this.inference = new Inference(backend, limits.requests(), seeds);
     this.receipts = new LinkedHashMap<>(16, 0.75f, false) {
       @Override
       protected boolean removeEldestEntry(Map.Entry<String, Receipt> eldest) {
@@ -79,7 +60,11 @@ public final class InferenceService {
   }
 
   public RequestParser parser() {
-    return parser;
+    return inference.parser();
+  }
+
+  public Inference inference() {
+    return inference;
   }
 
   public Secp256k1Key operatorKey() {
@@ -91,95 +76,19 @@ public final class InferenceService {
         chat ? Optional.of(backend.chatTemplateSha256()) : Optional.empty(), backend.determinismProfile());
   }
 
-  /** The prompt token ids of a request (template applied for chat). */
-  int[] promptTokens(ApiRequest request) {
-    Tokenizer tok = backend.tokenizer();
-    int[] ids = switch (request) {
-      case ApiRequest.Chat c -> {
-        String rendered = backend.chatTemplate().render(c.messages(), true,
-            c.tools().stream().map(t -> (Object) RequestJson.toPlain(t)).toList());
-        int bos = tok.vocabulary().special().bos();
-        boolean hasBos = bos >= 0 && rendered.startsWith(tok.vocabulary().text(bos));
-        yield tok.encode(rendered, !hasBos, true);
-      }
-      case ApiRequest.Text t -> tok.encode(t.prompt(), true, false);
-    };
-    if (ids.length == 0) {
-      throw ApiException.badRequest(request instanceof ApiRequest.Chat ? "messages" : "prompt", "the prompt is empty");
-    }
-    if (ids.length > limits.maxPromptTokens() || ids.length >= backend.contextLength()) {
-      throw new ApiException(400, "invalid_request_error", request instanceof ApiRequest.Chat ? "messages" : "prompt",
-          "context_length_exceeded", "the prompt has " + ids.length + " tokens; the limit is "
-          + Math.min(limits.maxPromptTokens(), backend.contextLength() - 1));
-    }
-    return ids;
-  }
-
-  /** Resolves max_tokens and seed against the prompt, so the request can be canonicalized. */
-  ApiRequest resolve(ApiRequest request, int promptLength) {
-    GenerationSettings s = request.settings();
-    int room = backend.contextLength() - promptLength;
-    int maxTokens = s.maxTokens().orElse(Math.min(limits.defaultMaxTokens(), room));
-    if (maxTokens > room) {
-      throw new ApiException(400, "invalid_request_error", "max_tokens", "context_length_exceeded",
-          "the prompt has " + promptLength + " tokens and max_tokens is " + maxTokens + ", over the context of "
-          + backend.contextLength());
-    }
-    long seed = s.seed().orElseGet(() -> seeds.getAsLong() & SamplingBinding.MAX_SEED);
-    return request.withSettings(s.resolved(maxTokens, seed));
-  }
-
-  static SamplingBinding sampling(GenerationSettings s) {
-    return new SamplingBinding(s.temperature(), s.topK(), s.topP(), s.minP(), s.repetitionPenalty(),
-        s.frequencyPenalty(), s.presencePenalty(), s.seed().orElseThrow());
-  }
-
-  private record Run(ApiRequest request, int[] prompt, GenerationResult result, String text, String finishReason) {}
-
-  private Run run(ApiRequest parsed, DeltaListener listener) {
-    int[] prompt = promptTokens(parsed);
-    ApiRequest request = resolve(parsed, prompt.length);
-    GenerationSettings s = request.settings();
-    SamplingBinding sb = sampling(s);
-    OutputText out = new OutputText(backend.tokenizer(), s.stop());
-    GenerationRequest gr = new GenerationRequest(prompt, new SamplingParams(sb.temperature(), sb.topK(), sb.topP(),
-        sb.minP(), sb.repetitionPenalty(), sb.frequencyPenalty(), sb.presencePenalty(), sb.seed()),
-        s.maxTokens().orElseThrow(), backend.tokenizer().stopTokens(), s.logprobs() ? s.topLogprobs() : 0,
-        s.logprobs());
-    boolean[] gone = {false};
-    GenerationResult result = backend.generate(gr, (token, logprob) -> {
-      boolean go = out.accept(token);
-      String delta = out.releasable();
-      if (!listener.onDelta(delta, s.logprobs() ? List.of(logprob) : List.of())) {
-        gone[0] = true;
-        return false;
-      }
-      return go;
-    });
-    if (gone[0]) {
-      throw new ClientGoneException();
-    }
-    String rest = out.finish();
-    if (!rest.isEmpty() && !listener.onDelta(rest, List.of())) {
-      throw new ClientGoneException();
-    }
-    String finish = result.finishReason() == FinishReason.LENGTH && !out.stopped() ? "length" : "stop";
-    return new Run(request, prompt, result, out.finalText(), finish);
-  }
-
   /** Runs a request to the end, streaming deltas to the listener, and signs its receipt. */
   public Completion complete(ApiRequest parsed, DeltaListener listener) {
-    Run r = run(parsed, listener);
+    InferenceResult r = inference.run(parsed, listener);
     boolean chat = r.request() instanceof ApiRequest.Chat;
     ReceiptBody body = new ReceiptBody(clock.instant().getEpochSecond(), operatorKey.address(), modelBinding(chat),
-        r.request().canonical(), sampling(r.request().settings()), r.prompt().length, TokenHashes.tokens(r.prompt()),
-        r.result().tokens(), TokenHashes.text(r.text()), r.finishReason());
+        r.request().canonical(), r.request().settings().sampling(), r.promptTokens().length, r.promptTokensHash(),
+        r.outputTokens(), r.textHash(), r.finishReason());
     Receipt receipt = Receipt.sign(body, operatorKey);
     synchronized (receipts) {
       receipts.put(receipt.id(), receipt);
     }
-    return new Completion(r.request(), r.text(), r.result().tokens(), r.finishReason(), r.result().logprobs(),
-        r.prompt().length, receipt);
+    return new Completion(r.request(), r.text(), r.outputTokens(), r.finishReason(), r.logprobs(),
+        r.promptTokens().length, receipt);
   }
 
   public Optional<Receipt> receipt(String id) {
@@ -231,21 +140,21 @@ public final class InferenceService {
           + "this server's (" + ours + ")");
       return new Verification(false, sigOk, signer, false, Optional.empty(), new int[0], b.outputTokens(), problems);
     }
-    ApiRequest parsed = parser.parse(endpoint, req);
+    ApiRequest parsed = inference.parse(endpoint, req);
     if (parsed.settings().seed().isEmpty() || parsed.settings().maxTokens().isEmpty()) {
       throw new InvalidInputException("receipt request is not canonical: seed and max_tokens must be resolved");
     }
     if (!Arrays.equals(CanonicalJson.encode(parsed.canonical()), CanonicalJson.encode(req))) {
       problems.add("receipt request is not in canonical form");
     }
-    if (!sampling(parsed.settings()).equals(b.sampling())) {
+    if (!parsed.settings().sampling().equals(b.sampling())) {
       problems.add("receipt sampling parameters differ from its request's");
     }
-    Run r = run(parsed, DeltaListener.none());
-    if (r.prompt().length != b.promptTokenCount() || !TokenHashes.tokens(r.prompt()).equals(b.promptTokensHash())) {
-      problems.add("prompt tokens differ: re-tokenized " + r.prompt().length + " tokens");
+    InferenceResult r = inference.run(parsed);
+    if (r.promptTokens().length != b.promptTokenCount() || !r.promptTokensHash().equals(b.promptTokensHash())) {
+      problems.add("prompt tokens differ: re-tokenized " + r.promptTokens().length + " tokens");
     }
-    int[] expected = r.result().tokens();
+    int[] expected = r.outputTokens();
     int[] got = b.outputTokens();
     int mismatch = Arrays.mismatch(expected, got);
     if (mismatch >= 0) {
@@ -253,7 +162,7 @@ public final class InferenceService {
           + (mismatch < expected.length ? expected[mismatch] : "end of output") + ", the receipt has "
           + (mismatch < got.length ? got[mismatch] : "end of output"));
     }
-    if (!TokenHashes.text(r.text()).equals(b.outputTextHash())) {
+    if (!r.textHash().equals(b.outputTextHash())) {
       problems.add("output text hash differs");
     }
     if (!r.finishReason().equals(b.finishReason())) {

@@ -1,5 +1,8 @@
 package dev.trustdial.ai.server;
 
+import dev.trustdial.ai.inference.ApiRequest;
+import dev.trustdial.ai.inference.ApiException;
+import dev.trustdial.ai.inference.CompletionBackend;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.databind.DeserializationFeature;

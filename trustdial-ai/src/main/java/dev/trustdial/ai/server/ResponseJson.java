@@ -1,5 +1,7 @@
 package dev.trustdial.ai.server;
 
+import dev.trustdial.ai.inference.ApiRequest;
+import dev.trustdial.ai.inference.ApiException;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;

@@ -1,5 +1,7 @@
 package dev.trustdial.ai.server;
 
+import dev.trustdial.ai.inference.RequestLimits;
+
 /**
  * Limits on what clients may ask for; exceeding one is a 4xx with an OpenAI-style error.
  *
@@ -24,7 +26,14 @@ public record ServerLimits(int maxBodyBytes, int maxPromptTokens, int maxTokens,
   }
 
   public static ServerLimits defaults() {
-    return new ServerLimits(1 << 20, 8192, 4096, 256, 16, 256, 4, 256, 10_000);
+    RequestLimits r = RequestLimits.defaults();
+    return new ServerLimits(1 << 20, r.maxPromptTokens(), r.maxTokens(), r.defaultMaxTokens(), 16, r.maxMessages(),
+        r.maxStop(), r.maxStopChars(), 10_000);
+  }
+
+  /** The part of these limits that bounds one request (the parser's and the prompt's). */
+  public RequestLimits requests() {
+    return new RequestLimits(maxPromptTokens, maxTokens, defaultMaxTokens, maxMessages, maxStop, maxStopChars);
   }
 
   public ServerLimits withMaxConcurrent(int n) {

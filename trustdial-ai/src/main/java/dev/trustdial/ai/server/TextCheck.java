@@ -1,5 +1,6 @@
 package dev.trustdial.ai.server;
 
+import dev.trustdial.ai.inference.ApiException;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.Iterator;
 import java.util.Map;

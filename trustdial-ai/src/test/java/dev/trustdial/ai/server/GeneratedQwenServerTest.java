@@ -2,6 +2,8 @@ package dev.trustdial.ai.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.trustdial.ai.inference.ApiRequest;
+import dev.trustdial.ai.inference.EngineBackend;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.trustdial.ai.engine.EngineOptions;
 import dev.trustdial.ai.model.Architecture;
@@ -32,7 +34,7 @@ class GeneratedQwenServerTest {
       ApiRequest req = s.parser().parse(ApiRequest.CHAT_ENDPOINT, new ObjectMapper().readTree(
           "{\"model\":\"" + backend.modelName() + "\",\"messages\":[{\"role\":\"user\",\"content\":\"hello there\"}],"
               + "\"max_tokens\":8,\"temperature\":0.8,\"seed\":3}"));
-      int[] prompt = s.promptTokens(req);
+      int[] prompt = s.inference().promptTokens(req);
       int imStart = backend.tokenizer().vocabulary().id("<|im_start|>").orElseThrow();
       assertThat(prompt[0]).isEqualTo(imStart); // the template's control token, parsed as one id
       assertThat(java.util.Arrays.stream(prompt).filter(t -> t == imStart).count()).isEqualTo(2);

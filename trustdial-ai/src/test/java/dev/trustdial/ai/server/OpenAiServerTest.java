@@ -2,6 +2,9 @@ package dev.trustdial.ai.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.trustdial.ai.inference.ApiRequest;
+import dev.trustdial.ai.inference.CompletionBackend;
+import dev.trustdial.ai.inference.EngineBackend;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;

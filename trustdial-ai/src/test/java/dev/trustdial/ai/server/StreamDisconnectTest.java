@@ -2,6 +2,8 @@ package dev.trustdial.ai.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.trustdial.ai.inference.CompletionBackend;
+import dev.trustdial.ai.inference.EngineBackend;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.trustdial.ai.engine.GenerationRequest;
 import dev.trustdial.ai.engine.GenerationResult;

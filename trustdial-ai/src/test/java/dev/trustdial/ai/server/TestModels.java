@@ -1,5 +1,7 @@
 package dev.trustdial.ai.server;
 
+import dev.trustdial.ai.inference.CompletionBackend;
+import dev.trustdial.ai.inference.EngineBackend;
 import dev.trustdial.ai.chat.ChatTemplate;
 import dev.trustdial.ai.engine.EngineOptions;
 import dev.trustdial.ai.engine.GenerationRequest;

@@ -4,19 +4,16 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.trustdial.ai.engine.EngineOptions;
+import dev.trustdial.ai.inference.ApiException;
+import dev.trustdial.ai.inference.ApiRequest;
+import dev.trustdial.ai.inference.EngineBackend;
+import dev.trustdial.ai.inference.Inference;
+import dev.trustdial.ai.inference.InferenceResult;
+import dev.trustdial.ai.inference.RequestLimits;
 import dev.trustdial.ai.receipt.CanonicalJson;
-import dev.trustdial.ai.receipt.ReceiptBody;
-import dev.trustdial.ai.receipt.TokenHashes;
-import dev.trustdial.ai.server.ApiException;
-import dev.trustdial.ai.server.ApiRequest;
-import dev.trustdial.ai.server.Completion;
-import dev.trustdial.ai.server.EngineBackend;
-import dev.trustdial.ai.server.InferenceService;
-import dev.trustdial.ai.server.ServerLimits;
 import dev.trustdial.chain.ResultCommitment;
 import dev.trustdial.core.InvalidInputException;
 import dev.trustdial.core.bytes.Bytes32;
-import dev.trustdial.core.crypto.Secp256k1Key;
 import dev.trustdial.core.hash.Hashes;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -24,7 +21,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -86,7 +82,7 @@ public final class InferenceJob {
    */
   public static Outcome run(Models models, JobProgram program) {
     // The model first: a program the engine cannot load is reason 4 whatever the request holds.
-    InferenceService service = models.service(program);
+    Inference inference = models.inference(program);
     byte[] input = program.envelope().input();
     if (input.length > MAX_REQUEST_BYTES) {
       throw badRequest("an inference job's request is " + input.length + " bytes, above the " + MAX_REQUEST_BYTES + "-byte limit");
@@ -105,12 +101,12 @@ public final class InferenceJob {
     }
     if (!body.has("model")) {
       // The app pins the model file by digest; the request may leave the name to the engine.
-      ((ObjectNode) body).put("model", service.backend().modelName());
+      ((ObjectNode) body).put("model", inference.backend().modelName());
     }
     String endpoint = body.has("messages") ? ApiRequest.CHAT_ENDPOINT : ApiRequest.TEXT_ENDPOINT;
-    Completion c;
+    InferenceResult c;
     try {
-      c = service.complete(service.parser().parse(endpoint, body), InferenceService.DeltaListener.none());
+      c = inference.run(inference.parse(endpoint, body));
     } catch (ApiException e) {
       if (e.status() >= 500) {
         throw e; // the engine's trouble, not the request's
@@ -118,21 +114,19 @@ public final class InferenceJob {
       throw new JobRejected(RejectReason.MALFORMED_INFERENCE_REQUEST, "the inference request is refused (" + e.status() + " "
           + e.code() + (e.param().isEmpty() ? "" : ", " + e.param()) + "): " + e.getMessage(), e);
     }
-    ReceiptBody r = c.receipt().body();
     ObjectNode out = JSON.createObjectNode();
     out.put("finish_reason", c.finishReason());
-    out.put("model_sha256", service.backend().fileSha256());
+    out.put("model_sha256", inference.backend().fileSha256());
     var tokens = out.putArray("output_tokens");
     for (int t : c.outputTokens()) {
       tokens.add(t);
     }
-    out.put("prompt_tokens_hash", r.promptTokensHash().toHex());
+    out.put("prompt_tokens_hash", c.promptTokensHash().toHex());
     out.set("request", c.request().canonical());
     out.put("text", c.text());
     byte[] output = CanonicalJson.encode(out);
-    Bytes32 outputTokens = TokenHashes.tokens(c.outputTokens());
-    return new Outcome(new ResultCommitment(Hashes.keccak256(output), outputTokens, c.outputTokens().length, r.promptTokensHash()),
-        output, c.text());
+    return new Outcome(new ResultCommitment(Hashes.keccak256(output), c.outputTokensHash(), c.outputTokens().length,
+        c.promptTokensHash()), output, c.text());
   }
 
   /**
@@ -142,18 +136,16 @@ public final class InferenceJob {
   public static final class Models implements AutoCloseable {
     static final int MAX_LOADED = 2;
     private final Path dir;
-    private final Map<Bytes32, LoadedService> loaded = new LinkedHashMap<>(4, 0.75f, true);
-
-    private record LoadedService(EngineBackend backend, InferenceService service) {}
+    private final Map<Bytes32, Inference> loaded = new LinkedHashMap<>(4, 0.75f, true);
 
     public Models(Path dir) {
       this.dir = dir;
     }
 
-    synchronized InferenceService service(JobProgram program) {
-      LoadedService s = loaded.get(program.programDigest());
-      if (s != null) {
-        return s.service();
+    synchronized Inference inference(JobProgram program) {
+      Inference cached = loaded.get(program.programDigest());
+      if (cached != null) {
+        return cached;
       }
       Path file = dir.resolve(program.programDigest().toHex().substring(2) + ".gguf");
       try {
@@ -172,20 +164,20 @@ public final class InferenceJob {
       } catch (InvalidInputException e) {
         throw new JobRejected(RejectReason.PROGRAM_NOT_RUNNABLE, "the job's GGUF program is not a model the engine runs: " + e.getMessage(), e);
       }
-      // The job's result is the onchain commitment; the service's receipts are not used, so any key signs them.
-      InferenceService service = new InferenceService(backend, Secp256k1Key.generate(), ServerLimits.defaults(), Clock.systemUTC(), () -> 0);
+      // A request without a seed runs with seed 0, so that every node computes the same completion.
+      Inference inference = new Inference(backend, RequestLimits.defaults(), () -> 0);
       if (loaded.size() >= MAX_LOADED) {
         var eldest = loaded.entrySet().iterator().next();
         eldest.getValue().backend().close();
         loaded.remove(eldest.getKey());
       }
-      loaded.put(program.programDigest(), new LoadedService(backend, service));
-      return service;
+      loaded.put(program.programDigest(), inference);
+      return inference;
     }
 
     @Override
     public synchronized void close() {
-      loaded.values().forEach(s -> s.backend().close());
+      loaded.values().forEach(i -> i.backend().close());
       loaded.clear();
     }
   }

@@ -1,4 +1,4 @@
-package dev.trustdial.ai.server;
+package dev.trustdial.ai.inference;
 
 import dev.trustdial.ai.tokenizer.Tokenizer;
 import java.io.ByteArrayOutputStream;

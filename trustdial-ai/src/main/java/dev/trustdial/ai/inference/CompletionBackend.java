@@ -1,4 +1,4 @@
-package dev.trustdial.ai.server;
+package dev.trustdial.ai.inference;
 
 import dev.trustdial.ai.chat.ChatTemplate;
 import dev.trustdial.ai.engine.GenerationRequest;

@@ -1,4 +1,4 @@
-package dev.trustdial.ai.server;
+package dev.trustdial.ai.inference;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -110,13 +110,13 @@ public sealed interface ApiRequest {
       }
     }
     o.put("max_tokens", s.maxTokens().get());
-    o.put("temperature", s.temperature());
-    o.put("top_k", s.topK());
-    o.put("top_p", s.topP());
-    o.put("min_p", s.minP());
-    o.put("repetition_penalty", s.repetitionPenalty());
-    o.put("frequency_penalty", s.frequencyPenalty());
-    o.put("presence_penalty", s.presencePenalty());
+    o.put("temperature", s.sampling().temperature());
+    o.put("top_k", s.sampling().topK());
+    o.put("top_p", s.sampling().topP());
+    o.put("min_p", s.sampling().minP());
+    o.put("repetition_penalty", s.sampling().repetitionPenalty());
+    o.put("frequency_penalty", s.sampling().frequencyPenalty());
+    o.put("presence_penalty", s.sampling().presencePenalty());
     o.put("seed", s.seed().get());
     ArrayNode stop = o.putArray("stop");
     s.stop().forEach(stop::add);

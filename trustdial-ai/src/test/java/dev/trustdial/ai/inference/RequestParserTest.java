@@ -1,4 +1,4 @@
-package dev.trustdial.ai.server;
+package dev.trustdial.ai.inference;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -11,7 +11,7 @@ import org.junit.jupiter.api.Test;
 class RequestParserTest {
 
   static final ObjectMapper M = new ObjectMapper();
-  static final RequestParser P = new RequestParser("m", ServerLimits.defaults());
+  static final RequestParser P = new RequestParser("m", RequestLimits.defaults());
 
   static ApiRequest parse(String endpoint, String json) throws Exception {
     return P.parse(endpoint, M.readTree(json));

@@ -1,4 +1,4 @@
-package dev.trustdial.ai.server;
+package dev.trustdial.ai.inference;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

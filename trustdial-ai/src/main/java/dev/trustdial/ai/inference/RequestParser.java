@@ -1,9 +1,10 @@
-package dev.trustdial.ai.server;
+package dev.trustdial.ai.inference;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 import dev.trustdial.ai.chat.ChatMessage;
-import dev.trustdial.ai.receipt.SamplingBinding;
+import dev.trustdial.ai.engine.SamplingParams;
+import dev.trustdial.ai.engine.SamplingParams.Range;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -28,9 +29,9 @@ public final class RequestParser {
   static final int MAX_TEXT_TOP_LOGPROBS = 5;
 
   private final String servedModel;
-  private final ServerLimits limits;
+  private final RequestLimits limits;
 
-  public RequestParser(String servedModel, ServerLimits limits) {
+  public RequestParser(String servedModel, RequestLimits limits) {
     this.servedModel = servedModel;
     this.limits = limits;
   }
@@ -93,20 +94,22 @@ public final class RequestParser {
     Optional<Long> seed = Optional.empty();
     if (body.has("seed") && !body.get("seed").isNull()) {
       JsonNode s = body.get("seed");
-      if (!s.isIntegralNumber() || !s.canConvertToLong() || s.asLong() < 0 || s.asLong() > SamplingBinding.MAX_SEED) {
+      if (!s.isIntegralNumber() || !s.canConvertToLong() || s.asLong() < 0 || s.asLong() > SamplingParams.MAX_SEED) {
         throw ApiException.badRequest("seed", "seed must be an integer in [0, 2^53-1]");
       }
       seed = Optional.of(s.asLong());
     }
-    GenerationSettings settings = new GenerationSettings(maxTokens,
-        number(body, "temperature", 0, 2).orElse(1.0),
-        integer(body, "top_k", 0, 1 << 20).orElse(0),
-        positive(number(body, "top_p", 0, 1).orElse(1.0), "top_p"),
-        number(body, "min_p", 0, 0.999999).orElse(0.0),
-        positive(number(body, "repetition_penalty", 0, 10).orElse(1.0), "repetition_penalty"),
-        number(body, "frequency_penalty", -2, 2).orElse(0.0),
-        number(body, "presence_penalty", -2, 2).orElse(0.0),
-        seed, stop, logprobs, topLogprobs);
+    SamplingParams sampling = new SamplingParams(
+        number(body, SamplingParams.TEMPERATURE).orElse(1.0),
+        (int) number(body, SamplingParams.TOP_K, true).orElse(0.0).doubleValue(),
+        number(body, SamplingParams.TOP_P).orElse(1.0),
+        number(body, SamplingParams.MIN_P).orElse(0.0),
+        number(body, SamplingParams.REPETITION_PENALTY).orElse(1.0),
+        number(body, SamplingParams.FREQUENCY_PENALTY).orElse(0.0),
+        number(body, SamplingParams.PRESENCE_PENALTY).orElse(0.0),
+        seed.orElse(0L));
+    GenerationSettings settings = new GenerationSettings(maxTokens, sampling, seed.isPresent(), stop, logprobs,
+        topLogprobs);
 
     if (!chat) {
       if (bool(body, "echo").orElse(false)) {
@@ -293,21 +296,20 @@ public final class RequestParser {
     return Optional.of((int) v.asLong());
   }
 
-  private static Optional<Double> number(JsonNode o, String k, double min, double max) {
-    JsonNode v = o.get(k);
+  /** A number within a sampling range of {@link SamplingParams#RANGES}; the error quotes the range. */
+  private static Optional<Double> number(JsonNode o, Range r) {
+    return number(o, r, false);
+  }
+
+  private static Optional<Double> number(JsonNode o, Range r, boolean integral) {
+    JsonNode v = o.get(r.key());
     if (v == null || v.isNull()) {
       return Optional.empty();
     }
-    if (!v.isNumber() || !Double.isFinite(v.asDouble()) || v.asDouble() < min || v.asDouble() > max) {
-      throw ApiException.badRequest(k, "'" + k + "' must be a number in [" + min + ", " + max + "]");
+    if (!(integral ? v.isIntegralNumber() && v.canConvertToLong() : v.isNumber()) || !r.contains(v.asDouble())) {
+      throw ApiException.badRequest(r.key(), "'" + r.key() + "' must be " + (integral ? "an integer" : "a number")
+          + " in " + r);
     }
     return Optional.of(v.asDouble());
-  }
-
-  private static double positive(double v, String k) {
-    if (v <= 0) {
-      throw ApiException.badRequest(k, "'" + k + "' must be greater than 0");
-    }
-    return v;
   }
 }
