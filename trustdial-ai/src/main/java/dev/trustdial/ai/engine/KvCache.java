@@ -1,5 +1,6 @@
 package dev.trustdial.ai.engine;
 
+import dev.trustdial.ai.Invariant;
 import dev.trustdial.ai.model.ModelConfig;
 
 /** Keys and values of one sequence, per layer, position-major ({@code [pos][kvDim]}). */
@@ -9,7 +10,7 @@ final class KvCache {
   final int capacity;
 
   KvCache(ModelConfig config, int capacity) {
-    assert capacity > 0 && capacity <= config.contextLength();
+    Invariant.check(capacity > 0 && capacity <= config.contextLength(), "a KV cache holds 1..context positions");
     this.capacity = capacity;
     long floats = (long) capacity * config.kvDim();
     if (floats > Integer.MAX_VALUE - 16) {

@@ -1,5 +1,6 @@
 package dev.trustdial.ai.engine;
 
+import dev.trustdial.ai.Invariant;
 import java.util.ArrayDeque;
 import java.util.Deque;
 
@@ -35,11 +36,13 @@ final class PrefixCache {
     while (bytes > maxBytes) {
       bytes -= entries.removeLast().bytes();
     }
+    Invariant.check(bytes >= 0 && bytes <= maxBytes && (bytes == 0) == entries.isEmpty(),
+        "the prefix cache's byte count is its entries' and within its budget");
   }
 
   /** Copies the longest cached prefix of s's prompt into its cache (leaving ≥ 1 token to run). */
   void fill(Sequence s) {
-    assert s.fed == 0 : "only fresh sequences take a cached prefix";
+    Invariant.check(s.fed == 0, "only fresh sequences take a cached prefix");
     int limit = Math.min(s.prompt.length - 1, s.cache.capacity);
     Entry best = null;
     int bestLen = 0;

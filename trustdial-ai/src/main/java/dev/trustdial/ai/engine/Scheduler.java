@@ -1,5 +1,6 @@
 package dev.trustdial.ai.engine;
 
+import dev.trustdial.ai.Invariant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Iterator;
@@ -65,7 +66,12 @@ final class Scheduler implements AutoCloseable {
   }
 
   private void admit(Sequence s) {
-    prefixCache.fill(s);
+    try {
+      prefixCache.fill(s);
+    } catch (RuntimeException e) {
+      s.fail(e);
+      return;
+    }
     active.add(s);
   }
 
@@ -75,30 +81,11 @@ final class Scheduler implements AutoCloseable {
   }
 
   private void step() {
-    List<Transformer.BatchToken> batch = new ArrayList<>();
     List<Sequence> wanting = new ArrayList<>();
-    for (Sequence s : active) {
-      if (s.prefilling()) {
-        int take = Math.min(prefillChunk, s.prompt.length - s.fed);
-        for (int i = 0; i < take; i++) {
-          int pos = s.fed + i;
-          boolean last = pos == s.prompt.length - 1;
-          batch.add(new Transformer.BatchToken(s.cache, s.tokens[pos], pos, last));
-          if (last) {
-            wanting.add(s);
-          }
-        }
-        s.fed += take;
-      } else {
-        assert s.count == s.fed + 1 : "a decoding sequence feeds exactly its newest token";
-        batch.add(new Transformer.BatchToken(s.cache, s.tokens[s.fed], s.fed, true));
-        s.fed++;
-        wanting.add(s);
-      }
-    }
     float[] logits;
     try {
-      logits = transformer.forward(batch);
+      logits = transformer.forward(batch(wanting));
+      Invariant.check(logits.length == wanting.size() * vocab, "one logits row per sequence that wants one");
     } catch (RuntimeException | Error e) {
       log.error("forward pass failed; failing {} active requests", active.size(), e);
       active.forEach(s -> s.fail(e));
@@ -121,6 +108,31 @@ final class Scheduler implements AutoCloseable {
     }
   }
 
+  /** The next tokens of every active sequence (a prefill chunk, or the newest token); fills {@code wanting}. */
+  private List<Transformer.BatchToken> batch(List<Sequence> wanting) {
+    List<Transformer.BatchToken> batch = new ArrayList<>();
+    for (Sequence s : active) {
+      if (s.prefilling()) {
+        int take = Math.min(prefillChunk, s.prompt.length - s.fed);
+        for (int i = 0; i < take; i++) {
+          int pos = s.fed + i;
+          boolean last = pos == s.prompt.length - 1;
+          batch.add(new Transformer.BatchToken(s.cache, s.tokens[pos], pos, last));
+          if (last) {
+            wanting.add(s);
+          }
+        }
+        s.fed += take;
+      } else {
+        Invariant.check(s.count == s.fed + 1, "a decoding sequence feeds exactly its newest token");
+        batch.add(new Transformer.BatchToken(s.cache, s.tokens[s.fed], s.fed, true));
+        s.fed++;
+        wanting.add(s);
+      }
+    }
+    return batch;
+  }
+
   /** Samples one token for s from its logits row and decides whether it is finished. */
   private void advance(Sequence s, float[] logits, int offset) {
     if (s.logitsOnly) {
@@ -140,6 +152,8 @@ final class Scheduler implements AutoCloseable {
       if (lp != null) {
         s.logprobs.add(lp);
       }
+      Invariant.check(s.generated() <= s.maxTokens && s.count <= s.cache.capacity,
+          "a sequence stays within max_tokens and its KV capacity");
       if (!s.sink.accept(token, lp)) {
         s.finish(FinishReason.CANCELLED);
       } else if (s.generated() >= s.maxTokens || s.count >= s.cache.capacity) {

@@ -1,5 +1,6 @@
 package dev.trustdial.ai.engine;
 
+import dev.trustdial.ai.Invariant;
 import dev.trustdial.ai.engine.StepTimers.Step;
 import dev.trustdial.ai.kernel.BatchActivations;
 import dev.trustdial.ai.kernel.Dequantizer;
@@ -52,7 +53,7 @@ final class Transformer {
     float[][] rope = new float[n][];
     for (int t = 0; t < n; t++) {
       BatchToken bt = batch.get(t);
-      assert bt.position() < bt.cache().capacity : "position beyond the sequence's KV capacity";
+      Invariant.check(bt.position() >= 0 && bt.position() < bt.cache().capacity, "a position is within its sequence's KV capacity");
       Dequantizer.row(w.tokenEmbedding(), bt.token(), x, t * dim);
       rope[t] = LayerOps.ropeFactors(bt.position(), hd, c.ropeTheta());
     }
@@ -188,7 +189,7 @@ final class Transformer {
    * split), then runs {@code then} over its rows of the first matrix (for outputs of equal shape).
    */
   private void matmuls(float[][] outs, RowParallel.RangeTask then, BatchActivations in, WeightMatrix... ms) {
-    assert outs.length == ms.length;
+    Invariant.check(outs.length == ms.length, "one output per matrix");
     int groups = 0;
     for (int i = 0; i < ms.length; i++) {
       in.prepareFor(ms[i].type());

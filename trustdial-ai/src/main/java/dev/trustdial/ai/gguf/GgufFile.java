@@ -1,5 +1,6 @@
 package dev.trustdial.ai.gguf;
 
+import dev.trustdial.ai.Invariant;
 import dev.trustdial.core.InvalidInputException;
 import java.io.IOException;
 import java.lang.foreign.Arena;
@@ -235,7 +236,7 @@ public final class GgufFile implements AutoCloseable {
 
   /** The bytes of one tensor, a view into the mapping (valid until {@link #close}). */
   public MemorySegment tensorData(GgufTensorInfo tensor) {
-    assert tensorsByName.get(tensor.name()) == tensor || tensor.equals(tensorsByName.get(tensor.name()));
+    Invariant.check(tensor.equals(tensorsByName.get(tensor.name())), "tensor " + tensor.name() + " is one of this file's");
     return segment.asSlice(dataOffset + tensor.offset(), tensor.byteSize());
   }
 

@@ -1,5 +1,6 @@
 package dev.trustdial.ai.gguf;
 
+import dev.trustdial.ai.Invariant;
 import java.util.Arrays;
 import java.util.Objects;
 
@@ -13,7 +14,7 @@ public record GgufTensorInfo(String name, long[] dims, GgmlType type, long offse
     Objects.requireNonNull(name);
     Objects.requireNonNull(type);
     dims = dims.clone();
-    assert offset >= 0 && byteSize >= 0;
+    Invariant.check(offset >= 0 && byteSize >= 0, "a tensor's offset and size are not negative");
   }
 
   @Override

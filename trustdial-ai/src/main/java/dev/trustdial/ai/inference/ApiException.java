@@ -1,5 +1,6 @@
 package dev.trustdial.ai.inference;
 
+import dev.trustdial.ai.Invariant;
 import dev.trustdial.core.InvalidInputException;
 
 /** A request the API refuses, with the HTTP status and OpenAI error fields to answer it with. */
@@ -11,7 +12,7 @@ public final class ApiException extends InvalidInputException {
 
   public ApiException(int status, String type, String param, String code, String message) {
     super(message);
-    assert status >= 400 && status < 600;
+    Invariant.check(status >= 400 && status < 600, "an API error has a 4xx or 5xx status");
     this.status = status;
     this.type = type;
     this.param = param;

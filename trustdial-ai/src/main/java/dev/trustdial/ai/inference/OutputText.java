@@ -1,5 +1,6 @@
 package dev.trustdial.ai.inference;
 
+import dev.trustdial.ai.Invariant;
 import dev.trustdial.ai.tokenizer.Tokenizer;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
@@ -28,7 +29,7 @@ final class OutputText {
 
   /** Adds a generated token; false when the text now contains a stop string. */
   boolean accept(int token) {
-    assert stopAt < 0 : "no tokens after a stop string";
+    Invariant.check(stopAt < 0, "no tokens after a stop string");
     bytes.writeBytes(tokenizer.pieceBytes(token, false));
     byte[] b = bytes.toByteArray();
     text = new String(b, 0, completePrefix(b), StandardCharsets.UTF_8);

@@ -1,5 +1,6 @@
 package dev.trustdial.ai.kernel;
 
+import dev.trustdial.ai.Invariant;
 import dev.trustdial.ai.model.TensorType;
 
 /**
@@ -14,7 +15,7 @@ public final class BatchActivations {
   private QuantizedActivations q256;
 
   public BatchActivations(float[] x, int count, int n) {
-    assert x.length >= count * n;
+    Invariant.check(x.length >= count * n, "the activations hold count * n floats");
     this.x = x;
     this.count = count;
     this.n = n;
@@ -51,7 +52,7 @@ public final class BatchActivations {
 
   public QuantizedActivations quantized(int blockSize) {
     QuantizedActivations q = blockSize == 32 ? q32 : q256;
-    assert q != null : "prepareFor must run before the matmul";
+    Invariant.check(q != null, "prepareFor runs before the matmul");
     return q;
   }
 }

@@ -17,7 +17,7 @@ public final class Dequantizer {
   }
 
   public static void row(WeightMatrix w, int row, float[] out, int outOff) {
-    assert row >= 0 && row < w.rows();
+    java.util.Objects.checkIndex(row, w.rows());
     decode(w.type(), w.data(), row * w.rowBytes(), w.cols(), out, outOff);
   }
 

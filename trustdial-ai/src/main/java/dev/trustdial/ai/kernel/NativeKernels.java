@@ -199,7 +199,11 @@ public final class NativeKernels implements MatmulKernels {
     } catch (Throwable t) {
       throw new IllegalStateException("native matmul failed", t);
     }
-    assert status == 0 : "td_matmul refused " + type + " with " + variant;
+    if (status != 0) {
+      // Never leave the zeroed output in place: it would be signed as if computed.
+      throw new IllegalStateException("native matmul td_matmul returned " + status + " for " + type + " "
+          + w.rows() + "x" + w.cols() + " rows " + from + ".." + to + " with " + variant);
+    }
   }
 
   /**

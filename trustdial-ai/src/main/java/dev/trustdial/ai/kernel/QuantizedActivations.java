@@ -1,5 +1,7 @@
 package dev.trustdial.ai.kernel;
 
+import dev.trustdial.ai.Invariant;
+
 /**
  * Activation vectors quantized per block to int8 with one float scale per block, the form integer
  * block dot products consume. Vector t, block b: values {@code q[t*n + b*blockSize + i]}, scale
@@ -10,8 +12,8 @@ package dev.trustdial.ai.kernel;
  */
 public record QuantizedActivations(int blockSize, int count, int n, byte[] q, float[] scale) {
   public QuantizedActivations {
-    assert n % blockSize == 0 : "length must be whole blocks";
-    assert q.length == count * n && scale.length == count * (n / blockSize);
+    Invariant.check(n % blockSize == 0, "quantized activations are whole blocks");
+    Invariant.check(q.length == count * n && scale.length == count * (n / blockSize), "quantized activations have one scale per block");
   }
 
   public static QuantizedActivations quantize(float[] x, int count, int n, int blockSize) {

@@ -1,5 +1,6 @@
 package dev.trustdial.ai.model;
 
+import dev.trustdial.ai.Invariant;
 import dev.trustdial.ai.gguf.GgmlType;
 import dev.trustdial.ai.gguf.GgufWriter;
 import dev.trustdial.core.InvalidInputException;
@@ -204,7 +205,7 @@ public final class BenchmarkModelGenerator {
       types[tokens.size()] = 3;
       tokens.add(sp);
     }
-    assert tokens.size() == vocab && letters > 0;
+    Invariant.check(tokens.size() == vocab && letters > 0, "the generated vocabulary has " + vocab + " tokens");
     w.putString("tokenizer.ggml.model", "gpt2");
     w.putString("tokenizer.ggml.pre", "qwen2");
     w.putStrings("tokenizer.ggml.tokens", tokens);

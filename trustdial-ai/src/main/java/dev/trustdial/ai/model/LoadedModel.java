@@ -1,5 +1,6 @@
 package dev.trustdial.ai.model;
 
+import dev.trustdial.ai.Invariant;
 import java.util.Map;
 
 /**
@@ -11,7 +12,7 @@ public record LoadedModel(
     implements AutoCloseable {
   public LoadedModel {
     metadata = Map.copyOf(metadata);
-    assert fileSha256.length() == 64 : "sha256 must be 64 hex chars";
+    Invariant.check(fileSha256.length() == 64, "a model's sha256 is 64 hex chars");
   }
 
   @Override

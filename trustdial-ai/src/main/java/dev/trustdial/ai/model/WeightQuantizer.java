@@ -1,5 +1,6 @@
 package dev.trustdial.ai.model;
 
+import dev.trustdial.ai.Invariant;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 
@@ -67,7 +68,7 @@ public final class WeightQuantizer {
       case Q4_K, Q6_K -> throw new dev.trustdial.core.InvalidInputException(
           "the generator writes F32, F16, BF16, Q8_0 and Q4_0; " + type + " files come from llama.cpp");
     }
-    assert !out.hasRemaining();
+    Invariant.check(!out.hasRemaining(), "the quantized tensor fills its buffer");
     return out.array();
   }
 }

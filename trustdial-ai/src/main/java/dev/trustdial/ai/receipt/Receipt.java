@@ -1,5 +1,6 @@
 package dev.trustdial.ai.receipt;
 
+import dev.trustdial.ai.Invariant;
 import dev.trustdial.core.InvalidInputException;
 import dev.trustdial.core.bytes.Bytes32;
 import dev.trustdial.core.crypto.Address;
@@ -22,7 +23,7 @@ public record Receipt(ReceiptBody body, Signature signature) {
           + operatorKey.address());
     }
     Receipt r = new Receipt(body, operatorKey.signEip191(body.digest()));
-    assert r.signer().equals(body.operator());
+    Invariant.check(r.signer().equals(body.operator()), "a receipt's signature recovers its operator");
     return r;
   }
 

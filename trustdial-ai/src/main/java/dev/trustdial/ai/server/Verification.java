@@ -1,5 +1,6 @@
 package dev.trustdial.ai.server;
 
+import dev.trustdial.ai.Invariant;
 import java.util.List;
 import java.util.Optional;
 
@@ -15,7 +16,8 @@ public record Verification(boolean match, boolean signatureValid, String signer,
     expectedTokens = expectedTokens.clone();
     receiptTokens = receiptTokens.clone();
     problems = List.copyOf(problems);
-    assert !match || (signatureValid && modelMatches && firstMismatch.isEmpty() && problems.isEmpty());
+    Invariant.check(!match || (signatureValid && modelMatches && firstMismatch.isEmpty() && problems.isEmpty()),
+        "a verification that matches has a valid signature, the same model and no problem");
   }
 
   @Override
