@@ -9,6 +9,8 @@
 //   head and layer (a 64-token generation); prefill of 128 tokens: SwiGLU over 128 x ffn per layer,
 //   softmax over 1..128 positions per token, head and layer.
 // Prints microseconds per token (decode) and per prefill; divide by the measured step times.
+// Needs bench/ai's build of the native library (the product library has no relaxed kernels):
+//   -Dtrustdial.ai.nativeLib=$(bash bench/ai/build-native.sh)
 //   args: [LAYERS=12] [HEADS=12] [FFN=2048] [VOCAB=16384] [GEN=64] [PROMPT=128]
 import dev.trustdial.ai.kernel.NativeKernels;
 import java.util.Random;
@@ -22,7 +24,9 @@ public class ExpCostBench {
     int gen = arg(args, 4, 64);
     int prompt = arg(args, 5, 128);
     NativeKernels canonical = NativeKernels.load(NativeKernels.bestVariant().orElseThrow()).orElseThrow();
-    NativeKernels relaxed = NativeKernels.load(NativeKernels.Variant.RELAXED_BASELINE).orElseThrow();
+    NativeKernels relaxed = NativeKernels.load(NativeKernels.Variant.RELAXED_BASELINE).orElseThrow(
+        () -> new IllegalStateException("no relaxed kernels: run with -Dtrustdial.ai.nativeLib=$(bash bench/ai/build-native.sh)"));
+    checkRelaxedApproximatesExp(relaxed);
     Random rnd = new Random(1);
     float[] gate = new float[prompt * ffn];
     for (int i = 0; i < gate.length; i++) {
@@ -86,5 +90,28 @@ public class ExpCostBench {
 
   private static int arg(String[] args, int i, int dflt) {
     return args.length > i ? Integer.parseInt(args[i]) : dflt;
+  }
+
+  /** The relaxed exp is an approximation, not another function: within 4e-7 relative of StrictMath.exp. */
+  private static void checkRelaxedApproximatesExp(NativeKernels relaxed) {
+    Random rnd = new Random(9);
+    float[] in = new float[4099];
+    for (int i = 0; i < in.length; i++) {
+      in[i] = (float) (rnd.nextDouble() * 160 - 80);
+    }
+    float[] out = new float[in.length];
+    relaxed.exp(in, 0, 1f, out, 0, in.length);
+    double sum = 0;
+    for (int i = 0; i < in.length; i++) {
+      double exact = StrictMath.exp(in[i]);
+      if (Math.abs(out[i] - exact) > 4e-7 * exact) {
+        throw new IllegalStateException("relaxed exp(" + in[i] + ") = " + out[i] + ", StrictMath gives " + exact);
+      }
+      sum += StrictMath.exp(in[i] - 80.0);
+    }
+    double relaxedSum = relaxed.expSum(in, 0, 80.0, in.length);
+    if (Math.abs(relaxedSum - sum) > 1e-6 * sum) {
+      throw new IllegalStateException("relaxed exp sum " + relaxedSum + " differs from " + sum);
+    }
   }
 }

@@ -8,13 +8,14 @@
 //   with wall-clock rates and rates per process CPU-second, which a busy shared machine skews less)
 //   -Dtrustdial.ai.benchmark.stepTimers=true also prints where generation time goes, step by step
 //   (with -Dbench.prompt=1, so that the timed prefills are single tokens too)
+//   -Dtrustdial.ai.benchmark.relaxedDeterminism=true runs the engine's relaxed baseline profile
+//   (EngineOptions.Profile.RELAXED_BASELINE; run.sh also points -Dtrustdial.ai.nativeLib at the
+//   bench build of the native library, which alone has the relaxed kernels)
 import dev.trustdial.ai.engine.Engine;
 import dev.trustdial.ai.engine.EngineOptions;
 import dev.trustdial.ai.engine.GenerationRequest;
 import dev.trustdial.ai.engine.SamplingParams;
-import dev.trustdial.ai.engine.StepTimers;
 import dev.trustdial.ai.engine.TokenSink;
-import dev.trustdial.ai.kernel.RelaxedBaseline;
 import dev.trustdial.ai.model.Architecture;
 import dev.trustdial.ai.model.BenchmarkModelGenerator;
 import dev.trustdial.ai.model.TensorType;
@@ -40,7 +41,9 @@ public class InferenceBench {
     String json = System.getProperty("bench.json");
     Files.createDirectories(dir);
     var os = (com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean();
-    String mode = RelaxedBaseline.ON ? "relaxed" : "determ.";
+    boolean relaxed = Boolean.getBoolean("trustdial.ai.benchmark.relaxedDeterminism");
+    StepTimers timers = Boolean.getBoolean("trustdial.ai.benchmark.stepTimers") ? new StepTimers() : null;
+    String mode = relaxed ? "relaxed" : "determ.";
     System.out.printf("%-5s %-3s %-8s %-22s %9s %9s %9s %9s%n", "type", "thr", "mode", "kernels",
         "pp best", "pp median", "tg best", "tg median");
     for (String typeName : types) {
@@ -56,6 +59,12 @@ public class InferenceBench {
           // One prefill step for the whole prompt, as llama-bench runs pp128 in one ubatch; the
           // chunk size changes no output bit (determinism.md), only the step count.
           EngineOptions options = new EngineOptions(threads, 1, Math.max(promptLen, 1), kernels.equals("native"));
+          if (relaxed) {
+            options = options.withProfile(EngineOptions.Profile.RELAXED_BASELINE);
+          }
+          if (timers != null) {
+            options = options.withObserver(timers);
+          }
           try (Engine e = Engine.load(file, options)) {
             // Warm-up (JIT, page cache) to a long-running server's steady state: prefills and short
             // generations for warmupSeconds (at least 3 rounds). With 3 rounds only, the first timed
@@ -83,8 +92,8 @@ public class InferenceBench {
               ppCpu[rep] = promptLen / ((os.getProcessCpuTime() - c0) / 1e9);
               // Generation: (1-token prompt + N+1 tokens) minus (1-token prompt + 1 token), so the
               // first forward pass (prompt) is excluded, like llama-bench's tg which has no prompt.
-              if (rep == 0) {
-                StepTimers.reset();
+              if (rep == 0 && timers != null) {
+                timers.reset();
               }
               long g0 = System.nanoTime();
               long d0 = os.getProcessCpuTime();
@@ -98,9 +107,9 @@ public class InferenceBench {
               tg[rep] = genTokens / (((g1 - g0) - (g2 - g1)) / 1e9);
               tgCpu[rep] = genTokens / (((d1 - d0) - (d2 - d1)) / 1e9);
             }
-            if (StepTimers.ON) {
+            if (timers != null) {
               System.out.printf("generation steps, %s %d thread(s), %.1f us/token wall:%n%s", typeName, threads,
-                  timedNanos / 1e3 / (reps * (genTokens + 1.0)), StepTimers.report());
+                  timedNanos / 1e3 / (reps * (genTokens + 1.0)), timers.report());
             }
             if (e.prefixCacheHits() != hits) {
               throw new IllegalStateException("a benchmark prefill hit the prompt-prefix cache");
@@ -111,7 +120,7 @@ public class InferenceBench {
               String line = String.format(
                   "{\"engine\":\"trustdial\",\"type\":\"%s\",\"threads\":%d,\"mode\":\"%s\",\"kernels\":\"%s\","
                       + "\"n_prompt\":%d,\"n_gen\":%d,\"pp_ts\":%s,\"tg_ts\":%s,\"pp_cpu_ts\":%s,\"tg_cpu_ts\":%s}%n",
-                  typeName, threads, RelaxedBaseline.ON ? "relaxed" : "deterministic", e.kernelName(), promptLen, genTokens,
+                  typeName, threads, relaxed ? "relaxed" : "deterministic", e.kernelName(), promptLen, genTokens,
                   list(pp), list(tg), list(ppCpu), list(tgCpu));
               Files.writeString(Path.of(json), line, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
             }

@@ -25,6 +25,8 @@ mvn -q -B -ntp -o -pl trustdial-ai dependency:build-classpath -Dmdep.outputFile=
 # A copy of the build: a rebuild in the checkout during a long run cannot change what is measured.
 cp -r trustdial-ai/target/classes "$out/classes"
 cp="$out/classes:$(cat trustdial-ai/target/cp.txt)"
+# The relaxed baseline's kernels exist only in bench/ai's build of the native library.
+relaxed_lib="$(bash bench/ai/build-native.sh "$out/native")"
 jvm=("$JAVA_HOME/bin/java" -Xmx6g --add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED
   -Dorg.slf4j.simpleLogger.defaultLogLevel=error -Dbench.reps="$reps" -Dbench.prompt=128 -Dbench.gen=64 -cp "$cp")
 
@@ -42,7 +44,7 @@ else
 fi
 
 echo "load before: $(cut -d' ' -f1-3 /proc/loadavg) on $(nproc) CPUs; results in $out"
-"${jvm[@]}" bench/ai/MatmulBench.java
+"${jvm[@]}" -Dtrustdial.ai.nativeLib="$relaxed_lib" bench/ai/MatmulBench.java
 IFS=',' read -r -a type_list <<< "$types"
 for type in "${type_list[@]}"; do
   # Same file for every engine: generated once (seeded), reused by llama-bench.
@@ -57,7 +59,7 @@ for ((round = 1; round <= rounds; round++)); do
     fi
     "${jvm[@]}" -Dbench.json="$out/trustdial.jsonl" bench/ai/InferenceBench.java "$models" "$type" "$threads" "$kernels"
     "${jvm[@]}" -Dbench.json="$out/trustdial.jsonl" -Dtrustdial.ai.benchmark.relaxedDeterminism=true \
-      bench/ai/InferenceBench.java "$models" "$type" "$threads" native
+      -Dtrustdial.ai.nativeLib="$relaxed_lib" bench/ai/InferenceBench.java "$models" "$type" "$threads" native
   done
 done
 echo "load after: $(cut -d' ' -f1-3 /proc/loadavg)"

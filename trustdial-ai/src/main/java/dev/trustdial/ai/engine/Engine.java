@@ -1,9 +1,9 @@
 package dev.trustdial.ai.engine;
 
 import dev.trustdial.ai.kernel.JavaKernels;
+import dev.trustdial.ai.kernel.LayerOps;
 import dev.trustdial.ai.kernel.MatmulKernels;
 import dev.trustdial.ai.kernel.NativeKernels;
-import dev.trustdial.ai.kernel.RelaxedBaseline;
 import dev.trustdial.ai.kernel.RowParallel;
 import dev.trustdial.ai.model.LoadedModel;
 import dev.trustdial.ai.model.ModelConfig;
@@ -29,7 +29,7 @@ public final class Engine implements AutoCloseable {
   /** Upper bound on one request's KV cache (keys and values of every layer), so no request can exhaust the heap. */
   public static final long MAX_KV_BYTES_PER_REQUEST = 1L << 30;
 
-  /** Reported instead when the benchmark-only relaxed baseline is on. */
+  /** Reported instead when the engine runs the benchmark-only {@link EngineOptions.Profile#RELAXED_BASELINE}. */
   public static final String RELAXED_PROFILE = "relaxed-not-deterministic";
 
   private static final Logger log = LoggerFactory.getLogger(Engine.class);
@@ -43,17 +43,21 @@ public final class Engine implements AutoCloseable {
   private Engine(LoadedModel model, EngineOptions options) {
     this.model = model;
     ModelConfig c = model.config();
+    boolean relaxed = options.profile() == EngineOptions.Profile.RELAXED_BASELINE;
     this.info = new ModelInfo(c.name(), c.architecture().ggufName(), c.contextLength(), c.vocabSize(),
-        model.fileSha256(), RelaxedBaseline.ON ? RELAXED_PROFILE : DETERMINISM_PROFILE, model.metadata());
-    if (RelaxedBaseline.ON) {
+        model.fileSha256(), relaxed ? RELAXED_PROFILE : DETERMINISM_PROFILE, model.metadata());
+    if (relaxed) {
       log.warn("determinism rules are OFF (benchmark baseline); outputs are not reproducible");
     }
     this.parallel = new RowParallel(options.threads());
     JavaKernels java = JavaKernels.best();
-    MatmulKernels kernels = options.nativeKernels() ? NativeKernels.load().<MatmulKernels>map(k -> k).orElse(java) : java;
+    LayerOps ops = relaxed ? LayerOps.relaxed() : LayerOps.canonical();
+    MatmulKernels kernels = !options.nativeKernels() ? java
+        : (relaxed ? NativeKernels.load(NativeKernels.Variant.RELAXED_BASELINE) : NativeKernels.load())
+            .<MatmulKernels>map(k -> k).orElse(java);
     this.kernelName = kernels.name();
-    this.scheduler = new Scheduler(new Transformer(c, model.weights(), kernels, java, parallel), c.vocabSize(), c.kvDim(),
-        options);
+    this.scheduler = new Scheduler(new Transformer(c, model.weights(), kernels, java, ops, parallel, options.observer()),
+        ops, c.vocabSize(), c.kvDim(), options);
     log.info("loaded {} ({}, {} layers, dim {}, vocab {}) with {} kernels on {} threads", c.name(),
         c.architecture().ggufName(), c.layers(), c.dim(), c.vocabSize(), kernelName, options.threads());
   }

@@ -18,7 +18,7 @@ final class Sampler {
    * @param seen every token so far (prompt and generated), for the repetition penalty
    * @param generatedCounts occurrences of each token among generated tokens, for frequency/presence
    */
-  static int sample(float[] logits, int offset, int vocab, SamplingParams p, long position, int[] seen,
+  static int sample(LayerOps ops, float[] logits, int offset, int vocab, SamplingParams p, long position, int[] seen,
       int seenCount, int[] generatedCounts) {
     double[] l = new double[vocab];
     for (int i = 0; i < vocab; i++) {
@@ -36,7 +36,7 @@ final class Sampler {
     for (int i = 0; i < keep; i++) {
       prob[i] = (l[order[i]] - max) / p.temperature();
     }
-    LayerOps.exp(prob, prob, keep);
+    ops.exp(prob, prob, keep);
     for (int i = 0; i < keep; i++) {
       sum += prob[i];
     }
@@ -212,12 +212,12 @@ final class Sampler {
   }
 
   /** Log-softmax of the raw logits for the chosen token and the top alternatives (ties by id). */
-  static TokenLogprob logprob(float[] logits, int offset, int vocab, int chosen, int topN) {
+  static TokenLogprob logprob(LayerOps ops, float[] logits, int offset, int vocab, int chosen, int topN) {
     double max = Double.NEGATIVE_INFINITY;
     for (int i = 0; i < vocab; i++) {
       max = Math.max(max, logits[offset + i]);
     }
-    double sum = LayerOps.expSum(logits, offset, vocab, max);
+    double sum = ops.expSum(logits, offset, vocab, max);
     double lse = max + StrictMath.log(sum);
     List<TokenLogprob> top = new ArrayList<>(topN);
     if (topN > 0) {

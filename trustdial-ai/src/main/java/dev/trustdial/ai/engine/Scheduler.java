@@ -1,6 +1,7 @@
 package dev.trustdial.ai.engine;
 
 import dev.trustdial.ai.Invariant;
+import dev.trustdial.ai.kernel.LayerOps;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Iterator;
@@ -20,6 +21,8 @@ final class Scheduler implements AutoCloseable {
   static final long PREFIX_CACHE_BYTES = 256L << 20;
 
   private final Transformer transformer;
+  private final LayerOps ops;
+  private final StepObserver observer;
   private final int vocab;
   private final int maxBatch;
   private final int prefillChunk;
@@ -29,9 +32,11 @@ final class Scheduler implements AutoCloseable {
   private final PrefixCache prefixCache;
   private volatile boolean closed;
 
-  Scheduler(Transformer transformer, int vocab, int kvDim, EngineOptions options) {
+  Scheduler(Transformer transformer, LayerOps ops, int vocab, int kvDim, EngineOptions options) {
     this.prefixCache = new PrefixCache(kvDim, PREFIX_CACHE_BYTES);
     this.transformer = transformer;
+    this.ops = ops;
+    this.observer = options.observer();
     this.vocab = vocab;
     this.maxBatch = options.maxBatch();
     this.prefillChunk = options.prefillChunk();
@@ -92,11 +97,11 @@ final class Scheduler implements AutoCloseable {
       active.clear();
       return;
     }
-    long t0 = StepTimers.start();
+    observer.begin(StepObserver.Step.SAMPLING);
     for (int i = 0; i < wanting.size(); i++) {
       advance(wanting.get(i), logits, i * vocab);
     }
-    StepTimers.stop(StepTimers.Step.SAMPLING, t0);
+    observer.end();
     for (Iterator<Sequence> it = active.iterator(); it.hasNext(); ) {
       Sequence s = it.next();
       if (s.result.isDone() || s.logits.isDone()) {
@@ -140,13 +145,13 @@ final class Scheduler implements AutoCloseable {
       return;
     }
     try {
-      int token = Sampler.sample(logits, offset, vocab, s.sampling, s.count, s.tokens, s.count, s.generatedCounts);
+      int token = Sampler.sample(ops, logits, offset, vocab, s.sampling, s.count, s.tokens, s.count, s.generatedCounts);
       if (s.stopTokens.contains(token)) {
         s.finish(FinishReason.STOP);
         return;
       }
       TokenLogprob lp = s.topLogprobs == Sequence.NO_LOGPROBS ? null
-          : Sampler.logprob(logits, offset, vocab, token, s.topLogprobs);
+          : Sampler.logprob(ops, logits, offset, vocab, token, s.topLogprobs);
       s.tokens[s.count++] = token;
       s.generatedCounts[token]++;
       if (lp != null) {

@@ -1,7 +1,7 @@
 package dev.trustdial.ai.engine;
 
 import dev.trustdial.ai.Invariant;
-import dev.trustdial.ai.engine.StepTimers.Step;
+import dev.trustdial.ai.engine.StepObserver.Step;
 import dev.trustdial.ai.kernel.BatchActivations;
 import dev.trustdial.ai.kernel.Dequantizer;
 import dev.trustdial.ai.kernel.JavaKernels;
@@ -28,16 +28,21 @@ final class Transformer {
   private final ModelWeights w;
   private final MatmulKernels kernels;
   private final JavaKernels dots;
+  private final LayerOps ops;
   private final RowParallel parallel;
+  private final StepObserver steps;
   /** Rows per interleaved group of the AVX-512 VNNI kernels; thread shares start on multiples of it. */
   private static final int ROW_GROUP = 16;
 
-  Transformer(ModelConfig config, ModelWeights weights, MatmulKernels kernels, JavaKernels dots, RowParallel parallel) {
+  Transformer(ModelConfig config, ModelWeights weights, MatmulKernels kernels, JavaKernels dots, LayerOps ops,
+      RowParallel parallel, StepObserver steps) {
     this.c = config;
     this.w = weights;
     this.kernels = kernels;
     this.dots = dots;
+    this.ops = ops;
     this.parallel = parallel;
+    this.steps = steps;
   }
 
   /** Runs the batch; returns the logits of the tokens that want them, in batch order, {@code [k][vocab]}. */
@@ -47,33 +52,30 @@ final class Transformer {
     int qDim = c.qDim();
     int kvDim = c.kvDim();
     int hd = c.headDim();
-    StepTimers.tokens(n);
-    long t0 = StepTimers.start();
+    steps.batch(n);
+    steps.begin(Step.EMBED_ROPE_FACTORS);
     float[] x = new float[n * dim];
     float[][] rope = new float[n][];
     for (int t = 0; t < n; t++) {
       BatchToken bt = batch.get(t);
       Invariant.check(bt.position() >= 0 && bt.position() < bt.cache().capacity, "a position is within its sequence's KV capacity");
       Dequantizer.row(w.tokenEmbedding(), bt.token(), x, t * dim);
-      rope[t] = LayerOps.ropeFactors(bt.position(), hd, c.ropeTheta());
+      rope[t] = ops.ropeFactors(bt.position(), hd, c.ropeTheta());
     }
     float[] xb = new float[n * dim];
-    StepTimers.stop(Step.EMBED_ROPE_FACTORS, t0);
     for (int l = 0; l < c.layers(); l++) {
       LayerWeights lw = w.layers().get(l);
-      t0 = StepTimers.start();
+      steps.begin(Step.RMSNORM);
       for (int t = 0; t < n; t++) {
         LayerOps.rmsnorm(dots, x, t * dim, lw.attnNorm(), xb, t * dim, dim, c.rmsEps());
       }
-      StepTimers.stop(Step.RMSNORM, t0);
-      t0 = StepTimers.start();
+      steps.begin(Step.QKV_MATMUL);
       BatchActivations in = new BatchActivations(xb, n, dim);
       float[][] qkv = matmuls(in, lw.wq(), lw.wk(), lw.wv());
       float[] q = qkv[0];
       float[] k = qkv[1];
       float[] v = qkv[2];
-      StepTimers.stop(Step.QKV_MATMUL, t0);
-      t0 = StepTimers.start();
+      steps.begin(Step.QK_ROPE_KV_STORE);
       addBias(q, lw.qBias(), n, qDim);
       addBias(k, lw.kBias(), n, kvDim);
       addBias(v, lw.vBias(), n, kvDim);
@@ -96,8 +98,7 @@ final class Transformer {
         System.arraycopy(k, t * kvDim, bt.cache().keys[l], bt.position() * kvDim, kvDim);
         System.arraycopy(v, t * kvDim, bt.cache().values[l], bt.position() * kvDim, kvDim);
       }
-      StepTimers.stop(Step.QK_ROPE_KV_STORE, t0);
-      t0 = StepTimers.start();
+      steps.begin(Step.ATTENTION);
       float[] att = new float[n * qDim];
       int layer = l;
       parallel.forRange(n * c.heads(), (from, to) -> {
@@ -105,38 +106,31 @@ final class Transformer {
           attend(batch.get(i / c.heads()), layer, i % c.heads(), q, att, (i / c.heads()) * qDim);
         }
       });
-      StepTimers.stop(Step.ATTENTION, t0);
-      t0 = StepTimers.start();
+      steps.begin(Step.WO_MATMUL);
       float[] proj = matmul(lw.wo(), new BatchActivations(att, n, qDim));
-      StepTimers.stop(Step.WO_MATMUL, t0);
-      t0 = StepTimers.start();
+      steps.begin(Step.RESIDUAL);
       addInPlace(x, proj);
-      StepTimers.stop(Step.RESIDUAL, t0);
-      t0 = StepTimers.start();
+      steps.begin(Step.RMSNORM);
       for (int t = 0; t < n; t++) {
         LayerOps.rmsnorm(dots, x, t * dim, lw.ffnNorm(), xb, t * dim, dim, c.rmsEps());
       }
-      StepTimers.stop(Step.RMSNORM, t0);
-      t0 = StepTimers.start();
+      steps.begin(Step.GATE_UP_MATMUL_SWIGLU);
       BatchActivations ffnIn = new BatchActivations(xb, n, dim);
       int hidden = c.hiddenDim();
       float[][] gateUp = new float[2][];
       // SwiGLU is element-wise: each thread applies it to the rows it just computed.
       matmuls(gateUp, (from, to) -> {
         for (int t = 0; t < n; t++) {
-          LayerOps.swiglu(gateUp[0], gateUp[1], t * hidden + from, to - from);
+          ops.swiglu(gateUp[0], gateUp[1], t * hidden + from, to - from);
         }
       }, ffnIn, lw.ffnGate(), lw.ffnUp());
       float[] gate = gateUp[0];
-      StepTimers.stop(Step.GATE_UP_MATMUL_SWIGLU, t0);
-      t0 = StepTimers.start();
+      steps.begin(Step.DOWN_MATMUL);
       float[] down = matmul(lw.ffnDown(), new BatchActivations(gate, n, c.hiddenDim()));
-      StepTimers.stop(Step.DOWN_MATMUL, t0);
-      t0 = StepTimers.start();
+      steps.begin(Step.RESIDUAL);
       addInPlace(x, down);
-      StepTimers.stop(Step.RESIDUAL, t0);
     }
-    t0 = StepTimers.start();
+    steps.begin(Step.OUTPUT_MATMUL);
     int wanted = (int) batch.stream().filter(BatchToken::wantLogits).count();
     float[] last = new float[wanted * dim];
     int j = 0;
@@ -146,7 +140,7 @@ final class Transformer {
       }
     }
     float[] logits = wanted == 0 ? new float[0] : matmul(w.output(), new BatchActivations(last, wanted, dim));
-    StepTimers.stop(Step.OUTPUT_MATMUL, t0);
+    steps.end();
     return logits;
   }
 
@@ -167,7 +161,7 @@ final class Transformer {
     for (int s = 0; s < len; s++) {
       scores[s] = dots.dot(q, qo, keys, s * kvDim + kvHead * hd, hd) / scale;
     }
-    LayerOps.softmax(scores, 0, len);
+    ops.softmax(scores, 0, len);
     for (int s = 0; s < len; s++) {
       dots.fmaAccumulate(scores[s], values, s * kvDim + kvHead * hd, out, qo, hd);
     }

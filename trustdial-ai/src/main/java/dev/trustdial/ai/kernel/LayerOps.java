@@ -6,9 +6,37 @@ import java.util.Optional;
 /**
  * Element-wise and normalisation steps of the forward pass, each with one fixed evaluation order
  * (determinism.md §Ops). Transcendentals come from StrictMath, which Java defines bit for bit.
+ * The steps that call exp, cos or sin are instance methods: {@link #canonical()} runs the rules;
+ * {@link #relaxed()} exists only for the benchmark baseline ({@code EngineOptions.Profile}).
  */
 public final class LayerOps {
-  private LayerOps() {}
+  private static final LayerOps CANONICAL = new LayerOps(NativeKernels.load(), false);
+
+  /**
+   * StrictMath.exp over arrays, same bits: the native library's fdlibm port when it is loaded (full
+   * speed from the first call), else the Vector API port (fast once C2 has compiled it), else scalar
+   * StrictMath. The relaxed baseline uses the native float approximation (bench/ai's build of the
+   * library), or the Vector API's SVML exp without it.
+   */
+  private final Optional<NativeKernels> nativeExp;
+  private final boolean vectorExp;
+  private final boolean relaxed;
+
+  private LayerOps(Optional<NativeKernels> nativeExp, boolean relaxed) {
+    this.nativeExp = nativeExp;
+    this.vectorExp = nativeExp.isPresent() || JavaKernels.vectorApiAvailable();
+    this.relaxed = relaxed;
+  }
+
+  /** The determinism rules. */
+  public static LayerOps canonical() {
+    return CANONICAL;
+  }
+
+  /** Benchmark baseline only: Math instead of StrictMath and the relaxed native exp; not reproducible. */
+  public static LayerOps relaxed() {
+    return new LayerOps(NativeKernels.load(NativeKernels.Variant.RELAXED_BASELINE), true);
+  }
 
   /** out = weight * (x / sqrt(mean(x²) + eps)); mean(x²) uses the canonical dot. */
   public static void rmsnorm(
@@ -21,20 +49,10 @@ public final class LayerOps {
     }
   }
 
-  /**
-   * StrictMath.exp over arrays, same bits: the native library's fdlibm port when it is loaded (full
-   * speed from the first call), else the Vector API port (fast once C2 has compiled it), else scalar
-   * StrictMath. The relaxed baseline uses the native float approximation (td_kernels.c), or the
-   * Vector API's SVML exp without the library.
-   */
-  private static final Optional<NativeKernels> NATIVE_EXP = NativeKernels.load();
-
-  private static final boolean VECTOR_EXP = NATIVE_EXP.isPresent() || JavaKernels.vectorApiAvailable();
-
-  private static void exp(float[] in, int io, float sign, float[] out, int oo, int n) {
-    if (NATIVE_EXP.isPresent()) {
-      NATIVE_EXP.get().exp(in, io, sign, out, oo, n);
-    } else if (RelaxedBaseline.ON) {
+  private void exp(float[] in, int io, float sign, float[] out, int oo, int n) {
+    if (nativeExp.isPresent()) {
+      nativeExp.get().exp(in, io, sign, out, oo, n);
+    } else if (relaxed) {
       VectorExp.relaxedExp(in, io, sign, out, oo, n);
     } else {
       VectorExp.exp(in, io, sign, out, oo, n);
@@ -42,36 +60,36 @@ public final class LayerOps {
   }
 
   /** out[i] = StrictMath.exp(in[i]) for i &lt; n (Math.exp in the relaxed baseline); in and out may be the same. */
-  public static void exp(double[] in, double[] out, int n) {
-    if (NATIVE_EXP.isPresent() && !RelaxedBaseline.ON) {
-      NATIVE_EXP.get().exp(in, out, n);
+  public void exp(double[] in, double[] out, int n) {
+    if (nativeExp.isPresent() && !relaxed) {
+      nativeExp.get().exp(in, out, n);
       return;
     }
     for (int i = 0; i < n; i++) {
-      out[i] = RelaxedBaseline.exp(in[i]);
+      out[i] = exp(in[i]);
     }
   }
 
   /** Σ StrictMath.exp((double) x[o + i] − shift) for i &lt; n, in double, summed in index order. */
-  public static double expSum(float[] x, int o, int n, double shift) {
-    if (NATIVE_EXP.isPresent()) {
-      return NATIVE_EXP.get().expSum(x, o, shift, n);
+  public double expSum(float[] x, int o, int n, double shift) {
+    if (nativeExp.isPresent()) {
+      return nativeExp.get().expSum(x, o, shift, n);
     }
     double sum = 0;
     for (int i = 0; i < n; i++) {
-      sum += RelaxedBaseline.exp(x[o + i] - shift);
+      sum += exp(x[o + i] - shift);
     }
     return sum;
   }
 
   /** In-place softmax over x[o..o+n): max, exp(x - max) via StrictMath, sum in index order, divide. */
-  public static void softmax(float[] x, int o, int n) {
+  public void softmax(float[] x, int o, int n) {
     float max = x[o];
     for (int i = 1; i < n; i++) {
       max = Math.max(max, x[o + i]);
     }
     float sum = 0f;
-    if (VECTOR_EXP) {
+    if (vectorExp) {
       for (int i = 0; i < n; i++) {
         x[o + i] = x[o + i] - max;
       }
@@ -81,7 +99,7 @@ public final class LayerOps {
       }
     } else {
       for (int i = 0; i < n; i++) {
-        float e = (float) RelaxedBaseline.exp(x[o + i] - max);
+        float e = (float) exp(x[o + i] - max);
         x[o + i] = e;
         sum += e;
       }
@@ -92,8 +110,8 @@ public final class LayerOps {
   }
 
   /** a[i] = silu(a[i]) * b[i] for the SwiGLU feed-forward. */
-  public static void swiglu(float[] a, float[] b, int o, int n) {
-    if (VECTOR_EXP) {
+  public void swiglu(float[] a, float[] b, int o, int n) {
+    if (vectorExp) {
       float[] e = new float[n];
       exp(a, o, -1f, e, 0, n);
       for (int i = 0; i < n; i++) {
@@ -104,7 +122,7 @@ public final class LayerOps {
     }
     for (int i = o; i < o + n; i++) {
       float v = a[i];
-      v = v * (1f / (1f + (float) RelaxedBaseline.exp(-v)));
+      v = v * (1f / (1f + (float) exp(-v)));
       a[i] = v * b[i];
     }
   }
@@ -113,16 +131,20 @@ public final class LayerOps {
    * cos/sin of every rotation angle for a position: freq_i = 1 / theta^(2i/headDim) (double,
    * StrictMath.pow, rounded to float), angle = pos * freq_i in float, then StrictMath cos/sin.
    */
-  public static float[] ropeFactors(int pos, int headDim, float theta) {
+  public float[] ropeFactors(int pos, int headDim, float theta) {
     int half = headDim / 2;
     float[] cs = new float[headDim];
     for (int i = 0; i < half; i++) {
       float freq = (float) (1.0 / StrictMath.pow(theta, (2.0 * i) / headDim));
       float angle = pos * freq;
-      cs[2 * i] = (float) RelaxedBaseline.cos(angle);
-      cs[2 * i + 1] = (float) RelaxedBaseline.sin(angle);
+      cs[2 * i] = (float) (relaxed ? Math.cos(angle) : StrictMath.cos(angle));
+      cs[2 * i + 1] = (float) (relaxed ? Math.sin(angle) : StrictMath.sin(angle));
     }
     return cs;
+  }
+
+  private double exp(double x) {
+    return relaxed ? Math.exp(x) : StrictMath.exp(x);
   }
 
   /** Rotates one head in place with factors from {@link #ropeFactors}. */

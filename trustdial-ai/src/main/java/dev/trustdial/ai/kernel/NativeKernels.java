@@ -22,8 +22,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The C kernels of src/main/c/td_kernels.c (AVX-512 VNNI, AVX2 or generic C, chosen by CPU
- * features at run time), called through the FFM API once per matmul row range. They compute the
+ * The C kernels of src/main/c (td_kernels.c's entry points over td_generic.c, td_avx2.c and
+ * td_avx512.c, chosen by CPU features at run time), called through the FFM API once per matmul row
+ * range. They compute the
  * same bits as {@link JavaKernels}; K-quants (Q4_K, Q6_K) are in src/main/c/td_kquants.c. Types the
  * library does not handle (F16, BF16) run on the Java kernels.
  */
@@ -31,12 +32,15 @@ public final class NativeKernels implements MatmulKernels {
   private static final Logger log = LoggerFactory.getLogger(NativeKernels.class);
   private static final String RESOURCE = "/native/libtdkernels.so";
 
-  /** The C code paths, in the order of td_kernels.c. */
+  /** The C code paths, in the order of td_kernels.h. */
   public enum Variant {
     GENERIC,
     AVX2,
     AVX512_VNNI,
-    /** Not canonical: llama.cpp-style lane accumulation, for the determinism-cost benchmark only. */
+    /**
+     * Not canonical: llama.cpp-style lane accumulation, for the determinism-cost benchmark only;
+     * present only in bench/ai's build of the library (bench/ai/build-native.sh).
+     */
     RELAXED_BASELINE
   }
 
@@ -50,9 +54,11 @@ public final class NativeKernels implements MatmulKernels {
     final MethodHandle expF64;
     final MethodHandle expSelfCheck;
     final Variant best;
+    /** Whether this build has the relaxed baseline (bench/ai's only). */
+    final boolean relaxed;
 
     Library(MethodHandle matmul, MethodHandle packBytes, MethodHandle pack, MethodHandle expF32, MethodHandle expSum,
-        MethodHandle expF64, MethodHandle expSelfCheck, Variant best) {
+        MethodHandle expF64, MethodHandle expSelfCheck, Variant best, boolean relaxed) {
       this.matmul = matmul;
       this.packBytes = packBytes;
       this.pack = pack;
@@ -61,6 +67,7 @@ public final class NativeKernels implements MatmulKernels {
       this.expF64 = expF64;
       this.expSelfCheck = expSelfCheck;
       this.best = best;
+      this.relaxed = relaxed;
     }
 
     @SuppressWarnings("restricted") // the JVM runs with --enable-native-access; this is the one native binding
@@ -91,8 +98,10 @@ public final class NativeKernels implements MatmulKernels {
             FunctionDescriptor.ofVoid(i, p, p, i), Linker.Option.critical(true));
         MethodHandle expSelfCheck = linker.downcallHandle(lookup.findOrThrow("td_exp_f32_selfcheck"),
             FunctionDescriptor.of(l, i, i));
+        MethodHandle hasRelaxed = linker.downcallHandle(lookup.findOrThrow("td_has_relaxed"),
+            FunctionDescriptor.of(ValueLayout.JAVA_INT));
         return Optional.of(new Library(matmul, packBytes, pack, expF32, expSum, expF64, expSelfCheck,
-            Variant.values()[(int) best.invokeExact()]));
+            Variant.values()[(int) best.invokeExact()], (int) hasRelaxed.invokeExact() == 1));
       } catch (Throwable t) {
         log.warn("native kernels failed to load; using Java kernels", t);
         return Optional.empty();
@@ -135,11 +144,8 @@ public final class NativeKernels implements MatmulKernels {
     this.variant = variant;
   }
 
-  /** The best variant this CPU runs, when the library is present and loads. */
+  /** The best canonical variant this CPU runs, when the library is present and loads. */
   public static Optional<NativeKernels> load() {
-    if (RelaxedBaseline.ON) {
-      return load(Variant.RELAXED_BASELINE);
-    }
     return Library.INSTANCE.map(l -> new NativeKernels(l, l.best));
   }
 
@@ -147,7 +153,7 @@ public final class NativeKernels implements MatmulKernels {
   public static Optional<NativeKernels> load(Variant variant) {
     return Library.INSTANCE
         .filter(l -> variant == Variant.RELAXED_BASELINE
-            ? l.best.ordinal() >= Variant.AVX2.ordinal()
+            ? l.relaxed && l.best.ordinal() >= Variant.AVX2.ordinal()
             : variant.ordinal() <= l.best.ordinal())
         .map(l -> new NativeKernels(l, variant));
   }
@@ -208,7 +214,7 @@ public final class NativeKernels implements MatmulKernels {
 
   /**
    * out[oo + i] = (float) StrictMath.exp((double) (sign · in[io + i])) for i &lt; n, bit for bit
-   * (td_kernels.c: fdlibm's e_exp, 8 lanes at a time on AVX-512); in and out may be the same array.
+   * (td_exp.c: fdlibm's e_exp, 8 lanes at a time on AVX-512); in and out may be the same array.
    * The relaxed baseline variant computes a float approximation instead.
    */
   public void exp(float[] in, int io, float sign, float[] out, int oo, int n) {
@@ -258,7 +264,7 @@ public final class NativeKernels implements MatmulKernels {
   }
 
   /**
-   * The 16-row interleaved copy of a quantized matrix (td_kernels.c, "16 rows interleaved"), or
+   * The 16-row interleaved copy of a quantized matrix (td_avx512.c, "16 rows interleaved"), or
    * NULL where the variant has no such kernel. It doubles the memory of the matrix; the mapped
    * original stays for the Java kernels and the row edges.
    */

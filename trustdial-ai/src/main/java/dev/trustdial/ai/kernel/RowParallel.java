@@ -37,7 +37,7 @@ public final class RowParallel implements AutoCloseable {
   /** After this long a spinning thread yields its CPU on every round instead of only pausing. */
   private static final long PAUSE_NANOS = 50_000L;
 
-  /** Benchmark-only counters of how long the caller waits for workers (engine.StepTimers). */
+  /** Benchmark-only counters of how long the caller waits for workers (bench/ai StepTimers). */
   private static final boolean TIMED = Boolean.getBoolean("trustdial.ai.benchmark.stepTimers");
   private static final AtomicLong WAIT_NANOS = new AtomicLong();
   private static final AtomicLong HAND_OFFS = new AtomicLong();

@@ -56,7 +56,7 @@ final class VectorExp {
   }
 
   /**
-   * Benchmark baseline only (RelaxedBaseline): the Vector API's own float exp (SVML on x86, not
+   * Benchmark baseline only (LayerOps.relaxed()): the Vector API's own float exp (SVML on x86, not
    * bit-specified), the fastest exp a non-deterministic engine would use.
    */
   static void relaxedExp(float[] in, int io, float sign, float[] out, int oo, int n) {

@@ -2,6 +2,7 @@ package dev.trustdial.ai.engine;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.trustdial.ai.kernel.LayerOps;
 import org.junit.jupiter.api.Test;
 
 /** The vectors printed in docs/spec/determinism.md. */
@@ -31,7 +32,7 @@ class DeterminismSpecVectorsTest {
     float[] logits = {0f, 5f, 5f, 1f};
     SamplingParams topK1 = new SamplingParams(1.0, 1, 1, 0, 1, 0, 0, 9);
     for (long pos = 0; pos < 20; pos++) {
-      assertThat(Sampler.sample(logits, 0, 4, topK1, pos, new int[0], 0, new int[4])).isEqualTo(1);
+      assertThat(Sampler.sample(LayerOps.canonical(), logits, 0, 4, topK1, pos, new int[0], 0, new int[4])).isEqualTo(1);
     }
   }
 
@@ -41,15 +42,15 @@ class DeterminismSpecVectorsTest {
     SamplingParams p = new SamplingParams(1.0, 0, 1, 0, 1, 0, 0, 123);
     int ones = 0;
     for (long pos = 0; pos < 4000; pos++) {
-      ones += Sampler.sample(logits, 0, 2, p, pos, new int[0], 0, new int[2]);
+      ones += Sampler.sample(LayerOps.canonical(), logits, 0, 2, p, pos, new int[0], 0, new int[2]);
     }
     assertThat(ones).isBetween(2850, 3150);
     // top_p 0.5 keeps only the 0.75 token; min_p 0.5 drops the 0.25 token (0.25 < 0.5 * 0.75)
     SamplingParams topP = new SamplingParams(1.0, 0, 0.5, 0, 1, 0, 0, 1);
     SamplingParams minP = new SamplingParams(1.0, 0, 1, 0.5, 1, 0, 0, 1);
     for (long pos = 0; pos < 200; pos++) {
-      assertThat(Sampler.sample(logits, 0, 2, topP, pos, new int[0], 0, new int[2])).isEqualTo(1);
-      assertThat(Sampler.sample(logits, 0, 2, minP, pos, new int[0], 0, new int[2])).isEqualTo(1);
+      assertThat(Sampler.sample(LayerOps.canonical(), logits, 0, 2, topP, pos, new int[0], 0, new int[2])).isEqualTo(1);
+      assertThat(Sampler.sample(LayerOps.canonical(), logits, 0, 2, minP, pos, new int[0], 0, new int[2])).isEqualTo(1);
     }
   }
 
