@@ -20,7 +20,7 @@ enum { KQ_ROW_BLOCK = 16 };  // rows per prefill block: their weights stay in L1
 #define KQ_AVX2_T "avx2,fma,f16c"
 #define KQ_512_T "avx512f,avx512bw,avx512vl,avx512vnni,avx2,fma,f16c"
 
-// The 12 bytes of 6-bit (scale, min) pairs -> sm[0..7] = scales, sm[8..15] = mins (Dequantizer.q4kScales).
+// The 12 bytes of 6-bit (scale, min) pairs -> sm[0..7] = scales, sm[8..15] = mins (WeightFormat.Q4_K.scales).
 static void q4k_scales(const uint8_t *s, uint8_t sm[16]) {
   uint32_t u[3], o[4];
   memcpy(u, s, 12);
@@ -72,7 +72,7 @@ static void q4k_generic(const uint8_t *w, int64_t rb, int from, int to, int rows
   }
 }
 
-// Element e (0..255) of a Q6_K block minus 32 (Dequantizer.q6kQuant).
+// Element e (0..255) of a Q6_K block minus 32 (WeightFormat.Q6_K.quant).
 static int q6k_quant(const uint8_t *blk, int e) {
   int half = e / 128, l = e % 32, quarter = (e % 128) / 32;
   const uint8_t *ql = blk + 64 * half, *qh = blk + 128 + 32 * half;

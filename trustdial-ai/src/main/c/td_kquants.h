@@ -12,7 +12,7 @@ float td_half(const uint8_t *p);
 // (n/32 ints) and, for Q4_K on AVX-512, the activations regrouped per 256 (n/4 ints).
 #define TD_KQ_SCRATCH_INTS(count, n) ((int64_t)(count) * ((n) / 32 + (n) / 4))
 
-// out[t*rows + r] for r in [from, to), t < count, bit for bit QuantDot.q4_K / q6_K: activations
+// out[t*rows + r] for r in [from, to), t < count, bit for bit WeightFormat.Q4_K / Q6_K (Java): activations
 // quantized per 256 (xq int8, xd one float per 256), exact int32 sums inside each 256-block, then
 // the fmaf chain over blocks in order (determinism.md §Q). variant: td_matmul's (0 generic, 1 AVX2,
 // 2 AVX-512 VNNI). Returns 0, or -1 for another type or a variant this CPU lacks.

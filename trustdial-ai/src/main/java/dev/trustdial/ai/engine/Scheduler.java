@@ -59,7 +59,9 @@ final class Scheduler implements AutoCloseable {
         while (active.size() < maxBatch && !incoming.isEmpty()) {
           admit(incoming.poll());
         }
-        step();
+        if (!active.isEmpty()) {
+          step();
+        }
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();

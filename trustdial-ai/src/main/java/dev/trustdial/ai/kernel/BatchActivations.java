@@ -35,18 +35,18 @@ public final class BatchActivations {
 
   /** Makes the quantized form {@code type}'s dot product reads; call before going parallel. */
   public void prepareFor(TensorType type) {
-    switch (type) {
-      case Q8_0, Q4_0 -> {
+    switch (WeightFormat.of(type).activationBlock()) {
+      case 32 -> {
         if (q32 == null) {
           q32 = QuantizedActivations.quantize(x, count, n, 32);
         }
       }
-      case Q4_K, Q6_K -> {
+      case 256 -> {
         if (q256 == null) {
           q256 = QuantizedActivations.quantize(x, count, n, 256);
         }
       }
-      case F32, F16, BF16 -> {}
+      default -> {}
     }
   }
 

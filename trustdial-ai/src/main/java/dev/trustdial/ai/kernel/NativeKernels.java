@@ -158,6 +158,11 @@ public final class NativeKernels implements MatmulKernels {
         .map(l -> new NativeKernels(l, variant));
   }
 
+  /** Test support: a variant whether or not this library and CPU run it (td_matmul then refuses). */
+  static Optional<NativeKernels> unchecked(Variant variant) {
+    return Library.INSTANCE.map(l -> new NativeKernels(l, variant));
+  }
+
   public static Optional<Variant> bestVariant() {
     return Library.INSTANCE.map(l -> l.best);
   }

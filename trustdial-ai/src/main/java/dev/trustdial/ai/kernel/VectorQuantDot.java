@@ -53,7 +53,7 @@ final class VectorQuantDot {
             ByteVector.fromMemorySegment(B, w, off + 18, ByteOrder.LITTLE_ENDIAN),
             ByteVector.fromArray(B, xq, base + 16));
       }
-      acc = Math.fma((float) isum, Dequantizer.half(w, off) * xd[xdo + b], acc);
+      acc = Math.fma((float) isum, WeightFormat.QuantRows.half(w, off) * xd[xdo + b], acc);
     }
     return acc;
   }
@@ -67,7 +67,7 @@ final class VectorQuantDot {
       ByteVector lo = packed.and((byte) 0xF).sub((byte) 8);
       ByteVector hi = packed.lanewise(VectorOperators.LSHR, 4).and((byte) 0xF).sub((byte) 8);
       int isum = blockSum(lo, ByteVector.fromArray(b16, xq, base), hi, ByteVector.fromArray(b16, xq, base + 16));
-      acc = Math.fma((float) isum, Dequantizer.half(w, off) * xd[xdo + b], acc);
+      acc = Math.fma((float) isum, WeightFormat.QuantRows.half(w, off) * xd[xdo + b], acc);
     }
     return acc;
   }

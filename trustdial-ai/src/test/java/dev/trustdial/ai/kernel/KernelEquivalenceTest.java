@@ -48,9 +48,9 @@ class KernelEquivalenceTest {
     WeightMatrix q4 = randomMatrix(TensorType.Q4_0, 1, n);
     QuantizedActivations x = QuantizedActivations.quantize(randomFloats(n), 1, n, 32);
     assertThat(VectorQuantDot.q8_0(q8.data(), 0, n, x.q(), 0, x.scale(), 0))
-        .isEqualTo(QuantDot.q8_0(q8.data(), 0, n, x.q(), 0, x.scale(), 0));
+        .isEqualTo(WeightFormat.Q8_0.dot(q8.data(), 0, n, x.q(), 0, x.scale(), 0));
     assertThat(VectorQuantDot.q4_0(q4.data(), 0, n, x.q(), 0, x.scale(), 0))
-        .isEqualTo(QuantDot.q4_0(q4.data(), 0, n, x.q(), 0, x.scale(), 0));
+        .isEqualTo(WeightFormat.Q4_0.dot(q4.data(), 0, n, x.q(), 0, x.scale(), 0));
   }
 
   @Test

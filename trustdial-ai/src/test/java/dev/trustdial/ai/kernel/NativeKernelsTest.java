@@ -25,6 +25,23 @@ class NativeKernelsTest {
   }
 
   @Test
+  void aMatmulTheLibraryRefusesThrowsInsteadOfLeavingZeroes() {
+    // The product library has no relaxed kernels (bench/ai's build has), so td_matmul returns -1.
+    Optional<NativeKernels> refused = NativeKernels.unchecked(NativeKernels.Variant.RELAXED_BASELINE);
+    org.junit.jupiter.api.Assumptions.assumeTrue(refused.isPresent(), "native library not built");
+    org.junit.jupiter.api.Assumptions.assumeFalse(
+        NativeKernels.load(NativeKernels.Variant.RELAXED_BASELINE).isPresent(), "a bench build with the relaxed kernels");
+    try (Arena arena = Arena.ofConfined()) {
+      WeightMatrix w = randomMatrix(TensorType.Q8_0, 16, 64, arena);
+      BatchActivations x = new BatchActivations(new float[64], 1, 64);
+      x.prepareFor(TensorType.Q8_0);
+      float[] out = new float[16];
+      org.assertj.core.api.Assertions.assertThatThrownBy(() -> refused.get().matmul(w, x, out, 0, 16))
+          .isInstanceOf(IllegalStateException.class).hasMessageContaining("td_matmul returned -1");
+    }
+  }
+
+  @Test
   void everyVariantMatchesJavaBitForBit() {
     Optional<NativeKernels.Variant> best = NativeKernels.bestVariant();
     org.junit.jupiter.api.Assumptions.assumeTrue(best.isPresent(), "native library not built");
