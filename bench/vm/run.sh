@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# VM benchmark: MIPS of the Java interpreter on the example guests (with and without 2^20-step
-# checkpoints), and the same programs natively (gcc -O2, x86) and under qemu-riscv32, as ratios.
+# VM benchmark: MIPS of the Java interpreter and of the JIT on the example guests (with and without
+# 2^20-step checkpoints), and the same programs natively (gcc -O2, x86) and under qemu-riscv32, as ratios.
 # Needs trustdial-vm built (mvn -pl trustdial-vm -am install -DskipTests) and trustdial-vm/setup.sh.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/../.." && pwd)"
@@ -25,12 +25,16 @@ py "struct.pack('<III', ${ST_POSITIONS:-16}, 1, 1) + open('$root/trustdial-vm/sr
 secs() { local t0 t1; t0=$(date +%s.%N); "$@" > /dev/null; t1=$(date +%s.%N); echo "$t1 - $t0" | bc -l; }
 echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs); load $(cut -d' ' -f1-3 /proc/loadavg)"
 for g in ${GUESTS:-sha256chain gameworld recommend stories260k}; do
-  line=$("$JAVA_HOME/bin/java" "${vmflags[@]}" -cp "$work/cls:$cp" VmBench "$guest" "$g" "$work/$g.in" "${REPEATS:-2}")
+  out=$("$JAVA_HOME/bin/java" "${vmflags[@]}" -cp "$work/cls:$cp" VmBench "$guest" "$g" "$work/$g.in" "${REPEATS:-2}")
+  line=$(head -1 <<<"$out"); jitline=$(tail -1 <<<"$out")
   vm_s=$(sed -E 's/.* vm_s=([0-9.]+).*/\1/' <<<"$line")
+  jit_s=$(sed -E 's/.* jit_s=([0-9.]+).*/\1/' <<<"$jitline")
   native_s=$(secs "$guest/native/$g" < "$work/$g.in")
   qemu_s=$(secs qemu-riscv32 "$guest/$g.elf" < "$work/$g.in")
   printf '%s native_s=%.3f qemu_s=%.3f vm/native=%.1fx vm/qemu=%.2fx\n' "$line" "$native_s" "$qemu_s" \
     "$(echo "$vm_s / $native_s" | bc -l)" "$(echo "$vm_s / $qemu_s" | bc -l)"
+  printf '%s jit/native=%.1fx jit/qemu=%.2fx; load now %s\n' "$jitline" \
+    "$(echo "$jit_s / $native_s" | bc -l)" "$(echo "$jit_s / $qemu_s" | bc -l)" "$(cut -d' ' -f1-3 /proc/loadavg)"
 done
 
 # stories260K on the VM versus the Java inference engine, when trustdial-ai is built

@@ -1,5 +1,6 @@
 package dev.trustdial.vm;
 
+import dev.trustdial.vm.input.VmInput;
 import dev.trustdial.core.InvalidInputException;
 import dev.trustdial.core.bytes.Bytes32;
 import dev.trustdial.core.merkle.MerkleTree;
@@ -10,6 +11,8 @@ import dev.trustdial.vm.cpu.GuestIo;
 import dev.trustdial.vm.cpu.Hart;
 import dev.trustdial.vm.elf.ElfImage;
 import dev.trustdial.vm.elf.ElfLoader;
+import dev.trustdial.vm.jit.Jit;
+import dev.trustdial.vm.jit.JitStats;
 import dev.trustdial.vm.memory.Memory;
 import dev.trustdial.vm.state.VmState;
 import dev.trustdial.vm.witness.Witness;
@@ -26,27 +29,30 @@ public final class Machine {
   private final Hart hart;
   private final long stride;
   private final List<Checkpoint> history = new ArrayList<>();
+  /** Translates hot guest code when the config asks for it; null runs everything on the interpreter. */
+  private final Jit jit;
 
-  private Machine(Hart hart, long stride) {
+  private Machine(Hart hart, long stride, boolean jit) {
     this.hart = hart;
     this.stride = stride;
+    this.jit = jit ? new Jit(hart) : null;
   }
 
-  private static Hart newHart(byte[] input, VmConfig config, long ramEnd, long outputLimit) {
-    if (input.length > config.maxInputBytes()) {
-      throw new InvalidInputException("input is " + input.length + " bytes, above the " + config.maxInputBytes() + "-byte limit");
+  private static Hart newHart(VmInput input, VmConfig config, long ramEnd, long outputLimit) {
+    if (input.length() > config.maxInputBytes()) {
+      throw new InvalidInputException("input is " + input.length() + " bytes, above the " + config.maxInputBytes() + "-byte limit");
     }
     config.checkHostHolds(ramEnd);
     return new Hart(new Memory(), new GuestIo(input, (int) outputLimit), (int) ramEnd);
   }
 
-  static Machine load(byte[] elf, byte[] input, VmConfig config) {
+  static Machine load(byte[] elf, VmInput input, VmConfig config) {
     config.checkHostHolds(config.ramEnd()); // before parsing: a window this host cannot hold is refused first
     ElfImage image = ElfLoader.parse(elf, config.ramEnd());
     Hart hart = newHart(input, config, config.ramEnd(), config.outputLimit());
     ElfLoader.load(image, hart.mem);
     hart.pc = image.entry();
-    Machine m = new Machine(hart, config.checkpointEvery());
+    Machine m = new Machine(hart, config.checkpointEvery(), config.jit());
     m.history.add(new Checkpoint(0, m.stateHash()));
     return m;
   }
@@ -55,7 +61,7 @@ public final class Machine {
    * The state's app parameters (ramEnd, outputLimit) come from the snapshot, not from the config:
    * they are part of the state the caller trusts.
    */
-  static Machine restore(byte[] snapshotBytes, byte[] input, VmConfig config) {
+  static Machine restore(byte[] snapshotBytes, VmInput input, VmConfig config) {
     Snapshot snap = Snapshot.decode(snapshotBytes);
     VmState s = snap.state();
     if (Integer.toUnsignedLong(s.outputLimit()) > VmConfig.MAX_OUTPUT_LIMIT) {
@@ -82,7 +88,7 @@ public final class Machine {
     hart.step = s.step();
     hart.status = s.status();
     hart.exitCode = s.exitCode();
-    Machine m = new Machine(hart, snap.stride());
+    Machine m = new Machine(hart, snap.stride(), config.jit());
     m.history.addAll(snap.history());
     if (m.history.isEmpty() || m.history.getFirst().step() != 0) {
       throw new InvalidInputException("snapshot checkpoint history must start at step 0");
@@ -132,6 +138,11 @@ public final class Machine {
     return state().hash();
   }
 
+  /** What the JIT has done in this machine; empty when the config turned it off. */
+  public java.util.Optional<JitStats> jitStats() {
+    return jit == null ? java.util.Optional.empty() : java.util.Optional.of(jit.stats());
+  }
+
   public List<Checkpoint> checkpoints() {
     return List.copyOf(history);
   }
@@ -145,7 +156,12 @@ public final class Machine {
     while (hart.status == VmState.RUNNING && hart.step < targetStep) {
       long nextBoundary = (hart.step / stride + 1) * stride;
       long before = hart.step;
-      hart.run(Math.min(targetStep, nextBoundary));
+      long limit = Math.min(targetStep, nextBoundary);
+      if (jit != null) {
+        jit.run(limit); // the interpreter's states, step for step
+      } else {
+        hart.run(limit);
+      }
       assert hart.step > before : "step counter must advance";
       if (hart.status != VmState.RUNNING || hart.step == nextBoundary) {
         Checkpoint cp = new Checkpoint(hart.step, stateHash());
@@ -194,13 +210,26 @@ public final class Machine {
   }
 
   public byte[] snapshot() {
+    return snapshot(history);
+  }
+
+  /**
+   * A snapshot whose checkpoint history is step 0's alone: its size is the guest memory's, not the
+   * run's length. For stores that never read the history (a trace's boundary snapshots); a machine
+   * restored from it records checkpoints from its own step on.
+   */
+  public byte[] snapshotWithoutHistory() {
+    return snapshot(List.of(history.getFirst()));
+  }
+
+  private byte[] snapshot(List<Checkpoint> kept) {
     List<Snapshot.Page> pages = new ArrayList<>();
     for (Memory.Page p : hart.mem.nonZeroPages()) {
       byte[] b = new byte[Memory.PAGE_SIZE];
       Memory.pageBytes(p, b, 0);
       pages.add(new Snapshot.Page(Memory.pageIndex(p), b));
     }
-    return new Snapshot(state(), stride, history, hart.io.output(), pages).encode();
+    return new Snapshot(state(), stride, kept, hart.io.output(), pages).encode();
   }
 
   /**

@@ -14,14 +14,18 @@ import dev.trustdial.vm.state.VmState;
  * @param outputLimit most output bytes the guest may write (a longer write faults with class 5)
  * @param hostMemoryBytes guest RAM this host holds; ramEnd - 0x10000 must not exceed it
  * @param maxInputBytes largest job input accepted
+ * @param jit whether runs translate hot guest code to JVM bytecode ({@link dev.trustdial.vm.jit.Jit});
+ *     the states, checkpoints and faults are the interpreter's either way
  */
-public record VmConfig(long checkpointEvery, long ramEnd, long outputLimit, long hostMemoryBytes, int maxInputBytes) {
+public record VmConfig(long checkpointEvery, long ramEnd, long outputLimit, long hostMemoryBytes, int maxInputBytes, boolean jit) {
   public static final long DEFAULT_STRIDE = 1L << 20;
   public static final long DEFAULT_RAM_END = 0x2001_0000L;
   public static final long DEFAULT_OUTPUT_LIMIT = 64L << 20;
   public static final long DEFAULT_HOST_MEMORY = 512L << 20;
   /** The host keeps the output as one byte array. */
   public static final long MAX_OUTPUT_LIMIT = Integer.MAX_VALUE - 8;
+  /** Runs use the JIT unless a caller turns it off ({@link #withJit}). */
+  public static final boolean DEFAULT_JIT = true;
 
   public VmConfig {
     if (checkpointEvery < 1) {
@@ -41,24 +45,33 @@ public record VmConfig(long checkpointEvery, long ramEnd, long outputLimit, long
     }
   }
 
+  /** With the default JIT setting. */
+  public VmConfig(long checkpointEvery, long ramEnd, long outputLimit, long hostMemoryBytes, int maxInputBytes) {
+    this(checkpointEvery, ramEnd, outputLimit, hostMemoryBytes, maxInputBytes, DEFAULT_JIT);
+  }
+
   public static VmConfig defaults() {
-    return new VmConfig(DEFAULT_STRIDE, DEFAULT_RAM_END, DEFAULT_OUTPUT_LIMIT, DEFAULT_HOST_MEMORY, 256 << 20);
+    return new VmConfig(DEFAULT_STRIDE, DEFAULT_RAM_END, DEFAULT_OUTPUT_LIMIT, DEFAULT_HOST_MEMORY, 256 << 20, DEFAULT_JIT);
+  }
+
+  public VmConfig withJit(boolean on) {
+    return new VmConfig(checkpointEvery, ramEnd, outputLimit, hostMemoryBytes, maxInputBytes, on);
   }
 
   public VmConfig withCheckpointEvery(long stride) {
-    return new VmConfig(stride, ramEnd, outputLimit, hostMemoryBytes, maxInputBytes);
+    return new VmConfig(stride, ramEnd, outputLimit, hostMemoryBytes, maxInputBytes, jit);
   }
 
   public VmConfig withRamEnd(long end) {
-    return new VmConfig(checkpointEvery, end, outputLimit, hostMemoryBytes, maxInputBytes);
+    return new VmConfig(checkpointEvery, end, outputLimit, hostMemoryBytes, maxInputBytes, jit);
   }
 
   public VmConfig withOutputLimit(long limit) {
-    return new VmConfig(checkpointEvery, ramEnd, limit, hostMemoryBytes, maxInputBytes);
+    return new VmConfig(checkpointEvery, ramEnd, limit, hostMemoryBytes, maxInputBytes, jit);
   }
 
   public VmConfig withHostMemoryBytes(long bytes) {
-    return new VmConfig(checkpointEvery, ramEnd, outputLimit, bytes, maxInputBytes);
+    return new VmConfig(checkpointEvery, ramEnd, outputLimit, bytes, maxInputBytes, jit);
   }
 
   /** Bytes of guest RAM a state with this ramEnd needs: ramEnd - 0x10000. */

@@ -62,12 +62,16 @@ public final class VmRunCommand implements Callable<Integer> {
   @Option(names = "--json", description = "print one JSON object for machines")
   boolean json;
 
+  @Option(names = "--no-jit", description = "run everything on the interpreter instead of translating hot code to JVM bytecode "
+      + "(the states, checkpoints and result are the same either way)")
+  boolean noJit;
+
   @Override
   public Integer call() throws IOException {
     if (maxSteps < 1) {
       throw new InvalidInputException("--max-steps must be at least 1, got " + maxSteps);
     }
-    VmConfig cfg = VmConfig.defaults();
+    VmConfig cfg = VmConfig.defaults().withJit(!noJit);
     if (checkpointEvery.isPresent()) {
       cfg = cfg.withCheckpointEvery(checkpointEvery.get());
     }

@@ -71,6 +71,17 @@ class VmCliTest {
   }
 
   @Test
+  void noJitRunsTheInterpreterToTheSameResult(@TempDir Path dir) throws Exception {
+    Path prog = dir.resolve("loop.elf");
+    Files.write(prog, elf(LOOP));
+    Run jit = cli("vm", "run", prog.toString(), "--json", "--checkpoint-every", "97");
+    Run interpreted = cli("vm", "run", prog.toString(), "--json", "--checkpoint-every", "97", "--no-jit");
+    assertThat(jit.code()).as(jit.err()).isZero();
+    assertThat(interpreted.code()).as(interpreted.err()).isZero();
+    assertThat(interpreted.out()).contains("\"steps\":3010").isEqualTo(jit.out());
+  }
+
+  @Test
   void badInputsExitTwoWithOneLine(@TempDir Path dir) throws Exception {
     Path prog = dir.resolve("loop.elf");
     Files.write(prog, elf(LOOP));
