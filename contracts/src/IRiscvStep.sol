@@ -9,6 +9,6 @@ interface IRiscvStep {
     /// @return status the successor's status: 0 running, 1 exited, 2 faulted
     function step(bytes calldata preState, bytes calldata proof)
         external
-        pure
+        view
         returns (bytes32 postStateHash, uint8 status);
 }

@@ -21,6 +21,7 @@ contract ObjectiveConfig {
         uint32 ramEnd;
         uint32 outputLimit;
         uint8 strideLog2;
+        bool blobInputs;
     }
 
     bytes32 public immutable programDigest;
@@ -29,6 +30,9 @@ contract ObjectiveConfig {
     uint32 public immutable ramEnd;
     uint32 public immutable outputLimit;
     uint8 public immutable strideLog2;
+    /// @notice Whether the app's job inputs go onchain as EIP-4844 blobs (InputOracle.postInputBlobs, keyed by the
+    ///         job's DA blob key; vm.md §4.1.1) instead of as calldata (InputOracle.postInput, keyed by inputDigest).
+    bool public immutable blobInputs;
 
     error ZeroDigest();
     /// @notice ramEnd is not a multiple of 4096 in (RAM_BASE, MAX_RAM_END].
@@ -42,7 +46,8 @@ contract ObjectiveConfig {
         bytes32 imageRoot_,
         uint32 ramEnd_,
         uint32 outputLimit_,
-        uint8 strideLog2_
+        uint8 strideLog2_,
+        bool blobInputs_
     ) {
         if (programDigest_ == bytes32(0)) revert ZeroDigest();
         if (ramEnd_ % 4096 != 0 || ramEnd_ <= RAM_BASE || ramEnd_ > MAX_RAM_END) revert BadRamEnd(ramEnd_);
@@ -53,10 +58,11 @@ contract ObjectiveConfig {
         ramEnd = ramEnd_;
         outputLimit = outputLimit_;
         strideLog2 = strideLog2_;
+        blobInputs = blobInputs_;
     }
 
     /// @notice Every field in one call (what the court reads).
     function params() external view returns (Params memory) {
-        return Params(programDigest, entryPc, imageRoot, ramEnd, outputLimit, strideLog2);
+        return Params(programDigest, entryPc, imageRoot, ramEnd, outputLimit, strideLog2, blobInputs);
     }
 }

@@ -83,6 +83,7 @@ contract ObjectiveCourt is IDisputeCourt, IObjectiveCourt, ReentrancyGuardTransi
 
     /// @dev The fields of JobManager.Job the court reads.
     struct JobView {
+        bytes32 inputBlobKey;
         bytes32 inputDigest;
         uint64 maxSteps;
         uint8 status;
@@ -613,13 +614,15 @@ contract ObjectiveCourt is IDisputeCourt, IObjectiveCourt, ReentrancyGuardTransi
         p.outputLimit = c.outputLimit;
         p.strideLog2 = c.strideLog2;
         p.imageRoot = c.imageRoot;
-        (p.inputRoot, p.inputLength,) = oracle.inputOf(job.inputDigest);
+        if (c.blobInputs) (p.inputRoot, p.inputLength,) = oracle.blobInputOf(job.inputBlobKey);
+        else (p.inputRoot, p.inputLength,) = oracle.inputOf(job.inputDigest);
     }
 
     /// @dev The job's fields the court needs, read from JobManager.getJob's return data (26 static words) without
     ///      decoding the whole struct.
     function _job(uint256 jobId) internal view returns (JobView memory v) {
         bytes memory ret = _read(abi.encodeCall(JobManager.getJob, (jobId)));
+        v.inputBlobKey = _word(ret, 2);
         v.inputDigest = _word(ret, 3);
         v.maxSteps = uint64(uint256(_word(ret, 4)));
         v.status = uint8(uint256(_word(ret, 7)));

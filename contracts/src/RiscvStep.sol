@@ -53,6 +53,17 @@ contract RiscvStep is IRiscvStep {
     uint256 private constant FAULT_UNKNOWN_ECALL = 4;
     uint256 private constant FAULT_OUTPUT_LIMIT = 5;
 
+    // ------------------------------------------------------------------ §4.1.1 blob-form inputs
+    /// @dev Input byte b is DA payload byte 56 + b (the payload's u32 length and the 52-byte envelope header first).
+    uint256 private constant BLOB_OFFSET = 56;
+    uint256 private constant MAX_INPUT_BLOBS = 6;
+    uint256 private constant BLOB_RECORD_MASK = 0x80000000;
+    /// @dev The point-evaluation precompile's fixed price: a failing call burns only this, not the caller's gas.
+    uint256 private constant POINT_EVALUATION_GAS = 50_000;
+    uint256 private constant BLS_MODULUS = 0x73eda753299d7d483339d80809a1d80553bda402fffe5bfeffffffff00000001;
+    /// @dev 7^((r-1)/4096) mod r: EIP-4844's primitive 4096-th root of unity.
+    uint256 private constant BLS_OMEGA_4096 = 0x564c0a11a0f704f4fc3e8acfe0f8245f0ad1347b378fbf96e206da11a5d36306;
+
 
     /// @notice Why a pre-state encoding is not valid (§5).
     enum StateError {
@@ -72,7 +83,8 @@ contract RiscvStep is IRiscvStep {
         RootMismatch, // the record does not reach the current root (memory or input), or a k = 0 record's leaf differs
         MaskBit, // a mask bit set at a level >= k
         Truncated, // a record needs bytes past the end of the proof
-        Trailing // bytes left over after the last record the step reads
+        Trailing, // bytes left over after the last record the step reads
+        BlobOpening // a blob input record (§9.2) that does not open the input: k, root, element or point evaluation
     }
 
     /// @notice The pre-state is not a valid §5 encoding.
@@ -114,7 +126,7 @@ contract RiscvStep is IRiscvStep {
     /// @return status the successor's status: 0 running, 1 exited, 2 faulted
     function step(bytes calldata preState, bytes calldata proof)
         external
-        pure
+        view
         returns (bytes32 postStateHash, uint8 status)
     {
         bytes memory post = _step(preState, proof);
@@ -129,13 +141,13 @@ contract RiscvStep is IRiscvStep {
     /// @param preState the 296-byte state encoding of §5
     /// @param proof the compressed proof of §9.2
     /// @return postState the successor state's §5 encoding
-    function stepState(bytes calldata preState, bytes calldata proof) external pure returns (bytes memory postState) {
+    function stepState(bytes calldata preState, bytes calldata proof) external view returns (bytes memory postState) {
         return _step(preState, proof);
     }
 
     // ================================================================== §6 the step function
 
-    function _step(bytes calldata pre, bytes calldata proof) private pure returns (bytes memory post) {
+    function _step(bytes calldata pre, bytes calldata proof) private view returns (bytes memory post) {
         post = _decode(pre);
         Ctx memory c;
         assembly ("memory-safe") {
@@ -149,7 +161,7 @@ contract RiscvStep is IRiscvStep {
     }
 
     /// @dev §6.2-§6.5 for a running state; writes the successor into c.s.
-    function _run(Ctx memory c) private pure {
+    function _run(Ctx memory c) private view {
         uint256 s = c.s;
         // A running state at step 2^63 - 1 has no valid successor (§5: step < 2^63); refused like an
         // invalid pre-state, as the Java checker does.
@@ -177,7 +189,7 @@ contract RiscvStep is IRiscvStep {
     }
 
     /// @dev §1: executes the fetched word `ins`; returns the fault class, 0 when it executed.
-    function _execute(Ctx memory c, uint256 pc, uint256 ins) private pure returns (uint256 fault) {
+    function _execute(Ctx memory c, uint256 pc, uint256 ins) private view returns (uint256 fault) {
         unchecked {
             uint256 opcode = ins & 0x7f;
             uint256 nextPc = (pc + 4) & M32;
@@ -405,7 +417,7 @@ contract RiscvStep is IRiscvStep {
     // ------------------------------------------------------------------ §4 ecalls
 
     /// @dev `ecall`: a7 = x17 selects, a0..a2 = x10..x12 are the arguments. Sets pc itself.
-    function _ecall(Ctx memory c, uint256 pc) private pure returns (uint256 fault) {
+    function _ecall(Ctx memory c, uint256 pc) private view returns (uint256 fault) {
         uint256 s = c.s;
         uint256 num = _reg(s, 17);
         uint256 a0 = _reg(s, 10);
@@ -432,7 +444,7 @@ contract RiscvStep is IRiscvStep {
     }
 
     /// @dev read_input (§4, §4.1): n = min(a2, room, 32 - inputCursor mod 32, inputLength - inputCursor).
-    function _readInput(Ctx memory c, uint256 a1, uint256 n) private pure returns (uint256 fault) {
+    function _readInput(Ctx memory c, uint256 a1, uint256 n) private view returns (uint256 fault) {
         uint256 s = c.s;
         uint256 cur = _get32(s, OFF_INPUT_CURSOR);
         uint256 lim = 32 - (cur & 31);
@@ -443,7 +455,7 @@ contract RiscvStep is IRiscvStep {
             if (!_inWindow(s, a1, n)) return FAULT_OUT_OF_RANGE;
             uint256 leaf = _access(c, a1 >> 5);
             // the input bytes from the cursor on, at the top of the word
-            uint256 data = _inputRecord(c, cur >> 5) << ((cur & 31) << 3);
+            uint256 data = _isBlobRecord(c) ? _blobRecord(c, cur, n) : _inputRecord(c, cur >> 5) << ((cur & 31) << 3);
             _write(c, a1 >> 5, _splice(leaf, a1 & 31, data, n), DEPTH);
             _set32(s, OFF_INPUT_CURSOR, cur + n);
         }
@@ -679,6 +691,88 @@ contract RiscvStep is IRiscvStep {
         }
         if (err != 0) revert BadProof(ProofError(err - 1), c.rec);
         c.rec++;
+    }
+
+    /// @dev Whether the next record is a blob input record (§9.2): at least 36 bytes left and the mask word at
+    ///      offset 32 exactly 0x80000000 (a chunk-tree input record never sets bit 31).
+    function _isBlobRecord(Ctx memory c) private pure returns (bool yes) {
+        uint256 p = c.p;
+        if (p + 36 > c.end) return false;
+        assembly ("memory-safe") {
+            yes := eq(shr(224, calldataload(add(p, 32))), BLOB_RECORD_MASK)
+        }
+    }
+
+    /// @dev Reads a blob input record (vm.md §4.1.1, §9.2) for a read of n > 0 bytes at input cursor `cur` and returns
+    ///      those bytes at the top of the word: checks k, the root over the versioned hashes, and each opened field
+    ///      element with the point-evaluation precompile (which checks the versioned hash against the commitment).
+    ///      Layout: y_0(32) mask(4) k(1) h_0..h_{k-1}(32 each) commitment_0(48) proof_0(48) [y_1 commitment_1 proof_1].
+    function _blobRecord(Ctx memory c, uint256 cur, uint256 n) private view returns (uint256 data) {
+        uint256 p = c.p;
+        uint256 first = (BLOB_OFFSET + cur) / 31;
+        uint256 m = (BLOB_OFFSET + cur + n - 1) / 31 - first + 1; // 1 or 2 elements
+        uint256 q = p + 37 + 32 * _blobHashes(c, p, first + m - 1, m);
+        uint256 o = (BLOB_OFFSET + cur - first * 31) << 3;
+        data = (_openElement(c, p, p, q, first) << 8) << o;
+        q += 96;
+        if (m == 2) {
+            data |= (_openElement(c, p, q, q + 32, first + 1) << 8) >> (248 - o);
+            q += 128;
+        }
+        c.p = q;
+        c.rec++;
+    }
+
+    /// @dev Checks a blob record's length, its blob count k and keccak256("TDVMBLOB" || u32 inputLength || u8 k ||
+    ///      hashes) == inputRoot; returns k.
+    function _blobHashes(Ctx memory c, uint256 p, uint256 last, uint256 m) private pure returns (uint256 k) {
+        assembly ("memory-safe") {
+            k := byte(0, calldataload(add(p, 36)))
+        }
+        if (p + 37 + 32 * k + 128 * m - 32 > c.end) revert BadProof(ProofError.Truncated, c.rec);
+        if (k == 0 || k > MAX_INPUT_BLOBS || last / 4096 >= k) revert BadProof(ProofError.BlobOpening, c.rec);
+        uint256 len = _get32(c.s, OFF_INPUT_LENGTH);
+        bytes32 root;
+        assembly ("memory-safe") {
+            let buf := mload(0x40)
+            mstore(buf, or(shl(192, 0x5444564d424c4f42), or(shl(160, len), shl(152, k)))) // "TDVMBLOB" len k
+            calldatacopy(add(buf, 13), add(p, 37), shl(5, k))
+            root := keccak256(buf, add(13, shl(5, k)))
+        }
+        if (root != bytes32(_word(c.s, OFF_INPUT_ROOT))) revert BadProof(ProofError.BlobOpening, c.rec);
+    }
+
+    /// @dev Element e's value y (at calldata yAt; byte 0 must be zero, as in every DA sub-blob element), checked by the
+    ///      point-evaluation precompile against the versioned hash of its blob (at p + 37 + 32 * (e / 4096)) with the
+    ///      commitment and proof at calldata cq.
+    function _openElement(Ctx memory c, uint256 p, uint256 yAt, uint256 cq, uint256 e) private view returns (uint256 y) {
+        uint256 z = _evaluationPoint(e % 4096);
+        bool ok;
+        assembly ("memory-safe") {
+            y := calldataload(yAt)
+            let buf := mload(0x40)
+            mstore(buf, calldataload(add(add(p, 37), shl(5, div(e, 4096)))))
+            mstore(add(buf, 32), z)
+            mstore(add(buf, 64), y)
+            calldatacopy(add(buf, 96), cq, 96)
+            ok := and(iszero(shr(248, y)), staticcall(POINT_EVALUATION_GAS, 0x0a, buf, 192, 0, 64))
+        }
+        if (!ok) revert BadProof(ProofError.BlobOpening, c.rec);
+    }
+
+    /// @dev z(i) = ω^brp12(i) mod r (vm.md §4.1.1): the point at which blob position i is its polynomial's value.
+    function _evaluationPoint(uint256 i) private pure returns (uint256 z) {
+        uint256 k;
+        for (uint256 b = 0; b < 12; b++) {
+            k = (k << 1) | ((i >> b) & 1);
+        }
+        z = 1;
+        uint256 base = BLS_OMEGA_4096;
+        while (k != 0) {
+            if (k & 1 != 0) z = mulmod(z, base, BLS_MODULUS);
+            base = mulmod(base, base, BLS_MODULUS);
+            k >>= 1;
+        }
     }
 
     // ------------------------------------------------------------------ §5 decoding and field access

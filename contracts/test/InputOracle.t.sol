@@ -125,4 +125,91 @@ contract InputOracleTest is Test {
         assertEq(posted, block.number - 5, "the first posting stays");
         assertTrue(oracle.isPosted(keccak256(env)));
     }
+
+    // ---------------------------------------------------------------- blob inputs (objective.md §3.2)
+
+    event InputBlobsPosted(bytes32 indexed blobKey, bytes32 inputRoot, uint32 inputLength, uint8 blobs, address indexed poster);
+
+    /// @dev A version-1 DA blob header (da.md §4) for an envelope of `size` bytes with made-up commitments.
+    function daHeader(uint32 size, uint64 expiry, uint16 count) internal pure returns (bytes memory h) {
+        h = abi.encodePacked(uint8(1), size, uint64(7), expiry, count);
+        for (uint256 i; i < count; ++i) {
+            h = abi.encodePacked(h, keccak256(abi.encode("c", i)), bytes16(keccak256(abi.encode("d", i))));
+        }
+    }
+
+    function versionedHashes(bytes memory header) internal pure returns (bytes32[] memory hs) {
+        uint256 count = (header.length - 23) / 48;
+        hs = new bytes32[](count);
+        for (uint256 i; i < count; ++i) {
+            bytes memory c = new bytes(48);
+            for (uint256 j; j < 48; ++j) c[j] = header[23 + 48 * i + j];
+            hs[i] = (sha256(c) & bytes32(type(uint256).max >> 8)) | bytes32(uint256(1) << 248);
+        }
+    }
+
+    function test_postInputBlobs_recordsTheBlobFormRoot() public {
+        vm.warp(1000);
+        bytes memory h = daHeader(200_000, 5000, 2); // 4 + 200,000 payload bytes: two blobs
+        bytes32[] memory hs = versionedHashes(h);
+        vm.blobhashes(hs);
+        bytes32 root = keccak256(abi.encodePacked(bytes8("TDVMBLOB"), uint32(200_000 - 52), uint8(2), hs[0], hs[1]));
+        assertEq(oracle.blobInputRootOf(200_000 - 52, hs), root);
+        vm.expectEmit(true, true, false, true, address(oracle));
+        emit InputBlobsPosted(keccak256(h), root, 200_000 - 52, 2, address(this));
+        assertEq(oracle.postInputBlobs(h), keccak256(h));
+        (bytes32 r, uint32 len, uint64 posted) = oracle.blobInputOf(keccak256(h));
+        assertEq(r, root);
+        assertEq(len, 200_000 - 52);
+        assertEq(posted, block.number);
+        vm.recordLogs();
+        oracle.postInputBlobs(h);
+        assertEq(vm.getRecordedLogs().length, 0, "posting again is a no-op");
+        vm.expectRevert(abi.encodeWithSelector(InputOracle.BlobInputNotPosted.selector, bytes32(uint256(1))));
+        oracle.blobInputOf(bytes32(uint256(1)));
+    }
+
+    /// @notice Attacks: blobs that are not the header's (another blob, one missing, one extra), a header naming more
+    ///         or fewer blobs than its size fills, a malformed or expired header. Each fails and records nothing.
+    function test_postInputBlobs_refusals() public {
+        vm.warp(1000);
+        bytes memory h = daHeader(200_000, 5000, 2);
+        bytes32[] memory hs = versionedHashes(h);
+        bytes32[] memory wrong = new bytes32[](2);
+        wrong[0] = hs[0];
+        wrong[1] = hs[0];
+        vm.blobhashes(wrong);
+        vm.expectRevert(abi.encodeWithSelector(InputOracle.BlobMismatch.selector, 1));
+        oracle.postInputBlobs(h);
+        bytes32[] memory one = new bytes32[](1);
+        one[0] = hs[0];
+        vm.blobhashes(one);
+        vm.expectRevert(abi.encodeWithSelector(InputOracle.BlobMismatch.selector, 1));
+        oracle.postInputBlobs(h);
+        bytes32[] memory three = new bytes32[](3);
+        three[0] = hs[0];
+        three[1] = hs[1];
+        three[2] = hs[1];
+        vm.blobhashes(three);
+        vm.expectRevert(abi.encodeWithSelector(InputOracle.BlobMismatch.selector, 2));
+        oracle.postInputBlobs(h);
+        vm.blobhashes(hs);
+        vm.expectRevert(InputOracle.BadBlobHeader.selector);
+        oracle.postInputBlobs(daHeader(100_000, 5000, 2)); // fits one blob: count != S(size)
+        vm.expectRevert(InputOracle.BadBlobHeader.selector);
+        oracle.postInputBlobs(daHeader(51, 5000, 1)); // shorter than an envelope header
+        vm.expectRevert(InputOracle.BadBlobHeader.selector);
+        oracle.postInputBlobs(daHeader(900_000, 5000, 8)); // beyond six blobs
+        bytes memory v2 = daHeader(200_000, 5000, 2);
+        v2[0] = 0x02;
+        vm.expectRevert(InputOracle.BadBlobHeader.selector);
+        oracle.postInputBlobs(v2);
+        vm.expectRevert(InputOracle.BadBlobHeader.selector);
+        oracle.postInputBlobs(abi.encodePacked(h, uint8(0))); // a trailing byte
+        vm.expectRevert(InputOracle.BadBlobHeader.selector);
+        oracle.postInputBlobs(hex"01");
+        vm.expectRevert(abi.encodeWithSelector(InputOracle.BlobHeaderExpired.selector, uint64(1000)));
+        oracle.postInputBlobs(daHeader(200_000, 1000, 2));
+        assertFalse(oracle.isBlobInputPosted(keccak256(h)));
+    }
 }

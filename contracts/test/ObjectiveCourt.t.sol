@@ -456,9 +456,41 @@ contract ObjectiveCourtTest is ObjectiveFixture {
         ocourt.prestateHash(jobId);
     }
 
+    /// @notice An app with blob inputs: the prestate's input root is the blob-form root the oracle recorded under the
+    ///         job's DA blob key (vm.md §4.1.1), not anything posted as calldata under its inputDigest; before the
+    ///         blobs are posted the job has no prestate. A calldata posting of the same envelope changes nothing.
+    function test_blobInputApp_prestateFromTheBlobEntry() public {
+        uint256 appId = createApp(dev, MODE_OBJECTIVE);
+        ObjectiveConfig config = new ObjectiveConfig(keccak256("program"), ENTRY_PC, IMAGE_ROOT, RAM_END, OUTPUT_LIMIT, 3, true);
+        vm.prank(dev);
+        apps.setAppConfig(appId, address(config));
+        vm.warp(1000);
+        // a DA header for a 100-byte envelope (one blob) with a made-up commitment
+        bytes memory commitment = abi.encodePacked(keccak256("c"), bytes16(keccak256("d")));
+        bytes memory header = abi.encodePacked(uint8(1), uint32(152), uint64(7), uint64(5000), uint16(1), commitment);
+        bytes32[] memory hs = new bytes32[](1);
+        hs[0] = (sha256(commitment) & bytes32(type(uint256).max >> 8)) | bytes32(uint256(1) << 248);
+        bytes memory env = envelope(new bytes(100));
+        fund(user, MIN_FEE + SUBMITTER_DEPOSIT);
+        vm.prank(user);
+        uint256 jobId = jobs.submitJob(appId, keccak256(header), keccak256(env), 64, MIN_FEE);
+        assignNow(jobId);
+        oracle.postInput(env); // calldata under the digest: not this app's form
+        vm.expectRevert(abi.encodeWithSelector(InputOracle.BlobInputNotPosted.selector, keccak256(header)));
+        ocourt.prestateHash(jobId);
+        vm.blobhashes(hs);
+        oracle.postInputBlobs(header);
+        bytes32 root = keccak256(abi.encodePacked(bytes8("TDVMBLOB"), uint32(100), uint8(1), hs[0]));
+        bytes memory pre = abi.encodePacked(
+            abi.encodePacked(ENTRY_PC, new bytes(128), IMAGE_ROOT, root, uint32(100), uint32(0)),
+            abi.encodePacked(bytes32(0), bytes32(0), uint32(0), OUTPUT_LIMIT, RAM_END, uint64(0), uint32(0), uint32(0))
+        );
+        assertEq(ocourt.prestateHash(jobId), keccak256(pre), "the blob-form prestate");
+    }
+
     function test_submitObjectiveResult_configForAnotherProgram() public {
         uint256 appId = createApp(dev, MODE_OBJECTIVE);
-        ObjectiveConfig other = new ObjectiveConfig(keccak256("another program"), ENTRY_PC, IMAGE_ROOT, RAM_END, OUTPUT_LIMIT, 3);
+        ObjectiveConfig other = new ObjectiveConfig(keccak256("another program"), ENTRY_PC, IMAGE_ROOT, RAM_END, OUTPUT_LIMIT, 3, false);
         vm.prank(dev);
         apps.setAppConfig(appId, address(other));
         bytes memory env = envelope(input);
@@ -508,16 +540,16 @@ contract ObjectiveCourtTest is ObjectiveFixture {
 
     function test_config_validation() public {
         vm.expectRevert(abi.encodeWithSelector(ObjectiveConfig.BadRamEnd.selector, uint32(0x10000)));
-        new ObjectiveConfig(keccak256("p"), ENTRY_PC, IMAGE_ROOT, 0x10000, 0, 3);
+        new ObjectiveConfig(keccak256("p"), ENTRY_PC, IMAGE_ROOT, 0x10000, 0, 3, false);
         vm.expectRevert(abi.encodeWithSelector(ObjectiveConfig.BadRamEnd.selector, uint32(0x20010001)));
-        new ObjectiveConfig(keccak256("p"), ENTRY_PC, IMAGE_ROOT, 0x20010001, 0, 3);
+        new ObjectiveConfig(keccak256("p"), ENTRY_PC, IMAGE_ROOT, 0x20010001, 0, 3, false);
         vm.expectRevert(abi.encodeWithSelector(ObjectiveConfig.BadRamEnd.selector, uint32(0x80001000)));
-        new ObjectiveConfig(keccak256("p"), ENTRY_PC, IMAGE_ROOT, 0x80001000, 0, 3);
+        new ObjectiveConfig(keccak256("p"), ENTRY_PC, IMAGE_ROOT, 0x80001000, 0, 3, false);
         vm.expectRevert(abi.encodeWithSelector(ObjectiveConfig.BadStrideLog2.selector, uint8(41)));
-        new ObjectiveConfig(keccak256("p"), ENTRY_PC, IMAGE_ROOT, RAM_END, 0, 41);
+        new ObjectiveConfig(keccak256("p"), ENTRY_PC, IMAGE_ROOT, RAM_END, 0, 41, false);
         vm.expectRevert(ObjectiveConfig.ZeroDigest.selector);
-        new ObjectiveConfig(bytes32(0), ENTRY_PC, IMAGE_ROOT, RAM_END, 0, 3);
-        ObjectiveConfig c = new ObjectiveConfig(keccak256("p"), ENTRY_PC, IMAGE_ROOT, 0x80000000, 7, 40);
+        new ObjectiveConfig(bytes32(0), ENTRY_PC, IMAGE_ROOT, RAM_END, 0, 3, false);
+        ObjectiveConfig c = new ObjectiveConfig(keccak256("p"), ENTRY_PC, IMAGE_ROOT, 0x80000000, 7, 40, false);
         ObjectiveConfig.Params memory p = c.params();
         assertEq(p.programDigest, keccak256("p"));
         assertEq(p.entryPc, ENTRY_PC);
@@ -733,7 +765,7 @@ contract ObjectiveCourtTest is ObjectiveFixture {
             z = keccak256(abi.encode(z, z));
         }
         uint256 appId = createApp(dev, MODE_OBJECTIVE);
-        ObjectiveConfig config = new ObjectiveConfig(keccak256("program"), ENTRY_PC, memRoot, RAM_END, OUTPUT_LIMIT, 0);
+        ObjectiveConfig config = new ObjectiveConfig(keccak256("program"), ENTRY_PC, memRoot, RAM_END, OUTPUT_LIMIT, 0, false);
         vm.prank(dev);
         apps.setAppConfig(appId, address(config));
         bytes memory env = envelope(input);

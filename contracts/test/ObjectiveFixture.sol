@@ -95,7 +95,7 @@ abstract contract ObjectiveFixture is SettlementFixture {
     function objectiveApp(uint8 s) internal returns (uint256 appId) {
         appId = createApp(dev, MODE_OBJECTIVE);
         ObjectiveConfig config =
-            new ObjectiveConfig(keccak256("program"), ENTRY_PC, IMAGE_ROOT, RAM_END, OUTPUT_LIMIT, s);
+            new ObjectiveConfig(keccak256("program"), ENTRY_PC, IMAGE_ROOT, RAM_END, OUTPUT_LIMIT, s, false);
         vm.prank(dev);
         apps.setAppConfig(appId, address(config));
     }

@@ -14,8 +14,11 @@ import dev.trustdial.core.bytes.Bytes32;
  * @param ramEnd a multiple of 4096 in (0x10000, 0x80000000]
  * @param outputLimit 0..2^32-1 bytes
  * @param strideLog2 0..40
+ * @param blobInputs job inputs go onchain as EIP-4844 blobs keyed by the job's DA blob key (vm.md §4.1.1),
+ *     not as calldata keyed by its inputDigest
  */
-public record ObjectiveAppConfig(Bytes32 programDigest, long entryPc, Bytes32 imageRoot, long ramEnd, long outputLimit, int strideLog2) {
+public record ObjectiveAppConfig(Bytes32 programDigest, long entryPc, Bytes32 imageRoot, long ramEnd, long outputLimit, int strideLog2,
+    boolean blobInputs) {
   public static final long RAM_BASE = 0x0001_0000L;
   public static final long MAX_RAM_END = 0x8000_0000L;
   public static final int MAX_STRIDE_LOG2 = 40;
@@ -36,6 +39,11 @@ public record ObjectiveAppConfig(Bytes32 programDigest, long entryPc, Bytes32 im
       throw new InvalidInputException("output limit must be 0..2^32-1 bytes, got " + outputLimit);
     }
     checkStrideLog2(strideLog2);
+  }
+
+  /** A config whose inputs go onchain as calldata. */
+  public ObjectiveAppConfig(Bytes32 programDigest, long entryPc, Bytes32 imageRoot, long ramEnd, long outputLimit, int strideLog2) {
+    this(programDigest, entryPc, imageRoot, ramEnd, outputLimit, strideLog2, false);
   }
 
   /** ObjectiveConfig.BadRamEnd's rule (vm.md §2). */

@@ -13,6 +13,7 @@ import dev.trustdial.core.crypto.Secp256k1Key;
 import dev.trustdial.core.hash.Hashes;
 import java.io.IOException;
 import java.math.BigInteger;
+import java.util.List;
 import java.util.Optional;
 import org.web3j.protocol.core.RemoteCall;
 import org.web3j.protocol.core.RemoteFunctionCall;
@@ -113,7 +114,7 @@ public final class ObjectiveApps implements AutoCloseable {
   public Settlement.Deployed deployConfig(ObjectiveAppConfig config) {
     RemoteCall<ObjectiveConfig> deploy = ObjectiveConfig.deploy(settlement.web3j(), settlement.transactionManager(), Settlement.GAS, config.programDigest().bytes(),
         BigInteger.valueOf(config.entryPc()), config.imageRoot().bytes(), BigInteger.valueOf(config.ramEnd()),
-        BigInteger.valueOf(config.outputLimit()), BigInteger.valueOf(config.strideLog2()));
+        BigInteger.valueOf(config.outputLimit()), BigInteger.valueOf(config.strideLog2()), config.blobInputs());
     try {
       ObjectiveConfig c = deploy.send();
       TransactionReceipt r = c.getTransactionReceipt().orElseThrow();
@@ -152,7 +153,7 @@ public final class ObjectiveApps implements AutoCloseable {
       throw new InvalidInputException("the contract at " + config + " is not an ObjectiveConfig: " + e.getMessage());
     }
     return new ObjectiveAppConfig(new Bytes32(p.programDigest), p.entryPc.longValueExact(), new Bytes32(p.imageRoot),
-        p.ramEnd.longValueExact(), p.outputLimit.longValueExact(), p.strideLog2.intValueExact());
+        p.ramEnd.longValueExact(), p.outputLimit.longValueExact(), p.strideLog2.intValueExact(), p.blobInputs);
   }
 
   // ---------------------------------------------------------------- inputs
@@ -185,6 +186,41 @@ public final class ObjectiveApps implements AutoCloseable {
     }
     TxOutcome tx = send("postInput", oracleContract().postInput(envelope));
     return new InputPost(digest, Optional.of(tx));
+  }
+
+  /** What {@link #postInputBlobs} did: the DA blob key, and its transaction unless the blobs were posted before. */
+  public record BlobInputPost(Bytes32 blobKey, Optional<TxOutcome> tx) {}
+
+  /**
+   * Posts a job's input as EIP-4844 blobs (objective.md §3.2): a type-3 transaction to
+   * InputOracle.postInputBlobs with the envelope's DA blob header as calldata and its DA sub-blobs
+   * as blobs. The oracle checks each blob's versioned hash against the header's commitment and
+   * records the vm.md §4.1.1 input root under the blob key, keccak256(header). Skipped (no
+   * transaction) when that key is posted already. The KZG values come from the caller (the DA
+   * layer's KZG): {@code blobs}, {@code commitments} (48 bytes each), {@code blobProofs} (48 bytes
+   * each) and {@code versionedHashes}, one each per blob, in order.
+   */
+  public BlobInputPost postInputBlobs(byte[] daHeader, List<byte[]> blobs, List<byte[]> commitments, List<byte[]> blobProofs,
+      List<Bytes32> versionedHashes) {
+    Bytes32 key = Hashes.keccak256(daHeader);
+    if (blobInputOf(key).isPresent()) {
+      return new BlobInputPost(key, Optional.empty());
+    }
+    InputOracle o = oracleContract();
+    String data = o.postInputBlobs(daHeader).encodeFunctionCall();
+    TxOutcome tx = settlement.transactBlobs("postInputBlobs", oracle(), data, blobs, commitments, blobProofs,
+        versionedHashes.stream().map(Bytes32::bytes).toList());
+    return new BlobInputPost(key, Optional.of(tx));
+  }
+
+  /** The oracle's blob-form entry under DA blob key {@code blobKey}, if it was posted. */
+  public Optional<InputEntry> blobInputOf(Bytes32 blobKey) {
+    InputOracle o = oracleContract();
+    if (!call(o.isBlobInputPosted(blobKey.bytes()))) {
+      return Optional.empty();
+    }
+    Tuple3<byte[], BigInteger, BigInteger> e = call(o.blobInputOf(blobKey.bytes()));
+    return Optional.of(new InputEntry(new Bytes32(e.component1()), e.component2().longValueExact(), e.component3().longValueExact()));
   }
 
   /** The oracle's entry for the envelope with keccak256 {@code digest}, if it was posted. */

@@ -64,7 +64,7 @@ public final class Settlement implements AutoCloseable {
     this.deployment = d;
     this.key = key;
     this.decoder = decoder;
-    this.tm = new SimulatingTransactionManager(web3j, key.credentials(), d.chainId(), decoder);
+    this.tm = new SimulatingTransactionManager(web3j, rpc, key.credentials(), d.chainId(), decoder);
     this.token = StakeToken.load(d.stakeToken().toString(), web3j, tm, GAS);
     this.registry = StakeRegistry.load(d.stakeRegistry().toString(), web3j, tm, GAS);
     this.apps = AppRegistry.load(d.appRegistry().toString(), web3j, tm, GAS);
@@ -747,6 +747,34 @@ public final class Settlement implements AutoCloseable {
     }
   }
 
+  /** Timestamp (seconds) of block {@code number}; read-only, for explorers and reports. */
+  public long blockTime(long number) {
+    try {
+      var b = web3j.ethGetBlockByNumber(org.web3j.protocol.core.DefaultBlockParameter.valueOf(BigInteger.valueOf(number)), false)
+          .send().getBlock();
+      if (b == null) {
+        throw new InvalidInputException("block " + number + " does not exist yet");
+      }
+      return b.getTimestamp().longValueExact();
+    } catch (IOException e) {
+      throw new ChainUnavailableException("cannot read block " + number, e);
+    }
+  }
+
+  /** Sender, gas used and called function of the mined transaction {@code txHash}; read-only. */
+  public TxFacts transaction(String txHash) {
+    try {
+      var tx = web3j.ethGetTransactionByHash(txHash).send().getTransaction()
+          .orElseThrow(() -> new InvalidInputException("no transaction " + txHash + " on this chain"));
+      var receipt = web3j.ethGetTransactionReceipt(txHash).send().getTransactionReceipt()
+          .orElseThrow(() -> new InvalidInputException("transaction " + txHash + " is not mined yet"));
+      return new TxFacts(txHash, Address.parse(tx.getFrom()), receipt.getBlockNumber().longValueExact(),
+          receipt.getGasUsed().longValueExact(), GasLedger.functionOf(tx.getTo(), tx.getInput()));
+    } catch (IOException e) {
+      throw new ChainUnavailableException("cannot read transaction " + txHash, e);
+    }
+  }
+
   public EventReader events() {
     return new EventReader(web3j, deployment);
   }
@@ -805,6 +833,28 @@ public final class Settlement implements AutoCloseable {
 
   TxOutcome transact(String action, RemoteFunctionCall<TransactionReceipt> f) {
     return send(action, f);
+  }
+
+  /**
+   * Sends {@code data} to {@code to} in a type-3 transaction carrying blobs (simulated first, with
+   * the blobs' versioned hashes); the sidecar (commitments, blob proofs) comes from the caller's KZG.
+   */
+  TxOutcome transactBlobs(String action, Address to, String data, List<byte[]> blobs, List<byte[]> commitments, List<byte[]> proofs,
+      List<byte[]> versionedHashes) {
+    try {
+      String hash = tm.sendBlobTransaction(to.toString(), data, blobs, commitments, proofs, versionedHashes);
+      TransactionReceipt r = tm.waitForReceipt(hash);
+      if (!r.isStatusOK()) {
+        throw new ChainUnavailableException(action + " reverted onchain after a successful simulation (tx " + r.getTransactionHash() + ")", null);
+      }
+      return outcome(action, r);
+    } catch (ContractRevertException e) {
+      throw new ContractRevertException(action, e.errorName(), e.arguments());
+    } catch (TransactionException e) {
+      throw new ChainUnavailableException(action + " failed: " + e.getMessage(), e);
+    } catch (IOException e) {
+      throw new ChainUnavailableException(action + " could not reach the chain: " + e.getMessage(), e);
+    }
   }
 
   /** Enables or disables a mode for app creation (AppRegistry.setModeEnabled: a governance call, see {@link #governed}). */

@@ -77,9 +77,9 @@ class DemoIT {
     assertThat(jobs.get(5).get("steps").asLong()).isEqualTo(6345L);
     assertThat(report.get("gas").get("JobManager.submitObjectiveResult").get("calls").asInt()).isEqualTo(2);
     assertThat(report.get("gas").fieldNames()).toIterable().contains("ObjectiveCourt.start", "ObjectiveCourt.bisect",
-        "ObjectiveCourt.openStride", "ObjectiveCourt.proveStep", "InputOracle.postInput");
+        "ObjectiveCourt.openStride", "ObjectiveCourt.proveStep", "InputOracle.postInputBlobs");
     assertThat(report.get("timings").get("objective: lie posted -> liar slashed (s)").asDouble()).isPositive();
-    assertThat(run.err()).contains("--lie-at-step 3001", "a LIE", "proveStep", "step reached: T(3,000) -> T(3,001)",
+    assertThat(run.err()).contains("as an EIP-4844 blob", "--lie-at-step 3001", "a LIE", "proveStep", "step reached: T(3,000) -> T(3,001)",
         "OPERATOR_REFUTED at step 3,000 -> 3,001",
         "IDENTICAL to the honest trace computed here", "same trace root, no challenge");
     // Job 1 ran the game-world guest for real; jobs 2 and 3 generated tokens with the model.

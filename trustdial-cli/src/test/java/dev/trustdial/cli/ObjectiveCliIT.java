@@ -233,4 +233,62 @@ class ObjectiveCliIT {
     }
     assertThat(largest.out()).contains("job input posted to the InputOracle");
   }
+
+  /**
+   * An app created with --input-blobs: submit-job puts the envelope on DA and posts its DA sub-blobs
+   * to the InputOracle as EIP-4844 blobs (a type-3 transaction); the oracle's root is the VM's
+   * blob-form inputRoot (vm.md §4.1.1) over the same KZG commitments as the DA certificate. A raw job
+   * needs its blobs posted under its blob key, an input beyond six blobs is refused before any DA
+   * write or transaction.
+   */
+  @Test
+  void blobInputApp_postsItsInputsAsEip4844Blobs() throws Exception {
+    byte[] elf = Files.readAllBytes(SHA256CHAIN);
+    refused(chain("create-app", "--as", "developer", "--mode", "REEXEC_INTERSUBJECTIVE", "--program", SHA256CHAIN.toString(),
+        "--input-blobs"), "go with --mode REEXEC_OBJECTIVE");
+    CliRun created = ok(chain("create-app", "--as", "developer", "--mode", "REEXEC_OBJECTIVE", "--program", SHA256CHAIN.toString(),
+        "--input-blobs"));
+    assertThat(created.out()).contains("inputs       EIP-4844 blobs");
+    BigInteger appId = new BigInteger(group(created.out(), "app (\\d+) \\(REEXEC_OBJECTIVE\\)"));
+    Bytes32 programKey = Bytes32.fromHex(group(created.out(), "on DA as blob (0x[0-9a-f]{64})"));
+    try (ObjectiveApps o = objective(); Settlement s = settlement("developer")) {
+      assertThat(o.config(s.appConfigOf(appId).orElseThrow()).blobInputs()).isTrue();
+    }
+
+    byte[] input = new byte[200_000]; // 200,056 payload bytes: two blobs
+    new java.util.Random(17).nextBytes(input);
+    Path inputFile = Files.write(dir.resolve("blob-input.bin"), input);
+    CliRun job = ok(chain("submit-job", "--as", "developer", "--app", appId.toString(), "--program-blob", programKey.toString(),
+        "--input", inputFile.toString(), "--max-steps", "1000000", "--no-assign"));
+    JobEnvelope envelope = new JobEnvelope(programKey, 1 << 20, input);
+    var blobs = dev.trustdial.node.objective.BlobInputs.of(envelope.encode(), dev.trustdial.da.kzg.JniKzg.load());
+    Bytes32 root = Vm.load(elf, blobs.vmInput(), VmConfig.defaults()).state().inputRoot();
+    assertThat(job.out()).contains("as 2 EIP-4844 blob(s)", "input root " + root, "postInputBlobs: tx", "submitJob: tx");
+    Bytes32 blobKey = Bytes32.fromHex(group(job.out(), "job envelope on DA as blob (0x[0-9a-f]{64})"));
+    BigInteger jobId = new BigInteger(group(job.out(), "job (\\d+) queued"));
+    try (Settlement s = settlement("developer"); ObjectiveApps o = objective()) {
+      ObjectiveApps.InputEntry e = o.blobInputOf(blobKey).orElseThrow();
+      assertThat(e.inputRoot()).isEqualTo(root).isEqualTo(dev.trustdial.vm.input.BlobInput.root(input.length, blobs.versionedHashes()));
+      assertThat(e.inputLength()).isEqualTo(200_000);
+      assertThat(s.job(jobId).inputBlobKey()).isEqualTo(blobKey);
+      assertThat(o.inputOf(envelope.digest())).as("nothing posted as calldata").isEmpty();
+    }
+
+    CliRun again = ok(chain("submit-job", "--as", "developer", "--app", appId.toString(), "--program-blob", programKey.toString(),
+        "--input", inputFile.toString(), "--max-steps", "1000000", "--no-assign"));
+    // Each DA put is a new blob (its header names a new reference block): posted again under its own key, with the same root.
+    Bytes32 againKey = Bytes32.fromHex(group(again.out(), "job envelope on DA as blob (0x[0-9a-f]{64})"));
+    assertThat(againKey).isNotEqualTo(blobKey);
+    assertThat(again.out()).contains("postInputBlobs: tx", "input root " + root);
+    ok(chain("submit-job", "--as", "developer", "--app", appId.toString(), "--input-digest", envelope.digest().toString(),
+        "--input-blob-key", blobKey.toString(), "--max-steps", "1000000", "--no-assign"));
+
+    long nonce = nonce("developer");
+    refused(chain("submit-job", "--as", "developer", "--app", appId.toString(), "--input-digest", envelope.digest().toString(),
+        "--input-blob-key", "0x" + "33".repeat(32), "--max-steps", "1000000", "--no-assign"), "has no blob input on the InputOracle");
+    Path tooBig = Files.write(dir.resolve("too-big.bin"), new byte[dev.trustdial.vm.input.BlobInput.MAX_INPUT_BYTES + 1]);
+    refused(chain("submit-job", "--as", "developer", "--app", appId.toString(), "--program-blob", programKey.toString(),
+        "--input", tooBig.toString(), "--max-steps", "1000000", "--no-assign"), "6 EIP-4844 blobs");
+    assertThat(nonce("developer")).as("no transaction was sent").isEqualTo(nonce);
+  }
 }

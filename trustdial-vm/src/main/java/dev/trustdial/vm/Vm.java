@@ -3,6 +3,7 @@ package dev.trustdial.vm;
 import dev.trustdial.core.InvalidInputException;
 import dev.trustdial.core.bytes.Bytes32;
 import dev.trustdial.vm.checkpoint.CheckpointSink;
+import dev.trustdial.vm.input.VmInput;
 import dev.trustdial.vm.witness.Witness;
 import dev.trustdial.vm.witness.WitnessChecker;
 
@@ -12,6 +13,11 @@ public final class Vm {
 
   /** A machine at step 0 with the program loaded and pc at its entry point. */
   public static Machine load(byte[] elf, byte[] input, VmConfig config) {
+    return Machine.load(elf, VmInput.of(input), config);
+  }
+
+  /** As {@link #load(byte[], byte[], VmConfig)} with the input's commitment form given (vm.md §4.1.1: blobs). */
+  public static Machine load(byte[] elf, VmInput input, VmConfig config) {
     return Machine.load(elf, input, config);
   }
 
@@ -20,12 +26,17 @@ public final class Vm {
    * match its state; the input must be the one the snapshot was taken with.
    */
   public static Machine restore(byte[] snapshot, byte[] input, VmConfig config) {
+    return Machine.restore(snapshot, VmInput.of(input), config);
+  }
+
+  /** As {@link #restore(byte[], byte[], VmConfig)} with the input's commitment form given. */
+  public static Machine restore(byte[] snapshot, VmInput input, VmConfig config) {
     return Machine.restore(snapshot, input, config);
   }
 
   /** As {@link #restore(byte[], byte[], VmConfig)}, also requiring the state hash a caller trusts. */
   public static Machine restore(byte[] snapshot, byte[] input, VmConfig config, Bytes32 expectedStateHash) {
-    Machine m = Machine.restore(snapshot, input, config);
+    Machine m = Machine.restore(snapshot, VmInput.of(input), config);
     Bytes32 actual = m.stateHash();
     if (!actual.equals(expectedStateHash)) {
       throw new InvalidInputException("snapshot state hash " + actual + " is not the expected " + expectedStateHash);
@@ -38,6 +49,11 @@ public final class Vm {
    * terminal state has one too (it steps to itself); past it there is no state at that step.
    */
   public static Witness witness(byte[] elf, byte[] input, VmConfig config, long step) {
+    return witness(elf, VmInput.of(input), config, step);
+  }
+
+  /** As {@link #witness(byte[], byte[], VmConfig, long)} with the input's commitment form given. */
+  public static Witness witness(byte[] elf, VmInput input, VmConfig config, long step) {
     if (step < 0) {
       throw new InvalidInputException("step must be non-negative, got " + step);
     }

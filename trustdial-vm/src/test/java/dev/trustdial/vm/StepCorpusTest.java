@@ -369,8 +369,7 @@ class StepCorpusTest {
         out.add(bad("second record with a mask bit at level >= k" + of, pre, flip(proof, second + 32, 0x04)));
         kinds.add("multi");
       }
-      if (w.inputChunk().isPresent()) {
-        InputChunkProof c = w.inputChunk().get();
+      if (w.inputChunk().isPresent() && w.inputChunk().get() instanceof InputChunkProof c) {
         byte[] chunk = c.chunk().bytes();
         chunk[31] ^= 1;
         List<Bytes32> after = new ArrayList<>();

@@ -216,10 +216,9 @@ public final class ChainCommand implements Runnable {
 
   @Command(name = "create-app", description = {
       "Create an app owned by the --as account (it must be allowlisted while creation is permissioned).",
-      "REEXEC_OBJECTIVE (--program ELF [--ram-end --output-limit --stride-log2]): computes the ELF's absolute prestate with the VM, deploys "
-          + "its ObjectiveConfig, creates the app and names the config. Only once governance enabled mode 2 "
-          + "(AppRegistry.setModeEnabled(2)): the default deployment has its contracts (court, InputOracle, RiscvStep) deployed and "
-          + "tested but leaves the mode disabled, since the operators' and watchtowers' game players are planned (issue #15)."})
+      "REEXEC_OBJECTIVE (--program ELF [--ram-end --output-limit --stride-log2 --input-blobs]): computes the ELF's absolute prestate "
+          + "with the VM, deploys its ObjectiveConfig, creates the app and names the config. Only once governance enabled mode 2 "
+          + "(AppRegistry.setModeEnabled(2); the devnet's deployment does)."})
   static final class CreateApp implements Callable<Integer> {
     @Spec CommandSpec spec;
     @Mixin DevnetConnection devnet;
@@ -250,13 +249,18 @@ public final class ChainCommand implements Runnable {
         description = "REEXEC_OBJECTIVE: the trace commitment's stride is 2^S steps, 0..40 (default: 20).")
     Integer strideLog2;
 
+    @Option(names = "--input-blobs",
+        description = "REEXEC_OBJECTIVE: job inputs go onchain as EIP-4844 blobs (up to 6 blobs, 761,800 bytes of input; read steps proven "
+            + "with the point-evaluation precompile) instead of as calldata (up to 64 KiB).")
+    boolean inputBlobs;
+
     @Override
     public Integer call() {
       if (mode == TrustMode.REEXEC_OBJECTIVE) {
         return createObjective();
       }
-      if (ramEnd != null || outputLimit != null || strideLog2 != null) {
-        throw new InvalidInputException("--ram-end, --output-limit and --stride-log2 go with --mode REEXEC_OBJECTIVE");
+      if (ramEnd != null || outputLimit != null || strideLog2 != null || inputBlobs) {
+        throw new InvalidInputException("--ram-end, --output-limit, --stride-log2 and --input-blobs go with --mode REEXEC_OBJECTIVE");
       }
       if ((digest == null) == (program == null)) {
         throw new InvalidInputException("give exactly one of --digest and --program");
@@ -313,7 +317,7 @@ public final class ChainCommand implements Runnable {
       if (partBytes < 1 || partBytes > ProgramBlobs.MAX_BLOB_BYTES) {
         throw new InvalidInputException("--part-bytes must be 1.." + ProgramBlobs.MAX_BLOB_BYTES + ", got " + partBytes);
       }
-      ObjectiveApp.Params params = ObjectiveApp.Params.parse(ramEnd, outputLimit, strideLog2);
+      ObjectiveApp.Params params = ObjectiveApp.Params.parse(ramEnd, outputLimit, strideLog2, inputBlobs);
       byte[] elf = dev.trustdial.cli.InputFiles.read(program, "--program", dev.trustdial.vm.elf.ElfLoader.MAX_ELF_BYTES);
       dev.trustdial.chain.ObjectiveAppConfig config = ObjectiveApp.prestate(program, elf, params);
       PrintWriter out = spec.commandLine().getOut();
@@ -443,21 +447,27 @@ public final class ChainCommand implements Runnable {
         dev.trustdial.chain.AppInfo info = checkJob(s, app, maxSteps, wei, programKey != null);
         boolean objective = info.mode() == TrustMode.REEXEC_OBJECTIVE;
         try (dev.trustdial.chain.ObjectiveApps oracle = objective ? devnet.objective() : null) {
+          boolean blobs = objective && oracle.config(s.appConfigOf(app).orElseThrow()).blobInputs();
           if (programKey != null) {
             var envelope = new dev.trustdial.node.job.JobEnvelope(programKey, stride, bytes);
             byte[] encoded = envelope.encode();
             if (objective) {
-              ObjectiveApp.checkEnvelopeSize(oracle, encoded);
+              ObjectiveApp.checkEnvelopeSize(oracle, encoded, blobs);
             }
             var da = devnet.da();
             checkProgram(da, info, programKey);
             digest = envelope.digest();
-            key = da.put(encoded).blobKey();
+            var cert = da.put(encoded);
+            key = cert.blobKey();
             out.println("job envelope on DA as blob " + key + " (digest " + digest + ")");
-            if (objective) {
-              // The court reads the job's input root from the oracle: it must be there before the job exists.
+            // The court reads the job's input root from the oracle: it must be there before the job exists.
+            if (blobs) {
+              ObjectiveApp.postBlobs(oracle, encoded, cert, out);
+            } else if (objective) {
               ObjectiveApp.post(oracle, encoded, out);
             }
+          } else if (blobs) {
+            ObjectiveApp.requireBlobsPosted(oracle, key, out);
           } else if (objective) {
             ObjectiveApp.requirePosted(oracle, digest, out);
           }

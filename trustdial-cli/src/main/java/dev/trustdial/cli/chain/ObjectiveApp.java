@@ -9,10 +9,13 @@ import dev.trustdial.chain.TxOutcome;
 import dev.trustdial.core.InvalidInputException;
 import dev.trustdial.core.bytes.Bytes32;
 import dev.trustdial.core.hash.Hashes;
+import dev.trustdial.da.kzg.JniKzg;
+import dev.trustdial.node.objective.BlobInputs;
 import dev.trustdial.vm.Machine;
 import dev.trustdial.vm.Vm;
 import dev.trustdial.vm.VmConfig;
 import dev.trustdial.vm.elf.ElfLoader;
+import dev.trustdial.vm.input.BlobInput;
 import dev.trustdial.vm.state.VmState;
 import java.io.PrintWriter;
 import java.math.BigInteger;
@@ -40,7 +43,7 @@ public final class ObjectiveApp {
    * The app parameters given on the command line, checked as ObjectiveConfig's constructor checks
    * them (and the output limit as the VM holds output).
    */
-  public record Params(long ramEnd, long outputLimit, int strideLog2) {
+  public record Params(long ramEnd, long outputLimit, int strideLog2, boolean blobInputs) {
     public Params {
       try {
         ObjectiveAppConfig.checkRamEnd(ramEnd);
@@ -61,8 +64,18 @@ public final class ObjectiveApp {
       }
     }
 
-    /** Parses the options; {@code ramEndHex} is hex with or without 0x, {@code null} values take the VM's defaults. */
+    /** Parameters of an app whose inputs go onchain as calldata. */
+    public Params(long ramEnd, long outputLimit, int strideLog2) {
+      this(ramEnd, outputLimit, strideLog2, false);
+    }
+
+    /** As {@link #parse(String, Long, Integer, boolean)} for an app whose inputs go onchain as calldata. */
     public static Params parse(String ramEndHex, Long outputLimit, Integer strideLog2) {
+      return parse(ramEndHex, outputLimit, strideLog2, false);
+    }
+
+    /** Parses the options; {@code ramEndHex} is hex with or without 0x, {@code null} values take the VM's defaults. */
+    public static Params parse(String ramEndHex, Long outputLimit, Integer strideLog2, boolean blobInputs) {
       long ramEnd = VmConfig.DEFAULT_RAM_END;
       if (ramEndHex != null) {
         String t = ChainCommand.bounded(ramEndHex, "--ram-end").strip();
@@ -73,7 +86,7 @@ public final class ObjectiveApp {
         ramEnd = Long.parseLong(digits, 16);
       }
       return new Params(ramEnd, outputLimit == null ? VmConfig.DEFAULT_OUTPUT_LIMIT : outputLimit,
-          strideLog2 == null ? DEFAULT_STRIDE_LOG2 : strideLog2);
+          strideLog2 == null ? DEFAULT_STRIDE_LOG2 : strideLog2, blobInputs);
     }
 
     /** The VM configuration a node loads the program with under these parameters (memory is sparse: the window is only a bound). */
@@ -105,7 +118,7 @@ public final class ObjectiveApp {
           e.getMessage()));
     }
     return new ObjectiveAppConfig(Hashes.keccak256(elf), Integer.toUnsignedLong(s.pc()), s.memRoot(), params.ramEnd(),
-        params.outputLimit(), params.strideLog2());
+        params.outputLimit(), params.strideLog2(), params.blobInputs());
   }
 
   /** A created app: its id, config contract and fields, and the transactions it took. */
@@ -150,12 +163,12 @@ public final class ObjectiveApp {
     out.println("  image root   " + f.imageRoot());
     out.printf("  ramEnd       0x%08x, output limit %d bytes%n", f.ramEnd(), f.outputLimit());
     out.printf("  stride       2^%d = %d steps per trace leaf%n", f.strideLog2(), f.stride());
+    out.println("  inputs       " + (f.blobInputs() ? "EIP-4844 blobs (InputOracle.postInputBlobs, up to " + BlobInput.MAX_INPUT_BYTES + " bytes)"
+        : "calldata (InputOracle.postInput, up to 64 KiB)"));
     out.println("  program      " + f.programDigest());
     for (TxOutcome t : c.txs()) {
       ChainCommand.printTx(out, t);
     }
-    out.println("note: the app takes jobs (their inputs go to the InputOracle), but no operator or watchtower of this release plays "
-        + "the objective game yet (issue #15)");
     out.flush();
   }
 
@@ -172,7 +185,15 @@ public final class ObjectiveApp {
   }
 
   /** Refuses, before anything is written, an envelope the oracle would refuse for its size. */
-  static void checkEnvelopeSize(ObjectiveApps objective, byte[] envelope) {
+  static void checkEnvelopeSize(ObjectiveApps objective, byte[] envelope, boolean blobs) {
+    if (blobs) {
+      int input = envelope.length - 52;
+      if (input > BlobInput.MAX_INPUT_BYTES) {
+        throw new InvalidInputException("the job input is " + input + " bytes, above the " + BlobInput.MAX_INPUT_BYTES + " bytes an "
+            + "app with blob inputs takes (" + BlobInput.MAX_BLOBS + " EIP-4844 blobs of 126,976 payload bytes, less 56 bytes of header)");
+      }
+      return;
+    }
     long max = objective.maxEnvelopeBytes();
     if (envelope.length > max) {
       throw new InvalidInputException("the job envelope is " + envelope.length + " bytes, above the InputOracle's MAX_ENVELOPE of " + max
@@ -193,6 +214,44 @@ public final class ObjectiveApp {
       out.println("job input already on the InputOracle " + objective.oracle() + " (posted in block " + e.postedBlock()
           + "): digest " + p.digest() + ", input root " + e.inputRoot() + "; not posted again");
     }
+    out.flush();
+  }
+
+  /**
+   * Posts a job's envelope as EIP-4844 blobs (objective.md §3.2): the same sub-blobs and KZG
+   * commitments as its DA put {@code cert}, in a type-3 transaction to InputOracle.postInputBlobs
+   * with the DA header; skipped when the blob key is posted already.
+   */
+  static void postBlobs(ObjectiveApps objective, byte[] envelope, dev.trustdial.da.cert.DaCertificate cert, PrintWriter out) {
+    BlobInputs blobs = BlobInputs.of(envelope, JniKzg.load());
+    List<Bytes32> fromDa = cert.header().commitments().stream().map(c -> BlobInput.versionedHash(c.bytes())).toList();
+    if (!fromDa.equals(blobs.versionedHashes())) {
+      throw new IllegalStateException("the DA certificate's commitments are not the envelope's sub-blobs' (" + fromDa + " vs "
+          + blobs.versionedHashes() + ")");
+    }
+    ObjectiveApps.BlobInputPost p = objective.postInputBlobs(cert.header().encode(), blobs.blobBytes(),
+        blobs.commitments().stream().map(c -> c.bytes()).toList(), blobs.blobProofs().stream().map(x -> x.bytes()).toList(),
+        blobs.versionedHashes());
+    ObjectiveApps.InputEntry e = objective.blobInputOf(p.blobKey()).orElseThrow(() -> new IllegalStateException(
+        "the InputOracle has no blob entry for " + p.blobKey() + " after posting it"));
+    if (p.tx().isPresent()) {
+      out.println("job input posted to the InputOracle " + objective.oracle() + " as " + blobs.versionedHashes().size()
+          + " EIP-4844 blob(s): blob key " + p.blobKey() + ", input root " + e.inputRoot() + ", " + e.inputLength() + " bytes");
+      ChainCommand.printTx(out, p.tx().get());
+    } else {
+      out.println("job input already on the InputOracle " + objective.oracle() + " as blobs (posted in block " + e.postedBlock()
+          + "): blob key " + p.blobKey() + "; not posted again");
+    }
+    out.flush();
+  }
+
+  /** A raw job of an objective app with blob inputs: its blobs must be on the oracle under the job's DA blob key. */
+  static void requireBlobsPosted(ObjectiveApps objective, Bytes32 blobKey, PrintWriter out) {
+    ObjectiveApps.InputEntry e = objective.blobInputOf(blobKey).orElseThrow(() -> new InvalidInputException("--input-blob-key "
+        + blobKey + " has no blob input on the InputOracle " + objective.oracle() + ": this app takes its inputs as EIP-4844 blobs; "
+        + "give --program-blob (and --input) so this client builds, puts, posts and submits it"));
+    out.println("job input on the InputOracle " + objective.oracle() + " as blobs (posted in block " + e.postedBlock() + "): input root "
+        + e.inputRoot() + ", " + e.inputLength() + " bytes");
     out.flush();
   }
 

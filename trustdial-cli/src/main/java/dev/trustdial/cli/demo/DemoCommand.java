@@ -140,6 +140,9 @@ public final class DemoCommand implements Callable<Integer> {
   @Option(names = "--json", description = "Print the final report as JSON on stdout (the story goes to stderr).")
   boolean json;
 
+  @Option(names = "--keep", description = "Leave the devnet (and its explorer) running at the end; stop it with 'trustdial devnet down --dir DIR'.")
+  boolean keep;
+
   private final Map<Address, String> names = new ConcurrentHashMap<>();
   private final Set<BigInteger> ourJobs = ConcurrentHashMap.newKeySet();
   private final Map<String, Double> timings = java.util.Collections.synchronizedMap(new LinkedHashMap<>());
@@ -236,6 +239,7 @@ public final class DemoCommand implements Callable<Integer> {
       watch.poll();
       DemoReport report = report(devnet, owner, watch, startBlock, before, jobs);
       print(report);
+      story.println("explorer: " + devnet.explorerUrl() + (keep ? "" : " (until the devnet stops; --keep leaves it up)"));
       if (json) {
         spec.commandLine().getOut().println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(report));
         spec.commandLine().getOut().flush();
@@ -243,13 +247,17 @@ public final class DemoCommand implements Callable<Integer> {
       return ExitCodes.OK;
     } finally {
       models.close();
+      if (keep) {
+        devnet.detach();
+      }
       devnet.close();
       try {
         Runtime.getRuntime().removeShutdownHook(cleanup);
       } catch (IllegalStateException shuttingDown) {
         // The hook is running already (Ctrl-C); it closes the devnet.
       }
-      story.printf("%ndevnet stopped, no process left running (configs and logs in %s)%n", devnetDir);
+      story.printf(keep ? "%ndevnet left running in %s: stop it with 'trustdial devnet down --dir %1$s'%n"
+          : "%ndevnet stopped, no process left running (configs and logs in %s)%n", devnetDir);
       story.flush();
     }
   }
@@ -642,29 +650,35 @@ public final class DemoCommand implements Callable<Integer> {
         "run trustdial-vm/setup.sh");
     byte[] elf = dev.trustdial.cli.InputFiles.read(guest, "job 6's guest", dev.trustdial.vm.elf.ElfLoader.MAX_ELF_BYTES);
     byte[] input = sha256chainInput(1, 40);
-    // The honest trace, computed here: the demo checks the liar's claim, the court's verdict and the final result against it.
-    dev.trustdial.vm.trace.StrideTrace honest = dev.trustdial.vm.trace.TraceRun.honest(elf, input, dev.trustdial.vm.VmConfig.defaults(),
-        new dev.trustdial.vm.trace.TraceShape(OBJECTIVE_MAX_STEPS, OBJECTIVE_STRIDE_LOG2)).strideTrace();
     dev.trustdial.chain.ObjectiveCourtClient court = dev.trustdial.chain.ObjectiveCourtClient.of(owner);
     BigInteger appId;
     Bytes32 envelopeKey;
     JobEnvelope envelope;
+    dev.trustdial.node.objective.BlobInputs blobs;
     try (dev.trustdial.chain.ObjectiveApps objective = dev.trustdial.chain.ObjectiveApps.of(developer)) {
       var config = dev.trustdial.cli.chain.ObjectiveApp.prestate(guest, elf,
-          dev.trustdial.cli.chain.ObjectiveApp.Params.parse(null, null, OBJECTIVE_STRIDE_LOG2));
+          dev.trustdial.cli.chain.ObjectiveApp.Params.parse(null, null, OBJECTIVE_STRIDE_LOG2, true));
       Bytes32 programKey = da.put(elf).blobKey();
       var created = dev.trustdial.cli.chain.ObjectiveApp.create(developer, objective, config, new byte[0]);
       appId = created.appId();
-      n.say("app %s (REEXEC_OBJECTIVE): the sha256chain guest (%,d bytes) on DA as blob %s; its ObjectiveConfig %s pins the prestate "
-          + "(entry pc 0x%08x, image root %s) and a trace leaf every 2^%d steps", appId, elf.length, abbrev(programKey), created.config(),
-          config.entryPc(), abbrev(config.imageRoot()), OBJECTIVE_STRIDE_LOG2);
+      n.say("app %s (REEXEC_OBJECTIVE, inputs as EIP-4844 blobs): the sha256chain guest (%,d bytes) on DA as blob %s; its ObjectiveConfig "
+          + "%s pins the prestate (entry pc 0x%08x, image root %s) and a trace leaf every 2^%d steps", appId, elf.length, abbrev(programKey),
+          created.config(), config.entryPc(), abbrev(config.imageRoot()), OBJECTIVE_STRIDE_LOG2);
       envelope = new JobEnvelope(programKey, 1L << 20, input);
-      envelopeKey = da.put(envelope.encode()).blobKey();
-      var posted = objective.postInput(envelope.encode());
-      var entry = objective.inputOf(posted.digest()).orElseThrow(() -> new IllegalStateException("job 6's input is not on the InputOracle"));
-      n.say("the job envelope on DA as %s and posted to the InputOracle: input root %s (%d bytes); the court reads the job's input "
-          + "from there", abbrev(envelopeKey), abbrev(entry.inputRoot()), entry.inputLength());
+      var cert = da.put(envelope.encode());
+      envelopeKey = cert.blobKey();
+      blobs = dev.trustdial.node.objective.BlobInputs.of(envelope.encode(), dev.trustdial.da.kzg.JniKzg.load());
+      var posted = objective.postInputBlobs(cert.header().encode(), blobs.blobBytes(), blobs.commitments().stream().map(c -> c.bytes()).toList(),
+          blobs.blobProofs().stream().map(p -> p.bytes()).toList(), blobs.versionedHashes());
+      var entry = objective.blobInputOf(posted.blobKey()).orElseThrow(() -> new IllegalStateException("job 6's input is not on the InputOracle"));
+      n.say("the job envelope on DA as %s, and its sub-blob posted to the InputOracle as an EIP-4844 blob (versioned hash %s, %,d gas): "
+          + "input root %s (%d bytes); the court reads the job's input from there, a read step through the point-evaluation precompile",
+          abbrev(envelopeKey), abbrev(blobs.versionedHashes().getFirst()), posted.tx().map(t -> t.gasUsed()).orElse(0L),
+          abbrev(entry.inputRoot()), entry.inputLength());
     }
+    // The honest trace, computed here: the demo checks the liar's claim, the court's verdict and the final result against it.
+    dev.trustdial.vm.trace.StrideTrace honest = dev.trustdial.vm.trace.TraceRun.honest(elf, blobs.vmInput(),
+        dev.trustdial.vm.VmConfig.defaults(), new dev.trustdial.vm.trace.TraceShape(OBJECTIVE_MAX_STEPS, OBJECTIVE_STRIDE_LOG2)).strideTrace();
     n.say("the honest trace, computed here: halts at step %,d of a %,d-step budget, trace root %s, H = %d stride levels",
         honest.finalState().step(), OBJECTIVE_MAX_STEPS, abbrev(honest.root()), honest.strideHeight());
 

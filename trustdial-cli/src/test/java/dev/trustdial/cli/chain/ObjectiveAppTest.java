@@ -87,7 +87,7 @@ class ObjectiveAppTest {
     // The objective options belong to that mode only.
     CliRun other = CliRun.of("chain", "create-app", "--dir", dir.toString(), "--mode", "REEXEC_INTERSUBJECTIVE", "--digest",
         "0x" + "11".repeat(32), "--stride-log2", "4");
-    refused(other, "--ram-end, --output-limit and --stride-log2 go with --mode REEXEC_OBJECTIVE");
+    refused(other, "--ram-end, --output-limit, --stride-log2 and --input-blobs go with --mode REEXEC_OBJECTIVE");
   }
 
   @Test

@@ -3,6 +3,7 @@ package dev.trustdial.da.kzg;
 import dev.trustdial.core.InvalidInputException;
 import ethereum.ckzg4844.CKZG4844JNI;
 import ethereum.ckzg4844.CKZGException;
+import ethereum.ckzg4844.ProofAndY;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -69,6 +70,34 @@ public final class JniKzg implements Kzg {
       return new KzgCommitment(CKZG4844JNI.blobToKzgCommitment(subBlob.bytes()));
     } catch (CKZGException e) {
       throw new InvalidInputException("sub-blob is not a valid KZG blob: " + e.getMessage(), e);
+    }
+  }
+
+  @Override
+  public KzgProof blobProof(SubBlob subBlob, KzgCommitment commitment) {
+    try {
+      return new KzgProof(CKZG4844JNI.computeBlobKzgProof(subBlob.bytes(), commitment.bytes()));
+    } catch (CKZGException e) {
+      throw new InvalidInputException("cannot prove the sub-blob: " + e.getMessage(), e);
+    }
+  }
+
+  @Override
+  public PointOpening openAt(SubBlob subBlob, byte[] z) {
+    try {
+      ProofAndY p = CKZG4844JNI.computeKzgProof(subBlob.bytes(), z);
+      return new PointOpening(p.getY(), new KzgProof(p.getProof()));
+    } catch (CKZGException e) {
+      throw new InvalidInputException("cannot open the sub-blob at z: " + e.getMessage(), e);
+    }
+  }
+
+  @Override
+  public boolean verifyPoint(KzgCommitment commitment, byte[] z, byte[] y, KzgProof proof) {
+    try {
+      return CKZG4844JNI.verifyKzgProof(commitment.bytes(), z, y, proof.bytes());
+    } catch (CKZGException e) {
+      return false; // a non-canonical z or y, or a point not on the curve: not a valid opening
     }
   }
 

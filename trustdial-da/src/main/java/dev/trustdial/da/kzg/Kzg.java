@@ -21,4 +21,13 @@ public interface Kzg {
 
   /** All 128 cells (and proofs) from at least 64 distinct cells of one sub-blob. */
   CellsAndProofs recover(List<IndexedCell> cells);
+
+  /** EIP-4844 blob proof of a sub-blob sent as a blob of a type-3 transaction (its sidecar). */
+  KzgProof blobProof(SubBlob subBlob, KzgCommitment commitment);
+
+  /** The sub-blob's polynomial at {@code z} (32 bytes, big-endian, below the field modulus) and its KZG proof. */
+  PointOpening openAt(SubBlob subBlob, byte[] z);
+
+  /** EIP-4844's verify_kzg_proof, the point-evaluation precompile's check (without the versioned hash). */
+  boolean verifyPoint(KzgCommitment commitment, byte[] z, byte[] y, KzgProof proof);
 }

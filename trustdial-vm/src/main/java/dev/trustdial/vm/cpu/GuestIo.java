@@ -1,7 +1,15 @@
 package dev.trustdial.vm.cpu;
 
 import dev.trustdial.core.bytes.Bytes32;
+import dev.trustdial.vm.input.BlobInput;
+import dev.trustdial.vm.input.BlobOpening;
+import dev.trustdial.vm.input.InputForm;
+import dev.trustdial.vm.input.VmInput;
 import dev.trustdial.vm.memory.InputTree;
+import dev.trustdial.vm.witness.BlobInputProof;
+import dev.trustdial.vm.witness.InputChunkProof;
+import dev.trustdial.vm.witness.InputProof;
+import java.util.ArrayList;
 import dev.trustdial.vm.state.OutputCommitment;
 import java.io.ByteArrayOutputStream;
 import java.util.Arrays;
@@ -25,6 +33,7 @@ public final class GuestIo {
   public static final int CHUNK = 32;
 
   private final byte[] input;
+  private final InputForm inputForm;
   private final Bytes32 inputRoot;
   /** Built again on the first proof request (witnesses only): a plain run needs just the root. */
   private InputTree inputTree;
@@ -37,8 +46,14 @@ public final class GuestIo {
 
   /** @param outputLimit the state's outputLimit (unsigned) */
   public GuestIo(byte[] input, int outputLimit) {
-    this.input = input.clone();
-    this.inputRoot = InputTree.root(input);
+    this(VmInput.of(input), outputLimit);
+  }
+
+  /** @param outputLimit the state's outputLimit (unsigned) */
+  public GuestIo(VmInput input, int outputLimit) {
+    this.input = input.bytes();
+    this.inputForm = input.form();
+    this.inputRoot = input.root();
     this.outputLimit = outputLimit;
   }
 
@@ -75,13 +90,50 @@ public final class GuestIo {
     return inputCursor;
   }
 
-  /** Input chunk c (zero-padded) with its 27 siblings against {@link #inputRoot()}. */
-  public Bytes32 inputChunk(int c) {
-    return tree().chunk(c);
+  public InputForm inputForm() {
+    return inputForm;
   }
 
-  public List<Bytes32> inputChunkProof(int c) {
-    return tree().proof(c);
+  /**
+   * The input part of the witness of a read of {@code n > 0} bytes at the cursor (docs/spec/vm.md
+   * §9.1): chunk {@code inputCursor / 32} with its 27 siblings against {@link #inputRoot()}, or for a
+   * blob-form input the openings of the field elements the read covers.
+   */
+  public InputProof inputProof(int n) {
+    int c = inputCursor >>> 5;
+    return switch (inputForm) {
+      case InputForm.ChunkTree t -> new InputChunkProof(c, tree().chunk(c), tree().proof(c));
+      case InputForm.Blobs b -> {
+        int first = BlobInput.elementOf(inputCursor);
+        int last = BlobInput.elementOf(inputCursor + (long) n - 1);
+        List<BlobOpening> openings = new ArrayList<>();
+        for (int e = first; e <= last; e++) {
+          BlobOpening o = b.opener().open(e);
+          checkOpening(e, o);
+          openings.add(o);
+        }
+        yield new BlobInputProof(c, b.versionedHashes(), first, openings);
+      }
+    };
+  }
+
+  /** An opener that disagrees with the input (wrong blobs, wrong bytes) is a host bug: caught here, not onchain. */
+  private void checkOpening(int element, BlobOpening o) {
+    byte[] y = o.y().bytes();
+    for (int i = 0; i < 32; i++) {
+      long b = (long) element * BlobInput.BYTES_PER_ELEMENT + i - 1 - BlobInput.PAYLOAD_OFFSET;
+      if (i > 0 && b >= 0 && b < input.length && (y[i] & 0xff) != (input[(int) b] & 0xff)) {
+        throw new IllegalStateException("blob opening of element " + element + " disagrees with input byte " + b);
+      }
+    }
+    if (y[0] != 0) {
+      throw new IllegalStateException("blob opening of element " + element + " is not a DA sub-blob element (byte 0 is not zero)");
+    }
+    int blob = element / BlobInput.ELEMENTS_PER_BLOB;
+    List<Bytes32> hashes = ((InputForm.Blobs) inputForm).versionedHashes();
+    if (blob >= hashes.size() || !BlobInput.versionedHash(o.commitment()).equals(hashes.get(blob))) {
+      throw new IllegalStateException("blob opening of element " + element + " has a commitment outside the input's blobs");
+    }
   }
 
   private InputTree tree() {

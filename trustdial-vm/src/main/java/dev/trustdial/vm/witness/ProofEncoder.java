@@ -2,6 +2,8 @@ package dev.trustdial.vm.witness;
 
 import dev.trustdial.core.bytes.Bytes32;
 import dev.trustdial.core.merkle.MerkleTree;
+import dev.trustdial.vm.input.BlobInput;
+import dev.trustdial.vm.input.BlobOpening;
 import dev.trustdial.vm.memory.Memory;
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
@@ -30,7 +32,7 @@ public final class ProofEncoder {
    * @param accesses the step's memory accesses in order, each proof against the root current then
    * @param after each access's leaf value after its write (its value before, for a read)
    */
-  public static byte[] encode(List<MemoryAccess> accesses, List<Bytes32> after, Optional<InputChunkProof> input) {
+  public static byte[] encode(List<MemoryAccess> accesses, List<Bytes32> after, Optional<? extends InputProof> input) {
     if (after.size() != accesses.size()) {
       throw new IllegalArgumentException("one after-value per access");
     }
@@ -45,7 +47,12 @@ public final class ProofEncoder {
       }
       record(out, a.leaf(), a.proof(), k);
     }
-    input.ifPresent(c -> record(out, c.chunk(), c.proof(), DEPTH));
+    input.ifPresent(in -> {
+      switch (in) {
+        case InputChunkProof c -> record(out, c.chunk(), c.proof(), DEPTH);
+        case BlobInputProof b -> blobRecord(out, b);
+      }
+    });
     return out.toByteArray();
   }
 
@@ -66,6 +73,21 @@ public final class ProofEncoder {
       }
       Bytes32 sib = prev.proof().get(l);
       node = ((p >>> l) & 1) == 0 ? MerkleTree.hashPair(node, sib) : MerkleTree.hashPair(sib, node);
+    }
+  }
+
+  /** The blob input record of §9.2: y_0, the mask 0x80000000, k, the versioned hashes, then the openings. */
+  private static void blobRecord(ByteArrayOutputStream out, BlobInputProof b) {
+    for (int i = 0; i < b.openings().size(); i++) {
+      BlobOpening o = b.openings().get(i);
+      out.writeBytes(o.y().bytes());
+      if (i == 0) {
+        out.writeBytes(ByteBuffer.allocate(4).putInt(BlobInput.RECORD_MASK).array());
+        out.write(b.versionedHashes().size());
+        b.versionedHashes().forEach(h -> out.writeBytes(h.bytes()));
+      }
+      out.writeBytes(o.commitment());
+      out.writeBytes(o.proof());
     }
   }
 

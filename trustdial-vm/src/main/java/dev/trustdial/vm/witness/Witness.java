@@ -14,7 +14,7 @@ import java.util.Optional;
  * the post-state, and {@link #proof()}: the same leaves and chunk as the compressed proof bytes of
  * §9.2, which is what the onchain step (and {@link WitnessChecker}) reads.
  */
-public record Witness(long step, byte[] preState, int instruction, List<MemoryAccess> accesses, Optional<InputChunkProof> inputChunk,
+public record Witness(long step, byte[] preState, int instruction, List<MemoryAccess> accesses, Optional<InputProof> inputChunk,
     byte[] postState, byte[] proof) {
   public Witness {
     if (preState.length != VmState.ENCODED_SIZE || postState.length != VmState.ENCODED_SIZE) {
@@ -81,10 +81,24 @@ public record Witness(long step, byte[] preState, int instruction, List<MemoryAc
     s.append(accesses.isEmpty() ? "],\n" : "\n  ],\n");
     s.append("  \"inputChunk\": ");
     if (inputChunk.isPresent()) {
-      InputChunkProof c = inputChunk.get();
-      s.append("{\"chunkIndex\": ").append(c.chunkIndex()).append(", \"chunk\": \"").append(c.chunk().toHex()).append("\", \"siblings\": ");
-      siblings(s, c.proof());
-      s.append("}");
+      switch (inputChunk.get()) {
+        case InputChunkProof c -> {
+          s.append("{\"chunkIndex\": ").append(c.chunkIndex()).append(", \"chunk\": \"").append(c.chunk().toHex()).append("\", \"siblings\": ");
+          siblings(s, c.proof());
+          s.append("}");
+        }
+        case BlobInputProof b -> {
+          s.append("{\"chunkIndex\": ").append(b.chunkIndex()).append(", \"versionedHashes\": ");
+          siblings(s, b.versionedHashes());
+          s.append(", \"firstElement\": ").append(b.firstElement()).append(", \"openings\": [");
+          for (int i = 0; i < b.openings().size(); i++) {
+            var o = b.openings().get(i);
+            s.append(i == 0 ? "" : ", ").append("{\"y\": \"").append(o.y().toHex()).append("\", \"commitment\": \"")
+                .append(Hex.encode(o.commitment())).append("\", \"proof\": \"").append(Hex.encode(o.proof())).append("\"}");
+          }
+          s.append("]}");
+        }
+      }
     } else {
       s.append("null");
     }

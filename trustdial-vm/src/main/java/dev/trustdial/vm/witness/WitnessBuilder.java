@@ -35,7 +35,7 @@ public final class WitnessBuilder {
     }
     int word = mem.loadWordAligned(pc);
     List<Integer> dataLeaves = new ArrayList<>();
-    Optional<InputChunkProof> chunk = Optional.empty();
+    Optional<InputProof> chunk = Optional.empty();
     int opcode = word & 0x7f;
     int f3 = (word >>> 12) & 7;
     int[] x = hart.x;
@@ -58,8 +58,7 @@ public final class WitnessBuilder {
         int n = hart.readLength(buf, x[12]);
         if (n > 0 && Memory.inWindow(buf, n, hart.ramEnd)) {
           dataLeaves.add(buf >>> 5);
-          int c = hart.io.inputCursor() >>> 5;
-          chunk = Optional.of(new InputChunkProof(c, hart.io.inputChunk(c), hart.io.inputChunkProof(c)));
+          chunk = Optional.of(hart.io.inputProof(n));
         }
       } else if (x[17] == GuestIo.SYS_WRITE && a0 == GuestIo.FD_OUTPUT) {
         int n = hart.writeLength(buf, x[12]);

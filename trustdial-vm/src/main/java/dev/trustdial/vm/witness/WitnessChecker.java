@@ -3,6 +3,9 @@ package dev.trustdial.vm.witness;
 import dev.trustdial.core.bytes.Bytes32;
 import dev.trustdial.core.hash.Hashes;
 import dev.trustdial.core.merkle.MerkleTree;
+import dev.trustdial.vm.input.BlobInput;
+import dev.trustdial.vm.input.PointEvaluation;
+import java.nio.ByteBuffer;
 import java.util.Arrays;
 
 /**
@@ -35,6 +38,7 @@ public final class WitnessChecker {
   private static final int OFF_STATUS = 288;
   private static final int OFF_EXIT_CODE = 292;
   private static final Bytes32[] ZERO = new Bytes32[DEPTH + 1];
+  private static final byte[] BLOB_DOMAIN = "TDVMBLOB".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
 
   static {
     ZERO[0] = Bytes32.ZERO;
@@ -45,6 +49,7 @@ public final class WitnessChecker {
 
   private final byte[] pre;
   private final byte[] proof;
+  private final PointEvaluation kzg;
   private int pos;
   private final int ramEnd;
   private Bytes32 memRoot;
@@ -64,23 +69,37 @@ public final class WitnessChecker {
     }
   }
 
-  private WitnessChecker(byte[] pre, byte[] proof) {
+  private WitnessChecker(byte[] pre, byte[] proof, PointEvaluation kzg) {
     this.pre = pre;
     this.proof = proof;
+    this.kzg = kzg;
     this.ramEnd = u32(pre, OFF_RAM_END);
     this.memRoot = b32(pre, OFF_MEM_ROOT);
   }
 
   /** The step function on raw bytes; throws WitnessRejected where the onchain step reverts. */
   public static Result step(byte[] preState, byte[] proof) {
+    return step(preState, proof, PointEvaluation.NONE);
+  }
+
+  /**
+   * As {@link #step(byte[], byte[])}; {@code kzg} checks the point evaluations of a blob input
+   * record (§9.2), as the precompile at 0x0a does for the onchain step.
+   */
+  public static Result step(byte[] preState, byte[] proof, PointEvaluation kzg) {
     byte[] pre = preState.clone();
     checkValid(pre);
-    return new WitnessChecker(pre, proof.clone()).run();
+    return new WitnessChecker(pre, proof.clone(), kzg).run();
   }
 
   /** Checks a witness: its proof bytes give its post-state hash. Returns that hash and the status. */
   public static Result check(Witness w) {
-    Result r = step(w.preState(), w.proof());
+    return check(w, PointEvaluation.NONE);
+  }
+
+  /** As {@link #check(Witness)}, with the point-evaluation check blob input records need. */
+  public static Result check(Witness w, PointEvaluation kzg) {
+    Result r = step(w.preState(), w.proof(), kzg);
     if (!r.postStateHash().equals(w.postStateHash())) {
       throw reject("post-state hash " + r.postStateHash() + " differs from the claimed " + w.postStateHash());
     }
@@ -195,6 +214,59 @@ public final class WitnessChecker {
   private void writeLeaf(byte[] value) {
     pathLeaf = new Bytes32(value);
     memRoot = rootOf(pathLeaf, pathIndex, pathSiblings);
+  }
+
+  /**
+   * The input record of a read of n > 0 bytes at {@code cursor}: a chunk-tree record, or a blob
+   * record (mask exactly 0x80000000, §9.2). Returns the 32-byte chunk {@code cursor / 32} with at
+   * least the n bytes read in place.
+   */
+  private byte[] readInput(long cursor, int n) {
+    if (proof.length - pos >= 36 && u32(proof, pos + 32) == BlobInput.RECORD_MASK) {
+      return readBlobInput(cursor, n);
+    }
+    return readInputChunk((int) (cursor / 32));
+  }
+
+  private byte[] readBlobInput(long cursor, int n) {
+    byte[] y0 = take(32);
+    take(4);
+    int k = take(1)[0] & 0xff;
+    if (k < 1 || k > BlobInput.MAX_BLOBS) {
+      throw reject("blob input record names " + k + " blobs, not 1.." + BlobInput.MAX_BLOBS);
+    }
+    ByteBuffer pre13 = ByteBuffer.allocate(13 + 32 * k).put(BLOB_DOMAIN).putInt(u32(pre, OFF_INPUT_LENGTH)).put((byte) k);
+    Bytes32[] hashes = new Bytes32[k];
+    for (int i = 0; i < k; i++) {
+      hashes[i] = new Bytes32(take(32));
+      pre13.put(hashes[i].bytes());
+    }
+    if (!Hashes.keccak256(pre13.array()).equals(b32(pre, OFF_INPUT_ROOT))) {
+      throw reject("blob input record's versioned hashes do not give the input root");
+    }
+    int first = BlobInput.elementOf(cursor);
+    int last = BlobInput.elementOf(cursor + n - 1);
+    byte[] payload = new byte[(last - first + 1) * BlobInput.BYTES_PER_ELEMENT];
+    for (int e = first; e <= last; e++) {
+      byte[] y = e == first ? y0 : take(32);
+      byte[] commitment = take(48);
+      byte[] kzgProof = take(48);
+      if (y[0] != 0) {
+        throw reject("blob element " + e + " has a non-zero byte 0: not a DA sub-blob element");
+      }
+      int blob = e / BlobInput.ELEMENTS_PER_BLOB;
+      if (blob >= k) {
+        throw reject("blob element " + e + " is beyond the input's " + k + " blob(s)");
+      }
+      if (!kzg.verify(hashes[blob], BlobInput.evaluationPoint(e % BlobInput.ELEMENTS_PER_BLOB), new Bytes32(y), commitment, kzgProof)) {
+        throw reject("point evaluation of blob element " + e + " fails");
+      }
+      System.arraycopy(y, 1, payload, (e - first) * BlobInput.BYTES_PER_ELEMENT, BlobInput.BYTES_PER_ELEMENT);
+    }
+    byte[] chunk = new byte[32];
+    int from = (int) (BlobInput.PAYLOAD_OFFSET + cursor - (long) first * BlobInput.BYTES_PER_ELEMENT);
+    System.arraycopy(payload, from, chunk, (int) (cursor % 32), n);
+    return chunk;
   }
 
   private byte[] readInputChunk(int chunkIndex) {
@@ -404,7 +476,7 @@ public final class WitnessChecker {
           throw new Fault(3);
         }
         byte[] leaf = readLeaf(buf >>> 5);
-        byte[] chunk = readInputChunk((int) (cursor / 32));
+        byte[] chunk = readInput(cursor, n);
         System.arraycopy(chunk, (int) (cursor % 32), leaf, buf & 31, n);
         writeLeaf(leaf);
         putU32(post, OFF_INPUT_CURSOR, (int) (cursor + n));
