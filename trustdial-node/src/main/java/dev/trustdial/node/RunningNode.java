@@ -13,6 +13,7 @@ import org.slf4j.LoggerFactory;
 import dev.trustdial.node.verify.TeeAnswerCheck;
 import dev.trustdial.node.metrics.NodeHttp;
 import dev.trustdial.node.metrics.NodeMetrics;
+import dev.trustdial.node.objective.MatchJournal;
 import dev.trustdial.node.operator.JobJournal;
 import dev.trustdial.node.operator.OperatorNode;
 import dev.trustdial.node.watchtower.Watchtower;
@@ -35,7 +36,7 @@ public final class RunningNode implements AutoCloseable {
     Settlement chain = Settlement.connect(config.rpcUrl(), config.deployment(), config.key());
     DataAvailability da = config.da().client(config.key());
     NodeMetrics metrics = new NodeMetrics("operator");
-    OperatorNode node = new OperatorNode(chain, da, JobJournal.open(config.dataDir()),
+    OperatorNode node = new OperatorNode(chain, da, JobJournal.open(config.dataDir()), MatchJournal.open(config.dataDir()),
         new InferenceJob.Models(config.dataDir().resolve("models")), metrics, config.pollInterval(), faults,
         config.maxConcurrentJobs(), config.vote(), config.tee().map(t -> new TeeJob(t, config.dataDir().resolve("tee"))),
         zkProver(config));
@@ -58,7 +59,7 @@ public final class RunningNode implements AutoCloseable {
     Settlement chain = Settlement.connect(config.rpcUrl(), config.deployment(), config.key());
     DataAvailability da = config.da().client(config.key());
     NodeMetrics metrics = new NodeMetrics("watchtower");
-    Watchtower node = new Watchtower(chain, da, new InferenceJob.Models(config.dataDir().resolve("models")), metrics,
+    Watchtower node = new Watchtower(chain, da, MatchJournal.open(config.dataDir()), new InferenceJob.Models(config.dataDir().resolve("models")), metrics,
         config.pollInterval(), faults, TeeAnswerCheck.withSimulationRoots(config.teeSimulationRoots()));
     node.ensureRegistered(config.stakeWei(), "watchtower");
     node.start();

@@ -44,7 +44,9 @@ import org.junit.jupiter.api.Test;
  * ({@code chain submit-job}). Its only operator claims a trace that lies from step {@value #LIE_AT}
  * on ({@code --lie-at-step}); the watchtower re-executes, challenges and wins the match alone, at
  * exactly that step, executed onchain by RiscvStep; the liar is slashed, the job queued again and
- * completed by an honest operator, and finalized once its window passes.
+ * completed by an honest operator, and finalized once its window passes. Mid-match the watchtower is
+ * killed (SIGKILL) and started again on its data dir: it re-attaches the match from its match journal,
+ * rebuilding its trace from the job, and still wins.
  */
 class ObjectiveDevnetIT {
   static final int S_LOG2 = 8;
@@ -135,6 +137,17 @@ class ObjectiveDevnetIT {
           .findFirst().orElseThrow().checkpointRoot()).as("the liar's trace root").isEqualTo(lie.root()).isNotEqualTo(honest.root());
 
       // 2. The watchtower challenges with its own trace and plays the match alone down to step LIE_AT - 1 -> LIE_AT.
+      //    After its first move the liar is frozen (so the match cannot end meanwhile) and the watchtower is SIGKILLed and
+      //    started again: it re-attaches the match from data/matches.json and plays on.
+      awaitLog("watchtower-1", ": move 1: START");
+      devnet.pause("operator-1");
+      devnet.kill("watchtower-1");
+      long restartAt = System.nanoTime();
+      devnet.startNode("watchtower-1");
+      awaitLog("watchtower-1", "re-attaching 1 ObjectiveCourt match(es) from the match journal");
+      awaitLog("watchtower-1", ": re-attached (trace rebuilt in");
+      long reattachMs = (System.nanoTime() - restartAt) / 1_000_000;
+      devnet.resume("operator-1");
       await(s, jobId, j -> j.status() == JobStatus.QUEUED || j.attempt() >= 1, "refuted and queued again");
       long refutedAfterMs = (System.nanoTime() - lieSeen) / 1_000_000;
       List<SettlementEvent> events = s.events().read(0, s.blockNumber());
@@ -177,8 +190,9 @@ class ObjectiveDevnetIT {
       assertThat(towerLog).contains("PROVE_STEP");
       assertThat(towerMoves + liarMoves).as("moves, both sides").isBetween(5L, 5L + S_LOG2 + 4);
       System.out.printf("%n== ObjectiveDevnetIT (H = 5, s = 8, lie at step %d) ==%nmatch %s: %d moves (watchtower %d, liar %d), %,d gas in "
-          + "moves; watchtower resumed -> challenged, refuted, slashed and queued again: %,d ms%n", LIE_AT, match, towerMoves + liarMoves, towerMoves,
-          liarMoves, gas, refutedAfterMs);
+          + "moves; watchtower resumed -> challenged, refuted, slashed and queued again: %,d ms (with a SIGKILL and restart of the "
+          + "watchtower mid-match: %,d ms from its restart to the match re-attached)%n", LIE_AT, match, towerMoves + liarMoves, towerMoves,
+          liarMoves, gas, refutedAfterMs, reattachMs);
       assertThat(claimed).isNotNull();
     }
   }

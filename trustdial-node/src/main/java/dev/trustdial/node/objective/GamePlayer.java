@@ -23,11 +23,13 @@ import java.util.Optional;
  * Plays one ObjectiveCourt match (docs/spec/objective.md §4) for one of its sides, operator (O) or
  * challenger (C), from that side's own trace (honest, or a devnet lie): each {@link #poll()} reads
  * the match and makes at most one move. On its turn it starts, bisects or opens the stride from its
- * trees (the step tree of the disputed stride is computed when the match reaches it); at the
+ * trees (the step tree of the disputed stride is computed when the match reaches it, from the
+ * trace's nearest boundary snapshot: at most spacing * S steps replayed, not i * S); at the
  * bottom it proves the step with the predecessor's state, that state's rightmost-leaf proof from its
  * own tree (the agreed subtree is shared) and the step proof, when it wins by it or must move; it
  * ends a match whose other side ran out of time ({@code timeout}) and one made moot by another match
- * ({@code closeMoot}).
+ * ({@code closeMoot}). A player holds no state the court does not: a node that restarts creates a
+ * new one from its {@link MatchJournal} record and the rebuilt trace ({@link MatchKeeper}).
  */
 public final class GamePlayer {
   /** What a player does. */
@@ -74,6 +76,21 @@ public final class GamePlayer {
   /** The result commitment of a trace: what submitObjectiveResult records and what a challenger posts (objective.md §5). */
   public static ResultCommitment commitmentOf(StrideTrace trace) {
     return new ResultCommitment(trace.outputDigest(), trace.finalState().hash(), trace.finalState().step(), trace.root());
+  }
+
+  /**
+   * What a challenger posts with {@code challenge} (objective.md §5.1): the result commitment of its
+   * trace when its run halted within maxSteps; else (its run is still going at maxSteps, or halts
+   * after it) the trace root with its last state T(N * S): that state's output digest and hash, and
+   * {@code stepCount = maxSteps} (JobManager refuses more). The court reads only the trace root; the
+   * other fields are informational and never adopted (a refuted result re-queues the job).
+   */
+  public static ResultCommitment challengeCommitmentOf(StrideTrace trace) {
+    if (trace.halted()) {
+      return commitmentOf(trace);
+    }
+    var last = trace.lastState();
+    return new ResultCommitment(last.outputDigest(), last.hash(), trace.run().shape().maxSteps(), trace.root());
   }
 
   public BigInteger disputeId() {
@@ -176,7 +193,7 @@ public final class GamePlayer {
   private Poll prove(ObjectiveMatch m, boolean myTurn) {
     long t = m.stepNumber();
     if (proofState == null || proofState.time() != t) {
-      proofState = strides.run().stateAt(t);
+      proofState = strides.stateAt(t);
     }
     List<Bytes32> proof;
     if (m.stepWentRight()) {
@@ -202,7 +219,7 @@ public final class GamePlayer {
 
   private StepTrace stepTree(long strideIndex) {
     if (steps == null || steps.strideIndex() != strideIndex) {
-      steps = strides.run().stepTrace(strideIndex);
+      steps = strides.stepTrace(strideIndex);
     }
     return steps;
   }

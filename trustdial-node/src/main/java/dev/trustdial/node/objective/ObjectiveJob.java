@@ -9,12 +9,17 @@ import dev.trustdial.chain.Settlement;
 import dev.trustdial.chain.TrustMode;
 import dev.trustdial.core.InvalidInputException;
 import dev.trustdial.core.crypto.Address;
+import dev.trustdial.da.kzg.JniKzg;
+import dev.trustdial.da.kzg.Kzg;
 import dev.trustdial.node.job.JobProgram;
 import dev.trustdial.node.job.JobRejected;
 import dev.trustdial.node.job.JobSource;
 import dev.trustdial.vm.Vm;
 import dev.trustdial.vm.VmConfig;
+import dev.trustdial.vm.input.VmInput;
 import dev.trustdial.vm.state.VmState;
+import dev.trustdial.vm.trace.StrideTrace;
+import dev.trustdial.vm.trace.TraceLie;
 import dev.trustdial.vm.trace.TraceRun;
 import dev.trustdial.vm.trace.TraceShape;
 import java.math.BigInteger;
@@ -22,7 +27,8 @@ import java.math.BigInteger;
 /**
  * What a node needs to claim or check a REEXEC_OBJECTIVE job (docs/spec/objective.md §1–§3): the
  * app's ObjectiveConfig pinned for the job, the program from DA checked against its absolute
- * prestate, the input posted on the InputOracle, and the honest {@link TraceRun} under the config's
+ * prestate, the input posted on the InputOracle (as calldata, or as EIP-4844 blobs for an app with
+ * blob inputs: then the VM input is in vm.md §4.1.1's blob form, opened with the DA layer's KZG), and the honest {@link TraceRun} under the config's
  * stride and the job's maxSteps. A job that cannot be claimed here (wrong prestate registered, input
  * not onchain, a trace too large) is {@link Unrunnable}: its operator declines it, nobody is slashed.
  */
@@ -82,9 +88,24 @@ public final class ObjectiveJob {
       throw new Unrunnable(String.format("job %s: the app registered the prestate (entry pc 0x%x, image root %s) but the program "
           + "loads to (0x%x, %s)", jobId, config.entryPc(), config.imageRoot(), Integer.toUnsignedLong(image.pc()), image.memRoot()));
     }
-    if (apps.inputOf(job.inputDigest()).isEmpty()) {
-      throw new Unrunnable("job " + jobId + ": its input " + job.inputDigest() + " is not on the InputOracle, so no step that reads it "
-          + "could be proven onchain");
+    VmInput input;
+    if (config.blobInputs()) {
+      // vm.md §4.1.1: the envelope's DA sub-blobs are the blobs the oracle checked; their versioned hashes give the root.
+      if (apps.blobInputOf(job.inputBlobKey()).isEmpty()) {
+        throw new Unrunnable("job " + jobId + ": its input (DA blob " + job.inputBlobKey() + ") is not on the InputOracle as blobs, so no "
+            + "step that reads it could be proven onchain");
+      }
+      try {
+        input = BlobInputs.of(program.envelope().encode(), kzg()).vmInput();
+      } catch (InvalidInputException e) {
+        throw new Unrunnable("job " + jobId + ": " + e.getMessage());
+      }
+    } else {
+      if (apps.inputOf(job.inputDigest()).isEmpty()) {
+        throw new Unrunnable("job " + jobId + ": its input " + job.inputDigest() + " is not on the InputOracle, so no step that reads it "
+            + "could be proven onchain");
+      }
+      input = VmInput.of(program.envelope().input());
     }
     TraceShape shape;
     try {
@@ -92,11 +113,30 @@ public final class ObjectiveJob {
     } catch (InvalidInputException e) {
       throw new Unrunnable("job " + jobId + ": " + e.getMessage());
     }
-    TraceRun run = TraceRun.honest(program.elf(), program.envelope().input(), vm, shape);
-    VmState prestate = Vm.load(program.elf(), program.envelope().input(), run.config()).state();
+    TraceRun run = TraceRun.honest(program.elf(), input, vm, shape);
+    VmState prestate = Vm.load(program.elf(), input, run.config()).state();
     if (!prestate.hash().equals(court.prestateHash(jobId))) {
       throw new Unrunnable("job " + jobId + ": the court's prestate " + court.prestateHash(jobId) + " is not our T(0) " + prestate.hash());
     }
     return run;
+  }
+
+  /** The KZG library of blob-input apps (loaded once per process, on the first blob job). */
+  private static Kzg kzg() {
+    return JniKzg.load();
+  }
+
+  /**
+   * The trace a match record committed to, rebuilt from the job as the chain and DA hold it now (its
+   * program, input and pinned config; the record's devnet lie): what a restarted node plays on with.
+   * The caller checks the root against the record's.
+   */
+  public StrideTrace rebuild(MatchRecord record) {
+    JobInfo job = chain.job(record.jobId());
+    TraceRun run = honestRun(job, chain.pin(record.jobId()));
+    if (record.lieAtStep() > 0) {
+      run = run.lying(new TraceLie(record.lieAtStep()));
+    }
+    return run.strideTrace();
   }
 }

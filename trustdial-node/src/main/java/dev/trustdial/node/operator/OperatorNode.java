@@ -32,6 +32,11 @@ import dev.trustdial.node.keeper.JobKeeper;
 import dev.trustdial.node.metrics.NodeMetrics;
 import dev.trustdial.node.objective.ChainGameBoard;
 import dev.trustdial.node.objective.GamePlayer;
+import dev.trustdial.node.objective.MatchJournal;
+import dev.trustdial.node.objective.MatchKeeper;
+import dev.trustdial.node.objective.MatchRecord;
+import dev.trustdial.node.objective.TraceBuilds;
+import dev.trustdial.chain.ObjectiveMatch;
 import dev.trustdial.node.objective.ObjectiveJob;
 import dev.trustdial.node.verify.Reexecutor;
 import dev.trustdial.vm.trace.StrideTrace;
@@ -59,7 +64,9 @@ import org.slf4j.LoggerFactory;
  * keeps queued jobs (assigns them once their seed block is mined, like every node); jobs run in
  * parallel on a bounded pool; a keepalive thread re-posts the last checkpoint of a job that would
  * otherwise miss its deadline; a voter thread re-executes disputed jobs, votes in each dispute and
- * settles its votes once resolved (operators are staked verifiers too).
+ * settles its votes once resolved (operators are staked verifiers too). A games thread defends our
+ * REEXEC_OBJECTIVE results in ObjectiveCourt matches; each match is journaled ({@link MatchJournal})
+ * and a restarted operator re-attaches it, its trace rebuilt from the job on a worker thread.
  */
 public final class OperatorNode implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(OperatorNode.class);
@@ -128,9 +135,13 @@ public final class OperatorNode implements AutoCloseable {
   private final JobKeeper keeper;
   private final ObjectiveJob objective;
   /** Our claimed trace of each REEXEC_OBJECTIVE job we submitted (this attempt's), to defend it. */
-  private final Map<BigInteger, StrideTrace> claims = new ConcurrentHashMap<>();
-  /** The ObjectiveCourt matches against our results, by dispute id, played by the games thread. */
-  private final Map<BigInteger, Defence> defences = new ConcurrentHashMap<>();
+  private final Map<BigInteger, Claim> claims = new ConcurrentHashMap<>();
+  /** The ObjectiveCourt matches against our results (journaled), played by the games thread. */
+  private final MatchKeeper matches;
+  /** Rebuilds the traces of matches re-attached after a restart, off the games thread. */
+  private final ExecutorService traceWorker;
+  /** Polls in a row that threw, per match. */
+  private final Map<BigInteger, Integer> gameFailures = new ConcurrentHashMap<>();
   private volatile boolean running = true;
   private volatile long lastPollMillis;
   private long heartbeatWindow;
@@ -138,17 +149,8 @@ public final class OperatorNode implements AutoCloseable {
   private Thread keepalive;
   private Thread games;
 
-  /** One match we defend: its player and how many polls in a row threw. */
-  private static final class Defence {
-    final BigInteger jobId;
-    final GamePlayer player;
-    int failures;
-
-    Defence(BigInteger jobId, GamePlayer player) {
-      this.jobId = jobId;
-      this.player = player;
-    }
-  }
+  /** The trace we committed for a job's attempt, and the devnet lie it carries (0: none). */
+  private record Claim(StrideTrace trace, long attempt, long lieAtStep) {}
 
   /**
    * @param maxConcurrentJobs jobs run in parallel, each on its own thread; more wait (kept alive by keepalive heartbeats)
@@ -156,8 +158,9 @@ public final class OperatorNode implements AutoCloseable {
    * @param tee how to run TEE jobs; empty: a TEE job assigned to us fails with a clear log line
    * @param zk how to prove ZK jobs; empty (no node or snarkjs here): a ZK job assigned to us is declined
    */
-  public OperatorNode(Settlement chain, DataAvailability da, JobJournal journal, InferenceJob.Models models, NodeMetrics metrics,
-      Duration pollInterval, Faults faults, int maxConcurrentJobs, boolean vote, Optional<TeeJob> tee, Optional<ZkJob> zk) {
+  public OperatorNode(Settlement chain, DataAvailability da, JobJournal journal, MatchJournal matchJournal, InferenceJob.Models models,
+      NodeMetrics metrics, Duration pollInterval, Faults faults, int maxConcurrentJobs, boolean vote, Optional<TeeJob> tee,
+      Optional<ZkJob> zk) {
     faults.requireAllowedOn(chain.deployment().chainId());
     this.chain = chain;
     this.da = da;
@@ -177,6 +180,9 @@ public final class OperatorNode implements AutoCloseable {
     this.verifier = vote ? Optional.of(new Reexecutor(chain, source, models, metrics)) : Optional.empty();
     this.keeper = new JobKeeper(chain, metrics);
     this.objective = new ObjectiveJob(chain, source);
+    this.traceWorker = Executors.newSingleThreadExecutor(r -> Thread.ofPlatform().name("operator-traces").daemon().unstarted(r));
+    this.matches = new MatchKeeper(new ChainGameBoard(chain), matchJournal, new TraceBuilds<>(traceWorker, 16), objective::rebuild,
+        faults.silentInGame() ? GamePlayer.Behaviour.SILENT : GamePlayer.Behaviour.PLAY, java.time.InstantSource.system());
     for (GamePlayer.MoveKind k : GamePlayer.MoveKind.values()) {
       metrics.declareCounter(GAME_MOVES, GAME_MOVES_HELP, "move", k.name().toLowerCase(java.util.Locale.ROOT));
     }
@@ -214,6 +220,11 @@ public final class OperatorNode implements AutoCloseable {
     journal.rewindIfAhead(chain.blockNumber());
     // A restart resumes the jobs the journal says are ours and unfinished, before any new event.
     journal.jobs().values().stream().filter(e -> !e.submitted()).forEach(e -> enqueue(e.jobId()));
+    // And the matches it was playing: their traces are rebuilt on the trace worker, the court says where each stands.
+    int resumed = matches.resumeAll();
+    if (resumed > 0) {
+      LOG.info("re-attaching {} ObjectiveCourt match(es) from the match journal", resumed);
+    }
     heartbeatWindow = chain.params().heartbeatWindowSeconds();
     try {
       keeper.scanQueued();
@@ -234,7 +245,8 @@ public final class OperatorNode implements AutoCloseable {
     h.put("queuedJobsKept", keeper.queuedCount());
     h.put("lastPollMillis", lastPollMillis);
     h.put("jobs", Map.copyOf(jobStates));
-    h.put("matchesDefended", defences.size());
+    h.put("matchesDefended", matches.attached().size());
+    h.put("matchesResuming", matches.rebuilding());
     return h;
   }
 
@@ -290,7 +302,7 @@ public final class OperatorNode implements AutoCloseable {
         jobStates.put(f.jobId().toString(), "failed onchain: " + f.reason());
         journal.job(f.jobId()).ifPresent(j -> journal.put(new JobJournal.Entry(f.jobId(), j.attempt(), j.step(), j.stateHash(), j.snapshotBlobKey(), true)));
       }
-      case SettlementEvent.JobChallenged c when claims.containsKey(c.jobId()) -> defend(c);
+      case SettlementEvent.JobChallenged c when !matches.has(c.disputeId()) -> defend(c);
       // Our claim needs no defence once the job is final or gone (a refuted claim's job is re-queued without us).
       case SettlementEvent.JobFinalized f when claims.containsKey(f.jobId()) -> claims.remove(f.jobId());
       case SettlementEvent.JobAssigned a when claims.containsKey(a.jobId()) -> claims.remove(a.jobId());
@@ -678,7 +690,7 @@ public final class OperatorNode implements AutoCloseable {
     m.runTo(job.maxSteps(), dev.trustdial.vm.checkpoint.CheckpointSink.NONE); // exited or faulted: both are objective results
     Bytes32 outputKey = da.put(m.output()).blobKey();
     ResultCommitment commitment = GamePlayer.commitmentOf(trace);
-    claims.put(jobId, trace);
+    claims.put(jobId, new Claim(trace, attempt, faults.lieAtStep()));
     TxOutcome tx;
     try {
       tx = chain.submitObjectiveResult(jobId, trace.finalState().encode(), trace.root(), trace.finalLeafProof(), outputKey);
@@ -696,49 +708,83 @@ public final class OperatorNode implements AutoCloseable {
         commitment.outputHash(), outputKey, (System.nanoTime() - t0) / 1_000_000, tx.gasUsed());
   }
 
-  /** A challenge of our objective result: its match is played from our claimed trace by the games thread. */
+  /**
+   * A challenge of an objective result: if it is ours, its match is journaled and played from our
+   * claimed trace by the games thread; a claim this process does not hold (we restarted after
+   * submitting it) is rebuilt from the job first, and must give the root we committed.
+   */
   private void defend(SettlementEvent.JobChallenged c) {
-    StrideTrace trace = claims.get(c.jobId());
-    GamePlayer.Behaviour b = faults.silentInGame() ? GamePlayer.Behaviour.SILENT : GamePlayer.Behaviour.PLAY;
-    defences.putIfAbsent(c.disputeId(), new Defence(c.jobId(), new GamePlayer(new ChainGameBoard(chain), c.disputeId(), trace, b)));
-    LOG.info("job {}: challenged by {} (match {}): defending our trace root {}{}", c.jobId(), c.challenger(), c.disputeId(), trace.root(),
-        faults.silentInGame() ? " SILENTLY (test-only fault: we never move)" : "");
+    Claim claim = claims.get(c.jobId());
+    boolean silent = faults.silentInGame();
+    if (claim != null) {
+      StrideTrace trace = claim.trace();
+      matches.attach(new MatchRecord(c.disputeId(), c.jobId(), claim.attempt(), ObjectiveMatch.Side.OPERATOR, trace.root(),
+          claim.lieAtStep()), trace);
+      LOG.info("job {}: challenged by {} (match {}): defending our trace root {}{}", c.jobId(), c.challenger(), c.disputeId(), trace.root(),
+          silent ? " SILENTLY (test-only fault: we never move)" : "");
+      return;
+    }
+    JobInfo job = chain.job(c.jobId());
+    Optional<ResultCommitment> result = job.result();
+    if (!job.resultOperator().equals(chain.account()) || result.isEmpty() || chain.pin(c.jobId()).mode() != TrustMode.REEXEC_OBJECTIVE) {
+      return; // not our objective result
+    }
+    matches.attachLater(new MatchRecord(c.disputeId(), c.jobId(), job.attempt(), ObjectiveMatch.Side.OPERATOR,
+        result.get().checkpointRoot(), faults.lieAtStep()));
+    LOG.info("job {}: challenged by {} (match {}): rebuilding our trace (root {}) to defend it", c.jobId(), c.challenger(), c.disputeId(),
+        result.get().checkpointRoot());
   }
 
-  /** Polls every match we defend, one move each at most per round, until each is over. */
+  /** Polls every match we defend, one move each at most per round, until each is over; re-attaches rebuilt ones. */
   private void playGames() {
     while (running) {
-      for (Map.Entry<BigInteger, Defence> e : Map.copyOf(defences).entrySet()) {
-        Defence d = e.getValue();
-        BigInteger id = e.getKey();
+      try {
+        for (MatchKeeper.Resumption r : matches.collect()) {
+          switch (r) {
+            case MatchKeeper.Resumed x -> LOG.info("job {} match {}: re-attached (trace rebuilt in {} ms, root {})", x.record().jobId(),
+                x.record().disputeId(), x.buildMillis(), x.record().traceRoot());
+            case MatchKeeper.Over x -> LOG.info("job {} match {}: ended while we were away: {}", x.record().jobId(), x.record().disputeId(),
+                x.match().verdict());
+            case MatchKeeper.ResumeFailed x -> LOG.warn("job {} match {}: cannot rebuild our trace ({}); retrying at {}", x.record().jobId(),
+                x.record().disputeId(), x.error().toString(), x.retryAt());
+          }
+        }
+      } catch (RuntimeException ex) {
+        LOG.warn("re-attaching matches failed: {}", ex.toString());
+      }
+      for (MatchKeeper.Attached a : matches.attached()) {
+        BigInteger id = a.record().disputeId();
+        BigInteger jobId = a.record().jobId();
         try {
-          switch (d.player.poll()) {
+          switch (a.player().poll()) {
             case GamePlayer.Moved mv -> {
               metrics.count(GAME_MOVES, GAME_MOVES_HELP, "move", mv.kind().name().toLowerCase(java.util.Locale.ROOT));
-              LOG.info("job {} match {}: {} (gas {})", d.jobId, id, mv.kind(), mv.tx().gasUsed());
+              LOG.info("job {} match {}: {} (gas {})", jobId, id, mv.kind(), mv.tx().gasUsed());
             }
-            case GamePlayer.Refused r -> LOG.info("job {} match {}: {} refused ({}); re-reading the match", d.jobId, id, r.kind(), r.reason());
+            case GamePlayer.Refused r -> LOG.info("job {} match {}: {} refused ({}); re-reading the match", jobId, id, r.kind(), r.reason());
             case GamePlayer.Waiting w -> { }
             case GamePlayer.Finished f -> {
-              defences.remove(id);
+              matches.finished(id);
               boolean stands = f.verdict() == dev.trustdial.chain.Verdict.OPERATOR_WINS;
               if (!f.moot()) {
                 metrics.count(stands ? "matches_won_total" : "matches_lost_total", stands
                     ? "ObjectiveCourt matches against our results that ended with our result standing"
                     : "ObjectiveCourt matches against our results that refuted them");
               }
-              LOG.info("job {} match {}: over: {}{}", d.jobId, id, f.verdict(), f.moot() ? " (moot)" : "");
-              jobStates.put(d.jobId.toString(), "match " + id + ": " + f.verdict() + (f.moot() ? " (moot)" : ""));
+              LOG.info("job {} match {}: over: {}{}", jobId, id, f.verdict(), f.moot() ? " (moot)" : "");
+              jobStates.put(jobId.toString(), "match " + id + ": " + f.verdict() + (f.moot() ? " (moot)" : ""));
             }
           }
-          d.failures = 0;
+          gameFailures.remove(id);
         } catch (RuntimeException ex) {
-          d.failures++;
-          if (d.failures >= MAX_GAME_FAILURES) {
-            defences.remove(id);
-            LOG.error("job {} match {}: giving up after {} failed polls: {}", d.jobId, id, d.failures, ex.toString());
-          } else if (Integer.bitCount(d.failures) == 1) {
-            LOG.warn("job {} match {}: poll failed ({} in a row): {}", d.jobId, id, d.failures, ex.toString());
+          int failures = gameFailures.merge(id, 1, Integer::sum);
+          if (failures >= MAX_GAME_FAILURES) {
+            matches.detach(id);
+            gameFailures.remove(id);
+            LOG.error("job {} match {}: giving up after {} failed polls (its record stays: a restart tries again): {}", jobId, id, failures,
+                ex.toString());
+          } else if (Integer.bitCount(failures) == 1) {
+            LOG.warn("job {} match {}: poll failed ({} in a row): {}", jobId, id, failures, ex.toString());
           }
         }
       }
@@ -805,6 +851,7 @@ public final class OperatorNode implements AutoCloseable {
     running = false;
     jobs.shutdownNow();
     votes.shutdownNow();
+    traceWorker.shutdownNow();
     models.close();
     if (keepalive != null) {
       keepalive.interrupt();

@@ -81,6 +81,8 @@ final class FailedWork {
   private final Consumer<Kind> onFailure;
   /** In order of first failure: the eldest is dropped first. */
   private final Map<Key, Item> items = new LinkedHashMap<>();
+  /** Items whose work runs on another thread: their retry only restarts it, so it does not clear them. */
+  private final java.util.Set<Key> elsewhere = new java.util.HashSet<>();
 
   /**
    * @param first the wait after the first failure; each further failure doubles it
@@ -160,10 +162,54 @@ final class FailedWork {
           continue;
         }
       }
-      execute(i.key(), i.retry(), i.retry());
+      boolean restartOnly;
+      synchronized (this) {
+        restartOnly = elsewhere.contains(i.key());
+      }
+      if (restartOnly) {
+        restart(i);
+      } else {
+        execute(i.key(), i.retry(), i.retry());
+      }
       ran++;
     }
     return ran;
+  }
+
+  /**
+   * Records a failure of work that ran on another thread (a trace build on a worker), with the work
+   * that restarts it. Its retry only restarts it: the item stays, with its count and backoff, until
+   * {@link #succeededElsewhere}, {@link #forget} or its give-up.
+   */
+  void failedElsewhere(Key key, Runnable restart, RuntimeException e) {
+    failed(key, restart, e);
+    synchronized (this) {
+      if (items.containsKey(key)) {
+        elsewhere.add(key);
+      } else {
+        elsewhere.remove(key);
+      }
+    }
+  }
+
+  /** Work that ran on another thread succeeded: its item (if any) is cleared. */
+  void succeededElsewhere(Key key) {
+    succeeded(key);
+  }
+
+  private void restart(Item i) {
+    try {
+      i.retry().run();
+    } catch (RuntimeException e) {
+      failedElsewhere(i.key(), i.retry(), e);
+      return;
+    }
+    synchronized (this) {
+      if (items.get(i.key()) == i) { // due again after its backoff, should the restarted work not report back
+        items.put(i.key(), new Item(i.key(), i.retry(), i.failures(), i.firstFailed(), i.lastFailed(),
+            clock.instant().plus(backoff(i.failures())), i.lastError()));
+      }
+    }
   }
 
   /** Whether the item failed and its retry is not due yet. */
@@ -174,6 +220,7 @@ final class FailedWork {
 
   /** Stops retrying an item (there is nothing left to do: the job or dispute ended onchain). */
   synchronized void forget(Key key, String why) {
+    elsewhere.remove(key);
     Item i = items.remove(key);
     if (i != null) {
       LOG.info("{}: no longer retried after {} failure(s): {}", key, i.failures(), why);
@@ -245,6 +292,7 @@ final class FailedWork {
   }
 
   private synchronized void succeeded(Key key) {
+    elsewhere.remove(key);
     Item i = items.remove(key);
     if (i != null) {
       LOG.info("{}: succeeded after {} failure(s)", key, i.failures());

@@ -23,6 +23,11 @@ import dev.trustdial.node.keeper.JobKeeper;
 import dev.trustdial.node.metrics.NodeMetrics;
 import dev.trustdial.node.objective.ChainGameBoard;
 import dev.trustdial.node.objective.GamePlayer;
+import dev.trustdial.node.objective.MatchJournal;
+import dev.trustdial.node.objective.MatchKeeper;
+import dev.trustdial.node.objective.MatchRecord;
+import dev.trustdial.node.objective.TraceBuilds;
+import dev.trustdial.chain.ObjectiveMatch;
 import dev.trustdial.node.objective.ObjectiveJob;
 import dev.trustdial.node.verify.Reexecutor;
 import dev.trustdial.vm.trace.StrideTrace;
@@ -45,7 +50,11 @@ import org.slf4j.LoggerFactory;
  * other challengers have theirs), votes its own re-execution in every dispute it is not a party to
  * and settles its votes once they are resolved, reports jobs past their heartbeat deadline, assigns
  * queued jobs once their seed block is mined, finalizes results whose window passed with no dispute
- * open, and resolves disputes past their voting period. One thread does all of it, in chain order.
+ * open, and resolves disputes past their voting period. One thread does all of it, in chain order,
+ * except building the stride traces of REEXEC_OBJECTIVE results: a trace worker builds them (one at a
+ * time) while the loop goes on serving other jobs and other matches' clocks, and the loop picks each
+ * finished trace up. Its ObjectiveCourt matches are journaled ({@link MatchJournal}) and re-attached
+ * after a restart.
  */
 public final class Watchtower implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Watchtower.class);
@@ -82,8 +91,16 @@ public final class Watchtower implements AutoCloseable {
   private final JobWatch watch;
   private final Map<String, String> verdicts = new ConcurrentHashMap<>();
   private final ObjectiveJob objective;
-  /** Our ObjectiveCourt matches (we challenged an objective result), by dispute id, polled every round until over. */
-  private final Map<BigInteger, Match> matches = new ConcurrentHashMap<>();
+  /** Our ObjectiveCourt matches (we challenged an objective result), journaled, polled every round until over. */
+  private final MatchKeeper matches;
+  /** Moves we made per match (for the log). */
+  private final Map<BigInteger, java.util.concurrent.atomic.AtomicInteger> moves = new ConcurrentHashMap<>();
+  /** Builds stride traces (re-executions of objective results, rebuilds of re-attached matches), off the loop's thread. */
+  private final java.util.concurrent.ExecutorService traceWorker;
+  /** Re-executions of objective results in progress on the trace worker, by job id. */
+  private final TraceBuilds<BigInteger> checks;
+  /** What each check in progress compares against. */
+  private final Map<BigInteger, ObjectiveCheck> checking = new ConcurrentHashMap<>();
   private volatile boolean running = true;
   private volatile long lastPollMillis;
   /** The last poll's error while polling the chain fails (null once a poll succeeds). */
@@ -92,15 +109,18 @@ public final class Watchtower implements AutoCloseable {
   private int assignFailures;
   private Thread thread;
 
-  /** One match of ours: the job, our player, its moves so far. */
-  private record Match(BigInteger jobId, GamePlayer player, java.util.concurrent.atomic.AtomicInteger moves) {}
+  /** An objective result being re-executed: the attempt it was submitted in and its claimed commitment. */
+  private record ObjectiveCheck(long attempt, ResultCommitment claimed) {}
+
+  /** At most this many objective results wait for their re-execution at once; more are retried with backoff. */
+  private static final int MAX_PENDING_CHECKS = 64;
 
   private static final String GAME_MOVES = "game_moves_total";
   private static final String GAME_MOVES_HELP = "ObjectiveCourt moves sent in our matches, by kind";
 
   /** @param teeCheck how TEE answers are checked (which simulation roots, if any, it accepts) */
-  public Watchtower(Settlement chain, DataAvailability da, InferenceJob.Models models, NodeMetrics metrics, Duration pollInterval, Faults faults,
-      TeeAnswerCheck teeCheck) {
+  public Watchtower(Settlement chain, DataAvailability da, MatchJournal matchJournal, InferenceJob.Models models, NodeMetrics metrics,
+      Duration pollInterval, Faults faults, TeeAnswerCheck teeCheck) {
     faults.requireAllowedOn(chain.deployment().chainId());
     this.chain = chain;
     this.da = da;
@@ -111,6 +131,11 @@ public final class Watchtower implements AutoCloseable {
     this.faults = faults;
     this.keeper = new JobKeeper(chain, metrics);
     this.objective = new ObjectiveJob(chain, new JobSource(da));
+    this.traceWorker = java.util.concurrent.Executors.newSingleThreadExecutor(
+        r -> Thread.ofPlatform().name("watchtower-traces").daemon().unstarted(r));
+    this.checks = new TraceBuilds<>(traceWorker, MAX_PENDING_CHECKS);
+    this.matches = new MatchKeeper(new ChainGameBoard(chain), matchJournal, new TraceBuilds<>(traceWorker, MAX_PENDING_CHECKS),
+        objective::rebuild, GamePlayer.Behaviour.PLAY, java.time.InstantSource.system());
     for (GamePlayer.MoveKind k : GamePlayer.MoveKind.values()) {
       metrics.declareCounter(GAME_MOVES, GAME_MOVES_HELP, "move", k.name().toLowerCase(java.util.Locale.ROOT));
     }
@@ -134,6 +159,10 @@ public final class Watchtower implements AutoCloseable {
   }
 
   public void start() {
+    int resumed = matches.resumeAll();
+    if (resumed > 0) {
+      LOG.info("re-attaching {} ObjectiveCourt match(es) from the match journal", resumed);
+    }
     try {
       keeper.scanQueued();
     } catch (RuntimeException e) {
@@ -154,7 +183,8 @@ public final class Watchtower implements AutoCloseable {
     putStatus(h, running && thread.isAlive(), pollError, failedWork);
     h.put("lastPollMillis", lastPollMillis);
     h.put("verdicts", Map.copyOf(verdicts));
-    h.put("matchesPlaying", matches.size());
+    h.put("matchesPlaying", matches.attached().size());
+    h.put("tracesBuilding", checks.size() + matches.rebuilding());
     return h;
   }
 
@@ -196,6 +226,8 @@ public final class Watchtower implements AutoCloseable {
           }
           next = head + 1;
         }
+        // A finished re-execution challenges before anything else this round: the challenge window is the tightest deadline.
+        collectChecks();
         try {
           keeper.assignDue(head);
           assignFailures = 0;
@@ -351,20 +383,55 @@ public final class Watchtower implements AutoCloseable {
   }
 
   /**
-   * Re-executes an objective result (TraceRun.honest under the app's pinned config) and compares the
-   * trace roots; if they differ, challenges with our own commitment and plays the match to its end
-   * (objective.md §4) from {@link #playMatches}.
+   * Queues the re-execution of an objective result (TraceRun.honest under the app's pinned config) on
+   * the trace worker; {@link #collectChecks} compares the trace roots when it is built and, if they
+   * differ, challenges with our own commitment and plays the match to its end (objective.md §4).
+   * Nothing here waits for the guest.
    */
   private void checkObjective(BigInteger jobId, JobPin pin, ResultCommitment claimed) {
-    JobInfo job = chain.job(jobId);
-    StrideTrace ours;
-    try {
-      ours = objective.honestRun(job, pin).strideTrace();
-    } catch (ObjectiveJob.Unrunnable e) {
-      verdicts.put(jobId.toString(), "not checkable: " + e.getMessage());
-      LOG.warn("job {}: objective result {} cannot be re-executed here: {}", jobId, claimed.checkpointRoot(), e.getMessage());
+    if (matches.hasJob(jobId)) {
+      LOG.info("job {}: our match about it is being played (or re-attached)", jobId);
       return;
     }
+    JobInfo job = chain.job(jobId);
+    checking.put(jobId, new ObjectiveCheck(job.attempt(), claimed));
+    checks.submit(jobId, () -> objective.honestRun(job, pin).strideTrace());
+    verdicts.put(jobId.toString(), "re-executing (objective)");
+  }
+
+  /** Picks up the re-executions the trace worker finished: compares, challenges, or records why not. */
+  private void collectChecks() {
+    for (TraceBuilds.Done<BigInteger> d : checks.collect()) {
+      BigInteger jobId = d.key();
+      ObjectiveCheck check = checking.remove(jobId);
+      if (check == null) {
+        continue;
+      }
+      FailedWork.Key key = new FailedWork.Key(FailedWork.Kind.CHECK_RESULT, jobId);
+      if (d.error().isPresent()) {
+        RuntimeException e = d.error().get();
+        if (e instanceof ObjectiveJob.Unrunnable u) {
+          failedWork.succeededElsewhere(key);
+          verdicts.put(jobId.toString(), "not checkable: " + u.getMessage());
+          LOG.warn("job {}: objective result {} cannot be re-executed here: {}", jobId, check.claimed().checkpointRoot(), u.getMessage());
+        } else {
+          failedWork.failedElsewhere(key, () -> checkObjective(jobId, chain.pin(jobId), check.claimed()), e);
+        }
+        continue;
+      }
+      failedWork.succeededElsewhere(key);
+      StrideTrace ours = d.trace().orElseThrow();
+      failedWork.run(key, () -> compareObjective(jobId, check, ours));
+    }
+  }
+
+  /**
+   * Compares our trace of an objective result with the claimed one; on a mismatch challenges with our
+   * commitment ({@link GamePlayer#challengeCommitmentOf}: also when our run does not halt within
+   * maxSteps) and journals and plays the match.
+   */
+  private void compareObjective(BigInteger jobId, ObjectiveCheck check, StrideTrace ours) {
+    ResultCommitment claimed = check.claimed();
     boolean mismatch = !ours.root().equals(claimed.checkpointRoot());
     if (!mismatch) {
       verdicts.put(jobId.toString(), "ok");
@@ -373,20 +440,16 @@ public final class Watchtower implements AutoCloseable {
     }
     metrics.count("mismatches_total", "results whose re-execution differs");
     verdicts.put(jobId.toString(), "MISMATCH");
-    LOG.info("job {}: re-executed (objective), trace root MISMATCH: claimed {}, ours {}", jobId, claimed.checkpointRoot(), ours.root());
-    if (!ours.halted()) {
-      LOG.warn("job {}: our re-execution does not halt within maxSteps {}: there is no commitment to challenge with", jobId, job.maxSteps());
-      return;
-    }
+    LOG.info("job {}: re-executed (objective), trace root MISMATCH: claimed {}, ours {}{}", jobId, claimed.checkpointRoot(), ours.root(),
+        ours.halted() ? "" : " (our run does not halt within maxSteps: we challenge with our running trace)");
     if (chain.hasChallenged(jobId, chain.account())) {
       LOG.info("job {}: we challenged it already", jobId);
       return;
     }
     try {
-      BigInteger disputeId = chain.challenge(jobId, GamePlayer.commitmentOf(ours)).id();
+      BigInteger disputeId = chain.challenge(jobId, GamePlayer.challengeCommitmentOf(ours)).id();
       metrics.count("challenges_total", "challenges posted");
-      matches.put(disputeId, new Match(jobId, new GamePlayer(new ChainGameBoard(chain), disputeId, ours, GamePlayer.Behaviour.PLAY),
-          new java.util.concurrent.atomic.AtomicInteger()));
+      matches.attach(new MatchRecord(disputeId, jobId, check.attempt(), ObjectiveMatch.Side.CHALLENGER, ours.root(), 0), ours);
       LOG.info("job {}: challenged with trace root {} (match {}, H = {}, s = {})", jobId, ours.root(), disputeId, ours.strideHeight(),
           ours.run().shape().strideLog2());
     } catch (ContractRevertException e) {
@@ -394,29 +457,43 @@ public final class Watchtower implements AutoCloseable {
     }
   }
 
-  /** One poll (at most one move) of each of our matches; a poll that throws is retried on its own schedule. */
+  /** Re-attaches the matches whose traces were rebuilt, then one poll (at most one move) of each of our matches; a poll that throws is retried on its own schedule. */
   private void playMatches() {
-    for (Map.Entry<BigInteger, Match> e : Map.copyOf(matches).entrySet()) {
-      BigInteger id = e.getKey();
-      Match m = e.getValue();
+    for (MatchKeeper.Resumption r : matches.collect()) {
+      switch (r) {
+        case MatchKeeper.Resumed x -> LOG.info("job {} match {}: re-attached (trace rebuilt in {} ms, root {})", x.record().jobId(),
+            x.record().disputeId(), x.buildMillis(), x.record().traceRoot());
+        case MatchKeeper.Over x -> {
+          verdicts.put(x.record().jobId().toString(), "match " + x.record().disputeId() + ": " + x.match().verdict());
+          LOG.info("job {} match {}: ended while we were away: {}", x.record().jobId(), x.record().disputeId(), x.match().verdict());
+        }
+        case MatchKeeper.ResumeFailed x -> LOG.warn("job {} match {}: cannot rebuild our trace ({}); retrying at {}", x.record().jobId(),
+            x.record().disputeId(), x.error().toString(), x.retryAt());
+      }
+    }
+    for (MatchKeeper.Attached a : matches.attached()) {
+      BigInteger id = a.record().disputeId();
+      BigInteger jobId = a.record().jobId();
+      var count = moves.computeIfAbsent(id, k -> new java.util.concurrent.atomic.AtomicInteger());
       failedWork.attempt(new FailedWork.Key(FailedWork.Kind.PLAY_MATCH, id), () -> {
-        switch (m.player().poll()) {
+        switch (a.player().poll()) {
           case GamePlayer.Moved mv -> {
-            m.moves().incrementAndGet();
+            count.incrementAndGet();
             metrics.count(GAME_MOVES, GAME_MOVES_HELP, "move", mv.kind().name().toLowerCase(java.util.Locale.ROOT));
-            LOG.info("job {} match {}: move {}: {} (gas {})", m.jobId(), id, m.moves().get(), mv.kind(), mv.tx().gasUsed());
+            LOG.info("job {} match {}: move {}: {} (gas {})", jobId, id, count.get(), mv.kind(), mv.tx().gasUsed());
           }
-          case GamePlayer.Refused r -> LOG.info("job {} match {}: {} refused ({}); re-reading the match", m.jobId(), id, r.kind(), r.reason());
+          case GamePlayer.Refused r -> LOG.info("job {} match {}: {} refused ({}); re-reading the match", jobId, id, r.kind(), r.reason());
           case GamePlayer.Waiting w -> { }
           case GamePlayer.Finished f -> {
-            matches.remove(id);
+            matches.finished(id);
+            moves.remove(id);
             boolean won = f.verdict() == dev.trustdial.chain.Verdict.OPERATOR_REFUTED;
             if (!f.moot()) {
               metrics.count(won ? "matches_won_total" : "matches_lost_total", won ? "ObjectiveCourt matches of ours that refuted the result"
                   : "ObjectiveCourt matches of ours that the result survived");
             }
-            verdicts.put(m.jobId().toString(), "match " + id + ": " + f.verdict() + (f.moot() ? " (moot)" : ""));
-            LOG.info("job {} match {}: over after {} moves of ours: {}{}", m.jobId(), id, m.moves().get(), f.verdict(),
+            verdicts.put(jobId.toString(), "match " + id + ": " + f.verdict() + (f.moot() ? " (moot)" : ""));
+            LOG.info("job {} match {}: over after {} moves of ours (this process): {}{}", jobId, id, count.get(), f.verdict(),
                 f.moot() ? " (moot)" : "");
           }
         }
@@ -484,6 +561,7 @@ public final class Watchtower implements AutoCloseable {
   @Override
   public void close() {
     running = false;
+    traceWorker.shutdownNow();
     if (thread != null) {
       thread.interrupt();
     }

@@ -21,6 +21,9 @@ import dev.trustdial.core.bytes.Hex;
 import dev.trustdial.core.crypto.Address;
 import dev.trustdial.core.crypto.Secp256k1Key;
 import dev.trustdial.core.hash.Hashes;
+import dev.trustdial.chain.ObjectiveAppConfig;
+import dev.trustdial.da.cert.BlobHeader;
+import dev.trustdial.da.kzg.JniKzg;
 import dev.trustdial.node.job.JobEnvelope;
 import dev.trustdial.node.objective.GamePlayer.Behaviour;
 import dev.trustdial.node.objective.GamePlayer.MoveKind;
@@ -48,6 +51,11 @@ import java.util.Set;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import dev.trustdial.node.job.JobSource;
+import java.time.InstantSource;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 
 /**
  * REEXEC_OBJECTIVE end to end on a real anvil with the real contracts (SettlementDeployer: RiscvStep,
@@ -236,6 +244,114 @@ class ObjectiveGameIT {
     assertThat(owner.job(job.id).status()).isEqualTo(JobStatus.QUEUED);
   }
 
+  /**
+   * (e) The honest side's node restarts mid-match: its player is dropped after a few moves, and a new
+   * {@link MatchKeeper} created from the same {@link MatchJournal} rebuilds the trace from the job alone
+   * ({@link ObjectiveJob#rebuild}: program and envelope from DA, app config and input onchain) on its
+   * worker, re-attaches and wins. Once for an honest watcher against a liar operator, once for an honest
+   * operator against a false challenger.
+   */
+  @Test
+  void restartedHonestSide_reattachesFromItsJournalAndWins(@TempDir Path dir) throws Exception {
+    MemoryDa da = new MemoryDa();
+    Bytes32 elfKey = da.putKey(elf);
+    byte[] envelope = new JobEnvelope(elfKey, 1L << S_LOG2, input).encode();
+    Bytes32 inputKey = da.putKey(envelope);
+    ExecutorService worker = Executors.newSingleThreadExecutor();
+    try {
+      for (boolean honestWatcher : new boolean[] {true, false}) {
+        Job job = job(inputKey, envelope);
+        ObjectiveJob objective = new ObjectiveJob(owner, new JobSource(da));
+        StrideTrace honest = objective.rebuild(new MatchRecord(BigInteger.ZERO, job.id, 0, ObjectiveMatch.Side.CHALLENGER,
+            Bytes32.ZERO, 0));
+        StrideTrace lie = run().lying(new TraceLie(3001)).strideTrace();
+        job.submit(honestWatcher ? run().lying(new TraceLie(3001)) : run());
+        int challenger = honestWatcher ? 4 : 5;
+        BigInteger id = job.challenge(challenger, honestWatcher ? honest : lie);
+        Secp256k1Key honestKey = honestWatcher ? keys.get(4) : job.operatorKey;
+        ObjectiveMatch.Side side = honestWatcher ? ObjectiveMatch.Side.CHALLENGER : ObjectiveMatch.Side.OPERATOR;
+        Path journal = Files.createDirectories(dir.resolve(side.name()));
+        GamePlayer liar = new GamePlayer(board(honestWatcher ? job.operatorKey : keys.get(5)), id, lie, Behaviour.PLAY);
+
+        MatchKeeper before = new MatchKeeper(board(honestKey), MatchJournal.open(journal), new TraceBuilds<>(worker, 4), objective::rebuild,
+            Behaviour.PLAY, InstantSource.system());
+        before.attach(new MatchRecord(id, job.id, 0, side, honest.root(), 0), honest);
+        GamePlayer dropped = before.attached().iterator().next().player();
+        List<Moved> early = new ArrayList<>();
+        for (int i = 0; i < 8 && early.size() < 3; i++) { // a few moves, then the node dies
+          early.addAll(playUntilQuiet(id, 1, dropped, liar));
+        }
+        assertThat(early).hasSizeGreaterThanOrEqualTo(3);
+        assertThat(court.match(id).done()).isFalse();
+
+        MatchKeeper after = new MatchKeeper(board(honestKey), MatchJournal.open(journal), new TraceBuilds<>(worker, 4), objective::rebuild,
+            Behaviour.PLAY, InstantSource.system());
+        assertThat(after.resumeAll()).isEqualTo(1);
+        List<MatchKeeper.Resumption> resumed = new ArrayList<>();
+        for (int i = 0; i < 600 && resumed.isEmpty(); i++) {
+          resumed.addAll(after.collect());
+          Thread.sleep(50);
+        }
+        assertThat(resumed).singleElement().isInstanceOf(MatchKeeper.Resumed.class);
+        GamePlayer again = after.attached().iterator().next().player();
+        playToEnd("(e) honest " + side + " restarted after " + early.size() + " moves", id, again, liar);
+        assertThat(court.match(id).verdict()).isEqualTo(honestWatcher ? Verdict.OPERATOR_REFUTED : Verdict.OPERATOR_WINS);
+        assertThat(court.stepNumber(id)).isEqualTo(3000);
+        after.finished(id);
+        assertThat(MatchJournal.open(journal).records()).isEmpty();
+      }
+    } finally {
+      worker.shutdownNow();
+    }
+  }
+
+  /**
+   * (f) An app with blob inputs (vm.md §4.1.1, objective.md §3.2): the job's envelope posted as an
+   * EIP-4844 blob (a type-3 transaction; the oracle checks BLOBHASH against the DA header's KZG
+   * commitment), the prestate's input root the blob-form root, and a liar from the read_input step
+   * 25 refuted by the step executed onchain with its KZG opening checked by the point-evaluation
+   * precompile.
+   */
+  @Test
+  void blobInputApp_liarRefutedAtAReadStepThroughThePointEvaluationPrecompile() {
+    byte[] envelope = new JobEnvelope(Hashes.keccak256("sha256chain".getBytes()), 1L << S_LOG2, input).encode();
+    BlobInputs blobs = BlobInputs.of(envelope, JniKzg.load());
+    long expiry = owner.chainTime() + 30L * 86_400; // the other scenarios fast-forward the clock by hours
+    byte[] header = new BlobHeader(envelope.length, 0, expiry, blobs.commitments()).encode();
+    Bytes32 blobKey = Hashes.keccak256(header);
+    VmState image = Vm.load(elf, new byte[0], CFG).state();
+    Settlement developer = as(7);
+    var config = new ObjectiveAppConfig(Hashes.keccak256(elf), Integer.toUnsignedLong(image.pc()), image.memRoot(), CFG.ramEnd(),
+        CFG.outputLimit(), S_LOG2, true);
+    Address configAt = ObjectiveApps.of(developer).deployConfig(config).address();
+    BigInteger blobApp = developer.createApp(TrustMode.REEXEC_OBJECTIVE, Hashes.keccak256(elf), new byte[0]).id();
+    developer.setAppConfig(blobApp, configAt);
+    var posted = ObjectiveApps.of(as(6)).postInputBlobs(header, blobs.blobBytes(), blobs.commitments().stream().map(c -> c.bytes()).toList(),
+        blobs.blobProofs().stream().map(p -> p.bytes()).toList(), blobs.versionedHashes());
+    FIGURES.add(String.format("(f) postInputBlobs, 1 blob: gas %,d", posted.tx().orElseThrow().gasUsed()));
+    assertThat(ObjectiveApps.of(owner).blobInputOf(blobKey).orElseThrow().inputRoot())
+        .isEqualTo(dev.trustdial.vm.input.BlobInput.root(input.length, blobs.versionedHashes()));
+
+    BigInteger jobId = as(6).submitJob(blobApp, blobKey, Hashes.keccak256(envelope), MAX_STEPS, owner.params().minFee()).id();
+    owner.mineBlocks(2);
+    owner.assign(jobId);
+    Address assignee = owner.job(jobId).assignee();
+    Secp256k1Key operatorKey = keys.subList(1, 4).stream().filter(k -> k.address().equals(assignee)).findFirst().orElseThrow();
+    Job job = new Job(jobId, operatorKey);
+    TraceRun honestRun = TraceRun.honest(elf, blobs.vmInput(), CFG, new TraceShape(MAX_STEPS, S_LOG2));
+    assertThat(honestRun.stateAt(24).witness().inputChunk().orElseThrow()).as("step 24 reads input through a blob opening")
+        .isInstanceOf(dev.trustdial.vm.witness.BlobInputProof.class);
+    job.submit(honestRun.lying(new TraceLie(25)));
+    StrideTrace honest = honestRun.strideTrace();
+    BigInteger id = job.challenge(4, honest);
+    List<Moved> moves = playToEnd("(f) blob input, liar from the read_input step 25", id,
+        new GamePlayer(board(job.operatorKey), id, job.trace, Behaviour.PLAY), new GamePlayer(board(keys.get(4)), id, honest, Behaviour.PLAY));
+    assertThat(court.match(id).verdict()).isEqualTo(Verdict.OPERATOR_REFUTED);
+    assertThat(court.stepNumber(id)).isEqualTo(24);
+    Moved proof = moves.stream().filter(m -> m.kind() == MoveKind.PROVE_STEP).findFirst().orElseThrow();
+    FIGURES.add(String.format("(f) proveStep of a blob read (one KZG opening): gas %,d", proof.tx().gasUsed()));
+  }
+
   // ================================================================ plumbing
 
   static TraceRun run() {
@@ -256,7 +372,11 @@ class ObjectiveGameIT {
 
   /** A job of the app, its input posted onchain, submitted by the user and assigned. */
   static Job job(Bytes32 inputBlobKey) {
-    byte[] envelope = new JobEnvelope(Hashes.keccak256("sha256chain".getBytes()), 1L << S_LOG2, input).encode();
+    return job(inputBlobKey, new JobEnvelope(Hashes.keccak256("sha256chain".getBytes()), 1L << S_LOG2, input).encode());
+  }
+
+  /** As {@link #job(Bytes32)} with the envelope a DA blob holds (its program key names the ELF on DA). */
+  static Job job(Bytes32 inputBlobKey, byte[] envelope) {
     ObjectiveApps.InputPost posted = ObjectiveApps.of(as(6)).postInput(envelope);
     assertThat(ObjectiveApps.of(owner).inputOf(posted.digest()).orElseThrow().inputLength()).isEqualTo(input.length);
     BigInteger jobId = as(6).submitJob(appId, inputBlobKey, posted.digest(), MAX_STEPS, owner.params().minFee()).id();
@@ -301,8 +421,13 @@ class ObjectiveGameIT {
 
   /** Polls every player in turn until a whole round moves nothing; returns the moves. */
   static List<Moved> playUntilQuiet(BigInteger id, GamePlayer... players) {
+    return playUntilQuiet(id, 200, players);
+  }
+
+  /** As {@link #playUntilQuiet(BigInteger, GamePlayer...)}, at most {@code rounds} rounds (fewer than needed: returns what moved). */
+  static List<Moved> playUntilQuiet(BigInteger id, int rounds, GamePlayer... players) {
     List<Moved> moves = new ArrayList<>();
-    for (int round = 0; round < 200; round++) {
+    for (int round = 0; round < rounds; round++) {
       int before = moves.size();
       for (GamePlayer p : players) {
         GamePlayer.Poll r = p.poll();
@@ -320,6 +445,9 @@ class ObjectiveGameIT {
       if (moves.size() == before) {
         return moves;
       }
+    }
+    if (rounds < 200) {
+      return moves;
     }
     throw new AssertionError("match " + id + " did not settle in 200 rounds");
   }
@@ -347,7 +475,7 @@ class ObjectiveGameIT {
     return b.array();
   }
 
-  /** ObjectiveConfig's creation code (forge artifact) with its six static constructor arguments. */
+  /** ObjectiveConfig's creation code (forge artifact) with its seven static constructor arguments (inputs as calldata). */
   static byte[] objectiveConfigCreationCode(Bytes32 programDigest, int entryPc, Bytes32 imageRoot, long ramEnd, long outputLimit, int s)
       throws Exception {
     var artifact = new ObjectMapper().readTree(Path.of("..", "contracts", "out", "ObjectiveConfig.sol", "ObjectiveConfig.json").toFile());
@@ -359,7 +487,38 @@ class ObjectiveGameIT {
     out.write(word(ramEnd));
     out.write(word(outputLimit));
     out.write(word(s));
+    out.write(word(0)); // blobInputs = false
     return out.toByteArray();
+  }
+
+  /** DA for the restart scenario: the job's envelope and ELF by keccak key, enough for JobSource (certificates are not read). */
+  static final class MemoryDa implements dev.trustdial.da.DataAvailability {
+    final Map<Bytes32, byte[]> blobs = new java.util.concurrent.ConcurrentHashMap<>();
+
+    Bytes32 putKey(byte[] data) {
+      Bytes32 k = Hashes.keccak256(data);
+      blobs.put(k, data.clone());
+      return k;
+    }
+
+    @Override
+    public dev.trustdial.da.cert.DaCertificate put(byte[] data) {
+      throw new UnsupportedOperationException("the restart scenario only reads from DA");
+    }
+
+    @Override
+    public byte[] get(Bytes32 blobKey) {
+      byte[] b = blobs.get(blobKey);
+      if (b == null) {
+        throw new IllegalStateException("no blob " + blobKey);
+      }
+      return b.clone();
+    }
+
+    @Override
+    public boolean isAvailable(Bytes32 blobKey) {
+      return blobs.containsKey(blobKey);
+    }
   }
 
   static byte[] word(long v) {

@@ -6,9 +6,10 @@ import dev.trustdial.vm.checkpoint.CheckpointSink;
 
 /**
  * The step tree of stride i (docs/spec/objective.md §2): S leaves, leaf j = stateHash(T(i * S + j
- * + 1)); its last leaf is stride leaf i. Built on demand, when a match reaches stride i, by
- * re-running the guest from step 0 to i * S and then stepping S times (cost: (i + 1) * S steps and
- * S state hashes).
+ * + 1)); its last leaf is stride leaf i. Built on demand, when a match reaches stride i: the
+ * machine at i * S comes from {@link StrideTrace#stepTrace} (nearest boundary snapshot, at most
+ * spacing * S steps replayed) or {@link TraceRun#stepTrace} (from step 0, i * S steps), then S steps
+ * and S state hashes.
  */
 public final class StepTrace implements TraceTree {
   /** A step tree is held in memory: at most 2^24 leaves. */
@@ -22,7 +23,7 @@ public final class StepTrace implements TraceTree {
     this.tree = tree;
   }
 
-  static StepTrace build(TraceRun run, long strideIndex) {
+  static StepTrace build(TraceRun run, long strideIndex, java.util.function.LongFunction<Machine> machineAt) {
     TraceShape shape = run.shape();
     if (strideIndex < 0 || strideIndex >= shape.leafCount()) {
       throw new InvalidInputException("stride index " + strideIndex + " is outside 0.." + (shape.leafCount() - 1));
@@ -33,7 +34,7 @@ public final class StepTrace implements TraceTree {
     }
     int s = (int) shape.stride();
     long base = strideIndex * shape.stride();
-    Machine m = run.machineAt(base);
+    Machine m = machineAt.apply(base);
     byte[] leaves = new byte[32 * s];
     for (int j = 0; j < s; j++) {
       long t = base + j + 1;

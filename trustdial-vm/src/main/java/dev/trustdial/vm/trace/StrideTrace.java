@@ -9,7 +9,8 @@ import java.util.List;
 /**
  * The stride level of a trace commitment (docs/spec/objective.md §2): leaf i is
  * stateHash(T((i + 1) * S)), padded by the terminal state, over 2^H leaves; its root is the
- * result's traceRoot (or a challenger's). Built by one run of the guest to N * S at most. A run
+ * result's traceRoot (or a challenger's). Built by one run of the guest to N * S at most, which
+ * keeps {@link BoundarySnapshots} for the step trees and proof states asked later. A run
  * still going at maxSteps has a trace (a challenger refutes a claimed halt with it) but no result:
  * {@link #finalState()} refuses it.
  */
@@ -19,16 +20,18 @@ public final class StrideTrace implements TraceTree {
   private final VmState prestate;
   private final VmState finalState;
   private final long haltStep; // -1: still running at N * S
+  private final BoundarySnapshots snapshots;
 
-  private StrideTrace(TraceRun run, HashTree tree, VmState prestate, VmState finalState, long haltStep) {
+  private StrideTrace(TraceRun run, HashTree tree, VmState prestate, VmState finalState, long haltStep, BoundarySnapshots snapshots) {
     this.run = run;
+    this.snapshots = snapshots;
     this.tree = tree;
     this.prestate = prestate;
     this.finalState = finalState;
     this.haltStep = haltStep;
   }
 
-  static StrideTrace build(TraceRun run) {
+  static StrideTrace build(TraceRun run, BoundarySnapshots snapshots) {
     TraceShape shape = run.shape();
     long stride = shape.stride();
     int n = shape.leafCount();
@@ -38,6 +41,7 @@ public final class StrideTrace implements TraceTree {
     VmState prestate = m.state();
     m.runTo(shape.span(), (cp, machine) -> {
       long t = cp.step();
+      snapshots.offer(t, machine);
       if (t > 0 && t % stride == 0) {
         int i = (int) (t / stride - 1);
         if (i != filled[0]) {
@@ -60,7 +64,22 @@ public final class StrideTrace implements TraceTree {
     if (!tree.node(0, n - 1).equals(fin.hash())) {
       throw new IllegalStateException("the last stride leaf is not the final state");
     }
-    return new StrideTrace(run, tree, prestate, fin, terminal.terminal() ? terminal.step() : -1);
+    return new StrideTrace(run, tree, prestate, fin, terminal.terminal() ? terminal.step() : -1, snapshots);
+  }
+
+  /** The step tree of stride i, from the nearest boundary snapshot (the same tree as {@link TraceRun#stepTrace}). */
+  public StepTrace stepTrace(long strideIndex) {
+    return StepTrace.build(run, strideIndex, snapshots::machineAt);
+  }
+
+  /** The claimed T(t) and its step proof, from the nearest boundary snapshot (the same as {@link TraceRun#stateAt}). */
+  public StateAt stateAt(long t) {
+    return StateAt.of(run, t, snapshots::machineAt);
+  }
+
+  /** The boundary snapshots kept by the build. */
+  public BoundarySnapshots snapshots() {
+    return snapshots;
   }
 
   @Override
@@ -104,6 +123,14 @@ public final class StrideTrace implements TraceTree {
       throw new InvalidInputException("the guest did not halt within maxSteps (" + maxSteps + " steps)"
           + (haltStep < 0 ? "" : ": it halted at step " + haltStep) + "; it has no objective result");
     }
+    return finalState;
+  }
+
+  /**
+   * The claimed T(N * S) whether or not the run halted: the rightmost stride leaf's state (the
+   * terminal state of a halted run, else the state still running at N * S).
+   */
+  public VmState lastState() {
     return finalState;
   }
 

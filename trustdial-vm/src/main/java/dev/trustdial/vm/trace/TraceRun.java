@@ -4,6 +4,7 @@ import dev.trustdial.core.InvalidInputException;
 import dev.trustdial.vm.Machine;
 import dev.trustdial.vm.Vm;
 import dev.trustdial.vm.VmConfig;
+import dev.trustdial.vm.input.VmInput;
 import dev.trustdial.vm.checkpoint.CheckpointSink;
 import dev.trustdial.vm.state.VmState;
 import java.util.Optional;
@@ -12,18 +13,24 @@ import java.util.Optional;
  * One side's claim about a job's run (docs/spec/objective.md §2): the program, the job input, the
  * app parameters (VmConfig's ramEnd and outputLimit; its checkpoint stride is replaced by the
  * trace's), the trace shape and, on the devnet only, a {@link TraceLie}. Every tree and state a
- * player needs is built from it: {@link #strideTrace()} once, {@link #stepTrace} and
- * {@link #stateAt} on demand, each by re-running the guest from step 0 (cost: O(t) steps for a
- * state at time t; a snapshot store would make that O(S)).
+ * player needs is built from it: {@link #strideTrace()} once (it keeps {@link BoundarySnapshots}),
+ * then {@link StrideTrace#stepTrace} and {@link StrideTrace#stateAt} on demand from the nearest
+ * snapshot. This record's own {@link #stepTrace} and {@link #stateAt} re-run the guest from step 0
+ * (O(t) steps for a state at time t): the reference path the snapshot path is tested against.
  */
-public record TraceRun(byte[] elf, byte[] input, VmConfig config, TraceShape shape, Optional<TraceLie> lie) {
+public record TraceRun(byte[] elf, VmInput input, VmConfig config, TraceShape shape, Optional<TraceLie> lie) {
   public TraceRun {
     elf = elf.clone();
-    input = input.clone();
     config = config.withCheckpointEvery(shape.stride());
   }
 
+  /** An honest run of an input committed as a chunk tree (vm.md §4.1: calldata inputs). */
   public static TraceRun honest(byte[] elf, byte[] input, VmConfig config, TraceShape shape) {
+    return honest(elf, VmInput.of(input), config, shape);
+  }
+
+  /** An honest run of an input in the given commitment form (vm.md §4.1.1: blob inputs). */
+  public static TraceRun honest(byte[] elf, VmInput input, VmConfig config, TraceShape shape) {
     return new TraceRun(elf, input, config, shape, Optional.empty());
   }
 
@@ -35,11 +42,6 @@ public record TraceRun(byte[] elf, byte[] input, VmConfig config, TraceShape sha
   @Override
   public byte[] elf() {
     return elf.clone();
-  }
-
-  @Override
-  public byte[] input() {
-    return input.clone();
   }
 
   /** The claimed T(t) given the true one. */
@@ -62,15 +64,28 @@ public record TraceRun(byte[] elf, byte[] input, VmConfig config, TraceShape sha
     return m;
   }
 
+  /** The stride tree, keeping boundary snapshots up to {@link BoundarySnapshots#DEFAULT_BYTE_CAP} bytes and {@link BoundarySnapshots#DEFAULT_MAX_KEPT} of them. */
   public StrideTrace strideTrace() {
-    return StrideTrace.build(this);
+    return strideTrace(BoundarySnapshots.DEFAULT_BYTE_CAP);
   }
 
+  /** The stride tree, keeping boundary snapshots up to {@code snapshotByteCap} bytes (0: none, every lookup from step 0). */
+  public StrideTrace strideTrace(long snapshotByteCap) {
+    return strideTrace(snapshotByteCap, BoundarySnapshots.DEFAULT_MAX_KEPT);
+  }
+
+  /** The stride tree, keeping at most {@code maxKept} boundary snapshots of at most {@code snapshotByteCap} bytes in all. */
+  public StrideTrace strideTrace(long snapshotByteCap, int maxKept) {
+    return StrideTrace.build(this, new BoundarySnapshots(this, snapshotByteCap, maxKept));
+  }
+
+  /** The step tree of stride i, re-running the guest from step 0 (the reference path). */
   public StepTrace stepTrace(long strideIndex) {
-    return StepTrace.build(this, strideIndex);
+    return StepTrace.build(this, strideIndex, this::machineAt);
   }
 
+  /** The claimed T(t) and its step proof, re-running the guest from step 0 (the reference path). */
   public StateAt stateAt(long t) {
-    return StateAt.of(this, t);
+    return StateAt.of(this, t, this::machineAt);
   }
 }
