@@ -59,8 +59,12 @@ public final class GasLedger {
   }
 
   private static String name(Transaction tx) {
-    String input = tx.getInput();
-    if (tx.getTo() == null) {
+    return functionOf(tx.getTo(), tx.getInput());
+  }
+
+  /** The function a transaction to {@code to} with calldata {@code input} calls, by our ABIs. */
+  static String functionOf(String to, String input) {
+    if (to == null) {
       return "(contract creation)";
     }
     if (input == null || input.length() < 10) {

@@ -23,7 +23,8 @@ class DevnetIT {
       assertThat(d.accounts()).extracting(DevnetDescriptor.Account::name).contains("operator-1", "watchtower-1", "developer");
       assertThat(d.contracts()).containsKey("BlobRegistry");
       assertThat(d.processes()).extracting(DevnetDescriptor.ProcessEntry::name)
-          .containsExactlyInAnyOrder("anvil", "da-node-1", "da-node-2", "kms", "operator-1", "watchtower-1");
+          .containsExactlyInAnyOrder("anvil", "da-node-1", "da-node-2", "kms", "operator-1", "watchtower-1", "explorer");
+      assertThat(up.out()).containsPattern("explorer: http://127\\.0\\.0\\.1:\\d+/");
       assertThat(d.processes().getFirst().name()).isEqualTo("anvil");
       // The operator registered and staked itself, with the VERIFIER role so it can vote in disputes.
       CliRun op = CliRun.of("chain", "operator", "--dir", dir.toString(), "operator-1");

@@ -93,6 +93,7 @@ public final class Devnet implements AutoCloseable {
   private boolean detached;
   /** The devnet KMS's port (operators' TEE jobs get their apps' keys from it); 0 until started. */
   private volatile int kmsPort;
+  private java.net.URI explorerUrl;
 
   private Devnet(Path dir, Anvil anvil, DevnetDescriptor descriptor, List<TxOutcome> deployTxs, List<Secp256k1Key> keys) {
     this.dir = dir;
@@ -171,6 +172,8 @@ public final class Devnet implements AutoCloseable {
       java.util.concurrent.CompletableFuture<Void> kms = kmsArgs.isEmpty() ? java.util.concurrent.CompletableFuture.completedFuture(null)
           : java.util.concurrent.CompletableFuture.runAsync(() -> started.startKms(kmsArgs, progress),
               java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor());
+      java.util.concurrent.CompletableFuture<Void> explorer = java.util.concurrent.CompletableFuture.runAsync(
+          () -> started.startExplorer(progress), java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor());
       if (!nodes.isEmpty()) {
         progress.accept("starting " + String.join(", ", nodes) + " (one JVM each; each registers and stakes itself)");
         devnet.startNodes(nodes, progress);
@@ -179,6 +182,7 @@ public final class Devnet implements AutoCloseable {
       try {
         daNodes.join();
         kms.join();
+        explorer.join();
       } catch (java.util.concurrent.CompletionException e) {
         throw e.getCause() instanceof RuntimeException re ? re : e;
       }
@@ -281,6 +285,27 @@ public final class Devnet implements AutoCloseable {
     }
     progress.accept("kms listening on 127.0.0.1:" + s.port() + " (releases TEE apps' keys to the operators' simulated TEE installs; public key "
         + s.word("public-key") + ")");
+  }
+
+  /** Starts the explorer (trustdial explorer --devnet DIR) on a free port; it indexes into DIR/explorer. */
+  private void startExplorer(Consumer<String> progress) {
+    ChildJvm.Started s = ChildJvm.start("explorer", dev.trustdial.cli.Main.class, List.of("-XX:TieredStopAtLevel=1"),
+        List.of("explorer", "--devnet", dir.toAbsolutePath().toString(), "--port", "0"), dir.resolve("explorer"),
+        dir.resolve("explorer").resolve("explorer.log"), STARTUP_TIMEOUT);
+    synchronized (this) {
+      children.put("explorer", s);
+      explorerUrl = java.net.URI.create(s.word("url"));
+      rewriteDescriptor();
+    }
+    progress.accept("explorer at " + explorerUrl + " (jobs, operators, DA blobs, the trust advisor; JSON under /api)");
+  }
+
+  /** The devnet explorer's URL, once started. */
+  public synchronized java.net.URI explorerUrl() {
+    if (explorerUrl == null) {
+      throw new InvalidInputException("this devnet runs no explorer");
+    }
+    return explorerUrl;
   }
 
   /** The devnet KMS's directory (its root secret and audit log). */

@@ -64,6 +64,7 @@ public final class DevnetCommand implements Runnable {
       out.printf("devnet ready in %.1f s: %s (chain id %d)%n", (System.nanoTime() - t0) / 1e9, d.rpcUrl(), d.chainId());
       d.contracts().forEach((k, v) -> out.printf("  %-22s %s%n", k, v));
       out.println("descriptor: " + dir.resolve(DevnetDescriptor.FILE).toAbsolutePath());
+      out.println("explorer: " + devnet.explorerUrl());
       out.println("stop it with: trustdial devnet down --dir " + dir);
       out.flush();
       return ExitCodes.OK;

@@ -105,7 +105,7 @@ public final class TeeCommand implements Runnable {
     }
   }
 
-  static X509Certificate readRoot(Path p) {
+  public static X509Certificate readRoot(Path p) {
     try {
       List<X509Certificate> c = Certificates.fromDerOrPem(read(p, 64 * 1024, "simulation root"), "simulation root");
       if (c.size() != 1) {
