@@ -735,27 +735,23 @@ public final class Settlement implements AutoCloseable {
 
   /** The hash of block {@code number} (a job's seed block, say). */
   public Bytes32 blockHash(long number) {
-    try {
-      var b = web3j.ethGetBlockByNumber(org.web3j.protocol.core.DefaultBlockParameter.valueOf(BigInteger.valueOf(number)), false)
-          .send().getBlock();
-      if (b == null) {
-        throw new InvalidInputException("block " + number + " does not exist yet");
-      }
-      return Bytes32.fromHex(b.getHash());
-    } catch (IOException e) {
-      throw new ChainUnavailableException("cannot read block " + number, e);
-    }
+    return Bytes32.fromHex(block(number).getHash());
   }
 
   /** Timestamp (seconds) of block {@code number}; read-only, for explorers and reports. */
   public long blockTime(long number) {
+    return block(number).getTimestamp().longValueExact();
+  }
+
+  /** Block {@code number} (header only); refused when it does not exist yet. */
+  private org.web3j.protocol.core.methods.response.EthBlock.Block block(long number) {
     try {
       var b = web3j.ethGetBlockByNumber(org.web3j.protocol.core.DefaultBlockParameter.valueOf(BigInteger.valueOf(number)), false)
           .send().getBlock();
       if (b == null) {
         throw new InvalidInputException("block " + number + " does not exist yet");
       }
-      return b.getTimestamp().longValueExact();
+      return b;
     } catch (IOException e) {
       throw new ChainUnavailableException("cannot read block " + number, e);
     }

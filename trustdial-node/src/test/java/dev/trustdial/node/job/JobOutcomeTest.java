@@ -12,7 +12,6 @@ import dev.trustdial.chain.TrustMode;
 import dev.trustdial.core.bytes.Bytes32;
 import dev.trustdial.core.crypto.Address;
 import dev.trustdial.core.hash.Hashes;
-import dev.trustdial.node.job.ProgramBlobsTest.MemoryDa;
 import dev.trustdial.vm.checkpoint.CheckpointSink;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;

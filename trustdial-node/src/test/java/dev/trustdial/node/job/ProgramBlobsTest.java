@@ -7,12 +7,8 @@ import dev.trustdial.core.InvalidInputException;
 import dev.trustdial.core.bytes.Bytes32;
 import dev.trustdial.core.bytes.Hex;
 import dev.trustdial.core.hash.Hashes;
-import dev.trustdial.da.DataAvailability;
-import dev.trustdial.da.cert.DaCertificate;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
@@ -22,36 +18,6 @@ import org.junit.jupiter.api.Test;
  * real DA nodes.
  */
 class ProgramBlobsTest {
-  /** Keys by keccak of the bytes: enough to tell parts apart; certificates are not looked at here. */
-  static final class MemoryDa implements DataAvailability {
-    final Map<Bytes32, byte[]> blobs = new HashMap<>();
-
-    @Override
-    public DaCertificate put(byte[] data) {
-      throw new UnsupportedOperationException("use putKey");
-    }
-
-    Bytes32 putKey(byte[] data) {
-      Bytes32 k = Hashes.keccak256(data);
-      blobs.put(k, data.clone());
-      return k;
-    }
-
-    @Override
-    public byte[] get(Bytes32 blobKey) {
-      byte[] b = blobs.get(blobKey);
-      if (b == null) {
-        throw new IllegalStateException("no blob " + blobKey);
-      }
-      return b.clone();
-    }
-
-    @Override
-    public boolean isAvailable(Bytes32 blobKey) {
-      return blobs.containsKey(blobKey);
-    }
-  }
-
   @Test
   void encodesVectorP1() {
     byte[] program = new byte[ProgramBlobs.MAX_BLOB_BYTES + 1];

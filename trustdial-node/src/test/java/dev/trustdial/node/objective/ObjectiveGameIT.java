@@ -25,6 +25,7 @@ import dev.trustdial.chain.ObjectiveAppConfig;
 import dev.trustdial.da.cert.BlobHeader;
 import dev.trustdial.da.kzg.JniKzg;
 import dev.trustdial.node.job.JobEnvelope;
+import dev.trustdial.node.job.MemoryDa;
 import dev.trustdial.node.objective.GamePlayer.Behaviour;
 import dev.trustdial.node.objective.GamePlayer.MoveKind;
 import dev.trustdial.node.objective.GamePlayer.Moved;
@@ -489,36 +490,6 @@ class ObjectiveGameIT {
     out.write(word(s));
     out.write(word(0)); // blobInputs = false
     return out.toByteArray();
-  }
-
-  /** DA for the restart scenario: the job's envelope and ELF by keccak key, enough for JobSource (certificates are not read). */
-  static final class MemoryDa implements dev.trustdial.da.DataAvailability {
-    final Map<Bytes32, byte[]> blobs = new java.util.concurrent.ConcurrentHashMap<>();
-
-    Bytes32 putKey(byte[] data) {
-      Bytes32 k = Hashes.keccak256(data);
-      blobs.put(k, data.clone());
-      return k;
-    }
-
-    @Override
-    public dev.trustdial.da.cert.DaCertificate put(byte[] data) {
-      throw new UnsupportedOperationException("the restart scenario only reads from DA");
-    }
-
-    @Override
-    public byte[] get(Bytes32 blobKey) {
-      byte[] b = blobs.get(blobKey);
-      if (b == null) {
-        throw new IllegalStateException("no blob " + blobKey);
-      }
-      return b.clone();
-    }
-
-    @Override
-    public boolean isAvailable(Bytes32 blobKey) {
-      return blobs.containsKey(blobKey);
-    }
   }
 
   static byte[] word(long v) {
