@@ -3,6 +3,7 @@ pragma solidity ^0.8.28;
 
 import {Test} from "./base/Test.sol";
 import {InputOracle} from "../src/InputOracle.sol";
+import {BlobHashOracle} from "./BlobHashOracle.sol";
 
 /// @notice InputOracle (docs/spec/objective.md §3): the onchain inputRoot equals a plain reference implementation of
 ///         vm.md §4.1 (a full depth-27 tree over zero-padded 32-byte chunks, zero subtrees from Z(k)), the envelope
@@ -14,7 +15,7 @@ contract InputOracleTest is Test {
     event InputPosted(bytes32 indexed digest, bytes32 inputRoot, uint32 inputLength, address indexed poster);
 
     function setUp() public {
-        oracle = new InputOracle();
+        oracle = new BlobHashOracle();
         for (uint256 l; l < 27; ++l) {
             z[l + 1] = keccak256(abi.encodePacked(z[l], z[l]));
         }
@@ -152,7 +153,7 @@ contract InputOracleTest is Test {
         vm.warp(1000);
         bytes memory h = daHeader(200_000, 5000, 2); // 4 + 200,000 payload bytes: two blobs
         bytes32[] memory hs = versionedHashes(h);
-        vm.blobhashes(hs);
+        BlobHashOracle(address(oracle)).setBlobHashes(hs);
         bytes32 root = keccak256(abi.encodePacked(bytes8("TDVMBLOB"), uint32(200_000 - 52), uint8(2), hs[0], hs[1]));
         assertEq(oracle.blobInputRootOf(200_000 - 52, hs), root);
         vm.expectEmit(true, true, false, true, address(oracle));
@@ -178,22 +179,22 @@ contract InputOracleTest is Test {
         bytes32[] memory wrong = new bytes32[](2);
         wrong[0] = hs[0];
         wrong[1] = hs[0];
-        vm.blobhashes(wrong);
+        BlobHashOracle(address(oracle)).setBlobHashes(wrong);
         vm.expectRevert(abi.encodeWithSelector(InputOracle.BlobMismatch.selector, 1));
         oracle.postInputBlobs(h);
         bytes32[] memory one = new bytes32[](1);
         one[0] = hs[0];
-        vm.blobhashes(one);
+        BlobHashOracle(address(oracle)).setBlobHashes(one);
         vm.expectRevert(abi.encodeWithSelector(InputOracle.BlobMismatch.selector, 1));
         oracle.postInputBlobs(h);
         bytes32[] memory three = new bytes32[](3);
         three[0] = hs[0];
         three[1] = hs[1];
         three[2] = hs[1];
-        vm.blobhashes(three);
+        BlobHashOracle(address(oracle)).setBlobHashes(three);
         vm.expectRevert(abi.encodeWithSelector(InputOracle.BlobMismatch.selector, 2));
         oracle.postInputBlobs(h);
-        vm.blobhashes(hs);
+        BlobHashOracle(address(oracle)).setBlobHashes(hs);
         vm.expectRevert(InputOracle.BadBlobHeader.selector);
         oracle.postInputBlobs(daHeader(100_000, 5000, 2)); // fits one blob: count != S(size)
         vm.expectRevert(InputOracle.BadBlobHeader.selector);

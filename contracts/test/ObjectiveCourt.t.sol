@@ -6,6 +6,7 @@ import {JobManager} from "../src/JobManager.sol";
 import {IDisputeCourt} from "../src/IDisputeCourt.sol";
 import {IRiscvStep} from "../src/IRiscvStep.sol";
 import {InputOracle} from "../src/InputOracle.sol";
+import {BlobHashOracle} from "./BlobHashOracle.sol";
 import {ObjectiveConfig} from "../src/ObjectiveConfig.sol";
 import {ObjectiveCourt} from "../src/ObjectiveCourt.sol";
 import {RiscvStep} from "../src/RiscvStep.sol";
@@ -478,7 +479,7 @@ contract ObjectiveCourtTest is ObjectiveFixture {
         oracle.postInput(env); // calldata under the digest: not this app's form
         vm.expectRevert(abi.encodeWithSelector(InputOracle.BlobInputNotPosted.selector, keccak256(header)));
         ocourt.prestateHash(jobId);
-        vm.blobhashes(hs);
+        BlobHashOracle(address(oracle)).setBlobHashes(hs);
         oracle.postInputBlobs(header);
         bytes32 root = keccak256(abi.encodePacked(bytes8("TDVMBLOB"), uint32(100), uint8(1), hs[0]));
         bytes memory pre = abi.encodePacked(

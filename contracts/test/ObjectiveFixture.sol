@@ -6,6 +6,7 @@ import {JobManager} from "../src/JobManager.sol";
 import {IDisputeCourt} from "../src/IDisputeCourt.sol";
 import {IRiscvStep} from "../src/IRiscvStep.sol";
 import {InputOracle} from "../src/InputOracle.sol";
+import {BlobHashOracle} from "./BlobHashOracle.sol";
 import {ObjectiveConfig} from "../src/ObjectiveConfig.sol";
 import {ObjectiveCourt} from "../src/ObjectiveCourt.sol";
 
@@ -81,7 +82,7 @@ abstract contract ObjectiveFixture is SettlementFixture {
         user = makeAddr("user");
         op = operator("obj-op", COMPUTE, 1_000e18);
         activate();
-        oracle = new InputOracle();
+        oracle = new BlobHashOracle();
         double = new StepDouble();
         ocourt = new ObjectiveCourt(jobs, oracle, IRiscvStep(address(double)), CLOCK, STEP_EXTENSION);
         vm.startPrank(address(timelock));

@@ -19,8 +19,6 @@ interface Vm {
     function warp(uint256 timestamp) external;
     function roll(uint256 blockNumber) external;
     function setBlockhash(uint256 blockNumber, bytes32 blockHash) external;
-    /// @dev The versioned hashes BLOBHASH returns in the transaction (EIP-4844), as a type-3 transaction would carry.
-    function blobhashes(bytes32[] calldata hashes) external;
     function snapshotGasLastCall(string calldata name) external returns (uint256 gasUsed);
     function snapshotState() external returns (uint256 snapshotId);
     function revertToState(uint256 snapshotId) external returns (bool success);
