@@ -1,6 +1,9 @@
 package dev.trustdial.ai.inference;
 
 import dev.trustdial.ai.engine.TokenLogprob;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.trustdial.ai.receipt.CanonicalJson;
 import dev.trustdial.ai.receipt.TokenHashes;
 import dev.trustdial.core.bytes.Bytes32;
 import java.util.List;
@@ -41,6 +44,27 @@ public record InferenceResult(ApiRequest request, int[] promptTokens, int[] outp
   public Bytes32 outputTokensHash() {
     return TokenHashes.tokens(outputTokens);
   }
+
+  /**
+   * The canonical JSON output document of an inference job (docs/spec/job-input.md): finish_reason,
+   * model_sha256, output_tokens, prompt_tokens_hash, the canonical request and the text. Its keccak256
+   * is the job's onchain outputHash; the node writes it to DA and the explorer re-derives it.
+   */
+  public byte[] outputDocument(String modelSha256) {
+    ObjectNode out = DOCUMENT.createObjectNode();
+    out.put("finish_reason", finishReason);
+    out.put("model_sha256", modelSha256);
+    var tokens = out.putArray("output_tokens");
+    for (int t : outputTokens) {
+      tokens.add(t);
+    }
+    out.put("prompt_tokens_hash", promptTokensHash().toHex());
+    out.set("request", request.canonical());
+    out.put("text", text);
+    return CanonicalJson.encode(out);
+  }
+
+  private static final ObjectMapper DOCUMENT = new ObjectMapper();
 
   /** docs/spec/receipt.md output_text_hash. */
   public Bytes32 textHash() {

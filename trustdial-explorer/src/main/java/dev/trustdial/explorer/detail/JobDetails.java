@@ -11,7 +11,6 @@ import dev.trustdial.ai.inference.EngineBackend;
 import dev.trustdial.ai.inference.Inference;
 import dev.trustdial.ai.inference.InferenceResult;
 import dev.trustdial.ai.inference.RequestLimits;
-import dev.trustdial.ai.receipt.CanonicalJson;
 import dev.trustdial.ai.receipt.TokenHashes;
 import dev.trustdial.core.InvalidInputException;
 import dev.trustdial.core.bytes.Bytes32;
@@ -265,17 +264,7 @@ public final class JobDetails {
       return compare(job, onchain, rejected(5), "the engine refuses the request (" + e.status() + " " + e.code() + "): " + e.getMessage()
           + "; the outcome is 'rejected', r=5", t0, model);
     }
-    ObjectNode out = JSON.createObjectNode();
-    out.put("finish_reason", c.finishReason());
-    out.put("model_sha256", inference.backend().fileSha256());
-    var tokens = out.putArray("output_tokens");
-    for (int t : c.outputTokens()) {
-      tokens.add(t);
-    }
-    out.put("prompt_tokens_hash", c.promptTokensHash().toHex());
-    out.set("request", c.request().canonical());
-    out.put("text", c.text());
-    JobDetail.Commitment mine = new JobDetail.Commitment(Hashes.keccak256(CanonicalJson.encode(out)).toHex(), c.outputTokensHash().toHex(),
+    JobDetail.Commitment mine = new JobDetail.Commitment(Hashes.keccak256(c.outputDocument(inference.backend().fileSha256())).toHex(), c.outputTokensHash().toHex(),
         c.outputTokens().length, c.promptTokensHash().toHex(), onchain.outputBlobKey());
     boolean same = sameCommitment(mine, onchain);
     return new Reexecution(job.jobId(), same ? "MATCH" : "MISMATCH", onchain, Optional.of(mine), Optional.of(c.text()), c.outputTokens().length,

@@ -10,7 +10,6 @@ import dev.trustdial.ai.inference.EngineBackend;
 import dev.trustdial.ai.inference.Inference;
 import dev.trustdial.ai.inference.InferenceResult;
 import dev.trustdial.ai.inference.RequestLimits;
-import dev.trustdial.ai.receipt.CanonicalJson;
 import dev.trustdial.chain.ResultCommitment;
 import dev.trustdial.core.InvalidInputException;
 import dev.trustdial.core.bytes.Bytes32;
@@ -114,17 +113,7 @@ public final class InferenceJob {
       throw new JobRejected(RejectReason.MALFORMED_INFERENCE_REQUEST, "the inference request is refused (" + e.status() + " "
           + e.code() + (e.param().isEmpty() ? "" : ", " + e.param()) + "): " + e.getMessage(), e);
     }
-    ObjectNode out = JSON.createObjectNode();
-    out.put("finish_reason", c.finishReason());
-    out.put("model_sha256", inference.backend().fileSha256());
-    var tokens = out.putArray("output_tokens");
-    for (int t : c.outputTokens()) {
-      tokens.add(t);
-    }
-    out.put("prompt_tokens_hash", c.promptTokensHash().toHex());
-    out.set("request", c.request().canonical());
-    out.put("text", c.text());
-    byte[] output = CanonicalJson.encode(out);
+    byte[] output = c.outputDocument(inference.backend().fileSha256());
     return new Outcome(new ResultCommitment(Hashes.keccak256(output), c.outputTokensHash(), c.outputTokens().length,
         c.promptTokensHash()), output, c.text());
   }
