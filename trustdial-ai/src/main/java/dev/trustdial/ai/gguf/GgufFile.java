@@ -72,6 +72,7 @@ public final class GgufFile implements AutoCloseable {
   }
 
   /** Maps the file read-only (shared arena: any thread may read tensors) and parses its header. */
+  @SuppressWarnings("MustBeClosedChecker") // the returned file owns the arena; it is closed here on failure
   public static GgufFile open(Path file) {
     if (!Files.isRegularFile(file)) {
       throw new InvalidInputException("GGUF: no such file: " + file);

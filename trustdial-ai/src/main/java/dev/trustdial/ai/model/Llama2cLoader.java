@@ -18,6 +18,7 @@ public final class Llama2cLoader {
 
   private Llama2cLoader() {}
 
+  @SuppressWarnings("MustBeClosedChecker") // the returned model owns the arena; it is closed here on failure
   public static LoadedModel load(Path file) {
     Arena arena = Arena.ofShared();
     try {

@@ -16,9 +16,7 @@ public final class InputTree {
   private final int length;
 
   public InputTree(byte[] input) {
-    if (input.length > MAX_INPUT_BYTES) {
-      throw new IllegalArgumentException("input of " + input.length + " bytes is beyond the input tree");
-    }
+    // No length check: a Java array (under 2^31 bytes) always fits MAX_INPUT_BYTES.
     this.length = input.length;
     byte[] page = new byte[Memory.PAGE_SIZE];
     for (int off = 0; off < input.length; off += Memory.PAGE_SIZE) {
