@@ -1,6 +1,7 @@
 package dev.trustdial.zk;
 
 import dev.trustdial.core.InvalidInputException;
+import dev.trustdial.core.bytes.Bytes;
 import dev.trustdial.core.bytes.Bytes32;
 import dev.trustdial.core.hash.Hashes;
 import java.nio.ByteBuffer;
@@ -13,7 +14,7 @@ import java.util.Arrays;
  * keccak256 ({@link #digest()}) is the app's programDigest. {@link #decode} accepts only what
  * {@link #encode()} writes, manifest included, so decoding and encoding again gives the same bytes.
  */
-public record ZkArtifact(ZkManifest manifest, byte[] wasm, byte[] zkey) {
+public record ZkArtifact(ZkManifest manifest, Bytes wasm, Bytes zkey) {
   static final byte[] MAGIC = "TDZKART1".getBytes(StandardCharsets.US_ASCII);
   public static final int MAX_MANIFEST_BYTES = ZkManifest.MAX_BYTES;
   public static final int MAX_WASM_BYTES = 64 << 20;
@@ -27,34 +28,25 @@ public record ZkArtifact(ZkManifest manifest, byte[] wasm, byte[] zkey) {
     if (manifest == null) {
       throw new InvalidInputException("an artifact has a manifest");
     }
-    wasm = wasm.clone();
-    zkey = zkey.clone();
-    part("witness generator (wasm)", wasm.length, MAX_WASM_BYTES);
-    part("proving key (zkey)", zkey.length, MAX_ZKEY_BYTES);
-    if (!startsWith(wasm, WASM_MAGIC)) {
+    part("witness generator (wasm)", wasm.length(), MAX_WASM_BYTES);
+    part("proving key (zkey)", zkey.length(), MAX_ZKEY_BYTES);
+    if (!wasm.startsWith(WASM_MAGIC)) {
       throw new InvalidInputException("artifact witness generator is not WebAssembly (no \\0asm header)");
     }
-    if (!startsWith(zkey, ZKEY_MAGIC)) {
+    if (!zkey.startsWith(ZKEY_MAGIC)) {
       throw new InvalidInputException("artifact proving key is not a snarkjs zkey (no 'zkey' header)");
     }
-  }
-
-  @Override
-  public byte[] wasm() {
-    return wasm.clone();
-  }
-
-  @Override
-  public byte[] zkey() {
-    return zkey.clone();
   }
 
   /** The artifact's bytes. */
   public byte[] encode() {
     byte[] m = manifest.toJson();
     part("manifest", m.length, MAX_MANIFEST_BYTES);
-    ByteBuffer b = ByteBuffer.allocate(MAGIC.length + 12 + m.length + wasm.length + zkey.length);
-    b.put(MAGIC).putInt(m.length).put(m).putInt(wasm.length).put(wasm).putInt(zkey.length).put(zkey);
+    ByteBuffer b = ByteBuffer.allocate(MAGIC.length + 12 + m.length + wasm.length() + zkey.length());
+    b.put(MAGIC).putInt(m.length).put(m).putInt(wasm.length());
+    wasm.copyTo(b);
+    b.putInt(zkey.length());
+    zkey.copyTo(b);
     return b.array();
   }
 
@@ -83,7 +75,7 @@ public record ZkArtifact(ZkManifest manifest, byte[] wasm, byte[] zkey) {
       throw new InvalidInputException("ZK artifact manifest is not in canonical form (compact JSON, keys in the order of zk.md §5),"
           + " so its digest would not be reproducible; rebuild it with trustdial zk build");
     }
-    return new ZkArtifact(manifest, wasm, zkey);
+    return new ZkArtifact(manifest, Bytes.of(wasm), Bytes.of(zkey));
   }
 
   private static byte[] field(ByteBuffer b, String name, int max) {
@@ -106,23 +98,8 @@ public record ZkArtifact(ZkManifest manifest, byte[] wasm, byte[] zkey) {
     }
   }
 
-  private static boolean startsWith(byte[] a, byte[] prefix) {
-    return a.length >= prefix.length && Arrays.equals(a, 0, prefix.length, prefix, 0, prefix.length);
-  }
-
-  @Override
-  public boolean equals(Object o) {
-    return o instanceof ZkArtifact other && manifest.equals(other.manifest) && Arrays.equals(wasm, other.wasm)
-        && Arrays.equals(zkey, other.zkey);
-  }
-
-  @Override
-  public int hashCode() {
-    return 31 * (31 * manifest.hashCode() + Arrays.hashCode(wasm)) + Arrays.hashCode(zkey);
-  }
-
   @Override
   public String toString() {
-    return "ZkArtifact[" + manifest.circuit() + ", wasm " + wasm.length + " B, zkey " + zkey.length + " B]";
+    return "ZkArtifact[" + manifest.circuit() + ", wasm " + wasm.length() + " B, zkey " + zkey.length() + " B]";
   }
 }

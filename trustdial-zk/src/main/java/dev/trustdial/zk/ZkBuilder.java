@@ -2,6 +2,7 @@ package dev.trustdial.zk;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.trustdial.core.InvalidInputException;
+import dev.trustdial.core.bytes.Bytes;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -107,8 +108,8 @@ public final class ZkBuilder {
       JsonNode vk = exportKey(tool, work, "circuit.zkey");
       ZkManifest manifest = new ZkManifest(name, inputWords, outputWords, r1cs.constraints(), ptau.toManifest(),
           List.of(new ZkManifest.Contribution(contributorName, hash)), vk);
-      ZkArtifact artifact = new ZkArtifact(manifest, Files.readAllBytes(work.resolve(name + "_js").resolve(name + ".wasm")),
-          Files.readAllBytes(work.resolve("circuit.zkey")));
+      ZkArtifact artifact = new ZkArtifact(manifest, Bytes.of(Files.readAllBytes(work.resolve(name + "_js").resolve(name + ".wasm"))),
+          Bytes.of(Files.readAllBytes(work.resolve("circuit.zkey"))));
       Verifier verifier = verifier(work, work.resolve("circuit.zkey"));
       write(artifact, verifier, outDir);
       Duration elapsed = Duration.ofNanos(System.nanoTime() - t0);
@@ -140,7 +141,7 @@ public final class ZkBuilder {
     Path work = null;
     try {
       work = Files.createTempDirectory("trustdial-zk-verifier-");
-      Files.write(work.resolve("circuit.zkey"), artifact.zkey());
+      Files.write(work.resolve("circuit.zkey"), artifact.zkey().toArray());
       return verifier(work, work.resolve("circuit.zkey"));
     } catch (IOException e) {
       throw new UncheckedIOException("cannot export the verifier", e);

@@ -1,6 +1,7 @@
 package dev.trustdial.zk;
 
 import dev.trustdial.core.InvalidInputException;
+import dev.trustdial.core.bytes.Bytes;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -26,11 +27,11 @@ public final class ZkPhase2 {
     Path work = null;
     try {
       work = Files.createTempDirectory("trustdial-zk-contribute-");
-      Files.write(work.resolve("in.zkey"), artifact.zkey());
+      Files.write(work.resolve("in.zkey"), artifact.zkey().toArray());
       String hash = ZkBuilder.contribute(tool, work, "in.zkey", "out.zkey", name);
       ZkManifest manifest = artifact.manifest().withContribution(new ZkManifest.Contribution(name, hash),
           ZkBuilder.exportKey(tool, work, "out.zkey"));
-      return new ZkArtifact(manifest, artifact.wasm(), Files.readAllBytes(work.resolve("out.zkey")));
+      return new ZkArtifact(manifest, artifact.wasm(), Bytes.of(Files.readAllBytes(work.resolve("out.zkey"))));
     } catch (IOException e) {
       throw new UncheckedIOException("cannot contribute to the artifact's proving key", e);
     } finally {

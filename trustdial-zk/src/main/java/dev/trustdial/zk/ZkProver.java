@@ -147,8 +147,8 @@ public final class ZkProver {
     try {
       Files.createDirectories(dir.getParent());
       tmp = Files.createTempDirectory(dir.getParent(), ".extract-", PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
-      Files.write(tmp.resolve("circuit.wasm"), artifact.wasm());
-      Files.write(tmp.resolve("circuit.zkey"), artifact.zkey());
+      Files.write(tmp.resolve("circuit.wasm"), artifact.wasm().toArray());
+      Files.write(tmp.resolve("circuit.zkey"), artifact.zkey().toArray());
       Files.write(tmp.resolve("verification_key.json"), ZkManifest.JSON.writeValueAsBytes(artifact.manifest().verificationKey()));
       try {
         Files.move(tmp, dir, StandardCopyOption.ATOMIC_MOVE);

@@ -1,6 +1,7 @@
 package dev.trustdial.zk;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.trustdial.core.bytes.Bytes;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -53,6 +54,6 @@ final class Fixtures {
   static ZkArtifact artifact() {
     byte[] wasm = {0, 'a', 's', 'm', 1, 0, 0, 0};
     byte[] zkey = {'z', 'k', 'e', 'y', 1, 0, 0, 0, 9};
-    return new ZkArtifact(manifest(), wasm, zkey);
+    return new ZkArtifact(manifest(), Bytes.of(wasm), Bytes.of(zkey));
   }
 }

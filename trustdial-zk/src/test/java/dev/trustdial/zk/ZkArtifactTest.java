@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.trustdial.core.InvalidInputException;
+import dev.trustdial.core.bytes.Bytes;
 import dev.trustdial.core.hash.Hashes;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -62,7 +63,7 @@ class ZkArtifactTest {
     ByteBuffer.wrap(wasmHuge).putInt(wasmAt, -1); // 2^32 - 1 unsigned
     assertThatThrownBy(() -> ZkArtifact.decode(wasmHuge)).hasMessageContaining("length 4294967295");
 
-    int zkeyAt = wasmAt + 4 + ARTIFACT.wasm().length;
+    int zkeyAt = wasmAt + 4 + ARTIFACT.wasm().length();
     byte[] zkeyTooLong = ARTIFACT.encode();
     ByteBuffer.wrap(zkeyTooLong).putInt(zkeyAt, ZkArtifact.MAX_ZKEY_BYTES + 1);
     assertThatThrownBy(() -> ZkArtifact.decode(zkeyTooLong)).hasMessageContaining("proving key (zkey) length 268435457");
@@ -78,7 +79,7 @@ class ZkArtifactTest {
     assertThatThrownBy(() -> ZkArtifact.decode(Arrays.copyOf(bytes, 40))).hasMessageContaining("manifest declares");
     int wasmAt = wasmLengthOffset();
     assertThatThrownBy(() -> ZkArtifact.decode(Arrays.copyOf(bytes, wasmAt + 2))).hasMessageContaining("ends before the witness generator (wasm) length");
-    int zkeyAt = wasmAt + 4 + ARTIFACT.wasm().length;
+    int zkeyAt = wasmAt + 4 + ARTIFACT.wasm().length();
     assertThatThrownBy(() -> ZkArtifact.decode(Arrays.copyOf(bytes, zkeyAt))).hasMessageContaining("ends before the proving key (zkey) length");
   }
 
@@ -91,9 +92,9 @@ class ZkArtifactTest {
 
   @Test
   void partsMustLookLikeWasmAndZkey() {
-    assertThatThrownBy(() -> new ZkArtifact(Fixtures.manifest(), new byte[] {1, 2, 3, 4}, ARTIFACT.zkey()))
+    assertThatThrownBy(() -> new ZkArtifact(Fixtures.manifest(), Bytes.of(new byte[] {1, 2, 3, 4}), ARTIFACT.zkey()))
         .isInstanceOf(InvalidInputException.class).hasMessageContaining("not WebAssembly");
-    assertThatThrownBy(() -> new ZkArtifact(Fixtures.manifest(), ARTIFACT.wasm(), new byte[] {1, 2, 3, 4}))
+    assertThatThrownBy(() -> new ZkArtifact(Fixtures.manifest(), ARTIFACT.wasm(), Bytes.of(new byte[] {1, 2, 3, 4})))
         .hasMessageContaining("not a snarkjs zkey");
   }
 
@@ -178,8 +179,8 @@ class ZkArtifactTest {
 
   private static byte[] withManifest(String json) {
     byte[] m = bytes(json);
-    byte[] wasm = ARTIFACT.wasm();
-    byte[] zkey = ARTIFACT.zkey();
+    byte[] wasm = ARTIFACT.wasm().toArray();
+    byte[] zkey = ARTIFACT.zkey().toArray();
     return ByteBuffer.allocate(20 + m.length + wasm.length + zkey.length).put(ZkArtifact.MAGIC).putInt(m.length).put(m)
         .putInt(wasm.length).put(wasm).putInt(zkey.length).put(zkey).array();
   }

@@ -9,8 +9,12 @@ import dev.trustdial.chain.TxOutcome;
 import dev.trustdial.chain.anvil.Anvil;
 import dev.trustdial.core.InvalidInputException;
 import dev.trustdial.core.crypto.Secp256k1Key;
+import dev.trustdial.core.json.Json;
+import dev.trustdial.core.process.ChildJvm;
+import dev.trustdial.da.node.DaNodeConfigFile;
 import dev.trustdial.da.node.DaNodeMain;
 import dev.trustdial.node.NodeMain;
+import dev.trustdial.node.config.NodeConfigFile;
 import dev.trustdial.tee.kms.KmsRoot;
 import dev.trustdial.tee.sim.SimulatedTee;
 import java.security.SecureRandom;
@@ -214,6 +218,18 @@ public final class Devnet implements AutoCloseable {
     }
   }
 
+  /** A devnet DA node's config.json, in its directory next to the devnet descriptor (port 0: the node picks one and prints it). */
+  static DaNodeConfigFile daNodeConfig(Secp256k1Key key) {
+    return DaNodeConfigFile.onChain(key.privateKeyHex(), "127.0.0.1", 0, "data", "../" + DevnetDescriptor.FILE, 60, 2_592_000);
+  }
+
+  /** A devnet operator's or watchtower's config.json, in its directory next to the devnet descriptor. */
+  static NodeConfigFile nodeConfig(Secp256k1Key key, boolean operator, NodeConfigFile.Tee tee, List<String> teeSimulationRoots) {
+    return new NodeConfigFile("../" + DevnetDescriptor.FILE, null, null, key.privateKeyHex(), "data",
+        NodeConfigFile.Da.onChain(DA_THRESHOLD_BPS, 604_800), 250L, "127.0.0.1", 0,
+        String.valueOf(operator ? OPERATOR_STAKE : OPERATOR_STAKE / 2), null, null, tee, teeSimulationRoots);
+  }
+
   private void startDaNodes(int count, Consumer<String> progress) {
     if (count == 0) {
       return;
@@ -225,13 +241,10 @@ public final class Devnet implements AutoCloseable {
       Files.createDirectories(nodeDir);
       Path config = nodeDir.resolve("config.json");
       // Port 0: the node picks a free port and prints it; the chain config is the devnet descriptor.
-      Files.writeString(config, """
-          {"privateKey": "%s", "host": "127.0.0.1", "port": 0, "dataDir": "data",
-           "chain": "../%s", "sweepIntervalSeconds": 60, "maxRetentionSeconds": 2592000}
-          """.formatted(key(m).privateKeyHex(), DevnetDescriptor.FILE));
+      Files.writeString(config, Json.writePretty(daNodeConfig(key(m))));
       // C1 only: a DA node's heavy work is native (KZG, RocksDB); C2 would only cost start-up CPU.
-      return ChildJvm.start(m.name(), DaNodeMain.class, List.of("-XX:TieredStopAtLevel=1"), List.of(config.toAbsolutePath().toString()), nodeDir,
-          nodeDir.resolve("node.log"), STARTUP_TIMEOUT);
+      return startChild(m.name(), DaNodeMain.class, List.of("-XX:TieredStopAtLevel=1"), List.of(config.toAbsolutePath().toString()), nodeDir,
+          nodeDir.resolve("node.log"));
     }).toList());
     for (int i = 0; i < members.size(); i++) {
       Roster.Member m = members.get(i);
@@ -277,8 +290,8 @@ public final class Devnet implements AutoCloseable {
   }
 
   private void startKms(List<String> args, Consumer<String> progress) {
-    ChildJvm.Started s = ChildJvm.start("kms", dev.trustdial.cli.Main.class, List.of("-XX:TieredStopAtLevel=1"), args, kmsDir(),
-        kmsDir().resolve("kms.log"), STARTUP_TIMEOUT);
+    ChildJvm.Started s = startChild("kms", dev.trustdial.cli.Main.class, List.of("-XX:TieredStopAtLevel=1"), args, kmsDir(),
+        kmsDir().resolve("kms.log"));
     synchronized (this) {
       children.put("kms", s);
       rewriteDescriptor();
@@ -289,9 +302,9 @@ public final class Devnet implements AutoCloseable {
 
   /** Starts the explorer (trustdial explorer --devnet DIR) on a free port; it indexes into DIR/explorer. */
   private void startExplorer(Consumer<String> progress) {
-    ChildJvm.Started s = ChildJvm.start("explorer", dev.trustdial.cli.Main.class, List.of("-XX:TieredStopAtLevel=1"),
+    ChildJvm.Started s = startChild("explorer", dev.trustdial.cli.Main.class, List.of("-XX:TieredStopAtLevel=1"),
         List.of("explorer", "--devnet", dir.toAbsolutePath().toString(), "--port", "0"), dir.resolve("explorer"),
-        dir.resolve("explorer").resolve("explorer.log"), STARTUP_TIMEOUT);
+        dir.resolve("explorer").resolve("explorer.log"));
     synchronized (this) {
       children.put("explorer", s);
       explorerUrl = java.net.URI.create(s.word("url"));
@@ -344,25 +357,22 @@ public final class Devnet implements AutoCloseable {
     Files.createDirectories(nodeDir);
     Path config = nodeDir.resolve("config.json");
     // Operators run TEE jobs on their simulated install with the devnet KMS (the port is known before they start).
-    String tee = operator && kmsPort > 0 ? ",\n \"tee\": {\"install\": \"tee\", \"kms\": \"http://127.0.0.1:" + kmsPort + "\"}" : "";
+    NodeConfigFile.Tee tee = operator && kmsPort > 0 ? new NodeConfigFile.Tee("tee", "http://127.0.0.1:" + kmsPort) : null;
+    List<String> roots = null;
     if (!operator) {
       // The watchtower checks TEE answers; on the devnet they carry the operators' simulated evidence.
-      List<String> roots = new ArrayList<>();
+      roots = new ArrayList<>();
       for (Roster.Member op : Roster.OPERATORS) {
         if (Files.exists(dir.resolve(op.name()).resolve("tee").resolve(SimulatedTee.ROOT_FILE))) {
-          roots.add("\"../" + op.name() + "/tee/" + SimulatedTee.ROOT_FILE + "\"");
+          roots.add("../" + op.name() + "/tee/" + SimulatedTee.ROOT_FILE);
         }
       }
-      tee = roots.isEmpty() ? "" : ",\n \"teeSimulationRoots\": [" + String.join(", ", roots) + "]";
+      roots = roots.isEmpty() ? null : roots;
     }
-    Files.writeString(config, """
-        {"chain": "../%s", "privateKey": "%s", "dataDir": "data",
-         "da": {"source": "chain", "thresholdBps": %d, "retentionSeconds": 604800},
-         "pollIntervalMillis": 250, "httpHost": "127.0.0.1", "httpPort": 0, "stake": "%d"%s}
-        """.formatted(DevnetDescriptor.FILE, key(m).privateKeyHex(), DA_THRESHOLD_BPS, operator ? OPERATOR_STAKE : OPERATOR_STAKE / 2, tee));
+    Files.writeString(config, Json.writePretty(nodeConfig(key(m), operator, tee, roots)));
     List<String> args = new ArrayList<>(List.of(operator ? "operator" : "watchtower", config.toAbsolutePath().toString()));
     args.addAll(List.of(flags));
-    ChildJvm.Started s = ChildJvm.start(name, NodeMain.class, List.of(), args, nodeDir, nodeDir.resolve("node.log"), STARTUP_TIMEOUT);
+    ChildJvm.Started s = startChild(name, NodeMain.class, List.of(), args, nodeDir, nodeDir.resolve("node.log"));
     synchronized (this) {
       children.put(name, s);
       rewriteDescriptor();
@@ -426,6 +436,27 @@ public final class Devnet implements AutoCloseable {
   public synchronized boolean isRunning(String name) {
     ChildJvm.Started s = children.get(name);
     return s != null && s.process().isAlive();
+  }
+
+  /**
+   * Starts a devnet process as its own JVM in {@code workDir} (384 MiB heap, the Vector API), output
+   * appended to {@code log}, and waits for its {@code listening PORT} line. {@code jvmFlags} come
+   * after those (e.g. C1-only for processes that do little Java compute).
+   */
+  private static ChildJvm.Started startChild(String name, Class<?> main, List<String> jvmFlags, List<String> args, Path workDir, Path log) {
+    List<String> flags = new ArrayList<>(List.of("-Xmx384m", "--add-modules", "jdk.incubator.vector"));
+    flags.addAll(jvmFlags);
+    Map<String, String> env = new TreeMap<>();
+    if (System.getenv("TRUSTDIAL_HOME") == null) {
+      // A child runs in its own directory: tell it where the checkout (its ZK toolchain) is, when we know.
+      try {
+        env.put("TRUSTDIAL_HOME", dev.trustdial.zk.Snarkjs.locate().home().toString());
+      } catch (IllegalStateException noToolchain) {
+        // The child finds none either and says so (it declines ZK jobs).
+      }
+    }
+    return ChildJvm.Launch.of(name, main, log).withJvmFlags(flags).withArgs(args).withWorkDir(workDir).withEnv(env)
+        .withTimeout(STARTUP_TIMEOUT).start();
   }
 
   private synchronized ChildJvm.Started child(String name) {

@@ -1,37 +1,31 @@
 package dev.trustdial.da.kzg;
 
 import dev.trustdial.core.InvalidInputException;
-import java.util.Arrays;
+import dev.trustdial.core.bytes.Bytes;
 
 /** One EIP-7594 cell: 64 field elements (2048 bytes) of an extended sub-blob. */
-public record Cell(byte[] bytes) {
+public record Cell(Bytes value) {
   public static final int BYTES = 2048;
 
   public Cell {
-    if (bytes.length != BYTES) {
-      throw new InvalidInputException("a cell has 2048 bytes, got " + bytes.length);
+    if (value.length() != BYTES) {
+      throw new InvalidInputException("a cell has 2048 bytes, got " + value.length());
     }
-    bytes = bytes.clone();
   }
 
-  @Override
+  /** Copies {@code bytes}. */
+  public Cell(byte[] bytes) {
+    this(Bytes.of(bytes));
+  }
+
+  /** A copy of the bytes. */
   public byte[] bytes() {
-    return bytes.clone();
+    return value.toArray();
   }
 
   /** Copies the cell into {@code dst} at {@code offset} without an intermediate copy. */
   public void copyTo(byte[] dst, int offset) {
-    System.arraycopy(bytes, 0, dst, offset, BYTES);
-  }
-
-  @Override
-  public boolean equals(Object o) {
-    return o instanceof Cell other && Arrays.equals(bytes, other.bytes);
-  }
-
-  @Override
-  public int hashCode() {
-    return Arrays.hashCode(bytes);
+    value.copyTo(dst, offset);
   }
 
   @Override

@@ -1,37 +1,30 @@
 package dev.trustdial.da.kzg;
 
 import dev.trustdial.core.InvalidInputException;
-import dev.trustdial.core.bytes.Hex;
-import java.util.Arrays;
+import dev.trustdial.core.bytes.Bytes;
 
 /** A KZG commitment to one sub-blob: a compressed BLS12-381 G1 point (48 bytes). */
-public record KzgCommitment(byte[] bytes) {
+public record KzgCommitment(Bytes value) {
   public static final int BYTES = 48;
 
   public KzgCommitment {
-    if (bytes.length != BYTES) {
-      throw new InvalidInputException("a KZG commitment has 48 bytes, got " + bytes.length);
+    if (value.length() != BYTES) {
+      throw new InvalidInputException("a KZG commitment has 48 bytes, got " + value.length());
     }
-    bytes = bytes.clone();
   }
 
-  @Override
+  /** Copies {@code bytes}. */
+  public KzgCommitment(byte[] bytes) {
+    this(Bytes.of(bytes));
+  }
+
+  /** A copy of the bytes. */
   public byte[] bytes() {
-    return bytes.clone();
-  }
-
-  @Override
-  public boolean equals(Object o) {
-    return o instanceof KzgCommitment other && Arrays.equals(bytes, other.bytes);
-  }
-
-  @Override
-  public int hashCode() {
-    return Arrays.hashCode(bytes);
+    return value.toArray();
   }
 
   @Override
   public String toString() {
-    return Hex.encode(bytes);
+    return value.toHex();
   }
 }

@@ -1,37 +1,30 @@
 package dev.trustdial.da.kzg;
 
 import dev.trustdial.core.InvalidInputException;
-import dev.trustdial.core.bytes.Hex;
-import java.util.Arrays;
+import dev.trustdial.core.bytes.Bytes;
 
 /** A KZG proof for one cell: a compressed BLS12-381 G1 point (48 bytes). */
-public record KzgProof(byte[] bytes) {
+public record KzgProof(Bytes value) {
   public static final int BYTES = 48;
 
   public KzgProof {
-    if (bytes.length != BYTES) {
-      throw new InvalidInputException("a KZG proof has 48 bytes, got " + bytes.length);
+    if (value.length() != BYTES) {
+      throw new InvalidInputException("a KZG proof has 48 bytes, got " + value.length());
     }
-    bytes = bytes.clone();
   }
 
-  @Override
+  /** Copies {@code bytes}. */
+  public KzgProof(byte[] bytes) {
+    this(Bytes.of(bytes));
+  }
+
+  /** A copy of the bytes. */
   public byte[] bytes() {
-    return bytes.clone();
-  }
-
-  @Override
-  public boolean equals(Object o) {
-    return o instanceof KzgProof other && Arrays.equals(bytes, other.bytes);
-  }
-
-  @Override
-  public int hashCode() {
-    return Arrays.hashCode(bytes);
+    return value.toArray();
   }
 
   @Override
   public String toString() {
-    return Hex.encode(bytes);
+    return value.toHex();
   }
 }

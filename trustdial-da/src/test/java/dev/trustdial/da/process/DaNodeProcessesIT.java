@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.trustdial.core.crypto.Secp256k1Key;
+import dev.trustdial.core.process.ChildJvm;
 import dev.trustdial.da.DaClient;
 import dev.trustdial.da.assignment.ChunkAssignment;
 import dev.trustdial.da.assignment.Operator;
@@ -61,7 +62,7 @@ class DaNodeProcessesIT {
   @TempDir static Path dir;
   private static final List<Secp256k1Key> keys = new ArrayList<>();
   private static final List<Integer> ports = new ArrayList<>();
-  private static final NodeProcess[] processes = new NodeProcess[NODES];
+  private static final ChildJvm.Started[] processes = new ChildJvm.Started[NODES];
   private static OperatorSet set;
   private static StaticOperatorSetSource source;
   private static final HttpDaNodeClient transport = new HttpDaNodeClient(Duration.ofSeconds(60));
@@ -114,13 +115,15 @@ class DaNodeProcessesIT {
     new Random(11).nextBytes(data);
   }
 
-  private static NodeProcess start(Class<?> main, int i) throws Exception {
-    return NodeProcess.start(main, dir.resolve("node" + i + ".json"), dir.resolve("node" + i + "-" + main.getSimpleName() + ".log"));
+  private static ChildJvm.Started start(Class<?> main, int i) throws Exception {
+    // C1 only: a DA node's heavy work is native (KZG, RocksDB).
+    return ChildJvm.Launch.of("node" + i, main, dir.resolve("node" + i + "-" + main.getSimpleName() + ".log"))
+        .withJvmFlags(List.of("-XX:TieredStopAtLevel=1")).withArgs(List.of(dir.resolve("node" + i + ".json").toString())).start();
   }
 
   @AfterAll
-  static void stopNetwork() throws InterruptedException {
-    for (NodeProcess p : processes) {
+  static void stopNetwork() {
+    for (ChildJvm.Started p : processes) {
       if (p != null) {
         p.close();
       }

@@ -3,6 +3,7 @@ package dev.trustdial.da.process;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.trustdial.core.crypto.Secp256k1Key;
+import dev.trustdial.core.process.ChildJvm;
 import dev.trustdial.da.assignment.Operator;
 import dev.trustdial.da.assignment.OperatorSet;
 import dev.trustdial.da.assignment.OperatorSetFile;
@@ -71,8 +72,8 @@ class UploadFloodIT {
     byte[] body = new ChunkUpload(header, encoded.chunks()).encode();
     assertThat(body.length).isGreaterThan(34 * 1024 * 1024);
 
-    try (NodeProcess node = NodeProcess.start(DaNodeMain.class, dir.resolve("node.json"), dir.resolve("node.log"),
-        List.of("-XX:+ExitOnOutOfMemoryError"))) {
+    try (ChildJvm.Started node = ChildJvm.Launch.of("da node", DaNodeMain.class, dir.resolve("node.log"))
+        .withJvmFlags(List.of("-XX:TieredStopAtLevel=1", "-XX:+ExitOnOutOfMemoryError")).withArgs(List.of(dir.resolve("node.json").toString())).start()) {
       HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
       URI base = URI.create("http://127.0.0.1:" + port);
       List<String> healthFailures = new CopyOnWriteArrayList<>();

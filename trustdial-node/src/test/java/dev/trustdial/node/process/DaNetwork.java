@@ -6,7 +6,11 @@ import dev.trustdial.da.assignment.OperatorSet;
 import dev.trustdial.da.assignment.OperatorSetFile;
 import dev.trustdial.da.node.DaNodeMain;
 import dev.trustdial.node.config.DaSettings;
+import dev.trustdial.core.process.ChildJvm;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.math.BigInteger;
+import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -17,7 +21,7 @@ import java.util.List;
 /** Four DA node JVMs with a chain-less operator set and a certificate directory shared by every node process. */
 final class DaNetwork implements AutoCloseable {
   final Path dir;
-  final List<ChildProcess> nodes = new ArrayList<>();
+  final List<ChildJvm.Started> nodes = new ArrayList<>();
 
   private DaNetwork(Path dir) {
     this.dir = dir;
@@ -30,7 +34,7 @@ final class DaNetwork implements AutoCloseable {
     List<Path> configs = new ArrayList<>();
     for (int i = 0; i < count; i++) {
       Secp256k1Key k = Secp256k1Key.fromPrivateKeyHex("0x" + String.format("%064x", 7000 + i));
-      int port = ChildProcess.freePort();
+      int port = freePort();
       ops.add(new Operator(k.address(), BigInteger.valueOf(1000), URI.create("http://127.0.0.1:" + port)));
       Path cfg = dir.resolve("da" + i + ".json");
       Files.writeString(cfg, """
@@ -41,13 +45,14 @@ final class DaNetwork implements AutoCloseable {
     }
     OperatorSetFile.write(new OperatorSet(0, ops), dir.resolve("operators.json"));
     List<Thread> starters = new ArrayList<>();
-    ChildProcess[] started = new ChildProcess[count];
+    ChildJvm.Started[] started = new ChildJvm.Started[count];
     Exception[] failure = new Exception[1];
     for (int i = 0; i < count; i++) {
       int idx = i;
       starters.add(Thread.ofVirtual().start(() -> {
         try {
-          started[idx] = ChildProcess.start(DaNodeMain.class, List.of(configs.get(idx).toString()), dir.resolve("da" + idx + ".log"));
+          started[idx] = ChildJvm.Launch.of("da" + idx, DaNodeMain.class, dir.resolve("da" + idx + ".log"))
+              .withArgs(List.of(configs.get(idx).toString())).start();
         } catch (Exception e) {
           failure[0] = e;
         }
@@ -56,7 +61,7 @@ final class DaNetwork implements AutoCloseable {
     for (Thread t : starters) {
       t.join();
     }
-    for (ChildProcess p : started) {
+    for (ChildJvm.Started p : started) {
       if (p != null) {
         n.nodes.add(p);
       }
@@ -72,9 +77,17 @@ final class DaNetwork implements AutoCloseable {
     return new DaSettings.Local(dir.resolve("operators.json"), dir.resolve("certs"), 6667, Duration.ofHours(1));
   }
 
+  private static int freePort() {
+    try (ServerSocket s = new ServerSocket(0)) {
+      return s.getLocalPort();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
   @Override
-  public void close() throws InterruptedException {
-    for (ChildProcess p : nodes) {
+  public void close() {
+    for (ChildJvm.Started p : nodes) {
       p.close();
     }
   }

@@ -9,6 +9,7 @@ import dev.trustdial.chain.anvil.Anvil;
 import dev.trustdial.core.crypto.Address;
 import dev.trustdial.core.crypto.Secp256k1Key;
 import dev.trustdial.node.NodeMain;
+import dev.trustdial.core.process.ChildJvm;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -32,7 +33,7 @@ final class Devchain implements AutoCloseable {
   final Settlement owner;
   final List<Secp256k1Key> keys;
   final DaNetwork da;
-  final List<ChildProcess> processes = new ArrayList<>();
+  final List<ChildJvm.Started> processes = new ArrayList<>();
   /** The DA confirmation threshold the nodes write with (docs/spec/da.md §6). */
   int daThresholdBps = 6667;
   /** Jobs an operator runs at once (node config maxConcurrentJobs). */
@@ -94,10 +95,11 @@ final class Devchain implements AutoCloseable {
     return file;
   }
 
-  ChildProcess startNode(String role, String name, int account, String... flags) throws Exception {
+  ChildJvm.Started startNode(String role, String name, int account, String... flags) throws Exception {
     List<String> args = new ArrayList<>(List.of(role, config(name, account).toString()));
     args.addAll(List.of(flags));
-    ChildProcess p = ChildProcess.start(NodeMain.class, args, dir.resolve(name + ".log"));
+    ChildJvm.Started p = ChildJvm.Launch.of(name, NodeMain.class, dir.resolve(name + ".log"))
+        .withJvmFlags(List.of("--add-modules", "jdk.incubator.vector")).withArgs(args).start();
     synchronized (processes) {
       processes.add(p);
     }
@@ -105,13 +107,13 @@ final class Devchain implements AutoCloseable {
   }
 
   /** Starts nodes in parallel; a name's prefix before '-' is its role ("operator-1", "watchtower-1", "liar-1"). */
-  List<ChildProcess> startNodes(List<String> names, List<Integer> accounts) throws Exception {
+  List<ChildJvm.Started> startNodes(List<String> names, List<Integer> accounts) throws Exception {
     return startNodes(names, accounts, Map.of());
   }
 
   /** As above, with extra flags for some nodes by name (test-only faults). */
-  List<ChildProcess> startNodes(List<String> names, List<Integer> accounts, Map<String, String> flags) throws Exception {
-    List<java.util.concurrent.Future<ChildProcess>> futures = new ArrayList<>();
+  List<ChildJvm.Started> startNodes(List<String> names, List<Integer> accounts, Map<String, String> flags) throws Exception {
+    List<java.util.concurrent.Future<ChildJvm.Started>> futures = new ArrayList<>();
     try (var pool = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
       for (int i = 0; i < names.size(); i++) {
         String name = names.get(i);
@@ -128,7 +130,7 @@ final class Devchain implements AutoCloseable {
         }));
       }
     }
-    List<ChildProcess> out = new ArrayList<>();
+    List<ChildJvm.Started> out = new ArrayList<>();
     for (var f : futures) {
       out.add(f.get());
     }
@@ -159,7 +161,7 @@ final class Devchain implements AutoCloseable {
 
   @Override
   public void close() throws Exception {
-    for (ChildProcess p : processes) {
+    for (ChildJvm.Started p : processes) {
       p.close();
     }
     owner.close();

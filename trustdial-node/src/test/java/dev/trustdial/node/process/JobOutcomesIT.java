@@ -10,12 +10,13 @@ import dev.trustdial.core.crypto.Address;
 import dev.trustdial.core.hash.Hashes;
 import dev.trustdial.da.DataAvailability;
 import dev.trustdial.node.job.Execution;
-import dev.trustdial.node.job.JobEnvelope;
+import dev.trustdial.core.job.JobEnvelope;
 import dev.trustdial.node.job.JobOutcome;
 import dev.trustdial.node.job.JobProgram;
 import dev.trustdial.node.job.RejectReason;
 import dev.trustdial.node.job.TinyElf;
 import dev.trustdial.vm.checkpoint.CheckpointSink;
+import dev.trustdial.core.process.ChildJvm;
 import java.math.BigInteger;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -75,8 +76,8 @@ class JobOutcomesIT {
   private void runToOutcome(String name, byte[] elf, JobEnvelope envelope, Bytes32 inputDigest, JobOutcome expected, String summary)
       throws Exception {
     try (Devchain chain = Devchain.start(dir.resolve(name), da)) {
-      List<ChildProcess> nodes = chain.startNodes(List.of("operator-1", "watchtower-1"), List.of(1, 5));
-      Address operator = Address.parse(nodes.getFirst().ready("account"));
+      List<ChildJvm.Started> nodes = chain.startNodes(List.of("operator-1", "watchtower-1"), List.of(1, 5));
+      Address operator = Address.parse(nodes.getFirst().word("account"));
       Settlement developer = chain.as(7);
       Bytes32 envelopeKey = client.put(envelope.encode()).blobKey();
       BigInteger appId = developer.createApp(TrustMode.REEXEC_INTERSUBJECTIVE, Hashes.keccak256(elf), new byte[0]).id();
@@ -102,12 +103,12 @@ class JobOutcomesIT {
       assertThat(http(nodes.getFirst(), "/health")).contains(summary);
       assertThat(http(nodes.getFirst(), "/metrics")).contains(expected instanceof JobOutcome.Rejected
           ? "trustdial_operator_jobs_rejected_total 1" : "trustdial_operator_guest_faults_total 1");
-      assertThat(Files.readString(nodes.get(1).log)).contains("re-executed (" + expected.summary() + "), matches");
+      assertThat(Files.readString(nodes.get(1).log())).contains("re-executed (" + expected.summary() + "), matches");
     }
   }
 
-  private static String http(ChildProcess node, String path) throws Exception {
-    var req = java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + node.ready("listening") + path))
+  private static String http(ChildJvm.Started node, String path) throws Exception {
+    var req = java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + node.port() + path))
         .timeout(Duration.ofSeconds(30)).build();
     return java.net.http.HttpClient.newHttpClient().send(req, java.net.http.HttpResponse.BodyHandlers.ofString()).body();
   }

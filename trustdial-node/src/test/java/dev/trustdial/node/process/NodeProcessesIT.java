@@ -10,6 +10,7 @@ import dev.trustdial.chain.SettlementEvent;
 import dev.trustdial.chain.Verdict;
 import dev.trustdial.core.crypto.Address;
 import dev.trustdial.da.DataAvailability;
+import dev.trustdial.core.process.ChildJvm;
 import java.math.BigInteger;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -62,9 +63,9 @@ class NodeProcessesIT {
   @Order(1)
   void successorResumesFromDaAndFinishesWithTheUninterruptedResult() throws Exception {
     try (Devchain chain = Devchain.start(dir.resolve("takeover"), da)) {
-      Map<Address, ChildProcess> operators = new HashMap<>();
-      for (ChildProcess p : chain.startNodes(List.of("watchtower-1", "operator-1", "operator-2"), List.of(5, 1, 2))) {
-        operators.put(Address.parse(p.ready("account")), p);
+      Map<Address, ChildJvm.Started> operators = new HashMap<>();
+      for (ChildJvm.Started p : chain.startNodes(List.of("watchtower-1", "operator-1", "operator-2"), List.of(5, 1, 2))) {
+        operators.put(Address.parse(p.word("account")), p);
       }
       SubmittedJob job = SubmittedJob.submit(chain.as(7), client, ITERATIONS);
       BigInteger id = job.jobId();
@@ -105,8 +106,8 @@ class NodeProcessesIT {
       assertThat(finalized.paidTo()).isEqualTo(reassigned.operator());
       assertThat(finalized.fee()).isEqualTo(SubmittedJob.FEE);
       assertThat(chain.owner.job(id).result()).contains(job.expected());
-      assertThat(Files.readString(operators.get(reassigned.operator()).log)).contains("restoring the snapshot at step " + atKill.lastStep() + " from DA");
-      ChildProcess successor = operators.get(reassigned.operator());
+      assertThat(Files.readString(operators.get(reassigned.operator()).log())).contains("restoring the snapshot at step " + atKill.lastStep() + " from DA");
+      ChildJvm.Started successor = operators.get(reassigned.operator());
       assertThat(http(successor, "/health")).contains("\"status\":\"ok\"").contains("submitted");
       assertThat(http(successor, "/metrics")).contains("trustdial_operator_results_submitted_total 1")
           .containsPattern("trustdial_operator_heartbeats_total [1-9]");
@@ -125,8 +126,8 @@ class NodeProcessesIT {
   @Order(2)
   void lieIsChallengedVotedDownAndSlashed() throws Exception {
     try (Devchain chain = Devchain.start(dir.resolve("lie"), da)) {
-      List<ChildProcess> nodes = chain.startNodes(List.of("liar-3", "watchtower-1", "watchtower-2"), List.of(3, 5, 6));
-      Address liar = Address.parse(nodes.getFirst().ready("account"));
+      List<ChildJvm.Started> nodes = chain.startNodes(List.of("liar-3", "watchtower-1", "watchtower-2"), List.of(3, 5, 6));
+      Address liar = Address.parse(nodes.getFirst().word("account"));
       SubmittedJob job = SubmittedJob.submit(chain.as(7), client, LIE_ITERATIONS);
       BigInteger id = job.jobId();
 
@@ -184,8 +185,8 @@ class NodeProcessesIT {
     }
   }
 
-  private static String http(ChildProcess node, String path) throws Exception {
-    var req = java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + node.ready("listening") + path))
+  private static String http(ChildJvm.Started node, String path) throws Exception {
+    var req = java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + node.port() + path))
         .timeout(Duration.ofSeconds(30)).build();
     return java.net.http.HttpClient.newHttpClient().send(req, java.net.http.HttpResponse.BodyHandlers.ofString()).body();
   }
@@ -195,8 +196,8 @@ class NodeProcessesIT {
   void restartedOperatorResumesFromItsOwnCheckpointWithoutSlash() throws Exception {
     // A window long enough for a JVM to restart on a busy machine: the point is that no one is slashed.
     try (Devchain chain = Devchain.start(dir.resolve("restart"), da, RESTART_WINDOW)) {
-      List<ChildProcess> nodes = chain.startNodes(List.of("operator-1", "watchtower-1"), List.of(1, 5));
-      Address operator = Address.parse(nodes.getFirst().ready("account"));
+      List<ChildJvm.Started> nodes = chain.startNodes(List.of("operator-1", "watchtower-1"), List.of(1, 5));
+      Address operator = Address.parse(nodes.getFirst().word("account"));
       SubmittedJob job = SubmittedJob.submit(chain.as(7), client, ITERATIONS);
       BigInteger id = job.jobId();
       chain.await(SettlementEvent.HeartbeatPosted.class,
@@ -205,7 +206,7 @@ class NodeProcessesIT {
       JobInfo atKill = chain.owner.job(id);
       assertThat(atKill.status()).isEqualTo(JobStatus.ASSIGNED);
 
-      ChildProcess again = chain.startNode("operator", "operator-1", 1);
+      ChildJvm.Started again = chain.startNode("operator", "operator-1", 1);
       var result = chain.await(SettlementEvent.ResultSubmitted.class, r -> r.jobId().equals(id), Duration.ofSeconds(180));
       assertThat(result.operator()).isEqualTo(operator);
       assertThat(result.result()).isEqualTo(job.expected());
@@ -213,7 +214,7 @@ class NodeProcessesIT {
       assertThat(finalized.paidTo()).isEqualTo(operator);
       assertThat(chain.count(SettlementEvent.HeartbeatMissed.class, e -> true)).isZero();
       assertThat(chain.count(SettlementEvent.Slashed.class, e -> true)).isZero();
-      assertThat(Files.readString(again.log)).contains("resuming from our own snapshot at step ");
+      assertThat(Files.readString(again.log())).contains("resuming from our own snapshot at step ");
     }
   }
 
@@ -221,9 +222,9 @@ class NodeProcessesIT {
   @Order(4)
   void falseChallengerLosesItsBond() throws Exception {
     try (Devchain chain = Devchain.start(dir.resolve("false-challenge"), da)) {
-      List<ChildProcess> nodes = chain.startNodes(List.of("operator-1", "watchtower-1", "watchtower-2"), List.of(1, 5, 6),
+      List<ChildJvm.Started> nodes = chain.startNodes(List.of("operator-1", "watchtower-1", "watchtower-2"), List.of(1, 5, 6),
           Map.of("watchtower-1", "--false-challenge"));
-      Address operator = Address.parse(nodes.getFirst().ready("account"));
+      Address operator = Address.parse(nodes.getFirst().word("account"));
       Address falseChallenger = chain.address(5);
       SubmittedJob job = SubmittedJob.submit(chain.as(7), client, LIE_ITERATIONS);
       BigInteger id = job.jobId();
@@ -258,8 +259,8 @@ class NodeProcessesIT {
   void queuedJobIsKeptAliveAndBothFinishWithoutSlash() throws Exception {
     try (Devchain chain = Devchain.start(dir.resolve("queued"), da)) {
       chain.maxConcurrentJobs = 1;
-      List<ChildProcess> nodes = chain.startNodes(List.of("operator-1", "watchtower-1"), List.of(1, 5));
-      Address operator = Address.parse(nodes.getFirst().ready("account"));
+      List<ChildJvm.Started> nodes = chain.startNodes(List.of("operator-1", "watchtower-1"), List.of(1, 5));
+      Address operator = Address.parse(nodes.getFirst().word("account"));
       SubmittedJob first = SubmittedJob.submit(chain.as(7), client, ITERATIONS);
       SubmittedJob second = SubmittedJob.submit(chain.as(7), client, LIE_ITERATIONS);
       for (SubmittedJob job : List.of(first, second)) {
@@ -310,8 +311,8 @@ class NodeProcessesIT {
       var garbage = client.put("not a VM snapshot".getBytes(java.nio.charset.StandardCharsets.US_ASCII)).blobKey();
       poisoner.heartbeat(id, SubmittedJob.STRIDE, dev.trustdial.core.hash.Hashes.keccak256(new byte[] {1}), garbage);
 
-      List<ChildProcess> nodes = chain.startNodes(List.of("operator-1", "watchtower-1"), List.of(1, 5));
-      Address operator = Address.parse(nodes.getFirst().ready("account"));
+      List<ChildJvm.Started> nodes = chain.startNodes(List.of("operator-1", "watchtower-1"), List.of(1, 5));
+      Address operator = Address.parse(nodes.getFirst().word("account"));
       chain.owner.mineBlocks((int) chain.owner.activationDelayBlocks() + 1);
       poisoner.declineJob(id);
 
@@ -326,7 +327,7 @@ class NodeProcessesIT {
       assertThat(result.result()).isEqualTo(job.expected());
       chain.await(SettlementEvent.JobFinalized.class, f -> f.jobId().equals(id), Duration.ofSeconds(60));
       assertThat(chain.count(SettlementEvent.Slashed.class, e -> true)).isZero();
-      assertThat(Files.readString(nodes.getFirst().log)).contains("restarting the job from step 0");
+      assertThat(Files.readString(nodes.getFirst().log())).contains("restarting the job from step 0");
     }
   }
 
@@ -343,9 +344,9 @@ class NodeProcessesIT {
     // (load average 12 from parallel builds) neither operator posted its first checkpoint within 8 s.
     try (Devchain chain = Devchain.start(dir.resolve("da-degraded"), da, 3 * Devchain.HEARTBEAT_WINDOW)) {
       chain.daThresholdBps = 5000;
-      Map<Address, ChildProcess> operators = new HashMap<>();
-      for (ChildProcess p : chain.startNodes(List.of("watchtower-1", "operator-1", "operator-2"), List.of(5, 1, 2))) {
-        operators.put(Address.parse(p.ready("account")), p);
+      Map<Address, ChildJvm.Started> operators = new HashMap<>();
+      for (ChildJvm.Started p : chain.startNodes(List.of("watchtower-1", "operator-1", "operator-2"), List.of(5, 1, 2))) {
+        operators.put(Address.parse(p.word("account")), p);
       }
       SubmittedJob job = SubmittedJob.submit(chain.as(7), client, ITERATIONS);
       BigInteger id = job.jobId();
@@ -365,7 +366,7 @@ class NodeProcessesIT {
       assertThat(result.result()).isEqualTo(job.expected());
       var finalized = chain.await(SettlementEvent.JobFinalized.class, f -> f.jobId().equals(id), Duration.ofSeconds(60));
       assertThat(finalized.paidTo()).isEqualTo(reassigned.operator());
-      assertThat(Files.readString(operators.get(reassigned.operator()).log)).contains("from DA");
+      assertThat(Files.readString(operators.get(reassigned.operator()).log())).contains("from DA");
     }
   }
 }

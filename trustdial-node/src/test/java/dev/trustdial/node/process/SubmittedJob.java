@@ -9,7 +9,7 @@ import dev.trustdial.core.bytes.Bytes32;
 import dev.trustdial.core.hash.Hashes;
 import dev.trustdial.da.DataAvailability;
 import dev.trustdial.node.job.Execution;
-import dev.trustdial.node.job.JobEnvelope;
+import dev.trustdial.core.job.JobEnvelope;
 import dev.trustdial.node.job.JobProgram;
 import dev.trustdial.vm.RunResult;
 import dev.trustdial.vm.checkpoint.CheckpointSink;

@@ -1,5 +1,6 @@
 package dev.trustdial.vm.elf;
 
+import dev.trustdial.core.bytes.Bytes;
 import java.util.List;
 
 /** A validated RV32IM static executable: entry point and loadable segments. */
@@ -9,17 +10,11 @@ public record ElfImage(int entry, List<Segment> segments) {
   }
 
   /** A PT_LOAD segment: file bytes at vaddr, zero-filled up to memSize. */
-  public record Segment(int vaddr, byte[] data, int memSize, boolean executable) {
+  public record Segment(int vaddr, Bytes data, int memSize, boolean executable) {
     public Segment {
-      if (Integer.compareUnsigned(data.length, memSize) > 0) {
+      if (Integer.compareUnsigned(data.length(), memSize) > 0) {
         throw new IllegalArgumentException("file size above memory size");
       }
-      data = data.clone();
-    }
-
-    @Override
-    public byte[] data() {
-      return data.clone();
     }
 
     public long end() {

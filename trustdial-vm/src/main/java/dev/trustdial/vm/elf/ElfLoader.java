@@ -1,6 +1,7 @@
 package dev.trustdial.vm.elf;
 
 import dev.trustdial.core.InvalidInputException;
+import dev.trustdial.core.bytes.Bytes;
 import dev.trustdial.vm.memory.Memory;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -91,8 +92,7 @@ public final class ElfLoader {
         throw bad(String.format("segment 0x%08x..0x%08x lies outside guest RAM 0x%08x..0x%08x (the app's ramEnd)",
             vaddr, end - 1, Memory.RAM_BASE, ramEnd - 1));
       }
-      byte[] data = new byte[(int) filesz];
-      System.arraycopy(elf, (int) off, data, 0, (int) filesz);
+      Bytes data = Bytes.of(elf, (int) off, (int) (off + filesz));
       segs.add(new ElfImage.Segment(vaddr, data, (int) memsz, (pflags & 1) != 0));
     }
     if (segs.isEmpty()) {
@@ -118,10 +118,11 @@ public final class ElfLoader {
   /** Copies the image into memory (non-zero bytes only; absent pages already read as zero). */
   public static void load(ElfImage image, Memory mem) {
     for (ElfImage.Segment s : image.segments()) {
-      byte[] d = s.data();
-      for (int i = 0; i < d.length; i++) {
-        if (d[i] != 0) {
-          mem.storeByte(s.vaddr() + i, d[i]);
+      Bytes d = s.data();
+      for (int i = 0; i < d.length(); i++) {
+        byte b = d.get(i);
+        if (b != 0) {
+          mem.storeByte(s.vaddr() + i, b);
         }
       }
     }
