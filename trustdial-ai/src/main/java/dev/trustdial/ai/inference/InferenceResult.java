@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.trustdial.ai.receipt.CanonicalJson;
 import dev.trustdial.ai.receipt.TokenHashes;
 import dev.trustdial.core.bytes.Bytes32;
+import dev.trustdial.core.json.Json;
 import java.util.List;
 
 /**
@@ -64,7 +65,7 @@ public record InferenceResult(ApiRequest request, int[] promptTokens, int[] outp
     return CanonicalJson.encode(out);
   }
 
-  private static final ObjectMapper DOCUMENT = new ObjectMapper();
+  private static final ObjectMapper DOCUMENT = Json.mapper();
 
   /** docs/spec/receipt.md output_text_hash. */
   public Bytes32 textHash() {

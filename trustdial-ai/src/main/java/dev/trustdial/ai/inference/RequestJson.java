@@ -2,10 +2,11 @@ package dev.trustdial.ai.inference;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.trustdial.core.json.Json;
 
 /** JSON helpers for the server. */
 final class RequestJson {
-  static final ObjectMapper MAPPER = new ObjectMapper();
+  static final ObjectMapper MAPPER = Json.mapper();
 
   private RequestJson() {}
 

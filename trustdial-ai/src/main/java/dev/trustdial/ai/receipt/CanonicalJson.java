@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.trustdial.core.InvalidInputException;
+import dev.trustdial.core.json.Json;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import org.erdtman.jcs.JsonCanonicalizer;
@@ -11,7 +12,7 @@ import org.erdtman.jcs.JsonCanonicalizer;
 /** RFC 8785 (JCS) canonical JSON: sorted keys, ES6 number form, minimal escaping, UTF-8. */
 public final class CanonicalJson {
 
-  private static final ObjectMapper MAPPER = new ObjectMapper();
+  private static final ObjectMapper MAPPER = Json.mapper();
 
   private CanonicalJson() {}
 

@@ -1,8 +1,6 @@
 package dev.trustdial.ai.receipt;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.StreamReadConstraints;
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -10,6 +8,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.trustdial.ai.engine.SamplingParams;
 import dev.trustdial.core.InvalidInputException;
+import dev.trustdial.core.json.Json;
 import dev.trustdial.core.bytes.Bytes32;
 import dev.trustdial.core.bytes.Hex;
 import dev.trustdial.core.crypto.Address;
@@ -27,12 +26,7 @@ public final class ReceiptJson {
   public static final int MAX_RECEIPT_CHARS = 16 << 20;
 
   private static final JsonNodeFactory F = JsonNodeFactory.instance;
-  private static final ObjectMapper MAPPER = new ObjectMapper()
-      .enable(DeserializationFeature.FAIL_ON_READING_DUP_TREE_KEY);
-
-  static {
-    MAPPER.getFactory().setStreamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(64).build());
-  }
+  private static final ObjectMapper MAPPER = Json.mapper();
 
   private static final Set<String> BODY_KEYS = Set.of("type", "created", "operator", "model", "request", "request_hash",
       "sampling", "prompt_token_count", "prompt_tokens_hash", "output_tokens", "output_tokens_hash",

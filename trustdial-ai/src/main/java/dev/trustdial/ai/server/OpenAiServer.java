@@ -3,9 +3,8 @@ package dev.trustdial.ai.server;
 import dev.trustdial.ai.inference.ApiRequest;
 import dev.trustdial.ai.inference.ApiException;
 import dev.trustdial.ai.inference.CompletionBackend;
+import dev.trustdial.ai.inference.RequestBody;
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.StreamReadConstraints;
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -14,6 +13,7 @@ import dev.trustdial.ai.engine.TokenLogprob;
 import dev.trustdial.ai.receipt.Receipt;
 import dev.trustdial.ai.receipt.ReceiptJson;
 import dev.trustdial.core.InvalidInputException;
+import dev.trustdial.core.json.Json;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
@@ -40,12 +40,7 @@ import org.slf4j.LoggerFactory;
 public final class OpenAiServer implements AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(OpenAiServer.class);
-  private static final ObjectMapper MAPPER = new ObjectMapper()
-      .enable(DeserializationFeature.FAIL_ON_READING_DUP_TREE_KEY);
-
-  static {
-    MAPPER.getFactory().setStreamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(64).build());
-  }
+  private static final ObjectMapper MAPPER = Json.mapper();
 
   private final InferenceService service;
   private final ServerLimits limits;
@@ -129,41 +124,7 @@ public final class OpenAiServer implements AutoCloseable {
           "the request body must be JSON sent with Content-Type: application/json (got "
               + (type == null ? "no Content-Type" : "'" + type + "'") + ")");
     }
-    byte[] raw = ctx.bodyAsBytes();
-    if (raw.length > limits.maxBodyBytes()) {
-      throw new ApiException(413, "invalid_request_error", "", "request_too_large",
-          "the request body exceeds " + limits.maxBodyBytes() + " bytes");
-    }
-    JsonNode tree;
-    try {
-      tree = MAPPER.readTree(raw);
-    } catch (JsonProcessingException e) {
-      throw ApiException.badRequest("", "the request body is not valid JSON: " + describe(e));
-    } catch (IOException e) {
-      throw ApiException.badRequest("", "the request body could not be read: " + e.getMessage());
-    }
-    if (tree == null || tree.isMissingNode()) {
-      throw ApiException.badRequest("", "the request body is empty");
-    }
-    TextCheck.requireWellFormed(tree);
-    return tree;
-  }
-
-  /** A JSON syntax error in the user's terms: what is wrong and where, without the parser's internals. */
-  static String describe(JsonProcessingException e) {
-    String m = e.getOriginalMessage() == null ? "malformed" : e.getOriginalMessage();
-    java.util.regex.Matcher dup = java.util.regex.Pattern.compile("Duplicate field '([^']*)'").matcher(m);
-    if (dup.find()) {
-      m = "duplicate key '" + dup.group(1) + "'";
-    } else {
-      int cut = m.indexOf('`');
-      m = (cut > 0 ? m.substring(0, cut) : m).strip();
-      if (m.endsWith(" for") || m.endsWith(":")) {
-        m = m.substring(0, m.lastIndexOf(m.endsWith(":") ? ':' : ' ')).strip();
-      }
-    }
-    var at = e.getLocation();
-    return at == null || at.getLineNr() < 1 ? m : m + " (line " + at.getLineNr() + ", column " + at.getColumnNr() + ")";
+    return RequestBody.parse(ctx.bodyAsBytes(), limits.maxBodyBytes());
   }
 
   private void health(Context ctx) {

@@ -12,6 +12,7 @@ import dev.trustdial.ai.server.Verification;
 import dev.trustdial.cli.ExitCodes;
 import dev.trustdial.core.InvalidInputException;
 import dev.trustdial.core.crypto.Secp256k1Key;
+import dev.trustdial.core.json.Json;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
@@ -53,7 +54,7 @@ public final class AiVerifyCommand implements Callable<Integer> {
     if (Files.size(receiptFile) > ReceiptJson.MAX_RECEIPT_CHARS) {
       throw new InvalidInputException(receiptFile + " is larger than " + ReceiptJson.MAX_RECEIPT_CHARS + " bytes");
     }
-    ObjectMapper mapper = new ObjectMapper();
+    ObjectMapper mapper = Json.mapper();
     var tree = mapper.readTree(Files.readString(receiptFile, StandardCharsets.UTF_8));
     if (tree == null) {
       throw new InvalidInputException(receiptFile + " is empty");

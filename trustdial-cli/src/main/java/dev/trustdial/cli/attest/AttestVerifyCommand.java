@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.trustdial.cli.ExitCodes;
 import dev.trustdial.core.InvalidInputException;
 import dev.trustdial.core.bytes.Hex;
+import dev.trustdial.core.json.Json;
 import dev.trustdial.tee.attest.AttestationPolicy;
 import dev.trustdial.tee.attest.AttestationVerifier;
 import dev.trustdial.tee.attest.CollateralFiles;
@@ -205,7 +206,7 @@ public final class AttestVerifyCommand implements Callable<Integer> {
   }
 
   static String badInputJson(String message) {
-    ObjectMapper m = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    ObjectMapper m = Json.builder().enable(SerializationFeature.INDENT_OUTPUT).build();
     ObjectNode root = m.createObjectNode();
     root.put("valid", false);
     root.putObject("error").put("kind", "bad-input").put("message", message);
@@ -213,7 +214,7 @@ public final class AttestVerifyCommand implements Callable<Integer> {
   }
 
   static String toJson(Optional<Verdict> verdict, Optional<Failure> failure, Instant at, List<String> input) {
-    ObjectMapper m = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    ObjectMapper m = Json.builder().enable(SerializationFeature.INDENT_OUTPUT).build();
     ObjectNode root = m.createObjectNode();
     root.put("valid", failure.isEmpty());
     root.put("verifiedAt", at.toString());

@@ -2,9 +2,11 @@ package dev.trustdial.cli.da;
 
 import dev.trustdial.core.InvalidInputException;
 import dev.trustdial.core.crypto.Secp256k1Key;
+import dev.trustdial.core.json.Json;
 import dev.trustdial.da.assignment.Operator;
 import dev.trustdial.da.assignment.OperatorSet;
 import dev.trustdial.da.assignment.OperatorSetFile;
+import dev.trustdial.da.node.DaNodeConfigFile;
 import java.io.IOException;
 import java.math.BigInteger;
 import java.net.URI;
@@ -48,10 +50,8 @@ public final class DaInitLocalCommand implements Callable<Integer> {
       int port = basePort + i;
       ops.add(new Operator(key.address(), BigInteger.valueOf(1000), URI.create("http://127.0.0.1:" + port)));
       Path cfg = dir.resolve("node" + i + ".json");
-      Files.writeString(cfg, """
-          {"privateKey": "%s", "host": "127.0.0.1", "port": %d, "dataDir": "node%d-data",
-           "operators": "operators.json", "sweepIntervalSeconds": 60, "maxRetentionSeconds": 2592000}
-          """.formatted(key.privateKeyHex(), port, i));
+      Files.writeString(cfg, Json.writePretty(DaNodeConfigFile.fixedSet(key.privateKeyHex(), "127.0.0.1", port, "node" + i + "-data",
+          "operators.json", 60, 2_592_000)));
       spec.commandLine().getOut().println("wrote " + cfg);
     }
     OperatorSetFile.write(new OperatorSet(0, ops), dir.resolve("operators.json"));

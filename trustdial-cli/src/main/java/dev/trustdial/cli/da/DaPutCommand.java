@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.trustdial.core.InvalidInputException;
 import dev.trustdial.core.bytes.Hex;
+import dev.trustdial.core.json.Json;
 import dev.trustdial.da.cert.DaCertificate;
 import dev.trustdial.da.cert.OperatorSignature;
 import dev.trustdial.da.codec.BlobCodec;
@@ -48,7 +49,7 @@ public final class DaPutCommand implements Callable<Integer> {
     double seconds = (System.nanoTime() - t0) / 1e9;
     PrintWriter out = spec.commandLine().getOut();
     if (json) {
-      ObjectMapper m = new ObjectMapper();
+      ObjectMapper m = Json.mapper();
       ObjectNode o = m.createObjectNode();
       o.put("blobKey", cert.blobKey().toHex());
       o.put("size", data.length);

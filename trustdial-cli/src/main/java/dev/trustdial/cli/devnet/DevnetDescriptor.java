@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.trustdial.chain.Deployment;
 import dev.trustdial.core.InvalidInputException;
 import dev.trustdial.core.crypto.Address;
+import dev.trustdial.core.json.Json;
 import java.io.IOException;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
@@ -49,7 +50,7 @@ public record DevnetDescriptor(
   }
 
   public static final String FILE = "devnet.json";
-  private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+  private static final ObjectMapper JSON = Json.builder().enable(SerializationFeature.INDENT_OUTPUT).build();
   private static final long MAX_BYTES = 1 << 20;
 
   public Deployment deployment() {

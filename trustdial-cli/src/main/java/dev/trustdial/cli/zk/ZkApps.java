@@ -13,7 +13,8 @@ import dev.trustdial.core.bytes.Hex;
 import dev.trustdial.core.crypto.Address;
 import dev.trustdial.core.hash.Hashes;
 import dev.trustdial.da.DataAvailability;
-import dev.trustdial.node.job.JobEnvelope;
+import dev.trustdial.core.job.JobEnvelope;
+import dev.trustdial.core.json.Json;
 import dev.trustdial.node.job.ProgramBlobs;
 import dev.trustdial.zk.Groth16Proof;
 import dev.trustdial.zk.ProveResult;
@@ -42,8 +43,7 @@ public final class ZkApps {
   /** The verifier's creation code (hex) is at most this large. */
   static final long MAX_VERIFIER_HEX_BYTES = 256 * 1024;
 
-  private static final ObjectMapper JSON = new ObjectMapper()
-      .enable(com.fasterxml.jackson.core.JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
+  private static final ObjectMapper JSON = Json.mapper();
 
   private ZkApps() {}
 

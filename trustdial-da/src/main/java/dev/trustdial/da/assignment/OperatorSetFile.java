@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.trustdial.core.InvalidInputException;
 import dev.trustdial.core.crypto.Address;
+import dev.trustdial.core.json.Json;
 import java.io.IOException;
 import java.math.BigInteger;
 import java.net.URI;
@@ -20,7 +21,7 @@ import java.util.List;
  * {@code {"referenceBlock": 0, "operators": [{"address": "0x..", "stake": "100", "endpoint": "http://.."}]}}.
  */
 public final class OperatorSetFile {
-  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final ObjectMapper JSON = Json.mapper();
   private static final long MAX_FILE_BYTES = 1 << 20;
 
   private OperatorSetFile() {}

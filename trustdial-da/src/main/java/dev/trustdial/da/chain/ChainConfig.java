@@ -1,10 +1,10 @@
 package dev.trustdial.da.chain;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.trustdial.chain.Deployment;
 import dev.trustdial.core.InvalidInputException;
 import dev.trustdial.core.crypto.Address;
+import dev.trustdial.core.json.Json;
 import dev.trustdial.da.cert.AttestationDomain;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -33,7 +33,7 @@ public record ChainConfig(String rpcUrl, long chainId, Map<String, Address> cont
       if (Files.size(file) > 1 << 20) {
         throw new InvalidInputException("chain config " + file + " exceeds 1 MiB");
       }
-      return parse(new ObjectMapper().readTree(file.toFile()), file.toString());
+      return parse(Json.mapper().readTree(file.toFile()), file.toString());
     } catch (IOException e) {
       throw new InvalidInputException("chain config " + file + " is not JSON: " + e.getMessage(), e);
     }

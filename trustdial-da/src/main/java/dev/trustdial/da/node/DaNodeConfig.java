@@ -1,20 +1,17 @@
 package dev.trustdial.da.node;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.trustdial.core.InvalidInputException;
 import dev.trustdial.core.crypto.Secp256k1Key;
+import dev.trustdial.core.json.Json;
 import dev.trustdial.da.assignment.OperatorSet;
 import dev.trustdial.da.assignment.OperatorSetFile;
 import dev.trustdial.da.cert.AttestationDomain;
 import dev.trustdial.da.chain.ChainConfig;
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 
 /**
- * A DA node's configuration file (JSON): {@code privateKey}, {@code host}, {@code port},
+ * A DA node's configuration, read from its file ({@link DaNodeConfigFile}): {@code privateKey}, {@code host}, {@code port},
  * {@code dataDir}, the operator set from either {@code operators} (path of an operator set file)
  * or {@code chain} (path of a chain config naming StakeRegistry and BlobRegistry, e.g. the devnet's
  * devnet.json), {@code sweepIntervalSeconds},
@@ -49,7 +46,7 @@ public record DaNodeConfig(Secp256k1Key key, String host, int port, Path dataDir
     AttestationDomain domain();
   }
 
-  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final long MAX_FILE_BYTES = 1 << 20;
 
   public DaNodeConfig {
     if (port < 0 || port > 65535) {
@@ -64,56 +61,48 @@ public record DaNodeConfig(Secp256k1Key key, String host, int port, Path dataDir
   }
 
   public static DaNodeConfig read(Path file) {
-    if (!Files.isRegularFile(file)) {
-      throw new InvalidInputException("DA node config not found: " + file);
-    }
-    JsonNode root;
-    try {
-      if (Files.size(file) > 1 << 20) {
-        throw new InvalidInputException("DA node config " + file + " exceeds 1 MiB");
-      }
-      root = JSON.readTree(file.toFile());
-    } catch (IOException e) {
-      throw new InvalidInputException("DA node config " + file + " is not JSON: " + e.getMessage(), e);
-    }
+    DaNodeConfigFile f = Json.readFile(file, MAX_FILE_BYTES, "DA node config", DaNodeConfigFile.class, java.util.Map.of());
     Path base = file.toAbsolutePath().getParent();
-    String key = required(root, "privateKey", file);
+    String key = required(f.privateKey(), "privateKey", file);
     OperatorOrigin origin;
-    if (root.hasNonNull("chain")) {
-      origin = new OperatorOrigin.Chain(ChainConfig.read(base.resolve(required(root, "chain", file))));
+    if (f.chain() != null) {
+      origin = new OperatorOrigin.Chain(ChainConfig.read(base.resolve(required(f.chain(), "chain", file))));
     } else {
-      origin = new OperatorOrigin.Fixed(OperatorSetFile.read(base.resolve(required(root, "operators", file))));
+      origin = new OperatorOrigin.Fixed(OperatorSetFile.read(base.resolve(required(f.operators(), "operators", file))));
     }
-    String data = required(root, "dataDir", file);
+    String data = required(f.dataDir(), "dataDir", file);
     UploadLimits uploads;
     PendingLimits pending;
     try {
-      uploads = new UploadLimits(root.path("uploadBudgetBytes").asLong(UploadLimits.DEFAULT.inFlightBytes()),
-          Duration.ofSeconds(root.path("uploadWaitSeconds").asLong(UploadLimits.DEFAULT.maxWait().toSeconds())));
+      uploads = new UploadLimits(or(f.uploadBudgetBytes(), UploadLimits.DEFAULT.inFlightBytes()),
+          Duration.ofSeconds(or(f.uploadWaitSeconds(), UploadLimits.DEFAULT.maxWait().toSeconds())));
       pending = new PendingLimits(
-          root.path("pendingBytesPerUploader").asLong(PendingLimits.DEFAULT.bytesPerUploader()),
-          root.path("pendingBytesTotal").asLong(PendingLimits.DEFAULT.bytesTotal()),
-          Duration.ofSeconds(root.path("pendingWindowSeconds").asLong(PendingLimits.DEFAULT.window().toSeconds())));
+          or(f.pendingBytesPerUploader(), PendingLimits.DEFAULT.bytesPerUploader()),
+          or(f.pendingBytesTotal(), PendingLimits.DEFAULT.bytesTotal()),
+          Duration.ofSeconds(or(f.pendingWindowSeconds(), PendingLimits.DEFAULT.window().toSeconds())));
     } catch (IllegalArgumentException e) {
       throw new InvalidInputException("DA node config " + file + ": " + e.getMessage(), e);
     }
     return new DaNodeConfig(
         Secp256k1Key.fromPrivateKeyHex(key),
-        root.path("host").asText("127.0.0.1"),
-        root.path("port").asInt(0),
+        or(f.host(), "127.0.0.1"),
+        or(f.port(), 0),
         base.resolve(data),
         origin,
-        Duration.ofSeconds(root.path("sweepIntervalSeconds").asLong(60)),
-        Duration.ofSeconds(root.path("maxRetentionSeconds").asLong(14 * 24 * 3600)),
+        Duration.ofSeconds(or(f.sweepIntervalSeconds(), 60L)),
+        Duration.ofSeconds(or(f.maxRetentionSeconds(), 14L * 24 * 3600)),
         uploads,
         pending);
   }
 
-  private static String required(JsonNode root, String field, Path file) {
-    JsonNode n = root.get(field);
-    if (n == null || !n.isTextual() || n.asText().isBlank()) {
+  private static String required(String value, String field, Path file) {
+    if (value == null || value.isBlank()) {
       throw new InvalidInputException("DA node config " + file + " needs a string field '" + field + "'");
     }
-    return n.asText();
+    return value;
+  }
+
+  private static <T> T or(T value, T otherwise) {
+    return value == null ? otherwise : value;
   }
 }

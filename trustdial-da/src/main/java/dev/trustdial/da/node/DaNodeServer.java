@@ -3,6 +3,7 @@ package dev.trustdial.da.node;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.trustdial.core.InvalidInputException;
 import dev.trustdial.core.bytes.Bytes32;
+import dev.trustdial.core.json.Json;
 import dev.trustdial.da.chunk.Chunk;
 import dev.trustdial.http.ConnectionLimits;
 import io.javalin.Javalin;
@@ -32,7 +33,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class DaNodeServer implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(DaNodeServer.class);
-  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final ObjectMapper JSON = Json.mapper();
   private static final int MAX_INDICES = 128;
 
   private final DaNodeApi node;

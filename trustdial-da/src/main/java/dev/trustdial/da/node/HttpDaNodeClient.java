@@ -6,6 +6,7 @@ import dev.trustdial.core.InvalidInputException;
 import dev.trustdial.core.bytes.Bytes32;
 import dev.trustdial.core.crypto.Address;
 import dev.trustdial.core.crypto.Signature;
+import dev.trustdial.core.json.Json;
 import dev.trustdial.da.assignment.Operator;
 import dev.trustdial.da.cert.BlobHeader;
 import dev.trustdial.da.chunk.Chunk;
@@ -22,7 +23,7 @@ import java.util.stream.Collectors;
 
 /** {@link DaNodeTransport} over the node HTTP API (docs/spec/da.md §7) with java.net.http. */
 public final class HttpDaNodeClient implements DaNodeTransport {
-  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final ObjectMapper JSON = Json.mapper();
   /** The largest legitimate answer: all 128 chunks of a 16 MiB blob. */
   private static final long MAX_RESPONSE_BYTES = ChunkUpload.MAX_BYTES;
   private final HttpClient http;

@@ -77,4 +77,45 @@ class DaNodeConfigTest {
         .hasMessageContaining("not found");
     assertThatThrownBy(() -> DaNodeConfig.read(dir.resolve("nope.json"))).hasMessageContaining("not found");
   }
+
+  @Test
+  void refusesDuplicateKeysDeepNestingAndUnknownFields() throws Exception {
+    write("ops.json", """
+        {"referenceBlock": 3, "operators": [{"address": "%s", "stake": "7", "endpoint": "http://127.0.0.1:9"}]}
+        """.formatted(key.address()));
+    Path dup = write("dup.json", """
+        {"privateKey": "%s", "dataDir": "d", "operators": "ops.json", "port": 1, "port": 2}""".formatted(key.privateKeyHex()));
+    assertThatThrownBy(() -> DaNodeConfig.read(dup)).isInstanceOf(InvalidInputException.class)
+        .hasMessageContaining("is not JSON: duplicate key 'port' (line 1");
+    Path deep = write("deep.json", "{\"host\": " + "[".repeat(65) + "]".repeat(65) + "}");
+    assertThatThrownBy(() -> DaNodeConfig.read(deep)).isInstanceOf(InvalidInputException.class)
+        .hasMessageContaining("nested deeper than 64 levels");
+    Path typo = write("typo.json", """
+        {"privateKey": "%s", "dataDir": "d", "operators": "ops.json", "sweepIntervalSecond": 5}""".formatted(key.privateKeyHex()));
+    assertThatThrownBy(() -> DaNodeConfig.read(typo)).isInstanceOf(InvalidInputException.class)
+        .hasMessageContaining("unknown field 'sweepIntervalSecond'").hasMessageContaining("sweepIntervalSeconds");
+    Path type = write("type.json", """
+        {"privateKey": "%s", "dataDir": "d", "operators": "ops.json", "port": "7101"}""".formatted(key.privateKeyHex()));
+    assertThatThrownBy(() -> DaNodeConfig.read(type)).hasMessage("DA node config " + type + ": 'port' must be a whole number");
+  }
+
+  @Test
+  void readsWhatItsFileRecordWrites() throws Exception {
+    write("ops.json", """
+        {"referenceBlock": 3, "operators": [{"address": "%s", "stake": "7", "endpoint": "http://127.0.0.1:9"}]}
+        """.formatted(key.address()));
+    Path f = dir.resolve("node0.json");
+    Files.writeString(f, dev.trustdial.core.json.Json.writePretty(
+        DaNodeConfigFile.fixedSet(key.privateKeyHex(), "127.0.0.2", 7101, "node0-data", "ops.json", 30, 86_400)));
+    DaNodeConfig c = DaNodeConfig.read(f);
+    assertThat(c.key().address()).isEqualTo(key.address());
+    assertThat(c.host()).isEqualTo("127.0.0.2");
+    assertThat(c.port()).isEqualTo(7101);
+    assertThat(c.dataDir()).isEqualTo(dir.resolve("node0-data"));
+    assertThat(c.sweepInterval()).hasSeconds(30);
+    assertThat(c.maxRetention()).hasDays(1);
+    assertThat(c.uploads()).isEqualTo(UploadLimits.DEFAULT);
+    assertThat(c.pending()).isEqualTo(PendingLimits.DEFAULT);
+    assertThat(Files.readString(f)).doesNotContain("null").doesNotContain("chain");
+  }
 }

@@ -1,7 +1,6 @@
 package dev.trustdial.node.job;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.trustdial.ai.engine.EngineOptions;
 import dev.trustdial.ai.inference.ApiException;
@@ -9,6 +8,7 @@ import dev.trustdial.ai.inference.ApiRequest;
 import dev.trustdial.ai.inference.EngineBackend;
 import dev.trustdial.ai.inference.Inference;
 import dev.trustdial.ai.inference.InferenceResult;
+import dev.trustdial.ai.inference.RequestBody;
 import dev.trustdial.ai.inference.RequestLimits;
 import dev.trustdial.chain.ResultCommitment;
 import dev.trustdial.core.InvalidInputException;
@@ -16,7 +16,6 @@ import dev.trustdial.core.bytes.Bytes32;
 import dev.trustdial.core.hash.Hashes;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -33,7 +32,6 @@ public final class InferenceJob {
   public static final int MAX_REQUEST_BYTES = 256 << 10;
   private static final byte[] GGUF = {'G', 'G', 'U', 'F'};
   private static final byte[] ELF = {0x7f, 'E', 'L', 'F'};
-  private static final ObjectMapper JSON = new ObjectMapper();
 
   private InferenceJob() {}
 
@@ -70,6 +68,12 @@ public final class InferenceJob {
     return new JobRejected(RejectReason.MALFORMED_INFERENCE_REQUEST, message);
   }
 
+  /** A request the server would answer with a 4xx, as the job's rejection: the server's message, quoted. */
+  private static JobRejected refused(ApiException e) {
+    return new JobRejected(RejectReason.MALFORMED_INFERENCE_REQUEST, "the inference request is refused (" + e.status() + " "
+        + e.code() + (e.param().isEmpty() ? "" : ", " + e.param()) + "): " + e.getMessage(), e);
+  }
+
   private static boolean startsWith(byte[] b, byte[] prefix) {
     return b.length >= prefix.length && java.util.Arrays.equals(b, 0, prefix.length, prefix, 0, prefix.length);
   }
@@ -88,11 +92,12 @@ public final class InferenceJob {
     }
     JsonNode body;
     try {
-      body = JSON.readTree(new String(input, StandardCharsets.UTF_8));
-    } catch (IOException e) {
-      throw new JobRejected(RejectReason.MALFORMED_INFERENCE_REQUEST, "an inference job's input is not JSON: " + e.getMessage(), e);
+      // The same reader as a POST to `trustdial ai serve`: duplicate keys, depth, size and bad text refused alike.
+      body = RequestBody.parse(input, MAX_REQUEST_BYTES);
+    } catch (ApiException e) {
+      throw refused(e);
     }
-    if (body == null || !body.isObject()) {
+    if (!body.isObject()) {
       throw badRequest("an inference job's input must be a JSON object (an OpenAI request body)");
     }
     if (body.path("stream").asBoolean(false)) {
@@ -110,8 +115,7 @@ public final class InferenceJob {
       if (e.status() >= 500) {
         throw e; // the engine's trouble, not the request's
       }
-      throw new JobRejected(RejectReason.MALFORMED_INFERENCE_REQUEST, "the inference request is refused (" + e.status() + " "
-          + e.code() + (e.param().isEmpty() ? "" : ", " + e.param()) + "): " + e.getMessage(), e);
+      throw refused(e);
     }
     byte[] output = c.outputDocument(inference.backend().fileSha256());
     return new Outcome(new ResultCommitment(Hashes.keccak256(output), c.outputTokensHash(), c.outputTokens().length,

@@ -7,7 +7,10 @@ import dev.trustdial.chain.ResultCommitment;
 import dev.trustdial.core.InvalidInputException;
 import dev.trustdial.core.bytes.Bytes32;
 import dev.trustdial.core.hash.Hashes;
+import dev.trustdial.core.job.JobEnvelope;
+import dev.trustdial.core.json.Json;
 import dev.trustdial.node.config.TeeSettings;
+import dev.trustdial.tee.job.TeeJobInput;
 import dev.trustdial.tee.runtime.ArtifactArchive;
 import dev.trustdial.tee.runtime.LaunchSpec;
 import dev.trustdial.tee.runtime.RunningApp;
@@ -39,7 +42,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class TeeJob {
   private static final Logger LOG = LoggerFactory.getLogger(TeeJob.class);
-  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final ObjectMapper JSON = Json.mapper();
   private static final Duration POLL = Duration.ofMillis(100);
   /** The output becomes one DA blob; the same limit as a VM job's output. */
   public static final int MAX_OUTPUT_BYTES = JobEnvelope.MAX_INPUT_BYTES;

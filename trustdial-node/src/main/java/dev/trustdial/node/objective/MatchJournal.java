@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.trustdial.chain.ObjectiveMatch.Side;
 import dev.trustdial.core.InvalidInputException;
 import dev.trustdial.core.bytes.Bytes32;
+import dev.trustdial.core.json.Json;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.math.BigInteger;
@@ -33,7 +34,7 @@ public final class MatchJournal {
   public static final String FILE = "matches.json";
   /** Matches kept at most: one per dispute the node is a party to; more is not a state this node writes. */
   public static final int MAX_RECORDS = 10_000;
-  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final ObjectMapper JSON = Json.mapper();
 
   private final Path file;
   private final Map<BigInteger, MatchRecord> records = new TreeMap<>();

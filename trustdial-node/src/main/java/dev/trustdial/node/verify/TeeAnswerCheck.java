@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.trustdial.chain.AppInfo;
 import dev.trustdial.core.InvalidInputException;
 import dev.trustdial.core.crypto.Address;
+import dev.trustdial.core.json.Json;
 import dev.trustdial.tee.answer.SignedAnswer;
 import dev.trustdial.tee.attest.AttestationPolicy;
 import dev.trustdial.tee.attest.TrustAnchors;
@@ -28,7 +29,7 @@ import java.util.Optional;
  */
 public final class TeeAnswerCheck {
   public static final int MAX_SIMULATION_ROOTS = 16;
-  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final ObjectMapper JSON = Json.mapper();
 
   /** The outcome: {@code valid} false for an answer that does not verify (a failure record is not invalid). */
   public record Verdict(boolean valid, String text) {}

@@ -116,4 +116,27 @@ class NodeConfigTest {
         {"chain": "../devnet.json", "privateKey": "%s", "dataDir": "data", "da": {"source": "ipfs"}}""".formatted(KEY));
     assertThatThrownBy(() -> NodeConfig.read(f)).isInstanceOf(InvalidInputException.class).hasMessageContaining("da.source");
   }
+
+  @Test
+  void refusesDuplicateKeysDeepNestingUnknownFieldsAndWrongTypesNamingTheField() throws Exception {
+    String base = """
+        {"rpcUrl": "http://x", "deployment": %s, "privateKey": "%s", "dataDir": "d", "da": {"operators": "o", "certs": "c"}%s}""";
+    Path dup = write(base.formatted(DEPLOYMENT, KEY, ", \"dataDir\": \"other\""));
+    assertThatThrownBy(() -> NodeConfig.read(dup)).isInstanceOf(InvalidInputException.class)
+        .hasMessageStartingWith("node config " + dup + " is not JSON: duplicate key 'dataDir' (line 3, column ");
+    Path deep = write(base.formatted(DEPLOYMENT, KEY, ", \"teeSimulationRoots\": " + "[".repeat(70) + "]".repeat(70)));
+    assertThatThrownBy(() -> NodeConfig.read(deep)).isInstanceOf(InvalidInputException.class)
+        .hasMessageContaining("is not JSON: nested deeper than 64 levels");
+    Path typo = write(base.formatted(DEPLOYMENT, KEY, ", \"pollIntervalMilis\": 300"));
+    assertThatThrownBy(() -> NodeConfig.read(typo)).isInstanceOf(InvalidInputException.class)
+        .hasMessageStartingWith("node config " + typo + ": unknown field 'pollIntervalMilis' (known fields: chain, da, dataDir, deployment,");
+    Path daTypo = write(base.formatted(DEPLOYMENT, KEY, "").replace("\"certs\"", "\"cert\""));
+    assertThatThrownBy(() -> NodeConfig.read(daTypo)).hasMessageContaining("unknown field 'da.cert' (known fields there: certs, operators, retentionSeconds, source, thresholdBps)");
+    Path port = write(base.formatted(DEPLOYMENT, KEY, ", \"httpPort\": \"9100\""));
+    assertThatThrownBy(() -> NodeConfig.read(port)).hasMessage("node config " + port + ": 'httpPort' must be a whole number");
+    Path da = write(base.formatted(DEPLOYMENT, KEY, "").replace("\"da\": {\"operators\": \"o\", \"certs\": \"c\"}", "\"da\": \"chain\""));
+    assertThatThrownBy(() -> NodeConfig.read(da)).hasMessageContaining("needs a 'da' object");
+    Path big = write(base.formatted(DEPLOYMENT, KEY, ", \"httpHost\": \"" + "h".repeat(1 << 20) + "\""));
+    assertThatThrownBy(() -> NodeConfig.read(big)).hasMessage("node config " + big + " exceeds 1 MiB");
+  }
 }

@@ -5,7 +5,6 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.StreamReadFeature;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.trustdial.tee.tdx.TdxCollateralJson;
 import dev.trustdial.tee.x509.Certificates;
@@ -24,6 +23,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import dev.trustdial.core.json.Json;
 
 /**
  * Reads collateral from the files people hold: TrustDial's assembled TDX collateral JSON or
@@ -358,7 +358,7 @@ public final class CollateralFiles {
 
   /** The collateral as TrustDial's collateral JSON (docs/spec/attestation.md 2.1). */
   static byte[] assembledJson(Collateral.Tdx c) {
-    ObjectNode n = new ObjectMapper().createObjectNode();
+    ObjectNode n = Json.mapper().createObjectNode();
     try {
       n.put("pck_crl_issuer_chain", pem(c.pckCrlIssuerChain()));
       n.put("root_ca_crl", HexFormat.of().formatHex(c.rootCaCrl().getEncoded()));

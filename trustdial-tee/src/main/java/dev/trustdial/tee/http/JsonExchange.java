@@ -1,7 +1,6 @@
 package dev.trustdial.tee.http;
 
 import dev.trustdial.http.ConnectionLimits;
-import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -20,21 +19,18 @@ import java.util.function.Consumer;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import dev.trustdial.core.json.Json;
 
 /**
  * The JSON face shared by the KMS and the attestation agent (Javalin): bounded bodies, JSON in and
  * out, and errors as {@code {"status", "error": reason, "detail"}}, 404 and 405 included.
  */
 public final class JsonExchange {
-  public static final ObjectMapper JSON = new ObjectMapper();
+  public static final ObjectMapper JSON = Json.builder(16).build();
   private static final Logger LOG = LoggerFactory.getLogger(JsonExchange.class);
   private static final String ANSWERED = "trustdial.answered";
   private static final List<HandlerType> METHODS =
       List.of(HandlerType.GET, HandlerType.POST, HandlerType.PUT, HandlerType.PATCH, HandlerType.DELETE);
-
-  static {
-    JSON.getFactory().setStreamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(16).build());
-  }
 
   private JsonExchange() {}
 

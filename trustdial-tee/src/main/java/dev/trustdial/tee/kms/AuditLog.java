@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.trustdial.core.bytes.Hex;
+import dev.trustdial.core.json.Json;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -21,7 +22,7 @@ import java.util.List;
  */
 public final class AuditLog {
   static final String GENESIS = "0x" + "00".repeat(32);
-  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final ObjectMapper JSON = Json.mapper();
   /** A line longer than this is a damaged log, not one the KMS wrote. */
   static final int MAX_LINE = 64 * 1024;
 

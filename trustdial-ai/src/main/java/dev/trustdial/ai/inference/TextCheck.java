@@ -1,6 +1,5 @@
-package dev.trustdial.ai.server;
+package dev.trustdial.ai.inference;
 
-import dev.trustdial.ai.inference.ApiException;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.Iterator;
 import java.util.Map;
