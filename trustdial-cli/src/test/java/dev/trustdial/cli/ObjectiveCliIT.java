@@ -17,7 +17,7 @@ import dev.trustdial.core.bytes.Bytes32;
 import dev.trustdial.core.crypto.Address;
 import dev.trustdial.core.crypto.Secp256k1Key;
 import dev.trustdial.core.hash.Hashes;
-import dev.trustdial.node.job.JobEnvelope;
+import dev.trustdial.core.job.JobEnvelope;
 import dev.trustdial.vm.Vm;
 import dev.trustdial.vm.VmConfig;
 import dev.trustdial.vm.state.VmState;

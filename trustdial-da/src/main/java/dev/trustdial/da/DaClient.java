@@ -1,34 +1,49 @@
 package dev.trustdial.da;
 
+import dev.trustdial.core.InvalidInputException;
 import dev.trustdial.core.bytes.Bytes32;
+import dev.trustdial.core.crypto.Address;
+import dev.trustdial.core.crypto.Signature;
 import dev.trustdial.core.crypto.Secp256k1Key;
+import dev.trustdial.da.assignment.ChunkAssignment;
+import dev.trustdial.da.assignment.Operator;
+import dev.trustdial.da.assignment.OperatorSet;
 import dev.trustdial.da.assignment.OperatorSetFile;
 import dev.trustdial.da.assignment.OperatorSetSource;
 import dev.trustdial.da.assignment.StaticOperatorSetSource;
+import dev.trustdial.da.cert.Attestation;
 import dev.trustdial.da.cert.AttestationDomain;
 import dev.trustdial.da.cert.BlobHeader;
 import dev.trustdial.da.cert.CertificateRegistry;
 import dev.trustdial.da.cert.CertificateVerifier;
 import dev.trustdial.da.cert.DaCertificate;
 import dev.trustdial.da.cert.LocalCertificateRegistry;
+import dev.trustdial.da.cert.RecordedCertificate;
 import dev.trustdial.da.cert.SecurityParams;
 import dev.trustdial.da.chain.ChainCertificateRegistry;
 import dev.trustdial.da.chain.ChainConfig;
 import dev.trustdial.da.chain.ChainOperatorSetSource;
 import dev.trustdial.da.disperser.Disperser;
+import dev.trustdial.da.inspect.BlobInspection;
+import dev.trustdial.da.inspect.RetrievalTest;
 import dev.trustdial.da.kzg.JniKzg;
 import dev.trustdial.da.kzg.Kzg;
 import dev.trustdial.da.node.DaNodeMain;
 import dev.trustdial.da.node.HttpDaNodeClient;
 import dev.trustdial.da.node.UnknownBlobException;
 import dev.trustdial.da.retriever.Retriever;
+import java.math.BigInteger;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
-/** {@link DataAvailability} over a disperser, a retriever and a certificate registry. */
-public final class DaClient implements DataAvailability {
+/** {@link DataAvailability} over a disperser, a retriever and a certificate registry; {@link BlobInspector} over the same. */
+public final class DaClient implements DataAvailability, BlobInspector {
   private final Disperser disperser;
   private final Retriever retriever;
   private final CertificateRegistry registry;
@@ -90,5 +105,60 @@ public final class DaClient implements DataAvailability {
   @Override
   public boolean isAvailable(Bytes32 blobKey) {
     return registry.isAvailable(blobKey);
+  }
+
+  @Override
+  public BlobInspection inspect(Bytes32 blobKey) {
+    Optional<RecordedCertificate> cert = registry.certificate(blobKey);
+    BlobHeader header = cert.map(RecordedCertificate::header)
+        .or(() -> retriever.findHeader(blobKey))
+        .orElseThrow(() -> new UnknownBlobException("no certificate and no DA node knows blob " + blobKey));
+    OperatorSet set = retriever.operatorsAt(header.referenceBlock());
+    BigInteger total = set.totalWeight();
+    CertificateVerifier verifier = disperser.verifier();
+    Set<Integer> signedBy = new HashSet<>();
+    Optional<BlobInspection.CertificateReport> report = cert.map(c -> {
+      List<BlobInspection.Signer> signers = new ArrayList<>();
+      BigInteger signed = BigInteger.ZERO;
+      int chunks = 0;
+      for (Signature sig : c.signatures()) {
+        Address signer;
+        try {
+          signer = Attestation.signer(verifier.domain(), blobKey, sig);
+        } catch (InvalidInputException e) {
+          // Unreachable for a registered certificate (its registry recovered every signature); nothing to count.
+          continue;
+        }
+        Optional<Integer> index = set.indexOf(signer);
+        BigInteger stake = index.map(i -> set.get(i).stake()).orElse(BigInteger.ZERO);
+        index.ifPresent(signedBy::add);
+        signed = signed.add(stake);
+        chunks += stake.multiply(BigInteger.valueOf(Kzg.CELLS)).divide(total).intValueExact();
+        signers.add(new BlobInspection.Signer(signer, index, stake, bps(stake, total)));
+      }
+      int threshold = verifier.thresholdBps();
+      boolean quorum = signed.multiply(BigInteger.valueOf(10_000)).compareTo(total.multiply(BigInteger.valueOf(threshold))) >= 0;
+      return new BlobInspection.CertificateReport(c.source(), signers, signed, total, threshold, quorum, chunks);
+    });
+    ChunkAssignment assignment = ChunkAssignment.of(set, blobKey);
+    List<BlobInspection.NodeAssignment> nodes = new ArrayList<>();
+    for (int i = 0; i < set.size(); i++) {
+      Operator op = set.get(i);
+      nodes.add(new BlobInspection.NodeAssignment(i, op.signer(), op.endpoint(), op.stake(), bps(op.stake(), total), signedBy.contains(i),
+          assignment.chunksOf(i)));
+    }
+    return new BlobInspection(blobKey, header.size(), header.referenceBlock(), header.expiry(), header.subBlobCount(), report, nodes);
+  }
+
+  @Override
+  public RetrievalTest testRetrieval(Bytes32 blobKey) {
+    BlobHeader header = registry.header(blobKey)
+        .or(() -> retriever.findHeader(blobKey))
+        .orElseThrow(() -> new UnknownBlobException("no certificate and no DA node knows blob " + blobKey));
+    return retriever.testEachNode(header);
+  }
+
+  private static int bps(BigInteger part, BigInteger total) {
+    return part.multiply(BigInteger.valueOf(10_000)).divide(total).intValueExact();
   }
 }

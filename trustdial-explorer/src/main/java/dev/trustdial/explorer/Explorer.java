@@ -4,10 +4,13 @@ import dev.trustdial.chain.Settlement;
 import dev.trustdial.core.InvalidInputException;
 import dev.trustdial.core.bytes.Bytes32;
 import dev.trustdial.core.crypto.Secp256k1Key;
+import dev.trustdial.da.BlobInspector;
 import dev.trustdial.da.DaClient;
 import dev.trustdial.da.DataAvailability;
 import dev.trustdial.da.cert.DaCertificate;
 import dev.trustdial.da.chain.ChainConfig;
+import dev.trustdial.da.inspect.BlobInspection;
+import dev.trustdial.da.inspect.RetrievalTest;
 import dev.trustdial.explorer.advisor.TrustAdvisor;
 import dev.trustdial.explorer.detail.AppChainView;
 import dev.trustdial.explorer.detail.DetailException;
@@ -33,7 +36,7 @@ public final class Explorer implements AutoCloseable {
 
   /**
    * @param dataDir where the H2 index lives
-   * @param reindexFrom drop the index and rebuild it from this block
+   * @param reindexFrom re-read the chain from this block (rows at or after it are deleted, earlier ones replayed)
    * @param pollMillis how often the indexer looks for new blocks
    * @param devnet whether the chain is the project's devnet (the advisor labels its simulated parts)
    */
@@ -140,8 +143,8 @@ public final class Explorer implements AutoCloseable {
     }
   }
 
-  /** The DA client is built on the first "verify availability" (it loads the KZG setup). */
-  private static final class LazyDa implements DataAvailability {
+  /** The DA client is built on the first "verify availability" or blob page (it loads the KZG setup). */
+  private static final class LazyDa implements DataAvailability, BlobInspector {
     private final ChainConfig chain;
     private DaClient client;
 
@@ -170,6 +173,16 @@ public final class Explorer implements AutoCloseable {
     @Override
     public boolean isAvailable(Bytes32 blobKey) {
       return client().isAvailable(blobKey);
+    }
+
+    @Override
+    public BlobInspection inspect(Bytes32 blobKey) {
+      return client().inspect(blobKey);
+    }
+
+    @Override
+    public RetrievalTest testRetrieval(Bytes32 blobKey) {
+      return client().testRetrieval(blobKey);
     }
   }
 }

@@ -31,7 +31,7 @@ import dev.trustdial.da.chain.ChainConfig;
 import dev.trustdial.ai.model.BundledModel;
 import dev.trustdial.node.job.Execution;
 import dev.trustdial.node.job.InferenceJob;
-import dev.trustdial.node.job.JobEnvelope;
+import dev.trustdial.core.job.JobEnvelope;
 import dev.trustdial.node.job.JobProgram;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.trustdial.cli.tee.TeeJobs;

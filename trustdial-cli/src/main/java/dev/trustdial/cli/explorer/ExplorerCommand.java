@@ -46,7 +46,7 @@ public final class ExplorerCommand implements Callable<Integer> {
   @Option(names = "--data", paramLabel = "DIR", description = "Where the index lives (default: DIR/explorer for a devnet, ./explorer-data otherwise).")
   Path data;
 
-  @Option(names = "--reindex-from", paramLabel = "BLOCK", description = "Drop the index and rebuild it from this block.")
+  @Option(names = "--reindex-from", paramLabel = "BLOCK", description = "Re-read the chain from this block: index rows at or after it are deleted and the rest is replayed from the index.")
   Long reindexFrom;
 
   @Option(names = "--poll-ms", defaultValue = "1000", description = "How often to look for new blocks, in ms (default: ${DEFAULT-VALUE}).")

@@ -53,7 +53,9 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  * bisection game and the liar was slashed; the job then went to operator-2 and was finalized or, when
  * operator-2 was not yet active (a loaded machine), failed with no operator. Every page loads
  * without console errors; the lie's page shows the dispute, its verdict, the slash and the
- * reassignment or the failure; "verify availability" succeeds, then fails visibly once the DA node is stopped.
+ * reassignment or the failure; a second job's operator is SIGKILLed and its page shows the missed heartbeat, the liveness slash
+ * and the reassignment; the blob page shows the certificate, its signer's stake share and the chunks each DA node holds;
+ * "verify availability" succeeds, then fails visibly once the DA node is stopped.
  * Screenshots of every page go to target/explorer-screenshots on every run.
  */
 class ExplorerIT {
@@ -141,6 +143,26 @@ class ExplorerIT {
     }
     assertThat(browser.findElements(By.cssSelector("svg.bisection"))).isNotEmpty();
 
+    // The liveness takeover as a person sees it: a job whose operator is SIGKILLed right after taking it; the watchtower reports
+    // the missed heartbeat, the operator is slashed and the job goes to another operator.
+    BigInteger takenOver = runTakeover();
+    awaitJson(explorer.resolve("/api/jobs/" + takenOver), j -> j.path("job").path("takeovers").asInt() >= 1,
+        "the explorer indexed job " + takenOver + "'s takeover");
+    browser.get(explorer.resolve("/jobs/" + takenOver).toString());
+    String takeover = browser.findElement(By.tagName("main")).getText();
+    assertThat(takeover).contains("HeartbeatMissed", "Slashed", "liveness", "JobQueued");
+    assertThat(Pattern.compile("JobAssigned").matcher(takeover).results().count()).as("assigned, then reassigned").isGreaterThanOrEqualTo(2);
+    screenshot("job-takeover");
+    assertNoConsoleErrors("job-takeover");
+
+    // The blob page: the certificate, its signer and stake share, the chunks each DA node holds (the devnet has one node: all 128).
+    browser.get(explorer.resolve("/blobs/" + inputBlob).toString());
+    String blobPage = browser.findElement(By.tagName("main")).getText();
+    assertThat(blobPage).contains("Certificate", "quorum met", "100.00%", "Chunks per DA node", "0-127");
+    String retrieval = post(explorer.resolve("/blobs/" + inputBlob + "/verify"));
+    assertThat(retrieval).contains("128 of 128", "128 verified chunks of 128", "available:");
+    browser.get(explorer.resolve("/jobs/" + jobId).toString());
+
     // "verify availability" on the input blob, in page (JavaScript) and then without JavaScript (the form's POST).
     WebElement verify = browser.findElement(By.cssSelector("form.verify[action='/blobs/" + inputBlob + "/verify'] button"));
     verify.click();
@@ -161,6 +183,8 @@ class ExplorerIT {
     assertThat(failed.getText()).contains("unavailable");
     screenshot("blob-unavailable");
     assertNoConsoleErrors("blob-unavailable");
+    // The retrieval test without JavaScript names the node that did not answer.
+    assertThat(post(explorer.resolve("/blobs/" + inputBlob + "/verify"))).contains("no answer", "unavailable:", "NOT enough");
 
     // A page for something not indexed is a 404 page, not a stack trace.
     HttpResponse<String> missing = HttpClient.newHttpClient().send(HttpRequest.newBuilder(explorer.resolve("/jobs/999999")).build(),
@@ -223,6 +247,38 @@ class ExplorerIT {
       }
       return jobId;
     }
+  }
+
+  /**
+   * A long job on a REEXEC_INTERSUBJECTIVE app of the same program; its operator is SIGKILLed as soon as it holds the job, and
+   * the job must go to another operator after the watchtower's report (the devnet's heartbeat window is 20 s).
+   */
+  static BigInteger runTakeover() throws Exception {
+    // About 10^9 steps: the first operator is still at it when it is killed; checkpoints every 2^28 steps keep DA traffic small.
+    Path inputFile = Files.write(dir.resolve("long-input.bin"), sha256chainInput(200_000, 40));
+    CliRun created = CliRun.ok(chain("create-app", "--mode", "REEXEC_INTERSUBJECTIVE", "--program", SHA256CHAIN.toString()));
+    BigInteger appId = new BigInteger(group(created.out(), "(?m)^app (\\d+)$"));
+    String programKey = group(created.out(), "on DA as blob (0x[0-9a-f]{64})");
+    try (Settlement s = devnet.connect(Roster.DEVELOPER)) {
+      CliRun submitted = CliRun.ok(chain("submit-job", "--app", appId.toString(), "--program-blob", programKey, "--input",
+          inputFile.toString(), "--max-steps", Long.toString(1L << 36), "--stride", Long.toString(1L << 28), "--no-assign"));
+      BigInteger jobId = new BigInteger(group(submitted.out(), "job (\\d+) queued"));
+      JobInfo held = await(s, jobId, j -> j.status() == JobStatus.ASSIGNED, "assigned");
+      Roster.Member first = Roster.OPERATORS.stream().filter(m -> devnet.key(m).address().equals(held.assignee())).findFirst().orElseThrow();
+      devnet.kill(first.name());
+      JobInfo again = await(s, jobId, j -> j.status() == JobStatus.FAILED || (j.attempt() > held.attempt() && j.status() != JobStatus.QUEUED),
+          "reported missed and assigned again");
+      assertThat(again.status()).as("job " + jobId + " after the takeover: " + again).isNotEqualTo(JobStatus.FAILED);
+      assertThat(again.assignee()).isNotEqualTo(held.assignee());
+      return jobId;
+    }
+  }
+
+  static String post(URI uri) throws Exception {
+    HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(uri).POST(HttpRequest.BodyPublishers.noBody()).build(),
+        HttpResponse.BodyHandlers.ofString());
+    assertThat(r.statusCode()).as(uri + " answered " + r.body()).isEqualTo(200);
+    return r.body();
   }
 
   static JsonNode awaitJson(URI uri, Predicate<JsonNode> done, String what) throws Exception {

@@ -13,6 +13,9 @@ public interface CertificateRegistry {
 
   Optional<BlobHeader> header(Bytes32 blobKey);
 
+  /** The recorded certificate with its attestations, for inspection; empty when none is recorded. */
+  Optional<RecordedCertificate> certificate(Bytes32 blobKey);
+
   /** Registered and not yet expired. */
   boolean isAvailable(Bytes32 blobKey);
 }

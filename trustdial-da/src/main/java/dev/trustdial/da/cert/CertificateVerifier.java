@@ -21,6 +21,11 @@ public final class CertificateVerifier {
     this.domain = domain;
   }
 
+  /** The confirmation threshold signed stake must reach, in basis points of the total weight. */
+  public int thresholdBps() {
+    return params.confirmationThresholdBps();
+  }
+
   /** The domain whose attestations this verifier counts. */
   public AttestationDomain domain() {
     return domain;

@@ -70,7 +70,14 @@ public final class LocalCertificateRegistry implements CertificateRegistry {
     });
   }
 
-  public Optional<DaCertificate> certificate(Bytes32 blobKey) {
+  @Override
+  public Optional<RecordedCertificate> certificate(Bytes32 blobKey) {
+    return stored(blobKey).map(c -> new RecordedCertificate(c.header(),
+        c.signatures().stream().map(OperatorSignature::signature).toList(), "local certificate store"));
+  }
+
+  /** The certificate as it was registered here, with its signers' operator indices. */
+  public Optional<DaCertificate> stored(Bytes32 blobKey) {
     DaCertificate c = certificates.get(blobKey);
     if (c != null) {
       return Optional.of(c);
@@ -94,7 +101,7 @@ public final class LocalCertificateRegistry implements CertificateRegistry {
 
   @Override
   public Optional<BlobHeader> header(Bytes32 blobKey) {
-    return certificate(blobKey).map(DaCertificate::header);
+    return stored(blobKey).map(DaCertificate::header);
   }
 
   @Override

@@ -5,16 +5,21 @@ import dev.trustdial.core.bytes.Bytes32;
 import dev.trustdial.core.bytes.Hex;
 import dev.trustdial.core.crypto.Address;
 import dev.trustdial.core.crypto.Secp256k1Key;
+import dev.trustdial.core.crypto.Signature;
 import dev.trustdial.core.hash.Hashes;
 import dev.trustdial.da.cert.AttestationDomain;
 import dev.trustdial.da.cert.BlobHeader;
 import dev.trustdial.da.cert.CertificateRegistry;
 import dev.trustdial.da.cert.DaCertificate;
 import dev.trustdial.da.cert.OperatorSignature;
+import dev.trustdial.da.cert.RecordedCertificate;
+import dev.trustdial.da.assignment.OperatorSet;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -49,6 +54,10 @@ public final class ChainCertificateRegistry implements CertificateRegistry, Auto
   private static final BigInteger GAS_LIMIT = BigInteger.valueOf(10_000_000);
   private static final String CERTIFIED_TOPIC = Hashes.keccak256(
       "BlobCertified(bytes32,bytes,uint256,uint256)".getBytes(StandardCharsets.US_ASCII)).toHex();
+  private static final String REGISTER_SELECTOR = Hashes.keccak256("register(bytes,bytes)".getBytes(StandardCharsets.US_ASCII)).toHex()
+      .substring(0, 10);
+  /** 0x, selector, two offsets, two lengths, a header of at most BlobHeader.MAX_BYTES and 1024 attestations, padded. */
+  private static final int MAX_REGISTER_INPUT_HEX = 2 * (4 + 4 * 32 + BlobHeader.MAX_BYTES + 32 + OperatorSet.MAX_OPERATORS * 65 + 64) + 2;
   private static final Map<String, String> ERRORS = errorSelectors(List.of(
       "MalformedHeader(string)", "Expired(uint64,uint256)", "ReferenceBlockInFuture(uint64,uint256)",
       "ReferenceBlockTooOld(uint64,uint256)", "MalformedSignatures(uint256)", "BadSignature(uint256)",
@@ -109,6 +118,58 @@ public final class ChainCertificateRegistry implements CertificateRegistry, Auto
 
   @Override
   public Optional<BlobHeader> header(Bytes32 blobKey) {
+    return certifiedLog(blobKey).map(CertifiedLog::header);
+  }
+
+  /**
+   * The certificate's attestations, read from the calldata of the transaction that emitted its
+   * {@code BlobCertified} event (the contract keeps only the header). A registration made through
+   * another contract has no such calldata: the certificate is then reported without signatures.
+   */
+  @Override
+  public Optional<RecordedCertificate> certificate(Bytes32 blobKey) {
+    Optional<CertifiedLog> found = certifiedLog(blobKey);
+    if (found.isEmpty()) {
+      return Optional.empty();
+    }
+    CertifiedLog c = found.get();
+    String where = "BlobRegistry " + registry + ", transaction " + c.transactionHash() + " in block " + c.block();
+    try {
+      Optional<org.web3j.protocol.core.methods.response.Transaction> t = web3j.ethGetTransactionByHash(c.transactionHash()).send().getTransaction();
+      String input = t.map(org.web3j.protocol.core.methods.response.Transaction::getInput).orElse("0x");
+      boolean direct = t.isPresent() && registry.toString().equalsIgnoreCase(t.get().getTo())
+          && input.regionMatches(true, 0, REGISTER_SELECTOR, 0, REGISTER_SELECTOR.length());
+      if (!direct) {
+        return Optional.of(new RecordedCertificate(c.header(), List.of(), where + " (not a direct register call: its attestations are not in"
+            + " its calldata)"));
+      }
+      if (input.length() > MAX_REGISTER_INPUT_HEX) {
+        throw new IllegalStateException("register calldata of " + c.transactionHash() + " is " + input.length() / 2 + " bytes, over the "
+            + MAX_REGISTER_INPUT_HEX / 2 + " a certificate can take");
+      }
+      @SuppressWarnings({"rawtypes", "unchecked"})
+      List<TypeReference<Type>> params = (List) List.of(new TypeReference<DynamicBytes>() {}, new TypeReference<DynamicBytes>() {});
+      @SuppressWarnings("rawtypes")
+      List<Type> args = FunctionReturnDecoder.decode("0x" + input.substring(REGISTER_SELECTOR.length()), params);
+      byte[] sigs = ((DynamicBytes) args.get(1)).getValue();
+      if (sigs.length % 65 != 0 || sigs.length / 65 > OperatorSet.MAX_OPERATORS) {
+        throw new IllegalStateException("register calldata of " + c.transactionHash() + " carries " + sigs.length
+            + " signature bytes, not a whole number of at most " + OperatorSet.MAX_OPERATORS + " 65-byte attestations");
+      }
+      List<Signature> out = new ArrayList<>();
+      for (int i = 0; i < sigs.length; i += 65) {
+        out.add(new Signature(Arrays.copyOfRange(sigs, i, i + 65)));
+      }
+      return Optional.of(new RecordedCertificate(c.header(), out, where));
+    } catch (IOException e) {
+      throw new IllegalStateException("chain unreachable while reading a certificate: " + e.getMessage(), e);
+    }
+  }
+
+  /** The {@code BlobCertified} event of a key: the header it carries and the transaction that emitted it. */
+  private record CertifiedLog(BlobHeader header, String transactionHash, long block) {}
+
+  private Optional<CertifiedLog> certifiedLog(Bytes32 blobKey) {
     EthFilter filter = new EthFilter(DefaultBlockParameterName.EARLIEST, DefaultBlockParameterName.LATEST,
         registry.toString());
     filter.addSingleTopic(CERTIFIED_TOPIC);
@@ -127,7 +188,7 @@ public final class ChainCertificateRegistry implements CertificateRegistry, Auto
         List<Type> fields = FunctionReturnDecoder.decode(log.getData(), outputs);
         BlobHeader h = BlobHeader.decode(((DynamicBytes) fields.getFirst()).getValue());
         if (h.blobKey().equals(blobKey)) {
-          return Optional.of(h);
+          return Optional.of(new CertifiedLog(h, log.getTransactionHash(), log.getBlockNumber().longValueExact()));
         }
       }
       return Optional.empty();

@@ -57,6 +57,11 @@ public final class Disperser {
     this.retention = retention;
   }
 
+  /** The check (domain and threshold) every certificate this disperser forms passes. */
+  public CertificateVerifier verifier() {
+    return verifier;
+  }
+
   public DaCertificate disperse(byte[] data) {
     if (data.length > BlobCodec.MAX_BLOB_BYTES) {
       throw new InvalidInputException("blob of " + data.length + " bytes exceeds the 16 MiB limit ("

@@ -10,6 +10,7 @@ import dev.trustdial.da.cert.BlobHeader;
 import dev.trustdial.da.chunk.BlobReconstructor;
 import dev.trustdial.da.chunk.Chunk;
 import dev.trustdial.da.chunk.ChunkVerifier;
+import dev.trustdial.da.inspect.RetrievalTest;
 import dev.trustdial.da.kzg.Kzg;
 import dev.trustdial.da.node.DaNodeException;
 import dev.trustdial.da.node.DaNodeTransport;
@@ -139,6 +140,67 @@ public final class Retriever {
         }
       }
     }
+  }
+
+  /** The operator set a header's chunks were assigned in. */
+  public OperatorSet operatorsAt(long referenceBlock) {
+    return operators.at(referenceBlock);
+  }
+
+  /**
+   * Asks every node of the header's set (in parallel) for exactly its assigned chunks and verifies
+   * each answer against the commitments; one node's failure is recorded as that node's, not thrown.
+   */
+  public RetrievalTest testEachNode(BlobHeader header) {
+    long t0 = System.nanoTime();
+    Bytes32 key = header.blobKey();
+    OperatorSet set = operators.at(header.referenceBlock());
+    ChunkAssignment assignment = ChunkAssignment.of(set, key);
+    List<RetrievalTest.NodeRetrieval> out = new ArrayList<>();
+    try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
+      List<Future<RetrievalTest.NodeRetrieval>> futures = new ArrayList<>();
+      for (int i = 0; i < set.size(); i++) {
+        int index = i;
+        futures.add(pool.submit(() -> testNode(header, set.get(index), index, assignment.chunksOf(index))));
+      }
+      for (Future<RetrievalTest.NodeRetrieval> f : futures) {
+        try {
+          out.add(f.get());
+        } catch (ExecutionException ex) {
+          throw new IllegalStateException("chunk fetch task failed", ex.getCause());
+        } catch (InterruptedException ex) {
+          Thread.currentThread().interrupt();
+          throw new BlobUnavailableException("interrupted while testing the nodes of " + key);
+        }
+      }
+    }
+    Set<Integer> verified = new HashSet<>();
+    out.forEach(n -> verified.addAll(n.verified()));
+    return new RetrievalTest(key, out, verified.size(), verified.size() >= Kzg.RECONSTRUCTION_CELLS, (System.nanoTime() - t0) / 1_000_000);
+  }
+
+  private RetrievalTest.NodeRetrieval testNode(BlobHeader header, Operator op, int index, List<Integer> assigned) {
+    if (assigned.isEmpty()) {
+      return new RetrievalTest.NodeRetrieval(index, op.signer(), op.endpoint(), assigned, List.of(), 0, Optional.empty());
+    }
+    List<Chunk> got;
+    try {
+      got = transport.chunks(op, header.blobKey(), assigned);
+    } catch (DaNodeException | InvalidInputException ex) {
+      return new RetrievalTest.NodeRetrieval(index, op.signer(), op.endpoint(), assigned, List.of(), 0, Optional.of(ex.getMessage()));
+    }
+    Set<Integer> asked = new HashSet<>(assigned);
+    List<Integer> good = new ArrayList<>();
+    int bad = 0;
+    for (Chunk c : got) {
+      if (asked.remove(c.index()) && c.subBlobCount() == header.subBlobCount() && verifier.verify(header.commitments(), c)) {
+        good.add(c.index());
+      } else {
+        bad++;
+      }
+    }
+    good.sort(null);
+    return new RetrievalTest.NodeRetrieval(index, op.signer(), op.endpoint(), assigned, good, bad, Optional.empty());
   }
 
   /** The header of {@code blobKey} from any node of the current set that holds it, authenticated by its hash. */

@@ -20,6 +20,8 @@ import dev.trustdial.da.chunk.Chunk;
 import dev.trustdial.da.chunk.EncodedBlob;
 import dev.trustdial.da.disperser.DispersalFailedException;
 import dev.trustdial.da.disperser.Disperser;
+import dev.trustdial.da.inspect.BlobInspection;
+import dev.trustdial.da.inspect.RetrievalTest;
 import dev.trustdial.da.kzg.Cell;
 import dev.trustdial.da.kzg.JniKzg;
 import dev.trustdial.da.kzg.Kzg;
@@ -128,6 +130,45 @@ class DaClientIT {
   }
 
   @Test
+  void inspectionNamesTheSignersTheirSharesAndWhichNodeHoldsWhichChunk() {
+    DaClient da = client(http, registry());
+    DaCertificate cert = da.put(blob(40_000, 5));
+    Bytes32 key = cert.blobKey();
+
+    BlobInspection in = da.inspect(key);
+    assertThat(in.size()).isEqualTo(40_000);
+    BlobInspection.CertificateReport c = in.certificate().orElseThrow();
+    assertThat(c.signers()).extracting(BlobInspection.Signer::signer).containsExactlyElementsOf(set.operators().stream().map(Operator::signer).toList());
+    assertThat(c.signers()).allSatisfy(s -> assertThat(s.shareBps()).isEqualTo(2500));
+    assertThat(c.signedStake()).isEqualTo(BigInteger.valueOf(40));
+    assertThat(c.quorumMet()).isTrue();
+    assertThat(c.thresholdBps()).isEqualTo(6667);
+    assertThat(c.guaranteedChunks()).isEqualTo(128);
+    assertThat(in.nodes()).hasSize(4).allSatisfy(n -> assertThat(n.signed()).isTrue());
+    assertThat(in.nodes().stream().mapToInt(n -> n.assignedChunks().size()).sum()).isEqualTo(128);
+
+    RetrievalTest all = da.testRetrieval(key);
+    assertThat(all.rebuildable()).isTrue();
+    assertThat(all.verifiedChunks()).isEqualTo(128);
+    assertThat(all.nodes()).allSatisfy(n -> {
+      assertThat(n.verified()).containsExactlyInAnyOrderElementsOf(n.assigned());
+      assertThat(n.error()).isEmpty();
+    });
+
+    // One node down: the test names it and counts only the chunks the others hold.
+    int down = serverIndexOf(set.get(1));
+    servers.get(down).close();
+    RetrievalTest three = da.testRetrieval(key);
+    RetrievalTest.NodeRetrieval gone = three.nodes().get(1);
+    assertThat(gone.verified()).isEmpty();
+    assertThat(gone.error().orElseThrow()).contains("unreachable");
+    assertThat(three.verifiedChunks()).isEqualTo(128 - gone.assigned().size());
+    assertThat(three.rebuildable()).isTrue();
+
+    assertThatThrownBy(() -> da.inspect(new Bytes32(new byte[32]))).isInstanceOf(UnknownBlobException.class);
+  }
+
+  @Test
   void corruptedAndForeignChunksAreRejectedAndRetrievalStillSucceeds() {
     DaClient da = client(http, registry());
     byte[] data = blob(50_000, 2);
@@ -167,6 +208,11 @@ class DaClientIT {
     Retriever.Retrieval r = new Retriever(KZG, source, lying).retrieveWithStats(cert.header());
     assertThat(r.data()).isEqualTo(data);
     assertThat(r.rejectedChunks()).isPositive();
+    // The per-node test blames the liar alone: none of its chunks verify, every other node's all do.
+    RetrievalTest t = new Retriever(KZG, source, lying).testEachNode(cert.header());
+    assertThat(t.nodes().get(2).verified()).isEmpty();
+    assertThat(t.nodes().get(2).rejected()).isEqualTo(t.nodes().get(2).assigned().size() + 1);
+    assertThat(t.nodes()).filteredOn(n -> n.operatorIndex() != 2).allSatisfy(n -> assertThat(n.verified()).hasSameSizeAs(n.assigned()));
   }
 
   @Test

@@ -245,6 +245,11 @@ class DaNodeTest {
     }
 
     @Override
+    public Optional<dev.trustdial.da.cert.RecordedCertificate> certificate(Bytes32 blobKey) {
+      return Optional.empty();
+    }
+
+    @Override
     public boolean isAvailable(Bytes32 blobKey) {
       return registered.contains(blobKey);
     }

@@ -64,7 +64,7 @@ public sealed interface JobDetail {
    * policy, and the signed answer bundle (or the failure record) its output holds, with the verdict
    * of trustdial-tee's answer check where it could run.
    */
-  record Tee(String artifactBlobKey, Optional<JsonNode> launchConfig, List<TeeJobInput.SealedSecret> secrets, int appInputBytes,
+  record Tee(String artifactBlobKey, Optional<JsonNode> launchConfig, List<SecretName> secrets, int appInputBytes,
       Optional<String> appInputText, Optional<Address> signer, Optional<Policy> policy, Optional<Commitment> onchain,
       Optional<Answer> answer, Optional<JsonNode> failureRecord, List<String> notes) implements JobDetail {
     public Tee {
@@ -77,6 +77,9 @@ public sealed interface JobDetail {
       return "tee";
     }
   }
+
+  /** A secret of the TEE job's input by name and ciphertext size (only the KMS can open it). */
+  record SecretName(String name, int ciphertextBytes) {}
 
   /** The app's measurement policy as AppRegistry holds it (tee-runtime.md §5.4). */
   record Policy(int bytes, boolean allowDebug, boolean allowSimulated, String worstTcb, List<String> allowed) {}

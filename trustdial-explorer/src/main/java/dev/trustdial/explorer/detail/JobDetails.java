@@ -17,6 +17,9 @@ import dev.trustdial.core.bytes.Bytes32;
 import dev.trustdial.core.bytes.Hex;
 import dev.trustdial.core.crypto.Address;
 import dev.trustdial.core.hash.Hashes;
+import dev.trustdial.core.job.JobEnvelope;
+import dev.trustdial.core.job.ProgramPartList;
+import dev.trustdial.core.json.Json;
 import dev.trustdial.da.DataAvailability;
 import dev.trustdial.explorer.store.AppRow;
 import dev.trustdial.explorer.store.EventRow;
@@ -24,7 +27,9 @@ import dev.trustdial.explorer.store.JobRow;
 import dev.trustdial.tee.answer.SignedAnswer;
 import dev.trustdial.tee.attest.AttestationPolicy;
 import dev.trustdial.tee.attest.TrustAnchors;
+import dev.trustdial.tee.job.TeeJobInput;
 import dev.trustdial.tee.kms.AppPolicy;
+import dev.trustdial.tee.runtime.LaunchConfig;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -59,7 +64,7 @@ public final class JobDetails {
   static final int KIND_CACHE = 256;
   private static final byte[] GGUF = {'G', 'G', 'U', 'F'};
   private static final byte[] ELF = {0x7f, 'E', 'L', 'F'};
-  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final ObjectMapper JSON = Json.mapper();
 
   /**
    * @param maxModelBytes the largest model file a re-execution fetches and loads
@@ -120,7 +125,7 @@ public final class JobDetails {
       return new JobDetail.Unavailable("this explorer has no DA client, so the job's envelope and output cannot be read");
     }
     try {
-      JobEnvelope envelope = JobEnvelope.parse(fetch(job.inputBlob(), MAX_ENVELOPE_BYTES, "input envelope"));
+      JobEnvelope envelope = envelope(fetch(job.inputBlob(), MAX_ENVELOPE_BYTES, "input envelope"));
       Optional<JobDetail.Commitment> onchain = commitment(timeline);
       if (app.mode().equals("TEE")) {
         return tee(app, envelope, onchain);
@@ -205,7 +210,7 @@ public final class JobDetails {
     long t0 = System.nanoTime();
     Path file = null;
     try {
-      JobEnvelope envelope = refusing(() -> JobEnvelope.parse(fetch(d, job.inputBlob(), MAX_ENVELOPE_BYTES, "input envelope")));
+      JobEnvelope envelope = refusing(() -> envelope(fetch(d, job.inputBlob(), MAX_ENVELOPE_BYTES, "input envelope")));
       byte[] model = refusing(() -> model(d, envelope.programBlobKey()));
       if (!startsWith(model, GGUF)) {
         throw new InvalidInputException("job " + job.jobId() + " is not an inference job: its program is not a GGUF model");
@@ -303,13 +308,13 @@ public final class JobDetails {
   /** The model bytes: one blob, or a part list whose length is checked against the limit before any part is fetched. */
   private byte[] model(DataAvailability d, Bytes32 key) {
     byte[] first = fetch(d, key.toHex(), MAX_OUTPUT_BYTES, "program");
-    if (!JobEnvelope.PartList.is(first)) {
+    if (!ProgramPartList.isPartList(first)) {
       if (first.length > limits.maxModelBytes()) {
         throw modelTooLarge(first.length);
       }
       return first;
     }
-    JobEnvelope.PartList parts = JobEnvelope.PartList.parse(first);
+    ProgramPartList parts = partList(first);
     if (parts.totalLength() > limits.maxModelBytes()) {
       throw modelTooLarge(parts.totalLength());
     }
@@ -345,13 +350,13 @@ public final class JobDetails {
   private JobDetail.Tee tee(AppRow app, JobEnvelope envelope, Optional<JobDetail.Commitment> onchain) {
     List<String> notes = new ArrayList<>();
     Optional<JsonNode> config = Optional.empty();
-    List<TeeJobInput.SealedSecret> secrets = List.of();
+    List<JobDetail.SecretName> secrets = List.of();
     int appInputBytes = 0;
     Optional<String> appInputText = Optional.empty();
     try {
-      TeeJobInput in = TeeJobInput.parse(envelope.input());
-      config = parseJson(in.config().getBytes(StandardCharsets.UTF_8), 4096, "the launch configuration");
-      secrets = in.secrets();
+      TeeJobInput in = teeInput(envelope.input());
+      config = parseJson(in.config(), LaunchConfig.MAX_BYTES, "the launch configuration");
+      secrets = in.secrets().stream().map(x -> new JobDetail.SecretName(x.name(), x.ciphertext().length)).toList();
       appInputBytes = in.appInput().length;
       appInputText = utf8(in.appInput(), 4096);
     } catch (DetailException e) {
@@ -439,6 +444,32 @@ public final class JobDetails {
     return b;
   }
 
+  /** The input blob as a TDJOBIN1 envelope (the shared reader of docs/spec/job-input.md). */
+  static JobEnvelope envelope(byte[] blob) {
+    try {
+      return JobEnvelope.decode(blob);
+    } catch (InvalidInputException e) {
+      throw new DetailException("the input blob is not a job envelope: " + e.getMessage());
+    }
+  }
+
+  /** A TEE job's envelope input as a TDTEEJB1 record. */
+  static TeeJobInput teeInput(byte[] input) {
+    try {
+      return TeeJobInput.decode(input);
+    } catch (InvalidInputException e) {
+      throw new DetailException("the TEE job's input is not a TDTEEJB1 record: " + e.getMessage());
+    }
+  }
+
+  private static ProgramPartList partList(byte[] blob) {
+    try {
+      return ProgramPartList.decode(blob);
+    } catch (InvalidInputException e) {
+      throw new DetailException("the program blob is a malformed part list (the outcome is 'rejected', r=1): " + e.getMessage());
+    }
+  }
+
   private ProgramKind kind(Bytes32 programKey) {
     synchronized (kinds) {
       ProgramKind k = kinds.get(programKey);
@@ -447,8 +478,8 @@ public final class JobDetails {
       }
     }
     byte[] head = fetch(programKey.toHex(), MAX_OUTPUT_BYTES, "program");
-    if (JobEnvelope.PartList.is(head)) {
-      head = fetch(JobEnvelope.PartList.parse(head).parts().getFirst().toHex(), MAX_OUTPUT_BYTES, "first program part");
+    if (ProgramPartList.isPartList(head)) {
+      head = fetch(partList(head).parts().getFirst().toHex(), MAX_OUTPUT_BYTES, "first program part");
     }
     ProgramKind k = startsWith(head, GGUF) ? ProgramKind.GGUF : startsWith(head, ELF) ? ProgramKind.ELF : ProgramKind.OTHER;
     synchronized (kinds) {

@@ -13,6 +13,7 @@ import dev.trustdial.explorer.index.Batch;
 import dev.trustdial.explorer.index.EventFields;
 import dev.trustdial.explorer.index.IndexedEvent;
 import dev.trustdial.explorer.index.IndexedMove;
+import dev.trustdial.core.json.Json;
 import java.io.IOException;
 import java.math.BigDecimal;
 import java.math.BigInteger;
@@ -41,7 +42,7 @@ import java.util.Optional;
 public final class ExplorerStore implements AutoCloseable {
   /** Fields of one event as stored, at most this many characters (events carry a few hashes and amounts). */
   static final int MAX_FIELDS_CHARS = 8192;
-  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final ObjectMapper JSON = Json.mapper();
   private static final int SCHEMA_VERSION = 1;
 
   private final Connection db;
@@ -78,7 +79,7 @@ public final class ExplorerStore implements AutoCloseable {
       } else if (!stored.get().equals(deploymentId)) {
         c.close();
         throw new InvalidInputException("the index in " + dir + " is of deployment " + stored.get() + ", not " + deploymentId
-            + "; re-index it (--reindex-from BLOCK) or use another --data directory");
+            + "; use another --data directory (or delete this one)");
       }
       return s;
     } catch (SQLException e) {
@@ -92,19 +93,81 @@ public final class ExplorerStore implements AutoCloseable {
     }
   }
 
-  /** Drops everything indexed and starts again at {@code block}. */
+  /**
+   * Re-indexes from {@code block}: the events and moves stored at or after it are deleted, the
+   * projections (apps, jobs, operators, stake history, blobs, disputes) are rebuilt from the events
+   * kept before it, and the cursor moves back to it, so the indexer reads the chain again from that
+   * block only. An index that has not reached {@code block} yet is left as it is (the cursor never
+   * skips blocks). All in one transaction: a failure leaves the index as it was.
+   */
   public synchronized void reindexFrom(long block) {
     if (block < 0) {
       throw new InvalidInputException("the block to re-index from must be >= 0, got " + block);
     }
+    if (block >= nextBlock()) {
+      return;
+    }
     inTransaction(() -> {
       try (Statement st = db.createStatement()) {
-        for (String t : List.of("events", "job_txs", "moves", "apps", "jobs", "operators", "stake_points", "blobs", "disputes")) {
+        for (String t : List.of("job_txs", "apps", "jobs", "operators", "stake_points", "blobs", "disputes")) {
           st.executeUpdate("DELETE FROM " + t);
         }
       }
+      update("DELETE FROM events WHERE block>=?", block);
+      update("DELETE FROM moves WHERE block>=?", block);
+      replayEvents();
+      // The one projection of a move: an objective match's verdict.
+      for (String[] r : query("SELECT dispute_id, fields FROM moves WHERE kind='Resolved' ORDER BY block, seq", List.of(),
+          rs -> new String[] {Long.toString(rs.getLong(1)), rs.getString(2)})) {
+        Map<String, Object> f = storedFields(r[1]);
+        update("UPDATE disputes SET verdict=? WHERE objective=TRUE AND dispute_id=?", Verdict.valueOf((String) f.get("verdict")).name(),
+            Long.parseLong(r[0]));
+      }
       setMeta("next_block", Long.toString(block));
     });
+  }
+
+  private static Map<String, Object> storedFields(String json) {
+    try {
+      return JSON.readValue(json, new TypeReference<Map<String, Object>>() {});
+    } catch (IOException e) {
+      throw new IllegalStateException("the index holds unreadable event fields: " + e.getMessage(), e);
+    }
+  }
+
+  /** Rows of events re-projected per query while replaying (keyset pages, so the heap holds one page). */
+  private static final int REPLAY_PAGE = 5_000;
+
+  /** Runs every stored event, in chain order, through the projections again (with its stored job, time, sender and gas). */
+  private void replayEvents() throws SQLException {
+    long afterBlock = -1;
+    long afterLog = -1;
+    while (true) {
+      List<Object[]> page = query("SELECT block, log_index, tx_hash, kind, time, job_id, sender, gas, function, fields FROM events"
+          + " WHERE block>? OR (block=? AND log_index>?) ORDER BY block, log_index LIMIT ?", List.of(afterBlock, afterBlock, afterLog, REPLAY_PAGE),
+          rs -> new Object[] {rs.getLong(1), rs.getLong(2), rs.getString(3), rs.getString(4), rs.getLong(5), rs.getObject(6),
+              rs.getString(7), rs.getLong(8), rs.getString(9), rs.getString(10)});
+      for (Object[] r : page) {
+        long b = (Long) r[0];
+        long log = (Long) r[1];
+        String tx = (String) r[2];
+        SettlementEvent.Where where = new SettlementEvent.Where(b, tx, log);
+        Map<String, Object> fields = storedFields((String) r[9]);
+        SettlementEvent e = EventFields.decode((String) r[3], where, fields);
+        IndexedEvent ie = new IndexedEvent(e, (Long) r[4], new dev.trustdial.chain.TxFacts(tx, Address.parse((String) r[6]), b, (Long) r[7],
+            (String) r[8]));
+        Optional<Long> job = Optional.ofNullable((Number) r[5]).map(Number::longValue);
+        if (job.isPresent()) {
+          update("MERGE INTO job_txs VALUES(?,?,?)", job.get(), tx, ie.tx().gasUsed());
+        }
+        project(ie, job);
+        afterBlock = b;
+        afterLog = log;
+      }
+      if (page.size() < REPLAY_PAGE) {
+        return;
+      }
+    }
   }
 
   /** The first block not yet indexed. */

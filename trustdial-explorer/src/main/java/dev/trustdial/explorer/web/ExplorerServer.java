@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.module.SimpleModule;
 import com.fasterxml.jackson.databind.ser.std.ToStringSerializer;
 import dev.trustdial.core.InvalidInputException;
 import dev.trustdial.core.crypto.Address;
+import dev.trustdial.core.json.Json;
 import dev.trustdial.explorer.ExplorerMetrics;
 import dev.trustdial.explorer.advisor.Workload;
 import dev.trustdial.explorer.detail.Reexecution;
@@ -220,6 +221,7 @@ public final class ExplorerServer implements AutoCloseable {
     SimpleModule m = new SimpleModule("trustdial-explorer");
     m.addSerializer(Address.class, ToStringSerializer.instance);
     m.addSerializer(BigInteger.class, ToStringSerializer.instance);
+    m.addSerializer(dev.trustdial.core.bytes.Bytes32.class, ToStringSerializer.instance);
     @SuppressWarnings({"rawtypes", "unchecked"})
     Class<Optional<?>> optional = (Class) Optional.class;
     m.addSerializer(optional, new JsonSerializer<Optional<?>>() {
@@ -232,7 +234,7 @@ public final class ExplorerServer implements AutoCloseable {
         }
       }
     });
-    return new ObjectMapper().registerModule(m).disable(SerializationFeature.FAIL_ON_EMPTY_BEANS);
+    return Json.builder().addModule(m).disable(SerializationFeature.FAIL_ON_EMPTY_BEANS).build();
   }
 
   @Override

@@ -9,6 +9,8 @@ import static dev.trustdial.explorer.web.Html.status;
 import static dev.trustdial.explorer.web.Html.time;
 import static dev.trustdial.explorer.web.Html.tokens;
 
+import dev.trustdial.da.inspect.BlobInspection;
+import dev.trustdial.da.inspect.RetrievalTest;
 import dev.trustdial.explorer.advisor.ModeFit;
 import dev.trustdial.explorer.advisor.ModeMeasure;
 import dev.trustdial.explorer.advisor.TrustAdvisor;
@@ -180,10 +182,78 @@ final class Pages {
         + p.blob().step().map(s -> " at step " + s).orElse("") + ", block " + p.blob().block() + ", " + time(p.blob().time()));
     fact(b, "certificate", p.certified().map(c -> c ? "<span class=\"good\">registered and unexpired</span>"
         : "<span class=\"bad\">none registered or expired</span>").orElse("no DA client configured"));
-    b.append("</dl><h2>Retrieval test</h2><p>Fetches the chunks from the DA nodes, checks each against the blob's KZG commitments"
-        + " (cell proofs) and rebuilds the bytes.</p>").append(verifyForm(p.blobKey()));
+    p.inspection().ifPresent(in -> {
+      fact(b, "size", in.size() + " bytes in " + in.subBlobCount() + " sub-blob(s)");
+      fact(b, "reference block", in.referenceBlock() + " (the operator set and stake the certificate is checked against)");
+      fact(b, "expires", time(in.expiry()));
+    });
+    b.append("</dl>");
+    p.inspectionError().ifPresent(e -> b.append("<p class=\"bad\">DA inspection failed: ").append(esc(e)).append("</p>"));
+    p.inspection().ifPresent(in -> b.append(certificate(in)).append(nodes(in, v.flatMap(Views.Verification::nodes))));
+    b.append("<h2>Retrieval test</h2><p>Fetches the chunks from the DA nodes, checks each against the blob's KZG commitments"
+        + " (cell proofs) and rebuilds the bytes; each node is also asked for its own chunks (the table above then shows what it holds).</p>")
+        .append(verifyForm(p.blobKey()));
     v.ifPresent(r -> b.append(verification(r)));
     return page("Blob " + Html.shortHex(p.blobKey()), b.toString());
+  }
+
+  static String certificate(BlobInspection in) {
+    StringBuilder b = new StringBuilder("<h2>Certificate</h2>");
+    if (in.certificate().isEmpty()) {
+      return b.append("<p class=\"bad\">no certificate is recorded for this blob (its header came from a DA node)</p>").toString();
+    }
+    BlobInspection.CertificateReport c = in.certificate().get();
+    b.append("<dl class=\"facts cert\">");
+    fact(b, "recorded in", esc(c.source()));
+    fact(b, "signed stake", tokens(c.signedStake()) + " of " + tokens(c.totalWeight()) + " (" + share(c.signedStake(), c.totalWeight())
+        + "); threshold " + String.format(java.util.Locale.ROOT, "%.2f%%", c.thresholdBps() / 100.0) + ": "
+        + (c.quorumMet() ? "<span class=\"good\">quorum met</span>" : "<span class=\"bad\">quorum NOT met</span>"));
+    fact(b, "chunks the signers guarantee", c.guaranteedChunks() + " of 128 (64 rebuild the blob)");
+    b.append("</dl><table class=\"signers\"><thead><tr><th>signer</th><th>operator index</th><th>stake</th><th>share</th></tr></thead><tbody>");
+    for (BlobInspection.Signer s : c.signers()) {
+      b.append("<tr><td><code>").append(esc(s.signer())).append("</code></td><td>")
+          .append(s.operatorIndex().map(String::valueOf).orElse("<span class=\"bad\">not in the set</span>")).append("</td><td>")
+          .append(tokens(s.stake())).append("</td><td>").append(String.format(java.util.Locale.ROOT, "%.2f%%", s.shareBps() / 100.0))
+          .append("</td></tr>");
+    }
+    return b.append("</tbody></table>").toString();
+  }
+
+  static String nodes(BlobInspection in, Optional<RetrievalTest> test) {
+    StringBuilder b = new StringBuilder("<h2>Chunks per DA node</h2><table class=\"da-nodes\"><thead><tr><th>node</th><th>endpoint</th>"
+        + "<th>stake share</th><th>signed</th><th>chunks assigned</th><th>chunks held (KZG-checked)</th></tr></thead><tbody>");
+    for (BlobInspection.NodeAssignment n : in.nodes()) {
+      Optional<RetrievalTest.NodeRetrieval> r = test.flatMap(t -> t.nodes().stream().filter(x -> x.operatorIndex() == n.operatorIndex()).findFirst());
+      String held = r.map(x -> x.error().map(e -> "<span class=\"bad\">no answer: " + esc(e) + "</span>")
+          .orElseGet(() -> "<span class=\"" + (x.verified().size() == x.assigned().size() ? "good" : "bad") + "\">" + x.verified().size()
+              + " of " + x.assigned().size() + "</span>" + (x.rejected() > 0 ? ", <span class=\"bad\">" + x.rejected() + " failed their proofs</span>" : "")
+              + " <small>" + esc(ranges(x.verified())) + "</small>"))
+          .orElse("run the retrieval test");
+      b.append("<tr><td>#").append(n.operatorIndex()).append(" <code>").append(esc(n.signer())).append("</code></td><td>")
+          .append(esc(n.endpoint())).append("</td><td>").append(String.format(java.util.Locale.ROOT, "%.2f%%", n.shareBps() / 100.0))
+          .append("</td><td>").append(n.signed() ? "yes" : "no").append("</td><td>").append(n.assignedChunks().size()).append(" <small>")
+          .append(esc(ranges(n.assignedChunks()))).append("</small></td><td class=\"held\">").append(held).append("</td></tr>");
+    }
+    b.append("</tbody></table>");
+    test.ifPresent(t -> b.append("<p class=\"").append(t.rebuildable() ? "good" : "bad").append("\">the nodes hold ")
+        .append(t.verifiedChunks()).append(" verified chunks of 128: ").append(t.rebuildable() ? "enough" : "NOT enough")
+        .append(" to rebuild the blob (64 needed); asked in ").append(t.millis()).append(" ms</p>"));
+    return b.toString();
+  }
+
+  /** Chunk indices as ranges ("0-3, 7, 9-12"), sorted. */
+  static String ranges(List<Integer> indices) {
+    List<Integer> s = indices.stream().sorted().toList();
+    StringBuilder b = new StringBuilder();
+    for (int i = 0; i < s.size(); ) {
+      int j = i;
+      while (j + 1 < s.size() && s.get(j + 1) == s.get(j) + 1) {
+        j++;
+      }
+      b.append(b.isEmpty() ? "" : ", ").append(s.get(i)).append(j > i ? "-" + s.get(j) : "");
+      i = j + 1;
+    }
+    return b.toString();
   }
 
   static String verification(Views.Verification r) {

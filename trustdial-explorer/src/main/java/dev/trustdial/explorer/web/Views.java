@@ -21,7 +21,10 @@ import dev.trustdial.explorer.store.JobRow;
 import dev.trustdial.explorer.store.MoveRow;
 import dev.trustdial.explorer.store.OperatorRow;
 import dev.trustdial.explorer.store.StakePoint;
+import dev.trustdial.da.BlobInspector;
 import dev.trustdial.da.DataAvailability;
+import dev.trustdial.da.inspect.BlobInspection;
+import dev.trustdial.da.inspect.RetrievalTest;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
@@ -67,11 +70,20 @@ public final class Views {
   public record OperatorPage(OperatorRow operator, java.math.BigInteger activeStake, List<StakePoint> stakeHistory, List<EventRow> slashes,
       List<EventRow> history) {}
 
-  /** {@code certified}: a valid certificate is registered (empty when no DA client is configured). */
-  public record BlobPage(String blobKey, BlobRow blob, Optional<Boolean> certified) {}
+  /**
+   * A blob as the index and DA see it: the job that references it; {@code certified}, whether a valid
+   * certificate is registered (empty when no DA client is configured); and the DA layer's inspection
+   * (signers and their stake shares, chunks per node), or why it could not be read.
+   */
+  public record BlobPage(String blobKey, BlobRow blob, Optional<Boolean> certified, Optional<BlobInspection> inspection,
+      Optional<String> inspectionError) {}
 
-  /** The outcome of fetching a blob from DA and checking every chunk against its KZG commitment. */
-  public record Verification(String blobKey, boolean available, int bytes, long millis, Optional<String> sha256, Optional<String> error) {}
+  /**
+   * The outcome of fetching a blob from DA and checking every chunk against its KZG commitment;
+   * {@code nodes}: each node asked for its own chunks (empty when the DA client cannot inspect).
+   */
+  public record Verification(String blobKey, boolean available, int bytes, long millis, Optional<String> sha256, Optional<String> error,
+      Optional<RetrievalTest> nodes) {}
 
   public record Advisor(List<TrustAdvisor.AppReport> apps, List<ModeMeasure> byMode) {}
 
@@ -113,7 +125,18 @@ public final class Views {
   public BlobPage blob(String key) {
     String k = blobKey(key);
     BlobRow b = store.blob(k).orElseThrow(() -> new NotFoundException("no job references blob " + k));
-    return new BlobPage(k, b, da.map(d -> d.isAvailable(Bytes32.fromHex(k))));
+    Optional<BlobInspection> inspection = Optional.empty();
+    Optional<String> error = Optional.empty();
+    if (inspector().isPresent()) {
+      try {
+        inspection = Optional.of(inspector().get().inspect(Bytes32.fromHex(k)));
+      } catch (RuntimeException e) {
+        error = Optional.of(e.getClass().getSimpleName() + ": " + e.getMessage());
+      }
+    } else {
+      error = Optional.of("this explorer's DA client cannot inspect certificates (no DA client, or one without an operator set)");
+    }
+    return new BlobPage(k, b, da.map(d -> d.isAvailable(Bytes32.fromHex(k))), inspection, error);
   }
 
   /** Fetches the blob from the DA nodes; the retriever rebuilds it only from chunks that pass their KZG cell proofs. */
@@ -122,12 +145,20 @@ public final class Views {
     DataAvailability d = da.orElseThrow(() -> new InvalidInputException("this explorer has no DA client (start it with a devnet or a"
         + " chain config that names a BlobRegistry)"));
     long t0 = System.nanoTime();
+    // Each node asked for its own chunks as well: which node holds what is part of the answer.
+    Optional<RetrievalTest> nodes = inspector().flatMap(i -> {
+      try {
+        return Optional.of(i.testRetrieval(Bytes32.fromHex(k)));
+      } catch (RuntimeException e) {
+        return Optional.empty();
+      }
+    });
     try {
       byte[] data = d.get(Bytes32.fromHex(k));
-      return new Verification(k, true, data.length, (System.nanoTime() - t0) / 1_000_000, Optional.of(sha256(data)), Optional.empty());
+      return new Verification(k, true, data.length, (System.nanoTime() - t0) / 1_000_000, Optional.of(sha256(data)), Optional.empty(), nodes);
     } catch (RuntimeException e) {
       return new Verification(k, false, 0, (System.nanoTime() - t0) / 1_000_000, Optional.empty(),
-          Optional.of(e.getClass().getSimpleName() + ": " + e.getMessage()));
+          Optional.of(e.getClass().getSimpleName() + ": " + e.getMessage()), nodes);
     }
   }
 
@@ -145,6 +176,10 @@ public final class Views {
 
   public TrustAdvisor trustAdvisor() {
     return advisor;
+  }
+
+  private Optional<BlobInspector> inspector() {
+    return da.flatMap(d -> d instanceof BlobInspector i ? Optional.of(i) : Optional.empty());
   }
 
   static String blobKey(String key) {

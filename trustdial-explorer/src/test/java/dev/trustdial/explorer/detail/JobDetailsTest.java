@@ -411,11 +411,12 @@ class JobDetailsTest {
   @Test
   void envelopeReaderRefusesMalformedRecords() {
     byte[] ok = envelope(MODEL_KEY, 1, new byte[] {1, 2, 3});
-    assertThat(JobEnvelope.parse(ok).input()).containsExactly(1, 2, 3);
+    assertThat(JobDetails.envelope(ok).input()).containsExactly(1, 2, 3);
     byte[] trailing = java.util.Arrays.copyOf(ok, ok.length + 1);
-    assertThatThrownBy(() -> JobEnvelope.parse(trailing)).isInstanceOf(DetailException.class).hasMessageContaining("does not match");
-    assertThatThrownBy(() -> JobEnvelope.parse(envelope(MODEL_KEY, 0, new byte[0]))).hasMessageContaining("stride");
-    assertThatThrownBy(() -> TeeJobInput.parse("TDTEEJB1\0\0\0\5{}".getBytes(StandardCharsets.US_ASCII))).isInstanceOf(DetailException.class);
+    assertThatThrownBy(() -> JobDetails.envelope(trailing)).isInstanceOf(DetailException.class).hasMessageContaining("declares 3 input bytes but carries 4");
+    assertThatThrownBy(() -> JobDetails.envelope(envelope(MODEL_KEY, 0, new byte[0]))).isInstanceOf(DetailException.class).hasMessageContaining("stride");
+    assertThatThrownBy(() -> JobDetails.teeInput("TDTEEJB1\0\0\0\5{}".getBytes(StandardCharsets.US_ASCII))).isInstanceOf(DetailException.class)
+        .hasMessageContaining("TDTEEJB1");
     // The spec's rejected-outcome vector r=5 (docs/spec/job-input.md).
     assertThat(JobDetails.rejected(5).outputHash()).isEqualTo("0xcabb1db451e96bcb75f354fb0fc27113a688fee5453fd9c059532dc7ed6fd533");
   }

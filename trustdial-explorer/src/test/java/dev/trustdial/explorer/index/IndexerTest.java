@@ -125,26 +125,87 @@ class IndexerTest {
   }
 
   @Test
-  void reindexingFromABlockDropsTheIndexAndRebuildsFromThere() {
+  void reindexingFromABlockReadsTheChainFromThereAndEndsWhereOnePassEnds() {
     RecordedChain chain = Scenario.record();
-    try (ExplorerStore store = ExplorerStore.open(dir, DEPLOYMENT)) {
-      Indexer indexer = new Indexer(chain, store, new ExplorerMetrics(), 100);
-      indexer.catchUp();
-      store.reindexFrom(9);
-      assertThat(store.eventCount()).isZero();
-      indexer.catchUp();
-      assertThat(store.eventCount()).isEqualTo(chain.events(9, chain.lastBlock()).size());
-      assertThat(store.job(1)).isEmpty();
-      assertThat(store.operator(OP2).orElseThrow().slashes()).isEqualTo(1);
+    List<String> onePass;
+    try (ExplorerStore store = ExplorerStore.open(dir.resolve("one"), DEPLOYMENT)) {
+      new Indexer(chain, store, new ExplorerMetrics(), 100).catchUp();
+      onePass = snapshot(store);
+      onePass.add("events=" + store.eventCount());
     }
-    assertThatThrownBy(() -> ExplorerStore.open(dir, DEPLOYMENT).reindexFrom(-1)).isInstanceOf(InvalidInputException.class);
+    try (ExplorerStore store = ExplorerStore.open(dir.resolve("two"), DEPLOYMENT)) {
+      ReadsFrom reads = new ReadsFrom(chain);
+      Indexer indexer = new Indexer(reads, store, new ExplorerMetrics(), 3);
+      indexer.catchUp();
+      for (long block = chain.lastBlock(); block >= 0; block--) {
+        store.reindexFrom(block);
+        assertThat(store.nextBlock()).isEqualTo(block);
+        // What is kept is exactly the events before the block, and the projections are theirs.
+        assertThat(store.eventCount()).as("events before block " + block).isEqualTo(chain.events(0, block - 1).size());
+        reads.lowest = Long.MAX_VALUE;
+        indexer.catchUp();
+        assertThat(reads.lowest).as("the chain is read again from block " + block + " on").isEqualTo(block);
+        List<String> replayed = snapshot(store);
+        replayed.add("events=" + store.eventCount());
+        assertThat(replayed).as("index after re-indexing from block " + block).isEqualTo(onePass);
+      }
+      // Past the cursor nothing is skipped: the index stays as it is.
+      store.reindexFrom(chain.lastBlock() + 50);
+      assertThat(store.nextBlock()).isEqualTo(chain.lastBlock() + 1);
+    }
+    // Before the reader catches up again, the index is the history up to the block: from block 9 (the missed heartbeat, the
+    // challenges) on, nothing is there yet, and what came before is.
+    try (ExplorerStore store = ExplorerStore.open(dir.resolve("two"), DEPLOYMENT)) {
+      store.reindexFrom(9);
+      assertThat(store.job(2).orElseThrow().takeovers()).isZero();
+      assertThat(store.job(3).orElseThrow().challenges()).isZero();
+      assertThat(store.operator(OP2).orElseThrow().slashes()).isZero();
+      assertThat(store.jobEvents(2, 100)).extracting(EventRow::kind).contains("JobAssigned", "HeartbeatPosted").doesNotContain("HeartbeatMissed");
+    }
+    assertThatThrownBy(() -> ExplorerStore.open(dir.resolve("two"), DEPLOYMENT).reindexFrom(-1)).isInstanceOf(InvalidInputException.class);
+  }
+
+  /** A chain source that remembers the lowest block it was asked for events from. */
+  static final class ReadsFrom implements ChainSource {
+    private final RecordedChain chain;
+    long lowest = Long.MAX_VALUE;
+
+    ReadsFrom(RecordedChain chain) {
+      this.chain = chain;
+    }
+
+    @Override
+    public long head() {
+      return chain.head();
+    }
+
+    @Override
+    public List<dev.trustdial.chain.SettlementEvent> events(long from, long to) {
+      lowest = Math.min(lowest, from);
+      return chain.events(from, to);
+    }
+
+    @Override
+    public long blockTime(long block) {
+      return chain.blockTime(block);
+    }
+
+    @Override
+    public dev.trustdial.chain.TxFacts transaction(String txHash) {
+      return chain.transaction(txHash);
+    }
+
+    @Override
+    public List<dev.trustdial.chain.ObjectiveMatchEvent> matchEvents(java.math.BigInteger disputeId, long from, long to) {
+      return chain.matchEvents(disputeId, from, to);
+    }
   }
 
   @Test
   void anIndexOfAnotherDeploymentIsRefused() {
     ExplorerStore.open(dir, DEPLOYMENT).close();
     assertThatThrownBy(() -> ExplorerStore.open(dir, "1:0xOther")).isInstanceOf(InvalidInputException.class)
-        .hasMessageContaining("re-index");
+        .hasMessageContaining("use another --data directory");
   }
 
   @Test

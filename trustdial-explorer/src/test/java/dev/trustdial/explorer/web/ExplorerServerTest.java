@@ -6,19 +6,27 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.trustdial.core.bytes.Bytes32;
+import dev.trustdial.core.crypto.Address;
+import dev.trustdial.da.BlobInspector;
 import dev.trustdial.da.DataAvailability;
 import dev.trustdial.da.cert.DaCertificate;
+import dev.trustdial.da.inspect.BlobInspection;
+import dev.trustdial.da.inspect.RetrievalTest;
+import dev.trustdial.da.node.UnknownBlobException;
 import dev.trustdial.da.retriever.BlobUnavailableException;
 import dev.trustdial.explorer.ExplorerMetrics;
 import dev.trustdial.explorer.Scenario;
 import dev.trustdial.explorer.advisor.TrustAdvisor;
 import dev.trustdial.explorer.index.Indexer;
 import dev.trustdial.explorer.store.ExplorerStore;
+import java.math.BigInteger;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -32,8 +40,46 @@ class ExplorerServerTest {
   static final HttpClient HTTP = HttpClient.newHttpClient();
   static final ObjectMapper JSON = new ObjectMapper();
 
-  /** DA that holds the plain job's checkpoint only (any other blob is "unavailable"). */
-  static final class OneBlobDa implements DataAvailability {
+  static final Address DA_A = Address.parse("0x00000000000000000000000000000000000000a1");
+  static final Address DA_B = Address.parse("0x00000000000000000000000000000000000000b2");
+  static final Address DA_C = Address.parse("0x00000000000000000000000000000000000000c3");
+
+  /**
+   * DA that holds the plain job's checkpoint only (any other blob is "unavailable"); its inspection
+   * names two signers of three nodes, and in the retrieval test node #2 does not answer.
+   */
+  static final class OneBlobDa implements DataAvailability, BlobInspector {
+    @Override
+    public BlobInspection inspect(Bytes32 key) {
+      if (!key.equals(CHECKPOINT_1)) {
+        throw new UnknownBlobException("no certificate and no DA node knows blob " + key);
+      }
+      BigInteger ten = BigInteger.TEN;
+      BigInteger thirty = BigInteger.valueOf(30);
+      return new BlobInspection(key, 3, 7, 2_000_000_000L, 1, Optional.of(new BlobInspection.CertificateReport("BlobRegistry 0xfeed, transaction 0xabc",
+          List.of(new BlobInspection.Signer(DA_A, Optional.of(0), ten, 3333), new BlobInspection.Signer(DA_B, Optional.of(1), ten, 3333)),
+          BigInteger.valueOf(20), thirty, 6667, false, 84)),
+          List.of(new BlobInspection.NodeAssignment(0, DA_A, URI.create("http://127.0.0.1:1"), ten, 3333, true, range(0, 43)),
+              new BlobInspection.NodeAssignment(1, DA_B, URI.create("http://127.0.0.1:2"), ten, 3333, true, range(43, 86)),
+              new BlobInspection.NodeAssignment(2, DA_C, URI.create("http://127.0.0.1:3"), ten, 3333, false, range(86, 128))));
+    }
+
+    @Override
+    public RetrievalTest testRetrieval(Bytes32 key) {
+      BlobInspection in = inspect(key);
+      List<RetrievalTest.NodeRetrieval> nodes = new ArrayList<>();
+      for (BlobInspection.NodeAssignment n : in.nodes()) {
+        boolean down = n.operatorIndex() == 2;
+        nodes.add(new RetrievalTest.NodeRetrieval(n.operatorIndex(), n.signer(), n.endpoint(), n.assignedChunks(),
+            down ? List.of() : n.assignedChunks(), 0, down ? Optional.of(n.endpoint() + " unreachable: connection refused") : Optional.empty()));
+      }
+      return new RetrievalTest(key, nodes, 86, true, 5);
+    }
+
+    private static List<Integer> range(int from, int to) {
+      return java.util.stream.IntStream.range(from, to).boxed().toList();
+    }
+
     @Override
     public DaCertificate put(byte[] data) {
       throw new UnsupportedOperationException("the explorer never writes");
@@ -119,6 +165,27 @@ class ExplorerServerTest {
     assertThat(bad.path("available").asBoolean()).isFalse();
     assertThat(bad.path("error").asText()).contains("0 of 4 DA nodes");
     assertThat(post("/blobs/" + OUTPUT_1.toHex() + "/verify").body()).contains("unavailable", "0 of 4 DA nodes");
+  }
+
+  @Test
+  void theBlobPageShowsTheCertificateItsSignersAndTheChunksEachNodeHolds() throws Exception {
+    String page = get("/blobs/" + CHECKPOINT_1.toHex()).body();
+    assertThat(page).contains("Certificate", "BlobRegistry 0xfeed, transaction 0xabc", "quorum NOT met", "84 of 128", DA_A.toString(),
+        DA_B.toString(), "33.33%", "Chunks per DA node", "0-42", "86-127", "run the retrieval test");
+    JsonNode api = JSON.readTree(get("/api/blobs/" + CHECKPOINT_1.toHex()).body());
+    assertThat(api.path("inspection").path("certificate").path("signers").findValuesAsText("signer")).containsExactly(DA_A.toString(), DA_B.toString());
+    assertThat(api.path("inspection").path("certificate").path("signedStake").asText()).isEqualTo("20");
+    assertThat(api.path("inspection").path("nodes").get(2).path("signed").asBoolean()).isFalse();
+    assertThat(api.path("inspection").path("nodes").get(2).path("assignedChunks").size()).isEqualTo(42);
+
+    // The retrieval test fills in what each node holds, and names the node that did not answer.
+    String tested = post("/blobs/" + CHECKPOINT_1.toHex() + "/verify").body();
+    assertThat(tested).contains("43 of 43", "no answer: http://127.0.0.1:3 unreachable", "86 verified chunks of 128", "available: 3 bytes");
+    JsonNode verified = JSON.readTree(post("/api/blobs/" + CHECKPOINT_1.toHex() + "/verify").body());
+    assertThat(verified.path("nodes").path("nodes").get(2).path("error").asText()).contains("unreachable");
+
+    // A blob DA does not know: the page still renders, and says why there is no certificate.
+    assertThat(get("/blobs/" + OUTPUT_1.toHex()).body()).contains("DA inspection failed", "no certificate and no DA node knows blob");
   }
 
   @Test

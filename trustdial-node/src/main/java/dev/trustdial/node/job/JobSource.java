@@ -6,7 +6,9 @@ import dev.trustdial.chain.TrustMode;
 import dev.trustdial.core.InvalidInputException;
 import dev.trustdial.core.bytes.Bytes32;
 import dev.trustdial.core.hash.Hashes;
+import dev.trustdial.core.job.JobEnvelope;
 import dev.trustdial.da.DataAvailability;
+import dev.trustdial.tee.job.TeeJobInput;
 
 /**
  * Fetches a job's envelope and program (ELF, GGUF, TEE artifact or ZK circuit artifact) from DA and checks them against
@@ -80,7 +82,11 @@ public final class JobSource {
     if (!inputDigest.equals(job.inputDigest())) {
       throw new JobRejected(RejectReason.INPUT_DIGEST_MISMATCH, "job " + job.jobId() + ": input blob hashes to " + inputDigest + ", not the onchain " + job.inputDigest());
     }
-    return JobEnvelope.decode(envelopeBytes);
+    try {
+      return JobEnvelope.decode(envelopeBytes);
+    } catch (InvalidInputException e) {
+      throw new JobRejected(RejectReason.MALFORMED_ENVELOPE, "job " + job.jobId() + ": " + e.getMessage(), e);
+    }
   }
 
   public byte[] snapshot(Bytes32 blobKey) {

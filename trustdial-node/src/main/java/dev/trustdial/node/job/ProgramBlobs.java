@@ -3,9 +3,8 @@ package dev.trustdial.node.job;
 import dev.trustdial.core.InvalidInputException;
 import dev.trustdial.core.bytes.Bytes32;
 import dev.trustdial.core.hash.Hashes;
+import dev.trustdial.core.job.ProgramPartList;
 import dev.trustdial.da.DataAvailability;
-import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -13,70 +12,19 @@ import java.util.List;
 /**
  * Programs on DA (docs/spec/job-input.md, "Programs larger than one blob"): a program of at most one
  * blob is the blob itself; a larger one (a model, a TEE artifact) is stored as parts and named by a
- * part list ({@code TDPARTS1}) holding its length, its keccak256 and the parts' blob keys.
+ * part list ({@code TDPARTS1}, {@link ProgramPartList}) holding its length, its keccak256 and the parts' blob keys.
  */
 public final class ProgramBlobs {
-  static final byte[] MAGIC = "TDPARTS1".getBytes(StandardCharsets.US_ASCII);
   /** One DA blob (docs/spec/da.md MAX_BLOB_BYTES). */
-  public static final int MAX_BLOB_BYTES = 16 * 1024 * 1024;
-  public static final int MAX_PARTS = 32;
+  public static final int MAX_BLOB_BYTES = ProgramPartList.MAX_BLOB_BYTES;
+  public static final int MAX_PARTS = ProgramPartList.MAX_PARTS;
   /** 32 parts of one blob each; a program is held in memory while it is checked. */
-  public static final long MAX_PROGRAM_BYTES = (long) MAX_PARTS * MAX_BLOB_BYTES;
-  static final int HEADER = 8 + 8 + 32 + 4;
-
-  /** A decoded part list. */
-  public record PartList(long totalLength, Bytes32 digest, List<Bytes32> parts) {
-    public PartList {
-      if (parts.size() < 2 || parts.size() > MAX_PARTS) {
-        throw new InvalidInputException("a part list names 2.." + MAX_PARTS + " parts, not " + parts.size());
-      }
-      if (totalLength < parts.size() || totalLength > MAX_PROGRAM_BYTES) {
-        throw new InvalidInputException("a part list's program is " + totalLength + " bytes; it must be " + parts.size() + ".."
-            + MAX_PROGRAM_BYTES + " (every part holds at least one byte)");
-      }
-      parts = List.copyOf(parts);
-    }
-
-    public byte[] encode() {
-      ByteBuffer b = ByteBuffer.allocate(HEADER + 32 * parts.size());
-      b.put(MAGIC).putLong(totalLength).put(digest.bytes()).putInt(parts.size());
-      parts.forEach(p -> b.put(p.bytes()));
-      return b.array();
-    }
-  }
+  public static final long MAX_PROGRAM_BYTES = ProgramPartList.MAX_PROGRAM_BYTES;
 
   /** What {@link #put} stored: the key to name the program by, and how many part blobs it took. */
   public record Stored(Bytes32 key, int parts) {}
 
   private ProgramBlobs() {}
-
-  public static boolean isPartList(byte[] blob) {
-    return blob.length >= MAGIC.length && Arrays.equals(blob, 0, MAGIC.length, MAGIC, 0, MAGIC.length);
-  }
-
-  public static PartList decode(byte[] blob) {
-    if (!isPartList(blob)) {
-      throw new InvalidInputException("a part list starts with the magic TDPARTS1");
-    }
-    if (blob.length < HEADER) {
-      throw new InvalidInputException("part list is " + blob.length + " bytes, shorter than its " + HEADER + "-byte header");
-    }
-    ByteBuffer b = ByteBuffer.wrap(blob, MAGIC.length, blob.length - MAGIC.length);
-    long total = b.getLong();
-    byte[] digest = new byte[32];
-    b.get(digest);
-    long count = Integer.toUnsignedLong(b.getInt());
-    if (count > MAX_PARTS || b.remaining() != 32 * count) {
-      throw new InvalidInputException("part list declares " + count + " parts (2.." + MAX_PARTS + ") but carries " + b.remaining() + " key bytes");
-    }
-    List<Bytes32> parts = new ArrayList<>();
-    for (long i = 0; i < count; i++) {
-      byte[] k = new byte[32];
-      b.get(k);
-      parts.add(new Bytes32(k));
-    }
-    return new PartList(total, new Bytes32(digest), parts);
-  }
 
   /**
    * Stores a program: one blob when it fits, else parts of {@code partBytes} (1 .. 16 MiB) and a
@@ -102,7 +50,7 @@ public final class ProgramBlobs {
       int from = i * partBytes;
       keys.add(da.put(Arrays.copyOfRange(program, from, Math.min(program.length, from + partBytes))).blobKey());
     }
-    PartList list = new PartList(program.length, Hashes.keccak256(program), keys);
+    ProgramPartList list = new ProgramPartList(program.length, Hashes.keccak256(program), keys);
     return new Stored(da.put(list.encode()).blobKey(), count);
   }
 
@@ -112,12 +60,12 @@ public final class ProgramBlobs {
    */
   public static byte[] get(DataAvailability da, Bytes32 key) {
     byte[] blob = da.get(key);
-    if (!isPartList(blob)) {
+    if (!ProgramPartList.isPartList(blob)) {
       return blob;
     }
-    PartList list;
+    ProgramPartList list;
     try {
-      list = decode(blob);
+      list = ProgramPartList.decode(blob);
     } catch (InvalidInputException e) {
       throw new JobRejected(RejectReason.PROGRAM_DIGEST_MISMATCH, "the part list " + key + " is malformed: " + e.getMessage());
     }

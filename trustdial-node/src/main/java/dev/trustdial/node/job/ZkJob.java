@@ -1,6 +1,7 @@
 package dev.trustdial.node.job;
 
 import dev.trustdial.core.InvalidInputException;
+import dev.trustdial.core.job.JobEnvelope;
 import dev.trustdial.zk.Groth16Proof;
 import dev.trustdial.zk.ProveResult;
 import dev.trustdial.zk.UnprovableInputException;

@@ -12,6 +12,8 @@ import dev.trustdial.chain.TrustMode;
 import dev.trustdial.core.bytes.Bytes32;
 import dev.trustdial.core.crypto.Address;
 import dev.trustdial.core.hash.Hashes;
+import dev.trustdial.core.job.JobEnvelope;
+import dev.trustdial.core.job.ProgramPartList;
 import dev.trustdial.vm.checkpoint.CheckpointSink;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
@@ -102,14 +104,16 @@ class JobOutcomeTest {
     Bytes32 garbageKey = da.putKey(garbage);
     assertRejected(() -> source.fetch(job(garbageKey, Hashes.keccak256(garbage)), pin(Hashes.keccak256(elf))), RejectReason.MALFORMED_ENVELOPE);
     byte[] trailing = Arrays.copyOf(envelope.encode(), envelope.encode().length + 1);
-    assertRejected(() -> JobEnvelope.decode(trailing), RejectReason.MALFORMED_ENVELOPE);
+    Bytes32 trailingKey = da.putKey(trailing);
+    assertRejected(() -> source.fetch(job(trailingKey, Hashes.keccak256(trailing)), pin(Hashes.keccak256(elf))), RejectReason.MALFORMED_ENVELOPE);
     byte[] zeroStride = envelope.encode();
     Arrays.fill(zeroStride, 40, 48, (byte) 0);
-    assertRejected(() -> JobEnvelope.decode(zeroStride), RejectReason.MALFORMED_ENVELOPE);
+    Bytes32 zeroStrideKey = da.putKey(zeroStride);
+    assertRejected(() -> source.fetch(job(zeroStrideKey, Hashes.keccak256(zeroStride)), pin(Hashes.keccak256(elf))), RejectReason.MALFORMED_ENVELOPE);
 
     byte[] part = new byte[] {1, 2, 3};
     Bytes32 partKey = da.putKey(part);
-    Bytes32 badList = da.putKey(new ProgramBlobs.PartList(6, Bytes32.ZERO, List.of(partKey, partKey)).encode());
+    Bytes32 badList = da.putKey(new ProgramPartList(6, Bytes32.ZERO, List.of(partKey, partKey)).encode());
     assertRejected(() -> ProgramBlobs.get(da, badList), RejectReason.PROGRAM_DIGEST_MISMATCH);
 
     // DA trouble is not a rejection: the blob may come back.

@@ -10,7 +10,7 @@ import dev.trustdial.da.codec.BlobCodec;
 import dev.trustdial.da.kzg.JniKzg;
 import dev.trustdial.da.kzg.Kzg;
 import dev.trustdial.da.kzg.SubBlob;
-import dev.trustdial.node.job.JobEnvelope;
+import dev.trustdial.core.job.JobEnvelope;
 import dev.trustdial.vm.Machine;
 import dev.trustdial.vm.Vm;
 import dev.trustdial.vm.VmConfig;

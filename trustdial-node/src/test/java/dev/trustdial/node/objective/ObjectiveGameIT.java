@@ -24,7 +24,7 @@ import dev.trustdial.core.hash.Hashes;
 import dev.trustdial.chain.ObjectiveAppConfig;
 import dev.trustdial.da.cert.BlobHeader;
 import dev.trustdial.da.kzg.JniKzg;
-import dev.trustdial.node.job.JobEnvelope;
+import dev.trustdial.core.job.JobEnvelope;
 import dev.trustdial.node.job.MemoryDa;
 import dev.trustdial.node.objective.GamePlayer.Behaviour;
 import dev.trustdial.node.objective.GamePlayer.MoveKind;

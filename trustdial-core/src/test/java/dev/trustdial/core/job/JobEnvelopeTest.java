@@ -1,4 +1,4 @@
-package dev.trustdial.node.job;
+package dev.trustdial.core.job;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

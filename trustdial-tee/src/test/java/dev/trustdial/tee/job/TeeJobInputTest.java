@@ -1,4 +1,4 @@
-package dev.trustdial.node.job;
+package dev.trustdial.tee.job;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.trustdial.core.InvalidInputException;
 import dev.trustdial.core.bytes.Bytes32;
 import dev.trustdial.core.bytes.Hex;
+import dev.trustdial.core.job.JobEnvelope;
 import dev.trustdial.tee.kms.SealedSecret;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;

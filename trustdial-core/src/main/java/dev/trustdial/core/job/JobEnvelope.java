@@ -1,4 +1,4 @@
-package dev.trustdial.node.job;
+package dev.trustdial.core.job;
 
 import dev.trustdial.core.InvalidInputException;
 import dev.trustdial.core.bytes.Bytes32;
@@ -7,10 +7,14 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
-/** The job input envelope of docs/spec/job-input.md: program blob key, checkpoint stride, guest input. */
+/**
+ * The job input envelope of docs/spec/job-input.md ({@code TDJOBIN1}): program blob key, checkpoint
+ * stride, guest input. Shared by whoever writes one (CLI, demo) and whoever reads one (operator,
+ * watchtower, explorer).
+ */
 public record JobEnvelope(Bytes32 programBlobKey, long checkpointStride, byte[] input) {
   static final byte[] MAGIC = "TDJOBIN1".getBytes(StandardCharsets.US_ASCII);
-  static final int HEADER = 8 + 32 + 8 + 4;
+  public static final int HEADER = 8 + 32 + 8 + 4;
   public static final long MAX_STRIDE = 1L << 32;
   public static final int MAX_INPUT_BYTES = 15 << 20;
 
@@ -40,13 +44,16 @@ public record JobEnvelope(Bytes32 programBlobKey, long checkpointStride, byte[] 
     return Hashes.keccak256(encode());
   }
 
-  /** Decodes an envelope; anything that is not one is a {@link JobRejected} ({@link RejectReason#MALFORMED_ENVELOPE}). */
+  /**
+   * Decodes an envelope; anything that is not one (short, wrong magic, stride out of range, input
+   * over the limit or not matching its declared length) is an {@link InvalidInputException}.
+   */
   public static JobEnvelope decode(byte[] bytes) {
     if (bytes.length < HEADER) {
-      throw malformed("job envelope is " + bytes.length + " bytes, shorter than its " + HEADER + "-byte header");
+      throw new InvalidInputException("job envelope is " + bytes.length + " bytes, shorter than its " + HEADER + "-byte header");
     }
     if (!Arrays.equals(bytes, 0, 8, MAGIC, 0, 8)) {
-      throw malformed("job envelope does not start with the magic TDJOBIN1");
+      throw new InvalidInputException("job envelope does not start with the magic TDJOBIN1");
     }
     ByteBuffer b = ByteBuffer.wrap(bytes, 8, bytes.length - 8);
     byte[] key = new byte[32];
@@ -54,21 +61,13 @@ public record JobEnvelope(Bytes32 programBlobKey, long checkpointStride, byte[] 
     long stride = b.getLong();
     long length = Integer.toUnsignedLong(b.getInt());
     if (length > MAX_INPUT_BYTES) {
-      throw malformed("job envelope declares " + length + " input bytes, above the " + MAX_INPUT_BYTES + "-byte limit");
+      throw new InvalidInputException("job envelope declares " + length + " input bytes, above the " + MAX_INPUT_BYTES + "-byte limit");
     }
     if (length != b.remaining()) {
-      throw malformed("job envelope declares " + length + " input bytes but carries " + b.remaining());
+      throw new InvalidInputException("job envelope declares " + length + " input bytes but carries " + b.remaining());
     }
     byte[] input = new byte[(int) length];
     b.get(input);
-    try {
-      return new JobEnvelope(new Bytes32(key), stride, input);
-    } catch (InvalidInputException e) {
-      throw malformed(e.getMessage());
-    }
-  }
-
-  private static JobRejected malformed(String message) {
-    return new JobRejected(RejectReason.MALFORMED_ENVELOPE, message);
+    return new JobEnvelope(new Bytes32(key), stride, input);
   }
 }
