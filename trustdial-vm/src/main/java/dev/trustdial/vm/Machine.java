@@ -5,6 +5,7 @@ import dev.trustdial.core.InvalidInputException;
 import dev.trustdial.core.bytes.Bytes32;
 import dev.trustdial.core.merkle.MerkleTree;
 import dev.trustdial.vm.checkpoint.Checkpoint;
+import dev.trustdial.vm.checkpoint.CheckpointCapture;
 import dev.trustdial.vm.checkpoint.CheckpointSink;
 import dev.trustdial.vm.checkpoint.Snapshot;
 import dev.trustdial.vm.cpu.GuestIo;
@@ -31,6 +32,11 @@ public final class Machine {
   private final List<Checkpoint> history = new ArrayList<>();
   /** Translates hot guest code when the config asks for it; null runs everything on the interpreter. */
   private final Jit jit;
+  /** Whether a capture was taken since load or restore (a delta capture needs one before it). */
+  private boolean captured;
+  /** History entries and output bytes at the last capture: a delta holds what came after. */
+  private int capturedHistory;
+  private int capturedOutput;
 
   private Machine(Hart hart, long stride, boolean jit) {
     this.hart = hart;
@@ -62,7 +68,10 @@ public final class Machine {
    * they are part of the state the caller trusts.
    */
   static Machine restore(byte[] snapshotBytes, VmInput input, VmConfig config) {
-    Snapshot snap = Snapshot.decode(snapshotBytes);
+    return restore(Snapshot.decode(snapshotBytes), input, config);
+  }
+
+  static Machine restore(Snapshot snap, VmInput input, VmConfig config) {
     VmState s = snap.state();
     if (Integer.toUnsignedLong(s.outputLimit()) > VmConfig.MAX_OUTPUT_LIMIT) {
       throw new InvalidInputException("snapshot state has output limit " + Integer.toUnsignedString(s.outputLimit())
@@ -230,6 +239,32 @@ public final class Machine {
       pages.add(new Snapshot.Page(Memory.pageIndex(p), b));
     }
     return new Snapshot(state(), stride, kept, hart.io.output(), pages).encode();
+  }
+
+  /**
+   * Copies what a checkpoint link needs out of the machine (docs/spec/vm.md §8.1) so that it can be
+   * encoded and stored on another thread while the machine runs on. A delta capture holds the pages
+   * written, the checkpoints recorded and the output written since this machine's previous
+   * capture; a full one (asked for, or the first since load or restore) holds everything. Either
+   * starts the next delta's interval.
+   */
+  public CheckpointCapture capture(boolean full) {
+    boolean asFull = full || !captured;
+    VmState st = state(); // flushes the memory tree first
+    List<Memory.Page> written = hart.mem.takeWrittenPages();
+    List<Snapshot.Page> pages = new ArrayList<>();
+    for (Memory.Page p : asFull ? hart.mem.nonZeroPages() : written) {
+      byte[] b = new byte[Memory.PAGE_SIZE];
+      Memory.pageBytes(p, b, 0);
+      pages.add(new Snapshot.Page(Memory.pageIndex(p), b));
+    }
+    int outFrom = asFull ? 0 : capturedOutput;
+    CheckpointCapture c = new CheckpointCapture(asFull, st, stride, history.subList(asFull ? 0 : capturedHistory, history.size()),
+        outFrom, hart.io.outputFrom(outFrom), pages);
+    captured = true;
+    capturedHistory = history.size();
+    capturedOutput = hart.io.outputLength();
+    return c;
   }
 
   /**

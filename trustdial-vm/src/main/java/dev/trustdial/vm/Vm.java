@@ -3,6 +3,7 @@ package dev.trustdial.vm;
 import dev.trustdial.core.InvalidInputException;
 import dev.trustdial.core.bytes.Bytes32;
 import dev.trustdial.vm.checkpoint.CheckpointSink;
+import dev.trustdial.vm.checkpoint.SnapshotChain;
 import dev.trustdial.vm.input.VmInput;
 import dev.trustdial.vm.witness.Witness;
 import dev.trustdial.vm.witness.WitnessChecker;
@@ -37,6 +38,23 @@ public final class Vm {
   /** As {@link #restore(byte[], byte[], VmConfig)}, also requiring the state hash a caller trusts. */
   public static Machine restore(byte[] snapshot, byte[] input, VmConfig config, Bytes32 expectedStateHash) {
     Machine m = Machine.restore(snapshot, VmInput.of(input), config);
+    Bytes32 actual = m.stateHash();
+    if (!actual.equals(expectedStateHash)) {
+      throw new InvalidInputException("snapshot state hash " + actual + " is not the expected " + expectedStateHash);
+    }
+    return m;
+  }
+
+  /**
+   * A machine continuing from the checkpoint chain whose head link is {@code head} (docs/spec/vm.md
+   * §8.1: a full snapshot or a delta, compressed or not); each delta's parent comes from
+   * {@code source} and must hash to the delta's reference. The folded snapshot is then restored
+   * with every check of {@link #restore(byte[], VmInput, VmConfig)}, and its state hash must be
+   * {@code expectedStateHash}.
+   */
+  public static Machine restore(byte[] head, SnapshotChain.LinkSource source, SnapshotChain.Limits limits, VmInput input,
+      VmConfig config, Bytes32 expectedStateHash) {
+    Machine m = Machine.restore(SnapshotChain.resolve(head, source, limits), input, config);
     Bytes32 actual = m.stateHash();
     if (!actual.equals(expectedStateHash)) {
       throw new InvalidInputException("snapshot state hash " + actual + " is not the expected " + expectedStateHash);

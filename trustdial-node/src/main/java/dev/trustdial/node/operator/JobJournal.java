@@ -15,6 +15,8 @@ import java.nio.file.StandardCopyOption;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
@@ -39,6 +41,14 @@ public final class JobJournal implements SnapshotSource.Local {
   private final Path dir;
   private long nextBlock;
   private final Map<BigInteger, Entry> jobs = new TreeMap<>();
+  /**
+   * Per job written through {@link #checkpointLink}: the link hashes of its chain (docs/spec/vm.md
+   * §8.1) from the full snapshot to the entry's checkpoint, each kept in snapshots/<job>/<hash>.link.
+   * A job without one keeps a whole snapshot in snapshots/<job>.snap ({@link #checkpoint}).
+   */
+  private final Map<BigInteger, List<Bytes32>> chains = new TreeMap<>();
+  /** The most links a journal entry's chain may list (readers refuse deeper chains anyway). */
+  static final int MAX_CHAIN_LINKS = 1024;
 
   private JobJournal(Path dir) {
     this.dir = dir;
@@ -146,6 +156,21 @@ public final class JobJournal implements SnapshotSource.Local {
         throw new Damaged("job entry " + e + " has a negative job id");
       }
       jobs.put(entry.jobId(), entry);
+      JsonNode chain = e.get("chain");
+      if (chain != null) {
+        if (!chain.isArray() || chain.isEmpty() || chain.size() > MAX_CHAIN_LINKS) {
+          throw new Damaged("job entry " + entry.jobId() + " has a \"chain\" that is not a list of 1 to " + MAX_CHAIN_LINKS + " link hashes");
+        }
+        List<Bytes32> links = new ArrayList<>();
+        for (JsonNode h : chain) {
+          try {
+            links.add(Bytes32.fromHex(h.asText()));
+          } catch (RuntimeException ex) {
+            throw new Damaged("job entry " + entry.jobId() + " lists a malformed link hash " + h + ": " + ex.getMessage());
+          }
+        }
+        chains.put(entry.jobId(), List.copyOf(links));
+      }
     }
   }
 
@@ -217,7 +242,83 @@ public final class JobJournal implements SnapshotSource.Local {
   public synchronized void checkpoint(Entry entry, byte[] snapshot) {
     writeAtomically(snapshotPath(entry.jobId()), snapshot);
     jobs.put(entry.jobId(), entry);
+    List<Bytes32> old = chains.remove(entry.jobId());
     save();
+    if (old != null) {
+      deleteLinksExcept(entry.jobId(), List.of());
+    }
+  }
+
+  /**
+   * Records a checkpoint stored as a chain link (docs/spec/vm.md §8.1) about to be heartbeated: the
+   * link goes to disk before the entry that names it. A full link starts a new chain, a delta
+   * extends the job's chain. Links of older chains are deleted, except those of the chain this
+   * replaces: until this checkpoint's heartbeat is onchain, the previous one is what a restart
+   * resumes from.
+   *
+   * @param stored the link's stored bytes (compressed or not)
+   */
+  public synchronized void checkpointLink(Entry entry, byte[] stored, Bytes32 linkHash, boolean full) {
+    List<Bytes32> old = chains.getOrDefault(entry.jobId(), List.of());
+    if (!full && old.isEmpty()) {
+      throw new IllegalStateException("job " + entry.jobId() + ": a delta link needs its chain's full snapshot journaled first");
+    }
+    if (!full && old.size() >= MAX_CHAIN_LINKS) {
+      throw new IllegalStateException("job " + entry.jobId() + ": a chain of more than " + MAX_CHAIN_LINKS + " links");
+    }
+    Path dir = linkDir(entry.jobId());
+    try {
+      Files.createDirectories(dir);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot create " + dir, e);
+    }
+    writeAtomically(dir.resolve(linkHash.toHex() + ".link"), stored);
+    List<Bytes32> chain = new ArrayList<>(full ? List.of() : old);
+    chain.add(linkHash);
+    chains.put(entry.jobId(), List.copyOf(chain));
+    jobs.put(entry.jobId(), entry);
+    save();
+    List<Bytes32> keep = new ArrayList<>(chain);
+    keep.addAll(old);
+    deleteLinksExcept(entry.jobId(), keep);
+  }
+
+  /** The link hashes of the job's journaled chain, full snapshot first; empty for a job without one. */
+  public synchronized List<Bytes32> chain(BigInteger jobId) {
+    return chains.getOrDefault(jobId, List.of());
+  }
+
+  /** A link of the job's chain kept locally, by its hash. */
+  @Override
+  public Optional<byte[]> link(BigInteger jobId, Bytes32 linkHash) {
+    Path p = linkDir(jobId).resolve(linkHash.toHex() + ".link");
+    try {
+      return Files.exists(p) ? Optional.of(Files.readAllBytes(p)) : Optional.empty();
+    } catch (IOException e) {
+      return Optional.empty();
+    }
+  }
+
+  private void deleteLinksExcept(BigInteger jobId, List<Bytes32> keep) {
+    Path dir = linkDir(jobId);
+    if (!Files.isDirectory(dir)) {
+      return;
+    }
+    java.util.Set<String> names = new java.util.HashSet<>();
+    keep.forEach(h -> names.add(h.toHex() + ".link"));
+    try (var files = Files.list(dir)) {
+      for (Path f : files.toList()) {
+        if (!names.contains(f.getFileName().toString())) {
+          Files.deleteIfExists(f);
+        }
+      }
+    } catch (IOException e) {
+      LOG.warn("job {}: cannot delete old checkpoint links in {}: {}", jobId, dir, e.toString());
+    }
+  }
+
+  private Path linkDir(BigInteger jobId) {
+    return dir.resolve("snapshots").resolve(jobId.toString());
   }
 
   public synchronized void put(Entry entry) {
@@ -225,9 +326,16 @@ public final class JobJournal implements SnapshotSource.Local {
     save();
   }
 
-  /** The locally kept snapshot of the job's last checkpoint, if it is still there. */
+  /** The locally kept snapshot of the job's last checkpoint (its chain's head link when it has a chain), if it is still there. */
   @Override
   public Optional<byte[]> snapshot(BigInteger jobId) {
+    List<Bytes32> chain;
+    synchronized (this) {
+      chain = chains.get(jobId);
+    }
+    if (chain != null) {
+      return link(jobId, chain.getLast());
+    }
     Path p = snapshotPath(jobId);
     try {
       return Files.exists(p) ? Optional.of(Files.readAllBytes(p)) : Optional.empty();
@@ -252,6 +360,11 @@ public final class JobJournal implements SnapshotSource.Local {
       n.put("stateHash", e.stateHash().toHex());
       n.put("snapshotBlobKey", e.snapshotBlobKey().toHex());
       n.put("submitted", e.submitted());
+      List<Bytes32> chain = chains.get(e.jobId());
+      if (chain != null) {
+        var links = n.putArray("chain");
+        chain.forEach(h -> links.add(h.toHex()));
+      }
     }
     try {
       writeAtomically(file(dir), JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(root));

@@ -2,6 +2,7 @@ package dev.trustdial.node.operator;
 
 import dev.trustdial.core.bytes.Bytes32;
 import dev.trustdial.node.metrics.NodeMetrics;
+import dev.trustdial.vm.checkpoint.SnapshotChain;
 import java.math.BigInteger;
 import java.util.Optional;
 import java.util.function.Function;
@@ -13,7 +14,9 @@ import org.slf4j.LoggerFactory;
  * says it is the one named onchain, else, or when that copy does not restore (a truncated or
  * garbled file fails the check against the onchain state hash), the DA copy named onchain. Only
  * when the DA copy fails too does the failure reach the caller (which then drops the checkpoint
- * with restartJob): a damaged local file alone never costs the job.
+ * with restartJob): a damaged local file alone never costs the job. A checkpoint stored as a chain
+ * link (docs/spec/vm.md §8.1) is folded into one full snapshot before {@code restore} sees it: from
+ * the journal's links for our own copy, from DA (each delta names its parent's blob key) otherwise.
  */
 final class SnapshotSource {
   private static final Logger LOG = LoggerFactory.getLogger(SnapshotSource.class);
@@ -25,6 +28,11 @@ final class SnapshotSource {
     Optional<JobJournal.Entry> job(BigInteger jobId);
 
     Optional<byte[]> snapshot(BigInteger jobId);
+
+    /** A link of the job's checkpoint chain kept locally (docs/spec/vm.md §8.1), by its hash. */
+    default Optional<byte[]> link(BigInteger jobId, Bytes32 linkHash) {
+      return Optional.empty();
+    }
   }
 
   /** The checkpoint named onchain: the job's last heartbeat. */
@@ -33,6 +41,7 @@ final class SnapshotSource {
   private final Local local;
   private final Function<Bytes32, byte[]> da;
   private final NodeMetrics metrics;
+  private final SnapshotChain.Limits limits = SnapshotChain.Limits.DEFAULT;
 
   SnapshotSource(Local local, Function<Bytes32, byte[]> da, NodeMetrics metrics) {
     this.local = local;
@@ -52,7 +61,7 @@ final class SnapshotSource {
         .flatMap(e -> local.snapshot(cp.jobId()));
     if (mine.isPresent()) {
       try {
-        T restored = restore.apply(mine.get());
+        T restored = restore.apply(SnapshotChain.fullSnapshotBytes(mine.get(), localLinks(cp.jobId()), limits));
         LOG.info("job {}: resuming from our own snapshot at step {}", cp.jobId(), cp.step());
         return restored;
       } catch (RuntimeException e) {
@@ -62,6 +71,12 @@ final class SnapshotSource {
       }
     }
     LOG.info("job {}: restoring the snapshot at step {} from DA ({})", cp.jobId(), cp.step(), cp.blobKey());
-    return restore.apply(da.apply(cp.blobKey()));
+    // A delta names its parent's DA blob key as the locator; the chain check makes a wrong blob a refused link.
+    return restore.apply(SnapshotChain.fullSnapshotBytes(da.apply(cp.blobKey()), (hash, locator) -> da.apply(locator), limits));
+  }
+
+  private SnapshotChain.LinkSource localLinks(BigInteger jobId) {
+    return (hash, locator) -> local.link(jobId, hash)
+        .orElseThrow(() -> new IllegalStateException("link " + hash + " is not in the local journal"));
   }
 }

@@ -16,7 +16,7 @@ import java.util.List;
  * checks its internal consistency; the machine re-derives the memory root and the output
  * commitment on restore and refuses a snapshot whose state they do not match.
  */
-public record Snapshot(VmState state, long stride, List<Checkpoint> history, byte[] output, List<Page> pages) {
+public record Snapshot(VmState state, long stride, List<Checkpoint> history, byte[] output, List<Page> pages) implements SnapshotLink {
   public static final byte[] MAGIC = "TDVMSNP2".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
   static final byte[] MAGIC_V1 = "TDVMSNP1".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
   public static final long MAX_SNAPSHOT_BYTES = 1L << 31;
@@ -103,18 +103,7 @@ public record Snapshot(VmState state, long stride, List<Checkpoint> history, byt
       byte[] out = new byte[outLen];
       b.get(out);
       int np = count(b, 4 + Memory.PAGE_SIZE, "pages");
-      List<Page> pages = new ArrayList<>(np);
-      long prevPage = -1;
-      for (int i = 0; i < np; i++) {
-        int idx = b.getInt();
-        if (idx <= prevPage || !Memory.inWindow(idx << Memory.PAGE_SHIFT, Memory.PAGE_SIZE, state.ramEnd()) || (idx >>> 19) != 0) {
-          throw bad("has page index " + idx + " out of order or outside its state's RAM window");
-        }
-        prevPage = idx;
-        byte[] p = new byte[Memory.PAGE_SIZE];
-        b.get(p);
-        pages.add(new Page(idx, p));
-      }
+      List<Page> pages = readPages(b, np, state, Snapshot::bad);
       if (b.hasRemaining()) {
         throw bad("has " + b.remaining() + " trailing bytes");
       }
@@ -122,6 +111,30 @@ public record Snapshot(VmState state, long stride, List<Checkpoint> history, byt
     } catch (java.nio.BufferUnderflowException e) {
       throw bad("is truncated");
     }
+  }
+
+  /**
+   * Reads {@code n} (pageIndex, 4096 bytes) entries: increasing indexes, every page inside the
+   * state's RAM window (so at most the window's page count).
+   */
+  static List<Page> readPages(ByteBuffer b, int n, VmState state, java.util.function.Function<String, InvalidInputException> bad) {
+    long windowPages = ((state.ramEnd() & 0xffff_ffffL) - Memory.RAM_BASE) >>> Memory.PAGE_SHIFT;
+    if (n > windowPages) {
+      throw bad.apply("lists " + n + " pages, more than the " + windowPages + " pages of its state's RAM window");
+    }
+    List<Page> pages = new ArrayList<>(n);
+    long prevPage = -1;
+    for (int i = 0; i < n; i++) {
+      int idx = b.getInt();
+      if (idx <= prevPage || (idx >>> 19) != 0 || !Memory.inWindow(idx << Memory.PAGE_SHIFT, Memory.PAGE_SIZE, state.ramEnd())) {
+        throw bad.apply("has page index " + Integer.toUnsignedString(idx) + " out of order or outside its state's RAM window");
+      }
+      prevPage = idx;
+      byte[] p = new byte[Memory.PAGE_SIZE];
+      b.get(p);
+      pages.add(new Page(idx, p));
+    }
+    return pages;
   }
 
   private static int count(ByteBuffer b, int minEach, String what) {

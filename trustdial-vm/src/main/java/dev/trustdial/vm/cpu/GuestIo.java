@@ -40,7 +40,14 @@ public final class GuestIo {
   int inputCursor;
   private byte[] outputAcc = new byte[32];
   private final byte[] outputBuf = new byte[32];
-  private final ByteArrayOutputStream output = new ByteArrayOutputStream();
+  private final OutputBytes output = new OutputBytes();
+
+  /** The output stream, with a copy of a tail without copying the whole. */
+  private static final class OutputBytes extends ByteArrayOutputStream {
+    synchronized byte[] copyFrom(int from) {
+      return java.util.Arrays.copyOfRange(buf, from, count);
+    }
+  }
   private final int outputLimit;
   private Consumer<byte[]> logSink = b -> {};
 
@@ -162,6 +169,14 @@ public final class GuestIo {
 
   public byte[] output() {
     return output.toByteArray();
+  }
+
+  /** The output bytes from offset {@code from} (at most {@link #outputLength()}) to the end. */
+  public byte[] outputFrom(int from) {
+    if (from < 0 || from > output.size()) {
+      throw new IllegalArgumentException("output offset " + from + " outside 0.." + output.size());
+    }
+    return output.copyFrom(from);
   }
 
   int inputByte(int i) {

@@ -52,6 +52,8 @@ public final class Memory {
     long dirtyLo;
     long dirtyHi;
     boolean queued;
+    /** In {@link #written}: written since the last {@link #takeWrittenPages}. */
+    boolean written;
     /** Internal nodes by heap index 1..127, 4 longs each at 4*index; index 1 is the page root. */
     long[] nodes;
     /** Decoded instructions, owned by the CPU; dropped on any store to the page. */
@@ -64,6 +66,12 @@ public final class Memory {
 
   private final Page[] pages = new Page[(int) (MAX_RAM_END >>> PAGE_SHIFT)];
   private final ArrayList<Page> dirtyPages = new ArrayList<>();
+  /**
+   * Pages written since the last {@link #takeWrittenPages} (a delta checkpoint's pages). Every write
+   * queues its page in dirtyPages before the next flush, so collecting them there is exact and
+   * costs the store path nothing.
+   */
+  private final ArrayList<Page> written = new ArrayList<>();
   private int pageCount;
   /** Upper tree: upper[l] maps node index at level l (1..20 above page roots) to its hash. */
   @SuppressWarnings("unchecked")
@@ -360,6 +368,12 @@ public final class Memory {
     }
     Page[] dirty = dirtyPages.toArray(new Page[0]);
     dirtyPages.clear();
+    for (Page p : dirty) {
+      if (!p.written) {
+        p.written = true;
+        written.add(p);
+      }
+    }
     if (dirty.length >= PARALLEL_PAGES) {
       // large flushes (load, restore, huge dirty sets) use several cores; results do not depend on it
       int chunks = (dirty.length + 63) / 64;
@@ -389,6 +403,22 @@ public final class Memory {
       }
       batch.drain();
     }
+  }
+
+  /**
+   * The pages written since the previous call (or since this memory was created), in ascending
+   * index order, whatever their contents now (a page written back to zeros is among them); then
+   * starts a new interval.
+   */
+  public List<Page> takeWrittenPages() {
+    flush();
+    List<Page> out = new ArrayList<>(written);
+    written.clear();
+    for (Page p : out) {
+      p.written = false;
+    }
+    out.sort(java.util.Comparator.comparingInt(p -> p.index));
+    return out;
   }
 
   public Bytes32 root() {
