@@ -10,6 +10,7 @@ import dev.trustdial.ai.kernel.MatmulKernels;
 import dev.trustdial.ai.kernel.RowParallel;
 import dev.trustdial.ai.model.LayerWeights;
 import dev.trustdial.ai.model.ModelConfig;
+import dev.trustdial.ai.model.ModelConfig.FamilyParams;
 import dev.trustdial.ai.model.ModelWeights;
 import dev.trustdial.ai.model.WeightMatrix;
 import java.util.List;
@@ -52,19 +53,35 @@ final class Transformer {
     int qDim = c.qDim();
     int kvDim = c.kvDim();
     int hd = c.headDim();
+    FamilyParams f = c.family();
+    int ropeDim = f.ropeDim();
+    float[] freqFactors = w.ropeFreqFactors().orElse(null);
     steps.batch(n);
     steps.begin(Step.EMBED_ROPE_FACTORS);
     float[] x = new float[n * dim];
-    float[][] rope = new float[n][];
+    float[][] ropeGlobal = new float[n][];
+    float[][] ropeSliding = new float[n][];
+    boolean slidingRope = f.slidingWindow() > 0
+        && (f.slidingRopeTheta() != c.ropeTheta() || f.slidingRopeFreqScale() != f.ropeFreqScale());
+    float embedScale = (float) Math.sqrt(dim);
     for (int t = 0; t < n; t++) {
       BatchToken bt = batch.get(t);
       Invariant.check(bt.position() >= 0 && bt.position() < bt.cache().capacity, "a position is within its sequence's KV capacity");
       Dequantizer.row(w.tokenEmbedding(), bt.token(), x, t * dim);
-      rope[t] = ops.ropeFactors(bt.position(), hd, c.ropeTheta());
+      if (f.scaleEmbedding()) {
+        for (int i = t * dim; i < (t + 1) * dim; i++) {
+          x[i] = x[i] * embedScale;
+        }
+      }
+      ropeGlobal[t] = ops.ropeFactors(bt.position(), ropeDim, c.ropeTheta(), f.ropeFreqScale(), freqFactors);
+      ropeSliding[t] = slidingRope
+          ? ops.ropeFactors(bt.position(), ropeDim, f.slidingRopeTheta(), f.slidingRopeFreqScale(), freqFactors)
+          : ropeGlobal[t];
     }
     float[] xb = new float[n * dim];
     for (int l = 0; l < c.layers(); l++) {
       LayerWeights lw = w.layers().get(l);
+      float[][] rope = f.sliding(l) ? ropeSliding : ropeGlobal;
       steps.begin(Step.RMSNORM);
       for (int t = 0; t < n; t++) {
         LayerOps.rmsnorm(dots, x, t * dim, lw.attnNorm(), xb, t * dim, dim, c.rmsEps());
@@ -85,14 +102,14 @@ final class Transformer {
           if (lw.qNorm().isPresent()) {
             LayerOps.rmsnorm(dots, q, o, lw.qNorm().get(), q, o, hd, c.rmsEps());
           }
-          LayerOps.rope(q, o, hd, rope[t], c.architecture().ropeStyle());
+          LayerOps.rope(q, o, ropeDim, rope[t], c.architecture().ropeStyle());
         }
         for (int h = 0; h < c.kvHeads(); h++) {
           int o = t * kvDim + h * hd;
           if (lw.kNorm().isPresent()) {
             LayerOps.rmsnorm(dots, k, o, lw.kNorm().get(), k, o, hd, c.rmsEps());
           }
-          LayerOps.rope(k, o, hd, rope[t], c.architecture().ropeStyle());
+          LayerOps.rope(k, o, ropeDim, rope[t], c.architecture().ropeStyle());
         }
         BatchToken bt = batch.get(t);
         System.arraycopy(k, t * kvDim, bt.cache().keys[l], bt.position() * kvDim, kvDim);
@@ -109,6 +126,7 @@ final class Transformer {
       steps.begin(Step.WO_MATMUL);
       float[] proj = matmul(lw.wo(), new BatchActivations(att, n, qDim));
       steps.begin(Step.RESIDUAL);
+      postNorm(proj, lw.postAttnNorm(), n);
       addInPlace(x, proj);
       steps.begin(Step.RMSNORM);
       for (int t = 0; t < n; t++) {
@@ -118,16 +136,22 @@ final class Transformer {
       BatchActivations ffnIn = new BatchActivations(xb, n, dim);
       int hidden = c.hiddenDim();
       float[][] gateUp = new float[2][];
-      // SwiGLU is element-wise: each thread applies it to the rows it just computed.
+      boolean geglu = c.architecture().gemma();
+      // SwiGLU/GeGLU is element-wise: each thread applies it to the rows it just computed.
       matmuls(gateUp, (from, to) -> {
         for (int t = 0; t < n; t++) {
-          ops.swiglu(gateUp[0], gateUp[1], t * hidden + from, to - from);
+          if (geglu) {
+            ops.geglu(gateUp[0], gateUp[1], t * hidden + from, to - from);
+          } else {
+            ops.swiglu(gateUp[0], gateUp[1], t * hidden + from, to - from);
+          }
         }
       }, ffnIn, lw.ffnGate(), lw.ffnUp());
       float[] gate = gateUp[0];
       steps.begin(Step.DOWN_MATMUL);
       float[] down = matmul(lw.ffnDown(), new BatchActivations(gate, n, c.hiddenDim()));
       steps.begin(Step.RESIDUAL);
+      postNorm(down, lw.postFfnNorm(), n);
       addInPlace(x, down);
     }
     steps.begin(Step.OUTPUT_MATMUL);
@@ -140,30 +164,50 @@ final class Transformer {
       }
     }
     float[] logits = wanted == 0 ? new float[0] : matmul(w.output(), new BatchActivations(last, wanted, dim));
+    if (f.finalSoftcap() > 0) {
+      ops.softcap(logits, 0, logits.length, f.finalSoftcap());
+    }
     steps.end();
     return logits;
   }
 
   /**
-   * One head of one token: scores over positions 0..pos with the canonical dot, softmax, then
-   * out = Σ_s p_s · v_s accumulated with fma in increasing s (fixed order, no KV splitting).
+   * One head of one token: scores over positions first..pos with the canonical dot (first = 0, or
+   * pos − window + 1 on a sliding-window layer), soft-capped where the family caps them, softmax,
+   * then out = Σ_s p_s · v_s accumulated with fma in increasing s (fixed order, no KV splitting).
    */
   private void attend(BatchToken bt, int layer, int head, float[] q, float[] out, int outBase) {
     int hd = c.headDim();
     int kvDim = c.kvDim();
     int kvHead = head / (c.heads() / c.kvHeads());
     int qo = outBase + head * hd;
-    int len = bt.position() + 1;
+    FamilyParams f = c.family();
+    int first = f.sliding(layer) ? Math.max(0, bt.position() - f.slidingWindow() + 1) : 0;
+    int len = bt.position() + 1 - first;
     float[] keys = bt.cache().keys[layer];
     float[] values = bt.cache().values[layer];
     float[] scores = new float[len];
-    float scale = (float) Math.sqrt(hd);
+    float scale = f.attentionDivisor();
     for (int s = 0; s < len; s++) {
-      scores[s] = dots.dot(q, qo, keys, s * kvDim + kvHead * hd, hd) / scale;
+      scores[s] = dots.dot(q, qo, keys, (first + s) * kvDim + kvHead * hd, hd) / scale;
+    }
+    if (f.attnSoftcap() > 0) {
+      ops.softcap(scores, 0, len, f.attnSoftcap());
     }
     ops.softmax(scores, 0, len);
     for (int s = 0; s < len; s++) {
-      dots.fmaAccumulate(scores[s], values, s * kvDim + kvHead * hd, out, qo, hd);
+      dots.fmaAccumulate(scores[s], values, (first + s) * kvDim + kvHead * hd, out, qo, hd);
+    }
+  }
+
+  /** Gemma's norms after attention and after the feed-forward, on each token's row, before the residual add. */
+  private void postNorm(float[] y, Optional<float[]> weight, int n) {
+    if (weight.isEmpty()) {
+      return;
+    }
+    int dim = c.dim();
+    for (int t = 0; t < n; t++) {
+      LayerOps.rmsnorm(dots, y, t * dim, weight.get(), y, t * dim, dim, c.rmsEps());
     }
   }
 

@@ -128,28 +128,67 @@ public final class LayerOps {
   }
 
   /**
-   * cos/sin of every rotation angle for a position: freq_i = 1 / theta^(2i/headDim) (double,
+   * cos/sin of every rotation angle for a position: freq_i = 1 / theta^(2i/ropeDim) (double,
    * StrictMath.pow, rounded to float), angle = pos * freq_i in float, then StrictMath cos/sin.
    */
-  public float[] ropeFactors(int pos, int headDim, float theta) {
-    int half = headDim / 2;
-    float[] cs = new float[headDim];
+  public float[] ropeFactors(int pos, int ropeDim, float theta) {
+    return ropeFactors(pos, ropeDim, theta, 1f, null);
+  }
+
+  /**
+   * As {@link #ropeFactors(int, int, float)} with Llama 3.1's per-pair divisors ({@code factors},
+   * may be null) and a linear frequency scale: angle = freqScale * ((pos * freq_i) / factor_i),
+   * each step one float operation (both are exact no-ops at factor 1 and scale 1).
+   */
+  public float[] ropeFactors(int pos, int ropeDim, float theta, float freqScale, float[] factors) {
+    int half = ropeDim / 2;
+    float[] cs = new float[ropeDim];
     for (int i = 0; i < half; i++) {
-      float freq = (float) (1.0 / StrictMath.pow(theta, (2.0 * i) / headDim));
+      float freq = (float) (1.0 / StrictMath.pow(theta, (2.0 * i) / ropeDim));
       float angle = pos * freq;
+      if (factors != null) {
+        angle = angle / factors[i];
+      }
+      angle = freqScale * angle;
       cs[2 * i] = (float) (relaxed ? Math.cos(angle) : StrictMath.cos(angle));
       cs[2 * i + 1] = (float) (relaxed ? Math.sin(angle) : StrictMath.sin(angle));
     }
     return cs;
   }
 
+  /**
+   * a[i] = gelu(a[i]) * b[i] for Gemma's GeGLU, gelu in its tanh form evaluated left to right in
+   * float: t = (float) StrictMath.tanh(c * x * (1 + 0.044715 * x * x)), gelu = 0.5 * x * (1 + t).
+   */
+  public void geglu(float[] a, float[] b, int o, int n) {
+    for (int i = o; i < o + n; i++) {
+      float x = a[i];
+      float inner = SQRT_2_OVER_PI * x * (1f + GELU_COEF_A * x * x);
+      float t = (float) (relaxed ? Math.tanh(inner) : StrictMath.tanh(inner));
+      a[i] = 0.5f * x * (1f + t) * b[i];
+    }
+  }
+
+  /** Gemma 2's soft-capping: x = cap * (float) StrictMath.tanh(x / cap) for x[o..o+n). */
+  public void softcap(float[] x, int o, int n, float cap) {
+    for (int i = o; i < o + n; i++) {
+      x[i] = cap * (float) (relaxed ? Math.tanh(x[i] / cap) : StrictMath.tanh(x[i] / cap));
+    }
+  }
+
+  private static final float SQRT_2_OVER_PI = 0.7978845608028654f;
+  private static final float GELU_COEF_A = 0.044715f;
+
   private double exp(double x) {
     return relaxed ? Math.exp(x) : StrictMath.exp(x);
   }
 
-  /** Rotates one head in place with factors from {@link #ropeFactors}. */
-  public static void rope(float[] v, int o, int headDim, float[] cs, RopeStyle style) {
-    int half = headDim / 2;
+  /**
+   * Rotates the first {@code ropeDim} elements of one head in place with factors from {@link
+   * #ropeFactors}; the rest of the head (partial rotary) is left as it is.
+   */
+  public static void rope(float[] v, int o, int ropeDim, float[] cs, RopeStyle style) {
+    int half = ropeDim / 2;
     for (int i = 0; i < half; i++) {
       int a = style == RopeStyle.ADJACENT_PAIRS ? o + 2 * i : o + i;
       int b = style == RopeStyle.ADJACENT_PAIRS ? a + 1 : a + half;

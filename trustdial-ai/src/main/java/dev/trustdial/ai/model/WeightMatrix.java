@@ -31,4 +31,13 @@ public record WeightMatrix(String name, TensorType type, int rows, int cols, Mem
     }
     return this;
   }
+
+  /** Rows {@code from..from+count} as a matrix of their own (a view of the same bytes), e.g. one part of a fused tensor. */
+  public WeightMatrix rowSlice(String sliceName, int from, int count) {
+    if (from < 0 || count <= 0 || (long) from + count > rows) {
+      throw new InvalidInputException("tensor '" + name + "' has " + rows + " rows, cannot take rows " + from
+          + ".." + ((long) from + count - 1) + " for " + sliceName);
+    }
+    return new WeightMatrix(sliceName, type, count, cols, data.asSlice(from * rowBytes(), count * rowBytes()));
+  }
 }

@@ -7,6 +7,7 @@ import java.util.List;
 /**
  * Splits text around special-token text before BPE, as llama.cpp does: longest special token
  * first; control and unknown tokens only when asked to parse special tokens, user-defined always.
+ * A token the vocabulary marks rstrip also consumes the whitespace that follows it.
  */
 final class SpecialTokenSplitter {
 
@@ -66,6 +67,11 @@ final class SpecialTokenSplitter {
           }
           next.add(new Special(token));
           from = at + special.length();
+          if (vocab.rstrip(token)) {
+            while (from < raw.length() && isAsciiSpace(raw.charAt(from))) {
+              from++;
+            }
+          }
         }
         if (from < raw.length()) {
           next.add(new Raw(raw.substring(from)));
@@ -74,6 +80,11 @@ final class SpecialTokenSplitter {
       frags = next;
     }
     return frags;
+  }
+
+  /** C's isspace in the "C" locale, as llama.cpp strips: space, \t, \n, \v, \f, \r. */
+  private static boolean isAsciiSpace(char c) {
+    return c == ' ' || (c >= '\t' && c <= '\r');
   }
 
   private List<Integer> userDefinedOnly() {

@@ -47,6 +47,13 @@ final class TokenizerDigest {
     md.update((byte) (s.addBos() ? 1 : 0));
     md.update((byte) (s.addEos() ? 1 : 0));
     md.update((byte) (s.addSpacePrefix() ? 1 : 0));
+    int[] rstrip = v.rstripTokens();
+    if (rstrip.length > 0) { // absent for the tokenizers without any, so their digests stay as they were
+      u32(md, num, rstrip.length);
+      for (int id : rstrip) {
+        u32(md, num, id);
+      }
+    }
     return new Bytes32(md.digest());
   }
 

@@ -48,7 +48,7 @@ public final class Tokenizers {
       default -> throw new InvalidInputException("tokenizer: unsupported tokenizer model '" + model + "' (llama, gpt2)");
     };
     int eot = optionalId(gguf, "tokenizer.ggml.eot_token_id", n);
-    if (eot < 0 && !spm) {
+    if (eot < 0) {
       // Chat models often end turns with a control token the metadata does not name.
       for (String t : List.of("<|eot_id|>", "<|im_end|>", "<|end|>", "<end_of_turn>", "<|endoftext|>")) {
         int id = tokens.indexOf(t);
@@ -66,7 +66,7 @@ public final class Tokenizers {
         gguf.bool("tokenizer.ggml.add_bos_token").orElse(spm),
         gguf.bool("tokenizer.ggml.add_eos_token").orElse(false),
         gguf.bool("tokenizer.ggml.add_space_prefix").orElse(spm));
-    Vocabulary vocab = new Vocabulary(tokens, scores, types, special);
+    Vocabulary vocab = new Vocabulary(tokens, scores, types, special, rstripTokens(gguf, tokens, types));
     if (spm) {
       checkBytePieces(vocab);
       return new SentencePieceBpe(vocab);
@@ -74,6 +74,25 @@ public final class Tokenizers {
     List<String> merges = gguf.stringArray("tokenizer.ggml.merges")
         .orElseThrow(() -> new InvalidInputException("GGUF: gpt2 tokenizer without 'tokenizer.ggml.merges'"));
     return new ByteLevelBpe(vocab, merges, PreTokenizer.forName(gguf.string("tokenizer.ggml.pre").orElse("default")));
+  }
+
+  /**
+   * Phi-3's chat tokens swallow the whitespace after them (its tokenizer's rstrip): every control
+   * and user-defined token except {@code <unk>}, {@code <s>} and {@code <|endoftext|>}. llama.cpp
+   * does this when general.name contains "phi-3" or "phi3"; we also do it for the phi3 architecture.
+   */
+  private static int[] rstripTokens(GgufFile gguf, List<String> tokens, TokenType[] types) {
+    String name = gguf.string("general.name").orElse("").toLowerCase(java.util.Locale.ROOT);
+    boolean phi3 = gguf.string("general.architecture").orElse("").equals("phi3")
+        || name.contains("phi-3") || name.contains("phi3");
+    if (!phi3) {
+      return new int[0];
+    }
+    List<String> keep = List.of("<unk>", "<s>", "<|endoftext|>");
+    return java.util.stream.IntStream.range(0, tokens.size())
+        .filter(i -> (types[i] == TokenType.CONTROL || types[i] == TokenType.USER_DEFINED || types[i] == TokenType.UNKNOWN)
+            && !keep.contains(tokens.get(i)))
+        .toArray();
   }
 
   /** Ids stored as UINT32 use 0xFFFFFFFF for "none"; anything else must be inside the vocabulary. */

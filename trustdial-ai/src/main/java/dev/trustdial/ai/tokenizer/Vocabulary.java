@@ -22,11 +22,20 @@ public final class Vocabulary {
   private final TokenType[] types;
   private final Map<String, Integer> index;
   private final SpecialTokens special;
+  private final int[] rstripTokens;
 
   /** Ids of special tokens; -1 where the vocabulary has none. */
   public record SpecialTokens(int bos, int eos, int unk, int eot, boolean addBos, boolean addEos, boolean addSpacePrefix) {}
 
   public Vocabulary(List<String> tokens, float[] scores, TokenType[] types, SpecialTokens special) {
+    this(tokens, scores, types, special, new int[0]);
+  }
+
+  /**
+   * With {@code rstripTokens}: special tokens that swallow the whitespace after them when a text is
+   * split around special tokens (Phi-3's chat tokens, as llama.cpp's RSTRIP attribute).
+   */
+  public Vocabulary(List<String> tokens, float[] scores, TokenType[] types, SpecialTokens special, int[] rstripTokens) {
     this.tokens = List.copyOf(tokens);
     int n = this.tokens.size();
     if (n == 0 || n > MAX_TOKENS) {
@@ -48,6 +57,22 @@ public final class Vocabulary {
       idx.putIfAbsent(this.tokens.get(i), i); // first id wins on duplicate text, as in llama.cpp
     }
     this.index = Collections.unmodifiableMap(idx);
+    this.rstripTokens = rstripTokens.clone();
+    java.util.Arrays.sort(this.rstripTokens);
+    for (int id : this.rstripTokens) {
+      if (id < 0 || id >= n) {
+        throw new InvalidInputException("tokenizer: rstrip token id " + id + " outside the vocabulary of " + n);
+      }
+    }
+  }
+
+  /** Ids of the tokens that swallow the whitespace after them, ascending; usually none. */
+  public int[] rstripTokens() {
+    return rstripTokens.clone();
+  }
+
+  boolean rstrip(int id) {
+    return java.util.Arrays.binarySearch(rstripTokens, id) >= 0;
   }
 
   public int size() {

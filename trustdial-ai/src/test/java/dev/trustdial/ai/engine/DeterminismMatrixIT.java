@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.trustdial.ai.model.Architecture;
 import dev.trustdial.ai.model.BenchmarkModelGenerator;
+import dev.trustdial.ai.model.BenchmarkModelGenerator.Family;
 import dev.trustdial.ai.model.TensorType;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -28,13 +29,18 @@ class DeterminismMatrixIT {
     Path qwen3 = dir.resolve("qwen3-q8.gguf");
     Path llamaQ4 = dir.resolve("llama-q4.gguf");
     Path qwen2F32 = dir.resolve("qwen2-f32.gguf");
+    Path gemma2Q8 = dir.resolve("gemma2-q8.gguf");
+    Path phi3Q4 = dir.resolve("phi3-q4.gguf");
     BenchmarkModelGenerator.write(BenchmarkModelGenerator.Spec.tiny(Architecture.QWEN3, TensorType.Q8_0, 3), qwen3);
     BenchmarkModelGenerator.write(BenchmarkModelGenerator.Spec.tiny(Architecture.LLAMA, TensorType.Q4_0, 4), llamaQ4);
     BenchmarkModelGenerator.write(BenchmarkModelGenerator.Spec.tiny(Architecture.QWEN2, TensorType.F32, 5), qwen2F32);
+    // Model families (issue #20): GeGLU, soft-capping (StrictMath.tanh), sliding window; fused QKV, partial rotary.
+    BenchmarkModelGenerator.write(BenchmarkModelGenerator.Spec.tiny(Family.GEMMA2, TensorType.Q8_0, 6), gemma2Q8);
+    BenchmarkModelGenerator.write(BenchmarkModelGenerator.Spec.tiny(Family.PHI3, TensorType.Q4_0, 7), phi3Q4);
     List<String> models = List.of(BundledModels.storiesGguf().toString(), qwen3.toString(), llamaQ4.toString(),
-        qwen2F32.toString());
+        qwen2F32.toString(), gemma2Q8.toString(), phi3Q4.toString());
     String vector = "--add-modules=jdk.incubator.vector";
-    List<Integer> all = List.of(0, 1, 2, 3);
+    List<Integer> all = List.of(0, 1, 2, 3, 4, 5);
     // name -> (JVM flags..., threads, prefill chunk, native kernels) and the models it runs.
     record Config(List<String> args, List<Integer> models) {}
     Map<String, Config> configs = new LinkedHashMap<>();
@@ -43,7 +49,7 @@ class DeterminismMatrixIT {
     // The interpreter runs Vector API code very slowly: the vector path under -Xint gets the F32
     // model, the scalar path under -Xint gets the quantized ones.
     configs.put("-Xint, Vector API", new Config(List.of(vector, "-Xint", "1", "1", "false"), List.of(0)));
-    configs.put("-Xint, scalar Java", new Config(List.of("-Xint", "1", "3", "false"), List.of(1, 2)));
+    configs.put("-Xint, scalar Java", new Config(List.of("-Xint", "1", "3", "false"), List.of(1, 2, 4)));
     configs.put("C1 only", new Config(List.of(vector, "-XX:TieredStopAtLevel=1", "2", "64", "false"), all));
     configs.put("UseAVX=2", new Config(List.of(vector, "-XX:UseAVX=2", "1", "7", "false"), all));
     configs.put("MaxVectorSize=16", new Config(List.of(vector, "-XX:MaxVectorSize=16", "2", "64", "false"), all));

@@ -36,8 +36,13 @@ class TokenizerConformanceTest {
   }
 
   static List<Case> cases(String vocab) {
+    return cases(vocab, vocab);
+  }
+
+  /** The strings of {@code inputs}.inp with the ids of {@code vocab}.out. */
+  static List<Case> cases(String inputs, String vocab) {
     try {
-      String inp = Files.readString(resource("/tokenizers/" + vocab + ".inp"), StandardCharsets.UTF_8);
+      String inp = Files.readString(resource("/tokenizers/" + inputs + ".inp"), StandardCharsets.UTF_8);
       List<String> out = Files.readAllLines(resource("/tokenizers/" + vocab + ".out"), StandardCharsets.UTF_8);
       String sep = "\n__ggml_vocab_test__\n";
       List<String> texts = new ArrayList<>();
