@@ -40,7 +40,7 @@ import org.web3j.utils.Numeric;
  * simulated first: a refused one throws {@link ContractRevertException} (a user error, exit 2)
  * and changes nothing. No web3j type leaves this class.
  */
-public final class Settlement implements AutoCloseable {
+public final class Settlement implements SettlementPort, AutoCloseable {
   /** Gas price floor and a placeholder limit: the transaction manager replaces the limit by an estimate. */
   static final ContractGasProvider GAS = new StaticGasProvider(BigInteger.valueOf(1_000_000_000L), BigInteger.valueOf(15_000_000L));
 
@@ -56,6 +56,8 @@ public final class Settlement implements AutoCloseable {
   private final JobManager jobs;
   private final IntersubjectiveCourt court;
   private final SimulatingTransactionManager tm;
+  /** Decodes events for {@link #events(long, long)}; created on first use (reading is stateless). */
+  private volatile EventReader eventReader;
 
   private Settlement(HttpService rpc, Web3j web3j, boolean owns, Deployment d, Secp256k1Key key, RevertDecoder decoder) {
     this.rpc = rpc;
@@ -460,8 +462,6 @@ public final class Settlement implements AutoCloseable {
     return call(apps.appCount());
   }
 
-  /** An id made by a transaction (an app, a job or a dispute). */
-  public record Created(BigInteger id, TxOutcome tx) {}
 
   // ---------------------------------------------------------------- jobs
 
@@ -773,6 +773,20 @@ public final class Settlement implements AutoCloseable {
 
   public EventReader events() {
     return new EventReader(web3j, deployment);
+  }
+
+  @Override
+  public List<SettlementEvent> events(long fromBlock, long toBlock) {
+    EventReader r = eventReader;
+    if (r == null) {
+      r = eventReader = events();
+    }
+    return r.read(fromBlock, toBlock);
+  }
+
+  @Override
+  public long chainId() {
+    return deployment.chainId();
   }
 
   /** Devnet-only time travel (anvil's evm_increaseTime + evm_mine); refused on other chains. */

@@ -3,7 +3,7 @@ package dev.trustdial.node;
 import dev.trustdial.chain.OperatorInfo;
 import dev.trustdial.chain.OperatorStatus;
 import dev.trustdial.chain.Role;
-import dev.trustdial.chain.Settlement;
+import dev.trustdial.chain.SettlementPort;
 import dev.trustdial.core.InvalidInputException;
 import dev.trustdial.core.crypto.Address;
 import java.math.BigInteger;
@@ -22,7 +22,7 @@ public final class Registration {
 
   private Registration() {}
 
-  public static void ensure(Settlement chain, Set<Role> roles, BigInteger stakeWei, String endpoint) {
+  public static void ensure(SettlementPort chain, Set<Role> roles, BigInteger stakeWei, String endpoint) {
     Address me = chain.account();
     OperatorInfo info = chain.operator(me);
     if (info.status() == OperatorStatus.EXITED) {

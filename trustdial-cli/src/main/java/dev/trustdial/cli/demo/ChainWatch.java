@@ -1,6 +1,6 @@
 package dev.trustdial.cli.demo;
 
-import dev.trustdial.chain.EventReader;
+import dev.trustdial.chain.EventFollower;
 import dev.trustdial.chain.Settlement;
 import dev.trustdial.chain.SettlementEvent;
 import java.time.Duration;
@@ -14,30 +14,21 @@ import java.util.function.Predicate;
  * once (the demo narrates what the node processes do from these), and waits for an event.
  */
 final class ChainWatch {
-  private final Settlement chain;
-  private final EventReader reader;
+  private final EventFollower follower;
   private final Consumer<SettlementEvent> listener;
   private final List<SettlementEvent> seen = new ArrayList<>();
-  private long next;
 
   ChainWatch(Settlement chain, long fromBlock, Consumer<SettlementEvent> listener) {
-    this.chain = chain;
-    this.reader = chain.events();
+    this.follower = new EventFollower(chain, EventFollower.Cursor.inMemory(fromBlock));
     this.listener = listener;
-    this.next = fromBlock;
   }
 
   /** Reads the blocks mined since the last call and passes each new event to the listener. */
   void poll() {
-    long head = chain.blockNumber();
-    if (head < next) {
-      return;
-    }
-    for (SettlementEvent e : reader.read(next, head)) {
+    follower.poll(e -> {
       seen.add(e);
       listener.accept(e);
-    }
-    next = head + 1;
+    });
   }
 
   /** Every event seen so far, in chain order. */

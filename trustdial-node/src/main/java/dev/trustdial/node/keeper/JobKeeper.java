@@ -3,7 +3,7 @@ package dev.trustdial.node.keeper;
 import dev.trustdial.chain.ChainUnavailableException;
 import dev.trustdial.chain.JobInfo;
 import dev.trustdial.chain.JobStatus;
-import dev.trustdial.chain.Settlement;
+import dev.trustdial.chain.SettlementPort;
 import dev.trustdial.chain.SettlementEvent;
 import dev.trustdial.chain.tx.ContractRevertException;
 import dev.trustdial.node.metrics.NodeMetrics;
@@ -24,12 +24,12 @@ public final class JobKeeper {
   /** A node that starts late scans at most this many of the newest jobs for queued ones. */
   static final int MAX_SCAN = 512;
 
-  private final Settlement chain;
+  private final SettlementPort chain;
   private final NodeMetrics metrics;
   /** Queued jobs we know of, by id, with their seed block. */
   private final Map<BigInteger, Long> queued = new ConcurrentHashMap<>();
 
-  public JobKeeper(Settlement chain, NodeMetrics metrics) {
+  public JobKeeper(SettlementPort chain, NodeMetrics metrics) {
     this.chain = chain;
     this.metrics = metrics;
     metrics.declareCounter("assignments_total", "queued jobs this node assigned (JobManager.assign)");
@@ -61,7 +61,7 @@ public final class JobKeeper {
 
   /** Assigns every known queued job whose seed block is below {@code head}. */
   public void assignDue(long head) {
-    for (Map.Entry<BigInteger, Long> q : Map.copyOf(queued).entrySet()) {
+    for (Map.Entry<BigInteger, Long> q : new java.util.TreeMap<>(queued).entrySet()) {
       if (head <= q.getValue()) {
         continue;
       }

@@ -149,7 +149,7 @@ public final class MatchKeeper {
         out.add(new ResumeFailed(r, e, due));
       }
     }
-    for (Map.Entry<BigInteger, Retry> e : Map.copyOf(retries).entrySet()) {
+    for (Map.Entry<BigInteger, Retry> e : new java.util.TreeMap<>(retries).entrySet()) {
       BigInteger id = e.getKey();
       if (!now.isBefore(e.getValue().due()) && !builds.pending(id) && !attached.containsKey(id)) {
         journal.record(id).ifPresentOrElse(this::rebuild, () -> retries.remove(id));

@@ -6,6 +6,7 @@ import dev.trustdial.chain.ObjectiveAppConfig;
 import dev.trustdial.chain.ObjectiveApps;
 import dev.trustdial.chain.ObjectiveCourtClient;
 import dev.trustdial.chain.Settlement;
+import dev.trustdial.chain.SettlementPort;
 import dev.trustdial.chain.TrustMode;
 import dev.trustdial.core.InvalidInputException;
 import dev.trustdial.core.crypto.Address;
@@ -40,16 +41,21 @@ public final class ObjectiveJob {
     }
   }
 
-  private final Settlement chain;
+  private final SettlementPort chain;
   private final JobSource source;
   private final ObjectiveApps apps;
   private final ObjectiveCourtClient court;
 
+  /** Over the deployed contracts: the objective apps' configs and the court read from {@code chain}'s deployment. */
   public ObjectiveJob(Settlement chain, JobSource source) {
+    this(chain, ObjectiveApps.of(chain), ObjectiveCourtClient.of(chain), source);
+  }
+
+  public ObjectiveJob(SettlementPort chain, ObjectiveApps apps, ObjectiveCourtClient court, JobSource source) {
     this.chain = chain;
     this.source = source;
-    this.apps = ObjectiveApps.of(chain);
-    this.court = ObjectiveCourtClient.of(chain);
+    this.apps = apps;
+    this.court = court;
   }
 
   /** The honest trace run of the job: the program and input it runs, under its app's pinned config. */
@@ -57,6 +63,9 @@ public final class ObjectiveJob {
     BigInteger jobId = job.jobId();
     if (pin.mode() != TrustMode.REEXEC_OBJECTIVE) {
       throw new IllegalArgumentException("job " + jobId + " is a " + pin.mode() + " job, not REEXEC_OBJECTIVE");
+    }
+    if (apps == null || court == null) {
+      throw new Unrunnable("job " + jobId + ": this node has no access to an ObjectiveCourt (CourtAccess.NONE), so it makes no objective claim");
     }
     Address configAt = pin.appConfig().orElseThrow(() -> new Unrunnable("job " + jobId + " pins no ObjectiveConfig (app "
         + job.appId() + " has no appConfig)"));

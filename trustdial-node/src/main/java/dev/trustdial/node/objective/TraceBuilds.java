@@ -8,7 +8,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
-import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executor;
 import java.util.function.Supplier;
 
 /**
@@ -24,12 +24,12 @@ public final class TraceBuilds<K> {
   /** A finished build: its trace (empty when the build returned none), or why it failed. */
   public record Done<K>(K key, Optional<StrideTrace> trace, Optional<RuntimeException> error) {}
 
-  private final ExecutorService worker;
+  private final Executor worker;
   private final int maxPending;
   private final Map<K, CompletableFuture<StrideTrace>> pending = new LinkedHashMap<>();
 
   /** @param worker runs the builds (e.g. one platform thread: a build is CPU-bound) */
-  public TraceBuilds(ExecutorService worker, int maxPending) {
+  public TraceBuilds(Executor worker, int maxPending) {
     if (maxPending < 1) {
       throw new IllegalArgumentException("maxPending must be at least 1, got " + maxPending);
     }

@@ -1,13 +1,14 @@
 package dev.trustdial.node.operator;
 
 import dev.trustdial.chain.AppInfo;
-import dev.trustdial.chain.EventReader;
+import dev.trustdial.chain.EventFollower;
 import dev.trustdial.chain.JobInfo;
 import dev.trustdial.chain.JobPin;
 import dev.trustdial.chain.JobStatus;
 import dev.trustdial.chain.ResultCommitment;
 import dev.trustdial.chain.Role;
 import dev.trustdial.chain.Settlement;
+import dev.trustdial.chain.SettlementPort;
 import dev.trustdial.chain.SettlementEvent;
 import dev.trustdial.chain.TrustMode;
 import dev.trustdial.chain.TxOutcome;
@@ -30,7 +31,7 @@ import dev.trustdial.tee.runtime.TeeRuntime;
 import dev.trustdial.node.Registration;
 import dev.trustdial.node.keeper.JobKeeper;
 import dev.trustdial.node.metrics.NodeMetrics;
-import dev.trustdial.node.objective.ChainGameBoard;
+import dev.trustdial.node.objective.CourtAccess;
 import dev.trustdial.node.objective.GamePlayer;
 import dev.trustdial.node.objective.MatchJournal;
 import dev.trustdial.node.objective.MatchKeeper;
@@ -38,6 +39,7 @@ import dev.trustdial.node.objective.MatchRecord;
 import dev.trustdial.node.objective.TraceBuilds;
 import dev.trustdial.chain.ObjectiveMatch;
 import dev.trustdial.node.objective.ObjectiveJob;
+import dev.trustdial.node.time.Scheduler;
 import dev.trustdial.node.verify.Reexecutor;
 import dev.trustdial.vm.trace.StrideTrace;
 import dev.trustdial.vm.trace.TraceLie;
@@ -51,8 +53,6 @@ import java.util.Optional;
 import java.util.EnumSet;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -109,12 +109,15 @@ public final class OperatorNode implements AutoCloseable {
   }
 
   private static final Duration RETRY_DELAY = Duration.ofSeconds(1);
+  /** The event cursor is journaled once it moved this many blocks past the journaled one. */
+  static final long CURSOR_SAVE_BLOCKS = 64;
   private static final String GAME_MOVES = "game_moves_total";
   private static final String GAME_MOVES_HELP = "ObjectiveCourt moves sent, by kind";
   /** A match whose player throws this many polls in a row is given up (logged): its trace does not fit the match. */
   private static final int MAX_GAME_FAILURES = 30;
 
-  private final Settlement chain;
+  private final SettlementPort chain;
+  private final EventFollower follower;
   private final DataAvailability da;
   private final JobSource source;
   private final JobJournal journal;
@@ -126,8 +129,9 @@ public final class OperatorNode implements AutoCloseable {
   private final Set<BigInteger> queued = ConcurrentHashMap.newKeySet();
   private final Map<String, String> jobStates = new ConcurrentHashMap<>();
   private final AtomicInteger active = new AtomicInteger();
-  private final ExecutorService jobs;
-  private final ExecutorService votes;
+  private final Scheduler scheduler;
+  private final Scheduler.Workers jobs;
+  private final Scheduler.Workers votes;
   private final Optional<Reexecutor> verifier;
   private final InferenceJob.Models models;
   private final Optional<TeeJob> tee;
@@ -139,15 +143,20 @@ public final class OperatorNode implements AutoCloseable {
   /** The ObjectiveCourt matches against our results (journaled), played by the games thread. */
   private final MatchKeeper matches;
   /** Rebuilds the traces of matches re-attached after a restart, off the games thread. */
-  private final ExecutorService traceWorker;
+  private final Scheduler.Workers traceWorker;
+  /**
+   * Our submitted results waiting for their challenge window to end: we finalize them ourselves (the
+   * fee is ours), so no job of ours depends on a watchtower being up to be paid.
+   */
+  private final Set<BigInteger> awaitingFinalization = ConcurrentHashMap.newKeySet();
   /** Polls in a row that threw, per match. */
   private final Map<BigInteger, Integer> gameFailures = new ConcurrentHashMap<>();
   private volatile boolean running = true;
   private volatile long lastPollMillis;
   private long heartbeatWindow;
-  private Thread events;
-  private Thread keepalive;
-  private Thread games;
+  private Scheduler.Loop events;
+  private Scheduler.Loop keepalive;
+  private Scheduler.Loop games;
 
   /** The trace we committed for a job's attempt, and the devnet lie it carries (0: none). */
   private record Claim(StrideTrace trace, long attempt, long lieAtStep) {}
@@ -161,28 +170,57 @@ public final class OperatorNode implements AutoCloseable {
   public OperatorNode(Settlement chain, DataAvailability da, JobJournal journal, MatchJournal matchJournal, InferenceJob.Models models,
       NodeMetrics metrics, Duration pollInterval, Faults faults, int maxConcurrentJobs, boolean vote, Optional<TeeJob> tee,
       Optional<ZkJob> zk) {
-    faults.requireAllowedOn(chain.deployment().chainId());
+    this(chain, CourtAccess.onChain(chain), Scheduler.system(), da, journal, matchJournal, models, metrics, pollInterval, faults,
+        maxConcurrentJobs, vote, tee, zk);
+  }
+
+  /**
+   * @param court the objective apps, court and game board of REEXEC_OBJECTIVE jobs (beside the settlement port)
+   * @param scheduler the clock, loops and workers everything runs on
+   */
+  public OperatorNode(SettlementPort chain, CourtAccess court, Scheduler scheduler, DataAvailability da, JobJournal journal, MatchJournal matchJournal,
+      InferenceJob.Models models, NodeMetrics metrics, Duration pollInterval, Faults faults, int maxConcurrentJobs, boolean vote,
+      Optional<TeeJob> tee, Optional<ZkJob> zk) {
+    faults.requireAllowedOn(chain.chainId());
     this.chain = chain;
+    // The cursor is journaled every CURSOR_SAVE_BLOCKS blocks, not every poll (an fsync a second): what
+    // matters survives a crash on its own (an assignment to us is journaled when seen), and a restart
+    // re-reads at most that many blocks, whose handling is idempotent.
+    this.follower = new EventFollower(chain, new EventFollower.Cursor() {
+      private long next = -1;
+
+      @Override
+      public long next() {
+        return next >= 0 ? next : journal.nextBlock();
+      }
+
+      @Override
+      public void moveTo(long n) {
+        next = n;
+        if (n - journal.nextBlock() >= CURSOR_SAVE_BLOCKS || n < journal.nextBlock()) {
+          journal.setNextBlock(n);
+        }
+      }
+    });
     this.da = da;
     this.source = new JobSource(da);
     this.journal = journal;
     this.metrics = metrics;
     this.pollInterval = pollInterval;
     this.faults = faults;
-    AtomicInteger n = new AtomicInteger();
-    this.jobs = Executors.newFixedThreadPool(maxConcurrentJobs,
-        r -> Thread.ofPlatform().name("operator-job-" + n.incrementAndGet()).daemon().unstarted(r));
-    this.votes = Executors.newSingleThreadExecutor(r -> Thread.ofPlatform().name("operator-votes").daemon().unstarted(r));
+    this.scheduler = scheduler;
+    this.jobs = scheduler.workers("operator-job", maxConcurrentJobs);
+    this.votes = scheduler.workers("operator-votes", 1);
     this.models = models;
     this.tee = tee;
     this.zk = zk;
     this.snapshots = new SnapshotSource(journal, source::snapshot, metrics);
     this.verifier = vote ? Optional.of(new Reexecutor(chain, source, models, metrics)) : Optional.empty();
     this.keeper = new JobKeeper(chain, metrics);
-    this.objective = new ObjectiveJob(chain, source);
-    this.traceWorker = Executors.newSingleThreadExecutor(r -> Thread.ofPlatform().name("operator-traces").daemon().unstarted(r));
-    this.matches = new MatchKeeper(new ChainGameBoard(chain), matchJournal, new TraceBuilds<>(traceWorker, 16), objective::rebuild,
-        faults.silentInGame() ? GamePlayer.Behaviour.SILENT : GamePlayer.Behaviour.PLAY, java.time.InstantSource.system());
+    this.objective = new ObjectiveJob(chain, court.apps(), court.court(), source);
+    this.traceWorker = scheduler.workers("operator-traces", 1);
+    this.matches = new MatchKeeper(court.board(), matchJournal, new TraceBuilds<>(traceWorker, 16), objective::rebuild,
+        faults.silentInGame() ? GamePlayer.Behaviour.SILENT : GamePlayer.Behaviour.PLAY, scheduler);
     for (GamePlayer.MoveKind k : GamePlayer.MoveKind.values()) {
       metrics.declareCounter(GAME_MOVES, GAME_MOVES_HELP, "move", k.name().toLowerCase(java.util.Locale.ROOT));
     }
@@ -197,6 +235,7 @@ public final class OperatorNode implements AutoCloseable {
     metrics.declareCounter("jobs_rejected_total", "Jobs ended with a rejected outcome (digest mismatch, malformed job)");
     metrics.declareCounter("declined_total", "Jobs handed back without penalty (they cannot run here or at all)");
     metrics.declareCounter("slashes_seen_total", "Slashes of this operator seen onchain");
+    metrics.declareCounter("self_finalized_total", "Results of ours finalized by us once their challenge window ended");
     metrics.declareCounter("zk_proofs_total", "ZK jobs proven and finalized onchain by this operator");
     metrics.gauge("zk_prove_milliseconds", "Witness plus proving time of the last ZK job", 0);
     metrics.gauge("jobs_running", "Jobs this operator is executing", 0);
@@ -220,6 +259,8 @@ public final class OperatorNode implements AutoCloseable {
     journal.rewindIfAhead(chain.blockNumber());
     // A restart resumes the jobs the journal says are ours and unfinished, before any new event.
     journal.jobs().values().stream().filter(e -> !e.submitted()).forEach(e -> enqueue(e.jobId()));
+    // Results we submitted before a restart may still wait for their window: finalizeOurs checks each once and drops the ended.
+    journal.jobs().values().stream().filter(JobJournal.Entry::submitted).forEach(e -> awaitingFinalization.add(e.jobId()));
     // And the matches it was playing: their traces are rebuilt on the trace worker, the court says where each stands.
     int resumed = matches.resumeAll();
     if (resumed > 0) {
@@ -231,16 +272,16 @@ public final class OperatorNode implements AutoCloseable {
     } catch (RuntimeException e) {
       LOG.warn("keeper: cannot scan for queued jobs at start: {}", e.toString());
     }
-    events = Thread.ofPlatform().name("operator-events").daemon().start(this::followEvents);
-    keepalive = Thread.ofPlatform().name("operator-keepalive").daemon().start(this::keepAlive);
-    games = Thread.ofPlatform().name("operator-games").daemon().start(this::playGames);
+    events = scheduler.every("operator-events", pollInterval, this::followEvents);
+    keepalive = scheduler.every("operator-keepalive", pollInterval, this::keepAlive);
+    games = scheduler.every("operator-games", pollInterval, this::playGames);
   }
 
   public Map<String, Object> health() {
     Map<String, Object> h = new LinkedHashMap<>();
     h.put("role", "operator");
     h.put("account", chain.account().toString());
-    h.put("status", running && events.isAlive() && keepalive.isAlive() && games.isAlive() ? "ok" : "stopped");
+    h.put("status", running && events.alive() && keepalive.alive() && games.alive() ? "ok" : "stopped");
     h.put("jobsRunning", active.get());
     h.put("queuedJobsKept", keeper.queuedCount());
     h.put("lastPollMillis", lastPollMillis);
@@ -250,25 +291,17 @@ public final class OperatorNode implements AutoCloseable {
     return h;
   }
 
+  /** One round of the events loop: new events handled, due queued jobs assigned. */
   private void followEvents() {
-    EventReader reader = chain.events();
-    while (running) {
-      try {
-        long from = journal.nextBlock();
-        long head = chain.blockNumber();
-        if (head >= from) {
-          for (SettlementEvent e : reader.read(from, head)) {
-            keeper.onEvent(e);
-            onEvent(e);
-          }
-          journal.setNextBlock(head + 1);
-        }
-        keeper.assignDue(head);
-        lastPollMillis = System.currentTimeMillis();
-      } catch (RuntimeException e) {
-        LOG.warn("event poll failed: {}", e.getMessage());
-      }
-      sleep(pollInterval);
+    try {
+      long head = follower.poll(e -> {
+        keeper.onEvent(e);
+        onEvent(e);
+      });
+      keeper.assignDue(head);
+      lastPollMillis = scheduler.millis();
+    } catch (RuntimeException e) {
+      LOG.warn("event poll failed: {}", e.getMessage());
     }
   }
 
@@ -302,6 +335,7 @@ public final class OperatorNode implements AutoCloseable {
         jobStates.put(f.jobId().toString(), "failed onchain: " + f.reason());
         journal.job(f.jobId()).ifPresent(j -> journal.put(new JobJournal.Entry(f.jobId(), j.attempt(), j.step(), j.stateHash(), j.snapshotBlobKey(), true)));
       }
+      case SettlementEvent.ResultSubmitted r when r.operator().equals(me) -> awaitingFinalization.add(r.jobId());
       case SettlementEvent.JobChallenged c when !matches.has(c.disputeId()) -> defend(c);
       // Our claim needs no defence once the job is final or gone (a refuted claim's job is re-queued without us).
       case SettlementEvent.JobFinalized f when claims.containsKey(f.jobId()) -> claims.remove(f.jobId());
@@ -351,10 +385,7 @@ public final class OperatorNode implements AutoCloseable {
       metrics.gauge("jobs_running", "Jobs this operator is executing", active.decrementAndGet());
     }
     if (retry) {
-      Thread.ofVirtual().start(() -> {
-        sleep(RETRY_DELAY);
-        enqueue(jobId);
-      });
+      scheduler.after(RETRY_DELAY, () -> enqueue(jobId));
     }
   }
 
@@ -365,23 +396,50 @@ public final class OperatorNode implements AutoCloseable {
    * progress; the checkpoints do that.
    */
   private void keepAlive() {
-    while (running) {
-      sleep(pollInterval);
-      for (BigInteger jobId : Set.copyOf(queued)) {
-        try {
-          JobInfo job = chain.job(jobId);
-          long now = Math.max(chain.chainTime(), System.currentTimeMillis() / 1000);
-          if (job.status() == JobStatus.ASSIGNED && job.assignee().equals(chain.account()) && job.deadline() - now < heartbeatWindow / 2) {
-            chain.heartbeat(jobId, job.lastStep(), job.lastStateHash(), job.lastCheckpointBlobKey());
-            metrics.count("keepalive_heartbeats_total", "Heartbeats that re-post the last checkpoint to keep a slow or queued job alive");
-            LOG.info("job {}: keepalive heartbeat at step {} (no new checkpoint within half the window)", jobId, job.lastStep());
-          }
-        } catch (ContractRevertException e) {
-          // A checkpoint heartbeat moved past it meanwhile, or the job left us: nothing to keep alive.
-          LOG.debug("job {}: keepalive refused: {}", jobId, e.errorName());
-        } catch (RuntimeException e) {
-          LOG.warn("job {}: keepalive failed: {}", jobId, e.toString());
+    finalizeOurs();
+    for (BigInteger jobId : new java.util.TreeSet<>(queued)) {
+      try {
+        JobInfo job = chain.job(jobId);
+        long now = Math.max(chain.chainTime(), scheduler.instant().getEpochSecond());
+        if (job.status() == JobStatus.ASSIGNED && job.assignee().equals(chain.account()) && job.deadline() - now < heartbeatWindow / 2) {
+          chain.heartbeat(jobId, job.lastStep(), job.lastStateHash(), job.lastCheckpointBlobKey());
+          metrics.count("keepalive_heartbeats_total", "Heartbeats that re-post the last checkpoint to keep a slow or queued job alive");
+          LOG.info("job {}: keepalive heartbeat at step {} (no new checkpoint within half the window)", jobId, job.lastStep());
         }
+      } catch (ContractRevertException e) {
+        // A checkpoint heartbeat moved past it meanwhile, or the job left us: nothing to keep alive.
+        LOG.debug("job {}: keepalive refused: {}", jobId, e.errorName());
+      } catch (RuntimeException e) {
+        LOG.warn("job {}: keepalive failed: {}", jobId, e.toString());
+      }
+    }
+  }
+
+  /**
+   * Finalizes each result of ours whose challenge window is over with no dispute open (status
+   * SUBMITTED), and forgets those that moved on (final, failed, re-queued after a lost dispute).
+   */
+  private void finalizeOurs() {
+    for (BigInteger jobId : new java.util.TreeSet<>(awaitingFinalization)) {
+      try {
+        JobInfo job = chain.job(jobId);
+        switch (job.status()) {
+          case SUBMITTED -> {
+            if (job.resultOperator().equals(chain.account()) && chain.chainTime() > job.challengeDeadline()) {
+              chain.finalizeJob(jobId);
+              awaitingFinalization.remove(jobId);
+              metrics.count("self_finalized_total", "Results of ours finalized by us once their challenge window ended");
+              LOG.info("job {}: finalized our result (its challenge window ended with no dispute open)", jobId);
+            }
+          }
+          case DISPUTED -> { } // the disputes decide; a standing result is SUBMITTED again or finalized by the court's resolution
+          default -> awaitingFinalization.remove(jobId);
+        }
+      } catch (ContractRevertException e) {
+        // Someone finalized it first, or the chain's clock is behind ours: the next round sees the new state.
+        LOG.debug("job {}: finalize refused: {}", jobId, e.errorName());
+      } catch (RuntimeException e) {
+        LOG.warn("job {}: cannot finalize our result now: {}", jobId, e.toString());
       }
     }
   }
@@ -737,58 +795,55 @@ public final class OperatorNode implements AutoCloseable {
 
   /** Polls every match we defend, one move each at most per round, until each is over; re-attaches rebuilt ones. */
   private void playGames() {
-    while (running) {
+    try {
+      for (MatchKeeper.Resumption r : matches.collect()) {
+        switch (r) {
+          case MatchKeeper.Resumed x -> LOG.info("job {} match {}: re-attached (trace rebuilt in {} ms, root {})", x.record().jobId(),
+              x.record().disputeId(), x.buildMillis(), x.record().traceRoot());
+          case MatchKeeper.Over x -> LOG.info("job {} match {}: ended while we were away: {}", x.record().jobId(), x.record().disputeId(),
+              x.match().verdict());
+          case MatchKeeper.ResumeFailed x -> LOG.warn("job {} match {}: cannot rebuild our trace ({}); retrying at {}", x.record().jobId(),
+              x.record().disputeId(), x.error().toString(), x.retryAt());
+        }
+      }
+    } catch (RuntimeException ex) {
+      LOG.warn("re-attaching matches failed: {}", ex.toString());
+    }
+    for (MatchKeeper.Attached a : matches.attached()) {
+      BigInteger id = a.record().disputeId();
+      BigInteger jobId = a.record().jobId();
       try {
-        for (MatchKeeper.Resumption r : matches.collect()) {
-          switch (r) {
-            case MatchKeeper.Resumed x -> LOG.info("job {} match {}: re-attached (trace rebuilt in {} ms, root {})", x.record().jobId(),
-                x.record().disputeId(), x.buildMillis(), x.record().traceRoot());
-            case MatchKeeper.Over x -> LOG.info("job {} match {}: ended while we were away: {}", x.record().jobId(), x.record().disputeId(),
-                x.match().verdict());
-            case MatchKeeper.ResumeFailed x -> LOG.warn("job {} match {}: cannot rebuild our trace ({}); retrying at {}", x.record().jobId(),
-                x.record().disputeId(), x.error().toString(), x.retryAt());
+        switch (a.player().poll()) {
+          case GamePlayer.Moved mv -> {
+            metrics.count(GAME_MOVES, GAME_MOVES_HELP, "move", mv.kind().name().toLowerCase(java.util.Locale.ROOT));
+            LOG.info("job {} match {}: {} (gas {})", jobId, id, mv.kind(), mv.tx().gasUsed());
+          }
+          case GamePlayer.Refused r -> LOG.info("job {} match {}: {} refused ({}); re-reading the match", jobId, id, r.kind(), r.reason());
+          case GamePlayer.Waiting w -> { }
+          case GamePlayer.Finished f -> {
+            matches.finished(id);
+            boolean stands = f.verdict() == dev.trustdial.chain.Verdict.OPERATOR_WINS;
+            if (!f.moot()) {
+              metrics.count(stands ? "matches_won_total" : "matches_lost_total", stands
+                  ? "ObjectiveCourt matches against our results that ended with our result standing"
+                  : "ObjectiveCourt matches against our results that refuted them");
+            }
+            LOG.info("job {} match {}: over: {}{}", jobId, id, f.verdict(), f.moot() ? " (moot)" : "");
+            jobStates.put(jobId.toString(), "match " + id + ": " + f.verdict() + (f.moot() ? " (moot)" : ""));
           }
         }
+        gameFailures.remove(id);
       } catch (RuntimeException ex) {
-        LOG.warn("re-attaching matches failed: {}", ex.toString());
-      }
-      for (MatchKeeper.Attached a : matches.attached()) {
-        BigInteger id = a.record().disputeId();
-        BigInteger jobId = a.record().jobId();
-        try {
-          switch (a.player().poll()) {
-            case GamePlayer.Moved mv -> {
-              metrics.count(GAME_MOVES, GAME_MOVES_HELP, "move", mv.kind().name().toLowerCase(java.util.Locale.ROOT));
-              LOG.info("job {} match {}: {} (gas {})", jobId, id, mv.kind(), mv.tx().gasUsed());
-            }
-            case GamePlayer.Refused r -> LOG.info("job {} match {}: {} refused ({}); re-reading the match", jobId, id, r.kind(), r.reason());
-            case GamePlayer.Waiting w -> { }
-            case GamePlayer.Finished f -> {
-              matches.finished(id);
-              boolean stands = f.verdict() == dev.trustdial.chain.Verdict.OPERATOR_WINS;
-              if (!f.moot()) {
-                metrics.count(stands ? "matches_won_total" : "matches_lost_total", stands
-                    ? "ObjectiveCourt matches against our results that ended with our result standing"
-                    : "ObjectiveCourt matches against our results that refuted them");
-              }
-              LOG.info("job {} match {}: over: {}{}", jobId, id, f.verdict(), f.moot() ? " (moot)" : "");
-              jobStates.put(jobId.toString(), "match " + id + ": " + f.verdict() + (f.moot() ? " (moot)" : ""));
-            }
-          }
+        int failures = gameFailures.merge(id, 1, Integer::sum);
+        if (failures >= MAX_GAME_FAILURES) {
+          matches.detach(id);
           gameFailures.remove(id);
-        } catch (RuntimeException ex) {
-          int failures = gameFailures.merge(id, 1, Integer::sum);
-          if (failures >= MAX_GAME_FAILURES) {
-            matches.detach(id);
-            gameFailures.remove(id);
-            LOG.error("job {} match {}: giving up after {} failed polls (its record stays: a restart tries again): {}", jobId, id, failures,
-                ex.toString());
-          } else if (Integer.bitCount(failures) == 1) {
-            LOG.warn("job {} match {}: poll failed ({} in a row): {}", jobId, id, failures, ex.toString());
-          }
+          LOG.error("job {} match {}: giving up after {} failed polls (its record stays: a restart tries again): {}", jobId, id, failures,
+              ex.toString());
+        } else if (Integer.bitCount(failures) == 1) {
+          LOG.warn("job {} match {}: poll failed ({} in a row): {}", jobId, id, failures, ex.toString());
         }
       }
-      sleep(pollInterval);
     }
   }
 
@@ -849,15 +904,14 @@ public final class OperatorNode implements AutoCloseable {
   @Override
   public void close() {
     running = false;
-    jobs.shutdownNow();
-    votes.shutdownNow();
-    traceWorker.shutdownNow();
+    jobs.stop();
+    votes.stop();
+    traceWorker.stop();
     models.close();
-    if (keepalive != null) {
-      keepalive.interrupt();
-    }
-    if (games != null) {
-      games.interrupt();
+    for (Scheduler.Loop loop : new Scheduler.Loop[] {events, keepalive, games}) {
+      if (loop != null) {
+        loop.stop();
+      }
     }
   }
 }

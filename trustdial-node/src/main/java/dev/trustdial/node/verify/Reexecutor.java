@@ -3,7 +3,7 @@ package dev.trustdial.node.verify;
 import dev.trustdial.chain.DisputeInfo;
 import dev.trustdial.chain.JobInfo;
 import dev.trustdial.chain.ResultCommitment;
-import dev.trustdial.chain.Settlement;
+import dev.trustdial.chain.SettlementPort;
 import dev.trustdial.chain.SettlementEvent;
 import dev.trustdial.chain.TrustMode;
 import dev.trustdial.chain.VoteInfo;
@@ -36,13 +36,13 @@ public final class Reexecutor {
   /** Disputes are rare and jobs finish: the cache only has to outlive one dispute. */
   private static final int MAX_CACHED = 10_000;
 
-  private final Settlement chain;
+  private final SettlementPort chain;
   private final JobSource source;
   private final NodeMetrics metrics;
   private final InferenceJob.Models models;
   private final Map<BigInteger, JobOutcome> cache = new ConcurrentHashMap<>();
 
-  public Reexecutor(Settlement chain, JobSource source, InferenceJob.Models models, NodeMetrics metrics) {
+  public Reexecutor(SettlementPort chain, JobSource source, InferenceJob.Models models, NodeMetrics metrics) {
     this.chain = chain;
     this.source = source;
     this.models = models;

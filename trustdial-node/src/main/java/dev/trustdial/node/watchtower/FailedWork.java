@@ -105,8 +105,8 @@ final class FailedWork {
   }
 
   /** 1 s doubling to 5 min, 10,000 items, given up at the 30th failure (about two hours of retries). */
-  static FailedWork standard(Consumer<Kind> onFailure) {
-    return new FailedWork(InstantSource.system(), Duration.ofSeconds(1), Duration.ofMinutes(5), 10_000, 30, onFailure);
+  static FailedWork standard(InstantSource clock, Consumer<Kind> onFailure) {
+    return new FailedWork(clock, Duration.ofSeconds(1), Duration.ofMinutes(5), 10_000, 30, onFailure);
   }
 
   /** The wait after an item's {@code failures}th failure: {@code first * 2^(failures-1)}, at most {@code cap}. */

@@ -87,7 +87,7 @@ final class JobWatch {
         disputes.remove(d.disputeId());
         failed.forgetDispute(d.disputeId(), "the dispute was settled onchain", Kind.SETTLE_VOTE, Kind.SETTLE_MINORITY_VOTES);
         Map<Address, Bytes32> votes = votesCast.remove(d.disputeId());
-        Map<Address, Bytes32> cast = votes == null ? Map.of() : Map.copyOf(votes);
+        Map<Address, Bytes32> cast = votes == null ? Map.of() : java.util.Collections.unmodifiableMap(new java.util.TreeMap<>(votes));
         failed.run(new Key(Kind.SETTLE_VOTE, d.disputeId()), () -> duties.settleVote(d));
         failed.run(new Key(Kind.SETTLE_MINORITY_VOTES, d.disputeId()), () -> duties.settleMinorityVotes(d, cast));
       }
@@ -109,14 +109,14 @@ final class JobWatch {
    */
   void round(long now) {
     failed.retryDue();
-    for (BigInteger jobId : Set.copyOf(open)) {
+    for (BigInteger jobId : new java.util.TreeSet<>(open)) {
       Key key = new Key(Kind.JOB_DEADLINE, jobId);
       boolean[] done = {false};
       if (failed.attempt(key, () -> done[0] = duties.jobDeadline(jobId, now)) && done[0]) {
         ended(jobId, "the job needs no more watching (it ended onchain)");
       }
     }
-    for (Map.Entry<BigInteger, Long> d : Map.copyOf(disputes).entrySet()) {
+    for (Map.Entry<BigInteger, Long> d : new java.util.TreeMap<>(disputes).entrySet()) {
       if (now <= d.getValue()) {
         continue;
       }

@@ -2,12 +2,13 @@ package dev.trustdial.node.watchtower;
 
 import dev.trustdial.chain.DisputeInfo;
 import dev.trustdial.chain.JobPin;
-import dev.trustdial.chain.EventReader;
+import dev.trustdial.chain.EventFollower;
 import dev.trustdial.chain.JobInfo;
 import dev.trustdial.chain.JobStatus;
 import dev.trustdial.chain.ResultCommitment;
 import dev.trustdial.chain.Role;
 import dev.trustdial.chain.Settlement;
+import dev.trustdial.chain.SettlementPort;
 import dev.trustdial.chain.SettlementEvent;
 import dev.trustdial.chain.anvil.Anvil;
 import dev.trustdial.chain.tx.ContractRevertException;
@@ -21,7 +22,8 @@ import dev.trustdial.node.job.JobSource;
 import dev.trustdial.node.Registration;
 import dev.trustdial.node.keeper.JobKeeper;
 import dev.trustdial.node.metrics.NodeMetrics;
-import dev.trustdial.node.objective.ChainGameBoard;
+import dev.trustdial.node.objective.CourtAccess;
+import dev.trustdial.node.time.Scheduler;
 import dev.trustdial.node.objective.GamePlayer;
 import dev.trustdial.node.objective.MatchJournal;
 import dev.trustdial.node.objective.MatchKeeper;
@@ -77,7 +79,7 @@ public final class Watchtower implements AutoCloseable {
     }
   }
 
-  private final Settlement chain;
+  private final SettlementPort chain;
   private final DataAvailability da;
   private final TeeAnswerCheck teeCheck;
   private final Reexecutor verifier;
@@ -96,7 +98,10 @@ public final class Watchtower implements AutoCloseable {
   /** Moves we made per match (for the log). */
   private final Map<BigInteger, java.util.concurrent.atomic.AtomicInteger> moves = new ConcurrentHashMap<>();
   /** Builds stride traces (re-executions of objective results, rebuilds of re-attached matches), off the loop's thread. */
-  private final java.util.concurrent.ExecutorService traceWorker;
+  private final Scheduler.Workers traceWorker;
+  private final Scheduler scheduler;
+  /** Follows the settlement events from block 0 (a restarted watchtower reads the whole log again: its duties are idempotent). */
+  private final EventFollower follower;
   /** Re-executions of objective results in progress on the trace worker, by job id. */
   private final TraceBuilds<BigInteger> checks;
   /** What each check in progress compares against. */
@@ -107,7 +112,7 @@ public final class Watchtower implements AutoCloseable {
   private volatile String pollError;
   private int pollFailures;
   private int assignFailures;
-  private Thread thread;
+  private Scheduler.Loop thread;
 
   /** An objective result being re-executed: the attempt it was submitted in and its claimed commitment. */
   private record ObjectiveCheck(long attempt, ResultCommitment claimed) {}
@@ -121,7 +126,16 @@ public final class Watchtower implements AutoCloseable {
   /** @param teeCheck how TEE answers are checked (which simulation roots, if any, it accepts) */
   public Watchtower(Settlement chain, DataAvailability da, MatchJournal matchJournal, InferenceJob.Models models, NodeMetrics metrics,
       Duration pollInterval, Faults faults, TeeAnswerCheck teeCheck) {
-    faults.requireAllowedOn(chain.deployment().chainId());
+    this(chain, CourtAccess.onChain(chain), Scheduler.system(), da, matchJournal, models, metrics, pollInterval, faults, teeCheck);
+  }
+
+  /**
+   * @param court the objective apps, court and game board of REEXEC_OBJECTIVE results (beside the settlement port)
+   * @param scheduler the clock, loop and workers everything runs on
+   */
+  public Watchtower(SettlementPort chain, CourtAccess court, Scheduler scheduler, DataAvailability da, MatchJournal matchJournal, InferenceJob.Models models,
+      NodeMetrics metrics, Duration pollInterval, Faults faults, TeeAnswerCheck teeCheck) {
+    faults.requireAllowedOn(chain.chainId());
     this.chain = chain;
     this.da = da;
     this.teeCheck = teeCheck;
@@ -130,12 +144,13 @@ public final class Watchtower implements AutoCloseable {
     this.pollInterval = pollInterval;
     this.faults = faults;
     this.keeper = new JobKeeper(chain, metrics);
-    this.objective = new ObjectiveJob(chain, new JobSource(da));
-    this.traceWorker = java.util.concurrent.Executors.newSingleThreadExecutor(
-        r -> Thread.ofPlatform().name("watchtower-traces").daemon().unstarted(r));
+    this.objective = new ObjectiveJob(chain, court.apps(), court.court(), new JobSource(da));
+    this.scheduler = scheduler;
+    this.follower = new EventFollower(chain, EventFollower.Cursor.inMemory(0));
+    this.traceWorker = scheduler.workers("watchtower-traces", 1);
     this.checks = new TraceBuilds<>(traceWorker, MAX_PENDING_CHECKS);
-    this.matches = new MatchKeeper(new ChainGameBoard(chain), matchJournal, new TraceBuilds<>(traceWorker, MAX_PENDING_CHECKS),
-        objective::rebuild, GamePlayer.Behaviour.PLAY, java.time.InstantSource.system());
+    this.matches = new MatchKeeper(court.board(), matchJournal, new TraceBuilds<>(traceWorker, MAX_PENDING_CHECKS),
+        objective::rebuild, GamePlayer.Behaviour.PLAY, scheduler);
     for (GamePlayer.MoveKind k : GamePlayer.MoveKind.values()) {
       metrics.declareCounter(GAME_MOVES, GAME_MOVES_HELP, "move", k.name().toLowerCase(java.util.Locale.ROOT));
     }
@@ -150,7 +165,7 @@ public final class Watchtower implements AutoCloseable {
     }
     metrics.declareCounter(FAILURES, FAILURES_HELP, "kind", POLL);
     metrics.declareCounter(FAILURES, FAILURES_HELP, "kind", ASSIGN);
-    this.failedWork = FailedWork.standard(k -> metrics.count(FAILURES, FAILURES_HELP, "kind", k.label()));
+    this.failedWork = FailedWork.standard(scheduler, k -> metrics.count(FAILURES, FAILURES_HELP, "kind", k.label()));
     this.watch = new JobWatch(new ChainDuties(), failedWork, chain.account());
   }
 
@@ -168,7 +183,7 @@ public final class Watchtower implements AutoCloseable {
     } catch (RuntimeException e) {
       LOG.warn("keeper: cannot scan for queued jobs at start: {}", e.toString());
     }
-    thread = Thread.ofPlatform().name("watchtower").daemon().start(this::loop);
+    thread = scheduler.every("watchtower", pollInterval, this::round);
   }
 
   /**
@@ -180,7 +195,7 @@ public final class Watchtower implements AutoCloseable {
     Map<String, Object> h = new LinkedHashMap<>();
     h.put("role", "watchtower");
     h.put("account", chain.account().toString());
-    putStatus(h, running && thread.isAlive(), pollError, failedWork);
+    putStatus(h, running && thread.alive(), pollError, failedWork);
     h.put("lastPollMillis", lastPollMillis);
     h.put("verdicts", Map.copyOf(verdicts));
     h.put("matchesPlaying", matches.attached().size());
@@ -211,57 +226,45 @@ public final class Watchtower implements AutoCloseable {
     h.put("failingItems", failing);
   }
 
-  private void loop() {
-    EventReader reader = chain.events();
-    long next = 0;
-    while (running) {
+  /** One round: new events handled, finished re-executions collected, queued jobs assigned, deadlines and matches served. */
+  private void round() {
+    try {
+      // Neither handler throws for one job's work (a failure is recorded and retried on its own
+      // schedule), so the cursor moves past every event read.
+      long head = follower.poll(e -> {
+        keeper.onEvent(e);
+        watch.onEvent(e);
+      });
+      // A finished re-execution challenges before anything else this round: the challenge window is the tightest deadline.
+      collectChecks();
       try {
-        long head = chain.blockNumber();
-        if (head >= next) {
-          // Neither handler throws for one job's work (a failure is recorded and retried on its own
-          // schedule), so the cursor moves past every event read.
-          for (SettlementEvent e : reader.read(next, head)) {
-            keeper.onEvent(e);
-            watch.onEvent(e);
-          }
-          next = head + 1;
-        }
-        // A finished re-execution challenges before anything else this round: the challenge window is the tightest deadline.
-        collectChecks();
-        try {
-          keeper.assignDue(head);
-          assignFailures = 0;
-        } catch (RuntimeException e) {
-          // The keeper's trouble holds up no deadline, finalization or dispute below.
-          metrics.count(FAILURES, FAILURES_HELP, "kind", ASSIGN);
-          assignFailures++;
-          if (Integer.bitCount(assignFailures) == 1) {
-            LOG.warn("keeper: assigning queued jobs failed ({} in a row; logged at 1, 2, 4, 8, ...): {}", assignFailures, e.toString());
-          }
-        }
-        watch.round(chain.chainTime());
-        playMatches();
-        lastPollMillis = System.currentTimeMillis();
-        if (pollError != null) {
-          LOG.info("watchtower: polling the chain works again (after {} failed round(s))", pollFailures);
-        }
-        pollError = null;
-        pollFailures = 0;
+        keeper.assignDue(head);
+        assignFailures = 0;
       } catch (RuntimeException e) {
-        // Reading the chain failed (no job's work throws up to here): the next round reads the same blocks again.
-        metrics.count(FAILURES, FAILURES_HELP, "kind", POLL);
-        pollError = e.toString();
-        pollFailures++;
-        if (Integer.bitCount(pollFailures) == 1) {
-          LOG.warn("watchtower round failed ({} in a row; logged at 1, 2, 4, 8, ...): {}", pollFailures, e.toString());
-        } else {
-          LOG.debug("watchtower round failed ({} in a row): {}", pollFailures, e.toString());
+        // The keeper's trouble holds up no deadline, finalization or dispute below.
+        metrics.count(FAILURES, FAILURES_HELP, "kind", ASSIGN);
+        assignFailures++;
+        if (Integer.bitCount(assignFailures) == 1) {
+          LOG.warn("keeper: assigning queued jobs failed ({} in a row; logged at 1, 2, 4, 8, ...): {}", assignFailures, e.toString());
         }
       }
-      try {
-        Thread.sleep(pollInterval);
-      } catch (InterruptedException e) {
-        return;
+      watch.round(chain.chainTime());
+      playMatches();
+      lastPollMillis = scheduler.millis();
+      if (pollError != null) {
+        LOG.info("watchtower: polling the chain works again (after {} failed round(s))", pollFailures);
+      }
+      pollError = null;
+      pollFailures = 0;
+    } catch (RuntimeException e) {
+      // Reading the chain failed (no job's work throws up to here): the next round reads the same blocks again.
+      metrics.count(FAILURES, FAILURES_HELP, "kind", POLL);
+      pollError = e.toString();
+      pollFailures++;
+      if (Integer.bitCount(pollFailures) == 1) {
+        LOG.warn("watchtower round failed ({} in a row; logged at 1, 2, 4, 8, ...): {}", pollFailures, e.toString());
+      } else {
+        LOG.debug("watchtower round failed ({} in a row): {}", pollFailures, e.toString());
       }
     }
   }
@@ -332,7 +335,7 @@ public final class Watchtower implements AutoCloseable {
       JobInfo job = chain.job(jobId);
       AppInfo current = chain.app(job.appId());
       AppInfo app = new AppInfo(current.appId(), current.owner(), pin.mode(), pin.programDigest(), current.policy(), pin.appVersion());
-      TeeAnswerCheck.Verdict v = teeCheck.check(app, pin.teeSigner(), da.get(job.outputBlobKey()), Instant.now());
+      TeeAnswerCheck.Verdict v = teeCheck.check(app, pin.teeSigner(), da.get(job.outputBlobKey()), scheduler.instant());
       if (!v.valid()) {
         metrics.count("tee_answers_invalid_total", "tee answers invalid total");
       }
@@ -561,9 +564,9 @@ public final class Watchtower implements AutoCloseable {
   @Override
   public void close() {
     running = false;
-    traceWorker.shutdownNow();
+    traceWorker.stop();
     if (thread != null) {
-      thread.interrupt();
+      thread.stop();
     }
   }
 }
