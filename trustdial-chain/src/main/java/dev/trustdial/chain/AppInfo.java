@@ -5,7 +5,13 @@ import dev.trustdial.core.crypto.Address;
 import java.math.BigInteger;
 
 /** An app in AppRegistry: what runs (the program digest) and under which trust model. */
-public record AppInfo(BigInteger appId, Address owner, TrustMode mode, Bytes32 programDigest, byte[] policy, long version) {
+public record AppInfo(
+    BigInteger appId,
+    Address owner,
+    TrustMode mode,
+    Bytes32 programDigest,
+    byte[] policy,
+    long version) {
   public AppInfo {
     policy = policy.clone();
   }

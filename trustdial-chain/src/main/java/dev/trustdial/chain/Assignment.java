@@ -11,16 +11,19 @@ import java.util.Set;
 
 /**
  * The assignment rule of docs/spec/settlement.md §2, reproduced offchain: which operator
- * JobManager.assign picks for {@code (jobId, attempt)} once the job's seed block is mined, given the
- * candidates {@code StakeRegistry.eligibleAt(role, snapshotBlock)} lists (active-set order, each
- * weighted by the smaller of its snapshot weight and its weight now) and the operators left out
- * (failed this job, or holding maxActiveJobs). Because of "now", a prediction holds only while no
- * candidate's stake drops before assign runs.
+ * JobManager.assign picks for {@code (jobId, attempt)} once the job's seed block is mined, given
+ * the candidates {@code StakeRegistry.eligibleAt(role, snapshotBlock)} lists (active-set order,
+ * each weighted by the smaller of its snapshot weight and its weight now) and the operators left
+ * out (failed this job, or holding maxActiveJobs). Because of "now", a prediction holds only while
+ * no candidate's stake drops before assign runs.
  */
 public final class Assignment {
   private Assignment() {}
 
-  /** An eligible operator and its snapshot weight for the job's role, as StakeRegistry.eligibleAt lists it. */
+  /**
+   * An eligible operator and its snapshot weight for the job's role, as StakeRegistry.eligibleAt
+   * lists it.
+   */
   public record Candidate(Address operator, BigInteger weight) {
     public Candidate {
       if (weight.signum() < 0) {
@@ -29,12 +32,17 @@ public final class Assignment {
     }
   }
 
-  /** The role whose eligible operators are the candidates for a job of an app in {@code mode} (step 3). */
+  /**
+   * The role whose eligible operators are the candidates for a job of an app in {@code mode} (step
+   * 3).
+   */
   public static Role roleFor(TrustMode mode) {
     return mode == TrustMode.TEE ? Role.TEE : Role.COMPUTE;
   }
 
-  /** {@code keccak256(abi.encode(seedBlockHash, jobId, attempt))}: three 32-byte big-endian words. */
+  /**
+   * {@code keccak256(abi.encode(seedBlockHash, jobId, attempt))}: three 32-byte big-endian words.
+   */
   public static Bytes32 draw(Bytes32 seedBlockHash, BigInteger jobId, long attempt) {
     ByteBuffer b = ByteBuffer.allocate(96);
     b.put(seedBlockHash.bytes()).put(word(jobId)).put(word(BigInteger.valueOf(attempt)));
@@ -45,7 +53,11 @@ public final class Assignment {
    * The assignee, or empty when no candidate outside {@code excluded} has weight (the chain then
    * fails the job with "no-operator").
    */
-  public static Optional<Address> pick(Bytes32 seedBlockHash, BigInteger jobId, long attempt, List<Candidate> candidates,
+  public static Optional<Address> pick(
+      Bytes32 seedBlockHash,
+      BigInteger jobId,
+      long attempt,
+      List<Candidate> candidates,
       Set<Address> excluded) {
     BigInteger total = BigInteger.ZERO;
     for (Candidate c : candidates) {

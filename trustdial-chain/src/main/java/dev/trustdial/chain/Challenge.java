@@ -7,5 +7,12 @@ import java.math.BigInteger;
  * JobManager's side of a dispute (JobManager.getDispute): who challenged which attempt of which job
  * with which commitment, the bond, and the verdict once the court resolved it.
  */
-public record Challenge(BigInteger disputeId, BigInteger jobId, Address challenger, long attempt,
-    boolean resolved, Verdict verdict, BigInteger bond, ResultCommitment claim) {}
+public record Challenge(
+    BigInteger disputeId,
+    BigInteger jobId,
+    Address challenger,
+    long attempt,
+    boolean resolved,
+    Verdict verdict,
+    BigInteger bond,
+    ResultCommitment claim) {}

@@ -5,8 +5,13 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /** Where the settlement contracts live on one chain. */
-public record Deployment(long chainId, Address stakeToken, Address stakeRegistry, Address appRegistry,
-    Address jobManager, Address court) {
+public record Deployment(
+    long chainId,
+    Address stakeToken,
+    Address stakeRegistry,
+    Address appRegistry,
+    Address jobManager,
+    Address court) {
 
   public Map<String, Address> byName() {
     Map<String, Address> m = new TreeMap<>();
@@ -19,8 +24,13 @@ public record Deployment(long chainId, Address stakeToken, Address stakeRegistry
   }
 
   public static Deployment fromNames(long chainId, Map<String, Address> m) {
-    return new Deployment(chainId, need(m, "StakeToken"), need(m, "StakeRegistry"), need(m, "AppRegistry"),
-        need(m, "JobManager"), need(m, "IntersubjectiveCourt"));
+    return new Deployment(
+        chainId,
+        need(m, "StakeToken"),
+        need(m, "StakeRegistry"),
+        need(m, "AppRegistry"),
+        need(m, "JobManager"),
+        need(m, "IntersubjectiveCourt"));
   }
 
   private static Address need(Map<String, Address> m, String name) {

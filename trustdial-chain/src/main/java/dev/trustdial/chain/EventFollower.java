@@ -7,10 +7,13 @@ import java.util.function.Consumer;
  * Follows the settlement contracts' events from a cursor: each {@link #poll} reads the blocks mined
  * since the last one, in bounded batches, and hands every event to a handler once, in chain order.
  * The one cursor loop of every follower (operator, watchtower, demo): a node persists its cursor
- * ({@link Cursor}) so a restart neither misses nor re-reads an assignment; others keep it in memory.
+ * ({@link Cursor}) so a restart neither misses nor re-reads an assignment; others keep it in
+ * memory.
  */
 public final class EventFollower {
-  /** At most this many blocks are read per eth_getLogs call (RPC providers cap the range; so do we). */
+  /**
+   * At most this many blocks are read per eth_getLogs call (RPC providers cap the range; so do we).
+   */
   public static final long MAX_BLOCKS_PER_READ = 10_000;
 
   /** The next block to read. */

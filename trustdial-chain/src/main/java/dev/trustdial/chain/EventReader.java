@@ -36,112 +36,258 @@ public final class EventReader {
   EventReader(Web3j web3j, Deployment deployment) {
     this.web3j = web3j;
     this.deployment = deployment;
-    on(StakeRegistry.OPERATORREGISTERED_EVENT, l -> {
-      var e = StakeRegistry.getOperatorRegisteredEventFromLog(l);
-      return new SettlementEvent.OperatorRegistered(where(l), addr(e.operator), Role.fromMask(e.roles.intValueExact()), addr(e.signer), e.endpoint);
-    });
-    on(StakeRegistry.OPERATORUPDATED_EVENT, l -> {
-      var e = StakeRegistry.getOperatorUpdatedEventFromLog(l);
-      return new SettlementEvent.OperatorUpdated(where(l), addr(e.operator), Role.fromMask(e.roles.intValueExact()), addr(e.signer), e.endpoint);
-    });
-    on(StakeRegistry.OPERATOREXITED_EVENT, l -> {
-      var e = StakeRegistry.getOperatorExitedEventFromLog(l);
-      return new SettlementEvent.OperatorExited(where(l), addr(e.operator), e.ejected);
-    });
-    on(StakeRegistry.DELEGATED_EVENT, l -> {
-      var e = StakeRegistry.getDelegatedEventFromLog(l);
-      return new SettlementEvent.Delegated(where(l), addr(e.operator), addr(e.staker), e.amount, e.shares);
-    });
-    on(StakeRegistry.WITHDRAWALQUEUED_EVENT, l -> {
-      var e = StakeRegistry.getWithdrawalQueuedEventFromLog(l);
-      return new SettlementEvent.WithdrawalQueued(where(l), addr(e.operator), addr(e.staker), e.amount, e.shares,
-          e.availableAt.longValueExact(), e.obligationSeq.longValueExact());
-    });
-    on(StakeRegistry.WITHDRAWALCOMPLETED_EVENT, l -> {
-      var e = StakeRegistry.getWithdrawalCompletedEventFromLog(l);
-      return new SettlementEvent.WithdrawalCompleted(where(l), addr(e.operator), addr(e.staker), e.amount);
-    });
-    on(StakeRegistry.ALLOCATIONSET_EVENT, l -> {
-      var e = StakeRegistry.getAllocationSetEventFromLog(l);
-      return new SettlementEvent.AllocationSet(where(l), addr(e.operator), Role.fromBit(e.role.intValueExact()), e.wad);
-    });
-    on(StakeRegistry.SLASHED_EVENT, l -> {
-      var e = StakeRegistry.getSlashedEventFromLog(l);
-      return new SettlementEvent.Slashed(where(l), addr(e.operator), Role.fromBit(e.role.intValueExact()), e.amount, e.fromActive,
-          e.fromPending, bytes32Text(e.reason), addr(e.by));
-    });
-    on(AppRegistry.APPCREATED_EVENT, l -> {
-      var e = AppRegistry.getAppCreatedEventFromLog(l);
-      return new SettlementEvent.AppCreated(where(l), e.appId, addr(e.owner), TrustMode.fromCode(e.mode.intValueExact()), new Bytes32(e.programDigest));
-    });
-    on(JobManager.JOBSUBMITTED_EVENT, l -> {
-      var e = JobManager.getJobSubmittedEventFromLog(l);
-      return new SettlementEvent.JobSubmitted(where(l), e.jobId, e.appId, addr(e.submitter), new Bytes32(e.inputBlobKey), e.maxSteps.longValueExact(), e.fee);
-    });
-    on(JobManager.JOBQUEUED_EVENT, l -> {
-      var e = JobManager.getJobQueuedEventFromLog(l);
-      return new SettlementEvent.JobQueued(where(l), e.jobId, e.attempt.longValueExact(), e.seedBlock.longValueExact(), e.snapshotBlock.longValueExact());
-    });
-    on(JobManager.JOBASSIGNED_EVENT, l -> {
-      var e = JobManager.getJobAssignedEventFromLog(l);
-      return new SettlementEvent.JobAssigned(where(l), e.jobId, addr(e.operator), e.attempt.longValueExact(), e.deadline.longValueExact(), new Bytes32(e.resumeFromCheckpoint));
-    });
-    on(JobManager.HEARTBEATPOSTED_EVENT, l -> {
-      var e = JobManager.getHeartbeatPostedEventFromLog(l);
-      return new SettlementEvent.HeartbeatPosted(where(l), e.jobId, addr(e.operator), e.step.longValueExact(), new Bytes32(e.stateHash), new Bytes32(e.checkpointBlobKey));
-    });
-    on(JobManager.HEARTBEATMISSED_EVENT, l -> {
-      var e = JobManager.getHeartbeatMissedEventFromLog(l);
-      return new SettlementEvent.HeartbeatMissed(where(l), e.jobId, addr(e.operator), addr(e.reporter), e.slashed);
-    });
-    on(JobManager.CHECKPOINTDISCARDED_EVENT, l -> {
-      var e = JobManager.getCheckpointDiscardedEventFromLog(l);
-      return new SettlementEvent.CheckpointDiscarded(where(l), e.jobId, addr(e.operator), e.step.longValueExact(), new Bytes32(e.checkpointBlobKey));
-    });
-    on(JobManager.JOBDECLINED_EVENT, l -> {
-      var e = JobManager.getJobDeclinedEventFromLog(l);
-      return new SettlementEvent.JobDeclined(where(l), e.jobId, addr(e.operator));
-    });
-    on(JobManager.RESULTSUBMITTED_EVENT, l -> {
-      var e = JobManager.getResultSubmittedEventFromLog(l);
-      return new SettlementEvent.ResultSubmitted(where(l), e.jobId, addr(e.operator),
-          new ResultCommitment(new Bytes32(e.outputHash), new Bytes32(e.finalStateHash), e.stepCount.longValueExact(), new Bytes32(e.checkpointRoot)),
-          new Bytes32(e.outputBlobKey));
-    });
-    on(JobManager.JOBCHALLENGED_EVENT, l -> {
-      var e = JobManager.getJobChallengedEventFromLog(l);
-      return new SettlementEvent.JobChallenged(where(l), e.jobId, e.disputeId, addr(e.challenger), new Bytes32(e.challengerCommitment), e.bond);
-    });
-    on(JobManager.DISPUTERESOLVED_EVENT, l -> {
-      var e = JobManager.getDisputeResolvedEventFromLog(l);
-      return new SettlementEvent.DisputeResolved(where(l), e.disputeId, e.jobId, Verdict.fromCode(e.verdict.intValueExact()), e.moot, e.slashed);
-    });
-    on(JobManager.JOBFINALIZED_EVENT, l -> {
-      var e = JobManager.getJobFinalizedEventFromLog(l);
-      return new SettlementEvent.JobFinalized(where(l), e.jobId, addr(e.paidTo), new Bytes32(e.outputHash), e.fee);
-    });
-    on(JobManager.JOBFAILED_EVENT, l -> {
-      var e = JobManager.getJobFailedEventFromLog(l);
-      return new SettlementEvent.JobFailed(where(l), e.jobId, bytes32Text(e.reason));
-    });
-    on(IntersubjectiveCourt.DISPUTEOPENED_EVENT, l -> {
-      var e = IntersubjectiveCourt.getDisputeOpenedEventFromLog(l);
-      return new SettlementEvent.DisputeOpened(where(l), e.disputeId, e.jobId, new Bytes32(e.operatorCommitment),
-          new Bytes32(e.challengerCommitment), e.snapshotBlock.longValueExact(), e.deadline.longValueExact(), e.totalWeight);
-    });
-    on(IntersubjectiveCourt.VOTED_EVENT, l -> {
-      var e = IntersubjectiveCourt.getVotedEventFromLog(l);
-      return new SettlementEvent.Voted(where(l), e.disputeId, addr(e.voter), new Bytes32(e.commitment), e.weight);
-    });
-    on(IntersubjectiveCourt.DISPUTESETTLED_EVENT, l -> {
-      var e = IntersubjectiveCourt.getDisputeSettledEventFromLog(l);
-      return new SettlementEvent.DisputeSettled(where(l), e.disputeId, e.jobId, Verdict.fromCode(e.verdict.intValueExact()), e.castWeight,
-          e.leadingWeight, e.moot);
-    });
-    on(IntersubjectiveCourt.VOTESETTLED_EVENT, l -> {
-      var e = IntersubjectiveCourt.getVoteSettledEventFromLog(l);
-      return new SettlementEvent.VoteSettled(where(l), e.disputeId, addr(e.voter), e.reward, e.penalty);
-    });
+    on(
+        StakeRegistry.OPERATORREGISTERED_EVENT,
+        l -> {
+          var e = StakeRegistry.getOperatorRegisteredEventFromLog(l);
+          return new SettlementEvent.OperatorRegistered(
+              where(l),
+              addr(e.operator),
+              Role.fromMask(e.roles.intValueExact()),
+              addr(e.signer),
+              e.endpoint);
+        });
+    on(
+        StakeRegistry.OPERATORUPDATED_EVENT,
+        l -> {
+          var e = StakeRegistry.getOperatorUpdatedEventFromLog(l);
+          return new SettlementEvent.OperatorUpdated(
+              where(l),
+              addr(e.operator),
+              Role.fromMask(e.roles.intValueExact()),
+              addr(e.signer),
+              e.endpoint);
+        });
+    on(
+        StakeRegistry.OPERATOREXITED_EVENT,
+        l -> {
+          var e = StakeRegistry.getOperatorExitedEventFromLog(l);
+          return new SettlementEvent.OperatorExited(where(l), addr(e.operator), e.ejected);
+        });
+    on(
+        StakeRegistry.DELEGATED_EVENT,
+        l -> {
+          var e = StakeRegistry.getDelegatedEventFromLog(l);
+          return new SettlementEvent.Delegated(
+              where(l), addr(e.operator), addr(e.staker), e.amount, e.shares);
+        });
+    on(
+        StakeRegistry.WITHDRAWALQUEUED_EVENT,
+        l -> {
+          var e = StakeRegistry.getWithdrawalQueuedEventFromLog(l);
+          return new SettlementEvent.WithdrawalQueued(
+              where(l),
+              addr(e.operator),
+              addr(e.staker),
+              e.amount,
+              e.shares,
+              e.availableAt.longValueExact(),
+              e.obligationSeq.longValueExact());
+        });
+    on(
+        StakeRegistry.WITHDRAWALCOMPLETED_EVENT,
+        l -> {
+          var e = StakeRegistry.getWithdrawalCompletedEventFromLog(l);
+          return new SettlementEvent.WithdrawalCompleted(
+              where(l), addr(e.operator), addr(e.staker), e.amount);
+        });
+    on(
+        StakeRegistry.ALLOCATIONSET_EVENT,
+        l -> {
+          var e = StakeRegistry.getAllocationSetEventFromLog(l);
+          return new SettlementEvent.AllocationSet(
+              where(l), addr(e.operator), Role.fromBit(e.role.intValueExact()), e.wad);
+        });
+    on(
+        StakeRegistry.SLASHED_EVENT,
+        l -> {
+          var e = StakeRegistry.getSlashedEventFromLog(l);
+          return new SettlementEvent.Slashed(
+              where(l),
+              addr(e.operator),
+              Role.fromBit(e.role.intValueExact()),
+              e.amount,
+              e.fromActive,
+              e.fromPending,
+              bytes32Text(e.reason),
+              addr(e.by));
+        });
+    on(
+        AppRegistry.APPCREATED_EVENT,
+        l -> {
+          var e = AppRegistry.getAppCreatedEventFromLog(l);
+          return new SettlementEvent.AppCreated(
+              where(l),
+              e.appId,
+              addr(e.owner),
+              TrustMode.fromCode(e.mode.intValueExact()),
+              new Bytes32(e.programDigest));
+        });
+    on(
+        JobManager.JOBSUBMITTED_EVENT,
+        l -> {
+          var e = JobManager.getJobSubmittedEventFromLog(l);
+          return new SettlementEvent.JobSubmitted(
+              where(l),
+              e.jobId,
+              e.appId,
+              addr(e.submitter),
+              new Bytes32(e.inputBlobKey),
+              e.maxSteps.longValueExact(),
+              e.fee);
+        });
+    on(
+        JobManager.JOBQUEUED_EVENT,
+        l -> {
+          var e = JobManager.getJobQueuedEventFromLog(l);
+          return new SettlementEvent.JobQueued(
+              where(l),
+              e.jobId,
+              e.attempt.longValueExact(),
+              e.seedBlock.longValueExact(),
+              e.snapshotBlock.longValueExact());
+        });
+    on(
+        JobManager.JOBASSIGNED_EVENT,
+        l -> {
+          var e = JobManager.getJobAssignedEventFromLog(l);
+          return new SettlementEvent.JobAssigned(
+              where(l),
+              e.jobId,
+              addr(e.operator),
+              e.attempt.longValueExact(),
+              e.deadline.longValueExact(),
+              new Bytes32(e.resumeFromCheckpoint));
+        });
+    on(
+        JobManager.HEARTBEATPOSTED_EVENT,
+        l -> {
+          var e = JobManager.getHeartbeatPostedEventFromLog(l);
+          return new SettlementEvent.HeartbeatPosted(
+              where(l),
+              e.jobId,
+              addr(e.operator),
+              e.step.longValueExact(),
+              new Bytes32(e.stateHash),
+              new Bytes32(e.checkpointBlobKey));
+        });
+    on(
+        JobManager.HEARTBEATMISSED_EVENT,
+        l -> {
+          var e = JobManager.getHeartbeatMissedEventFromLog(l);
+          return new SettlementEvent.HeartbeatMissed(
+              where(l), e.jobId, addr(e.operator), addr(e.reporter), e.slashed);
+        });
+    on(
+        JobManager.CHECKPOINTDISCARDED_EVENT,
+        l -> {
+          var e = JobManager.getCheckpointDiscardedEventFromLog(l);
+          return new SettlementEvent.CheckpointDiscarded(
+              where(l),
+              e.jobId,
+              addr(e.operator),
+              e.step.longValueExact(),
+              new Bytes32(e.checkpointBlobKey));
+        });
+    on(
+        JobManager.JOBDECLINED_EVENT,
+        l -> {
+          var e = JobManager.getJobDeclinedEventFromLog(l);
+          return new SettlementEvent.JobDeclined(where(l), e.jobId, addr(e.operator));
+        });
+    on(
+        JobManager.RESULTSUBMITTED_EVENT,
+        l -> {
+          var e = JobManager.getResultSubmittedEventFromLog(l);
+          return new SettlementEvent.ResultSubmitted(
+              where(l),
+              e.jobId,
+              addr(e.operator),
+              new ResultCommitment(
+                  new Bytes32(e.outputHash),
+                  new Bytes32(e.finalStateHash),
+                  e.stepCount.longValueExact(),
+                  new Bytes32(e.checkpointRoot)),
+              new Bytes32(e.outputBlobKey));
+        });
+    on(
+        JobManager.JOBCHALLENGED_EVENT,
+        l -> {
+          var e = JobManager.getJobChallengedEventFromLog(l);
+          return new SettlementEvent.JobChallenged(
+              where(l),
+              e.jobId,
+              e.disputeId,
+              addr(e.challenger),
+              new Bytes32(e.challengerCommitment),
+              e.bond);
+        });
+    on(
+        JobManager.DISPUTERESOLVED_EVENT,
+        l -> {
+          var e = JobManager.getDisputeResolvedEventFromLog(l);
+          return new SettlementEvent.DisputeResolved(
+              where(l),
+              e.disputeId,
+              e.jobId,
+              Verdict.fromCode(e.verdict.intValueExact()),
+              e.moot,
+              e.slashed);
+        });
+    on(
+        JobManager.JOBFINALIZED_EVENT,
+        l -> {
+          var e = JobManager.getJobFinalizedEventFromLog(l);
+          return new SettlementEvent.JobFinalized(
+              where(l), e.jobId, addr(e.paidTo), new Bytes32(e.outputHash), e.fee);
+        });
+    on(
+        JobManager.JOBFAILED_EVENT,
+        l -> {
+          var e = JobManager.getJobFailedEventFromLog(l);
+          return new SettlementEvent.JobFailed(where(l), e.jobId, bytes32Text(e.reason));
+        });
+    on(
+        IntersubjectiveCourt.DISPUTEOPENED_EVENT,
+        l -> {
+          var e = IntersubjectiveCourt.getDisputeOpenedEventFromLog(l);
+          return new SettlementEvent.DisputeOpened(
+              where(l),
+              e.disputeId,
+              e.jobId,
+              new Bytes32(e.operatorCommitment),
+              new Bytes32(e.challengerCommitment),
+              e.snapshotBlock.longValueExact(),
+              e.deadline.longValueExact(),
+              e.totalWeight);
+        });
+    on(
+        IntersubjectiveCourt.VOTED_EVENT,
+        l -> {
+          var e = IntersubjectiveCourt.getVotedEventFromLog(l);
+          return new SettlementEvent.Voted(
+              where(l), e.disputeId, addr(e.voter), new Bytes32(e.commitment), e.weight);
+        });
+    on(
+        IntersubjectiveCourt.DISPUTESETTLED_EVENT,
+        l -> {
+          var e = IntersubjectiveCourt.getDisputeSettledEventFromLog(l);
+          return new SettlementEvent.DisputeSettled(
+              where(l),
+              e.disputeId,
+              e.jobId,
+              Verdict.fromCode(e.verdict.intValueExact()),
+              e.castWeight,
+              e.leadingWeight,
+              e.moot);
+        });
+    on(
+        IntersubjectiveCourt.VOTESETTLED_EVENT,
+        l -> {
+          var e = IntersubjectiveCourt.getVoteSettledEventFromLog(l);
+          return new SettlementEvent.VoteSettled(
+              where(l), e.disputeId, addr(e.voter), e.reward, e.penalty);
+        });
   }
 
   private void on(Event event, Function<Log, SettlementEvent> decoder) {
@@ -150,9 +296,11 @@ public final class EventReader {
 
   /** Decoded events in blocks [from, to], in chain order. Events we do not model are skipped. */
   public List<SettlementEvent> read(long fromBlock, long toBlock) {
-    EthFilter filter = new EthFilter(DefaultBlockParameter.valueOf(BigInteger.valueOf(fromBlock)),
-        DefaultBlockParameter.valueOf(BigInteger.valueOf(toBlock)),
-        deployment.byName().values().stream().map(Address::toString).toList());
+    EthFilter filter =
+        new EthFilter(
+            DefaultBlockParameter.valueOf(BigInteger.valueOf(fromBlock)),
+            DefaultBlockParameter.valueOf(BigInteger.valueOf(toBlock)),
+            deployment.byName().values().stream().map(Address::toString).toList());
     try {
       EthLog logs = web3j.ethGetLogs(filter).send();
       if (logs.hasError()) {
@@ -169,7 +317,9 @@ public final class EventReader {
           out.add(d.apply(l));
         }
       }
-      out.sort(Comparator.comparingLong((SettlementEvent e) -> e.where().block()).thenComparingLong(e -> e.where().logIndex()));
+      out.sort(
+          Comparator.comparingLong((SettlementEvent e) -> e.where().block())
+              .thenComparingLong(e -> e.where().logIndex()));
       return out;
     } catch (IOException e) {
       throw new ChainUnavailableException("cannot read events: " + e.getMessage(), e);
@@ -194,7 +344,10 @@ public final class EventReader {
   }
 
   private static SettlementEvent.Where where(Log l) {
-    return new SettlementEvent.Where(l.getBlockNumber().longValueExact(), l.getTransactionHash(), l.getLogIndex().longValueExact());
+    return new SettlementEvent.Where(
+        l.getBlockNumber().longValueExact(),
+        l.getTransactionHash(),
+        l.getLogIndex().longValueExact());
   }
 
   private static Address addr(String s) {

@@ -7,7 +7,8 @@ import java.util.Optional;
 
 /**
  * A job as JobManager records it. Optional fields are empty until the job reaches that stage; the
- * assignee is the zero address while the job is queued. Disputes are separate ({@link DisputeInfo}).
+ * assignee is the zero address while the job is queued. Disputes are separate ({@link
+ * DisputeInfo}).
  */
 public record JobInfo(
     BigInteger jobId,
@@ -36,7 +37,8 @@ public record JobInfo(
     long paramsVersion) {
   public JobInfo {
     if (lastStep < 0 || lastStep > maxSteps) {
-      throw new IllegalStateException("job " + jobId + ": lastStep " + lastStep + " outside 0.." + maxSteps);
+      throw new IllegalStateException(
+          "job " + jobId + ": lastStep " + lastStep + " outside 0.." + maxSteps);
     }
   }
 }

@@ -34,15 +34,20 @@ public record JobParams(
       throw new IllegalArgumentException("maxJobDuration must be at least the heartbeat window");
     }
     if (maxStepsLimit <= 0 || maxActiveJobs <= 0 || livenessSlashCooldownSeconds < 0) {
-      throw new IllegalArgumentException("maxStepsLimit and maxActiveJobs must be positive, the cooldown non-negative");
+      throw new IllegalArgumentException(
+          "maxStepsLimit and maxActiveJobs must be positive, the cooldown non-negative");
     }
     for (BigInteger w : new BigInteger[] {livenessSlashWad, disputeSlashWad, reporterShareWad}) {
       if (w.signum() < 0 || w.compareTo(WAD) >= 0) {
-        throw new IllegalArgumentException("slash fractions and the reporter share must be within [0, 1e18)");
+        throw new IllegalArgumentException(
+            "slash fractions and the reporter share must be within [0, 1e18)");
       }
     }
-    if (partyRewardWad.signum() < 0 || voterRewardWad.signum() < 0 || partyRewardWad.add(voterRewardWad).compareTo(WAD) > 0) {
-      throw new IllegalArgumentException("partyRewardWad + voterRewardWad must be within [0, 1e18]");
+    if (partyRewardWad.signum() < 0
+        || voterRewardWad.signum() < 0
+        || partyRewardWad.add(voterRewardWad).compareTo(WAD) > 0) {
+      throw new IllegalArgumentException(
+          "partyRewardWad + voterRewardWad must be within [0, 1e18]");
     }
     if (challengeBond.signum() < 0 || minFee.signum() < 0 || submitterDeposit.signum() < 0) {
       throw new IllegalArgumentException("bond, minimum fee and deposit must not be negative");
@@ -61,23 +66,63 @@ public record JobParams(
 
   /**
    * Devnet defaults: windows short enough for the demo to show every path in seconds, a small fee
-   * floor and deposit, 8 jobs per operator at once, one liveness slash per operator per minute.
-   * The court is set by the deployer.
+   * floor and deposit, 8 jobs per operator at once, one liveness slash per operator per minute. The
+   * court is set by the deployer.
    */
   public static JobParams devnet() {
-    return new JobParams(20, 20, 3600, 1L << 40, 60, 8, percent(10), percent(50), Tokens.of(50), Tokens.of(1), Tokens.of(1),
-        percent(50), percent(50), percent(20), Address.ZERO);
+    return new JobParams(
+        20,
+        20,
+        3600,
+        1L << 40,
+        60,
+        8,
+        percent(10),
+        percent(50),
+        Tokens.of(50),
+        Tokens.of(1),
+        Tokens.of(1),
+        percent(50),
+        percent(50),
+        percent(20),
+        Address.ZERO);
   }
 
   public JobParams withCourt(Address c) {
-    return new JobParams(heartbeatWindowSeconds, challengeWindowSeconds, maxJobDurationSeconds, maxStepsLimit,
-        livenessSlashCooldownSeconds, maxActiveJobs, livenessSlashWad, disputeSlashWad, challengeBond, minFee, submitterDeposit,
-        reporterShareWad, partyRewardWad, voterRewardWad, c);
+    return new JobParams(
+        heartbeatWindowSeconds,
+        challengeWindowSeconds,
+        maxJobDurationSeconds,
+        maxStepsLimit,
+        livenessSlashCooldownSeconds,
+        maxActiveJobs,
+        livenessSlashWad,
+        disputeSlashWad,
+        challengeBond,
+        minFee,
+        submitterDeposit,
+        reporterShareWad,
+        partyRewardWad,
+        voterRewardWad,
+        c);
   }
 
   public JobParams withWindows(long heartbeatWindow, long challengeWindow) {
-    return new JobParams(heartbeatWindow, challengeWindow, maxJobDurationSeconds, maxStepsLimit, livenessSlashCooldownSeconds,
-        maxActiveJobs, livenessSlashWad, disputeSlashWad, challengeBond, minFee, submitterDeposit, reporterShareWad, partyRewardWad,
-        voterRewardWad, court);
+    return new JobParams(
+        heartbeatWindow,
+        challengeWindow,
+        maxJobDurationSeconds,
+        maxStepsLimit,
+        livenessSlashCooldownSeconds,
+        maxActiveJobs,
+        livenessSlashWad,
+        disputeSlashWad,
+        challengeBond,
+        minFee,
+        submitterDeposit,
+        reporterShareWad,
+        partyRewardWad,
+        voterRewardWad,
+        court);
   }
 }

@@ -11,5 +11,12 @@ import java.util.Optional;
  * {@link #adapter} and the app's {@link #appConfig} (a ZK app's verifier); both are empty for the
  * built-in modes.
  */
-public record JobPin(Bytes32 programDigest, Optional<Address> teeSigner, long appVersion, TrustMode mode, Role role,
-    long obligationSeq, Optional<Address> appConfig, Optional<Address> adapter) {}
+public record JobPin(
+    Bytes32 programDigest,
+    Optional<Address> teeSigner,
+    long appVersion,
+    TrustMode mode,
+    Role role,
+    long obligationSeq,
+    Optional<Address> appConfig,
+    Optional<Address> adapter) {}

@@ -23,10 +23,10 @@ import org.web3j.tuples.generated.Tuple3;
 /**
  * The app developer's side of REEXEC_OBJECTIVE (mode 2, docs/spec/objective.md §1, §3, §5): whether
  * the mode is enabled, an app's {@code ObjectiveConfig} (deploy, read back), and job inputs on the
- * {@code InputOracle} (post an envelope, read its entry). The oracle is the one the mode's court (the
- * adapter JobManager pins for mode 2) reads. Acts as one account; every transaction is simulated
- * first, so a refused one throws {@link ContractRevertException} and changes nothing. No web3j type
- * leaves this class. The app itself is created with {@link Settlement#createApp} and
+ * {@code InputOracle} (post an envelope, read its entry). The oracle is the one the mode's court
+ * (the adapter JobManager pins for mode 2) reads. Acts as one account; every transaction is
+ * simulated first, so a refused one throws {@link ContractRevertException} and changes nothing. No
+ * web3j type leaves this class. The app itself is created with {@link Settlement#createApp} and
  * {@link Settlement#setAppConfig}.
  */
 public final class ObjectiveApps implements AutoCloseable {
@@ -43,8 +43,18 @@ public final class ObjectiveApps implements AutoCloseable {
     this.settlement = settlement;
     this.ownsSettlement = owns;
     Deployment d = settlement.deployment();
-    this.apps = AppRegistry.load(d.appRegistry().toString(), settlement.web3j(), settlement.transactionManager(), Settlement.GAS);
-    this.jobs = JobManager.load(d.jobManager().toString(), settlement.web3j(), settlement.transactionManager(), Settlement.GAS);
+    this.apps =
+        AppRegistry.load(
+            d.appRegistry().toString(),
+            settlement.web3j(),
+            settlement.transactionManager(),
+            Settlement.GAS);
+    this.jobs =
+        JobManager.load(
+            d.jobManager().toString(),
+            settlement.web3j(),
+            settlement.transactionManager(),
+            Settlement.GAS);
   }
 
   /** The developer's side of mode 2 over an open settlement client (which this does not close). */
@@ -52,7 +62,10 @@ public final class ObjectiveApps implements AutoCloseable {
     return new ObjectiveApps(settlement, false);
   }
 
-  /** Connects to the chain of {@code deployment} (its chain id checked) as the account of {@code key}. */
+  /**
+   * Connects to the chain of {@code deployment} (its chain id checked) as the account of {@code
+   * key}.
+   */
   public static ObjectiveApps connect(String rpcUrl, Deployment deployment, Secp256k1Key key) {
     return new ObjectiveApps(Settlement.connect(rpcUrl, deployment, key), true);
   }
@@ -69,19 +82,27 @@ public final class ObjectiveApps implements AutoCloseable {
     return settlement.setModeEnabled(TrustMode.REEXEC_OBJECTIVE, true);
   }
 
-  /** Governance: stops the creation of mode-2 apps (AppRegistry.setModeEnabled(2, false)), as {@link #enableMode} undoes it. */
+  /**
+   * Governance: stops the creation of mode-2 apps (AppRegistry.setModeEnabled(2, false)), as {@link
+   * #enableMode} undoes it.
+   */
   public TxOutcome disableMode() {
     return settlement.setModeEnabled(TrustMode.REEXEC_OBJECTIVE, false);
   }
 
   // ---------------------------------------------------------------- the mode
 
-  /** Whether apps of REEXEC_OBJECTIVE may be created (AppRegistry.modeEnabled(2), set by governance). */
+  /**
+   * Whether apps of REEXEC_OBJECTIVE may be created (AppRegistry.modeEnabled(2), set by
+   * governance).
+   */
   public boolean modeEnabled() {
     return call(apps.modeEnabled(BigInteger.valueOf(MODE)));
   }
 
-  /** Whether {@code account} may create apps now (creation is permissionless or it is allowlisted). */
+  /**
+   * Whether {@code account} may create apps now (creation is permissionless or it is allowlisted).
+   */
   public boolean canCreateApps(Address account) {
     return call(apps.permissionless()) || call(apps.isAllowlisted(account.toString()));
   }
@@ -99,32 +120,59 @@ public final class ObjectiveApps implements AutoCloseable {
 
   private InputOracle oracleContract() {
     if (oracle == null) {
-      Address court = court().orElseThrow(() -> new InvalidInputException("this deployment registers no court for REEXEC_OBJECTIVE "
-          + "(JobManager.modeAdapterOf(2) is 0), so it has no input oracle"));
-      String at = call(ObjectiveCourt.load(court.toString(), settlement.web3j(), settlement.transactionManager(), Settlement.GAS)
-          .oracle());
-      oracle = InputOracle.load(at, settlement.web3j(), settlement.transactionManager(), Settlement.GAS);
+      Address court =
+          court()
+              .orElseThrow(() ->
+                  new InvalidInputException(
+                      "this deployment registers no court for REEXEC_OBJECTIVE "
+                          + "(JobManager.modeAdapterOf(2) is 0), so it has no input oracle"));
+      String at =
+          call(
+              ObjectiveCourt.load(
+                      court.toString(),
+                      settlement.web3j(),
+                      settlement.transactionManager(),
+                      Settlement.GAS)
+                  .oracle());
+      oracle =
+          InputOracle.load(at, settlement.web3j(), settlement.transactionManager(), Settlement.GAS);
     }
     return oracle;
   }
 
   // ---------------------------------------------------------------- app config
 
-  /** Deploys an ObjectiveConfig holding {@code config} (simulated first) and returns its address with the transaction. */
+  /**
+   * Deploys an ObjectiveConfig holding {@code config} (simulated first) and returns its address
+   * with the transaction.
+   */
   public Settlement.Deployed deployConfig(ObjectiveAppConfig config) {
-    RemoteCall<ObjectiveConfig> deploy = ObjectiveConfig.deploy(settlement.web3j(), settlement.transactionManager(), Settlement.GAS, config.programDigest().bytes(),
-        BigInteger.valueOf(config.entryPc()), config.imageRoot().bytes(), BigInteger.valueOf(config.ramEnd()),
-        BigInteger.valueOf(config.outputLimit()), BigInteger.valueOf(config.strideLog2()), config.blobInputs());
+    RemoteCall<ObjectiveConfig> deploy =
+        ObjectiveConfig.deploy(
+            settlement.web3j(),
+            settlement.transactionManager(),
+            Settlement.GAS,
+            config.programDigest().bytes(),
+            BigInteger.valueOf(config.entryPc()),
+            config.imageRoot().bytes(),
+            BigInteger.valueOf(config.ramEnd()),
+            BigInteger.valueOf(config.outputLimit()),
+            BigInteger.valueOf(config.strideLog2()),
+            config.blobInputs());
     try {
       ObjectiveConfig c = deploy.send();
       TransactionReceipt r = c.getTransactionReceipt().orElseThrow();
       if (!r.isStatusOK()) {
-        throw new ChainUnavailableException("deploying ObjectiveConfig reverted onchain (tx " + r.getTransactionHash() + ")", null);
+        throw new ChainUnavailableException(
+            "deploying ObjectiveConfig reverted onchain (tx " + r.getTransactionHash() + ")", null);
       }
-      Settlement.Deployed d = new Settlement.Deployed(Address.parse(c.getContractAddress()), outcome("deploy ObjectiveConfig", r));
+      Settlement.Deployed d =
+          new Settlement.Deployed(
+              Address.parse(c.getContractAddress()), outcome("deploy ObjectiveConfig", r));
       ObjectiveAppConfig back = config(d.address());
       if (!back.equals(config)) {
-        throw new IllegalStateException("the ObjectiveConfig at " + d.address() + " holds " + back + ", not " + config);
+        throw new IllegalStateException(
+            "the ObjectiveConfig at " + d.address() + " holds " + back + ", not " + config);
       }
       return d;
     } catch (ContractRevertException e) {
@@ -136,35 +184,69 @@ public final class ObjectiveApps implements AutoCloseable {
     }
   }
 
-  /** The fields of the ObjectiveConfig at {@code config}; refused when there is no contract there or it is not one. */
+  /**
+   * The fields of the ObjectiveConfig at {@code config}; refused when there is no contract there or
+   * it is not one.
+   */
   public ObjectiveAppConfig config(Address config) {
     if (settlement.codeAt(config).length == 0) {
-      throw new InvalidInputException("there is no contract at " + config + " (an objective app's config is an ObjectiveConfig)");
+      throw new InvalidInputException(
+          "there is no contract at "
+              + config
+              + " (an objective app's config is an ObjectiveConfig)");
     }
     ObjectiveConfig.Params p;
     try {
-      p = ObjectiveConfig.load(config.toString(), settlement.web3j(), settlement.transactionManager(), Settlement.GAS).params()
-          .send();
+      p =
+          ObjectiveConfig.load(
+                  config.toString(),
+                  settlement.web3j(),
+                  settlement.transactionManager(),
+                  Settlement.GAS)
+              .params()
+              .send();
     } catch (ContractRevertException e) {
-      throw new InvalidInputException("the contract at " + config + " is not an ObjectiveConfig (params() reverts: " + e.getMessage() + ")");
+      throw new InvalidInputException(
+          "the contract at "
+              + config
+              + " is not an ObjectiveConfig (params() reverts: "
+              + e.getMessage()
+              + ")");
     } catch (IOException e) {
-      throw new ChainUnavailableException("cannot read the ObjectiveConfig at " + config + ": " + e.getMessage(), e);
+      throw new ChainUnavailableException(
+          "cannot read the ObjectiveConfig at " + config + ": " + e.getMessage(), e);
     } catch (Exception e) {
-      throw new InvalidInputException("the contract at " + config + " is not an ObjectiveConfig: " + e.getMessage());
+      throw new InvalidInputException(
+          "the contract at " + config + " is not an ObjectiveConfig: " + e.getMessage());
     }
-    return new ObjectiveAppConfig(new Bytes32(p.programDigest), p.entryPc.longValueExact(), new Bytes32(p.imageRoot),
-        p.ramEnd.longValueExact(), p.outputLimit.longValueExact(), p.strideLog2.intValueExact(), p.blobInputs);
+    return new ObjectiveAppConfig(
+        new Bytes32(p.programDigest),
+        p.entryPc.longValueExact(),
+        new Bytes32(p.imageRoot),
+        p.ramEnd.longValueExact(),
+        p.outputLimit.longValueExact(),
+        p.strideLog2.intValueExact(),
+        p.blobInputs);
   }
 
   // ---------------------------------------------------------------- inputs
 
-  /** An InputOracle entry: the input's vm.md §4.1 root and length, computed onchain, and the block it was posted in. */
+  /**
+   * An InputOracle entry: the input's vm.md §4.1 root and length, computed onchain, and the block
+   * it was posted in.
+   */
   public record InputEntry(Bytes32 inputRoot, long inputLength, long postedBlock) {}
 
-  /** What {@link #postInput} did: the envelope's digest, and its transaction unless the envelope was posted before. */
+  /**
+   * What {@link #postInput} did: the envelope's digest, and its transaction unless the envelope was
+   * posted before.
+   */
   public record InputPost(Bytes32 digest, Optional<TxOutcome> tx) {}
 
-  /** The longest envelope the oracle takes (InputOracle.MAX_ENVELOPE: 64 KiB of input plus the 52-byte header). */
+  /**
+   * The longest envelope the oracle takes (InputOracle.MAX_ENVELOPE: 64 KiB of input plus the
+   * 52-byte header).
+   */
   public long maxEnvelopeBytes() {
     return call(oracleContract().MAX_ENVELOPE()).longValueExact();
   }
@@ -172,13 +254,20 @@ public final class ObjectiveApps implements AutoCloseable {
   /**
    * Posts a job's TDJOBIN1 envelope (docs/spec/job-input.md) to the oracle as calldata; the oracle
    * computes and records its input root under keccak256(envelope). Skipped (no transaction) when
-   * that digest is posted already. An envelope over MAX_ENVELOPE is refused before anything is sent.
+   * that digest is posted already. An envelope over MAX_ENVELOPE is refused before anything is
+   * sent.
    */
   public InputPost postInput(byte[] envelope) {
     long max = maxEnvelopeBytes();
     if (envelope.length > max) {
-      throw new InvalidInputException("the job envelope is " + envelope.length + " bytes; the InputOracle takes at most " + max
-          + " (64 KiB of input plus the 52-byte header), so a REEXEC_OBJECTIVE job's input is at most " + (max - 52) + " bytes");
+      throw new InvalidInputException(
+          "the job envelope is "
+              + envelope.length
+              + " bytes; the InputOracle takes at most "
+              + max
+              + " (64 KiB of input plus the 52-byte header), so a REEXEC_OBJECTIVE job's input is at most "
+              + (max - 52)
+              + " bytes");
     }
     Bytes32 digest = Hashes.keccak256(envelope);
     if (inputOf(digest).isPresent()) {
@@ -188,7 +277,10 @@ public final class ObjectiveApps implements AutoCloseable {
     return new InputPost(digest, Optional.of(tx));
   }
 
-  /** What {@link #postInputBlobs} did: the DA blob key, and its transaction unless the blobs were posted before. */
+  /**
+   * What {@link #postInputBlobs} did: the DA blob key, and its transaction unless the blobs were
+   * posted before.
+   */
   public record BlobInputPost(Bytes32 blobKey, Optional<TxOutcome> tx) {}
 
   /**
@@ -200,7 +292,11 @@ public final class ObjectiveApps implements AutoCloseable {
    * layer's KZG): {@code blobs}, {@code commitments} (48 bytes each), {@code blobProofs} (48 bytes
    * each) and {@code versionedHashes}, one each per blob, in order.
    */
-  public BlobInputPost postInputBlobs(byte[] daHeader, List<byte[]> blobs, List<byte[]> commitments, List<byte[]> blobProofs,
+  public BlobInputPost postInputBlobs(
+      byte[] daHeader,
+      List<byte[]> blobs,
+      List<byte[]> commitments,
+      List<byte[]> blobProofs,
       List<Bytes32> versionedHashes) {
     Bytes32 key = Hashes.keccak256(daHeader);
     if (blobInputOf(key).isPresent()) {
@@ -208,8 +304,15 @@ public final class ObjectiveApps implements AutoCloseable {
     }
     InputOracle o = oracleContract();
     String data = o.postInputBlobs(daHeader).encodeFunctionCall();
-    TxOutcome tx = settlement.transactBlobs("postInputBlobs", oracle(), data, blobs, commitments, blobProofs,
-        versionedHashes.stream().map(Bytes32::bytes).toList());
+    TxOutcome tx =
+        settlement.transactBlobs(
+            "postInputBlobs",
+            oracle(),
+            data,
+            blobs,
+            commitments,
+            blobProofs,
+            versionedHashes.stream().map(Bytes32::bytes).toList());
     return new BlobInputPost(key, Optional.of(tx));
   }
 
@@ -220,7 +323,11 @@ public final class ObjectiveApps implements AutoCloseable {
       return Optional.empty();
     }
     Tuple3<byte[], BigInteger, BigInteger> e = call(o.blobInputOf(blobKey.bytes()));
-    return Optional.of(new InputEntry(new Bytes32(e.component1()), e.component2().longValueExact(), e.component3().longValueExact()));
+    return Optional.of(
+        new InputEntry(
+            new Bytes32(e.component1()),
+            e.component2().longValueExact(),
+            e.component3().longValueExact()));
   }
 
   /** The oracle's entry for the envelope with keccak256 {@code digest}, if it was posted. */
@@ -230,7 +337,11 @@ public final class ObjectiveApps implements AutoCloseable {
       return Optional.empty();
     }
     Tuple3<byte[], BigInteger, BigInteger> e = call(o.inputOf(digest.bytes()));
-    return Optional.of(new InputEntry(new Bytes32(e.component1()), e.component2().longValueExact(), e.component3().longValueExact()));
+    return Optional.of(
+        new InputEntry(
+            new Bytes32(e.component1()),
+            e.component2().longValueExact(),
+            e.component3().longValueExact()));
   }
 
   // ---------------------------------------------------------------- plumbing
@@ -244,7 +355,11 @@ public final class ObjectiveApps implements AutoCloseable {
   }
 
   private static TxOutcome outcome(String action, TransactionReceipt r) {
-    return new TxOutcome(action, r.getTransactionHash(), r.getBlockNumber().longValueExact(), r.getGasUsed().longValueExact());
+    return new TxOutcome(
+        action,
+        r.getTransactionHash(),
+        r.getBlockNumber().longValueExact(),
+        r.getGasUsed().longValueExact());
   }
 
   @Override

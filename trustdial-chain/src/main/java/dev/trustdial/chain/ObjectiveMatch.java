@@ -10,11 +10,15 @@ import java.util.Optional;
  * operator (side O) and one challenger (side C), as ObjectiveCourt.getMatch returns it.
  *
  * @param level the height of the current nodes in the current tree (stride tree, then step tree)
- * @param strideIndex the index of the current stride-level node at its level (the stride i once at the step level)
+ * @param strideIndex the index of the current stride-level node at its level (the stride i once at
+ *     the step level)
  * @param stepIndex the index of the current step-level node at its level
- * @param nodeO O's node at (level, index); in STRIDE_OPEN its stride leaf, then (once posted) its step root
- * @param revealedLeft the children of the last mover's node (the side to move compares its own with them)
- * @param clockO seconds left on O's clock as of {@code lastMove} (its clock runs from then while it is O's turn)
+ * @param nodeO O's node at (level, index); in STRIDE_OPEN its stride leaf, then (once posted) its
+ *     step root
+ * @param revealedLeft the children of the last mover's node (the side to move compares its own with
+ *     them)
+ * @param clockO seconds left on O's clock as of {@code lastMove} (its clock runs from then while it
+ *     is O's turn)
  * @param lastMove when the side to move's clock started running (chain time)
  * @param verdict NONE until DONE
  */
@@ -52,7 +56,13 @@ public record ObjectiveMatch(
 
   /** ObjectiveCourt.Phase, in onchain order. */
   public enum Phase {
-    NONE, START, STRIDE_BISECT, STRIDE_OPEN, STEP_BISECT, PROVE, DONE;
+    NONE,
+    START,
+    STRIDE_BISECT,
+    STRIDE_OPEN,
+    STEP_BISECT,
+    PROVE,
+    DONE;
 
     static Phase fromCode(int code) {
       if (code < 0 || code >= values().length) {
@@ -64,7 +74,8 @@ public record ObjectiveMatch(
 
   /** The two sides of a match, in onchain order (ObjectiveCourt.SIDE_O = 0, SIDE_C = 1). */
   public enum Side {
-    OPERATOR, CHALLENGER;
+    OPERATOR,
+    CHALLENGER;
 
     static Side fromCode(int code) {
       if (code < 0 || code > 1) {
@@ -83,7 +94,16 @@ public record ObjectiveMatch(
       throw new IllegalStateException("match " + disputeId + " does not exist");
     }
     if (level < 0 || level > 64 || strideHeight + strideLog2 > 64) {
-      throw new IllegalStateException("match " + disputeId + " has an impossible level " + level + " (H " + strideHeight + ", s " + strideLog2 + ")");
+      throw new IllegalStateException(
+          "match "
+              + disputeId
+              + " has an impossible level "
+              + level
+              + " (H "
+              + strideHeight
+              + ", s "
+              + strideLog2
+              + ")");
     }
   }
 
@@ -113,7 +133,10 @@ public record ObjectiveMatch(
     return lastMove + (turn == Side.OPERATOR ? clockO : clockC);
   }
 
-  /** The step t whose successor T(t + 1) the match disputes (ObjectiveCourt.stepNumber): t = i * 2^s + j. */
+  /**
+   * The step t whose successor T(t + 1) the match disputes (ObjectiveCourt.stepNumber): t = i * 2^s
+   * + j.
+   */
   public long stepNumber() {
     return (strideIndex << strideLog2) + stepIndex;
   }

@@ -16,25 +16,40 @@ public sealed interface ObjectiveMatchEvent {
   /** The challenger posted its root's children. */
   record Started(BigInteger disputeId, long block, long gasUsed) implements ObjectiveMatchEvent {}
 
-  /** A side revealed its children; the dispute now lies at ({@code level}, {@code index}) of the stride or step tree. */
-  record Bisected(BigInteger disputeId, long block, int side, int level, long index, boolean stepLevel, long gasUsed)
+  /**
+   * A side revealed its children; the dispute now lies at ({@code level}, {@code index}) of the
+   * stride or step tree.
+   */
+  record Bisected(
+      BigInteger disputeId,
+      long block,
+      int side,
+      int level,
+      long index,
+      boolean stepLevel,
+      long gasUsed)
       implements ObjectiveMatchEvent {}
 
   /** The stride descent reached stride {@code strideIndex}. */
-  record StrideReached(BigInteger disputeId, long block, long strideIndex) implements ObjectiveMatchEvent {}
+  record StrideReached(BigInteger disputeId, long block, long strideIndex)
+      implements ObjectiveMatchEvent {}
 
   /** A side posted its step tree's root for the disputed stride. */
-  record StrideOpened(BigInteger disputeId, long block, int side, long gasUsed) implements ObjectiveMatchEvent {}
+  record StrideOpened(BigInteger disputeId, long block, int side, long gasUsed)
+      implements ObjectiveMatchEvent {}
 
   /** The step descent reached T(step) -> T(step + 1). */
   record StepReached(BigInteger disputeId, long block, long step) implements ObjectiveMatchEvent {}
 
   /** RiscvStep executed step -> step + 1 onchain. */
-  record StepProven(BigInteger disputeId, long block, Address prover, long step, long gasUsed) implements ObjectiveMatchEvent {}
+  record StepProven(BigInteger disputeId, long block, Address prover, long step, long gasUsed)
+      implements ObjectiveMatchEvent {}
 
   /** The side to move ({@code side}) ran out of its clock. */
-  record TimedOut(BigInteger disputeId, long block, int side, long gasUsed) implements ObjectiveMatchEvent {}
+  record TimedOut(BigInteger disputeId, long block, int side, long gasUsed)
+      implements ObjectiveMatchEvent {}
 
   /** The match ended with {@code verdict}. */
-  record Resolved(BigInteger disputeId, long block, Verdict verdict, boolean moot) implements ObjectiveMatchEvent {}
+  record Resolved(BigInteger disputeId, long block, Verdict verdict, boolean moot)
+      implements ObjectiveMatchEvent {}
 }

@@ -21,9 +21,19 @@ public record OperatorInfo(
     long openObligations) {
   public OperatorInfo {
     roles = Set.copyOf(roles);
-    if (stake.signum() < 0 || selfStake.signum() < 0 || pendingStake.signum() < 0 || selfStake.compareTo(stake) > 0) {
-      throw new IllegalStateException("inconsistent stake reported for " + operator + ": pool " + stake + ", own " + selfStake
-          + ", pending " + pendingStake);
+    if (stake.signum() < 0
+        || selfStake.signum() < 0
+        || pendingStake.signum() < 0
+        || selfStake.compareTo(stake) > 0) {
+      throw new IllegalStateException(
+          "inconsistent stake reported for "
+              + operator
+              + ": pool "
+              + stake
+              + ", own "
+              + selfStake
+              + ", pending "
+              + pendingStake);
     }
   }
 

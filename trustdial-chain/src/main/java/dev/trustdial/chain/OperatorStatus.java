@@ -4,7 +4,10 @@ package dev.trustdial.chain;
 public enum OperatorStatus {
   NONE,
   ACTIVE,
-  /** Deregistered or ejected by churn: no weight; its stakers can withdraw; the account cannot register again. */
+  /**
+   * Deregistered or ejected by churn: no weight; its stakers can withdraw; the account cannot
+   * register again.
+   */
   EXITED;
 
   public static OperatorStatus fromCode(int code) {

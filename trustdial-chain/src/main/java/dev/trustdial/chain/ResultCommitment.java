@@ -8,9 +8,11 @@ import org.web3j.abi.datatypes.generated.Uint64;
 
 /**
  * What an operator (or a challenger) claims a job computed. {@link #commitment()} equals
- * JobManager.commitmentOf: keccak256(abi.encode(outputHash, finalStateHash, stepCount, checkpointRoot)).
+ * JobManager.commitmentOf: keccak256(abi.encode(outputHash, finalStateHash, stepCount,
+ * checkpointRoot)).
  */
-public record ResultCommitment(Bytes32 outputHash, Bytes32 finalStateHash, long stepCount, Bytes32 checkpointRoot) {
+public record ResultCommitment(
+    Bytes32 outputHash, Bytes32 finalStateHash, long stepCount, Bytes32 checkpointRoot) {
   public ResultCommitment {
     if (stepCount < 0) {
       throw new IllegalArgumentException("stepCount must be non-negative");
@@ -19,7 +21,10 @@ public record ResultCommitment(Bytes32 outputHash, Bytes32 finalStateHash, long 
 
   public Bytes32 commitment() {
     String word = TypeEncoder.encode(new Uint64(BigInteger.valueOf(stepCount)));
-    return Hashes.keccak256(outputHash.bytes(), finalStateHash.bytes(),
-        dev.trustdial.core.bytes.Hex.decode(word), checkpointRoot.bytes());
+    return Hashes.keccak256(
+        outputHash.bytes(),
+        finalStateHash.bytes(),
+        dev.trustdial.core.bytes.Hex.decode(word),
+        checkpointRoot.bytes());
   }
 }

@@ -8,7 +8,9 @@ public enum Role {
   COMPUTE(1),
   DA(2),
   VERIFIER(4),
-  /** Runs TEE apps' jobs (a TEE install and a KMS to reach); TEE jobs are assigned only among these. */
+  /**
+   * Runs TEE apps' jobs (a TEE install and a KMS to reach); TEE jobs are assigned only among these.
+   */
   TEE(8);
 
   private final int bit;
@@ -46,7 +48,8 @@ public enum Role {
         return r;
       }
     }
-    throw new dev.trustdial.core.InvalidInputException("unknown role '" + text + "'; one of " + java.util.Arrays.toString(values()));
+    throw new dev.trustdial.core.InvalidInputException(
+        "unknown role '" + text + "'; one of " + java.util.Arrays.toString(values()));
   }
 
   public static Set<Role> fromMask(int mask) {

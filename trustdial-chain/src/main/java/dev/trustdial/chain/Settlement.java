@@ -12,8 +12,8 @@ import dev.trustdial.chain.tx.SimulatingTransactionManager;
 import dev.trustdial.core.InvalidInputException;
 import dev.trustdial.core.bytes.Bytes32;
 import dev.trustdial.core.crypto.Address;
-import dev.trustdial.core.crypto.Signature;
 import dev.trustdial.core.crypto.Secp256k1Key;
+import dev.trustdial.core.crypto.Signature;
 import dev.trustdial.core.hash.Hashes;
 import java.io.IOException;
 import java.math.BigInteger;
@@ -37,12 +37,16 @@ import org.web3j.utils.Numeric;
 
 /**
  * The typed client of the settlement contracts, acting as one account. Every transaction is
- * simulated first: a refused one throws {@link ContractRevertException} (a user error, exit 2)
- * and changes nothing. No web3j type leaves this class.
+ * simulated first: a refused one throws {@link ContractRevertException} (a user error, exit 2) and
+ * changes nothing. No web3j type leaves this class.
  */
 public final class Settlement implements SettlementPort, AutoCloseable {
-  /** Gas price floor and a placeholder limit: the transaction manager replaces the limit by an estimate. */
-  static final ContractGasProvider GAS = new StaticGasProvider(BigInteger.valueOf(1_000_000_000L), BigInteger.valueOf(15_000_000L));
+  /**
+   * Gas price floor and a placeholder limit: the transaction manager replaces the limit by an
+   * estimate.
+   */
+  static final ContractGasProvider GAS =
+      new StaticGasProvider(BigInteger.valueOf(1_000_000_000L), BigInteger.valueOf(15_000_000L));
 
   private final Web3j web3j;
   private final HttpService rpc;
@@ -56,10 +60,19 @@ public final class Settlement implements SettlementPort, AutoCloseable {
   private final JobManager jobs;
   private final IntersubjectiveCourt court;
   private final SimulatingTransactionManager tm;
-  /** Decodes events for {@link #events(long, long)}; created on first use (reading is stateless). */
+
+  /**
+   * Decodes events for {@link #events(long, long)}; created on first use (reading is stateless).
+   */
   private volatile EventReader eventReader;
 
-  private Settlement(HttpService rpc, Web3j web3j, boolean owns, Deployment d, Secp256k1Key key, RevertDecoder decoder) {
+  private Settlement(
+      HttpService rpc,
+      Web3j web3j,
+      boolean owns,
+      Deployment d,
+      Secp256k1Key key,
+      RevertDecoder decoder) {
     this.rpc = rpc;
     this.web3j = web3j;
     this.ownsConnection = owns;
@@ -80,28 +93,40 @@ public final class Settlement implements SettlementPort, AutoCloseable {
     try {
       long chainId = w.ethChainId().send().getChainId().longValueExact();
       if (chainId != deployment.chainId()) {
-        throw new InvalidInputException("the chain at " + rpcUrl + " has id " + chainId
-            + " but the deployment is for chain " + deployment.chainId());
+        throw new InvalidInputException(
+            "the chain at "
+                + rpcUrl
+                + " has id "
+                + chainId
+                + " but the deployment is for chain "
+                + deployment.chainId());
       }
     } catch (IOException e) {
       w.shutdown();
-      throw new InvalidInputException("cannot reach the chain at " + rpcUrl + ": " + e.getMessage(), e);
+      throw new InvalidInputException(
+          "cannot reach the chain at " + rpcUrl + ": " + e.getMessage(), e);
     }
     return new Settlement(rpc, w, true, deployment, key, new RevertDecoder());
   }
 
   static HttpService httpService(String rpcUrl) {
-    OkHttpClient http = new OkHttpClient.Builder().connectTimeout(5, TimeUnit.SECONDS)
-        .readTimeout(60, TimeUnit.SECONDS).build();
+    OkHttpClient http =
+        new OkHttpClient.Builder()
+            .connectTimeout(5, TimeUnit.SECONDS)
+            .readTimeout(60, TimeUnit.SECONDS)
+            .build();
     return new HttpService(rpcUrl, http);
   }
 
   static Web3j openRpc(HttpService rpc) {
-    return Web3j.build(rpc, 200, java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
-      Thread t = new Thread(r, "web3j-poll");
-      t.setDaemon(true);
-      return t;
-    }));
+    return Web3j.build(
+        rpc,
+        200,
+        java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+          Thread t = new Thread(r, "web3j-poll");
+          t.setDaemon(true);
+          return t;
+        }));
   }
 
   /** The same chain connection, acting as another account. */
@@ -123,7 +148,10 @@ public final class Settlement implements SettlementPort, AutoCloseable {
     return call(token.balanceOf(who.toString()));
   }
 
-  /** Mints devnet stake; this account must be the token's owner or a minter it named (the devnet's deployer is). */
+  /**
+   * Mints devnet stake; this account must be the token's owner or a minter it named (the devnet's
+   * deployer is).
+   */
   public TxOutcome mint(Address to, BigInteger amount) {
     return send("mint", token.mint(to.toString(), amount));
   }
@@ -141,27 +169,37 @@ public final class Settlement implements SettlementPort, AutoCloseable {
    * roles (each allocated 100%), signer and endpoint, staking {@code selfStake} (at least
    * minSelfStake) of its own tokens into its pool.
    */
-  public TxOutcome register(Set<Role> roles, Address signer, String endpoint, BigInteger selfStake) {
+  public TxOutcome register(
+      Set<Role> roles, Address signer, String endpoint, BigInteger selfStake) {
     if (roles.isEmpty()) {
       throw new InvalidInputException("an operator needs at least one role");
     }
     positive(selfStake, "the registration's own stake");
     approve(deployment.stakeRegistry(), selfStake);
-    return send("register", registry.register(BigInteger.valueOf(Role.mask(roles)), signer.toString(), endpoint, selfStake));
+    return send(
+        "register",
+        registry.register(
+            BigInteger.valueOf(Role.mask(roles)), signer.toString(), endpoint, selfStake));
   }
 
-  /** Replaces this operator's roles, signer and endpoint (stake untouched; a dropped role stays slashable while obligations last). */
+  /**
+   * Replaces this operator's roles, signer and endpoint (stake untouched; a dropped role stays
+   * slashable while obligations last).
+   */
   public TxOutcome updateOperator(Set<Role> roles, Address signer, String endpoint) {
     if (roles.isEmpty()) {
       throw new InvalidInputException("an operator needs at least one role");
     }
-    return send("updateOperator", registry.updateOperator(BigInteger.valueOf(Role.mask(roles)), signer.toString(), endpoint));
+    return send(
+        "updateOperator",
+        registry.updateOperator(BigInteger.valueOf(Role.mask(roles)), signer.toString(), endpoint));
   }
 
   /** Sets the fraction (WAD, at most 1e18) of this operator's pool that backs {@code role}. */
   public TxOutcome setAllocation(Role role, BigInteger wad) {
     if (wad.signum() < 0 || wad.compareTo(JobParams.WAD) > 0) {
-      throw new InvalidInputException("an allocation is a fraction within [0, 1e18] (WAD), got " + wad);
+      throw new InvalidInputException(
+          "an allocation is a fraction within [0, 1e18] (WAD), got " + wad);
     }
     return send("setAllocation", registry.setAllocation(BigInteger.valueOf(role.bit()), wad));
   }
@@ -176,14 +214,19 @@ public final class Settlement implements SettlementPort, AutoCloseable {
   /** Everything: queueWithdrawal's type(uint256).max. */
   public static final BigInteger ALL = BigInteger.TWO.pow(256).subtract(BigInteger.ONE);
 
-  /** Approves the registry for {@code amount} if needed, then adds it to this operator's own pool. */
+  /**
+   * Approves the registry for {@code amount} if needed, then adds it to this operator's own pool.
+   */
   public TxOutcome deposit(BigInteger amount) {
     positive(amount, "a stake deposit");
     approve(deployment.stakeRegistry(), amount);
     return send("deposit", registry.deposit(amount));
   }
 
-  /** Approves the registry for {@code amount} if needed, then delegates it to {@code operator}'s pool for shares of it. */
+  /**
+   * Approves the registry for {@code amount} if needed, then delegates it to {@code operator}'s
+   * pool for shares of it.
+   */
   public TxOutcome delegate(Address operator, BigInteger amount) {
     positive(amount, "a delegation");
     approve(deployment.stakeRegistry(), amount);
@@ -192,14 +235,18 @@ public final class Settlement implements SettlementPort, AutoCloseable {
 
   /**
    * Queues {@code amount} ({@link #ALL}: everything) of this account's stake with {@code operator}
-   * for withdrawal: it stops counting at once and stays slashable until {@link #completeWithdrawal}.
+   * for withdrawal: it stops counting at once and stays slashable until {@link
+   * #completeWithdrawal}.
    */
   public TxOutcome queueWithdrawal(Address operator, BigInteger amount) {
     positive(amount, "a withdrawal");
     return send("queueWithdrawal", registry.queueWithdrawal(operator.toString(), amount));
   }
 
-  /** Pays out this account's queued withdrawal from {@code operator} once its delay and the obligations it waits for are over. */
+  /**
+   * Pays out this account's queued withdrawal from {@code operator} once its delay and the
+   * obligations it waits for are over.
+   */
   public TxOutcome completeWithdrawal(Address operator) {
     return send("completeWithdrawal", registry.completeWithdrawal(operator.toString()));
   }
@@ -211,8 +258,16 @@ public final class Settlement implements SettlementPort, AutoCloseable {
     StakeRegistry.Pool p = call(registry.poolOf(op.toString()));
     BigInteger own = call(registry.delegatedStake(op.toString(), op.toString()));
     long open = call(registry.openObligations(op.toString())).longValueExact();
-    return new OperatorInfo(op, OperatorStatus.fromCode(o.status.intValueExact()), Role.fromMask(o.roles.intValueExact()),
-        Address.parse(o.signer), o.endpoint, p.activeAmount, own, p.pendingAmount, open);
+    return new OperatorInfo(
+        op,
+        OperatorStatus.fromCode(o.status.intValueExact()),
+        Role.fromMask(o.roles.intValueExact()),
+        Address.parse(o.signer),
+        o.endpoint,
+        p.activeAmount,
+        own,
+        p.pendingAmount,
+        open);
   }
 
   /** The active set, in its onchain order (what eligibility and assignment iterate over). */
@@ -236,13 +291,22 @@ public final class Settlement implements SettlementPort, AutoCloseable {
     BigInteger shares = call(registry.sharesOf(operator.toString(), staker.toString()));
     var w = call(registry.withdrawalOf(operator.toString(), staker.toString()));
     StakeRegistry.Withdrawal wd = w.component1();
-    return new Delegation(operator, staker, active, shares, w.component2(), wd.shares, wd.availableAt.longValueExact(),
+    return new Delegation(
+        operator,
+        staker,
+        active,
+        shares,
+        w.component2(),
+        wd.shares,
+        wd.availableAt.longValueExact(),
         wd.obligationSeq.longValueExact());
   }
 
   public Obligations obligations(Address op) {
-    return new Obligations(call(registry.openObligations(op.toString())).longValueExact(),
-        call(registry.obligationLowWater(op.toString())).longValueExact(), call(registry.nextObligationSeq(op.toString())).longValueExact());
+    return new Obligations(
+        call(registry.openObligations(op.toString())).longValueExact(),
+        call(registry.obligationLowWater(op.toString())).longValueExact(),
+        call(registry.nextObligationSeq(op.toString())).longValueExact());
   }
 
   /** The fraction (WAD) of the operator's pool that backs {@code role}. */
@@ -255,9 +319,13 @@ public final class Settlement implements SettlementPort, AutoCloseable {
     return call(registry.weightOf(op.toString(), BigInteger.valueOf(role.bit())));
   }
 
-  /** The operator's weight for {@code role} at the end of block {@code block} (not in the future). */
+  /**
+   * The operator's weight for {@code role} at the end of block {@code block} (not in the future).
+   */
   public BigInteger weightAt(Address op, Role role, long block) {
-    return call(registry.weightAt(op.toString(), BigInteger.valueOf(role.bit()), BigInteger.valueOf(block)));
+    return call(
+        registry.weightAt(
+            op.toString(), BigInteger.valueOf(role.bit()), BigInteger.valueOf(block)));
   }
 
   /** The total weight of {@code role} at the end of block {@code block}. */
@@ -283,46 +351,65 @@ public final class Settlement implements SettlementPort, AutoCloseable {
     return call(registry.withdrawalDelay()).longValueExact();
   }
 
-  /** StakeRegistry.eligibleOperators(role): the active operators eligible now, in active-set order, with their current weights. */
+  /**
+   * StakeRegistry.eligibleOperators(role): the active operators eligible now, in active-set order,
+   * with their current weights.
+   */
   public List<Assignment.Candidate> eligibleOperators(Role role) {
     return candidates(call(registry.eligibleOperators(BigInteger.valueOf(role.bit()))));
   }
 
   /**
-   * StakeRegistry.eligibleAt(role, block): the candidates of a job snapshotted at {@code block}, each
-   * weighted by the smaller of its snapshot weight then and its weight now.
+   * StakeRegistry.eligibleAt(role, block): the candidates of a job snapshotted at {@code block},
+   * each weighted by the smaller of its snapshot weight then and its weight now.
    */
   public List<Assignment.Candidate> eligibleAt(Role role, long block) {
-    return candidates(call(registry.eligibleAt(BigInteger.valueOf(role.bit()), BigInteger.valueOf(block))));
+    return candidates(
+        call(registry.eligibleAt(BigInteger.valueOf(role.bit()), BigInteger.valueOf(block))));
   }
 
-  private static List<Assignment.Candidate> candidates(org.web3j.tuples.generated.Tuple2<List<String>, List<BigInteger>> t) {
+  private static List<Assignment.Candidate> candidates(
+      org.web3j.tuples.generated.Tuple2<List<String>, List<BigInteger>> t) {
     List<Assignment.Candidate> out = new ArrayList<>(t.component1().size());
     for (int i = 0; i < t.component1().size(); i++) {
-      out.add(new Assignment.Candidate(Address.parse(String.valueOf(t.component1().get(i))), t.component2().get(i)));
+      out.add(
+          new Assignment.Candidate(
+              Address.parse(String.valueOf(t.component1().get(i))), t.component2().get(i)));
     }
     return out;
   }
 
-  // ---------------------------------------------------------------- governance (through the timelock)
+  // ---------------------------------------------------------------- governance (through the
+  // timelock)
 
   /**
-   * Sets the minimum weight of {@code role}. A governance call: sent directly when this account owns
-   * the registry, otherwise scheduled on the timelock that owns it (see {@link #governed}).
+   * Sets the minimum weight of {@code role}. A governance call: sent directly when this account
+   * owns the registry, otherwise scheduled on the timelock that owns it (see {@link #governed}).
    */
   public TxOutcome setMinStake(Role role, BigInteger amount) {
-    return governed("setMinStake", call(registry.owner()), deployment.stakeRegistry(),
+    return governed(
+        "setMinStake",
+        call(registry.owner()),
+        deployment.stakeRegistry(),
         registry.setMinStake(BigInteger.valueOf(role.bit()), amount));
   }
 
   /** Lets {@code who} create apps (a governance call, see {@link #governed}). */
   public TxOutcome setAllowlisted(Address who, boolean allowed) {
-    return governed("setAllowlisted", call(apps.owner()), deployment.appRegistry(), apps.setAllowlisted(who.toString(), allowed));
+    return governed(
+        "setAllowlisted",
+        call(apps.owner()),
+        deployment.appRegistry(),
+        apps.setAllowlisted(who.toString(), allowed));
   }
 
   /** Lets anyone create apps (a governance call, see {@link #governed}). */
   public TxOutcome setPermissionless(boolean value) {
-    return governed("setPermissionless", call(apps.owner()), deployment.appRegistry(), apps.setPermissionless(value));
+    return governed(
+        "setPermissionless",
+        call(apps.owner()),
+        deployment.appRegistry(),
+        apps.setPermissionless(value));
   }
 
   /**
@@ -333,7 +420,11 @@ public final class Settlement implements SettlementPort, AutoCloseable {
    * On the devnet chain the clock is fast-forwarded past the delay and the call executed at once;
    * elsewhere a call that is not ready yet throws, naming when it will be.
    */
-  private TxOutcome governed(String action, String ownerHex, Address target, RemoteFunctionCall<TransactionReceipt> direct) {
+  private TxOutcome governed(
+      String action,
+      String ownerHex,
+      Address target,
+      RemoteFunctionCall<TransactionReceipt> direct) {
     Address owner = Address.parse(ownerHex);
     if (owner.equals(account())) {
       return send(action, direct);
@@ -341,33 +432,55 @@ public final class Settlement implements SettlementPort, AutoCloseable {
     SettlementTimelock timelock = SettlementTimelock.load(owner.toString(), web3j, tm, GAS);
     byte[] data = dev.trustdial.core.bytes.Hex.decode(direct.encodeFunctionCall());
     byte[] salt = Hashes.keccak256(data).bytes();
-    byte[] id = call(timelock.hashOperation(target.toString(), BigInteger.ZERO, data, new byte[32], salt));
+    byte[] id =
+        call(timelock.hashOperation(target.toString(), BigInteger.ZERO, data, new byte[32], salt));
     if (call(timelock.isOperationDone(id))) {
       // The very same call ran before; a repeat gets a salt of its own (this moment's).
-      salt = Hashes.keccak256(data, Long.toString(chainTime()).getBytes(java.nio.charset.StandardCharsets.US_ASCII)).bytes();
-      id = call(timelock.hashOperation(target.toString(), BigInteger.ZERO, data, new byte[32], salt));
+      salt =
+          Hashes.keccak256(
+                  data,
+                  Long.toString(chainTime()).getBytes(java.nio.charset.StandardCharsets.US_ASCII))
+              .bytes();
+      id =
+          call(
+              timelock.hashOperation(target.toString(), BigInteger.ZERO, data, new byte[32], salt));
     }
     if (!call(timelock.isOperationPending(id))) {
       BigInteger delay = call(timelock.getMinDelay());
-      send(action + " (schedule)", timelock.schedule(target.toString(), BigInteger.ZERO, data, new byte[32], salt, delay));
-      if (deployment.chainId() == dev.trustdial.chain.anvil.Anvil.DEVNET_CHAIN_ID && delay.signum() > 0) {
+      send(
+          action + " (schedule)",
+          timelock.schedule(target.toString(), BigInteger.ZERO, data, new byte[32], salt, delay));
+      if (deployment.chainId() == dev.trustdial.chain.anvil.Anvil.DEVNET_CHAIN_ID
+          && delay.signum() > 0) {
         advanceTime(delay.longValueExact());
       }
     }
     if (!call(timelock.isOperationReady(id))) {
       long readyAt = call(timelock.getTimestamp(id)).longValueExact();
-      throw new InvalidInputException(action + " is scheduled on the timelock " + owner + " (operation "
-          + dev.trustdial.core.bytes.Hex.encode(id) + "); run the same command again at or after chain time " + readyAt
-          + " to execute it");
+      throw new InvalidInputException(
+          action
+              + " is scheduled on the timelock "
+              + owner
+              + " (operation "
+              + dev.trustdial.core.bytes.Hex.encode(id)
+              + "); run the same command again at or after chain time "
+              + readyAt
+              + " to execute it");
     }
-    return send(action + " (execute)", timelock.execute(target.toString(), BigInteger.ZERO, data, new byte[32], salt, BigInteger.ZERO));
+    return send(
+        action + " (execute)",
+        timelock.execute(
+            target.toString(), BigInteger.ZERO, data, new byte[32], salt, BigInteger.ZERO));
   }
 
   // ---------------------------------------------------------------- apps
 
   /** Creates an app and returns its id with the transaction. */
   public Created createApp(TrustMode mode, Bytes32 programDigest, byte[] policy) {
-    TransactionReceipt r = sendRaw("createApp", apps.createApp(BigInteger.valueOf(mode.code()), programDigest.bytes(), policy));
+    TransactionReceipt r =
+        sendRaw(
+            "createApp",
+            apps.createApp(BigInteger.valueOf(mode.code()), programDigest.bytes(), policy));
     BigInteger id = AppRegistry.getAppCreatedEvents(r).getFirst().appId;
     return new Created(id, outcome("createApp", r));
   }
@@ -376,25 +489,35 @@ public final class Settlement implements SettlementPort, AutoCloseable {
     return send("upgradeApp", apps.upgradeApp(appId, programDigest.bytes(), policy));
   }
 
-  /** Names the app wallet a TEE app's results must be signed by (the zero address: none, and no job is taken). */
+  /**
+   * Names the app wallet a TEE app's results must be signed by (the zero address: none, and no job
+   * is taken).
+   */
   public TxOutcome setTeeSigner(BigInteger appId, Address signer) {
     return send("setTeeSigner", apps.setTeeSigner(appId, signer.toString()));
   }
 
-  /** The app wallet a TEE app's results must be signed by, if one is set (jobs pin it: see {@link #pin}). */
+  /**
+   * The app wallet a TEE app's results must be signed by, if one is set (jobs pin it: see {@link
+   * #pin}).
+   */
   public Optional<Address> teeSignerOf(BigInteger appId) {
     return nonZero(Address.parse(call(apps.teeSignerOf(appId))));
   }
 
   /**
-   * Names the per-app contract an adapter-mode app's results are checked against (docs/spec/modes.md):
-   * a ZK app's Groth16 verifier (docs/spec/zk.md §4). Jobs pin it at submission.
+   * Names the per-app contract an adapter-mode app's results are checked against
+   * (docs/spec/modes.md): a ZK app's Groth16 verifier (docs/spec/zk.md §4). Jobs pin it at
+   * submission.
    */
   public TxOutcome setAppConfig(BigInteger appId, Address config) {
     return send("setAppConfig", apps.setAppConfig(appId, config.toString()));
   }
 
-  /** An adapter-mode app's config contract (a ZK app's verifier), if set (JobManager takes no job of the app until it is). */
+  /**
+   * An adapter-mode app's config contract (a ZK app's verifier), if set (JobManager takes no job of
+   * the app until it is).
+   */
   public Optional<Address> appConfigOf(BigInteger appId) {
     return nonZero(Address.parse(call(apps.appConfigOf(appId))));
   }
@@ -411,14 +534,23 @@ public final class Settlement implements SettlementPort, AutoCloseable {
   public Deployed deployContract(String what, byte[] creationCode) {
     try {
       EthSendTransaction sent =
-          tm.sendTransaction(GAS.getGasPrice(), GAS.getGasLimit(), null, Numeric.toHexString(creationCode), BigInteger.ZERO, true);
+          tm.sendTransaction(
+              GAS.getGasPrice(),
+              GAS.getGasLimit(),
+              null,
+              Numeric.toHexString(creationCode),
+              BigInteger.ZERO,
+              true);
       if (sent.hasError()) {
-        throw new ChainUnavailableException("deploying " + what + " failed: " + sent.getError().getMessage(), null);
+        throw new ChainUnavailableException(
+            "deploying " + what + " failed: " + sent.getError().getMessage(), null);
       }
-      TransactionReceipt r = new PollingTransactionReceiptProcessor(web3j, 50, 1200)
-          .waitForTransactionReceipt(sent.getTransactionHash());
+      TransactionReceipt r =
+          new PollingTransactionReceiptProcessor(web3j, 50, 1200)
+              .waitForTransactionReceipt(sent.getTransactionHash());
       if (!r.isStatusOK() || r.getContractAddress() == null) {
-        throw new ChainUnavailableException("deploying " + what + " reverted onchain (tx " + r.getTransactionHash() + ")", null);
+        throw new ChainUnavailableException(
+            "deploying " + what + " reverted onchain (tx " + r.getTransactionHash() + ")", null);
       }
       return new Deployed(Address.parse(r.getContractAddress()), outcome("deploy " + what, r));
     } catch (ContractRevertException e) {
@@ -437,11 +569,15 @@ public final class Settlement implements SettlementPort, AutoCloseable {
       return Numeric.hexStringToByteArray(
           web3j.ethGetCode(account.toString(), DefaultBlockParameterName.LATEST).send().getCode());
     } catch (IOException e) {
-      throw new ChainUnavailableException("cannot read the code at " + account + ": " + e.getMessage(), e);
+      throw new ChainUnavailableException(
+          "cannot read the code at " + account + ": " + e.getMessage(), e);
     }
   }
 
-  /** A read-only call of any contract with raw calldata (eth_call at the latest block); a revert throws. */
+  /**
+   * A read-only call of any contract with raw calldata (eth_call at the latest block); a revert
+   * throws.
+   */
   public byte[] staticCall(Address to, byte[] data) {
     try {
       return Numeric.hexStringToByteArray(
@@ -453,15 +589,19 @@ public final class Settlement implements SettlementPort, AutoCloseable {
 
   public AppInfo app(BigInteger appId) {
     AppRegistry.App a = call(apps.getApp(appId));
-    return new AppInfo(appId, Address.parse(a.owner), TrustMode.fromCode(a.mode.intValueExact()),
-        new Bytes32(a.programDigest), a.policy, a.version.longValueExact());
+    return new AppInfo(
+        appId,
+        Address.parse(a.owner),
+        TrustMode.fromCode(a.mode.intValueExact()),
+        new Bytes32(a.programDigest),
+        a.policy,
+        a.version.longValueExact());
   }
 
   /** How many apps exist (ids run from 1 to this). */
   public BigInteger appCount() {
     return call(apps.appCount());
   }
-
 
   // ---------------------------------------------------------------- jobs
 
@@ -476,57 +616,103 @@ public final class Settlement implements SettlementPort, AutoCloseable {
   }
 
   private static JobParams params(JobManager.Params p) {
-    return new JobParams(p.heartbeatWindow.longValueExact(), p.challengeWindow.longValueExact(), p.maxJobDuration.longValueExact(),
-        p.maxStepsLimit.longValueExact(), p.livenessSlashCooldown.longValueExact(), p.maxActiveJobs.intValueExact(),
-        p.livenessSlashWad, p.disputeSlashWad, p.challengeBond, p.minFee, p.submitterDeposit, p.reporterShareWad, p.partyRewardWad,
-        p.voterRewardWad, Address.parse(p.court));
+    return new JobParams(
+        p.heartbeatWindow.longValueExact(),
+        p.challengeWindow.longValueExact(),
+        p.maxJobDuration.longValueExact(),
+        p.maxStepsLimit.longValueExact(),
+        p.livenessSlashCooldown.longValueExact(),
+        p.maxActiveJobs.intValueExact(),
+        p.livenessSlashWad,
+        p.disputeSlashWad,
+        p.challengeBond,
+        p.minFee,
+        p.submitterDeposit,
+        p.reporterShareWad,
+        p.partyRewardWad,
+        p.voterRewardWad,
+        Address.parse(p.court));
   }
 
   static JobManager.Params encode(JobParams p) {
-    return new JobManager.Params(BigInteger.valueOf(p.heartbeatWindowSeconds()), BigInteger.valueOf(p.challengeWindowSeconds()),
-        BigInteger.valueOf(p.maxJobDurationSeconds()), BigInteger.valueOf(p.maxStepsLimit()),
-        BigInteger.valueOf(p.livenessSlashCooldownSeconds()), BigInteger.valueOf(p.maxActiveJobs()), p.livenessSlashWad(),
-        p.disputeSlashWad(), p.challengeBond(), p.minFee(), p.submitterDeposit(), p.reporterShareWad(), p.partyRewardWad(),
-        p.voterRewardWad(), p.court().toString());
+    return new JobManager.Params(
+        BigInteger.valueOf(p.heartbeatWindowSeconds()),
+        BigInteger.valueOf(p.challengeWindowSeconds()),
+        BigInteger.valueOf(p.maxJobDurationSeconds()),
+        BigInteger.valueOf(p.maxStepsLimit()),
+        BigInteger.valueOf(p.livenessSlashCooldownSeconds()),
+        BigInteger.valueOf(p.maxActiveJobs()),
+        p.livenessSlashWad(),
+        p.disputeSlashWad(),
+        p.challengeBond(),
+        p.minFee(),
+        p.submitterDeposit(),
+        p.reporterShareWad(),
+        p.partyRewardWad(),
+        p.voterRewardWad(),
+        p.court().toString());
   }
 
   /**
-   * Approves the fee plus the submitter deposit if needed and submits a job; returns the job id. The
-   * job is queued: it is assigned once its seed block is mined and someone (a keeper) calls assign.
+   * Approves the fee plus the submitter deposit if needed and submits a job; returns the job id.
+   * The job is queued: it is assigned once its seed block is mined and someone (a keeper) calls
+   * assign.
    */
-  public Created submitJob(BigInteger appId, Bytes32 inputBlobKey, Bytes32 inputDigest, long maxSteps, BigInteger fee) {
+  public Created submitJob(
+      BigInteger appId, Bytes32 inputBlobKey, Bytes32 inputDigest, long maxSteps, BigInteger fee) {
     if (fee.signum() < 0) {
       throw new InvalidInputException("fee must not be negative");
     }
     JobParams p = params();
     if (fee.compareTo(p.minFee()) < 0) {
-      throw new InvalidInputException("fee " + Tokens.format(fee) + " is below the minimum fee " + Tokens.format(p.minFee()));
+      throw new InvalidInputException(
+          "fee " + Tokens.format(fee) + " is below the minimum fee " + Tokens.format(p.minFee()));
     }
     BigInteger escrow = fee.add(p.submitterDeposit());
     if (escrow.signum() > 0) {
       approve(deployment.jobManager(), escrow);
     }
-    TransactionReceipt r = sendRaw("submitJob", jobs.submitJob(appId, inputBlobKey.bytes(), inputDigest.bytes(),
-        BigInteger.valueOf(maxSteps), fee));
+    TransactionReceipt r =
+        sendRaw(
+            "submitJob",
+            jobs.submitJob(
+                appId,
+                inputBlobKey.bytes(),
+                inputDigest.bytes(),
+                BigInteger.valueOf(maxSteps),
+                fee));
     BigInteger id = JobManager.getJobSubmittedEvents(r).getFirst().jobId;
     return new Created(id, outcome("submitJob", r));
   }
 
-  /** Assigns a queued job whose seed block is mined (anyone may; keepers do). Reverts SeedNotReady before, WrongStatus after. */
+  /**
+   * Assigns a queued job whose seed block is mined (anyone may; keepers do). Reverts SeedNotReady
+   * before, WrongStatus after.
+   */
   public TxOutcome assign(BigInteger jobId) {
     return send("assign", jobs.assign(jobId));
   }
 
-  /** Ends a queued or assigned job past its expiry: fee and deposit back to the submitter, nobody slashed. */
+  /**
+   * Ends a queued or assigned job past its expiry: fee and deposit back to the submitter, nobody
+   * slashed.
+   */
   public TxOutcome expire(BigInteger jobId) {
     return send("expire", jobs.expire(jobId));
   }
 
-  public TxOutcome heartbeat(BigInteger jobId, long step, Bytes32 stateHash, Bytes32 checkpointBlobKey) {
-    return send("heartbeat", jobs.heartbeat(jobId, BigInteger.valueOf(step), stateHash.bytes(), checkpointBlobKey.bytes()));
+  public TxOutcome heartbeat(
+      BigInteger jobId, long step, Bytes32 stateHash, Bytes32 checkpointBlobKey) {
+    return send(
+        "heartbeat",
+        jobs.heartbeat(
+            jobId, BigInteger.valueOf(step), stateHash.bytes(), checkpointBlobKey.bytes()));
   }
 
-  /** The assignee drops the job's last checkpoint (one it cannot restore) and runs the job from step 0. */
+  /**
+   * The assignee drops the job's last checkpoint (one it cannot restore) and runs the job from step
+   * 0.
+   */
   public TxOutcome restartJob(BigInteger jobId) {
     return send("restartJob", jobs.restartJob(jobId));
   }
@@ -536,19 +722,30 @@ public final class Settlement implements SettlementPort, AutoCloseable {
   }
 
   public TxOutcome submitResult(BigInteger jobId, ResultCommitment result, Bytes32 outputBlobKey) {
-    return send("submitResult", jobs.submitResult(jobId, result.outputHash().bytes(), result.finalStateHash().bytes(),
-        BigInteger.valueOf(result.stepCount()), result.checkpointRoot().bytes(), outputBlobKey.bytes()));
+    return send(
+        "submitResult",
+        jobs.submitResult(
+            jobId,
+            result.outputHash().bytes(),
+            result.finalStateHash().bytes(),
+            BigInteger.valueOf(result.stepCount()),
+            result.checkpointRoot().bytes(),
+            outputBlobKey.bytes()));
   }
 
   /**
    * The result of an adapter-mode job (docs/spec/modes.md; a ZK job: docs/spec/zk.md §4): the job's
-   * envelope, the output and the mode's evidence (a Groth16 proof: its 8 words, 256 bytes). JobManager
-   * hands the pinned adapter the job's own input and this output, and finalizes the job in this
-   * transaction when it accepts; otherwise it reverts (simulated first: {@code ResultRefused} or the
-   * adapter's own error throws {@link ContractRevertException} and nothing is sent).
+   * envelope, the output and the mode's evidence (a Groth16 proof: its 8 words, 256 bytes).
+   * JobManager hands the pinned adapter the job's own input and this output, and finalizes the job
+   * in this transaction when it accepts; otherwise it reverts (simulated first: {@code
+   * ResultRefused} or the adapter's own error throws {@link ContractRevertException} and nothing is
+   * sent).
    */
-  public TxOutcome submitCheckedResult(BigInteger jobId, byte[] envelope, byte[] output, byte[] evidence, Bytes32 outputBlobKey) {
-    return send("submitCheckedResult", jobs.submitCheckedResult(jobId, envelope, output, evidence, outputBlobKey.bytes()));
+  public TxOutcome submitCheckedResult(
+      BigInteger jobId, byte[] envelope, byte[] output, byte[] evidence, Bytes32 outputBlobKey) {
+    return send(
+        "submitCheckedResult",
+        jobs.submitCheckedResult(jobId, envelope, output, evidence, outputBlobKey.bytes()));
   }
 
   /**
@@ -556,39 +753,68 @@ public final class Settlement implements SettlementPort, AutoCloseable {
    * trace root and the final stride leaf's proof (H left siblings). The pinned court checks it
    * (simulated first: its errors throw {@link ContractRevertException}) and derives the commitment.
    */
-  public TxOutcome submitObjectiveResult(BigInteger jobId, byte[] finalState, Bytes32 traceRoot, List<Bytes32> finalLeafProof,
+  public TxOutcome submitObjectiveResult(
+      BigInteger jobId,
+      byte[] finalState,
+      Bytes32 traceRoot,
+      List<Bytes32> finalLeafProof,
       Bytes32 outputBlobKey) {
-    return send("submitObjectiveResult", jobs.submitObjectiveResult(jobId, finalState, traceRoot.bytes(),
-        finalLeafProof.stream().map(Bytes32::bytes).toList(), outputBlobKey.bytes()));
+    return send(
+        "submitObjectiveResult",
+        jobs.submitObjectiveResult(
+            jobId,
+            finalState,
+            traceRoot.bytes(),
+            finalLeafProof.stream().map(Bytes32::bytes).toList(),
+            outputBlobKey.bytes()));
   }
 
-  /** Hands an assigned job back without penalty (we cannot run it); it is queued for another operator or fails. */
+  /**
+   * Hands an assigned job back without penalty (we cannot run it); it is queued for another
+   * operator or fails.
+   */
   public TxOutcome declineJob(BigInteger jobId) {
     return send("declineJob", jobs.declineJob(jobId));
   }
 
   /**
-   * What a TEE app's wallet signs (EIP-191) for a job's output: JobManager.teeResultDigest, bound to
-   * this chain, this JobManager, the job's current attempt and its assignee.
+   * What a TEE app's wallet signs (EIP-191) for a job's output: JobManager.teeResultDigest, bound
+   * to this chain, this JobManager, the job's current attempt and its assignee.
    */
   public Bytes32 teeResultDigest(BigInteger jobId, Bytes32 outputHash) {
     return new Bytes32(call(jobs.teeResultDigest(jobId, outputHash.bytes())));
   }
 
   /** A TEE app's result with the app wallet's signature over {@link #teeResultDigest}. */
-  public TxOutcome submitTeeResult(BigInteger jobId, ResultCommitment result, Bytes32 outputBlobKey, Signature appSignature) {
-    return send("submitTeeResult", jobs.submitTeeResult(jobId, result.outputHash().bytes(), result.finalStateHash().bytes(),
-        BigInteger.valueOf(result.stepCount()), result.checkpointRoot().bytes(), outputBlobKey.bytes(), appSignature.bytes()));
+  public TxOutcome submitTeeResult(
+      BigInteger jobId, ResultCommitment result, Bytes32 outputBlobKey, Signature appSignature) {
+    return send(
+        "submitTeeResult",
+        jobs.submitTeeResult(
+            jobId,
+            result.outputHash().bytes(),
+            result.finalStateHash().bytes(),
+            BigInteger.valueOf(result.stepCount()),
+            result.checkpointRoot().bytes(),
+            outputBlobKey.bytes(),
+            appSignature.bytes()));
   }
 
   /**
-   * Approves the bond if needed and challenges the job's result with our own commitment; returns the
-   * id of the dispute this opens (each challenger of a result has its own).
+   * Approves the bond if needed and challenges the job's result with our own commitment; returns
+   * the id of the dispute this opens (each challenger of a result has its own).
    */
   public Created challenge(BigInteger jobId, ResultCommitment ours) {
     approve(deployment.jobManager(), paramsAt(job(jobId).paramsVersion()).challengeBond());
-    TransactionReceipt r = sendRaw("challenge", jobs.challenge(jobId, ours.outputHash().bytes(), ours.finalStateHash().bytes(),
-        BigInteger.valueOf(ours.stepCount()), ours.checkpointRoot().bytes()));
+    TransactionReceipt r =
+        sendRaw(
+            "challenge",
+            jobs.challenge(
+                jobId,
+                ours.outputHash().bytes(),
+                ours.finalStateHash().bytes(),
+                BigInteger.valueOf(ours.stepCount()),
+                ours.checkpointRoot().bytes()));
     BigInteger id = JobManager.getJobChallengedEvents(r).getFirst().disputeId;
     return new Created(id, outcome("challenge", r));
   }
@@ -601,15 +827,39 @@ public final class Settlement implements SettlementPort, AutoCloseable {
   public JobInfo job(BigInteger jobId) {
     JobManager.Job j = call(jobs.getJob(jobId));
     Address resultOperator = Address.parse(j.resultOperator);
-    Optional<ResultCommitment> result = resultOperator.isZero()
-        ? Optional.empty()
-        : Optional.of(new ResultCommitment(new Bytes32(j.outputHash), new Bytes32(j.finalStateHash), j.stepCount.longValueExact(),
-            new Bytes32(j.checkpointRoot)));
-    return new JobInfo(jobId, j.appId, Address.parse(j.submitter), new Bytes32(j.inputBlobKey), new Bytes32(j.inputDigest),
-        j.maxSteps.longValueExact(), j.fee, j.deposit, JobStatus.fromCode(j.status.intValueExact()), Address.parse(j.assignee),
-        j.attempt.longValueExact(), j.deadline.longValueExact(), j.expiresAt.longValueExact(), j.seedBlock.longValueExact(),
-        j.snapshotBlock.longValueExact(), j.lastStep.longValueExact(), new Bytes32(j.lastStateHash), new Bytes32(j.lastCheckpointBlobKey),
-        result, new Bytes32(j.outputBlobKey), resultOperator, j.challengeDeadline.longValueExact(), j.openDisputes.intValueExact(),
+    Optional<ResultCommitment> result =
+        resultOperator.isZero()
+            ? Optional.empty()
+            : Optional.of(
+                new ResultCommitment(
+                    new Bytes32(j.outputHash),
+                    new Bytes32(j.finalStateHash),
+                    j.stepCount.longValueExact(),
+                    new Bytes32(j.checkpointRoot)));
+    return new JobInfo(
+        jobId,
+        j.appId,
+        Address.parse(j.submitter),
+        new Bytes32(j.inputBlobKey),
+        new Bytes32(j.inputDigest),
+        j.maxSteps.longValueExact(),
+        j.fee,
+        j.deposit,
+        JobStatus.fromCode(j.status.intValueExact()),
+        Address.parse(j.assignee),
+        j.attempt.longValueExact(),
+        j.deadline.longValueExact(),
+        j.expiresAt.longValueExact(),
+        j.seedBlock.longValueExact(),
+        j.snapshotBlock.longValueExact(),
+        j.lastStep.longValueExact(),
+        new Bytes32(j.lastStateHash),
+        new Bytes32(j.lastCheckpointBlobKey),
+        result,
+        new Bytes32(j.outputBlobKey),
+        resultOperator,
+        j.challengeDeadline.longValueExact(),
+        j.openDisputes.intValueExact(),
         j.paramsVersion.longValueExact());
   }
 
@@ -617,9 +867,15 @@ public final class Settlement implements SettlementPort, AutoCloseable {
   public JobPin pin(BigInteger jobId) {
     JobManager.Pin p = call(jobs.pinOf(jobId));
     Address signer = Address.parse(p.teeSigner);
-    return new JobPin(new Bytes32(p.programDigest), nonZero(signer), p.appVersion.longValueExact(),
-        TrustMode.fromCode(p.mode.intValueExact()), Role.fromBit(p.role.intValueExact()), p.obligationSeq.longValueExact(),
-        nonZero(Address.parse(p.appConfig)), nonZero(Address.parse(p.adapter)));
+    return new JobPin(
+        new Bytes32(p.programDigest),
+        nonZero(signer),
+        p.appVersion.longValueExact(),
+        TrustMode.fromCode(p.mode.intValueExact()),
+        Role.fromBit(p.role.intValueExact()),
+        p.obligationSeq.longValueExact(),
+        nonZero(Address.parse(p.appConfig)),
+        nonZero(Address.parse(p.adapter)));
   }
 
   public BigInteger jobCount() {
@@ -636,17 +892,32 @@ public final class Settlement implements SettlementPort, AutoCloseable {
     return call(jobs.hasFailed(jobId, operator.toString()));
   }
 
-  /** Whether {@code challenger} challenged the result of the job's current attempt (once per attempt each). */
+  /**
+   * Whether {@code challenger} challenged the result of the job's current attempt (once per attempt
+   * each).
+   */
   public boolean hasChallenged(BigInteger jobId, Address challenger) {
     return call(jobs.hasChallenged(jobId, challenger.toString()));
   }
 
-  /** JobManager's record of a challenge: its job, attempt, claim, bond and, once resolved, verdict. */
+  /**
+   * JobManager's record of a challenge: its job, attempt, claim, bond and, once resolved, verdict.
+   */
   public Challenge challengeOf(BigInteger disputeId) {
     JobManager.Dispute d = call(jobs.getDispute(disputeId));
-    return new Challenge(disputeId, d.jobId, Address.parse(d.challenger), d.attempt.longValueExact(), d.resolved,
-        Verdict.fromCode(d.verdict.intValueExact()), d.bond, new ResultCommitment(new Bytes32(d.outputHash),
-        new Bytes32(d.finalStateHash), d.stepCount.longValueExact(), new Bytes32(d.checkpointRoot)));
+    return new Challenge(
+        disputeId,
+        d.jobId,
+        Address.parse(d.challenger),
+        d.attempt.longValueExact(),
+        d.resolved,
+        Verdict.fromCode(d.verdict.intValueExact()),
+        d.bond,
+        new ResultCommitment(
+            new Bytes32(d.outputHash),
+            new Bytes32(d.finalStateHash),
+            d.stepCount.longValueExact(),
+            new Bytes32(d.checkpointRoot)));
   }
 
   public BigInteger disputeCount() {
@@ -655,8 +926,8 @@ public final class Settlement implements SettlementPort, AutoCloseable {
 
   /**
    * Who {@link #assign} would pick for a queued job now that its seed block is mined: the rule of
-   * {@link Assignment} over the chain's own inputs (seed block hash, snapshot candidates, failed and
-   * full operators). Empty: nobody is eligible and assign would fail the job.
+   * {@link Assignment} over the chain's own inputs (seed block hash, snapshot candidates, failed
+   * and full operators). Empty: nobody is eligible and assign would fail the job.
    */
   public Optional<Address> predictAssignee(BigInteger jobId) {
     JobInfo job = job(jobId);
@@ -664,7 +935,8 @@ public final class Settlement implements SettlementPort, AutoCloseable {
       throw new InvalidInputException("job " + jobId + " is " + job.status() + ", not queued");
     }
     if (blockNumber() <= job.seedBlock()) {
-      throw new InvalidInputException("job " + jobId + "'s seed block " + job.seedBlock() + " is not mined yet");
+      throw new InvalidInputException(
+          "job " + jobId + "'s seed block " + job.seedBlock() + " is not mined yet");
     }
     int cap = paramsAt(job.paramsVersion()).maxActiveJobs();
     List<Assignment.Candidate> candidates = eligibleAt(pin(jobId).role(), job.snapshotBlock());
@@ -679,7 +951,10 @@ public final class Settlement implements SettlementPort, AutoCloseable {
 
   // ---------------------------------------------------------------- court
 
-  /** Votes {@code commitment} in dispute {@code disputeId} (a VERIFIER that is not one of its parties). */
+  /**
+   * Votes {@code commitment} in dispute {@code disputeId} (a VERIFIER that is not one of its
+   * parties).
+   */
   public TxOutcome vote(BigInteger disputeId, Bytes32 commitment) {
     return send("vote", court.vote(disputeId, commitment.bytes()));
   }
@@ -689,7 +964,10 @@ public final class Settlement implements SettlementPort, AutoCloseable {
     return send("resolve", court.resolve(disputeId));
   }
 
-  /** Settles {@code voter}'s vote after resolution: its reward or penalty, and the end of its obligation. */
+  /**
+   * Settles {@code voter}'s vote after resolution: its reward or penalty, and the end of its
+   * obligation.
+   */
   public TxOutcome settleVote(BigInteger disputeId, Address voter) {
     return send("settleVote", court.settleVote(disputeId, voter.toString()));
   }
@@ -697,15 +975,30 @@ public final class Settlement implements SettlementPort, AutoCloseable {
   /** The court's record of a dispute. */
   public DisputeInfo dispute(BigInteger disputeId) {
     IntersubjectiveCourt.Dispute d = call(court.getDispute(disputeId));
-    return new DisputeInfo(disputeId, d.jobId, Address.parse(d.operator), Address.parse(d.challenger),
-        new Bytes32(d.operatorCommitment), new Bytes32(d.challengerCommitment), d.snapshotBlock.longValueExact(),
-        d.deadline.longValueExact(), d.totalWeight, d.castWeight, d.operatorWeight, d.challengerWeight, new Bytes32(d.leading),
-        d.leadingWeight, Verdict.fromCode(d.verdict.intValueExact()), d.moot, d.voterPool);
+    return new DisputeInfo(
+        disputeId,
+        d.jobId,
+        Address.parse(d.operator),
+        Address.parse(d.challenger),
+        new Bytes32(d.operatorCommitment),
+        new Bytes32(d.challengerCommitment),
+        d.snapshotBlock.longValueExact(),
+        d.deadline.longValueExact(),
+        d.totalWeight,
+        d.castWeight,
+        d.operatorWeight,
+        d.challengerWeight,
+        new Bytes32(d.leading),
+        d.leadingWeight,
+        Verdict.fromCode(d.verdict.intValueExact()),
+        d.moot,
+        d.voterPool);
   }
 
   public VoteInfo voteOf(BigInteger disputeId, Address voter) {
     IntersubjectiveCourt.Vote v = call(court.voteOf(disputeId, voter.toString()));
-    return new VoteInfo(new Bytes32(v.commitment), v.weight, v.obligationSeq.longValueExact(), v.settled);
+    return new VoteInfo(
+        new Bytes32(v.commitment), v.weight, v.obligationSeq.longValueExact(), v.settled);
   }
 
   /** The weight {@code voter} would vote with in this dispute now (0: it cannot vote). */
@@ -726,8 +1019,12 @@ public final class Settlement implements SettlementPort, AutoCloseable {
   /** Timestamp of the latest block: the contracts' notion of now. */
   public long chainTime() {
     try {
-      return web3j.ethGetBlockByNumber(org.web3j.protocol.core.DefaultBlockParameterName.LATEST, false)
-          .send().getBlock().getTimestamp().longValueExact();
+      return web3j
+          .ethGetBlockByNumber(org.web3j.protocol.core.DefaultBlockParameterName.LATEST, false)
+          .send()
+          .getBlock()
+          .getTimestamp()
+          .longValueExact();
     } catch (IOException e) {
       throw new ChainUnavailableException("cannot read the latest block", e);
     }
@@ -746,8 +1043,13 @@ public final class Settlement implements SettlementPort, AutoCloseable {
   /** Block {@code number} (header only); refused when it does not exist yet. */
   private org.web3j.protocol.core.methods.response.EthBlock.Block block(long number) {
     try {
-      var b = web3j.ethGetBlockByNumber(org.web3j.protocol.core.DefaultBlockParameter.valueOf(BigInteger.valueOf(number)), false)
-          .send().getBlock();
+      var b =
+          web3j
+              .ethGetBlockByNumber(
+                  org.web3j.protocol.core.DefaultBlockParameter.valueOf(BigInteger.valueOf(number)),
+                  false)
+              .send()
+              .getBlock();
       if (b == null) {
         throw new InvalidInputException("block " + number + " does not exist yet");
       }
@@ -760,12 +1062,26 @@ public final class Settlement implements SettlementPort, AutoCloseable {
   /** Sender, gas used and called function of the mined transaction {@code txHash}; read-only. */
   public TxFacts transaction(String txHash) {
     try {
-      var tx = web3j.ethGetTransactionByHash(txHash).send().getTransaction()
-          .orElseThrow(() -> new InvalidInputException("no transaction " + txHash + " on this chain"));
-      var receipt = web3j.ethGetTransactionReceipt(txHash).send().getTransactionReceipt()
-          .orElseThrow(() -> new InvalidInputException("transaction " + txHash + " is not mined yet"));
-      return new TxFacts(txHash, Address.parse(tx.getFrom()), receipt.getBlockNumber().longValueExact(),
-          receipt.getGasUsed().longValueExact(), GasLedger.functionOf(tx.getTo(), tx.getInput()));
+      var tx =
+          web3j
+              .ethGetTransactionByHash(txHash)
+              .send()
+              .getTransaction()
+              .orElseThrow(
+                  () -> new InvalidInputException("no transaction " + txHash + " on this chain"));
+      var receipt =
+          web3j
+              .ethGetTransactionReceipt(txHash)
+              .send()
+              .getTransactionReceipt()
+              .orElseThrow(
+                  () -> new InvalidInputException("transaction " + txHash + " is not mined yet"));
+      return new TxFacts(
+          txHash,
+          Address.parse(tx.getFrom()),
+          receipt.getBlockNumber().longValueExact(),
+          receipt.getGasUsed().longValueExact(),
+          GasLedger.functionOf(tx.getTo(), tx.getInput()));
     } catch (IOException e) {
       throw new ChainUnavailableException("cannot read transaction " + txHash, e);
     }
@@ -792,7 +1108,9 @@ public final class Settlement implements SettlementPort, AutoCloseable {
   /** Devnet-only time travel (anvil's evm_increaseTime + evm_mine); refused on other chains. */
   public void advanceTime(long seconds) {
     if (deployment.chainId() != dev.trustdial.chain.anvil.Anvil.DEVNET_CHAIN_ID) {
-      throw new InvalidInputException("time travel is only for the devnet chain " + dev.trustdial.chain.anvil.Anvil.DEVNET_CHAIN_ID);
+      throw new InvalidInputException(
+          "time travel is only for the devnet chain "
+              + dev.trustdial.chain.anvil.Anvil.DEVNET_CHAIN_ID);
     }
     try {
       web3jRaw("evm_increaseTime", List.of(seconds));
@@ -802,10 +1120,15 @@ public final class Settlement implements SettlementPort, AutoCloseable {
     }
   }
 
-  /** Devnet-only: mines {@code blocks} empty blocks now (anvil's evm_mine), e.g. so fresh stake passes the activation delay. */
+  /**
+   * Devnet-only: mines {@code blocks} empty blocks now (anvil's evm_mine), e.g. so fresh stake
+   * passes the activation delay.
+   */
   public void mineBlocks(int blocks) {
     if (deployment.chainId() != dev.trustdial.chain.anvil.Anvil.DEVNET_CHAIN_ID) {
-      throw new InvalidInputException("mining on demand is only for the devnet chain " + dev.trustdial.chain.anvil.Anvil.DEVNET_CHAIN_ID);
+      throw new InvalidInputException(
+          "mining on demand is only for the devnet chain "
+              + dev.trustdial.chain.anvil.Anvil.DEVNET_CHAIN_ID);
     }
     if (blocks < 0 || blocks > 1000) {
       throw new IllegalArgumentException("blocks must be within 0..1000, got " + blocks);
@@ -820,14 +1143,17 @@ public final class Settlement implements SettlementPort, AutoCloseable {
   }
 
   private void web3jRaw(String method, List<?> params) throws IOException {
-    org.web3j.protocol.core.Response<?> r = new org.web3j.protocol.core.Request<>(method, params,
-        rpc, org.web3j.protocol.core.methods.response.VoidResponse.class).send();
+    org.web3j.protocol.core.Response<?> r =
+        new org.web3j.protocol.core.Request<>(
+                method, params, rpc, org.web3j.protocol.core.methods.response.VoidResponse.class)
+            .send();
     if (r.hasError()) {
       throw new IOException(method + ": " + r.getError().getMessage());
     }
   }
 
-  // ---------------------------------------------------------------- for the mode clients of this package (ObjectiveCourtClient)
+  // ---------------------------------------------------------------- for the mode clients of this
+  // package (ObjectiveCourtClient)
 
   Web3j web3j() {
     return web3j;
@@ -847,15 +1173,28 @@ public final class Settlement implements SettlementPort, AutoCloseable {
 
   /**
    * Sends {@code data} to {@code to} in a type-3 transaction carrying blobs (simulated first, with
-   * the blobs' versioned hashes); the sidecar (commitments, blob proofs) comes from the caller's KZG.
+   * the blobs' versioned hashes); the sidecar (commitments, blob proofs) comes from the caller's
+   * KZG.
    */
-  TxOutcome transactBlobs(String action, Address to, String data, List<byte[]> blobs, List<byte[]> commitments, List<byte[]> proofs,
+  TxOutcome transactBlobs(
+      String action,
+      Address to,
+      String data,
+      List<byte[]> blobs,
+      List<byte[]> commitments,
+      List<byte[]> proofs,
       List<byte[]> versionedHashes) {
     try {
-      String hash = tm.sendBlobTransaction(to.toString(), data, blobs, commitments, proofs, versionedHashes);
+      String hash =
+          tm.sendBlobTransaction(to.toString(), data, blobs, commitments, proofs, versionedHashes);
       TransactionReceipt r = tm.waitForReceipt(hash);
       if (!r.isStatusOK()) {
-        throw new ChainUnavailableException(action + " reverted onchain after a successful simulation (tx " + r.getTransactionHash() + ")", null);
+        throw new ChainUnavailableException(
+            action
+                + " reverted onchain after a successful simulation (tx "
+                + r.getTransactionHash()
+                + ")",
+            null);
       }
       return outcome(action, r);
     } catch (ContractRevertException e) {
@@ -863,13 +1202,20 @@ public final class Settlement implements SettlementPort, AutoCloseable {
     } catch (TransactionException e) {
       throw new ChainUnavailableException(action + " failed: " + e.getMessage(), e);
     } catch (IOException e) {
-      throw new ChainUnavailableException(action + " could not reach the chain: " + e.getMessage(), e);
+      throw new ChainUnavailableException(
+          action + " could not reach the chain: " + e.getMessage(), e);
     }
   }
 
-  /** Enables or disables a mode for app creation (AppRegistry.setModeEnabled: a governance call, see {@link #governed}). */
+  /**
+   * Enables or disables a mode for app creation (AppRegistry.setModeEnabled: a governance call, see
+   * {@link #governed}).
+   */
   TxOutcome setModeEnabled(TrustMode mode, boolean enabled) {
-    return governed("setModeEnabled(" + mode + ")", call(apps.owner()), deployment.appRegistry(),
+    return governed(
+        "setModeEnabled(" + mode + ")",
+        call(apps.owner()),
+        deployment.appRegistry(),
         apps.setModeEnabled(BigInteger.valueOf(mode.code()), enabled));
   }
 
@@ -903,7 +1249,12 @@ public final class Settlement implements SettlementPort, AutoCloseable {
     try {
       TransactionReceipt r = f.send();
       if (!r.isStatusOK()) {
-        throw new ChainUnavailableException(action + " reverted onchain after a successful simulation (tx " + r.getTransactionHash() + ")", null);
+        throw new ChainUnavailableException(
+            action
+                + " reverted onchain after a successful simulation (tx "
+                + r.getTransactionHash()
+                + ")",
+            null);
       }
       return r;
     } catch (ContractRevertException e) {
@@ -911,7 +1262,8 @@ public final class Settlement implements SettlementPort, AutoCloseable {
     } catch (TransactionException e) {
       throw new ChainUnavailableException(action + " failed: " + e.getMessage(), e);
     } catch (IOException e) {
-      throw new ChainUnavailableException(action + " could not reach the chain: " + e.getMessage(), e);
+      throw new ChainUnavailableException(
+          action + " could not reach the chain: " + e.getMessage(), e);
     } catch (RuntimeException e) {
       throw e;
     } catch (Exception e) {
@@ -920,7 +1272,11 @@ public final class Settlement implements SettlementPort, AutoCloseable {
   }
 
   private static TxOutcome outcome(String action, TransactionReceipt r) {
-    return new TxOutcome(action, r.getTransactionHash(), r.getBlockNumber().longValueExact(), r.getGasUsed().longValueExact());
+    return new TxOutcome(
+        action,
+        r.getTransactionHash(),
+        r.getBlockNumber().longValueExact(),
+        r.getGasUsed().longValueExact());
   }
 
   @Override

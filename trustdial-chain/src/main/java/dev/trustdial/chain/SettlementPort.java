@@ -15,9 +15,9 @@ import java.util.Set;
  *
  * <p>{@link Settlement} implements it over JSON-RPC against the deployed contracts; a simulation
  * implements it over an executable model of the same rules, so the node's logic runs unchanged in
- * both. Every transaction behaves like the contract's: it either takes effect or throws
- * {@link ContractRevertException} with the contract's error name and changes nothing; trouble
- * reaching the chain throws {@link ChainUnavailableException}.
+ * both. Every transaction behaves like the contract's: it either takes effect or throws {@link
+ * ContractRevertException} with the contract's error name and changes nothing; trouble reaching the
+ * chain throws {@link ChainUnavailableException}.
  */
 public interface SettlementPort {
 
@@ -38,7 +38,10 @@ public interface SettlementPort {
   /** Timestamp (seconds) of the latest block: the contracts' notion of now. */
   long chainTime();
 
-  /** The settlement contracts' events mined in blocks {@code fromBlock..toBlock} (inclusive), in chain order. */
+  /**
+   * The settlement contracts' events mined in blocks {@code fromBlock..toBlock} (inclusive), in
+   * chain order.
+   */
   List<SettlementEvent> events(long fromBlock, long toBlock);
 
   // ------------------------------------------------------------------ reads
@@ -61,7 +64,10 @@ public interface SettlementPort {
 
   VoteInfo voteOf(BigInteger disputeId, Address voter);
 
-  /** Whether {@code challenger} challenged the result of the job's current attempt (once per attempt each). */
+  /**
+   * Whether {@code challenger} challenged the result of the job's current attempt (once per attempt
+   * each).
+   */
   boolean hasChallenged(BigInteger jobId, Address challenger);
 
   OperatorInfo operator(Address op);
@@ -77,7 +83,10 @@ public interface SettlementPort {
 
   // ------------------------------------------------------------------ operators
 
-  /** Registers this account with its roles, signer and endpoint, staking {@code selfStake} of its own tokens. */
+  /**
+   * Registers this account with its roles, signer and endpoint, staking {@code selfStake} of its
+   * own tokens.
+   */
   TxOutcome register(Set<Role> roles, Address signer, String endpoint, BigInteger selfStake);
 
   /** Replaces this operator's roles, signer and endpoint (stake untouched). */
@@ -91,10 +100,16 @@ public interface SettlementPort {
   /** Assigns a queued job whose seed block is mined (anyone may; keepers do). */
   TxOutcome assign(BigInteger jobId);
 
-  /** The assignee's checkpoint (or keepalive: the same checkpoint again), which moves the job's deadline. */
+  /**
+   * The assignee's checkpoint (or keepalive: the same checkpoint again), which moves the job's
+   * deadline.
+   */
   TxOutcome heartbeat(BigInteger jobId, long step, Bytes32 stateHash, Bytes32 checkpointBlobKey);
 
-  /** The assignee drops the job's last checkpoint (one it cannot restore) and runs the job from step 0. */
+  /**
+   * The assignee drops the job's last checkpoint (one it cannot restore) and runs the job from step
+   * 0.
+   */
   TxOutcome restartJob(BigInteger jobId);
 
   /** Reports an assignee past its deadline: it is slashed and the job is re-queued (anyone may). */
@@ -102,15 +117,27 @@ public interface SettlementPort {
 
   TxOutcome submitResult(BigInteger jobId, ResultCommitment result, Bytes32 outputBlobKey);
 
-  /** The result of an adapter-mode job (a ZK proof): checked by the pinned adapter and final in this transaction. */
-  TxOutcome submitCheckedResult(BigInteger jobId, byte[] envelope, byte[] output, byte[] evidence, Bytes32 outputBlobKey);
+  /**
+   * The result of an adapter-mode job (a ZK proof): checked by the pinned adapter and final in this
+   * transaction.
+   */
+  TxOutcome submitCheckedResult(
+      BigInteger jobId, byte[] envelope, byte[] output, byte[] evidence, Bytes32 outputBlobKey);
 
-  /** A REEXEC_OBJECTIVE job's result: its terminal VM state, trace root and the final stride leaf's proof. */
-  TxOutcome submitObjectiveResult(BigInteger jobId, byte[] finalState, Bytes32 traceRoot, List<Bytes32> finalLeafProof,
+  /**
+   * A REEXEC_OBJECTIVE job's result: its terminal VM state, trace root and the final stride leaf's
+   * proof.
+   */
+  TxOutcome submitObjectiveResult(
+      BigInteger jobId,
+      byte[] finalState,
+      Bytes32 traceRoot,
+      List<Bytes32> finalLeafProof,
       Bytes32 outputBlobKey);
 
   /** A TEE app's result with the app wallet's signature over {@link #teeResultDigest}. */
-  TxOutcome submitTeeResult(BigInteger jobId, ResultCommitment result, Bytes32 outputBlobKey, Signature appSignature);
+  TxOutcome submitTeeResult(
+      BigInteger jobId, ResultCommitment result, Bytes32 outputBlobKey, Signature appSignature);
 
   /** Hands an assigned job back without penalty; it is queued for another operator or fails. */
   TxOutcome declineJob(BigInteger jobId);
@@ -120,7 +147,9 @@ public interface SettlementPort {
 
   // ------------------------------------------------------------------ disputes
 
-  /** Bonds and challenges the job's result with our own commitment; returns the dispute this opens. */
+  /**
+   * Bonds and challenges the job's result with our own commitment; returns the dispute this opens.
+   */
   Created challenge(BigInteger jobId, ResultCommitment ours);
 
   /** Votes {@code commitment} in a dispute (a VERIFIER that is not one of its parties). */
@@ -129,6 +158,9 @@ public interface SettlementPort {
   /** Resolves a dispute after its voting period (anyone may). */
   TxOutcome resolve(BigInteger disputeId);
 
-  /** Settles {@code voter}'s vote after resolution: its reward or penalty, and the end of its obligation. */
+  /**
+   * Settles {@code voter}'s vote after resolution: its reward or penalty, and the end of its
+   * obligation.
+   */
   TxOutcome settleVote(BigInteger disputeId, Address voter);
 }

@@ -15,6 +15,10 @@ public final class Tokens {
   }
 
   public static String format(BigInteger amount) {
-    return new BigDecimal(amount).divide(ONE, 4, RoundingMode.DOWN).stripTrailingZeros().toPlainString() + " TDS";
+    return new BigDecimal(amount)
+            .divide(ONE, 4, RoundingMode.DOWN)
+            .stripTrailingZeros()
+            .toPlainString()
+        + " TDS";
   }
 }

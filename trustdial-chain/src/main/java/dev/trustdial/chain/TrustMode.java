@@ -4,16 +4,20 @@ import dev.trustdial.core.InvalidInputException;
 import java.util.Arrays;
 
 /**
- * The trust model an app's developer picks; {@link #code()} is the onchain uint8 (docs/spec/modes.md).
- * Codes from 4 up are modes a deployment's governance registered with an adapter
- * ({@code JobManager.setModeAdapter}) that this client does not know by name: {@link #OTHER}.
+ * The trust model an app's developer picks; {@link #code()} is the onchain uint8
+ * (docs/spec/modes.md). Codes from 4 up are modes a deployment's governance registered with an
+ * adapter ({@code JobManager.setModeAdapter}) that this client does not know by name: {@link
+ * #OTHER}.
  */
 public enum TrustMode {
   TEE(0),
   REEXEC_INTERSUBJECTIVE(1),
   REEXEC_OBJECTIVE(2),
   ZK(3),
-  /** A third-party mode (code 4 or more) registered by governance; nodes of this project decline its jobs. */
+  /**
+   * A third-party mode (code 4 or more) registered by governance; nodes of this project decline its
+   * jobs.
+   */
   OTHER(-1);
 
   /** The first code of a mode that plugs in through an adapter (JobManager.FIRST_ADAPTER_MODE). */
@@ -28,7 +32,8 @@ public enum TrustMode {
   /** The onchain code; {@link #OTHER} has none of its own. */
   public int code() {
     if (this == OTHER) {
-      throw new IllegalStateException("OTHER stands for any third-party mode code; it has no code of its own");
+      throw new IllegalStateException(
+          "OTHER stands for any third-party mode code; it has no code of its own");
     }
     return code;
   }
@@ -53,7 +58,11 @@ public enum TrustMode {
       }
       return m;
     } catch (IllegalArgumentException e) {
-      throw new InvalidInputException("unknown trust mode '" + text + "'; one of " + Arrays.toString(Arrays.copyOf(values(), 4)));
+      throw new InvalidInputException(
+          "unknown trust mode '"
+              + text
+              + "'; one of "
+              + Arrays.toString(Arrays.copyOf(values(), 4)));
     }
   }
 }

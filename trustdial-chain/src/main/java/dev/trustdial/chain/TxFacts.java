@@ -10,7 +10,8 @@ import dev.trustdial.core.crypto.Address;
 public record TxFacts(String txHash, Address from, long block, long gasUsed, String function) {
   public TxFacts {
     if (gasUsed < 0 || block < 0) {
-      throw new IllegalArgumentException("gas and block are never negative: " + gasUsed + ", " + block);
+      throw new IllegalArgumentException(
+          "gas and block are never negative: " + gasUsed + ", " + block);
     }
   }
 }

@@ -3,15 +3,23 @@ package dev.trustdial.chain;
 /** IDisputeCourt.Verdict, in onchain order (docs/spec/settlement.md §5). */
 public enum Verdict {
   NONE,
-  /** A majority of the votes cast confirmed the operator's commitment: the challenger's bond is forfeited. */
+  /**
+   * A majority of the votes cast confirmed the operator's commitment: the challenger's bond is
+   * forfeited.
+   */
   OPERATOR_WINS,
-  /** ... the challenger's commitment: the operator is slashed and the challenger's claim is the result. */
+  /**
+   * ... the challenger's commitment: the operator is slashed and the challenger's claim is the
+   * result.
+   */
   CHALLENGER_WINS,
   /** ... a third commitment: the operator is slashed, the bond forfeited, the job queued again. */
   BOTH_WRONG,
   /** Too little snapshot stake voted: the status quo stands, the bond returns. */
   NO_QUORUM,
-  /** No commitment won more than half of the votes cast: the status quo stands, the bond returns. */
+  /**
+   * No commitment won more than half of the votes cast: the status quo stands, the bond returns.
+   */
   NO_MAJORITY,
   /**
    * The objective court proved one step of the operator's trace wrong (or its clock ran out): the
@@ -27,7 +35,10 @@ public enum Verdict {
     return values()[code];
   }
 
-  /** Whether the votes decided something (so majority voters are paid and the others penalised); never for the objective court. */
+  /**
+   * Whether the votes decided something (so majority voters are paid and the others penalised);
+   * never for the objective court.
+   */
   public boolean decided() {
     return this == OPERATOR_WINS || this == CHALLENGER_WINS || this == BOTH_WRONG;
   }

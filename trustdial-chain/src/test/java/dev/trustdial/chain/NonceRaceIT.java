@@ -24,9 +24,9 @@ import org.web3j.tx.RawTransactionManager;
 
 /**
  * One key, many senders (issue #14 item 4): 50 threads, each with its own RPC client and
- * transaction manager as concurrent requests of a DA proxy or CLI runs would have, all send at
- * once and every transaction lands; and a nonce used behind the process's back (another process
- * with the same key) is recovered from instead of failing with "nonce too low".
+ * transaction manager as concurrent requests of a DA proxy or CLI runs would have, all send at once
+ * and every transaction lands; and a nonce used behind the process's back (another process with the
+ * same key) is recovered from instead of failing with "nonce too low".
  */
 class NonceRaceIT {
   static Anvil anvil;
@@ -42,7 +42,10 @@ class NonceRaceIT {
     chainId = anvil.chainId();
     Web3j w = Settlement.openRpc(Settlement.httpService(anvil.rpcUrl()));
     try {
-      token = StakeToken.deploy(w, manager(w), Settlement.GAS, key.address().toString()).send().getContractAddress();
+      token =
+          StakeToken.deploy(w, manager(w), Settlement.GAS, key.address().toString())
+              .send()
+              .getContractAddress();
     } finally {
       w.shutdown();
     }
@@ -71,15 +74,18 @@ class NonceRaceIT {
     try {
       List<Future<String>> sent = new ArrayList<>();
       for (Secp256k1Key r : receivers) {
-        sent.add(pool.submit(() -> {
-          Web3j w = Settlement.openRpc(Settlement.httpService(anvil.rpcUrl()));
-          try {
-            return StakeToken.load(token, w, manager(w), Settlement.GAS).mint(r.address().toString(), BigInteger.ONE).send()
-                .getStatus();
-          } finally {
-            w.shutdown();
-          }
-        }));
+        sent.add(
+            pool.submit(() -> {
+              Web3j w = Settlement.openRpc(Settlement.httpService(anvil.rpcUrl()));
+              try {
+                return StakeToken.load(token, w, manager(w), Settlement.GAS)
+                    .mint(r.address().toString(), BigInteger.ONE)
+                    .send()
+                    .getStatus();
+              } finally {
+                w.shutdown();
+              }
+            }));
       }
       for (Future<String> f : sent) {
         assertThat(f.get()).isEqualTo("0x1");
@@ -106,10 +112,14 @@ class NonceRaceIT {
       StakeToken ours = StakeToken.load(token, w, manager(w), Settlement.GAS);
       ours.mint(key.address().toString(), BigInteger.ONE).send();
       // "Another process": a plain manager that reads the nonce from the chain and uses it first.
-      StakeToken theirs = StakeToken.load(token, w, new RawTransactionManager(w, key.credentials(), chainId), Settlement.GAS);
-      assertThat(theirs.mint(key.address().toString(), BigInteger.ONE).send().getStatus()).isEqualTo("0x1");
+      StakeToken theirs =
+          StakeToken.load(
+              token, w, new RawTransactionManager(w, key.credentials(), chainId), Settlement.GAS);
+      assertThat(theirs.mint(key.address().toString(), BigInteger.ONE).send().getStatus())
+          .isEqualTo("0x1");
       BigInteger beforeOurs = count();
-      assertThat(ours.mint(key.address().toString(), BigInteger.TWO).send().getStatus()).isEqualTo("0x1");
+      assertThat(ours.mint(key.address().toString(), BigInteger.TWO).send().getStatus())
+          .isEqualTo("0x1");
       assertThat(count()).isEqualTo(beforeOurs.add(BigInteger.ONE));
     } finally {
       w.shutdown();
@@ -119,7 +129,9 @@ class NonceRaceIT {
   static BigInteger count() throws Exception {
     Web3j w = Settlement.openRpc(Settlement.httpService(anvil.rpcUrl()));
     try {
-      return w.ethGetTransactionCount(key.address().toString(), DefaultBlockParameterName.LATEST).send().getTransactionCount();
+      return w.ethGetTransactionCount(key.address().toString(), DefaultBlockParameterName.LATEST)
+          .send()
+          .getTransactionCount();
     } finally {
       w.shutdown();
     }

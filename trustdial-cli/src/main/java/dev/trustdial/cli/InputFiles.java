@@ -5,7 +5,9 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
-/** Reads a file the user named on the command line, with a size limit and a one-line error (exit 2). */
+/**
+ * Reads a file the user named on the command line, with a size limit and a one-line error (exit 2).
+ */
 public final class InputFiles {
   private InputFiles() {}
 
@@ -17,7 +19,8 @@ public final class InputFiles {
       }
       long size = Files.size(p);
       if (size > maxBytes) {
-        throw new InvalidInputException(what + " " + p + " is " + size + " bytes, above the " + maxBytes + "-byte limit");
+        throw new InvalidInputException(
+            what + " " + p + " is " + size + " bytes, above the " + maxBytes + "-byte limit");
       }
       return Files.readAllBytes(p);
     } catch (IOException e) {

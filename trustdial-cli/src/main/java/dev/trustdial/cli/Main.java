@@ -3,7 +3,10 @@ package dev.trustdial.cli;
 import dev.trustdial.core.InvalidInputException;
 import picocli.CommandLine;
 
-/** Entry point of the {@code trustdial} command. Exit codes: 0 ok, 1 failure/invalid verdict, 2 bad input. */
+/**
+ * Entry point of the {@code trustdial} command. Exit codes: 0 ok, 1 failure/invalid verdict, 2 bad
+ * input.
+ */
 public final class Main {
   private Main() {}
 

@@ -1,15 +1,15 @@
 package dev.trustdial.cli;
 
+import dev.trustdial.core.InvalidInputException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import dev.trustdial.core.InvalidInputException;
 
 /**
- * Files the build makes inside the project (the demo's guest, the example TEE app): looked up
- * under {@code $TRUSTDIAL_HOME} (set by ./trustdial), the working directory, then its parent
- * (a module directory, as in the tests).
+ * Files the build makes inside the project (the demo's guest, the example TEE app): looked up under
+ * {@code $TRUSTDIAL_HOME} (set by ./trustdial), the working directory, then its parent (a module
+ * directory, as in the tests).
  */
 public final class ProjectFiles {
   private ProjectFiles() {}
@@ -29,18 +29,27 @@ public final class ProjectFiles {
   /** The first existing candidate, or a clear error saying where it looked and how to build it. */
   public static Path find(String relative, String what, String howToBuild) {
     List<Path> c = candidates(relative);
-    return c.stream().filter(Files::exists).findFirst().map(Path::toAbsolutePath).orElseThrow(() -> new InvalidInputException(
-        what + " is not built (looked at " + c + "); " + howToBuild));
+    return c.stream()
+        .filter(Files::exists)
+        .findFirst()
+        .map(Path::toAbsolutePath)
+        .orElseThrow(() ->
+            new InvalidInputException(what + " is not built (looked at " + c + "); " + howToBuild));
   }
 
   /** The example TEE app as one shaded JAR (built by the trustdial-price-agent module). */
   public static Path priceAgentJar() {
-    return find("trustdial-tee/examples/price-agent/target/price-agent-app/price-agent.jar", "the example TEE app price-agent.jar",
+    return find(
+        "trustdial-tee/examples/price-agent/target/price-agent-app/price-agent.jar",
+        "the example TEE app price-agent.jar",
         "build the project (./trustdial build)");
   }
 
   /** The example TEE app as a directory (price-agent.jar with lib/), a command with its files. */
   public static Path priceAgentDirectory() {
-    return find("trustdial-tee/examples/price-agent/target/price-agent", "the example TEE app directory", "build the project (./trustdial build)");
+    return find(
+        "trustdial-tee/examples/price-agent/target/price-agent",
+        "the example TEE app directory",
+        "build the project (./trustdial build)");
   }
 }

@@ -19,7 +19,9 @@ public record CliRun(int exitCode, String out, String err) {
   /** Runs and requires exit 0, showing the command and its output otherwise. */
   public static CliRun ok(String... args) {
     CliRun r = of(args);
-    org.assertj.core.api.Assertions.assertThat(r.exitCode()).as(String.join(" ", args) + "\n" + r.out() + r.err()).isZero();
+    org.assertj.core.api.Assertions.assertThat(r.exitCode())
+        .as(String.join(" ", args) + "\n" + r.out() + r.err())
+        .isZero();
     return r;
   }
 }

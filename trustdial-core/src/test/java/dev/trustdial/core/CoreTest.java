@@ -20,7 +20,8 @@ import org.junit.jupiter.api.Test;
 
 class CoreTest {
   // anvil's first default account (public test key, documented by Foundry).
-  static final String ANVIL_KEY0 = "0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80";
+  static final String ANVIL_KEY0 =
+      "0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80";
 
   @Test
   void keccakAndSha256MatchKnownVectors() {
@@ -44,7 +45,8 @@ class CoreTest {
 
   @Test
   void badInputIsRefusedWithAClearMessage() {
-    assertThatThrownBy(() -> Address.parse("0x1234")).isInstanceOf(InvalidInputException.class)
+    assertThatThrownBy(() -> Address.parse("0x1234"))
+        .isInstanceOf(InvalidInputException.class)
         .hasMessageContaining("40 hex digits");
     assertThatThrownBy(() -> Address.parse("0xF39Fd6e51aad88F6F4ce6aB8827279cffFb92266"))
         .hasMessageContaining("checksum");
@@ -55,7 +57,8 @@ class CoreTest {
   }
 
   @Property(tries = 50)
-  void everyMerkleProofVerifies(@ForAll @IntRange(min = 1, max = 40) int n, @ForAll @IntRange(min = 0, max = 39) int pick) {
+  void everyMerkleProofVerifies(
+      @ForAll @IntRange(min = 1, max = 40) int n, @ForAll @IntRange(min = 0, max = 39) int pick) {
     List<Bytes32> leaves = new ArrayList<>();
     for (int i = 0; i < n; i++) {
       leaves.add(Hashes.keccak256(new byte[] {(byte) i}));

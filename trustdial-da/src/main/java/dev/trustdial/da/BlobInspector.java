@@ -9,9 +9,15 @@ import dev.trustdial.da.inspect.RetrievalTest;
  * and which node holds which chunks. It never writes to DA or to the chain.
  */
 public interface BlobInspector {
-  /** The header, certificate and chunk assignment of a blob; an UnknownBlobException when neither the registry nor a node knows it. */
+  /**
+   * The header, certificate and chunk assignment of a blob; an UnknownBlobException when neither
+   * the registry nor a node knows it.
+   */
   BlobInspection inspect(Bytes32 blobKey);
 
-  /** Asks every node of the blob's set for its assigned chunks and checks each against the KZG commitments. */
+  /**
+   * Asks every node of the blob's set for its assigned chunks and checks each against the KZG
+   * commitments.
+   */
   RetrievalTest testRetrieval(Bytes32 blobKey);
 }

@@ -3,8 +3,8 @@ package dev.trustdial.da;
 import dev.trustdial.core.InvalidInputException;
 import dev.trustdial.core.bytes.Bytes32;
 import dev.trustdial.core.crypto.Address;
-import dev.trustdial.core.crypto.Signature;
 import dev.trustdial.core.crypto.Secp256k1Key;
+import dev.trustdial.core.crypto.Signature;
 import dev.trustdial.da.assignment.ChunkAssignment;
 import dev.trustdial.da.assignment.Operator;
 import dev.trustdial.da.assignment.OperatorSet;
@@ -42,7 +42,10 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 
-/** {@link DataAvailability} over a disperser, a retriever and a certificate registry; {@link BlobInspector} over the same. */
+/**
+ * {@link DataAvailability} over a disperser, a retriever and a certificate registry; {@link
+ * BlobInspector} over the same.
+ */
 public final class DaClient implements DataAvailability, BlobInspector {
   private final Disperser disperser;
   private final Retriever retriever;
@@ -56,14 +59,21 @@ public final class DaClient implements DataAvailability, BlobInspector {
 
   /**
    * A client of the DA network registered onchain: operators from StakeRegistry (DA role) at each
-   * reference block, attestations for the chain's BlobRegistry, certificates checked and recorded by
-   * BlobRegistry; {@code payer} pays for the registration.
+   * reference block, attestations for the chain's BlobRegistry, certificates checked and recorded
+   * by BlobRegistry; {@code payer} pays for the registration.
    */
-  public static DaClient onChain(ChainConfig chain, Secp256k1Key payer, int thresholdBps, Duration retention) {
+  public static DaClient onChain(
+      ChainConfig chain, Secp256k1Key payer, int thresholdBps, Duration retention) {
     AttestationDomain domain = chain.attestationDomain();
-    OperatorSetSource source = ChainOperatorSetSource.of(chain, DaNodeMain.MAX_REFERENCE_AGE_BLOCKS);
-    CertificateRegistry registry = new ChainCertificateRegistry(chain.rpcUrl(), chain.chainId(), domain.verifier(), payer);
-    return over(source, registry, new CertificateVerifier(new SecurityParams(thresholdBps), domain), retention);
+    OperatorSetSource source =
+        ChainOperatorSetSource.of(chain, DaNodeMain.MAX_REFERENCE_AGE_BLOCKS);
+    CertificateRegistry registry =
+        new ChainCertificateRegistry(chain.rpcUrl(), chain.chainId(), domain.verifier(), payer);
+    return over(
+        source,
+        registry,
+        new CertificateVerifier(new SecurityParams(thresholdBps), domain),
+        retention);
   }
 
   /**
@@ -72,17 +82,25 @@ public final class DaClient implements DataAvailability, BlobInspector {
    */
   public static DaClient local(Path operators, Path certs, int thresholdBps, Duration retention) {
     StaticOperatorSetSource source = new StaticOperatorSetSource(OperatorSetFile.read(operators));
-    CertificateVerifier verifier = new CertificateVerifier(new SecurityParams(thresholdBps), AttestationDomain.LOCAL);
-    return over(source, new LocalCertificateRegistry(verifier, source, Clock.systemUTC(), Optional.of(certs)), verifier,
+    CertificateVerifier verifier =
+        new CertificateVerifier(new SecurityParams(thresholdBps), AttestationDomain.LOCAL);
+    return over(
+        source,
+        new LocalCertificateRegistry(verifier, source, Clock.systemUTC(), Optional.of(certs)),
+        verifier,
         retention);
   }
 
-  private static DaClient over(OperatorSetSource source, CertificateRegistry registry, CertificateVerifier verifier,
+  private static DaClient over(
+      OperatorSetSource source,
+      CertificateRegistry registry,
+      CertificateVerifier verifier,
       Duration retention) {
     // Encoding computes cell proofs: the precomputed tables pay off after one sub-blob.
     Kzg kzg = JniKzg.load(8);
     HttpDaNodeClient transport = new HttpDaNodeClient(Duration.ofMinutes(2));
-    Disperser disperser = new Disperser(kzg, source, transport, verifier, Clock.systemUTC(), retention);
+    Disperser disperser =
+        new Disperser(kzg, source, transport, verifier, Clock.systemUTC(), retention);
     return new DaClient(disperser, new Retriever(kzg, source, transport), registry);
   }
 
@@ -96,9 +114,12 @@ public final class DaClient implements DataAvailability, BlobInspector {
   @Override
   public byte[] get(Bytes32 blobKey) {
     // The registry is authoritative; the nodes' copy of the header is authenticated by its hash.
-    BlobHeader header = registry.header(blobKey)
-        .or(() -> retriever.findHeader(blobKey))
-        .orElseThrow(() -> new UnknownBlobException("no certificate and no DA node knows blob " + blobKey));
+    BlobHeader header =
+        registry
+            .header(blobKey)
+            .or(() -> retriever.findHeader(blobKey))
+            .orElseThrow(() ->
+                new UnknownBlobException("no certificate and no DA node knows blob " + blobKey));
     return retriever.retrieve(header);
   }
 
@@ -110,51 +131,77 @@ public final class DaClient implements DataAvailability, BlobInspector {
   @Override
   public BlobInspection inspect(Bytes32 blobKey) {
     Optional<RecordedCertificate> cert = registry.certificate(blobKey);
-    BlobHeader header = cert.map(RecordedCertificate::header)
-        .or(() -> retriever.findHeader(blobKey))
-        .orElseThrow(() -> new UnknownBlobException("no certificate and no DA node knows blob " + blobKey));
+    BlobHeader header =
+        cert.map(RecordedCertificate::header)
+            .or(() -> retriever.findHeader(blobKey))
+            .orElseThrow(() ->
+                new UnknownBlobException("no certificate and no DA node knows blob " + blobKey));
     OperatorSet set = retriever.operatorsAt(header.referenceBlock());
     BigInteger total = set.totalWeight();
     CertificateVerifier verifier = disperser.verifier();
     Set<Integer> signedBy = new HashSet<>();
-    Optional<BlobInspection.CertificateReport> report = cert.map(c -> {
-      List<BlobInspection.Signer> signers = new ArrayList<>();
-      BigInteger signed = BigInteger.ZERO;
-      int chunks = 0;
-      for (Signature sig : c.signatures()) {
-        Address signer;
-        try {
-          signer = Attestation.signer(verifier.domain(), blobKey, sig);
-        } catch (InvalidInputException e) {
-          // Unreachable for a registered certificate (its registry recovered every signature); nothing to count.
-          continue;
-        }
-        Optional<Integer> index = set.indexOf(signer);
-        BigInteger stake = index.map(i -> set.get(i).stake()).orElse(BigInteger.ZERO);
-        index.ifPresent(signedBy::add);
-        signed = signed.add(stake);
-        chunks += stake.multiply(BigInteger.valueOf(Kzg.CELLS)).divide(total).intValueExact();
-        signers.add(new BlobInspection.Signer(signer, index, stake, bps(stake, total)));
-      }
-      int threshold = verifier.thresholdBps();
-      boolean quorum = signed.multiply(BigInteger.valueOf(10_000)).compareTo(total.multiply(BigInteger.valueOf(threshold))) >= 0;
-      return new BlobInspection.CertificateReport(c.source(), signers, signed, total, threshold, quorum, chunks);
-    });
+    Optional<BlobInspection.CertificateReport> report =
+        cert.map(c -> {
+          List<BlobInspection.Signer> signers = new ArrayList<>();
+          BigInteger signed = BigInteger.ZERO;
+          int chunks = 0;
+          for (Signature sig : c.signatures()) {
+            Address signer;
+            try {
+              signer = Attestation.signer(verifier.domain(), blobKey, sig);
+            } catch (InvalidInputException e) {
+              // Unreachable for a registered certificate (its registry recovered every signature);
+              // nothing to count.
+              continue;
+            }
+            Optional<Integer> index = set.indexOf(signer);
+            BigInteger stake = index.map(i -> set.get(i).stake()).orElse(BigInteger.ZERO);
+            index.ifPresent(signedBy::add);
+            signed = signed.add(stake);
+            chunks += stake.multiply(BigInteger.valueOf(Kzg.CELLS)).divide(total).intValueExact();
+            signers.add(new BlobInspection.Signer(signer, index, stake, bps(stake, total)));
+          }
+          int threshold = verifier.thresholdBps();
+          boolean quorum =
+              signed
+                      .multiply(BigInteger.valueOf(10_000))
+                      .compareTo(total.multiply(BigInteger.valueOf(threshold)))
+                  >= 0;
+          return new BlobInspection.CertificateReport(
+              c.source(), signers, signed, total, threshold, quorum, chunks);
+        });
     ChunkAssignment assignment = ChunkAssignment.of(set, blobKey);
     List<BlobInspection.NodeAssignment> nodes = new ArrayList<>();
     for (int i = 0; i < set.size(); i++) {
       Operator op = set.get(i);
-      nodes.add(new BlobInspection.NodeAssignment(i, op.signer(), op.endpoint(), op.stake(), bps(op.stake(), total), signedBy.contains(i),
-          assignment.chunksOf(i)));
+      nodes.add(
+          new BlobInspection.NodeAssignment(
+              i,
+              op.signer(),
+              op.endpoint(),
+              op.stake(),
+              bps(op.stake(), total),
+              signedBy.contains(i),
+              assignment.chunksOf(i)));
     }
-    return new BlobInspection(blobKey, header.size(), header.referenceBlock(), header.expiry(), header.subBlobCount(), report, nodes);
+    return new BlobInspection(
+        blobKey,
+        header.size(),
+        header.referenceBlock(),
+        header.expiry(),
+        header.subBlobCount(),
+        report,
+        nodes);
   }
 
   @Override
   public RetrievalTest testRetrieval(Bytes32 blobKey) {
-    BlobHeader header = registry.header(blobKey)
-        .or(() -> retriever.findHeader(blobKey))
-        .orElseThrow(() -> new UnknownBlobException("no certificate and no DA node knows blob " + blobKey));
+    BlobHeader header =
+        registry
+            .header(blobKey)
+            .or(() -> retriever.findHeader(blobKey))
+            .orElseThrow(() ->
+                new UnknownBlobException("no certificate and no DA node knows blob " + blobKey));
     return retriever.testEachNode(header);
   }
 

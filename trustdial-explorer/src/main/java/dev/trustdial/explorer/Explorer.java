@@ -31,25 +31,38 @@ import java.util.OptionalLong;
  * over it. It only reads the chain (its account is a fresh key that never signs) and DA.
  */
 public final class Explorer implements AutoCloseable {
-  /** The DA threshold the explorer's DA client is built with (it only reads; the devnet's is the same). */
+  /**
+   * The DA threshold the explorer's DA client is built with (it only reads; the devnet's is the
+   * same).
+   */
   public static final int DA_THRESHOLD_BPS = 6667;
 
   /**
    * @param dataDir where the H2 index lives
-   * @param reindexFrom re-read the chain from this block (rows at or after it are deleted, earlier ones replayed)
+   * @param reindexFrom re-read the chain from this block (rows at or after it are deleted, earlier
+   *     ones replayed)
    * @param pollMillis how often the indexer looks for new blocks
-   * @param devnet whether the chain is the project's devnet (the advisor labels its simulated parts)
+   * @param devnet whether the chain is the project's devnet (the advisor labels its simulated
+   *     parts)
    */
-  public record Options(Path dataDir, String host, int port, OptionalLong reindexFrom, long pollMillis, boolean devnet) {
+  public record Options(
+      Path dataDir,
+      String host,
+      int port,
+      OptionalLong reindexFrom,
+      long pollMillis,
+      boolean devnet) {
     public Options {
       if (port < 0 || port > 65535) {
         throw new InvalidInputException("--port must be within 0..65535, got " + port);
       }
       if (pollMillis < 100 || pollMillis > 600_000) {
-        throw new InvalidInputException("the poll interval must be within 100 ms..10 min, got " + pollMillis + " ms");
+        throw new InvalidInputException(
+            "the poll interval must be within 100 ms..10 min, got " + pollMillis + " ms");
       }
       if (reindexFrom.isPresent() && reindexFrom.getAsLong() < 0) {
-        throw new InvalidInputException("--reindex-from must be a block number >= 0, got " + reindexFrom.getAsLong());
+        throw new InvalidInputException(
+            "--reindex-from must be a block number >= 0, got " + reindexFrom.getAsLong());
       }
     }
   }
@@ -60,7 +73,12 @@ public final class Explorer implements AutoCloseable {
   private final ExplorerServer server;
   private final String host;
 
-  private Explorer(Settlement settlement, ExplorerStore store, Indexer indexer, ExplorerServer server, String host) {
+  private Explorer(
+      Settlement settlement,
+      ExplorerStore store,
+      Indexer indexer,
+      ExplorerServer server,
+      String host) {
     this.settlement = settlement;
     this.store = store;
     this.indexer = indexer;
@@ -73,22 +91,36 @@ public final class Explorer implements AutoCloseable {
   }
 
   /**
-   * @param teeSimulationRoots roots of the devnet's simulated TEE installs: TEE job pages then accept
-   *     their (INSECURE, dev-only) evidence when they check an answer bundle; empty: hardware roots only
+   * @param teeSimulationRoots roots of the devnet's simulated TEE installs: TEE job pages then
+   *     accept their (INSECURE, dev-only) evidence when they check an answer bundle; empty:
+   *     hardware roots only
    */
-  public static Explorer start(ChainConfig chain, Options o, java.util.List<java.security.cert.X509Certificate> teeSimulationRoots) {
-    Settlement settlement = Settlement.connect(chain.rpcUrl(), chain.deployment(), Secp256k1Key.generate());
+  public static Explorer start(
+      ChainConfig chain,
+      Options o,
+      java.util.List<java.security.cert.X509Certificate> teeSimulationRoots) {
+    Settlement settlement =
+        Settlement.connect(chain.rpcUrl(), chain.deployment(), Secp256k1Key.generate());
     ExplorerStore store = null;
     try {
-      store = ExplorerStore.open(o.dataDir(), chain.chainId() + ":" + chain.deployment().jobManager());
+      store =
+          ExplorerStore.open(o.dataDir(), chain.chainId() + ":" + chain.deployment().jobManager());
       if (o.reindexFrom().isPresent()) {
         store.reindexFrom(o.reindexFrom().getAsLong());
       }
       ExplorerMetrics metrics = new ExplorerMetrics();
       Indexer indexer = new Indexer(new SettlementChainSource(settlement), store, metrics, 2_000);
       Optional<DataAvailability> da = chain.blobRegistry().map(r -> new LazyDa(chain));
-      Views views = new Views(store, new TrustAdvisor(store, o.devnet()), da,
-          new JobDetails(da, new SettlementApps(settlement), JobDetails.Limits.DEFAULT, teeSimulationRoots));
+      Views views =
+          new Views(
+              store,
+              new TrustAdvisor(store, o.devnet()),
+              da,
+              new JobDetails(
+                  da,
+                  new SettlementApps(settlement),
+                  JobDetails.Limits.DEFAULT,
+                  teeSimulationRoots));
       ExplorerServer server = ExplorerServer.start(views, metrics, o.host(), o.port());
       indexer.follow(o.pollMillis());
       return new Explorer(settlement, store, indexer, server, o.host());
@@ -129,7 +161,8 @@ public final class Explorer implements AutoCloseable {
       try {
         return settlement.app(java.math.BigInteger.valueOf(appId)).policy();
       } catch (RuntimeException e) {
-        throw new DetailException("cannot read app " + appId + " from AppRegistry: " + e.getMessage());
+        throw new DetailException(
+            "cannot read app " + appId + " from AppRegistry: " + e.getMessage());
       }
     }
 
@@ -138,12 +171,16 @@ public final class Explorer implements AutoCloseable {
       try {
         return settlement.teeSignerOf(java.math.BigInteger.valueOf(appId));
       } catch (RuntimeException e) {
-        throw new DetailException("cannot read app " + appId + "'s signer from AppRegistry: " + e.getMessage());
+        throw new DetailException(
+            "cannot read app " + appId + "'s signer from AppRegistry: " + e.getMessage());
       }
     }
   }
 
-  /** The DA client is built on the first "verify availability" or blob page (it loads the KZG setup). */
+  /**
+   * The DA client is built on the first "verify availability" or blob page (it loads the KZG
+   * setup).
+   */
   private static final class LazyDa implements DataAvailability, BlobInspector {
     private final ChainConfig chain;
     private DaClient client;
@@ -155,7 +192,8 @@ public final class Explorer implements AutoCloseable {
     private synchronized DaClient client() {
       if (client == null) {
         // The key pays for nothing: the explorer never puts a blob.
-        client = DaClient.onChain(chain, Secp256k1Key.generate(), DA_THRESHOLD_BPS, Duration.ofDays(7));
+        client =
+            DaClient.onChain(chain, Secp256k1Key.generate(), DA_THRESHOLD_BPS, Duration.ofDays(7));
       }
       return client;
     }

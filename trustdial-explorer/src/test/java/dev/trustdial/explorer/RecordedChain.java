@@ -32,9 +32,17 @@ public final class RecordedChain implements ChainSource {
   private long maxBlock;
   private int txCounter;
 
-  /** Adds one transaction in {@code block} from {@code from} using {@code gas}; each builder gets the event's Where. */
+  /**
+   * Adds one transaction in {@code block} from {@code from} using {@code gas}; each builder gets
+   * the event's Where.
+   */
   @SafeVarargs
-  public final String tx(long block, Address from, long gas, String function, Function<Where, SettlementEvent>... builders) {
+  public final String tx(
+      long block,
+      Address from,
+      long gas,
+      String function,
+      Function<Where, SettlementEvent>... builders) {
     String hash = String.format("0x%064x", ++txCounter);
     txs.put(hash, new TxFacts(hash, from, block, gas, function));
     for (Function<Where, SettlementEvent> b : builders) {
@@ -52,7 +60,10 @@ public final class RecordedChain implements ChainSource {
     head = maxBlock;
   }
 
-  /** The chain reports {@code head} as its latest block (a chain that has not reached the end of the log yet). */
+  /**
+   * The chain reports {@code head} as its latest block (a chain that has not reached the end of the
+   * log yet).
+   */
   public void setHead(long head) {
     this.head = head;
   }
@@ -77,8 +88,11 @@ public final class RecordedChain implements ChainSource {
 
   @Override
   public List<SettlementEvent> events(long from, long to) {
-    return events.stream().filter(e -> e.where().block() >= from && e.where().block() <= to)
-        .sorted(java.util.Comparator.comparingLong((SettlementEvent e) -> e.where().block()).thenComparingLong(e -> e.where().logIndex()))
+    return events.stream()
+        .filter(e -> e.where().block() >= from && e.where().block() <= to)
+        .sorted(
+            java.util.Comparator.comparingLong((SettlementEvent e) -> e.where().block())
+                .thenComparingLong(e -> e.where().logIndex()))
         .toList();
   }
 
@@ -101,6 +115,8 @@ public final class RecordedChain implements ChainSource {
 
   @Override
   public List<ObjectiveMatchEvent> matchEvents(BigInteger disputeId, long from, long to) {
-    return moves.stream().filter(m -> m.disputeId().equals(disputeId) && m.block() >= from && m.block() <= to).toList();
+    return moves.stream()
+        .filter(m -> m.disputeId().equals(disputeId) && m.block() >= from && m.block() <= to)
+        .toList();
   }
 }

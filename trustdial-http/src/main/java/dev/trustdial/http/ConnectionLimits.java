@@ -6,10 +6,10 @@ import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.ServerConnector;
 
 /**
- * What one client may hold of a daemon: a connection that sends or reads nothing for
- * {@code idleTimeout} is closed (a body that stalls mid-way included), and one remote address
- * keeps at most {@code maxConnectionsPerAddress} connections open; requests run on virtual
- * threads, so a blocked read never starves other clients of a thread.
+ * What one client may hold of a daemon: a connection that sends or reads nothing for {@code
+ * idleTimeout} is closed (a body that stalls mid-way included), and one remote address keeps at
+ * most {@code maxConnectionsPerAddress} connections open; requests run on virtual threads, so a
+ * blocked read never starves other clients of a thread.
  */
 public record ConnectionLimits(Duration idleTimeout, int maxConnectionsPerAddress) {
   /**
@@ -20,15 +20,21 @@ public record ConnectionLimits(Duration idleTimeout, int maxConnectionsPerAddres
   public static final ConnectionLimits DEFAULT = new ConnectionLimits(Duration.ofSeconds(30), 64);
 
   public ConnectionLimits {
-    if (idleTimeout.isNegative() || idleTimeout.isZero() || idleTimeout.compareTo(Duration.ofHours(1)) > 0) {
+    if (idleTimeout.isNegative()
+        || idleTimeout.isZero()
+        || idleTimeout.compareTo(Duration.ofHours(1)) > 0) {
       throw new IllegalArgumentException("idle timeout must be in (0, 1 h], got " + idleTimeout);
     }
     if (maxConnectionsPerAddress < 1) {
-      throw new IllegalArgumentException("maxConnectionsPerAddress must be >= 1, got " + maxConnectionsPerAddress);
+      throw new IllegalArgumentException(
+          "maxConnectionsPerAddress must be >= 1, got " + maxConnectionsPerAddress);
     }
   }
 
-  /** Listens on {@code host:port} with these limits, on virtual threads; start the app with {@code start()}. */
+  /**
+   * Listens on {@code host:port} with these limits, on virtual threads; start the app with {@code
+   * start()}.
+   */
   public void applyTo(JavalinConfig config, String host, int port) {
     config.concurrency.useVirtualThreads = true;
     config.jetty.addConnector((server, http) -> {

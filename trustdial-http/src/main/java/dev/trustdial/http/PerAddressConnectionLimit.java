@@ -10,8 +10,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Closes a new connection at once when its remote address already holds {@code max} open ones,
- * before it is read: many idle or slow connections from one client cannot starve the others
- * (a slowloris never reaches a handler, so a per-request check would not see it).
+ * before it is read: many idle or slow connections from one client cannot starve the others (a
+ * slowloris never reaches a handler, so a per-request check would not see it).
  */
 final class PerAddressConnectionLimit implements Connection.Listener {
   private static final Logger LOG = LoggerFactory.getLogger(PerAddressConnectionLimit.class);
@@ -28,15 +28,19 @@ final class PerAddressConnectionLimit implements Connection.Listener {
 
   @Override
   public void onOpened(Connection connection) {
-    remote(connection).ifPresent(a -> {
-      int n = open.merge(a, 1, Integer::sum);
-      if (n > max) {
-        if (n == max + 1) {
-          LOG.warn("{} holds {} connections, the per-address limit: closing its new ones", a.getHostAddress(), max);
-        }
-        connection.getEndPoint().close();
-      }
-    });
+    remote(connection)
+        .ifPresent(a -> {
+          int n = open.merge(a, 1, Integer::sum);
+          if (n > max) {
+            if (n == max + 1) {
+              LOG.warn(
+                  "{} holds {} connections, the per-address limit: closing its new ones",
+                  a.getHostAddress(),
+                  max);
+            }
+            connection.getEndPoint().close();
+          }
+        });
   }
 
   @Override
@@ -46,7 +50,9 @@ final class PerAddressConnectionLimit implements Connection.Listener {
   }
 
   private static Optional<InetAddress> remote(Connection connection) {
-    return connection.getEndPoint().getRemoteSocketAddress() instanceof InetSocketAddress s && s.getAddress() != null
-        ? Optional.of(s.getAddress()) : Optional.empty();
+    return connection.getEndPoint().getRemoteSocketAddress() instanceof InetSocketAddress s
+            && s.getAddress() != null
+        ? Optional.of(s.getAddress())
+        : Optional.empty();
   }
 }

@@ -11,14 +11,19 @@ import java.util.concurrent.CountDownLatch;
 
 /**
  * Runs one node until the process is stopped: {@code NodeMain operator CONFIG [--lie]
- * [--stall-proving] [--lie-at-step N] [--silent-in-game] [--rebuild-journal]} or {@code NodeMain watchtower CONFIG [--false-challenge]}.
- * {@code --rebuild-journal} moves the operator's journal aside (without it a damaged one is refused, exit 2)
- * so that it is rebuilt from the chain. Prints {@code listening PORT account ADDR}
- * once it serves /health; the CLI commands and the process ITs start nodes this way.
+ * [--stall-proving] [--lie-at-step N] [--silent-in-game] [--rebuild-journal]} or {@code NodeMain
+ * watchtower CONFIG [--false-challenge]}. {@code --rebuild-journal} moves the operator's journal
+ * aside (without it a damaged one is refused, exit 2) so that it is rebuilt from the chain. Prints
+ * {@code listening PORT account ADDR} once it serves /health; the CLI commands and the process ITs
+ * start nodes this way.
  */
 public final class NodeMain {
-  /** Operator, devnet only: claim REEXEC_OBJECTIVE traces that are wrong from step N on ({@code --lie-at-step N}). */
+  /**
+   * Operator, devnet only: claim REEXEC_OBJECTIVE traces that are wrong from step N on ({@code
+   * --lie-at-step N}).
+   */
   public static final String LIE_AT_STEP = "--lie-at-step";
+
   /** Operator, devnet only: never move in an ObjectiveCourt match. */
   public static final String SILENT_IN_GAME = "--silent-in-game";
 
@@ -26,7 +31,8 @@ public final class NodeMain {
 
   public static void main(String[] args) throws Exception {
     if (args.length < 2) {
-      System.err.println("usage: NodeMain operator|watchtower CONFIG [--lie|--stall-proving|--lie-at-step N|--silent-in-game|--rebuild-journal|--false-challenge]");
+      System.err.println(
+          "usage: NodeMain operator|watchtower CONFIG [--lie|--stall-proving|--lie-at-step N|--silent-in-game|--rebuild-journal|--false-challenge]");
       System.exit(2);
     }
     List<String> flags = List.of(args).subList(2, args.length);
@@ -49,19 +55,27 @@ public final class NodeMain {
     for (int i = 0; i < flags.size(); i++) {
       String f = flags.get(i);
       if (f.equals(LIE_AT_STEP) || f.startsWith(LIE_AT_STEP + "=")) {
-        String value = f.equals(LIE_AT_STEP) ? (i + 1 < flags.size() ? flags.get(++i) : "") : f.substring(LIE_AT_STEP.length() + 1);
+        String value =
+            f.equals(LIE_AT_STEP)
+                ? (i + 1 < flags.size() ? flags.get(++i) : "")
+                : f.substring(LIE_AT_STEP.length() + 1);
         try {
           lieAtStep = Long.parseLong(value);
         } catch (NumberFormatException e) {
-          throw new InvalidInputException(LIE_AT_STEP + " needs a step number, got '" + value + "'");
+          throw new InvalidInputException(
+              LIE_AT_STEP + " needs a step number, got '" + value + "'");
         }
         if (lieAtStep < 1) {
-          throw new InvalidInputException(LIE_AT_STEP + " needs a step number of at least 1, got " + lieAtStep);
+          throw new InvalidInputException(
+              LIE_AT_STEP + " needs a step number of at least 1, got " + lieAtStep);
         }
         simple.add(LIE_AT_STEP);
         continue;
       }
-      if (!f.equals("--lie") && !f.equals("--false-challenge") && !f.equals("--stall-proving") && !f.equals(SILENT_IN_GAME)
+      if (!f.equals("--lie")
+          && !f.equals("--false-challenge")
+          && !f.equals("--stall-proving")
+          && !f.equals(SILENT_IN_GAME)
           && !f.equals(JobJournal.REBUILD_FLAG)) {
         throw new InvalidInputException("unknown flag " + f);
       }
@@ -75,18 +89,28 @@ public final class NodeMain {
         if (simple.contains(JobJournal.REBUILD_FLAG)) {
           JobJournal.moveAside(config.dataDir());
         }
-        yield RunningNode.operator(config, new OperatorNode.Faults(simple.contains("--lie"), simple.contains("--stall-proving"), lieAtStep,
-            simple.contains(SILENT_IN_GAME)));
+        yield RunningNode.operator(
+            config,
+            new OperatorNode.Faults(
+                simple.contains("--lie"),
+                simple.contains("--stall-proving"),
+                lieAtStep,
+                simple.contains(SILENT_IN_GAME)));
       }
       case "watchtower" -> {
-        for (String f : List.of("--lie", "--stall-proving", JobJournal.REBUILD_FLAG, LIE_AT_STEP, SILENT_IN_GAME)) {
+        for (String f :
+            List.of(
+                "--lie", "--stall-proving", JobJournal.REBUILD_FLAG, LIE_AT_STEP, SILENT_IN_GAME)) {
           if (simple.contains(f)) {
             throw new InvalidInputException(f + " is an operator flag");
           }
         }
-        yield RunningNode.watchtower(config, new Watchtower.Faults(simple.contains("--false-challenge")));
+        yield RunningNode.watchtower(
+            config, new Watchtower.Faults(simple.contains("--false-challenge")));
       }
-      default -> throw new InvalidInputException("unknown node role '" + role + "'; operator or watchtower");
+      default ->
+          throw new InvalidInputException(
+              "unknown node role '" + role + "'; operator or watchtower");
     };
   }
 }

@@ -1,23 +1,23 @@
 package dev.trustdial.node;
 
 import dev.trustdial.chain.Settlement;
+import dev.trustdial.da.DataAvailability;
 import dev.trustdial.node.config.NodeConfig;
 import dev.trustdial.node.job.InferenceJob;
 import dev.trustdial.node.job.TeeJob;
 import dev.trustdial.node.job.ZkJob;
-import dev.trustdial.zk.Snarkjs;
-import dev.trustdial.zk.ZkProver;
-import java.util.Optional;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-import dev.trustdial.node.verify.TeeAnswerCheck;
 import dev.trustdial.node.metrics.NodeHttp;
 import dev.trustdial.node.metrics.NodeMetrics;
 import dev.trustdial.node.objective.MatchJournal;
 import dev.trustdial.node.operator.JobJournal;
 import dev.trustdial.node.operator.OperatorNode;
+import dev.trustdial.node.verify.TeeAnswerCheck;
 import dev.trustdial.node.watchtower.Watchtower;
-import dev.trustdial.da.DataAvailability;
+import dev.trustdial.zk.Snarkjs;
+import dev.trustdial.zk.ZkProver;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** An operator or watchtower started from its config, with its HTTP server. Closing stops both. */
 public final class RunningNode implements AutoCloseable {
@@ -36,21 +36,36 @@ public final class RunningNode implements AutoCloseable {
     Settlement chain = Settlement.connect(config.rpcUrl(), config.deployment(), config.key());
     DataAvailability da = config.da().client(config.key());
     NodeMetrics metrics = new NodeMetrics("operator");
-    OperatorNode node = new OperatorNode(chain, da, JobJournal.open(config.dataDir()), MatchJournal.open(config.dataDir()),
-        new InferenceJob.Models(config.dataDir().resolve("models")), metrics, config.pollInterval(), faults,
-        config.maxConcurrentJobs(), config.vote(), config.tee().map(t -> new TeeJob(t, config.dataDir().resolve("tee"))),
-        zkProver(config));
+    OperatorNode node =
+        new OperatorNode(
+            chain,
+            da,
+            JobJournal.open(config.dataDir()),
+            MatchJournal.open(config.dataDir()),
+            new InferenceJob.Models(config.dataDir().resolve("models")),
+            metrics,
+            config.pollInterval(),
+            faults,
+            config.maxConcurrentJobs(),
+            config.vote(),
+            config.tee().map(t -> new TeeJob(t, config.dataDir().resolve("tee"))),
+            zkProver(config));
     node.ensureRegistered(config.stakeWei(), "operator");
     node.start();
-    return new RunningNode(node, NodeHttp.start(config.httpHost(), config.httpPort(), metrics, node::health), chain);
+    return new RunningNode(
+        node, NodeHttp.start(config.httpHost(), config.httpPort(), metrics, node::health), chain);
   }
 
-  /** The ZK prover when node and snarkjs are installed here (./trustdial build); without them ZK jobs are declined. */
+  /**
+   * The ZK prover when node and snarkjs are installed here (./trustdial build); without them ZK
+   * jobs are declined.
+   */
   private static Optional<ZkJob> zkProver(NodeConfig config) {
     try {
       return Optional.of(new ZkJob(new ZkProver(Snarkjs.locate(), config.dataDir().resolve("zk"))));
     } catch (IllegalStateException e) {
-      LOG.warn("no ZK prover: ZK jobs assigned to this operator will be declined ({})", e.getMessage());
+      LOG.warn(
+          "no ZK prover: ZK jobs assigned to this operator will be declined ({})", e.getMessage());
       return Optional.empty();
     }
   }
@@ -59,11 +74,20 @@ public final class RunningNode implements AutoCloseable {
     Settlement chain = Settlement.connect(config.rpcUrl(), config.deployment(), config.key());
     DataAvailability da = config.da().client(config.key());
     NodeMetrics metrics = new NodeMetrics("watchtower");
-    Watchtower node = new Watchtower(chain, da, MatchJournal.open(config.dataDir()), new InferenceJob.Models(config.dataDir().resolve("models")), metrics,
-        config.pollInterval(), faults, TeeAnswerCheck.withSimulationRoots(config.teeSimulationRoots()));
+    Watchtower node =
+        new Watchtower(
+            chain,
+            da,
+            MatchJournal.open(config.dataDir()),
+            new InferenceJob.Models(config.dataDir().resolve("models")),
+            metrics,
+            config.pollInterval(),
+            faults,
+            TeeAnswerCheck.withSimulationRoots(config.teeSimulationRoots()));
     node.ensureRegistered(config.stakeWei(), "watchtower");
     node.start();
-    return new RunningNode(node, NodeHttp.start(config.httpHost(), config.httpPort(), metrics, node::health), chain);
+    return new RunningNode(
+        node, NodeHttp.start(config.httpHost(), config.httpPort(), metrics, node::health), chain);
   }
 
   public int httpPort() {

@@ -12,8 +12,8 @@ import java.util.Random;
  * The settlement port as one simulated process reaches it, through a flaky RPC: every call first
  * passes the process's {@link SimScheduler.Proc#touch} (a killed process gets no further), and with
  * the run's RPC fault rate a call fails before it reaches the chain, or, for a transaction, after
- * the chain applied it with the reply lost. Both throw {@link ChainUnavailableException}, as the real
- * client does when the endpoint drops a request.
+ * the chain applied it with the reply lost. Both throw {@link ChainUnavailableException}, as the
+ * real client does when the endpoint drops a request.
  */
 final class ProcessPort {
   private ProcessPort() {}
@@ -22,25 +22,31 @@ final class ProcessPort {
    * @param faultRate chance per call of a lost request or reply (0 = a perfect RPC)
    * @param random the run's seeded source
    */
-  static SettlementPort of(SettlementPort chain, SimScheduler.Proc proc, double faultRate, Random random, Stats stats) {
-    return (SettlementPort) Proxy.newProxyInstance(SettlementPort.class.getClassLoader(), new Class<?>[] {SettlementPort.class},
-        (self, method, args) -> {
-          if (method.getDeclaringClass() == Object.class) {
-            return objectMethod(self, method, args, proc);
-          }
-          proc.touch();
-          boolean tx = isTransaction(method);
-          if (faultRate > 0 && random.nextDouble() < faultRate) {
-            if (tx && random.nextBoolean()) {
-              invoke(chain, method, args); // applied onchain; the reply is lost
-              stats.lostReplies++;
-              throw new ChainUnavailableException(method.getName() + ": connection reset before the reply (simulated)", null);
-            }
-            stats.lostRequests++;
-            throw new ChainUnavailableException(method.getName() + ": connection refused (simulated)", null);
-          }
-          return invoke(chain, method, args);
-        });
+  static SettlementPort of(
+      SettlementPort chain, SimScheduler.Proc proc, double faultRate, Random random, Stats stats) {
+    return (SettlementPort)
+        Proxy.newProxyInstance(
+            SettlementPort.class.getClassLoader(),
+            new Class<?>[] {SettlementPort.class},
+            (self, method, args) -> {
+              if (method.getDeclaringClass() == Object.class) {
+                return objectMethod(self, method, args, proc);
+              }
+              proc.touch();
+              boolean tx = isTransaction(method);
+              if (faultRate > 0 && random.nextDouble() < faultRate) {
+                if (tx && random.nextBoolean()) {
+                  invoke(chain, method, args); // applied onchain; the reply is lost
+                  stats.lostReplies++;
+                  throw new ChainUnavailableException(
+                      method.getName() + ": connection reset before the reply (simulated)", null);
+                }
+                stats.lostRequests++;
+                throw new ChainUnavailableException(
+                    method.getName() + ": connection refused (simulated)", null);
+              }
+              return invoke(chain, method, args);
+            });
   }
 
   /** Counts of injected RPC faults. */
@@ -50,10 +56,12 @@ final class ProcessPort {
   }
 
   private static boolean isTransaction(Method m) {
-    return m.getReturnType() == TxOutcome.class || m.getReturnType() == SettlementPort.Created.class;
+    return m.getReturnType() == TxOutcome.class
+        || m.getReturnType() == SettlementPort.Created.class;
   }
 
-  private static Object invoke(SettlementPort chain, Method method, Object[] args) throws Throwable {
+  private static Object invoke(SettlementPort chain, Method method, Object[] args)
+      throws Throwable {
     try {
       return method.invoke(chain, args);
     } catch (InvocationTargetException e) {
@@ -61,7 +69,8 @@ final class ProcessPort {
     }
   }
 
-  private static Object objectMethod(Object self, Method method, Object[] args, SimScheduler.Proc proc) {
+  private static Object objectMethod(
+      Object self, Method method, Object[] args, SimScheduler.Proc proc) {
     return switch (method.getName()) {
       case "equals" -> self == args[0];
       case "hashCode" -> System.identityHashCode(self);

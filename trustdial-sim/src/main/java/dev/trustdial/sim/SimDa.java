@@ -16,9 +16,9 @@ import java.util.Map;
 
 /**
  * The DA layer as the simulation runs it: blobs kept in memory under the key of a header whose
- * commitments stand in for KZG ones (keccak-derived; nothing in the simulation checks KZG, which the
- * DA module's own tests and ITs cover). While the simulation marks DA down, puts fail as a failed
- * dispersal and gets as an unavailable blob, the errors the real client throws.
+ * commitments stand in for KZG ones (keccak-derived; nothing in the simulation checks KZG, which
+ * the DA module's own tests and ITs cover). While the simulation marks DA down, puts fail as a
+ * failed dispersal and gets as an unavailable blob, the errors the real client throws.
  */
 public final class SimDa {
   /** Blobs live this long (seconds) past the simulated time of their put. */
@@ -83,7 +83,8 @@ public final class SimDa {
       System.arraycopy(h, 0, c, 32, 16);
       commitments.add(new KzgCommitment(c));
     }
-    BlobHeader header = new BlobHeader(data.length, 0, nowSeconds.getAsLong() + RETENTION_SECONDS, commitments);
+    BlobHeader header =
+        new BlobHeader(data.length, 0, nowSeconds.getAsLong() + RETENTION_SECONDS, commitments);
     blobs.put(header.blobKey(), data.clone());
     puts++;
     return new DaCertificate(header, List.of());
@@ -91,7 +92,8 @@ public final class SimDa {
 
   public byte[] get(Bytes32 blobKey) {
     if (down) {
-      throw new BlobUnavailableException("DA is down (simulated): blob " + blobKey + " cannot be retrieved now");
+      throw new BlobUnavailableException(
+          "DA is down (simulated): blob " + blobKey + " cannot be retrieved now");
     }
     byte[] b = blobs.get(blobKey);
     if (b == null) {

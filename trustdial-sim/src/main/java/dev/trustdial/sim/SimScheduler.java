@@ -11,18 +11,22 @@ import java.util.function.LongConsumer;
 
 /**
  * Simulated time and one seeded scheduler for every simulated process. Events run one at a time, in
- * time order, ties broken by a sequence number; every delay gets a small jitter drawn from the seed,
- * so one seed fixes one interleaving and another seed explores another. Each process sees the
+ * time order, ties broken by a sequence number; every delay gets a small jitter drawn from the
+ * seed, so one seed fixes one interleaving and another seed explores another. Each process sees the
  * {@link Scheduler} port through {@link #process}: killing a process drops everything it scheduled.
  */
 public final class SimScheduler {
-  /** The most jitter added to a delay, so processes polling at the same period drift against each other. */
+  /**
+   * The most jitter added to a delay, so processes polling at the same period drift against each
+   * other.
+   */
   static final long MAX_JITTER_MILLIS = 250;
 
   private record Event(long at, long seq, Proc owner, String name, Runnable task) {}
 
   private final PriorityQueue<Event> queue =
-      new PriorityQueue<>((a, b) -> a.at != b.at ? Long.compare(a.at, b.at) : Long.compare(a.seq, b.seq));
+      new PriorityQueue<>(
+          (a, b) -> a.at != b.at ? Long.compare(a.at, b.at) : Long.compare(a.seq, b.seq));
   private final Random random;
   private final LongConsumer onTime;
   private long now;
@@ -49,12 +53,18 @@ public final class SimScheduler {
     return executed;
   }
 
-  /** Exceptions that escaped a task (each a bug: the real node's loops and workers catch what they expect). */
+  /**
+   * Exceptions that escaped a task (each a bug: the real node's loops and workers catch what they
+   * expect).
+   */
   public List<String> uncaught() {
     return List.copyOf(uncaught);
   }
 
-  /** The seeded source every random choice of the simulation draws from (one stream: one seed, one run). */
+  /**
+   * The seeded source every random choice of the simulation draws from (one stream: one seed, one
+   * run).
+   */
   public Random random() {
     return random;
   }
@@ -65,8 +75,8 @@ public final class SimScheduler {
   }
 
   /**
-   * Runs the next event; false when none is due at or before {@code untilMillis} (time then stands at
-   * {@code untilMillis}).
+   * Runs the next event; false when none is due at or before {@code untilMillis} (time then stands
+   * at {@code untilMillis}).
    */
   public boolean step(long untilMillis, EventLog log) {
     while (true) {
@@ -81,7 +91,13 @@ public final class SimScheduler {
         continue; // its process died after scheduling it
       }
       if (e.owner != null && e.owner.pausedUntil > e.at) {
-        queue.add(new Event(e.owner.pausedUntil, seq++, e.owner, e.name, e.task)); // SIGSTOPped: runs once continued
+        queue.add(
+            new Event(
+                e.owner.pausedUntil,
+                seq++,
+                e.owner,
+                e.name,
+                e.task)); // SIGSTOPped: runs once continued
         continue;
       }
       now = e.at;
@@ -93,8 +109,10 @@ public final class SimScheduler {
       } catch (ProcessCrashed c) {
         // The process died inside this task: nothing of it runs on.
       } catch (RuntimeException x) {
-        // A task let an exception escape: on threads it would kill a worker silently. Here it is a finding.
-        uncaught.add((e.owner == null ? "sim" : e.owner.name) + " " + e.name + " at " + now + " ms: " + x);
+        // A task let an exception escape: on threads it would kill a worker silently. Here it is a
+        // finding.
+        uncaught.add(
+            (e.owner == null ? "sim" : e.owner.name) + " " + e.name + " at " + now + " ms: " + x);
         log.event(now, e.owner == null ? "sim" : e.owner.name, "UNCAUGHT " + x);
       }
       return true;
@@ -135,8 +153,9 @@ public final class SimScheduler {
     }
 
     /**
-     * Every port call of the process passes here: a killed process's call throws {@link ProcessCrashed},
-     * and a process set to {@link #crashAfter} dies at its n-th call (mid-job, mid-transaction sequence).
+     * Every port call of the process passes here: a killed process's call throws {@link
+     * ProcessCrashed}, and a process set to {@link #crashAfter} dies at its n-th call (mid-job,
+     * mid-transaction sequence).
      */
     public void touch() {
       if (alive && crashCountdown > 0 && --crashCountdown == 0) {
@@ -148,7 +167,10 @@ public final class SimScheduler {
       }
     }
 
-    /** SIGSTOP for {@code millis}, then SIGCONT: nothing of the process runs meanwhile; its timers fire late. */
+    /**
+     * SIGSTOP for {@code millis}, then SIGCONT: nothing of the process runs meanwhile; its timers
+     * fire late.
+     */
     public void pause(long millis) {
       pausedUntil = Math.max(pausedUntil, now + millis);
     }
@@ -161,7 +183,10 @@ public final class SimScheduler {
       crashCountdown = calls;
     }
 
-    /** SIGKILL: everything the process scheduled is dropped; a task running now ends at its next port call. */
+    /**
+     * SIGKILL: everything the process scheduled is dropped; a task running now ends at its next
+     * port call.
+     */
     public void kill() {
       alive = false;
       onKill.forEach(Runnable::run);
@@ -199,20 +224,21 @@ public final class SimScheduler {
       }
       boolean[] stopped = {false};
       Runnable[] self = new Runnable[1];
-      self[0] = () -> {
-        if (stopped[0]) {
-          return;
-        }
-        try {
-          round.run();
-        } catch (ProcessCrashed c) {
-          throw c;
-        } catch (RuntimeException x) {
-          // Scheduler.every's contract: a round that throws is logged and the loop goes on.
-          uncaughtInLoop(name + "/" + loopName, x);
-        }
-        schedule(periodMillis, loopName, self[0]);
-      };
+      self[0] =
+          () -> {
+            if (stopped[0]) {
+              return;
+            }
+            try {
+              round.run();
+            } catch (ProcessCrashed c) {
+              throw c;
+            } catch (RuntimeException x) {
+              // Scheduler.every's contract: a round that throws is logged and the loop goes on.
+              uncaughtInLoop(name + "/" + loopName, x);
+            }
+            schedule(periodMillis, loopName, self[0]);
+          };
       schedule(0, loopName, self[0]);
       return new Loop() {
         @Override
@@ -239,11 +265,14 @@ public final class SimScheduler {
           if (stopped[0]) {
             throw new java.util.concurrent.RejectedExecutionException(workersName + " are stopped");
           }
-          schedule(0, workersName, () -> {
-            if (!stopped[0]) {
-              task.run();
-            }
-          });
+          schedule(
+              0,
+              workersName,
+              () -> {
+                if (!stopped[0]) {
+                  task.run();
+                }
+              });
         }
 
         @Override

@@ -44,8 +44,8 @@ import java.util.Set;
 import java.util.TreeMap;
 
 /**
- * One seeded run of the protocol: the node's real {@link OperatorNode} and {@link Watchtower} logic,
- * unchanged, against the simulated chain ({@link SimChain}), DA ({@link SimDa}) and time
+ * One seeded run of the protocol: the node's real {@link OperatorNode} and {@link Watchtower}
+ * logic, unchanged, against the simulated chain ({@link SimChain}), DA ({@link SimDa}) and time
  * ({@link SimScheduler}). Everything random — job arrivals, who lies, which process crashes when,
  * lost RPC replies, DA outages, every delay's jitter — is drawn from one seed, so a seed is a
  * complete, replayable scenario. The invariants are checked after every event; at the end every job
@@ -53,59 +53,131 @@ import java.util.TreeMap;
  */
 public final class Simulation implements AutoCloseable {
   /** What one run contains; {@link #standard} is what the fixed seeds of the test run use. */
-  public record Config(int operators, int watchtowers, int jobs, int liars, boolean falseChallenger, double rpcFaultRate,
-      int crashes, int midJobCrashes, int stalls, int daOutages, long horizonSeconds, Path guestElf) {
+  public record Config(
+      int operators,
+      int watchtowers,
+      int jobs,
+      int liars,
+      boolean falseChallenger,
+      double rpcFaultRate,
+      int crashes,
+      int midJobCrashes,
+      int stalls,
+      int daOutages,
+      long horizonSeconds,
+      Path guestElf) {
     public static final int MAX_OPERATORS = 16;
     public static final int MAX_WATCHTOWERS = 8;
     public static final int MAX_JOBS = 200;
 
     public Config {
       if (operators < 2 || operators > MAX_OPERATORS) {
-        throw new IllegalArgumentException("operators must be within 2.." + MAX_OPERATORS + ", got " + operators);
+        throw new IllegalArgumentException(
+            "operators must be within 2.." + MAX_OPERATORS + ", got " + operators);
       }
       if (watchtowers < 0 || watchtowers > MAX_WATCHTOWERS) {
-        throw new IllegalArgumentException("watchtowers must be within 0.." + MAX_WATCHTOWERS + ", got " + watchtowers);
+        throw new IllegalArgumentException(
+            "watchtowers must be within 0.." + MAX_WATCHTOWERS + ", got " + watchtowers);
       }
       if (jobs < 1 || jobs > MAX_JOBS) {
         throw new IllegalArgumentException("jobs must be within 1.." + MAX_JOBS + ", got " + jobs);
       }
       if (liars < 0 || liars >= operators) {
-        throw new IllegalArgumentException("liars must be within 0.." + (operators - 1) + " (at least one operator is honest), got " + liars);
+        throw new IllegalArgumentException(
+            "liars must be within 0.."
+                + (operators - 1)
+                + " (at least one operator is honest), got "
+                + liars);
       }
       if (rpcFaultRate < 0 || rpcFaultRate > 0.5) {
-        throw new IllegalArgumentException("the RPC fault rate must be within 0..0.5, got " + rpcFaultRate);
+        throw new IllegalArgumentException(
+            "the RPC fault rate must be within 0..0.5, got " + rpcFaultRate);
       }
-      if (crashes < 0 || midJobCrashes < 0 || stalls < 0 || daOutages < 0 || crashes + midJobCrashes + stalls + daOutages > 1000) {
+      if (crashes < 0
+          || midJobCrashes < 0
+          || stalls < 0
+          || daOutages < 0
+          || crashes + midJobCrashes + stalls + daOutages > 1000) {
         throw new IllegalArgumentException("fault counts must be within 0..1000 in all");
       }
       if (horizonSeconds < 60 || horizonSeconds > 30 * 24 * 3600) {
-        throw new IllegalArgumentException("the horizon must be within 60 s..30 days, got " + horizonSeconds + " s");
+        throw new IllegalArgumentException(
+            "the horizon must be within 60 s..30 days, got " + horizonSeconds + " s");
       }
     }
 
-    /** 4 operators (one may lie), 2 watchtowers (one may challenge falsely), 6 jobs, faults of every kind the seed draws. */
+    /**
+     * 4 operators (one may lie), 2 watchtowers (one may challenge falsely), 6 jobs, faults of every
+     * kind the seed draws.
+     */
     public static Config standard(Path guestElf, Random seedRandom) {
-      return new Config(4, 2, 6, seedRandom.nextInt(2), seedRandom.nextInt(4) == 0, 0.02, 2, 2, 2, 1, 1800, guestElf);
+      return new Config(
+          4,
+          2,
+          6,
+          seedRandom.nextInt(2),
+          seedRandom.nextInt(4) == 0,
+          0.02,
+          2,
+          2,
+          2,
+          1,
+          1800,
+          guestElf);
     }
   }
 
   /** What a run did and found. */
-  public record Report(long seed, long events, long simulatedSeconds, int jobs, int finalized, int failed, Map<String, Integer> faults,
-      int wrongResults, int slashes, int wrongSlashes, List<String> violations, List<String> trace, long wallMillis) {
+  public record Report(
+      long seed,
+      long events,
+      long simulatedSeconds,
+      int jobs,
+      int finalized,
+      int failed,
+      Map<String, Integer> faults,
+      int wrongResults,
+      int slashes,
+      int wrongSlashes,
+      List<String> violations,
+      List<String> trace,
+      long wallMillis) {
     public boolean passed() {
       return violations.isEmpty();
     }
 
     public String summary() {
-      return "seed " + seed + ": " + (passed() ? "passed" : "FAILED (" + violations.size() + " invariant violation(s))") + "; " + jobs
-          + " jobs (" + finalized + " finalized, " + failed + " failed), faults " + faults + ", wrong results " + wrongResults + ", slashes "
-          + slashes + " (wrong: " + wrongSlashes + "), " + events + " events over " + simulatedSeconds + " simulated s in " + wallMillis
+      return "seed "
+          + seed
+          + ": "
+          + (passed() ? "passed" : "FAILED (" + violations.size() + " invariant violation(s))")
+          + "; "
+          + jobs
+          + " jobs ("
+          + finalized
+          + " finalized, "
+          + failed
+          + " failed), faults "
+          + faults
+          + ", wrong results "
+          + wrongResults
+          + ", slashes "
+          + slashes
+          + " (wrong: "
+          + wrongSlashes
+          + "), "
+          + events
+          + " events over "
+          + simulatedSeconds
+          + " simulated s in "
+          + wallMillis
           + " ms";
     }
   }
 
   /** The simulated start time: a fixed instant, so runs do not depend on when they run. */
   static final long START_MILLIS = 1_800_000_000_000L;
+
   static final Duration POLL = Duration.ofSeconds(1);
   static final long BLOCK_MILLIS = 1_000;
   static final long CHECKPOINT_STRIDE = 1 << 16;
@@ -128,8 +200,10 @@ public final class Simulation implements AutoCloseable {
   private final List<Member> operators = new ArrayList<>();
   private final List<Member> watchtowers = new ArrayList<>();
   private final Secp256k1Key developer;
+
   /** The commitment an uninterrupted run gives, per job. */
   private final Map<BigInteger, ResultCommitment> expected = new HashMap<>();
+
   private final Map<Integer, RunResult> runs = new HashMap<>();
   private int eventsChecked;
   private int slashes;
@@ -139,7 +213,9 @@ public final class Simulation implements AutoCloseable {
   private Bytes32 programKey;
   private byte[] elf;
 
-  /** A simulated node process: its key, its role, its fault profile and the node running in it now. */
+  /**
+   * A simulated node process: its key, its role, its fault profile and the node running in it now.
+   */
   private final class Member {
     final String name;
     final Secp256k1Key key;
@@ -148,6 +224,7 @@ public final class Simulation implements AutoCloseable {
     final Path dataDir;
     SimScheduler.Proc proc;
     AutoCloseable node;
+
     /** Crashed or stalled at some time: a liveness slash of it is legitimate. */
     boolean everDown;
 
@@ -164,8 +241,9 @@ public final class Simulation implements AutoCloseable {
     }
 
     /**
-     * Starts the node in a fresh process. A start that fails (the chain unreachable while it reads its
-     * parameters) ends that process, as it would end a real one; a supervisor starts it again 2 s later.
+     * Starts the node in a fresh process. A start that fails (the chain unreachable while it reads
+     * its parameters) ends that process, as it would end a real one; a supervisor starts it again 2
+     * s later.
      */
     void start(boolean register) {
       try {
@@ -175,25 +253,51 @@ public final class Simulation implements AutoCloseable {
         closeQuietly(node);
         node = null;
         count("failed_start");
-        scheduler.at(scheduler.nowMillis() + 2_000, "supervisor restarts " + name, () -> restart(this));
+        scheduler.at(
+            scheduler.nowMillis() + 2_000, "supervisor restarts " + name, () -> restart(this));
       }
     }
 
     private void launch(boolean register) {
       proc = scheduler.process(name);
-      SettlementPort port = ProcessPort.of(chain.as(address()), proc, config.rpcFaultRate(), random, rpcStats);
+      SettlementPort port =
+          ProcessPort.of(chain.as(address()), proc, config.rpcFaultRate(), random, rpcStats);
       var models = new InferenceJob.Models(dataDir.resolve("models"));
       if (operator) {
-        OperatorNode n = new OperatorNode(port, CourtAccess.NONE, proc, da.clientFor(proc), JobJournal.open(dataDir), MatchJournal.open(dataDir),
-            models, new NodeMetrics("operator"), POLL, new OperatorNode.Faults(faulty, false), 2, true, Optional.empty(), Optional.empty());
+        OperatorNode n =
+            new OperatorNode(
+                port,
+                CourtAccess.NONE,
+                proc,
+                da.clientFor(proc),
+                JobJournal.open(dataDir),
+                MatchJournal.open(dataDir),
+                models,
+                new NodeMetrics("operator"),
+                POLL,
+                new OperatorNode.Faults(faulty, false),
+                2,
+                true,
+                Optional.empty(),
+                Optional.empty());
         if (register) {
           retrying(() -> n.ensureRegistered(OPERATOR_STAKE, "sim:" + name));
         }
         node = n;
         n.start();
       } else {
-        Watchtower w = new Watchtower(port, CourtAccess.NONE, proc, da.clientFor(proc), MatchJournal.open(dataDir), models,
-            new NodeMetrics("watchtower"), POLL, new Watchtower.Faults(faulty), new TeeAnswerCheck(List.of()));
+        Watchtower w =
+            new Watchtower(
+                port,
+                CourtAccess.NONE,
+                proc,
+                da.clientFor(proc),
+                MatchJournal.open(dataDir),
+                models,
+                new NodeMetrics("watchtower"),
+                POLL,
+                new Watchtower.Faults(faulty),
+                new TeeAnswerCheck(List.of()));
         if (register) {
           retrying(() -> w.ensureRegistered(OPERATOR_STAKE, "sim:" + name));
         }
@@ -215,27 +319,42 @@ public final class Simulation implements AutoCloseable {
     this.config = config;
     this.random = new Random(seed);
     try {
-      // The simulated crash is a process kill, which loses nothing in the page cache: journals live in
-      // memory (tmpfs) where there is one, so their fsyncs cost nothing (a power cut is not simulated).
+      // The simulated crash is a process kill, which loses nothing in the page cache: journals live
+      // in
+      // memory (tmpfs) where there is one, so their fsyncs cost nothing (a power cut is not
+      // simulated).
       Path shm = Path.of("/dev/shm");
-      this.dir = Files.isDirectory(shm) && Files.isWritable(shm) ? Files.createTempDirectory(shm, "trustdial-sim-" + seed + "-")
-          : Files.createTempDirectory("trustdial-sim-" + seed + "-");
+      this.dir =
+          Files.isDirectory(shm) && Files.isWritable(shm)
+              ? Files.createTempDirectory(shm, "trustdial-sim-" + seed + "-")
+              : Files.createTempDirectory("trustdial-sim-" + seed + "-");
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
     this.chain = new SimChain(SimChain.Config.devnet(START_MILLIS / 1000, seed));
-    this.scheduler = new SimScheduler(random.nextLong(), START_MILLIS, ms -> chain.setTime(ms / 1000));
+    this.scheduler =
+        new SimScheduler(random.nextLong(), START_MILLIS, ms -> chain.setTime(ms / 1000));
     this.da = new SimDa(() -> scheduler.nowMillis() / 1000);
     this.developer = keyOf("developer");
     for (int i = 0; i < config.operators(); i++) {
-      operators.add(new Member("operator-" + (i + 1), keyOf("operator-" + (i + 1)), true, i < config.liars()));
+      operators.add(
+          new Member(
+              "operator-" + (i + 1), keyOf("operator-" + (i + 1)), true, i < config.liars()));
     }
     for (int i = 0; i < config.watchtowers(); i++) {
-      watchtowers.add(new Member("watchtower-" + (i + 1), keyOf("watchtower-" + (i + 1)), false, config.falseChallenger() && i == 0));
+      watchtowers.add(
+          new Member(
+              "watchtower-" + (i + 1),
+              keyOf("watchtower-" + (i + 1)),
+              false,
+              config.falseChallenger() && i == 0));
     }
   }
 
-  /** Runs the whole scenario and checks every invariant; the report says what failed, with the trace's tail. */
+  /**
+   * Runs the whole scenario and checks every invariant; the report says what failed, with the
+   * trace's tail.
+   */
   public static Report run(long seed, Config config) {
     try (Simulation s = new Simulation(seed, config)) {
       return s.run();
@@ -243,7 +362,10 @@ public final class Simulation implements AutoCloseable {
   }
 
   private Secp256k1Key keyOf(String who) {
-    Bytes32 k = Hashes.keccak256(("trustdial-sim/" + seed + "/" + who).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    Bytes32 k =
+        Hashes.keccak256(
+            ("trustdial-sim/" + seed + "/" + who)
+                .getBytes(java.nio.charset.StandardCharsets.UTF_8));
     return Secp256k1Key.fromPrivateKeyHex(k.toString());
   }
 
@@ -282,8 +404,19 @@ public final class Simulation implements AutoCloseable {
     Map<String, Integer> f = new TreeMap<>(faults);
     f.put("lost_rpc_requests", (int) rpcStats.lostRequests);
     f.put("lost_rpc_replies", (int) rpcStats.lostReplies);
-    return new Report(seed, scheduler.executed(), (scheduler.nowMillis() - START_MILLIS) / 1000, expected.size(), finalized, failed, f,
-        wrongResults, slashes, wrongSlashes, List.copyOf(violations), violations.isEmpty() ? List.of() : List.copyOf(trace),
+    return new Report(
+        seed,
+        scheduler.executed(),
+        (scheduler.nowMillis() - START_MILLIS) / 1000,
+        expected.size(),
+        finalized,
+        failed,
+        f,
+        wrongResults,
+        slashes,
+        wrongSlashes,
+        List.copyOf(violations),
+        violations.isEmpty() ? List.of() : List.copyOf(trace),
         (System.nanoTime() - t0) / 1_000_000);
   }
 
@@ -297,8 +430,13 @@ public final class Simulation implements AutoCloseable {
     try {
       elf = Files.readAllBytes(config.guestElf());
     } catch (IOException e) {
-      throw new IllegalStateException("cannot read the simulation's guest " + config.guestElf() + ": " + e.getMessage()
-          + " (trustdial-vm/setup.sh builds it; ./trustdial build runs that)", e);
+      throw new IllegalStateException(
+          "cannot read the simulation's guest "
+              + config.guestElf()
+              + ": "
+              + e.getMessage()
+              + " (trustdial-vm/setup.sh builds it; ./trustdial build runs that)",
+          e);
     }
     chain.mint(developer.address(), Tokens.of(1_000_000));
     for (Member m : all()) {
@@ -306,24 +444,33 @@ public final class Simulation implements AutoCloseable {
       m.start(true);
     }
     programKey = da.put(elf).blobKey();
-    appId = chain.createApp(developer.address(), TrustMode.REEXEC_INTERSUBJECTIVE, Hashes.keccak256(elf));
-    // Stake counts in a job's snapshot only after the activation delay: let it pass before the first job.
+    appId =
+        chain.createApp(
+            developer.address(), TrustMode.REEXEC_INTERSUBJECTIVE, Hashes.keccak256(elf));
+    // Stake counts in a job's snapshot only after the activation delay: let it pass before the
+    // first job.
     for (long i = 0; i <= chain.config().registry().activationDelayBlocks(); i++) {
       chain.mine();
     }
   }
 
-  /** The devnet's chain mines a block every second (anvil --block-time 1) besides one per transaction. */
+  /**
+   * The devnet's chain mines a block every second (anvil --block-time 1) besides one per
+   * transaction.
+   */
   private void scheduleBlocks(long until) {
-    scheduler.at(scheduler.nowMillis() + BLOCK_MILLIS, "block", new Runnable() {
-      @Override
-      public void run() {
-        chain.mine();
-        if (scheduler.nowMillis() + BLOCK_MILLIS <= until) {
-          scheduler.at(scheduler.nowMillis() + BLOCK_MILLIS, "block", this);
-        }
-      }
-    });
+    scheduler.at(
+        scheduler.nowMillis() + BLOCK_MILLIS,
+        "block",
+        new Runnable() {
+          @Override
+          public void run() {
+            chain.mine();
+            if (scheduler.nowMillis() + BLOCK_MILLIS <= until) {
+              scheduler.at(scheduler.nowMillis() + BLOCK_MILLIS, "block", this);
+            }
+          }
+        });
   }
 
   private void scheduleWorkload(long horizon) {
@@ -343,14 +490,23 @@ public final class Simulation implements AutoCloseable {
       envelopeKey = da.put(envelope.encode()).blobKey();
     } catch (RuntimeException e) {
       // The developer's DA put failed (DA is down): it tries again shortly, as a client would.
-      scheduler.at(scheduler.nowMillis() + 5_000, "resubmit a job (" + iterations + " iterations)", () -> submit(iterations));
+      scheduler.at(
+          scheduler.nowMillis() + 5_000,
+          "resubmit a job (" + iterations + " iterations)",
+          () -> submit(iterations));
       return;
     }
-    BigInteger jobId = chain.submitJob(developer.address(), appId, envelopeKey, envelope.digest(), MAX_STEPS, FEE);
-    RunResult r = runs.computeIfAbsent(iterations, n -> {
-      JobProgram program = new JobProgram(elf, envelope, Hashes.keccak256(elf), envelope.digest());
-      return Execution.finish(Execution.start(program, Optional.empty()), MAX_STEPS, CheckpointSink.NONE);
-    });
+    BigInteger jobId =
+        chain.submitJob(developer.address(), appId, envelopeKey, envelope.digest(), MAX_STEPS, FEE);
+    RunResult r =
+        runs.computeIfAbsent(
+            iterations,
+            n -> {
+              JobProgram program =
+                  new JobProgram(elf, envelope, Hashes.keccak256(elf), envelope.digest());
+              return Execution.finish(
+                  Execution.start(program, Optional.empty()), MAX_STEPS, CheckpointSink.NONE);
+            });
     expected.put(jobId, Execution.commitment(r));
   }
 
@@ -361,52 +517,67 @@ public final class Simulation implements AutoCloseable {
       Member m = pick(all());
       long at = START_MILLIS + (long) (random.nextDouble() * span);
       long down = 1_000 + (long) (random.nextDouble() * 3 * window);
-      scheduler.at(at, "SIGKILL " + m.name + " for " + down + " ms", () -> {
-        if (m.node != null) {
-          count("crash");
-          m.kill();
-          scheduler.at(scheduler.nowMillis() + down, "restart " + m.name, () -> restart(m));
-        }
-      });
+      scheduler.at(
+          at,
+          "SIGKILL " + m.name + " for " + down + " ms",
+          () -> {
+            if (m.node != null) {
+              count("crash");
+              m.kill();
+              scheduler.at(scheduler.nowMillis() + down, "restart " + m.name, () -> restart(m));
+            }
+          });
     }
     for (int i = 0; i < config.midJobCrashes(); i++) {
       Member m = pick(operators);
       long at = START_MILLIS + (long) (random.nextDouble() * span);
       int calls = 1 + random.nextInt(40);
       long down = 1_000 + (long) (random.nextDouble() * 3 * window);
-      scheduler.at(at, "arm " + m.name + " to die at its port call #" + calls, () -> {
-        if (m.node != null) {
-          count("mid_job_crash");
-          m.everDown = true;
-          m.proc.crashAfter(calls);
-          scheduler.at(scheduler.nowMillis() + down, "restart " + m.name + " if it died", () -> {
-            if (!m.proc.alive()) {
-              restart(m);
+      scheduler.at(
+          at,
+          "arm " + m.name + " to die at its port call #" + calls,
+          () -> {
+            if (m.node != null) {
+              count("mid_job_crash");
+              m.everDown = true;
+              m.proc.crashAfter(calls);
+              scheduler.at(
+                  scheduler.nowMillis() + down,
+                  "restart " + m.name + " if it died",
+                  () -> {
+                    if (!m.proc.alive()) {
+                      restart(m);
+                    }
+                  });
             }
           });
-        }
-      });
     }
     for (int i = 0; i < config.stalls(); i++) {
       Member m = pick(all());
       long at = START_MILLIS + (long) (random.nextDouble() * span);
       long pause = 1_000 + (long) (random.nextDouble() * 2 * window);
-      scheduler.at(at, "SIGSTOP " + m.name + " for " + pause + " ms", () -> {
-        if (m.node != null) {
-          count("stall");
-          m.everDown = true;
-          m.proc.pause(pause);
-        }
-      });
+      scheduler.at(
+          at,
+          "SIGSTOP " + m.name + " for " + pause + " ms",
+          () -> {
+            if (m.node != null) {
+              count("stall");
+              m.everDown = true;
+              m.proc.pause(pause);
+            }
+          });
     }
     for (int i = 0; i < config.daOutages(); i++) {
       long at = START_MILLIS + (long) (random.nextDouble() * span);
       long outage = 1_000 + (long) (random.nextDouble() * window);
-      scheduler.at(at, "DA down for " + outage + " ms", () -> {
-        count("da_outage");
-        da.setDown(true);
-        scheduler.at(scheduler.nowMillis() + outage, "DA up", () -> da.setDown(false));
-      });
+      scheduler.at(
+          at,
+          "DA down for " + outage + " ms",
+          () -> {
+            count("da_outage");
+            da.setDown(true);
+            scheduler.at(scheduler.nowMillis() + outage, "DA up", () -> da.setDown(false));
+          });
     }
   }
 
@@ -451,7 +622,8 @@ public final class Simulation implements AutoCloseable {
     if (trace.size() == TRACE_LINES) {
       trace.removeFirst();
     }
-    trace.addLast(String.format("%9.3f s  %-13s %s", (atMillis - START_MILLIS) / 1000.0, process, what));
+    trace.addLast(
+        String.format("%9.3f s  %-13s %s", (atMillis - START_MILLIS) / 1000.0, process, what));
   }
 
   private Member member(Address a) {
@@ -475,8 +647,17 @@ public final class Simulation implements AutoCloseable {
           boolean legit = m == null || m.faulty || ("liveness".equals(s.reason()) && m.everDown);
           if (!legit) {
             wrongSlashes++;
-            violate("an honest " + (m.operator ? "operator" : "watchtower") + " (" + m.name + ", never down) was slashed " + s.amount()
-                + " for \"" + s.reason() + "\" at block " + s.where().block());
+            violate(
+                "an honest "
+                    + (m.operator ? "operator" : "watchtower")
+                    + " ("
+                    + m.name
+                    + ", never down) was slashed "
+                    + s.amount()
+                    + " for \""
+                    + s.reason()
+                    + "\" at block "
+                    + s.where().block());
           }
         }
         case SettlementEvent.ResultSubmitted r -> {
@@ -485,17 +666,31 @@ public final class Simulation implements AutoCloseable {
             wrongResults++;
             Member m = member(r.operator());
             if (m != null && !m.faulty) {
-              violate("honest " + m.name + " submitted a wrong result for job " + r.jobId() + ": " + r.result() + ", want " + want);
+              violate(
+                  "honest "
+                      + m.name
+                      + " submitted a wrong result for job "
+                      + r.jobId()
+                      + ": "
+                      + r.result()
+                      + ", want "
+                      + want);
             }
           }
         }
         case SettlementEvent.JobFinalized f -> {
           ResultCommitment want = expected.get(f.jobId());
           if (want != null && !want.outputHash().equals(f.outputHash())) {
-            violate("job " + f.jobId() + " finalized with output " + f.outputHash() + ", but an uninterrupted run gives " + want.outputHash());
+            violate(
+                "job "
+                    + f.jobId()
+                    + " finalized with output "
+                    + f.outputHash()
+                    + ", but an uninterrupted run gives "
+                    + want.outputHash());
           }
         }
-        default -> { }
+        default -> {}
       }
     }
     try {
@@ -507,7 +702,8 @@ public final class Simulation implements AutoCloseable {
 
   private void violate(String what) {
     if (violations.size() < 50) {
-      violations.add(String.format("at %.3f s: %s", (scheduler.nowMillis() - START_MILLIS) / 1000.0, what));
+      violations.add(
+          String.format("at %.3f s: %s", (scheduler.nowMillis() - START_MILLIS) / 1000.0, what));
     }
   }
 
@@ -527,7 +723,9 @@ public final class Simulation implements AutoCloseable {
     Set<Address> liarsWithWrongResults = new HashSet<>();
     Set<Address> slashedForDispute = new HashSet<>();
     for (SettlementEvent e : chain.events()) {
-      if (e instanceof SettlementEvent.ResultSubmitted r && expected.containsKey(r.jobId()) && !expected.get(r.jobId()).equals(r.result())) {
+      if (e instanceof SettlementEvent.ResultSubmitted r
+          && expected.containsKey(r.jobId())
+          && !expected.get(r.jobId()).equals(r.result())) {
         liarsWithWrongResults.add(r.operator());
       }
       if (e instanceof SettlementEvent.Slashed s && "dispute".equals(s.reason())) {
@@ -536,7 +734,9 @@ public final class Simulation implements AutoCloseable {
     }
     for (Address liar : liarsWithWrongResults) {
       if (!slashedForDispute.contains(liar)) {
-        violate(member(liar).name + " submitted a wrong result and was never slashed for it, with an honest watchtower watching");
+        violate(
+            member(liar).name
+                + " submitted a wrong result and was never slashed for it, with an honest watchtower watching");
       }
     }
     if (expected.size() < config.jobs()) {
@@ -544,8 +744,16 @@ public final class Simulation implements AutoCloseable {
     }
     for (JobInfo j : chain.jobs()) {
       if (j.status() != JobStatus.FINALIZED && j.status() != JobStatus.FAILED) {
-        violate("job " + j.jobId() + " is lost: still " + j.status() + " (attempt " + j.attempt() + ", assignee " + j.assignee()
-            + ") long after every fault healed");
+        violate(
+            "job "
+                + j.jobId()
+                + " is lost: still "
+                + j.status()
+                + " (attempt "
+                + j.attempt()
+                + ", assignee "
+                + j.assignee()
+                + ") long after every fault healed");
       }
     }
   }

@@ -27,10 +27,20 @@ public final class GuestFault extends InvalidInputException {
     this.outputLimit = outputLimit;
   }
 
-  /** A write that would take the output past {@code limit} bytes, with {@code written} bytes out already. */
+  /**
+   * A write that would take the output past {@code limit} bytes, with {@code written} bytes out
+   * already.
+   */
   public static GuestFault outputLimit(long step, int pc, long limit, long written) {
-    return new GuestFault(step, pc, FaultClass.OUTPUT_LIMIT, String.format("output limit reached (the limit is %d bytes; %d were written "
-        + "before the write that would pass it)", limit, written), limit);
+    return new GuestFault(
+        step,
+        pc,
+        FaultClass.OUTPUT_LIMIT,
+        String.format(
+            "output limit reached (the limit is %d bytes; %d were written "
+                + "before the write that would pass it)",
+            limit, written),
+        limit);
   }
 
   /** The output limit this fault hit, when the fault is the output limit. */

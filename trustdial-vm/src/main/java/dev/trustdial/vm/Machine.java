@@ -1,6 +1,5 @@
 package dev.trustdial.vm;
 
-import dev.trustdial.vm.input.VmInput;
 import dev.trustdial.core.InvalidInputException;
 import dev.trustdial.core.bytes.Bytes32;
 import dev.trustdial.core.merkle.MerkleTree;
@@ -12,6 +11,7 @@ import dev.trustdial.vm.cpu.GuestIo;
 import dev.trustdial.vm.cpu.Hart;
 import dev.trustdial.vm.elf.ElfImage;
 import dev.trustdial.vm.elf.ElfLoader;
+import dev.trustdial.vm.input.VmInput;
 import dev.trustdial.vm.jit.Jit;
 import dev.trustdial.vm.jit.JitStats;
 import dev.trustdial.vm.memory.Memory;
@@ -23,19 +23,25 @@ import java.util.List;
 import java.util.function.Consumer;
 
 /**
- * One guest program with its input, at some step. Created by {@link Vm#load} or
- * {@link Vm#restore}; not thread-safe.
+ * One guest program with its input, at some step. Created by {@link Vm#load} or {@link Vm#restore};
+ * not thread-safe.
  */
 public final class Machine {
   private final Hart hart;
   private final long stride;
   private final List<Checkpoint> history = new ArrayList<>();
-  /** Translates hot guest code when the config asks for it; null runs everything on the interpreter. */
+
+  /**
+   * Translates hot guest code when the config asks for it; null runs everything on the interpreter.
+   */
   private final Jit jit;
+
   /** Whether a capture was taken since load or restore (a delta capture needs one before it). */
   private boolean captured;
+
   /** History entries and output bytes at the last capture: a delta holds what came after. */
   private int capturedHistory;
+
   private int capturedOutput;
 
   private Machine(Hart hart, long stride, boolean jit) {
@@ -46,14 +52,20 @@ public final class Machine {
 
   private static Hart newHart(VmInput input, VmConfig config, long ramEnd, long outputLimit) {
     if (input.length() > config.maxInputBytes()) {
-      throw new InvalidInputException("input is " + input.length() + " bytes, above the " + config.maxInputBytes() + "-byte limit");
+      throw new InvalidInputException(
+          "input is "
+              + input.length()
+              + " bytes, above the "
+              + config.maxInputBytes()
+              + "-byte limit");
     }
     config.checkHostHolds(ramEnd);
     return new Hart(new Memory(), new GuestIo(input, (int) outputLimit), (int) ramEnd);
   }
 
   static Machine load(byte[] elf, VmInput input, VmConfig config) {
-    config.checkHostHolds(config.ramEnd()); // before parsing: a window this host cannot hold is refused first
+    config.checkHostHolds(
+        config.ramEnd()); // before parsing: a window this host cannot hold is refused first
     ElfImage image = ElfLoader.parse(elf, config.ramEnd());
     Hart hart = newHart(input, config, config.ramEnd(), config.outputLimit());
     ElfLoader.load(image, hart.mem);
@@ -74,20 +86,32 @@ public final class Machine {
   static Machine restore(Snapshot snap, VmInput input, VmConfig config) {
     VmState s = snap.state();
     if (Integer.toUnsignedLong(s.outputLimit()) > VmConfig.MAX_OUTPUT_LIMIT) {
-      throw new InvalidInputException("snapshot state has output limit " + Integer.toUnsignedString(s.outputLimit())
-          + ", above the " + VmConfig.MAX_OUTPUT_LIMIT + " bytes this host holds");
+      throw new InvalidInputException(
+          "snapshot state has output limit "
+              + Integer.toUnsignedString(s.outputLimit())
+              + ", above the "
+              + VmConfig.MAX_OUTPUT_LIMIT
+              + " bytes this host holds");
     }
-    Hart hart = newHart(input, config, Integer.toUnsignedLong(s.ramEnd()), Integer.toUnsignedLong(s.outputLimit()));
+    Hart hart =
+        newHart(
+            input,
+            config,
+            Integer.toUnsignedLong(s.ramEnd()),
+            Integer.toUnsignedLong(s.outputLimit()));
     if (!hart.io.inputRoot().equals(s.inputRoot()) || hart.io.inputLength() != s.inputLength()) {
-      throw new InvalidInputException("snapshot was taken with a different input (input root " + s.inputRoot() + ")");
+      throw new InvalidInputException(
+          "snapshot was taken with a different input (input root " + s.inputRoot() + ")");
     }
     for (Snapshot.Page p : snap.pages()) {
       hart.mem.writePage(p.index(), p.bytes(), 0);
     }
     hart.io.restore(s.inputCursor(), snap.output());
-    if (!hart.io.outputAcc().equals(s.outputAcc()) || !hart.io.outputBuf().equals(s.outputBuf())
+    if (!hart.io.outputAcc().equals(s.outputAcc())
+        || !hart.io.outputBuf().equals(s.outputBuf())
         || hart.io.outputLength() != s.outputLength()) {
-      throw new InvalidInputException("snapshot output does not match its state's output commitment");
+      throw new InvalidInputException(
+          "snapshot output does not match its state's output commitment");
     }
     if (!hart.mem.root().equals(s.memRoot())) {
       throw new InvalidInputException("snapshot pages do not hash to its state's memory root");
@@ -138,8 +162,20 @@ public final class Machine {
   }
 
   public VmState state() {
-    return new VmState(hart.pc, hart.x, hart.mem.root(), hart.io.inputRoot(), hart.io.inputLength(), hart.io.inputCursor(),
-        hart.io.outputAcc(), hart.io.outputBuf(), hart.io.outputLength(), hart.io.outputLimit(), hart.ramEnd, hart.step, hart.status,
+    return new VmState(
+        hart.pc,
+        hart.x,
+        hart.mem.root(),
+        hart.io.inputRoot(),
+        hart.io.inputLength(),
+        hart.io.inputCursor(),
+        hart.io.outputAcc(),
+        hart.io.outputBuf(),
+        hart.io.outputLength(),
+        hart.io.outputLimit(),
+        hart.ramEnd,
+        hart.step,
+        hart.status,
         hart.exitCode);
   }
 
@@ -215,7 +251,8 @@ public final class Machine {
       throw new IllegalStateException("guest has not exited");
     }
     List<Bytes32> hashes = history.stream().map(Checkpoint::stateHash).toList();
-    return new RunResult(hart.io.output(), stateHash(), hart.step, hart.exitCode, MerkleTree.root(hashes), history);
+    return new RunResult(
+        hart.io.output(), stateHash(), hart.step, hart.exitCode, MerkleTree.root(hashes), history);
   }
 
   public byte[] snapshot() {
@@ -244,9 +281,9 @@ public final class Machine {
   /**
    * Copies what a checkpoint link needs out of the machine (docs/spec/vm.md §8.1) so that it can be
    * encoded and stored on another thread while the machine runs on. A delta capture holds the pages
-   * written, the checkpoints recorded and the output written since this machine's previous
-   * capture; a full one (asked for, or the first since load or restore) holds everything. Either
-   * starts the next delta's interval.
+   * written, the checkpoints recorded and the output written since this machine's previous capture;
+   * a full one (asked for, or the first since load or restore) holds everything. Either starts the
+   * next delta's interval.
    */
   public CheckpointCapture capture(boolean full) {
     boolean asFull = full || !captured;
@@ -259,8 +296,15 @@ public final class Machine {
       pages.add(new Snapshot.Page(Memory.pageIndex(p), b));
     }
     int outFrom = asFull ? 0 : capturedOutput;
-    CheckpointCapture c = new CheckpointCapture(asFull, st, stride, history.subList(asFull ? 0 : capturedHistory, history.size()),
-        outFrom, hart.io.outputFrom(outFrom), pages);
+    CheckpointCapture c =
+        new CheckpointCapture(
+            asFull,
+            st,
+            stride,
+            history.subList(asFull ? 0 : capturedHistory, history.size()),
+            outFrom,
+            hart.io.outputFrom(outFrom),
+            pages);
     captured = true;
     capturedHistory = history.size();
     capturedOutput = hart.io.outputLength();
@@ -268,14 +312,15 @@ public final class Machine {
   }
 
   /**
-   * Builds the witness of the next step and executes it (proof mode). The step function is total:
-   * a running state steps (perhaps into a fault), a terminal one steps to itself.
+   * Builds the witness of the next step and executes it (proof mode). The step function is total: a
+   * running state steps (perhaps into a fault), a terminal one steps to itself.
    */
   public Witness witnessNextStep() {
     boolean wasTerminal = terminal();
     Witness w = WitnessBuilder.build(hart, this::state);
     if (!wasTerminal && (terminal() || hart.step % stride == 0)) {
-      history.add(new Checkpoint(hart.step, w.postStateHash())); // the same checkpoints as runTo records
+      history.add(
+          new Checkpoint(hart.step, w.postStateHash())); // the same checkpoints as runTo records
     }
     return w;
   }

@@ -10,7 +10,13 @@ import java.util.List;
  * code and the Merkle root over every checkpoint's state hash (step 0, each stride multiple, the
  * exit).
  */
-public record RunResult(byte[] output, Bytes32 finalStateHash, long steps, int exitCode, Bytes32 checkpointRoot, List<Checkpoint> checkpoints) {
+public record RunResult(
+    byte[] output,
+    Bytes32 finalStateHash,
+    long steps,
+    int exitCode,
+    Bytes32 checkpointRoot,
+    List<Checkpoint> checkpoints) {
   public RunResult {
     output = output.clone();
     checkpoints = List.copyOf(checkpoints);

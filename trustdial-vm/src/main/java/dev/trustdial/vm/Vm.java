@@ -17,7 +17,10 @@ public final class Vm {
     return Machine.load(elf, VmInput.of(input), config);
   }
 
-  /** As {@link #load(byte[], byte[], VmConfig)} with the input's commitment form given (vm.md §4.1.1: blobs). */
+  /**
+   * As {@link #load(byte[], byte[], VmConfig)} with the input's commitment form given (vm.md
+   * §4.1.1: blobs).
+   */
   public static Machine load(byte[] elf, VmInput input, VmConfig config) {
     return Machine.load(elf, input, config);
   }
@@ -35,29 +38,39 @@ public final class Vm {
     return Machine.restore(snapshot, input, config);
   }
 
-  /** As {@link #restore(byte[], byte[], VmConfig)}, also requiring the state hash a caller trusts. */
-  public static Machine restore(byte[] snapshot, byte[] input, VmConfig config, Bytes32 expectedStateHash) {
+  /**
+   * As {@link #restore(byte[], byte[], VmConfig)}, also requiring the state hash a caller trusts.
+   */
+  public static Machine restore(
+      byte[] snapshot, byte[] input, VmConfig config, Bytes32 expectedStateHash) {
     Machine m = Machine.restore(snapshot, VmInput.of(input), config);
     Bytes32 actual = m.stateHash();
     if (!actual.equals(expectedStateHash)) {
-      throw new InvalidInputException("snapshot state hash " + actual + " is not the expected " + expectedStateHash);
+      throw new InvalidInputException(
+          "snapshot state hash " + actual + " is not the expected " + expectedStateHash);
     }
     return m;
   }
 
   /**
    * A machine continuing from the checkpoint chain whose head link is {@code head} (docs/spec/vm.md
-   * §8.1: a full snapshot or a delta, compressed or not); each delta's parent comes from
-   * {@code source} and must hash to the delta's reference. The folded snapshot is then restored
-   * with every check of {@link #restore(byte[], VmInput, VmConfig)}, and its state hash must be
-   * {@code expectedStateHash}.
+   * §8.1: a full snapshot or a delta, compressed or not); each delta's parent comes from {@code
+   * source} and must hash to the delta's reference. The folded snapshot is then restored with every
+   * check of {@link #restore(byte[], VmInput, VmConfig)}, and its state hash must be {@code
+   * expectedStateHash}.
    */
-  public static Machine restore(byte[] head, SnapshotChain.LinkSource source, SnapshotChain.Limits limits, VmInput input,
-      VmConfig config, Bytes32 expectedStateHash) {
+  public static Machine restore(
+      byte[] head,
+      SnapshotChain.LinkSource source,
+      SnapshotChain.Limits limits,
+      VmInput input,
+      VmConfig config,
+      Bytes32 expectedStateHash) {
     Machine m = Machine.restore(SnapshotChain.resolve(head, source, limits), input, config);
     Bytes32 actual = m.stateHash();
     if (!actual.equals(expectedStateHash)) {
-      throw new InvalidInputException("snapshot state hash " + actual + " is not the expected " + expectedStateHash);
+      throw new InvalidInputException(
+          "snapshot state hash " + actual + " is not the expected " + expectedStateHash);
     }
     return m;
   }
@@ -78,15 +91,20 @@ public final class Vm {
     Machine m = load(elf, input, config);
     m.runTo(step, CheckpointSink.NONE);
     if (m.step() != step) {
-      throw new InvalidInputException("the guest " + (m.exited() ? "exited" : "faulted") + " at step " + m.step() + ", before step "
-          + step);
+      throw new InvalidInputException(
+          "the guest "
+              + (m.exited() ? "exited" : "faulted")
+              + " at step "
+              + m.step()
+              + ", before step "
+              + step);
     }
     return m.witnessNextStep();
   }
 
   /**
-   * Checks a witness independently of the interpreter (docs/spec/vm.md §9.2: only its pre-state
-   * and compressed proof bytes); returns the post-state hash and status, or throws WitnessRejected.
+   * Checks a witness independently of the interpreter (docs/spec/vm.md §9.2: only its pre-state and
+   * compressed proof bytes); returns the post-state hash and status, or throws WitnessRejected.
    */
   public static WitnessChecker.Result checkWitness(Witness witness) {
     return WitnessChecker.check(witness);

@@ -14,31 +14,45 @@ import dev.trustdial.vm.state.VmState;
  * @param outputLimit most output bytes the guest may write (a longer write faults with class 5)
  * @param hostMemoryBytes guest RAM this host holds; ramEnd - 0x10000 must not exceed it
  * @param maxInputBytes largest job input accepted
- * @param jit whether runs translate hot guest code to JVM bytecode ({@link dev.trustdial.vm.jit.Jit});
- *     the states, checkpoints and faults are the interpreter's either way
+ * @param jit whether runs translate hot guest code to JVM bytecode ({@link
+ *     dev.trustdial.vm.jit.Jit}); the states, checkpoints and faults are the interpreter's either
+ *     way
  */
-public record VmConfig(long checkpointEvery, long ramEnd, long outputLimit, long hostMemoryBytes, int maxInputBytes, boolean jit) {
+public record VmConfig(
+    long checkpointEvery,
+    long ramEnd,
+    long outputLimit,
+    long hostMemoryBytes,
+    int maxInputBytes,
+    boolean jit) {
   public static final long DEFAULT_STRIDE = 1L << 20;
   public static final long DEFAULT_RAM_END = 0x2001_0000L;
   public static final long DEFAULT_OUTPUT_LIMIT = 64L << 20;
   public static final long DEFAULT_HOST_MEMORY = 512L << 20;
+
   /** The host keeps the output as one byte array. */
   public static final long MAX_OUTPUT_LIMIT = Integer.MAX_VALUE - 8;
+
   /** Runs use the JIT unless a caller turns it off ({@link #withJit}). */
   public static final boolean DEFAULT_JIT = true;
 
   public VmConfig {
     if (checkpointEvery < 1) {
-      throw new InvalidInputException("checkpoint stride must be at least 1, got " + checkpointEvery);
+      throw new InvalidInputException(
+          "checkpoint stride must be at least 1, got " + checkpointEvery);
     }
     if (!VmState.validRamEnd(ramEnd) || ramEnd != (ramEnd & 0xffff_ffffL)) {
-      throw new InvalidInputException(String.format("ramEnd must be a multiple of 4096 in (0x10000, 0x80000000], got 0x%x", ramEnd));
+      throw new InvalidInputException(
+          String.format(
+              "ramEnd must be a multiple of 4096 in (0x10000, 0x80000000], got 0x%x", ramEnd));
     }
     if (outputLimit < 0 || outputLimit > MAX_OUTPUT_LIMIT) {
-      throw new InvalidInputException("output limit must be 0.." + MAX_OUTPUT_LIMIT + " bytes, got " + outputLimit);
+      throw new InvalidInputException(
+          "output limit must be 0.." + MAX_OUTPUT_LIMIT + " bytes, got " + outputLimit);
     }
     if (hostMemoryBytes < 4096 || hostMemoryBytes > (1L << 31)) {
-      throw new InvalidInputException("host guest-memory allowance must be 4 KiB..2 GiB, got " + hostMemoryBytes);
+      throw new InvalidInputException(
+          "host guest-memory allowance must be 4 KiB..2 GiB, got " + hostMemoryBytes);
     }
     if (maxInputBytes < 0) {
       throw new InvalidInputException("input limit must be non-negative");
@@ -46,12 +60,23 @@ public record VmConfig(long checkpointEvery, long ramEnd, long outputLimit, long
   }
 
   /** With the default JIT setting. */
-  public VmConfig(long checkpointEvery, long ramEnd, long outputLimit, long hostMemoryBytes, int maxInputBytes) {
+  public VmConfig(
+      long checkpointEvery,
+      long ramEnd,
+      long outputLimit,
+      long hostMemoryBytes,
+      int maxInputBytes) {
     this(checkpointEvery, ramEnd, outputLimit, hostMemoryBytes, maxInputBytes, DEFAULT_JIT);
   }
 
   public static VmConfig defaults() {
-    return new VmConfig(DEFAULT_STRIDE, DEFAULT_RAM_END, DEFAULT_OUTPUT_LIMIT, DEFAULT_HOST_MEMORY, 256 << 20, DEFAULT_JIT);
+    return new VmConfig(
+        DEFAULT_STRIDE,
+        DEFAULT_RAM_END,
+        DEFAULT_OUTPUT_LIMIT,
+        DEFAULT_HOST_MEMORY,
+        256 << 20,
+        DEFAULT_JIT);
   }
 
   public VmConfig withJit(boolean on) {
@@ -83,8 +108,10 @@ public record VmConfig(long checkpointEvery, long ramEnd, long outputLimit, long
   void checkHostHolds(long stateRamEnd) {
     long needs = windowBytes(stateRamEnd);
     if (needs > hostMemoryBytes) {
-      throw new InvalidInputException(String.format("program needs %d bytes of RAM (ramEnd 0x%08x), host allows %d", needs, stateRamEnd,
-          hostMemoryBytes));
+      throw new InvalidInputException(
+          String.format(
+              "program needs %d bytes of RAM (ramEnd 0x%08x), host allows %d",
+              needs, stateRamEnd, hostMemoryBytes));
     }
   }
 }

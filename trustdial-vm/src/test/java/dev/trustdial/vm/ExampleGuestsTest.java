@@ -22,7 +22,9 @@ class ExampleGuestsTest {
   @Test
   void sha256ChainMatchesJava() {
     byte[] data = "TrustDial verifiable compute".getBytes(StandardCharsets.UTF_8);
-    RunResult r = Vm.load(Guests.elf("sha256chain"), GuestInputs.sha256chain(500, data), CFG).run(100_000_000, CheckpointSink.NONE);
+    RunResult r =
+        Vm.load(Guests.elf("sha256chain"), GuestInputs.sha256chain(500, data), CFG)
+            .run(100_000_000, CheckpointSink.NONE);
     Bytes32 h = Hashes.sha256(data);
     for (int i = 1; i < 500; i++) {
       h = Hashes.sha256(h.bytes());
@@ -37,14 +39,18 @@ class ExampleGuestsTest {
     for (int i = 0; i < data.length; i++) {
       data[i] = (byte) (i * 7 + (i >> 8));
     }
-    RunResult r = Vm.load(Guests.elf("sha256chain"), GuestInputs.sha256chain(1, data), CFG).run(200_000_000, CheckpointSink.NONE);
+    RunResult r =
+        Vm.load(Guests.elf("sha256chain"), GuestInputs.sha256chain(1, data), CFG)
+            .run(200_000_000, CheckpointSink.NONE);
     assertThat(r.output()).isEqualTo(Hashes.sha256(data).bytes());
   }
 
   @Test
   void recommendScoresEqualJavaFloatArithmetic() {
     int seed = 42, n = 300, dim = 16, k = 5;
-    RunResult r = Vm.load(Guests.elf("recommend"), GuestInputs.recommend(seed, n, dim, k), CFG).run(500_000_000, CheckpointSink.NONE);
+    RunResult r =
+        Vm.load(Guests.elf("recommend"), GuestInputs.recommend(seed, n, dim, k), CFG)
+            .run(500_000_000, CheckpointSink.NONE);
     assertThat(r.exitCode()).isZero();
     ByteBuffer out = ByteBuffer.wrap(r.output()).order(ByteOrder.LITTLE_ENDIAN);
     // Java float arithmetic is IEEE-754 binary32 with round-to-nearest, as libgcc's soft-float is;
@@ -92,12 +98,16 @@ class ExampleGuestsTest {
     VmConfig cfg = CFG.withCheckpointEvery(1 << 16);
     List<byte[]> snapshots = new ArrayList<>();
     List<Checkpoint> seen = new ArrayList<>();
-    RunResult full = Vm.load(elf, input, cfg).run(1L << 32, (cp, m) -> {
-      seen.add(cp);
-      if (seen.size() == 5) {
-        snapshots.add(m.snapshot());
-      }
-    });
+    RunResult full =
+        Vm.load(elf, input, cfg)
+            .run(
+                1L << 32,
+                (cp, m) -> {
+                  seen.add(cp);
+                  if (seen.size() == 5) {
+                    snapshots.add(m.snapshot());
+                  }
+                });
     assertThat(full.checkpoints().size()).isGreaterThan(6);
     RunResult again = Vm.load(elf, input, cfg).run(1L << 32, CheckpointSink.NONE);
     assertThat(again.finalStateHash()).isEqualTo(full.finalStateHash());

@@ -22,7 +22,8 @@ class JitTierDeterminismIT {
   @ParameterizedTest
   @ValueSource(strings = {"-Xint", "-XX:TieredStopAtLevel=1", "-XX:-TieredCompilation"})
   void sameResultsUnderEveryJitTier(String flag) throws Exception {
-    check(flag, "sha256chain", GuestInputs.sha256chain(40, "tiers".getBytes(StandardCharsets.UTF_8)));
+    check(
+        flag, "sha256chain", GuestInputs.sha256chain(40, "tiers".getBytes(StandardCharsets.UTF_8)));
     check(flag, "gameworld", GuestInputs.gameworld(6, 150, 3));
     check(flag, "recommend", GuestInputs.recommend(5, 40, 8, 3));
   }
@@ -30,9 +31,17 @@ class JitTierDeterminismIT {
   static void check(String flag, String guest, byte[] input) throws Exception {
     long stride = 1 << 13;
     String expected = RunMain.line(Guests.elf(guest), input, stride);
-    List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), flag,
-        "-cp", System.getProperty("java.class.path"), RunMain.class.getName(),
-        Guests.DIR.resolve(guest + ".elf").toString(), Hex.encode(input), Long.toString(stride)));
+    List<String> cmd =
+        new ArrayList<>(
+            List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                flag,
+                "-cp",
+                System.getProperty("java.class.path"),
+                RunMain.class.getName(),
+                Guests.DIR.resolve(guest + ".elf").toString(),
+                Hex.encode(input),
+                Long.toString(stride)));
     Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
     String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
     assertThat(p.waitFor(300, TimeUnit.SECONDS)).isTrue();

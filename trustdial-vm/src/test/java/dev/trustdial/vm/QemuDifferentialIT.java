@@ -40,7 +40,9 @@ class QemuDifferentialIT {
 
   @Test
   void sha256chainMatchesQemu() throws Exception {
-    assertSame(Guests.elf("sha256chain"), GuestInputs.sha256chain(300, "differential".getBytes(StandardCharsets.UTF_8)));
+    assertSame(
+        Guests.elf("sha256chain"),
+        GuestInputs.sha256chain(300, "differential".getBytes(StandardCharsets.UTF_8)));
   }
 
   @ParameterizedTest
@@ -56,6 +58,8 @@ class QemuDifferentialIT {
 
   @Test
   void stories260kMatchesQemu() throws Exception {
-    assertSame(Guests.elf("stories260k"), GuestInputs.concat(GuestInputs.u32s(3, 1, 1), Guests.resource("stories260K.bin")));
+    assertSame(
+        Guests.elf("stories260k"),
+        GuestInputs.concat(GuestInputs.u32s(3, 1, 1), Guests.resource("stories260K.bin")));
   }
 }

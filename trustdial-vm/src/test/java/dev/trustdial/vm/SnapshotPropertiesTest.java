@@ -16,10 +16,12 @@ import net.jqwik.api.constraints.IntRange;
 
 /** Restoring a snapshot taken at any checkpoint and continuing equals the uninterrupted run. */
 class SnapshotPropertiesTest {
-  static final byte[] INPUT = GuestInputs.sha256chain(300, "snapshot".getBytes(StandardCharsets.UTF_8));
+  static final byte[] INPUT =
+      GuestInputs.sha256chain(300, "snapshot".getBytes(StandardCharsets.UTF_8));
 
   @Property(tries = 12)
-  void restoreAtRandomCheckpointGivesTheSameRun(@ForAll @IntRange(min = 10, max = 16) int strideLog,
+  void restoreAtRandomCheckpointGivesTheSameRun(
+      @ForAll @IntRange(min = 10, max = 16) int strideLog,
       @ForAll @IntRange(min = 0, max = 1000) int pick) {
     byte[] elf = Guests.elf("sha256chain");
     VmConfig cfg = VmConfig.defaults().withCheckpointEvery(1L << strideLog);
@@ -31,11 +33,13 @@ class SnapshotPropertiesTest {
     if (i == 0) {
       snap[0] = first.snapshot();
     } else {
-      first.run(1L << 40, (cp, m) -> {
-        if (cp.step() == target.step()) {
-          snap[0] = m.snapshot();
-        }
-      });
+      first.run(
+          1L << 40,
+          (cp, m) -> {
+            if (cp.step() == target.step()) {
+              snap[0] = m.snapshot();
+            }
+          });
     }
     Machine resumed = Vm.restore(snap[0], INPUT, cfg, target.stateHash());
     RunResult r = resumed.exited() ? resumed.result() : resumed.run(1L << 40, CheckpointSink.NONE);
@@ -51,7 +55,8 @@ class SnapshotPropertiesTest {
     m.runTo(5000, CheckpointSink.NONE);
     byte[] snap = m.snapshot();
     snap[where % snap.length] ^= 0x10;
-    assertThatThrownBy(() -> Vm.restore(snap, INPUT, VmConfig.defaults())).isInstanceOf(InvalidInputException.class);
+    assertThatThrownBy(() -> Vm.restore(snap, INPUT, VmConfig.defaults()))
+        .isInstanceOf(InvalidInputException.class);
   }
 
   @Property(tries = 5)
@@ -59,8 +64,11 @@ class SnapshotPropertiesTest {
     Machine m = Vm.load(Guests.elf("sha256chain"), INPUT, VmConfig.defaults());
     m.runTo(1000L * n, CheckpointSink.NONE);
     byte[] snap = m.snapshot();
-    assertThatThrownBy(() -> Vm.restore(snap, new byte[] {1}, VmConfig.defaults())).hasMessageContaining("different input");
-    assertThatThrownBy(() -> Vm.restore(snap, INPUT, VmConfig.defaults(), Bytes32.ZERO)).hasMessageContaining("not the expected");
-    assertThat(Vm.restore(snap, INPUT, VmConfig.defaults(), m.stateHash()).stateHash()).isEqualTo(m.stateHash());
+    assertThatThrownBy(() -> Vm.restore(snap, new byte[] {1}, VmConfig.defaults()))
+        .hasMessageContaining("different input");
+    assertThatThrownBy(() -> Vm.restore(snap, INPUT, VmConfig.defaults(), Bytes32.ZERO))
+        .hasMessageContaining("not the expected");
+    assertThat(Vm.restore(snap, INPUT, VmConfig.defaults(), m.stateHash()).stateHash())
+        .isEqualTo(m.stateHash());
   }
 }

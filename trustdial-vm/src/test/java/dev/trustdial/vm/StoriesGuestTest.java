@@ -23,7 +23,9 @@ class StoriesGuestTest {
     hdr[1] = prompt.length;
     System.arraycopy(prompt, 0, hdr, 2, prompt.length);
     byte[] input = GuestInputs.concat(GuestInputs.u32s(hdr), Guests.resource("stories260K.bin"));
-    RunResult r = Vm.load(Guests.elf("stories260k"), input, VmConfig.defaults()).run(20_000_000_000L, CheckpointSink.NONE);
+    RunResult r =
+        Vm.load(Guests.elf("stories260k"), input, VmConfig.defaults())
+            .run(20_000_000_000L, CheckpointSink.NONE);
     assertThat(r.exitCode()).isZero();
     ByteBuffer b = ByteBuffer.wrap(r.output()).order(ByteOrder.LITTLE_ENDIAN);
     int[] out = new int[r.output().length / 4];
@@ -35,9 +37,13 @@ class StoriesGuestTest {
 
   @Test
   void greedyTokensMatchReferenceVectors() throws Exception {
-    JsonNode vectors = new ObjectMapper().readTree(Guests.resource("stories260K-greedy-vectors.json")).get("vectors");
+    JsonNode vectors =
+        new ObjectMapper()
+            .readTree(Guests.resource("stories260K-greedy-vectors.json"))
+            .get("vectors");
     for (JsonNode v : vectors) {
-      if (!v.has("token_ids_after_each_step") || v.get("prompt").asText().equals("Once upon a time")) {
+      if (!v.has("token_ids_after_each_step")
+          || v.get("prompt").asText().equals("Once upon a time")) {
         continue;
       }
       List<Integer> prompt = new ArrayList<>();

@@ -26,8 +26,16 @@ class WitnessVectorsTest {
 
   static List<Program> programs() {
     List<Program> ps = new ArrayList<>(VectorPrograms.all());
-    ps.add(new Program("random-seed-3", "RandomProgram.generate(3, 60): every RV32IM opcode kind", RandomProgram.generate(3, 60),
-        new byte[0], VmConfig.defaults(), 62, 130, false));
+    ps.add(
+        new Program(
+            "random-seed-3",
+            "RandomProgram.generate(3, 60): every RV32IM opcode kind",
+            RandomProgram.generate(3, 60),
+            new byte[0],
+            VmConfig.defaults(),
+            62,
+            130,
+            false));
     return ps;
   }
 
@@ -36,14 +44,23 @@ class WitnessVectorsTest {
     List<Program> ps = programs();
     for (int p = 0; p < ps.size(); p++) {
       Program prog = ps.get(p);
-      s.append("{\"name\": \"").append(prog.name()).append("\", \"description\": \"").append(prog.description())
-          .append("\",\n \"ramEnd\": \"").append(String.format("0x%08x", prog.config().ramEnd()))
-          .append("\", \"outputLimit\": ").append(prog.config().outputLimit())
-          .append(",\n \"elf\": \"").append(Hex.encode(prog.elf()))
-          .append("\",\n \"input\": \"").append(Hex.encode(prog.input())).append("\",\n \"witnesses\": [\n");
+      s.append("{\"name\": \"")
+          .append(prog.name())
+          .append("\", \"description\": \"")
+          .append(prog.description())
+          .append("\",\n \"ramEnd\": \"")
+          .append(String.format("0x%08x", prog.config().ramEnd()))
+          .append("\", \"outputLimit\": ")
+          .append(prog.config().outputLimit())
+          .append(",\n \"elf\": \"")
+          .append(Hex.encode(prog.elf()))
+          .append("\",\n \"input\": \"")
+          .append(Hex.encode(prog.input()))
+          .append("\",\n \"witnesses\": [\n");
       List<String> ws = new ArrayList<>();
       for (Witness w : prog.witnesses()) {
-        assertThat(Vm.checkWitness(w)).isEqualTo(new WitnessChecker.Result(w.postStateHash(), w.status()));
+        assertThat(Vm.checkWitness(w))
+            .isEqualTo(new WitnessChecker.Result(w.postStateHash(), w.status()));
         ws.add(w.toJson());
       }
       s.append(String.join(",\n", ws)).append("\n]}").append(p + 1 < ps.size() ? ",\n" : "\n");
@@ -57,7 +74,8 @@ class WitnessVectorsTest {
     if (Boolean.getBoolean("trustdial.vm.writeVectors")) {
       Files.writeString(FILE, fresh, StandardCharsets.UTF_8);
     }
-    assertThat(Files.exists(FILE) ? Files.readString(FILE, StandardCharsets.UTF_8) : "").as("regenerate with -Dtrustdial.vm.writeVectors=true")
+    assertThat(Files.exists(FILE) ? Files.readString(FILE, StandardCharsets.UTF_8) : "")
+        .as("regenerate with -Dtrustdial.vm.writeVectors=true")
         .isEqualTo(fresh);
   }
 

@@ -36,12 +36,14 @@ final class BinFile {
       byte[] m = new byte[4];
       head.get(m);
       if (!magic.equals(new String(m, StandardCharsets.ISO_8859_1))) {
-        throw new InvalidInputException(file + " is not a " + what + " (no '" + magic + "' header)");
+        throw new InvalidInputException(
+            file + " is not a " + what + " (no '" + magic + "' header)");
       }
       head.getInt(); // version
       long count = Integer.toUnsignedLong(head.getInt());
       if (count > MAX_SECTIONS) {
-        throw new InvalidInputException(file + " declares " + count + " sections, more than a " + what + " has");
+        throw new InvalidInputException(
+            file + " declares " + count + " sections, more than a " + what + " has");
       }
       Map<Integer, long[]> sections = new HashMap<>();
       long offset = 12;
@@ -50,7 +52,13 @@ final class BinFile {
         int type = s.getInt();
         long length = s.getLong();
         if (length < 0 || length > size - offset - 12) {
-          throw new InvalidInputException(file + " section " + type + " runs past the end of the file (truncated " + what + "?)");
+          throw new InvalidInputException(
+              file
+                  + " section "
+                  + type
+                  + " runs past the end of the file (truncated "
+                  + what
+                  + "?)");
         }
         sections.putIfAbsent(type, new long[] {offset + 12, length});
         offset += 12 + length;
@@ -69,7 +77,8 @@ final class BinFile {
   ByteBuffer section(int type, String what) {
     long[] s = sections.get(type);
     if (s == null || s[1] > MAX_SMALL_SECTION) {
-      throw new InvalidInputException(file + " has no readable section " + type + " (" + what + ")");
+      throw new InvalidInputException(
+          file + " has no readable section " + type + " (" + what + ")");
     }
     try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
       return read(ch, s[0], (int) s[1], file, what);
@@ -78,7 +87,8 @@ final class BinFile {
     }
   }
 
-  private static ByteBuffer read(FileChannel ch, long offset, int length, Path file, String what) throws IOException {
+  private static ByteBuffer read(FileChannel ch, long offset, int length, Path file, String what)
+      throws IOException {
     ByteBuffer b = ByteBuffer.allocate(length).order(ByteOrder.LITTLE_ENDIAN);
     while (b.hasRemaining()) {
       if (ch.read(b, offset + b.position()) < 0) {

@@ -16,13 +16,16 @@ import java.util.List;
 public record Groth16Proof(List<BigInteger> words) {
   /** q, the BN254 base field prime: the coordinates of the proof's points are below it. */
   public static final BigInteger BASE_FIELD =
-      new BigInteger("21888242871839275222246405745257275088696311157297823662689037894645226208583");
+      new BigInteger(
+          "21888242871839275222246405745257275088696311157297823662689037894645226208583");
+
   public static final int WORDS = 8;
 
   public Groth16Proof {
     words = List.copyOf(words);
     if (words.size() != WORDS) {
-      throw new InvalidInputException("a Groth16 proof is " + WORDS + " words, not " + words.size());
+      throw new InvalidInputException(
+          "a Groth16 proof is " + WORDS + " words, not " + words.size());
     }
     for (int i = 0; i < WORDS; i++) {
       BigInteger w = words.get(i);
@@ -37,9 +40,14 @@ public record Groth16Proof(List<BigInteger> words) {
     if (proof == null || !proof.isObject()) {
       throw new InvalidInputException("a snarkjs proof is a JSON object");
     }
-    if (!"groth16".equals(proof.path("protocol").asText()) || !"bn128".equals(proof.path("curve").asText())) {
-      throw new InvalidInputException("the proof is not a Groth16 proof on bn128 (protocol " + proof.path("protocol")
-          + ", curve " + proof.path("curve") + ")");
+    if (!"groth16".equals(proof.path("protocol").asText())
+        || !"bn128".equals(proof.path("curve").asText())) {
+      throw new InvalidInputException(
+          "the proof is not a Groth16 proof on bn128 (protocol "
+              + proof.path("protocol")
+              + ", curve "
+              + proof.path("curve")
+              + ")");
     }
     JsonNode a = point(proof, "pi_a", 3);
     JsonNode b = point(proof, "pi_b", 3);
@@ -53,11 +61,12 @@ public record Groth16Proof(List<BigInteger> words) {
     if (!"0".equals(bz.get(1).asText())) {
       throw new InvalidInputException("pi_b is not in affine form (z must be [1, 0])");
     }
-    return new Groth16Proof(List.of(
-        coordinate(a.get(0), "pi_a[0]"), coordinate(a.get(1), "pi_a[1]"),
-        coordinate(bx.get(1), "pi_b[0][1]"), coordinate(bx.get(0), "pi_b[0][0]"),
-        coordinate(by.get(1), "pi_b[1][1]"), coordinate(by.get(0), "pi_b[1][0]"),
-        coordinate(c.get(0), "pi_c[0]"), coordinate(c.get(1), "pi_c[1]")));
+    return new Groth16Proof(
+        List.of(
+            coordinate(a.get(0), "pi_a[0]"), coordinate(a.get(1), "pi_a[1]"),
+            coordinate(bx.get(1), "pi_b[0][1]"), coordinate(bx.get(0), "pi_b[0][0]"),
+            coordinate(by.get(1), "pi_b[1][1]"), coordinate(by.get(0), "pi_b[1][0]"),
+            coordinate(c.get(0), "pi_c[0]"), coordinate(c.get(1), "pi_c[1]")));
   }
 
   /** Back to snarkjs's proof.json (B's coordinates swapped back), for {@code groth16 verify}. */
@@ -90,7 +99,8 @@ public record Groth16Proof(List<BigInteger> words) {
   /** From the 256 bytes of {@link #encode()}. */
   public static Groth16Proof decode(byte[] bytes) {
     if (bytes.length != WORDS * 32) {
-      throw new InvalidInputException("a Groth16 proof is " + WORDS * 32 + " bytes, not " + bytes.length);
+      throw new InvalidInputException(
+          "a Groth16 proof is " + WORDS * 32 + " bytes, not " + bytes.length);
     }
     BigInteger[] w = new BigInteger[WORDS];
     for (int i = 0; i < WORDS; i++) {

@@ -8,7 +8,8 @@ import java.util.List;
  * What {@link ZkProver#prove} made: the output words (the first outputWords public signals), the
  * proof for {@code output ++ input}, and how long the witness and the proof took.
  */
-public record ProveResult(List<BigInteger> output, Groth16Proof proof, Duration witnessTime, Duration proveTime) {
+public record ProveResult(
+    List<BigInteger> output, Groth16Proof proof, Duration witnessTime, Duration proveTime) {
   public ProveResult {
     output = List.copyOf(output);
     if (output.isEmpty()) {

@@ -20,8 +20,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The pinned ZK toolchain ({@code npm ci} installs snarkjs, circom2, solc and circomlib into the
  * repository's node_modules) and the one place this module runs node processes: each runs with a
- * timeout, stdin closed, its output captured (colour codes removed), and fails with a
- * {@link ToolFailedException} that ends with the tail of what it printed.
+ * timeout, stdin closed, its output captured (colour codes removed), and fails with a {@link
+ * ToolFailedException} that ends with the tail of what it printed.
  */
 public final class Snarkjs {
   private static final Logger LOG = LoggerFactory.getLogger(Snarkjs.class);
@@ -29,8 +29,10 @@ public final class Snarkjs {
   static final String CIRCOM = "node_modules/circom2/cli.js";
   static final String SOLCJS = "node_modules/solc/solc.js";
   static final String CIRCOMLIB = "node_modules/circomlib/circuits";
+
   /** Output kept per stream; the tail wins (errors come last). */
   private static final int MAX_CAPTURE = 1 << 20;
+
   private static final int TAIL = 2000;
   private static final Pattern ANSI = Pattern.compile("\u001B\\[[0-9;]*[A-Za-z]");
 
@@ -51,11 +53,15 @@ public final class Snarkjs {
     Path home = findHome(System.getenv("TRUSTDIAL_HOME"), Path.of(""));
     for (String required : List.of(SNARKJS, CIRCOM, SOLCJS, CIRCOMLIB)) {
       if (!Files.exists(home.resolve(required))) {
-        throw new IllegalStateException(required + " not found under " + home + ": run ./trustdial build (npm ci)");
+        throw new IllegalStateException(
+            required + " not found under " + home + ": run ./trustdial build (npm ci)");
       }
     }
-    Path node = onPath("node").orElseThrow(() -> new IllegalStateException(
-        "node not found on PATH: install Node.js 20 or later (./trustdial build installs it with apt-get)"));
+    Path node =
+        onPath("node")
+            .orElseThrow(() ->
+                new IllegalStateException(
+                    "node not found on PATH: install Node.js 20 or later (./trustdial build installs it with apt-get)"));
     return new Snarkjs(node, home);
   }
 
@@ -64,7 +70,10 @@ public final class Snarkjs {
     return home;
   }
 
-  /** The include directory circom2 gets as {@code -l}, so circuits can include "circomlib/circuits/...". */
+  /**
+   * The include directory circom2 gets as {@code -l}, so circuits can include
+   * "circomlib/circuits/...".
+   */
   public Path nodeModules() {
     return home.resolve("node_modules");
   }
@@ -75,9 +84,9 @@ public final class Snarkjs {
   }
 
   /**
-   * {@code node circom2/cli.js args...} with absolute paths as arguments. It runs in the file system
-   * root: circom2 (circom in WASI) rewrites path arguments relative to its working directory and
-   * then cannot resolve includes along a path through "..".
+   * {@code node circom2/cli.js args...} with absolute paths as arguments. It runs in the file
+   * system root: circom2 (circom in WASI) rewrites path arguments relative to its working directory
+   * and then cannot resolve includes along a path through "..".
    */
   public ToolOutput circom(Duration timeout, String... args) {
     for (String a : args) {
@@ -106,7 +115,10 @@ public final class Snarkjs {
     command.addAll(List.of(args));
     String shown = tool + " " + String.join(" ", args);
     LOG.debug("running {} in {}", shown, workDir);
-    ProcessBuilder pb = new ProcessBuilder(command).directory(workDir.toFile()).redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
+    ProcessBuilder pb =
+        new ProcessBuilder(command)
+            .directory(workDir.toFile())
+            .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
     Process p;
     try {
       p = pb.start();
@@ -126,11 +138,13 @@ public final class Snarkjs {
     if (!finished) {
       kill(p);
       ToolOutput o = new ToolOutput(out.text(), err.text());
-      throw new ToolFailedException(shown + " did not finish within " + timeout.toSeconds() + " s" + tail(o), -1, o.all());
+      throw new ToolFailedException(
+          shown + " did not finish within " + timeout.toSeconds() + " s" + tail(o), -1, o.all());
     }
     ToolOutput o = new ToolOutput(out.text(), err.text());
     if (p.exitValue() != 0) {
-      throw new ToolFailedException(shown + " failed (exit " + p.exitValue() + ")" + tail(o), p.exitValue(), o.all());
+      throw new ToolFailedException(
+          shown + " failed (exit " + p.exitValue() + ")" + tail(o), p.exitValue(), o.all());
     }
     return o;
   }
@@ -162,25 +176,30 @@ public final class Snarkjs {
     private volatile byte[] buffer = new byte[0];
 
     private Capture(InputStream in) {
-      reader = Thread.ofVirtual().start(() -> {
-        ByteArrayOutputStream acc = new ByteArrayOutputStream();
-        try (in) {
-          byte[] chunk = new byte[8192];
-          int n;
-          while ((n = in.read(chunk)) >= 0) {
-            acc.write(chunk, 0, n);
-            if (acc.size() > 2 * MAX_CAPTURE) {
-              byte[] all = acc.toByteArray();
-              acc.reset();
-              acc.write(all, all.length - MAX_CAPTURE, MAX_CAPTURE);
-            }
-          }
-        } catch (IOException e) {
-          // The process was killed and its pipe closed: keep what it printed until then.
-        }
-        byte[] all = acc.toByteArray();
-        buffer = all.length <= MAX_CAPTURE ? all : Arrays.copyOfRange(all, all.length - MAX_CAPTURE, all.length);
-      });
+      reader =
+          Thread.ofVirtual()
+              .start(() -> {
+                ByteArrayOutputStream acc = new ByteArrayOutputStream();
+                try (in) {
+                  byte[] chunk = new byte[8192];
+                  int n;
+                  while ((n = in.read(chunk)) >= 0) {
+                    acc.write(chunk, 0, n);
+                    if (acc.size() > 2 * MAX_CAPTURE) {
+                      byte[] all = acc.toByteArray();
+                      acc.reset();
+                      acc.write(all, all.length - MAX_CAPTURE, MAX_CAPTURE);
+                    }
+                  }
+                } catch (IOException e) {
+                  // The process was killed and its pipe closed: keep what it printed until then.
+                }
+                byte[] all = acc.toByteArray();
+                buffer =
+                    all.length <= MAX_CAPTURE
+                        ? all
+                        : Arrays.copyOfRange(all, all.length - MAX_CAPTURE, all.length);
+              });
     }
 
     static Capture of(InputStream in) {
@@ -204,25 +223,34 @@ public final class Snarkjs {
     if (env != null && !env.isBlank()) {
       Path home = Path.of(env).toAbsolutePath().normalize();
       if (!Files.isDirectory(home.resolve("node_modules/snarkjs"))) {
-        throw new IllegalStateException("node_modules/snarkjs not found under " + home + " ($TRUSTDIAL_HOME): run ./trustdial build (npm ci)");
+        throw new IllegalStateException(
+            "node_modules/snarkjs not found under "
+                + home
+                + " ($TRUSTDIAL_HOME): run ./trustdial build (npm ci)");
       }
       return home;
     }
     Path start = workingDirectory.toAbsolutePath().normalize();
     Path checkout = null;
     for (Path p = start; p != null; p = p.getParent()) {
-      if (Files.isRegularFile(p.resolve("pom.xml")) && Files.isDirectory(p.resolve("node_modules/snarkjs"))) {
+      if (Files.isRegularFile(p.resolve("pom.xml"))
+          && Files.isDirectory(p.resolve("node_modules/snarkjs"))) {
         return p;
       }
-      if (checkout == null && Files.isRegularFile(p.resolve("pom.xml")) && Files.isRegularFile(p.resolve("trustdial"))) {
+      if (checkout == null
+          && Files.isRegularFile(p.resolve("pom.xml"))
+          && Files.isRegularFile(p.resolve("trustdial"))) {
         checkout = p;
       }
     }
     if (checkout != null) {
-      throw new IllegalStateException("node_modules/snarkjs not found under " + checkout + ": run ./trustdial build (npm ci)");
+      throw new IllegalStateException(
+          "node_modules/snarkjs not found under " + checkout + ": run ./trustdial build (npm ci)");
     }
-    throw new IllegalStateException("cannot find the TrustDial checkout: no directory above " + start
-        + " holds pom.xml and node_modules/snarkjs; run ./trustdial from the repository or set TRUSTDIAL_HOME");
+    throw new IllegalStateException(
+        "cannot find the TrustDial checkout: no directory above "
+            + start
+            + " holds pom.xml and node_modules/snarkjs; run ./trustdial from the repository or set TRUSTDIAL_HOME");
   }
 
   private static Optional<Path> onPath(String name) {

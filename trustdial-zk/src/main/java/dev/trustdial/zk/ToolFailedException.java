@@ -1,8 +1,8 @@
 package dev.trustdial.zk;
 
 /**
- * A node process (snarkjs, circom2, solcjs) failed, timed out or could not start. The message
- * names the command and ends with the tail of what it printed.
+ * A node process (snarkjs, circom2, solcjs) failed, timed out or could not start. The message names
+ * the command and ends with the tail of what it printed.
  */
 public class ToolFailedException extends RuntimeException {
   private final int exitCode;

@@ -18,9 +18,12 @@ import java.util.List;
 public final class ZkWords {
   /** r, the BN254 scalar field order: every public signal is below it. */
   public static final BigInteger FIELD_ORDER =
-      new BigInteger("21888242871839275222246405745257275088548364400416034343698204186575808495617");
+      new BigInteger(
+          "21888242871839275222246405745257275088548364400416034343698204186575808495617");
+
   /** {@code MAX_ZK_SIGNALS}: inputWords + outputWords of a circuit. */
   public static final int MAX_SIGNALS = 64;
+
   public static final int WORD_BYTES = 32;
 
   private ZkWords() {}
@@ -28,17 +31,21 @@ public final class ZkWords {
   /** Bytes to words: a multiple of 32 bytes, at most {@link #MAX_SIGNALS} words, each below r. */
   public static List<BigInteger> decode(byte[] bytes) {
     if (bytes.length % WORD_BYTES != 0) {
-      throw new InvalidInputException("ZK words are 32 bytes each, but " + bytes.length + " bytes is not a multiple of 32");
+      throw new InvalidInputException(
+          "ZK words are 32 bytes each, but " + bytes.length + " bytes is not a multiple of 32");
     }
     int n = bytes.length / WORD_BYTES;
     if (n > MAX_SIGNALS) {
-      throw new InvalidInputException(n + " ZK words is more than the " + MAX_SIGNALS + " public signals a circuit may have");
+      throw new InvalidInputException(
+          n + " ZK words is more than the " + MAX_SIGNALS + " public signals a circuit may have");
     }
     List<BigInteger> out = new ArrayList<>(n);
     for (int i = 0; i < n; i++) {
-      BigInteger w = new BigInteger(1, Arrays.copyOfRange(bytes, i * WORD_BYTES, (i + 1) * WORD_BYTES));
+      BigInteger w =
+          new BigInteger(1, Arrays.copyOfRange(bytes, i * WORD_BYTES, (i + 1) * WORD_BYTES));
       if (w.compareTo(FIELD_ORDER) >= 0) {
-        throw new InvalidInputException("ZK word " + i + " is not below the BN254 field order r: 0x" + w.toString(16));
+        throw new InvalidInputException(
+            "ZK word " + i + " is not below the BN254 field order r: 0x" + w.toString(16));
       }
       out.add(w);
     }
@@ -56,13 +63,18 @@ public final class ZkWords {
     return out;
   }
 
-  /** {@code bytes4(keccak256("verifyProof(uint256[2],uint256[2][2],uint256[2],uint256[N])"))}, N = 1..64. */
+  /**
+   * {@code bytes4(keccak256("verifyProof(uint256[2],uint256[2][2],uint256[2],uint256[N])"))}, N =
+   * 1..64.
+   */
   public static byte[] selector(int n) {
     if (n < 1 || n > MAX_SIGNALS) {
-      throw new IllegalArgumentException("a verifier has 1.." + MAX_SIGNALS + " public signals, not " + n);
+      throw new IllegalArgumentException(
+          "a verifier has 1.." + MAX_SIGNALS + " public signals, not " + n);
     }
     String signature = "verifyProof(uint256[2],uint256[2][2],uint256[2],uint256[" + n + "])";
-    return Arrays.copyOf(Hashes.keccak256(signature.getBytes(StandardCharsets.US_ASCII)).bytes(), 4);
+    return Arrays.copyOf(
+        Hashes.keccak256(signature.getBytes(StandardCharsets.US_ASCII)).bytes(), 4);
   }
 
   /** The witness generator's input (§2): {@code {"in":["<decimal>",...]}}. */
@@ -82,14 +94,20 @@ public final class ZkWords {
     return w;
   }
 
-  /** Parses a decimal field element as snarkjs writes it (public.json); {@code what} names it in errors. */
+  /**
+   * Parses a decimal field element as snarkjs writes it (public.json); {@code what} names it in
+   * errors.
+   */
   static BigInteger parseDecimal(String s, BigInteger bound, String what) {
     if (!s.matches("0|[1-9][0-9]{0,77}")) {
       throw new InvalidInputException(what + " is not a decimal number: " + abbreviate(s));
     }
     BigInteger v = new BigInteger(s);
     if (v.compareTo(bound) >= 0) {
-      throw new InvalidInputException(what + " is not below " + (bound.equals(FIELD_ORDER) ? "the field order r" : "the base field prime q"));
+      throw new InvalidInputException(
+          what
+              + " is not below "
+              + (bound.equals(FIELD_ORDER) ? "the field order r" : "the base field prime q"));
     }
     return v;
   }

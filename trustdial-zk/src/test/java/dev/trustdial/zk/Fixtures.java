@@ -12,7 +12,10 @@ import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-/** The real snarkjs run of src/test/resources/fixtures (see its README), and a manifest around its key. */
+/**
+ * The real snarkjs run of src/test/resources/fixtures (see its README), and a manifest around its
+ * key.
+ */
 final class Fixtures {
   private Fixtures() {}
 
@@ -35,7 +38,9 @@ final class Fixtures {
     }
   }
 
-  /** Every 32-byte hex number of {@code snarkjs zkey export soliditycalldata}'s output, in order. */
+  /**
+   * Every 32-byte hex number of {@code snarkjs zkey export soliditycalldata}'s output, in order.
+   */
   static List<BigInteger> calldataWords(String calldata) {
     Matcher m = Pattern.compile("0x([0-9a-f]{64})").matcher(calldata);
     List<BigInteger> out = new ArrayList<>();
@@ -47,8 +52,14 @@ final class Fixtures {
 
   /** A manifest for the fixture's key: 3 input words, 1 output word. */
   static ZkManifest manifest() {
-    return new ZkManifest("sumsq", 3, 1, 4, new ZkManifest.Ceremony(12, "ab".repeat(32), true),
-        List.of(new ZkManifest.Contribution("developer", "cd".repeat(64))), json("verification_key.json"));
+    return new ZkManifest(
+        "sumsq",
+        3,
+        1,
+        4,
+        new ZkManifest.Ceremony(12, "ab".repeat(32), true),
+        List.of(new ZkManifest.Contribution("developer", "cd".repeat(64))),
+        json("verification_key.json"));
   }
 
   static ZkArtifact artifact() {

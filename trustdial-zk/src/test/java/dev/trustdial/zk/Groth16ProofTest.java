@@ -15,12 +15,14 @@ import org.junit.jupiter.api.Test;
 class Groth16ProofTest {
   @Test
   void wordsAreInTheOrderSnarkjsSolidityCalldataPrints() {
-    // calldata.txt is snarkjs's own soliditycalldata for proof.json: 8 proof words, then the public signals.
+    // calldata.txt is snarkjs's own soliditycalldata for proof.json: 8 proof words, then the public
+    // signals.
     List<BigInteger> calldata = Fixtures.calldataWords(Fixtures.text("calldata.txt"));
     Groth16Proof proof = Groth16Proof.fromSnarkjs(Fixtures.json("proof.json"));
     assertThat(proof.words()).isEqualTo(calldata.subList(0, 8));
-    assertThat(calldata.subList(8, calldata.size())).containsExactly(BigInteger.valueOf(14), BigInteger.ONE, BigInteger.TWO,
-        BigInteger.valueOf(3));
+    assertThat(calldata.subList(8, calldata.size()))
+        .containsExactly(
+            BigInteger.valueOf(14), BigInteger.ONE, BigInteger.TWO, BigInteger.valueOf(3));
   }
 
   @Test
@@ -46,10 +48,15 @@ class Groth16ProofTest {
 
   @Test
   void wordsMustBeEightAndBelowQ() {
-    List<BigInteger> words = new ArrayList<>(Groth16Proof.fromSnarkjs(Fixtures.json("proof.json")).words());
-    assertThatThrownBy(() -> new Groth16Proof(words.subList(0, 7))).isInstanceOf(InvalidInputException.class).hasMessageContaining("8 words");
+    List<BigInteger> words =
+        new ArrayList<>(Groth16Proof.fromSnarkjs(Fixtures.json("proof.json")).words());
+    assertThatThrownBy(() -> new Groth16Proof(words.subList(0, 7)))
+        .isInstanceOf(InvalidInputException.class)
+        .hasMessageContaining("8 words");
     words.set(6, Groth16Proof.BASE_FIELD);
-    assertThatThrownBy(() -> new Groth16Proof(words)).isInstanceOf(InvalidInputException.class).hasMessageContaining("word 6");
+    assertThatThrownBy(() -> new Groth16Proof(words))
+        .isInstanceOf(InvalidInputException.class)
+        .hasMessageContaining("word 6");
     assertThat(Groth16Proof.BASE_FIELD).isGreaterThan(ZkWords.FIELD_ORDER);
   }
 
@@ -57,10 +64,13 @@ class Groth16ProofTest {
   void malformedSnarkjsProofsAreRefused() {
     ObjectNode projective = (ObjectNode) Fixtures.json("proof.json");
     ((ArrayNode) projective.get("pi_a")).set(2, "2");
-    assertThatThrownBy(() -> Groth16Proof.fromSnarkjs(projective)).isInstanceOf(InvalidInputException.class).hasMessageContaining("pi_a");
+    assertThatThrownBy(() -> Groth16Proof.fromSnarkjs(projective))
+        .isInstanceOf(InvalidInputException.class)
+        .hasMessageContaining("pi_a");
     ObjectNode plonk = (ObjectNode) Fixtures.json("proof.json");
     plonk.put("protocol", "plonk");
-    assertThatThrownBy(() -> Groth16Proof.fromSnarkjs(plonk)).hasMessageContaining("not a Groth16 proof");
+    assertThatThrownBy(() -> Groth16Proof.fromSnarkjs(plonk))
+        .hasMessageContaining("not a Groth16 proof");
     ObjectNode shortB = (ObjectNode) Fixtures.json("proof.json");
     ((ArrayNode) shortB.get("pi_b")).remove(2);
     assertThatThrownBy(() -> Groth16Proof.fromSnarkjs(shortB)).hasMessageContaining("pi_b");

@@ -22,16 +22,22 @@ class SnarkjsTest {
   @Test
   void aCheckoutWithoutNodeModulesSaysToRunTheBuild(@TempDir Path dir) throws IOException {
     Path root = checkout(dir, false);
-    assertThatThrownBy(() -> Snarkjs.findHome(null, root.resolve("trustdial-zk"))).isInstanceOf(IllegalStateException.class)
-        .hasMessage("node_modules/snarkjs not found under " + root + ": run ./trustdial build (npm ci)");
-    assertThatThrownBy(() -> Snarkjs.findHome(root.toString(), dir)).isInstanceOf(IllegalStateException.class)
-        .hasMessageContaining("node_modules/snarkjs not found under " + root + " ($TRUSTDIAL_HOME)");
+    assertThatThrownBy(() -> Snarkjs.findHome(null, root.resolve("trustdial-zk")))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessage(
+            "node_modules/snarkjs not found under " + root + ": run ./trustdial build (npm ci)");
+    assertThatThrownBy(() -> Snarkjs.findHome(root.toString(), dir))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining(
+            "node_modules/snarkjs not found under " + root + " ($TRUSTDIAL_HOME)");
   }
 
   @Test
   void noCheckoutAtAll(@TempDir Path dir) {
-    assertThatThrownBy(() -> Snarkjs.findHome(null, dir)).isInstanceOf(IllegalStateException.class)
-        .hasMessageContaining("cannot find the TrustDial checkout").hasMessageContaining("TRUSTDIAL_HOME");
+    assertThatThrownBy(() -> Snarkjs.findHome(null, dir))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("cannot find the TrustDial checkout")
+        .hasMessageContaining("TRUSTDIAL_HOME");
   }
 
   @Test

@@ -7,7 +7,11 @@ import java.util.Objects;
 import java.util.Optional;
 
 /** One chat turn as the OpenAI API carries it. Content is text (parts are joined by the server). */
-public record ChatMessage(String role, String content, Optional<String> name, List<ToolCall> toolCalls,
+public record ChatMessage(
+    String role,
+    String content,
+    Optional<String> name,
+    List<ToolCall> toolCalls,
     Optional<String> toolCallId) {
 
   /** A function call an assistant turn made; {@code arguments} is the JSON text as sent. */
@@ -40,16 +44,20 @@ public record ChatMessage(String role, String content, Optional<String> name, Li
     name.ifPresent(n -> m.put("name", n));
     toolCallId.ifPresent(id -> m.put("tool_call_id", id));
     if (!toolCalls.isEmpty()) {
-      m.put("tool_calls", toolCalls.stream().map(tc -> {
-        Map<String, Object> fn = new LinkedHashMap<>();
-        fn.put("name", tc.functionName());
-        fn.put("arguments", tc.arguments());
-        Map<String, Object> call = new LinkedHashMap<>();
-        call.put("id", tc.id());
-        call.put("type", tc.type());
-        call.put("function", fn);
-        return call;
-      }).toList());
+      m.put(
+          "tool_calls",
+          toolCalls.stream()
+              .map(tc -> {
+                Map<String, Object> fn = new LinkedHashMap<>();
+                fn.put("name", tc.functionName());
+                fn.put("arguments", tc.arguments());
+                Map<String, Object> call = new LinkedHashMap<>();
+                call.put("id", tc.id());
+                call.put("type", tc.type());
+                call.put("function", fn);
+                return call;
+              })
+              .toList());
     }
     return m;
   }

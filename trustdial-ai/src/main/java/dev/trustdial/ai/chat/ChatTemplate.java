@@ -38,24 +38,31 @@ public final class ChatTemplate {
     this.renderSource = pythonStringMethods(source);
     this.bosToken = Objects.requireNonNull(bosToken);
     this.eosToken = Objects.requireNonNull(eosToken);
-    JinjavaConfig config = JinjavaConfig.newBuilder()
-        .withTrimBlocks(true)
-        .withLstripBlocks(true)
-        .withMaxOutputSize(MAX_OUTPUT_CHARS)
-        .withMaxRenderDepth(16)
-        .withLegacyOverrides(LegacyOverrides.newBuilder() // Jinja2 semantics where jinjava defaults differ
-            .withEvaluateMapKeys(true)
-            .withIterateOverMapKeys(true)
-            .withUsePyishObjectMapper(true)
-            .withUseNaturalOperatorPrecedence(true)
-            .withParseWhitespaceControlStrictly(true)
-            .withKeepNullableLoopValues(true)
-            .build())
-        .build();
+    JinjavaConfig config =
+        JinjavaConfig.newBuilder()
+            .withTrimBlocks(true)
+            .withLstripBlocks(true)
+            .withMaxOutputSize(MAX_OUTPUT_CHARS)
+            .withMaxRenderDepth(16)
+            .withLegacyOverrides(
+                LegacyOverrides.newBuilder() // Jinja2 semantics where jinjava defaults differ
+                    .withEvaluateMapKeys(true)
+                    .withIterateOverMapKeys(true)
+                    .withUsePyishObjectMapper(true)
+                    .withUseNaturalOperatorPrecedence(true)
+                    .withParseWhitespaceControlStrictly(true)
+                    .withKeepNullableLoopValues(true)
+                    .build())
+            .build();
     this.jinjava = new Jinjava(config);
     try {
-      jinjava.getGlobalContext().registerFunction(new ELFunctionDefinition("", "raise_exception",
-          ChatTemplate.class.getDeclaredMethod("raiseException", String.class)));
+      jinjava
+          .getGlobalContext()
+          .registerFunction(
+              new ELFunctionDefinition(
+                  "",
+                  "raise_exception",
+                  ChatTemplate.class.getDeclaredMethod("raiseException", String.class)));
     } catch (NoSuchMethodException e) {
       throw new IllegalStateException(e);
     }
@@ -63,7 +70,8 @@ public final class ChatTemplate {
 
   /** The model's own template, or ChatML when the file has none. */
   public static ChatTemplate fromGguf(GgufFile gguf, String bosToken, String eosToken) {
-    return new ChatTemplate(gguf.string("tokenizer.chat_template").orElse(CHATML), bosToken, eosToken);
+    return new ChatTemplate(
+        gguf.string("tokenizer.chat_template").orElse(CHATML), bosToken, eosToken);
   }
 
   public String source() {
@@ -90,10 +98,11 @@ public final class ChatTemplate {
   }
 
   /**
-   * Renders the conversation. {@code tools} are the request's tool definitions as plain JSON
-   * values (maps and lists); empty when the request has none.
+   * Renders the conversation. {@code tools} are the request's tool definitions as plain JSON values
+   * (maps and lists); empty when the request has none.
    */
-  public String render(List<ChatMessage> messages, boolean addGenerationPrompt, List<Object> tools) {
+  public String render(
+      List<ChatMessage> messages, boolean addGenerationPrompt, List<Object> tools) {
     Map<String, Object> ctx = new HashMap<>();
     ctx.put("messages", messages.stream().map(ChatMessage::toTemplateValue).toList());
     ctx.put("add_generation_prompt", addGenerationPrompt);
@@ -110,16 +119,19 @@ public final class ChatTemplate {
     } catch (RuntimeException e) {
       throw unwrap(e);
     }
-    List<TemplateError> fatal = result.getErrors().stream()
-        .filter(e -> e.getSeverity() == TemplateError.ErrorType.FATAL).toList();
+    List<TemplateError> fatal =
+        result.getErrors().stream()
+            .filter(e -> e.getSeverity() == TemplateError.ErrorType.FATAL)
+            .toList();
     if (!fatal.isEmpty()) {
       for (TemplateError e : fatal) {
         if (e.getException() != null) {
           throw unwrap(e.getException());
         }
       }
-      throw new InvalidInputException("chat template failed: "
-          + fatal.stream().map(TemplateError::getMessage).collect(Collectors.joining("; ")));
+      throw new InvalidInputException(
+          "chat template failed: "
+              + fatal.stream().map(TemplateError::getMessage).collect(Collectors.joining("; ")));
     }
     return result.getOutput();
   }

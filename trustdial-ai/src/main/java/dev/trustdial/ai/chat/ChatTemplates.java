@@ -35,7 +35,10 @@ public final class ChatTemplates {
           + "{% else %}{{ raise_exception('Mistral chats have user and assistant turns after an optional first system message') }}"
           + "{% endif %}{% endfor %}";
 
-  /** Phi-3: {@code <|role|>} newline, content, {@code <|end|>} newline; the answer opens with {@code <|assistant|>}. */
+  /**
+   * Phi-3: {@code <|role|>} newline, content, {@code <|end|>} newline; the answer opens with {@code
+   * <|assistant|>}.
+   */
   public static final String PHI3 =
       "{% for message in messages %}{{ '<|' + message['role'] + '|>\\n' + message['content'] + '<|end|>\\n' }}{% endfor %}"
           + "{% if add_generation_prompt %}{{ '<|assistant|>\\n' }}{% endif %}";

@@ -19,17 +19,26 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The deterministic inference engine: loads a GGUF or llama2.c model and generates tokens whose
- * bits depend only on the model file, the request and {@link #DETERMINISM_PROFILE}.
- * generate() is thread-safe; concurrent calls are batched together by one scheduler thread.
+ * bits depend only on the model file, the request and {@link #DETERMINISM_PROFILE}. generate() is
+ * thread-safe; concurrent calls are batched together by one scheduler thread.
  */
 public final class Engine implements AutoCloseable {
-  /** Names the reduction scheme of docs/spec/determinism.md; bump on any change to a kernel's bits. */
-  public static final String DETERMINISM_PROFILE = "td-det-v1/lanes16-fma-pairwise/q8-block-int-fma/attn-seq-fma/strictmath";
+  /**
+   * Names the reduction scheme of docs/spec/determinism.md; bump on any change to a kernel's bits.
+   */
+  public static final String DETERMINISM_PROFILE =
+      "td-det-v1/lanes16-fma-pairwise/q8-block-int-fma/attn-seq-fma/strictmath";
 
-  /** Upper bound on one request's KV cache (keys and values of every layer), so no request can exhaust the heap. */
+  /**
+   * Upper bound on one request's KV cache (keys and values of every layer), so no request can
+   * exhaust the heap.
+   */
   public static final long MAX_KV_BYTES_PER_REQUEST = 1L << 30;
 
-  /** Reported instead when the engine runs the benchmark-only {@link EngineOptions.Profile#RELAXED_BASELINE}. */
+  /**
+   * Reported instead when the engine runs the benchmark-only {@link
+   * EngineOptions.Profile#RELAXED_BASELINE}.
+   */
   public static final String RELAXED_PROFILE = "relaxed-not-deterministic";
 
   private static final Logger log = LoggerFactory.getLogger(Engine.class);
@@ -44,25 +53,52 @@ public final class Engine implements AutoCloseable {
     this.model = model;
     ModelConfig c = model.config();
     boolean relaxed = options.profile() == EngineOptions.Profile.RELAXED_BASELINE;
-    this.info = new ModelInfo(c.name(), c.architecture().ggufName(), c.contextLength(), c.vocabSize(),
-        model.fileSha256(), relaxed ? RELAXED_PROFILE : DETERMINISM_PROFILE, model.metadata());
+    this.info =
+        new ModelInfo(
+            c.name(),
+            c.architecture().ggufName(),
+            c.contextLength(),
+            c.vocabSize(),
+            model.fileSha256(),
+            relaxed ? RELAXED_PROFILE : DETERMINISM_PROFILE,
+            model.metadata());
     if (relaxed) {
       log.warn("determinism rules are OFF (benchmark baseline); outputs are not reproducible");
     }
     this.parallel = new RowParallel(options.threads());
     JavaKernels java = JavaKernels.best();
     LayerOps ops = relaxed ? LayerOps.relaxed() : LayerOps.canonical();
-    MatmulKernels kernels = !options.nativeKernels() ? java
-        : (relaxed ? NativeKernels.load(NativeKernels.Variant.RELAXED_BASELINE) : NativeKernels.load())
-            .<MatmulKernels>map(k -> k).orElse(java);
+    MatmulKernels kernels =
+        !options.nativeKernels()
+            ? java
+            : (relaxed
+                    ? NativeKernels.load(NativeKernels.Variant.RELAXED_BASELINE)
+                    : NativeKernels.load())
+                .<MatmulKernels>map(k -> k)
+                .orElse(java);
     this.kernelName = kernels.name();
-    this.scheduler = new Scheduler(new Transformer(c, model.weights(), kernels, java, ops, parallel, options.observer()),
-        ops, c.vocabSize(), c.kvDim(), options);
-    log.info("loaded {} ({}, {} layers, dim {}, vocab {}) with {} kernels on {} threads", c.name(),
-        c.architecture().ggufName(), c.layers(), c.dim(), c.vocabSize(), kernelName, options.threads());
+    this.scheduler =
+        new Scheduler(
+            new Transformer(c, model.weights(), kernels, java, ops, parallel, options.observer()),
+            ops,
+            c.vocabSize(),
+            c.kvDim(),
+            options);
+    log.info(
+        "loaded {} ({}, {} layers, dim {}, vocab {}) with {} kernels on {} threads",
+        c.name(),
+        c.architecture().ggufName(),
+        c.layers(),
+        c.dim(),
+        c.vocabSize(),
+        kernelName,
+        options.threads());
   }
 
-  /** Loads a .gguf or llama2.c .bin model file. Bad files raise InvalidInputException naming the problem. */
+  /**
+   * Loads a .gguf or llama2.c .bin model file. Bad files raise InvalidInputException naming the
+   * problem.
+   */
   public static Engine load(Path modelFile, EngineOptions options) {
     LoadedModel model = ModelLoader.load(modelFile);
     try {
@@ -82,7 +118,9 @@ public final class Engine implements AutoCloseable {
     return kernelName;
   }
 
-  /** Requests so far that reused the KV cache of an earlier prompt prefix (for tests and metrics). */
+  /**
+   * Requests so far that reused the KV cache of an earlier prompt prefix (for tests and metrics).
+   */
   public long prefixCacheHits() {
     return scheduler.prefixCacheHits();
   }
@@ -93,11 +131,15 @@ public final class Engine implements AutoCloseable {
     checkPrompt(prompt);
     ModelConfig c = model.config();
     if (request.maxTokens() < 1 || request.maxTokens() > c.contextLength()) {
-      throw new InvalidInputException("max_tokens must be 1.." + c.contextLength() + ", got " + request.maxTokens());
+      throw new InvalidInputException(
+          "max_tokens must be 1.." + c.contextLength() + ", got " + request.maxTokens());
     }
     if (request.topLogprobs() < 0 || request.topLogprobs() > GenerationRequest.MAX_TOP_LOGPROBS) {
       throw new InvalidInputException(
-          "top_logprobs must be 0.." + GenerationRequest.MAX_TOP_LOGPROBS + ", got " + request.topLogprobs());
+          "top_logprobs must be 0.."
+              + GenerationRequest.MAX_TOP_LOGPROBS
+              + ", got "
+              + request.topLogprobs());
     }
     for (int t : request.stopTokens()) {
       checkToken(t, "stop token");
@@ -105,13 +147,28 @@ public final class Engine implements AutoCloseable {
     int capacity = (int) Math.min(c.contextLength(), (long) prompt.length + request.maxTokens());
     long kvBytes = 2L * Float.BYTES * c.layers() * c.kvDim() * capacity;
     if (kvBytes > MAX_KV_BYTES_PER_REQUEST) {
-      throw new InvalidInputException("the request needs " + (kvBytes >> 20) + " MiB of KV cache (prompt "
-          + prompt.length + " + max_tokens " + request.maxTokens() + "), over the limit of "
-          + (MAX_KV_BYTES_PER_REQUEST >> 20) + " MiB; lower max_tokens or shorten the prompt");
+      throw new InvalidInputException(
+          "the request needs "
+              + (kvBytes >> 20)
+              + " MiB of KV cache (prompt "
+              + prompt.length
+              + " + max_tokens "
+              + request.maxTokens()
+              + "), over the limit of "
+              + (MAX_KV_BYTES_PER_REQUEST >> 20)
+              + " MiB; lower max_tokens or shorten the prompt");
     }
-    Sequence s = new Sequence(prompt, request.sampling(), request.maxTokens(), request.stopTokens(),
-        request.logprobs() ? request.topLogprobs() : Sequence.NO_LOGPROBS, sink, false, new KvCache(c, capacity),
-        c.vocabSize());
+    Sequence s =
+        new Sequence(
+            prompt,
+            request.sampling(),
+            request.maxTokens(),
+            request.stopTokens(),
+            request.logprobs() ? request.topLogprobs() : Sequence.NO_LOGPROBS,
+            sink,
+            false,
+            new KvCache(c, capacity),
+            c.vocabSize());
     scheduler.submit(s);
     return await(s.result);
   }
@@ -119,8 +176,17 @@ public final class Engine implements AutoCloseable {
   /** Logits after the last of {@code tokens} (for tests and verification). */
   public float[] logits(int[] tokens) {
     checkPrompt(tokens);
-    Sequence s = new Sequence(tokens.clone(), SamplingParams.greedy(), 0, Set.of(), 0, TokenSink.discard(), true,
-        new KvCache(model.config(), tokens.length), model.config().vocabSize());
+    Sequence s =
+        new Sequence(
+            tokens.clone(),
+            SamplingParams.greedy(),
+            0,
+            Set.of(),
+            0,
+            TokenSink.discard(),
+            true,
+            new KvCache(model.config(), tokens.length),
+            model.config().vocabSize());
     scheduler.submit(s);
     return await(s.logits);
   }
@@ -130,8 +196,11 @@ public final class Engine implements AutoCloseable {
       throw new InvalidInputException("the prompt has no tokens");
     }
     if (prompt.length > model.config().contextLength()) {
-      throw new InvalidInputException("the prompt has " + prompt.length + " tokens but the model's context is "
-          + model.config().contextLength());
+      throw new InvalidInputException(
+          "the prompt has "
+              + prompt.length
+              + " tokens but the model's context is "
+              + model.config().contextLength());
     }
     for (int t : prompt) {
       checkToken(t, "prompt token");
@@ -140,7 +209,8 @@ public final class Engine implements AutoCloseable {
 
   private void checkToken(int t, String what) {
     if (t < 0 || t >= model.config().vocabSize()) {
-      throw new InvalidInputException(what + " " + t + " is outside the vocabulary 0.." + (model.config().vocabSize() - 1));
+      throw new InvalidInputException(
+          what + " " + t + " is outside the vocabulary 0.." + (model.config().vocabSize() - 1));
     }
   }
 

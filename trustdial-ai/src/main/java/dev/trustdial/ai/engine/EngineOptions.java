@@ -12,9 +12,15 @@ import java.util.Objects;
  * @param prefillChunk most prompt tokens of one sequence fed in one step (1..4096)
  * @param nativeKernels use the native C kernels when the library loads (else pure Java, same bits)
  * @param profile the determinism rules, or the benchmark's baseline without them
- * @param observer hears the steps of each forward pass (benchmarks); {@link StepObserver#NONE} by default
+ * @param observer hears the steps of each forward pass (benchmarks); {@link StepObserver#NONE} by
+ *     default
  */
-public record EngineOptions(int threads, int maxBatch, int prefillChunk, boolean nativeKernels, Profile profile,
+public record EngineOptions(
+    int threads,
+    int maxBatch,
+    int prefillChunk,
+    boolean nativeKernels,
+    Profile profile,
     StepObserver observer) {
 
   /** Which arithmetic the engine runs. */
@@ -23,9 +29,9 @@ public record EngineOptions(int threads, int maxBatch, int prefillChunk, boolean
     DETERMINISTIC,
     /**
      * Benchmark only: the rules off (Math instead of StrictMath, llama.cpp-style lane accumulation
-     * in the relaxed native kernels, which only bench/ai's build of the library has), to measure what
-     * determinism costs. The engine reports {@link Engine#RELAXED_PROFILE}, so no receipt can claim
-     * reproducibility.
+     * in the relaxed native kernels, which only bench/ai's build of the library has), to measure
+     * what determinism costs. The engine reports {@link Engine#RELAXED_PROFILE}, so no receipt can
+     * claim reproducibility.
      */
     RELAXED_BASELINE
   }

@@ -10,11 +10,14 @@ final class KvCache {
   final int capacity;
 
   KvCache(ModelConfig config, int capacity) {
-    Invariant.check(capacity > 0 && capacity <= config.contextLength(), "a KV cache holds 1..context positions");
+    Invariant.check(
+        capacity > 0 && capacity <= config.contextLength(),
+        "a KV cache holds 1..context positions");
     this.capacity = capacity;
     long floats = (long) capacity * config.kvDim();
     if (floats > Integer.MAX_VALUE - 16) {
-      throw new IllegalArgumentException("KV cache of " + capacity + " positions is too large for one array");
+      throw new IllegalArgumentException(
+          "KV cache of " + capacity + " positions is too large for one array");
     }
     keys = new float[config.layers()][(int) floats];
     values = new float[config.layers()][(int) floats];

@@ -36,7 +36,8 @@ final class PrefixCache {
     while (bytes > maxBytes) {
       bytes -= entries.removeLast().bytes();
     }
-    Invariant.check(bytes >= 0 && bytes <= maxBytes && (bytes == 0) == entries.isEmpty(),
+    Invariant.check(
+        bytes >= 0 && bytes <= maxBytes && (bytes == 0) == entries.isEmpty(),
         "the prefix cache's byte count is its entries' and within its budget");
   }
 

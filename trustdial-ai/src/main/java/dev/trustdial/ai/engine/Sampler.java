@@ -18,8 +18,16 @@ final class Sampler {
    * @param seen every token so far (prompt and generated), for the repetition penalty
    * @param generatedCounts occurrences of each token among generated tokens, for frequency/presence
    */
-  static int sample(LayerOps ops, float[] logits, int offset, int vocab, SamplingParams p, long position, int[] seen,
-      int seenCount, int[] generatedCounts) {
+  static int sample(
+      LayerOps ops,
+      float[] logits,
+      int offset,
+      int vocab,
+      SamplingParams p,
+      long position,
+      int[] seen,
+      int seenCount,
+      int[] generatedCounts) {
     double[] l = new double[vocab];
     for (int i = 0; i < vocab; i++) {
       l[i] = logits[offset + i];
@@ -70,7 +78,9 @@ final class Sampler {
     return order[cut - 1];
   }
 
-  /** Candidate order (§Sampling): logit descending, then token id ascending; a total order on ids. */
+  /**
+   * Candidate order (§Sampling): logit descending, then token id ascending; a total order on ids.
+   */
   private static int compare(double[] l, int a, int b) {
     return l[a] != l[b] ? Double.compare(l[b], l[a]) : Integer.compare(a, b);
   }
@@ -179,7 +189,8 @@ final class Sampler {
     }
   }
 
-  static void applyPenalties(double[] l, SamplingParams p, int[] seen, int seenCount, int[] generatedCounts) {
+  static void applyPenalties(
+      double[] l, SamplingParams p, int[] seen, int seenCount, int[] generatedCounts) {
     if (p.repetitionPenalty() != 1) {
       boolean[] done = new boolean[l.length];
       for (int i = 0; i < seenCount; i++) {
@@ -212,7 +223,8 @@ final class Sampler {
   }
 
   /** Log-softmax of the raw logits for the chosen token and the top alternatives (ties by id). */
-  static TokenLogprob logprob(LayerOps ops, float[] logits, int offset, int vocab, int chosen, int topN) {
+  static TokenLogprob logprob(
+      LayerOps ops, float[] logits, int offset, int vocab, int chosen, int topN) {
     double max = Double.NEGATIVE_INFINITY;
     for (int i = 0; i < vocab; i++) {
       max = Math.max(max, logits[offset + i]);
@@ -237,8 +249,8 @@ final class Sampler {
   }
 
   /**
-   * Uniform double in [0, 1) from (seed, position): SplitMix64's finalizer applied to
-   * seed·φ64 + position·φ64' (two odd constants), twice, top 53 bits.
+   * Uniform double in [0, 1) from (seed, position): SplitMix64's finalizer applied to seed·φ64 +
+   * position·φ64' (two odd constants), twice, top 53 bits.
    */
   static double uniform(long seed, long position) {
     long z = mix(seed * 0x9E3779B97F4A7C15L + position * 0xD1B54A32D192ED03L + 0x2545F4914F6CDD1DL);

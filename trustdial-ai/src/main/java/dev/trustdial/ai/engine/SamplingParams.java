@@ -40,15 +40,27 @@ public record SamplingParams(
   public static final Range TOP_K = new Range("top_k", 0, 1 << 20, false, false);
   public static final Range TOP_P = new Range("top_p", 0, 1, true, false);
   public static final Range MIN_P = new Range("min_p", 0, 1, false, true);
-  public static final Range REPETITION_PENALTY = new Range("repetition_penalty", 0, 10, true, false);
+  public static final Range REPETITION_PENALTY =
+      new Range("repetition_penalty", 0, 10, true, false);
   public static final Range FREQUENCY_PENALTY = new Range("frequency_penalty", -2, 2, false, false);
   public static final Range PRESENCE_PENALTY = new Range("presence_penalty", -2, 2, false, false);
+
   /** Seeds are JSON numbers, so they stay exact only below 2^53 (I-JSON). */
   public static final long MAX_SEED = (1L << 53) - 1;
+
   public static final Range SEED = new Range("seed", 0, MAX_SEED, false, false);
+
   /** Every range, in record order. */
-  public static final List<Range> RANGES = List.of(TEMPERATURE, TOP_K, TOP_P, MIN_P, REPETITION_PENALTY,
-      FREQUENCY_PENALTY, PRESENCE_PENALTY, SEED);
+  public static final List<Range> RANGES =
+      List.of(
+          TEMPERATURE,
+          TOP_K,
+          TOP_P,
+          MIN_P,
+          REPETITION_PENALTY,
+          FREQUENCY_PENALTY,
+          PRESENCE_PENALTY,
+          SEED);
 
   public SamplingParams {
     check(TEMPERATURE, temperature);
@@ -72,7 +84,8 @@ public record SamplingParams(
   }
 
   public SamplingParams withSeed(long s) {
-    return new SamplingParams(temperature, topK, topP, minP, repetitionPenalty, frequencyPenalty, presencePenalty, s);
+    return new SamplingParams(
+        temperature, topK, topP, minP, repetitionPenalty, frequencyPenalty, presencePenalty, s);
   }
 
   private static void check(Range r, double v) {

@@ -11,12 +11,13 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Continuous batching: one thread runs steps over all active sequences, each contributing a
- * prefill chunk or one decode token; new requests join at the next step and finished ones leave.
- * Because every kernel is batch-invariant, a sequence's tokens equal those of running it alone.
+ * Continuous batching: one thread runs steps over all active sequences, each contributing a prefill
+ * chunk or one decode token; new requests join at the next step and finished ones leave. Because
+ * every kernel is batch-invariant, a sequence's tokens equal those of running it alone.
  */
 final class Scheduler implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Scheduler.class);
+
   /** KV bytes kept from finished sequences for prompt-prefix reuse. */
   static final long PREFIX_CACHE_BYTES = 256L << 20;
 
@@ -92,7 +93,8 @@ final class Scheduler implements AutoCloseable {
     float[] logits;
     try {
       logits = transformer.forward(batch(wanting));
-      Invariant.check(logits.length == wanting.size() * vocab, "one logits row per sequence that wants one");
+      Invariant.check(
+          logits.length == wanting.size() * vocab, "one logits row per sequence that wants one");
     } catch (RuntimeException | Error e) {
       log.error("forward pass failed; failing {} active requests", active.size(), e);
       active.forEach(s -> s.fail(e));
@@ -115,7 +117,10 @@ final class Scheduler implements AutoCloseable {
     }
   }
 
-  /** The next tokens of every active sequence (a prefill chunk, or the newest token); fills {@code wanting}. */
+  /**
+   * The next tokens of every active sequence (a prefill chunk, or the newest token); fills {@code
+   * wanting}.
+   */
   private List<Transformer.BatchToken> batch(List<Sequence> wanting) {
     List<Transformer.BatchToken> batch = new ArrayList<>();
     for (Sequence s : active) {
@@ -147,19 +152,32 @@ final class Scheduler implements AutoCloseable {
       return;
     }
     try {
-      int token = Sampler.sample(ops, logits, offset, vocab, s.sampling, s.count, s.tokens, s.count, s.generatedCounts);
+      int token =
+          Sampler.sample(
+              ops,
+              logits,
+              offset,
+              vocab,
+              s.sampling,
+              s.count,
+              s.tokens,
+              s.count,
+              s.generatedCounts);
       if (s.stopTokens.contains(token)) {
         s.finish(FinishReason.STOP);
         return;
       }
-      TokenLogprob lp = s.topLogprobs == Sequence.NO_LOGPROBS ? null
-          : Sampler.logprob(ops, logits, offset, vocab, token, s.topLogprobs);
+      TokenLogprob lp =
+          s.topLogprobs == Sequence.NO_LOGPROBS
+              ? null
+              : Sampler.logprob(ops, logits, offset, vocab, token, s.topLogprobs);
       s.tokens[s.count++] = token;
       s.generatedCounts[token]++;
       if (lp != null) {
         s.logprobs.add(lp);
       }
-      Invariant.check(s.generated() <= s.maxTokens && s.count <= s.cache.capacity,
+      Invariant.check(
+          s.generated() <= s.maxTokens && s.count <= s.cache.capacity,
           "a sequence stays within max_tokens and its KV capacity");
       if (!s.sink.accept(token, lp)) {
         s.finish(FinishReason.CANCELLED);

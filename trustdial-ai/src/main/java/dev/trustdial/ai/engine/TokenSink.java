@@ -1,6 +1,9 @@
 package dev.trustdial.ai.engine;
 
-/** Receives each generated token as soon as it is sampled. Runs on the engine's scheduler thread: keep it quick. */
+/**
+ * Receives each generated token as soon as it is sampled. Runs on the engine's scheduler thread:
+ * keep it quick.
+ */
 @FunctionalInterface
 public interface TokenSink {
   /** Returns false to stop the generation now (finish reason CANCELLED). */

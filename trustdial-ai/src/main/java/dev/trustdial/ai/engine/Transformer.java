@@ -32,11 +32,20 @@ final class Transformer {
   private final LayerOps ops;
   private final RowParallel parallel;
   private final StepObserver steps;
-  /** Rows per interleaved group of the AVX-512 VNNI kernels; thread shares start on multiples of it. */
+
+  /**
+   * Rows per interleaved group of the AVX-512 VNNI kernels; thread shares start on multiples of it.
+   */
   private static final int ROW_GROUP = 16;
 
-  Transformer(ModelConfig config, ModelWeights weights, MatmulKernels kernels, JavaKernels dots, LayerOps ops,
-      RowParallel parallel, StepObserver steps) {
+  Transformer(
+      ModelConfig config,
+      ModelWeights weights,
+      MatmulKernels kernels,
+      JavaKernels dots,
+      LayerOps ops,
+      RowParallel parallel,
+      StepObserver steps) {
     this.c = config;
     this.w = weights;
     this.kernels = kernels;
@@ -46,7 +55,10 @@ final class Transformer {
     this.steps = steps;
   }
 
-  /** Runs the batch; returns the logits of the tokens that want them, in batch order, {@code [k][vocab]}. */
+  /**
+   * Runs the batch; returns the logits of the tokens that want them, in batch order, {@code
+   * [k][vocab]}.
+   */
   float[] forward(List<BatchToken> batch) {
     int n = batch.size();
     int dim = c.dim();
@@ -61,22 +73,33 @@ final class Transformer {
     float[] x = new float[n * dim];
     float[][] ropeGlobal = new float[n][];
     float[][] ropeSliding = new float[n][];
-    boolean slidingRope = f.slidingWindow() > 0
-        && (f.slidingRopeTheta() != c.ropeTheta() || f.slidingRopeFreqScale() != f.ropeFreqScale());
+    boolean slidingRope =
+        f.slidingWindow() > 0
+            && (f.slidingRopeTheta() != c.ropeTheta()
+                || f.slidingRopeFreqScale() != f.ropeFreqScale());
     float embedScale = (float) Math.sqrt(dim);
     for (int t = 0; t < n; t++) {
       BatchToken bt = batch.get(t);
-      Invariant.check(bt.position() >= 0 && bt.position() < bt.cache().capacity, "a position is within its sequence's KV capacity");
+      Invariant.check(
+          bt.position() >= 0 && bt.position() < bt.cache().capacity,
+          "a position is within its sequence's KV capacity");
       Dequantizer.row(w.tokenEmbedding(), bt.token(), x, t * dim);
       if (f.scaleEmbedding()) {
         for (int i = t * dim; i < (t + 1) * dim; i++) {
           x[i] = x[i] * embedScale;
         }
       }
-      ropeGlobal[t] = ops.ropeFactors(bt.position(), ropeDim, c.ropeTheta(), f.ropeFreqScale(), freqFactors);
-      ropeSliding[t] = slidingRope
-          ? ops.ropeFactors(bt.position(), ropeDim, f.slidingRopeTheta(), f.slidingRopeFreqScale(), freqFactors)
-          : ropeGlobal[t];
+      ropeGlobal[t] =
+          ops.ropeFactors(bt.position(), ropeDim, c.ropeTheta(), f.ropeFreqScale(), freqFactors);
+      ropeSliding[t] =
+          slidingRope
+              ? ops.ropeFactors(
+                  bt.position(),
+                  ropeDim,
+                  f.slidingRopeTheta(),
+                  f.slidingRopeFreqScale(),
+                  freqFactors)
+              : ropeGlobal[t];
     }
     float[] xb = new float[n * dim];
     for (int l = 0; l < c.layers(); l++) {
@@ -118,11 +141,14 @@ final class Transformer {
       steps.begin(Step.ATTENTION);
       float[] att = new float[n * qDim];
       int layer = l;
-      parallel.forRange(n * c.heads(), (from, to) -> {
-        for (int i = from; i < to; i++) {
-          attend(batch.get(i / c.heads()), layer, i % c.heads(), q, att, (i / c.heads()) * qDim);
-        }
-      });
+      parallel.forRange(
+          n * c.heads(),
+          (from, to) -> {
+            for (int i = from; i < to; i++) {
+              attend(
+                  batch.get(i / c.heads()), layer, i % c.heads(), q, att, (i / c.heads()) * qDim);
+            }
+          });
       steps.begin(Step.WO_MATMUL);
       float[] proj = matmul(lw.wo(), new BatchActivations(att, n, qDim));
       steps.begin(Step.RESIDUAL);
@@ -138,15 +164,20 @@ final class Transformer {
       float[][] gateUp = new float[2][];
       boolean geglu = c.architecture().gemma();
       // SwiGLU/GeGLU is element-wise: each thread applies it to the rows it just computed.
-      matmuls(gateUp, (from, to) -> {
-        for (int t = 0; t < n; t++) {
-          if (geglu) {
-            ops.geglu(gateUp[0], gateUp[1], t * hidden + from, to - from);
-          } else {
-            ops.swiglu(gateUp[0], gateUp[1], t * hidden + from, to - from);
-          }
-        }
-      }, ffnIn, lw.ffnGate(), lw.ffnUp());
+      matmuls(
+          gateUp,
+          (from, to) -> {
+            for (int t = 0; t < n; t++) {
+              if (geglu) {
+                ops.geglu(gateUp[0], gateUp[1], t * hidden + from, to - from);
+              } else {
+                ops.swiglu(gateUp[0], gateUp[1], t * hidden + from, to - from);
+              }
+            }
+          },
+          ffnIn,
+          lw.ffnGate(),
+          lw.ffnUp());
       float[] gate = gateUp[0];
       steps.begin(Step.DOWN_MATMUL);
       float[] down = matmul(lw.ffnDown(), new BatchActivations(gate, n, c.hiddenDim()));
@@ -163,7 +194,8 @@ final class Transformer {
         LayerOps.rmsnorm(dots, x, t * dim, w.outputNorm(), last, j++ * dim, dim, c.rmsEps());
       }
     }
-    float[] logits = wanted == 0 ? new float[0] : matmul(w.output(), new BatchActivations(last, wanted, dim));
+    float[] logits =
+        wanted == 0 ? new float[0] : matmul(w.output(), new BatchActivations(last, wanted, dim));
     if (f.finalSoftcap() > 0) {
       ops.softcap(logits, 0, logits.length, f.finalSoftcap());
     }
@@ -200,7 +232,10 @@ final class Transformer {
     }
   }
 
-  /** Gemma's norms after attention and after the feed-forward, on each token's row, before the residual add. */
+  /**
+   * Gemma's norms after attention and after the feed-forward, on each token's row, before the
+   * residual add.
+   */
   private void postNorm(float[] y, Optional<float[]> weight, int n) {
     if (weight.isEmpty()) {
       return;
@@ -226,7 +261,8 @@ final class Transformer {
    * the rows of every matrix, cut on multiples of the 16-row interleaved groups (same bits, any
    * split), then runs {@code then} over its rows of the first matrix (for outputs of equal shape).
    */
-  private void matmuls(float[][] outs, RowParallel.RangeTask then, BatchActivations in, WeightMatrix... ms) {
+  private void matmuls(
+      float[][] outs, RowParallel.RangeTask then, BatchActivations in, WeightMatrix... ms) {
     Invariant.check(outs.length == ms.length, "one output per matrix");
     int groups = 0;
     for (int i = 0; i < ms.length; i++) {
@@ -234,16 +270,27 @@ final class Transformer {
       outs[i] = new float[in.count() * ms[i].rows()];
       groups = Math.max(groups, (ms[i].rows() + ROW_GROUP - 1) / ROW_GROUP);
     }
-    int chunks = parallel.threads() == 1 ? 1 : Math.min(groups, parallel.threads() * RowParallel.CHUNKS_PER_THREAD);
-    parallel.forChunks(chunks, chunk -> {
-      for (int i = 0; i < ms.length; i++) {
-        int rows = ms[i].rows();
-        kernels.matmul(ms[i], in, outs[i], RowParallel.split(rows, chunk, chunks, ROW_GROUP),
-            RowParallel.split(rows, chunk + 1, chunks, ROW_GROUP));
-      }
-      int rows = ms[0].rows();
-      then.run(RowParallel.split(rows, chunk, chunks, ROW_GROUP), RowParallel.split(rows, chunk + 1, chunks, ROW_GROUP));
-    });
+    int chunks =
+        parallel.threads() == 1
+            ? 1
+            : Math.min(groups, parallel.threads() * RowParallel.CHUNKS_PER_THREAD);
+    parallel.forChunks(
+        chunks,
+        chunk -> {
+          for (int i = 0; i < ms.length; i++) {
+            int rows = ms[i].rows();
+            kernels.matmul(
+                ms[i],
+                in,
+                outs[i],
+                RowParallel.split(rows, chunk, chunks, ROW_GROUP),
+                RowParallel.split(rows, chunk + 1, chunks, ROW_GROUP));
+          }
+          int rows = ms[0].rows();
+          then.run(
+              RowParallel.split(rows, chunk, chunks, ROW_GROUP),
+              RowParallel.split(rows, chunk + 1, chunks, ROW_GROUP));
+        });
   }
 
   private static void addBias(float[] y, Optional<float[]> bias, int n, int len) {

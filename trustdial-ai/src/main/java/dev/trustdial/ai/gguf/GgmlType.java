@@ -58,7 +58,12 @@ public enum GgmlType {
   public long rowBytes(long elements) {
     if (elements % blockSize != 0) {
       throw new InvalidInputException(
-          "GGUF: a " + name() + " row of " + elements + " elements is not a multiple of the block size " + blockSize);
+          "GGUF: a "
+              + name()
+              + " row of "
+              + elements
+              + " elements is not a multiple of the block size "
+              + blockSize);
     }
     return Math.multiplyExact(elements / blockSize, (long) typeSize);
   }
@@ -70,7 +75,13 @@ public enum GgmlType {
       }
     }
     throw new InvalidInputException(
-        "GGUF: tensor '" + tensorName + "' has ggml type id " + id + " (" + knownName(id) + "), which is not supported");
+        "GGUF: tensor '"
+            + tensorName
+            + "' has ggml type id "
+            + id
+            + " ("
+            + knownName(id)
+            + "), which is not supported");
   }
 
   private static String knownName(long id) {

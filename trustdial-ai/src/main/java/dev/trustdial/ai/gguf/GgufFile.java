@@ -32,19 +32,28 @@ public final class GgufFile implements AutoCloseable {
   public static final int DEFAULT_ALIGNMENT = 32;
   public static final String ALIGNMENT_KEY = "general.alignment";
 
-  /** Limits on untrusted headers, so a hostile file fails with a message instead of exhausting memory. */
+  /**
+   * Limits on untrusted headers, so a hostile file fails with a message instead of exhausting
+   * memory.
+   */
   public static final long MAX_STRING_BYTES = 16L << 20;
+
   public static final long MAX_ARRAY_LENGTH = 1L << 24;
   public static final long MAX_KV_COUNT = 1L << 16;
   public static final long MAX_TENSOR_COUNT = 1L << 16;
   public static final int MAX_DIMS = 4;
   public static final int MAX_ARRAY_NESTING = 4;
 
-  private static final ValueLayout.OfInt I32 = ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
-  private static final ValueLayout.OfLong I64 = ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
-  private static final ValueLayout.OfShort I16 = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
-  private static final ValueLayout.OfFloat F32 = ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
-  private static final ValueLayout.OfDouble F64 = ValueLayout.JAVA_DOUBLE_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+  private static final ValueLayout.OfInt I32 =
+      ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+  private static final ValueLayout.OfLong I64 =
+      ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+  private static final ValueLayout.OfShort I16 =
+      ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+  private static final ValueLayout.OfFloat F32 =
+      ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+  private static final ValueLayout.OfDouble F64 =
+      ValueLayout.JAVA_DOUBLE_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
 
   private final int version;
   private final Map<String, GgufValue> metadata;
@@ -55,8 +64,14 @@ public final class GgufFile implements AutoCloseable {
   private final MemorySegment segment;
   private final Arena arena; // null only for caller-owned segments
 
-  private GgufFile(int version, Map<String, GgufValue> metadata, List<GgufTensorInfo> tensors, int alignment,
-      long dataOffset, MemorySegment segment, Arena arena) {
+  private GgufFile(
+      int version,
+      Map<String, GgufValue> metadata,
+      List<GgufTensorInfo> tensors,
+      int alignment,
+      long dataOffset,
+      MemorySegment segment,
+      Arena arena) {
     this.version = version;
     this.metadata = Collections.unmodifiableMap(metadata);
     this.tensors = List.copyOf(tensors);
@@ -72,7 +87,8 @@ public final class GgufFile implements AutoCloseable {
   }
 
   /** Maps the file read-only (shared arena: any thread may read tensors) and parses its header. */
-  @SuppressWarnings("MustBeClosedChecker") // the returned file owns the arena; it is closed here on failure
+  @SuppressWarnings(
+      "MustBeClosedChecker") // the returned file owns the arena; it is closed here on failure
   public static GgufFile open(Path file) {
     if (!Files.isRegularFile(file)) {
       throw new InvalidInputException("GGUF: no such file: " + file);
@@ -103,14 +119,18 @@ public final class GgufFile implements AutoCloseable {
     Cursor c = new Cursor(seg, source);
     int magic = c.i32("magic");
     if (magic != MAGIC) {
-      throw new InvalidInputException(source + ": not a GGUF file (magic 0x" + Integer.toHexString(magic) + ")");
+      throw new InvalidInputException(
+          source + ": not a GGUF file (magic 0x" + Integer.toHexString(magic) + ")");
     }
     int version = c.i32("version");
     if (version == 1) {
       throw new InvalidInputException(source + ": GGUF version 1 is not supported (only 2 and 3)");
     }
     if (version != 2 && version != 3) {
-      String hint = Integer.reverseBytes(version) == 2 || Integer.reverseBytes(version) == 3 ? " (a big-endian GGUF?)" : "";
+      String hint =
+          Integer.reverseBytes(version) == 2 || Integer.reverseBytes(version) == 3
+              ? " (a big-endian GGUF?)"
+              : "";
       throw new InvalidInputException(source + ": unsupported GGUF version " + version + hint);
     }
     long tensorCount = c.count("tensor count", MAX_TENSOR_COUNT);
@@ -129,9 +149,13 @@ public final class GgufFile implements AutoCloseable {
     int alignment = DEFAULT_ALIGNMENT;
     GgufValue alignValue = metadata.get(ALIGNMENT_KEY);
     if (alignValue != null) {
-      if (!(alignValue instanceof GgufValue.Int(GgufValueType t, long a)) || t != GgufValueType.UINT32
-          || a <= 0 || Long.bitCount(a) != 1 || a > (1 << 20)) {
-        throw new InvalidInputException(source + ": " + ALIGNMENT_KEY + " must be a power-of-two uint32, got " + alignValue);
+      if (!(alignValue instanceof GgufValue.Int(GgufValueType t, long a))
+          || t != GgufValueType.UINT32
+          || a <= 0
+          || Long.bitCount(a) != 1
+          || a > (1 << 20)) {
+        throw new InvalidInputException(
+            source + ": " + ALIGNMENT_KEY + " must be a power-of-two uint32, got " + alignValue);
       }
       alignment = (int) a;
     }
@@ -142,19 +166,28 @@ public final class GgufFile implements AutoCloseable {
       String name = c.string("tensor name #" + i);
       int nDims = c.i32("rank of " + name);
       if (nDims < 1 || nDims > MAX_DIMS) {
-        throw new InvalidInputException(source + ": tensor '" + name + "' has rank " + nDims + " (1.." + MAX_DIMS + ")");
+        throw new InvalidInputException(
+            source + ": tensor '" + name + "' has rank " + nDims + " (1.." + MAX_DIMS + ")");
       }
       long[] dims = new long[nDims];
       for (int d = 0; d < nDims; d++) {
         dims[d] = c.i64("dim " + d + " of " + name);
         if (dims[d] < 0) {
-          throw new InvalidInputException(source + ": tensor '" + name + "' has negative dimension " + dims[d]);
+          throw new InvalidInputException(
+              source + ": tensor '" + name + "' has negative dimension " + dims[d]);
         }
       }
       GgmlType type = GgmlType.fromId(Integer.toUnsignedLong(c.i32("type of " + name)), name);
       long offset = c.i64("offset of " + name);
       if (offset < 0 || offset % alignment != 0) {
-        throw new InvalidInputException(source + ": tensor '" + name + "' offset " + offset + " is not aligned to " + alignment);
+        throw new InvalidInputException(
+            source
+                + ": tensor '"
+                + name
+                + "' offset "
+                + offset
+                + " is not aligned to "
+                + alignment);
       }
       raws.add(new Raw(name, dims, type, offset));
     }
@@ -173,16 +206,34 @@ public final class GgufFile implements AutoCloseable {
           elements = Math.multiplyExact(elements, d);
         }
       } catch (ArithmeticException e) {
-        throw new InvalidInputException(source + ": tensor '" + r.name() + "' element count overflows");
+        throw new InvalidInputException(
+            source + ": tensor '" + r.name() + "' element count overflows");
       }
       if (r.dims()[0] % r.type().blockSize() != 0) {
-        throw new InvalidInputException(source + ": tensor '" + r.name() + "' first dimension " + r.dims()[0]
-            + " is not a multiple of the " + r.type() + " block size " + r.type().blockSize());
+        throw new InvalidInputException(
+            source
+                + ": tensor '"
+                + r.name()
+                + "' first dimension "
+                + r.dims()[0]
+                + " is not a multiple of the "
+                + r.type()
+                + " block size "
+                + r.type().blockSize());
       }
       long bytes = r.type().rowBytes(r.dims()[0]) * (r.dims()[0] == 0 ? 0 : elements / r.dims()[0]);
       if (r.offset() > dataBytes || bytes > dataBytes - r.offset()) {
-        throw new InvalidInputException(source + ": tensor '" + r.name() + "' (" + bytes + " bytes at data offset "
-            + r.offset() + ") extends past the end of the file (" + dataBytes + " data bytes)");
+        throw new InvalidInputException(
+            source
+                + ": tensor '"
+                + r.name()
+                + "' ("
+                + bytes
+                + " bytes at data offset "
+                + r.offset()
+                + ") extends past the end of the file ("
+                + dataBytes
+                + " data bytes)");
       }
       tensors.add(new GgufTensorInfo(r.name(), r.dims(), r.type(), r.offset(), bytes));
     }
@@ -218,7 +269,8 @@ public final class GgufFile implements AutoCloseable {
   }
 
   public GgufTensorInfo requireTensor(String name) {
-    return tensor(name).orElseThrow(() -> new InvalidInputException("GGUF: missing tensor '" + name + "'"));
+    return tensor(name)
+        .orElseThrow(() -> new InvalidInputException("GGUF: missing tensor '" + name + "'"));
   }
 
   public int alignment() {
@@ -237,7 +289,9 @@ public final class GgufFile implements AutoCloseable {
 
   /** The bytes of one tensor, a view into the mapping (valid until {@link #close}). */
   public MemorySegment tensorData(GgufTensorInfo tensor) {
-    Invariant.check(tensor.equals(tensorsByName.get(tensor.name())), "tensor " + tensor.name() + " is one of this file's");
+    Invariant.check(
+        tensor.equals(tensorsByName.get(tensor.name())),
+        "tensor " + tensor.name() + " is one of this file's");
     return segment.asSlice(dataOffset + tensor.offset(), tensor.byteSize());
   }
 
@@ -246,10 +300,12 @@ public final class GgufFile implements AutoCloseable {
   }
 
   public Optional<String> string(String key) {
-    return value(key).map(v -> switch (v) {
-      case GgufValue.Str s -> s.value();
-      default -> throw wrongType(key, "string", v);
-    });
+    return value(key)
+        .map(v ->
+            switch (v) {
+              case GgufValue.Str s -> s.value();
+              default -> throw wrongType(key, "string", v);
+            });
   }
 
   public String requireString(String key) {
@@ -257,10 +313,12 @@ public final class GgufFile implements AutoCloseable {
   }
 
   public Optional<Long> integer(String key) {
-    return value(key).map(v -> switch (v) {
-      case GgufValue.Int i -> i.value();
-      default -> throw wrongType(key, "integer", v);
-    });
+    return value(key)
+        .map(v ->
+            switch (v) {
+              case GgufValue.Int i -> i.value();
+              default -> throw wrongType(key, "integer", v);
+            });
   }
 
   public long requireInteger(String key) {
@@ -268,60 +326,74 @@ public final class GgufFile implements AutoCloseable {
   }
 
   public Optional<Double> real(String key) {
-    return value(key).map(v -> switch (v) {
-      case GgufValue.Real r -> r.value();
-      case GgufValue.Int i -> (double) i.value();
-      default -> throw wrongType(key, "number", v);
-    });
+    return value(key)
+        .map(v ->
+            switch (v) {
+              case GgufValue.Real r -> r.value();
+              case GgufValue.Int i -> (double) i.value();
+              default -> throw wrongType(key, "number", v);
+            });
   }
 
   public Optional<Boolean> bool(String key) {
-    return value(key).map(v -> switch (v) {
-      case GgufValue.Bool b -> b.value();
-      default -> throw wrongType(key, "bool", v);
-    });
+    return value(key)
+        .map(v ->
+            switch (v) {
+              case GgufValue.Bool b -> b.value();
+              default -> throw wrongType(key, "bool", v);
+            });
   }
 
   public Optional<List<String>> stringArray(String key) {
-    return array(key, GgufValueType.STRING).map(a -> a.values().stream().map(v -> ((GgufValue.Str) v).value()).toList());
+    return array(key, GgufValueType.STRING)
+        .map(a -> a.values().stream().map(v -> ((GgufValue.Str) v).value()).toList());
   }
 
   public Optional<float[]> floatArray(String key) {
-    return array(key, GgufValueType.FLOAT32).map(a -> {
-      float[] out = new float[a.size()];
-      for (int i = 0; i < out.length; i++) {
-        out[i] = (float) ((GgufValue.Real) a.values().get(i)).value();
-      }
-      return out;
-    });
+    return array(key, GgufValueType.FLOAT32)
+        .map(a -> {
+          float[] out = new float[a.size()];
+          for (int i = 0; i < out.length; i++) {
+            out[i] = (float) ((GgufValue.Real) a.values().get(i)).value();
+          }
+          return out;
+        });
   }
 
   /** An array of any integer element type, as ints; values outside int range are an error. */
   public Optional<int[]> intArray(String key) {
-    return value(key).map(v -> {
-      if (!(v instanceof GgufValue.Arr a) || !a.elementType().isInteger()) {
-        throw wrongType(key, "integer array", v);
-      }
-      int[] out = new int[a.size()];
-      for (int i = 0; i < out.length; i++) {
-        out[i] = Math.toIntExact(((GgufValue.Int) a.values().get(i)).value());
-      }
-      return out;
-    });
+    return value(key)
+        .map(v -> {
+          if (!(v instanceof GgufValue.Arr a) || !a.elementType().isInteger()) {
+            throw wrongType(key, "integer array", v);
+          }
+          int[] out = new int[a.size()];
+          for (int i = 0; i < out.length; i++) {
+            out[i] = Math.toIntExact(((GgufValue.Int) a.values().get(i)).value());
+          }
+          return out;
+        });
   }
 
   private Optional<GgufValue.Arr> array(String key, GgufValueType element) {
-    return value(key).map(v -> {
-      if (v instanceof GgufValue.Arr a && a.elementType() == element) {
-        return a;
-      }
-      throw wrongType(key, element + " array", v);
-    });
+    return value(key)
+        .map(v -> {
+          if (v instanceof GgufValue.Arr a && a.elementType() == element) {
+            return a;
+          }
+          throw wrongType(key, element + " array", v);
+        });
   }
 
   private static InvalidInputException wrongType(String key, String expected, GgufValue got) {
-    return new InvalidInputException("GGUF: metadata '" + key + "' should be a " + expected + " but is " + got.type()
-        + (got instanceof GgufValue.Arr a ? " of " + a.elementType() : ""));
+    return new InvalidInputException(
+        "GGUF: metadata '"
+            + key
+            + "' should be a "
+            + expected
+            + " but is "
+            + got.type()
+            + (got instanceof GgufValue.Arr a ? " of " + a.elementType() : ""));
   }
 
   private static InvalidInputException missing(String key) {
@@ -348,7 +420,8 @@ public final class GgufFile implements AutoCloseable {
 
     private void need(long n, String what) {
       if (n < 0 || pos + n > seg.byteSize()) {
-        throw new InvalidInputException(source + ": GGUF truncated at offset " + pos + " while reading " + what);
+        throw new InvalidInputException(
+            source + ": GGUF truncated at offset " + pos + " while reading " + what);
       }
     }
 
@@ -369,7 +442,8 @@ public final class GgufFile implements AutoCloseable {
     long count(String what, long max) {
       long n = i64(what);
       if (n < 0 || n > max) {
-        throw new InvalidInputException(source + ": " + what + " " + Long.toUnsignedString(n) + " exceeds the limit " + max);
+        throw new InvalidInputException(
+            source + ": " + what + " " + Long.toUnsignedString(n) + " exceeds the limit " + max);
       }
       return n;
     }
@@ -377,14 +451,21 @@ public final class GgufFile implements AutoCloseable {
     String string(String what) {
       long len = i64("length of " + what);
       if (len < 0 || len > MAX_STRING_BYTES) {
-        throw new InvalidInputException(source + ": " + what + " has length " + Long.toUnsignedString(len)
-            + ", over the limit " + MAX_STRING_BYTES);
+        throw new InvalidInputException(
+            source
+                + ": "
+                + what
+                + " has length "
+                + Long.toUnsignedString(len)
+                + ", over the limit "
+                + MAX_STRING_BYTES);
       }
       need(len, what);
       byte[] bytes = seg.asSlice(pos, len).toArray(ValueLayout.JAVA_BYTE);
       pos += len;
       try {
-        return StandardCharsets.UTF_8.newDecoder()
+        return StandardCharsets.UTF_8
+            .newDecoder()
             .onMalformedInput(CodingErrorAction.REPORT)
             .onUnmappableCharacter(CodingErrorAction.REPORT)
             .decode(java.nio.ByteBuffer.wrap(bytes))
@@ -396,15 +477,41 @@ public final class GgufFile implements AutoCloseable {
 
     GgufValue value(GgufValueType type, String key, int depth) {
       return switch (type) {
-        case UINT8 -> { need(1, key); yield new GgufValue.Int(type, Byte.toUnsignedLong(seg.get(ValueLayout.JAVA_BYTE, pos++))); }
-        case INT8 -> { need(1, key); yield new GgufValue.Int(type, seg.get(ValueLayout.JAVA_BYTE, pos++)); }
-        case UINT16 -> { need(2, key); long v = Short.toUnsignedLong(seg.get(I16, pos)); pos += 2; yield new GgufValue.Int(type, v); }
-        case INT16 -> { need(2, key); long v = seg.get(I16, pos); pos += 2; yield new GgufValue.Int(type, v); }
+        case UINT8 -> {
+          need(1, key);
+          yield new GgufValue.Int(type, Byte.toUnsignedLong(seg.get(ValueLayout.JAVA_BYTE, pos++)));
+        }
+        case INT8 -> {
+          need(1, key);
+          yield new GgufValue.Int(type, seg.get(ValueLayout.JAVA_BYTE, pos++));
+        }
+        case UINT16 -> {
+          need(2, key);
+          long v = Short.toUnsignedLong(seg.get(I16, pos));
+          pos += 2;
+          yield new GgufValue.Int(type, v);
+        }
+        case INT16 -> {
+          need(2, key);
+          long v = seg.get(I16, pos);
+          pos += 2;
+          yield new GgufValue.Int(type, v);
+        }
         case UINT32 -> new GgufValue.Int(type, Integer.toUnsignedLong(i32(key)));
         case INT32 -> new GgufValue.Int(type, i32(key));
         case UINT64, INT64 -> new GgufValue.Int(type, i64(key));
-        case FLOAT32 -> { need(4, key); float v = seg.get(F32, pos); pos += 4; yield new GgufValue.Real(type, v); }
-        case FLOAT64 -> { need(8, key); double v = seg.get(F64, pos); pos += 8; yield new GgufValue.Real(type, v); }
+        case FLOAT32 -> {
+          need(4, key);
+          float v = seg.get(F32, pos);
+          pos += 4;
+          yield new GgufValue.Real(type, v);
+        }
+        case FLOAT64 -> {
+          need(8, key);
+          double v = seg.get(F64, pos);
+          pos += 8;
+          yield new GgufValue.Real(type, v);
+        }
         case BOOL -> {
           need(1, key);
           byte b = seg.get(ValueLayout.JAVA_BYTE, pos++);
@@ -416,13 +523,21 @@ public final class GgufFile implements AutoCloseable {
         case STRING -> new GgufValue.Str(string(key));
         case ARRAY -> {
           if (depth >= MAX_ARRAY_NESTING) {
-            throw new InvalidInputException(source + ": metadata '" + key + "' nests arrays deeper than " + MAX_ARRAY_NESTING);
+            throw new InvalidInputException(
+                source + ": metadata '" + key + "' nests arrays deeper than " + MAX_ARRAY_NESTING);
           }
-          GgufValueType element = GgufValueType.fromId(Integer.toUnsignedLong(i32("element type of " + key)));
+          GgufValueType element =
+              GgufValueType.fromId(Integer.toUnsignedLong(i32("element type of " + key)));
           long n = i64("length of " + key);
           if (n < 0 || n > MAX_ARRAY_LENGTH) {
-            throw new InvalidInputException(source + ": metadata '" + key + "' array length " + Long.toUnsignedString(n)
-                + " exceeds the limit " + MAX_ARRAY_LENGTH);
+            throw new InvalidInputException(
+                source
+                    + ": metadata '"
+                    + key
+                    + "' array length "
+                    + Long.toUnsignedString(n)
+                    + " exceeds the limit "
+                    + MAX_ARRAY_LENGTH);
           }
           if (element.fixedSize() > 0) {
             need(n * element.fixedSize(), key); // fail fast before allocating for a hostile length

@@ -15,8 +15,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Writes GGUF v3 files (for generated benchmark models and tests). Metadata and tensors are kept
- * in insertion order; tensor data is padded to the alignment, as {@link GgufFile} expects.
+ * Writes GGUF v3 files (for generated benchmark models and tests). Metadata and tensors are kept in
+ * insertion order; tensor data is padded to the alignment, as {@link GgufFile} expects.
  */
 public final class GgufWriter {
 
@@ -30,7 +30,8 @@ public final class GgufWriter {
       }
       long expected = type.rowBytes(dims[0]) * (dims[0] == 0 ? 0 : elements / dims[0]);
       if (data.length != expected) {
-        throw new IllegalArgumentException(name + ": " + data.length + " bytes given, " + expected + " expected");
+        throw new IllegalArgumentException(
+            name + ": " + data.length + " bytes given, " + expected + " expected");
       }
     }
   }
@@ -58,7 +59,10 @@ public final class GgufWriter {
   }
 
   public GgufWriter putStrings(String key, List<String> values) {
-    return put(key, new GgufValue.Arr(GgufValueType.STRING, values.stream().<GgufValue>map(GgufValue.Str::new).toList()));
+    return put(
+        key,
+        new GgufValue.Arr(
+            GgufValueType.STRING, values.stream().<GgufValue>map(GgufValue.Str::new).toList()));
   }
 
   public GgufWriter putFloats(String key, float[] values) {

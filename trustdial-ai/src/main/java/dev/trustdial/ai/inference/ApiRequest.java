@@ -28,8 +28,16 @@ public sealed interface ApiRequest {
 
   String endpoint();
 
-  record Chat(String model, List<ChatMessage> messages, List<JsonNode> tools, JsonNode toolChoice,
-      GenerationSettings settings, boolean stream, boolean includeUsage, Optional<String> user) implements ApiRequest {
+  record Chat(
+      String model,
+      List<ChatMessage> messages,
+      List<JsonNode> tools,
+      JsonNode toolChoice,
+      GenerationSettings settings,
+      boolean stream,
+      boolean includeUsage,
+      Optional<String> user)
+      implements ApiRequest {
     public Chat {
       messages = List.copyOf(messages);
       tools = List.copyOf(tools);
@@ -46,8 +54,14 @@ public sealed interface ApiRequest {
     }
   }
 
-  record Text(String model, String prompt, GenerationSettings settings, boolean stream, boolean includeUsage,
-      Optional<String> user) implements ApiRequest {
+  record Text(
+      String model,
+      String prompt,
+      GenerationSettings settings,
+      boolean stream,
+      boolean includeUsage,
+      Optional<String> user)
+      implements ApiRequest {
     @Override
     public Text withSettings(GenerationSettings s) {
       return new Text(model, prompt, s, stream, includeUsage, user);

@@ -31,11 +31,15 @@ public class EngineBackend implements CompletionBackend {
     this.engine = engine;
     this.tokenizer = tokenizer;
     this.template = template;
-    this.templateSha256 = Hashes.sha256(template.source().getBytes(StandardCharsets.UTF_8)).toHex().substring(2);
+    this.templateSha256 =
+        Hashes.sha256(template.source().getBytes(StandardCharsets.UTF_8)).toHex().substring(2);
     if (tokenizer.vocabulary().size() != engine.info().vocabSize()) {
       engine.close();
-      throw new InvalidInputException("the tokenizer has " + tokenizer.vocabulary().size()
-          + " tokens but the model has a vocabulary of " + engine.info().vocabSize());
+      throw new InvalidInputException(
+          "the tokenizer has "
+              + tokenizer.vocabulary().size()
+              + " tokens but the model has a vocabulary of "
+              + engine.info().vocabSize());
     }
   }
 
@@ -48,10 +52,11 @@ public class EngineBackend implements CompletionBackend {
   }
 
   /**
-   * Loads a GGUF model (tokenizer and template from its metadata) or a llama2.c checkpoint with
-   * its tokenizer file (given, or tok512.bin / tokenizer.bin next to the model).
+   * Loads a GGUF model (tokenizer and template from its metadata) or a llama2.c checkpoint with its
+   * tokenizer file (given, or tok512.bin / tokenizer.bin next to the model).
    */
-  public static EngineBackend load(Path model, Optional<Path> tokenizerFile, EngineOptions options) {
+  public static EngineBackend load(
+      Path model, Optional<Path> tokenizerFile, EngineOptions options) {
     if (!Files.isRegularFile(model)) {
       throw new InvalidInputException("model file not found: " + model);
     }
@@ -59,15 +64,22 @@ public class EngineBackend implements CompletionBackend {
     ChatTemplate template;
     if (model.getFileName().toString().endsWith(".gguf")) {
       try (GgufFile gguf = GgufFile.open(model)) {
-        tokenizer = tokenizerFile.map(Tokenizers::fromLlama2c).orElseGet(() -> Tokenizers.fromGguf(gguf));
-        template = ChatTemplate.fromGguf(gguf, specialText(tokenizer, tokenizer.vocabulary().special().bos()),
-            specialText(tokenizer, tokenizer.vocabulary().special().eos()));
+        tokenizer =
+            tokenizerFile.map(Tokenizers::fromLlama2c).orElseGet(() -> Tokenizers.fromGguf(gguf));
+        template =
+            ChatTemplate.fromGguf(
+                gguf,
+                specialText(tokenizer, tokenizer.vocabulary().special().bos()),
+                specialText(tokenizer, tokenizer.vocabulary().special().eos()));
       }
     } else {
       Path tok = tokenizerFile.orElseGet(() -> sibling(model));
       tokenizer = Tokenizers.fromLlama2c(tok);
-      template = new ChatTemplate(ChatTemplate.CHATML, specialText(tokenizer, tokenizer.vocabulary().special().bos()),
-          specialText(tokenizer, tokenizer.vocabulary().special().eos()));
+      template =
+          new ChatTemplate(
+              ChatTemplate.CHATML,
+              specialText(tokenizer, tokenizer.vocabulary().special().bos()),
+              specialText(tokenizer, tokenizer.vocabulary().special().eos()));
     }
     return new EngineBackend(Engine.load(model, options), tokenizer, template);
   }
@@ -79,7 +91,8 @@ public class EngineBackend implements CompletionBackend {
         return p;
       }
     }
-    throw new InvalidInputException("no tokenizer for " + model + ": give --tokenizer or put tokenizer.bin next to it");
+    throw new InvalidInputException(
+        "no tokenizer for " + model + ": give --tokenizer or put tokenizer.bin next to it");
   }
 
   private static String specialText(Tokenizer t, int id) {

@@ -30,6 +30,7 @@ public record GenerationSettings(
   }
 
   public GenerationSettings resolved(int maxTokens, long seed) {
-    return new GenerationSettings(Optional.of(maxTokens), sampling.withSeed(seed), true, stop, logprobs, topLogprobs);
+    return new GenerationSettings(
+        Optional.of(maxTokens), sampling.withSeed(seed), true, stop, logprobs, topLogprobs);
   }
 }

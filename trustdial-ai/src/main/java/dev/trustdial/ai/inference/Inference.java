@@ -11,10 +11,10 @@ import java.util.List;
 import java.util.function.LongSupplier;
 
 /**
- * The one way to run an OpenAI-shaped request on a model: parse it strictly, template and
- * tokenize the prompt, resolve max_tokens and the seed, generate, and cut the text at stop
- * strings. The HTTP server (which signs a receipt over the result) and the node's inference jobs
- * (which commit to it onchain) both run requests through here; it holds no key and no HTTP type.
+ * The one way to run an OpenAI-shaped request on a model: parse it strictly, template and tokenize
+ * the prompt, resolve max_tokens and the seed, generate, and cut the text at stop strings. The HTTP
+ * server (which signs a receipt over the result) and the node's inference jobs (which commit to it
+ * onchain) both run requests through here; it holds no key and no HTTP type.
  */
 public final class Inference {
 
@@ -41,7 +41,8 @@ public final class Inference {
   private final RequestParser parser;
 
   /**
-   * @param seeds draws the seed of a request that gives none (masked to {@link SamplingParams#MAX_SEED})
+   * @param seeds draws the seed of a request that gives none (masked to {@link
+   *     SamplingParams#MAX_SEED})
    */
   public Inference(CompletionBackend backend, RequestLimits limits, LongSupplier seeds) {
     this.backend = backend;
@@ -58,7 +59,10 @@ public final class Inference {
     return parser;
   }
 
-  /** Parses a request body for an endpoint ({@link ApiRequest#CHAT_ENDPOINT} or {@link ApiRequest#TEXT_ENDPOINT}). */
+  /**
+   * Parses a request body for an endpoint ({@link ApiRequest#CHAT_ENDPOINT} or {@link
+   * ApiRequest#TEXT_ENDPOINT}).
+   */
   public ApiRequest parse(String endpoint, JsonNode body) {
     return parser.parse(endpoint, body);
   }
@@ -74,18 +78,27 @@ public final class Inference {
     ApiRequest request = resolve(parsed, prompt.length);
     GenerationSettings s = request.settings();
     OutputText out = new OutputText(backend.tokenizer(), s.stop());
-    GenerationRequest gr = new GenerationRequest(prompt, s.sampling(), s.maxTokens().orElseThrow(),
-        backend.tokenizer().stopTokens(), s.logprobs() ? s.topLogprobs() : 0, s.logprobs());
+    GenerationRequest gr =
+        new GenerationRequest(
+            prompt,
+            s.sampling(),
+            s.maxTokens().orElseThrow(),
+            backend.tokenizer().stopTokens(),
+            s.logprobs() ? s.topLogprobs() : 0,
+            s.logprobs());
     boolean[] gone = {false};
-    GenerationResult result = backend.generate(gr, (token, logprob) -> {
-      boolean go = out.accept(token);
-      String delta = out.releasable();
-      if (!listener.onDelta(delta, s.logprobs() ? List.of(logprob) : List.of())) {
-        gone[0] = true;
-        return false;
-      }
-      return go;
-    });
+    GenerationResult result =
+        backend.generate(
+            gr,
+            (token, logprob) -> {
+              boolean go = out.accept(token);
+              String delta = out.releasable();
+              if (!listener.onDelta(delta, s.logprobs() ? List.of(logprob) : List.of())) {
+                gone[0] = true;
+                return false;
+              }
+              return go;
+            });
     if (gone[0]) {
       throw new ReaderGoneException();
     }
@@ -93,30 +106,45 @@ public final class Inference {
     if (!rest.isEmpty() && !listener.onDelta(rest, List.of())) {
       throw new ReaderGoneException();
     }
-    String finish = result.finishReason() == FinishReason.LENGTH && !out.stopped() ? "length" : "stop";
-    return new InferenceResult(request, prompt, result.tokens(), result.logprobs(), out.finalText(), finish);
+    String finish =
+        result.finishReason() == FinishReason.LENGTH && !out.stopped() ? "length" : "stop";
+    return new InferenceResult(
+        request, prompt, result.tokens(), result.logprobs(), out.finalText(), finish);
   }
 
   /** The prompt token ids of a request (template applied for chat). */
   public int[] promptTokens(ApiRequest request) {
     Tokenizer tok = backend.tokenizer();
-    int[] ids = switch (request) {
-      case ApiRequest.Chat c -> {
-        String rendered = backend.chatTemplate().render(c.messages(), true,
-            c.tools().stream().map(t -> (Object) RequestJson.toPlain(t)).toList());
-        int bos = tok.vocabulary().special().bos();
-        boolean hasBos = bos >= 0 && rendered.startsWith(tok.vocabulary().text(bos));
-        yield tok.encode(rendered, !hasBos, true);
-      }
-      case ApiRequest.Text t -> tok.encode(t.prompt(), true, false);
-    };
+    int[] ids =
+        switch (request) {
+          case ApiRequest.Chat c -> {
+            String rendered =
+                backend
+                    .chatTemplate()
+                    .render(
+                        c.messages(),
+                        true,
+                        c.tools().stream().map(t -> (Object) RequestJson.toPlain(t)).toList());
+            int bos = tok.vocabulary().special().bos();
+            boolean hasBos = bos >= 0 && rendered.startsWith(tok.vocabulary().text(bos));
+            yield tok.encode(rendered, !hasBos, true);
+          }
+          case ApiRequest.Text t -> tok.encode(t.prompt(), true, false);
+        };
     if (ids.length == 0) {
-      throw ApiException.badRequest(request instanceof ApiRequest.Chat ? "messages" : "prompt", "the prompt is empty");
+      throw ApiException.badRequest(
+          request instanceof ApiRequest.Chat ? "messages" : "prompt", "the prompt is empty");
     }
     if (ids.length > limits.maxPromptTokens() || ids.length >= backend.contextLength()) {
-      throw new ApiException(400, "invalid_request_error", request instanceof ApiRequest.Chat ? "messages" : "prompt",
-          "context_length_exceeded", "the prompt has " + ids.length + " tokens; the limit is "
-          + Math.min(limits.maxPromptTokens(), backend.contextLength() - 1));
+      throw new ApiException(
+          400,
+          "invalid_request_error",
+          request instanceof ApiRequest.Chat ? "messages" : "prompt",
+          "context_length_exceeded",
+          "the prompt has "
+              + ids.length
+              + " tokens; the limit is "
+              + Math.min(limits.maxPromptTokens(), backend.contextLength() - 1));
     }
     return ids;
   }
@@ -127,9 +155,17 @@ public final class Inference {
     int room = backend.contextLength() - promptLength;
     int maxTokens = s.maxTokens().orElse(Math.min(limits.defaultMaxTokens(), room));
     if (maxTokens > room) {
-      throw new ApiException(400, "invalid_request_error", "max_tokens", "context_length_exceeded",
-          "the prompt has " + promptLength + " tokens and max_tokens is " + maxTokens + ", over the context of "
-          + backend.contextLength());
+      throw new ApiException(
+          400,
+          "invalid_request_error",
+          "max_tokens",
+          "context_length_exceeded",
+          "the prompt has "
+              + promptLength
+              + " tokens and max_tokens is "
+              + maxTokens
+              + ", over the context of "
+              + backend.contextLength());
     }
     long seed = s.seed().orElseGet(() -> seeds.getAsLong() & SamplingParams.MAX_SEED);
     return request.withSettings(s.resolved(maxTokens, seed));

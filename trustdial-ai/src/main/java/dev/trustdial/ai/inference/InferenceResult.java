@@ -1,8 +1,8 @@
 package dev.trustdial.ai.inference;
 
-import dev.trustdial.ai.engine.TokenLogprob;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.trustdial.ai.engine.TokenLogprob;
 import dev.trustdial.ai.receipt.CanonicalJson;
 import dev.trustdial.ai.receipt.TokenHashes;
 import dev.trustdial.core.bytes.Bytes32;
@@ -10,19 +10,25 @@ import dev.trustdial.core.json.Json;
 import java.util.List;
 
 /**
- * What one run of a request gives: the request with max_tokens and seed resolved (its
- * {@link ApiRequest#canonical()} form is what a receipt or a job commitment binds), the prompt
- * and output token ids, the output text cut at stop strings, and "stop" or "length".
+ * What one run of a request gives: the request with max_tokens and seed resolved (its {@link
+ * ApiRequest#canonical()} form is what a receipt or a job commitment binds), the prompt and output
+ * token ids, the output text cut at stop strings, and "stop" or "length".
  */
-public record InferenceResult(ApiRequest request, int[] promptTokens, int[] outputTokens, List<TokenLogprob> logprobs,
-    String text, String finishReason) {
+public record InferenceResult(
+    ApiRequest request,
+    int[] promptTokens,
+    int[] outputTokens,
+    List<TokenLogprob> logprobs,
+    String text,
+    String finishReason) {
 
   public InferenceResult {
     promptTokens = promptTokens.clone();
     outputTokens = outputTokens.clone();
     logprobs = List.copyOf(logprobs);
     if (!finishReason.equals("stop") && !finishReason.equals("length")) {
-      throw new IllegalArgumentException("finish reason must be stop or length, got " + finishReason);
+      throw new IllegalArgumentException(
+          "finish reason must be stop or length, got " + finishReason);
     }
   }
 
@@ -48,8 +54,9 @@ public record InferenceResult(ApiRequest request, int[] promptTokens, int[] outp
 
   /**
    * The canonical JSON output document of an inference job (docs/spec/job-input.md): finish_reason,
-   * model_sha256, output_tokens, prompt_tokens_hash, the canonical request and the text. Its keccak256
-   * is the job's onchain outputHash; the node writes it to DA and the explorer re-derives it.
+   * model_sha256, output_tokens, prompt_tokens_hash, the canonical request and the text. Its
+   * keccak256 is the job's onchain outputHash; the node writes it to DA and the explorer re-derives
+   * it.
    */
   public byte[] outputDocument(String modelSha256) {
     ObjectNode out = DOCUMENT.createObjectNode();

@@ -19,7 +19,11 @@ public final class RequestBody {
    */
   public static JsonNode parse(byte[] raw, int maxBytes) {
     if (raw.length > maxBytes) {
-      throw new ApiException(413, "invalid_request_error", "", "request_too_large",
+      throw new ApiException(
+          413,
+          "invalid_request_error",
+          "",
+          "request_too_large",
           "the request body exceeds " + maxBytes + " bytes");
     }
     JsonNode tree;

@@ -10,11 +10,20 @@ package dev.trustdial.ai.inference;
  * @param maxStop stop strings per request
  * @param maxStopChars length of one stop string
  */
-public record RequestLimits(int maxPromptTokens, int maxTokens, int defaultMaxTokens, int maxMessages, int maxStop,
+public record RequestLimits(
+    int maxPromptTokens,
+    int maxTokens,
+    int defaultMaxTokens,
+    int maxMessages,
+    int maxStop,
     int maxStopChars) {
 
   public RequestLimits {
-    if (maxPromptTokens < 1 || maxTokens < 1 || defaultMaxTokens < 1 || maxMessages < 1 || maxStop < 0
+    if (maxPromptTokens < 1
+        || maxTokens < 1
+        || defaultMaxTokens < 1
+        || maxMessages < 1
+        || maxStop < 0
         || maxStopChars < 1) {
       throw new IllegalArgumentException("request limits must be positive: " + this);
     }

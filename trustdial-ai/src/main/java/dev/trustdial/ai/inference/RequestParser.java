@@ -12,19 +12,43 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * Parses OpenAI request bodies strictly: unknown or unsupported parameters are refused rather
- * than ignored, since a receipt must bind everything that shaped the output. Reads canonical
- * requests (docs/spec/receipt.md) back too.
+ * Parses OpenAI request bodies strictly: unknown or unsupported parameters are refused rather than
+ * ignored, since a receipt must bind everything that shaped the output. Reads canonical requests
+ * (docs/spec/receipt.md) back too.
  */
 public final class RequestParser {
 
-  private static final Set<String> COMMON = Set.of("endpoint", "model", "max_tokens", "temperature", "top_p", "top_k",
-      "min_p", "repetition_penalty", "frequency_penalty", "presence_penalty", "seed", "stop", "stream",
-      "stream_options", "logprobs", "n", "user");
-  private static final Set<String> CHAT_ONLY = Set.of("messages", "max_completion_tokens", "top_logprobs", "tools",
-      "tool_choice", "parallel_tool_calls", "response_format");
+  private static final Set<String> COMMON =
+      Set.of(
+          "endpoint",
+          "model",
+          "max_tokens",
+          "temperature",
+          "top_p",
+          "top_k",
+          "min_p",
+          "repetition_penalty",
+          "frequency_penalty",
+          "presence_penalty",
+          "seed",
+          "stop",
+          "stream",
+          "stream_options",
+          "logprobs",
+          "n",
+          "user");
+  private static final Set<String> CHAT_ONLY =
+      Set.of(
+          "messages",
+          "max_completion_tokens",
+          "top_logprobs",
+          "tools",
+          "tool_choice",
+          "parallel_tool_calls",
+          "response_format");
   private static final Set<String> TEXT_ONLY = Set.of("prompt", "echo", "best_of", "suffix");
-  private static final Set<String> ROLES = Set.of("system", "developer", "user", "assistant", "tool");
+  private static final Set<String> ROLES =
+      Set.of("system", "developer", "user", "assistant", "tool");
   static final int MAX_TOP_LOGPROBS = 20;
   static final int MAX_TEXT_TOP_LOGPROBS = 5;
 
@@ -40,11 +64,12 @@ public final class RequestParser {
     if (!(body != null && body.isObject())) {
       throw ApiException.badRequest("", "the request body must be a JSON object");
     }
-    boolean chat = switch (endpoint) {
-      case ApiRequest.CHAT_ENDPOINT -> true;
-      case ApiRequest.TEXT_ENDPOINT -> false;
-      default -> throw new IllegalArgumentException(endpoint);
-    };
+    boolean chat =
+        switch (endpoint) {
+          case ApiRequest.CHAT_ENDPOINT -> true;
+          case ApiRequest.TEXT_ENDPOINT -> false;
+          default -> throw new IllegalArgumentException(endpoint);
+        };
     for (Iterator<String> it = body.fieldNames(); it.hasNext(); ) {
       String k = it.next();
       if (!COMMON.contains(k) && !(chat ? CHAT_ONLY : TEXT_ONLY).contains(k)) {
@@ -52,11 +77,18 @@ public final class RequestParser {
       }
     }
     if (body.has("endpoint") && !endpoint.equals(body.get("endpoint").asText())) {
-      throw ApiException.badRequest("endpoint", "this request was made for " + body.get("endpoint").asText());
+      throw ApiException.badRequest(
+          "endpoint", "this request was made for " + body.get("endpoint").asText());
     }
-    String model = string(body, "model").orElseThrow(() -> ApiException.badRequest("model", "'model' is required"));
+    String model =
+        string(body, "model")
+            .orElseThrow(() -> ApiException.badRequest("model", "'model' is required"));
     if (!model.equals(servedModel)) {
-      throw new ApiException(404, "invalid_request_error", "model", "model_not_found",
+      throw new ApiException(
+          404,
+          "invalid_request_error",
+          "model",
+          "model_not_found",
           "The model '" + model + "' does not exist; this server serves '" + servedModel + "'");
     }
     if (body.has("n") && !(body.get("n").isIntegralNumber() && body.get("n").asLong() == 1)) {
@@ -94,22 +126,26 @@ public final class RequestParser {
     Optional<Long> seed = Optional.empty();
     if (body.has("seed") && !body.get("seed").isNull()) {
       JsonNode s = body.get("seed");
-      if (!s.isIntegralNumber() || !s.canConvertToLong() || s.asLong() < 0 || s.asLong() > SamplingParams.MAX_SEED) {
+      if (!s.isIntegralNumber()
+          || !s.canConvertToLong()
+          || s.asLong() < 0
+          || s.asLong() > SamplingParams.MAX_SEED) {
         throw ApiException.badRequest("seed", "seed must be an integer in [0, 2^53-1]");
       }
       seed = Optional.of(s.asLong());
     }
-    SamplingParams sampling = new SamplingParams(
-        number(body, SamplingParams.TEMPERATURE).orElse(1.0),
-        (int) number(body, SamplingParams.TOP_K, true).orElse(0.0).doubleValue(),
-        number(body, SamplingParams.TOP_P).orElse(1.0),
-        number(body, SamplingParams.MIN_P).orElse(0.0),
-        number(body, SamplingParams.REPETITION_PENALTY).orElse(1.0),
-        number(body, SamplingParams.FREQUENCY_PENALTY).orElse(0.0),
-        number(body, SamplingParams.PRESENCE_PENALTY).orElse(0.0),
-        seed.orElse(0L));
-    GenerationSettings settings = new GenerationSettings(maxTokens, sampling, seed.isPresent(), stop, logprobs,
-        topLogprobs);
+    SamplingParams sampling =
+        new SamplingParams(
+            number(body, SamplingParams.TEMPERATURE).orElse(1.0),
+            (int) number(body, SamplingParams.TOP_K, true).orElse(0.0).doubleValue(),
+            number(body, SamplingParams.TOP_P).orElse(1.0),
+            number(body, SamplingParams.MIN_P).orElse(0.0),
+            number(body, SamplingParams.REPETITION_PENALTY).orElse(1.0),
+            number(body, SamplingParams.FREQUENCY_PENALTY).orElse(0.0),
+            number(body, SamplingParams.PRESENCE_PENALTY).orElse(0.0),
+            seed.orElse(0L));
+    GenerationSettings settings =
+        new GenerationSettings(maxTokens, sampling, seed.isPresent(), stop, logprobs, topLogprobs);
 
     if (!chat) {
       if (bool(body, "echo").orElse(false)) {
@@ -118,7 +154,8 @@ public final class RequestParser {
       if (body.has("suffix") && !body.get("suffix").isNull()) {
         throw ApiException.badRequest("suffix", "suffix is not supported");
       }
-      if (body.has("best_of") && !(body.get("best_of").isIntegralNumber() && body.get("best_of").asLong() == 1)) {
+      if (body.has("best_of")
+          && !(body.get("best_of").isIntegralNumber() && body.get("best_of").asLong() == 1)) {
         throw ApiException.badRequest("best_of", "only best_of=1 is supported");
       }
       JsonNode p = body.get("prompt");
@@ -126,20 +163,26 @@ public final class RequestParser {
         p = p.get(0);
       }
       if (p != null && p.isArray()) {
-        throw ApiException.badRequest("prompt", p.size() > 1 && p.get(0).isTextual()
-            ? "a batch of " + p.size() + " prompts is not supported (n=1 servers take one prompt per request): send one request "
-                + "per prompt"
-            : "a prompt given as token ids is not supported: send the text, as a string or a one-element array");
+        throw ApiException.badRequest(
+            "prompt",
+            p.size() > 1 && p.get(0).isTextual()
+                ? "a batch of "
+                    + p.size()
+                    + " prompts is not supported (n=1 servers take one prompt per request): send one request "
+                    + "per prompt"
+                : "a prompt given as token ids is not supported: send the text, as a string or a one-element array");
       }
       if (p == null || !p.isTextual()) {
-        throw ApiException.badRequest("prompt", "prompt must be a string or an array holding one string");
+        throw ApiException.badRequest(
+            "prompt", "prompt must be a string or an array holding one string");
       }
       return new ApiRequest.Text(model, p.textValue(), settings, stream, includeUsage, user);
     }
 
     JsonNode rf = body.get("response_format");
     if (rf != null && !rf.isNull() && !(rf.isObject() && "text".equals(rf.path("type").asText()))) {
-      throw ApiException.badRequest("response_format", "only response_format {\"type\": \"text\"} is supported");
+      throw ApiException.badRequest(
+          "response_format", "only response_format {\"type\": \"text\"} is supported");
     }
     List<JsonNode> tools = new ArrayList<>();
     JsonNode t = body.get("tools");
@@ -160,7 +203,8 @@ public final class RequestParser {
     } else if (!toolChoice.isTextual() && !toolChoice.isObject()) {
       throw ApiException.badRequest("tool_choice", "tool_choice must be a string or an object");
     }
-    return new ApiRequest.Chat(model, messages(body), tools, toolChoice.deepCopy(), settings, stream, includeUsage, user);
+    return new ApiRequest.Chat(
+        model, messages(body), tools, toolChoice.deepCopy(), settings, stream, includeUsage, user);
   }
 
   private List<ChatMessage> messages(JsonNode body) {
@@ -169,7 +213,8 @@ public final class RequestParser {
       throw ApiException.badRequest("messages", "messages must be a non-empty array");
     }
     if (ms.size() > limits.maxMessages()) {
-      throw ApiException.badRequest("messages", "at most " + limits.maxMessages() + " messages are accepted");
+      throw ApiException.badRequest(
+          "messages", "at most " + limits.maxMessages() + " messages are accepted");
     }
     List<ChatMessage> out = new ArrayList<>();
     for (int i = 0; i < ms.size(); i++) {
@@ -180,11 +225,14 @@ public final class RequestParser {
       }
       for (Iterator<String> it = m.fieldNames(); it.hasNext(); ) {
         String k = it.next();
-        if (!Set.of("role", "content", "name", "tool_calls", "tool_call_id", "refusal").contains(k)) {
+        if (!Set.of("role", "content", "name", "tool_calls", "tool_call_id", "refusal")
+            .contains(k)) {
           throw ApiException.badRequest(where + "." + k, "unsupported message field '" + k + "'");
         }
       }
-      String role = string(m, "role").orElseThrow(() -> ApiException.badRequest(where + ".role", "role is required"));
+      String role =
+          string(m, "role")
+              .orElseThrow(() -> ApiException.badRequest(where + ".role", "role is required"));
       if (!ROLES.contains(role)) {
         throw ApiException.badRequest(where + ".role", "unknown role '" + role + "'");
       }
@@ -193,15 +241,24 @@ public final class RequestParser {
       JsonNode tc = m.get("tool_calls");
       if (tc != null && !tc.isNull()) {
         if (!tc.isArray() || !role.equals("assistant")) {
-          throw ApiException.badRequest(where + ".tool_calls", "tool_calls must be an array on an assistant message");
+          throw ApiException.badRequest(
+              where + ".tool_calls", "tool_calls must be an array on an assistant message");
         }
         for (JsonNode c : tc) {
           JsonNode fn = c.path("function");
-          if (!c.path("id").isTextual() || !fn.path("name").isTextual() || !fn.path("arguments").isTextual()) {
-            throw ApiException.badRequest(where + ".tool_calls", "each tool call needs id, function.name and function.arguments");
+          if (!c.path("id").isTextual()
+              || !fn.path("name").isTextual()
+              || !fn.path("arguments").isTextual()) {
+            throw ApiException.badRequest(
+                where + ".tool_calls",
+                "each tool call needs id, function.name and function.arguments");
           }
-          calls.add(new ChatMessage.ToolCall(c.get("id").textValue(), c.path("type").asText("function"),
-              fn.get("name").textValue(), fn.get("arguments").textValue()));
+          calls.add(
+              new ChatMessage.ToolCall(
+                  c.get("id").textValue(),
+                  c.path("type").asText("function"),
+                  fn.get("name").textValue(),
+                  fn.get("arguments").textValue()));
         }
       }
       Optional<String> toolCallId = string(m, "tool_call_id");
@@ -213,7 +270,9 @@ public final class RequestParser {
     return out;
   }
 
-  /** A string, or text parts joined; null only where OpenAI allows it (assistant with tool calls). */
+  /**
+   * A string, or text parts joined; null only where OpenAI allows it (assistant with tool calls).
+   */
   private static String content(JsonNode c, String where) {
     if (c == null || c.isNull()) {
       return "";
@@ -225,13 +284,15 @@ public final class RequestParser {
       StringBuilder sb = new StringBuilder();
       for (JsonNode part : c) {
         if (!"text".equals(part.path("type").asText()) || !part.path("text").isTextual()) {
-          throw ApiException.badRequest(where + ".content", "only text content parts are supported");
+          throw ApiException.badRequest(
+              where + ".content", "only text content parts are supported");
         }
         sb.append(part.get("text").textValue());
       }
       return sb.toString();
     }
-    throw ApiException.badRequest(where + ".content", "content must be a string or an array of text parts");
+    throw ApiException.badRequest(
+        where + ".content", "content must be a string or an array of text parts");
   }
 
   private List<String> stop(JsonNode body) {
@@ -253,11 +314,13 @@ public final class RequestParser {
       throw ApiException.badRequest("stop", "stop must be a string or an array of strings");
     }
     if (out.size() > limits.maxStop()) {
-      throw ApiException.badRequest("stop", "at most " + limits.maxStop() + " stop strings are accepted");
+      throw ApiException.badRequest(
+          "stop", "at most " + limits.maxStop() + " stop strings are accepted");
     }
     for (String x : out) {
       if (x.isEmpty() || x.length() > limits.maxStopChars()) {
-        throw ApiException.badRequest("stop", "stop strings must have 1.." + limits.maxStopChars() + " chars");
+        throw ApiException.badRequest(
+            "stop", "stop strings must have 1.." + limits.maxStopChars() + " chars");
       }
     }
     return out;
@@ -291,12 +354,15 @@ public final class RequestParser {
       return Optional.empty();
     }
     if (!v.isIntegralNumber() || !v.canConvertToLong() || v.asLong() < min || v.asLong() > max) {
-      throw ApiException.badRequest(k, "'" + k + "' must be an integer in [" + min + ", " + max + "]");
+      throw ApiException.badRequest(
+          k, "'" + k + "' must be an integer in [" + min + ", " + max + "]");
     }
     return Optional.of((int) v.asLong());
   }
 
-  /** A number within a sampling range of {@link SamplingParams#RANGES}; the error quotes the range. */
+  /**
+   * A number within a sampling range of {@link SamplingParams#RANGES}; the error quotes the range.
+   */
   private static Optional<Double> number(JsonNode o, Range r) {
     return number(o, r, false);
   }
@@ -306,9 +372,11 @@ public final class RequestParser {
     if (v == null || v.isNull()) {
       return Optional.empty();
     }
-    if (!(integral ? v.isIntegralNumber() && v.canConvertToLong() : v.isNumber()) || !r.contains(v.asDouble())) {
-      throw ApiException.badRequest(r.key(), "'" + r.key() + "' must be " + (integral ? "an integer" : "a number")
-          + " in " + r);
+    if (!(integral ? v.isIntegralNumber() && v.canConvertToLong() : v.isNumber())
+        || !r.contains(v.asDouble())) {
+      throw ApiException.badRequest(
+          r.key(),
+          "'" + r.key() + "' must be " + (integral ? "an integer" : "a number") + " in " + r);
     }
     return Optional.of(v.asDouble());
   }

@@ -36,11 +36,18 @@ final class TextCheck {
   private static void check(String s, String where) {
     for (int i = 0; i < s.length(); i++) {
       char c = s.charAt(i);
-      if (Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
+      if (Character.isHighSurrogate(c)
+          && i + 1 < s.length()
+          && Character.isLowSurrogate(s.charAt(i + 1))) {
         i++;
       } else if (Character.isSurrogate(c)) {
-        throw ApiException.badRequest(where.startsWith("a key") ? "" : where.replaceAll("[.\\[].*", ""),
-            where + " contains an unpaired UTF-16 surrogate (\\u" + Integer.toHexString(c) + ") at character " + i
+        throw ApiException.badRequest(
+            where.startsWith("a key") ? "" : where.replaceAll("[.\\[].*", ""),
+            where
+                + " contains an unpaired UTF-16 surrogate (\\u"
+                + Integer.toHexString(c)
+                + ") at character "
+                + i
                 + "; text must be valid Unicode");
       }
     }

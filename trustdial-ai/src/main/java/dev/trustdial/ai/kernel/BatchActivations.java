@@ -4,8 +4,8 @@ import dev.trustdial.ai.Invariant;
 import dev.trustdial.ai.model.TensorType;
 
 /**
- * The inputs of one batched matmul: {@code count} vectors of length {@code n}, row-major in
- * {@code x}, with their block-quantized forms made on first need (before the parallel section).
+ * The inputs of one batched matmul: {@code count} vectors of length {@code n}, row-major in {@code
+ * x}, with their block-quantized forms made on first need (before the parallel section).
  */
 public final class BatchActivations {
   private final float[] x;

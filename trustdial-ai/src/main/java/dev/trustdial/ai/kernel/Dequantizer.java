@@ -4,7 +4,10 @@ import dev.trustdial.ai.model.TensorType;
 import dev.trustdial.ai.model.WeightMatrix;
 import java.lang.foreign.MemorySegment;
 
-/** Decodes weight rows to float32 with each type's {@link WeightFormat}. Used for embedding lookups and loading. */
+/**
+ * Decodes weight rows to float32 with each type's {@link WeightFormat}. Used for embedding lookups
+ * and loading.
+ */
 public final class Dequantizer {
   private Dequantizer() {}
 

@@ -2,8 +2,8 @@ package dev.trustdial.ai.kernel;
 
 /**
  * The canonical float dot product (determinism.md §F): element i goes to virtual lane i mod 16,
- * each lane accumulates with fma in increasing i from +0, then lanes are summed pairwise
- * (j += j+8, j += j+4, j += j+2, j += j+1). Scalar reference; {@link VectorFloatDot} gives the same bits.
+ * each lane accumulates with fma in increasing i from +0, then lanes are summed pairwise (j += j+8,
+ * j += j+4, j += j+2, j += j+1). Scalar reference; {@link VectorFloatDot} gives the same bits.
  */
 public final class FloatDot {
   public static final int LANES = 16;

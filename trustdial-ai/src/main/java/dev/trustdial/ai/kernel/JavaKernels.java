@@ -32,7 +32,9 @@ public final class JavaKernels implements MatmulKernels {
     return vectorApi ? VectorFloatDot.dot(a, ao, b, bo, n) : FloatDot.dot(a, ao, b, bo, n);
   }
 
-  /** out[oo + i] = fma(p, v[vo + i], out[oo + i]) for i < n (attention's weighted sum of values). */
+  /**
+   * out[oo + i] = fma(p, v[vo + i], out[oo + i]) for i < n (attention's weighted sum of values).
+   */
   public void fmaAccumulate(float p, float[] v, int vo, float[] out, int oo, int n) {
     if (vectorApi) {
       VectorFloatDot.fmaAccumulate(p, v, vo, out, oo, n);

@@ -5,20 +5,21 @@ import java.util.Optional;
 
 /**
  * Element-wise and normalisation steps of the forward pass, each with one fixed evaluation order
- * (determinism.md §Ops). Transcendentals come from StrictMath, which Java defines bit for bit.
- * The steps that call exp, cos or sin are instance methods: {@link #canonical()} runs the rules;
- * {@link #relaxed()} exists only for the benchmark baseline ({@code EngineOptions.Profile}).
+ * (determinism.md §Ops). Transcendentals come from StrictMath, which Java defines bit for bit. The
+ * steps that call exp, cos or sin are instance methods: {@link #canonical()} runs the rules; {@link
+ * #relaxed()} exists only for the benchmark baseline ({@code EngineOptions.Profile}).
  */
 public final class LayerOps {
   private static final LayerOps CANONICAL = new LayerOps(NativeKernels.load(), false);
 
   /**
    * StrictMath.exp over arrays, same bits: the native library's fdlibm port when it is loaded (full
-   * speed from the first call), else the Vector API port (fast once C2 has compiled it), else scalar
-   * StrictMath. The relaxed baseline uses the native float approximation (bench/ai's build of the
-   * library), or the Vector API's SVML exp without it.
+   * speed from the first call), else the Vector API port (fast once C2 has compiled it), else
+   * scalar StrictMath. The relaxed baseline uses the native float approximation (bench/ai's build
+   * of the library), or the Vector API's SVML exp without it.
    */
   private final Optional<NativeKernels> nativeExp;
+
   private final boolean vectorExp;
   private final boolean relaxed;
 
@@ -33,7 +34,10 @@ public final class LayerOps {
     return CANONICAL;
   }
 
-  /** Benchmark baseline only: Math instead of StrictMath and the relaxed native exp; not reproducible. */
+  /**
+   * Benchmark baseline only: Math instead of StrictMath and the relaxed native exp; not
+   * reproducible.
+   */
   public static LayerOps relaxed() {
     return new LayerOps(NativeKernels.load(NativeKernels.Variant.RELAXED_BASELINE), true);
   }
@@ -59,7 +63,10 @@ public final class LayerOps {
     }
   }
 
-  /** out[i] = StrictMath.exp(in[i]) for i &lt; n (Math.exp in the relaxed baseline); in and out may be the same. */
+  /**
+   * out[i] = StrictMath.exp(in[i]) for i &lt; n (Math.exp in the relaxed baseline); in and out may
+   * be the same.
+   */
   public void exp(double[] in, double[] out, int n) {
     if (nativeExp.isPresent() && !relaxed) {
       nativeExp.get().exp(in, out, n);
@@ -82,7 +89,9 @@ public final class LayerOps {
     return sum;
   }
 
-  /** In-place softmax over x[o..o+n): max, exp(x - max) via StrictMath, sum in index order, divide. */
+  /**
+   * In-place softmax over x[o..o+n): max, exp(x - max) via StrictMath, sum in index order, divide.
+   */
   public void softmax(float[] x, int o, int n) {
     float max = x[o];
     for (int i = 1; i < n; i++) {

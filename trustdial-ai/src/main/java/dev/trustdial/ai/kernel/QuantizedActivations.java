@@ -13,7 +13,9 @@ import dev.trustdial.ai.Invariant;
 public record QuantizedActivations(int blockSize, int count, int n, byte[] q, float[] scale) {
   public QuantizedActivations {
     Invariant.check(n % blockSize == 0, "quantized activations are whole blocks");
-    Invariant.check(q.length == count * n && scale.length == count * (n / blockSize), "quantized activations have one scale per block");
+    Invariant.check(
+        q.length == count * n && scale.length == count * (n / blockSize),
+        "quantized activations have one scale per block");
   }
 
   public static QuantizedActivations quantize(float[] x, int count, int n, int blockSize) {

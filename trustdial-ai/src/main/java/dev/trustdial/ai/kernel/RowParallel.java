@@ -6,15 +6,15 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
 
 /**
- * Runs work over independent output indices on a fixed set of threads. Only independent outputs
- * are split, so results never depend on the thread count (determinism.md §Parallelism).
+ * Runs work over independent output indices on a fixed set of threads. Only independent outputs are
+ * split, so results never depend on the thread count (determinism.md §Parallelism).
  *
  * <p>Decoding one token hands work to the threads ~60 times in a few milliseconds, so a hand-off
  * must cost microseconds, not the tens of microseconds of waking a parked thread: workers and the
- * caller spin on a volatile job slot for a while ({@link #SPIN_NANOS}) before they park. When
- * there are more threads than CPUs nobody spins (a spinner would take the CPU from the thread it
- * waits for). A job is a few chunks per thread, claimed from a shared counter, so a thread that
- * the OS has descheduled (a busy shared host) delays the others by at most one chunk.
+ * caller spin on a volatile job slot for a while ({@link #SPIN_NANOS}) before they park. When there
+ * are more threads than CPUs nobody spins (a spinner would take the CPU from the thread it waits
+ * for). A job is a few chunks per thread, claimed from a shared counter, so a thread that the OS
+ * has descheduled (a busy shared host) delays the others by at most one chunk.
  */
 public final class RowParallel implements AutoCloseable {
   /** A task over the half-open index range [from, to). */
@@ -29,21 +29,36 @@ public final class RowParallel implements AutoCloseable {
     void run(int chunk);
   }
 
-  /** Chunks per thread for {@link #forRange}: enough to even out a late thread, few enough to stay cheap. */
+  /**
+   * Chunks per thread for {@link #forRange}: enough to even out a late thread, few enough to stay
+   * cheap.
+   */
   public static final int CHUNKS_PER_THREAD = 4;
 
-  /** How long an idle thread spins (then yields) before it parks: longer than the gaps within a decode step. */
+  /**
+   * How long an idle thread spins (then yields) before it parks: longer than the gaps within a
+   * decode step.
+   */
   static final long SPIN_NANOS = 2_000_000L;
+
   /** After this long a spinning thread yields its CPU on every round instead of only pausing. */
   private static final long PAUSE_NANOS = 50_000L;
 
   /** Benchmark-only counters of how long the caller waits for workers (bench/ai StepTimers). */
   private static final boolean TIMED = Boolean.getBoolean("trustdial.ai.benchmark.stepTimers");
+
   private static final AtomicLong WAIT_NANOS = new AtomicLong();
   private static final AtomicLong HAND_OFFS = new AtomicLong();
 
-  /** One published job; a fresh object per hand-off, so a late worker only ever claims from a finished one. */
-  private record Job(ChunkTask task, int chunks, AtomicInteger next, AtomicInteger done,
+  /**
+   * One published job; a fresh object per hand-off, so a late worker only ever claims from a
+   * finished one.
+   */
+  private record Job(
+      ChunkTask task,
+      int chunks,
+      AtomicInteger next,
+      AtomicInteger done,
       AtomicReference<Throwable> failure) {
     /** Claims and runs chunks until none is left. */
     void work() {
@@ -83,7 +98,10 @@ public final class RowParallel implements AutoCloseable {
     return threads;
   }
 
-  /** Splits [0, n) into contiguous chunks and runs them on all threads (the caller too); returns when all have run. */
+  /**
+   * Splits [0, n) into contiguous chunks and runs them on all threads (the caller too); returns
+   * when all have run.
+   */
   public void forRange(int n, RangeTask task) {
     int chunks = threads == 1 ? 1 : Math.min(n, threads * CHUNKS_PER_THREAD);
     forChunks(chunks, c -> task.run(split(n, c, chunks, 1), split(n, c + 1, chunks, 1)));
@@ -91,7 +109,8 @@ public final class RowParallel implements AutoCloseable {
 
   /**
    * Runs chunks 0..chunks-1 on the caller and the workers, each exactly once, and returns when all
-   * have run; a chunk's exception is rethrown here (the other chunks still run). One caller at a time.
+   * have run; a chunk's exception is rethrown here (the other chunks still run). One caller at a
+   * time.
    */
   public synchronized void forChunks(int chunks, ChunkTask task) {
     if (closed) {
@@ -103,7 +122,8 @@ public final class RowParallel implements AutoCloseable {
       }
       return;
     }
-    Job j = new Job(task, chunks, new AtomicInteger(), new AtomicInteger(), new AtomicReference<>());
+    Job j =
+        new Job(task, chunks, new AtomicInteger(), new AtomicInteger(), new AtomicReference<>());
     job = j;
     for (int w = 0; w < Math.min(workers.length, chunks - 1); w++) {
       if (workers[w].parked) {
@@ -139,8 +159,8 @@ public final class RowParallel implements AutoCloseable {
   }
 
   /**
-   * One round of waiting that began at {@code start}: a pause while it is short, a yield while it is
-   * within {@link #spinNanos}; false once the waiter should park instead.
+   * One round of waiting that began at {@code start}: a pause while it is short, a yield while it
+   * is within {@link #spinNanos}; false once the waiter should park instead.
    */
   private boolean backOff(long start) {
     long spent = System.nanoTime() - start;
@@ -155,7 +175,10 @@ public final class RowParallel implements AutoCloseable {
     return true;
   }
 
-  /** Waits until every chunk has run (the caller has claimed the last, so only running chunks remain). */
+  /**
+   * Waits until every chunk has run (the caller has claimed the last, so only running chunks
+   * remain).
+   */
   private void awaitWorkers(Job j) {
     long start = System.nanoTime();
     while (j.done().get() != j.chunks()) {

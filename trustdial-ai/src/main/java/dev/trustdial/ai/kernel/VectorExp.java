@@ -31,7 +31,9 @@ final class VectorExp {
 
   private VectorExp() {}
 
-  /** out[oo + i] = (float) StrictMath.exp((double) (sign * in[io + i])) for i < n; sign is 1 or −1. */
+  /**
+   * out[oo + i] = (float) StrictMath.exp((double) (sign * in[io + i])) for i < n; sign is 1 or −1.
+   */
   static void exp(float[] in, int io, float sign, float[] out, int oo, int n) {
     int lanes = D.length();
     int i = 0;
@@ -63,7 +65,10 @@ final class VectorExp {
     VectorSpecies<Float> sp = FloatVector.SPECIES_PREFERRED;
     int i = 0;
     for (; i + sp.length() <= n; i += sp.length()) {
-      FloatVector.fromArray(sp, in, io + i).mul(sign).lanewise(VectorOperators.EXP).intoArray(out, oo + i);
+      FloatVector.fromArray(sp, in, io + i)
+          .mul(sign)
+          .lanewise(VectorOperators.EXP)
+          .intoArray(out, oo + i);
     }
     for (; i < n; i++) {
       out[oo + i] = (float) Math.exp(sign * in[io + i]);
@@ -80,9 +85,11 @@ final class VectorExp {
     VectorMask<Long> negative = bits.compare(VectorOperators.LT, 0L);
     VectorMask<Long> tiny = hx.compare(VectorOperators.LT, 0x3e300000L); // |x| < 2^-28: 1 + x
     VectorMask<Long> reduce = hx.compare(VectorOperators.GT, 0x3fd62e42L); // |x| > 0.5 ln2
-    VectorMask<Long> nearOne = reduce.and(hx.compare(VectorOperators.LT, 0x3FF0A2B2L)); // and < 1.5 ln2
+    VectorMask<Long> nearOne =
+        reduce.and(hx.compare(VectorOperators.LT, 0x3FF0A2B2L)); // and < 1.5 ln2
     // k: ±1 below 1.5 ln2, else (int) (invln2 * x ± 0.5); 0 when no reduction. Then hi − lo.
-    DoubleVector half = DoubleVector.broadcast(D, 0.5).blend(DoubleVector.broadcast(D, -0.5), negative.cast(D));
+    DoubleVector half =
+        DoubleVector.broadcast(D, 0.5).blend(DoubleVector.broadcast(D, -0.5), negative.cast(D));
     LongVector kBig = (LongVector) x.mul(INV_LN2).add(half).convert(VectorOperators.D2L, 0);
     LongVector kOne = LongVector.broadcast(bits.species(), 1L).blend(-1L, negative);
     LongVector k = kBig.blend(kOne, nearOne).blend(0L, reduce.not());
@@ -92,16 +99,21 @@ final class VectorExp {
     VectorMask<Double> reduceD = reduce.cast(D);
     DoubleVector xr = hi.sub(lo).blend(x, reduceD.not());
     DoubleVector tt = xr.mul(xr);
-    DoubleVector c = xr.sub(tt.mul(tt.mul(tt.mul(tt.mul(tt.mul(P5).add(P4)).add(P3)).add(P2)).add(P1)));
+    DoubleVector c =
+        xr.sub(tt.mul(tt.mul(tt.mul(tt.mul(tt.mul(P5).add(P4)).add(P3)).add(P2)).add(P1)));
     // k == 0: 1 − ((x·c)/(c − 2) − x); else 1 − ((lo − (x·c)/(2 − c)) − hi), then scaled by 2^k.
     DoubleVector yNoK = DoubleVector.broadcast(D, 1.0).sub(xr.mul(c).div(c.sub(2.0)).sub(xr));
-    DoubleVector yK = DoubleVector.broadcast(D, 1.0)
-        .sub(lo.sub(xr.mul(c).div(DoubleVector.broadcast(D, 2.0).sub(c))).sub(hi));
+    DoubleVector yK =
+        DoubleVector.broadcast(D, 1.0)
+            .sub(lo.sub(xr.mul(c).div(DoubleVector.broadcast(D, 2.0).sub(c))).sub(hi));
     LongVector yBits = yK.viewAsIntegralLanes();
     VectorMask<Long> normal = k.compare(VectorOperators.GE, -1021L);
     DoubleVector scaled = yBits.add(k.lanewise(VectorOperators.LSHL, 52)).viewAsFloatingLanes();
-    DoubleVector subnormal = yBits.add(k.add(1000L).lanewise(VectorOperators.LSHL, 52)).viewAsFloatingLanes()
-        .mul(TWO_M1000);
+    DoubleVector subnormal =
+        yBits
+            .add(k.add(1000L).lanewise(VectorOperators.LSHL, 52))
+            .viewAsFloatingLanes()
+            .mul(TWO_M1000);
     DoubleVector y = subnormal.blend(scaled, normal.cast(D)).blend(yNoK, reduceD.not());
     return y.blend(DoubleVector.broadcast(D, 1.0).add(x), tiny.cast(D));
   }

@@ -40,8 +40,9 @@ final class VectorFloatDot {
       // hold acc[j] + acc[j + h] exactly as FloatDot.reduce computes them (other lanes unused).
       FloatVector s0 = FloatVector.zero(FloatVector.SPECIES_512);
       for (int i = 0; i < full; i += 16) {
-        s0 = FloatVector.fromArray(FloatVector.SPECIES_512, a, ao + i)
-            .fma(FloatVector.fromArray(FloatVector.SPECIES_512, b, bo + i), s0);
+        s0 =
+            FloatVector.fromArray(FloatVector.SPECIES_512, a, ao + i)
+                .fma(FloatVector.fromArray(FloatVector.SPECIES_512, b, bo + i), s0);
       }
       s0 = s0.add(s0.rearrange(DOWN8));
       s0 = s0.add(s0.rearrange(DOWN4));
@@ -54,8 +55,9 @@ final class VectorFloatDot {
       case 16 -> {
         FloatVector s0 = FloatVector.zero(FloatVector.SPECIES_512);
         for (int i = 0; i < full; i += 16) {
-          s0 = FloatVector.fromArray(FloatVector.SPECIES_512, a, ao + i)
-              .fma(FloatVector.fromArray(FloatVector.SPECIES_512, b, bo + i), s0);
+          s0 =
+              FloatVector.fromArray(FloatVector.SPECIES_512, a, ao + i)
+                  .fma(FloatVector.fromArray(FloatVector.SPECIES_512, b, bo + i), s0);
         }
         s0.intoArray(acc, 0);
       }
@@ -65,7 +67,9 @@ final class VectorFloatDot {
         FloatVector s1 = FloatVector.zero(sp);
         for (int i = 0; i < full; i += 16) {
           s0 = FloatVector.fromArray(sp, a, ao + i).fma(FloatVector.fromArray(sp, b, bo + i), s0);
-          s1 = FloatVector.fromArray(sp, a, ao + i + 8).fma(FloatVector.fromArray(sp, b, bo + i + 8), s1);
+          s1 =
+              FloatVector.fromArray(sp, a, ao + i + 8)
+                  .fma(FloatVector.fromArray(sp, b, bo + i + 8), s1);
         }
         s0.intoArray(acc, 0);
         s1.intoArray(acc, 8);
@@ -78,9 +82,15 @@ final class VectorFloatDot {
         FloatVector s3 = FloatVector.zero(sp);
         for (int i = 0; i < full; i += 16) {
           s0 = FloatVector.fromArray(sp, a, ao + i).fma(FloatVector.fromArray(sp, b, bo + i), s0);
-          s1 = FloatVector.fromArray(sp, a, ao + i + 4).fma(FloatVector.fromArray(sp, b, bo + i + 4), s1);
-          s2 = FloatVector.fromArray(sp, a, ao + i + 8).fma(FloatVector.fromArray(sp, b, bo + i + 8), s2);
-          s3 = FloatVector.fromArray(sp, a, ao + i + 12).fma(FloatVector.fromArray(sp, b, bo + i + 12), s3);
+          s1 =
+              FloatVector.fromArray(sp, a, ao + i + 4)
+                  .fma(FloatVector.fromArray(sp, b, bo + i + 4), s1);
+          s2 =
+              FloatVector.fromArray(sp, a, ao + i + 8)
+                  .fma(FloatVector.fromArray(sp, b, bo + i + 8), s2);
+          s3 =
+              FloatVector.fromArray(sp, a, ao + i + 12)
+                  .fma(FloatVector.fromArray(sp, b, bo + i + 12), s3);
         }
         s0.intoArray(acc, 0);
         s1.intoArray(acc, 4);
@@ -94,13 +104,17 @@ final class VectorFloatDot {
     return FloatDot.reduce(acc);
   }
 
-  /** out[oo + i] = fma(p, v[vo + i], out[oo + i]) for i < n: element-wise, so any width gives the same bits. */
+  /**
+   * out[oo + i] = fma(p, v[vo + i], out[oo + i]) for i < n: element-wise, so any width gives the
+   * same bits.
+   */
   static void fmaAccumulate(float p, float[] v, int vo, float[] out, int oo, int n) {
     VectorSpecies<Float> sp = SPECIES;
     FloatVector pv = FloatVector.broadcast(sp, p);
     int i = 0;
     for (int full = sp.loopBound(n); i < full; i += sp.length()) {
-      pv.fma(FloatVector.fromArray(sp, v, vo + i), FloatVector.fromArray(sp, out, oo + i)).intoArray(out, oo + i);
+      pv.fma(FloatVector.fromArray(sp, v, vo + i), FloatVector.fromArray(sp, out, oo + i))
+          .intoArray(out, oo + i);
     }
     for (; i < n; i++) {
       out[oo + i] = Math.fma(p, v[vo + i], out[oo + i]);

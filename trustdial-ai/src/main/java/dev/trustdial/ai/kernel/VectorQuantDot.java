@@ -16,7 +16,8 @@ import jdk.incubator.vector.VectorSpecies;
  */
 final class VectorQuantDot {
   static final boolean WIDE = ByteVector.SPECIES_PREFERRED.vectorBitSize() >= 256;
-  private static final VectorSpecies<Byte> B = WIDE ? ByteVector.SPECIES_256 : ByteVector.SPECIES_128;
+  private static final VectorSpecies<Byte> B =
+      WIDE ? ByteVector.SPECIES_256 : ByteVector.SPECIES_128;
 
   private VectorQuantDot() {}
 
@@ -27,14 +28,18 @@ final class VectorQuantDot {
     VectorSpecies<Integer> i = wide ? IntVector.SPECIES_256 : IntVector.SPECIES_128;
     IntVector acc = IntVector.zero(i);
     for (int part = 0; part < 2; part++) {
-      ShortVector p = ((ShortVector) w0.convertShape(VectorOperators.B2S, s, part))
-          .mul((ShortVector) x0.convertShape(VectorOperators.B2S, s, part));
+      ShortVector p =
+          ((ShortVector) w0.convertShape(VectorOperators.B2S, s, part))
+              .mul((ShortVector) x0.convertShape(VectorOperators.B2S, s, part));
       if (w1 != null) {
-        p = p.add(((ShortVector) w1.convertShape(VectorOperators.B2S, s, part))
-            .mul((ShortVector) x1.convertShape(VectorOperators.B2S, s, part)));
+        p =
+            p.add(
+                ((ShortVector) w1.convertShape(VectorOperators.B2S, s, part))
+                    .mul((ShortVector) x1.convertShape(VectorOperators.B2S, s, part)));
       }
-      acc = acc.add((IntVector) p.convertShape(VectorOperators.S2I, i, 0))
-          .add((IntVector) p.convertShape(VectorOperators.S2I, i, 1));
+      acc =
+          acc.add((IntVector) p.convertShape(VectorOperators.S2I, i, 0))
+              .add((IntVector) p.convertShape(VectorOperators.S2I, i, 1));
     }
     return acc.reduceLanes(VectorOperators.ADD); // integer: exact in any order
   }
@@ -45,13 +50,19 @@ final class VectorQuantDot {
       int base = xo + b * 32;
       int isum;
       if (WIDE) {
-        isum = blockSum(ByteVector.fromMemorySegment(B, w, off + 2, ByteOrder.LITTLE_ENDIAN),
-            ByteVector.fromArray(B, xq, base), null, null);
+        isum =
+            blockSum(
+                ByteVector.fromMemorySegment(B, w, off + 2, ByteOrder.LITTLE_ENDIAN),
+                ByteVector.fromArray(B, xq, base),
+                null,
+                null);
       } else {
-        isum = blockSum(ByteVector.fromMemorySegment(B, w, off + 2, ByteOrder.LITTLE_ENDIAN),
-            ByteVector.fromArray(B, xq, base),
-            ByteVector.fromMemorySegment(B, w, off + 18, ByteOrder.LITTLE_ENDIAN),
-            ByteVector.fromArray(B, xq, base + 16));
+        isum =
+            blockSum(
+                ByteVector.fromMemorySegment(B, w, off + 2, ByteOrder.LITTLE_ENDIAN),
+                ByteVector.fromArray(B, xq, base),
+                ByteVector.fromMemorySegment(B, w, off + 18, ByteOrder.LITTLE_ENDIAN),
+                ByteVector.fromArray(B, xq, base + 16));
       }
       acc = Math.fma((float) isum, WeightFormat.QuantRows.half(w, off) * xd[xdo + b], acc);
     }
@@ -66,7 +77,12 @@ final class VectorQuantDot {
       ByteVector packed = ByteVector.fromMemorySegment(b16, w, off + 2, ByteOrder.LITTLE_ENDIAN);
       ByteVector lo = packed.and((byte) 0xF).sub((byte) 8);
       ByteVector hi = packed.lanewise(VectorOperators.LSHR, 4).and((byte) 0xF).sub((byte) 8);
-      int isum = blockSum(lo, ByteVector.fromArray(b16, xq, base), hi, ByteVector.fromArray(b16, xq, base + 16));
+      int isum =
+          blockSum(
+              lo,
+              ByteVector.fromArray(b16, xq, base),
+              hi,
+              ByteVector.fromArray(b16, xq, base + 16));
       acc = Math.fma((float) isum, WeightFormat.QuantRows.half(w, off) * xd[xdo + b], acc);
     }
     return acc;

@@ -27,10 +27,14 @@ public sealed interface WeightFormat {
     };
   }
 
-  /** The block size activations are quantized to for this format's dot (32 or 256), or 0 for floats. */
+  /**
+   * The block size activations are quantized to for this format's dot (32 or 256), or 0 for floats.
+   */
   int activationBlock();
 
-  /** Decodes {@code n} elements (whole blocks) at byte offset {@code off} to {@code out[o..o+n)}. */
+  /**
+   * Decodes {@code n} elements (whole blocks) at byte offset {@code off} to {@code out[o..o+n)}.
+   */
   void decode(MemorySegment s, long off, int n, float[] out, int o);
 
   /** {@code out[t * rows + r]} for rows r in [from, to) and every token t of {@code x}. */
@@ -44,7 +48,8 @@ public sealed interface WeightFormat {
     }
 
     @Override
-    public void matmul(JavaKernels k, WeightMatrix w, BatchActivations x, float[] out, int from, int to) {
+    public void matmul(
+        JavaKernels k, WeightMatrix w, BatchActivations x, float[] out, int from, int to) {
       int n = w.cols();
       int rows = w.rows();
       float[] row = new float[n];
@@ -96,10 +101,12 @@ public sealed interface WeightFormat {
    */
   abstract sealed class QuantRows implements WeightFormat permits Q8_0, Q4_0, Q4_K, Q6_K {
     /** The dot of the row at {@code off} with the activations of one token. */
-    abstract float dot(JavaKernels k, MemorySegment w, long off, int n, byte[] xq, int xo, float[] xd, int xdo);
+    abstract float dot(
+        JavaKernels k, MemorySegment w, long off, int n, byte[] xq, int xo, float[] xd, int xdo);
 
     @Override
-    public void matmul(JavaKernels k, WeightMatrix w, BatchActivations x, float[] out, int from, int to) {
+    public void matmul(
+        JavaKernels k, WeightMatrix w, BatchActivations x, float[] out, int from, int to) {
       int n = w.cols();
       int rows = w.rows();
       int block = activationBlock();
@@ -141,10 +148,12 @@ public sealed interface WeightFormat {
     }
 
     @Override
-    float dot(JavaKernels k, MemorySegment w, long off, int n, byte[] xq, int xo, float[] xd, int xdo) {
+    float dot(
+        JavaKernels k, MemorySegment w, long off, int n, byte[] xq, int xo, float[] xd, int xdo) {
       // The vector path wins only with 256-bit shapes (measured; 128-bit conversions are not
       // intrinsified and run far slower than scalar code).
-      return k.vectorApi() && VectorQuantDot.WIDE ? VectorQuantDot.q8_0(w, off, n, xq, xo, xd, xdo)
+      return k.vectorApi() && VectorQuantDot.WIDE
+          ? VectorQuantDot.q8_0(w, off, n, xq, xo, xd, xdo)
           : dot(w, off, n, xq, xo, xd, xdo);
     }
 
@@ -162,7 +171,10 @@ public sealed interface WeightFormat {
     }
   }
 
-  /** An fp16 scale and 32 4-bit quants (offset 8; low nibbles elements 0..15, high 16..31) per 18 bytes. */
+  /**
+   * An fp16 scale and 32 4-bit quants (offset 8; low nibbles elements 0..15, high 16..31) per 18
+   * bytes.
+   */
   final class Q4_0 extends QuantRows {
     static final Q4_0 INSTANCE = new Q4_0();
 
@@ -184,7 +196,8 @@ public sealed interface WeightFormat {
     }
 
     @Override
-    float dot(JavaKernels k, MemorySegment w, long off, int n, byte[] xq, int xo, float[] xd, int xdo) {
+    float dot(
+        JavaKernels k, MemorySegment w, long off, int n, byte[] xq, int xo, float[] xd, int xdo) {
       return dot(w, off, n, xq, xo, xd, xdo);
     }
 
@@ -229,9 +242,13 @@ public sealed interface WeightFormat {
       }
     }
 
-    /** Per 256 block: sumi = Σ_j sc_j·Σ q·x, summ = Σ_j m_j·Σ x; acc = fma(sumi, d·dx, acc); acc = fma(summ, −(dmin·dx), acc). */
+    /**
+     * Per 256 block: sumi = Σ_j sc_j·Σ q·x, summ = Σ_j m_j·Σ x; acc = fma(sumi, d·dx, acc); acc =
+     * fma(summ, −(dmin·dx), acc).
+     */
     @Override
-    float dot(JavaKernels k, MemorySegment w, long off, int n, byte[] xq, int xo, float[] xd, int xdo) {
+    float dot(
+        JavaKernels k, MemorySegment w, long off, int n, byte[] xq, int xo, float[] xd, int xdo) {
       int[] sc = new int[8];
       int[] mn = new int[8];
       float acc = 0f;
@@ -270,7 +287,9 @@ public sealed interface WeightFormat {
       }
     }
 
-    /** Element i (0..31) of sub-block j of the block at off: low nibbles for even j, high for odd. */
+    /**
+     * Element i (0..31) of sub-block j of the block at off: low nibbles for even j, high for odd.
+     */
     static int quant(MemorySegment s, long off, int j, int i) {
       int packed = byteAt(s, off + 16 + (j / 2) * 32 + i);
       return (j & 1) == 0 ? packed & 0xF : packed >> 4;
@@ -296,9 +315,13 @@ public sealed interface WeightFormat {
       }
     }
 
-    /** Per 256 block: sumi = Σ_j sc_j·Σ (q−32)·x over 16-element sub-blocks; acc = fma(sumi, d·dx, acc). */
+    /**
+     * Per 256 block: sumi = Σ_j sc_j·Σ (q−32)·x over 16-element sub-blocks; acc = fma(sumi, d·dx,
+     * acc).
+     */
     @Override
-    float dot(JavaKernels k, MemorySegment w, long off, int n, byte[] xq, int xo, float[] xd, int xdo) {
+    float dot(
+        JavaKernels k, MemorySegment w, long off, int n, byte[] xq, int xo, float[] xd, int xdo) {
       float acc = 0f;
       for (int b = 0; b < n / 256; b++, off += 210) {
         int sumi = 0;
@@ -322,12 +345,13 @@ public sealed interface WeightFormat {
       int quarter = r / 32;
       long ql = off + half * 64L;
       long qh = off + 128 + half * 32L;
-      int low = switch (quarter) {
-        case 0 -> byteAt(s, ql + l) & 0xF;
-        case 1 -> byteAt(s, ql + l + 32) & 0xF;
-        case 2 -> byteAt(s, ql + l) >> 4;
-        default -> byteAt(s, ql + l + 32) >> 4;
-      };
+      int low =
+          switch (quarter) {
+            case 0 -> byteAt(s, ql + l) & 0xF;
+            case 1 -> byteAt(s, ql + l + 32) & 0xF;
+            case 2 -> byteAt(s, ql + l) >> 4;
+            default -> byteAt(s, ql + l + 32) >> 4;
+          };
       int high = (byteAt(s, qh + l) >> (2 * quarter)) & 3;
       return (low | (high << 4)) - 32;
     }

@@ -13,14 +13,20 @@ public enum Architecture {
   QWEN2("qwen2", RopeStyle.SPLIT_HALVES),
   /** Qwen3: RoPE on split halves, per-head RMS norm of q and k (QK-norm), no biases. */
   QWEN3("qwen3", RopeStyle.SPLIT_HALVES),
-  /** Phi-3: fused QKV ({@code attn_qkv}) and gate/up ({@code ffn_up}, gate rows first), partial rotary. */
+  /**
+   * Phi-3: fused QKV ({@code attn_qkv}) and gate/up ({@code ffn_up}, gate rows first), partial
+   * rotary.
+   */
   PHI3("phi3", RopeStyle.SPLIT_HALVES),
   /**
    * Gemma 2: embedding scaled by sqrt(dim), GeGLU, post-attention and post-feed-forward norms,
    * attention and final logit soft-capping, sliding window on every other layer.
    */
   GEMMA2("gemma2", RopeStyle.SPLIT_HALVES),
-  /** Gemma 3: Gemma 2 without soft-capping, with QK-norm and 5 sliding layers to 1 global (own RoPE base). */
+  /**
+   * Gemma 3: Gemma 2 without soft-capping, with QK-norm and 5 sliding layers to 1 global (own RoPE
+   * base).
+   */
   GEMMA3("gemma3", RopeStyle.SPLIT_HALVES);
 
   private final String ggufName;
@@ -46,10 +52,15 @@ public enum Architecture {
       }
     }
     throw new InvalidInputException(
-        "model architecture '" + name + "' is not supported (supported: llama, qwen2, qwen3, phi3, gemma2, gemma3)");
+        "model architecture '"
+            + name
+            + "' is not supported (supported: llama, qwen2, qwen3, phi3, gemma2, gemma3)");
   }
 
-  /** Gemma: GeGLU feed-forward, extra norms after attention and feed-forward, sqrt(dim) embedding scale. */
+  /**
+   * Gemma: GeGLU feed-forward, extra norms after attention and feed-forward, sqrt(dim) embedding
+   * scale.
+   */
   public boolean gemma() {
     return this == GEMMA2 || this == GEMMA3;
   }

@@ -27,11 +27,20 @@ public final class BenchmarkModelGenerator {
    * and Mistral are all {@code llama}, told apart by their tokenizer, RoPE factors and window.
    */
   public enum Family {
-    /** SentencePiece vocabulary, no chat template (the layout of the benchmark and reference models). */
+    /**
+     * SentencePiece vocabulary, no chat template (the layout of the benchmark and reference
+     * models).
+     */
     LLAMA2(Architecture.LLAMA, "llama"),
-    /** Byte-level BPE with the llama-bpe pre-tokenizer, rope_freqs (Llama 3.1 scaling), Llama 3 template. */
+    /**
+     * Byte-level BPE with the llama-bpe pre-tokenizer, rope_freqs (Llama 3.1 scaling), Llama 3
+     * template.
+     */
     LLAMA3(Architecture.LLAMA, "llama3"),
-    /** SentencePiece, sliding-window attention ({@code llama.attention.sliding_window}), [INST] template. */
+    /**
+     * SentencePiece, sliding-window attention ({@code llama.attention.sliding_window}), [INST]
+     * template.
+     */
     MISTRAL(Architecture.LLAMA, "mistral"),
     QWEN2(Architecture.QWEN2, "qwen2"),
     QWEN3(Architecture.QWEN3, "qwen3"),
@@ -39,7 +48,10 @@ public final class BenchmarkModelGenerator {
     PHI3(Architecture.PHI3, "phi3"),
     /** GeGLU, post-norms, soft-capping, sliding window on even layers, Gemma chat tokens. */
     GEMMA2(Architecture.GEMMA2, "gemma2"),
-    /** As Gemma 2 without soft-capping, with QK-norm, 5 sliding layers to 1 global, linear RoPE scaling. */
+    /**
+     * As Gemma 2 without soft-capping, with QK-norm, 5 sliding layers to 1 global, linear RoPE
+     * scaling.
+     */
     GEMMA3(Architecture.GEMMA3, "gemma3");
 
     private final Architecture architecture;
@@ -77,44 +89,96 @@ public final class BenchmarkModelGenerator {
           return f;
         }
       }
-      throw new InvalidInputException("unknown model family '" + label + "' (llama, llama3, mistral, qwen2, qwen3, "
-          + "phi3, gemma2, gemma3)");
+      throw new InvalidInputException(
+          "unknown model family '"
+              + label
+              + "' (llama, llama3, mistral, qwen2, qwen3, "
+              + "phi3, gemma2, gemma3)");
     }
   }
 
   /** Sliding window of the generated Mistral and Gemma models: short, so that tests cross it. */
   public static final int GENERATED_WINDOW = 8;
 
-  /** What to generate. {@code weightType} applies to the 2-D matrices; norms and biases stay F32. */
-  public record Spec(Family family, int dim, int hiddenDim, int layers, int heads, int kvHeads,
-      int headDim, int vocabSize, int contextLength, TensorType weightType, long seed) {
+  /**
+   * What to generate. {@code weightType} applies to the 2-D matrices; norms and biases stay F32.
+   */
+  public record Spec(
+      Family family,
+      int dim,
+      int hiddenDim,
+      int layers,
+      int heads,
+      int kvHeads,
+      int headDim,
+      int vocabSize,
+      int contextLength,
+      TensorType weightType,
+      long seed) {
     public Spec {
       if (vocabSize < 300) {
-        throw new InvalidInputException("generated vocabularies need at least 300 tokens, got " + vocabSize);
+        throw new InvalidInputException(
+            "generated vocabularies need at least 300 tokens, got " + vocabSize);
       }
       if (family == Family.PHI3 && heads * headDim != dim) {
-        throw new InvalidInputException("phi3 needs heads x head dimension = dim (llama.cpp's attn_output is dim x dim)");
+        throw new InvalidInputException(
+            "phi3 needs heads x head dimension = dim (llama.cpp's attn_output is dim x dim)");
       }
-      new ModelConfig("check", family.architecture(), dim, hiddenDim, layers, heads, kvHeads, headDim, vocabSize,
-          contextLength, 10000f, 1e-5f);
+      new ModelConfig(
+          "check",
+          family.architecture(),
+          dim,
+          hiddenDim,
+          layers,
+          heads,
+          kvHeads,
+          headDim,
+          vocabSize,
+          contextLength,
+          10000f,
+          1e-5f);
     }
 
-    public Spec(Architecture architecture, int dim, int hiddenDim, int layers, int heads, int kvHeads,
-        int headDim, int vocabSize, int contextLength, TensorType weightType, long seed) {
-      this(Family.of(architecture), dim, hiddenDim, layers, heads, kvHeads, headDim, vocabSize, contextLength,
-          weightType, seed);
+    public Spec(
+        Architecture architecture,
+        int dim,
+        int hiddenDim,
+        int layers,
+        int heads,
+        int kvHeads,
+        int headDim,
+        int vocabSize,
+        int contextLength,
+        TensorType weightType,
+        long seed) {
+      this(
+          Family.of(architecture),
+          dim,
+          hiddenDim,
+          layers,
+          heads,
+          kvHeads,
+          headDim,
+          vocabSize,
+          contextLength,
+          weightType,
+          seed);
     }
 
     public Architecture architecture() {
       return family.architecture();
     }
 
-    /** About 100M parameters (dim 768, 12 layers, GQA 12/4, ffn 2048, vocab 16384, untied output). */
+    /**
+     * About 100M parameters (dim 768, 12 layers, GQA 12/4, ffn 2048, vocab 16384, untied output).
+     */
     public static Spec hundredMillion(Architecture arch, TensorType type) {
       return new Spec(arch, 768, 2048, 12, 12, 4, 64, 16384, 2048, type, 1);
     }
 
-    /** A tiny model for tests (dim 64, 2 layers; Gemma 3: 6 layers, so one is global; context 512). */
+    /**
+     * A tiny model for tests (dim 64, 2 layers; Gemma 3: 6 layers, so one is global; context 512).
+     */
     public static Spec tiny(Architecture arch, TensorType type, long seed) {
       return tiny(Family.of(arch), type, seed);
     }
@@ -122,7 +186,8 @@ public final class BenchmarkModelGenerator {
     public static Spec tiny(Family family, TensorType type, long seed) {
       int headDim = family == Family.QWEN3 ? 32 : 16; // qwen3: q dim 128 != model dim 64
       int layers = family == Family.GEMMA3 ? 6 : 2;
-      // Context 512: room for a prompt and the 256 greedy steps compared with llama.cpp (bench/ai/families).
+      // Context 512: room for a prompt and the 256 greedy steps compared with llama.cpp
+      // (bench/ai/families).
       return new Spec(family, 64, 160, layers, 4, 2, headDim, 320, 512, type, seed);
     }
 
@@ -141,7 +206,8 @@ public final class BenchmarkModelGenerator {
     }
 
     public static Spec kQuantReference(Family family, TensorType type, long seed) {
-      return new Spec(family, 256, 512, family == Family.GEMMA3 ? 6 : 2, 4, 2, 64, 320, 256, type, seed);
+      return new Spec(
+          family, 256, 512, family == Family.GEMMA3 ? 6 : 2, 4, 2, 64, 320, 256, type, seed);
     }
   }
 
@@ -157,7 +223,14 @@ public final class BenchmarkModelGenerator {
     String arch = s.architecture().ggufName();
     GgufWriter w = new GgufWriter();
     w.putString("general.architecture", arch);
-    w.putString("general.name", "trustdial-bench-" + family.label() + "-" + s.weightType().name().toLowerCase() + "-seed" + s.seed());
+    w.putString(
+        "general.name",
+        "trustdial-bench-"
+            + family.label()
+            + "-"
+            + s.weightType().name().toLowerCase()
+            + "-seed"
+            + s.seed());
     w.putUint32(arch + ".context_length", s.contextLength());
     w.putUint32(arch + ".embedding_length", s.dim());
     w.putUint32(arch + ".feed_forward_length", s.hiddenDim());
@@ -167,8 +240,12 @@ public final class BenchmarkModelGenerator {
     w.putUint32(arch + ".attention.key_length", s.headDim());
     w.putUint32(arch + ".attention.value_length", s.headDim());
     w.putFloat32(arch + ".rope.freq_base", ropeTheta(family));
-    w.putFloat32(arch + ".attention.layer_norm_rms_epsilon", family.architecture().gemma() ? 1e-6f : 1e-5f);
-    int ropeDim = family == Family.PHI3 ? s.headDim() * 3 / 4 / 2 * 2 : s.headDim(); // Phi-4-mini style partial rotary
+    w.putFloat32(
+        arch + ".attention.layer_norm_rms_epsilon", family.architecture().gemma() ? 1e-6f : 1e-5f);
+    int ropeDim =
+        family == Family.PHI3
+            ? s.headDim() * 3 / 4 / 2 * 2
+            : s.headDim(); // Phi-4-mini style partial rotary
     switch (family) {
       case LLAMA3 -> w.putUint32(arch + ".rope.dimension_count", ropeDim);
       case MISTRAL -> w.putUint32(arch + ".attention.sliding_window", GENERATED_WINDOW);
@@ -184,23 +261,33 @@ public final class BenchmarkModelGenerator {
         w.putString(arch + ".rope.scaling.type", "linear");
         w.putFloat32(arch + ".rope.scaling.factor", 8f);
       }
-      default -> { }
+      default -> {}
     }
     putVocabulary(w, s, rnd.split());
     int qDim = s.heads() * s.headDim();
     int kvDim = s.kvHeads() * s.headDim();
-    boolean tied = family != Family.LLAMA2 && family != Family.LLAMA3 && family != Family.MISTRAL
-        && family != Family.PHI3;
+    boolean tied =
+        family != Family.LLAMA2
+            && family != Family.LLAMA3
+            && family != Family.MISTRAL
+            && family != Family.PHI3;
     w.addTensor(matrix("token_embd.weight", s.vocabSize(), s.dim(), s.weightType(), rnd, 1.0));
     if (family == Family.LLAMA3) {
-      w.addTensor(new GgufWriter.Tensor("rope_freqs.weight", new long[] {ropeDim / 2}, GgmlType.F32,
-          WeightQuantizer.encode(llama3RopeFactors(ropeDim, ropeTheta(family), 8f, 1f, 4f, 8192), TensorType.F32)));
+      w.addTensor(
+          new GgufWriter.Tensor(
+              "rope_freqs.weight",
+              new long[] {ropeDim / 2},
+              GgmlType.F32,
+              WeightQuantizer.encode(
+                  llama3RopeFactors(ropeDim, ropeTheta(family), 8f, 1f, 4f, 8192),
+                  TensorType.F32)));
     }
     for (int l = 0; l < s.layers(); l++) {
       String b = "blk." + l + ".";
       w.addTensor(norm(b + "attn_norm.weight", s.dim(), rnd));
       if (family == Family.PHI3) {
-        w.addTensor(matrix(b + "attn_qkv.weight", qDim + 2 * kvDim, s.dim(), s.weightType(), rnd, 1.0));
+        w.addTensor(
+            matrix(b + "attn_qkv.weight", qDim + 2 * kvDim, s.dim(), s.weightType(), rnd, 1.0));
       } else {
         w.addTensor(matrix(b + "attn_q.weight", qDim, s.dim(), s.weightType(), rnd, 1.0));
         w.addTensor(matrix(b + "attn_k.weight", kvDim, s.dim(), s.weightType(), rnd, 1.0));
@@ -221,9 +308,11 @@ public final class BenchmarkModelGenerator {
       }
       w.addTensor(norm(b + "ffn_norm.weight", s.dim(), rnd));
       if (family == Family.PHI3) {
-        w.addTensor(matrix(b + "ffn_up.weight", 2 * s.hiddenDim(), s.dim(), s.weightType(), rnd, 1.0));
+        w.addTensor(
+            matrix(b + "ffn_up.weight", 2 * s.hiddenDim(), s.dim(), s.weightType(), rnd, 1.0));
       } else {
-        w.addTensor(matrix(b + "ffn_gate.weight", s.hiddenDim(), s.dim(), s.weightType(), rnd, 1.0));
+        w.addTensor(
+            matrix(b + "ffn_gate.weight", s.hiddenDim(), s.dim(), s.weightType(), rnd, 1.0));
         w.addTensor(matrix(b + "ffn_up.weight", s.hiddenDim(), s.dim(), s.weightType(), rnd, 1.0));
       }
       w.addTensor(matrix(b + "ffn_down.weight", s.dim(), s.hiddenDim(), s.weightType(), rnd, 1.0));
@@ -251,7 +340,12 @@ public final class BenchmarkModelGenerator {
    * wavelengths shorter than original/highFactor keep their frequency, longer than
    * original/lowFactor are divided by {@code factor}, and those between are blended smoothly.
    */
-  static float[] llama3RopeFactors(int ropeDim, float theta, float factor, float lowFactor, float highFactor,
+  static float[] llama3RopeFactors(
+      int ropeDim,
+      float theta,
+      float factor,
+      float lowFactor,
+      float highFactor,
       int originalContext) {
     float[] out = new float[ropeDim / 2];
     double lowWavelen = originalContext / lowFactor;
@@ -271,29 +365,38 @@ public final class BenchmarkModelGenerator {
     return out;
   }
 
-  /** Gaussian weights scaled by gain/sqrt(cols), so activations keep unit scale through the layers. */
-  private static GgufWriter.Tensor matrix(String name, int rows, int cols, TensorType type, SplittableRandom rnd, double gain) {
+  /**
+   * Gaussian weights scaled by gain/sqrt(cols), so activations keep unit scale through the layers.
+   */
+  private static GgufWriter.Tensor matrix(
+      String name, int rows, int cols, TensorType type, SplittableRandom rnd, double gain) {
     float[] x = new float[Math.multiplyExact(rows, cols)];
     double scale = gain / Math.sqrt(cols);
     for (int i = 0; i < x.length; i++) {
       x[i] = (float) (gaussian(rnd) * scale);
     }
-    return new GgufWriter.Tensor(name, new long[] {cols, rows}, ggml(type), WeightQuantizer.encode(x, type));
+    return new GgufWriter.Tensor(
+        name, new long[] {cols, rows}, ggml(type), WeightQuantizer.encode(x, type));
   }
 
   private static GgufWriter.Tensor norm(String name, int n, SplittableRandom rnd) {
     return vector(name, n, rnd, 1.0, 0.1);
   }
 
-  private static GgufWriter.Tensor vector(String name, int n, SplittableRandom rnd, double mean, double sd) {
+  private static GgufWriter.Tensor vector(
+      String name, int n, SplittableRandom rnd, double mean, double sd) {
     float[] x = new float[n];
     for (int i = 0; i < n; i++) {
       x[i] = (float) (mean + sd * gaussian(rnd));
     }
-    return new GgufWriter.Tensor(name, new long[] {n}, GgmlType.F32, WeightQuantizer.encode(x, TensorType.F32));
+    return new GgufWriter.Tensor(
+        name, new long[] {n}, GgmlType.F32, WeightQuantizer.encode(x, TensorType.F32));
   }
 
-  /** Box-Muller from SplittableRandom (java.util.Random's gaussian is not specified across versions for streams). */
+  /**
+   * Box-Muller from SplittableRandom (java.util.Random's gaussian is not specified across versions
+   * for streams).
+   */
   private static double gaussian(SplittableRandom rnd) {
     double u1 = rnd.nextDouble();
     double u2 = rnd.nextDouble();
@@ -317,27 +420,52 @@ public final class BenchmarkModelGenerator {
         w.putString("tokenizer.chat_template", ChatTemplates.MISTRAL);
       }
       case PHI3 -> {
-        putSentencePieceVocabulary(w, s.vocabSize(),
-            List.of("<|endoftext|>", "<|assistant|>", "<|system|>", "<|end|>", "<|user|>"), true);
+        putSentencePieceVocabulary(
+            w,
+            s.vocabSize(),
+            List.of("<|endoftext|>", "<|assistant|>", "<|system|>", "<|end|>", "<|user|>"),
+            true);
         w.putString("tokenizer.chat_template", ChatTemplates.PHI3);
       }
       case GEMMA2, GEMMA3 -> {
-        putSentencePieceVocabulary(w, s.vocabSize(), List.of("<start_of_turn>", "<end_of_turn>"), false);
+        putSentencePieceVocabulary(
+            w, s.vocabSize(), List.of("<start_of_turn>", "<end_of_turn>"), false);
         w.putString("tokenizer.chat_template", ChatTemplates.GEMMA);
       }
-      case LLAMA3 -> putByteLevelVocabulary(w, s.vocabSize(), rnd, "llama-bpe",
-          List.of("<|begin_of_text|>", "<|end_of_text|>", "<|start_header_id|>", "<|end_header_id|>", "<|eot_id|>"),
-          0, 4, ChatTemplates.LLAMA3);
-      case QWEN2, QWEN3 -> putByteLevelVocabulary(w, s.vocabSize(), rnd, "qwen2",
-          List.of("<|endoftext|>", "<|im_start|>", "<|im_end|>"), 0, 2, ChatTemplates.QWEN);
+      case LLAMA3 ->
+          putByteLevelVocabulary(
+              w,
+              s.vocabSize(),
+              rnd,
+              "llama-bpe",
+              List.of(
+                  "<|begin_of_text|>",
+                  "<|end_of_text|>",
+                  "<|start_header_id|>",
+                  "<|end_header_id|>",
+                  "<|eot_id|>"),
+              0,
+              4,
+              ChatTemplates.LLAMA3);
+      case QWEN2, QWEN3 ->
+          putByteLevelVocabulary(
+              w,
+              s.vocabSize(),
+              rnd,
+              "qwen2",
+              List.of("<|endoftext|>", "<|im_start|>", "<|im_end|>"),
+              0,
+              2,
+              ChatTemplates.QWEN);
     }
   }
 
   /**
-   * SentencePiece: <unk>, <s>, </s>, 256 byte pieces, unique letter pieces with falling scores, then
-   * the family's chat control tokens at the end of the vocabulary.
+   * SentencePiece: <unk>, <s>, </s>, 256 byte pieces, unique letter pieces with falling scores,
+   * then the family's chat control tokens at the end of the vocabulary.
    */
-  private static void putSentencePieceVocabulary(GgufWriter w, int vocab, List<String> controls, boolean spacePrefix) {
+  private static void putSentencePieceVocabulary(
+      GgufWriter w, int vocab, List<String> controls, boolean spacePrefix) {
     List<String> tokens = new ArrayList<>(List.of("<unk>", "<s>", "</s>"));
     float[] scores = new float[vocab];
     int[] types = new int[vocab];
@@ -374,8 +502,15 @@ public final class BenchmarkModelGenerator {
    * Byte-level BPE: the 256 GPT-2 byte symbols, merges of earlier tokens, then the control tokens;
    * {@code bos} and {@code eos} index into {@code specials}.
    */
-  private static void putByteLevelVocabulary(GgufWriter w, int vocab, SplittableRandom rnd, String pre,
-      List<String> specials, int bos, int eos, String chatTemplate) {
+  private static void putByteLevelVocabulary(
+      GgufWriter w,
+      int vocab,
+      SplittableRandom rnd,
+      String pre,
+      List<String> specials,
+      int bos,
+      int eos,
+      String chatTemplate) {
     List<String> tokens = new ArrayList<>(byteSymbols());
     Set<String> seen = new HashSet<>(tokens);
     List<String> merges = new ArrayList<>();
@@ -400,7 +535,8 @@ public final class BenchmarkModelGenerator {
       types[tokens.size()] = 3;
       tokens.add(sp);
     }
-    Invariant.check(tokens.size() == vocab && letters > 0, "the generated vocabulary has " + vocab + " tokens");
+    Invariant.check(
+        tokens.size() == vocab && letters > 0, "the generated vocabulary has " + vocab + " tokens");
     w.putString("tokenizer.ggml.model", "gpt2");
     w.putString("tokenizer.ggml.pre", pre);
     w.putStrings("tokenizer.ggml.tokens", tokens);
@@ -419,17 +555,21 @@ public final class BenchmarkModelGenerator {
   private static int pickMergeable(List<String> tokens, SplittableRandom rnd) {
     int lowercase = 26;
     int start = 'a' - '!'; // index of 'a' among the byte symbols, which start at '!'
-    // Before the first merge there is no merged token to pick (seeds that reached this used to fail).
+    // Before the first merge there is no merged token to pick (seeds that reached this used to
+    // fail).
     boolean letter = rnd.nextInt(4) != 0 || tokens.size() == 256;
     return letter ? start + rnd.nextInt(lowercase) : 256 + rnd.nextInt(tokens.size() - 256);
   }
 
-  /** GPT-2's byte-to-unicode table: printable Latin-1 maps to itself, other bytes to U+0100 onwards. */
+  /**
+   * GPT-2's byte-to-unicode table: printable Latin-1 maps to itself, other bytes to U+0100 onwards.
+   */
   static List<String> byteSymbols() {
     Map<Integer, String> map = new LinkedHashMap<>();
     int next = 0;
     for (int b = 0; b < 256; b++) {
-      boolean printable = (b >= '!' && b <= '~') || (b >= 0xA1 && b <= 0xAC) || (b >= 0xAE && b <= 0xFF);
+      boolean printable =
+          (b >= '!' && b <= '~') || (b >= 0xA1 && b <= 0xAC) || (b >= 0xAE && b <= 0xFF);
       if (printable) {
         map.put(b, String.valueOf((char) b));
       }
@@ -456,25 +596,27 @@ public final class BenchmarkModelGenerator {
   /** {@code java ... BenchmarkModelGenerator FAMILY TYPE OUT.gguf [tiny|kref|vocab|100m] [seed]} */
   public static void main(String[] args) {
     if (args.length < 3) {
-      System.err.println("usage: BenchmarkModelGenerator llama|llama3|mistral|qwen2|qwen3|phi3|gemma2|gemma3 "
-          + "F32|F16|Q8_0|Q4_0 OUT.gguf [tiny|kref|vocab|100m] [seed]");
+      System.err.println(
+          "usage: BenchmarkModelGenerator llama|llama3|mistral|qwen2|qwen3|phi3|gemma2|gemma3 "
+              + "F32|F16|Q8_0|Q4_0 OUT.gguf [tiny|kref|vocab|100m] [seed]");
       System.exit(2);
     }
     Family family = Family.fromLabel(args[0]);
     TensorType type = TensorType.valueOf(args[1]);
     String size = args.length > 3 ? args[3] : "100m";
     long seed = args.length > 4 ? Long.parseLong(args[4]) : 1;
-    Spec spec = switch (size) {
-      case "tiny" -> Spec.tiny(family, type, seed);
-      case "kref" -> Spec.kQuantReference(family, type, seed);
-      case "vocab" -> Spec.vocabulary(family, type, seed);
-      case "100m" -> new Spec(family, 768, 2048, 12, 12, 4, 64, 16384, 2048, type, 1);
-      default -> {
-        System.err.println("size must be tiny, kref, vocab or 100m, got " + size);
-        System.exit(2);
-        yield null;
-      }
-    };
+    Spec spec =
+        switch (size) {
+          case "tiny" -> Spec.tiny(family, type, seed);
+          case "kref" -> Spec.kQuantReference(family, type, seed);
+          case "vocab" -> Spec.vocabulary(family, type, seed);
+          case "100m" -> new Spec(family, 768, 2048, 12, 12, 4, 64, 16384, 2048, type, 1);
+          default -> {
+            System.err.println("size must be tiny, kref, vocab or 100m, got " + size);
+            System.exit(2);
+            yield null;
+          }
+        };
     write(spec, Path.of(args[2]));
     System.out.println("wrote " + args[2]);
   }

@@ -10,9 +10,9 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 
 /**
- * Files bundled in this module's resources under /models (stories260K, its tokenizer and
- * reference vectors). Memory mapping needs a real file, so a resource inside a jar is copied once
- * to {@code java.io.tmpdir/trustdial-models/}.
+ * Files bundled in this module's resources under /models (stories260K, its tokenizer and reference
+ * vectors). Memory mapping needs a real file, so a resource inside a jar is copied once to {@code
+ * java.io.tmpdir/trustdial-models/}.
  */
 public final class BundledModel {
   /** The default demo model of {@code trustdial ai serve}. */
@@ -27,7 +27,8 @@ public final class BundledModel {
   public static Path path(String name) {
     URL url = BundledModel.class.getResource("/models/" + name);
     if (url == null) {
-      throw new IllegalStateException("bundled resource /models/" + name + " is missing from the classpath");
+      throw new IllegalStateException(
+          "bundled resource /models/" + name + " is missing from the classpath");
     }
     try {
       if (url.getProtocol().equals("file")) {
@@ -38,13 +39,15 @@ public final class BundledModel {
       Path target = dir.resolve(name);
       try (InputStream in = url.openStream()) {
         byte[] bytes = in.readAllBytes();
-        if (Files.isRegularFile(target) && Files.size(target) == bytes.length
+        if (Files.isRegularFile(target)
+            && Files.size(target) == bytes.length
             && java.util.Arrays.equals(Files.readAllBytes(target), bytes)) {
           return target;
         }
         Path tmp = Files.createTempFile(dir, name, ".part");
         Files.write(tmp, bytes);
-        Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        Files.move(
+            tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         return target;
       }
     } catch (IOException e) {

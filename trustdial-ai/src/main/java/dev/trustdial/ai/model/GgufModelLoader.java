@@ -19,6 +19,7 @@ public final class GgufModelLoader {
 
   /** Gemma 2's sliding window when the file does not say (llama.cpp's default for gemma2). */
   static final int GEMMA2_DEFAULT_WINDOW = 4096;
+
   /** Gemma 3's sliding layers use this RoPE base whatever the global layers use. */
   static final float GEMMA3_SLIDING_ROPE_THETA = 10000f;
 
@@ -27,7 +28,8 @@ public final class GgufModelLoader {
     try {
       ModelConfig config = config(gguf, file);
       ModelWeights weights = weights(gguf, config);
-      return new LoadedModel(config, weights, gguf.metadataAsJava(), MappedFile.sha256(gguf.segment()), gguf);
+      return new LoadedModel(
+          config, weights, gguf.metadataAsJava(), MappedFile.sha256(gguf.segment()), gguf);
     } catch (RuntimeException e) {
       gguf.close();
       throw e;
@@ -40,52 +42,121 @@ public final class GgufModelLoader {
     String p = archName + ".";
     int dim = intKey(g, p + "embedding_length");
     int heads = intKey(g, p + "attention.head_count");
-    int kvHeads = g.integer(p + "attention.head_count_kv").map(GgufModelLoader::toInt).orElse(heads);
-    int headDim = g.integer(p + "attention.key_length").map(GgufModelLoader::toInt).orElse(dim / Math.max(1, heads));
-    int valueDim = g.integer(p + "attention.value_length").map(GgufModelLoader::toInt).orElse(headDim);
+    int kvHeads =
+        g.integer(p + "attention.head_count_kv").map(GgufModelLoader::toInt).orElse(heads);
+    int headDim =
+        g.integer(p + "attention.key_length")
+            .map(GgufModelLoader::toInt)
+            .orElse(dim / Math.max(1, heads));
+    int valueDim =
+        g.integer(p + "attention.value_length").map(GgufModelLoader::toInt).orElse(headDim);
     if (valueDim != headDim) {
-      throw new InvalidInputException("GGUF: " + p + "attention.value_length " + valueDim + " differs from key_length "
-          + headDim + "; only equal key and value head sizes are supported");
+      throw new InvalidInputException(
+          "GGUF: "
+              + p
+              + "attention.value_length "
+              + valueDim
+              + " differs from key_length "
+              + headDim
+              + "; only equal key and value head sizes are supported");
     }
     GgufTensorInfo embd = g.requireTensor("token_embd.weight");
     int vocab = toInt(embd.rank() == 2 ? embd.dim(1) : -1);
-    String name = g.string("general.name").orElse(file.getFileName().toString().replaceFirst("\\.gguf$", ""));
+    String name =
+        g.string("general.name").orElse(file.getFileName().toString().replaceFirst("\\.gguf$", ""));
     int layers = intKey(g, p + "block_count");
     float ropeTheta = g.real(p + "rope.freq_base").map(Double::floatValue).orElse(10000f);
-    return new ModelConfig(name, arch, dim, intKey(g, p + "feed_forward_length"), layers,
-        heads, kvHeads, headDim, vocab, intKey(g, p + "context_length"), ropeTheta,
+    return new ModelConfig(
+        name,
+        arch,
+        dim,
+        intKey(g, p + "feed_forward_length"),
+        layers,
+        heads,
+        kvHeads,
+        headDim,
+        vocab,
+        intKey(g, p + "context_length"),
+        ropeTheta,
         g.real(p + "attention.layer_norm_rms_epsilon").map(Double::floatValue).orElse(1e-5f),
         family(g, arch, p, dim, heads, headDim, layers, ropeTheta));
   }
 
   /** The family-specific parameters, from the keys llama.cpp reads for that architecture. */
-  private static FamilyParams family(GgufFile g, Architecture arch, String p, int dim, int heads, int headDim,
-      int layers, float ropeTheta) {
+  private static FamilyParams family(
+      GgufFile g,
+      Architecture arch,
+      String p,
+      int dim,
+      int heads,
+      int headDim,
+      int layers,
+      float ropeTheta) {
     int ropeDim = g.integer(p + "rope.dimension_count").map(GgufModelLoader::toInt).orElse(headDim);
     float freqScale = ropeFreqScale(g, p);
     float standardDivisor = (float) Math.sqrt(headDim);
     return switch (arch) {
-      case LLAMA -> new FamilyParams(ropeDim, optionalInt(g, p + "attention.sliding_window", 0), 1, ropeTheta,
-          freqScale, freqScale, 0f, 0f, standardDivisor, false);
+      case LLAMA ->
+          new FamilyParams(
+              ropeDim,
+              optionalInt(g, p + "attention.sliding_window", 0),
+              1,
+              ropeTheta,
+              freqScale,
+              freqScale,
+              0f,
+              0f,
+              standardDivisor,
+              false);
       case QWEN2, QWEN3 ->
-          new FamilyParams(ropeDim, 0, 1, ropeTheta, freqScale, freqScale, 0f, 0f, standardDivisor, false);
-      // llama.cpp reads phi3.attention.sliding_window but runs Phi-3 without it (see gguf.md); so do we.
-      case PHI3 -> new FamilyParams(ropeDim, 0, 1, ropeTheta, freqScale, freqScale, 0f, 0f, standardDivisor, false);
-      case GEMMA2 -> new FamilyParams(ropeDim, optionalInt(g, p + "attention.sliding_window", GEMMA2_DEFAULT_WINDOW), 2,
-          ropeTheta, freqScale, freqScale, optionalFloat(g, p + "attn_logit_softcapping", 50f),
-          optionalFloat(g, p + "final_logit_softcapping", 30f), gemmaDivisor(layers == 46, dim, heads, headDim), true);
-      // Gemma 3's sliding layers keep base 10000 and no scaling; the linear factor applies to the global ones.
-      case GEMMA3 -> new FamilyParams(ropeDim, intKey(g, p + "attention.sliding_window"), 6, GEMMA3_SLIDING_ROPE_THETA,
-          1f, freqScale, 0f, 0f, gemmaDivisor(layers == 62, dim, heads, headDim), true);
+          new FamilyParams(
+              ropeDim, 0, 1, ropeTheta, freqScale, freqScale, 0f, 0f, standardDivisor, false);
+      // llama.cpp reads phi3.attention.sliding_window but runs Phi-3 without it (see gguf.md); so
+      // do we.
+      case PHI3 ->
+          new FamilyParams(
+              ropeDim, 0, 1, ropeTheta, freqScale, freqScale, 0f, 0f, standardDivisor, false);
+      case GEMMA2 ->
+          new FamilyParams(
+              ropeDim,
+              optionalInt(g, p + "attention.sliding_window", GEMMA2_DEFAULT_WINDOW),
+              2,
+              ropeTheta,
+              freqScale,
+              freqScale,
+              optionalFloat(g, p + "attn_logit_softcapping", 50f),
+              optionalFloat(g, p + "final_logit_softcapping", 30f),
+              gemmaDivisor(layers == 46, dim, heads, headDim),
+              true);
+      // Gemma 3's sliding layers keep base 10000 and no scaling; the linear factor applies to the
+      // global ones.
+      case GEMMA3 ->
+          new FamilyParams(
+              ropeDim,
+              intKey(g, p + "attention.sliding_window"),
+              6,
+              GEMMA3_SLIDING_ROPE_THETA,
+              1f,
+              freqScale,
+              0f,
+              0f,
+              gemmaDivisor(layers == 62, dim, heads, headDim),
+              true);
     };
   }
 
-  /** Gemma's 27B models scale queries by 1/sqrt(dim/heads), the others by 1/sqrt(headDim) (as llama.cpp). */
+  /**
+   * Gemma's 27B models scale queries by 1/sqrt(dim/heads), the others by 1/sqrt(headDim) (as
+   * llama.cpp).
+   */
   private static float gemmaDivisor(boolean size27b, int dim, int heads, int headDim) {
     return (float) Math.sqrt(size27b ? dim / heads : headDim);
   }
 
-  /** Linear RoPE scaling (angle × 1/factor); Llama 3.1 scaling comes as the rope_freqs tensor instead. */
+  /**
+   * Linear RoPE scaling (angle × 1/factor); Llama 3.1 scaling comes as the rope_freqs tensor
+   * instead.
+   */
   private static float ropeFreqScale(GgufFile g, String p) {
     String type = g.string(p + "rope.scaling.type").orElse("none");
     return switch (type) {
@@ -93,12 +164,18 @@ public final class GgufModelLoader {
       case "linear" -> {
         float factor = optionalFloat(g, p + "rope.scaling.factor", 1f);
         if (!(factor >= 1f && factor <= 1024f)) {
-          throw new InvalidInputException("GGUF: " + p + "rope.scaling.factor " + factor + " is outside 1..1024");
+          throw new InvalidInputException(
+              "GGUF: " + p + "rope.scaling.factor " + factor + " is outside 1..1024");
         }
         yield 1f / factor;
       }
-      default -> throw new InvalidInputException("GGUF: RoPE scaling type '" + type + "' (" + p
-          + "rope.scaling.type) is not supported (none, linear, llama3 via rope_freqs)");
+      default ->
+          throw new InvalidInputException(
+              "GGUF: RoPE scaling type '"
+                  + type
+                  + "' ("
+                  + p
+                  + "rope.scaling.type) is not supported (none, linear, llama3 via rope_freqs)");
     };
   }
 
@@ -106,23 +183,28 @@ public final class GgufModelLoader {
     int dim = c.dim();
     Architecture arch = c.architecture();
     WeightMatrix embedding = matrix(g, "token_embd.weight").expectShape(c.vocabSize(), dim);
-    WeightMatrix output = g.tensor("output.weight").isPresent()
-        ? matrix(g, "output.weight").expectShape(c.vocabSize(), dim)
-        : embedding; // tied embeddings
+    WeightMatrix output =
+        g.tensor("output.weight").isPresent()
+            ? matrix(g, "output.weight").expectShape(c.vocabSize(), dim)
+            : embedding; // tied embeddings
     for (String longRope : List.of("rope_factors_long.weight", "rope_factors_short.weight")) {
       if (g.tensor(longRope).isPresent()) {
-        throw new InvalidInputException("GGUF: tensor '" + longRope + "' (LongRoPE of 128k-context Phi-3) is not supported");
+        throw new InvalidInputException(
+            "GGUF: tensor '" + longRope + "' (LongRoPE of 128k-context Phi-3) is not supported");
       }
     }
     Optional<float[]> ropeFreqs = Optional.empty();
     if (g.tensor("rope_freqs.weight").isPresent()) {
       if (arch != Architecture.LLAMA) {
-        throw new InvalidInputException("GGUF: tensor 'rope_freqs.weight' is only supported for llama models, not " + arch.ggufName());
+        throw new InvalidInputException(
+            "GGUF: tensor 'rope_freqs.weight' is only supported for llama models, not "
+                + arch.ggufName());
       }
       float[] f = vector(g, "rope_freqs.weight", c.family().ropeDim() / 2);
       for (int i = 0; i < f.length; i++) {
         if (!(f[i] > 0 && f[i] < 1e6f)) {
-          throw new InvalidInputException("GGUF: rope_freqs.weight[" + i + "] = " + f[i] + " is not a positive factor");
+          throw new InvalidInputException(
+              "GGUF: rope_freqs.weight[" + i + "] = " + f[i] + " is not a positive factor");
         }
       }
       ropeFreqs = Optional.of(f);
@@ -136,7 +218,8 @@ public final class GgufModelLoader {
       WeightMatrix wv;
       if (arch == Architecture.PHI3 && g.tensor(b + "attn_qkv.weight").isPresent()) {
         // Fused rows: q (qDim), then k (kvDim), then v (kvDim).
-        WeightMatrix qkv = matrix(g, b + "attn_qkv.weight").expectShape(c.qDim() + 2 * c.kvDim(), dim);
+        WeightMatrix qkv =
+            matrix(g, b + "attn_qkv.weight").expectShape(c.qDim() + 2 * c.kvDim(), dim);
         wq = qkv.rowSlice(b + "attn_qkv.weight[q]", 0, c.qDim());
         wk = qkv.rowSlice(b + "attn_qkv.weight[k]", c.qDim(), c.kvDim());
         wv = qkv.rowSlice(b + "attn_qkv.weight[v]", c.qDim() + c.kvDim(), c.kvDim());
@@ -156,29 +239,42 @@ public final class GgufModelLoader {
         gate = matrix(g, b + "ffn_gate.weight").expectShape(c.hiddenDim(), dim);
         up = matrix(g, b + "ffn_up.weight").expectShape(c.hiddenDim(), dim);
       }
-      layers.add(new LayerWeights(
-          vector(g, b + "attn_norm.weight", dim),
-          wq, wk, wv,
-          matrix(g, b + "attn_output.weight").expectShape(dim, c.qDim()),
-          optionalVector(g, b + "attn_q.bias", c.qDim()),
-          optionalVector(g, b + "attn_k.bias", c.kvDim()),
-          optionalVector(g, b + "attn_v.bias", c.kvDim()),
-          qkNorm ? Optional.of(vector(g, b + "attn_q_norm.weight", c.headDim())) : Optional.empty(),
-          qkNorm ? Optional.of(vector(g, b + "attn_k_norm.weight", c.headDim())) : Optional.empty(),
-          arch.gemma() ? Optional.of(vector(g, b + "post_attention_norm.weight", dim)) : Optional.empty(),
-          vector(g, b + "ffn_norm.weight", dim),
-          gate,
-          matrix(g, b + "ffn_down.weight").expectShape(dim, c.hiddenDim()),
-          up,
-          arch.gemma() ? Optional.of(vector(g, b + "post_ffw_norm.weight", dim)) : Optional.empty()));
+      layers.add(
+          new LayerWeights(
+              vector(g, b + "attn_norm.weight", dim),
+              wq,
+              wk,
+              wv,
+              matrix(g, b + "attn_output.weight").expectShape(dim, c.qDim()),
+              optionalVector(g, b + "attn_q.bias", c.qDim()),
+              optionalVector(g, b + "attn_k.bias", c.kvDim()),
+              optionalVector(g, b + "attn_v.bias", c.kvDim()),
+              qkNorm
+                  ? Optional.of(vector(g, b + "attn_q_norm.weight", c.headDim()))
+                  : Optional.empty(),
+              qkNorm
+                  ? Optional.of(vector(g, b + "attn_k_norm.weight", c.headDim()))
+                  : Optional.empty(),
+              arch.gemma()
+                  ? Optional.of(vector(g, b + "post_attention_norm.weight", dim))
+                  : Optional.empty(),
+              vector(g, b + "ffn_norm.weight", dim),
+              gate,
+              matrix(g, b + "ffn_down.weight").expectShape(dim, c.hiddenDim()),
+              up,
+              arch.gemma()
+                  ? Optional.of(vector(g, b + "post_ffw_norm.weight", dim))
+                  : Optional.empty()));
     }
-    return new ModelWeights(embedding, layers, vector(g, "output_norm.weight", dim), output, ropeFreqs);
+    return new ModelWeights(
+        embedding, layers, vector(g, "output_norm.weight", dim), output, ropeFreqs);
   }
 
   private static WeightMatrix matrix(GgufFile g, String name) {
     GgufTensorInfo t = g.requireTensor(name);
     if (t.rank() != 2) {
-      throw new InvalidInputException("GGUF: tensor '" + name + "' should be a matrix but has rank " + t.rank());
+      throw new InvalidInputException(
+          "GGUF: tensor '" + name + "' should be a matrix but has rank " + t.rank());
     }
     TensorType type = TensorType.fromGgmlId(t.type().id(), name);
     return new WeightMatrix(name, type, toInt(t.dim(1)), toInt(t.dim(0)), g.tensorData(t));
@@ -187,8 +283,13 @@ public final class GgufModelLoader {
   private static float[] vector(GgufFile g, String name, int len) {
     GgufTensorInfo t = g.requireTensor(name);
     if (t.elementCount() != len) {
-      throw new InvalidInputException("GGUF: tensor '" + name + "' has " + t.elementCount()
-          + " elements but the model config needs " + len);
+      throw new InvalidInputException(
+          "GGUF: tensor '"
+              + name
+              + "' has "
+              + t.elementCount()
+              + " elements but the model config needs "
+              + len);
     }
     TensorType type = TensorType.fromGgmlId(t.type().id(), name);
     float[] out = new float[len];
@@ -214,7 +315,8 @@ public final class GgufModelLoader {
 
   private static int toInt(long v) {
     if (v < 0 || v > Integer.MAX_VALUE) {
-      throw new InvalidInputException("GGUF: value " + v + " is out of range for a model dimension");
+      throw new InvalidInputException(
+          "GGUF: value " + v + " is out of range for a model dimension");
     }
     return (int) v;
   }

@@ -25,10 +25,37 @@ public record LayerWeights(
     Optional<float[]> postFfnNorm) {
 
   /** A block without the Gemma post-norms. */
-  public LayerWeights(float[] attnNorm, WeightMatrix wq, WeightMatrix wk, WeightMatrix wv, WeightMatrix wo,
-      Optional<float[]> qBias, Optional<float[]> kBias, Optional<float[]> vBias, Optional<float[]> qNorm,
-      Optional<float[]> kNorm, float[] ffnNorm, WeightMatrix ffnGate, WeightMatrix ffnDown, WeightMatrix ffnUp) {
-    this(attnNorm, wq, wk, wv, wo, qBias, kBias, vBias, qNorm, kNorm, Optional.empty(), ffnNorm, ffnGate, ffnDown,
-        ffnUp, Optional.empty());
+  public LayerWeights(
+      float[] attnNorm,
+      WeightMatrix wq,
+      WeightMatrix wk,
+      WeightMatrix wv,
+      WeightMatrix wo,
+      Optional<float[]> qBias,
+      Optional<float[]> kBias,
+      Optional<float[]> vBias,
+      Optional<float[]> qNorm,
+      Optional<float[]> kNorm,
+      float[] ffnNorm,
+      WeightMatrix ffnGate,
+      WeightMatrix ffnDown,
+      WeightMatrix ffnUp) {
+    this(
+        attnNorm,
+        wq,
+        wk,
+        wv,
+        wo,
+        qBias,
+        kBias,
+        vBias,
+        qNorm,
+        kNorm,
+        Optional.empty(),
+        ffnNorm,
+        ffnGate,
+        ffnDown,
+        ffnUp,
+        Optional.empty());
   }
 }

@@ -18,14 +18,16 @@ public final class Llama2cLoader {
 
   private Llama2cLoader() {}
 
-  @SuppressWarnings("MustBeClosedChecker") // the returned model owns the arena; it is closed here on failure
+  @SuppressWarnings(
+      "MustBeClosedChecker") // the returned model owns the arena; it is closed here on failure
   public static LoadedModel load(Path file) {
     Arena arena = Arena.ofShared();
     try {
       MemorySegment data = MappedFile.map(file, arena);
       String name = file.getFileName().toString().replaceFirst("\\.bin$", "");
       ModelConfig config = parse(data, name);
-      boolean shared = data.get(MappedFile.I32, 20) > 0; // negative vocab_size = separate classifier
+      boolean shared =
+          data.get(MappedFile.I32, 20) > 0; // negative vocab_size = separate classifier
       ModelWeights weights = weights(data, config, shared);
       return new LoadedModel(config, weights, Map.of(), MappedFile.sha256(data), arena);
     } catch (RuntimeException e) {
@@ -36,7 +38,8 @@ public final class Llama2cLoader {
 
   private static ModelConfig parse(MemorySegment data, String name) {
     if (data.byteSize() < HEADER_BYTES) {
-      throw new InvalidInputException("llama2.c checkpoint is " + data.byteSize() + " bytes, shorter than its header");
+      throw new InvalidInputException(
+          "llama2.c checkpoint is " + data.byteSize() + " bytes, shorter than its header");
     }
     int[] h = new int[7];
     for (int i = 0; i < 7; i++) {
@@ -44,10 +47,22 @@ public final class Llama2cLoader {
     }
     int heads = h[3];
     if (heads <= 0 || h[0] % heads != 0) {
-      throw new InvalidInputException("llama2.c header: dim " + h[0] + " is not divisible by " + heads + " heads");
+      throw new InvalidInputException(
+          "llama2.c header: dim " + h[0] + " is not divisible by " + heads + " heads");
     }
-    return new ModelConfig(name, Architecture.LLAMA, h[0], h[1], h[2], heads, h[4], h[0] / heads,
-        Math.abs(h[5]), h[6], 10000f, 1e-5f);
+    return new ModelConfig(
+        name,
+        Architecture.LLAMA,
+        h[0],
+        h[1],
+        h[2],
+        heads,
+        h[4],
+        h[0] / heads,
+        Math.abs(h[5]),
+        h[6],
+        10000f,
+        1e-5f);
   }
 
   /** Lays the tensors out in file order and checks the file is exactly as long as they need. */
@@ -69,30 +84,52 @@ public final class Llama2cLoader {
     WeightMatrix[] w3 = matrices(data, off, "w3", layers, hidden, dim);
     float[] rmsFinal = vectors(data, off, 1, dim)[0];
     off[0] += 4L * c.contextLength() * c.headDim(); // legacy freq_cis_real and freq_cis_imag tables
-    WeightMatrix output = sharedClassifier ? embedding : matrix(data, off, "wcls", c.vocabSize(), dim);
+    WeightMatrix output =
+        sharedClassifier ? embedding : matrix(data, off, "wcls", c.vocabSize(), dim);
     if (off[0] != data.byteSize()) {
-      throw new InvalidInputException("llama2.c checkpoint is " + data.byteSize()
-          + " bytes but its header describes " + off[0] + " bytes");
+      throw new InvalidInputException(
+          "llama2.c checkpoint is "
+              + data.byteSize()
+              + " bytes but its header describes "
+              + off[0]
+              + " bytes");
     }
     List<LayerWeights> list = new ArrayList<>();
     for (int l = 0; l < layers; l++) {
-      list.add(new LayerWeights(rmsAtt[l], wq[l], wk[l], wv[l], wo[l], Optional.empty(), Optional.empty(),
-          Optional.empty(), Optional.empty(), Optional.empty(), rmsFfn[l], w1[l], w2[l], w3[l]));
+      list.add(
+          new LayerWeights(
+              rmsAtt[l],
+              wq[l],
+              wk[l],
+              wv[l],
+              wo[l],
+              Optional.empty(),
+              Optional.empty(),
+              Optional.empty(),
+              Optional.empty(),
+              Optional.empty(),
+              rmsFfn[l],
+              w1[l],
+              w2[l],
+              w3[l]));
     }
     return new ModelWeights(embedding, list, rmsFinal, output);
   }
 
-  private static WeightMatrix matrix(MemorySegment data, long[] off, String name, int rows, int cols) {
+  private static WeightMatrix matrix(
+      MemorySegment data, long[] off, String name, int rows, int cols) {
     long bytes = 4L * rows * cols;
     if (off[0] + bytes > data.byteSize()) {
       throw new InvalidInputException("llama2.c checkpoint is truncated inside tensor " + name);
     }
-    WeightMatrix m = new WeightMatrix(name, TensorType.F32, rows, cols, data.asSlice(off[0], bytes));
+    WeightMatrix m =
+        new WeightMatrix(name, TensorType.F32, rows, cols, data.asSlice(off[0], bytes));
     off[0] += bytes;
     return m;
   }
 
-  private static WeightMatrix[] matrices(MemorySegment data, long[] off, String name, int n, int rows, int cols) {
+  private static WeightMatrix[] matrices(
+      MemorySegment data, long[] off, String name, int n, int rows, int cols) {
     WeightMatrix[] out = new WeightMatrix[n];
     for (int i = 0; i < n; i++) {
       out[i] = matrix(data, off, name + "[" + i + "]", rows, cols);

@@ -8,7 +8,11 @@ import java.util.Map;
  * for llama2.c files) and the sha256 of the file. Closing it unmaps the file.
  */
 public record LoadedModel(
-    ModelConfig config, ModelWeights weights, Map<String, Object> metadata, String fileSha256, AutoCloseable mapping)
+    ModelConfig config,
+    ModelWeights weights,
+    Map<String, Object> metadata,
+    String fileSha256,
+    AutoCloseable mapping)
     implements AutoCloseable {
   public LoadedModel {
     metadata = Map.copyOf(metadata);

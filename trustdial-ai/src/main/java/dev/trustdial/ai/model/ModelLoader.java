@@ -12,7 +12,8 @@ public final class ModelLoader {
 
   public static LoadedModel load(Path file) {
     if (!Files.isRegularFile(file)) {
-      throw new InvalidInputException("model file " + file + " does not exist or is not a regular file");
+      throw new InvalidInputException(
+          "model file " + file + " does not exist or is not a regular file");
     }
     byte[] magic = new byte[4];
     try (InputStream in = Files.newInputStream(file)) {

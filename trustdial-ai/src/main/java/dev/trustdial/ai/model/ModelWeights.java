@@ -8,13 +8,20 @@ import java.util.Optional;
  * rope_freqs.weight}, one divisor per rotated pair) carries Llama 3.1's RoPE scaling.
  */
 public record ModelWeights(
-    WeightMatrix tokenEmbedding, List<LayerWeights> layers, float[] outputNorm, WeightMatrix output,
+    WeightMatrix tokenEmbedding,
+    List<LayerWeights> layers,
+    float[] outputNorm,
+    WeightMatrix output,
     Optional<float[]> ropeFreqFactors) {
   public ModelWeights {
     layers = List.copyOf(layers);
   }
 
-  public ModelWeights(WeightMatrix tokenEmbedding, List<LayerWeights> layers, float[] outputNorm, WeightMatrix output) {
+  public ModelWeights(
+      WeightMatrix tokenEmbedding,
+      List<LayerWeights> layers,
+      float[] outputNorm,
+      WeightMatrix output) {
     this(tokenEmbedding, layers, outputNorm, output, Optional.empty());
   }
 }

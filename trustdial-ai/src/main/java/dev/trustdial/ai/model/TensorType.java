@@ -43,7 +43,12 @@ public enum TensorType {
   public long rowBytes(long cols) {
     if (cols % blockSize != 0) {
       throw new InvalidInputException(
-          "tensor row of " + cols + " elements is not a multiple of the " + this + " block size " + blockSize);
+          "tensor row of "
+              + cols
+              + " elements is not a multiple of the "
+              + this
+              + " block size "
+              + blockSize);
     }
     return cols / blockSize * bytesPerBlock;
   }
@@ -55,14 +60,19 @@ public enum TensorType {
       }
     }
     throw new InvalidInputException(
-        "tensor '" + tensorName + "' has GGML type " + ggmlTypeName(id)
+        "tensor '"
+            + tensorName
+            + "' has GGML type "
+            + ggmlTypeName(id)
             + ", which the engine does not support (supported: F32, F16, BF16, Q8_0, Q4_0, Q4_K, Q6_K)");
   }
 
   private static String ggmlTypeName(int id) {
-    String[] names = {"F32", "F16", "Q4_0", "Q4_1", "Q4_2", "Q4_3", "Q5_0", "Q5_1", "Q8_0", "Q8_1",
-        "Q2_K", "Q3_K", "Q4_K", "Q5_K", "Q6_K", "Q8_K", "IQ2_XXS", "IQ2_XS", "IQ3_XXS", "IQ1_S",
-        "IQ4_NL", "IQ3_S", "IQ2_S", "IQ4_XS", "I8", "I16", "I32", "I64", "F64", "IQ1_M", "BF16"};
+    String[] names = {
+      "F32", "F16", "Q4_0", "Q4_1", "Q4_2", "Q4_3", "Q5_0", "Q5_1", "Q8_0", "Q8_1", "Q2_K", "Q3_K",
+      "Q4_K", "Q5_K", "Q6_K", "Q8_K", "IQ2_XXS", "IQ2_XS", "IQ3_XXS", "IQ1_S", "IQ4_NL", "IQ3_S",
+      "IQ2_S", "IQ4_XS", "I8", "I16", "I32", "I64", "F64", "IQ1_M", "BF16"
+    };
     return id >= 0 && id < names.length ? names[id] + " (" + id + ")" : "id " + id;
   }
 }

@@ -27,7 +27,9 @@ public final class WeightQuantizer {
       }
       case BF16 -> {
         for (float f : x) {
-          out.putShort((short) (Float.floatToRawIntBits(f) >>> 16)); // truncation; exact for generated values
+          out.putShort(
+              (short)
+                  (Float.floatToRawIntBits(f) >>> 16)); // truncation; exact for generated values
         }
       }
       case Q8_0 -> {
@@ -65,8 +67,11 @@ public final class WeightQuantizer {
           }
         }
       }
-      case Q4_K, Q6_K -> throw new dev.trustdial.core.InvalidInputException(
-          "the generator writes F32, F16, BF16, Q8_0 and Q4_0; " + type + " files come from llama.cpp");
+      case Q4_K, Q6_K ->
+          throw new dev.trustdial.core.InvalidInputException(
+              "the generator writes F32, F16, BF16, Q8_0 and Q4_0; "
+                  + type
+                  + " files come from llama.cpp");
     }
     Invariant.check(!out.hasRemaining(), "the quantized tensor fills its buffer");
     return out.array();

@@ -23,7 +23,8 @@ public final class CanonicalJson {
       throw new IllegalStateException("cannot serialize a JSON tree", e);
     } catch (IOException e) {
       // JCS rejects what I-JSON forbids (NaN, infinities, lone surrogates, duplicate keys)
-      throw new InvalidInputException("JSON cannot be canonicalized (RFC 8785): " + e.getMessage(), e);
+      throw new InvalidInputException(
+          "JSON cannot be canonicalized (RFC 8785): " + e.getMessage(), e);
     }
   }
 
@@ -31,7 +32,8 @@ public final class CanonicalJson {
     try {
       return new JsonCanonicalizer(json).getEncodedUTF8();
     } catch (IOException e) {
-      throw new InvalidInputException("JSON cannot be canonicalized (RFC 8785): " + e.getMessage(), e);
+      throw new InvalidInputException(
+          "JSON cannot be canonicalized (RFC 8785): " + e.getMessage(), e);
     }
   }
 

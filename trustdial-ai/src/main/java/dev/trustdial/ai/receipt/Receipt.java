@@ -19,11 +19,15 @@ public record Receipt(ReceiptBody body, Signature signature) {
   /** Signs a body with the operator key; the key's address must be the body's operator. */
   public static Receipt sign(ReceiptBody body, Secp256k1Key operatorKey) {
     if (!operatorKey.address().equals(body.operator())) {
-      throw new IllegalArgumentException("the body names operator " + body.operator() + " but the key is "
-          + operatorKey.address());
+      throw new IllegalArgumentException(
+          "the body names operator "
+              + body.operator()
+              + " but the key is "
+              + operatorKey.address());
     }
     Receipt r = new Receipt(body, operatorKey.signEip191(body.digest()));
-    Invariant.check(r.signer().equals(body.operator()), "a receipt's signature recovers its operator");
+    Invariant.check(
+        r.signer().equals(body.operator()), "a receipt's signature recovers its operator");
     return r;
   }
 
@@ -45,8 +49,8 @@ public record Receipt(ReceiptBody body, Signature signature) {
   public void checkSignature() {
     Address signer = signer();
     if (!signer.equals(body.operator())) {
-      throw new InvalidInputException("receipt signature was made by " + signer + ", not by the operator "
-          + body.operator());
+      throw new InvalidInputException(
+          "receipt signature was made by " + signer + ", not by the operator " + body.operator());
     }
   }
 }

@@ -28,6 +28,7 @@ public record ReceiptBody(
 
   public static final String TYPE = "trustdial.inference_receipt.v1";
   public static final Set<String> FINISH_REASONS = Set.of("stop", "length");
+
   /** Upper bound on output tokens a receipt may carry. */
   public static final int MAX_OUTPUT_TOKENS = 1 << 20;
 
@@ -54,7 +55,8 @@ public record ReceiptBody(
       }
     }
     if (!FINISH_REASONS.contains(finishReason)) {
-      throw new InvalidInputException("receipt: finish_reason must be stop or length, got " + finishReason);
+      throw new InvalidInputException(
+          "receipt: finish_reason must be stop or length, got " + finishReason);
     }
   }
 
@@ -88,15 +90,31 @@ public record ReceiptBody(
 
   @Override
   public boolean equals(Object o) {
-    return o instanceof ReceiptBody b && created == b.created && operator.equals(b.operator) && model.equals(b.model)
-        && request.equals(b.request) && sampling.equals(b.sampling) && promptTokenCount == b.promptTokenCount
-        && promptTokensHash.equals(b.promptTokensHash) && Arrays.equals(outputTokens, b.outputTokens)
-        && outputTextHash.equals(b.outputTextHash) && finishReason.equals(b.finishReason);
+    return o instanceof ReceiptBody b
+        && created == b.created
+        && operator.equals(b.operator)
+        && model.equals(b.model)
+        && request.equals(b.request)
+        && sampling.equals(b.sampling)
+        && promptTokenCount == b.promptTokenCount
+        && promptTokensHash.equals(b.promptTokensHash)
+        && Arrays.equals(outputTokens, b.outputTokens)
+        && outputTextHash.equals(b.outputTextHash)
+        && finishReason.equals(b.finishReason);
   }
 
   @Override
   public int hashCode() {
-    return Objects.hash(created, operator, model, request, sampling, promptTokenCount, promptTokensHash,
-        Arrays.hashCode(outputTokens), outputTextHash, finishReason);
+    return Objects.hash(
+        created,
+        operator,
+        model,
+        request,
+        sampling,
+        promptTokenCount,
+        promptTokensHash,
+        Arrays.hashCode(outputTokens),
+        outputTextHash,
+        finishReason);
   }
 }

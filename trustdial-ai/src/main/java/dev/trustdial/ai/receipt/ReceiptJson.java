@@ -8,11 +8,11 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.trustdial.ai.engine.SamplingParams;
 import dev.trustdial.core.InvalidInputException;
-import dev.trustdial.core.json.Json;
 import dev.trustdial.core.bytes.Bytes32;
 import dev.trustdial.core.bytes.Hex;
 import dev.trustdial.core.crypto.Address;
 import dev.trustdial.core.crypto.Signature;
+import dev.trustdial.core.json.Json;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -28,9 +28,21 @@ public final class ReceiptJson {
   private static final JsonNodeFactory F = JsonNodeFactory.instance;
   private static final ObjectMapper MAPPER = Json.mapper();
 
-  private static final Set<String> BODY_KEYS = Set.of("type", "created", "operator", "model", "request", "request_hash",
-      "sampling", "prompt_token_count", "prompt_tokens_hash", "output_tokens", "output_tokens_hash",
-      "output_text_hash", "finish_reason");
+  private static final Set<String> BODY_KEYS =
+      Set.of(
+          "type",
+          "created",
+          "operator",
+          "model",
+          "request",
+          "request_hash",
+          "sampling",
+          "prompt_token_count",
+          "prompt_tokens_hash",
+          "output_tokens",
+          "output_tokens_hash",
+          "output_text_hash",
+          "finish_reason");
 
   private ReceiptJson() {}
 
@@ -102,8 +114,8 @@ public final class ReceiptJson {
 
   /**
    * Parses and checks a receipt's internal consistency: known fields only, derived hashes and id
-   * recomputed; any disagreement is an input error. The signature is checked separately
-   * ({@link Receipt#checkSignature}).
+   * recomputed; any disagreement is an input error. The signature is checked separately ({@link
+   * Receipt#checkSignature}).
    */
   public static Receipt parse(JsonNode n) {
     Checked c = parseChecked(n);
@@ -131,19 +143,33 @@ public final class ReceiptJson {
       throw new InvalidInputException("receipt type must be " + ReceiptBody.TYPE);
     }
     JsonNode m = object(o, "model");
-    ModelBinding model = new ModelBinding(text(m, "name"), text(m, "file_sha256"), text(m, "tokenizer_sha256"),
-        m.has("chat_template_sha256") ? Optional.of(text(m, "chat_template_sha256")) : Optional.empty(),
-        text(m, "determinism_profile"));
+    ModelBinding model =
+        new ModelBinding(
+            text(m, "name"),
+            text(m, "file_sha256"),
+            text(m, "tokenizer_sha256"),
+            m.has("chat_template_sha256")
+                ? Optional.of(text(m, "chat_template_sha256"))
+                : Optional.empty(),
+            text(m, "determinism_profile"));
     JsonNode s = object(o, "sampling");
-    SamplingParams sampling = new SamplingParams(number(s, "temperature"), (int) integer(s, "top_k"),
-        number(s, "top_p"), number(s, "min_p"), number(s, "repetition_penalty"), number(s, "frequency_penalty"),
-        number(s, "presence_penalty"), integer(s, "seed"));
+    SamplingParams sampling =
+        new SamplingParams(
+            number(s, "temperature"),
+            (int) integer(s, "top_k"),
+            number(s, "top_p"),
+            number(s, "min_p"),
+            number(s, "repetition_penalty"),
+            number(s, "frequency_penalty"),
+            number(s, "presence_penalty"),
+            integer(s, "seed"));
     JsonNode toks = o.get("output_tokens");
     if (toks == null || !toks.isArray()) {
       throw new InvalidInputException("receipt field 'output_tokens' must be an array");
     }
     if (toks.size() > ReceiptBody.MAX_OUTPUT_TOKENS) {
-      throw new InvalidInputException("receipt has more than " + ReceiptBody.MAX_OUTPUT_TOKENS + " output tokens");
+      throw new InvalidInputException(
+          "receipt has more than " + ReceiptBody.MAX_OUTPUT_TOKENS + " output tokens");
     }
     int[] tokens = new int[toks.size()];
     for (int i = 0; i < tokens.length; i++) {
@@ -156,9 +182,18 @@ public final class ReceiptJson {
     if (promptCount > Integer.MAX_VALUE) {
       throw new InvalidInputException("receipt prompt_token_count is too large");
     }
-    ReceiptBody body = new ReceiptBody(integer(o, "created"), Address.parse(text(o, "operator")), model,
-        (ObjectNode) object(o, "request"), sampling, (int) promptCount, bytes32(o, "prompt_tokens_hash"), tokens,
-        bytes32(o, "output_text_hash"), text(o, "finish_reason"));
+    ReceiptBody body =
+        new ReceiptBody(
+            integer(o, "created"),
+            Address.parse(text(o, "operator")),
+            model,
+            (ObjectNode) object(o, "request"),
+            sampling,
+            (int) promptCount,
+            bytes32(o, "prompt_tokens_hash"),
+            tokens,
+            bytes32(o, "output_text_hash"),
+            text(o, "finish_reason"));
     List<String> inconsistencies = new ArrayList<>();
     Bytes32 requestHash = bytes32(o, "request_hash");
     Bytes32 outputTokensHash = bytes32(o, "output_tokens_hash");
@@ -175,7 +210,8 @@ public final class ReceiptJson {
       throw new InvalidInputException("receipt signature is malformed: " + e.getMessage());
     }
     if (o.has("id") && !r.id().equalsIgnoreCase(text(o, "id"))) {
-      inconsistencies.add("receipt id " + text(o, "id") + " is not the digest of its fields " + r.id());
+      inconsistencies.add(
+          "receipt id " + text(o, "id") + " is not the digest of its fields " + r.id());
     }
     return new Checked(r, inconsistencies);
   }

@@ -10,7 +10,10 @@ public final class TokenHashes {
 
   private TokenHashes() {}
 
-  /** keccak256 over the ids as consecutive uint32 big-endian words (empty list: keccak256 of nothing). */
+  /**
+   * keccak256 over the ids as consecutive uint32 big-endian words (empty list: keccak256 of
+   * nothing).
+   */
   public static Bytes32 tokens(int[] ids) {
     ByteBuffer b = ByteBuffer.allocate(ids.length * 4);
     for (int id : ids) {

@@ -5,8 +5,8 @@ import java.nio.file.Path;
 import java.util.Optional;
 
 /**
- * {@link dev.trustdial.ai.inference.EngineBackend} under its former name, which trustdial-cli
- * still imports; new code uses the inference package's class.
+ * {@link dev.trustdial.ai.inference.EngineBackend} under its former name, which trustdial-cli still
+ * imports; new code uses the inference package's class.
  */
 public final class EngineBackend extends dev.trustdial.ai.inference.EngineBackend {
 
@@ -14,7 +14,9 @@ public final class EngineBackend extends dev.trustdial.ai.inference.EngineBacken
     super(loaded);
   }
 
-  public static EngineBackend load(Path model, Optional<Path> tokenizerFile, EngineOptions options) {
-    return new EngineBackend(dev.trustdial.ai.inference.EngineBackend.load(model, tokenizerFile, options));
+  public static EngineBackend load(
+      Path model, Optional<Path> tokenizerFile, EngineOptions options) {
+    return new EngineBackend(
+        dev.trustdial.ai.inference.EngineBackend.load(model, tokenizerFile, options));
   }
 }

@@ -41,18 +41,23 @@ public final class InferenceService {
   private final Inference inference;
   private final Map<String, Receipt> receipts;
 
-  public InferenceService(CompletionBackend backend, Secp256k1Key operatorKey, ServerLimits limits, Clock clock,
+  public InferenceService(
+      CompletionBackend backend,
+      Secp256k1Key operatorKey,
+      ServerLimits limits,
+      Clock clock,
       LongSupplier seeds) {
     this.backend = backend;
     this.operatorKey = operatorKey;
     this.clock = clock;
     this.inference = new Inference(backend, limits.requests(), seeds);
-    this.receipts = new LinkedHashMap<>(16, 0.75f, false) {
-      @Override
-      protected boolean removeEldestEntry(Map.Entry<String, Receipt> eldest) {
-        return size() > limits.storedReceipts();
-      }
-    };
+    this.receipts =
+        new LinkedHashMap<>(16, 0.75f, false) {
+          @Override
+          protected boolean removeEldestEntry(Map.Entry<String, Receipt> eldest) {
+            return size() > limits.storedReceipts();
+          }
+        };
   }
 
   public CompletionBackend backend() {
@@ -72,23 +77,42 @@ public final class InferenceService {
   }
 
   public ModelBinding modelBinding(boolean chat) {
-    return new ModelBinding(backend.modelName(), backend.fileSha256(), backend.tokenizer().digest().toHex().substring(2),
-        chat ? Optional.of(backend.chatTemplateSha256()) : Optional.empty(), backend.determinismProfile());
+    return new ModelBinding(
+        backend.modelName(),
+        backend.fileSha256(),
+        backend.tokenizer().digest().toHex().substring(2),
+        chat ? Optional.of(backend.chatTemplateSha256()) : Optional.empty(),
+        backend.determinismProfile());
   }
 
   /** Runs a request to the end, streaming deltas to the listener, and signs its receipt. */
   public Completion complete(ApiRequest parsed, DeltaListener listener) {
     InferenceResult r = inference.run(parsed, listener);
     boolean chat = r.request() instanceof ApiRequest.Chat;
-    ReceiptBody body = new ReceiptBody(clock.instant().getEpochSecond(), operatorKey.address(), modelBinding(chat),
-        r.request().canonical(), r.request().settings().sampling(), r.promptTokens().length, r.promptTokensHash(),
-        r.outputTokens(), r.textHash(), r.finishReason());
+    ReceiptBody body =
+        new ReceiptBody(
+            clock.instant().getEpochSecond(),
+            operatorKey.address(),
+            modelBinding(chat),
+            r.request().canonical(),
+            r.request().settings().sampling(),
+            r.promptTokens().length,
+            r.promptTokensHash(),
+            r.outputTokens(),
+            r.textHash(),
+            r.finishReason());
     Receipt receipt = Receipt.sign(body, operatorKey);
     synchronized (receipts) {
       receipts.put(receipt.id(), receipt);
     }
-    return new Completion(r.request(), r.text(), r.outputTokens(), r.finishReason(), r.logprobs(),
-        r.promptTokens().length, receipt);
+    return new Completion(
+        r.request(),
+        r.text(),
+        r.outputTokens(),
+        r.finishReason(),
+        r.logprobs(),
+        r.promptTokens().length,
+        receipt);
   }
 
   public Optional<Receipt> receipt(String id) {
@@ -131,18 +155,24 @@ public final class InferenceService {
       throw new InvalidInputException("receipt request has unknown endpoint '" + endpoint + "'");
     }
     ModelBinding ours = modelBinding(chat);
-    boolean modelOk = ours.fileSha256().equals(b.model().fileSha256())
-        && ours.tokenizerSha256().equals(b.model().tokenizerSha256())
-        && ours.chatTemplateSha256().equals(b.model().chatTemplateSha256())
-        && ours.determinismProfile().equals(b.model().determinismProfile());
+    boolean modelOk =
+        ours.fileSha256().equals(b.model().fileSha256())
+            && ours.tokenizerSha256().equals(b.model().tokenizerSha256())
+            && ours.chatTemplateSha256().equals(b.model().chatTemplateSha256())
+            && ours.determinismProfile().equals(b.model().determinismProfile());
     if (!modelOk) {
-      problems.add("receipt was made with a different model, tokenizer, template or determinism profile than "
-          + "this server's (" + ours + ")");
-      return new Verification(false, sigOk, signer, false, Optional.empty(), new int[0], b.outputTokens(), problems);
+      problems.add(
+          "receipt was made with a different model, tokenizer, template or determinism profile than "
+              + "this server's ("
+              + ours
+              + ")");
+      return new Verification(
+          false, sigOk, signer, false, Optional.empty(), new int[0], b.outputTokens(), problems);
     }
     ApiRequest parsed = inference.parse(endpoint, req);
     if (parsed.settings().seed().isEmpty() || parsed.settings().maxTokens().isEmpty()) {
-      throw new InvalidInputException("receipt request is not canonical: seed and max_tokens must be resolved");
+      throw new InvalidInputException(
+          "receipt request is not canonical: seed and max_tokens must be resolved");
     }
     if (!Arrays.equals(CanonicalJson.encode(parsed.canonical()), CanonicalJson.encode(req))) {
       problems.add("receipt request is not in canonical form");
@@ -151,16 +181,21 @@ public final class InferenceService {
       problems.add("receipt sampling parameters differ from its request's");
     }
     InferenceResult r = inference.run(parsed);
-    if (r.promptTokens().length != b.promptTokenCount() || !r.promptTokensHash().equals(b.promptTokensHash())) {
+    if (r.promptTokens().length != b.promptTokenCount()
+        || !r.promptTokensHash().equals(b.promptTokensHash())) {
       problems.add("prompt tokens differ: re-tokenized " + r.promptTokens().length + " tokens");
     }
     int[] expected = r.outputTokens();
     int[] got = b.outputTokens();
     int mismatch = Arrays.mismatch(expected, got);
     if (mismatch >= 0) {
-      problems.add("output token " + mismatch + " differs: re-execution gave "
-          + (mismatch < expected.length ? expected[mismatch] : "end of output") + ", the receipt has "
-          + (mismatch < got.length ? got[mismatch] : "end of output"));
+      problems.add(
+          "output token "
+              + mismatch
+              + " differs: re-execution gave "
+              + (mismatch < expected.length ? expected[mismatch] : "end of output")
+              + ", the receipt has "
+              + (mismatch < got.length ? got[mismatch] : "end of output"));
     }
     if (!r.textHash().equals(b.outputTextHash())) {
       problems.add("output text hash differs");
@@ -169,7 +204,14 @@ public final class InferenceService {
       problems.add("finish reason differs: re-execution gave " + r.finishReason());
     }
     boolean match = problems.isEmpty();
-    return new Verification(match, sigOk, signer, true, mismatch >= 0 ? Optional.of(mismatch) : Optional.empty(),
-        expected, got, problems);
+    return new Verification(
+        match,
+        sigOk,
+        signer,
+        true,
+        mismatch >= 0 ? Optional.of(mismatch) : Optional.empty(),
+        expected,
+        got,
+        problems);
   }
 }

@@ -1,15 +1,15 @@
 package dev.trustdial.ai.server;
 
-import dev.trustdial.ai.inference.ApiRequest;
-import dev.trustdial.ai.inference.ApiException;
-import dev.trustdial.ai.inference.CompletionBackend;
-import dev.trustdial.ai.inference.RequestBody;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.trustdial.ai.engine.TokenLogprob;
+import dev.trustdial.ai.inference.ApiException;
+import dev.trustdial.ai.inference.ApiRequest;
+import dev.trustdial.ai.inference.CompletionBackend;
+import dev.trustdial.ai.inference.RequestBody;
 import dev.trustdial.ai.receipt.Receipt;
 import dev.trustdial.ai.receipt.ReceiptJson;
 import dev.trustdial.core.InvalidInputException;
@@ -34,8 +34,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The OpenAI-compatible HTTP API: /v1/models, /v1/completions, /v1/chat/completions (JSON or SSE),
- * /v1/verify, /v1/receipts/{id}, /health and Prometheus /metrics. Every completion carries a
- * signed receipt (docs/spec/receipt.md).
+ * /v1/verify, /v1/receipts/{id}, /health and Prometheus /metrics. Every completion carries a signed
+ * receipt (docs/spec/receipt.md).
  */
 public final class OpenAiServer implements AutoCloseable {
 
@@ -57,34 +57,70 @@ public final class OpenAiServer implements AutoCloseable {
     this.clock = clock;
     this.slots = new Semaphore(limits.maxConcurrent());
     CompletionBackend b = service.backend();
-    this.responses = new ResponseJson(b.tokenizer(), b.modelName(), "td-" + b.fileSha256().substring(0, 16));
-    this.app = Javalin.create(config -> {
-      config.concurrency.useVirtualThreads = true;
-      config.http.maxRequestSize = limits.maxBodyBytes();
-      config.startup.showJavalinBanner = false;
-      config.routes.get("/health", this::health);
-      config.routes.get("/metrics", this::metrics);
-      config.routes.get("/v1/models", this::models);
-      config.routes.post(ApiRequest.CHAT_ENDPOINT, ctx -> generate(ctx, ApiRequest.CHAT_ENDPOINT));
-      config.routes.post(ApiRequest.TEXT_ENDPOINT, ctx -> generate(ctx, ApiRequest.TEXT_ENDPOINT));
-      config.routes.post("/v1/verify", this::verify);
-      config.routes.get("/v1/receipts/{id}", this::receipt);
-      config.routes.exception(ApiException.class, (e, ctx) -> fail(ctx, e));
-      config.routes.exception(InvalidInputException.class, (e, ctx) -> fail(ctx, ApiException.badRequest("", e.getMessage())));
-      config.routes.exception(HttpResponseException.class, (e, ctx) -> fail(ctx, new ApiException(e.getStatus(),
-          e.getStatus() == 413 ? "invalid_request_error" : "api_error", "", e.getStatus() == 413 ? "request_too_large"
-          : "http_error", e.getStatus() == 413 ? "the request body exceeds " + limits.maxBodyBytes() + " bytes"
-          : e.getMessage())));
-      config.routes.exception(Exception.class, (e, ctx) -> {
-        log.error("internal error on {}", ctx.path(), e);
-        fail(ctx, new ApiException(500, "server_error", "", "internal_error", "internal error: " + e.getClass().getSimpleName()));
-      });
-      config.routes.error(404, "*", ctx -> {
-        if (ctx.result() == null || ctx.result().isEmpty() || !ctx.result().startsWith("{")) {
-          fail(ctx, new ApiException(404, "invalid_request_error", "", "not_found", "no route " + ctx.method() + " " + ctx.path()));
-        }
-      });
-    });
+    this.responses =
+        new ResponseJson(b.tokenizer(), b.modelName(), "td-" + b.fileSha256().substring(0, 16));
+    this.app =
+        Javalin.create(config -> {
+          config.concurrency.useVirtualThreads = true;
+          config.http.maxRequestSize = limits.maxBodyBytes();
+          config.startup.showJavalinBanner = false;
+          config.routes.get("/health", this::health);
+          config.routes.get("/metrics", this::metrics);
+          config.routes.get("/v1/models", this::models);
+          config.routes.post(
+              ApiRequest.CHAT_ENDPOINT, ctx -> generate(ctx, ApiRequest.CHAT_ENDPOINT));
+          config.routes.post(
+              ApiRequest.TEXT_ENDPOINT, ctx -> generate(ctx, ApiRequest.TEXT_ENDPOINT));
+          config.routes.post("/v1/verify", this::verify);
+          config.routes.get("/v1/receipts/{id}", this::receipt);
+          config.routes.exception(ApiException.class, (e, ctx) -> fail(ctx, e));
+          config.routes.exception(
+              InvalidInputException.class,
+              (e, ctx) -> fail(ctx, ApiException.badRequest("", e.getMessage())));
+          config.routes.exception(
+              HttpResponseException.class,
+              (e, ctx) ->
+                  fail(
+                      ctx,
+                      new ApiException(
+                          e.getStatus(),
+                          e.getStatus() == 413 ? "invalid_request_error" : "api_error",
+                          "",
+                          e.getStatus() == 413 ? "request_too_large" : "http_error",
+                          e.getStatus() == 413
+                              ? "the request body exceeds " + limits.maxBodyBytes() + " bytes"
+                              : e.getMessage())));
+          config.routes.exception(
+              Exception.class,
+              (e, ctx) -> {
+                log.error("internal error on {}", ctx.path(), e);
+                fail(
+                    ctx,
+                    new ApiException(
+                        500,
+                        "server_error",
+                        "",
+                        "internal_error",
+                        "internal error: " + e.getClass().getSimpleName()));
+              });
+          config.routes.error(
+              404,
+              "*",
+              ctx -> {
+                if (ctx.result() == null
+                    || ctx.result().isEmpty()
+                    || !ctx.result().startsWith("{")) {
+                  fail(
+                      ctx,
+                      new ApiException(
+                          404,
+                          "invalid_request_error",
+                          "",
+                          "not_found",
+                          "no route " + ctx.method() + " " + ctx.path()));
+                }
+              });
+        });
   }
 
   public OpenAiServer start(String host, int port) {
@@ -119,10 +155,16 @@ public final class OpenAiServer implements AutoCloseable {
 
   private JsonNode body(Context ctx) {
     String type = ctx.contentType();
-    if (type == null || !type.toLowerCase(java.util.Locale.ROOT).matches("application/json\\s*(;.*)?")) {
-      throw new ApiException(415, "invalid_request_error", "", "unsupported_media_type",
+    if (type == null
+        || !type.toLowerCase(java.util.Locale.ROOT).matches("application/json\\s*(;.*)?")) {
+      throw new ApiException(
+          415,
+          "invalid_request_error",
+          "",
+          "unsupported_media_type",
           "the request body must be JSON sent with Content-Type: application/json (got "
-              + (type == null ? "no Content-Type" : "'" + type + "'") + ")");
+              + (type == null ? "no Content-Type" : "'" + type + "'")
+              + ")");
     }
     return RequestBody.parse(ctx.bodyAsBytes(), limits.maxBodyBytes());
   }
@@ -159,14 +201,26 @@ public final class OpenAiServer implements AutoCloseable {
 
   private void receipt(Context ctx) {
     String id = ctx.pathParam("id");
-    Receipt r = service.receipt(id).orElseThrow(() -> new ApiException(404, "invalid_request_error", "id",
-        "receipt_not_found", "no receipt " + id + " on this server"));
+    Receipt r =
+        service
+            .receipt(id)
+            .orElseThrow(() ->
+                new ApiException(
+                    404,
+                    "invalid_request_error",
+                    "id",
+                    "receipt_not_found",
+                    "no receipt " + id + " on this server"));
     json(ctx, ReceiptJson.toJson(r));
   }
 
   private void acquire() {
     if (!slots.tryAcquire()) {
-      throw new ApiException(429, "rate_limit_exceeded", "", "too_many_requests",
+      throw new ApiException(
+          429,
+          "rate_limit_exceeded",
+          "",
+          "too_many_requests",
           "the server is running " + limits.maxConcurrent() + " requests; retry later");
     }
   }
@@ -225,9 +279,12 @@ public final class OpenAiServer implements AutoCloseable {
       acquire();
       metrics.inFlight.inc();
       try {
-        String id = (request instanceof ApiRequest.Chat ? "chatcmpl-" : "cmpl-") + HexFormat.of().formatHex(randomBytes());
+        String id =
+            (request instanceof ApiRequest.Chat ? "chatcmpl-" : "cmpl-")
+                + HexFormat.of().formatHex(randomBytes());
         long created = clock.instant().getEpochSecond();
-        Completion c = request.stream() ? stream(ctx, request, id, created) : plain(ctx, request, id, created);
+        Completion c =
+            request.stream() ? stream(ctx, request, id, created) : plain(ctx, request, id, created);
         if (c != null) {
           metrics.promptTokens.inc(c.promptTokens());
           metrics.completionTokens.inc(c.outputTokens().length);
@@ -262,28 +319,34 @@ public final class OpenAiServer implements AutoCloseable {
   }
 
   /**
-   * Generation runs on its own virtual thread and hands deltas over a queue, so a slow client
-   * never blocks the engine's scheduler; a client that goes away cancels the generation.
+   * Generation runs on its own virtual thread and hands deltas over a queue, so a slow client never
+   * blocks the engine's scheduler; a client that goes away cancels the generation.
    */
-  private Completion stream(Context ctx, ApiRequest request, String id, long created) throws Exception {
+  private Completion stream(Context ctx, ApiRequest request, String id, long created)
+      throws Exception {
     BlockingQueue<StreamEvent> events = new LinkedBlockingQueue<>();
     AtomicBoolean gone = new AtomicBoolean();
-    Thread.ofVirtual().name("completion-" + id).start(() -> {
-      try {
-        Completion c = service.complete(request, (text, lps) -> {
-          if (gone.get()) {
-            return false;
+    Thread.ofVirtual()
+        .name("completion-" + id)
+        .start(() -> {
+          try {
+            Completion c =
+                service.complete(
+                    request,
+                    (text, lps) -> {
+                      if (gone.get()) {
+                        return false;
+                      }
+                      if (!text.isEmpty() || !lps.isEmpty()) {
+                        events.add(new Delta(text, lps));
+                      }
+                      return true;
+                    });
+            events.add(new Done(c));
+          } catch (RuntimeException e) {
+            events.add(new Failed(e));
           }
-          if (!text.isEmpty() || !lps.isEmpty()) {
-            events.add(new Delta(text, lps));
-          }
-          return true;
         });
-        events.add(new Done(c));
-      } catch (RuntimeException e) {
-        events.add(new Failed(e));
-      }
-    });
     // Errors before the first token (bad template, prompt too long) still get a JSON error status.
     StreamEvent first = events.take();
     if (first instanceof Failed(RuntimeException e)) {
@@ -316,8 +379,15 @@ public final class OpenAiServer implements AutoCloseable {
           }
           case Failed(RuntimeException e) -> {
             // Headers are sent; report the error in-band as OpenAI does, then end the stream.
-            ApiException api = e instanceof ApiException a ? a
-                : new ApiException(500, "server_error", "", "internal_error", "generation failed: " + e.getMessage());
+            ApiException api =
+                e instanceof ApiException a
+                    ? a
+                    : new ApiException(
+                        500,
+                        "server_error",
+                        "",
+                        "internal_error",
+                        "generation failed: " + e.getMessage());
             if (!(e instanceof ApiException)) {
               log.error("streamed generation failed", e);
             }
@@ -330,7 +400,8 @@ public final class OpenAiServer implements AutoCloseable {
       }
     } catch (IOException e) {
       gone.set(true);
-      // Wait for the generation to notice (at its next token) so the slot is free when we release it.
+      // Wait for the generation to notice (at its next token) so the slot is free when we release
+      // it.
       StreamEvent ev;
       do {
         ev = events.poll(60, TimeUnit.SECONDS);

@@ -1,11 +1,11 @@
 package dev.trustdial.ai.server;
 
-import dev.trustdial.ai.inference.ApiRequest;
-import dev.trustdial.ai.inference.ApiException;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.trustdial.ai.engine.TokenLogprob;
+import dev.trustdial.ai.inference.ApiException;
+import dev.trustdial.ai.inference.ApiRequest;
 import dev.trustdial.ai.receipt.ReceiptJson;
 import dev.trustdial.ai.tokenizer.Tokenizer;
 import java.nio.charset.StandardCharsets;
@@ -70,7 +70,12 @@ final class ResponseJson {
   }
 
   /** One streaming chunk with a text delta (first chunk of a chat carries the role). */
-  ObjectNode chunk(String id, long created, ApiRequest request, String text, List<TokenLogprob> logprobs,
+  ObjectNode chunk(
+      String id,
+      long created,
+      ApiRequest request,
+      String text,
+      List<TokenLogprob> logprobs,
       boolean first) {
     boolean chat = request instanceof ApiRequest.Chat;
     ObjectNode o = header(id, chat ? "chat.completion.chunk" : "text_completion", created);
@@ -166,7 +171,9 @@ final class ResponseJson {
       values.add(lp.logprob());
       ObjectNode top = tops.addObject();
       for (TokenLogprob t : lp.top()) {
-        top.put(new String(tokenizer.pieceBytes(t.token(), false), StandardCharsets.UTF_8), t.logprob());
+        top.put(
+            new String(tokenizer.pieceBytes(t.token(), false), StandardCharsets.UTF_8),
+            t.logprob());
       }
       offsets.add(offset);
       offset += piece.length();

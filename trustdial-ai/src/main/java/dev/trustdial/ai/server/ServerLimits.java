@@ -15,29 +15,61 @@ import dev.trustdial.ai.inference.RequestLimits;
  * @param maxStopChars length of one stop string
  * @param storedReceipts receipts kept for GET /v1/receipts/{id} (oldest dropped first)
  */
-public record ServerLimits(int maxBodyBytes, int maxPromptTokens, int maxTokens, int defaultMaxTokens,
-    int maxConcurrent, int maxMessages, int maxStop, int maxStopChars, int storedReceipts) {
+public record ServerLimits(
+    int maxBodyBytes,
+    int maxPromptTokens,
+    int maxTokens,
+    int defaultMaxTokens,
+    int maxConcurrent,
+    int maxMessages,
+    int maxStop,
+    int maxStopChars,
+    int storedReceipts) {
 
   public ServerLimits {
-    if (maxBodyBytes < 1024 || maxPromptTokens < 1 || maxTokens < 1 || defaultMaxTokens < 1 || maxConcurrent < 1
-        || maxMessages < 1 || maxStop < 0 || maxStopChars < 1 || storedReceipts < 1) {
+    if (maxBodyBytes < 1024
+        || maxPromptTokens < 1
+        || maxTokens < 1
+        || defaultMaxTokens < 1
+        || maxConcurrent < 1
+        || maxMessages < 1
+        || maxStop < 0
+        || maxStopChars < 1
+        || storedReceipts < 1) {
       throw new IllegalArgumentException("server limits must be positive: " + this);
     }
   }
 
   public static ServerLimits defaults() {
     RequestLimits r = RequestLimits.defaults();
-    return new ServerLimits(1 << 20, r.maxPromptTokens(), r.maxTokens(), r.defaultMaxTokens(), 16, r.maxMessages(),
-        r.maxStop(), r.maxStopChars(), 10_000);
+    return new ServerLimits(
+        1 << 20,
+        r.maxPromptTokens(),
+        r.maxTokens(),
+        r.defaultMaxTokens(),
+        16,
+        r.maxMessages(),
+        r.maxStop(),
+        r.maxStopChars(),
+        10_000);
   }
 
   /** The part of these limits that bounds one request (the parser's and the prompt's). */
   public RequestLimits requests() {
-    return new RequestLimits(maxPromptTokens, maxTokens, defaultMaxTokens, maxMessages, maxStop, maxStopChars);
+    return new RequestLimits(
+        maxPromptTokens, maxTokens, defaultMaxTokens, maxMessages, maxStop, maxStopChars);
   }
 
   public ServerLimits withMaxConcurrent(int n) {
-    return new ServerLimits(maxBodyBytes, maxPromptTokens, maxTokens, defaultMaxTokens, n, maxMessages, maxStop,
-        maxStopChars, storedReceipts);
+    return new ServerLimits(
+        maxBodyBytes,
+        maxPromptTokens,
+        maxTokens,
+        defaultMaxTokens,
+        n,
+        maxMessages,
+        maxStop,
+        maxStopChars,
+        storedReceipts);
   }
 }

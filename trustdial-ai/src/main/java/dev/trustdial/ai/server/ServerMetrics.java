@@ -14,20 +14,44 @@ import java.io.UncheckedIOException;
 final class ServerMetrics {
 
   private final PrometheusRegistry registry = new PrometheusRegistry();
-  final Counter requests = Counter.builder().name("trustdial_ai_requests_total")
-      .help("HTTP API requests by endpoint and status").labelNames("endpoint", "status").register(registry);
-  final Counter promptTokens = Counter.builder().name("trustdial_ai_prompt_tokens_total")
-      .help("Prompt tokens processed").register(registry);
-  final Counter completionTokens = Counter.builder().name("trustdial_ai_completion_tokens_total")
-      .help("Tokens generated").register(registry);
-  final Counter receipts = Counter.builder().name("trustdial_ai_receipts_total")
-      .help("Receipts signed").register(registry);
-  final Counter verifications = Counter.builder().name("trustdial_ai_verifications_total")
-      .help("Receipts re-executed, by outcome").labelNames("outcome").register(registry);
-  final Gauge inFlight = Gauge.builder().name("trustdial_ai_requests_in_flight")
-      .help("Generations running now").register(registry);
-  final Histogram duration = Histogram.builder().name("trustdial_ai_request_duration_seconds")
-      .help("Time to complete a generation request").labelNames("endpoint").register(registry);
+  final Counter requests =
+      Counter.builder()
+          .name("trustdial_ai_requests_total")
+          .help("HTTP API requests by endpoint and status")
+          .labelNames("endpoint", "status")
+          .register(registry);
+  final Counter promptTokens =
+      Counter.builder()
+          .name("trustdial_ai_prompt_tokens_total")
+          .help("Prompt tokens processed")
+          .register(registry);
+  final Counter completionTokens =
+      Counter.builder()
+          .name("trustdial_ai_completion_tokens_total")
+          .help("Tokens generated")
+          .register(registry);
+  final Counter receipts =
+      Counter.builder()
+          .name("trustdial_ai_receipts_total")
+          .help("Receipts signed")
+          .register(registry);
+  final Counter verifications =
+      Counter.builder()
+          .name("trustdial_ai_verifications_total")
+          .help("Receipts re-executed, by outcome")
+          .labelNames("outcome")
+          .register(registry);
+  final Gauge inFlight =
+      Gauge.builder()
+          .name("trustdial_ai_requests_in_flight")
+          .help("Generations running now")
+          .register(registry);
+  final Histogram duration =
+      Histogram.builder()
+          .name("trustdial_ai_request_duration_seconds")
+          .help("Time to complete a generation request")
+          .labelNames("endpoint")
+          .register(registry);
 
   byte[] scrape() {
     ByteArrayOutputStream out = new ByteArrayOutputStream();

@@ -23,7 +23,8 @@ public final class ByteLevelBpe implements Tokenizer {
     // GPT-2's bytes_to_unicode: printable Latin-1 bytes map to themselves, the rest to 256+n.
     int n = 0;
     for (int b = 0; b < 256; b++) {
-      boolean printable = (b >= 0x21 && b <= 0x7E) || (b >= 0xA1 && b <= 0xAC) || (b >= 0xAE && b <= 0xFF);
+      boolean printable =
+          (b >= 0x21 && b <= 0x7E) || (b >= 0xA1 && b <= 0xAC) || (b >= 0xAE && b <= 0xFF);
       BYTE_TO_CHAR[b] = (char) (printable ? b : 256 + n++);
       CHAR_TO_BYTE.put(BYTE_TO_CHAR[b], (byte) b);
     }
@@ -36,8 +37,13 @@ public final class ByteLevelBpe implements Tokenizer {
   private final Map<Pair, Integer> ranks;
   private final SpecialTokenSplitter splitter;
   private final Bytes32 digest;
-  /** BPE of a word is a pure function of the word, so results are memoized (bounded; cleared when full). */
+
+  /**
+   * BPE of a word is a pure function of the word, so results are memoized (bounded; cleared when
+   * full).
+   */
   private final Map<String, int[]> wordCache = new java.util.concurrent.ConcurrentHashMap<>();
+
   private static final int WORD_CACHE_LIMIT = 1 << 16;
 
   public ByteLevelBpe(Vocabulary vocab, List<String> merges, PreTokenizer pre) {
@@ -48,7 +54,8 @@ public final class ByteLevelBpe implements Tokenizer {
       String m = merges.get(i);
       int sp = m.indexOf(' ', 1);
       if (sp < 0) {
-        throw new InvalidInputException("tokenizer: merge #" + i + " '" + m + "' has no separating space");
+        throw new InvalidInputException(
+            "tokenizer: merge #" + i + " '" + m + "' has no separating space");
       }
       r.putIfAbsent(new Pair(m.substring(0, sp), m.substring(sp + 1)), i);
     }
@@ -79,7 +86,8 @@ public final class ByteLevelBpe implements Tokenizer {
   @Override
   public int[] encode(String text, boolean addSpecial, boolean parseSpecial) {
     if (text.length() > MAX_TEXT_CHARS) {
-      throw new InvalidInputException("text of " + text.length() + " chars exceeds the tokenizer limit " + MAX_TEXT_CHARS);
+      throw new InvalidInputException(
+          "text of " + text.length() + " chars exceeds the tokenizer limit " + MAX_TEXT_CHARS);
     }
     Vocabulary.SpecialTokens sp = vocab.special();
     IntList out = new IntList();
@@ -144,8 +152,9 @@ public final class ByteLevelBpe implements Tokenizer {
       prev[i] = i - 1;
       next[i] = i + 1 < n ? i + 1 : -1;
     }
-    PriorityQueue<Bigram> queue = new PriorityQueue<>((a, b) -> a.rank != b.rank
-        ? Integer.compare(a.rank, b.rank) : Integer.compare(a.left, b.left));
+    PriorityQueue<Bigram> queue =
+        new PriorityQueue<>((a, b) ->
+            a.rank != b.rank ? Integer.compare(a.rank, b.rank) : Integer.compare(a.left, b.left));
     for (int i = 1; i < n; i++) {
       addBigram(word, start, len, i - 1, i, queue);
     }
@@ -154,8 +163,9 @@ public final class ByteLevelBpe implements Tokenizer {
       if (len[b.left] == 0 || len[b.right] == 0) {
         continue;
       }
-      String current = word.substring(start[b.left], start[b.left] + len[b.left])
-          + word.substring(start[b.right], start[b.right] + len[b.right]);
+      String current =
+          word.substring(start[b.left], start[b.left] + len[b.left])
+              + word.substring(start[b.right], start[b.right] + len[b.right]);
       if (!current.equals(b.text)) {
         continue; // outdated: a side changed since this pair was queued
       }
@@ -184,7 +194,8 @@ public final class ByteLevelBpe implements Tokenizer {
     }
   }
 
-  private void addBigram(String word, int[] start, int[] len, int left, int right, PriorityQueue<Bigram> queue) {
+  private void addBigram(
+      String word, int[] start, int[] len, int left, int right, PriorityQueue<Bigram> queue) {
     if (left < 0 || right < 0) {
       return;
     }
@@ -199,7 +210,8 @@ public final class ByteLevelBpe implements Tokenizer {
   @Override
   public byte[] pieceBytes(int token, boolean renderSpecial) {
     if (!vocab.isValid(token)) {
-      throw new InvalidInputException("token id " + token + " outside the vocabulary of " + vocab.size());
+      throw new InvalidInputException(
+          "token id " + token + " outside the vocabulary of " + vocab.size());
     }
     String text = vocab.text(token);
     return switch (vocab.type(token)) {

@@ -7,9 +7,9 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * The regex split applied before byte-level BPE, chosen by GGUF {@code tokenizer.ggml.pre}.
- * Each regex splits every fragment of the previous one into matches and the gaps between them,
- * as llama.cpp's unicode_regex_split does. {@code \s}, {@code \p{L}}, {@code \p{N}} are Unicode.
+ * The regex split applied before byte-level BPE, chosen by GGUF {@code tokenizer.ggml.pre}. Each
+ * regex splits every fragment of the previous one into matches and the gaps between them, as
+ * llama.cpp's unicode_regex_split does. {@code \s}, {@code \p{L}}, {@code \p{N}} are Unicode.
  */
 public record PreTokenizer(String name, List<Pattern> regexes, boolean ignoreMerges) {
 
@@ -26,18 +26,31 @@ public record PreTokenizer(String name, List<Pattern> regexes, boolean ignoreMer
     regexes = List.copyOf(regexes);
   }
 
-  /** The pre-tokenizer for a {@code tokenizer.ggml.pre} value; unknown names are rejected by name. */
+  /**
+   * The pre-tokenizer for a {@code tokenizer.ggml.pre} value; unknown names are rejected by name.
+   */
   public static PreTokenizer forName(String pre) {
     return switch (pre) {
-      case "gpt-2", "gpt2", "phi-2", "jina-es", "jina-de", "jina-v2-es", "jina-v2-de", "roberta-bpe" ->
+      case "gpt-2",
+          "gpt2",
+          "phi-2",
+          "jina-es",
+          "jina-de",
+          "jina-v2-es",
+          "jina-v2-de",
+          "roberta-bpe" ->
           of(pre, false, GPT2);
       case "llama3", "llama-v3", "llama-bpe", "falcon3", "pixtral" -> of(pre, true, LLAMA3);
       case "qwen2", "deepseek-r1-qwen", "megrez" -> of(pre, false, QWEN2);
       case "smollm", "starcoder", "refact", "command-r", "codeshell", "exaone", "minerva-7b" ->
           of(pre, false, "\\p{N}", GPT2);
-      case "default" -> of(pre, false, "[\\p{P}\\$\\+<=>\\^~\\|]+", GPT2, "\\p{N}+", "[0-9][0-9][0-9]");
-      default -> throw new InvalidInputException("tokenizer: unknown pre-tokenizer type '" + pre
-          + "' (supported: gpt-2, llama-bpe, qwen2, smollm, default and their aliases)");
+      case "default" ->
+          of(pre, false, "[\\p{P}\\$\\+<=>\\^~\\|]+", GPT2, "\\p{N}+", "[0-9][0-9][0-9]");
+      default ->
+          throw new InvalidInputException(
+              "tokenizer: unknown pre-tokenizer type '"
+                  + pre
+                  + "' (supported: gpt-2, llama-bpe, qwen2, smollm, default and their aliases)");
     };
   }
 

@@ -9,7 +9,8 @@ import java.util.PriorityQueue;
 /**
  * SentencePiece-style BPE over scored pieces (llama, tok512): split into code points, repeatedly
  * merge the adjacent pair whose concatenation is the highest-scoring piece (ties: leftmost), then
- * map pieces not in the vocabulary to byte tokens {@code <0xHH>}. Mirrors llama.cpp's SPM tokenizer.
+ * map pieces not in the vocabulary to byte tokens {@code <0xHH>}. Mirrors llama.cpp's SPM
+ * tokenizer.
  */
 public final class SentencePieceBpe implements Tokenizer {
 
@@ -48,14 +49,16 @@ public final class SentencePieceBpe implements Tokenizer {
   @Override
   public int[] encode(String text, boolean addSpecial, boolean parseSpecial) {
     if (text.length() > MAX_TEXT_CHARS) {
-      throw new InvalidInputException("text of " + text.length() + " chars exceeds the tokenizer limit " + MAX_TEXT_CHARS);
+      throw new InvalidInputException(
+          "text of " + text.length() + " chars exceeds the tokenizer limit " + MAX_TEXT_CHARS);
     }
     Vocabulary.SpecialTokens sp = vocab.special();
     IntList out = new IntList();
     if (addSpecial && sp.addBos() && sp.bos() >= 0) {
       out.add(sp.bos());
     }
-    boolean prevSpecial = true; // a dummy space prefix goes on the first raw fragment and after specials
+    boolean prevSpecial =
+        true; // a dummy space prefix goes on the first raw fragment and after specials
     for (SpecialTokenSplitter.Fragment f : splitter.split(text, parseSpecial)) {
       switch (f) {
         case SpecialTokenSplitter.Raw(String raw) -> {
@@ -94,8 +97,9 @@ public final class SentencePieceBpe implements Tokenizer {
       next[i] = i + 1 < n ? i + 1 : -1;
       pos += len[i];
     }
-    PriorityQueue<Bigram> queue = new PriorityQueue<>((a, b) -> a.score != b.score
-        ? Float.compare(b.score, a.score) : Integer.compare(a.left, b.left));
+    PriorityQueue<Bigram> queue =
+        new PriorityQueue<>((a, b) ->
+            a.score != b.score ? Float.compare(b.score, a.score) : Integer.compare(a.left, b.left));
     for (int i = 1; i < n; i++) {
       addBigram(text, start, len, i - 1, i, queue);
     }
@@ -124,7 +128,10 @@ public final class SentencePieceBpe implements Tokenizer {
         for (byte b : piece.getBytes(StandardCharsets.UTF_8)) {
           int t = byteTokens[b & 0xFF];
           if (t < 0) {
-            throw new InvalidInputException("tokenizer: no byte token <0x" + String.format("%02X", b & 0xFF) + "> and no <unk>");
+            throw new InvalidInputException(
+                "tokenizer: no byte token <0x"
+                    + String.format("%02X", b & 0xFF)
+                    + "> and no <unk>");
           }
           out.add(t);
         }
@@ -132,7 +139,8 @@ public final class SentencePieceBpe implements Tokenizer {
     }
   }
 
-  private void addBigram(String text, int[] start, int[] len, int left, int right, PriorityQueue<Bigram> queue) {
+  private void addBigram(
+      String text, int[] start, int[] len, int left, int right, PriorityQueue<Bigram> queue) {
     if (left < 0 || right < 0) {
       return;
     }
@@ -147,7 +155,8 @@ public final class SentencePieceBpe implements Tokenizer {
   @Override
   public byte[] pieceBytes(int token, boolean renderSpecial) {
     if (!vocab.isValid(token)) {
-      throw new InvalidInputException("token id " + token + " outside the vocabulary of " + vocab.size());
+      throw new InvalidInputException(
+          "token id " + token + " outside the vocabulary of " + vocab.size());
     }
     String text = vocab.text(token);
     return switch (vocab.type(token)) {

@@ -5,9 +5,9 @@ import java.util.Comparator;
 import java.util.List;
 
 /**
- * Splits text around special-token text before BPE, as llama.cpp does: longest special token
- * first; control and unknown tokens only when asked to parse special tokens, user-defined always.
- * A token the vocabulary marks rstrip also consumes the whitespace that follows it.
+ * Splits text around special-token text before BPE, as llama.cpp does: longest special token first;
+ * control and unknown tokens only when asked to parse special tokens, user-defined always. A token
+ * the vocabulary marks rstrip also consumes the whitespace that follows it.
  */
 final class SpecialTokenSplitter {
 
@@ -37,8 +37,10 @@ final class SpecialTokenSplitter {
         all.add(i);
       }
     }
-    Comparator<Integer> longestFirst = Comparator.<Integer>comparingInt(i -> vocab.text(i).length()).reversed()
-        .thenComparingInt(i -> i);
+    Comparator<Integer> longestFirst =
+        Comparator.<Integer>comparingInt(i -> vocab.text(i).length())
+            .reversed()
+            .thenComparingInt(i -> i);
     control.sort(longestFirst);
     all.sort(longestFirst);
     this.controlTokens = List.copyOf(control);

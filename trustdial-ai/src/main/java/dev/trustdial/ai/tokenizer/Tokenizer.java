@@ -12,13 +12,15 @@ public sealed interface Tokenizer permits SentencePieceBpe, ByteLevelBpe {
   int MAX_TEXT_CHARS = 1 << 22;
 
   /**
-   * Encodes text. {@code addSpecial} adds BOS (and EOS) as the vocabulary asks;
-   * {@code parseSpecial} turns control-token text such as {@code <|im_start|>} into its id
-   * (user-defined tokens are always matched, as in llama.cpp).
+   * Encodes text. {@code addSpecial} adds BOS (and EOS) as the vocabulary asks; {@code
+   * parseSpecial} turns control-token text such as {@code <|im_start|>} into its id (user-defined
+   * tokens are always matched, as in llama.cpp).
    */
   int[] encode(String text, boolean addSpecial, boolean parseSpecial);
 
-  /** The bytes a token stands for; control tokens give their text only when {@code renderSpecial}. */
+  /**
+   * The bytes a token stands for; control tokens give their text only when {@code renderSpecial}.
+   */
   byte[] pieceBytes(int token, boolean renderSpecial);
 
   Vocabulary vocabulary();

@@ -48,7 +48,8 @@ final class TokenizerDigest {
     md.update((byte) (s.addEos() ? 1 : 0));
     md.update((byte) (s.addSpacePrefix() ? 1 : 0));
     int[] rstrip = v.rstripTokens();
-    if (rstrip.length > 0) { // absent for the tokenizers without any, so their digests stay as they were
+    if (rstrip.length
+        > 0) { // absent for the tokenizers without any, so their digests stay as they were
       u32(md, num, rstrip.length);
       for (int id : rstrip) {
         u32(md, num, id);

@@ -9,8 +9,8 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * Token strings, scores and types with the special ids. Immutable. Token text is as stored in
- * GGUF: SentencePiece spaces are U+2581, GPT-2 bytes are the byte-to-unicode mapping.
+ * Token strings, scores and types with the special ids. Immutable. Token text is as stored in GGUF:
+ * SentencePiece spaces are U+2581, GPT-2 bytes are the byte-to-unicode mapping.
  */
 public final class Vocabulary {
 
@@ -25,7 +25,8 @@ public final class Vocabulary {
   private final int[] rstripTokens;
 
   /** Ids of special tokens; -1 where the vocabulary has none. */
-  public record SpecialTokens(int bos, int eos, int unk, int eot, boolean addBos, boolean addEos, boolean addSpacePrefix) {}
+  public record SpecialTokens(
+      int bos, int eos, int unk, int eot, boolean addBos, boolean addEos, boolean addSpacePrefix) {}
 
   public Vocabulary(List<String> tokens, float[] scores, TokenType[] types, SpecialTokens special) {
     this(tokens, scores, types, special, new int[0]);
@@ -35,21 +36,35 @@ public final class Vocabulary {
    * With {@code rstripTokens}: special tokens that swallow the whitespace after them when a text is
    * split around special tokens (Phi-3's chat tokens, as llama.cpp's RSTRIP attribute).
    */
-  public Vocabulary(List<String> tokens, float[] scores, TokenType[] types, SpecialTokens special, int[] rstripTokens) {
+  public Vocabulary(
+      List<String> tokens,
+      float[] scores,
+      TokenType[] types,
+      SpecialTokens special,
+      int[] rstripTokens) {
     this.tokens = List.copyOf(tokens);
     int n = this.tokens.size();
     if (n == 0 || n > MAX_TOKENS) {
-      throw new InvalidInputException("tokenizer: vocabulary size " + n + " outside 1.." + MAX_TOKENS);
+      throw new InvalidInputException(
+          "tokenizer: vocabulary size " + n + " outside 1.." + MAX_TOKENS);
     }
     if (scores.length != n || types.length != n) {
-      throw new InvalidInputException("tokenizer: " + n + " tokens but " + scores.length + " scores and " + types.length + " types");
+      throw new InvalidInputException(
+          "tokenizer: "
+              + n
+              + " tokens but "
+              + scores.length
+              + " scores and "
+              + types.length
+              + " types");
     }
     this.scores = scores.clone();
     this.types = types.clone();
     this.special = Objects.requireNonNull(special);
     for (int id : new int[] {special.bos(), special.eos(), special.unk(), special.eot()}) {
       if (id < -1 || id >= n) {
-        throw new InvalidInputException("tokenizer: special token id " + id + " outside the vocabulary of " + n);
+        throw new InvalidInputException(
+            "tokenizer: special token id " + id + " outside the vocabulary of " + n);
       }
     }
     Map<String, Integer> idx = new HashMap<>(n * 2);
@@ -61,7 +76,8 @@ public final class Vocabulary {
     java.util.Arrays.sort(this.rstripTokens);
     for (int id : this.rstripTokens) {
       if (id < 0 || id >= n) {
-        throw new InvalidInputException("tokenizer: rstrip token id " + id + " outside the vocabulary of " + n);
+        throw new InvalidInputException(
+            "tokenizer: rstrip token id " + id + " outside the vocabulary of " + n);
       }
     }
   }

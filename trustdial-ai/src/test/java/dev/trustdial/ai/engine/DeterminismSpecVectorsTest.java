@@ -32,7 +32,10 @@ class DeterminismSpecVectorsTest {
     float[] logits = {0f, 5f, 5f, 1f};
     SamplingParams topK1 = new SamplingParams(1.0, 1, 1, 0, 1, 0, 0, 9);
     for (long pos = 0; pos < 20; pos++) {
-      assertThat(Sampler.sample(LayerOps.canonical(), logits, 0, 4, topK1, pos, new int[0], 0, new int[4])).isEqualTo(1);
+      assertThat(
+              Sampler.sample(
+                  LayerOps.canonical(), logits, 0, 4, topK1, pos, new int[0], 0, new int[4]))
+          .isEqualTo(1);
     }
   }
 
@@ -49,15 +52,26 @@ class DeterminismSpecVectorsTest {
     SamplingParams topP = new SamplingParams(1.0, 0, 0.5, 0, 1, 0, 0, 1);
     SamplingParams minP = new SamplingParams(1.0, 0, 1, 0.5, 1, 0, 0, 1);
     for (long pos = 0; pos < 200; pos++) {
-      assertThat(Sampler.sample(LayerOps.canonical(), logits, 0, 2, topP, pos, new int[0], 0, new int[2])).isEqualTo(1);
-      assertThat(Sampler.sample(LayerOps.canonical(), logits, 0, 2, minP, pos, new int[0], 0, new int[2])).isEqualTo(1);
+      assertThat(
+              Sampler.sample(
+                  LayerOps.canonical(), logits, 0, 2, topP, pos, new int[0], 0, new int[2]))
+          .isEqualTo(1);
+      assertThat(
+              Sampler.sample(
+                  LayerOps.canonical(), logits, 0, 2, minP, pos, new int[0], 0, new int[2]))
+          .isEqualTo(1);
     }
   }
 
   @Test
   void penaltiesMoveLogitsAsSpecified() {
     double[] l = {2, -2, 1};
-    Sampler.applyPenalties(l, new SamplingParams(1, 0, 1, 0, 2.0, 0.5, 0.25, 0), new int[] {0, 1, 0}, 3, new int[] {2, 0, 0});
+    Sampler.applyPenalties(
+        l,
+        new SamplingParams(1, 0, 1, 0, 2.0, 0.5, 0.25, 0),
+        new int[] {0, 1, 0},
+        3,
+        new int[] {2, 0, 0});
     assertThat(l).containsExactly(2.0 / 2 - (2 * 0.5 + 0.25), -4.0, 1.0);
   }
 }

@@ -30,14 +30,15 @@ import org.junit.jupiter.params.provider.MethodSource;
  * llama.cpp as the peer for each model family (resources/llamacpp-reference/family-vectors.json,
  * made by bench/ai/families/run.sh): on the generated F32 model of the family, our tokenizer gives
  * llama.cpp's prompt ids (a plain text and a chat rendered with the family's template), our logits
- * after each of llama.cpp's greedy prefixes match its top-3 logits, and our own greedy run gives its
- * tokens. Mistral is absent: llama.cpp runs llama-architecture files without a sliding window.
+ * after each of llama.cpp's greedy prefixes match its top-3 logits, and our own greedy run gives
+ * its tokens. Mistral is absent: llama.cpp runs llama-architecture files without a sliding window.
  */
 class FamilyReferenceTest {
   @TempDir Path dir;
 
   static Stream<JsonNode> models() throws Exception {
-    try (InputStream in = FamilyReferenceTest.class.getResourceAsStream("/llamacpp-reference/family-vectors.json")) {
+    try (InputStream in =
+        FamilyReferenceTest.class.getResourceAsStream("/llamacpp-reference/family-vectors.json")) {
       JsonNode root = new ObjectMapper().readTree(in);
       List<JsonNode> out = new ArrayList<>();
       root.get("models").forEach(out::add);
@@ -59,8 +60,11 @@ class FamilyReferenceTest {
     Family family = Family.fromLabel(model.get("family").asText());
     Path file = dir.resolve(family.label() + ".gguf");
     BenchmarkModelGenerator.write(Spec.tiny(family, TensorType.F32, 7), file);
-    assertThat(HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(file))))
-        .as("the generated %s model is the file llama.cpp ran", family).isEqualTo(model.get("sha256").asText());
+    assertThat(
+            HexFormat.of()
+                .formatHex(MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(file))))
+        .as("the generated %s model is the file llama.cpp ran", family)
+        .isEqualTo(model.get("sha256").asText());
     Tokenizer tok;
     try (GgufFile g = GgufFile.open(file)) {
       tok = Tokenizers.fromGguf(g);
@@ -69,17 +73,21 @@ class FamilyReferenceTest {
     try (Engine e = Engine.load(file, EngineOptions.defaults().withThreads(1))) {
       for (JsonNode p : model.get("prompts")) {
         int[] prompt = ints(p.get("prompt_ids"));
-        assertThat(tok.encode(p.get("text").asText(), true, true)).as("%s prompt ids", family).containsExactly(prompt);
+        assertThat(tok.encode(p.get("text").asText(), true, true))
+            .as("%s prompt ids", family)
+            .containsExactly(prompt);
         int[] greedy = ints(p.get("greedy"));
         JsonNode steps = p.get("steps");
-        int freeRunning = steps.size(); // our free-running greedy must agree up to the first close call
+        int freeRunning =
+            steps.size(); // our free-running greedy must agree up to the first close call
         for (int s = 0; s < steps.size(); s++) {
           int[] prefix = Arrays.copyOf(prompt, prompt.length + s);
           System.arraycopy(greedy, 0, prefix, prompt.length, s);
           float[] logits = e.logits(prefix);
           JsonNode top = steps.get(s);
           for (JsonNode t : top) {
-            assertThat((double) logits[t.get(0).asInt()]).as("%s step %d token %d", family, s, t.get(0).asInt())
+            assertThat((double) logits[t.get(0).asInt()])
+                .as("%s step %d token %d", family, s, t.get(0).asInt())
                 .isCloseTo(t.get(1).asDouble(), Offset.offset(tol));
           }
           double margin = top.get(0).get(1).asDouble() - top.get(1).get(1).asDouble();
@@ -90,9 +98,15 @@ class FamilyReferenceTest {
           }
         }
         if (freeRunning > 0) {
-          int[] ours = e.generate(new GenerationRequest(prompt, SamplingParams.greedy(), freeRunning, Set.of(), 0),
-              TokenSink.discard()).tokens();
-          assertThat(ours).as("%s free-running greedy", family).containsExactly(Arrays.copyOf(greedy, freeRunning));
+          int[] ours =
+              e.generate(
+                      new GenerationRequest(
+                          prompt, SamplingParams.greedy(), freeRunning, Set.of(), 0),
+                      TokenSink.discard())
+                  .tokens();
+          assertThat(ours)
+              .as("%s free-running greedy", family)
+              .containsExactly(Arrays.copyOf(greedy, freeRunning));
         }
       }
     }

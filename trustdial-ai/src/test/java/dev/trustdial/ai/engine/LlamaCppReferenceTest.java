@@ -21,9 +21,9 @@ import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HexFormat;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
 import java.util.stream.IntStream;
@@ -46,8 +46,10 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 class LlamaCppReferenceTest {
   private static final String DIR = "/llamacpp-reference/";
+
   /** |our logit − llama.cpp's| bounds, measured maxima ×≈2 (README): sum order only for F32. */
   private static final double F32_TOLERANCE = 1e-4;
+
   private static final double K_QUANT_TOLERANCE = 0.08;
   private static final double Q8_0_TOLERANCE = 0.12;
 
@@ -78,7 +80,8 @@ class LlamaCppReferenceTest {
 
   static Stream<Model> models() throws IOException {
     JsonNode root;
-    try (InputStream in = LlamaCppReferenceTest.class.getResourceAsStream(DIR + "greedy-vectors.json")) {
+    try (InputStream in =
+        LlamaCppReferenceTest.class.getResourceAsStream(DIR + "greedy-vectors.json")) {
       root = new ObjectMapper().readTree(in);
     }
     List<Model> out = new ArrayList<>();
@@ -88,11 +91,20 @@ class LlamaCppReferenceTest {
         List<Step> steps = new ArrayList<>();
         for (JsonNode s : c.get("steps")) {
           JsonNode top = s.get("top");
-          steps.add(new Step(s.get("token").asInt(),
-              IntStream.range(0, top.size()).map(i -> top.get(i).get(0).asInt()).toArray(),
-              IntStream.range(0, top.size()).mapToDouble(i -> top.get(i).get(1).asDouble()).toArray()));
+          steps.add(
+              new Step(
+                  s.get("token").asInt(),
+                  IntStream.range(0, top.size()).map(i -> top.get(i).get(0).asInt()).toArray(),
+                  IntStream.range(0, top.size())
+                      .mapToDouble(i -> top.get(i).get(1).asDouble())
+                      .toArray()));
         }
-        cases.add(new Case(c.get("prompt").asText(), ints(c.get("prompt_ids")), steps, ints(c.get("generated_ids"))));
+        cases.add(
+            new Case(
+                c.get("prompt").asText(),
+                ints(c.get("prompt_ids")),
+                steps,
+                ints(c.get("generated_ids"))));
       }
       out.add(new Model(m.get("architecture").asText(), m.get("type").asText(), m, cases));
     }
@@ -108,7 +120,8 @@ class LlamaCppReferenceTest {
       Tokenizer tokenizer = Tokenizers.fromGguf(gguf);
       int exact = 0;
       for (Case c : m.cases()) {
-        assertThat(tokenizer.encode(c.prompt(), true, true)).as("%s prompt ids of '%s'", m, c.prompt())
+        assertThat(tokenizer.encode(c.prompt(), true, true))
+            .as("%s prompt ids of '%s'", m, c.prompt())
             .containsExactly(c.promptIds());
         // Teacher-forced on llama.cpp's own tokens: logits within tolerance at every step, and the
         // same argmax wherever llama.cpp's choice is clear by more than twice the tolerance.
@@ -119,12 +132,15 @@ class LlamaCppReferenceTest {
           Step step = c.steps().get(s);
           float[] logits = engine.logits(context);
           for (int k = 0; k < step.topIds().length; k++) {
-            assertThat((double) logits[step.topIds()[k]]).as("%s '%s' step %d logit of %d", m, c.prompt(), s, step.topIds()[k])
+            assertThat((double) logits[step.topIds()[k]])
+                .as("%s '%s' step %d logit of %d", m, c.prompt(), s, step.topIds()[k])
                 .isCloseTo(step.topLogits()[k], Offset.offset(m.tolerance()));
           }
           ourArgmax[s] = argmax(logits);
           if (step.margin() > 2 * m.tolerance()) {
-            assertThat(ourArgmax[s]).as("%s '%s' step %d greedy token", m, c.prompt(), s).isEqualTo(step.token());
+            assertThat(ourArgmax[s])
+                .as("%s '%s' step %d greedy token", m, c.prompt(), s)
+                .isEqualTo(step.token());
           }
           if (ourArgmax[s] != step.token()) {
             firstDisagreement = Math.min(firstDisagreement, s);
@@ -133,19 +149,29 @@ class LlamaCppReferenceTest {
         }
         // Free-running greedy generation: llama.cpp's tokens up to the first step where our argmax
         // differs (only where its margin is within 2 × tolerance, checked above), then ours.
-        int[] ours = engine.generate(new GenerationRequest(c.promptIds(), SamplingParams.greedy(), c.steps().size(),
-            Set.of(), 0), TokenSink.discard()).tokens();
+        int[] ours =
+            engine
+                .generate(
+                    new GenerationRequest(
+                        c.promptIds(), SamplingParams.greedy(), c.steps().size(), Set.of(), 0),
+                    TokenSink.discard())
+                .tokens();
         int n = firstDisagreement;
-        assertThat(Arrays.copyOf(ours, n)).as("%s '%s' greedy tokens", m, c.prompt())
+        assertThat(Arrays.copyOf(ours, n))
+            .as("%s '%s' greedy tokens", m, c.prompt())
             .containsExactly(Arrays.copyOf(c.generatedIds(), n));
         if (n < ours.length) {
-          assertThat(ours[n]).as("%s '%s' greedy token %d", m, c.prompt(), n).isEqualTo(ourArgmax[n]);
+          assertThat(ours[n])
+              .as("%s '%s' greedy token %d", m, c.prompt(), n)
+              .isEqualTo(ourArgmax[n]);
         } else {
           exact++;
         }
       }
-      // Measured: all 24 tokens equal in 32 of 36 cases (every F32 case; 1 to 4 of 3 to 4 per quantized model).
-      assertThat(exact).as("%s cases with all greedy tokens equal to llama.cpp's", m)
+      // Measured: all 24 tokens equal in 32 of 36 cases (every F32 case; 1 to 4 of 3 to 4 per
+      // quantized model).
+      assertThat(exact)
+          .as("%s cases with all greedy tokens equal to llama.cpp's", m)
           .isGreaterThanOrEqualTo(m.type().equals("F32") ? m.cases().size() : m.cases().size() - 2);
     }
   }
@@ -153,34 +179,60 @@ class LlamaCppReferenceTest {
   @Test
   void everyQuantizedTypeIsCoveredWithMostGreedyTokensChecked() throws IOException {
     List<Model> all = models().toList();
-    assertThat(all).extracting(Model::toString).contains("llama Q4_K_M", "llama Q6_K", "qwen3 Q4_K_M", "qwen3 Q6_K",
-        "llama Q8_0", "qwen3 Q8_0", "qwen2 Q8_0", "llama F32", "qwen3 F32", "qwen2 F32");
+    assertThat(all)
+        .extracting(Model::toString)
+        .contains(
+            "llama Q4_K_M",
+            "llama Q6_K",
+            "qwen3 Q4_K_M",
+            "qwen3 Q6_K",
+            "llama Q8_0",
+            "qwen3 Q8_0",
+            "qwen2 Q8_0",
+            "llama F32",
+            "qwen3 F32",
+            "qwen2 F32");
     for (Model m : all) {
       long steps = m.cases().stream().mapToLong(c -> c.steps().size()).sum();
-      long clear = m.cases().stream().flatMap(c -> c.steps().stream()).filter(s -> s.margin() > 2 * m.tolerance()).count();
-      assertThat(clear).as("%s: steps whose greedy token is asserted", m).isGreaterThanOrEqualTo(steps / 3);
+      long clear =
+          m.cases().stream()
+              .flatMap(c -> c.steps().stream())
+              .filter(s -> s.margin() > 2 * m.tolerance())
+              .count();
+      assertThat(clear)
+          .as("%s: steps whose greedy token is asserted", m)
+          .isGreaterThanOrEqualTo(steps / 3);
     }
   }
 
-  /** The committed K-quant file, or the generated F32/Q8_0 file with the weights llama.cpp ran on. */
+  /**
+   * The committed K-quant file, or the generated F32/Q8_0 file with the weights llama.cpp ran on.
+   */
   private static Path modelFile(Model m) throws IOException, URISyntaxException {
     JsonNode json = m.json();
     if (json.has("resource")) {
-      Path file = Path.of(LlamaCppReferenceTest.class.getResource(DIR + json.get("resource").asText()).toURI());
-      assertThat(sha256(Files.readAllBytes(file))).as("%s is the file llama.cpp ran", file.getFileName())
+      Path file =
+          Path.of(
+              LlamaCppReferenceTest.class.getResource(DIR + json.get("resource").asText()).toURI());
+      assertThat(sha256(Files.readAllBytes(file)))
+          .as("%s is the file llama.cpp ran", file.getFileName())
           .isEqualTo(json.get("llama_cpp_file_sha256").asText());
       return file;
     }
     TensorType type = TensorType.valueOf(m.type());
     Path file = dir.resolve(m.architecture() + "-" + m.type() + ".gguf");
-    BenchmarkModelGenerator.write(BenchmarkModelGenerator.Spec.kQuantReference(
-        Architecture.fromGguf(m.architecture()), type, json.get("generator_seed").asLong()), file);
+    BenchmarkModelGenerator.write(
+        BenchmarkModelGenerator.Spec.kQuantReference(
+            Architecture.fromGguf(m.architecture()), type, json.get("generator_seed").asLong()),
+        file);
     if (type == TensorType.F32) {
-      assertThat(sha256(Files.readAllBytes(file))).as("generated F32 is the file llama.cpp ran")
+      assertThat(sha256(Files.readAllBytes(file)))
+          .as("generated F32 is the file llama.cpp ran")
           .isEqualTo(json.get("llama_cpp_file_sha256").asText());
     } else {
       // llama-quantize's Q8_0 file differs in metadata only: its weights are ours byte for byte.
-      assertThat(tensorDataSha256(file)).as("generated Q8_0 weights equal llama-quantize's")
+      assertThat(tensorDataSha256(file))
+          .as("generated Q8_0 weights equal llama-quantize's")
           .isEqualTo(json.get("llama_cpp_tensor_data_sha256").asText());
     }
     return file;

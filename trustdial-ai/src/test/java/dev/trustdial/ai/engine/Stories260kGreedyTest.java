@@ -23,7 +23,9 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
-/** Greedy generation on stories260K equals stock llama2.c run.c token for token (both file formats). */
+/**
+ * Greedy generation on stories260K equals stock llama2.c run.c token for token (both file formats).
+ */
 class Stories260kGreedyTest {
   private static Engine bin;
   private static Engine gguf;
@@ -41,7 +43,8 @@ class Stories260kGreedyTest {
     gguf.close();
   }
 
-  record Vector(String prompt, int[] promptIds, int steps, int[] idsAfterEachStep, String stdoutText) {
+  record Vector(
+      String prompt, int[] promptIds, int steps, int[] idsAfterEachStep, String stdoutText) {
     @Override
     public String toString() {
       return "'" + prompt + "' " + steps + " steps";
@@ -51,18 +54,27 @@ class Stories260kGreedyTest {
   static Stream<Vector> vectors() throws IOException {
     Path file = BundledModels.resource("stories260K-greedy-vectors.json");
     JsonNode root = new ObjectMapper().readTree(Files.readString(file));
-    return StreamSupport.stream(root.get("vectors").spliterator(), false).map(v -> new Vector(
-        v.get("prompt").asText(), ints(v.get("prompt_token_ids"), new int[] {1}), v.get("steps").asInt(),
-        ints(v.get("token_ids_after_each_step"), new int[0]), v.get("stdout_text").asText()));
+    return StreamSupport.stream(root.get("vectors").spliterator(), false)
+        .map(v ->
+            new Vector(
+                v.get("prompt").asText(),
+                ints(v.get("prompt_token_ids"), new int[] {1}),
+                v.get("steps").asInt(),
+                ints(v.get("token_ids_after_each_step"), new int[0]),
+                v.get("stdout_text").asText()));
   }
 
   private static int[] ints(JsonNode array, int[] absent) {
-    return array == null ? absent : StreamSupport.stream(array.spliterator(), false).mapToInt(JsonNode::asInt).toArray();
+    return array == null
+        ? absent
+        : StreamSupport.stream(array.spliterator(), false).mapToInt(JsonNode::asInt).toArray();
   }
 
   /** run.c's decoder over tok512.bin: strip the space after BOS, map <0xHH> to the byte. */
   private static String decode(int[] prompt, int[] generated) throws IOException {
-    ByteBuffer buf = ByteBuffer.wrap(Files.readAllBytes(BundledModels.resource("tok512.bin"))).order(ByteOrder.LITTLE_ENDIAN);
+    ByteBuffer buf =
+        ByteBuffer.wrap(Files.readAllBytes(BundledModels.resource("tok512.bin")))
+            .order(ByteOrder.LITTLE_ENDIAN);
     buf.getInt();
     List<byte[]> pieces = new ArrayList<>();
     while (buf.hasRemaining()) {
@@ -92,14 +104,19 @@ class Stories260kGreedyTest {
   void greedyTokensEqualLlama2c(Vector v) throws IOException {
     // run.c forces prompt tokens up to position len-2, then argmax; it stops on BOS (1).
     int maxTokens = v.steps() - v.promptIds().length + 1;
-    GenerationRequest request = new GenerationRequest(v.promptIds(), SamplingParams.greedy(), maxTokens, Set.of(1), 0);
+    GenerationRequest request =
+        new GenerationRequest(v.promptIds(), SamplingParams.greedy(), maxTokens, Set.of(1), 0);
     for (Engine engine : List.of(bin, gguf)) {
       GenerationResult result = engine.generate(request, TokenSink.discard());
       if (v.idsAfterEachStep().length > 0) {
-        int[] expected = Arrays.copyOfRange(v.idsAfterEachStep(), v.promptIds().length - 1, v.idsAfterEachStep().length);
+        int[] expected =
+            Arrays.copyOfRange(
+                v.idsAfterEachStep(), v.promptIds().length - 1, v.idsAfterEachStep().length);
         assertThat(result.tokens()).as(engine.info().name()).containsExactly(expected);
       }
-      assertThat(decode(v.promptIds(), result.tokens())).as(engine.info().name()).isEqualTo(v.stdoutText());
+      assertThat(decode(v.promptIds(), result.tokens()))
+          .as(engine.info().name())
+          .isEqualTo(v.stdoutText());
       assertThat(result.promptTokens()).isEqualTo(v.promptIds().length);
     }
   }

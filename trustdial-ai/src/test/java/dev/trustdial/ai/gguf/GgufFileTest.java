@@ -51,7 +51,12 @@ class GgufFileTest {
       assertThat(emb.type()).isEqualTo(GgmlType.F32);
       assertThat(emb.byteSize()).isEqualTo(64L * 512 * 4);
       long total = f.tensors().stream().mapToLong(GgufTensorInfo::byteSize).sum();
-      assertThat(total).isEqualTo(4L * (264_128 - 512 * 8 / 2 * 2 + 64 * 512)); // minus RoPE tables, plus explicit output
+      assertThat(total)
+          .isEqualTo(
+              4L
+                  * (264_128
+                      - 512 * 8 / 2 * 2
+                      + 64 * 512)); // minus RoPE tables, plus explicit output
     }
   }
 
@@ -60,12 +65,16 @@ class GgufFileTest {
     byte[] bin = Files.readAllBytes(resource("/models/stories260K.bin"));
     try (GgufFile f = GgufFile.open(resource("/models/stories260K.gguf"))) {
       // token embedding comes right after the 7-int header; rms_att of all 5 layers follows it.
-      byte[] emb = f.tensorData(f.requireTensor("token_embd.weight")).toArray(ValueLayout.JAVA_BYTE);
+      byte[] emb =
+          f.tensorData(f.requireTensor("token_embd.weight")).toArray(ValueLayout.JAVA_BYTE);
       assertThat(emb).isEqualTo(Arrays.copyOfRange(bin, 28, 28 + 64 * 512 * 4));
       int rmsAtt = 28 + 64 * 512 * 4;
       for (int layer = 0; layer < 5; layer++) {
-        byte[] norm = f.tensorData(f.requireTensor("blk." + layer + ".attn_norm.weight")).toArray(ValueLayout.JAVA_BYTE);
-        assertThat(norm).isEqualTo(Arrays.copyOfRange(bin, rmsAtt + layer * 256, rmsAtt + (layer + 1) * 256));
+        byte[] norm =
+            f.tensorData(f.requireTensor("blk." + layer + ".attn_norm.weight"))
+                .toArray(ValueLayout.JAVA_BYTE);
+        assertThat(norm)
+            .isEqualTo(Arrays.copyOfRange(bin, rmsAtt + layer * 256, rmsAtt + (layer + 1) * 256));
       }
     }
   }
@@ -99,9 +108,16 @@ class GgufFileTest {
     w.put("bool", new GgufValue.Bool(true));
     w.putString("str", "héllo ▁ 😀");
     w.putStrings("strs", List.of("a", "", "ß"));
-    w.put("nested", new GgufValue.Arr(GgufValueType.ARRAY, List.of(
-        new GgufValue.Arr(GgufValueType.INT16, List.of(new GgufValue.Int(GgufValueType.INT16, -1))),
-        new GgufValue.Arr(GgufValueType.BOOL, List.of(new GgufValue.Bool(false), new GgufValue.Bool(true))))));
+    w.put(
+        "nested",
+        new GgufValue.Arr(
+            GgufValueType.ARRAY,
+            List.of(
+                new GgufValue.Arr(
+                    GgufValueType.INT16, List.of(new GgufValue.Int(GgufValueType.INT16, -1))),
+                new GgufValue.Arr(
+                    GgufValueType.BOOL,
+                    List.of(new GgufValue.Bool(false), new GgufValue.Bool(true))))));
     w.putUint32(GgufFile.ALIGNMENT_KEY, 64);
     w.addTensor(new GgufWriter.Tensor("a", new long[] {3}, GgmlType.F32, new byte[12]));
     byte[] q8 = new byte[34 * 2];
@@ -129,7 +145,8 @@ class GgufFileTest {
     assertThat(f.bool("bool")).contains(true);
     assertThat(f.string("str")).contains("héllo ▁ 😀");
     assertThat(f.stringArray("strs")).contains(List.of("a", "", "ß"));
-    assertThat(f.metadataAsJava().get("nested")).isEqualTo(List.of(List.of(-1L), List.of(false, true)));
+    assertThat(f.metadataAsJava().get("nested"))
+        .isEqualTo(List.of(List.of(-1L), List.of(false, true)));
     assertThat(List.copyOf(f.metadata().keySet())).startsWith("u8", "i8", "u16");
     assertThat(f.alignment()).isEqualTo(64);
     assertThat(f.dataOffset() % 64).isZero();
@@ -149,7 +166,9 @@ class GgufFileTest {
     long headerEnd = whole.dataOffset() + 64 + 68;
     for (int n = 0; n < headerEnd; n++) {
       byte[] cut = Arrays.copyOf(bytes, n);
-      assertThatThrownBy(() -> GgufFile.parse(cut)).as("prefix %d", n).isInstanceOf(InvalidInputException.class);
+      assertThatThrownBy(() -> GgufFile.parse(cut))
+          .as("prefix %d", n)
+          .isInstanceOf(InvalidInputException.class);
     }
   }
 
@@ -171,7 +190,9 @@ class GgufFileTest {
     byte[] t = unknownType.toBytes();
     int typeAt = indexOf(t, "t".getBytes()) + 1 + 4 + 8; // name, rank, one dim
     ByteBuffer.wrap(t).order(ByteOrder.LITTLE_ENDIAN).putInt(typeAt, 16);
-    assertThatThrownBy(() -> GgufFile.parse(t)).hasMessageContaining("'t'").hasMessageContaining("IQ2_XXS");
+    assertThatThrownBy(() -> GgufFile.parse(t))
+        .hasMessageContaining("'t'")
+        .hasMessageContaining("IQ2_XXS");
     ByteBuffer.wrap(t).order(ByteOrder.LITTLE_ENDIAN).putInt(typeAt, 0).putLong(typeAt + 4, 4);
     assertThatThrownBy(() -> GgufFile.parse(t)).hasMessageContaining("not aligned");
     ByteBuffer.wrap(t).order(ByteOrder.LITTLE_ENDIAN).putLong(typeAt + 4, 32);
@@ -180,14 +201,16 @@ class GgufFileTest {
 
   @Test
   void openReportsMissingFileAndWrongTypes(@TempDir Path dir) {
-    assertThatThrownBy(() -> GgufFile.open(dir.resolve("nope.gguf"))).isInstanceOf(InvalidInputException.class)
+    assertThatThrownBy(() -> GgufFile.open(dir.resolve("nope.gguf")))
+        .isInstanceOf(InvalidInputException.class)
         .hasMessageContaining("no such file");
     Path p = dir.resolve("x.gguf");
     everyType().write(p);
     try (GgufFile f = GgufFile.open(p)) {
       assertThat(f.tensors()).hasSize(2);
       assertThatThrownBy(() -> f.string("u8")).hasMessageContaining("should be a string");
-      assertThatThrownBy(() -> f.requireString("missing")).hasMessageContaining("missing metadata 'missing'");
+      assertThatThrownBy(() -> f.requireString("missing"))
+          .hasMessageContaining("missing metadata 'missing'");
     }
   }
 

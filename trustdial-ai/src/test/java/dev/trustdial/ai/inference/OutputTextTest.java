@@ -20,7 +20,9 @@ class OutputTextTest {
 
   static {
     try {
-      TOK = Tokenizers.fromLlama2c(Path.of(OutputTextTest.class.getResource("/models/tok512.bin").toURI()));
+      TOK =
+          Tokenizers.fromLlama2c(
+              Path.of(OutputTextTest.class.getResource("/models/tok512.bin").toURI()));
     } catch (URISyntaxException e) {
       throw new IllegalStateException(e);
     }
@@ -63,7 +65,9 @@ class OutputTextTest {
     for (int t : ids) {
       out.accept(t);
       String d = out.releasable();
-      assertThat(d.getBytes(StandardCharsets.UTF_8)).as("delta %s", d).doesNotContain((byte) 0xEF, (byte) 0xBF);
+      assertThat(d.getBytes(StandardCharsets.UTF_8))
+          .as("delta %s", d)
+          .doesNotContain((byte) 0xEF, (byte) 0xBF);
       deltas.append(d);
     }
     deltas.append(out.finish());
@@ -72,9 +76,13 @@ class OutputTextTest {
 
   /** Whatever the tokens and stops, the streamed deltas concatenate to the final text. */
   @Property(tries = 300)
-  void streamedDeltasEqualTheFinalText(@ForAll @Size(max = 30) List<@IntRange(min = 3, max = 511) Integer> tokens,
-      @ForAll @Size(max = 3) List<@net.jqwik.api.constraints.StringLength(min = 1, max = 4)
-          @net.jqwik.api.constraints.CharRange(from = 'a', to = 'f') String> stops) {
+  void streamedDeltasEqualTheFinalText(
+      @ForAll @Size(max = 30) List<@IntRange(min = 3, max = 511) Integer> tokens,
+      @ForAll @Size(max = 3)
+          List<
+                  @net.jqwik.api.constraints.StringLength(min = 1, max = 4)
+                  @net.jqwik.api.constraints.CharRange(from = 'a', to = 'f') String>
+              stops) {
     int[] ids = tokens.stream().mapToInt(Integer::intValue).toArray();
     String[] r = run(ids, stops);
     assertThat(r[0]).isEqualTo(r[1]);
@@ -88,6 +96,7 @@ class OutputTextTest {
     byte[] euro = "€".getBytes(StandardCharsets.UTF_8);
     assertThat(OutputText.completePrefix(new byte[] {'a', euro[0], euro[1]})).isEqualTo(1);
     assertThat(OutputText.completePrefix(new byte[] {'a', euro[0], euro[1], euro[2]})).isEqualTo(4);
-    assertThat(OutputText.completePrefix(new byte[] {'a', (byte) 0x80})).isEqualTo(2); // stray continuation: keep
+    assertThat(OutputText.completePrefix(new byte[] {'a', (byte) 0x80}))
+        .isEqualTo(2); // stray continuation: keep
   }
 }

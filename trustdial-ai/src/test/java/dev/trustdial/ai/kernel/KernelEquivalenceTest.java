@@ -11,7 +11,9 @@ import java.nio.ByteOrder;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
-/** Every kernel path gives the canonical bits; quantized dots agree with their dequantized meaning. */
+/**
+ * Every kernel path gives the canonical bits; quantized dots agree with their dequantized meaning.
+ */
 class KernelEquivalenceTest {
   private final Random rnd = new Random(7);
 
@@ -22,7 +24,9 @@ class KernelEquivalenceTest {
       float[] b = randomFloats(n + 5);
       float scalar = FloatDot.dot(a, 3, b, 5 - 0, n);
       float vector = VectorFloatDot.dot(a, 3, b, 5, n);
-      assertThat(Float.floatToRawIntBits(vector)).as("n=%d", n).isEqualTo(Float.floatToRawIntBits(scalar));
+      assertThat(Float.floatToRawIntBits(vector))
+          .as("n=%d", n)
+          .isEqualTo(Float.floatToRawIntBits(scalar));
     }
   }
 
@@ -55,11 +59,13 @@ class KernelEquivalenceTest {
 
   @Test
   void canonicalDotFollowsTheSixteenLaneOrder() {
-    // 17 ones at lane 0 (i=0 and i=16) and lane 1..15 once: lanes {2,1,...,1}; pairwise sums are exact.
+    // 17 ones at lane 0 (i=0 and i=16) and lane 1..15 once: lanes {2,1,...,1}; pairwise sums are
+    // exact.
     float[] ones = new float[17];
     java.util.Arrays.fill(ones, 1f);
     assertThat(FloatDot.dot(ones, 0, ones, 0, 17)).isEqualTo(17f);
-    // Catastrophic cancellation shows the order: 1e8 at lane 0, +1 at lane 1, -1e8 at lane 0 (i=16).
+    // Catastrophic cancellation shows the order: 1e8 at lane 0, +1 at lane 1, -1e8 at lane 0
+    // (i=16).
     float[] a = new float[17];
     a[0] = 1e8f;
     a[1] = 1f;
@@ -71,8 +77,16 @@ class KernelEquivalenceTest {
 
   @Test
   void matmulIsTheSameForScalarAndVectorKernelsOnEveryType() {
-    for (TensorType type : new TensorType[] {TensorType.F32, TensorType.F16, TensorType.BF16, TensorType.Q8_0,
-        TensorType.Q4_0, TensorType.Q4_K, TensorType.Q6_K}) {
+    for (TensorType type :
+        new TensorType[] {
+          TensorType.F32,
+          TensorType.F16,
+          TensorType.BF16,
+          TensorType.Q8_0,
+          TensorType.Q4_0,
+          TensorType.Q4_K,
+          TensorType.Q6_K
+        }) {
       int cols = type.blockSize() == 256 ? 512 : 96;
       WeightMatrix w = randomMatrix(type, 37, cols);
       BatchActivations x = new BatchActivations(randomFloats(3 * cols), 3, cols);
@@ -87,7 +101,8 @@ class KernelEquivalenceTest {
 
   @Test
   void quantizedDotsMatchTheirDequantizedValues() {
-    for (TensorType type : new TensorType[] {TensorType.Q8_0, TensorType.Q4_0, TensorType.Q4_K, TensorType.Q6_K}) {
+    for (TensorType type :
+        new TensorType[] {TensorType.Q8_0, TensorType.Q4_0, TensorType.Q4_K, TensorType.Q6_K}) {
       int n = 512;
       WeightMatrix w = randomMatrix(type, 4, n);
       float[] xf = randomFloats(n);
@@ -108,7 +123,9 @@ class KernelEquivalenceTest {
           expected += (double) row[i] * xd[i];
           magnitude += Math.abs((double) row[i] * xd[i]);
         }
-        assertThat((double) out[r]).as("%s row %d", type, r).isCloseTo(expected, within(1e-5 * magnitude + 1e-6));
+        assertThat((double) out[r])
+            .as("%s row %d", type, r)
+            .isCloseTo(expected, within(1e-5 * magnitude + 1e-6));
       }
     }
   }
@@ -147,7 +164,9 @@ class KernelEquivalenceTest {
       switch (type) {
         case F32 -> buf.putFloat(base, (float) rnd.nextGaussian());
         case F16 -> buf.putShort(base, Float.floatToFloat16((float) rnd.nextGaussian()));
-        case BF16 -> buf.putShort(base, (short) (Float.floatToRawIntBits((float) rnd.nextGaussian()) >>> 16));
+        case BF16 ->
+            buf.putShort(
+                base, (short) (Float.floatToRawIntBits((float) rnd.nextGaussian()) >>> 16));
         case Q8_0, Q4_0 -> buf.putShort(base, scale);
         case Q4_K -> {
           buf.putShort(base, scale);

@@ -20,24 +20,30 @@ class NativeKernelsTest {
   void libraryLoadsWhereverGccCanBuildIt() throws Exception {
     boolean gcc = new ProcessBuilder("sh", "-c", "command -v gcc").start().waitFor() == 0;
     if (gcc) {
-      assertThat(NativeKernels.bestVariant()).as("gcc is installed, so build.sh must have built the library").isPresent();
+      assertThat(NativeKernels.bestVariant())
+          .as("gcc is installed, so build.sh must have built the library")
+          .isPresent();
     }
   }
 
   @Test
   void aMatmulTheLibraryRefusesThrowsInsteadOfLeavingZeroes() {
     // The product library has no relaxed kernels (bench/ai's build has), so td_matmul returns -1.
-    Optional<NativeKernels> refused = NativeKernels.unchecked(NativeKernels.Variant.RELAXED_BASELINE);
+    Optional<NativeKernels> refused =
+        NativeKernels.unchecked(NativeKernels.Variant.RELAXED_BASELINE);
     org.junit.jupiter.api.Assumptions.assumeTrue(refused.isPresent(), "native library not built");
     org.junit.jupiter.api.Assumptions.assumeFalse(
-        NativeKernels.load(NativeKernels.Variant.RELAXED_BASELINE).isPresent(), "a bench build with the relaxed kernels");
+        NativeKernels.load(NativeKernels.Variant.RELAXED_BASELINE).isPresent(),
+        "a bench build with the relaxed kernels");
     try (Arena arena = Arena.ofConfined()) {
       WeightMatrix w = randomMatrix(TensorType.Q8_0, 16, 64, arena);
       BatchActivations x = new BatchActivations(new float[64], 1, 64);
       x.prepareFor(TensorType.Q8_0);
       float[] out = new float[16];
-      org.assertj.core.api.Assertions.assertThatThrownBy(() -> refused.get().matmul(w, x, out, 0, 16))
-          .isInstanceOf(IllegalStateException.class).hasMessageContaining("td_matmul returned -1");
+      org.assertj.core.api.Assertions.assertThatThrownBy(
+              () -> refused.get().matmul(w, x, out, 0, 16))
+          .isInstanceOf(IllegalStateException.class)
+          .hasMessageContaining("td_matmul returned -1");
     }
   }
 
@@ -58,8 +64,10 @@ class NativeKernelsTest {
         if (kernels.isEmpty()) {
           continue;
         }
-        for (TensorType type : new TensorType[] {TensorType.F32, TensorType.Q8_0, TensorType.Q4_0}) {
-          for (int cols : type == TensorType.F32 ? new int[] {7, 16, 64, 100, 288} : new int[] {32, 96, 288}) {
+        for (TensorType type :
+            new TensorType[] {TensorType.F32, TensorType.Q8_0, TensorType.Q4_0}) {
+          for (int cols :
+              type == TensorType.F32 ? new int[] {7, 16, 64, 100, 288} : new int[] {32, 96, 288}) {
             for (int count : new int[] {1, 2, 3}) {
               WeightMatrix w = randomMatrix(type, 19, cols, arena);
               float[] xs = new float[count * cols];
@@ -73,7 +81,9 @@ class NativeKernelsTest {
               java.matmul(w, x, expected, 0, 19);
               kernels.get().matmul(w, x, actual, 3, 19);
               kernels.get().matmul(w, x, actual, 0, 3);
-              assertThat(actual).as("%s %s cols=%d count=%d", v, type, cols, count).containsExactly(expected);
+              assertThat(actual)
+                  .as("%s %s cols=%d count=%d", v, type, cols, count)
+                  .containsExactly(expected);
             }
           }
         }
@@ -105,13 +115,17 @@ class NativeKernelsTest {
             java.matmul(w, x, expected, 0, rows);
             float[] whole = new float[count * rows];
             kernels.matmul(w, x, whole, 0, rows);
-            assertThat(whole).as("%s cols=%d count=%d", type, cols, count).containsExactly(expected);
+            assertThat(whole)
+                .as("%s cols=%d count=%d", type, cols, count)
+                .containsExactly(expected);
             float[] split = new float[count * rows];
             int[] cuts = {0, 5, 16, 40, 48, rows};
             for (int c = 0; c + 1 < cuts.length; c++) {
               kernels.matmul(w, x, split, cuts[c], cuts[c + 1]);
             }
-            assertThat(split).as("%s cols=%d count=%d split", type, cols, count).containsExactly(expected);
+            assertThat(split)
+                .as("%s cols=%d count=%d split", type, cols, count)
+                .containsExactly(expected);
           }
         }
       }
@@ -155,9 +169,11 @@ class NativeKernelsTest {
 
   @Test
   void kQuantKernelsMatchJavaBitForBitOnEveryVariant() {
-    // Q4_K/Q6_K (td_kquants.c): decode streams rows, prefill runs 16-row blocks with tiles of up to 4
+    // Q4_K/Q6_K (td_kquants.c): decode streams rows, prefill runs 16-row blocks with tiles of up to
+    // 4
     // tokens; every variant the CPU runs, batches 1..9 and row splits off any group must give the
-    // scalar Java bits, also with extreme fp16 scales and mins and with the integer sums at their bounds.
+    // scalar Java bits, also with extreme fp16 scales and mins and with the integer sums at their
+    // bounds.
     Optional<NativeKernels.Variant> best = NativeKernels.bestVariant();
     org.junit.jupiter.api.Assumptions.assumeTrue(best.isPresent(), "native library not built");
     JavaKernels java = new JavaKernels(false);
@@ -173,18 +189,23 @@ class NativeKernelsTest {
             float[] expected = new float[count * rows];
             java.matmul(w, x, expected, 0, rows);
             for (NativeKernels.Variant v : NativeKernels.Variant.values()) {
-              if (v == NativeKernels.Variant.RELAXED_BASELINE || v.ordinal() > best.get().ordinal()) {
+              if (v == NativeKernels.Variant.RELAXED_BASELINE
+                  || v.ordinal() > best.get().ordinal()) {
                 continue;
               }
               NativeKernels kernels = NativeKernels.load(v).orElseThrow();
               float[] whole = new float[count * rows];
               kernels.matmul(w, x, whole, 0, rows);
-              assertThat(whole).as("%s %s cols=%d count=%d", v, type, cols, count).containsExactly(expected);
+              assertThat(whole)
+                  .as("%s %s cols=%d count=%d", v, type, cols, count)
+                  .containsExactly(expected);
               float[] split = new float[count * rows];
               for (int c = 0; c + 1 < cuts.length; c++) {
                 kernels.matmul(w, x, split, cuts[c], cuts[c + 1]);
               }
-              assertThat(split).as("%s %s cols=%d count=%d split", v, type, cols, count).containsExactly(expected);
+              assertThat(split)
+                  .as("%s %s cols=%d count=%d split", v, type, cols, count)
+                  .containsExactly(expected);
             }
           }
         }
@@ -192,7 +213,10 @@ class NativeKernelsTest {
     }
   }
 
-  /** Gaussian activations with outliers; token 0 all +1 (q = 127 everywhere), token 1's first block zero (d = 0). */
+  /**
+   * Gaussian activations with outliers; token 0 all +1 (q = 127 everywhere), token 1's first block
+   * zero (d = 0).
+   */
   private float[] kQuantActivations(int count, int cols) {
     float[] xs = new float[count * cols];
     for (int i = 0; i < xs.length; i++) {
@@ -207,8 +231,8 @@ class NativeKernelsTest {
 
   /**
    * Random Q4_K/Q6_K blocks (every 6-bit scale and min, int8 scales down to -128) with fp16 d/dmin
-   * drawn from extremes (0, -0, 65504, the smallest subnormal, negatives) as well as ordinary values;
-   * row 0's first block has every quant and scale at its largest magnitude.
+   * drawn from extremes (0, -0, 65504, the smallest subnormal, negatives) as well as ordinary
+   * values; row 0's first block has every quant and scale at its largest magnitude.
    */
   private WeightMatrix randomKQuantMatrix(TensorType type, int rows, int cols, Arena arena) {
     int bytes = (int) (type.rowBytes(cols) * rows);
@@ -218,7 +242,10 @@ class NativeKernelsTest {
     float[] extremes = {0f, -0f, 65504f, -65504f, 0x1p-24f, -0x1p-24f, 0x1p-14f, 1f, -3.5f};
     for (int b = 0; b < bytes / bb; b++) {
       for (int h : type == TensorType.Q4_K ? new int[] {0, 2} : new int[] {208}) {
-        float v = rnd.nextInt(4) == 0 ? extremes[rnd.nextInt(extremes.length)] : (float) (rnd.nextGaussian() * 0.02);
+        float v =
+            rnd.nextInt(4) == 0
+                ? extremes[rnd.nextInt(extremes.length)]
+                : (float) (rnd.nextGaussian() * 0.02);
         buf.putShort(b * bb + h, Float.floatToFloat16(v));
       }
     }
@@ -233,7 +260,10 @@ class NativeKernelsTest {
     return new WeightMatrix("native-test", type, rows, cols, seg);
   }
 
-  /** Random encodings, in native memory like a mapped file; quants cover the full byte range (-128 too). */
+  /**
+   * Random encodings, in native memory like a mapped file; quants cover the full byte range (-128
+   * too).
+   */
   private WeightMatrix randomMatrix(TensorType type, int rows, int cols, Arena arena) {
     int bytes = (int) (type.rowBytes(cols) * rows);
     ByteBuffer buf = ByteBuffer.allocate(bytes).order(ByteOrder.LITTLE_ENDIAN);
@@ -244,7 +274,8 @@ class NativeKernelsTest {
       }
     } else {
       for (int b = 0; b < bytes / type.bytesPerBlock(); b++) {
-        buf.putShort(b * type.bytesPerBlock(), Float.floatToFloat16((float) (rnd.nextGaussian() * 0.02)));
+        buf.putShort(
+            b * type.bytesPerBlock(), Float.floatToFloat16((float) (rnd.nextGaussian() * 0.02)));
       }
     }
     MemorySegment seg = arena.allocate(bytes, 64);

@@ -7,7 +7,10 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicIntegerArray;
 import org.junit.jupiter.api.Test;
 
-/** The spinning hand-off runs every chunk exactly once, lets the caller take over a stalled worker's share, and reports failures. */
+/**
+ * The spinning hand-off runs every chunk exactly once, lets the caller take over a stalled worker's
+ * share, and reports failures.
+ */
 class RowParallelTest {
   @Test
   void splitCoversTheRangeOnAlignedBoundaries() {
@@ -32,11 +35,13 @@ class RowParallelTest {
       for (int round = 0; round < 20_000; round++) {
         int n = 1 + round % 97;
         AtomicIntegerArray hits = new AtomicIntegerArray(n);
-        p.forRange(n, (from, to) -> {
-          for (int i = from; i < to; i++) {
-            hits.incrementAndGet(i);
-          }
-        });
+        p.forRange(
+            n,
+            (from, to) -> {
+              for (int i = from; i < to; i++) {
+                hits.incrementAndGet(i);
+              }
+            });
         for (int i = 0; i < n; i++) {
           assertThat(hits.get(i)).as("round %d index %d", round, i).isEqualTo(1);
         }
@@ -63,17 +68,19 @@ class RowParallelTest {
       Thread caller = Thread.currentThread();
       AtomicIntegerArray hits = new AtomicIntegerArray(64);
       AtomicInteger byWorker = new AtomicInteger();
-      p.forChunks(64, c -> {
-        if (Thread.currentThread() != caller) {
-          byWorker.incrementAndGet();
-          try {
-            Thread.sleep(20); // a worker the OS has descheduled
-          } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-          }
-        }
-        hits.incrementAndGet(c);
-      });
+      p.forChunks(
+          64,
+          c -> {
+            if (Thread.currentThread() != caller) {
+              byWorker.incrementAndGet();
+              try {
+                Thread.sleep(20); // a worker the OS has descheduled
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+              }
+            }
+            hits.incrementAndGet(c);
+          });
       for (int c = 0; c < 64; c++) {
         assertThat(hits.get(c)).isEqualTo(1);
       }
@@ -84,17 +91,24 @@ class RowParallelTest {
   @Test
   void aWorkerFailureIsRethrownAndThePoolStaysUsable() {
     try (RowParallel p = new RowParallel(2)) {
-      assertThatThrownBy(() -> p.forChunks(8, c -> {
-        if (c == 5) {
-          throw new IllegalArgumentException("chunk 5 failed");
-        }
-      })).isInstanceOf(IllegalArgumentException.class).hasMessage("chunk 5 failed");
+      assertThatThrownBy(() ->
+              p.forChunks(
+                  8,
+                  c -> {
+                    if (c == 5) {
+                      throw new IllegalArgumentException("chunk 5 failed");
+                    }
+                  }))
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessage("chunk 5 failed");
       int[] sum = new int[1];
-      p.forRange(10, (from, to) -> {
-        synchronized (sum) {
-          sum[0] += to - from;
-        }
-      });
+      p.forRange(
+          10,
+          (from, to) -> {
+            synchronized (sum) {
+              sum[0] += to - from;
+            }
+          });
       assertThat(sum[0]).isEqualTo(10);
     }
   }
@@ -104,11 +118,13 @@ class RowParallelTest {
     try (RowParallel p = new RowParallel(2)) {
       Thread.sleep(RowParallel.SPIN_NANOS / 1_000_000 + 50); // past the spin: the worker parks
       int[] sum = new int[1];
-      p.forRange(1000, (from, to) -> {
-        synchronized (sum) {
-          sum[0] += to - from;
-        }
-      });
+      p.forRange(
+          1000,
+          (from, to) -> {
+            synchronized (sum) {
+              sum[0] += to - from;
+            }
+          });
       assertThat(sum[0]).isEqualTo(1000);
     }
   }
@@ -117,6 +133,7 @@ class RowParallelTest {
   void closedPoolRefusesWork() {
     RowParallel p = new RowParallel(2);
     p.close();
-    assertThatThrownBy(() -> p.forRange(10, (from, to) -> {})).isInstanceOf(IllegalStateException.class);
+    assertThatThrownBy(() -> p.forRange(10, (from, to) -> {}))
+        .isInstanceOf(IllegalStateException.class);
   }
 }

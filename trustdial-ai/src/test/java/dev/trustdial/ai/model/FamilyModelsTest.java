@@ -36,14 +36,16 @@ import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * Each model family (issue #20): its generated GGUF loads with the family's parameters, and its
- * logits are the same bits on 1 and N threads, any prefill chunk, Java or native kernels, and
- * alone or batched with other requests. The llama.cpp comparison is FamilyReferenceTest.
+ * logits are the same bits on 1 and N threads, any prefill chunk, Java or native kernels, and alone
+ * or batched with other requests. The llama.cpp comparison is FamilyReferenceTest.
  */
 class FamilyModelsTest {
   @TempDir Path dir;
 
   /** Longer than the generated sliding window (8), so the window matters. */
-  static final int[] PROMPT = {5, 17, 42, 99, 123, 7, 300, 11, 64, 250, 13, 77, 280, 31, 9, 150, 201, 66, 44, 310};
+  static final int[] PROMPT = {
+    5, 17, 42, 99, 123, 7, 300, 11, 64, 250, 13, 77, 280, 31, 9, 150, 201, 66, 44, 310
+  };
 
   private Path generate(Family family, TensorType type, long seed) {
     Path file = dir.resolve(family.label() + "-" + type + "-" + seed + ".gguf");
@@ -64,8 +66,11 @@ class FamilyModelsTest {
           assertThat(Float.isFinite(f)).isTrue();
         }
       }
-      for (EngineOptions o : List.of(new EngineOptions(2, 4, 7, true), new EngineOptions(3, 8, 64, false),
-          new EngineOptions(2, 8, 3, true))) {
+      for (EngineOptions o :
+          List.of(
+              new EngineOptions(2, 4, 7, true),
+              new EngineOptions(3, 8, 64, false),
+              new EngineOptions(2, 8, 3, true))) {
         try (Engine e = Engine.load(file, o)) {
           assertThat(e.logits(PROMPT)).as("%s %s %s", family, type, o).containsExactly(reference);
         }
@@ -74,7 +79,10 @@ class FamilyModelsTest {
       try (Engine e = Engine.load(file, new EngineOptions(2, 8, 5, true))) {
         List<GenerationRequest> requests = new ArrayList<>();
         for (int i = 0; i < 4; i++) {
-          SamplingParams s = i % 2 == 0 ? SamplingParams.greedy() : new SamplingParams(0.9, 40, 0.95, 0, 1, 0, 0, 7 + i);
+          SamplingParams s =
+              i % 2 == 0
+                  ? SamplingParams.greedy()
+                  : new SamplingParams(0.9, 40, 0.95, 0, 1, 0, 0, 7 + i);
           requests.add(new GenerationRequest(Arrays.copyOf(PROMPT, 3 + 5 * i), s, 16, Set.of(), 0));
         }
         List<int[]> alone = new ArrayList<>();
@@ -88,7 +96,9 @@ class FamilyModelsTest {
             together.add(pool.submit(() -> e.generate(r, TokenSink.discard())));
           }
           for (int i = 0; i < requests.size(); i++) {
-            assertThat(together.get(i).get().tokens()).as("%s %s request %d", family, type, i).containsExactly(alone.get(i));
+            assertThat(together.get(i).get().tokens())
+                .as("%s %s request %d", family, type, i)
+                .containsExactly(alone.get(i));
           }
         } finally {
           pool.shutdownNow();
@@ -107,7 +117,8 @@ class FamilyModelsTest {
       assertThat(m.config().ropeTheta()).isEqualTo(500000f);
     }
     try (LoadedModel m = GgufModelLoader.load(generate(Family.MISTRAL, TensorType.F32, 1))) {
-      assertThat(m.config().family().slidingWindow()).isEqualTo(BenchmarkModelGenerator.GENERATED_WINDOW);
+      assertThat(m.config().family().slidingWindow())
+          .isEqualTo(BenchmarkModelGenerator.GENERATED_WINDOW);
       assertThat(m.config().family().sliding(0)).isTrue();
     }
     try (LoadedModel m = GgufModelLoader.load(generate(Family.PHI3, TensorType.Q8_0, 1))) {
@@ -118,7 +129,8 @@ class FamilyModelsTest {
       assertThat(l.ffnGate().rows()).isEqualTo(160);
       assertThat(l.ffnUp().rows()).isEqualTo(160);
       // views of one fused tensor: k starts where q ends
-      assertThat(l.wk().data().address()).isEqualTo(l.wq().data().address() + l.wq().data().byteSize());
+      assertThat(l.wk().data().address())
+          .isEqualTo(l.wq().data().address() + l.wq().data().byteSize());
     }
     try (LoadedModel m = GgufModelLoader.load(generate(Family.GEMMA2, TensorType.F32, 1))) {
       ModelConfig.FamilyParams p = m.config().family();
@@ -153,95 +165,144 @@ class FamilyModelsTest {
     }
   }
 
-  // ---- hostile files: each is a generated model with one thing changed, and must be refused by name
+  // ---- hostile files: each is a generated model with one thing changed, and must be refused by
+  // name
 
   @Test
   void gemma3WithoutSlidingWindowIsRefused() {
-    Path f = rewrite(Family.GEMMA3, (meta, tensors) -> meta.remove("gemma3.attention.sliding_window"));
+    Path f =
+        rewrite(Family.GEMMA3, (meta, tensors) -> meta.remove("gemma3.attention.sliding_window"));
     assertRefused(f, "gemma3.attention.sliding_window");
   }
 
   @Test
   void ropeDimensionLargerThanTheHeadIsRefused() {
-    Path f = rewrite(Family.PHI3, (meta, tensors) ->
-        meta.put("phi3.rope.dimension_count", new GgufValue.Int(GgufValueType.UINT32, 18)));
+    Path f =
+        rewrite(
+            Family.PHI3,
+            (meta, tensors) ->
+                meta.put("phi3.rope.dimension_count", new GgufValue.Int(GgufValueType.UINT32, 18)));
     assertRefused(f, "rope dimension count 18");
   }
 
   @Test
   void negativeSoftcapIsRefused() {
-    Path f = rewrite(Family.GEMMA2, (meta, tensors) ->
-        meta.put("gemma2.attn_logit_softcapping", new GgufValue.Real(GgufValueType.FLOAT32, -1)));
+    Path f =
+        rewrite(
+            Family.GEMMA2,
+            (meta, tensors) ->
+                meta.put(
+                    "gemma2.attn_logit_softcapping",
+                    new GgufValue.Real(GgufValueType.FLOAT32, -1)));
     assertRefused(f, "attention soft-cap");
   }
 
   @Test
   void hugeSlidingWindowIsRefused() {
-    Path f = rewrite(Family.MISTRAL, (meta, tensors) ->
-        meta.put("llama.attention.sliding_window", new GgufValue.Int(GgufValueType.UINT32, 1L << 30)));
+    Path f =
+        rewrite(
+            Family.MISTRAL,
+            (meta, tensors) ->
+                meta.put(
+                    "llama.attention.sliding_window",
+                    new GgufValue.Int(GgufValueType.UINT32, 1L << 30)));
     assertRefused(f, "sliding window");
   }
 
   @Test
   void unsupportedRopeScalingIsRefused() {
-    Path f = rewrite(Family.GEMMA3, (meta, tensors) ->
-        meta.put("gemma3.rope.scaling.type", new GgufValue.Str("yarn")));
+    Path f =
+        rewrite(
+            Family.GEMMA3,
+            (meta, tensors) -> meta.put("gemma3.rope.scaling.type", new GgufValue.Str("yarn")));
     assertRefused(f, "'yarn'");
   }
 
   @Test
   void wrongFusedQkvShapeIsRefused() {
-    Path f = rewrite(Family.PHI3, (meta, tensors) -> {
-      GgufWriter.Tensor t = tensors.get("blk.0.attn_qkv.weight");
-      tensors.put(t.name(), new GgufWriter.Tensor(t.name(), new long[] {64, 64}, t.type(),
-          Arrays.copyOf(t.data(), (int) t.type().rowBytes(64) * 64)));
-    });
+    Path f =
+        rewrite(
+            Family.PHI3,
+            (meta, tensors) -> {
+              GgufWriter.Tensor t = tensors.get("blk.0.attn_qkv.weight");
+              tensors.put(
+                  t.name(),
+                  new GgufWriter.Tensor(
+                      t.name(),
+                      new long[] {64, 64},
+                      t.type(),
+                      Arrays.copyOf(t.data(), (int) t.type().rowBytes(64) * 64)));
+            });
     assertRefused(f, "blk.0.attn_qkv.weight");
   }
 
   @Test
   void zeroRopeFactorIsRefused() {
-    Path f = rewrite(Family.LLAMA3, (meta, tensors) -> {
-      GgufWriter.Tensor t = tensors.get("rope_freqs.weight");
-      tensors.put(t.name(), new GgufWriter.Tensor(t.name(), t.dims(), t.type(), new byte[t.data().length]));
-    });
+    Path f =
+        rewrite(
+            Family.LLAMA3,
+            (meta, tensors) -> {
+              GgufWriter.Tensor t = tensors.get("rope_freqs.weight");
+              tensors.put(
+                  t.name(),
+                  new GgufWriter.Tensor(t.name(), t.dims(), t.type(), new byte[t.data().length]));
+            });
     assertRefused(f, "rope_freqs.weight[0]");
   }
 
   @Test
   void missingGemmaPostNormIsRefused() {
-    Path f = rewrite(Family.GEMMA2, (meta, tensors) -> tensors.remove("blk.1.post_ffw_norm.weight"));
+    Path f =
+        rewrite(Family.GEMMA2, (meta, tensors) -> tensors.remove("blk.1.post_ffw_norm.weight"));
     assertRefused(f, "blk.1.post_ffw_norm.weight");
   }
 
   @Test
   void longRopePhi3IsRefused() {
-    Path f = rewrite(Family.PHI3, (meta, tensors) -> tensors.put("rope_factors_long.weight",
-        new GgufWriter.Tensor("rope_factors_long.weight", new long[] {6}, GgmlType.F32, new byte[24])));
+    Path f =
+        rewrite(
+            Family.PHI3,
+            (meta, tensors) ->
+                tensors.put(
+                    "rope_factors_long.weight",
+                    new GgufWriter.Tensor(
+                        "rope_factors_long.weight", new long[] {6}, GgmlType.F32, new byte[24])));
     assertRefused(f, "LongRoPE");
   }
 
   @Test
   void unsupportedArchitectureStaysRefused() {
-    Path f = rewrite(Family.GEMMA2, (meta, tensors) -> meta.put("general.architecture", new GgufValue.Str("gemma3n")));
+    Path f =
+        rewrite(
+            Family.GEMMA2,
+            (meta, tensors) -> meta.put("general.architecture", new GgufValue.Str("gemma3n")));
     assertRefused(f, "'gemma3n' is not supported");
   }
 
   private static void assertRefused(Path file, String message) {
     assertThatThrownBy(() -> Engine.load(file, EngineOptions.defaults()))
-        .isInstanceOf(InvalidInputException.class).hasMessageContaining(message);
+        .isInstanceOf(InvalidInputException.class)
+        .hasMessageContaining(message);
   }
 
-  /** A copy of the family's generated model with its metadata and tensors edited by {@code edit}. */
-  private Path rewrite(Family family, BiConsumer<Map<String, GgufValue>, Map<String, GgufWriter.Tensor>> edit) {
+  /**
+   * A copy of the family's generated model with its metadata and tensors edited by {@code edit}.
+   */
+  private Path rewrite(
+      Family family, BiConsumer<Map<String, GgufValue>, Map<String, GgufWriter.Tensor>> edit) {
     Path source = generate(family, TensorType.F32, 2);
     Map<String, GgufValue> meta = new java.util.LinkedHashMap<>();
     Map<String, GgufWriter.Tensor> tensors = new java.util.LinkedHashMap<>();
     try (GgufFile g = GgufFile.open(source)) {
       meta.putAll(g.metadata());
       for (GgufTensorInfo t : g.tensors()) {
-        tensors.put(t.name(), new GgufWriter.Tensor(t.name(), t.dims(), t.type(),
-            g.tensorData(t).toArray(java.lang.foreign.ValueLayout.JAVA_BYTE)));
+        tensors.put(
+            t.name(),
+            new GgufWriter.Tensor(
+                t.name(),
+                t.dims(),
+                t.type(),
+                g.tensorData(t).toArray(java.lang.foreign.ValueLayout.JAVA_BYTE)));
       }
     }
     edit.accept(meta, tensors);

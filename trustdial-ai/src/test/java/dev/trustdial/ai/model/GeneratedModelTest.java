@@ -14,10 +14,10 @@ import dev.trustdial.core.InvalidInputException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Set;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
-import org.junit.jupiter.api.Test;
 
 /** Generated llama/qwen2/qwen3 GGUFs load, run deterministically, and quantized files track F32. */
 class GeneratedModelTest {
@@ -33,7 +33,8 @@ class GeneratedModelTest {
   @EnumSource(Architecture.class)
   void generatedModelsRunAndQuantizedLogitsTrackF32(Architecture arch) throws Exception {
     Path f32 = generate(arch, TensorType.F32, 5);
-    assertThat(Files.readAllBytes(generate(arch, TensorType.F32, 5))).as("same seed, same bytes")
+    assertThat(Files.readAllBytes(generate(arch, TensorType.F32, 5)))
+        .as("same seed, same bytes")
         .isEqualTo(Files.readAllBytes(f32));
     int[] prompt = {5, 17, 42, 99, 123, 7, 300, 11, 64};
     float[] reference;
@@ -45,7 +46,10 @@ class GeneratedModelTest {
       for (float f : reference) {
         assertThat(Float.isFinite(f)).isTrue();
       }
-      var result = e.generate(new GenerationRequest(prompt, SamplingParams.greedy(), 12, Set.of(), 0), TokenSink.discard());
+      var result =
+          e.generate(
+              new GenerationRequest(prompt, SamplingParams.greedy(), 12, Set.of(), 0),
+              TokenSink.discard());
       assertThat(result.tokens()).hasSize(12);
     }
     for (TensorType type : new TensorType[] {TensorType.F16, TensorType.Q8_0, TensorType.Q4_0}) {
@@ -55,7 +59,9 @@ class GeneratedModelTest {
         float[] a = one.logits(prompt);
         assertThat(two.logits(prompt)).as("%s threads/chunks/kernels", type).containsExactly(a);
         double cos = cosine(a, reference);
-        assertThat(cos).as("%s vs F32 cosine", type).isGreaterThan(type == TensorType.Q4_0 ? 0.9 : 0.99);
+        assertThat(cos)
+            .as("%s vs F32 cosine", type)
+            .isGreaterThan(type == TensorType.Q4_0 ? 0.9 : 0.99);
       }
     }
   }
@@ -65,7 +71,8 @@ class GeneratedModelTest {
     Path file = dir.resolve("mamba.gguf");
     new GgufWriter().putString("general.architecture", "mamba").write(file);
     assertThatThrownBy(() -> Engine.load(file, EngineOptions.defaults()))
-        .isInstanceOf(InvalidInputException.class).hasMessageContaining("'mamba'");
+        .isInstanceOf(InvalidInputException.class)
+        .hasMessageContaining("'mamba'");
   }
 
   @Test
@@ -75,21 +82,31 @@ class GeneratedModelTest {
     for (String k : new String[] {"embedding_length", "feed_forward_length"}) {
       w.putUint32("llama." + k, 64);
     }
-    w.putUint32("llama.attention.head_count", 4).putUint32("llama.block_count", 1).putUint32("llama.context_length", 64);
-    w.addTensor(new GgufWriter.Tensor("token_embd.weight", new long[] {64, 300}, GgmlType.Q5_1,
-        new byte[(int) GgmlType.Q5_1.rowBytes(64) * 300]));
+    w.putUint32("llama.attention.head_count", 4)
+        .putUint32("llama.block_count", 1)
+        .putUint32("llama.context_length", 64);
+    w.addTensor(
+        new GgufWriter.Tensor(
+            "token_embd.weight",
+            new long[] {64, 300},
+            GgmlType.Q5_1,
+            new byte[(int) GgmlType.Q5_1.rowBytes(64) * 300]));
     w.write(file);
     assertThatThrownBy(() -> Engine.load(file, EngineOptions.defaults()))
-        .isInstanceOf(InvalidInputException.class).hasMessageContaining("Q5_1").hasMessageContaining("token_embd.weight");
+        .isInstanceOf(InvalidInputException.class)
+        .hasMessageContaining("Q5_1")
+        .hasMessageContaining("token_embd.weight");
   }
 
   @Test
   void truncatedLlama2cCheckpointIsRejected() throws Exception {
     Path file = dir.resolve("cut.bin");
-    byte[] full = Files.readAllBytes(Path.of(getClass().getResource("/models/stories260K.bin").toURI()));
+    byte[] full =
+        Files.readAllBytes(Path.of(getClass().getResource("/models/stories260K.bin").toURI()));
     Files.write(file, java.util.Arrays.copyOf(full, full.length - 100));
     assertThatThrownBy(() -> Engine.load(file, EngineOptions.defaults()))
-        .isInstanceOf(InvalidInputException.class).hasMessageContaining("llama2.c checkpoint");
+        .isInstanceOf(InvalidInputException.class)
+        .hasMessageContaining("llama2.c checkpoint");
   }
 
   private static double cosine(float[] a, float[] b) {

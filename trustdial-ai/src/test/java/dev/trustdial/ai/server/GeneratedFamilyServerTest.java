@@ -27,37 +27,55 @@ import org.junit.jupiter.params.provider.EnumSource;
 class GeneratedFamilyServerTest {
 
   @ParameterizedTest
-  @EnumSource(value = Family.class, names = {"LLAMA3", "MISTRAL", "PHI3", "GEMMA2", "GEMMA3"})
+  @EnumSource(
+      value = Family.class,
+      names = {"LLAMA3", "MISTRAL", "PHI3", "GEMMA2", "GEMMA3"})
   void chatServesAndVerifies(Family family, @TempDir Path dir) throws Exception {
     Path model = dir.resolve(family.label() + "-tiny.gguf");
-    BenchmarkModelGenerator.write(BenchmarkModelGenerator.Spec.tiny(family, TensorType.Q8_0, 5), model);
-    try (EngineBackend backend = EngineBackend.load(model, Optional.empty(), EngineOptions.defaults().withThreads(1))) {
-      InferenceService s = new InferenceService(backend, Secp256k1Key.generate(), ServerLimits.defaults(),
-          Clock.systemUTC(), () -> 5);
-      ApiRequest req = s.parser().parse(ApiRequest.CHAT_ENDPOINT, new ObjectMapper().readTree(
-          "{\"model\":\"" + backend.modelName() + "\",\"messages\":[{\"role\":\"system\",\"content\":\"Be brief.\"},"
-              + "{\"role\":\"user\",\"content\":\"hello there\"}],\"max_tokens\":8,\"temperature\":0.8,\"seed\":3}"));
+    BenchmarkModelGenerator.write(
+        BenchmarkModelGenerator.Spec.tiny(family, TensorType.Q8_0, 5), model);
+    try (EngineBackend backend =
+        EngineBackend.load(model, Optional.empty(), EngineOptions.defaults().withThreads(1))) {
+      InferenceService s =
+          new InferenceService(
+              backend,
+              Secp256k1Key.generate(),
+              ServerLimits.defaults(),
+              Clock.systemUTC(),
+              () -> 5);
+      ApiRequest req =
+          s.parser()
+              .parse(
+                  ApiRequest.CHAT_ENDPOINT,
+                  new ObjectMapper()
+                      .readTree(
+                          "{\"model\":\""
+                              + backend.modelName()
+                              + "\",\"messages\":[{\"role\":\"system\",\"content\":\"Be brief.\"},"
+                              + "{\"role\":\"user\",\"content\":\"hello there\"}],\"max_tokens\":8,\"temperature\":0.8,\"seed\":3}"));
       int[] prompt = s.inference().promptTokens(req);
       Vocabulary v = backend.tokenizer().vocabulary();
       int bos = v.special().bos();
       assertThat(prompt[0]).isEqualTo(bos);
       assertThat(count(prompt, bos)).as("BOS once").isEqualTo(1);
-      String turn = switch (family) {
-        case LLAMA3 -> "<|start_header_id|>";
-        case PHI3 -> "<|user|>";
-        case GEMMA2, GEMMA3 -> "<start_of_turn>";
-        default -> null;
-      };
+      String turn =
+          switch (family) {
+            case LLAMA3 -> "<|start_header_id|>";
+            case PHI3 -> "<|user|>";
+            case GEMMA2, GEMMA3 -> "<start_of_turn>";
+            default -> null;
+          };
       if (turn != null) {
         int id = v.id(turn).orElseThrow();
         assertThat(count(prompt, id)).as("%s parsed as one id", turn).isGreaterThanOrEqualTo(1);
       }
-      String endOfTurn = switch (family) {
-        case LLAMA3 -> "<|eot_id|>";
-        case PHI3 -> "<|end|>";
-        case GEMMA2, GEMMA3 -> "<end_of_turn>";
-        default -> "</s>";
-      };
+      String endOfTurn =
+          switch (family) {
+            case LLAMA3 -> "<|eot_id|>";
+            case PHI3 -> "<|end|>";
+            case GEMMA2, GEMMA3 -> "<end_of_turn>";
+            default -> "</s>";
+          };
       assertThat(backend.tokenizer().stopTokens()).contains(v.id(endOfTurn).orElseThrow());
       Completion c = s.complete(req, InferenceService.DeltaListener.none());
       assertThat(c.receipt().body().model().chatTemplateSha256()).isPresent();

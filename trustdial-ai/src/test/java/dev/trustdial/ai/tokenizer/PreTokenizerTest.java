@@ -26,8 +26,7 @@ class PreTokenizerTest {
 
   @Test
   void qwen2SplitsEveryDigit() {
-    assertThat(PreTokenizer.forName("qwen2").split("v12 é"))
-        .containsExactly("v", "1", "2", " é");
+    assertThat(PreTokenizer.forName("qwen2").split("v12 é")).containsExactly("v", "1", "2", " é");
   }
 
   @Test
@@ -37,7 +36,8 @@ class PreTokenizerTest {
 
   @Test
   void unknownPreTokenizerIsNamed() {
-    assertThatThrownBy(() -> PreTokenizer.forName("klingon")).isInstanceOf(InvalidInputException.class)
+    assertThatThrownBy(() -> PreTokenizer.forName("klingon"))
+        .isInstanceOf(InvalidInputException.class)
         .hasMessageContaining("'klingon'");
   }
 

@@ -18,11 +18,13 @@ import org.junit.jupiter.api.io.TempDir;
 /** tok512 from llama2.c's .bin and from the GGUF conversion must be the same tokenizer. */
 class SentencePieceTok512Test {
 
-  static final Tokenizer BIN = Tokenizers.fromLlama2c(TokenizerConformanceTest.resource("/models/tok512.bin"));
+  static final Tokenizer BIN =
+      Tokenizers.fromLlama2c(TokenizerConformanceTest.resource("/models/tok512.bin"));
   static final Tokenizer GGUF;
 
   static {
-    try (GgufFile f = GgufFile.open(TokenizerConformanceTest.resource("/models/stories260K.gguf"))) {
+    try (GgufFile f =
+        GgufFile.open(TokenizerConformanceTest.resource("/models/stories260K.gguf"))) {
       GGUF = Tokenizers.fromGguf(f);
     }
   }
@@ -43,14 +45,18 @@ class SentencePieceTok512Test {
     for (Tokenizer t : new Tokenizer[] {BIN, GGUF}) {
       assertThat(t.encode("", true, false)).containsExactly(1);
       assertThat(t.encode("Once upon a time", true, false)).containsExactly(1, 403, 407, 261, 378);
-      assertThat(t.encode("Tom and Sue", true, false)).containsExactly(1, 274, 287, 269, 301, 425, 411);
+      assertThat(t.encode("Tom and Sue", true, false))
+          .containsExactly(1, 274, 287, 269, 301, 425, 411);
     }
   }
 
   @Test
   void decodesTheReferenceOutputs() throws Exception {
-    JsonNode root = new ObjectMapper().readTree(
-        Files.readString(TokenizerConformanceTest.resource("/models/stories260K-greedy-vectors.json")));
+    JsonNode root =
+        new ObjectMapper()
+            .readTree(
+                Files.readString(
+                    TokenizerConformanceTest.resource("/models/stories260K-greedy-vectors.json")));
     int checked = 0;
     for (JsonNode v : root.get("vectors")) {
       if (!v.has("token_ids_after_each_step")) {
@@ -61,7 +67,8 @@ class SentencePieceTok512Test {
       assertThat(BIN.encode(v.get("prompt").asText(), true, false)).containsExactly(prompt);
       String text = BIN.decode(ids);
       // run.c strips the space that follows BOS
-      assertThat(text.startsWith(" ") ? text.substring(1) : text).isEqualTo(v.get("stdout_text").asText());
+      assertThat(text.startsWith(" ") ? text.substring(1) : text)
+          .isEqualTo(v.get("stdout_text").asText());
       checked++;
     }
     assertThat(checked).isGreaterThanOrEqualTo(3);
@@ -75,10 +82,15 @@ class SentencePieceTok512Test {
   @Property(tries = 200)
   void roundTripsAnyText(@ForAll @StringLength(max = 40) String text) {
     // byte fallback makes every string encodable; lone surrogates are not text
-    String clean = new String(text.getBytes(java.nio.charset.StandardCharsets.UTF_8), java.nio.charset.StandardCharsets.UTF_8);
+    String clean =
+        new String(
+            text.getBytes(java.nio.charset.StandardCharsets.UTF_8),
+            java.nio.charset.StandardCharsets.UTF_8);
     String decoded = GGUF.decode(GGUF.encode(clean, false, false));
-    // SentencePiece writes spaces as U+2581 and decodes U+2581 as a space, so a literal U+2581 in the
-    // input comes back as a space (llama.cpp does the same): the one lossy case, found by this property.
+    // SentencePiece writes spaces as U+2581 and decodes U+2581 as a space, so a literal U+2581 in
+    // the
+    // input comes back as a space (llama.cpp does the same): the one lossy case, found by this
+    // property.
     String expected = clean.isEmpty() ? "" : " " + clean.replace('\u2581', ' ');
     assertThat(decoded).isEqualTo(expected);
   }
@@ -93,7 +105,8 @@ class SentencePieceTok512Test {
   void rejectsBrokenLlama2cFiles(@TempDir Path dir) throws Exception {
     Path p = dir.resolve("t.bin");
     Files.write(p, new byte[] {7, 0, 0, 0, 0, 0, 0, 0, 99, 0, 0, 0});
-    assertThatThrownBy(() -> Tokenizers.fromLlama2c(p)).isInstanceOf(InvalidInputException.class)
+    assertThatThrownBy(() -> Tokenizers.fromLlama2c(p))
+        .isInstanceOf(InvalidInputException.class)
         .hasMessageContaining("length 99");
     assertThatThrownBy(() -> GGUF.pieceBytes(512, false)).isInstanceOf(InvalidInputException.class);
   }

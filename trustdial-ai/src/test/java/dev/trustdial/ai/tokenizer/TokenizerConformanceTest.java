@@ -42,8 +42,10 @@ class TokenizerConformanceTest {
   /** The strings of {@code inputs}.inp with the ids of {@code vocab}.out. */
   static List<Case> cases(String inputs, String vocab) {
     try {
-      String inp = Files.readString(resource("/tokenizers/" + inputs + ".inp"), StandardCharsets.UTF_8);
-      List<String> out = Files.readAllLines(resource("/tokenizers/" + vocab + ".out"), StandardCharsets.UTF_8);
+      String inp =
+          Files.readString(resource("/tokenizers/" + inputs + ".inp"), StandardCharsets.UTF_8);
+      List<String> out =
+          Files.readAllLines(resource("/tokenizers/" + vocab + ".out"), StandardCharsets.UTF_8);
       String sep = "\n__ggml_vocab_test__\n";
       List<String> texts = new ArrayList<>();
       int pos = 0;
@@ -60,7 +62,10 @@ class TokenizerConformanceTest {
       List<Case> cases = new ArrayList<>();
       for (int i = 0; i < texts.size(); i++) {
         String line = out.get(i).trim();
-        int[] ids = line.isEmpty() ? new int[0] : Arrays.stream(line.split("\\s+")).mapToInt(Integer::parseInt).toArray();
+        int[] ids =
+            line.isEmpty()
+                ? new int[0]
+                : Arrays.stream(line.split("\\s+")).mapToInt(Integer::parseInt).toArray();
         cases.add(new Case(vocab, i, texts.get(i), ids));
       }
       return cases;
@@ -81,7 +86,8 @@ class TokenizerConformanceTest {
   }
 
   static Stream<Arguments> all() {
-    return Stream.concat(cases("ggml-vocab-llama-spm.gguf").stream(), cases("ggml-vocab-gpt-2.gguf").stream())
+    return Stream.concat(
+            cases("ggml-vocab-llama-spm.gguf").stream(), cases("ggml-vocab-gpt-2.gguf").stream())
         .map(Arguments::of);
   }
 
@@ -98,7 +104,8 @@ class TokenizerConformanceTest {
     Tokenizer t = c.vocab().contains("spm") ? SPM : GPT2;
     String decoded = t.decode(c.expected());
     // SentencePiece adds a dummy space prefix, which decoding keeps
-    String expected = t instanceof SentencePieceBpe && !c.text().isEmpty() ? " " + c.text() : c.text();
+    String expected =
+        t instanceof SentencePieceBpe && !c.text().isEmpty() ? " " + c.text() : c.text();
     assertThat(decoded).isEqualTo(expected);
   }
 }

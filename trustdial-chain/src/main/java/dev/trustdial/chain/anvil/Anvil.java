@@ -22,8 +22,8 @@ import java.util.concurrent.TimeUnit;
 public final class Anvil implements AutoCloseable {
   /**
    * Options. {@code blockTimeSeconds > 0}: a block every that many seconds AND a block per
-   * transaction (anvil's interval plus mixed mining), so a job's seed block arrives on its own;
-   * 0: a block per transaction only (automine), where only transactions move the chain.
+   * transaction (anvil's interval plus mixed mining), so a job's seed block arrives on its own; 0:
+   * a block per transaction only (automine), where only transactions move the chain.
    */
   public record Options(int port, int blockTimeSeconds, int accounts, long chainId, Path logFile) {
     public Options {
@@ -46,7 +46,8 @@ public final class Anvil implements AutoCloseable {
 
   /**
    * Seconds between interval-mined blocks on the devnet. Queued jobs are assigned from the hash of
-   * a block mined after their submission (settlement protocol v2), so the chain must move by itself.
+   * a block mined after their submission (settlement protocol v2), so the chain must move by
+   * itself.
    */
   public static final int DEFAULT_BLOCK_TIME_SECONDS = 1;
 
@@ -67,28 +68,43 @@ public final class Anvil implements AutoCloseable {
   public static Anvil start(Options options) {
     Path bin = Toolchain.anvil();
     if (!Files.isExecutable(bin)) {
-      throw new IllegalStateException("anvil not found at " + bin + " (run npm ci in the repository root)");
+      throw new IllegalStateException(
+          "anvil not found at " + bin + " (run npm ci in the repository root)");
     }
     int port = options.port() == 0 ? freePort() : options.port();
-    List<String> cmd = new ArrayList<>(List.of(bin.toString(),
-        "--host", "127.0.0.1", "--port", Integer.toString(port),
-        "--chain-id", Long.toString(options.chainId()),
-        "--accounts", Integer.toString(options.accounts()),
-        "--mnemonic", DevAccounts.TEST_MNEMONIC,
-        "--balance", "100000",
-        // Match the EVM version the contracts are compiled for (contracts/foundry.toml).
-        "--hardfork", "prague"));
+    List<String> cmd =
+        new ArrayList<>(
+            List.of(
+                bin.toString(),
+                "--host",
+                "127.0.0.1",
+                "--port",
+                Integer.toString(port),
+                "--chain-id",
+                Long.toString(options.chainId()),
+                "--accounts",
+                Integer.toString(options.accounts()),
+                "--mnemonic",
+                DevAccounts.TEST_MNEMONIC,
+                "--balance",
+                "100000",
+                // Match the EVM version the contracts are compiled for (contracts/foundry.toml).
+                "--hardfork",
+                "prague"));
     if (options.blockTimeSeconds() > 0) {
-      // Interval mining plus a block for each transaction as it arrives (anvil 1.7's --mixed-mining).
-      cmd.addAll(List.of("--block-time", Integer.toString(options.blockTimeSeconds()), "--mixed-mining"));
+      // Interval mining plus a block for each transaction as it arrives (anvil 1.7's
+      // --mixed-mining).
+      cmd.addAll(
+          List.of("--block-time", Integer.toString(options.blockTimeSeconds()), "--mixed-mining"));
     }
     try {
       Files.createDirectories(options.logFile().toAbsolutePath().getParent());
-      Process p = new ProcessBuilder(cmd)
-          .redirectErrorStream(true)
-          .redirectOutput(ProcessBuilder.Redirect.appendTo(options.logFile().toFile()))
-          .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
-          .start();
+      Process p =
+          new ProcessBuilder(cmd)
+              .redirectErrorStream(true)
+              .redirectOutput(ProcessBuilder.Redirect.appendTo(options.logFile().toFile()))
+              .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
+              .start();
       Anvil anvil = new Anvil(p, "http://127.0.0.1:" + port, options);
       anvil.awaitReady(Duration.ofSeconds(30));
       return anvil;
@@ -102,8 +118,13 @@ public final class Anvil implements AutoCloseable {
     long deadline = System.nanoTime() + timeout.toNanos();
     while (System.nanoTime() < deadline) {
       if (!process.isAlive()) {
-        throw new IllegalStateException("anvil exited with code " + process.exitValue()
-            + " before it was ready; see " + options.logFile() + ":\n" + tail(options.logFile()));
+        throw new IllegalStateException(
+            "anvil exited with code "
+                + process.exitValue()
+                + " before it was ready; see "
+                + options.logFile()
+                + ":\n"
+                + tail(options.logFile()));
       }
       if (isResponding(http, rpcUrl)) {
         return;
@@ -116,17 +137,21 @@ public final class Anvil implements AutoCloseable {
       }
     }
     process.destroyForcibly();
-    throw new IllegalStateException("anvil did not answer on " + rpcUrl + " within " + timeout.toSeconds() + " s");
+    throw new IllegalStateException(
+        "anvil did not answer on " + rpcUrl + " within " + timeout.toSeconds() + " s");
   }
 
   /** Whether an Ethereum JSON-RPC endpoint answers eth_chainId. */
   public static boolean isResponding(HttpClient http, String rpcUrl) {
     try {
-      HttpRequest req = HttpRequest.newBuilder(URI.create(rpcUrl))
-          .timeout(Duration.ofSeconds(2))
-          .header("Content-Type", "application/json")
-          .POST(HttpRequest.BodyPublishers.ofString("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"eth_chainId\",\"params\":[]}"))
-          .build();
+      HttpRequest req =
+          HttpRequest.newBuilder(URI.create(rpcUrl))
+              .timeout(Duration.ofSeconds(2))
+              .header("Content-Type", "application/json")
+              .POST(
+                  HttpRequest.BodyPublishers.ofString(
+                      "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"eth_chainId\",\"params\":[]}"))
+              .build();
       return http.send(req, HttpResponse.BodyHandlers.ofString()).statusCode() == 200;
     } catch (IOException e) {
       return false;

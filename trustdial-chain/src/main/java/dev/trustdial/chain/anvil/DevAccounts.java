@@ -13,7 +13,8 @@ import org.web3j.crypto.MnemonicUtils;
  */
 public final class DevAccounts {
   /** Foundry's public test mnemonic: these keys are known to everyone and must never hold value. */
-  public static final String TEST_MNEMONIC = "test test test test test test test test test test test junk";
+  public static final String TEST_MNEMONIC =
+      "test test test test test test test test test test test junk";
 
   private DevAccounts() {}
 
@@ -22,8 +23,13 @@ public final class DevAccounts {
     Bip32ECKeyPair master = Bip32ECKeyPair.generateKeyPair(seed);
     List<Secp256k1Key> keys = new ArrayList<>(count);
     for (int i = 0; i < count; i++) {
-      int[] path = {44 | Bip32ECKeyPair.HARDENED_BIT, 60 | Bip32ECKeyPair.HARDENED_BIT,
-          Bip32ECKeyPair.HARDENED_BIT, 0, i};
+      int[] path = {
+        44 | Bip32ECKeyPair.HARDENED_BIT,
+        60 | Bip32ECKeyPair.HARDENED_BIT,
+        Bip32ECKeyPair.HARDENED_BIT,
+        0,
+        i
+      };
       Bip32ECKeyPair child = Bip32ECKeyPair.deriveKeyPair(master, path);
       byte[] raw = child.getPrivateKey().toByteArray();
       byte[] k = new byte[32];

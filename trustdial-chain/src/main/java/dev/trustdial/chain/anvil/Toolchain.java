@@ -14,9 +14,14 @@ public final class Toolchain {
   private Toolchain() {}
 
   public static Path projectHome() {
-    return findHome().orElseThrow(() -> new IllegalStateException(
-        "cannot find the TrustDial checkout (no " + ANVIL + " above " + Path.of("").toAbsolutePath()
-            + "); run ./trustdial from the repository, which installs the pinned anvil with npm ci"));
+    return findHome()
+        .orElseThrow(() ->
+            new IllegalStateException(
+                "cannot find the TrustDial checkout (no "
+                    + ANVIL
+                    + " above "
+                    + Path.of("").toAbsolutePath()
+                    + "); run ./trustdial from the repository, which installs the pinned anvil with npm ci"));
   }
 
   public static Path anvil() {

@@ -22,7 +22,10 @@ public final class Abis {
 
   private Abis() {}
 
-  /** Every contract's ABI (a JSON array) by contract name; empty when the ABIs are not on the classpath. */
+  /**
+   * Every contract's ABI (a JSON array) by contract name; empty when the ABIs are not on the
+   * classpath.
+   */
   public static Map<String, JsonNode> all() {
     ObjectMapper json = new ObjectMapper();
     Map<String, JsonNode> out = new LinkedHashMap<>();
@@ -30,7 +33,11 @@ public final class Abis {
       if (index == null) {
         return out;
       }
-      for (String contract : new String(index.readAllBytes(), StandardCharsets.UTF_8).lines().filter(s -> !s.isBlank()).toList()) {
+      for (String contract :
+          new String(index.readAllBytes(), StandardCharsets.UTF_8)
+              .lines()
+              .filter(s -> !s.isBlank())
+              .toList()) {
         try (InputStream in = Abis.class.getResourceAsStream(DIR + contract + ".json")) {
           if (in != null) {
             out.put(contract, json.readTree(in));
@@ -43,7 +50,10 @@ public final class Abis {
     return out;
   }
 
-  /** The canonical types of an ABI item's inputs: tuples spelled out as (t1,t2,...) with any array suffix kept. */
+  /**
+   * The canonical types of an ABI item's inputs: tuples spelled out as (t1,t2,...) with any array
+   * suffix kept.
+   */
   public static List<String> inputTypes(JsonNode item) {
     List<String> types = new ArrayList<>();
     for (JsonNode input : item.path("inputs")) {
@@ -55,7 +65,8 @@ public final class Abis {
   /** The first 4 bytes of keccak256("name(types)"), as 8 lowercase hex digits. */
   public static String selector(JsonNode item) {
     String sig = item.path("name").asText() + "(" + String.join(",", inputTypes(item)) + ")";
-    return Hex.encodeBare(Hashes.keccak256(sig.getBytes(StandardCharsets.US_ASCII)).bytes()).substring(0, 8);
+    return Hex.encodeBare(Hashes.keccak256(sig.getBytes(StandardCharsets.US_ASCII)).bytes())
+        .substring(0, 8);
   }
 
   private static String canonical(JsonNode param) {

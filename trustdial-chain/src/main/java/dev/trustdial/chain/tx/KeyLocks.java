@@ -18,17 +18,24 @@ final class KeyLocks {
   private KeyLocks() {}
 
   static ReentrantLock lockFor(long chainId, String sender) {
-    return LOCKS.computeIfAbsent(chainId + "/" + sender.toLowerCase(Locale.ROOT), k -> new ReentrantLock());
+    return LOCKS.computeIfAbsent(
+        chainId + "/" + sender.toLowerCase(Locale.ROOT), k -> new ReentrantLock());
   }
 
-  /** A node's answer meaning "this nonce is not the next one" (geth, anvil, reth and besu phrasings). */
+  /**
+   * A node's answer meaning "this nonce is not the next one" (geth, anvil, reth and besu
+   * phrasings).
+   */
   static boolean isNonceError(String message) {
     if (message == null) {
       return false;
     }
     String m = message.toLowerCase(Locale.ROOT);
-    return m.contains("nonce too low") || m.contains("nonce too high") || m.contains("already known")
-        || m.contains("replacement transaction underpriced") || m.contains("invalid nonce")
+    return m.contains("nonce too low")
+        || m.contains("nonce too high")
+        || m.contains("already known")
+        || m.contains("replacement transaction underpriced")
+        || m.contains("invalid nonce")
         || m.contains("nonce has already been used");
   }
 }

@@ -24,7 +24,8 @@ public final class RevertDecoder {
     bySelector.put("4e487b71", new ErrorDef("Panic", List.of("code"), List.of("uint256")));
     Map<String, JsonNode> abis = Abis.all();
     if (abis.isEmpty()) {
-      throw new IllegalStateException("contract ABIs missing from the classpath (build trustdial-chain with Maven)");
+      throw new IllegalStateException(
+          "contract ABIs missing from the classpath (build trustdial-chain with Maven)");
     }
     for (JsonNode abi : abis.values()) {
       for (JsonNode item : abi) {
@@ -35,7 +36,9 @@ public final class RevertDecoder {
         for (JsonNode input : item.path("inputs")) {
           names.add(input.path("name").asText());
         }
-        bySelector.putIfAbsent(Abis.selector(item), new ErrorDef(item.path("name").asText(), names, Abis.inputTypes(item)));
+        bySelector.putIfAbsent(
+            Abis.selector(item),
+            new ErrorDef(item.path("name").asText(), names, Abis.inputTypes(item)));
       }
     }
   }
@@ -43,7 +46,8 @@ public final class RevertDecoder {
   /** Decodes {@code data} (0x-hex revert data); unknown selectors are reported raw. */
   public ContractRevertException decode(String action, String data) {
     if (data == null || data.length() < 10) {
-      return new ContractRevertException(action, "Revert", List.of(data == null || data.equals("0x") ? "no data" : data));
+      return new ContractRevertException(
+          action, "Revert", List.of(data == null || data.equals("0x") ? "no data" : data));
     }
     String hex = data.startsWith("0x") ? data.substring(2) : data;
     ErrorDef def = bySelector.get(hex.substring(0, 8));

@@ -38,9 +38,9 @@ import org.web3j.protocol.http.HttpService;
 
 /**
  * Java ≡ Solidity on real guests (issue #15): the first 10,000 steps of each example guest, stepped
- * by the interpreter with witnesses, are replayed against RiscvStep deployed on anvil; each
- * onchain post-state must be byte-identical to the interpreter's next pre-state (post chains to pre).
- * Calls go in JSON-RPC batches of 250 to keep the replay to seconds.
+ * by the interpreter with witnesses, are replayed against RiscvStep deployed on anvil; each onchain
+ * post-state must be byte-identical to the interpreter's next pre-state (post chains to pre). Calls
+ * go in JSON-RPC batches of 250 to keep the replay to seconds.
  */
 class RiscvStepReplayIT {
   static final int STEPS = 10_000;
@@ -51,16 +51,29 @@ class RiscvStepReplayIT {
 
   @BeforeAll
   static void deploy() throws Exception {
-    anvil = Anvil.start(Anvil.Options.defaults(Files.createTempDirectory("riscv-step-replay").resolve("anvil.log")));
+    anvil =
+        Anvil.start(
+            Anvil.Options.defaults(
+                Files.createTempDirectory("riscv-step-replay").resolve("anvil.log")));
     web3 = Web3j.build(new HttpService(anvil.rpcUrl()));
     Secp256k1Key key = anvil.devKeys().get(0);
     String bin = bytecode("RiscvStep");
-    BigInteger nonce = web3.ethGetTransactionCount(key.address().toString(), DefaultBlockParameterName.PENDING).send()
-        .getTransactionCount();
-    RawTransaction tx = RawTransaction.createContractTransaction(nonce, BigInteger.valueOf(20_000_000_000L),
-        BigInteger.valueOf(8_000_000), BigInteger.ZERO, bin);
-    String hash = web3.ethSendRawTransaction(Hex.encode(TransactionEncoder.signMessage(tx, anvil.chainId(),
-        key.credentials()))).send().getTransactionHash();
+    BigInteger nonce =
+        web3.ethGetTransactionCount(key.address().toString(), DefaultBlockParameterName.PENDING)
+            .send()
+            .getTransactionCount();
+    RawTransaction tx =
+        RawTransaction.createContractTransaction(
+            nonce,
+            BigInteger.valueOf(20_000_000_000L),
+            BigInteger.valueOf(8_000_000),
+            BigInteger.ZERO,
+            bin);
+    String hash =
+        web3.ethSendRawTransaction(
+                Hex.encode(TransactionEncoder.signMessage(tx, anvil.chainId(), key.credentials())))
+            .send()
+            .getTransactionHash();
     for (int i = 0; i < 600 && step == null; i++) {
       var r = web3.ethGetTransactionReceipt(hash).send().getTransactionReceipt();
       if (r.isPresent()) {
@@ -101,7 +114,10 @@ class RiscvStepReplayIT {
 
   static byte[] input(String guest) {
     return switch (guest) {
-      case "sha256chain" -> concat(u32s(1000), "the replayed chain".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+      case "sha256chain" ->
+          concat(
+              u32s(1000),
+              "the replayed chain".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
       case "gameworld" -> u32s(50, 64, 7);
       case "recommend" -> u32s(11, 64, 16, 5);
       default -> throw new IllegalArgumentException(guest);
@@ -143,16 +159,25 @@ class RiscvStepReplayIT {
     }
   }
 
-  /** Sends one batch of stepState calls; each answer must be the interpreter's post-state exactly. */
+  /**
+   * Sends one batch of stepState calls; each answer must be the interpreter's post-state exactly.
+   */
   private int replay(String guest, List<Witness> ws) throws Exception {
     if (ws.isEmpty()) {
       return 0;
     }
     var batch = web3.newBatch();
     for (Witness w : ws) {
-      String data = FunctionEncoder.encode(new Function("stepState",
-          List.of(new DynamicBytes(w.preState()), new DynamicBytes(w.proof())), List.of()));
-      batch.add(web3.ethCall(Transaction.createEthCallTransaction(null, step, data), DefaultBlockParameterName.LATEST));
+      String data =
+          FunctionEncoder.encode(
+              new Function(
+                  "stepState",
+                  List.of(new DynamicBytes(w.preState()), new DynamicBytes(w.proof())),
+                  List.of()));
+      batch.add(
+          web3.ethCall(
+              Transaction.createEthCallTransaction(null, step, data),
+              DefaultBlockParameterName.LATEST));
     }
     BatchResponse r = batch.send();
     assertThat(r.getResponses()).hasSize(ws.size());
@@ -161,12 +186,16 @@ class RiscvStepReplayIT {
     for (int i = 0; i < ws.size(); i++) {
       Witness w = ws.get(i);
       EthCall call = (EthCall) r.getResponses().get(i);
-      assertThat(call.hasError()).as("%s step %d reverted: %s", guest, w.step(), call.hasError() ? call.getError().getMessage() : "")
+      assertThat(call.hasError())
+          .as(
+              "%s step %d reverted: %s",
+              guest, w.step(), call.hasError() ? call.getError().getMessage() : "")
           .isFalse();
       @SuppressWarnings("rawtypes")
       List<Type> decoded = FunctionReturnDecoder.decode(call.getValue(), out);
       byte[] post = ((DynamicBytes) decoded.getFirst()).getValue();
-      assertThat(Hex.encode(post)).as("%s step %d: Solidity's post-state vs the interpreter's", guest, w.step())
+      assertThat(Hex.encode(post))
+          .as("%s step %d: Solidity's post-state vs the interpreter's", guest, w.step())
           .isEqualTo(Hex.encode(w.postState()));
     }
     return ws.size();

@@ -8,7 +8,8 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "ai",
     mixinStandardHelpOptions = true,
-    description = "Serve an OpenAI-compatible API with signed, re-executable receipts; verify receipts.",
+    description =
+        "Serve an OpenAI-compatible API with signed, re-executable receipts; verify receipts.",
     subcommands = {AiServeCommand.class, AiVerifyCommand.class})
 public final class AiCommand implements Runnable {
   @Spec CommandSpec spec;

@@ -32,17 +32,29 @@ public final class AiServeCommand implements Callable<Integer> {
 
   @Mixin ModelOptions model;
 
-  @Option(names = "--host", defaultValue = "127.0.0.1", description = "Address to bind (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--host",
+      defaultValue = "127.0.0.1",
+      description = "Address to bind (default: ${DEFAULT-VALUE}).")
   String host;
 
-  @Option(names = "--port", defaultValue = "8080", description = "Port (default: ${DEFAULT-VALUE}; 0 picks one).")
+  @Option(
+      names = "--port",
+      defaultValue = "8080",
+      description = "Port (default: ${DEFAULT-VALUE}; 0 picks one).")
   int port;
 
-  @Option(names = "--key", paramLabel = "HEX",
-      description = "Operator secp256k1 private key that signs receipts (default: $TRUSTDIAL_AI_KEY, else a new key).")
+  @Option(
+      names = "--key",
+      paramLabel = "HEX",
+      description =
+          "Operator secp256k1 private key that signs receipts (default: $TRUSTDIAL_AI_KEY, else a new key).")
   Optional<String> key;
 
-  @Option(names = "--max-concurrent", defaultValue = "16", description = "Generations at once; more get 429.")
+  @Option(
+      names = "--max-concurrent",
+      defaultValue = "16",
+      description = "Generations at once; more get 429.")
   int maxConcurrent;
 
   @Override
@@ -55,24 +67,35 @@ public final class AiServeCommand implements Callable<Integer> {
     }
     PrintWriter out = spec.commandLine().getOut();
     Optional<String> keyHex = key.or(() -> Optional.ofNullable(System.getenv("TRUSTDIAL_AI_KEY")));
-    Secp256k1Key operator = keyHex.map(Secp256k1Key::fromPrivateKeyHex).orElseGet(Secp256k1Key::generate);
+    Secp256k1Key operator =
+        keyHex.map(Secp256k1Key::fromPrivateKeyHex).orElseGet(Secp256k1Key::generate);
     if (keyHex.isEmpty()) {
-      out.println("no --key given: signing with a new operator key (receipts verify, but the key is lost on exit)");
+      out.println(
+          "no --key given: signing with a new operator key (receipts verify, but the key is lost on exit)");
     }
     ServerLimits limits = ServerLimits.defaults().withMaxConcurrent(maxConcurrent);
     EngineBackend backend = model.load();
     SecureRandom seeds = new SecureRandom();
-    InferenceService service = new InferenceService(backend, operator, limits, Clock.systemUTC(), seeds::nextLong);
+    InferenceService service =
+        new InferenceService(backend, operator, limits, Clock.systemUTC(), seeds::nextLong);
     OpenAiServer server = new OpenAiServer(service, limits, Clock.systemUTC()).start(host, port);
     CountDownLatch stopped = new CountDownLatch(1);
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      server.close();
-      backend.close();
-      stopped.countDown();
-    }));
-    out.printf("serving model '%s' (sha256 %s, %s kernels) on http://%s:%d/v1%n", backend.modelName(),
-        backend.fileSha256(), backend.engine().kernelName(), host, server.port());
-    out.printf("operator %s; determinism profile %s%n", operator.address(), backend.determinismProfile());
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(() -> {
+              server.close();
+              backend.close();
+              stopped.countDown();
+            }));
+    out.printf(
+        "serving model '%s' (sha256 %s, %s kernels) on http://%s:%d/v1%n",
+        backend.modelName(),
+        backend.fileSha256(),
+        backend.engine().kernelName(),
+        host,
+        server.port());
+    out.printf(
+        "operator %s; determinism profile %s%n", operator.address(), backend.determinismProfile());
     out.flush();
     stopped.await();
     return 0;

@@ -27,7 +27,10 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-/** {@code trustdial ai verify}: re-executes a receipt locally. Exit 0 match, 1 mismatch, 2 bad input. */
+/**
+ * {@code trustdial ai verify}: re-executes a receipt locally. Exit 0 match, 1 mismatch, 2 bad
+ * input.
+ */
 @Command(
     name = "verify",
     mixinStandardHelpOptions = true,
@@ -38,7 +41,10 @@ import picocli.CommandLine.Spec;
 public final class AiVerifyCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
-  @Parameters(index = "0", paramLabel = "RECEIPT.json", description = "Receipt JSON (or a response with a 'receipt').")
+  @Parameters(
+      index = "0",
+      paramLabel = "RECEIPT.json",
+      description = "Receipt JSON (or a response with a 'receipt').")
   Path receiptFile;
 
   @Mixin ModelOptions model;
@@ -52,20 +58,27 @@ public final class AiVerifyCommand implements Callable<Integer> {
       throw new InvalidInputException("no such file: " + receiptFile);
     }
     if (Files.size(receiptFile) > ReceiptJson.MAX_RECEIPT_CHARS) {
-      throw new InvalidInputException(receiptFile + " is larger than " + ReceiptJson.MAX_RECEIPT_CHARS + " bytes");
+      throw new InvalidInputException(
+          receiptFile + " is larger than " + ReceiptJson.MAX_RECEIPT_CHARS + " bytes");
     }
     ObjectMapper mapper = Json.mapper();
     var tree = mapper.readTree(Files.readString(receiptFile, StandardCharsets.UTF_8));
     if (tree == null) {
       throw new InvalidInputException(receiptFile + " is empty");
     }
-    ReceiptJson.Checked checked = ReceiptJson.parseChecked(tree.has("receipt") ? tree.get("receipt") : tree);
+    ReceiptJson.Checked checked =
+        ReceiptJson.parseChecked(tree.has("receipt") ? tree.get("receipt") : tree);
     Receipt receipt = checked.receipt();
     Verification v;
     try (EngineBackend backend = model.load()) {
       // The verifier signs nothing; the key only satisfies the service's constructor.
-      InferenceService service = new InferenceService(backend, Secp256k1Key.generate(), ServerLimits.defaults(),
-          Clock.systemUTC(), () -> 0);
+      InferenceService service =
+          new InferenceService(
+              backend,
+              Secp256k1Key.generate(),
+              ServerLimits.defaults(),
+              Clock.systemUTC(),
+              () -> 0);
       v = service.verify(checked);
     }
     PrintWriter out = spec.commandLine().getOut();
@@ -74,14 +87,27 @@ public final class AiVerifyCommand implements Callable<Integer> {
       out.println(mapper.enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(o));
     } else {
       out.println("receipt   " + receipt.id());
-      out.println("signer    " + (v.signer().isEmpty() ? "(none)" : v.signer()) + (v.signatureValid() ? " (operator, valid)" : " (NOT the operator)"));
-      out.println("model     " + receipt.body().model().name() + " " + receipt.body().model().fileSha256()
-          + (v.modelMatches() ? "" : " (NOT the model given here)"));
-      out.println("tokens    " + receipt.body().outputTokens().length + " in the receipt, " + v.expectedTokens().length
-          + " re-executed");
+      out.println(
+          "signer    "
+              + (v.signer().isEmpty() ? "(none)" : v.signer())
+              + (v.signatureValid() ? " (operator, valid)" : " (NOT the operator)"));
+      out.println(
+          "model     "
+              + receipt.body().model().name()
+              + " "
+              + receipt.body().model().fileSha256()
+              + (v.modelMatches() ? "" : " (NOT the model given here)"));
+      out.println(
+          "tokens    "
+              + receipt.body().outputTokens().length
+              + " in the receipt, "
+              + v.expectedTokens().length
+              + " re-executed");
       v.problems().forEach(p -> out.println("problem   " + p));
-      out.println(v.match() ? "MATCH: re-execution reproduced the receipt bit for bit"
-          : "MISMATCH" + v.firstMismatch().map(i -> " at output token " + i).orElse(""));
+      out.println(
+          v.match()
+              ? "MATCH: re-execution reproduced the receipt bit for bit"
+              : "MISMATCH" + v.firstMismatch().map(i -> " at output token " + i).orElse(""));
     }
     out.flush();
     return v.match() ? ExitCodes.OK : ExitCodes.FAILURE;

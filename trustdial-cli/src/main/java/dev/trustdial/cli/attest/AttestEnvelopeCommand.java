@@ -20,8 +20,8 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code trustdial attest envelope}: packs evidence and its collateral into one envelope file.
- * Takes the same input forms as {@code attest verify}; the envelope holds the decoded evidence
- * and the collateral in its one-file form (raw Intel PCS responses become the collateral JSON).
+ * Takes the same input forms as {@code attest verify}; the envelope holds the decoded evidence and
+ * the collateral in its one-file form (raw Intel PCS responses become the collateral JSON).
  */
 @Command(
     name = "envelope",
@@ -33,25 +33,32 @@ import picocli.CommandLine.Spec;
 public final class AttestEnvelopeCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
-  @Option(names = "--evidence", required = true, paramLabel = "FILE") Path evidence;
+  @Option(names = "--evidence", required = true, paramLabel = "FILE")
+  Path evidence;
 
-  @Option(names = "--collateral", paramLabel = "FILE|DIR",
+  @Option(
+      names = "--collateral",
+      paramLabel = "FILE|DIR",
       description = "Collateral files (repeat) or a directory of them, as for 'attest verify'.")
   List<Path> collateral = new ArrayList<>();
 
-  @Option(names = "--out", required = true, paramLabel = "FILE") Path out;
+  @Option(names = "--out", required = true, paramLabel = "FILE")
+  Path out;
 
   @Override
   public Integer call() {
-    DecodedEvidence decoded = AttestVerifyCommand.decode(
-        AttestVerifyCommand.read(evidence, EvidenceFormats.MAX_INPUT_BYTES, "evidence"));
+    DecodedEvidence decoded =
+        AttestVerifyCommand.decode(
+            AttestVerifyCommand.read(evidence, EvidenceFormats.MAX_INPUT_BYTES, "evidence"));
     if (decoded.isEnvelope()) {
-      throw new InvalidInputException("evidence file " + evidence + " is already an evidence envelope");
+      throw new InvalidInputException(
+          "evidence file " + evidence + " is already an evidence envelope");
     }
     byte[] ev = decoded.bytes();
     List<CollateralFiles.Input> files = AttestVerifyCommand.readCollateral(collateral);
     try {
-      // Read the collateral now, so that an envelope is never written with collateral that cannot be read.
+      // Read the collateral now, so that an envelope is never written with collateral that cannot
+      // be read.
       CollateralFiles.Read col = CollateralFiles.read(ev, files);
       byte[] env = EvidenceEnvelope.of(ev, col.envelopeForm()).encode();
       Files.write(out, env);

@@ -23,7 +23,11 @@ import picocli.CommandLine.Spec;
 public final class AttestSimInitCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
-  @Option(names = "--dir", required = true, paramLabel = "DIR", description = "Where to write the install.")
+  @Option(
+      names = "--dir",
+      required = true,
+      paramLabel = "DIR",
+      description = "Where to write the install.")
   Path dir;
 
   @Override
@@ -38,7 +42,8 @@ public final class AttestSimInitCommand implements Callable<Integer> {
     out.println("created an INSECURE simulated TEE install in " + dir);
     out.println("root certificate  " + dir.resolve("sim-root.pem"));
     out.println("root SHA-256      " + Hex.encodeBare(Certificates.sha256Fingerprint(tee.root())));
-    out.println("verifiers accept its evidence only with --simulation-root; verdicts say simulated: true");
+    out.println(
+        "verifiers accept its evidence only with --simulation-root; verdicts say simulated: true");
     out.flush();
     return 0;
   }

@@ -33,28 +33,50 @@ public final class AttestSimulateCommand implements Callable<Integer> {
 
   @Spec CommandSpec spec;
 
-  @Option(names = "--install", required = true, paramLabel = "DIR", description = "A sim-init install.")
+  @Option(
+      names = "--install",
+      required = true,
+      paramLabel = "DIR",
+      description = "A sim-init install.")
   Path install;
 
-  @Option(names = "--artifact", required = true, paramLabel = "FILE", description = "The app artifact; its SHA-256 is measured.")
+  @Option(
+      names = "--artifact",
+      required = true,
+      paramLabel = "FILE",
+      description = "The app artifact; its SHA-256 is measured.")
   Path artifact;
 
-  @Option(names = "--config", paramLabel = "FILE", description = "App configuration (<= 4096 bytes), measured as is.")
+  @Option(
+      names = "--config",
+      paramLabel = "FILE",
+      description = "App configuration (<= 4096 bytes), measured as is.")
   Optional<Path> config;
 
   @Option(names = "--app-id", paramLabel = "HEX", description = "App id bytes (<= 64), measured.")
   Optional<String> appId;
 
-  @Option(names = "--report-data", paramLabel = "HEX", description = "64 bytes to bind (default: zeros).")
+  @Option(
+      names = "--report-data",
+      paramLabel = "HEX",
+      description = "64 bytes to bind (default: zeros).")
   Optional<String> reportData;
 
-  @Option(names = "--at", paramLabel = "ISO-TIME", defaultValue = "now", description = "Signing time (default: now).")
+  @Option(
+      names = "--at",
+      paramLabel = "ISO-TIME",
+      defaultValue = "now",
+      description = "Signing time (default: now).")
   String at;
 
   @Option(names = "--debug", description = "Declare the simulated TEE in debug mode.")
   boolean debug;
 
-  @Option(names = "--out", required = true, paramLabel = "FILE", description = "Where to write the evidence.")
+  @Option(
+      names = "--out",
+      required = true,
+      paramLabel = "FILE",
+      description = "Where to write the evidence.")
   Path out;
 
   @Override
@@ -63,14 +85,22 @@ public final class AttestSimulateCommand implements Callable<Integer> {
     try {
       tee = SimulatedTee.load(install);
     } catch (IOException e) {
-      throw new InvalidInputException("cannot read the install in " + install + ": " + e.getMessage());
+      throw new InvalidInputException(
+          "cannot read the install in " + install + ": " + e.getMessage());
     }
     List<MeasurementEvent> events = new ArrayList<>();
-    events.add(MeasurementEvent.of(MeasurementEvent.Type.RUNTIME_IDENTITY, RUNTIME_IDENTITY.getBytes(StandardCharsets.UTF_8)));
-    appId.ifPresent(h -> events.add(MeasurementEvent.of(MeasurementEvent.Type.APP_ID, hex(h, "--app-id", 1, 64))));
+    events.add(
+        MeasurementEvent.of(
+            MeasurementEvent.Type.RUNTIME_IDENTITY,
+            RUNTIME_IDENTITY.getBytes(StandardCharsets.UTF_8)));
+    appId.ifPresent(h ->
+        events.add(MeasurementEvent.of(MeasurementEvent.Type.APP_ID, hex(h, "--app-id", 1, 64))));
     events.add(MeasurementEvent.of(MeasurementEvent.Type.APP_ARTIFACT_DIGEST, artifactDigest()));
-    config.ifPresent(c -> events.add(MeasurementEvent.of(MeasurementEvent.Type.APP_CONFIG,
-        AttestVerifyCommand.read(c, MeasurementEvent.MAX_DATA, "config"))));
+    config.ifPresent(c ->
+        events.add(
+            MeasurementEvent.of(
+                MeasurementEvent.Type.APP_CONFIG,
+                AttestVerifyCommand.read(c, MeasurementEvent.MAX_DATA, "config"))));
     byte[] rd = reportData.map(h -> hex(h, "--report-data", 64, 64)).orElse(new byte[64]);
     byte[] evidence = tee.attest(events, rd, AttestVerifyCommand.parseTime(at), debug);
     try {
@@ -87,7 +117,8 @@ public final class AttestSimulateCommand implements Callable<Integer> {
   private byte[] artifactDigest() {
     try {
       if (!Files.isRegularFile(artifact)) {
-        throw new InvalidInputException("artifact " + artifact + " does not exist or is not a file");
+        throw new InvalidInputException(
+            "artifact " + artifact + " does not exist or is not a file");
       }
       if (Files.size(artifact) > MAX_ARTIFACT_BYTES) {
         throw new InvalidInputException("artifact " + artifact + " is over 1 GiB");
@@ -101,7 +132,8 @@ public final class AttestSimulateCommand implements Callable<Integer> {
   private static byte[] hex(String h, String option, int min, int max) {
     byte[] b = Hex.decode(h);
     if (b.length < min || b.length > max) {
-      throw new InvalidInputException(option + " must be " + (min == max ? min : min + ".." + max) + " bytes, got " + b.length);
+      throw new InvalidInputException(
+          option + " must be " + (min == max ? min : min + ".." + max) + " bytes, got " + b.length);
     }
     return b;
   }

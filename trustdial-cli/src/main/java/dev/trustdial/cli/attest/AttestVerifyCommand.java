@@ -16,9 +16,9 @@ import dev.trustdial.tee.attest.EvidenceFormats;
 import dev.trustdial.tee.attest.Failure;
 import dev.trustdial.tee.attest.NamedBytes;
 import dev.trustdial.tee.attest.TrustAnchors;
+import dev.trustdial.tee.attest.Verdict;
 import dev.trustdial.tee.attest.VerificationFailedException;
 import dev.trustdial.tee.attest.VerificationResult;
-import dev.trustdial.tee.attest.Verdict;
 import dev.trustdial.tee.x509.Certificates;
 import java.io.IOException;
 import java.io.InputStream;
@@ -39,9 +39,9 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code trustdial attest verify}: verifies evidence offline against the pinned vendor roots at
- * the given time. Exit 0 valid, 1 invalid (with the reason), 2 bad input (also as JSON with
- * {@code --json}).
+ * {@code trustdial attest verify}: verifies evidence offline against the pinned vendor roots at the
+ * given time. Exit 0 valid, 1 invalid (with the reason), 2 bad input (also as JSON with {@code
+ * --json}).
  */
 @Command(
     name = "verify",
@@ -70,15 +70,26 @@ public final class AttestVerifyCommand implements Callable<Integer> {
 
   @Spec CommandSpec spec;
 
-  @Option(names = "--evidence", required = true, paramLabel = "FILE", description = "The evidence file.")
+  @Option(
+      names = "--evidence",
+      required = true,
+      paramLabel = "FILE",
+      description = "The evidence file.")
   Path evidence;
 
-  @Option(names = "--collateral", paramLabel = "FILE|DIR",
-      description = "Collateral for TDX and SEV-SNP: a file, repeated for several, or a directory of them.")
+  @Option(
+      names = "--collateral",
+      paramLabel = "FILE|DIR",
+      description =
+          "Collateral for TDX and SEV-SNP: a file, repeated for several, or a directory of them.")
   List<Path> collateral = new ArrayList<>();
 
-  @Option(names = "--at", required = true, paramLabel = "ISO-TIME",
-      description = "Verification time, e.g. 2025-07-01T00:00:00Z (or 'now'). Certificates and collateral must be valid then.")
+  @Option(
+      names = "--at",
+      required = true,
+      paramLabel = "ISO-TIME",
+      description =
+          "Verification time, e.g. 2025-07-01T00:00:00Z (or 'now'). Certificates and collateral must be valid then.")
   String at;
 
   @Option(names = "--json", description = "Print the verdict (or the bad-input error) as JSON.")
@@ -90,7 +101,9 @@ public final class AttestVerifyCommand implements Callable<Integer> {
   @Option(names = "--require-up-to-date", description = "Refuse any TCB status but UpToDate.")
   boolean requireUpToDate;
 
-  @Option(names = "--simulation-root", paramLabel = "FILE",
+  @Option(
+      names = "--simulation-root",
+      paramLabel = "FILE",
       description = "Accept INSECURE simulated evidence under this root certificate (dev only).")
   Optional<Path> simulationRoot;
 
@@ -119,12 +132,15 @@ public final class AttestVerifyCommand implements Callable<Integer> {
     try {
       if (decoded.isEnvelope()) {
         if (!files.isEmpty()) {
-          throw new InvalidInputException("the evidence file is an envelope that carries its collateral; drop --collateral");
+          throw new InvalidInputException(
+              "the evidence file is an envelope that carries its collateral; drop --collateral");
         }
         EvidenceEnvelope env = EvidenceEnvelope.decode(evidenceBytes);
         evidenceBytes = env.evidence().bytes();
-        files = env.collateral().map(b -> List.of(new CollateralFiles.Input("the envelope's collateral", b)))
-            .orElse(List.of());
+        files =
+            env.collateral()
+                .map(b -> List.of(new CollateralFiles.Input("the envelope's collateral", b)))
+                .orElse(List.of());
         notes.add("read an evidence envelope (" + env.evidence().platform() + ")");
       }
       col = CollateralFiles.read(evidenceBytes, files);
@@ -144,18 +160,22 @@ public final class AttestVerifyCommand implements Callable<Integer> {
     if (requireUpToDate) {
       policy = policy.requireUpToDate();
     }
-    VerificationResult raw = new AttestationVerifier(anchors).verify(evidenceBytes, col.collateral(), time);
+    VerificationResult raw =
+        new AttestationVerifier(anchors).verify(evidenceBytes, col.collateral(), time);
     if (raw instanceof VerificationResult.Invalid(Failure.Malformed m)) {
       // Evidence (or collateral) that does not parse is bad input, not a negative verdict.
-      throw new InvalidInputException(m.message()
-          + (notes.isEmpty() ? "" : " (input: " + String.join("; ", notes) + ")"));
+      throw new InvalidInputException(
+          m.message() + (notes.isEmpty() ? "" : " (input: " + String.join("; ", notes) + ")"));
     }
-    Optional<Verdict> verdict = raw instanceof VerificationResult.Valid(Verdict v)
-        ? Optional.of(v.withChecksBefore(notes)) : Optional.empty();
-    Optional<Failure> failure = switch (raw) {
-      case VerificationResult.Invalid(Failure f) -> Optional.of(f);
-      case VerificationResult.Valid(Verdict v) -> policy.check(v);
-    };
+    Optional<Verdict> verdict =
+        raw instanceof VerificationResult.Valid(Verdict v)
+            ? Optional.of(v.withChecksBefore(notes))
+            : Optional.empty();
+    Optional<Failure> failure =
+        switch (raw) {
+          case VerificationResult.Invalid(Failure f) -> Optional.of(f);
+          case VerificationResult.Valid(Verdict v) -> policy.check(v);
+        };
     PrintWriter out = spec.commandLine().getOut();
     if (json) {
       out.println(toJson(verdict, failure, time, notes));
@@ -174,28 +194,33 @@ public final class AttestVerifyCommand implements Callable<Integer> {
     }
   }
 
-  /** Each path a file, or a directory whose regular files (by name, hidden ones skipped) are read. */
+  /**
+   * Each path a file, or a directory whose regular files (by name, hidden ones skipped) are read.
+   */
   static List<CollateralFiles.Input> readCollateral(List<Path> paths) {
     List<Path> files = new ArrayList<>();
     for (Path p : paths) {
       if (Files.isDirectory(p)) {
         try (Stream<Path> s = Files.list(p)) {
-          List<Path> inDir = s.filter(Files::isRegularFile)
-              .filter(f -> !f.getFileName().toString().startsWith("."))
-              .sorted()
-              .toList();
+          List<Path> inDir =
+              s.filter(Files::isRegularFile)
+                  .filter(f -> !f.getFileName().toString().startsWith("."))
+                  .sorted()
+                  .toList();
           if (inDir.isEmpty()) {
             throw new InvalidInputException("collateral directory " + p + " has no files");
           }
           files.addAll(inDir);
         } catch (IOException e) {
-          throw new InvalidInputException("cannot list collateral directory " + p + ": " + e.getMessage());
+          throw new InvalidInputException(
+              "cannot list collateral directory " + p + ": " + e.getMessage());
         }
       } else {
         files.add(p);
       }
       if (files.size() > CollateralFiles.MAX_FILES) {
-        throw new InvalidInputException("more than " + CollateralFiles.MAX_FILES + " collateral files");
+        throw new InvalidInputException(
+            "more than " + CollateralFiles.MAX_FILES + " collateral files");
       }
     }
     List<CollateralFiles.Input> out = new ArrayList<>();
@@ -213,13 +238,15 @@ public final class AttestVerifyCommand implements Callable<Integer> {
     return root.toPrettyString();
   }
 
-  static String toJson(Optional<Verdict> verdict, Optional<Failure> failure, Instant at, List<String> input) {
+  static String toJson(
+      Optional<Verdict> verdict, Optional<Failure> failure, Instant at, List<String> input) {
     ObjectMapper m = Json.builder().enable(SerializationFeature.INDENT_OUTPUT).build();
     ObjectNode root = m.createObjectNode();
     root.put("valid", failure.isEmpty());
     root.put("verifiedAt", at.toString());
     input.forEach(root.putArray("input")::add);
-    failure.ifPresent(f -> root.putObject("failure").put("kind", f.kind()).put("message", f.message()));
+    failure.ifPresent(
+        f -> root.putObject("failure").put("kind", f.kind()).put("message", f.message()));
     verdict.ifPresent(v -> {
       ObjectNode n = root.putObject("verdict");
       n.put("platform", v.platform().name());
@@ -242,7 +269,11 @@ public final class AttestVerifyCommand implements Callable<Integer> {
     }
   }
 
-  static void printHuman(PrintWriter out, Optional<Verdict> verdict, Optional<Failure> failure, Instant at,
+  static void printHuman(
+      PrintWriter out,
+      Optional<Verdict> verdict,
+      Optional<Failure> failure,
+      Instant at,
       List<String> input) {
     out.println(failure.map(f -> "INVALID: " + f.message()).orElse("VALID"));
     if (verdict.isEmpty()) {
@@ -284,7 +315,8 @@ public final class AttestVerifyCommand implements Callable<Integer> {
     try {
       return Instant.parse(s);
     } catch (DateTimeParseException e) {
-      throw new InvalidInputException("--at '" + s + "' is not an ISO-8601 UTC time like 2025-07-01T00:00:00Z (or 'now')");
+      throw new InvalidInputException(
+          "--at '" + s + "' is not an ISO-8601 UTC time like 2025-07-01T00:00:00Z (or 'now')");
     }
   }
 
@@ -295,7 +327,8 @@ public final class AttestVerifyCommand implements Callable<Integer> {
       }
       long size = Files.size(p);
       if (size > max) {
-        throw new InvalidInputException(what + " file " + p + " is " + size + " bytes (max " + max + ")");
+        throw new InvalidInputException(
+            what + " file " + p + " is " + size + " bytes (max " + max + ")");
       }
       try (InputStream in = Files.newInputStream(p)) {
         return in.readNBytes((int) max);
@@ -307,7 +340,8 @@ public final class AttestVerifyCommand implements Callable<Integer> {
 
   private static X509Certificate readRoot(Path p) {
     try {
-      List<X509Certificate> certs = Certificates.fromDerOrPem(read(p, 64 * 1024, "simulation root"), "simulation root");
+      List<X509Certificate> certs =
+          Certificates.fromDerOrPem(read(p, 64 * 1024, "simulation root"), "simulation root");
       if (certs.size() != 1) {
         throw new InvalidInputException("--simulation-root must hold exactly one certificate");
       }

@@ -25,8 +25,11 @@ final class ChainAppCommand implements Callable<Integer> {
     BigInteger id = id(appId, "app id");
     try (Settlement s = devnet.connect()) {
       var a = s.app(id);
-      spec.commandLine().getOut().printf("app %s%n  owner    %s%n  mode     %s%n  digest   %s%n  version  %d%n",
-          a.appId(), a.owner(), a.mode(), a.programDigest(), a.version());
+      spec.commandLine()
+          .getOut()
+          .printf(
+              "app %s%n  owner    %s%n  mode     %s%n  digest   %s%n  version  %d%n",
+              a.appId(), a.owner(), a.mode(), a.programDigest(), a.version());
       spec.commandLine().getOut().flush();
     }
     return ExitCodes.OK;

@@ -15,7 +15,10 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-@Command(name = "assign", description = "Assign a queued job once its seed block is mined (anyone may; the nodes do it as keepers).")
+@Command(
+    name = "assign",
+    description =
+        "Assign a queued job once its seed block is mined (anyone may; the nodes do it as keepers).")
 public final class ChainAssignCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
   @Mixin DevnetConnection devnet;
@@ -29,13 +32,19 @@ public final class ChainAssignCommand implements Callable<Integer> {
     dev.trustdial.chain.JobInfo j = s.job(id);
     while (j.status() == dev.trustdial.chain.JobStatus.QUEUED && s.blockNumber() <= j.seedBlock()) {
       if (System.nanoTime() > deadline) {
-        throw new InvalidInputException("job " + id + "'s seed block " + j.seedBlock() + " was not mined within 60 s; is the devnet mining?");
+        throw new InvalidInputException(
+            "job "
+                + id
+                + "'s seed block "
+                + j.seedBlock()
+                + " was not mined within 60 s; is the devnet mining?");
       }
       try {
         Thread.sleep(200);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
-        throw new InvalidInputException("interrupted while waiting for job " + id + "'s seed block");
+        throw new InvalidInputException(
+            "interrupted while waiting for job " + id + "'s seed block");
       }
       j = s.job(id);
     }
@@ -50,9 +59,10 @@ public final class ChainAssignCommand implements Callable<Integer> {
       }
       j = s.job(id);
     }
-    out.println(j.status() == dev.trustdial.chain.JobStatus.ASSIGNED
-        ? "job " + id + " assigned to " + j.assignee() + " (attempt " + j.attempt() + ")"
-        : "job " + id + " is " + j.status());
+    out.println(
+        j.status() == dev.trustdial.chain.JobStatus.ASSIGNED
+            ? "job " + id + " assigned to " + j.assignee() + " (attempt " + j.attempt() + ")"
+            : "job " + id + " is " + j.status());
     out.flush();
   }
 

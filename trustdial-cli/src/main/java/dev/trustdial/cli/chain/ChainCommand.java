@@ -15,35 +15,59 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
 /** {@code trustdial chain ...}: act on the settlement contracts of a devnet by hand. */
-@Command(name = "chain", mixinStandardHelpOptions = true,
-    description = "Act on the settlement contracts of a running devnet: operators, stake and delegation, apps, jobs, events.",
+@Command(
+    name = "chain",
+    mixinStandardHelpOptions = true,
+    description =
+        "Act on the settlement contracts of a running devnet: operators, stake and delegation, apps, jobs, events.",
     subcommands = {
-      ChainRegisterCommand.class, ChainStakeCommand.class, ChainOperatorCommand.class, StakeCommands.Stakes.class,
-      StakeCommands.Delegate.class, StakeCommands.Undelegate.class, StakeCommands.Withdraw.class, StakeCommands.Allocate.class,
+      ChainRegisterCommand.class,
+      ChainStakeCommand.class,
+      ChainOperatorCommand.class,
+      StakeCommands.Stakes.class,
+      StakeCommands.Delegate.class,
+      StakeCommands.Undelegate.class,
+      StakeCommands.Withdraw.class,
+      StakeCommands.Allocate.class,
       StakeCommands.Deregister.class,
-      ChainCreateAppCommand.class, ChainAppCommand.class,
-      ChainSubmitJobCommand.class, ChainAssignCommand.class, ChainJobCommand.class, ChainHeartbeatCommand.class,
-      ChainReportMissedCommand.class, ChainExpireCommand.class, ChainEventsCommand.class})
+      ChainCreateAppCommand.class,
+      ChainAppCommand.class,
+      ChainSubmitJobCommand.class,
+      ChainAssignCommand.class,
+      ChainJobCommand.class,
+      ChainHeartbeatCommand.class,
+      ChainReportMissedCommand.class,
+      ChainExpireCommand.class,
+      ChainEventsCommand.class
+    })
 public final class ChainCommand implements Runnable {
   @Spec CommandSpec spec;
 
   static final long MAX_TOKENS = 1_000_000_000L;
-  static final ObjectMapper JSON = new ObjectMapper()
-      .registerModule(new SimpleModule()
-          .addSerializer(Bytes32.class, ToStringSerializer.instance)
-          .addSerializer(dev.trustdial.core.crypto.Address.class, ToStringSerializer.instance)
-          .addSerializer(java.util.Optional.class, new com.fasterxml.jackson.databind.JsonSerializer<java.util.Optional>() {
-            @Override
-            public void serialize(java.util.Optional v, com.fasterxml.jackson.core.JsonGenerator g,
-                com.fasterxml.jackson.databind.SerializerProvider p) throws java.io.IOException {
-              if (v.isPresent()) {
-                p.defaultSerializeValue(v.get(), g);
-              } else {
-                g.writeNull();
-              }
-            }
-          }))
-      .enable(SerializationFeature.INDENT_OUTPUT);
+  static final ObjectMapper JSON =
+      new ObjectMapper()
+          .registerModule(
+              new SimpleModule()
+                  .addSerializer(Bytes32.class, ToStringSerializer.instance)
+                  .addSerializer(
+                      dev.trustdial.core.crypto.Address.class, ToStringSerializer.instance)
+                  .addSerializer(
+                      java.util.Optional.class,
+                      new com.fasterxml.jackson.databind.JsonSerializer<java.util.Optional>() {
+                        @Override
+                        public void serialize(
+                            java.util.Optional v,
+                            com.fasterxml.jackson.core.JsonGenerator g,
+                            com.fasterxml.jackson.databind.SerializerProvider p)
+                            throws java.io.IOException {
+                          if (v.isPresent()) {
+                            p.defaultSerializeValue(v.get(), g);
+                          } else {
+                            g.writeNull();
+                          }
+                        }
+                      }))
+          .enable(SerializationFeature.INDENT_OUTPUT);
 
   @Override
   public void run() {
@@ -55,18 +79,32 @@ public final class ChainCommand implements Runnable {
 
   static String bounded(String text, String what) {
     if (text.length() > MAX_ARG_CHARS) {
-      throw new InvalidInputException(what + " is " + text.length() + " characters long; at most " + MAX_ARG_CHARS + " are accepted");
+      throw new InvalidInputException(
+          what
+              + " is "
+              + text.length()
+              + " characters long; at most "
+              + MAX_ARG_CHARS
+              + " are accepted");
     }
     return text;
   }
 
-  /** A positive TDS amount with at most 18 decimals (a fee, a stake), in wei; bad text is a clear error. */
+  /**
+   * A positive TDS amount with at most 18 decimals (a fee, a stake), in wei; bad text is a clear
+   * error.
+   */
   public static BigInteger tokens(String text, String what) {
     bounded(text, what);
     try {
       BigDecimal v = new BigDecimal(text.trim());
       if (v.signum() <= 0 || v.compareTo(BigDecimal.valueOf(MAX_TOKENS)) > 0 || v.scale() > 18) {
-        throw new InvalidInputException(what + " must be within (0, " + MAX_TOKENS + "] TDS with at most 18 decimals, got " + text);
+        throw new InvalidInputException(
+            what
+                + " must be within (0, "
+                + MAX_TOKENS
+                + "] TDS with at most 18 decimals, got "
+                + text);
       }
       return v.movePointRight(18).toBigIntegerExact();
     } catch (NumberFormatException | ArithmeticException e) {
@@ -79,7 +117,8 @@ public final class ChainCommand implements Runnable {
     try {
       return Bytes32.fromHex(text);
     } catch (InvalidInputException e) {
-      throw new InvalidInputException(what + " must be 32 bytes as 0x + 64 hex digits: " + e.getMessage());
+      throw new InvalidInputException(
+          what + " must be 32 bytes as 0x + 64 hex digits: " + e.getMessage());
     }
   }
 

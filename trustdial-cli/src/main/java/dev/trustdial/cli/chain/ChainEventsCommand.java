@@ -39,7 +39,11 @@ final class ChainEventsCommand implements Callable<Integer> {
       List<SettlementEvent> events = s.events().read(from, head);
       PrintWriter out = spec.commandLine().getOut();
       if (json) {
-        printJson(out, events.stream().map(e -> java.util.Map.of("type", e.getClass().getSimpleName(), "event", e)).toList());
+        printJson(
+            out,
+            events.stream()
+                .map(e -> java.util.Map.of("type", e.getClass().getSimpleName(), "event", e))
+                .toList());
       } else {
         for (SettlementEvent e : events) {
           out.printf("block %-6d %s%n", e.where().block(), e);

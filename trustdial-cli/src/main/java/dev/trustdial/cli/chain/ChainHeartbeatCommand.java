@@ -16,7 +16,9 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-@Command(name = "heartbeat", description = "Post a heartbeat (checkpoint) for a job as its assignee.")
+@Command(
+    name = "heartbeat",
+    description = "Post a heartbeat (checkpoint) for a job as its assignee.")
 final class ChainHeartbeatCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
   @Mixin DevnetConnection devnet;
@@ -30,7 +32,10 @@ final class ChainHeartbeatCommand implements Callable<Integer> {
   @Option(names = "--state", required = true, description = "State hash, 0x + 64 hex digits.")
   String state;
 
-  @Option(names = "--checkpoint", required = true, description = "Checkpoint blob key, 0x + 64 hex digits.")
+  @Option(
+      names = "--checkpoint",
+      required = true,
+      description = "Checkpoint blob key, 0x + 64 hex digits.")
   String checkpoint;
 
   @Override
@@ -40,7 +45,9 @@ final class ChainHeartbeatCommand implements Callable<Integer> {
     }
     BigInteger id = id(jobId, "job id");
     try (Settlement s = devnet.connect()) {
-      printTx(spec.commandLine().getOut(), s.heartbeat(id, step, bytes32(state, "--state"), bytes32(checkpoint, "--checkpoint")));
+      printTx(
+          spec.commandLine().getOut(),
+          s.heartbeat(id, step, bytes32(state, "--state"), bytes32(checkpoint, "--checkpoint")));
     }
     return ExitCodes.OK;
   }

@@ -38,17 +38,30 @@ final class ChainJobCommand implements Callable<Integer> {
       } else {
         out.printf("job %s (app %s): %s%n", j.jobId(), j.appId(), j.status());
         if (j.status() == dev.trustdial.chain.JobStatus.QUEUED) {
-          out.printf("  queued      attempt %d, seed block %d, stake snapshot at block %d%n", j.attempt(), j.seedBlock(), j.snapshotBlock());
+          out.printf(
+              "  queued      attempt %d, seed block %d, stake snapshot at block %d%n",
+              j.attempt(), j.seedBlock(), j.snapshotBlock());
         } else {
-          out.printf("  assignee    %s (attempt %d, deadline %d)%n", j.assignee(), j.attempt(), j.deadline());
+          out.printf(
+              "  assignee    %s (attempt %d, deadline %d)%n",
+              j.assignee(), j.attempt(), j.deadline());
         }
-        out.printf("  last step   %,d (state %s, checkpoint %s)%n  fee         %s (+ %s deposit), expires at %d%n", j.lastStep(),
-            j.lastStateHash(), j.lastCheckpointBlobKey(), Tokens.format(j.fee()), Tokens.format(j.deposit()), j.expiresAt());
+        out.printf(
+            "  last step   %,d (state %s, checkpoint %s)%n  fee         %s (+ %s deposit), expires at %d%n",
+            j.lastStep(),
+            j.lastStateHash(),
+            j.lastCheckpointBlobKey(),
+            Tokens.format(j.fee()),
+            Tokens.format(j.deposit()),
+            j.expiresAt());
         if (j.openDisputes() > 0) {
           out.printf("  disputes    %d open%n", j.openDisputes());
         }
-        j.result().ifPresent(r -> out.printf("  result      output %s (DA blob %s), %,d steps, checkpoint root %s%n", r.outputHash(),
-            j.outputBlobKey(), r.stepCount(), r.checkpointRoot()));
+        j.result()
+            .ifPresent(r ->
+                out.printf(
+                    "  result      output %s (DA blob %s), %,d steps, checkpoint root %s%n",
+                    r.outputHash(), j.outputBlobKey(), r.stepCount(), r.checkpointRoot()));
         out.flush();
       }
     }

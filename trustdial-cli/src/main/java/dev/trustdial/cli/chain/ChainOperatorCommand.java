@@ -38,7 +38,13 @@ final class ChainOperatorCommand implements Callable<Integer> {
       PrintWriter out = spec.commandLine().getOut();
       java.util.Map<String, Object> roles = new java.util.TreeMap<>();
       for (Role r : o.roles()) {
-        roles.put(r.name(), java.util.Map.of("allocation", StakeCommands.percent(s.allocation(addr, r)), "weight", Tokens.format(s.weightOf(addr, r))));
+        roles.put(
+            r.name(),
+            java.util.Map.of(
+                "allocation",
+                StakeCommands.percent(s.allocation(addr, r)),
+                "weight",
+                Tokens.format(s.weightOf(addr, r))));
       }
       var obligations = s.obligations(addr);
       if (json) {
@@ -49,11 +55,19 @@ final class ChainOperatorCommand implements Callable<Integer> {
         m.put("obligations", obligations);
         printJson(out, m);
       } else {
-        out.printf("operator %s (%s)%n  roles       %s%n  signer      %s%n  endpoint    %s%n", o.operator(), o.status(), o.roles(), o.signer(), o.endpoint());
-        out.printf("  stake       %s active: %s its own, %s delegated; %s queued for withdrawal%n", Tokens.format(o.stake()),
-            Tokens.format(o.selfStake()), Tokens.format(o.delegatedStake()), Tokens.format(o.pendingStake()));
+        out.printf(
+            "operator %s (%s)%n  roles       %s%n  signer      %s%n  endpoint    %s%n",
+            o.operator(), o.status(), o.roles(), o.signer(), o.endpoint());
+        out.printf(
+            "  stake       %s active: %s its own, %s delegated; %s queued for withdrawal%n",
+            Tokens.format(o.stake()),
+            Tokens.format(o.selfStake()),
+            Tokens.format(o.delegatedStake()),
+            Tokens.format(o.pendingStake()));
         roles.forEach((r, v) -> out.printf("  %-11s %s%n", r, v));
-        out.printf("  obligations %d open (low water %d, next %d)%n", obligations.open(), obligations.lowWater(), obligations.next());
+        out.printf(
+            "  obligations %d open (low water %d, next %d)%n",
+            obligations.open(), obligations.lowWater(), obligations.next());
         out.flush();
       }
     }

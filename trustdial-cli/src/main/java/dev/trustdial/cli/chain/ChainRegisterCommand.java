@@ -17,18 +17,32 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-@Command(name = "register", description = "Register the --as account as an operator with --stake TDS of its own (at least the registry's minimum self-stake).")
+@Command(
+    name = "register",
+    description =
+        "Register the --as account as an operator with --stake TDS of its own (at least the registry's minimum self-stake).")
 final class ChainRegisterCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
   @Mixin DevnetConnection devnet;
 
-  @Option(names = "--roles", required = true, split = ",", description = "Comma-separated roles: ${COMPLETION-CANDIDATES}.")
+  @Option(
+      names = "--roles",
+      required = true,
+      split = ",",
+      description = "Comma-separated roles: ${COMPLETION-CANDIDATES}.")
   Set<Role> roles;
 
-  @Option(names = "--endpoint", defaultValue = "http://127.0.0.1/", description = "Operator endpoint URL (at most 256 bytes).")
+  @Option(
+      names = "--endpoint",
+      defaultValue = "http://127.0.0.1/",
+      description = "Operator endpoint URL (at most 256 bytes).")
   String endpoint;
 
-  @Option(names = "--stake", required = true, paramLabel = "AMOUNT", description = "TDS of its own to stake, e.g. 1000.")
+  @Option(
+      names = "--stake",
+      required = true,
+      paramLabel = "AMOUNT",
+      description = "TDS of its own to stake, e.g. 1000.")
   String stake;
 
   @Override
@@ -38,7 +52,9 @@ final class ChainRegisterCommand implements Callable<Integer> {
       throw new InvalidInputException("--endpoint must be at most 256 bytes");
     }
     try (Settlement s = devnet.connect()) {
-      printTx(spec.commandLine().getOut(), s.register(EnumSet.copyOf(roles), s.account(), endpoint, wei));
+      printTx(
+          spec.commandLine().getOut(),
+          s.register(EnumSet.copyOf(roles), s.account(), endpoint, wei));
     }
     return ExitCodes.OK;
   }

@@ -13,7 +13,9 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-@Command(name = "stake", description = "Deposit AMOUNT TDS more of the --as operator's own stake into its pool.")
+@Command(
+    name = "stake",
+    description = "Deposit AMOUNT TDS more of the --as operator's own stake into its pool.")
 final class ChainStakeCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
   @Mixin DevnetConnection devnet;

@@ -10,29 +10,46 @@ import picocli.CommandLine.Option;
 
 /** Options shared by the chain commands: which devnet, and which of its accounts acts. */
 public final class DevnetConnection {
-  @Option(names = "--dir", defaultValue = ".devnet", description = "Devnet directory holding devnet.json (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--dir",
+      defaultValue = ".devnet",
+      description = "Devnet directory holding devnet.json (default: ${DEFAULT-VALUE}).")
   Path dir;
 
-  @Option(names = "--as", defaultValue = "deployer", paramLabel = "ACCOUNT",
-      description = "Devnet account that signs (a name from devnet.json, e.g. operator-1, watchtower-1, developer; default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--as",
+      defaultValue = "deployer",
+      paramLabel = "ACCOUNT",
+      description =
+          "Devnet account that signs (a name from devnet.json, e.g. operator-1, watchtower-1, developer; default: ${DEFAULT-VALUE}).")
   String as;
 
   public Settlement connect() {
     DevnetDescriptor d = DevnetDescriptor.read(dir);
-    return Settlement.connect(d.rpcUrl(), d.deployment(), Secp256k1Key.fromPrivateKeyHex(d.account(as).privateKey()));
+    return Settlement.connect(
+        d.rpcUrl(), d.deployment(), Secp256k1Key.fromPrivateKeyHex(d.account(as).privateKey()));
   }
 
-  /** The devnet's REEXEC_OBJECTIVE contracts (mode flag, ObjectiveConfig, InputOracle), acting as the --as account. */
+  /**
+   * The devnet's REEXEC_OBJECTIVE contracts (mode flag, ObjectiveConfig, InputOracle), acting as
+   * the --as account.
+   */
   public dev.trustdial.chain.ObjectiveApps objective() {
     DevnetDescriptor d = DevnetDescriptor.read(dir);
-    return dev.trustdial.chain.ObjectiveApps.connect(d.rpcUrl(), d.deployment(), Secp256k1Key.fromPrivateKeyHex(d.account(as).privateKey()));
+    return dev.trustdial.chain.ObjectiveApps.connect(
+        d.rpcUrl(), d.deployment(), Secp256k1Key.fromPrivateKeyHex(d.account(as).privateKey()));
   }
 
-  /** The devnet's DA network (DA nodes registered onchain, certificates in BlobRegistry), paid by the --as account. */
+  /**
+   * The devnet's DA network (DA nodes registered onchain, certificates in BlobRegistry), paid by
+   * the --as account.
+   */
   public dev.trustdial.da.DaClient da() {
     DevnetDescriptor d = DevnetDescriptor.read(dir);
-    return dev.trustdial.da.DaClient.onChain(dev.trustdial.da.chain.ChainConfig.read(dir.resolve(DevnetDescriptor.FILE)),
-        Secp256k1Key.fromPrivateKeyHex(d.account(as).privateKey()), dev.trustdial.cli.devnet.Devnet.DA_THRESHOLD_BPS,
+    return dev.trustdial.da.DaClient.onChain(
+        dev.trustdial.da.chain.ChainConfig.read(dir.resolve(DevnetDescriptor.FILE)),
+        Secp256k1Key.fromPrivateKeyHex(d.account(as).privateKey()),
+        dev.trustdial.cli.devnet.Devnet.DA_THRESHOLD_BPS,
         java.time.Duration.ofDays(7));
   }
 
@@ -53,7 +70,10 @@ public final class DevnetConnection {
   /** A devnet account name or an address. */
   Address resolve(String nameOrAddress) {
     if (nameOrAddress.length() > 64) {
-      throw new InvalidInputException("'" + nameOrAddress.substring(0, 20) + "…' is neither an address (0x + 40 hex digits) nor a devnet account name");
+      throw new InvalidInputException(
+          "'"
+              + nameOrAddress.substring(0, 20)
+              + "…' is neither an address (0x + 40 hex digits) nor a devnet account name");
     }
     if (nameOrAddress.startsWith("0x") || nameOrAddress.startsWith("0X")) {
       return Address.parse(nameOrAddress);
@@ -62,7 +82,10 @@ public final class DevnetConnection {
     try {
       return Address.parse(d.account(nameOrAddress).address());
     } catch (InvalidInputException e) {
-      throw new InvalidInputException("'" + nameOrAddress + "' is neither an address (0x + 40 hex digits) nor a devnet account name");
+      throw new InvalidInputException(
+          "'"
+              + nameOrAddress
+              + "' is neither an address (0x + 40 hex digits) nor a devnet account name");
     }
   }
 }

@@ -41,7 +41,8 @@ final class StakeCommands {
         v = v.movePointLeft(2);
       }
       if (v.signum() < 0 || v.compareTo(BigDecimal.ONE) > 0 || v.scale() > 18) {
-        throw new InvalidInputException(what + " must be within 0..1 (or 0%..100%) with at most 18 decimals, got " + text);
+        throw new InvalidInputException(
+            what + " must be within 0..1 (or 0%..100%) with at most 18 decimals, got " + text);
       }
       return v.movePointRight(18).toBigIntegerExact();
     } catch (NumberFormatException | ArithmeticException e) {
@@ -54,12 +55,18 @@ final class StakeCommands {
     return new BigDecimal(wad).movePointLeft(16).stripTrailingZeros().toPlainString() + "%";
   }
 
-  @Command(name = "delegate", description = "Delegate AMOUNT TDS of the --as account's tokens to OPERATOR's pool (a slash of the operator hits it pro rata).")
+  @Command(
+      name = "delegate",
+      description =
+          "Delegate AMOUNT TDS of the --as account's tokens to OPERATOR's pool (a slash of the operator hits it pro rata).")
   static final class Delegate implements Callable<Integer> {
     @Spec CommandSpec spec;
     @Mixin DevnetConnection devnet;
 
-    @Parameters(index = "0", paramLabel = "OPERATOR", description = "An address or a devnet account name.")
+    @Parameters(
+        index = "0",
+        paramLabel = "OPERATOR",
+        description = "An address or a devnet account name.")
     String operator;
 
     @Parameters(index = "1", paramLabel = "AMOUNT", description = "TDS, e.g. 250 or 0.5.")
@@ -76,14 +83,21 @@ final class StakeCommands {
     }
   }
 
-  @Command(name = "undelegate", description = "Queue AMOUNT TDS (or 'all') of the --as account's stake with OPERATOR for withdrawal: "
-      + "it stops counting at once, stays slashable, and can be withdrawn ('chain withdraw') after the delay once the operator's "
-      + "obligations open now have ended.")
+  @Command(
+      name = "undelegate",
+      description =
+          "Queue AMOUNT TDS (or 'all') of the --as account's stake with OPERATOR for withdrawal: "
+              + "it stops counting at once, stays slashable, and can be withdrawn ('chain withdraw') after the delay once the operator's "
+              + "obligations open now have ended.")
   static final class Undelegate implements Callable<Integer> {
     @Spec CommandSpec spec;
     @Mixin DevnetConnection devnet;
 
-    @Parameters(index = "0", paramLabel = "OPERATOR", description = "An address or a devnet account name (yourself, for an operator's own stake).")
+    @Parameters(
+        index = "0",
+        paramLabel = "OPERATOR",
+        description =
+            "An address or a devnet account name (yourself, for an operator's own stake).")
     String operator;
 
     @Parameters(index = "1", paramLabel = "AMOUNT", description = "TDS, or 'all'.")
@@ -91,13 +105,17 @@ final class StakeCommands {
 
     @Override
     public Integer call() {
-      BigInteger wei = amount.trim().equalsIgnoreCase("all") ? Settlement.ALL : ChainCommand.tokens(amount, "the amount to undelegate");
+      BigInteger wei =
+          amount.trim().equalsIgnoreCase("all")
+              ? Settlement.ALL
+              : ChainCommand.tokens(amount, "the amount to undelegate");
       Address op = devnet.resolve(operator);
       try (Settlement s = devnet.connect()) {
         PrintWriter out = spec.commandLine().getOut();
         ChainCommand.printTx(out, s.queueWithdrawal(op, wei));
         Delegation d = s.delegation(op, s.account());
-        out.printf("queued: %s, withdrawable from %d (unix time) once %s's obligations up to #%d have ended%n",
+        out.printf(
+            "queued: %s, withdrawable from %d (unix time) once %s's obligations up to #%d have ended%n",
             Tokens.format(d.pendingAmount()), d.availableAt(), op, d.obligationSeq());
         out.flush();
       }
@@ -105,7 +123,10 @@ final class StakeCommands {
     }
   }
 
-  @Command(name = "withdraw", description = "Complete the --as account's queued withdrawal from OPERATOR: the tokens (less any slash since) come back.")
+  @Command(
+      name = "withdraw",
+      description =
+          "Complete the --as account's queued withdrawal from OPERATOR: the tokens (less any slash since) come back.")
   static final class Withdraw implements Callable<Integer> {
     @Spec CommandSpec spec;
     @Mixin DevnetConnection devnet;
@@ -127,13 +148,19 @@ final class StakeCommands {
     }
   }
 
-  @Command(name = "allocate", description = "Set the fraction of the --as operator's pool that backs ROLE (e.g. 50% or 0.5); "
-      + "a lowered allocation stays slashable until the obligations open now have ended.")
+  @Command(
+      name = "allocate",
+      description =
+          "Set the fraction of the --as operator's pool that backs ROLE (e.g. 50% or 0.5); "
+              + "a lowered allocation stays slashable until the obligations open now have ended.")
   static final class Allocate implements Callable<Integer> {
     @Spec CommandSpec spec;
     @Mixin DevnetConnection devnet;
 
-    @Parameters(index = "0", paramLabel = "ROLE", description = "One of COMPUTE, DA, VERIFIER, TEE.")
+    @Parameters(
+        index = "0",
+        paramLabel = "ROLE",
+        description = "One of COMPUTE, DA, VERIFIER, TEE.")
     String role;
 
     @Parameters(index = "1", paramLabel = "FRACTION", description = "0..1 or 0%..100%.")
@@ -146,14 +173,22 @@ final class StakeCommands {
       try (Settlement s = devnet.connect()) {
         PrintWriter out = spec.commandLine().getOut();
         ChainCommand.printTx(out, s.setAllocation(r, wad));
-        out.println(r + " allocation " + percent(wad) + ": weight " + Tokens.format(s.weightOf(s.account(), r)));
+        out.println(
+            r
+                + " allocation "
+                + percent(wad)
+                + ": weight "
+                + Tokens.format(s.weightOf(s.account(), r)));
         out.flush();
       }
       return ExitCodes.OK;
     }
   }
 
-  @Command(name = "deregister", description = "Take the --as operator out of the operator set (no open obligations allowed); its stakers can then withdraw everything.")
+  @Command(
+      name = "deregister",
+      description =
+          "Take the --as operator out of the operator set (no open obligations allowed); its stakers can then withdraw everything.")
   static final class Deregister implements Callable<Integer> {
     @Spec CommandSpec spec;
     @Mixin DevnetConnection devnet;
@@ -167,7 +202,10 @@ final class StakeCommands {
     }
   }
 
-  @Command(name = "stakes", description = "The operator set with each pool's own, delegated and queued stake, and the --as account's delegations.")
+  @Command(
+      name = "stakes",
+      description =
+          "The operator set with each pool's own, delegated and queued stake, and the --as account's delegations.")
   static final class Stakes implements Callable<Integer> {
     @Spec CommandSpec spec;
     @Mixin DevnetConnection devnet;
@@ -175,9 +213,16 @@ final class StakeCommands {
     @Option(names = "--json", description = "Print JSON for machines.")
     boolean json;
 
-    record PoolLine(String name, String address, BigInteger own, BigInteger delegated, BigInteger pending, BigInteger total) {}
+    record PoolLine(
+        String name,
+        String address,
+        BigInteger own,
+        BigInteger delegated,
+        BigInteger pending,
+        BigInteger total) {}
 
-    record DelegationLine(String operator, BigInteger active, BigInteger pending, long availableAt) {}
+    record DelegationLine(
+        String operator, BigInteger active, BigInteger pending, long availableAt) {}
 
     @Override
     public Integer call() {
@@ -188,11 +233,22 @@ final class StakeCommands {
         List<DelegationLine> mine = new ArrayList<>();
         for (Address op : s.operators()) {
           OperatorInfo o = s.operator(op);
-          pools.add(new PoolLine(names.getOrDefault(op, op.toString()), op.toString(), o.selfStake(), o.delegatedStake(), o.pendingStake(),
-              o.stake().add(o.pendingStake())));
+          pools.add(
+              new PoolLine(
+                  names.getOrDefault(op, op.toString()),
+                  op.toString(),
+                  o.selfStake(),
+                  o.delegatedStake(),
+                  o.pendingStake(),
+                  o.stake().add(o.pendingStake())));
           Delegation d = s.delegation(op, me);
           if (d.activeStake().signum() > 0 || d.hasPendingWithdrawal()) {
-            mine.add(new DelegationLine(names.getOrDefault(op, op.toString()), d.activeStake(), d.pendingAmount(), d.availableAt()));
+            mine.add(
+                new DelegationLine(
+                    names.getOrDefault(op, op.toString()),
+                    d.activeStake(),
+                    d.pendingAmount(),
+                    d.availableAt()));
           }
         }
         PrintWriter out = spec.commandLine().getOut();
@@ -204,15 +260,33 @@ final class StakeCommands {
           ChainCommand.printJson(out, m);
           return ExitCodes.OK;
         }
-        out.printf("%-14s %-16s %-16s %-16s %s%n", "operator", "own", "delegated", "queued to leave", "slashable");
+        out.printf(
+            "%-14s %-16s %-16s %-16s %s%n",
+            "operator", "own", "delegated", "queued to leave", "slashable");
         for (PoolLine p : pools) {
-          out.printf("%-14s %-16s %-16s %-16s %s%n", p.name(), Tokens.format(p.own()), Tokens.format(p.delegated()), Tokens.format(p.pending()),
+          out.printf(
+              "%-14s %-16s %-16s %-16s %s%n",
+              p.name(),
+              Tokens.format(p.own()),
+              Tokens.format(p.delegated()),
+              Tokens.format(p.pending()),
               Tokens.format(p.total()));
         }
-        out.printf("%n%s (%s) stakes with %d operator(s)%n", names.getOrDefault(me, me.toString()), me, mine.size());
+        out.printf(
+            "%n%s (%s) stakes with %d operator(s)%n",
+            names.getOrDefault(me, me.toString()), me, mine.size());
         for (DelegationLine d : mine) {
-          out.printf("  %-14s %s active%s%n", d.operator(), Tokens.format(d.active()),
-              d.pending().signum() > 0 ? ", " + Tokens.format(d.pending()) + " queued (withdrawable from " + d.availableAt() + ")" : "");
+          out.printf(
+              "  %-14s %s active%s%n",
+              d.operator(),
+              Tokens.format(d.active()),
+              d.pending().signum() > 0
+                  ? ", "
+                      + Tokens.format(d.pending())
+                      + " queued (withdrawable from "
+                      + d.availableAt()
+                      + ")"
+                  : "");
         }
         out.flush();
       }

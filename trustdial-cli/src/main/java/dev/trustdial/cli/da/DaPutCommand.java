@@ -23,15 +23,19 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** {@code trustdial da put FILE}: disperse a file, print its blob key and certificate. */
-@Command(name = "put", mixinStandardHelpOptions = true,
+@Command(
+    name = "put",
+    mixinStandardHelpOptions = true,
     description = "Disperse FILE (at most 16 MiB) to the DA nodes and register its certificate.")
 public final class DaPutCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
   @Mixin DaNetworkOptions network;
 
-  @Parameters(index = "0", paramLabel = "FILE") Path file;
+  @Parameters(index = "0", paramLabel = "FILE")
+  Path file;
 
-  @Option(names = "--json", description = "Print the result as JSON.") boolean json;
+  @Option(names = "--json", description = "Print the result as JSON.")
+  boolean json;
 
   @Override
   public Integer call() throws IOException {
@@ -40,8 +44,13 @@ public final class DaPutCommand implements Callable<Integer> {
     }
     long size = Files.size(file);
     if (size > BlobCodec.MAX_BLOB_BYTES) {
-      throw new InvalidInputException(file + " has " + size + " bytes; a blob holds at most 16 MiB ("
-          + BlobCodec.MAX_BLOB_BYTES + " bytes)");
+      throw new InvalidInputException(
+          file
+              + " has "
+              + size
+              + " bytes; a blob holds at most 16 MiB ("
+              + BlobCodec.MAX_BLOB_BYTES
+              + " bytes)");
     }
     byte[] data = Files.readAllBytes(file);
     long t0 = System.nanoTime();
@@ -61,7 +70,8 @@ public final class DaPutCommand implements Callable<Integer> {
       out.println(m.writeValueAsString(o));
     } else {
       out.printf("blob key   %s%n", cert.blobKey());
-      out.printf("size       %d bytes in %d sub-blobs%n", data.length, cert.header().subBlobCount());
+      out.printf(
+          "size       %d bytes in %d sub-blobs%n", data.length, cert.header().subBlobCount());
       out.printf("signed by  %d operators%n", cert.signatures().size());
       out.printf("expires    %s%n", Instant.ofEpochSecond(cert.header().expiry()));
       out.printf("took       %.2f s (%.2f MB/s)%n", seconds, data.length / 1e6 / seconds);

@@ -36,8 +36,12 @@ final class ChainWatch {
     return List.copyOf(seen);
   }
 
-  /** Polls until an event of {@code type} matching {@code match} has been seen; {@code tick} runs after each poll. */
-  <E extends SettlementEvent> E await(Class<E> type, Predicate<E> match, Duration timeout, Runnable tick, String what) {
+  /**
+   * Polls until an event of {@code type} matching {@code match} has been seen; {@code tick} runs
+   * after each poll.
+   */
+  <E extends SettlementEvent> E await(
+      Class<E> type, Predicate<E> match, Duration timeout, Runnable tick, String what) {
     long deadline = System.nanoTime() + timeout.toNanos();
     while (true) {
       for (SettlementEvent e : seen) {
@@ -46,7 +50,12 @@ final class ChainWatch {
         }
       }
       if (System.nanoTime() > deadline) {
-        throw new IllegalStateException("waited " + timeout.toSeconds() + " s for " + what + "; the node logs in the devnet directory say why");
+        throw new IllegalStateException(
+            "waited "
+                + timeout.toSeconds()
+                + " s for "
+                + what
+                + "; the node logs in the devnet directory say why");
       }
       try {
         Thread.sleep(250);

@@ -30,8 +30,15 @@ final class MatchWatch {
   private long provenStep = -1;
   private Verdict verdict;
 
-  MatchWatch(Settlement chain, ObjectiveCourtClient court, BigInteger disputeId, long fromBlock, String operator, String challenger,
-      int strideLog2, Function<Address, String> names) {
+  MatchWatch(
+      Settlement chain,
+      ObjectiveCourtClient court,
+      BigInteger disputeId,
+      long fromBlock,
+      String operator,
+      String challenger,
+      int strideLog2,
+      Function<Address, String> names) {
     this.chain = chain;
     this.court = court;
     this.disputeId = disputeId;
@@ -42,7 +49,9 @@ final class MatchWatch {
     this.names = names;
   }
 
-  /** Reads the match's events since the last call and tells each; true once the match is resolved. */
+  /**
+   * Reads the match's events since the last call and tells each; true once the match is resolved.
+   */
   boolean poll(Narrator n) {
     long head = chain.blockNumber();
     if (head < next) {
@@ -59,33 +68,67 @@ final class MatchWatch {
     long s = 1L << strideLog2;
     switch (event) {
       case ObjectiveMatchEvent.Started e ->
-          move(n, e.gasUsed(), challenger, "start", "posts the children of its trace root: the disagreement spans the whole trace");
+          move(
+              n,
+              e.gasUsed(),
+              challenger,
+              "start",
+              "posts the children of its trace root: the disagreement spans the whole trace");
       case ObjectiveMatchEvent.Bisected e -> {
         int level = e.level();
         long index = e.index();
-        String where = e.stepLevel()
-            ? "step level %d: steps [%,d, %,d) of stride %d".formatted(level, strideIndex * s + (index << level),
-                strideIndex * s + ((index + 1) << level), strideIndex)
-            : "stride level %d: strides [%d, %d) = steps [%,d, %,d)".formatted(level, index << level, (index + 1) << level,
-                (index << level) * s, ((index + 1) << level) * s);
-        move(n, e.gasUsed(), side(e.side()), "bisect", "agrees on one half; the disagreement narrows to " + where);
+        String where =
+            e.stepLevel()
+                ? "step level %d: steps [%,d, %,d) of stride %d"
+                    .formatted(
+                        level,
+                        strideIndex * s + (index << level),
+                        strideIndex * s + ((index + 1) << level),
+                        strideIndex)
+                : "stride level %d: strides [%d, %d) = steps [%,d, %,d)"
+                    .formatted(
+                        level,
+                        index << level,
+                        (index + 1) << level,
+                        (index << level) * s,
+                        ((index + 1) << level) * s);
+        move(
+            n,
+            e.gasUsed(),
+            side(e.side()),
+            "bisect",
+            "agrees on one half; the disagreement narrows to " + where);
       }
       case ObjectiveMatchEvent.StrideReached e -> {
         strideIndex = e.strideIndex();
-        n.say("            stride reached: stride %d, steps [%,d, %,d): the sides disagree on its last state; each opens it", strideIndex,
-            strideIndex * s, (strideIndex + 1) * s);
+        n.say(
+            "            stride reached: stride %d, steps [%,d, %,d): the sides disagree on its last state; each opens it",
+            strideIndex, strideIndex * s, (strideIndex + 1) * s);
       }
-      case ObjectiveMatchEvent.StrideOpened e -> move(n, e.gasUsed(), side(e.side()), "openStride",
-          "posts the root of its 2^%d step states in stride %d".formatted(strideLog2, strideIndex));
-      case ObjectiveMatchEvent.StepReached e -> n.say(
-          "            step reached: T(%,d) -> T(%,d): both agree on state %,d and not on %,d; proveStep decides", e.step(), e.step() + 1,
-          e.step(), e.step() + 1);
+      case ObjectiveMatchEvent.StrideOpened e ->
+          move(
+              n,
+              e.gasUsed(),
+              side(e.side()),
+              "openStride",
+              "posts the root of its 2^%d step states in stride %d"
+                  .formatted(strideLog2, strideIndex));
+      case ObjectiveMatchEvent.StepReached e ->
+          n.say(
+              "            step reached: T(%,d) -> T(%,d): both agree on state %,d and not on %,d; proveStep decides",
+              e.step(), e.step() + 1, e.step(), e.step() + 1);
       case ObjectiveMatchEvent.StepProven e -> {
         provenStep = e.step();
-        move(n, e.gasUsed(), names.apply(e.prover()), "proveStep", "RiscvStep executes step %,d -> %,d onchain from the agreed state"
-            .formatted(provenStep, provenStep + 1));
+        move(
+            n,
+            e.gasUsed(),
+            names.apply(e.prover()),
+            "proveStep",
+            "RiscvStep executes step %,d -> %,d onchain from the agreed state"
+                .formatted(provenStep, provenStep + 1));
       }
-      case ObjectiveMatchEvent.TimedOut e -> move(n, e.gasUsed(), side(1 - e.side()), "timeout", side(e.side()) + "'s clock ran out");
+      case ObjectiveMatchEvent.TimedOut e ->
+          move(n, e.gasUsed(), side(1 - e.side()), "timeout", side(e.side()) + "'s clock ran out");
       case ObjectiveMatchEvent.Resolved e -> {
         verdict = e.verdict();
         n.say("            verdict: %s%s", verdict, e.moot() ? " (moot)" : "");

@@ -2,7 +2,10 @@ package dev.trustdial.cli.demo;
 
 import java.io.PrintWriter;
 
-/** Prints the demo's story for people: numbered phases, indented details, progress bars on a terminal. */
+/**
+ * Prints the demo's story for people: numbered phases, indented details, progress bars on a
+ * terminal.
+ */
 final class Narrator {
   private final PrintWriter out;
   private final boolean terminal;
@@ -34,7 +37,9 @@ final class Narrator {
     }
     int width = 30;
     int filled = (int) (width * done / Math.max(1, total));
-    out.printf("\r      %-28s [%s%s] %3d%%", label, "#".repeat(filled), ".".repeat(width - filled), 100 * done / Math.max(1, total));
+    out.printf(
+        "\r      %-28s [%s%s] %3d%%",
+        label, "#".repeat(filled), ".".repeat(width - filled), 100 * done / Math.max(1, total));
     if (done >= total) {
       out.print("\r" + " ".repeat(80) + "\r");
     }

@@ -7,10 +7,10 @@ import java.util.List;
 import java.util.stream.IntStream;
 
 /**
- * The recommender of zk/circuits/recommender.circom computed directly (zk/circuits/README.md):
- * N = 8 items of D = 8 unsigned 16-bit values and a user vector, packed 15 values per input word;
- * the output is the top 3 items by dot product (ties: the lower index first) and their scores. The
- * demo checks the operator's proven output against it and times it for the overhead ratio.
+ * The recommender of zk/circuits/recommender.circom computed directly (zk/circuits/README.md): N =
+ * 8 items of D = 8 unsigned 16-bit values and a user vector, packed 15 values per input word; the
+ * output is the top 3 items by dot product (ties: the lower index first) and their scores. The demo
+ * checks the operator's proven output against it and times it for the overhead ratio.
  */
 final class RecommenderReference {
   static final int ITEMS = 8;
@@ -20,7 +20,10 @@ final class RecommenderReference {
 
   private RecommenderReference() {}
 
-  /** Packs user[0..D) then item0[0..D) ... item(N-1)[0..D) into input words, 15 values per word from the low end. */
+  /**
+   * Packs user[0..D) then item0[0..D) ... item(N-1)[0..D) into input words, 15 values per word from
+   * the low end.
+   */
   static List<BigInteger> pack(int[] user, int[][] items) {
     int[] values = new int[DIMS + ITEMS * DIMS];
     System.arraycopy(user, 0, values, 0, DIMS);
@@ -52,9 +55,13 @@ final class RecommenderReference {
       }
       scores[i] = s;
     }
-    int[] best = IntStream.range(0, ITEMS).boxed()
-        .sorted(Comparator.<Integer>comparingLong(i -> -scores[i]).thenComparingInt(i -> i))
-        .limit(TOP).mapToInt(Integer::intValue).toArray();
+    int[] best =
+        IntStream.range(0, ITEMS)
+            .boxed()
+            .sorted(Comparator.<Integer>comparingLong(i -> -scores[i]).thenComparingInt(i -> i))
+            .limit(TOP)
+            .mapToInt(Integer::intValue)
+            .toArray();
     List<BigInteger> out = new ArrayList<>();
     for (int i : best) {
       out.add(BigInteger.valueOf(i));
@@ -65,7 +72,10 @@ final class RecommenderReference {
     return out;
   }
 
-  /** Nanoseconds one direct run of {@link #rank} takes here (the median of 9 batches, after warm-up). */
+  /**
+   * Nanoseconds one direct run of {@link #rank} takes here (the median of 9 batches, after
+   * warm-up).
+   */
   static double nanosPerRun(int[] user, int[][] items) {
     int batch = 20_000;
     long sink = 0;

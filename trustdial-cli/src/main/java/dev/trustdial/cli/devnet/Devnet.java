@@ -17,18 +17,18 @@ import dev.trustdial.node.NodeMain;
 import dev.trustdial.node.config.NodeConfigFile;
 import dev.trustdial.tee.kms.KmsRoot;
 import dev.trustdial.tee.sim.SimulatedTee;
-import java.security.SecureRandom;
-import java.time.Duration;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.math.BigInteger;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.List;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
@@ -43,8 +43,10 @@ public final class Devnet implements AutoCloseable {
 
   /** DA certificates need two thirds of the DA stake (docs/spec/da.md). */
   public static final int DA_THRESHOLD_BPS = 6667;
+
   public static final BigInteger DA_STAKE = Tokens.of(200);
   public static final int MAX_DA_NODES = 4;
+
   /** Generous: JVMs start slowly on a busy 2-core machine. */
   static final Duration STARTUP_TIMEOUT = Duration.ofSeconds(120);
 
@@ -54,27 +56,35 @@ public final class Devnet implements AutoCloseable {
   /** A delegator's stake in an operator's pool, made once the operators have registered. */
   public record Delegation(Roster.Member delegator, Roster.Member operator, BigInteger amount) {}
 
-  /** Every operator gets 400 TDS of delegated stake: a slash then visibly hits its delegators too. */
-  public static final List<Delegation> DELEGATIONS = List.of(
-      new Delegation(Roster.DELEGATORS.get(0), Roster.OPERATORS.get(0), Tokens.of(400)),
-      new Delegation(Roster.DELEGATORS.get(0), Roster.OPERATORS.get(1), Tokens.of(200)),
-      new Delegation(Roster.DELEGATORS.get(1), Roster.OPERATORS.get(1), Tokens.of(200)),
-      new Delegation(Roster.DELEGATORS.get(1), Roster.OPERATORS.get(2), Tokens.of(400)));
+  /**
+   * Every operator gets 400 TDS of delegated stake: a slash then visibly hits its delegators too.
+   */
+  public static final List<Delegation> DELEGATIONS =
+      List.of(
+          new Delegation(Roster.DELEGATORS.get(0), Roster.OPERATORS.get(0), Tokens.of(400)),
+          new Delegation(Roster.DELEGATORS.get(0), Roster.OPERATORS.get(1), Tokens.of(200)),
+          new Delegation(Roster.DELEGATORS.get(1), Roster.OPERATORS.get(1), Tokens.of(200)),
+          new Delegation(Roster.DELEGATORS.get(1), Roster.OPERATORS.get(2), Tokens.of(400)));
 
-  /** How many of each process the devnet runs; operators and watchtowers need DA nodes to write to. */
+  /**
+   * How many of each process the devnet runs; operators and watchtowers need DA nodes to write to.
+   */
   public record Size(int daNodes, int operators, int watchtowers) {
     public Size {
       if (daNodes < 0 || daNodes > MAX_DA_NODES) {
-        throw new InvalidInputException("--da-nodes must be within 0.." + MAX_DA_NODES + ", got " + daNodes);
+        throw new InvalidInputException(
+            "--da-nodes must be within 0.." + MAX_DA_NODES + ", got " + daNodes);
       }
       if (operators < 0 || operators > Roster.OPERATORS.size()) {
-        throw new InvalidInputException("--operators must be within 0.." + Roster.OPERATORS.size() + ", got " + operators);
+        throw new InvalidInputException(
+            "--operators must be within 0.." + Roster.OPERATORS.size() + ", got " + operators);
       }
       if (watchtowers < 0 || watchtowers > 1) {
         throw new InvalidInputException("--watchtowers must be 0 or 1, got " + watchtowers);
       }
       if (operators + watchtowers > 0 && daNodes == 0) {
-        throw new InvalidInputException("operators and watchtowers write checkpoints to DA: start at least one DA node (--da-nodes)");
+        throw new InvalidInputException(
+            "operators and watchtowers write checkpoints to DA: start at least one DA node (--da-nodes)");
       }
     }
 
@@ -89,17 +99,29 @@ public final class Devnet implements AutoCloseable {
 
   private final Path dir;
   private final Anvil anvil;
-  /** Every child process by name (DA nodes, operators, watchtowers), in start order; guarded by this. */
+
+  /**
+   * Every child process by name (DA nodes, operators, watchtowers), in start order; guarded by
+   * this.
+   */
   private final Map<String, ChildJvm.Started> children = new LinkedHashMap<>();
+
   private DevnetDescriptor descriptor;
   private final List<TxOutcome> deployTxs;
   private final List<Secp256k1Key> keys;
   private boolean detached;
+
   /** The devnet KMS's port (operators' TEE jobs get their apps' keys from it); 0 until started. */
   private volatile int kmsPort;
+
   private java.net.URI explorerUrl;
 
-  private Devnet(Path dir, Anvil anvil, DevnetDescriptor descriptor, List<TxOutcome> deployTxs, List<Secp256k1Key> keys) {
+  private Devnet(
+      Path dir,
+      Anvil anvil,
+      DevnetDescriptor descriptor,
+      List<TxOutcome> deployTxs,
+      List<Secp256k1Key> keys) {
     this.dir = dir;
     this.anvil = anvil;
     this.descriptor = descriptor;
@@ -115,8 +137,18 @@ public final class Devnet implements AutoCloseable {
     DevnetDescriptor d = DevnetDescriptor.read(dir);
     for (DevnetDescriptor.ProcessEntry p : d.processes()) {
       if (p.live().isPresent()) {
-        throw new InvalidInputException("a devnet is already running in " + dir + " (" + p.name() + " pid " + p.pid()
-            + " at " + d.rpcUrl() + "); stop it with 'trustdial devnet down --dir " + dir + "' or pick another --dir");
+        throw new InvalidInputException(
+            "a devnet is already running in "
+                + dir
+                + " ("
+                + p.name()
+                + " pid "
+                + p.pid()
+                + " at "
+                + d.rpcUrl()
+                + "); stop it with 'trustdial devnet down --dir "
+                + dir
+                + "' or pick another --dir");
       }
     }
   }
@@ -128,39 +160,67 @@ public final class Devnet implements AutoCloseable {
    */
   public static Devnet start(Path dir, int blockTimeSeconds, Size size, Consumer<String> progress) {
     if (blockTimeSeconds < 1 || blockTimeSeconds > 60) {
-      // Queued jobs are assigned from the hash of a later block: an idle chain must still make blocks.
-      throw new InvalidInputException("--block-time must be within 1..60 seconds, got " + blockTimeSeconds);
+      // Queued jobs are assigned from the hash of a later block: an idle chain must still make
+      // blocks.
+      throw new InvalidInputException(
+          "--block-time must be within 1..60 seconds, got " + blockTimeSeconds);
     }
     checkFree(dir);
     try {
       Files.createDirectories(dir);
     } catch (IOException e) {
-      throw new InvalidInputException("cannot create the devnet directory " + dir + ": " + e.getMessage(), e);
+      throw new InvalidInputException(
+          "cannot create the devnet directory " + dir + ": " + e.getMessage(), e);
     }
     progress.accept("starting anvil (pinned " + "1.7.1" + ") on a free loopback port");
     Path log = dir.resolve("anvil.log");
-    Anvil anvil = Anvil.start(new Anvil.Options(0, blockTimeSeconds, Roster.ACCOUNTS, Anvil.DEVNET_CHAIN_ID, log));
+    Anvil anvil =
+        Anvil.start(
+            new Anvil.Options(0, blockTimeSeconds, Roster.ACCOUNTS, Anvil.DEVNET_CHAIN_ID, log));
     Devnet devnet = null;
     try {
       List<Secp256k1Key> keys = anvil.devKeys();
       // App creation is allowlisted on the devnet: the developer may create apps from the start.
-      SettlementDeployer.Result r = SettlementDeployer.deploy(anvil.rpcUrl(), keys.get(Roster.DEPLOYER.index()),
-          SettlementDeployer.Config.devnet().withApps(SettlementDeployer.AppCreation.allowlist(keys.get(Roster.DEVELOPER.index()).address())),
-          progress);
+      SettlementDeployer.Result r =
+          SettlementDeployer.deploy(
+              anvil.rpcUrl(),
+              keys.get(Roster.DEPLOYER.index()),
+              SettlementDeployer.Config.devnet()
+                  .withApps(
+                      SettlementDeployer.AppCreation.allowlist(
+                          keys.get(Roster.DEVELOPER.index()).address())),
+              progress);
       List<TxOutcome> txs = new ArrayList<>(r.transactions());
-      progress.accept("funding " + (Roster.all().size() - 1) + " accounts with " + Tokens.format(FAUCET) + " each (the deployer stays a minter)");
-      try (Settlement owner = Settlement.connect(anvil.rpcUrl(), r.deployment(), keys.get(Roster.DEPLOYER.index()))) {
+      progress.accept(
+          "funding "
+              + (Roster.all().size() - 1)
+              + " accounts with "
+              + Tokens.format(FAUCET)
+              + " each (the deployer stays a minter)");
+      try (Settlement owner =
+          Settlement.connect(anvil.rpcUrl(), r.deployment(), keys.get(Roster.DEPLOYER.index()))) {
         for (Roster.Member m : Roster.all()) {
           if (m != Roster.DEPLOYER) {
             txs.add(owner.mint(keys.get(m.index()).address(), FAUCET));
           }
         }
       }
-      SettlementDeployer.Deployed blobs = SettlementDeployer.deployBlobRegistry(anvil.rpcUrl(), keys.get(Roster.DEPLOYER.index()),
-          r.deployment(), DA_THRESHOLD_BPS, 256);
+      SettlementDeployer.Deployed blobs =
+          SettlementDeployer.deployBlobRegistry(
+              anvil.rpcUrl(),
+              keys.get(Roster.DEPLOYER.index()),
+              r.deployment(),
+              DA_THRESHOLD_BPS,
+              256);
       txs.add(blobs.tx());
-      DevnetDescriptor d = describe(anvil, r.deployment(), Map.of("BlobRegistry", blobs.address(), "SettlementTimelock", r.timelock()),
-          keys, log, List.of());
+      DevnetDescriptor d =
+          describe(
+              anvil,
+              r.deployment(),
+              Map.of("BlobRegistry", blobs.address(), "SettlementTimelock", r.timelock()),
+              keys,
+              log,
+              List.of());
       d.write(dir);
       devnet = new Devnet(dir, anvil, d, txs, keys);
       List<String> nodes = new ArrayList<>();
@@ -168,18 +228,30 @@ public final class Devnet implements AutoCloseable {
       if (size.watchtowers() == 1) {
         nodes.add(Roster.WATCHTOWER.name());
       }
-      // All JVMs start at once (JVM start-up dominates); operators only need the DA nodes and the KMS once a job comes.
+      // All JVMs start at once (JVM start-up dominates); operators only need the DA nodes and the
+      // KMS once a job comes.
       Devnet started = devnet;
-      java.util.concurrent.CompletableFuture<Void> daNodes = java.util.concurrent.CompletableFuture.runAsync(
-          () -> started.startDaNodes(size.daNodes(), progress), java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor());
-      List<String> kmsArgs = size.operators() == 0 ? List.of() : devnet.prepareKms(size.operators());
-      java.util.concurrent.CompletableFuture<Void> kms = kmsArgs.isEmpty() ? java.util.concurrent.CompletableFuture.completedFuture(null)
-          : java.util.concurrent.CompletableFuture.runAsync(() -> started.startKms(kmsArgs, progress),
+      java.util.concurrent.CompletableFuture<Void> daNodes =
+          java.util.concurrent.CompletableFuture.runAsync(
+              () -> started.startDaNodes(size.daNodes(), progress),
               java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor());
-      java.util.concurrent.CompletableFuture<Void> explorer = java.util.concurrent.CompletableFuture.runAsync(
-          () -> started.startExplorer(progress), java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor());
+      List<String> kmsArgs =
+          size.operators() == 0 ? List.of() : devnet.prepareKms(size.operators());
+      java.util.concurrent.CompletableFuture<Void> kms =
+          kmsArgs.isEmpty()
+              ? java.util.concurrent.CompletableFuture.completedFuture(null)
+              : java.util.concurrent.CompletableFuture.runAsync(
+                  () -> started.startKms(kmsArgs, progress),
+                  java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor());
+      java.util.concurrent.CompletableFuture<Void> explorer =
+          java.util.concurrent.CompletableFuture.runAsync(
+              () -> started.startExplorer(progress),
+              java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor());
       if (!nodes.isEmpty()) {
-        progress.accept("starting " + String.join(", ", nodes) + " (one JVM each; each registers and stakes itself)");
+        progress.accept(
+            "starting "
+                + String.join(", ", nodes)
+                + " (one JVM each; each registers and stakes itself)");
         devnet.startNodes(nodes, progress);
       }
       devnet.delegate(size.operators(), progress);
@@ -214,38 +286,81 @@ public final class Devnet implements AutoCloseable {
       try (Settlement staker = connect(d.delegator())) {
         deployTxs.add(staker.delegate(key(d.operator()).address(), d.amount()));
       }
-      progress.accept(d.delegator().name() + " delegated " + Tokens.format(d.amount()) + " to " + d.operator().name());
+      progress.accept(
+          d.delegator().name()
+              + " delegated "
+              + Tokens.format(d.amount())
+              + " to "
+              + d.operator().name());
     }
   }
 
-  /** A devnet DA node's config.json, in its directory next to the devnet descriptor (port 0: the node picks one and prints it). */
+  /**
+   * A devnet DA node's config.json, in its directory next to the devnet descriptor (port 0: the
+   * node picks one and prints it).
+   */
   static DaNodeConfigFile daNodeConfig(Secp256k1Key key) {
-    return DaNodeConfigFile.onChain(key.privateKeyHex(), "127.0.0.1", 0, "data", "../" + DevnetDescriptor.FILE, 60, 2_592_000);
+    return DaNodeConfigFile.onChain(
+        key.privateKeyHex(), "127.0.0.1", 0, "data", "../" + DevnetDescriptor.FILE, 60, 2_592_000);
   }
 
-  /** A devnet operator's or watchtower's config.json, in its directory next to the devnet descriptor. */
-  static NodeConfigFile nodeConfig(Secp256k1Key key, boolean operator, NodeConfigFile.Tee tee, List<String> teeSimulationRoots) {
-    return new NodeConfigFile("../" + DevnetDescriptor.FILE, null, null, key.privateKeyHex(), "data",
-        NodeConfigFile.Da.onChain(DA_THRESHOLD_BPS, 604_800), 250L, "127.0.0.1", 0,
-        String.valueOf(operator ? OPERATOR_STAKE : OPERATOR_STAKE / 2), null, null, tee, teeSimulationRoots);
+  /**
+   * A devnet operator's or watchtower's config.json, in its directory next to the devnet
+   * descriptor.
+   */
+  static NodeConfigFile nodeConfig(
+      Secp256k1Key key, boolean operator, NodeConfigFile.Tee tee, List<String> teeSimulationRoots) {
+    return new NodeConfigFile(
+        "../" + DevnetDescriptor.FILE,
+        null,
+        null,
+        key.privateKeyHex(),
+        "data",
+        NodeConfigFile.Da.onChain(DA_THRESHOLD_BPS, 604_800),
+        250L,
+        "127.0.0.1",
+        0,
+        String.valueOf(operator ? OPERATOR_STAKE : OPERATOR_STAKE / 2),
+        null,
+        null,
+        tee,
+        teeSimulationRoots);
   }
 
   private void startDaNodes(int count, Consumer<String> progress) {
     if (count == 0) {
       return;
     }
-    progress.accept("starting " + count + " DA nodes (one JVM each), registering them with the DA role and " + Tokens.format(DA_STAKE) + " stake");
+    progress.accept(
+        "starting "
+            + count
+            + " DA nodes (one JVM each), registering them with the DA role and "
+            + Tokens.format(DA_STAKE)
+            + " stake");
     List<Roster.Member> members = Roster.DA_NODES.subList(0, count);
-    List<ChildJvm.Started> started = inParallel(members.stream().map(m -> (java.util.concurrent.Callable<ChildJvm.Started>) () -> {
-      Path nodeDir = dir.resolve(m.name());
-      Files.createDirectories(nodeDir);
-      Path config = nodeDir.resolve("config.json");
-      // Port 0: the node picks a free port and prints it; the chain config is the devnet descriptor.
-      Files.writeString(config, Json.writePretty(daNodeConfig(key(m))));
-      // C1 only: a DA node's heavy work is native (KZG, RocksDB); C2 would only cost start-up CPU.
-      return startChild(m.name(), DaNodeMain.class, List.of("-XX:TieredStopAtLevel=1"), List.of(config.toAbsolutePath().toString()), nodeDir,
-          nodeDir.resolve("node.log"));
-    }).toList());
+    List<ChildJvm.Started> started =
+        inParallel(
+            members.stream()
+                .map(m ->
+                    (java.util.concurrent.Callable<ChildJvm.Started>)
+                        () -> {
+                          Path nodeDir = dir.resolve(m.name());
+                          Files.createDirectories(nodeDir);
+                          Path config = nodeDir.resolve("config.json");
+                          // Port 0: the node picks a free port and prints it; the chain config is
+                          // the devnet descriptor.
+                          Files.writeString(config, Json.writePretty(daNodeConfig(key(m))));
+                          // C1 only: a DA node's heavy work is native (KZG, RocksDB); C2 would only
+                          // cost start-up CPU.
+                          return startChild(
+                              m.name(),
+                              DaNodeMain.class,
+                              List.of("-XX:TieredStopAtLevel=1"),
+                              List.of(config.toAbsolutePath().toString()),
+                              nodeDir,
+                              nodeDir.resolve("node.log"));
+                        })
+                .toList());
     for (int i = 0; i < members.size(); i++) {
       Roster.Member m = members.get(i);
       ChildJvm.Started node = started.get(i);
@@ -253,8 +368,14 @@ public final class Devnet implements AutoCloseable {
         children.put(m.name(), node);
         rewriteDescriptor();
       }
-      try (Settlement op = Settlement.connect(descriptor.rpcUrl(), descriptor.deployment(), key(m))) {
-        deployTxs.add(op.register(EnumSet.of(Role.DA), key(m).address(), "http://127.0.0.1:" + node.port(), DA_STAKE));
+      try (Settlement op =
+          Settlement.connect(descriptor.rpcUrl(), descriptor.deployment(), key(m))) {
+        deployTxs.add(
+            op.register(
+                EnumSet.of(Role.DA),
+                key(m).address(),
+                "http://127.0.0.1:" + node.port(),
+                DA_STAKE));
       }
       progress.accept(m.name() + " listening on 127.0.0.1:" + node.port());
     }
@@ -263,54 +384,89 @@ public final class Devnet implements AutoCloseable {
   /**
    * Gives each operator a simulated TEE install ({@code NAME/tee}, INSECURE: dev only) and starts
    * the devnet KMS ({@code kms/}, policies read from AppRegistry) trusting exactly those installs'
-   * simulation roots. The port is chosen here, before any operator starts, so their configs can name it.
+   * simulation roots. The port is chosen here, before any operator starts, so their configs can
+   * name it.
    */
   private List<String> prepareKms(int operators) {
     // Absolute paths: the KMS runs in its own directory.
-    List<String> args = new ArrayList<>(List.of("kms", "serve", "--dir", kmsDir().toAbsolutePath().toString(), "--devnet", dir.toAbsolutePath().toString()));
+    List<String> args =
+        new ArrayList<>(
+            List.of(
+                "kms",
+                "serve",
+                "--dir",
+                kmsDir().toAbsolutePath().toString(),
+                "--devnet",
+                dir.toAbsolutePath().toString()));
     try {
       for (Roster.Member m : Roster.OPERATORS.subList(0, operators)) {
         Path install = dir.resolve(m.name()).resolve("tee");
         if (!Files.exists(install.resolve(SimulatedTee.ROOT_FILE))) {
           SimulatedTee.createInstall(new SecureRandom(), Instant.now()).save(install);
         }
-        args.addAll(List.of("--simulation-root", install.resolve(SimulatedTee.ROOT_FILE).toAbsolutePath().toString()));
+        args.addAll(
+            List.of(
+                "--simulation-root",
+                install.resolve(SimulatedTee.ROOT_FILE).toAbsolutePath().toString()));
       }
       if (!Files.exists(kmsDir().resolve(KmsRoot.FILE))) {
         KmsRoot.create(kmsDir(), new SecureRandom());
       }
-      try (java.net.ServerSocket probe = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      try (java.net.ServerSocket probe =
+          new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
         kmsPort = probe.getLocalPort();
       }
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot prepare the devnet's TEE installs and KMS: " + e.getMessage(), e);
+      throw new UncheckedIOException(
+          "cannot prepare the devnet's TEE installs and KMS: " + e.getMessage(), e);
     }
     args.addAll(List.of("--port", Integer.toString(kmsPort)));
     return args;
   }
 
   private void startKms(List<String> args, Consumer<String> progress) {
-    ChildJvm.Started s = startChild("kms", dev.trustdial.cli.Main.class, List.of("-XX:TieredStopAtLevel=1"), args, kmsDir(),
-        kmsDir().resolve("kms.log"));
+    ChildJvm.Started s =
+        startChild(
+            "kms",
+            dev.trustdial.cli.Main.class,
+            List.of("-XX:TieredStopAtLevel=1"),
+            args,
+            kmsDir(),
+            kmsDir().resolve("kms.log"));
     synchronized (this) {
       children.put("kms", s);
       rewriteDescriptor();
     }
-    progress.accept("kms listening on 127.0.0.1:" + s.port() + " (releases TEE apps' keys to the operators' simulated TEE installs; public key "
-        + s.word("public-key") + ")");
+    progress.accept(
+        "kms listening on 127.0.0.1:"
+            + s.port()
+            + " (releases TEE apps' keys to the operators' simulated TEE installs; public key "
+            + s.word("public-key")
+            + ")");
   }
 
-  /** Starts the explorer (trustdial explorer --devnet DIR) on a free port; it indexes into DIR/explorer. */
+  /**
+   * Starts the explorer (trustdial explorer --devnet DIR) on a free port; it indexes into
+   * DIR/explorer.
+   */
   private void startExplorer(Consumer<String> progress) {
-    ChildJvm.Started s = startChild("explorer", dev.trustdial.cli.Main.class, List.of("-XX:TieredStopAtLevel=1"),
-        List.of("explorer", "--devnet", dir.toAbsolutePath().toString(), "--port", "0"), dir.resolve("explorer"),
-        dir.resolve("explorer").resolve("explorer.log"));
+    ChildJvm.Started s =
+        startChild(
+            "explorer",
+            dev.trustdial.cli.Main.class,
+            List.of("-XX:TieredStopAtLevel=1"),
+            List.of("explorer", "--devnet", dir.toAbsolutePath().toString(), "--port", "0"),
+            dir.resolve("explorer"),
+            dir.resolve("explorer").resolve("explorer.log"));
     synchronized (this) {
       children.put("explorer", s);
       explorerUrl = java.net.URI.create(s.word("url"));
       rewriteDescriptor();
     }
-    progress.accept("explorer at " + explorerUrl + " (jobs, operators, DA blobs, the trust advisor; JSON under /api)");
+    progress.accept(
+        "explorer at "
+            + explorerUrl
+            + " (jobs, operators, DA blobs, the trust advisor; JSON under /api)");
   }
 
   /** The devnet explorer's URL, once started. */
@@ -334,10 +490,23 @@ public final class Devnet implements AutoCloseable {
     return java.net.URI.create("http://127.0.0.1:" + kmsPort);
   }
 
-  /** Starts operators and watchtowers by roster name, in parallel; each registers and stakes itself before it listens. */
+  /**
+   * Starts operators and watchtowers by roster name, in parallel; each registers and stakes itself
+   * before it listens.
+   */
   public void startNodes(List<String> names, Consumer<String> progress, String... flags) {
-    inParallel(names.stream().map(n -> (java.util.concurrent.Callable<ChildJvm.Started>) () -> startNode(n, flags)).toList())
-        .forEach(s -> progress.accept(s.name() + " is " + s.word("account") + ", /health and /metrics on 127.0.0.1:" + s.port()));
+    inParallel(
+            names.stream()
+                .map(n ->
+                    (java.util.concurrent.Callable<ChildJvm.Started>) () -> startNode(n, flags))
+                .toList())
+        .forEach(s ->
+            progress.accept(
+                s.name()
+                    + " is "
+                    + s.word("account")
+                    + ", /health and /metrics on 127.0.0.1:"
+                    + s.port()));
   }
 
   /**
@@ -345,22 +514,31 @@ public final class Devnet implements AutoCloseable {
    * the node's test-only faults (--lie, --false-challenge), which only the devnet chain allows.
    */
   public ChildJvm.Started startNode(String name, String... flags) throws IOException {
-    Roster.Member m = Roster.node(name).orElseThrow(() -> new InvalidInputException("no operator or watchtower named '" + name + "'"));
+    Roster.Member m =
+        Roster.node(name)
+            .orElseThrow(
+                () -> new InvalidInputException("no operator or watchtower named '" + name + "'"));
     synchronized (this) {
       ChildJvm.Started old = children.get(name);
       if (old != null && old.process().isAlive()) {
-        throw new InvalidInputException(name + " is already running (pid " + old.process().pid() + ")");
+        throw new InvalidInputException(
+            name + " is already running (pid " + old.process().pid() + ")");
       }
     }
     boolean operator = Roster.OPERATORS.contains(m);
     Path nodeDir = dir.resolve(name);
     Files.createDirectories(nodeDir);
     Path config = nodeDir.resolve("config.json");
-    // Operators run TEE jobs on their simulated install with the devnet KMS (the port is known before they start).
-    NodeConfigFile.Tee tee = operator && kmsPort > 0 ? new NodeConfigFile.Tee("tee", "http://127.0.0.1:" + kmsPort) : null;
+    // Operators run TEE jobs on their simulated install with the devnet KMS (the port is known
+    // before they start).
+    NodeConfigFile.Tee tee =
+        operator && kmsPort > 0
+            ? new NodeConfigFile.Tee("tee", "http://127.0.0.1:" + kmsPort)
+            : null;
     List<String> roots = null;
     if (!operator) {
-      // The watchtower checks TEE answers; on the devnet they carry the operators' simulated evidence.
+      // The watchtower checks TEE answers; on the devnet they carry the operators' simulated
+      // evidence.
       roots = new ArrayList<>();
       for (Roster.Member op : Roster.OPERATORS) {
         if (Files.exists(dir.resolve(op.name()).resolve("tee").resolve(SimulatedTee.ROOT_FILE))) {
@@ -370,9 +548,12 @@ public final class Devnet implements AutoCloseable {
       roots = roots.isEmpty() ? null : roots;
     }
     Files.writeString(config, Json.writePretty(nodeConfig(key(m), operator, tee, roots)));
-    List<String> args = new ArrayList<>(List.of(operator ? "operator" : "watchtower", config.toAbsolutePath().toString()));
+    List<String> args =
+        new ArrayList<>(
+            List.of(operator ? "operator" : "watchtower", config.toAbsolutePath().toString()));
     args.addAll(List.of(flags));
-    ChildJvm.Started s = startChild(name, NodeMain.class, List.of(), args, nodeDir, nodeDir.resolve("node.log"));
+    ChildJvm.Started s =
+        startChild(name, NodeMain.class, List.of(), args, nodeDir, nodeDir.resolve("node.log"));
     synchronized (this) {
       children.put(name, s);
       rewriteDescriptor();
@@ -387,7 +568,10 @@ public final class Devnet implements AutoCloseable {
     waitFor(s.process(), 30);
   }
 
-  /** SIGSTOP: the process freezes where it is (a node that is very slow); {@link #resume} lets it go on. */
+  /**
+   * SIGSTOP: the process freezes where it is (a node that is very slow); {@link #resume} lets it go
+   * on.
+   */
   public void pause(String name) {
     signal(name, "STOP");
   }
@@ -400,10 +584,16 @@ public final class Devnet implements AutoCloseable {
   private void signal(String name, String signal) {
     ChildJvm.Started s = child(name);
     try {
-      Process kill = new ProcessBuilder("kill", "-" + signal, Long.toString(s.process().pid())).redirectErrorStream(true).start();
-      String out = new String(kill.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).strip();
+      Process kill =
+          new ProcessBuilder("kill", "-" + signal, Long.toString(s.process().pid()))
+              .redirectErrorStream(true)
+              .start();
+      String out =
+          new String(kill.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8)
+              .strip();
       if (!kill.waitFor(10, java.util.concurrent.TimeUnit.SECONDS) || kill.exitValue() != 0) {
-        throw new IllegalStateException("kill -" + signal + " " + s.process().pid() + " (" + name + ") failed: " + out);
+        throw new IllegalStateException(
+            "kill -" + signal + " " + s.process().pid() + " (" + name + ") failed: " + out);
       }
     } catch (IOException e) {
       throw new UncheckedIOException("cannot signal " + name + ": " + e.getMessage(), e);
@@ -439,24 +629,37 @@ public final class Devnet implements AutoCloseable {
   }
 
   /**
-   * Starts a devnet process as its own JVM in {@code workDir} (384 MiB heap, the Vector API), output
-   * appended to {@code log}, and waits for its {@code listening PORT} line. {@code jvmFlags} come
-   * after those (e.g. C1-only for processes that do little Java compute).
+   * Starts a devnet process as its own JVM in {@code workDir} (384 MiB heap, the Vector API),
+   * output appended to {@code log}, and waits for its {@code listening PORT} line. {@code jvmFlags}
+   * come after those (e.g. C1-only for processes that do little Java compute).
    */
-  private static ChildJvm.Started startChild(String name, Class<?> main, List<String> jvmFlags, List<String> args, Path workDir, Path log) {
-    List<String> flags = new ArrayList<>(List.of("-Xmx384m", "--add-modules", "jdk.incubator.vector"));
+  private static ChildJvm.Started startChild(
+      String name,
+      Class<?> main,
+      List<String> jvmFlags,
+      List<String> args,
+      Path workDir,
+      Path log) {
+    List<String> flags =
+        new ArrayList<>(List.of("-Xmx384m", "--add-modules", "jdk.incubator.vector"));
     flags.addAll(jvmFlags);
     Map<String, String> env = new TreeMap<>();
     if (System.getenv("TRUSTDIAL_HOME") == null) {
-      // A child runs in its own directory: tell it where the checkout (its ZK toolchain) is, when we know.
+      // A child runs in its own directory: tell it where the checkout (its ZK toolchain) is, when
+      // we know.
       try {
         env.put("TRUSTDIAL_HOME", dev.trustdial.zk.Snarkjs.locate().home().toString());
       } catch (IllegalStateException noToolchain) {
         // The child finds none either and says so (it declines ZK jobs).
       }
     }
-    return ChildJvm.Launch.of(name, main, log).withJvmFlags(flags).withArgs(args).withWorkDir(workDir).withEnv(env)
-        .withTimeout(STARTUP_TIMEOUT).start();
+    return ChildJvm.Launch.of(name, main, log)
+        .withJvmFlags(flags)
+        .withArgs(args)
+        .withWorkDir(workDir)
+        .withEnv(env)
+        .withTimeout(STARTUP_TIMEOUT)
+        .start();
   }
 
   private synchronized ChildJvm.Started child(String name) {
@@ -479,9 +682,18 @@ public final class Devnet implements AutoCloseable {
   private void rewriteDescriptor() {
     List<DevnetDescriptor.ProcessEntry> entries = new ArrayList<>();
     entries.add(descriptor.processes().getFirst());
-    children.values().forEach(c -> entries.add(DevnetDescriptor.ProcessEntry.of(c.name(), c.process().pid(), c.log())));
-    descriptor = new DevnetDescriptor(descriptor.rpcUrl(), descriptor.chainId(), descriptor.contracts(), descriptor.accounts(),
-        entries, descriptor.startedAt());
+    children
+        .values()
+        .forEach(c ->
+            entries.add(DevnetDescriptor.ProcessEntry.of(c.name(), c.process().pid(), c.log())));
+    descriptor =
+        new DevnetDescriptor(
+            descriptor.rpcUrl(),
+            descriptor.chainId(),
+            descriptor.contracts(),
+            descriptor.accounts(),
+            entries,
+            descriptor.startedAt());
     try {
       descriptor.write(dir);
     } catch (IOException e) {
@@ -502,7 +714,10 @@ public final class Devnet implements AutoCloseable {
       try {
         out.add(f.get());
       } catch (java.util.concurrent.ExecutionException e) {
-        failure = e.getCause() instanceof RuntimeException re ? re : new IllegalStateException(e.getCause().getMessage(), e.getCause());
+        failure =
+            e.getCause() instanceof RuntimeException re
+                ? re
+                : new IllegalStateException(e.getCause().getMessage(), e.getCause());
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         failure = new IllegalStateException("interrupted", e);
@@ -514,18 +729,33 @@ public final class Devnet implements AutoCloseable {
     return out;
   }
 
-  private static DevnetDescriptor describe(Anvil anvil, Deployment d, Map<String, dev.trustdial.core.crypto.Address> more,
-      List<Secp256k1Key> keys, Path log, List<DevnetDescriptor.ProcessEntry> processes) {
+  private static DevnetDescriptor describe(
+      Anvil anvil,
+      Deployment d,
+      Map<String, dev.trustdial.core.crypto.Address> more,
+      List<Secp256k1Key> keys,
+      Path log,
+      List<DevnetDescriptor.ProcessEntry> processes) {
     Map<String, String> contracts = new TreeMap<>();
     d.byName().forEach((k, v) -> contracts.put(k, v.toString()));
     more.forEach((k, v) -> contracts.put(k, v.toString()));
     List<DevnetDescriptor.Account> accounts = new ArrayList<>();
     for (Roster.Member m : Roster.all()) {
       Secp256k1Key k = keys.get(m.index());
-      accounts.add(new DevnetDescriptor.Account(m.name(), k.address().toString(), k.privateKeyHex(), m.purpose()));
+      accounts.add(
+          new DevnetDescriptor.Account(
+              m.name(), k.address().toString(), k.privateKeyHex(), m.purpose()));
     }
-    return new DevnetDescriptor(anvil.rpcUrl(), anvil.chainId(), contracts, accounts,
-        java.util.stream.Stream.concat(java.util.stream.Stream.of(DevnetDescriptor.ProcessEntry.of("anvil", anvil.pid(), log)), processes.stream()).toList(),
+    return new DevnetDescriptor(
+        anvil.rpcUrl(),
+        anvil.chainId(),
+        contracts,
+        accounts,
+        java.util.stream.Stream.concat(
+                java.util.stream.Stream.of(
+                    DevnetDescriptor.ProcessEntry.of("anvil", anvil.pid(), log)),
+                processes.stream())
+            .toList(),
         Instant.now().toString());
   }
 
@@ -569,7 +799,10 @@ public final class Devnet implements AutoCloseable {
     anvil.close();
   }
 
-  /** Stops every process of the devnet in {@code dir} and removes its descriptor; returns what it stopped. */
+  /**
+   * Stops every process of the devnet in {@code dir} and removes its descriptor; returns what it
+   * stopped.
+   */
   public static List<String> down(Path dir) {
     DevnetDescriptor d = DevnetDescriptor.read(dir);
     List<String> stopped = new ArrayList<>();

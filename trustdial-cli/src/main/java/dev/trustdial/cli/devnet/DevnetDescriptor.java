@@ -33,24 +33,33 @@ public record DevnetDescriptor(
   public record Account(String name, String address, String privateKey, String purpose) {}
 
   /**
-   * A background process of the devnet (anvil now; DA nodes, operators later). The start time
-   * tells it apart from an unrelated process that later got the same pid.
+   * A background process of the devnet (anvil now; DA nodes, operators later). The start time tells
+   * it apart from an unrelated process that later got the same pid.
    */
   public record ProcessEntry(String name, long pid, long startedAtMillis, String log) {
     public static ProcessEntry of(String name, long pid, Path log) {
-      long started = ProcessHandle.of(pid).flatMap(h -> h.info().startInstant()).map(java.time.Instant::toEpochMilli).orElse(0L);
+      long started =
+          ProcessHandle.of(pid)
+              .flatMap(h -> h.info().startInstant())
+              .map(java.time.Instant::toEpochMilli)
+              .orElse(0L);
       return new ProcessEntry(name, pid, started, log.toAbsolutePath().toString());
     }
 
     /** The live process this entry names, if it still runs. */
     public java.util.Optional<ProcessHandle> live() {
-      return ProcessHandle.of(pid).filter(ProcessHandle::isAlive).filter(h -> startedAtMillis == 0
-          || h.info().startInstant().map(java.time.Instant::toEpochMilli).orElse(-1L) == startedAtMillis);
+      return ProcessHandle.of(pid)
+          .filter(ProcessHandle::isAlive)
+          .filter(h ->
+              startedAtMillis == 0
+                  || h.info().startInstant().map(java.time.Instant::toEpochMilli).orElse(-1L)
+                      == startedAtMillis);
     }
   }
 
   public static final String FILE = "devnet.json";
-  private static final ObjectMapper JSON = Json.builder().enable(SerializationFeature.INDENT_OUTPUT).build();
+  private static final ObjectMapper JSON =
+      Json.builder().enable(SerializationFeature.INDENT_OUTPUT).build();
   private static final long MAX_BYTES = 1 << 20;
 
   public Deployment deployment() {
@@ -60,8 +69,11 @@ public record DevnetDescriptor(
   }
 
   public Account account(String name) {
-    return accounts.stream().filter(a -> a.name().equals(name)).findFirst()
-        .orElseThrow(() -> new InvalidInputException("the devnet has no account named '" + name + "'"));
+    return accounts.stream()
+        .filter(a -> a.name().equals(name))
+        .findFirst()
+        .orElseThrow(
+            () -> new InvalidInputException("the devnet has no account named '" + name + "'"));
   }
 
   public void write(Path dir) throws IOException {
@@ -69,7 +81,11 @@ public record DevnetDescriptor(
     Path tmp = dir.resolve(FILE + ".tmp");
     JSON.writeValue(tmp.toFile(), this);
     try {
-      Files.move(tmp, dir.resolve(FILE), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+      Files.move(
+          tmp,
+          dir.resolve(FILE),
+          StandardCopyOption.ATOMIC_MOVE,
+          StandardCopyOption.REPLACE_EXISTING);
     } catch (AtomicMoveNotSupportedException e) {
       Files.move(tmp, dir.resolve(FILE), StandardCopyOption.REPLACE_EXISTING);
     }
@@ -82,7 +98,14 @@ public record DevnetDescriptor(
   public static DevnetDescriptor read(Path dir) {
     Path f = dir.resolve(FILE);
     if (!Files.isRegularFile(f)) {
-      throw new InvalidInputException("no devnet in " + dir + " (no " + FILE + "); start one with 'trustdial devnet up --dir " + dir + "'");
+      throw new InvalidInputException(
+          "no devnet in "
+              + dir
+              + " (no "
+              + FILE
+              + "); start one with 'trustdial devnet up --dir "
+              + dir
+              + "'");
     }
     try {
       if (Files.size(f) > MAX_BYTES) {

@@ -22,12 +22,19 @@ public final class ChainAppRecords implements AppRecords {
   public Optional<AppRecord> find(BigInteger appId) {
     try {
       AppInfo a = chain.app(appId);
-      return Optional.of(new AppRecord(appId, a.mode() == TrustMode.TEE, a.programDigest().bytes(), a.policy(), a.version()));
+      return Optional.of(
+          new AppRecord(
+              appId,
+              a.mode() == TrustMode.TEE,
+              a.programDigest().bytes(),
+              a.policy(),
+              a.version()));
     } catch (ContractRevertException e) {
       if (e.errorName().equals("UnknownApp")) {
         return Optional.empty();
       }
-      throw new UnavailableException("AppRegistry.getApp(" + appId + ") reverted: " + e.getMessage(), e);
+      throw new UnavailableException(
+          "AppRegistry.getApp(" + appId + ") reverted: " + e.getMessage(), e);
     } catch (ChainUnavailableException e) {
       throw new UnavailableException("the chain does not answer: " + e.getMessage(), e);
     }

@@ -37,9 +37,15 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "kms",
     mixinStandardHelpOptions = true,
-    description = "Release TEE apps' keys and secrets to evidence that passes the app's onchain policy.",
-    subcommands = {KmsCommand.Init.class, KmsCommand.Serve.class, KmsCommand.PublicKey.class, KmsCommand.SealSecret.class,
-        KmsCommand.Audit.class})
+    description =
+        "Release TEE apps' keys and secrets to evidence that passes the app's onchain policy.",
+    subcommands = {
+      KmsCommand.Init.class,
+      KmsCommand.Serve.class,
+      KmsCommand.PublicKey.class,
+      KmsCommand.SealSecret.class,
+      KmsCommand.Audit.class
+    })
 public final class KmsCommand implements Runnable {
   @Spec CommandSpec spec;
 
@@ -66,7 +72,9 @@ public final class KmsCommand implements Runnable {
     }
   }
 
-  @Command(name = "init", description = "Create a KMS root secret in DIR (owner-only); refuses to replace one.")
+  @Command(
+      name = "init",
+      description = "Create a KMS root secret in DIR (owner-only); refuses to replace one.")
   static final class Init implements Callable<Integer> {
     @Spec CommandSpec spec;
 
@@ -79,11 +87,15 @@ public final class KmsCommand implements Runnable {
       try {
         root = KmsRoot.create(dir, new SecureRandom());
       } catch (IOException e) {
-        throw new InvalidInputException("cannot create the KMS root in " + dir + ": " + e.getMessage());
+        throw new InvalidInputException(
+            "cannot create the KMS root in " + dir + ": " + e.getMessage());
       }
       PrintWriter out = spec.commandLine().getOut();
       out.println("created a KMS root in " + dir.resolve(KmsRoot.FILE));
-      out.println("public key " + Hex.encode(root.kmsKey().publicKey()) + " (developers encrypt secrets to it)");
+      out.println(
+          "public key "
+              + Hex.encode(root.kmsKey().publicKey())
+              + " (developers encrypt secrets to it)");
       out.flush();
       return ExitCodes.OK;
     }
@@ -104,16 +116,28 @@ public final class KmsCommand implements Runnable {
     }
   }
 
-  @Command(name = "serve", description = {"Serve POST /v1/keys, GET /v1/kms, GET /v1/apps/{id}/wallet.",
-      "Policies are read from the devnet's AppRegistry; every answer goes to DIR/audit.jsonl.",
-      "Prints 'listening PORT public-key HEX' when ready."})
+  @Command(
+      name = "serve",
+      description = {
+        "Serve POST /v1/keys, GET /v1/kms, GET /v1/apps/{id}/wallet.",
+        "Policies are read from the devnet's AppRegistry; every answer goes to DIR/audit.jsonl.",
+        "Prints 'listening PORT public-key HEX' when ready."
+      })
   static final class Serve implements Callable<Integer> {
     @Spec CommandSpec spec;
 
-    @Option(names = "--dir", required = true, paramLabel = "DIR", description = "The KMS directory (root secret, audit log).")
+    @Option(
+        names = "--dir",
+        required = true,
+        paramLabel = "DIR",
+        description = "The KMS directory (root secret, audit log).")
     Path dir;
 
-    @Option(names = "--devnet", required = true, paramLabel = "DIR", description = "Devnet directory holding devnet.json (the chain to read policies from).")
+    @Option(
+        names = "--devnet",
+        required = true,
+        paramLabel = "DIR",
+        description = "Devnet directory holding devnet.json (the chain to read policies from).")
     Path devnet;
 
     @Option(names = "--host", defaultValue = "127.0.0.1")
@@ -122,12 +146,19 @@ public final class KmsCommand implements Runnable {
     @Option(names = "--port", defaultValue = "0", description = "Port (0: any free port).")
     int port;
 
-    @Option(names = "--simulation-root", paramLabel = "FILE",
-        description = "Accept INSECURE simulated evidence under this root (repeatable; dev only). Apps' policies must allow simulation too.")
+    @Option(
+        names = "--simulation-root",
+        paramLabel = "FILE",
+        description =
+            "Accept INSECURE simulated evidence under this root (repeatable; dev only). Apps' policies must allow simulation too.")
     List<Path> simulationRoots = new ArrayList<>();
 
-    @Option(names = "--max-evidence-age", defaultValue = "300", paramLabel = "SECONDS",
-        description = "How old timestamped evidence (simulated, Nitro) may be (default: ${DEFAULT-VALUE}).")
+    @Option(
+        names = "--max-evidence-age",
+        defaultValue = "300",
+        paramLabel = "SECONDS",
+        description =
+            "How old timestamped evidence (simulated, Nitro) may be (default: ${DEFAULT-VALUE}).")
     long maxAge;
 
     @Override
@@ -146,19 +177,33 @@ public final class KmsCommand implements Runnable {
       try {
         audit = AuditLog.open(dir.resolve("audit.jsonl"));
       } catch (IllegalStateException e) {
-        throw new InvalidInputException("refusing to append to a damaged audit log: " + e.getMessage());
+        throw new InvalidInputException(
+            "refusing to append to a damaged audit log: " + e.getMessage());
       }
-      KeyReleaseService kms = new KeyReleaseService(root, new ChainAppRecords(chain),
-          new KeyReleaseService.Config(TrustAnchors.pinned().withSimulationRoots(roots), !roots.isEmpty(), Duration.ofSeconds(maxAge)),
-          audit, Clock.systemUTC(), new SecureRandom());
+      KeyReleaseService kms =
+          new KeyReleaseService(
+              root,
+              new ChainAppRecords(chain),
+              new KeyReleaseService.Config(
+                  TrustAnchors.pinned().withSimulationRoots(roots),
+                  !roots.isEmpty(),
+                  Duration.ofSeconds(maxAge)),
+              audit,
+              Clock.systemUTC(),
+              new SecureRandom());
       KmsServer server = KmsServer.start(kms, host, port);
-      Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-        server.close();
-        chain.close();
-      }));
+      Runtime.getRuntime()
+          .addShutdownHook(
+              new Thread(() -> {
+                server.close();
+                chain.close();
+              }));
       PrintWriter out = spec.commandLine().getOut();
       if (!roots.isEmpty()) {
-        out.println("WARNING: accepting INSECURE simulated evidence from " + roots.size() + " simulation root(s)");
+        out.println(
+            "WARNING: accepting INSECURE simulated evidence from "
+                + roots.size()
+                + " simulation root(s)");
       }
       out.println("listening " + server.port() + " public-key " + Hex.encode(kms.kmsPublicKey()));
       out.flush();
@@ -169,9 +214,11 @@ public final class KmsCommand implements Runnable {
     static X509Certificate readRoot(Path p) {
       try {
         if (!Files.isRegularFile(p) || Files.size(p) > 64 * 1024) {
-          throw new InvalidInputException("--simulation-root " + p + " is not a file of at most 64 KiB");
+          throw new InvalidInputException(
+              "--simulation-root " + p + " is not a file of at most 64 KiB");
         }
-        List<X509Certificate> c = Certificates.fromDerOrPem(Files.readAllBytes(p), "simulation root");
+        List<X509Certificate> c =
+            Certificates.fromDerOrPem(Files.readAllBytes(p), "simulation root");
         if (c.size() != 1) {
           throw new InvalidInputException("--simulation-root must hold one certificate");
         }
@@ -184,8 +231,12 @@ public final class KmsCommand implements Runnable {
     }
   }
 
-  @Command(name = "seal-secret", description = {"Encrypt a developer secret to the KMS for one app and add it to a secrets file.",
-      "The runtime passes the file to the KMS, which releases the secret only with that app's keys."})
+  @Command(
+      name = "seal-secret",
+      description = {
+        "Encrypt a developer secret to the KMS for one app and add it to a secrets file.",
+        "The runtime passes the file to the KMS, which releases the secret only with that app's keys."
+      })
   static final class SealSecret implements Callable<Integer> {
     @Spec CommandSpec spec;
 
@@ -195,13 +246,24 @@ public final class KmsCommand implements Runnable {
     @Option(names = "--app-id", required = true)
     String appId;
 
-    @Option(names = "--name", required = true, description = "1..64 characters of A-Z a-z 0-9 _ - .")
+    @Option(
+        names = "--name",
+        required = true,
+        description = "1..64 characters of A-Z a-z 0-9 _ - .")
     String name;
 
-    @Option(names = "--value-file", required = true, paramLabel = "FILE", description = "The secret (at most 4096 bytes).")
+    @Option(
+        names = "--value-file",
+        required = true,
+        paramLabel = "FILE",
+        description = "The secret (at most 4096 bytes).")
     Path valueFile;
 
-    @Option(names = "--secrets", required = true, paramLabel = "FILE", description = "The secrets file to create or add to.")
+    @Option(
+        names = "--secrets",
+        required = true,
+        paramLabel = "FILE",
+        description = "The secrets file to create or add to.")
     Path secrets;
 
     @Override
@@ -212,25 +274,46 @@ public final class KmsCommand implements Runnable {
         throw new InvalidInputException("--kms-public-key is 32 bytes (X25519), got " + pub.length);
       }
       if (!Files.isRegularFile(valueFile) || Files.size(valueFile) > KeySet.MAX_SECRET_VALUE) {
-        throw new InvalidInputException("--value-file " + valueFile + " is not a file of at most " + KeySet.MAX_SECRET_VALUE + " bytes");
+        throw new InvalidInputException(
+            "--value-file "
+                + valueFile
+                + " is not a file of at most "
+                + KeySet.MAX_SECRET_VALUE
+                + " bytes");
       }
-      List<SealedSecret> all = new ArrayList<>(Files.exists(secrets) ? SecretsFile.read(secrets, id) : List.of());
+      List<SealedSecret> all =
+          new ArrayList<>(Files.exists(secrets) ? SecretsFile.read(secrets, id) : List.of());
       if (all.stream().anyMatch(s -> s.name().equals(name))) {
         throw new InvalidInputException(secrets + " already holds a secret named " + name);
       }
       try {
-        all.add(SealedSecret.seal(pub, id, name, Files.readAllBytes(valueFile), new SecureRandom()));
+        all.add(
+            SealedSecret.seal(pub, id, name, Files.readAllBytes(valueFile), new SecureRandom()));
       } catch (IllegalArgumentException e) {
         throw new InvalidInputException(e.getMessage());
       }
       SecretsFile.write(secrets, id, all);
-      spec.commandLine().getOut().println("sealed " + name + " for app " + id + " into " + secrets + " (" + all.size() + " secrets)");
+      spec.commandLine()
+          .getOut()
+          .println(
+              "sealed "
+                  + name
+                  + " for app "
+                  + id
+                  + " into "
+                  + secrets
+                  + " ("
+                  + all.size()
+                  + " secrets)");
       spec.commandLine().getOut().flush();
       return ExitCodes.OK;
     }
   }
 
-  @Command(name = "audit", description = "Check the audit log's hash chain and print its entry count (exit 1 if broken).")
+  @Command(
+      name = "audit",
+      description =
+          "Check the audit log's hash chain and print its entry count (exit 1 if broken).")
   static final class Audit implements Callable<Integer> {
     @Spec CommandSpec spec;
 
@@ -245,7 +328,9 @@ public final class KmsCommand implements Runnable {
       }
       try {
         AuditLog.Verified v = AuditLog.verify(log);
-        spec.commandLine().getOut().println("audit log intact: " + v.entries() + " entries, head " + v.head());
+        spec.commandLine()
+            .getOut()
+            .println("audit log intact: " + v.entries() + " entries, head " + v.head());
         spec.commandLine().getOut().flush();
         return ExitCodes.OK;
       } catch (IllegalStateException e) {
@@ -263,18 +348,27 @@ public final class KmsCommand implements Runnable {
     public static List<SealedSecret> read(Path file, BigInteger appId) {
       try {
         if (!Files.isRegularFile(file) || Files.size(file) > 256 * 1024) {
-          throw new InvalidInputException("secrets file " + file + " is not a file of at most 256 KiB");
+          throw new InvalidInputException(
+              "secrets file " + file + " is not a file of at most 256 KiB");
         }
         var n = JsonExchange.JSON.readTree(Files.readAllBytes(file));
         if (!appId.toString().equals(n.path("appId").asText())) {
-          throw new InvalidInputException("secrets file " + file + " is for app " + n.path("appId").asText() + ", not " + appId);
+          throw new InvalidInputException(
+              "secrets file "
+                  + file
+                  + " is for app "
+                  + n.path("appId").asText()
+                  + ", not "
+                  + appId);
         }
         if (n.path("secrets").size() > KeySet.MAX_SECRETS) {
-          throw new InvalidInputException("secrets file " + file + " holds over " + KeySet.MAX_SECRETS + " secrets");
+          throw new InvalidInputException(
+              "secrets file " + file + " holds over " + KeySet.MAX_SECRETS + " secrets");
         }
         List<SealedSecret> out = new ArrayList<>();
         for (var s : n.path("secrets")) {
-          out.add(new SealedSecret(s.path("name").asText(), Hex.decode(s.path("ciphertext").asText())));
+          out.add(
+              new SealedSecret(s.path("name").asText(), Hex.decode(s.path("ciphertext").asText())));
         }
         return out;
       } catch (IOException e) {
@@ -288,7 +382,8 @@ public final class KmsCommand implements Runnable {
       var n = JsonExchange.JSON.createObjectNode();
       n.put("appId", appId.toString());
       var a = n.putArray("secrets");
-      secrets.forEach(s -> a.addObject().put("name", s.name()).put("ciphertext", Hex.encode(s.ciphertext())));
+      secrets.forEach(
+          s -> a.addObject().put("name", s.name()).put("ciphertext", Hex.encode(s.ciphertext())));
       Files.write(file, JsonExchange.JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(n));
     }
   }

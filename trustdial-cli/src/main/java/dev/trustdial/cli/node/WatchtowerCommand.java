@@ -12,14 +12,24 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** {@code trustdial watchtower --config FILE}: a VERIFIER until stopped. */
-@Command(name = "watchtower", mixinStandardHelpOptions = true,
-    description = "Run a watchtower: re-execute every result from DA, challenge mismatches, vote in disputes, report missed heartbeats.")
+@Command(
+    name = "watchtower",
+    mixinStandardHelpOptions = true,
+    description =
+        "Run a watchtower: re-execute every result from DA, challenge mismatches, vote in disputes, report missed heartbeats.")
 public final class WatchtowerCommand implements Callable<Integer> {
-  @Option(names = "--config", required = true, paramLabel = "FILE", description = "Node configuration (JSON; see trustdial-node/README.md).")
+  @Option(
+      names = "--config",
+      required = true,
+      paramLabel = "FILE",
+      description = "Node configuration (JSON; see trustdial-node/README.md).")
   Path config;
 
-  @Option(names = "--false-challenge", hidden = true,
-      description = "Test-only fault: challenge correct results too. Refused unless the chain id is 31337.")
+  @Option(
+      names = "--false-challenge",
+      hidden = true,
+      description =
+          "Test-only fault: challenge correct results too. Refused unless the chain id is 31337.")
   boolean falseChallenge;
 
   @Override
@@ -29,7 +39,8 @@ public final class WatchtowerCommand implements Callable<Integer> {
       flags.add("--false-challenge");
     }
     try (RunningNode node = NodeMain.start("watchtower", NodeConfig.read(config), flags)) {
-      System.out.println("watchtower " + node.account() + ": /health and /metrics on port " + node.httpPort());
+      System.out.println(
+          "watchtower " + node.account() + ": /health and /metrics on port " + node.httpPort());
       System.out.flush();
       new CountDownLatch(1).await();
     }

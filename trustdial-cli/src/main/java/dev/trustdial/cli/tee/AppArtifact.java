@@ -1,8 +1,5 @@
 package dev.trustdial.cli.tee;
 
-import static dev.trustdial.cli.tee.TeeCommand.config;
-import static dev.trustdial.cli.tee.TeeCommand.measure;
-
 import dev.trustdial.cli.kms.KmsCommand;
 import dev.trustdial.core.InvalidInputException;
 import java.math.BigInteger;
@@ -15,10 +12,18 @@ class AppArtifact {
   @Option(names = "--app-id", required = true)
   String appId;
 
-  @Option(names = "--artifact", required = true, paramLabel = "PATH", description = "A JAR file or a directory (a command with its files).")
+  @Option(
+      names = "--artifact",
+      required = true,
+      paramLabel = "PATH",
+      description = "A JAR file or a directory (a command with its files).")
   Path artifact;
 
-  @Option(names = "--config", required = true, paramLabel = "FILE", description = "The launch configuration (JSON, measured whole).")
+  @Option(
+      names = "--config",
+      required = true,
+      paramLabel = "FILE",
+      description = "The launch configuration (JSON, measured whole).")
   Path config;
 
   BigInteger id() {

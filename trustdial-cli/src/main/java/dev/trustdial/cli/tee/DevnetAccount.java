@@ -8,10 +8,18 @@ import picocli.CommandLine.Option;
 
 /** Which devnet and which of its accounts signs and pays (the app's owner for app transactions). */
 final class DevnetAccount {
-  @Option(names = "--devnet", defaultValue = ".devnet", paramLabel = "DIR", description = "Devnet directory (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--devnet",
+      defaultValue = ".devnet",
+      paramLabel = "DIR",
+      description = "Devnet directory (default: ${DEFAULT-VALUE}).")
   Path devnet;
 
-  @Option(names = "--as", defaultValue = "developer", paramLabel = "ACCOUNT", description = "Devnet account that signs and pays (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--as",
+      defaultValue = "developer",
+      paramLabel = "ACCOUNT",
+      description = "Devnet account that signs and pays (default: ${DEFAULT-VALUE}).")
   String as;
 
   Secp256k1Key key() {
@@ -23,9 +31,14 @@ final class DevnetAccount {
     return Settlement.connect(d.rpcUrl(), d.deployment(), key());
   }
 
-  /** The devnet's DA (nodes registered onchain, certificates in BlobRegistry), paid by this account. */
+  /**
+   * The devnet's DA (nodes registered onchain, certificates in BlobRegistry), paid by this account.
+   */
   dev.trustdial.da.DaClient da() {
-    return dev.trustdial.da.DaClient.onChain(dev.trustdial.da.chain.ChainConfig.read(devnet.resolve(DevnetDescriptor.FILE)), key(),
-        dev.trustdial.cli.devnet.Devnet.DA_THRESHOLD_BPS, java.time.Duration.ofDays(7));
+    return dev.trustdial.da.DaClient.onChain(
+        dev.trustdial.da.chain.ChainConfig.read(devnet.resolve(DevnetDescriptor.FILE)),
+        key(),
+        dev.trustdial.cli.devnet.Devnet.DA_THRESHOLD_BPS,
+        java.time.Duration.ofDays(7));
   }
 }

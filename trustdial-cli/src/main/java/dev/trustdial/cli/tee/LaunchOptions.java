@@ -9,7 +9,10 @@ import picocli.CommandLine.Option;
 
 /** What launches an app, shared by 'run' (here, now) and 'submit-job' (on an operator, via DA). */
 final class LaunchOptions extends AppArtifact {
-  @Option(names = "--secrets", paramLabel = "FILE", description = "Sealed developer secrets ('trustdial kms seal-secret').")
+  @Option(
+      names = "--secrets",
+      paramLabel = "FILE",
+      description = "Sealed developer secrets ('trustdial kms seal-secret').")
   Optional<Path> secrets;
 
   List<SealedSecret> sealedSecrets() {

@@ -19,13 +19,26 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
-/** {@code trustdial tee}: TEE apps on the dev runtime (simulated backend) and their onchain records. */
+/**
+ * {@code trustdial tee}: TEE apps on the dev runtime (simulated backend) and their onchain records.
+ */
 @Command(
     name = "tee",
     mixinStandardHelpOptions = true,
-    description = "Measure, register, run and check TEE apps (dev runtime: simulated backend, INSECURE).",
-    subcommands = {TeeMeasureCommand.class, TeePolicyCommand.class, TeeCreateAppCommand.class, TeeUpgradeAppCommand.class,
-        TeeSetSignerCommand.class, TeeRunCommand.class, TeeSubmitJobCommand.class, TeePriceFeedCommand.class, TeeVerifyAnswerCommand.class, TeeTranscriptCommand.class})
+    description =
+        "Measure, register, run and check TEE apps (dev runtime: simulated backend, INSECURE).",
+    subcommands = {
+      TeeMeasureCommand.class,
+      TeePolicyCommand.class,
+      TeeCreateAppCommand.class,
+      TeeUpgradeAppCommand.class,
+      TeeSetSignerCommand.class,
+      TeeRunCommand.class,
+      TeeSubmitJobCommand.class,
+      TeePriceFeedCommand.class,
+      TeeVerifyAnswerCommand.class,
+      TeeTranscriptCommand.class
+    })
 public final class TeeCommand implements Runnable {
   @Spec CommandSpec spec;
 
@@ -40,7 +53,8 @@ public final class TeeCommand implements Runnable {
         throw new InvalidInputException(what + " " + p + " does not exist or is not a file");
       }
       if (Files.size(p) > max) {
-        throw new InvalidInputException(what + " " + p + " is " + Files.size(p) + " bytes (max " + max + ")");
+        throw new InvalidInputException(
+            what + " " + p + " is " + Files.size(p) + " bytes (max " + max + ")");
       }
       return Files.readAllBytes(p);
     } catch (IOException e) {
@@ -71,7 +85,8 @@ public final class TeeCommand implements Runnable {
 
   public static X509Certificate readRoot(Path p) {
     try {
-      List<X509Certificate> c = Certificates.fromDerOrPem(read(p, 64 * 1024, "simulation root"), "simulation root");
+      List<X509Certificate> c =
+          Certificates.fromDerOrPem(read(p, 64 * 1024, "simulation root"), "simulation root");
       if (c.size() != 1) {
         throw new InvalidInputException("--simulation-root must hold one certificate");
       }
@@ -84,5 +99,4 @@ public final class TeeCommand implements Runnable {
   static void printTx(PrintWriter out, TxOutcome tx) {
     out.println("  tx " + tx);
   }
-
 }

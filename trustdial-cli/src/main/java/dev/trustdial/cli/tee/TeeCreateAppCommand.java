@@ -11,7 +11,10 @@ import dev.trustdial.tee.runtime.ArtifactDigest;
 import java.io.PrintWriter;
 import picocli.CommandLine.Command;
 
-@Command(name = "create-app", description = "Create a TEE app in AppRegistry: programDigest = the artifact digest, policy = the policy bytes.")
+@Command(
+    name = "create-app",
+    description =
+        "Create a TEE app in AppRegistry: programDigest = the artifact digest, policy = the policy bytes.")
 final class TeeCreateAppCommand extends AppTx {
   @Override
   public Integer call() {

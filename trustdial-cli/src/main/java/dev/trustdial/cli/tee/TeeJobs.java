@@ -6,13 +6,13 @@ import dev.trustdial.chain.TrustMode;
 import dev.trustdial.chain.TxOutcome;
 import dev.trustdial.core.InvalidInputException;
 import dev.trustdial.core.bytes.Bytes32;
-import dev.trustdial.da.DataAvailability;
 import dev.trustdial.core.job.JobEnvelope;
+import dev.trustdial.da.DataAvailability;
 import dev.trustdial.node.job.ProgramBlobs;
-import dev.trustdial.tee.job.TeeJobInput;
-import dev.trustdial.tee.kms.SealedSecret;
 import dev.trustdial.tee.attest.Platform;
+import dev.trustdial.tee.job.TeeJobInput;
 import dev.trustdial.tee.kms.AppPolicy;
+import dev.trustdial.tee.kms.SealedSecret;
 import dev.trustdial.tee.runtime.AppMeasurement;
 import dev.trustdial.tee.runtime.ArtifactArchive;
 import dev.trustdial.tee.runtime.ArtifactDigest;
@@ -22,9 +22,9 @@ import java.nio.file.Path;
 import java.util.List;
 
 /**
- * The developer's side of a TEE job (docs/spec/job-input.md, "TEE jobs"): the artifact archive
- * and the job envelope on DA, then {@code submitJob}. Checks first what the operator would refuse
- * (a non-TEE app, an artifact that is not the app's programDigest, a config without a pinned KMS, a
+ * The developer's side of a TEE job (docs/spec/job-input.md, "TEE jobs"): the artifact archive and
+ * the job envelope on DA, then {@code submitJob}. Checks first what the operator would refuse (a
+ * non-TEE app, an artifact that is not the app's programDigest, a config without a pinned KMS, a
  * simulated measurement the app's policy does not allow), so a bad submission costs no gas and
  * writes nothing.
  */
@@ -32,8 +32,16 @@ public final class TeeJobs {
   /** Sealed states an operator may checkpoint per job when the submitter does not say. */
   public static final long DEFAULT_MAX_STEPS = 1024;
 
-  /** @param artifactParts 1 when the archive is one blob, else how many parts its part list names */
-  public record Submitted(BigInteger jobId, Bytes32 artifactKey, int artifactParts, Bytes32 envelopeKey, Bytes32 inputDigest, TxOutcome tx) {}
+  /**
+   * @param artifactParts 1 when the archive is one blob, else how many parts its part list names
+   */
+  public record Submitted(
+      BigInteger jobId,
+      Bytes32 artifactKey,
+      int artifactParts,
+      Bytes32 envelopeKey,
+      Bytes32 inputDigest,
+      TxOutcome tx) {}
 
   private TeeJobs() {}
 
@@ -51,36 +59,65 @@ public final class TeeJobs {
     try {
       policy = AppPolicy.decode(app.policy());
     } catch (IllegalArgumentException e) {
-      throw new InvalidInputException("app " + app.appId() + "'s onchain policy does not decode: " + e.getMessage());
+      throw new InvalidInputException(
+          "app " + app.appId() + "'s onchain policy does not decode: " + e.getMessage());
     }
-    List<AppPolicy.AllowedMeasurement> simulated = policy.allowed().stream().filter(a -> a.platform() == Platform.SIMULATED).toList();
+    List<AppPolicy.AllowedMeasurement> simulated =
+        policy.allowed().stream().filter(a -> a.platform() == Platform.SIMULATED).toList();
     if (simulated.isEmpty()) {
       return;
     }
     AppPolicy.AllowedMeasurement ours = m.simulatedPolicyEntry();
     for (AppPolicy.AllowedMeasurement a : simulated) {
-      if (a.registers().stream().allMatch(r -> ours.registers().stream()
-          .anyMatch(o -> o.name().equals(r.name()) && java.util.Arrays.equals(o.value(), r.value())))) {
+      if (a.registers().stream()
+          .allMatch(r ->
+              ours.registers().stream()
+                  .anyMatch(o ->
+                      o.name().equals(r.name())
+                          && java.util.Arrays.equals(o.value(), r.value())))) {
         return;
       }
     }
-    throw new InvalidInputException("this artifact and launch configuration measure " + ours.registers() + ", which app " + app.appId()
-        + "'s policy does not allow (make the policy from the same artifact and config: 'trustdial tee policy', then 'tee upgrade-app')");
+    throw new InvalidInputException(
+        "this artifact and launch configuration measure "
+            + ours.registers()
+            + ", which app "
+            + app.appId()
+            + "'s policy does not allow (make the policy from the same artifact and config: 'trustdial tee policy', then 'tee upgrade-app')");
   }
 
-  public static Submitted submit(Settlement chain, DataAvailability da, BigInteger appId, Path artifact, byte[] config,
-      List<SealedSecret> secrets, byte[] appInput, long maxSteps, BigInteger fee, int partBytes) {
+  public static Submitted submit(
+      Settlement chain,
+      DataAvailability da,
+      BigInteger appId,
+      Path artifact,
+      byte[] config,
+      List<SealedSecret> secrets,
+      byte[] appInput,
+      long maxSteps,
+      BigInteger fee,
+      int partBytes) {
     AppInfo app = chain.app(appId);
     if (app.mode() != TrustMode.TEE) {
-      throw new InvalidInputException("app " + appId + " is a " + app.mode() + " app, not a TEE app");
+      throw new InvalidInputException(
+          "app " + appId + " is a " + app.mode() + " app, not a TEE app");
     }
     Bytes32 digest = new Bytes32(ArtifactDigest.of(artifact));
     if (!digest.equals(app.programDigest())) {
-      throw new InvalidInputException("artifact " + artifact + " has digest " + digest + ", not app " + appId + "'s programDigest "
-          + app.programDigest() + " (upgrade the app first)");
+      throw new InvalidInputException(
+          "artifact "
+              + artifact
+              + " has digest "
+              + digest
+              + ", not app "
+              + appId
+              + "'s programDigest "
+              + app.programDigest()
+              + " (upgrade the app first)");
     }
     if (LaunchConfig.parse(config).kmsPublicKey().isEmpty()) {
-      throw new InvalidInputException("a TEE job's launch configuration needs \"kmsPublicKey\" (the KMS the operators get the app's keys from)");
+      throw new InvalidInputException(
+          "a TEE job's launch configuration needs \"kmsPublicKey\" (the KMS the operators get the app's keys from)");
     }
     checkSimulatedMeasurement(app, new AppMeasurement(appId, digest.bytes(), config));
     TeeJobInput input = new TeeJobInput(config, secrets, appInput);
@@ -89,20 +126,43 @@ public final class TeeJobs {
     JobEnvelope envelope = new JobEnvelope(stored.key(), 1, input.encode());
     Bytes32 envelopeKey = da.put(envelope.encode()).blobKey();
     Settlement.Created c = chain.submitJob(appId, envelopeKey, envelope.digest(), maxSteps, fee);
-    return new Submitted(c.id(), stored.key(), stored.parts(), envelopeKey, envelope.digest(), c.tx());
+    return new Submitted(
+        c.id(), stored.key(), stored.parts(), envelopeKey, envelope.digest(), c.tx());
   }
 
-  /** The wallet a KMS derives for an app (GET /v1/apps/{id}/wallet): what the owner registers as the app's signer. */
-  public static dev.trustdial.core.crypto.Address walletFromKms(java.net.URI kms, BigInteger appId) {
-    java.net.http.HttpClient http = java.net.http.HttpClient.newBuilder().connectTimeout(java.time.Duration.ofSeconds(10)).build();
+  /**
+   * The wallet a KMS derives for an app (GET /v1/apps/{id}/wallet): what the owner registers as the
+   * app's signer.
+   */
+  public static dev.trustdial.core.crypto.Address walletFromKms(
+      java.net.URI kms, BigInteger appId) {
+    java.net.http.HttpClient http =
+        java.net.http.HttpClient.newBuilder()
+            .connectTimeout(java.time.Duration.ofSeconds(10))
+            .build();
     java.net.URI uri = kms.resolve("/v1/apps/" + appId + "/wallet");
     try {
-      java.net.http.HttpResponse<byte[]> r = http.send(java.net.http.HttpRequest.newBuilder(uri).timeout(java.time.Duration.ofSeconds(10)).build(),
-          java.net.http.HttpResponse.BodyHandlers.ofByteArray());
+      java.net.http.HttpResponse<byte[]> r =
+          http.send(
+              java.net.http.HttpRequest.newBuilder(uri)
+                  .timeout(java.time.Duration.ofSeconds(10))
+                  .build(),
+              java.net.http.HttpResponse.BodyHandlers.ofByteArray());
       if (r.statusCode() != 200 || r.body().length > 64 * 1024) {
-        throw new InvalidInputException("the KMS at " + kms + " answered " + r.statusCode() + " for app " + appId + "'s wallet");
+        throw new InvalidInputException(
+            "the KMS at "
+                + kms
+                + " answered "
+                + r.statusCode()
+                + " for app "
+                + appId
+                + "'s wallet");
       }
-      return dev.trustdial.core.crypto.Address.parse(new com.fasterxml.jackson.databind.ObjectMapper().readTree(r.body()).path("wallet").asText());
+      return dev.trustdial.core.crypto.Address.parse(
+          new com.fasterxml.jackson.databind.ObjectMapper()
+              .readTree(r.body())
+              .path("wallet")
+              .asText());
     } catch (java.io.IOException e) {
       throw new InvalidInputException("cannot reach the KMS at " + kms + ": " + e.getMessage());
     } catch (InterruptedException e) {

@@ -10,11 +10,14 @@ import dev.trustdial.tee.sim.Rtmrs;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
-@Command(name = "measure", description = "Print what the dev runtime will measure for a launch (artifact digest, RTMR0, RTMR3).")
+@Command(
+    name = "measure",
+    description =
+        "Print what the dev runtime will measure for a launch (artifact digest, RTMR0, RTMR3).")
 final class TeeMeasureCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
@@ -28,8 +31,12 @@ final class TeeMeasureCommand implements Callable<Integer> {
     out.println("artifactDigest " + Hex.encode(m.artifactDigest()));
     out.println("RTMR0          " + Hex.encode(r.get(0)));
     out.println("RTMR3          " + Hex.encode(r.get(3)));
-    out.println("kmsPublicKey   " + LaunchConfig.parse(m.config()).kmsPublicKey().map(Hex::encode)
-        .orElse("none (the config pins no KMS: a launch gets no keys)"));
+    out.println(
+        "kmsPublicKey   "
+            + LaunchConfig.parse(m.config())
+                .kmsPublicKey()
+                .map(Hex::encode)
+                .orElse("none (the config pins no KMS: a launch gets no keys)"));
     out.flush();
     return ExitCodes.OK;
   }

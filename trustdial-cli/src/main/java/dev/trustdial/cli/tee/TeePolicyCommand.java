@@ -21,8 +21,12 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-@Command(name = "policy", description = {"Write an app policy (AppRegistry policy bytes) that admits the given launches on the dev runtime.",
-    "One allowed measurement per --artifact (with the --config at the same position, or the only --config)."})
+@Command(
+    name = "policy",
+    description = {
+      "Write an app policy (AppRegistry policy bytes) that admits the given launches on the dev runtime.",
+      "One allowed measurement per --artifact (with the --config at the same position, or the only --config)."
+    })
 final class TeePolicyCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
@@ -38,10 +42,16 @@ final class TeePolicyCommand implements Callable<Integer> {
   @Option(names = "--allow-debug")
   boolean allowDebug;
 
-  @Option(names = "--worst-tcb", defaultValue = "UpToDate", description = "Most severe TCB status accepted (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--worst-tcb",
+      defaultValue = "UpToDate",
+      description = "Most severe TCB status accepted (default: ${DEFAULT-VALUE}).")
   String worstTcb;
 
-  @Option(names = "--refuse-not-evaluated", description = "Refuse evidence without a TCB evaluation (simulated evidence then never passes).")
+  @Option(
+      names = "--refuse-not-evaluated",
+      description =
+          "Refuse evidence without a TCB evaluation (simulated evidence then never passes).")
   boolean refuseNotEvaluated;
 
   @Option(names = "--out", required = true, paramLabel = "FILE")
@@ -53,11 +63,18 @@ final class TeePolicyCommand implements Callable<Integer> {
     if (configs.size() != 1 && configs.size() != artifacts.size()) {
       throw new InvalidInputException("give one --config, or one per --artifact");
     }
-    TcbStatus worst = TcbStatus.fromWireName(worstTcb)
-        .orElseThrow(() -> new InvalidInputException("--worst-tcb '" + worstTcb + "' is not a TCB status (UpToDate, SWHardeningNeeded, ..., OutOfDateConfigurationNeeded)"));
+    TcbStatus worst =
+        TcbStatus.fromWireName(worstTcb)
+            .orElseThrow(() ->
+                new InvalidInputException(
+                    "--worst-tcb '"
+                        + worstTcb
+                        + "' is not a TCB status (UpToDate, SWHardeningNeeded, ..., OutOfDateConfigurationNeeded)"));
     List<AppPolicy.AllowedMeasurement> allowed = new ArrayList<>();
     for (int i = 0; i < artifacts.size(); i++) {
-      allowed.add(measure(id, artifacts.get(i), configs.get(configs.size() == 1 ? 0 : i)).simulatedPolicyEntry());
+      allowed.add(
+          measure(id, artifacts.get(i), configs.get(configs.size() == 1 ? 0 : i))
+              .simulatedPolicyEntry());
     }
     AppPolicy p;
     try {

@@ -30,35 +30,59 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-@Command(name = "run", description = {"Launch an app on the dev runtime (simulated backend, INSECURE) and wait for it.",
-    "The app gets TRUSTDIAL_AGENT_URL/TOKEN for its attestation agent, TRUSTDIAL_APP_OUT for its output.",
-    "Exit 0 when the app exits 0; 1 when the launch is refused (the reason is printed) or the app fails."})
+@Command(
+    name = "run",
+    description = {
+      "Launch an app on the dev runtime (simulated backend, INSECURE) and wait for it.",
+      "The app gets TRUSTDIAL_AGENT_URL/TOKEN for its attestation agent, TRUSTDIAL_APP_OUT for its output.",
+      "Exit 0 when the app exits 0; 1 when the launch is refused (the reason is printed) or the app fails."
+    })
 final class TeeRunCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
-  @Option(names = "--install", required = true, paramLabel = "DIR", description = "Simulated TEE install ('trustdial attest sim-init').")
+  @Option(
+      names = "--install",
+      required = true,
+      paramLabel = "DIR",
+      description = "Simulated TEE install ('trustdial attest sim-init').")
   Path install;
 
   @Mixin LaunchOptions launch;
 
-  @Option(names = "--work", required = true, paramLabel = "DIR", description = "An empty or new directory for this launch.")
+  @Option(
+      names = "--work",
+      required = true,
+      paramLabel = "DIR",
+      description = "An empty or new directory for this launch.")
   Path work;
 
-  @Option(names = "--kms", paramLabel = "URL", description = "The KMS to get the app's keys from before it starts.")
+  @Option(
+      names = "--kms",
+      paramLabel = "URL",
+      description = "The KMS to get the app's keys from before it starts.")
   Optional<URI> kms;
 
-  @Option(names = "--restore", paramLabel = "FILE", description = "Sealed state from an earlier launch.")
+  @Option(
+      names = "--restore",
+      paramLabel = "FILE",
+      description = "Sealed state from an earlier launch.")
   Optional<Path> restore;
 
-  @Option(names = "--devnet", paramLabel = "DIR", description = "Refuse to launch unless the artifact digest is the app's onchain programDigest.")
+  @Option(
+      names = "--devnet",
+      paramLabel = "DIR",
+      description =
+          "Refuse to launch unless the artifact digest is the app's onchain programDigest.")
   Optional<Path> devnet;
 
-  @Option(names = "--debug", description = "Declare debug mode in the evidence (policies normally refuse it).")
+  @Option(
+      names = "--debug",
+      description = "Declare debug mode in the evidence (policies normally refuse it).")
   boolean debug;
 
   @Override
@@ -66,20 +90,25 @@ final class TeeRunCommand implements Callable<Integer> {
     BigInteger id = launch.id();
     byte[] cfg = config(launch.config);
     if (kms.isPresent() && LaunchConfig.parse(cfg).kmsPublicKey().isEmpty()) {
-      throw new InvalidInputException("--kms needs the KMS's key pinned in the launch configuration: add \"kmsPublicKey\": \"HEX\" "
-          + "('trustdial kms public-key') to " + launch.config + " (it is measured, so make the policy from the same config)");
+      throw new InvalidInputException(
+          "--kms needs the KMS's key pinned in the launch configuration: add \"kmsPublicKey\": \"HEX\" "
+              + "('trustdial kms public-key') to "
+              + launch.config
+              + " (it is measured, so make the policy from the same config)");
     }
     SimulatedTee tee = SimulatedTee.load(install);
     Path artifact = launch.existingArtifact();
     List<SealedSecret> sealed = launch.sealedSecrets();
-    Optional<byte[]> state = restore.map(p -> read(p, SealedState.MAX_STATE + SealedState.OVERHEAD, "sealed state"));
+    Optional<byte[]> state =
+        restore.map(p -> read(p, SealedState.MAX_STATE + SealedState.OVERHEAD, "sealed state"));
     Optional<byte[]> expected = Optional.empty();
     if (devnet.isPresent()) {
       DevnetDescriptor d = DevnetDescriptor.read(devnet.get());
       try (Settlement s = Settlement.connect(d.rpcUrl(), d.deployment(), Secp256k1Key.generate())) {
         AppInfo a = s.app(id);
         if (a.mode() != TrustMode.TEE) {
-          throw new InvalidInputException("app " + id + " is a " + a.mode() + " app, not a TEE app");
+          throw new InvalidInputException(
+              "app " + id + " is a " + a.mode() + " app, not a TEE app");
         }
         expected = Optional.of(a.programDigest().bytes());
       }
@@ -94,7 +123,13 @@ final class TeeRunCommand implements Callable<Integer> {
     out.println("WARNING: dev runtime on the INSECURE simulated TEE backend (simulated: true)");
     RunningApp.Exit exit;
     try (RunningApp app = TeeRuntime.launch(ls, Clock.systemUTC(), new SecureRandom())) {
-      out.println("launched app " + id + " pid " + app.pid() + " artifact " + Hex.encode(app.measurement().artifactDigest()));
+      out.println(
+          "launched app "
+              + id
+              + " pid "
+              + app.pid()
+              + " artifact "
+              + Hex.encode(app.measurement().artifactDigest()));
       app.wallet().ifPresent(w -> out.println("keys released by the KMS; app wallet " + w));
       out.flush();
       exit = app.await();
@@ -113,8 +148,12 @@ final class TeeRunCommand implements Callable<Integer> {
         out.println("---");
       }
     }
-    out.println((exit.timedOut() ? "app killed at its timeout" : "app exited " + exit.exitCode()) + "; output in " + exit.outDir()
-        + ", launch record in " + exit.runtimeDir().resolve("runtime.json"));
+    out.println(
+        (exit.timedOut() ? "app killed at its timeout" : "app exited " + exit.exitCode())
+            + "; output in "
+            + exit.outDir()
+            + ", launch record in "
+            + exit.runtimeDir().resolve("runtime.json"));
     out.flush();
     return exit.exitCode() == 0 ? ExitCodes.OK : ExitCodes.FAILURE;
   }

@@ -16,7 +16,9 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-@Command(name = "transcript", description = "Decode a fetch transcript (TDTRANS1) and print its entries and head hash.")
+@Command(
+    name = "transcript",
+    description = "Decode a fetch transcript (TDTRANS1) and print its entries and head hash.")
 final class TeeTranscriptCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
@@ -33,8 +35,20 @@ final class TeeTranscriptCommand implements Callable<Integer> {
     }
     PrintWriter out = spec.commandLine().getOut();
     for (TranscriptEntry e : entries) {
-      out.println(e.index() + " " + e.time() + " " + e.status() + " " + e.url() + " len " + e.bodyLength() + " body " + Hex.encodeBare(e.bodySha256())
-          + " tls " + Hex.encodeBare(e.certChainSha256()));
+      out.println(
+          e.index()
+              + " "
+              + e.time()
+              + " "
+              + e.status()
+              + " "
+              + e.url()
+              + " len "
+              + e.bodyLength()
+              + " body "
+              + Hex.encodeBare(e.bodySha256())
+              + " tls "
+              + Hex.encodeBare(e.certChainSha256()));
     }
     out.println("entries " + entries.size() + " head " + Hex.encode(Transcript.headOf(entries)));
     out.flush();

@@ -14,7 +14,10 @@ import java.math.BigInteger;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 
-@Command(name = "upgrade-app", description = "Upgrade a TEE app: new artifact digest and policy; the id (and so the app's keys) stay.")
+@Command(
+    name = "upgrade-app",
+    description =
+        "Upgrade a TEE app: new artifact digest and policy; the id (and so the app's keys) stay.")
 final class TeeUpgradeAppCommand extends AppTx {
   @Parameters(paramLabel = "APP_ID")
   String appId;

@@ -25,24 +25,41 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-@Command(name = "verify-answer", description = {"Check a signed answer bundle: evidence, transcript chain, report data binding, wallet signature, bodies.",
-    "Exit 0 valid, 1 invalid (the reason is printed), 2 bad input."})
+@Command(
+    name = "verify-answer",
+    description = {
+      "Check a signed answer bundle: evidence, transcript chain, report data binding, wallet signature, bodies.",
+      "Exit 0 valid, 1 invalid (the reason is printed), 2 bad input."
+    })
 final class TeeVerifyAnswerCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
   @Option(names = "--bundle", required = true, paramLabel = "FILE")
   Path bundle;
 
-  @Option(names = "--at", defaultValue = "now", paramLabel = "ISO-TIME", description = "Verification time (default: now).")
+  @Option(
+      names = "--at",
+      defaultValue = "now",
+      paramLabel = "ISO-TIME",
+      description = "Verification time (default: now).")
   String at;
 
-  @Option(names = "--simulation-root", paramLabel = "FILE", description = "Accept INSECURE simulated evidence under this root (dev only).")
+  @Option(
+      names = "--simulation-root",
+      paramLabel = "FILE",
+      description = "Accept INSECURE simulated evidence under this root (dev only).")
   Optional<Path> simulationRoot;
 
-  @Option(names = "--policy", paramLabel = "FILE", description = "Also require a measurement this app policy allows.")
+  @Option(
+      names = "--policy",
+      paramLabel = "FILE",
+      description = "Also require a measurement this app policy allows.")
   Optional<Path> policy;
 
-  @Option(names = "--wallet", paramLabel = "ADDRESS", description = "Also require this app wallet (e.g. from GET /v1/apps/{id}/wallet).")
+  @Option(
+      names = "--wallet",
+      paramLabel = "ADDRESS",
+      description = "Also require this app wallet (e.g. from GET /v1/apps/{id}/wallet).")
   Optional<String> wallet;
 
   @Option(names = "--json")
@@ -54,7 +71,8 @@ final class TeeVerifyAnswerCommand implements Callable<Integer> {
     try {
       time = at.equals("now") ? Instant.now() : Instant.parse(at);
     } catch (DateTimeParseException e) {
-      throw new InvalidInputException("--at '" + at + "' is not an ISO-8601 time like 2026-01-01T00:00:00Z (or 'now')");
+      throw new InvalidInputException(
+          "--at '" + at + "' is not an ISO-8601 time like 2026-01-01T00:00:00Z (or 'now')");
     }
     SignedAnswer a = SignedAnswer.fromJson(read(bundle, SignedAnswer.MAX_BUNDLE, "answer bundle"));
     TrustAnchors anchors = TrustAnchors.pinned();
@@ -77,19 +95,37 @@ final class TeeVerifyAnswerCommand implements Callable<Integer> {
       n.put("wallet", a.wallet().toString());
       c.checks().forEach(n.putArray("checks")::add);
       var es = n.putArray("transcript");
-      c.entries().forEach(e -> es.addObject().put("url", e.url()).put("time", e.time().toString()).put("status", e.status())
-          .put("bodySha256", Hex.encode(e.bodySha256())).put("certChainSha256", Hex.encode(e.certChainSha256())));
+      c.entries()
+          .forEach(e ->
+              es.addObject()
+                  .put("url", e.url())
+                  .put("time", e.time().toString())
+                  .put("status", e.status())
+                  .put("bodySha256", Hex.encode(e.bodySha256()))
+                  .put("certChainSha256", Hex.encode(e.certChainSha256())));
       out.println(n.toPrettyString());
     } else {
       out.println(c.failure().map(f -> "INVALID: " + f).orElse("VALID"));
       if (simulated) {
-        out.println("WARNING: simulated evidence (simulated: true): no hardware protected this app");
+        out.println(
+            "WARNING: simulated evidence (simulated: true): no hardware protected this app");
       }
       out.println("app     " + a.appId());
       out.println("answer  " + a.answer());
       out.println("wallet  " + a.wallet());
       for (TranscriptEntry e : c.entries()) {
-        out.println("fetch   " + e.index() + " " + e.time() + " " + e.status() + " " + e.url() + " body " + Hex.encodeBare(e.bodySha256()).substring(0, 16) + "..");
+        out.println(
+            "fetch   "
+                + e.index()
+                + " "
+                + e.time()
+                + " "
+                + e.status()
+                + " "
+                + e.url()
+                + " body "
+                + Hex.encodeBare(e.bodySha256()).substring(0, 16)
+                + "..");
       }
       out.println("checks:");
       c.checks().forEach(x -> out.println("  - " + x));

@@ -4,9 +4,14 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
-/** {@code trustdial vm}: run RV32IM guest programs on the deterministic VM and prove single steps. */
-@Command(name = "vm", mixinStandardHelpOptions = true,
-    description = "Run RV32IM guests on the deterministic VM (checkpoints, snapshots, step witnesses).",
+/**
+ * {@code trustdial vm}: run RV32IM guest programs on the deterministic VM and prove single steps.
+ */
+@Command(
+    name = "vm",
+    mixinStandardHelpOptions = true,
+    description =
+        "Run RV32IM guests on the deterministic VM (checkpoints, snapshots, step witnesses).",
     subcommands = {VmRunCommand.class, VmWitnessCommand.class})
 public final class VmCommand implements Runnable {
   @Spec CommandSpec spec;

@@ -15,10 +15,13 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** {@code trustdial vm witness}: the step witness of one step, as JSON (docs/spec/vm.md §9). */
-@Command(name = "witness", mixinStandardHelpOptions = true,
-    description = "Print the witness of step N (the step from the state at step N) as JSON, with the compressed proof bytes "
-        + "the onchain step reads (docs/spec/vm.md §9), after checking it with the independent witness checker. The run's "
-        + "terminal state (exited or faulted) has a witness too: it steps to itself.")
+@Command(
+    name = "witness",
+    mixinStandardHelpOptions = true,
+    description =
+        "Print the witness of step N (the step from the state at step N) as JSON, with the compressed proof bytes "
+            + "the onchain step reads (docs/spec/vm.md §9), after checking it with the independent witness checker. The run's "
+            + "terminal state (exited or faulted) has a witness too: it steps to itself.")
 public final class VmWitnessCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
@@ -31,10 +34,16 @@ public final class VmWitnessCommand implements Callable<Integer> {
   @Option(names = "--input", paramLabel = "FILE", description = "job input (default: empty)")
   Optional<Path> input = Optional.empty();
 
-  @Option(names = "--ram-end", paramLabel = "ADDR", description = "the app's ramEnd (default 0x20010000)")
+  @Option(
+      names = "--ram-end",
+      paramLabel = "ADDR",
+      description = "the app's ramEnd (default 0x20010000)")
   Optional<String> ramEnd = Optional.empty();
 
-  @Option(names = "--output-limit", paramLabel = "BYTES", description = "the app's outputLimit (default: 64 MiB)")
+  @Option(
+      names = "--output-limit",
+      paramLabel = "BYTES",
+      description = "the app's outputLimit (default: 64 MiB)")
   Optional<Long> outputLimit = Optional.empty();
 
   @Override

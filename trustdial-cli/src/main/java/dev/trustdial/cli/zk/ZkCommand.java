@@ -32,13 +32,24 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-/** {@code trustdial zk}: build a circuit into an artifact and verifier, prove locally, create ZK apps, submit ZK jobs. */
+/**
+ * {@code trustdial zk}: build a circuit into an artifact and verifier, prove locally, create ZK
+ * apps, submit ZK jobs.
+ */
 @Command(
     name = "zk",
     mixinStandardHelpOptions = true,
-    description = {"ZK mode (docs/spec/zk.md): the developer's circom circuit, proven by the operator with Groth16 (snarkjs),",
-        "verified onchain by the app's verifier; a job is final in the transaction that posts its proof."},
-    subcommands = {ZkCommand.Build.class, ZkCommand.Contribute.class, ZkCommand.Prove.class, ZkCommand.CreateApp.class, ZkCommand.SubmitJob.class})
+    description = {
+      "ZK mode (docs/spec/zk.md): the developer's circom circuit, proven by the operator with Groth16 (snarkjs),",
+      "verified onchain by the app's verifier; a job is final in the transaction that posts its proof."
+    },
+    subcommands = {
+      ZkCommand.Build.class,
+      ZkCommand.Contribute.class,
+      ZkCommand.Prove.class,
+      ZkCommand.CreateApp.class,
+      ZkCommand.SubmitJob.class
+    })
 public final class ZkCommand implements Runnable {
   @Spec CommandSpec spec;
 
@@ -56,39 +67,66 @@ public final class ZkCommand implements Runnable {
   }
 
   static void printManifest(PrintWriter out, ZkManifest m) {
-    out.printf("circuit %s: %,d constraints, %d input words, %d output words, Groth16 on bn128%n", m.circuit(), m.constraints(),
-        m.inputWords(), m.outputWords());
-    out.printf("  phase 1: power %d, sha256 %s%s%n", m.ceremony().power(), m.ceremony().sha256(),
-        m.ceremony().dev() ? " (DEV CEREMONY: generated on one machine, whoever ran it can forge proofs; not for real value)" : "");
+    out.printf(
+        "circuit %s: %,d constraints, %d input words, %d output words, Groth16 on bn128%n",
+        m.circuit(), m.constraints(), m.inputWords(), m.outputWords());
+    out.printf(
+        "  phase 1: power %d, sha256 %s%s%n",
+        m.ceremony().power(),
+        m.ceremony().sha256(),
+        m.ceremony().dev()
+            ? " (DEV CEREMONY: generated on one machine, whoever ran it can forge proofs; not for real value)"
+            : "");
     for (ZkManifest.Contribution c : m.contributions()) {
       out.println("  phase 2 contribution by " + c.name() + ": " + c.hash());
     }
   }
 
   static final class Ptau {
-    @Option(names = "--dev-ptau", description = "Use the dev ceremony (power 12, generated once on this machine and cached; INSECURE: dev only).")
+    @Option(
+        names = "--dev-ptau",
+        description =
+            "Use the dev ceremony (power 12, generated once on this machine and cached; INSECURE: dev only).")
     boolean dev;
 
-    @Option(names = "--ptau", paramLabel = "FILE", description = "A public phase-1 ceremony file (.ptau) whose SHA-256 is pinned.")
+    @Option(
+        names = "--ptau",
+        paramLabel = "FILE",
+        description = "A public phase-1 ceremony file (.ptau) whose SHA-256 is pinned.")
     Path file;
   }
 
-  @Command(name = "build", description = {"Compile a circom circuit and set it up for Groth16: writes OUT/circuit.tdzk (the artifact an app",
-      "pins), OUT/verifier.bin and OUT/Verifier.sol (its verifier contract) and OUT/manifest.json."})
+  @Command(
+      name = "build",
+      description = {
+        "Compile a circom circuit and set it up for Groth16: writes OUT/circuit.tdzk (the artifact an app",
+        "pins), OUT/verifier.bin and OUT/Verifier.sol (its verifier contract) and OUT/manifest.json."
+      })
   static final class Build implements Callable<Integer> {
     @Spec CommandSpec spec;
 
-    @Parameters(paramLabel = "CIRCUIT", description = "The circuit (.circom; its main declares {public [in]} and an output array out).")
+    @Parameters(
+        paramLabel = "CIRCUIT",
+        description =
+            "The circuit (.circom; its main declares {public [in]} and an output array out).")
     Path circuit;
 
-    @Option(names = "--out", required = true, paramLabel = "DIR", description = "Output directory (created if missing).")
+    @Option(
+        names = "--out",
+        required = true,
+        paramLabel = "DIR",
+        description = "Output directory (created if missing).")
     Path out;
 
     @ArgGroup(exclusive = true, multiplicity = "1")
     Ptau ptau;
 
-    @Option(names = "--contributor", defaultValue = "developer", paramLabel = "NAME",
-        description = "Name recorded for the phase-2 contribution this build makes (default: ${DEFAULT-VALUE}).")
+    @Option(
+        names = "--contributor",
+        defaultValue = "developer",
+        paramLabel = "NAME",
+        description =
+            "Name recorded for the phase-2 contribution this build makes (default: ${DEFAULT-VALUE}).")
     String contributor;
 
     @Override
@@ -104,56 +142,92 @@ public final class ZkCommand implements Runnable {
       Ceremony.PhaseOne phaseOne = ptau.dev ? Ceremony.dev(tool) : Ceremony.publicFile(ptau.file);
       ZkBuilder.BuildResult r = new ZkBuilder(tool).build(circuit, out, phaseOne, contributor);
       printManifest(o, r.artifact().manifest());
-      o.printf("artifact %s (%,d bytes), digest %s (the app's programDigest)%n", r.artifactFile(), r.artifact().encode().length,
-          r.artifact().digest());
-      o.println("verifier " + r.verifierSource() + " (creation code in " + out.resolve("verifier.bin") + ")");
+      o.printf(
+          "artifact %s (%,d bytes), digest %s (the app's programDigest)%n",
+          r.artifactFile(), r.artifact().encode().length, r.artifact().digest());
+      o.println(
+          "verifier "
+              + r.verifierSource()
+              + " (creation code in "
+              + out.resolve("verifier.bin")
+              + ")");
       o.printf("built in %.1f s%n", r.elapsed().toMillis() / 1000.0);
       o.flush();
       return ExitCodes.OK;
     }
   }
 
-  @Command(name = "contribute", description = {"Add a phase-2 contribution to a build's proving key (Groth16's per-circuit trust point: the",
-      "setup is sound if any one contributor destroyed its entropy). Writes a new build directory: the artifact (a new digest),",
-      "its verifier and the manifest listing every contributor by name and contribution hash. An app pins the result anew."})
+  @Command(
+      name = "contribute",
+      description = {
+        "Add a phase-2 contribution to a build's proving key (Groth16's per-circuit trust point: the",
+        "setup is sound if any one contributor destroyed its entropy). Writes a new build directory: the artifact (a new digest),",
+        "its verifier and the manifest listing every contributor by name and contribution hash. An app pins the result anew."
+      })
   static final class Contribute implements Callable<Integer> {
     @Spec CommandSpec spec;
 
-    @Option(names = "--artifact", required = true, paramLabel = "DIR", description = "A build directory ('trustdial zk build' or an earlier contribute).")
+    @Option(
+        names = "--artifact",
+        required = true,
+        paramLabel = "DIR",
+        description = "A build directory ('trustdial zk build' or an earlier contribute).")
     Path artifact;
 
-    @Option(names = "--name", required = true, paramLabel = "NAME", description = "Who contributes (recorded in the manifest), e.g. an operator's name.")
+    @Option(
+        names = "--name",
+        required = true,
+        paramLabel = "NAME",
+        description = "Who contributes (recorded in the manifest), e.g. an operator's name.")
     String name;
 
-    @Option(names = "--out", required = true, paramLabel = "DIR", description = "Where the contributed build goes (not the input directory).")
+    @Option(
+        names = "--out",
+        required = true,
+        paramLabel = "DIR",
+        description = "Where the contributed build goes (not the input directory).")
     Path out;
 
     @Override
     public Integer call() throws IOException {
       if (out.toAbsolutePath().normalize().equals(artifact.toAbsolutePath().normalize())) {
-        throw new InvalidInputException("--out must differ from --artifact: the previous build stays as it was");
+        throw new InvalidInputException(
+            "--out must differ from --artifact: the previous build stays as it was");
       }
       ZkApps.BuildDir build = ZkApps.BuildDir.read(artifact);
       Snarkjs tool = Snarkjs.locate();
-      dev.trustdial.zk.ZkArtifact next = dev.trustdial.zk.ZkPhase2.contribute(tool, build.artifact(), name);
+      dev.trustdial.zk.ZkArtifact next =
+          dev.trustdial.zk.ZkPhase2.contribute(tool, build.artifact(), name);
       ZkBuilder.write(next, new ZkBuilder(tool).verifier(next), out);
       PrintWriter o = spec.commandLine().getOut();
       printManifest(o, next.manifest());
-      o.printf("artifact %s, digest %s (was %s): create or upgrade the app with it and its new verifier%n", out.resolve(ZkBuilder.ARTIFACT_FILE),
-          next.digest(), build.digest());
+      o.printf(
+          "artifact %s, digest %s (was %s): create or upgrade the app with it and its new verifier%n",
+          out.resolve(ZkBuilder.ARTIFACT_FILE), next.digest(), build.digest());
       o.flush();
       return ExitCodes.OK;
     }
   }
 
-  @Command(name = "prove", description = "Prove an input locally with a built artifact and print the output words and the proof (nothing onchain).")
+  @Command(
+      name = "prove",
+      description =
+          "Prove an input locally with a built artifact and print the output words and the proof (nothing onchain).")
   static final class Prove implements Callable<Integer> {
     @Spec CommandSpec spec;
 
-    @Option(names = "--artifact", required = true, paramLabel = "DIR", description = "The output directory of 'trustdial zk build'.")
+    @Option(
+        names = "--artifact",
+        required = true,
+        paramLabel = "DIR",
+        description = "The output directory of 'trustdial zk build'.")
     Path artifact;
 
-    @Option(names = "--input", required = true, paramLabel = "FILE", description = "JSON {\"in\": [words]}.")
+    @Option(
+        names = "--input",
+        required = true,
+        paramLabel = "FILE",
+        description = "JSON {\"in\": [words]}.")
     Path input;
 
     @Override
@@ -162,7 +236,13 @@ public final class ZkCommand implements Runnable {
       List<BigInteger> in = ZkApps.readInput(input);
       int n = build.artifact().manifest().inputWords();
       if (in.size() != n) {
-        throw new InvalidInputException("circuit " + build.artifact().manifest().circuit() + " takes " + n + " input words, got " + in.size());
+        throw new InvalidInputException(
+            "circuit "
+                + build.artifact().manifest().circuit()
+                + " takes "
+                + n
+                + " input words, got "
+                + in.size());
       }
       ProveResult r;
       try {
@@ -173,24 +253,38 @@ public final class ZkCommand implements Runnable {
       PrintWriter o = spec.commandLine().getOut();
       o.println("output " + words(r.output()));
       o.println("proof " + words(r.proof().words()));
-      o.printf("witness %.2f s, proof %.2f s%n", r.witnessTime().toMillis() / 1000.0, r.proveTime().toMillis() / 1000.0);
+      o.printf(
+          "witness %.2f s, proof %.2f s%n",
+          r.witnessTime().toMillis() / 1000.0, r.proveTime().toMillis() / 1000.0);
       o.flush();
       return ExitCodes.OK;
     }
   }
 
-  @Command(name = "create-app", description = {"Create a ZK app from a build: proves the sample input and checks it against the artifact's",
-      "verification key, deploys the verifier and checks it accepts the same proof, then createApp(ZK) and setAppConfig(verifier).",
-      "A malformed artifact, or a verifier of another circuit or setup, is refused before the app exists."})
+  @Command(
+      name = "create-app",
+      description = {
+        "Create a ZK app from a build: proves the sample input and checks it against the artifact's",
+        "verification key, deploys the verifier and checks it accepts the same proof, then createApp(ZK) and setAppConfig(verifier).",
+        "A malformed artifact, or a verifier of another circuit or setup, is refused before the app exists."
+      })
   static final class CreateApp implements Callable<Integer> {
     @Spec CommandSpec spec;
 
     @Mixin DevnetConnection devnet;
 
-    @Option(names = "--artifact", required = true, paramLabel = "DIR", description = "The output directory of 'trustdial zk build'.")
+    @Option(
+        names = "--artifact",
+        required = true,
+        paramLabel = "DIR",
+        description = "The output directory of 'trustdial zk build'.")
     Path artifact;
 
-    @Option(names = "--sample-input", required = true, paramLabel = "FILE", description = "An input the circuit accepts (JSON {\"in\": [words]}).")
+    @Option(
+        names = "--sample-input",
+        required = true,
+        paramLabel = "FILE",
+        description = "An input the circuit accepts (JSON {\"in\": [words]}).")
     Path sampleInput;
 
     @Override
@@ -213,8 +307,12 @@ public final class ZkCommand implements Runnable {
     }
   }
 
-  @Command(name = "submit-job", description = {"Submit a job to a ZK app: the artifact and the envelope go to the devnet's DA, then submitJob.",
-      "The assigned operator proves it; the job is final in the transaction that posts the proof."})
+  @Command(
+      name = "submit-job",
+      description = {
+        "Submit a job to a ZK app: the artifact and the envelope go to the devnet's DA, then submitJob.",
+        "The assigned operator proves it; the job is final in the transaction that posts the proof."
+      })
   static final class SubmitJob implements Callable<Integer> {
     @Spec CommandSpec spec;
 
@@ -223,17 +321,32 @@ public final class ZkCommand implements Runnable {
     @Option(names = "--app", required = true, paramLabel = "APP_ID")
     String app;
 
-    @Option(names = "--artifact", required = true, paramLabel = "DIR", description = "The output directory of 'trustdial zk build' (the app's artifact).")
+    @Option(
+        names = "--artifact",
+        required = true,
+        paramLabel = "DIR",
+        description = "The output directory of 'trustdial zk build' (the app's artifact).")
     Path artifact;
 
-    @Option(names = "--input", required = true, paramLabel = "FILE", description = "JSON {\"in\": [words]}.")
+    @Option(
+        names = "--input",
+        required = true,
+        paramLabel = "FILE",
+        description = "JSON {\"in\": [words]}.")
     Path input;
 
-    @Option(names = "--fee", defaultValue = "1", description = "Fee in TDS (default: ${DEFAULT-VALUE}).")
+    @Option(
+        names = "--fee",
+        defaultValue = "1",
+        description = "Fee in TDS (default: ${DEFAULT-VALUE}).")
     String fee;
 
-    @Option(names = "--wait", defaultValue = "0", paramLabel = "SECONDS",
-        description = "Wait up to this long for the job to end and print its output (default: ${DEFAULT-VALUE}, do not wait).")
+    @Option(
+        names = "--wait",
+        defaultValue = "0",
+        paramLabel = "SECONDS",
+        description =
+            "Wait up to this long for the job to end and print its output (default: ${DEFAULT-VALUE}, do not wait).")
     int waitSeconds;
 
     @Override
@@ -241,17 +354,30 @@ public final class ZkCommand implements Runnable {
       BigInteger appId = ChainCommand.id(app, "--app");
       BigInteger wei = ChainCommand.tokens(fee, "--fee");
       if (waitSeconds < 0 || waitSeconds > 3600) {
-        throw new InvalidInputException("--wait must be within 0..3600 seconds, got " + waitSeconds);
+        throw new InvalidInputException(
+            "--wait must be within 0..3600 seconds, got " + waitSeconds);
       }
       ZkApps.BuildDir build = ZkApps.BuildDir.read(artifact);
       List<BigInteger> in = ZkApps.readInput(input);
       PrintWriter o = spec.commandLine().getOut();
       dev.trustdial.da.DaClient da = devnet.da();
       try (Settlement s = devnet.connect()) {
-        ZkApps.Submitted j = ZkApps.submit(s, da, appId, build, in, wei, dev.trustdial.node.job.ProgramBlobs.MAX_BLOB_BYTES);
-        o.println("artifact on DA as " + (j.artifactParts() == 1 ? "blob " : "a part list of " + j.artifactParts() + " parts, ") + j.artifactKey());
-        o.println("job envelope on DA as blob " + j.envelopeKey() + " (digest " + j.inputDigest() + ")");
-        o.println("job " + j.jobId() + " queued: it is assigned from the hash of block " + s.job(j.jobId()).seedBlock());
+        ZkApps.Submitted j =
+            ZkApps.submit(
+                s, da, appId, build, in, wei, dev.trustdial.node.job.ProgramBlobs.MAX_BLOB_BYTES);
+        o.println(
+            "artifact on DA as "
+                + (j.artifactParts() == 1
+                    ? "blob "
+                    : "a part list of " + j.artifactParts() + " parts, ")
+                + j.artifactKey());
+        o.println(
+            "job envelope on DA as blob " + j.envelopeKey() + " (digest " + j.inputDigest() + ")");
+        o.println(
+            "job "
+                + j.jobId()
+                + " queued: it is assigned from the hash of block "
+                + s.job(j.jobId()).seedBlock());
         ChainCommand.printTx(o, j.tx());
         if (waitSeconds > 0) {
           Optional<JobInfo> done = awaitEnd(s, j.jobId(), waitSeconds);
@@ -261,12 +387,23 @@ public final class ZkCommand implements Runnable {
             return ExitCodes.FAILURE;
           }
           JobInfo job = done.get();
-          o.println("job " + j.jobId() + " " + job.status() + (job.status() == JobStatus.FINALIZED
-              ? " by the proof of " + job.resultOperator() + ", output hash " + job.result().orElseThrow().outputHash() + " (output on DA as "
-                  + job.outputBlobKey() + ")"
-              : ""));
+          o.println(
+              "job "
+                  + j.jobId()
+                  + " "
+                  + job.status()
+                  + (job.status() == JobStatus.FINALIZED
+                      ? " by the proof of "
+                          + job.resultOperator()
+                          + ", output hash "
+                          + job.result().orElseThrow().outputHash()
+                          + " (output on DA as "
+                          + job.outputBlobKey()
+                          + ")"
+                      : ""));
           if (job.status() == JobStatus.FINALIZED) {
-            o.println("output " + words(dev.trustdial.zk.ZkWords.decode(da.get(job.outputBlobKey()))));
+            o.println(
+                "output " + words(dev.trustdial.zk.ZkWords.decode(da.get(job.outputBlobKey()))));
           }
         }
       }
@@ -274,7 +411,8 @@ public final class ZkCommand implements Runnable {
       return ExitCodes.OK;
     }
 
-    static Optional<JobInfo> awaitEnd(Settlement s, BigInteger jobId, int seconds) throws InterruptedException {
+    static Optional<JobInfo> awaitEnd(Settlement s, BigInteger jobId, int seconds)
+        throws InterruptedException {
       long deadline = System.nanoTime() + seconds * 1_000_000_000L;
       while (System.nanoTime() < deadline) {
         JobInfo j = s.job(jobId);

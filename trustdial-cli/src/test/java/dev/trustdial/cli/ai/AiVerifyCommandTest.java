@@ -4,10 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.trustdial.ai.engine.EngineOptions;
+import dev.trustdial.ai.model.BundledModel;
 import dev.trustdial.ai.receipt.Receipt;
 import dev.trustdial.ai.receipt.ReceiptBody;
 import dev.trustdial.ai.receipt.ReceiptJson;
-import dev.trustdial.ai.model.BundledModel;
 import dev.trustdial.ai.server.EngineBackend;
 import dev.trustdial.ai.server.InferenceService;
 import dev.trustdial.ai.server.ServerLimits;
@@ -24,7 +24,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
-/** {@code trustdial ai verify}: exit 0 on a faithful receipt, 1 on a wrong completion, 2 on bad input. */
+/**
+ * {@code trustdial ai verify}: exit 0 on a faithful receipt, 1 on a wrong completion, 2 on bad
+ * input.
+ */
 class AiVerifyCommandTest {
 
   static final Secp256k1Key KEY = Secp256k1Key.fromPrivateKeyHex("0x" + "44".repeat(32));
@@ -32,12 +35,23 @@ class AiVerifyCommandTest {
 
   @BeforeAll
   static void makeReceipt() throws Exception {
-    try (EngineBackend backend = EngineBackend.load(BundledModel.defaultModel(), Optional.empty(),
-        EngineOptions.defaults().withThreads(1))) {
-      InferenceService s = new InferenceService(backend, KEY, ServerLimits.defaults(), Clock.systemUTC(), () -> 3);
-      honest = s.complete(s.parser().parse("/v1/chat/completions", new ObjectMapper().readTree(
-          "{\"model\":\"llama\",\"messages\":[{\"role\":\"user\",\"content\":\"A story\"}],\"max_tokens\":10}")),
-          InferenceService.DeltaListener.none()).receipt();
+    try (EngineBackend backend =
+        EngineBackend.load(
+            BundledModel.defaultModel(),
+            Optional.empty(),
+            EngineOptions.defaults().withThreads(1))) {
+      InferenceService s =
+          new InferenceService(backend, KEY, ServerLimits.defaults(), Clock.systemUTC(), () -> 3);
+      honest =
+          s.complete(
+                  s.parser()
+                      .parse(
+                          "/v1/chat/completions",
+                          new ObjectMapper()
+                              .readTree(
+                                  "{\"model\":\"llama\",\"messages\":[{\"role\":\"user\",\"content\":\"A story\"}],\"max_tokens\":10}")),
+                  InferenceService.DeltaListener.none())
+              .receipt();
     }
   }
 
@@ -66,8 +80,18 @@ class AiVerifyCommandTest {
     ReceiptBody b = honest.body();
     int[] tokens = b.outputTokens();
     tokens[2] = (tokens[2] + 1) % 512;
-    ReceiptBody wrong = new ReceiptBody(b.created(), b.operator(), b.model(), b.request(), b.sampling(),
-        b.promptTokenCount(), b.promptTokensHash(), tokens, b.outputTextHash(), b.finishReason());
+    ReceiptBody wrong =
+        new ReceiptBody(
+            b.created(),
+            b.operator(),
+            b.model(),
+            b.request(),
+            b.sampling(),
+            b.promptTokenCount(),
+            b.promptTokensHash(),
+            tokens,
+            b.outputTextHash(),
+            b.finishReason());
     Path f = dir.resolve("r.json");
     Files.writeString(f, "{\"receipt\":" + ReceiptJson.toJson(Receipt.sign(wrong, KEY)) + "}");
     Run r = run("ai", "verify", f.toString(), "--json", "--threads", "1");

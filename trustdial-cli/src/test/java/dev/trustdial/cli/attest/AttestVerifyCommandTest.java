@@ -31,17 +31,20 @@ class AttestVerifyCommandTest {
   @BeforeAll
   static void makeEvidence() throws Exception {
     SimulatedTee tee = SimulatedTee.createInstall(new SecureRandom(), T0);
-    List<MeasurementEvent> events = List.of(
-        MeasurementEvent.of(MeasurementEvent.Type.APP_ARTIFACT_DIGEST, new byte[32]));
+    List<MeasurementEvent> events =
+        List.of(MeasurementEvent.of(MeasurementEvent.Type.APP_ARTIFACT_DIGEST, new byte[32]));
     byte[] ev = tee.attest(events, new byte[64], T0, false);
     evidence = Files.write(dir.resolve("sim.bin"), ev);
-    debugEvidence = Files.write(dir.resolve("sim-debug.bin"), tee.attest(events, new byte[64], T0, true));
+    debugEvidence =
+        Files.write(dir.resolve("sim-debug.bin"), tee.attest(events, new byte[64], T0, true));
     byte[] bad = ev.clone();
     bad[100] ^= 1;
     tampered = Files.write(dir.resolve("sim-tampered.bin"), bad);
-    String pem = "-----BEGIN CERTIFICATE-----\n"
-        + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII)).encodeToString(tee.root().getEncoded())
-        + "\n-----END CERTIFICATE-----\n";
+    String pem =
+        "-----BEGIN CERTIFICATE-----\n"
+            + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII))
+                .encodeToString(tee.root().getEncoded())
+            + "\n-----END CERTIFICATE-----\n";
     root = Files.writeString(dir.resolve("sim-root.pem"), pem);
   }
 
@@ -66,24 +69,77 @@ class AttestVerifyCommandTest {
 
   @Test
   void simulatedEvidenceIsValidWithItsRootAndSaysSo() {
-    Run r = run("attest", "verify", "--evidence", evidence.toString(), "--at", AT,
-        "--simulation-root", root.toString(), "--json");
+    Run r =
+        run(
+            "attest",
+            "verify",
+            "--evidence",
+            evidence.toString(),
+            "--at",
+            AT,
+            "--simulation-root",
+            root.toString(),
+            "--json");
     assertThat(r.exit()).as(r.err()).isEqualTo(0);
-    assertThat(r.out()).contains("\"valid\" : true", "\"simulated\" : true", "\"platform\" : \"SIMULATED\"",
-        "\"APP_ARTIFACT_DIGEST\"");
-    Run human = run("attest", "verify", "--evidence", evidence.toString(), "--at", AT, "--simulation-root", root.toString());
-    assertThat(human.out()).startsWith("VALID").contains("WARNING: simulated evidence (simulated: true)");
+    assertThat(r.out())
+        .contains(
+            "\"valid\" : true",
+            "\"simulated\" : true",
+            "\"platform\" : \"SIMULATED\"",
+            "\"APP_ARTIFACT_DIGEST\"");
+    Run human =
+        run(
+            "attest",
+            "verify",
+            "--evidence",
+            evidence.toString(),
+            "--at",
+            AT,
+            "--simulation-root",
+            root.toString());
+    assertThat(human.out())
+        .startsWith("VALID")
+        .contains("WARNING: simulated evidence (simulated: true)");
   }
 
   @Test
   void debugAndTamperedEvidenceAreInvalidWithTheReason() {
-    Run debug = run("attest", "verify", "--evidence", debugEvidence.toString(), "--at", AT,
-        "--simulation-root", root.toString(), "--json");
+    Run debug =
+        run(
+            "attest",
+            "verify",
+            "--evidence",
+            debugEvidence.toString(),
+            "--at",
+            AT,
+            "--simulation-root",
+            root.toString(),
+            "--json");
     assertThat(debug.exit()).isEqualTo(1);
     assertThat(debug.out()).contains("\"kind\" : \"DebugEnabled\"", "\"debug\" : true");
-    assertThat(run("attest", "verify", "--evidence", debugEvidence.toString(), "--at", AT,
-        "--simulation-root", root.toString(), "--allow-debug").exit()).isEqualTo(0);
-    Run bad = run("attest", "verify", "--evidence", tampered.toString(), "--at", AT, "--simulation-root", root.toString());
+    assertThat(
+            run(
+                    "attest",
+                    "verify",
+                    "--evidence",
+                    debugEvidence.toString(),
+                    "--at",
+                    AT,
+                    "--simulation-root",
+                    root.toString(),
+                    "--allow-debug")
+                .exit())
+        .isEqualTo(0);
+    Run bad =
+        run(
+            "attest",
+            "verify",
+            "--evidence",
+            tampered.toString(),
+            "--at",
+            AT,
+            "--simulation-root",
+            root.toString());
     assertThat(bad.exit()).isEqualTo(1);
     assertThat(bad.out()).startsWith("INVALID: ");
   }
@@ -91,13 +147,36 @@ class AttestVerifyCommandTest {
   @Test
   void badInputExitsTwo() throws Exception {
     Path notEvidence = Files.writeString(dir.resolve("notes.txt"), "hello");
-    for (String[] args : List.of(
-        new String[] {"attest", "verify", "--evidence", dir.resolve("missing").toString(), "--at", AT},
-        new String[] {"attest", "verify", "--evidence", evidence.toString(), "--at", "tomorrow"},
-        new String[] {"attest", "verify", "--evidence", notEvidence.toString(), "--at", AT},
-        new String[] {"attest", "verify", "--evidence", evidence.toString()},
-        new String[] {"attest", "verify", "--evidence", evidence.toString(), "--at", AT, "--collateral", notEvidence.toString()},
-        new String[] {"attest", "verify", "--evidence", evidence.toString(), "--at", AT, "--simulation-root", notEvidence.toString()})) {
+    for (String[] args :
+        List.of(
+            new String[] {
+              "attest", "verify", "--evidence", dir.resolve("missing").toString(), "--at", AT
+            },
+            new String[] {
+              "attest", "verify", "--evidence", evidence.toString(), "--at", "tomorrow"
+            },
+            new String[] {"attest", "verify", "--evidence", notEvidence.toString(), "--at", AT},
+            new String[] {"attest", "verify", "--evidence", evidence.toString()},
+            new String[] {
+              "attest",
+              "verify",
+              "--evidence",
+              evidence.toString(),
+              "--at",
+              AT,
+              "--collateral",
+              notEvidence.toString()
+            },
+            new String[] {
+              "attest",
+              "verify",
+              "--evidence",
+              evidence.toString(),
+              "--at",
+              AT,
+              "--simulation-root",
+              notEvidence.toString()
+            })) {
       Run r = run(args);
       assertThat(r.exit()).as(String.join(" ", args) + " -> " + r.err()).isEqualTo(2);
       assertThat(r.err()).startsWith("error: ");
@@ -113,29 +192,96 @@ class AttestVerifyCommandTest {
     assertThat(run("attest", "sim-init", "--dir", install.toString()).exit()).isEqualTo(2);
     Path artifact = Files.writeString(work.resolve("app.jar"), "not really a jar");
     Path out = work.resolve("evidence.bin");
-    Run sim = run("attest", "simulate", "--install", install.toString(), "--artifact", artifact.toString(),
-        "--app-id", "0x" + "ab".repeat(20), "--report-data", "0x" + "01".repeat(64), "--out", out.toString());
+    Run sim =
+        run(
+            "attest",
+            "simulate",
+            "--install",
+            install.toString(),
+            "--artifact",
+            artifact.toString(),
+            "--app-id",
+            "0x" + "ab".repeat(20),
+            "--report-data",
+            "0x" + "01".repeat(64),
+            "--out",
+            out.toString());
     assertThat(sim.exit()).as(sim.err()).isEqualTo(0);
     // The install was created now, so its evidence verifies from now on (not at the fixed AT).
-    Run v = run("attest", "verify", "--evidence", out.toString(), "--at", "now",
-        "--simulation-root", install.resolve("sim-root.pem").toString(), "--json");
+    Run v =
+        run(
+            "attest",
+            "verify",
+            "--evidence",
+            out.toString(),
+            "--at",
+            "now",
+            "--simulation-root",
+            install.resolve("sim-root.pem").toString(),
+            "--json");
     assertThat(v.exit()).as(v.out()).isEqualTo(0);
     String digest = dev.trustdial.core.hash.Hashes.sha256(Files.readAllBytes(artifact)).toHex();
-    assertThat(v.out()).contains("\"APP_ARTIFACT_DIGEST\" : \"" + digest + "\"", "\"reportData\" : \"0x" + "01".repeat(64));
-    assertThat(run("attest", "simulate", "--install", install.toString(), "--artifact", artifact.toString(),
-        "--report-data", "0x01", "--out", out.toString()).exit()).isEqualTo(2);
+    assertThat(v.out())
+        .contains(
+            "\"APP_ARTIFACT_DIGEST\" : \"" + digest + "\"",
+            "\"reportData\" : \"0x" + "01".repeat(64));
+    assertThat(
+            run(
+                    "attest",
+                    "simulate",
+                    "--install",
+                    install.toString(),
+                    "--artifact",
+                    artifact.toString(),
+                    "--report-data",
+                    "0x01",
+                    "--out",
+                    out.toString())
+                .exit())
+        .isEqualTo(2);
   }
 
   @Test
   void envelopeRoundTripsThroughTheCli(@TempDir Path work) {
     Path env = work.resolve("evidence.env");
-    Run pack = run("attest", "envelope", "--evidence", evidence.toString(), "--out", env.toString());
+    Run pack =
+        run("attest", "envelope", "--evidence", evidence.toString(), "--out", env.toString());
     assertThat(pack.exit()).as(pack.err()).isEqualTo(0);
-    assertThat(run("attest", "verify", "--evidence", env.toString(), "--at", AT, "--simulation-root", root.toString()).exit())
+    assertThat(
+            run(
+                    "attest",
+                    "verify",
+                    "--evidence",
+                    env.toString(),
+                    "--at",
+                    AT,
+                    "--simulation-root",
+                    root.toString())
+                .exit())
         .isEqualTo(0);
-    assertThat(run("attest", "verify", "--evidence", env.toString(), "--collateral", root.toString(), "--at", AT).exit())
+    assertThat(
+            run(
+                    "attest",
+                    "verify",
+                    "--evidence",
+                    env.toString(),
+                    "--collateral",
+                    root.toString(),
+                    "--at",
+                    AT)
+                .exit())
         .isEqualTo(2);
-    assertThat(run("attest", "envelope", "--evidence", evidence.toString(), "--collateral", root.toString(),
-        "--out", work.resolve("x").toString()).exit()).isEqualTo(2);
+    assertThat(
+            run(
+                    "attest",
+                    "envelope",
+                    "--evidence",
+                    evidence.toString(),
+                    "--collateral",
+                    root.toString(),
+                    "--out",
+                    work.resolve("x").toString())
+                .exit())
+        .isEqualTo(2);
   }
 }

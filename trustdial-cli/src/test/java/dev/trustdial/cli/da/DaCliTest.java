@@ -9,7 +9,10 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** {@code trustdial da put/get} refusals that need no DA network: one line, exit 2, nothing left behind. */
+/**
+ * {@code trustdial da put/get} refusals that need no DA network: one line, exit 2, nothing left
+ * behind.
+ */
 class DaCliTest {
   static final String KEY = "0x" + "ab".repeat(32);
 
@@ -21,24 +24,48 @@ class DaCliTest {
   @Test
   void withoutANetworkPutSaysHowToNameOne(@TempDir Path dir) throws Exception {
     Path file = Files.writeString(dir.resolve("blob.txt"), "hello");
-    refused(CliRun.of("da", "put", file.toString(), "--operators", dir.resolve("none/operators.json").toString()),
+    refused(
+        CliRun.of(
+            "da",
+            "put",
+            file.toString(),
+            "--operators",
+            dir.resolve("none/operators.json").toString()),
         "operator set file not found");
-    refused(CliRun.of("da", "put", file.toString(), "--operators", dir.resolve("none/operators.json").toString()),
+    refused(
+        CliRun.of(
+            "da",
+            "put",
+            file.toString(),
+            "--operators",
+            dir.resolve("none/operators.json").toString()),
         "--chain FILE (a chain config, or a devnet's devnet.json");
   }
 
   @Test
   void putOnAChainThatIsNoDevnetNeedsAKey(@TempDir Path dir) throws Exception {
     Path file = Files.writeString(dir.resolve("blob.txt"), "hello");
-    Path chain = Files.writeString(dir.resolve("chain.json"),
-        "{\"rpcUrl\":\"http://127.0.0.1:1\",\"chainId\":31337,\"contracts\":{}}");
-    refused(CliRun.of("da", "put", file.toString(), "--chain", chain.toString(), "--key", ""), "give --key HEX");
+    Path chain =
+        Files.writeString(
+            dir.resolve("chain.json"),
+            "{\"rpcUrl\":\"http://127.0.0.1:1\",\"chainId\":31337,\"contracts\":{}}");
+    refused(
+        CliRun.of("da", "put", file.toString(), "--chain", chain.toString(), "--key", ""),
+        "give --key HEX");
   }
 
   @Test
   void getIntoADirectoryIsRefusedAndLeavesNothing(@TempDir Path dir) throws Exception {
     Path out = Files.createDirectory(dir.resolve("out"));
-    refused(CliRun.of("da", "get", KEY, "-o", out.toString(), "--operators", dir.resolve("operators.json").toString()),
+    refused(
+        CliRun.of(
+            "da",
+            "get",
+            KEY,
+            "-o",
+            out.toString(),
+            "--operators",
+            dir.resolve("operators.json").toString()),
         "is a directory; give the file to write");
     try (Stream<Path> left = Files.walk(dir)) {
       assertThat(left.filter(p -> !p.equals(dir) && !p.equals(out)).toList()).isEmpty();

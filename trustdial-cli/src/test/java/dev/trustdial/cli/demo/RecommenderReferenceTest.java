@@ -12,7 +12,10 @@ import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** The demo's direct recommender agrees with the circuit's vectors (computed by bench/zk/reference.js). */
+/**
+ * The demo's direct recommender agrees with the circuit's vectors (computed by
+ * bench/zk/reference.js).
+ */
 class RecommenderReferenceTest {
   @Test
   void packsAndRanksLikeTheCircuitVectors() throws Exception {
@@ -20,7 +23,10 @@ class RecommenderReferenceTest {
     while (!Files.exists(p.resolve("zk/circuits/vectors/recommender.json"))) {
       p = p.getParent();
     }
-    JsonNode vectors = new ObjectMapper().readTree(p.resolve("zk/circuits/vectors/recommender.json").toFile()).get("vectors");
+    JsonNode vectors =
+        new ObjectMapper()
+            .readTree(p.resolve("zk/circuits/vectors/recommender.json").toFile())
+            .get("vectors");
     assertThat(vectors.size()).isGreaterThanOrEqualTo(2);
     for (JsonNode v : vectors) {
       List<BigInteger> in = words(v.get("in"));
@@ -34,7 +40,9 @@ class RecommenderReferenceTest {
         items[i] = Arrays.copyOfRange(values, 8 * (i + 1), 8 * (i + 2));
       }
       assertThat(RecommenderReference.pack(user, items)).isEqualTo(in);
-      assertThat(RecommenderReference.rank(user, items)).as(v.path("note").asText()).isEqualTo(words(v.get("out")));
+      assertThat(RecommenderReference.rank(user, items))
+          .as(v.path("note").asText())
+          .isEqualTo(words(v.get("out")));
     }
   }
 

@@ -9,7 +9,10 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Bad invocations of {@code trustdial explorer} are refused with exit 2 and a message, before anything starts. */
+/**
+ * Bad invocations of {@code trustdial explorer} are refused with exit 2 and a message, before
+ * anything starts.
+ */
 class ExplorerCommandTest {
   @TempDir Path dir;
 
@@ -18,7 +21,9 @@ class ExplorerCommandTest {
     CliRun none = CliRun.of("explorer");
     assertThat(none.exitCode()).isEqualTo(ExitCodes.BAD_INPUT);
     assertThat(none.err()).contains("--devnet", "--chain");
-    CliRun both = CliRun.of("explorer", "--devnet", dir.toString(), "--chain", dir.resolve("c.json").toString());
+    CliRun both =
+        CliRun.of(
+            "explorer", "--devnet", dir.toString(), "--chain", dir.resolve("c.json").toString());
     assertThat(both.exitCode()).isEqualTo(ExitCodes.BAD_INPUT);
     assertThat(both.err()).contains("mutually exclusive");
   }
@@ -28,7 +33,10 @@ class ExplorerCommandTest {
     CliRun noDevnet = CliRun.of("explorer", "--devnet", dir.toString());
     assertThat(noDevnet.exitCode()).isEqualTo(ExitCodes.BAD_INPUT);
     assertThat(noDevnet.err()).contains("no devnet in");
-    Path chain = Files.writeString(dir.resolve("chain.json"), "{\"rpcUrl\": \"ftp://x\", \"chainId\": 1, \"contracts\": {}}");
+    Path chain =
+        Files.writeString(
+            dir.resolve("chain.json"),
+            "{\"rpcUrl\": \"ftp://x\", \"chainId\": 1, \"contracts\": {}}");
     CliRun badChain = CliRun.of("explorer", "--chain", chain.toString());
     assertThat(badChain.exitCode()).isEqualTo(ExitCodes.BAD_INPUT);
     assertThat(badChain.err()).contains("rpcUrl must be an http(s) URL");

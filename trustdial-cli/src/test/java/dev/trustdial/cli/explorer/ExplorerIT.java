@@ -50,18 +50,20 @@ import org.openqa.selenium.support.ui.WebDriverWait;
 /**
  * The explorer as a person uses it, in Debian's headless chromium (chromium-driver), over a devnet
  * that ran a REEXEC_OBJECTIVE job whose first operator lied: the watchtower refuted it in the
- * bisection game and the liar was slashed; the job then went to operator-2 and was finalized or, when
- * operator-2 was not yet active (a loaded machine), failed with no operator. Every page loads
+ * bisection game and the liar was slashed; the job then went to operator-2 and was finalized or,
+ * when operator-2 was not yet active (a loaded machine), failed with no operator. Every page loads
  * without console errors; the lie's page shows the dispute, its verdict, the slash and the
- * reassignment or the failure; a second job's operator is SIGKILLed and its page shows the missed heartbeat, the liveness slash
- * and the reassignment; the blob page shows the certificate, its signer's stake share and the chunks each DA node holds;
- * "verify availability" succeeds, then fails visibly once the DA node is stopped.
- * Screenshots of every page go to target/explorer-screenshots on every run.
+ * reassignment or the failure; a second job's operator is SIGKILLed and its page shows the missed
+ * heartbeat, the liveness slash and the reassignment; the blob page shows the certificate, its
+ * signer's stake share and the chunks each DA node holds; "verify availability" succeeds, then
+ * fails visibly once the DA node is stopped. Screenshots of every page go to
+ * target/explorer-screenshots on every run.
  */
 class ExplorerIT {
   static final long MAX_STEPS = 8192;
   static final long LIE_AT = 3001;
-  static final Path SHA256CHAIN = Path.of("..", "trustdial-vm", "target", "guest", "sha256chain.elf");
+  static final Path SHA256CHAIN =
+      Path.of("..", "trustdial-vm", "target", "guest", "sha256chain.elf");
   static final Path SHOTS = Path.of("target", "explorer-screenshots");
   static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
   static final Path CHROMIUM = Path.of("/usr/bin/chromium");
@@ -70,16 +72,22 @@ class ExplorerIT {
   static Path devnetDir;
   static Devnet devnet;
   static WebDriver browser;
-  /** Whether operator-2 was active in time to take the refuted job over (else the job failed with no operator). */
+
+  /**
+   * Whether operator-2 was active in time to take the refuted job over (else the job failed with no
+   * operator).
+   */
   static boolean reassigned;
 
   @BeforeAll
   static void up() throws Exception {
     assertThat(Files.isExecutable(CHROMEDRIVER) && Files.isExecutable(CHROMIUM))
-        .as("Debian's chromium and chromium-driver are installed (trustdial-explorer/setup.sh, run by ./trustdial test)").isTrue();
+        .as(
+            "Debian's chromium and chromium-driver are installed (trustdial-explorer/setup.sh, run by ./trustdial test)")
+        .isTrue();
     dir = Files.createTempDirectory("explorer-it");
     devnetDir = dir.resolve("devnet");
-    devnet = Devnet.start(devnetDir, 1, new Devnet.Size(1, 0, 1), s -> { });
+    devnet = Devnet.start(devnetDir, 1, new Devnet.Size(1, 0, 1), s -> {});
     Files.createDirectories(SHOTS);
   }
 
@@ -106,9 +114,14 @@ class ExplorerIT {
 
     long t0 = System.nanoTime();
     String finalStatus = reassigned ? "FINALIZED" : "FAILED";
-    JsonNode job = awaitJson(explorer.resolve("/api/jobs/" + jobId), j -> j.path("job").path("status").asText().equals(finalStatus),
-        "the explorer indexed job " + jobId + " as " + finalStatus);
-    System.out.printf("%n== ExplorerIT ==%nexplorer caught up with the %s job %.1f s after the chain%n", finalStatus, (System.nanoTime() - t0) / 1e9);
+    JsonNode job =
+        awaitJson(
+            explorer.resolve("/api/jobs/" + jobId),
+            j -> j.path("job").path("status").asText().equals(finalStatus),
+            "the explorer indexed job " + jobId + " as " + finalStatus);
+    System.out.printf(
+        "%n== ExplorerIT ==%nexplorer caught up with the %s job %.1f s after the chain%n",
+        finalStatus, (System.nanoTime() - t0) / 1e9);
     assertThat(job.path("disputes").get(0).path("verdict").asText()).isEqualTo("OPERATOR_REFUTED");
     assertThat(job.path("moves").size()).isGreaterThanOrEqualTo(5);
     String inputBlob = job.path("job").path("inputBlob").asText();
@@ -121,54 +134,88 @@ class ExplorerIT {
     pages.put("operator", "/operators/" + liar);
     pages.put("blob", "/blobs/" + inputBlob);
     pages.put("advisor", "/advisor");
-    pages.put("advisor-recommend", "/advisor?deterministic=true&timeVarying=true&steps=100000&inputBytes=1024");
+    pages.put(
+        "advisor-recommend",
+        "/advisor?deterministic=true&timeVarying=true&steps=100000&inputBytes=1024");
     for (Map.Entry<String, String> p : pages.entrySet()) {
       long start = System.nanoTime();
       browser.get(explorer.resolve(p.getValue()).toString());
       assertThat(browser.findElement(By.tagName("h1")).getText()).as(p.getKey()).isNotBlank();
-      System.out.printf("page %-18s %s loaded in %d ms%n", p.getKey(), p.getValue(), (System.nanoTime() - start) / 1_000_000);
+      System.out.printf(
+          "page %-18s %s loaded in %d ms%n",
+          p.getKey(), p.getValue(), (System.nanoTime() - start) / 1_000_000);
       screenshot(p.getKey());
       assertNoConsoleErrors(p.getKey());
     }
 
-    // The lie's page: the challenge, the bisection, the verdict, the liar's slash and the reassignment.
+    // The lie's page: the challenge, the bisection, the verdict, the liar's slash and the
+    // reassignment.
     browser.get(explorer.resolve("/jobs/" + jobId).toString());
     String text = browser.findElement(By.tagName("main")).getText();
-    assertThat(text).contains("JobChallenged", "DisputeResolved", "OPERATOR_REFUTED", "Slashed", "Bisection game", "StepProven", finalStatus);
+    assertThat(text)
+        .contains(
+            "JobChallenged",
+            "DisputeResolved",
+            "OPERATOR_REFUTED",
+            "Slashed",
+            "Bisection game",
+            "StepProven",
+            finalStatus);
     if (reassigned) {
       assertThat(text).contains("JobFinalized");
-      assertThat(Pattern.compile("JobAssigned").matcher(text).results().count()).as("assigned to the liar, then reassigned").isEqualTo(2);
+      assertThat(Pattern.compile("JobAssigned").matcher(text).results().count())
+          .as("assigned to the liar, then reassigned")
+          .isEqualTo(2);
     } else {
       assertThat(text).contains("JobFailed", "no-operator");
     }
     assertThat(browser.findElements(By.cssSelector("svg.bisection"))).isNotEmpty();
 
-    // The liveness takeover as a person sees it: a job whose operator is SIGKILLed right after taking it; the watchtower reports
+    // The liveness takeover as a person sees it: a job whose operator is SIGKILLed right after
+    // taking it; the watchtower reports
     // the missed heartbeat, the operator is slashed and the job goes to another operator.
     BigInteger takenOver = runTakeover();
-    awaitJson(explorer.resolve("/api/jobs/" + takenOver), j -> j.path("job").path("takeovers").asInt() >= 1,
+    awaitJson(
+        explorer.resolve("/api/jobs/" + takenOver),
+        j -> j.path("job").path("takeovers").asInt() >= 1,
         "the explorer indexed job " + takenOver + "'s takeover");
     browser.get(explorer.resolve("/jobs/" + takenOver).toString());
     String takeover = browser.findElement(By.tagName("main")).getText();
     assertThat(takeover).contains("HeartbeatMissed", "Slashed", "liveness", "JobQueued");
-    assertThat(Pattern.compile("JobAssigned").matcher(takeover).results().count()).as("assigned, then reassigned").isGreaterThanOrEqualTo(2);
+    assertThat(Pattern.compile("JobAssigned").matcher(takeover).results().count())
+        .as("assigned, then reassigned")
+        .isGreaterThanOrEqualTo(2);
     screenshot("job-takeover");
     assertNoConsoleErrors("job-takeover");
 
-    // The blob page: the certificate, its signer and stake share, the chunks each DA node holds (the devnet has one node: all 128).
+    // The blob page: the certificate, its signer and stake share, the chunks each DA node holds
+    // (the devnet has one node: all 128).
     browser.get(explorer.resolve("/blobs/" + inputBlob).toString());
     String blobPage = browser.findElement(By.tagName("main")).getText();
-    assertThat(blobPage).contains("Certificate", "quorum met", "100.00%", "Chunks per DA node", "0-127");
+    assertThat(blobPage)
+        .contains("Certificate", "quorum met", "100.00%", "Chunks per DA node", "0-127");
     String retrieval = post(explorer.resolve("/blobs/" + inputBlob + "/verify"));
     assertThat(retrieval).contains("128 of 128", "128 verified chunks of 128", "available:");
     browser.get(explorer.resolve("/jobs/" + jobId).toString());
 
-    // "verify availability" on the input blob, in page (JavaScript) and then without JavaScript (the form's POST).
-    WebElement verify = browser.findElement(By.cssSelector("form.verify[action='/blobs/" + inputBlob + "/verify'] button"));
+    // "verify availability" on the input blob, in page (JavaScript) and then without JavaScript
+    // (the form's POST).
+    WebElement verify =
+        browser.findElement(
+            By.cssSelector("form.verify[action='/blobs/" + inputBlob + "/verify'] button"));
     verify.click();
-    WebElement out = new WebDriverWait(browser, Duration.ofSeconds(60)).until(
-        d -> d.findElements(By.cssSelector("form.verify[action='/blobs/" + inputBlob + "/verify'] .verify-out[data-ok]")).stream().findFirst()
-            .orElse(null));
+    WebElement out =
+        new WebDriverWait(browser, Duration.ofSeconds(60))
+            .until(d ->
+                d
+                    .findElements(
+                        By.cssSelector(
+                            "form.verify[action='/blobs/"
+                                + inputBlob
+                                + "/verify'] .verify-out[data-ok]"))
+                    .stream()
+                    .findFirst()
+                    .orElse(null));
     assertThat(out.getDomAttribute("data-ok")).as(out.getText()).isEqualTo("true");
     assertThat(out.getText()).contains("available", "KZG-checked");
     screenshot("job-verified");
@@ -177,18 +224,26 @@ class ExplorerIT {
     devnet.stop("da-node-1");
     browser.get(explorer.resolve("/blobs/" + inputBlob).toString());
     browser.findElement(By.cssSelector("form.verify button")).click();
-    WebElement failed = new WebDriverWait(browser, Duration.ofSeconds(120)).until(
-        d -> d.findElements(By.cssSelector(".verify-out[data-ok]")).stream().findFirst().orElse(null));
+    WebElement failed =
+        new WebDriverWait(browser, Duration.ofSeconds(120))
+            .until(d ->
+                d.findElements(By.cssSelector(".verify-out[data-ok]")).stream()
+                    .findFirst()
+                    .orElse(null));
     assertThat(failed.getDomAttribute("data-ok")).isEqualTo("false");
     assertThat(failed.getText()).contains("unavailable");
     screenshot("blob-unavailable");
     assertNoConsoleErrors("blob-unavailable");
     // The retrieval test without JavaScript names the node that did not answer.
-    assertThat(post(explorer.resolve("/blobs/" + inputBlob + "/verify"))).contains("no answer", "unavailable:", "NOT enough");
+    assertThat(post(explorer.resolve("/blobs/" + inputBlob + "/verify")))
+        .contains("no answer", "unavailable:", "NOT enough");
 
     // A page for something not indexed is a 404 page, not a stack trace.
-    HttpResponse<String> missing = HttpClient.newHttpClient().send(HttpRequest.newBuilder(explorer.resolve("/jobs/999999")).build(),
-        HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> missing =
+        HttpClient.newHttpClient()
+            .send(
+                HttpRequest.newBuilder(explorer.resolve("/jobs/999999")).build(),
+                HttpResponse.BodyHandlers.ofString());
     assertThat(missing.statusCode()).isEqualTo(404);
     assertThat(missing.body()).contains("no job 999999");
   }
@@ -196,11 +251,20 @@ class ExplorerIT {
   static WebDriver chromium() {
     ChromeOptions o = new ChromeOptions();
     o.setBinary(CHROMIUM.toFile());
-    o.addArguments("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu", "--window-size=1400,1100");
+    o.addArguments(
+        "--headless=new",
+        "--no-sandbox",
+        "--disable-dev-shm-usage",
+        "--disable-gpu",
+        "--window-size=1400,1100");
     LoggingPreferences logs = new LoggingPreferences();
     logs.enable(LogType.BROWSER, Level.ALL);
     o.setCapability("goog:loggingPrefs", logs);
-    ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(CHROMEDRIVER.toFile()).usingAnyFreePort().build();
+    ChromeDriverService service =
+        new ChromeDriverService.Builder()
+            .usingDriverExecutable(CHROMEDRIVER.toFile())
+            .usingAnyFreePort()
+            .build();
     return new ChromeDriver(service, o);
   }
 
@@ -220,27 +284,59 @@ class ExplorerIT {
   }
 
   /**
-   * The objective lie of ObjectiveDevnetIT, the short way: operator-1 lies from step {@value #LIE_AT}, the watchtower (held until
-   * operator-2 is active) refutes it alone, and operator-2 completes the job.
+   * The objective lie of ObjectiveDevnetIT, the short way: operator-1 lies from step {@value
+   * #LIE_AT}, the watchtower (held until operator-2 is active) refutes it alone, and operator-2
+   * completes the job.
    */
   static BigInteger runObjectiveLie() throws Exception {
     byte[] input = sha256chainInput(1, 40);
     Path inputFile = Files.write(dir.resolve("input.bin"), input);
-    CliRun created = CliRun.ok(chain("create-app", "--mode", "REEXEC_OBJECTIVE", "--program", SHA256CHAIN.toString(), "--stride-log2", "8"));
+    CliRun created =
+        CliRun.ok(
+            chain(
+                "create-app",
+                "--mode",
+                "REEXEC_OBJECTIVE",
+                "--program",
+                SHA256CHAIN.toString(),
+                "--stride-log2",
+                "8"));
     BigInteger appId = new BigInteger(group(created.out(), "app (\\d+) \\(REEXEC_OBJECTIVE\\)"));
     String programKey = group(created.out(), "on DA as blob (0x[0-9a-f]{64})");
     try (Settlement s = devnet.connect(Roster.DEVELOPER)) {
       Address liar = devnet.key(Roster.OPERATORS.get(0)).address();
       Address honest = devnet.key(Roster.OPERATORS.get(1)).address();
       devnet.startNode("operator-1", "--lie-at-step", Long.toString(LIE_AT));
-      CliRun submitted = CliRun.ok(chain("submit-job", "--app", appId.toString(), "--program-blob", programKey, "--input",
-          inputFile.toString(), "--max-steps", Long.toString(MAX_STEPS), "--no-assign"));
+      CliRun submitted =
+          CliRun.ok(
+              chain(
+                  "submit-job",
+                  "--app",
+                  appId.toString(),
+                  "--program-blob",
+                  programKey,
+                  "--input",
+                  inputFile.toString(),
+                  "--max-steps",
+                  Long.toString(MAX_STEPS),
+                  "--no-assign"));
       BigInteger jobId = new BigInteger(group(submitted.out(), "job (\\d+) queued"));
-      await(s, jobId, j -> j.status() == JobStatus.ASSIGNED && j.assignee().equals(liar), "assigned to the liar");
+      await(
+          s,
+          jobId,
+          j -> j.status() == JobStatus.ASSIGNED && j.assignee().equals(liar),
+          "assigned to the liar");
       devnet.startNode("operator-2");
-      // The watchtower runs all along: it challenges at once. Whether operator-2 is active by the time the refuted job is
-      // queued again depends on the machine's load: the job then goes to operator-2, or fails with no operator.
-      JobInfo done = await(s, jobId, j -> j.status() == JobStatus.FINALIZED || j.status() == JobStatus.FAILED, "refuted, then completed or failed");
+      // The watchtower runs all along: it challenges at once. Whether operator-2 is active by the
+      // time the refuted job is
+      // queued again depends on the machine's load: the job then goes to operator-2, or fails with
+      // no operator.
+      JobInfo done =
+          await(
+              s,
+              jobId,
+              j -> j.status() == JobStatus.FINALIZED || j.status() == JobStatus.FAILED,
+              "refuted, then completed or failed");
       reassigned = done.status() == JobStatus.FINALIZED;
       if (reassigned) {
         assertThat(done.resultOperator()).isEqualTo(honest);
@@ -250,33 +346,70 @@ class ExplorerIT {
   }
 
   /**
-   * A long job on a REEXEC_INTERSUBJECTIVE app of the same program; its operator is SIGKILLed as soon as it holds the job, and
-   * the job must go to another operator after the watchtower's report (the devnet's heartbeat window is 20 s).
+   * A long job on a REEXEC_INTERSUBJECTIVE app of the same program; its operator is SIGKILLed as
+   * soon as it holds the job, and the job must go to another operator after the watchtower's report
+   * (the devnet's heartbeat window is 20 s).
    */
   static BigInteger runTakeover() throws Exception {
-    // About 10^9 steps: the first operator is still at it when it is killed; checkpoints every 2^28 steps keep DA traffic small.
+    // About 10^9 steps: the first operator is still at it when it is killed; checkpoints every 2^28
+    // steps keep DA traffic small.
     Path inputFile = Files.write(dir.resolve("long-input.bin"), sha256chainInput(200_000, 40));
-    CliRun created = CliRun.ok(chain("create-app", "--mode", "REEXEC_INTERSUBJECTIVE", "--program", SHA256CHAIN.toString()));
+    CliRun created =
+        CliRun.ok(
+            chain(
+                "create-app",
+                "--mode",
+                "REEXEC_INTERSUBJECTIVE",
+                "--program",
+                SHA256CHAIN.toString()));
     BigInteger appId = new BigInteger(group(created.out(), "(?m)^app (\\d+)$"));
     String programKey = group(created.out(), "on DA as blob (0x[0-9a-f]{64})");
     try (Settlement s = devnet.connect(Roster.DEVELOPER)) {
-      CliRun submitted = CliRun.ok(chain("submit-job", "--app", appId.toString(), "--program-blob", programKey, "--input",
-          inputFile.toString(), "--max-steps", Long.toString(1L << 36), "--stride", Long.toString(1L << 28), "--no-assign"));
+      CliRun submitted =
+          CliRun.ok(
+              chain(
+                  "submit-job",
+                  "--app",
+                  appId.toString(),
+                  "--program-blob",
+                  programKey,
+                  "--input",
+                  inputFile.toString(),
+                  "--max-steps",
+                  Long.toString(1L << 36),
+                  "--stride",
+                  Long.toString(1L << 28),
+                  "--no-assign"));
       BigInteger jobId = new BigInteger(group(submitted.out(), "job (\\d+) queued"));
       JobInfo held = await(s, jobId, j -> j.status() == JobStatus.ASSIGNED, "assigned");
-      Roster.Member first = Roster.OPERATORS.stream().filter(m -> devnet.key(m).address().equals(held.assignee())).findFirst().orElseThrow();
+      Roster.Member first =
+          Roster.OPERATORS.stream()
+              .filter(m -> devnet.key(m).address().equals(held.assignee()))
+              .findFirst()
+              .orElseThrow();
       devnet.kill(first.name());
-      JobInfo again = await(s, jobId, j -> j.status() == JobStatus.FAILED || (j.attempt() > held.attempt() && j.status() != JobStatus.QUEUED),
-          "reported missed and assigned again");
-      assertThat(again.status()).as("job " + jobId + " after the takeover: " + again).isNotEqualTo(JobStatus.FAILED);
+      JobInfo again =
+          await(
+              s,
+              jobId,
+              j ->
+                  j.status() == JobStatus.FAILED
+                      || (j.attempt() > held.attempt() && j.status() != JobStatus.QUEUED),
+              "reported missed and assigned again");
+      assertThat(again.status())
+          .as("job " + jobId + " after the takeover: " + again)
+          .isNotEqualTo(JobStatus.FAILED);
       assertThat(again.assignee()).isNotEqualTo(held.assignee());
       return jobId;
     }
   }
 
   static String post(URI uri) throws Exception {
-    HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(uri).POST(HttpRequest.BodyPublishers.noBody()).build(),
-        HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> r =
+        HttpClient.newHttpClient()
+            .send(
+                HttpRequest.newBuilder(uri).POST(HttpRequest.BodyPublishers.noBody()).build(),
+                HttpResponse.BodyHandlers.ofString());
     assertThat(r.statusCode()).as(uri + " answered " + r.body()).isEqualTo(200);
     return r.body();
   }
@@ -285,23 +418,29 @@ class ExplorerIT {
     HttpClient http = HttpClient.newHttpClient();
     long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
     while (true) {
-      HttpResponse<String> r = http.send(HttpRequest.newBuilder(uri).build(), HttpResponse.BodyHandlers.ofString());
+      HttpResponse<String> r =
+          http.send(HttpRequest.newBuilder(uri).build(), HttpResponse.BodyHandlers.ofString());
       if (r.statusCode() == 200) {
         JsonNode n = new ObjectMapper().readTree(r.body());
         if (done.test(n)) {
           return n;
         }
       }
-      assertThat(System.nanoTime()).as(what + " within 60 s; last answer " + r.statusCode() + " " + r.body()).isLessThan(deadline);
+      assertThat(System.nanoTime())
+          .as(what + " within 60 s; last answer " + r.statusCode() + " " + r.body())
+          .isLessThan(deadline);
       Thread.sleep(250);
     }
   }
 
-  static JobInfo await(Settlement s, BigInteger jobId, Predicate<JobInfo> done, String what) throws InterruptedException {
+  static JobInfo await(Settlement s, BigInteger jobId, Predicate<JobInfo> done, String what)
+      throws InterruptedException {
     long deadline = System.nanoTime() + Duration.ofSeconds(180).toNanos();
     JobInfo job = s.job(jobId);
     while (!done.test(job)) {
-      assertThat(System.nanoTime()).as("job " + jobId + " " + what + " within 180 s; it is " + job).isLessThan(deadline);
+      assertThat(System.nanoTime())
+          .as("job " + jobId + " " + what + " within 180 s; it is " + job)
+          .isLessThan(deadline);
       Thread.sleep(250);
       job = s.job(jobId);
     }

@@ -5,9 +5,9 @@ import java.util.Arrays;
 import java.util.Objects;
 
 /**
- * An immutable byte string of any length: a record component that would otherwise be a
- * {@code byte[]} (and so need a defensive copy in and out and a hand-written equals/hashCode).
- * {@link #of} copies in, {@link #toArray} copies out; equality is by content.
+ * An immutable byte string of any length: a record component that would otherwise be a {@code
+ * byte[]} (and so need a defensive copy in and out and a hand-written equals/hashCode). {@link #of}
+ * copies in, {@link #toArray} copies out; equality is by content.
  */
 public final class Bytes implements Comparable<Bytes> {
   public static final Bytes EMPTY = new Bytes(new byte[0]);
@@ -72,7 +72,8 @@ public final class Bytes implements Comparable<Bytes> {
   }
 
   public boolean startsWith(byte[] prefix) {
-    return bytes.length >= prefix.length && Arrays.equals(bytes, 0, prefix.length, prefix, 0, prefix.length);
+    return bytes.length >= prefix.length
+        && Arrays.equals(bytes, 0, prefix.length, prefix, 0, prefix.length);
   }
 
   public boolean isAllZero() {

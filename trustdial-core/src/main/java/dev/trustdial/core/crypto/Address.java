@@ -22,8 +22,9 @@ public record Address(byte[] bytes) implements Comparable<Address> {
       throw new InvalidInputException(
           "not an address (want 0x followed by 40 hex digits): '" + s + "'");
     }
-    boolean mixed = !s.substring(2).equals(s.substring(2).toLowerCase())
-        && !s.substring(2).equals(s.substring(2).toUpperCase());
+    boolean mixed =
+        !s.substring(2).equals(s.substring(2).toLowerCase())
+            && !s.substring(2).equals(s.substring(2).toUpperCase());
     Address a = new Address(Hex.decode(s));
     if (mixed && !a.toString().equals("0x" + s.substring(2))) {
       throw new InvalidInputException("address has a wrong EIP-55 checksum: " + s);

@@ -13,8 +13,8 @@ import org.web3j.crypto.Sign;
 
 /**
  * A secp256k1 private key with its Ethereum address. Signs 32-byte digests with EIP-191
- * ("\x19Ethereum Signed Message:\n32" || digest), which is what every verifier of ours
- * (Java and Solidity) recovers against.
+ * ("\x19Ethereum Signed Message:\n32" || digest), which is what every verifier of ours (Java and
+ * Solidity) recovers against.
  */
 public final class Secp256k1Key {
   private final ECKeyPair pair;
@@ -72,11 +72,14 @@ public final class Secp256k1Key {
     return new Signature(out);
   }
 
-  /** The address that signed {@code digest} with EIP-191, or an exception if the signature is malformed. */
+  /**
+   * The address that signed {@code digest} with EIP-191, or an exception if the signature is
+   * malformed.
+   */
   public static Address recoverEip191(Bytes32 digest, Signature sig) {
     byte[] b = sig.bytes();
-    Sign.SignatureData sd = new Sign.SignatureData(
-        b[64], Arrays.copyOfRange(b, 0, 32), Arrays.copyOfRange(b, 32, 64));
+    Sign.SignatureData sd =
+        new Sign.SignatureData(b[64], Arrays.copyOfRange(b, 0, 32), Arrays.copyOfRange(b, 32, 64));
     try {
       BigInteger pub = Sign.signedPrefixedMessageToKey(digest.bytes(), sd);
       return Address.parse("0x" + Keys.getAddress(pub));

@@ -4,7 +4,10 @@ import dev.trustdial.core.InvalidInputException;
 import dev.trustdial.core.bytes.Hex;
 import java.util.Arrays;
 
-/** A 65-byte recoverable secp256k1 signature r || s || v with v in {27, 28}, as Solidity's ecrecover takes it. */
+/**
+ * A 65-byte recoverable secp256k1 signature r || s || v with v in {27, 28}, as Solidity's ecrecover
+ * takes it.
+ */
 public record Signature(byte[] bytes) {
   public Signature {
     if (bytes.length != 65) {

@@ -23,7 +23,8 @@ public record JobEnvelope(Bytes32 programBlobKey, long checkpointStride, byte[] 
       throw new InvalidInputException("checkpoint stride must be 1..2^32, got " + checkpointStride);
     }
     if (input.length > MAX_INPUT_BYTES) {
-      throw new InvalidInputException("job input is " + input.length + " bytes, above the " + MAX_INPUT_BYTES + "-byte limit");
+      throw new InvalidInputException(
+          "job input is " + input.length + " bytes, above the " + MAX_INPUT_BYTES + "-byte limit");
     }
     input = input.clone();
   }
@@ -35,7 +36,11 @@ public record JobEnvelope(Bytes32 programBlobKey, long checkpointStride, byte[] 
 
   public byte[] encode() {
     ByteBuffer b = ByteBuffer.allocate(HEADER + input.length);
-    b.put(MAGIC).put(programBlobKey.bytes()).putLong(checkpointStride).putInt(input.length).put(input);
+    b.put(MAGIC)
+        .put(programBlobKey.bytes())
+        .putLong(checkpointStride)
+        .putInt(input.length)
+        .put(input);
     return b.array();
   }
 
@@ -50,7 +55,12 @@ public record JobEnvelope(Bytes32 programBlobKey, long checkpointStride, byte[] 
    */
   public static JobEnvelope decode(byte[] bytes) {
     if (bytes.length < HEADER) {
-      throw new InvalidInputException("job envelope is " + bytes.length + " bytes, shorter than its " + HEADER + "-byte header");
+      throw new InvalidInputException(
+          "job envelope is "
+              + bytes.length
+              + " bytes, shorter than its "
+              + HEADER
+              + "-byte header");
     }
     if (!Arrays.equals(bytes, 0, 8, MAGIC, 0, 8)) {
       throw new InvalidInputException("job envelope does not start with the magic TDJOBIN1");
@@ -61,10 +71,16 @@ public record JobEnvelope(Bytes32 programBlobKey, long checkpointStride, byte[] 
     long stride = b.getLong();
     long length = Integer.toUnsignedLong(b.getInt());
     if (length > MAX_INPUT_BYTES) {
-      throw new InvalidInputException("job envelope declares " + length + " input bytes, above the " + MAX_INPUT_BYTES + "-byte limit");
+      throw new InvalidInputException(
+          "job envelope declares "
+              + length
+              + " input bytes, above the "
+              + MAX_INPUT_BYTES
+              + "-byte limit");
     }
     if (length != b.remaining()) {
-      throw new InvalidInputException("job envelope declares " + length + " input bytes but carries " + b.remaining());
+      throw new InvalidInputException(
+          "job envelope declares " + length + " input bytes but carries " + b.remaining());
     }
     byte[] input = new byte[(int) length];
     b.get(input);

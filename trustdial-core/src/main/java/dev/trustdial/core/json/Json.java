@@ -28,17 +28,20 @@ import java.util.stream.Collectors;
  * blobs, CLI input) and for the canonical JSON it hashes. Reading is strict: a duplicate key, a
  * document nested deeper than {@link #MAX_DEPTH}, a string longer than {@link #MAX_STRING_CHARS}, a
  * document longer than {@link #MAX_DOCUMENT_BYTES}, trailing content after the value, an unknown
- * field of a typed record and a scalar of the wrong type (the string "80" for a number) are refused.
- * Writing is Jackson's default, byte for byte (receipt and output-document hashes depend on it).
- * A site that needs another feature derives its mapper from {@link #builder()}.
+ * field of a typed record and a scalar of the wrong type (the string "80" for a number) are
+ * refused. Writing is Jackson's default, byte for byte (receipt and output-document hashes depend
+ * on it). A site that needs another feature derives its mapper from {@link #builder()}.
  */
 public final class Json {
   /** Deepest nesting of arrays and objects a document may have. */
   public static final int MAX_DEPTH = 64;
+
   /** Longest string value or key, in chars. */
   public static final int MAX_STRING_CHARS = 16 << 20;
+
   /** Longest document, in bytes (or chars for text input). */
   public static final long MAX_DOCUMENT_BYTES = 64L << 20;
+
   /** Longest number literal, in chars. */
   public static final int MAX_NUMBER_CHARS = 1000;
 
@@ -46,12 +49,17 @@ public final class Json {
 
   private Json() {}
 
-  /** The shared strict mapper (thread-safe; do not reconfigure it: derive from {@link #builder()}). */
+  /**
+   * The shared strict mapper (thread-safe; do not reconfigure it: derive from {@link #builder()}).
+   */
   public static JsonMapper mapper() {
     return MAPPER;
   }
 
-  /** A builder with the strict settings, for a site that needs one more feature (say, indented output). */
+  /**
+   * A builder with the strict settings, for a site that needs one more feature (say, indented
+   * output).
+   */
   public static JsonMapper.Builder builder() {
     return builder(MAX_DEPTH);
   }
@@ -61,32 +69,37 @@ public final class Json {
     if (maxDepth < 1 || maxDepth > MAX_DEPTH) {
       throw new IllegalArgumentException("maxDepth must be 1.." + MAX_DEPTH + ", got " + maxDepth);
     }
-    JsonFactory factory = JsonFactory.builder()
-        .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
-        .streamReadConstraints(StreamReadConstraints.builder()
-            .maxNestingDepth(maxDepth)
-            .maxStringLength(MAX_STRING_CHARS)
-            .maxDocumentLength(MAX_DOCUMENT_BYTES)
-            .maxNumberLength(MAX_NUMBER_CHARS)
-            .build())
-        .build();
+    JsonFactory factory =
+        JsonFactory.builder()
+            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+            .streamReadConstraints(
+                StreamReadConstraints.builder()
+                    .maxNestingDepth(maxDepth)
+                    .maxStringLength(MAX_STRING_CHARS)
+                    .maxDocumentLength(MAX_DOCUMENT_BYTES)
+                    .maxNumberLength(MAX_NUMBER_CHARS)
+                    .build())
+            .build();
     return JsonMapper.builder(factory)
         .enable(DeserializationFeature.FAIL_ON_READING_DUP_TREE_KEY)
         .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
-        // Unknown fields of a typed record are refused: a misspelt config key must not be silently ignored.
+        // Unknown fields of a typed record are refused: a misspelt config key must not be silently
+        // ignored.
         .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
         .disable(MapperFeature.ALLOW_COERCION_OF_SCALARS);
   }
 
   /**
    * Parses {@code bytes} as one JSON document; a syntax error, a duplicate key or a limit is an
-   * {@link InvalidInputException} "{@code what} is not valid JSON: {@link #describe detail}".
-   * An empty document is {@code MissingNode}.
+   * {@link InvalidInputException} "{@code what} is not valid JSON: {@link #describe detail}". An
+   * empty document is {@code MissingNode}.
    */
   public static JsonNode readTree(byte[] bytes, String what) {
-    // The parser counts document length only as it refills its buffer, never for an array in memory.
+    // The parser counts document length only as it refills its buffer, never for an array in
+    // memory.
     if (bytes.length > MAX_DOCUMENT_BYTES) {
-      throw new InvalidInputException(what + " is " + bytes.length + " bytes, over the " + MAX_DOCUMENT_BYTES + "-byte limit");
+      throw new InvalidInputException(
+          what + " is " + bytes.length + " bytes, over the " + MAX_DOCUMENT_BYTES + "-byte limit");
     }
     try {
       return MAPPER.readTree(bytes);
@@ -98,12 +111,13 @@ public final class Json {
   }
 
   /**
-   * Reads a JSON config file of at most {@code maxBytes} into the record {@code type}. Errors name the
-   * file and the field: "{@code what} FILE is not JSON: ...", "{@code what} FILE: 'port' must be a
-   * whole number"; {@code shapes} replaces the message for a field path (such as {@code "tee"} or
-   * {@code "da"}) whose value has the wrong shape.
+   * Reads a JSON config file of at most {@code maxBytes} into the record {@code type}. Errors name
+   * the file and the field: "{@code what} FILE is not JSON: ...", "{@code what} FILE: 'port' must
+   * be a whole number"; {@code shapes} replaces the message for a field path (such as {@code "tee"}
+   * or {@code "da"}) whose value has the wrong shape.
    */
-  public static <T> T readFile(Path file, long maxBytes, String what, Class<T> type, Map<String, String> shapes) {
+  public static <T> T readFile(
+      Path file, long maxBytes, String what, Class<T> type, Map<String, String> shapes) {
     if (!Files.isRegularFile(file)) {
       throw new InvalidInputException(what + " not found: " + file);
     }
@@ -114,14 +128,20 @@ public final class Json {
       }
       bytes = Files.readAllBytes(file);
     } catch (IOException e) {
-      throw new InvalidInputException(what + " " + file + " could not be read: " + e.getMessage(), e);
+      throw new InvalidInputException(
+          what + " " + file + " could not be read: " + e.getMessage(), e);
     }
     JsonNode root;
     try {
       root = MAPPER.readTree(bytes);
     } catch (IOException e) {
-      throw new InvalidInputException(what + " " + file + " is not JSON: "
-          + (e instanceof JsonProcessingException j ? describe(j) : e.getMessage()), e);
+      throw new InvalidInputException(
+          what
+              + " "
+              + file
+              + " is not JSON: "
+              + (e instanceof JsonProcessingException j ? describe(j) : e.getMessage()),
+          e);
     }
     if (root == null || !root.isObject()) {
       throw new InvalidInputException(what + " " + file + " must be a JSON object");
@@ -135,17 +155,30 @@ public final class Json {
       return MAPPER.treeToValue(tree, type);
     } catch (UnrecognizedPropertyException e) {
       String at = path(e);
-      Collection<Object> known = e.getKnownPropertyIds() == null ? List.of() : e.getKnownPropertyIds();
-      throw new InvalidInputException(what + ": unknown field '" + at + "' (known fields"
-          + (at.contains(".") ? " there" : "") + ": "
-          + known.stream().map(String::valueOf).sorted().collect(Collectors.joining(", ")) + ")", e);
+      Collection<Object> known =
+          e.getKnownPropertyIds() == null ? List.of() : e.getKnownPropertyIds();
+      throw new InvalidInputException(
+          what
+              + ": unknown field '"
+              + at
+              + "' (known fields"
+              + (at.contains(".") ? " there" : "")
+              + ": "
+              + known.stream().map(String::valueOf).sorted().collect(Collectors.joining(", "))
+              + ")",
+          e);
     } catch (MismatchedInputException e) {
       String at = path(e);
       String custom = shapes.get(at.replaceAll("\\[\\d+]", "[]"));
-      throw new InvalidInputException(what + ": " + (custom != null ? custom : "'" + at + "' must be " + expected(e.getTargetType())), e);
+      throw new InvalidInputException(
+          what
+              + ": "
+              + (custom != null ? custom : "'" + at + "' must be " + expected(e.getTargetType())),
+          e);
     } catch (JsonProcessingException e) {
       String at = e instanceof JsonMappingException m ? path(m) : "";
-      throw new InvalidInputException(what + ": " + (at.isEmpty() ? "" : "'" + at + "': ") + describe(e), e);
+      throw new InvalidInputException(
+          what + ": " + (at.isEmpty() ? "" : "'" + at + "': ") + describe(e), e);
     }
   }
 
@@ -154,7 +187,8 @@ public final class Json {
     try {
       return MAPPER.writeValueAsBytes(value);
     } catch (JsonProcessingException e) {
-      throw new IllegalStateException("cannot write " + value.getClass().getSimpleName() + " as JSON", e);
+      throw new IllegalStateException(
+          "cannot write " + value.getClass().getSimpleName() + " as JSON", e);
     }
   }
 
@@ -163,7 +197,8 @@ public final class Json {
     try {
       return MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(value) + "\n";
     } catch (JsonProcessingException e) {
-      throw new IllegalStateException("cannot write " + value.getClass().getSimpleName() + " as JSON", e);
+      throw new IllegalStateException(
+          "cannot write " + value.getClass().getSimpleName() + " as JSON", e);
     }
   }
 
@@ -186,11 +221,15 @@ public final class Json {
       }
     }
     var at = e.getLocation();
-    return at == null || at.getLineNr() < 1 ? m : m + " (line " + at.getLineNr() + ", column " + at.getColumnNr() + ")";
+    return at == null || at.getLineNr() < 1
+        ? m
+        : m + " (line " + at.getLineNr() + ", column " + at.getColumnNr() + ")";
   }
 
   private static String limit(String m) {
-    Matcher depth = Pattern.compile("nesting depth \\((\\d+)\\) exceeds the maximum allowed \\((\\d+)").matcher(m);
+    Matcher depth =
+        Pattern.compile("nesting depth \\((\\d+)\\) exceeds the maximum allowed \\((\\d+)")
+            .matcher(m);
     if (depth.find()) {
       return "nested deeper than " + depth.group(2) + " levels";
     }
@@ -245,6 +284,8 @@ public final class Json {
   }
 
   private static String size(long bytes) {
-    return bytes % (1 << 20) == 0 ? (bytes >> 20) + " MiB" : bytes % 1024 == 0 ? (bytes >> 10) + " KiB" : bytes + " bytes";
+    return bytes % (1 << 20) == 0
+        ? (bytes >> 20) + " MiB"
+        : bytes % 1024 == 0 ? (bytes >> 10) + " KiB" : bytes + " bytes";
   }
 }

@@ -30,22 +30,40 @@ import java.util.stream.Collectors;
 public final class ChildJvm {
   /** Generous: JVMs start slowly on a shared, busy machine. */
   public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(180);
+
   /** Lines of the child's output quoted when it fails to start. */
   static final int TAIL_LINES = 20;
-  /** A small heap and the serial collector: many children share one machine. Later flags override these. */
-  private static final List<String> BASE_FLAGS = List.of("-Xmx256m", "-XX:+UseSerialGC", "--enable-native-access=ALL-UNNAMED",
-      "-Dorg.slf4j.simpleLogger.showDateTime=true", "-Dorg.slf4j.simpleLogger.dateTimeFormat=HH:mm:ss.SSS");
+
+  /**
+   * A small heap and the serial collector: many children share one machine. Later flags override
+   * these.
+   */
+  private static final List<String> BASE_FLAGS =
+      List.of(
+          "-Xmx256m",
+          "-XX:+UseSerialGC",
+          "--enable-native-access=ALL-UNNAMED",
+          "-Dorg.slf4j.simpleLogger.showDateTime=true",
+          "-Dorg.slf4j.simpleLogger.dateTimeFormat=HH:mm:ss.SSS");
+
   private static final Pattern LISTENING = Pattern.compile("listening (\\d+)(?: .*)?");
   private static final Duration POLL = Duration.ofMillis(100);
 
   private ChildJvm() {}
 
   /**
-   * What to start. {@code jvmFlags} come after the defaults (-Xmx256m, serial GC, native access), so
-   * they override them; an empty {@code workDir} means this JVM's working directory.
+   * What to start. {@code jvmFlags} come after the defaults (-Xmx256m, serial GC, native access),
+   * so they override them; an empty {@code workDir} means this JVM's working directory.
    */
-  public record Launch(String name, String mainClass, List<String> jvmFlags, List<String> args, Path log, Optional<Path> workDir,
-      Map<String, String> env, Duration timeout) {
+  public record Launch(
+      String name,
+      String mainClass,
+      List<String> jvmFlags,
+      List<String> args,
+      Path log,
+      Optional<Path> workDir,
+      Map<String, String> env,
+      Duration timeout) {
     public Launch {
       jvmFlags = List.copyOf(jvmFlags);
       args = List.copyOf(args);
@@ -55,9 +73,20 @@ public final class ChildJvm {
       }
     }
 
-    /** {@code main} in a child JVM with no flags or arguments of its own, {@link #DEFAULT_TIMEOUT} to start. */
+    /**
+     * {@code main} in a child JVM with no flags or arguments of its own, {@link #DEFAULT_TIMEOUT}
+     * to start.
+     */
     public static Launch of(String name, Class<?> main, Path log) {
-      return new Launch(name, main.getName(), List.of(), List.of(), log, Optional.empty(), Map.of(), DEFAULT_TIMEOUT);
+      return new Launch(
+          name,
+          main.getName(),
+          List.of(),
+          List.of(),
+          log,
+          Optional.empty(),
+          Map.of(),
+          DEFAULT_TIMEOUT);
     }
 
     public Launch withJvmFlags(List<String> flags) {
@@ -88,7 +117,8 @@ public final class ChildJvm {
   }
 
   /** A started child: the port it listens on, its ready line, and its log. Closing it kills it. */
-  public record Started(String name, Process process, int port, String readyLine, Path log) implements AutoCloseable {
+  public record Started(String name, Process process, int port, String readyLine, Path log)
+      implements AutoCloseable {
     /** The word after {@code key} in the ready line ("listening PORT account ADDR"). */
     public String word(String key) {
       String[] w = readyLine.split(" ");
@@ -104,7 +134,9 @@ public final class ChildJvm {
       return process.isAlive();
     }
 
-    /** SIGKILL: no shutdown hook runs, nothing is flushed. Waits up to 30 s for the process to end. */
+    /**
+     * SIGKILL: no shutdown hook runs, nothing is flushed. Waits up to 30 s for the process to end.
+     */
     public void kill() {
       process.destroyForcibly();
       try {
@@ -123,9 +155,9 @@ public final class ChildJvm {
   }
 
   /**
-   * Starts {@code launch.mainClass()} and returns once it has printed {@code listening PORT}. Throws
-   * {@link IllegalStateException}, the child killed, when it exits first or the timeout passes; the
-   * message quotes its last {@value #TAIL_LINES} lines of output.
+   * Starts {@code launch.mainClass()} and returns once it has printed {@code listening PORT}.
+   * Throws {@link IllegalStateException}, the child killed, when it exits first or the timeout
+   * passes; the message quotes its last {@value #TAIL_LINES} lines of output.
    */
   public static Started start(Launch launch) {
     Process p = null;
@@ -138,35 +170,51 @@ public final class ChildJvm {
       if (logDir != null) {
         Files.createDirectories(logDir);
       }
-      OutputReader output = new OutputReader(launch.log(), Files.exists(launch.log()) ? Files.size(launch.log()) : 0);
+      OutputReader output =
+          new OutputReader(launch.log(), Files.exists(launch.log()) ? Files.size(launch.log()) : 0);
       List<String> cmd = new ArrayList<>();
       cmd.add(javaBinary());
       cmd.addAll(BASE_FLAGS);
       cmd.addAll(launch.jvmFlags());
       cmd.addAll(List.of("-cp", absoluteClassPath(), launch.mainClass()));
       cmd.addAll(launch.args());
-      ProcessBuilder pb = new ProcessBuilder(cmd)
-          .redirectErrorStream(true)
-          .redirectOutput(ProcessBuilder.Redirect.appendTo(launch.log().toFile()));
+      ProcessBuilder pb =
+          new ProcessBuilder(cmd)
+              .redirectErrorStream(true)
+              .redirectOutput(ProcessBuilder.Redirect.appendTo(launch.log().toFile()));
       launch.workDir().ifPresent(d -> pb.directory(d.toFile()));
       pb.environment().putAll(launch.env());
       p = pb.start();
       p.getOutputStream().close(); // no input: a child reading stdin sees its end at once
       long deadline = System.nanoTime() + launch.timeout().toNanos();
       while (true) {
-        boolean exited = !p.isAlive(); // read after the check, so a ready line printed just before exit is seen
+        boolean exited =
+            !p.isAlive(); // read after the check, so a ready line printed just before exit is seen
         Optional<Matcher> line = output.readyLine();
         if (line.isPresent()) {
           ready = true;
-          return new Started(launch.name(), p, Integer.parseInt(line.get().group(1)), line.get().group(), launch.log());
+          return new Started(
+              launch.name(),
+              p,
+              Integer.parseInt(line.get().group(1)),
+              line.get().group(),
+              launch.log());
         }
         if (exited) {
-          throw new IllegalStateException(launch.name() + " exited with code " + p.exitValue() + " before listening; "
-              + output.tail());
+          throw new IllegalStateException(
+              launch.name()
+                  + " exited with code "
+                  + p.exitValue()
+                  + " before listening; "
+                  + output.tail());
         }
         if (System.nanoTime() - deadline > 0) {
-          throw new IllegalStateException(launch.name() + " did not print 'listening PORT' within " + launch.timeout().toSeconds()
-              + " s; " + output.tail());
+          throw new IllegalStateException(
+              launch.name()
+                  + " did not print 'listening PORT' within "
+                  + launch.timeout().toSeconds()
+                  + " s; "
+                  + output.tail());
         }
         Thread.sleep(POLL);
       }
@@ -182,7 +230,10 @@ public final class ChildJvm {
     }
   }
 
-  /** This JVM's class path with every entry made absolute: children may run in their own working directories. */
+  /**
+   * This JVM's class path with every entry made absolute: children may run in their own working
+   * directories.
+   */
   public static String absoluteClassPath() {
     return Arrays.stream(System.getProperty("java.class.path").split(File.pathSeparator))
         .filter(e -> !e.isEmpty())
@@ -191,7 +242,9 @@ public final class ChildJvm {
   }
 
   private static String javaBinary() {
-    return ProcessHandle.current().info().command()
+    return ProcessHandle.current()
+        .info()
+        .command()
         .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
   }
 

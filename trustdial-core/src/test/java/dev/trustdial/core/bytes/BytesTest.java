@@ -25,8 +25,11 @@ class BytesTest {
 
   @Test
   void equalityIsByContentAndToStringIsHex() {
-    assertThat(Bytes.of(new byte[] {(byte) 0xab, 0x01})).isEqualTo(Bytes.fromHex("0xab01")).hasToString("0xab01");
-    assertThat(Bytes.of(new byte[] {(byte) 0xab, 0x01}).hashCode()).isEqualTo(Bytes.fromHex("ab01").hashCode());
+    assertThat(Bytes.of(new byte[] {(byte) 0xab, 0x01}))
+        .isEqualTo(Bytes.fromHex("0xab01"))
+        .hasToString("0xab01");
+    assertThat(Bytes.of(new byte[] {(byte) 0xab, 0x01}).hashCode())
+        .isEqualTo(Bytes.fromHex("ab01").hashCode());
     assertThat(Bytes.of(new byte[] {1})).isNotEqualTo(Bytes.of(new byte[] {1, 0}));
     assertThat(Bytes.fromHex("0xab01").toBareHex()).isEqualTo("ab01");
     assertThat(Bytes.of(new byte[0])).isSameAs(Bytes.EMPTY).hasToString("0x");
@@ -65,7 +68,8 @@ class BytesTest {
   @Property(tries = 200)
   void agreesWithArrays(@ForAll @Size(max = 64) byte[] a, @ForAll @Size(max = 64) byte[] b) {
     assertThat(Bytes.of(a).equals(Bytes.of(b))).isEqualTo(Arrays.equals(a, b));
-    assertThat(Integer.signum(Bytes.of(a).compareTo(Bytes.of(b)))).isEqualTo(Integer.signum(Arrays.compareUnsigned(a, b)));
+    assertThat(Integer.signum(Bytes.of(a).compareTo(Bytes.of(b))))
+        .isEqualTo(Integer.signum(Arrays.compareUnsigned(a, b)));
     assertThat(Bytes.of(a).length()).isEqualTo(a.length);
     assertThat(Bytes.of(a).toArray()).isEqualTo(a);
   }

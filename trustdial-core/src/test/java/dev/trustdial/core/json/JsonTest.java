@@ -26,9 +26,11 @@ class JsonTest {
 
   @Test
   void refusesADuplicateKeyAtAnyDepthNamingItAndWhere() {
-    assertThatThrownBy(() -> read("{\"a\": 1, \"a\": 2}")).isInstanceOf(InvalidInputException.class)
+    assertThatThrownBy(() -> read("{\"a\": 1, \"a\": 2}"))
+        .isInstanceOf(InvalidInputException.class)
         .hasMessage("the input is not valid JSON: duplicate key 'a' (line 1, column 13)");
-    assertThatThrownBy(() -> read("{\"x\": [{\"b\": 1,\n \"b\": 1}]}")).hasMessageStartingWith("the input is not valid JSON: duplicate key 'b' (line 2");
+    assertThatThrownBy(() -> read("{\"x\": [{\"b\": 1,\n \"b\": 1}]}"))
+        .hasMessageStartingWith("the input is not valid JSON: duplicate key 'b' (line 2");
   }
 
   @Test
@@ -36,7 +38,8 @@ class JsonTest {
     String ok = "[".repeat(Json.MAX_DEPTH) + "]".repeat(Json.MAX_DEPTH);
     assertThat(read(ok).isArray()).isTrue();
     String deep = "[".repeat(Json.MAX_DEPTH + 1) + "]".repeat(Json.MAX_DEPTH + 1);
-    assertThatThrownBy(() -> read(deep)).isInstanceOf(InvalidInputException.class)
+    assertThatThrownBy(() -> read(deep))
+        .isInstanceOf(InvalidInputException.class)
         .hasMessageStartingWith("the input is not valid JSON: nested deeper than 64 levels");
     String deepObject = "{\"a\":".repeat(Json.MAX_DEPTH + 1) + "1" + "}".repeat(Json.MAX_DEPTH + 1);
     assertThatThrownBy(() -> read(deepObject)).hasMessageContaining("nested deeper than 64 levels");
@@ -45,11 +48,13 @@ class JsonTest {
   @Test
   void capsStringAndNumberLengths() {
     String longString = "\"" + "x".repeat(Json.MAX_STRING_CHARS + 1) + "\"";
-    assertThatThrownBy(() -> read(longString)).isInstanceOf(InvalidInputException.class)
+    assertThatThrownBy(() -> read(longString))
+        .isInstanceOf(InvalidInputException.class)
         .hasMessageContaining("a string is longer than " + Json.MAX_STRING_CHARS + " characters");
     assertThat(read("\"" + "x".repeat(1 << 20) + "\"").textValue()).hasSize(1 << 20);
     String longNumber = "1".repeat(Json.MAX_NUMBER_CHARS + 1);
-    assertThatThrownBy(() -> read("[" + longNumber + "]")).hasMessageContaining("a number is longer than 1000 characters");
+    assertThatThrownBy(() -> read("[" + longNumber + "]"))
+        .hasMessageContaining("a number is longer than 1000 characters");
   }
 
   @Test
@@ -62,8 +67,14 @@ class JsonTest {
     }
     b.append("0]");
     byte[] bytes = b.toString().getBytes(StandardCharsets.US_ASCII);
-    assertThatThrownBy(() -> Json.readTree(bytes, "the input")).isInstanceOf(InvalidInputException.class)
-        .hasMessage("the input is " + bytes.length + " bytes, over the " + Json.MAX_DOCUMENT_BYTES + "-byte limit");
+    assertThatThrownBy(() -> Json.readTree(bytes, "the input"))
+        .isInstanceOf(InvalidInputException.class)
+        .hasMessage(
+            "the input is "
+                + bytes.length
+                + " bytes, over the "
+                + Json.MAX_DOCUMENT_BYTES
+                + "-byte limit");
     // Read as a stream, the parser's own cap applies.
     assertThatThrownBy(() -> Json.mapper().readTree(new java.io.ByteArrayInputStream(bytes)))
         .isInstanceOf(com.fasterxml.jackson.core.exc.StreamConstraintsException.class);
@@ -72,8 +83,10 @@ class JsonTest {
   @Test
   void refusesTrailingContentAndReportsSyntaxErrorsWithoutParserInternals() {
     assertThatThrownBy(() -> read("{} {}")).hasMessageStartingWith("the input is not valid JSON:");
-    assertThatThrownBy(() -> read("{\"a\": tru}")).hasMessageStartingWith("the input is not valid JSON: Unrecognized token 'tru'")
-        .hasMessageContaining("(line 1, column").hasMessageNotContaining("`");
+    assertThatThrownBy(() -> read("{\"a\": tru}"))
+        .hasMessageStartingWith("the input is not valid JSON: Unrecognized token 'tru'")
+        .hasMessageContaining("(line 1, column")
+        .hasMessageNotContaining("`");
     assertThat(read("{\"a\": 1}\n").get("a").asInt()).isEqualTo(1);
   }
 
@@ -85,16 +98,27 @@ class JsonTest {
     assertThat(l).isEqualTo(new Limits(80, null, null, List.of("a"), new Inner(5L)));
 
     Files.writeString(f, "{\"port\": 80, \"prot\": 81}");
-    assertThatThrownBy(() -> Json.readFile(f, 1024, "test config", Limits.class, Map.of())).isInstanceOf(InvalidInputException.class)
-        .hasMessage("test config " + f + ": unknown field 'prot' (known fields: enabled, host, inner, names, port)");
+    assertThatThrownBy(() -> Json.readFile(f, 1024, "test config", Limits.class, Map.of()))
+        .isInstanceOf(InvalidInputException.class)
+        .hasMessage(
+            "test config "
+                + f
+                + ": unknown field 'prot' (known fields: enabled, host, inner, names, port)");
     Files.writeString(f, "{\"inner\": {\"second\": 5}}");
     assertThatThrownBy(() -> Json.readFile(f, 1024, "test config", Limits.class, Map.of()))
-        .hasMessage("test config " + f + ": unknown field 'inner.second' (known fields there: seconds)");
+        .hasMessage(
+            "test config " + f + ": unknown field 'inner.second' (known fields there: seconds)");
     Files.writeString(f, "{\"port\": \"80\"}");
     assertThatThrownBy(() -> Json.readFile(f, 1024, "test config", Limits.class, Map.of()))
         .hasMessage("test config " + f + ": 'port' must be a whole number");
     Files.writeString(f, "{\"enabled\": \"yes\"}");
-    assertThatThrownBy(() -> Json.readFile(f, 1024, "test config", Limits.class, Map.of("enabled", "enabled must be true or false")))
+    assertThatThrownBy(() ->
+            Json.readFile(
+                f,
+                1024,
+                "test config",
+                Limits.class,
+                Map.of("enabled", "enabled must be true or false")))
         .hasMessage("test config " + f + ": enabled must be true or false");
     Files.writeString(f, "{\"names\": \"a\"}");
     assertThatThrownBy(() -> Json.readFile(f, 1024, "test config", Limits.class, Map.of()))
@@ -107,14 +131,17 @@ class JsonTest {
   @Test
   void refusesAFileThatIsMissingTooLargeNotJsonOrNotAnObject() throws Exception {
     Path f = dir.resolve("c.json");
-    assertThatThrownBy(() -> Json.readFile(f, 1024, "test config", Limits.class, Map.of())).hasMessage("test config not found: " + f);
+    assertThatThrownBy(() -> Json.readFile(f, 1024, "test config", Limits.class, Map.of()))
+        .hasMessage("test config not found: " + f);
     Files.writeString(f, " ".repeat(2000) + "{}");
-    assertThatThrownBy(() -> Json.readFile(f, 1024, "test config", Limits.class, Map.of())).hasMessage("test config " + f + " exceeds 1 KiB");
+    assertThatThrownBy(() -> Json.readFile(f, 1024, "test config", Limits.class, Map.of()))
+        .hasMessage("test config " + f + " exceeds 1 KiB");
     Files.writeString(f, "{\"port\": 1, \"port\": 2}");
     assertThatThrownBy(() -> Json.readFile(f, 1024, "test config", Limits.class, Map.of()))
         .hasMessage("test config " + f + " is not JSON: duplicate key 'port' (line 1, column 19)");
     Files.writeString(f, "[1]");
-    assertThatThrownBy(() -> Json.readFile(f, 1024, "test config", Limits.class, Map.of())).hasMessage("test config " + f + " must be a JSON object");
+    assertThatThrownBy(() -> Json.readFile(f, 1024, "test config", Limits.class, Map.of()))
+        .hasMessage("test config " + f + " must be a JSON object");
   }
 
   @Test

@@ -22,12 +22,15 @@ class ChildJvmIT {
 
   @Test
   void returnsOnTheReadyLineWithItsPortAndWords() throws Exception {
-    try (ChildJvm.Started s = launch("serve", "starting up", "err:a warning", "listening 4242 account 0xabc url http://x").start()) {
+    try (ChildJvm.Started s =
+        launch("serve", "starting up", "err:a warning", "listening 4242 account 0xabc url http://x")
+            .start()) {
       assertThat(s.port()).isEqualTo(4242);
       assertThat(s.readyLine()).isEqualTo("listening 4242 account 0xabc url http://x");
       assertThat(s.word("account")).isEqualTo("0xabc");
       assertThat(s.word("url")).isEqualTo("http://x");
-      assertThatThrownBy(() -> s.word("public-key")).hasMessageContaining("scripted printed no public-key");
+      assertThatThrownBy(() -> s.word("public-key"))
+          .hasMessageContaining("scripted printed no public-key");
       assertThat(s.isAlive()).isTrue();
       assertThat(Files.readString(s.log())).contains("starting up", "a warning");
       s.kill();
@@ -41,7 +44,9 @@ class ChildJvmIT {
     try (ChildJvm.Started s = launch("serve", "listening 2222 account 0xdef").start()) {
       assertThat(s.port()).isEqualTo(2222);
     }
-    assertThat(Files.readString(dir.resolve("child.log"))).startsWith("listening 1111").contains("listening 2222");
+    assertThat(Files.readString(dir.resolve("child.log")))
+        .startsWith("listening 1111")
+        .contains("listening 2222");
   }
 
   @Test
@@ -69,30 +74,39 @@ class ChildJvmIT {
   @Test
   void aSilentChildIsKilledAtTheTimeoutAndTheErrorQuotesItsOutput() throws Exception {
     long before = ProcessHandle.current().children().count();
-    assertThatThrownBy(() -> launch("serve", "stuck on something").withTimeout(Duration.ofSeconds(3)).start())
+    assertThatThrownBy(
+            () -> launch("serve", "stuck on something").withTimeout(Duration.ofSeconds(3)).start())
         .isInstanceOf(IllegalStateException.class)
         .hasMessageContaining("scripted did not print 'listening PORT' within 3 s")
         .hasMessageContaining("stuck on something");
     // The child was killed: no process of ours outlives the failure.
     long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-    while (ProcessHandle.current().children().filter(ProcessHandle::isAlive).count() > before && System.nanoTime() < deadline) {
+    while (ProcessHandle.current().children().filter(ProcessHandle::isAlive).count() > before
+        && System.nanoTime() < deadline) {
       Thread.sleep(50);
     }
-    assertThat(ProcessHandle.current().children().filter(ProcessHandle::isAlive).count()).isEqualTo(before);
+    assertThat(ProcessHandle.current().children().filter(ProcessHandle::isAlive).count())
+        .isEqualTo(before);
   }
 
   @Test
   void passesEnvironmentAndWorkingDirectory() throws Exception {
     Path work = dir.resolve("work");
-    try (ChildJvm.Started s = launch("env:TD_CHILD_TEST").withEnv(Map.of("TD_CHILD_TEST", "yes")).withWorkDir(work).start()) {
+    try (ChildJvm.Started s =
+        launch("env:TD_CHILD_TEST")
+            .withEnv(Map.of("TD_CHILD_TEST", "yes"))
+            .withWorkDir(work)
+            .start()) {
       assertThat(s.port()).isEqualTo(7);
       assertThat(s.readyLine()).endsWith("\u00e9t\u00e9");
-      assertThat(Files.readString(s.log())).contains("env TD_CHILD_TEST=yes cwd=" + work.toAbsolutePath());
+      assertThat(Files.readString(s.log()))
+          .contains("env TD_CHILD_TEST=yes cwd=" + work.toAbsolutePath());
     }
   }
 
   @Test
   void refusesANonPositiveTimeout() {
-    assertThatThrownBy(() -> launch("serve").withTimeout(Duration.ZERO)).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> launch("serve").withTimeout(Duration.ZERO))
+        .isInstanceOf(IllegalArgumentException.class);
   }
 }

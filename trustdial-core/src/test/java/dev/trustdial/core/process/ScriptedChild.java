@@ -24,8 +24,12 @@ public final class ScriptedChild {
     }
     if (args[0].startsWith("env:")) {
       String name = args[0].substring(4);
-      System.out.println("env " + name + "=" + System.getenv(name) + " cwd=" + System.getProperty("user.dir"));
-      System.out.println("listening 7 utf8 " + new String("\u00e9t\u00e9".getBytes(StandardCharsets.UTF_8), StandardCharsets.UTF_8));
+      System.out.println(
+          "env " + name + "=" + System.getenv(name) + " cwd=" + System.getProperty("user.dir"));
+      System.out.println(
+          "listening 7 utf8 "
+              + new String(
+                  "\u00e9t\u00e9".getBytes(StandardCharsets.UTF_8), StandardCharsets.UTF_8));
       System.out.flush();
     }
     Thread.sleep(Long.MAX_VALUE);

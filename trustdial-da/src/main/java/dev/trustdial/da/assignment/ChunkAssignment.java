@@ -66,8 +66,10 @@ public final class ChunkAssignment {
     }
     int leftover = Kzg.CELLS - assigned;
     assert leftover >= 0 && leftover < Math.max(n, 1) : "floor shares leave fewer than n chunks";
-    int start = new BigInteger(1, Hashes.keccak256(blobKey.bytes()).bytes())
-        .mod(BigInteger.valueOf(n)).intValueExact();
+    int start =
+        new BigInteger(1, Hashes.keccak256(blobKey.bytes()).bytes())
+            .mod(BigInteger.valueOf(n))
+            .intValueExact();
     for (int k = 0; k < leftover; k++) {
       counts[(start + k) % n]++;
     }

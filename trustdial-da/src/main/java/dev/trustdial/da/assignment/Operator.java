@@ -11,11 +11,15 @@ public record Operator(Address signer, BigInteger stake, URI endpoint) {
 
   public Operator {
     if (stake.signum() <= 0 || stake.compareTo(UINT256_LIMIT) >= 0) {
-      throw new InvalidInputException("operator " + signer + " needs a stake in 1..2^256-1, got " + stake);
+      throw new InvalidInputException(
+          "operator " + signer + " needs a stake in 1..2^256-1, got " + stake);
     }
     String scheme = endpoint.getScheme();
-    if (scheme == null || !(scheme.equals("http") || scheme.equals("https")) || endpoint.getHost() == null) {
-      throw new InvalidInputException("operator " + signer + " endpoint must be an http(s) URL, got " + endpoint);
+    if (scheme == null
+        || !(scheme.equals("http") || scheme.equals("https"))
+        || endpoint.getHost() == null) {
+      throw new InvalidInputException(
+          "operator " + signer + " endpoint must be an http(s) URL, got " + endpoint);
     }
   }
 }

@@ -11,8 +11,9 @@ import java.util.Optional;
 /**
  * The DA operators at a reference block, in canonical order (ascending signer address), which is
  * what operator indices in certificates refer to, and the total weight {@code W} the certificate
- * check measures signers against (docs/spec/da.md §5): onchain the registry's total DA weight, which
- * also counts operators below the DA minimum that are not in the set; for a fixed set the members' sum.
+ * check measures signers against (docs/spec/da.md §5): onchain the registry's total DA weight,
+ * which also counts operators below the DA minimum that are not in the set; for a fixed set the
+ * members' sum.
  */
 public record OperatorSet(long referenceBlock, List<Operator> operators, BigInteger totalWeight) {
   public static final int MAX_OPERATORS = 1024;
@@ -28,17 +29,19 @@ public record OperatorSet(long referenceBlock, List<Operator> operators, BigInte
     }
     BigInteger members = sum(operators);
     if (totalWeight.compareTo(members) < 0) {
-      throw new InvalidInputException("total weight " + totalWeight + " is below the " + members
-          + " the set's operators hold");
+      throw new InvalidInputException(
+          "total weight " + totalWeight + " is below the " + members + " the set's operators hold");
     }
     List<Operator> sorted = new ArrayList<>(operators);
     sorted.sort(Comparator.comparing(Operator::signer));
     if (sorted.isEmpty() || sorted.size() > MAX_OPERATORS) {
-      throw new InvalidInputException("an operator set has 1.." + MAX_OPERATORS + " operators, got " + sorted.size());
+      throw new InvalidInputException(
+          "an operator set has 1.." + MAX_OPERATORS + " operators, got " + sorted.size());
     }
     for (int i = 1; i < sorted.size(); i++) {
       if (sorted.get(i).signer().equals(sorted.get(i - 1).signer())) {
-        throw new InvalidInputException("operator " + sorted.get(i).signer() + " appears twice in the set");
+        throw new InvalidInputException(
+            "operator " + sorted.get(i).signer() + " appears twice in the set");
       }
     }
     operators = List.copyOf(sorted);

@@ -17,8 +17,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The JSON form of a fixed operator set, for networks without a chain:
- * {@code {"referenceBlock": 0, "operators": [{"address": "0x..", "stake": "100", "endpoint": "http://.."}]}}.
+ * The JSON form of a fixed operator set, for networks without a chain: {@code {"referenceBlock": 0,
+ * "operators": [{"address": "0x..", "stake": "100", "endpoint": "http://.."}]}}.
  */
 public final class OperatorSetFile {
   private static final ObjectMapper JSON = Json.mapper();
@@ -36,7 +36,8 @@ public final class OperatorSetFile {
       }
       return parse(JSON.readTree(file.toFile()), file.toString());
     } catch (IOException e) {
-      throw new InvalidInputException("cannot read operator set " + file + ": " + e.getMessage(), e);
+      throw new InvalidInputException(
+          "cannot read operator set " + file + ": " + e.getMessage(), e);
     }
   }
 
@@ -54,13 +55,15 @@ public final class OperatorSetFile {
       try {
         s = new BigInteger(stake);
       } catch (NumberFormatException e) {
-        throw new InvalidInputException(where + ": stake of " + addr + " is not an integer: '" + stake + "'");
+        throw new InvalidInputException(
+            where + ": stake of " + addr + " is not an integer: '" + stake + "'");
       }
       URI uri;
       try {
         uri = new URI(endpoint);
       } catch (URISyntaxException e) {
-        throw new InvalidInputException(where + ": endpoint of " + addr + " is not a URL: '" + endpoint + "'");
+        throw new InvalidInputException(
+            where + ": endpoint of " + addr + " is not a URL: '" + endpoint + "'");
       }
       list.add(new Operator(Address.parse(addr), s, uri));
     }
@@ -72,7 +75,9 @@ public final class OperatorSetFile {
     root.put("referenceBlock", set.referenceBlock());
     ArrayNode ops = root.putArray("operators");
     for (Operator o : set.operators()) {
-      ops.addObject().put("address", o.signer().toString()).put("stake", o.stake().toString())
+      ops.addObject()
+          .put("address", o.signer().toString())
+          .put("stake", o.stake().toString())
           .put("endpoint", o.endpoint().toString());
     }
     JSON.writerWithDefaultPrettyPrinter().writeValue(file.toFile(), root);

@@ -2,7 +2,9 @@ package dev.trustdial.da.assignment;
 
 import dev.trustdial.core.InvalidInputException;
 
-/** A fixed operator set valid at one reference block: for local networks without a chain, and tests. */
+/**
+ * A fixed operator set valid at one reference block: for local networks without a chain, and tests.
+ */
 public record StaticOperatorSetSource(OperatorSet set) implements OperatorSetSource {
   @Override
   public OperatorSet current() {
@@ -12,8 +14,12 @@ public record StaticOperatorSetSource(OperatorSet set) implements OperatorSetSou
   @Override
   public OperatorSet at(long referenceBlock) {
     if (referenceBlock != set.referenceBlock()) {
-      throw new InvalidInputException("no operator set known at reference block " + referenceBlock
-          + " (this network's set is fixed at block " + set.referenceBlock() + ")");
+      throw new InvalidInputException(
+          "no operator set known at reference block "
+              + referenceBlock
+              + " (this network's set is fixed at block "
+              + set.referenceBlock()
+              + ")");
     }
     return set;
   }

@@ -22,7 +22,9 @@ public final class Attestation {
 
   private Attestation() {}
 
-  /** {@code keccak256(tag || u256 chainId || verifier || blobKey)}: BlobRegistry.attestationDigest. */
+  /**
+   * {@code keccak256(tag || u256 chainId || verifier || blobKey)}: BlobRegistry.attestationDigest.
+   */
   public static Bytes32 digest(AttestationDomain domain, Bytes32 blobKey) {
     return Hashes.keccak256(TAG, domain.encode(), blobKey.bytes());
   }
@@ -32,8 +34,8 @@ public final class Attestation {
   }
 
   /**
-   * The signer of an attestation in {@code domain}; an InvalidInputException if the signature recovers
-   * to no key. A signature made for another domain recovers to an unrelated address.
+   * The signer of an attestation in {@code domain}; an InvalidInputException if the signature
+   * recovers to no key. A signature made for another domain recovers to an unrelated address.
    */
   public static Address signer(AttestationDomain domain, Bytes32 blobKey, Signature signature) {
     return Secp256k1Key.recoverEip191(digest(domain, blobKey), signature);

@@ -18,8 +18,12 @@ public record AttestationDomain(long chainId, Address verifier) {
       throw new InvalidInputException("chain id must be >= 0, got " + chainId);
     }
     if ((chainId == 0) != verifier.isZero()) {
-      throw new InvalidInputException("chain id 0 and the zero address together are the local DA domain; an onchain "
-          + "domain needs a nonzero chain id and the BlobRegistry address, got chain " + chainId + " and " + verifier);
+      throw new InvalidInputException(
+          "chain id 0 and the zero address together are the local DA domain; an onchain "
+              + "domain needs a nonzero chain id and the BlobRegistry address, got chain "
+              + chainId
+              + " and "
+              + verifier);
     }
   }
 

@@ -34,11 +34,15 @@ public final class CertificateVerifier {
   public CertificateCheck check(DaCertificate cert, OperatorSet set, long nowSeconds) {
     BlobHeader h = cert.header();
     if (set.referenceBlock() != h.referenceBlock()) {
-      return new CertificateCheck.Invalid("operator set is for block " + set.referenceBlock()
-          + ", header references block " + h.referenceBlock());
+      return new CertificateCheck.Invalid(
+          "operator set is for block "
+              + set.referenceBlock()
+              + ", header references block "
+              + h.referenceBlock());
     }
     if (nowSeconds >= h.expiry()) {
-      return new CertificateCheck.Invalid("blob expired at " + h.expiry() + " (now " + nowSeconds + ")");
+      return new CertificateCheck.Invalid(
+          "blob expired at " + h.expiry() + " (now " + nowSeconds + ")");
     }
     Bytes32 key = h.blobKey();
     BigInteger total = set.totalWeight();
@@ -46,33 +50,56 @@ public final class CertificateVerifier {
     int chunks = 0;
     for (OperatorSignature s : cert.signatures()) {
       if (s.operatorIndex() >= set.size()) {
-        return new CertificateCheck.Invalid("signer index " + s.operatorIndex() + " is outside the "
-            + set.size() + "-operator set");
+        return new CertificateCheck.Invalid(
+            "signer index "
+                + s.operatorIndex()
+                + " is outside the "
+                + set.size()
+                + "-operator set");
       }
       Address expected = set.get(s.operatorIndex()).signer();
       Address actual;
       try {
         actual = Attestation.signer(domain, key, s.signature());
       } catch (InvalidInputException e) {
-        return new CertificateCheck.Invalid("signature of operator " + s.operatorIndex() + " is malformed");
+        return new CertificateCheck.Invalid(
+            "signature of operator " + s.operatorIndex() + " is malformed");
       }
       if (!actual.equals(expected)) {
-        return new CertificateCheck.Invalid("signature of operator " + s.operatorIndex() + " recovers to " + actual
-            + ", not " + expected + ", in the " + domain + " (a wrong key, or signed for another chain or registry)");
+        return new CertificateCheck.Invalid(
+            "signature of operator "
+                + s.operatorIndex()
+                + " recovers to "
+                + actual
+                + ", not "
+                + expected
+                + ", in the "
+                + domain
+                + " (a wrong key, or signed for another chain or registry)");
       }
       BigInteger stake = set.get(s.operatorIndex()).stake();
       signed = signed.add(stake);
       // floor(128 · stake / W): at most the operator's assigned chunks, since W ≥ the members' sum
       chunks += stake.multiply(CHUNKS).divide(total).intValueExact();
     }
-    if (signed.multiply(BigInteger.valueOf(10_000))
-        .compareTo(total.multiply(BigInteger.valueOf(params.confirmationThresholdBps()))) < 0) {
-      return new CertificateCheck.Invalid("signed stake " + signed + " of " + total + " is below the "
-          + params.confirmationThresholdBps() + " bps confirmation threshold");
+    if (signed
+            .multiply(BigInteger.valueOf(10_000))
+            .compareTo(total.multiply(BigInteger.valueOf(params.confirmationThresholdBps())))
+        < 0) {
+      return new CertificateCheck.Invalid(
+          "signed stake "
+              + signed
+              + " of "
+              + total
+              + " is below the "
+              + params.confirmationThresholdBps()
+              + " bps confirmation threshold");
     }
     if (chunks < Kzg.RECONSTRUCTION_CELLS) {
-      return new CertificateCheck.Invalid("signers' stake shares guarantee " + chunks
-          + " chunks, fewer than the 64 needed to reconstruct");
+      return new CertificateCheck.Invalid(
+          "signers' stake shares guarantee "
+              + chunks
+              + " chunks, fewer than the 64 needed to reconstruct");
     }
     return new CertificateCheck.Valid(signed, total, chunks);
   }

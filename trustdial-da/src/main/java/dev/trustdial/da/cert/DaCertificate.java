@@ -10,14 +10,15 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * A blob header with the attestations of DA operators, indices strictly increasing
- * (docs/spec/da.md §6). Whether it is <em>sufficient</em> is {@link CertificateVerifier}'s call.
+ * A blob header with the attestations of DA operators, indices strictly increasing (docs/spec/da.md
+ * §6). Whether it is <em>sufficient</em> is {@link CertificateVerifier}'s call.
  */
 public record DaCertificate(BlobHeader header, List<OperatorSignature> signatures) {
   public DaCertificate {
     signatures = List.copyOf(signatures);
     if (signatures.size() > OperatorSet.MAX_OPERATORS) {
-      throw new InvalidInputException("a certificate has at most " + OperatorSet.MAX_OPERATORS + " signatures");
+      throw new InvalidInputException(
+          "a certificate has at most " + OperatorSet.MAX_OPERATORS + " signatures");
     }
     for (int i = 1; i < signatures.size(); i++) {
       if (signatures.get(i).operatorIndex() <= signatures.get(i - 1).operatorIndex()) {
@@ -51,8 +52,14 @@ public record DaCertificate(BlobHeader header, List<OperatorSignature> signature
       b.get(h);
       int m = Short.toUnsignedInt(b.getShort());
       if (b.remaining() != m * 67) {
-        throw new InvalidInputException("malformed certificate: " + m + " signatures need " + m * 67
-            + " bytes, " + b.remaining() + " left");
+        throw new InvalidInputException(
+            "malformed certificate: "
+                + m
+                + " signatures need "
+                + m * 67
+                + " bytes, "
+                + b.remaining()
+                + " left");
       }
       List<OperatorSignature> sigs = new ArrayList<>(m);
       byte[] sig = new byte[65];

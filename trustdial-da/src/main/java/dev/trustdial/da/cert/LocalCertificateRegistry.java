@@ -15,8 +15,8 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * A {@link CertificateRegistry} without a chain: it runs the same security check the BlobRegistry
- * contract runs, for attestations in the local domain (docs/spec/da.md §6), and keeps certificates in
- * memory, optionally mirrored to a directory so that separate CLI invocations share them.
+ * contract runs, for attestations in the local domain (docs/spec/da.md §6), and keeps certificates
+ * in memory, optionally mirrored to a directory so that separate CLI invocations share them.
  */
 public final class LocalCertificateRegistry implements CertificateRegistry {
   private final CertificateVerifier verifier;
@@ -25,11 +25,15 @@ public final class LocalCertificateRegistry implements CertificateRegistry {
   private final Optional<Path> directory;
   private final Map<Bytes32, DaCertificate> certificates = new ConcurrentHashMap<>();
 
-  public LocalCertificateRegistry(CertificateVerifier verifier, OperatorSetSource operators, Clock clock,
+  public LocalCertificateRegistry(
+      CertificateVerifier verifier,
+      OperatorSetSource operators,
+      Clock clock,
       Optional<Path> directory) {
     if (!verifier.domain().isLocal()) {
-      throw new IllegalArgumentException("a local certificate registry checks local-domain attestations, not the "
-          + verifier.domain());
+      throw new IllegalArgumentException(
+          "a local certificate registry checks local-domain attestations, not the "
+              + verifier.domain());
     }
     this.verifier = verifier;
     this.operators = operators;
@@ -44,15 +48,16 @@ public final class LocalCertificateRegistry implements CertificateRegistry {
     });
   }
 
-  public static LocalCertificateRegistry inMemory(CertificateVerifier verifier, OperatorSetSource operators, Clock clock) {
+  public static LocalCertificateRegistry inMemory(
+      CertificateVerifier verifier, OperatorSetSource operators, Clock clock) {
     return new LocalCertificateRegistry(verifier, operators, clock, Optional.empty());
   }
 
   @Override
   public void register(DaCertificate certificate) {
     long now = clock.instant().getEpochSecond();
-    CertificateCheck check = verifier.check(certificate,
-        operators.at(certificate.header().referenceBlock()), now);
+    CertificateCheck check =
+        verifier.check(certificate, operators.at(certificate.header().referenceBlock()), now);
     if (check instanceof CertificateCheck.Invalid(String reason)) {
       throw new InvalidInputException("certificate refused: " + reason);
     }
@@ -62,7 +67,10 @@ public final class LocalCertificateRegistry implements CertificateRegistry {
       try {
         Path tmp = Files.createTempFile(d, "cert", ".tmp");
         Files.write(tmp, certificate.encode());
-        Files.move(tmp, d.resolve(key.toHex() + ".cert"), StandardCopyOption.ATOMIC_MOVE,
+        Files.move(
+            tmp,
+            d.resolve(key.toHex() + ".cert"),
+            StandardCopyOption.ATOMIC_MOVE,
             StandardCopyOption.REPLACE_EXISTING);
       } catch (IOException e) {
         throw new UncheckedIOException("cannot store certificate in " + d, e);
@@ -72,8 +80,12 @@ public final class LocalCertificateRegistry implements CertificateRegistry {
 
   @Override
   public Optional<RecordedCertificate> certificate(Bytes32 blobKey) {
-    return stored(blobKey).map(c -> new RecordedCertificate(c.header(),
-        c.signatures().stream().map(OperatorSignature::signature).toList(), "local certificate store"));
+    return stored(blobKey)
+        .map(c ->
+            new RecordedCertificate(
+                c.header(),
+                c.signatures().stream().map(OperatorSignature::signature).toList(),
+                "local certificate store"));
   }
 
   /** The certificate as it was registered here, with its signers' operator indices. */

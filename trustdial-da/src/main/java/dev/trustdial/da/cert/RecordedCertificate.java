@@ -13,7 +13,11 @@ import java.util.List;
 public record RecordedCertificate(BlobHeader header, List<Signature> signatures, String source) {
   public RecordedCertificate {
     if (signatures.size() > OperatorSet.MAX_OPERATORS) {
-      throw new InvalidInputException("a certificate has at most " + OperatorSet.MAX_OPERATORS + " signatures, got " + signatures.size());
+      throw new InvalidInputException(
+          "a certificate has at most "
+              + OperatorSet.MAX_OPERATORS
+              + " signatures, got "
+              + signatures.size());
     }
     signatures = List.copyOf(signatures);
   }

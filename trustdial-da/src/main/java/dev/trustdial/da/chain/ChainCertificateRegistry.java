@@ -7,13 +7,13 @@ import dev.trustdial.core.crypto.Address;
 import dev.trustdial.core.crypto.Secp256k1Key;
 import dev.trustdial.core.crypto.Signature;
 import dev.trustdial.core.hash.Hashes;
+import dev.trustdial.da.assignment.OperatorSet;
 import dev.trustdial.da.cert.AttestationDomain;
 import dev.trustdial.da.cert.BlobHeader;
 import dev.trustdial.da.cert.CertificateRegistry;
 import dev.trustdial.da.cert.DaCertificate;
 import dev.trustdial.da.cert.OperatorSignature;
 import dev.trustdial.da.cert.RecordedCertificate;
-import dev.trustdial.da.assignment.OperatorSet;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.math.BigInteger;
@@ -48,21 +48,42 @@ import org.web3j.tx.RawTransactionManager;
  * {@code register(header, signatures)} runs the certificate check onchain; the full header is read
  * back from the {@code BlobCertified} event. The contract counts only attestations signed for
  * {@link #domain()}: this chain id and its own address (docs/spec/da.md §6). Calls go through plain
- * web3j ABI encoding because the settlement client's generated wrappers do not cover BlobRegistry yet.
+ * web3j ABI encoding because the settlement client's generated wrappers do not cover BlobRegistry
+ * yet.
  */
 public final class ChainCertificateRegistry implements CertificateRegistry, AutoCloseable {
   private static final BigInteger GAS_LIMIT = BigInteger.valueOf(10_000_000);
-  private static final String CERTIFIED_TOPIC = Hashes.keccak256(
-      "BlobCertified(bytes32,bytes,uint256,uint256)".getBytes(StandardCharsets.US_ASCII)).toHex();
-  private static final String REGISTER_SELECTOR = Hashes.keccak256("register(bytes,bytes)".getBytes(StandardCharsets.US_ASCII)).toHex()
-      .substring(0, 10);
-  /** 0x, selector, two offsets, two lengths, a header of at most BlobHeader.MAX_BYTES and 1024 attestations, padded. */
-  private static final int MAX_REGISTER_INPUT_HEX = 2 * (4 + 4 * 32 + BlobHeader.MAX_BYTES + 32 + OperatorSet.MAX_OPERATORS * 65 + 64) + 2;
-  private static final Map<String, String> ERRORS = errorSelectors(List.of(
-      "MalformedHeader(string)", "Expired(uint64,uint256)", "ReferenceBlockInFuture(uint64,uint256)",
-      "ReferenceBlockTooOld(uint64,uint256)", "MalformedSignatures(uint256)", "BadSignature(uint256)",
-      "SignersNotAscending(uint256)", "NotDaOperator(address)", "InsufficientStake(uint256,uint256)",
-      "InsufficientChunks(uint256)", "AlreadyRegistered(bytes32)", "NoDaStake()"));
+  private static final String CERTIFIED_TOPIC =
+      Hashes.keccak256(
+              "BlobCertified(bytes32,bytes,uint256,uint256)".getBytes(StandardCharsets.US_ASCII))
+          .toHex();
+  private static final String REGISTER_SELECTOR =
+      Hashes.keccak256("register(bytes,bytes)".getBytes(StandardCharsets.US_ASCII))
+          .toHex()
+          .substring(0, 10);
+
+  /**
+   * 0x, selector, two offsets, two lengths, a header of at most BlobHeader.MAX_BYTES and 1024
+   * attestations, padded.
+   */
+  private static final int MAX_REGISTER_INPUT_HEX =
+      2 * (4 + 4 * 32 + BlobHeader.MAX_BYTES + 32 + OperatorSet.MAX_OPERATORS * 65 + 64) + 2;
+
+  private static final Map<String, String> ERRORS =
+      errorSelectors(
+          List.of(
+              "MalformedHeader(string)",
+              "Expired(uint64,uint256)",
+              "ReferenceBlockInFuture(uint64,uint256)",
+              "ReferenceBlockTooOld(uint64,uint256)",
+              "MalformedSignatures(uint256)",
+              "BadSignature(uint256)",
+              "SignersNotAscending(uint256)",
+              "NotDaOperator(address)",
+              "InsufficientStake(uint256,uint256)",
+              "InsufficientChunks(uint256)",
+              "AlreadyRegistered(bytes32)",
+              "NoDaStake()"));
 
   private final Web3j web3j;
   private final AttestationDomain domain;
@@ -76,8 +97,9 @@ public final class ChainCertificateRegistry implements CertificateRegistry, Auto
     this.registry = registry;
     this.key = key;
     // Shares the process's nonce ledger for this key: concurrent puts never sign the same nonce.
-    this.tx = new dev.trustdial.chain.tx.SimulatingTransactionManager(web3j, key.credentials(), chainId,
-        new dev.trustdial.chain.tx.RevertDecoder());
+    this.tx =
+        new dev.trustdial.chain.tx.SimulatingTransactionManager(
+            web3j, key.credentials(), chainId, new dev.trustdial.chain.tx.RevertDecoder());
   }
 
   /** The domain this registry counts attestations in: its chain id and its own address. */
@@ -92,27 +114,45 @@ public final class ChainCertificateRegistry implements CertificateRegistry, Auto
     for (OperatorSignature s : certificate.signatures()) {
       sigs.writeBytes(s.signature().bytes());
     }
-    String data = FunctionEncoder.encode(new Function("register",
-        List.of(new DynamicBytes(certificate.header().encode()), new DynamicBytes(sigs.toByteArray())), List.of()));
+    String data =
+        FunctionEncoder.encode(
+            new Function(
+                "register",
+                List.of(
+                    new DynamicBytes(certificate.header().encode()),
+                    new DynamicBytes(sigs.toByteArray())),
+                List.of()));
     try {
       // Simulate first: a refusal comes back as a named custom error instead of a bare revert.
-      EthCall sim = web3j.ethCall(Transaction.createEthCallTransaction(key.address().toString(),
-          registry.toString(), data), DefaultBlockParameterName.LATEST).send();
+      EthCall sim =
+          web3j
+              .ethCall(
+                  Transaction.createEthCallTransaction(
+                      key.address().toString(), registry.toString(), data),
+                  DefaultBlockParameterName.LATEST)
+              .send();
       if (sim.isReverted() || sim.hasError()) {
-        throw new InvalidInputException("BlobRegistry refused the certificate of " + certificate.blobKey() + ": "
-            + revertName(sim));
+        throw new InvalidInputException(
+            "BlobRegistry refused the certificate of "
+                + certificate.blobKey()
+                + ": "
+                + revertName(sim));
       }
       BigInteger gasPrice = web3j.ethGasPrice().send().getGasPrice();
-      EthSendTransaction sent = tx.sendTransaction(gasPrice, GAS_LIMIT, registry.toString(), data, BigInteger.ZERO);
+      EthSendTransaction sent =
+          tx.sendTransaction(gasPrice, GAS_LIMIT, registry.toString(), data, BigInteger.ZERO);
       if (sent.hasError()) {
-        throw new IllegalStateException("sending the certificate failed: " + sent.getError().getMessage());
+        throw new IllegalStateException(
+            "sending the certificate failed: " + sent.getError().getMessage());
       }
       TransactionReceipt receipt = await(sent.getTransactionHash());
       if (!receipt.isStatusOK()) {
-        throw new IllegalStateException("certificate transaction " + sent.getTransactionHash() + " reverted");
+        throw new IllegalStateException(
+            "certificate transaction " + sent.getTransactionHash() + " reverted");
       }
     } catch (IOException e) {
-      throw new IllegalStateException("chain unreachable while registering a certificate: " + e.getMessage(), e);
+      throw new IllegalStateException(
+          "chain unreachable while registering a certificate: " + e.getMessage(), e);
     }
   }
 
@@ -133,28 +173,58 @@ public final class ChainCertificateRegistry implements CertificateRegistry, Auto
       return Optional.empty();
     }
     CertifiedLog c = found.get();
-    String where = "BlobRegistry " + registry + ", transaction " + c.transactionHash() + " in block " + c.block();
+    String where =
+        "BlobRegistry "
+            + registry
+            + ", transaction "
+            + c.transactionHash()
+            + " in block "
+            + c.block();
     try {
-      Optional<org.web3j.protocol.core.methods.response.Transaction> t = web3j.ethGetTransactionByHash(c.transactionHash()).send().getTransaction();
-      String input = t.map(org.web3j.protocol.core.methods.response.Transaction::getInput).orElse("0x");
-      boolean direct = t.isPresent() && registry.toString().equalsIgnoreCase(t.get().getTo())
-          && input.regionMatches(true, 0, REGISTER_SELECTOR, 0, REGISTER_SELECTOR.length());
+      Optional<org.web3j.protocol.core.methods.response.Transaction> t =
+          web3j.ethGetTransactionByHash(c.transactionHash()).send().getTransaction();
+      String input =
+          t.map(org.web3j.protocol.core.methods.response.Transaction::getInput).orElse("0x");
+      boolean direct =
+          t.isPresent()
+              && registry.toString().equalsIgnoreCase(t.get().getTo())
+              && input.regionMatches(true, 0, REGISTER_SELECTOR, 0, REGISTER_SELECTOR.length());
       if (!direct) {
-        return Optional.of(new RecordedCertificate(c.header(), List.of(), where + " (not a direct register call: its attestations are not in"
-            + " its calldata)"));
+        return Optional.of(
+            new RecordedCertificate(
+                c.header(),
+                List.of(),
+                where
+                    + " (not a direct register call: its attestations are not in"
+                    + " its calldata)"));
       }
       if (input.length() > MAX_REGISTER_INPUT_HEX) {
-        throw new IllegalStateException("register calldata of " + c.transactionHash() + " is " + input.length() / 2 + " bytes, over the "
-            + MAX_REGISTER_INPUT_HEX / 2 + " a certificate can take");
+        throw new IllegalStateException(
+            "register calldata of "
+                + c.transactionHash()
+                + " is "
+                + input.length() / 2
+                + " bytes, over the "
+                + MAX_REGISTER_INPUT_HEX / 2
+                + " a certificate can take");
       }
       @SuppressWarnings({"rawtypes", "unchecked"})
-      List<TypeReference<Type>> params = (List) List.of(new TypeReference<DynamicBytes>() {}, new TypeReference<DynamicBytes>() {});
+      List<TypeReference<Type>> params =
+          (List)
+              List.of(new TypeReference<DynamicBytes>() {}, new TypeReference<DynamicBytes>() {});
       @SuppressWarnings("rawtypes")
-      List<Type> args = FunctionReturnDecoder.decode("0x" + input.substring(REGISTER_SELECTOR.length()), params);
+      List<Type> args =
+          FunctionReturnDecoder.decode("0x" + input.substring(REGISTER_SELECTOR.length()), params);
       byte[] sigs = ((DynamicBytes) args.get(1)).getValue();
       if (sigs.length % 65 != 0 || sigs.length / 65 > OperatorSet.MAX_OPERATORS) {
-        throw new IllegalStateException("register calldata of " + c.transactionHash() + " carries " + sigs.length
-            + " signature bytes, not a whole number of at most " + OperatorSet.MAX_OPERATORS + " 65-byte attestations");
+        throw new IllegalStateException(
+            "register calldata of "
+                + c.transactionHash()
+                + " carries "
+                + sigs.length
+                + " signature bytes, not a whole number of at most "
+                + OperatorSet.MAX_OPERATORS
+                + " 65-byte attestations");
       }
       List<Signature> out = new ArrayList<>();
       for (int i = 0; i < sigs.length; i += 65) {
@@ -162,16 +232,23 @@ public final class ChainCertificateRegistry implements CertificateRegistry, Auto
       }
       return Optional.of(new RecordedCertificate(c.header(), out, where));
     } catch (IOException e) {
-      throw new IllegalStateException("chain unreachable while reading a certificate: " + e.getMessage(), e);
+      throw new IllegalStateException(
+          "chain unreachable while reading a certificate: " + e.getMessage(), e);
     }
   }
 
-  /** The {@code BlobCertified} event of a key: the header it carries and the transaction that emitted it. */
+  /**
+   * The {@code BlobCertified} event of a key: the header it carries and the transaction that
+   * emitted it.
+   */
   private record CertifiedLog(BlobHeader header, String transactionHash, long block) {}
 
   private Optional<CertifiedLog> certifiedLog(Bytes32 blobKey) {
-    EthFilter filter = new EthFilter(DefaultBlockParameterName.EARLIEST, DefaultBlockParameterName.LATEST,
-        registry.toString());
+    EthFilter filter =
+        new EthFilter(
+            DefaultBlockParameterName.EARLIEST,
+            DefaultBlockParameterName.LATEST,
+            registry.toString());
     filter.addSingleTopic(CERTIFIED_TOPIC);
     filter.addSingleTopic(blobKey.toHex());
     try {
@@ -182,28 +259,43 @@ public final class ChainCertificateRegistry implements CertificateRegistry, Auto
       for (EthLog.LogResult<?> r : logs.getLogs()) {
         Log log = (Log) r.get();
         @SuppressWarnings({"rawtypes", "unchecked"})
-        List<TypeReference<Type>> outputs = (List) List.of(
-            new TypeReference<DynamicBytes>() {}, new TypeReference<Uint256>() {}, new TypeReference<Uint256>() {});
+        List<TypeReference<Type>> outputs =
+            (List)
+                List.of(
+                    new TypeReference<DynamicBytes>() {},
+                    new TypeReference<Uint256>() {},
+                    new TypeReference<Uint256>() {});
         @SuppressWarnings("rawtypes")
         List<Type> fields = FunctionReturnDecoder.decode(log.getData(), outputs);
         BlobHeader h = BlobHeader.decode(((DynamicBytes) fields.getFirst()).getValue());
         if (h.blobKey().equals(blobKey)) {
-          return Optional.of(new CertifiedLog(h, log.getTransactionHash(), log.getBlockNumber().longValueExact()));
+          return Optional.of(
+              new CertifiedLog(h, log.getTransactionHash(), log.getBlockNumber().longValueExact()));
         }
       }
       return Optional.empty();
     } catch (IOException e) {
-      throw new IllegalStateException("chain unreachable while reading a header: " + e.getMessage(), e);
+      throw new IllegalStateException(
+          "chain unreachable while reading a header: " + e.getMessage(), e);
     }
   }
 
   @Override
   public boolean isAvailable(Bytes32 blobKey) {
-    String data = FunctionEncoder.encode(new Function("isAvailable",
-        List.of(new org.web3j.abi.datatypes.generated.Bytes32(blobKey.bytes())), List.of(new TypeReference<Bool>() {})));
+    String data =
+        FunctionEncoder.encode(
+            new Function(
+                "isAvailable",
+                List.of(new org.web3j.abi.datatypes.generated.Bytes32(blobKey.bytes())),
+                List.of(new TypeReference<Bool>() {})));
     try {
-      EthCall r = web3j.ethCall(Transaction.createEthCallTransaction(key.address().toString(), registry.toString(), data),
-          DefaultBlockParameterName.LATEST).send();
+      EthCall r =
+          web3j
+              .ethCall(
+                  Transaction.createEthCallTransaction(
+                      key.address().toString(), registry.toString(), data),
+                  DefaultBlockParameterName.LATEST)
+              .send();
       if (r.hasError()) {
         throw new IllegalStateException("isAvailable call failed: " + r.getError().getMessage());
       }
@@ -215,7 +307,8 @@ public final class ChainCertificateRegistry implements CertificateRegistry, Auto
 
   private TransactionReceipt await(String hash) throws IOException {
     for (int i = 0; i < 600; i++) {
-      Optional<TransactionReceipt> r = web3j.ethGetTransactionReceipt(hash).send().getTransactionReceipt();
+      Optional<TransactionReceipt> r =
+          web3j.ethGetTransactionReceipt(hash).send().getTransactionReceipt();
       if (r.isPresent()) {
         return r.get();
       }

@@ -14,8 +14,9 @@ import java.util.Optional;
 import java.util.TreeMap;
 
 /**
- * How to reach the settlement chain: {@code {"rpcUrl": .., "chainId": .., "contracts": {"StakeRegistry": "0x..",
- * .., "BlobRegistry": "0x.."}}}, the shape of the devnet descriptor (devnet.json), so it can be passed as is.
+ * How to reach the settlement chain: {@code {"rpcUrl": .., "chainId": .., "contracts":
+ * {"StakeRegistry": "0x..", .., "BlobRegistry": "0x.."}}}, the shape of the devnet descriptor
+ * (devnet.json), so it can be passed as is.
  */
 public record ChainConfig(String rpcUrl, long chainId, Map<String, Address> contracts) {
   public ChainConfig {
@@ -35,7 +36,8 @@ public record ChainConfig(String rpcUrl, long chainId, Map<String, Address> cont
       }
       return parse(Json.mapper().readTree(file.toFile()), file.toString());
     } catch (IOException e) {
-      throw new InvalidInputException("chain config " + file + " is not JSON: " + e.getMessage(), e);
+      throw new InvalidInputException(
+          "chain config " + file + " is not JSON: " + e.getMessage(), e);
     }
   }
 
@@ -43,10 +45,13 @@ public record ChainConfig(String rpcUrl, long chainId, Map<String, Address> cont
     String rpc = n.path("rpcUrl").asText("");
     long chainId = n.path("chainId").asLong(-1);
     if (rpc.isBlank() || chainId < 0 || !n.path("contracts").isObject()) {
-      throw new InvalidInputException(where + ": a chain config needs rpcUrl, chainId and contracts");
+      throw new InvalidInputException(
+          where + ": a chain config needs rpcUrl, chainId and contracts");
     }
     Map<String, Address> m = new TreeMap<>();
-    n.path("contracts").properties().forEach(e -> m.put(e.getKey(), Address.parse(e.getValue().asText())));
+    n.path("contracts")
+        .properties()
+        .forEach(e -> m.put(e.getKey(), Address.parse(e.getValue().asText())));
     return new ChainConfig(rpc, chainId, m);
   }
 
@@ -59,14 +64,20 @@ public record ChainConfig(String rpcUrl, long chainId, Map<String, Address> cont
   }
 
   public Address stakeRegistry() {
-    return Optional.ofNullable(contracts.get("StakeRegistry")).orElseThrow(
-        () -> new InvalidInputException("the chain config names no StakeRegistry contract"));
+    return Optional.ofNullable(contracts.get("StakeRegistry"))
+        .orElseThrow(
+            () -> new InvalidInputException("the chain config names no StakeRegistry contract"));
   }
 
-  /** The domain DA attestations on this chain are signed for: this chain id and its BlobRegistry. */
+  /**
+   * The domain DA attestations on this chain are signed for: this chain id and its BlobRegistry.
+   */
   public AttestationDomain attestationDomain() {
-    Address registry = blobRegistry().orElseThrow(() -> new InvalidInputException(
-        "the chain config names no BlobRegistry contract, the verifier DA attestations are signed for"));
+    Address registry =
+        blobRegistry()
+            .orElseThrow(() ->
+                new InvalidInputException(
+                    "the chain config names no BlobRegistry contract, the verifier DA attestations are signed for"));
     return new AttestationDomain(chainId, registry);
   }
 }

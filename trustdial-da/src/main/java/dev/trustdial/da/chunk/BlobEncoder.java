@@ -20,10 +20,14 @@ public final class BlobEncoder {
     List<SubBlob> subBlobs = BlobCodec.encode(data);
     // Each sub-blob is independent native work; the common pool spreads it over the cores.
     record Encoded(KzgCommitment commitment, CellsAndProofs cells) {}
-    List<Encoded> encoded = IntStream.range(0, subBlobs.size()).parallel()
-        .mapToObj(s -> new Encoded(kzg.commit(subBlobs.get(s)), kzg.cellsAndProofs(subBlobs.get(s))))
-        .toList();
-    return new EncodedBlob(data.length,
+    List<Encoded> encoded =
+        IntStream.range(0, subBlobs.size())
+            .parallel()
+            .mapToObj(
+                s -> new Encoded(kzg.commit(subBlobs.get(s)), kzg.cellsAndProofs(subBlobs.get(s))))
+            .toList();
+    return new EncodedBlob(
+        data.length,
         encoded.stream().map(Encoded::commitment).toList(),
         encoded.stream().map(Encoded::cells).toList());
   }

@@ -16,9 +16,9 @@ import java.util.TreeMap;
 import java.util.stream.IntStream;
 
 /**
- * Rebuilds blob bytes from at least 64 distinct <em>already verified</em> chunks
- * (docs/spec/da.md §3): directly from the systematic half when it is complete, otherwise by
- * recovering each sub-blob and checking it against its commitment.
+ * Rebuilds blob bytes from at least 64 distinct <em>already verified</em> chunks (docs/spec/da.md
+ * §3): directly from the systematic half when it is complete, otherwise by recovering each sub-blob
+ * and checking it against its commitment.
  */
 public final class BlobReconstructor {
   private final Kzg kzg;
@@ -27,25 +27,37 @@ public final class BlobReconstructor {
     this.kzg = kzg;
   }
 
-  public byte[] reconstruct(int size, List<KzgCommitment> commitments, Collection<Chunk> verifiedChunks) {
+  public byte[] reconstruct(
+      int size, List<KzgCommitment> commitments, Collection<Chunk> verifiedChunks) {
     Map<Integer, Chunk> byIndex = new TreeMap<>();
     for (Chunk c : verifiedChunks) {
       if (c.subBlobCount() != commitments.size()) {
-        throw new IllegalArgumentException("chunk " + c.index() + " covers " + c.subBlobCount()
-            + " sub-blobs, the blob has " + commitments.size());
+        throw new IllegalArgumentException(
+            "chunk "
+                + c.index()
+                + " covers "
+                + c.subBlobCount()
+                + " sub-blobs, the blob has "
+                + commitments.size());
       }
       byIndex.putIfAbsent(c.index(), c);
     }
     if (byIndex.size() < Kzg.RECONSTRUCTION_CELLS) {
-      throw new InvalidInputException("reconstruction needs 64 distinct chunks, got " + byIndex.size());
+      throw new InvalidInputException(
+          "reconstruction needs 64 distinct chunks, got " + byIndex.size());
     }
-    boolean systematic = IntStream.range(0, Kzg.RECONSTRUCTION_CELLS).allMatch(byIndex::containsKey);
-    List<SubBlob> subBlobs = IntStream.range(0, commitments.size()).parallel()
-        .mapToObj(s -> systematic ? fromSystematic(byIndex, s) : recover(byIndex, s, commitments.get(s)))
-        .toList();
+    boolean systematic =
+        IntStream.range(0, Kzg.RECONSTRUCTION_CELLS).allMatch(byIndex::containsKey);
+    List<SubBlob> subBlobs =
+        IntStream.range(0, commitments.size())
+            .parallel()
+            .mapToObj(s ->
+                systematic ? fromSystematic(byIndex, s) : recover(byIndex, s, commitments.get(s)))
+            .toList();
     byte[] data = BlobCodec.decode(subBlobs);
     if (data.length != size) {
-      throw new InvalidInputException("reconstructed blob has " + data.length + " bytes, header says " + size);
+      throw new InvalidInputException(
+          "reconstructed blob has " + data.length + " bytes, header says " + size);
     }
     return data;
   }

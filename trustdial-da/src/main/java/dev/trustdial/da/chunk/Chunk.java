@@ -23,9 +23,17 @@ public record Chunk(int index, List<Cell> cells, List<KzgProof> proofs) {
     }
     cells = List.copyOf(cells);
     proofs = List.copyOf(proofs);
-    if (cells.size() != proofs.size() || cells.isEmpty() || cells.size() > BlobCodec.MAX_SUB_BLOBS) {
-      throw new InvalidInputException("a chunk has 1.." + BlobCodec.MAX_SUB_BLOBS
-          + " cells with one proof each, got " + cells.size() + " cells and " + proofs.size() + " proofs");
+    if (cells.size() != proofs.size()
+        || cells.isEmpty()
+        || cells.size() > BlobCodec.MAX_SUB_BLOBS) {
+      throw new InvalidInputException(
+          "a chunk has 1.."
+              + BlobCodec.MAX_SUB_BLOBS
+              + " cells with one proof each, got "
+              + cells.size()
+              + " cells and "
+              + proofs.size()
+              + " proofs");
     }
   }
 
@@ -57,7 +65,8 @@ public record Chunk(int index, List<Cell> cells, List<KzgProof> proofs) {
       int index = Short.toUnsignedInt(in.getShort());
       int count = Short.toUnsignedInt(in.getShort());
       if (count == 0 || count > BlobCodec.MAX_SUB_BLOBS) {
-        throw new InvalidInputException("a chunk covers 1.." + BlobCodec.MAX_SUB_BLOBS + " sub-blobs, got " + count);
+        throw new InvalidInputException(
+            "a chunk covers 1.." + BlobCodec.MAX_SUB_BLOBS + " sub-blobs, got " + count);
       }
       if (in.remaining() < (long) count * BYTES_PER_SUB_BLOB) {
         throw new InvalidInputException("chunk " + index + " is truncated");

@@ -27,7 +27,8 @@ public final class ChunkVerifier {
         return false;
       }
       for (int s = 0; s < commitments.size(); s++) {
-        checks.add(new CellCheck(commitments.get(s), c.index(), c.cells().get(s), c.proofs().get(s)));
+        checks.add(
+            new CellCheck(commitments.get(s), c.index(), c.cells().get(s), c.proofs().get(s)));
       }
     }
     return kzg.verifyCells(checks);

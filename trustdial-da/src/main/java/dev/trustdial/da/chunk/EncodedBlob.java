@@ -8,14 +8,21 @@ import dev.trustdial.da.kzg.KzgProof;
 import java.util.ArrayList;
 import java.util.List;
 
-/** A blob after encoding: its size, one commitment per sub-blob, and every sub-blob's cells and proofs. */
-public record EncodedBlob(int size, List<KzgCommitment> commitments, List<CellsAndProofs> extended) {
+/**
+ * A blob after encoding: its size, one commitment per sub-blob, and every sub-blob's cells and
+ * proofs.
+ */
+public record EncodedBlob(
+    int size, List<KzgCommitment> commitments, List<CellsAndProofs> extended) {
   public EncodedBlob {
     commitments = List.copyOf(commitments);
     extended = List.copyOf(extended);
     if (commitments.size() != extended.size() || commitments.isEmpty()) {
-      throw new IllegalArgumentException("one commitment per extended sub-blob, got "
-          + commitments.size() + "/" + extended.size());
+      throw new IllegalArgumentException(
+          "one commitment per extended sub-blob, got "
+              + commitments.size()
+              + "/"
+              + extended.size());
     }
   }
 

@@ -6,9 +6,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The injective packing of blob bytes into BLS12-381 field elements (docs/spec/da.md §2):
- * {@code u32 length || data}, zero-padded, 31 bytes per element behind a zero byte, 4096 elements
- * per sub-blob. Decoding is strict so that each blob has exactly one encoding.
+ * The injective packing of blob bytes into BLS12-381 field elements (docs/spec/da.md §2): {@code
+ * u32 length || data}, zero-padded, 31 bytes per element behind a zero byte, 4096 elements per
+ * sub-blob. Decoding is strict so that each blob has exactly one encoding.
  */
 public final class BlobCodec {
   public static final int MAX_BLOB_BYTES = 16 * 1024 * 1024;
@@ -43,7 +43,8 @@ public final class BlobCodec {
       int base = s * PAYLOAD_PER_SUB_BLOB;
       for (int e = 0; e < SubBlob.ELEMENTS; e++) {
         // byte 0 of each element stays 0x00, so the element is below the BLS modulus.
-        System.arraycopy(payload, base + e * PAYLOAD_PER_ELEMENT, sub, e * 32 + 1, PAYLOAD_PER_ELEMENT);
+        System.arraycopy(
+            payload, base + e * PAYLOAD_PER_ELEMENT, sub, e * 32 + 1, PAYLOAD_PER_ELEMENT);
       }
       out.add(new SubBlob(sub));
     }
@@ -52,8 +53,8 @@ public final class BlobCodec {
 
   public static byte[] decode(List<SubBlob> subBlobs) {
     if (subBlobs.isEmpty() || subBlobs.size() > MAX_SUB_BLOBS) {
-      throw new InvalidInputException("an encoded blob has 1.." + MAX_SUB_BLOBS
-          + " sub-blobs, got " + subBlobs.size());
+      throw new InvalidInputException(
+          "an encoded blob has 1.." + MAX_SUB_BLOBS + " sub-blobs, got " + subBlobs.size());
     }
     byte[] payload = new byte[subBlobs.size() * PAYLOAD_PER_SUB_BLOB];
     byte[] sub = new byte[SubBlob.BYTES];
@@ -62,24 +63,43 @@ public final class BlobCodec {
       for (int e = 0; e < SubBlob.ELEMENTS; e++) {
         if (sub[e * 32] != 0) {
           throw new InvalidInputException(
-              "not a canonical blob encoding: element " + e + " of sub-blob " + s + " has a non-zero first byte");
+              "not a canonical blob encoding: element "
+                  + e
+                  + " of sub-blob "
+                  + s
+                  + " has a non-zero first byte");
         }
-        System.arraycopy(sub, e * 32 + 1, payload, s * PAYLOAD_PER_SUB_BLOB + e * PAYLOAD_PER_ELEMENT, PAYLOAD_PER_ELEMENT);
+        System.arraycopy(
+            sub,
+            e * 32 + 1,
+            payload,
+            s * PAYLOAD_PER_SUB_BLOB + e * PAYLOAD_PER_ELEMENT,
+            PAYLOAD_PER_ELEMENT);
       }
     }
-    long length = ((payload[0] & 0xffL) << 24) | ((payload[1] & 0xff) << 16)
-        | ((payload[2] & 0xff) << 8) | (payload[3] & 0xff);
+    long length =
+        ((payload[0] & 0xffL) << 24)
+            | ((payload[1] & 0xff) << 16)
+            | ((payload[2] & 0xff) << 8)
+            | (payload[3] & 0xff);
     if (length > MAX_BLOB_BYTES) {
-      throw new InvalidInputException("not a canonical blob encoding: length " + length + " exceeds 16 MiB");
+      throw new InvalidInputException(
+          "not a canonical blob encoding: length " + length + " exceeds 16 MiB");
     }
     if (subBlobCount(length) != subBlobs.size()) {
-      throw new InvalidInputException("not a canonical blob encoding: length " + length + " needs "
-          + subBlobCount(length) + " sub-blobs, got " + subBlobs.size());
+      throw new InvalidInputException(
+          "not a canonical blob encoding: length "
+              + length
+              + " needs "
+              + subBlobCount(length)
+              + " sub-blobs, got "
+              + subBlobs.size());
     }
     int end = LENGTH_PREFIX + (int) length;
     for (int i = end; i < payload.length; i++) {
       if (payload[i] != 0) {
-        throw new InvalidInputException("not a canonical blob encoding: non-zero padding at byte " + i);
+        throw new InvalidInputException(
+            "not a canonical blob encoding: non-zero padding at byte " + i);
       }
     }
     return java.util.Arrays.copyOfRange(payload, LENGTH_PREFIX, end);

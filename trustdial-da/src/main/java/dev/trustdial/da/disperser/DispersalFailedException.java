@@ -7,7 +7,8 @@ public final class DispersalFailedException extends RuntimeException {
   private final List<String> nodeErrors;
 
   public DispersalFailedException(String message, List<String> nodeErrors) {
-    super(message + (nodeErrors.isEmpty() ? "" : "; node errors: " + String.join("; ", nodeErrors)));
+    super(
+        message + (nodeErrors.isEmpty() ? "" : "; node errors: " + String.join("; ", nodeErrors)));
     this.nodeErrors = List.copyOf(nodeErrors);
   }
 

@@ -47,8 +47,13 @@ public final class Disperser {
   private final Clock clock;
   private final Duration retention;
 
-  public Disperser(Kzg kzg, OperatorSetSource operators, DaNodeTransport transport, CertificateVerifier verifier,
-      Clock clock, Duration retention) {
+  public Disperser(
+      Kzg kzg,
+      OperatorSetSource operators,
+      DaNodeTransport transport,
+      CertificateVerifier verifier,
+      Clock clock,
+      Duration retention) {
     this.encoder = new BlobEncoder(kzg);
     this.operators = operators;
     this.transport = transport;
@@ -64,14 +69,19 @@ public final class Disperser {
 
   public DaCertificate disperse(byte[] data) {
     if (data.length > BlobCodec.MAX_BLOB_BYTES) {
-      throw new InvalidInputException("blob of " + data.length + " bytes exceeds the 16 MiB limit ("
-          + BlobCodec.MAX_BLOB_BYTES + " bytes)");
+      throw new InvalidInputException(
+          "blob of "
+              + data.length
+              + " bytes exceeds the 16 MiB limit ("
+              + BlobCodec.MAX_BLOB_BYTES
+              + " bytes)");
     }
     EncodedBlob encoded = encoder.encode(data);
     OperatorSet set = operators.current();
     long now = clock.instant().getEpochSecond();
-    BlobHeader header = new BlobHeader(data.length, set.referenceBlock(), now + retention.toSeconds(),
-        encoded.commitments());
+    BlobHeader header =
+        new BlobHeader(
+            data.length, set.referenceBlock(), now + retention.toSeconds(), encoded.commitments());
     return disperse(header, encoded.chunks(), set);
   }
 
@@ -90,21 +100,30 @@ public final class Disperser {
         if (mine.isEmpty()) {
           continue;
         }
-        futures.add(pool.submit(() -> {
-          List<Chunk> payload = mine.stream().map(chunks::get).toList();
-          try {
-            StoreReceipt r = transport.store(op, new ChunkUpload(header, payload));
-            if (!r.blobKey().equals(key)
-                || !Attestation.signer(verifier.domain(), key, r.signature()).equals(op.signer())) {
-              errors.add(op.endpoint() + ": attestation is not by " + op.signer() + " over " + key + " in the "
-                  + verifier.domain() + " (a wrong key, or the node signs for another chain or registry)");
-              return;
-            }
-            signatures.add(new OperatorSignature(index, r.signature()));
-          } catch (DaNodeException | InvalidInputException e) {
-            errors.add(e.getMessage());
-          }
-        }));
+        futures.add(
+            pool.submit(() -> {
+              List<Chunk> payload = mine.stream().map(chunks::get).toList();
+              try {
+                StoreReceipt r = transport.store(op, new ChunkUpload(header, payload));
+                if (!r.blobKey().equals(key)
+                    || !Attestation.signer(verifier.domain(), key, r.signature())
+                        .equals(op.signer())) {
+                  errors.add(
+                      op.endpoint()
+                          + ": attestation is not by "
+                          + op.signer()
+                          + " over "
+                          + key
+                          + " in the "
+                          + verifier.domain()
+                          + " (a wrong key, or the node signs for another chain or registry)");
+                  return;
+                }
+                signatures.add(new OperatorSignature(index, r.signature()));
+              } catch (DaNodeException | InvalidInputException e) {
+                errors.add(e.getMessage());
+              }
+            }));
       }
       for (Future<?> f : futures) {
         try {
@@ -122,7 +141,8 @@ public final class Disperser {
     DaCertificate cert = new DaCertificate(header, sorted);
     CertificateCheck check = verifier.check(cert, set, clock.instant().getEpochSecond());
     if (check instanceof CertificateCheck.Invalid(String reason)) {
-      throw new DispersalFailedException("no certificate for blob " + key + ": " + reason, List.copyOf(errors));
+      throw new DispersalFailedException(
+          "no certificate for blob " + key + ": " + reason, List.copyOf(errors));
     }
     if (!errors.isEmpty()) {
       LOG.warn("blob {} certified without {} node(s): {}", key, errors.size(), errors);

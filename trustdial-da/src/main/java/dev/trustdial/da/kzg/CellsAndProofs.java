@@ -9,7 +9,10 @@ public record CellsAndProofs(List<Cell> cells, List<KzgProof> proofs) {
     proofs = List.copyOf(proofs);
     if (cells.size() != Kzg.CELLS || proofs.size() != Kzg.CELLS) {
       throw new IllegalArgumentException(
-          "an extended sub-blob has 128 cells and proofs, got " + cells.size() + "/" + proofs.size());
+          "an extended sub-blob has 128 cells and proofs, got "
+              + cells.size()
+              + "/"
+              + proofs.size());
     }
   }
 }

@@ -15,8 +15,8 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * {@link Kzg} over c-kzg-4844 (jc-kzg-4844). The native library keeps one global trusted setup
- * per process, so this is a process-wide singleton loaded from the setup shipped as a resource.
+ * {@link Kzg} over c-kzg-4844 (jc-kzg-4844). The native library keeps one global trusted setup per
+ * process, so this is a process-wide singleton loaded from the setup shipped as a resource.
  */
 public final class JniKzg implements Kzg {
   private static final String SETUP_RESOURCE = "/dev/trustdial/da/kzg/trusted_setup.txt";
@@ -124,7 +124,8 @@ public final class JniKzg implements Kzg {
     byte[] proofs = new byte[n * KzgProof.BYTES];
     for (int i = 0; i < n; i++) {
       CellCheck c = checks.get(i);
-      System.arraycopy(c.commitment().bytes(), 0, commitments, i * KzgCommitment.BYTES, KzgCommitment.BYTES);
+      System.arraycopy(
+          c.commitment().bytes(), 0, commitments, i * KzgCommitment.BYTES, KzgCommitment.BYTES);
       indices[i] = c.cellIndex();
       c.cell().copyTo(cells, i * Cell.BYTES);
       System.arraycopy(c.proof().bytes(), 0, proofs, i * KzgProof.BYTES, KzgProof.BYTES);
@@ -171,8 +172,11 @@ public final class JniKzg implements Kzg {
     List<Cell> cellList = new ArrayList<>(CELLS);
     List<KzgProof> proofList = new ArrayList<>(CELLS);
     for (int i = 0; i < CELLS; i++) {
-      cellList.add(new Cell(java.util.Arrays.copyOfRange(cells, i * Cell.BYTES, (i + 1) * Cell.BYTES)));
-      proofList.add(new KzgProof(java.util.Arrays.copyOfRange(proofs, i * KzgProof.BYTES, (i + 1) * KzgProof.BYTES)));
+      cellList.add(
+          new Cell(java.util.Arrays.copyOfRange(cells, i * Cell.BYTES, (i + 1) * Cell.BYTES)));
+      proofList.add(
+          new KzgProof(
+              java.util.Arrays.copyOfRange(proofs, i * KzgProof.BYTES, (i + 1) * KzgProof.BYTES)));
     }
     return new CellsAndProofs(cellList, proofList);
   }

@@ -8,6 +8,7 @@ import java.util.List;
  */
 public interface Kzg {
   int CELLS = 128;
+
   /** Any this many distinct cells of an extended sub-blob recover it (rate 1/2). */
   int RECONSTRUCTION_CELLS = 64;
 
@@ -25,9 +26,15 @@ public interface Kzg {
   /** EIP-4844 blob proof of a sub-blob sent as a blob of a type-3 transaction (its sidecar). */
   KzgProof blobProof(SubBlob subBlob, KzgCommitment commitment);
 
-  /** The sub-blob's polynomial at {@code z} (32 bytes, big-endian, below the field modulus) and its KZG proof. */
+  /**
+   * The sub-blob's polynomial at {@code z} (32 bytes, big-endian, below the field modulus) and its
+   * KZG proof.
+   */
   PointOpening openAt(SubBlob subBlob, byte[] z);
 
-  /** EIP-4844's verify_kzg_proof, the point-evaluation precompile's check (without the versioned hash). */
+  /**
+   * EIP-4844's verify_kzg_proof, the point-evaluation precompile's check (without the versioned
+   * hash).
+   */
   boolean verifyPoint(KzgCommitment commitment, byte[] z, byte[] y, KzgProof proof);
 }

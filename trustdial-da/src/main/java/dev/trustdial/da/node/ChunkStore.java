@@ -19,10 +19,10 @@ import org.rocksdb.WriteBatch;
 import org.rocksdb.WriteOptions;
 
 /**
- * A DA node's persistent chunk storage in RocksDB. Keys: {@code 'h' || blobKey} -> header,
- * {@code 'c' || blobKey || u16 j} -> chunk j, {@code 'e' || u64 expiry || blobKey} -> expiry index,
- * {@code 'p' || blobKey} -> {@link PendingBlob} while no certificate is known to name the blob.
- * A blob's header, chunks and index entries are written in one batch, so a crash stores all or nothing.
+ * A DA node's persistent chunk storage in RocksDB. Keys: {@code 'h' || blobKey} -> header, {@code
+ * 'c' || blobKey || u16 j} -> chunk j, {@code 'e' || u64 expiry || blobKey} -> expiry index, {@code
+ * 'p' || blobKey} -> {@link PendingBlob} while no certificate is known to name the blob. A blob's
+ * header, chunks and index entries are written in one batch, so a crash stores all or nothing.
  */
 public final class ChunkStore implements AutoCloseable {
   static {
@@ -41,7 +41,8 @@ public final class ChunkStore implements AutoCloseable {
       // An attestation promises the data is stored, so writes reach the disk before we sign.
       this.syncWrites = new WriteOptions().setSync(true);
     } catch (RocksDBException | java.io.IOException e) {
-      throw new IllegalStateException("cannot open chunk store at " + directory + ": " + e.getMessage(), e);
+      throw new IllegalStateException(
+          "cannot open chunk store at " + directory + ": " + e.getMessage(), e);
     }
   }
 
@@ -54,7 +55,8 @@ public final class ChunkStore implements AutoCloseable {
     Bytes32 key = header.blobKey();
     pending.ifPresent(p -> {
       if (!p.blobKey().equals(key)) {
-        throw new IllegalArgumentException("pending entry of " + p.blobKey() + " stored with blob " + key);
+        throw new IllegalArgumentException(
+            "pending entry of " + p.blobKey() + " stored with blob " + key);
       }
     });
     try (WriteBatch batch = new WriteBatch()) {

@@ -16,8 +16,11 @@ import java.util.List;
 /** The body of {@code POST /v1/chunks}: {@code u32 len(header) || header || u16 k || chunk × k}. */
 public record ChunkUpload(BlobHeader header, List<Chunk> chunks) {
   /** The largest well-formed upload: a header with 133 commitments and all 128 full chunks. */
-  public static final long MAX_BYTES = 4L + BlobHeader.MAX_BYTES + 2
-      + (long) Kzg.CELLS * (4 + (long) BlobCodec.MAX_SUB_BLOBS * Chunk.BYTES_PER_SUB_BLOB);
+  public static final long MAX_BYTES =
+      4L
+          + BlobHeader.MAX_BYTES
+          + 2
+          + (long) Kzg.CELLS * (4 + (long) BlobCodec.MAX_SUB_BLOBS * Chunk.BYTES_PER_SUB_BLOB);
 
   public ChunkUpload {
     chunks = List.copyOf(chunks);
@@ -38,7 +41,8 @@ public record ChunkUpload(BlobHeader header, List<Chunk> chunks) {
    */
   public static ChunkUpload read(InputStream in, long length) throws IOException {
     if (length < 0 || length > MAX_BYTES) {
-      throw new InvalidInputException("upload of " + length + " bytes exceeds the " + MAX_BYTES + "-byte limit");
+      throw new InvalidInputException(
+          "upload of " + length + " bytes exceeds the " + MAX_BYTES + "-byte limit");
     }
     DataInputStream data = new DataInputStream(in);
     long[] left = {length};
@@ -56,7 +60,8 @@ public record ChunkUpload(BlobHeader header, List<Chunk> chunks) {
       byte[] prefix = readBytes(data, 4, left);
       int count = Short.toUnsignedInt(ByteBuffer.wrap(prefix, 2, 2).getShort());
       if (count == 0 || count > BlobCodec.MAX_SUB_BLOBS) {
-        throw new InvalidInputException("a chunk covers 1.." + BlobCodec.MAX_SUB_BLOBS + " sub-blobs, got " + count);
+        throw new InvalidInputException(
+            "a chunk covers 1.." + BlobCodec.MAX_SUB_BLOBS + " sub-blobs, got " + count);
       }
       byte[] chunk = new byte[4 + count * Chunk.BYTES_PER_SUB_BLOB];
       System.arraycopy(prefix, 0, chunk, 0, 4);
@@ -79,7 +84,8 @@ public record ChunkUpload(BlobHeader header, List<Chunk> chunks) {
     return b;
   }
 
-  private static void readInto(DataInputStream in, byte[] b, int off, int n, long[] left) throws IOException {
+  private static void readInto(DataInputStream in, byte[] b, int off, int n, long[] left)
+      throws IOException {
     if (n > left[0]) {
       throw new InvalidInputException("malformed upload: truncated");
     }
@@ -90,12 +96,17 @@ public record ChunkUpload(BlobHeader header, List<Chunk> chunks) {
   public byte[] encode() {
     byte[] h = header.encode();
     byte[] list = Chunk.encodeList(chunks);
-    return ByteBuffer.allocate(4 + h.length + list.length).putInt(h.length).put(h).put(list).array();
+    return ByteBuffer.allocate(4 + h.length + list.length)
+        .putInt(h.length)
+        .put(h)
+        .put(list)
+        .array();
   }
 
   public static ChunkUpload decode(byte[] body) {
     if (body.length > MAX_BYTES) {
-      throw new InvalidInputException("upload of " + body.length + " bytes exceeds the " + MAX_BYTES + "-byte limit");
+      throw new InvalidInputException(
+          "upload of " + body.length + " bytes exceeds the " + MAX_BYTES + "-byte limit");
     }
     try {
       ByteBuffer b = ByteBuffer.wrap(body);

@@ -26,10 +26,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The logic of a DA node, apart from HTTP: accept exactly the chunks assigned to this operator,
- * verify every cell proof, store, then sign an attestation in its domain (the BlobRegistry it serves,
- * or the local mode); serve headers and chunks until expiry. Under {@link PendingRule.Enforced}, a
- * blob no registered certificate names is pending: bounded per uploader and deleted after the pending
- * window (docs/spec/da.md §7.1).
+ * verify every cell proof, store, then sign an attestation in its domain (the BlobRegistry it
+ * serves, or the local mode); serve headers and chunks until expiry. Under {@link
+ * PendingRule.Enforced}, a blob no registered certificate names is pending: bounded per uploader
+ * and deleted after the pending window (docs/spec/da.md §7.1).
  */
 public final class DaNode implements DaNodeApi {
   private static final Logger LOG = LoggerFactory.getLogger(DaNode.class);
@@ -44,13 +44,27 @@ public final class DaNode implements DaNodeApi {
   private final PendingLedger pending = new PendingLedger();
 
   /** A node that keeps every blob until its expiry ({@link PendingRule.KeepUntilExpiry}). */
-  public DaNode(Secp256k1Key key, AttestationDomain domain, OperatorSetSource operators, ChunkStore store, Kzg kzg,
-      Clock clock, Duration maxRetention) {
-    this(key, domain, operators, store, kzg, clock, maxRetention, new PendingRule.KeepUntilExpiry());
+  public DaNode(
+      Secp256k1Key key,
+      AttestationDomain domain,
+      OperatorSetSource operators,
+      ChunkStore store,
+      Kzg kzg,
+      Clock clock,
+      Duration maxRetention) {
+    this(
+        key, domain, operators, store, kzg, clock, maxRetention, new PendingRule.KeepUntilExpiry());
   }
 
-  public DaNode(Secp256k1Key key, AttestationDomain domain, OperatorSetSource operators, ChunkStore store, Kzg kzg,
-      Clock clock, Duration maxRetention, PendingRule pendingRule) {
+  public DaNode(
+      Secp256k1Key key,
+      AttestationDomain domain,
+      OperatorSetSource operators,
+      ChunkStore store,
+      Kzg kzg,
+      Clock clock,
+      Duration maxRetention,
+      PendingRule pendingRule) {
     this.pendingRule = pendingRule;
     // Pending entries survive restarts, so the quotas do too.
     store.pending().forEach(pending::add);
@@ -74,16 +88,27 @@ public final class DaNode implements DaNodeApi {
     Bytes32 blobKey = header.blobKey();
     long now = clock.instant().getEpochSecond();
     if (header.expiry() <= now) {
-      throw new InvalidInputException("blob " + blobKey + " expired at " + header.expiry() + " (now " + now + ")");
+      throw new InvalidInputException(
+          "blob " + blobKey + " expired at " + header.expiry() + " (now " + now + ")");
     }
     if (header.expiry() - now > maxRetention.toSeconds()) {
-      throw new InvalidInputException("expiry " + header.expiry() + " is more than this node's retention of "
-          + maxRetention.toSeconds() + " s ahead");
+      throw new InvalidInputException(
+          "expiry "
+              + header.expiry()
+              + " is more than this node's retention of "
+              + maxRetention.toSeconds()
+              + " s ahead");
     }
     // Signing a new blob: only a fresh reference block (reads of stored blobs take any age).
     OperatorSet set = operators.forSigning(header.referenceBlock());
-    int me = set.indexOf(key.address()).orElseThrow(() -> new InvalidInputException(
-        "this node (" + key.address() + ") is not a DA operator at block " + header.referenceBlock()));
+    int me =
+        set.indexOf(key.address())
+            .orElseThrow(() ->
+                new InvalidInputException(
+                    "this node ("
+                        + key.address()
+                        + ") is not a DA operator at block "
+                        + header.referenceBlock()));
     List<Integer> assigned = ChunkAssignment.of(set, blobKey).chunksOf(me);
     TreeSet<Integer> sent = new TreeSet<>();
     for (Chunk c : upload.chunks()) {
@@ -92,8 +117,13 @@ public final class DaNode implements DaNodeApi {
       }
     }
     if (!new ArrayList<>(sent).equals(assigned)) {
-      throw new InvalidInputException("this node holds chunks " + assigned + " of blob " + blobKey
-          + ", the upload has " + sent);
+      throw new InvalidInputException(
+          "this node holds chunks "
+              + assigned
+              + " of blob "
+              + blobKey
+              + ", the upload has "
+              + sent);
     }
     if (store.header(blobKey).isPresent()) {
       // Already held (a retry): nothing more is stored or charged; the chunks must still verify.
@@ -106,7 +136,9 @@ public final class DaNode implements DaNodeApi {
         store.put(header, upload.chunks());
       }
       case PendingRule.Enforced(_, PendingLimits limits) -> {
-        PendingBlob p = new PendingBlob(blobKey, uploader, upload.storedBytes(), now + limits.window().toSeconds());
+        PendingBlob p =
+            new PendingBlob(
+                blobKey, uploader, upload.storedBytes(), now + limits.window().toSeconds());
         pending.reserve(p, limits);
         boolean stored = false;
         try {
@@ -125,8 +157,10 @@ public final class DaNode implements DaNodeApi {
 
   private void verifyOrReject(BlobHeader header, ChunkUpload upload) {
     if (!verifier.verifyAll(header.commitments(), upload.chunks())) {
-      throw new ChunkRejectedException("cell proofs of blob " + header.blobKey()
-          + " do not verify against the header's commitments; nothing stored");
+      throw new ChunkRejectedException(
+          "cell proofs of blob "
+              + header.blobKey()
+              + " do not verify against the header's commitments; nothing stored");
     }
   }
 
@@ -160,9 +194,10 @@ public final class DaNode implements DaNodeApi {
   }
 
   /**
-   * Deletes expired blobs and, under {@link PendingRule.Enforced}, settles pending ones: a blob whose
-   * certificate is now registered becomes certified; one past its window without one is deleted; one
-   * the registry cannot be asked about now stays pending. Returns how many blobs were deleted.
+   * Deletes expired blobs and, under {@link PendingRule.Enforced}, settles pending ones: a blob
+   * whose certificate is now registered becomes certified; one past its window without one is
+   * deleted; one the registry cannot be asked about now stays pending. Returns how many blobs were
+   * deleted.
    */
   @Override
   public int sweep() {
@@ -174,7 +209,10 @@ public final class DaNode implements DaNodeApi {
         try {
           certified = certificates.isAvailable(p.blobKey());
         } catch (RuntimeException e) {
-          LOG.warn("cannot ask the certificate registry about pending blob {}: {}", p.blobKey(), e.getMessage());
+          LOG.warn(
+              "cannot ask the certificate registry about pending blob {}: {}",
+              p.blobKey(),
+              e.getMessage());
           continue;
         }
         if (certified) {
@@ -217,19 +255,38 @@ public final class DaNode implements DaNodeApi {
 
     synchronized void reserve(PendingBlob p, PendingLimits limits) {
       if (blobs.containsKey(p.blobKey())) {
-        throw new UploadRefusedException(503, Duration.ofSeconds(5), "blob " + p.blobKey()
-            + " is being stored by another upload; try again later");
+        throw new UploadRefusedException(
+            503,
+            Duration.ofSeconds(5),
+            "blob " + p.blobKey() + " is being stored by another upload; try again later");
       }
       long mine = perUploader.getOrDefault(p.uploader(), 0L);
       if (mine + p.bytes() > limits.bytesPerUploader()) {
-        throw new UploadRefusedException(429, limits.window(), "uploader " + p.uploader().address() + " holds "
-            + mine + " bytes of blobs no registered certificate names yet; this upload of " + p.bytes()
-            + " bytes would pass its quota of " + limits.bytesPerUploader() + " bytes: register the certificates"
-            + " of earlier blobs or wait until they expire (" + limits.window().toSeconds() + " s after upload)");
+        throw new UploadRefusedException(
+            429,
+            limits.window(),
+            "uploader "
+                + p.uploader().address()
+                + " holds "
+                + mine
+                + " bytes of blobs no registered certificate names yet; this upload of "
+                + p.bytes()
+                + " bytes would pass its quota of "
+                + limits.bytesPerUploader()
+                + " bytes: register the certificates"
+                + " of earlier blobs or wait until they expire ("
+                + limits.window().toSeconds()
+                + " s after upload)");
       }
       if (total + p.bytes() > limits.bytesTotal()) {
-        throw new UploadRefusedException(507, limits.window(), "this node holds " + total
-            + " bytes of uncertified blobs, its limit is " + limits.bytesTotal() + "; try again later");
+        throw new UploadRefusedException(
+            507,
+            limits.window(),
+            "this node holds "
+                + total
+                + " bytes of uncertified blobs, its limit is "
+                + limits.bytesTotal()
+                + "; try again later");
       }
       add(p);
     }

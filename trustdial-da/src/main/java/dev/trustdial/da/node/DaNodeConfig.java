@@ -11,17 +11,29 @@ import java.nio.file.Path;
 import java.time.Duration;
 
 /**
- * A DA node's configuration, read from its file ({@link DaNodeConfigFile}): {@code privateKey}, {@code host}, {@code port},
- * {@code dataDir}, the operator set from either {@code operators} (path of an operator set file)
- * or {@code chain} (path of a chain config naming StakeRegistry and BlobRegistry, e.g. the devnet's
- * devnet.json), {@code sweepIntervalSeconds},
- * {@code maxRetentionSeconds}, the upload budget ({@code uploadBudgetBytes}, {@code uploadWaitSeconds})
- * and the pending limits ({@code pendingBytesPerUploader}, {@code pendingBytesTotal},
- * {@code pendingWindowSeconds}; docs/spec/da.md §7.1). Relative paths are relative to the configuration file.
+ * A DA node's configuration, read from its file ({@link DaNodeConfigFile}): {@code privateKey},
+ * {@code host}, {@code port}, {@code dataDir}, the operator set from either {@code operators} (path
+ * of an operator set file) or {@code chain} (path of a chain config naming StakeRegistry and
+ * BlobRegistry, e.g. the devnet's devnet.json), {@code sweepIntervalSeconds}, {@code
+ * maxRetentionSeconds}, the upload budget ({@code uploadBudgetBytes}, {@code uploadWaitSeconds})
+ * and the pending limits ({@code pendingBytesPerUploader}, {@code pendingBytesTotal}, {@code
+ * pendingWindowSeconds}; docs/spec/da.md §7.1). Relative paths are relative to the configuration
+ * file.
  */
-public record DaNodeConfig(Secp256k1Key key, String host, int port, Path dataDir, OperatorOrigin operators,
-    Duration sweepInterval, Duration maxRetention, UploadLimits uploads, PendingLimits pending) {
-  /** Where the node learns the operator set, which also decides the domain it signs attestations for. */
+public record DaNodeConfig(
+    Secp256k1Key key,
+    String host,
+    int port,
+    Path dataDir,
+    OperatorOrigin operators,
+    Duration sweepInterval,
+    Duration maxRetention,
+    UploadLimits uploads,
+    PendingLimits pending) {
+  /**
+   * Where the node learns the operator set, which also decides the domain it signs attestations
+   * for.
+   */
   public sealed interface OperatorOrigin {
     /** Local mode: a fixed set; attestations in the local domain. */
     record Fixed(OperatorSet set) implements OperatorOrigin {
@@ -61,25 +73,36 @@ public record DaNodeConfig(Secp256k1Key key, String host, int port, Path dataDir
   }
 
   public static DaNodeConfig read(Path file) {
-    DaNodeConfigFile f = Json.readFile(file, MAX_FILE_BYTES, "DA node config", DaNodeConfigFile.class, java.util.Map.of());
+    DaNodeConfigFile f =
+        Json.readFile(
+            file, MAX_FILE_BYTES, "DA node config", DaNodeConfigFile.class, java.util.Map.of());
     Path base = file.toAbsolutePath().getParent();
     String key = required(f.privateKey(), "privateKey", file);
     OperatorOrigin origin;
     if (f.chain() != null) {
-      origin = new OperatorOrigin.Chain(ChainConfig.read(base.resolve(required(f.chain(), "chain", file))));
+      origin =
+          new OperatorOrigin.Chain(
+              ChainConfig.read(base.resolve(required(f.chain(), "chain", file))));
     } else {
-      origin = new OperatorOrigin.Fixed(OperatorSetFile.read(base.resolve(required(f.operators(), "operators", file))));
+      origin =
+          new OperatorOrigin.Fixed(
+              OperatorSetFile.read(base.resolve(required(f.operators(), "operators", file))));
     }
     String data = required(f.dataDir(), "dataDir", file);
     UploadLimits uploads;
     PendingLimits pending;
     try {
-      uploads = new UploadLimits(or(f.uploadBudgetBytes(), UploadLimits.DEFAULT.inFlightBytes()),
-          Duration.ofSeconds(or(f.uploadWaitSeconds(), UploadLimits.DEFAULT.maxWait().toSeconds())));
-      pending = new PendingLimits(
-          or(f.pendingBytesPerUploader(), PendingLimits.DEFAULT.bytesPerUploader()),
-          or(f.pendingBytesTotal(), PendingLimits.DEFAULT.bytesTotal()),
-          Duration.ofSeconds(or(f.pendingWindowSeconds(), PendingLimits.DEFAULT.window().toSeconds())));
+      uploads =
+          new UploadLimits(
+              or(f.uploadBudgetBytes(), UploadLimits.DEFAULT.inFlightBytes()),
+              Duration.ofSeconds(
+                  or(f.uploadWaitSeconds(), UploadLimits.DEFAULT.maxWait().toSeconds())));
+      pending =
+          new PendingLimits(
+              or(f.pendingBytesPerUploader(), PendingLimits.DEFAULT.bytesPerUploader()),
+              or(f.pendingBytesTotal(), PendingLimits.DEFAULT.bytesTotal()),
+              Duration.ofSeconds(
+                  or(f.pendingWindowSeconds(), PendingLimits.DEFAULT.window().toSeconds())));
     } catch (IllegalArgumentException e) {
       throw new InvalidInputException("DA node config " + file + ": " + e.getMessage(), e);
     }
@@ -97,7 +120,8 @@ public record DaNodeConfig(Secp256k1Key key, String host, int port, Path dataDir
 
   private static String required(String value, String field, Path file) {
     if (value == null || value.isBlank()) {
-      throw new InvalidInputException("DA node config " + file + " needs a string field '" + field + "'");
+      throw new InvalidInputException(
+          "DA node config " + file + " needs a string field '" + field + "'");
     }
     return value;
   }

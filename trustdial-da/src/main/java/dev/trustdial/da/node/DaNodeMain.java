@@ -18,7 +18,8 @@ import java.util.function.UnaryOperator;
 public final class DaNodeMain {
   /**
    * How old a new dispersal's reference block may be for a node to sign it when the set comes from
-   * the chain (BlobRegistry's maxReferenceAge agrees). Reads of stored blobs take any reference block.
+   * the chain (BlobRegistry's maxReferenceAge agrees). Reads of stored blobs take any reference
+   * block.
    */
   public static final long MAX_REFERENCE_AGE_BLOCKS = 256;
 
@@ -51,28 +52,52 @@ public final class DaNodeMain {
   }
 
   public static DaNodeServer start(DaNodeConfig config, UnaryOperator<DaNodeApi> wrap) {
-    OperatorSetSource operators = switch (config.operators()) {
-      case DaNodeConfig.OperatorOrigin.Fixed(OperatorSet set) -> new StaticOperatorSetSource(set);
-      case DaNodeConfig.OperatorOrigin.Chain(ChainConfig chain) -> ChainOperatorSetSource.of(chain,
-          MAX_REFERENCE_AGE_BLOCKS);
-    };
-    // Only a chain tells the node which blobs a certificate names; a fixed set has no registry to ask.
-    PendingRule pendingRule = switch (config.operators()) {
-      case DaNodeConfig.OperatorOrigin.Fixed _ -> new PendingRule.KeepUntilExpiry();
-      case DaNodeConfig.OperatorOrigin.Chain(ChainConfig chain) -> new PendingRule.Enforced(
-          new ChainCertificateRegistry(chain.rpcUrl(), chain.chainId(), chain.attestationDomain().verifier(),
-              config.key()),
-          config.pending());
-    };
+    OperatorSetSource operators =
+        switch (config.operators()) {
+          case DaNodeConfig.OperatorOrigin.Fixed(OperatorSet set) ->
+              new StaticOperatorSetSource(set);
+          case DaNodeConfig.OperatorOrigin.Chain(ChainConfig chain) ->
+              ChainOperatorSetSource.of(chain, MAX_REFERENCE_AGE_BLOCKS);
+        };
+    // Only a chain tells the node which blobs a certificate names; a fixed set has no registry to
+    // ask.
+    PendingRule pendingRule =
+        switch (config.operators()) {
+          case DaNodeConfig.OperatorOrigin.Fixed _ -> new PendingRule.KeepUntilExpiry();
+          case DaNodeConfig.OperatorOrigin.Chain(ChainConfig chain) ->
+              new PendingRule.Enforced(
+                  new ChainCertificateRegistry(
+                      chain.rpcUrl(),
+                      chain.chainId(),
+                      chain.attestationDomain().verifier(),
+                      config.key()),
+                  config.pending());
+        };
     ChunkStore store = new ChunkStore(config.dataDir());
-    DaNode node = new DaNode(config.key(), config.operators().domain(), operators, store,
-        JniKzg.load(), Clock.systemUTC(), config.maxRetention(), pendingRule);
-    DaNodeServer server = DaNodeServer.start(wrap.apply(node), config.host(), config.port(), config.sweepInterval(),
-        ConnectionLimits.DEFAULT, config.uploads());
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      server.close();
-      store.close();
-    }));
+    DaNode node =
+        new DaNode(
+            config.key(),
+            config.operators().domain(),
+            operators,
+            store,
+            JniKzg.load(),
+            Clock.systemUTC(),
+            config.maxRetention(),
+            pendingRule);
+    DaNodeServer server =
+        DaNodeServer.start(
+            wrap.apply(node),
+            config.host(),
+            config.port(),
+            config.sweepInterval(),
+            ConnectionLimits.DEFAULT,
+            config.uploads());
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(() -> {
+              server.close();
+              store.close();
+            }));
     return server;
   }
 }

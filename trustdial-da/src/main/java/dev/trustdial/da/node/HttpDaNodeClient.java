@@ -24,8 +24,10 @@ import java.util.stream.Collectors;
 /** {@link DaNodeTransport} over the node HTTP API (docs/spec/da.md §7) with java.net.http. */
 public final class HttpDaNodeClient implements DaNodeTransport {
   private static final ObjectMapper JSON = Json.mapper();
+
   /** The largest legitimate answer: all 128 chunks of a 16 MiB blob. */
   private static final long MAX_RESPONSE_BYTES = ChunkUpload.MAX_BYTES;
+
   private final HttpClient http;
   private final Duration timeout;
 
@@ -39,15 +41,19 @@ public final class HttpDaNodeClient implements DaNodeTransport {
 
   @Override
   public StoreReceipt store(Operator operator, ChunkUpload upload) {
-    HttpRequest req = HttpRequest.newBuilder(endpoint(operator, "/v1/chunks")).timeout(timeout)
-        .header("Content-Type", "application/octet-stream")
-        .POST(HttpRequest.BodyPublishers.ofByteArray(upload.encode())).build();
+    HttpRequest req =
+        HttpRequest.newBuilder(endpoint(operator, "/v1/chunks"))
+            .timeout(timeout)
+            .header("Content-Type", "application/octet-stream")
+            .POST(HttpRequest.BodyPublishers.ofByteArray(upload.encode()))
+            .build();
     byte[] body = null;
     for (int attempt = 1; body == null; attempt++) {
       try {
         body = send(operator, req);
       } catch (DaNodeException e) {
-        // A node busy with other uploads says when to come back; a few tries, then its answer stands.
+        // A node busy with other uploads says when to come back; a few tries, then its answer
+        // stands.
         if (e.status() != 503 || attempt >= BUSY_ATTEMPTS) {
           throw e;
         }
@@ -61,30 +67,41 @@ public final class HttpDaNodeClient implements DaNodeTransport {
     }
     try {
       JsonNode r = JSON.readTree(body);
-      return new StoreReceipt(Bytes32.fromHex(r.path("blobKey").asText()),
-          Address.parse(r.path("operator").asText()), Signature.fromHex(r.path("signature").asText()));
+      return new StoreReceipt(
+          Bytes32.fromHex(r.path("blobKey").asText()),
+          Address.parse(r.path("operator").asText()),
+          Signature.fromHex(r.path("signature").asText()));
     } catch (IOException | InvalidInputException e) {
-      throw new DaNodeException(operator.endpoint() + " answered a malformed receipt: " + e.getMessage(), 0, e);
+      throw new DaNodeException(
+          operator.endpoint() + " answered a malformed receipt: " + e.getMessage(), 0, e);
     }
   }
 
   @Override
   public BlobHeader header(Operator operator, Bytes32 blobKey) {
-    HttpRequest req = HttpRequest.newBuilder(endpoint(operator, "/v1/blobs/" + blobKey.toHex() + "/header"))
-        .timeout(timeout).GET().build();
+    HttpRequest req =
+        HttpRequest.newBuilder(endpoint(operator, "/v1/blobs/" + blobKey.toHex() + "/header"))
+            .timeout(timeout)
+            .GET()
+            .build();
     byte[] body = send(operator, req);
     try {
       return BlobHeader.decode(body);
     } catch (InvalidInputException e) {
-      throw new DaNodeException(operator.endpoint() + " answered a malformed header: " + e.getMessage(), 0, e);
+      throw new DaNodeException(
+          operator.endpoint() + " answered a malformed header: " + e.getMessage(), 0, e);
     }
   }
 
   @Override
   public List<Chunk> chunks(Operator operator, Bytes32 blobKey, List<Integer> indices) {
     String query = indices.stream().map(i -> "index=" + i).collect(Collectors.joining("&"));
-    HttpRequest req = HttpRequest.newBuilder(
-        endpoint(operator, "/v1/blobs/" + blobKey.toHex() + "/chunks?" + query)).timeout(timeout).GET().build();
+    HttpRequest req =
+        HttpRequest.newBuilder(
+                endpoint(operator, "/v1/blobs/" + blobKey.toHex() + "/chunks?" + query))
+            .timeout(timeout)
+            .GET()
+            .build();
     byte[] body = send(operator, req);
     try {
       ByteBuffer b = ByteBuffer.wrap(body);
@@ -94,7 +111,8 @@ public final class HttpDaNodeClient implements DaNodeTransport {
       }
       return chunks;
     } catch (InvalidInputException e) {
-      throw new DaNodeException(operator.endpoint() + " answered malformed chunks: " + e.getMessage(), 0, e);
+      throw new DaNodeException(
+          operator.endpoint() + " answered malformed chunks: " + e.getMessage(), 0, e);
     }
   }
 
@@ -102,14 +120,16 @@ public final class HttpDaNodeClient implements DaNodeTransport {
     int status;
     byte[] body;
     try {
-      HttpResponse<java.io.InputStream> resp = http.send(req, HttpResponse.BodyHandlers.ofInputStream());
+      HttpResponse<java.io.InputStream> resp =
+          http.send(req, HttpResponse.BodyHandlers.ofInputStream());
       status = resp.statusCode();
       try (java.io.InputStream in = resp.body()) {
         // A node must not be able to exhaust our memory with an endless answer.
         body = in.readNBytes((int) MAX_RESPONSE_BYTES + 1);
       }
       if (body.length > MAX_RESPONSE_BYTES) {
-        throw new DaNodeException(operator.endpoint() + " answered more than " + MAX_RESPONSE_BYTES + " bytes", 0, null);
+        throw new DaNodeException(
+            operator.endpoint() + " answered more than " + MAX_RESPONSE_BYTES + " bytes", 0, null);
       }
     } catch (IOException e) {
       throw new DaNodeException(operator.endpoint() + " unreachable: " + e, 0, e);
@@ -124,13 +144,15 @@ public final class HttpDaNodeClient implements DaNodeTransport {
       } catch (IOException ignored) {
         // not JSON: keep the raw text
       }
-      throw new DaNodeException(operator.endpoint() + " answered " + status + ": " + msg, status, null);
+      throw new DaNodeException(
+          operator.endpoint() + " answered " + status + ": " + msg, status, null);
     }
     return body;
   }
 
   private static URI endpoint(Operator operator, String path) {
     String base = operator.endpoint().toString();
-    return URI.create(base.endsWith("/") ? base.substring(0, base.length() - 1) + path : base + path);
+    return URI.create(
+        base.endsWith("/") ? base.substring(0, base.length() - 1) + path : base + path);
   }
 }

@@ -5,13 +5,14 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 
 /**
- * A stored blob that no certificate is known to name yet (docs/spec/da.md §7.1): who uploaded it, how
- * many bytes it holds, and when it is deleted unless a certificate is registered by then.
+ * A stored blob that no certificate is known to name yet (docs/spec/da.md §7.1): who uploaded it,
+ * how many bytes it holds, and when it is deleted unless a certificate is registered by then.
  */
 public record PendingBlob(Bytes32 blobKey, Uploader uploader, long bytes, long deadline) {
   public PendingBlob {
     if (bytes <= 0) {
-      throw new IllegalArgumentException("a pending blob holds a positive number of bytes, got " + bytes);
+      throw new IllegalArgumentException(
+          "a pending blob holds a positive number of bytes, got " + bytes);
     }
   }
 
@@ -25,7 +26,10 @@ public record PendingBlob(Bytes32 blobKey, Uploader uploader, long bytes, long d
     ByteBuffer b = ByteBuffer.wrap(value);
     long deadline = b.getLong();
     long bytes = b.getLong();
-    return new PendingBlob(blobKey, new Uploader(new String(value, 16, value.length - 16, StandardCharsets.UTF_8)),
-        bytes, deadline);
+    return new PendingBlob(
+        blobKey,
+        new Uploader(new String(value, 16, value.length - 16, StandardCharsets.UTF_8)),
+        bytes,
+        deadline);
   }
 }

@@ -45,14 +45,21 @@ public final class UploadBudget {
    */
   public synchronized Lease acquire(long bytes) throws InterruptedException {
     if (bytes < 0 || bytes > limits.inFlightBytes()) {
-      throw new IllegalArgumentException("an upload takes 0.." + limits.inFlightBytes() + " bytes, got " + bytes);
+      throw new IllegalArgumentException(
+          "an upload takes 0.." + limits.inFlightBytes() + " bytes, got " + bytes);
     }
     long deadline = System.nanoTime() + limits.maxWait().toNanos();
     while (inFlight + bytes > limits.inFlightBytes()) {
       long left = deadline - System.nanoTime();
       if (left <= 0) {
-        throw new UploadRefusedException(503, Duration.ofSeconds(5), "the node is busy with "
-            + inFlight + " bytes of other uploads (budget " + limits.inFlightBytes() + "); try again later");
+        throw new UploadRefusedException(
+            503,
+            Duration.ofSeconds(5),
+            "the node is busy with "
+                + inFlight
+                + " bytes of other uploads (budget "
+                + limits.inFlightBytes()
+                + "); try again later");
       }
       wait(Math.max(1, left / 1_000_000));
     }

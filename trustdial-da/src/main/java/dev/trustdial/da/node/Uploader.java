@@ -7,7 +7,8 @@ package dev.trustdial.da.node;
 public record Uploader(String address) {
   public Uploader {
     if (address.isBlank() || address.length() > 256) {
-      throw new IllegalArgumentException("an uploader address has 1..256 characters, got '" + address + "'");
+      throw new IllegalArgumentException(
+          "an uploader address has 1..256 characters, got '" + address + "'");
     }
   }
 }

@@ -31,8 +31,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Fetches a blob's chunks from its holders, systematic chunks first, verifies every cell proof,
- * and rebuilds the blob from the systematic half or, when that is incomplete, from any 64 verified
+ * Fetches a blob's chunks from its holders, systematic chunks first, verifies every cell proof, and
+ * rebuilds the blob from the systematic half or, when that is incomplete, from any 64 verified
  * chunks by recovery. Chunks that fail verification are dropped and logged.
  */
 public final class Retriever {
@@ -64,7 +64,14 @@ public final class Retriever {
     Set<Integer> unreachable = ConcurrentHashMap.newKeySet();
     AtomicInteger rejected = new AtomicInteger();
 
-    fetch(header, set, assignment, range(0, Kzg.RECONSTRUCTION_CELLS), verified, unreachable, rejected);
+    fetch(
+        header,
+        set,
+        assignment,
+        range(0, Kzg.RECONSTRUCTION_CELLS),
+        verified,
+        unreachable,
+        rejected);
     boolean systematic = verified.size() == Kzg.RECONSTRUCTION_CELLS;
     if (!systematic) {
       List<Integer> rest = new ArrayList<>();
@@ -76,16 +83,29 @@ public final class Retriever {
       fetch(header, set, assignment, rest, verified, unreachable, rejected);
     }
     if (verified.size() < Kzg.RECONSTRUCTION_CELLS) {
-      throw new BlobUnavailableException("blob " + key + ": only " + verified.size()
-          + " verified chunks could be fetched (" + rejected.get() + " rejected, " + unreachable.size()
-          + " nodes unreachable), 64 are needed");
+      throw new BlobUnavailableException(
+          "blob "
+              + key
+              + ": only "
+              + verified.size()
+              + " verified chunks could be fetched ("
+              + rejected.get()
+              + " rejected, "
+              + unreachable.size()
+              + " nodes unreachable), 64 are needed");
     }
     byte[] data = reconstructor.reconstruct(header.size(), header.commitments(), verified.values());
     return new Retrieval(data, verified.size(), rejected.get(), !systematic);
   }
 
-  private void fetch(BlobHeader header, OperatorSet set, ChunkAssignment assignment, List<Integer> indices,
-      Map<Integer, Chunk> verified, Set<Integer> unreachable, AtomicInteger rejected) {
+  private void fetch(
+      BlobHeader header,
+      OperatorSet set,
+      ChunkAssignment assignment,
+      List<Integer> indices,
+      Map<Integer, Chunk> verified,
+      Set<Integer> unreachable,
+      AtomicInteger rejected) {
     Map<Integer, List<Integer>> byHolder = new TreeMap<>();
     for (int j : indices) {
       if (!verified.containsKey(j)) {
@@ -98,36 +118,44 @@ public final class Retriever {
       for (Map.Entry<Integer, List<Integer>> e : byHolder.entrySet()) {
         Operator op = set.get(e.getKey());
         Set<Integer> asked = new HashSet<>(e.getValue());
-        futures.add(pool.submit(() -> {
-          List<Chunk> got;
-          try {
-            got = transport.chunks(op, key, e.getValue());
-          } catch (DaNodeException | InvalidInputException ex) {
-            LOG.info("node {} did not serve chunks of {}: {}", op.endpoint(), key, ex.getMessage());
-            unreachable.add(e.getKey());
-            return;
-          }
-          List<Chunk> candidates = got.stream()
-              .filter(c -> asked.contains(c.index()) && c.subBlobCount() == header.subBlobCount())
-              .toList();
-          int bad = got.size() - candidates.size();
-          if (verifier.verifyAll(header.commitments(), candidates)) {
-            candidates.forEach(c -> verified.putIfAbsent(c.index(), c));
-          } else {
-            // One batch failed: check chunk by chunk so the good ones still count.
-            for (Chunk c : candidates) {
-              if (verifier.verify(header.commitments(), c)) {
-                verified.putIfAbsent(c.index(), c);
-              } else {
-                bad++;
+        futures.add(
+            pool.submit(() -> {
+              List<Chunk> got;
+              try {
+                got = transport.chunks(op, key, e.getValue());
+              } catch (DaNodeException | InvalidInputException ex) {
+                LOG.info(
+                    "node {} did not serve chunks of {}: {}", op.endpoint(), key, ex.getMessage());
+                unreachable.add(e.getKey());
+                return;
               }
-            }
-          }
-          if (bad > 0) {
-            LOG.warn("node {} served {} chunk(s) of {} that failed verification; dropped", op.endpoint(), bad, key);
-            rejected.addAndGet(bad);
-          }
-        }));
+              List<Chunk> candidates =
+                  got.stream()
+                      .filter(c ->
+                          asked.contains(c.index()) && c.subBlobCount() == header.subBlobCount())
+                      .toList();
+              int bad = got.size() - candidates.size();
+              if (verifier.verifyAll(header.commitments(), candidates)) {
+                candidates.forEach(c -> verified.putIfAbsent(c.index(), c));
+              } else {
+                // One batch failed: check chunk by chunk so the good ones still count.
+                for (Chunk c : candidates) {
+                  if (verifier.verify(header.commitments(), c)) {
+                    verified.putIfAbsent(c.index(), c);
+                  } else {
+                    bad++;
+                  }
+                }
+              }
+              if (bad > 0) {
+                LOG.warn(
+                    "node {} served {} chunk(s) of {} that failed verification; dropped",
+                    op.endpoint(),
+                    bad,
+                    key);
+                rejected.addAndGet(bad);
+              }
+            }));
       }
       for (Future<?> f : futures) {
         try {
@@ -161,7 +189,8 @@ public final class Retriever {
       List<Future<RetrievalTest.NodeRetrieval>> futures = new ArrayList<>();
       for (int i = 0; i < set.size(); i++) {
         int index = i;
-        futures.add(pool.submit(() -> testNode(header, set.get(index), index, assignment.chunksOf(index))));
+        futures.add(
+            pool.submit(() -> testNode(header, set.get(index), index, assignment.chunksOf(index))));
       }
       for (Future<RetrievalTest.NodeRetrieval> f : futures) {
         try {
@@ -176,34 +205,48 @@ public final class Retriever {
     }
     Set<Integer> verified = new HashSet<>();
     out.forEach(n -> verified.addAll(n.verified()));
-    return new RetrievalTest(key, out, verified.size(), verified.size() >= Kzg.RECONSTRUCTION_CELLS, (System.nanoTime() - t0) / 1_000_000);
+    return new RetrievalTest(
+        key,
+        out,
+        verified.size(),
+        verified.size() >= Kzg.RECONSTRUCTION_CELLS,
+        (System.nanoTime() - t0) / 1_000_000);
   }
 
-  private RetrievalTest.NodeRetrieval testNode(BlobHeader header, Operator op, int index, List<Integer> assigned) {
+  private RetrievalTest.NodeRetrieval testNode(
+      BlobHeader header, Operator op, int index, List<Integer> assigned) {
     if (assigned.isEmpty()) {
-      return new RetrievalTest.NodeRetrieval(index, op.signer(), op.endpoint(), assigned, List.of(), 0, Optional.empty());
+      return new RetrievalTest.NodeRetrieval(
+          index, op.signer(), op.endpoint(), assigned, List.of(), 0, Optional.empty());
     }
     List<Chunk> got;
     try {
       got = transport.chunks(op, header.blobKey(), assigned);
     } catch (DaNodeException | InvalidInputException ex) {
-      return new RetrievalTest.NodeRetrieval(index, op.signer(), op.endpoint(), assigned, List.of(), 0, Optional.of(ex.getMessage()));
+      return new RetrievalTest.NodeRetrieval(
+          index, op.signer(), op.endpoint(), assigned, List.of(), 0, Optional.of(ex.getMessage()));
     }
     Set<Integer> asked = new HashSet<>(assigned);
     List<Integer> good = new ArrayList<>();
     int bad = 0;
     for (Chunk c : got) {
-      if (asked.remove(c.index()) && c.subBlobCount() == header.subBlobCount() && verifier.verify(header.commitments(), c)) {
+      if (asked.remove(c.index())
+          && c.subBlobCount() == header.subBlobCount()
+          && verifier.verify(header.commitments(), c)) {
         good.add(c.index());
       } else {
         bad++;
       }
     }
     good.sort(null);
-    return new RetrievalTest.NodeRetrieval(index, op.signer(), op.endpoint(), assigned, good, bad, Optional.empty());
+    return new RetrievalTest.NodeRetrieval(
+        index, op.signer(), op.endpoint(), assigned, good, bad, Optional.empty());
   }
 
-  /** The header of {@code blobKey} from any node of the current set that holds it, authenticated by its hash. */
+  /**
+   * The header of {@code blobKey} from any node of the current set that holds it, authenticated by
+   * its hash.
+   */
   public Optional<BlobHeader> findHeader(Bytes32 blobKey) {
     for (Operator op : operators.current().operators()) {
       try {

@@ -25,8 +25,11 @@ class ChunkAssignmentTest {
     List<Operator> ops = new ArrayList<>();
     for (int i = 0; i < stakes.size(); i++) {
       byte[] a = Hashes.keccak256(new byte[] {(byte) i, (byte) (i >> 8)}).bytes();
-      ops.add(new Operator(new Address(java.util.Arrays.copyOf(a, 20)), BigInteger.valueOf(stakes.get(i)),
-          URI.create("http://127.0.0.1:" + (8000 + i))));
+      ops.add(
+          new Operator(
+              new Address(java.util.Arrays.copyOf(a, 20)),
+              BigInteger.valueOf(stakes.get(i)),
+              URI.create("http://127.0.0.1:" + (8000 + i))));
     }
     return new OperatorSet(7, ops);
   }
@@ -61,8 +64,10 @@ class ChunkAssignmentTest {
     OperatorSet set = set(List.of(5L, 5L, 5L, 5L));
     Bytes32 k1 = Hashes.keccak256(new byte[] {1});
     Bytes32 k2 = Hashes.keccak256(new byte[] {2});
-    assertThat(ChunkAssignment.of(set, k1).chunksOf(0)).isEqualTo(ChunkAssignment.of(set, k1).chunksOf(0));
-    assertThat(ChunkAssignment.of(set, k1).chunksOf(0)).isNotEqualTo(ChunkAssignment.of(set, k2).chunksOf(0));
+    assertThat(ChunkAssignment.of(set, k1).chunksOf(0))
+        .isEqualTo(ChunkAssignment.of(set, k1).chunksOf(0));
+    assertThat(ChunkAssignment.of(set, k1).chunksOf(0))
+        .isNotEqualTo(ChunkAssignment.of(set, k2).chunksOf(0));
     assertThat(ChunkAssignment.of(set, k1).count(0)).isEqualTo(32);
   }
 
@@ -73,11 +78,14 @@ class ChunkAssignmentTest {
       assertThat(s.get(i - 1).signer().compareTo(s.get(i).signer())).isNegative();
     }
     Operator o = s.get(0);
-    assertThatThrownBy(() -> new OperatorSet(1, List.of(o, o))).isInstanceOf(InvalidInputException.class)
+    assertThatThrownBy(() -> new OperatorSet(1, List.of(o, o)))
+        .isInstanceOf(InvalidInputException.class)
         .hasMessageContaining("twice");
     assertThatThrownBy(() -> new Operator(o.signer(), BigInteger.ZERO, o.endpoint()))
-        .isInstanceOf(InvalidInputException.class).hasMessageContaining("stake");
+        .isInstanceOf(InvalidInputException.class)
+        .hasMessageContaining("stake");
     assertThatThrownBy(() -> new Operator(o.signer(), BigInteger.ONE, URI.create("ftp://x")))
-        .isInstanceOf(InvalidInputException.class).hasMessageContaining("http");
+        .isInstanceOf(InvalidInputException.class)
+        .hasMessageContaining("http");
   }
 }

@@ -50,7 +50,8 @@ class BlobCodecTest {
   @Test
   void refusesBlobsOverSixteenMiB() {
     assertThatThrownBy(() -> BlobCodec.encode(new byte[BlobCodec.MAX_BLOB_BYTES + 1]))
-        .isInstanceOf(InvalidInputException.class).hasMessageContaining("16 MiB");
+        .isInstanceOf(InvalidInputException.class)
+        .hasMessageContaining("16 MiB");
   }
 
   @Test
@@ -60,21 +61,25 @@ class BlobCodecTest {
     byte[] highByte = sub.clone();
     highByte[32 * 7] = 1;
     assertThatThrownBy(() -> BlobCodec.decode(List.of(new SubBlob(highByte))))
-        .isInstanceOf(InvalidInputException.class).hasMessageContaining("non-zero first byte");
+        .isInstanceOf(InvalidInputException.class)
+        .hasMessageContaining("non-zero first byte");
 
     byte[] padding = sub.clone();
     padding[32 * 100 + 5] = 9;
     assertThatThrownBy(() -> BlobCodec.decode(List.of(new SubBlob(padding))))
-        .isInstanceOf(InvalidInputException.class).hasMessageContaining("padding");
+        .isInstanceOf(InvalidInputException.class)
+        .hasMessageContaining("padding");
 
     List<SubBlob> tooMany = new ArrayList<>(BlobCodec.encode(new byte[] {1, 2, 3}));
     tooMany.add(new SubBlob(new byte[SubBlob.BYTES]));
     assertThatThrownBy(() -> BlobCodec.decode(tooMany))
-        .isInstanceOf(InvalidInputException.class).hasMessageContaining("sub-blobs");
+        .isInstanceOf(InvalidInputException.class)
+        .hasMessageContaining("sub-blobs");
 
     byte[] hugeLength = sub.clone();
     hugeLength[1] = 0x7f;
     assertThatThrownBy(() -> BlobCodec.decode(List.of(new SubBlob(hugeLength))))
-        .isInstanceOf(InvalidInputException.class).hasMessageContaining("exceeds 16 MiB");
+        .isInstanceOf(InvalidInputException.class)
+        .hasMessageContaining("exceeds 16 MiB");
   }
 }

@@ -1,6 +1,5 @@
 package dev.trustdial.da.http;
 
-import dev.trustdial.http.ConnectionLimits;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.trustdial.core.bytes.Bytes32;
@@ -16,6 +15,7 @@ import dev.trustdial.da.node.StoreReceipt;
 import dev.trustdial.da.node.UnknownBlobException;
 import dev.trustdial.da.node.Uploader;
 import dev.trustdial.da.proxy.DaProxyServer;
+import dev.trustdial.http.ConnectionLimits;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -35,13 +35,14 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 /**
- * Slow clients against a DA node and the DA proxy, in-process (issue 14): 250 slowloris
- * connections used to keep {@code /health} from answering for 30 s. Now requests run on virtual
- * threads, stalled connections are dropped after the idle timeout, and one address holds at most
- * {@link ConnectionLimits#maxConnectionsPerAddress()} connections.
+ * Slow clients against a DA node and the DA proxy, in-process (issue 14): 250 slowloris connections
+ * used to keep {@code /health} from answering for 30 s. Now requests run on virtual threads,
+ * stalled connections are dropped after the idle timeout, and one address holds at most {@link
+ * ConnectionLimits#maxConnectionsPerAddress()} connections.
  */
 class SlowClientsIT {
   static final int ATTACKERS = 250;
+
   /** Generous: a healthy server answers in milliseconds. */
   static final Duration PATIENCE = Duration.ofSeconds(10);
 
@@ -61,7 +62,8 @@ class SlowClientsIT {
     Running start(ConnectionLimits limits) {
       return switch (this) {
         case NODE -> {
-          DaNodeServer s = DaNodeServer.start(new IdleNode(), "127.0.0.1", 0, Duration.ofHours(1), limits);
+          DaNodeServer s =
+              DaNodeServer.start(new IdleNode(), "127.0.0.1", 0, Duration.ofHours(1), limits);
           yield new Running(s.port(), s);
         }
         case PROXY -> {
@@ -88,12 +90,14 @@ class SlowClientsIT {
       List<Socket> attack = new ArrayList<>();
       try {
         for (int i = 0; i < ATTACKERS; i++) {
-          // Five addresses, 50 each: under the per-address limit, so only threads and timeouts protect /health.
+          // Five addresses, 50 each: under the per-address limit, so only threads and timeouts
+          // protect /health.
           attack.add(partialHeaders(r.port(), loopback(2 + i % 5), d.health));
         }
         assertThat(health(r.port(), d).statusCode()).isEqualTo(200);
         // Refusals happen at accept, so a second is plenty to see one.
-        assertThat(closedWithin(attack, attack.size(), Duration.ofSeconds(1))).as("no attacker under the limit is refused")
+        assertThat(closedWithin(attack, attack.size(), Duration.ofSeconds(1)))
+            .as("no attacker under the limit is refused")
             .isEmpty();
       } finally {
         closeAll(attack);
@@ -112,7 +116,8 @@ class SlowClientsIT {
           attack.add(stalledUpload(r.port(), loopback(2 + i % 5), d.upload));
         }
         assertThat(health(r.port(), d).statusCode()).isEqualTo(200);
-        assertThat(closedWithin(attack, ATTACKERS, PATIENCE)).as("every stalled upload is dropped by the idle timeout")
+        assertThat(closedWithin(attack, ATTACKERS, PATIENCE))
+            .as("every stalled upload is dropped by the idle timeout")
             .hasSize(ATTACKERS);
       } finally {
         closeAll(attack);
@@ -131,7 +136,8 @@ class SlowClientsIT {
           attack.add(partialHeaders(r.port(), loopback(2), d.health));
         }
         assertThat(health(r.port(), d).statusCode()).isEqualTo(200);
-        assertThat(closedWithin(attack, ATTACKERS - limit, PATIENCE)).as("connections over the per-address limit are closed")
+        assertThat(closedWithin(attack, ATTACKERS - limit, PATIENCE))
+            .as("connections over the per-address limit are closed")
             .hasSize(ATTACKERS - limit);
       } finally {
         closeAll(attack);
@@ -140,7 +146,10 @@ class SlowClientsIT {
   }
 
   HttpResponse<String> health(int port, Daemon d) throws Exception {
-    return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + d.health)).timeout(PATIENCE).build(),
+    return http.send(
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + d.health))
+            .timeout(PATIENCE)
+            .build(),
         HttpResponse.BodyHandlers.ofString());
   }
 
@@ -158,7 +167,10 @@ class SlowClientsIT {
   /** Classic slowloris: a request line and part of a header, then nothing. */
   static Socket partialHeaders(int port, InetAddress from, String path) throws IOException {
     Socket c = connect(port, from);
-    c.getOutputStream().write(("GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: ").getBytes(StandardCharsets.US_ASCII));
+    c.getOutputStream()
+        .write(
+            ("GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: ")
+                .getBytes(StandardCharsets.US_ASCII));
     c.getOutputStream().flush();
     return c;
   }
@@ -166,8 +178,13 @@ class SlowClientsIT {
   /** Full headers of a 1 MiB upload, 100 bytes of it, then nothing. */
   static Socket stalledUpload(int port, InetAddress from, String path) throws IOException {
     Socket c = connect(port, from);
-    c.getOutputStream().write(("POST " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/octet-stream\r\n"
-        + "Content-Length: 1048576\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+    c.getOutputStream()
+        .write(
+            ("POST "
+                    + path
+                    + " HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/octet-stream\r\n"
+                    + "Content-Length: 1048576\r\n\r\n")
+                .getBytes(StandardCharsets.US_ASCII));
     c.getOutputStream().write(new byte[100]);
     c.getOutputStream().flush();
     return c;
@@ -177,7 +194,8 @@ class SlowClientsIT {
    * The sockets the server ends (EOF or reset), polled in rounds until {@code expected} have ended
    * or {@code within} has passed, then one more round so that extra closes show too.
    */
-  static Set<Socket> closedWithin(List<Socket> sockets, int expected, Duration within) throws IOException {
+  static Set<Socket> closedWithin(List<Socket> sockets, int expected, Duration within)
+      throws IOException {
     Set<Socket> closed = new HashSet<>();
     long end = System.nanoTime() + within.toNanos();
     boolean last = false;

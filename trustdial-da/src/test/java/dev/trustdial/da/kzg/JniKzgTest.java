@@ -58,14 +58,21 @@ class JniKzgTest {
     assertThat(kzg.verifyCells(tampered)).isFalse();
 
     // A genuine cell claimed at the wrong position ("foreign" cell) fails too.
-    assertThat(kzg.verifyCells(List.of(
-        new CellCheck(commitment, 5, extended.cells().get(6), extended.proofs().get(6))))).isFalse();
+    assertThat(
+            kzg.verifyCells(
+                List.of(
+                    new CellCheck(
+                        commitment, 5, extended.cells().get(6), extended.proofs().get(6)))))
+        .isFalse();
 
     // Bytes that are not a field element are a failed check, not a crash.
     byte[] notField = new byte[Cell.BYTES];
     java.util.Arrays.fill(notField, (byte) 0xff);
-    assertThat(kzg.verifyCells(List.of(
-        new CellCheck(commitment, 0, new Cell(notField), extended.proofs().get(0))))).isFalse();
+    assertThat(
+            kzg.verifyCells(
+                List.of(
+                    new CellCheck(commitment, 0, new Cell(notField), extended.proofs().get(0)))))
+        .isFalse();
   }
 
   @Test

@@ -55,7 +55,8 @@ class DaClientIT {
   private final List<ChunkStore> stores = new ArrayList<>();
   private OperatorSet set;
   private StaticOperatorSetSource source;
-  private final CertificateVerifier verifier = new CertificateVerifier(SecurityParams.DEFAULT, AttestationDomain.LOCAL);
+  private final CertificateVerifier verifier =
+      new CertificateVerifier(SecurityParams.DEFAULT, AttestationDomain.LOCAL);
   private final HttpDaNodeClient http = new HttpDaNodeClient(Duration.ofSeconds(30));
 
   @BeforeEach
@@ -75,7 +76,15 @@ class DaClientIT {
     for (int i = 0; i < 4; i++) {
       ChunkStore store = new ChunkStore(dir.resolve("node" + i));
       stores.add(store);
-      DaNode node = new DaNode(keys.get(i), AttestationDomain.LOCAL, source, store, KZG, Clock.systemUTC(), Duration.ofDays(1));
+      DaNode node =
+          new DaNode(
+              keys.get(i),
+              AttestationDomain.LOCAL,
+              source,
+              store,
+              KZG,
+              Clock.systemUTC(),
+              Duration.ofDays(1));
       servers.add(DaNodeServer.start(node, "127.0.0.1", ports.get(i), Duration.ofMinutes(1)));
     }
   }
@@ -87,7 +96,8 @@ class DaClientIT {
   }
 
   private DaClient client(DaNodeTransport transport, LocalCertificateRegistry registry) {
-    Disperser d = new Disperser(KZG, source, transport, verifier, Clock.systemUTC(), Duration.ofHours(1));
+    Disperser d =
+        new Disperser(KZG, source, transport, verifier, Clock.systemUTC(), Duration.ofHours(1));
     return new DaClient(d, new Retriever(KZG, source, transport), registry);
   }
 
@@ -120,7 +130,8 @@ class DaClientIT {
     assertThat(da.isAvailable(cert.blobKey())).isTrue();
     assertThat(da.get(cert.blobKey())).isEqualTo(data);
 
-    // Stop two of the four nodes: their systematic chunks are gone, so recovery from parity is needed.
+    // Stop two of the four nodes: their systematic chunks are gone, so recovery from parity is
+    // needed.
     servers.get(0).close();
     servers.get(1).close();
     Retriever.Retrieval r = new Retriever(KZG, source, http).retrieveWithStats(cert.header());
@@ -138,7 +149,9 @@ class DaClientIT {
     BlobInspection in = da.inspect(key);
     assertThat(in.size()).isEqualTo(40_000);
     BlobInspection.CertificateReport c = in.certificate().orElseThrow();
-    assertThat(c.signers()).extracting(BlobInspection.Signer::signer).containsExactlyElementsOf(set.operators().stream().map(Operator::signer).toList());
+    assertThat(c.signers())
+        .extracting(BlobInspection.Signer::signer)
+        .containsExactlyElementsOf(set.operators().stream().map(Operator::signer).toList());
     assertThat(c.signers()).allSatisfy(s -> assertThat(s.shareBps()).isEqualTo(2500));
     assertThat(c.signedStake()).isEqualTo(BigInteger.valueOf(40));
     assertThat(c.quorumMet()).isTrue();
@@ -150,10 +163,11 @@ class DaClientIT {
     RetrievalTest all = da.testRetrieval(key);
     assertThat(all.rebuildable()).isTrue();
     assertThat(all.verifiedChunks()).isEqualTo(128);
-    assertThat(all.nodes()).allSatisfy(n -> {
-      assertThat(n.verified()).containsExactlyInAnyOrderElementsOf(n.assigned());
-      assertThat(n.error()).isEmpty();
-    });
+    assertThat(all.nodes())
+        .allSatisfy(n -> {
+          assertThat(n.verified()).containsExactlyInAnyOrderElementsOf(n.assigned());
+          assertThat(n.error()).isEmpty();
+        });
 
     // One node down: the test names it and counts only the chunks the others hold.
     int down = serverIndexOf(set.get(1));
@@ -165,7 +179,8 @@ class DaClientIT {
     assertThat(three.verifiedChunks()).isEqualTo(128 - gone.assigned().size());
     assertThat(three.rebuildable()).isTrue();
 
-    assertThatThrownBy(() -> da.inspect(new Bytes32(new byte[32]))).isInstanceOf(UnknownBlobException.class);
+    assertThatThrownBy(() -> da.inspect(new Bytes32(new byte[32])))
+        .isInstanceOf(UnknownBlobException.class);
   }
 
   @Test
@@ -174,45 +189,49 @@ class DaClientIT {
     byte[] data = blob(50_000, 2);
     DaCertificate cert = da.put(data);
     Operator liar = set.get(2);
-    DaNodeTransport lying = new DaNodeTransport() {
-      @Override
-      public StoreReceipt store(Operator o, ChunkUpload u) {
-        return http.store(o, u);
-      }
+    DaNodeTransport lying =
+        new DaNodeTransport() {
+          @Override
+          public StoreReceipt store(Operator o, ChunkUpload u) {
+            return http.store(o, u);
+          }
 
-      @Override
-      public BlobHeader header(Operator o, Bytes32 k) {
-        return http.header(o, k);
-      }
+          @Override
+          public BlobHeader header(Operator o, Bytes32 k) {
+            return http.header(o, k);
+          }
 
-      @Override
-      public List<Chunk> chunks(Operator o, Bytes32 k, List<Integer> indices) {
-        List<Chunk> real = http.chunks(o, k, indices);
-        if (!o.equals(liar)) {
-          return real;
-        }
-        List<Chunk> out = new ArrayList<>();
-        for (Chunk c : real) {
-          byte[] cell = c.cells().getFirst().bytes();
-          cell[200] ^= 1;
-          out.add(new Chunk(c.index(), List.of(new Cell(cell)), c.proofs()));
-        }
-        // and one genuine chunk relabelled as another index ("foreign" cell)
-        if (!real.isEmpty()) {
-          Chunk c = real.getFirst();
-          out.add(new Chunk((c.index() + 1) % 128, c.cells(), c.proofs()));
-        }
-        return out;
-      }
-    };
+          @Override
+          public List<Chunk> chunks(Operator o, Bytes32 k, List<Integer> indices) {
+            List<Chunk> real = http.chunks(o, k, indices);
+            if (!o.equals(liar)) {
+              return real;
+            }
+            List<Chunk> out = new ArrayList<>();
+            for (Chunk c : real) {
+              byte[] cell = c.cells().getFirst().bytes();
+              cell[200] ^= 1;
+              out.add(new Chunk(c.index(), List.of(new Cell(cell)), c.proofs()));
+            }
+            // and one genuine chunk relabelled as another index ("foreign" cell)
+            if (!real.isEmpty()) {
+              Chunk c = real.getFirst();
+              out.add(new Chunk((c.index() + 1) % 128, c.cells(), c.proofs()));
+            }
+            return out;
+          }
+        };
     Retriever.Retrieval r = new Retriever(KZG, source, lying).retrieveWithStats(cert.header());
     assertThat(r.data()).isEqualTo(data);
     assertThat(r.rejectedChunks()).isPositive();
-    // The per-node test blames the liar alone: none of its chunks verify, every other node's all do.
+    // The per-node test blames the liar alone: none of its chunks verify, every other node's all
+    // do.
     RetrievalTest t = new Retriever(KZG, source, lying).testEachNode(cert.header());
     assertThat(t.nodes().get(2).verified()).isEmpty();
     assertThat(t.nodes().get(2).rejected()).isEqualTo(t.nodes().get(2).assigned().size() + 1);
-    assertThat(t.nodes()).filteredOn(n -> n.operatorIndex() != 2).allSatisfy(n -> assertThat(n.verified()).hasSameSizeAs(n.assigned()));
+    assertThat(t.nodes())
+        .filteredOn(n -> n.operatorIndex() != 2)
+        .allSatisfy(n -> assertThat(n.verified()).hasSameSizeAs(n.assigned()));
   }
 
   @Test
@@ -231,8 +250,9 @@ class DaClientIT {
   void nodesRefuseBadCellsFromADisperserAndDoNotSign() {
     byte[] data = blob(20_000, 4);
     EncodedBlob enc = new BlobEncoder(KZG).encode(data);
-    BlobHeader header = new BlobHeader(data.length, 0, Clock.systemUTC().instant().getEpochSecond() + 600,
-        enc.commitments());
+    BlobHeader header =
+        new BlobHeader(
+            data.length, 0, Clock.systemUTC().instant().getEpochSecond() + 600, enc.commitments());
     List<Chunk> chunks = new ArrayList<>(enc.chunks());
     // Corrupt one chunk of each of two nodes: both must refuse, leaving 50% stake.
     var assignment = dev.trustdial.da.assignment.ChunkAssignment.of(set, header.blobKey());
@@ -242,7 +262,8 @@ class DaClientIT {
       cell[1] ^= 0x10;
       chunks.set(j, new Chunk(j, List.of(new Cell(cell)), chunks.get(j).proofs()));
     }
-    Disperser d = new Disperser(KZG, source, http, verifier, Clock.systemUTC(), Duration.ofHours(1));
+    Disperser d =
+        new Disperser(KZG, source, http, verifier, Clock.systemUTC(), Duration.ofHours(1));
     assertThatThrownBy(() -> d.disperse(header, chunks, set))
         .isInstanceOf(DispersalFailedException.class)
         .hasMessageContaining("422");

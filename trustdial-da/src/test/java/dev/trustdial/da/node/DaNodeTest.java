@@ -60,15 +60,25 @@ class DaNodeTest {
     byte[] data = new byte[200_000];
     new Random(3).nextBytes(data);
     encoded = new BlobEncoder(kzg).encode(data);
-    set = new OperatorSet(1, List.of(
-        new Operator(ME.address(), BigInteger.ONE, URI.create("http://a")),
-        new Operator(OTHER.address(), BigInteger.ONE, URI.create("http://b"))));
+    set =
+        new OperatorSet(
+            1,
+            List.of(
+                new Operator(ME.address(), BigInteger.ONE, URI.create("http://a")),
+                new Operator(OTHER.address(), BigInteger.ONE, URI.create("http://b"))));
     header = new BlobHeader(data.length, 1, NOW + 3600, encoded.commitments());
   }
 
   private DaNode node(ChunkStore store, long now) {
     Clock clock = Clock.fixed(Instant.ofEpochSecond(now), ZoneOffset.UTC);
-    return new DaNode(ME, AttestationDomain.LOCAL, new StaticOperatorSetSource(set), store, kzg, clock, Duration.ofDays(14));
+    return new DaNode(
+        ME,
+        AttestationDomain.LOCAL,
+        new StaticOperatorSetSource(set),
+        store,
+        kzg,
+        clock,
+        Duration.ofDays(14));
   }
 
   private static List<Chunk> mine(BlobHeader h) {
@@ -82,7 +92,8 @@ class DaNodeTest {
     try (ChunkStore store = new ChunkStore(dir)) {
       StoreReceipt r = node(store, NOW).store(new ChunkUpload(header, mine(header)), ALICE);
       assertThat(r.blobKey()).isEqualTo(key);
-      assertThat(Attestation.signer(AttestationDomain.LOCAL, key, r.signature())).isEqualTo(ME.address());
+      assertThat(Attestation.signer(AttestationDomain.LOCAL, key, r.signature()))
+          .isEqualTo(ME.address());
     }
     try (ChunkStore reopened = new ChunkStore(dir)) {
       DaNode n = node(reopened, NOW);
@@ -98,11 +109,17 @@ class DaNodeTest {
     AttestationDomain chain = new AttestationDomain(31337, Address.parse("0x" + "b1".repeat(20)));
     Clock clock = Clock.fixed(Instant.ofEpochSecond(NOW), ZoneOffset.UTC);
     try (ChunkStore store = new ChunkStore(dir)) {
-      DaNode n = new DaNode(ME, chain, new StaticOperatorSetSource(set), store, kzg, clock, Duration.ofDays(14));
+      DaNode n =
+          new DaNode(
+              ME, chain, new StaticOperatorSetSource(set), store, kzg, clock, Duration.ofDays(14));
       StoreReceipt r = n.store(new ChunkUpload(header, mine(header)), ALICE);
-      assertThat(Attestation.signer(chain, header.blobKey(), r.signature())).isEqualTo(ME.address());
-      assertThat(Attestation.signer(AttestationDomain.LOCAL, header.blobKey(), r.signature())).isNotEqualTo(ME.address());
-      assertThat(Attestation.signer(new AttestationDomain(1, chain.verifier()), header.blobKey(), r.signature()))
+      assertThat(Attestation.signer(chain, header.blobKey(), r.signature()))
+          .isEqualTo(ME.address());
+      assertThat(Attestation.signer(AttestationDomain.LOCAL, header.blobKey(), r.signature()))
+          .isNotEqualTo(ME.address());
+      assertThat(
+              Attestation.signer(
+                  new AttestationDomain(1, chain.verifier()), header.blobKey(), r.signature()))
           .isNotEqualTo(ME.address());
     }
   }
@@ -119,7 +136,8 @@ class DaNodeTest {
     try (ChunkStore store = new ChunkStore(dir)) {
       DaNode n = node(store, NOW);
       assertThatThrownBy(() -> n.store(new ChunkUpload(header, chunks), ALICE))
-          .isInstanceOf(ChunkRejectedException.class).hasMessageContaining("do not verify");
+          .isInstanceOf(ChunkRejectedException.class)
+          .hasMessageContaining("do not verify");
       assertThat(n.blobCount()).isZero();
       assertThatThrownBy(() -> n.header(header.blobKey())).isInstanceOf(UnknownBlobException.class);
     }
@@ -128,77 +146,110 @@ class DaNodeTest {
   @Test
   void refusesChunksThatAreNotExactlyItsAssignment() {
     int other = set.indexOf(OTHER.address()).orElseThrow();
-    List<Chunk> theirs = ChunkAssignment.of(set, header.blobKey()).chunksOf(other).stream()
-        .map(encoded::chunk).toList();
+    List<Chunk> theirs =
+        ChunkAssignment.of(set, header.blobKey()).chunksOf(other).stream()
+            .map(encoded::chunk)
+            .toList();
     List<Chunk> partial = mine(header).subList(1, mine(header).size());
     try (ChunkStore store = new ChunkStore(dir)) {
       DaNode n = node(store, NOW);
       assertThatThrownBy(() -> n.store(new ChunkUpload(header, theirs), ALICE))
-          .isInstanceOf(InvalidInputException.class).hasMessageContaining("this node holds chunks");
+          .isInstanceOf(InvalidInputException.class)
+          .hasMessageContaining("this node holds chunks");
       assertThatThrownBy(() -> n.store(new ChunkUpload(header, partial), ALICE))
-          .isInstanceOf(InvalidInputException.class).hasMessageContaining("this node holds chunks");
+          .isInstanceOf(InvalidInputException.class)
+          .hasMessageContaining("this node holds chunks");
       assertThat(n.blobCount()).isZero();
     }
   }
 
   /**
-   * Issue #14 item 1: the node's freshness rule is for signing only. Against a source that knows the
-   * set of every past block but lets a node sign only within 256 blocks of the head, the node refuses
-   * an upload whose reference block is older, stores one that is fresh, and the old set stays readable.
+   * Issue #14 item 1: the node's freshness rule is for signing only. Against a source that knows
+   * the set of every past block but lets a node sign only within 256 blocks of the head, the node
+   * refuses an upload whose reference block is older, stores one that is fresh, and the old set
+   * stays readable.
    */
   @Test
   void signsOnlyAgainstAFreshReferenceBlockWhileOldSetsStayReadable() {
     long head = 1_000;
-    OperatorSetSource chainLike = new OperatorSetSource() {
-      @Override
-      public OperatorSet current() {
-        return at(head - 1);
-      }
+    OperatorSetSource chainLike =
+        new OperatorSetSource() {
+          @Override
+          public OperatorSet current() {
+            return at(head - 1);
+          }
 
-      @Override
-      public OperatorSet at(long referenceBlock) {
-        return new OperatorSet(referenceBlock, set.operators());
-      }
+          @Override
+          public OperatorSet at(long referenceBlock) {
+            return new OperatorSet(referenceBlock, set.operators());
+          }
 
-      @Override
-      public OperatorSet forSigning(long referenceBlock) {
-        if (head - referenceBlock > DaNodeMain.MAX_REFERENCE_AGE_BLOCKS) {
-          throw new InvalidInputException("reference block " + referenceBlock + " is too old to sign");
-        }
-        return at(referenceBlock);
-      }
-    };
-    BlobHeader stale = new BlobHeader(header.size(), head - DaNodeMain.MAX_REFERENCE_AGE_BLOCKS - 1, NOW + 60,
-        header.commitments());
+          @Override
+          public OperatorSet forSigning(long referenceBlock) {
+            if (head - referenceBlock > DaNodeMain.MAX_REFERENCE_AGE_BLOCKS) {
+              throw new InvalidInputException(
+                  "reference block " + referenceBlock + " is too old to sign");
+            }
+            return at(referenceBlock);
+          }
+        };
+    BlobHeader stale =
+        new BlobHeader(
+            header.size(),
+            head - DaNodeMain.MAX_REFERENCE_AGE_BLOCKS - 1,
+            NOW + 60,
+            header.commitments());
     BlobHeader fresh = new BlobHeader(header.size(), head - 1, NOW + 60, header.commitments());
     try (ChunkStore store = new ChunkStore(dir)) {
-      DaNode n = new DaNode(ME, AttestationDomain.LOCAL, chainLike, store, kzg,
-          Clock.fixed(Instant.ofEpochSecond(NOW), ZoneOffset.UTC), Duration.ofDays(14));
+      DaNode n =
+          new DaNode(
+              ME,
+              AttestationDomain.LOCAL,
+              chainLike,
+              store,
+              kzg,
+              Clock.fixed(Instant.ofEpochSecond(NOW), ZoneOffset.UTC),
+              Duration.ofDays(14));
       int me = chainLike.at(stale.referenceBlock()).indexOf(ME.address()).orElseThrow();
-      List<Chunk> staleChunks = ChunkAssignment.of(chainLike.at(stale.referenceBlock()), stale.blobKey()).chunksOf(me)
-          .stream().map(encoded::chunk).toList();
-      assertThatThrownBy(() -> n.store(new ChunkUpload(stale, staleChunks), ALICE)).isInstanceOf(InvalidInputException.class)
+      List<Chunk> staleChunks =
+          ChunkAssignment.of(chainLike.at(stale.referenceBlock()), stale.blobKey())
+              .chunksOf(me)
+              .stream()
+              .map(encoded::chunk)
+              .toList();
+      assertThatThrownBy(() -> n.store(new ChunkUpload(stale, staleChunks), ALICE))
+          .isInstanceOf(InvalidInputException.class)
           .hasMessageContaining("too old to sign");
       assertThat(store.blobCount()).isZero();
-      List<Chunk> freshChunks = ChunkAssignment.of(chainLike.at(fresh.referenceBlock()), fresh.blobKey()).chunksOf(me)
-          .stream().map(encoded::chunk).toList();
-      assertThat(n.store(new ChunkUpload(fresh, freshChunks), ALICE).blobKey()).isEqualTo(fresh.blobKey());
+      List<Chunk> freshChunks =
+          ChunkAssignment.of(chainLike.at(fresh.referenceBlock()), fresh.blobKey())
+              .chunksOf(me)
+              .stream()
+              .map(encoded::chunk)
+              .toList();
+      assertThat(n.store(new ChunkUpload(fresh, freshChunks), ALICE).blobKey())
+          .isEqualTo(fresh.blobKey());
       // reading the old block's set is not subject to the rule
-      assertThat(chainLike.at(stale.referenceBlock()).referenceBlock()).isEqualTo(stale.referenceBlock());
+      assertThat(chainLike.at(stale.referenceBlock()).referenceBlock())
+          .isEqualTo(stale.referenceBlock());
     }
   }
 
   @Test
   void refusesExpiredOrTooLongLivedBlobsAndUnknownBlocks() {
     try (ChunkStore store = new ChunkStore(dir)) {
-      assertThatThrownBy(() -> node(store, NOW + 3600).store(new ChunkUpload(header, mine(header)), ALICE))
+      assertThatThrownBy(
+              () -> node(store, NOW + 3600).store(new ChunkUpload(header, mine(header)), ALICE))
           .hasMessageContaining("expired");
-      BlobHeader longLived = new BlobHeader(header.size(), 1, NOW + Duration.ofDays(30).toSeconds(),
-          header.commitments());
-      assertThatThrownBy(() -> node(store, NOW).store(new ChunkUpload(longLived, mine(longLived)), ALICE))
+      BlobHeader longLived =
+          new BlobHeader(
+              header.size(), 1, NOW + Duration.ofDays(30).toSeconds(), header.commitments());
+      assertThatThrownBy(
+              () -> node(store, NOW).store(new ChunkUpload(longLived, mine(longLived)), ALICE))
           .hasMessageContaining("retention");
       BlobHeader otherBlock = new BlobHeader(header.size(), 2, NOW + 60, header.commitments());
-      assertThatThrownBy(() -> node(store, NOW).store(new ChunkUpload(otherBlock, mine(header)), ALICE))
+      assertThatThrownBy(
+              () -> node(store, NOW).store(new ChunkUpload(otherBlock, mine(header)), ALICE))
           .hasMessageContaining("reference block 2");
       assertThat(store.blobCount()).isZero();
     }
@@ -227,10 +278,14 @@ class DaNodeTest {
     assertThatThrownBy(() -> ChunkUpload.decode(java.util.Arrays.copyOf(enc, enc.length - 1)))
         .isInstanceOf(InvalidInputException.class);
     assertThatThrownBy(() -> ChunkUpload.decode(new byte[] {0, 0, 0, 5, 1}))
-        .isInstanceOf(InvalidInputException.class).hasMessageContaining("malformed");
+        .isInstanceOf(InvalidInputException.class)
+        .hasMessageContaining("malformed");
   }
 
-  /** A certificate registry double: the keys in {@code registered} have a registered, live certificate. */
+  /**
+   * A certificate registry double: the keys in {@code registered} have a registered, live
+   * certificate.
+   */
   private static class Registry implements CertificateRegistry {
     final Set<Bytes32> registered = ConcurrentHashMap.newKeySet();
 
@@ -256,8 +311,14 @@ class DaNodeTest {
   }
 
   private DaNode node(ChunkStore store, long now, Registry registry, PendingLimits limits) {
-    return new DaNode(ME, AttestationDomain.LOCAL, new StaticOperatorSetSource(set), store, kzg,
-        Clock.fixed(Instant.ofEpochSecond(now), ZoneOffset.UTC), Duration.ofDays(14),
+    return new DaNode(
+        ME,
+        AttestationDomain.LOCAL,
+        new StaticOperatorSetSource(set),
+        store,
+        kzg,
+        Clock.fixed(Instant.ofEpochSecond(now), ZoneOffset.UTC),
+        Duration.ofDays(14),
         new PendingRule.Enforced(registry, limits));
   }
 
@@ -282,11 +343,18 @@ class DaNodeTest {
     Uploader carol = new Uploader("127.0.0.4");
     Registry registry = new Registry();
     try (ChunkStore store = new ChunkStore(dir)) {
-      DaNode n = node(store, NOW, registry, new PendingLimits(2 * one + one / 2, 4 * one, Duration.ofMinutes(10)));
+      DaNode n =
+          node(
+              store,
+              NOW,
+              registry,
+              new PendingLimits(2 * one + one / 2, 4 * one, Duration.ofMinutes(10)));
       n.store(upload(blob(1)), ALICE);
       n.store(upload(blob(2)), ALICE);
-      assertThatThrownBy(() -> n.store(upload(blob(3)), ALICE)).isInstanceOfSatisfying(UploadRefusedException.class,
-          e -> assertThat(e.status()).isEqualTo(429)).hasMessageContaining("quota");
+      assertThatThrownBy(() -> n.store(upload(blob(3)), ALICE))
+          .isInstanceOfSatisfying(
+              UploadRefusedException.class, e -> assertThat(e.status()).isEqualTo(429))
+          .hasMessageContaining("quota");
       assertThat(n.store(upload(blob(3)), bob).blobKey()).isEqualTo(blob(3).blobKey());
       assertThat(n.header(blob(1).blobKey())).isEqualTo(blob(1));
       assertThat(n.header(blob(2).blobKey())).isEqualTo(blob(2));
@@ -296,8 +364,9 @@ class DaNodeTest {
       assertThat(n.pendingBytes(ALICE)).isEqualTo(2 * one);
       // The node's total: four pending blobs in all, whoever sends them.
       n.store(upload(blob(4)), bob);
-      assertThatThrownBy(() -> n.store(upload(blob(5)), carol)).isInstanceOfSatisfying(UploadRefusedException.class,
-          e -> assertThat(e.status()).isEqualTo(507));
+      assertThatThrownBy(() -> n.store(upload(blob(5)), carol))
+          .isInstanceOfSatisfying(
+              UploadRefusedException.class, e -> assertThat(e.status()).isEqualTo(507));
       // A registered certificate (seen at the next sweep) frees the quota; nothing is deleted.
       registry.registered.add(blob(1).blobKey());
       assertThat(n.sweep()).isZero();
@@ -308,9 +377,9 @@ class DaNodeTest {
   }
 
   /**
-   * Issue #14 item 10: a pending blob whose certificate is not registered within the window is deleted
-   * at the first sweep after it, one certified in time keeps its own expiry; the pending state and
-   * the quotas survive a restart.
+   * Issue #14 item 10: a pending blob whose certificate is not registered within the window is
+   * deleted at the first sweep after it, one certified in time keeps its own expiry; the pending
+   * state and the quotas survive a restart.
    */
   @Test
   void pendingBlobsNotCertifiedWithinTheWindowAreSweptCertifiedOnesStay() {
@@ -327,18 +396,21 @@ class DaNodeTest {
     try (ChunkStore store = new ChunkStore(dir)) {
       assertThat(node(store, NOW + 599, registry, limits).pendingBytes(ALICE)).isEqualTo(2 * bytes);
       assertThat(node(store, NOW + 599, registry, limits).sweep()).isZero();
-      assertThat(node(store, NOW + 599, registry, limits).header(orphan.blobKey())).isEqualTo(orphan);
+      assertThat(node(store, NOW + 599, registry, limits).header(orphan.blobKey()))
+          .isEqualTo(orphan);
       registry.registered.add(certified.blobKey());
       DaNode later = node(store, NOW + 600, registry, limits);
       assertThat(later.sweep()).isEqualTo(1);
-      assertThatThrownBy(() -> later.header(orphan.blobKey())).isInstanceOf(UnknownBlobException.class);
+      assertThatThrownBy(() -> later.header(orphan.blobKey()))
+          .isInstanceOf(UnknownBlobException.class);
       assertThat(store.chunks(orphan.blobKey(), List.of(0, 1, 2, 127))).isEmpty();
       assertThat(later.header(certified.blobKey())).isEqualTo(certified);
       assertThat(later.pendingBytes(ALICE)).isZero();
       // Certified: kept past the window until its own expiry, even if the registry forgets it.
       registry.registered.clear();
       assertThat(node(store, certified.expiry() - 1, registry, limits).sweep()).isZero();
-      assertThat(node(store, certified.expiry() - 1, registry, limits).header(certified.blobKey())).isEqualTo(certified);
+      assertThat(node(store, certified.expiry() - 1, registry, limits).header(certified.blobKey()))
+          .isEqualTo(certified);
       assertThat(node(store, certified.expiry(), registry, limits).sweep()).isEqualTo(1);
       assertThat(store.blobCount()).isZero();
     }
@@ -347,44 +419,70 @@ class DaNodeTest {
   /** A registry that cannot be reached never deletes a pending blob: it may be certified. */
   @Test
   void aPendingBlobStaysWhileTheRegistryCannotBeAsked() {
-    CertificateRegistry down = new Registry() {
-      @Override
-      public boolean isAvailable(Bytes32 blobKey) {
-        throw new IllegalStateException("chain unreachable");
-      }
-    };
+    CertificateRegistry down =
+        new Registry() {
+          @Override
+          public boolean isAvailable(Bytes32 blobKey) {
+            throw new IllegalStateException("chain unreachable");
+          }
+        };
     PendingLimits limits = new PendingLimits(1L << 30, 1L << 30, Duration.ofMinutes(10));
     try (ChunkStore store = new ChunkStore(dir)) {
-      DaNode n = new DaNode(ME, AttestationDomain.LOCAL, new StaticOperatorSetSource(set), store, kzg,
-          Clock.fixed(Instant.ofEpochSecond(NOW + 700), ZoneOffset.UTC), Duration.ofDays(14),
-          new PendingRule.Enforced(down, limits));
-      store.put(blob(1), mine(blob(1)), Optional.of(new PendingBlob(blob(1).blobKey(), ALICE, 1000, NOW + 600)));
-      DaNode reopened = new DaNode(ME, AttestationDomain.LOCAL, new StaticOperatorSetSource(set), store, kzg,
-          Clock.fixed(Instant.ofEpochSecond(NOW + 700), ZoneOffset.UTC), Duration.ofDays(14),
-          new PendingRule.Enforced(down, limits));
+      DaNode n =
+          new DaNode(
+              ME,
+              AttestationDomain.LOCAL,
+              new StaticOperatorSetSource(set),
+              store,
+              kzg,
+              Clock.fixed(Instant.ofEpochSecond(NOW + 700), ZoneOffset.UTC),
+              Duration.ofDays(14),
+              new PendingRule.Enforced(down, limits));
+      store.put(
+          blob(1),
+          mine(blob(1)),
+          Optional.of(new PendingBlob(blob(1).blobKey(), ALICE, 1000, NOW + 600)));
+      DaNode reopened =
+          new DaNode(
+              ME,
+              AttestationDomain.LOCAL,
+              new StaticOperatorSetSource(set),
+              store,
+              kzg,
+              Clock.fixed(Instant.ofEpochSecond(NOW + 700), ZoneOffset.UTC),
+              Duration.ofDays(14),
+              new PendingRule.Enforced(down, limits));
       assertThat(reopened.sweep()).isZero();
       assertThat(reopened.header(blob(1).blobKey())).isEqualTo(blob(1));
       assertThat(n.blobCount()).isEqualTo(1);
     }
   }
 
-  /** Issue #14 item 9: the server reads an upload from the stream chunk by chunk, to the same value. */
+  /**
+   * Issue #14 item 9: the server reads an upload from the stream chunk by chunk, to the same value.
+   */
   @Test
   void uploadReadFromAStreamEqualsTheDecodedOneAndRejectsGarbage() throws Exception {
     ChunkUpload u = new ChunkUpload(header, mine(header).subList(0, 3));
     byte[] enc = u.encode();
     assertThat(ChunkUpload.read(new ByteArrayInputStream(enc), enc.length)).isEqualTo(u);
     assertThat(u.storedBytes()).isEqualTo(enc.length - 4 - 2);
-    // The declared length is the limit: a shorter one leaves a chunk truncated, a longer one trailing bytes.
+    // The declared length is the limit: a shorter one leaves a chunk truncated, a longer one
+    // trailing bytes.
     assertThatThrownBy(() -> ChunkUpload.read(new ByteArrayInputStream(enc), enc.length - 1))
-        .isInstanceOf(InvalidInputException.class).hasMessageContaining("truncated");
+        .isInstanceOf(InvalidInputException.class)
+        .hasMessageContaining("truncated");
     byte[] longer = java.util.Arrays.copyOf(enc, enc.length + 1);
     assertThatThrownBy(() -> ChunkUpload.read(new ByteArrayInputStream(longer), longer.length))
-        .isInstanceOf(InvalidInputException.class).hasMessageContaining("trailing");
+        .isInstanceOf(InvalidInputException.class)
+        .hasMessageContaining("trailing");
     // A client that goes away mid-body is an I/O error, not bad input.
-    assertThatThrownBy(() -> ChunkUpload.read(new ByteArrayInputStream(enc, 0, enc.length - 10), enc.length))
+    assertThatThrownBy(
+            () -> ChunkUpload.read(new ByteArrayInputStream(enc, 0, enc.length - 10), enc.length))
         .isInstanceOf(java.io.EOFException.class);
-    assertThatThrownBy(() -> ChunkUpload.read(new ByteArrayInputStream(new byte[] {0, 0, 0, 5, 1}), 5))
-        .isInstanceOf(InvalidInputException.class).hasMessageContaining("malformed");
+    assertThatThrownBy(
+            () -> ChunkUpload.read(new ByteArrayInputStream(new byte[] {0, 0, 0, 5, 1}), 5))
+        .isInstanceOf(InvalidInputException.class)
+        .hasMessageContaining("malformed");
   }
 }

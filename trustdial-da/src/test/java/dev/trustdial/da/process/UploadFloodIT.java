@@ -42,9 +42,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Issue #14 item 9: a DA node (its own JVM, 256 MiB heap, exits on OutOfMemoryError) receives 12
- * concurrent uploads of the largest size (all 128 chunks of a 16 MiB blob, about 34 MiB each). It used
- * to read every body into the heap at once and died at about five. Now the in-flight upload budget
- * admits what fits and answers the rest 503 with Retry-After; the node keeps answering
+ * concurrent uploads of the largest size (all 128 chunks of a 16 MiB blob, about 34 MiB each). It
+ * used to read every body into the heap at once and died at about five. Now the in-flight upload
+ * budget admits what fits and answers the rest 503 with Retry-After; the node keeps answering
  * {@code /v1/health} and what it stored verifies.
  */
 class UploadFloodIT {
@@ -56,49 +56,77 @@ class UploadFloodIT {
     Secp256k1Key key = Secp256k1Key.fromPrivateKeyHex("0x" + String.format("%064x", 7000));
     int port = FreePorts.next();
     // One operator holds all 128 chunks, so an upload is as large as the protocol allows.
-    OperatorSet set = new OperatorSet(0, List.of(new Operator(key.address(), BigInteger.ONE,
-        URI.create("http://127.0.0.1:" + port))));
+    OperatorSet set =
+        new OperatorSet(
+            0,
+            List.of(
+                new Operator(
+                    key.address(), BigInteger.ONE, URI.create("http://127.0.0.1:" + port))));
     OperatorSetFile.write(set, dir.resolve("operators.json"));
-    Files.writeString(dir.resolve("node.json"), """
+    Files.writeString(
+        dir.resolve("node.json"),
+        """
         {"privateKey": "%s", "host": "127.0.0.1", "port": %d, "dataDir": "data",
          "operators": "operators.json", "sweepIntervalSeconds": 60, "maxRetentionSeconds": 86400}
-        """.formatted(key.privateKeyHex(), port));
+        """
+            .formatted(key.privateKeyHex(), port));
     Kzg kzg = JniKzg.load(8);
     byte[] data = new byte[BlobCodec.MAX_BLOB_BYTES];
     new Random(17).nextBytes(data);
     EncodedBlob encoded = new BlobEncoder(kzg).encode(data);
-    BlobHeader header = new BlobHeader(data.length, 0, Clock.systemUTC().instant().getEpochSecond() + 3600,
-        encoded.commitments());
+    BlobHeader header =
+        new BlobHeader(
+            data.length,
+            0,
+            Clock.systemUTC().instant().getEpochSecond() + 3600,
+            encoded.commitments());
     byte[] body = new ChunkUpload(header, encoded.chunks()).encode();
     assertThat(body.length).isGreaterThan(34 * 1024 * 1024);
 
-    try (ChildJvm.Started node = ChildJvm.Launch.of("da node", DaNodeMain.class, dir.resolve("node.log"))
-        .withJvmFlags(List.of("-XX:TieredStopAtLevel=1", "-XX:+ExitOnOutOfMemoryError")).withArgs(List.of(dir.resolve("node.json").toString())).start()) {
+    try (ChildJvm.Started node =
+        ChildJvm.Launch.of("da node", DaNodeMain.class, dir.resolve("node.log"))
+            .withJvmFlags(List.of("-XX:TieredStopAtLevel=1", "-XX:+ExitOnOutOfMemoryError"))
+            .withArgs(List.of(dir.resolve("node.json").toString()))
+            .start()) {
       HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
       URI base = URI.create("http://127.0.0.1:" + port);
       List<String> healthFailures = new CopyOnWriteArrayList<>();
       AtomicBoolean uploading = new AtomicBoolean(true);
-      Thread health = Thread.ofVirtual().start(() -> {
-        while (uploading.get()) {
-          try {
-            int s = http.send(HttpRequest.newBuilder(base.resolve("/v1/health")).timeout(Duration.ofSeconds(10)).build(),
-                HttpResponse.BodyHandlers.ofString()).statusCode();
-            if (s != 200) {
-              healthFailures.add("status " + s);
-            }
-            Thread.sleep(200);
-          } catch (Exception e) {
-            healthFailures.add(e.toString());
-          }
-        }
-      });
+      Thread health =
+          Thread.ofVirtual()
+              .start(() -> {
+                while (uploading.get()) {
+                  try {
+                    int s =
+                        http.send(
+                                HttpRequest.newBuilder(base.resolve("/v1/health"))
+                                    .timeout(Duration.ofSeconds(10))
+                                    .build(),
+                                HttpResponse.BodyHandlers.ofString())
+                            .statusCode();
+                    if (s != 200) {
+                      healthFailures.add("status " + s);
+                    }
+                    Thread.sleep(200);
+                  } catch (Exception e) {
+                    healthFailures.add(e.toString());
+                  }
+                }
+              });
       List<HttpResponse<String>> answers = new ArrayList<>();
       try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
-        List<Future<HttpResponse<String>>> futures = IntStream.range(0, UPLOADS).mapToObj(i -> pool.submit(() ->
-            http.send(HttpRequest.newBuilder(base.resolve("/v1/chunks")).timeout(Duration.ofMinutes(3))
-                .header("Content-Type", "application/octet-stream")
-                .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(), HttpResponse.BodyHandlers.ofString())))
-            .toList();
+        List<Future<HttpResponse<String>>> futures =
+            IntStream.range(0, UPLOADS)
+                .mapToObj(i ->
+                    pool.submit(() ->
+                        http.send(
+                            HttpRequest.newBuilder(base.resolve("/v1/chunks"))
+                                .timeout(Duration.ofMinutes(3))
+                                .header("Content-Type", "application/octet-stream")
+                                .POST(HttpRequest.BodyPublishers.ofByteArray(body))
+                                .build(),
+                            HttpResponse.BodyHandlers.ofString())))
+                .toList();
         for (Future<HttpResponse<String>> f : futures) {
           answers.add(f.get());
         }
@@ -120,15 +148,24 @@ class UploadFloodIT {
 
       // What the node stored is the blob, every cell of it.
       String key0 = header.blobKey().toHex();
-      HttpResponse<byte[]> h = http.send(HttpRequest.newBuilder(base.resolve("/v1/blobs/" + key0 + "/header")).build(),
-          HttpResponse.BodyHandlers.ofByteArray());
+      HttpResponse<byte[]> h =
+          http.send(
+              HttpRequest.newBuilder(base.resolve("/v1/blobs/" + key0 + "/header")).build(),
+              HttpResponse.BodyHandlers.ofByteArray());
       assertThat(BlobHeader.decode(h.body())).isEqualTo(header);
       ChunkVerifier verifier = new ChunkVerifier(kzg);
       for (int from = 0; from < Kzg.CELLS; from += 32) {
-        String query = IntStream.range(from, from + 32).mapToObj(j -> "index=" + j).reduce((a, b) -> a + "&" + b)
-            .orElseThrow();
-        byte[] chunks = http.send(HttpRequest.newBuilder(base.resolve("/v1/blobs/" + key0 + "/chunks?" + query)).build(),
-            HttpResponse.BodyHandlers.ofByteArray()).body();
+        String query =
+            IntStream.range(from, from + 32)
+                .mapToObj(j -> "index=" + j)
+                .reduce((a, b) -> a + "&" + b)
+                .orElseThrow();
+        byte[] chunks =
+            http.send(
+                    HttpRequest.newBuilder(base.resolve("/v1/blobs/" + key0 + "/chunks?" + query))
+                        .build(),
+                    HttpResponse.BodyHandlers.ofByteArray())
+                .body();
         List<Chunk> got = Chunk.decodeList(ByteBuffer.wrap(chunks));
         assertThat(got).hasSize(32);
         assertThat(verifier.verifyAll(header.commitments(), got)).isTrue();

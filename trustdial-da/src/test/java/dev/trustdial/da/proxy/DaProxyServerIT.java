@@ -22,7 +22,9 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** The proxy's HTTP mapping over a map-backed DataAvailability (the real one is covered elsewhere). */
+/**
+ * The proxy's HTTP mapping over a map-backed DataAvailability (the real one is covered elsewhere).
+ */
 class DaProxyServerIT {
   private final Map<Bytes32, byte[]> blobs = new HashMap<>();
   private DaProxyServer server;
@@ -30,34 +32,36 @@ class DaProxyServerIT {
 
   @BeforeEach
   void start() {
-    DataAvailability fake = new DataAvailability() {
-      @Override
-      public DaCertificate put(byte[] data) {
-        List<KzgCommitment> cs = new ArrayList<>();
-        for (int i = 0; i < BlobCodec.subBlobCount(data.length); i++) {
-          byte[] c = new byte[48];
-          c[0] = (byte) 0xc0;
-          cs.add(new KzgCommitment(c));
-        }
-        DaCertificate cert = new DaCertificate(new BlobHeader(data.length, 0, 4_000_000_000L, cs), List.of());
-        blobs.put(cert.blobKey(), data);
-        return cert;
-      }
+    DataAvailability fake =
+        new DataAvailability() {
+          @Override
+          public DaCertificate put(byte[] data) {
+            List<KzgCommitment> cs = new ArrayList<>();
+            for (int i = 0; i < BlobCodec.subBlobCount(data.length); i++) {
+              byte[] c = new byte[48];
+              c[0] = (byte) 0xc0;
+              cs.add(new KzgCommitment(c));
+            }
+            DaCertificate cert =
+                new DaCertificate(new BlobHeader(data.length, 0, 4_000_000_000L, cs), List.of());
+            blobs.put(cert.blobKey(), data);
+            return cert;
+          }
 
-      @Override
-      public byte[] get(Bytes32 key) {
-        byte[] b = blobs.get(key);
-        if (b == null) {
-          throw new UnknownBlobException("no blob " + key);
-        }
-        return b;
-      }
+          @Override
+          public byte[] get(Bytes32 key) {
+            byte[] b = blobs.get(key);
+            if (b == null) {
+              throw new UnknownBlobException("no blob " + key);
+            }
+            return b;
+          }
 
-      @Override
-      public boolean isAvailable(Bytes32 key) {
-        return blobs.containsKey(key);
-      }
-    };
+          @Override
+          public boolean isAvailable(Bytes32 key) {
+            return blobs.containsKey(key);
+          }
+        };
     server = DaProxyServer.start(fake, "127.0.0.1", 0);
   }
 
@@ -77,22 +81,31 @@ class DaProxyServerIT {
   @Test
   void putAnswersTheCertificateAndGetTakesTheKeyOrTheCertificate() throws Exception {
     byte[] data = "rollup batch 42".getBytes();
-    HttpResponse<byte[]> put = send(HttpRequest.newBuilder(url("/put")).POST(HttpRequest.BodyPublishers.ofByteArray(data)));
+    HttpResponse<byte[]> put =
+        send(
+            HttpRequest.newBuilder(url("/put")).POST(HttpRequest.BodyPublishers.ofByteArray(data)));
     assertThat(put.statusCode()).isEqualTo(200);
     DaCertificate cert = DaCertificate.decode(put.body());
     assertThat(put.headers().firstValue("X-Blob-Key")).contains(cert.blobKey().toHex());
 
-    assertThat(send(HttpRequest.newBuilder(url("/get/" + cert.blobKey().toHex()))).body()).isEqualTo(data);
-    assertThat(send(HttpRequest.newBuilder(url("/get/" + Hex.encode(put.body())))).body()).isEqualTo(data);
+    assertThat(send(HttpRequest.newBuilder(url("/get/" + cert.blobKey().toHex()))).body())
+        .isEqualTo(data);
+    assertThat(send(HttpRequest.newBuilder(url("/get/" + Hex.encode(put.body())))).body())
+        .isEqualTo(data);
   }
 
   @Test
   void refusesUnknownAndMalformedReferencesAndOversizedBlobs() throws Exception {
-    assertThat(send(HttpRequest.newBuilder(url("/get/0x" + "11".repeat(32)))).statusCode()).isEqualTo(404);
+    assertThat(send(HttpRequest.newBuilder(url("/get/0x" + "11".repeat(32)))).statusCode())
+        .isEqualTo(404);
     assertThat(send(HttpRequest.newBuilder(url("/get/xyz"))).statusCode()).isEqualTo(400);
     assertThat(send(HttpRequest.newBuilder(url("/get/0x0102"))).statusCode()).isEqualTo(400);
-    HttpResponse<byte[]> big = send(HttpRequest.newBuilder(url("/put"))
-        .POST(HttpRequest.BodyPublishers.ofByteArray(new byte[BlobCodec.MAX_BLOB_BYTES + 1])));
+    HttpResponse<byte[]> big =
+        send(
+            HttpRequest.newBuilder(url("/put"))
+                .POST(
+                    HttpRequest.BodyPublishers.ofByteArray(
+                        new byte[BlobCodec.MAX_BLOB_BYTES + 1])));
     assertThat(big.statusCode()).isBetween(400, 499);
     assertThat(blobs).isEmpty();
   }

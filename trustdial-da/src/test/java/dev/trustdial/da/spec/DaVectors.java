@@ -29,9 +29,9 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * Computes the inputs and outputs of docs/spec/da-vectors.json. {@link #main} writes the file
- * (run once when the spec changes); {@code DaVectorsTest} recomputes and compares, so the
- * committed vectors and the code cannot drift apart.
+ * Computes the inputs and outputs of docs/spec/da-vectors.json. {@link #main} writes the file (run
+ * once when the spec changes); {@code DaVectorsTest} recomputes and compares, so the committed
+ * vectors and the code cannot drift apart.
  */
 public final class DaVectors {
   public static final String KEY_A = "0x" + "11".repeat(32);
@@ -39,8 +39,13 @@ public final class DaVectors {
   public static final String KEY_C = "0x" + "33".repeat(32);
   public static final long REFERENCE_BLOCK = 42;
   public static final long EXPIRY = 1_800_000_000L;
-  /** The chain domain of the attestation and certificate vectors: anvil's chain id, a fixed registry address. */
-  public static final AttestationDomain DOMAIN = new AttestationDomain(31337, Address.parse("0x" + "b1".repeat(20)));
+
+  /**
+   * The chain domain of the attestation and certificate vectors: anvil's chain id, a fixed registry
+   * address.
+   */
+  public static final AttestationDomain DOMAIN =
+      new AttestationDomain(31337, Address.parse("0x" + "b1".repeat(20)));
 
   private DaVectors() {}
 
@@ -49,8 +54,11 @@ public final class DaVectors {
     long[] stakes = {100, 200, 700};
     List<Operator> ops = new ArrayList<>();
     for (int i = 0; i < 3; i++) {
-      ops.add(new Operator(Secp256k1Key.fromPrivateKeyHex(keys[i]).address(), BigInteger.valueOf(stakes[i]),
-          URI.create("http://127.0.0.1:" + (7101 + i))));
+      ops.add(
+          new Operator(
+              Secp256k1Key.fromPrivateKeyHex(keys[i]).address(),
+              BigInteger.valueOf(stakes[i]),
+              URI.create("http://127.0.0.1:" + (7101 + i))));
     }
     return new OperatorSet(REFERENCE_BLOCK, ops);
   }

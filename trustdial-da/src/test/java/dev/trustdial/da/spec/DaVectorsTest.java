@@ -43,13 +43,17 @@ class DaVectorsTest {
   void solidityTestsCarryTheSameVectors() throws Exception {
     JsonNode v = new ObjectMapper().readTree(VECTORS.toFile());
     Path forgeTest = Path.of("../contracts/test/BlobRegistry.t.sol");
-    assertThat(forgeTest).as("the forge test that checks these vectors against BlobRegistry").exists();
+    assertThat(forgeTest)
+        .as("the forge test that checks these vectors against BlobRegistry")
+        .exists();
     String sol = java.nio.file.Files.readString(forgeTest);
-    assertThat(sol).contains("hex\"" + v.path("header").path("encoding").asText().substring(2) + "\"");
+    assertThat(sol)
+        .contains("hex\"" + v.path("header").path("encoding").asText().substring(2) + "\"");
     assertThat(sol).contains(v.path("header").path("blobKey").asText());
     assertThat(sol).contains(v.path("attestation").path("verifier").asText());
     assertThat(sol).contains(v.path("attestation").path("digest").asText());
-    DaCertificate cert = DaCertificate.decode(Hex.decode(v.path("certificate").path("encoding").asText()));
+    DaCertificate cert =
+        DaCertificate.decode(Hex.decode(v.path("certificate").path("encoding").asText()));
     StringBuilder sigs = new StringBuilder();
     cert.signatures().forEach(s -> sigs.append(s.signature().toHex().substring(2)));
     assertThat(sol).contains("hex\"" + sigs + "\"");
@@ -61,40 +65,63 @@ class DaVectorsTest {
     BlobHeader h = BlobHeader.decode(Hex.decode(v.path("header").path("encoding").asText()));
     assertThat(h.blobKey()).isEqualTo(Bytes32.fromHex(v.path("header").path("blobKey").asText()));
     assertThat(h.size()).isEqualTo(5);
-    DaCertificate cert = DaCertificate.decode(Hex.decode(v.path("certificate").path("encoding").asText()));
+    DaCertificate cert =
+        DaCertificate.decode(Hex.decode(v.path("certificate").path("encoding").asText()));
     assertThat(cert.header()).isEqualTo(h);
-    AttestationDomain domain = new AttestationDomain(v.path("certificate").path("chainId").asLong(),
-        Address.parse(v.path("certificate").path("verifier").asText()));
+    AttestationDomain domain =
+        new AttestationDomain(
+            v.path("certificate").path("chainId").asLong(),
+            Address.parse(v.path("certificate").path("verifier").asText()));
     assertThat(domain).isEqualTo(DaVectors.DOMAIN);
-    CertificateCheck check = new CertificateVerifier(SecurityParams.DEFAULT, domain)
-        .check(cert, DaVectors.operatorSet(), DaVectors.EXPIRY - 1);
+    CertificateCheck check =
+        new CertificateVerifier(SecurityParams.DEFAULT, domain)
+            .check(cert, DaVectors.operatorSet(), DaVectors.EXPIRY - 1);
     assertThat(check).isInstanceOf(CertificateCheck.Valid.class);
     // signed for the vector chain's registry: it counts nowhere else
-    for (AttestationDomain other : List.of(AttestationDomain.LOCAL, new AttestationDomain(1, domain.verifier()),
-        new AttestationDomain(domain.chainId(), Address.parse("0x" + "b2".repeat(20))))) {
-      assertThat(new CertificateVerifier(SecurityParams.DEFAULT, other)
-          .check(cert, DaVectors.operatorSet(), DaVectors.EXPIRY - 1).isValid()).as("in %s", other).isFalse();
+    for (AttestationDomain other :
+        List.of(
+            AttestationDomain.LOCAL,
+            new AttestationDomain(1, domain.verifier()),
+            new AttestationDomain(domain.chainId(), Address.parse("0x" + "b2".repeat(20))))) {
+      assertThat(
+              new CertificateVerifier(SecurityParams.DEFAULT, other)
+                  .check(cert, DaVectors.operatorSet(), DaVectors.EXPIRY - 1)
+                  .isValid())
+          .as("in %s", other)
+          .isFalse();
     }
   }
 
-  /** The digest is the 111 bytes the spec lists, hashed: tag (27) || u256 chain id || registry (20) || blob key. */
+  /**
+   * The digest is the 111 bytes the spec lists, hashed: tag (27) || u256 chain id || registry (20)
+   * || blob key.
+   */
   @Test
   void attestationDigestsAreTheSpecsByteLayout() throws Exception {
     JsonNode v = new ObjectMapper().readTree(VECTORS.toFile());
     for (String name : List.of("attestation", "attestationLocal")) {
       JsonNode a = v.path(name);
-      byte[] preimage = ByteBuffer.allocate(111)
-          .put("trustdial-da-attestation-v2".getBytes(StandardCharsets.US_ASCII))
-          .put(new byte[24]).putLong(a.path("chainId").asLong())
-          .put(Address.parse(a.path("verifier").asText()).bytes())
-          .put(Bytes32.fromHex(a.path("blobKey").asText()).bytes())
-          .array();
+      byte[] preimage =
+          ByteBuffer.allocate(111)
+              .put("trustdial-da-attestation-v2".getBytes(StandardCharsets.US_ASCII))
+              .put(new byte[24])
+              .putLong(a.path("chainId").asLong())
+              .put(Address.parse(a.path("verifier").asText()).bytes())
+              .put(Bytes32.fromHex(a.path("blobKey").asText()).bytes())
+              .array();
       assertThat(Hashes.keccak256(preimage).toHex()).as(name).isEqualTo(a.path("digest").asText());
-      AttestationDomain domain = new AttestationDomain(a.path("chainId").asLong(), Address.parse(a.path("verifier").asText()));
-      assertThat(Attestation.signer(domain, Bytes32.fromHex(a.path("blobKey").asText()),
-          new Signature(Hex.decode(a.path("signature").asText())))).isEqualTo(Address.parse(a.path("signer").asText()));
+      AttestationDomain domain =
+          new AttestationDomain(
+              a.path("chainId").asLong(), Address.parse(a.path("verifier").asText()));
+      assertThat(
+              Attestation.signer(
+                  domain,
+                  Bytes32.fromHex(a.path("blobKey").asText()),
+                  new Signature(Hex.decode(a.path("signature").asText()))))
+          .isEqualTo(Address.parse(a.path("signer").asText()));
     }
     assertThat(v.path("attestationLocal").path("chainId").asLong()).isZero();
-    assertThat(Address.parse(v.path("attestationLocal").path("verifier").asText()).isZero()).isTrue();
+    assertThat(Address.parse(v.path("attestationLocal").path("verifier").asText()).isZero())
+        .isTrue();
   }
 }

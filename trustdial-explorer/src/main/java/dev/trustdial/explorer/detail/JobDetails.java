@@ -54,14 +54,20 @@ import java.util.concurrent.Semaphore;
  * request on the app's model, one run at a time, under a model size limit and a time limit.
  */
 public final class JobDetails {
-  /** Envelope bytes read for display (the spec allows 15 MiB of input; a page shows at most this). */
+  /**
+   * Envelope bytes read for display (the spec allows 15 MiB of input; a page shows at most this).
+   */
   public static final int MAX_ENVELOPE_BYTES = 16 << 20;
+
   /** An inference job's request, as the node enforces it. */
   public static final int MAX_REQUEST_BYTES = 256 << 10;
+
   /** Output bytes read (the node writes at most 15 MiB). */
   public static final int MAX_OUTPUT_BYTES = 16 << 20;
+
   /** Programs whose kind is remembered (by blob key). */
   static final int KIND_CACHE = 256;
+
   private static final byte[] GGUF = {'G', 'G', 'U', 'F'};
   private static final byte[] ELF = {0x7f, 'E', 'L', 'F'};
   private static final ObjectMapper JSON = Json.mapper();
@@ -75,37 +81,51 @@ public final class JobDetails {
 
     public Limits {
       if (maxModelBytes < 1 || maxModelBytes > (512L << 20)) {
-        throw new InvalidInputException("the re-execution model limit must be within 1 byte .. 512 MiB, got " + maxModelBytes);
+        throw new InvalidInputException(
+            "the re-execution model limit must be within 1 byte .. 512 MiB, got " + maxModelBytes);
       }
-      if (timeout.isNegative() || timeout.isZero() || timeout.compareTo(Duration.ofMinutes(10)) > 0) {
-        throw new InvalidInputException("the re-execution timeout must be within 0 .. 10 min, got " + timeout);
+      if (timeout.isNegative()
+          || timeout.isZero()
+          || timeout.compareTo(Duration.ofMinutes(10)) > 0) {
+        throw new InvalidInputException(
+            "the re-execution timeout must be within 0 .. 10 min, got " + timeout);
       }
     }
   }
 
-  private enum ProgramKind { ELF, GGUF, OTHER }
+  private enum ProgramKind {
+    ELF,
+    GGUF,
+    OTHER
+  }
 
   private final Optional<DataAvailability> da;
   private final AppChainView apps;
   private final Limits limits;
   private final List<X509Certificate> simulationRoots;
   private final Semaphore oneAtATime = new Semaphore(1);
-  private final Map<Bytes32, ProgramKind> kinds = new LinkedHashMap<>(16, 0.75f, true) {
-    @Override
-    protected boolean removeEldestEntry(Map.Entry<Bytes32, ProgramKind> eldest) {
-      return size() > KIND_CACHE;
-    }
-  };
+  private final Map<Bytes32, ProgramKind> kinds =
+      new LinkedHashMap<>(16, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<Bytes32, ProgramKind> eldest) {
+          return size() > KIND_CACHE;
+        }
+      };
 
   public JobDetails(Optional<DataAvailability> da, AppChainView apps, Limits limits) {
     this(da, apps, limits, List.of());
   }
 
   /**
-   * @param simulationRoots roots of simulated TEE installs whose (INSECURE, dev-only) evidence a TEE
-   *     job's answer check accepts, as {@code trustdial tee verify-answer --simulation-root} does; empty: pinned hardware roots only
+   * @param simulationRoots roots of simulated TEE installs whose (INSECURE, dev-only) evidence a
+   *     TEE job's answer check accepts, as {@code trustdial tee verify-answer --simulation-root}
+   *     does; empty: pinned hardware roots only
    */
-  public JobDetails(Optional<DataAvailability> da, AppChainView apps, Limits limits, List<X509Certificate> simulationRoots) {
+  public JobDetails(
+      Optional<DataAvailability> da,
+      AppChainView apps,
+      Limits limits,
+      List<X509Certificate> simulationRoots) {
     this.da = da;
     this.apps = apps;
     this.limits = limits;
@@ -116,13 +136,18 @@ public final class JobDetails {
     return limits;
   }
 
-  /** The job's detail; what cannot be read is an {@link JobDetail.Unavailable} with the reason, never an exception. */
+  /**
+   * The job's detail; what cannot be read is an {@link JobDetail.Unavailable} with the reason,
+   * never an exception.
+   */
   public JobDetail detail(JobRow job, AppRow app, List<EventRow> timeline) {
     if (!app.mode().equals("TEE") && !app.mode().startsWith("REEXEC")) {
-      return new JobDetail.Plain("a " + app.mode() + " job: its timeline, blobs and disputes are the whole record");
+      return new JobDetail.Plain(
+          "a " + app.mode() + " job: its timeline, blobs and disputes are the whole record");
     }
     if (da.isEmpty()) {
-      return new JobDetail.Unavailable("this explorer has no DA client, so the job's envelope and output cannot be read");
+      return new JobDetail.Unavailable(
+          "this explorer has no DA client, so the job's envelope and output cannot be read");
     }
     try {
       JobEnvelope envelope = envelope(fetch(job.inputBlob(), MAX_ENVELOPE_BYTES, "input envelope"));
@@ -131,8 +156,12 @@ public final class JobDetails {
         return tee(app, envelope, onchain);
       }
       return switch (kind(envelope.programBlobKey())) {
-        case ELF -> new JobDetail.Plain("an RV32IM program: its checkpoints, output blob and disputes are shown above");
-        case OTHER -> new JobDetail.Unavailable("the job's program is neither an ELF nor a GGUF model (its outcome is 'rejected', r=4)");
+        case ELF ->
+            new JobDetail.Plain(
+                "an RV32IM program: its checkpoints, output blob and disputes are shown above");
+        case OTHER ->
+            new JobDetail.Unavailable(
+                "the job's program is neither an ELF nor a GGUF model (its outcome is 'rejected', r=4)");
         case GGUF -> inference(envelope, onchain);
       };
     } catch (DetailException e) {
@@ -142,42 +171,72 @@ public final class JobDetails {
 
   // ------------------------------------------------------------------ inference
 
-  private JobDetail.Inference inference(JobEnvelope envelope, Optional<JobDetail.Commitment> onchain) {
+  private JobDetail.Inference inference(
+      JobEnvelope envelope, Optional<JobDetail.Commitment> onchain) {
     List<String> notes = new ArrayList<>();
     byte[] input = envelope.input();
     JsonNode request = parseJson(input, MAX_REQUEST_BYTES, "the inference request").orElse(null);
-    String endpoint = request != null && request.has("messages") ? ApiRequest.CHAT_ENDPOINT : ApiRequest.TEXT_ENDPOINT;
+    String endpoint =
+        request != null && request.has("messages")
+            ? ApiRequest.CHAT_ENDPOINT
+            : ApiRequest.TEXT_ENDPOINT;
     if (request == null) {
-      notes.add("the request is not a JSON object of at most " + MAX_REQUEST_BYTES + " bytes: the job's outcome is 'rejected', r=5");
+      notes.add(
+          "the request is not a JSON object of at most "
+              + MAX_REQUEST_BYTES
+              + " bytes: the job's outcome is 'rejected', r=5");
     }
     Optional<JobDetail.Completion> completion = Optional.empty();
     if (onchain.isEmpty()) {
       notes.add("no result is onchain yet");
     } else if (Bytes32.fromHex(onchain.get().outputBlobKey()).equals(Bytes32.ZERO)) {
-      notes.add("the result has no output blob: " + outcomeName(onchain.get().outputHash()).orElse("an outcome record (docs/spec/job-input.md)"));
+      notes.add(
+          "the result has no output blob: "
+              + outcomeName(onchain.get().outputHash())
+                  .orElse("an outcome record (docs/spec/job-input.md)"));
     } else {
       try {
-        completion = Optional.of(completion(fetch(onchain.get().outputBlobKey(), MAX_OUTPUT_BYTES, "output"), onchain.get()));
+        completion =
+            Optional.of(
+                completion(
+                    fetch(onchain.get().outputBlobKey(), MAX_OUTPUT_BYTES, "output"),
+                    onchain.get()));
       } catch (DetailException e) {
         notes.add(e.getMessage());
       }
     }
     JsonNode forSampling = completion.map(JobDetail.Completion::canonicalRequest).orElse(request);
-    Optional<JobDetail.Sampling> sampling = Optional.ofNullable(forSampling).map(r -> new JobDetail.Sampling(num(r, "temperature").map(Number::doubleValue),
-        num(r, "top_p").map(Number::doubleValue), num(r, "seed").map(Number::longValue),
-        num(r, "max_tokens").or(() -> num(r, "max_completion_tokens")).map(Number::longValue)));
+    Optional<JobDetail.Sampling> sampling =
+        Optional.ofNullable(forSampling)
+            .map(r ->
+                new JobDetail.Sampling(
+                    num(r, "temperature").map(Number::doubleValue),
+                    num(r, "top_p").map(Number::doubleValue),
+                    num(r, "seed").map(Number::longValue),
+                    num(r, "max_tokens")
+                        .or(() -> num(r, "max_completion_tokens"))
+                        .map(Number::longValue)));
     if (request != null && !request.has("seed")) {
       notes.add("the request gives no seed: a job runs it with seed 0");
     }
-    return new JobDetail.Inference(envelope.programBlobKey().toHex(), endpoint, request == null ? JSON.nullNode() : request, sampling, onchain,
-        completion, notes);
+    return new JobDetail.Inference(
+        envelope.programBlobKey().toHex(),
+        endpoint,
+        request == null ? JSON.nullNode() : request,
+        sampling,
+        onchain,
+        completion,
+        notes);
   }
 
   private static JobDetail.Completion completion(byte[] output, JobDetail.Commitment c) {
-    JsonNode o = parseJson(output, MAX_OUTPUT_BYTES, "the output blob").orElseThrow(() -> new DetailException("the output blob is not a JSON object"));
+    JsonNode o =
+        parseJson(output, MAX_OUTPUT_BYTES, "the output blob")
+            .orElseThrow(() -> new DetailException("the output blob is not a JSON object"));
     JsonNode ids = o.path("output_tokens");
     if (!ids.isArray() || !o.path("text").isTextual()) {
-      throw new DetailException("the output blob lacks 'output_tokens' or 'text' (docs/spec/job-input.md, inference output)");
+      throw new DetailException(
+          "the output blob lacks 'output_tokens' or 'text' (docs/spec/job-input.md, inference output)");
     }
     int[] tokens = new int[ids.size()];
     for (int i = 0; i < tokens.length; i++) {
@@ -186,9 +245,16 @@ public final class JobDetails {
       }
       tokens[i] = ids.get(i).asInt();
     }
-    return new JobDetail.Completion(o.path("text").asText(), o.path("finish_reason").asText(""), o.path("model_sha256").asText(""), tokens.length,
-        o.path("prompt_tokens_hash").asText(""), o.path("request"), Hashes.keccak256(output).toHex().equals(c.outputHash()),
-        TokenHashes.tokens(tokens).toHex().equals(c.finalStateHash()), tokens.length == c.stepCount(),
+    return new JobDetail.Completion(
+        o.path("text").asText(),
+        o.path("finish_reason").asText(""),
+        o.path("model_sha256").asText(""),
+        tokens.length,
+        o.path("prompt_tokens_hash").asText(""),
+        o.path("request"),
+        Hashes.keccak256(output).toHex().equals(c.outputHash()),
+        TokenHashes.tokens(tokens).toHex().equals(c.finalStateHash()),
+        tokens.length == c.stepCount(),
         o.path("prompt_tokens_hash").asText("").equals(c.checkpointRoot()));
   }
 
@@ -198,25 +264,47 @@ public final class JobDetails {
    * the model is over the size limit, or another re-execution is running.
    */
   public Reexecution reexecute(JobRow job, AppRow app, List<EventRow> timeline) {
-    DataAvailability d = da.orElseThrow(() -> new InvalidInputException("this explorer has no DA client: it cannot fetch the job's model"));
+    DataAvailability d =
+        da.orElseThrow(() ->
+            new InvalidInputException(
+                "this explorer has no DA client: it cannot fetch the job's model"));
     if (!app.mode().startsWith("REEXEC")) {
-      throw new InvalidInputException("job " + job.jobId() + " is a " + app.mode() + " job; only inference jobs can be re-executed here");
+      throw new InvalidInputException(
+          "job "
+              + job.jobId()
+              + " is a "
+              + app.mode()
+              + " job; only inference jobs can be re-executed here");
     }
-    JobDetail.Commitment onchain = commitment(timeline).orElseThrow(() -> new InvalidInputException("job " + job.jobId()
-        + " has no result onchain yet: there is nothing to compare a re-execution with"));
+    JobDetail.Commitment onchain =
+        commitment(timeline)
+            .orElseThrow(() ->
+                new InvalidInputException(
+                    "job "
+                        + job.jobId()
+                        + " has no result onchain yet: there is nothing to compare a re-execution with"));
     if (!oneAtATime.tryAcquire()) {
-      throw new ReexecutionBusyException("another re-execution is running (the explorer runs one at a time); try again when it ends");
+      throw new ReexecutionBusyException(
+          "another re-execution is running (the explorer runs one at a time); try again when it ends");
     }
     long t0 = System.nanoTime();
     Path file = null;
     try {
-      JobEnvelope envelope = refusing(() -> envelope(fetch(d, job.inputBlob(), MAX_ENVELOPE_BYTES, "input envelope")));
+      JobEnvelope envelope =
+          refusing(() -> envelope(fetch(d, job.inputBlob(), MAX_ENVELOPE_BYTES, "input envelope")));
       byte[] model = refusing(() -> model(d, envelope.programBlobKey()));
       if (!startsWith(model, GGUF)) {
-        throw new InvalidInputException("job " + job.jobId() + " is not an inference job: its program is not a GGUF model");
+        throw new InvalidInputException(
+            "job " + job.jobId() + " is not an inference job: its program is not a GGUF model");
       }
       if (!Hashes.keccak256(model).toHex().equals(Bytes32.fromHex(app.programDigest()).toHex())) {
-        return compare(job, onchain, rejected(1), "the model does not hash to the app's programDigest: the outcome is 'rejected', r=1", t0, model);
+        return compare(
+            job,
+            onchain,
+            rejected(1),
+            "the model does not hash to the app's programDigest: the outcome is 'rejected', r=1",
+            t0,
+            model);
       }
       file = Files.createTempFile("trustdial-explorer-model", ".gguf");
       Files.write(file, model);
@@ -224,10 +312,24 @@ public final class JobDetails {
       try {
         backend = EngineBackend.load(file, Optional.empty(), EngineOptions.defaults());
       } catch (InvalidInputException e) {
-        return compare(job, onchain, rejected(4), "the engine cannot load the model (" + e.getMessage() + "): the outcome is 'rejected', r=4", t0, model);
+        return compare(
+            job,
+            onchain,
+            rejected(4),
+            "the engine cannot load the model ("
+                + e.getMessage()
+                + "): the outcome is 'rejected', r=4",
+            t0,
+            model);
       }
       try {
-        return run(job, onchain, new Inference(backend, RequestLimits.defaults(), () -> 0), envelope.input(), t0, model);
+        return run(
+            job,
+            onchain,
+            new Inference(backend, RequestLimits.defaults(), () -> 0),
+            envelope.input(),
+            t0,
+            model);
       } finally {
         backend.close();
       }
@@ -245,54 +347,133 @@ public final class JobDetails {
     }
   }
 
-  private Reexecution run(JobRow job, JobDetail.Commitment onchain, Inference inference, byte[] input, long t0, byte[] model) {
-    Optional<JsonNode> parsed = input.length > MAX_REQUEST_BYTES ? Optional.empty() : parseJson(input, MAX_REQUEST_BYTES, "the request");
+  private Reexecution run(
+      JobRow job,
+      JobDetail.Commitment onchain,
+      Inference inference,
+      byte[] input,
+      long t0,
+      byte[] model) {
+    Optional<JsonNode> parsed =
+        input.length > MAX_REQUEST_BYTES
+            ? Optional.empty()
+            : parseJson(input, MAX_REQUEST_BYTES, "the request");
     if (parsed.isEmpty() || parsed.get().path("stream").asBoolean(false)) {
-      return compare(job, onchain, rejected(5), "the request is not a non-streaming JSON object: the outcome is 'rejected', r=5", t0, model);
+      return compare(
+          job,
+          onchain,
+          rejected(5),
+          "the request is not a non-streaming JSON object: the outcome is 'rejected', r=5",
+          t0,
+          model);
     }
     ObjectNode body = (ObjectNode) parsed.get();
     if (!body.has("model")) {
-      body.put("model", inference.backend().modelName()); // the app pins the file; the request may leave out its name
+      body.put(
+          "model",
+          inference
+              .backend()
+              .modelName()); // the app pins the file; the request may leave out its name
     }
     String endpoint = body.has("messages") ? ApiRequest.CHAT_ENDPOINT : ApiRequest.TEXT_ENDPOINT;
     long deadline = System.nanoTime() + limits.timeout().toNanos();
     InferenceResult c;
     try {
-      c = inference.run(inference.parse(endpoint, body), (text, logprobs) -> System.nanoTime() < deadline);
+      c =
+          inference.run(
+              inference.parse(endpoint, body), (text, logprobs) -> System.nanoTime() < deadline);
     } catch (Inference.ReaderGoneException e) {
-      return new Reexecution(job.jobId(), "TIMED_OUT", onchain, Optional.empty(), Optional.empty(), 0, model.length, millis(t0),
-          Optional.of("stopped after the explorer's " + limits.timeout().toSeconds() + " s limit; run `trustdial ai verify` for long jobs"));
+      return new Reexecution(
+          job.jobId(),
+          "TIMED_OUT",
+          onchain,
+          Optional.empty(),
+          Optional.empty(),
+          0,
+          model.length,
+          millis(t0),
+          Optional.of(
+              "stopped after the explorer's "
+                  + limits.timeout().toSeconds()
+                  + " s limit; run `trustdial ai verify` for long jobs"));
     } catch (ApiException e) {
       if (e.status() >= 500) {
         throw e;
       }
-      return compare(job, onchain, rejected(5), "the engine refuses the request (" + e.status() + " " + e.code() + "): " + e.getMessage()
-          + "; the outcome is 'rejected', r=5", t0, model);
+      return compare(
+          job,
+          onchain,
+          rejected(5),
+          "the engine refuses the request ("
+              + e.status()
+              + " "
+              + e.code()
+              + "): "
+              + e.getMessage()
+              + "; the outcome is 'rejected', r=5",
+          t0,
+          model);
     }
-    JobDetail.Commitment mine = new JobDetail.Commitment(Hashes.keccak256(c.outputDocument(inference.backend().fileSha256())).toHex(), c.outputTokensHash().toHex(),
-        c.outputTokens().length, c.promptTokensHash().toHex(), onchain.outputBlobKey());
+    JobDetail.Commitment mine =
+        new JobDetail.Commitment(
+            Hashes.keccak256(c.outputDocument(inference.backend().fileSha256())).toHex(),
+            c.outputTokensHash().toHex(),
+            c.outputTokens().length,
+            c.promptTokensHash().toHex(),
+            onchain.outputBlobKey());
     boolean same = sameCommitment(mine, onchain);
-    return new Reexecution(job.jobId(), same ? "MATCH" : "MISMATCH", onchain, Optional.of(mine), Optional.of(c.text()), c.outputTokens().length,
-        model.length, millis(t0), Optional.empty());
+    return new Reexecution(
+        job.jobId(),
+        same ? "MATCH" : "MISMATCH",
+        onchain,
+        Optional.of(mine),
+        Optional.of(c.text()),
+        c.outputTokens().length,
+        model.length,
+        millis(t0),
+        Optional.empty());
   }
 
-  private static Reexecution compare(JobRow job, JobDetail.Commitment onchain, JobDetail.Commitment mine, String note, long t0, byte[] model) {
-    return new Reexecution(job.jobId(), sameCommitment(mine, onchain) ? "MATCH" : "MISMATCH", onchain, Optional.of(mine), Optional.empty(), 0,
-        model.length, millis(t0), Optional.of(note));
+  private static Reexecution compare(
+      JobRow job,
+      JobDetail.Commitment onchain,
+      JobDetail.Commitment mine,
+      String note,
+      long t0,
+      byte[] model) {
+    return new Reexecution(
+        job.jobId(),
+        sameCommitment(mine, onchain) ? "MATCH" : "MISMATCH",
+        onchain,
+        Optional.of(mine),
+        Optional.empty(),
+        0,
+        model.length,
+        millis(t0),
+        Optional.of(note));
   }
 
   private static boolean sameCommitment(JobDetail.Commitment a, JobDetail.Commitment b) {
-    return a.outputHash().equals(b.outputHash()) && a.finalStateHash().equals(b.finalStateHash()) && a.stepCount() == b.stepCount()
+    return a.outputHash().equals(b.outputHash())
+        && a.finalStateHash().equals(b.finalStateHash())
+        && a.stepCount() == b.stepCount()
         && a.checkpointRoot().equals(b.checkpointRoot());
   }
 
   /** The commitment of a rejected job (docs/spec/job-input.md, "Rejected job"). */
   static JobDetail.Commitment rejected(int reason) {
-    return new JobDetail.Commitment(rejectedHash(reason).toHex(), Bytes32.ZERO.toHex(), 0, Bytes32.ZERO.toHex(), Bytes32.ZERO.toHex());
+    return new JobDetail.Commitment(
+        rejectedHash(reason).toHex(),
+        Bytes32.ZERO.toHex(),
+        0,
+        Bytes32.ZERO.toHex(),
+        Bytes32.ZERO.toHex());
   }
 
   private static Bytes32 rejectedHash(int reason) {
-    return Hashes.keccak256("trustdial-outcome-rejected-v1".getBytes(StandardCharsets.US_ASCII), new byte[] {(byte) reason});
+    return Hashes.keccak256(
+        "trustdial-outcome-rejected-v1".getBytes(StandardCharsets.US_ASCII),
+        new byte[] {(byte) reason});
   }
 
   /** Names an outputHash that is a rejected outcome of the spec. */
@@ -305,7 +486,10 @@ public final class JobDetails {
     return Optional.empty();
   }
 
-  /** The model bytes: one blob, or a part list whose length is checked against the limit before any part is fetched. */
+  /**
+   * The model bytes: one blob, or a part list whose length is checked against the limit before any
+   * part is fetched.
+   */
   private byte[] model(DataAvailability d, Bytes32 key) {
     byte[] first = fetch(d, key.toHex(), MAX_OUTPUT_BYTES, "program");
     if (!ProgramPartList.isPartList(first)) {
@@ -322,19 +506,27 @@ public final class JobDetails {
     for (Bytes32 p : parts.parts()) {
       all.writeBytes(fetch(d, p.toHex(), MAX_OUTPUT_BYTES, "program part"));
       if (all.size() > parts.totalLength()) {
-        throw new DetailException("the program's parts add up to more than the " + parts.totalLength() + " bytes their list names");
+        throw new DetailException(
+            "the program's parts add up to more than the "
+                + parts.totalLength()
+                + " bytes their list names");
       }
     }
     byte[] model = all.toByteArray();
     if (model.length != parts.totalLength() || !Hashes.keccak256(model).equals(parts.digest())) {
-      throw new DetailException("the program's parts do not add up to the length and keccak256 their list names (the outcome is 'rejected', r=1)");
+      throw new DetailException(
+          "the program's parts do not add up to the length and keccak256 their list names (the outcome is 'rejected', r=1)");
     }
     return model;
   }
 
   private InvalidInputException modelTooLarge(long bytes) {
-    return new InvalidInputException("the job's model is " + bytes + " bytes, over this explorer's re-execution limit of "
-        + limits.maxModelBytes() + " bytes; re-execute it with `trustdial ai verify` on a machine that holds it");
+    return new InvalidInputException(
+        "the job's model is "
+            + bytes
+            + " bytes, over this explorer's re-execution limit of "
+            + limits.maxModelBytes()
+            + " bytes; re-execute it with `trustdial ai verify` on a machine that holds it");
   }
 
   private static <T> T refusing(java.util.function.Supplier<T> read) {
@@ -347,7 +539,8 @@ public final class JobDetails {
 
   // ------------------------------------------------------------------ TEE
 
-  private JobDetail.Tee tee(AppRow app, JobEnvelope envelope, Optional<JobDetail.Commitment> onchain) {
+  private JobDetail.Tee tee(
+      AppRow app, JobEnvelope envelope, Optional<JobDetail.Commitment> onchain) {
     List<String> notes = new ArrayList<>();
     Optional<JsonNode> config = Optional.empty();
     List<JobDetail.SecretName> secrets = List.of();
@@ -356,7 +549,10 @@ public final class JobDetails {
     try {
       TeeJobInput in = teeInput(envelope.input());
       config = parseJson(in.config(), LaunchConfig.MAX_BYTES, "the launch configuration");
-      secrets = in.secrets().stream().map(x -> new JobDetail.SecretName(x.name(), x.ciphertext().length)).toList();
+      secrets =
+          in.secrets().stream()
+              .map(x -> new JobDetail.SecretName(x.name(), x.ciphertext().length))
+              .toList();
       appInputBytes = in.appInput().length;
       appInputText = utf8(in.appInput(), 4096);
     } catch (DetailException e) {
@@ -373,9 +569,23 @@ public final class JobDetails {
       } else {
         AppPolicy decoded = AppPolicy.decode(p);
         appPolicy = Optional.of(decoded);
-        policy = Optional.of(new JobDetail.Policy(p.length, decoded.allowDebug(), decoded.allowSimulated(), decoded.worstTcb().name(),
-            decoded.allowed().stream().map(a -> a.platform() + " " + String.join(", ", a.registers().stream()
-                .map(r -> r.name() + "=" + Hex.encodeBare(r.value())).toList())).toList()));
+        policy =
+            Optional.of(
+                new JobDetail.Policy(
+                    p.length,
+                    decoded.allowDebug(),
+                    decoded.allowSimulated(),
+                    decoded.worstTcb().name(),
+                    decoded.allowed().stream()
+                        .map(a ->
+                            a.platform()
+                                + " "
+                                + String.join(
+                                    ", ",
+                                    a.registers().stream()
+                                        .map(r -> r.name() + "=" + Hex.encodeBare(r.value()))
+                                        .toList()))
+                        .toList()));
       }
     } catch (DetailException | IllegalArgumentException e) {
       notes.add("app state: " + e.getMessage());
@@ -392,7 +602,9 @@ public final class JobDetails {
         if (!Hashes.keccak256(out).toHex().equals(onchain.get().outputHash())) {
           notes.add("the output blob does NOT hash to the committed outputHash");
         }
-        JsonNode o = parseJson(out, SignedAnswer.MAX_BUNDLE, "the output").orElseThrow(() -> new DetailException("the output is not a JSON object"));
+        JsonNode o =
+            parseJson(out, SignedAnswer.MAX_BUNDLE, "the output")
+                .orElseThrow(() -> new DetailException("the output is not a JSON object"));
         if (o.path("appFailed").asBoolean(false)) {
           failure = Optional.of(o);
         } else {
@@ -402,27 +614,67 @@ public final class JobDetails {
         notes.add(e.getMessage());
       }
     }
-    notes.add(simulationRoots.isEmpty() ? "the evidence is checked against the pinned hardware roots only: simulated (devnet) evidence fails"
-        + " that check, as no simulation root was given to this explorer" : "simulated evidence is accepted under " + simulationRoots.size()
-        + " configured simulation root(s): INSECURE, dev only");
-    return new JobDetail.Tee(envelope.programBlobKey().toHex(), config, secrets, appInputBytes, appInputText, signer, policy, onchain, answer,
-        failure, notes);
+    notes.add(
+        simulationRoots.isEmpty()
+            ? "the evidence is checked against the pinned hardware roots only: simulated (devnet) evidence fails"
+                + " that check, as no simulation root was given to this explorer"
+            : "simulated evidence is accepted under "
+                + simulationRoots.size()
+                + " configured simulation root(s): INSECURE, dev only");
+    return new JobDetail.Tee(
+        envelope.programBlobKey().toHex(),
+        config,
+        secrets,
+        appInputBytes,
+        appInputText,
+        signer,
+        policy,
+        onchain,
+        answer,
+        failure,
+        notes);
   }
 
-  private static JobDetail.Answer answer(byte[] bundle, Optional<AppPolicy> policy, Optional<Address> signer, List<X509Certificate> roots) {
+  private static JobDetail.Answer answer(
+      byte[] bundle,
+      Optional<AppPolicy> policy,
+      Optional<Address> signer,
+      List<X509Certificate> roots) {
     SignedAnswer a;
     try {
       a = SignedAnswer.fromJson(bundle);
     } catch (InvalidInputException | IllegalArgumentException e) {
       throw new DetailException("the output is not a signed answer bundle: " + e.getMessage());
     }
-    TrustAnchors anchors = roots.isEmpty() ? TrustAnchors.pinned() : TrustAnchors.pinned().withSimulationRoots(roots);
-    AttestationPolicy attestation = roots.isEmpty() ? AttestationPolicy.standard() : AttestationPolicy.standard().allowingSimulated();
+    TrustAnchors anchors =
+        roots.isEmpty() ? TrustAnchors.pinned() : TrustAnchors.pinned().withSimulationRoots(roots);
+    AttestationPolicy attestation =
+        roots.isEmpty()
+            ? AttestationPolicy.standard()
+            : AttestationPolicy.standard().allowingSimulated();
     SignedAnswer.Check c = a.verify(anchors, attestation, Instant.now(), policy, Optional.empty());
-    boolean simulated = c.verdict().map(v -> v.simulated()).orElseGet(() -> c.failure().orElse("").toLowerCase().contains("simulat"));
-    return new JobDetail.Answer(a.answer(), a.wallet(), simulated, signer.map(s -> s.equals(a.wallet())).orElse(false), c.valid(), c.failure(),
-        c.checks(), c.entries().stream().map(e -> new JobDetail.Fetch(e.index(), e.time().toString(), e.url(), e.status(),
-            Hex.encodeBare(e.bodySha256()))).toList(), c.verdict().map(v -> v.platform().toString()));
+    boolean simulated =
+        c.verdict()
+            .map(v -> v.simulated())
+            .orElseGet(() -> c.failure().orElse("").toLowerCase().contains("simulat"));
+    return new JobDetail.Answer(
+        a.answer(),
+        a.wallet(),
+        simulated,
+        signer.map(s -> s.equals(a.wallet())).orElse(false),
+        c.valid(),
+        c.failure(),
+        c.checks(),
+        c.entries().stream()
+            .map(e ->
+                new JobDetail.Fetch(
+                    e.index(),
+                    e.time().toString(),
+                    e.url(),
+                    e.status(),
+                    Hex.encodeBare(e.bodySha256())))
+            .toList(),
+        c.verdict().map(v -> v.platform().toString()));
   }
 
   // ------------------------------------------------------------------ reading
@@ -436,10 +688,18 @@ public final class JobDetails {
     try {
       b = d.get(Bytes32.fromHex(key));
     } catch (RuntimeException e) {
-      throw new DetailException("DA did not return the " + what + " blob " + key + ": " + e.getMessage());
+      throw new DetailException(
+          "DA did not return the " + what + " blob " + key + ": " + e.getMessage());
     }
     if (b.length > max) {
-      throw new DetailException("the " + what + " blob is " + b.length + " bytes, over the " + max + " the explorer reads");
+      throw new DetailException(
+          "the "
+              + what
+              + " blob is "
+              + b.length
+              + " bytes, over the "
+              + max
+              + " the explorer reads");
     }
     return b;
   }
@@ -466,7 +726,9 @@ public final class JobDetails {
     try {
       return ProgramPartList.decode(blob);
     } catch (InvalidInputException e) {
-      throw new DetailException("the program blob is a malformed part list (the outcome is 'rejected', r=1): " + e.getMessage());
+      throw new DetailException(
+          "the program blob is a malformed part list (the outcome is 'rejected', r=1): "
+              + e.getMessage());
     }
   }
 
@@ -479,22 +741,33 @@ public final class JobDetails {
     }
     byte[] head = fetch(programKey.toHex(), MAX_OUTPUT_BYTES, "program");
     if (ProgramPartList.isPartList(head)) {
-      head = fetch(partList(head).parts().getFirst().toHex(), MAX_OUTPUT_BYTES, "first program part");
+      head =
+          fetch(partList(head).parts().getFirst().toHex(), MAX_OUTPUT_BYTES, "first program part");
     }
-    ProgramKind k = startsWith(head, GGUF) ? ProgramKind.GGUF : startsWith(head, ELF) ? ProgramKind.ELF : ProgramKind.OTHER;
+    ProgramKind k =
+        startsWith(head, GGUF)
+            ? ProgramKind.GGUF
+            : startsWith(head, ELF) ? ProgramKind.ELF : ProgramKind.OTHER;
     synchronized (kinds) {
       kinds.put(programKey, k);
     }
     return k;
   }
 
-  /** The commitment of the job's latest result (a takeover or a re-queue can post more than one). */
+  /**
+   * The commitment of the job's latest result (a takeover or a re-queue can post more than one).
+   */
   static Optional<JobDetail.Commitment> commitment(List<EventRow> timeline) {
     for (int i = timeline.size() - 1; i >= 0; i--) {
       EventRow e = timeline.get(i);
       if (e.kind().equals("ResultSubmitted") && e.fields().get("result") instanceof Map<?, ?> r) {
-        return Optional.of(new JobDetail.Commitment(String.valueOf(r.get("outputHash")), String.valueOf(r.get("finalStateHash")),
-            ((Number) r.get("stepCount")).longValue(), String.valueOf(r.get("checkpointRoot")), String.valueOf(e.fields().get("outputBlobKey"))));
+        return Optional.of(
+            new JobDetail.Commitment(
+                String.valueOf(r.get("outputHash")),
+                String.valueOf(r.get("finalStateHash")),
+                ((Number) r.get("stepCount")).longValue(),
+                String.valueOf(r.get("checkpointRoot")),
+                String.valueOf(e.fields().get("outputBlobKey"))));
       }
     }
     return Optional.empty();
@@ -523,14 +796,16 @@ public final class JobDetails {
       return Optional.empty();
     }
     try {
-      return Optional.of(StandardCharsets.UTF_8.newDecoder().decode(java.nio.ByteBuffer.wrap(b)).toString());
+      return Optional.of(
+          StandardCharsets.UTF_8.newDecoder().decode(java.nio.ByteBuffer.wrap(b)).toString());
     } catch (CharacterCodingException e) {
       return Optional.empty();
     }
   }
 
   private static boolean startsWith(byte[] b, byte[] prefix) {
-    return b.length >= prefix.length && Arrays.equals(b, 0, prefix.length, prefix, 0, prefix.length);
+    return b.length >= prefix.length
+        && Arrays.equals(b, 0, prefix.length, prefix, 0, prefix.length);
   }
 
   private static long millis(long t0) {

@@ -22,6 +22,9 @@ public interface ChainSource {
 
   TxFacts transaction(String txHash);
 
-  /** The objective court's events of match {@code disputeId} in blocks [from, to]; empty when the deployment has no objective court. */
+  /**
+   * The objective court's events of match {@code disputeId} in blocks [from, to]; empty when the
+   * deployment has no objective court.
+   */
   List<ObjectiveMatchEvent> matchEvents(BigInteger disputeId, long from, long to);
 }

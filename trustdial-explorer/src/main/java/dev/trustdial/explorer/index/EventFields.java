@@ -31,7 +31,8 @@ public final class EventFields {
       try {
         out.put(c.getName(), text(c.getAccessor().invoke(event)));
       } catch (ReflectiveOperationException e) {
-        throw new IllegalStateException("cannot read " + c.getName() + " of " + event.getClass().getSimpleName(), e);
+        throw new IllegalStateException(
+            "cannot read " + c.getName() + " of " + event.getClass().getSimpleName(), e);
       }
     }
     return out;
@@ -41,7 +42,8 @@ public final class EventFields {
    * The inverse of {@link #of}: the event of kind {@code kind} at {@code where} with these stored
    * fields (a re-index replays the stored events before its block through the projections).
    */
-  public static SettlementEvent decode(String kind, SettlementEvent.Where where, Map<String, Object> fields) {
+  public static SettlementEvent decode(
+      String kind, SettlementEvent.Where where, Map<String, Object> fields) {
     Class<?> type = null;
     for (Class<?> c : SettlementEvent.class.getPermittedSubclasses()) {
       if (c.getSimpleName().equals(kind)) {
@@ -62,14 +64,16 @@ public final class EventFields {
         continue;
       }
       if (!fields.containsKey(c.getName())) {
-        throw new IllegalStateException("stored " + kind + " at " + where + " lacks its field " + c.getName());
+        throw new IllegalStateException(
+            "stored " + kind + " at " + where + " lacks its field " + c.getName());
       }
       args[i] = value(c, fields.get(c.getName()));
     }
     try {
       return (SettlementEvent) type.getDeclaredConstructor(types).newInstance(args);
     } catch (ReflectiveOperationException e) {
-      throw new IllegalStateException("cannot rebuild stored " + kind + " at " + where + ": " + e, e);
+      throw new IllegalStateException(
+          "cannot rebuild stored " + kind + " at " + where + ": " + e, e);
     }
   }
 
@@ -106,10 +110,15 @@ public final class EventFields {
     }
     if (t == ResultCommitment.class) {
       Map<String, Object> m = (Map<String, Object>) stored;
-      return new ResultCommitment(Bytes32.fromHex((String) m.get("outputHash")), Bytes32.fromHex((String) m.get("finalStateHash")),
-          ((Number) m.get("stepCount")).longValue(), Bytes32.fromHex((String) m.get("checkpointRoot")));
+      return new ResultCommitment(
+          Bytes32.fromHex((String) m.get("outputHash")),
+          Bytes32.fromHex((String) m.get("finalStateHash")),
+          ((Number) m.get("stepCount")).longValue(),
+          Bytes32.fromHex((String) m.get("checkpointRoot")));
     }
-    if (Set.class.isAssignableFrom(t) && c.getGenericType() instanceof ParameterizedType p && p.getActualTypeArguments()[0] instanceof Class<?> e
+    if (Set.class.isAssignableFrom(t)
+        && c.getGenericType() instanceof ParameterizedType p
+        && p.getActualTypeArguments()[0] instanceof Class<?> e
         && e.isEnum()) {
       Set<Object> out = new LinkedHashSet<>();
       for (String part : s.isEmpty() ? new String[0] : s.split(",")) {
@@ -117,7 +126,8 @@ public final class EventFields {
       }
       return Set.copyOf(out);
     }
-    throw new IllegalStateException("cannot rebuild a " + c.getGenericType() + " field (" + c.getName() + ") from the index");
+    throw new IllegalStateException(
+        "cannot rebuild a " + c.getGenericType() + " field (" + c.getName() + ") from the index");
   }
 
   /** The event's name as the contracts declare it ("JobAssigned"). */
@@ -131,9 +141,21 @@ public final class EventFields {
       case Bytes32 b -> b.toHex();
       case Address a -> a.toString();
       case BigInteger i -> i.toString();
-      case ResultCommitment r -> Map.of("outputHash", r.outputHash().toHex(), "finalStateHash", r.finalStateHash().toHex(),
-          "stepCount", r.stepCount(), "checkpointRoot", r.checkpointRoot().toHex());
-      case Collection<?> c -> c.stream().map(x -> x instanceof Role r ? r.name() : String.valueOf(x)).sorted().collect(Collectors.joining(","));
+      case ResultCommitment r ->
+          Map.of(
+              "outputHash",
+              r.outputHash().toHex(),
+              "finalStateHash",
+              r.finalStateHash().toHex(),
+              "stepCount",
+              r.stepCount(),
+              "checkpointRoot",
+              r.checkpointRoot().toHex());
+      case Collection<?> c ->
+          c.stream()
+              .map(x -> x instanceof Role r ? r.name() : String.valueOf(x))
+              .sorted()
+              .collect(Collectors.joining(","));
       case Enum<?> en -> en.name();
       case Boolean b -> b;
       case Long l -> l;

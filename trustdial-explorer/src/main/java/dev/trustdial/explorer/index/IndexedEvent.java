@@ -7,7 +7,8 @@ import dev.trustdial.chain.TxFacts;
 public record IndexedEvent(SettlementEvent event, long time, TxFacts tx) {
   public IndexedEvent {
     if (!tx.txHash().equalsIgnoreCase(event.where().txHash())) {
-      throw new IllegalArgumentException("transaction " + tx.txHash() + " is not the event's " + event.where().txHash());
+      throw new IllegalArgumentException(
+          "transaction " + tx.txHash() + " is not the event's " + event.where().txHash());
     }
   }
 }

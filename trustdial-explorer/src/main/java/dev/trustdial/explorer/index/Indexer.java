@@ -18,9 +18,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Follows the chain into the store: reads blocks [cursor, head] in batches of at most
- * {@code maxBlocksPerBatch}, attaches each event's block time and transaction facts, follows the
- * matches of open objective disputes, and stores each batch with its cursor in one transaction.
+ * Follows the chain into the store: reads blocks [cursor, head] in batches of at most {@code
+ * maxBlocksPerBatch}, attaches each event's block time and transaction facts, follows the matches
+ * of open objective disputes, and stores each batch with its cursor in one transaction.
  */
 public final class Indexer implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Indexer.class);
@@ -32,9 +32,14 @@ public final class Indexer implements AutoCloseable {
   private final int maxBlocksPerBatch;
   private ScheduledExecutorService follower;
 
-  public Indexer(ChainSource chain, ExplorerStore store, ExplorerMetrics metrics, int maxBlocksPerBatch) {
+  public Indexer(
+      ChainSource chain, ExplorerStore store, ExplorerMetrics metrics, int maxBlocksPerBatch) {
     if (maxBlocksPerBatch < 1 || maxBlocksPerBatch > MAX_BLOCKS_PER_BATCH) {
-      throw new IllegalArgumentException("blocks per batch must be within 1.." + MAX_BLOCKS_PER_BATCH + ", got " + maxBlocksPerBatch);
+      throw new IllegalArgumentException(
+          "blocks per batch must be within 1.."
+              + MAX_BLOCKS_PER_BATCH
+              + ", got "
+              + maxBlocksPerBatch);
     }
     this.chain = chain;
     this.store = store;
@@ -48,7 +53,8 @@ public final class Indexer implements AutoCloseable {
     metrics.head.set(head);
     int stored = 0;
     while (store.nextBlock() <= head) {
-      stored += indexBatch(store.nextBlock(), Math.min(head, store.nextBlock() + maxBlocksPerBatch - 1));
+      stored +=
+          indexBatch(store.nextBlock(), Math.min(head, store.nextBlock() + maxBlocksPerBatch - 1));
     }
     metrics.nextBlock.set(store.nextBlock());
     return stored;
@@ -78,14 +84,19 @@ public final class Indexer implements AutoCloseable {
         case SettlementEvent.JobSubmitted j -> appOfJob.put(j.jobId(), j.appId());
         case SettlementEvent.JobChallenged c -> {
           BigInteger app = appOfJob.get(c.jobId());
-          boolean objective = app != null
-              ? modeOfApp.getOrDefault(app, store.appMode(app.longValueExact()).orElse(null)) == dev.trustdial.chain.TrustMode.REEXEC_OBJECTIVE
-              : store.jobMode(c.jobId().longValueExact()).filter(m -> m == dev.trustdial.chain.TrustMode.REEXEC_OBJECTIVE).isPresent();
+          boolean objective =
+              app != null
+                  ? modeOfApp.getOrDefault(app, store.appMode(app.longValueExact()).orElse(null))
+                      == dev.trustdial.chain.TrustMode.REEXEC_OBJECTIVE
+                  : store
+                      .jobMode(c.jobId().longValueExact())
+                      .filter(m -> m == dev.trustdial.chain.TrustMode.REEXEC_OBJECTIVE)
+                      .isPresent();
           if (objective) {
             open.add(new long[] {c.disputeId().longValueExact(), c.jobId().longValueExact()});
           }
         }
-        default -> { }
+        default -> {}
       }
     }
     List<IndexedMove> moves = new ArrayList<>();
@@ -93,7 +104,8 @@ public final class Indexer implements AutoCloseable {
       Map<Long, Integer> seqInBlock = new HashMap<>();
       for (ObjectiveMatchEvent m : chain.matchEvents(BigInteger.valueOf(d[0]), from, to)) {
         int seq = seqInBlock.merge(m.block(), 1, Integer::sum) - 1;
-        moves.add(new IndexedMove(d[1], m, seq, times.computeIfAbsent(m.block(), chain::blockTime)));
+        moves.add(
+            new IndexedMove(d[1], m, seq, times.computeIfAbsent(m.block(), chain::blockTime)));
       }
     }
     store.apply(new Batch(from, to, indexed, moves));
@@ -105,24 +117,32 @@ public final class Indexer implements AutoCloseable {
     return events.size();
   }
 
-  /** Catches up now and then every {@code intervalMillis} on a daemon thread; a failed round is logged and retried. */
+  /**
+   * Catches up now and then every {@code intervalMillis} on a daemon thread; a failed round is
+   * logged and retried.
+   */
   public synchronized void follow(long intervalMillis) {
     if (follower != null) {
       throw new IllegalStateException("already following");
     }
-    follower = Executors.newSingleThreadScheduledExecutor(r -> {
-      Thread t = new Thread(r, "explorer-indexer");
-      t.setDaemon(true);
-      return t;
-    });
-    follower.scheduleWithFixedDelay(() -> {
-      try {
-        catchUp();
-      } catch (RuntimeException e) {
-        metrics.errors.inc();
-        LOG.warn("indexing failed, retrying: {}", e.getMessage());
-      }
-    }, 0, intervalMillis, TimeUnit.MILLISECONDS);
+    follower =
+        Executors.newSingleThreadScheduledExecutor(r -> {
+          Thread t = new Thread(r, "explorer-indexer");
+          t.setDaemon(true);
+          return t;
+        });
+    follower.scheduleWithFixedDelay(
+        () -> {
+          try {
+            catchUp();
+          } catch (RuntimeException e) {
+            metrics.errors.inc();
+            LOG.warn("indexing failed, retrying: {}", e.getMessage());
+          }
+        },
+        0,
+        intervalMillis,
+        TimeUnit.MILLISECONDS);
   }
 
   @Override

@@ -11,7 +11,9 @@ import java.math.BigInteger;
 import java.util.List;
 import java.util.Optional;
 
-/** A live chain read through trustdial-chain's typed clients (read-only: the account never signs). */
+/**
+ * A live chain read through trustdial-chain's typed clients (read-only: the account never signs).
+ */
 public final class SettlementChainSource implements ChainSource {
   private final Settlement settlement;
   private final EventReader reader;
@@ -44,9 +46,13 @@ public final class SettlementChainSource implements ChainSource {
 
   @Override
   public List<ObjectiveMatchEvent> matchEvents(BigInteger disputeId, long from, long to) {
-    // The court may be registered after the explorer starts (governance, or the devnet's first objective app).
+    // The court may be registered after the explorer starts (governance, or the devnet's first
+    // objective app).
     if (objective.isEmpty()) {
-      objective = settlement.modeAdapterOf(TrustMode.REEXEC_OBJECTIVE.code()).map(court -> new ObjectiveCourtClient(settlement, court));
+      objective =
+          settlement
+              .modeAdapterOf(TrustMode.REEXEC_OBJECTIVE.code())
+              .map(court -> new ObjectiveCourtClient(settlement, court));
     }
     return objective.map(c -> c.events(disputeId, from, to)).orElse(List.of());
   }

@@ -7,9 +7,13 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.Optional;
 
-/** Escaping and the small formatting the pages share. Every value from the chain passes {@link #esc} before it reaches HTML. */
+/**
+ * Escaping and the small formatting the pages share. Every value from the chain passes {@link #esc}
+ * before it reaches HTML.
+ */
 final class Html {
-  private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss").withZone(ZoneOffset.UTC);
+  private static final DateTimeFormatter TIME =
+      DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss").withZone(ZoneOffset.UTC);
 
   private Html() {}
 
@@ -32,20 +36,25 @@ final class Html {
 
   static String page(String title, String body) {
     return """
-        <!DOCTYPE html>
-        <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-        <title>%s · TrustDial explorer</title><link rel="icon" href="/static/favicon.svg" type="image/svg+xml">
-        <link rel="stylesheet" href="/static/explorer.css"><script src="/static/explorer.js" defer></script></head>
-        <body><header><a class="brand" href="/">TrustDial explorer</a><nav><a href="/">Overview</a><a href="/jobs">Jobs</a>
-        <a href="/advisor">Trust advisor</a><a href="/metrics">Metrics</a></nav></header><main>
-        <h1>%s</h1>
-        %s
-        </main><footer>Every page has its JSON at <code>/api</code>&hellip; (same path). Indexed from settlement events.</footer></body></html>
-        """.formatted(esc(title), esc(title), body);
+    <!DOCTYPE html>
+    <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+    <title>%s · TrustDial explorer</title><link rel="icon" href="/static/favicon.svg" type="image/svg+xml">
+    <link rel="stylesheet" href="/static/explorer.css"><script src="/static/explorer.js" defer></script></head>
+    <body><header><a class="brand" href="/">TrustDial explorer</a><nav><a href="/">Overview</a><a href="/jobs">Jobs</a>
+    <a href="/advisor">Trust advisor</a><a href="/metrics">Metrics</a></nav></header><main>
+    <h1>%s</h1>
+    %s
+    </main><footer>Every page has its JSON at <code>/api</code>&hellip; (same path). Indexed from settlement events.</footer></body></html>
+    """
+        .formatted(esc(title), esc(title), body);
   }
 
   static String time(long epochSeconds) {
-    return "<time datetime=\"" + Instant.ofEpochSecond(epochSeconds) + "\">" + TIME.format(Instant.ofEpochSecond(epochSeconds)) + "</time>";
+    return "<time datetime=\""
+        + Instant.ofEpochSecond(epochSeconds)
+        + "\">"
+        + TIME.format(Instant.ofEpochSecond(epochSeconds))
+        + "</time>";
   }
 
   static String time(Optional<Long> t) {
@@ -58,7 +67,13 @@ final class Html {
 
   static String addr(Object address) {
     String a = String.valueOf(address);
-    return "<a class=\"addr\" href=\"/operators/" + esc(a) + "\" title=\"" + esc(a) + "\">" + esc(shortHex(a)) + "</a>";
+    return "<a class=\"addr\" href=\"/operators/"
+        + esc(a)
+        + "\" title=\""
+        + esc(a)
+        + "\">"
+        + esc(shortHex(a))
+        + "</a>";
   }
 
   static String job(long id) {
@@ -66,7 +81,13 @@ final class Html {
   }
 
   static String blob(String key) {
-    return "<a class=\"hash\" href=\"/blobs/" + esc(key) + "\" title=\"" + esc(key) + "\">" + esc(shortHex(key)) + "</a>";
+    return "<a class=\"hash\" href=\"/blobs/"
+        + esc(key)
+        + "\" title=\""
+        + esc(key)
+        + "\">"
+        + esc(shortHex(key))
+        + "</a>";
   }
 
   static String shortHex(String h) {
@@ -74,7 +95,11 @@ final class Html {
   }
 
   static String status(String s) {
-    return "<span class=\"status s-" + esc(s.toLowerCase(java.util.Locale.ROOT)) + "\">" + esc(s) + "</span>";
+    return "<span class=\"status s-"
+        + esc(s.toLowerCase(java.util.Locale.ROOT))
+        + "\">"
+        + esc(s)
+        + "</span>";
   }
 
   static String duration(Optional<Long> seconds) {

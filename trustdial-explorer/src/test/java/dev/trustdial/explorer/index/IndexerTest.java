@@ -45,37 +45,54 @@ class IndexerTest {
       assertThat(takenOver.operator()).contains(OP3);
       assertThat(takenOver.status()).isEqualTo("FINALIZED");
       List<String> kinds = store.jobEvents(2, 100).stream().map(EventRow::kind).toList();
-      assertThat(kinds).containsSubsequence("JobAssigned", "HeartbeatPosted", "HeartbeatMissed", "Slashed", "JobQueued", "JobAssigned",
-          "ResultSubmitted", "JobFinalized");
+      assertThat(kinds)
+          .containsSubsequence(
+              "JobAssigned",
+              "HeartbeatPosted",
+              "HeartbeatMissed",
+              "Slashed",
+              "JobQueued",
+              "JobAssigned",
+              "ResultSubmitted",
+              "JobFinalized");
 
       JobRow lie = store.job(3).orElseThrow();
       assertThat(lie.challenges()).isEqualTo(1);
-      assertThat(store.disputes(Optional.of(3L), 10)).singleElement()
+      assertThat(store.disputes(Optional.of(3L), 10))
+          .singleElement()
           .satisfies(d -> {
             assertThat(d.objective()).isFalse();
             assertThat(d.verdict()).contains("CHALLENGER_WINS");
           });
       // Votes carry only the dispute id: the index links them to the job through the dispute.
-      assertThat(store.jobEvents(3, 100).stream().map(EventRow::kind)).contains("Voted", "Voted", "VoteSettled", "Slashed");
+      assertThat(store.jobEvents(3, 100).stream().map(EventRow::kind))
+          .contains("Voted", "Voted", "VoteSettled", "Slashed");
       assertThat(store.jobMoves(3, 100)).isEmpty();
 
-      assertThat(store.disputes(Optional.of(4L), 10)).singleElement()
+      assertThat(store.disputes(Optional.of(4L), 10))
+          .singleElement()
           .satisfies(d -> {
             assertThat(d.objective()).isTrue();
             assertThat(d.verdict()).contains("OPERATOR_REFUTED");
           });
-      assertThat(store.jobMoves(4, 100)).extracting(m -> m.kind())
-          .containsExactly("Started", "Bisected", "Bisected", "StrideReached", "StepProven", "Resolved");
+      assertThat(store.jobMoves(4, 100))
+          .extracting(m -> m.kind())
+          .containsExactly(
+              "Started", "Bisected", "Bisected", "StrideReached", "StepProven", "Resolved");
       assertThat(store.job(4).orElseThrow().gasTotal()).isGreaterThan(900_000);
 
       var op2 = store.operator(OP2).orElseThrow();
       assertThat(op2.slashes()).isEqualTo(1);
       assertThat(op2.missed()).isEqualTo(1);
       assertThat(op2.activeStake()).isEqualTo(Tokens.of(900));
-      assertThat(store.stakeHistory(OP2, 10)).extracting(p -> p.active()).containsExactly(Tokens.of(1000), Tokens.of(900));
+      assertThat(store.stakeHistory(OP2, 10))
+          .extracting(p -> p.active())
+          .containsExactly(Tokens.of(1000), Tokens.of(900));
       assertThat(store.operator(OP1).orElseThrow().activeStake()).isEqualTo(Tokens.of(1450));
       assertThat(store.blob(CHECKPOINT_1.toHex()).orElseThrow().kind()).isEqualTo("checkpoint");
-      assertThat(store.jobBlobs(1)).extracting(b -> b.kind()).containsExactly("input", "checkpoint", "output");
+      assertThat(store.jobBlobs(1))
+          .extracting(b -> b.kind())
+          .containsExactly("input", "checkpoint", "output");
     }
   }
 
@@ -141,10 +158,14 @@ class IndexerTest {
         store.reindexFrom(block);
         assertThat(store.nextBlock()).isEqualTo(block);
         // What is kept is exactly the events before the block, and the projections are theirs.
-        assertThat(store.eventCount()).as("events before block " + block).isEqualTo(chain.events(0, block - 1).size());
+        assertThat(store.eventCount())
+            .as("events before block " + block)
+            .isEqualTo(chain.events(0, block - 1).size());
         reads.lowest = Long.MAX_VALUE;
         indexer.catchUp();
-        assertThat(reads.lowest).as("the chain is read again from block " + block + " on").isEqualTo(block);
+        assertThat(reads.lowest)
+            .as("the chain is read again from block " + block + " on")
+            .isEqualTo(block);
         List<String> replayed = snapshot(store);
         replayed.add("events=" + store.eventCount());
         assertThat(replayed).as("index after re-indexing from block " + block).isEqualTo(onePass);
@@ -153,16 +174,21 @@ class IndexerTest {
       store.reindexFrom(chain.lastBlock() + 50);
       assertThat(store.nextBlock()).isEqualTo(chain.lastBlock() + 1);
     }
-    // Before the reader catches up again, the index is the history up to the block: from block 9 (the missed heartbeat, the
+    // Before the reader catches up again, the index is the history up to the block: from block 9
+    // (the missed heartbeat, the
     // challenges) on, nothing is there yet, and what came before is.
     try (ExplorerStore store = ExplorerStore.open(dir.resolve("two"), DEPLOYMENT)) {
       store.reindexFrom(9);
       assertThat(store.job(2).orElseThrow().takeovers()).isZero();
       assertThat(store.job(3).orElseThrow().challenges()).isZero();
       assertThat(store.operator(OP2).orElseThrow().slashes()).isZero();
-      assertThat(store.jobEvents(2, 100)).extracting(EventRow::kind).contains("JobAssigned", "HeartbeatPosted").doesNotContain("HeartbeatMissed");
+      assertThat(store.jobEvents(2, 100))
+          .extracting(EventRow::kind)
+          .contains("JobAssigned", "HeartbeatPosted")
+          .doesNotContain("HeartbeatMissed");
     }
-    assertThatThrownBy(() -> ExplorerStore.open(dir.resolve("two"), DEPLOYMENT).reindexFrom(-1)).isInstanceOf(InvalidInputException.class);
+    assertThatThrownBy(() -> ExplorerStore.open(dir.resolve("two"), DEPLOYMENT).reindexFrom(-1))
+        .isInstanceOf(InvalidInputException.class);
   }
 
   /** A chain source that remembers the lowest block it was asked for events from. */
@@ -196,7 +222,8 @@ class IndexerTest {
     }
 
     @Override
-    public List<dev.trustdial.chain.ObjectiveMatchEvent> matchEvents(java.math.BigInteger disputeId, long from, long to) {
+    public List<dev.trustdial.chain.ObjectiveMatchEvent> matchEvents(
+        java.math.BigInteger disputeId, long from, long to) {
       return chain.matchEvents(disputeId, from, to);
     }
   }
@@ -204,7 +231,8 @@ class IndexerTest {
   @Test
   void anIndexOfAnotherDeploymentIsRefused() {
     ExplorerStore.open(dir, DEPLOYMENT).close();
-    assertThatThrownBy(() -> ExplorerStore.open(dir, "1:0xOther")).isInstanceOf(InvalidInputException.class)
+    assertThatThrownBy(() -> ExplorerStore.open(dir, "1:0xOther"))
+        .isInstanceOf(InvalidInputException.class)
         .hasMessageContaining("use another --data directory");
   }
 
@@ -216,7 +244,8 @@ class IndexerTest {
       new Indexer(chain, store, metrics, 100).catchUp();
     }
     String text = new String(metrics.scrape(), java.nio.charset.StandardCharsets.UTF_8);
-    assertThat(text).contains("trustdial_explorer_events_indexed_total{kind=\"Slashed\"} 3.0")
+    assertThat(text)
+        .contains("trustdial_explorer_events_indexed_total{kind=\"Slashed\"} 3.0")
         .contains("trustdial_explorer_next_block " + (chain.lastBlock() + 1) + ".0")
         .contains("trustdial_explorer_match_moves_indexed_total 6.0");
   }
@@ -232,10 +261,12 @@ class IndexerTest {
       out.add(store.disputes(Optional.of(j.jobId()), 100).toString());
       out.add(store.jobBlobs(j.jobId()).toString());
     }
-    store.operators(100).forEach(o -> {
-      out.add(o.toString());
-      out.add(store.stakeHistory(o.address(), 100).toString());
-    });
+    store
+        .operators(100)
+        .forEach(o -> {
+          out.add(o.toString());
+          out.add(store.stakeHistory(o.address(), 100).toString());
+        });
     out.add(store.apps(100).toString());
     return out;
   }

@@ -20,7 +20,8 @@ public sealed interface DaSettings {
   /** A client that pays for certificate registration (on chain) with {@code key}. */
   DaClient client(Secp256k1Key key);
 
-  record Local(Path operators, Path certs, int thresholdBps, Duration retention) implements DaSettings {
+  record Local(Path operators, Path certs, int thresholdBps, Duration retention)
+      implements DaSettings {
     public Local {
       check(thresholdBps, retention);
     }
@@ -40,7 +41,8 @@ public sealed interface DaSettings {
     public OnChain {
       check(thresholdBps, retention);
       if (chain.blobRegistry().isEmpty()) {
-        throw new InvalidInputException("da.source 'chain' needs a BlobRegistry address in the chain's contracts");
+        throw new InvalidInputException(
+            "da.source 'chain' needs a BlobRegistry address in the chain's contracts");
       }
     }
 

@@ -17,21 +17,32 @@ import java.util.Optional;
 import java.util.TreeMap;
 
 /**
- * An operator's or watchtower's configuration, read from its file ({@link NodeConfigFile}; format in
- * trustdial-node/README.md) and checked.
- * Relative paths are relative to the file. The chain is either inline ({@code rpcUrl} and
- * {@code deployment}) or a chain config file ({@code chain}, e.g. the devnet's devnet.json).
+ * An operator's or watchtower's configuration, read from its file ({@link NodeConfigFile}; format
+ * in trustdial-node/README.md) and checked. Relative paths are relative to the file. The chain is
+ * either inline ({@code rpcUrl} and {@code deployment}) or a chain config file ({@code chain}, e.g.
+ * the devnet's devnet.json).
  */
-public record NodeConfig(ChainConfig chain, Secp256k1Key key, Path dataDir, DaSettings da,
-    Duration pollInterval, String httpHost, int httpPort, BigInteger stakeWei, boolean vote, int maxConcurrentJobs,
-    Optional<TeeSettings> tee, java.util.List<Path> teeSimulationRoots) {
+public record NodeConfig(
+    ChainConfig chain,
+    Secp256k1Key key,
+    Path dataDir,
+    DaSettings da,
+    Duration pollInterval,
+    String httpHost,
+    int httpPort,
+    BigInteger stakeWei,
+    boolean vote,
+    int maxConcurrentJobs,
+    Optional<TeeSettings> tee,
+    java.util.List<Path> teeSimulationRoots) {
   private static final long MAX_FILE_BYTES = 1 << 20;
   private static final int MAX_SIMULATION_ROOTS = 16;
   public static final int MAX_CONCURRENT_JOBS = 64;
 
   public NodeConfig {
     if (pollInterval.toMillis() < 50 || pollInterval.toMillis() > 60_000) {
-      throw new InvalidInputException("pollIntervalMillis must be 50..60000, got " + pollInterval.toMillis());
+      throw new InvalidInputException(
+          "pollIntervalMillis must be 50..60000, got " + pollInterval.toMillis());
     }
     if (httpPort < 0 || httpPort > 65535) {
       throw new InvalidInputException("httpPort must be 0..65535, got " + httpPort);
@@ -40,7 +51,8 @@ public record NodeConfig(ChainConfig chain, Secp256k1Key key, Path dataDir, DaSe
       throw new InvalidInputException("stake must not be negative");
     }
     if (maxConcurrentJobs < 1 || maxConcurrentJobs > MAX_CONCURRENT_JOBS) {
-      throw new InvalidInputException("maxConcurrentJobs must be 1.." + MAX_CONCURRENT_JOBS + ", got " + maxConcurrentJobs);
+      throw new InvalidInputException(
+          "maxConcurrentJobs must be 1.." + MAX_CONCURRENT_JOBS + ", got " + maxConcurrentJobs);
     }
   }
 
@@ -53,29 +65,46 @@ public record NodeConfig(ChainConfig chain, Secp256k1Key key, Path dataDir, DaSe
   }
 
   public static NodeConfig read(Path file) {
-    NodeConfigFile f = Json.readFile(file, MAX_FILE_BYTES, "node config", NodeConfigFile.class, NodeConfigFile.SHAPES);
+    NodeConfigFile f =
+        Json.readFile(
+            file, MAX_FILE_BYTES, "node config", NodeConfigFile.class, NodeConfigFile.SHAPES);
     Path base = file.toAbsolutePath().getParent();
     ChainConfig chain = chain(f, base, file);
     chain.deployment(); // names every settlement contract, or says which is missing
     NodeConfigFile.Da da = f.da();
     if (da == null) {
-      throw new InvalidInputException("node config " + file + " needs a 'da' object ({\"source\": \"chain\"} or operators and certs)");
+      throw new InvalidInputException(
+          "node config "
+              + file
+              + " needs a 'da' object ({\"source\": \"chain\"} or operators and certs)");
     }
     int bps = or(da.thresholdBps(), 6667);
     Duration retention = Duration.ofSeconds(or(da.retentionSeconds(), 14L * 24 * 3600));
     String source = or(da.source(), "local");
-    DaSettings daSettings = switch (source) {
-      case "chain" -> new DaSettings.OnChain(chain, bps, retention);
-      case "local" -> new DaSettings.Local(base.resolve(required(da.operators(), "operators", file)),
-          base.resolve(required(da.certs(), "certs", file)), bps, retention);
-      default -> throw new InvalidInputException("node config " + file + ": da.source must be 'chain' or 'local', got '" + source + "'");
-    };
+    DaSettings daSettings =
+        switch (source) {
+          case "chain" -> new DaSettings.OnChain(chain, bps, retention);
+          case "local" ->
+              new DaSettings.Local(
+                  base.resolve(required(da.operators(), "operators", file)),
+                  base.resolve(required(da.certs(), "certs", file)),
+                  bps,
+                  retention);
+          default ->
+              throw new InvalidInputException(
+                  "node config "
+                      + file
+                      + ": da.source must be 'chain' or 'local', got '"
+                      + source
+                      + "'");
+        };
     String stake = or(f.stake(), "200");
     BigInteger stakeWei;
     try {
       stakeWei = new java.math.BigDecimal(stake).movePointRight(18).toBigIntegerExact();
     } catch (ArithmeticException | NumberFormatException e) {
-      throw new InvalidInputException("node config " + file + ": stake '" + stake + "' is not a token amount");
+      throw new InvalidInputException(
+          "node config " + file + ": stake '" + stake + "' is not a token amount");
     }
     return new NodeConfig(
         chain,
@@ -94,27 +123,37 @@ public record NodeConfig(ChainConfig chain, Secp256k1Key key, Path dataDir, DaSe
 
   /**
    * {@code "teeSimulationRoots": [FILE, ...]} (watchtowers, dev only): simulated TEE installs whose
-   * evidence TEE answers may carry; without it only hardware evidence under the pinned roots verifies.
+   * evidence TEE answers may carry; without it only hardware evidence under the pinned roots
+   * verifies.
    */
-  private static java.util.List<Path> simulationRoots(java.util.List<String> roots, Path base, Path file) {
+  private static java.util.List<Path> simulationRoots(
+      java.util.List<String> roots, Path base, Path file) {
     if (roots == null) {
       return java.util.List.of();
     }
     if (roots.size() > MAX_SIMULATION_ROOTS) {
-      throw new InvalidInputException("node config " + file + ": teeSimulationRoots must be an array of at most "
-          + MAX_SIMULATION_ROOTS + " file names");
+      throw new InvalidInputException(
+          "node config "
+              + file
+              + ": teeSimulationRoots must be an array of at most "
+              + MAX_SIMULATION_ROOTS
+              + " file names");
     }
     java.util.List<Path> out = new java.util.ArrayList<>();
     for (String r : roots) {
       if (r == null || r.isBlank()) {
-        throw new InvalidInputException("node config " + file + ": teeSimulationRoots holds a non-string or empty entry");
+        throw new InvalidInputException(
+            "node config " + file + ": teeSimulationRoots holds a non-string or empty entry");
       }
       out.add(base.resolve(r));
     }
     return java.util.List.copyOf(out);
   }
 
-  /** {@code "tee": {"install": DIR, "kms": URL}}: this operator runs TEE jobs on that simulated install with that KMS. */
+  /**
+   * {@code "tee": {"install": DIR, "kms": URL}}: this operator runs TEE jobs on that simulated
+   * install with that KMS.
+   */
   private static Optional<TeeSettings> tee(NodeConfigFile.Tee t, Path base, Path file) {
     if (t == null) {
       return Optional.empty();
@@ -123,10 +162,12 @@ public record NodeConfig(ChainConfig chain, Secp256k1Key key, Path dataDir, DaSe
     try {
       kms = new URI(required(t.kms(), "kms", file));
     } catch (URISyntaxException e) {
-      throw new InvalidInputException("node config " + file + ": tee.kms is not a URL: " + e.getMessage());
+      throw new InvalidInputException(
+          "node config " + file + ": tee.kms is not a URL: " + e.getMessage());
     }
     if (!"http".equals(kms.getScheme()) && !"https".equals(kms.getScheme())) {
-      throw new InvalidInputException("node config " + file + ": tee.kms must be an http(s) URL, got " + kms);
+      throw new InvalidInputException(
+          "node config " + file + ": tee.kms must be an http(s) URL, got " + kms);
     }
     return Optional.of(new TeeSettings(base.resolve(required(t.install(), "install", file)), kms));
   }
@@ -134,16 +175,25 @@ public record NodeConfig(ChainConfig chain, Secp256k1Key key, Path dataDir, DaSe
   private static ChainConfig chain(NodeConfigFile f, Path base, Path file) {
     if (f.chain() != null) {
       if (f.rpcUrl() != null || f.deployment() != null) {
-        throw new InvalidInputException("node config " + file + ": give either 'chain' (a chain config file) or 'rpcUrl' and 'deployment', not both");
+        throw new InvalidInputException(
+            "node config "
+                + file
+                + ": give either 'chain' (a chain config file) or 'rpcUrl' and 'deployment', not both");
       }
       if (f.chain().isBlank()) {
-        throw new InvalidInputException("node config " + file + ": 'chain' must name a chain config file (such as devnet.json)");
+        throw new InvalidInputException(
+            "node config "
+                + file
+                + ": 'chain' must name a chain config file (such as devnet.json)");
       }
       return ChainConfig.read(base.resolve(f.chain()));
     }
     Map<String, JsonNode> dep = f.deployment();
     if (dep == null) {
-      throw new InvalidInputException("node config " + file + " needs 'chain' (a chain config file) or a 'deployment' object (chainId and contract addresses)");
+      throw new InvalidInputException(
+          "node config "
+              + file
+              + " needs 'chain' (a chain config file) or a 'deployment' object (chainId and contract addresses)");
     }
     Map<String, Address> addresses = new TreeMap<>();
     for (Map.Entry<String, JsonNode> e : dep.entrySet()) {
@@ -153,14 +203,16 @@ public record NodeConfig(ChainConfig chain, Secp256k1Key key, Path dataDir, DaSe
     }
     JsonNode chainId = dep.get("chainId");
     if (chainId == null || !chainId.canConvertToLong()) {
-      throw new InvalidInputException("node config " + file + ": deployment.chainId must be a number");
+      throw new InvalidInputException(
+          "node config " + file + ": deployment.chainId must be a number");
     }
     return new ChainConfig(required(f.rpcUrl(), "rpcUrl", file), chainId.asLong(), addresses);
   }
 
   private static String required(String value, String field, Path file) {
     if (value == null || value.isBlank()) {
-      throw new InvalidInputException("node config " + file + " needs a string field '" + field + "'");
+      throw new InvalidInputException(
+          "node config " + file + " needs a string field '" + field + "'");
     }
     return value;
   }

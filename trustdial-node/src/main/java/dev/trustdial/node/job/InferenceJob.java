@@ -35,7 +35,10 @@ public final class InferenceJob {
 
   private InferenceJob() {}
 
-  /** What one run gives: the commitment to post, the output bytes to put on DA, and the completion text. */
+  /**
+   * What one run gives: the commitment to post, the output bytes to put on DA, and the completion
+   * text.
+   */
   public record Outcome(ResultCommitment commitment, byte[] output, String text) {
     public Outcome {
       output = output.clone();
@@ -60,22 +63,38 @@ public final class InferenceJob {
     if (startsWith(program, ELF)) {
       return false;
     }
-    throw new JobRejected(RejectReason.PROGRAM_NOT_RUNNABLE, "the job's program is neither an RV32IM ELF nor a GGUF model (it starts with "
-        + dev.trustdial.core.bytes.Hex.encode(java.util.Arrays.copyOf(program, Math.min(4, program.length))) + ")");
+    throw new JobRejected(
+        RejectReason.PROGRAM_NOT_RUNNABLE,
+        "the job's program is neither an RV32IM ELF nor a GGUF model (it starts with "
+            + dev.trustdial.core.bytes.Hex.encode(
+                java.util.Arrays.copyOf(program, Math.min(4, program.length)))
+            + ")");
   }
 
   private static JobRejected badRequest(String message) {
     return new JobRejected(RejectReason.MALFORMED_INFERENCE_REQUEST, message);
   }
 
-  /** A request the server would answer with a 4xx, as the job's rejection: the server's message, quoted. */
+  /**
+   * A request the server would answer with a 4xx, as the job's rejection: the server's message,
+   * quoted.
+   */
   private static JobRejected refused(ApiException e) {
-    return new JobRejected(RejectReason.MALFORMED_INFERENCE_REQUEST, "the inference request is refused (" + e.status() + " "
-        + e.code() + (e.param().isEmpty() ? "" : ", " + e.param()) + "): " + e.getMessage(), e);
+    return new JobRejected(
+        RejectReason.MALFORMED_INFERENCE_REQUEST,
+        "the inference request is refused ("
+            + e.status()
+            + " "
+            + e.code()
+            + (e.param().isEmpty() ? "" : ", " + e.param())
+            + "): "
+            + e.getMessage(),
+        e);
   }
 
   private static boolean startsWith(byte[] b, byte[] prefix) {
-    return b.length >= prefix.length && java.util.Arrays.equals(b, 0, prefix.length, prefix, 0, prefix.length);
+    return b.length >= prefix.length
+        && java.util.Arrays.equals(b, 0, prefix.length, prefix, 0, prefix.length);
   }
 
   /**
@@ -88,11 +107,17 @@ public final class InferenceJob {
     Inference inference = models.inference(program);
     byte[] input = program.envelope().input();
     if (input.length > MAX_REQUEST_BYTES) {
-      throw badRequest("an inference job's request is " + input.length + " bytes, above the " + MAX_REQUEST_BYTES + "-byte limit");
+      throw badRequest(
+          "an inference job's request is "
+              + input.length
+              + " bytes, above the "
+              + MAX_REQUEST_BYTES
+              + "-byte limit");
     }
     JsonNode body;
     try {
-      // The same reader as a POST to `trustdial ai serve`: duplicate keys, depth, size and bad text refused alike.
+      // The same reader as a POST to `trustdial ai serve`: duplicate keys, depth, size and bad text
+      // refused alike.
       body = RequestBody.parse(input, MAX_REQUEST_BYTES);
     } catch (ApiException e) {
       throw refused(e);
@@ -118,8 +143,14 @@ public final class InferenceJob {
       throw refused(e);
     }
     byte[] output = c.outputDocument(inference.backend().fileSha256());
-    return new Outcome(new ResultCommitment(Hashes.keccak256(output), c.outputTokensHash(), c.outputTokens().length,
-        c.promptTokensHash()), output, c.text());
+    return new Outcome(
+        new ResultCommitment(
+            Hashes.keccak256(output),
+            c.outputTokensHash(),
+            c.outputTokens().length,
+            c.promptTokensHash()),
+        output,
+        c.text());
   }
 
   /**
@@ -146,7 +177,8 @@ public final class InferenceJob {
         if (!Files.isRegularFile(file)) {
           Path tmp = Files.createTempFile(dir, "model", ".part");
           Files.write(tmp, program.elf());
-          Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+          Files.move(
+              tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         }
       } catch (IOException e) {
         throw new UncheckedIOException("cannot write the model to " + file, e);
@@ -155,7 +187,10 @@ public final class InferenceJob {
       try {
         backend = EngineBackend.load(file, Optional.empty(), EngineOptions.defaults());
       } catch (InvalidInputException e) {
-        throw new JobRejected(RejectReason.PROGRAM_NOT_RUNNABLE, "the job's GGUF program is not a model the engine runs: " + e.getMessage(), e);
+        throw new JobRejected(
+            RejectReason.PROGRAM_NOT_RUNNABLE,
+            "the job's GGUF program is not a model the engine runs: " + e.getMessage(),
+            e);
       }
       // A request without a seed runs with seed 0, so that every node computes the same completion.
       Inference inference = new Inference(backend, RequestLimits.defaults(), () -> 0);

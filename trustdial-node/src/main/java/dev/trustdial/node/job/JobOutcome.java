@@ -52,7 +52,10 @@ public sealed interface JobOutcome {
 
     @Override
     public ResultCommitment commitment() {
-      return new ResultCommitment(tagged(FAULT_TAG, ByteBuffer.allocate(12).putLong(step).putInt(pc).array()), stateHash, step + 1,
+      return new ResultCommitment(
+          tagged(FAULT_TAG, ByteBuffer.allocate(12).putLong(step).putInt(pc).array()),
+          stateHash,
+          step + 1,
           Bytes32.ZERO);
     }
 
@@ -62,7 +65,10 @@ public sealed interface JobOutcome {
     }
   }
 
-  /** The guest had not exited after the job's {@code maxSteps}; {@code stateHash} is the state at that step. */
+  /**
+   * The guest had not exited after the job's {@code maxSteps}; {@code stateHash} is the state at
+   * that step.
+   */
   record StepLimit(long maxSteps, Bytes32 stateHash) implements JobOutcome {
     public StepLimit {
       if (maxSteps < 0) {
@@ -72,7 +78,11 @@ public sealed interface JobOutcome {
 
     @Override
     public ResultCommitment commitment() {
-      return new ResultCommitment(tagged(STEP_LIMIT_TAG, ByteBuffer.allocate(8).putLong(maxSteps).array()), stateHash, maxSteps, Bytes32.ZERO);
+      return new ResultCommitment(
+          tagged(STEP_LIMIT_TAG, ByteBuffer.allocate(8).putLong(maxSteps).array()),
+          stateHash,
+          maxSteps,
+          Bytes32.ZERO);
     }
 
     @Override
@@ -85,7 +95,8 @@ public sealed interface JobOutcome {
   record Rejected(RejectReason reason) implements JobOutcome {
     @Override
     public ResultCommitment commitment() {
-      return new ResultCommitment(tagged(REJECTED_TAG, new byte[] {(byte) reason.code()}), Bytes32.ZERO, 0, Bytes32.ZERO);
+      return new ResultCommitment(
+          tagged(REJECTED_TAG, new byte[] {(byte) reason.code()}), Bytes32.ZERO, 0, Bytes32.ZERO);
     }
 
     @Override

@@ -11,10 +11,11 @@ import dev.trustdial.da.DataAvailability;
 import dev.trustdial.tee.job.TeeJobInput;
 
 /**
- * Fetches a job's envelope and program (ELF, GGUF, TEE artifact or ZK circuit artifact) from DA and checks them against
- * the digests onchain: the input digest of the job and the program digest pinned at submission (an
- * app upgrade mid-job changes nothing the job runs). A mismatch, or an envelope or part list that
- * cannot be parsed, is a {@link JobRejected}; DA trouble is not (the blobs may come back).
+ * Fetches a job's envelope and program (ELF, GGUF, TEE artifact or ZK circuit artifact) from DA and
+ * checks them against the digests onchain: the input digest of the job and the program digest
+ * pinned at submission (an app upgrade mid-job changes nothing the job runs). A mismatch, or an
+ * envelope or part list that cannot be parsed, is a {@link JobRejected}; DA trouble is not (the
+ * blobs may come back).
  */
 public final class JobSource {
   private final DataAvailability da;
@@ -24,8 +25,14 @@ public final class JobSource {
   }
 
   public JobProgram fetch(JobInfo job, JobPin pin) {
-    if (pin.mode() != TrustMode.REEXEC_INTERSUBJECTIVE && pin.mode() != TrustMode.REEXEC_OBJECTIVE) {
-      throw new InvalidInputException("job " + job.jobId() + " belongs to a " + pin.mode() + " app; re-execution runs REEXEC jobs only");
+    if (pin.mode() != TrustMode.REEXEC_INTERSUBJECTIVE
+        && pin.mode() != TrustMode.REEXEC_OBJECTIVE) {
+      throw new InvalidInputException(
+          "job "
+              + job.jobId()
+              + " belongs to a "
+              + pin.mode()
+              + " app; re-execution runs REEXEC jobs only");
     }
     JobEnvelope envelope = envelope(job);
     byte[] elf = ProgramBlobs.get(da, envelope.programBlobKey());
@@ -42,16 +49,23 @@ public final class JobSource {
    */
   public TeeProgram fetchTee(JobInfo job, JobPin pin) {
     if (pin.mode() != TrustMode.TEE) {
-      throw new InvalidInputException("job " + job.jobId() + " belongs to a " + pin.mode() + " app, not a TEE app");
+      throw new InvalidInputException(
+          "job " + job.jobId() + " belongs to a " + pin.mode() + " app, not a TEE app");
     }
     JobEnvelope envelope = envelope(job);
     if (!TeeJobInput.looksLikeTeeJob(envelope.input())) {
-      throw new InvalidInputException("job " + job.jobId() + ": a TEE job's input must be a TDTEEJB1 record (docs/spec/job-input.md)");
+      throw new InvalidInputException(
+          "job "
+              + job.jobId()
+              + ": a TEE job's input must be a TDTEEJB1 record (docs/spec/job-input.md)");
     }
     return new TeeProgram(envelope, ProgramBlobs.get(da, envelope.programBlobKey()));
   }
 
-  /** A ZK job's envelope (checked against the onchain digest) and its TDZKART1 artifact bytes (checked against the pinned digest). */
+  /**
+   * A ZK job's envelope (checked against the onchain digest) and its TDZKART1 artifact bytes
+   * (checked against the pinned digest).
+   */
   public record ZkProgram(JobEnvelope envelope, byte[] artifact) {}
 
   /**
@@ -60,7 +74,8 @@ public final class JobSource {
    */
   public ZkProgram fetchZk(JobInfo job, JobPin pin) {
     if (pin.mode() != TrustMode.ZK) {
-      throw new InvalidInputException("job " + job.jobId() + " belongs to a " + pin.mode() + " app, not a ZK app");
+      throw new InvalidInputException(
+          "job " + job.jobId() + " belongs to a " + pin.mode() + " app, not a ZK app");
     }
     JobEnvelope envelope = envelope(job);
     byte[] artifact = ProgramBlobs.get(da, envelope.programBlobKey());
@@ -71,8 +86,19 @@ public final class JobSource {
   private static void checkProgramDigest(JobInfo job, JobPin pin, byte[] program, String what) {
     Bytes32 programDigest = Hashes.keccak256(program);
     if (!programDigest.equals(pin.programDigest())) {
-      throw new JobRejected(RejectReason.PROGRAM_DIGEST_MISMATCH, "job " + job.jobId() + ": " + what + " blob hashes to " + programDigest
-          + ", not the digest " + pin.programDigest() + " pinned for app " + job.appId() + " at submission");
+      throw new JobRejected(
+          RejectReason.PROGRAM_DIGEST_MISMATCH,
+          "job "
+              + job.jobId()
+              + ": "
+              + what
+              + " blob hashes to "
+              + programDigest
+              + ", not the digest "
+              + pin.programDigest()
+              + " pinned for app "
+              + job.appId()
+              + " at submission");
     }
   }
 
@@ -80,12 +106,20 @@ public final class JobSource {
     byte[] envelopeBytes = da.get(job.inputBlobKey());
     Bytes32 inputDigest = Hashes.keccak256(envelopeBytes);
     if (!inputDigest.equals(job.inputDigest())) {
-      throw new JobRejected(RejectReason.INPUT_DIGEST_MISMATCH, "job " + job.jobId() + ": input blob hashes to " + inputDigest + ", not the onchain " + job.inputDigest());
+      throw new JobRejected(
+          RejectReason.INPUT_DIGEST_MISMATCH,
+          "job "
+              + job.jobId()
+              + ": input blob hashes to "
+              + inputDigest
+              + ", not the onchain "
+              + job.inputDigest());
     }
     try {
       return JobEnvelope.decode(envelopeBytes);
     } catch (InvalidInputException e) {
-      throw new JobRejected(RejectReason.MALFORMED_ENVELOPE, "job " + job.jobId() + ": " + e.getMessage(), e);
+      throw new JobRejected(
+          RejectReason.MALFORMED_ENVELOPE, "job " + job.jobId() + ": " + e.getMessage(), e);
     }
   }
 

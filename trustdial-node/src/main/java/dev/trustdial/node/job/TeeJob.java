@@ -44,6 +44,7 @@ public final class TeeJob {
   private static final Logger LOG = LoggerFactory.getLogger(TeeJob.class);
   private static final ObjectMapper JSON = Json.mapper();
   private static final Duration POLL = Duration.ofMillis(100);
+
   /** The output becomes one DA blob; the same limit as a VM job's output. */
   public static final int MAX_OUTPUT_BYTES = JobEnvelope.MAX_INPUT_BYTES;
 
@@ -54,10 +55,14 @@ public final class TeeJob {
 
   /**
    * @param appSignature the app wallet's EIP-191 signature over the job's result digest (for
-   *     JobManager.submitTeeResult), made by the runtime after the app exited; empty when the launch
-   *     got no keys
+   *     JobManager.submitTeeResult), made by the runtime after the app exited; empty when the
+   *     launch got no keys
    */
-  public record Outcome(ResultCommitment commitment, byte[] output, boolean answered, String summary,
+  public record Outcome(
+      ResultCommitment commitment,
+      byte[] output,
+      boolean answered,
+      String summary,
       Optional<dev.trustdial.core.crypto.Signature> appSignature) {}
 
   private final SimulatedTee tee;
@@ -70,40 +75,90 @@ public final class TeeJob {
     try {
       this.tee = SimulatedTee.load(settings.install());
     } catch (IOException | RuntimeException e) {
-      throw new InvalidInputException("cannot load the TEE install " + settings.install() + " ('trustdial attest sim-init --dir DIR'): "
-          + e.getMessage());
+      throw new InvalidInputException(
+          "cannot load the TEE install "
+              + settings.install()
+              + " ('trustdial attest sim-init --dir DIR'): "
+              + e.getMessage());
     }
   }
 
   /**
    * Launches the app for {@code attempt} of the job and waits for it.
    *
-   * @param restored the sealed state named by the job's last heartbeat (a takeover or restart), with its step
-   * @param resultDigest what the app wallet signs for an output hash (JobManager.teeResultDigest for this job)
+   * @param restored the sealed state named by the job's last heartbeat (a takeover or restart),
+   *     with its step
+   * @param resultDigest what the app wallet signs for an output hash (JobManager.teeResultDigest
+   *     for this job)
    */
-  public Outcome run(BigInteger jobId, long attempt, AppInfo app, JobEnvelope envelope, byte[] archive,
-      Optional<byte[]> restored, long lastStep, SealedStateSink sink, java.util.function.UnaryOperator<Bytes32> resultDigest) {
+  public Outcome run(
+      BigInteger jobId,
+      long attempt,
+      AppInfo app,
+      JobEnvelope envelope,
+      byte[] archive,
+      Optional<byte[]> restored,
+      long lastStep,
+      SealedStateSink sink,
+      java.util.function.UnaryOperator<Bytes32> resultDigest) {
     if (envelope.checkpointStride() != 1) {
-      throw new InvalidInputException("job " + jobId + ": a TEE job's checkpoint stride must be 1, got " + envelope.checkpointStride());
+      throw new InvalidInputException(
+          "job "
+              + jobId
+              + ": a TEE job's checkpoint stride must be 1, got "
+              + envelope.checkpointStride());
     }
     TeeJobInput input = TeeJobInput.decode(envelope.input());
-    Path dir = workRoot.resolve("job-" + jobId).resolve("attempt-" + attempt + "-" + System.currentTimeMillis());
+    Path dir =
+        workRoot
+            .resolve("job-" + jobId)
+            .resolve("attempt-" + attempt + "-" + System.currentTimeMillis());
     try {
-      return launch(jobId, attempt, app, input, ArtifactArchive.unpack(archive, dir.resolve("artifact")), dir, restored, lastStep, sink,
+      return launch(
+          jobId,
+          attempt,
+          app,
+          input,
+          ArtifactArchive.unpack(archive, dir.resolve("artifact")),
+          dir,
+          restored,
+          lastStep,
+          sink,
           resultDigest);
     } finally {
-      // The launch record, logs and outputs stay; the artifact and its copy go (a job retried for an hour must not fill the disk).
+      // The launch record, logs and outputs stay; the artifact and its copy go (a job retried for
+      // an hour must not fill the disk).
       deleteTree(dir.resolve("artifact"));
       deleteTree(dir.resolve("launch").resolve("app"));
     }
   }
 
-  private Outcome launch(BigInteger jobId, long attempt, AppInfo app, TeeJobInput input, Path artifact, Path dir,
-      Optional<byte[]> restored, long lastStep, SealedStateSink sink, java.util.function.UnaryOperator<Bytes32> resultDigest) {
+  private Outcome launch(
+      BigInteger jobId,
+      long attempt,
+      AppInfo app,
+      TeeJobInput input,
+      Path artifact,
+      Path dir,
+      Optional<byte[]> restored,
+      long lastStep,
+      SealedStateSink sink,
+      java.util.function.UnaryOperator<Bytes32> resultDigest) {
     LaunchSpec spec;
     try {
-      spec = new LaunchSpec(app.appId(), artifact, input.config(), Optional.of(app.programDigest().bytes()), tee, false,
-          Optional.of(settings.kms()), input.secrets(), restored, dir.resolve("launch"), Optional.of(input.appInput()));
+      spec =
+          new LaunchSpec(
+              app.appId(),
+              artifact,
+              input.config(),
+              Optional.of(app.programDigest().bytes()),
+              tee,
+              false,
+              Optional.of(settings.kms()),
+              input.secrets(),
+              restored,
+              dir.resolve("launch"),
+              Optional.of(input.appInput()));
     } catch (IllegalArgumentException e) {
       throw new InvalidInputException("job " + jobId + ": " + e.getMessage());
     }
@@ -111,11 +166,17 @@ public final class TeeJob {
     byte[] last = restored.orElse(null);
     RunningApp.Exit exit;
     byte[] transcriptHead;
-    // A refusal (KMS, digest, sealed state) is thrown as LaunchRefusedException: the operator ends the
+    // A refusal (KMS, digest, sealed state) is thrown as LaunchRefusedException: the operator ends
+    // the
     // job when the refusal is the job's own (isJobLevel), else retries while the job is ours.
     try (RunningApp running = TeeRuntime.launch(spec, Clock.systemUTC(), new SecureRandom())) {
-      LOG.info("job {} attempt {}: TEE app {} launched (pid {}, simulated: true), wallet {}{}", jobId, attempt, app.appId(),
-          running.pid(), running.wallet().map(Object::toString).orElse("none"),
+      LOG.info(
+          "job {} attempt {}: TEE app {} launched (pid {}, simulated: true), wallet {}{}",
+          jobId,
+          attempt,
+          app.appId(),
+          running.pid(),
+          running.wallet().map(Object::toString).orElse("none"),
           restored.isPresent() ? ", sealed state of step " + lastStep + " restored" : "");
       boolean done = false;
       while (!done) {
@@ -135,11 +196,23 @@ public final class TeeJob {
       Optional<byte[]> answer = answer(exit);
       byte[] output = answer.orElseGet(() -> failureRecord(exit));
       Bytes32 finalState = last == null ? Bytes32.ZERO : Hashes.keccak256(last);
-      ResultCommitment c = new ResultCommitment(Hashes.keccak256(output), finalState, step, new Bytes32(transcriptHead));
-      String summary = answer.isPresent() ? "answered (" + output.length + " bytes)"
-          : exit.timedOut() ? "app killed at its timeout" : "app exited " + exit.exitCode() + " without an answer";
-      // The runtime signs what the job returns with the app's wallet: JobManager takes nothing else when the app names a signer.
-      return new Outcome(c, output, answer.isPresent(), summary, running.signWithAppWallet(resultDigest.apply(c.outputHash())));
+      ResultCommitment c =
+          new ResultCommitment(
+              Hashes.keccak256(output), finalState, step, new Bytes32(transcriptHead));
+      String summary =
+          answer.isPresent()
+              ? "answered (" + output.length + " bytes)"
+              : exit.timedOut()
+                  ? "app killed at its timeout"
+                  : "app exited " + exit.exitCode() + " without an answer";
+      // The runtime signs what the job returns with the app's wallet: JobManager takes nothing else
+      // when the app names a signer.
+      return new Outcome(
+          c,
+          output,
+          answer.isPresent(),
+          summary,
+          running.signWithAppWallet(resultDigest.apply(c.outputHash())));
     }
   }
 
@@ -160,7 +233,10 @@ public final class TeeJob {
   static Optional<byte[]> answer(RunningApp.Exit exit) {
     Path file = exit.outDir().resolve("answer.json");
     try {
-      if (exit.exitCode() != 0 || exit.timedOut() || !Files.isRegularFile(file) || Files.size(file) > MAX_OUTPUT_BYTES) {
+      if (exit.exitCode() != 0
+          || exit.timedOut()
+          || !Files.isRegularFile(file)
+          || Files.size(file) > MAX_OUTPUT_BYTES) {
         return Optional.empty();
       }
       return Optional.of(Files.readAllBytes(file));
@@ -170,15 +246,25 @@ public final class TeeJob {
   }
 
   /**
-   * Launch refusals that come from the job or its app, not from this operator (its install, its
-   * KMS link, its clock): any operator would get the same, so the job ends with a record of it
-   * instead of being retried until its operator is slashed and the next one fails the same way.
+   * Launch refusals that come from the job or its app, not from this operator (its install, its KMS
+   * link, its clock): any operator would get the same, so the job ends with a record of it instead
+   * of being retried until its operator is slashed and the next one fails the same way.
    */
-  static final java.util.Set<String> JOB_LEVEL_REFUSALS = java.util.Set.of("DigestMismatch", "KmsKeyNotPinned", "SealedStateRefused",
-      "MeasurementNotAllowed", "NotTeeApp", "UnknownApp", "PolicyUnreadable", "SecretNotForThisApp", "SimulatedNotAllowedByPolicy");
+  static final java.util.Set<String> JOB_LEVEL_REFUSALS =
+      java.util.Set.of(
+          "DigestMismatch",
+          "KmsKeyNotPinned",
+          "SealedStateRefused",
+          "MeasurementNotAllowed",
+          "NotTeeApp",
+          "UnknownApp",
+          "PolicyUnreadable",
+          "SecretNotForThisApp",
+          "SimulatedNotAllowedByPolicy");
 
   public static boolean isJobLevel(TeeRuntime.LaunchRefusedException e) {
-    // A refusal anyone on the path could forge must not end or hand back a job: only the pinned KMS's (or our own).
+    // A refusal anyone on the path could forge must not end or hand back a job: only the pinned
+    // KMS's (or our own).
     return e.authenticated() && JOB_LEVEL_REFUSALS.contains(e.reason());
   }
 
@@ -187,14 +273,23 @@ public final class TeeJob {
     ObjectNode n = JSON.createObjectNode();
     n.put("appFailed", true);
     n.put("launchRefused", e.reason());
-    n.put("message", e.getMessage().length() > 1024 ? e.getMessage().substring(0, 1024) : e.getMessage());
+    n.put(
+        "message",
+        e.getMessage().length() > 1024 ? e.getMessage().substring(0, 1024) : e.getMessage());
     n.put("simulated", true);
     byte[] output = n.toString().getBytes(StandardCharsets.UTF_8);
-    return new Outcome(new ResultCommitment(Hashes.keccak256(output), Bytes32.ZERO, lastStep, Bytes32.ZERO), output, false,
-        "launch refused for the job itself (" + e.reason() + ")", Optional.empty());
+    return new Outcome(
+        new ResultCommitment(Hashes.keccak256(output), Bytes32.ZERO, lastStep, Bytes32.ZERO),
+        output,
+        false,
+        "launch refused for the job itself (" + e.reason() + ")",
+        Optional.empty());
   }
 
-  /** What a failed run returns as its output, so a failing app ends its job instead of bouncing between operators. */
+  /**
+   * What a failed run returns as its output, so a failing app ends its job instead of bouncing
+   * between operators.
+   */
   static byte[] failureRecord(RunningApp.Exit exit) {
     ObjectNode n = JSON.createObjectNode();
     n.put("appFailed", true);

@@ -17,14 +17,15 @@ import java.util.List;
  * computes the witness and the Groth16 proof, and returns the output words with the proof in the
  * verifier's order. What no operator could prove (a malformed artifact or input, an input the
  * circuit refuses) is {@link Outcome.Unprovable}: the job is declined, since there is no outcome a
- * verifier would accept. Trouble with the prover itself (node missing, a crash) throws: the job stays
- * ours and is retried.
+ * verifier would accept. Trouble with the prover itself (node missing, a crash) throws: the job
+ * stays ours and is retried.
  */
 public final class ZkJob {
   /** How proving a job ended. */
   public sealed interface Outcome {
     /** The output words (encoded, 32 bytes each) and the proof; {@code result} has the timings. */
-    record Proven(byte[] output, ZkArtifact artifact, List<BigInteger> input, ProveResult result) implements Outcome {
+    record Proven(byte[] output, ZkArtifact artifact, List<BigInteger> input, ProveResult result)
+        implements Outcome {
       public List<BigInteger> proofWords() {
         return result.proof().words();
       }
@@ -34,8 +35,12 @@ public final class ZkJob {
       }
 
       public String summary() {
-        return String.format("circuit %s, %d constraints, witness %.2f s, Groth16 proof %.2f s", artifact.manifest().circuit(),
-            artifact.manifest().constraints(), result.witnessTime().toNanos() / 1e9, result.proveTime().toNanos() / 1e9);
+        return String.format(
+            "circuit %s, %d constraints, witness %.2f s, Groth16 proof %.2f s",
+            artifact.manifest().circuit(),
+            artifact.manifest().constraints(),
+            result.witnessTime().toNanos() / 1e9,
+            result.proveTime().toNanos() / 1e9);
       }
     }
 
@@ -54,25 +59,40 @@ public final class ZkJob {
     try {
       artifact = ZkArtifact.decode(program.artifact());
     } catch (InvalidInputException e) {
-      return new Outcome.Unprovable("job " + jobId + ": its program is not a ZK circuit artifact: " + e.getMessage());
+      return new Outcome.Unprovable(
+          "job " + jobId + ": its program is not a ZK circuit artifact: " + e.getMessage());
     }
     JobEnvelope envelope = program.envelope();
     List<BigInteger> input;
     try {
       input = ZkWords.decode(envelope.input());
     } catch (InvalidInputException e) {
-      return new Outcome.Unprovable("job " + jobId + ": its input is not field words: " + e.getMessage());
+      return new Outcome.Unprovable(
+          "job " + jobId + ": its input is not field words: " + e.getMessage());
     }
     int expected = artifact.manifest().inputWords();
     if (input.size() != expected) {
-      return new Outcome.Unprovable("job " + jobId + ": circuit " + artifact.manifest().circuit() + " takes " + expected
-          + " input words, the job has " + input.size());
+      return new Outcome.Unprovable(
+          "job "
+              + jobId
+              + ": circuit "
+              + artifact.manifest().circuit()
+              + " takes "
+              + expected
+              + " input words, the job has "
+              + input.size());
     }
     ProveResult result;
     try {
       result = prover.prove(artifact, input);
     } catch (UnprovableInputException e) {
-      return new Outcome.Unprovable("job " + jobId + ": circuit " + artifact.manifest().circuit() + " refuses its input: " + e.getMessage());
+      return new Outcome.Unprovable(
+          "job "
+              + jobId
+              + ": circuit "
+              + artifact.manifest().circuit()
+              + " refuses its input: "
+              + e.getMessage());
     }
     return new Outcome.Proven(ZkWords.encode(result.output()), artifact, input, result);
   }

@@ -3,8 +3,8 @@ package dev.trustdial.node.keeper;
 import dev.trustdial.chain.ChainUnavailableException;
 import dev.trustdial.chain.JobInfo;
 import dev.trustdial.chain.JobStatus;
-import dev.trustdial.chain.SettlementPort;
 import dev.trustdial.chain.SettlementEvent;
+import dev.trustdial.chain.SettlementPort;
 import dev.trustdial.chain.tx.ContractRevertException;
 import dev.trustdial.node.metrics.NodeMetrics;
 import java.math.BigInteger;
@@ -16,26 +16,32 @@ import org.slf4j.LoggerFactory;
 /**
  * Assigns queued jobs (settlement protocol v2): a job waits for a seed block mined after its
  * submission, then anyone may call {@code JobManager.assign}. Operators and watchtowers all keep
- * jobs this way, so an assignment never waits for one party. Several keepers race for the same
- * job; the losers' calls are refused ({@code WrongStatus}) and changed nothing.
+ * jobs this way, so an assignment never waits for one party. Several keepers race for the same job;
+ * the losers' calls are refused ({@code WrongStatus}) and changed nothing.
  */
 public final class JobKeeper {
   private static final Logger LOG = LoggerFactory.getLogger(JobKeeper.class);
+
   /** A node that starts late scans at most this many of the newest jobs for queued ones. */
   static final int MAX_SCAN = 512;
 
   private final SettlementPort chain;
   private final NodeMetrics metrics;
+
   /** Queued jobs we know of, by id, with their seed block. */
   private final Map<BigInteger, Long> queued = new ConcurrentHashMap<>();
 
   public JobKeeper(SettlementPort chain, NodeMetrics metrics) {
     this.chain = chain;
     this.metrics = metrics;
-    metrics.declareCounter("assignments_total", "queued jobs this node assigned (JobManager.assign)");
+    metrics.declareCounter(
+        "assignments_total", "queued jobs this node assigned (JobManager.assign)");
   }
 
-  /** Picks up the jobs queued before this node started following events (the newest {@value #MAX_SCAN}). */
+  /**
+   * Picks up the jobs queued before this node started following events (the newest {@value
+   * #MAX_SCAN}).
+   */
   public void scanQueued() {
     BigInteger count = chain.jobCount();
     BigInteger from = count.subtract(BigInteger.valueOf(MAX_SCAN - 1)).max(BigInteger.ONE);
@@ -55,7 +61,7 @@ public final class JobKeeper {
       case SettlementEvent.JobQueued q -> queued.put(q.jobId(), q.seedBlock());
       case SettlementEvent.JobAssigned a -> queued.remove(a.jobId());
       case SettlementEvent.JobFailed f -> queued.remove(f.jobId());
-      default -> { }
+      default -> {}
     }
   }
 
@@ -70,13 +76,18 @@ public final class JobKeeper {
         chain.assign(jobId);
         metrics.count("assignments_total", "queued jobs this node assigned (JobManager.assign)");
         JobInfo job = chain.job(jobId);
-        LOG.info("keeper: job {} attempt {}: assign -> {}", jobId, job.attempt(),
+        LOG.info(
+            "keeper: job {} attempt {}: assign -> {}",
+            jobId,
+            job.attempt(),
             job.status() == JobStatus.ASSIGNED ? job.assignee() : job.status());
       } catch (ContractRevertException e) {
-        // WrongStatus: another keeper assigned it first; SeedNotReady: our head ran ahead of the node's.
+        // WrongStatus: another keeper assigned it first; SeedNotReady: our head ran ahead of the
+        // node's.
         LOG.debug("keeper: job {}: assign refused: {}", jobId, e.errorName());
       } catch (ChainUnavailableException e) {
-        // Raced with another keeper between simulation and mining, or the chain hiccupped: re-read below.
+        // Raced with another keeper between simulation and mining, or the chain hiccupped: re-read
+        // below.
         LOG.debug("keeper: job {}: assign failed: {}", jobId, e.getMessage());
       }
       try {

@@ -12,12 +12,16 @@ public final class NodeHttp implements AutoCloseable {
     this.app = app;
   }
 
-  public static NodeHttp start(String host, int port, NodeMetrics metrics, Supplier<Map<String, Object>> health) {
-    Javalin app = Javalin.create(config -> {
-      config.startup.showJavalinBanner = false;
-      config.routes.get("/health", ctx -> ctx.json(health.get()));
-      config.routes.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4").result(metrics.prometheus()));
-    });
+  public static NodeHttp start(
+      String host, int port, NodeMetrics metrics, Supplier<Map<String, Object>> health) {
+    Javalin app =
+        Javalin.create(config -> {
+          config.startup.showJavalinBanner = false;
+          config.routes.get("/health", ctx -> ctx.json(health.get()));
+          config.routes.get(
+              "/metrics",
+              ctx -> ctx.contentType("text/plain; version=0.0.4").result(metrics.prometheus()));
+        });
     app.start(host, port);
     return new NodeHttp(app);
   }

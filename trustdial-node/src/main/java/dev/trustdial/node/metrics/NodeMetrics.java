@@ -15,8 +15,10 @@ public final class NodeMetrics {
   private static final String NO_LABELS = "";
 
   private final String role;
+
   /** Counter name -> series (their rendered label set, {@link #NO_LABELS} for none) -> value. */
   private final Map<String, Map<String, AtomicLong>> counters = new ConcurrentHashMap<>();
+
   private final Map<String, AtomicLong> gauges = new ConcurrentHashMap<>();
   private final Map<String, String> help = new ConcurrentHashMap<>();
 
@@ -37,7 +39,9 @@ public final class NodeMetrics {
     series(name, description, NO_LABELS);
   }
 
-  /** Declares the series of {@code name} whose {@code label} is {@code value} (at 0 until counted). */
+  /**
+   * Declares the series of {@code name} whose {@code label} is {@code value} (at 0 until counted).
+   */
   public void declareCounter(String name, String description, String label, String value) {
     series(name, description, labels(label, value));
   }
@@ -52,7 +56,9 @@ public final class NodeMetrics {
     Map<String, AtomicLong> series = counters.get(name);
     if (series != null) {
       AtomicLong plain = series.get(NO_LABELS);
-      return plain != null ? plain.get() : series.values().stream().mapToLong(AtomicLong::get).sum();
+      return plain != null
+          ? plain.get()
+          : series.values().stream().mapToLong(AtomicLong::get).sum();
     }
     AtomicLong g = gauges.get(name);
     return g == null ? 0 : g.get();
@@ -66,20 +72,24 @@ public final class NodeMetrics {
 
   public String prometheus() {
     StringBuilder out = new StringBuilder();
-    new TreeMap<>(counters).forEach((name, series) -> {
-      header(out, name, "counter");
-      new TreeMap<>(series).forEach((labels, v) -> sample(out, name, labels, v.get()));
-    });
-    new TreeMap<>(gauges).forEach((name, v) -> {
-      header(out, name, "gauge");
-      sample(out, name, NO_LABELS, v.get());
-    });
+    new TreeMap<>(counters)
+        .forEach((name, series) -> {
+          header(out, name, "counter");
+          new TreeMap<>(series).forEach((labels, v) -> sample(out, name, labels, v.get()));
+        });
+    new TreeMap<>(gauges)
+        .forEach((name, v) -> {
+          header(out, name, "gauge");
+          sample(out, name, NO_LABELS, v.get());
+        });
     return out.toString();
   }
 
   private AtomicLong series(String name, String description, String labels) {
     help.putIfAbsent(name, description);
-    return counters.computeIfAbsent(name, k -> new ConcurrentHashMap<>()).computeIfAbsent(labels, k -> new AtomicLong());
+    return counters
+        .computeIfAbsent(name, k -> new ConcurrentHashMap<>())
+        .computeIfAbsent(labels, k -> new AtomicLong());
   }
 
   private static String labels(String label, String value) {

@@ -37,17 +37,22 @@ public final class BlobInputs {
 
   private BlobInputs(Kzg kzg, byte[] envelope) {
     if (envelope.length < ENVELOPE_HEADER) {
-      throw new InvalidInputException("a job envelope is at least " + ENVELOPE_HEADER + " bytes, got " + envelope.length);
+      throw new InvalidInputException(
+          "a job envelope is at least " + ENVELOPE_HEADER + " bytes, got " + envelope.length);
     }
     this.kzg = kzg;
     this.input = Arrays.copyOfRange(envelope, ENVELOPE_HEADER, envelope.length);
     BlobInput.checkShape(input.length, BlobInput.blobsFor(input.length));
     this.blobs = BlobCodec.encode(envelope);
     this.commitments = blobs.stream().map(kzg::commit).toList();
-    this.versionedHashes = commitments.stream().map(c -> BlobInput.versionedHash(c.bytes())).toList();
+    this.versionedHashes =
+        commitments.stream().map(c -> BlobInput.versionedHash(c.bytes())).toList();
   }
 
-  /** The blobs of {@code envelope}; refuses an envelope whose input is above the blob form's limit (six blobs). */
+  /**
+   * The blobs of {@code envelope}; refuses an envelope whose input is above the blob form's limit
+   * (six blobs).
+   */
   public static BlobInputs of(byte[] envelope, Kzg kzg) {
     return new BlobInputs(kzg, envelope);
   }
@@ -67,10 +72,15 @@ public final class BlobInputs {
 
   /** EIP-4844 blob proofs for the transaction's sidecar, one per blob. */
   public List<KzgProof> blobProofs() {
-    return java.util.stream.IntStream.range(0, blobs.size()).mapToObj(i -> kzg.blobProof(blobs.get(i), commitments.get(i))).toList();
+    return java.util.stream.IntStream.range(0, blobs.size())
+        .mapToObj(i -> kzg.blobProof(blobs.get(i), commitments.get(i)))
+        .toList();
   }
 
-  /** The job input in blob form: the VM state's inputRoot is vm.md §4.1.1's root over {@link #versionedHashes()}. */
+  /**
+   * The job input in blob form: the VM state's inputRoot is vm.md §4.1.1's root over {@link
+   * #versionedHashes()}.
+   */
   public VmInput vmInput() {
     return new VmInput(input, new InputForm.Blobs(versionedHashes, opener(), pointEvaluation(kzg)));
   }
@@ -80,7 +90,8 @@ public final class BlobInputs {
     return e -> {
       int blob = e / BlobInput.ELEMENTS_PER_BLOB;
       if (e < 0 || blob >= blobs.size()) {
-        throw new IllegalArgumentException("element " + e + " is outside the " + blobs.size() + " blob(s)");
+        throw new IllegalArgumentException(
+            "element " + e + " is outside the " + blobs.size() + " blob(s)");
       }
       byte[] z = BlobInput.evaluationPoint(e % BlobInput.ELEMENTS_PER_BLOB).bytes();
       PointOpening o = kzg.openAt(blobs.get(blob), z);
@@ -88,14 +99,18 @@ public final class BlobInputs {
     };
   }
 
-  /** The point-evaluation precompile's check (versioned hash, then the KZG opening) for the Java step checker. */
+  /**
+   * The point-evaluation precompile's check (versioned hash, then the KZG opening) for the Java
+   * step checker.
+   */
   public static PointEvaluation pointEvaluation(Kzg kzg) {
     return (versionedHash, z, y, commitment, proof) -> {
       if (commitment.length != KzgCommitment.BYTES || proof.length != KzgProof.BYTES) {
         return false;
       }
       return BlobInput.versionedHash(commitment).equals(versionedHash)
-          && kzg.verifyPoint(new KzgCommitment(commitment), z.bytes(), y.bytes(), new KzgProof(proof));
+          && kzg.verifyPoint(
+              new KzgCommitment(commitment), z.bytes(), y.bytes(), new KzgProof(proof));
     };
   }
 }

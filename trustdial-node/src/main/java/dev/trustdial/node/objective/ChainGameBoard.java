@@ -20,7 +20,11 @@ public final class ChainGameBoard implements GameBoard {
 
   public ChainGameBoard(Settlement settlement, ObjectiveCourtClient court) {
     if (!court.account().equals(settlement.account())) {
-      throw new IllegalArgumentException("the court client acts as " + court.account() + ", the settlement as " + settlement.account());
+      throw new IllegalArgumentException(
+          "the court client acts as "
+              + court.account()
+              + ", the settlement as "
+              + settlement.account());
     }
     this.settlement = settlement;
     this.court = court;
@@ -57,17 +61,24 @@ public final class ChainGameBoard implements GameBoard {
   }
 
   @Override
-  public TxOutcome bisect(BigInteger disputeId, Bytes32 myLeft, Bytes32 myRight, Bytes32 nextLeft, Bytes32 nextRight) {
+  public TxOutcome bisect(
+      BigInteger disputeId, Bytes32 myLeft, Bytes32 myRight, Bytes32 nextLeft, Bytes32 nextRight) {
     return court.bisect(disputeId, myLeft, myRight, nextLeft, nextRight);
   }
 
   @Override
-  public TxOutcome openStride(BigInteger disputeId, Bytes32 stepRoot, List<Bytes32> lastLeafProof, Bytes32 left, Bytes32 right) {
+  public TxOutcome openStride(
+      BigInteger disputeId,
+      Bytes32 stepRoot,
+      List<Bytes32> lastLeafProof,
+      Bytes32 left,
+      Bytes32 right) {
     return court.openStride(disputeId, stepRoot, lastLeafProof, left, right);
   }
 
   @Override
-  public TxOutcome proveStep(BigInteger disputeId, byte[] preState, List<Bytes32> predecessorProof, byte[] stepProof) {
+  public TxOutcome proveStep(
+      BigInteger disputeId, byte[] preState, List<Bytes32> predecessorProof, byte[] stepProof) {
     return court.proveStep(disputeId, preState, predecessorProof, stepProof);
   }
 

@@ -5,14 +5,14 @@ import dev.trustdial.chain.ObjectiveCourtClient;
 import dev.trustdial.chain.Settlement;
 
 /**
- * What REEXEC_OBJECTIVE work needs beyond the settlement port: the objective apps' pinned configs and
- * input oracle, the court's reads, and the board matches are played on.
+ * What REEXEC_OBJECTIVE work needs beyond the settlement port: the objective apps' pinned configs
+ * and input oracle, the court's reads, and the board matches are played on.
  */
 public record CourtAccess(ObjectiveApps apps, ObjectiveCourtClient court, GameBoard board) {
   /**
    * No court: a node that runs where no ObjectiveCourt is reachable (the simulator, which does not
-   * model REEXEC_OBJECTIVE yet). Such a node declines objective jobs ({@link ObjectiveJob.Unrunnable})
-   * and never challenges objective results.
+   * model REEXEC_OBJECTIVE yet). Such a node declines objective jobs ({@link
+   * ObjectiveJob.Unrunnable}) and never challenges objective results.
    */
   public static final CourtAccess NONE = new CourtAccess(null, null, null);
 

@@ -25,15 +25,21 @@ import java.util.TreeMap;
 
 /**
  * The matches a node plays, in {@code matches.json} in its data dir (next to the operator's
- * JobJournal, written the same way: aside, forced, renamed over the old file, so a SIGKILL leaves the
- * old or the new list, never a torn one). A record is written before its first move and removed when
- * the match is over; a restarted node re-attaches every record ({@link MatchKeeper#resumeAll}).
+ * JobJournal, written the same way: aside, forced, renamed over the old file, so a SIGKILL leaves
+ * the old or the new list, never a torn one). A record is written before its first move and removed
+ * when the match is over; a restarted node re-attaches every record ({@link
+ * MatchKeeper#resumeAll}).
  */
 public final class MatchJournal {
   /** The file's name in the data dir. */
   public static final String FILE = "matches.json";
-  /** Matches kept at most: one per dispute the node is a party to; more is not a state this node writes. */
+
+  /**
+   * Matches kept at most: one per dispute the node is a party to; more is not a state this node
+   * writes.
+   */
   public static final int MAX_RECORDS = 10_000;
+
   private static final ObjectMapper JSON = Json.mapper();
 
   private final Path file;
@@ -73,13 +79,20 @@ public final class MatchJournal {
       throw damaged("\"matches\" is missing or not a list");
     }
     if (list.size() > MAX_RECORDS) {
-      throw damaged("it lists " + list.size() + " matches, above the " + MAX_RECORDS + " this node keeps");
+      throw damaged(
+          "it lists " + list.size() + " matches, above the " + MAX_RECORDS + " this node keeps");
     }
     for (JsonNode n : list) {
       MatchRecord r;
       try {
-        r = new MatchRecord(new BigInteger(text(n, "disputeId")), new BigInteger(text(n, "jobId")), number(n, "attempt"),
-            Side.valueOf(text(n, "side")), Bytes32.fromHex(text(n, "traceRoot")), number(n, "lieAtStep"));
+        r =
+            new MatchRecord(
+                new BigInteger(text(n, "disputeId")),
+                new BigInteger(text(n, "jobId")),
+                number(n, "attempt"),
+                Side.valueOf(text(n, "side")),
+                Bytes32.fromHex(text(n, "traceRoot")),
+                number(n, "lieAtStep"));
       } catch (RuntimeException e) {
         throw damaged("match entry " + n + " is malformed: " + e.getMessage());
       }
@@ -88,8 +101,13 @@ public final class MatchJournal {
   }
 
   private InvalidInputException damaged(String why) {
-    return new InvalidInputException("the match journal " + file + " is damaged: " + why + ". Move it aside: the node then plays no"
-        + " match it had started before (their clocks run out), and plays every new one");
+    return new InvalidInputException(
+        "the match journal "
+            + file
+            + " is damaged: "
+            + why
+            + ". Move it aside: the node then plays no"
+            + " match it had started before (their clocks run out), and plays every new one");
   }
 
   private static String text(JsonNode n, String field) {
@@ -103,7 +121,8 @@ public final class MatchJournal {
   private static long number(JsonNode n, String field) {
     JsonNode v = n.get(field);
     if (v == null || !v.isIntegralNumber() || !v.canConvertToLong() || v.asLong() < 0) {
-      throw new IllegalArgumentException("\"" + field + "\" is missing or not a non-negative integer");
+      throw new IllegalArgumentException(
+          "\"" + field + "\" is missing or not a non-negative integer");
     }
     return v.asLong();
   }
@@ -119,7 +138,8 @@ public final class MatchJournal {
   /** Adds or replaces a record (durable when this returns). */
   public synchronized void put(MatchRecord r) {
     if (!records.containsKey(r.disputeId()) && records.size() >= MAX_RECORDS) {
-      throw new IllegalStateException("the match journal " + file + " holds " + MAX_RECORDS + " matches already");
+      throw new IllegalStateException(
+          "the match journal " + file + " holds " + MAX_RECORDS + " matches already");
     }
     records.put(r.disputeId(), r);
     save();
@@ -145,7 +165,12 @@ public final class MatchJournal {
       n.put("lieAtStep", r.lieAtStep());
     }
     Path tmp = file.resolveSibling(FILE + ".tmp");
-    try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE)) {
+    try (FileChannel ch =
+        FileChannel.open(
+            tmp,
+            StandardOpenOption.CREATE,
+            StandardOpenOption.TRUNCATE_EXISTING,
+            StandardOpenOption.WRITE)) {
       ch.write(ByteBuffer.wrap(JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(root)));
       ch.force(true);
     } catch (IOException e) {

@@ -14,15 +14,18 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The ObjectiveCourt matches one node plays (docs/spec/objective.md §6), as one account on one
- * {@link GameBoard}: each is journaled ({@link MatchJournal}) before its first move and dropped when
- * it is over, so a restarted node re-attaches it ({@link #resumeAll}): its trace is rebuilt from the
- * job on a worker ({@link TraceBuilds}) while the node's loop goes on, and checked against the root
- * we committed; the match's state is read from the court, as every poll does. A rebuild that fails is
- * retried with backoff (1 s doubling to 1 min) while the match is open. An event thread may attach
- * while one game loop collects and polls.
+ * {@link GameBoard}: each is journaled ({@link MatchJournal}) before its first move and dropped
+ * when it is over, so a restarted node re-attaches it ({@link #resumeAll}): its trace is rebuilt
+ * from the job on a worker ({@link TraceBuilds}) while the node's loop goes on, and checked against
+ * the root we committed; the match's state is read from the court, as every poll does. A rebuild
+ * that fails is retried with backoff (1 s doubling to 1 min) while the match is open. An event
+ * thread may attach while one game loop collects and polls.
  */
 public final class MatchKeeper {
-  /** Rebuilds the trace a record committed to (the job's program and input, the record's lie); runs on the worker. */
+  /**
+   * Rebuilds the trace a record committed to (the job's program and input, the record's lie); runs
+   * on the worker.
+   */
   @FunctionalInterface
   public interface TraceSource {
     StrideTrace rebuild(MatchRecord record);
@@ -41,7 +44,8 @@ public final class MatchKeeper {
   public record Over(MatchRecord record, ObjectiveMatch match) implements Resumption {}
 
   /** The rebuild failed or gave another root; retried at {@code retryAt}. */
-  public record ResumeFailed(MatchRecord record, RuntimeException error, Instant retryAt) implements Resumption {}
+  public record ResumeFailed(MatchRecord record, RuntimeException error, Instant retryAt)
+      implements Resumption {}
 
   private static final Duration FIRST_RETRY = Duration.ofSeconds(1);
   private static final Duration MAX_RETRY = Duration.ofMinutes(1);
@@ -58,7 +62,12 @@ public final class MatchKeeper {
 
   private record Retry(int failures, Instant due) {}
 
-  public MatchKeeper(GameBoard board, MatchJournal journal, TraceBuilds<BigInteger> builds, TraceSource source, GamePlayer.Behaviour behaviour,
+  public MatchKeeper(
+      GameBoard board,
+      MatchJournal journal,
+      TraceBuilds<BigInteger> builds,
+      TraceSource source,
+      GamePlayer.Behaviour behaviour,
       InstantSource clock) {
     this.board = board;
     this.journal = journal;
@@ -68,7 +77,9 @@ public final class MatchKeeper {
     this.clock = clock;
   }
 
-  /** Queues a rebuild of every journaled match not attached (at a node's start). @return how many */
+  /**
+   * Queues a rebuild of every journaled match not attached (at a node's start). @return how many
+   */
   public int resumeAll() {
     int n = 0;
     for (MatchRecord r : journal.records()) {
@@ -84,7 +95,8 @@ public final class MatchKeeper {
   public void attach(MatchRecord r, StrideTrace trace) {
     checkRoot(r, trace);
     journal.put(r);
-    attached.put(r.disputeId(), new Attached(r, new GamePlayer(board, r.disputeId(), trace, behaviour)));
+    attached.put(
+        r.disputeId(), new Attached(r, new GamePlayer(board, r.disputeId(), trace, behaviour)));
   }
 
   /** Journals a match whose trace must be rebuilt (we hold no copy) and queues the rebuild. */
@@ -97,24 +109,29 @@ public final class MatchKeeper {
 
   private void rebuild(MatchRecord r) {
     try {
-      builds.submit(r.disputeId(), () -> {
-        // The court is the truth: a match that ended while we were away needs no trace.
-        if (board.match(r.disputeId()).done()) {
-          return null;
-        }
-        return source.rebuild(r);
-      });
+      builds.submit(
+          r.disputeId(),
+          () -> {
+            // The court is the truth: a match that ended while we were away needs no trace.
+            if (board.match(r.disputeId()).done()) {
+              return null;
+            }
+            return source.rebuild(r);
+          });
       started.put(r.disputeId(), clock.instant());
     } catch (IllegalStateException full) {
-      // The worker has all the builds it may hold: this one waits its turn (collect queues it again).
+      // The worker has all the builds it may hold: this one waits its turn (collect queues it
+      // again).
       Retry before = retries.get(r.disputeId());
-      retries.put(r.disputeId(), new Retry(before == null ? 0 : before.failures(), clock.instant().plus(FIRST_RETRY)));
+      retries.put(
+          r.disputeId(),
+          new Retry(before == null ? 0 : before.failures(), clock.instant().plus(FIRST_RETRY)));
     }
   }
 
   /**
-   * Attaches the matches whose rebuild finished, drops those that are over, and re-queues the failed
-   * rebuilds that are due. @return what happened to each finished rebuild
+   * Attaches the matches whose rebuild finished, drops those that are over, and re-queues the
+   * failed rebuilds that are due. @return what happened to each finished rebuild
    */
   public List<Resumption> collect() {
     List<Resumption> out = new ArrayList<>();
@@ -138,11 +155,13 @@ public final class MatchKeeper {
           continue;
         }
         checkRoot(r, trace);
-        attached.put(r.disputeId(), new Attached(r, new GamePlayer(board, r.disputeId(), trace, behaviour)));
+        attached.put(
+            r.disputeId(), new Attached(r, new GamePlayer(board, r.disputeId(), trace, behaviour)));
         retries.remove(r.disputeId());
         out.add(new Resumed(r, t0 == null ? 0 : Duration.between(t0, now).toMillis()));
       } catch (RuntimeException e) {
-        int failures = retries.containsKey(r.disputeId()) ? retries.get(r.disputeId()).failures() + 1 : 1;
+        int failures =
+            retries.containsKey(r.disputeId()) ? retries.get(r.disputeId()).failures() + 1 : 1;
         Duration wait = FIRST_RETRY.multipliedBy(1L << Math.min(failures - 1, 6));
         Instant due = now.plus(wait.compareTo(MAX_RETRY) > 0 ? MAX_RETRY : wait);
         retries.put(r.disputeId(), new Retry(failures, due));
@@ -160,8 +179,16 @@ public final class MatchKeeper {
 
   private static void checkRoot(MatchRecord r, StrideTrace trace) {
     if (!trace.root().equals(r.traceRoot())) {
-      throw new IllegalStateException("match " + r.disputeId() + " (job " + r.jobId() + "): the rebuilt trace has root " + trace.root()
-          + ", not the " + r.traceRoot() + " we committed");
+      throw new IllegalStateException(
+          "match "
+              + r.disputeId()
+              + " (job "
+              + r.jobId()
+              + "): the rebuilt trace has root "
+              + trace.root()
+              + ", not the "
+              + r.traceRoot()
+              + " we committed");
     }
   }
 
@@ -183,7 +210,8 @@ public final class MatchKeeper {
 
   /** How many matches wait for their trace. */
   public int rebuilding() {
-    return (int) journal.records().stream().filter(r -> !attached.containsKey(r.disputeId())).count();
+    return (int)
+        journal.records().stream().filter(r -> !attached.containsKey(r.disputeId())).count();
   }
 
   /** The match is over: its player and record go. */
@@ -193,7 +221,10 @@ public final class MatchKeeper {
     journal.remove(disputeId);
   }
 
-  /** Stops playing a match in this process (its polls keep failing) but keeps its record: a restart tries again. */
+  /**
+   * Stops playing a match in this process (its polls keep failing) but keeps its record: a restart
+   * tries again.
+   */
   public void detach(BigInteger disputeId) {
     attached.remove(disputeId);
   }

@@ -29,9 +29,10 @@ import java.math.BigInteger;
  * What a node needs to claim or check a REEXEC_OBJECTIVE job (docs/spec/objective.md §1–§3): the
  * app's ObjectiveConfig pinned for the job, the program from DA checked against its absolute
  * prestate, the input posted on the InputOracle (as calldata, or as EIP-4844 blobs for an app with
- * blob inputs: then the VM input is in vm.md §4.1.1's blob form, opened with the DA layer's KZG), and the honest {@link TraceRun} under the config's
- * stride and the job's maxSteps. A job that cannot be claimed here (wrong prestate registered, input
- * not onchain, a trace too large) is {@link Unrunnable}: its operator declines it, nobody is slashed.
+ * blob inputs: then the VM input is in vm.md §4.1.1's blob form, opened with the DA layer's KZG),
+ * and the honest {@link TraceRun} under the config's stride and the job's maxSteps. A job that
+ * cannot be claimed here (wrong prestate registered, input not onchain, a trace too large) is
+ * {@link Unrunnable}: its operator declines it, nobody is slashed.
  */
 public final class ObjectiveJob {
   /** Why a job has no objective claim this node can make; the message says what is wrong. */
@@ -46,29 +47,46 @@ public final class ObjectiveJob {
   private final ObjectiveApps apps;
   private final ObjectiveCourtClient court;
 
-  /** Over the deployed contracts: the objective apps' configs and the court read from {@code chain}'s deployment. */
+  /**
+   * Over the deployed contracts: the objective apps' configs and the court read from {@code
+   * chain}'s deployment.
+   */
   public ObjectiveJob(Settlement chain, JobSource source) {
     this(chain, ObjectiveApps.of(chain), ObjectiveCourtClient.of(chain), source);
   }
 
-  public ObjectiveJob(SettlementPort chain, ObjectiveApps apps, ObjectiveCourtClient court, JobSource source) {
+  public ObjectiveJob(
+      SettlementPort chain, ObjectiveApps apps, ObjectiveCourtClient court, JobSource source) {
     this.chain = chain;
     this.source = source;
     this.apps = apps;
     this.court = court;
   }
 
-  /** The honest trace run of the job: the program and input it runs, under its app's pinned config. */
+  /**
+   * The honest trace run of the job: the program and input it runs, under its app's pinned config.
+   */
   public TraceRun honestRun(JobInfo job, JobPin pin) {
     BigInteger jobId = job.jobId();
     if (pin.mode() != TrustMode.REEXEC_OBJECTIVE) {
-      throw new IllegalArgumentException("job " + jobId + " is a " + pin.mode() + " job, not REEXEC_OBJECTIVE");
+      throw new IllegalArgumentException(
+          "job " + jobId + " is a " + pin.mode() + " job, not REEXEC_OBJECTIVE");
     }
     if (apps == null || court == null) {
-      throw new Unrunnable("job " + jobId + ": this node has no access to an ObjectiveCourt (CourtAccess.NONE), so it makes no objective claim");
+      throw new Unrunnable(
+          "job "
+              + jobId
+              + ": this node has no access to an ObjectiveCourt (CourtAccess.NONE), so it makes no objective claim");
     }
-    Address configAt = pin.appConfig().orElseThrow(() -> new Unrunnable("job " + jobId + " pins no ObjectiveConfig (app "
-        + job.appId() + " has no appConfig)"));
+    Address configAt =
+        pin.appConfig()
+            .orElseThrow(() ->
+                new Unrunnable(
+                    "job "
+                        + jobId
+                        + " pins no ObjectiveConfig (app "
+                        + job.appId()
+                        + " has no appConfig)"));
     ObjectiveAppConfig config;
     try {
       config = apps.config(configAt);
@@ -76,8 +94,15 @@ public final class ObjectiveJob {
       throw new Unrunnable("job " + jobId + ": " + e.getMessage());
     }
     if (!config.programDigest().equals(pin.programDigest())) {
-      throw new Unrunnable("job " + jobId + ": the ObjectiveConfig at " + configAt + " names program " + config.programDigest()
-          + ", the job pins " + pin.programDigest());
+      throw new Unrunnable(
+          "job "
+              + jobId
+              + ": the ObjectiveConfig at "
+              + configAt
+              + " names program "
+              + config.programDigest()
+              + ", the job pins "
+              + pin.programDigest());
     }
     JobProgram program;
     try {
@@ -85,24 +110,42 @@ public final class ObjectiveJob {
     } catch (JobRejected e) {
       throw new Unrunnable(e.getMessage());
     }
-    VmConfig vm = VmConfig.defaults().withRamEnd(config.ramEnd()).withOutputLimit(config.outputLimit())
-        .withHostMemoryBytes(Math.max(4096, VmConfig.windowBytes(config.ramEnd())));
+    VmConfig vm =
+        VmConfig.defaults()
+            .withRamEnd(config.ramEnd())
+            .withOutputLimit(config.outputLimit())
+            .withHostMemoryBytes(Math.max(4096, VmConfig.windowBytes(config.ramEnd())));
     VmState image;
     try {
       image = Vm.load(program.elf(), new byte[0], vm).state();
     } catch (InvalidInputException e) {
-      throw new Unrunnable("job " + jobId + ": the program does not load under the app's ramEnd: " + e.getMessage());
+      throw new Unrunnable(
+          "job " + jobId + ": the program does not load under the app's ramEnd: " + e.getMessage());
     }
-    if (Integer.toUnsignedLong(image.pc()) != config.entryPc() || !image.memRoot().equals(config.imageRoot())) {
-      throw new Unrunnable(String.format("job %s: the app registered the prestate (entry pc 0x%x, image root %s) but the program "
-          + "loads to (0x%x, %s)", jobId, config.entryPc(), config.imageRoot(), Integer.toUnsignedLong(image.pc()), image.memRoot()));
+    if (Integer.toUnsignedLong(image.pc()) != config.entryPc()
+        || !image.memRoot().equals(config.imageRoot())) {
+      throw new Unrunnable(
+          String.format(
+              "job %s: the app registered the prestate (entry pc 0x%x, image root %s) but the program "
+                  + "loads to (0x%x, %s)",
+              jobId,
+              config.entryPc(),
+              config.imageRoot(),
+              Integer.toUnsignedLong(image.pc()),
+              image.memRoot()));
     }
     VmInput input;
     if (config.blobInputs()) {
-      // vm.md §4.1.1: the envelope's DA sub-blobs are the blobs the oracle checked; their versioned hashes give the root.
+      // vm.md §4.1.1: the envelope's DA sub-blobs are the blobs the oracle checked; their versioned
+      // hashes give the root.
       if (apps.blobInputOf(job.inputBlobKey()).isEmpty()) {
-        throw new Unrunnable("job " + jobId + ": its input (DA blob " + job.inputBlobKey() + ") is not on the InputOracle as blobs, so no "
-            + "step that reads it could be proven onchain");
+        throw new Unrunnable(
+            "job "
+                + jobId
+                + ": its input (DA blob "
+                + job.inputBlobKey()
+                + ") is not on the InputOracle as blobs, so no "
+                + "step that reads it could be proven onchain");
       }
       try {
         input = BlobInputs.of(program.envelope().encode(), kzg()).vmInput();
@@ -111,8 +154,13 @@ public final class ObjectiveJob {
       }
     } else {
       if (apps.inputOf(job.inputDigest()).isEmpty()) {
-        throw new Unrunnable("job " + jobId + ": its input " + job.inputDigest() + " is not on the InputOracle, so no step that reads it "
-            + "could be proven onchain");
+        throw new Unrunnable(
+            "job "
+                + jobId
+                + ": its input "
+                + job.inputDigest()
+                + " is not on the InputOracle, so no step that reads it "
+                + "could be proven onchain");
       }
       input = VmInput.of(program.envelope().input());
     }
@@ -125,7 +173,13 @@ public final class ObjectiveJob {
     TraceRun run = TraceRun.honest(program.elf(), input, vm, shape);
     VmState prestate = Vm.load(program.elf(), input, run.config()).state();
     if (!prestate.hash().equals(court.prestateHash(jobId))) {
-      throw new Unrunnable("job " + jobId + ": the court's prestate " + court.prestateHash(jobId) + " is not our T(0) " + prestate.hash());
+      throw new Unrunnable(
+          "job "
+              + jobId
+              + ": the court's prestate "
+              + court.prestateHash(jobId)
+              + " is not our T(0) "
+              + prestate.hash());
     }
     return run;
   }
@@ -136,9 +190,9 @@ public final class ObjectiveJob {
   }
 
   /**
-   * The trace a match record committed to, rebuilt from the job as the chain and DA hold it now (its
-   * program, input and pinned config; the record's devnet lie): what a restarted node plays on with.
-   * The caller checks the root against the record's.
+   * The trace a match record committed to, rebuilt from the job as the chain and DA hold it now
+   * (its program, input and pinned config; the record's devnet lie): what a restarted node plays on
+   * with. The caller checks the root against the record's.
    */
   public StrideTrace rebuild(MatchRecord record) {
     JobInfo job = chain.job(record.jobId());

@@ -28,7 +28,9 @@ public final class TraceBuilds<K> {
   private final int maxPending;
   private final Map<K, CompletableFuture<StrideTrace>> pending = new LinkedHashMap<>();
 
-  /** @param worker runs the builds (e.g. one platform thread: a build is CPU-bound) */
+  /**
+   * @param worker runs the builds (e.g. one platform thread: a build is CPU-bound)
+   */
   public TraceBuilds(Executor worker, int maxPending) {
     if (maxPending < 1) {
       throw new IllegalArgumentException("maxPending must be at least 1, got " + maxPending);
@@ -47,7 +49,11 @@ public final class TraceBuilds<K> {
       return;
     }
     if (pending.size() >= maxPending) {
-      throw new IllegalStateException(maxPending + " trace builds are pending already; " + key + " waits for one of them to finish");
+      throw new IllegalStateException(
+          maxPending
+              + " trace builds are pending already; "
+              + key
+              + " waits for one of them to finish");
     }
     pending.put(key, CompletableFuture.supplyAsync(build, worker));
   }
@@ -60,7 +66,9 @@ public final class TraceBuilds<K> {
     return pending.size();
   }
 
-  /** The builds that finished since the last call, in submission order; they are no longer pending. */
+  /**
+   * The builds that finished since the last call, in submission order; they are no longer pending.
+   */
   public synchronized List<Done<K>> collect() {
     List<Done<K>> done = new ArrayList<>();
     var it = pending.entrySet().iterator();
@@ -75,7 +83,10 @@ public final class TraceBuilds<K> {
         done.add(new Done<>(e.getKey(), Optional.ofNullable(f.join()), Optional.empty()));
       } catch (CompletionException | java.util.concurrent.CancellationException ex) {
         Throwable cause = ex.getCause() == null ? ex : ex.getCause();
-        RuntimeException error = cause instanceof RuntimeException r ? r : new IllegalStateException(cause.toString(), cause);
+        RuntimeException error =
+            cause instanceof RuntimeException r
+                ? r
+                : new IllegalStateException(cause.toString(), cause);
         done.add(new Done<>(e.getKey(), Optional.empty(), Optional.of(error)));
       }
     }

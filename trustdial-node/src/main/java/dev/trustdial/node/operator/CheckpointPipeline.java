@@ -17,10 +17,11 @@ import java.util.concurrent.Executor;
  * delta's parent is always a link already put, so the takeover rule (resume from the last
  * checkpoint named onchain) holds unchanged.
  *
- * <p>Back-pressure: {@link #submit} blocks while {@code maxPending} checkpoints are in the pipeline.
- * The first failure of any stage stops the pipeline (later checkpoints are dropped: a delta on top
- * of a link that failed would not resolve) and is thrown by the next {@link #submit} or by
- * {@link #drain}; the job then resumes from the last heartbeated checkpoint as after any failure.
+ * <p>Back-pressure: {@link #submit} blocks while {@code maxPending} checkpoints are in the
+ * pipeline. The first failure of any stage stops the pipeline (later checkpoints are dropped: a
+ * delta on top of a link that failed would not resolve) and is thrown by the next {@link #submit}
+ * or by {@link #drain}; the job then resumes from the last heartbeated checkpoint as after any
+ * failure.
  *
  * <p>Coalescing (on unless turned off): a checkpoint submitted while another waits for the stages
  * (a DA put is slower than a stride of compute) is merged into the waiting one, which then stands
@@ -41,7 +42,10 @@ public final class CheckpointPipeline {
     Bytes32 put(byte[] bytes);
   }
 
-  /** The local copy (the operator's {@link JobJournal}), written after the put and before the heartbeat. */
+  /**
+   * The local copy (the operator's {@link JobJournal}), written after the put and before the
+   * heartbeat.
+   */
   @FunctionalInterface
   public interface Journal {
     void record(Written link);
@@ -63,18 +67,30 @@ public final class CheckpointPipeline {
    * @param stored the bytes put on DA (compressed)
    * @param rawBytes the link's size before compression
    */
-  public record Written(long step, Bytes32 stateHash, Bytes32 blobKey, Bytes32 linkHash, int depth, byte[] stored, int rawBytes) {
+  public record Written(
+      long step,
+      Bytes32 stateHash,
+      Bytes32 blobKey,
+      Bytes32 linkHash,
+      int depth,
+      byte[] stored,
+      int rawBytes) {
     public boolean full() {
       return depth == 0;
     }
   }
 
-  /** Thrown by submit or drain after a stage failed; the checkpoint at {@code step} and all after it were not heartbeated. */
+  /**
+   * Thrown by submit or drain after a stage failed; the checkpoint at {@code step} and all after it
+   * were not heartbeated.
+   */
   public static final class CheckpointFailed extends RuntimeException {
     private final long step;
 
     CheckpointFailed(long step, String stage, Throwable cause) {
-      super("the checkpoint at step " + step + " failed in its " + stage + ": " + cause.getMessage(), cause);
+      super(
+          "the checkpoint at step " + step + " failed in its " + stage + ": " + cause.getMessage(),
+          cause);
       this.step = step;
     }
 
@@ -84,8 +100,15 @@ public final class CheckpointPipeline {
   }
 
   /** Counters for metrics and benchmarks. */
-  public record Stats(long submitted, long heartbeated, long coalesced, long fullLinks, long rawBytes, long storedBytes,
-      long captureNanos, long blockedNanos) {}
+  public record Stats(
+      long submitted,
+      long heartbeated,
+      long coalesced,
+      long fullLinks,
+      long rawBytes,
+      long storedBytes,
+      long captureNanos,
+      long blockedNanos) {}
 
   private final Executor executor;
   private final int maxPending;
@@ -97,8 +120,12 @@ public final class CheckpointPipeline {
   private final boolean coalesce;
 
   // guarded by this
-  /** Captures waiting for the stages; with coalescing at most one, standing for {@code queuedCount} checkpoints. */
+  /**
+   * Captures waiting for the stages; with coalescing at most one, standing for {@code queuedCount}
+   * checkpoints.
+   */
   private final ArrayDeque<CheckpointCapture> queue = new ArrayDeque<>();
+
   private int queuedCount;
   private int pending;
   private boolean scheduled;
@@ -113,23 +140,46 @@ public final class CheckpointPipeline {
   private long storedBytes;
   private long captureNanos;
   private long blockedNanos;
+
   /** The last link put (the stage thread's; read under this for {@link #last}). */
   private Written last;
 
   /**
    * @param executor runs the stages (one task at a time is handed to it)
-   * @param maxPending checkpoints captured but not yet heartbeated before submit blocks (at least 1)
+   * @param maxPending checkpoints captured but not yet heartbeated before submit blocks (at least
+   *     1)
    * @param fullEvery a full snapshot every this many links (1 = every link full)
    */
-  public CheckpointPipeline(Executor executor, int maxPending, int fullEvery, Store store, Journal journal, Heartbeat heartbeat) {
-    this(executor, maxPending, fullEvery, LinkCompression.DEFAULT_LEVEL, true, store, journal, heartbeat);
+  public CheckpointPipeline(
+      Executor executor,
+      int maxPending,
+      int fullEvery,
+      Store store,
+      Journal journal,
+      Heartbeat heartbeat) {
+    this(
+        executor,
+        maxPending,
+        fullEvery,
+        LinkCompression.DEFAULT_LEVEL,
+        true,
+        store,
+        journal,
+        heartbeat);
   }
 
   /**
    * @param zstdLevel the links' compression level
    * @param coalesce write only the newest of the checkpoints queued behind a slow stage
    */
-  public CheckpointPipeline(Executor executor, int maxPending, int fullEvery, int zstdLevel, boolean coalesce, Store store, Journal journal,
+  public CheckpointPipeline(
+      Executor executor,
+      int maxPending,
+      int fullEvery,
+      int zstdLevel,
+      boolean coalesce,
+      Store store,
+      Journal journal,
       Heartbeat heartbeat) {
     if (maxPending < 1 || fullEvery < 1) {
       throw new IllegalArgumentException("maxPending and fullEvery must be at least 1");
@@ -161,7 +211,8 @@ public final class CheckpointPipeline {
           wait();
         } catch (InterruptedException e) {
           Thread.currentThread().interrupt();
-          throw new IllegalStateException("interrupted while waiting for the checkpoint pipeline", e);
+          throw new IllegalStateException(
+              "interrupted while waiting for the checkpoint pipeline", e);
         }
       }
       blockedNanos += System.nanoTime() - t0;
@@ -169,12 +220,18 @@ public final class CheckpointPipeline {
         throw failure;
       }
       if (machine.step() <= lastSubmittedStep) {
-        throw new IllegalArgumentException("checkpoint at step " + machine.step() + " is not after the last one, " + lastSubmittedStep);
+        throw new IllegalArgumentException(
+            "checkpoint at step "
+                + machine.step()
+                + " is not after the last one, "
+                + lastSubmittedStep);
       }
       full = sinceFull + 1 >= fullEvery || submitted == 0;
     }
     long t1 = System.nanoTime();
-    CheckpointCapture c = machine.capture(full); // full anyway when the machine has no capture yet (after load or restore)
+    CheckpointCapture c =
+        machine.capture(
+            full); // full anyway when the machine has no capture yet (after load or restore)
     long t2 = System.nanoTime();
     boolean run;
     synchronized (this) {
@@ -184,7 +241,11 @@ public final class CheckpointPipeline {
       submitted++;
       pending++;
       if (coalesce && !queue.isEmpty()) {
-        queue.add(queue.pollLast().then(c)); // one capture holds the changes of all waiting checkpoints: memory stays bounded
+        queue.add(
+            queue
+                .pollLast()
+                .then(c)); // one capture holds the changes of all waiting checkpoints: memory stays
+        // bounded
         coalesced++;
       } else {
         queue.add(c);
@@ -204,7 +265,9 @@ public final class CheckpointPipeline {
    * @throws CheckpointFailed when one failed
    */
   public synchronized void drain() {
-    while (pending > 0 && (failure == null || scheduled)) { // after a failure, until the stages have dropped the rest
+    while (pending > 0
+        && (failure == null
+            || scheduled)) { // after a failure, until the stages have dropped the rest
       try {
         wait();
       } catch (InterruptedException e) {
@@ -222,7 +285,15 @@ public final class CheckpointPipeline {
   }
 
   public synchronized Stats stats() {
-    return new Stats(submitted, heartbeated, coalesced, fullLinks, rawBytes, storedBytes, captureNanos, blockedNanos);
+    return new Stats(
+        submitted,
+        heartbeated,
+        coalesced,
+        fullLinks,
+        rawBytes,
+        storedBytes,
+        captureNanos,
+        blockedNanos);
   }
 
   private void runQueued() {
@@ -241,7 +312,10 @@ public final class CheckpointPipeline {
           notifyAll();
           return;
         }
-        taken = coalesce ? queuedCount : 1; // with coalescing the one queued capture stands for all waiting checkpoints
+        taken =
+            coalesce
+                ? queuedCount
+                : 1; // with coalescing the one queued capture stands for all waiting checkpoints
         queuedCount -= taken;
       }
       Written w = write(c);
@@ -273,7 +347,9 @@ public final class CheckpointPipeline {
           throw new IllegalStateException("a delta capture has no parent link in this pipeline");
         }
         depth = parent.depth() + 1;
-        raw = c.toDelta(parent.linkHash(), parent.blobKey(), depth).encode(); // the locator is the parent's DA blob key
+        raw =
+            c.toDelta(parent.linkHash(), parent.blobKey(), depth)
+                .encode(); // the locator is the parent's DA blob key
       }
       Bytes32 linkHash = new Bytes32(Arrays.copyOfRange(raw, raw.length - 32, raw.length));
       byte[] stored = LinkCompression.compress(raw, zstdLevel);

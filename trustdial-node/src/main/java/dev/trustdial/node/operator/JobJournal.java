@@ -25,28 +25,41 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The operator's local state in its data dir: the next block to read and, per job, the last
- * checkpoint it wrote (with the snapshot bytes; journaled just before its heartbeat). Every write is a file written aside and
- * renamed over the old one, so a SIGKILL leaves either the old or the new state, never a torn one.
+ * checkpoint it wrote (with the snapshot bytes; journaled just before its heartbeat). Every write
+ * is a file written aside and renamed over the old one, so a SIGKILL leaves either the old or the
+ * new state, never a torn one.
  */
 public final class JobJournal implements SnapshotSource.Local {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final Logger LOG = LoggerFactory.getLogger(JobJournal.class);
   private static final String FILE = "state.json";
-  /** The NodeMain flag that moves a journal aside before the operator starts ({@link #moveAside}). */
+
+  /**
+   * The NodeMain flag that moves a journal aside before the operator starts ({@link #moveAside}).
+   */
   public static final String REBUILD_FLAG = "--rebuild-journal";
 
   /** The last checkpoint this operator wrote for a job (zero keys until the first). */
-  public record Entry(BigInteger jobId, long attempt, long step, Bytes32 stateHash, Bytes32 snapshotBlobKey, boolean submitted) {}
+  public record Entry(
+      BigInteger jobId,
+      long attempt,
+      long step,
+      Bytes32 stateHash,
+      Bytes32 snapshotBlobKey,
+      boolean submitted) {}
 
   private final Path dir;
   private long nextBlock;
   private final Map<BigInteger, Entry> jobs = new TreeMap<>();
+
   /**
    * Per job written through {@link #checkpointLink}: the link hashes of its chain (docs/spec/vm.md
-   * §8.1) from the full snapshot to the entry's checkpoint, each kept in snapshots/<job>/<hash>.link.
-   * A job without one keeps a whole snapshot in snapshots/<job>.snap ({@link #checkpoint}).
+   * §8.1) from the full snapshot to the entry's checkpoint, each kept in
+   * snapshots/<job>/<hash>.link. A job without one keeps a whole snapshot in snapshots/<job>.snap
+   * ({@link #checkpoint}).
    */
   private final Map<BigInteger, List<Bytes32>> chains = new TreeMap<>();
+
   /** The most links a journal entry's chain may list (readers refuse deeper chains anyway). */
   static final int MAX_CHAIN_LINKS = 1024;
 
@@ -74,9 +87,19 @@ public final class JobJournal implements SnapshotSource.Local {
         j.load(Files.readAllBytes(state));
       }
     } catch (Damaged e) {
-      throw new InvalidInputException("the operator journal " + state + " is damaged: " + e.getMessage() + ". Move it aside (or start the"
-          + " operator with " + REBUILD_FLAG + ", which renames it to " + FILE + ".damaged-<time>): the operator then rebuilds its"
-          + " journal from the chain, resuming its assigned jobs from their onchain checkpoints", e);
+      throw new InvalidInputException(
+          "the operator journal "
+              + state
+              + " is damaged: "
+              + e.getMessage()
+              + ". Move it aside (or start the"
+              + " operator with "
+              + REBUILD_FLAG
+              + ", which renames it to "
+              + FILE
+              + ".damaged-<time>): the operator then rebuilds its"
+              + " journal from the chain, resuming its assigned jobs from their onchain checkpoints",
+          e);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read the operator journal in " + dataDir, e);
     }
@@ -85,9 +108,9 @@ public final class JobJournal implements SnapshotSource.Local {
 
   /**
    * Moves the journal in {@code dataDir} aside so that the next {@link #open} starts fresh and the
-   * operator rebuilds it from the chain: to {@code state.json.damaged-<time>} when it does not load,
-   * {@code state.json.old-<time>} when it does. The snapshots stay (a fresh journal names none of
-   * them, so none is used before it is rewritten).
+   * operator rebuilds it from the chain: to {@code state.json.damaged-<time>} when it does not
+   * load, {@code state.json.old-<time>} when it does. The snapshots stay (a fresh journal names
+   * none of them, so none is used before it is rewritten).
    *
    * @return where it went; empty when there was none
    */
@@ -103,14 +126,21 @@ public final class JobJournal implements SnapshotSource.Local {
     } catch (Damaged | IOException e) {
       kind = "damaged";
     }
-    String time = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC).format(Instant.now());
+    String time =
+        DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'")
+            .withZone(ZoneOffset.UTC)
+            .format(Instant.now());
     Path aside = state.resolveSibling(FILE + "." + kind + "-" + time);
     try {
       Files.move(state, aside);
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot move the operator journal " + state + " aside to " + aside, e);
+      throw new UncheckedIOException(
+          "cannot move the operator journal " + state + " aside to " + aside, e);
     }
-    LOG.warn("moved the operator journal {} aside to {}: the operator rebuilds it from the chain", state, aside);
+    LOG.warn(
+        "moved the operator journal {} aside to {}: the operator rebuilds it from the chain",
+        state,
+        aside);
     return Optional.of(aside);
   }
 
@@ -129,7 +159,8 @@ public final class JobJournal implements SnapshotSource.Local {
     try {
       root = JSON.reader().with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS).readTree(bytes);
     } catch (IOException e) {
-      String why = e.getMessage() == null ? e.toString() : e.getMessage().lines().findFirst().orElse("");
+      String why =
+          e.getMessage() == null ? e.toString() : e.getMessage().lines().findFirst().orElse("");
       throw new Damaged("it is not valid JSON (truncated or garbled): " + why);
     }
     if (root == null || !root.isObject()) {
@@ -147,8 +178,14 @@ public final class JobJournal implements SnapshotSource.Local {
     for (JsonNode e : list) {
       Entry entry;
       try {
-        entry = new Entry(new BigInteger(text(e, "jobId")), number(e, "attempt"), number(e, "step"), Bytes32.fromHex(text(e, "stateHash")),
-            Bytes32.fromHex(text(e, "snapshotBlobKey")), bool(e, "submitted"));
+        entry =
+            new Entry(
+                new BigInteger(text(e, "jobId")),
+                number(e, "attempt"),
+                number(e, "step"),
+                Bytes32.fromHex(text(e, "stateHash")),
+                Bytes32.fromHex(text(e, "snapshotBlobKey")),
+                bool(e, "submitted"));
       } catch (RuntimeException ex) {
         throw new Damaged("job entry " + e + " is malformed: " + ex.getMessage());
       }
@@ -159,14 +196,25 @@ public final class JobJournal implements SnapshotSource.Local {
       JsonNode chain = e.get("chain");
       if (chain != null) {
         if (!chain.isArray() || chain.isEmpty() || chain.size() > MAX_CHAIN_LINKS) {
-          throw new Damaged("job entry " + entry.jobId() + " has a \"chain\" that is not a list of 1 to " + MAX_CHAIN_LINKS + " link hashes");
+          throw new Damaged(
+              "job entry "
+                  + entry.jobId()
+                  + " has a \"chain\" that is not a list of 1 to "
+                  + MAX_CHAIN_LINKS
+                  + " link hashes");
         }
         List<Bytes32> links = new ArrayList<>();
         for (JsonNode h : chain) {
           try {
             links.add(Bytes32.fromHex(h.asText()));
           } catch (RuntimeException ex) {
-            throw new Damaged("job entry " + entry.jobId() + " lists a malformed link hash " + h + ": " + ex.getMessage());
+            throw new Damaged(
+                "job entry "
+                    + entry.jobId()
+                    + " lists a malformed link hash "
+                    + h
+                    + ": "
+                    + ex.getMessage());
           }
         }
         chains.put(entry.jobId(), List.copyOf(links));
@@ -185,7 +233,8 @@ public final class JobJournal implements SnapshotSource.Local {
   private static long number(JsonNode e, String field) {
     JsonNode v = e.get(field);
     if (v == null || !v.isIntegralNumber() || !v.canConvertToLong() || v.asLong() < 0) {
-      throw new IllegalArgumentException("\"" + field + "\" is missing or not a non-negative integer");
+      throw new IllegalArgumentException(
+          "\"" + field + "\" is missing or not a non-negative integer");
     }
     return v.asLong();
   }
@@ -211,9 +260,13 @@ public final class JobJournal implements SnapshotSource.Local {
     if (nextBlock <= head + 1) {
       return false;
     }
-    LOG.warn("the operator journal {} resumes events at block {}, past the chain's head {} (it was written against another chain or"
-        + " a restarted devnet); rewinding its cursor to block 0 so that no assignment is missed (its {} job entries stay)",
-        file(dir), nextBlock, head, jobs.size());
+    LOG.warn(
+        "the operator journal {} resumes events at block {}, past the chain's head {} (it was written against another chain or"
+            + " a restarted devnet); rewinding its cursor to block 0 so that no assignment is missed (its {} job entries stay)",
+        file(dir),
+        nextBlock,
+        head,
+        jobs.size());
     nextBlock = 0;
     save();
     return true;
@@ -238,7 +291,10 @@ public final class JobJournal implements SnapshotSource.Local {
     return Optional.ofNullable(jobs.get(jobId));
   }
 
-  /** Records a checkpoint about to be heartbeated; the snapshot goes to disk before the entry that names it. */
+  /**
+   * Records a checkpoint about to be heartbeated; the snapshot goes to disk before the entry that
+   * names it.
+   */
   public synchronized void checkpoint(Entry entry, byte[] snapshot) {
     writeAtomically(snapshotPath(entry.jobId()), snapshot);
     jobs.put(entry.jobId(), entry);
@@ -258,13 +314,18 @@ public final class JobJournal implements SnapshotSource.Local {
    *
    * @param stored the link's stored bytes (compressed or not)
    */
-  public synchronized void checkpointLink(Entry entry, byte[] stored, Bytes32 linkHash, boolean full) {
+  public synchronized void checkpointLink(
+      Entry entry, byte[] stored, Bytes32 linkHash, boolean full) {
     List<Bytes32> old = chains.getOrDefault(entry.jobId(), List.of());
     if (!full && old.isEmpty()) {
-      throw new IllegalStateException("job " + entry.jobId() + ": a delta link needs its chain's full snapshot journaled first");
+      throw new IllegalStateException(
+          "job "
+              + entry.jobId()
+              + ": a delta link needs its chain's full snapshot journaled first");
     }
     if (!full && old.size() >= MAX_CHAIN_LINKS) {
-      throw new IllegalStateException("job " + entry.jobId() + ": a chain of more than " + MAX_CHAIN_LINKS + " links");
+      throw new IllegalStateException(
+          "job " + entry.jobId() + ": a chain of more than " + MAX_CHAIN_LINKS + " links");
     }
     Path dir = linkDir(entry.jobId());
     try {
@@ -283,7 +344,9 @@ public final class JobJournal implements SnapshotSource.Local {
     deleteLinksExcept(entry.jobId(), keep);
   }
 
-  /** The link hashes of the job's journaled chain, full snapshot first; empty for a job without one. */
+  /**
+   * The link hashes of the job's journaled chain, full snapshot first; empty for a job without one.
+   */
   public synchronized List<Bytes32> chain(BigInteger jobId) {
     return chains.getOrDefault(jobId, List.of());
   }
@@ -326,7 +389,10 @@ public final class JobJournal implements SnapshotSource.Local {
     save();
   }
 
-  /** The locally kept snapshot of the job's last checkpoint (its chain's head link when it has a chain), if it is still there. */
+  /**
+   * The locally kept snapshot of the job's last checkpoint (its chain's head link when it has a
+   * chain), if it is still there.
+   */
   @Override
   public Optional<byte[]> snapshot(BigInteger jobId) {
     List<Bytes32> chain;
@@ -375,8 +441,12 @@ public final class JobJournal implements SnapshotSource.Local {
 
   private static void writeAtomically(Path target, byte[] bytes) {
     Path tmp = target.resolveSibling(target.getFileName() + ".tmp");
-    try (var ch = java.nio.channels.FileChannel.open(tmp, java.nio.file.StandardOpenOption.CREATE,
-        java.nio.file.StandardOpenOption.TRUNCATE_EXISTING, java.nio.file.StandardOpenOption.WRITE)) {
+    try (var ch =
+        java.nio.channels.FileChannel.open(
+            tmp,
+            java.nio.file.StandardOpenOption.CREATE,
+            java.nio.file.StandardOpenOption.TRUNCATE_EXISTING,
+            java.nio.file.StandardOpenOption.WRITE)) {
       ch.write(java.nio.ByteBuffer.wrap(bytes));
       ch.force(true);
     } catch (IOException e) {

@@ -21,7 +21,8 @@ import org.slf4j.LoggerFactory;
 final class SnapshotSource {
   private static final Logger LOG = LoggerFactory.getLogger(SnapshotSource.class);
   static final String DAMAGED = "local_snapshot_damaged_total";
-  static final String DAMAGED_HELP = "Local checkpoint snapshots that did not restore (the DA copy was used instead)";
+  static final String DAMAGED_HELP =
+      "Local checkpoint snapshots that did not restore (the DA copy was used instead)";
 
   /** The operator's own copies: {@link JobJournal} in the node. */
   interface Local {
@@ -56,27 +57,45 @@ final class SnapshotSource {
    * restore) is thrown as is.
    */
   <T> T restore(Checkpoint cp, Function<byte[], T> restore) {
-    Optional<byte[]> mine = local.job(cp.jobId())
-        .filter(e -> e.snapshotBlobKey().equals(cp.blobKey()))
-        .flatMap(e -> local.snapshot(cp.jobId()));
+    Optional<byte[]> mine =
+        local
+            .job(cp.jobId())
+            .filter(e -> e.snapshotBlobKey().equals(cp.blobKey()))
+            .flatMap(e -> local.snapshot(cp.jobId()));
     if (mine.isPresent()) {
       try {
-        T restored = restore.apply(SnapshotChain.fullSnapshotBytes(mine.get(), localLinks(cp.jobId()), limits));
+        T restored =
+            restore.apply(
+                SnapshotChain.fullSnapshotBytes(mine.get(), localLinks(cp.jobId()), limits));
         LOG.info("job {}: resuming from our own snapshot at step {}", cp.jobId(), cp.step());
         return restored;
       } catch (RuntimeException e) {
         metrics.count(DAMAGED, DAMAGED_HELP);
-        LOG.warn("job {}: our local snapshot of step {} is damaged ({}); restoring the intact copy from DA ({}) instead", cp.jobId(),
-            cp.step(), e.getMessage(), cp.blobKey());
+        LOG.warn(
+            "job {}: our local snapshot of step {} is damaged ({}); restoring the intact copy from DA ({}) instead",
+            cp.jobId(),
+            cp.step(),
+            e.getMessage(),
+            cp.blobKey());
       }
     }
-    LOG.info("job {}: restoring the snapshot at step {} from DA ({})", cp.jobId(), cp.step(), cp.blobKey());
-    // A delta names its parent's DA blob key as the locator; the chain check makes a wrong blob a refused link.
-    return restore.apply(SnapshotChain.fullSnapshotBytes(da.apply(cp.blobKey()), (hash, locator) -> da.apply(locator), limits));
+    LOG.info(
+        "job {}: restoring the snapshot at step {} from DA ({})",
+        cp.jobId(),
+        cp.step(),
+        cp.blobKey());
+    // A delta names its parent's DA blob key as the locator; the chain check makes a wrong blob a
+    // refused link.
+    return restore.apply(
+        SnapshotChain.fullSnapshotBytes(
+            da.apply(cp.blobKey()), (hash, locator) -> da.apply(locator), limits));
   }
 
   private SnapshotChain.LinkSource localLinks(BigInteger jobId) {
-    return (hash, locator) -> local.link(jobId, hash)
-        .orElseThrow(() -> new IllegalStateException("link " + hash + " is not in the local journal"));
+    return (hash, locator) ->
+        local
+            .link(jobId, hash)
+            .orElseThrow(
+                () -> new IllegalStateException("link " + hash + " is not in the local journal"));
   }
 }

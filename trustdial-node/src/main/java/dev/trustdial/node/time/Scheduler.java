@@ -21,7 +21,10 @@ public interface Scheduler extends InstantSource {
     void stop();
   }
 
-  /** Workers made by {@link #workers}: tasks run in submission order, at most {@code threads} at once. */
+  /**
+   * Workers made by {@link #workers}: tasks run in submission order, at most {@code threads} at
+   * once.
+   */
   interface Workers extends Executor {
     /** Stops taking tasks and interrupts the running ones. */
     void stop();

@@ -71,8 +71,14 @@ final class ThreadScheduler implements Scheduler {
       throw new IllegalArgumentException("workers need at least 1 thread, got " + threads);
     }
     AtomicInteger n = new AtomicInteger();
-    ExecutorService pool = Executors.newFixedThreadPool(threads,
-        r -> Thread.ofPlatform().name(threads == 1 ? name : name + "-" + n.incrementAndGet()).daemon().unstarted(r));
+    ExecutorService pool =
+        Executors.newFixedThreadPool(
+            threads,
+            r ->
+                Thread.ofPlatform()
+                    .name(threads == 1 ? name : name + "-" + n.incrementAndGet())
+                    .daemon()
+                    .unstarted(r));
     return new Workers() {
       @Override
       public void execute(Runnable task) {
@@ -88,13 +94,14 @@ final class ThreadScheduler implements Scheduler {
 
   @Override
   public void after(Duration delay, Runnable task) {
-    Thread.ofVirtual().start(() -> {
-      try {
-        Thread.sleep(delay);
-      } catch (InterruptedException e) {
-        return;
-      }
-      task.run();
-    });
+    Thread.ofVirtual()
+        .start(() -> {
+          try {
+            Thread.sleep(delay);
+          } catch (InterruptedException e) {
+            return;
+          }
+          task.run();
+        });
   }
 }

@@ -3,8 +3,8 @@ package dev.trustdial.node.verify;
 import dev.trustdial.chain.DisputeInfo;
 import dev.trustdial.chain.JobInfo;
 import dev.trustdial.chain.ResultCommitment;
-import dev.trustdial.chain.SettlementPort;
 import dev.trustdial.chain.SettlementEvent;
+import dev.trustdial.chain.SettlementPort;
 import dev.trustdial.chain.TrustMode;
 import dev.trustdial.chain.VoteInfo;
 import dev.trustdial.chain.tx.ContractRevertException;
@@ -25,14 +25,15 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * What every staked verifier does with a job: re-execute it from the program and input on DA
- * (once; the commitment is cached), vote that commitment in each of its disputes it is not a party
- * to, and settle its own votes once a dispute is resolved (a vote is an obligation: the voter's
- * stake cannot leave until it is settled). Watchtowers and operators (which also hold the VERIFIER
- * role) share it.
+ * What every staked verifier does with a job: re-execute it from the program and input on DA (once;
+ * the commitment is cached), vote that commitment in each of its disputes it is not a party to, and
+ * settle its own votes once a dispute is resolved (a vote is an obligation: the voter's stake
+ * cannot leave until it is settled). Watchtowers and operators (which also hold the VERIFIER role)
+ * share it.
  */
 public final class Reexecutor {
   private static final Logger LOG = LoggerFactory.getLogger(Reexecutor.class);
+
   /** Disputes are rare and jobs finish: the cache only has to outlive one dispute. */
   private static final int MAX_CACHED = 10_000;
 
@@ -42,14 +43,16 @@ public final class Reexecutor {
   private final InferenceJob.Models models;
   private final Map<BigInteger, JobOutcome> cache = new ConcurrentHashMap<>();
 
-  public Reexecutor(SettlementPort chain, JobSource source, InferenceJob.Models models, NodeMetrics metrics) {
+  public Reexecutor(
+      SettlementPort chain, JobSource source, InferenceJob.Models models, NodeMetrics metrics) {
     this.chain = chain;
     this.source = source;
     this.models = models;
     this.metrics = metrics;
     metrics.declareCounter("reexecutions_total", "jobs re-executed from DA");
     metrics.declareCounter("votes_total", "dispute votes cast");
-    metrics.declareCounter("votes_settled_total", "own votes settled after their dispute was resolved");
+    metrics.declareCounter(
+        "votes_settled_total", "own votes settled after their dispute was resolved");
   }
 
   /** The commitment an honest run of the job gives, computed from step 0 with what DA holds. */
@@ -70,9 +73,11 @@ public final class Reexecutor {
     JobOutcome ours;
     try {
       JobProgram program = source.fetch(job, chain.pin(jobId));
-      ours = InferenceJob.isModel(program.elf())
-          ? InferenceJob.run(models, program).completed()
-          : Execution.outcome(Execution.start(program, Optional.empty()), job.maxSteps(), CheckpointSink.NONE);
+      ours =
+          InferenceJob.isModel(program.elf())
+              ? InferenceJob.run(models, program).completed()
+              : Execution.outcome(
+                  Execution.start(program, Optional.empty()), job.maxSteps(), CheckpointSink.NONE);
     } catch (JobRejected e) {
       LOG.info("job {}: re-execution rejects it: {}", jobId, e.getMessage());
       ours = new JobOutcome.Rejected(e.reason());
@@ -85,12 +90,17 @@ public final class Reexecutor {
     return ours;
   }
 
-  /** Whether the job is a TEE app's: its result is attested, not re-executable, so nobody challenges or votes on it. */
+  /**
+   * Whether the job is a TEE app's: its result is attested, not re-executable, so nobody challenges
+   * or votes on it.
+   */
   public boolean isTee(BigInteger jobId) {
     return chain.pin(jobId).mode() == TrustMode.TEE;
   }
 
-  /** Votes our own re-execution in the dispute, unless we are one of its parties or voted already. */
+  /**
+   * Votes our own re-execution in the dispute, unless we are one of its parties or voted already.
+   */
   public void vote(SettlementEvent.DisputeOpened opened) {
     BigInteger disputeId = opened.disputeId();
     Address me = chain.account();
@@ -102,16 +112,24 @@ public final class Reexecutor {
     try {
       chain.vote(disputeId, ours.commitment());
       metrics.count("votes_total", "dispute votes cast");
-      LOG.info("job {} dispute {}: voted for the {}'s commitment", opened.jobId(), disputeId,
-          ours.commitment().equals(d.operatorCommitment()) ? "operator"
-              : ours.commitment().equals(d.challengerCommitment()) ? "challenger" : "neither side (a third commitment)");
+      LOG.info(
+          "job {} dispute {}: voted for the {}'s commitment",
+          opened.jobId(),
+          disputeId,
+          ours.commitment().equals(d.operatorCommitment())
+              ? "operator"
+              : ours.commitment().equals(d.challengerCommitment())
+                  ? "challenger"
+                  : "neither side (a third commitment)");
     } catch (ContractRevertException e) {
       // Voting closed, or our stake does not qualify at the dispute's snapshot.
       LOG.info("job {} dispute {}: vote refused: {}", opened.jobId(), disputeId, e.errorName());
     }
   }
 
-  /** After a dispute's resolution: settles our vote in it, if we cast one and it is not settled yet. */
+  /**
+   * After a dispute's resolution: settles our vote in it, if we cast one and it is not settled yet.
+   */
   public void settle(SettlementEvent.DisputeSettled settled) {
     Address me = chain.account();
     VoteInfo v = chain.voteOf(settled.disputeId(), me);
@@ -121,7 +139,11 @@ public final class Reexecutor {
     try {
       chain.settleVote(settled.disputeId(), me);
       metrics.count("votes_settled_total", "own votes settled after their dispute was resolved");
-      LOG.info("job {} dispute {}: our vote settled ({}{})", settled.jobId(), settled.disputeId(), settled.verdict(),
+      LOG.info(
+          "job {} dispute {}: our vote settled ({}{})",
+          settled.jobId(),
+          settled.disputeId(),
+          settled.verdict(),
           settled.moot() ? ", moot" : "");
     } catch (ContractRevertException e) {
       // Someone settled it for us (anyone may).

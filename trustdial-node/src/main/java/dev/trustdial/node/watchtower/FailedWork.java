@@ -24,14 +24,17 @@ import org.slf4j.LoggerFactory;
  * Work that came from an event ({@link #run}) keeps its {@link Runnable} and is re-run by {@link
  * #retryDue}; periodic work ({@link #attempt}) is skipped by its duty until its retry is due. A
  * success clears the item; so does {@link #forget} (the job or dispute ended onchain, so there is
- * nothing left to do) and so does the {@link #maxAttempts}th failure (given up, with a log line). At
- * most {@link #maxItems} items are tracked; a new one beyond that drops the oldest, with a log line.
+ * nothing left to do) and so does the {@link #maxAttempts}th failure (given up, with a log line).
+ * At most {@link #maxItems} items are tracked; a new one beyond that drops the oldest, with a log
+ * line.
  *
  * <p>Each failure is one WARN line and one call of the failure listener (the metric); nothing here
- * sleeps or loops. Work runs without the lock held, so {@link #health} never waits for a re-execution.
+ * sleeps or loops. Work runs without the lock held, so {@link #health} never waits for a
+ * re-execution.
  */
 final class FailedWork {
   private static final Logger LOG = LoggerFactory.getLogger(FailedWork.class);
+
   /** Longest error text kept for /health. */
   private static final int MAX_ERROR_CHARS = 300;
 
@@ -71,7 +74,14 @@ final class FailedWork {
   }
 
   /** One failing item: how often it failed, when it is due again, its last error. */
-  record Item(Key key, Runnable retry, int failures, Instant firstFailed, Instant lastFailed, Instant due, String lastError) { }
+  record Item(
+      Key key,
+      Runnable retry,
+      int failures,
+      Instant firstFailed,
+      Instant lastFailed,
+      Instant due,
+      String lastError) {}
 
   private final InstantSource clock;
   private final Duration first;
@@ -79,9 +89,14 @@ final class FailedWork {
   private final int maxItems;
   private final int maxAttempts;
   private final Consumer<Kind> onFailure;
+
   /** In order of first failure: the eldest is dropped first. */
   private final Map<Key, Item> items = new LinkedHashMap<>();
-  /** Items whose work runs on another thread: their retry only restarts it, so it does not clear them. */
+
+  /**
+   * Items whose work runs on another thread: their retry only restarts it, so it does not clear
+   * them.
+   */
   private final java.util.Set<Key> elsewhere = new java.util.HashSet<>();
 
   /**
@@ -91,10 +106,27 @@ final class FailedWork {
    * @param maxAttempts the failure that gives an item up (it is then no longer retried)
    * @param onFailure told of every failure (the metric)
    */
-  FailedWork(InstantSource clock, Duration first, Duration cap, int maxItems, int maxAttempts, Consumer<Kind> onFailure) {
-    if (first.isNegative() || first.isZero() || cap.compareTo(first) < 0 || maxItems < 1 || maxAttempts < 1) {
-      throw new IllegalArgumentException("bad retry settings: first " + first + ", cap " + cap + ", maxItems " + maxItems
-          + ", maxAttempts " + maxAttempts);
+  FailedWork(
+      InstantSource clock,
+      Duration first,
+      Duration cap,
+      int maxItems,
+      int maxAttempts,
+      Consumer<Kind> onFailure) {
+    if (first.isNegative()
+        || first.isZero()
+        || cap.compareTo(first) < 0
+        || maxItems < 1
+        || maxAttempts < 1) {
+      throw new IllegalArgumentException(
+          "bad retry settings: first "
+              + first
+              + ", cap "
+              + cap
+              + ", maxItems "
+              + maxItems
+              + ", maxAttempts "
+              + maxAttempts);
     }
     this.clock = clock;
     this.first = first;
@@ -104,12 +136,18 @@ final class FailedWork {
     this.onFailure = onFailure;
   }
 
-  /** 1 s doubling to 5 min, 10,000 items, given up at the 30th failure (about two hours of retries). */
+  /**
+   * 1 s doubling to 5 min, 10,000 items, given up at the 30th failure (about two hours of retries).
+   */
   static FailedWork standard(InstantSource clock, Consumer<Kind> onFailure) {
-    return new FailedWork(clock, Duration.ofSeconds(1), Duration.ofMinutes(5), 10_000, 30, onFailure);
+    return new FailedWork(
+        clock, Duration.ofSeconds(1), Duration.ofMinutes(5), 10_000, 30, onFailure);
   }
 
-  /** The wait after an item's {@code failures}th failure: {@code first * 2^(failures-1)}, at most {@code cap}. */
+  /**
+   * The wait after an item's {@code failures}th failure: {@code first * 2^(failures-1)}, at most
+   * {@code cap}.
+   */
   Duration backoff(int failures) {
     int doublings = Math.max(0, failures - 1);
     if (doublings >= 62) {
@@ -131,8 +169,9 @@ final class FailedWork {
   }
 
   /**
-   * Runs one item of a periodic duty unless it failed and its retry is not due yet. The duty calls it
-   * every round; a failure is recorded without a retry of its own (the duty's next due round is it).
+   * Runs one item of a periodic duty unless it failed and its retry is not due yet. The duty calls
+   * it every round; a failure is recorded without a retry of its own (the duty's next due round is
+   * it).
    *
    * @return whether it ran and succeeded
    */
@@ -205,9 +244,18 @@ final class FailedWork {
       return;
     }
     synchronized (this) {
-      if (items.get(i.key()) == i) { // due again after its backoff, should the restarted work not report back
-        items.put(i.key(), new Item(i.key(), i.retry(), i.failures(), i.firstFailed(), i.lastFailed(),
-            clock.instant().plus(backoff(i.failures())), i.lastError()));
+      if (items.get(i.key())
+          == i) { // due again after its backoff, should the restarted work not report back
+        items.put(
+            i.key(),
+            new Item(
+                i.key(),
+                i.retry(),
+                i.failures(),
+                i.firstFailed(),
+                i.lastFailed(),
+                clock.instant().plus(backoff(i.failures())),
+                i.lastError()));
       }
     }
   }
@@ -274,8 +322,20 @@ final class FailedWork {
           latest = i;
         }
       }
-      out.add(kind + ": " + list.size() + " failing, latest " + latest.key().kind().subject + " " + latest.key().id()
-          + " (failure " + latest.failures() + ", next retry " + latest.due() + "): " + latest.lastError());
+      out.add(
+          kind
+              + ": "
+              + list.size()
+              + " failing, latest "
+              + latest.key().kind().subject
+              + " "
+              + latest.key().id()
+              + " (failure "
+              + latest.failures()
+              + ", next retry "
+              + latest.due()
+              + "): "
+              + latest.lastError());
     });
     return out;
   }
@@ -319,15 +379,29 @@ final class FailedWork {
         Iterator<Item> eldest = items.values().iterator();
         Item dropped = eldest.next();
         eldest.remove();
-        LOG.warn("{}: no longer retried ({} failing items tracked at most; it failed {} time(s), last: {})", dropped.key(), maxItems,
-            dropped.failures(), dropped.lastError());
+        LOG.warn(
+            "{}: no longer retried ({} failing items tracked at most; it failed {} time(s), last: {})",
+            dropped.key(),
+            maxItems,
+            dropped.failures(),
+            dropped.lastError());
       }
       Duration wait = backoff(failures);
-      items.put(key, new Item(key, retry, failures, before == null ? now : before.firstFailed(), now, now.plus(wait), error));
+      items.put(
+          key,
+          new Item(
+              key,
+              retry,
+              failures,
+              before == null ? now : before.firstFailed(),
+              now,
+              now.plus(wait),
+              error));
       if (before == null) {
         LOG.warn("{}: failed, retrying in {}: {}", key, text(wait), error);
       } else {
-        LOG.warn("{}: retry failed ({} failures), next in {}: {}", key, failures, text(wait), error);
+        LOG.warn(
+            "{}: retry failed ({} failures), next in {}: {}", key, failures, text(wait), error);
       }
     }
   }

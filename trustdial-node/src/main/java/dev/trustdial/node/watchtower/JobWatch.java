@@ -15,8 +15,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The jobs and disputes a watchtower watches, and what it does about each, one work item at a time:
  * an item that throws is recorded in {@link FailedWork} and retried on its own schedule, and every
- * other job's and dispute's work goes on. {@link #onEvent} never throws for a job's work, so the event
- * cursor always moves past an event once it is handled or recorded as failed.
+ * other job's and dispute's work goes on. {@link #onEvent} never throws for a job's work, so the
+ * event cursor always moves past an event once it is handled or recorded as failed.
  */
 final class JobWatch {
   private static final Logger LOG = LoggerFactory.getLogger(JobWatch.class);
@@ -41,21 +41,35 @@ final class JobWatch {
      */
     boolean jobDeadline(BigInteger jobId, long now);
 
-    /** Resolves the dispute (its voting period ended). @return whether it is resolved (no more watching) */
+    /**
+     * Resolves the dispute (its voting period ended). @return whether it is resolved (no more
+     * watching)
+     */
     boolean resolveDispute(BigInteger disputeId);
   }
 
   private final Duties duties;
   private final FailedWork failed;
   private final Address me;
-  /** Jobs whose next deadline we watch: ASSIGNED (heartbeat), SUBMITTED (challenge window), DISPUTED. */
+
+  /**
+   * Jobs whose next deadline we watch: ASSIGNED (heartbeat), SUBMITTED (challenge window),
+   * DISPUTED.
+   */
   private final Set<BigInteger> open = ConcurrentHashMap.newKeySet();
+
   /** Unresolved disputes by id, with their voting deadline. */
   private final Map<BigInteger, Long> disputes = new ConcurrentHashMap<>();
-  /** The votes cast in unresolved disputes (voter -> commitment), so minority votes can be settled (penalised). */
+
+  /**
+   * The votes cast in unresolved disputes (voter -> commitment), so minority votes can be settled
+   * (penalised).
+   */
   private final Map<BigInteger, Map<Address, Bytes32>> votesCast = new ConcurrentHashMap<>();
 
-  /** @param me this watchtower's account (a settlement of its own vote ends that item) */
+  /**
+   * @param me this watchtower's account (a settlement of its own vote ends that item)
+   */
   JobWatch(Duties duties, FailedWork failed, Address me) {
     this.duties = duties;
     this.failed = failed;
@@ -67,7 +81,9 @@ final class JobWatch {
       case SettlementEvent.JobAssigned a -> {
         open.add(a.jobId());
         // A new attempt: an earlier attempt's result is gone, so is any check of it still to retry.
-        failed.forget(new Key(Kind.CHECK_RESULT, a.jobId()), "the job was assigned again (attempt " + a.attempt() + ")");
+        failed.forget(
+            new Key(Kind.CHECK_RESULT, a.jobId()),
+            "the job was assigned again (attempt " + a.attempt() + ")");
       }
       case SettlementEvent.ResultSubmitted r -> {
         open.add(r.jobId());
@@ -80,16 +96,27 @@ final class JobWatch {
       }
       case SettlementEvent.Voted v -> {
         if (disputes.containsKey(v.disputeId())) {
-          votesCast.computeIfAbsent(v.disputeId(), k -> new ConcurrentHashMap<>()).put(v.voter(), v.commitment());
+          votesCast
+              .computeIfAbsent(v.disputeId(), k -> new ConcurrentHashMap<>())
+              .put(v.voter(), v.commitment());
         }
       }
       case SettlementEvent.DisputeSettled d -> {
         disputes.remove(d.disputeId());
-        failed.forgetDispute(d.disputeId(), "the dispute was settled onchain", Kind.SETTLE_VOTE, Kind.SETTLE_MINORITY_VOTES);
+        failed.forgetDispute(
+            d.disputeId(),
+            "the dispute was settled onchain",
+            Kind.SETTLE_VOTE,
+            Kind.SETTLE_MINORITY_VOTES);
         Map<Address, Bytes32> votes = votesCast.remove(d.disputeId());
-        Map<Address, Bytes32> cast = votes == null ? Map.of() : java.util.Collections.unmodifiableMap(new java.util.TreeMap<>(votes));
+        Map<Address, Bytes32> cast =
+            votes == null
+                ? Map.of()
+                : java.util.Collections.unmodifiableMap(new java.util.TreeMap<>(votes));
         failed.run(new Key(Kind.SETTLE_VOTE, d.disputeId()), () -> duties.settleVote(d));
-        failed.run(new Key(Kind.SETTLE_MINORITY_VOTES, d.disputeId()), () -> duties.settleMinorityVotes(d, cast));
+        failed.run(
+            new Key(Kind.SETTLE_MINORITY_VOTES, d.disputeId()),
+            () -> duties.settleMinorityVotes(d, cast));
       }
       case SettlementEvent.VoteSettled v when v.voter().equals(me) ->
           failed.forget(new Key(Kind.SETTLE_VOTE, v.disputeId()), "our vote was settled onchain");
@@ -98,13 +125,13 @@ final class JobWatch {
         ended(f.jobId(), "the job failed onchain");
         LOG.info("job {} failed onchain: {}", f.jobId(), f.reason());
       }
-      default -> { }
+      default -> {}
     }
   }
 
   /**
-   * One round of periodic duties at chain time {@code now}: the event items whose retry is due, then
-   * every open job's deadline and every dispute past its voting period. A job or dispute whose
+   * One round of periodic duties at chain time {@code now}: the event items whose retry is due,
+   * then every open job's deadline and every dispute past its voting period. A job or dispute whose
    * item failed is skipped until its retry is due; none holds up another.
    */
   void round(long now) {
@@ -122,9 +149,16 @@ final class JobWatch {
       }
       BigInteger disputeId = d.getKey();
       boolean[] resolved = {false};
-      if (failed.attempt(new Key(Kind.RESOLVE_DISPUTE, disputeId), () -> resolved[0] = duties.resolveDispute(disputeId)) && resolved[0]) {
+      if (failed.attempt(
+              new Key(Kind.RESOLVE_DISPUTE, disputeId),
+              () -> resolved[0] = duties.resolveDispute(disputeId))
+          && resolved[0]) {
         disputes.remove(disputeId);
-        failed.forgetDispute(disputeId, "the dispute was resolved onchain", Kind.SETTLE_VOTE, Kind.SETTLE_MINORITY_VOTES);
+        failed.forgetDispute(
+            disputeId,
+            "the dispute was resolved onchain",
+            Kind.SETTLE_VOTE,
+            Kind.SETTLE_MINORITY_VOTES);
       }
     }
   }

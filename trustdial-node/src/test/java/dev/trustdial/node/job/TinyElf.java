@@ -16,9 +16,27 @@ public final class TinyElf {
     ByteBuffer b = ByteBuffer.allocate(0x1000 + code.length * 4).order(ByteOrder.LITTLE_ENDIAN);
     b.put(new byte[] {0x7f, 'E', 'L', 'F', 1, 1, 1, 0});
     b.position(16);
-    b.putShort((short) 2).putShort((short) 243).putInt(1).putInt(BASE).putInt(52).putInt(0).putInt(0)
-        .putShort((short) 52).putShort((short) 32).putShort((short) 1).putShort((short) 40).putShort((short) 0).putShort((short) 0);
-    b.putInt(1).putInt(0x1000).putInt(BASE).putInt(BASE).putInt(code.length * 4).putInt(code.length * 4).putInt(7).putInt(0x1000);
+    b.putShort((short) 2)
+        .putShort((short) 243)
+        .putInt(1)
+        .putInt(BASE)
+        .putInt(52)
+        .putInt(0)
+        .putInt(0)
+        .putShort((short) 52)
+        .putShort((short) 32)
+        .putShort((short) 1)
+        .putShort((short) 40)
+        .putShort((short) 0)
+        .putShort((short) 0);
+    b.putInt(1)
+        .putInt(0x1000)
+        .putInt(BASE)
+        .putInt(BASE)
+        .putInt(code.length * 4)
+        .putInt(code.length * 4)
+        .putInt(7)
+        .putInt(0x1000);
     b.position(0x1000);
     for (int w : code) {
       b.putInt(w);
@@ -33,8 +51,10 @@ public final class TinyElf {
 
   /** jal x0, 0: loops forever. */
   public static final int LOOP = 0x0000006f;
+
   /** An all-zero word: an illegal instruction. */
   public static final int ILLEGAL = 0;
+
   public static final int ECALL = 0x00000073;
 
   /** Two steps, then an illegal instruction: faults at step 2, pc BASE + 8. */

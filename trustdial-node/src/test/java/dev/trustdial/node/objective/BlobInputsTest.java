@@ -6,11 +6,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.trustdial.core.InvalidInputException;
 import dev.trustdial.core.bytes.Bytes32;
 import dev.trustdial.core.bytes.Hex;
+import dev.trustdial.core.job.JobEnvelope;
 import dev.trustdial.da.codec.BlobCodec;
 import dev.trustdial.da.kzg.JniKzg;
 import dev.trustdial.da.kzg.Kzg;
 import dev.trustdial.da.kzg.SubBlob;
-import dev.trustdial.core.job.JobEnvelope;
 import dev.trustdial.vm.Machine;
 import dev.trustdial.vm.Vm;
 import dev.trustdial.vm.VmConfig;
@@ -35,12 +35,12 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * The blob form of the input commitment (docs/spec/vm.md §4.1.1) against the real KZG library:
- * the evaluation points are EIP-4844's (an opening's y is the blob's element), a guest reads the
- * same bytes in both forms, every read_input witness of a blob-form input passes the independent
- * checker with real point evaluations (one element, two elements, across the boundary between two
- * blobs), and every tampered opening is refused. Writes docs/spec/vm-blob-vectors.json when run
- * with {@code -Dtrustdial.vm.writeBlobVectors=true} (the forge test replays them).
+ * The blob form of the input commitment (docs/spec/vm.md §4.1.1) against the real KZG library: the
+ * evaluation points are EIP-4844's (an opening's y is the blob's element), a guest reads the same
+ * bytes in both forms, every read_input witness of a blob-form input passes the independent checker
+ * with real point evaluations (one element, two elements, across the boundary between two blobs),
+ * and every tampered opening is refused. Writes docs/spec/vm-blob-vectors.json when run with {@code
+ * -Dtrustdial.vm.writeBlobVectors=true} (the forge test replays them).
  */
 class BlobInputsTest {
   static final VmConfig CFG = VmConfig.defaults();
@@ -78,10 +78,23 @@ class BlobInputsTest {
       byte[] element = new byte[32];
       blobs.get(e / 4096).copyTo((e % 4096) * 32, element, 0, 32);
       assertThat(o.y().bytes()).as("element %d", e).isEqualTo(element);
-      assertThat(pe.verify(b.versionedHashes().get(e / 4096), BlobInput.evaluationPoint(e % 4096), o.y(), o.commitment(), o.proof()))
+      assertThat(
+              pe.verify(
+                  b.versionedHashes().get(e / 4096),
+                  BlobInput.evaluationPoint(e % 4096),
+                  o.y(),
+                  o.commitment(),
+                  o.proof()))
           .isTrue();
-      assertThat(pe.verify(b.versionedHashes().get(e / 4096), BlobInput.evaluationPoint((e + 1) % 4096), o.y(), o.commitment(), o.proof()))
-          .as("another point").isFalse();
+      assertThat(
+              pe.verify(
+                  b.versionedHashes().get(e / 4096),
+                  BlobInput.evaluationPoint((e + 1) % 4096),
+                  o.y(),
+                  o.commitment(),
+                  o.proof()))
+          .as("another point")
+          .isFalse();
     }
     assertThat(BlobInput.evaluationPoint(0).toHex()).isEqualTo("0x" + "0".repeat(63) + "1");
   }
@@ -97,7 +110,9 @@ class BlobInputsTest {
     assertThat(blobs.exited()).isTrue();
     assertThat(blobs.output()).isEqualTo(tree.output());
     assertThat(blobs.step()).isEqualTo(tree.step());
-    assertThat(blobs.state().inputRoot()).isEqualTo(BlobInput.root(input.length, b.versionedHashes())).isNotEqualTo(tree.state().inputRoot());
+    assertThat(blobs.state().inputRoot())
+        .isEqualTo(BlobInput.root(input.length, b.versionedHashes()))
+        .isNotEqualTo(tree.state().inputRoot());
   }
 
   @Test
@@ -119,7 +134,9 @@ class BlobInputsTest {
           oneElement++;
         }
         assertThat(WitnessChecker.check(w, pe).postStateHash()).isEqualTo(w.postStateHash());
-        assertThatThrownBy(() -> WitnessChecker.check(w)).as("no KZG verifier").isInstanceOf(UnsupportedOperationException.class);
+        assertThatThrownBy(() -> WitnessChecker.check(w))
+            .as("no KZG verifier")
+            .isInstanceOf(UnsupportedOperationException.class);
       }
     }
     assertThat(reads).isGreaterThan(3);
@@ -145,7 +162,8 @@ class BlobInputsTest {
         int last = p.firstElement() + p.openings().size() - 1;
         crossed = p.firstElement() / 4096 == 0 && last / 4096 == 1;
         if (crossed) {
-          assertThat(p.openings().get(0).commitment()).isNotEqualTo(p.openings().get(1).commitment());
+          assertThat(p.openings().get(0).commitment())
+              .isNotEqualTo(p.openings().get(1).commitment());
         }
       }
     }
@@ -161,24 +179,39 @@ class BlobInputsTest {
     int rec = inputRecordStart(w);
     // y_0's last byte, the mask, k, the versioned hash, commitment_0, proof_0, y_1
     int k = 1;
-    int[] offsets = {rec + 31, rec + 35, rec + 36, rec + 40, rec + 37 + 32 * k + 3, rec + 37 + 32 * k + 60, rec + 37 + 32 * k + 96 + 31};
+    int[] offsets = {
+      rec + 31,
+      rec + 35,
+      rec + 36,
+      rec + 40,
+      rec + 37 + 32 * k + 3,
+      rec + 37 + 32 * k + 60,
+      rec + 37 + 32 * k + 96 + 31
+    };
     for (int off : offsets) {
       byte[] bad = proof.clone();
       bad[off] ^= 1;
-      assertThatThrownBy(() -> WitnessChecker.step(w.preState(), bad, pe)).as("byte %d", off - rec).isInstanceOf(WitnessRejected.class);
+      assertThatThrownBy(() -> WitnessChecker.step(w.preState(), bad, pe))
+          .as("byte %d", off - rec)
+          .isInstanceOf(WitnessRejected.class);
     }
     byte[] y0 = proof.clone();
     y0[rec] = 1; // byte 0 of y_0: not a DA sub-blob element
-    assertThatThrownBy(() -> WitnessChecker.step(w.preState(), y0, pe)).isInstanceOf(WitnessRejected.class).hasMessageContaining("byte 0");
-    assertThatThrownBy(() -> WitnessChecker.step(w.preState(), Arrays.copyOf(proof, proof.length - 1), pe))
+    assertThatThrownBy(() -> WitnessChecker.step(w.preState(), y0, pe))
+        .isInstanceOf(WitnessRejected.class)
+        .hasMessageContaining("byte 0");
+    assertThatThrownBy(
+            () -> WitnessChecker.step(w.preState(), Arrays.copyOf(proof, proof.length - 1), pe))
         .isInstanceOf(WitnessRejected.class);
     byte[] longer = Arrays.copyOf(proof, proof.length + 1);
-    assertThatThrownBy(() -> WitnessChecker.step(w.preState(), longer, pe)).isInstanceOf(WitnessRejected.class);
+    assertThatThrownBy(() -> WitnessChecker.step(w.preState(), longer, pe))
+        .isInstanceOf(WitnessRejected.class);
   }
 
   @Test
   void inputsBeyondSixBlobs_areRefused() {
-    assertThatThrownBy(() -> BlobInputs.of(envelope(new byte[BlobInput.MAX_INPUT_BYTES + 1]), kzg)).isInstanceOf(InvalidInputException.class)
+    assertThatThrownBy(() -> BlobInputs.of(envelope(new byte[BlobInput.MAX_INPUT_BYTES + 1]), kzg))
+        .isInstanceOf(InvalidInputException.class)
         .hasMessageContaining("6 blobs");
     assertThat(BlobInput.blobsFor(BlobInput.MAX_INPUT_BYTES)).isEqualTo(6);
   }
@@ -195,7 +228,8 @@ class BlobInputsTest {
     VmInput in = b.vmInput();
     List<Witness> picked = new ArrayList<>();
     Machine m = Vm.load(elf, in, CFG);
-    while (picked.size() < 3 && m.step() < 1_000) { // the 4-byte read (one element), then two-element reads
+    while (picked.size() < 3
+        && m.step() < 1_000) { // the 4-byte read (one element), then two-element reads
       Witness w = m.witnessNextStep();
       if (w.inputChunk().isPresent()) {
         picked.add(w);
@@ -213,14 +247,26 @@ class BlobInputsTest {
         }
       }
     }
-    StringBuilder s = new StringBuilder("{\n  \"description\": \"vm.md §4.1.1 blob-form read_input witnesses of sha256chain with a 127,000-byte input in two blobs"
-        + " (written by BlobInputsTest); each proof's post state hash is what RiscvStep.step must return\",\n  \"witnesses\": [\n");
+    StringBuilder s =
+        new StringBuilder(
+            "{\n  \"description\": \"vm.md §4.1.1 blob-form read_input witnesses of sha256chain with a 127,000-byte input in two blobs"
+                + " (written by BlobInputsTest); each proof's post state hash is what RiscvStep.step must return\",\n  \"witnesses\": [\n");
     for (int i = 0; i < picked.size(); i++) {
       Witness w = picked.get(i);
       BlobInputProof p = (BlobInputProof) w.inputChunk().get();
-      s.append("    {\"step\": ").append(w.step()).append(", \"firstElement\": ").append(p.firstElement()).append(", \"elements\": ")
-          .append(p.openings().size()).append(", \"preState\": \"").append(Hex.encode(w.preState())).append("\", \"proof\": \"")
-          .append(Hex.encode(w.proof())).append("\", \"postStateHash\": \"").append(w.postStateHash().toHex()).append("\"}")
+      s.append("    {\"step\": ")
+          .append(w.step())
+          .append(", \"firstElement\": ")
+          .append(p.firstElement())
+          .append(", \"elements\": ")
+          .append(p.openings().size())
+          .append(", \"preState\": \"")
+          .append(Hex.encode(w.preState()))
+          .append("\", \"proof\": \"")
+          .append(Hex.encode(w.proof()))
+          .append("\", \"postStateHash\": \"")
+          .append(w.postStateHash().toHex())
+          .append("\"}")
           .append(i + 1 < picked.size() ? ",\n" : "\n");
     }
     s.append("  ]\n}\n");
@@ -228,7 +274,8 @@ class BlobInputsTest {
     if (Boolean.getBoolean("trustdial.vm.writeBlobVectors")) {
       Files.writeString(file, s.toString());
     }
-    assertThat(Files.readString(file)).as("docs/spec/vm-blob-vectors.json (rewrite with -Dtrustdial.vm.writeBlobVectors=true)")
+    assertThat(Files.readString(file))
+        .as("docs/spec/vm-blob-vectors.json (rewrite with -Dtrustdial.vm.writeBlobVectors=true)")
         .isEqualTo(s.toString());
   }
 
@@ -252,7 +299,8 @@ class BlobInputsTest {
     Machine m = Vm.load(elf, in, CFG);
     while (true) {
       Witness w = m.witnessNextStep();
-      if (w.inputChunk().isPresent() && ((BlobInputProof) w.inputChunk().get()).openings().size() == 2) {
+      if (w.inputChunk().isPresent()
+          && ((BlobInputProof) w.inputChunk().get()).openings().size() == 2) {
         return w;
       }
     }
@@ -261,7 +309,11 @@ class BlobInputsTest {
   /** The input record starts after the memory records: find it by re-encoding without it. */
   private static int inputRecordStart(Witness w) {
     BlobInputProof p = (BlobInputProof) w.inputChunk().get();
-    int len = 37 + 32 * p.versionedHashes().size() + 96 * p.openings().size() + 32 * (p.openings().size() - 1);
+    int len =
+        37
+            + 32 * p.versionedHashes().size()
+            + 96 * p.openings().size()
+            + 32 * (p.openings().size() - 1);
     return w.proof().length - len;
   }
 }

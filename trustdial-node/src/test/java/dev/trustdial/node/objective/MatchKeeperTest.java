@@ -41,7 +41,8 @@ class MatchKeeperTest {
   static final Address O = GamePlayerTest.O;
   static final Address C = GamePlayerTest.C;
   static final TraceShape SHAPE = new TraceShape(50, 2); // H = 4, S = 4
-  static final TraceRun HONEST = TraceRun.honest(GamePlayerTest.counter(40), new byte[0], CFG, SHAPE); // halts at 42
+  static final TraceRun HONEST =
+      TraceRun.honest(GamePlayerTest.counter(40), new byte[0], CFG, SHAPE); // halts at 42
 
   final ExecutorService worker = Executors.newSingleThreadExecutor();
 
@@ -51,7 +52,12 @@ class MatchKeeperTest {
   }
 
   MatchKeeper keeper(SimulatedCourt court, Address self, Path dir, MatchKeeper.TraceSource source) {
-    return new MatchKeeper(court.board(self), MatchJournal.open(dir), new TraceBuilds<>(worker, 4), source, Behaviour.PLAY,
+    return new MatchKeeper(
+        court.board(self),
+        MatchJournal.open(dir),
+        new TraceBuilds<>(worker, 4),
+        source,
+        Behaviour.PLAY,
         InstantSource.system());
   }
 
@@ -75,7 +81,8 @@ class MatchKeeperTest {
   }
 
   /** Collects until a resumption arrives (the worker finished), at most 20 s. */
-  static List<MatchKeeper.Resumption> awaitResumption(MatchKeeper keeper) throws InterruptedException {
+  static List<MatchKeeper.Resumption> awaitResumption(MatchKeeper keeper)
+      throws InterruptedException {
     for (int i = 0; i < 2000; i++) {
       List<MatchKeeper.Resumption> r = keeper.collect();
       if (!r.isEmpty()) {
@@ -95,18 +102,26 @@ class MatchKeeperTest {
     BigInteger idB = court.open(O, C, liar.root(), honest.root(), 4, 2, honest.prestate().hash());
     CountDownLatch building = new CountDownLatch(1);
     CountDownLatch release = new CountDownLatch(1);
-    MatchKeeper watcher = keeper(court, C, dir, r -> {
-      building.countDown();
-      try {
-        release.await(); // a long build: it ends only when the test says so
-      } catch (InterruptedException e) {
-        throw new IllegalStateException(e);
-      }
-      return HONEST.strideTrace();
-    });
+    MatchKeeper watcher =
+        keeper(
+            court,
+            C,
+            dir,
+            r -> {
+              building.countDown();
+              try {
+                release.await(); // a long build: it ends only when the test says so
+              } catch (InterruptedException e) {
+                throw new IllegalStateException(e);
+              }
+              return HONEST.strideTrace();
+            });
     watcher.attachLater(new MatchRecord(idA, BigInteger.ONE, 0, Side.CHALLENGER, honest.root(), 0));
-    assertThat(building.await(10, TimeUnit.SECONDS)).as("the build of A runs on the worker").isTrue();
-    watcher.attach(new MatchRecord(idB, BigInteger.TWO, 0, Side.CHALLENGER, honest.root(), 0), honest);
+    assertThat(building.await(10, TimeUnit.SECONDS))
+        .as("the build of A runs on the worker")
+        .isTrue();
+    watcher.attach(
+        new MatchRecord(idB, BigInteger.TWO, 0, Side.CHALLENGER, honest.root(), 0), honest);
     GamePlayer opA = new GamePlayer(court.board(O), idA, liar, Behaviour.PLAY);
     GamePlayer opB = new GamePlayer(court.board(O), idB, liar, Behaviour.PLAY);
 
@@ -115,14 +130,19 @@ class MatchKeeperTest {
       assertThat(watcher.collect()).isEmpty();
       movesB += round(watcher, opA, opB);
     }
-    assertThat(court.board(O).match(idB).verdict()).as("B played to its end while A's trace was being built")
+    assertThat(court.board(O).match(idB).verdict())
+        .as("B played to its end while A's trace was being built")
         .isEqualTo(Verdict.OPERATOR_REFUTED);
     assertThat(court.board(O).match(idB).stepNumber()).isEqualTo(21);
     assertThat(movesB).isGreaterThan(4);
-    assertThat(court.board(O).match(idA).phase()).as("A waits for our start").isEqualTo(Phase.START);
+    assertThat(court.board(O).match(idA).phase())
+        .as("A waits for our start")
+        .isEqualTo(Phase.START);
     assertThat(watcher.rebuilding()).isEqualTo(1);
     round(watcher); // our player reads B's end: its record goes
-    assertThat(MatchJournal.open(dir).records()).extracting(MatchRecord::disputeId).containsExactly(idA);
+    assertThat(MatchJournal.open(dir).records())
+        .extracting(MatchRecord::disputeId)
+        .containsExactly(idA);
 
     release.countDown();
     assertThat(awaitResumption(watcher)).singleElement().isInstanceOf(MatchKeeper.Resumed.class);
@@ -141,18 +161,27 @@ class MatchKeeperTest {
       StrideTrace honest = HONEST.strideTrace();
       StrideTrace liar = HONEST.lying(new TraceLie(30)).strideTrace();
       boolean honestOperator = honestSide == Side.OPERATOR;
-      BigInteger id = court.open(O, C, (honestOperator ? honest : liar).root(), (honestOperator ? liar : honest).root(), 4, 2,
-          honest.prestate().hash());
+      BigInteger id =
+          court.open(
+              O,
+              C,
+              (honestOperator ? honest : liar).root(),
+              (honestOperator ? liar : honest).root(),
+              4,
+              2,
+              honest.prestate().hash());
       Address me = honestOperator ? O : C;
       Path journal = Files.createDirectories(dir.resolve(honestSide.name()));
       AtomicInteger rebuilds = new AtomicInteger();
-      MatchKeeper.TraceSource fromJob = r -> {
-        rebuilds.incrementAndGet();
-        return HONEST.strideTrace(); // the job's program and input, no lie (r.lieAtStep() == 0)
-      };
+      MatchKeeper.TraceSource fromJob =
+          r -> {
+            rebuilds.incrementAndGet();
+            return HONEST.strideTrace(); // the job's program and input, no lie (r.lieAtStep() == 0)
+          };
       MatchKeeper first = keeper(court, me, journal, fromJob);
       first.attach(new MatchRecord(id, BigInteger.ONE, 0, honestSide, honest.root(), 0), honest);
-      GamePlayer other = new GamePlayer(court.board(honestOperator ? C : O), id, liar, Behaviour.PLAY);
+      GamePlayer other =
+          new GamePlayer(court.board(honestOperator ? C : O), id, liar, Behaviour.PLAY);
       for (int i = 0; i < 3; i++) {
         round(first, other); // a few moves each, then the node dies
       }
@@ -161,13 +190,16 @@ class MatchKeeperTest {
       MatchKeeper second = keeper(court, me, journal, fromJob);
       assertThat(second.attached()).isEmpty();
       assertThat(second.resumeAll()).isEqualTo(1);
-      assertThat(awaitResumption(second)).singleElement().isInstanceOfSatisfying(MatchKeeper.Resumed.class,
-          r -> assertThat(r.record().side()).isEqualTo(honestSide));
+      assertThat(awaitResumption(second))
+          .singleElement()
+          .isInstanceOfSatisfying(
+              MatchKeeper.Resumed.class, r -> assertThat(r.record().side()).isEqualTo(honestSide));
       assertThat(rebuilds).hasValue(1);
       for (int i = 0; i < 100 && !court.board(me).match(id).done(); i++) {
         round(second, other);
       }
-      assertThat(court.board(me).match(id).verdict()).as("honest %s after a restart", honestSide)
+      assertThat(court.board(me).match(id).verdict())
+          .as("honest %s after a restart", honestSide)
           .isEqualTo(honestOperator ? Verdict.OPERATOR_WINS : Verdict.OPERATOR_REFUTED);
       assertThat(court.board(me).match(id).stepNumber()).isEqualTo(29);
       round(second);
@@ -176,29 +208,48 @@ class MatchKeeperTest {
   }
 
   @Test
-  void aRebuildWithAnotherRootIsRefusedAndRetried_anEndedMatchIsDropped(@TempDir Path dir) throws Exception {
+  void aRebuildWithAnotherRootIsRefusedAndRetried_anEndedMatchIsDropped(@TempDir Path dir)
+      throws Exception {
     SimulatedCourt court = new SimulatedCourt(600, 300);
     StrideTrace honest = HONEST.strideTrace();
     StrideTrace liar = HONEST.lying(new TraceLie(30)).strideTrace();
     BigInteger id = court.open(O, C, liar.root(), honest.root(), 4, 2, honest.prestate().hash());
-    MatchJournal.open(dir).put(new MatchRecord(id, BigInteger.ONE, 0, Side.CHALLENGER, honest.root(), 0));
+    MatchJournal.open(dir)
+        .put(new MatchRecord(id, BigInteger.ONE, 0, Side.CHALLENGER, honest.root(), 0));
     List<String> built = new ArrayList<>();
-    MatchKeeper k = keeper(court, C, dir, r -> {
-      built.add("rebuild");
-      return HONEST.lying(new TraceLie(7)).strideTrace(); // not what we committed (the job changed under us, a bug)
-    });
+    MatchKeeper k =
+        keeper(
+            court,
+            C,
+            dir,
+            r -> {
+              built.add("rebuild");
+              return HONEST
+                  .lying(new TraceLie(7))
+                  .strideTrace(); // not what we committed (the job changed under us, a bug)
+            });
     assertThat(k.resumeAll()).isEqualTo(1);
-    assertThat(awaitResumption(k)).singleElement().isInstanceOfSatisfying(MatchKeeper.ResumeFailed.class,
-        f -> assertThat(f.error()).hasMessageContaining("not the " + honest.root() + " we committed"));
+    assertThat(awaitResumption(k))
+        .singleElement()
+        .isInstanceOfSatisfying(
+            MatchKeeper.ResumeFailed.class,
+            f ->
+                assertThat(f.error())
+                    .hasMessageContaining("not the " + honest.root() + " we committed"));
     assertThat(k.attached()).isEmpty();
     assertThat(k.has(id)).as("the record stays for the retry").isTrue();
 
     court.now += 601; // we never started: our clock ran out, the operator times us out
     new GamePlayer(court.board(O), id, liar, Behaviour.PLAY).poll();
     assertThat(court.board(O).match(id).verdict()).isEqualTo(Verdict.OPERATOR_WINS);
-    MatchKeeper after = keeper(court, C, dir, r -> {
-      throw new AssertionError("a match that is over needs no trace");
-    });
+    MatchKeeper after =
+        keeper(
+            court,
+            C,
+            dir,
+            r -> {
+              throw new AssertionError("a match that is over needs no trace");
+            });
     after.resumeAll();
     assertThat(awaitResumption(after)).singleElement().isInstanceOf(MatchKeeper.Over.class);
     assertThat(MatchJournal.open(dir).records()).isEmpty();
@@ -214,8 +265,14 @@ class MatchKeeperTest {
       BigInteger id = court.open(O, C, liar.root(), honest.root(), 4, 2, honest.prestate().hash());
       journal.put(new MatchRecord(id, BigInteger.valueOf(i), 0, Side.CHALLENGER, honest.root(), 0));
     }
-    MatchKeeper k = new MatchKeeper(court.board(C), MatchJournal.open(dir), new TraceBuilds<>(worker, 1), r -> HONEST.strideTrace(),
-        Behaviour.PLAY, InstantSource.system());
+    MatchKeeper k =
+        new MatchKeeper(
+            court.board(C),
+            MatchJournal.open(dir),
+            new TraceBuilds<>(worker, 1),
+            r -> HONEST.strideTrace(),
+            Behaviour.PLAY,
+            InstantSource.system());
     assertThat(k.resumeAll()).as("one is built, two wait for the worker").isEqualTo(3);
     List<MatchKeeper.Resumption> all = new ArrayList<>();
     for (int i = 0; i < 2000 && all.size() < 3; i++) {
@@ -229,19 +286,31 @@ class MatchKeeperTest {
   @Test
   void journal_roundTripsAndRefusesADamagedFile(@TempDir Path dir) throws Exception {
     MatchJournal j = MatchJournal.open(dir);
-    MatchRecord a = new MatchRecord(BigInteger.valueOf(7), BigInteger.valueOf(3), 2, Side.OPERATOR, Bytes32.fromHex("0x" + "ab".repeat(32)),
-        4000);
+    MatchRecord a =
+        new MatchRecord(
+            BigInteger.valueOf(7),
+            BigInteger.valueOf(3),
+            2,
+            Side.OPERATOR,
+            Bytes32.fromHex("0x" + "ab".repeat(32)),
+            4000);
     j.put(a);
-    j.put(new MatchRecord(BigInteger.valueOf(9), BigInteger.valueOf(4), 0, Side.CHALLENGER, Bytes32.ZERO, 0));
+    j.put(
+        new MatchRecord(
+            BigInteger.valueOf(9), BigInteger.valueOf(4), 0, Side.CHALLENGER, Bytes32.ZERO, 0));
     j.remove(BigInteger.valueOf(9));
     assertThat(MatchJournal.open(dir).records()).containsExactly(a);
     Files.writeString(dir.resolve(MatchJournal.FILE), "{\"matches\": [{\"disputeId\": \"7\"");
-    assertThatThrownBy(() -> MatchJournal.open(dir)).isInstanceOf(InvalidInputException.class)
+    assertThatThrownBy(() -> MatchJournal.open(dir))
+        .isInstanceOf(InvalidInputException.class)
         .hasMessageContaining("matches.json is damaged: it is not valid JSON");
-    Files.writeString(dir.resolve(MatchJournal.FILE), "{\"matches\": [{\"disputeId\": \"7\", \"jobId\": \"3\", \"attempt\": 2, "
-        + "\"side\": \"REFEREE\", \"traceRoot\": \"0x00\", \"lieAtStep\": 0}]}");
+    Files.writeString(
+        dir.resolve(MatchJournal.FILE),
+        "{\"matches\": [{\"disputeId\": \"7\", \"jobId\": \"3\", \"attempt\": 2, "
+            + "\"side\": \"REFEREE\", \"traceRoot\": \"0x00\", \"lieAtStep\": 0}]}");
     assertThatThrownBy(() -> MatchJournal.open(dir)).hasMessageContaining("is malformed");
-    assertThatThrownBy(() -> new MatchRecord(BigInteger.ONE, BigInteger.ONE, -1, Side.OPERATOR, Bytes32.ZERO, 0))
+    assertThatThrownBy(() ->
+            new MatchRecord(BigInteger.ONE, BigInteger.ONE, -1, Side.OPERATOR, Bytes32.ZERO, 0))
         .isInstanceOf(InvalidInputException.class);
   }
 
@@ -249,19 +318,24 @@ class MatchKeeperTest {
   void traceBuilds_areBoundedAndReportFailures() throws Exception {
     CountDownLatch release = new CountDownLatch(1);
     TraceBuilds<String> builds = new TraceBuilds<>(worker, 2);
-    builds.submit("a", () -> {
-      try {
-        release.await();
-      } catch (InterruptedException e) {
-        throw new IllegalStateException(e);
-      }
-      throw new InvalidInputException("no such job");
-    });
+    builds.submit(
+        "a",
+        () -> {
+          try {
+            release.await();
+          } catch (InterruptedException e) {
+            throw new IllegalStateException(e);
+          }
+          throw new InvalidInputException("no such job");
+        });
     builds.submit("b", HONEST::strideTrace);
-    builds.submit("b", () -> {
-      throw new AssertionError("a second build of the same key is not queued");
-    });
-    assertThatThrownBy(() -> builds.submit("c", HONEST::strideTrace)).isInstanceOf(IllegalStateException.class)
+    builds.submit(
+        "b",
+        () -> {
+          throw new AssertionError("a second build of the same key is not queued");
+        });
+    assertThatThrownBy(() -> builds.submit("c", HONEST::strideTrace))
+        .isInstanceOf(IllegalStateException.class)
         .hasMessageContaining("2 trace builds are pending already");
     assertThat(builds.collect()).isEmpty();
     release.countDown();
@@ -271,18 +345,22 @@ class MatchKeeperTest {
       Thread.sleep(10);
     }
     assertThat(done).extracting(TraceBuilds.Done::key).containsExactly("a", "b");
-    assertThat(done.get(0).error()).hasValueSatisfying(e -> assertThat(e).hasMessage("no such job"));
-    assertThat(done.get(1).trace()).hasValueSatisfying(t -> assertThat(t.root()).isEqualTo(HONEST.strideTrace().root()));
+    assertThat(done.get(0).error())
+        .hasValueSatisfying(e -> assertThat(e).hasMessage("no such job"));
+    assertThat(done.get(1).trace())
+        .hasValueSatisfying(t -> assertThat(t.root()).isEqualTo(HONEST.strideTrace().root()));
     assertThat(builds.size()).isZero();
   }
 
   /**
-   * objective.md §5.1: a challenger whose own run does not halt within maxSteps commits to its running
-   * trace (stepCount = maxSteps) and refutes an operator who claims a halt: the step decides.
+   * objective.md §5.1: a challenger whose own run does not halt within maxSteps commits to its
+   * running trace (stepCount = maxSteps) and refutes an operator who claims a halt: the step
+   * decides.
    */
   @Test
   void aChallengerWhoseRunDoesNotHalt_refutesAClaimedHalt() {
-    TraceShape shape = new TraceShape(30, 2); // N * S = 32; counter(40) halts at 42: no halt within maxSteps
+    TraceShape shape =
+        new TraceShape(30, 2); // N * S = 32; counter(40) halts at 42: no halt within maxSteps
     TraceRun truth = TraceRun.honest(GamePlayerTest.counter(40), new byte[0], CFG, shape);
     StrideTrace running = truth.strideTrace();
     assertThat(running.halted()).isFalse();
@@ -291,12 +369,23 @@ class MatchKeeperTest {
     assertThat(c.checkpointRoot()).isEqualTo(running.root());
     assertThat(c.finalStateHash()).isEqualTo(running.lastState().hash()).isEqualTo(running.leaf(7));
     assertThat(running.lastState().terminal()).isFalse();
-    // the operator's claim: a halt at step 12 (the trace of a shorter program, from the same prestate onchain)
-    StrideTrace claimedHalt = TraceRun.honest(GamePlayerTest.counter(10), new byte[0], CFG, shape).strideTrace();
+    // the operator's claim: a halt at step 12 (the trace of a shorter program, from the same
+    // prestate onchain)
+    StrideTrace claimedHalt =
+        TraceRun.honest(GamePlayerTest.counter(10), new byte[0], CFG, shape).strideTrace();
     assertThat(claimedHalt.halted()).isTrue();
-    assertThat(GamePlayer.challengeCommitmentOf(claimedHalt)).isEqualTo(GamePlayer.commitmentOf(claimedHalt));
+    assertThat(GamePlayer.challengeCommitmentOf(claimedHalt))
+        .isEqualTo(GamePlayer.commitmentOf(claimedHalt));
     SimulatedCourt court = new SimulatedCourt(600, 300);
-    BigInteger id = court.open(O, C, claimedHalt.root(), running.root(), shape.height(), shape.strideLog2(), running.prestate().hash());
+    BigInteger id =
+        court.open(
+            O,
+            C,
+            claimedHalt.root(),
+            running.root(),
+            shape.height(),
+            shape.strideLog2(),
+            running.prestate().hash());
     GamePlayer op = new GamePlayer(court.board(O), id, claimedHalt, Behaviour.PLAY);
     GamePlayer ch = new GamePlayer(court.board(C), id, running, Behaviour.PLAY);
     for (int i = 0; i < 100 && !court.board(O).match(id).done(); i++) {

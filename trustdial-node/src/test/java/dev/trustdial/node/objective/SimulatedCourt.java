@@ -19,8 +19,9 @@ import java.util.Map;
 
 /**
  * An in-memory ObjectiveCourt (a line-by-line mirror of the contract's match logic, the step by the
- * independent WitnessChecker) behind {@link GameBoard}, with a hand-driven clock: the players' logic
- * without a chain. Refusals throw InvalidInputException, as the chain client's simulated reverts do.
+ * independent WitnessChecker) behind {@link GameBoard}, with a hand-driven clock: the players'
+ * logic without a chain. Refusals throw InvalidInputException, as the chain client's simulated
+ * reverts do.
  */
 final class SimulatedCourt {
   final long clock;
@@ -62,7 +63,14 @@ final class SimulatedCourt {
     Bytes32 prestateHash;
   }
 
-  BigInteger open(Address operator, Address challenger, Bytes32 rootO, Bytes32 rootC, int h, int s, Bytes32 prestateHash) {
+  BigInteger open(
+      Address operator,
+      Address challenger,
+      Bytes32 rootO,
+      Bytes32 rootC,
+      int h,
+      int s,
+      Bytes32 prestateHash) {
     if (rootO.equals(rootC)) {
       throw new InvalidInputException("SameTraceRoot");
     }
@@ -98,9 +106,37 @@ final class SimulatedCourt {
       @Override
       public ObjectiveMatch match(BigInteger id) {
         M m = get(id);
-        return new ObjectiveMatch(id, BigInteger.ONE, m.operator, m.challenger, 0, m.phase, m.turn, m.level, m.h, m.s, m.strideIndex,
-            m.stepIndex, m.nodeO, m.nodeC, m.revL, m.revR, m.strideRight, m.strideAgreed, m.strideAgreedH, m.stepRight, m.stepAgreed,
-            m.stepAgreedH, m.posted, Bytes32.ZERO, Bytes32.ZERO, m.clockO, m.clockC, m.lastMove, m.verdict, false);
+        return new ObjectiveMatch(
+            id,
+            BigInteger.ONE,
+            m.operator,
+            m.challenger,
+            0,
+            m.phase,
+            m.turn,
+            m.level,
+            m.h,
+            m.s,
+            m.strideIndex,
+            m.stepIndex,
+            m.nodeO,
+            m.nodeC,
+            m.revL,
+            m.revR,
+            m.strideRight,
+            m.strideAgreed,
+            m.strideAgreedH,
+            m.stepRight,
+            m.stepAgreed,
+            m.stepAgreedH,
+            m.posted,
+            Bytes32.ZERO,
+            Bytes32.ZERO,
+            m.clockO,
+            m.clockC,
+            m.lastMove,
+            m.verdict,
+            false);
       }
 
       @Override
@@ -137,12 +173,15 @@ final class SimulatedCourt {
       }
 
       @Override
-      public TxOutcome bisect(BigInteger id, Bytes32 myLeft, Bytes32 myRight, Bytes32 nextLeft, Bytes32 nextRight) {
+      public TxOutcome bisect(
+          BigInteger id, Bytes32 myLeft, Bytes32 myRight, Bytes32 nextLeft, Bytes32 nextRight) {
         M m = get(id);
         require(m.phase == Phase.STRIDE_BISECT || m.phase == Phase.STEP_BISECT, "WrongPhase");
         Side side = move(m, self);
         boolean stepLevel = m.phase == Phase.STEP_BISECT;
-        require(parent(myLeft, myRight).equals(side == Side.OPERATOR ? m.nodeO : m.nodeC), "BadChildren");
+        require(
+            parent(myLeft, myRight).equals(side == Side.OPERATOR ? m.nodeO : m.nodeC),
+            "BadChildren");
         boolean right = myLeft.equals(m.revL);
         Bytes32 mine = right ? myRight : myLeft;
         Bytes32 theirs = right ? m.revR : m.revL;
@@ -185,11 +224,14 @@ final class SimulatedCourt {
       }
 
       @Override
-      public TxOutcome openStride(BigInteger id, Bytes32 stepRoot, List<Bytes32> proof, Bytes32 left, Bytes32 right) {
+      public TxOutcome openStride(
+          BigInteger id, Bytes32 stepRoot, List<Bytes32> proof, Bytes32 left, Bytes32 right) {
         M m = inPhase(id, Phase.STRIDE_OPEN);
         Side side = move(m, self);
         Bytes32 leaf = side == Side.OPERATOR ? m.nodeO : m.nodeC;
-        require(proof.size() == m.s && HashTree.climbRight(leaf, proof).equals(stepRoot), "BadStepRoot");
+        require(
+            proof.size() == m.s && HashTree.climbRight(leaf, proof).equals(stepRoot),
+            "BadStepRoot");
         require(parent(left, right).equals(stepRoot), "BadChildren");
         if (side == Side.OPERATOR) {
           m.nodeO = stepRoot;
@@ -206,14 +248,21 @@ final class SimulatedCourt {
       }
 
       @Override
-      public TxOutcome proveStep(BigInteger id, byte[] preState, List<Bytes32> proof, byte[] stepProof) {
+      public TxOutcome proveStep(
+          BigInteger id, byte[] preState, List<Bytes32> proof, byte[] stepProof) {
         M m = inPhase(id, Phase.PROVE);
         require(self.equals(m.operator) || self.equals(m.challenger), "NotAParty");
         require(now - m.lastMove <= clockOfTurn(m), "ClockExpired");
         ObjectiveCourtClient.Predecessor p = predecessorOf(id);
-        require(proof.size() == p.proofLength() && HashTree.climbRight(Hashes.keccak256(preState), proof).equals(p.hash()), "BadPredecessor");
+        require(
+            proof.size() == p.proofLength()
+                && HashTree.climbRight(Hashes.keccak256(preState), proof).equals(p.hash()),
+            "BadPredecessor");
         Bytes32 post = WitnessChecker.step(preState, stepProof).postStateHash();
-        m.verdict = post.equals(m.nodeO) ? Verdict.OPERATOR_WINS : post.equals(m.nodeC) ? Verdict.OPERATOR_REFUTED : Verdict.BOTH_WRONG;
+        m.verdict =
+            post.equals(m.nodeO)
+                ? Verdict.OPERATOR_WINS
+                : post.equals(m.nodeC) ? Verdict.OPERATOR_REFUTED : Verdict.BOTH_WRONG;
         m.phase = Phase.DONE;
         return tx("proveStep");
       }

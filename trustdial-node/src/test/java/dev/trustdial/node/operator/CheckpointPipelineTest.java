@@ -11,7 +11,6 @@ import dev.trustdial.vm.Vm;
 import dev.trustdial.vm.VmConfig;
 import dev.trustdial.vm.checkpoint.Checkpoint;
 import dev.trustdial.vm.checkpoint.CheckpointSink;
-import dev.trustdial.vm.input.VmInput;
 import java.math.BigInteger;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -119,15 +118,20 @@ class CheckpointPipelineTest {
     }
   }
 
-  /** Runs the guest, submitting every non-terminal checkpoint as the operator does; returns the live checkpoints submitted. */
+  /**
+   * Runs the guest, submitting every non-terminal checkpoint as the operator does; returns the live
+   * checkpoints submitted.
+   */
   static List<Checkpoint> run(Machine m, CheckpointPipeline p) {
     List<Checkpoint> submitted = new ArrayList<>();
-    m.run(1L << 40, (cp, machine) -> {
-      if (!machine.terminal() && cp.step() > 0) {
-        submitted.add(cp);
-        p.submit(machine);
-      }
-    });
+    m.run(
+        1L << 40,
+        (cp, machine) -> {
+          if (!machine.terminal() && cp.step() > 0) {
+            submitted.add(cp);
+            p.submit(machine);
+          }
+        });
     return submitted;
   }
 
@@ -141,14 +145,20 @@ class CheckpointPipelineTest {
     p.drain();
     assertThat(submitted).hasSizeGreaterThan(12);
     assertThat(chain.heartbeats).containsExactlyElementsOf(submitted);
-    assertThat(journaled).extracting(CheckpointPipeline.Written::depth).startsWith(0, 1, 2, 3, 0, 1, 2, 3, 0);
+    assertThat(journaled)
+        .extracting(CheckpointPipeline.Written::depth)
+        .startsWith(0, 1, 2, 3, 0, 1, 2, 3, 0);
     assertThat(p.stats().fullLinks()).isEqualTo((submitted.size() + 3) / 4);
-    // the takeover rule: any heartbeated checkpoint restores from DA alone (each delta names its parent's blob key)
-    SnapshotSource fromDa = new SnapshotSource(new EmptyLocal(), da::get, new NodeMetrics("operator"));
+    // the takeover rule: any heartbeated checkpoint restores from DA alone (each delta names its
+    // parent's blob key)
+    SnapshotSource fromDa =
+        new SnapshotSource(new EmptyLocal(), da::get, new NodeMetrics("operator"));
     for (int i = 0; i < chain.heartbeats.size(); i++) {
       Checkpoint cp = chain.heartbeats.get(i);
-      Machine back = fromDa.restore(new SnapshotSource.Checkpoint(JOB, cp.step(), chain.keys.get(i)),
-          bytes -> Vm.restore(bytes, INPUT, CFG, cp.stateHash()));
+      Machine back =
+          fromDa.restore(
+              new SnapshotSource.Checkpoint(JOB, cp.step(), chain.keys.get(i)),
+              bytes -> Vm.restore(bytes, INPUT, CFG, cp.stateHash()));
       assertThat(back.step()).isEqualTo(cp.step());
     }
   }
@@ -159,7 +169,8 @@ class CheckpointPipelineTest {
     da.gate = new CountDownLatch(1);
     FakeChain chain = new FakeChain(da);
     pool = Executors.newSingleThreadExecutor();
-    CheckpointPipeline p = new CheckpointPipeline(pool, 2, 4, 3, false, da, CheckpointPipeline.Journal.NONE, chain);
+    CheckpointPipeline p =
+        new CheckpointPipeline(pool, 2, 4, 3, false, da, CheckpointPipeline.Journal.NONE, chain);
     Machine m = Vm.load(elf(), INPUT, CFG);
     m.runTo(STRIDE, CheckpointSink.NONE);
     p.submit(m);
@@ -178,7 +189,9 @@ class CheckpointPipelineTest {
     vm.join(TimeUnit.SECONDS.toMillis(60));
     assertThat(vm.isAlive()).isFalse();
     p.drain();
-    assertThat(chain.heartbeats).extracting(Checkpoint::step).containsExactly(STRIDE, 2 * STRIDE, 3 * STRIDE);
+    assertThat(chain.heartbeats)
+        .extracting(Checkpoint::step)
+        .containsExactly(STRIDE, 2 * STRIDE, 3 * STRIDE);
     assertThat(p.pending()).isZero();
     assertThat(p.stats().blockedNanos()).isPositive();
   }
@@ -188,16 +201,22 @@ class CheckpointPipelineTest {
     FakeDa da = new FakeDa();
     da.failAtPut = 3;
     FakeChain chain = new FakeChain(da);
-    CheckpointPipeline p = new CheckpointPipeline(Runnable::run, 4, 4, da, CheckpointPipeline.Journal.NONE, chain);
+    CheckpointPipeline p =
+        new CheckpointPipeline(Runnable::run, 4, 4, da, CheckpointPipeline.Journal.NONE, chain);
     Machine m = Vm.load(elf(), INPUT, CFG);
     for (int i = 1; i <= 3; i++) {
       m.runTo(i * STRIDE, CheckpointSink.NONE);
-      p.submit(m); // the third put fails inside this call (same-thread executor): recorded, not thrown here
+      p.submit(
+          m); // the third put fails inside this call (same-thread executor): recorded, not thrown
+      // here
     }
     m.runTo(4 * STRIDE, CheckpointSink.NONE);
-    assertThatThrownBy(() -> p.submit(m)).isInstanceOf(CheckpointPipeline.CheckpointFailed.class)
-        .hasMessageContaining("checkpoint at step " + 3 * STRIDE + " failed in its DA put: DA quorum not reached")
-        .satisfies(e -> assertThat(((CheckpointPipeline.CheckpointFailed) e).step()).isEqualTo(3 * STRIDE));
+    assertThatThrownBy(() -> p.submit(m))
+        .isInstanceOf(CheckpointPipeline.CheckpointFailed.class)
+        .hasMessageContaining(
+            "checkpoint at step " + 3 * STRIDE + " failed in its DA put: DA quorum not reached")
+        .satisfies(e ->
+            assertThat(((CheckpointPipeline.CheckpointFailed) e).step()).isEqualTo(3 * STRIDE));
     assertThatThrownBy(p::drain).isInstanceOf(CheckpointPipeline.CheckpointFailed.class);
     assertThat(chain.heartbeats).extracting(Checkpoint::step).containsExactly(STRIDE, 2 * STRIDE);
     assertThat(p.pending()).isZero();
@@ -210,15 +229,18 @@ class CheckpointPipelineTest {
     FakeChain chain = new FakeChain(da);
     chain.failAtStep = 2 * STRIDE;
     pool = Executors.newSingleThreadExecutor();
-    CheckpointPipeline p = new CheckpointPipeline(pool, 8, 4, 3, false, da, CheckpointPipeline.Journal.NONE, chain);
+    CheckpointPipeline p =
+        new CheckpointPipeline(pool, 8, 4, 3, false, da, CheckpointPipeline.Journal.NONE, chain);
     Machine m = Vm.load(elf(), INPUT, CFG);
     for (int i = 1; i <= 5; i++) {
       m.runTo(i * STRIDE, CheckpointSink.NONE);
       p.submit(m);
     }
     da.gate.countDown();
-    assertThatThrownBy(p::drain).isInstanceOf(CheckpointPipeline.CheckpointFailed.class)
-        .hasMessageContaining("step " + 2 * STRIDE + " failed in its heartbeat: heartbeat reverted");
+    assertThatThrownBy(p::drain)
+        .isInstanceOf(CheckpointPipeline.CheckpointFailed.class)
+        .hasMessageContaining(
+            "step " + 2 * STRIDE + " failed in its heartbeat: heartbeat reverted");
     assertThat(chain.heartbeats).extracting(Checkpoint::step).containsExactly(STRIDE);
     assertThat(da.puts()).as("nothing after the failed checkpoint is put").isEqualTo(2);
     assertThat(p.pending()).isZero();
@@ -236,7 +258,8 @@ class CheckpointPipelineTest {
     for (int i = 1; i <= 5; i++) {
       m.runTo(i * STRIDE, CheckpointSink.NONE);
       p.submit(m);
-      while (da.puts() == 0) { // the first checkpoint is in its (blocked) put before the others come
+      while (da.puts()
+          == 0) { // the first checkpoint is in its (blocked) put before the others come
         Thread.onSpinWait();
       }
     }
@@ -246,10 +269,14 @@ class CheckpointPipelineTest {
     assertThat(chain.heartbeats).extracting(Checkpoint::step).containsExactly(STRIDE, 5 * STRIDE);
     assertThat(p.stats().coalesced()).isEqualTo(3);
     assertThat(links).extracting(CheckpointPipeline.Written::depth).containsExactly(0, 1);
-    // the coalesced delta on top of the first link restores to the live state, history and output included
-    SnapshotSource fromDa = new SnapshotSource(new EmptyLocal(), da::get, new NodeMetrics("operator"));
-    Machine back = fromDa.restore(new SnapshotSource.Checkpoint(JOB, 5 * STRIDE, chain.keys.getLast()),
-        bytes -> Vm.restore(bytes, INPUT, CFG, m.stateHash()));
+    // the coalesced delta on top of the first link restores to the live state, history and output
+    // included
+    SnapshotSource fromDa =
+        new SnapshotSource(new EmptyLocal(), da::get, new NodeMetrics("operator"));
+    Machine back =
+        fromDa.restore(
+            new SnapshotSource.Checkpoint(JOB, 5 * STRIDE, chain.keys.getLast()),
+            bytes -> Vm.restore(bytes, INPUT, CFG, m.stateHash()));
     assertThat(back.checkpoints()).isEqualTo(m.checkpoints());
     assertThat(back.output()).isEqualTo(m.output());
   }
@@ -257,11 +284,15 @@ class CheckpointPipelineTest {
   @Test
   void stepsMustIncrease() throws Exception {
     FakeDa da = new FakeDa();
-    CheckpointPipeline p = new CheckpointPipeline(Runnable::run, 2, 4, da, CheckpointPipeline.Journal.NONE, new FakeChain(da));
+    CheckpointPipeline p =
+        new CheckpointPipeline(
+            Runnable::run, 2, 4, da, CheckpointPipeline.Journal.NONE, new FakeChain(da));
     Machine m = Vm.load(elf(), INPUT, CFG);
     m.runTo(STRIDE, CheckpointSink.NONE);
     p.submit(m);
-    assertThatThrownBy(() -> p.submit(m)).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("is not after the last one");
+    assertThatThrownBy(() -> p.submit(m))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("is not after the last one");
   }
 
   @Test
@@ -269,9 +300,19 @@ class CheckpointPipelineTest {
     FakeDa da = new FakeDa();
     FakeChain chain = new FakeChain(da);
     JobJournal journal = JobJournal.open(dir);
-    CheckpointPipeline p = new CheckpointPipeline(Runnable::run, 2, 3, da,
-        w -> journal.checkpointLink(new JobJournal.Entry(JOB, 1, w.step(), w.stateHash(), w.blobKey(), false), w.stored(), w.linkHash(),
-            w.full()), chain);
+    CheckpointPipeline p =
+        new CheckpointPipeline(
+            Runnable::run,
+            2,
+            3,
+            da,
+            w ->
+                journal.checkpointLink(
+                    new JobJournal.Entry(JOB, 1, w.step(), w.stateHash(), w.blobKey(), false),
+                    w.stored(),
+                    w.linkHash(),
+                    w.full()),
+            chain);
     Machine m = Vm.load(elf(), INPUT, CFG);
     List<Bytes32> linkDirBefore = new ArrayList<>();
     for (int i = 1; i <= 5; i++) { // links: full, delta, delta, full, delta
@@ -288,7 +329,8 @@ class CheckpointPipelineTest {
     // the chain before the last full one is gone from disk; the current one is there
     try (var files = Files.list(dir.resolve("snapshots").resolve(JOB.toString()))) {
       assertThat(files.map(f -> f.getFileName().toString()).toList())
-          .containsExactlyInAnyOrderElementsOf(chainNow.stream().map(h -> h.toHex() + ".link").toList());
+          .containsExactlyInAnyOrderElementsOf(
+              chainNow.stream().map(h -> h.toHex() + ".link").toList());
     }
     // a restart: the journal reopened resumes from its own chain without asking DA
     JobJournal reopened = JobJournal.open(dir);
@@ -297,21 +339,32 @@ class CheckpointPipelineTest {
     Bytes32 key = chain.keys.getLast();
     List<Bytes32> asked = new ArrayList<>();
     NodeMetrics metrics = new NodeMetrics("operator");
-    SnapshotSource source = new SnapshotSource(reopened, k -> {
-      asked.add(k);
-      return da.get(k);
-    }, metrics);
-    Machine back = source.restore(new SnapshotSource.Checkpoint(JOB, last.step(), key), bytes -> Vm.restore(bytes, INPUT, CFG,
-        last.stateHash()));
+    SnapshotSource source =
+        new SnapshotSource(
+            reopened,
+            k -> {
+              asked.add(k);
+              return da.get(k);
+            },
+            metrics);
+    Machine back =
+        source.restore(
+            new SnapshotSource.Checkpoint(JOB, last.step(), key),
+            bytes -> Vm.restore(bytes, INPUT, CFG, last.stateHash()));
     assertThat(back.step()).isEqualTo(5 * STRIDE);
     assertThat(asked).isEmpty();
     // a damaged local link: the DA copy named onchain is used instead
-    Path full = dir.resolve("snapshots").resolve(JOB.toString()).resolve(chainNow.getFirst().toHex() + ".link");
+    Path full =
+        dir.resolve("snapshots")
+            .resolve(JOB.toString())
+            .resolve(chainNow.getFirst().toHex() + ".link");
     byte[] b = Files.readAllBytes(full);
     b[b.length / 2] ^= 1;
     Files.write(full, b);
-    Machine again = source.restore(new SnapshotSource.Checkpoint(JOB, last.step(), key), bytes -> Vm.restore(bytes, INPUT, CFG,
-        last.stateHash()));
+    Machine again =
+        source.restore(
+            new SnapshotSource.Checkpoint(JOB, last.step(), key),
+            bytes -> Vm.restore(bytes, INPUT, CFG, last.stateHash()));
     assertThat(again.stateHash()).isEqualTo(last.stateHash());
     assertThat(asked).isNotEmpty().first().isEqualTo(key);
     assertThat(metrics.value(SnapshotSource.DAMAGED)).isEqualTo(1);
@@ -320,12 +373,21 @@ class CheckpointPipelineTest {
   @Test
   void aJournalWithAMalformedChainIsDamaged() throws Exception {
     JobJournal j = JobJournal.open(dir);
-    j.checkpointLink(new JobJournal.Entry(JOB, 1, 4096, Bytes32.ZERO, Bytes32.ZERO, false), new byte[] {1}, Hashes.keccak256(new byte[] {1}),
+    j.checkpointLink(
+        new JobJournal.Entry(JOB, 1, 4096, Bytes32.ZERO, Bytes32.ZERO, false),
+        new byte[] {1},
+        Hashes.keccak256(new byte[] {1}),
         true);
-    assertThatThrownBy(() -> j.checkpointLink(new JobJournal.Entry(BigInteger.TWO, 1, 4096, Bytes32.ZERO, Bytes32.ZERO, false),
-        new byte[] {2}, Bytes32.ZERO, false)).hasMessageContaining("needs its chain's full snapshot journaled first");
+    assertThatThrownBy(() ->
+            j.checkpointLink(
+                new JobJournal.Entry(BigInteger.TWO, 1, 4096, Bytes32.ZERO, Bytes32.ZERO, false),
+                new byte[] {2},
+                Bytes32.ZERO,
+                false))
+        .hasMessageContaining("needs its chain's full snapshot journaled first");
     Path state = JobJournal.file(dir);
-    Files.writeString(state, Files.readString(state).replace("\"chain\" : [", "\"chain\" : [ \"0x12\", "));
+    Files.writeString(
+        state, Files.readString(state).replace("\"chain\" : [", "\"chain\" : [ \"0x12\", "));
     assertThatThrownBy(() -> JobJournal.open(dir)).hasMessageContaining("malformed link hash");
   }
 

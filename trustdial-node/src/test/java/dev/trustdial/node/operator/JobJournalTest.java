@@ -21,21 +21,27 @@ class JobJournalTest {
     j.setNextBlock(42);
     Bytes32 hash = Hashes.keccak256(new byte[] {1});
     Bytes32 key = Hashes.keccak256(new byte[] {2});
-    j.checkpoint(new JobJournal.Entry(BigInteger.valueOf(7), 1, 65536, hash, key, false), new byte[] {9, 8, 7});
+    j.checkpoint(
+        new JobJournal.Entry(BigInteger.valueOf(7), 1, 65536, hash, key, false),
+        new byte[] {9, 8, 7});
     j.put(new JobJournal.Entry(BigInteger.valueOf(8), 0, 0, Bytes32.ZERO, Bytes32.ZERO, true));
 
     JobJournal again = JobJournal.open(dir);
     assertThat(again.nextBlock()).isEqualTo(42);
-    assertThat(again.job(BigInteger.valueOf(7))).contains(new JobJournal.Entry(BigInteger.valueOf(7), 1, 65536, hash, key, false));
+    assertThat(again.job(BigInteger.valueOf(7)))
+        .contains(new JobJournal.Entry(BigInteger.valueOf(7), 1, 65536, hash, key, false));
     assertThat(again.job(BigInteger.valueOf(8)).orElseThrow().submitted()).isTrue();
-    assertThat(again.snapshot(BigInteger.valueOf(7))).hasValueSatisfying(b -> assertThat(b).containsExactly(9, 8, 7));
+    assertThat(again.snapshot(BigInteger.valueOf(7)))
+        .hasValueSatisfying(b -> assertThat(b).containsExactly(9, 8, 7));
     assertThat(again.snapshot(BigInteger.valueOf(8))).isEmpty();
   }
 
   @Test
   void leavesNoTemporaryFilesBehind() throws Exception {
     JobJournal j = JobJournal.open(dir);
-    j.checkpoint(new JobJournal.Entry(BigInteger.ONE, 0, 1, Bytes32.ZERO, Bytes32.ZERO, false), new byte[] {1});
+    j.checkpoint(
+        new JobJournal.Entry(BigInteger.ONE, 0, 1, Bytes32.ZERO, Bytes32.ZERO, false),
+        new byte[] {1});
     try (var files = Files.walk(dir)) {
       assertThat(files.filter(p -> p.toString().endsWith(".tmp"))).isEmpty();
     }
@@ -55,7 +61,8 @@ class JobJournalTest {
   @Test
   void refusesGarbageNamingTheFileAndHowToRebuild() throws Exception {
     Files.write(file(), new byte[] {0x00, (byte) 0xff, 'x', '{'});
-    assertThatThrownBy(() -> JobJournal.open(dir)).isInstanceOf(InvalidInputException.class)
+    assertThatThrownBy(() -> JobJournal.open(dir))
+        .isInstanceOf(InvalidInputException.class)
         .hasMessageContaining(file().toString())
         .hasMessageContaining("not valid JSON")
         .hasMessageContaining("--rebuild-journal")
@@ -67,24 +74,35 @@ class JobJournalTest {
     withOneJobAt(42);
     byte[] whole = Files.readAllBytes(file());
     Files.write(file(), java.util.Arrays.copyOf(whole, whole.length / 2));
-    assertThatThrownBy(() -> JobJournal.open(dir)).isInstanceOf(InvalidInputException.class)
-        .hasMessageContaining(file().toString()).hasMessageContaining("truncated");
+    assertThatThrownBy(() -> JobJournal.open(dir))
+        .isInstanceOf(InvalidInputException.class)
+        .hasMessageContaining(file().toString())
+        .hasMessageContaining("truncated");
     Files.write(file(), new byte[0]);
-    assertThatThrownBy(() -> JobJournal.open(dir)).isInstanceOf(InvalidInputException.class)
+    assertThatThrownBy(() -> JobJournal.open(dir))
+        .isInstanceOf(InvalidInputException.class)
         .hasMessageContaining("empty");
   }
 
   @Test
   void refusesWellFormedJsonWithValuesTheWriterNeverWrites() throws Exception {
     Files.writeString(file(), "[1, 2]");
-    assertThatThrownBy(() -> JobJournal.open(dir)).isInstanceOf(InvalidInputException.class).hasMessageContaining("not a JSON object");
+    assertThatThrownBy(() -> JobJournal.open(dir))
+        .isInstanceOf(InvalidInputException.class)
+        .hasMessageContaining("not a JSON object");
     Files.writeString(file(), "{\"nextBlock\": \"soon\", \"jobs\": []}");
-    assertThatThrownBy(() -> JobJournal.open(dir)).isInstanceOf(InvalidInputException.class).hasMessageContaining("nextBlock");
+    assertThatThrownBy(() -> JobJournal.open(dir))
+        .isInstanceOf(InvalidInputException.class)
+        .hasMessageContaining("nextBlock");
     Files.writeString(file(), "{\"nextBlock\": 3, \"jobs\": [{\"jobId\": \"7\", \"attempt\": 1}]}");
-    assertThatThrownBy(() -> JobJournal.open(dir)).isInstanceOf(InvalidInputException.class).hasMessageContaining("job entry")
+    assertThatThrownBy(() -> JobJournal.open(dir))
+        .isInstanceOf(InvalidInputException.class)
+        .hasMessageContaining("job entry")
         .hasMessageContaining("step");
     Files.writeString(file(), "{\"nextBlock\": 3, \"jobs\": []} trailing");
-    assertThatThrownBy(() -> JobJournal.open(dir)).isInstanceOf(InvalidInputException.class).hasMessageContaining("not valid JSON");
+    assertThatThrownBy(() -> JobJournal.open(dir))
+        .isInstanceOf(InvalidInputException.class)
+        .hasMessageContaining("not valid JSON");
   }
 
   @Test
@@ -124,7 +142,8 @@ class JobJournalTest {
   @Test
   void movesAnIntactJournalAsideAsOld() {
     withOneJobAt(5);
-    assertThat(JobJournal.moveAside(dir).orElseThrow().getFileName().toString()).startsWith("state.json.old-");
+    assertThat(JobJournal.moveAside(dir).orElseThrow().getFileName().toString())
+        .startsWith("state.json.old-");
     assertThat(JobJournal.open(dir).jobs()).isEmpty();
   }
 }

@@ -21,7 +21,8 @@ class SnapshotSourceTest {
   private static final byte[] INTACT = {1, 2, 3, 4};
   private static final Bytes32 KEY = Hashes.keccak256(INTACT);
   private static final Bytes32 STATE = Hashes.keccak256(new byte[] {42});
-  private static final SnapshotSource.Checkpoint ONCHAIN = new SnapshotSource.Checkpoint(JOB, 65536, KEY);
+  private static final SnapshotSource.Checkpoint ONCHAIN =
+      new SnapshotSource.Checkpoint(JOB, 65536, KEY);
 
   /** A journal in memory. */
   private static final class FakeLocal implements SnapshotSource.Local {
@@ -75,7 +76,9 @@ class SnapshotSourceTest {
   @Test
   void anIntactLocalSnapshotIsUsedWithoutAskingDa() {
     byte[] localCopy = INTACT.clone();
-    byte[] got = new SnapshotSource(new FakeLocal().with(KEY, localCopy), da, metrics).restore(ONCHAIN, SnapshotSourceTest::restore);
+    byte[] got =
+        new SnapshotSource(new FakeLocal().with(KEY, localCopy), da, metrics)
+            .restore(ONCHAIN, SnapshotSourceTest::restore);
     assertThat(got).isSameAs(localCopy);
     assertThat(da.fetched).isEmpty();
     assertThat(metrics.value(SnapshotSource.DAMAGED)).isZero();
@@ -84,7 +87,8 @@ class SnapshotSourceTest {
   @Test
   void aTruncatedLocalSnapshotFallsBackToTheDaCopyNamedOnchain() {
     FakeLocal local = new FakeLocal().with(KEY, Arrays.copyOf(INTACT, 2));
-    byte[] got = new SnapshotSource(local, da, metrics).restore(ONCHAIN, SnapshotSourceTest::restore);
+    byte[] got =
+        new SnapshotSource(local, da, metrics).restore(ONCHAIN, SnapshotSourceTest::restore);
     assertThat(got).isSameAs(da.blobs.get(KEY));
     assertThat(da.fetched).containsExactly(KEY);
     assertThat(metrics.value(SnapshotSource.DAMAGED)).isEqualTo(1);
@@ -93,7 +97,8 @@ class SnapshotSourceTest {
   @Test
   void aGarbledLocalSnapshotFallsBackToTheDaCopyNamedOnchain() {
     FakeLocal local = new FakeLocal().with(KEY, new byte[] {1, 2, 3, 5});
-    byte[] got = new SnapshotSource(local, da, metrics).restore(ONCHAIN, SnapshotSourceTest::restore);
+    byte[] got =
+        new SnapshotSource(local, da, metrics).restore(ONCHAIN, SnapshotSourceTest::restore);
     assertThat(got).containsExactly(INTACT);
     assertThat(da.fetched).containsExactly(KEY);
     assertThat(metrics.value(SnapshotSource.DAMAGED)).isEqualTo(1);
@@ -101,16 +106,20 @@ class SnapshotSourceTest {
 
   @Test
   void aLocalSnapshotOfAnotherCheckpointIsNotTried() {
-    // The journal names another blob than the chain (a crash between journaling and heartbeating): DA's copy, nothing damaged.
+    // The journal names another blob than the chain (a crash between journaling and heartbeating):
+    // DA's copy, nothing damaged.
     FakeLocal local = new FakeLocal().with(Hashes.keccak256(new byte[] {9}), new byte[] {9});
-    byte[] got = new SnapshotSource(local, da, metrics).restore(ONCHAIN, SnapshotSourceTest::restore);
+    byte[] got =
+        new SnapshotSource(local, da, metrics).restore(ONCHAIN, SnapshotSourceTest::restore);
     assertThat(got).containsExactly(INTACT);
     assertThat(metrics.value(SnapshotSource.DAMAGED)).isZero();
   }
 
   @Test
   void noLocalSnapshotUsesDa() {
-    byte[] got = new SnapshotSource(new FakeLocal(), da, metrics).restore(ONCHAIN, SnapshotSourceTest::restore);
+    byte[] got =
+        new SnapshotSource(new FakeLocal(), da, metrics)
+            .restore(ONCHAIN, SnapshotSourceTest::restore);
     assertThat(got).containsExactly(INTACT);
     assertThat(da.fetched).containsExactly(KEY);
   }
@@ -119,7 +128,8 @@ class SnapshotSourceTest {
   void onlyWhenTheDaCopyFailsTooDoesTheFailureReachTheCaller() {
     da.blobs.put(KEY, new byte[] {0});
     FakeLocal local = new FakeLocal().with(KEY, new byte[] {1});
-    assertThatThrownBy(() -> new SnapshotSource(local, da, metrics).restore(ONCHAIN, SnapshotSourceTest::restore))
+    assertThatThrownBy(() ->
+            new SnapshotSource(local, da, metrics).restore(ONCHAIN, SnapshotSourceTest::restore))
         .isInstanceOf(IllegalArgumentException.class);
     assertThat(da.fetched).containsExactly(KEY);
     assertThat(metrics.value(SnapshotSource.DAMAGED)).isEqualTo(1);

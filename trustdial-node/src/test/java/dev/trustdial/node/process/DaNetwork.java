@@ -1,12 +1,12 @@
 package dev.trustdial.node.process;
 
 import dev.trustdial.core.crypto.Secp256k1Key;
+import dev.trustdial.core.process.ChildJvm;
 import dev.trustdial.da.assignment.Operator;
 import dev.trustdial.da.assignment.OperatorSet;
 import dev.trustdial.da.assignment.OperatorSetFile;
 import dev.trustdial.da.node.DaNodeMain;
 import dev.trustdial.node.config.DaSettings;
-import dev.trustdial.core.process.ChildJvm;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.math.BigInteger;
@@ -18,7 +18,10 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Four DA node JVMs with a chain-less operator set and a certificate directory shared by every node process. */
+/**
+ * Four DA node JVMs with a chain-less operator set and a certificate directory shared by every node
+ * process.
+ */
 final class DaNetwork implements AutoCloseable {
   final Path dir;
   final List<ChildJvm.Started> nodes = new ArrayList<>();
@@ -35,12 +38,17 @@ final class DaNetwork implements AutoCloseable {
     for (int i = 0; i < count; i++) {
       Secp256k1Key k = Secp256k1Key.fromPrivateKeyHex("0x" + String.format("%064x", 7000 + i));
       int port = freePort();
-      ops.add(new Operator(k.address(), BigInteger.valueOf(1000), URI.create("http://127.0.0.1:" + port)));
+      ops.add(
+          new Operator(
+              k.address(), BigInteger.valueOf(1000), URI.create("http://127.0.0.1:" + port)));
       Path cfg = dir.resolve("da" + i + ".json");
-      Files.writeString(cfg, """
+      Files.writeString(
+          cfg,
+          """
           {"privateKey": "%s", "host": "127.0.0.1", "port": %d, "dataDir": "da%d-data",
            "operators": "operators.json", "sweepIntervalSeconds": 60, "maxRetentionSeconds": 86400}
-          """.formatted(k.privateKeyHex(), port, i));
+          """
+              .formatted(k.privateKeyHex(), port, i));
       configs.add(cfg);
     }
     OperatorSetFile.write(new OperatorSet(0, ops), dir.resolve("operators.json"));
@@ -49,14 +57,19 @@ final class DaNetwork implements AutoCloseable {
     Exception[] failure = new Exception[1];
     for (int i = 0; i < count; i++) {
       int idx = i;
-      starters.add(Thread.ofVirtual().start(() -> {
-        try {
-          started[idx] = ChildJvm.Launch.of("da" + idx, DaNodeMain.class, dir.resolve("da" + idx + ".log"))
-              .withArgs(List.of(configs.get(idx).toString())).start();
-        } catch (Exception e) {
-          failure[0] = e;
-        }
-      }));
+      starters.add(
+          Thread.ofVirtual()
+              .start(() -> {
+                try {
+                  started[idx] =
+                      ChildJvm.Launch.of(
+                              "da" + idx, DaNodeMain.class, dir.resolve("da" + idx + ".log"))
+                          .withArgs(List.of(configs.get(idx).toString()))
+                          .start();
+                } catch (Exception e) {
+                  failure[0] = e;
+                }
+              }));
     }
     for (Thread t : starters) {
       t.join();
@@ -74,7 +87,8 @@ final class DaNetwork implements AutoCloseable {
   }
 
   DaSettings.Local settings() {
-    return new DaSettings.Local(dir.resolve("operators.json"), dir.resolve("certs"), 6667, Duration.ofHours(1));
+    return new DaSettings.Local(
+        dir.resolve("operators.json"), dir.resolve("certs"), 6667, Duration.ofHours(1));
   }
 
   private static int freePort() {

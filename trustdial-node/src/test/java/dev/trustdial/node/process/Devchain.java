@@ -8,8 +8,8 @@ import dev.trustdial.chain.Tokens;
 import dev.trustdial.chain.anvil.Anvil;
 import dev.trustdial.core.crypto.Address;
 import dev.trustdial.core.crypto.Secp256k1Key;
-import dev.trustdial.node.NodeMain;
 import dev.trustdial.core.process.ChildJvm;
+import dev.trustdial.node.NodeMain;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -34,8 +34,10 @@ final class Devchain implements AutoCloseable {
   final List<Secp256k1Key> keys;
   final DaNetwork da;
   final List<ChildJvm.Started> processes = new ArrayList<>();
+
   /** The DA confirmation threshold the nodes write with (docs/spec/da.md §6). */
   int daThresholdBps = 6667;
+
   /** Jobs an operator runs at once (node config maxConcurrentJobs). */
   int maxConcurrentJobs = 4;
 
@@ -54,14 +56,24 @@ final class Devchain implements AutoCloseable {
   static Devchain start(Path dir, DaNetwork da, long heartbeatWindow) throws Exception {
     Files.createDirectories(dir);
     // A block a second plus one per transaction: queued jobs need a seed block mined after them.
-    Anvil anvil = Anvil.start(new Anvil.Options(0, Anvil.DEFAULT_BLOCK_TIME_SECONDS, 10, Anvil.DEVNET_CHAIN_ID, dir.resolve("anvil.log")));
+    Anvil anvil =
+        Anvil.start(
+            new Anvil.Options(
+                0,
+                Anvil.DEFAULT_BLOCK_TIME_SECONDS,
+                10,
+                Anvil.DEVNET_CHAIN_ID,
+                dir.resolve("anvil.log")));
     List<Secp256k1Key> keys = anvil.devKeys();
     SettlementDeployer.Config devnet = SettlementDeployer.Config.devnet();
-    SettlementDeployer.Config config = devnet
-        .withJobParams(JobParams.devnet().withWindows(heartbeatWindow, CHALLENGE_WINDOW))
-        .withCourt(new SettlementDeployer.CourtConfig(VOTING_PERIOD, devnet.court().quorumBps(), devnet.court().voterPenaltyWad()))
-        .withApps(new SettlementDeployer.AppCreation(true, List.of()));
-    var deployed = SettlementDeployer.deploy(anvil.rpcUrl(), keys.get(0), config, s -> { });
+    SettlementDeployer.Config config =
+        devnet
+            .withJobParams(JobParams.devnet().withWindows(heartbeatWindow, CHALLENGE_WINDOW))
+            .withCourt(
+                new SettlementDeployer.CourtConfig(
+                    VOTING_PERIOD, devnet.court().quorumBps(), devnet.court().voterPenaltyWad()))
+            .withApps(new SettlementDeployer.AppCreation(true, List.of()));
+    var deployed = SettlementDeployer.deploy(anvil.rpcUrl(), keys.get(0), config, s -> {});
     Settlement owner = Settlement.connect(anvil.rpcUrl(), deployed.deployment(), keys.get(0));
     for (int i = 1; i < keys.size(); i++) {
       owner.mint(keys.get(i).address(), Tokens.of(1000));
@@ -86,48 +98,70 @@ final class Devchain implements AutoCloseable {
     }
     dep.append('}');
     Path file = dir.resolve(name + ".json");
-    Files.writeString(file, """
+    Files.writeString(
+        file,
+        """
         {"rpcUrl": "%s", "deployment": %s, "privateKey": "%s", "dataDir": "%s",
          "da": {"operators": "%s", "certs": "%s", "retentionSeconds": 3600, "thresholdBps": %d}, "pollIntervalMillis": 250, "httpPort": 0, "stake": "200",
          "maxConcurrentJobs": %d}
-        """.formatted(anvil.rpcUrl(), dep, keys.get(account).privateKeyHex(), dir.resolve(name + "-data"),
-        da.settings().operators(), da.settings().certs(), daThresholdBps, maxConcurrentJobs));
+        """
+            .formatted(
+                anvil.rpcUrl(),
+                dep,
+                keys.get(account).privateKeyHex(),
+                dir.resolve(name + "-data"),
+                da.settings().operators(),
+                da.settings().certs(),
+                daThresholdBps,
+                maxConcurrentJobs));
     return file;
   }
 
-  ChildJvm.Started startNode(String role, String name, int account, String... flags) throws Exception {
+  ChildJvm.Started startNode(String role, String name, int account, String... flags)
+      throws Exception {
     List<String> args = new ArrayList<>(List.of(role, config(name, account).toString()));
     args.addAll(List.of(flags));
-    ChildJvm.Started p = ChildJvm.Launch.of(name, NodeMain.class, dir.resolve(name + ".log"))
-        .withJvmFlags(List.of("--add-modules", "jdk.incubator.vector")).withArgs(args).start();
+    ChildJvm.Started p =
+        ChildJvm.Launch.of(name, NodeMain.class, dir.resolve(name + ".log"))
+            .withJvmFlags(List.of("--add-modules", "jdk.incubator.vector"))
+            .withArgs(args)
+            .start();
     synchronized (processes) {
       processes.add(p);
     }
     return p;
   }
 
-  /** Starts nodes in parallel; a name's prefix before '-' is its role ("operator-1", "watchtower-1", "liar-1"). */
+  /**
+   * Starts nodes in parallel; a name's prefix before '-' is its role ("operator-1", "watchtower-1",
+   * "liar-1").
+   */
   List<ChildJvm.Started> startNodes(List<String> names, List<Integer> accounts) throws Exception {
     return startNodes(names, accounts, Map.of());
   }
 
   /** As above, with extra flags for some nodes by name (test-only faults). */
-  List<ChildJvm.Started> startNodes(List<String> names, List<Integer> accounts, Map<String, String> flags) throws Exception {
+  List<ChildJvm.Started> startNodes(
+      List<String> names, List<Integer> accounts, Map<String, String> flags) throws Exception {
     List<java.util.concurrent.Future<ChildJvm.Started>> futures = new ArrayList<>();
     try (var pool = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
       for (int i = 0; i < names.size(); i++) {
         String name = names.get(i);
         int account = accounts.get(i);
-        futures.add(pool.submit(() -> switch (name.substring(0, name.indexOf('-'))) {
-          case "operator" -> flags.containsKey(name)
-              ? startNode("operator", name, account, flags.get(name))
-              : startNode("operator", name, account);
-          case "liar" -> startNode("operator", name, account, "--lie");
-          case "watchtower" -> flags.containsKey(name)
-              ? startNode("watchtower", name, account, flags.get(name))
-              : startNode("watchtower", name, account);
-          default -> throw new IllegalArgumentException(name);
-        }));
+        futures.add(
+            pool.submit(() ->
+                switch (name.substring(0, name.indexOf('-'))) {
+                  case "operator" ->
+                      flags.containsKey(name)
+                          ? startNode("operator", name, account, flags.get(name))
+                          : startNode("operator", name, account);
+                  case "liar" -> startNode("operator", name, account, "--lie");
+                  case "watchtower" ->
+                      flags.containsKey(name)
+                          ? startNode("watchtower", name, account, flags.get(name))
+                          : startNode("watchtower", name, account);
+                  default -> throw new IllegalArgumentException(name);
+                }));
       }
     }
     List<ChildJvm.Started> out = new ArrayList<>();
@@ -142,7 +176,8 @@ final class Devchain implements AutoCloseable {
   }
 
   /** Waits (polling the chain) for an event matching {@code match}; fails after {@code timeout}. */
-  <E extends SettlementEvent> E await(Class<E> type, Predicate<E> match, Duration timeout) throws InterruptedException {
+  <E extends SettlementEvent> E await(Class<E> type, Predicate<E> match, Duration timeout)
+      throws InterruptedException {
     long deadline = System.nanoTime() + timeout.toNanos();
     while (System.nanoTime() < deadline) {
       for (SettlementEvent e : events()) {
@@ -152,7 +187,13 @@ final class Devchain implements AutoCloseable {
       }
       Thread.sleep(200);
     }
-    throw new AssertionError("no " + type.getSimpleName() + " within " + timeout.toSeconds() + " s; events: " + events());
+    throw new AssertionError(
+        "no "
+            + type.getSimpleName()
+            + " within "
+            + timeout.toSeconds()
+            + " s; events: "
+            + events());
   }
 
   long count(Class<? extends SettlementEvent> type, Predicate<SettlementEvent> match) {

@@ -20,7 +20,13 @@ class FailedWorkTest {
   private final List<Kind> counted = new ArrayList<>();
 
   private FailedWork work(int maxItems, int maxAttempts) {
-    return new FailedWork(() -> now, Duration.ofSeconds(1), Duration.ofMinutes(5), maxItems, maxAttempts, counted::add);
+    return new FailedWork(
+        () -> now,
+        Duration.ofSeconds(1),
+        Duration.ofMinutes(5),
+        maxItems,
+        maxAttempts,
+        counted::add);
   }
 
   private static Key key(Kind kind, long id) {
@@ -41,10 +47,20 @@ class FailedWorkTest {
   @Test
   void backoffDoublesFromOneSecondToAFiveMinuteCap() {
     FailedWork w = work(10, 100);
-    assertThat(List.of(1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 60, 1000).stream().map(w::backoff).toList()).containsExactly(
-        Duration.ofSeconds(1), Duration.ofSeconds(2), Duration.ofSeconds(4), Duration.ofSeconds(8), Duration.ofSeconds(16),
-        Duration.ofSeconds(32), Duration.ofSeconds(64), Duration.ofSeconds(128), Duration.ofSeconds(256), Duration.ofMinutes(5),
-        Duration.ofMinutes(5), Duration.ofMinutes(5));
+    assertThat(List.of(1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 60, 1000).stream().map(w::backoff).toList())
+        .containsExactly(
+            Duration.ofSeconds(1),
+            Duration.ofSeconds(2),
+            Duration.ofSeconds(4),
+            Duration.ofSeconds(8),
+            Duration.ofSeconds(16),
+            Duration.ofSeconds(32),
+            Duration.ofSeconds(64),
+            Duration.ofSeconds(128),
+            Duration.ofSeconds(256),
+            Duration.ofMinutes(5),
+            Duration.ofMinutes(5),
+            Duration.ofMinutes(5));
   }
 
   @Test
@@ -54,10 +70,11 @@ class FailedWorkTest {
     Key k = key(Kind.CHECK_RESULT, 7);
     assertThat(w.run(k, failing(calls))).isFalse();
     assertThat(calls).hasValue(1);
-    assertThat(w.item(k)).hasValueSatisfying(i -> {
-      assertThat(i.failures()).isEqualTo(1);
-      assertThat(i.due()).isEqualTo(now.plusSeconds(1));
-    });
+    assertThat(w.item(k))
+        .hasValueSatisfying(i -> {
+          assertThat(i.failures()).isEqualTo(1);
+          assertThat(i.due()).isEqualTo(now.plusSeconds(1));
+        });
 
     // Rounds before the retry is due run nothing (no tight loop).
     for (int i = 0; i < 100; i++) {
@@ -70,10 +87,11 @@ class FailedWorkTest {
     advance(Duration.ofMillis(1));
     assertThat(w.retryDue()).isEqualTo(1);
     assertThat(calls).hasValue(2);
-    assertThat(w.item(k)).hasValueSatisfying(i -> {
-      assertThat(i.failures()).isEqualTo(2);
-      assertThat(i.due()).isEqualTo(now.plusSeconds(2));
-    });
+    assertThat(w.item(k))
+        .hasValueSatisfying(i -> {
+          assertThat(i.failures()).isEqualTo(2);
+          assertThat(i.due()).isEqualTo(now.plusSeconds(2));
+        });
     advance(Duration.ofSeconds(1));
     assertThat(w.retryDue()).isZero();
     advance(Duration.ofSeconds(1));
@@ -88,14 +106,20 @@ class FailedWorkTest {
     AtomicInteger calls = new AtomicInteger();
     boolean[] broken = {true};
     Key k = key(Kind.VOTE, 3);
-    w.run(k, () -> {
-      calls.incrementAndGet();
-      if (broken[0]) {
-        throw new IllegalStateException("revert: NotAVoter");
-      }
-    });
+    w.run(
+        k,
+        () -> {
+          calls.incrementAndGet();
+          if (broken[0]) {
+            throw new IllegalStateException("revert: NotAVoter");
+          }
+        });
     assertThat(w.failing()).isTrue();
-    assertThat(w.reasons()).singleElement().asString().startsWith("vote: 1 failing, latest dispute 3").contains("revert: NotAVoter");
+    assertThat(w.reasons())
+        .singleElement()
+        .asString()
+        .startsWith("vote: 1 failing, latest dispute 3")
+        .contains("revert: NotAVoter");
 
     broken[0] = false;
     advance(Duration.ofSeconds(1));
@@ -184,47 +208,67 @@ class FailedWorkTest {
   @Test
   void healthGivesOneReasonPerKindWithItsCountAndLatestError() {
     FailedWork w = work(10, 100);
-    w.run(key(Kind.CHECK_RESULT, 1), () -> {
-      throw new IllegalStateException("first");
-    });
+    w.run(
+        key(Kind.CHECK_RESULT, 1),
+        () -> {
+          throw new IllegalStateException("first");
+        });
     advance(Duration.ofMillis(10));
-    w.run(key(Kind.CHECK_RESULT, 2), () -> {
-      throw new IllegalStateException("second");
-    });
-    w.attempt(key(Kind.RESOLVE_DISPUTE, 4), () -> {
-      throw new NullPointerException("bug");
-    });
+    w.run(
+        key(Kind.CHECK_RESULT, 2),
+        () -> {
+          throw new IllegalStateException("second");
+        });
+    w.attempt(
+        key(Kind.RESOLVE_DISPUTE, 4),
+        () -> {
+          throw new NullPointerException("bug");
+        });
     List<String> reasons = w.reasons();
     assertThat(reasons).hasSize(2);
-    assertThat(reasons.get(0)).startsWith("check_result: 2 failing, latest job 2").endsWith("java.lang.IllegalStateException: second");
-    assertThat(reasons.get(1)).startsWith("resolve_dispute: 1 failing, latest dispute 4").contains("NullPointerException: bug");
+    assertThat(reasons.get(0))
+        .startsWith("check_result: 2 failing, latest job 2")
+        .endsWith("java.lang.IllegalStateException: second");
+    assertThat(reasons.get(1))
+        .startsWith("resolve_dispute: 1 failing, latest dispute 4")
+        .contains("NullPointerException: bug");
   }
 
   @Test
   void healthIsDegradedWithReasonsWhileAnItemFailsAndOkOnceItSucceeds() {
     FailedWork w = work(10, 100);
     boolean[] broken = {true};
-    w.run(key(Kind.CHECK_RESULT, 7), () -> {
-      if (broken[0]) {
-        throw new IllegalStateException("DA down");
-      }
-    });
+    w.run(
+        key(Kind.CHECK_RESULT, 7),
+        () -> {
+          if (broken[0]) {
+            throw new IllegalStateException("DA down");
+          }
+        });
     Map<String, Object> h = new LinkedHashMap<>();
     Watchtower.putStatus(h, true, null, w);
     assertThat(h).containsEntry("status", "degraded").containsEntry("failingItems", 1);
-    assertThat((List<?>) h.get("reasons")).map(Object::toString)
-        .containsExactly("1 work item(s) failing, each retried with backoff", w.reasons().getFirst());
+    assertThat((List<?>) h.get("reasons"))
+        .map(Object::toString)
+        .containsExactly(
+            "1 work item(s) failing, each retried with backoff", w.reasons().getFirst());
 
     h.clear();
     Watchtower.putStatus(h, true, "ChainUnavailableException: eth_blockNumber", w);
-    assertThat((List<?>) h.get("reasons")).first().asString().isEqualTo("chain poll failing: ChainUnavailableException: eth_blockNumber");
+    assertThat((List<?>) h.get("reasons"))
+        .first()
+        .asString()
+        .isEqualTo("chain poll failing: ChainUnavailableException: eth_blockNumber");
 
     broken[0] = false;
     advance(Duration.ofSeconds(1));
     w.retryDue();
     h.clear();
     Watchtower.putStatus(h, true, null, w);
-    assertThat(h).containsEntry("status", "ok").containsEntry("failingItems", 0).doesNotContainKey("reasons");
+    assertThat(h)
+        .containsEntry("status", "ok")
+        .containsEntry("failingItems", 0)
+        .doesNotContainKey("reasons");
 
     h.clear();
     Watchtower.putStatus(h, false, null, w);

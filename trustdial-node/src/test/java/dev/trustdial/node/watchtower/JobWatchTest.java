@@ -28,7 +28,8 @@ import org.junit.jupiter.api.Test;
  */
 class JobWatchTest {
   private static final Address ME = Address.parse("0x00000000000000000000000000000000000000aa");
-  private static final Address OPERATOR = Address.parse("0x00000000000000000000000000000000000000bb");
+  private static final Address OPERATOR =
+      Address.parse("0x00000000000000000000000000000000000000bb");
   private static final BigInteger BAD = BigInteger.ONE;
   private static final BigInteger GOOD = BigInteger.TWO;
   private static final BigInteger DISPUTED = BigInteger.valueOf(3);
@@ -36,13 +37,22 @@ class JobWatchTest {
 
   private Instant now = Instant.parse("2025-01-01T00:00:00Z");
   private final NodeMetrics metrics = new NodeMetrics("watchtower");
-  private final FailedWork failed = new FailedWork(() -> now, Duration.ofSeconds(1), Duration.ofMinutes(5), 10_000, 30,
-      k -> metrics.count("failures_total", "failures", "kind", k.label()));
+  private final FailedWork failed =
+      new FailedWork(
+          () -> now,
+          Duration.ofSeconds(1),
+          Duration.ofMinutes(5),
+          10_000,
+          30,
+          k -> metrics.count("failures_total", "failures", "kind", k.label()));
   private final FakeDuties duties = new FakeDuties();
   private final JobWatch watch = new JobWatch(duties, failed, ME);
   private long block;
 
-  /** Records what was done; the BAD job's DA blob is missing and its deadline duty has a bug, until fixed. */
+  /**
+   * Records what was done; the BAD job's DA blob is missing and its deadline duty has a bug, until
+   * fixed.
+   */
   private static class FakeDuties implements JobWatch.Duties {
     final List<String> done = new ArrayList<>();
     final Set<BigInteger> finalizable = new HashSet<>();
@@ -68,7 +78,8 @@ class JobWatchTest {
     }
 
     @Override
-    public void settleMinorityVotes(SettlementEvent.DisputeSettled settled, Map<Address, Bytes32> votes) {
+    public void settleMinorityVotes(
+        SettlementEvent.DisputeSettled settled, Map<Address, Bytes32> votes) {
       done.add("settled minority votes " + settled.disputeId());
     }
 
@@ -97,38 +108,49 @@ class JobWatchTest {
 
   private SettlementEvent.ResultSubmitted submitted(BigInteger jobId) {
     Bytes32 h = Bytes32.ZERO;
-    return new SettlementEvent.ResultSubmitted(where(), jobId, OPERATOR, new ResultCommitment(h, h, 10, h), h);
+    return new SettlementEvent.ResultSubmitted(
+        where(), jobId, OPERATOR, new ResultCommitment(h, h, 10, h), h);
   }
 
   private void feed(SettlementEvent... events) {
     for (SettlementEvent e : events) {
-      assertThatCode(() -> watch.onEvent(e)).as("handling %s never throws, so the cursor moves past it", e).doesNotThrowAnyException();
+      assertThatCode(() -> watch.onEvent(e))
+          .as("handling %s never throws, so the cursor moves past it", e)
+          .doesNotThrowAnyException();
     }
   }
 
   @Test
   void oneJobsFailuresHoldUpNoOtherJob() {
-    feed(new SettlementEvent.JobAssigned(where(), BAD, OPERATOR, 1, 100, Bytes32.ZERO),
+    feed(
+        new SettlementEvent.JobAssigned(where(), BAD, OPERATOR, 1, 100, Bytes32.ZERO),
         new SettlementEvent.JobAssigned(where(), GOOD, OPERATOR, 1, 100, Bytes32.ZERO),
         submitted(BAD),
         submitted(GOOD),
-        new SettlementEvent.DisputeOpened(where(), DISPUTE, DISPUTED, Bytes32.ZERO, Bytes32.ZERO, 1, 50, BigInteger.TEN));
+        new SettlementEvent.DisputeOpened(
+            where(), DISPUTE, DISPUTED, Bytes32.ZERO, Bytes32.ZERO, 1, 50, BigInteger.TEN));
 
     // The BAD job's check failed and was recorded; the events after it were handled.
     assertThat(duties.done).containsExactly("checked 2", "voted 30");
     assertThat(failed.item(new Key(Kind.CHECK_RESULT, BAD))).isPresent();
     assertThat(metrics.value("failures_total", "kind", "check_result")).isEqualTo(1);
 
-    // Periodic duties: the BAD job's deadline throws; the GOOD job is finalized and the dispute resolved all the same.
+    // Periodic duties: the BAD job's deadline throws; the GOOD job is finalized and the dispute
+    // resolved all the same.
     duties.finalizable.add(GOOD);
     watch.round(60);
     assertThat(duties.done).containsExactly("checked 2", "voted 30", "finalized 2", "resolved 30");
     assertThat(watch.open()).containsExactlyInAnyOrder(BAD, DISPUTED);
     assertThat(metrics.value("failures_total", "kind", "job_deadline")).isEqualTo(1);
-    assertThat(failed.reasons()).hasSize(2).anySatisfy(r -> assertThat(r).startsWith("check_result: 1 failing, latest job 1")
-        .contains("DA: blob 0x1234 unavailable"));
+    assertThat(failed.reasons())
+        .hasSize(2)
+        .anySatisfy(r ->
+            assertThat(r)
+                .startsWith("check_result: 1 failing, latest job 1")
+                .contains("DA: blob 0x1234 unavailable"));
 
-    // Many quick rounds before a retry is due: no retry, no new failure (no tight loop); the others go on.
+    // Many quick rounds before a retry is due: no retry, no new failure (no tight loop); the others
+    // go on.
     for (int i = 0; i < 50; i++) {
       watch.round(61);
     }
@@ -141,7 +163,8 @@ class JobWatchTest {
     watch.round(62);
     assertThat(duties.done).contains("checked 1");
     assertThat(failed.item(new Key(Kind.CHECK_RESULT, BAD))).isEmpty();
-    assertThat(failed.item(new Key(Kind.JOB_DEADLINE, BAD))).hasValueSatisfying(i -> assertThat(i.failures()).isEqualTo(2));
+    assertThat(failed.item(new Key(Kind.JOB_DEADLINE, BAD)))
+        .hasValueSatisfying(i -> assertThat(i.failures()).isEqualTo(2));
     assertThat(metrics.value("failures_total", "kind", "job_deadline")).isEqualTo(2);
 
     // The BAD job ends onchain: nothing is left to retry, health is ok again.
@@ -152,16 +175,27 @@ class JobWatchTest {
 
   @Test
   void aFailingDisputeItemIsGivenUpWhenTheDisputeIsSettled() {
-    JobWatch.Duties brokenVote = new FakeDuties() {
-      @Override
-      public void vote(SettlementEvent.DisputeOpened opened) {
-        throw new IllegalStateException("re-execution failed");
-      }
-    };
+    JobWatch.Duties brokenVote =
+        new FakeDuties() {
+          @Override
+          public void vote(SettlementEvent.DisputeOpened opened) {
+            throw new IllegalStateException("re-execution failed");
+          }
+        };
     JobWatch w = new JobWatch(brokenVote, failed, ME);
-    w.onEvent(new SettlementEvent.DisputeOpened(where(), DISPUTE, DISPUTED, Bytes32.ZERO, Bytes32.ZERO, 1, 50, BigInteger.TEN));
+    w.onEvent(
+        new SettlementEvent.DisputeOpened(
+            where(), DISPUTE, DISPUTED, Bytes32.ZERO, Bytes32.ZERO, 1, 50, BigInteger.TEN));
     assertThat(failed.item(new Key(Kind.VOTE, DISPUTE))).isPresent();
-    w.onEvent(new SettlementEvent.DisputeSettled(where(), DISPUTE, DISPUTED, Verdict.OPERATOR_WINS, BigInteger.TEN, BigInteger.TEN, false));
+    w.onEvent(
+        new SettlementEvent.DisputeSettled(
+            where(),
+            DISPUTE,
+            DISPUTED,
+            Verdict.OPERATOR_WINS,
+            BigInteger.TEN,
+            BigInteger.TEN,
+            false));
     assertThat(failed.failing()).isFalse();
     assertThat(w.disputes()).isEmpty();
   }

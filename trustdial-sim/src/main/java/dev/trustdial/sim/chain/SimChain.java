@@ -49,20 +49,20 @@ import java.util.function.Supplier;
  * An executable model of the settlement contracts (StakeToken, StakeRegistry, AppRegistry,
  * JobManager, IntersubjectiveCourt: docs/spec/settlement.md) for seeded deterministic simulation.
  * {@link #as(Address)} gives a {@link SettlementPort} acting as one account, so the node's real
- * logic runs against it unchanged. Every transaction applies fully or throws
- * {@link ContractRevertException} with the contract's custom error name and changes nothing; a
- * transaction that applies mines one block (anvil's automine) at the simulation clock
- * ({@link #setTime}). Blocks hash to {@code keccak256(seed, number)} unless another source is given
- * (the differential test feeds anvil's). Rules are checked against the real contracts by
- * SimChainDifferentialIT (docs/spec/sim-vectors.md).
+ * logic runs against it unchanged. Every transaction applies fully or throws {@link
+ * ContractRevertException} with the contract's custom error name and changes nothing; a transaction
+ * that applies mines one block (anvil's automine) at the simulation clock ({@link #setTime}).
+ * Blocks hash to {@code keccak256(seed, number)} unless another source is given (the differential
+ * test feeds anvil's). Rules are checked against the real contracts by SimChainDifferentialIT
+ * (docs/spec/sim-vectors.md).
  *
  * <p>Modelled: token balances (allowances are not: every account has approved the contracts for
- * everything), registration with roles, self stake and churn, deposits, role minimum stakes,
- * stake checkpoints per block with the activation delay (snapshot weights for assignment and
- * votes), obligations, liveness and dispute slashes (reporter share, party and voter rewards, the
- * rest to the burn address), REEXEC_INTERSUBJECTIVE jobs end to end (submit, seed block, assign,
- * heartbeat, restart, decline, miss, result, challenge window, finalize, expiry) and their
- * intersubjective disputes (challenge, vote, resolve, settleVote). App creation is permissionless.
+ * everything), registration with roles, self stake and churn, deposits, role minimum stakes, stake
+ * checkpoints per block with the activation delay (snapshot weights for assignment and votes),
+ * obligations, liveness and dispute slashes (reporter share, party and voter rewards, the rest to
+ * the burn address), REEXEC_INTERSUBJECTIVE jobs end to end (submit, seed block, assign, heartbeat,
+ * restart, decline, miss, result, challenge window, finalize, expiry) and their intersubjective
+ * disputes (challenge, vote, resolve, settleVote). App creation is permissionless.
  *
  * <p>Not modelled, refused with {@link UnsupportedOperationException}: the TEE, REEXEC_OBJECTIVE
  * and adapter (ZK) result paths (submitCheckedResult, submitObjectiveResult, submitTeeResult,
@@ -74,55 +74,98 @@ import java.util.function.Supplier;
  */
 public final class SimChain {
   public static final BigInteger WAD = JobParams.WAD;
-  public static final Address BURN_ADDRESS = Address.parse("0x000000000000000000000000000000000000dEaD");
+  public static final Address BURN_ADDRESS =
+      Address.parse("0x000000000000000000000000000000000000dEaD");
+
   /** JobManager.SEED_DELAY_BLOCKS. */
   public static final long SEED_DELAY_BLOCKS = 1;
+
   /** StakeRegistry.MAX_ENDPOINT_BYTES. */
   public static final int MAX_ENDPOINT_BYTES = 256;
+
   /**
    * The parameter version every job is submitted under: JobManager's constructor stores version 0
    * without a court, and the deployer's setParams(with the court) makes it version 1.
    */
   public static final long PARAMS_VERSION = 1;
+
   /** Longest list {@link #events(long, long)} returns at once, like a node's log range limit. */
   public static final int MAX_EVENTS_PER_READ = 100_000;
 
   /**
-   * The deployment's constructor settings, as {@link SettlementDeployer.Config} sets them, with
-   * the addresses the contracts live at (they appear in events: a slash's {@code by}), the chain
-   * id, the genesis block number and time, and the seed of the block hashes.
+   * The deployment's constructor settings, as {@link SettlementDeployer.Config} sets them, with the
+   * addresses the contracts live at (they appear in events: a slash's {@code by}), the chain id,
+   * the genesis block number and time, and the seed of the block hashes.
    */
-  public record Config(JobParams params, SettlementDeployer.RegistryConfig registry, SettlementDeployer.CourtConfig court,
-      BigInteger minComputeStake, BigInteger minVerifierStake, BigInteger minDaStake, Deployment contracts, long startBlock,
-      long startTime, Bytes32 seed) {
+  public record Config(
+      JobParams params,
+      SettlementDeployer.RegistryConfig registry,
+      SettlementDeployer.CourtConfig court,
+      BigInteger minComputeStake,
+      BigInteger minVerifierStake,
+      BigInteger minDaStake,
+      Deployment contracts,
+      long startBlock,
+      long startTime,
+      Bytes32 seed) {
     public Config {
       if (startBlock < 0 || startTime < 0) {
         throw new IllegalArgumentException("start block and time must not be negative");
       }
-      if (minComputeStake.signum() < 0 || minVerifierStake.signum() < 0 || minDaStake.signum() < 0) {
+      if (minComputeStake.signum() < 0
+          || minVerifierStake.signum() < 0
+          || minDaStake.signum() < 0) {
         throw new IllegalArgumentException("minimum stakes must not be negative");
       }
       params = params.withCourt(contracts.court());
     }
 
-    /** The devnet's settings (SettlementDeployer.Config.devnet()) at made-up addresses, from block 0 at {@code startTime}. */
+    /**
+     * The devnet's settings (SettlementDeployer.Config.devnet()) at made-up addresses, from block 0
+     * at {@code startTime}.
+     */
     public static Config devnet(long startTime, long seed) {
-      return of(SettlementDeployer.Config.devnet(), simulatedContracts(), 0, startTime,
+      return of(
+          SettlementDeployer.Config.devnet(),
+          simulatedContracts(),
+          0,
+          startTime,
           Hashes.keccak256(ByteBuffer.allocate(8).putLong(seed).array()));
     }
 
-    public static Config of(SettlementDeployer.Config c, Deployment contracts, long startBlock, long startTime, Bytes32 seed) {
-      return new Config(c.jobParams(), c.registry(), c.court(), c.minComputeStake(), c.minVerifierStake(), c.minDaStake(), contracts,
-          startBlock, startTime, seed);
+    public static Config of(
+        SettlementDeployer.Config c,
+        Deployment contracts,
+        long startBlock,
+        long startTime,
+        Bytes32 seed) {
+      return new Config(
+          c.jobParams(),
+          c.registry(),
+          c.court(),
+          c.minComputeStake(),
+          c.minVerifierStake(),
+          c.minDaStake(),
+          contracts,
+          startBlock,
+          startTime,
+          seed);
     }
 
     public static Deployment simulatedContracts() {
-      return new Deployment(dev.trustdial.chain.anvil.Anvil.DEVNET_CHAIN_ID, named("StakeToken"), named("StakeRegistry"),
-          named("AppRegistry"), named("JobManager"), named("IntersubjectiveCourt"));
+      return new Deployment(
+          dev.trustdial.chain.anvil.Anvil.DEVNET_CHAIN_ID,
+          named("StakeToken"),
+          named("StakeRegistry"),
+          named("AppRegistry"),
+          named("JobManager"),
+          named("IntersubjectiveCourt"));
     }
 
     private static Address named(String contract) {
-      byte[] h = Hashes.keccak256(("trustdial-sim/" + contract).getBytes(StandardCharsets.US_ASCII)).bytes();
+      byte[] h =
+          Hashes.keccak256(("trustdial-sim/" + contract).getBytes(StandardCharsets.US_ASCII))
+              .bytes();
       return new Address(Arrays.copyOfRange(h, 12, 32));
     }
   }
@@ -176,7 +219,10 @@ public final class SimChain {
   public SimChain(Config config, LongFunction<Bytes32> blockHashes) {
     this.config = config;
     this.params = config.params();
-    this.blockHashes = blockHashes != null ? blockHashes : n -> Hashes.keccak256(config.seed().bytes(), word(BigInteger.valueOf(n)));
+    this.blockHashes =
+        blockHashes != null
+            ? blockHashes
+            : n -> Hashes.keccak256(config.seed().bytes(), word(BigInteger.valueOf(n)));
     Deployment d = config.contracts();
     this.tokenAddr = d.stakeToken();
     this.registryAddr = d.stakeRegistry();
@@ -208,7 +254,8 @@ public final class SimChain {
   /** Sets the clock the next blocks are stamped with; it never goes back. */
   public void setTime(long epochSeconds) {
     if (epochSeconds < time) {
-      throw new IllegalArgumentException("the simulated clock never goes back: " + epochSeconds + " < " + time);
+      throw new IllegalArgumentException(
+          "the simulated clock never goes back: " + epochSeconds + " < " + time);
     }
     time = epochSeconds;
   }
@@ -221,12 +268,17 @@ public final class SimChain {
     return blockNumber;
   }
 
-  /** Timestamp of the latest block (the contracts' notion of now, which {@link #setTime} alone does not move). */
+  /**
+   * Timestamp of the latest block (the contracts' notion of now, which {@link #setTime} alone does
+   * not move).
+   */
   public long chainTime() {
     return blockTimes.get(blockNumber);
   }
 
-  /** Mines an empty block at the current time (an interval-mined block: it lets a seed block pass). */
+  /**
+   * Mines an empty block at the current time (an interval-mined block: it lets a seed block pass).
+   */
   public void mine() {
     blockNumber++;
     blockTimes.put(blockNumber, time);
@@ -235,12 +287,14 @@ public final class SimChain {
   /** The hash of a mined block. */
   public Bytes32 blockHash(long number) {
     if (number < 0 || number > blockNumber) {
-      throw new IllegalArgumentException("block " + number + " is not mined (latest " + blockNumber + ")");
+      throw new IllegalArgumentException(
+          "block " + number + " is not mined (latest " + blockNumber + ")");
     }
     return blockHashes.apply(number);
   }
 
-  // ------------------------------------------------------------------ setup and workload (outside the port)
+  // ------------------------------------------------------------------ setup and workload (outside
+  // the port)
 
   /** StakeToken.mint by its owner (the devnet faucet): one block. */
   public void mint(Address to, BigInteger amount) {
@@ -257,10 +311,14 @@ public final class SimChain {
     });
   }
 
-  /** AppRegistry.createApp (creation is permissionless here) with an empty policy; returns the app id. */
+  /**
+   * AppRegistry.createApp (creation is permissionless here) with an empty policy; returns the app
+   * id.
+   */
   public BigInteger createApp(Address owner, TrustMode mode, Bytes32 programDigest) {
     if (mode != TrustMode.REEXEC_INTERSUBJECTIVE && mode != TrustMode.TEE) {
-      throw new UnsupportedOperationException("apps of mode " + mode + " are not modelled by the simulator");
+      throw new UnsupportedOperationException(
+          "apps of mode " + mode + " are not modelled by the simulator");
     }
     if (programDigest.isZero()) {
       throw revert("createApp", "ZeroDigest");
@@ -273,15 +331,24 @@ public final class SimChain {
     });
   }
 
-  /** JobManager.submitJob by {@code submitter} (approved beforehand, as the CLI does); returns the job id. */
-  public BigInteger submitJob(Address submitter, BigInteger appId, Bytes32 inputBlobKey, Bytes32 inputDigest, long maxSteps,
+  /**
+   * JobManager.submitJob by {@code submitter} (approved beforehand, as the CLI does); returns the
+   * job id.
+   */
+  public BigInteger submitJob(
+      Address submitter,
+      BigInteger appId,
+      Bytes32 inputBlobKey,
+      Bytes32 inputDigest,
+      long maxSteps,
       BigInteger fee) {
     final String action = "submitJob";
     if (fee.signum() < 0) {
       throw new InvalidInputException("fee must not be negative");
     }
     if (fee.compareTo(params.minFee()) < 0) {
-      throw new InvalidInputException("fee " + fee + " is below the minimum fee " + params.minFee());
+      throw new InvalidInputException(
+          "fee " + fee + " is below the minimum fee " + params.minFee());
     }
     App app = appOrRevert(action, appId);
     if (app.mode == TrustMode.TEE) {
@@ -309,7 +376,9 @@ public final class SimChain {
       j.programDigest = app.programDigest;
       j.mode = app.mode;
       jobs.add(j);
-      emit(new SettlementEvent.JobSubmitted(null, j.id, appId, submitter, inputBlobKey, maxSteps, fee));
+      emit(
+          new SettlementEvent.JobSubmitted(
+              null, j.id, appId, submitter, inputBlobKey, maxSteps, fee));
       queue(j);
       totalEscrow = totalEscrow.add(total);
       transfer(submitter, jobsAddr, total);
@@ -391,7 +460,8 @@ public final class SimChain {
       sum = sum.add(e.getValue());
     }
     if (!sum.equals(minted)) {
-      throw new IllegalStateException("token conservation broken: balances sum to " + sum + ", minted " + minted);
+      throw new IllegalStateException(
+          "token conservation broken: balances sum to " + sum + ", minted " + minted);
     }
     BigInteger pools = BigInteger.ZERO;
     for (Operator o : operators.values()) {
@@ -401,11 +471,17 @@ public final class SimChain {
       pools = pools.add(o.activeAmount);
     }
     if (!pools.equals(totalActive) || !balanceOf(registryAddr).equals(totalActive)) {
-      throw new IllegalStateException("registry books broken: pools " + pools + ", totalActive " + totalActive + ", held "
-          + balanceOf(registryAddr));
+      throw new IllegalStateException(
+          "registry books broken: pools "
+              + pools
+              + ", totalActive "
+              + totalActive
+              + ", held "
+              + balanceOf(registryAddr));
     }
     if (!balanceOf(jobsAddr).equals(totalEscrow)) {
-      throw new IllegalStateException("JobManager holds " + balanceOf(jobsAddr) + " but its escrow is " + totalEscrow);
+      throw new IllegalStateException(
+          "JobManager holds " + balanceOf(jobsAddr) + " but its escrow is " + totalEscrow);
     }
     for (Address a : operators.keySet()) {
       if (activeJobs(a) < 0) {
@@ -428,12 +504,17 @@ public final class SimChain {
       result = effects.get();
     } catch (RuntimeException e) {
       pending = null;
-      throw new IllegalStateException("the model failed after its checks passed (state may be inconsistent)", e);
+      throw new IllegalStateException(
+          "the model failed after its checks passed (state may be inconsistent)", e);
     }
     blockNumber = block;
     blockTimes.put(block, time);
-    String txHash = Hashes.keccak256(config.seed().bytes(), word(BigInteger.valueOf(block)),
-        "tx".getBytes(StandardCharsets.US_ASCII)).toHex();
+    String txHash =
+        Hashes.keccak256(
+                config.seed().bytes(),
+                word(BigInteger.valueOf(block)),
+                "tx".getBytes(StandardCharsets.US_ASCII))
+            .toHex();
     long logIndex = 0;
     for (SettlementEvent e : pending) {
       events.add(locate(e, new Where(block, txHash, logIndex++)));
@@ -444,9 +525,14 @@ public final class SimChain {
 
   private TxOutcome outcome(String action) {
     SettlementEvent last = events.isEmpty() ? null : events.getLast();
-    String hash = last != null && last.where().block() == blockNumber ? last.where().txHash()
-        : Hashes.keccak256(config.seed().bytes(), word(BigInteger.valueOf(blockNumber)), "tx".getBytes(StandardCharsets.US_ASCII))
-            .toHex();
+    String hash =
+        last != null && last.where().block() == blockNumber
+            ? last.where().txHash()
+            : Hashes.keccak256(
+                    config.seed().bytes(),
+                    word(BigInteger.valueOf(blockNumber)),
+                    "tx".getBytes(StandardCharsets.US_ASCII))
+                .toHex();
     return new TxOutcome(action, hash, blockNumber, 0);
   }
 
@@ -504,7 +590,8 @@ public final class SimChain {
     BigInteger activeShares = BigInteger.ZERO;
     final Map<Address, BigInteger> shares = new HashMap<>();
     final EnumMap<Role, BigInteger> allocation = new EnumMap<>(Role.class);
-    final EnumMap<Role, BigInteger[]> deallocation = new EnumMap<>(Role.class); // {wad, obligationSeq}
+    final EnumMap<Role, BigInteger[]> deallocation =
+        new EnumMap<>(Role.class); // {wad, obligationSeq}
     final EnumMap<Role, TreeMap<Long, BigInteger>> weights = new EnumMap<>(Role.class);
     long nextObligationSeq;
     long obligationLowWater;
@@ -543,7 +630,10 @@ public final class SimChain {
     return o == null ? BigInteger.ZERO : at(o.weights.get(role), block);
   }
 
-  /** StakeRegistry.snapshotWeight: the smaller of the weight at the block and activationDelayBlocks earlier. */
+  /**
+   * StakeRegistry.snapshotWeight: the smaller of the weight at the block and activationDelayBlocks
+   * earlier.
+   */
   private BigInteger snapshotWeight(Address op, Role role, long block) {
     long delay = config.registry().activationDelayBlocks();
     BigInteger atSnapshot = weightAt(op, role, block);
@@ -582,7 +672,10 @@ public final class SimChain {
     long key = nextBlock();
     BigInteger activeAmt = o.status == OperatorStatus.ACTIVE ? o.activeAmount : BigInteger.ZERO;
     for (Role role : Role.values()) {
-      BigInteger w = (o.roles & role.bit()) == 0 ? BigInteger.ZERO : activeAmt.multiply(o.allocation.get(role)).divide(WAD);
+      BigInteger w =
+          (o.roles & role.bit()) == 0
+              ? BigInteger.ZERO
+              : activeAmt.multiply(o.allocation.get(role)).divide(WAD);
       TreeMap<Long, BigInteger> t = o.weights.get(role);
       BigInteger old = latest(t);
       if (w.equals(old)) {
@@ -602,7 +695,10 @@ public final class SimChain {
 
   private void closeObligation(Address op, long seq) {
     Operator o = operators.get(op);
-    if (o == null || seq >= o.nextObligationSeq || seq < o.obligationLowWater || o.closed.contains(seq)) {
+    if (o == null
+        || seq >= o.nextObligationSeq
+        || seq < o.obligationLowWater
+        || o.closed.contains(seq)) {
       throw new IllegalStateException("UnknownObligation(" + op + ", " + seq + ")");
     }
     o.closed.add(seq);
@@ -623,13 +719,18 @@ public final class SimChain {
     o.activeAmount = o.activeAmount.subtract(fromActive);
     totalActive = totalActive.subtract(fromActive);
     syncWeights(o);
-    emit(new SettlementEvent.Slashed(null, op, role, fromActive, fromActive, BigInteger.ZERO, reason, by));
+    emit(
+        new SettlementEvent.Slashed(
+            null, op, role, fromActive, fromActive, BigInteger.ZERO, reason, by));
     transfer(registryAddr, by, fromActive);
     return fromActive;
   }
 
   private void delegate(Operator o, Address staker, BigInteger received) {
-    BigInteger shares = o.activeShares.signum() == 0 ? received : received.multiply(o.activeShares).divide(o.activeAmount);
+    BigInteger shares =
+        o.activeShares.signum() == 0
+            ? received
+            : received.multiply(o.activeShares).divide(o.activeAmount);
     transfer(staker, registryAddr, received);
     o.activeShares = o.activeShares.add(shares);
     o.activeAmount = o.activeAmount.add(received);
@@ -640,7 +741,9 @@ public final class SimChain {
   }
 
   private BigInteger sharesFor(Operator o, BigInteger amount) {
-    return o.activeShares.signum() == 0 ? amount : amount.multiply(o.activeShares).divide(o.activeAmount);
+    return o.activeShares.signum() == 0
+        ? amount
+        : amount.multiply(o.activeShares).divide(o.activeAmount);
   }
 
   private void exit(Operator o, boolean ejected) {
@@ -726,11 +829,36 @@ public final class SimChain {
     long obligationSeq;
 
     JobInfo info() {
-      Optional<ResultCommitment> result = resultOperator.isZero() ? Optional.empty()
-          : Optional.of(new ResultCommitment(outputHash, finalStateHash, stepCount, checkpointRoot));
-      return new JobInfo(id, appId, submitter, inputBlobKey, inputDigest, maxSteps, fee, deposit, status, assignee, attempt, deadline,
-          expiresAt, seedBlock, snapshotBlock, lastStep, lastStateHash, lastCheckpointBlobKey, result, outputBlobKey, resultOperator,
-          challengeDeadline, openDisputes, PARAMS_VERSION);
+      Optional<ResultCommitment> result =
+          resultOperator.isZero()
+              ? Optional.empty()
+              : Optional.of(
+                  new ResultCommitment(outputHash, finalStateHash, stepCount, checkpointRoot));
+      return new JobInfo(
+          id,
+          appId,
+          submitter,
+          inputBlobKey,
+          inputDigest,
+          maxSteps,
+          fee,
+          deposit,
+          status,
+          assignee,
+          attempt,
+          deadline,
+          expiresAt,
+          seedBlock,
+          snapshotBlock,
+          lastStep,
+          lastStateHash,
+          lastCheckpointBlobKey,
+          result,
+          outputBlobKey,
+          resultOperator,
+          challengeDeadline,
+          openDisputes,
+          PARAMS_VERSION);
     }
 
     Role role() {
@@ -738,7 +866,8 @@ public final class SimChain {
     }
 
     Bytes32 commitment() {
-      return new ResultCommitment(outputHash, finalStateHash, stepCount, checkpointRoot).commitment();
+      return new ResultCommitment(outputHash, finalStateHash, stepCount, checkpointRoot)
+          .commitment();
     }
   }
 
@@ -839,7 +968,10 @@ public final class SimChain {
     return slashed;
   }
 
-  /** JobManager.resolveDispute: returns the voter pool sent to the court and whether the dispute was moot. */
+  /**
+   * JobManager.resolveDispute: returns the voter pool sent to the court and whether the dispute was
+   * moot.
+   */
   private Object[] resolveDispute(BigInteger disputeId, Verdict verdict) {
     Challenge c = challenges.get(disputeId.intValueExact() - 1);
     Job j = jobs.get(c.jobId.intValueExact() - 1);
@@ -926,8 +1058,24 @@ public final class SimChain {
     final Map<Address, Vote> votes = new LinkedHashMap<>();
 
     DisputeInfo info() {
-      return new DisputeInfo(id, jobId, operator, challenger, operatorCommitment, challengerCommitment, snapshotBlock, deadline,
-          totalWeight, castWeight, operatorWeight, challengerWeight, leading, leadingWeight, verdict, moot, voterPool);
+      return new DisputeInfo(
+          id,
+          jobId,
+          operator,
+          challenger,
+          operatorCommitment,
+          challengerCommitment,
+          snapshotBlock,
+          deadline,
+          totalWeight,
+          castWeight,
+          operatorWeight,
+          challengerWeight,
+          leading,
+          leadingWeight,
+          verdict,
+          moot,
+          voterPool);
     }
   }
 
@@ -946,13 +1094,17 @@ public final class SimChain {
   }
 
   private BigInteger voteWeight(Dispute d, Address voter) {
-    return snapshotWeight(voter, Role.VERIFIER, d.snapshotBlock).min(weightNow(voter, Role.VERIFIER));
+    return snapshotWeight(voter, Role.VERIFIER, d.snapshotBlock)
+        .min(weightNow(voter, Role.VERIFIER));
   }
 
   /** IntersubjectiveCourt.verdictOf. */
   private Verdict verdictOf(Dispute d) {
     int quorumBps = config.court().quorumBps();
-    if (d.castWeight.multiply(BigInteger.valueOf(10_000)).compareTo(d.totalWeight.multiply(BigInteger.valueOf(quorumBps))) < 0
+    if (d.castWeight
+                .multiply(BigInteger.valueOf(10_000))
+                .compareTo(d.totalWeight.multiply(BigInteger.valueOf(quorumBps)))
+            < 0
         || d.castWeight.signum() == 0) {
       return Verdict.NO_QUORUM;
     }
@@ -972,41 +1124,95 @@ public final class SimChain {
 
   private static SettlementEvent locate(SettlementEvent e, Where w) {
     return switch (e) {
-      case SettlementEvent.OperatorRegistered x -> new SettlementEvent.OperatorRegistered(w, x.operator(), x.roles(), x.signer(), x.endpoint());
-      case SettlementEvent.OperatorUpdated x -> new SettlementEvent.OperatorUpdated(w, x.operator(), x.roles(), x.signer(), x.endpoint());
-      case SettlementEvent.OperatorExited x -> new SettlementEvent.OperatorExited(w, x.operator(), x.ejected());
-      case SettlementEvent.Delegated x -> new SettlementEvent.Delegated(w, x.operator(), x.staker(), x.amount(), x.shares());
-      case SettlementEvent.WithdrawalQueued x -> new SettlementEvent.WithdrawalQueued(w, x.operator(), x.staker(), x.amount(), x.shares(),
-          x.availableAt(), x.obligationSeq());
-      case SettlementEvent.WithdrawalCompleted x -> new SettlementEvent.WithdrawalCompleted(w, x.operator(), x.staker(), x.amount());
-      case SettlementEvent.AllocationSet x -> new SettlementEvent.AllocationSet(w, x.operator(), x.role(), x.wad());
-      case SettlementEvent.Slashed x -> new SettlementEvent.Slashed(w, x.operator(), x.role(), x.amount(), x.fromActive(), x.fromPending(),
-          x.reason(), x.by());
-      case SettlementEvent.AppCreated x -> new SettlementEvent.AppCreated(w, x.appId(), x.owner(), x.mode(), x.programDigest());
-      case SettlementEvent.JobSubmitted x -> new SettlementEvent.JobSubmitted(w, x.jobId(), x.appId(), x.submitter(), x.inputBlobKey(),
-          x.maxSteps(), x.fee());
-      case SettlementEvent.JobQueued x -> new SettlementEvent.JobQueued(w, x.jobId(), x.attempt(), x.seedBlock(), x.snapshotBlock());
-      case SettlementEvent.JobAssigned x -> new SettlementEvent.JobAssigned(w, x.jobId(), x.operator(), x.attempt(), x.deadline(),
-          x.resumeFromCheckpoint());
-      case SettlementEvent.HeartbeatPosted x -> new SettlementEvent.HeartbeatPosted(w, x.jobId(), x.operator(), x.step(), x.stateHash(),
-          x.checkpointBlobKey());
-      case SettlementEvent.HeartbeatMissed x -> new SettlementEvent.HeartbeatMissed(w, x.jobId(), x.operator(), x.reporter(), x.slashed());
-      case SettlementEvent.CheckpointDiscarded x -> new SettlementEvent.CheckpointDiscarded(w, x.jobId(), x.operator(), x.step(),
-          x.checkpointBlobKey());
-      case SettlementEvent.JobDeclined x -> new SettlementEvent.JobDeclined(w, x.jobId(), x.operator());
-      case SettlementEvent.ResultSubmitted x -> new SettlementEvent.ResultSubmitted(w, x.jobId(), x.operator(), x.result(), x.outputBlobKey());
-      case SettlementEvent.JobChallenged x -> new SettlementEvent.JobChallenged(w, x.jobId(), x.disputeId(), x.challenger(),
-          x.challengerCommitment(), x.bond());
-      case SettlementEvent.DisputeResolved x -> new SettlementEvent.DisputeResolved(w, x.disputeId(), x.jobId(), x.verdict(), x.moot(),
-          x.slashed());
-      case SettlementEvent.JobFinalized x -> new SettlementEvent.JobFinalized(w, x.jobId(), x.paidTo(), x.outputHash(), x.fee());
+      case SettlementEvent.OperatorRegistered x ->
+          new SettlementEvent.OperatorRegistered(
+              w, x.operator(), x.roles(), x.signer(), x.endpoint());
+      case SettlementEvent.OperatorUpdated x ->
+          new SettlementEvent.OperatorUpdated(w, x.operator(), x.roles(), x.signer(), x.endpoint());
+      case SettlementEvent.OperatorExited x ->
+          new SettlementEvent.OperatorExited(w, x.operator(), x.ejected());
+      case SettlementEvent.Delegated x ->
+          new SettlementEvent.Delegated(w, x.operator(), x.staker(), x.amount(), x.shares());
+      case SettlementEvent.WithdrawalQueued x ->
+          new SettlementEvent.WithdrawalQueued(
+              w,
+              x.operator(),
+              x.staker(),
+              x.amount(),
+              x.shares(),
+              x.availableAt(),
+              x.obligationSeq());
+      case SettlementEvent.WithdrawalCompleted x ->
+          new SettlementEvent.WithdrawalCompleted(w, x.operator(), x.staker(), x.amount());
+      case SettlementEvent.AllocationSet x ->
+          new SettlementEvent.AllocationSet(w, x.operator(), x.role(), x.wad());
+      case SettlementEvent.Slashed x ->
+          new SettlementEvent.Slashed(
+              w,
+              x.operator(),
+              x.role(),
+              x.amount(),
+              x.fromActive(),
+              x.fromPending(),
+              x.reason(),
+              x.by());
+      case SettlementEvent.AppCreated x ->
+          new SettlementEvent.AppCreated(w, x.appId(), x.owner(), x.mode(), x.programDigest());
+      case SettlementEvent.JobSubmitted x ->
+          new SettlementEvent.JobSubmitted(
+              w, x.jobId(), x.appId(), x.submitter(), x.inputBlobKey(), x.maxSteps(), x.fee());
+      case SettlementEvent.JobQueued x ->
+          new SettlementEvent.JobQueued(
+              w, x.jobId(), x.attempt(), x.seedBlock(), x.snapshotBlock());
+      case SettlementEvent.JobAssigned x ->
+          new SettlementEvent.JobAssigned(
+              w, x.jobId(), x.operator(), x.attempt(), x.deadline(), x.resumeFromCheckpoint());
+      case SettlementEvent.HeartbeatPosted x ->
+          new SettlementEvent.HeartbeatPosted(
+              w, x.jobId(), x.operator(), x.step(), x.stateHash(), x.checkpointBlobKey());
+      case SettlementEvent.HeartbeatMissed x ->
+          new SettlementEvent.HeartbeatMissed(
+              w, x.jobId(), x.operator(), x.reporter(), x.slashed());
+      case SettlementEvent.CheckpointDiscarded x ->
+          new SettlementEvent.CheckpointDiscarded(
+              w, x.jobId(), x.operator(), x.step(), x.checkpointBlobKey());
+      case SettlementEvent.JobDeclined x ->
+          new SettlementEvent.JobDeclined(w, x.jobId(), x.operator());
+      case SettlementEvent.ResultSubmitted x ->
+          new SettlementEvent.ResultSubmitted(
+              w, x.jobId(), x.operator(), x.result(), x.outputBlobKey());
+      case SettlementEvent.JobChallenged x ->
+          new SettlementEvent.JobChallenged(
+              w, x.jobId(), x.disputeId(), x.challenger(), x.challengerCommitment(), x.bond());
+      case SettlementEvent.DisputeResolved x ->
+          new SettlementEvent.DisputeResolved(
+              w, x.disputeId(), x.jobId(), x.verdict(), x.moot(), x.slashed());
+      case SettlementEvent.JobFinalized x ->
+          new SettlementEvent.JobFinalized(w, x.jobId(), x.paidTo(), x.outputHash(), x.fee());
       case SettlementEvent.JobFailed x -> new SettlementEvent.JobFailed(w, x.jobId(), x.reason());
-      case SettlementEvent.DisputeOpened x -> new SettlementEvent.DisputeOpened(w, x.disputeId(), x.jobId(), x.operatorCommitment(),
-          x.challengerCommitment(), x.snapshotBlock(), x.deadline(), x.totalWeight());
-      case SettlementEvent.Voted x -> new SettlementEvent.Voted(w, x.disputeId(), x.voter(), x.commitment(), x.weight());
-      case SettlementEvent.DisputeSettled x -> new SettlementEvent.DisputeSettled(w, x.disputeId(), x.jobId(), x.verdict(), x.castWeight(),
-          x.leadingWeight(), x.moot());
-      case SettlementEvent.VoteSettled x -> new SettlementEvent.VoteSettled(w, x.disputeId(), x.voter(), x.reward(), x.penalty());
+      case SettlementEvent.DisputeOpened x ->
+          new SettlementEvent.DisputeOpened(
+              w,
+              x.disputeId(),
+              x.jobId(),
+              x.operatorCommitment(),
+              x.challengerCommitment(),
+              x.snapshotBlock(),
+              x.deadline(),
+              x.totalWeight());
+      case SettlementEvent.Voted x ->
+          new SettlementEvent.Voted(w, x.disputeId(), x.voter(), x.commitment(), x.weight());
+      case SettlementEvent.DisputeSettled x ->
+          new SettlementEvent.DisputeSettled(
+              w,
+              x.disputeId(),
+              x.jobId(),
+              x.verdict(),
+              x.castWeight(),
+              x.leadingWeight(),
+              x.moot());
+      case SettlementEvent.VoteSettled x ->
+          new SettlementEvent.VoteSettled(w, x.disputeId(), x.voter(), x.reward(), x.penalty());
     };
   }
 
@@ -1054,7 +1260,13 @@ public final class SimChain {
         long b = e.where().block();
         if (b >= fromBlock && b <= toBlock) {
           if (out.size() == MAX_EVENTS_PER_READ) {
-            throw new InvalidInputException("more than " + MAX_EVENTS_PER_READ + " events in blocks " + fromBlock + ".." + toBlock);
+            throw new InvalidInputException(
+                "more than "
+                    + MAX_EVENTS_PER_READ
+                    + " events in blocks "
+                    + fromBlock
+                    + ".."
+                    + toBlock);
           }
           out.add(e);
         }
@@ -1075,7 +1287,15 @@ public final class SimChain {
     @Override
     public JobPin pin(BigInteger jobId) {
       Job j = jobOrRevert("pinOf", jobId);
-      return new JobPin(j.programDigest, Optional.empty(), 1, j.mode, j.role(), j.obligationSeq, Optional.empty(), Optional.empty());
+      return new JobPin(
+          j.programDigest,
+          Optional.empty(),
+          1,
+          j.mode,
+          j.role(),
+          j.obligationSeq,
+          Optional.empty(),
+          Optional.empty());
     }
 
     @Override
@@ -1096,10 +1316,13 @@ public final class SimChain {
 
     @Override
     public VoteInfo voteOf(BigInteger disputeId, Address voter) {
-      Dispute d = disputeId.signum() > 0 && disputeId.compareTo(BigInteger.valueOf(disputes.size())) <= 0
-          ? disputes.get(disputeId.intValueExact() - 1) : null;
+      Dispute d =
+          disputeId.signum() > 0 && disputeId.compareTo(BigInteger.valueOf(disputes.size())) <= 0
+              ? disputes.get(disputeId.intValueExact() - 1)
+              : null;
       Vote v = d == null ? null : d.votes.get(voter);
-      return v == null ? new VoteInfo(Bytes32.ZERO, BigInteger.ZERO, 0, false)
+      return v == null
+          ? new VoteInfo(Bytes32.ZERO, BigInteger.ZERO, 0, false)
           : new VoteInfo(v.commitment, v.weight, v.obligationSeq, v.settled);
     }
 
@@ -1116,10 +1339,27 @@ public final class SimChain {
     public OperatorInfo operator(Address op) {
       Operator o = operators.get(op);
       if (o == null) {
-        return new OperatorInfo(op, OperatorStatus.NONE, Set.of(), Address.ZERO, "", BigInteger.ZERO, BigInteger.ZERO, BigInteger.ZERO, 0);
+        return new OperatorInfo(
+            op,
+            OperatorStatus.NONE,
+            Set.of(),
+            Address.ZERO,
+            "",
+            BigInteger.ZERO,
+            BigInteger.ZERO,
+            BigInteger.ZERO,
+            0);
       }
-      return new OperatorInfo(op, o.status, Role.fromMask(o.roles), o.signer, o.endpoint, o.activeAmount,
-          o.value(o.shares.getOrDefault(op, BigInteger.ZERO)), BigInteger.ZERO, o.openObligations);
+      return new OperatorInfo(
+          op,
+          o.status,
+          Role.fromMask(o.roles),
+          o.signer,
+          o.endpoint,
+          o.activeAmount,
+          o.value(o.shares.getOrDefault(op, BigInteger.ZERO)),
+          BigInteger.ZERO,
+          o.openObligations);
     }
 
     @Override
@@ -1129,19 +1369,22 @@ public final class SimChain {
 
     @Override
     public Bytes32 teeResultDigest(BigInteger jobId, Bytes32 outputHash) {
-      throw new UnsupportedOperationException("teeResultDigest (TEE jobs) is not modelled by the simulator");
+      throw new UnsupportedOperationException(
+          "teeResultDigest (TEE jobs) is not modelled by the simulator");
     }
 
     // ---------------------------------------------------------------- operators
 
     @Override
-    public TxOutcome register(Set<Role> roles, Address signer, String endpoint, BigInteger selfStake) {
+    public TxOutcome register(
+        Set<Role> roles, Address signer, String endpoint, BigInteger selfStake) {
       final String action = "register";
       if (roles.isEmpty()) {
         throw new InvalidInputException("an operator needs at least one role");
       }
       if (selfStake.signum() <= 0) {
-        throw new InvalidInputException("the registration's own stake must be positive, got " + selfStake);
+        throw new InvalidInputException(
+            "the registration's own stake must be positive, got " + selfStake);
       }
       if (operators.containsKey(me)) {
         throw revert(action, "AlreadyRegistered", me);
@@ -1163,14 +1406,25 @@ public final class SimChain {
           }
         }
         BigInteger bps = BigInteger.valueOf(10_000);
-        if (ejected == null || selfStake.multiply(bps).compareTo(least.multiply(bps.add(BigInteger.valueOf(config.registry().churnBps()))))
-            <= 0) {
-          throw revert(action, "ActiveSetFull", config.registry().maxOperators(), ejected == null ? Address.ZERO : ejected.address,
-              ejected == null ? 0 : least, selfStake);
+        if (ejected == null
+            || selfStake
+                    .multiply(bps)
+                    .compareTo(
+                        least.multiply(bps.add(BigInteger.valueOf(config.registry().churnBps()))))
+                <= 0) {
+          throw revert(
+              action,
+              "ActiveSetFull",
+              config.registry().maxOperators(),
+              ejected == null ? Address.ZERO : ejected.address,
+              ejected == null ? 0 : least,
+              selfStake);
         }
       }
       Address holder = operatorOfSigner.get(signer);
-      if (holder != null && !holder.equals(me) && !(ejected != null && holder.equals(ejected.address))) {
+      if (holder != null
+          && !holder.equals(me)
+          && !(ejected != null && holder.equals(ejected.address))) {
         throw revert(action, "SignerInUse", signer, holder);
       }
       requireBalance(action, me, selfStake);
@@ -1189,7 +1443,9 @@ public final class SimChain {
         for (Role r : roles) {
           o.allocation.put(r, WAD);
         }
-        emit(new SettlementEvent.OperatorRegistered(null, me, Role.fromMask(mask), signer, endpoint));
+        emit(
+            new SettlementEvent.OperatorRegistered(
+                null, me, Role.fromMask(mask), signer, endpoint));
         delegate(o, me, selfStake);
         return null;
       });
@@ -1226,7 +1482,12 @@ public final class SimChain {
           if (had && !has) {
             BigInteger oldWad = o.allocation.get(r);
             BigInteger[] d = o.deallocation.get(r);
-            BigInteger held = d != null && o.obligationLowWater < d[1].longValueExact() && d[0].compareTo(oldWad) > 0 ? d[0] : oldWad;
+            BigInteger held =
+                d != null
+                        && o.obligationLowWater < d[1].longValueExact()
+                        && d[0].compareTo(oldWad) > 0
+                    ? d[0]
+                    : oldWad;
             o.deallocation.put(r, new BigInteger[] {held, BigInteger.valueOf(o.nextObligationSeq)});
             o.allocation.put(r, BigInteger.ZERO);
           } else if (!had && has) {
@@ -1288,7 +1549,8 @@ public final class SimChain {
             excluded.add(c.operator());
           }
         }
-        Optional<Address> chosen = Assignment.pick(blockHashes.apply(j.seedBlock), j.id, j.attempt, candidates, excluded);
+        Optional<Address> chosen =
+            Assignment.pick(blockHashes.apply(j.seedBlock), j.id, j.attempt, candidates, excluded);
         if (chosen.isEmpty()) {
           fail(j, "no-operator");
           return null;
@@ -1299,14 +1561,17 @@ public final class SimChain {
         j.deadline = Math.min(time + params.heartbeatWindowSeconds(), j.expiresAt);
         activeJobs.merge(op, 1, Integer::sum);
         j.obligationSeq = openObligation(operators.get(op));
-        emit(new SettlementEvent.JobAssigned(null, j.id, op, j.attempt, j.deadline, j.lastCheckpointBlobKey));
+        emit(
+            new SettlementEvent.JobAssigned(
+                null, j.id, op, j.attempt, j.deadline, j.lastCheckpointBlobKey));
         return null;
       });
       return outcome(action);
     }
 
     @Override
-    public TxOutcome heartbeat(BigInteger jobId, long step, Bytes32 stateHash, Bytes32 checkpointBlobKey) {
+    public TxOutcome heartbeat(
+        BigInteger jobId, long step, Bytes32 stateHash, Bytes32 checkpointBlobKey) {
       final String action = "heartbeat";
       if (step < 0) {
         throw new InvalidInputException("a step is never negative, got " + step);
@@ -1323,7 +1588,9 @@ public final class SimChain {
         j.lastStateHash = stateHash;
         j.lastCheckpointBlobKey = checkpointBlobKey;
         j.deadline = Math.min(time + params.heartbeatWindowSeconds(), j.expiresAt);
-        emit(new SettlementEvent.HeartbeatPosted(null, j.id, me, step, stateHash, checkpointBlobKey));
+        emit(
+            new SettlementEvent.HeartbeatPosted(
+                null, j.id, me, step, stateHash, checkpointBlobKey));
         return null;
       });
       return outcome(action);
@@ -1334,7 +1601,9 @@ public final class SimChain {
       final String action = "restartJob";
       Job j = activeAssignment(action, jobId, me);
       execute(() -> {
-        emit(new SettlementEvent.CheckpointDiscarded(null, j.id, me, j.lastStep, j.lastCheckpointBlobKey));
+        emit(
+            new SettlementEvent.CheckpointDiscarded(
+                null, j.id, me, j.lastStep, j.lastCheckpointBlobKey));
         j.lastStep = 0;
         j.lastStateHash = Bytes32.ZERO;
         j.lastCheckpointBlobKey = Bytes32.ZERO;
@@ -1379,7 +1648,8 @@ public final class SimChain {
     }
 
     @Override
-    public TxOutcome submitResult(BigInteger jobId, ResultCommitment result, Bytes32 outputBlobKey) {
+    public TxOutcome submitResult(
+        BigInteger jobId, ResultCommitment result, Bytes32 outputBlobKey) {
       final String action = "submitResult";
       Job j = activeAssignment(action, jobId, me);
       if (result.stepCount() > j.maxSteps) {
@@ -1405,19 +1675,28 @@ public final class SimChain {
     }
 
     @Override
-    public TxOutcome submitCheckedResult(BigInteger jobId, byte[] envelope, byte[] output, byte[] evidence, Bytes32 outputBlobKey) {
-      throw new UnsupportedOperationException("submitCheckedResult (adapter-mode jobs) is not modelled by the simulator");
+    public TxOutcome submitCheckedResult(
+        BigInteger jobId, byte[] envelope, byte[] output, byte[] evidence, Bytes32 outputBlobKey) {
+      throw new UnsupportedOperationException(
+          "submitCheckedResult (adapter-mode jobs) is not modelled by the simulator");
     }
 
     @Override
-    public TxOutcome submitObjectiveResult(BigInteger jobId, byte[] finalState, Bytes32 traceRoot, List<Bytes32> finalLeafProof,
+    public TxOutcome submitObjectiveResult(
+        BigInteger jobId,
+        byte[] finalState,
+        Bytes32 traceRoot,
+        List<Bytes32> finalLeafProof,
         Bytes32 outputBlobKey) {
-      throw new UnsupportedOperationException("submitObjectiveResult (REEXEC_OBJECTIVE jobs) is not modelled by the simulator");
+      throw new UnsupportedOperationException(
+          "submitObjectiveResult (REEXEC_OBJECTIVE jobs) is not modelled by the simulator");
     }
 
     @Override
-    public TxOutcome submitTeeResult(BigInteger jobId, ResultCommitment result, Bytes32 outputBlobKey, Signature appSignature) {
-      throw new UnsupportedOperationException("submitTeeResult (TEE jobs) is not modelled by the simulator");
+    public TxOutcome submitTeeResult(
+        BigInteger jobId, ResultCommitment result, Bytes32 outputBlobKey, Signature appSignature) {
+      throw new UnsupportedOperationException(
+          "submitTeeResult (TEE jobs) is not modelled by the simulator");
     }
 
     @Override
@@ -1482,36 +1761,47 @@ public final class SimChain {
       }
       BigInteger bond = params.challengeBond();
       requireBalance(action, me, bond);
-      BigInteger id = execute(() -> {
-        j.challengedAttempt.put(me, j.attempt + 1);
-        Challenge c = new Challenge();
-        c.jobId = j.id;
-        c.challenger = me;
-        c.attempt = j.attempt;
-        c.bond = bond;
-        c.claim = ours;
-        challenges.add(c);
-        BigInteger disputeId = BigInteger.valueOf(challenges.size());
-        j.openDisputes++;
-        j.status = JobStatus.DISPUTED;
-        totalEscrow = totalEscrow.add(bond);
-        transfer(me, jobsAddr, bond);
-        emit(new SettlementEvent.JobChallenged(null, j.id, disputeId, me, challengerCommitment, bond));
-        Dispute d = new Dispute();
-        d.id = disputeId;
-        d.jobId = j.id;
-        d.operator = j.resultOperator;
-        d.challenger = me;
-        d.operatorCommitment = operatorCommitment;
-        d.challengerCommitment = challengerCommitment;
-        d.snapshotBlock = nextBlock() - 1;
-        d.deadline = time + config.court().votingPeriodSeconds();
-        d.totalWeight = snapshotTotalWeight(Role.VERIFIER, d.snapshotBlock);
-        disputes.add(d);
-        emit(new SettlementEvent.DisputeOpened(null, disputeId, j.id, operatorCommitment, challengerCommitment, d.snapshotBlock,
-            d.deadline, d.totalWeight));
-        return disputeId;
-      });
+      BigInteger id =
+          execute(() -> {
+            j.challengedAttempt.put(me, j.attempt + 1);
+            Challenge c = new Challenge();
+            c.jobId = j.id;
+            c.challenger = me;
+            c.attempt = j.attempt;
+            c.bond = bond;
+            c.claim = ours;
+            challenges.add(c);
+            BigInteger disputeId = BigInteger.valueOf(challenges.size());
+            j.openDisputes++;
+            j.status = JobStatus.DISPUTED;
+            totalEscrow = totalEscrow.add(bond);
+            transfer(me, jobsAddr, bond);
+            emit(
+                new SettlementEvent.JobChallenged(
+                    null, j.id, disputeId, me, challengerCommitment, bond));
+            Dispute d = new Dispute();
+            d.id = disputeId;
+            d.jobId = j.id;
+            d.operator = j.resultOperator;
+            d.challenger = me;
+            d.operatorCommitment = operatorCommitment;
+            d.challengerCommitment = challengerCommitment;
+            d.snapshotBlock = nextBlock() - 1;
+            d.deadline = time + config.court().votingPeriodSeconds();
+            d.totalWeight = snapshotTotalWeight(Role.VERIFIER, d.snapshotBlock);
+            disputes.add(d);
+            emit(
+                new SettlementEvent.DisputeOpened(
+                    null,
+                    disputeId,
+                    j.id,
+                    operatorCommitment,
+                    challengerCommitment,
+                    d.snapshotBlock,
+                    d.deadline,
+                    d.totalWeight));
+            return disputeId;
+          });
       return new Created(id, outcome(action));
     }
 
@@ -1572,7 +1862,9 @@ public final class SimChain {
         Object[] r = resolveDispute(disputeId, verdict);
         d.voterPool = (BigInteger) r[0];
         d.moot = (Boolean) r[1];
-        emit(new SettlementEvent.DisputeSettled(null, disputeId, d.jobId, verdict, d.castWeight, d.leadingWeight, d.moot));
+        emit(
+            new SettlementEvent.DisputeSettled(
+                null, disputeId, d.jobId, verdict, d.castWeight, d.leadingWeight, d.moot));
         return null;
       });
       return outcome(action);
@@ -1601,7 +1893,8 @@ public final class SimChain {
           if (v.commitment.equals(d.leading)) {
             reward = d.voterPool.multiply(v.weight).divide(d.leadingWeight);
           } else {
-            penalty = slash(voter, Role.VERIFIER, config.court().voterPenaltyWad(), "vote", courtAddr);
+            penalty =
+                slash(voter, Role.VERIFIER, config.court().voterPenaltyWad(), "vote", courtAddr);
           }
         }
         closeObligation(voter, v.obligationSeq);

@@ -43,19 +43,24 @@ import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 /**
- * The model against the real contracts: the same operations (docs/spec/sim-vectors.md), at the
- * same block timestamps, sent through {@link Settlement} to a fresh anvil devnet and through
- * {@link SimChain#as} to the model; after every step the outcome (success, or the same error
- * name), every job, dispute, vote, operator, balance and the decoded events of the new blocks must
- * be equal. Anvil runs with automine only (a block per transaction), every account has approved
- * the contracts once before the model starts, so block numbers line up; the model reads anvil's
- * block hashes so assignments line up too.
+ * The model against the real contracts: the same operations (docs/spec/sim-vectors.md), at the same
+ * block timestamps, sent through {@link Settlement} to a fresh anvil devnet and through {@link
+ * SimChain#as} to the model; after every step the outcome (success, or the same error name), every
+ * job, dispute, vote, operator, balance and the decoded events of the new blocks must be equal.
+ * Anvil runs with automine only (a block per transaction), every account has approved the contracts
+ * once before the model starts, so block numbers line up; the model reads anvil's block hashes so
+ * assignments line up too.
  */
 class SimChainDifferentialIT {
   static final int ACCOUNTS = 7; // 0 deploys; 1..5 operators; 6 submits
-  /** The step count results, challenges and votes claim (heartbeats stay below it in 60 operations). */
+
+  /**
+   * The step count results, challenges and votes claim (heartbeats stay below it in 60 operations).
+   */
   static final long STEPS = 150;
-  static final ObjectMapper JSON = new ObjectMapper().configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, true);
+
+  static final ObjectMapper JSON =
+      new ObjectMapper().configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, true);
 
   /** One operation of a vector (docs/spec/sim-vectors.md). */
   record Op(long dt, String op, int by, long id, long n, String tag) {}
@@ -73,8 +78,15 @@ class SimChainDifferentialIT {
     assertThat(ops).hasSizeGreaterThan(10);
     Run done = run("vector basic.json", ops, null);
     assertThat(done.applied()).isGreaterThan(30);
-    assertThat(done.eventKinds()).contains("JobFinalized", "DisputeSettled", "VoteSettled", "HeartbeatMissed", "JobDeclined",
-        "CheckpointDiscarded", "Slashed");
+    assertThat(done.eventKinds())
+        .contains(
+            "JobFinalized",
+            "DisputeSettled",
+            "VoteSettled",
+            "HeartbeatMissed",
+            "JobDeclined",
+            "CheckpointDiscarded",
+            "Slashed");
   }
 
   @Test
@@ -85,8 +97,17 @@ class SimChainDifferentialIT {
     }
     System.out.println("event kinds covered: " + seen);
     // The sequences reach every stage of a job and of a dispute, not only the refusals.
-    assertThat(seen).contains("JobAssigned", "HeartbeatPosted", "ResultSubmitted", "JobChallenged", "Voted", "DisputeResolved",
-        "VoteSettled", "JobFinalized", "HeartbeatMissed");
+    assertThat(seen)
+        .contains(
+            "JobAssigned",
+            "HeartbeatPosted",
+            "ResultSubmitted",
+            "JobChallenged",
+            "Voted",
+            "DisputeResolved",
+            "VoteSettled",
+            "JobFinalized",
+            "HeartbeatMissed");
   }
 
   // ------------------------------------------------------------------ the run
@@ -97,24 +118,42 @@ class SimChainDifferentialIT {
   /** Replays {@code ops}, or generates 60 from {@code random}. */
   static Run run(String name, List<Op> ops, Random random) throws Exception {
     Path dir = Files.createTempDirectory("simchain-it");
-    try (Anvil anvil = Anvil.start(new Anvil.Options(0, 0, 20, Anvil.DEVNET_CHAIN_ID, dir.resolve("anvil.log")))) {
+    try (Anvil anvil =
+        Anvil.start(new Anvil.Options(0, 0, 20, Anvil.DEVNET_CHAIN_ID, dir.resolve("anvil.log")))) {
       List<Secp256k1Key> keys = anvil.devKeys().subList(0, ACCOUNTS);
-      SettlementDeployer.Config cfg = SettlementDeployer.Config.devnet()
-          .withApps(new SettlementDeployer.AppCreation(true, List.of()));
-      SettlementDeployer.Result deployed = SettlementDeployer.deploy(anvil.rpcUrl(), keys.getFirst(), cfg, s -> {});
+      SettlementDeployer.Config cfg =
+          SettlementDeployer.Config.devnet()
+              .withApps(new SettlementDeployer.AppCreation(true, List.of()));
+      SettlementDeployer.Result deployed =
+          SettlementDeployer.deploy(anvil.rpcUrl(), keys.getFirst(), cfg, s -> {});
       Rpc rpc = new Rpc(anvil.rpcUrl());
       String max = "f".repeat(64);
       for (int i = 1; i < ACCOUNTS; i++) {
-        for (Address spender : List.of(deployed.deployment().stakeRegistry(), deployed.deployment().jobManager())) {
-          rpc.call("eth_sendTransaction", List.of(Map.of("from", keys.get(i).address().toString(), "to",
-              deployed.deployment().stakeToken().toString(), "data", "0x095ea7b3" + "0".repeat(24)
-                  + spender.toString().substring(2).toLowerCase() + max)));
+        for (Address spender :
+            List.of(deployed.deployment().stakeRegistry(), deployed.deployment().jobManager())) {
+          rpc.call(
+              "eth_sendTransaction",
+              List.of(
+                  Map.of(
+                      "from",
+                      keys.get(i).address().toString(),
+                      "to",
+                      deployed.deployment().stakeToken().toString(),
+                      "data",
+                      "0x095ea7b3"
+                          + "0".repeat(24)
+                          + spender.toString().substring(2).toLowerCase()
+                          + max)));
         }
       }
-      try (Settlement owner = Settlement.connect(anvil.rpcUrl(), deployed.deployment(), keys.getFirst())) {
+      try (Settlement owner =
+          Settlement.connect(anvil.rpcUrl(), deployed.deployment(), keys.getFirst())) {
         long start = owner.blockNumber();
-        SimChain model = new SimChain(SimChain.Config.of(cfg, deployed.deployment(), start, owner.chainTime(), Bytes32.ZERO),
-            owner::blockHash);
+        SimChain model =
+            new SimChain(
+                SimChain.Config.of(
+                    cfg, deployed.deployment(), start, owner.chainTime(), Bytes32.ZERO),
+                owner::blockHash);
         Pair pair = new Pair(name, rpc, owner, keys, model);
         int ok = 0;
         if (ops != null) {
@@ -125,15 +164,19 @@ class SimChainDifferentialIT {
           for (Op op : Generator.setup()) {
             ok += pair.step(op) ? 1 : 0;
           }
-          Generator g = new Generator(random, model, keys.stream().map(Secp256k1Key::address).toList());
+          Generator g =
+              new Generator(random, model, keys.stream().map(Secp256k1Key::address).toList());
           for (int i = 0; i < 60; i++) {
             ok += pair.step(g.next()) ? 1 : 0;
           }
         }
-        System.out.println(name + ": " + pair.steps + " steps, " + ok + " applied, reverts " + pair.reverts);
+        System.out.println(
+            name + ": " + pair.steps + " steps, " + ok + " applied, reverts " + pair.reverts);
         model.checkInvariants();
         Set<String> kinds = new java.util.TreeSet<>();
-        owner.events(start + 1, owner.blockNumber()).forEach(e -> kinds.add(e.getClass().getSimpleName()));
+        owner
+            .events(start + 1, owner.blockNumber())
+            .forEach(e -> kinds.add(e.getClass().getSimpleName()));
         return new Run(ok, kinds);
       }
     }
@@ -245,16 +288,25 @@ class SimChainDifferentialIT {
         }
         case "createApp" -> {
           if (real) {
-            ((Settlement) port).createApp(TrustMode.REEXEC_INTERSUBJECTIVE, h("program"), new byte[0]);
+            ((Settlement) port)
+                .createApp(TrustMode.REEXEC_INTERSUBJECTIVE, h("program"), new byte[0]);
           } else {
             model.createApp(port.account(), TrustMode.REEXEC_INTERSUBJECTIVE, h("program"));
           }
         }
         case "submit" -> {
           if (real) {
-            ((Settlement) port).submitJob(BigInteger.ONE, h("input" + op.tag()), h("digest"), op.n(), Tokens.of(2));
+            ((Settlement) port)
+                .submitJob(
+                    BigInteger.ONE, h("input" + op.tag()), h("digest"), op.n(), Tokens.of(2));
           } else {
-            model.submitJob(port.account(), BigInteger.ONE, h("input" + op.tag()), h("digest"), op.n(), Tokens.of(2));
+            model.submitJob(
+                port.account(),
+                BigInteger.ONE,
+                h("input" + op.tag()),
+                h("digest"),
+                op.n(),
+                Tokens.of(2));
           }
         }
         case "register" -> {
@@ -290,7 +342,8 @@ class SimChainDifferentialIT {
         assertThat(sim.job(id)).as(where + ": job " + j).isEqualTo(owner.job(id));
         assertThat(sim.pin(id)).as(where + ": pin " + j).isEqualTo(owner.pin(id));
         for (int a = 1; a < ACCOUNTS; a++) {
-          assertThat(sim.hasChallenged(id, addr(a))).as(where + ": hasChallenged " + j + " " + a)
+          assertThat(sim.hasChallenged(id, addr(a)))
+              .as(where + ": hasChallenged " + j + " " + a)
               .isEqualTo(owner.hasChallenged(id, addr(a)));
         }
       }
@@ -300,28 +353,39 @@ class SimChainDifferentialIT {
         DisputeInfo real = owner.dispute(id);
         assertThat(sim.dispute(id)).as(where + ": dispute " + d).isEqualTo(real);
         for (int a = 1; a < ACCOUNTS; a++) {
-          assertThat(sim.voteOf(id, addr(a))).as(where + ": vote " + d + " " + a).isEqualTo(owner.voteOf(id, addr(a)));
+          assertThat(sim.voteOf(id, addr(a)))
+              .as(where + ": vote " + d + " " + a)
+              .isEqualTo(owner.voteOf(id, addr(a)));
         }
       }
       List<Address> holders = new ArrayList<>();
       for (int a = 0; a < ACCOUNTS; a++) {
         holders.add(addr(a));
-        assertThat(sim.operator(addr(a))).as(where + ": operator " + a).isEqualTo(owner.operator(addr(a)));
+        assertThat(sim.operator(addr(a)))
+            .as(where + ": operator " + a)
+            .isEqualTo(owner.operator(addr(a)));
       }
       var d = owner.deployment();
       holders.addAll(List.of(d.stakeRegistry(), d.jobManager(), d.court(), SimChain.BURN_ADDRESS));
       for (Address h : holders) {
-        assertThat(model.balanceOf(h)).as(where + ": balance of " + h).isEqualTo(owner.balanceOf(h));
+        assertThat(model.balanceOf(h))
+            .as(where + ": balance of " + h)
+            .isEqualTo(owner.balanceOf(h));
       }
       long to = owner.blockNumber();
       if (to >= fromBlock) {
-        assertThat(located(sim.events(fromBlock, to))).as(where + ": events").isEqualTo(located(owner.events(fromBlock, to)));
+        assertThat(located(sim.events(fromBlock, to)))
+            .as(where + ": events")
+            .isEqualTo(located(owner.events(fromBlock, to)));
       }
       model.checkInvariants();
     }
   }
 
-  /** Events with their transaction hash and log index blanked: the model counts only settlement logs. */
+  /**
+   * Events with their transaction hash and log index blanked: the model counts only settlement
+   * logs.
+   */
   static List<String> located(List<SettlementEvent> events) {
     List<String> out = new ArrayList<>();
     for (SettlementEvent e : events) {
@@ -340,7 +404,10 @@ class SimChainDifferentialIT {
 
   // ------------------------------------------------------------------ seeded operations
 
-  /** Picks plausible operations from the model's state (sometimes wrong on purpose: the other party, a late time). */
+  /**
+   * Picks plausible operations from the model's state (sometimes wrong on purpose: the other party,
+   * a late time).
+   */
   static final class Generator {
     final Random r;
     final SimChain model;
@@ -391,13 +458,16 @@ class SimChainDifferentialIT {
     }
 
     long disputeCount() {
-      return model.events().stream().filter(e -> e instanceof SettlementEvent.DisputeOpened).count();
+      return model.events().stream()
+          .filter(e -> e instanceof SettlementEvent.DisputeOpened)
+          .count();
     }
 
     long disputeId(boolean resolved) {
       SettlementPort sim = model.as(accounts.getFirst());
       List<Long> ids = new ArrayList<>();
-      long count = model.events().stream().filter(e -> e instanceof SettlementEvent.DisputeOpened).count();
+      long count =
+          model.events().stream().filter(e -> e instanceof SettlementEvent.DisputeOpened).count();
       for (long d = 1; d <= count; d++) {
         if (sim.dispute(BigInteger.valueOf(d)).resolved() == resolved) {
           ids.add(d);
@@ -410,15 +480,21 @@ class SimChainDifferentialIT {
     }
 
     Op next() {
-      // Where a dispute or a challengeable result exists, act on it more often: disputes are the rare path.
+      // Where a dispute or a challengeable result exists, act on it more often: disputes are the
+      // rare path.
       long open = disputeId(false);
       SettlementPort sim = model.as(accounts.getFirst());
-      boolean openExists = open <= disputeCount() && !sim.dispute(BigInteger.valueOf(open)).resolved();
-      if (openExists && model.time() > sim.dispute(BigInteger.valueOf(open)).deadline() && r.nextInt(100) < 50) {
+      boolean openExists =
+          open <= disputeCount() && !sim.dispute(BigInteger.valueOf(open)).resolved();
+      if (openExists
+          && model.time() > sim.dispute(BigInteger.valueOf(open)).deadline()
+          && r.nextInt(100) < 50) {
         return new Op(r.nextInt(3), "resolve", 6, open, 0, null);
       }
       long resolved = disputeId(true);
-      if (resolved <= disputeCount() && sim.dispute(BigInteger.valueOf(resolved)).resolved() && r.nextInt(100) < 25) {
+      if (resolved <= disputeCount()
+          && sim.dispute(BigInteger.valueOf(resolved)).resolved()
+          && r.nextInt(100) < 25) {
         for (int i = 1; i <= 5; i++) {
           VoteInfo v = sim.voteOf(BigInteger.valueOf(resolved), accounts.get(i));
           if (v.cast() && !v.settled()) {
@@ -430,9 +506,17 @@ class SimChainDifferentialIT {
         return new Op(r.nextInt(3), "vote", op(), open, STEPS, r.nextInt(3) == 0 ? "bad" : "good");
       }
       JobInfo submitted = jobIn(JobStatus.SUBMITTED, JobStatus.DISPUTED);
-      if (submitted != null && submitted.status() == JobStatus.SUBMITTED && model.time() <= submitted.challengeDeadline()
+      if (submitted != null
+          && submitted.status() == JobStatus.SUBMITTED
+          && model.time() <= submitted.challengeDeadline()
           && r.nextInt(100) < 40) {
-        return new Op(r.nextInt(3), "challenge", op(), id(submitted), STEPS, r.nextInt(4) == 0 ? "other" : "good");
+        return new Op(
+            r.nextInt(3),
+            "challenge",
+            op(),
+            id(submitted),
+            STEPS,
+            r.nextInt(4) == 0 ? "other" : "good");
       }
       int pick = r.nextInt(100);
       if (pick < 8) {
@@ -445,22 +529,37 @@ class SimChainDifferentialIT {
       } else if (pick < 36) {
         JobInfo j = jobIn(JobStatus.ASSIGNED);
         long step = j == null ? 0 : Math.max(0, j.lastStep() + r.nextInt(8) - 1);
-        return new Op(r.nextInt(5) == 0 ? dt() : r.nextInt(3), "heartbeat", by(j), id(j), step, tag());
+        return new Op(
+            r.nextInt(5) == 0 ? dt() : r.nextInt(3), "heartbeat", by(j), id(j), step, tag());
       } else if (pick < 46) {
         JobInfo j = jobIn(JobStatus.ASSIGNED);
-        return new Op(r.nextInt(3), "result", by(j), id(j), STEPS, r.nextInt(3) == 0 ? "bad" : "good");
+        return new Op(
+            r.nextInt(3), "result", by(j), id(j), STEPS, r.nextInt(3) == 0 ? "bad" : "good");
       } else if (pick < 56) {
         JobInfo j = jobIn(JobStatus.SUBMITTED, JobStatus.DISPUTED);
-        return new Op(r.nextInt(3), "challenge", op(), id(j), STEPS, List.of("good", "bad", "other").get(r.nextInt(3)));
+        return new Op(
+            r.nextInt(3),
+            "challenge",
+            op(),
+            id(j),
+            STEPS,
+            List.of("good", "bad", "other").get(r.nextInt(3)));
       } else if (pick < 70) {
-        return new Op(r.nextInt(4), "vote", op(), disputeId(false), STEPS, r.nextInt(3) == 0 ? "bad" : "good");
+        return new Op(
+            r.nextInt(4),
+            "vote",
+            op(),
+            disputeId(false),
+            STEPS,
+            r.nextInt(3) == 0 ? "bad" : "good");
       } else if (pick < 76) {
         return new Op(dt(), "resolve", 6, disputeId(false), 0, null);
       } else if (pick < 82) {
         long d = disputeId(true);
         int voter = op();
         for (int i = 1; i <= 5 && r.nextInt(4) != 0; i++) {
-          if (sim.voteOf(BigInteger.valueOf(d), accounts.get(i)).cast() && !sim.voteOf(BigInteger.valueOf(d), accounts.get(i)).settled()) {
+          if (sim.voteOf(BigInteger.valueOf(d), accounts.get(i)).cast()
+              && !sim.voteOf(BigInteger.valueOf(d), accounts.get(i)).settled()) {
             voter = i;
             break;
           }
@@ -509,10 +608,15 @@ class SimChainDifferentialIT {
     }
 
     JsonNode call(String method, List<?> params) throws Exception {
-      Map<String, Object> body = Map.of("jsonrpc", "2.0", "id", ++id, "method", method, "params", params);
-      HttpResponse<String> resp = http.send(HttpRequest.newBuilder(URI.create(url))
-          .header("content-type", "application/json")
-          .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body))).build(), HttpResponse.BodyHandlers.ofString());
+      Map<String, Object> body =
+          Map.of("jsonrpc", "2.0", "id", ++id, "method", method, "params", params);
+      HttpResponse<String> resp =
+          http.send(
+              HttpRequest.newBuilder(URI.create(url))
+                  .header("content-type", "application/json")
+                  .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body)))
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
       JsonNode n = JSON.readTree(resp.body());
       if (n.has("error")) {
         throw new IllegalStateException(method + ": " + n.get("error"));

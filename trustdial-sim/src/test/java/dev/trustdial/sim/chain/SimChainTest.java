@@ -25,7 +25,9 @@ import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** The model's rules, each with an attack the contracts refuse (errors named as in the Solidity). */
+/**
+ * The model's rules, each with an attack the contracts refuse (errors named as in the Solidity).
+ */
 class SimChainTest {
   static final long T0 = 1_800_000_000L;
   static final BigInteger STAKE = Tokens.of(1000);
@@ -133,7 +135,8 @@ class SimChainTest {
     BigInteger opBefore = chain.balanceOf(op);
     advance(5);
     as(op).heartbeat(j.jobId(), 10, h("s10"), h("cp10"));
-    assertThat(as(op).job(j.jobId()).deadline()).isEqualTo(chain.time() + p.heartbeatWindowSeconds());
+    assertThat(as(op).job(j.jobId()).deadline())
+        .isEqualTo(chain.time() + p.heartbeatWindowSeconds());
     as(op).submitResult(j.jobId(), result("a", 20), h("outblob"));
     assertRefused("ChallengeWindowOpen", () -> as(submitter).finalizeJob(j.jobId()));
     advance(p.challengeWindowSeconds() + 1);
@@ -177,7 +180,8 @@ class SimChainTest {
     assertRefused("StepNotMonotonic", () -> as(op).heartbeat(j.jobId(), 49, h("s"), h("c")));
     assertRefused("StepsExceeded", () -> as(op).heartbeat(j.jobId(), 1001, h("s"), h("c")));
     as(op).heartbeat(j.jobId(), 50, h("s50"), h("c50")); // keepalive on the same checkpoint
-    assertRefused("StepNotMonotonic", () -> as(op).submitResult(j.jobId(), result("a", 10), h("o")));
+    assertRefused(
+        "StepNotMonotonic", () -> as(op).submitResult(j.jobId(), result("a", 10), h("o")));
     as(op).restartJob(j.jobId());
     assertThat(as(op).job(j.jobId()).lastStep()).isZero();
   }
@@ -193,8 +197,10 @@ class SimChainTest {
     as(reporter).reportMissed(j.jobId());
     BigInteger slashed = JobParams.ofWad(STAKE, p.livenessSlashWad());
     assertThat(as(op).operator(op).stake()).isEqualTo(STAKE.subtract(slashed));
-    assertThat(chain.balanceOf(reporter)).isEqualTo(reporterBefore.add(JobParams.ofWad(slashed, p.reporterShareWad())));
-    assertThat(chain.balanceOf(SimChain.BURN_ADDRESS)).isEqualTo(slashed.subtract(JobParams.ofWad(slashed, p.reporterShareWad())));
+    assertThat(chain.balanceOf(reporter))
+        .isEqualTo(reporterBefore.add(JobParams.ofWad(slashed, p.reporterShareWad())));
+    assertThat(chain.balanceOf(SimChain.BURN_ADDRESS))
+        .isEqualTo(slashed.subtract(JobParams.ofWad(slashed, p.reporterShareWad())));
     JobInfo requeued = as(op).job(j.jobId());
     assertThat(requeued.status()).isEqualTo(JobStatus.QUEUED);
     assertThat(requeued.attempt()).isEqualTo(1);
@@ -225,7 +231,8 @@ class SimChainTest {
     assertThat(as(submitter).job(id).status()).isEqualTo(JobStatus.FAILED);
     assertThat(chain.balanceOf(submitter)).isEqualTo(before);
     assertThat(chain.events().getLast()).isInstanceOf(SettlementEvent.JobFailed.class);
-    assertThat(((SettlementEvent.JobFailed) chain.events().getLast()).reason()).isEqualTo("expired");
+    assertThat(((SettlementEvent.JobFailed) chain.events().getLast()).reason())
+        .isEqualTo("expired");
   }
 
   @Test
@@ -237,13 +244,17 @@ class SimChainTest {
     assertRefused("SelfChallenge", () -> as(op).challenge(j.jobId(), result("right", 20)));
     assertRefused("SameCommitment", () -> as(challenger).challenge(j.jobId(), result("wrong", 20)));
     BigInteger disputeId = as(challenger).challenge(j.jobId(), result("right", 20)).id();
-    assertRefused("AlreadyChallenged", () -> as(challenger).challenge(j.jobId(), result("other", 20)));
+    assertRefused(
+        "AlreadyChallenged", () -> as(challenger).challenge(j.jobId(), result("other", 20)));
     assertRefused("WrongStatus", () -> as(submitter).finalizeJob(j.jobId()));
     DisputeInfo d = as(op).dispute(disputeId);
     assertThat(d.totalWeight()).isEqualTo(STAKE.multiply(BigInteger.valueOf(4)));
-    assertRefused("PartyCannotVote", () -> as(op).vote(disputeId, result("wrong", 20).commitment()));
-    assertRefused("PartyCannotVote", () -> as(challenger).vote(disputeId, result("right", 20).commitment()));
-    assertRefused("NotVerifier", () -> as(submitter).vote(disputeId, result("right", 20).commitment()));
+    assertRefused(
+        "PartyCannotVote", () -> as(op).vote(disputeId, result("wrong", 20).commitment()));
+    assertRefused(
+        "PartyCannotVote", () -> as(challenger).vote(disputeId, result("right", 20).commitment()));
+    assertRefused(
+        "NotVerifier", () -> as(submitter).vote(disputeId, result("right", 20).commitment()));
     Address v1 = other(op, challenger);
     Address v2 = other(op, challenger, v1);
     as(v1).vote(disputeId, result("right", 20).commitment());
@@ -253,7 +264,8 @@ class SimChainTest {
     assertRefused("NotResolved", () -> as(submitter).settleVote(disputeId, v1));
     chain.setTime(d.deadline() + 1);
     assertRefused("VotingClosed", () -> as(v1).vote(disputeId, h("late")));
-    // 1000 of 2000 cast is not more than half: no majority, the status quo stands and the bond returns.
+    // 1000 of 2000 cast is not more than half: no majority, the status quo stands and the bond
+    // returns.
     BigInteger challengerBefore = chain.balanceOf(challenger);
     as(submitter).resolve(disputeId);
     assertThat(as(op).dispute(disputeId).verdict()).isEqualTo(Verdict.NO_MAJORITY);
@@ -288,7 +300,8 @@ class SimChainTest {
     assertThat(done.status()).isEqualTo(JobStatus.FINALIZED);
     assertThat(done.resultOperator()).isEqualTo(challenger);
     BigInteger reward = p.challengeBond().min(JobParams.ofWad(slashed, p.partyRewardWad()));
-    assertThat(chain.balanceOf(challenger)).isEqualTo(challengerBefore.add(reward).add(Tokens.of(5)));
+    assertThat(chain.balanceOf(challenger))
+        .isEqualTo(challengerBefore.add(reward).add(Tokens.of(5)));
     assertThat(d.voterPool()).isEqualTo(JobParams.ofWad(slashed, p.voterRewardWad()));
     BigInteger v1Before = chain.balanceOf(v1);
     as(submitter).settleVote(disputeId, v1);
@@ -314,11 +327,20 @@ class SimChainTest {
   void registrationRules() {
     Address a = addr(60);
     chain.mint(a, Tokens.of(50));
-    assertRefused("BelowMinSelfStake", () -> as(a).register(EnumSet.of(Role.COMPUTE), a, "x", Tokens.of(99)));
-    assertRefused("ERC20InsufficientBalance", () -> as(a).register(EnumSet.of(Role.COMPUTE), a, "x", Tokens.of(100)));
-    assertRefused("SignerInUse", () -> as(a).register(EnumSet.of(Role.COMPUTE), ops.getFirst(), "x", Tokens.of(100)));
-    assertRefused("AlreadyRegistered", () -> as(ops.getFirst()).register(EnumSet.of(Role.COMPUTE), addr(61), "x", Tokens.of(100)));
-    assertRefused("EndpointTooLong", () -> as(a).register(EnumSet.of(Role.COMPUTE), a, "x".repeat(257), Tokens.of(100)));
+    assertRefused(
+        "BelowMinSelfStake", () -> as(a).register(EnumSet.of(Role.COMPUTE), a, "x", Tokens.of(99)));
+    assertRefused(
+        "ERC20InsufficientBalance",
+        () -> as(a).register(EnumSet.of(Role.COMPUTE), a, "x", Tokens.of(100)));
+    assertRefused(
+        "SignerInUse",
+        () -> as(a).register(EnumSet.of(Role.COMPUTE), ops.getFirst(), "x", Tokens.of(100)));
+    assertRefused(
+        "AlreadyRegistered",
+        () -> as(ops.getFirst()).register(EnumSet.of(Role.COMPUTE), addr(61), "x", Tokens.of(100)));
+    assertRefused(
+        "EndpointTooLong",
+        () -> as(a).register(EnumSet.of(Role.COMPUTE), a, "x".repeat(257), Tokens.of(100)));
     assertRefused("NotRegistered", () -> as(a).deposit(Tokens.of(1)));
   }
 
@@ -326,8 +348,10 @@ class SimChainTest {
   void theClockNeverGoesBackAndUnmodelledPathsSaySo() {
     assertThatThrownBy(() -> chain.setTime(T0 - 1)).isInstanceOf(IllegalArgumentException.class);
     assertThatThrownBy(() -> as(submitter).teeResultDigest(BigInteger.ONE, h("x")))
-        .isInstanceOf(UnsupportedOperationException.class).hasMessageContaining("not modelled");
-    assertThatThrownBy(() -> chain.createApp(submitter, TrustMode.ZK, h("zk"))).isInstanceOf(UnsupportedOperationException.class);
+        .isInstanceOf(UnsupportedOperationException.class)
+        .hasMessageContaining("not modelled");
+    assertThatThrownBy(() -> chain.createApp(submitter, TrustMode.ZK, h("zk")))
+        .isInstanceOf(UnsupportedOperationException.class);
     assertThat(errorOf(() -> as(submitter).job(BigInteger.valueOf(99)))).isEqualTo("UnknownJob");
   }
 

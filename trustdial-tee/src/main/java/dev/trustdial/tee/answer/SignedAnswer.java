@@ -16,8 +16,8 @@ import dev.trustdial.tee.attest.EvidenceEnvelope;
 import dev.trustdial.tee.attest.Failure;
 import dev.trustdial.tee.attest.ReportData;
 import dev.trustdial.tee.attest.TrustAnchors;
-import dev.trustdial.tee.attest.VerificationResult;
 import dev.trustdial.tee.attest.Verdict;
+import dev.trustdial.tee.attest.VerificationResult;
 import dev.trustdial.tee.crypto.BigEndianWriter;
 import dev.trustdial.tee.http.JsonExchange;
 import dev.trustdial.tee.kms.AppPolicy;
@@ -36,15 +36,21 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * An answer an attested app signed with its app wallet, with the evidence and fetch transcript
- * that anyone can check (docs/spec/tee-runtime.md, "Signed answer bundle"): the evidence binds
+ * An answer an attested app signed with its app wallet, with the evidence and fetch transcript that
+ * anyone can check (docs/spec/tee-runtime.md, "Signed answer bundle"): the evidence binds
  * SHA-512(answer, wallet) and the transcript head; the wallet's EIP-191 signature covers
  * keccak256(answer).
  *
  * @param bodies optional copies of the fetched response bodies, checked against the transcript
  */
-public record SignedAnswer(BigInteger appId, String answer, Address wallet, Signature signature, byte[] envelope,
-    byte[] transcript, List<byte[]> bodies) {
+public record SignedAnswer(
+    BigInteger appId,
+    String answer,
+    Address wallet,
+    Signature signature,
+    byte[] envelope,
+    byte[] transcript,
+    List<byte[]> bodies) {
   public static final String FORMAT = "trustdial-signed-answer-v1";
   public static final int MAX_ANSWER = 64 * 1024;
   public static final int MAX_BUNDLE = 16 * 1024 * 1024;
@@ -74,8 +80,15 @@ public record SignedAnswer(BigInteger appId, String answer, Address wallet, Sign
     byte[] a = answer.getBytes(StandardCharsets.UTF_8);
     byte[] w = Hex.decode(wallet.toString());
     try {
-      return MessageDigest.getInstance("SHA-512").digest(
-          new BigEndianWriter().bytes(LABEL).u8(0).u32(a.length).bytes(a).bytes(w).toByteArray());
+      return MessageDigest.getInstance("SHA-512")
+          .digest(
+              new BigEndianWriter()
+                  .bytes(LABEL)
+                  .u8(0)
+                  .u32(a.length)
+                  .bytes(a)
+                  .bytes(w)
+                  .toByteArray());
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("every JDK has SHA-512", e);
     }
@@ -107,7 +120,8 @@ public record SignedAnswer(BigInteger appId, String answer, Address wallet, Sign
 
   boolean isSimulated() {
     try {
-      return EvidenceEnvelope.decode(envelope).evidence().platform() == dev.trustdial.tee.attest.Platform.SIMULATED;
+      return EvidenceEnvelope.decode(envelope).evidence().platform()
+          == dev.trustdial.tee.attest.Platform.SIMULATED;
     } catch (dev.trustdial.tee.attest.VerificationFailedException e) {
       return false;
     }
@@ -120,7 +134,8 @@ public record SignedAnswer(BigInteger appId, String answer, Address wallet, Sign
     try {
       JsonNode n = JsonExchange.JSON.readTree(json);
       if (n == null || !FORMAT.equals(n.path("format").asText())) {
-        throw new InvalidInputException("not a signed answer bundle (format must be " + FORMAT + ")");
+        throw new InvalidInputException(
+            "not a signed answer bundle (format must be " + FORMAT + ")");
       }
       List<byte[]> bodies = new ArrayList<>();
       if (n.path("bodies").size() > Transcript.MAX_ENTRIES) {
@@ -129,9 +144,14 @@ public record SignedAnswer(BigInteger appId, String answer, Address wallet, Sign
       for (JsonNode b : n.path("bodies")) {
         bodies.add(Base64.getDecoder().decode(b.asText()));
       }
-      return new SignedAnswer(new BigInteger(need(n, "appId")), need(n, "answer"), Address.parse(need(n, "wallet")),
-          Signature.fromHex(need(n, "signature")), Base64.getDecoder().decode(need(n, "evidence")),
-          Base64.getDecoder().decode(need(n, "transcript")), bodies);
+      return new SignedAnswer(
+          new BigInteger(need(n, "appId")),
+          need(n, "answer"),
+          Address.parse(need(n, "wallet")),
+          Signature.fromHex(need(n, "signature")),
+          Base64.getDecoder().decode(need(n, "evidence")),
+          Base64.getDecoder().decode(need(n, "transcript")),
+          bodies);
     } catch (IOException e) {
       throw new InvalidInputException("answer bundle is not JSON: " + e.getMessage());
     } catch (IllegalArgumentException e) {
@@ -146,8 +166,15 @@ public record SignedAnswer(BigInteger appId, String answer, Address wallet, Sign
     return n.path(field).asText();
   }
 
-  /** The result of checking a bundle: the verdict if the evidence verified, the checks done, the first failure. */
-  public record Check(Optional<Verdict> verdict, List<TranscriptEntry> entries, List<String> checks, Optional<String> failure) {
+  /**
+   * The result of checking a bundle: the verdict if the evidence verified, the checks done, the
+   * first failure.
+   */
+  public record Check(
+      Optional<Verdict> verdict,
+      List<TranscriptEntry> entries,
+      List<String> checks,
+      Optional<String> failure) {
     public boolean valid() {
       return failure.isEmpty();
     }
@@ -157,18 +184,25 @@ public record SignedAnswer(BigInteger appId, String answer, Address wallet, Sign
    * Checks everything in order and stops at the first failure: evidence (anchors, policy, time),
    * transcript chain, report data binding, signature, bodies, and the optional expectations.
    */
-  public Check verify(TrustAnchors anchors, AttestationPolicy policy, Instant at, Optional<AppPolicy> appPolicy,
+  public Check verify(
+      TrustAnchors anchors,
+      AttestationPolicy policy,
+      Instant at,
+      Optional<AppPolicy> appPolicy,
       Optional<Address> expectedWallet) {
     List<String> checks = new ArrayList<>();
-    VerificationResult r = policy.apply(new AttestationVerifier(anchors).verifyEnvelope(envelope, at));
+    VerificationResult r =
+        policy.apply(new AttestationVerifier(anchors).verifyEnvelope(envelope, at));
     Verdict v;
     switch (r) {
       case VerificationResult.Invalid(Failure f) -> {
-        return new Check(Optional.empty(), List.of(), checks, Optional.of("evidence: " + f.message()));
+        return new Check(
+            Optional.empty(), List.of(), checks, Optional.of("evidence: " + f.message()));
       }
       case VerificationResult.Valid(Verdict ok) -> v = ok;
     }
-    checks.add("evidence valid (" + v.platform() + (v.simulated() ? ", simulated: true" : "") + ")");
+    checks.add(
+        "evidence valid (" + v.platform() + (v.simulated() ? ", simulated: true" : "") + ")");
     if (appPolicy.isPresent()) {
       List<String> why = new ArrayList<>();
       boolean ok = false;
@@ -181,7 +215,11 @@ public record SignedAnswer(BigInteger appId, String answer, Address wallet, Sign
         why.add(m.get());
       }
       if (!ok) {
-        return new Check(Optional.of(v), List.of(), checks, Optional.of("measurement not allowed by the app policy: " + String.join("; ", why)));
+        return new Check(
+            Optional.of(v),
+            List.of(),
+            checks,
+            Optional.of("measurement not allowed by the app policy: " + String.join("; ", why)));
       }
       checks.add("measurement allowed by the app policy");
     }
@@ -189,39 +227,65 @@ public record SignedAnswer(BigInteger appId, String answer, Address wallet, Sign
     try {
       entries = Transcript.decode(transcript);
     } catch (IllegalArgumentException e) {
-      return new Check(Optional.of(v), List.of(), checks, Optional.of("transcript: " + e.getMessage()));
+      return new Check(
+          Optional.of(v), List.of(), checks, Optional.of("transcript: " + e.getMessage()));
     }
     byte[] head = Transcript.headOf(entries);
     checks.add("transcript chain of " + entries.size() + " entries, head " + Hex.encode(head));
-    byte[] expected = AttestationAgent.evidenceReportData(appData(answer, wallet), new Transcript.Head(head, entries.size()));
+    byte[] expected =
+        AttestationAgent.evidenceReportData(
+            appData(answer, wallet), new Transcript.Head(head, entries.size()));
     if (!MessageDigest.isEqual(expected, v.reportData())) {
-      return new Check(Optional.of(v), entries, checks, Optional.of("report data does not bind this answer, wallet and transcript (purpose "
-          + AttestationAgent.EVIDENCE_PURPOSE + ")"));
+      return new Check(
+          Optional.of(v),
+          entries,
+          checks,
+          Optional.of(
+              "report data does not bind this answer, wallet and transcript (purpose "
+                  + AttestationAgent.EVIDENCE_PURPOSE
+                  + ")"));
     }
     checks.add("report data binds the answer, the wallet and the transcript head");
     Address signer;
     try {
       signer = Secp256k1Key.recoverEip191(digest(answer), signature);
     } catch (InvalidInputException e) {
-      return new Check(Optional.of(v), entries, checks, Optional.of("signature: " + e.getMessage()));
+      return new Check(
+          Optional.of(v), entries, checks, Optional.of("signature: " + e.getMessage()));
     }
     if (!signer.equals(wallet)) {
-      return new Check(Optional.of(v), entries, checks, Optional.of("signature recovers to " + signer + ", not the wallet " + wallet));
+      return new Check(
+          Optional.of(v),
+          entries,
+          checks,
+          Optional.of("signature recovers to " + signer + ", not the wallet " + wallet));
     }
     checks.add("signature by the app wallet " + wallet);
     if (!bodies.isEmpty()) {
       if (bodies.size() != entries.size()) {
-        return new Check(Optional.of(v), entries, checks, Optional.of(bodies.size() + " bodies for " + entries.size() + " transcript entries"));
+        return new Check(
+            Optional.of(v),
+            entries,
+            checks,
+            Optional.of(bodies.size() + " bodies for " + entries.size() + " transcript entries"));
       }
       for (int i = 0; i < bodies.size(); i++) {
         if (!MessageDigest.isEqual(Transcript.sha256(bodies.get(i)), entries.get(i).bodySha256())) {
-          return new Check(Optional.of(v), entries, checks, Optional.of("body " + i + " does not hash to transcript entry " + i));
+          return new Check(
+              Optional.of(v),
+              entries,
+              checks,
+              Optional.of("body " + i + " does not hash to transcript entry " + i));
         }
       }
       checks.add("the " + bodies.size() + " bodies match the transcript");
     }
     if (expectedWallet.isPresent() && !expectedWallet.get().equals(wallet)) {
-      return new Check(Optional.of(v), entries, checks, Optional.of("wallet " + wallet + " is not the expected " + expectedWallet.get()));
+      return new Check(
+          Optional.of(v),
+          entries,
+          checks,
+          Optional.of("wallet " + wallet + " is not the expected " + expectedWallet.get()));
     }
     expectedWallet.ifPresent(w -> checks.add("wallet is the expected " + w));
     assert ReportData.SIZE == 64;

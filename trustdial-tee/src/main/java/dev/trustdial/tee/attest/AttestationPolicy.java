@@ -5,10 +5,11 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * What a relying party accepts beyond a cryptographically valid verdict. Platform verifiers
- * report debug mode and TCB status; a policy decides.
+ * What a relying party accepts beyond a cryptographically valid verdict. Platform verifiers report
+ * debug mode and TCB status; a policy decides.
  */
-public record AttestationPolicy(boolean allowDebug, boolean allowSimulated, Set<TcbStatus> acceptedTcb) {
+public record AttestationPolicy(
+    boolean allowDebug, boolean allowSimulated, Set<TcbStatus> acceptedTcb) {
   public AttestationPolicy {
     acceptedTcb = Set.copyOf(acceptedTcb);
     if (acceptedTcb.isEmpty()) {
@@ -21,7 +22,9 @@ public record AttestationPolicy(boolean allowDebug, boolean allowSimulated, Set<
    * reported (OutOfDate included), Revoked and TcbLevelNotFound are refused.
    */
   public static AttestationPolicy standard() {
-    return new AttestationPolicy(false, false,
+    return new AttestationPolicy(
+        false,
+        false,
         EnumSet.complementOf(EnumSet.of(TcbStatus.REVOKED, TcbStatus.TCB_LEVEL_NOT_FOUND)));
   }
 
@@ -57,8 +60,13 @@ public record AttestationPolicy(boolean allowDebug, boolean allowSimulated, Set<
     }
     if (!acceptedTcb.contains(v.tcbStatus())) {
       return Optional.of(
-          new Failure.TcbNotAccepted(v.tcbStatus(), "the policy accepts " + acceptedTcb.stream()
-              .sorted().map(TcbStatus::wireName).collect(java.util.stream.Collectors.joining(", "))));
+          new Failure.TcbNotAccepted(
+              v.tcbStatus(),
+              "the policy accepts "
+                  + acceptedTcb.stream()
+                      .sorted()
+                      .map(TcbStatus::wireName)
+                      .collect(java.util.stream.Collectors.joining(", "))));
     }
     return Optional.empty();
   }

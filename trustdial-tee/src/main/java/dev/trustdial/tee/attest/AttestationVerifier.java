@@ -10,8 +10,8 @@ import java.util.Optional;
 
 /**
  * The entry point for attestation: evidence bytes + collateral + trust anchors + a verification
- * time in, a verdict or a typed failure out. No wall clock and no network inside, so a verdict
- * can be reproduced later by anyone with the same inputs.
+ * time in, a verdict or a typed failure out. No wall clock and no network inside, so a verdict can
+ * be reproduced later by anyone with the same inputs.
  */
 public final class AttestationVerifier {
   private final TrustAnchors anchors;
@@ -23,22 +23,25 @@ public final class AttestationVerifier {
   public VerificationResult verify(byte[] evidence, Collateral collateral, Instant at) {
     try {
       Evidence e = Evidence.detect(evidence);
-      Verdict v = switch (e) {
-        case Evidence.TdxQuote q -> {
-          if (!(collateral instanceof Collateral.Tdx tdx)) {
-            throw missing("TDX quotes need Intel PCS collateral (TCB info, QE identity, CRLs)");
-          }
-          yield TdxQuoteVerifier.verify(q.bytes(), tdx, anchors.intelSgxRoot(), at);
-        }
-        case Evidence.SnpReport r -> {
-          if (!(collateral instanceof Collateral.Snp snp)) {
-            throw missing("SEV-SNP reports need the chip's VCEK certificate as collateral");
-          }
-          yield SnpReportVerifier.verify(r.bytes(), snp, anchors, at);
-        }
-        case Evidence.NitroDocument d -> NitroDocumentVerifier.verify(d.bytes(), anchors.awsNitroRoot(), at);
-        case Evidence.Simulated s -> SimulatedEvidenceVerifier.verify(s.bytes(), anchors.simulationRoots(), at);
-      };
+      Verdict v =
+          switch (e) {
+            case Evidence.TdxQuote q -> {
+              if (!(collateral instanceof Collateral.Tdx tdx)) {
+                throw missing("TDX quotes need Intel PCS collateral (TCB info, QE identity, CRLs)");
+              }
+              yield TdxQuoteVerifier.verify(q.bytes(), tdx, anchors.intelSgxRoot(), at);
+            }
+            case Evidence.SnpReport r -> {
+              if (!(collateral instanceof Collateral.Snp snp)) {
+                throw missing("SEV-SNP reports need the chip's VCEK certificate as collateral");
+              }
+              yield SnpReportVerifier.verify(r.bytes(), snp, anchors, at);
+            }
+            case Evidence.NitroDocument d ->
+                NitroDocumentVerifier.verify(d.bytes(), anchors.awsNitroRoot(), at);
+            case Evidence.Simulated s ->
+                SimulatedEvidenceVerifier.verify(s.bytes(), anchors.simulationRoots(), at);
+          };
       assert v.platform() == e.platform() : "verifier returned another platform's verdict";
       assert v.simulated() == (e instanceof Evidence.Simulated);
       return new VerificationResult.Valid(v);
@@ -59,7 +62,8 @@ public final class AttestationVerifier {
   }
 
   /** Verifies, then applies the policy (debug, simulation, TCB status). */
-  public VerificationResult verify(byte[] evidence, Collateral collateral, Instant at, AttestationPolicy policy) {
+  public VerificationResult verify(
+      byte[] evidence, Collateral collateral, Instant at, AttestationPolicy policy) {
     return policy.apply(verify(evidence, collateral, at));
   }
 

@@ -6,13 +6,14 @@ import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.trustdial.core.json.Json;
 import dev.trustdial.tee.tdx.TdxCollateralJson;
 import dev.trustdial.tee.x509.Certificates;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.security.cert.CertificateEncodingException;
 import java.security.cert.CRLException;
+import java.security.cert.CertificateEncodingException;
 import java.security.cert.X509CRL;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
@@ -23,16 +24,16 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import dev.trustdial.core.json.Json;
 
 /**
- * Reads collateral from the files people hold: TrustDial's assembled TDX collateral JSON or
- * Intel PCS's raw responses (TCB info, QE identity, CRLs in DER/PEM/hex, issuer-chain headers),
- * and for SEV-SNP the VCEK with the ASK (and ARK) as DER, concatenated DER or PEM.
- * Spec: docs/spec/attestation.md, "Collateral files".
+ * Reads collateral from the files people hold: TrustDial's assembled TDX collateral JSON or Intel
+ * PCS's raw responses (TCB info, QE identity, CRLs in DER/PEM/hex, issuer-chain headers), and for
+ * SEV-SNP the VCEK with the ASK (and ARK) as DER, concatenated DER or PEM. Spec:
+ * docs/spec/attestation.md, "Collateral files".
  */
 public final class CollateralFiles {
   public static final int MAX_FILES = 16;
+
   /** Each file is at most {@link EvidenceEnvelope#MAX_COLLATERAL}; all together at most this. */
   public static final long MAX_TOTAL_BYTES = 4L * 1024 * 1024;
 
@@ -81,13 +82,20 @@ public final class CollateralFiles {
     long total = 0;
     for (Input f : files) {
       if (f.bytes.length == 0 || f.bytes.length > EvidenceEnvelope.MAX_COLLATERAL) {
-        throw malformed("collateral file " + f.name() + " is " + f.bytes.length + " bytes (1.."
-            + EvidenceEnvelope.MAX_COLLATERAL + ")");
+        throw malformed(
+            "collateral file "
+                + f.name()
+                + " is "
+                + f.bytes.length
+                + " bytes (1.."
+                + EvidenceEnvelope.MAX_COLLATERAL
+                + ")");
       }
       total += f.bytes.length;
     }
     if (total > MAX_TOTAL_BYTES) {
-      throw malformed("collateral files are " + total + " bytes together, at most " + MAX_TOTAL_BYTES);
+      throw malformed(
+          "collateral files are " + total + " bytes together, at most " + MAX_TOTAL_BYTES);
     }
     return switch (Evidence.detect(evidence)) {
       case Evidence.TdxQuote q -> tdx(q.bytes(), files);
@@ -121,22 +129,32 @@ public final class CollateralFiles {
 
   private static Read tdx(byte[] quote, List<Input> files) throws VerificationFailedException {
     if (files.isEmpty()) {
-      throw malformed("a TDX quote needs collateral: TrustDial's collateral JSON, or Intel PCS's raw"
-          + " responses (" + String.join("; ", Arrays.stream(Role.values()).map(r -> r.description).toList()) + ")");
+      throw malformed(
+          "a TDX quote needs collateral: TrustDial's collateral JSON, or Intel PCS's raw"
+              + " responses ("
+              + String.join("; ", Arrays.stream(Role.values()).map(r -> r.description).toList())
+              + ")");
     }
     if (files.size() == 1 && isAssembledJson(files.getFirst().bytes)) {
-      return new Read(TdxCollateralJson.parse(files.getFirst().bytes), Optional.of(files.getFirst().bytes), List.of());
+      return new Read(
+          TdxCollateralJson.parse(files.getFirst().bytes),
+          Optional.of(files.getFirst().bytes),
+          List.of());
     }
     Map<Role, Piece> pieces = new LinkedHashMap<>();
     for (Input f : files) {
       if (isAssembledJson(f.bytes)) {
-        throw malformed("collateral file " + f.name() + " is TrustDial's assembled TDX collateral JSON;"
-            + " give it alone, not with other collateral files");
+        throw malformed(
+            "collateral file "
+                + f.name()
+                + " is TrustDial's assembled TDX collateral JSON;"
+                + " give it alone, not with other collateral files");
       }
       for (Piece p : classify(f)) {
         Piece old = pieces.putIfAbsent(p.role(), p);
         if (old != null && !Arrays.equals(old.identity(), p.identity())) {
-          throw malformed("two different " + p.role().description + ": " + old.file() + " and " + p.file());
+          throw malformed(
+              "two different " + p.role().description + ": " + old.file() + " and " + p.file());
         }
       }
     }
@@ -146,29 +164,57 @@ public final class CollateralFiles {
       // checks it against the quote's PCK CA and the pinned root all the same).
       List<X509Certificate> quoteChain = quotePckChain(quote);
       if (quoteChain.size() >= 2) {
-        pieces.put(Role.PCK_CRL_ISSUER_CHAIN, new Piece(Role.PCK_CRL_ISSUER_CHAIN,
-            List.copyOf(quoteChain.subList(1, quoteChain.size())), new byte[0], "the quote"));
+        pieces.put(
+            Role.PCK_CRL_ISSUER_CHAIN,
+            new Piece(
+                Role.PCK_CRL_ISSUER_CHAIN,
+                List.copyOf(quoteChain.subList(1, quoteChain.size())),
+                new byte[0],
+                "the quote"));
         notes.add("PCK CRL issuer chain taken from the quote's PCK certificate chain");
       }
     }
-    List<String> missing = Arrays.stream(Role.values()).filter(r -> !pieces.containsKey(r))
-        .map(r -> r.description).toList();
+    List<String> missing =
+        Arrays.stream(Role.values())
+            .filter(r -> !pieces.containsKey(r))
+            .map(r -> r.description)
+            .toList();
     if (!missing.isEmpty()) {
-      throw malformed("TDX collateral from Intel PCS responses lacks: " + String.join("; ", missing)
-          + " (read: " + String.join(", ", files.stream().map(Input::name).toList()) + ")");
+      throw malformed(
+          "TDX collateral from Intel PCS responses lacks: "
+              + String.join("; ", missing)
+              + " (read: "
+              + String.join(", ", files.stream().map(Input::name).toList())
+              + ")");
     }
     SignedJson tcb = (SignedJson) pieces.get(Role.TCB_INFO).value();
     SignedJson qe = (SignedJson) pieces.get(Role.QE_IDENTITY).value();
     @SuppressWarnings("unchecked")
-    List<X509Certificate> signing = (List<X509Certificate>) pieces.get(Role.TCB_SIGNING_CHAIN).value();
+    List<X509Certificate> signing =
+        (List<X509Certificate>) pieces.get(Role.TCB_SIGNING_CHAIN).value();
     @SuppressWarnings("unchecked")
-    List<X509Certificate> pckIssuer = (List<X509Certificate>) pieces.get(Role.PCK_CRL_ISSUER_CHAIN).value();
+    List<X509Certificate> pckIssuer =
+        (List<X509Certificate>) pieces.get(Role.PCK_CRL_ISSUER_CHAIN).value();
     X509CRL rootCrl = (X509CRL) pieces.get(Role.ROOT_CA_CRL).value();
     X509CRL pckCrl = (X509CRL) pieces.get(Role.PCK_CRL).value();
-    var col = new Collateral.Tdx(pckIssuer, rootCrl, pckCrl, signing, tcb.text(), tcb.signature(),
-        signing, qe.text(), qe.signature());
-    notes.addFirst("assembled TDX collateral from Intel PCS responses: " + String.join(", ",
-        Arrays.stream(Role.values()).map(r -> shortName(r) + " (" + fileName(pieces.get(r).file()) + ")").toList()));
+    var col =
+        new Collateral.Tdx(
+            pckIssuer,
+            rootCrl,
+            pckCrl,
+            signing,
+            tcb.text(),
+            tcb.signature(),
+            signing,
+            qe.text(),
+            qe.signature());
+    notes.addFirst(
+        "assembled TDX collateral from Intel PCS responses: "
+            + String.join(
+                ", ",
+                Arrays.stream(Role.values())
+                    .map(r -> shortName(r) + " (" + fileName(pieces.get(r).file()) + ")")
+                    .toList()));
     return new Read(col, Optional.of(assembledJson(col)), notes);
   }
 
@@ -200,25 +246,37 @@ public final class CollateralFiles {
       if (qe.isPresent()) {
         return List.of(new Piece(Role.QE_IDENTITY, qe.get(), utf8(qe.get().text()), name));
       }
-      throw malformed("collateral file " + name + " is JSON but neither Intel's TCB info response"
-          + " ({\"tcbInfo\": ..., \"signature\": ...}), QE identity response ({\"enclaveIdentity\": ...,"
-          + " \"signature\": ...}) nor TrustDial's assembled collateral ({\"tcb_info\": ...})");
+      throw malformed(
+          "collateral file "
+              + name
+              + " is JSON but neither Intel's TCB info response"
+              + " ({\"tcbInfo\": ..., \"signature\": ...}), QE identity response ({\"enclaveIdentity\": ...,"
+              + " \"signature\": ...}) nor TrustDial's assembled collateral ({\"tcb_info\": ...})");
     }
     if (text.contains("-----BEGIN X509 CRL-----")) {
-      return List.of(crlPiece(Certificates.crlFromDer(pemCrl(text, name), "CRL file " + name), name));
+      return List.of(
+          crlPiece(Certificates.crlFromDer(pemCrl(text, name), "CRL file " + name), name));
     }
     if (text.contains("-----BEGIN%20CERTIFICATE-----")) {
       text = percentDecode(text, name); // a response header's value, saved as sent
     }
     if (text.contains("-----BEGIN CERTIFICATE-----")) {
-      return List.of(chainPiece(Certificates.fromPemChain(text, "certificate chain file " + name), name));
+      return List.of(
+          chainPiece(Certificates.fromPemChain(text, "certificate chain file " + name), name));
     }
-    if (!text.isEmpty() && text.chars().allMatch(c -> Character.digit(c, 16) >= 0) && text.length() % 2 == 0) {
+    if (!text.isEmpty()
+        && text.chars().allMatch(c -> Character.digit(c, 16) >= 0)
+        && text.length() % 2 == 0) {
       // PCCS hands the root CA CRL out as hex of the DER.
-      return List.of(crlPiece(Certificates.crlFromDer(HexFormat.of().parseHex(text), "CRL file " + name), name));
+      return List.of(
+          crlPiece(
+              Certificates.crlFromDer(HexFormat.of().parseHex(text), "CRL file " + name), name));
     }
-    throw malformed("collateral file " + name + " is none of: TrustDial's TDX collateral JSON, Intel's TCB"
-        + " info or QE identity JSON response, a CRL (DER, PEM or hex), a PEM certificate chain");
+    throw malformed(
+        "collateral file "
+            + name
+            + " is none of: TrustDial's TDX collateral JSON, Intel's TCB"
+            + " info or QE identity JSON response, a CRL (DER, PEM or hex), a PEM certificate chain");
   }
 
   private static Piece crlPiece(X509CRL crl, String file) throws VerificationFailedException {
@@ -235,11 +293,17 @@ public final class CollateralFiles {
     if (issuer.startsWith("Intel SGX PCK ")) {
       return new Piece(Role.PCK_CRL, crl, id, file);
     }
-    throw malformed("CRL file " + file + " is issued by '" + issuer + "', neither the Intel SGX Root CA"
-        + " nor an Intel SGX PCK CA");
+    throw malformed(
+        "CRL file "
+            + file
+            + " is issued by '"
+            + issuer
+            + "', neither the Intel SGX Root CA"
+            + " nor an Intel SGX PCK CA");
   }
 
-  private static Piece chainPiece(List<X509Certificate> chain, String file) throws VerificationFailedException {
+  private static Piece chainPiece(List<X509Certificate> chain, String file)
+      throws VerificationFailedException {
     String leaf = commonName(chain.getFirst().getSubjectX500Principal());
     byte[] id = concatenatedDer(chain);
     if (leaf.equals("Intel SGX TCB Signing")) {
@@ -248,8 +312,13 @@ public final class CollateralFiles {
     if (leaf.startsWith("Intel SGX PCK ") && leaf.endsWith(" CA")) {
       return new Piece(Role.PCK_CRL_ISSUER_CHAIN, List.copyOf(chain), id, file);
     }
-    throw malformed("certificate chain file " + file + " starts with '" + leaf + "', neither the Intel SGX"
-        + " TCB Signing certificate nor an Intel SGX PCK CA");
+    throw malformed(
+        "certificate chain file "
+            + file
+            + " starts with '"
+            + leaf
+            + "', neither the Intel SGX"
+            + " TCB Signing certificate nor an Intel SGX PCK CA");
   }
 
   /** The raw text of a top-level object member (exactly the bytes Intel signed) and "signature". */
@@ -284,8 +353,15 @@ public final class CollateralFiles {
     if (body == null) {
       return Optional.empty();
     }
-    if (signature == null || signature.length() != 128 || !signature.chars().allMatch(c -> Character.digit(c, 16) >= 0)) {
-      throw malformed("collateral file " + file + " has \"" + member + "\" but no \"signature\" of 64 bytes hex");
+    if (signature == null
+        || signature.length() != 128
+        || !signature.chars().allMatch(c -> Character.digit(c, 16) >= 0)) {
+      throw malformed(
+          "collateral file "
+              + file
+              + " has \""
+              + member
+              + "\" but no \"signature\" of 64 bytes hex");
     }
     return Optional.of(new SignedJson(body, HexFormat.of().parseHex(signature)));
   }
@@ -313,7 +389,8 @@ public final class CollateralFiles {
   private static byte[] pemCrl(String text, String file) throws VerificationFailedException {
     int from = text.indexOf("-----BEGIN X509 CRL-----") + "-----BEGIN X509 CRL-----".length();
     int to = text.indexOf("-----END X509 CRL-----", from);
-    if (to < 0 || !text.substring(to + "-----END X509 CRL-----".length()).isBlank()
+    if (to < 0
+        || !text.substring(to + "-----END X509 CRL-----".length()).isBlank()
         || !text.substring(0, from - "-----BEGIN X509 CRL-----".length()).isBlank()) {
       throw malformed("CRL file " + file + " is not exactly one PEM CRL block");
     }
@@ -330,7 +407,9 @@ public final class CollateralFiles {
     for (int i = 0; i < s.length(); i++) {
       char c = s.charAt(i);
       if (c == '%') {
-        if (i + 2 >= s.length() || Character.digit(s.charAt(i + 1), 16) < 0 || Character.digit(s.charAt(i + 2), 16) < 0) {
+        if (i + 2 >= s.length()
+            || Character.digit(s.charAt(i + 1), 16) < 0
+            || Character.digit(s.charAt(i + 2), 16) < 0) {
           throw malformed("certificate chain file " + file + " has a bad %-escape at " + i);
         }
         out.write(Integer.parseInt(s, i + 1, i + 3, 16));
@@ -350,7 +429,8 @@ public final class CollateralFiles {
       return List.of();
     }
     try {
-      return Certificates.fromPemChain(s.substring(from, to + "-----END CERTIFICATE-----".length()), "PCK chain");
+      return Certificates.fromPemChain(
+          s.substring(from, to + "-----END CERTIFICATE-----".length()), "PCK chain");
     } catch (VerificationFailedException e) {
       return List.of(); // the verifier reports the quote's broken chain itself
     }
@@ -379,7 +459,8 @@ public final class CollateralFiles {
     var enc = Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII));
     StringBuilder sb = new StringBuilder();
     for (X509Certificate c : chain) {
-      sb.append("-----BEGIN CERTIFICATE-----\n").append(enc.encodeToString(der(c)))
+      sb.append("-----BEGIN CERTIFICATE-----\n")
+          .append(enc.encodeToString(der(c)))
           .append("\n-----END CERTIFICATE-----\n");
     }
     return sb.toString();
@@ -389,7 +470,8 @@ public final class CollateralFiles {
 
   private static Read snp(List<Input> files) throws VerificationFailedException {
     if (files.isEmpty()) {
-      throw malformed("an SEV-SNP report needs collateral: the VCEK (DER or PEM), optionally with the ASK");
+      throw malformed(
+          "an SEV-SNP report needs collateral: the VCEK (DER or PEM), optionally with the ASK");
     }
     List<X509Certificate> certs = new ArrayList<>();
     boolean concatenated = false;
@@ -399,14 +481,18 @@ public final class CollateralFiles {
         List<byte[]> ders = splitDer(b, "SEV-SNP collateral " + f.name());
         concatenated |= ders.size() > 1;
         for (byte[] d : ders) {
-          certs.add(Certificates.fromDer(d, "SEV-SNP collateral " + f.name() + " certificate " + certs.size()));
+          certs.add(
+              Certificates.fromDer(
+                  d, "SEV-SNP collateral " + f.name() + " certificate " + certs.size()));
         }
       } else {
         certs.addAll(Certificates.fromPemChain(b, "SEV-SNP collateral " + f.name()));
       }
       if (certs.size() > 3) {
-        throw malformed("SEV-SNP collateral holds the VCEK and at most the ASK and ARK, got " + certs.size()
-            + " certificates");
+        throw malformed(
+            "SEV-SNP collateral holds the VCEK and at most the ASK and ARK, got "
+                + certs.size()
+                + " certificates");
       }
     }
     Optional<X509Certificate> vcek = Optional.empty();
@@ -427,12 +513,18 @@ public final class CollateralFiles {
         ask = Optional.of(c);
       }
     }
-    X509Certificate v = vcek.orElseThrow(() -> malformed("SEV-SNP collateral holds no VCEK (only CA certificates)"));
+    X509Certificate v =
+        vcek.orElseThrow(
+            () -> malformed("SEV-SNP collateral holds no VCEK (only CA certificates)"));
     List<String> notes = new ArrayList<>();
     if (concatenated || arkIgnored || files.size() > 1) {
-      notes.add("SEV-SNP collateral: VCEK" + (ask.isPresent() ? " and ASK" : "")
-          + (concatenated ? " from concatenated DER" : "")
-          + (arkIgnored ? "; the ARK given was ignored (the pinned ARK-Milan is the anchor)" : ""));
+      notes.add(
+          "SEV-SNP collateral: VCEK"
+              + (ask.isPresent() ? " and ASK" : "")
+              + (concatenated ? " from concatenated DER" : "")
+              + (arkIgnored
+                  ? "; the ARK given was ignored (the pinned ARK-Milan is the anchor)"
+                  : ""));
     }
     var out = new ByteArrayOutputStream();
     out.writeBytes(der(v));
@@ -460,7 +552,8 @@ public final class CollateralFiles {
       } else {
         int n = first & 0x7F;
         if (n == 0 || n > 3 || pos + 2 + n > b.length) {
-          throw malformed(what + " has a DER length at offset " + pos + " that is not definite and short");
+          throw malformed(
+              what + " has a DER length at offset " + pos + " that is not definite and short");
         }
         len = 0;
         for (int i = 0; i < n; i++) {
@@ -502,12 +595,13 @@ public final class CollateralFiles {
 
   private static String commonName(javax.security.auth.x500.X500Principal p) {
     try {
-      return new javax.naming.ldap.LdapName(p.getName(javax.security.auth.x500.X500Principal.RFC2253))
+      return new javax.naming.ldap.LdapName(
+              p.getName(javax.security.auth.x500.X500Principal.RFC2253))
           .getRdns().stream()
-          .filter(r -> r.getType().equalsIgnoreCase("CN"))
-          .map(r -> String.valueOf(r.getValue()))
-          .findFirst()
-          .orElse("");
+              .filter(r -> r.getType().equalsIgnoreCase("CN"))
+              .map(r -> String.valueOf(r.getValue()))
+              .findFirst()
+              .orElse("");
     } catch (javax.naming.InvalidNameException e) {
       throw new IllegalStateException("an RFC 2253 name from the JDK parses", e);
     }

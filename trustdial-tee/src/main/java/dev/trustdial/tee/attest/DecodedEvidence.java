@@ -3,8 +3,8 @@ package dev.trustdial.tee.attest;
 import java.util.List;
 
 /**
- * Evidence bytes as a verifier parses them (raw evidence or an {@link EvidenceEnvelope}), with
- * the conversions {@link EvidenceFormats} made to get there, in order ("decoded from base64").
+ * Evidence bytes as a verifier parses them (raw evidence or an {@link EvidenceEnvelope}), with the
+ * conversions {@link EvidenceFormats} made to get there, in order ("decoded from base64").
  */
 public record DecodedEvidence(byte[] bytes, List<String> conversions) {
   public DecodedEvidence {

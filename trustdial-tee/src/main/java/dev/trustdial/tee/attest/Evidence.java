@@ -77,10 +77,12 @@ public sealed interface Evidence {
 
   /** Classifies evidence bytes: simulated magic, COSE_Sign1, TDX quote header, SNP report size. */
   static Evidence detect(byte[] b) throws VerificationFailedException {
-    return classify(b).orElseThrow(() -> new VerificationFailedException(
-        new Failure.Malformed(
-            "unrecognised evidence: not a TDX quote v4/v5, a 1184-byte SEV-SNP report, a Nitro"
-                + " COSE_Sign1 document or TrustDial simulated evidence")));
+    return classify(b)
+        .orElseThrow(() ->
+            new VerificationFailedException(
+                new Failure.Malformed(
+                    "unrecognised evidence: not a TDX quote v4/v5, a 1184-byte SEV-SNP report, a Nitro"
+                        + " COSE_Sign1 document or TrustDial simulated evidence")));
   }
 
   /**
@@ -93,7 +95,8 @@ public sealed interface Evidence {
           new Failure.Malformed("evidence is " + b.length + " bytes (1.." + MAX_BYTES + ")"));
     }
     if (b.length >= SIMULATED_MAGIC.length
-        && Arrays.equals(b, 0, SIMULATED_MAGIC.length, SIMULATED_MAGIC, 0, SIMULATED_MAGIC.length)) {
+        && Arrays.equals(
+            b, 0, SIMULATED_MAGIC.length, SIMULATED_MAGIC, 0, SIMULATED_MAGIC.length)) {
       return Optional.of(new Simulated(b));
     }
     // COSE_Sign1: CBOR tag 18 (0xD2) or the bare 4-element array (0x84) Nitro emits.
@@ -108,7 +111,8 @@ public sealed interface Evidence {
       long teeType = u16(b, 4) | ((long) u16(b, 6) << 16);
       if ((version == 4 || version == 5) && teeType == 0) {
         throw new VerificationFailedException(
-            new Failure.Malformed("SGX enclave quotes are not supported, only TDX (tee type 0x81)"));
+            new Failure.Malformed(
+                "SGX enclave quotes are not supported, only TDX (tee type 0x81)"));
       }
     }
     if (b.length == 0x4A0) {

@@ -17,13 +17,16 @@ public record EvidenceEnvelope(Evidence evidence, Optional<byte[]> collateral) {
   public static final byte[] MAGIC = "TDEVENV1".getBytes(StandardCharsets.US_ASCII);
   public static final int VERSION = 1;
   public static final int MAX_COLLATERAL = 1024 * 1024;
+
   /** The largest envelope: header, the largest evidence and the largest collateral. */
   public static final int MAX_BYTES = 8 + 10 + Evidence.MAX_BYTES + MAX_COLLATERAL;
 
   public EvidenceEnvelope {
     collateral = collateral.map(byte[]::clone);
-    if (collateral.isPresent() && (collateral.get().length == 0 || collateral.get().length > MAX_COLLATERAL)) {
-      throw new IllegalArgumentException("collateral is 1.." + MAX_COLLATERAL + " bytes when present");
+    if (collateral.isPresent()
+        && (collateral.get().length == 0 || collateral.get().length > MAX_COLLATERAL)) {
+      throw new IllegalArgumentException(
+          "collateral is 1.." + MAX_COLLATERAL + " bytes when present");
     }
   }
 
@@ -47,7 +50,8 @@ public record EvidenceEnvelope(Evidence evidence, Optional<byte[]> collateral) {
   }
 
   /** Wraps raw evidence (classified here) and its collateral file. */
-  public static EvidenceEnvelope of(byte[] evidence, Optional<byte[]> collateral) throws VerificationFailedException {
+  public static EvidenceEnvelope of(byte[] evidence, Optional<byte[]> collateral)
+      throws VerificationFailedException {
     return new EvidenceEnvelope(Evidence.detect(evidence), collateral);
   }
 
@@ -88,7 +92,8 @@ public record EvidenceEnvelope(Evidence evidence, Optional<byte[]> collateral) {
       }
       Evidence e = Evidence.detect(ev);
       if (code(e.platform()) != platform) {
-        throw malformed("header says platform " + platform + " but the evidence is " + e.platform());
+        throw malformed(
+            "header says platform " + platform + " but the evidence is " + e.platform());
       }
       return new EvidenceEnvelope(e, col.length == 0 ? Optional.empty() : Optional.of(col));
     } catch (BufferUnderflowException ex) {
@@ -96,7 +101,8 @@ public record EvidenceEnvelope(Evidence evidence, Optional<byte[]> collateral) {
     }
   }
 
-  private static int length(ByteBuffer in, int max, String what) throws VerificationFailedException {
+  private static int length(ByteBuffer in, int max, String what)
+      throws VerificationFailedException {
     long n = in.getInt() & 0xFFFFFFFFL;
     if (n > max || n > in.remaining()) {
       throw malformed(what + " length " + n + " exceeds " + Math.min(max, in.remaining()));

@@ -25,13 +25,15 @@ public final class EvidenceFormats {
 
   /** JSON members that may hold the evidence, as hex or base64 text. */
   public static final List<String> JSON_MEMBERS =
-      List.of("quote", "report", "attestation_document", "attestationDocument", "document", "evidence");
+      List.of(
+          "quote", "report", "attestation_document", "attestationDocument", "document", "evidence");
 
   public static final String ACCEPTED_FORMS =
       "a TDX quote v4/v5, a 1184-byte SEV-SNP report, a Nitro COSE_Sign1 document, TrustDial"
           + " simulated evidence or an evidence envelope; as raw bytes, hex (0x optional), base64"
           + " (standard or URL-safe), a JSON object with one of the members "
-          + String.join(", ", JSON_MEMBERS) + " holding hex or base64 (e.g. dstack's getquote"
+          + String.join(", ", JSON_MEMBERS)
+          + " holding hex or base64 (e.g. dstack's getquote"
           + " answer), or dstack's SCALE-length-prefixed quote file";
 
   private static final ObjectMapper JSON =
@@ -61,7 +63,8 @@ public final class EvidenceFormats {
     return new DecodedEvidence(evidence, notes);
   }
 
-  private static byte[] fromJson(String text, List<String> notes) throws VerificationFailedException {
+  private static byte[] fromJson(String text, List<String> notes)
+      throws VerificationFailedException {
     JsonNode root;
     try {
       root = JSON.readTree(text);
@@ -75,12 +78,18 @@ public final class EvidenceFormats {
     if (present.isEmpty()) {
       List<String> names = new ArrayList<>();
       root.fieldNames().forEachRemaining(names::add);
-      throw malformed("JSON evidence has none of the members " + String.join(", ", JSON_MEMBERS)
-          + " (it has: " + String.join(", ", names.subList(0, Math.min(8, names.size()))) + ")");
+      throw malformed(
+          "JSON evidence has none of the members "
+              + String.join(", ", JSON_MEMBERS)
+              + " (it has: "
+              + String.join(", ", names.subList(0, Math.min(8, names.size())))
+              + ")");
     }
     if (present.size() > 1) {
-      throw malformed("JSON evidence has several evidence members (" + String.join(", ", present)
-          + "); keep one");
+      throw malformed(
+          "JSON evidence has several evidence members ("
+              + String.join(", ", present)
+              + "); keep one");
     }
     String member = present.getFirst();
     JsonNode v = root.get(member);
@@ -88,18 +97,23 @@ public final class EvidenceFormats {
       throw malformed("JSON evidence member \"" + member + "\" is not a string of hex or base64");
     }
     List<String> others = new ArrayList<>();
-    root.fieldNames().forEachRemaining(n -> {
-      if (!n.equals(member)) {
-        others.add(n);
-      }
-    });
-    notes.add("took the JSON member \"" + member + "\""
-        + (others.isEmpty() ? "" : " (ignored: " + String.join(", ", others) + ")"));
+    root.fieldNames()
+        .forEachRemaining(n -> {
+          if (!n.equals(member)) {
+            others.add(n);
+          }
+        });
+    notes.add(
+        "took the JSON member \""
+            + member
+            + "\""
+            + (others.isEmpty() ? "" : " (ignored: " + String.join(", ", others) + ")"));
     return fromText(v.textValue(), "JSON member \"" + member + "\"", notes);
   }
 
   /** Hex (0x optional) or base64 (standard or URL-safe, padding optional); whitespace ignored. */
-  static byte[] fromText(String text, String what, List<String> notes) throws VerificationFailedException {
+  static byte[] fromText(String text, String what, List<String> notes)
+      throws VerificationFailedException {
     StringBuilder sb = new StringBuilder(text.length());
     text.chars().filter(c -> !Character.isWhitespace(c)).forEach(sb::appendCodePoint);
     String s = sb.toString();
@@ -110,7 +124,8 @@ public final class EvidenceFormats {
     }
     if (digits.chars().allMatch(EvidenceFormats::isHexDigit)) {
       if ((digits.length() & 1) != 0) {
-        throw malformed(what + " looks like hex but has an odd number of digits (" + digits.length() + ")");
+        throw malformed(
+            what + " looks like hex but has an odd number of digits (" + digits.length() + ")");
       }
       if (digits.length() / 2 > EvidenceEnvelope.MAX_BYTES) {
         throw malformed(what + " holds " + digits.length() / 2 + " bytes of hex, over the limit");
@@ -124,56 +139,85 @@ public final class EvidenceFormats {
     boolean standard = digits.chars().noneMatch(c -> c == '-' || c == '_');
     boolean urlSafe = digits.chars().noneMatch(c -> c == '+' || c == '/');
     String body = digits.replaceFirst("={1,2}$", "");
-    boolean base64 = body.chars().allMatch(c -> isBase64Digit(c) || c == '+' || c == '/' || c == '-' || c == '_');
+    boolean base64 =
+        body.chars()
+            .allMatch(c -> isBase64Digit(c) || c == '+' || c == '/' || c == '-' || c == '_');
     if (!base64 || !(standard || urlSafe)) {
       throw malformed(what + " is text but neither hex nor base64. Accepted: " + ACCEPTED_FORMS);
     }
     if ((long) body.length() * 3 / 4 > EvidenceEnvelope.MAX_BYTES) {
-      throw malformed(what + " holds about " + body.length() * 3L / 4 + " bytes of base64, over the limit");
+      throw malformed(
+          what + " holds about " + body.length() * 3L / 4 + " bytes of base64, over the limit");
     }
     try {
       byte[] out = (standard ? Base64.getDecoder() : Base64.getUrlDecoder()).decode(body);
       notes.add("decoded from base64" + (standard ? "" : "url") + " (" + out.length + " bytes)");
       return out;
     } catch (IllegalArgumentException e) {
-      throw malformed(what + " looks like base64 but does not decode (" + e.getMessage() + "). Accepted: "
-          + ACCEPTED_FORMS);
+      throw malformed(
+          what
+              + " looks like base64 but does not decode ("
+              + e.getMessage()
+              + "). Accepted: "
+              + ACCEPTED_FORMS);
     }
   }
 
-  /** Strips what is provably not evidence (a SCALE prefix, bytes after a TDX quote), then classifies. */
+  /**
+   * Strips what is provably not evidence (a SCALE prefix, bytes after a TDX quote), then
+   * classifies.
+   */
   static byte[] fromBinary(byte[] b, List<String> notes) throws VerificationFailedException {
     if (EvidenceEnvelope.isEnvelope(b)) {
       return b;
     }
     if (b.length > Evidence.MAX_BYTES) {
-      throw malformed("evidence is " + b.length + " bytes, over the " + Evidence.MAX_BYTES + "-byte limit");
+      throw malformed(
+          "evidence is " + b.length + " bytes, over the " + Evidence.MAX_BYTES + "-byte limit");
     }
     Optional<byte[]> unprefixed = stripScaleLength(b);
     if (unprefixed.isPresent()) {
-      notes.add("stripped dstack's SCALE compact length prefix (" + (b.length - unprefixed.get().length)
-          + " bytes)");
+      notes.add(
+          "stripped dstack's SCALE compact length prefix ("
+              + (b.length - unprefixed.get().length)
+              + " bytes)");
       b = unprefixed.get();
     }
     if (Evidence.hasTdxHeader(b)) {
       long end = tdxQuoteLength(b);
       if (end > b.length) {
-        throw malformed("TDX quote is truncated or its lengths are corrupt: its header and signature"
-            + " data length say " + end + " bytes, the input has " + b.length);
+        throw malformed(
+            "TDX quote is truncated or its lengths are corrupt: its header and signature"
+                + " data length say "
+                + end
+                + " bytes, the input has "
+                + b.length);
       }
       if (end < b.length) {
         int n = b.length - (int) end;
         boolean zeros = allZero(b, (int) end, b.length);
-        notes.add("ignored " + n + " trailing bytes after the quote" + (zeros ? " (zero padding)" : ""));
+        notes.add(
+            "ignored " + n + " trailing bytes after the quote" + (zeros ? " (zero padding)" : ""));
         b = Arrays.copyOf(b, (int) end);
       }
-    } else if (b.length != 0x4A0 && b.length >= 0x38 && u32(b, 0) >= 2 && u32(b, 0) <= 5 && u32(b, 0x34) == 1) {
-      throw malformed("looks like a SEV-SNP report (version " + u32(b, 0) + ", ECDSA P-384) but is "
-          + b.length + " bytes; a report is exactly 1184 bytes");
+    } else if (b.length != 0x4A0
+        && b.length >= 0x38
+        && u32(b, 0) >= 2
+        && u32(b, 0) <= 5
+        && u32(b, 0x34) == 1) {
+      throw malformed(
+          "looks like a SEV-SNP report (version "
+              + u32(b, 0)
+              + ", ECDSA P-384) but is "
+              + b.length
+              + " bytes; a report is exactly 1184 bytes");
     }
     if (Evidence.classify(b).isEmpty()) {
-      throw malformed("unrecognised evidence" + (notes.isEmpty() ? "" : " (after: " + String.join("; ", notes) + ")")
-          + ". Accepted: " + ACCEPTED_FORMS);
+      throw malformed(
+          "unrecognised evidence"
+              + (notes.isEmpty() ? "" : " (after: " + String.join("; ", notes) + ")")
+              + ". Accepted: "
+              + ACCEPTED_FORMS);
     }
     return b;
   }
@@ -186,15 +230,21 @@ public final class EvidenceFormats {
     long pos = 48;
     if ((b[0] & 0xFF) == 5) {
       if (b.length < pos + 6) {
-        throw malformed("TDX quote is truncated: " + b.length + " bytes end inside the v5 body header");
+        throw malformed(
+            "TDX quote is truncated: " + b.length + " bytes end inside the v5 body header");
       }
       pos += 6 + u32(b, (int) pos + 2);
     } else {
       pos += 584;
     }
     if (b.length < pos + 4) {
-      throw malformed("TDX quote is truncated: " + b.length + " bytes end before its signature data length"
-          + " (offset " + pos + ")");
+      throw malformed(
+          "TDX quote is truncated: "
+              + b.length
+              + " bytes end before its signature data length"
+              + " (offset "
+              + pos
+              + ")");
     }
     return pos + 4 + u32(b, (int) pos);
   }
@@ -275,7 +325,10 @@ public final class EvidenceFormats {
   }
 
   private static long u32(byte[] b, int off) {
-    return (b[off] & 0xFFL) | (b[off + 1] & 0xFFL) << 8 | (b[off + 2] & 0xFFL) << 16 | (b[off + 3] & 0xFFL) << 24;
+    return (b[off] & 0xFFL)
+        | (b[off + 1] & 0xFFL) << 8
+        | (b[off + 2] & 0xFFL) << 16
+        | (b[off + 3] & 0xFFL) << 24;
   }
 
   private static VerificationFailedException malformed(String detail) {

@@ -61,8 +61,14 @@ public sealed interface Failure {
     }
 
     public String message() {
-      return "certificate '" + subject + "' is valid " + notBefore + " .. " + notAfter
-          + ", not at " + at;
+      return "certificate '"
+          + subject
+          + "' is valid "
+          + notBefore
+          + " .. "
+          + notAfter
+          + ", not at "
+          + at;
     }
   }
 
@@ -88,7 +94,9 @@ public sealed interface Failure {
     }
   }
 
-  /** A value that must bind two parts together does not (e.g. QE report data vs attestation key). */
+  /**
+   * A value that must bind two parts together does not (e.g. QE report data vs attestation key).
+   */
   record BindingMismatch(String detail) implements Failure {
     public String kind() {
       return "BindingMismatch";

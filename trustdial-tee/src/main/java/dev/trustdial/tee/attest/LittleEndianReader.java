@@ -59,15 +59,25 @@ public final class LittleEndianReader {
   public int length32(String field, int max) throws VerificationFailedException {
     long n = u32(field);
     if (n > max || n > remaining()) {
-      throw malformed(field + " is " + n + " bytes but " + Math.min(max, remaining()) + " are allowed");
+      throw malformed(
+          field + " is " + n + " bytes but " + Math.min(max, remaining()) + " are allowed");
     }
     return (int) n;
   }
 
   private void need(int n, String field) throws VerificationFailedException {
     if (n < 0 || n > remaining()) {
-      throw malformed(what + " ends before " + field + " (needs " + n + " bytes at offset " + pos
-          + ", " + remaining() + " left)");
+      throw malformed(
+          what
+              + " ends before "
+              + field
+              + " (needs "
+              + n
+              + " bytes at offset "
+              + pos
+              + ", "
+              + remaining()
+              + " left)");
     }
   }
 

@@ -21,8 +21,11 @@ public final class ReportData {
    * @param parts the bound values, in a fixed order the purpose defines
    */
   public static byte[] bind(String purpose, byte[]... parts) {
-    if (purpose.isEmpty() || purpose.length() > 64 || !purpose.chars().allMatch(c -> c > 0x20 && c < 0x7F)) {
-      throw new IllegalArgumentException("purpose must be 1..64 printable ASCII characters without spaces");
+    if (purpose.isEmpty()
+        || purpose.length() > 64
+        || !purpose.chars().allMatch(c -> c > 0x20 && c < 0x7F)) {
+      throw new IllegalArgumentException(
+          "purpose must be 1..64 printable ASCII characters without spaces");
     }
     var out = new ByteArrayOutputStream();
     out.writeBytes(DOMAIN);

@@ -15,8 +15,8 @@ public enum TcbStatus {
   OUT_OF_DATE("OutOfDate"),
   OUT_OF_DATE_CONFIGURATION_NEEDED("OutOfDateConfigurationNeeded"),
   /**
-   * The platform's TCB is below every level of the TCB info in at least one component (Intel's
-   * QVL: TCB_NOT_SUPPORTED). Intel makes no statement about such a platform.
+   * The platform's TCB is below every level of the TCB info in at least one component (Intel's QVL:
+   * TCB_NOT_SUPPORTED). Intel makes no statement about such a platform.
    */
   TCB_LEVEL_NOT_FOUND("TcbLevelNotFound"),
   REVOKED("Revoked"),
@@ -29,7 +29,9 @@ public enum TcbStatus {
     this.intelName = intelName;
   }
 
-  /** The spelling used in Intel's TCB info and QE identity JSON (and in TrustDial's JSON output). */
+  /**
+   * The spelling used in Intel's TCB info and QE identity JSON (and in TrustDial's JSON output).
+   */
   public String wireName() {
     return intelName;
   }

@@ -49,8 +49,18 @@ public record Verdict(
   public Verdict withChecksBefore(List<String> first) {
     List<String> all = new java.util.ArrayList<>(first);
     all.addAll(checks);
-    return new Verdict(platform, measurements, reportData, fields, debug, tcbStatus, advisoryIds, simulated,
-        issuedAt, verifiedAt, all);
+    return new Verdict(
+        platform,
+        measurements,
+        reportData,
+        fields,
+        debug,
+        tcbStatus,
+        advisoryIds,
+        simulated,
+        issuedAt,
+        verifiedAt,
+        all);
   }
 
   public Optional<NamedBytes> measurement(String name) {

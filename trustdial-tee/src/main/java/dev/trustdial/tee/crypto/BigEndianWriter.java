@@ -3,7 +3,9 @@ package dev.trustdial.tee.crypto;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 
-/** Builds the big-endian encodings of the TEE runtime and KMS formats (docs/spec/tee-runtime.md). */
+/**
+ * Builds the big-endian encodings of the TEE runtime and KMS formats (docs/spec/tee-runtime.md).
+ */
 public final class BigEndianWriter {
   private final ByteArrayOutputStream out = new ByteArrayOutputStream();
 

@@ -11,8 +11,8 @@ import javax.crypto.spec.SecretKeySpec;
 
 /**
  * Public-key encryption to an X25519 key: ephemeral X25519 ECDH, HKDF-SHA256, AES-256-GCM
- * (docs/spec/tee-runtime.md, "ECIES"). The context is both in the key derivation and the AAD, so
- * a ciphertext made for one purpose (one app, one secret name) never opens under another.
+ * (docs/spec/tee-runtime.md, "ECIES"). The context is both in the key derivation and the AAD, so a
+ * ciphertext made for one purpose (one app, one secret name) never opens under another.
  */
 public final class Ecies {
   public static final byte[] MAGIC = "TDECIES1".getBytes(StandardCharsets.US_ASCII);
@@ -31,29 +31,45 @@ public final class Ecies {
     }
   }
 
-  public static byte[] encrypt(byte[] recipientPublic, byte[] context, byte[] plaintext, SecureRandom random) {
+  public static byte[] encrypt(
+      byte[] recipientPublic, byte[] context, byte[] plaintext, SecureRandom random) {
     byte[] nonce = new byte[NONCE];
     random.nextBytes(nonce);
     return encrypt(recipientPublic, context, plaintext, X25519.generate(random), nonce);
   }
 
   /** Deterministic form for test vectors: the caller picks the ephemeral key and the nonce. */
-  public static byte[] encrypt(byte[] recipientPublic, byte[] context, byte[] plaintext, X25519 ephemeral, byte[] nonce) {
+  public static byte[] encrypt(
+      byte[] recipientPublic, byte[] context, byte[] plaintext, X25519 ephemeral, byte[] nonce) {
     if (plaintext.length > MAX_PLAINTEXT) {
-      throw new IllegalArgumentException("plaintext is " + plaintext.length + " bytes (max " + MAX_PLAINTEXT + ")");
+      throw new IllegalArgumentException(
+          "plaintext is " + plaintext.length + " bytes (max " + MAX_PLAINTEXT + ")");
     }
     if (nonce.length != NONCE) {
       throw new IllegalArgumentException("nonce is 12 bytes");
     }
-    byte[] key = key(ephemeral.agree(recipientPublic), ephemeral.publicKey(), recipientPublic, context);
+    byte[] key =
+        key(ephemeral.agree(recipientPublic), ephemeral.publicKey(), recipientPublic, context);
     byte[] ct = gcm(Cipher.ENCRYPT_MODE, key, nonce, context, plaintext);
-    return new BigEndianWriter().bytes(MAGIC).bytes(ephemeral.publicKey()).bytes(nonce).bytes(ct).toByteArray();
+    return new BigEndianWriter()
+        .bytes(MAGIC)
+        .bytes(ephemeral.publicKey())
+        .bytes(nonce)
+        .bytes(ct)
+        .toByteArray();
   }
 
-  public static byte[] decrypt(X25519 recipient, byte[] context, byte[] ciphertext) throws DecryptionFailedException {
+  public static byte[] decrypt(X25519 recipient, byte[] context, byte[] ciphertext)
+      throws DecryptionFailedException {
     if (ciphertext.length < OVERHEAD || ciphertext.length > OVERHEAD + MAX_PLAINTEXT) {
-      throw new DecryptionFailedException("ciphertext is " + ciphertext.length + " bytes (" + OVERHEAD + ".."
-          + (OVERHEAD + MAX_PLAINTEXT) + ")");
+      throw new DecryptionFailedException(
+          "ciphertext is "
+              + ciphertext.length
+              + " bytes ("
+              + OVERHEAD
+              + ".."
+              + (OVERHEAD + MAX_PLAINTEXT)
+              + ")");
     }
     if (!Arrays.equals(ciphertext, 0, MAGIC.length, MAGIC, 0, MAGIC.length)) {
       throw new DecryptionFailedException("ciphertext does not start with TDECIES1");
@@ -71,9 +87,15 @@ public final class Ecies {
     }
     byte[] key = key(shared, ephPub, recipient.publicKey(), context);
     try {
-      return gcm(Cipher.DECRYPT_MODE, key, nonce, context, Arrays.copyOfRange(ciphertext, at, ciphertext.length));
+      return gcm(
+          Cipher.DECRYPT_MODE,
+          key,
+          nonce,
+          context,
+          Arrays.copyOfRange(ciphertext, at, ciphertext.length));
     } catch (IllegalStateException e) {
-      throw new DecryptionFailedException("ciphertext does not open with this key and context (tampered, or made for another recipient or purpose)");
+      throw new DecryptionFailedException(
+          "ciphertext does not open with this key and context (tampered, or made for another recipient or purpose)");
     }
   }
 

@@ -11,7 +11,8 @@ public final class Hkdf {
   public static byte[] sha256(byte[] ikm, byte[] salt, byte[] info, int length) {
     try {
       KDF kdf = KDF.getInstance("HKDF-SHA256");
-      return kdf.deriveData(HKDFParameterSpec.ofExtract().addIKM(ikm).addSalt(salt).thenExpand(info, length));
+      return kdf.deriveData(
+          HKDFParameterSpec.ofExtract().addIKM(ikm).addSalt(salt).thenExpand(info, length));
     } catch (GeneralSecurityException e) {
       throw new IllegalStateException("HKDF-SHA256 failed", e);
     }

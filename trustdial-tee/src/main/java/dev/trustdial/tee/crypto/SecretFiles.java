@@ -10,10 +10,14 @@ import java.nio.file.attribute.PosixFilePermissions;
 public final class SecretFiles {
   private SecretFiles() {}
 
-  /** Creates {@code file} (it must not exist) with mode rw------- where the file system has POSIX modes, and writes {@code text}. */
+  /**
+   * Creates {@code file} (it must not exist) with mode rw------- where the file system has POSIX
+   * modes, and writes {@code text}.
+   */
   public static void writeNew(Path file, String text) throws IOException {
     try {
-      Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+      Files.createFile(
+          file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
     } catch (UnsupportedOperationException e) {
       // Not a POSIX file system: the directory's own protection applies.
       Files.createFile(file);

@@ -19,7 +19,8 @@ public record X25519(byte[] privateKey, byte[] publicKey) {
 
   public static X25519 fromPrivate(byte[] privateKey) {
     if (privateKey.length != KEY_SIZE) {
-      throw new IllegalArgumentException("an X25519 private key is 32 bytes, got " + privateKey.length);
+      throw new IllegalArgumentException(
+          "an X25519 private key is 32 bytes, got " + privateKey.length);
     }
     byte[] pub = new X25519PrivateKeyParameters(privateKey, 0).generatePublicKey().getEncoded();
     return new X25519(privateKey, pub);
@@ -44,7 +45,8 @@ public record X25519(byte[] privateKey, byte[] publicKey) {
   /** The shared secret with {@code peerPublic}; refuses low-order points (an all-zero result). */
   public byte[] agree(byte[] peerPublic) {
     if (peerPublic.length != KEY_SIZE) {
-      throw new IllegalArgumentException("an X25519 public key is 32 bytes, got " + peerPublic.length);
+      throw new IllegalArgumentException(
+          "an X25519 public key is 32 bytes, got " + peerPublic.length);
     }
     X25519Agreement a = new X25519Agreement();
     a.init(new X25519PrivateKeyParameters(privateKey, 0));

@@ -1,9 +1,10 @@
 package dev.trustdial.tee.http;
 
-import dev.trustdial.http.ConnectionLimits;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.trustdial.core.json.Json;
+import dev.trustdial.http.ConnectionLimits;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.javalin.http.HandlerType;
@@ -19,7 +20,6 @@ import java.util.function.Consumer;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import dev.trustdial.core.json.Json;
 
 /**
  * The JSON face shared by the KMS and the attestation agent (Javalin): bounded bodies, JSON in and
@@ -30,7 +30,12 @@ public final class JsonExchange {
   private static final Logger LOG = LoggerFactory.getLogger(JsonExchange.class);
   private static final String ANSWERED = "trustdial.answered";
   private static final List<HandlerType> METHODS =
-      List.of(HandlerType.GET, HandlerType.POST, HandlerType.PUT, HandlerType.PATCH, HandlerType.DELETE);
+      List.of(
+          HandlerType.GET,
+          HandlerType.POST,
+          HandlerType.PUT,
+          HandlerType.PATCH,
+          HandlerType.DELETE);
 
   private JsonExchange() {}
 
@@ -85,48 +90,73 @@ public final class JsonExchange {
   }
 
   /**
-   * A started server on {@code host:port} with {@code limits}, bodies capped at
-   * {@code maxRequestBytes}, and a {@code before} check run ahead of every request (e.g. auth).
+   * A started server on {@code host:port} with {@code limits}, bodies capped at {@code
+   * maxRequestBytes}, and a {@code before} check run ahead of every request (e.g. auth).
    */
-  public static Javalin start(String host, int port, ConnectionLimits limits, long maxRequestBytes,
-      Handler before, Consumer<Routes> routing) {
+  public static Javalin start(
+      String host,
+      int port,
+      ConnectionLimits limits,
+      long maxRequestBytes,
+      Handler before,
+      Consumer<Routes> routing) {
     Routes routes = new Routes();
     routing.accept(routes);
-    Javalin app = Javalin.create(config -> {
-      config.startup.showJavalinBanner = false;
-      config.http.maxRequestSize = maxRequestBytes;
-      limits.applyTo(config, host, port);
-      config.routes.before(before::handle);
-      routes.paths.forEach((path, byMethod) -> {
-        String takes = byMethod.keySet().stream().map(HandlerType::name).collect(Collectors.joining(" or "));
-        for (HandlerType m : METHODS) {
-          Handler h = byMethod.getOrDefault(m, ctx -> {
-            throw new HttpError(405, "MethodNotAllowed", ctx.path() + " takes " + takes);
+    Javalin app =
+        Javalin.create(config -> {
+          config.startup.showJavalinBanner = false;
+          config.http.maxRequestSize = maxRequestBytes;
+          limits.applyTo(config, host, port);
+          config.routes.before(before::handle);
+          routes.paths.forEach((path, byMethod) -> {
+            String takes =
+                byMethod.keySet().stream()
+                    .map(HandlerType::name)
+                    .collect(Collectors.joining(" or "));
+            for (HandlerType m : METHODS) {
+              Handler h =
+                  byMethod.getOrDefault(
+                      m,
+                      ctx -> {
+                        throw new HttpError(
+                            405, "MethodNotAllowed", ctx.path() + " takes " + takes);
+                      });
+              config.routes.addHttpHandler(m, path, h::handle);
+            }
           });
-          config.routes.addHttpHandler(m, path, h::handle);
-        }
-      });
-      config.routes.exception(HttpError.class, (e, ctx) -> error(ctx, e.status(), e.reason(), e.getMessage()));
-      // Javalin's own answers (no route, a body over maxRequestSize) in the same shape as ours.
-      config.routes.exception(HttpResponseException.class, (e, ctx) -> {
-        switch (e.getStatus()) {
-          case 404 -> error(ctx, 404, "NotFound", "no such endpoint: " + ctx.path());
-          case 413 -> error(ctx, 413, "BodyTooLarge", "request body is over " + maxRequestBytes + " bytes");
-          default -> error(ctx, e.getStatus(), "HttpError", e.getMessage());
-        }
-      });
-      config.routes.exception(IOException.class, (e, ctx) -> clientGone(ctx, e));
-      config.routes.exception(UncheckedIOException.class, (e, ctx) -> clientGone(ctx, e));
-      config.routes.exception(Exception.class, (e, ctx) -> {
-        LOG.warn("internal error on {} {}", ctx.method(), ctx.path(), e);
-        error(ctx, 500, "InternalError", String.valueOf(e.getMessage()));
-      });
-      config.routes.error(404, ctx -> {
-        if (!isJson(ctx)) {
-          error(ctx, 404, "NotFound", "no such endpoint: " + ctx.path());
-        }
-      });
-    });
+          config.routes.exception(
+              HttpError.class, (e, ctx) -> error(ctx, e.status(), e.reason(), e.getMessage()));
+          // Javalin's own answers (no route, a body over maxRequestSize) in the same shape as ours.
+          config.routes.exception(
+              HttpResponseException.class,
+              (e, ctx) -> {
+                switch (e.getStatus()) {
+                  case 404 -> error(ctx, 404, "NotFound", "no such endpoint: " + ctx.path());
+                  case 413 ->
+                      error(
+                          ctx,
+                          413,
+                          "BodyTooLarge",
+                          "request body is over " + maxRequestBytes + " bytes");
+                  default -> error(ctx, e.getStatus(), "HttpError", e.getMessage());
+                }
+              });
+          config.routes.exception(IOException.class, (e, ctx) -> clientGone(ctx, e));
+          config.routes.exception(UncheckedIOException.class, (e, ctx) -> clientGone(ctx, e));
+          config.routes.exception(
+              Exception.class,
+              (e, ctx) -> {
+                LOG.warn("internal error on {} {}", ctx.method(), ctx.path(), e);
+                error(ctx, 500, "InternalError", String.valueOf(e.getMessage()));
+              });
+          config.routes.error(
+              404,
+              ctx -> {
+                if (!isJson(ctx)) {
+                  error(ctx, 404, "NotFound", "no such endpoint: " + ctx.path());
+                }
+              });
+        });
     app.start();
     return app;
   }
@@ -152,7 +182,10 @@ public final class JsonExchange {
     if (declared != null) {
       try {
         if (Long.parseLong(declared.trim()) > max) {
-          throw new HttpError(413, "BodyTooLarge", "request body is " + declared.trim() + " bytes (max " + max + ")");
+          throw new HttpError(
+              413,
+              "BodyTooLarge",
+              "request body is " + declared.trim() + " bytes (max " + max + ")");
         }
       } catch (NumberFormatException e) {
         throw badRequest("Content-Length is not a number");

@@ -15,10 +15,10 @@ import java.util.Set;
 
 /**
  * The {@code input} of a TEE job's envelope (docs/spec/job-input.md, "TEE jobs"): the launch
- * configuration the app's policy admits (measured), the developer's secrets sealed to the KMS,
- * and the bytes the app reads from {@code $TRUSTDIAL_JOB_INPUT}. It travels as the input of a
- * {@code TDJOBIN1} envelope (dev.trustdial.core.job.JobEnvelope); the operator, the CLI and the
- * explorer all read it through this class.
+ * configuration the app's policy admits (measured), the developer's secrets sealed to the KMS, and
+ * the bytes the app reads from {@code $TRUSTDIAL_JOB_INPUT}. It travels as the input of a {@code
+ * TDJOBIN1} envelope (dev.trustdial.core.job.JobEnvelope); the operator, the CLI and the explorer
+ * all read it through this class.
  */
 public record TeeJobInput(byte[] config, List<SealedSecret> secrets, byte[] appInput) {
   static final byte[] MAGIC = "TDTEEJB1".getBytes(StandardCharsets.US_ASCII);
@@ -26,10 +26,16 @@ public record TeeJobInput(byte[] config, List<SealedSecret> secrets, byte[] appI
 
   public TeeJobInput {
     if (config.length < 1 || config.length > LaunchConfig.MAX_BYTES) {
-      throw new InvalidInputException("TEE job launch configuration is " + config.length + " bytes (1.." + LaunchConfig.MAX_BYTES + ")");
+      throw new InvalidInputException(
+          "TEE job launch configuration is "
+              + config.length
+              + " bytes (1.."
+              + LaunchConfig.MAX_BYTES
+              + ")");
     }
     if (secrets.size() > KeySet.MAX_SECRETS) {
-      throw new InvalidInputException("TEE job carries " + secrets.size() + " secrets (max " + KeySet.MAX_SECRETS + ")");
+      throw new InvalidInputException(
+          "TEE job carries " + secrets.size() + " secrets (max " + KeySet.MAX_SECRETS + ")");
     }
     Set<String> names = new HashSet<>();
     for (SealedSecret s : secrets) {
@@ -38,7 +44,8 @@ public record TeeJobInput(byte[] config, List<SealedSecret> secrets, byte[] appI
       }
     }
     if (appInput.length > MAX_APP_INPUT) {
-      throw new InvalidInputException("TEE job app input is " + appInput.length + " bytes (max " + MAX_APP_INPUT + ")");
+      throw new InvalidInputException(
+          "TEE job app input is " + appInput.length + " bytes (max " + MAX_APP_INPUT + ")");
     }
     config = config.clone();
     secrets = List.copyOf(secrets);
@@ -75,7 +82,8 @@ public record TeeJobInput(byte[] config, List<SealedSecret> secrets, byte[] appI
   }
 
   public static boolean looksLikeTeeJob(byte[] input) {
-    return input.length >= MAGIC.length && Arrays.equals(input, 0, MAGIC.length, MAGIC, 0, MAGIC.length);
+    return input.length >= MAGIC.length
+        && Arrays.equals(input, 0, MAGIC.length, MAGIC, 0, MAGIC.length);
   }
 
   public static TeeJobInput decode(byte[] bytes) {
@@ -86,7 +94,8 @@ public record TeeJobInput(byte[] config, List<SealedSecret> secrets, byte[] appI
     byte[] config = take(b, u32(b, "configLength"), "launch configuration");
     int count = u16(b, "secretCount");
     if (count > KeySet.MAX_SECRETS) {
-      throw new InvalidInputException("TEE job declares " + count + " secrets (max " + KeySet.MAX_SECRETS + ")");
+      throw new InvalidInputException(
+          "TEE job declares " + count + " secrets (max " + KeySet.MAX_SECRETS + ")");
     }
     List<SealedSecret> secrets = new ArrayList<>();
     for (int i = 0; i < count; i++) {
@@ -103,7 +112,8 @@ public record TeeJobInput(byte[] config, List<SealedSecret> secrets, byte[] appI
     }
     byte[] appInput = take(b, u32(b, "appInputLength"), "app input");
     if (b.hasRemaining()) {
-      throw new InvalidInputException("TEE job input has " + b.remaining() + " bytes after the app input");
+      throw new InvalidInputException(
+          "TEE job input has " + b.remaining() + " bytes after the app input");
     }
     return new TeeJobInput(config, secrets, appInput);
   }
@@ -124,7 +134,14 @@ public record TeeJobInput(byte[] config, List<SealedSecret> secrets, byte[] appI
 
   private static byte[] take(ByteBuffer b, long n, String what) {
     if (n > b.remaining()) {
-      throw new InvalidInputException("TEE job input declares " + n + " bytes of " + what + " but " + b.remaining() + " remain");
+      throw new InvalidInputException(
+          "TEE job input declares "
+              + n
+              + " bytes of "
+              + what
+              + " but "
+              + b.remaining()
+              + " remain");
     }
     byte[] out = new byte[(int) n];
     b.get(out);

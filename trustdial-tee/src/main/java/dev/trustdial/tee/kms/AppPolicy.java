@@ -19,8 +19,10 @@ import java.util.Optional;
  * (docs/spec/tee-runtime.md, "App policy"): which measurements may get the app's keys, whether
  * debug and simulated TEEs may, and the worst TCB status accepted.
  *
- * @param worstTcb the most severe TCB status still accepted (UpToDate .. OutOfDateConfigurationNeeded)
- * @param acceptNotEvaluated whether evidence without a TCB evaluation (SEV-SNP, Nitro, simulated) passes
+ * @param worstTcb the most severe TCB status still accepted (UpToDate ..
+ *     OutOfDateConfigurationNeeded)
+ * @param acceptNotEvaluated whether evidence without a TCB evaluation (SEV-SNP, Nitro, simulated)
+ *     passes
  */
 public record AppPolicy(
     boolean allowDebug,
@@ -35,6 +37,7 @@ public record AppPolicy(
   public static final int MAX_REGISTERS = 12;
   public static final int MAX_NAME = 16;
   public static final int MAX_VALUE = 64;
+
   /** AppRegistry.MAX_POLICY_BYTES. */
   public static final int MAX_BYTES = 4096;
 
@@ -43,12 +46,14 @@ public record AppPolicy(
     public AllowedMeasurement {
       registers = List.copyOf(registers);
       if (registers.isEmpty() || registers.size() > MAX_REGISTERS) {
-        throw new IllegalArgumentException("an allowed measurement names 1.." + MAX_REGISTERS + " registers");
+        throw new IllegalArgumentException(
+            "an allowed measurement names 1.." + MAX_REGISTERS + " registers");
       }
       for (NamedBytes r : registers) {
         checkName(r.name());
         if (r.value().length == 0 || r.value().length > MAX_VALUE) {
-          throw new IllegalArgumentException("register " + r.name() + " value must be 1.." + MAX_VALUE + " bytes");
+          throw new IllegalArgumentException(
+              "register " + r.name() + " value must be 1.." + MAX_VALUE + " bytes");
         }
       }
       if (registers.stream().map(NamedBytes::name).distinct().count() != registers.size()) {
@@ -80,10 +85,12 @@ public record AppPolicy(
       throw new IllegalArgumentException("a policy allows 1.." + MAX_ENTRIES + " measurements");
     }
     if (worstTcb.ordinal() > TcbStatus.OUT_OF_DATE_CONFIGURATION_NEEDED.ordinal()) {
-      throw new IllegalArgumentException("the worst accepted TCB status must be UpToDate .. OutOfDateConfigurationNeeded");
+      throw new IllegalArgumentException(
+          "the worst accepted TCB status must be UpToDate .. OutOfDateConfigurationNeeded");
     }
     if (allowSimulated != allowed.stream().anyMatch(a -> a.platform() == Platform.SIMULATED)) {
-      throw new IllegalArgumentException("a policy allows simulated evidence exactly when it lists a SIMULATED measurement");
+      throw new IllegalArgumentException(
+          "a policy allows simulated evidence exactly when it lists a SIMULATED measurement");
     }
   }
 
@@ -97,7 +104,13 @@ public record AppPolicy(
 
   public byte[] encode() {
     int flags = (allowDebug ? 1 : 0) | (allowSimulated ? 2 : 0) | (acceptNotEvaluated ? 4 : 0);
-    BigEndianWriter w = new BigEndianWriter().bytes(MAGIC).u8(VERSION).u8(flags).u8(worstTcb.ordinal()).u8(allowed.size());
+    BigEndianWriter w =
+        new BigEndianWriter()
+            .bytes(MAGIC)
+            .u8(VERSION)
+            .u8(flags)
+            .u8(worstTcb.ordinal())
+            .u8(allowed.size());
     for (AllowedMeasurement a : allowed) {
       w.u8(platformCode(a.platform())).u8(a.registers().size());
       for (NamedBytes r : a.registers()) {
@@ -106,7 +119,12 @@ public record AppPolicy(
     }
     byte[] out = w.toByteArray();
     if (out.length > MAX_BYTES) {
-      throw new IllegalArgumentException("policy encodes to " + out.length + " bytes (AppRegistry takes at most " + MAX_BYTES + ")");
+      throw new IllegalArgumentException(
+          "policy encodes to "
+              + out.length
+              + " bytes (AppRegistry takes at most "
+              + MAX_BYTES
+              + ")");
     }
     return out;
   }
@@ -116,7 +134,8 @@ public record AppPolicy(
       throw new IllegalArgumentException("the app has no policy (empty bytes)");
     }
     if (b.length > MAX_BYTES) {
-      throw new IllegalArgumentException("policy is " + b.length + " bytes (max " + MAX_BYTES + ")");
+      throw new IllegalArgumentException(
+          "policy is " + b.length + " bytes (max " + MAX_BYTES + ")");
     }
     ByteBuffer in = ByteBuffer.wrap(b);
     try {
@@ -131,7 +150,8 @@ public record AppPolicy(
       }
       int flags = in.get() & 0xFF;
       if ((flags & ~7) != 0) {
-        throw new IllegalArgumentException("unknown policy flag bits " + Integer.toBinaryString(flags));
+        throw new IllegalArgumentException(
+            "unknown policy flag bits " + Integer.toBinaryString(flags));
       }
       int tcb = in.get() & 0xFF;
       if (tcb > TcbStatus.OUT_OF_DATE_CONFIGURATION_NEEDED.ordinal()) {
@@ -139,14 +159,16 @@ public record AppPolicy(
       }
       int n = in.get() & 0xFF;
       if (n == 0 || n > MAX_ENTRIES) {
-        throw new IllegalArgumentException("policy lists " + n + " measurements (1.." + MAX_ENTRIES + ")");
+        throw new IllegalArgumentException(
+            "policy lists " + n + " measurements (1.." + MAX_ENTRIES + ")");
       }
       List<AllowedMeasurement> allowed = new ArrayList<>();
       for (int i = 0; i < n; i++) {
         Platform p = platform(in.get() & 0xFF);
         int regs = in.get() & 0xFF;
         if (regs == 0 || regs > MAX_REGISTERS) {
-          throw new IllegalArgumentException("measurement " + i + " names " + regs + " registers (1.." + MAX_REGISTERS + ")");
+          throw new IllegalArgumentException(
+              "measurement " + i + " names " + regs + " registers (1.." + MAX_REGISTERS + ")");
         }
         List<NamedBytes> rs = new ArrayList<>();
         for (int j = 0; j < regs; j++) {
@@ -161,15 +183,20 @@ public record AppPolicy(
       if (in.hasRemaining()) {
         throw new IllegalArgumentException("policy has " + in.remaining() + " trailing bytes");
       }
-      return new AppPolicy((flags & 1) != 0, (flags & 2) != 0, (flags & 4) != 0, TcbStatus.values()[tcb], allowed);
+      return new AppPolicy(
+          (flags & 1) != 0, (flags & 2) != 0, (flags & 4) != 0, TcbStatus.values()[tcb], allowed);
     } catch (BufferUnderflowException e) {
       throw new IllegalArgumentException("policy ends early");
     }
   }
 
   static void checkName(String name) {
-    if (name.isEmpty() || name.length() > MAX_NAME || !name.chars().allMatch(c -> (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_')) {
-      throw new IllegalArgumentException("register name '" + name + "' must be 1.." + MAX_NAME + " characters of A-Z 0-9 _");
+    if (name.isEmpty()
+        || name.length() > MAX_NAME
+        || !name.chars()
+            .allMatch(c -> (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_')) {
+      throw new IllegalArgumentException(
+          "register name '" + name + "' must be 1.." + MAX_NAME + " characters of A-Z 0-9 _");
     }
   }
 
@@ -195,11 +222,24 @@ public record AppPolicy(
 
   @Override
   public String toString() {
-    StringBuilder s = new StringBuilder("AppPolicy[debug " + allowDebug + ", simulated " + allowSimulated
-        + ", worst TCB " + worstTcb.wireName() + ", NotEvaluated " + (acceptNotEvaluated ? "accepted" : "refused"));
+    StringBuilder s =
+        new StringBuilder(
+            "AppPolicy[debug "
+                + allowDebug
+                + ", simulated "
+                + allowSimulated
+                + ", worst TCB "
+                + worstTcb.wireName()
+                + ", NotEvaluated "
+                + (acceptNotEvaluated ? "accepted" : "refused"));
     for (AllowedMeasurement a : allowed) {
       s.append(", ").append(a.platform()).append('{');
-      a.registers().forEach(r -> s.append(r.name()).append('=').append(Hex.encodeBare(r.value()).substring(0, 16)).append("..;"));
+      a.registers()
+          .forEach(r ->
+              s.append(r.name())
+                  .append('=')
+                  .append(Hex.encodeBare(r.value()).substring(0, 16))
+                  .append("..;"));
       s.append('}');
     }
     return s.append(']').toString();

@@ -6,7 +6,8 @@ import java.math.BigInteger;
  * What the KMS needs from an app's onchain record (AppRegistry.getApp): whether it is a TEE app,
  * its current version and its policy bytes.
  */
-public record AppRecord(BigInteger appId, boolean teeMode, byte[] programDigest, byte[] policy, long version) {
+public record AppRecord(
+    BigInteger appId, boolean teeMode, byte[] programDigest, byte[] policy, long version) {
   public AppRecord {
     KmsRoot.appIdBytes(appId);
     if (programDigest.length != 32) {

@@ -23,6 +23,7 @@ import java.util.List;
 public final class AuditLog {
   static final String GENESIS = "0x" + "00".repeat(32);
   private static final ObjectMapper JSON = Json.mapper();
+
   /** A line longer than this is a damaged log, not one the KMS wrote. */
   static final int MAX_LINE = 64 * 1024;
 
@@ -65,12 +66,14 @@ public final class AuditLog {
     for (String line : lines) {
       n++;
       if (line.length() > MAX_LINE) {
-        throw new IllegalStateException(file + " line " + n + " is over " + MAX_LINE + " characters");
+        throw new IllegalStateException(
+            file + " line " + n + " is over " + MAX_LINE + " characters");
       }
       try {
         JsonNode e = JSON.readTree(line);
         if (e.path("seq").asLong(-1) != n || !prev.equals(e.path("prev").asText())) {
-          throw new IllegalStateException(file + " line " + n + " does not follow line " + (n - 1) + " (seq or prev hash)");
+          throw new IllegalStateException(
+              file + " line " + n + " does not follow line " + (n - 1) + " (seq or prev hash)");
         }
       } catch (IOException ex) {
         throw new IllegalStateException(file + " line " + n + " is not JSON");
@@ -89,7 +92,12 @@ public final class AuditLog {
     String text;
     try {
       text = JSON.writeValueAsString(line);
-      Files.writeString(file, text + "\n", StandardCharsets.UTF_8, StandardOpenOption.APPEND, StandardOpenOption.SYNC);
+      Files.writeString(
+          file,
+          text + "\n",
+          StandardCharsets.UTF_8,
+          StandardOpenOption.APPEND,
+          StandardOpenOption.SYNC);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot append to the audit log " + file, e);
     }
@@ -107,7 +115,8 @@ public final class AuditLog {
 
   static String sha256(String line) {
     try {
-      return Hex.encode(MessageDigest.getInstance("SHA-256").digest(line.getBytes(StandardCharsets.UTF_8)));
+      return Hex.encode(
+          MessageDigest.getInstance("SHA-256").digest(line.getBytes(StandardCharsets.UTF_8)));
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("every JDK has SHA-256", e);
     }

@@ -5,7 +5,9 @@ import dev.trustdial.tee.attest.Verdict;
 import java.math.BigInteger;
 import java.util.Optional;
 
-/** The KMS's answer to a key request: released (encrypted key set) or refused (a status and why). */
+/**
+ * The KMS's answer to a key request: released (encrypted key set) or refused (a status and why).
+ */
 public sealed interface KeyRelease {
   BigInteger appId();
 
@@ -13,7 +15,13 @@ public sealed interface KeyRelease {
    * @param ciphertext the key set ({@link KeySet}) encrypted to the request's ephemeral key
    * @param kmsAuth the {@link ReleaseAuth} tag over the ciphertext, made with the KMS's X25519 key
    */
-  record Released(BigInteger appId, long appVersion, Address wallet, byte[] ciphertext, byte[] kmsAuth, Verdict verdict)
+  record Released(
+      BigInteger appId,
+      long appVersion,
+      Address wallet,
+      byte[] ciphertext,
+      byte[] kmsAuth,
+      Verdict verdict)
       implements KeyRelease {
     public Released {
       ciphertext = ciphertext.clone();
@@ -35,10 +43,12 @@ public sealed interface KeyRelease {
   }
 
   /**
-   * @param status the HTTP status: 400 bad request, 403 policy or evidence refusal, 404 unknown app,
-   *     503 the app registry cannot be read
+   * @param status the HTTP status: 400 bad request, 403 policy or evidence refusal, 404 unknown
+   *     app, 503 the app registry cannot be read
    * @param reason a stable name (e.g. MeasurementNotAllowed)
    * @param verdict the verified evidence, when the refusal came after verification
    */
-  record Refused(BigInteger appId, int status, String reason, String detail, Optional<Verdict> verdict) implements KeyRelease {}
+  record Refused(
+      BigInteger appId, int status, String reason, String detail, Optional<Verdict> verdict)
+      implements KeyRelease {}
 }

@@ -7,8 +7,8 @@ import dev.trustdial.tee.attest.AttestationVerifier;
 import dev.trustdial.tee.attest.Failure;
 import dev.trustdial.tee.attest.Platform;
 import dev.trustdial.tee.attest.TrustAnchors;
-import dev.trustdial.tee.attest.VerificationResult;
 import dev.trustdial.tee.attest.Verdict;
+import dev.trustdial.tee.attest.VerificationResult;
 import dev.trustdial.tee.crypto.Ecies;
 import dev.trustdial.tee.crypto.X25519;
 import java.math.BigInteger;
@@ -23,8 +23,8 @@ import java.util.Optional;
 
 /**
  * The KMS's decision: verify the evidence, judge it by the app's onchain policy, and release the
- * app's key set encrypted to the key bound in the evidence. Every answer goes to the audit log.
- * The order of the checks is in docs/spec/tee-runtime.md ("KMS"), so a test can name the refusal a
+ * app's key set encrypted to the key bound in the evidence. Every answer goes to the audit log. The
+ * order of the checks is in docs/spec/tee-runtime.md ("KMS"), so a test can name the refusal a
  * given request must get.
  */
 public final class KeyReleaseService {
@@ -36,7 +36,8 @@ public final class KeyReleaseService {
   public record Config(TrustAnchors anchors, boolean acceptSimulated, Duration maxEvidenceAge) {
     public Config {
       if (acceptSimulated == anchors.simulationRoots().isEmpty()) {
-        throw new IllegalArgumentException("accepting simulated evidence needs a simulation root, and a simulation root needs acceptSimulated");
+        throw new IllegalArgumentException(
+            "accepting simulated evidence needs a simulation root, and a simulation root needs acceptSimulated");
       }
       if (maxEvidenceAge.isNegative() || maxEvidenceAge.isZero()) {
         throw new IllegalArgumentException("the maximum evidence age must be positive");
@@ -52,7 +53,13 @@ public final class KeyReleaseService {
   private final Clock clock;
   private final SecureRandom random;
 
-  public KeyReleaseService(KmsRoot root, AppRecords apps, Config config, AuditLog audit, Clock clock, SecureRandom random) {
+  public KeyReleaseService(
+      KmsRoot root,
+      AppRecords apps,
+      Config config,
+      AuditLog audit,
+      Clock clock,
+      SecureRandom random) {
     this.root = root;
     this.kmsKey = root.kmsKey();
     this.apps = apps;
@@ -124,36 +131,70 @@ public final class KeyReleaseService {
     }
     AppRecord app = found.get();
     if (!app.teeMode()) {
-      return refused(id, 403, "NotTeeApp", "app " + id + " is not a TEE app; the KMS releases keys only to TEE apps", null);
+      return refused(
+          id,
+          403,
+          "NotTeeApp",
+          "app " + id + " is not a TEE app; the KMS releases keys only to TEE apps",
+          null);
     }
     AppPolicy policy;
     try {
       policy = AppPolicy.decode(app.policy());
     } catch (IllegalArgumentException e) {
-      return refused(id, 403, "PolicyUnreadable", "app " + id + " v" + app.version() + " policy: " + e.getMessage(), null);
+      return refused(
+          id,
+          403,
+          "PolicyUnreadable",
+          "app " + id + " v" + app.version() + " policy: " + e.getMessage(),
+          null);
     }
     Instant now = clock.instant();
-    VerificationResult result = new AttestationVerifier(config.anchors()).verifyEnvelope(req.envelope(), now);
+    VerificationResult result =
+        new AttestationVerifier(config.anchors()).verifyEnvelope(req.envelope(), now);
     Verdict v;
     switch (result) {
       case VerificationResult.Invalid(Failure f) -> {
-        return refused(id, 403, f instanceof Failure.SimulatedNotAccepted ? "SimulatedNotAccepted" : "EvidenceInvalid",
-            f.kind() + ": " + f.message(), null);
+        return refused(
+            id,
+            403,
+            f instanceof Failure.SimulatedNotAccepted ? "SimulatedNotAccepted" : "EvidenceInvalid",
+            f.kind() + ": " + f.message(),
+            null);
       }
       case VerificationResult.Valid(Verdict ok) -> v = ok;
     }
     if (v.simulated() && !config.acceptSimulated()) {
-      return refused(id, 403, "SimulatedNotAccepted", "this KMS does not accept simulated evidence", v);
+      return refused(
+          id, 403, "SimulatedNotAccepted", "this KMS does not accept simulated evidence", v);
     }
     if (v.simulated() && !policy.allowSimulated()) {
-      return refused(id, 403, "SimulatedNotAllowedByPolicy", "app " + id + " v" + app.version() + " policy does not allow simulated TEEs", v);
+      return refused(
+          id,
+          403,
+          "SimulatedNotAllowedByPolicy",
+          "app " + id + " v" + app.version() + " policy does not allow simulated TEEs",
+          v);
     }
     if (v.debug() && !policy.allowDebug()) {
-      return refused(id, 403, "DebugEnabled", "the TEE runs in debug mode and the app's policy refuses debug", v);
+      return refused(
+          id,
+          403,
+          "DebugEnabled",
+          "the TEE runs in debug mode and the app's policy refuses debug",
+          v);
     }
     if (!policy.acceptsTcb(v.tcbStatus())) {
-      return refused(id, 403, "TcbTooLow", "TCB status " + v.tcbStatus().wireName() + "; the policy accepts up to "
-          + policy.worstTcb().wireName() + (policy.acceptNotEvaluated() ? " and NotEvaluated" : ""), v);
+      return refused(
+          id,
+          403,
+          "TcbTooLow",
+          "TCB status "
+              + v.tcbStatus().wireName()
+              + "; the policy accepts up to "
+              + policy.worstTcb().wireName()
+              + (policy.acceptNotEvaluated() ? " and NotEvaluated" : ""),
+          v);
     }
     List<String> mismatches = new ArrayList<>();
     boolean allowed = false;
@@ -166,31 +207,69 @@ public final class KeyReleaseService {
       mismatches.add(why.get());
     }
     if (!allowed) {
-      return refused(id, 403, "MeasurementNotAllowed", "no allowed measurement of app " + id + " v" + app.version()
-          + " matches: " + String.join("; ", mismatches), v);
+      return refused(
+          id,
+          403,
+          "MeasurementNotAllowed",
+          "no allowed measurement of app "
+              + id
+              + " v"
+              + app.version()
+              + " matches: "
+              + String.join("; ", mismatches),
+          v);
     }
-    if (v.issuedAt().isPresent() && v.issuedAt().get().isBefore(now.minus(config.maxEvidenceAge()))) {
-      return refused(id, 403, "EvidenceStale", "evidence issued at " + v.issuedAt().get() + " is older than "
-          + config.maxEvidenceAge().toSeconds() + " s", v);
+    if (v.issuedAt().isPresent()
+        && v.issuedAt().get().isBefore(now.minus(config.maxEvidenceAge()))) {
+      return refused(
+          id,
+          403,
+          "EvidenceStale",
+          "evidence issued at "
+              + v.issuedAt().get()
+              + " is older than "
+              + config.maxEvidenceAge().toSeconds()
+              + " s",
+          v);
     }
-    if (!MessageDigest.isEqual(v.reportData(), KeyRequest.reportData(id, req.ephemeralPublicKey()))) {
-      return refused(id, 403, "ReportDataMismatch", "the evidence's report data does not bind app " + id
-          + " and the request's ephemeral key (purpose " + KeyRequest.PURPOSE + ")", v);
+    if (!MessageDigest.isEqual(
+        v.reportData(), KeyRequest.reportData(id, req.ephemeralPublicKey()))) {
+      return refused(
+          id,
+          403,
+          "ReportDataMismatch",
+          "the evidence's report data does not bind app "
+              + id
+              + " and the request's ephemeral key (purpose "
+              + KeyRequest.PURPOSE
+              + ")",
+          v);
     }
     List<KeySet.Secret> secrets = new ArrayList<>();
     for (SealedSecret s : req.secrets()) {
       try {
         secrets.add(new KeySet.Secret(s.name(), s.open(kmsKey, id)));
       } catch (Ecies.DecryptionFailedException | IllegalArgumentException e) {
-        return refused(id, 403, "SecretNotForThisApp", "secret " + s.name() + " does not open for app " + id
-            + " under this KMS's key: " + e.getMessage(), v);
+        return refused(
+            id,
+            403,
+            "SecretNotForThisApp",
+            "secret "
+                + s.name()
+                + " does not open for app "
+                + id
+                + " under this KMS's key: "
+                + e.getMessage(),
+            v);
       }
     }
     KeySet keys = root.keySet(id, app.version(), secrets);
     byte[] ct;
     byte[] auth;
     try {
-      ct = Ecies.encrypt(req.ephemeralPublicKey(), KeyRequest.releaseContext(id), keys.encode(), random);
+      ct =
+          Ecies.encrypt(
+              req.ephemeralPublicKey(), KeyRequest.releaseContext(id), keys.encode(), random);
       auth = ReleaseAuth.tag(kmsKey, req.ephemeralPublicKey(), id, ct);
     } catch (IllegalArgumentException e) {
       return refused(id, 400, "BadRequest", "the ephemeral key: " + e.getMessage(), v);
@@ -200,16 +279,21 @@ public final class KeyReleaseService {
     return new KeyRelease.Released(id, app.version(), w.address(), ct, auth, v);
   }
 
-  /** The {@link ReleaseAuth#refusalTag} for a refusal of {@code req}; empty when its ephemeral key is unusable. */
+  /**
+   * The {@link ReleaseAuth#refusalTag} for a refusal of {@code req}; empty when its ephemeral key
+   * is unusable.
+   */
   public java.util.Optional<byte[]> refusalTag(KeyRequest req, String reason) {
     try {
-      return java.util.Optional.of(ReleaseAuth.refusalTag(kmsKey, req.ephemeralPublicKey(), req.appId(), reason));
+      return java.util.Optional.of(
+          ReleaseAuth.refusalTag(kmsKey, req.ephemeralPublicKey(), req.appId(), reason));
     } catch (IllegalArgumentException e) {
       return java.util.Optional.empty();
     }
   }
 
-  private static KeyRelease.Refused refused(BigInteger id, int status, String reason, String detail, Verdict v) {
+  private static KeyRelease.Refused refused(
+      BigInteger id, int status, String reason, String detail, Verdict v) {
     return new KeyRelease.Refused(id, status, reason, detail, Optional.ofNullable(v));
   }
 

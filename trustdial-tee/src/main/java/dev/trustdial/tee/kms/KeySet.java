@@ -13,10 +13,11 @@ import java.util.HashSet;
 import java.util.List;
 
 /**
- * What the KMS releases to an attested app, in the "TDKEYS01" encoding
- * (docs/spec/tee-runtime.md, "Key set"); it only ever travels encrypted to the app's ephemeral key.
+ * What the KMS releases to an attested app, in the "TDKEYS01" encoding (docs/spec/tee-runtime.md,
+ * "Key set"); it only ever travels encrypted to the app's ephemeral key.
  */
-public record KeySet(BigInteger appId, long appVersion, byte[] walletKey, byte[] sealKey, List<Secret> secrets) {
+public record KeySet(
+    BigInteger appId, long appVersion, byte[] walletKey, byte[] sealKey, List<Secret> secrets) {
   public static final byte[] MAGIC = "TDKEYS01".getBytes(StandardCharsets.US_ASCII);
   public static final int MAX_SECRETS = 16;
   public static final int MAX_SECRET_NAME = 64;
@@ -27,7 +28,8 @@ public record KeySet(BigInteger appId, long appVersion, byte[] walletKey, byte[]
     public Secret {
       checkName(name);
       if (value.length > MAX_SECRET_VALUE) {
-        throw new IllegalArgumentException("secret " + name + " is " + value.length + " bytes (max " + MAX_SECRET_VALUE + ")");
+        throw new IllegalArgumentException(
+            "secret " + name + " is " + value.length + " bytes (max " + MAX_SECRET_VALUE + ")");
       }
       value = value.clone();
     }
@@ -40,9 +42,22 @@ public record KeySet(BigInteger appId, long appVersion, byte[] walletKey, byte[]
 
   /** Secret names: 1..64 characters of A-Z, a-z, 0-9, '_', '-', '.'. */
   public static void checkName(String name) {
-    if (name.isEmpty() || name.length() > MAX_SECRET_NAME
-        || !name.chars().allMatch(c -> (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '-' || c == '.')) {
-      throw new IllegalArgumentException("secret name '" + name + "' must be 1.." + MAX_SECRET_NAME + " characters of A-Z a-z 0-9 _ - .");
+    if (name.isEmpty()
+        || name.length() > MAX_SECRET_NAME
+        || !name.chars()
+            .allMatch(c ->
+                (c >= 'A' && c <= 'Z')
+                    || (c >= 'a' && c <= 'z')
+                    || (c >= '0' && c <= '9')
+                    || c == '_'
+                    || c == '-'
+                    || c == '.')) {
+      throw new IllegalArgumentException(
+          "secret name '"
+              + name
+              + "' must be 1.."
+              + MAX_SECRET_NAME
+              + " characters of A-Z a-z 0-9 _ - .");
     }
   }
 
@@ -80,8 +95,14 @@ public record KeySet(BigInteger appId, long appVersion, byte[] walletKey, byte[]
   }
 
   public byte[] encode() {
-    BigEndianWriter w = new BigEndianWriter().bytes(MAGIC).bytes(KmsRoot.appIdBytes(appId)).u32(appVersion)
-        .bytes(walletKey).bytes(sealKey).u8(secrets.size());
+    BigEndianWriter w =
+        new BigEndianWriter()
+            .bytes(MAGIC)
+            .bytes(KmsRoot.appIdBytes(appId))
+            .u32(appVersion)
+            .bytes(walletKey)
+            .bytes(sealKey)
+            .u8(secrets.size());
     for (Secret s : secrets) {
       byte[] n = s.name().getBytes(StandardCharsets.US_ASCII);
       w.u8(n.length).bytes(n).u32(s.value.length).bytes(s.value);
@@ -106,7 +127,8 @@ public record KeySet(BigInteger appId, long appVersion, byte[] walletKey, byte[]
       in.get(seal);
       int count = in.get() & 0xFF;
       if (count > MAX_SECRETS) {
-        throw new IllegalArgumentException("key set has " + count + " secrets (max " + MAX_SECRETS + ")");
+        throw new IllegalArgumentException(
+            "key set has " + count + " secrets (max " + MAX_SECRETS + ")");
       }
       List<Secret> secrets = new ArrayList<>();
       for (int i = 0; i < count; i++) {
@@ -114,7 +136,8 @@ public record KeySet(BigInteger appId, long appVersion, byte[] walletKey, byte[]
         in.get(name);
         long len = in.getInt() & 0xFFFF_FFFFL;
         if (len > MAX_SECRET_VALUE) {
-          throw new IllegalArgumentException("secret " + i + " is " + len + " bytes (max " + MAX_SECRET_VALUE + ")");
+          throw new IllegalArgumentException(
+              "secret " + i + " is " + len + " bytes (max " + MAX_SECRET_VALUE + ")");
         }
         byte[] value = new byte[(int) len];
         in.get(value);
@@ -131,6 +154,14 @@ public record KeySet(BigInteger appId, long appVersion, byte[] walletKey, byte[]
 
   @Override
   public String toString() {
-    return "KeySet[app " + appId + " v" + appVersion + ", wallet " + wallet().address() + ", " + secrets.size() + " secrets]";
+    return "KeySet[app "
+        + appId
+        + " v"
+        + appVersion
+        + ", wallet "
+        + wallet().address()
+        + ", "
+        + secrets.size()
+        + " secrets]";
   }
 }

@@ -19,6 +19,7 @@ public final class KmsRoot {
   static final byte[] SALT = "TrustDial KMS v1".getBytes(StandardCharsets.US_ASCII);
   static final byte[] APP_KEY_LABEL = "TrustDial app key v1".getBytes(StandardCharsets.US_ASCII);
   static final byte[] KMS_KEY_LABEL = "TrustDial KMS x25519 v1".getBytes(StandardCharsets.US_ASCII);
+
   /** The order of secp256k1's group. */
   static final BigInteger SECP256K1_N =
       new BigInteger("FFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFEBAAEDCE6AF48A03BBFD25E8CD0364141", 16);
@@ -65,8 +66,15 @@ public final class KmsRoot {
 
   /** HKDF-SHA256(root, salt "TrustDial KMS v1", info label 0x00 appId purpose 0x00 counter). */
   public byte[] appKey(BigInteger appId, Purpose purpose, int counter) {
-    byte[] info = new BigEndianWriter().bytes(APP_KEY_LABEL).u8(0).bytes(appIdBytes(appId))
-        .ascii(purpose.label()).u8(0).u8(counter).toByteArray();
+    byte[] info =
+        new BigEndianWriter()
+            .bytes(APP_KEY_LABEL)
+            .u8(0)
+            .bytes(appIdBytes(appId))
+            .ascii(purpose.label())
+            .u8(0)
+            .u8(counter)
+            .toByteArray();
     return Hkdf.sha256(secret, SALT, info, 32);
   }
 
@@ -79,7 +87,8 @@ public final class KmsRoot {
         return Secp256k1Key.fromPrivateKeyHex(Hex.encode(k));
       }
     }
-    throw new IllegalStateException("no valid secp256k1 scalar in 256 tries (probability ~2^-32000)");
+    throw new IllegalStateException(
+        "no valid secp256k1 scalar in 256 tries (probability ~2^-32000)");
   }
 
   /** The AES-256 key the app seals its state with. */
@@ -95,17 +104,23 @@ public final class KmsRoot {
 
   /** The key set released to an attested app. */
   public KeySet keySet(BigInteger appId, long appVersion, java.util.List<KeySet.Secret> secrets) {
-    return new KeySet(appId, appVersion, Hex.decode(wallet(appId).privateKeyHex()), sealKey(appId), secrets);
+    return new KeySet(
+        appId, appVersion, Hex.decode(wallet(appId).privateKeyHex()), sealKey(appId), secrets);
   }
 
   public static final String FILE = "kms-root.key";
 
-  /** Creates a fresh root in {@code dir} (hex, owner-only); refuses to replace one, whose apps' keys depend on it. */
-  public static KmsRoot create(java.nio.file.Path dir, java.security.SecureRandom random) throws java.io.IOException {
+  /**
+   * Creates a fresh root in {@code dir} (hex, owner-only); refuses to replace one, whose apps' keys
+   * depend on it.
+   */
+  public static KmsRoot create(java.nio.file.Path dir, java.security.SecureRandom random)
+      throws java.io.IOException {
     java.nio.file.Files.createDirectories(dir);
     java.nio.file.Path f = dir.resolve(FILE);
     if (java.nio.file.Files.exists(f)) {
-      throw new dev.trustdial.core.InvalidInputException(f + " exists: replacing a KMS root would change every app's keys");
+      throw new dev.trustdial.core.InvalidInputException(
+          f + " exists: replacing a KMS root would change every app's keys");
     }
     byte[] secret = new byte[SIZE];
     random.nextBytes(secret);
@@ -116,12 +131,14 @@ public final class KmsRoot {
   public static KmsRoot load(java.nio.file.Path dir) throws java.io.IOException {
     java.nio.file.Path f = dir.resolve(FILE);
     if (!java.nio.file.Files.isRegularFile(f) || java.nio.file.Files.size(f) > 200) {
-      throw new dev.trustdial.core.InvalidInputException("no KMS root in " + dir + " (create one with 'trustdial kms init --dir " + dir + "')");
+      throw new dev.trustdial.core.InvalidInputException(
+          "no KMS root in " + dir + " (create one with 'trustdial kms init --dir " + dir + "')");
     }
     try {
       return new KmsRoot(Hex.decode(java.nio.file.Files.readString(f).trim()));
     } catch (IllegalArgumentException | dev.trustdial.core.InvalidInputException e) {
-      throw new dev.trustdial.core.InvalidInputException(f + " is not a KMS root: " + e.getMessage());
+      throw new dev.trustdial.core.InvalidInputException(
+          f + " is not a KMS root: " + e.getMessage());
     }
   }
 

@@ -14,14 +14,15 @@ import java.util.Base64;
 import java.util.List;
 
 /**
- * The KMS over HTTP (docs/spec/tee-runtime.md, "KMS HTTP API"):
- * {@code GET /v1/kms}, {@code GET /v1/apps/{id}/wallet}, {@code POST /v1/keys}. Javalin on
- * virtual threads with {@link ConnectionLimits}: a client that stalls mid-body is dropped after
- * the idle timeout and holds no thread meanwhile.
+ * The KMS over HTTP (docs/spec/tee-runtime.md, "KMS HTTP API"): {@code GET /v1/kms}, {@code GET
+ * /v1/apps/{id}/wallet}, {@code POST /v1/keys}. Javalin on virtual threads with {@link
+ * ConnectionLimits}: a client that stalls mid-body is dropped after the idle timeout and holds no
+ * thread meanwhile.
  */
 public final class KmsServer implements AutoCloseable {
   /** An envelope with TDX collateral is at most ~1.1 MiB; base64 and JSON add a third. */
   public static final int MAX_REQUEST = 2 * 1024 * 1024;
+
   static final int MAX_EVIDENCE_BASE64 = MAX_REQUEST;
 
   private final Javalin app;
@@ -34,11 +35,20 @@ public final class KmsServer implements AutoCloseable {
     return start(kms, host, port, ConnectionLimits.DEFAULT);
   }
 
-  public static KmsServer start(KeyReleaseService kms, String host, int port, ConnectionLimits limits) {
-    return new KmsServer(JsonExchange.start(host, port, limits, MAX_REQUEST, ctx -> {}, routes -> routes
-        .get("/v1/kms", ctx -> info(kms, ctx))
-        .get("/v1/apps/{id}/wallet", ctx -> wallet(kms, ctx))
-        .post("/v1/keys", ctx -> keys(kms, ctx))));
+  public static KmsServer start(
+      KeyReleaseService kms, String host, int port, ConnectionLimits limits) {
+    return new KmsServer(
+        JsonExchange.start(
+            host,
+            port,
+            limits,
+            MAX_REQUEST,
+            ctx -> {},
+            routes ->
+                routes
+                    .get("/v1/kms", ctx -> info(kms, ctx))
+                    .get("/v1/apps/{id}/wallet", ctx -> wallet(kms, ctx))
+                    .post("/v1/keys", ctx -> keys(kms, ctx))));
   }
 
   public int port() {
@@ -78,7 +88,8 @@ public final class KmsServer implements AutoCloseable {
         JsonExchange.send(ctx, 200, n);
       }
       case KeyRelease.Refused r -> {
-        // The refusal's reason is authenticated like a release, so a runtime that pins this KMS can act on it.
+        // The refusal's reason is authenticated like a release, so a runtime that pins this KMS can
+        // act on it.
         ObjectNode n = JsonExchange.errorBody(r.status(), r.reason(), r.detail());
         kms.refusalTag(req, r.reason()).ifPresent(t -> n.put("kmsAuth", Hex.encode(t)));
         JsonExchange.send(ctx, r.status(), n);
@@ -91,7 +102,8 @@ public final class KmsServer implements AutoCloseable {
     BigInteger id = appId(JsonExchange.text(body, "appId", 80));
     byte[] envelope;
     try {
-      envelope = Base64.getDecoder().decode(JsonExchange.text(body, "evidence", MAX_EVIDENCE_BASE64));
+      envelope =
+          Base64.getDecoder().decode(JsonExchange.text(body, "evidence", MAX_EVIDENCE_BASE64));
     } catch (IllegalArgumentException e) {
       throw JsonExchange.badRequest("'evidence' is not base64");
     }
@@ -106,8 +118,12 @@ public final class KmsServer implements AutoCloseable {
     }
     for (JsonNode e : s) {
       try {
-        secrets.add(new SealedSecret(JsonExchange.text(e, "name", KeySet.MAX_SECRET_NAME),
-            hex(JsonExchange.text(e, "ciphertext", 2 * SealedSecret.MAX_CIPHERTEXT + 2), "ciphertext")));
+        secrets.add(
+            new SealedSecret(
+                JsonExchange.text(e, "name", KeySet.MAX_SECRET_NAME),
+                hex(
+                    JsonExchange.text(e, "ciphertext", 2 * SealedSecret.MAX_CIPHERTEXT + 2),
+                    "ciphertext")));
       } catch (IllegalArgumentException ex) {
         throw JsonExchange.badRequest(ex.getMessage());
       }

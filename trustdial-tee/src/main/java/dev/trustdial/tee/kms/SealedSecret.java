@@ -18,7 +18,14 @@ public record SealedSecret(String name, byte[] ciphertext) {
   public SealedSecret {
     KeySet.checkName(name);
     if (ciphertext.length > MAX_CIPHERTEXT) {
-      throw new IllegalArgumentException("sealed secret " + name + " is " + ciphertext.length + " bytes (max " + MAX_CIPHERTEXT + ")");
+      throw new IllegalArgumentException(
+          "sealed secret "
+              + name
+              + " is "
+              + ciphertext.length
+              + " bytes (max "
+              + MAX_CIPHERTEXT
+              + ")");
     }
     ciphertext = ciphertext.clone();
   }
@@ -29,13 +36,26 @@ public record SealedSecret(String name, byte[] ciphertext) {
   }
 
   public static byte[] context(BigInteger appId, String name) {
-    return new BigEndianWriter().bytes(LABEL).u8(0).bytes(KmsRoot.appIdBytes(appId)).ascii(name).toByteArray();
+    return new BigEndianWriter()
+        .bytes(LABEL)
+        .u8(0)
+        .bytes(KmsRoot.appIdBytes(appId))
+        .ascii(name)
+        .toByteArray();
   }
 
-  public static SealedSecret seal(byte[] kmsPublicKey, BigInteger appId, String name, byte[] value, SecureRandom random) {
+  public static SealedSecret seal(
+      byte[] kmsPublicKey, BigInteger appId, String name, byte[] value, SecureRandom random) {
     KeySet.checkName(name);
     if (value.length > KeySet.MAX_SECRET_VALUE) {
-      throw new IllegalArgumentException("secret " + name + " is " + value.length + " bytes (max " + KeySet.MAX_SECRET_VALUE + ")");
+      throw new IllegalArgumentException(
+          "secret "
+              + name
+              + " is "
+              + value.length
+              + " bytes (max "
+              + KeySet.MAX_SECRET_VALUE
+              + ")");
     }
     return new SealedSecret(name, Ecies.encrypt(kmsPublicKey, context(appId, name), value, random));
   }

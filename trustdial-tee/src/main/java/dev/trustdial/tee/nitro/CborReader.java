@@ -38,8 +38,9 @@ final class CborReader {
     try {
       CborValue v = r.item(0);
       if (r.pos != in.length) {
-        throw new VerificationFailedException(new Failure.Malformed(
-            what + ": " + (in.length - r.pos) + " trailing bytes after the CBOR item"));
+        throw new VerificationFailedException(
+            new Failure.Malformed(
+                what + ": " + (in.length - r.pos) + " trailing bytes after the CBOR item"));
       }
       return v;
     } catch (VerificationFailedException e) {
@@ -102,12 +103,13 @@ final class CborReader {
         break;
       }
       int at = pos;
-      Object key = switch (item(depth + 1)) {
-        case CborValue.UInt u -> u.value();
-        case CborValue.NInt ni -> ni.value();
-        case CborValue.Text t -> t.value();
-        default -> throw bad("map key at offset " + at + " is not an integer or text");
-      };
+      Object key =
+          switch (item(depth + 1)) {
+            case CborValue.UInt u -> u.value();
+            case CborValue.NInt ni -> ni.value();
+            case CborValue.Text t -> t.value();
+            default -> throw bad("map key at offset " + at + " is not an integer or text");
+          };
       if (out.put(key, item(depth + 1)) != null) {
         throw bad("duplicate map key " + key);
       }
@@ -153,13 +155,14 @@ final class CborReader {
     if (info < 24) {
       return info;
     }
-    int n = switch (info) {
-      case 24 -> 1;
-      case 25 -> 2;
-      case 26 -> 4;
-      case 27 -> 8;
-      default -> throw bad("reserved additional information " + info);
-    };
+    int n =
+        switch (info) {
+          case 24 -> 1;
+          case 25 -> 2;
+          case 26 -> 4;
+          case 27 -> 8;
+          default -> throw bad("reserved additional information " + info);
+        };
     long v = 0;
     for (int i = 0; i < n; i++) {
       v = v << 8 | u8();
@@ -184,7 +187,8 @@ final class CborReader {
 
   private String utf8(byte[] b) throws VerificationFailedException {
     try {
-      return StandardCharsets.UTF_8.newDecoder()
+      return StandardCharsets.UTF_8
+          .newDecoder()
           .onMalformedInput(CodingErrorAction.REPORT)
           .onUnmappableCharacter(CodingErrorAction.REPORT)
           .decode(ByteBuffer.wrap(b))

@@ -5,8 +5,8 @@ import dev.trustdial.tee.attest.NamedBytes;
 import dev.trustdial.tee.attest.Platform;
 import dev.trustdial.tee.attest.SignedRegion;
 import dev.trustdial.tee.attest.TcbStatus;
-import dev.trustdial.tee.attest.VerificationFailedException;
 import dev.trustdial.tee.attest.Verdict;
+import dev.trustdial.tee.attest.VerificationFailedException;
 import dev.trustdial.tee.x509.Certificates;
 import dev.trustdial.tee.x509.ChainValidator;
 import dev.trustdial.tee.x509.RawEcdsa;
@@ -55,7 +55,8 @@ public final class NitroDocumentVerifier {
     if (signature.length != 96) {
       throw malformed("ES384 signature is " + signature.length + " bytes, expected 96");
     }
-    if (!(CborReader.decode(protectedBytes, "COSE protected header") instanceof CborValue.MapValue ph)
+    if (!(CborReader.decode(protectedBytes, "COSE protected header")
+            instanceof CborValue.MapValue ph)
         || !(ph.get(COSE_HEADER_ALG).orElse(null) instanceof CborValue.NInt(long alg))
         || alg != COSE_ALG_ES384) {
       throw malformed("protected header does not declare alg ES384 (-35)");
@@ -70,35 +71,46 @@ public final class NitroDocumentVerifier {
     if (!digest.equals("SHA384")) {
       throw malformed("digest is '" + digest + "', expected SHA384");
     }
-    if (!(body.get("timestamp").orElse(null) instanceof CborValue.UInt(long millis)) || millis == 0) {
+    if (!(body.get("timestamp").orElse(null) instanceof CborValue.UInt(long millis))
+        || millis == 0) {
       throw malformed("timestamp is not a positive integer");
     }
     Instant issuedAt = Instant.ofEpochMilli(millis);
     if (issuedAt.isAfter(at)) {
       throw new VerificationFailedException(new Failure.IssuedAfterVerificationTime(issuedAt, at));
     }
-    X509Certificate leaf = Certificates.fromDer(
-        bytes(body.get("certificate").orElse(null), "certificate"), "Nitro leaf certificate");
+    X509Certificate leaf =
+        Certificates.fromDer(
+            bytes(body.get("certificate").orElse(null), "certificate"), "Nitro leaf certificate");
     if (!(body.get("cabundle").orElse(null) instanceof CborValue.Array(List<CborValue> bundle))
-        || bundle.isEmpty() || bundle.size() >= Certificates.MAX_CHAIN_LENGTH) {
-      throw malformed("cabundle is not an array of 1.." + (Certificates.MAX_CHAIN_LENGTH - 1) + " certificates");
+        || bundle.isEmpty()
+        || bundle.size() >= Certificates.MAX_CHAIN_LENGTH) {
+      throw malformed(
+          "cabundle is not an array of 1.."
+              + (Certificates.MAX_CHAIN_LENGTH - 1)
+              + " certificates");
     }
     // cabundle is root first; the chain for validation is leaf first.
     List<X509Certificate> chain = new ArrayList<>();
     chain.add(leaf);
     for (int i = bundle.size() - 1; i >= 0; i--) {
-      chain.add(Certificates.fromDer(bytes(bundle.get(i), "cabundle[" + i + "]"), "cabundle[" + i + "]"));
+      chain.add(
+          Certificates.fromDer(bytes(bundle.get(i), "cabundle[" + i + "]"), "cabundle[" + i + "]"));
     }
     ChainValidator.validate("Nitro", chain, nitroRoot, issuedAt);
-    checks.add("certificate chain valid to the pinned AWS Nitro root at the document time " + issuedAt);
+    checks.add(
+        "certificate chain valid to the pinned AWS Nitro root at the document time " + issuedAt);
 
-    if (!RawEcdsa.verify("SHA384", leaf.getPublicKey(), sigStructure(protectedBytes, payload), signature)) {
-      throw new VerificationFailedException(new Failure.SignatureInvalid(
-          SignedRegion.NITRO_DOCUMENT, "ES384 by " + Certificates.subject(leaf)));
+    if (!RawEcdsa.verify(
+        "SHA384", leaf.getPublicKey(), sigStructure(protectedBytes, payload), signature)) {
+      throw new VerificationFailedException(
+          new Failure.SignatureInvalid(
+              SignedRegion.NITRO_DOCUMENT, "ES384 by " + Certificates.subject(leaf)));
     }
     checks.add("COSE signature valid (enclave leaf key)");
 
-    if (!(body.get("pcrs").orElse(null) instanceof CborValue.MapValue pcrMap) || pcrMap.entries().isEmpty()
+    if (!(body.get("pcrs").orElse(null) instanceof CborValue.MapValue pcrMap)
+        || pcrMap.entries().isEmpty()
         || pcrMap.entries().size() > MAX_PCRS) {
       throw malformed("pcrs is not a map of 1.." + MAX_PCRS + " registers");
     }
@@ -125,8 +137,18 @@ public final class NitroDocumentVerifier {
     Optional<byte[]> userData = optionalBytes(body, "user_data");
     optionalBytes(body, "nonce").ifPresent(b -> fields.add(new NamedBytes("NONCE", b)));
     optionalBytes(body, "public_key").ifPresent(b -> fields.add(new NamedBytes("PUBLIC_KEY", b)));
-    return new Verdict(Platform.AWS_NITRO, measurements, userData.orElse(new byte[0]), fields, debug,
-        TcbStatus.NOT_EVALUATED, List.of(), false, Optional.of(issuedAt), at, checks);
+    return new Verdict(
+        Platform.AWS_NITRO,
+        measurements,
+        userData.orElse(new byte[0]),
+        fields,
+        debug,
+        TcbStatus.NOT_EVALUATED,
+        List.of(),
+        false,
+        Optional.of(issuedAt),
+        at,
+        checks);
   }
 
   /** RFC 9052 Sig_structure ["Signature1", protected, external_aad = h'', payload]. */
@@ -163,7 +185,8 @@ public final class NitroDocumentVerifier {
     }
   }
 
-  private static Optional<byte[]> optionalBytes(CborValue.MapValue m, String key) throws VerificationFailedException {
+  private static Optional<byte[]> optionalBytes(CborValue.MapValue m, String key)
+      throws VerificationFailedException {
     CborValue v = m.get(key).orElse(null);
     if (v == null || v instanceof CborValue.Simple(int s) && s == 22) {
       return Optional.empty();

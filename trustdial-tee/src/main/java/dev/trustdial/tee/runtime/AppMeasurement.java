@@ -39,7 +39,9 @@ public record AppMeasurement(BigInteger appId, byte[] artifactDigest, byte[] con
 
   public List<MeasurementEvent> events() {
     return List.of(
-        MeasurementEvent.of(MeasurementEvent.Type.RUNTIME_IDENTITY, RUNTIME_IDENTITY.getBytes(StandardCharsets.UTF_8)),
+        MeasurementEvent.of(
+            MeasurementEvent.Type.RUNTIME_IDENTITY,
+            RUNTIME_IDENTITY.getBytes(StandardCharsets.UTF_8)),
         MeasurementEvent.of(MeasurementEvent.Type.APP_ID, KmsRoot.appIdBytes(appId)),
         MeasurementEvent.of(MeasurementEvent.Type.APP_ARTIFACT_DIGEST, artifactDigest),
         MeasurementEvent.of(MeasurementEvent.Type.APP_CONFIG, config));
@@ -49,10 +51,13 @@ public record AppMeasurement(BigInteger appId, byte[] artifactDigest, byte[] con
     return Rtmrs.replay(events());
   }
 
-  /** The policy entry that admits exactly this launch on the simulated backend (RTMR0 and RTMR3). */
+  /**
+   * The policy entry that admits exactly this launch on the simulated backend (RTMR0 and RTMR3).
+   */
   public AppPolicy.AllowedMeasurement simulatedPolicyEntry() {
     Rtmrs r = registers();
-    return new AppPolicy.AllowedMeasurement(Platform.SIMULATED,
+    return new AppPolicy.AllowedMeasurement(
+        Platform.SIMULATED,
         List.of(new NamedBytes("RTMR0", r.get(0)), new NamedBytes("RTMR3", r.get(3))));
   }
 }

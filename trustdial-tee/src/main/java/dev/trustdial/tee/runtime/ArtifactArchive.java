@@ -18,16 +18,20 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * An app artifact as one byte string, so it can travel on DA (docs/spec/tee-runtime.md,
- * "Artifact archive"): a single file (a JAR) or a directory's files in {@link ArtifactDigest}'s
- * order. Unpacking rebuilds a tree whose {@link ArtifactDigest} is the packed artifact's, so the
- * runtime's digest check against AppRegistry covers what arrived.
+ * An app artifact as one byte string, so it can travel on DA (docs/spec/tee-runtime.md, "Artifact
+ * archive"): a single file (a JAR) or a directory's files in {@link ArtifactDigest}'s order.
+ * Unpacking rebuilds a tree whose {@link ArtifactDigest} is the packed artifact's, so the runtime's
+ * digest check against AppRegistry covers what arrived.
  */
 public final class ArtifactArchive {
   static final byte[] MAGIC = "TDARTIF1".getBytes(StandardCharsets.US_ASCII);
   public static final int KIND_FILE = 0;
   public static final int KIND_DIRECTORY = 1;
-  /** As large as an artifact may be (its files plus the archive's framing); on DA, more than one blob is stored as parts. */
+
+  /**
+   * As large as an artifact may be (its files plus the archive's framing); on DA, more than one
+   * blob is stored as parts.
+   */
   public static final int MAX_BYTES = (int) ArtifactDigest.MAX_BYTES;
 
   private ArtifactArchive() {}
@@ -36,11 +40,14 @@ public final class ArtifactArchive {
   public static byte[] pack(Path artifact) {
     boolean file = Files.isRegularFile(artifact, LinkOption.NOFOLLOW_LINKS);
     if (!file && !Files.isDirectory(artifact, LinkOption.NOFOLLOW_LINKS)) {
-      throw new InvalidInputException("artifact " + artifact + " is neither a file nor a directory");
+      throw new InvalidInputException(
+          "artifact " + artifact + " is neither a file nor a directory");
     }
     Path root = file ? artifact.getParent() : artifact;
-    List<String> names = file ? List.of(artifact.getFileName().toString()) : ArtifactDigest.files(artifact);
-    BigEndianWriter w = new BigEndianWriter().bytes(MAGIC).u8(file ? KIND_FILE : KIND_DIRECTORY).u32(names.size());
+    List<String> names =
+        file ? List.of(artifact.getFileName().toString()) : ArtifactDigest.files(artifact);
+    BigEndianWriter w =
+        new BigEndianWriter().bytes(MAGIC).u8(file ? KIND_FILE : KIND_DIRECTORY).u32(names.size());
     long total = MAGIC.length + 5;
     for (String rel : names) {
       byte[] name = rel.getBytes(StandardCharsets.UTF_8);
@@ -54,7 +61,8 @@ public final class ArtifactArchive {
       }
       total += 2 + name.length + 4 + size;
       if (total > MAX_BYTES) {
-        throw new InvalidInputException("artifact " + artifact + " packs to more than " + MAX_BYTES + " bytes");
+        throw new InvalidInputException(
+            "artifact " + artifact + " packs to more than " + MAX_BYTES + " bytes");
       }
       try {
         w.u16(name.length).bytes(name).u32(size).bytes(Files.readAllBytes(p));
@@ -68,24 +76,38 @@ public final class ArtifactArchive {
   /**
    * Unpacks into {@code into} (created; must not exist or be empty) and returns the artifact path
    * to launch: the one file for a file artifact, {@code into} for a directory. Files are written
-   * owner-only, readable and executable (the digest does not cover modes; a command may be a binary).
+   * owner-only, readable and executable (the digest does not cover modes; a command may be a
+   * binary).
    */
   public static Path unpack(byte[] archive, Path into) {
     if (archive.length > MAX_BYTES) {
-      throw new InvalidInputException("artifact archive is " + archive.length + " bytes, above the " + MAX_BYTES + "-byte limit");
+      throw new InvalidInputException(
+          "artifact archive is "
+              + archive.length
+              + " bytes, above the "
+              + MAX_BYTES
+              + "-byte limit");
     }
-    if (archive.length < MAGIC.length + 5 || !Arrays.equals(archive, 0, MAGIC.length, MAGIC, 0, MAGIC.length)) {
+    if (archive.length < MAGIC.length + 5
+        || !Arrays.equals(archive, 0, MAGIC.length, MAGIC, 0, MAGIC.length)) {
       throw new InvalidInputException("artifact archive does not start with the magic TDARTIF1");
     }
     ByteBuffer b = ByteBuffer.wrap(archive, MAGIC.length, archive.length - MAGIC.length);
     int kind = b.get() & 0xff;
     long count = Integer.toUnsignedLong(b.getInt());
     if (kind != KIND_FILE && kind != KIND_DIRECTORY) {
-      throw new InvalidInputException("artifact archive kind " + kind + " is neither 0 (file) nor 1 (directory)");
+      throw new InvalidInputException(
+          "artifact archive kind " + kind + " is neither 0 (file) nor 1 (directory)");
     }
     if (kind == KIND_FILE ? count != 1 : count < 1 || count > ArtifactDigest.MAX_FILES) {
-      throw new InvalidInputException("artifact archive of kind " + kind + " holds " + count + " files (file: exactly 1; directory: 1.."
-          + ArtifactDigest.MAX_FILES + ")");
+      throw new InvalidInputException(
+          "artifact archive of kind "
+              + kind
+              + " holds "
+              + count
+              + " files (file: exactly 1; directory: 1.."
+              + ArtifactDigest.MAX_FILES
+              + ")");
     }
     try {
       if (Files.exists(into) && Files.list(into).findAny().isPresent()) {
@@ -114,19 +136,28 @@ public final class ArtifactArchive {
         throw new InvalidInputException("a file artifact's name must not contain '/': " + rel);
       }
       if (previous != null && Arrays.compareUnsigned(previous, name) >= 0) {
-        throw new InvalidInputException("artifact archive entries are not in strictly increasing byte order at " + rel);
+        throw new InvalidInputException(
+            "artifact archive entries are not in strictly increasing byte order at " + rel);
       }
       previous = name;
       seen.add(rel);
       long size = Integer.toUnsignedLong(b.getInt());
       if (size > b.remaining()) {
-        throw new InvalidInputException("artifact archive entry " + rel + " declares " + size + " bytes but " + b.remaining() + " remain");
+        throw new InvalidInputException(
+            "artifact archive entry "
+                + rel
+                + " declares "
+                + size
+                + " bytes but "
+                + b.remaining()
+                + " remain");
       }
       byte[] content = new byte[(int) size];
       b.get(content);
       Path to = into.resolve(rel).normalize();
       if (!to.startsWith(into.normalize())) {
-        throw new InvalidInputException("artifact archive path " + rel + " leaves the artifact directory");
+        throw new InvalidInputException(
+            "artifact archive path " + rel + " leaves the artifact directory");
       }
       try {
         Files.createDirectories(to.getParent());
@@ -134,36 +165,45 @@ public final class ArtifactArchive {
         Files.setPosixFilePermissions(to, PosixFilePermissions.fromString("r-x------"));
       } catch (IOException e) {
         // A file where a directory is needed ("a" then "a/b") lands here too.
-        throw new InvalidInputException("cannot unpack artifact entry " + rel + ": " + e.getMessage());
+        throw new InvalidInputException(
+            "cannot unpack artifact entry " + rel + ": " + e.getMessage());
       }
       first = first == null ? to : first;
     }
     if (b.hasRemaining()) {
-      throw new InvalidInputException("artifact archive has " + b.remaining() + " bytes after its last entry");
+      throw new InvalidInputException(
+          "artifact archive has " + b.remaining() + " bytes after its last entry");
     }
     return kind == KIND_FILE ? first : into;
   }
 
   private static String utf8(byte[] name, long entry) {
     try {
-      return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-          .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(name)).toString();
+      return StandardCharsets.UTF_8
+          .newDecoder()
+          .onMalformedInput(CodingErrorAction.REPORT)
+          .onUnmappableCharacter(CodingErrorAction.REPORT)
+          .decode(ByteBuffer.wrap(name))
+          .toString();
     } catch (CharacterCodingException e) {
-      throw new InvalidInputException("artifact archive entry " + entry + " has a name that is not UTF-8");
+      throw new InvalidInputException(
+          "artifact archive entry " + entry + " has a name that is not UTF-8");
     }
   }
 
   /** Relative, '/'-separated, no empty, '.' or '..' segment, no NUL or backslash. */
   static void checkPath(String rel, int byteLength) {
     if (byteLength == 0 || byteLength > ArtifactDigest.MAX_PATH) {
-      throw new InvalidInputException("artifact path length " + byteLength + " is outside 1.." + ArtifactDigest.MAX_PATH);
+      throw new InvalidInputException(
+          "artifact path length " + byteLength + " is outside 1.." + ArtifactDigest.MAX_PATH);
     }
     if (rel.indexOf('\0') >= 0 || rel.indexOf('\\') >= 0) {
       throw new InvalidInputException("artifact path " + rel + " contains NUL or a backslash");
     }
     for (String segment : rel.split("/", -1)) {
       if (segment.isEmpty() || segment.equals(".") || segment.equals("..")) {
-        throw new InvalidInputException("artifact path " + rel + " has an empty, '.' or '..' segment");
+        throw new InvalidInputException(
+            "artifact path " + rel + " has an empty, '.' or '..' segment");
       }
     }
   }

@@ -18,8 +18,8 @@ import java.util.stream.Stream;
 
 /**
  * The digest of an app artifact, AppRegistry's programDigest for a TEE app
- * (docs/spec/tee-runtime.md, "Artifact digest"): SHA-256 of a single file (a JAR), or of a
- * manifest of a directory's files (a command with its files).
+ * (docs/spec/tee-runtime.md, "Artifact digest"): SHA-256 of a single file (a JAR), or of a manifest
+ * of a directory's files (a command with its files).
  */
 public final class ArtifactDigest {
   public static final int MAX_FILES = 4096;
@@ -31,12 +31,14 @@ public final class ArtifactDigest {
 
   public static byte[] of(Path artifact) {
     if (Files.isSymbolicLink(artifact)) {
-      throw new InvalidInputException("artifact " + artifact + " is a symbolic link; give the file or directory itself");
+      throw new InvalidInputException(
+          "artifact " + artifact + " is a symbolic link; give the file or directory itself");
     }
     if (Files.isRegularFile(artifact, LinkOption.NOFOLLOW_LINKS)) {
       try {
         if (Files.size(artifact) > MAX_BYTES) {
-          throw new InvalidInputException("artifact " + artifact + " is over " + MAX_BYTES + " bytes");
+          throw new InvalidInputException(
+              "artifact " + artifact + " is over " + MAX_BYTES + " bytes");
         }
       } catch (IOException e) {
         throw new UncheckedIOException(e);
@@ -58,21 +60,25 @@ public final class ArtifactDigest {
           continue;
         }
         if (!Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS)) {
-          throw new InvalidInputException("artifact entry " + p + " is not a regular file (links and devices are refused)");
+          throw new InvalidInputException(
+              "artifact entry " + p + " is not a regular file (links and devices are refused)");
         }
         if (out.size() >= MAX_FILES) {
           throw new InvalidInputException("artifact " + dir + " has over " + MAX_FILES + " files");
         }
         String rel = dir.relativize(p).toString().replace(java.io.File.separatorChar, '/');
         if (rel.getBytes(StandardCharsets.UTF_8).length > MAX_PATH) {
-          throw new InvalidInputException("artifact path " + rel + " is over " + MAX_PATH + " bytes");
+          throw new InvalidInputException(
+              "artifact path " + rel + " is over " + MAX_PATH + " bytes");
         }
         out.add(rel);
       }
     } catch (IOException e) {
       throw new UncheckedIOException("cannot list the artifact " + dir, e);
     }
-    out.sort(Comparator.comparing(s -> s.getBytes(StandardCharsets.UTF_8), java.util.Arrays::compareUnsigned));
+    out.sort(
+        Comparator.comparing(
+            s -> s.getBytes(StandardCharsets.UTF_8), java.util.Arrays::compareUnsigned));
     return out;
   }
 

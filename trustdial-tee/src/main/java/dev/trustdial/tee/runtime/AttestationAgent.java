@@ -3,11 +3,11 @@ package dev.trustdial.tee.runtime;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.trustdial.core.bytes.Hex;
+import dev.trustdial.http.ConnectionLimits;
 import dev.trustdial.tee.attest.EvidenceEnvelope;
 import dev.trustdial.tee.attest.ReportData;
 import dev.trustdial.tee.attest.VerificationFailedException;
 import dev.trustdial.tee.crypto.BigEndianWriter;
-import dev.trustdial.http.ConnectionLimits;
 import dev.trustdial.tee.http.JsonExchange;
 import dev.trustdial.tee.http.JsonExchange.HttpError;
 import dev.trustdial.tee.kms.KeySet;
@@ -32,12 +32,13 @@ import java.util.Optional;
 
 /**
  * The local attestation agent an app talks to (docs/spec/tee-runtime.md, "Agent API"): HTTP on
- * loopback, every request carrying the launch's bearer token. Evidence binds the app's 64 bytes
- * and the transcript head; fetches go through the recording fetcher; keys come from the KMS.
+ * loopback, every request carrying the launch's bearer token. Evidence binds the app's 64 bytes and
+ * the transcript head; fetches go through the recording fetcher; keys come from the KMS.
  */
 public final class AttestationAgent implements AutoCloseable {
   public static final String EVIDENCE_PURPOSE = "app-evidence";
   static final int MAX_JSON = 64 * 1024;
+
   /** The largest body the agent reads: sealed state (JSON bodies stop at {@link #MAX_JSON}). */
   static final int MAX_BODY = Math.max(MAX_JSON, SealedState.MAX_STATE);
 
@@ -56,8 +57,18 @@ public final class AttestationAgent implements AutoCloseable {
   private final SecureRandom random;
   private volatile Optional<byte[]> latestSealed = Optional.empty();
 
-  AttestationAgent(BigInteger appId, SimulatedTee tee, List<MeasurementEvent> events, boolean debug, Transcript transcript,
-      RecordingFetcher fetcher, Optional<KeySet> keys, Optional<byte[]> restored, Path sealedOut, Clock clock, SecureRandom random) {
+  AttestationAgent(
+      BigInteger appId,
+      SimulatedTee tee,
+      List<MeasurementEvent> events,
+      boolean debug,
+      Transcript transcript,
+      RecordingFetcher fetcher,
+      Optional<KeySet> keys,
+      Optional<byte[]> restored,
+      Path sealedOut,
+      Clock clock,
+      SecureRandom random) {
     this.appId = appId;
     this.tee = tee;
     this.events = List.copyOf(events);
@@ -72,22 +83,33 @@ public final class AttestationAgent implements AutoCloseable {
     byte[] t = new byte[32];
     random.nextBytes(t);
     this.token = Hex.encodeBare(t);
-    server = JsonExchange.start("127.0.0.1", 0, ConnectionLimits.DEFAULT, MAX_BODY, this::authorize, routes -> routes
-        .get("/v1/info", this::info)
-        .post("/v1/evidence", this::evidence)
-        .post("/v1/fetch", this::fetch)
-        .get("/v1/keys", this::keys)
-        .get("/v1/transcript", this::transcript)
-        .get("/v1/state", this::restoredState)
-        .put("/v1/state", this::sealState));
+    server =
+        JsonExchange.start(
+            "127.0.0.1",
+            0,
+            ConnectionLimits.DEFAULT,
+            MAX_BODY,
+            this::authorize,
+            routes ->
+                routes
+                    .get("/v1/info", this::info)
+                    .post("/v1/evidence", this::evidence)
+                    .post("/v1/fetch", this::fetch)
+                    .get("/v1/keys", this::keys)
+                    .get("/v1/transcript", this::transcript)
+                    .get("/v1/state", this::restoredState)
+                    .put("/v1/state", this::sealState));
   }
 
   /** Every request, unknown paths included, carries the launch's bearer token. */
   private void authorize(Context ctx) {
     String auth = ctx.header("Authorization");
-    if (auth == null || !MessageDigest.isEqual(auth.getBytes(StandardCharsets.US_ASCII),
-        ("Bearer " + token).getBytes(StandardCharsets.US_ASCII))) {
-      throw new HttpError(401, "Unauthorized", "the agent takes the launch's bearer token (TRUSTDIAL_AGENT_TOKEN)");
+    if (auth == null
+        || !MessageDigest.isEqual(
+            auth.getBytes(StandardCharsets.US_ASCII),
+            ("Bearer " + token).getBytes(StandardCharsets.US_ASCII))) {
+      throw new HttpError(
+          401, "Unauthorized", "the agent takes the launch's bearer token (TRUSTDIAL_AGENT_TOKEN)");
     }
   }
 
@@ -109,7 +131,11 @@ public final class AttestationAgent implements AutoCloseable {
 
   /** The report data of app evidence: SHA-512 binding of app data, transcript head, entry count. */
   public static byte[] evidenceReportData(byte[] appData, Transcript.Head head) {
-    return ReportData.bind(EVIDENCE_PURPOSE, appData, head.hash(), new BigEndianWriter().u32(head.entries()).toByteArray());
+    return ReportData.bind(
+        EVIDENCE_PURPOSE,
+        appData,
+        head.hash(),
+        new BigEndianWriter().u32(head.entries()).toByteArray());
   }
 
   private ObjectNode json() {
@@ -174,7 +200,8 @@ public final class AttestationAgent implements AutoCloseable {
   }
 
   private KeySet requireKeys() {
-    return keys.orElseThrow(() -> new HttpError(503, "NoKms", "this launch has no KMS configured, so the app has no keys"));
+    return keys.orElseThrow(() ->
+        new HttpError(503, "NoKms", "this launch has no KMS configured, so the app has no keys"));
   }
 
   private void keys(Context ex) throws IOException {
@@ -182,7 +209,9 @@ public final class AttestationAgent implements AutoCloseable {
     ObjectNode n = json();
     n.put("appId", k.appId().toString());
     n.put("appVersion", k.appVersion());
-    n.putObject("wallet").put("privateKey", Hex.encode(k.walletKey())).put("address", k.wallet().address().toString());
+    n.putObject("wallet")
+        .put("privateKey", Hex.encode(k.walletKey()))
+        .put("address", k.wallet().address().toString());
     n.put("sealKey", Hex.encode(k.sealKey()));
     ObjectNode s = n.putObject("secrets");
     k.secrets().forEach(x -> s.put(x.name(), Base64.getEncoder().encodeToString(x.value())));
@@ -216,7 +245,9 @@ public final class AttestationAgent implements AutoCloseable {
 
   /** GET: the state this launch was restored with. */
   private void restoredState(Context ex) {
-    byte[] s = restored.orElseThrow(() -> new HttpError(404, "NoState", "this launch was not restored from sealed state"));
+    byte[] s =
+        restored.orElseThrow(
+            () -> new HttpError(404, "NoState", "this launch was not restored from sealed state"));
     JsonExchange.send(ex, 200, "application/octet-stream", s);
   }
 
@@ -233,8 +264,12 @@ public final class AttestationAgent implements AutoCloseable {
     server.stop();
   }
 
-  /** EIP-191 signature by the app wallet, made inside the runtime (the key does not leave it); empty without keys. */
-  Optional<dev.trustdial.core.crypto.Signature> signWithAppWallet(dev.trustdial.core.bytes.Bytes32 digest) {
+  /**
+   * EIP-191 signature by the app wallet, made inside the runtime (the key does not leave it); empty
+   * without keys.
+   */
+  Optional<dev.trustdial.core.crypto.Signature> signWithAppWallet(
+      dev.trustdial.core.bytes.Bytes32 digest) {
     return keys.map(k -> k.wallet().signEip191(digest));
   }
 }

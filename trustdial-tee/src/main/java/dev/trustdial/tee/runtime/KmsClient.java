@@ -22,7 +22,9 @@ import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
 
-/** The runtime's side of {@code POST /v1/keys}: sends attested requests, opens the released key set. */
+/**
+ * The runtime's side of {@code POST /v1/keys}: sends attested requests, opens the released key set.
+ */
 public final class KmsClient {
   static final int MAX_RESPONSE = 256 * 1024;
 
@@ -41,7 +43,13 @@ public final class KmsClient {
     }
 
     public KeysRefusedException(int status, String reason, String detail, boolean authenticated) {
-      super(reason + ": " + detail + (status != 200 && status != 0 && !authenticated ? " (refusal not authenticated by the pinned KMS)" : ""));
+      super(
+          reason
+              + ": "
+              + detail
+              + (status != 200 && status != 0 && !authenticated
+                  ? " (refusal not authenticated by the pinned KMS)"
+                  : ""));
       this.status = status;
       this.reason = reason;
       this.authenticated = authenticated;
@@ -61,7 +69,8 @@ public final class KmsClient {
   }
 
   private final URI base;
-  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+  private final HttpClient http =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
 
   public KmsClient(URI base) {
     this.base = base;
@@ -72,26 +81,37 @@ public final class KmsClient {
    * private key (the release's {@link ReleaseAuth} tag); a refusal (non-200) is not authenticated,
    * but a refusal only stops the launch.
    */
-  public KeySet requestKeys(BigInteger appId, byte[] envelope, X25519 ephemeral, List<SealedSecret> secrets,
-      byte[] pinnedKmsPublic) throws KeysRefusedException {
+  public KeySet requestKeys(
+      BigInteger appId,
+      byte[] envelope,
+      X25519 ephemeral,
+      List<SealedSecret> secrets,
+      byte[] pinnedKmsPublic)
+      throws KeysRefusedException {
     ObjectNode body = JsonExchange.JSON.createObjectNode();
     body.put("appId", appId.toString());
     body.put("evidence", Base64.getEncoder().encodeToString(envelope));
     body.put("ephemeralPublicKey", Hex.encode(ephemeral.publicKey()));
     ArrayNode s = body.putArray("secrets");
-    secrets.forEach(x -> s.addObject().put("name", x.name()).put("ciphertext", Hex.encode(x.ciphertext())));
+    secrets.forEach(
+        x -> s.addObject().put("name", x.name()).put("ciphertext", Hex.encode(x.ciphertext())));
     JsonNode resp;
     int status;
     try {
-      HttpRequest req = HttpRequest.newBuilder(base.resolve("/v1/keys")).timeout(Duration.ofSeconds(30))
-          .header("Content-Type", "application/json")
-          .POST(HttpRequest.BodyPublishers.ofByteArray(JsonExchange.JSON.writeValueAsBytes(body))).build();
+      HttpRequest req =
+          HttpRequest.newBuilder(base.resolve("/v1/keys"))
+              .timeout(Duration.ofSeconds(30))
+              .header("Content-Type", "application/json")
+              .POST(
+                  HttpRequest.BodyPublishers.ofByteArray(JsonExchange.JSON.writeValueAsBytes(body)))
+              .build();
       HttpResponse<InputStream> r = http.send(req, HttpResponse.BodyHandlers.ofInputStream());
       status = r.statusCode();
       try (InputStream in = r.body()) {
         byte[] b = in.readNBytes(MAX_RESPONSE + 1);
         if (b.length > MAX_RESPONSE) {
-          throw new KeysRefusedException(0, "KmsResponseTooLarge", "the KMS answered over " + MAX_RESPONSE + " bytes");
+          throw new KeysRefusedException(
+              0, "KmsResponseTooLarge", "the KMS answered over " + MAX_RESPONSE + " bytes");
         }
         resp = JsonExchange.JSON.readTree(b);
       }
@@ -105,8 +125,14 @@ public final class KmsClient {
       String reason = resp.path("error").asText("HTTP " + status);
       boolean authentic;
       try {
-        authentic = resp.path("kmsAuth").isTextual()
-            && ReleaseAuth.verifyRefusal(ephemeral, pinnedKmsPublic, appId, reason, Hex.decode(resp.path("kmsAuth").asText()));
+        authentic =
+            resp.path("kmsAuth").isTextual()
+                && ReleaseAuth.verifyRefusal(
+                    ephemeral,
+                    pinnedKmsPublic,
+                    appId,
+                    reason,
+                    Hex.decode(resp.path("kmsAuth").asText()));
       } catch (dev.trustdial.core.InvalidInputException e) {
         authentic = false;
       }
@@ -120,20 +146,31 @@ public final class KmsClient {
     } catch (dev.trustdial.core.InvalidInputException e) {
       throw new KeysRefusedException(200, "KeySetUnreadable", e.getMessage());
     }
-    // Checked before anything of the release is used: keys from another KMS are refused, not opened.
+    // Checked before anything of the release is used: keys from another KMS are refused, not
+    // opened.
     if (!ReleaseAuth.verify(ephemeral, pinnedKmsPublic, appId, ct, auth)) {
-      throw new KeysRefusedException(200, "UntrustedKms", "the key release is not authenticated by the pinned KMS key "
-          + Hex.encode(pinnedKmsPublic) + (resp.path("kmsPublicKey").isTextual() ? " (the KMS says its key is "
-          + abbreviate(resp.path("kmsPublicKey").asText()) + ")" : ""));
+      throw new KeysRefusedException(
+          200,
+          "UntrustedKms",
+          "the key release is not authenticated by the pinned KMS key "
+              + Hex.encode(pinnedKmsPublic)
+              + (resp.path("kmsPublicKey").isTextual()
+                  ? " (the KMS says its key is "
+                      + abbreviate(resp.path("kmsPublicKey").asText())
+                      + ")"
+                  : ""));
     }
     try {
       byte[] plain = Ecies.decrypt(ephemeral, KeyRequest.releaseContext(appId), ct);
       KeySet keys = KeySet.decode(plain);
       if (!keys.appId().equals(appId)) {
-        throw new KeysRefusedException(200, "WrongKeySet", "the KMS released keys for app " + keys.appId());
+        throw new KeysRefusedException(
+            200, "WrongKeySet", "the KMS released keys for app " + keys.appId());
       }
       return keys;
-    } catch (Ecies.DecryptionFailedException | IllegalArgumentException | dev.trustdial.core.InvalidInputException e) {
+    } catch (Ecies.DecryptionFailedException
+        | IllegalArgumentException
+        | dev.trustdial.core.InvalidInputException e) {
       throw new KeysRefusedException(200, "KeySetUnreadable", e.getMessage());
     }
   }

@@ -28,8 +28,14 @@ import java.util.Set;
  * @param kmsPublicKey the X25519 public key of the only KMS whose key release the runtime accepts
  *     (measured with the rest, so the app's policy pins the KMS too); required to launch with a KMS
  */
-public record LaunchConfig(byte[] bytes, List<String> command, Map<String, String> env,
-    List<X509Certificate> extraRoots, int maxResponseBytes, int maxFetches, int timeoutSeconds,
+public record LaunchConfig(
+    byte[] bytes,
+    List<String> command,
+    Map<String, String> env,
+    List<X509Certificate> extraRoots,
+    int maxResponseBytes,
+    int maxFetches,
+    int timeoutSeconds,
     Optional<byte[]> kmsPublicKey) {
 
   public static final int MAX_BYTES = dev.trustdial.tee.sim.MeasurementEvent.MAX_DATA;
@@ -40,8 +46,10 @@ public record LaunchConfig(byte[] bytes, List<String> command, Map<String, Strin
   public static final int DEFAULT_FETCHES = 64;
   public static final int DEFAULT_TIMEOUT = 300;
   public static final int MAX_TIMEOUT = 24 * 3600;
-  private static final Set<String> TOP = Set.of("command", "env", "fetch", "timeoutSeconds", "kmsPublicKey");
-  private static final Set<String> FETCH = Set.of("extraRootsPem", "maxResponseBytes", "maxFetches");
+  private static final Set<String> TOP =
+      Set.of("command", "env", "fetch", "timeoutSeconds", "kmsPublicKey");
+  private static final Set<String> FETCH =
+      Set.of("extraRootsPem", "maxResponseBytes", "maxFetches");
 
   public LaunchConfig {
     bytes = bytes.clone();
@@ -66,7 +74,12 @@ public record LaunchConfig(byte[] bytes, List<String> command, Map<String, Strin
 
   public static LaunchConfig parse(byte[] bytes) {
     if (bytes.length > MAX_BYTES) {
-      throw new InvalidInputException("launch configuration is " + bytes.length + " bytes (max " + MAX_BYTES + ", it is measured whole)");
+      throw new InvalidInputException(
+          "launch configuration is "
+              + bytes.length
+              + " bytes (max "
+              + MAX_BYTES
+              + ", it is measured whole)");
     }
     JsonNode n;
     try {
@@ -82,11 +95,13 @@ public record LaunchConfig(byte[] bytes, List<String> command, Map<String, Strin
     JsonNode c = n.path("command");
     if (!c.isMissingNode()) {
       if (!c.isArray() || c.isEmpty() || c.size() > MAX_ARGS) {
-        throw new InvalidInputException("'command' must be an array of 1.." + MAX_ARGS + " strings");
+        throw new InvalidInputException(
+            "'command' must be an array of 1.." + MAX_ARGS + " strings");
       }
       for (JsonNode a : c) {
         if (!a.isTextual() || a.asText().length() > 1024 || a.asText().indexOf(0) >= 0) {
-          throw new InvalidInputException("'command' arguments are strings of at most 1024 characters");
+          throw new InvalidInputException(
+              "'command' arguments are strings of at most 1024 characters");
         }
         command.add(a.asText());
       }
@@ -95,15 +110,20 @@ public record LaunchConfig(byte[] bytes, List<String> command, Map<String, Strin
     JsonNode e = n.path("env");
     if (!e.isMissingNode()) {
       if (!e.isObject() || e.size() > MAX_ENV) {
-        throw new InvalidInputException("'env' must be an object of at most " + MAX_ENV + " string values");
+        throw new InvalidInputException(
+            "'env' must be an object of at most " + MAX_ENV + " string values");
       }
       for (Iterator<Map.Entry<String, JsonNode>> it = e.fields(); it.hasNext(); ) {
         var kv = it.next();
         if (!kv.getKey().matches("[A-Z_][A-Z0-9_]{0,63}") || kv.getKey().startsWith("TRUSTDIAL_")) {
-          throw new InvalidInputException("env name '" + kv.getKey() + "' must match [A-Z_][A-Z0-9_]* and not start with TRUSTDIAL_");
+          throw new InvalidInputException(
+              "env name '"
+                  + kv.getKey()
+                  + "' must match [A-Z_][A-Z0-9_]* and not start with TRUSTDIAL_");
         }
         if (!kv.getValue().isTextual() || kv.getValue().asText().length() > 2048) {
-          throw new InvalidInputException("env " + kv.getKey() + " must be a string of at most 2048 characters");
+          throw new InvalidInputException(
+              "env " + kv.getKey() + " must be a string of at most 2048 characters");
         }
         env.put(kv.getKey(), kv.getValue().asText());
       }
@@ -125,14 +145,21 @@ public record LaunchConfig(byte[] bytes, List<String> command, Map<String, Strin
         }
       }
       maxResponse = intIn(f, "maxResponseBytes", 1, MAX_RESPONSE_BYTES, DEFAULT_RESPONSE_BYTES);
-      maxFetches = intIn(f, "maxFetches", 0, dev.trustdial.tee.transcript.Transcript.MAX_ENTRIES, DEFAULT_FETCHES);
+      maxFetches =
+          intIn(
+              f,
+              "maxFetches",
+              0,
+              dev.trustdial.tee.transcript.Transcript.MAX_ENTRIES,
+              DEFAULT_FETCHES);
     }
     int timeout = intIn(n, "timeoutSeconds", 1, MAX_TIMEOUT, DEFAULT_TIMEOUT);
     Optional<byte[]> kms = Optional.empty();
     JsonNode k = n.get("kmsPublicKey");
     if (k != null) {
       if (!k.isTextual() || !k.asText().matches("(0x)?[0-9a-fA-F]{64}")) {
-        throw new InvalidInputException("'kmsPublicKey' must be the KMS's 32-byte X25519 public key in hex ('trustdial kms public-key')");
+        throw new InvalidInputException(
+            "'kmsPublicKey' must be the KMS's 32-byte X25519 public key in hex ('trustdial kms public-key')");
       }
       byte[] pub = Hex.decode(k.asText());
       if (java.util.Arrays.equals(pub, new byte[X25519.KEY_SIZE])) {
@@ -151,7 +178,13 @@ public record LaunchConfig(byte[] bytes, List<String> command, Map<String, Strin
     for (Iterator<String> it = n.fieldNames(); it.hasNext(); ) {
       String k = it.next();
       if (!known.contains(k)) {
-        throw new InvalidInputException(where + " has an unknown field '" + k + "' (known: " + new java.util.TreeSet<>(known) + ")");
+        throw new InvalidInputException(
+            where
+                + " has an unknown field '"
+                + k
+                + "' (known: "
+                + new java.util.TreeSet<>(known)
+                + ")");
       }
     }
   }
@@ -162,7 +195,8 @@ public record LaunchConfig(byte[] bytes, List<String> command, Map<String, Strin
       return dflt;
     }
     if (!v.isInt() || v.asInt() < min || v.asInt() > max) {
-      throw new InvalidInputException("'" + field + "' must be an integer within " + min + ".." + max);
+      throw new InvalidInputException(
+          "'" + field + "' must be an integer within " + min + ".." + max);
     }
     return v.asInt();
   }

@@ -15,13 +15,14 @@ import java.util.Optional;
  *
  * @param artifact a JAR file, or a directory holding a command's files
  * @param config the launch configuration bytes (measured whole as APP_CONFIG)
- * @param expectedDigest the app's onchain programDigest; the launch refuses an artifact that differs
+ * @param expectedDigest the app's onchain programDigest; the launch refuses an artifact that
+ *     differs
  * @param kms the KMS to get the app's keys from before the app starts; empty: the app has no keys
  * @param sealedState state sealed by an earlier launch of the app (restart, upgrade, successor)
  * @param workDir an empty or absent directory the launch owns
- * @param jobInput the input of the job this launch runs (an operator's TEE job): written to
- *     {@code workDir/in/job-input}, named by {@code TRUSTDIAL_JOB_INPUT}; not measured (the job's
- *     input digest is onchain)
+ * @param jobInput the input of the job this launch runs (an operator's TEE job): written to {@code
+ *     workDir/in/job-input}, named by {@code TRUSTDIAL_JOB_INPUT}; not measured (the job's input
+ *     digest is onchain)
  */
 public record LaunchSpec(
     BigInteger appId,
@@ -38,9 +39,29 @@ public record LaunchSpec(
   public static final int MAX_JOB_INPUT = 1 << 20;
 
   /** A launch outside a job (no job input). */
-  public LaunchSpec(BigInteger appId, Path artifact, byte[] config, Optional<byte[]> expectedDigest, SimulatedTee tee, boolean debug,
-      Optional<URI> kms, List<SealedSecret> secrets, Optional<byte[]> sealedState, Path workDir) {
-    this(appId, artifact, config, expectedDigest, tee, debug, kms, secrets, sealedState, workDir, Optional.empty());
+  public LaunchSpec(
+      BigInteger appId,
+      Path artifact,
+      byte[] config,
+      Optional<byte[]> expectedDigest,
+      SimulatedTee tee,
+      boolean debug,
+      Optional<URI> kms,
+      List<SealedSecret> secrets,
+      Optional<byte[]> sealedState,
+      Path workDir) {
+    this(
+        appId,
+        artifact,
+        config,
+        expectedDigest,
+        tee,
+        debug,
+        kms,
+        secrets,
+        sealedState,
+        workDir,
+        Optional.empty());
   }
 
   public LaunchSpec {
@@ -51,7 +72,8 @@ public record LaunchSpec(
     sealedState = sealedState.map(byte[]::clone);
     jobInput = jobInput.map(byte[]::clone);
     if (jobInput.isPresent() && jobInput.get().length > MAX_JOB_INPUT) {
-      throw new IllegalArgumentException("job input is " + jobInput.get().length + " bytes (max " + MAX_JOB_INPUT + ")");
+      throw new IllegalArgumentException(
+          "job input is " + jobInput.get().length + " bytes (max " + MAX_JOB_INPUT + ")");
     }
     if (sealedState.isPresent() && kms.isEmpty()) {
       throw new IllegalArgumentException("restoring sealed state needs the app's keys, so a KMS");

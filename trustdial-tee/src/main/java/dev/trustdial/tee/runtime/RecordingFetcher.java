@@ -58,22 +58,29 @@ public final class RecordingFetcher {
   private final Clock clock;
   private int fetches;
 
-  public RecordingFetcher(Transcript transcript, List<X509Certificate> extraRoots, int maxResponseBytes, int maxFetches, Clock clock) {
+  public RecordingFetcher(
+      Transcript transcript,
+      List<X509Certificate> extraRoots,
+      int maxResponseBytes,
+      int maxFetches,
+      Clock clock) {
     this.transcript = transcript;
     this.maxResponseBytes = maxResponseBytes;
     this.maxFetches = maxFetches;
     this.clock = clock;
-    this.client = HttpClient.newBuilder()
-        .version(HttpClient.Version.HTTP_1_1)
-        .followRedirects(HttpClient.Redirect.NEVER)
-        .connectTimeout(Duration.ofSeconds(10))
-        .sslContext(sslContext(extraRoots))
-        .build();
+    this.client =
+        HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
+            .followRedirects(HttpClient.Redirect.NEVER)
+            .connectTimeout(Duration.ofSeconds(10))
+            .sslContext(sslContext(extraRoots))
+            .build();
   }
 
   public Fetched fetch(String url) throws FetchFailedException {
     if (url.getBytes(StandardCharsets.UTF_8).length > TranscriptEntry.MAX_URL) {
-      throw new FetchFailedException(400, "UrlTooLong", "URL is over " + TranscriptEntry.MAX_URL + " bytes");
+      throw new FetchFailedException(
+          400, "UrlTooLong", "URL is over " + TranscriptEntry.MAX_URL + " bytes");
     }
     URI uri;
     try {
@@ -81,12 +88,16 @@ public final class RecordingFetcher {
     } catch (URISyntaxException e) {
       throw new FetchFailedException(400, "BadUrl", "not a URL: " + e.getMessage());
     }
-    if (!"https".equalsIgnoreCase(uri.getScheme()) || uri.getHost() == null || uri.getUserInfo() != null) {
-      throw new FetchFailedException(400, "BadUrl", "only https://host/... URLs without user info are fetched");
+    if (!"https".equalsIgnoreCase(uri.getScheme())
+        || uri.getHost() == null
+        || uri.getUserInfo() != null) {
+      throw new FetchFailedException(
+          400, "BadUrl", "only https://host/... URLs without user info are fetched");
     }
     synchronized (this) {
       if (fetches >= maxFetches) {
-        throw new FetchFailedException(429, "FetchLimit", "the app's configuration allows " + maxFetches + " fetches");
+        throw new FetchFailedException(
+            429, "FetchLimit", "the app's configuration allows " + maxFetches + " fetches");
       }
       fetches++;
     }
@@ -95,7 +106,8 @@ public final class RecordingFetcher {
     try {
       resp = client.send(req, HttpResponse.BodyHandlers.ofInputStream());
     } catch (IOException e) {
-      throw new FetchFailedException(502, "FetchFailed", "GET " + url + " failed: " + e.getMessage());
+      throw new FetchFailedException(
+          502, "FetchFailed", "GET " + url + " failed: " + e.getMessage());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new FetchFailedException(503, "Interrupted", "interrupted");
@@ -104,23 +116,36 @@ public final class RecordingFetcher {
     try (InputStream in = resp.body()) {
       body = in.readNBytes(maxResponseBytes + 1);
     } catch (IOException e) {
-      throw new FetchFailedException(502, "FetchFailed", "reading the response of " + url + " failed: " + e.getMessage());
+      throw new FetchFailedException(
+          502, "FetchFailed", "reading the response of " + url + " failed: " + e.getMessage());
     }
     if (body.length > maxResponseBytes) {
-      throw new FetchFailedException(502, "ResponseTooLarge", "the response of " + url + " is over " + maxResponseBytes + " bytes");
+      throw new FetchFailedException(
+          502,
+          "ResponseTooLarge",
+          "the response of " + url + " is over " + maxResponseBytes + " bytes");
     }
-    SSLSession session = resp.sslSession().orElseThrow(() -> new FetchFailedException(502, "FetchFailed", "no TLS session"));
+    SSLSession session =
+        resp.sslSession()
+            .orElseThrow(() -> new FetchFailedException(502, "FetchFailed", "no TLS session"));
     List<X509Certificate> chain = new ArrayList<>();
     try {
       for (Certificate c : session.getPeerCertificates()) {
         chain.add((X509Certificate) c);
       }
     } catch (javax.net.ssl.SSLPeerUnverifiedException e) {
-      throw new FetchFailedException(502, "FetchFailed", "the server's certificate chain is unavailable");
+      throw new FetchFailedException(
+          502, "FetchFailed", "the server's certificate chain is unavailable");
     }
     try {
-      TranscriptEntry e = transcript.append(clock.instant(), url, resp.statusCode(), Transcript.certChainDigest(chain),
-          Transcript.sha256(body), body.length);
+      TranscriptEntry e =
+          transcript.append(
+              clock.instant(),
+              url,
+              resp.statusCode(),
+              Transcript.certChainDigest(chain),
+              Transcript.sha256(body),
+              body.length);
       return new Fetched(e, body);
     } catch (IllegalStateException full) {
       throw new FetchFailedException(429, "TranscriptFull", full.getMessage());
@@ -132,7 +157,8 @@ public final class RecordingFetcher {
       if (extraRoots.isEmpty()) {
         return SSLContext.getDefault();
       }
-      TrustManagerFactory def = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+      TrustManagerFactory def =
+          TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
       def.init((KeyStore) null);
       KeyStore ks = KeyStore.getInstance("PKCS12");
       ks.load(null, null);
@@ -147,7 +173,8 @@ public final class RecordingFetcher {
       for (X509Certificate c : extraRoots) {
         ks.setCertificateEntry("extra-" + i++, c);
       }
-      TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+      TrustManagerFactory tmf =
+          TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
       tmf.init(ks);
       SSLContext ctx = SSLContext.getInstance("TLS");
       ctx.init(null, tmf.getTrustManagers(), null);

@@ -15,7 +15,10 @@ import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
-/** A launched app: its process, its agent, and what the launch wrote (under {@code workDir/runtime}). */
+/**
+ * A launched app: its process, its agent, and what the launch wrote (under {@code
+ * workDir/runtime}).
+ */
 public final class RunningApp implements AutoCloseable {
   /** How the app ended: exit code, or killed at the configured timeout. */
   public record Exit(int exitCode, boolean timedOut, Path outDir, Path runtimeDir) {}
@@ -30,8 +33,15 @@ public final class RunningApp implements AutoCloseable {
   private final Path workDir;
   private final long deadlineNanos;
 
-  RunningApp(BigInteger appId, AppMeasurement measurement, Optional<Long> appVersion, Optional<Address> wallet,
-      Process process, AttestationAgent agent, int timeoutSeconds, Path workDir) {
+  RunningApp(
+      BigInteger appId,
+      AppMeasurement measurement,
+      Optional<Long> appVersion,
+      Optional<Address> wallet,
+      Process process,
+      AttestationAgent agent,
+      int timeoutSeconds,
+      Path workDir) {
     this.appId = appId;
     this.measurement = measurement;
     this.appVersion = appVersion;
@@ -66,7 +76,8 @@ public final class RunningApp implements AutoCloseable {
    * runtime; on this simulated backend the runtime runs in the operator's process, so this is only
    * as strong as that process (a hardware TEE runs runtime and app inside the enclave).
    */
-  public Optional<dev.trustdial.core.crypto.Signature> signWithAppWallet(dev.trustdial.core.bytes.Bytes32 digest) {
+  public Optional<dev.trustdial.core.crypto.Signature> signWithAppWallet(
+      dev.trustdial.core.bytes.Bytes32 digest) {
     return agent.signWithAppWallet(digest);
   }
 
@@ -77,7 +88,9 @@ public final class RunningApp implements AutoCloseable {
   /** Waits at most {@code d} (never past the app's timeout); true when the app has exited. */
   public boolean waitFor(Duration d) {
     try {
-      return process.waitFor(Math.min(d.toNanos(), Math.max(0, deadlineNanos - System.nanoTime())), TimeUnit.NANOSECONDS);
+      return process.waitFor(
+          Math.min(d.toNanos(), Math.max(0, deadlineNanos - System.nanoTime())),
+          TimeUnit.NANOSECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       return !process.isAlive();
@@ -89,7 +102,10 @@ public final class RunningApp implements AutoCloseable {
     return System.nanoTime() - deadlineNanos >= 0;
   }
 
-  /** Waits for the app (until its configured timeout from launch, then kills it), then writes the launch record. */
+  /**
+   * Waits for the app (until its configured timeout from launch, then kills it), then writes the
+   * launch record.
+   */
   public Exit await() {
     boolean done;
     try {
@@ -130,7 +146,9 @@ public final class RunningApp implements AutoCloseable {
     n.put("sealedState", agent.latestSealedState().isPresent());
     try {
       Files.write(runtimeDir.resolve("transcript.bin"), t.encode());
-      Files.write(runtimeDir.resolve("runtime.json"), JsonExchange.JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(n));
+      Files.write(
+          runtimeDir.resolve("runtime.json"),
+          JsonExchange.JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(n));
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write the launch record in " + runtimeDir, e);
     }

@@ -46,7 +46,9 @@ public final class TeeRuntime {
       this(reason, message, true);
     }
 
-    /** @param authenticated false for a KMS refusal whose reason the pinned KMS did not authenticate */
+    /**
+     * @param authenticated false for a KMS refusal whose reason the pinned KMS did not authenticate
+     */
     public LaunchRefusedException(String reason, String message, boolean authenticated) {
       super(reason + ": " + message);
       this.reason = reason;
@@ -57,7 +59,9 @@ public final class TeeRuntime {
       return reason;
     }
 
-    /** Whether the reason can be trusted: decided here, or a KMS refusal with the pinned KMS's tag. */
+    /**
+     * Whether the reason can be trusted: decided here, or a KMS refusal with the pinned KMS's tag.
+     */
     public boolean authenticated() {
       return authenticated;
     }
@@ -68,8 +72,10 @@ public final class TeeRuntime {
   public static RunningApp launch(LaunchSpec spec, Clock clock, SecureRandom random) {
     LaunchConfig config = LaunchConfig.parse(spec.config());
     if (spec.kms().isPresent() && config.kmsPublicKey().isEmpty()) {
-      throw new LaunchRefusedException("KmsKeyNotPinned", "a launch with a KMS needs 'kmsPublicKey' in the launch configuration"
-          + " (the key of the one KMS the app trusts, 'trustdial kms public-key'); it is measured with the configuration");
+      throw new LaunchRefusedException(
+          "KmsKeyNotPinned",
+          "a launch with a KMS needs 'kmsPublicKey' in the launch configuration"
+              + " (the key of the one KMS the app trusts, 'trustdial kms public-key'); it is measured with the configuration");
     }
     Path work = spec.workDir();
     Path appDir = work.resolve("app");
@@ -88,27 +94,48 @@ public final class TeeRuntime {
     // Measure the copy the app will run, not the operator's original (which could change after).
     Path artifactCopy = copyArtifact(spec.artifact(), appDir);
     byte[] digest = ArtifactDigest.of(artifactCopy);
-    if (spec.expectedDigest().isPresent() && !MessageDigest.isEqual(spec.expectedDigest().get(), digest)) {
-      throw new LaunchRefusedException("DigestMismatch", "artifact digest " + Hex.encode(digest)
-          + " is not the app's programDigest " + Hex.encode(spec.expectedDigest().get()));
+    if (spec.expectedDigest().isPresent()
+        && !MessageDigest.isEqual(spec.expectedDigest().get(), digest)) {
+      throw new LaunchRefusedException(
+          "DigestMismatch",
+          "artifact digest "
+              + Hex.encode(digest)
+              + " is not the app's programDigest "
+              + Hex.encode(spec.expectedDigest().get()));
     }
     AppMeasurement m = new AppMeasurement(spec.appId(), digest, spec.config());
 
     Optional<KeySet> keys = Optional.empty();
     if (spec.kms().isPresent()) {
       X25519 eph = X25519.generate(random);
-      byte[] evidence = spec.tee().attest(m.events(), KeyRequest.reportData(spec.appId(), eph.publicKey()), clock.instant(), spec.debug());
+      byte[] evidence =
+          spec.tee()
+              .attest(
+                  m.events(),
+                  KeyRequest.reportData(spec.appId(), eph.publicKey()),
+                  clock.instant(),
+                  spec.debug());
       byte[] envelope;
       try {
         envelope = EvidenceEnvelope.of(evidence, Optional.empty()).encode();
       } catch (VerificationFailedException e) {
-        throw new IllegalStateException("the simulated backend produced unclassifiable evidence", e);
+        throw new IllegalStateException(
+            "the simulated backend produced unclassifiable evidence", e);
       }
       try {
-        keys = Optional.of(new KmsClient(spec.kms().get()).requestKeys(spec.appId(), envelope, eph, spec.secrets(),
-            config.kmsPublicKey().orElseThrow()));
+        keys =
+            Optional.of(
+                new KmsClient(spec.kms().get())
+                    .requestKeys(
+                        spec.appId(),
+                        envelope,
+                        eph,
+                        spec.secrets(),
+                        config.kmsPublicKey().orElseThrow()));
       } catch (KmsClient.KeysRefusedException e) {
-        throw new LaunchRefusedException(e.reason(), "the KMS did not release app " + spec.appId() + "'s keys: " + e.getMessage(),
+        throw new LaunchRefusedException(
+            e.reason(),
+            "the KMS did not release app " + spec.appId() + "'s keys: " + e.getMessage(),
             e.authenticated());
       }
     }
@@ -116,22 +143,40 @@ public final class TeeRuntime {
     if (spec.sealedState().isPresent()) {
       KeySet k = keys.orElseThrow();
       try {
-        restored = Optional.of(SealedState.open(k.sealKey(), spec.appId(), k.appVersion(), spec.sealedState().get()));
+        restored =
+            Optional.of(
+                SealedState.open(
+                    k.sealKey(), spec.appId(), k.appVersion(), spec.sealedState().get()));
       } catch (IllegalArgumentException e) {
         throw new LaunchRefusedException("SealedStateRefused", e.getMessage());
       }
     }
 
     Transcript transcript = new Transcript();
-    RecordingFetcher fetcher = new RecordingFetcher(transcript, config.extraRoots(), config.maxResponseBytes(), config.maxFetches(), clock);
-    AttestationAgent agent = new AttestationAgent(spec.appId(), spec.tee(), m.events(), spec.debug(), transcript, fetcher,
-        keys, restored, runtimeDir.resolve("state.sealed"), clock, random);
+    RecordingFetcher fetcher =
+        new RecordingFetcher(
+            transcript, config.extraRoots(), config.maxResponseBytes(), config.maxFetches(), clock);
+    AttestationAgent agent =
+        new AttestationAgent(
+            spec.appId(),
+            spec.tee(),
+            m.events(),
+            spec.debug(),
+            transcript,
+            fetcher,
+            keys,
+            restored,
+            runtimeDir.resolve("state.sealed"),
+            clock,
+            random);
     try {
       List<String> argv = command(config, artifactCopy);
-      ProcessBuilder pb = new ProcessBuilder(argv).directory(appDir.toFile())
-          .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
-          .redirectOutput(runtimeDir.resolve("app-stdout.log").toFile())
-          .redirectError(runtimeDir.resolve("app-stderr.log").toFile());
+      ProcessBuilder pb =
+          new ProcessBuilder(argv)
+              .directory(appDir.toFile())
+              .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
+              .redirectOutput(runtimeDir.resolve("app-stdout.log").toFile())
+              .redirectError(runtimeDir.resolve("app-stderr.log").toFile());
       Map<String, String> env = pb.environment();
       env.clear();
       env.put("PATH", "/usr/local/bin:/usr/bin:/bin");
@@ -149,24 +194,40 @@ public final class TeeRuntime {
         env.put("TRUSTDIAL_JOB_INPUT", file.toAbsolutePath().toString());
       }
       Process p = pb.start();
-      return new RunningApp(spec.appId(), m, keys.map(KeySet::appVersion), keys.map(k -> k.wallet().address()),
-          p, agent, config.timeoutSeconds(), work);
+      return new RunningApp(
+          spec.appId(),
+          m,
+          keys.map(KeySet::appVersion),
+          keys.map(k -> k.wallet().address()),
+          p,
+          agent,
+          config.timeoutSeconds(),
+          work);
     } catch (IOException | RuntimeException e) {
       agent.close();
-      throw e instanceof IOException io ? new UncheckedIOException("cannot start the app: " + io.getMessage(), io) : (RuntimeException) e;
+      throw e instanceof IOException io
+          ? new UncheckedIOException("cannot start the app: " + io.getMessage(), io)
+          : (RuntimeException) e;
     }
   }
 
   static List<String> command(LaunchConfig config, Path artifactCopy) {
-    String java = ProcessHandle.current().info().command()
-        .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    List<String> template = config.command().isEmpty() ? List.of("{java}", "-jar", "{artifact}") : config.command();
+    String java =
+        ProcessHandle.current()
+            .info()
+            .command()
+            .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    List<String> template =
+        config.command().isEmpty() ? List.of("{java}", "-jar", "{artifact}") : config.command();
     if (config.command().isEmpty() && !Files.isRegularFile(artifactCopy)) {
-      throw new InvalidInputException("a directory artifact needs a 'command' in its launch configuration");
+      throw new InvalidInputException(
+          "a directory artifact needs a 'command' in its launch configuration");
     }
     List<String> out = new ArrayList<>();
     for (String a : template) {
-      out.add(a.replace("{java}", java).replace("{artifact}", artifactCopy.toAbsolutePath().toString()));
+      out.add(
+          a.replace("{java}", java)
+              .replace("{artifact}", artifactCopy.toAbsolutePath().toString()));
     }
     return out;
   }
@@ -182,7 +243,8 @@ public final class TeeRuntime {
       return to;
     }
     if (!Files.isDirectory(artifact, LinkOption.NOFOLLOW_LINKS)) {
-      throw new InvalidInputException("artifact " + artifact + " is neither a file nor a directory");
+      throw new InvalidInputException(
+          "artifact " + artifact + " is neither a file nor a directory");
     }
     for (String rel : ArtifactDigest.files(artifact)) {
       Path to = appDir.resolve(rel);

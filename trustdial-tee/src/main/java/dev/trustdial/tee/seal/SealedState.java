@@ -25,16 +25,19 @@ public final class SealedState {
   /** What a sealed blob says about itself (read before opening, authenticated by opening). */
   public record Header(BigInteger appId, long version) {}
 
-  public static byte[] seal(byte[] sealKey, BigInteger appId, long version, byte[] state, SecureRandom random) {
+  public static byte[] seal(
+      byte[] sealKey, BigInteger appId, long version, byte[] state, SecureRandom random) {
     byte[] nonce = new byte[Ecies.NONCE];
     random.nextBytes(nonce);
     return seal(sealKey, appId, version, state, nonce);
   }
 
   /** Deterministic form for test vectors. */
-  public static byte[] seal(byte[] sealKey, BigInteger appId, long version, byte[] state, byte[] nonce) {
+  public static byte[] seal(
+      byte[] sealKey, BigInteger appId, long version, byte[] state, byte[] nonce) {
     if (state.length > MAX_STATE) {
-      throw new IllegalArgumentException("state is " + state.length + " bytes (max " + MAX_STATE + ")");
+      throw new IllegalArgumentException(
+          "state is " + state.length + " bytes (max " + MAX_STATE + ")");
     }
     byte[] header = header(appId, version);
     byte[] ct = Ecies.gcm(Cipher.ENCRYPT_MODE, key(sealKey), nonce, header, state);
@@ -43,7 +46,14 @@ public final class SealedState {
 
   public static Header header(byte[] blob) {
     if (blob.length < OVERHEAD || blob.length > OVERHEAD + MAX_STATE) {
-      throw new IllegalArgumentException("sealed state is " + blob.length + " bytes (" + OVERHEAD + ".." + (OVERHEAD + MAX_STATE) + ")");
+      throw new IllegalArgumentException(
+          "sealed state is "
+              + blob.length
+              + " bytes ("
+              + OVERHEAD
+              + ".."
+              + (OVERHEAD + MAX_STATE)
+              + ")");
     }
     if (!Arrays.equals(blob, 0, MAGIC.length, MAGIC, 0, MAGIC.length)) {
       throw new IllegalArgumentException("sealed state does not start with TDSEAL01");
@@ -60,22 +70,36 @@ public final class SealedState {
   public static byte[] open(byte[] sealKey, BigInteger appId, long currentVersion, byte[] blob) {
     Header h = header(blob);
     if (!h.appId().equals(appId)) {
-      throw new IllegalArgumentException("sealed state belongs to app " + h.appId() + ", not " + appId);
+      throw new IllegalArgumentException(
+          "sealed state belongs to app " + h.appId() + ", not " + appId);
     }
     if (h.version() > currentVersion) {
-      throw new IllegalArgumentException("sealed state was written by version " + h.version() + ", newer than this version " + currentVersion);
+      throw new IllegalArgumentException(
+          "sealed state was written by version "
+              + h.version()
+              + ", newer than this version "
+              + currentVersion);
     }
     byte[] nonce = Arrays.copyOfRange(blob, HEADER, HEADER + Ecies.NONCE);
     try {
-      return Ecies.gcm(Cipher.DECRYPT_MODE, key(sealKey), nonce, Arrays.copyOfRange(blob, 0, HEADER),
+      return Ecies.gcm(
+          Cipher.DECRYPT_MODE,
+          key(sealKey),
+          nonce,
+          Arrays.copyOfRange(blob, 0, HEADER),
           Arrays.copyOfRange(blob, HEADER + Ecies.NONCE, blob.length));
     } catch (IllegalStateException e) {
-      throw new IllegalArgumentException("sealed state does not open with this app's seal key (tampered, or sealed by another KMS)");
+      throw new IllegalArgumentException(
+          "sealed state does not open with this app's seal key (tampered, or sealed by another KMS)");
     }
   }
 
   static byte[] header(BigInteger appId, long version) {
-    return new BigEndianWriter().bytes(MAGIC).bytes(KmsRoot.appIdBytes(appId)).u32(version).toByteArray();
+    return new BigEndianWriter()
+        .bytes(MAGIC)
+        .bytes(KmsRoot.appIdBytes(appId))
+        .u32(version)
+        .toByteArray();
   }
 
   private static byte[] key(byte[] sealKey) {

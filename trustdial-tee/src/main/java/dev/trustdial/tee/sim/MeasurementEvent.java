@@ -41,10 +41,12 @@ public record MeasurementEvent(int register, Type type, byte[] data) {
 
   public MeasurementEvent {
     if (register != type.register()) {
-      throw new IllegalArgumentException(type + " events go to RTMR" + type.register() + ", not " + register);
+      throw new IllegalArgumentException(
+          type + " events go to RTMR" + type.register() + ", not " + register);
     }
     if (data.length > MAX_DATA) {
-      throw new IllegalArgumentException("event data is " + data.length + " bytes (max " + MAX_DATA + ")");
+      throw new IllegalArgumentException(
+          "event data is " + data.length + " bytes (max " + MAX_DATA + ")");
     }
     data = data.clone();
   }
@@ -72,7 +74,9 @@ public record MeasurementEvent(int register, Type type, byte[] data) {
 
   @Override
   public boolean equals(Object o) {
-    return o instanceof MeasurementEvent e && e.register == register && e.type == type
+    return o instanceof MeasurementEvent e
+        && e.register == register
+        && e.type == type
         && Arrays.equals(e.data, data);
   }
 

@@ -38,13 +38,16 @@ public record SimulatedEvidence(
     events = List.copyOf(events);
     certificates = certificates.stream().map(byte[]::clone).toList();
     signature = signature.clone();
-    if (rtmrs.size() != MeasurementEvent.REGISTERS || rtmrs.stream().anyMatch(r -> r.length != Rtmrs.SIZE)) {
+    if (rtmrs.size() != MeasurementEvent.REGISTERS
+        || rtmrs.stream().anyMatch(r -> r.length != Rtmrs.SIZE)) {
       throw new IllegalArgumentException("simulated evidence has four 48-byte registers");
     }
     if (reportData.length != REPORT_DATA_SIZE) {
       throw new IllegalArgumentException("report data is 64 bytes, got " + reportData.length);
     }
-    if (events.size() > MAX_EVENTS || certificates.isEmpty() || certificates.size() > MAX_CERTIFICATES) {
+    if (events.size() > MAX_EVENTS
+        || certificates.isEmpty()
+        || certificates.size() > MAX_CERTIFICATES) {
       throw new IllegalArgumentException("too many events or certificates");
     }
     if (signature.length != 0 && signature.length != 64) {
@@ -143,11 +146,24 @@ public record SimulatedEvidence(
         int register = in.get() & 0xFF;
         int code = in.getShort() & 0xFFFF;
         long len = in.getInt() & 0xFFFFFFFFL;
-        MeasurementEvent.Type type = MeasurementEvent.Type.of(code)
-            .orElseThrow(() -> malformed("unknown event type 0x" + Integer.toHexString(code)));
+        MeasurementEvent.Type type =
+            MeasurementEvent.Type.of(code)
+                .orElseThrow(() -> malformed("unknown event type 0x" + Integer.toHexString(code)));
         if (len > MeasurementEvent.MAX_DATA || register != type.register()) {
-          throw malformed("event " + i + " has " + len + " bytes for RTMR" + register
-              + " (max " + MeasurementEvent.MAX_DATA + ", " + type + " belongs in RTMR" + type.register() + ")");
+          throw malformed(
+              "event "
+                  + i
+                  + " has "
+                  + len
+                  + " bytes for RTMR"
+                  + register
+                  + " (max "
+                  + MeasurementEvent.MAX_DATA
+                  + ", "
+                  + type
+                  + " belongs in RTMR"
+                  + type.register()
+                  + ")");
         }
         byte[] data = new byte[(int) len];
         in.get(data);
@@ -172,7 +188,8 @@ public record SimulatedEvidence(
       if (in.hasRemaining()) {
         throw malformed(in.remaining() + " trailing bytes");
       }
-      return new SimulatedEvidence(flags == 1, Instant.ofEpochMilli(ms), rtmrs, reportData, events, certs, sig);
+      return new SimulatedEvidence(
+          flags == 1, Instant.ofEpochMilli(ms), rtmrs, reportData, events, certs, sig);
     } catch (BufferUnderflowException e) {
       throw malformed("ends early");
     }

@@ -7,20 +7,19 @@ import java.io.IOException;
 import java.math.BigInteger;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.KeyFactory;
-import java.security.spec.PKCS8EncodedKeySpec;
-import java.util.Base64;
 import java.security.GeneralSecurityException;
+import java.security.KeyFactory;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.security.PrivateKey;
 import java.security.SecureRandom;
 import java.security.Signature;
-import java.security.cert.CertificateEncodingException;
 import java.security.cert.X509Certificate;
 import java.security.spec.ECGenParameterSpec;
+import java.security.spec.PKCS8EncodedKeySpec;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Base64;
 import java.util.Date;
 import java.util.List;
 import javax.security.auth.x500.X500Principal;
@@ -49,19 +48,24 @@ public final class SimulatedTee {
   private final X509Certificate attestationCert;
   private final PrivateKey attestationKey;
 
-  private SimulatedTee(X509Certificate root, X509Certificate attestationCert, PrivateKey attestationKey) {
+  private SimulatedTee(
+      X509Certificate root, X509Certificate attestationCert, PrivateKey attestationKey) {
     this.root = root;
     this.attestationCert = attestationCert;
     this.attestationKey = attestationKey;
   }
 
-  /** Creates a fresh install: new root and attestation key, valid from {@code now} for ten years. */
+  /**
+   * Creates a fresh install: new root and attestation key, valid from {@code now} for ten years.
+   */
   public static SimulatedTee createInstall(SecureRandom random, Instant now) {
     try {
       KeyPair rootKeys = p256(random);
       KeyPair attKeys = p256(random);
-      X509Certificate root = certificate(ROOT_NAME, rootKeys, ROOT_NAME, rootKeys.getPrivate(), true, now, random);
-      X509Certificate att = certificate(KEY_NAME, attKeys, ROOT_NAME, rootKeys.getPrivate(), false, now, random);
+      X509Certificate root =
+          certificate(ROOT_NAME, rootKeys, ROOT_NAME, rootKeys.getPrivate(), true, now, random);
+      X509Certificate att =
+          certificate(KEY_NAME, attKeys, ROOT_NAME, rootKeys.getPrivate(), false, now, random);
       return new SimulatedTee(root, att, attKeys.getPrivate());
     } catch (GeneralSecurityException | OperatorCreationException | CertIOException e) {
       throw new IllegalStateException("cannot create the simulated TEE's keys", e);
@@ -74,20 +78,22 @@ public final class SimulatedTee {
 
   /**
    * Writes the install to {@code dir} (created if missing): the root and attestation certificates
-   * and the attestation key (PKCS#8 PEM, owner-only where the file system supports it). Refuses
-   * to overwrite an existing install, whose evidence verifiers may already trust.
+   * and the attestation key (PKCS#8 PEM, owner-only where the file system supports it). Refuses to
+   * overwrite an existing install, whose evidence verifiers may already trust.
    */
   public void save(Path dir) throws IOException {
     Files.createDirectories(dir);
     for (String f : List.of(ROOT_FILE, CERT_FILE, KEY_FILE)) {
       if (Files.exists(dir.resolve(f))) {
-        throw new InvalidInputException("a simulated TEE install already exists in " + dir + " (" + f + ")");
+        throw new InvalidInputException(
+            "a simulated TEE install already exists in " + dir + " (" + f + ")");
       }
     }
     Files.writeString(dir.resolve(ROOT_FILE), pem("CERTIFICATE", encoded(root)));
     Files.writeString(dir.resolve(CERT_FILE), pem("CERTIFICATE", encoded(attestationCert)));
     Path key = dir.resolve(KEY_FILE);
-    dev.trustdial.tee.crypto.SecretFiles.writeNew(key, pem("PRIVATE KEY", attestationKey.getEncoded()));
+    dev.trustdial.tee.crypto.SecretFiles.writeNew(
+        key, pem("PRIVATE KEY", attestationKey.getEncoded()));
   }
 
   /** Loads an install written by {@link #save}; checks the key matches the certificate chain. */
@@ -96,11 +102,17 @@ public final class SimulatedTee {
       X509Certificate root = single(dir.resolve(ROOT_FILE));
       X509Certificate cert = single(dir.resolve(CERT_FILE));
       String keyPem = Files.readString(dir.resolve(KEY_FILE));
-      String b64 = keyPem.replace("-----BEGIN PRIVATE KEY-----", "").replace("-----END PRIVATE KEY-----", "");
-      PrivateKey key = KeyFactory.getInstance("EC").generatePrivate(
-          new PKCS8EncodedKeySpec(Base64.getMimeDecoder().decode(b64)));
+      String b64 =
+          keyPem
+              .replace("-----BEGIN PRIVATE KEY-----", "")
+              .replace("-----END PRIVATE KEY-----", "");
+      PrivateKey key =
+          KeyFactory.getInstance("EC")
+              .generatePrivate(new PKCS8EncodedKeySpec(Base64.getMimeDecoder().decode(b64)));
       cert.verify(root.getPublicKey());
-      if (!root.getSubjectX500Principal().getName().equals(new X500Principal(ROOT_NAME).getName())) {
+      if (!root.getSubjectX500Principal()
+          .getName()
+          .equals(new X500Principal(ROOT_NAME).getName())) {
         throw new InvalidInputException(dir + " does not hold a TrustDial simulation root");
       }
       Signature s = Signature.getInstance("SHA256withECDSA");
@@ -110,13 +122,16 @@ public final class SimulatedTee {
       s.initVerify(cert.getPublicKey());
       s.update(new byte[] {1});
       if (!s.verify(sig)) {
-        throw new InvalidInputException(dir + ": the attestation key does not match its certificate");
+        throw new InvalidInputException(
+            dir + ": the attestation key does not match its certificate");
       }
       return new SimulatedTee(root, cert, key);
     } catch (java.nio.file.NoSuchFileException e) {
-      throw new InvalidInputException("no simulated TEE install in " + dir + " (missing " + e.getFile() + ")");
+      throw new InvalidInputException(
+          "no simulated TEE install in " + dir + " (missing " + e.getFile() + ")");
     } catch (GeneralSecurityException | IllegalArgumentException | VerificationFailedException e) {
-      throw new InvalidInputException("the simulated TEE install in " + dir + " is damaged: " + e.getMessage());
+      throw new InvalidInputException(
+          "the simulated TEE install in " + dir + " is damaged: " + e.getMessage());
     }
   }
 
@@ -137,9 +152,13 @@ public final class SimulatedTee {
   }
 
   static String pem(String type, byte[] der) {
-    return "-----BEGIN " + type + "-----\n"
+    return "-----BEGIN "
+        + type
+        + "-----\n"
         + Base64.getMimeEncoder(64, new byte[] {'\n'}).encodeToString(der)
-        + "\n-----END " + type + "-----\n";
+        + "\n-----END "
+        + type
+        + "-----\n";
   }
 
   /** The root a verifier must be configured with to accept this install's evidence. */
@@ -148,15 +167,22 @@ public final class SimulatedTee {
   }
 
   /**
-   * Signs evidence for an app launched with {@code events}, binding 64 bytes of app data
-   * (e.g. a hash of its ephemeral key and transcript).
+   * Signs evidence for an app launched with {@code events}, binding 64 bytes of app data (e.g. a
+   * hash of its ephemeral key and transcript).
    */
-  public byte[] attest(List<MeasurementEvent> events, byte[] reportData, Instant at, boolean debug) {
+  public byte[] attest(
+      List<MeasurementEvent> events, byte[] reportData, Instant at, boolean debug) {
     Rtmrs r = Rtmrs.replay(events);
     try {
-      var unsigned = new SimulatedEvidence(debug, at,
-          List.of(r.get(0), r.get(1), r.get(2), r.get(3)), reportData, events,
-          List.of(attestationCert.getEncoded(), root.getEncoded()), new byte[0]);
+      var unsigned =
+          new SimulatedEvidence(
+              debug,
+              at,
+              List.of(r.get(0), r.get(1), r.get(2), r.get(3)),
+              reportData,
+              events,
+              List.of(attestationCert.getEncoded(), root.getEncoded()),
+              new byte[0]);
       return sign(unsigned).encode();
     } catch (java.security.cert.CertificateEncodingException e) {
       throw new IllegalStateException("a generated certificate encodes", e);
@@ -181,13 +207,27 @@ public final class SimulatedTee {
     return g.generateKeyPair();
   }
 
-  private static X509Certificate certificate(String subject, KeyPair subjectKeys, String issuer,
-      PrivateKey issuerKey, boolean ca, Instant now, SecureRandom random)
+  private static X509Certificate certificate(
+      String subject,
+      KeyPair subjectKeys,
+      String issuer,
+      PrivateKey issuerKey,
+      boolean ca,
+      Instant now,
+      SecureRandom random)
       throws OperatorCreationException, CertIOException, GeneralSecurityException {
-    var b = new JcaX509v3CertificateBuilder(new X500Principal(issuer), new BigInteger(64, random).add(BigInteger.ONE),
-        Date.from(now), Date.from(now.plus(VALIDITY)), new X500Principal(subject), subjectKeys.getPublic());
+    var b =
+        new JcaX509v3CertificateBuilder(
+            new X500Principal(issuer),
+            new BigInteger(64, random).add(BigInteger.ONE),
+            Date.from(now),
+            Date.from(now.plus(VALIDITY)),
+            new X500Principal(subject),
+            subjectKeys.getPublic());
     b.addExtension(Extension.basicConstraints, true, new BasicConstraints(ca));
-    b.addExtension(Extension.keyUsage, true,
+    b.addExtension(
+        Extension.keyUsage,
+        true,
         new KeyUsage(ca ? KeyUsage.keyCertSign | KeyUsage.cRLSign : KeyUsage.digitalSignature));
     var signer = new JcaContentSignerBuilder("SHA256withECDSA").build(issuerKey);
     return new JcaX509CertificateConverter().getCertificate(b.build(signer));

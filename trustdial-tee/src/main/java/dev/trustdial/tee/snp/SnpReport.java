@@ -5,7 +5,10 @@ import dev.trustdial.tee.attest.LittleEndianReader;
 import dev.trustdial.tee.attest.VerificationFailedException;
 import java.util.Arrays;
 
-/** A parsed AMD SEV-SNP attestation report (1184 bytes, versions 2..5). Layout: docs/spec/attestation.md. */
+/**
+ * A parsed AMD SEV-SNP attestation report (1184 bytes, versions 2..5). Layout:
+ * docs/spec/attestation.md.
+ */
 record SnpReport(
     byte[] raw,
     long version,
@@ -76,9 +79,27 @@ record SnpReport(
         throw malformed("has non-zero bytes in the reserved part of the signature field");
       }
     }
-    return new SnpReport(raw, version, guestSvn, policy, familyId, imageId, vmpl, algo,
-        platformInfo, keyFlags, reportData, measurement, hostData, idKeyDigest, authorKeyDigest,
-        reportId, reportedTcb, chipId, sigR, sigS);
+    return new SnpReport(
+        raw,
+        version,
+        guestSvn,
+        policy,
+        familyId,
+        imageId,
+        vmpl,
+        algo,
+        platformInfo,
+        keyFlags,
+        reportData,
+        measurement,
+        hostData,
+        idKeyDigest,
+        authorKeyDigest,
+        reportId,
+        reportedTcb,
+        chipId,
+        sigR,
+        sigS);
   }
 
   /** Bits 4:2 of KEY_INFO: 0 = VCEK signed the report, 1 = VLEK, 7 = unsigned. */

@@ -33,7 +33,7 @@ record EnclaveReport(
     r.bytes(60, "reserved");
     byte[] reportData = r.bytes(64, "REPORTDATA");
     assert r.remaining() == 0;
-    return new EnclaveReport(raw, cpuSvn, miscSelect, attributes, mrEnclave, mrSigner, isvProdId,
-        isvSvn, reportData);
+    return new EnclaveReport(
+        raw, cpuSvn, miscSelect, attributes, mrEnclave, mrSigner, isvProdId, isvSvn, reportData);
   }
 }

@@ -13,10 +13,11 @@ import org.bouncycastle.asn1.ASN1Primitive;
 import org.bouncycastle.asn1.ASN1Sequence;
 
 /**
- * The Intel SGX extension of a PCK certificate (OID 1.2.840.113741.1.13.1): the platform's TCB
- * (16 SGX component SVNs, PCESVN, CPUSVN), PCE id and FMSPC, which select the TCB level.
+ * The Intel SGX extension of a PCK certificate (OID 1.2.840.113741.1.13.1): the platform's TCB (16
+ * SGX component SVNs, PCESVN, CPUSVN), PCE id and FMSPC, which select the TCB level.
  */
-record PckExtensions(int[] sgxTcbComponents, int pceSvn, byte[] cpuSvn, byte[] pceId, byte[] fmspc) {
+record PckExtensions(
+    int[] sgxTcbComponents, int pceSvn, byte[] cpuSvn, byte[] pceId, byte[] fmspc) {
   static final String SGX_EXTENSIONS_OID = "1.2.840.113741.1.13.1";
 
   static PckExtensions of(X509Certificate pck) throws VerificationFailedException {

@@ -24,10 +24,16 @@ record QeIdentity(
     if (j.integer("version") != 2) {
       throw IntelJson.malformed("qeIdentity.version " + j.integer("version") + " (supported: 2)");
     }
-    return new QeIdentity(j.time("issueDate"), j.time("nextUpdate"),
-        u32(j.hex("miscselect", 4)), u32(j.hex("miscselectMask", 4)),
-        j.hex("attributes", 16), j.hex("attributesMask", 16), j.hex("mrsigner", 32),
-        (int) j.integer("isvprodid"), TcbInfo.isvLevels(j));
+    return new QeIdentity(
+        j.time("issueDate"),
+        j.time("nextUpdate"),
+        u32(j.hex("miscselect", 4)),
+        u32(j.hex("miscselectMask", 4)),
+        j.hex("attributes", 16),
+        j.hex("attributesMask", 16),
+        j.hex("mrsigner", 32),
+        (int) j.integer("isvprodid"),
+        TcbInfo.isvLevels(j));
   }
 
   /** The JSON writes MISCSELECT big-endian as hex text. */

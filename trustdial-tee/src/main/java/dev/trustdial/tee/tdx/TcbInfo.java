@@ -26,7 +26,11 @@ record TcbInfo(
   record IsvLevel(int isvSvn, Instant tcbDate, TcbStatus status, List<String> advisoryIds) {}
 
   record TcbLevel(
-      int[] sgxComponents, int pceSvn, int[] tdxComponents, Instant tcbDate, TcbStatus status,
+      int[] sgxComponents,
+      int pceSvn,
+      int[] tdxComponents,
+      Instant tcbDate,
+      TcbStatus status,
       List<String> advisoryIds) {}
 
   static TcbInfo parse(String json) throws VerificationFailedException {
@@ -50,15 +54,27 @@ record TcbInfo(
     List<TcbLevel> levels = new ArrayList<>();
     for (IntelJson l : j.objects("tcbLevels")) {
       IntelJson tcb = l.object("tcb");
-      levels.add(new TcbLevel(components(tcb, "sgxtcbcomponents"), (int) tcb.integer("pcesvn"),
-          components(tcb, "tdxtcbcomponents"), l.time("tcbDate"), l.status("tcbStatus"),
-          l.strings("advisoryIDs")));
+      levels.add(
+          new TcbLevel(
+              components(tcb, "sgxtcbcomponents"),
+              (int) tcb.integer("pcesvn"),
+              components(tcb, "tdxtcbcomponents"),
+              l.time("tcbDate"),
+              l.status("tcbStatus"),
+              l.strings("advisoryIDs")));
     }
     if (levels.isEmpty()) {
       throw IntelJson.malformed("tcbInfo has no TCB levels");
     }
-    return new TcbInfo(j.time("issueDate"), j.time("nextUpdate"), j.hex("fmspc", 6),
-        j.hex("pceId", 2), j.integer("tcbEvaluationDataNumber"), module, identities, levels);
+    return new TcbInfo(
+        j.time("issueDate"),
+        j.time("nextUpdate"),
+        j.hex("fmspc", 6),
+        j.hex("pceId", 2),
+        j.integer("tcbEvaluationDataNumber"),
+        module,
+        identities,
+        levels);
   }
 
   Optional<TdxModuleIdentity> moduleIdentity(String id) {
@@ -72,8 +88,12 @@ record TcbInfo(
   static List<IsvLevel> isvLevels(IntelJson j) throws VerificationFailedException {
     List<IsvLevel> out = new ArrayList<>();
     for (IntelJson l : j.objects("tcbLevels")) {
-      out.add(new IsvLevel((int) l.object("tcb").integer("isvsvn"), l.time("tcbDate"),
-          l.status("tcbStatus"), l.strings("advisoryIDs")));
+      out.add(
+          new IsvLevel(
+              (int) l.object("tcb").integer("isvsvn"),
+              l.time("tcbDate"),
+              l.status("tcbStatus"),
+              l.strings("advisoryIDs")));
     }
     return out;
   }

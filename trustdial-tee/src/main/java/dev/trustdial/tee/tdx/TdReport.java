@@ -7,8 +7,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The TD report body of a TDX quote: TDX 1.0 (584 bytes) or TDX 1.5 (648 bytes, adds
- * TEE_TCB_SVN2 and MRSERVICETD). Field order and sizes: docs/spec/attestation.md.
+ * The TD report body of a TDX quote: TDX 1.0 (584 bytes) or TDX 1.5 (648 bytes, adds TEE_TCB_SVN2
+ * and MRSERVICETD). Field order and sizes: docs/spec/attestation.md.
  */
 record TdReport(
     byte[] teeTcbSvn,
@@ -47,8 +47,21 @@ record TdReport(
     byte[] reportData = r.bytes(64, "REPORTDATA");
     byte[] teeTcbSvn2 = tdx15 ? r.bytes(16, "TEE_TCB_SVN2") : new byte[0];
     byte[] mrServiceTd = tdx15 ? r.bytes(48, "MRSERVICETD") : new byte[0];
-    return new TdReport(teeTcbSvn, mrSeam, mrSignerSeam, seamAttributes, tdAttributes, xfam, mrTd,
-        mrConfigId, mrOwner, mrOwnerConfig, rtmrs, reportData, teeTcbSvn2, mrServiceTd);
+    return new TdReport(
+        teeTcbSvn,
+        mrSeam,
+        mrSignerSeam,
+        seamAttributes,
+        tdAttributes,
+        xfam,
+        mrTd,
+        mrConfigId,
+        mrOwner,
+        mrOwnerConfig,
+        rtmrs,
+        reportData,
+        teeTcbSvn2,
+        mrServiceTd);
   }
 
   /** TDATTRIBUTES bit 0 (TUD.DEBUG): the host can read and change the TD's memory. */

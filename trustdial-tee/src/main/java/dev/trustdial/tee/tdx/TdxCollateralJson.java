@@ -7,15 +7,16 @@ import dev.trustdial.tee.x509.Certificates;
 import java.nio.charset.StandardCharsets;
 
 /**
- * Reads the TDX collateral file (docs/spec/attestation.md): one JSON object with the PCS
- * responses, the same shape Phala's dcap-qvl and Intel's QCNL hand out.
+ * Reads the TDX collateral file (docs/spec/attestation.md): one JSON object with the PCS responses,
+ * the same shape Phala's dcap-qvl and Intel's QCNL hand out.
  */
 public final class TdxCollateralJson {
   private TdxCollateralJson() {}
 
   public static Collateral.Tdx parse(byte[] file) throws VerificationFailedException {
     if (file.length > IntelJson.MAX_JSON_BYTES) {
-      throw IntelJson.malformed("TDX collateral file is over " + IntelJson.MAX_JSON_BYTES + " bytes");
+      throw IntelJson.malformed(
+          "TDX collateral file is over " + IntelJson.MAX_JSON_BYTES + " bytes");
     }
     IntelJson j = IntelJson.parse(new String(file, StandardCharsets.UTF_8), "TDX collateral");
     return new Collateral.Tdx(

@@ -32,6 +32,7 @@ record TdxQuote(
   static final int CERT_DATA_PCK_CHAIN = 5;
   static final int BODY_TYPE_TD10 = 2;
   static final int BODY_TYPE_TD15 = 3;
+
   /** Intel's QE vendor id; quotes from other quoting enclaves are refused. */
   static final byte[] INTEL_QE_VENDOR_ID = Hex.decode("939a7233f79c4ca9940a0db3957f0607");
 
@@ -67,8 +68,12 @@ record TdxQuote(
       } else if (bodyType == BODY_TYPE_TD15 && bodySize == TdReport.SIZE_V15) {
         tdx15 = true;
       } else {
-        throw malformed("v5 body type " + bodyType + " with size " + bodySize
-            + " (supported: 2/584 = TD report 1.0, 3/648 = TD report 1.5)");
+        throw malformed(
+            "v5 body type "
+                + bodyType
+                + " with size "
+                + bodySize
+                + " (supported: 2/584 = TD report 1.0, 3/648 = TD report 1.5)");
       }
     }
     TdReport report = TdReport.read(r, tdx15);
@@ -97,8 +102,13 @@ record TdxQuote(
     int chainLen = r.length32("PCK chain size", MAX_PCK_CHAIN);
     byte[] pckChainPem = r.bytes(chainLen, "PCK chain");
     if (r.position() != certEnd || r.position() != sigDataEnd) {
-      throw malformed("certification data sizes disagree (" + certEnd + ", " + sigDataEnd
-          + ") with the parsed end " + r.position());
+      throw malformed(
+          "certification data sizes disagree ("
+              + certEnd
+              + ", "
+              + sigDataEnd
+              + ") with the parsed end "
+              + r.position());
     }
     // Some producers pad quotes to a fixed size; only zero padding is tolerated.
     byte[] rest = r.bytes(r.remaining(), "padding");
@@ -107,8 +117,17 @@ record TdxQuote(
         throw malformed("non-zero bytes after the end of the quote");
       }
     }
-    return new TdxQuote(version, qeVendorId, report, signedBytes, signature, attestationKey,
-        qeReport, qeReportSignature, qeAuthData, pckChainPem);
+    return new TdxQuote(
+        version,
+        qeVendorId,
+        report,
+        signedBytes,
+        signature,
+        attestationKey,
+        qeReport,
+        qeReportSignature,
+        qeAuthData,
+        pckChainPem);
   }
 
   private static VerificationFailedException malformed(String detail) {

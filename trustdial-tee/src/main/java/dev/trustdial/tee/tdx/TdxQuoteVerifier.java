@@ -8,8 +8,8 @@ import dev.trustdial.tee.attest.NamedBytes;
 import dev.trustdial.tee.attest.Platform;
 import dev.trustdial.tee.attest.SignedRegion;
 import dev.trustdial.tee.attest.TcbStatus;
-import dev.trustdial.tee.attest.VerificationFailedException;
 import dev.trustdial.tee.attest.Verdict;
+import dev.trustdial.tee.attest.VerificationFailedException;
 import dev.trustdial.tee.x509.Certificates;
 import dev.trustdial.tee.x509.ChainValidator;
 import dev.trustdial.tee.x509.RawEcdsa;
@@ -25,24 +25,28 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * Verifies an Intel TDX DCAP quote (v4/v5) against PCS collateral and the pinned Intel SGX Root
- * CA at a given time. The order of checks is normative: docs/spec/attestation.md, section TDX.
+ * Verifies an Intel TDX DCAP quote (v4/v5) against PCS collateral and the pinned Intel SGX Root CA
+ * at a given time. The order of checks is normative: docs/spec/attestation.md, section TDX.
  */
 public final class TdxQuoteVerifier {
   private TdxQuoteVerifier() {}
 
-  public static Verdict verify(byte[] quoteBytes, Collateral.Tdx col, X509Certificate intelRoot, Instant at)
+  public static Verdict verify(
+      byte[] quoteBytes, Collateral.Tdx col, X509Certificate intelRoot, Instant at)
       throws VerificationFailedException {
     List<String> checks = new ArrayList<>();
     TdxQuote q = TdxQuote.parse(quoteBytes);
-    checks.add("parsed TDX quote v" + q.version()
-        + (q.report().mrServiceTd().length > 0 ? " (TD report 1.5)" : " (TD report 1.0)"));
+    checks.add(
+        "parsed TDX quote v"
+            + q.version()
+            + (q.report().mrServiceTd().length > 0 ? " (TD report 1.5)" : " (TD report 1.0)"));
 
     // 1. PCK chain from the quote to the pinned root, and both CRLs.
     List<X509Certificate> pckChain = Certificates.fromPemChain(q.pckChainPem(), "PCK chain");
     if (pckChain.size() < 2) {
       throw new VerificationFailedException(
-          new Failure.ChainInvalid("PCK", "needs the PCK certificate and its CA, got " + pckChain.size()));
+          new Failure.ChainInvalid(
+              "PCK", "needs the PCK certificate and its CA, got " + pckChain.size()));
     }
     ChainValidator.validate("PCK", pckChain, intelRoot, at);
     X509Certificate pck = pckChain.getFirst();
@@ -61,10 +65,14 @@ public final class TdxQuoteVerifier {
     if (!col.pckCrl().getIssuerX500Principal().equals(pck.getIssuerX500Principal())) {
       throw new VerificationFailedException(
           new Failure.CollateralMismatch(
-              "PCK CRL is issued by '" + col.pckCrl().getIssuerX500Principal()
-                  + "' but the PCK certificate by '" + pck.getIssuerX500Principal() + "'"));
+              "PCK CRL is issued by '"
+                  + col.pckCrl().getIssuerX500Principal()
+                  + "' but the PCK certificate by '"
+                  + pck.getIssuerX500Principal()
+                  + "'"));
     }
-    if (!Arrays.equals(Certificates.sha256Fingerprint(col.pckCrlIssuerChain().getFirst()),
+    if (!Arrays.equals(
+        Certificates.sha256Fingerprint(col.pckCrlIssuerChain().getFirst()),
         Certificates.sha256Fingerprint(pckCa))) {
       throw new VerificationFailedException(
           new Failure.CollateralMismatch("PCK CRL issuer chain is not the quote's PCK CA"));
@@ -84,8 +92,10 @@ public final class TdxQuoteVerifier {
     if (!Arrays.equals(reportData, 0, 32, expected, 0, 32) || !allZero(reportData, 32, 64)) {
       throw new VerificationFailedException(
           new Failure.BindingMismatch(
-              "QE report data " + Hex.encodeBare(Arrays.copyOf(reportData, 32))
-                  + " is not sha256(attestation key || QE auth data) = " + Hex.encodeBare(expected)
+              "QE report data "
+                  + Hex.encodeBare(Arrays.copyOf(reportData, 32))
+                  + " is not sha256(attestation key || QE auth data) = "
+                  + Hex.encodeBare(expected)
                   + " followed by 32 zero bytes"));
     }
     checks.add("QE report data binds the attestation key");
@@ -93,44 +103,62 @@ public final class TdxQuoteVerifier {
     // 3. The quote itself, signed by the attestation key.
     PublicKey attestationKey =
         RawEcdsa.p256FromRaw(q.attestationKey())
-            .orElseThrow(() -> new VerificationFailedException(
-                new Failure.Malformed("TDX quote: attestation key is not a P-256 point")));
+            .orElseThrow(() ->
+                new VerificationFailedException(
+                    new Failure.Malformed("TDX quote: attestation key is not a P-256 point")));
     if (!RawEcdsa.verify("SHA256", attestationKey, q.signedBytes(), q.signature())) {
       throw new VerificationFailedException(
-          new Failure.SignatureInvalid(SignedRegion.TDX_QUOTE, "ECDSA P-256 by the attestation key"));
+          new Failure.SignatureInvalid(
+              SignedRegion.TDX_QUOTE, "ECDSA P-256 by the attestation key"));
     }
     checks.add("quote signature valid (attestation key)");
 
     // 4. Collateral signatures and windows.
     X509Certificate tcbSigner = tcbSigningChain.getFirst();
-    if (!RawEcdsa.verify("SHA256", tcbSigner.getPublicKey(),
-        col.tcbInfoJson().getBytes(StandardCharsets.UTF_8), col.tcbInfoSignature())) {
+    if (!RawEcdsa.verify(
+        "SHA256",
+        tcbSigner.getPublicKey(),
+        col.tcbInfoJson().getBytes(StandardCharsets.UTF_8),
+        col.tcbInfoSignature())) {
       throw new VerificationFailedException(
-          new Failure.SignatureInvalid(SignedRegion.TDX_TCB_INFO, "ECDSA P-256 by " + Certificates.subject(tcbSigner)));
+          new Failure.SignatureInvalid(
+              SignedRegion.TDX_TCB_INFO, "ECDSA P-256 by " + Certificates.subject(tcbSigner)));
     }
-    if (!RawEcdsa.verify("SHA256", col.qeIdentityIssuerChain().getFirst().getPublicKey(),
-        col.qeIdentityJson().getBytes(StandardCharsets.UTF_8), col.qeIdentitySignature())) {
+    if (!RawEcdsa.verify(
+        "SHA256",
+        col.qeIdentityIssuerChain().getFirst().getPublicKey(),
+        col.qeIdentityJson().getBytes(StandardCharsets.UTF_8),
+        col.qeIdentitySignature())) {
       throw new VerificationFailedException(
-          new Failure.SignatureInvalid(SignedRegion.TDX_QE_IDENTITY, "ECDSA P-256 by the TCB signing key"));
+          new Failure.SignatureInvalid(
+              SignedRegion.TDX_QE_IDENTITY, "ECDSA P-256 by the TCB signing key"));
     }
     TcbInfo tcbInfo = TcbInfo.parse(col.tcbInfoJson());
     QeIdentity qeId = QeIdentity.parse(col.qeIdentityJson());
     window("TCB info", tcbInfo.issueDate(), tcbInfo.nextUpdate(), at);
     window("QE identity", qeId.issueDate(), qeId.nextUpdate(), at);
-    checks.add("TCB info (evaluation data number " + tcbInfo.tcbEvaluationDataNumber()
-        + ") and QE identity signed by Intel and current");
+    checks.add(
+        "TCB info (evaluation data number "
+            + tcbInfo.tcbEvaluationDataNumber()
+            + ") and QE identity signed by Intel and current");
 
     // 5. Collateral is for this platform and this QE.
     PckExtensions ext = PckExtensions.of(pck);
     if (!Arrays.equals(ext.fmspc(), tcbInfo.fmspc())) {
       throw new VerificationFailedException(
-          new Failure.CollateralMismatch("TCB info is for FMSPC " + Hex.encodeBare(tcbInfo.fmspc())
-              + ", the PCK certificate says " + Hex.encodeBare(ext.fmspc())));
+          new Failure.CollateralMismatch(
+              "TCB info is for FMSPC "
+                  + Hex.encodeBare(tcbInfo.fmspc())
+                  + ", the PCK certificate says "
+                  + Hex.encodeBare(ext.fmspc())));
     }
     if (!Arrays.equals(ext.pceId(), tcbInfo.pceId())) {
       throw new VerificationFailedException(
-          new Failure.CollateralMismatch("TCB info is for PCE id " + Hex.encodeBare(tcbInfo.pceId())
-              + ", the PCK certificate says " + Hex.encodeBare(ext.pceId())));
+          new Failure.CollateralMismatch(
+              "TCB info is for PCE id "
+                  + Hex.encodeBare(tcbInfo.pceId())
+                  + ", the PCK certificate says "
+                  + Hex.encodeBare(ext.pceId())));
     }
     TcbInfo.IsvLevel qeLevel = matchQe(qe, qeId);
     checks.add("QE matches Intel's TD_QE identity; QE TCB " + qeLevel.status().wireName());
@@ -143,22 +171,44 @@ public final class TdxQuoteVerifier {
     advisories.addAll(level.advisoryIds());
     advisories.addAll(qeLevel.advisoryIds());
     TcbStatus status = converge(converge(level.status(), qeLevel.status()), moduleStatus);
-    checks.add("FMSPC " + Hex.encodeBare(ext.fmspc()) + ": platform TCB (PCK SGX components "
-        + Arrays.toString(ext.sgxTcbComponents()) + ", PCESVN " + ext.pceSvn() + ", TEE_TCB_SVN "
-        + Hex.encodeBare(td.teeTcbSvn()) + ") "
-        + (level.status() == TcbStatus.TCB_LEVEL_NOT_FOUND ? "is below every TCB level"
-            : "matches TCB level " + level.tcbDate() + " " + level.status().wireName())
-        + "; TDX module " + moduleStatus.wireName()
-        + "; overall " + status.wireName());
+    checks.add(
+        "FMSPC "
+            + Hex.encodeBare(ext.fmspc())
+            + ": platform TCB (PCK SGX components "
+            + Arrays.toString(ext.sgxTcbComponents())
+            + ", PCESVN "
+            + ext.pceSvn()
+            + ", TEE_TCB_SVN "
+            + Hex.encodeBare(td.teeTcbSvn())
+            + ") "
+            + (level.status() == TcbStatus.TCB_LEVEL_NOT_FOUND
+                ? "is below every TCB level"
+                : "matches TCB level " + level.tcbDate() + " " + level.status().wireName())
+            + "; TDX module "
+            + moduleStatus.wireName()
+            + "; overall "
+            + status.wireName());
 
     List<NamedBytes> fields = new ArrayList<>(td.fields());
     fields.add(new NamedBytes("FMSPC", ext.fmspc()));
-    fields.add(new NamedBytes("PCESVN", new byte[] {(byte) ext.pceSvn(), (byte) (ext.pceSvn() >> 8)}));
-    return new Verdict(Platform.INTEL_TDX, td.measurements(), td.reportData(), fields, td.debug(),
-        status, List.copyOf(advisories), false, Optional.empty(), at, checks);
+    fields.add(
+        new NamedBytes("PCESVN", new byte[] {(byte) ext.pceSvn(), (byte) (ext.pceSvn() >> 8)}));
+    return new Verdict(
+        Platform.INTEL_TDX,
+        td.measurements(),
+        td.reportData(),
+        fields,
+        td.debug(),
+        status,
+        List.copyOf(advisories),
+        false,
+        Optional.empty(),
+        at,
+        checks);
   }
 
-  private static TcbInfo.IsvLevel matchQe(EnclaveReport qe, QeIdentity id) throws VerificationFailedException {
+  private static TcbInfo.IsvLevel matchQe(EnclaveReport qe, QeIdentity id)
+      throws VerificationFailedException {
     if ((qe.miscSelect() & id.miscSelectMask()) != id.miscSelect()) {
       throw mismatch("QE MISCSELECT does not match the QE identity");
     }
@@ -168,8 +218,11 @@ public final class TdxQuoteVerifier {
       }
     }
     if (!Arrays.equals(qe.mrSigner(), id.mrSigner())) {
-      throw mismatch("QE MRSIGNER " + Hex.encodeBare(qe.mrSigner()) + " is not Intel's "
-          + Hex.encodeBare(id.mrSigner()));
+      throw mismatch(
+          "QE MRSIGNER "
+              + Hex.encodeBare(qe.mrSigner())
+              + " is not Intel's "
+              + Hex.encodeBare(id.mrSigner()));
     }
     if (qe.isvProdId() != id.isvProdId()) {
       throw mismatch("QE ISVPRODID " + qe.isvProdId() + ", expected " + id.isvProdId());
@@ -178,8 +231,10 @@ public final class TdxQuoteVerifier {
     return id.levels().stream()
         .filter(l -> qe.isvSvn() >= l.isvSvn())
         .findFirst()
-        .orElseThrow(() -> new VerificationFailedException(
-            new Failure.TcbMismatch("QE ISVSVN " + qe.isvSvn() + " is below every QE identity TCB level")));
+        .orElseThrow(() ->
+            new VerificationFailedException(
+                new Failure.TcbMismatch(
+                    "QE ISVSVN " + qe.isvSvn() + " is below every QE identity TCB level")));
   }
 
   private static TcbStatus matchModule(TdReport td, TcbInfo info, Set<String> advisories)
@@ -190,15 +245,20 @@ public final class TdxQuoteVerifier {
     TcbStatus status = TcbStatus.UP_TO_DATE;
     if (major > 0) {
       String name = String.format("TDX_%02X", major);
-      TcbInfo.TdxModuleIdentity identity = info.moduleIdentity(name)
-          .orElseThrow(() -> new VerificationFailedException(
-              new Failure.TcbMismatch("TCB info has no TDX module identity " + name)));
+      TcbInfo.TdxModuleIdentity identity =
+          info.moduleIdentity(name)
+              .orElseThrow(() ->
+                  new VerificationFailedException(
+                      new Failure.TcbMismatch("TCB info has no TDX module identity " + name)));
       module = identity.module();
-      TcbInfo.IsvLevel l = identity.levels().stream()
-          .filter(x -> minor >= x.isvSvn())
-          .findFirst()
-          .orElseThrow(() -> new VerificationFailedException(
-              new Failure.TcbMismatch("TDX module " + name + " SVN " + minor + " is below every level")));
+      TcbInfo.IsvLevel l =
+          identity.levels().stream()
+              .filter(x -> minor >= x.isvSvn())
+              .findFirst()
+              .orElseThrow(() ->
+                  new VerificationFailedException(
+                      new Failure.TcbMismatch(
+                          "TDX module " + name + " SVN " + minor + " is below every level")));
       advisories.addAll(l.advisoryIds());
       status = l.status();
     }
@@ -230,20 +290,23 @@ public final class TdxQuoteVerifier {
     }
     // Component-wise, as Intel specifies (a lexicographic comparison would let one high
     // component hide a low one). No level: a verdict that says so, refused by the standard policy.
-    return new TcbInfo.TcbLevel(new int[16], 0, new int[16], Instant.EPOCH, TcbStatus.TCB_LEVEL_NOT_FOUND,
-        List.of());
+    return new TcbInfo.TcbLevel(
+        new int[16], 0, new int[16], Instant.EPOCH, TcbStatus.TCB_LEVEL_NOT_FOUND, List.of());
   }
 
   /** Intel's convergence of a platform status with a QE or TDX module status. */
   static TcbStatus converge(TcbStatus platform, TcbStatus other) {
     return switch (other) {
       case REVOKED -> TcbStatus.REVOKED;
-      case OUT_OF_DATE, OUT_OF_DATE_CONFIGURATION_NEEDED -> switch (platform) {
-        case UP_TO_DATE, SW_HARDENING_NEEDED, OUT_OF_DATE -> TcbStatus.OUT_OF_DATE;
-        case CONFIGURATION_NEEDED, CONFIGURATION_AND_SW_HARDENING_NEEDED, OUT_OF_DATE_CONFIGURATION_NEEDED ->
-            TcbStatus.OUT_OF_DATE_CONFIGURATION_NEEDED;
-        case TCB_LEVEL_NOT_FOUND, REVOKED, NOT_EVALUATED -> platform;
-      };
+      case OUT_OF_DATE, OUT_OF_DATE_CONFIGURATION_NEEDED ->
+          switch (platform) {
+            case UP_TO_DATE, SW_HARDENING_NEEDED, OUT_OF_DATE -> TcbStatus.OUT_OF_DATE;
+            case CONFIGURATION_NEEDED,
+                CONFIGURATION_AND_SW_HARDENING_NEEDED,
+                OUT_OF_DATE_CONFIGURATION_NEEDED ->
+                TcbStatus.OUT_OF_DATE_CONFIGURATION_NEEDED;
+            case TCB_LEVEL_NOT_FOUND, REVOKED, NOT_EVALUATED -> platform;
+          };
       default -> platform;
     };
   }

@@ -22,6 +22,7 @@ public final class Transcript {
   public static final byte[] MAGIC = "TDTRANS1".getBytes(StandardCharsets.US_ASCII);
   public static final int MAX_ENTRIES = 1024;
   static final byte[] LABEL = "TrustDial transcript v1".getBytes(StandardCharsets.US_ASCII);
+
   /** The head of the empty transcript. */
   public static final byte[] EMPTY_HEAD = new byte[32];
 
@@ -29,12 +30,19 @@ public final class Transcript {
   private byte[] head = EMPTY_HEAD.clone();
 
   /** Appends one fetch record; refuses when the transcript is full. */
-  public synchronized TranscriptEntry append(Instant time, String url, int status, byte[] certChainSha256,
-      byte[] bodySha256, long bodyLength) {
+  public synchronized TranscriptEntry append(
+      Instant time,
+      String url,
+      int status,
+      byte[] certChainSha256,
+      byte[] bodySha256,
+      long bodyLength) {
     if (entries.size() >= MAX_ENTRIES) {
       throw new IllegalStateException("the transcript is full (" + MAX_ENTRIES + " entries)");
     }
-    TranscriptEntry e = new TranscriptEntry(entries.size(), time, url, status, certChainSha256, bodySha256, bodyLength);
+    TranscriptEntry e =
+        new TranscriptEntry(
+            entries.size(), time, url, status, certChainSha256, bodySha256, bodyLength);
     entries.add(e);
     head = next(head, e);
     return e;
@@ -70,7 +78,8 @@ public final class Transcript {
 
   /** head_i = SHA-256(label 0x00 head_{i-1} enc(entry_i)), head_0 = 32 zero bytes. */
   public static byte[] next(byte[] prev, TranscriptEntry e) {
-    return sha256(new BigEndianWriter().bytes(LABEL).u8(0).bytes(prev).bytes(e.encode()).toByteArray());
+    return sha256(
+        new BigEndianWriter().bytes(LABEL).u8(0).bytes(prev).bytes(e.encode()).toByteArray());
   }
 
   public static byte[] headOf(List<TranscriptEntry> entries) {
@@ -90,7 +99,10 @@ public final class Transcript {
 
   /** Decodes and checks indices; the caller compares {@link #headOf} with the bound head. */
   public static List<TranscriptEntry> decode(byte[] b) {
-    if (b.length > MAGIC.length + 4 + (long) MAX_ENTRIES * (4 + 8 + 2 + TranscriptEntry.MAX_URL + 2 + 32 + 32 + 4)) {
+    if (b.length
+        > MAGIC.length
+            + 4
+            + (long) MAX_ENTRIES * (4 + 8 + 2 + TranscriptEntry.MAX_URL + 2 + 32 + 32 + 4)) {
       throw new IllegalArgumentException("transcript is " + b.length + " bytes, over the limit");
     }
     ByteBuffer in = ByteBuffer.wrap(b);
@@ -102,7 +114,8 @@ public final class Transcript {
       }
       long n = in.getInt() & 0xFFFF_FFFFL;
       if (n > MAX_ENTRIES) {
-        throw new IllegalArgumentException("transcript has " + n + " entries (max " + MAX_ENTRIES + ")");
+        throw new IllegalArgumentException(
+            "transcript has " + n + " entries (max " + MAX_ENTRIES + ")");
       }
       List<TranscriptEntry> out = new ArrayList<>();
       for (int i = 0; i < n; i++) {
@@ -119,7 +132,15 @@ public final class Transcript {
         byte[] body = new byte[32];
         in.get(body);
         long len = in.getInt() & 0xFFFF_FFFFL;
-        out.add(new TranscriptEntry(index, Instant.ofEpochMilli(ms), new String(url, StandardCharsets.UTF_8), status, cert, body, len));
+        out.add(
+            new TranscriptEntry(
+                index,
+                Instant.ofEpochMilli(ms),
+                new String(url, StandardCharsets.UTF_8),
+                status,
+                cert,
+                body,
+                len));
       }
       if (in.hasRemaining()) {
         throw new IllegalArgumentException("transcript has " + in.remaining() + " trailing bytes");

@@ -7,12 +7,18 @@ import java.time.Instant;
 /**
  * One recorded fetch (docs/spec/tee-runtime.md, "Fetch transcript").
  *
- * @param certChainSha256 SHA-256 over the TLS server's certificate chain as presented (leaf
- *     first, each DER prefixed by its u32 length)
+ * @param certChainSha256 SHA-256 over the TLS server's certificate chain as presented (leaf first,
+ *     each DER prefixed by its u32 length)
  * @param bodySha256 SHA-256 of the response body as received
  */
-public record TranscriptEntry(long index, Instant time, String url, int status, byte[] certChainSha256,
-    byte[] bodySha256, long bodyLength) {
+public record TranscriptEntry(
+    long index,
+    Instant time,
+    String url,
+    int status,
+    byte[] certChainSha256,
+    byte[] bodySha256,
+    long bodyLength) {
   public static final int MAX_URL = 2048;
 
   public TranscriptEntry {
@@ -45,10 +51,21 @@ public record TranscriptEntry(long index, Instant time, String url, int status, 
     return bodySha256.clone();
   }
 
-  /** index u32 | time ms u64 | urlLen u16 | url | status u16 | certChainSha256 | bodySha256 | bodyLength u32. */
+  /**
+   * index u32 | time ms u64 | urlLen u16 | url | status u16 | certChainSha256 | bodySha256 |
+   * bodyLength u32.
+   */
   public byte[] encode() {
     byte[] u = url.getBytes(StandardCharsets.UTF_8);
-    return new BigEndianWriter().u32(index).u64(time.toEpochMilli()).u16(u.length).bytes(u).u16(status)
-        .bytes(certChainSha256).bytes(bodySha256).u32(bodyLength).toByteArray();
+    return new BigEndianWriter()
+        .u32(index)
+        .u64(time.toEpochMilli())
+        .u16(u.length)
+        .bytes(u)
+        .u16(status)
+        .bytes(certChainSha256)
+        .bytes(bodySha256)
+        .u32(bodyLength)
+        .toByteArray();
   }
 }

@@ -24,19 +24,17 @@ public final class Certificates {
   public static final int MAX_CERTIFICATE_BYTES = 16 * 1024;
 
   private static final Pattern PEM_BLOCK =
-      Pattern.compile(
-          "-----BEGIN CERTIFICATE-----([A-Za-z0-9+/=\\s]+?)-----END CERTIFICATE-----");
+      Pattern.compile("-----BEGIN CERTIFICATE-----([A-Za-z0-9+/=\\s]+?)-----END CERTIFICATE-----");
 
   private Certificates() {}
 
-  public static X509Certificate fromDer(byte[] der, String what) throws VerificationFailedException {
+  public static X509Certificate fromDer(byte[] der, String what)
+      throws VerificationFailedException {
     if (der.length == 0 || der.length > MAX_CERTIFICATE_BYTES) {
       throw malformed(what + " is " + der.length + " bytes (1.." + MAX_CERTIFICATE_BYTES + ")");
     }
     try {
-      var cert =
-          (X509Certificate)
-              factory().generateCertificate(new ByteArrayInputStream(der));
+      var cert = (X509Certificate) factory().generateCertificate(new ByteArrayInputStream(der));
       // The factory accepts trailing garbage and PEM; insist on exactly one DER certificate.
       if (!java.util.Arrays.equals(cert.getEncoded(), der)) {
         throw malformed(what + " is not exactly one DER certificate");
@@ -47,7 +45,9 @@ public final class Certificates {
     }
   }
 
-  /** All PEM certificate blocks in the text, in order; anything but whitespace between is refused. */
+  /**
+   * All PEM certificate blocks in the text, in order; anything but whitespace between is refused.
+   */
   public static List<X509Certificate> fromPemChain(String pem, String what)
       throws VerificationFailedException {
     List<X509Certificate> out = new ArrayList<>();

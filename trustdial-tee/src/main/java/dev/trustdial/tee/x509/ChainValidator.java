@@ -7,7 +7,6 @@ import java.security.InvalidAlgorithmParameterException;
 import java.security.NoSuchAlgorithmException;
 import java.security.cert.CertPathValidator;
 import java.security.cert.CertPathValidatorException;
-import java.security.cert.CertPathValidatorException.BasicReason;
 import java.security.cert.CertificateException;
 import java.security.cert.CertificateFactory;
 import java.security.cert.PKIXParameters;
@@ -43,13 +42,17 @@ public final class ChainValidator {
     List<X509Certificate> path = new ArrayList<>(chainLeafFirst);
     X509Certificate last = path.getLast();
     if (isSelfIssued(last)) {
-      if (!Arrays.equals(Certificates.sha256Fingerprint(last), Certificates.sha256Fingerprint(anchor))) {
+      if (!Arrays.equals(
+          Certificates.sha256Fingerprint(last), Certificates.sha256Fingerprint(anchor))) {
         throw new VerificationFailedException(
             new Failure.UntrustedRoot(
                 what,
-                "root '" + Certificates.subject(last) + "' with SHA-256 "
+                "root '"
+                    + Certificates.subject(last)
+                    + "' with SHA-256 "
                     + Hex.encodeBare(Certificates.sha256Fingerprint(last))
-                    + " is not the pinned " + Hex.encodeBare(Certificates.sha256Fingerprint(anchor))));
+                    + " is not the pinned "
+                    + Hex.encodeBare(Certificates.sha256Fingerprint(anchor))));
       }
       path.removeLast();
     }
@@ -67,22 +70,26 @@ public final class ChainValidator {
       var certPath = CertificateFactory.getInstance("X.509").generateCertPath(path);
       CertPathValidator.getInstance("PKIX").validate(certPath, params);
     } catch (CertPathValidatorException e) {
-      String where = e.getIndex() >= 0 && e.getIndex() < path.size()
-          ? " at '" + Certificates.subject(path.get(e.getIndex())) + "'" : "";
+      String where =
+          e.getIndex() >= 0 && e.getIndex() < path.size()
+              ? " at '" + Certificates.subject(path.get(e.getIndex())) + "'"
+              : "";
       if (e.getReason() == java.security.cert.PKIXReason.NO_TRUST_ANCHOR) {
         throw new VerificationFailedException(
             new Failure.UntrustedRoot(what, "no path to the pinned root" + where));
       }
       throw new VerificationFailedException(
           new Failure.ChainInvalid(what, e.getReason() + where + ": " + e.getMessage()));
-    } catch (CertificateException | InvalidAlgorithmParameterException | NoSuchAlgorithmException e) {
+    } catch (CertificateException
+        | InvalidAlgorithmParameterException
+        | NoSuchAlgorithmException e) {
       throw new IllegalStateException("the JDK's PKIX validator is unavailable", e);
     }
   }
 
   /**
-   * Checks a CRL: signed by {@code issuer}, issued by its subject, inside its thisUpdate..nextUpdate
-   * window at {@code at}, and not listing any of {@code subjects}.
+   * Checks a CRL: signed by {@code issuer}, issued by its subject, inside its
+   * thisUpdate..nextUpdate window at {@code at}, and not listing any of {@code subjects}.
    */
   public static void checkCrl(
       String what, X509CRL crl, X509Certificate issuer, Instant at, List<X509Certificate> subjects)
@@ -90,8 +97,12 @@ public final class ChainValidator {
     if (!crl.getIssuerX500Principal().equals(issuer.getSubjectX500Principal())) {
       throw new VerificationFailedException(
           new Failure.CollateralMismatch(
-              what + " is issued by '" + crl.getIssuerX500Principal() + "', expected '"
-                  + Certificates.subject(issuer) + "'"));
+              what
+                  + " is issued by '"
+                  + crl.getIssuerX500Principal()
+                  + "', expected '"
+                  + Certificates.subject(issuer)
+                  + "'"));
     }
     try {
       crl.verify(issuer.getPublicKey());
@@ -117,7 +128,8 @@ public final class ChainValidator {
     }
   }
 
-  public static void checkValidAt(X509Certificate c, Instant at) throws VerificationFailedException {
+  public static void checkValidAt(X509Certificate c, Instant at)
+      throws VerificationFailedException {
     Instant nb = c.getNotBefore().toInstant();
     Instant na = c.getNotAfter().toInstant();
     if (at.isBefore(nb) || at.isAfter(na)) {

@@ -13,7 +13,9 @@ import java.security.spec.ECPublicKeySpec;
 import java.util.Arrays;
 import java.util.Optional;
 
-/** ECDSA over raw (fixed-width r||s) signatures and raw x||y public keys, as TEE formats carry them. */
+/**
+ * ECDSA over raw (fixed-width r||s) signatures and raw x||y public keys, as TEE formats carry them.
+ */
 public final class RawEcdsa {
   private RawEcdsa() {}
 
@@ -30,7 +32,8 @@ public final class RawEcdsa {
           new ECPoint(
               new BigInteger(1, Arrays.copyOfRange(xy, 0, 32)),
               new BigInteger(1, Arrays.copyOfRange(xy, 32, 64)));
-      return Optional.of(KeyFactory.getInstance("EC").generatePublic(new ECPublicKeySpec(point, spec)));
+      return Optional.of(
+          KeyFactory.getInstance("EC").generatePublic(new ECPublicKeySpec(point, spec)));
     } catch (java.security.spec.InvalidKeySpecException e) {
       return Optional.empty();
     } catch (GeneralSecurityException e) {

@@ -8,12 +8,18 @@ import java.util.Optional;
 
 /** Reads the real evidence under src/test/resources/attestation (see its README.md). */
 public final class Fixtures {
-  /** Inside every window of phala_tdx_collateral.json (2025-06-19T10:32:27Z .. 2025-07-19T10:00:35Z). */
+  /**
+   * Inside every window of phala_tdx_collateral.json (2025-06-19T10:32:27Z ..
+   * 2025-07-19T10:00:35Z).
+   */
   public static final Instant TDX_V4_AT = Instant.parse("2025-07-01T00:00:00Z");
+
   /** Inside every window of phala_tdx_quote_outdated_collateral.json. */
   public static final Instant TDX_V5_AT = Instant.parse("2026-03-01T00:00:00Z");
+
   /** Inside the VCEK's validity (2022-09-24 .. 2029-09-24). */
   public static final Instant SNP_AT = Instant.parse("2025-01-01T00:00:00Z");
+
   public static final Instant NOW_ISH = Instant.parse("2026-11-01T00:00:00Z");
 
   private Fixtures() {}
@@ -54,6 +60,7 @@ public final class Fixtures {
     if (r instanceof VerificationResult.Valid(Verdict v)) {
       return v;
     }
-    throw new AssertionError("expected a verdict, got " + ((VerificationResult.Invalid) r).failure().message());
+    throw new AssertionError(
+        "expected a verdict, got " + ((VerificationResult.Invalid) r).failure().message());
   }
 }

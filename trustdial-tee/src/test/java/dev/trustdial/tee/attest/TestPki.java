@@ -39,31 +39,68 @@ public final class TestPki {
   }
 
   public static Issued root(String name, KeyPair keys, String sigAlg, Instant from, Instant to) {
-    return new Issued(cert(name, keys, name, keys.getPrivate(), sigAlg, true, from, to, List.of()), keys);
+    return new Issued(
+        cert(name, keys, name, keys.getPrivate(), sigAlg, true, from, to, List.of()), keys);
   }
 
-  public static Issued issue(String name, KeyPair keys, Issued issuer, String sigAlg, boolean ca,
-      Instant from, Instant to, List<Ext> exts) {
-    return new Issued(cert(name, keys, issuer.cert().getSubjectX500Principal().getName(),
-        issuer.keys().getPrivate(), sigAlg, ca, from, to, exts), keys);
+  public static Issued issue(
+      String name,
+      KeyPair keys,
+      Issued issuer,
+      String sigAlg,
+      boolean ca,
+      Instant from,
+      Instant to,
+      List<Ext> exts) {
+    return new Issued(
+        cert(
+            name,
+            keys,
+            issuer.cert().getSubjectX500Principal().getName(),
+            issuer.keys().getPrivate(),
+            sigAlg,
+            ca,
+            from,
+            to,
+            exts),
+        keys);
   }
 
-  private static X509Certificate cert(String subject, KeyPair keys, String issuer, PrivateKey signer,
-      String sigAlg, boolean ca, Instant from, Instant to, List<Ext> exts) {
+  private static X509Certificate cert(
+      String subject,
+      KeyPair keys,
+      String issuer,
+      PrivateKey signer,
+      String sigAlg,
+      boolean ca,
+      Instant from,
+      Instant to,
+      List<Ext> exts) {
     try {
-      var b = new JcaX509v3CertificateBuilder(new X500Principal(issuer), BigInteger.valueOf(System.nanoTime()),
-          Date.from(from), Date.from(to), new X500Principal(subject), keys.getPublic());
+      var b =
+          new JcaX509v3CertificateBuilder(
+              new X500Principal(issuer),
+              BigInteger.valueOf(System.nanoTime()),
+              Date.from(from),
+              Date.from(to),
+              new X500Principal(subject),
+              keys.getPublic());
       b.addExtension(Extension.basicConstraints, true, new BasicConstraints(ca));
-      b.addExtension(Extension.keyUsage, true,
+      b.addExtension(
+          Extension.keyUsage,
+          true,
           new KeyUsage(ca ? KeyUsage.keyCertSign | KeyUsage.cRLSign : KeyUsage.digitalSignature));
       for (Ext e : exts) {
         if (e.value() instanceof byte[] raw) {
-          b.addExtension(new org.bouncycastle.asn1.x509.Extension(new ASN1ObjectIdentifier(e.oid()), false, raw));
+          b.addExtension(
+              new org.bouncycastle.asn1.x509.Extension(
+                  new ASN1ObjectIdentifier(e.oid()), false, raw));
         } else {
           b.addExtension(new ASN1ObjectIdentifier(e.oid()), false, (ASN1Encodable) e.value());
         }
       }
-      return new JcaX509CertificateConverter().getCertificate(b.build(new JcaContentSignerBuilder(sigAlg).build(signer)));
+      return new JcaX509CertificateConverter()
+          .getCertificate(b.build(new JcaContentSignerBuilder(sigAlg).build(signer)));
     } catch (Exception e) {
       throw new IllegalStateException("test certificate", e);
     }

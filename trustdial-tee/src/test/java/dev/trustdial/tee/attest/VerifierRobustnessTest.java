@@ -12,21 +12,32 @@ import net.jqwik.api.Provide;
 import net.jqwik.api.constraints.IntRange;
 
 /**
- * Hostile bytes get a typed answer, never an exception: random multi-byte corruption and
- * truncation of every real evidence kind is refused (or, for the unsigned PEM whitespace of a
- * TDX quote, at most still valid), and never crashes the verifier.
+ * Hostile bytes get a typed answer, never an exception: random multi-byte corruption and truncation
+ * of every real evidence kind is refused (or, for the unsigned PEM whitespace of a TDX quote, at
+ * most still valid), and never crashes the verifier.
  */
 class VerifierRobustnessTest {
   static final AttestationVerifier VERIFIER = new AttestationVerifier(TrustAnchors.pinned());
 
   record Sample(String name, byte[] evidence, Collateral collateral, java.time.Instant at) {}
 
-  static final List<Sample> SAMPLES = List.of(
-      new Sample("tdx", Fixtures.read("tdx/phala_tdx_quote"),
-          Fixtures.collateral("tdx/phala_tdx_quote", "tdx/phala_tdx_collateral.json"), Fixtures.TDX_V4_AT),
-      new Sample("snp", Fixtures.read("sev-snp/report.bin"),
-          Fixtures.collateral("sev-snp/report.bin", "sev-snp/vcek.der"), Fixtures.SNP_AT),
-      new Sample("nitro", Fixtures.read("nitro/anjuna_prod_pk.bin"), new Collateral.None(), Fixtures.NOW_ISH));
+  static final List<Sample> SAMPLES =
+      List.of(
+          new Sample(
+              "tdx",
+              Fixtures.read("tdx/phala_tdx_quote"),
+              Fixtures.collateral("tdx/phala_tdx_quote", "tdx/phala_tdx_collateral.json"),
+              Fixtures.TDX_V4_AT),
+          new Sample(
+              "snp",
+              Fixtures.read("sev-snp/report.bin"),
+              Fixtures.collateral("sev-snp/report.bin", "sev-snp/vcek.der"),
+              Fixtures.SNP_AT),
+          new Sample(
+              "nitro",
+              Fixtures.read("nitro/anjuna_prod_pk.bin"),
+              new Collateral.None(),
+              Fixtures.NOW_ISH));
 
   @Provide
   Arbitrary<Sample> samples() {
@@ -34,8 +45,10 @@ class VerifierRobustnessTest {
   }
 
   @Property(tries = 120)
-  void corruptedEvidenceIsRefusedWithoutThrowing(@ForAll("samples") Sample s,
-      @ForAll @IntRange(min = 1, max = 8) int flips, @ForAll long seed) {
+  void corruptedEvidenceIsRefusedWithoutThrowing(
+      @ForAll("samples") Sample s,
+      @ForAll @IntRange(min = 1, max = 8) int flips,
+      @ForAll long seed) {
     byte[] b = s.evidence().clone();
     var rnd = new java.util.Random(seed);
     for (int i = 0; i < flips; i++) {
@@ -49,11 +62,13 @@ class VerifierRobustnessTest {
   }
 
   @Property(tries = 60)
-  void truncatedEvidenceIsMalformed(@ForAll("samples") Sample s, @ForAll @IntRange(min = 1, max = 4000) int cut) {
+  void truncatedEvidenceIsMalformed(
+      @ForAll("samples") Sample s, @ForAll @IntRange(min = 1, max = 4000) int cut) {
     // The TDX sample carries 70 bytes of zero padding after the quote proper (4936 bytes).
     int end = s.name().equals("tdx") ? 4936 : s.evidence().length;
     int len = Math.max(0, end - cut);
-    VerificationResult r = VERIFIER.verify(Arrays.copyOf(s.evidence(), len), s.collateral(), s.at());
+    VerificationResult r =
+        VERIFIER.verify(Arrays.copyOf(s.evidence(), len), s.collateral(), s.at());
     assertThat(r.isValid()).isFalse();
   }
 }

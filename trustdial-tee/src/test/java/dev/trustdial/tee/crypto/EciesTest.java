@@ -24,23 +24,32 @@ class EciesTest {
 
   @Test
   void anotherContextOrKeyOrAnyFlippedByteDoesNotOpen() {
-    byte[] ct = Ecies.encrypt(RECIPIENT.publicKey(), CTX, "secret".getBytes(StandardCharsets.US_ASCII), RANDOM);
-    assertThatThrownBy(() -> Ecies.decrypt(RECIPIENT, "app 2".getBytes(StandardCharsets.US_ASCII), ct))
-        .isInstanceOf(Ecies.DecryptionFailedException.class).hasMessageContaining("does not open");
-    assertThatThrownBy(() -> Ecies.decrypt(X25519.generate(RANDOM), CTX, ct)).isInstanceOf(Ecies.DecryptionFailedException.class);
+    byte[] ct =
+        Ecies.encrypt(
+            RECIPIENT.publicKey(), CTX, "secret".getBytes(StandardCharsets.US_ASCII), RANDOM);
+    assertThatThrownBy(
+            () -> Ecies.decrypt(RECIPIENT, "app 2".getBytes(StandardCharsets.US_ASCII), ct))
+        .isInstanceOf(Ecies.DecryptionFailedException.class)
+        .hasMessageContaining("does not open");
+    assertThatThrownBy(() -> Ecies.decrypt(X25519.generate(RANDOM), CTX, ct))
+        .isInstanceOf(Ecies.DecryptionFailedException.class);
     for (int i = 0; i < ct.length; i++) {
       byte[] bad = ct.clone();
       bad[i] ^= 0x01;
-      assertThatThrownBy(() -> Ecies.decrypt(RECIPIENT, CTX, bad)).as("byte " + i).isInstanceOf(Ecies.DecryptionFailedException.class);
+      assertThatThrownBy(() -> Ecies.decrypt(RECIPIENT, CTX, bad))
+          .as("byte " + i)
+          .isInstanceOf(Ecies.DecryptionFailedException.class);
     }
-    assertThatThrownBy(() -> Ecies.decrypt(RECIPIENT, CTX, new byte[10])).hasMessageContaining("bytes");
+    assertThatThrownBy(() -> Ecies.decrypt(RECIPIENT, CTX, new byte[10]))
+        .hasMessageContaining("bytes");
   }
 
   @Test
   void lowOrderEphemeralKeyIsRefused() {
     byte[] ct = Ecies.encrypt(RECIPIENT.publicKey(), CTX, new byte[1], RANDOM);
     java.util.Arrays.fill(ct, 8, 40, (byte) 0); // the all-zero point has order 1
-    assertThatThrownBy(() -> Ecies.decrypt(RECIPIENT, CTX, ct)).isInstanceOf(Ecies.DecryptionFailedException.class)
+    assertThatThrownBy(() -> Ecies.decrypt(RECIPIENT, CTX, ct))
+        .isInstanceOf(Ecies.DecryptionFailedException.class)
         .hasMessageContaining("low-order");
   }
 }

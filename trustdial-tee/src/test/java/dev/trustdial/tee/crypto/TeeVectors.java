@@ -66,34 +66,93 @@ public final class TeeVectors {
     v.put("ecies.nonce", Hex.encode(fill(12, 0x33)));
     v.put("ecies.context", Hex.encode("ctx".getBytes(StandardCharsets.US_ASCII)));
     v.put("ecies.plaintext", Hex.encode("hello".getBytes(StandardCharsets.US_ASCII)));
-    v.put("ecies.ciphertext", Hex.encode(Ecies.encrypt(recipient.publicKey(), "ctx".getBytes(StandardCharsets.US_ASCII),
-        "hello".getBytes(StandardCharsets.US_ASCII), eph, fill(12, 0x33))));
+    v.put(
+        "ecies.ciphertext",
+        Hex.encode(
+            Ecies.encrypt(
+                recipient.publicKey(),
+                "ctx".getBytes(StandardCharsets.US_ASCII),
+                "hello".getBytes(StandardCharsets.US_ASCII),
+                eph,
+                fill(12, 0x33))));
 
-    KeySet ks = new KeySet(app1, 2, fill(32, 0x01), fill(32, 0x02), List.of(new KeySet.Secret("API_KEY", "s3cret".getBytes(StandardCharsets.US_ASCII))));
+    KeySet ks =
+        new KeySet(
+            app1,
+            2,
+            fill(32, 0x01),
+            fill(32, 0x02),
+            List.of(new KeySet.Secret("API_KEY", "s3cret".getBytes(StandardCharsets.US_ASCII))));
     v.put("keyset.encoding", Hex.encode(ks.encode()));
     v.put("keyrequest.reportData", Hex.encode(KeyRequest.reportData(app1, eph.publicKey())));
     v.put("keyrelease.context", Hex.encode(KeyRequest.releaseContext(app1)));
-    // The KMS of root 0x0102..20 authenticates the ECIES vector's ciphertext as a release to ephemeral 32 x 0x22.
-    v.put("keyrelease.kmsAuth", Hex.encode(ReleaseAuth.tag(root.kmsKey(), eph.publicKey(), app1,
-        Ecies.encrypt(recipient.publicKey(), "ctx".getBytes(StandardCharsets.US_ASCII), "hello".getBytes(StandardCharsets.US_ASCII), eph, fill(12, 0x33)))));
-    // The same KMS refusing that request with MeasurementNotAllowed (the refusal's reason is authenticated too).
-    v.put("keyrefusal.kmsAuth", Hex.encode(ReleaseAuth.refusalTag(root.kmsKey(), eph.publicKey(), app1, "MeasurementNotAllowed")));
+    // The KMS of root 0x0102..20 authenticates the ECIES vector's ciphertext as a release to
+    // ephemeral 32 x 0x22.
+    v.put(
+        "keyrelease.kmsAuth",
+        Hex.encode(
+            ReleaseAuth.tag(
+                root.kmsKey(),
+                eph.publicKey(),
+                app1,
+                Ecies.encrypt(
+                    recipient.publicKey(),
+                    "ctx".getBytes(StandardCharsets.US_ASCII),
+                    "hello".getBytes(StandardCharsets.US_ASCII),
+                    eph,
+                    fill(12, 0x33)))));
+    // The same KMS refusing that request with MeasurementNotAllowed (the refusal's reason is
+    // authenticated too).
+    v.put(
+        "keyrefusal.kmsAuth",
+        Hex.encode(
+            ReleaseAuth.refusalTag(root.kmsKey(), eph.publicKey(), app1, "MeasurementNotAllowed")));
 
-    AppPolicy policy = new AppPolicy(false, true, true, TcbStatus.UP_TO_DATE, List.of(
-        new AppPolicy.AllowedMeasurement(Platform.SIMULATED, List.of(new NamedBytes("RTMR0", fill(48, 0xaa)), new NamedBytes("RTMR3", fill(48, 0xbb)))),
-        new AppPolicy.AllowedMeasurement(Platform.INTEL_TDX, List.of(new NamedBytes("MRTD", fill(48, 0xcc))))));
+    AppPolicy policy =
+        new AppPolicy(
+            false,
+            true,
+            true,
+            TcbStatus.UP_TO_DATE,
+            List.of(
+                new AppPolicy.AllowedMeasurement(
+                    Platform.SIMULATED,
+                    List.of(
+                        new NamedBytes("RTMR0", fill(48, 0xaa)),
+                        new NamedBytes("RTMR3", fill(48, 0xbb)))),
+                new AppPolicy.AllowedMeasurement(
+                    Platform.INTEL_TDX, List.of(new NamedBytes("MRTD", fill(48, 0xcc))))));
     v.put("policy.encoding", Hex.encode(policy.encode()));
 
     Transcript t = new Transcript();
     byte[] body = "hello".getBytes(StandardCharsets.US_ASCII);
-    t.append(Instant.ofEpochMilli(1_700_000_000_000L), "https://example.com/price", 200, fill(32, 0x01), Transcript.sha256(body), body.length);
+    t.append(
+        Instant.ofEpochMilli(1_700_000_000_000L),
+        "https://example.com/price",
+        200,
+        fill(32, 0x01),
+        Transcript.sha256(body),
+        body.length);
     v.put("transcript.entry0", Hex.encode(t.entries().getFirst().encode()));
     v.put("transcript.head1", Hex.encode(t.head()));
     v.put("transcript.encoding", Hex.encode(t.encode()));
-    v.put("evidence.reportData.empty", Hex.encode(AttestationAgent.evidenceReportData(fill(64, 0x66), new Transcript().snapshot())));
-    v.put("evidence.reportData.one", Hex.encode(AttestationAgent.evidenceReportData(fill(64, 0x66), t.snapshot())));
+    v.put(
+        "evidence.reportData.empty",
+        Hex.encode(
+            AttestationAgent.evidenceReportData(fill(64, 0x66), new Transcript().snapshot())));
+    v.put(
+        "evidence.reportData.one",
+        Hex.encode(AttestationAgent.evidenceReportData(fill(64, 0x66), t.snapshot())));
 
-    v.put("seal.encoding", Hex.encode(SealedState.seal(fill(32, 0x44), app1, 2, "state".getBytes(StandardCharsets.US_ASCII), fill(12, 0x55))));
+    v.put(
+        "seal.encoding",
+        Hex.encode(
+            SealedState.seal(
+                fill(32, 0x44),
+                app1,
+                2,
+                "state".getBytes(StandardCharsets.US_ASCII),
+                fill(12, 0x55))));
 
     Path dir = scratch.resolve("artifact");
     Files.createDirectories(dir.resolve("lib"));
@@ -101,7 +160,8 @@ public final class TeeVectors {
     Files.write(dir.resolve("lib/b.bin"), new byte[] {0, 1, 2});
     v.put("artifact.dir", Hex.encode(ArtifactDigest.of(dir)));
 
-    AppMeasurement m = new AppMeasurement(app1, fill(32, 0x11), "{}".getBytes(StandardCharsets.US_ASCII));
+    AppMeasurement m =
+        new AppMeasurement(app1, fill(32, 0x11), "{}".getBytes(StandardCharsets.US_ASCII));
     Rtmrs r = m.registers();
     v.put("measurement.RTMR0", Hex.encode(r.get(0)));
     v.put("measurement.RTMR3", Hex.encode(r.get(3)));
@@ -115,6 +175,9 @@ public final class TeeVectors {
   public static void main(String[] args) throws IOException {
     Path tmp = Files.createTempDirectory("tee-vectors");
     Map<String, String> v = compute(tmp);
-    System.out.println(dev.trustdial.tee.http.JsonExchange.JSON.writerWithDefaultPrettyPrinter().writeValueAsString(v));
+    System.out.println(
+        dev.trustdial.tee.http.JsonExchange.JSON
+            .writerWithDefaultPrettyPrinter()
+            .writeValueAsString(v));
   }
 }

@@ -10,7 +10,10 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The vectors of docs/spec/tee-runtime.md (also recomputed by tee-vectors-check.py with Python's cryptography). */
+/**
+ * The vectors of docs/spec/tee-runtime.md (also recomputed by tee-vectors-check.py with Python's
+ * cryptography).
+ */
 class TeeVectorsTest {
   @Test
   void everyVectorIsReproduced(@TempDir Path tmp) throws Exception {

@@ -15,7 +15,8 @@ class AppPolicyTest {
   static AppPolicy.AllowedMeasurement sim(int b) {
     byte[] v = new byte[48];
     Arrays.fill(v, (byte) b);
-    return new AppPolicy.AllowedMeasurement(Platform.SIMULATED, List.of(new NamedBytes("RTMR3", v)));
+    return new AppPolicy.AllowedMeasurement(
+        Platform.SIMULATED, List.of(new NamedBytes("RTMR3", v)));
   }
 
   @Test
@@ -28,7 +29,18 @@ class AppPolicyTest {
     assertThat(back.worstTcb()).isEqualTo(TcbStatus.OUT_OF_DATE);
     assertThat(back.allowed()).hasSize(2);
     assertThat(back.encode()).isEqualTo(p.encode());
-    assertThat(Hex.encodeBare(p.encode())).startsWith("5444415050504f4c" + "01" + "03" + "04" + "02" + "04" + "01" + "05" + "52544d5233" + "30");
+    assertThat(Hex.encodeBare(p.encode()))
+        .startsWith(
+            "5444415050504f4c"
+                + "01"
+                + "03"
+                + "04"
+                + "02"
+                + "04"
+                + "01"
+                + "05"
+                + "52544d5233"
+                + "30");
   }
 
   @Test
@@ -45,8 +57,10 @@ class AppPolicyTest {
   void malformedPoliciesAreRefusedWithAReason() {
     byte[] good = new AppPolicy(false, true, true, TcbStatus.UP_TO_DATE, List.of(sim(1))).encode();
     assertThatThrownBy(() -> AppPolicy.decode(new byte[0])).hasMessageContaining("no policy");
-    assertThatThrownBy(() -> AppPolicy.decode(Arrays.copyOf(good, good.length + 1))).hasMessageContaining("trailing");
-    assertThatThrownBy(() -> AppPolicy.decode(Arrays.copyOf(good, good.length - 1))).hasMessageContaining("ends early");
+    assertThatThrownBy(() -> AppPolicy.decode(Arrays.copyOf(good, good.length + 1)))
+        .hasMessageContaining("trailing");
+    assertThatThrownBy(() -> AppPolicy.decode(Arrays.copyOf(good, good.length - 1)))
+        .hasMessageContaining("ends early");
     byte[] magic = good.clone();
     magic[0] = 'X';
     assertThatThrownBy(() -> AppPolicy.decode(magic)).hasMessageContaining("TDAPPPOL");
@@ -68,7 +82,8 @@ class AppPolicyTest {
     byte[] name = good.clone();
     name[15] = 'x';
     assertThatThrownBy(() -> AppPolicy.decode(name)).hasMessageContaining("register name");
-    assertThatThrownBy(() -> new AppPolicy(false, false, true, TcbStatus.UP_TO_DATE, List.of(sim(1))))
+    assertThatThrownBy(
+            () -> new AppPolicy(false, false, true, TcbStatus.UP_TO_DATE, List.of(sim(1))))
         .hasMessageContaining("simulated");
     assertThatThrownBy(() -> AppPolicy.decode(new byte[4097])).hasMessageContaining("4096");
   }

@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.trustdial.core.bytes.Hex;
-import dev.trustdial.tee.attest.TrustAnchors;
 import dev.trustdial.http.ConnectionLimits;
+import dev.trustdial.tee.attest.TrustAnchors;
 import dev.trustdial.tee.http.JsonExchange;
 import java.io.IOException;
 import java.io.InputStream;
@@ -32,8 +32,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The KMS HTTP server in-process: its error contract, and slow clients (issue 14): a few
- * connections that stall mid-body used to take all four threads of the old JDK server, with no
- * read timeout, so nobody else got an answer.
+ * connections that stall mid-body used to take all four threads of the old JDK server, with no read
+ * timeout, so nobody else got an answer.
  */
 class KmsServerIT {
   /** Generous: a healthy server answers in milliseconds; the old one never answered. */
@@ -44,21 +44,33 @@ class KmsServerIT {
 
   KmsServer start(ConnectionLimits limits) {
     SecureRandom r = new SecureRandom();
-    KeyReleaseService kms = new KeyReleaseService(new KmsRoot(r.generateSeed(32)), id -> Optional.empty(),
-        new KeyReleaseService.Config(TrustAnchors.pinned(), false, Duration.ofMinutes(5)),
-        AuditLog.open(dir.resolve("audit.jsonl")), Clock.systemUTC(), r);
+    KeyReleaseService kms =
+        new KeyReleaseService(
+            new KmsRoot(r.generateSeed(32)),
+            id -> Optional.empty(),
+            new KeyReleaseService.Config(TrustAnchors.pinned(), false, Duration.ofMinutes(5)),
+            AuditLog.open(dir.resolve("audit.jsonl")),
+            Clock.systemUTC(),
+            r);
     return KmsServer.start(kms, "127.0.0.1", 0, limits);
   }
 
   HttpResponse<String> send(KmsServer s, String method, String path, String body) throws Exception {
-    HttpRequest req = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + s.port() + path)).timeout(PATIENCE)
-        .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body))
-        .build();
+    HttpRequest req =
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + s.port() + path))
+            .timeout(PATIENCE)
+            .method(
+                method,
+                body == null
+                    ? HttpRequest.BodyPublishers.noBody()
+                    : HttpRequest.BodyPublishers.ofString(body))
+            .build();
     return http.send(req, HttpResponse.BodyHandlers.ofString());
   }
 
   static JsonNode json(HttpResponse<String> r) throws IOException {
-    assertThat(r.headers().firstValue("Content-Type")).hasValueSatisfying(t -> assertThat(t).startsWith("application/json"));
+    assertThat(r.headers().firstValue("Content-Type"))
+        .hasValueSatisfying(t -> assertThat(t).startsWith("application/json"));
     return JsonExchange.JSON.readTree(r.body());
   }
 
@@ -67,7 +79,8 @@ class KmsServerIT {
     try (KmsServer s = start(ConnectionLimits.DEFAULT)) {
       JsonNode info = json(send(s, "GET", "/v1/kms", null));
       assertThat(info.path("publicKey").asText()).startsWith("0x");
-      assertThat(json(send(s, "GET", "/v1/apps/7/wallet", null)).path("appId").asText()).isEqualTo("7");
+      assertThat(json(send(s, "GET", "/v1/apps/7/wallet", null)).path("appId").asText())
+          .isEqualTo("7");
 
       HttpResponse<String> badId = send(s, "GET", "/v1/apps/-1/wallet", null);
       assertThat(badId.statusCode()).isEqualTo(400);
@@ -87,12 +100,19 @@ class KmsServerIT {
       assertThat(notJson.statusCode()).isEqualTo(400);
       assertThat(json(notJson).path("detail").asText()).startsWith("the body is not JSON");
 
-      HttpResponse<String> unknownApp = send(s, "POST", "/v1/keys", "{\"appId\":\"5\",\"evidence\":\"AQ==\",\"ephemeralPublicKey\":\""
-          + Hex.encode(new byte[32]) + "\"}");
+      HttpResponse<String> unknownApp =
+          send(
+              s,
+              "POST",
+              "/v1/keys",
+              "{\"appId\":\"5\",\"evidence\":\"AQ==\",\"ephemeralPublicKey\":\""
+                  + Hex.encode(new byte[32])
+                  + "\"}");
       assertThat(unknownApp.statusCode()).isEqualTo(404);
       assertThat(json(unknownApp).path("error").asText()).isEqualTo("UnknownApp");
 
-      HttpResponse<String> tooLarge = send(s, "POST", "/v1/keys", "x".repeat(KmsServer.MAX_REQUEST + 1));
+      HttpResponse<String> tooLarge =
+          send(s, "POST", "/v1/keys", "x".repeat(KmsServer.MAX_REQUEST + 1));
       assertThat(tooLarge.statusCode()).isEqualTo(413);
       assertThat(json(tooLarge).path("error").asText()).isEqualTo("BodyTooLarge");
     }
@@ -107,11 +127,14 @@ class KmsServerIT {
         for (int i = 0; i < stalled; i++) {
           slow.add(stallMidBody(s.port(), InetAddress.getLoopbackAddress()));
         }
-        // Before: four stalled bodies held the pool's four threads, and this request waited forever.
+        // Before: four stalled bodies held the pool's four threads, and this request waited
+        // forever.
         HttpResponse<String> info = send(s, "GET", "/v1/kms", null);
         assertThat(info.statusCode()).isEqualTo(200);
         for (Socket c : slow) {
-          assertThat(closedByServer(c)).as("a stalled connection is closed after the idle timeout").isTrue();
+          assertThat(closedByServer(c))
+              .as("a stalled connection is closed after the idle timeout")
+              .isTrue();
         }
       } finally {
         closeAll(slow);
@@ -148,8 +171,11 @@ class KmsServerIT {
     Socket c = new Socket();
     c.bind(new InetSocketAddress(from, 0));
     c.connect(new InetSocketAddress("127.0.0.1", port), (int) PATIENCE.toMillis());
-    c.getOutputStream().write(("POST /v1/keys HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
-        + "Content-Length: 4096\r\n\r\n{\"appId\":\"1\",").getBytes(StandardCharsets.US_ASCII));
+    c.getOutputStream()
+        .write(
+            ("POST /v1/keys HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+                    + "Content-Length: 4096\r\n\r\n{\"appId\":\"1\",")
+                .getBytes(StandardCharsets.US_ASCII));
     c.getOutputStream().flush();
     return c;
   }

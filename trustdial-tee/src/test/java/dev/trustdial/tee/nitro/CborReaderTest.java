@@ -47,7 +47,8 @@ class CborReaderTest {
 
   /** Arbitrary bytes either decode or are refused as Malformed: no other exception escapes. */
   @net.jqwik.api.Property(tries = 2000)
-  void arbitraryBytesNeverEscapeAsAnotherException(@net.jqwik.api.ForAll @net.jqwik.api.constraints.Size(max = 64) byte[] b) {
+  void arbitraryBytesNeverEscapeAsAnotherException(
+      @net.jqwik.api.ForAll @net.jqwik.api.constraints.Size(max = 64) byte[] b) {
     try {
       CborReader.decode(b, "fuzz");
     } catch (VerificationFailedException e) {
@@ -57,11 +58,15 @@ class CborReaderTest {
 
   @Test
   void sigStructureMatchesTheSpecVector() {
-    assertThat(Hex.encodeBare(NitroDocumentVerifier.sigStructure(Hex.decode("a1013822"), Hex.decode("a0"))))
+    assertThat(
+            Hex.encodeBare(
+                NitroDocumentVerifier.sigStructure(Hex.decode("a1013822"), Hex.decode("a0"))))
         .isEqualTo("846a5369676e61747572653144a10138224041a0");
   }
 
   static void assertRefused(String hex, String reason) {
-    assertThatThrownBy(() -> decode(hex)).isInstanceOf(VerificationFailedException.class).hasMessageContaining(reason);
+    assertThatThrownBy(() -> decode(hex))
+        .isInstanceOf(VerificationFailedException.class)
+        .hasMessageContaining(reason);
   }
 }

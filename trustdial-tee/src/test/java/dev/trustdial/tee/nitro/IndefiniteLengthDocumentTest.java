@@ -23,13 +23,28 @@ import org.junit.jupiter.api.Test;
  */
 class IndefiniteLengthDocumentTest {
   static final Instant T = Instant.parse("2026-01-01T12:00:00Z");
-  static final TestPki.Issued ROOT = TestPki.root("CN=test nitro root", TestPki.ec("secp384r1"),
-      "SHA384withECDSA", T.minusSeconds(86400), T.plusSeconds(86400 * 365));
-  static final TestPki.Issued LEAF = TestPki.issue("CN=test enclave", TestPki.ec("secp384r1"), ROOT,
-      "SHA384withECDSA", false, T.minusSeconds(600), T.plusSeconds(3 * 3600), List.of());
+  static final TestPki.Issued ROOT =
+      TestPki.root(
+          "CN=test nitro root",
+          TestPki.ec("secp384r1"),
+          "SHA384withECDSA",
+          T.minusSeconds(86400),
+          T.plusSeconds(86400 * 365));
+  static final TestPki.Issued LEAF =
+      TestPki.issue(
+          "CN=test enclave",
+          TestPki.ec("secp384r1"),
+          ROOT,
+          "SHA384withECDSA",
+          false,
+          T.minusSeconds(600),
+          T.plusSeconds(3 * 3600),
+          List.of());
   static final TrustAnchors P = TrustAnchors.pinned();
   static final AttestationVerifier TEST_ROOT =
-      new AttestationVerifier(new TrustAnchors(P.intelSgxRoot(), P.amdArkMilan(), P.amdAskMilan(), ROOT.cert(), List.of()));
+      new AttestationVerifier(
+          new TrustAnchors(
+              P.intelSgxRoot(), P.amdArkMilan(), P.amdAskMilan(), ROOT.cert(), List.of()));
 
   @Test
   void indefiniteLengthPayloadVerifiesOverTheOriginalBytes() throws Exception {
@@ -40,7 +55,9 @@ class IndefiniteLengthDocumentTest {
     assertThat(v.measurement("PCR0").orElseThrow().isAllZero()).isTrue();
     assertThat(v.debug()).isTrue();
     // The same document against the real pinned root is untrusted, not accepted.
-    assertThat(failureOf(new AttestationVerifier(P).verify(doc, new Collateral.None(), T.plusSeconds(1))))
+    assertThat(
+            failureOf(
+                new AttestationVerifier(P).verify(doc, new Collateral.None(), T.plusSeconds(1))))
         .isInstanceOf(Failure.UntrustedRoot.class);
   }
 

@@ -35,12 +35,16 @@ class NitroDocumentVerifierTest {
       assertThat(v.debug()).isFalse();
       assertThat(v.measurement("PCR0").orElseThrow().value()).hasSize(48);
       assertThat(v.issuedAt()).isPresent();
-      assertThat(v.issuedAt().orElseThrow()).isBetween(Instant.parse("2021-01-01T00:00:00Z"), Instant.parse("2022-01-01T00:00:00Z"));
-      assertThat(new String(v.field("MODULE_ID").orElseThrow().value(), StandardCharsets.UTF_8)).startsWith("i-");
+      assertThat(v.issuedAt().orElseThrow())
+          .isBetween(Instant.parse("2021-01-01T00:00:00Z"), Instant.parse("2022-01-01T00:00:00Z"));
+      assertThat(new String(v.field("MODULE_ID").orElseThrow().value(), StandardCharsets.UTF_8))
+          .startsWith("i-");
       assertThat(AttestationPolicy.standard().check(v)).isEmpty();
     }
-    assertThat(verdictOf(VERIFIER.verify(PROD_PK, NONE, Fixtures.NOW_ISH)).field("PUBLIC_KEY")).isPresent();
-    assertThat(verdictOf(VERIFIER.verify(PROD, NONE, Fixtures.NOW_ISH)).field("PUBLIC_KEY")).isEmpty();
+    assertThat(verdictOf(VERIFIER.verify(PROD_PK, NONE, Fixtures.NOW_ISH)).field("PUBLIC_KEY"))
+        .isPresent();
+    assertThat(verdictOf(VERIFIER.verify(PROD, NONE, Fixtures.NOW_ISH)).field("PUBLIC_KEY"))
+        .isEmpty();
   }
 
   @Test
@@ -48,7 +52,8 @@ class NitroDocumentVerifierTest {
     Verdict v = verdictOf(VERIFIER.verify(DEBUG, NONE, Fixtures.NOW_ISH));
     assertThat(v.debug()).isTrue();
     assertThat(v.measurement("PCR0").orElseThrow().isAllZero()).isTrue();
-    assertThat(failureOf(VERIFIER.verify(DEBUG, NONE, Fixtures.NOW_ISH, AttestationPolicy.standard())))
+    assertThat(
+            failureOf(VERIFIER.verify(DEBUG, NONE, Fixtures.NOW_ISH, AttestationPolicy.standard())))
         .isInstanceOf(Failure.DebugEnabled.class);
   }
 
@@ -57,10 +62,13 @@ class NitroDocumentVerifierTest {
     int moduleId = indexOf(PROD, "i-0".getBytes(StandardCharsets.US_ASCII));
     int pcrs = indexOf(PROD, "pcrs".getBytes(StandardCharsets.US_ASCII));
     // module_id text, a PCR value, the signature, and bytes inside the leaf certificate.
-    for (int off : new int[] {moduleId + 3, pcrs + 10, PROD.length - 5, PROD.length - 96, PROD.length - 200}) {
+    for (int off :
+        new int[] {moduleId + 3, pcrs + 10, PROD.length - 5, PROD.length - 96, PROD.length - 200}) {
       Failure f = failureOf(VERIFIER.verify(flip(PROD, off), NONE, Fixtures.NOW_ISH));
-      assertThat(f).as("offset %d", off).isInstanceOfAny(Failure.SignatureInvalid.class, Failure.Malformed.class,
-          Failure.ChainInvalid.class);
+      assertThat(f)
+          .as("offset %d", off)
+          .isInstanceOfAny(
+              Failure.SignatureInvalid.class, Failure.Malformed.class, Failure.ChainInvalid.class);
     }
     Failure f = failureOf(VERIFIER.verify(flip(PROD, moduleId + 3), NONE, Fixtures.NOW_ISH));
     assertThat(((Failure.SignatureInvalid) f).region()).isEqualTo(SignedRegion.NITRO_DOCUMENT);
@@ -77,14 +85,19 @@ class NitroDocumentVerifierTest {
   @Test
   void anotherPinnedRootIsUntrusted() {
     TrustAnchors p = TrustAnchors.pinned();
-    var wrong = new AttestationVerifier(new TrustAnchors(p.intelSgxRoot(), p.amdArkMilan(), p.amdAskMilan(),
-        p.intelSgxRoot(), List.of()));
-    assertThat(failureOf(wrong.verify(PROD, NONE, Fixtures.NOW_ISH))).isInstanceOf(Failure.UntrustedRoot.class);
+    var wrong =
+        new AttestationVerifier(
+            new TrustAnchors(
+                p.intelSgxRoot(), p.amdArkMilan(), p.amdAskMilan(), p.intelSgxRoot(), List.of()));
+    assertThat(failureOf(wrong.verify(PROD, NONE, Fixtures.NOW_ISH)))
+        .isInstanceOf(Failure.UntrustedRoot.class);
   }
 
   @Test
   void collateralIsNotExpectedForNitro() {
-    assertThat(catchFailure(() -> AttestationVerifier.readCollateral(PROD, java.util.Optional.of(new byte[] {1}))))
+    assertThat(
+            catchFailure(() ->
+                AttestationVerifier.readCollateral(PROD, java.util.Optional.of(new byte[] {1}))))
         .isInstanceOf(Failure.Malformed.class);
   }
 

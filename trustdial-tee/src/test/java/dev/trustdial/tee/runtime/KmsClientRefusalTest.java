@@ -31,37 +31,58 @@ class KmsClientRefusalTest {
     X25519 ephemeral = X25519.generate(new SecureRandom());
     BigInteger app = BigInteger.ONE;
     AtomicReference<String> answer = new AtomicReference<>();
-    Javalin server = Javalin.create(config -> {
-      config.startup.showJavalinBanner = false;
-      config.routes.post("/v1/keys", ctx -> ctx.status(403).contentType("application/json").result(answer.get()));
-    }).start("127.0.0.1", 0);
+    Javalin server =
+        Javalin.create(
+                config -> {
+                  config.startup.showJavalinBanner = false;
+                  config.routes.post(
+                      "/v1/keys",
+                      ctx -> ctx.status(403).contentType("application/json").result(answer.get()));
+                })
+            .start("127.0.0.1", 0);
     try {
       KmsClient client = new KmsClient(URI.create("http://127.0.0.1:" + server.port()));
-      String tag = Hex.encode(ReleaseAuth.refusalTag(kms, ephemeral.publicKey(), app, "MeasurementNotAllowed"));
+      String tag =
+          Hex.encode(
+              ReleaseAuth.refusalTag(kms, ephemeral.publicKey(), app, "MeasurementNotAllowed"));
 
-      answer.set("{\"status\":403,\"error\":\"MeasurementNotAllowed\",\"detail\":\"no\",\"kmsAuth\":\"" + tag + "\"}");
+      answer.set(
+          "{\"status\":403,\"error\":\"MeasurementNotAllowed\",\"detail\":\"no\",\"kmsAuth\":\""
+              + tag
+              + "\"}");
       KmsClient.KeysRefusedException real = refusal(client, app, ephemeral, kms.publicKey());
       assertThat(real.reason()).isEqualTo("MeasurementNotAllowed");
       assertThat(real.authenticated()).isTrue();
 
-      // No tag, a tag for another reason, a tag checked against another pinned key: not authenticated.
+      // No tag, a tag for another reason, a tag checked against another pinned key: not
+      // authenticated.
       answer.set("{\"status\":403,\"error\":\"MeasurementNotAllowed\",\"detail\":\"no\"}");
       assertThat(refusal(client, app, ephemeral, kms.publicKey()).authenticated()).isFalse();
-      answer.set("{\"status\":403,\"error\":\"DigestMismatch\",\"detail\":\"no\",\"kmsAuth\":\"" + tag + "\"}");
+      answer.set(
+          "{\"status\":403,\"error\":\"DigestMismatch\",\"detail\":\"no\",\"kmsAuth\":\""
+              + tag
+              + "\"}");
       assertThat(refusal(client, app, ephemeral, kms.publicKey()).authenticated()).isFalse();
-      answer.set("{\"status\":403,\"error\":\"MeasurementNotAllowed\",\"detail\":\"no\",\"kmsAuth\":\"" + tag + "\"}");
-      KmsClient.KeysRefusedException otherPin = refusal(client, app, ephemeral, X25519.generate(new SecureRandom()).publicKey());
+      answer.set(
+          "{\"status\":403,\"error\":\"MeasurementNotAllowed\",\"detail\":\"no\",\"kmsAuth\":\""
+              + tag
+              + "\"}");
+      KmsClient.KeysRefusedException otherPin =
+          refusal(client, app, ephemeral, X25519.generate(new SecureRandom()).publicKey());
       assertThat(otherPin.authenticated()).isFalse();
       assertThat(otherPin.getMessage()).contains("not authenticated by the pinned KMS");
-      answer.set("{\"status\":403,\"error\":\"MeasurementNotAllowed\",\"detail\":\"no\",\"kmsAuth\":\"zz\"}");
+      answer.set(
+          "{\"status\":403,\"error\":\"MeasurementNotAllowed\",\"detail\":\"no\",\"kmsAuth\":\"zz\"}");
       assertThat(refusal(client, app, ephemeral, kms.publicKey()).authenticated()).isFalse();
     } finally {
       server.stop();
     }
   }
 
-  private static KmsClient.KeysRefusedException refusal(KmsClient client, BigInteger app, X25519 ephemeral, byte[] pinned) {
-    return catchThrowableOfType(KmsClient.KeysRefusedException.class,
+  private static KmsClient.KeysRefusedException refusal(
+      KmsClient client, BigInteger app, X25519 ephemeral, byte[] pinned) {
+    return catchThrowableOfType(
+        KmsClient.KeysRefusedException.class,
         () -> client.requestKeys(app, new byte[] {1}, ephemeral, List.of(), pinned));
   }
 }

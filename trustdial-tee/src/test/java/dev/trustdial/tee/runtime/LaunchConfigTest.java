@@ -14,15 +14,25 @@ class LaunchConfigTest {
     assertThat(LaunchConfig.parse("{}").kmsPublicKey()).isEmpty();
     assertThat(LaunchConfig.parse("{\"kmsPublicKey\": \"0x" + KEY + "\"}").kmsPublicKey())
         .hasValueSatisfying(k -> assertThat(k).hasSize(32).startsWith((byte) 0xf7));
-    assertThat(LaunchConfig.parse("{\"kmsPublicKey\": \"" + KEY.toUpperCase() + "\"}").kmsPublicKey()).isPresent();
+    assertThat(
+            LaunchConfig.parse("{\"kmsPublicKey\": \"" + KEY.toUpperCase() + "\"}").kmsPublicKey())
+        .isPresent();
   }
 
   @Test
   void aMalformedPinIsRefused() {
-    for (String bad : new String[] {"\"0x" + KEY.substring(2) + "\"", "\"" + KEY + "00\"", "\"zz" + KEY.substring(2) + "\"",
-        "42", "\"0x" + "00".repeat(32) + "\""}) {
+    for (String bad :
+        new String[] {
+          "\"0x" + KEY.substring(2) + "\"",
+          "\"" + KEY + "00\"",
+          "\"zz" + KEY.substring(2) + "\"",
+          "42",
+          "\"0x" + "00".repeat(32) + "\""
+        }) {
       assertThatThrownBy(() -> LaunchConfig.parse("{\"kmsPublicKey\": " + bad + "}"))
-          .as(bad).isInstanceOf(InvalidInputException.class).hasMessageContaining("kmsPublicKey");
+          .as(bad)
+          .isInstanceOf(InvalidInputException.class)
+          .hasMessageContaining("kmsPublicKey");
     }
   }
 }

@@ -24,15 +24,20 @@ class SealedStateTest {
   @Test
   void refusesAnotherAppANewerVersionAnotherKeyAndTampering() {
     byte[] blob = SealedState.seal(KEY, BigInteger.ONE, 2, STATE, R);
-    assertThatThrownBy(() -> SealedState.open(KEY, BigInteger.TWO, 2, blob)).hasMessageContaining("belongs to app 1");
-    assertThatThrownBy(() -> SealedState.open(KEY, BigInteger.ONE, 1, blob)).hasMessageContaining("newer");
-    assertThatThrownBy(() -> SealedState.open(R.generateSeed(32), BigInteger.ONE, 2, blob)).hasMessageContaining("does not open");
+    assertThatThrownBy(() -> SealedState.open(KEY, BigInteger.TWO, 2, blob))
+        .hasMessageContaining("belongs to app 1");
+    assertThatThrownBy(() -> SealedState.open(KEY, BigInteger.ONE, 1, blob))
+        .hasMessageContaining("newer");
+    assertThatThrownBy(() -> SealedState.open(R.generateSeed(32), BigInteger.ONE, 2, blob))
+        .hasMessageContaining("does not open");
     byte[] version = blob.clone();
     version[43] = 1; // claims version 1: the header is the AAD, so it no longer opens
-    assertThatThrownBy(() -> SealedState.open(KEY, BigInteger.ONE, 2, version)).hasMessageContaining("does not open");
+    assertThatThrownBy(() -> SealedState.open(KEY, BigInteger.ONE, 2, version))
+        .hasMessageContaining("does not open");
     byte[] body = blob.clone();
     body[body.length - 1] ^= 1;
-    assertThatThrownBy(() -> SealedState.open(KEY, BigInteger.ONE, 2, body)).hasMessageContaining("does not open");
+    assertThatThrownBy(() -> SealedState.open(KEY, BigInteger.ONE, 2, body))
+        .hasMessageContaining("does not open");
     assertThatThrownBy(() -> SealedState.header(new byte[5])).hasMessageContaining("bytes");
   }
 }

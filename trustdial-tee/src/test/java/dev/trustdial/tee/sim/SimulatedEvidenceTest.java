@@ -30,12 +30,18 @@ class SimulatedEvidenceTest {
       new AttestationVerifier(TrustAnchors.pinned().withSimulationRoots(List.of(TEE.root())));
   static final Collateral NONE = new Collateral.None();
   static final byte[] ARTIFACT = new byte[32];
-  static final List<MeasurementEvent> EVENTS = List.of(
-      MeasurementEvent.of(MeasurementEvent.Type.RUNTIME_IDENTITY, "trustdial-sim-runtime/0.1".getBytes(StandardCharsets.UTF_8)),
-      MeasurementEvent.of(MeasurementEvent.Type.APP_ID, new byte[20]),
-      MeasurementEvent.of(MeasurementEvent.Type.APP_ARTIFACT_DIGEST, ARTIFACT),
-      MeasurementEvent.of(MeasurementEvent.Type.APP_CONFIG, "{\"replicas\":1}".getBytes(StandardCharsets.UTF_8)));
-  static final byte[] REPORT_DATA = Arrays.copyOf("ephemeral key hash".getBytes(StandardCharsets.UTF_8), 64);
+  static final List<MeasurementEvent> EVENTS =
+      List.of(
+          MeasurementEvent.of(
+              MeasurementEvent.Type.RUNTIME_IDENTITY,
+              "trustdial-sim-runtime/0.1".getBytes(StandardCharsets.UTF_8)),
+          MeasurementEvent.of(MeasurementEvent.Type.APP_ID, new byte[20]),
+          MeasurementEvent.of(MeasurementEvent.Type.APP_ARTIFACT_DIGEST, ARTIFACT),
+          MeasurementEvent.of(
+              MeasurementEvent.Type.APP_CONFIG,
+              "{\"replicas\":1}".getBytes(StandardCharsets.UTF_8)));
+  static final byte[] REPORT_DATA =
+      Arrays.copyOf("ephemeral key hash".getBytes(StandardCharsets.UTF_8), 64);
   static final byte[] EVIDENCE = TEE.attest(EVENTS, REPORT_DATA, T0, false);
 
   /** Vector from docs/spec/attestation.md: one APP_ARTIFACT_DIGEST event of 32 x 0x11. */
@@ -53,7 +59,9 @@ class SimulatedEvidenceTest {
 
   @Test
   void optedInVerifierAcceptsAndSaysSimulated() {
-    Verdict v = verdictOf(OPTED_IN.verify(EVIDENCE, NONE, AT, AttestationPolicy.standard().allowingSimulated()));
+    Verdict v =
+        verdictOf(
+            OPTED_IN.verify(EVIDENCE, NONE, AT, AttestationPolicy.standard().allowingSimulated()));
     assertThat(v.platform()).isEqualTo(Platform.SIMULATED);
     assertThat(v.simulated()).isTrue();
     assertThat(v.reportData()).isEqualTo(REPORT_DATA);
@@ -65,7 +73,8 @@ class SimulatedEvidenceTest {
   @Test
   void simulatedEvidenceIsRefusedUnlessBothAnchorsAndPolicyOptIn() {
     var pinnedOnly = new AttestationVerifier(TrustAnchors.pinned());
-    assertThat(failureOf(pinnedOnly.verify(EVIDENCE, NONE, AT))).isInstanceOf(Failure.SimulatedNotAccepted.class);
+    assertThat(failureOf(pinnedOnly.verify(EVIDENCE, NONE, AT)))
+        .isInstanceOf(Failure.SimulatedNotAccepted.class);
     assertThat(failureOf(OPTED_IN.verify(EVIDENCE, NONE, AT, AttestationPolicy.standard())))
         .isInstanceOf(Failure.SimulatedNotAccepted.class);
   }
@@ -74,24 +83,35 @@ class SimulatedEvidenceTest {
   void anotherInstallsEvidenceIsUntrusted() {
     SimulatedTee other = SimulatedTee.createInstall(new SecureRandom(), T0);
     byte[] foreign = other.attest(EVENTS, REPORT_DATA, T0, false);
-    assertThat(failureOf(OPTED_IN.verify(foreign, NONE, AT))).isInstanceOf(Failure.UntrustedRoot.class);
+    assertThat(failureOf(OPTED_IN.verify(foreign, NONE, AT)))
+        .isInstanceOf(Failure.UntrustedRoot.class);
   }
 
   @Test
   void debugEvidenceIsRefusedByPolicy() {
     byte[] debug = TEE.attest(EVENTS, REPORT_DATA, T0, true);
     assertThat(verdictOf(OPTED_IN.verify(debug, NONE, AT)).debug()).isTrue();
-    assertThat(failureOf(OPTED_IN.verify(debug, NONE, AT, AttestationPolicy.standard().allowingSimulated())))
+    assertThat(
+            failureOf(
+                OPTED_IN.verify(debug, NONE, AT, AttestationPolicy.standard().allowingSimulated())))
         .isInstanceOf(Failure.DebugEnabled.class);
   }
 
   @Test
   void registersThatDisagreeWithTheLogAreABindingMismatch() throws Exception {
     SimulatedEvidence ev = SimulatedEvidence.parse(EVIDENCE);
-    var lying = new SimulatedEvidence(false, T0, List.of(new byte[48], new byte[48], new byte[48], new byte[48]),
-        REPORT_DATA, ev.events(), ev.certificates(), new byte[0]);
+    var lying =
+        new SimulatedEvidence(
+            false,
+            T0,
+            List.of(new byte[48], new byte[48], new byte[48], new byte[48]),
+            REPORT_DATA,
+            ev.events(),
+            ev.certificates(),
+            new byte[0]);
     byte[] signed = TEE.sign(lying).encode();
-    assertThat(failureOf(OPTED_IN.verify(signed, NONE, AT))).isInstanceOf(Failure.BindingMismatch.class);
+    assertThat(failureOf(OPTED_IN.verify(signed, NONE, AT)))
+        .isInstanceOf(Failure.BindingMismatch.class);
   }
 
   @Test

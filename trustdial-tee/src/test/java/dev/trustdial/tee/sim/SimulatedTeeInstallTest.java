@@ -24,24 +24,32 @@ class SimulatedTeeInstallTest {
     tee.save(dir);
     SimulatedTee loaded = SimulatedTee.load(dir);
     assertThat(loaded.root()).isEqualTo(tee.root());
-    assertThat(loaded.root().getSubjectX500Principal().getName()).contains("INSECURE SIMULATED TEE");
+    assertThat(loaded.root().getSubjectX500Principal().getName())
+        .contains("INSECURE SIMULATED TEE");
     byte[] ev = loaded.attest(List.of(), new byte[64], T0, false);
-    var verifier = new AttestationVerifier(TrustAnchors.pinned().withSimulationRoots(List.of(tee.root())));
+    var verifier =
+        new AttestationVerifier(TrustAnchors.pinned().withSimulationRoots(List.of(tee.root())));
     assertThat(verifier.verify(ev, new Collateral.None(), T0).isValid()).isTrue();
     assertThatThrownBy(() -> SimulatedTee.createInstall(new SecureRandom(), T0).save(dir))
-        .isInstanceOf(InvalidInputException.class).hasMessageContaining("already exists");
+        .isInstanceOf(InvalidInputException.class)
+        .hasMessageContaining("already exists");
   }
 
   @Test
   void mismatchedOrMissingFilesAreRefused(@TempDir Path dir) throws Exception {
-    assertThatThrownBy(() -> SimulatedTee.load(dir)).isInstanceOf(InvalidInputException.class)
+    assertThatThrownBy(() -> SimulatedTee.load(dir))
+        .isInstanceOf(InvalidInputException.class)
         .hasMessageContaining("no simulated TEE install");
     Path a = dir.resolve("a");
     Path b = dir.resolve("b");
     SimulatedTee.createInstall(new SecureRandom(), T0).save(a);
     SimulatedTee.createInstall(new SecureRandom(), T0).save(b);
-    Files.copy(b.resolve(SimulatedTee.KEY_FILE), a.resolve(SimulatedTee.KEY_FILE), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-    assertThatThrownBy(() -> SimulatedTee.load(a)).isInstanceOf(InvalidInputException.class)
+    Files.copy(
+        b.resolve(SimulatedTee.KEY_FILE),
+        a.resolve(SimulatedTee.KEY_FILE),
+        java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+    assertThatThrownBy(() -> SimulatedTee.load(a))
+        .isInstanceOf(InvalidInputException.class)
         .hasMessageContaining("does not match");
   }
 }

@@ -36,10 +36,12 @@ class SnpReportVerifierTest {
     assertThat(v.platform()).isEqualTo(Platform.AMD_SEV_SNP);
     assertThat(v.tcbStatus()).isEqualTo(TcbStatus.NOT_EVALUATED);
     assertThat(v.measurement("MEASUREMENT").orElseThrow().value())
-        .isEqualTo(Arrays.copyOfRange(REPORT, 0x90, 0xC0)).isNotEqualTo(new byte[48]);
+        .isEqualTo(Arrays.copyOfRange(REPORT, 0x90, 0xC0))
+        .isNotEqualTo(new byte[48]);
     assertThat(v.measurement("HOST_DATA").orElseThrow().value()).hasSize(32);
     assertThat(v.reportData()).isEqualTo(Arrays.copyOfRange(REPORT, 0x50, 0x90));
-    assertThat(v.field("REPORTED_TCB").orElseThrow().value()).isEqualTo(Arrays.copyOfRange(REPORT, 0x180, 0x188));
+    assertThat(v.field("REPORTED_TCB").orElseThrow().value())
+        .isEqualTo(Arrays.copyOfRange(REPORT, 0x180, 0x188));
     // POLICY = 0x0B0000: SMT allowed, reserved bit 17, and DEBUG (bit 19): a debug guest.
     assertThat(v.field("POLICY").orElseThrow().hex()).isEqualTo("00000b0000000000");
     assertThat(v.debug()).isTrue();
@@ -48,12 +50,15 @@ class SnpReportVerifierTest {
 
   @Test
   void theShippedAskIsUsedWhenTheCollateralHasOnlyTheVcek() throws Exception {
-    var pem = new String(read("sev-snp/ask_ark_milan.pem"), java.nio.charset.StandardCharsets.US_ASCII);
+    var pem =
+        new String(read("sev-snp/ask_ark_milan.pem"), java.nio.charset.StandardCharsets.US_ASCII);
     var certs = Certificates.fromPemChain(pem, "AMD chain");
-    Collateral.Snp withAsk = new Collateral.Snp(((Collateral.Snp) VCEK).vcek(), Optional.of(certs.getFirst()));
+    Collateral.Snp withAsk =
+        new Collateral.Snp(((Collateral.Snp) VCEK).vcek(), Optional.of(certs.getFirst()));
     assertThat(VERIFIER.verify(REPORT, withAsk, Fixtures.SNP_AT).isValid()).isTrue();
     // The ARK is not an ASK: the chain must not verify with it in the ASK's place.
-    Collateral.Snp wrongAsk = new Collateral.Snp(((Collateral.Snp) VCEK).vcek(), Optional.of(certs.get(1)));
+    Collateral.Snp wrongAsk =
+        new Collateral.Snp(((Collateral.Snp) VCEK).vcek(), Optional.of(certs.get(1)));
     assertThat(failureOf(VERIFIER.verify(REPORT, wrongAsk, Fixtures.SNP_AT)))
         .isInstanceOfAny(Failure.ChainInvalid.class, Failure.UntrustedRoot.class);
   }
@@ -67,7 +72,9 @@ class SnpReportVerifierTest {
   void flippedMeasurementOrSignatureBreaksTheSignature() {
     for (int off : new int[] {0x90, 0x50, 0x180, 0x1A0, 0x2A0, 0x2A0 + 72 + 10}) {
       Failure f = failureOf(VERIFIER.verify(flip(REPORT, off), VCEK, Fixtures.SNP_AT));
-      assertThat(f).isEqualTo(new Failure.SignatureInvalid(SignedRegion.SNP_REPORT, "ECDSA P-384 by the VCEK"));
+      assertThat(f)
+          .isEqualTo(
+              new Failure.SignatureInvalid(SignedRegion.SNP_REPORT, "ECDSA P-384 by the VCEK"));
     }
   }
 
@@ -81,21 +88,27 @@ class SnpReportVerifierTest {
 
   @Test
   void theDebugGuestIsRefusedByTheStandardPolicy() throws Exception {
-    assertThat(failureOf(VERIFIER.verify(REPORT, VCEK, Fixtures.SNP_AT, AttestationPolicy.standard())))
+    assertThat(
+            failureOf(VERIFIER.verify(REPORT, VCEK, Fixtures.SNP_AT, AttestationPolicy.standard())))
         .isInstanceOf(Failure.DebugEnabled.class);
-    assertThat(VERIFIER.verify(REPORT, VCEK, Fixtures.SNP_AT, AttestationPolicy.standard().allowingDebug()).isValid())
+    assertThat(
+            VERIFIER
+                .verify(REPORT, VCEK, Fixtures.SNP_AT, AttestationPolicy.standard().allowingDebug())
+                .isValid())
         .isTrue();
     byte[] noDebug = REPORT.clone();
     noDebug[0x0A] &= ~0x08; // clearing POLICY bit 19 is caught by the signature
     assertThat(SnpReport.parse(noDebug).debug()).isFalse();
-    assertThat(failureOf(VERIFIER.verify(noDebug, VCEK, Fixtures.SNP_AT))).isInstanceOf(Failure.SignatureInvalid.class);
+    assertThat(failureOf(VERIFIER.verify(noDebug, VCEK, Fixtures.SNP_AT)))
+        .isInstanceOf(Failure.SignatureInvalid.class);
   }
 
   @Test
   void malformedReportsAreRefused() {
     byte[] wrongAlgo = REPORT.clone();
     wrongAlgo[0x34] = 2;
-    assertThat(failureOf(VERIFIER.verify(wrongAlgo, VCEK, Fixtures.SNP_AT)).message()).contains("signature algorithm");
+    assertThat(failureOf(VERIFIER.verify(wrongAlgo, VCEK, Fixtures.SNP_AT)).message())
+        .contains("signature algorithm");
     assertThat(failureOf(VERIFIER.verify(REPORT, new Collateral.None(), Fixtures.SNP_AT)))
         .isInstanceOf(Failure.Malformed.class);
   }

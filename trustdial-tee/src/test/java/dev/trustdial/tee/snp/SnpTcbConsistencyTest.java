@@ -26,13 +26,27 @@ import org.junit.jupiter.api.Test;
 class SnpTcbConsistencyTest {
   static final Instant T = Instant.parse("2026-01-01T00:00:00Z");
   static final byte[] REAL = read("sev-snp/report.bin");
-  static final TestPki.Issued ARK = TestPki.root("CN=test ARK-Milan", TestPki.ec("secp384r1"), "SHA384withECDSA",
-      T.minusSeconds(86400), T.plusSeconds(86400));
-  static final TestPki.Issued ASK = TestPki.issue("CN=test SEV-Milan", TestPki.ec("secp384r1"), ARK,
-      "SHA384withECDSA", true, T.minusSeconds(86400), T.plusSeconds(86400), List.of());
+  static final TestPki.Issued ARK =
+      TestPki.root(
+          "CN=test ARK-Milan",
+          TestPki.ec("secp384r1"),
+          "SHA384withECDSA",
+          T.minusSeconds(86400),
+          T.plusSeconds(86400));
+  static final TestPki.Issued ASK =
+      TestPki.issue(
+          "CN=test SEV-Milan",
+          TestPki.ec("secp384r1"),
+          ARK,
+          "SHA384withECDSA",
+          true,
+          T.minusSeconds(86400),
+          T.plusSeconds(86400),
+          List.of());
   static final TrustAnchors P = TrustAnchors.pinned();
   static final AttestationVerifier VERIFIER =
-      new AttestationVerifier(new TrustAnchors(P.intelSgxRoot(), ARK.cert(), ASK.cert(), P.awsNitroRoot(), List.of()));
+      new AttestationVerifier(
+          new TrustAnchors(P.intelSgxRoot(), ARK.cert(), ASK.cert(), P.awsNitroRoot(), List.of()));
   static final byte[] TCB = Arrays.copyOfRange(REAL, 0x180, 0x188);
   static final byte[] CHIP = Arrays.copyOfRange(REAL, 0x1A0, 0x1E0);
 
@@ -59,7 +73,8 @@ class SnpTcbConsistencyTest {
     byte[] other = CHIP.clone();
     other[0] ^= 1;
     var vcek = vcek("Milan-B0", TCB, other);
-    assertThat(failureOf(VERIFIER.verify(signed(REAL, vcek), collateral(vcek), T)).message()).contains("CHIP_ID");
+    assertThat(failureOf(VERIFIER.verify(signed(REAL, vcek), collateral(vcek), T)).message())
+        .contains("CHIP_ID");
     byte[] masked = REAL.clone();
     Arrays.fill(masked, 0x1A0, 0x1E0, (byte) 0);
     assertThat(verdictOf(VERIFIER.verify(signed(masked, vcek), collateral(vcek), T)).checks())
@@ -74,8 +89,15 @@ class SnpTcbConsistencyTest {
   }
 
   static TestPki.Issued vcek(String product, byte[] tcb, byte[] hwid) {
-    return TestPki.issue("CN=SEV-VCEK", TestPki.ec("secp384r1"), ASK, "SHA384withECDSA", false,
-        T.minusSeconds(3600), T.plusSeconds(3600), List.of(
+    return TestPki.issue(
+        "CN=SEV-VCEK",
+        TestPki.ec("secp384r1"),
+        ASK,
+        "SHA384withECDSA",
+        false,
+        T.minusSeconds(3600),
+        T.plusSeconds(3600),
+        List.of(
             new TestPki.Ext(SnpReportVerifier.OID_PRODUCT, new DERIA5String(product)),
             new TestPki.Ext(SnpReportVerifier.OID_BL_SPL, new ASN1Integer(tcb[0] & 0xFF)),
             new TestPki.Ext(SnpReportVerifier.OID_TEE_SPL, new ASN1Integer(tcb[1] & 0xFF)),

@@ -12,7 +12,13 @@ class TranscriptTest {
   static Transcript three() {
     Transcript t = new Transcript();
     for (int i = 0; i < 3; i++) {
-      t.append(Instant.ofEpochMilli(1_000L * (i + 1)), "https://example.com/" + i, 200, new byte[32], Transcript.sha256(new byte[] {(byte) i}), 1);
+      t.append(
+          Instant.ofEpochMilli(1_000L * (i + 1)),
+          "https://example.com/" + i,
+          200,
+          new byte[32],
+          Transcript.sha256(new byte[] {(byte) i}),
+          1);
     }
     return t;
   }
@@ -36,8 +42,10 @@ class TranscriptTest {
   @Test
   void decodingRefusesReorderedTruncatedOrOversizedTranscripts() {
     byte[] enc = three().encode();
-    assertThatThrownBy(() -> Transcript.decode(Arrays.copyOf(enc, enc.length - 1))).hasMessageContaining("ends early");
-    assertThatThrownBy(() -> Transcript.decode(Arrays.copyOf(enc, enc.length + 1))).hasMessageContaining("trailing");
+    assertThatThrownBy(() -> Transcript.decode(Arrays.copyOf(enc, enc.length - 1)))
+        .hasMessageContaining("ends early");
+    assertThatThrownBy(() -> Transcript.decode(Arrays.copyOf(enc, enc.length + 1)))
+        .hasMessageContaining("trailing");
     byte[] index = enc.clone();
     index[15] = 5; // entry 0 claims index 5
     assertThatThrownBy(() -> Transcript.decode(index)).hasMessageContaining("index");
@@ -48,8 +56,12 @@ class TranscriptTest {
     for (int i = 0; i < Transcript.MAX_ENTRIES; i++) {
       full.append(Instant.EPOCH, "https://a/", 200, new byte[32], new byte[32], 0);
     }
-    assertThatThrownBy(() -> full.append(Instant.EPOCH, "https://a/", 200, new byte[32], new byte[32], 0)).hasMessageContaining("full");
-    assertThatThrownBy(() -> new Transcript().append(Instant.EPOCH, "h".repeat(2049), 200, new byte[32], new byte[32], 0))
+    assertThatThrownBy(
+            () -> full.append(Instant.EPOCH, "https://a/", 200, new byte[32], new byte[32], 0))
+        .hasMessageContaining("full");
+    assertThatThrownBy(() ->
+            new Transcript()
+                .append(Instant.EPOCH, "h".repeat(2049), 200, new byte[32], new byte[32], 0))
         .hasMessageContaining("URL");
   }
 }

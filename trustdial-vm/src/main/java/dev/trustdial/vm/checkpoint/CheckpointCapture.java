@@ -5,12 +5,18 @@ import dev.trustdial.vm.state.VmState;
 import java.util.List;
 
 /**
- * What a checkpoint link needs, copied out of a machine at a checkpoint (Machine#capture) so
- * that encoding, compression and storage can run on another thread while the machine goes on.
- * A full capture holds every non-zero page, the whole checkpoint history and output; a delta
- * capture what changed since the machine's previous capture.
+ * What a checkpoint link needs, copied out of a machine at a checkpoint (Machine#capture) so that
+ * encoding, compression and storage can run on another thread while the machine goes on. A full
+ * capture holds every non-zero page, the whole checkpoint history and output; a delta capture what
+ * changed since the machine's previous capture.
  */
-public record CheckpointCapture(boolean full, VmState state, long stride, List<Checkpoint> checkpoints, int outputFrom, byte[] output,
+public record CheckpointCapture(
+    boolean full,
+    VmState state,
+    long stride,
+    List<Checkpoint> checkpoints,
+    int outputFrom,
+    byte[] output,
     List<Snapshot.Page> pages) {
   public CheckpointCapture {
     if (full && outputFrom != 0) {
@@ -36,12 +42,16 @@ public record CheckpointCapture(boolean full, VmState state, long stride, List<C
     return new Snapshot(state, stride, checkpoints, output, pages);
   }
 
-  /** The delta link (§8.1) of a delta capture on top of the link {@code parent} stored at {@code locator}. */
+  /**
+   * The delta link (§8.1) of a delta capture on top of the link {@code parent} stored at {@code
+   * locator}.
+   */
   public SnapshotDelta toDelta(Bytes32 parent, Bytes32 locator, int depth) {
     if (full) {
       throw new IllegalStateException("a full capture encodes as a full snapshot: use toSnapshot");
     }
-    return new SnapshotDelta(parent, locator, depth, state, stride, checkpoints, outputFrom, output, pages);
+    return new SnapshotDelta(
+        parent, locator, depth, state, stride, checkpoints, outputFrom, output, pages);
   }
 
   /**
@@ -52,19 +62,28 @@ public record CheckpointCapture(boolean full, VmState state, long stride, List<C
    */
   public CheckpointCapture then(CheckpointCapture next) {
     if (next.step() <= step() || next.stride != stride) {
-      throw new IllegalArgumentException("capture at step " + next.step() + " does not follow the one at step " + step());
+      throw new IllegalArgumentException(
+          "capture at step " + next.step() + " does not follow the one at step " + step());
     }
     if (next.full) {
       return next;
     }
     if (next.outputFrom != outputFrom + output.length) {
-      throw new IllegalArgumentException("capture at step " + next.step() + " appends output at " + next.outputFrom + ", not at "
-          + (outputFrom + output.length));
+      throw new IllegalArgumentException(
+          "capture at step "
+              + next.step()
+              + " appends output at "
+              + next.outputFrom
+              + ", not at "
+              + (outputFrom + output.length));
     }
     java.util.TreeMap<Integer, Snapshot.Page> merged = new java.util.TreeMap<>();
     pages.forEach(p -> merged.put(p.index(), p));
     next.pages.forEach(p -> merged.put(p.index(), p));
-    List<Snapshot.Page> ps = merged.values().stream().filter(p -> !full || !isZero(p.bytes())).toList(); // a full capture omits zero pages
+    List<Snapshot.Page> ps =
+        merged.values().stream()
+            .filter(p -> !full || !isZero(p.bytes()))
+            .toList(); // a full capture omits zero pages
     List<Checkpoint> cps = new java.util.ArrayList<>(checkpoints);
     cps.addAll(next.checkpoints);
     byte[] out = java.util.Arrays.copyOf(output, output.length + next.output.length);
@@ -81,8 +100,12 @@ public record CheckpointCapture(boolean full, VmState state, long stride, List<C
     return true;
   }
 
-  /** Bytes the capture holds (pages, output, history): what a pending checkpoint costs in memory. */
+  /**
+   * Bytes the capture holds (pages, output, history): what a pending checkpoint costs in memory.
+   */
   public long heldBytes() {
-    return (long) pages.size() * (4 + dev.trustdial.vm.memory.Memory.PAGE_SIZE) + output.length + 40L * checkpoints.size();
+    return (long) pages.size() * (4 + dev.trustdial.vm.memory.Memory.PAGE_SIZE)
+        + output.length
+        + 40L * checkpoints.size();
   }
 }

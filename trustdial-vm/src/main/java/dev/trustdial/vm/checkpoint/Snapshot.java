@@ -13,11 +13,14 @@ import java.util.List;
 
 /**
  * A full VM state as bytes (docs/spec/vm.md §8). This class only parses and writes the format and
- * checks its internal consistency; the machine re-derives the memory root and the output
- * commitment on restore and refuses a snapshot whose state they do not match.
+ * checks its internal consistency; the machine re-derives the memory root and the output commitment
+ * on restore and refuses a snapshot whose state they do not match.
  */
-public record Snapshot(VmState state, long stride, List<Checkpoint> history, byte[] output, List<Page> pages) implements SnapshotLink {
-  public static final byte[] MAGIC = "TDVMSNP2".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+public record Snapshot(
+    VmState state, long stride, List<Checkpoint> history, byte[] output, List<Page> pages)
+    implements SnapshotLink {
+  public static final byte[] MAGIC =
+      "TDVMSNP2".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
   static final byte[] MAGIC_V1 = "TDVMSNP1".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
   public static final long MAX_SNAPSHOT_BYTES = 1L << 31;
 
@@ -63,8 +66,10 @@ public record Snapshot(VmState state, long stride, List<Checkpoint> history, byt
   }
 
   public static Snapshot decode(byte[] bytes) {
-    if (bytes.length >= MAGIC_V1.length && Arrays.equals(bytes, 0, MAGIC_V1.length, MAGIC_V1, 0, MAGIC_V1.length)) {
-      throw bad("is a v1 snapshot (TDVMSNP1); this VM implements docs/spec/vm.md v2 and cannot resume it: run the job from step 0");
+    if (bytes.length >= MAGIC_V1.length
+        && Arrays.equals(bytes, 0, MAGIC_V1.length, MAGIC_V1, 0, MAGIC_V1.length)) {
+      throw bad(
+          "is a v1 snapshot (TDVMSNP1); this VM implements docs/spec/vm.md v2 and cannot resume it: run the job from step 0");
     }
     if (bytes.length < MAGIC.length + VmState.ENCODED_SIZE + 12 + 8 + 32) {
       throw bad("is too short (" + bytes.length + " bytes)");
@@ -117,17 +122,31 @@ public record Snapshot(VmState state, long stride, List<Checkpoint> history, byt
    * Reads {@code n} (pageIndex, 4096 bytes) entries: increasing indexes, every page inside the
    * state's RAM window (so at most the window's page count).
    */
-  static List<Page> readPages(ByteBuffer b, int n, VmState state, java.util.function.Function<String, InvalidInputException> bad) {
+  static List<Page> readPages(
+      ByteBuffer b,
+      int n,
+      VmState state,
+      java.util.function.Function<String, InvalidInputException> bad) {
     long windowPages = ((state.ramEnd() & 0xffff_ffffL) - Memory.RAM_BASE) >>> Memory.PAGE_SHIFT;
     if (n > windowPages) {
-      throw bad.apply("lists " + n + " pages, more than the " + windowPages + " pages of its state's RAM window");
+      throw bad.apply(
+          "lists "
+              + n
+              + " pages, more than the "
+              + windowPages
+              + " pages of its state's RAM window");
     }
     List<Page> pages = new ArrayList<>(n);
     long prevPage = -1;
     for (int i = 0; i < n; i++) {
       int idx = b.getInt();
-      if (idx <= prevPage || (idx >>> 19) != 0 || !Memory.inWindow(idx << Memory.PAGE_SHIFT, Memory.PAGE_SIZE, state.ramEnd())) {
-        throw bad.apply("has page index " + Integer.toUnsignedString(idx) + " out of order or outside its state's RAM window");
+      if (idx <= prevPage
+          || (idx >>> 19) != 0
+          || !Memory.inWindow(idx << Memory.PAGE_SHIFT, Memory.PAGE_SIZE, state.ramEnd())) {
+        throw bad.apply(
+            "has page index "
+                + Integer.toUnsignedString(idx)
+                + " out of order or outside its state's RAM window");
       }
       prevPage = idx;
       byte[] p = new byte[Memory.PAGE_SIZE];
@@ -140,7 +159,8 @@ public record Snapshot(VmState state, long stride, List<Checkpoint> history, byt
   private static int count(ByteBuffer b, int minEach, String what) {
     int n = b.getInt();
     if (n < 0 || (long) n * minEach > b.remaining()) {
-      throw bad("declares " + Integer.toUnsignedString(n) + " " + what + ", more than its bytes hold");
+      throw bad(
+          "declares " + Integer.toUnsignedString(n) + " " + what + ", more than its bytes hold");
     }
     return n;
   }

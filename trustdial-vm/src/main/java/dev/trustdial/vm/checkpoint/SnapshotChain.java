@@ -14,9 +14,9 @@ import java.util.TreeMap;
 
 /**
  * Follows a checkpoint chain (docs/spec/vm.md §8.1) from its head link back to its full snapshot,
- * checking every link's hash against the reference its child holds, and folds it into the one
- * full {@link Snapshot} it stands for. The machine then restores that snapshot with the checks of
- * §8 (memory root, output commitment, input, trusted state hash).
+ * checking every link's hash against the reference its child holds, and folds it into the one full
+ * {@link Snapshot} it stands for. The machine then restores that snapshot with the checks of §8
+ * (memory root, output commitment, input, trusted state hash).
  */
 public final class SnapshotChain {
   private SnapshotChain() {}
@@ -45,9 +45,10 @@ public final class SnapshotChain {
     byte[] fetch(Bytes32 linkHash, Bytes32 locator);
 
     /** For callers that hold only full snapshots: a delta is refused. */
-    LinkSource NONE = (hash, locator) -> {
-      throw new InvalidInputException("no source of parent links was given");
-    };
+    LinkSource NONE =
+        (hash, locator) -> {
+          throw new InvalidInputException("no source of parent links was given");
+        };
   }
 
   /** A decoded link with its hash (its keccak256 trailer, over the decompressed bytes). */
@@ -56,7 +57,8 @@ public final class SnapshotChain {
   /** Decompresses (when stored compressed) and decodes one link. */
   public static Link read(byte[] stored, Limits limits) {
     byte[] raw = LinkCompression.decompress(stored, limits.maxLinkBytes());
-    SnapshotLink body = SnapshotDelta.isDelta(raw) ? SnapshotDelta.decode(raw) : Snapshot.decode(raw);
+    SnapshotLink body =
+        SnapshotDelta.isDelta(raw) ? SnapshotDelta.decode(raw) : Snapshot.decode(raw);
     return new Link(body, new Bytes32(Arrays.copyOfRange(raw, raw.length - 32, raw.length)));
   }
 
@@ -77,9 +79,9 @@ public final class SnapshotChain {
   /**
    * The full snapshot the chain ending at {@code head} stands for.
    *
-   * @throws InvalidInputException for a link that does not decode, is missing from the source,
-   *     does not hash to its child's reference (a broken link), is visited twice (a cycle), has
-   *     the wrong depth, or does not continue its parent (stride, app parameters, step, history,
+   * @throws InvalidInputException for a link that does not decode, is missing from the source, does
+   *     not hash to its child's reference (a broken link), is visited twice (a cycle), has the
+   *     wrong depth, or does not continue its parent (stride, app parameters, step, history,
    *     output); or a chain deeper than the limit
    */
   public static Snapshot resolve(byte[] head, LinkSource source, Limits limits) {
@@ -88,7 +90,11 @@ public final class SnapshotChain {
       return full;
     }
     if (top.body().depth() > limits.maxDepth()) {
-      throw chain("has " + top.body().depth() + " deltas above its full snapshot, more than the limit of " + limits.maxDepth());
+      throw chain(
+          "has "
+              + top.body().depth()
+              + " deltas above its full snapshot, more than the limit of "
+              + limits.maxDepth());
     }
     List<SnapshotDelta> deltas = new ArrayList<>(); // newest first
     Set<Bytes32> seen = new HashSet<>();
@@ -100,8 +106,15 @@ public final class SnapshotChain {
       try {
         stored = source.fetch(d.parent(), d.locator());
       } catch (RuntimeException e) {
-        throw chain("is missing the link " + d.parent() + " (the parent of the delta at step " + d.state().step() + ", stored at "
-            + d.locator() + "): " + e.getMessage());
+        throw chain(
+            "is missing the link "
+                + d.parent()
+                + " (the parent of the delta at step "
+                + d.state().step()
+                + ", stored at "
+                + d.locator()
+                + "): "
+                + e.getMessage());
       }
       Link parent;
       try {
@@ -110,15 +123,25 @@ public final class SnapshotChain {
         throw chain("link " + d.parent() + " does not decode: " + e.getMessage());
       }
       if (!parent.hash().equals(d.parent())) {
-        throw chain("is broken: the parent of the delta at step " + d.state().step() + " must hash to " + d.parent()
-            + ", the bytes fetched for it hash to " + parent.hash());
+        throw chain(
+            "is broken: the parent of the delta at step "
+                + d.state().step()
+                + " must hash to "
+                + d.parent()
+                + ", the bytes fetched for it hash to "
+                + parent.hash());
       }
       if (!seen.add(parent.hash())) {
         throw chain("is cyclic: link " + parent.hash() + " is its own ancestor");
       }
       if (parent.body().depth() != d.depth() - 1) {
-        throw chain("has a delta of depth " + d.depth() + " on a link of depth " + parent.body().depth() + " (each delta is one deeper"
-            + " than its parent, a full snapshot has depth 0)");
+        throw chain(
+            "has a delta of depth "
+                + d.depth()
+                + " on a link of depth "
+                + parent.body().depth()
+                + " (each delta is one deeper"
+                + " than its parent, a full snapshot has depth 0)");
       }
       at = parent;
     }
@@ -140,9 +163,18 @@ public final class SnapshotChain {
       VmState s = d.state();
       String at = "the delta at step " + s.step();
       if (d.stride() != stride) {
-        throw chain("changes the checkpoint stride at " + at + " (" + d.stride() + " after " + stride + ")");
+        throw chain(
+            "changes the checkpoint stride at "
+                + at
+                + " ("
+                + d.stride()
+                + " after "
+                + stride
+                + ")");
       }
-      if (s.ramEnd() != prev.ramEnd() || s.outputLimit() != prev.outputLimit() || !s.inputRoot().equals(prev.inputRoot())
+      if (s.ramEnd() != prev.ramEnd()
+          || s.outputLimit() != prev.outputLimit()
+          || !s.inputRoot().equals(prev.inputRoot())
           || s.inputLength() != prev.inputLength()) {
         throw chain("changes the app parameters or the input at " + at);
       }
@@ -150,12 +182,24 @@ public final class SnapshotChain {
         throw chain("does not move forward: " + at + " follows a link at step " + prev.step());
       }
       if (!d.checkpoints().isEmpty() && d.checkpoints().getFirst().step() <= prev.step()) {
-        throw chain("repeats checkpoints at " + at + " (step " + d.checkpoints().getFirst().step() + " is not after its parent's "
-            + prev.step() + ")");
+        throw chain(
+            "repeats checkpoints at "
+                + at
+                + " (step "
+                + d.checkpoints().getFirst().step()
+                + " is not after its parent's "
+                + prev.step()
+                + ")");
       }
       if (d.outputFrom() != output.size()) {
-        throw chain("appends output at offset " + d.outputFrom() + " in " + at + ", but its parent's output is " + output.size()
-            + " bytes");
+        throw chain(
+            "appends output at offset "
+                + d.outputFrom()
+                + " in "
+                + at
+                + ", but its parent's output is "
+                + output.size()
+                + " bytes");
       }
       history.addAll(d.checkpoints());
       output.writeBytes(d.output());

@@ -15,8 +15,8 @@ import java.util.List;
 /**
  * A delta checkpoint link (docs/spec/vm.md §8.1): the state at a checkpoint as the changes since
  * its parent link, named by the parent's link hash. Like {@link Snapshot} this class only parses
- * and writes the format and checks what one link alone can check; {@link SnapshotChain} checks
- * the links against each other and the machine checks the resolved state.
+ * and writes the format and checks what one link alone can check; {@link SnapshotChain} checks the
+ * links against each other and the machine checks the resolved state.
  *
  * @param parent the parent link's hash (its keccak256 trailer)
  * @param locator where the parent is stored, opaque to the VM (an operator puts the DA blob key)
@@ -25,8 +25,17 @@ import java.util.List;
  * @param outputFrom the parent state's output length; {@code output} is what was written since
  * @param pages every page written since the parent, zero or not
  */
-public record SnapshotDelta(Bytes32 parent, Bytes32 locator, int depth, VmState state, long stride, List<Checkpoint> checkpoints,
-    int outputFrom, byte[] output, List<Snapshot.Page> pages) implements SnapshotLink {
+public record SnapshotDelta(
+    Bytes32 parent,
+    Bytes32 locator,
+    int depth,
+    VmState state,
+    long stride,
+    List<Checkpoint> checkpoints,
+    int outputFrom,
+    byte[] output,
+    List<Snapshot.Page> pages)
+    implements SnapshotLink {
   public static final byte[] MAGIC = "TDVMDLT1".getBytes(StandardCharsets.US_ASCII);
   private static final int FIXED = 8 + 32 + 32 + 4 + VmState.ENCODED_SIZE + 8 + 4 + 4 + 4 + 4 + 32;
 
@@ -48,7 +57,12 @@ public record SnapshotDelta(Bytes32 parent, Bytes32 locator, int depth, VmState 
   }
 
   public byte[] encode() {
-    ByteArrayOutputStream out = new ByteArrayOutputStream(FIXED + checkpoints.size() * 40 + output.length + pages.size() * (4 + Memory.PAGE_SIZE));
+    ByteArrayOutputStream out =
+        new ByteArrayOutputStream(
+            FIXED
+                + checkpoints.size() * 40
+                + output.length
+                + pages.size() * (4 + Memory.PAGE_SIZE));
     out.writeBytes(MAGIC);
     out.writeBytes(parent.bytes());
     out.writeBytes(locator.bytes());
@@ -72,7 +86,8 @@ public record SnapshotDelta(Bytes32 parent, Bytes32 locator, int depth, VmState 
   }
 
   static boolean isDelta(byte[] bytes) {
-    return bytes.length >= MAGIC.length && Arrays.equals(bytes, 0, MAGIC.length, MAGIC, 0, MAGIC.length);
+    return bytes.length >= MAGIC.length
+        && Arrays.equals(bytes, 0, MAGIC.length, MAGIC, 0, MAGIC.length);
   }
 
   public static SnapshotDelta decode(byte[] bytes) {
@@ -93,7 +108,8 @@ public record SnapshotDelta(Bytes32 parent, Bytes32 locator, int depth, VmState 
       Bytes32 locator = bytes32(b);
       int depth = b.getInt();
       if (depth < 1) {
-        throw bad("has depth " + Integer.toUnsignedString(depth) + " (a delta's depth is 1 or more)");
+        throw bad(
+            "has depth " + Integer.toUnsignedString(depth) + " (a delta's depth is 1 or more)");
       }
       byte[] st = new byte[VmState.ENCODED_SIZE];
       b.get(st);
@@ -120,7 +136,13 @@ public record SnapshotDelta(Bytes32 parent, Bytes32 locator, int depth, VmState 
       }
       int outLen = count(b, 1, "output bytes");
       if ((long) outFrom + outLen != state.outputLength()) {
-        throw bad("adds " + outLen + " output bytes to " + outFrom + ", but its state has written " + state.outputLength());
+        throw bad(
+            "adds "
+                + outLen
+                + " output bytes to "
+                + outFrom
+                + ", but its state has written "
+                + state.outputLength());
       }
       byte[] out = new byte[outLen];
       b.get(out);
@@ -144,7 +166,8 @@ public record SnapshotDelta(Bytes32 parent, Bytes32 locator, int depth, VmState 
   private static int count(ByteBuffer b, int minEach, String what) {
     int n = b.getInt();
     if (n < 0 || (long) n * minEach > b.remaining()) {
-      throw bad("declares " + Integer.toUnsignedString(n) + " " + what + ", more than its bytes hold");
+      throw bad(
+          "declares " + Integer.toUnsignedString(n) + " " + what + ", more than its bytes hold");
     }
     return n;
   }

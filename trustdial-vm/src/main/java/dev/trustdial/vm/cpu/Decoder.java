@@ -2,8 +2,8 @@ package dev.trustdial.vm.cpu;
 
 /**
  * Decodes RV32IM instruction words into (op | rd<<8 | rs1<<13 | rs2<<18, imm) pairs so the
- * interpreter never re-extracts bit fields. Anything outside RV32IM decodes to {@link #ILLEGAL}
- * and faults only if executed (code pages may hold data).
+ * interpreter never re-extracts bit fields. Anything outside RV32IM decodes to {@link #ILLEGAL} and
+ * faults only if executed (code pages may hold data).
  */
 public final class Decoder {
   private Decoder() {}
@@ -20,6 +20,7 @@ public final class Decoder {
   public static final int FENCE = 38, ECALL = 39, EBREAK = 40;
   public static final int MUL = 41, MULH = 42, MULHSU = 43, MULHU = 44;
   public static final int DIV = 45, DIVU = 46, REM = 47, REMU = 48;
+
   /** Pseudo-op in the odd-halfword slots of a decoded page: pc % 4 == 2 cannot be fetched. */
   public static final int MISALIGNED = 49;
 
@@ -67,78 +68,84 @@ public final class Decoder {
       }
       case 0x63 -> {
         imm = bImm(w);
-        op = switch (f3) {
-          case 0 -> BEQ;
-          case 1 -> BNE;
-          case 4 -> BLT;
-          case 5 -> BGE;
-          case 6 -> BLTU;
-          case 7 -> BGEU;
-          default -> ILLEGAL;
-        };
+        op =
+            switch (f3) {
+              case 0 -> BEQ;
+              case 1 -> BNE;
+              case 4 -> BLT;
+              case 5 -> BGE;
+              case 6 -> BLTU;
+              case 7 -> BGEU;
+              default -> ILLEGAL;
+            };
       }
       case 0x03 -> {
         imm = w >> 20;
-        op = switch (f3) {
-          case 0 -> LB;
-          case 1 -> LH;
-          case 2 -> LW;
-          case 4 -> LBU;
-          case 5 -> LHU;
-          default -> ILLEGAL;
-        };
+        op =
+            switch (f3) {
+              case 0 -> LB;
+              case 1 -> LH;
+              case 2 -> LW;
+              case 4 -> LBU;
+              case 5 -> LHU;
+              default -> ILLEGAL;
+            };
       }
       case 0x23 -> {
         imm = ((w >> 25) << 5) | ((w >>> 7) & 31);
-        op = switch (f3) {
-          case 0 -> SB;
-          case 1 -> SH;
-          case 2 -> SW;
-          default -> ILLEGAL;
-        };
+        op =
+            switch (f3) {
+              case 0 -> SB;
+              case 1 -> SH;
+              case 2 -> SW;
+              default -> ILLEGAL;
+            };
       }
       case 0x13 -> {
         imm = w >> 20;
-        op = switch (f3) {
-          case 0 -> ADDI;
-          case 2 -> SLTI;
-          case 3 -> SLTIU;
-          case 4 -> XORI;
-          case 6 -> ORI;
-          case 7 -> ANDI;
-          case 1 -> f7 == 0 ? SLLI : ILLEGAL;
-          case 5 -> f7 == 0 ? SRLI : f7 == 0x20 ? SRAI : ILLEGAL;
-          default -> ILLEGAL;
-        };
+        op =
+            switch (f3) {
+              case 0 -> ADDI;
+              case 2 -> SLTI;
+              case 3 -> SLTIU;
+              case 4 -> XORI;
+              case 6 -> ORI;
+              case 7 -> ANDI;
+              case 1 -> f7 == 0 ? SLLI : ILLEGAL;
+              case 5 -> f7 == 0 ? SRLI : f7 == 0x20 ? SRAI : ILLEGAL;
+              default -> ILLEGAL;
+            };
         if (op == SLLI || op == SRLI || op == SRAI) {
           imm = rs2;
         }
       }
       case 0x33 -> {
         if (f7 == 0) {
-          op = switch (f3) {
-            case 0 -> ADD;
-            case 1 -> SLL;
-            case 2 -> SLT;
-            case 3 -> SLTU;
-            case 4 -> XOR;
-            case 5 -> SRL;
-            case 6 -> OR;
-            default -> AND;
-          };
+          op =
+              switch (f3) {
+                case 0 -> ADD;
+                case 1 -> SLL;
+                case 2 -> SLT;
+                case 3 -> SLTU;
+                case 4 -> XOR;
+                case 5 -> SRL;
+                case 6 -> OR;
+                default -> AND;
+              };
         } else if (f7 == 0x20) {
           op = f3 == 0 ? SUB : f3 == 5 ? SRA : ILLEGAL;
         } else if (f7 == 1) {
-          op = switch (f3) {
-            case 0 -> MUL;
-            case 1 -> MULH;
-            case 2 -> MULHSU;
-            case 3 -> MULHU;
-            case 4 -> DIV;
-            case 5 -> DIVU;
-            case 6 -> REM;
-            default -> REMU;
-          };
+          op =
+              switch (f3) {
+                case 0 -> MUL;
+                case 1 -> MULH;
+                case 2 -> MULHSU;
+                case 3 -> MULHU;
+                case 4 -> DIV;
+                case 5 -> DIVU;
+                case 6 -> REM;
+                default -> REMU;
+              };
         }
       }
       case 0x0f -> {
@@ -161,10 +168,16 @@ public final class Decoder {
   }
 
   static int jImm(int w) {
-    return ((w >> 31) << 20) | (w & 0xff000) | (((w >>> 20) & 1) << 11) | (((w >>> 21) & 0x3ff) << 1);
+    return ((w >> 31) << 20)
+        | (w & 0xff000)
+        | (((w >>> 20) & 1) << 11)
+        | (((w >>> 21) & 0x3ff) << 1);
   }
 
   static int bImm(int w) {
-    return ((w >> 31) << 12) | (((w >>> 7) & 1) << 11) | (((w >>> 25) & 0x3f) << 5) | (((w >>> 8) & 0xf) << 1);
+    return ((w >> 31) << 12)
+        | (((w >>> 7) & 1) << 11)
+        | (((w >>> 25) & 0x3f) << 5)
+        | (((w >>> 8) & 0xf) << 1);
   }
 }

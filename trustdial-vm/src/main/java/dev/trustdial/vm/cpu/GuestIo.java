@@ -6,37 +6,41 @@ import dev.trustdial.vm.input.BlobOpening;
 import dev.trustdial.vm.input.InputForm;
 import dev.trustdial.vm.input.VmInput;
 import dev.trustdial.vm.memory.InputTree;
+import dev.trustdial.vm.state.OutputCommitment;
 import dev.trustdial.vm.witness.BlobInputProof;
 import dev.trustdial.vm.witness.InputChunkProof;
 import dev.trustdial.vm.witness.InputProof;
-import java.util.ArrayList;
-import dev.trustdial.vm.state.OutputCommitment;
 import java.io.ByteArrayOutputStream;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.function.Consumer;
 
 /**
  * The world as the ecall ABI shows it (docs/spec/vm.md §4): the job input, committed by a chunk
- * tree and read through a cursor, and the output, committed by a chain over complete 32-byte
- * chunks plus the pending chunk. The log stream never touches the state.
+ * tree and read through a cursor, and the output, committed by a chain over complete 32-byte chunks
+ * plus the pending chunk. The log stream never touches the state.
  */
 public final class GuestIo {
   /** Linux-compatible ecall numbers so the same ELF also runs under qemu-riscv32. */
   public static final int SYS_READ = 63;
+
   public static final int SYS_WRITE = 64;
   public static final int SYS_EXIT = 93;
   public static final int FD_INPUT = 0;
   public static final int FD_OUTPUT = 1;
   public static final int FD_LOG = 2;
+
   /** Memory leaf, input chunk and output chunk size: one ecall never crosses any of them. */
   public static final int CHUNK = 32;
 
   private final byte[] input;
   private final InputForm inputForm;
   private final Bytes32 inputRoot;
+
   /** Built again on the first proof request (witnesses only): a plain run needs just the root. */
   private InputTree inputTree;
+
   int inputCursor;
   private byte[] outputAcc = new byte[32];
   private final byte[] outputBuf = new byte[32];
@@ -48,15 +52,20 @@ public final class GuestIo {
       return java.util.Arrays.copyOfRange(buf, from, count);
     }
   }
+
   private final int outputLimit;
   private Consumer<byte[]> logSink = b -> {};
 
-  /** @param outputLimit the state's outputLimit (unsigned) */
+  /**
+   * @param outputLimit the state's outputLimit (unsigned)
+   */
   public GuestIo(byte[] input, int outputLimit) {
     this(VmInput.of(input), outputLimit);
   }
 
-  /** @param outputLimit the state's outputLimit (unsigned) */
+  /**
+   * @param outputLimit the state's outputLimit (unsigned)
+   */
   public GuestIo(VmInput input, int outputLimit) {
     this.input = input.bytes();
     this.inputForm = input.form();
@@ -67,7 +76,8 @@ public final class GuestIo {
   /** Restores the cursor and the output written so far (its commitment is recomputed). */
   public void restore(int inputCursor, byte[] outputBytes) {
     if (inputCursor < 0 || inputCursor > input.length) {
-      throw new IllegalArgumentException("input cursor " + inputCursor + " beyond input of " + input.length);
+      throw new IllegalArgumentException(
+          "input cursor " + inputCursor + " beyond input of " + input.length);
     }
     this.inputCursor = inputCursor;
     OutputCommitment.Parts p = OutputCommitment.of(outputBytes);
@@ -103,8 +113,8 @@ public final class GuestIo {
 
   /**
    * The input part of the witness of a read of {@code n > 0} bytes at the cursor (docs/spec/vm.md
-   * §9.1): chunk {@code inputCursor / 32} with its 27 siblings against {@link #inputRoot()}, or for a
-   * blob-form input the openings of the field elements the read covers.
+   * §9.1): chunk {@code inputCursor / 32} with its 27 siblings against {@link #inputRoot()}, or for
+   * a blob-form input the openings of the field elements the read covers.
    */
   public InputProof inputProof(int n) {
     int c = inputCursor >>> 5;
@@ -124,22 +134,31 @@ public final class GuestIo {
     };
   }
 
-  /** An opener that disagrees with the input (wrong blobs, wrong bytes) is a host bug: caught here, not onchain. */
+  /**
+   * An opener that disagrees with the input (wrong blobs, wrong bytes) is a host bug: caught here,
+   * not onchain.
+   */
   private void checkOpening(int element, BlobOpening o) {
     byte[] y = o.y().bytes();
     for (int i = 0; i < 32; i++) {
       long b = (long) element * BlobInput.BYTES_PER_ELEMENT + i - 1 - BlobInput.PAYLOAD_OFFSET;
       if (i > 0 && b >= 0 && b < input.length && (y[i] & 0xff) != (input[(int) b] & 0xff)) {
-        throw new IllegalStateException("blob opening of element " + element + " disagrees with input byte " + b);
+        throw new IllegalStateException(
+            "blob opening of element " + element + " disagrees with input byte " + b);
       }
     }
     if (y[0] != 0) {
-      throw new IllegalStateException("blob opening of element " + element + " is not a DA sub-blob element (byte 0 is not zero)");
+      throw new IllegalStateException(
+          "blob opening of element "
+              + element
+              + " is not a DA sub-blob element (byte 0 is not zero)");
     }
     int blob = element / BlobInput.ELEMENTS_PER_BLOB;
     List<Bytes32> hashes = ((InputForm.Blobs) inputForm).versionedHashes();
-    if (blob >= hashes.size() || !BlobInput.versionedHash(o.commitment()).equals(hashes.get(blob))) {
-      throw new IllegalStateException("blob opening of element " + element + " has a commitment outside the input's blobs");
+    if (blob >= hashes.size()
+        || !BlobInput.versionedHash(o.commitment()).equals(hashes.get(blob))) {
+      throw new IllegalStateException(
+          "blob opening of element " + element + " has a commitment outside the input's blobs");
     }
   }
 
@@ -183,7 +202,10 @@ public final class GuestIo {
     return input[i] & 0xff;
   }
 
-  /** Bytes read_input moves at the cursor for a request of {@code room} bytes: never past the chunk or the input's end. */
+  /**
+   * Bytes read_input moves at the cursor for a request of {@code room} bytes: never past the chunk
+   * or the input's end.
+   */
   int inputAvailable(int room) {
     int n = Math.min(room, CHUNK - (inputCursor & (CHUNK - 1)));
     return Math.min(n, input.length - inputCursor);

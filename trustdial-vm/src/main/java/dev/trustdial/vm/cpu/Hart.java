@@ -18,15 +18,23 @@ public final class Hart {
   public final int[] x = new int[32];
   public int pc;
   public long step;
+
   /** {@link VmState#RUNNING}, {@link VmState#EXITED} or {@link VmState#FAULTED}. */
   public int status;
+
   public int exitCode;
+
   /** The state's ramEnd: the window is [RAM_BASE, ramEnd). */
   public final int ramEnd;
+
   /** ramEnd - RAM_BASE: an address a is in the window iff (a - RAM_BASE) is below it, unsigned. */
   private final int window;
-  /** Why the machine faulted, when it faulted in this process (a restored faulted state has none). */
+
+  /**
+   * Why the machine faulted, when it faulted in this process (a restored faulted state has none).
+   */
   public GuestFault fault;
+
   public final Memory mem;
   public final GuestIo io;
 
@@ -34,7 +42,8 @@ public final class Hart {
 
   public Hart(Memory mem, GuestIo io, int ramEnd) {
     if (!VmState.validRamEnd(ramEnd)) {
-      throw new IllegalArgumentException(String.format("ramEnd 0x%08x is not a valid window end", ramEnd));
+      throw new IllegalArgumentException(
+          String.format("ramEnd 0x%08x is not a valid window end", ramEnd));
     }
     this.mem = mem;
     this.io = io;
@@ -65,8 +74,13 @@ public final class Hart {
 
   private void checkRange(int addr, int size, int atPc, long atStep, String what) {
     if (!Memory.inWindow(addr, size, ramEnd)) {
-      throw fault(atPc, atStep, FaultClass.OUT_OF_RANGE, String.format("out-of-range %s of %d bytes at 0x%08x (RAM is 0x%08x..0x%08x)",
-          what, size, addr, Memory.RAM_BASE, ramEnd - 1));
+      throw fault(
+          atPc,
+          atStep,
+          FaultClass.OUT_OF_RANGE,
+          String.format(
+              "out-of-range %s of %d bytes at 0x%08x (RAM is 0x%08x..0x%08x)",
+              what, size, addr, Memory.RAM_BASE, ramEnd - 1));
     }
   }
 
@@ -89,8 +103,13 @@ public final class Hart {
             throw fault(pc, step, FaultClass.MISALIGNED_PC, "instruction address misaligned");
           }
           if (!inWindow(pc)) {
-            throw fault(pc, step, FaultClass.OUT_OF_RANGE, String.format("instruction fetch out of range (RAM is 0x%08x..0x%08x)",
-                Memory.RAM_BASE, ramEnd - 1));
+            throw fault(
+                pc,
+                step,
+                FaultClass.OUT_OF_RANGE,
+                String.format(
+                    "instruction fetch out of range (RAM is 0x%08x..0x%08x)",
+                    Memory.RAM_BASE, ramEnd - 1));
           }
           codePage = pc >>> 12;
           dec = decodedPage(codePage);
@@ -102,10 +121,23 @@ public final class Hart {
         int rs1 = (d >>> 13) & 31;
         int rs2 = (d >>> 18) & 31;
         switch (d & 0xff) {
-          case LUI -> { x[rd] = imm; pc += 4; }
-          case AUIPC -> { x[rd] = pc + imm; pc += 4; }
-          case JAL -> { x[rd] = pc + 4; pc += imm; }
-          case JALR -> { int t = (x[rs1] + imm) & ~1; x[rd] = pc + 4; pc = t; }
+          case LUI -> {
+            x[rd] = imm;
+            pc += 4;
+          }
+          case AUIPC -> {
+            x[rd] = pc + imm;
+            pc += 4;
+          }
+          case JAL -> {
+            x[rd] = pc + 4;
+            pc += imm;
+          }
+          case JALR -> {
+            int t = (x[rs1] + imm) & ~1;
+            x[rd] = pc + 4;
+            pc = t;
+          }
           case BEQ -> pc += x[rs1] == x[rs2] ? imm : 4;
           case BNE -> pc += x[rs1] != x[rs2] ? imm : 4;
           case BLT -> pc += x[rs1] < x[rs2] ? imm : 4;
@@ -139,7 +171,9 @@ public final class Hart {
           case LW -> {
             int a = x[rs1] + imm;
             if ((a & 3) == 0 && inWindow(a)) {
-              x[rd] = mem.loadWordAligned(a); // ramEnd is page-aligned, so the whole word is in the window
+              x[rd] =
+                  mem.loadWordAligned(
+                      a); // ramEnd is page-aligned, so the whole word is in the window
             } else {
               checkRange(a, 4, pc, step, "load");
               x[rd] = mem.load(a, 4);
@@ -153,53 +187,149 @@ public final class Hart {
             }
             mem.storeByte(a, x[rs2]);
             pc += 4;
-            if (mem.codeInvalidated) { mem.codeInvalidated = false; codePage = -1; }
+            if (mem.codeInvalidated) {
+              mem.codeInvalidated = false;
+              codePage = -1;
+            }
           }
           case SH -> {
             int a = x[rs1] + imm;
             checkRange(a, 2, pc, step, "store");
             mem.store(a, 2, x[rs2]);
             pc += 4;
-            if (mem.codeInvalidated) { mem.codeInvalidated = false; codePage = -1; }
+            if (mem.codeInvalidated) {
+              mem.codeInvalidated = false;
+              codePage = -1;
+            }
           }
           case SW -> {
             int a = x[rs1] + imm;
             if ((a & 3) == 0 && inWindow(a)) {
-              mem.storeWordAligned(a, x[rs2]); // ramEnd is page-aligned, so the whole word is in the window
+              mem.storeWordAligned(
+                  a, x[rs2]); // ramEnd is page-aligned, so the whole word is in the window
             } else {
               checkRange(a, 4, pc, step, "store");
               mem.store(a, 4, x[rs2]);
             }
             pc += 4;
-            if (mem.codeInvalidated) { mem.codeInvalidated = false; codePage = -1; }
+            if (mem.codeInvalidated) {
+              mem.codeInvalidated = false;
+              codePage = -1;
+            }
           }
-          case ADDI -> { x[rd] = x[rs1] + imm; pc += 4; }
-          case SLTI -> { x[rd] = x[rs1] < imm ? 1 : 0; pc += 4; }
-          case SLTIU -> { x[rd] = Integer.compareUnsigned(x[rs1], imm) < 0 ? 1 : 0; pc += 4; }
-          case XORI -> { x[rd] = x[rs1] ^ imm; pc += 4; }
-          case ORI -> { x[rd] = x[rs1] | imm; pc += 4; }
-          case ANDI -> { x[rd] = x[rs1] & imm; pc += 4; }
-          case SLLI -> { x[rd] = x[rs1] << imm; pc += 4; }
-          case SRLI -> { x[rd] = x[rs1] >>> imm; pc += 4; }
-          case SRAI -> { x[rd] = x[rs1] >> imm; pc += 4; }
-          case ADD -> { x[rd] = x[rs1] + x[rs2]; pc += 4; }
-          case SUB -> { x[rd] = x[rs1] - x[rs2]; pc += 4; }
-          case SLL -> { x[rd] = x[rs1] << x[rs2]; pc += 4; } // Java masks the shift to 5 bits, as RV32 does
-          case SLT -> { x[rd] = x[rs1] < x[rs2] ? 1 : 0; pc += 4; }
-          case SLTU -> { x[rd] = Integer.compareUnsigned(x[rs1], x[rs2]) < 0 ? 1 : 0; pc += 4; }
-          case XOR -> { x[rd] = x[rs1] ^ x[rs2]; pc += 4; }
-          case SRL -> { x[rd] = x[rs1] >>> x[rs2]; pc += 4; }
-          case SRA -> { x[rd] = x[rs1] >> x[rs2]; pc += 4; }
-          case OR -> { x[rd] = x[rs1] | x[rs2]; pc += 4; }
-          case AND -> { x[rd] = x[rs1] & x[rs2]; pc += 4; }
-          case MUL -> { x[rd] = x[rs1] * x[rs2]; pc += 4; }
-          case MULH -> { x[rd] = (int) (((long) x[rs1] * (long) x[rs2]) >> 32); pc += 4; }
-          case MULHSU -> { x[rd] = (int) (((long) x[rs1] * Integer.toUnsignedLong(x[rs2])) >> 32); pc += 4; }
-          case MULHU -> { x[rd] = (int) ((Integer.toUnsignedLong(x[rs1]) * Integer.toUnsignedLong(x[rs2])) >>> 32); pc += 4; }
-          case DIV -> { int b = x[rs2]; x[rd] = b == 0 ? -1 : x[rs1] / b; pc += 4; } // MIN/-1 = MIN in Java too
-          case DIVU -> { int b = x[rs2]; x[rd] = b == 0 ? -1 : Integer.divideUnsigned(x[rs1], b); pc += 4; }
-          case REM -> { int b = x[rs2]; x[rd] = b == 0 ? x[rs1] : x[rs1] % b; pc += 4; }
-          case REMU -> { int b = x[rs2]; x[rd] = b == 0 ? x[rs1] : Integer.remainderUnsigned(x[rs1], b); pc += 4; }
+          case ADDI -> {
+            x[rd] = x[rs1] + imm;
+            pc += 4;
+          }
+          case SLTI -> {
+            x[rd] = x[rs1] < imm ? 1 : 0;
+            pc += 4;
+          }
+          case SLTIU -> {
+            x[rd] = Integer.compareUnsigned(x[rs1], imm) < 0 ? 1 : 0;
+            pc += 4;
+          }
+          case XORI -> {
+            x[rd] = x[rs1] ^ imm;
+            pc += 4;
+          }
+          case ORI -> {
+            x[rd] = x[rs1] | imm;
+            pc += 4;
+          }
+          case ANDI -> {
+            x[rd] = x[rs1] & imm;
+            pc += 4;
+          }
+          case SLLI -> {
+            x[rd] = x[rs1] << imm;
+            pc += 4;
+          }
+          case SRLI -> {
+            x[rd] = x[rs1] >>> imm;
+            pc += 4;
+          }
+          case SRAI -> {
+            x[rd] = x[rs1] >> imm;
+            pc += 4;
+          }
+          case ADD -> {
+            x[rd] = x[rs1] + x[rs2];
+            pc += 4;
+          }
+          case SUB -> {
+            x[rd] = x[rs1] - x[rs2];
+            pc += 4;
+          }
+          case SLL -> {
+            x[rd] = x[rs1] << x[rs2];
+            pc += 4;
+          } // Java masks the shift to 5 bits, as RV32 does
+          case SLT -> {
+            x[rd] = x[rs1] < x[rs2] ? 1 : 0;
+            pc += 4;
+          }
+          case SLTU -> {
+            x[rd] = Integer.compareUnsigned(x[rs1], x[rs2]) < 0 ? 1 : 0;
+            pc += 4;
+          }
+          case XOR -> {
+            x[rd] = x[rs1] ^ x[rs2];
+            pc += 4;
+          }
+          case SRL -> {
+            x[rd] = x[rs1] >>> x[rs2];
+            pc += 4;
+          }
+          case SRA -> {
+            x[rd] = x[rs1] >> x[rs2];
+            pc += 4;
+          }
+          case OR -> {
+            x[rd] = x[rs1] | x[rs2];
+            pc += 4;
+          }
+          case AND -> {
+            x[rd] = x[rs1] & x[rs2];
+            pc += 4;
+          }
+          case MUL -> {
+            x[rd] = x[rs1] * x[rs2];
+            pc += 4;
+          }
+          case MULH -> {
+            x[rd] = (int) (((long) x[rs1] * (long) x[rs2]) >> 32);
+            pc += 4;
+          }
+          case MULHSU -> {
+            x[rd] = (int) (((long) x[rs1] * Integer.toUnsignedLong(x[rs2])) >> 32);
+            pc += 4;
+          }
+          case MULHU -> {
+            x[rd] =
+                (int) ((Integer.toUnsignedLong(x[rs1]) * Integer.toUnsignedLong(x[rs2])) >>> 32);
+            pc += 4;
+          }
+          case DIV -> {
+            int b = x[rs2];
+            x[rd] = b == 0 ? -1 : x[rs1] / b;
+            pc += 4;
+          } // MIN/-1 = MIN in Java too
+          case DIVU -> {
+            int b = x[rs2];
+            x[rd] = b == 0 ? -1 : Integer.divideUnsigned(x[rs1], b);
+            pc += 4;
+          }
+          case REM -> {
+            int b = x[rs2];
+            x[rd] = b == 0 ? x[rs1] : x[rs1] % b;
+            pc += 4;
+          }
+          case REMU -> {
+            int b = x[rs2];
+            x[rd] = b == 0 ? x[rs1] : Integer.remainderUnsigned(x[rs1], b);
+            pc += 4;
+          }
           case FENCE -> pc += 4;
           case ECALL -> {
             this.pc = pc;
@@ -210,12 +340,20 @@ public final class Hart {
               return;
             }
             pc += 4;
-            if (mem.codeInvalidated) { mem.codeInvalidated = false; codePage = -1; }
+            if (mem.codeInvalidated) {
+              mem.codeInvalidated = false;
+              codePage = -1;
+            }
           }
           case EBREAK -> throw fault(pc, step, FaultClass.ILLEGAL_INSTRUCTION, "ebreak");
-          case MISALIGNED -> throw fault(pc, step, FaultClass.MISALIGNED_PC, "instruction address misaligned");
-          default -> throw fault(pc, step, FaultClass.ILLEGAL_INSTRUCTION, String.format("illegal instruction 0x%08x",
-              mem.loadWordAligned(pc)));
+          case MISALIGNED ->
+              throw fault(pc, step, FaultClass.MISALIGNED_PC, "instruction address misaligned");
+          default ->
+              throw fault(
+                  pc,
+                  step,
+                  FaultClass.ILLEGAL_INSTRUCTION,
+                  String.format("illegal instruction 0x%08x", mem.loadWordAligned(pc)));
         }
         x[0] = 0;
         step++;
@@ -234,7 +372,10 @@ public final class Hart {
     }
   }
 
-  /** Executes the ecall at this.pc (spec §4); on return the caller advances pc unless the state is terminal. */
+  /**
+   * Executes the ecall at this.pc (spec §4); on return the caller advances pc unless the state is
+   * terminal.
+   */
   private void ecall() {
     int a0 = x[10];
     int buf = x[11];
@@ -247,7 +388,11 @@ public final class Hart {
       }
       case GuestIo.SYS_READ -> {
         if (a0 != GuestIo.FD_INPUT) {
-          throw fault(pc, step, FaultClass.UNKNOWN_ECALL, "unknown ecall a7=63 (read) from fd " + a0 + " (only fd 0, the job input)");
+          throw fault(
+              pc,
+              step,
+              FaultClass.UNKNOWN_ECALL,
+              "unknown ecall a7=63 (read) from fd " + a0 + " (only fd 0, the job input)");
         }
         int n = io.inputAvailable(chunkLength(buf, len));
         if (n > 0) {
@@ -265,7 +410,8 @@ public final class Hart {
           if (n > 0) {
             checkRange(buf, n, pc, step, "output buffer");
             if (io.outputWouldExceed(n)) {
-              throw GuestFault.outputLimit(step, pc, Integer.toUnsignedLong(io.outputLimit()), io.outputLength());
+              throw GuestFault.outputLimit(
+                  step, pc, Integer.toUnsignedLong(io.outputLimit()), io.outputLength());
             }
             byte[] bytes = new byte[n];
             for (int i = 0; i < n; i++) {
@@ -286,20 +432,28 @@ public final class Hart {
           }
           x[10] = len;
         } else {
-          throw fault(pc, step, FaultClass.UNKNOWN_ECALL, "unknown ecall a7=64 (write) to fd " + a0 + " (only fd 1 output and fd 2 log)");
+          throw fault(
+              pc,
+              step,
+              FaultClass.UNKNOWN_ECALL,
+              "unknown ecall a7=64 (write) to fd " + a0 + " (only fd 1 output and fd 2 log)");
         }
       }
       default -> throw fault(pc, step, FaultClass.UNKNOWN_ECALL, "unknown ecall a7=" + num);
     }
   }
 
-  /** Bytes a read/write ecall may move at most: len (as unsigned), never past buf's 32-byte leaf. */
+  /**
+   * Bytes a read/write ecall may move at most: len (as unsigned), never past buf's 32-byte leaf.
+   */
   public static int chunkLength(int buf, int len) {
     int room = GuestIo.CHUNK - (buf & (GuestIo.CHUNK - 1));
     return Integer.compareUnsigned(len, room) < 0 ? len : room;
   }
 
-  /** Bytes read_input moves now for (buf, len): also never past the input chunk or the input's end. */
+  /**
+   * Bytes read_input moves now for (buf, len): also never past the input chunk or the input's end.
+   */
   public int readLength(int buf, int len) {
     return io.inputAvailable(chunkLength(buf, len));
   }

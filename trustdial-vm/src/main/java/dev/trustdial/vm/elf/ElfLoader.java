@@ -58,10 +58,20 @@ public final class ElfLoader {
       throw bad("uses compressed instructions (RVC); build with -march=rv32im");
     }
     if ((flags & (EF_RISCV_FLOAT_ABI | EF_RISCV_RVE)) != 0) {
-      throw bad("uses a hardware-float or RV32E ABI (e_flags 0x" + Integer.toHexString(flags) + "); build with -mabi=ilp32");
+      throw bad(
+          "uses a hardware-float or RV32E ABI (e_flags 0x"
+              + Integer.toHexString(flags)
+              + "); build with -mabi=ilp32");
     }
     if (phentsize != 32 || phnum == 0 || phnum > MAX_PROGRAM_HEADERS) {
-      throw bad("has " + phnum + " program headers of " + phentsize + " bytes (need 1.." + MAX_PROGRAM_HEADERS + " of 32)");
+      throw bad(
+          "has "
+              + phnum
+              + " program headers of "
+              + phentsize
+              + " bytes (need 1.."
+              + MAX_PROGRAM_HEADERS
+              + " of 32)");
     }
     if (Integer.toUnsignedLong(phoff) + 32L * phnum > elf.length) {
       throw bad("program headers run past the end of the file");
@@ -71,7 +81,8 @@ public final class ElfLoader {
       int h = phoff + 32 * i;
       int ptype = b.getInt(h);
       if (ptype == PT_DYNAMIC || ptype == PT_INTERP) {
-        throw bad("is dynamically linked; link statically (-static, or the guest SDK's linker script)");
+        throw bad(
+            "is dynamically linked; link statically (-static, or the guest SDK's linker script)");
       }
       if (ptype != PT_LOAD) {
         continue;
@@ -85,12 +96,17 @@ public final class ElfLoader {
         continue;
       }
       if (filesz > memsz || off + filesz > elf.length) {
-        throw bad(String.format("segment at 0x%08x has file size %d beyond its memory size or the file", vaddr, filesz));
+        throw bad(
+            String.format(
+                "segment at 0x%08x has file size %d beyond its memory size or the file",
+                vaddr, filesz));
       }
       long end = Integer.toUnsignedLong(vaddr) + memsz;
       if (Integer.toUnsignedLong(vaddr) < Memory.RAM_BASE || end > ramEnd) {
-        throw bad(String.format("segment 0x%08x..0x%08x lies outside guest RAM 0x%08x..0x%08x (the app's ramEnd)",
-            vaddr, end - 1, Memory.RAM_BASE, ramEnd - 1));
+        throw bad(
+            String.format(
+                "segment 0x%08x..0x%08x lies outside guest RAM 0x%08x..0x%08x (the app's ramEnd)",
+                vaddr, end - 1, Memory.RAM_BASE, ramEnd - 1));
       }
       Bytes data = Bytes.of(elf, (int) off, (int) (off + filesz));
       segs.add(new ElfImage.Segment(vaddr, data, (int) memsz, (pflags & 1) != 0));
@@ -107,8 +123,12 @@ public final class ElfLoader {
     if ((entry & 3) != 0) {
       throw bad(String.format("entry point 0x%08x is not 4-byte aligned", entry));
     }
-    boolean entryOk = segs.stream().anyMatch(s -> s.executable()
-        && Integer.toUnsignedLong(entry) >= Integer.toUnsignedLong(s.vaddr()) && Integer.toUnsignedLong(entry) < s.end());
+    boolean entryOk =
+        segs.stream()
+            .anyMatch(s ->
+                s.executable()
+                    && Integer.toUnsignedLong(entry) >= Integer.toUnsignedLong(s.vaddr())
+                    && Integer.toUnsignedLong(entry) < s.end());
     if (!entryOk) {
       throw bad(String.format("entry point 0x%08x is not inside an executable segment", entry));
     }

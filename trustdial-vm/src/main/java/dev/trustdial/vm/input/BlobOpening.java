@@ -29,7 +29,10 @@ public record BlobOpening(Bytes32 y, byte[] commitment, byte[] proof) {
 
   @Override
   public boolean equals(Object o) {
-    return o instanceof BlobOpening b && y.equals(b.y) && Arrays.equals(commitment, b.commitment) && Arrays.equals(proof, b.proof);
+    return o instanceof BlobOpening b
+        && y.equals(b.y)
+        && Arrays.equals(commitment, b.commitment)
+        && Arrays.equals(proof, b.proof);
   }
 
   @Override

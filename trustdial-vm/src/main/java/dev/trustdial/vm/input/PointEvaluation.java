@@ -13,7 +13,9 @@ public interface PointEvaluation {
   boolean verify(Bytes32 versionedHash, Bytes32 z, Bytes32 y, byte[] commitment, byte[] proof);
 
   /** For checkers that only see chunk-tree inputs: any blob opening is refused. */
-  PointEvaluation NONE = (h, z, y, c, p) -> {
-    throw new UnsupportedOperationException("a blob input record needs a KZG point-evaluation verifier");
-  };
+  PointEvaluation NONE =
+      (h, z, y, c, p) -> {
+        throw new UnsupportedOperationException(
+            "a blob input record needs a KZG point-evaluation verifier");
+      };
 }

@@ -3,7 +3,9 @@ package dev.trustdial.vm.input;
 import dev.trustdial.core.bytes.Bytes32;
 import dev.trustdial.vm.memory.InputTree;
 
-/** A job's input bytes and the form of their commitment; {@link #root()} is the state's inputRoot. */
+/**
+ * A job's input bytes and the form of their commitment; {@link #root()} is the state's inputRoot.
+ */
 public record VmInput(byte[] bytes, InputForm form) {
   public VmInput {
     bytes = bytes.clone();

@@ -9,25 +9,34 @@ import java.lang.invoke.MethodType;
 
 /**
  * Runs a hart with hot guest code translated to JVM bytecode ({@link RegionCompiler}) and
- * everything else on the interpreter, to exactly the same states: {@link #run(long)} is
- * {@link Hart#run(long)} step for step. Code is counted per block entry; an entry reached
- * {@link #HOT} times gets a region (one entry each, from this JVM's {@link RegionCache} when the
- * same page was translated before). A region is valid while its page's decoded form is the one it
- * was translated from: any store to the page drops that form (Memory), and with it every region of
- * the page; fence.i needs nothing more. A page rewritten over and over is left to the interpreter.
- * The interpreter runs what regions leave out: cold code, ecalls, faults, slow memory accesses and
- * the last steps before a limit that a whole block would pass. Not thread-safe, like Hart.
+ * everything else on the interpreter, to exactly the same states: {@link #run(long)} is {@link
+ * Hart#run(long)} step for step. Code is counted per block entry; an entry reached {@link #HOT}
+ * times gets a region (one entry each, from this JVM's {@link RegionCache} when the same page was
+ * translated before). A region is valid while its page's decoded form is the one it was translated
+ * from: any store to the page drops that form (Memory), and with it every region of the page;
+ * fence.i needs nothing more. A page rewritten over and over is left to the interpreter. The
+ * interpreter runs what regions leave out: cold code, ecalls, faults, slow memory accesses and the
+ * last steps before a limit that a whole block would pass. Not thread-safe, like Hart.
  */
 public final class Jit {
   /** Block entries before a region is translated. */
   static final int HOT = 64;
+
   /** Guest instructions a region covers at most (halved until its bytecode fits the JVM's JIT). */
   static final int REGION_BUDGET = 384;
+
   /** A page whose translations were dropped this often stays interpreted. */
   static final int MAX_PAGE_INVALIDATIONS = 32;
-  /** Regions one machine translates at most (each is a class in metaspace); then it interprets new code. */
+
+  /**
+   * Regions one machine translates at most (each is a class in metaspace); then it interprets new
+   * code.
+   */
   static final int MAX_REGIONS = 20_000;
-  /** Runs shorter than this (single steps of traces and witnesses) go straight to the interpreter. */
+
+  /**
+   * Runs shorter than this (single steps of traces and witnesses) go straight to the interpreter.
+   */
   static final long SHORT_RUN = 64;
 
   private static final MethodHandles.Lookup LOOKUP = MethodHandles.lookup();
@@ -46,10 +55,20 @@ public final class Jit {
   private final Hart hart;
   private final Memory mem;
   private final int window;
+
   /** Per page of the window; allocated on the first run long enough to use them. */
   private PageCode[] pages;
+
   private byte[] invalidations;
-  private long regions, instructions, bytecodeBytes, compileNanos, invalidatedPages, reusedRegions, regionRuns, translatedSteps, interpretedSteps;
+  private long regions,
+      instructions,
+      bytecodeBytes,
+      compileNanos,
+      invalidatedPages,
+      reusedRegions,
+      regionRuns,
+      translatedSteps,
+      interpretedSteps;
 
   public Jit(Hart hart) {
     this.hart = hart;
@@ -58,7 +77,15 @@ public final class Jit {
   }
 
   public JitStats stats() {
-    return new JitStats(regions, instructions, bytecodeBytes, compileNanos, invalidatedPages, reusedRegions, regionRuns, translatedSteps,
+    return new JitStats(
+        regions,
+        instructions,
+        bytecodeBytes,
+        compileNanos,
+        invalidatedPages,
+        reusedRegions,
+        regionRuns,
+        translatedSteps,
         interpretedSteps);
   }
 
@@ -82,9 +109,17 @@ public final class Jit {
         regionRuns++;
         int done = budget - (int) out;
         if (done < 0 || done > budget) {
-          throw new IllegalStateException("translated region at 0x" + Integer.toHexString(pc) + " ran " + done + " of " + budget + " steps");
+          throw new IllegalStateException(
+              "translated region at 0x"
+                  + Integer.toHexString(pc)
+                  + " ran "
+                  + done
+                  + " of "
+                  + budget
+                  + " steps");
         }
-        mem.codeInvalidated = false; // regions are revalidated by their page's decoded form on entry
+        mem.codeInvalidated =
+            false; // regions are revalidated by their page's decoded form on entry
         if (done > 0) {
           h.pc = (int) (out >>> 32);
           h.step += done;
@@ -103,7 +138,10 @@ public final class Jit {
     interpretedSteps += hart.step - before;
   }
 
-  /** Instructions from pc to the end of its basic block (at least 1; the interpreter may stop sooner). */
+  /**
+   * Instructions from pc to the end of its basic block (at least 1; the interpreter may stop
+   * sooner).
+   */
   private int blockLength(int pc) {
     Memory.Page p = (pc & 3) == 0 && inWindow(pc) ? mem.pageOrNull(pc) : null;
     if (p == null || p.decoded == null) {
@@ -153,7 +191,10 @@ public final class Jit {
     }
     int i = (pc >>> 2) & 1023;
     CompiledRegion r = code.entries[i];
-    if (r == null && ++code.hits[i] == HOT && invalidations[pi] < MAX_PAGE_INVALIDATIONS && regions < MAX_REGIONS) {
+    if (r == null
+        && ++code.hits[i] == HOT
+        && invalidations[pi] < MAX_PAGE_INVALIDATIONS
+        && regions < MAX_REGIONS) {
       r = translate(code, p, pc & ~(Memory.PAGE_SIZE - 1), i);
     }
     return r;
@@ -182,9 +223,13 @@ public final class Jit {
     CompiledRegion region;
     try {
       MethodHandles.Lookup l = LOOKUP.defineHiddenClass(t.classBytes(), true);
-      region = (CompiledRegion) l.findConstructor(l.lookupClass(), MethodType.methodType(void.class)).invoke();
+      region =
+          (CompiledRegion)
+              l.findConstructor(l.lookupClass(), MethodType.methodType(void.class)).invoke();
     } catch (Throwable e) {
-      throw new IllegalStateException("translated region at 0x" + Integer.toHexString(pageBase + 4 * entry) + " does not load", e);
+      throw new IllegalStateException(
+          "translated region at 0x" + Integer.toHexString(pageBase + 4 * entry) + " does not load",
+          e);
     }
     code.entries[entry] = region;
     RegionCache.put(key, region);

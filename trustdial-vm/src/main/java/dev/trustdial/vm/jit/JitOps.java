@@ -1,8 +1,8 @@
 package dev.trustdial.vm.jit;
 
 /**
- * The RV32IM operations that need more than one JVM instruction, called from translated code
- * (small enough for the JVM to inline). Each is the interpreter's expression in Hart, verbatim.
+ * The RV32IM operations that need more than one JVM instruction, called from translated code (small
+ * enough for the JVM to inline). Each is the interpreter's expression in Hart, verbatim.
  */
 public final class JitOps {
   private JitOps() {}

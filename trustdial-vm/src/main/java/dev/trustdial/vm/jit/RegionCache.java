@@ -34,7 +34,11 @@ final class RegionCache {
 
     @Override
     public boolean equals(Object o) {
-      return o instanceof Key k && k.hash == hash && k.pageBase == pageBase && k.entry == entry && k.window == window
+      return o instanceof Key k
+          && k.hash == hash
+          && k.pageBase == pageBase
+          && k.entry == entry
+          && k.window == window
           && Arrays.equals(k.words, words);
     }
 
@@ -44,12 +48,13 @@ final class RegionCache {
     }
   }
 
-  private static final Map<Key, CompiledRegion> REGIONS = new LinkedHashMap<>(256, 0.75f, true) {
-    @Override
-    protected boolean removeEldestEntry(Map.Entry<Key, CompiledRegion> eldest) {
-      return size() > MAX_REGIONS;
-    }
-  };
+  private static final Map<Key, CompiledRegion> REGIONS =
+      new LinkedHashMap<>(256, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<Key, CompiledRegion> eldest) {
+          return size() > MAX_REGIONS;
+        }
+      };
 
   static synchronized CompiledRegion get(Key key) {
     return REGIONS.get(key);

@@ -4,7 +4,6 @@ import static dev.trustdial.vm.cpu.Decoder.*;
 import static java.lang.constant.ConstantDescs.*;
 
 import dev.trustdial.vm.memory.Memory;
-import java.lang.classfile.Attributes;
 import java.lang.classfile.ClassFile;
 import java.lang.classfile.ClassHierarchyResolver;
 import java.lang.classfile.CodeBuilder;
@@ -33,27 +32,42 @@ import java.util.Map;
 final class RegionCompiler {
   private RegionCompiler() {}
 
-  /** The JVM compiles no method whose bytecode is above 8000 bytes (HugeMethodLimit): stay below. */
+  /**
+   * The JVM compiles no method whose bytecode is above 8000 bytes (HugeMethodLimit): stay below.
+   */
   static final int MAX_CODE_BYTES = 7900;
 
-  private static final int L_X = 1, L_MEM = 2, L_PC = 3, L_LEFT = 4, L_EXIT = 5, L_ADDR = 6, L_REG = 6; // x_r in L_REG + r
+  private static final int L_X = 1,
+      L_MEM = 2,
+      L_PC = 3,
+      L_LEFT = 4,
+      L_EXIT = 5,
+      L_ADDR = 6,
+      L_REG = 6; // x_r in L_REG + r
   private static final ClassDesc CD_MEMORY = ClassDesc.of(Memory.class.getName());
   private static final ClassDesc CD_OPS = ClassDesc.of(JitOps.class.getName());
   private static final ClassDesc CD_REGION = ClassDesc.of(CompiledRegion.class.getName());
-  private static final MethodTypeDesc MT_RUN = MethodTypeDesc.of(CD_long, CD_int.arrayType(), CD_MEMORY, CD_int, CD_int);
+  private static final MethodTypeDesc MT_RUN =
+      MethodTypeDesc.of(CD_long, CD_int.arrayType(), CD_MEMORY, CD_int, CD_int);
   private static final MethodTypeDesc MT_I_I = MethodTypeDesc.of(CD_int, CD_int);
   private static final MethodTypeDesc MT_I_II = MethodTypeDesc.of(CD_int, CD_int, CD_int);
   private static final MethodTypeDesc MT_V_II = MethodTypeDesc.of(CD_void, CD_int, CD_int);
   private static final MethodTypeDesc MT_V_III = MethodTypeDesc.of(CD_void, CD_int, CD_int, CD_int);
-  private static final ClassFile CF = ClassFile.of(ClassFile.ClassHierarchyResolverOption.of(
-      ClassHierarchyResolver.ofClassLoading(RegionCompiler.class.getClassLoader())));
+  private static final ClassFile CF =
+      ClassFile.of(
+          ClassFile.ClassHierarchyResolverOption.of(
+              ClassHierarchyResolver.ofClassLoading(RegionCompiler.class.getClassLoader())));
 
   /**
-   * A translated region: the class file, how many guest instructions it covers and its bytecode size.
+   * A translated region: the class file, how many guest instructions it covers and its bytecode
+   * size.
    */
   record Translation(byte[] classBytes, int instructions, int codeBytes) {}
 
-  /** Fields of instruction i (pc & 0xfff == 4i) in a decoded page: (op word, imm) at 4i, a MISALIGNED pair at 4i + 2. */
+  /**
+   * Fields of instruction i (pc & 0xfff == 4i) in a decoded page: (op word, imm) at 4i, a
+   * MISALIGNED pair at 4i + 2.
+   */
   static int op(int[] dec, int i) {
     return dec[4 * i] & 0xff;
   }
@@ -74,7 +88,9 @@ final class RegionCompiler {
     return dec[4 * i + 1];
   }
 
-  /** Instructions translated code executes itself; the others end a block and go to the interpreter. */
+  /**
+   * Instructions translated code executes itself; the others end a block and go to the interpreter.
+   */
   static boolean translatable(int op) {
     return op >= LUI && op <= REMU && op != ECALL && op != EBREAK;
   }
@@ -87,7 +103,9 @@ final class RegionCompiler {
     return !(op >= BEQ && op <= BGEU) && !(op >= SB && op <= SW) && op != FENCE;
   }
 
-  /** Instruction index of a jump target inside this page, or -1 (other page, or a misaligned pc). */
+  /**
+   * Instruction index of a jump target inside this page, or -1 (other page, or a misaligned pc).
+   */
   private static int targetIndex(int i, int imm) {
     if ((imm & 3) != 0) {
       return -1;
@@ -155,17 +173,32 @@ final class RegionCompiler {
     }
     used[0] = written[0] = false;
     final int instructions = count;
-    byte[] bytes = CF.build(ClassDesc.of(RegionCompiler.class.getPackageName() + ".Region"), cb -> {
-      cb.withFlags(ClassFile.ACC_PUBLIC | ClassFile.ACC_FINAL | ClassFile.ACC_SYNTHETIC);
-      cb.withInterfaceSymbols(CD_REGION);
-      cb.withMethodBody(INIT_NAME, MTD_void, ClassFile.ACC_PUBLIC,
-          c -> c.aload(0).invokespecial(CD_Object, INIT_NAME, MTD_void).return_());
-      cb.withMethodBody("run", MT_RUN, ClassFile.ACC_PUBLIC | ClassFile.ACC_FINAL,
-          c -> new Emitter(c, dec, pageBase, window, covered, leader, used, written).emit(entry));
-    });
-    int codeBytes = CF.parse(bytes).methods().stream().filter(m -> m.methodName().equalsString("run"))
-        .map(MethodModel::code).flatMap(java.util.Optional::stream)
-        .mapToInt(code -> ((java.lang.classfile.attribute.CodeAttribute) code).codeLength()).sum();
+    byte[] bytes =
+        CF.build(
+            ClassDesc.of(RegionCompiler.class.getPackageName() + ".Region"),
+            cb -> {
+              cb.withFlags(ClassFile.ACC_PUBLIC | ClassFile.ACC_FINAL | ClassFile.ACC_SYNTHETIC);
+              cb.withInterfaceSymbols(CD_REGION);
+              cb.withMethodBody(
+                  INIT_NAME,
+                  MTD_void,
+                  ClassFile.ACC_PUBLIC,
+                  c -> c.aload(0).invokespecial(CD_Object, INIT_NAME, MTD_void).return_());
+              cb.withMethodBody(
+                  "run",
+                  MT_RUN,
+                  ClassFile.ACC_PUBLIC | ClassFile.ACC_FINAL,
+                  c ->
+                      new Emitter(c, dec, pageBase, window, covered, leader, used, written)
+                          .emit(entry));
+            });
+    int codeBytes =
+        CF.parse(bytes).methods().stream()
+            .filter(m -> m.methodName().equalsString("run"))
+            .map(MethodModel::code)
+            .flatMap(java.util.Optional::stream)
+            .mapToInt(code -> ((java.lang.classfile.attribute.CodeAttribute) code).codeLength())
+            .sum();
     return new Translation(bytes, instructions, codeBytes);
   }
 
@@ -181,11 +214,21 @@ final class RegionCompiler {
     private final boolean[] written;
     private final Label[] labels = new Label[1024];
     private final Label exit;
+
     /** Exit stubs by (pc, steps to give back), shared by the sites that exit the same way. */
     private final Map<Long, Label> stubs = new HashMap<>();
+
     private final List<long[]> stubOrder = new ArrayList<>();
 
-    Emitter(CodeBuilder c, int[] dec, int pageBase, int window, boolean[] covered, boolean[] leader, boolean[] used, boolean[] written) {
+    Emitter(
+        CodeBuilder c,
+        int[] dec,
+        int pageBase,
+        int window,
+        boolean[] covered,
+        boolean[] leader,
+        boolean[] used,
+        boolean[] written) {
       this.c = c;
       this.dec = dec;
       this.pageBase = pageBase;
@@ -201,13 +244,18 @@ final class RegionCompiler {
       return pageBase + 4 * i;
     }
 
-    /** A label that exits with pc and gives back {@code refund} steps of the current block that did not run. */
+    /**
+     * A label that exits with pc and gives back {@code refund} steps of the current block that did
+     * not run.
+     */
     private Label stub(int pc, int refund) {
       long key = (long) pc << 32 | refund;
-      return stubs.computeIfAbsent(key, k -> {
-        stubOrder.add(new long[] {pc, refund});
-        return c.newLabel();
-      });
+      return stubs.computeIfAbsent(
+          key,
+          k -> {
+            stubOrder.add(new long[] {pc, refund});
+            return c.newLabel();
+          });
     }
 
     private void reg(int r) {
@@ -222,10 +270,16 @@ final class RegionCompiler {
       c.istore(L_REG + rd);
     }
 
-    /** Branches to bail when ADDR is outside [RAM_BASE, ramEnd): one signed compare after a shift by MIN. */
+    /**
+     * Branches to bail when ADDR is outside [RAM_BASE, ramEnd): one signed compare after a shift by
+     * MIN.
+     */
     private void windowCheck(Label bail) {
-      c.iload(L_ADDR).loadConstant(Integer.MIN_VALUE - Memory.RAM_BASE).iadd()
-          .loadConstant(window + Integer.MIN_VALUE).if_icmpge(bail);
+      c.iload(L_ADDR)
+          .loadConstant(Integer.MIN_VALUE - Memory.RAM_BASE)
+          .iadd()
+          .loadConstant(window + Integer.MIN_VALUE)
+          .if_icmpge(bail);
     }
 
     private void alignCheck(int mask, Label bail) {
@@ -273,7 +327,10 @@ final class RegionCompiler {
           }
           pos = 0;
           c.labelBinding(labels[j]);
-          c.iload(L_LEFT).loadConstant(blockLen).if_icmplt(stub(pcOf(j), 0)).iinc(L_LEFT, -blockLen);
+          c.iload(L_LEFT)
+              .loadConstant(blockLen)
+              .if_icmplt(stub(pcOf(j), 0))
+              .iinc(L_LEFT, -blockLen);
         }
         instruction(j, blockLen - pos);
         pos++;
@@ -300,7 +357,10 @@ final class RegionCompiler {
       c.iload(L_EXIT).i2l().loadConstant(32).lshl().iload(L_LEFT).i2l().lor().lreturn();
     }
 
-    /** Emits instruction i; {@code rest} counts it and the block's instructions after it (steps to give back if it bails). */
+    /**
+     * Emits instruction i; {@code rest} counts it and the block's instructions after it (steps to
+     * give back if it bails).
+     */
     private void instruction(int i, int rest) {
       int op = op(dec, i);
       int rd = rd(dec, i);
@@ -330,7 +390,11 @@ final class RegionCompiler {
         }
         case JALR -> {
           reg(rs1);
-          c.loadConstant(imm).iadd().loadConstant(~1).iand().istore(L_EXIT); // target before rd: rd may be rs1
+          c.loadConstant(imm)
+              .iadd()
+              .loadConstant(~1)
+              .iand()
+              .istore(L_EXIT); // target before rd: rd may be rs1
           if (rd != 0) {
             c.loadConstant(pc + 4);
             set(rd);
@@ -366,7 +430,8 @@ final class RegionCompiler {
           } else if (op == LH || op == LHU) {
             alignCheck(1, bail);
           }
-          windowCheck(bail); // an aligned access that starts in the window ends in it: ramEnd is page-aligned
+          windowCheck(bail); // an aligned access that starts in the window ends in it: ramEnd is
+          // page-aligned
           if (rd != 0) {
             c.aload(L_MEM).iload(L_ADDR);
             switch (op) {
@@ -404,10 +469,14 @@ final class RegionCompiler {
               c.invokevirtual(CD_MEMORY, "store", MT_V_III);
             }
           }
-          // a store into a page holding decoded code ends the region: it may have rewritten what follows
-          c.aload(L_MEM).getfield(CD_MEMORY, "codeInvalidated", CD_boolean).ifne(stub(pc + 4, rest - 1));
+          // a store into a page holding decoded code ends the region: it may have rewritten what
+          // follows
+          c.aload(L_MEM)
+              .getfield(CD_MEMORY, "codeInvalidated", CD_boolean)
+              .ifne(stub(pc + 4, rest - 1));
         }
-        case FENCE -> {} // fence.i too: stores to code already end the region, and the page is decoded afresh
+        case FENCE -> {} // fence.i too: stores to code already end the region, and the page is
+        // decoded afresh
         default -> alu(op, rd, rs1, rs2, imm);
       }
     }

@@ -9,7 +9,9 @@ import java.util.List;
  * address 0, so chunk c is memory leaf c and the memory tree code computes root and proofs.
  */
 public final class InputTree {
-  /** Largest input the tree holds: the memory page table's 2^31 bytes (hosts set far lower limits). */
+  /**
+   * Largest input the tree holds: the memory page table's 2^31 bytes (hosts set far lower limits).
+   */
   public static final long MAX_INPUT_BYTES = Memory.MAX_RAM_END;
 
   private final Memory tree = new Memory();
@@ -54,7 +56,8 @@ public final class InputTree {
 
   private void checkChunk(int c) {
     if (c < 0 || (long) c * 32 >= Math.max(length, 1)) {
-      throw new IllegalArgumentException("chunk " + c + " is outside the input of " + length + " bytes");
+      throw new IllegalArgumentException(
+          "chunk " + c + " is outside the input of " + length + " bytes");
     }
   }
 }

@@ -1,11 +1,10 @@
 package dev.trustdial.vm.memory;
 
 /**
- * keccak256 of exactly 64 bytes (one Merkle node), one message at a time: the fallback for
- * {@link KeccakVector}, which hashes several nodes per call. A generic digest spends most of its
- * time on buffering and padding for such a fixed input, so this absorbs the 8 message lanes
- * directly into the Keccak-f[1600] state. Stateless. MemoryTreeTest checks it against core's
- * Hashes.keccak256.
+ * keccak256 of exactly 64 bytes (one Merkle node), one message at a time: the fallback for {@link
+ * KeccakVector}, which hashes several nodes per call. A generic digest spends most of its time on
+ * buffering and padding for such a fixed input, so this absorbs the 8 message lanes directly into
+ * the Keccak-f[1600] state. Stateless. MemoryTreeTest checks it against core's Hashes.keccak256.
  */
 final class Keccak {
   private Keccak() {}
@@ -16,7 +15,8 @@ final class Keccak {
     0x000000000000008AL, 0x0000000000000088L, 0x0000000080008009L, 0x000000008000000AL,
     0x000000008000808BL, 0x800000000000008BL, 0x8000000000008089L, 0x8000000000008003L,
     0x8000000000008002L, 0x8000000000000080L, 0x000000000000800AL, 0x800000008000000AL,
-    0x8000000080008081L, 0x8000000000008080L, 0x0000000080000001L, 0x8000000080008008L};
+    0x8000000080008081L, 0x8000000000008080L, 0x0000000080000001L, 0x8000000080008008L
+  };
 
   /** out[outOff..+32) = keccak256(in[inOff..+64)). */
   static void hash64(byte[] in, int inOff, byte[] out, int outOff) {
@@ -36,8 +36,14 @@ final class Keccak {
    * lane j goes to out[outOff + j*outStride].
    */
   static void hashLanes(long[] in, int inOff, int stride, long[] out, int outOff, int outStride) {
-    long a0 = in[inOff], a1 = in[inOff + stride], a2 = in[inOff + 2 * stride], a3 = in[inOff + 3 * stride];
-    long a4 = in[inOff + 4 * stride], a5 = in[inOff + 5 * stride], a6 = in[inOff + 6 * stride], a7 = in[inOff + 7 * stride];
+    long a0 = in[inOff],
+        a1 = in[inOff + stride],
+        a2 = in[inOff + 2 * stride],
+        a3 = in[inOff + 3 * stride];
+    long a4 = in[inOff + 4 * stride],
+        a5 = in[inOff + 5 * stride],
+        a6 = in[inOff + 6 * stride],
+        a7 = in[inOff + 7 * stride];
     long a8 = 0x01L; // keccak padding: 0x01 after the message ...
     long a9 = 0, a10 = 0, a11 = 0, a12 = 0, a13 = 0, a14 = 0, a15 = 0;
     long a16 = 0x8000000000000000L; // ... and 0x80 in the last byte of the 136-byte rate

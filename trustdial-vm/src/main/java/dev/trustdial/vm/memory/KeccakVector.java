@@ -8,10 +8,10 @@ import jdk.incubator.vector.LongVector;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * keccak256 of {@link #LANES} independent 64-byte messages at once, one message per SIMD lane
- * (the same Keccak-f[1600] steps as {@link Keccak}, rho/pi offsets included, applied lane-wise).
- * Only loaded when the JVM has the jdk.incubator.vector module; {@link NodeBatch} decides.
- * Bitwise operations only, so every lane equals the scalar result on any CPU and JIT tier.
+ * keccak256 of {@link #LANES} independent 64-byte messages at once, one message per SIMD lane (the
+ * same Keccak-f[1600] steps as {@link Keccak}, rho/pi offsets included, applied lane-wise). Only
+ * loaded when the JVM has the jdk.incubator.vector module; {@link NodeBatch} decides. Bitwise
+ * operations only, so every lane equals the scalar result on any CPU and JIT tier.
  */
 final class KeccakVector {
   private KeccakVector() {}

@@ -9,12 +9,12 @@ import java.util.function.Supplier;
 import java.util.stream.IntStream;
 
 /**
- * Sparse little-endian guest memory with a cached keccak256 Merkle tree over 32-byte leaves
- * (depth 27, docs/spec/vm.md "Memory commitment"). Pages are 4 KiB int arrays allocated on first
- * write; an absent page reads as zeros. Stores only mark leaves dirty; {@link #root()} rehashes the
- * dirty leaves of dirty pages and the paths above them, so hashing cost follows what changed. It
- * goes one tree level at a time across all dirty pages, so a {@link NodeBatch} can hash the
- * independent nodes of a level several per SIMD call.
+ * Sparse little-endian guest memory with a cached keccak256 Merkle tree over 32-byte leaves (depth
+ * 27, docs/spec/vm.md "Memory commitment"). Pages are 4 KiB int arrays allocated on first write; an
+ * absent page reads as zeros. Stores only mark leaves dirty; {@link #root()} rehashes the dirty
+ * leaves of dirty pages and the paths above them, so hashing cost follows what changed. It goes one
+ * tree level at a time across all dirty pages, so a {@link NodeBatch} can hash the independent
+ * nodes of a level several per SIMD call.
  *
  * <p>Range checks belong to the caller (the CPU checks the state's RAM window before calling); the
  * window bounds the pages a guest can allocate, so memory has no limit of its own.
@@ -24,12 +24,18 @@ public final class Memory {
   public static final int PAGE_SIZE = 1 << PAGE_SHIFT;
   public static final int LEAF_SIZE = 32;
   public static final int TREE_DEPTH = 27;
+
   /** Levels inside a page: 128 leaves -> page root. */
   static final int PAGE_DEPTH = 7;
+
   /** Levels above the page roots: 2^20 pages -> memory root. */
   static final int UPPER_DEPTH = TREE_DEPTH - PAGE_DEPTH;
-  /** Start of the guest RAM window; the window's end is the state's ramEnd (at most MAX_RAM_END). */
+
+  /**
+   * Start of the guest RAM window; the window's end is the state's ramEnd (at most MAX_RAM_END).
+   */
   public static final int RAM_BASE = 0x0001_0000;
+
   public static final long MAX_RAM_END = 0x8000_0000L;
 
   /** Root of an all-zero subtree of each height, as 4 lanes. */
@@ -52,10 +58,13 @@ public final class Memory {
     long dirtyLo;
     long dirtyHi;
     boolean queued;
+
     /** In {@link #written}: written since the last {@link #takeWrittenPages}. */
     boolean written;
+
     /** Internal nodes by heap index 1..127, 4 longs each at 4*index; index 1 is the page root. */
     long[] nodes;
+
     /** Decoded instructions, owned by the CPU; dropped on any store to the page. */
     public int[] decoded;
 
@@ -66,18 +75,23 @@ public final class Memory {
 
   private final Page[] pages = new Page[(int) (MAX_RAM_END >>> PAGE_SHIFT)];
   private final ArrayList<Page> dirtyPages = new ArrayList<>();
+
   /**
-   * Pages written since the last {@link #takeWrittenPages} (a delta checkpoint's pages). Every write
-   * queues its page in dirtyPages before the next flush, so collecting them there is exact and
-   * costs the store path nothing.
+   * Pages written since the last {@link #takeWrittenPages} (a delta checkpoint's pages). Every
+   * write queues its page in dirtyPages before the next flush, so collecting them there is exact
+   * and costs the store path nothing.
    */
   private final ArrayList<Page> written = new ArrayList<>();
+
   private int pageCount;
+
   /** Upper tree: upper[l] maps node index at level l (1..20 above page roots) to its hash. */
   @SuppressWarnings("unchecked")
   private final HashMap<Integer, long[]>[] upper = new HashMap[UPPER_DEPTH + 1];
+
   /** Makes the node batches of this memory (one per hashing thread). */
   private final Supplier<NodeBatch> batches;
+
   private final NodeBatch batch;
 
   /**
@@ -86,6 +100,7 @@ public final class Memory {
    * stay on its thread, where a shared machine's cores are better left to other work.
    */
   private static final int PARALLEL_PAGES = 256;
+
   /** Set when a store hit a page that had decoded instructions. The CPU clears it. */
   public boolean codeInvalidated;
 
@@ -102,7 +117,10 @@ public final class Memory {
     }
   }
 
-  /** Which keccak kernel hashes tree nodes in this JVM now ("simd-8", "scalar", ...): for benchmarks. */
+  /**
+   * Which keccak kernel hashes tree nodes in this JVM now ("simd-8", "scalar", ...): for
+   * benchmarks.
+   */
   public static String nodeHashKernel() {
     return NodeBatch.kernel();
   }
@@ -225,7 +243,11 @@ public final class Memory {
     Page p = pageForWrite(pageIndex << PAGE_SHIFT);
     for (int w = 0; w < 1024; w++) {
       int o = off + 4 * w;
-      p.words[w] = (src[o] & 0xff) | (src[o + 1] & 0xff) << 8 | (src[o + 2] & 0xff) << 16 | (src[o + 3] & 0xff) << 24;
+      p.words[w] =
+          (src[o] & 0xff)
+              | (src[o + 1] & 0xff) << 8
+              | (src[o + 2] & 0xff) << 16
+              | (src[o + 3] & 0xff) << 24;
     }
     p.dirtyLo = -1L;
     p.dirtyHi = -1L;
@@ -303,11 +325,12 @@ public final class Memory {
 
   /**
    * Rehashes the dirty leaf pairs and in-page nodes of pages[from..to), one tree level at a time
-   * across all those pages so each batch is full. Touches only those pages, so disjoint ranges
-   * may hash concurrently.
+   * across all those pages so each batch is full. Touches only those pages, so disjoint ranges may
+   * hash concurrently.
    */
   private static void rehashPages(Page[] pages, int from, int to, NodeBatch batch) {
-    long[] dirty = new long[to - from]; // per page: dirty nodes of the current level, bit j = j-th node
+    long[] dirty =
+        new long[to - from]; // per page: dirty nodes of the current level, bit j = j-th node
     for (int i = from; i < to; i++) {
       Page p = pages[i];
       if (p.nodes == null) {
@@ -315,7 +338,8 @@ public final class Memory {
         p.dirtyLo = -1L;
         p.dirtyHi = -1L;
       }
-      dirty[i - from] = parents(p.dirtyLo) | parents(p.dirtyHi) << 32; // leaf pairs = heap nodes 64..127
+      dirty[i - from] =
+          parents(p.dirtyLo) | parents(p.dirtyHi) << 32; // leaf pairs = heap nodes 64..127
       for (long m = dirty[i - from]; m != 0; m &= m - 1) {
         int j = Long.numberOfTrailingZeros(m);
         batch.addWords(p.words, 16 * j, p.nodes, 4 * (64 + j));
@@ -375,10 +399,17 @@ public final class Memory {
       }
     }
     if (dirty.length >= PARALLEL_PAGES) {
-      // large flushes (load, restore, huge dirty sets) use several cores; results do not depend on it
+      // large flushes (load, restore, huge dirty sets) use several cores; results do not depend on
+      // it
       int chunks = (dirty.length + 63) / 64;
-      IntStream.range(0, chunks).parallel().forEach(c -> rehashPages(dirty, c * dirty.length / chunks,
-          (c + 1) * dirty.length / chunks, batches.get()));
+      IntStream.range(0, chunks)
+          .parallel()
+          .forEach(c ->
+              rehashPages(
+                  dirty,
+                  c * dirty.length / chunks,
+                  (c + 1) * dirty.length / chunks,
+                  batches.get()));
     } else {
       rehashPages(dirty, 0, dirty.length, batch);
     }
@@ -398,8 +429,13 @@ public final class Memory {
         }
         prev = i;
         long[] h = upper[level].computeIfAbsent(i, k -> new long[4]);
-        batch.addPair(upperArray(level - 1, 2 * i), upperOffset(level - 1, 2 * i),
-            upperArray(level - 1, 2 * i + 1), upperOffset(level - 1, 2 * i + 1), h, 0);
+        batch.addPair(
+            upperArray(level - 1, 2 * i),
+            upperOffset(level - 1, 2 * i),
+            upperArray(level - 1, 2 * i + 1),
+            upperOffset(level - 1, 2 * i + 1),
+            h,
+            0);
       }
       batch.drain();
     }

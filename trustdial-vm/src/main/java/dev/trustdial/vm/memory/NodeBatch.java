@@ -6,12 +6,12 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Merkle node hashes queued and computed several at a time: keccak256 of 64 bytes (two leaves,
- * or two child hashes) into a 4-lane digest slot. Jobs added between two {@link #drain()} calls
- * must not read each other's results, which holds for the nodes of one tree level. With the
+ * Merkle node hashes queued and computed several at a time: keccak256 of 64 bytes (two leaves, or
+ * two child hashes) into a 4-lane digest slot. Jobs added between two {@link #drain()} calls must
+ * not read each other's results, which holds for the nodes of one tree level. With the
  * jdk.incubator.vector module present the jobs go {@link KeccakVector#LANES} at a time through
- * SIMD; otherwise one at a time through {@link Keccak}. Both give the same bits, so which one
- * runs never changes a hash. Not thread-safe: one batch per hashing thread.
+ * SIMD; otherwise one at a time through {@link Keccak}. Both give the same bits, so which one runs
+ * never changes a hash. Not thread-safe: one batch per hashing thread.
  */
 final class NodeBatch {
   /** Whether SIMD hashing is possible: the module is in the boot layer and 4+ lanes fit. */
@@ -26,17 +26,23 @@ final class NodeBatch {
 
   private static final AtomicLong SCALAR_HASHES = new AtomicLong();
   private static final AtomicBoolean WARM_UP_STARTED = new AtomicBoolean();
+
   /** Set once the SIMD kernel, compiled, beats the scalar one; never cleared. */
   private static volatile boolean simdReady;
+
   private static volatile boolean warmUpGaveUp;
 
   private final int lanes;
+
   /** Use SIMD only once {@link #simdReady}; false: SIMD whenever lanes > 1 (tests). */
   private final boolean adaptive;
+
   /** Transposed messages: in[k*lanes + m] is lane k of queued job m. */
   private final long[] in;
+
   /** Transposed digests: out[j*lanes + m] is lane j of job m's hash. */
   private final long[] out;
+
   private final long[][] dst;
   private final int[] dstOff;
   private int queued;
@@ -50,7 +56,9 @@ final class NodeBatch {
     this.dstOff = new int[lanes];
   }
 
-  /** The batch for the memory tree: SIMD once it is warm, scalar until then or without the module. */
+  /**
+   * The batch for the memory tree: SIMD once it is warm, scalar until then or without the module.
+   */
   static NodeBatch create() {
     return SIMD ? new NodeBatch(KeccakVector.LANES, true) : scalar();
   }
@@ -63,7 +71,8 @@ final class NodeBatch {
   /** SIMD from the first call, warm or not (tests of the kernel itself). */
   static NodeBatch simd() {
     if (!SIMD) {
-      throw new IllegalStateException("SIMD hashing needs --add-modules jdk.incubator.vector and 256-bit vectors");
+      throw new IllegalStateException(
+          "SIMD hashing needs --add-modules jdk.incubator.vector and 256-bit vectors");
     }
     return new NodeBatch(KeccakVector.LANES, false);
   }
@@ -76,7 +85,9 @@ final class NodeBatch {
     if (simdReady) {
       return "simd-" + KeccakVector.LANES;
     }
-    return warmUpGaveUp ? "scalar (simd never beat it)" : WARM_UP_STARTED.get() ? "scalar (simd warming up)" : "scalar (little hashing yet)";
+    return warmUpGaveUp
+        ? "scalar (simd never beat it)"
+        : WARM_UP_STARTED.get() ? "scalar (simd warming up)" : "scalar (little hashing yet)";
   }
 
   private static boolean simdAvailable() {
@@ -94,7 +105,8 @@ final class NodeBatch {
   void addWords(int[] words, int off, long[] d, int dOff) {
     int m = queued;
     for (int k = 0; k < 8; k++) {
-      in[k * lanes + m] = (words[off + 2 * k] & 0xffffffffL) | ((long) words[off + 2 * k + 1] << 32);
+      in[k * lanes + m] =
+          (words[off + 2 * k] & 0xffffffffL) | ((long) words[off + 2 * k + 1] << 32);
     }
     enqueue(d, dOff);
   }
@@ -128,7 +140,9 @@ final class NodeBatch {
       for (int m = 0; m < queued; m++) {
         Keccak.hashLanes(in, m, lanes, out, m, lanes);
       }
-      if (adaptive && SCALAR_HASHES.addAndGet(queued) >= WARM_UP_AFTER && WARM_UP_STARTED.compareAndSet(false, true)) {
+      if (adaptive
+          && SCALAR_HASHES.addAndGet(queued) >= WARM_UP_AFTER
+          && WARM_UP_STARTED.compareAndSet(false, true)) {
         Thread.ofPlatform().daemon().name("trustdial-vm-simd-warm-up").start(NodeBatch::warmUp);
       }
     }
@@ -145,10 +159,10 @@ final class NodeBatch {
   }
 
   /**
-   * Runs the SIMD kernel on scratch data until a round of calls costs less per hash than the
-   * scalar kernel (the JIT has compiled it), then switches every adaptive batch to it. Gives up
-   * after 10 s of its own CPU time, staying scalar, where SIMD never wins (no C2, vectors emulated
-   * in hardware). Thread CPU time, so a busy machine delays the switch but does not cancel it.
+   * Runs the SIMD kernel on scratch data until a round of calls costs less per hash than the scalar
+   * kernel (the JIT has compiled it), then switches every adaptive batch to it. Gives up after 10 s
+   * of its own CPU time, staying scalar, where SIMD never wins (no C2, vectors emulated in
+   * hardware). Thread CPU time, so a busy machine delays the switch but does not cancel it.
    */
   private static void warmUp() {
     ThreadMXBean cpu = ManagementFactory.getThreadMXBean();

@@ -38,10 +38,14 @@ public final class OutputCommitment {
 
   /** keccak256(acc || buf || uint32 length), 68 bytes, big-endian length. */
   public static Bytes32 digest(Bytes32 acc, Bytes32 buf, int length) {
-    return Hashes.keccak256(acc.bytes(), buf.bytes(), ByteBuffer.allocate(4).putInt(length).array());
+    return Hashes.keccak256(
+        acc.bytes(), buf.bytes(), ByteBuffer.allocate(4).putInt(length).array());
   }
 
-  /** The output digest of these output bytes (equal to the final state's {@link VmState#outputDigest()}). */
+  /**
+   * The output digest of these output bytes (equal to the final state's {@link
+   * VmState#outputDigest()}).
+   */
   public static Bytes32 digest(byte[] output) {
     Parts p = of(output);
     return digest(p.acc(), p.buf(), p.length());

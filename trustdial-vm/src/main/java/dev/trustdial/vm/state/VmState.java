@@ -8,12 +8,13 @@ import java.util.Arrays;
 
 /**
  * The whole VM state as the protocol commits to it (docs/spec/vm.md §5): 296 bytes, fixed layout,
- * big-endian, so the Solidity step function reads fields at constant offsets.
- * stateHash = keccak256(encode()). Only valid states exist: the constructor (and so decode) checks
- * every validity rule of §5.
+ * big-endian, so the Solidity step function reads fields at constant offsets. stateHash =
+ * keccak256(encode()). Only valid states exist: the constructor (and so decode) checks every
+ * validity rule of §5.
  *
  * @param status {@link #RUNNING}, {@link #EXITED} or {@link #FAULTED}
- * @param exitCode 0 while running, the guest's exit code once exited, the fault class (1..5) once faulted
+ * @param exitCode 0 while running, the guest's exit code once exited, the fault class (1..5) once
+ *     faulted
  */
 public record VmState(
     int pc,
@@ -72,19 +73,26 @@ public record VmState(
       }
     }
     if (!validRamEnd(ramEnd)) {
-      throw invalid(String.format("ramEnd 0x%08x is not a multiple of 4096 in (0x%08x, 0x%08x]", ramEnd, RAM_BASE, MAX_RAM_END));
+      throw invalid(
+          String.format(
+              "ramEnd 0x%08x is not a multiple of 4096 in (0x%08x, 0x%08x]",
+              ramEnd, RAM_BASE, MAX_RAM_END));
     }
     if (step < 0) {
       throw invalid("step is 2^63 or more");
     }
     if (status < RUNNING || status > FAULTED) {
-      throw invalid("status " + Integer.toUnsignedString(status) + " is not 0 (running), 1 (exited) or 2 (faulted)");
+      throw invalid(
+          "status "
+              + Integer.toUnsignedString(status)
+              + " is not 0 (running), 1 (exited) or 2 (faulted)");
     }
     if (status == RUNNING && exitCode != 0) {
       throw invalid("a running state has exit code " + exitCode + ", not 0");
     }
     if (status == FAULTED && (exitCode < 1 || exitCode > 5)) {
-      throw invalid("a faulted state has fault class " + Integer.toUnsignedString(exitCode) + ", not 1..5");
+      throw invalid(
+          "a faulted state has fault class " + Integer.toUnsignedString(exitCode) + ", not 1..5");
     }
     regs = regs.clone();
   }
@@ -152,10 +160,13 @@ public record VmState(
     return OutputCommitment.digest(outputAcc, outputBuf, outputLength);
   }
 
-  /** Decodes a 296-byte encoding; anything that is not a valid state is an InvalidInputException. */
+  /**
+   * Decodes a 296-byte encoding; anything that is not a valid state is an InvalidInputException.
+   */
   public static VmState decode(byte[] enc) {
     if (enc.length != ENCODED_SIZE) {
-      throw new InvalidInputException("VM state encoding must be " + ENCODED_SIZE + " bytes, got " + enc.length);
+      throw new InvalidInputException(
+          "VM state encoding must be " + ENCODED_SIZE + " bytes, got " + enc.length);
     }
     ByteBuffer b = ByteBuffer.wrap(enc);
     int pc = b.getInt();
@@ -175,8 +186,21 @@ public record VmState(
     long step = b.getLong();
     int status = b.getInt();
     int exitCode = b.getInt();
-    return new VmState(pc, regs, memRoot, inputRoot, inputLength, inputCursor, outputAcc, outputBuf, outputLength, outputLimit, ramEnd,
-        step, status, exitCode);
+    return new VmState(
+        pc,
+        regs,
+        memRoot,
+        inputRoot,
+        inputLength,
+        inputCursor,
+        outputAcc,
+        outputBuf,
+        outputLength,
+        outputLimit,
+        ramEnd,
+        step,
+        status,
+        exitCode);
   }
 
   private static Bytes32 take32(ByteBuffer b) {
@@ -197,7 +221,16 @@ public record VmState(
 
   @Override
   public String toString() {
-    return "VmState[pc=0x" + Integer.toHexString(pc) + ", step=" + step + ", status=" + status + ", exitCode=" + exitCode + ", hash="
-        + hash() + "]";
+    return "VmState[pc=0x"
+        + Integer.toHexString(pc)
+        + ", step="
+        + step
+        + ", status="
+        + status
+        + ", exitCode="
+        + exitCode
+        + ", hash="
+        + hash()
+        + "]";
   }
 }

@@ -8,23 +8,28 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * The true machine's snapshots (vm.md §8, history trimmed to step 0) at stride boundaries, kept while
- * a {@link StrideTrace} is built, so that a state at time t is reached from the nearest snapshot at or
- * before t instead of from step 0: at most {@code spacing * S} steps, where S is the stride.
+ * The true machine's snapshots (vm.md §8, history trimmed to step 0) at stride boundaries, kept
+ * while a {@link StrideTrace} is built, so that a state at time t is reached from the nearest
+ * snapshot at or before t instead of from step 0: at most {@code spacing * S} steps, where S is the
+ * stride.
  *
  * <p>Memory is bounded by {@code byteCap} and the build's cost by {@code maxKept}: boundaries b * S
- * are kept for every b that is a multiple of {@code spacing}, which starts at 1 and doubles (dropping
- * every other snapshot) whenever the kept bytes would exceed the cap or more than {@code maxKept}
- * boundaries would be kept (a snapshot costs milliseconds, a stride of a fast guest about as much, so
- * a snapshot at every one of thousands of boundaries would slow the build down several times). The
- * terminal state's snapshot (exit or fault) is kept as well, so every
- * time at or after the halt is one restore. Built on one thread, then only read (safe to share once
- * published, e.g. through a Future).
+ * are kept for every b that is a multiple of {@code spacing}, which starts at 1 and doubles
+ * (dropping every other snapshot) whenever the kept bytes would exceed the cap or more than {@code
+ * maxKept} boundaries would be kept (a snapshot costs milliseconds, a stride of a fast guest about
+ * as much, so a snapshot at every one of thousands of boundaries would slow the build down several
+ * times). The terminal state's snapshot (exit or fault) is kept as well, so every time at or after
+ * the halt is one restore. Built on one thread, then only read (safe to share once published, e.g.
+ * through a Future).
  */
 public final class BoundarySnapshots {
   /** The default cap on kept snapshot bytes: 256 MiB. */
   public static final long DEFAULT_BYTE_CAP = 256L << 20;
-  /** The default cap on kept boundary snapshots: a lookup replays at most span / 256 steps once it is reached. */
+
+  /**
+   * The default cap on kept boundary snapshots: a lookup replays at most span / 256 steps once it
+   * is reached.
+   */
   public static final int DEFAULT_MAX_KEPT = 256;
 
   private final TraceRun run;
@@ -39,7 +44,12 @@ public final class BoundarySnapshots {
 
   BoundarySnapshots(TraceRun run, long byteCap, int maxKept) {
     if (byteCap < 0 || maxKept < 0) {
-      throw new InvalidInputException("the snapshot caps must be non-negative, got " + byteCap + " bytes, " + maxKept + " snapshots");
+      throw new InvalidInputException(
+          "the snapshot caps must be non-negative, got "
+              + byteCap
+              + " bytes, "
+              + maxKept
+              + " snapshots");
     }
     this.run = run;
     this.byteCap = byteCap;
@@ -91,10 +101,14 @@ public final class BoundarySnapshots {
     }
   }
 
-  /** The true machine at time t (a terminal machine stays where it is), restored from the nearest snapshot at or before t. */
+  /**
+   * The true machine at time t (a terminal machine stays where it is), restored from the nearest
+   * snapshot at or before t.
+   */
   Machine machineAt(long t) {
     if (t < 0 || t > run.shape().span()) {
-      throw new InvalidInputException("time " + t + " is outside the trace's 0.." + run.shape().span());
+      throw new InvalidInputException(
+          "time " + t + " is outside the trace's 0.." + run.shape().span());
     }
     Machine m;
     if (terminal != null && t >= terminalTime) {

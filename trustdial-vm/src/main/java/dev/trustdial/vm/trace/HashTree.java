@@ -7,9 +7,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * A complete binary tree over 2^h leaf hashes, parent = keccak256(left || right) (core's
- * MerkleTree rule), held as one byte array per level. Addressed by (height, index): height 0 are
- * the leaves, height h the root.
+ * A complete binary tree over 2^h leaf hashes, parent = keccak256(left || right) (core's MerkleTree
+ * rule), held as one byte array per level. Addressed by (height, index): height 0 are the leaves,
+ * height h the root.
  */
 public final class HashTree {
   /** The children of a node. */
@@ -21,11 +21,14 @@ public final class HashTree {
 
   private final byte[][] levels;
 
-  /** @param leaves 2^h concatenated 32-byte leaf hashes (copied) */
+  /**
+   * @param leaves 2^h concatenated 32-byte leaf hashes (copied)
+   */
   public HashTree(byte[] leaves) {
     int n = leaves.length / 32;
     if (leaves.length % 32 != 0 || n == 0 || Integer.bitCount(n) != 1) {
-      throw new IllegalArgumentException("a hash tree needs 2^h leaves of 32 bytes, got " + leaves.length + " bytes");
+      throw new IllegalArgumentException(
+          "a hash tree needs 2^h leaves of 32 bytes, got " + leaves.length + " bytes");
     }
     int h = Integer.numberOfTrailingZeros(n);
     levels = new byte[h + 1][];
@@ -81,7 +84,10 @@ public final class HashTree {
     return List.copyOf(proof);
   }
 
-  /** node = leaf; for each left sibling: node = keccak256(sibling || node) (ObjectiveCourt.climbRight). */
+  /**
+   * node = leaf; for each left sibling: node = keccak256(sibling || node)
+   * (ObjectiveCourt.climbRight).
+   */
   public static Bytes32 climbRight(Bytes32 leaf, List<Bytes32> leftSiblings) {
     Bytes32 node = leaf;
     for (Bytes32 sibling : leftSiblings) {
@@ -95,7 +101,13 @@ public final class HashTree {
       throw new InvalidInputException("height " + height + " is outside the tree's 0.." + height());
     }
     if (index < 0 || index >= (levels[height].length / 32)) {
-      throw new InvalidInputException("index " + index + " is outside the " + (levels[height].length / 32) + " nodes at height " + height);
+      throw new InvalidInputException(
+          "index "
+              + index
+              + " is outside the "
+              + (levels[height].length / 32)
+              + " nodes at height "
+              + height);
     }
   }
 }

@@ -9,13 +9,14 @@ import dev.trustdial.vm.witness.WitnessChecker;
 
 /**
  * The claimed state T(t) and the compressed proof (vm.md §9.2) of the step from it: what
- * ObjectiveCourt.proveStep takes. A lie changes only outputAcc, never memory or input, so the
- * true run's proof bytes serve the claimed state too.
+ * ObjectiveCourt.proveStep takes. A lie changes only outputAcc, never memory or input, so the true
+ * run's proof bytes serve the claimed state too.
  *
  * @param time t
  * @param state the claimed T(t)
  * @param witness the true run's witness of the step from time t (its pre-state is the true T(t))
- * @param pointEvaluation the KZG check of a blob-form input's read witness (vm.md §4.1.1), as the precompile does
+ * @param pointEvaluation the KZG check of a blob-form input's read witness (vm.md §4.1.1), as the
+ *     precompile does
  */
 public record StateAt(long time, VmState state, Witness witness, PointEvaluation pointEvaluation) {
   static StateAt of(TraceRun run, long t, java.util.function.LongFunction<Machine> machineAt) {
@@ -23,7 +24,8 @@ public record StateAt(long time, VmState state, Witness witness, PointEvaluation
     VmState truth = m.state();
     Witness w = m.witnessNextStep();
     if (!w.preStateHash().equals(truth.hash())) {
-      throw new IllegalStateException("the witness of time " + t + " does not start from the machine's state");
+      throw new IllegalStateException(
+          "the witness of time " + t + " does not start from the machine's state");
     }
     return new StateAt(t, run.claimed(t, truth), w, run.input().pointEvaluation());
   }
@@ -38,7 +40,10 @@ public record StateAt(long time, VmState state, Witness witness, PointEvaluation
     return witness.proof();
   }
 
-  /** The hash the onchain step gives for the claimed state and this proof (the independent checker, vm.md §9.2). */
+  /**
+   * The hash the onchain step gives for the claimed state and this proof (the independent checker,
+   * vm.md §9.2).
+   */
   public Bytes32 successorHash() {
     return WitnessChecker.step(state.encode(), witness.proof(), pointEvaluation).postStateHash();
   }

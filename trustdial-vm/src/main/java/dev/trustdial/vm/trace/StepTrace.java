@@ -5,11 +5,11 @@ import dev.trustdial.vm.Machine;
 import dev.trustdial.vm.checkpoint.CheckpointSink;
 
 /**
- * The step tree of stride i (docs/spec/objective.md §2): S leaves, leaf j = stateHash(T(i * S + j
- * + 1)); its last leaf is stride leaf i. Built on demand, when a match reaches stride i: the
- * machine at i * S comes from {@link StrideTrace#stepTrace} (nearest boundary snapshot, at most
- * spacing * S steps replayed) or {@link TraceRun#stepTrace} (from step 0, i * S steps), then S steps
- * and S state hashes.
+ * The step tree of stride i (docs/spec/objective.md §2): S leaves, leaf j = stateHash(T(i * S + j +
+ * 1)); its last leaf is stride leaf i. Built on demand, when a match reaches stride i: the machine
+ * at i * S comes from {@link StrideTrace#stepTrace} (nearest boundary snapshot, at most spacing * S
+ * steps replayed) or {@link TraceRun#stepTrace} (from step 0, i * S steps), then S steps and S
+ * state hashes.
  */
 public final class StepTrace implements TraceTree {
   /** A step tree is held in memory: at most 2^24 leaves. */
@@ -23,14 +23,20 @@ public final class StepTrace implements TraceTree {
     this.tree = tree;
   }
 
-  static StepTrace build(TraceRun run, long strideIndex, java.util.function.LongFunction<Machine> machineAt) {
+  static StepTrace build(
+      TraceRun run, long strideIndex, java.util.function.LongFunction<Machine> machineAt) {
     TraceShape shape = run.shape();
     if (strideIndex < 0 || strideIndex >= shape.leafCount()) {
-      throw new InvalidInputException("stride index " + strideIndex + " is outside 0.." + (shape.leafCount() - 1));
+      throw new InvalidInputException(
+          "stride index " + strideIndex + " is outside 0.." + (shape.leafCount() - 1));
     }
     if (shape.strideLog2() > MAX_STRIDE_LOG2) {
-      throw new InvalidInputException("a step tree of 2^" + shape.strideLog2() + " leaves is too large for this host (at most 2^"
-          + MAX_STRIDE_LOG2 + ")");
+      throw new InvalidInputException(
+          "a step tree of 2^"
+              + shape.strideLog2()
+              + " leaves is too large for this host (at most 2^"
+              + MAX_STRIDE_LOG2
+              + ")");
     }
     int s = (int) shape.stride();
     long base = strideIndex * shape.stride();

@@ -7,12 +7,12 @@ import dev.trustdial.vm.state.VmState;
 import java.util.List;
 
 /**
- * The stride level of a trace commitment (docs/spec/objective.md §2): leaf i is
- * stateHash(T((i + 1) * S)), padded by the terminal state, over 2^H leaves; its root is the
- * result's traceRoot (or a challenger's). Built by one run of the guest to N * S at most, which
- * keeps {@link BoundarySnapshots} for the step trees and proof states asked later. A run
- * still going at maxSteps has a trace (a challenger refutes a claimed halt with it) but no result:
- * {@link #finalState()} refuses it.
+ * The stride level of a trace commitment (docs/spec/objective.md §2): leaf i is stateHash(T((i + 1)
+ * * S)), padded by the terminal state, over 2^H leaves; its root is the result's traceRoot (or a
+ * challenger's). Built by one run of the guest to N * S at most, which keeps {@link
+ * BoundarySnapshots} for the step trees and proof states asked later. A run still going at maxSteps
+ * has a trace (a challenger refutes a claimed halt with it) but no result: {@link #finalState()}
+ * refuses it.
  */
 public final class StrideTrace implements TraceTree {
   private final TraceRun run;
@@ -22,7 +22,13 @@ public final class StrideTrace implements TraceTree {
   private final long haltStep; // -1: still running at N * S
   private final BoundarySnapshots snapshots;
 
-  private StrideTrace(TraceRun run, HashTree tree, VmState prestate, VmState finalState, long haltStep, BoundarySnapshots snapshots) {
+  private StrideTrace(
+      TraceRun run,
+      HashTree tree,
+      VmState prestate,
+      VmState finalState,
+      long haltStep,
+      BoundarySnapshots snapshots) {
     this.run = run;
     this.snapshots = snapshots;
     this.tree = tree;
@@ -39,23 +45,33 @@ public final class StrideTrace implements TraceTree {
     int[] filled = {0};
     Machine m = run.load();
     VmState prestate = m.state();
-    m.runTo(shape.span(), (cp, machine) -> {
-      long t = cp.step();
-      snapshots.offer(t, machine);
-      if (t > 0 && t % stride == 0) {
-        int i = (int) (t / stride - 1);
-        if (i != filled[0]) {
-          throw new IllegalStateException("stride leaf " + i + " reached before leaf " + filled[0]);
-        }
-        System.arraycopy(run.claimed(t, machine.state()).hash().bytes(), 0, leaves, 32 * i, 32);
-        filled[0]++;
-      }
-    });
-    VmState terminal = m.state(); // the last state: terminal, or running at N * S (then every leaf is filled)
+    m.runTo(
+        shape.span(),
+        (cp, machine) -> {
+          long t = cp.step();
+          snapshots.offer(t, machine);
+          if (t > 0 && t % stride == 0) {
+            int i = (int) (t / stride - 1);
+            if (i != filled[0]) {
+              throw new IllegalStateException(
+                  "stride leaf " + i + " reached before leaf " + filled[0]);
+            }
+            System.arraycopy(run.claimed(t, machine.state()).hash().bytes(), 0, leaves, 32 * i, 32);
+            filled[0]++;
+          }
+        });
+    VmState terminal =
+        m.state(); // the last state: terminal, or running at N * S (then every leaf is filled)
     for (int i = filled[0]; i < n; i++) {
       long t = (i + 1) * stride;
       if (t < terminal.step()) {
-        throw new IllegalStateException("stride leaf " + i + " (time " + t + ") missing before the halt at step " + terminal.step());
+        throw new IllegalStateException(
+            "stride leaf "
+                + i
+                + " (time "
+                + t
+                + ") missing before the halt at step "
+                + terminal.step());
       }
       System.arraycopy(run.claimed(t, terminal).hash().bytes(), 0, leaves, 32 * i, 32);
     }
@@ -64,15 +80,22 @@ public final class StrideTrace implements TraceTree {
     if (!tree.node(0, n - 1).equals(fin.hash())) {
       throw new IllegalStateException("the last stride leaf is not the final state");
     }
-    return new StrideTrace(run, tree, prestate, fin, terminal.terminal() ? terminal.step() : -1, snapshots);
+    return new StrideTrace(
+        run, tree, prestate, fin, terminal.terminal() ? terminal.step() : -1, snapshots);
   }
 
-  /** The step tree of stride i, from the nearest boundary snapshot (the same tree as {@link TraceRun#stepTrace}). */
+  /**
+   * The step tree of stride i, from the nearest boundary snapshot (the same tree as {@link
+   * TraceRun#stepTrace}).
+   */
   public StepTrace stepTrace(long strideIndex) {
     return StepTrace.build(run, strideIndex, snapshots::machineAt);
   }
 
-  /** The claimed T(t) and its step proof, from the nearest boundary snapshot (the same as {@link TraceRun#stateAt}). */
+  /**
+   * The claimed T(t) and its step proof, from the nearest boundary snapshot (the same as {@link
+   * TraceRun#stateAt}).
+   */
   public StateAt stateAt(long t) {
     return StateAt.of(run, t, snapshots::machineAt);
   }
@@ -120,8 +143,12 @@ public final class StrideTrace implements TraceTree {
   public VmState finalState() {
     long maxSteps = run.shape().maxSteps();
     if (haltStep < 0 || haltStep > maxSteps) {
-      throw new InvalidInputException("the guest did not halt within maxSteps (" + maxSteps + " steps)"
-          + (haltStep < 0 ? "" : ": it halted at step " + haltStep) + "; it has no objective result");
+      throw new InvalidInputException(
+          "the guest did not halt within maxSteps ("
+              + maxSteps
+              + " steps)"
+              + (haltStep < 0 ? "" : ": it halted at step " + haltStep)
+              + "; it has no objective result");
     }
     return finalState;
   }

@@ -4,8 +4,8 @@ import dev.trustdial.core.InvalidInputException;
 import dev.trustdial.vm.Machine;
 import dev.trustdial.vm.Vm;
 import dev.trustdial.vm.VmConfig;
-import dev.trustdial.vm.input.VmInput;
 import dev.trustdial.vm.checkpoint.CheckpointSink;
+import dev.trustdial.vm.input.VmInput;
 import dev.trustdial.vm.state.VmState;
 import java.util.Optional;
 
@@ -18,7 +18,8 @@ import java.util.Optional;
  * snapshot. This record's own {@link #stepTrace} and {@link #stateAt} re-run the guest from step 0
  * (O(t) steps for a state at time t): the reference path the snapshot path is tested against.
  */
-public record TraceRun(byte[] elf, VmInput input, VmConfig config, TraceShape shape, Optional<TraceLie> lie) {
+public record TraceRun(
+    byte[] elf, VmInput input, VmConfig config, TraceShape shape, Optional<TraceLie> lie) {
   public TraceRun {
     elf = elf.clone();
     config = config.withCheckpointEvery(shape.stride());
@@ -54,7 +55,10 @@ public record TraceRun(byte[] elf, VmInput input, VmConfig config, TraceShape sh
     return Vm.load(elf, input, config);
   }
 
-  /** The true machine at time t: stepped t times, or terminal earlier (a terminal state steps to itself). */
+  /**
+   * The true machine at time t: stepped t times, or terminal earlier (a terminal state steps to
+   * itself).
+   */
   Machine machineAt(long t) {
     if (t < 0 || t > shape.span()) {
       throw new InvalidInputException("time " + t + " is outside the trace's 0.." + shape.span());
@@ -64,17 +68,26 @@ public record TraceRun(byte[] elf, VmInput input, VmConfig config, TraceShape sh
     return m;
   }
 
-  /** The stride tree, keeping boundary snapshots up to {@link BoundarySnapshots#DEFAULT_BYTE_CAP} bytes and {@link BoundarySnapshots#DEFAULT_MAX_KEPT} of them. */
+  /**
+   * The stride tree, keeping boundary snapshots up to {@link BoundarySnapshots#DEFAULT_BYTE_CAP}
+   * bytes and {@link BoundarySnapshots#DEFAULT_MAX_KEPT} of them.
+   */
   public StrideTrace strideTrace() {
     return strideTrace(BoundarySnapshots.DEFAULT_BYTE_CAP);
   }
 
-  /** The stride tree, keeping boundary snapshots up to {@code snapshotByteCap} bytes (0: none, every lookup from step 0). */
+  /**
+   * The stride tree, keeping boundary snapshots up to {@code snapshotByteCap} bytes (0: none, every
+   * lookup from step 0).
+   */
   public StrideTrace strideTrace(long snapshotByteCap) {
     return strideTrace(snapshotByteCap, BoundarySnapshots.DEFAULT_MAX_KEPT);
   }
 
-  /** The stride tree, keeping at most {@code maxKept} boundary snapshots of at most {@code snapshotByteCap} bytes in all. */
+  /**
+   * The stride tree, keeping at most {@code maxKept} boundary snapshots of at most {@code
+   * snapshotByteCap} bytes in all.
+   */
   public StrideTrace strideTrace(long snapshotByteCap, int maxKept) {
     return StrideTrace.build(this, new BoundarySnapshots(this, snapshotByteCap, maxKept));
   }

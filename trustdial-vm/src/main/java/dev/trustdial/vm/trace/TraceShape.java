@@ -11,8 +11,12 @@ import dev.trustdial.core.InvalidInputException;
  * @param strideLog2 {@code s}, the app's ObjectiveConfig.strideLog2 (0..40)
  */
 public record TraceShape(long maxSteps, int strideLog2) {
-  /** The largest stride height this host builds: a stride tree is held in memory (2^24 leaves: 512 MiB of hashes). */
+  /**
+   * The largest stride height this host builds: a stride tree is held in memory (2^24 leaves: 512
+   * MiB of hashes).
+   */
   public static final int MAX_HEIGHT = 24;
+
   /** ObjectiveConfig.MAX_STRIDE_LOG2. */
   public static final int MAX_STRIDE_LOG2 = 40;
 
@@ -21,18 +25,26 @@ public record TraceShape(long maxSteps, int strideLog2) {
       throw new InvalidInputException("maxSteps must be at least 1, got " + maxSteps);
     }
     if (strideLog2 < 0 || strideLog2 > MAX_STRIDE_LOG2) {
-      throw new InvalidInputException("strideLog2 must be 0.." + MAX_STRIDE_LOG2 + ", got " + strideLog2);
+      throw new InvalidInputException(
+          "strideLog2 must be 0.." + MAX_STRIDE_LOG2 + ", got " + strideLog2);
     }
     int h = heightOf(maxSteps, strideLog2);
     if (h + strideLog2 > 64) {
-      throw new InvalidInputException("H + s = " + (h + strideLog2) + " is above 64 (objective.md §2)");
+      throw new InvalidInputException(
+          "H + s = " + (h + strideLog2) + " is above 64 (objective.md §2)");
     }
     if (h > MAX_HEIGHT) {
-      throw new InvalidInputException("trace of 2^" + h + " leaves too large (at most 2^" + MAX_HEIGHT + " stride leaves; "
-          + "a larger strideLog2 gives fewer leaves)");
+      throw new InvalidInputException(
+          "trace of 2^"
+              + h
+              + " leaves too large (at most 2^"
+              + MAX_HEIGHT
+              + " stride leaves; "
+              + "a larger strideLog2 gives fewer leaves)");
     }
     if (h + strideLog2 > 62) {
-      throw new InvalidInputException("a trace of 2^" + (h + strideLog2) + " steps is beyond this host's 2^62-step range");
+      throw new InvalidInputException(
+          "a trace of 2^" + (h + strideLog2) + " steps is beyond this host's 2^62-step range");
     }
   }
 

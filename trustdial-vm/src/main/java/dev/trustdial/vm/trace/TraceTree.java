@@ -3,7 +3,9 @@ package dev.trustdial.vm.trace;
 import dev.trustdial.core.bytes.Bytes32;
 import java.util.List;
 
-/** A tree level of a trace commitment (the stride tree or one step tree), read by (height, index). */
+/**
+ * A tree level of a trace commitment (the stride tree or one step tree), read by (height, index).
+ */
 public interface TraceTree {
   HashTree tree();
 

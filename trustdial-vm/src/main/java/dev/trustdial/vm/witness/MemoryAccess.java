@@ -6,8 +6,8 @@ import java.util.List;
 
 /**
  * One 32-byte memory leaf a step touches: its index (byte address / 32), its value before the
- * access, and its 27 sibling hashes from the leaf level up, against the root current at that
- * point of the step (docs/spec/vm.md §9.1).
+ * access, and its 27 sibling hashes from the leaf level up, against the root current at that point
+ * of the step (docs/spec/vm.md §9.1).
  */
 public record MemoryAccess(int leafIndex, Bytes32 leaf, List<Bytes32> proof) {
   public MemoryAccess {

@@ -12,9 +12,9 @@ import java.util.Optional;
 
 /**
  * Writes the compressed proof bytes of docs/spec/vm.md §9.2: one record per memory access, the
- * input record last. A later memory record gives only the levels below the highest bit in which
- * its leaf index differs from the previous access's; the rest is that access's path after its
- * write. Every zero sibling it may omit is omitted (mask bit set), so the proof is the shortest.
+ * input record last. A later memory record gives only the levels below the highest bit in which its
+ * leaf index differs from the previous access's; the rest is that access's path after its write.
+ * Every zero sibling it may omit is omitted (mask bit set), so the proof is the shortest.
  */
 public final class ProofEncoder {
   private ProofEncoder() {}
@@ -32,7 +32,8 @@ public final class ProofEncoder {
    * @param accesses the step's memory accesses in order, each proof against the root current then
    * @param after each access's leaf value after its write (its value before, for a read)
    */
-  public static byte[] encode(List<MemoryAccess> accesses, List<Bytes32> after, Optional<? extends InputProof> input) {
+  public static byte[] encode(
+      List<MemoryAccess> accesses, List<Bytes32> after, Optional<? extends InputProof> input) {
     if (after.size() != accesses.size()) {
       throw new IllegalArgumentException("one after-value per access");
     }
@@ -61,22 +62,32 @@ public final class ProofEncoder {
     return a == p ? 0 : 31 - Integer.numberOfLeadingZeros(a ^ p);
   }
 
-  /** The siblings a record leaves out (levels >= k) must be the previous access's path after its write. */
+  /**
+   * The siblings a record leaves out (levels >= k) must be the previous access's path after its
+   * write.
+   */
   private static void checkShared(MemoryAccess a, int k, MemoryAccess prev, Bytes32 prevAfter) {
     Bytes32 node = prevAfter;
     int p = prev.leafIndex();
     for (int l = 0; l < DEPTH; l++) {
       Bytes32 implied = l == k && a.leafIndex() != p ? node : prev.proof().get(l);
       if (l >= k && !implied.equals(a.proof().get(l))) {
-        throw new IllegalStateException("access to leaf 0x" + Integer.toHexString(a.leafIndex()) + " does not share level " + l
-            + " with the previous access's path");
+        throw new IllegalStateException(
+            "access to leaf 0x"
+                + Integer.toHexString(a.leafIndex())
+                + " does not share level "
+                + l
+                + " with the previous access's path");
       }
       Bytes32 sib = prev.proof().get(l);
       node = ((p >>> l) & 1) == 0 ? MerkleTree.hashPair(node, sib) : MerkleTree.hashPair(sib, node);
     }
   }
 
-  /** The blob input record of §9.2: y_0, the mask 0x80000000, k, the versioned hashes, then the openings. */
+  /**
+   * The blob input record of §9.2: y_0, the mask 0x80000000, k, the versioned hashes, then the
+   * openings.
+   */
   private static void blobRecord(ByteArrayOutputStream out, BlobInputProof b) {
     for (int i = 0; i < b.openings().size(); i++) {
       BlobOpening o = b.openings().get(i);
@@ -91,7 +102,8 @@ public final class ProofEncoder {
     }
   }
 
-  private static void record(ByteArrayOutputStream out, Bytes32 leaf, List<Bytes32> siblings, int k) {
+  private static void record(
+      ByteArrayOutputStream out, Bytes32 leaf, List<Bytes32> siblings, int k) {
     out.writeBytes(leaf.bytes());
     int mask = 0;
     for (int l = 0; l < k; l++) {

@@ -14,11 +14,18 @@ import java.util.Optional;
  * the post-state, and {@link #proof()}: the same leaves and chunk as the compressed proof bytes of
  * §9.2, which is what the onchain step (and {@link WitnessChecker}) reads.
  */
-public record Witness(long step, byte[] preState, int instruction, List<MemoryAccess> accesses, Optional<InputProof> inputChunk,
-    byte[] postState, byte[] proof) {
+public record Witness(
+    long step,
+    byte[] preState,
+    int instruction,
+    List<MemoryAccess> accesses,
+    Optional<InputProof> inputChunk,
+    byte[] postState,
+    byte[] proof) {
   public Witness {
     if (preState.length != VmState.ENCODED_SIZE || postState.length != VmState.ENCODED_SIZE) {
-      throw new IllegalArgumentException("pre- and post-state must be " + VmState.ENCODED_SIZE + " bytes");
+      throw new IllegalArgumentException(
+          "pre- and post-state must be " + VmState.ENCODED_SIZE + " bytes");
     }
     if (accesses.size() > 3) {
       throw new IllegalArgumentException("a step touches at most 3 leaves, got " + accesses.size());
@@ -65,16 +72,25 @@ public record Witness(long step, byte[] preState, int instruction, List<MemoryAc
   /** The JSON form printed by {@code trustdial vm witness} (field order fixed, hex with 0x). */
   public String toJson() {
     StringBuilder s = new StringBuilder();
-    s.append("{\n  \"step\": ").append(step)
-        .append(",\n  \"preStateHash\": \"").append(preStateHash().toHex())
-        .append("\",\n  \"preState\": \"").append(Hex.encode(preState))
-        .append("\",\n  \"instruction\": ").append(fetched() ? String.format("\"0x%08x\"", instruction) : "null")
+    s.append("{\n  \"step\": ")
+        .append(step)
+        .append(",\n  \"preStateHash\": \"")
+        .append(preStateHash().toHex())
+        .append("\",\n  \"preState\": \"")
+        .append(Hex.encode(preState))
+        .append("\",\n  \"instruction\": ")
+        .append(fetched() ? String.format("\"0x%08x\"", instruction) : "null")
         .append(",\n  \"accesses\": [");
     for (int i = 0; i < accesses.size(); i++) {
       MemoryAccess a = accesses.get(i);
-      s.append(i == 0 ? "\n" : ",\n").append("    {\"leafIndex\": ").append(Integer.toUnsignedString(a.leafIndex()))
-          .append(", \"address\": \"0x").append(String.format("%08x", a.leafIndex() << 5))
-          .append("\", \"leaf\": \"").append(a.leaf().toHex()).append("\", \"siblings\": ");
+      s.append(i == 0 ? "\n" : ",\n")
+          .append("    {\"leafIndex\": ")
+          .append(Integer.toUnsignedString(a.leafIndex()))
+          .append(", \"address\": \"0x")
+          .append(String.format("%08x", a.leafIndex() << 5))
+          .append("\", \"leaf\": \"")
+          .append(a.leaf().toHex())
+          .append("\", \"siblings\": ");
       siblings(s, a.proof());
       s.append("}");
     }
@@ -83,7 +99,11 @@ public record Witness(long step, byte[] preState, int instruction, List<MemoryAc
     if (inputChunk.isPresent()) {
       switch (inputChunk.get()) {
         case InputChunkProof c -> {
-          s.append("{\"chunkIndex\": ").append(c.chunkIndex()).append(", \"chunk\": \"").append(c.chunk().toHex()).append("\", \"siblings\": ");
+          s.append("{\"chunkIndex\": ")
+              .append(c.chunkIndex())
+              .append(", \"chunk\": \"")
+              .append(c.chunk().toHex())
+              .append("\", \"siblings\": ");
           siblings(s, c.proof());
           s.append("}");
         }
@@ -93,8 +113,14 @@ public record Witness(long step, byte[] preState, int instruction, List<MemoryAc
           s.append(", \"firstElement\": ").append(b.firstElement()).append(", \"openings\": [");
           for (int i = 0; i < b.openings().size(); i++) {
             var o = b.openings().get(i);
-            s.append(i == 0 ? "" : ", ").append("{\"y\": \"").append(o.y().toHex()).append("\", \"commitment\": \"")
-                .append(Hex.encode(o.commitment())).append("\", \"proof\": \"").append(Hex.encode(o.proof())).append("\"}");
+            s.append(i == 0 ? "" : ", ")
+                .append("{\"y\": \"")
+                .append(o.y().toHex())
+                .append("\", \"commitment\": \"")
+                .append(Hex.encode(o.commitment()))
+                .append("\", \"proof\": \"")
+                .append(Hex.encode(o.proof()))
+                .append("\"}");
           }
           s.append("]}");
         }
@@ -102,10 +128,15 @@ public record Witness(long step, byte[] preState, int instruction, List<MemoryAc
     } else {
       s.append("null");
     }
-    s.append(",\n  \"postState\": \"").append(Hex.encode(postState))
-        .append("\",\n  \"postStateHash\": \"").append(postStateHash().toHex())
-        .append("\",\n  \"status\": ").append(status())
-        .append(",\n  \"proof\": \"").append(Hex.encode(proof)).append("\"\n}");
+    s.append(",\n  \"postState\": \"")
+        .append(Hex.encode(postState))
+        .append("\",\n  \"postStateHash\": \"")
+        .append(postStateHash().toHex())
+        .append("\",\n  \"status\": ")
+        .append(status())
+        .append(",\n  \"proof\": \"")
+        .append(Hex.encode(proof))
+        .append("\"\n}");
     return s.toString();
   }
 

@@ -31,7 +31,8 @@ public final class WitnessBuilder {
       hart.run(hart.step + 1); // faults with class 2 or 3 before any fetch
       VmState post = state.get();
       assert post.faulted();
-      return new Witness(pre.step(), pre.encode(), 0, List.of(), Optional.empty(), post.encode(), new byte[0]);
+      return new Witness(
+          pre.step(), pre.encode(), 0, List.of(), Optional.empty(), post.encode(), new byte[0]);
     }
     int word = mem.loadWordAligned(pc);
     List<Integer> dataLeaves = new ArrayList<>();
@@ -82,7 +83,10 @@ public final class WitnessBuilder {
       after.add(accesses.getFirst().leaf());
     } else {
       if (accesses.size() == 3) {
-        accesses.set(2, afterFirstWrite(accesses.get(1), mem.leaf(accesses.get(1).leafIndex()), accesses.get(2)));
+        accesses.set(
+            2,
+            afterFirstWrite(
+                accesses.get(1), mem.leaf(accesses.get(1).leafIndex()), accesses.get(2)));
       }
       after.add(accesses.getFirst().leaf());
       for (int i = 1; i < accesses.size(); i++) {
@@ -94,7 +98,8 @@ public final class WitnessBuilder {
   }
 
   /** The second leaf's proof against the root after the first leaf took its new value. */
-  private static MemoryAccess afterFirstWrite(MemoryAccess first, Bytes32 firstAfter, MemoryAccess second) {
+  private static MemoryAccess afterFirstWrite(
+      MemoryAccess first, Bytes32 firstAfter, MemoryAccess second) {
     Bytes32 node = firstAfter;
     int a = first.leafIndex();
     int b = second.leafIndex();
@@ -104,7 +109,10 @@ public final class WitnessBuilder {
         proof.set(level, node);
       }
       Bytes32 sib = first.proof().get(level);
-      node = ((a >>> level) & 1) == 0 ? MerkleTree.hashPair(node, sib) : MerkleTree.hashPair(sib, node);
+      node =
+          ((a >>> level) & 1) == 0
+              ? MerkleTree.hashPair(node, sib)
+              : MerkleTree.hashPair(sib, node);
     }
     return new MemoryAccess(b, second.leaf(), proof);
   }

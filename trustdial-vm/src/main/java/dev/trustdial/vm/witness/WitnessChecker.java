@@ -9,13 +9,13 @@ import java.nio.ByteBuffer;
 import java.util.Arrays;
 
 /**
- * The step function of docs/spec/vm.md v2 as the onchain step computes it:
- * {@code step(preState, proof) -> (postStateHash, status)}, reading only the 296-byte pre-state and
- * the compressed proof bytes of §9.2. Deliberately shares no code with the interpreter (own state
- * decoding and validity rules, own decoding, own ALU, own proof reader; core's keccak and
- * MerkleTree hash pairs): it is the Java model of the Solidity step function, written the way that
- * function is. Anything it cannot answer (an invalid pre-state, bad proof bytes, a proof that does
- * not reach its root) is a {@link WitnessRejected}: the Solidity step reverts there.
+ * The step function of docs/spec/vm.md v2 as the onchain step computes it: {@code step(preState,
+ * proof) -> (postStateHash, status)}, reading only the 296-byte pre-state and the compressed proof
+ * bytes of §9.2. Deliberately shares no code with the interpreter (own state decoding and validity
+ * rules, own decoding, own ALU, own proof reader; core's keccak and MerkleTree hash pairs): it is
+ * the Java model of the Solidity step function, written the way that function is. Anything it
+ * cannot answer (an invalid pre-state, bad proof bytes, a proof that does not reach its root) is a
+ * {@link WitnessRejected}: the Solidity step reverts there.
  */
 public final class WitnessChecker {
   /** The step's answer: the post-state's hash and its status (0 running, 1 exited, 2 faulted). */
@@ -38,7 +38,8 @@ public final class WitnessChecker {
   private static final int OFF_STATUS = 288;
   private static final int OFF_EXIT_CODE = 292;
   private static final Bytes32[] ZERO = new Bytes32[DEPTH + 1];
-  private static final byte[] BLOB_DOMAIN = "TDVMBLOB".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+  private static final byte[] BLOB_DOMAIN =
+      "TDVMBLOB".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
 
   static {
     ZERO[0] = Bytes32.ZERO;
@@ -92,7 +93,9 @@ public final class WitnessChecker {
     return new WitnessChecker(pre, proof.clone(), kzg).run();
   }
 
-  /** Checks a witness: its proof bytes give its post-state hash. Returns that hash and the status. */
+  /**
+   * Checks a witness: its proof bytes give its post-state hash. Returns that hash and the status.
+   */
   public static Result check(Witness w) {
     return check(w, PointEvaluation.NONE);
   }
@@ -101,7 +104,11 @@ public final class WitnessChecker {
   public static Result check(Witness w, PointEvaluation kzg) {
     Result r = step(w.preState(), w.proof(), kzg);
     if (!r.postStateHash().equals(w.postStateHash())) {
-      throw reject("post-state hash " + r.postStateHash() + " differs from the claimed " + w.postStateHash());
+      throw reject(
+          "post-state hash "
+              + r.postStateHash()
+              + " differs from the claimed "
+              + w.postStateHash());
     }
     return r;
   }
@@ -144,7 +151,11 @@ public final class WitnessChecker {
       throw reject("invalid pre-state: status " + Integer.toUnsignedString(status));
     }
     if ((status == 0 && code != 0) || (status == 2 && (code < 1 || code > 5))) {
-      throw reject("invalid pre-state: exitCode " + Integer.toUnsignedString(code) + " with status " + status);
+      throw reject(
+          "invalid pre-state: exitCode "
+              + Integer.toUnsignedString(code)
+              + " with status "
+              + status);
     }
   }
 
@@ -179,12 +190,18 @@ public final class WitnessChecker {
   private static Bytes32 rootOf(Bytes32 leaf, int index, Bytes32[] sib) {
     Bytes32 h = leaf;
     for (int l = 0; l < DEPTH; l++) {
-      h = ((index >>> l) & 1) == 0 ? MerkleTree.hashPair(h, sib[l]) : MerkleTree.hashPair(sib[l], h);
+      h =
+          ((index >>> l) & 1) == 0
+              ? MerkleTree.hashPair(h, sib[l])
+              : MerkleTree.hashPair(sib[l], h);
     }
     return h;
   }
 
-  /** Reads the next memory record for leaf {@code index}, checks it against the current root; returns the leaf. */
+  /**
+   * Reads the next memory record for leaf {@code index}, checks it against the current root;
+   * returns the leaf.
+   */
   private byte[] readLeaf(int index) {
     Bytes32 leaf = new Bytes32(take(32));
     Bytes32[] sib = new Bytes32[DEPTH];
@@ -196,12 +213,16 @@ public final class WitnessChecker {
         if (l >= k) {
           sib[l] = l == k && index != pathIndex ? node : pathSiblings[l];
         }
-        node = ((pathIndex >>> l) & 1) == 0 ? MerkleTree.hashPair(node, pathSiblings[l]) : MerkleTree.hashPair(pathSiblings[l], node);
+        node =
+            ((pathIndex >>> l) & 1) == 0
+                ? MerkleTree.hashPair(node, pathSiblings[l])
+                : MerkleTree.hashPair(pathSiblings[l], node);
       }
     }
     readSiblings(k, sib);
     if (!rootOf(leaf, index, sib).equals(memRoot)) {
-      throw reject("proof of leaf 0x" + Integer.toHexString(index) + " does not reach the memory root");
+      throw reject(
+          "proof of leaf 0x" + Integer.toHexString(index) + " does not reach the memory root");
     }
     first = false;
     pathIndex = index;
@@ -235,7 +256,11 @@ public final class WitnessChecker {
     if (k < 1 || k > BlobInput.MAX_BLOBS) {
       throw reject("blob input record names " + k + " blobs, not 1.." + BlobInput.MAX_BLOBS);
     }
-    ByteBuffer pre13 = ByteBuffer.allocate(13 + 32 * k).put(BLOB_DOMAIN).putInt(u32(pre, OFF_INPUT_LENGTH)).put((byte) k);
+    ByteBuffer pre13 =
+        ByteBuffer.allocate(13 + 32 * k)
+            .put(BLOB_DOMAIN)
+            .putInt(u32(pre, OFF_INPUT_LENGTH))
+            .put((byte) k);
     Bytes32[] hashes = new Bytes32[k];
     for (int i = 0; i < k; i++) {
       hashes[i] = new Bytes32(take(32));
@@ -258,13 +283,20 @@ public final class WitnessChecker {
       if (blob >= k) {
         throw reject("blob element " + e + " is beyond the input's " + k + " blob(s)");
       }
-      if (!kzg.verify(hashes[blob], BlobInput.evaluationPoint(e % BlobInput.ELEMENTS_PER_BLOB), new Bytes32(y), commitment, kzgProof)) {
+      if (!kzg.verify(
+          hashes[blob],
+          BlobInput.evaluationPoint(e % BlobInput.ELEMENTS_PER_BLOB),
+          new Bytes32(y),
+          commitment,
+          kzgProof)) {
         throw reject("point evaluation of blob element " + e + " fails");
       }
-      System.arraycopy(y, 1, payload, (e - first) * BlobInput.BYTES_PER_ELEMENT, BlobInput.BYTES_PER_ELEMENT);
+      System.arraycopy(
+          y, 1, payload, (e - first) * BlobInput.BYTES_PER_ELEMENT, BlobInput.BYTES_PER_ELEMENT);
     }
     byte[] chunk = new byte[32];
-    int from = (int) (BlobInput.PAYLOAD_OFFSET + cursor - (long) first * BlobInput.BYTES_PER_ELEMENT);
+    int from =
+        (int) (BlobInput.PAYLOAD_OFFSET + cursor - (long) first * BlobInput.BYTES_PER_ELEMENT);
     System.arraycopy(payload, from, chunk, (int) (cursor % 32), n);
     return chunk;
   }
@@ -288,7 +320,8 @@ public final class WitnessChecker {
       return new Result(Hashes.keccak256(pre), status);
     }
     if (u64(pre, OFF_STEP) == Long.MAX_VALUE) {
-      throw reject("a running state at step 2^63 - 1 has no successor (its step would leave the valid range)");
+      throw reject(
+          "a running state at step 2^63 - 1 has no successor (its step would leave the valid range)");
     }
     try {
       return execute();
@@ -338,7 +371,11 @@ public final class WitnessChecker {
       case 0x37 -> result = ins & 0xfffff000;
       case 0x17 -> result = pc + (ins & 0xfffff000);
       case 0x6f -> {
-        int off = ((ins >> 31) << 20) | (ins & 0xff000) | (((ins >>> 20) & 1) << 11) | (((ins >>> 21) & 0x3ff) << 1);
+        int off =
+            ((ins >> 31) << 20)
+                | (ins & 0xff000)
+                | (((ins >>> 20) & 1) << 11)
+                | (((ins >>> 21) & 0x3ff) << 1);
         result = pc + 4;
         nextPc = pc + off;
       }
@@ -351,46 +388,54 @@ public final class WitnessChecker {
       }
       case 0x63 -> {
         writesRd = false;
-        int off = ((ins >> 31) << 12) | (((ins >>> 7) & 1) << 11) | (((ins >>> 25) & 0x3f) << 5) | (((ins >>> 8) & 0xf) << 1);
-        boolean taken = switch (f3) {
-          case 0 -> a == b;
-          case 1 -> a != b;
-          case 4 -> a < b;
-          case 5 -> a >= b;
-          case 6 -> Long.compare(a & 0xffffffffL, b & 0xffffffffL) < 0;
-          case 7 -> Long.compare(a & 0xffffffffL, b & 0xffffffffL) >= 0;
-          default -> throw new Fault(1);
-        };
+        int off =
+            ((ins >> 31) << 12)
+                | (((ins >>> 7) & 1) << 11)
+                | (((ins >>> 25) & 0x3f) << 5)
+                | (((ins >>> 8) & 0xf) << 1);
+        boolean taken =
+            switch (f3) {
+              case 0 -> a == b;
+              case 1 -> a != b;
+              case 4 -> a < b;
+              case 5 -> a >= b;
+              case 6 -> Long.compare(a & 0xffffffffL, b & 0xffffffffL) < 0;
+              case 7 -> Long.compare(a & 0xffffffffL, b & 0xffffffffL) >= 0;
+              default -> throw new Fault(1);
+            };
         if (taken) {
           nextPc = pc + off;
         }
       }
       case 0x03 -> {
-        int size = switch (f3) {
-          case 0, 4 -> 1;
-          case 1, 5 -> 2;
-          case 2 -> 4;
-          default -> throw new Fault(1);
-        };
+        int size =
+            switch (f3) {
+              case 0, 4 -> 1;
+              case 1, 5 -> 2;
+              case 2 -> 4;
+              default -> throw new Fault(1);
+            };
         byte[] bytes = readBytes(a + immI, size);
         long v = 0;
         for (int i = size - 1; i >= 0; i--) {
           v = (v << 8) | (bytes[i] & 0xff);
         }
-        result = switch (f3) {
-          case 0 -> (int) (byte) v;
-          case 1 -> (int) (short) v;
-          default -> (int) v;
-        };
+        result =
+            switch (f3) {
+              case 0 -> (int) (byte) v;
+              case 1 -> (int) (short) v;
+              default -> (int) v;
+            };
       }
       case 0x23 -> {
         writesRd = false;
-        int size = switch (f3) {
-          case 0 -> 1;
-          case 1 -> 2;
-          case 2 -> 4;
-          default -> throw new Fault(1);
-        };
+        int size =
+            switch (f3) {
+              case 0 -> 1;
+              case 1 -> 2;
+              case 2 -> 4;
+              default -> throw new Fault(1);
+            };
         byte[] bytes = new byte[size];
         for (int i = 0; i < size; i++) {
           bytes[i] = (byte) (b >>> (8 * i));
@@ -399,29 +444,30 @@ public final class WitnessChecker {
       }
       case 0x13 -> {
         int sh = immI & 31;
-        result = switch (f3) {
-          case 0 -> a + immI;
-          case 2 -> a < immI ? 1 : 0;
-          case 3 -> Long.compare(a & 0xffffffffL, immI & 0xffffffffL) < 0 ? 1 : 0;
-          case 4 -> a ^ immI;
-          case 6 -> a | immI;
-          case 7 -> a & immI;
-          case 1 -> {
-            if (f7 != 0) {
-              throw new Fault(1);
-            }
-            yield a << sh;
-          }
-          default -> {
-            if (f7 == 0) {
-              yield a >>> sh;
-            }
-            if (f7 == 0x20) {
-              yield a >> sh;
-            }
-            throw new Fault(1);
-          }
-        };
+        result =
+            switch (f3) {
+              case 0 -> a + immI;
+              case 2 -> a < immI ? 1 : 0;
+              case 3 -> Long.compare(a & 0xffffffffL, immI & 0xffffffffL) < 0 ? 1 : 0;
+              case 4 -> a ^ immI;
+              case 6 -> a | immI;
+              case 7 -> a & immI;
+              case 1 -> {
+                if (f7 != 0) {
+                  throw new Fault(1);
+                }
+                yield a << sh;
+              }
+              default -> {
+                if (f7 == 0) {
+                  yield a >>> sh;
+                }
+                if (f7 == 0x20) {
+                  yield a >> sh;
+                }
+                throw new Fault(1);
+              }
+            };
       }
       case 0x33 -> result = alu(f3, f7, a, b);
       case 0x0f -> {
@@ -498,8 +544,11 @@ public final class WitnessChecker {
         System.arraycopy(leaf, buf & 31, post, OFF_OUTPUT_BUF + (int) (outLen % 32), n);
         long newLen = outLen + n;
         if (newLen % 32 == 0) {
-          byte[] acc = Hashes.keccak256(Arrays.copyOfRange(post, OFF_OUTPUT_ACC, OFF_OUTPUT_ACC + 32),
-              Arrays.copyOfRange(post, OFF_OUTPUT_BUF, OFF_OUTPUT_BUF + 32)).bytes();
+          byte[] acc =
+              Hashes.keccak256(
+                      Arrays.copyOfRange(post, OFF_OUTPUT_ACC, OFF_OUTPUT_ACC + 32),
+                      Arrays.copyOfRange(post, OFF_OUTPUT_BUF, OFF_OUTPUT_BUF + 32))
+                  .bytes();
           System.arraycopy(acc, 0, post, OFF_OUTPUT_ACC, 32);
           Arrays.fill(post, OFF_OUTPUT_BUF, OFF_OUTPUT_BUF + 32, (byte) 0);
         }
@@ -551,7 +600,9 @@ public final class WitnessChecker {
     throw new Fault(1);
   }
 
-  /** Reads size bytes at addr from one or two leaves (class 3 when any byte is outside the window). */
+  /**
+   * Reads size bytes at addr from one or two leaves (class 3 when any byte is outside the window).
+   */
   private byte[] readBytes(int addr, int size) {
     if (!inWindow(addr, size)) {
       throw new Fault(3);
@@ -593,11 +644,17 @@ public final class WitnessChecker {
   // ------------------------------------------------------------------ bytes
 
   private static int le32(byte[] b, int off) {
-    return (b[off] & 0xff) | (b[off + 1] & 0xff) << 8 | (b[off + 2] & 0xff) << 16 | (b[off + 3] & 0xff) << 24;
+    return (b[off] & 0xff)
+        | (b[off + 1] & 0xff) << 8
+        | (b[off + 2] & 0xff) << 16
+        | (b[off + 3] & 0xff) << 24;
   }
 
   private static int u32(byte[] b, int off) {
-    return (b[off] & 0xff) << 24 | (b[off + 1] & 0xff) << 16 | (b[off + 2] & 0xff) << 8 | (b[off + 3] & 0xff);
+    return (b[off] & 0xff) << 24
+        | (b[off + 1] & 0xff) << 16
+        | (b[off + 2] & 0xff) << 8
+        | (b[off + 3] & 0xff);
   }
 
   private static long u64(byte[] b, int off) {

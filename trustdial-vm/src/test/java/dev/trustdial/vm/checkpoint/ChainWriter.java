@@ -11,12 +11,13 @@ import java.util.Map;
 
 /**
  * A test store of checkpoint links, written as an operator does (docs/spec/vm.md §8.1): a full
- * snapshot every {@code fullEvery} captures, deltas between, each compressed and kept by its
- * hash; the locator is a stand-in for a DA blob key (keccak256 of "loc" and the parent hash).
+ * snapshot every {@code fullEvery} captures, deltas between, each compressed and kept by its hash;
+ * the locator is a stand-in for a DA blob key (keccak256 of "loc" and the parent hash).
  */
 final class ChainWriter implements SnapshotChain.LinkSource {
   /** One written link. */
-  record Written(long step, Bytes32 stateHash, int depth, Bytes32 hash, byte[] raw, byte[] stored) {}
+  record Written(
+      long step, Bytes32 stateHash, int depth, Bytes32 hash, byte[] raw, byte[] stored) {}
 
   private final int fullEvery;
   private final Map<Bytes32, byte[]> stored = new HashMap<>();
@@ -53,7 +54,8 @@ final class ChainWriter implements SnapshotChain.LinkSource {
       raw = c.toDelta(parent.hash(), locator(parent.hash()), depth).encode();
     }
     Bytes32 hash = SnapshotChain.read(raw, SnapshotChain.Limits.DEFAULT).hash();
-    Written w = new Written(c.step(), c.stateHash(), depth, hash, raw, LinkCompression.compress(raw));
+    Written w =
+        new Written(c.step(), c.stateHash(), depth, hash, raw, LinkCompression.compress(raw));
     stored.put(hash, w.stored());
     links.add(w);
     return w;

@@ -35,7 +35,14 @@ class JitDifferentialTest {
     String fault = "";
     if (m.faulted()) {
       GuestFault f = m.fault();
-      fault = f.step() + " " + Integer.toHexString(f.pc()) + " " + f.faultClass() + " " + f.getMessage();
+      fault =
+          f.step()
+              + " "
+              + Integer.toHexString(f.pc())
+              + " "
+              + f.faultClass()
+              + " "
+              + f.getMessage();
     }
     m.jitStats().ifPresent(stats::add);
     return new Outcome(m.checkpoints(), m.state(), m.output(), fault);
@@ -45,13 +52,17 @@ class JitDifferentialTest {
     return assertSame(elf, input, VmConfig.DEFAULT_RAM_END, stride, limit, what);
   }
 
-  static JitStats assertSame(byte[] elf, byte[] input, long ramEnd, long stride, long limit, String what) {
+  static JitStats assertSame(
+      byte[] elf, byte[] input, long ramEnd, long stride, long limit, String what) {
     List<JitStats> stats = new ArrayList<>();
-    Outcome a = run(elf, input, INTERPRETER.withCheckpointEvery(stride).withRamEnd(ramEnd), limit, stats);
+    Outcome a =
+        run(elf, input, INTERPRETER.withCheckpointEvery(stride).withRamEnd(ramEnd), limit, stats);
     Outcome b = run(elf, input, JIT.withCheckpointEvery(stride).withRamEnd(ramEnd), limit, stats);
     int n = Math.min(a.checkpoints().size(), b.checkpoints().size());
     for (int k = 0; k < n; k++) {
-      assertThat(b.checkpoints().get(k)).as("%s checkpoint %d of %d", what, k, a.checkpoints().size()).isEqualTo(a.checkpoints().get(k));
+      assertThat(b.checkpoints().get(k))
+          .as("%s checkpoint %d of %d", what, k, a.checkpoints().size())
+          .isEqualTo(a.checkpoints().get(k));
     }
     assertThat(b.checkpoints().size()).as("%s checkpoints", what).isEqualTo(a.checkpoints().size());
     assertThat(b.state().toString()).as("%s final state", what).isEqualTo(a.state().toString());
@@ -70,15 +81,32 @@ class JitDifferentialTest {
       // a small RAM window too: the window's end is a constant in translated code
       long ramEnd = seed % 4 == 0 ? 0x0002_0000L : VmConfig.DEFAULT_RAM_END;
       JitPrograms.Program p = JitPrograms.generate(seed, (int) ramEnd);
-      long stride = switch (rnd.nextInt(4)) {
-        case 0 -> 1 + rnd.nextInt(100);
-        case 1 -> 100 + rnd.nextInt(5000);
-        case 2 -> 1 << (6 + rnd.nextInt(12));
-        default -> 1L << 40;
-      };
+      long stride =
+          switch (rnd.nextInt(4)) {
+            case 0 -> 1 + rnd.nextInt(100);
+            case 1 -> 100 + rnd.nextInt(5000);
+            case 2 -> 1 << (6 + rnd.nextInt(12));
+            default -> 1L << 40;
+          };
       long limit = rnd.nextInt(3) == 0 ? 1000 + rnd.nextInt(200_000) : 10_000_000;
-      JitStats s = assertSame(p.elf(), new byte[0], ramEnd, stride, limit, "seed " + seed + " (" + p.fault() + ", stride " + stride
-          + ", limit " + limit + ", ramEnd " + Long.toHexString(ramEnd) + ")");
+      JitStats s =
+          assertSame(
+              p.elf(),
+              new byte[0],
+              ramEnd,
+              stride,
+              limit,
+              "seed "
+                  + seed
+                  + " ("
+                  + p.fault()
+                  + ", stride "
+                  + stride
+                  + ", limit "
+                  + limit
+                  + ", ramEnd "
+                  + Long.toHexString(ramEnd)
+                  + ")");
       translated += s.translatedSteps();
       faultsSeen.add(p.fault());
     }
@@ -89,7 +117,9 @@ class JitDifferentialTest {
   @Test
   void everyLimitInsideAHotLoopStopsAtTheSameState() {
     JitPrograms.Program p = JitPrograms.generate(7, (int) VmConfig.DEFAULT_RAM_END);
-    for (long limit = 20_000; limit < 20_130; limit += 1) { // past any block length: every cut position
+    for (long limit = 20_000;
+        limit < 20_130;
+        limit += 1) { // past any block length: every cut position
       assertSame(p.elf(), new byte[0], 1L << 40, limit, "limit " + limit);
     }
   }
@@ -114,7 +144,8 @@ class JitDifferentialTest {
     long invalidated = 0;
     for (long seed = 200; seed < 230; seed++) {
       JitPrograms.Program p = JitPrograms.generate(seed, (int) VmConfig.DEFAULT_RAM_END);
-      invalidated += assertSame(p.elf(), new byte[0], 4096, 10_000_000, "seed " + seed).invalidatedPages();
+      invalidated +=
+          assertSame(p.elf(), new byte[0], 4096, 10_000_000, "seed " + seed).invalidatedPages();
     }
     assertThat(invalidated).isPositive();
   }

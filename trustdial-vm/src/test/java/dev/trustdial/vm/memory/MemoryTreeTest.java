@@ -27,21 +27,27 @@ class MemoryTreeTest {
 
   @Test
   void testsRunWithTheVectorModule() {
-    // surefire starts the JVM with --add-modules jdk.incubator.vector (pom), so the SIMD kernel is tested
+    // surefire starts the JVM with --add-modules jdk.incubator.vector (pom), so the SIMD kernel is
+    // tested
     assertThat(ModuleLayer.boot().findModule("jdk.incubator.vector")).isPresent();
-    Assumptions.assumeTrue(NodeBatch.SIMD, "this CPU has no 256-bit vectors: only the scalar kernel runs here");
+    Assumptions.assumeTrue(
+        NodeBatch.SIMD, "this CPU has no 256-bit vectors: only the scalar kernel runs here");
     assertThat(NodeBatch.simd().lanes()).isGreaterThanOrEqualTo(4);
   }
 
   /** The kernels this JVM can run: the scalar one always, the SIMD one where the CPU allows. */
   static List<Supplier<NodeBatch>> kernels() {
-    return NodeBatch.SIMD ? List.of(NodeBatch::scalar, NodeBatch::simd) : List.of(NodeBatch::scalar);
+    return NodeBatch.SIMD
+        ? List.of(NodeBatch::scalar, NodeBatch::simd)
+        : List.of(NodeBatch::scalar);
   }
 
-  /** Every lane of a (possibly partial) batch equals core keccak256, whatever the stale lanes hold. */
+  /**
+   * Every lane of a (possibly partial) batch equals core keccak256, whatever the stale lanes hold.
+   */
   @Property(tries = 100)
-  void batchedNodeHashesEqualCoreKeccak(@ForAll @IntRange(min = 1, max = 40) int jobs, @ForAll long seed,
-      @ForAll boolean simd) {
+  void batchedNodeHashesEqualCoreKeccak(
+      @ForAll @IntRange(min = 1, max = 40) int jobs, @ForAll long seed, @ForAll boolean simd) {
     Random rnd = new Random(seed);
     NodeBatch batch = kernels().get(simd ? kernels().size() - 1 : 0).get();
     List<byte[]> messages = new ArrayList<>();
@@ -53,7 +59,11 @@ class MemoryTreeTest {
       if (rnd.nextBoolean()) {
         int[] words = new int[16];
         for (int w = 0; w < 16; w++) {
-          words[w] = (msg[4 * w] & 0xff) | (msg[4 * w + 1] & 0xff) << 8 | (msg[4 * w + 2] & 0xff) << 16 | msg[4 * w + 3] << 24;
+          words[w] =
+              (msg[4 * w] & 0xff)
+                  | (msg[4 * w + 1] & 0xff) << 8
+                  | (msg[4 * w + 2] & 0xff) << 16
+                  | msg[4 * w + 3] << 24;
         }
         batch.addWords(words, 0, out, 4 * j);
       } else {
@@ -70,7 +80,9 @@ class MemoryTreeTest {
       for (int k = 0; k < 4; k++) {
         Keccak.put64(got, 8 * k, out[4 * j + k]);
       }
-      assertThat(got).as("job %d of %d", j, jobs).isEqualTo(Hashes.keccak256(messages.get(j)).bytes());
+      assertThat(got)
+          .as("job %d of %d", j, jobs)
+          .isEqualTo(Hashes.keccak256(messages.get(j)).bytes());
     }
   }
 
@@ -85,7 +97,8 @@ class MemoryTreeTest {
       }
       for (int k = 0; k < 20; k++) {
         int leaf = (Memory.RAM_BASE + rnd.nextInt(1 << 20)) >>> 5;
-        assertThat(MerkleTree.rootFromProof(mem.leaf(leaf), leaf, mem.proof(leaf))).isEqualTo(mem.root());
+        assertThat(MerkleTree.rootFromProof(mem.leaf(leaf), leaf, mem.proof(leaf)))
+            .isEqualTo(mem.root());
       }
     }
   }
@@ -96,12 +109,16 @@ class MemoryTreeTest {
    * and sparse, with and without intermediate roots.
    */
   @Property(tries = 20)
-  void incrementalRootEqualsFromScratchRoot(@ForAll long seed, @ForAll @IntRange(min = 1, max = 6) int rounds,
-      @ForAll @IntRange(min = 0, max = 2) int spreadLog, @ForAll boolean simd) {
+  void incrementalRootEqualsFromScratchRoot(
+      @ForAll long seed,
+      @ForAll @IntRange(min = 1, max = 6) int rounds,
+      @ForAll @IntRange(min = 0, max = 2) int spreadLog,
+      @ForAll boolean simd) {
     Random rnd = new Random(seed);
     Memory mem = new Memory(kernels().get(simd ? kernels().size() - 1 : 0));
     TreeMap<Integer, Byte> bytes = new TreeMap<>(); // the model: every byte ever written
-    int span = 1 << (14 + 3 * spreadLog); // 16 KiB .. 1 MiB: up to 256 dirty pages, the parallel flush
+    int span =
+        1 << (14 + 3 * spreadLog); // 16 KiB .. 1 MiB: up to 256 dirty pages, the parallel flush
     int base = Memory.RAM_BASE + (rnd.nextInt(1 << 12) << 12);
     for (int round = 0; round < rounds; round++) {
       int writes = rnd.nextInt(4) == 0 ? 20_000 : rnd.nextInt(400); // some rounds dirty whole pages
@@ -142,11 +159,15 @@ class MemoryTreeTest {
     assertThat(big.root()).isEqualTo(small.root());
   }
 
-  /** Root of the depth-27 tree over 32-byte leaves, recomputed with core keccak from the byte model. */
+  /**
+   * Root of the depth-27 tree over 32-byte leaves, recomputed with core keccak from the byte model.
+   */
   static Bytes32 referenceRoot(TreeMap<Integer, Byte> bytes) {
     TreeMap<Long, Bytes32> level = new TreeMap<>();
     TreeMap<Long, byte[]> leaves = new TreeMap<>();
-    bytes.forEach((addr, b) -> leaves.computeIfAbsent(Integer.toUnsignedLong(addr) >>> 5, k -> new byte[32])[addr & 31] = b);
+    bytes.forEach((addr, b) ->
+        leaves.computeIfAbsent(Integer.toUnsignedLong(addr) >>> 5, k -> new byte[32])[addr & 31] =
+            b);
     leaves.forEach((i, leaf) -> level.put(i, new Bytes32(leaf)));
     Bytes32 zero = new Bytes32(new byte[32]);
     for (int height = 0; height < Memory.TREE_DEPTH; height++) {

@@ -17,8 +17,14 @@ public final class Asm {
   }
 
   public static int b(int imm, int rs2, int rs1, int f3) {
-    return ((imm >> 12) & 1) << 31 | ((imm >> 5) & 0x3f) << 25 | rs2 << 20 | rs1 << 15 | f3 << 12
-        | ((imm >> 1) & 0xf) << 8 | ((imm >> 11) & 1) << 7 | 0x63;
+    return ((imm >> 12) & 1) << 31
+        | ((imm >> 5) & 0x3f) << 25
+        | rs2 << 20
+        | rs1 << 15
+        | f3 << 12
+        | ((imm >> 1) & 0xf) << 8
+        | ((imm >> 11) & 1) << 7
+        | 0x63;
   }
 
   public static int u(int imm, int rd, int op) {
@@ -26,7 +32,12 @@ public final class Asm {
   }
 
   public static int jal(int rd, int imm) {
-    return ((imm >> 20) & 1) << 31 | ((imm >> 1) & 0x3ff) << 21 | ((imm >> 11) & 1) << 20 | ((imm >> 12) & 0xff) << 12 | rd << 7 | 0x6f;
+    return ((imm >> 20) & 1) << 31
+        | ((imm >> 1) & 0x3ff) << 21
+        | ((imm >> 11) & 1) << 20
+        | ((imm >> 12) & 0xff) << 12
+        | rd << 7
+        | 0x6f;
   }
 
   public static int addi(int rd, int rs1, int imm) {

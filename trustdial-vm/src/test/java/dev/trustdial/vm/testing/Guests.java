@@ -14,8 +14,11 @@ public final class Guests {
   public static byte[] elf(String name) {
     Path p = DIR.resolve(name + ".elf");
     if (!Files.isRegularFile(p)) {
-      throw new IllegalStateException("guest " + p.toAbsolutePath() + " is missing: run trustdial-vm/setup.sh first "
-          + "(it installs the RISC-V toolchain and qemu-user and builds the guests)");
+      throw new IllegalStateException(
+          "guest "
+              + p.toAbsolutePath()
+              + " is missing: run trustdial-vm/setup.sh first "
+              + "(it installs the RISC-V toolchain and qemu-user and builds the guests)");
     }
     try {
       return Files.readAllBytes(p);

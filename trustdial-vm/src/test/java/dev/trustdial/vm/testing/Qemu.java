@@ -20,14 +20,20 @@ public final class Qemu {
       Path err = dir.resolve("stderr");
       Files.write(prog, elf);
       // qemu-user's loader insists on the execute bit, as the kernel would
-      Files.setPosixFilePermissions(prog, java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
+      Files.setPosixFilePermissions(
+          prog, java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
       Files.write(in, input);
       Process p;
       try {
-        p = new ProcessBuilder("qemu-riscv32", prog.toString())
-            .redirectInput(in.toFile()).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+        p =
+            new ProcessBuilder("qemu-riscv32", prog.toString())
+                .redirectInput(in.toFile())
+                .redirectOutput(out.toFile())
+                .redirectError(err.toFile())
+                .start();
       } catch (IOException e) {
-        throw new IllegalStateException("qemu-riscv32 is not installed: run trustdial-vm/setup.sh first", e);
+        throw new IllegalStateException(
+            "qemu-riscv32 is not installed: run trustdial-vm/setup.sh first", e);
       }
       if (!p.waitFor(120, TimeUnit.SECONDS)) {
         p.destroyForcibly();
@@ -35,7 +41,8 @@ public final class Qemu {
       }
       String stderr = Files.readString(err);
       if (stderr.startsWith("qemu-riscv32:") || stderr.contains("Error while loading")) {
-        throw new IllegalStateException("qemu-riscv32 could not run the program: " + stderr.strip());
+        throw new IllegalStateException(
+            "qemu-riscv32 could not run the program: " + stderr.strip());
       }
       return new Result(Files.readAllBytes(out), p.exitValue());
     } finally {

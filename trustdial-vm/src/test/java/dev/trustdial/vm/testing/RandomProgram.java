@@ -5,24 +5,39 @@ import static dev.trustdial.vm.testing.Asm.*;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
+import java.util.Random;
 import java.util.Set;
 import java.util.function.IntUnaryOperator;
-import java.util.List;
-import java.util.Random;
 
 /**
  * Random straight-line-ish RV32IM programs for differential testing: registers start at edge
  * values, then random instructions of every RV32IM kind (forward branches and jumps only, loads and
- * stores at any alignment inside a 256-byte scratch area based at x31), then the program stores
- * all registers next to the scratch area, writes both as output and exits. Runs under the VM and
+ * stores at any alignment inside a 256-byte scratch area based at x31), then the program stores all
+ * registers next to the scratch area, writes both as output and exits. Runs under the VM and
  * unchanged under qemu-riscv32.
  */
 public final class RandomProgram {
   private RandomProgram() {}
 
   public static final int SCRATCH = TestElf.BASE + 0x8000;
-  static final int[] EDGE = {0, 1, -1, 2, Integer.MIN_VALUE, Integer.MAX_VALUE, 0xffff, 0x8000, 31, 32, 33, -32, 0x55555555, 0xaaaaaaaa};
+  static final int[] EDGE = {
+    0,
+    1,
+    -1,
+    2,
+    Integer.MIN_VALUE,
+    Integer.MAX_VALUE,
+    0xffff,
+    0x8000,
+    31,
+    32,
+    33,
+    -32,
+    0x55555555,
+    0xaaaaaaaa
+  };
 
   public static byte[] generate(long seed, int length) {
     Random rnd = new Random(seed);
@@ -58,7 +73,8 @@ public final class RandomProgram {
       code.add(sw(r, 31, 256 + 4 * r));
     }
     for (int off = 0; off < 384; off += 32) {
-      for (int w : new int[] {addi(17, 0, 64), addi(10, 0, 1), addi(11, 31, off), addi(12, 0, 32), ECALL}) {
+      for (int w :
+          new int[] {addi(17, 0, 64), addi(10, 0, 1), addi(11, 31, off), addi(12, 0, 32), ECALL}) {
         code.add(w);
       }
     }
@@ -80,21 +96,27 @@ public final class RandomProgram {
     return rnd.nextInt(32);
   }
 
-  private static void emitRandom(Random rnd, List<Integer> code, Map<Integer, IntUnaryOperator> jumps, Set<Integer> jalrs) {
+  private static void emitRandom(
+      Random rnd, List<Integer> code, Map<Integer, IntUnaryOperator> jumps, Set<Integer> jalrs) {
     int kind = rnd.nextInt(13);
     int rd = reg(rnd);
     int rs1 = anyReg(rnd);
     int rs2 = anyReg(rnd);
     switch (kind) {
       case 0, 1 -> { // OP and OP-32 M extension
-        int[][] ops = {{0, 0}, {0x20, 0}, {0, 1}, {0, 2}, {0, 3}, {0, 4}, {0, 5}, {0x20, 5}, {0, 6}, {0, 7},
-            {1, 0}, {1, 1}, {1, 2}, {1, 3}, {1, 4}, {1, 5}, {1, 6}, {1, 7}};
+        int[][] ops = {
+          {0, 0}, {0x20, 0}, {0, 1}, {0, 2}, {0, 3}, {0, 4}, {0, 5}, {0x20, 5}, {0, 6}, {0, 7},
+          {1, 0}, {1, 1}, {1, 2}, {1, 3}, {1, 4}, {1, 5}, {1, 6}, {1, 7}
+        };
         int[] o = ops[rnd.nextInt(ops.length)];
         code.add(r(o[0], rs2, rs1, o[1], rd, 0x33));
       }
       case 2, 3 -> { // OP-IMM
         int f3 = new int[] {0, 2, 3, 4, 6, 7, 1, 5}[rnd.nextInt(8)];
-        int imm = rnd.nextBoolean() ? rnd.nextInt(4096) - 2048 : new int[] {0, -1, 2047, -2048, 1}[rnd.nextInt(5)];
+        int imm =
+            rnd.nextBoolean()
+                ? rnd.nextInt(4096) - 2048
+                : new int[] {0, -1, 2047, -2048, 1}[rnd.nextInt(5)];
         if (f3 == 1) {
           imm = rnd.nextInt(32);
         } else if (f3 == 5) {

@@ -13,11 +13,14 @@ public final class RunMain {
   private RunMain() {}
 
   public static void main(String[] args) throws Exception {
-    System.out.println(line(Files.readAllBytes(Path.of(args[0])), Hex.decode(args[1]), Long.parseLong(args[2])));
+    System.out.println(
+        line(Files.readAllBytes(Path.of(args[0])), Hex.decode(args[1]), Long.parseLong(args[2])));
   }
 
   public static String line(byte[] elf, byte[] input, long stride) {
-    RunResult r = Vm.load(elf, input, VmConfig.defaults().withCheckpointEvery(stride)).run(1L << 40, CheckpointSink.NONE);
+    RunResult r =
+        Vm.load(elf, input, VmConfig.defaults().withCheckpointEvery(stride))
+            .run(1L << 40, CheckpointSink.NONE);
     return r.finalStateHash() + " " + r.checkpointRoot() + " " + r.outputHash();
   }
 }

@@ -15,10 +15,28 @@ public final class TestElf {
     ByteBuffer b = ByteBuffer.allocate(fileSize).order(ByteOrder.LITTLE_ENDIAN);
     b.put(new byte[] {0x7f, 'E', 'L', 'F', 1, 1, 1, 0});
     b.position(16);
-    b.putShort((short) 2).putShort((short) 243).putInt(1).putInt(BASE).putInt(52).putInt(0).putInt(0)
-        .putShort((short) 52).putShort((short) 32).putShort((short) 1).putShort((short) 40).putShort((short) 0).putShort((short) 0);
+    b.putShort((short) 2)
+        .putShort((short) 243)
+        .putInt(1)
+        .putInt(BASE)
+        .putInt(52)
+        .putInt(0)
+        .putInt(0)
+        .putShort((short) 52)
+        .putShort((short) 32)
+        .putShort((short) 1)
+        .putShort((short) 40)
+        .putShort((short) 0)
+        .putShort((short) 0);
     assert b.position() == 52;
-    b.putInt(1).putInt(0x1000).putInt(BASE).putInt(BASE).putInt(code.length * 4).putInt(code.length * 4 + extraZeroBytes).putInt(7).putInt(0x1000);
+    b.putInt(1)
+        .putInt(0x1000)
+        .putInt(BASE)
+        .putInt(BASE)
+        .putInt(code.length * 4)
+        .putInt(code.length * 4 + extraZeroBytes)
+        .putInt(7)
+        .putInt(0x1000);
     assert b.position() == hdr;
     b.position(0x1000);
     for (int w : code) {

@@ -11,21 +11,29 @@ import java.util.Arrays;
 import org.junit.jupiter.api.Test;
 
 /**
- * The snapshot path ({@link StrideTrace#stepTrace}, {@link StrideTrace#stateAt}: restore the nearest
- * boundary snapshot) gives exactly what the reference path ({@link TraceRun}'s, from step 0) gives:
- * every step-tree leaf, every claimed state and every proof byte, honest and lying, with the byte cap
- * forcing thinning and with no snapshots at all.
+ * The snapshot path ({@link StrideTrace#stepTrace}, {@link StrideTrace#stateAt}: restore the
+ * nearest boundary snapshot) gives exactly what the reference path ({@link TraceRun}'s, from step
+ * 0) gives: every step-tree leaf, every claimed state and every proof byte, honest and lying, with
+ * the byte cap forcing thinning and with no snapshots at all.
  */
 class BoundarySnapshotsTest {
   static final VmConfig CFG = VmConfig.defaults();
 
-  /** sha256chain(1 iteration, 40 bytes): halts at step 6,345 and reads its input (ObjectiveGameIT's job). */
+  /**
+   * sha256chain(1 iteration, 40 bytes): halts at step 6,345 and reads its input (ObjectiveGameIT's
+   * job).
+   */
   static TraceRun sha256(long maxSteps, int strideLog2) {
-    byte[] input = GuestInputs.sha256chain(1, "trustdial objective mode, forty bytes!!!".getBytes());
-    return TraceRun.honest(Guests.elf("sha256chain"), input, CFG, new TraceShape(maxSteps, strideLog2));
+    byte[] input =
+        GuestInputs.sha256chain(1, "trustdial objective mode, forty bytes!!!".getBytes());
+    return TraceRun.honest(
+        Guests.elf("sha256chain"), input, CFG, new TraceShape(maxSteps, strideLog2));
   }
 
-  /** Every step tree and the states at several times, both paths; the run halts mid-trace so the padding is covered too. */
+  /**
+   * Every step tree and the states at several times, both paths; the run halts mid-trace so the
+   * padding is covered too.
+   */
   static void samePaths(TraceRun run, StrideTrace tr) {
     long strides = tr.run().shape().leafCount();
     for (long i = 0; i < strides; i++) {
@@ -38,7 +46,10 @@ class BoundarySnapshotsTest {
       assertThat(fast.node(0, run.shape().stride() - 1)).isEqualTo(tr.leaf(i));
     }
     long span = run.shape().span();
-    for (long t : new long[] {0, 1, 23, 24, 25, 255, 256, 257, 1000, 4095, 4096, 6344, 6345, 6346, span - 1, span}) {
+    for (long t :
+        new long[] {
+          0, 1, 23, 24, 25, 255, 256, 257, 1000, 4095, 4096, 6344, 6345, 6346, span - 1, span
+        }) {
       if (t > span) {
         continue;
       }
@@ -57,7 +68,9 @@ class BoundarySnapshotsTest {
     StrideTrace tr = run.strideTrace();
     BoundarySnapshots snaps = tr.snapshots();
     assertThat(snaps.spacing()).isEqualTo(1);
-    assertThat(snaps.count()).as("24 boundaries before the halt, and the terminal state").isEqualTo(25);
+    assertThat(snaps.count())
+        .as("24 boundaries before the halt, and the terminal state")
+        .isEqualTo(25);
     assertThat(snaps.maxReplaySteps()).isEqualTo(256);
     samePaths(run, tr);
   }
@@ -70,11 +83,15 @@ class BoundarySnapshotsTest {
     samePaths(liar, tr);
     // the lie shows from step 3000 on in the snapshot path as in the reference path
     assertThat(tr.stateAt(2999).state()).isEqualTo(honest.stateAt(2999).state());
-    assertThat(tr.stateAt(3000).state()).isNotEqualTo(honest.stateAt(3000).state()).isEqualTo(liar.stateAt(3000).state());
+    assertThat(tr.stateAt(3000).state())
+        .isNotEqualTo(honest.stateAt(3000).state())
+        .isEqualTo(liar.stateAt(3000).state());
     StepTrace ls = tr.stepTrace(11); // T(2817) .. T(3072)
     StepTrace hs = honest.strideTrace().stepTrace(11);
     for (int j = 0; j < 256; j++) {
-      assertThat(ls.node(0, j).equals(hs.node(0, j))).as("step leaf %d", j).isEqualTo(11 * 256 + j + 1 < 3000);
+      assertThat(ls.node(0, j).equals(hs.node(0, j)))
+          .as("step leaf %d", j)
+          .isEqualTo(11 * 256 + j + 1 < 3000);
     }
   }
 
@@ -101,7 +118,9 @@ class BoundarySnapshotsTest {
     assertThat(snaps.count()).isEqualTo(12 + 1);
     assertThat(snaps.maxReplaySteps()).isEqualTo(8 * 64);
     samePaths(run, tr);
-    assertThat(run.strideTrace().snapshots().count()).as("under the default cap: every boundary").isEqualTo(99 + 1);
+    assertThat(run.strideTrace().snapshots().count())
+        .as("under the default cap: every boundary")
+        .isEqualTo(99 + 1);
   }
 
   @Test

@@ -24,7 +24,10 @@ import org.junit.jupiter.api.Test;
 class TraceCommitmentTest {
   static final VmConfig CFG = VmConfig.defaults();
 
-  /** {@code n} increments of x5, then exit 0: halts at step n + 3 (li a7 is one instruction, a0 is 0). */
+  /**
+   * {@code n} increments of x5, then exit 0: halts at step n + 3 (li a7 is one instruction, a0 is
+   * 0).
+   */
   static byte[] counter(int n) {
     int[] code = new int[n];
     java.util.Arrays.fill(code, addi(5, 5, 1));
@@ -50,7 +53,8 @@ class TraceCommitmentTest {
     assertThat(new TraceShape(64, 3).height()).isEqualTo(3);
     assertThat(new TraceShape(65, 3).height()).isEqualTo(4);
     assertThat(new TraceShape(100, 4).span()).isEqualTo(128);
-    assertThatThrownBy(() -> new TraceShape(1L << 40, 4)).isInstanceOf(InvalidInputException.class)
+    assertThatThrownBy(() -> new TraceShape(1L << 40, 4))
+        .isInstanceOf(InvalidInputException.class)
         .hasMessageContaining("trace of 2^36 leaves too large");
     assertThatThrownBy(() -> new TraceShape(0, 4)).isInstanceOf(InvalidInputException.class);
     assertThatThrownBy(() -> new TraceShape(10, 41)).isInstanceOf(InvalidInputException.class);
@@ -83,8 +87,10 @@ class TraceCommitmentTest {
       assertThat(tr.leaf(i)).as("padding %d", i).isEqualTo(truth.get(8).hash());
     }
     assertThat(tr.prestate()).isEqualTo(truth.getFirst());
-    assertThat(HashTree.climbRight(tr.finalState().hash(), tr.finalLeafProof())).isEqualTo(tr.root());
-    assertThat(tr.node(1, 0)).isEqualTo(Hashes.keccak256(truth.get(1).hash().bytes(), truth.get(2).hash().bytes()));
+    assertThat(HashTree.climbRight(tr.finalState().hash(), tr.finalLeafProof()))
+        .isEqualTo(tr.root());
+    assertThat(tr.node(1, 0))
+        .isEqualTo(Hashes.keccak256(truth.get(1).hash().bytes(), truth.get(2).hash().bytes()));
   }
 
   @Test
@@ -116,7 +122,9 @@ class TraceCommitmentTest {
         Bytes32 rightmostLeaf = t.node(0, ((idx + 1) << h) - 1);
         List<Bytes32> proof = t.rightmostProof(h, idx);
         assertThat(proof).hasSize(h);
-        assertThat(HashTree.climbRight(rightmostLeaf, proof)).as("(%d, %d)", h, idx).isEqualTo(t.node(h, idx));
+        assertThat(HashTree.climbRight(rightmostLeaf, proof))
+            .as("(%d, %d)", h, idx)
+            .isEqualTo(t.node(h, idx));
         if (h > 0) {
           assertThat(t.children(h, idx).parent()).isEqualTo(t.node(h, idx));
         }
@@ -141,9 +149,12 @@ class TraceCommitmentTest {
     StepTrace hs = honest.stepTrace(5); // T(21) .. T(24)
     StepTrace ls = liar.stepTrace(5);
     for (int j = 0; j < 4; j++) {
-      assertThat(ls.node(0, j).equals(hs.node(0, j))).as("step leaf %d", j).isEqualTo(20 + j + 1 < 22);
+      assertThat(ls.node(0, j).equals(hs.node(0, j)))
+          .as("step leaf %d", j)
+          .isEqualTo(20 + j + 1 < 22);
     }
-    // the step 21 -> 22: from the agreed T(21) the true successor is the honest leaf, not the liar's
+    // the step 21 -> 22: from the agreed T(21) the true successor is the honest leaf, not the
+    // liar's
     StateAt at = liar.stateAt(21);
     assertThat(at.state()).isEqualTo(honest.stateAt(21).state());
     assertThat(at.successorHash()).isEqualTo(hs.node(0, 1)).isNotEqualTo(ls.node(0, 1));
@@ -166,7 +177,8 @@ class TraceCommitmentTest {
   @Test
   void aGuestThatDoesNotHaltWithinMaxStepsHasATraceButNoResult() {
     byte[] elf = counter(40); // halts at 43
-    TraceRun run = TraceRun.honest(elf, new byte[0], CFG, new TraceShape(30, 2)); // H = 3: N * S = 32
+    TraceRun run =
+        TraceRun.honest(elf, new byte[0], CFG, new TraceShape(30, 2)); // H = 3: N * S = 32
     StrideTrace tr = run.strideTrace();
     assertThat(tr.haltStep()).isEmpty();
     assertThat(tr.halted()).isFalse();
@@ -174,10 +186,12 @@ class TraceCommitmentTest {
     for (int i = 0; i < 8; i++) {
       assertThat(tr.leaf(i)).isEqualTo(truth.get(4 * (i + 1)).hash());
     }
-    assertThatThrownBy(tr::finalState).isInstanceOf(InvalidInputException.class)
+    assertThatThrownBy(tr::finalState)
+        .isInstanceOf(InvalidInputException.class)
         .hasMessageContaining("the guest did not halt within maxSteps (30 steps)");
     // halting after maxSteps but before N * S: a trace, no result either
-    StrideTrace late = TraceRun.honest(elf, new byte[0], CFG, new TraceShape(42, 4)).strideTrace(); // N * S = 64
+    StrideTrace late =
+        TraceRun.honest(elf, new byte[0], CFG, new TraceShape(42, 4)).strideTrace(); // N * S = 64
     assertThat(late.haltStep()).hasValue(43);
     assertThatThrownBy(late::finalState).hasMessageContaining("it halted at step 43");
   }

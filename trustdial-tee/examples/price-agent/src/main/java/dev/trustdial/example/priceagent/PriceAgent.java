@@ -16,13 +16,13 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * An agent app for TEE mode: fetches a time-varying price {@code FETCHES} times from
- * {@code PRICE_URL} through its attestation agent (so every fetch lands in the attested
- * transcript), answers with the mean, signs the answer with its app wallet (released by the KMS),
- * and writes answer.json (the signed answer bundle), evidence.bin and transcript.bin to
- * TRUSTDIAL_APP_OUT. Its state (how many prices it has seen, across launches) is sealed with its
- * app key after every fetch, so a restart or a successor operator carries on from it; run as an
- * operator's TEE job, the job input says how many prices the job sees in all.
+ * An agent app for TEE mode: fetches a time-varying price {@code FETCHES} times from {@code
+ * PRICE_URL} through its attestation agent (so every fetch lands in the attested transcript),
+ * answers with the mean, signs the answer with its app wallet (released by the KMS), and writes
+ * answer.json (the signed answer bundle), evidence.bin and transcript.bin to TRUSTDIAL_APP_OUT. Its
+ * state (how many prices it has seen, across launches) is sealed with its app key after every
+ * fetch, so a restart or a successor operator carries on from it; run as an operator's TEE job, the
+ * job input says how many prices the job sees in all.
  */
 public final class PriceAgent {
   static final int MAX_FETCHES = 16;
@@ -44,9 +44,14 @@ public final class PriceAgent {
     }
     AgentClient.Keys keys = agent.keys();
     Secp256k1Key wallet = keys.wallet();
-    long seenBefore = agent.restoredState()
-        .map(b -> Long.parseLong(new String(b, StandardCharsets.UTF_8).split(";")[0].substring("seen=".length())))
-        .orElse(0L);
+    long seenBefore =
+        agent
+            .restoredState()
+            .map(b ->
+                Long.parseLong(
+                    new String(b, StandardCharsets.UTF_8)
+                        .split(";")[0].substring("seen=".length())))
+            .orElse(0L);
     // Outside a job each launch fetches FETCHES prices. As an operator's job, the job input
     // {"fetches": N, "intervalMs": M} sets how many prices the whole job sees: a successor that
     // restores the state sealed after each fetch only fetches the rest.
@@ -57,7 +62,10 @@ public final class PriceAgent {
       target = job.path("fetches").asLong(-1);
       intervalMs = job.path("intervalMs").asLong(intervalMs);
       if (target < 1 || target > MAX_JOB_FETCHES || intervalMs < 0 || intervalMs > 60_000) {
-        System.err.println("job input must be {\"fetches\": 1.." + MAX_JOB_FETCHES + ", \"intervalMs\": 0..60000}");
+        System.err.println(
+            "job input must be {\"fetches\": 1.."
+                + MAX_JOB_FETCHES
+                + ", \"intervalMs\": 0..60000}");
         System.exit(2);
       }
     }
@@ -81,7 +89,8 @@ public final class PriceAgent {
       bodies.add(f.body());
       seen++;
       // Sealed after every fetch: the operator checkpoints it to DA with a heartbeat.
-      agent.putState(("seen=" + seen + ";last=" + price.toPlainString()).getBytes(StandardCharsets.UTF_8));
+      agent.putState(
+          ("seen=" + seen + ";last=" + price.toPlainString()).getBytes(StandardCharsets.UTF_8));
       System.out.println("price " + seen + "/" + target + ": " + price.toPlainString());
       System.out.flush();
       if (seen < target) {
@@ -90,17 +99,34 @@ public final class PriceAgent {
     }
     int fetches = bodies.size();
     BigDecimal mean = sum.divide(BigDecimal.valueOf(fetches), 4, RoundingMode.HALF_EVEN);
-    String answer = symbol + " mean price " + mean.toPlainString() + " over " + fetches + " fetches; " + seen
-        + " prices seen by app " + appId + " since its first launch";
+    String answer =
+        symbol
+            + " mean price "
+            + mean.toPlainString()
+            + " over "
+            + fetches
+            + " fetches; "
+            + seen
+            + " prices seen by app "
+            + appId
+            + " since its first launch";
 
     AgentClient.Evidence ev = agent.evidence(SignedAnswer.appData(answer, wallet.address()));
     byte[] transcript = agent.transcript();
-    SignedAnswer bundle = new SignedAnswer(appId, answer, wallet.address(), wallet.signEip191(SignedAnswer.digest(answer)),
-        ev.envelope(), transcript, bodies);
+    SignedAnswer bundle =
+        new SignedAnswer(
+            appId,
+            answer,
+            wallet.address(),
+            wallet.signEip191(SignedAnswer.digest(answer)),
+            ev.envelope(),
+            transcript,
+            bodies);
     Files.writeString(out.resolve("answer.json"), bundle.toJson());
     Files.write(out.resolve("evidence.bin"), ev.envelope());
     Files.write(out.resolve("transcript.bin"), transcript);
     System.out.println(answer);
-    System.out.println("wallet " + wallet.address() + " (app version " + keys.appVersion() + ", simulated: true)");
+    System.out.println(
+        "wallet " + wallet.address() + " (app version " + keys.appVersion() + ", simulated: true)");
   }
 }
