@@ -127,9 +127,18 @@ public final class SimScheduler {
     return random.nextLong(MAX_JITTER_MILLIS + 1);
   }
 
-  /** A new simulated process named {@code name}, alive. */
+  /** A new simulated process named {@code name}, alive, its clock in step with simulated time. */
   public Proc process(String name) {
-    return new Proc(name);
+    return new Proc(name, 0);
+  }
+
+  /**
+   * A new simulated process whose clock reads {@code clockSkewMillis} ahead of simulated time
+   * (behind when negative), as a machine whose clock drifted: its timers still fire on simulated
+   * time, only what it reads as now is off.
+   */
+  public Proc process(String name, long clockSkewMillis) {
+    return new Proc(name, clockSkewMillis);
   }
 
   /** A simulated process: the Scheduler its node runs on, and the switch that kills it. */
@@ -138,10 +147,11 @@ public final class SimScheduler {
     private volatile boolean alive = true;
     private int crashCountdown = -1;
     private long pausedUntil;
-    private final List<Runnable> onKill = new ArrayList<>();
+    private final long skew;
 
-    private Proc(String name) {
+    private Proc(String name, long skew) {
       this.name = name;
+      this.skew = skew;
     }
 
     public String name() {
@@ -189,24 +199,16 @@ public final class SimScheduler {
      */
     public void kill() {
       alive = false;
-      onKill.forEach(Runnable::run);
-      onKill.clear();
-    }
-
-    /** A fresh process under the same name (a restart): the old one's tasks stay dropped. */
-    public Proc restart() {
-      kill();
-      return new Proc(name);
     }
 
     @Override
     public Instant instant() {
-      return Instant.ofEpochMilli(now);
+      return Instant.ofEpochMilli(now + skew);
     }
 
     @Override
     public long millis() {
-      return now;
+      return now + skew;
     }
 
     private void schedule(long delayMillis, String what, Runnable task) {

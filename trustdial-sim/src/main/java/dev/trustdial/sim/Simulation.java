@@ -64,11 +64,16 @@ public final class Simulation implements AutoCloseable {
       int midJobCrashes,
       int stalls,
       int daOutages,
+      int spamBursts,
+      long maxClockSkewSeconds,
       long horizonSeconds,
       Path guestElf) {
     public static final int MAX_OPERATORS = 16;
     public static final int MAX_WATCHTOWERS = 8;
     public static final int MAX_JOBS = 200;
+
+    /** A spam burst: this many small jobs submitted in the same second. */
+    public static final int SPAM_JOBS = 8;
 
     public Config {
       if (operators < 2 || operators > MAX_OPERATORS) {
@@ -97,8 +102,21 @@ public final class Simulation implements AutoCloseable {
           || midJobCrashes < 0
           || stalls < 0
           || daOutages < 0
-          || crashes + midJobCrashes + stalls + daOutages > 1000) {
+          || spamBursts < 0
+          || crashes + midJobCrashes + stalls + daOutages + spamBursts > 1000) {
         throw new IllegalArgumentException("fault counts must be within 0..1000 in all");
+      }
+      if (jobs + spamBursts * SPAM_JOBS > MAX_JOBS) {
+        throw new IllegalArgumentException(
+            "jobs and spam bursts ("
+                + SPAM_JOBS
+                + " jobs each) must come to at most "
+                + MAX_JOBS
+                + " jobs");
+      }
+      if (maxClockSkewSeconds < 0 || maxClockSkewSeconds > 3600) {
+        throw new IllegalArgumentException(
+            "the clock skew must be within 0..3600 s, got " + maxClockSkewSeconds);
       }
       if (horizonSeconds < 60 || horizonSeconds > 30 * 24 * 3600) {
         throw new IllegalArgumentException(
@@ -107,8 +125,8 @@ public final class Simulation implements AutoCloseable {
     }
 
     /**
-     * 4 operators (one may lie), 2 watchtowers (one may challenge falsely), 6 jobs, faults of every
-     * kind the seed draws.
+     * 4 operators (one may lie), 2 watchtowers (one may challenge falsely), 6 jobs and a spam burst
+     * of 8, clocks up to 5 s apart, faults of every kind the seed draws.
      */
     public static Config standard(Path guestElf, Random seedRandom) {
       return new Config(
@@ -122,6 +140,8 @@ public final class Simulation implements AutoCloseable {
           2,
           2,
           1,
+          1,
+          5,
           1800,
           guestElf);
     }
@@ -228,12 +248,19 @@ public final class Simulation implements AutoCloseable {
     /** Crashed or stalled at some time: a liveness slash of it is legitimate. */
     boolean everDown;
 
+    /**
+     * How far this machine's clock is off (drawn once from the seed; a restart keeps the machine).
+     */
+    final long clockSkewMillis;
+
     Member(String name, Secp256k1Key key, boolean operator, boolean faulty) {
       this.name = name;
       this.key = key;
       this.operator = operator;
       this.faulty = faulty;
       this.dataDir = dir.resolve(name);
+      long max = config.maxClockSkewSeconds() * 1000;
+      this.clockSkewMillis = max == 0 ? 0 : random.nextLong(-max, max + 1);
     }
 
     Address address() {
@@ -259,7 +286,7 @@ public final class Simulation implements AutoCloseable {
     }
 
     private void launch(boolean register) {
-      proc = scheduler.process(name);
+      proc = scheduler.process(name, clockSkewMillis);
       SettlementPort port =
           ProcessPort.of(chain.as(address()), proc, config.rpcFaultRate(), random, rpcStats);
       var models = new InferenceJob.Models(dataDir.resolve("models"));
@@ -480,6 +507,23 @@ public final class Simulation implements AutoCloseable {
       int iterations = 20 + random.nextInt(200);
       scheduler.at(at, "submit a job (" + iterations + " iterations)", () -> submit(iterations));
     }
+    for (int b = 0; b < config.spamBursts(); b++) {
+      long at = START_MILLIS + 5_000 + (long) (random.nextDouble() * span);
+      scheduler.at(
+          at,
+          "spam: " + Config.SPAM_JOBS + " small jobs at once",
+          () -> {
+            count("spam_burst");
+            for (int j = 0; j < Config.SPAM_JOBS; j++) {
+              submit(1 + j);
+            }
+          });
+    }
+  }
+
+  /** Every job the run submits: the workload's and the spam bursts'. */
+  private int plannedJobs() {
+    return config.jobs() + config.spamBursts() * Config.SPAM_JOBS;
   }
 
   private void submit(int iterations) {
@@ -708,7 +752,7 @@ public final class Simulation implements AutoCloseable {
   }
 
   private boolean allJobsEnded() {
-    if (expected.size() < config.jobs()) {
+    if (expected.size() < plannedJobs()) {
       return false;
     }
     for (JobInfo j : chain.jobs()) {
@@ -739,8 +783,8 @@ public final class Simulation implements AutoCloseable {
                 + " submitted a wrong result and was never slashed for it, with an honest watchtower watching");
       }
     }
-    if (expected.size() < config.jobs()) {
-      violate("only " + expected.size() + " of " + config.jobs() + " jobs were submitted");
+    if (expected.size() < plannedJobs()) {
+      violate("only " + expected.size() + " of " + plannedJobs() + " jobs were submitted");
     }
     for (JobInfo j : chain.jobs()) {
       if (j.status() != JobStatus.FINALIZED && j.status() != JobStatus.FAILED) {

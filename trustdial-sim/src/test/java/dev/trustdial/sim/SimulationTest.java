@@ -53,7 +53,7 @@ class SimulationTest {
   @Test
   void aLieNobodyWatchesIsReportedAsAWrongFinalization() {
     Simulation.Config unwatched =
-        new Simulation.Config(4, 0, 3, 3, false, 0, 0, 0, 0, 0, 600, guest());
+        new Simulation.Config(4, 0, 3, 3, false, 0, 0, 0, 0, 0, 0, 0, 600, guest());
     Simulation.Report r = Simulation.run(1, unwatched);
     assertTrue(r.wrongResults() > 0, r::summary);
     assertTrue(

@@ -150,6 +150,8 @@ public final class SimCommand implements Callable<Integer> {
           c.midJobCrashes(),
           c.stalls(),
           c.daOutages(),
+          c.spamBursts(),
+          c.maxClockSkewSeconds(),
           c.horizonSeconds(),
           guest);
     } catch (IllegalArgumentException e) {
