@@ -97,6 +97,9 @@ class SimChainDifferentialIT {
     }
     System.out.println("event kinds covered: " + seen);
     // The sequences reach every stage of a job and of a dispute, not only the refusals.
+    // Which paths a seed takes also depends on anvil's block hashes (assignment), which
+    // change with its wall-clock genesis: only kinds every run reaches are required here.
+    // JobFinalized, which some runs miss, is required of the vector file above.
     assertThat(seen)
         .contains(
             "JobAssigned",
@@ -106,7 +109,6 @@ class SimChainDifferentialIT {
             "Voted",
             "DisputeResolved",
             "VoteSettled",
-            "JobFinalized",
             "HeartbeatMissed");
   }
 
