@@ -1,7 +1,6 @@
 package dev.trustdial.cli.ai;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.trustdial.ai.receipt.Receipt;
 import dev.trustdial.ai.receipt.ReceiptJson;
@@ -84,7 +83,7 @@ public final class AiVerifyCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     if (json) {
       ObjectNode o = dev.trustdial.ai.server.OpenAiServer.verificationJson(receipt, v);
-      out.println(mapper.enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(o));
+      out.println(mapper.writerWithDefaultPrettyPrinter().writeValueAsString(o));
     } else {
       out.println("receipt   " + receipt.id());
       out.println(
