@@ -324,8 +324,12 @@ class PriceAgentJobIT {
           j -> j.status() == JobStatus.FINALIZED,
           Duration.ofSeconds(60),
           "finalization");
-      assertThat(Files.readString(devnet.log("watchtower-1")))
-          .contains("attested by the app, not re-executable: TEE answer verifies (simulated: true");
+      // The watchtower logs its check within a poll of the result: give it a few polls.
+      String verdict = "attested by the app, not re-executable: TEE answer verifies (simulated: true";
+      for (int i = 0; i < 30 && !Files.readString(devnet.log("watchtower-1")).contains(verdict); i++) {
+        Thread.sleep(1_000);
+      }
+      assertThat(Files.readString(devnet.log("watchtower-1"))).contains(verdict);
 
       // A TEE app without a signer takes no job (settlement v2): nothing could check an unsigned
       // TEE result.
