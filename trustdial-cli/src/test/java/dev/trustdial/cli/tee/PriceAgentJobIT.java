@@ -325,8 +325,11 @@ class PriceAgentJobIT {
           Duration.ofSeconds(60),
           "finalization");
       // The watchtower logs its check within a poll of the result: give it a few polls.
-      String verdict = "attested by the app, not re-executable: TEE answer verifies (simulated: true";
-      for (int i = 0; i < 30 && !Files.readString(devnet.log("watchtower-1")).contains(verdict); i++) {
+      String verdict =
+          "attested by the app, not re-executable: TEE answer verifies (simulated: true";
+      for (int i = 0;
+          i < 30 && !Files.readString(devnet.log("watchtower-1")).contains(verdict);
+          i++) {
         Thread.sleep(1_000);
       }
       assertThat(Files.readString(devnet.log("watchtower-1"))).contains(verdict);
