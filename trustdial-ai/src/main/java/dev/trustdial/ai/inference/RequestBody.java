@@ -11,6 +11,8 @@ import java.io.IOException;
  * keys refused, depth and size capped), a size limit, and text that must be valid Unicode.
  */
 public final class RequestBody {
+  private static final com.fasterxml.jackson.databind.ObjectMapper JSON = Json.mapper();
+
   private RequestBody() {}
 
   /**
@@ -28,7 +30,7 @@ public final class RequestBody {
     }
     JsonNode tree;
     try {
-      tree = Json.mapper().readTree(raw);
+      tree = JSON.readTree(raw);
     } catch (JsonProcessingException e) {
       throw ApiException.badRequest("", "the request body is not valid JSON: " + Json.describe(e));
     } catch (IOException e) {

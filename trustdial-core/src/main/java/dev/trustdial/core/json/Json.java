@@ -50,10 +50,12 @@ public final class Json {
   private Json() {}
 
   /**
-   * The shared strict mapper (thread-safe; do not reconfigure it: derive from {@link #builder()}).
+   * A strict mapper of the caller's own (a copy of the shared one): a caller that reconfigures it
+   * (say, indented output) changes nothing for anyone else in the JVM. Take it once, e.g. in a
+   * static field; for one more feature from the start, use {@link #builder()}.
    */
   public static JsonMapper mapper() {
-    return MAPPER;
+    return MAPPER.copy();
   }
 
   /**

@@ -25,6 +25,14 @@ class JsonTest {
   }
 
   @Test
+  void aCallerReconfiguringItsMapperChangesNothingForOthers() throws Exception {
+    // ai verify --json once enabled indented output on the shared mapper, and the KMS audit log,
+    // one entry a line, broke in that JVM.
+    Json.mapper().enable(com.fasterxml.jackson.databind.SerializationFeature.INDENT_OUTPUT);
+    assertThat(Json.mapper().writeValueAsString(Map.of("a", 1))).isEqualTo("{\"a\":1}");
+  }
+
+  @Test
   void refusesADuplicateKeyAtAnyDepthNamingItAndWhere() {
     assertThatThrownBy(() -> read("{\"a\": 1, \"a\": 2}"))
         .isInstanceOf(InvalidInputException.class)

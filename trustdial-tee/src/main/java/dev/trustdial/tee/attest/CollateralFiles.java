@@ -32,6 +32,8 @@ import java.util.Optional;
  * docs/spec/attestation.md, "Collateral files".
  */
 public final class CollateralFiles {
+  private static final com.fasterxml.jackson.databind.ObjectMapper NODES = Json.mapper();
+
   public static final int MAX_FILES = 16;
 
   /** Each file is at most {@link EvidenceEnvelope#MAX_COLLATERAL}; all together at most this. */
@@ -438,7 +440,7 @@ public final class CollateralFiles {
 
   /** The collateral as TrustDial's collateral JSON (docs/spec/attestation.md 2.1). */
   static byte[] assembledJson(Collateral.Tdx c) {
-    ObjectNode n = Json.mapper().createObjectNode();
+    ObjectNode n = NODES.createObjectNode();
     try {
       n.put("pck_crl_issuer_chain", pem(c.pckCrlIssuerChain()));
       n.put("root_ca_crl", HexFormat.of().formatHex(c.rootCaCrl().getEncoded()));
