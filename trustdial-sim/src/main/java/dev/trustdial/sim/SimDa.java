@@ -78,7 +78,7 @@ public final class SimDa {
     List<KzgCommitment> commitments = new ArrayList<>(subBlobs);
     for (int i = 0; i < subBlobs; i++) {
       byte[] c = new byte[KzgCommitment.BYTES];
-      byte[] h = Hashes.keccak256(concat(digest.bytes(), new byte[] {(byte) i})).bytes();
+      byte[] h = Hashes.keccak256(digest.bytes(), new byte[] {(byte) i}).bytes();
       System.arraycopy(h, 0, c, 0, 32);
       System.arraycopy(h, 0, c, 32, 16);
       commitments.add(new KzgCommitment(c));
@@ -100,12 +100,5 @@ public final class SimDa {
       throw new BlobUnavailableException("no blob " + blobKey + " on the simulated DA network");
     }
     return b.clone();
-  }
-
-  private static byte[] concat(byte[] a, byte[] b) {
-    byte[] out = new byte[a.length + b.length];
-    System.arraycopy(a, 0, out, 0, a.length);
-    System.arraycopy(b, 0, out, a.length, b.length);
-    return out;
   }
 }

@@ -33,7 +33,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -823,11 +822,5 @@ public final class Simulation implements AutoCloseable {
     } catch (IOException e) {
       // temp files; the OS cleans them
     }
-  }
-
-  static EnumMap<JobStatus, Integer> statuses(List<JobInfo> jobs) {
-    EnumMap<JobStatus, Integer> m = new EnumMap<>(JobStatus.class);
-    jobs.forEach(j -> m.merge(j.status(), 1, Integer::sum));
-    return m;
   }
 }
