@@ -292,9 +292,9 @@ class PriceAgentJobIT {
       assertThat(fetched.find()).as(answer.answer()).isTrue();
       assertThat(Long.parseLong(fetched.group(1))).isBetween(1L, 6 - stepAtKill);
       assertThat(answer.wallet().toString()).isEqualTo(wallet);
-      assertThat(Files.readString(devnet.log(successor)))
-          .contains("(signed by the app wallet, checked onchain)");
-      assertThat(Files.readString(devnet.log(successor)))
+      // The operator logs its submission once the transaction's receipt is back, which can be
+      // after the chain already shows the result: give it a few seconds.
+      assertThat(awaitLog(devnet.log(successor), "(signed by the app wallet, checked onchain)"))
           .contains("restoring the TEE app's sealed state of step " + stepAtKill);
 
       Path bundle = Files.write(dir.resolve("answer.json"), output);
@@ -325,14 +325,9 @@ class PriceAgentJobIT {
           Duration.ofSeconds(60),
           "finalization");
       // The watchtower logs its check within a poll of the result: give it a few polls.
-      String verdict =
-          "attested by the app, not re-executable: TEE answer verifies (simulated: true";
-      for (int i = 0;
-          i < 30 && !Files.readString(devnet.log("watchtower-1")).contains(verdict);
-          i++) {
-        Thread.sleep(1_000);
-      }
-      assertThat(Files.readString(devnet.log("watchtower-1"))).contains(verdict);
+      awaitLog(
+          devnet.log("watchtower-1"),
+          "attested by the app, not re-executable: TEE answer verifies (simulated: true");
 
       // A TEE app without a signer takes no job (settlement v2): nothing could check an unsigned
       // TEE result.
@@ -414,5 +409,18 @@ class PriceAgentJobIT {
                 HttpRequest.newBuilder(URI.create(devnet.kmsUrl() + "/v1/apps/1/wallet")).build(),
                 HttpResponse.BodyHandlers.ofString());
     return JSON.readTree(r.body()).path("wallet").asText();
+  }
+
+  /**
+   * Waits up to 30 s for a node's log to contain {@code expected} (a node logs an action after its
+   * effect is visible onchain) and returns the log; fails with the log's text otherwise.
+   */
+  private static String awaitLog(Path log, String expected) throws Exception {
+    for (int i = 0; i < 30 && !Files.readString(log).contains(expected); i++) {
+      Thread.sleep(1_000);
+    }
+    String text = Files.readString(log);
+    assertThat(text).contains(expected);
+    return text;
   }
 }
