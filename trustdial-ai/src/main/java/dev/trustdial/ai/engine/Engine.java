@@ -19,15 +19,16 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The deterministic inference engine: loads a GGUF or llama2.c model and generates tokens whose
- * bits depend only on the model file, the request and {@link #DETERMINISM_PROFILE}. generate() is
+ * bits depend only on the model file, the request and the {@link DeterminismProfile}. generate() is
  * thread-safe; concurrent calls are batched together by one scheduler thread.
  */
 public final class Engine implements AutoCloseable {
   /**
-   * Names the reduction scheme of docs/spec/determinism.md; bump on any change to a kernel's bits.
+   * Names the reduction scheme of docs/spec/determinism.md for the llama, qwen2 and qwen3 models it
+   * first defined; bump on any change to a kernel's bits. A model that needs the family rules of
+   * version 2 reports {@link DeterminismProfile#V2} instead ({@link DeterminismProfile#of}).
    */
-  public static final String DETERMINISM_PROFILE =
-      "td-det-v1/lanes16-fma-pairwise/q8-block-int-fma/attn-seq-fma/strictmath";
+  public static final String DETERMINISM_PROFILE = DeterminismProfile.V1;
 
   /**
    * Upper bound on one request's KV cache (keys and values of every layer), so no request can
@@ -60,7 +61,7 @@ public final class Engine implements AutoCloseable {
             c.contextLength(),
             c.vocabSize(),
             model.fileSha256(),
-            relaxed ? RELAXED_PROFILE : DETERMINISM_PROFILE,
+            relaxed ? RELAXED_PROFILE : DeterminismProfile.of(c, model.weights()),
             model.metadata());
     if (relaxed) {
       log.warn("determinism rules are OFF (benchmark baseline); outputs are not reproducible");

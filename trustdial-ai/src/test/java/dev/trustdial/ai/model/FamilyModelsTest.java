@@ -3,6 +3,7 @@ package dev.trustdial.ai.model;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.trustdial.ai.engine.DeterminismProfile;
 import dev.trustdial.ai.engine.Engine;
 import dev.trustdial.ai.engine.EngineOptions;
 import dev.trustdial.ai.engine.GenerationRequest;
@@ -51,6 +52,23 @@ class FamilyModelsTest {
     Path file = dir.resolve(family.label() + "-" + type + "-" + seed + ".gguf");
     BenchmarkModelGenerator.write(Spec.tiny(family, type, seed), file);
     return file;
+  }
+
+  /**
+   * A family whose computation version 1 of the spec did not define reports td-det-v2, so an engine
+   * of version 1 (which would load a Llama 3.1 or Mistral file and ignore its RoPE factors or
+   * window) disagrees on the profile, not silently on the bits; the version-1 families keep v1.
+   */
+  @ParameterizedTest
+  @EnumSource(Family.class)
+  void reportsTheOldestProfileThatDefinesItsComputation(Family family) throws Exception {
+    Path file = generate(family, TensorType.F32, 5);
+    boolean version1 = Set.of(Family.LLAMA2, Family.QWEN2, Family.QWEN3).contains(family);
+    try (Engine e = Engine.load(file, new EngineOptions(1, 1, 1, false))) {
+      assertThat(e.info().determinismProfile())
+          .isEqualTo(version1 ? DeterminismProfile.V1 : DeterminismProfile.V2)
+          .startsWith(version1 ? "td-det-v1/" : "td-det-v2/");
+    }
   }
 
   @ParameterizedTest
