@@ -6,6 +6,10 @@
 //   tensor type (Q4_K_M) reads an existing MODEL_DIR/bench-llama-100m-NAME.gguf
 //   -Dbench.reps=5 -Dbench.warmupSeconds=20 -Dbench.prompt=128 -Dbench.gen=64 -Dbench.json=FILE (appends one JSON line per row,
 //   with wall-clock rates and rates per process CPU-second, which a busy shared machine skews less)
+//   -Dbench.shape=100m|1b|8b picks the generated shape (BenchmarkModelGenerator.Spec.benchmark; files
+//   MODEL_DIR/bench-llama-SHAPE-TYPE.gguf); -Dbench.depths=512,2048 also measures generation after a
+//   prompt of that many tokens (llama-bench -d), timed from the first to the last streamed token, so
+//   the long prefill is not part of the figure
 //   -Dtrustdial.ai.benchmark.stepTimers=true also prints where generation time goes, step by step
 //   (with -Dbench.prompt=1, so that the timed prefills are single tokens too)
 //   -Dtrustdial.ai.benchmark.relaxedDeterminism=true runs the engine's relaxed baseline profile
@@ -16,7 +20,6 @@ import dev.trustdial.ai.engine.EngineOptions;
 import dev.trustdial.ai.engine.GenerationRequest;
 import dev.trustdial.ai.engine.SamplingParams;
 import dev.trustdial.ai.engine.TokenSink;
-import dev.trustdial.ai.model.Architecture;
 import dev.trustdial.ai.model.BenchmarkModelGenerator;
 import dev.trustdial.ai.model.TensorType;
 import java.nio.file.Files;
@@ -39,6 +42,9 @@ public class InferenceBench {
     int promptLen = Integer.getInteger("bench.prompt", 128);
     int genTokens = Integer.getInteger("bench.gen", 64);
     String json = System.getProperty("bench.json");
+    String shape = System.getProperty("bench.shape", "100m");
+    int[] depths = Arrays.stream(System.getProperty("bench.depths", "").split(","))
+        .filter(d -> !d.isBlank()).mapToInt(Integer::parseInt).toArray();
     Files.createDirectories(dir);
     var os = (com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean();
     boolean relaxed = Boolean.getBoolean("trustdial.ai.benchmark.relaxedDeterminism");
@@ -47,11 +53,12 @@ public class InferenceBench {
     System.out.printf("%-5s %-3s %-8s %-22s %9s %9s %9s %9s%n", "type", "thr", "mode", "kernels",
         "pp best", "pp median", "tg best", "tg median");
     for (String typeName : types) {
-      Path file = dir.resolve("bench-llama-100m-" + typeName + ".gguf");
+      Path file = dir.resolve("bench-llama-" + shape + "-" + typeName + ".gguf");
       if (!Files.exists(file)) {
         // only tensor types are generated; another name (Q4_K_M) needs the file, e.g. from llama-quantize
         TensorType type = TensorType.valueOf(typeName);
-        BenchmarkModelGenerator.write(BenchmarkModelGenerator.Spec.hundredMillion(Architecture.LLAMA, type), file);
+        System.out.printf("generating %s (%s, %s)%n", file, shape, type);
+        BenchmarkModelGenerator.write(BenchmarkModelGenerator.Spec.benchmark(shape, type), file);
       }
       for (String kernels : kernelModes) {
         for (String t : threadCounts) {
@@ -118,11 +125,43 @@ public class InferenceBench {
                 max(pp), median(pp), max(tg), median(tg));
             if (json != null) {
               String line = String.format(
-                  "{\"engine\":\"trustdial\",\"type\":\"%s\",\"threads\":%d,\"mode\":\"%s\",\"kernels\":\"%s\","
-                      + "\"n_prompt\":%d,\"n_gen\":%d,\"pp_ts\":%s,\"tg_ts\":%s,\"pp_cpu_ts\":%s,\"tg_cpu_ts\":%s}%n",
-                  typeName, threads, relaxed ? "relaxed" : "deterministic", e.kernelName(), promptLen, genTokens,
+                  "{\"engine\":\"trustdial\",\"shape\":\"%s\",\"type\":\"%s\",\"threads\":%d,\"mode\":\"%s\",\"kernels\":\"%s\","
+                      + "\"n_depth\":0,\"n_prompt\":%d,\"n_gen\":%d,\"pp_ts\":%s,\"tg_ts\":%s,\"pp_cpu_ts\":%s,\"tg_cpu_ts\":%s}%n",
+                  shape, typeName, threads, relaxed ? "relaxed" : "deterministic", e.kernelName(), promptLen, genTokens,
                   list(pp), list(tg), list(ppCpu), list(tgCpu));
               Files.writeString(Path.of(json), line, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+            }
+            for (int depth : depths) {
+              double[] dtg = new double[reps];
+              double[] dtgCpu = new double[reps];
+              for (int rep = 0; rep < reps; rep++) {
+                // A fresh prompt of `depth` tokens (no prefix-cache hit), then genTokens + 1 tokens;
+                // timed from the first streamed token (the end of the prefill) to the last.
+                long[] wall = new long[2];
+                long[] cpu = new long[2];
+                int[] seen = {0};
+                e.generate(new GenerationRequest(prompt(depth, 500 + rep), SamplingParams.greedy(), genTokens + 1, Set.of(), 0, false),
+                    (token, logprob) -> {
+                      int k = seen[0]++ == 0 ? 0 : 1;
+                      wall[k] = System.nanoTime();
+                      cpu[k] = os.getProcessCpuTime();
+                      return true;
+                    });
+                if (seen[0] != genTokens + 1) {
+                  throw new IllegalStateException("generation at depth " + depth + " stopped after " + seen[0] + " tokens");
+                }
+                dtg[rep] = genTokens / ((wall[1] - wall[0]) / 1e9);
+                dtgCpu[rep] = genTokens / ((cpu[1] - cpu[0]) / 1e9);
+              }
+              System.out.printf("%-5s %-3d %-8s %-22s generation after %d tokens: best %.2f, median %.2f tokens/s%n",
+                  typeName, threads, mode, e.kernelName(), depth, max(dtg), median(dtg));
+              if (json != null) {
+                Files.writeString(Path.of(json), String.format(
+                    "{\"engine\":\"trustdial\",\"shape\":\"%s\",\"type\":\"%s\",\"threads\":%d,\"mode\":\"%s\",\"kernels\":\"%s\","
+                        + "\"n_depth\":%d,\"n_prompt\":0,\"n_gen\":%d,\"tg_ts\":%s,\"tg_cpu_ts\":%s}%n",
+                    shape, typeName, threads, relaxed ? "relaxed" : "deterministic", e.kernelName(), depth, genTokens,
+                    list(dtg), list(dtgCpu)), StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+              }
             }
           }
         }
@@ -133,7 +172,7 @@ public class InferenceBench {
   private static int[] prompt(int len, int variant) {
     int[] p = new int[len];
     for (int i = 0; i < len; i++) {
-      p[i] = 300 + (i * 37 + variant * 101) % 10000;
+      p[i] = 300 + (i * 37 + variant * 101) % 10000; // every vocabulary here has > 10300 tokens
     }
     p[0] = 3 + variant; // differs from every other prompt of the run (the decode runs start with 1)
     return p;

@@ -177,6 +177,37 @@ public final class BenchmarkModelGenerator {
     }
 
     /**
+     * TinyLlama 1.1B's shape (dim 2048, ffn 5632, 22 layers, 32 heads, 4 KV heads, vocab 32000) in
+     * the Llama 2 layout, with a 16384-token context so that generation can be measured deep into
+     * it.
+     */
+    public static Spec tinyLlama1b(TensorType type) {
+      return new Spec(Family.LLAMA2, 2048, 5632, 22, 32, 4, 64, 32000, 16384, type, 1);
+    }
+
+    /**
+     * Llama-3-8B's shape (dim 4096, ffn 14336, 32 layers, 32 heads, 8 KV heads, vocab 128256) in
+     * the Llama 3 layout (byte-level BPE, rope_freqs), context 8192.
+     */
+    public static Spec llama3_8b(TensorType type) {
+      return new Spec(Family.LLAMA3, 4096, 14336, 32, 32, 8, 128, 128256, 8192, type, 1);
+    }
+
+    /**
+     * The benchmark shapes by name: {@code 100m}, {@code 1b}, {@code 8b} (bench/ai/run.sh's SHAPE).
+     */
+    public static Spec benchmark(String shape, TensorType type) {
+      return switch (shape) {
+        case "100m" -> hundredMillion(Architecture.LLAMA, type);
+        case "1b" -> tinyLlama1b(type);
+        case "8b" -> llama3_8b(type);
+        default ->
+            throw new InvalidInputException(
+                "benchmark shape must be 100m, 1b or 8b, got '" + shape + "'");
+      };
+    }
+
+    /**
      * A tiny model for tests (dim 64, 2 layers; Gemma 3: 6 layers, so one is global; context 512).
      */
     public static Spec tiny(Architecture arch, TensorType type, long seed) {
@@ -598,7 +629,7 @@ public final class BenchmarkModelGenerator {
     if (args.length < 3) {
       System.err.println(
           "usage: BenchmarkModelGenerator llama|llama3|mistral|qwen2|qwen3|phi3|gemma2|gemma3 "
-              + "F32|F16|Q8_0|Q4_0 OUT.gguf [tiny|kref|vocab|100m] [seed]");
+              + "F32|F16|Q8_0|Q4_0 OUT.gguf [tiny|kref|vocab|100m|1b|8b] [seed]");
       System.exit(2);
     }
     Family family = Family.fromLabel(args[0]);
@@ -611,8 +642,9 @@ public final class BenchmarkModelGenerator {
           case "kref" -> Spec.kQuantReference(family, type, seed);
           case "vocab" -> Spec.vocabulary(family, type, seed);
           case "100m" -> new Spec(family, 768, 2048, 12, 12, 4, 64, 16384, 2048, type, 1);
+          case "1b", "8b" -> Spec.benchmark(size, type); // their own family: Llama 2 and Llama 3
           default -> {
-            System.err.println("size must be tiny, kref, vocab or 100m, got " + size);
+            System.err.println("size must be tiny, kref, vocab, 100m, 1b or 8b, got " + size);
             System.exit(2);
             yield null;
           }
