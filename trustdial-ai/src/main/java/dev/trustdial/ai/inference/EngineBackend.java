@@ -16,11 +16,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
 
-/**
- * The deterministic engine with the tokenizer and chat template of the same model file. Not final
- * only so that {@code server.EngineBackend} can keep the old name for trustdial-cli.
- */
-public class EngineBackend implements CompletionBackend {
+/** The deterministic engine with the tokenizer and chat template of the same model file. */
+public final class EngineBackend implements CompletionBackend {
 
   private final Engine engine;
   private final Tokenizer tokenizer;
@@ -41,14 +38,6 @@ public class EngineBackend implements CompletionBackend {
               + " tokens but the model has a vocabulary of "
               + engine.info().vocabSize());
     }
-  }
-
-  /** The same loaded model under a subclass's name; the two must not both be closed. */
-  protected EngineBackend(EngineBackend loaded) {
-    this.engine = loaded.engine;
-    this.tokenizer = loaded.tokenizer;
-    this.template = loaded.template;
-    this.templateSha256 = loaded.templateSha256;
   }
 
   /**

@@ -1,6 +1,6 @@
 package dev.trustdial.cli.ai;
 
-import dev.trustdial.ai.server.EngineBackend;
+import dev.trustdial.ai.inference.EngineBackend;
 import dev.trustdial.ai.server.InferenceService;
 import dev.trustdial.ai.server.OpenAiServer;
 import dev.trustdial.ai.server.ServerLimits;

@@ -2,9 +2,9 @@ package dev.trustdial.cli.ai;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.trustdial.ai.inference.EngineBackend;
 import dev.trustdial.ai.receipt.Receipt;
 import dev.trustdial.ai.receipt.ReceiptJson;
-import dev.trustdial.ai.server.EngineBackend;
 import dev.trustdial.ai.server.InferenceService;
 import dev.trustdial.ai.server.ServerLimits;
 import dev.trustdial.ai.server.Verification;

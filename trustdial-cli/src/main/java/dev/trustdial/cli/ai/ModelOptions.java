@@ -1,8 +1,8 @@
 package dev.trustdial.cli.ai;
 
 import dev.trustdial.ai.engine.EngineOptions;
+import dev.trustdial.ai.inference.EngineBackend;
 import dev.trustdial.ai.model.BundledModel;
-import dev.trustdial.ai.server.EngineBackend;
 import java.nio.file.Path;
 import java.util.Optional;
 import picocli.CommandLine.Option;

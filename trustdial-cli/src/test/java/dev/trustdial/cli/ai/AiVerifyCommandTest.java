@@ -4,11 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.trustdial.ai.engine.EngineOptions;
+import dev.trustdial.ai.inference.EngineBackend;
 import dev.trustdial.ai.model.BundledModel;
 import dev.trustdial.ai.receipt.Receipt;
 import dev.trustdial.ai.receipt.ReceiptBody;
 import dev.trustdial.ai.receipt.ReceiptJson;
-import dev.trustdial.ai.server.EngineBackend;
 import dev.trustdial.ai.server.InferenceService;
 import dev.trustdial.ai.server.ServerLimits;
 import dev.trustdial.cli.Main;
