@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.trustdial.core.bytes.Hex;
 import dev.trustdial.core.hash.Hashes;
+import dev.trustdial.core.json.Json;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -27,7 +28,7 @@ public final class Abis {
    * classpath.
    */
   public static Map<String, JsonNode> all() {
-    ObjectMapper json = new ObjectMapper();
+    ObjectMapper json = Json.mapper();
     Map<String, JsonNode> out = new LinkedHashMap<>();
     try (InputStream index = Abis.class.getResourceAsStream(DIR + "index.txt")) {
       if (index == null) {

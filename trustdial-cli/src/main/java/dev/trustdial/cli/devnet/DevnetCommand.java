@@ -3,6 +3,7 @@ package dev.trustdial.cli.devnet;
 import dev.trustdial.chain.Settlement;
 import dev.trustdial.chain.anvil.Anvil;
 import dev.trustdial.cli.ExitCodes;
+import dev.trustdial.core.json.Json;
 import java.io.PrintWriter;
 import java.net.http.HttpClient;
 import java.nio.file.Path;
@@ -135,7 +136,7 @@ public final class DevnetCommand implements Runnable {
       }
       boolean running = processesUp && rpcUp;
       if (json) {
-        var node = new com.fasterxml.jackson.databind.ObjectMapper().createObjectNode();
+        var node = Json.mapper().createObjectNode();
         node.put("running", running);
         node.put("rpcUrl", d.rpcUrl());
         node.put("chainId", d.chainId());

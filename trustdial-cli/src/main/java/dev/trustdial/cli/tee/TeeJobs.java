@@ -7,6 +7,7 @@ import dev.trustdial.chain.TxOutcome;
 import dev.trustdial.core.InvalidInputException;
 import dev.trustdial.core.bytes.Bytes32;
 import dev.trustdial.core.job.JobEnvelope;
+import dev.trustdial.core.json.Json;
 import dev.trustdial.da.DataAvailability;
 import dev.trustdial.node.job.ProgramBlobs;
 import dev.trustdial.tee.attest.Platform;
@@ -159,10 +160,7 @@ public final class TeeJobs {
                 + "'s wallet");
       }
       return dev.trustdial.core.crypto.Address.parse(
-          new com.fasterxml.jackson.databind.ObjectMapper()
-              .readTree(r.body())
-              .path("wallet")
-              .asText());
+          Json.mapper().readTree(r.body()).path("wallet").asText());
     } catch (java.io.IOException e) {
       throw new InvalidInputException("cannot reach the KMS at " + kms + ": " + e.getMessage());
     } catch (InterruptedException e) {

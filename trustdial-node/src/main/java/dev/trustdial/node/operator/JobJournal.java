@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.trustdial.core.InvalidInputException;
 import dev.trustdial.core.bytes.Bytes32;
+import dev.trustdial.core.json.Json;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.math.BigInteger;
@@ -30,7 +31,7 @@ import org.slf4j.LoggerFactory;
  * new state, never a torn one.
  */
 public final class JobJournal implements SnapshotSource.Local {
-  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final ObjectMapper JSON = Json.mapper();
   private static final Logger LOG = LoggerFactory.getLogger(JobJournal.class);
   private static final String FILE = "state.json";
 

@@ -1,10 +1,8 @@
 package dev.trustdial.tee.attest;
 
-import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.StreamReadConstraints;
-import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.trustdial.core.json.Json;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -36,12 +34,7 @@ public final class EvidenceFormats {
           + " holding hex or base64 (e.g. dstack's getquote"
           + " answer), or dstack's SCALE-length-prefixed quote file";
 
-  private static final ObjectMapper JSON =
-      new ObjectMapper(
-          JsonFactory.builder()
-              .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(32).build())
-              .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
-              .build());
+  private static final ObjectMapper JSON = Json.builder(32).build();
 
   private EvidenceFormats() {}
 

@@ -1,11 +1,10 @@
 package dev.trustdial.tee.tdx;
 
-import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.trustdial.core.bytes.Hex;
+import dev.trustdial.core.json.Json;
 import dev.trustdial.tee.attest.Failure;
 import dev.trustdial.tee.attest.TcbStatus;
 import dev.trustdial.tee.attest.VerificationFailedException;
@@ -18,12 +17,7 @@ import java.util.List;
 final class IntelJson {
   static final int MAX_JSON_BYTES = 1024 * 1024;
 
-  private static final ObjectMapper MAPPER =
-      new ObjectMapper(
-          JsonFactory.builder()
-              .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(16).build())
-              .enable(com.fasterxml.jackson.core.StreamReadFeature.STRICT_DUPLICATE_DETECTION)
-              .build());
+  private static final ObjectMapper MAPPER = Json.builder(16).build();
 
   private final JsonNode node;
   private final String where;
