@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ser.std.ToStringSerializer;
 import dev.trustdial.chain.TxOutcome;
 import dev.trustdial.core.InvalidInputException;
 import dev.trustdial.core.bytes.Bytes32;
+import dev.trustdial.core.json.Json;
 import java.io.PrintWriter;
 import java.math.BigDecimal;
 import java.math.BigInteger;
@@ -24,12 +25,12 @@ import picocli.CommandLine.Spec;
       ChainRegisterCommand.class,
       ChainStakeCommand.class,
       ChainOperatorCommand.class,
-      StakeCommands.Stakes.class,
-      StakeCommands.Delegate.class,
-      StakeCommands.Undelegate.class,
-      StakeCommands.Withdraw.class,
-      StakeCommands.Allocate.class,
-      StakeCommands.Deregister.class,
+      ChainStakesCommand.class,
+      ChainDelegateCommand.class,
+      ChainUndelegateCommand.class,
+      ChainWithdrawCommand.class,
+      ChainAllocateCommand.class,
+      ChainDeregisterCommand.class,
       ChainCreateAppCommand.class,
       ChainAppCommand.class,
       ChainSubmitJobCommand.class,
@@ -45,8 +46,8 @@ public final class ChainCommand implements Runnable {
 
   static final long MAX_TOKENS = 1_000_000_000L;
   static final ObjectMapper JSON =
-      new ObjectMapper()
-          .registerModule(
+      Json.builder()
+          .addModule(
               new SimpleModule()
                   .addSerializer(Bytes32.class, ToStringSerializer.instance)
                   .addSerializer(
@@ -67,7 +68,8 @@ public final class ChainCommand implements Runnable {
                           }
                         }
                       }))
-          .enable(SerializationFeature.INDENT_OUTPUT);
+          .enable(SerializationFeature.INDENT_OUTPUT)
+          .build();
 
   @Override
   public void run() {
@@ -133,6 +135,31 @@ public final class ChainCommand implements Runnable {
     } catch (NumberFormatException e) {
       throw new InvalidInputException(what + " must be a positive integer, got '" + text + "'");
     }
+  }
+
+  /** A fraction given as a percentage ("50%") or a decimal within [0, 1] ("0.5"), as WAD. */
+  static BigInteger fraction(String text, String what) {
+    bounded(text, what);
+    String t = text.trim();
+    boolean pct = t.endsWith("%");
+    try {
+      BigDecimal v = new BigDecimal(pct ? t.substring(0, t.length() - 1).trim() : t);
+      if (pct) {
+        v = v.movePointLeft(2);
+      }
+      if (v.signum() < 0 || v.compareTo(BigDecimal.ONE) > 0 || v.scale() > 18) {
+        throw new InvalidInputException(
+            what + " must be within 0..1 (or 0%..100%) with at most 18 decimals, got " + text);
+      }
+      return v.movePointRight(18).toBigIntegerExact();
+    } catch (NumberFormatException | ArithmeticException e) {
+      throw new InvalidInputException(what + " is not a fraction like 0.5 or 50%: '" + text + "'");
+    }
+  }
+
+  /** A WAD fraction as a percentage for people. */
+  static String percent(BigInteger wad) {
+    return new BigDecimal(wad).movePointLeft(16).stripTrailingZeros().toPlainString() + "%";
   }
 
   public static void printTx(PrintWriter out, TxOutcome t) {

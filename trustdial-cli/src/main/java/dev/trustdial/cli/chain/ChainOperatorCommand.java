@@ -42,7 +42,7 @@ final class ChainOperatorCommand implements Callable<Integer> {
             r.name(),
             java.util.Map.of(
                 "allocation",
-                StakeCommands.percent(s.allocation(addr, r)),
+                ChainCommand.percent(s.allocation(addr, r)),
                 "weight",
                 Tokens.format(s.weightOf(addr, r))));
       }

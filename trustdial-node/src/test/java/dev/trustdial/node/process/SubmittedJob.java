@@ -69,6 +69,6 @@ record SubmittedJob(BigInteger jobId, ResultCommitment expected, byte[] expected
     BigInteger jobId =
         developer.submitJob(appId, envelopeKey, envelope.digest(), 50_000_000L, FEE).id();
     RunResult r = expected(iterations);
-    return new SubmittedJob(jobId, Execution.commitment(r), r.output());
+    return new SubmittedJob(jobId, Execution.commitment(r), r.output().toArray());
   }
 }
