@@ -44,8 +44,8 @@ public final class StoriesVsEngine {
     long t0 = System.nanoTime();
     RunResult r = Vm.load(elf, input, VmConfig.defaults()).run(Long.MAX_VALUE / 2, CheckpointSink.NONE);
     double vmS = (System.nanoTime() - t0) / 1e9;
-    ByteBuffer out = ByteBuffer.wrap(r.output()).order(ByteOrder.LITTLE_ENDIAN);
-    int[] vmTokens = new int[r.output().length / 4];
+    ByteBuffer out = ByteBuffer.wrap(r.output().toArray()).order(ByteOrder.LITTLE_ENDIAN);
+    int[] vmTokens = new int[r.output().length() / 4];
     for (int i = 0; i < vmTokens.length; i++) {
       vmTokens[i] = out.getInt();
     }

@@ -1,6 +1,7 @@
 package dev.trustdial.vm;
 
 import dev.trustdial.core.InvalidInputException;
+import dev.trustdial.core.bytes.Bytes;
 import dev.trustdial.core.bytes.Bytes32;
 import dev.trustdial.core.merkle.MerkleTree;
 import dev.trustdial.vm.checkpoint.Checkpoint;
@@ -106,7 +107,7 @@ public final class Machine {
     for (Snapshot.Page p : snap.pages()) {
       hart.mem.writePage(p.index(), p.bytes(), 0);
     }
-    hart.io.restore(s.inputCursor(), snap.output());
+    hart.io.restore(s.inputCursor(), snap.output().toArray());
     if (!hart.io.outputAcc().equals(s.outputAcc())
         || !hart.io.outputBuf().equals(s.outputBuf())
         || hart.io.outputLength() != s.outputLength()) {
@@ -252,7 +253,12 @@ public final class Machine {
     }
     List<Bytes32> hashes = history.stream().map(Checkpoint::stateHash).toList();
     return new RunResult(
-        hart.io.output(), stateHash(), hart.step, hart.exitCode, MerkleTree.root(hashes), history);
+        Bytes.of(hart.io.output()),
+        stateHash(),
+        hart.step,
+        hart.exitCode,
+        MerkleTree.root(hashes),
+        history);
   }
 
   public byte[] snapshot() {
@@ -275,7 +281,7 @@ public final class Machine {
       Memory.pageBytes(p, b, 0);
       pages.add(new Snapshot.Page(Memory.pageIndex(p), b));
     }
-    return new Snapshot(state(), stride, kept, hart.io.output(), pages).encode();
+    return new Snapshot(state(), stride, kept, Bytes.of(hart.io.output()), pages).encode();
   }
 
   /**

@@ -1,5 +1,6 @@
 package dev.trustdial.vm;
 
+import dev.trustdial.core.bytes.Bytes;
 import dev.trustdial.core.bytes.Bytes32;
 import dev.trustdial.core.hash.Hashes;
 import dev.trustdial.vm.checkpoint.Checkpoint;
@@ -11,32 +12,26 @@ import java.util.List;
  * exit).
  */
 public record RunResult(
-    byte[] output,
+    Bytes output,
     Bytes32 finalStateHash,
     long steps,
     int exitCode,
     Bytes32 checkpointRoot,
     List<Checkpoint> checkpoints) {
   public RunResult {
-    output = output.clone();
     checkpoints = List.copyOf(checkpoints);
     if (checkpoints.isEmpty() || !checkpoints.getLast().stateHash().equals(finalStateHash)) {
       throw new IllegalArgumentException("the last checkpoint must be the final state");
     }
   }
 
-  @Override
-  public byte[] output() {
-    return output.clone();
-  }
-
   /** The output digest of docs/spec/vm.md §4.2 (equal to the final state's outputDigest). */
   public Bytes32 outputDigest() {
-    return dev.trustdial.vm.state.OutputCommitment.digest(output);
+    return dev.trustdial.vm.state.OutputCommitment.digest(output.toArray());
   }
 
   /** keccak256 of the output bytes. */
   public Bytes32 outputHash() {
-    return Hashes.keccak256(output);
+    return Hashes.keccak256(output.toArray());
   }
 }

@@ -30,7 +30,7 @@ class ExampleGuestsTest {
       h = Hashes.sha256(h.bytes());
     }
     assertThat(r.exitCode()).isZero();
-    assertThat(r.output()).isEqualTo(h.bytes());
+    assertThat(r.output().toArray()).isEqualTo(h.bytes());
   }
 
   @Test
@@ -42,7 +42,7 @@ class ExampleGuestsTest {
     RunResult r =
         Vm.load(Guests.elf("sha256chain"), GuestInputs.sha256chain(1, data), CFG)
             .run(200_000_000, CheckpointSink.NONE);
-    assertThat(r.output()).isEqualTo(Hashes.sha256(data).bytes());
+    assertThat(r.output().toArray()).isEqualTo(Hashes.sha256(data).bytes());
   }
 
   @Test
@@ -52,7 +52,7 @@ class ExampleGuestsTest {
         Vm.load(Guests.elf("recommend"), GuestInputs.recommend(seed, n, dim, k), CFG)
             .run(500_000_000, CheckpointSink.NONE);
     assertThat(r.exitCode()).isZero();
-    ByteBuffer out = ByteBuffer.wrap(r.output()).order(ByteOrder.LITTLE_ENDIAN);
+    ByteBuffer out = ByteBuffer.wrap(r.output().toArray()).order(ByteOrder.LITTLE_ENDIAN);
     // Java float arithmetic is IEEE-754 binary32 with round-to-nearest, as libgcc's soft-float is;
     // only sqrtf and log1pf come from libm, and sqrt is correctly rounded in both.
     int[] rng = {seed};

@@ -19,7 +19,7 @@ class QemuDifferentialIT {
   static void assertSame(byte[] elf, byte[] input) throws Exception {
     RunResult vm = Vm.load(elf, input, CFG).run(10_000_000_000L, CheckpointSink.NONE);
     Qemu.Result q = Qemu.run(elf, input);
-    assertThat(vm.output()).as("output").isEqualTo(q.stdout());
+    assertThat(vm.output().toArray()).as("output").isEqualTo(q.stdout());
     assertThat(vm.exitCode() & 0xff).as("exit code").isEqualTo(q.exitCode());
   }
 
@@ -33,7 +33,7 @@ class QemuDifferentialIT {
       byte[] elf = RandomProgram.generate(seed, 400);
       RunResult vm = Vm.load(elf, new byte[0], CFG).run(1_000_000, CheckpointSink.NONE);
       Qemu.Result q = Qemu.run(elf, new byte[0]);
-      assertThat(vm.output()).as("seed %d", seed).hasSize(384).isEqualTo(q.stdout());
+      assertThat(vm.output().toArray()).as("seed %d", seed).hasSize(384).isEqualTo(q.stdout());
       assertThat(vm.exitCode()).isEqualTo(q.exitCode()).isEqualTo(7);
     }
   }

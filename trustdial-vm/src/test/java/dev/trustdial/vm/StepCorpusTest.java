@@ -54,7 +54,8 @@ class StepCorpusTest {
   record Entry(String note, byte[] pre, byte[] proof, boolean ok, Bytes32 post, int status) {}
 
   static Entry ok(String note, Witness w) {
-    return new Entry(note, w.preState(), w.proof(), true, w.postStateHash(), w.status());
+    return new Entry(
+        note, w.preState().toArray(), w.proof().toArray(), true, w.postStateHash(), w.status());
   }
 
   static Entry bad(String note, byte[] pre, byte[] proof) {
@@ -144,14 +145,14 @@ class StepCorpusTest {
   }
 
   static String describe(Witness w) {
-    VmState pre = VmState.decode(w.preState());
+    VmState pre = VmState.decode(w.preState().toArray());
     if (pre.terminal()) {
       return pre.exited() ? ": exited state" : ": faulted state (class " + pre.exitCode() + ")";
     }
     String form = w.fetched() ? " " + form(w.instruction()) : "";
     if (w.fetched() && w.instruction() == ECALL) {
       int[] x = pre.regs();
-      VmState post = VmState.decode(w.postState());
+      VmState post = VmState.decode(w.postState().toArray());
       form +=
           String.format(" a7=%d a0=%d a1=0x%08x a2=0x%08x", x[17], x[10], x[11], x[12])
               + (post.running() ? " -> a0=" + post.regs()[10] : "");
@@ -161,7 +162,7 @@ class StepCorpusTest {
         ? what
             + (what.isEmpty() ? ": " : ", ")
             + "faults, class "
-            + VmState.decode(w.postState()).exitCode()
+            + VmState.decode(w.postState().toArray()).exitCode()
         : what;
   }
 
@@ -486,8 +487,8 @@ class StepCorpusTest {
     int n = 0;
     for (Witness w : bases) {
       String of = " of " + n++ + describe(w);
-      byte[] pre = w.preState();
-      byte[] proof = w.proof();
+      byte[] pre = w.preState().toArray();
+      byte[] proof = w.proof().toArray();
       out.add(bad("trailing byte" + of, pre, concat(proof, new byte[] {0})));
       if (proof.length == 0) {
         kinds.add("terminal");
@@ -557,8 +558,8 @@ class StepCorpusTest {
     }
     assertThat(kinds).contains("terminal", "multi", "input");
     Witness w = bases.get(1);
-    byte[] pre = w.preState();
-    byte[] proof = w.proof();
+    byte[] pre = w.preState().toArray();
+    byte[] proof = w.proof().toArray();
     List<Map.Entry<String, Consumer<ByteBuffer>>> invalid =
         List.of(
             Map.entry("status 3", b -> b.putInt(VmState.OFF_STATUS, 3)),

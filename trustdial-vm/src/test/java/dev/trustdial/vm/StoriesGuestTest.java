@@ -27,8 +27,8 @@ class StoriesGuestTest {
         Vm.load(Guests.elf("stories260k"), input, VmConfig.defaults())
             .run(20_000_000_000L, CheckpointSink.NONE);
     assertThat(r.exitCode()).isZero();
-    ByteBuffer b = ByteBuffer.wrap(r.output()).order(ByteOrder.LITTLE_ENDIAN);
-    int[] out = new int[r.output().length / 4];
+    ByteBuffer b = ByteBuffer.wrap(r.output().toArray()).order(ByteOrder.LITTLE_ENDIAN);
+    int[] out = new int[r.output().length() / 4];
     for (int i = 0; i < out.length; i++) {
       out[i] = b.getInt();
     }

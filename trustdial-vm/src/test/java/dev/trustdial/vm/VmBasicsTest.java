@@ -49,7 +49,7 @@ class VmBasicsTest {
     RunResult r = m.run(1000, CheckpointSink.NONE);
     assertThat(r.exitCode()).isEqualTo(42);
     assertThat(r.steps()).isEqualTo(5);
-    assertThat(r.output()).isEmpty();
+    assertThat(r.output().toArray()).isEmpty();
     assertThat(r.checkpoints()).hasSize(2);
     Bytes32 z = Bytes32.ZERO;
     for (int level = 0; level < 27; level++) {
@@ -156,7 +156,7 @@ class VmBasicsTest {
         input[i] = (byte) (i * 7 + 1);
       }
       RunResult r = Vm.load(echo(data), input, CFG).run(100_000, CheckpointSink.NONE);
-      assertThat(r.output()).isEqualTo(input);
+      assertThat(r.output().toArray()).isEqualTo(input);
       dev.trustdial.vm.state.OutputCommitment.Parts p =
           dev.trustdial.vm.state.OutputCommitment.of(input);
       Bytes32 fromState =

@@ -3,6 +3,7 @@ package dev.trustdial.vm;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.trustdial.core.bytes.Bytes;
 import dev.trustdial.core.bytes.Bytes32;
 import dev.trustdial.vm.checkpoint.CheckpointSink;
 import dev.trustdial.vm.testing.GuestInputs;
@@ -75,9 +76,9 @@ class WitnessPropertiesTest {
   }
 
   static Witness tamper(Witness w, int what, int pos) {
-    byte[] pre = w.preState();
-    byte[] proof = w.proof();
-    byte[] post = w.postState();
+    byte[] pre = w.preState().toArray();
+    byte[] proof = w.proof().toArray();
+    byte[] post = w.postState().toArray();
     switch (what) {
       case 0 -> {
         // flip a byte of pc, memRoot or step: fields every transition depends on (a register the
@@ -96,6 +97,13 @@ class WitnessPropertiesTest {
           proof = java.util.Arrays.copyOf(proof, proof.length + 1 + pos % 40); // trailing bytes
       default -> post[pos % post.length] ^= 1; // a different claimed post-state
     }
-    return new Witness(w.step(), pre, w.instruction(), w.accesses(), w.inputChunk(), post, proof);
+    return new Witness(
+        w.step(),
+        Bytes.of(pre),
+        w.instruction(),
+        w.accesses(),
+        w.inputChunk(),
+        Bytes.of(post),
+        Bytes.of(proof));
   }
 }

@@ -172,7 +172,9 @@ class RiscvStepReplayIT {
           FunctionEncoder.encode(
               new Function(
                   "stepState",
-                  List.of(new DynamicBytes(w.preState()), new DynamicBytes(w.proof())),
+                  List.of(
+                      new DynamicBytes(w.preState().toArray()),
+                      new DynamicBytes(w.proof().toArray())),
                   List.of()));
       batch.add(
           web3.ethCall(
@@ -196,7 +198,7 @@ class RiscvStepReplayIT {
       byte[] post = ((DynamicBytes) decoded.getFirst()).getValue();
       assertThat(Hex.encode(post))
           .as("%s step %d: Solidity's post-state vs the interpreter's", guest, w.step())
-          .isEqualTo(Hex.encode(w.postState()));
+          .isEqualTo(w.postState().toHex());
     }
     return ws.size();
   }

@@ -167,7 +167,7 @@ public final class VmRunCommand implements Callable<Integer> {
     if (json) {
       out.println(toJson(r));
     } else {
-      out.println("output:          " + describe(r.output()));
+      out.println("output:          " + describe(r.output().toArray()));
       out.println("output hash:     " + r.outputHash());
       out.println("exit code:       " + r.exitCode());
       out.println("steps:           " + r.steps());
@@ -336,7 +336,7 @@ public final class VmRunCommand implements Callable<Integer> {
         .append(r.outputHash())
         .append('"')
         .append(",\"output\":\"")
-        .append(Hex.encode(r.output()))
+        .append(r.output().toHex())
         .append('"')
         .append(",\"checkpoints\":[");
     for (int i = 0; i < r.checkpoints().size(); i++) {

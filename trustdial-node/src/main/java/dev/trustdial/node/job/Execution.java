@@ -62,7 +62,7 @@ public final class Execution {
   public static JobOutcome outcome(Machine m, long maxSteps, CheckpointSink sink) {
     try {
       RunResult r = m.run(maxSteps, sink);
-      return new JobOutcome.Completed(commitment(r), r.output());
+      return new JobOutcome.Completed(commitment(r), r.output().toArray());
     } catch (GuestFault f) {
       assert m.faulted() && m.step() == f.step() + 1
           : "a fault leaves the machine in the faulted state after the faulting step";

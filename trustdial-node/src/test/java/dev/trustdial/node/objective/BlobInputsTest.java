@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.trustdial.core.InvalidInputException;
 import dev.trustdial.core.bytes.Bytes32;
-import dev.trustdial.core.bytes.Hex;
 import dev.trustdial.core.job.JobEnvelope;
 import dev.trustdial.da.codec.BlobCodec;
 import dev.trustdial.da.kzg.JniKzg;
@@ -175,7 +174,7 @@ class BlobInputsTest {
     byte[] input = sha256chainInput(1, 100, 5);
     BlobInputs b = BlobInputs.of(envelope(input), kzg);
     Witness w = firstTwoElementRead(b.vmInput());
-    byte[] proof = w.proof();
+    byte[] proof = w.proof().toArray();
     int rec = inputRecordStart(w);
     // y_0's last byte, the mask, k, the versioned hash, commitment_0, proof_0, y_1
     int k = 1;
@@ -191,20 +190,20 @@ class BlobInputsTest {
     for (int off : offsets) {
       byte[] bad = proof.clone();
       bad[off] ^= 1;
-      assertThatThrownBy(() -> WitnessChecker.step(w.preState(), bad, pe))
+      assertThatThrownBy(() -> WitnessChecker.step(w.preState().toArray(), bad, pe))
           .as("byte %d", off - rec)
           .isInstanceOf(WitnessRejected.class);
     }
     byte[] y0 = proof.clone();
     y0[rec] = 1; // byte 0 of y_0: not a DA sub-blob element
-    assertThatThrownBy(() -> WitnessChecker.step(w.preState(), y0, pe))
+    assertThatThrownBy(() -> WitnessChecker.step(w.preState().toArray(), y0, pe))
         .isInstanceOf(WitnessRejected.class)
         .hasMessageContaining("byte 0");
-    assertThatThrownBy(
-            () -> WitnessChecker.step(w.preState(), Arrays.copyOf(proof, proof.length - 1), pe))
+    assertThatThrownBy(() ->
+            WitnessChecker.step(w.preState().toArray(), Arrays.copyOf(proof, proof.length - 1), pe))
         .isInstanceOf(WitnessRejected.class);
     byte[] longer = Arrays.copyOf(proof, proof.length + 1);
-    assertThatThrownBy(() -> WitnessChecker.step(w.preState(), longer, pe))
+    assertThatThrownBy(() -> WitnessChecker.step(w.preState().toArray(), longer, pe))
         .isInstanceOf(WitnessRejected.class);
   }
 
@@ -261,9 +260,9 @@ class BlobInputsTest {
           .append(", \"elements\": ")
           .append(p.openings().size())
           .append(", \"preState\": \"")
-          .append(Hex.encode(w.preState()))
+          .append(w.preState().toHex())
           .append("\", \"proof\": \"")
-          .append(Hex.encode(w.proof()))
+          .append(w.proof().toHex())
           .append("\", \"postStateHash\": \"")
           .append(w.postStateHash().toHex())
           .append("\"}")
@@ -314,6 +313,6 @@ class BlobInputsTest {
             + 32 * p.versionedHashes().size()
             + 96 * p.openings().size()
             + 32 * (p.openings().size() - 1);
-    return w.proof().length - len;
+    return w.proof().length() - len;
   }
 }

@@ -1,5 +1,6 @@
 package dev.trustdial.tee.sim;
 
+import dev.trustdial.core.bytes.Bytes;
 import dev.trustdial.tee.attest.Evidence;
 import dev.trustdial.tee.attest.Failure;
 import dev.trustdial.tee.attest.VerificationFailedException;
@@ -20,11 +21,11 @@ import java.util.List;
 public record SimulatedEvidence(
     boolean debug,
     Instant issuedAt,
-    List<byte[]> rtmrs,
-    byte[] reportData,
+    List<Bytes> rtmrs,
+    Bytes reportData,
     List<MeasurementEvent> events,
-    List<byte[]> certificates,
-    byte[] signature) {
+    List<Bytes> certificates,
+    Bytes signature) {
 
   public static final int VERSION = 1;
   public static final int REPORT_DATA_SIZE = 64;
@@ -33,36 +34,24 @@ public record SimulatedEvidence(
   public static final int MAX_CERTIFICATE_BYTES = 8192;
 
   public SimulatedEvidence {
-    rtmrs = rtmrs.stream().map(byte[]::clone).toList();
-    reportData = reportData.clone();
+    rtmrs = List.copyOf(rtmrs);
     events = List.copyOf(events);
-    certificates = certificates.stream().map(byte[]::clone).toList();
-    signature = signature.clone();
+    certificates = List.copyOf(certificates);
     if (rtmrs.size() != MeasurementEvent.REGISTERS
-        || rtmrs.stream().anyMatch(r -> r.length != Rtmrs.SIZE)) {
+        || rtmrs.stream().anyMatch(r -> r.length() != Rtmrs.SIZE)) {
       throw new IllegalArgumentException("simulated evidence has four 48-byte registers");
     }
-    if (reportData.length != REPORT_DATA_SIZE) {
-      throw new IllegalArgumentException("report data is 64 bytes, got " + reportData.length);
+    if (reportData.length() != REPORT_DATA_SIZE) {
+      throw new IllegalArgumentException("report data is 64 bytes, got " + reportData.length());
     }
     if (events.size() > MAX_EVENTS
         || certificates.isEmpty()
         || certificates.size() > MAX_CERTIFICATES) {
       throw new IllegalArgumentException("too many events or certificates");
     }
-    if (signature.length != 0 && signature.length != 64) {
+    if (signature.length() != 0 && signature.length() != 64) {
       throw new IllegalArgumentException("signature is 64 bytes r||s (or empty before signing)");
     }
-  }
-
-  @Override
-  public byte[] reportData() {
-    return reportData.clone();
-  }
-
-  @Override
-  public byte[] signature() {
-    return signature.clone();
   }
 
   /** The bytes the attestation key signs. */
@@ -75,8 +64,8 @@ public record SimulatedEvidence(
     for (int s = 56; s >= 0; s -= 8) {
       out.write((int) (ms >>> s));
     }
-    rtmrs.forEach(out::writeBytes);
-    out.writeBytes(reportData);
+    rtmrs.forEach(r -> out.writeBytes(r.toArray()));
+    out.writeBytes(reportData.toArray());
     out.write(events.size() >> 8);
     out.write(events.size());
     for (MeasurementEvent e : events) {
@@ -84,26 +73,27 @@ public record SimulatedEvidence(
       out.writeBytes(e.encoding());
     }
     out.write(certificates.size());
-    for (byte[] c : certificates) {
-      out.write(c.length >> 8);
-      out.write(c.length);
-      out.writeBytes(c);
+    for (Bytes c : certificates) {
+      out.write(c.length() >> 8);
+      out.write(c.length());
+      out.writeBytes(c.toArray());
     }
     return out.toByteArray();
   }
 
   public byte[] encode() {
-    if (signature.length != 64) {
+    if (signature.length() != 64) {
       throw new IllegalStateException("encode signed evidence only");
     }
     byte[] body = signedBytes();
     byte[] out = Arrays.copyOf(body, body.length + 64);
-    System.arraycopy(signature, 0, out, body.length, 64);
+    signature.copyTo(out, body.length);
     return out;
   }
 
   public SimulatedEvidence withSignature(byte[] sig) {
-    return new SimulatedEvidence(debug, issuedAt, rtmrs, reportData, events, certificates, sig);
+    return new SimulatedEvidence(
+        debug, issuedAt, rtmrs, reportData, events, certificates, Bytes.of(sig));
   }
 
   public static SimulatedEvidence parse(byte[] b) throws VerificationFailedException {
@@ -129,11 +119,11 @@ public record SimulatedEvidence(
       if (ms <= 0) {
         throw malformed("timestamp is not positive");
       }
-      List<byte[]> rtmrs = new ArrayList<>();
+      List<Bytes> rtmrs = new ArrayList<>();
       for (int i = 0; i < MeasurementEvent.REGISTERS; i++) {
         byte[] r = new byte[Rtmrs.SIZE];
         in.get(r);
-        rtmrs.add(r);
+        rtmrs.add(Bytes.of(r));
       }
       byte[] reportData = new byte[REPORT_DATA_SIZE];
       in.get(reportData);
@@ -173,7 +163,7 @@ public record SimulatedEvidence(
       if (certCount == 0 || certCount > MAX_CERTIFICATES) {
         throw malformed(certCount + " certificates (1.." + MAX_CERTIFICATES + ")");
       }
-      List<byte[]> certs = new ArrayList<>();
+      List<Bytes> certs = new ArrayList<>();
       for (int i = 0; i < certCount; i++) {
         int len = in.getShort() & 0xFFFF;
         if (len > MAX_CERTIFICATE_BYTES) {
@@ -181,7 +171,7 @@ public record SimulatedEvidence(
         }
         byte[] der = new byte[len];
         in.get(der);
-        certs.add(der);
+        certs.add(Bytes.of(der));
       }
       byte[] sig = new byte[64];
       in.get(sig);
@@ -189,7 +179,13 @@ public record SimulatedEvidence(
         throw malformed(in.remaining() + " trailing bytes");
       }
       return new SimulatedEvidence(
-          flags == 1, Instant.ofEpochMilli(ms), rtmrs, reportData, events, certs, sig);
+          flags == 1,
+          Instant.ofEpochMilli(ms),
+          rtmrs,
+          Bytes.of(reportData),
+          events,
+          certs,
+          Bytes.of(sig));
     } catch (BufferUnderflowException e) {
       throw malformed("ends early");
     }

@@ -43,7 +43,8 @@ public final class SimulatedEvidenceVerifier {
     }
     List<X509Certificate> chain = new ArrayList<>();
     for (int i = 0; i < ev.certificates().size(); i++) {
-      chain.add(Certificates.fromDer(ev.certificates().get(i), "simulated certificate " + i));
+      chain.add(
+          Certificates.fromDer(ev.certificates().get(i).toArray(), "simulated certificate " + i));
     }
     byte[] rootFp = Certificates.sha256Fingerprint(chain.getLast());
     X509Certificate root =
@@ -60,7 +61,7 @@ public final class SimulatedEvidenceVerifier {
     ChainValidator.validate("simulation", chain, root, ev.issuedAt());
     checks.add("chain valid to the configured simulation root " + Certificates.subject(root));
     if (!RawEcdsa.verify(
-        "SHA256", chain.getFirst().getPublicKey(), ev.signedBytes(), ev.signature())) {
+        "SHA256", chain.getFirst().getPublicKey(), ev.signedBytes(), ev.signature().toArray())) {
       throw new VerificationFailedException(
           new Failure.SignatureInvalid(
               SignedRegion.SIMULATED_EVIDENCE, "ECDSA P-256 by the install's attestation key"));
@@ -68,7 +69,7 @@ public final class SimulatedEvidenceVerifier {
     checks.add("signature valid (install attestation key)");
     Rtmrs replayed = Rtmrs.replay(ev.events());
     for (int i = 0; i < MeasurementEvent.REGISTERS; i++) {
-      if (!Arrays.equals(replayed.get(i), ev.rtmrs().get(i))) {
+      if (!Arrays.equals(replayed.get(i), ev.rtmrs().get(i).toArray())) {
         throw new VerificationFailedException(
             new Failure.BindingMismatch(
                 "event log replays RTMR"
@@ -76,14 +77,14 @@ public final class SimulatedEvidenceVerifier {
                     + " to "
                     + Hex.encodeBare(replayed.get(i))
                     + ", the evidence says "
-                    + Hex.encodeBare(ev.rtmrs().get(i))));
+                    + ev.rtmrs().get(i).toBareHex()));
       }
     }
     checks.add("event log (" + ev.events().size() + " events) replays to RTMR0..3");
 
     List<NamedBytes> measurements = new ArrayList<>();
     for (int i = 0; i < MeasurementEvent.REGISTERS; i++) {
-      measurements.add(new NamedBytes("RTMR" + i, ev.rtmrs().get(i)));
+      measurements.add(new NamedBytes("RTMR" + i, ev.rtmrs().get(i).toArray()));
     }
     List<NamedBytes> fields = new ArrayList<>();
     for (MeasurementEvent e : ev.events()) {
@@ -92,7 +93,7 @@ public final class SimulatedEvidenceVerifier {
     return new Verdict(
         Platform.SIMULATED,
         measurements,
-        ev.reportData(),
+        ev.reportData().toArray(),
         fields,
         ev.debug(),
         TcbStatus.NOT_EVALUATED,

@@ -1,6 +1,7 @@
 package dev.trustdial.tee.sim;
 
 import dev.trustdial.core.InvalidInputException;
+import dev.trustdial.core.bytes.Bytes;
 import dev.trustdial.tee.attest.VerificationFailedException;
 import dev.trustdial.tee.x509.Certificates;
 import java.io.IOException;
@@ -178,11 +179,12 @@ public final class SimulatedTee {
           new SimulatedEvidence(
               debug,
               at,
-              List.of(r.get(0), r.get(1), r.get(2), r.get(3)),
-              reportData,
+              List.of(
+                  Bytes.of(r.get(0)), Bytes.of(r.get(1)), Bytes.of(r.get(2)), Bytes.of(r.get(3))),
+              Bytes.of(reportData),
               events,
-              List.of(attestationCert.getEncoded(), root.getEncoded()),
-              new byte[0]);
+              List.of(Bytes.of(attestationCert.getEncoded()), Bytes.of(root.getEncoded())),
+              Bytes.EMPTY);
       return sign(unsigned).encode();
     } catch (java.security.cert.CertificateEncodingException e) {
       throw new IllegalStateException("a generated certificate encodes", e);

@@ -4,6 +4,7 @@ import static dev.trustdial.tee.attest.Fixtures.failureOf;
 import static dev.trustdial.tee.attest.Fixtures.verdictOf;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.trustdial.core.bytes.Bytes;
 import dev.trustdial.core.bytes.Hex;
 import dev.trustdial.tee.attest.AttestationPolicy;
 import dev.trustdial.tee.attest.AttestationVerifier;
@@ -104,11 +105,15 @@ class SimulatedEvidenceTest {
         new SimulatedEvidence(
             false,
             T0,
-            List.of(new byte[48], new byte[48], new byte[48], new byte[48]),
-            REPORT_DATA,
+            List.of(
+                Bytes.of(new byte[48]),
+                Bytes.of(new byte[48]),
+                Bytes.of(new byte[48]),
+                Bytes.of(new byte[48])),
+            Bytes.of(REPORT_DATA),
             ev.events(),
             ev.certificates(),
-            new byte[0]);
+            Bytes.EMPTY);
     byte[] signed = TEE.sign(lying).encode();
     assertThat(failureOf(OPTED_IN.verify(signed, NONE, AT)))
         .isInstanceOf(Failure.BindingMismatch.class);

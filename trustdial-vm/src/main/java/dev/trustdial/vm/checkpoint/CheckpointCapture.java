@@ -1,5 +1,6 @@
 package dev.trustdial.vm.checkpoint;
 
+import dev.trustdial.core.bytes.Bytes;
 import dev.trustdial.core.bytes.Bytes32;
 import dev.trustdial.vm.state.VmState;
 import java.util.List;
@@ -39,7 +40,7 @@ public record CheckpointCapture(
     if (!full) {
       throw new IllegalStateException("a delta capture needs its parent: use toDelta");
     }
-    return new Snapshot(state, stride, checkpoints, output, pages);
+    return new Snapshot(state, stride, checkpoints, Bytes.of(output), pages);
   }
 
   /**
@@ -51,7 +52,7 @@ public record CheckpointCapture(
       throw new IllegalStateException("a full capture encodes as a full snapshot: use toSnapshot");
     }
     return new SnapshotDelta(
-        parent, locator, depth, state, stride, checkpoints, outputFrom, output, pages);
+        parent, locator, depth, state, stride, checkpoints, outputFrom, Bytes.of(output), pages);
   }
 
   /**

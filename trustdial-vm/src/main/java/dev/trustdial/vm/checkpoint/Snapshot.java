@@ -1,6 +1,7 @@
 package dev.trustdial.vm.checkpoint;
 
 import dev.trustdial.core.InvalidInputException;
+import dev.trustdial.core.bytes.Bytes;
 import dev.trustdial.core.bytes.Bytes32;
 import dev.trustdial.core.hash.Hashes;
 import dev.trustdial.vm.memory.Memory;
@@ -17,7 +18,7 @@ import java.util.List;
  * on restore and refuses a snapshot whose state they do not match.
  */
 public record Snapshot(
-    VmState state, long stride, List<Checkpoint> history, byte[] output, List<Page> pages)
+    VmState state, long stride, List<Checkpoint> history, Bytes output, List<Page> pages)
     implements SnapshotLink {
   public static final byte[] MAGIC =
       "TDVMSNP2".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
@@ -35,13 +36,7 @@ public record Snapshot(
 
   public Snapshot {
     history = List.copyOf(history);
-    output = output.clone();
     pages = List.copyOf(pages);
-  }
-
-  @Override
-  public byte[] output() {
-    return output.clone();
   }
 
   public byte[] encode() {
@@ -53,8 +48,8 @@ public record Snapshot(
       out.writeBytes(ByteBuffer.allocate(8).putLong(c.step()).array());
       out.writeBytes(c.stateHash().bytes());
     }
-    out.writeBytes(ByteBuffer.allocate(4).putInt(output.length).array());
-    out.writeBytes(output);
+    out.writeBytes(ByteBuffer.allocate(4).putInt(output.length()).array());
+    out.writeBytes(output.toArray());
     out.writeBytes(ByteBuffer.allocate(4).putInt(pages.size()).array());
     for (Page p : pages) {
       out.writeBytes(ByteBuffer.allocate(4).putInt(p.index()).array());
@@ -112,7 +107,7 @@ public record Snapshot(
       if (b.hasRemaining()) {
         throw bad("has " + b.remaining() + " trailing bytes");
       }
-      return new Snapshot(state, stride, history, out, pages);
+      return new Snapshot(state, stride, history, Bytes.of(out), pages);
     } catch (java.nio.BufferUnderflowException e) {
       throw bad("is truncated");
     }

@@ -1,6 +1,7 @@
 package dev.trustdial.vm.checkpoint;
 
 import dev.trustdial.core.InvalidInputException;
+import dev.trustdial.core.bytes.Bytes;
 import dev.trustdial.core.bytes.Bytes32;
 import dev.trustdial.vm.state.VmState;
 import java.io.ByteArrayOutputStream;
@@ -154,7 +155,7 @@ public final class SnapshotChain {
     long stride = base.stride();
     List<Checkpoint> history = new ArrayList<>(base.history());
     ByteArrayOutputStream output = new ByteArrayOutputStream();
-    output.writeBytes(base.output());
+    output.writeBytes(base.output().toArray());
     Map<Integer, byte[]> pages = new TreeMap<>();
     for (Snapshot.Page p : base.pages()) {
       pages.put(p.index(), p.bytes());
@@ -202,7 +203,7 @@ public final class SnapshotChain {
                 + " bytes");
       }
       history.addAll(d.checkpoints());
-      output.writeBytes(d.output());
+      output.writeBytes(d.output().toArray());
       for (Snapshot.Page p : d.pages()) {
         pages.put(p.index(), p.bytes());
       }
@@ -214,7 +215,7 @@ public final class SnapshotChain {
         nonZero.add(new Snapshot.Page(e.getKey(), e.getValue()));
       }
     }
-    return new Snapshot(prev, stride, history, output.toByteArray(), nonZero);
+    return new Snapshot(prev, stride, history, Bytes.of(output.toByteArray()), nonZero);
   }
 
   private static boolean isZero(byte[] page) {

@@ -1,6 +1,7 @@
 package dev.trustdial.vm.checkpoint;
 
 import dev.trustdial.core.InvalidInputException;
+import dev.trustdial.core.bytes.Bytes;
 import dev.trustdial.core.bytes.Bytes32;
 import dev.trustdial.core.hash.Hashes;
 import dev.trustdial.vm.memory.Memory;
@@ -33,7 +34,7 @@ public record SnapshotDelta(
     long stride,
     List<Checkpoint> checkpoints,
     int outputFrom,
-    byte[] output,
+    Bytes output,
     List<Snapshot.Page> pages)
     implements SnapshotLink {
   public static final byte[] MAGIC = "TDVMDLT1".getBytes(StandardCharsets.US_ASCII);
@@ -47,13 +48,7 @@ public record SnapshotDelta(
       throw new IllegalArgumentException("negative output offset");
     }
     checkpoints = List.copyOf(checkpoints);
-    output = output.clone();
     pages = List.copyOf(pages);
-  }
-
-  @Override
-  public byte[] output() {
-    return output.clone();
   }
 
   public byte[] encode() {
@@ -61,7 +56,7 @@ public record SnapshotDelta(
         new ByteArrayOutputStream(
             FIXED
                 + checkpoints.size() * 40
-                + output.length
+                + output.length()
                 + pages.size() * (4 + Memory.PAGE_SIZE));
     out.writeBytes(MAGIC);
     out.writeBytes(parent.bytes());
@@ -73,8 +68,8 @@ public record SnapshotDelta(
       out.writeBytes(ByteBuffer.allocate(8).putLong(c.step()).array());
       out.writeBytes(c.stateHash().bytes());
     }
-    out.writeBytes(ByteBuffer.allocate(8).putInt(outputFrom).putInt(output.length).array());
-    out.writeBytes(output);
+    out.writeBytes(ByteBuffer.allocate(8).putInt(outputFrom).putInt(output.length()).array());
+    out.writeBytes(output.toArray());
     out.writeBytes(ByteBuffer.allocate(4).putInt(pages.size()).array());
     for (Snapshot.Page p : pages) {
       out.writeBytes(ByteBuffer.allocate(4).putInt(p.index()).array());
@@ -151,7 +146,8 @@ public record SnapshotDelta(
       if (b.hasRemaining()) {
         throw bad("has " + b.remaining() + " trailing bytes");
       }
-      return new SnapshotDelta(parent, locator, depth, state, stride, cps, outFrom, out, pages);
+      return new SnapshotDelta(
+          parent, locator, depth, state, stride, cps, outFrom, Bytes.of(out), pages);
     } catch (java.nio.BufferUnderflowException e) {
       throw bad("is truncated");
     }

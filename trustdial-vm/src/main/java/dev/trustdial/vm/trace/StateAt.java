@@ -37,7 +37,7 @@ public record StateAt(long time, VmState state, Witness witness, PointEvaluation
 
   /** proveStep's stepProof. */
   public byte[] proof() {
-    return witness.proof();
+    return witness.proof().toArray();
   }
 
   /**
@@ -45,6 +45,7 @@ public record StateAt(long time, VmState state, Witness witness, PointEvaluation
    * vm.md §9.2).
    */
   public Bytes32 successorHash() {
-    return WitnessChecker.step(state.encode(), witness.proof(), pointEvaluation).postStateHash();
+    return WitnessChecker.step(state.encode(), witness.proof().toArray(), pointEvaluation)
+        .postStateHash();
   }
 }

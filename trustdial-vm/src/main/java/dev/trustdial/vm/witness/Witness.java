@@ -1,5 +1,6 @@
 package dev.trustdial.vm.witness;
 
+import dev.trustdial.core.bytes.Bytes;
 import dev.trustdial.core.bytes.Bytes32;
 import dev.trustdial.core.bytes.Hex;
 import dev.trustdial.core.hash.Hashes;
@@ -16,52 +17,34 @@ import java.util.Optional;
  */
 public record Witness(
     long step,
-    byte[] preState,
+    Bytes preState,
     int instruction,
     List<MemoryAccess> accesses,
     Optional<InputProof> inputChunk,
-    byte[] postState,
-    byte[] proof) {
+    Bytes postState,
+    Bytes proof) {
   public Witness {
-    if (preState.length != VmState.ENCODED_SIZE || postState.length != VmState.ENCODED_SIZE) {
+    if (preState.length() != VmState.ENCODED_SIZE || postState.length() != VmState.ENCODED_SIZE) {
       throw new IllegalArgumentException(
           "pre- and post-state must be " + VmState.ENCODED_SIZE + " bytes");
     }
     if (accesses.size() > 3) {
       throw new IllegalArgumentException("a step touches at most 3 leaves, got " + accesses.size());
     }
-    preState = preState.clone();
     accesses = List.copyOf(accesses);
-    postState = postState.clone();
-    proof = proof.clone();
-  }
-
-  @Override
-  public byte[] preState() {
-    return preState.clone();
-  }
-
-  @Override
-  public byte[] postState() {
-    return postState.clone();
-  }
-
-  @Override
-  public byte[] proof() {
-    return proof.clone();
   }
 
   public Bytes32 preStateHash() {
-    return Hashes.keccak256(preState);
+    return Hashes.keccak256(preState.toArray());
   }
 
   public Bytes32 postStateHash() {
-    return Hashes.keccak256(postState);
+    return Hashes.keccak256(postState.toArray());
   }
 
   /** The post-state's status: 0 running, 1 exited, 2 faulted. */
   public int status() {
-    return VmState.decode(postState).status();
+    return VmState.decode(postState.toArray()).status();
   }
 
   /** Whether the step fetched an instruction (it does unless it ends at rule 1-3 of §6). */
@@ -77,7 +60,7 @@ public record Witness(
         .append(",\n  \"preStateHash\": \"")
         .append(preStateHash().toHex())
         .append("\",\n  \"preState\": \"")
-        .append(Hex.encode(preState))
+        .append(preState.toHex())
         .append("\",\n  \"instruction\": ")
         .append(fetched() ? String.format("\"0x%08x\"", instruction) : "null")
         .append(",\n  \"accesses\": [");
@@ -129,13 +112,13 @@ public record Witness(
       s.append("null");
     }
     s.append(",\n  \"postState\": \"")
-        .append(Hex.encode(postState))
+        .append(postState.toHex())
         .append("\",\n  \"postStateHash\": \"")
         .append(postStateHash().toHex())
         .append("\",\n  \"status\": ")
         .append(status())
         .append(",\n  \"proof\": \"")
-        .append(Hex.encode(proof))
+        .append(proof.toHex())
         .append("\"\n}");
     return s.toString();
   }

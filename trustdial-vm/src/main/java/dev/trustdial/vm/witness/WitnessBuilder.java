@@ -1,5 +1,6 @@
 package dev.trustdial.vm.witness;
 
+import dev.trustdial.core.bytes.Bytes;
 import dev.trustdial.core.bytes.Bytes32;
 import dev.trustdial.core.merkle.MerkleTree;
 import dev.trustdial.vm.cpu.GuestIo;
@@ -23,7 +24,8 @@ public final class WitnessBuilder {
     VmState pre = state.get();
     if (pre.terminal()) {
       byte[] enc = pre.encode();
-      return new Witness(pre.step(), enc, 0, List.of(), Optional.empty(), enc, new byte[0]);
+      Bytes encoded = Bytes.of(enc);
+      return new Witness(pre.step(), encoded, 0, List.of(), Optional.empty(), encoded, Bytes.EMPTY);
     }
     int pc = hart.pc;
     Memory mem = hart.mem;
@@ -32,7 +34,13 @@ public final class WitnessBuilder {
       VmState post = state.get();
       assert post.faulted();
       return new Witness(
-          pre.step(), pre.encode(), 0, List.of(), Optional.empty(), post.encode(), new byte[0]);
+          pre.step(),
+          Bytes.of(pre.encode()),
+          0,
+          List.of(),
+          Optional.empty(),
+          Bytes.of(post.encode()),
+          Bytes.EMPTY);
     }
     int word = mem.loadWordAligned(pc);
     List<Integer> dataLeaves = new ArrayList<>();
@@ -94,7 +102,14 @@ public final class WitnessBuilder {
       }
     }
     byte[] proof = ProofEncoder.encode(accesses, after, chunk);
-    return new Witness(pre.step(), pre.encode(), word, accesses, chunk, post.encode(), proof);
+    return new Witness(
+        pre.step(),
+        Bytes.of(pre.encode()),
+        word,
+        accesses,
+        chunk,
+        Bytes.of(post.encode()),
+        Bytes.of(proof));
   }
 
   /** The second leaf's proof against the root after the first leaf took its new value. */

@@ -102,7 +102,7 @@ public final class WitnessChecker {
 
   /** As {@link #check(Witness)}, with the point-evaluation check blob input records need. */
   public static Result check(Witness w, PointEvaluation kzg) {
-    Result r = step(w.preState(), w.proof(), kzg);
+    Result r = step(w.preState().toArray(), w.proof().toArray(), kzg);
     if (!r.postStateHash().equals(w.postStateHash())) {
       throw reject(
           "post-state hash "

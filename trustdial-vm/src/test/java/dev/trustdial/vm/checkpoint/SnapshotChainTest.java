@@ -10,6 +10,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.trustdial.core.InvalidInputException;
+import dev.trustdial.core.bytes.Bytes;
 import dev.trustdial.core.bytes.Bytes32;
 import dev.trustdial.core.bytes.Hex;
 import dev.trustdial.vm.Machine;
@@ -183,7 +184,7 @@ class SnapshotChainTest {
             .as("delta at %d", w.step())
             .containsExactlyElementsOf(pagesWritten(prev, w.step()));
         assertThat(d.checkpoints()).extracting(Checkpoint::step).containsExactly(w.step());
-        assertThat(d.outputFrom() + d.output().length).isEqualTo(d.state().outputLength());
+        assertThat(d.outputFrom() + d.output().length()).isEqualTo(d.state().outputLength());
         assertThat(d.parent()).isEqualTo(chain.links.get(chain.links.indexOf(w) - 1).hash());
       } else {
         // the code page, and the data page holding the last counter unless the next iteration has
@@ -287,7 +288,7 @@ class SnapshotChainTest {
     SnapshotDelta real =
         (SnapshotDelta)
             SnapshotChain.read(chain.links.get(1).raw(), SnapshotChain.Limits.DEFAULT).body();
-    byte[] out = real.output();
+    byte[] out = real.output().toArray();
     SnapshotDelta shifted =
         new SnapshotDelta(
             real.parent(),
@@ -297,7 +298,7 @@ class SnapshotChainTest {
             real.stride(),
             real.checkpoints(),
             real.outputFrom() + 1,
-            Arrays.copyOfRange(out, 1, out.length),
+            Bytes.of(out, 1, out.length),
             real.pages());
     assertThatThrownBy(
             () -> SnapshotChain.resolve(shifted.encode(), chain, SnapshotChain.Limits.DEFAULT))
@@ -311,7 +312,7 @@ class SnapshotChainTest {
             32,
             real.checkpoints(),
             real.outputFrom(),
-            out,
+            real.output(),
             real.pages());
     assertThatThrownBy(
             () -> SnapshotChain.resolve(restride.encode(), chain, SnapshotChain.Limits.DEFAULT))
@@ -327,7 +328,7 @@ class SnapshotChainTest {
             real.stride(),
             real.checkpoints(),
             real.outputFrom(),
-            out,
+            real.output(),
             real.pages().subList(1, real.pages().size()));
     assertThatThrownBy(() ->
             Vm.restore(
