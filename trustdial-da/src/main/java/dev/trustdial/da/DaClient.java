@@ -44,17 +44,28 @@ import java.util.Set;
 
 /**
  * {@link DataAvailability} over a disperser, a retriever and a certificate registry; {@link
- * BlobInspector} over the same.
+ * BlobInspector} over the same. {@link #close} releases the chain connections it opened (an {@link
+ * #onChain} client holds two: the operator set's and the certificate registry's).
  */
-public final class DaClient implements DataAvailability, BlobInspector {
+public final class DaClient implements DataAvailability, BlobInspector, AutoCloseable {
   private final Disperser disperser;
   private final Retriever retriever;
   private final CertificateRegistry registry;
+  private final List<AutoCloseable> owned;
 
   public DaClient(Disperser disperser, Retriever retriever, CertificateRegistry registry) {
+    this(disperser, retriever, registry, List.of());
+  }
+
+  private DaClient(
+      Disperser disperser,
+      Retriever retriever,
+      CertificateRegistry registry,
+      List<AutoCloseable> owned) {
     this.disperser = disperser;
     this.retriever = retriever;
     this.registry = registry;
+    this.owned = owned;
   }
 
   /**
@@ -65,15 +76,22 @@ public final class DaClient implements DataAvailability, BlobInspector {
   public static DaClient onChain(
       ChainConfig chain, Secp256k1Key payer, int thresholdBps, Duration retention) {
     AttestationDomain domain = chain.attestationDomain();
-    OperatorSetSource source =
+    ChainOperatorSetSource source =
         ChainOperatorSetSource.of(chain, DaNodeMain.MAX_REFERENCE_AGE_BLOCKS);
-    CertificateRegistry registry =
-        new ChainCertificateRegistry(chain.rpcUrl(), chain.chainId(), domain.verifier(), payer);
+    ChainCertificateRegistry registry;
+    try {
+      registry =
+          new ChainCertificateRegistry(chain.rpcUrl(), chain.chainId(), domain.verifier(), payer);
+    } catch (RuntimeException e) {
+      source.close();
+      throw e;
+    }
     return over(
         source,
         registry,
         new CertificateVerifier(new SecurityParams(thresholdBps), domain),
-        retention);
+        retention,
+        List.of(registry, source));
   }
 
   /**
@@ -88,20 +106,22 @@ public final class DaClient implements DataAvailability, BlobInspector {
         source,
         new LocalCertificateRegistry(verifier, source, Clock.systemUTC(), Optional.of(certs)),
         verifier,
-        retention);
+        retention,
+        List.of());
   }
 
   private static DaClient over(
       OperatorSetSource source,
       CertificateRegistry registry,
       CertificateVerifier verifier,
-      Duration retention) {
+      Duration retention,
+      List<AutoCloseable> owned) {
     // Encoding computes cell proofs: the precomputed tables pay off after one sub-blob.
     Kzg kzg = JniKzg.load(8);
     HttpDaNodeClient transport = new HttpDaNodeClient(Duration.ofMinutes(2));
     Disperser disperser =
         new Disperser(kzg, source, transport, verifier, Clock.systemUTC(), retention);
-    return new DaClient(disperser, new Retriever(kzg, source, transport), registry);
+    return new DaClient(disperser, new Retriever(kzg, source, transport), registry, owned);
   }
 
   @Override
@@ -207,5 +227,25 @@ public final class DaClient implements DataAvailability, BlobInspector {
 
   private static int bps(BigInteger part, BigInteger total) {
     return part.multiply(BigInteger.valueOf(10_000)).divide(total).intValueExact();
+  }
+
+  /** Closes the chain connections this client opened; a client given its parts closes none. */
+  @Override
+  public void close() {
+    RuntimeException failed = null;
+    for (AutoCloseable c : owned) {
+      try {
+        c.close();
+      } catch (Exception e) {
+        if (failed == null) {
+          failed = new IllegalStateException("closing the DA client's chain connections failed", e);
+        } else {
+          failed.addSuppressed(e);
+        }
+      }
+    }
+    if (failed != null) {
+      throw failed;
+    }
   }
 }

@@ -11,6 +11,8 @@ import dev.trustdial.da.kzg.JniKzg;
 import dev.trustdial.http.ConnectionLimits;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.function.UnaryOperator;
 
@@ -73,6 +75,15 @@ public final class DaNodeMain {
                       config.key()),
                   config.pending());
         };
+    // The chain clients' RPC connections end with the process, after the server stops using them.
+    List<AutoCloseable> chainClients = new ArrayList<>();
+    if (operators instanceof AutoCloseable c) {
+      chainClients.add(c);
+    }
+    if (pendingRule instanceof PendingRule.Enforced e
+        && e.certificates() instanceof AutoCloseable c) {
+      chainClients.add(c);
+    }
     ChunkStore store = new ChunkStore(config.dataDir());
     DaNode node =
         new DaNode(
@@ -97,6 +108,13 @@ public final class DaNodeMain {
             new Thread(() -> {
               server.close();
               store.close();
+              for (AutoCloseable c : chainClients) {
+                try {
+                  c.close();
+                } catch (Exception e) {
+                  // the process is ending; nothing else holds the connection
+                }
+              }
             }));
     return server;
   }
