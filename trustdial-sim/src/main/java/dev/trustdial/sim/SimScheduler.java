@@ -185,6 +185,11 @@ public final class SimScheduler {
       pausedUntil = Math.max(pausedUntil, now + millis);
     }
 
+    /** SIGSTOPped now (its timers wait for the SIGCONT). */
+    public boolean stalled() {
+      return now < pausedUntil;
+    }
+
     /** Kills the process at its {@code calls}-th port call from now. */
     public void crashAfter(int calls) {
       if (calls < 1) {

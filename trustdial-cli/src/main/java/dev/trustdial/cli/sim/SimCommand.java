@@ -21,7 +21,7 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     description = {
       "Run the node's real operator and watchtower logic against a simulated chain, DA network and clock, with",
-      "faults drawn from a seed (crashes, crashes mid-job, stalls, lost RPC replies, DA outages, liars, a false challenger),",
+      "faults drawn from a seed (crashes, crashes mid-job, stalls, lost RPC replies, DA outages, liars, a false challenger, sybil challengers, stake withdrawals mid-job, job spam),",
       "checking the protocol's invariants after every event. One seed is one replayable scenario:",
       "  trustdial sim --seed 42          replays seed 42 and prints its event trace when an invariant fails",
       "  trustdial sim --seeds 1000       runs seeds 1..1000 and reports schedules per second"
@@ -151,6 +151,8 @@ public final class SimCommand implements Callable<Integer> {
           c.stalls(),
           c.daOutages(),
           c.spamBursts(),
+          c.withdrawals(),
+          c.sybils(),
           c.maxClockSkewSeconds(),
           c.horizonSeconds(),
           guest);

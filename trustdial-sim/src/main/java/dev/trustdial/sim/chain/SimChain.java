@@ -2,12 +2,14 @@ package dev.trustdial.sim.chain;
 
 import dev.trustdial.chain.AppInfo;
 import dev.trustdial.chain.Assignment;
+import dev.trustdial.chain.Delegation;
 import dev.trustdial.chain.Deployment;
 import dev.trustdial.chain.DisputeInfo;
 import dev.trustdial.chain.JobInfo;
 import dev.trustdial.chain.JobParams;
 import dev.trustdial.chain.JobPin;
 import dev.trustdial.chain.JobStatus;
+import dev.trustdial.chain.Obligations;
 import dev.trustdial.chain.OperatorInfo;
 import dev.trustdial.chain.OperatorStatus;
 import dev.trustdial.chain.ResultCommitment;
@@ -16,6 +18,7 @@ import dev.trustdial.chain.SettlementDeployer;
 import dev.trustdial.chain.SettlementEvent;
 import dev.trustdial.chain.SettlementEvent.Where;
 import dev.trustdial.chain.SettlementPort;
+import dev.trustdial.chain.StakePool;
 import dev.trustdial.chain.TrustMode;
 import dev.trustdial.chain.TxOutcome;
 import dev.trustdial.chain.Verdict;
@@ -62,13 +65,16 @@ import java.util.function.Supplier;
  * obligations, liveness and dispute slashes (reporter share, party and voter rewards, the rest to
  * the burn address), REEXEC_INTERSUBJECTIVE jobs end to end (submit, seed block, assign, heartbeat,
  * restart, decline, miss, result, challenge window, finalize, expiry) and their intersubjective
- * disputes (challenge, vote, resolve, settleVote). App creation is permissionless.
+ * disputes (challenge, vote, resolve, settleVote), and stake withdrawals (queueWithdrawal with its
+ * share rounding and dust burning, the pending half that slashes still reach, completeWithdrawal
+ * after the delay and once every obligation open at queueing time has ended). App creation is
+ * permissionless.
  *
  * <p>Not modelled, refused with {@link UnsupportedOperationException}: the TEE, REEXEC_OBJECTIVE
  * and adapter (ZK) result paths (submitCheckedResult, submitObjectiveResult, submitTeeResult,
  * teeResultDigest) and apps of those modes (a TEE app can be created, but its jobs revert
- * NoTeeSigner as onchain without a signer); withdrawals, delegation by others, allocations,
- * deregistration and governance (parameters are fixed at construction).
+ * NoTeeSigner as onchain without a signer); delegation by others, allocations, deregistration and
+ * governance (parameters are fixed at construction).
  *
  * <p>Not thread-safe: the simulation drives it from one thread.
  */
@@ -197,6 +203,7 @@ public final class SimChain {
   private final EnumMap<Role, TreeMap<Long, BigInteger>> totalWeight = new EnumMap<>(Role.class);
   private final EnumMap<Role, BigInteger> minStake = new EnumMap<>(Role.class);
   private BigInteger totalActive = BigInteger.ZERO;
+  private BigInteger totalPending = BigInteger.ZERO;
 
   // AppRegistry
   private final List<App> apps = new ArrayList<>();
@@ -386,6 +393,182 @@ public final class SimChain {
     });
   }
 
+  // ------------------------------------------------------------------ stake withdrawals (a
+  // staker's
+  // own transactions, as `Settlement` sends them; the node's logic never withdraws)
+
+  /** StakeRegistry's "everything" for queueWithdrawal: type(uint256).max. */
+  public static final BigInteger ALL = dev.trustdial.chain.Settlement.ALL;
+
+  /**
+   * StakeRegistry.queueWithdrawal sent by {@code staker}: queues {@code amount} ({@link #ALL}:
+   * everything) of its stake with {@code operator}. The stake stops counting at once and stays
+   * slashable until {@link #completeWithdrawal}; an active operator keeps minSelfStake of its own.
+   * Returns the amount moved to the pending half (0 when only dust shares were burned).
+   */
+  public BigInteger queueWithdrawal(Address staker, Address operator, BigInteger amount) {
+    final String action = "queueWithdrawal";
+    if (amount.signum() <= 0 || amount.compareTo(ALL) > 0) {
+      throw new InvalidInputException("a withdrawal must be within 1..2^256-1, got " + amount);
+    }
+    Operator o = operators.get(operator);
+    if (o == null) {
+      throw revert(action, "NotRegistered", operator);
+    }
+    BigInteger have = o.shares.getOrDefault(staker, BigInteger.ZERO);
+    if (have.signum() == 0) {
+      throw revert(action, "InsufficientShares", 0, amount);
+    }
+    BigInteger shares =
+        amount.equals(ALL) ? have : ceilDiv(amount.multiply(o.activeShares), o.activeAmount);
+    if (shares.signum() == 0 || shares.compareTo(have) > 0) {
+      throw revert(action, "InsufficientShares", have, shares);
+    }
+    BigInteger moved = shares.multiply(o.activeAmount).divide(o.activeShares);
+    boolean self = staker.equals(operator) && o.status == OperatorStatus.ACTIVE;
+    BigInteger min = config.registry().minSelfStake();
+    if (moved.signum() == 0) {
+      if (!amount.equals(ALL)) {
+        throw revert(action, "ZeroAmount");
+      }
+      if (self) {
+        throw revert(action, "BelowMinSelfStake", 0, min);
+      }
+      // Dust: the shares are burned (DustSharesBurned, an event the client does not decode).
+      return execute(() -> {
+        o.shares.put(staker, BigInteger.ZERO);
+        o.activeShares = o.activeShares.subtract(have);
+        return BigInteger.ZERO;
+      });
+    }
+    BigInteger left = have.subtract(shares);
+    if (self) {
+      BigInteger leftShares = o.activeShares.subtract(shares);
+      BigInteger selfStake =
+          left.signum() == 0
+              ? BigInteger.ZERO
+              : left.multiply(o.activeAmount.subtract(moved)).divide(leftShares);
+      if (selfStake.compareTo(min) < 0) {
+        throw revert(action, "BelowMinSelfStake", selfStake, min);
+      }
+    }
+    BigInteger pendingShares =
+        o.pendingShares.signum() == 0
+            ? moved
+            : moved.multiply(o.pendingShares).divide(o.pendingAmount);
+    if (pendingShares.signum() == 0) {
+      throw revert(action, "Panic", 1); // the contract's assert(pendingShares != 0)
+    }
+    return execute(() -> {
+      o.shares.put(staker, left);
+      o.activeShares = o.activeShares.subtract(shares);
+      o.activeAmount = o.activeAmount.subtract(moved);
+      o.pendingShares = o.pendingShares.add(pendingShares);
+      o.pendingAmount = o.pendingAmount.add(moved);
+      totalActive = totalActive.subtract(moved);
+      totalPending = totalPending.add(moved);
+      Withdrawal w = o.withdrawals.computeIfAbsent(staker, k -> new Withdrawal());
+      w.shares = w.shares.add(pendingShares);
+      w.availableAt = time + config.registry().withdrawalDelaySeconds();
+      w.obligationSeq = o.nextObligationSeq;
+      syncWeights(o);
+      emit(
+          new SettlementEvent.WithdrawalQueued(
+              null, operator, staker, moved, pendingShares, w.availableAt, w.obligationSeq));
+      return moved;
+    });
+  }
+
+  /**
+   * StakeRegistry.completeWithdrawal sent by {@code staker}: pays out what is left of its queued
+   * withdrawal from {@code operator} once the delay has passed and every obligation the operator
+   * had open when it was queued has ended. Returns the amount paid.
+   */
+  public BigInteger completeWithdrawal(Address staker, Address operator) {
+    final String action = "completeWithdrawal";
+    Operator o = operators.get(operator);
+    Withdrawal w = o == null ? null : o.withdrawals.get(staker);
+    if (w == null || w.shares.signum() == 0) {
+      throw revert(action, "NoPendingWithdrawal", operator, staker);
+    }
+    if (time < w.availableAt) {
+      throw revert(action, "WithdrawalNotReady", w.availableAt);
+    }
+    if (o.obligationLowWater < w.obligationSeq) {
+      throw revert(action, "ObligationsOpen", operator, o.obligationLowWater, w.obligationSeq);
+    }
+    BigInteger amount = w.shares.multiply(o.pendingAmount).divide(o.pendingShares);
+    return execute(() -> {
+      o.pendingShares = o.pendingShares.subtract(w.shares);
+      o.pendingAmount = o.pendingAmount.subtract(amount);
+      o.withdrawals.remove(staker);
+      totalPending = totalPending.subtract(amount);
+      transfer(registryAddr, staker, amount);
+      emit(new SettlementEvent.WithdrawalCompleted(null, operator, staker, amount));
+      return amount;
+    });
+  }
+
+  /** StakeRegistry.poolOf (all zero for an account that never registered). */
+  public StakePool pool(Address operator) {
+    Operator o = operators.get(operator);
+    return o == null
+        ? new StakePool(BigInteger.ZERO, BigInteger.ZERO, BigInteger.ZERO, BigInteger.ZERO)
+        : new StakePool(o.activeAmount, o.activeShares, o.pendingAmount, o.pendingShares);
+  }
+
+  /**
+   * {@code staker}'s active stake and queued withdrawal with {@code operator}, as Settlement reads
+   * them.
+   */
+  public Delegation delegation(Address operator, Address staker) {
+    Operator o = operators.get(operator);
+    if (o == null) {
+      return new Delegation(
+          operator,
+          staker,
+          BigInteger.ZERO,
+          BigInteger.ZERO,
+          BigInteger.ZERO,
+          BigInteger.ZERO,
+          0,
+          0);
+    }
+    BigInteger shares = o.shares.getOrDefault(staker, BigInteger.ZERO);
+    Withdrawal w = o.withdrawals.getOrDefault(staker, new Withdrawal());
+    BigInteger pending =
+        w.shares.signum() == 0
+            ? BigInteger.ZERO
+            : w.shares.multiply(o.pendingAmount).divide(o.pendingShares);
+    return new Delegation(
+        operator,
+        staker,
+        o.value(shares),
+        shares,
+        pending,
+        w.shares,
+        w.availableAt,
+        w.obligationSeq);
+  }
+
+  /** StakeRegistry's obligation counters of {@code operator}. */
+  public Obligations obligations(Address operator) {
+    Operator o = operators.get(operator);
+    return o == null
+        ? new Obligations(0, 0, 0)
+        : new Obligations(o.openObligations, o.obligationLowWater, o.nextObligationSeq);
+  }
+
+  /** Stake queued for withdrawal in all pools (StakeRegistry.totalPending): slashable, not paid. */
+  public BigInteger totalPendingStake() {
+    return totalPending;
+  }
+
+  private static BigInteger ceilDiv(BigInteger a, BigInteger b) {
+    BigInteger[] qr = a.divideAndRemainder(b);
+    return qr[1].signum() == 0 ? qr[0] : qr[0].add(BigInteger.ONE);
+  }
+
   // ------------------------------------------------------------------ invariant reads
 
   /** Every token holder's balance (the contracts' own included, and the burn address). */
@@ -448,7 +631,8 @@ public final class SimChain {
 
   /**
    * Checks the books: the token supply is conserved (balances sum to what was minted), the registry
-   * holds exactly the active stake, JobManager exactly its escrow, and no figure is negative.
+   * holds exactly the active stake plus the stake queued for withdrawal (each pool's pending shares
+   * are exactly its queued withdrawals'), JobManager exactly its escrow, and no figure is negative.
    * Throws {@link IllegalStateException} naming the first broken one.
    */
   public void checkInvariants() {
@@ -464,18 +648,43 @@ public final class SimChain {
           "token conservation broken: balances sum to " + sum + ", minted " + minted);
     }
     BigInteger pools = BigInteger.ZERO;
+    BigInteger pendingPools = BigInteger.ZERO;
     for (Operator o : operators.values()) {
-      if (o.activeAmount.signum() < 0 || o.activeShares.signum() < 0) {
+      if (o.activeAmount.signum() < 0
+          || o.activeShares.signum() < 0
+          || o.pendingAmount.signum() < 0
+          || o.pendingShares.signum() < 0) {
         throw new IllegalStateException("negative pool of " + o.address);
       }
+      BigInteger queued = BigInteger.ZERO;
+      for (Withdrawal w : o.withdrawals.values()) {
+        queued = queued.add(w.shares);
+      }
+      if (!queued.equals(o.pendingShares)) {
+        throw new IllegalStateException(
+            "pending shares of "
+                + o.address
+                + " are "
+                + o.pendingShares
+                + " but its queued withdrawals hold "
+                + queued);
+      }
       pools = pools.add(o.activeAmount);
+      pendingPools = pendingPools.add(o.pendingAmount);
     }
-    if (!pools.equals(totalActive) || !balanceOf(registryAddr).equals(totalActive)) {
+    BigInteger held = totalActive.add(totalPending);
+    if (!pools.equals(totalActive)
+        || !pendingPools.equals(totalPending)
+        || !balanceOf(registryAddr).equals(held)) {
       throw new IllegalStateException(
           "registry books broken: pools "
               + pools
-              + ", totalActive "
+              + " active + "
+              + pendingPools
+              + " pending, totalActive "
               + totalActive
+              + ", totalPending "
+              + totalPending
               + ", held "
               + balanceOf(registryAddr));
     }
@@ -588,7 +797,10 @@ public final class SimChain {
     String endpoint;
     BigInteger activeAmount = BigInteger.ZERO;
     BigInteger activeShares = BigInteger.ZERO;
+    BigInteger pendingAmount = BigInteger.ZERO;
+    BigInteger pendingShares = BigInteger.ZERO;
     final Map<Address, BigInteger> shares = new HashMap<>();
+    final Map<Address, Withdrawal> withdrawals = new HashMap<>();
     final EnumMap<Role, BigInteger> allocation = new EnumMap<>(Role.class);
     final EnumMap<Role, BigInteger[]> deallocation =
         new EnumMap<>(Role.class); // {wad, obligationSeq}
@@ -609,6 +821,13 @@ public final class SimChain {
     BigInteger value(BigInteger s) {
       return s.signum() == 0 ? BigInteger.ZERO : s.multiply(activeAmount).divide(activeShares);
     }
+  }
+
+  /** StakeRegistry.Withdrawal: shares of the pending half. */
+  private static final class Withdrawal {
+    BigInteger shares = BigInteger.ZERO;
+    long availableAt;
+    long obligationSeq;
   }
 
   private static BigInteger latest(TreeMap<Long, BigInteger> trace) {
@@ -716,14 +935,16 @@ public final class SimChain {
     Operator o = operators.get(op);
     BigInteger fraction = slashableAllocation(o, role).multiply(wad);
     BigInteger fromActive = o.activeAmount.multiply(fraction).divide(WAD.multiply(WAD));
+    BigInteger fromPending = o.pendingAmount.multiply(fraction).divide(WAD.multiply(WAD));
     o.activeAmount = o.activeAmount.subtract(fromActive);
+    o.pendingAmount = o.pendingAmount.subtract(fromPending);
     totalActive = totalActive.subtract(fromActive);
+    totalPending = totalPending.subtract(fromPending);
+    BigInteger slashed = fromActive.add(fromPending);
     syncWeights(o);
-    emit(
-        new SettlementEvent.Slashed(
-            null, op, role, fromActive, fromActive, BigInteger.ZERO, reason, by));
-    transfer(registryAddr, by, fromActive);
-    return fromActive;
+    emit(new SettlementEvent.Slashed(null, op, role, slashed, fromActive, fromPending, reason, by));
+    transfer(registryAddr, by, slashed);
+    return slashed;
   }
 
   private void delegate(Operator o, Address staker, BigInteger received) {
@@ -1358,7 +1579,7 @@ public final class SimChain {
           o.endpoint,
           o.activeAmount,
           o.value(o.shares.getOrDefault(op, BigInteger.ZERO)),
-          BigInteger.ZERO,
+          o.pendingAmount,
           o.openObligations);
     }
 

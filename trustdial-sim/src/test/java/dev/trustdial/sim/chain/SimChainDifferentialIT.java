@@ -65,10 +65,10 @@ class SimChainDifferentialIT {
   /** One operation of a vector (docs/spec/sim-vectors.md). */
   record Op(long dt, String op, int by, long id, long n, String tag) {}
 
-  @Test
-  void theVectorFileBehavesTheSameOnBoth() throws Exception {
+  static List<Op> vector(String file) throws Exception {
     List<Op> ops = new ArrayList<>();
-    try (InputStream in = getClass().getResourceAsStream("/sim-vectors/basic.json")) {
+    try (InputStream in =
+        SimChainDifferentialIT.class.getResourceAsStream("/sim-vectors/" + file)) {
       JsonNode root = JSON.readTree(in);
       assertThat(root.path("version").asInt()).isEqualTo(1);
       for (JsonNode n : root.path("ops")) {
@@ -76,7 +76,12 @@ class SimChainDifferentialIT {
       }
     }
     assertThat(ops).hasSizeGreaterThan(10);
-    Run done = run("vector basic.json", ops, null);
+    return ops;
+  }
+
+  @Test
+  void theVectorFileBehavesTheSameOnBoth() throws Exception {
+    Run done = run("vector basic.json", vector("basic.json"), null);
     assertThat(done.applied()).isGreaterThan(30);
     assertThat(done.eventKinds())
         .contains(
@@ -87,6 +92,26 @@ class SimChainDifferentialIT {
             "JobDeclined",
             "CheckpointDiscarded",
             "Slashed");
+  }
+
+  /**
+   * Withdrawals: the refusals, the delay, the obligations that hold a queued withdrawal (a job, a
+   * result in its window and dispute, a vote until it is settled), a slash reaching the pending
+   * half, and stake that moves around a job's snapshot.
+   */
+  @Test
+  void theWithdrawalVectorsBehaveTheSameOnBoth() throws Exception {
+    Run done = run("vector withdrawals.json", vector("withdrawals.json"), null);
+    assertThat(done.eventKinds()).contains("WithdrawalQueued", "WithdrawalCompleted", "Slashed");
+    assertThat(done.reverts())
+        .containsKeys(
+            "revert NotRegistered",
+            "revert InsufficientShares",
+            "revert BelowMinSelfStake",
+            "revert NoPendingWithdrawal",
+            "revert WithdrawalNotReady",
+            "revert ObligationsOpen");
+    assertThat(done.pendingSlashed()).as("a slash took part of a queued withdrawal").isPositive();
   }
 
   @Test
@@ -100,13 +125,26 @@ class SimChainDifferentialIT {
     // depends on anvil's block hashes (assignment), which change with its wall-clock genesis, so
     // only the kinds every run reaches are required here; the vector file's run above requires
     // the dispute's resolution, settled votes, finalization and a missed heartbeat.
-    assertThat(seen).contains("JobAssigned", "HeartbeatPosted", "ResultSubmitted", "JobChallenged");
+    assertThat(seen)
+        .contains(
+            "JobAssigned",
+            "HeartbeatPosted",
+            "ResultSubmitted",
+            "JobChallenged",
+            "WithdrawalQueued");
   }
 
   // ------------------------------------------------------------------ the run
 
-  /** What a run did: operations applied, and the kinds of events the chain emitted. */
-  record Run(int applied, Set<String> eventKinds) {}
+  /**
+   * What a run did: operations applied, the kinds of events the chain emitted, the refusals by
+   * name, and what slashes took from queued withdrawals.
+   */
+  record Run(
+      int applied,
+      Set<String> eventKinds,
+      Map<String, Integer> reverts,
+      BigInteger pendingSlashed) {}
 
   /** Replays {@code ops}, or generates 60 from {@code random}. */
   static Run run(String name, List<Op> ops, Random random) throws Exception {
@@ -167,10 +205,14 @@ class SimChainDifferentialIT {
             name + ": " + pair.steps + " steps, " + ok + " applied, reverts " + pair.reverts);
         model.checkInvariants();
         Set<String> kinds = new java.util.TreeSet<>();
-        owner
-            .events(start + 1, owner.blockNumber())
-            .forEach(e -> kinds.add(e.getClass().getSimpleName()));
-        return new Run(ok, kinds);
+        BigInteger pendingSlashed = BigInteger.ZERO;
+        for (SettlementEvent e : owner.events(start + 1, owner.blockNumber())) {
+          kinds.add(e.getClass().getSimpleName());
+          if (e instanceof SettlementEvent.Slashed s) {
+            pendingSlashed = pendingSlashed.add(s.fromPending());
+          }
+        }
+        return new Run(ok, kinds, Map.copyOf(pair.reverts), pendingSlashed);
       }
     }
   }
@@ -310,6 +352,24 @@ class SimChainDifferentialIT {
           port.register(roles, port.account(), "http://op" + by, Tokens.of(op.n()));
         }
         case "deposit" -> port.deposit(Tokens.of(op.n()));
+        case "withdraw" -> {
+          BigInteger amount =
+              op.n() == 0
+                  ? Settlement.ALL
+                  : "wei".equals(op.tag()) ? BigInteger.valueOf(op.n()) : Tokens.of(op.n());
+          if (real) {
+            ((Settlement) port).queueWithdrawal(port.account(), amount);
+          } else {
+            model.queueWithdrawal(port.account(), port.account(), amount);
+          }
+        }
+        case "complete" -> {
+          if (real) {
+            ((Settlement) port).completeWithdrawal(port.account());
+          } else {
+            model.completeWithdrawal(port.account(), port.account());
+          }
+        }
         case "assign" -> port.assign(id);
         case "heartbeat" -> port.heartbeat(id, op.n(), h("state" + op.tag()), h("cp" + op.tag()));
         case "restart" -> port.restartJob(id);
@@ -357,6 +417,16 @@ class SimChainDifferentialIT {
         assertThat(sim.operator(addr(a)))
             .as(where + ": operator " + a)
             .isEqualTo(owner.operator(addr(a)));
+      }
+      for (int a = 1; a <= 5; a++) {
+        Address op = addr(a);
+        assertThat(model.pool(op)).as(where + ": pool " + a).isEqualTo(owner.pool(op));
+        assertThat(model.delegation(op, op))
+            .as(where + ": own delegation and withdrawal " + a)
+            .isEqualTo(owner.delegation(op, op));
+        assertThat(model.obligations(op))
+            .as(where + ": obligations " + a)
+            .isEqualTo(owner.obligations(op));
       }
       var d = owner.deployment();
       holders.addAll(List.of(d.stakeRegistry(), d.jobManager(), d.court(), SimChain.BURN_ADDRESS));
@@ -511,7 +581,7 @@ class SimChainDifferentialIT {
             STEPS,
             r.nextInt(4) == 0 ? "other" : "good");
       }
-      int pick = r.nextInt(100);
+      int pick = r.nextInt(107);
       if (pick < 8) {
         return new Op(dt(), "submit", 6, 0, 200 + r.nextInt(900), tag());
       } else if (pick < 14) {
@@ -570,8 +640,32 @@ class SimChainDifferentialIT {
       } else if (pick < 97) {
         JobInfo j = jobIn(JobStatus.ASSIGNED);
         return new Op(0, "restart", by(j), id(j), 0, null);
+      } else if (pick < 100) {
+        return new Op(0, "deposit", op(), 0, 1 + r.nextInt(50), null);
+      } else if (pick < 104) {
+        // Mostly an operator with something open (an assignee, a result operator): mid-job.
+        JobInfo j = jobIn(JobStatus.ASSIGNED, JobStatus.SUBMITTED, JobStatus.DISPUTED);
+        int who =
+            j == null || r.nextInt(3) == 0
+                ? op()
+                : indexOf(j.status() == JobStatus.ASSIGNED ? j.assignee() : j.resultOperator());
+        int k = r.nextInt(6);
+        return k == 0
+            ? new Op(r.nextInt(3), "withdraw", who, 0, 0, null)
+            : k == 1
+                ? new Op(r.nextInt(3), "withdraw", who, 0, 1 + r.nextInt(1000), "wei")
+                : new Op(r.nextInt(3), "withdraw", who, 0, 1 + r.nextInt(400), null);
       }
-      return new Op(0, "deposit", op(), 0, 1 + r.nextInt(50), null);
+      // Completion: mostly someone with a queued withdrawal, sometimes after a long wait.
+      int who = op();
+      for (int i = 1; i <= 5; i++) {
+        if (model.delegation(accounts.get(i), accounts.get(i)).hasPendingWithdrawal()
+            && r.nextInt(2) == 0) {
+          who = i;
+          break;
+        }
+      }
+      return new Op(r.nextInt(3) == 0 ? 61 : dt(), "complete", who, 0, 0, null);
     }
 
     static long id(JobInfo j) {
