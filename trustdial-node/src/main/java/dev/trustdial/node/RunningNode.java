@@ -49,7 +49,9 @@ public final class RunningNode implements AutoCloseable {
             config.maxConcurrentJobs(),
             config.vote(),
             config.tee().map(t -> new TeeJob(t, config.dataDir().resolve("tee"))),
-            zkProver(config));
+            zkProver(config),
+            new OperatorNode.Checkpoints(
+                config.checkpointsInFlight(), config.checkpointFullEvery()));
     node.ensureRegistered(config.stakeWei(), "operator");
     node.start();
     return new RunningNode(

@@ -289,6 +289,34 @@ public final class SimScheduler {
       };
     }
 
+    /**
+     * Inline: on the simulator's one thread the job task that hands work over cannot wait for a
+     * later event, so the work runs now, in order, inside that task (a killed process's work ends
+     * at its next port call, as the task's own would). No port call of its own: the seeds' crash
+     * points stay where they were.
+     */
+    @Override
+    public Workers awaitedWorkers(String workersName, int threads) {
+      if (threads < 1) {
+        throw new IllegalArgumentException("workers need at least 1 thread, got " + threads);
+      }
+      boolean[] stopped = {false};
+      return new Workers() {
+        @Override
+        public void execute(Runnable task) {
+          if (stopped[0]) {
+            throw new java.util.concurrent.RejectedExecutionException(workersName + " are stopped");
+          }
+          task.run();
+        }
+
+        @Override
+        public void stop() {
+          stopped[0] = true;
+        }
+      };
+    }
+
     @Override
     public void after(Duration delay, Runnable task) {
       schedule(Math.max(0, delay.toMillis()), "after " + delay.toMillis() + " ms", task);

@@ -34,10 +34,19 @@ public record NodeConfig(
     boolean vote,
     int maxConcurrentJobs,
     Optional<TeeSettings> tee,
-    java.util.List<Path> teeSimulationRoots) {
+    java.util.List<Path> teeSimulationRoots,
+    int checkpointsInFlight,
+    int checkpointFullEvery) {
   private static final long MAX_FILE_BYTES = 1 << 20;
   private static final int MAX_SIMULATION_ROOTS = 16;
   public static final int MAX_CONCURRENT_JOBS = 64;
+  public static final int DEFAULT_CHECKPOINTS_IN_FLIGHT = 4;
+  public static final int MAX_CHECKPOINTS_IN_FLIGHT = 64;
+  public static final int DEFAULT_CHECKPOINT_FULL_EVERY = 16;
+
+  /** A delta chain deeper than a restore follows (SnapshotChain.Limits.DEFAULT) is refused. */
+  public static final int MAX_CHECKPOINT_FULL_EVERY =
+      dev.trustdial.vm.checkpoint.SnapshotChain.Limits.DEFAULT.maxDepth();
 
   public NodeConfig {
     if (pollInterval.toMillis() < 50 || pollInterval.toMillis() > 60_000) {
@@ -53,6 +62,20 @@ public record NodeConfig(
     if (maxConcurrentJobs < 1 || maxConcurrentJobs > MAX_CONCURRENT_JOBS) {
       throw new InvalidInputException(
           "maxConcurrentJobs must be 1.." + MAX_CONCURRENT_JOBS + ", got " + maxConcurrentJobs);
+    }
+    if (checkpointsInFlight < 0 || checkpointsInFlight > MAX_CHECKPOINTS_IN_FLIGHT) {
+      throw new InvalidInputException(
+          "checkpointsInFlight must be 0.."
+              + MAX_CHECKPOINTS_IN_FLIGHT
+              + ", got "
+              + checkpointsInFlight);
+    }
+    if (checkpointFullEvery < 1 || checkpointFullEvery > MAX_CHECKPOINT_FULL_EVERY) {
+      throw new InvalidInputException(
+          "checkpointFullEvery must be 1.."
+              + MAX_CHECKPOINT_FULL_EVERY
+              + ", got "
+              + checkpointFullEvery);
     }
   }
 
@@ -118,7 +141,9 @@ public record NodeConfig(
         or(f.vote(), true),
         or(f.maxConcurrentJobs(), 4),
         tee(f.tee(), base, file),
-        simulationRoots(f.teeSimulationRoots(), base, file));
+        simulationRoots(f.teeSimulationRoots(), base, file),
+        or(f.checkpointsInFlight(), DEFAULT_CHECKPOINTS_IN_FLIGHT),
+        or(f.checkpointFullEvery(), DEFAULT_CHECKPOINT_FULL_EVERY));
   }
 
   /**

@@ -18,10 +18,11 @@ import java.util.concurrent.Executor;
  * checkpoint named onchain) holds unchanged.
  *
  * <p>Back-pressure: {@link #submit} blocks while {@code maxPending} checkpoints are in the
- * pipeline. The first failure of any stage stops the pipeline (later checkpoints are dropped: a
- * delta on top of a link that failed would not resolve) and is thrown by the next {@link #submit}
- * or by {@link #drain}; the job then resumes from the last heartbeated checkpoint as after any
- * failure.
+ * pipeline; with {@code maxPending} 0 it returns only once its checkpoint is heartbeated (the
+ * machine stops for each checkpoint, as before the pipeline). The first failure of any stage stops
+ * the pipeline (later checkpoints are dropped: a delta on top of a link that failed would not
+ * resolve) and is thrown by the next {@link #submit} or by {@link #drain}; the job then resumes
+ * from the last heartbeated checkpoint as after any failure.
  *
  * <p>Coalescing (on unless turned off): a checkpoint submitted while another waits for the stages
  * (a DA put is slower than a stride of compute) is merged into the waiting one, which then stands
@@ -146,8 +147,8 @@ public final class CheckpointPipeline {
 
   /**
    * @param executor runs the stages (one task at a time is handed to it)
-   * @param maxPending checkpoints captured but not yet heartbeated before submit blocks (at least
-   *     1)
+   * @param maxPending checkpoints captured but not yet heartbeated before submit blocks; 0: submit
+   *     waits for its own checkpoint's heartbeat
    * @param fullEvery a full snapshot every this many links (1 = every link full)
    */
   public CheckpointPipeline(
@@ -181,8 +182,12 @@ public final class CheckpointPipeline {
       Store store,
       Journal journal,
       Heartbeat heartbeat) {
-    if (maxPending < 1 || fullEvery < 1) {
-      throw new IllegalArgumentException("maxPending and fullEvery must be at least 1");
+    if (maxPending < 0 || fullEvery < 1) {
+      throw new IllegalArgumentException(
+          "maxPending must be at least 0 and fullEvery at least 1, got "
+              + maxPending
+              + " and "
+              + fullEvery);
     }
     this.executor = executor;
     this.maxPending = maxPending;
@@ -206,7 +211,7 @@ public final class CheckpointPipeline {
     long t0 = System.nanoTime();
     boolean full;
     synchronized (this) {
-      while (failure == null && pending >= maxPending) {
+      while (failure == null && pending >= Math.max(1, maxPending)) {
         try {
           wait();
         } catch (InterruptedException e) {
@@ -257,6 +262,9 @@ public final class CheckpointPipeline {
     if (run) {
       executor.execute(this::runQueued);
     }
+    if (maxPending == 0) {
+      drain();
+    }
   }
 
   /**
@@ -277,6 +285,34 @@ public final class CheckpointPipeline {
     }
     if (failure != null) {
       throw failure;
+    }
+  }
+
+  /**
+   * Gives the pipeline up (the attempt ended without {@link #drain}, e.g. the VM threw): the
+   * checkpoints still queued are dropped, unheartbeated, and this waits until the stage running
+   * now, if any, has ended, so that no heartbeat of this attempt lands after it returns. Later
+   * submits throw; after a drain nothing is left to drop.
+   */
+  public void close() {
+    synchronized (this) {
+      if (failure == null) {
+        failure =
+            new CheckpointFailed(
+                lastSubmittedStep, "pipeline", new IllegalStateException("the pipeline is closed"));
+      }
+      while (scheduled) {
+        try {
+          wait();
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          return;
+        }
+      }
+      pending -= queuedCount;
+      queue.clear();
+      queuedCount = 0;
+      notifyAll();
     }
   }
 

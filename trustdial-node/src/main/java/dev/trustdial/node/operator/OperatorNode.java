@@ -21,6 +21,7 @@ import dev.trustdial.core.crypto.Address;
 import dev.trustdial.core.hash.Hashes;
 import dev.trustdial.da.DataAvailability;
 import dev.trustdial.node.Registration;
+import dev.trustdial.node.config.NodeConfig;
 import dev.trustdial.node.job.Execution;
 import dev.trustdial.node.job.InferenceJob;
 import dev.trustdial.node.job.JobOutcome;
@@ -60,14 +61,16 @@ import org.slf4j.LoggerFactory;
 /**
  * A COMPUTE operator: follows the chain for jobs assigned to it, runs them from step 0 or from the
  * last checkpoint on DA (or from step 0 after restartJob when that checkpoint cannot be restored),
- * heartbeats a DA snapshot at every checkpoint and posts the result. One thread follows events and
- * keeps queued jobs (assigns them once their seed block is mined, like every node); jobs run in
- * parallel on a bounded pool; a keepalive thread re-posts the last checkpoint of a job that would
- * otherwise miss its deadline; a voter thread re-executes disputed jobs, votes in each dispute and
- * settles its votes once resolved (operators are staked verifiers too). A games thread defends our
- * REEXEC_OBJECTIVE results in ObjectiveCourt matches; each match is journaled ({@link
- * MatchJournal}) and a restarted operator re-attaches it, its trace rebuilt from the job on a
- * worker thread.
+ * heartbeats a DA snapshot at every checkpoint (written behind the running VM by a {@link
+ * CheckpointPipeline}: a heartbeat names only a checkpoint already certified on DA, and the result
+ * is posted only once every checkpoint before it is heartbeated) and posts the result. One thread
+ * follows events and keeps queued jobs (assigns them once their seed block is mined, like every
+ * node); jobs run in parallel on a bounded pool; a keepalive thread re-posts the last checkpoint of
+ * a job that would otherwise miss its deadline; a voter thread re-executes disputed jobs, votes in
+ * each dispute and settles its votes once resolved (operators are staked verifiers too). A games
+ * thread defends our REEXEC_OBJECTIVE results in ObjectiveCourt matches; each match is journaled
+ * ({@link MatchJournal}) and a restarted operator re-attaches it, its trace rebuilt from the job on
+ * a worker thread.
  */
 public final class OperatorNode implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(OperatorNode.class);
@@ -122,10 +125,52 @@ public final class OperatorNode implements AutoCloseable {
     }
   }
 
+  /**
+   * How a VM job's checkpoints are written ({@link CheckpointPipeline}; the operator config's
+   * {@code checkpointsInFlight} and {@code checkpointFullEvery}).
+   *
+   * @param inFlight checkpoints the VM may run ahead of the last heartbeat (back-pressure beyond);
+   *     0: the VM waits at each checkpoint until it is heartbeated
+   * @param fullEvery a full snapshot every this many checkpoints, deltas between (docs/spec/vm.md
+   *     §8.1); 1: every checkpoint full
+   */
+  public record Checkpoints(int inFlight, int fullEvery) {
+    public static final Checkpoints DEFAULT =
+        new Checkpoints(
+            NodeConfig.DEFAULT_CHECKPOINTS_IN_FLIGHT, NodeConfig.DEFAULT_CHECKPOINT_FULL_EVERY);
+
+    public Checkpoints {
+      if (inFlight < 0 || inFlight > NodeConfig.MAX_CHECKPOINTS_IN_FLIGHT) {
+        throw new InvalidInputException(
+            "checkpointsInFlight must be 0.."
+                + NodeConfig.MAX_CHECKPOINTS_IN_FLIGHT
+                + ", got "
+                + inFlight);
+      }
+      if (fullEvery < 1 || fullEvery > NodeConfig.MAX_CHECKPOINT_FULL_EVERY) {
+        throw new InvalidInputException(
+            "checkpointFullEvery must be 1.."
+                + NodeConfig.MAX_CHECKPOINT_FULL_EVERY
+                + ", got "
+                + fullEvery);
+      }
+    }
+  }
+
   private static final Duration RETRY_DELAY = Duration.ofSeconds(1);
 
   /** The event cursor is journaled once it moved this many blocks past the journaled one. */
   static final long CURSOR_SAVE_BLOCKS = 64;
+
+  private static final String CHECKPOINT_FAILURES = "checkpoint_failures_total";
+  private static final String CHECKPOINT_FAILURES_HELP =
+      "Job attempts ended by a checkpoint that failed in the pipeline (encode, DA put, journal,"
+          + " heartbeat); the job resumes from its last heartbeated checkpoint";
+
+  private static final String CHECKPOINTS_PENDING = "checkpoints_pending";
+  private static final String CHECKPOINTS_PENDING_HELP =
+      "Checkpoints captured but not yet heartbeated when the last job checkpointed (at most"
+          + " checkpointsInFlight)";
 
   private static final String GAME_MOVES = "game_moves_total";
   private static final String GAME_MOVES_HELP = "ObjectiveCourt moves sent, by kind";
@@ -153,6 +198,11 @@ public final class OperatorNode implements AutoCloseable {
   private final AtomicInteger active = new AtomicInteger();
   private final Scheduler scheduler;
   private final Scheduler.Workers jobs;
+
+  /** The stages of every running job's checkpoint pipeline (one task per job at a time). */
+  private final Scheduler.Workers checkpointWorkers;
+
+  private final Checkpoints checkpoints;
   private final Scheduler.Workers votes;
   private final Optional<Reexecutor> verifier;
   private final InferenceJob.Models models;
@@ -210,7 +260,8 @@ public final class OperatorNode implements AutoCloseable {
       int maxConcurrentJobs,
       boolean vote,
       Optional<TeeJob> tee,
-      Optional<ZkJob> zk) {
+      Optional<ZkJob> zk,
+      Checkpoints checkpoints) {
     this(
         chain,
         CourtAccess.onChain(chain),
@@ -225,14 +276,11 @@ public final class OperatorNode implements AutoCloseable {
         maxConcurrentJobs,
         vote,
         tee,
-        zk);
+        zk,
+        checkpoints);
   }
 
-  /**
-   * @param court the objective apps, court and game board of REEXEC_OBJECTIVE jobs (beside the
-   *     settlement port)
-   * @param scheduler the clock, loops and workers everything runs on
-   */
+  /** With {@link Checkpoints#DEFAULT}. */
   public OperatorNode(
       SettlementPort chain,
       CourtAccess court,
@@ -248,6 +296,46 @@ public final class OperatorNode implements AutoCloseable {
       boolean vote,
       Optional<TeeJob> tee,
       Optional<ZkJob> zk) {
+    this(
+        chain,
+        court,
+        scheduler,
+        da,
+        journal,
+        matchJournal,
+        models,
+        metrics,
+        pollInterval,
+        faults,
+        maxConcurrentJobs,
+        vote,
+        tee,
+        zk,
+        Checkpoints.DEFAULT);
+  }
+
+  /**
+   * @param court the objective apps, court and game board of REEXEC_OBJECTIVE jobs (beside the
+   *     settlement port)
+   * @param scheduler the clock, loops and workers everything runs on
+   * @param checkpoints how VM checkpoints are written behind the machine
+   */
+  public OperatorNode(
+      SettlementPort chain,
+      CourtAccess court,
+      Scheduler scheduler,
+      DataAvailability da,
+      JobJournal journal,
+      MatchJournal matchJournal,
+      InferenceJob.Models models,
+      NodeMetrics metrics,
+      Duration pollInterval,
+      Faults faults,
+      int maxConcurrentJobs,
+      boolean vote,
+      Optional<TeeJob> tee,
+      Optional<ZkJob> zk,
+      Checkpoints checkpoints) {
     faults.requireAllowedOn(chain.chainId());
     this.chain = chain;
     // The cursor is journaled every CURSOR_SAVE_BLOCKS blocks, not every poll (an fsync a second):
@@ -282,6 +370,10 @@ public final class OperatorNode implements AutoCloseable {
     this.faults = faults;
     this.scheduler = scheduler;
     this.jobs = scheduler.workers("operator-job", maxConcurrentJobs);
+    // A job waits for its pipeline (back-pressure, drain): awaited workers, one task per job at
+    // once.
+    this.checkpointWorkers = scheduler.awaitedWorkers("operator-checkpoints", maxConcurrentJobs);
+    this.checkpoints = checkpoints;
     this.votes = scheduler.workers("operator-votes", 1);
     this.models = models;
     this.tee = tee;
@@ -314,6 +406,7 @@ public final class OperatorNode implements AutoCloseable {
         "Heartbeats that re-post the last checkpoint to keep a slow or queued job alive");
     metrics.declareCounter("checkpoints_written_total", "Snapshots written to DA at checkpoints");
     metrics.declareCounter("heartbeats_total", "Heartbeats posted onchain");
+    metrics.declareCounter(CHECKPOINT_FAILURES, CHECKPOINT_FAILURES_HELP);
     metrics.declareCounter("results_submitted_total", "Result commitments posted");
     metrics.declareCounter(
         "restarts_total",
@@ -334,6 +427,7 @@ public final class OperatorNode implements AutoCloseable {
     metrics.gauge("zk_prove_milliseconds", "Witness plus proving time of the last ZK job", 0);
     metrics.gauge("jobs_running", "Jobs this operator is executing", 0);
     metrics.gauge("steps_per_second", "VM steps per second of the last job segment", 0);
+    metrics.gauge(CHECKPOINTS_PENDING, CHECKPOINTS_PENDING_HELP, 0);
   }
 
   /**
@@ -672,37 +766,80 @@ public final class OperatorNode implements AutoCloseable {
     jobStates.put(jobId.toString(), "running from step " + m.step());
     long attempt = job.attempt();
     long[] segmentStart = {System.nanoTime(), m.step()};
-    return Execution.outcome(
-        m,
-        job.maxSteps(),
-        (cp, machine) -> {
-          long nanos = System.nanoTime() - segmentStart[0];
-          if (nanos > 0) {
-            metrics.gauge(
-                "steps_per_second",
-                "VM steps per second of the last job segment",
-                (machine.step() - segmentStart[1]) * 1_000_000_000L / nanos);
-          }
-          if (!machine.terminal() && cp.step() > 0) {
-            byte[] snap = machine.snapshot();
-            Bytes32 key = da.put(snap).blobKey();
-            metrics.count("checkpoints_written_total", "Snapshots written to DA at checkpoints");
-            // Journal first: after a crash between the two, the onchain key differs and DA's copy
-            // is used.
-            journal.checkpoint(
-                new JobJournal.Entry(jobId, attempt, cp.step(), cp.stateHash(), key, false), snap);
-            chain.heartbeat(jobId, cp.step(), cp.stateHash(), key);
-            metrics.count("heartbeats_total", "Heartbeats posted onchain");
-            jobStates.put(jobId.toString(), "checkpoint at step " + cp.step());
-            LOG.info(
-                "job {}: checkpoint at step {} ({} bytes on DA as {})",
-                jobId,
-                cp.step(),
-                snap.length,
-                key);
-          }
-          segmentStart[0] = System.nanoTime();
-          segmentStart[1] = machine.step();
+    CheckpointPipeline pipeline = pipeline(jobId, attempt);
+    try {
+      JobOutcome outcome =
+          Execution.outcome(
+              m,
+              job.maxSteps(),
+              (cp, machine) -> {
+                long nanos = System.nanoTime() - segmentStart[0];
+                if (nanos > 0) {
+                  metrics.gauge(
+                      "steps_per_second",
+                      "VM steps per second of the last job segment",
+                      (machine.step() - segmentStart[1]) * 1_000_000_000L / nanos);
+                }
+                if (!machine.terminal() && cp.step() > 0) {
+                  // Copies what changed and returns: encode, DA put, journal and heartbeat run
+                  // behind the machine (waits only when checkpointsInFlight are pending).
+                  pipeline.submit(machine);
+                  metrics.gauge(CHECKPOINTS_PENDING, CHECKPOINTS_PENDING_HELP, pipeline.pending());
+                }
+                segmentStart[0] = System.nanoTime();
+                segmentStart[1] = machine.step();
+              });
+      // The result goes onchain only after every checkpoint before it is heartbeated (in order).
+      pipeline.drain();
+      metrics.gauge(CHECKPOINTS_PENDING, CHECKPOINTS_PENDING_HELP, 0);
+      return outcome;
+    } catch (CheckpointPipeline.CheckpointFailed e) {
+      pipeline.close();
+      metrics.count(CHECKPOINT_FAILURES, CHECKPOINT_FAILURES_HELP);
+      LOG.warn(
+          "job {} attempt {}: {}; nothing after the last heartbeated checkpoint is kept, the"
+              + " attempt ends here",
+          jobId,
+          attempt,
+          e.getMessage());
+      // runQueued routes on what failed, as without the pipeline: a refused transaction re-reads
+      // the job, an input that cannot be written declines it, anything else retries.
+      if (e.getCause() instanceof InvalidInputException cause) {
+        throw cause;
+      }
+      throw e;
+    } catch (RuntimeException e) {
+      pipeline.close(); // no heartbeat of this attempt after it ended
+      throw e;
+    }
+  }
+
+  /**
+   * A job attempt's checkpoint pipeline: each link on DA, then in the journal (with its bytes),
+   * then heartbeated. Journal before heartbeat: after a crash between the two, the onchain key
+   * differs from the journal's and DA's copy is used ({@link SnapshotSource}).
+   */
+  private CheckpointPipeline pipeline(BigInteger jobId, long attempt) {
+    return new CheckpointPipeline(
+        checkpointWorkers,
+        checkpoints.inFlight(),
+        checkpoints.fullEvery(),
+        bytes -> {
+          Bytes32 key = da.put(bytes).blobKey();
+          metrics.count("checkpoints_written_total", "Snapshots written to DA at checkpoints");
+          return key;
+        },
+        w ->
+            journal.checkpointLink(
+                new JobJournal.Entry(jobId, attempt, w.step(), w.stateHash(), w.blobKey(), false),
+                w.stored(),
+                w.linkHash(),
+                w.full()),
+        (step, stateHash, key) -> {
+          chain.heartbeat(jobId, step, stateHash, key);
+          metrics.count("heartbeats_total", "Heartbeats posted onchain");
+          jobStates.put(jobId.toString(), "checkpoint at step " + step);
+          LOG.info("job {}: checkpoint at step {} heartbeated (on DA as {})", jobId, step, key);
         });
   }
 
@@ -1319,6 +1456,7 @@ public final class OperatorNode implements AutoCloseable {
   public void close() {
     running = false;
     jobs.stop();
+    checkpointWorkers.stop();
     votes.stop();
     traceWorker.stop();
     models.close();

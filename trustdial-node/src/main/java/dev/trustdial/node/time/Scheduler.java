@@ -39,6 +39,15 @@ public interface Scheduler extends InstantSource {
   /** Workers named {@code name} that run at most {@code threads} tasks at once. */
   Workers workers(String name, int threads);
 
+  /**
+   * Workers for work that the task handing it over waits for later (a job's checkpoint pipeline:
+   * back-pressure and drain wait on it), at most {@code threads} tasks at once. With threads they
+   * run beside the caller, like {@link #workers}. Where every task runs on one thread (the seeded
+   * simulator) a task cannot wait for another, so they run inline, inside {@code execute}, in the
+   * same order: the waits then always find the work done.
+   */
+  Workers awaitedWorkers(String name, int threads);
+
   /** Runs {@code task} once, {@code delay} from now. */
   void after(Duration delay, Runnable task);
 

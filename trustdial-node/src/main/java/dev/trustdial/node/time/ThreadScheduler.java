@@ -93,6 +93,11 @@ final class ThreadScheduler implements Scheduler {
   }
 
   @Override
+  public Workers awaitedWorkers(String name, int threads) {
+    return workers(name, threads);
+  }
+
+  @Override
   public void after(Duration delay, Runnable task) {
     Thread.ofVirtual()
         .start(() -> {

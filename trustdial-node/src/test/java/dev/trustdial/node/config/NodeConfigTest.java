@@ -209,7 +209,25 @@ class NodeConfigTest {
         .hasMessageStartingWith(
             "node config "
                 + typo
-                + ": unknown field 'pollIntervalMilis' (known fields: chain, da, dataDir, deployment,");
+                + ": unknown field 'pollIntervalMilis' (known fields: chain, checkpointFullEvery,"
+                + " checkpointsInFlight, da, dataDir, deployment,");
+    Path inFlight = write(base.formatted(DEPLOYMENT, KEY, ", \"checkpointsInFlight\": 65"));
+    assertThatThrownBy(() -> NodeConfig.read(inFlight))
+        .isInstanceOf(InvalidInputException.class)
+        .hasMessage("checkpointsInFlight must be 0..64, got 65");
+    Path fullEvery = write(base.formatted(DEPLOYMENT, KEY, ", \"checkpointFullEvery\": 0"));
+    assertThatThrownBy(() -> NodeConfig.read(fullEvery))
+        .isInstanceOf(InvalidInputException.class)
+        .hasMessage("checkpointFullEvery must be 1..64, got 0");
+    Path sync =
+        write(
+            base.formatted(
+                DEPLOYMENT, KEY, ", \"checkpointsInFlight\": 0, \"checkpointFullEvery\": 1"));
+    assertThat(NodeConfig.read(sync).checkpointsInFlight()).isZero();
+    assertThat(NodeConfig.read(sync).checkpointFullEvery()).isEqualTo(1);
+    NodeConfig defaults = NodeConfig.read(write(base.formatted(DEPLOYMENT, KEY, "")));
+    assertThat(defaults.checkpointsInFlight()).isEqualTo(NodeConfig.DEFAULT_CHECKPOINTS_IN_FLIGHT);
+    assertThat(defaults.checkpointFullEvery()).isEqualTo(NodeConfig.DEFAULT_CHECKPOINT_FULL_EVERY);
     Path daTypo = write(base.formatted(DEPLOYMENT, KEY, "").replace("\"certs\"", "\"cert\""));
     assertThatThrownBy(() -> NodeConfig.read(daTypo))
         .hasMessageContaining(

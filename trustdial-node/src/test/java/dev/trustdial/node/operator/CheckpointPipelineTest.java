@@ -197,6 +197,59 @@ class CheckpointPipelineTest {
   }
 
   @Test
+  void withMaxPendingZeroEachSubmitReturnsOnlyOnceItsCheckpointIsHeartbeated() throws Exception {
+    FakeDa da = new FakeDa();
+    FakeChain chain = new FakeChain(da);
+    pool = Executors.newSingleThreadExecutor();
+    CheckpointPipeline p =
+        new CheckpointPipeline(pool, 0, 4, da, CheckpointPipeline.Journal.NONE, chain);
+    Machine m = Vm.load(elf(), INPUT, CFG);
+    for (long k = 1; k <= 5; k++) {
+      m.runTo(k * STRIDE, CheckpointSink.NONE);
+      p.submit(m);
+      assertThat(p.pending()).isZero();
+      assertThat(chain.heartbeats).extracting(Checkpoint::step).last().isEqualTo(k * STRIDE);
+    }
+    assertThat(chain.heartbeats).hasSize(5);
+    assertThat(p.stats().coalesced()).isZero();
+  }
+
+  @Test
+  void closeDropsTheQueuedCheckpointsAndReturnsOnlyAfterTheRunningStage() throws Exception {
+    FakeDa da = new FakeDa();
+    da.gate = new CountDownLatch(1);
+    FakeChain chain = new FakeChain(da);
+    pool = Executors.newSingleThreadExecutor();
+    CheckpointPipeline p =
+        new CheckpointPipeline(pool, 8, 4, 3, false, da, CheckpointPipeline.Journal.NONE, chain);
+    Machine m = Vm.load(elf(), INPUT, CFG);
+    for (long k = 1; k <= 3; k++) {
+      m.runTo(k * STRIDE, CheckpointSink.NONE);
+      p.submit(m);
+    }
+    while (da.puts() < 1) {
+      Thread.onSpinWait(); // the first put has started and waits on the gate
+    }
+    Thread closer = Thread.ofPlatform().start(p::close);
+    while (closer.getState() != Thread.State.WAITING) {
+      assertThat(closer.isAlive()).as("close must wait for the running put").isTrue();
+      Thread.onSpinWait();
+    }
+    assertThat(chain.heartbeats).isEmpty();
+    da.gate.countDown();
+    closer.join(TimeUnit.SECONDS.toMillis(60));
+    assertThat(closer.isAlive()).isFalse();
+    // the running stage ended with its heartbeat; the two queued behind it were dropped
+    assertThat(chain.heartbeats).extracting(Checkpoint::step).containsExactly(STRIDE);
+    assertThat(da.puts()).isEqualTo(1);
+    assertThat(p.pending()).isZero();
+    m.runTo(4 * STRIDE, CheckpointSink.NONE);
+    assertThatThrownBy(() -> p.submit(m))
+        .isInstanceOf(CheckpointPipeline.CheckpointFailed.class)
+        .hasMessageContaining("closed");
+  }
+
+  @Test
   void aFailedPutStopsThePipelineAndTheNextSubmitThrows() throws Exception {
     FakeDa da = new FakeDa();
     da.failAtPut = 3;

@@ -41,6 +41,9 @@ final class Devchain implements AutoCloseable {
   /** Jobs an operator runs at once (node config maxConcurrentJobs). */
   int maxConcurrentJobs = 4;
 
+  /** Extra node config fields, a JSON fragment starting with a comma (e.g. checkpoint settings). */
+  String extraConfig = "";
+
   private Devchain(Path dir, Anvil anvil, Settlement owner, List<Secp256k1Key> keys, DaNetwork da) {
     this.dir = dir;
     this.anvil = anvil;
@@ -103,7 +106,7 @@ final class Devchain implements AutoCloseable {
         """
         {"rpcUrl": "%s", "deployment": %s, "privateKey": "%s", "dataDir": "%s",
          "da": {"operators": "%s", "certs": "%s", "retentionSeconds": 3600, "thresholdBps": %d}, "pollIntervalMillis": 250, "httpPort": 0, "stake": "200",
-         "maxConcurrentJobs": %d}
+         "maxConcurrentJobs": %d%s}
         """
             .formatted(
                 anvil.rpcUrl(),
@@ -113,7 +116,8 @@ final class Devchain implements AutoCloseable {
                 da.settings().operators(),
                 da.settings().certs(),
                 daThresholdBps,
-                maxConcurrentJobs));
+                maxConcurrentJobs,
+                extraConfig));
     return file;
   }
 

@@ -2,6 +2,7 @@ package dev.trustdial.node.process;
 
 import dev.trustdial.chain.ResultCommitment;
 import dev.trustdial.chain.Settlement;
+import dev.trustdial.chain.SettlementEvent;
 import dev.trustdial.chain.Tokens;
 import dev.trustdial.chain.TrustMode;
 import dev.trustdial.core.bytes.Bytes32;
@@ -10,8 +11,12 @@ import dev.trustdial.core.job.JobEnvelope;
 import dev.trustdial.da.DataAvailability;
 import dev.trustdial.node.job.Execution;
 import dev.trustdial.node.job.JobProgram;
+import dev.trustdial.vm.Machine;
 import dev.trustdial.vm.RunResult;
+import dev.trustdial.vm.Vm;
+import dev.trustdial.vm.VmConfig;
 import dev.trustdial.vm.checkpoint.CheckpointSink;
+import dev.trustdial.vm.checkpoint.SnapshotChain;
 import java.math.BigInteger;
 import java.util.Optional;
 
@@ -44,6 +49,27 @@ record SubmittedJob(BigInteger jobId, ResultCommitment expected, byte[] expected
         Execution.start(program, Optional.empty()), 50_000_000L, CheckpointSink.NONE);
   }
 
+  /**
+   * The result of running on from a heartbeated checkpoint, restored from DA alone: the chain of
+   * links folded (each delta's parent fetched by the blob key it names) and checked against the
+   * heartbeat's state hash.
+   */
+  static ResultCommitment finishFrom(
+      DataAvailability da, SettlementEvent.HeartbeatPosted h, int iterations) {
+    byte[] snapshot =
+        SnapshotChain.fullSnapshotBytes(
+            da.get(h.checkpointBlobKey()),
+            (hash, locator) -> da.get(locator),
+            SnapshotChain.Limits.DEFAULT);
+    Machine m =
+        Vm.restore(
+            snapshot,
+            input(iterations),
+            VmConfig.defaults().withCheckpointEvery(STRIDE),
+            h.stateHash());
+    return Execution.commitment(Execution.finish(m, 50_000_000L, CheckpointSink.NONE));
+  }
+
   static byte[] input(int iterations) {
     return new byte[] {(byte) iterations, (byte) (iterations >> 8), 0, 0, 't', 'd'};
   }
@@ -54,10 +80,24 @@ record SubmittedJob(BigInteger jobId, ResultCommitment expected, byte[] expected
    */
   static SubmittedJob submit(Settlement developer, DataAvailability da, int iterations)
       throws Exception {
-    byte[] elf = elf();
-    byte[] input = input(iterations);
+    BigInteger jobId = submitProgram(developer, da, elf(), input(iterations), STRIDE, 50_000_000L);
+    RunResult r = expected(iterations);
+    return new SubmittedJob(jobId, Execution.commitment(r), r.output().toArray());
+  }
+
+  /**
+   * Puts {@code elf} and an envelope for {@code input} at {@code stride} on DA, creates the app and
+   * submits the job; its id.
+   */
+  static BigInteger submitProgram(
+      Settlement developer,
+      DataAvailability da,
+      byte[] elf,
+      byte[] input,
+      long stride,
+      long maxSteps) {
     Bytes32 programKey = da.put(elf).blobKey();
-    JobEnvelope envelope = new JobEnvelope(programKey, STRIDE, input);
+    JobEnvelope envelope = new JobEnvelope(programKey, stride, input);
     Bytes32 envelopeKey = da.put(envelope.encode()).blobKey();
     BigInteger appId =
         developer
@@ -66,9 +106,6 @@ record SubmittedJob(BigInteger jobId, ResultCommitment expected, byte[] expected
     // Stake counts in a job's snapshot only activationDelayBlocks after it arrived: nodes that just
     // registered must not miss this job because the chain was quiet.
     developer.mineBlocks((int) developer.activationDelayBlocks() + 1);
-    BigInteger jobId =
-        developer.submitJob(appId, envelopeKey, envelope.digest(), 50_000_000L, FEE).id();
-    RunResult r = expected(iterations);
-    return new SubmittedJob(jobId, Execution.commitment(r), r.output().toArray());
+    return developer.submitJob(appId, envelopeKey, envelope.digest(), maxSteps, FEE).id();
   }
 }
