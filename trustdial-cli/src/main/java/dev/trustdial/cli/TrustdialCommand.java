@@ -25,6 +25,7 @@ import picocli.CommandLine.Command;
       dev.trustdial.cli.node.WatchtowerCommand.class,
       dev.trustdial.cli.explorer.ExplorerCommand.class,
       dev.trustdial.cli.sim.SimCommand.class,
+      dev.trustdial.cli.chaos.ChaosCommand.class,
     })
 public final class TrustdialCommand implements Runnable {
   @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;

@@ -561,6 +561,59 @@ public final class Devnet implements AutoCloseable {
     return s;
   }
 
+  /**
+   * Starts again the stopped DA node, operator or watchtower {@code name} of the devnet running in
+   * {@code dir}, which this JVM need not own ({@code trustdial chaos} restarts what it killed), on
+   * its data dir with {@code config} and, for operators and watchtowers, the node's test-only
+   * {@code flags}; the descriptor then names the new process, so {@code devnet down} stops it.
+   */
+  public static ChildJvm.Started relaunch(Path dir, String name, Path config, List<String> flags) {
+    boolean da = Roster.DA_NODES.stream().anyMatch(m -> m.name().equals(name));
+    Optional<Roster.Member> node = Roster.node(name);
+    if (!da && node.isEmpty()) {
+      throw new InvalidInputException("no DA node, operator or watchtower named '" + name + "'");
+    }
+    synchronized (Devnet.class) {
+      DevnetDescriptor d = DevnetDescriptor.read(dir);
+      if (d.processes().stream().anyMatch(p -> p.name().equals(name) && p.live().isPresent())) {
+        throw new InvalidInputException(name + " is still running; stop it before a relaunch");
+      }
+    }
+    Path nodeDir = dir.resolve(name);
+    List<String> args = new ArrayList<>();
+    if (!da) {
+      args.add(Roster.OPERATORS.contains(node.get()) ? "operator" : "watchtower");
+    }
+    args.add(config.toAbsolutePath().toString());
+    args.addAll(flags);
+    ChildJvm.Started s =
+        startChild(
+            name,
+            da ? DaNodeMain.class : NodeMain.class,
+            da ? List.of("-XX:TieredStopAtLevel=1") : List.of(),
+            args,
+            nodeDir,
+            nodeDir.resolve("node.log"));
+    synchronized (Devnet.class) {
+      DevnetDescriptor d = DevnetDescriptor.read(dir);
+      List<DevnetDescriptor.ProcessEntry> entries = new ArrayList<>();
+      for (DevnetDescriptor.ProcessEntry p : d.processes()) {
+        entries.add(
+            p.name().equals(name)
+                ? DevnetDescriptor.ProcessEntry.of(name, s.process().pid(), s.log())
+                : p);
+      }
+      try {
+        new DevnetDescriptor(
+                d.rpcUrl(), d.chainId(), d.contracts(), d.accounts(), entries, d.startedAt())
+            .write(dir);
+      } catch (IOException e) {
+        throw new UncheckedIOException("cannot write " + dir.resolve(DevnetDescriptor.FILE), e);
+      }
+    }
+    return s;
+  }
+
   /** SIGKILL: the process gets no chance to flush, sign off or hand over anything. */
   public void kill(String name) {
     ChildJvm.Started s = child(name);
