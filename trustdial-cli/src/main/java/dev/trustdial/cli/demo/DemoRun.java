@@ -34,6 +34,7 @@ import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Predicate;
 
 /**
  * What one demo run shares between its jobs: the narrator, the names of the devnet's accounts, the
@@ -204,9 +205,28 @@ final class DemoRun {
    * had is visible.
    */
   void awaitVerdict(Devnet devnet, BigInteger jobId) {
+    String name = Roster.WATCHTOWER.name();
+    String verdict = verdict(devnet, jobId, v -> !v.isEmpty());
+    if (verdict.startsWith("TEE")) {
+      n.say(
+          "%s checked job %s's answer from DA (evidence, policy, transcript, signature): %s",
+          name, jobId, verdict);
+    } else {
+      n.say(
+          "%s re-executed job %s from DA: %s",
+          name, jobId, verdict.equals("ok") ? "same commitment, no challenge" : verdict);
+    }
+  }
+
+  /**
+   * The watchtower's verdict on job {@code jobId} (its /health JSON) once {@code accept} takes it;
+   * at most 120 s.
+   */
+  String verdict(Devnet devnet, BigInteger jobId, Predicate<String> accept) {
     HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
     String name = Roster.WATCHTOWER.name();
+    String verdict = "";
     while (System.nanoTime() < deadline) {
       try {
         var body =
@@ -220,18 +240,9 @@ final class DemoRun {
                                 .build(),
                             HttpResponse.BodyHandlers.ofString())
                         .body());
-        String verdict = body.path("verdicts").path(jobId.toString()).asText("");
-        if (!verdict.isEmpty()) {
-          if (verdict.startsWith("TEE")) {
-            n.say(
-                "%s checked job %s's answer from DA (evidence, policy, transcript, signature): %s",
-                name, jobId, verdict);
-          } else {
-            n.say(
-                "%s re-executed job %s from DA: %s",
-                name, jobId, verdict.equals("ok") ? "same commitment, no challenge" : verdict);
-          }
-          return;
+        verdict = body.path("verdicts").path(jobId.toString()).asText("");
+        if (accept.test(verdict)) {
+          return verdict;
         }
         Thread.sleep(250);
       } catch (IOException e) {
@@ -242,7 +253,30 @@ final class DemoRun {
       }
     }
     throw new IllegalStateException(
-        name + " did not re-execute job " + jobId + " within 120 s; see " + devnet.log(name));
+        name
+            + " gave no expected verdict on job "
+            + jobId
+            + " within 120 s (last: '"
+            + verdict
+            + "'); see "
+            + devnet.log(name));
+  }
+
+  /**
+   * Fast-forwards the chain past the challenge window of job {@code jobId}'s result (no challenge
+   * open), says so, and waits up to 60 s for its finalization ({@code label} names the job in a
+   * timeout).
+   */
+  SettlementEvent.JobFinalized passChallengeWindow(
+      Settlement owner, ChainWatch watch, BigInteger jobId, String label) {
+    owner.advanceTime(params.challengeWindowSeconds() + 1);
+    n.say("the %d s challenge window passes (fast-forwarded)", params.challengeWindowSeconds());
+    return watch.await(
+        SettlementEvent.JobFinalized.class,
+        f -> f.jobId().equals(jobId),
+        Duration.ofSeconds(60),
+        () -> {},
+        label + "'s finalization");
   }
 
   void progress(Settlement chain, BigInteger jobId, String who, long total) {

@@ -81,16 +81,7 @@ final class InferenceScenario {
         result.result().stepCount(),
         DemoRun.abbrev(result.result().outputHash()));
     demo.awaitVerdict(devnet, id);
-    owner.advanceTime(demo.params.challengeWindowSeconds() + 1);
-    demo.n.say(
-        "the %d s challenge window passes (fast-forwarded)", demo.params.challengeWindowSeconds());
-    var finalized =
-        watch.await(
-            SettlementEvent.JobFinalized.class,
-            f -> f.jobId().equals(id),
-            Duration.ofSeconds(60),
-            () -> {},
-            "job 2's finalization");
+    var finalized = demo.passChallengeWindow(owner, watch, id, "job 2");
     return new DemoReport.JobLine(
         id.toString(),
         "LLM inference, re-executed by the watchtower",

@@ -272,30 +272,14 @@ final class ObjectiveScenario {
         DemoRun.abbrev(r.checkpointRoot()),
         r.stepCount(),
         same ? "IDENTICAL to" : "DIFFERENT from");
-    String towerSays =
-        "job " + id + ": re-executed (objective), trace root " + r.checkpointRoot() + " matches";
-    long until = System.nanoTime() + Duration.ofSeconds(120).toNanos();
-    while (DemoRun.logLine(devnet, Roster.WATCHTOWER.name(), towerSays).isEmpty()) {
-      if (System.nanoTime() > until) {
-        throw new IllegalStateException(
-            Roster.WATCHTOWER.name() + " did not check job 6's second result within 120 s");
-      }
-      watch.poll();
-      DemoRun.sleep(Duration.ofMillis(250));
-    }
+    // The watchtower's /health verdict on the job turns "ok" once its trace of the new result
+    // matches (before: MISMATCH, the match, then "re-executing (objective)").
+    demo.verdict(devnet, id, "ok"::equals);
+    watch.poll();
     demo.n.say(
         "%s re-executed job %s's new result: same trace root, no challenge",
         Roster.WATCHTOWER.name(), id);
-    owner.advanceTime(demo.params.challengeWindowSeconds() + 1);
-    demo.n.say(
-        "the %d s challenge window passes (fast-forwarded)", demo.params.challengeWindowSeconds());
-    var finalized =
-        watch.await(
-            SettlementEvent.JobFinalized.class,
-            f -> f.jobId().equals(id),
-            Duration.ofSeconds(60),
-            () -> {},
-            "job 6's finalization");
+    var finalized = demo.passChallengeWindow(owner, watch, id, "job 6");
     demo.objectiveOutcome =
         new DemoReport.Objective(
             liar,

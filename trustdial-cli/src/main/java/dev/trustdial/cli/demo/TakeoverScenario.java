@@ -131,16 +131,7 @@ final class TakeoverScenario {
         DemoRun.abbrev(result.result().outputHash()),
         DemoRun.abbrev(result.result().checkpointRoot()));
     demo.awaitVerdict(devnet, id);
-    owner.advanceTime(demo.params.challengeWindowSeconds() + 1);
-    demo.n.say(
-        "the %d s challenge window passes (fast-forwarded)", demo.params.challengeWindowSeconds());
-    var finalized =
-        watch.await(
-            SettlementEvent.JobFinalized.class,
-            f -> f.jobId().equals(id),
-            Duration.ofSeconds(60),
-            () -> {},
-            "job 1's finalization");
+    var finalized = demo.passChallengeWindow(owner, watch, id, "job 1");
     return new DemoReport.JobLine(
         id.toString(),
         "operator killed mid-run; successor resumed from DA",
