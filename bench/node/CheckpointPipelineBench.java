@@ -173,7 +173,7 @@ public class CheckpointPipelineBench {
     JobJournal journal = JobJournal.open(dir);
     ExecutorService pool = ownThread ? Executors.newSingleThreadExecutor() : null;
     CheckpointPipeline p = new CheckpointPipeline(ownThread ? pool : Runnable::run, coalesce ? maxPendingCoalescing : maxPending,
-        fullEvery, 3, coalesce, bytes -> put(bytes, modeled),
+        fullEvery, 3, coalesce, 0, () -> 0, bytes -> put(bytes, modeled),
         w -> {
           if (journalOn) {
             journal.checkpointLink(new JobJournal.Entry(BigInteger.ONE, 1, w.step(), w.stateHash(), w.blobKey(), false), w.stored(),

@@ -32,8 +32,9 @@ import java.util.regex.Pattern;
  * VM runs the same program here, without checkpoints: its first run (cold, as the operator's) and
  * its best of three. Prints figures, asserts nothing.
  *
- * <p>Knobs (system properties): ticks (default 16000, the demo's), settings (default "0,4"), stride
- * log2 (default 24), fullEvery (default 16).
+ * <p>Knobs (system properties): ticks (default 16000, the demo's), settings (default
+ * "0,4,4@2000,4@5000": checkpointsInFlight, then after '@' a checkpointMinIntervalMs), stride log2
+ * (default 24), fullEvery (default 16).
  */
 public class OperatorEndToEndBench {
   static final int ENTITIES = 256;
@@ -45,7 +46,7 @@ public class OperatorEndToEndBench {
     int ticks = Integer.getInteger("ticks", 16_000);
     long stride = 1L << Integer.getInteger("strideLog2", 24);
     int fullEvery = Integer.getInteger("fullEvery", 16);
-    String[] settings = System.getProperty("settings", "0,4").split(",");
+    String[] settings = System.getProperty("settings", "0,4,4@2000,4@5000").split(",");
     byte[] elf = Files.readAllBytes(Path.of("..", "trustdial-vm", "target", "guest", "gameworld.elf"));
     byte[] input =
         ByteBuffer.allocate(12)
@@ -78,11 +79,14 @@ public class OperatorEndToEndBench {
     try (DaNetwork da = DaNetwork.start(dir.resolve("da"), 4)) {
       DataAvailability client = da.settings().client();
       for (String setting : settings) {
-        int inFlight = Integer.parseInt(setting.trim());
-        try (Devchain chain = Devchain.start(dir.resolve("inflight-" + inFlight), da, 60)) {
+        String[] parts = setting.trim().split("@");
+        int inFlight = Integer.parseInt(parts[0]);
+        long intervalMs = parts.length > 1 ? Long.parseLong(parts[1]) : 0;
+        try (Devchain chain =
+            Devchain.start(dir.resolve("inflight-" + inFlight + "-" + intervalMs), da, 60)) {
           chain.extraConfig =
-              ", \"checkpointsInFlight\": %d, \"checkpointFullEvery\": %d"
-                  .formatted(inFlight, fullEvery);
+              ", \"checkpointsInFlight\": %d, \"checkpointFullEvery\": %d, \"checkpointMinIntervalMs\": %d"
+                  .formatted(inFlight, fullEvery, intervalMs);
           ChildJvm.Started op = chain.startNodes(List.of("operator-1"), List.of(1)).getFirst();
           BigInteger id =
               SubmittedJob.submitProgram(chain.as(7), client, elf, input, stride, MAX_STEPS);
@@ -104,9 +108,10 @@ public class OperatorEndToEndBench {
           double seconds = (end - start) / 1e3;
           double rate = expected.steps() / seconds;
           System.out.printf(
-              "checkpointsInFlight %d: %.2f s end to end, %.1f Msteps/s = %.2fx bare cold, %.2fx"
-                  + " bare best; %d heartbeats%n",
+              "checkpointsInFlight %d, min interval %d ms: %.2f s end to end, %.1f Msteps/s = %.2fx"
+                  + " bare cold, %.2fx bare best; %d heartbeats%n",
               inFlight,
+              intervalMs,
               seconds,
               rate / 1e6,
               rate / bareCold,

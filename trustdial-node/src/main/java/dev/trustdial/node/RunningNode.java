@@ -50,8 +50,7 @@ public final class RunningNode implements AutoCloseable {
             config.vote(),
             config.tee().map(t -> new TeeJob(t, config.dataDir().resolve("tee"))),
             zkProver(config),
-            new OperatorNode.Checkpoints(
-                config.checkpointsInFlight(), config.checkpointFullEvery()));
+            config.checkpoints());
     node.ensureRegistered(config.stakeWei(), "operator");
     node.start();
     return new RunningNode(

@@ -7,6 +7,7 @@ import dev.trustdial.core.crypto.Address;
 import dev.trustdial.core.crypto.Secp256k1Key;
 import dev.trustdial.core.json.Json;
 import dev.trustdial.da.chain.ChainConfig;
+import dev.trustdial.node.operator.OperatorNode;
 import java.math.BigInteger;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -36,13 +37,22 @@ public record NodeConfig(
     Optional<TeeSettings> tee,
     java.util.List<Path> teeSimulationRoots,
     int checkpointsInFlight,
-    int checkpointFullEvery) {
+    int checkpointFullEvery,
+    long checkpointMinIntervalMs) {
   private static final long MAX_FILE_BYTES = 1 << 20;
   private static final int MAX_SIMULATION_ROOTS = 16;
   public static final int MAX_CONCURRENT_JOBS = 64;
   public static final int DEFAULT_CHECKPOINTS_IN_FLIGHT = 4;
   public static final int MAX_CHECKPOINTS_IN_FLIGHT = 64;
   public static final int DEFAULT_CHECKPOINT_FULL_EVERY = 16;
+
+  /**
+   * Every checkpoint is written unless an operator's config sets an interval (docs/CHECKPOINTS.md).
+   */
+  public static final long DEFAULT_CHECKPOINT_MIN_INTERVAL_MS = 0;
+
+  /** Longer than any heartbeat window would be of use: a takeover redoes up to one interval. */
+  public static final long MAX_CHECKPOINT_MIN_INTERVAL_MS = 600_000;
 
   /** A delta chain deeper than a restore follows (SnapshotChain.Limits.DEFAULT) is refused. */
   public static final int MAX_CHECKPOINT_FULL_EVERY =
@@ -63,20 +73,14 @@ public record NodeConfig(
       throw new InvalidInputException(
           "maxConcurrentJobs must be 1.." + MAX_CONCURRENT_JOBS + ", got " + maxConcurrentJobs);
     }
-    if (checkpointsInFlight < 0 || checkpointsInFlight > MAX_CHECKPOINTS_IN_FLIGHT) {
-      throw new InvalidInputException(
-          "checkpointsInFlight must be 0.."
-              + MAX_CHECKPOINTS_IN_FLIGHT
-              + ", got "
-              + checkpointsInFlight);
-    }
-    if (checkpointFullEvery < 1 || checkpointFullEvery > MAX_CHECKPOINT_FULL_EVERY) {
-      throw new InvalidInputException(
-          "checkpointFullEvery must be 1.."
-              + MAX_CHECKPOINT_FULL_EVERY
-              + ", got "
-              + checkpointFullEvery);
-    }
+    // the three checkpoint settings, checked together (the fields are not assigned yet here)
+    new OperatorNode.Checkpoints(checkpointsInFlight, checkpointFullEvery, checkpointMinIntervalMs);
+  }
+
+  /** The checkpoint settings, checked ({@link OperatorNode.Checkpoints}). */
+  public OperatorNode.Checkpoints checkpoints() {
+    return new OperatorNode.Checkpoints(
+        checkpointsInFlight, checkpointFullEvery, checkpointMinIntervalMs);
   }
 
   public String rpcUrl() {
@@ -143,7 +147,8 @@ public record NodeConfig(
         tee(f.tee(), base, file),
         simulationRoots(f.teeSimulationRoots(), base, file),
         or(f.checkpointsInFlight(), DEFAULT_CHECKPOINTS_IN_FLIGHT),
-        or(f.checkpointFullEvery(), DEFAULT_CHECKPOINT_FULL_EVERY));
+        or(f.checkpointFullEvery(), DEFAULT_CHECKPOINT_FULL_EVERY),
+        or(f.checkpointMinIntervalMs(), DEFAULT_CHECKPOINT_MIN_INTERVAL_MS));
   }
 
   /**

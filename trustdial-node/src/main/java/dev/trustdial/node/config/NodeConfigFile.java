@@ -28,7 +28,8 @@ public record NodeConfigFile(
     Tee tee,
     List<String> teeSimulationRoots,
     Integer checkpointsInFlight,
-    Integer checkpointFullEvery) {
+    Integer checkpointFullEvery,
+    Long checkpointMinIntervalMs) {
 
   /** Without the checkpoint settings (their defaults apply). */
   public NodeConfigFile(
@@ -61,6 +62,7 @@ public record NodeConfigFile(
         maxConcurrentJobs,
         tee,
         teeSimulationRoots,
+        null,
         null,
         null);
   }

@@ -7,6 +7,7 @@ import dev.trustdial.vm.checkpoint.LinkCompression;
 import java.util.ArrayDeque;
 import java.util.Arrays;
 import java.util.concurrent.Executor;
+import java.util.function.LongSupplier;
 
 /**
  * A job's checkpoints written behind the machine (issue 18): at each checkpoint the VM thread only
@@ -31,6 +32,16 @@ import java.util.concurrent.Executor;
  * while the VM runs at its own speed, DA carries each changed page once per write instead of once
  * per checkpoint, and the memory held is one capture. {@code maxPending} then bounds how many
  * checkpoints the last heartbeat may lag behind the machine.
+ *
+ * <p>A minimum write interval (off unless set; it needs coalescing): a checkpoint submitted less
+ * than {@code minIntervalMillis} after the last one handed to the stages is held, merged with the
+ * checkpoints after it, and handed on by the first submit after the interval (or by {@link
+ * #drain}). DA then carries at most one write per interval however short the stride, so on a
+ * machine whose cores the DA work shares with the VM the VM keeps its core; the price is that a
+ * successor may redo up to one interval (plus the pipeline's lag) of compute. Held checkpoints
+ * count as pending for {@link #pending} but not for the back-pressure, which bounds only what the
+ * stages still have to write. The clock is the node's {@code Scheduler}, so a simulation decides
+ * the same way on every replay.
  *
  * <p>Any executor works, the stages stay serial: the pipeline hands the executor one task at a
  * time. A same-thread executor ({@code Runnable::run}) runs everything inside submit, which makes
@@ -119,8 +130,20 @@ public final class CheckpointPipeline {
   private final Journal journal;
   private final Heartbeat heartbeat;
   private final boolean coalesce;
+  private final long minIntervalMillis;
+  private final LongSupplier clockMillis;
 
   // guarded by this
+  /**
+   * With a minimum write interval: the checkpoints submitted since the last hand-off, merged,
+   * standing for {@code heldCount} checkpoints; not yet queued for the stages.
+   */
+  private CheckpointCapture held;
+
+  private int heldCount;
+  private long lastHandOffMillis;
+  private boolean handedOff;
+
   /**
    * Captures waiting for the stages; with coalescing at most one, standing for {@code queuedCount}
    * checkpoints.
@@ -164,6 +187,8 @@ public final class CheckpointPipeline {
         fullEvery,
         LinkCompression.DEFAULT_LEVEL,
         true,
+        0,
+        () -> 0,
         store,
         journal,
         heartbeat);
@@ -172,6 +197,10 @@ public final class CheckpointPipeline {
   /**
    * @param zstdLevel the links' compression level
    * @param coalesce write only the newest of the checkpoints queued behind a slow stage
+   * @param minIntervalMillis hand a checkpoint to the stages at most once per this many
+   *     milliseconds of {@code clockMillis}, merging the ones between (0: every checkpoint at once;
+   *     needs {@code coalesce} and {@code maxPending} &gt; 0)
+   * @param clockMillis the node's clock, in milliseconds
    */
   public CheckpointPipeline(
       Executor executor,
@@ -179,6 +208,8 @@ public final class CheckpointPipeline {
       int fullEvery,
       int zstdLevel,
       boolean coalesce,
+      long minIntervalMillis,
+      LongSupplier clockMillis,
       Store store,
       Journal journal,
       Heartbeat heartbeat) {
@@ -197,6 +228,15 @@ public final class CheckpointPipeline {
     this.journal = journal;
     this.heartbeat = heartbeat;
     this.coalesce = coalesce;
+    if (minIntervalMillis < 0 || (minIntervalMillis > 0 && (!coalesce || maxPending == 0))) {
+      throw new IllegalArgumentException(
+          "a minimum write interval must be at least 0 and needs coalescing and maxPending > 0,"
+              + " got "
+              + minIntervalMillis
+              + " ms");
+    }
+    this.minIntervalMillis = minIntervalMillis;
+    this.clockMillis = clockMillis;
   }
 
   /**
@@ -211,7 +251,7 @@ public final class CheckpointPipeline {
     long t0 = System.nanoTime();
     boolean full;
     synchronized (this) {
-      while (failure == null && pending >= Math.max(1, maxPending)) {
+      while (failure == null && pending - heldCount >= Math.max(1, maxPending)) {
         try {
           wait();
         } catch (InterruptedException e) {
@@ -245,6 +285,22 @@ public final class CheckpointPipeline {
       sinceFull = c.full() ? 0 : sinceFull + 1;
       submitted++;
       pending++;
+      int handed = 1;
+      if (minIntervalMillis > 0) {
+        held = held == null ? c : held.then(c);
+        heldCount++;
+        long now = clockMillis.getAsLong();
+        if (handedOff && now - lastHandOffMillis < minIntervalMillis) {
+          return; // held: handed on by a later submit or by drain
+        }
+        c = held;
+        handed = heldCount;
+        coalesced += heldCount - 1;
+        held = null;
+        heldCount = 0;
+        handedOff = true;
+        lastHandOffMillis = now;
+      }
       if (coalesce && !queue.isEmpty()) {
         queue.add(
             queue
@@ -255,7 +311,7 @@ public final class CheckpointPipeline {
       } else {
         queue.add(c);
       }
-      queuedCount++;
+      queuedCount += handed;
       run = !scheduled;
       scheduled = true;
     }
@@ -272,7 +328,32 @@ public final class CheckpointPipeline {
    *
    * @throws CheckpointFailed when one failed
    */
-  public synchronized void drain() {
+  public void drain() {
+    boolean run = false;
+    synchronized (this) {
+      if (held != null && failure == null) {
+        if (!queue.isEmpty()) {
+          queue.add(queue.pollLast().then(held));
+        } else {
+          queue.add(held);
+        }
+        coalesced += heldCount - 1;
+        queuedCount += heldCount;
+        held = null;
+        heldCount = 0;
+        handedOff = true;
+        lastHandOffMillis = clockMillis.getAsLong();
+        run = !scheduled;
+        scheduled = scheduled || run;
+      }
+    }
+    if (run) {
+      executor.execute(this::runQueued);
+    }
+    awaitDrained();
+  }
+
+  private synchronized void awaitDrained() {
     while (pending > 0
         && (failure == null
             || scheduled)) { // after a failure, until the stages have dropped the rest
@@ -309,9 +390,11 @@ public final class CheckpointPipeline {
           return;
         }
       }
-      pending -= queuedCount;
+      pending -= queuedCount + heldCount;
       queue.clear();
       queuedCount = 0;
+      held = null;
+      heldCount = 0;
       notifyAll();
     }
   }

@@ -43,6 +43,7 @@ import dev.trustdial.node.time.Scheduler;
 import dev.trustdial.node.verify.Reexecutor;
 import dev.trustdial.tee.runtime.TeeRuntime;
 import dev.trustdial.vm.Machine;
+import dev.trustdial.vm.checkpoint.LinkCompression;
 import dev.trustdial.vm.trace.StrideTrace;
 import dev.trustdial.vm.trace.TraceLie;
 import dev.trustdial.vm.trace.TraceRun;
@@ -133,13 +134,28 @@ public final class OperatorNode implements AutoCloseable {
    *     0: the VM waits at each checkpoint until it is heartbeated
    * @param fullEvery a full snapshot every this many checkpoints, deltas between (docs/spec/vm.md
    *     §8.1); 1: every checkpoint full
+   * @param minIntervalMillis write at most one checkpoint per this many milliseconds, merging the
+   *     ones between (0: every checkpoint; docs/CHECKPOINTS.md); needs {@code inFlight} &gt; 0
    */
-  public record Checkpoints(int inFlight, int fullEvery) {
+  public record Checkpoints(int inFlight, int fullEvery, long minIntervalMillis) {
     public static final Checkpoints DEFAULT =
         new Checkpoints(
-            NodeConfig.DEFAULT_CHECKPOINTS_IN_FLIGHT, NodeConfig.DEFAULT_CHECKPOINT_FULL_EVERY);
+            NodeConfig.DEFAULT_CHECKPOINTS_IN_FLIGHT,
+            NodeConfig.DEFAULT_CHECKPOINT_FULL_EVERY,
+            NodeConfig.DEFAULT_CHECKPOINT_MIN_INTERVAL_MS);
 
     public Checkpoints {
+      if (minIntervalMillis < 0
+          || minIntervalMillis > NodeConfig.MAX_CHECKPOINT_MIN_INTERVAL_MS
+          || (minIntervalMillis > 0 && inFlight == 0)) {
+        throw new InvalidInputException(
+            "checkpointMinIntervalMs must be 0.."
+                + NodeConfig.MAX_CHECKPOINT_MIN_INTERVAL_MS
+                + " and needs checkpointsInFlight > 0, got "
+                + minIntervalMillis
+                + " with checkpointsInFlight "
+                + inFlight);
+      }
       if (inFlight < 0 || inFlight > NodeConfig.MAX_CHECKPOINTS_IN_FLIGHT) {
         throw new InvalidInputException(
             "checkpointsInFlight must be 0.."
@@ -824,6 +840,10 @@ public final class OperatorNode implements AutoCloseable {
         checkpointWorkers,
         checkpoints.inFlight(),
         checkpoints.fullEvery(),
+        LinkCompression.DEFAULT_LEVEL,
+        true,
+        checkpoints.minIntervalMillis(),
+        scheduler::millis,
         bytes -> {
           Bytes32 key = da.put(bytes).blobKey();
           metrics.count("checkpoints_written_total", "Snapshots written to DA at checkpoints");

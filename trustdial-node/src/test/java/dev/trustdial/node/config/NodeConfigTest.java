@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.trustdial.core.InvalidInputException;
+import dev.trustdial.node.operator.OperatorNode;
 import java.math.BigInteger;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -210,7 +211,7 @@ class NodeConfigTest {
             "node config "
                 + typo
                 + ": unknown field 'pollIntervalMilis' (known fields: chain, checkpointFullEvery,"
-                + " checkpointsInFlight, da, dataDir, deployment,");
+                + " checkpointMinIntervalMs, checkpointsInFlight, da, dataDir, deployment,");
     Path inFlight = write(base.formatted(DEPLOYMENT, KEY, ", \"checkpointsInFlight\": 65"));
     assertThatThrownBy(() -> NodeConfig.read(inFlight))
         .isInstanceOf(InvalidInputException.class)
@@ -225,9 +226,33 @@ class NodeConfigTest {
                 DEPLOYMENT, KEY, ", \"checkpointsInFlight\": 0, \"checkpointFullEvery\": 1"));
     assertThat(NodeConfig.read(sync).checkpointsInFlight()).isZero();
     assertThat(NodeConfig.read(sync).checkpointFullEvery()).isEqualTo(1);
+    Path interval = write(base.formatted(DEPLOYMENT, KEY, ", \"checkpointMinIntervalMs\": 3000"));
+    assertThat(NodeConfig.read(interval).checkpoints())
+        .isEqualTo(
+            new OperatorNode.Checkpoints(
+                NodeConfig.DEFAULT_CHECKPOINTS_IN_FLIGHT,
+                NodeConfig.DEFAULT_CHECKPOINT_FULL_EVERY,
+                3000));
+    Path intervalWithoutPipeline =
+        write(
+            base.formatted(
+                DEPLOYMENT,
+                KEY,
+                ", \"checkpointsInFlight\": 0, \"checkpointMinIntervalMs\": 3000"));
+    assertThatThrownBy(() -> NodeConfig.read(intervalWithoutPipeline))
+        .isInstanceOf(InvalidInputException.class)
+        .hasMessage(
+            "checkpointMinIntervalMs must be 0..600000 and needs checkpointsInFlight > 0, got 3000"
+                + " with checkpointsInFlight 0");
+    Path longInterval =
+        write(base.formatted(DEPLOYMENT, KEY, ", \"checkpointMinIntervalMs\": 600001"));
+    assertThatThrownBy(() -> NodeConfig.read(longInterval))
+        .isInstanceOf(InvalidInputException.class)
+        .hasMessageContaining("checkpointMinIntervalMs must be 0..600000");
     NodeConfig defaults = NodeConfig.read(write(base.formatted(DEPLOYMENT, KEY, "")));
     assertThat(defaults.checkpointsInFlight()).isEqualTo(NodeConfig.DEFAULT_CHECKPOINTS_IN_FLIGHT);
     assertThat(defaults.checkpointFullEvery()).isEqualTo(NodeConfig.DEFAULT_CHECKPOINT_FULL_EVERY);
+    assertThat(defaults.checkpointMinIntervalMs()).isZero();
     Path daTypo = write(base.formatted(DEPLOYMENT, KEY, "").replace("\"certs\"", "\"cert\""));
     assertThatThrownBy(() -> NodeConfig.read(daTypo))
         .hasMessageContaining(

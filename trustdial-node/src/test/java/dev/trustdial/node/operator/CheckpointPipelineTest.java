@@ -136,6 +136,74 @@ class CheckpointPipelineTest {
   }
 
   @Test
+  void aMinimumIntervalWritesAtMostOnceAnIntervalAndTheHeldOnesRestoreFromTheNewest()
+      throws Exception {
+    FakeDa da = new FakeDa();
+    FakeChain chain = new FakeChain(da);
+    long[] clock = {0};
+    CheckpointPipeline p =
+        new CheckpointPipeline(
+            Runnable::run,
+            2,
+            4,
+            3,
+            true,
+            1000,
+            () -> clock[0],
+            da,
+            CheckpointPipeline.Journal.NONE,
+            chain);
+    Machine m = Vm.load(elf(), INPUT, CFG);
+    List<Checkpoint> submitted = new ArrayList<>();
+    m.run(
+        1L << 40,
+        (cp, machine) -> {
+          if (!machine.terminal() && cp.step() > 0) {
+            submitted.add(cp);
+            clock[0] += 300; // a stride every 300 ms: about one write in four checkpoints
+            p.submit(machine);
+            // held checkpoints count as pending, but never make the VM wait
+            assertThat(p.pending()).isLessThanOrEqualTo(4);
+          }
+        });
+    assertThat(submitted).hasSizeGreaterThan(12);
+    // the first checkpoint is written at once; later ones at most once per 1000 ms of the clock
+    assertThat(chain.heartbeats.getFirst()).isEqualTo(submitted.getFirst());
+    assertThat(chain.heartbeats.size()).isLessThan(submitted.size() / 3 + 2);
+    int beforeDrain = chain.heartbeats.size();
+    p.drain(); // hands on the held tail: the newest checkpoint is heartbeated
+    assertThat(chain.heartbeats).hasSizeGreaterThan(beforeDrain);
+    assertThat(chain.heartbeats.getLast()).isEqualTo(submitted.getLast());
+    assertThat(submitted).containsAll(chain.heartbeats);
+    assertThat(p.pending()).isZero();
+    assertThat(p.stats().coalesced()).isEqualTo(submitted.size() - chain.heartbeats.size());
+    SnapshotSource fromDa =
+        new SnapshotSource(new EmptyLocal(), da::get, new NodeMetrics("operator"));
+    for (int i = 0; i < chain.heartbeats.size(); i++) {
+      Checkpoint cp = chain.heartbeats.get(i);
+      Machine back =
+          fromDa.restore(
+              new SnapshotSource.Checkpoint(JOB, cp.step(), chain.keys.get(i)),
+              bytes -> Vm.restore(bytes, INPUT, CFG, cp.stateHash()));
+      assertThat(back.step()).isEqualTo(cp.step());
+    }
+  }
+
+  @Test
+  void aMinimumIntervalNeedsCoalescingAndAnAsynchronousPipeline() {
+    FakeDa da = new FakeDa();
+    assertThatThrownBy(() ->
+            new CheckpointPipeline(
+                Runnable::run, 0, 4, 3, true, 1000, () -> 0, da, w -> {}, new FakeChain(da)))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("needs coalescing and maxPending > 0");
+    assertThatThrownBy(() ->
+            new CheckpointPipeline(
+                Runnable::run, 2, 4, 3, false, 1000, () -> 0, da, w -> {}, new FakeChain(da)))
+        .isInstanceOf(IllegalArgumentException.class);
+  }
+
+  @Test
   void heartbeatsFollowStepOrderAndEachRestoresFromDaAlone() throws Exception {
     FakeDa da = new FakeDa();
     FakeChain chain = new FakeChain(da);
@@ -170,7 +238,8 @@ class CheckpointPipelineTest {
     FakeChain chain = new FakeChain(da);
     pool = Executors.newSingleThreadExecutor();
     CheckpointPipeline p =
-        new CheckpointPipeline(pool, 2, 4, 3, false, da, CheckpointPipeline.Journal.NONE, chain);
+        new CheckpointPipeline(
+            pool, 2, 4, 3, false, 0, () -> 0, da, CheckpointPipeline.Journal.NONE, chain);
     Machine m = Vm.load(elf(), INPUT, CFG);
     m.runTo(STRIDE, CheckpointSink.NONE);
     p.submit(m);
@@ -221,7 +290,8 @@ class CheckpointPipelineTest {
     FakeChain chain = new FakeChain(da);
     pool = Executors.newSingleThreadExecutor();
     CheckpointPipeline p =
-        new CheckpointPipeline(pool, 8, 4, 3, false, da, CheckpointPipeline.Journal.NONE, chain);
+        new CheckpointPipeline(
+            pool, 8, 4, 3, false, 0, () -> 0, da, CheckpointPipeline.Journal.NONE, chain);
     Machine m = Vm.load(elf(), INPUT, CFG);
     for (long k = 1; k <= 3; k++) {
       m.runTo(k * STRIDE, CheckpointSink.NONE);
@@ -283,7 +353,8 @@ class CheckpointPipelineTest {
     chain.failAtStep = 2 * STRIDE;
     pool = Executors.newSingleThreadExecutor();
     CheckpointPipeline p =
-        new CheckpointPipeline(pool, 8, 4, 3, false, da, CheckpointPipeline.Journal.NONE, chain);
+        new CheckpointPipeline(
+            pool, 8, 4, 3, false, 0, () -> 0, da, CheckpointPipeline.Journal.NONE, chain);
     Machine m = Vm.load(elf(), INPUT, CFG);
     for (int i = 1; i <= 5; i++) {
       m.runTo(i * STRIDE, CheckpointSink.NONE);
