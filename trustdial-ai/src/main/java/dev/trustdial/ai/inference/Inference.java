@@ -6,8 +6,10 @@ import dev.trustdial.ai.engine.GenerationRequest;
 import dev.trustdial.ai.engine.GenerationResult;
 import dev.trustdial.ai.engine.SamplingParams;
 import dev.trustdial.ai.engine.TokenLogprob;
+import dev.trustdial.ai.receipt.ModelBinding;
 import dev.trustdial.ai.tokenizer.Tokenizer;
 import java.util.List;
+import java.util.Optional;
 import java.util.function.LongSupplier;
 
 /**
@@ -57,6 +59,16 @@ public final class Inference {
 
   public RequestParser parser() {
     return parser;
+  }
+
+  /** What a receipt binds of this model (its chat template only for chat requests). */
+  public ModelBinding modelBinding(boolean chat) {
+    return new ModelBinding(
+        backend.modelName(),
+        backend.fileSha256(),
+        backend.tokenizer().digest().toHex().substring(2),
+        chat ? Optional.of(backend.chatTemplateSha256()) : Optional.empty(),
+        backend.determinismProfile());
   }
 
   /**

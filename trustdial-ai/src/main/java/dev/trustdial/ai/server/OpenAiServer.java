@@ -10,6 +10,7 @@ import dev.trustdial.ai.inference.ApiException;
 import dev.trustdial.ai.inference.ApiRequest;
 import dev.trustdial.ai.inference.CompletionBackend;
 import dev.trustdial.ai.inference.RequestBody;
+import dev.trustdial.ai.inference.Verification;
 import dev.trustdial.ai.receipt.Receipt;
 import dev.trustdial.ai.receipt.ReceiptJson;
 import dev.trustdial.core.InvalidInputException;
@@ -238,29 +239,7 @@ public final class OpenAiServer implements AutoCloseable {
       slots.release();
     }
     metrics.verifications.labelValues(v.match() ? "match" : "mismatch").inc();
-    json(ctx, verificationJson(r, v));
-  }
-
-  /** The answer of /v1/verify; {@code trustdial ai verify --json} prints the same. */
-  public static ObjectNode verificationJson(Receipt r, Verification v) {
-    ObjectNode o = MAPPER.createObjectNode();
-    o.put("receipt_id", r.id());
-    o.put("match", v.match());
-    o.put("signature_valid", v.signatureValid());
-    o.put("signer", v.signer());
-    o.put("model_matches", v.modelMatches());
-    if (v.firstMismatch().isPresent()) {
-      o.put("first_mismatch_index", v.firstMismatch().get());
-    } else {
-      o.putNull("first_mismatch_index");
-    }
-    ArrayNode exp = o.putArray("reexecuted_tokens");
-    for (int t : v.expectedTokens()) {
-      exp.add(t);
-    }
-    ArrayNode problems = o.putArray("problems");
-    v.problems().forEach(problems::add);
-    return o;
+    json(ctx, v.toJson(r.id()));
   }
 
   private sealed interface StreamEvent {}

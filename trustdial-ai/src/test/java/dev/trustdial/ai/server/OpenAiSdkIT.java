@@ -17,6 +17,7 @@ import com.openai.models.completions.Completion;
 import com.openai.models.completions.CompletionCreateParams;
 import com.openai.models.models.Model;
 import dev.trustdial.ai.inference.EngineBackend;
+import dev.trustdial.ai.inference.Verification;
 import dev.trustdial.ai.receipt.Receipt;
 import dev.trustdial.ai.receipt.ReceiptJson;
 import dev.trustdial.ai.receipt.TokenHashes;

@@ -3,21 +3,20 @@ package dev.trustdial.cli.ai;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.trustdial.ai.inference.EngineBackend;
+import dev.trustdial.ai.inference.Inference;
+import dev.trustdial.ai.inference.ReceiptVerifier;
+import dev.trustdial.ai.inference.RequestLimits;
+import dev.trustdial.ai.inference.Verification;
 import dev.trustdial.ai.receipt.Receipt;
 import dev.trustdial.ai.receipt.ReceiptJson;
-import dev.trustdial.ai.server.InferenceService;
-import dev.trustdial.ai.server.ServerLimits;
-import dev.trustdial.ai.server.Verification;
 import dev.trustdial.cli.ExitCodes;
 import dev.trustdial.core.InvalidInputException;
-import dev.trustdial.core.crypto.Secp256k1Key;
 import dev.trustdial.core.json.Json;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -70,19 +69,14 @@ public final class AiVerifyCommand implements Callable<Integer> {
     Receipt receipt = checked.receipt();
     Verification v;
     try (EngineBackend backend = model.load()) {
-      // The verifier signs nothing; the key only satisfies the service's constructor.
-      InferenceService service =
-          new InferenceService(
-              backend,
-              Secp256k1Key.generate(),
-              ServerLimits.defaults(),
-              Clock.systemUTC(),
-              () -> 0);
-      v = service.verify(checked);
+      // A receipt's request carries its seed, so the seed source is never drawn from.
+      v =
+          new ReceiptVerifier(new Inference(backend, RequestLimits.defaults(), () -> 0))
+              .verify(checked);
     }
     PrintWriter out = spec.commandLine().getOut();
     if (json) {
-      ObjectNode o = dev.trustdial.ai.server.OpenAiServer.verificationJson(receipt, v);
+      ObjectNode o = v.toJson(receipt.id());
       out.println(mapper.writerWithDefaultPrettyPrinter().writeValueAsString(o));
     } else {
       out.println("receipt   " + receipt.id());

@@ -1,6 +1,9 @@
-package dev.trustdial.ai.server;
+package dev.trustdial.ai.inference;
 
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.trustdial.ai.Invariant;
+import dev.trustdial.core.json.Json;
 import java.util.List;
 import java.util.Optional;
 
@@ -36,5 +39,30 @@ public record Verification(
   @Override
   public int[] receiptTokens() {
     return receiptTokens.clone();
+  }
+
+  /**
+   * The answer of /v1/verify for the receipt with this id; {@code trustdial ai verify --json}
+   * prints the same.
+   */
+  public ObjectNode toJson(String receiptId) {
+    ObjectNode o = Json.mapper().createObjectNode();
+    o.put("receipt_id", receiptId);
+    o.put("match", match);
+    o.put("signature_valid", signatureValid);
+    o.put("signer", signer);
+    o.put("model_matches", modelMatches);
+    if (firstMismatch.isPresent()) {
+      o.put("first_mismatch_index", firstMismatch.get());
+    } else {
+      o.putNull("first_mismatch_index");
+    }
+    ArrayNode exp = o.putArray("reexecuted_tokens");
+    for (int t : expectedTokens) {
+      exp.add(t);
+    }
+    ArrayNode list = o.putArray("problems");
+    problems.forEach(list::add);
+    return o;
   }
 }
