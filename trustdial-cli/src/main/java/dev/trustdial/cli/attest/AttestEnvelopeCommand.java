@@ -1,6 +1,7 @@
 package dev.trustdial.cli.attest;
 
 import dev.trustdial.core.InvalidInputException;
+import dev.trustdial.core.bytes.Bytes;
 import dev.trustdial.tee.attest.CollateralFiles;
 import dev.trustdial.tee.attest.DecodedEvidence;
 import dev.trustdial.tee.attest.EvidenceEnvelope;
@@ -54,13 +55,13 @@ public final class AttestEnvelopeCommand implements Callable<Integer> {
       throw new InvalidInputException(
           "evidence file " + evidence + " is already an evidence envelope");
     }
-    byte[] ev = decoded.bytes();
+    byte[] ev = decoded.bytes().toArray();
     List<CollateralFiles.Input> files = AttestVerifyCommand.readCollateral(collateral);
     try {
       // Read the collateral now, so that an envelope is never written with collateral that cannot
       // be read.
       CollateralFiles.Read col = CollateralFiles.read(ev, files);
-      byte[] env = EvidenceEnvelope.of(ev, col.envelopeForm()).encode();
+      byte[] env = EvidenceEnvelope.of(ev, col.envelopeForm().map(Bytes::toArray)).encode();
       Files.write(out, env);
       PrintWriter w = spec.commandLine().getOut();
       decoded.conversions().forEach(c -> w.println("input: " + c));

@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.trustdial.cli.ExitCodes;
 import dev.trustdial.core.InvalidInputException;
-import dev.trustdial.core.bytes.Hex;
 import dev.trustdial.core.json.Json;
 import dev.trustdial.tee.attest.AttestationPolicy;
 import dev.trustdial.tee.attest.AttestationVerifier;
@@ -125,7 +124,7 @@ public final class AttestVerifyCommand implements Callable<Integer> {
   private int verify() {
     Instant time = parseTime(at);
     DecodedEvidence decoded = decode(read(evidence, EvidenceFormats.MAX_INPUT_BYTES, "evidence"));
-    byte[] evidenceBytes = decoded.bytes();
+    byte[] evidenceBytes = decoded.bytes().toArray();
     List<String> notes = new ArrayList<>(decoded.conversions());
     List<CollateralFiles.Input> files = readCollateral(collateral);
     CollateralFiles.Read col;
@@ -136,7 +135,7 @@ public final class AttestVerifyCommand implements Callable<Integer> {
               "the evidence file is an envelope that carries its collateral; drop --collateral");
         }
         EvidenceEnvelope env = EvidenceEnvelope.decode(evidenceBytes);
-        evidenceBytes = env.evidence().bytes();
+        evidenceBytes = env.evidence().bytes().toArray();
         files =
             env.collateral()
                 .map(b -> List.of(new CollateralFiles.Input("the envelope's collateral", b)))
@@ -254,12 +253,12 @@ public final class AttestVerifyCommand implements Callable<Integer> {
       n.put("debug", v.debug());
       n.put("tcbStatus", v.tcbStatus().wireName());
       v.advisoryIds().forEach(n.putArray("advisoryIds")::add);
-      n.put("reportData", Hex.encode(v.reportData()));
+      n.put("reportData", v.reportData().toHex());
       v.issuedAt().ifPresent(t -> n.put("issuedAt", t.toString()));
       ObjectNode ms = n.putObject("measurements");
-      v.measurements().forEach(x -> ms.put(x.name(), Hex.encode(x.value())));
+      v.measurements().forEach(x -> ms.put(x.name(), x.value().toHex()));
       ObjectNode fs = n.putObject("fields");
-      v.fields().forEach(x -> fs.put(x.name(), Hex.encode(x.value())));
+      v.fields().forEach(x -> fs.put(x.name(), x.value().toHex()));
       v.checks().forEach(n.putArray("checks")::add);
     });
     try {
@@ -292,7 +291,7 @@ public final class AttestVerifyCommand implements Callable<Integer> {
       }
       v.issuedAt().ifPresent(t -> row(out, "issued at", t.toString()));
       row(out, "verified at", at.toString());
-      row(out, "report data", Hex.encodeBare(v.reportData()));
+      row(out, "report data", v.reportData().toBareHex());
       for (NamedBytes mb : v.measurements()) {
         row(out, mb.name(), mb.hex());
       }

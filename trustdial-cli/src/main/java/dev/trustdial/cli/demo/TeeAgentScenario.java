@@ -90,7 +90,9 @@ final class TeeAgentScenario {
       AppPolicy policy =
           new AppPolicy(false, true, true, TcbStatus.UP_TO_DATE, List.of(m.simulatedPolicyEntry()));
       BigInteger created =
-          developer.createApp(TrustMode.TEE, new Bytes32(m.artifactDigest()), policy.encode()).id();
+          developer
+              .createApp(TrustMode.TEE, new Bytes32(m.artifactDigest().toArray()), policy.encode())
+              .id();
       if (!created.equals(appId)) {
         throw new IllegalStateException(
             "the TEE app got id "

@@ -383,7 +383,7 @@ public final class KmsCommand implements Runnable {
       n.put("appId", appId.toString());
       var a = n.putArray("secrets");
       secrets.forEach(
-          s -> a.addObject().put("name", s.name()).put("ciphertext", Hex.encode(s.ciphertext())));
+          s -> a.addObject().put("name", s.name()).put("ciphertext", s.ciphertext().toHex()));
       Files.write(file, JsonExchange.JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(n));
     }
   }

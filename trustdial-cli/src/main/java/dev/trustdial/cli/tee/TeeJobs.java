@@ -73,9 +73,7 @@ public final class TeeJobs {
       if (a.registers().stream()
           .allMatch(r ->
               ours.registers().stream()
-                  .anyMatch(o ->
-                      o.name().equals(r.name())
-                          && java.util.Arrays.equals(o.value(), r.value())))) {
+                  .anyMatch(o -> o.name().equals(r.name()) && o.value().equals(r.value())))) {
         return;
       }
     }
@@ -137,12 +135,11 @@ public final class TeeJobs {
    */
   public static dev.trustdial.core.crypto.Address walletFromKms(
       java.net.URI kms, BigInteger appId) {
-    java.net.http.HttpClient http =
+    java.net.URI uri = kms.resolve("/v1/apps/" + appId + "/wallet");
+    try (java.net.http.HttpClient http =
         java.net.http.HttpClient.newBuilder()
             .connectTimeout(java.time.Duration.ofSeconds(10))
-            .build();
-    java.net.URI uri = kms.resolve("/v1/apps/" + appId + "/wallet");
-    try {
+            .build()) {
       java.net.http.HttpResponse<byte[]> r =
           http.send(
               java.net.http.HttpRequest.newBuilder(uri)

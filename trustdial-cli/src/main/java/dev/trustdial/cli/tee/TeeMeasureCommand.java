@@ -3,6 +3,7 @@ package dev.trustdial.cli.tee;
 import static dev.trustdial.cli.tee.TeeCommand.measure;
 
 import dev.trustdial.cli.ExitCodes;
+import dev.trustdial.core.bytes.Bytes;
 import dev.trustdial.core.bytes.Hex;
 import dev.trustdial.tee.runtime.AppMeasurement;
 import dev.trustdial.tee.runtime.LaunchConfig;
@@ -28,14 +29,14 @@ final class TeeMeasureCommand implements Callable<Integer> {
     AppMeasurement m = measure(app.id(), app.artifact, app.config);
     Rtmrs r = m.registers();
     PrintWriter out = spec.commandLine().getOut();
-    out.println("artifactDigest " + Hex.encode(m.artifactDigest()));
+    out.println("artifactDigest " + m.artifactDigest().toHex());
     out.println("RTMR0          " + Hex.encode(r.get(0)));
     out.println("RTMR3          " + Hex.encode(r.get(3)));
     out.println(
         "kmsPublicKey   "
-            + LaunchConfig.parse(m.config())
+            + LaunchConfig.parse(m.config().toArray())
                 .kmsPublicKey()
-                .map(Hex::encode)
+                .map(Bytes::toHex)
                 .orElse("none (the config pins no KMS: a launch gets no keys)"));
     out.flush();
     return ExitCodes.OK;

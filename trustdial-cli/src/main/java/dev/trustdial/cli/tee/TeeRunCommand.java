@@ -9,7 +9,6 @@ import dev.trustdial.chain.TrustMode;
 import dev.trustdial.cli.ExitCodes;
 import dev.trustdial.cli.devnet.DevnetDescriptor;
 import dev.trustdial.core.InvalidInputException;
-import dev.trustdial.core.bytes.Hex;
 import dev.trustdial.core.crypto.Secp256k1Key;
 import dev.trustdial.tee.kms.SealedSecret;
 import dev.trustdial.tee.runtime.LaunchConfig;
@@ -129,7 +128,7 @@ final class TeeRunCommand implements Callable<Integer> {
               + " pid "
               + app.pid()
               + " artifact "
-              + Hex.encode(app.measurement().artifactDigest()));
+              + app.measurement().artifactDigest().toHex());
       app.wallet().ifPresent(w -> out.println("keys released by the KMS; app wallet " + w));
       out.flush();
       exit = app.await();

@@ -46,9 +46,9 @@ final class TeeTranscriptCommand implements Callable<Integer> {
               + " len "
               + e.bodyLength()
               + " body "
-              + Hex.encodeBare(e.bodySha256())
+              + Hex.encodeBare(e.bodySha256().bytes())
               + " tls "
-              + Hex.encodeBare(e.certChainSha256()));
+              + Hex.encodeBare(e.certChainSha256().bytes()));
     }
     out.println("entries " + entries.size() + " head " + Hex.encode(Transcript.headOf(entries)));
     out.flush();

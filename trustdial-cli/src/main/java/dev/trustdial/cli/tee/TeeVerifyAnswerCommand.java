@@ -101,8 +101,8 @@ final class TeeVerifyAnswerCommand implements Callable<Integer> {
                   .put("url", e.url())
                   .put("time", e.time().toString())
                   .put("status", e.status())
-                  .put("bodySha256", Hex.encode(e.bodySha256()))
-                  .put("certChainSha256", Hex.encode(e.certChainSha256())));
+                  .put("bodySha256", e.bodySha256().toHex())
+                  .put("certChainSha256", e.certChainSha256().toHex()));
       out.println(n.toPrettyString());
     } else {
       out.println(c.failure().map(f -> "INVALID: " + f).orElse("VALID"));
@@ -124,7 +124,7 @@ final class TeeVerifyAnswerCommand implements Callable<Integer> {
                 + " "
                 + e.url()
                 + " body "
-                + Hex.encodeBare(e.bodySha256()).substring(0, 16)
+                + Hex.encodeBare(e.bodySha256().bytes()).substring(0, 16)
                 + "..");
       }
       out.println("checks:");

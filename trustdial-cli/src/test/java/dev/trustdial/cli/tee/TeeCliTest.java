@@ -135,7 +135,7 @@ class TeeCliTest {
                                 "RTMR0", expected.registers().get(0)),
                             new dev.trustdial.tee.attest.NamedBytes(
                                 "RTMR3", expected.registers().get(3))),
-                        new byte[64],
+                        dev.trustdial.core.bytes.Bytes.of(new byte[64]),
                         List.of(),
                         false,
                         dev.trustdial.tee.attest.TcbStatus.NOT_EVALUATED,

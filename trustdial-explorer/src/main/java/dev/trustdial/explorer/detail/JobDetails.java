@@ -548,13 +548,13 @@ public final class JobDetails {
     Optional<String> appInputText = Optional.empty();
     try {
       TeeJobInput in = teeInput(envelope.input());
-      config = parseJson(in.config(), LaunchConfig.MAX_BYTES, "the launch configuration");
+      config = parseJson(in.config().toArray(), LaunchConfig.MAX_BYTES, "the launch configuration");
       secrets =
           in.secrets().stream()
-              .map(x -> new JobDetail.SecretName(x.name(), x.ciphertext().length))
+              .map(x -> new JobDetail.SecretName(x.name(), x.ciphertext().length()))
               .toList();
-      appInputBytes = in.appInput().length;
-      appInputText = utf8(in.appInput(), 4096);
+      appInputBytes = in.appInput().length();
+      appInputText = utf8(in.appInput().toArray(), 4096);
     } catch (DetailException e) {
       notes.add(e.getMessage());
     }
@@ -583,7 +583,7 @@ public final class JobDetails {
                                 + String.join(
                                     ", ",
                                     a.registers().stream()
-                                        .map(r -> r.name() + "=" + Hex.encodeBare(r.value()))
+                                        .map(r -> r.name() + "=" + r.value().toBareHex())
                                         .toList()))
                         .toList()));
       }
@@ -672,7 +672,7 @@ public final class JobDetails {
                     e.time().toString(),
                     e.url(),
                     e.status(),
-                    Hex.encodeBare(e.bodySha256())))
+                    Hex.encodeBare(e.bodySha256().bytes())))
             .toList(),
         c.verdict().map(v -> v.platform().toString()));
   }

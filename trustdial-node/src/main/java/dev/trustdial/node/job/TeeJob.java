@@ -150,7 +150,7 @@ public final class TeeJob {
           new LaunchSpec(
               app.appId(),
               artifact,
-              input.config(),
+              input.config().toArray(),
               Optional.of(app.programDigest().bytes()),
               tee,
               false,
@@ -158,7 +158,7 @@ public final class TeeJob {
               input.secrets(),
               restored,
               dir.resolve("launch"),
-              Optional.of(input.appInput()));
+              Optional.of(input.appInput().toArray()));
     } catch (IllegalArgumentException e) {
       throw new InvalidInputException("job " + jobId + ": " + e.getMessage());
     }
@@ -192,7 +192,7 @@ public final class TeeJob {
         }
       }
       exit = running.await();
-      transcriptHead = running.transcript().snapshot().hash();
+      transcriptHead = running.transcript().snapshot().hash().bytes();
       Optional<byte[]> answer = answer(exit);
       byte[] output = answer.orElseGet(() -> failureRecord(exit));
       Bytes32 finalState = last == null ? Bytes32.ZERO : Hashes.keccak256(last);

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.trustdial.core.InvalidInputException;
+import dev.trustdial.core.bytes.Bytes;
 import dev.trustdial.core.bytes.Bytes32;
 import dev.trustdial.core.bytes.Hex;
 import dev.trustdial.core.crypto.Address;
@@ -48,9 +49,9 @@ public record SignedAnswer(
     String answer,
     Address wallet,
     Signature signature,
-    byte[] envelope,
-    byte[] transcript,
-    List<byte[]> bodies) {
+    Bytes envelope,
+    Bytes transcript,
+    List<Bytes> bodies) {
   public static final String FORMAT = "trustdial-signed-answer-v1";
   public static final int MAX_ANSWER = 64 * 1024;
   public static final int MAX_BUNDLE = 16 * 1024 * 1024;
@@ -60,19 +61,26 @@ public record SignedAnswer(
     if (answer.getBytes(StandardCharsets.UTF_8).length > MAX_ANSWER) {
       throw new InvalidInputException("answer is over " + MAX_ANSWER + " bytes");
     }
-    envelope = envelope.clone();
-    transcript = transcript.clone();
-    bodies = bodies.stream().map(byte[]::clone).toList();
+    bodies = List.copyOf(bodies);
   }
 
-  @Override
-  public byte[] envelope() {
-    return envelope.clone();
-  }
-
-  @Override
-  public byte[] transcript() {
-    return transcript.clone();
+  /** Copies of the evidence envelope, the transcript and the bodies. */
+  public SignedAnswer(
+      BigInteger appId,
+      String answer,
+      Address wallet,
+      Signature signature,
+      byte[] envelope,
+      byte[] transcript,
+      List<byte[]> bodies) {
+    this(
+        appId,
+        answer,
+        wallet,
+        signature,
+        Bytes.of(envelope),
+        Bytes.of(transcript),
+        bodies.stream().map(Bytes::of).toList());
   }
 
   /** The 64 bytes the app asks its agent to bind: SHA-512(label 0x00 len u32 answer wallet). */
@@ -107,10 +115,10 @@ public record SignedAnswer(
     n.put("answer", answer);
     n.put("wallet", wallet.toString());
     n.put("signature", signature.toHex());
-    n.put("evidence", Base64.getEncoder().encodeToString(envelope));
-    n.put("transcript", Base64.getEncoder().encodeToString(transcript));
+    n.put("evidence", Base64.getEncoder().encodeToString(envelope.toArray()));
+    n.put("transcript", Base64.getEncoder().encodeToString(transcript.toArray()));
     ArrayNode b = n.putArray("bodies");
-    bodies.forEach(x -> b.add(Base64.getEncoder().encodeToString(x)));
+    bodies.forEach(x -> b.add(Base64.getEncoder().encodeToString(x.toArray())));
     try {
       return JsonExchange.JSON.writerWithDefaultPrettyPrinter().writeValueAsString(n);
     } catch (IOException e) {
@@ -120,7 +128,7 @@ public record SignedAnswer(
 
   boolean isSimulated() {
     try {
-      return EvidenceEnvelope.decode(envelope).evidence().platform()
+      return EvidenceEnvelope.decode(envelope.toArray()).evidence().platform()
           == dev.trustdial.tee.attest.Platform.SIMULATED;
     } catch (dev.trustdial.tee.attest.VerificationFailedException e) {
       return false;
@@ -192,7 +200,7 @@ public record SignedAnswer(
       Optional<Address> expectedWallet) {
     List<String> checks = new ArrayList<>();
     VerificationResult r =
-        policy.apply(new AttestationVerifier(anchors).verifyEnvelope(envelope, at));
+        policy.apply(new AttestationVerifier(anchors).verifyEnvelope(envelope.toArray(), at));
     Verdict v;
     switch (r) {
       case VerificationResult.Invalid(Failure f) -> {
@@ -225,7 +233,7 @@ public record SignedAnswer(
     }
     List<TranscriptEntry> entries;
     try {
-      entries = Transcript.decode(transcript);
+      entries = Transcript.decode(transcript.toArray());
     } catch (IllegalArgumentException e) {
       return new Check(
           Optional.of(v), List.of(), checks, Optional.of("transcript: " + e.getMessage()));
@@ -234,8 +242,8 @@ public record SignedAnswer(
     checks.add("transcript chain of " + entries.size() + " entries, head " + Hex.encode(head));
     byte[] expected =
         AttestationAgent.evidenceReportData(
-            appData(answer, wallet), new Transcript.Head(head, entries.size()));
-    if (!MessageDigest.isEqual(expected, v.reportData())) {
+            appData(answer, wallet), new Transcript.Head(new Bytes32(head), entries.size()));
+    if (!MessageDigest.isEqual(expected, v.reportData().toArray())) {
       return new Check(
           Optional.of(v),
           entries,
@@ -270,7 +278,8 @@ public record SignedAnswer(
             Optional.of(bodies.size() + " bodies for " + entries.size() + " transcript entries"));
       }
       for (int i = 0; i < bodies.size(); i++) {
-        if (!MessageDigest.isEqual(Transcript.sha256(bodies.get(i)), entries.get(i).bodySha256())) {
+        if (!MessageDigest.isEqual(
+            Transcript.sha256(bodies.get(i).toArray()), entries.get(i).bodySha256().bytes())) {
           return new Check(
               Optional.of(v),
               entries,

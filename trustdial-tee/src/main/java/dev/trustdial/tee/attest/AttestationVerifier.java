@@ -29,18 +29,19 @@ public final class AttestationVerifier {
               if (!(collateral instanceof Collateral.Tdx tdx)) {
                 throw missing("TDX quotes need Intel PCS collateral (TCB info, QE identity, CRLs)");
               }
-              yield TdxQuoteVerifier.verify(q.bytes(), tdx, anchors.intelSgxRoot(), at);
+              yield TdxQuoteVerifier.verify(q.bytes().toArray(), tdx, anchors.intelSgxRoot(), at);
             }
             case Evidence.SnpReport r -> {
               if (!(collateral instanceof Collateral.Snp snp)) {
                 throw missing("SEV-SNP reports need the chip's VCEK certificate as collateral");
               }
-              yield SnpReportVerifier.verify(r.bytes(), snp, anchors, at);
+              yield SnpReportVerifier.verify(r.bytes().toArray(), snp, anchors, at);
             }
             case Evidence.NitroDocument d ->
-                NitroDocumentVerifier.verify(d.bytes(), anchors.awsNitroRoot(), at);
+                NitroDocumentVerifier.verify(d.bytes().toArray(), anchors.awsNitroRoot(), at);
             case Evidence.Simulated s ->
-                SimulatedEvidenceVerifier.verify(s.bytes(), anchors.simulationRoots(), at);
+                SimulatedEvidenceVerifier.verify(
+                    s.bytes().toArray(), anchors.simulationRoots(), at);
           };
       assert v.platform() == e.platform() : "verifier returned another platform's verdict";
       assert v.simulated() == (e instanceof Evidence.Simulated);
@@ -54,7 +55,7 @@ public final class AttestationVerifier {
   public VerificationResult verifyEnvelope(byte[] envelope, Instant at) {
     try {
       EvidenceEnvelope env = EvidenceEnvelope.decode(envelope);
-      byte[] evidence = env.evidence().bytes();
+      byte[] evidence = env.evidence().bytes().toArray();
       return verify(evidence, readCollateral(evidence, env.collateral()), at);
     } catch (VerificationFailedException ex) {
       return new VerificationResult.Invalid(ex.failure());

@@ -1,5 +1,6 @@
 package dev.trustdial.tee.attest;
 
+import dev.trustdial.core.bytes.Bytes;
 import java.security.cert.X509CRL;
 import java.security.cert.X509Certificate;
 import java.util.List;
@@ -22,27 +23,15 @@ public sealed interface Collateral {
       X509CRL pckCrl,
       List<X509Certificate> tcbInfoIssuerChain,
       String tcbInfoJson,
-      byte[] tcbInfoSignature,
+      Bytes tcbInfoSignature,
       List<X509Certificate> qeIdentityIssuerChain,
       String qeIdentityJson,
-      byte[] qeIdentitySignature)
+      Bytes qeIdentitySignature)
       implements Collateral {
     public Tdx {
       pckCrlIssuerChain = List.copyOf(pckCrlIssuerChain);
       tcbInfoIssuerChain = List.copyOf(tcbInfoIssuerChain);
       qeIdentityIssuerChain = List.copyOf(qeIdentityIssuerChain);
-      tcbInfoSignature = tcbInfoSignature.clone();
-      qeIdentitySignature = qeIdentitySignature.clone();
-    }
-
-    @Override
-    public byte[] tcbInfoSignature() {
-      return tcbInfoSignature.clone();
-    }
-
-    @Override
-    public byte[] qeIdentitySignature() {
-      return qeIdentitySignature.clone();
     }
   }
 

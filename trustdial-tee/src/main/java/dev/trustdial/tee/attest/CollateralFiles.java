@@ -6,6 +6,7 @@ import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.trustdial.core.bytes.Bytes;
 import dev.trustdial.core.json.Json;
 import dev.trustdial.tee.tdx.TdxCollateralJson;
 import dev.trustdial.tee.x509.Certificates;
@@ -64,15 +65,9 @@ public final class CollateralFiles {
    * @param envelopeForm the same collateral as the one file an {@link EvidenceEnvelope} carries
    * @param notes how the files were read, for a verdict's checks (empty when nothing was converted)
    */
-  public record Read(Collateral collateral, Optional<byte[]> envelopeForm, List<String> notes) {
+  public record Read(Collateral collateral, Optional<Bytes> envelopeForm, List<String> notes) {
     public Read {
-      envelopeForm = envelopeForm.map(byte[]::clone);
       notes = List.copyOf(notes);
-    }
-
-    @Override
-    public Optional<byte[]> envelopeForm() {
-      return envelopeForm.map(byte[]::clone);
     }
   }
 
@@ -100,7 +95,7 @@ public final class CollateralFiles {
           "collateral files are " + total + " bytes together, at most " + MAX_TOTAL_BYTES);
     }
     return switch (Evidence.detect(evidence)) {
-      case Evidence.TdxQuote q -> tdx(q.bytes(), files);
+      case Evidence.TdxQuote q -> tdx(q.bytes().toArray(), files);
       case Evidence.SnpReport r -> snp(files);
       case Evidence.NitroDocument d -> none(files, "Nitro documents carry their certificates");
       case Evidence.Simulated s -> none(files, "simulated evidence carries its certificates");
@@ -140,7 +135,7 @@ public final class CollateralFiles {
     if (files.size() == 1 && isAssembledJson(files.getFirst().bytes)) {
       return new Read(
           TdxCollateralJson.parse(files.getFirst().bytes),
-          Optional.of(files.getFirst().bytes),
+          Optional.of(Bytes.of(files.getFirst().bytes)),
           List.of());
     }
     Map<Role, Piece> pieces = new LinkedHashMap<>();
@@ -206,10 +201,10 @@ public final class CollateralFiles {
             pckCrl,
             signing,
             tcb.text(),
-            tcb.signature(),
+            Bytes.of(tcb.signature()),
             signing,
             qe.text(),
-            qe.signature());
+            Bytes.of(qe.signature()));
     notes.addFirst(
         "assembled TDX collateral from Intel PCS responses: "
             + String.join(
@@ -217,7 +212,7 @@ public final class CollateralFiles {
                 Arrays.stream(Role.values())
                     .map(r -> shortName(r) + " (" + fileName(pieces.get(r).file()) + ")")
                     .toList()));
-    return new Read(col, Optional.of(assembledJson(col)), notes);
+    return new Read(col, Optional.of(Bytes.of(assembledJson(col))), notes);
   }
 
   private static String fileName(String path) {
@@ -450,10 +445,10 @@ public final class CollateralFiles {
     }
     n.put("tcb_info_issuer_chain", pem(c.tcbInfoIssuerChain()));
     n.put("tcb_info", c.tcbInfoJson());
-    n.put("tcb_info_signature", HexFormat.of().formatHex(c.tcbInfoSignature()));
+    n.put("tcb_info_signature", c.tcbInfoSignature().toBareHex());
     n.put("qe_identity_issuer_chain", pem(c.qeIdentityIssuerChain()));
     n.put("qe_identity", c.qeIdentityJson());
-    n.put("qe_identity_signature", HexFormat.of().formatHex(c.qeIdentitySignature()));
+    n.put("qe_identity_signature", c.qeIdentitySignature().toBareHex());
     return n.toString().getBytes(StandardCharsets.UTF_8);
   }
 
@@ -531,7 +526,7 @@ public final class CollateralFiles {
     var out = new ByteArrayOutputStream();
     out.writeBytes(der(v));
     ask.ifPresent(a -> out.writeBytes(der(a)));
-    return new Read(new Collateral.Snp(v, ask), Optional.of(out.toByteArray()), notes);
+    return new Read(new Collateral.Snp(v, ask), Optional.of(Bytes.of(out.toByteArray())), notes);
   }
 
   /** Splits concatenated DER values (each a SEQUENCE with a definite length). */

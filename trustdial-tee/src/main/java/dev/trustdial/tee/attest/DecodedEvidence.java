@@ -1,26 +1,21 @@
 package dev.trustdial.tee.attest;
 
+import dev.trustdial.core.bytes.Bytes;
 import java.util.List;
 
 /**
  * Evidence bytes as a verifier parses them (raw evidence or an {@link EvidenceEnvelope}), with the
  * conversions {@link EvidenceFormats} made to get there, in order ("decoded from base64").
  */
-public record DecodedEvidence(byte[] bytes, List<String> conversions) {
+public record DecodedEvidence(Bytes bytes, List<String> conversions) {
   public DecodedEvidence {
-    if (bytes.length == 0) {
+    if (bytes.isEmpty()) {
       throw new IllegalArgumentException("decoded evidence is never empty");
     }
-    bytes = bytes.clone();
     conversions = List.copyOf(conversions);
   }
 
-  @Override
-  public byte[] bytes() {
-    return bytes.clone();
-  }
-
   public boolean isEnvelope() {
-    return EvidenceEnvelope.isEnvelope(bytes);
+    return EvidenceEnvelope.isEnvelope(bytes.toArray());
   }
 }

@@ -1,5 +1,6 @@
 package dev.trustdial.tee.attest;
 
+import dev.trustdial.core.bytes.Bytes;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Optional;
@@ -15,61 +16,29 @@ public sealed interface Evidence {
   /** Leading magic of TrustDial's simulated evidence (docs/spec/attestation.md). */
   byte[] SIMULATED_MAGIC = "TDSIMEV1".getBytes(StandardCharsets.US_ASCII);
 
-  byte[] bytes();
+  Bytes bytes();
 
   Platform platform();
 
-  record TdxQuote(byte[] bytes) implements Evidence {
-    public TdxQuote {
-      bytes = bytes.clone();
-    }
-
-    public byte[] bytes() {
-      return bytes.clone();
-    }
-
+  record TdxQuote(Bytes bytes) implements Evidence {
     public Platform platform() {
       return Platform.INTEL_TDX;
     }
   }
 
-  record SnpReport(byte[] bytes) implements Evidence {
-    public SnpReport {
-      bytes = bytes.clone();
-    }
-
-    public byte[] bytes() {
-      return bytes.clone();
-    }
-
+  record SnpReport(Bytes bytes) implements Evidence {
     public Platform platform() {
       return Platform.AMD_SEV_SNP;
     }
   }
 
-  record NitroDocument(byte[] bytes) implements Evidence {
-    public NitroDocument {
-      bytes = bytes.clone();
-    }
-
-    public byte[] bytes() {
-      return bytes.clone();
-    }
-
+  record NitroDocument(Bytes bytes) implements Evidence {
     public Platform platform() {
       return Platform.AWS_NITRO;
     }
   }
 
-  record Simulated(byte[] bytes) implements Evidence {
-    public Simulated {
-      bytes = bytes.clone();
-    }
-
-    public byte[] bytes() {
-      return bytes.clone();
-    }
-
+  record Simulated(Bytes bytes) implements Evidence {
     public Platform platform() {
       return Platform.SIMULATED;
     }
@@ -97,14 +66,14 @@ public sealed interface Evidence {
     if (b.length >= SIMULATED_MAGIC.length
         && Arrays.equals(
             b, 0, SIMULATED_MAGIC.length, SIMULATED_MAGIC, 0, SIMULATED_MAGIC.length)) {
-      return Optional.of(new Simulated(b));
+      return Optional.of(new Simulated(Bytes.of(b)));
     }
     // COSE_Sign1: CBOR tag 18 (0xD2) or the bare 4-element array (0x84) Nitro emits.
     if ((b[0] & 0xFF) == 0xD2 || (b[0] & 0xFF) == 0x84) {
-      return Optional.of(new NitroDocument(b));
+      return Optional.of(new NitroDocument(Bytes.of(b)));
     }
     if (hasTdxHeader(b)) {
-      return Optional.of(new TdxQuote(b));
+      return Optional.of(new TdxQuote(Bytes.of(b)));
     }
     if (b.length >= 8) {
       int version = u16(b, 0);
@@ -116,7 +85,7 @@ public sealed interface Evidence {
       }
     }
     if (b.length == 0x4A0) {
-      return Optional.of(new SnpReport(b));
+      return Optional.of(new SnpReport(Bytes.of(b)));
     }
     return Optional.empty();
   }

@@ -56,7 +56,7 @@ public record EvidenceEnvelope(Evidence evidence, Optional<byte[]> collateral) {
   }
 
   public byte[] encode() {
-    byte[] ev = evidence.bytes();
+    byte[] ev = evidence.bytes().toArray();
     byte[] col = collateral.orElse(new byte[0]);
     var out = new ByteArrayOutputStream(MAGIC.length + 10 + ev.length + col.length);
     out.writeBytes(MAGIC);

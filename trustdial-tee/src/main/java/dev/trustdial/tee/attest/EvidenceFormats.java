@@ -2,6 +2,7 @@ package dev.trustdial.tee.attest;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.trustdial.core.bytes.Bytes;
 import dev.trustdial.core.json.Json;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -53,7 +54,7 @@ public final class EvidenceFormats {
       b = fromText(new String(input, StandardCharsets.US_ASCII), "the evidence", notes);
     }
     byte[] evidence = fromBinary(b, notes);
-    return new DecodedEvidence(evidence, notes);
+    return new DecodedEvidence(Bytes.of(evidence), notes);
   }
 
   private static byte[] fromJson(String text, List<String> notes)

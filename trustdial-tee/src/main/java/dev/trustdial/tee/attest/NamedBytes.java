@@ -1,43 +1,26 @@
 package dev.trustdial.tee.attest;
 
-import dev.trustdial.core.bytes.Hex;
-import java.util.Arrays;
+import dev.trustdial.core.bytes.Bytes;
 
 /** A named value taken from signed evidence: a measurement register or another signed field. */
-public record NamedBytes(String name, byte[] value) {
+public record NamedBytes(String name, Bytes value) {
   public NamedBytes {
     if (name.isBlank()) {
       throw new IllegalArgumentException("a measurement needs a name");
     }
-    value = value.clone();
   }
 
-  @Override
-  public byte[] value() {
-    return value.clone();
+  /** A copy of {@code value}. */
+  public NamedBytes(String name, byte[] value) {
+    this(name, Bytes.of(value));
   }
 
   public String hex() {
-    return Hex.encodeBare(value);
+    return value.toBareHex();
   }
 
   public boolean isAllZero() {
-    for (byte b : value) {
-      if (b != 0) {
-        return false;
-      }
-    }
-    return true;
-  }
-
-  @Override
-  public boolean equals(Object o) {
-    return o instanceof NamedBytes n && n.name.equals(name) && Arrays.equals(n.value, value);
-  }
-
-  @Override
-  public int hashCode() {
-    return name.hashCode() * 31 + Arrays.hashCode(value);
+    return value.isAllZero();
   }
 
   @Override

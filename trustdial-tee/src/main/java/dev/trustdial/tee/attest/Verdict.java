@@ -1,5 +1,6 @@
 package dev.trustdial.tee.attest;
 
+import dev.trustdial.core.bytes.Bytes;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
@@ -18,7 +19,7 @@ import java.util.Optional;
 public record Verdict(
     Platform platform,
     List<NamedBytes> measurements,
-    byte[] reportData,
+    Bytes reportData,
     List<NamedBytes> fields,
     boolean debug,
     TcbStatus tcbStatus,
@@ -30,7 +31,6 @@ public record Verdict(
 
   public Verdict {
     measurements = List.copyOf(measurements);
-    reportData = reportData.clone();
     fields = List.copyOf(fields);
     advisoryIds = List.copyOf(advisoryIds);
     checks = List.copyOf(checks);
@@ -38,11 +38,6 @@ public record Verdict(
     if (simulated != (platform == Platform.SIMULATED)) {
       throw new IllegalArgumentException("simulated flag must match the SIMULATED platform");
     }
-  }
-
-  @Override
-  public byte[] reportData() {
-    return reportData.clone();
   }
 
   /** The same verdict with {@code first} (how the input was read) before its checks. */

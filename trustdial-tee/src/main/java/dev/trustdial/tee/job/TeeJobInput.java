@@ -1,6 +1,7 @@
 package dev.trustdial.tee.job;
 
 import dev.trustdial.core.InvalidInputException;
+import dev.trustdial.core.bytes.Bytes;
 import dev.trustdial.tee.kms.KeySet;
 import dev.trustdial.tee.kms.SealedSecret;
 import dev.trustdial.tee.runtime.LaunchConfig;
@@ -20,15 +21,15 @@ import java.util.Set;
  * TDJOBIN1} envelope (dev.trustdial.core.job.JobEnvelope); the operator, the CLI and the explorer
  * all read it through this class.
  */
-public record TeeJobInput(byte[] config, List<SealedSecret> secrets, byte[] appInput) {
+public record TeeJobInput(Bytes config, List<SealedSecret> secrets, Bytes appInput) {
   static final byte[] MAGIC = "TDTEEJB1".getBytes(StandardCharsets.US_ASCII);
   public static final int MAX_APP_INPUT = 1 << 20;
 
   public TeeJobInput {
-    if (config.length < 1 || config.length > LaunchConfig.MAX_BYTES) {
+    if (config.length() < 1 || config.length() > LaunchConfig.MAX_BYTES) {
       throw new InvalidInputException(
           "TEE job launch configuration is "
-              + config.length
+              + config.length()
               + " bytes (1.."
               + LaunchConfig.MAX_BYTES
               + ")");
@@ -43,41 +44,34 @@ public record TeeJobInput(byte[] config, List<SealedSecret> secrets, byte[] appI
         throw new InvalidInputException("TEE job carries the secret " + s.name() + " twice");
       }
     }
-    if (appInput.length > MAX_APP_INPUT) {
+    if (appInput.length() > MAX_APP_INPUT) {
       throw new InvalidInputException(
-          "TEE job app input is " + appInput.length + " bytes (max " + MAX_APP_INPUT + ")");
+          "TEE job app input is " + appInput.length() + " bytes (max " + MAX_APP_INPUT + ")");
     }
-    config = config.clone();
     secrets = List.copyOf(secrets);
-    appInput = appInput.clone();
   }
 
-  @Override
-  public byte[] config() {
-    return config.clone();
-  }
-
-  @Override
-  public byte[] appInput() {
-    return appInput.clone();
+  /** Copies of {@code config} and {@code appInput}. */
+  public TeeJobInput(byte[] config, List<SealedSecret> secrets, byte[] appInput) {
+    this(Bytes.of(config), secrets, Bytes.of(appInput));
   }
 
   public byte[] encode() {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
-    ByteBuffer head = ByteBuffer.allocate(12).put(MAGIC).putInt(config.length);
+    ByteBuffer head = ByteBuffer.allocate(12).put(MAGIC).putInt(config.length());
     out.writeBytes(head.array());
-    out.writeBytes(config);
+    out.writeBytes(config.toArray());
     out.writeBytes(ByteBuffer.allocate(2).putShort((short) secrets.size()).array());
     for (SealedSecret s : secrets) {
       byte[] name = s.name().getBytes(StandardCharsets.US_ASCII);
-      byte[] ct = s.ciphertext();
+      byte[] ct = s.ciphertext().toArray();
       out.write(name.length);
       out.writeBytes(name);
       out.writeBytes(ByteBuffer.allocate(2).putShort((short) ct.length).array());
       out.writeBytes(ct);
     }
-    out.writeBytes(ByteBuffer.allocate(4).putInt(appInput.length).array());
-    out.writeBytes(appInput);
+    out.writeBytes(ByteBuffer.allocate(4).putInt(appInput.length()).array());
+    out.writeBytes(appInput.toArray());
     return out.toByteArray();
   }
 

@@ -1,6 +1,5 @@
 package dev.trustdial.tee.kms;
 
-import dev.trustdial.core.bytes.Hex;
 import dev.trustdial.tee.attest.NamedBytes;
 import dev.trustdial.tee.attest.Platform;
 import dev.trustdial.tee.attest.TcbStatus;
@@ -51,7 +50,7 @@ public record AppPolicy(
       }
       for (NamedBytes r : registers) {
         checkName(r.name());
-        if (r.value().length == 0 || r.value().length > MAX_VALUE) {
+        if (r.value().isEmpty() || r.value().length() > MAX_VALUE) {
           throw new IllegalArgumentException(
               "register " + r.name() + " value must be 1.." + MAX_VALUE + " bytes");
         }
@@ -71,7 +70,7 @@ public record AppPolicy(
         if (got.isEmpty()) {
           return Optional.of("the evidence has no register " + r.name());
         }
-        if (!Arrays.equals(got.get().value(), r.value())) {
+        if (!got.get().value().equals(r.value())) {
           return Optional.of(r.name() + " is " + got.get().hex() + ", allowed " + r.hex());
         }
       }
@@ -114,7 +113,7 @@ public record AppPolicy(
     for (AllowedMeasurement a : allowed) {
       w.u8(platformCode(a.platform())).u8(a.registers().size());
       for (NamedBytes r : a.registers()) {
-        w.u8(r.name().length()).ascii(r.name()).u8(r.value().length).bytes(r.value());
+        w.u8(r.name().length()).ascii(r.name()).u8(r.value().length()).bytes(r.value().toArray());
       }
     }
     byte[] out = w.toByteArray();
@@ -238,7 +237,7 @@ public record AppPolicy(
           .forEach(r ->
               s.append(r.name())
                   .append('=')
-                  .append(Hex.encodeBare(r.value()).substring(0, 16))
+                  .append(r.value().toBareHex().substring(0, 16))
                   .append("..;"));
       s.append('}');
     }

@@ -1,5 +1,6 @@
 package dev.trustdial.tee.kms;
 
+import dev.trustdial.core.bytes.Bytes;
 import java.math.BigInteger;
 
 /**
@@ -7,23 +8,17 @@ import java.math.BigInteger;
  * its current version and its policy bytes.
  */
 public record AppRecord(
-    BigInteger appId, boolean teeMode, byte[] programDigest, byte[] policy, long version) {
+    BigInteger appId, boolean teeMode, Bytes programDigest, Bytes policy, long version) {
   public AppRecord {
     KmsRoot.appIdBytes(appId);
-    if (programDigest.length != 32) {
+    if (programDigest.length() != 32) {
       throw new IllegalArgumentException("a program digest is 32 bytes");
     }
-    programDigest = programDigest.clone();
-    policy = policy.clone();
   }
 
-  @Override
-  public byte[] programDigest() {
-    return programDigest.clone();
-  }
-
-  @Override
-  public byte[] policy() {
-    return policy.clone();
+  /** Copies of {@code programDigest} and {@code policy}. */
+  public AppRecord(
+      BigInteger appId, boolean teeMode, byte[] programDigest, byte[] policy, long version) {
+    this(appId, teeMode, Bytes.of(programDigest), Bytes.of(policy), version);
   }
 }

@@ -1,5 +1,6 @@
 package dev.trustdial.tee.kms;
 
+import dev.trustdial.core.bytes.Bytes;
 import dev.trustdial.core.crypto.Address;
 import dev.trustdial.tee.attest.Verdict;
 import java.math.BigInteger;
@@ -19,26 +20,14 @@ public sealed interface KeyRelease {
       BigInteger appId,
       long appVersion,
       Address wallet,
-      byte[] ciphertext,
-      byte[] kmsAuth,
+      Bytes ciphertext,
+      Bytes kmsAuth,
       Verdict verdict)
       implements KeyRelease {
     public Released {
-      ciphertext = ciphertext.clone();
-      kmsAuth = kmsAuth.clone();
-      if (kmsAuth.length != ReleaseAuth.SIZE) {
+      if (kmsAuth.length() != ReleaseAuth.SIZE) {
         throw new IllegalArgumentException("the release tag is " + ReleaseAuth.SIZE + " bytes");
       }
-    }
-
-    @Override
-    public byte[] kmsAuth() {
-      return kmsAuth.clone();
-    }
-
-    @Override
-    public byte[] ciphertext() {
-      return ciphertext.clone();
     }
   }
 

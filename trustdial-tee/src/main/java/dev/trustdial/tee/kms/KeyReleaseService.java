@@ -1,6 +1,7 @@
 package dev.trustdial.tee.kms;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.trustdial.core.bytes.Bytes;
 import dev.trustdial.core.bytes.Hex;
 import dev.trustdial.core.crypto.Secp256k1Key;
 import dev.trustdial.tee.attest.AttestationVerifier;
@@ -87,8 +88,8 @@ public final class KeyReleaseService {
     ObjectNode e = AuditLog.entry();
     e.put("at", clock.instant().toString());
     e.put("appId", request.appId().toString());
-    e.put("ephemeralKey", Hex.encode(request.ephemeralPublicKey()));
-    e.put("evidenceSha256", Hex.encode(sha256(request.envelope())));
+    e.put("ephemeralKey", request.ephemeralPublicKey().toHex());
+    e.put("evidenceSha256", Hex.encode(sha256(request.envelope().toArray())));
     switch (r) {
       case KeyRelease.Released rel -> {
         e.put("outcome", "released");
@@ -115,7 +116,7 @@ public final class KeyReleaseService {
     e.put("debug", v.debug());
     e.put("tcbStatus", v.tcbStatus().wireName());
     ObjectNode m = e.putObject("measurements");
-    v.measurements().forEach(x -> m.put(x.name(), Hex.encode(x.value())));
+    v.measurements().forEach(x -> m.put(x.name(), x.value().toHex()));
   }
 
   private KeyRelease decide(KeyRequest req) {
@@ -140,7 +141,7 @@ public final class KeyReleaseService {
     }
     AppPolicy policy;
     try {
-      policy = AppPolicy.decode(app.policy());
+      policy = AppPolicy.decode(app.policy().toArray());
     } catch (IllegalArgumentException e) {
       return refused(
           id,
@@ -151,7 +152,7 @@ public final class KeyReleaseService {
     }
     Instant now = clock.instant();
     VerificationResult result =
-        new AttestationVerifier(config.anchors()).verifyEnvelope(req.envelope(), now);
+        new AttestationVerifier(config.anchors()).verifyEnvelope(req.envelope().toArray(), now);
     Verdict v;
     switch (result) {
       case VerificationResult.Invalid(Failure f) -> {
@@ -233,7 +234,7 @@ public final class KeyReleaseService {
           v);
     }
     if (!MessageDigest.isEqual(
-        v.reportData(), KeyRequest.reportData(id, req.ephemeralPublicKey()))) {
+        v.reportData().toArray(), KeyRequest.reportData(id, req.ephemeralPublicKey().toArray()))) {
       return refused(
           id,
           403,
@@ -269,14 +270,17 @@ public final class KeyReleaseService {
     try {
       ct =
           Ecies.encrypt(
-              req.ephemeralPublicKey(), KeyRequest.releaseContext(id), keys.encode(), random);
-      auth = ReleaseAuth.tag(kmsKey, req.ephemeralPublicKey(), id, ct);
+              req.ephemeralPublicKey().toArray(),
+              KeyRequest.releaseContext(id),
+              keys.encode(),
+              random);
+      auth = ReleaseAuth.tag(kmsKey, req.ephemeralPublicKey().toArray(), id, ct);
     } catch (IllegalArgumentException e) {
       return refused(id, 400, "BadRequest", "the ephemeral key: " + e.getMessage(), v);
     }
     assert v.platform() != Platform.SIMULATED || config.acceptSimulated();
     Secp256k1Key w = keys.wallet();
-    return new KeyRelease.Released(id, app.version(), w.address(), ct, auth, v);
+    return new KeyRelease.Released(id, app.version(), w.address(), Bytes.of(ct), Bytes.of(auth), v);
   }
 
   /**
@@ -286,7 +290,7 @@ public final class KeyReleaseService {
   public java.util.Optional<byte[]> refusalTag(KeyRequest req, String reason) {
     try {
       return java.util.Optional.of(
-          ReleaseAuth.refusalTag(kmsKey, req.ephemeralPublicKey(), req.appId(), reason));
+          ReleaseAuth.refusalTag(kmsKey, req.ephemeralPublicKey().toArray(), req.appId(), reason));
     } catch (IllegalArgumentException e) {
       return java.util.Optional.empty();
     }

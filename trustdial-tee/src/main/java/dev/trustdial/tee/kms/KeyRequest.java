@@ -1,5 +1,6 @@
 package dev.trustdial.tee.kms;
 
+import dev.trustdial.core.bytes.Bytes;
 import dev.trustdial.tee.attest.ReportData;
 import dev.trustdial.tee.crypto.X25519;
 import java.math.BigInteger;
@@ -10,32 +11,26 @@ import java.util.List;
  * and the ephemeral X25519 key the key set is to be encrypted to.
  */
 public record KeyRequest(
-    BigInteger appId, byte[] envelope, byte[] ephemeralPublicKey, List<SealedSecret> secrets) {
+    BigInteger appId, Bytes envelope, Bytes ephemeralPublicKey, List<SealedSecret> secrets) {
   public static final String PURPOSE = "kms-key-request";
 
   public KeyRequest {
     KmsRoot.appIdBytes(appId);
-    if (ephemeralPublicKey.length != X25519.KEY_SIZE) {
+    if (ephemeralPublicKey.length() != X25519.KEY_SIZE) {
       throw new IllegalArgumentException(
-          "the ephemeral public key is 32 bytes (X25519), got " + ephemeralPublicKey.length);
+          "the ephemeral public key is 32 bytes (X25519), got " + ephemeralPublicKey.length());
     }
     if (secrets.size() > KeySet.MAX_SECRETS) {
       throw new IllegalArgumentException(
           secrets.size() + " sealed secrets (max " + KeySet.MAX_SECRETS + ")");
     }
-    envelope = envelope.clone();
-    ephemeralPublicKey = ephemeralPublicKey.clone();
     secrets = List.copyOf(secrets);
   }
 
-  @Override
-  public byte[] envelope() {
-    return envelope.clone();
-  }
-
-  @Override
-  public byte[] ephemeralPublicKey() {
-    return ephemeralPublicKey.clone();
+  /** Copies of {@code envelope} and {@code ephemeralPublicKey}. */
+  public KeyRequest(
+      BigInteger appId, byte[] envelope, byte[] ephemeralPublicKey, List<SealedSecret> secrets) {
+    this(appId, Bytes.of(envelope), Bytes.of(ephemeralPublicKey), secrets);
   }
 
   /** The report data evidence must carry for this request. */

@@ -1,6 +1,6 @@
 package dev.trustdial.tee.kms;
 
-import dev.trustdial.core.bytes.Hex;
+import dev.trustdial.core.bytes.Bytes;
 import dev.trustdial.core.crypto.Secp256k1Key;
 import dev.trustdial.tee.crypto.BigEndianWriter;
 import java.math.BigInteger;
@@ -17,26 +17,31 @@ import java.util.List;
  * "Key set"); it only ever travels encrypted to the app's ephemeral key.
  */
 public record KeySet(
-    BigInteger appId, long appVersion, byte[] walletKey, byte[] sealKey, List<Secret> secrets) {
+    BigInteger appId, long appVersion, Bytes walletKey, Bytes sealKey, List<Secret> secrets) {
   public static final byte[] MAGIC = "TDKEYS01".getBytes(StandardCharsets.US_ASCII);
   public static final int MAX_SECRETS = 16;
   public static final int MAX_SECRET_NAME = 64;
   public static final int MAX_SECRET_VALUE = 4096;
 
   /** A developer secret, decrypted by the KMS and released with the keys. */
-  public record Secret(String name, byte[] value) {
+  public record Secret(String name, Bytes value) {
     public Secret {
       checkName(name);
-      if (value.length > MAX_SECRET_VALUE) {
+      if (value.length() > MAX_SECRET_VALUE) {
         throw new IllegalArgumentException(
-            "secret " + name + " is " + value.length + " bytes (max " + MAX_SECRET_VALUE + ")");
+            "secret " + name + " is " + value.length() + " bytes (max " + MAX_SECRET_VALUE + ")");
       }
-      value = value.clone();
     }
 
+    /** A copy of {@code value}. */
+    public Secret(String name, byte[] value) {
+      this(name, Bytes.of(value));
+    }
+
+    /** Never the value: a secret must not reach a log line. */
     @Override
-    public byte[] value() {
-      return value.clone();
+    public String toString() {
+      return "Secret[" + name + ", " + value.length() + " bytes]";
     }
   }
 
@@ -66,11 +71,9 @@ public record KeySet(
     if (appVersion < 1 || appVersion > 0xFFFF_FFFFL) {
       throw new IllegalArgumentException("app version is a u32 >= 1, got " + appVersion);
     }
-    if (walletKey.length != 32 || sealKey.length != 32) {
+    if (walletKey.length() != 32 || sealKey.length() != 32) {
       throw new IllegalArgumentException("wallet and seal keys are 32 bytes");
     }
-    walletKey = walletKey.clone();
-    sealKey = sealKey.clone();
     secrets = List.copyOf(secrets);
     if (secrets.size() > MAX_SECRETS) {
       throw new IllegalArgumentException(secrets.size() + " secrets (max " + MAX_SECRETS + ")");
@@ -80,18 +83,14 @@ public record KeySet(
     }
   }
 
-  @Override
-  public byte[] walletKey() {
-    return walletKey.clone();
-  }
-
-  @Override
-  public byte[] sealKey() {
-    return sealKey.clone();
+  /** Copies of {@code walletKey} and {@code sealKey}. */
+  public KeySet(
+      BigInteger appId, long appVersion, byte[] walletKey, byte[] sealKey, List<Secret> secrets) {
+    this(appId, appVersion, Bytes.of(walletKey), Bytes.of(sealKey), secrets);
   }
 
   public Secp256k1Key wallet() {
-    return Secp256k1Key.fromPrivateKeyHex(Hex.encode(walletKey));
+    return Secp256k1Key.fromPrivateKeyHex(walletKey.toHex());
   }
 
   public byte[] encode() {
@@ -100,12 +99,12 @@ public record KeySet(
             .bytes(MAGIC)
             .bytes(KmsRoot.appIdBytes(appId))
             .u32(appVersion)
-            .bytes(walletKey)
-            .bytes(sealKey)
+            .bytes(walletKey.toArray())
+            .bytes(sealKey.toArray())
             .u8(secrets.size());
     for (Secret s : secrets) {
       byte[] n = s.name().getBytes(StandardCharsets.US_ASCII);
-      w.u8(n.length).bytes(n).u32(s.value.length).bytes(s.value);
+      w.u8(n.length).bytes(n).u32(s.value.length()).bytes(s.value.toArray());
     }
     return w.toByteArray();
   }

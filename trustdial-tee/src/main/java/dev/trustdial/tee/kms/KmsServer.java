@@ -80,9 +80,9 @@ public final class KmsServer implements AutoCloseable {
         n.put("appId", r.appId().toString());
         n.put("appVersion", r.appVersion());
         n.put("wallet", r.wallet().toString());
-        n.put("keySet", Hex.encode(r.ciphertext()));
+        n.put("keySet", r.ciphertext().toHex());
         n.put("kmsPublicKey", Hex.encode(kms.kmsPublicKey()));
-        n.put("kmsAuth", Hex.encode(r.kmsAuth()));
+        n.put("kmsAuth", r.kmsAuth().toHex());
         n.put("platform", r.verdict().platform().name());
         n.put("simulated", r.verdict().simulated());
         JsonExchange.send(ctx, 200, n);

@@ -1,5 +1,6 @@
 package dev.trustdial.tee.kms;
 
+import dev.trustdial.core.bytes.Bytes;
 import dev.trustdial.tee.crypto.BigEndianWriter;
 import dev.trustdial.tee.crypto.Ecies;
 import dev.trustdial.tee.crypto.X25519;
@@ -11,28 +12,27 @@ import java.security.SecureRandom;
  * A developer secret encrypted to the KMS public key, with the app id and the secret's name as
  * context: the KMS opens it only while releasing that app's keys.
  */
-public record SealedSecret(String name, byte[] ciphertext) {
+public record SealedSecret(String name, Bytes ciphertext) {
   static final byte[] LABEL = "TrustDial developer secret v1".getBytes(StandardCharsets.US_ASCII);
   public static final int MAX_CIPHERTEXT = KeySet.MAX_SECRET_VALUE + Ecies.OVERHEAD;
 
   public SealedSecret {
     KeySet.checkName(name);
-    if (ciphertext.length > MAX_CIPHERTEXT) {
+    if (ciphertext.length() > MAX_CIPHERTEXT) {
       throw new IllegalArgumentException(
           "sealed secret "
               + name
               + " is "
-              + ciphertext.length
+              + ciphertext.length()
               + " bytes (max "
               + MAX_CIPHERTEXT
               + ")");
     }
-    ciphertext = ciphertext.clone();
   }
 
-  @Override
-  public byte[] ciphertext() {
-    return ciphertext.clone();
+  /** A copy of {@code ciphertext}. */
+  public SealedSecret(String name, byte[] ciphertext) {
+    this(name, Bytes.of(ciphertext));
   }
 
   public static byte[] context(BigInteger appId, String name) {
@@ -61,6 +61,6 @@ public record SealedSecret(String name, byte[] ciphertext) {
   }
 
   public byte[] open(X25519 kmsKey, BigInteger appId) throws Ecies.DecryptionFailedException {
-    return Ecies.decrypt(kmsKey, context(appId, name), ciphertext);
+    return Ecies.decrypt(kmsKey, context(appId, name), ciphertext.toArray());
   }
 }

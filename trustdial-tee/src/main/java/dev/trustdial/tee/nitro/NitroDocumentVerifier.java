@@ -1,5 +1,6 @@
 package dev.trustdial.tee.nitro;
 
+import dev.trustdial.core.bytes.Bytes;
 import dev.trustdial.tee.attest.Failure;
 import dev.trustdial.tee.attest.NamedBytes;
 import dev.trustdial.tee.attest.Platform;
@@ -140,7 +141,7 @@ public final class NitroDocumentVerifier {
     return new Verdict(
         Platform.AWS_NITRO,
         measurements,
-        userData.orElse(new byte[0]),
+        Bytes.of(userData.orElse(new byte[0])),
         fields,
         debug,
         TcbStatus.NOT_EVALUATED,

@@ -1,5 +1,6 @@
 package dev.trustdial.tee.runtime;
 
+import dev.trustdial.core.bytes.Bytes;
 import dev.trustdial.tee.attest.NamedBytes;
 import dev.trustdial.tee.attest.Platform;
 import dev.trustdial.tee.kms.AppPolicy;
@@ -15,26 +16,19 @@ import java.util.List;
  * "Measurement"): its own identity into RTMR0, then the app id, artifact digest and launch
  * configuration into RTMR3. A developer computes the same registers offline for the app's policy.
  */
-public record AppMeasurement(BigInteger appId, byte[] artifactDigest, byte[] config) {
+public record AppMeasurement(BigInteger appId, Bytes artifactDigest, Bytes config) {
   public static final String RUNTIME_IDENTITY = "trustdial-dev-runtime/0.1.0";
 
   public AppMeasurement {
     KmsRoot.appIdBytes(appId);
-    if (artifactDigest.length != 32) {
+    if (artifactDigest.length() != 32) {
       throw new IllegalArgumentException("an artifact digest is 32 bytes");
     }
-    artifactDigest = artifactDigest.clone();
-    config = config.clone();
   }
 
-  @Override
-  public byte[] artifactDigest() {
-    return artifactDigest.clone();
-  }
-
-  @Override
-  public byte[] config() {
-    return config.clone();
+  /** Copies of {@code artifactDigest} and {@code config}. */
+  public AppMeasurement(BigInteger appId, byte[] artifactDigest, byte[] config) {
+    this(appId, Bytes.of(artifactDigest), Bytes.of(config));
   }
 
   public List<MeasurementEvent> events() {

@@ -134,7 +134,7 @@ public final class AttestationAgent implements AutoCloseable {
     return ReportData.bind(
         EVIDENCE_PURPOSE,
         appData,
-        head.hash(),
+        head.hash().bytes(),
         new BigEndianWriter().u32(head.entries()).toByteArray());
   }
 
@@ -173,7 +173,7 @@ public final class AttestationAgent implements AutoCloseable {
     n.put("platform", "SIMULATED");
     n.put("evidence", Base64.getEncoder().encodeToString(envelope));
     n.put("reportData", Hex.encode(reportData));
-    n.put("transcriptHead", Hex.encode(head.hash()));
+    n.put("transcriptHead", head.hash().toHex());
     n.put("transcriptEntries", head.entries());
     JsonExchange.send(ex, 200, n);
   }
@@ -193,8 +193,8 @@ public final class AttestationAgent implements AutoCloseable {
     n.put("status", f.entry().status());
     n.put("time", f.entry().time().toString());
     n.put("body", Base64.getEncoder().encodeToString(f.body()));
-    n.put("bodySha256", Hex.encode(f.entry().bodySha256()));
-    n.put("certChainSha256", Hex.encode(f.entry().certChainSha256()));
+    n.put("bodySha256", f.entry().bodySha256().toHex());
+    n.put("certChainSha256", f.entry().certChainSha256().toHex());
     n.put("transcriptHead", Hex.encode(transcript.head()));
     JsonExchange.send(ex, 200, n);
   }
@@ -210,11 +210,12 @@ public final class AttestationAgent implements AutoCloseable {
     n.put("appId", k.appId().toString());
     n.put("appVersion", k.appVersion());
     n.putObject("wallet")
-        .put("privateKey", Hex.encode(k.walletKey()))
+        .put("privateKey", k.walletKey().toHex())
         .put("address", k.wallet().address().toString());
-    n.put("sealKey", Hex.encode(k.sealKey()));
+    n.put("sealKey", k.sealKey().toHex());
     ObjectNode s = n.putObject("secrets");
-    k.secrets().forEach(x -> s.put(x.name(), Base64.getEncoder().encodeToString(x.value())));
+    k.secrets()
+        .forEach(x -> s.put(x.name(), Base64.getEncoder().encodeToString(x.value().toArray())));
     JsonExchange.send(ex, 200, n);
   }
 
@@ -222,7 +223,7 @@ public final class AttestationAgent implements AutoCloseable {
     ObjectNode n = json();
     Transcript.Head h = transcript.snapshot();
     n.put("transcript", Base64.getEncoder().encodeToString(transcript.encode()));
-    n.put("head", Hex.encode(h.hash()));
+    n.put("head", h.hash().toHex());
     n.put("entries", h.entries());
     JsonExchange.send(ex, 200, n);
   }
@@ -231,7 +232,8 @@ public final class AttestationAgent implements AutoCloseable {
   private void sealState(Context ex) throws IOException {
     KeySet k = requireKeys();
     byte[] state = JsonExchange.body(ex, SealedState.MAX_STATE);
-    byte[] sealed = SealedState.seal(k.sealKey(), k.appId(), k.appVersion(), state, random);
+    byte[] sealed =
+        SealedState.seal(k.sealKey().toArray(), k.appId(), k.appVersion(), state, random);
     Path tmp = sealedOut.resolveSibling(sealedOut.getFileName() + ".tmp");
     Files.write(tmp, sealed);
     Files.move(tmp, sealedOut, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);

@@ -94,7 +94,7 @@ public final class KmsClient {
     body.put("ephemeralPublicKey", Hex.encode(ephemeral.publicKey()));
     ArrayNode s = body.putArray("secrets");
     secrets.forEach(
-        x -> s.addObject().put("name", x.name()).put("ciphertext", Hex.encode(x.ciphertext())));
+        x -> s.addObject().put("name", x.name()).put("ciphertext", x.ciphertext().toHex()));
     JsonNode resp;
     int status;
     try {

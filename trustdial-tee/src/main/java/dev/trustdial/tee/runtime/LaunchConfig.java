@@ -2,6 +2,7 @@ package dev.trustdial.tee.runtime;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.trustdial.core.InvalidInputException;
+import dev.trustdial.core.bytes.Bytes;
 import dev.trustdial.core.bytes.Hex;
 import dev.trustdial.tee.attest.VerificationFailedException;
 import dev.trustdial.tee.crypto.X25519;
@@ -29,14 +30,14 @@ import java.util.Set;
  *     (measured with the rest, so the app's policy pins the KMS too); required to launch with a KMS
  */
 public record LaunchConfig(
-    byte[] bytes,
+    Bytes bytes,
     List<String> command,
     Map<String, String> env,
     List<X509Certificate> extraRoots,
     int maxResponseBytes,
     int maxFetches,
     int timeoutSeconds,
-    Optional<byte[]> kmsPublicKey) {
+    Optional<Bytes> kmsPublicKey) {
 
   public static final int MAX_BYTES = dev.trustdial.tee.sim.MeasurementEvent.MAX_DATA;
   public static final int MAX_ARGS = 64;
@@ -52,24 +53,12 @@ public record LaunchConfig(
       Set.of("extraRootsPem", "maxResponseBytes", "maxFetches");
 
   public LaunchConfig {
-    bytes = bytes.clone();
     command = List.copyOf(command);
     env = Map.copyOf(env);
     extraRoots = List.copyOf(extraRoots);
-    kmsPublicKey = kmsPublicKey.map(byte[]::clone);
-    if (kmsPublicKey.isPresent() && kmsPublicKey.get().length != X25519.KEY_SIZE) {
+    if (kmsPublicKey.isPresent() && kmsPublicKey.get().length() != X25519.KEY_SIZE) {
       throw new IllegalArgumentException("the pinned KMS public key is 32 bytes (X25519)");
     }
-  }
-
-  @Override
-  public byte[] bytes() {
-    return bytes.clone();
-  }
-
-  @Override
-  public Optional<byte[]> kmsPublicKey() {
-    return kmsPublicKey.map(byte[]::clone);
   }
 
   public static LaunchConfig parse(byte[] bytes) {
@@ -154,7 +143,7 @@ public record LaunchConfig(
               DEFAULT_FETCHES);
     }
     int timeout = intIn(n, "timeoutSeconds", 1, MAX_TIMEOUT, DEFAULT_TIMEOUT);
-    Optional<byte[]> kms = Optional.empty();
+    Optional<Bytes> kms = Optional.empty();
     JsonNode k = n.get("kmsPublicKey");
     if (k != null) {
       if (!k.isTextual() || !k.asText().matches("(0x)?[0-9a-fA-F]{64}")) {
@@ -165,9 +154,10 @@ public record LaunchConfig(
       if (java.util.Arrays.equals(pub, new byte[X25519.KEY_SIZE])) {
         throw new InvalidInputException("'kmsPublicKey' is all zeros, which is no KMS's key");
       }
-      kms = Optional.of(pub);
+      kms = Optional.of(Bytes.of(pub));
     }
-    return new LaunchConfig(bytes, command, env, roots, maxResponse, maxFetches, timeout, kms);
+    return new LaunchConfig(
+        Bytes.of(bytes), command, env, roots, maxResponse, maxFetches, timeout, kms);
   }
 
   public static LaunchConfig parse(String json) {

@@ -1,5 +1,6 @@
 package dev.trustdial.tee.runtime;
 
+import dev.trustdial.core.bytes.Bytes;
 import dev.trustdial.tee.kms.KmsRoot;
 import dev.trustdial.tee.kms.SealedSecret;
 import dev.trustdial.tee.sim.SimulatedTee;
@@ -27,15 +28,15 @@ import java.util.Optional;
 public record LaunchSpec(
     BigInteger appId,
     Path artifact,
-    byte[] config,
-    Optional<byte[]> expectedDigest,
+    Bytes config,
+    Optional<Bytes> expectedDigest,
     SimulatedTee tee,
     boolean debug,
     Optional<URI> kms,
     List<SealedSecret> secrets,
-    Optional<byte[]> sealedState,
+    Optional<Bytes> sealedState,
     Path workDir,
-    Optional<byte[]> jobInput) {
+    Optional<Bytes> jobInput) {
   public static final int MAX_JOB_INPUT = 1 << 20;
 
   /** A launch outside a job (no job input). */
@@ -64,16 +65,39 @@ public record LaunchSpec(
         Optional.empty());
   }
 
+  /** Copies of the byte strings. */
+  public LaunchSpec(
+      BigInteger appId,
+      Path artifact,
+      byte[] config,
+      Optional<byte[]> expectedDigest,
+      SimulatedTee tee,
+      boolean debug,
+      Optional<URI> kms,
+      List<SealedSecret> secrets,
+      Optional<byte[]> sealedState,
+      Path workDir,
+      Optional<byte[]> jobInput) {
+    this(
+        appId,
+        artifact,
+        Bytes.of(config),
+        expectedDigest.map(Bytes::of),
+        tee,
+        debug,
+        kms,
+        secrets,
+        sealedState.map(Bytes::of),
+        workDir,
+        jobInput.map(Bytes::of));
+  }
+
   public LaunchSpec {
     KmsRoot.appIdBytes(appId);
-    config = config.clone();
-    expectedDigest = expectedDigest.map(byte[]::clone);
     secrets = List.copyOf(secrets);
-    sealedState = sealedState.map(byte[]::clone);
-    jobInput = jobInput.map(byte[]::clone);
-    if (jobInput.isPresent() && jobInput.get().length > MAX_JOB_INPUT) {
+    if (jobInput.isPresent() && jobInput.get().length() > MAX_JOB_INPUT) {
       throw new IllegalArgumentException(
-          "job input is " + jobInput.get().length + " bytes (max " + MAX_JOB_INPUT + ")");
+          "job input is " + jobInput.get().length() + " bytes (max " + MAX_JOB_INPUT + ")");
     }
     if (sealedState.isPresent() && kms.isEmpty()) {
       throw new IllegalArgumentException("restoring sealed state needs the app's keys, so a KMS");
@@ -81,15 +105,5 @@ public record LaunchSpec(
     if (!secrets.isEmpty() && kms.isEmpty()) {
       throw new IllegalArgumentException("secrets are released by the KMS; give a KMS");
     }
-  }
-
-  @Override
-  public byte[] config() {
-    return config.clone();
-  }
-
-  @Override
-  public Optional<byte[]> jobInput() {
-    return jobInput.map(byte[]::clone);
   }
 }

@@ -132,7 +132,7 @@ public final class RunningApp implements AutoCloseable {
     n.put("appId", appId.toString());
     appVersion.ifPresent(v -> n.put("appVersion", v));
     wallet.ifPresent(w -> n.put("wallet", w.toString()));
-    n.put("artifactDigest", Hex.encode(measurement.artifactDigest()));
+    n.put("artifactDigest", measurement.artifactDigest().toHex());
     Rtmrs r = measurement.registers();
     ObjectNode regs = n.putObject("measurements");
     for (int i = 0; i < 4; i++) {
@@ -141,7 +141,7 @@ public final class RunningApp implements AutoCloseable {
     n.put("exitCode", code);
     n.put("timedOut", timedOut);
     Transcript.Head h = t.snapshot();
-    n.put("transcriptHead", Hex.encode(h.hash()));
+    n.put("transcriptHead", h.hash().toHex());
     n.put("transcriptEntries", h.entries());
     n.put("sealedState", agent.latestSealedState().isPresent());
     try {

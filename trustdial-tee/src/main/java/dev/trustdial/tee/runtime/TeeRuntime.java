@@ -1,6 +1,7 @@
 package dev.trustdial.tee.runtime;
 
 import dev.trustdial.core.InvalidInputException;
+import dev.trustdial.core.bytes.Bytes;
 import dev.trustdial.core.bytes.Hex;
 import dev.trustdial.tee.attest.EvidenceEnvelope;
 import dev.trustdial.tee.attest.VerificationFailedException;
@@ -70,7 +71,7 @@ public final class TeeRuntime {
   private TeeRuntime() {}
 
   public static RunningApp launch(LaunchSpec spec, Clock clock, SecureRandom random) {
-    LaunchConfig config = LaunchConfig.parse(spec.config());
+    LaunchConfig config = LaunchConfig.parse(spec.config().toArray());
     if (spec.kms().isPresent() && config.kmsPublicKey().isEmpty()) {
       throw new LaunchRefusedException(
           "KmsKeyNotPinned",
@@ -95,15 +96,15 @@ public final class TeeRuntime {
     Path artifactCopy = copyArtifact(spec.artifact(), appDir);
     byte[] digest = ArtifactDigest.of(artifactCopy);
     if (spec.expectedDigest().isPresent()
-        && !MessageDigest.isEqual(spec.expectedDigest().get(), digest)) {
+        && !MessageDigest.isEqual(spec.expectedDigest().get().toArray(), digest)) {
       throw new LaunchRefusedException(
           "DigestMismatch",
           "artifact digest "
               + Hex.encode(digest)
               + " is not the app's programDigest "
-              + Hex.encode(spec.expectedDigest().get()));
+              + spec.expectedDigest().get().toHex());
     }
-    AppMeasurement m = new AppMeasurement(spec.appId(), digest, spec.config());
+    AppMeasurement m = new AppMeasurement(spec.appId(), Bytes.of(digest), spec.config());
 
     Optional<KeySet> keys = Optional.empty();
     if (spec.kms().isPresent()) {
@@ -131,7 +132,7 @@ public final class TeeRuntime {
                         envelope,
                         eph,
                         spec.secrets(),
-                        config.kmsPublicKey().orElseThrow()));
+                        config.kmsPublicKey().orElseThrow().toArray()));
       } catch (KmsClient.KeysRefusedException e) {
         throw new LaunchRefusedException(
             e.reason(),
@@ -146,7 +147,10 @@ public final class TeeRuntime {
         restored =
             Optional.of(
                 SealedState.open(
-                    k.sealKey(), spec.appId(), k.appVersion(), spec.sealedState().get()));
+                    k.sealKey().toArray(),
+                    spec.appId(),
+                    k.appVersion(),
+                    spec.sealedState().get().toArray()));
       } catch (IllegalArgumentException e) {
         throw new LaunchRefusedException("SealedStateRefused", e.getMessage());
       }
@@ -190,7 +194,7 @@ public final class TeeRuntime {
       if (spec.jobInput().isPresent()) {
         Path in = work.resolve("in");
         Files.createDirectories(in);
-        Path file = Files.write(in.resolve("job-input"), spec.jobInput().get());
+        Path file = Files.write(in.resolve("job-input"), spec.jobInput().get().toArray());
         env.put("TRUSTDIAL_JOB_INPUT", file.toAbsolutePath().toString());
       }
       Process p = pb.start();

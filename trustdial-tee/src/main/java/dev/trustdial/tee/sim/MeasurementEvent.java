@@ -1,5 +1,6 @@
 package dev.trustdial.tee.sim;
 
+import dev.trustdial.core.bytes.Bytes;
 import java.io.ByteArrayOutputStream;
 import java.util.Arrays;
 
@@ -7,7 +8,7 @@ import java.util.Arrays;
  * One event extended into an RTMR-style register (docs/spec/attestation.md, "Measurement events").
  * The runtime records what it launched; a verifier replays the log to the signed registers.
  */
-public record MeasurementEvent(int register, Type type, byte[] data) {
+public record MeasurementEvent(int register, Type type, Bytes data) {
   public static final int REGISTERS = 4;
   public static final int MAX_DATA = 4096;
 
@@ -44,20 +45,18 @@ public record MeasurementEvent(int register, Type type, byte[] data) {
       throw new IllegalArgumentException(
           type + " events go to RTMR" + type.register() + ", not " + register);
     }
-    if (data.length > MAX_DATA) {
+    if (data.length() > MAX_DATA) {
       throw new IllegalArgumentException(
-          "event data is " + data.length + " bytes (max " + MAX_DATA + ")");
+          "event data is " + data.length() + " bytes (max " + MAX_DATA + ")");
     }
-    data = data.clone();
   }
 
   public static MeasurementEvent of(Type type, byte[] data) {
-    return new MeasurementEvent(type.register(), type, data);
+    return of(type, Bytes.of(data));
   }
 
-  @Override
-  public byte[] data() {
-    return data.clone();
+  public static MeasurementEvent of(Type type, Bytes data) {
+    return new MeasurementEvent(type.register(), type, data);
   }
 
   /** The bytes whose SHA-384 is extended: u16 type || u32 length || data, big-endian. */
@@ -66,22 +65,9 @@ public record MeasurementEvent(int register, Type type, byte[] data) {
     out.write(type.code() >> 8);
     out.write(type.code());
     for (int s = 24; s >= 0; s -= 8) {
-      out.write(data.length >> s);
+      out.write(data.length() >> s);
     }
-    out.writeBytes(data);
+    out.writeBytes(data.toArray());
     return out.toByteArray();
-  }
-
-  @Override
-  public boolean equals(Object o) {
-    return o instanceof MeasurementEvent e
-        && e.register == register
-        && e.type == type
-        && Arrays.equals(e.data, data);
-  }
-
-  @Override
-  public int hashCode() {
-    return (register * 31 + type.hashCode()) * 31 + Arrays.hashCode(data);
   }
 }

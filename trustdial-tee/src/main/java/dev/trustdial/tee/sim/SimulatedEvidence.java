@@ -157,7 +157,7 @@ public record SimulatedEvidence(
         }
         byte[] data = new byte[(int) len];
         in.get(data);
-        events.add(new MeasurementEvent(register, type, data));
+        events.add(new MeasurementEvent(register, type, Bytes.of(data)));
       }
       int certCount = in.get() & 0xFF;
       if (certCount == 0 || certCount > MAX_CERTIFICATES) {

@@ -93,7 +93,7 @@ public final class SimulatedEvidenceVerifier {
     return new Verdict(
         Platform.SIMULATED,
         measurements,
-        ev.reportData().toArray(),
+        ev.reportData(),
         fields,
         ev.debug(),
         TcbStatus.NOT_EVALUATED,

@@ -1,5 +1,6 @@
 package dev.trustdial.tee.snp;
 
+import dev.trustdial.core.bytes.Bytes;
 import dev.trustdial.core.bytes.Hex;
 import dev.trustdial.tee.attest.Collateral;
 import dev.trustdial.tee.attest.Failure;
@@ -135,7 +136,7 @@ public final class SnpReportVerifier {
     return new Verdict(
         Platform.AMD_SEV_SNP,
         measurements,
-        r.reportData(),
+        Bytes.of(r.reportData()),
         fields,
         r.debug(),
         TcbStatus.NOT_EVALUATED,

@@ -1,5 +1,6 @@
 package dev.trustdial.tee.tdx;
 
+import dev.trustdial.core.bytes.Bytes;
 import dev.trustdial.core.bytes.Hex;
 import dev.trustdial.tee.attest.Collateral;
 import dev.trustdial.tee.attest.VerificationFailedException;
@@ -25,10 +26,10 @@ public final class TdxCollateralJson {
         Certificates.crlFromDer(hex(j, "pck_crl"), "PCK CRL"),
         Certificates.fromPemChain(j.text("tcb_info_issuer_chain"), "tcb_info_issuer_chain"),
         j.text("tcb_info"),
-        j.hex("tcb_info_signature", 64),
+        Bytes.of(j.hex("tcb_info_signature", 64)),
         Certificates.fromPemChain(j.text("qe_identity_issuer_chain"), "qe_identity_issuer_chain"),
         j.text("qe_identity"),
-        j.hex("qe_identity_signature", 64));
+        Bytes.of(j.hex("qe_identity_signature", 64)));
   }
 
   private static byte[] hex(IntelJson j, String name) throws VerificationFailedException {

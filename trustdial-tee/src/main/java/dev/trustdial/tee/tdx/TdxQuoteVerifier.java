@@ -1,5 +1,6 @@
 package dev.trustdial.tee.tdx;
 
+import dev.trustdial.core.bytes.Bytes;
 import dev.trustdial.core.bytes.Hex;
 import dev.trustdial.core.hash.Hashes;
 import dev.trustdial.tee.attest.Collateral;
@@ -119,7 +120,7 @@ public final class TdxQuoteVerifier {
         "SHA256",
         tcbSigner.getPublicKey(),
         col.tcbInfoJson().getBytes(StandardCharsets.UTF_8),
-        col.tcbInfoSignature())) {
+        col.tcbInfoSignature().toArray())) {
       throw new VerificationFailedException(
           new Failure.SignatureInvalid(
               SignedRegion.TDX_TCB_INFO, "ECDSA P-256 by " + Certificates.subject(tcbSigner)));
@@ -128,7 +129,7 @@ public final class TdxQuoteVerifier {
         "SHA256",
         col.qeIdentityIssuerChain().getFirst().getPublicKey(),
         col.qeIdentityJson().getBytes(StandardCharsets.UTF_8),
-        col.qeIdentitySignature())) {
+        col.qeIdentitySignature().toArray())) {
       throw new VerificationFailedException(
           new Failure.SignatureInvalid(
               SignedRegion.TDX_QE_IDENTITY, "ECDSA P-256 by the TCB signing key"));
@@ -196,7 +197,7 @@ public final class TdxQuoteVerifier {
     return new Verdict(
         Platform.INTEL_TDX,
         td.measurements(),
-        td.reportData(),
+        Bytes.of(td.reportData()),
         fields,
         td.debug(),
         status,

@@ -1,5 +1,6 @@
 package dev.trustdial.tee.transcript;
 
+import dev.trustdial.core.bytes.Bytes32;
 import dev.trustdial.tee.crypto.BigEndianWriter;
 import java.nio.BufferUnderflowException;
 import java.nio.ByteBuffer;
@@ -49,19 +50,10 @@ public final class Transcript {
   }
 
   /** The head and the entry count, read together. */
-  public record Head(byte[] hash, int entries) {
-    public Head {
-      hash = hash.clone();
-    }
-
-    @Override
-    public byte[] hash() {
-      return hash.clone();
-    }
-  }
+  public record Head(Bytes32 hash, int entries) {}
 
   public synchronized Head snapshot() {
-    return new Head(head, entries.size());
+    return new Head(new Bytes32(head), entries.size());
   }
 
   public synchronized byte[] head() {

@@ -1,5 +1,6 @@
 package dev.trustdial.tee.transcript;
 
+import dev.trustdial.core.bytes.Bytes32;
 import dev.trustdial.tee.crypto.BigEndianWriter;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -16,8 +17,8 @@ public record TranscriptEntry(
     Instant time,
     String url,
     int status,
-    byte[] certChainSha256,
-    byte[] bodySha256,
+    Bytes32 certChainSha256,
+    Bytes32 bodySha256,
     long bodyLength) {
   public static final int MAX_URL = 2048;
 
@@ -31,24 +32,28 @@ public record TranscriptEntry(
     if (status < 100 || status > 599) {
       throw new IllegalArgumentException("HTTP status " + status + " (100..599)");
     }
-    if (certChainSha256.length != 32 || bodySha256.length != 32) {
-      throw new IllegalArgumentException("digests are 32 bytes");
-    }
     if (bodyLength < 0 || bodyLength > 0xFFFF_FFFFL) {
       throw new IllegalArgumentException("body length is a u32");
     }
-    certChainSha256 = certChainSha256.clone();
-    bodySha256 = bodySha256.clone();
   }
 
-  @Override
-  public byte[] certChainSha256() {
-    return certChainSha256.clone();
+  /** Copies of the digests, which are 32 bytes each. */
+  public TranscriptEntry(
+      long index,
+      Instant time,
+      String url,
+      int status,
+      byte[] certChainSha256,
+      byte[] bodySha256,
+      long bodyLength) {
+    this(index, time, url, status, digest(certChainSha256), digest(bodySha256), bodyLength);
   }
 
-  @Override
-  public byte[] bodySha256() {
-    return bodySha256.clone();
+  private static Bytes32 digest(byte[] b) {
+    if (b.length != 32) {
+      throw new IllegalArgumentException("digests are 32 bytes");
+    }
+    return new Bytes32(b);
   }
 
   /**
@@ -63,8 +68,8 @@ public record TranscriptEntry(
         .u16(u.length)
         .bytes(u)
         .u16(status)
-        .bytes(certChainSha256)
-        .bytes(bodySha256)
+        .bytes(certChainSha256.bytes())
+        .bytes(bodySha256.bytes())
         .u32(bodyLength)
         .toByteArray();
   }

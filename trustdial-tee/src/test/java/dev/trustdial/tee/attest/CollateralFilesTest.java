@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.trustdial.core.bytes.Bytes;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -106,7 +107,8 @@ class CollateralFilesTest {
         .startsWith("assembled TDX collateral from Intel PCS responses: TCB info (tcb_info.json)");
     // What an envelope carries is TrustDial's collateral JSON, and it reads back to the same
     // verdict.
-    Collateral again = AttestationVerifier.readCollateral(TDX, raw.envelopeForm());
+    Collateral again =
+        AttestationVerifier.readCollateral(TDX, raw.envelopeForm().map(Bytes::toArray));
     assertThat(Fixtures.verdictOf(VERIFIER.verify(TDX, again, Fixtures.TDX_V4_AT)).checks())
         .isEqualTo(assembled.checks());
   }
@@ -190,7 +192,8 @@ class CollateralFilesTest {
         .contains("VCEK and ASK")
         .contains("ARK given was ignored");
     assertThat(VERIFIER.verify(SNP, r.collateral(), Fixtures.SNP_AT).isValid()).isTrue();
-    assertThat(r.envelopeForm()).hasValueSatisfying(b -> assertThat(b).isEqualTo(concatenated));
+    assertThat(r.envelopeForm())
+        .hasValueSatisfying(b -> assertThat(b.toArray()).isEqualTo(concatenated));
     assertThat(refusal(SNP, List.of(new CollateralFiles.Input("ask.der", ask))))
         .contains("no VCEK");
     byte[] cut = java.util.Arrays.copyOf(concatenated, concatenated.length - 10);

@@ -51,7 +51,7 @@ class TeeJobInputTest {
         .singleElement()
         .satisfies(s -> {
           assertThat(s.name()).isEqualTo("API_KEY");
-          assertThat(s.ciphertext()).containsExactly(0xaa, 0xbb, 0xcc);
+          assertThat(s.ciphertext().toArray()).containsExactly(0xaa, 0xbb, 0xcc);
         });
   }
 

@@ -126,48 +126,58 @@ class KeyReleaseServiceTest {
         SealedSecret.seal(
             kms.kmsPublicKey(), APP, "API_KEY", "k-123".getBytes(StandardCharsets.UTF_8), R);
     KeyRequest withSecret =
-        new KeyRequest(APP, r.request().envelope(), r.ephemeral().publicKey(), List.of(secret));
+        new KeyRequest(
+            APP, r.request().envelope().toArray(), r.ephemeral().publicKey(), List.of(secret));
     KeyRelease.Released rel = (KeyRelease.Released) kms.release(withSecret);
     KeySet keys =
         KeySet.decode(
-            Ecies.decrypt(r.ephemeral(), KeyRequest.releaseContext(APP), rel.ciphertext()));
+            Ecies.decrypt(
+                r.ephemeral(), KeyRequest.releaseContext(APP), rel.ciphertext().toArray()));
     assertThat(keys.wallet().address())
         .isEqualTo(root.wallet(APP).address())
         .isEqualTo(rel.wallet());
-    assertThat(keys.sealKey()).isEqualTo(root.sealKey(APP));
+    assertThat(keys.sealKey().toArray()).isEqualTo(root.sealKey(APP));
     assertThat(keys.appVersion()).isEqualTo(1);
     assertThat(keys.secrets())
         .singleElement()
-        .satisfies(s -> assertThat(s.value()).isEqualTo("k-123".getBytes(StandardCharsets.UTF_8)));
+        .satisfies(s ->
+            assertThat(s.value().toArray()).isEqualTo("k-123".getBytes(StandardCharsets.UTF_8)));
     assertThat(rel.verdict().simulated()).isTrue();
     // Nobody else can open it: not another ephemeral key, not another context.
     assertThatThrownBy(() ->
-            Ecies.decrypt(X25519.generate(R), KeyRequest.releaseContext(APP), rel.ciphertext()))
+            Ecies.decrypt(
+                X25519.generate(R), KeyRequest.releaseContext(APP), rel.ciphertext().toArray()))
         .isInstanceOf(Ecies.DecryptionFailedException.class);
     // The release is authenticated to the pinned KMS key only, over this ciphertext and app only.
     assertThat(
             ReleaseAuth.verify(
-                r.ephemeral(), kms.kmsPublicKey(), APP, rel.ciphertext(), rel.kmsAuth()))
+                r.ephemeral(),
+                kms.kmsPublicKey(),
+                APP,
+                rel.ciphertext().toArray(),
+                rel.kmsAuth().toArray()))
         .isTrue();
     assertThat(
             ReleaseAuth.verify(
                 r.ephemeral(),
                 new KmsRoot(R.generateSeed(32)).kmsKey().publicKey(),
                 APP,
-                rel.ciphertext(),
-                rel.kmsAuth()))
+                rel.ciphertext().toArray(),
+                rel.kmsAuth().toArray()))
         .isFalse();
     assertThat(
             ReleaseAuth.verify(
                 r.ephemeral(),
                 kms.kmsPublicKey(),
                 APP.add(BigInteger.ONE),
-                rel.ciphertext(),
-                rel.kmsAuth()))
+                rel.ciphertext().toArray(),
+                rel.kmsAuth().toArray()))
         .isFalse();
-    byte[] flipped = rel.ciphertext();
+    byte[] flipped = rel.ciphertext().toArray();
     flipped[flipped.length - 1] ^= 1;
-    assertThat(ReleaseAuth.verify(r.ephemeral(), kms.kmsPublicKey(), APP, flipped, rel.kmsAuth()))
+    assertThat(
+            ReleaseAuth.verify(
+                r.ephemeral(), kms.kmsPublicKey(), APP, flipped, rel.kmsAuth().toArray()))
         .isFalse();
     JsonNode line =
         JsonExchange.JSON.readTree(Files.readAllLines(dir.resolve("audit.jsonl")).getLast());
@@ -189,7 +199,9 @@ class KeyReleaseServiceTest {
     assertThat(
             KeySet.decode(
                     Ecies.decrypt(
-                        r2.ephemeral(), KeyRequest.releaseContext(APP), after.ciphertext()))
+                        r2.ephemeral(),
+                        KeyRequest.releaseContext(APP),
+                        after.ciphertext().toArray()))
                 .appVersion())
         .isEqualTo(2);
     refused(request(V1, false, T0).request(), 403, "MeasurementNotAllowed");
@@ -206,7 +218,7 @@ class KeyReleaseServiceTest {
         new AppMeasurement(BigInteger.valueOf(4), V1.artifactDigest(), V1.config());
     Req r = request(otherApp, false, T0);
     refused(
-        new KeyRequest(APP, r.request().envelope(), r.ephemeral().publicKey(), List.of()),
+        new KeyRequest(APP, r.request().envelope().toArray(), r.ephemeral().publicKey(), List.of()),
         403,
         "MeasurementNotAllowed");
   }
@@ -306,9 +318,12 @@ class KeyReleaseServiceTest {
   @Test
   void tamperedEvidenceOrAnUnknownSimulationRoot() {
     KeyRequest r = request(V1, false, T0).request();
-    byte[] env = r.envelope();
+    byte[] env = r.envelope().toArray();
     env[env.length - 100] ^= 1; // inside the signed body, before the signature
-    refused(new KeyRequest(APP, env, r.ephemeralPublicKey(), List.of()), 403, "EvidenceInvalid");
+    refused(
+        new KeyRequest(APP, env, r.ephemeralPublicKey().toArray(), List.of()),
+        403,
+        "EvidenceInvalid");
     X25519 eph = X25519.generate(R);
     byte[] foreign =
         envelope(
@@ -328,7 +343,8 @@ class KeyReleaseServiceTest {
     // The evidence binds r's ephemeral key; a replay asking for the keys under another key is
     // refused.
     refused(
-        new KeyRequest(APP, r.request().envelope(), X25519.generate(R).publicKey(), List.of()),
+        new KeyRequest(
+            APP, r.request().envelope().toArray(), X25519.generate(R).publicKey(), List.of()),
         403,
         "ReportDataMismatch");
   }
@@ -352,7 +368,7 @@ class KeyReleaseServiceTest {
         SealedSecret.seal(kms.kmsPublicKey(), BigInteger.TEN, "API_KEY", new byte[] {1}, R);
     refused(
         new KeyRequest(
-            APP, r.request().envelope(), r.ephemeral().publicKey(), List.of(forOtherApp)),
+            APP, r.request().envelope().toArray(), r.ephemeral().publicKey(), List.of(forOtherApp)),
         403,
         "SecretNotForThisApp");
     kms =

@@ -40,7 +40,7 @@ class KmsRootTest {
     assertThat(back.wallet().address()).isEqualTo(ks.wallet().address());
     assertThat(back.sealKey()).isEqualTo(ks.sealKey());
     assertThat(back.appVersion()).isEqualTo(3);
-    assertThat(back.secrets().getFirst().value())
+    assertThat(back.secrets().getFirst().value().toArray())
         .isEqualTo("v".getBytes(StandardCharsets.US_ASCII));
     byte[] e = ks.encode();
     assertThatThrownBy(() -> KeySet.decode(java.util.Arrays.copyOf(e, e.length - 1)))

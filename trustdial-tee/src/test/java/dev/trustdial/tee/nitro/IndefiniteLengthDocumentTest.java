@@ -51,7 +51,7 @@ class IndefiniteLengthDocumentTest {
     byte[] doc = document(T, new byte[48]);
     Verdict v = verdictOf(TEST_ROOT.verify(doc, new Collateral.None(), T.plusSeconds(1)));
     assertThat(v.issuedAt()).contains(T);
-    assertThat(v.reportData()).isEqualTo("hello".getBytes(StandardCharsets.US_ASCII));
+    assertThat(v.reportData().toArray()).isEqualTo("hello".getBytes(StandardCharsets.US_ASCII));
     assertThat(v.measurement("PCR0").orElseThrow().isAllZero()).isTrue();
     assertThat(v.debug()).isTrue();
     // The same document against the real pinned root is untrusted, not accepted.

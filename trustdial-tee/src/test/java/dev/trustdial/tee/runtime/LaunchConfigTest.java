@@ -13,7 +13,7 @@ class LaunchConfigTest {
   void thePinnedKmsKeyIsOptionalAndParsedFromHex() {
     assertThat(LaunchConfig.parse("{}").kmsPublicKey()).isEmpty();
     assertThat(LaunchConfig.parse("{\"kmsPublicKey\": \"0x" + KEY + "\"}").kmsPublicKey())
-        .hasValueSatisfying(k -> assertThat(k).hasSize(32).startsWith((byte) 0xf7));
+        .hasValueSatisfying(k -> assertThat(k.toArray()).hasSize(32).startsWith((byte) 0xf7));
     assertThat(
             LaunchConfig.parse("{\"kmsPublicKey\": \"" + KEY.toUpperCase() + "\"}").kmsPublicKey())
         .isPresent();

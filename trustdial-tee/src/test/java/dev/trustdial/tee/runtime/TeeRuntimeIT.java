@@ -164,7 +164,7 @@ class TeeRuntimeIT {
             TrustAnchors.pinned().withSimulationRoots(List.of(tee.root())),
             AttestationPolicy.standard().allowingSimulated(),
             Instant.now(),
-            Optional.of(AppPolicy.decode(CHAIN.get(APP).policy())),
+            Optional.of(AppPolicy.decode(CHAIN.get(APP).policy().toArray())),
             Optional.of(root.wallet(APP).address()));
     assertThat(check.failure()).isEmpty();
     assertThat(check.entries())

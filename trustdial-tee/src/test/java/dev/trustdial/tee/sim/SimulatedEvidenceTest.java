@@ -65,9 +65,10 @@ class SimulatedEvidenceTest {
             OPTED_IN.verify(EVIDENCE, NONE, AT, AttestationPolicy.standard().allowingSimulated()));
     assertThat(v.platform()).isEqualTo(Platform.SIMULATED);
     assertThat(v.simulated()).isTrue();
-    assertThat(v.reportData()).isEqualTo(REPORT_DATA);
-    assertThat(v.measurement("RTMR3").orElseThrow().value()).isEqualTo(Rtmrs.replay(EVENTS).get(3));
-    assertThat(v.field("APP_ARTIFACT_DIGEST").orElseThrow().value()).isEqualTo(ARTIFACT);
+    assertThat(v.reportData().toArray()).isEqualTo(REPORT_DATA);
+    assertThat(v.measurement("RTMR3").orElseThrow().value().toArray())
+        .isEqualTo(Rtmrs.replay(EVENTS).get(3));
+    assertThat(v.field("APP_ARTIFACT_DIGEST").orElseThrow().value().toArray()).isEqualTo(ARTIFACT);
     assertThat(v.issuedAt()).contains(T0);
   }
 

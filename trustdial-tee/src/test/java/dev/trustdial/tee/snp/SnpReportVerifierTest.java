@@ -35,12 +35,12 @@ class SnpReportVerifierTest {
     Verdict v = verdictOf(VERIFIER.verify(REPORT, VCEK, Fixtures.SNP_AT));
     assertThat(v.platform()).isEqualTo(Platform.AMD_SEV_SNP);
     assertThat(v.tcbStatus()).isEqualTo(TcbStatus.NOT_EVALUATED);
-    assertThat(v.measurement("MEASUREMENT").orElseThrow().value())
+    assertThat(v.measurement("MEASUREMENT").orElseThrow().value().toArray())
         .isEqualTo(Arrays.copyOfRange(REPORT, 0x90, 0xC0))
         .isNotEqualTo(new byte[48]);
-    assertThat(v.measurement("HOST_DATA").orElseThrow().value()).hasSize(32);
-    assertThat(v.reportData()).isEqualTo(Arrays.copyOfRange(REPORT, 0x50, 0x90));
-    assertThat(v.field("REPORTED_TCB").orElseThrow().value())
+    assertThat(v.measurement("HOST_DATA").orElseThrow().value().toArray()).hasSize(32);
+    assertThat(v.reportData().toArray()).isEqualTo(Arrays.copyOfRange(REPORT, 0x50, 0x90));
+    assertThat(v.field("REPORTED_TCB").orElseThrow().value().toArray())
         .isEqualTo(Arrays.copyOfRange(REPORT, 0x180, 0x188));
     // POLICY = 0x0B0000: SMT allowed, reserved bit 17, and DEBUG (bit 19): a debug guest.
     assertThat(v.field("POLICY").orElseThrow().hex()).isEqualTo("00000b0000000000");

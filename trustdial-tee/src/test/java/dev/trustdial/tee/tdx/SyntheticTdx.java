@@ -1,5 +1,6 @@
 package dev.trustdial.tee.tdx;
 
+import dev.trustdial.core.bytes.Bytes;
 import dev.trustdial.core.bytes.Hex;
 import dev.trustdial.core.hash.Hashes;
 import dev.trustdial.tee.attest.Collateral;
@@ -221,10 +222,10 @@ final class SyntheticTdx {
         crl(pckCa, revokedByPckCa),
         List.of(tcbSigner.cert(), root.cert()),
         tcbInfoJson,
-        sign(tcbSigner.keys().getPrivate(), tcbInfoJson.getBytes(StandardCharsets.UTF_8)),
+        Bytes.of(sign(tcbSigner.keys().getPrivate(), tcbInfoJson.getBytes(StandardCharsets.UTF_8))),
         List.of(tcbSigner.cert(), root.cert()),
         qeId,
-        sign(tcbSigner.keys().getPrivate(), qeId.getBytes(StandardCharsets.UTF_8)));
+        Bytes.of(sign(tcbSigner.keys().getPrivate(), qeId.getBytes(StandardCharsets.UTF_8))));
   }
 
   static X509CRL crl(TestPki.Issued issuer, List<X509Certificate> revoked) throws Exception {

@@ -54,10 +54,10 @@ class TdxQuoteVerifierTest {
     assertThat(v.measurements())
         .extracting(m -> m.name())
         .startsWith("MRTD", "RTMR0", "RTMR1", "RTMR2", "RTMR3");
-    assertThat(v.measurement("MRTD").orElseThrow().value())
+    assertThat(v.measurement("MRTD").orElseThrow().value().toArray())
         .hasSize(48)
         .isEqualTo(java.util.Arrays.copyOfRange(V4, V4_BODY + 136, V4_BODY + 184));
-    assertThat(v.reportData())
+    assertThat(v.reportData().toArray())
         .isEqualTo(java.util.Arrays.copyOfRange(V4, V4_BODY + 520, V4_BODY + 584));
     assertThat(v.field("FMSPC").orElseThrow().hex()).isEqualTo("b0c06f000000");
     assertThat(
