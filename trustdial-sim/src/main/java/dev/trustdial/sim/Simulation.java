@@ -339,7 +339,8 @@ public final class Simulation implements AutoCloseable {
                 2,
                 true,
                 Optional.empty(),
-                Optional.empty());
+                Optional.empty(),
+                OperatorNode.Checkpoints.DEFAULT);
         if (register) {
           retrying(() -> n.ensureRegistered(OPERATOR_STAKE, "sim:" + name));
         }

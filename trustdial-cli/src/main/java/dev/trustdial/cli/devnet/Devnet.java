@@ -324,7 +324,10 @@ public final class Devnet implements AutoCloseable {
         null,
         null,
         tee,
-        teeSimulationRoots);
+        teeSimulationRoots,
+        null,
+        null,
+        null);
   }
 
   private void startDaNodes(int count, Consumer<String> progress) {

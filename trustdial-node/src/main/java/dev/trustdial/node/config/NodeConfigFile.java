@@ -31,42 +31,6 @@ public record NodeConfigFile(
     Integer checkpointFullEvery,
     Long checkpointMinIntervalMs) {
 
-  /** Without the checkpoint settings (their defaults apply). */
-  public NodeConfigFile(
-      String chain,
-      String rpcUrl,
-      Map<String, JsonNode> deployment,
-      String privateKey,
-      String dataDir,
-      Da da,
-      Long pollIntervalMillis,
-      String httpHost,
-      Integer httpPort,
-      String stake,
-      Boolean vote,
-      Integer maxConcurrentJobs,
-      Tee tee,
-      List<String> teeSimulationRoots) {
-    this(
-        chain,
-        rpcUrl,
-        deployment,
-        privateKey,
-        dataDir,
-        da,
-        pollIntervalMillis,
-        httpHost,
-        httpPort,
-        stake,
-        vote,
-        maxConcurrentJobs,
-        tee,
-        teeSimulationRoots,
-        null,
-        null,
-        null);
-  }
-
   /**
    * What a field of the wrong shape is told (the rest get "'FIELD' must be a string/number/...").
    */

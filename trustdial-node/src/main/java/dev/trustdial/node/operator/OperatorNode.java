@@ -296,40 +296,6 @@ public final class OperatorNode implements AutoCloseable {
         checkpoints);
   }
 
-  /** With {@link Checkpoints#DEFAULT}. */
-  public OperatorNode(
-      SettlementPort chain,
-      CourtAccess court,
-      Scheduler scheduler,
-      DataAvailability da,
-      JobJournal journal,
-      MatchJournal matchJournal,
-      InferenceJob.Models models,
-      NodeMetrics metrics,
-      Duration pollInterval,
-      Faults faults,
-      int maxConcurrentJobs,
-      boolean vote,
-      Optional<TeeJob> tee,
-      Optional<ZkJob> zk) {
-    this(
-        chain,
-        court,
-        scheduler,
-        da,
-        journal,
-        matchJournal,
-        models,
-        metrics,
-        pollInterval,
-        faults,
-        maxConcurrentJobs,
-        vote,
-        tee,
-        zk,
-        Checkpoints.DEFAULT);
-  }
-
   /**
    * @param court the objective apps, court and game board of REEXEC_OBJECTIVE jobs (beside the
    *     settlement port)
