@@ -12,8 +12,8 @@ interface IDisputeCourt {
         OperatorWins, // a majority of the votes cast confirmed the operator's commitment
         ChallengerWins, // ... the challenger's commitment
         BothWrong, // ... a third commitment: neither party computed the job right
-        NoQuorum, // too little snapshot stake voted: the status quo stands
-        NoMajority, // no commitment won more than half of the votes cast (ties included): the status quo stands
+        NoQuorum, // too little snapshot stake voted: nobody is slashed, and the result is dropped (job re-queued)
+        NoMajority, // no commitment won more than half of the votes cast (ties included): same as NoQuorum
         OperatorRefuted // the objective court proved a step of the operator's trace wrong (docs/spec/objective.md §4.5)
     }
 

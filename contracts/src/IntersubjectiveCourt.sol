@@ -15,7 +15,9 @@ import {Roles} from "./Roles.sol";
 ///         operators, who re-execute the job from DA and vote the commitment they computed. Weights come
 ///         from a stake snapshot taken when the dispute opens (settlement.md §5): stake added later, or
 ///         within activationDelayBlocks before, does not count. A decision needs a quorum of snapshot
-///         stake and a commitment with more than half of the votes cast; otherwise the status quo stands.
+///         stake and a commitment with more than half of the votes cast; otherwise (NoQuorum, NoMajority) nobody
+///         is slashed and JobManager drops the undecided result and queues the job again, so a challenged result
+///         never finalizes without a decision.
 ///         Schelling incentives: after a decision, voters of the majority commitment share the voter pool
 ///         pro rata to weight, every other voter is slashed voterPenaltyWad of its VERIFIER stake.
 /// @dev A vote is an obligation in the registry: the voter's stake cannot leave before settleVote.

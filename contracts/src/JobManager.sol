@@ -153,6 +153,9 @@ contract JobManager is Ownable, ReentrancyGuardTransient {
     /// @dev attempt + 1 of the attempt each account last challenged (0: never): once per account per attempt,
     ///      so a dispute that went moot or a BothWrong re-queue never locks a challenger out of the next result.
     mapping(uint256 jobId => mapping(address challenger => uint32)) private _challengedAttempt;
+    /// @dev attempt + 1 of the attempt one of whose disputes ended without a decision (NoQuorum, NoMajority; 0:
+    ///      none): when its last dispute closes, its result is dropped without a slash (settlement.md §5).
+    mapping(uint256 jobId => uint32) private _undecidedAttempt;
     mapping(uint256 disputeId => Dispute) private _disputes;
     uint256 public disputeCount;
     mapping(address operator => uint32) public activeJobs;
@@ -615,7 +618,10 @@ contract JobManager is Ownable, ReentrancyGuardTransient {
     ///         - OperatorRefuted (the objective court): the operator is slashed; the challenger gets its bond back
     ///           plus min(bond, partyRewardWad of the slash); the result is dropped and the job queued again
     ///           without that operator.
-    ///         - NoQuorum, NoMajority: the bond returns; the status quo stands.
+    ///         - NoQuorum, NoMajority: the bond returns and nobody is slashed; the challenge stays undecided, so
+    ///           when the result's last open dispute closes (and none overturned it), the result is dropped
+    ///           without a slash and the job queued again without that operator (`_dropUndecided`). A result
+    ///           finalizes only unchallenged or with every dispute against it decided OperatorWins.
     ///         A dispute whose result another dispute already overturned is moot: its bond returns.
     /// @return voterPool tokens sent to the court for the majority voters
     /// @return moot whether the dispute no longer mattered
@@ -643,9 +649,13 @@ contract JobManager is Ownable, ReentrancyGuardTransient {
             (slashed, voterPool) = _dropResult(d, job, verdict == uint8(IDisputeCourt.Verdict.OperatorRefuted));
         } else {
             _payOut(d.challenger, d.bond);
+            _undecidedAttempt[d.jobId] = job.attempt + 1;
             _closeDispute(job);
         }
         emit DisputeResolved(disputeId, d.jobId, verdict, moot, slashed);
+        if (!moot && job.status == JobStatus.Submitted && _undecidedAttempt[d.jobId] == job.attempt + 1) {
+            _dropUndecided(d.jobId, job);
+        }
         _send(msg.sender, voterPool);
     }
 
@@ -658,6 +668,12 @@ contract JobManager is Ownable, ReentrancyGuardTransient {
         returns (bytes32)
     {
         return keccak256(abi.encode(outputHash, finalStateHash, stepCount, checkpointRoot));
+    }
+
+    /// @notice Whether a dispute against the result of the job's current attempt ended without a decision (NoQuorum,
+    ///         NoMajority): that result will not finalize.
+    function undecided(uint256 jobId) public view returns (bool) {
+        return _undecidedAttempt[jobId] == _jobs[jobId].attempt + 1;
     }
 
     /// @notice Whether `challenger` has challenged the result of the job's current attempt.
@@ -884,6 +900,22 @@ contract JobManager is Ownable, ReentrancyGuardTransient {
             _send(BURN_ADDRESS, forfeit - voterPool);
         }
 
+        _discardResult(jobId, job, operator);
+    }
+
+    /// @dev A result whose disputes closed with one of them undecided (NoQuorum, NoMajority): nobody showed it wrong
+    ///      or right, so it neither finalizes nor costs its operator stake. The operator's obligation ends, it is
+    ///      not paid, and the job is queued again without it: a lie never finalizes because verifiers stayed away,
+    ///      and a false challenge without voters costs the honest operator this job's fee, never stake.
+    function _dropUndecided(uint256 jobId, Job storage job) internal {
+        address operator = job.resultOperator;
+        registry.closeObligation(operator, _pins[jobId].obligationSeq);
+        _discardResult(jobId, job, operator);
+    }
+
+    /// @dev Drops the result of `operator` together with its checkpoints and queues the next attempt without it
+    ///      (or fails the job past its expiry).
+    function _discardResult(uint256 jobId, Job storage job, address operator) internal {
         hasFailed[jobId][operator] = true;
         job.outputHash = bytes32(0);
         job.finalStateHash = bytes32(0);
@@ -893,7 +925,7 @@ contract JobManager is Ownable, ReentrancyGuardTransient {
         job.resultOperator = address(0);
         job.challengeDeadline = 0;
         job.openDisputes = 0;
-        // The checkpoints came from the operator that computed wrong: the next attempt starts over.
+        // The checkpoints came from an operator whose result did not stand: the next attempt starts over.
         job.lastStep = 0;
         job.lastStateHash = bytes32(0);
         job.lastCheckpointBlobKey = bytes32(0);

@@ -513,6 +513,8 @@ contract AttacksTest is SettlementFixture {
 
     // ================================================================ 4. no quorum, Schelling incentives
 
+    /// @dev Issue #19: without a quorum nobody is slashed and the result does not finalize; with one operator the
+    ///      re-queued job then fails onchain with a reason, the submitter refunded, the challenger gaining nothing.
     function test_attack4_tinyVerifierWithoutQuorum_cannotStripHonestOperator() public {
         address op = operator("honest-op", COMPUTE, 1_000e18);
         operator("v1", VERIFIER, 500e18); // honest verifiers, offline for this dispute
@@ -534,11 +536,19 @@ contract AttacksTest is SettlementFixture {
         assertEq(uint256(court.getDispute(d).verdict), NO_QUORUM, "no quorum");
         assertEq(registry.stakeOf(op), 1_000e18, "operator not slashed");
         assertEq(registry.totalSlashed(), 0, "nobody slashed");
-        assertEq(token.balanceOf(mallory), CHALLENGE_BOND, "bond returned");
-        assertStatus(jobId, JobManager.JobStatus.Submitted, "status quo: the result stands");
-        finalizeAfterWindow(jobId);
-        assertEq(token.balanceOf(op), MIN_FEE, "honest operator paid");
-        assertEq(jobs.getJob(jobId).outputHash, Z, "true result final");
+        assertEq(token.balanceOf(mallory), CHALLENGE_BOND, "bond returned, nothing more");
+        assertStatus(jobId, JobManager.JobStatus.Queued, "undecided: the result is dropped, the job re-queued");
+        assertTrue(jobs.hasFailed(jobId, op), "without that operator");
+        assertEq(registry.openObligations(op), 0, "its stake is free again");
+        // Nobody else can run it: the next assignment fails the job with an onchain reason, fee and deposit back.
+        uint256 devBefore = token.balanceOf(dev);
+        vm.expectEmit(address(jobs));
+        emit JobManager.JobFailed(jobId, jobs.FAIL_NO_OPERATOR());
+        assignNow(jobId);
+        assertStatus(jobId, JobManager.JobStatus.Failed, "failed, not finalized");
+        assertEq(token.balanceOf(dev) - devBefore, MIN_FEE + SUBMITTER_DEPOSIT, "submitter refunded");
+        assertEq(token.balanceOf(op), 0, "nobody paid for an undecided result");
+        assertEq(token.balanceOf(mallory), CHALLENGE_BOND, "the challenger gains nothing");
         (uint256 reward, uint256 penalty) = court.settleVote(d, tiny);
         assertEq(reward + penalty, 0, "no decision: no reward, no penalty");
     }
@@ -576,7 +586,7 @@ contract AttacksTest is SettlementFixture {
         court.settleVote(d, v3);
     }
 
-    function test_attack4_tie_isNoMajority_statusQuo() public {
+    function test_attack4_tie_isNoMajority_noSlashNoFinalize() public {
         address op = operator("op", COMPUTE, 1_000e18);
         address v1 = operator("v1", VERIFIER, 500e18);
         address v2 = operator("v2", VERIFIER, 500e18);
@@ -592,13 +602,142 @@ contract AttacksTest is SettlementFixture {
         assertEq(uint256(court.getDispute(d).verdict), NO_MAJORITY, "a tie is no majority");
         assertEq(registry.stakeOf(op), 1_000e18, "operator not slashed");
         assertEq(token.balanceOf(mallory), CHALLENGE_BOND, "bond back");
-        assertStatus(jobId, JobManager.JobStatus.Submitted, "status quo");
+        assertStatus(jobId, JobManager.JobStatus.Queued, "no decision: dropped and re-queued");
+        vm.warp(block.timestamp + CHALLENGE_WINDOW + 1);
+        vm.expectRevert(wrongStatus(jobId, JobManager.JobStatus.Queued));
+        jobs.finalize(jobId);
         (uint256 r1, uint256 p1) = court.settleVote(d, v1);
         (uint256 r2, uint256 p2) = court.settleVote(d, v2);
         assertEq(r1 + p1 + r2 + p2, 0, "no decision: nobody paid or penalised");
         assertEq(registry.stakeOf(v2), 500e18, "v2 intact");
-        finalizeAfterWindow(jobId);
-        assertEq(token.balanceOf(op), MIN_FEE, "operator paid");
+        assertEq(token.balanceOf(op), 0, "an undecided result is not paid");
+    }
+
+    // ================================================================ 4b. absent voters (issue #19)
+
+    struct Absent {
+        uint256 jobId;
+        address first;
+        address second;
+        address v1;
+        address v2;
+        address watch;
+    }
+
+    /// @dev Two COMPUTE operators and two VERIFIERs (500 each, so either alone is exactly half: no majority);
+    ///      the first assignee posts `out`, `watch` challenges with `challengeOut`.
+    function absentVoters(bytes32 out, bytes32 challengeOut) internal returns (Absent memory s, uint256 d) {
+        address a = operator("opA", COMPUTE, 1_000e18);
+        address b = operator("opB", COMPUTE, 1_000e18);
+        s.v1 = operator("v1", VERIFIER, 500e18);
+        s.v2 = operator("v2", VERIFIER, 500e18);
+        activate();
+        s.jobId = submit(dev, appId);
+        s.first = assignNow(s.jobId);
+        s.second = other(a, b, s.first);
+        s.watch = makeAddr("watchtower");
+        postResult(s.jobId, out);
+        d = challengeWith(s.watch, s.jobId, challengeOut);
+    }
+
+    /// @dev The dropped result's aftermath: nobody slashed, the first operator unpaid and excluded, the
+    ///      challenger's bond back; the re-run by the second operator finalizes its result.
+    function rerunFinalizes(Absent memory s, bytes32 rerunOut) internal {
+        assertStatus(s.jobId, JobManager.JobStatus.Queued, "dropped and re-queued");
+        assertEq(jobs.getJob(s.jobId).attempt, 1, "a new attempt");
+        assertEq(registry.totalSlashed(), 0, "nobody slashed");
+        assertEq(registry.stakeOf(s.first), 1_000e18, "first operator's stake intact");
+        assertEq(registry.openObligations(s.first), 0, "its obligation ended");
+        assertTrue(jobs.hasFailed(s.jobId, s.first), "excluded from the job");
+        assertEq(token.balanceOf(s.watch), CHALLENGE_BOND, "bond back, nothing more");
+        vm.warp(block.timestamp + CHALLENGE_WINDOW + 1);
+        vm.expectRevert(wrongStatus(s.jobId, JobManager.JobStatus.Queued));
+        jobs.finalize(s.jobId);
+
+        assertEq(assignNow(s.jobId), s.second, "the re-run goes to the other operator");
+        postResult(s.jobId, rerunOut);
+        finalizeAfterWindow(s.jobId);
+        assertStatus(s.jobId, JobManager.JobStatus.Finalized, "the re-run finalizes");
+        assertEq(jobs.getJob(s.jobId).outputHash, rerunOut);
+        assertEq(token.balanceOf(s.second), MIN_FEE, "the re-run's operator paid");
+        assertEq(token.balanceOf(s.first), 0, "the first result never paid");
+        assertEq(jobs.totalEscrow(), 0);
+    }
+
+    function test_attack4b_lieChallenged_votersOffline_neverFinalizes() public {
+        (Absent memory s, uint256 d) = absentVoters(X, Z);
+        resolveDispute(d); // nobody voted
+        assertEq(uint256(court.getDispute(d).verdict), NO_QUORUM);
+        assertFalse(court.getDispute(d).moot);
+        rerunFinalizes(s, Z);
+    }
+
+    function test_attack4b_lieChallenged_noMajority_neverFinalizes() public {
+        (Absent memory s, uint256 d) = absentVoters(X, Z);
+        castVote(s.v1, d, commitment(Z));
+        castVote(s.v2, d, commitment(X)); // a bribed verifier ties the vote
+        resolveDispute(d);
+        assertEq(uint256(court.getDispute(d).verdict), NO_MAJORITY);
+        rerunFinalizes(s, Z);
+        (uint256 r, uint256 p) = court.settleVote(d, s.v2);
+        assertEq(r + p, 0, "no decision: the bribed vote costs nothing, and it bought nothing");
+    }
+
+    function test_attack4b_falseChallenge_votersOffline_honestNotSlashed() public {
+        (Absent memory s, uint256 d) = absentVoters(Z, X);
+        resolveDispute(d);
+        assertEq(uint256(court.getDispute(d).verdict), NO_QUORUM);
+        rerunFinalizes(s, Z);
+    }
+
+    function test_attack4b_falseChallenge_noMajority_honestNotSlashed() public {
+        (Absent memory s, uint256 d) = absentVoters(Z, X);
+        castVote(s.v1, d, commitment(Z));
+        castVote(s.v2, d, commitment(X));
+        resolveDispute(d);
+        assertEq(uint256(court.getDispute(d).verdict), NO_MAJORITY);
+        rerunFinalizes(s, Z);
+    }
+
+    /// @dev Griefing bound: a false challenger against every attempt while verifiers are away re-runs the job
+    ///      until no operator is left; the job then fails onchain (no-operator), everyone refunded, nobody slashed.
+    function test_attack4b_falseChallengerEveryAttempt_endsWithOnchainFailure() public {
+        (Absent memory s, uint256 d) = absentVoters(Z, X);
+        resolveDispute(d);
+        assertEq(assignNow(s.jobId), s.second);
+        postResult(s.jobId, Z);
+        uint256 d2 = challengeWith(s.watch, s.jobId, X); // the same account, a new attempt
+        resolveDispute(d2);
+        assertEq(uint256(court.getDispute(d2).verdict), NO_QUORUM);
+        assertStatus(s.jobId, JobManager.JobStatus.Queued, "second result dropped too");
+        uint256 devBefore = token.balanceOf(dev);
+        vm.expectEmit(address(jobs));
+        emit JobManager.JobFailed(s.jobId, jobs.FAIL_NO_OPERATOR());
+        assignNow(s.jobId);
+        assertStatus(s.jobId, JobManager.JobStatus.Failed, "ends onchain with a reason");
+        assertEq(token.balanceOf(dev) - devBefore, MIN_FEE + SUBMITTER_DEPOSIT, "submitter refunded");
+        assertEq(token.balanceOf(s.watch), 2 * CHALLENGE_BOND, "both bonds back, nothing more");
+        assertEq(registry.totalSlashed(), 0, "no honest operator slashed");
+        assertEq(jobs.totalEscrow(), 0);
+    }
+
+    /// @dev An undecided dispute does not let a liar off: a later dispute that the verifiers decide still
+    ///      slashes it (the result is dropped only when its last dispute closes).
+    function test_attack4b_undecidedFirst_laterDecisionStillSlashesTheLiar() public {
+        (Absent memory s, uint256 d1) = absentVoters(X, Y); // the liar's sybil, nobody votes in it
+        address honestWatch = makeAddr("honest-watchtower");
+        vm.warp(block.timestamp + 10);
+        uint256 d2 = challengeWith(honestWatch, s.jobId, Z);
+        resolveDispute(d1);
+        assertEq(uint256(court.getDispute(d1).verdict), NO_QUORUM);
+        assertStatus(s.jobId, JobManager.JobStatus.Disputed, "the honest dispute still open");
+        castVote(s.v1, d2, commitment(Z));
+        castVote(s.v2, d2, commitment(Z));
+        resolveDispute(d2);
+        assertEq(uint256(court.getDispute(d2).verdict), CHALLENGER_WINS);
+        assertStatus(s.jobId, JobManager.JobStatus.Finalized, "the true result, by decision");
+        assertEq(jobs.getJob(s.jobId).outputHash, Z);
+        assertEq(registry.stakeOf(s.first), 1_000e18 - 1_000e18 * DISPUTE_SLASH / 1e18, "the liar slashed");
     }
 
     // ================================================================ 5. unchallengeable modes

@@ -342,7 +342,7 @@ contract IntersubjectiveCourtTest is JobFixture {
         assertEq(token.balanceOf(watcher) - watcherBefore, CHALLENGE_BOND + CHALLENGE_BOND + FEE);
     }
 
-    function test_resolve_noQuorumKeepsTheResult() public {
+    function test_resolve_noQuorumDropsTheResultWithoutSlash() public {
         (uint256 jobId, address a, uint256 d) = disputedJob();
         uint256 stakeBefore = registry.stakeOf(a);
         uint256 watcherBefore = token.balanceOf(watcher);
@@ -350,8 +350,9 @@ contract IntersubjectiveCourtTest is JobFixture {
         assertEq(court.getDispute(d).verdict, uint8(IDisputeCourt.Verdict.NoQuorum));
         assertEq(court.getDispute(d).voterPool, 0);
         assertEq(token.balanceOf(watcher) - watcherBefore, CHALLENGE_BOND, "bond back");
-        assertEq(registry.stakeOf(a), stakeBefore);
-        assertEq(status(jobId), uint8(2), "Submitted again");
+        assertEq(registry.stakeOf(a), stakeBefore, "nobody slashed");
+        assertEq(status(jobId), uint8(6), "Queued: an undecided result never finalizes");
+        assertTrue(jobs.hasFailed(jobId, a));
     }
 
     // ------------------------------------------------------------ settleVote

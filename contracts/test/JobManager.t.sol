@@ -1311,11 +1311,35 @@ contract JobManagerTest is JobFixture {
         assertEq(jobs.getJob(jobId).openDisputes, 1);
         vm.expectRevert(abi.encodeWithSelector(JobManager.WrongStatus.selector, jobId, JobManager.JobStatus.Disputed));
         jobs.finalize(jobId);
-        courtResolves(d2, NO_MAJORITY);
+        courtResolves(d2, OPERATOR_WINS);
         assertEq(status(jobId), uint8(JobManager.JobStatus.Submitted));
         jobs.finalize(jobId);
         assertEq(status(jobId), uint8(JobManager.JobStatus.Finalized));
         assertEq(jobs.totalEscrow(), 0);
+        assertEscrowBacked();
+    }
+
+    /// @dev Issue #19: one undecided dispute is enough to keep a result from finalizing, even when another
+    ///      dispute against it was decided for the operator; it is dropped when its last dispute closes.
+    function test_finalize_neverAfterAnUndecidedDispute() public {
+        (uint256 jobId, address a, uint256 d1) = disputedJob();
+        uint256 d2 = challengeAs(watcher2, jobId, THIRD_OUT);
+        uint256 stakeBefore = registry.stakeOf(a);
+        courtResolves(d1, NO_MAJORITY);
+        assertTrue(jobs.undecided(jobId), "the attempt is undecided");
+        assertEq(status(jobId), uint8(JobManager.JobStatus.Disputed), "another dispute still open");
+        courtResolves(d2, OPERATOR_WINS);
+        assertEq(status(jobId), uint8(JobManager.JobStatus.Queued), "dropped when the last dispute closed");
+        assertFalse(jobs.undecided(jobId), "the new attempt starts decided");
+        assertEq(jobs.getJob(jobId).attempt, 1);
+        assertEq(jobs.getJob(jobId).resultOperator, address(0));
+        assertTrue(jobs.hasFailed(jobId, a), "queued without that operator");
+        assertEq(registry.stakeOf(a), stakeBefore, "nobody slashed");
+        assertEq(registry.openObligations(a), 0, "the result's obligation ended");
+        vm.warp(block.timestamp + CHALLENGE_WINDOW + 1);
+        vm.expectRevert(abi.encodeWithSelector(JobManager.WrongStatus.selector, jobId, JobManager.JobStatus.Queued));
+        jobs.finalize(jobId);
+        assertEq(jobs.totalEscrow(), FEE + SUBMITTER_DEPOSIT, "fee and deposit stay for the next attempt");
         assertEscrowBacked();
     }
 
@@ -1491,9 +1515,29 @@ contract JobManagerTest is JobFixture {
         (pool,) = courtResolves(d2, NO_MAJORITY);
         assertEq(pool, 0);
         assertEq(token.balanceOf(watcher2) - w2, CHALLENGE_BOND);
-        assertEq(registry.stakeOf(a), stakeBefore, "status quo: nobody slashed");
-        assertEq(status(jobId), uint8(JobManager.JobStatus.Submitted));
+        assertEq(registry.stakeOf(a), stakeBefore, "no decision: nobody slashed");
+        assertEq(status(jobId), uint8(JobManager.JobStatus.Queued), "no decision: the result is dropped");
+        assertEq(jobs.getJob(jobId).attempt, 1, "a new attempt");
+        assertEq(jobs.getJob(jobId).outputHash, bytes32(0));
+        assertTrue(jobs.hasFailed(jobId, a), "without that operator");
+        assertEq(registry.openObligations(a), 0);
         assertEq(jobs.totalEscrow(), FEE + SUBMITTER_DEPOSIT);
+        assertEscrowBacked();
+    }
+
+    function test_resolveDispute_noDecisionPastExpiryFailsTheJob() public {
+        (uint256 jobId, address a, uint256 d) = disputedJob();
+        vm.warp(jobs.getJob(jobId).expiresAt + 1);
+        uint256 before = token.balanceOf(user);
+        uint256 opBefore = token.balanceOf(a);
+        vm.expectEmit(address(jobs));
+        emit JobManager.JobFailed(jobId, jobs.FAIL_EXPIRED());
+        courtResolves(d, NO_QUORUM);
+        assertEq(status(jobId), uint8(JobManager.JobStatus.Failed));
+        assertEq(token.balanceOf(user) - before, FEE + SUBMITTER_DEPOSIT, "submitter refunded");
+        assertEq(token.balanceOf(a), opBefore, "the undecided result is not paid");
+        assertEq(jobs.totalEscrow(), 0);
+        assertEscrowBacked();
     }
 
     function test_resolveDispute_mootAfterTheResultWasOverturned() public {

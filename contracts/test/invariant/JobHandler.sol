@@ -113,6 +113,12 @@ contract JobHandler is RegistryGhost {
     mapping(uint256 disputeId => bool) internal _dishonestTried;
     /// @dev Resolved in JobManager (from the events): scans skip these.
     mapping(uint256 disputeId => bool) internal _disputeDone;
+    /// @dev From the events, per job: the current result's operator and commitment, whether a dispute against it
+    ///      ended undecided (NoQuorum, NoMajority, not moot), and the last non-moot verdict.
+    mapping(uint256 jobId => address) internal _resultOperator;
+    mapping(uint256 jobId => bytes32) internal _resultCommitment;
+    mapping(uint256 jobId => bool) internal _undecidedSeen;
+    mapping(uint256 jobId => uint8) internal _lastVerdict;
 
     uint256 public ghostMinted;
 
@@ -123,6 +129,7 @@ contract JobHandler is RegistryGhost {
     uint256 public watchtowerFailures; // an honest challenge refused
     uint256 public honestVoteFailures; // an honest vote refused
     uint256 public honestWorkFailures; // an honest heartbeat, restart or result refused
+    uint256 public undecidedFinalized; // a result finalized (paid to its operator) after a dispute against it ended undecided
 
     // ---------------------------------------------------------------- outcome counters
     uint256 public jobsSubmitted;
@@ -150,6 +157,9 @@ contract JobHandler is RegistryGhost {
     uint256 public bothWrong;
     uint256 public noQuorum;
     uint256 public noMajority;
+    uint256 public absentDisputes; // disputes the honest bloc sat out while the rest could not reach the quorum
+    uint256 public liesDroppedUndecided; // wrong results dropped without a slash (issue #19), never finalized
+    uint256 public truthsDroppedUndecided; // right results dropped without a slash after a false challenge
     uint256 public mootDisputes;
     uint256 public honestVotes;
     uint256 public dishonestVotes;
@@ -856,6 +866,15 @@ contract JobHandler is RegistryGhost {
         return uint256(keccak256(abi.encode("lazy", disputeId))) % 3 != 0;
     }
 
+    /// @notice Whether the honest bloc is offline for dispute `disputeId` (fixed per dispute; issue #19): only where
+    ///         the dishonest verifiers abstain or one votes alone, so the stake that does vote cannot reach the quorum
+    ///         (the honest majority assumption still holds for every vote cast). The verdict is NoQuorum and the
+    ///         result, right or wrong, must not finalize.
+    function absent(uint256 disputeId) public pure returns (bool) {
+        return uint256(keccak256(abi.encode("collude", disputeId))) % 6 <= 1
+            && uint256(keccak256(abi.encode("absent", disputeId))) % 3 == 0;
+    }
+
     /// @notice Cap on all VERIFIER weight, 1.7 times the honest bloc's own stake: everything else stays
     ///         below the honest bloc (which so wins every vote it casts and reaches a 30 % quorum alone),
     ///         while the three dishonest verifiers together still reach the quorum.
@@ -1056,6 +1075,7 @@ contract JobHandler is RegistryGhost {
     }
 
     function _honestVotesIfNeeded(uint256 d, IntersubjectiveCourt.Dispute memory cd) internal {
+        if (absent(d)) return;
         bool need = cd.operatorCommitment != truthCommitment(cd.jobId) || !lazy(d);
         if (!need) {
             IDisputeCourt.Verdict v = court.verdictOf(d);
@@ -1088,7 +1108,16 @@ contract JobHandler is RegistryGhost {
                 (uint32 attempt,,) = abi.decode(log.data, (uint32, uint64, uint64));
                 if (_queuedAttempt[id] == attempt + 1) ++reseeds;
                 else if (attempt != 0) ++reassignments;
+                if (attempt != 0) _countUndecidedDrop(id);
                 _queuedAttempt[id] = attempt + 1;
+            } else if (sig == JobManager.ResultSubmitted.selector) {
+                uint256 id = uint256(log.topics[1]);
+                (bytes32 out, bytes32 state, uint64 steps, bytes32 root,) =
+                    abi.decode(log.data, (bytes32, bytes32, uint64, bytes32, bytes32));
+                _resultOperator[id] = _topicAddress(log, 2);
+                _resultCommitment[id] = jobs.commitmentOf(out, state, steps, root);
+                _undecidedSeen[id] = false;
+                _lastVerdict[id] = 0;
             } else if (sig == JobManager.JobAssigned.selector) {
                 ++assignments;
             } else if (sig == JobManager.HeartbeatMissed.selector) {
@@ -1099,17 +1128,26 @@ contract JobHandler is RegistryGhost {
                 else ++livenessSlashesSkippedByCooldown;
             } else if (sig == JobManager.JobFailed.selector) {
                 _ended[uint256(log.topics[1])] = true;
+                _countUndecidedDrop(uint256(log.topics[1]));
                 if (abi.decode(log.data, (bytes32)) == bytes32("expired")) ++jobsFailedExpired;
                 else ++jobsFailedNoOperator;
             } else if (sig == JobManager.JobFinalized.selector) {
                 _ended[uint256(log.topics[1])] = true;
                 ++jobsFinalized;
+                uint256 fid = uint256(log.topics[1]);
+                if (_undecidedSeen[fid] && _topicAddress(log, 2) == _resultOperator[fid]) ++undecidedFinalized;
                 if (isHonest[_topicAddress(log, 2)]) ++jobsFinalizedHonest;
             } else if (sig == JobManager.JobDeclined.selector) {
                 ++declines;
             } else if (sig == JobManager.DisputeResolved.selector) {
                 _disputeDone[uint256(log.topics[1])] = true;
                 (uint8 verdict, bool moot,) = abi.decode(log.data, (uint8, bool, uint256));
+                uint256 jid = uint256(log.topics[2]);
+                if (!moot) _lastVerdict[jid] = verdict;
+                if (!moot && verdict >= uint8(IDisputeCourt.Verdict.NoQuorum) && verdict <= uint8(IDisputeCourt.Verdict.NoMajority)) {
+                    _undecidedSeen[jid] = true;
+                    if (absent(uint256(log.topics[1]))) ++absentDisputes;
+                }
                 if (moot) ++mootDisputes;
                 else if (verdict == uint8(IDisputeCourt.Verdict.OperatorWins)) ++operatorWins;
                 else if (verdict == uint8(IDisputeCourt.Verdict.ChallengerWins)) ++challengerWins;
@@ -1128,6 +1166,19 @@ contract JobHandler is RegistryGhost {
                 if (penalty != 0 && isHonest[_topicAddress(log, 2)]) ++honestPenalties;
             }
         }
+    }
+
+    /// @dev A job queued again (or failed) right after its result's last dispute closed undecided: the drop without a
+    ///      slash (a BothWrong or refuted drop has its own verdict last).
+    function _countUndecidedDrop(uint256 id) internal {
+        if (!_undecidedSeen[id] || _resultOperator[id] == address(0)) return;
+        uint8 last = _lastVerdict[id];
+        if (last != uint8(IDisputeCourt.Verdict.NoQuorum) && last != uint8(IDisputeCourt.Verdict.NoMajority)
+            && last != uint8(IDisputeCourt.Verdict.OperatorWins)) return;
+        if (_resultCommitment[id] == truthCommitment(id)) ++truthsDroppedUndecided;
+        else ++liesDroppedUndecided;
+        _undecidedSeen[id] = false;
+        _resultOperator[id] = address(0);
     }
 
     function _onSlashed(address operator, uint256 amount) internal override {

@@ -94,7 +94,8 @@ contract JobInvariantsTest is SettlementFixture {
         _checkRefusals();
     }
 
-    /// 3. A wrong result with an honest challenger never finalizes.
+    /// 3. A wrong result with an honest challenger never finalizes, nor does any result after an undecided dispute
+    ///    (the honest verifiers may be absent: `JobHandler.absent`).
     /// forge-config: default.invariant.runs = 32
     /// forge-config: default.invariant.depth = 64
     function invariant_wrongResultNeverFinalizes() public view {
@@ -152,6 +153,9 @@ contract JobInvariantsTest is SettlementFixture {
         assertGt(h.bothWrong(), 0, "both wrong");
         assertGt(h.noQuorum(), 0, "no quorum");
         assertGt(h.noMajority(), 0, "no majority");
+        assertGt(h.absentDisputes(), 0, "disputes the honest verifiers sat out");
+        assertGt(h.liesDroppedUndecided(), 0, "lies dropped without a decision (issue #19)");
+        assertGt(h.truthsDroppedUndecided(), 0, "right results dropped after an undecided false challenge");
         assertGt(h.mootDisputes(), 0, "moot disputes");
         assertGt(h.honestVotes(), 0, "honest votes");
         assertGt(h.dishonestVotes(), 0, "dishonest votes");
@@ -321,6 +325,7 @@ contract JobInvariantsTest is SettlementFixture {
             if (j.status != JobManager.JobStatus.Finalized) continue;
             assertEq(handler.resultCommitment(j), handler.truthCommitment(id), "a wrong result finalized");
         }
+        assertEq(handler.undecidedFinalized(), 0, "a result finalized after a dispute against it ended undecided");
         assertEq(handler.watchtowerFailures(), 0, "the honest watchtower was refused a challenge");
         assertEq(handler.honestVoteFailures(), 0, "an honest verifier was refused a vote");
     }
@@ -391,6 +396,9 @@ contract JobInvariantsTest is SettlementFixture {
         logUint("bothWrong", h.bothWrong());
         logUint("noQuorum", h.noQuorum());
         logUint("noMajority", h.noMajority());
+        logUint("absentDisputes", h.absentDisputes());
+        logUint("liesDroppedUndecided", h.liesDroppedUndecided());
+        logUint("truthsDroppedUndecided", h.truthsDroppedUndecided());
         logUint("mootDisputes", h.mootDisputes());
         logUint("honestVotes", h.honestVotes());
         logUint("dishonestVotes", h.dishonestVotes());
