@@ -115,7 +115,7 @@ public final class Settlement implements SettlementPort, AutoCloseable {
             .connectTimeout(5, TimeUnit.SECONDS)
             .readTimeout(60, TimeUnit.SECONDS)
             .build();
-    return new HttpService(rpcUrl, http);
+    return new ClosingHttpService(rpcUrl, http);
   }
 
   static Web3j openRpc(HttpService rpc) {

@@ -15,11 +15,13 @@ public enum Verdict {
   CHALLENGER_WINS,
   /** ... a third commitment: the operator is slashed, the bond forfeited, the job queued again. */
   BOTH_WRONG,
-  /** Too little snapshot stake voted: the status quo stands, the bond returns. */
-  NO_QUORUM,
   /**
-   * No commitment won more than half of the votes cast: the status quo stands, the bond returns.
+   * Too little snapshot stake voted: nobody is slashed, the bond returns, and the result does not
+   * finalize: when its last dispute closes it is dropped and the job queued again without its
+   * operator (settlement.md §5).
    */
+  NO_QUORUM,
+  /** No commitment won more than half of the votes cast: as {@link #NO_QUORUM}. */
   NO_MAJORITY,
   /**
    * The objective court proved one step of the operator's trace wrong (or its clock ran out): the

@@ -44,8 +44,9 @@ import java.util.Set;
 
 /**
  * {@link DataAvailability} over a disperser, a retriever and a certificate registry; {@link
- * BlobInspector} over the same. {@link #close} releases the chain connections it opened (an {@link
- * #onChain} client holds two: the operator set's and the certificate registry's).
+ * BlobInspector} over the same. {@link #close} releases what {@link #onChain} and {@link #local}
+ * opened: the HTTP client to the DA nodes, and on a chain its two RPC connections (the operator
+ * set's and the certificate registry's).
  */
 public final class DaClient implements DataAvailability, BlobInspector, AutoCloseable {
   private final Disperser disperser;
@@ -86,12 +87,18 @@ public final class DaClient implements DataAvailability, BlobInspector, AutoClos
       source.close();
       throw e;
     }
-    return over(
-        source,
-        registry,
-        new CertificateVerifier(new SecurityParams(thresholdBps), domain),
-        retention,
-        List.of(registry, source));
+    try {
+      return over(
+          source,
+          registry,
+          new CertificateVerifier(new SecurityParams(thresholdBps), domain),
+          retention,
+          List.of(registry, source));
+    } catch (RuntimeException e) {
+      registry.close();
+      source.close();
+      throw e;
+    }
   }
 
   /**
@@ -121,7 +128,11 @@ public final class DaClient implements DataAvailability, BlobInspector, AutoClos
     HttpDaNodeClient transport = new HttpDaNodeClient(Duration.ofMinutes(2));
     Disperser disperser =
         new Disperser(kzg, source, transport, verifier, Clock.systemUTC(), retention);
-    return new DaClient(disperser, new Retriever(kzg, source, transport), registry, owned);
+    // The DA nodes' HTTP client first: nothing uses the chain connections once it has ended.
+    List<AutoCloseable> all = new ArrayList<>();
+    all.add(transport);
+    all.addAll(owned);
+    return new DaClient(disperser, new Retriever(kzg, source, transport), registry, all);
   }
 
   @Override
@@ -229,7 +240,10 @@ public final class DaClient implements DataAvailability, BlobInspector, AutoClos
     return part.multiply(BigInteger.valueOf(10_000)).divide(total).intValueExact();
   }
 
-  /** Closes the chain connections this client opened; a client given its parts closes none. */
+  /**
+   * Closes the HTTP client and chain connections this client opened; a client given its parts
+   * closes none.
+   */
   @Override
   public void close() {
     RuntimeException failed = null;
@@ -238,7 +252,7 @@ public final class DaClient implements DataAvailability, BlobInspector, AutoClos
         c.close();
       } catch (Exception e) {
         if (failed == null) {
-          failed = new IllegalStateException("closing the DA client's chain connections failed", e);
+          failed = new IllegalStateException("closing the DA client's connections failed", e);
         } else {
           failed.addSuppressed(e);
         }

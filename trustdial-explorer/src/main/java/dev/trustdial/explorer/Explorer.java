@@ -71,6 +71,7 @@ public final class Explorer implements AutoCloseable {
   private final ExplorerStore store;
   private final Indexer indexer;
   private final ExplorerServer server;
+  private final Optional<LazyDa> da;
   private final String host;
 
   private Explorer(
@@ -78,11 +79,13 @@ public final class Explorer implements AutoCloseable {
       ExplorerStore store,
       Indexer indexer,
       ExplorerServer server,
+      Optional<LazyDa> da,
       String host) {
     this.settlement = settlement;
     this.store = store;
     this.indexer = indexer;
     this.server = server;
+    this.da = da;
     this.host = host;
   }
 
@@ -102,6 +105,7 @@ public final class Explorer implements AutoCloseable {
     Settlement settlement =
         Settlement.connect(chain.rpcUrl(), chain.deployment(), Secp256k1Key.generate());
     ExplorerStore store = null;
+    Optional<LazyDa> lazyDa = Optional.empty();
     try {
       store =
           ExplorerStore.open(o.dataDir(), chain.chainId() + ":" + chain.deployment().jobManager());
@@ -110,7 +114,8 @@ public final class Explorer implements AutoCloseable {
       }
       ExplorerMetrics metrics = new ExplorerMetrics();
       Indexer indexer = new Indexer(new SettlementChainSource(settlement), store, metrics, 2_000);
-      Optional<DataAvailability> da = chain.blobRegistry().map(r -> new LazyDa(chain));
+      lazyDa = chain.blobRegistry().map(r -> new LazyDa(chain));
+      Optional<DataAvailability> da = lazyDa.map(DataAvailability.class::cast);
       Views views =
           new Views(
               store,
@@ -123,8 +128,9 @@ public final class Explorer implements AutoCloseable {
                   teeSimulationRoots));
       ExplorerServer server = ExplorerServer.start(views, metrics, o.host(), o.port());
       indexer.follow(o.pollMillis());
-      return new Explorer(settlement, store, indexer, server, o.host());
+      return new Explorer(settlement, store, indexer, server, lazyDa, o.host());
     } catch (RuntimeException e) {
+      lazyDa.ifPresent(LazyDa::close);
       if (store != null) {
         store.close();
       }
@@ -146,10 +152,15 @@ public final class Explorer implements AutoCloseable {
     return indexer.catchUp();
   }
 
+  /**
+   * Stops serving and indexing, then releases the DA client (if a page opened it), the store and
+   * the chain connection.
+   */
   @Override
   public void close() {
     server.close();
     indexer.close();
+    da.ifPresent(LazyDa::close);
     store.close();
     settlement.close();
   }
@@ -179,23 +190,36 @@ public final class Explorer implements AutoCloseable {
 
   /**
    * The DA client is built on the first "verify availability" or blob page (it loads the KZG
-   * setup).
+   * setup); {@link #close} releases it, and no page opens another after that.
    */
-  private static final class LazyDa implements DataAvailability, BlobInspector {
+  private static final class LazyDa implements DataAvailability, BlobInspector, AutoCloseable {
     private final ChainConfig chain;
     private DaClient client;
+    private boolean closed;
 
     LazyDa(ChainConfig chain) {
       this.chain = chain;
     }
 
     private synchronized DaClient client() {
+      if (closed) {
+        throw new IllegalStateException("the explorer is shutting down");
+      }
       if (client == null) {
         // The key pays for nothing: the explorer never puts a blob.
         client =
             DaClient.onChain(chain, Secp256k1Key.generate(), DA_THRESHOLD_BPS, Duration.ofDays(7));
       }
       return client;
+    }
+
+    @Override
+    public synchronized void close() {
+      closed = true;
+      if (client != null) {
+        client.close();
+        client = null;
+      }
     }
 
     @Override

@@ -1,7 +1,7 @@
 package dev.trustdial.node;
 
 import dev.trustdial.chain.Settlement;
-import dev.trustdial.da.DataAvailability;
+import dev.trustdial.da.DaClient;
 import dev.trustdial.node.config.NodeConfig;
 import dev.trustdial.node.job.InferenceJob;
 import dev.trustdial.node.job.TeeJob;
@@ -19,22 +19,27 @@ import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** An operator or watchtower started from its config, with its HTTP server. Closing stops both. */
+/**
+ * An operator or watchtower started from its config, with its HTTP server. Closing stops both, then
+ * releases the DA client and the chain connection they used.
+ */
 public final class RunningNode implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(RunningNode.class);
   private final AutoCloseable node;
   private final NodeHttp http;
+  private final DaClient da;
   private final Settlement chain;
 
-  private RunningNode(AutoCloseable node, NodeHttp http, Settlement chain) {
+  private RunningNode(AutoCloseable node, NodeHttp http, DaClient da, Settlement chain) {
     this.node = node;
     this.http = http;
+    this.da = da;
     this.chain = chain;
   }
 
   public static RunningNode operator(NodeConfig config, OperatorNode.Faults faults) {
     Settlement chain = Settlement.connect(config.rpcUrl(), config.deployment(), config.key());
-    DataAvailability da = config.da().client(config.key());
+    DaClient da = config.da().client(config.key());
     NodeMetrics metrics = new NodeMetrics("operator");
     OperatorNode node =
         new OperatorNode(
@@ -54,7 +59,10 @@ public final class RunningNode implements AutoCloseable {
     node.ensureRegistered(config.stakeWei(), "operator");
     node.start();
     return new RunningNode(
-        node, NodeHttp.start(config.httpHost(), config.httpPort(), metrics, node::health), chain);
+        node,
+        NodeHttp.start(config.httpHost(), config.httpPort(), metrics, node::health),
+        da,
+        chain);
   }
 
   /**
@@ -73,7 +81,7 @@ public final class RunningNode implements AutoCloseable {
 
   public static RunningNode watchtower(NodeConfig config, Watchtower.Faults faults) {
     Settlement chain = Settlement.connect(config.rpcUrl(), config.deployment(), config.key());
-    DataAvailability da = config.da().client(config.key());
+    DaClient da = config.da().client(config.key());
     NodeMetrics metrics = new NodeMetrics("watchtower");
     Watchtower node =
         new Watchtower(
@@ -88,7 +96,10 @@ public final class RunningNode implements AutoCloseable {
     node.ensureRegistered(config.stakeWei(), "watchtower");
     node.start();
     return new RunningNode(
-        node, NodeHttp.start(config.httpHost(), config.httpPort(), metrics, node::health), chain);
+        node,
+        NodeHttp.start(config.httpHost(), config.httpPort(), metrics, node::health),
+        da,
+        chain);
   }
 
   public int httpPort() {
@@ -103,6 +114,7 @@ public final class RunningNode implements AutoCloseable {
   public void close() throws Exception {
     node.close();
     http.close();
+    da.close();
     chain.close();
   }
 }

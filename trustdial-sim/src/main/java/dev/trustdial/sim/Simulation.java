@@ -74,7 +74,8 @@ public final class Simulation implements AutoCloseable {
       int sybils,
       long maxClockSkewSeconds,
       long horizonSeconds,
-      Path guestElf) {
+      Path guestElf,
+      int objectiveJobs) {
     public static final int MAX_OPERATORS = 16;
     public static final int MAX_WATCHTOWERS = 8;
     public static final int MAX_JOBS = 200;
@@ -117,13 +118,13 @@ public final class Simulation implements AutoCloseable {
           || crashes + midJobCrashes + stalls + daOutages + spamBursts + withdrawals > 1000) {
         throw new IllegalArgumentException("fault counts must be within 0..1000 in all");
       }
-      if (jobs + spamBursts * SPAM_JOBS > MAX_JOBS) {
+      if (objectiveJobs < 0 || jobs + spamBursts * SPAM_JOBS + objectiveJobs > MAX_JOBS) {
         throw new IllegalArgumentException(
-            "jobs and spam bursts ("
+            "jobs, REEXEC_OBJECTIVE jobs and spam bursts ("
                 + SPAM_JOBS
                 + " jobs each) must come to at most "
                 + MAX_JOBS
-                + " jobs");
+                + " jobs, none negative");
       }
       if (sybils < 0 || sybils > MAX_SYBILS) {
         throw new IllegalArgumentException(
@@ -139,10 +140,50 @@ public final class Simulation implements AutoCloseable {
       }
     }
 
+    /** Without REEXEC_OBJECTIVE jobs: every job is REEXEC_INTERSUBJECTIVE. */
+    public Config(
+        int operators,
+        int watchtowers,
+        int jobs,
+        int liars,
+        boolean falseChallenger,
+        double rpcFaultRate,
+        int crashes,
+        int midJobCrashes,
+        int stalls,
+        int daOutages,
+        int spamBursts,
+        int withdrawals,
+        int sybils,
+        long maxClockSkewSeconds,
+        long horizonSeconds,
+        Path guestElf) {
+      this(
+          operators,
+          watchtowers,
+          jobs,
+          liars,
+          falseChallenger,
+          rpcFaultRate,
+          crashes,
+          midJobCrashes,
+          stalls,
+          daOutages,
+          spamBursts,
+          withdrawals,
+          sybils,
+          maxClockSkewSeconds,
+          horizonSeconds,
+          guestElf,
+          0);
+    }
+
     /**
      * 4 operators (one may lie), 2 watchtowers (one may challenge falsely), 6 jobs and a spam burst
      * of 8, two stake withdrawals requested mid-job, in one run of three a group of 3 sybil
-     * challengers, clocks up to 5 s apart, faults of every kind the seed draws.
+     * challengers, clocks up to 5 s apart, faults of every kind the seed draws. Every job is
+     * REEXEC_INTERSUBJECTIVE, so the regression seeds keep their scenarios: {@link
+     * #withObjectiveJobs} adds REEXEC_OBJECTIVE ones.
      */
     public static Config standard(Path guestElf, Random seedRandom) {
       int liars = seedRandom.nextInt(2);
@@ -150,6 +191,31 @@ public final class Simulation implements AutoCloseable {
       int sybils = seedRandom.nextInt(3) == 0 ? 3 : 0;
       return new Config(
           4, 2, 6, liars, falseChallenger, 0.02, 2, 2, 2, 1, 1, 2, sybils, 5, 1800, guestElf);
+    }
+
+    /**
+     * This schedule with {@code n} REEXEC_OBJECTIVE jobs besides (a lying operator lies in their
+     * traces from a step the seed draws).
+     */
+    public Config withObjectiveJobs(int n) {
+      return new Config(
+          operators,
+          watchtowers,
+          jobs,
+          liars,
+          falseChallenger,
+          rpcFaultRate,
+          crashes,
+          midJobCrashes,
+          stalls,
+          daOutages,
+          spamBursts,
+          withdrawals,
+          sybils,
+          maxClockSkewSeconds,
+          horizonSeconds,
+          guestElf,
+          n);
     }
   }
 
@@ -212,6 +278,14 @@ public final class Simulation implements AutoCloseable {
   static final BigInteger OPERATOR_STAKE = Tokens.of(1_000);
   private static final int TRACE_LINES = 400;
 
+  /**
+   * REEXEC_OBJECTIVE jobs: sha256chain of 1..3 iterations (about 5,000 steps each) under maxSteps
+   * 32,768 and stride 2^8 (H = 7).
+   */
+  static final long OBJECTIVE_MAX_STEPS = 1 << 15;
+
+  static final int OBJECTIVE_STRIDE_LOG2 = 8;
+
   private final long seed;
   private final Config config;
   private final Random random;
@@ -255,14 +329,39 @@ public final class Simulation implements AutoCloseable {
 
   private final Map<BigInteger, Long> votingEnds = new TreeMap<>();
 
-  /** Jobs whose wrong result finalized because the honest verifiers up could not reach quorum. */
-  private final Set<BigInteger> unprotectedLies = new HashSet<>();
+  /** Per job, the index in the event list of its current result's ResultSubmitted. */
+  private final Map<BigInteger, Integer> currentResult = new HashMap<>();
+
+  /**
+   * ResultSubmitted indexes of wrong results that a dispute left undecided (NO_QUORUM, NO_MAJORITY)
+   * while every honest verifier up voted: the protocol drops them without a slash (settlement.md
+   * §5), so their liar's missing slash is no violation.
+   */
+  private final Set<Integer> undecidedLies = new HashSet<>();
+
+  /** ResultSubmitted indexes of results a dispute left undecided: none of them may finalize. */
+  private final Set<Integer> undecidedResults = new HashSet<>();
+
+  /** ... of those, the ones where an honest verifier that was up did not vote. */
+  private final Set<Integer> undecidedUnexcused = new HashSet<>();
 
   private long disputesOpened;
   private int slashes;
   private int wrongSlashes;
   private int wrongResults;
   private BigInteger appId;
+  private BigInteger objectiveAppId;
+  private dev.trustdial.vm.VmConfig objectiveVm;
+
+  /** The honest trace commitment of each REEXEC_OBJECTIVE input, by iterations. */
+  private final Map<Integer, ResultCommitment> objectiveRuns = new HashMap<>();
+
+  /**
+   * Draws what REEXEC_OBJECTIVE added (its jobs' times and sizes, each liar's lie step) from its
+   * own stream, so the schedule every other fault a seed draws stays what it was.
+   */
+  private final Random objectiveRandom;
+
   private Bytes32 programKey;
   private byte[] elf;
 
@@ -286,6 +385,9 @@ public final class Simulation implements AutoCloseable {
      */
     final long clockSkewMillis;
 
+    /** A lying operator's REEXEC_OBJECTIVE traces are wrong from this step on (0: honest). */
+    final long lieAtStep;
+
     Member(String name, Secp256k1Key key, boolean operator, boolean faulty) {
       this.name = name;
       this.key = key;
@@ -294,6 +396,7 @@ public final class Simulation implements AutoCloseable {
       this.dataDir = dir.resolve(name);
       long max = config.maxClockSkewSeconds() * 1000;
       this.clockSkewMillis = max == 0 ? 0 : random.nextLong(-max, max + 1);
+      this.lieAtStep = operator && faulty ? 1 + objectiveRandom.nextInt(6_000) : 0;
     }
 
     Address address() {
@@ -327,7 +430,7 @@ public final class Simulation implements AutoCloseable {
         OperatorNode n =
             new OperatorNode(
                 port,
-                CourtAccess.NONE,
+                new CourtAccess(chain.objectiveReads(), chain.gameBoard(address())),
                 proc,
                 da.clientFor(proc),
                 JobJournal.open(dataDir),
@@ -335,7 +438,7 @@ public final class Simulation implements AutoCloseable {
                 models,
                 new NodeMetrics("operator"),
                 POLL,
-                new OperatorNode.Faults(faulty, false),
+                new OperatorNode.Faults(faulty, false, lieAtStep, false),
                 2,
                 true,
                 Optional.empty(),
@@ -350,7 +453,7 @@ public final class Simulation implements AutoCloseable {
         Watchtower w =
             new Watchtower(
                 port,
-                CourtAccess.NONE,
+                new CourtAccess(chain.objectiveReads(), chain.gameBoard(address())),
                 proc,
                 da.clientFor(proc),
                 MatchJournal.open(dataDir),
@@ -398,6 +501,7 @@ public final class Simulation implements AutoCloseable {
     this.da = new SimDa(() -> scheduler.nowMillis() / 1000);
     this.developer = keyOf("developer");
     this.adversary = new Random(seed * 0x9E3779B97F4A7C15L + 0x5EED);
+    this.objectiveRandom = new Random(seed * 0xC2B2AE3D27D4EB4FL + 0x0B7EC7);
     for (int i = 0; i < config.sybils(); i++) {
       sybils.add(keyOf("sybil-" + (i + 1)));
     }
@@ -441,6 +545,7 @@ public final class Simulation implements AutoCloseable {
     long end = horizon + chain.config().params().maxJobDurationSeconds() * 1000 + 3_600_000;
     scheduleBlocks(end);
     scheduleWorkload(horizon);
+    scheduleObjectiveWorkload(horizon);
     scheduleFaults(horizon);
     scheduleWithdrawals(horizon);
     scheduleSybils(horizon);
@@ -514,6 +619,9 @@ public final class Simulation implements AutoCloseable {
     appId =
         chain.createApp(
             developer.address(), TrustMode.REEXEC_INTERSUBJECTIVE, Hashes.keccak256(elf));
+    if (config.objectiveJobs() > 0) {
+      setUpObjectiveApp();
+    }
     // Stake counts in a job's snapshot only after the activation delay: let it pass before the
     // first job.
     for (long i = 0; i <= chain.config().registry().activationDelayBlocks(); i++) {
@@ -561,9 +669,89 @@ public final class Simulation implements AutoCloseable {
     }
   }
 
-  /** Every job the run submits: the workload's and the spam bursts'. */
+  /** Every job the run submits: the workload's, the objective ones and the spam bursts'. */
   private int plannedJobs() {
-    return config.jobs() + config.spamBursts() * Config.SPAM_JOBS;
+    return config.jobs() + config.spamBursts() * Config.SPAM_JOBS + config.objectiveJobs();
+  }
+
+  /**
+   * The REEXEC_OBJECTIVE app of the same guest: its ObjectiveConfig (the guest's absolute prestate
+   * under the default ramEnd and outputLimit, stride 2^8) deployed and named by the app.
+   */
+  private void setUpObjectiveApp() {
+    dev.trustdial.vm.VmConfig d = dev.trustdial.vm.VmConfig.defaults();
+    // as ObjectiveJob builds it from the config
+    objectiveVm =
+        d.withRamEnd(d.ramEnd())
+            .withOutputLimit(d.outputLimit())
+            .withHostMemoryBytes(Math.max(4096, dev.trustdial.vm.VmConfig.windowBytes(d.ramEnd())));
+    var image = dev.trustdial.vm.Vm.load(elf, new byte[0], objectiveVm).state();
+    var configAt =
+        chain.deployObjectiveConfig(
+            new dev.trustdial.chain.ObjectiveAppConfig(
+                Hashes.keccak256(elf),
+                Integer.toUnsignedLong(image.pc()),
+                image.memRoot(),
+                d.ramEnd(),
+                d.outputLimit(),
+                OBJECTIVE_STRIDE_LOG2));
+    objectiveAppId =
+        chain.createApp(developer.address(), TrustMode.REEXEC_OBJECTIVE, Hashes.keccak256(elf));
+    chain.setAppConfig(developer.address(), objectiveAppId, configAt);
+  }
+
+  private void scheduleObjectiveWorkload(long horizon) {
+    long span = (horizon - START_MILLIS) / 2;
+    for (int i = 0; i < config.objectiveJobs(); i++) {
+      long at = START_MILLIS + 5_000 + (long) (objectiveRandom.nextDouble() * span);
+      int iterations = 1 + objectiveRandom.nextInt(3);
+      scheduler.at(
+          at,
+          "submit a REEXEC_OBJECTIVE job (" + iterations + " iterations)",
+          () -> submitObjective(iterations));
+    }
+  }
+
+  /**
+   * A REEXEC_OBJECTIVE job: its envelope on DA (for the program key and the operators' fetch) and
+   * its input posted on the InputOracle, as the CLI does.
+   */
+  private void submitObjective(int iterations) {
+    byte[] input = {(byte) iterations, (byte) (iterations >> 8), 0, 0, 'o', 'b'};
+    JobEnvelope envelope = new JobEnvelope(programKey, 1L << OBJECTIVE_STRIDE_LOG2, input);
+    Bytes32 envelopeKey;
+    try {
+      envelopeKey = da.put(envelope.encode()).blobKey();
+    } catch (RuntimeException e) {
+      scheduler.at(
+          scheduler.nowMillis() + 5_000,
+          "resubmit a REEXEC_OBJECTIVE job (" + iterations + " iterations)",
+          () -> submitObjective(iterations));
+      return;
+    }
+    Bytes32 digest = chain.postInput(envelope.encode());
+    BigInteger jobId =
+        chain.submitJob(
+            developer.address(), objectiveAppId, envelopeKey, digest, OBJECTIVE_MAX_STEPS, FEE);
+    ResultCommitment want =
+        objectiveRuns.computeIfAbsent(
+            iterations,
+            n -> {
+              var trace =
+                  dev.trustdial.vm.trace.TraceRun.honest(
+                          elf,
+                          input,
+                          objectiveVm,
+                          new dev.trustdial.vm.trace.TraceShape(
+                              OBJECTIVE_MAX_STEPS, OBJECTIVE_STRIDE_LOG2))
+                      .strideTrace();
+              if (!trace.halted()) {
+                throw new IllegalStateException(
+                    "the objective guest run does not halt within " + OBJECTIVE_MAX_STEPS);
+              }
+              return dev.trustdial.node.objective.GamePlayer.commitmentOf(trace);
+            });
+    expected.put(jobId, want);
   }
 
   private void submit(int iterations) {
@@ -745,7 +933,10 @@ public final class Simulation implements AutoCloseable {
     }
     Set<BigInteger> votes = new java.util.TreeSet<>();
     SettlementPort view = chain.as(op);
-    for (long d = 1; d <= disputesOpened; d++) {
+    // every dispute id (an objective one has no votes, and no DisputeOpened)
+    long disputes =
+        chain.events().stream().filter(e -> e instanceof SettlementEvent.JobChallenged).count();
+    for (long d = 1; d <= disputes; d++) {
       VoteInfo v = view.voteOf(BigInteger.valueOf(d), op);
       if (v.cast() && !v.settled()) {
         votes.add(BigInteger.valueOf(d));
@@ -970,6 +1161,7 @@ public final class Simulation implements AutoCloseable {
           }
         }
         case SettlementEvent.ResultSubmitted r -> {
+          currentResult.put(r.jobId(), eventsChecked);
           ResultCommitment want = expected.get(r.jobId());
           if (want != null && !want.equals(r.result())) {
             wrongResults++;
@@ -987,14 +1179,31 @@ public final class Simulation implements AutoCloseable {
             }
           }
         }
+        case SettlementEvent.DisputeResolved r
+            when !r.moot()
+                && (r.verdict() == dev.trustdial.chain.Verdict.NO_QUORUM
+                    || r.verdict() == dev.trustdial.chain.Verdict.NO_MAJORITY) ->
+            undecided(r);
+        case SettlementEvent.JobQueued q -> dropped(q.jobId(), q.where());
+        case SettlementEvent.JobFailed x -> dropped(x.jobId(), x.where());
+        case SettlementEvent.DisputeResolved r
+            when r.verdict() == dev.trustdial.chain.Verdict.OPERATOR_REFUTED ->
+            count("objective_refuted");
         case SettlementEvent.JobFinalized f -> {
           ResultCommitment want = expected.get(f.jobId());
-          if (want != null
-              && !want.outputHash().equals(f.outputHash())
-              && quorumWasUnreachable(f.jobId())) {
-            count("lie_unprotected_no_quorum");
-            unprotectedLies.add(f.jobId());
-          } else if (want != null && !want.outputHash().equals(f.outputHash())) {
+          Integer current = currentResult.get(f.jobId());
+          if (current != null
+              && undecidedResults.contains(current)
+              && f.paidTo()
+                  .equals(((SettlementEvent.ResultSubmitted) events.get(current)).operator())) {
+            violate(
+                "job "
+                    + f.jobId()
+                    + "'s result finalized although a dispute against it ended without a decision;"
+                    + " its history: "
+                    + history(f.jobId()));
+          }
+          if (want != null && !want.outputHash().equals(f.outputHash())) {
             violate(
                 "job "
                     + f.jobId()
@@ -1032,42 +1241,73 @@ public final class Simulation implements AutoCloseable {
   }
 
   /**
-   * A wrong result that finalizes is excused only when it was challenged and every dispute against
-   * it ended without quorum although every honest verifier that was up voted: the honest stake
-   * online was below the quorum (intersubjective safety needs it), which is not a bug in the nodes.
-   * An honest verifier that was up and did not vote, or any other verdict, is no excuse.
+   * A dispute ended without a decision (issue #19): the result it was against must not finalize
+   * (checked at JobFinalized); once its last dispute closes it is dropped without a slash. When
+   * that result is wrong, its liar escapes the slash; that is excused (finalChecks) only if in
+   * every undecided dispute every honest verifier that was up voted: the honest stake online was
+   * below the quorum, which intersubjective liveness assumes it is not.
    */
-  private boolean quorumWasUnreachable(BigInteger jobId) {
-    List<BigInteger> ids = new ArrayList<>();
-    Map<BigInteger, Set<Address>> voters = new HashMap<>();
+  private void undecided(SettlementEvent.DisputeResolved r) {
+    count("disputes_undecided");
+    Integer current = currentResult.get(r.jobId());
+    if (current == null) {
+      return;
+    }
+    undecidedResults.add(current);
+    ResultCommitment want = expected.get(r.jobId());
+    SettlementEvent.ResultSubmitted result =
+        (SettlementEvent.ResultSubmitted) chain.events().get(current);
+    if (want == null || want.equals(result.result())) {
+      return;
+    }
+    Set<Address> voted = new HashSet<>();
     for (SettlementEvent e : chain.events()) {
-      if (e instanceof SettlementEvent.JobChallenged c && c.jobId().equals(jobId)) {
-        ids.add(c.disputeId());
-      } else if (e instanceof SettlementEvent.Voted v) {
-        voters.computeIfAbsent(v.disputeId(), k -> new HashSet<>()).add(v.voter());
+      if (e instanceof SettlementEvent.Voted v && v.disputeId().equals(r.disputeId())) {
+        voted.add(v.voter());
       }
     }
-    if (ids.isEmpty()) {
-      return false;
-    }
-    SettlementPort view = chain.as(developer.address());
-    for (BigInteger id : ids) {
-      var d = view.dispute(id);
-      if (d.verdict() != dev.trustdial.chain.Verdict.NO_QUORUM) {
-        return false;
+    var d = chain.as(developer.address()).dispute(r.disputeId());
+    Set<String> down = downDuring.getOrDefault(r.disputeId(), Set.of());
+    for (Member m : all()) {
+      if (!m.faulty
+          && !d.isParty(m.address())
+          && !voted.contains(m.address())
+          && !down.contains(m.name)) {
+        undecidedUnexcused.add(current);
+        return;
       }
-      Set<Address> voted = voters.getOrDefault(id, Set.of());
-      Set<String> down = downDuring.getOrDefault(id, Set.of());
-      for (Member m : all()) {
-        if (!m.faulty
-            && !d.isParty(m.address())
-            && !voted.contains(m.address())
-            && !down.contains(m.name)) {
-          return false;
+    }
+  }
+
+  /**
+   * The job was queued again or failed: if its current result had an undecided dispute and the
+   * dispute resolved in this block took no slash, the protocol dropped it without a decision.
+   */
+  private void dropped(BigInteger jobId, SettlementEvent.Where where) {
+    Integer current = currentResult.remove(jobId);
+    if (current == null || !undecidedResults.contains(current)) {
+      return;
+    }
+    List<SettlementEvent> log = chain.events();
+    for (int i = eventsChecked - 1; i > current; i--) {
+      if (log.get(i) instanceof SettlementEvent.DisputeResolved r
+          && r.jobId().equals(jobId)
+          && r.where().block() == where.block()) {
+        if (r.moot() || r.slashed().signum() != 0) {
+          return;
         }
+        break;
       }
     }
-    return true;
+    count("result_dropped_undecided");
+    ResultCommitment want = expected.get(jobId);
+    SettlementEvent.ResultSubmitted result = (SettlementEvent.ResultSubmitted) log.get(current);
+    if (want != null && !want.equals(result.result())) {
+      count("lie_dropped_undecided");
+      if (!undecidedUnexcused.contains(current)) {
+        undecidedLies.add(current);
+      }
+    }
   }
 
   /** The chain's events about one job and its disputes, one short line each (for a violation). */
@@ -1093,6 +1333,12 @@ public final class Simulation implements AutoCloseable {
             }
             case SettlementEvent.Voted v when disputes.contains(v.disputeId()) ->
                 name(v.voter()) + " voted in " + v.disputeId() + " with weight " + v.weight();
+            case SettlementEvent.DisputeResolved d when d.jobId().equals(jobId) ->
+                "dispute "
+                    + d.disputeId()
+                    + " resolved in JobManager: "
+                    + d.verdict()
+                    + (d.moot() ? " (moot)" : "");
             case SettlementEvent.DisputeSettled d when d.jobId().equals(jobId) ->
                 "dispute " + d.disputeId() + ": " + d.verdict() + (d.moot() ? " (moot)" : "");
             case SettlementEvent.JobFinalized f when f.jobId().equals(jobId) ->
@@ -1139,10 +1385,12 @@ public final class Simulation implements AutoCloseable {
   private void finalChecks() {
     Set<Address> liarsWithWrongResults = new HashSet<>();
     Set<Address> slashedForDispute = new HashSet<>();
-    for (SettlementEvent e : chain.events()) {
+    List<SettlementEvent> log = chain.events();
+    for (int i = 0; i < log.size(); i++) {
+      SettlementEvent e = log.get(i);
       if (e instanceof SettlementEvent.ResultSubmitted r
           && expected.containsKey(r.jobId())
-          && !unprotectedLies.contains(r.jobId())
+          && !undecidedLies.contains(i)
           && !expected.get(r.jobId()).equals(r.result())) {
         liarsWithWrongResults.add(r.operator());
       }

@@ -114,26 +114,27 @@ public final class Anvil implements AutoCloseable {
   }
 
   private void awaitReady(Duration timeout) {
-    HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
     long deadline = System.nanoTime() + timeout.toNanos();
-    while (System.nanoTime() < deadline) {
-      if (!process.isAlive()) {
-        throw new IllegalStateException(
-            "anvil exited with code "
-                + process.exitValue()
-                + " before it was ready; see "
-                + options.logFile()
-                + ":\n"
-                + tail(options.logFile()));
-      }
-      if (isResponding(http, rpcUrl)) {
-        return;
-      }
-      try {
-        Thread.sleep(100);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        break;
+    try (HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build()) {
+      while (System.nanoTime() < deadline) {
+        if (!process.isAlive()) {
+          throw new IllegalStateException(
+              "anvil exited with code "
+                  + process.exitValue()
+                  + " before it was ready; see "
+                  + options.logFile()
+                  + ":\n"
+                  + tail(options.logFile()));
+        }
+        if (isResponding(http, rpcUrl)) {
+          return;
+        }
+        try {
+          Thread.sleep(100);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          break;
+        }
       }
     }
     process.destroyForcibly();

@@ -32,7 +32,6 @@ import org.web3j.protocol.core.methods.response.EthSendTransaction;
 import org.web3j.protocol.core.methods.response.Log;
 import org.web3j.protocol.core.methods.response.TransactionReceipt;
 import org.web3j.protocol.exceptions.TransactionException;
-import org.web3j.protocol.http.HttpService;
 
 /**
  * The BlobRegistry contract (contracts/src/BlobRegistry.sol) as the DA module needs it, in plain
@@ -66,7 +65,7 @@ public final class BlobRegistryClient implements AutoCloseable {
   private final SimulatingTransactionManager tx;
 
   public BlobRegistryClient(String rpcUrl, long chainId, Address registry, Secp256k1Key key) {
-    this.web3j = Web3j.build(new HttpService(rpcUrl));
+    this.web3j = dev.trustdial.chain.ClosingHttpService.open(rpcUrl);
     this.registry = registry;
     this.key = key;
     // Shares the process's nonce ledger for this key: concurrent puts never sign the same nonce.

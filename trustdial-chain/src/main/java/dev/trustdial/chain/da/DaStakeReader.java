@@ -31,7 +31,6 @@ import org.web3j.protocol.core.methods.request.Transaction;
 import org.web3j.protocol.core.methods.response.EthCall;
 import org.web3j.protocol.core.methods.response.EthLog;
 import org.web3j.protocol.core.methods.response.Log;
-import org.web3j.protocol.http.HttpService;
 
 /**
  * StakeRegistry's reads that a DA operator set is built from (docs/spec/da.md §5), either in the
@@ -64,7 +63,7 @@ public final class DaStakeReader implements AutoCloseable {
   private final Address stakeRegistry;
 
   public DaStakeReader(String rpcUrl, Address stakeRegistry) {
-    this.web3j = Web3j.build(new HttpService(rpcUrl));
+    this.web3j = dev.trustdial.chain.ClosingHttpService.open(rpcUrl);
     this.stakeRegistry = stakeRegistry;
   }
 

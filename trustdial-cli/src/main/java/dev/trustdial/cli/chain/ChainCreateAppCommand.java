@@ -127,7 +127,10 @@ final class ChainCreateAppCommand implements Callable<Integer> {
                 + "; give larger --part-bytes");
       }
       d = dev.trustdial.core.hash.Hashes.keccak256(elf);
-      ProgramBlobs.Stored stored = ProgramBlobs.put(devnet.da(), elf, partBytes);
+      ProgramBlobs.Stored stored;
+      try (dev.trustdial.da.DaClient da = devnet.da()) {
+        stored = ProgramBlobs.put(da, elf, partBytes);
+      }
       out.println(
           "program "
               + program
@@ -173,7 +176,10 @@ final class ChainCreateAppCommand implements Callable<Integer> {
     try (Settlement s = devnet.connect();
         dev.trustdial.chain.ObjectiveApps objective = devnet.objective()) {
       ObjectiveApp.checkCreatable(objective);
-      ProgramBlobs.Stored stored = ProgramBlobs.put(devnet.da(), elf, partBytes);
+      ProgramBlobs.Stored stored;
+      try (dev.trustdial.da.DaClient da = devnet.da()) {
+        stored = ProgramBlobs.put(da, elf, partBytes);
+      }
       out.println(
           "program "
               + program

@@ -126,10 +126,12 @@ final class ChainSubmitJobCommand implements Callable<Integer> {
           if (objective) {
             ObjectiveApp.checkEnvelopeSize(oracle, encoded, blobs);
           }
-          var da = devnet.da();
-          checkProgram(da, info, programKey);
+          dev.trustdial.da.cert.DaCertificate cert;
+          try (var da = devnet.da()) {
+            checkProgram(da, info, programKey);
+            cert = da.put(encoded);
+          }
           digest = envelope.digest();
-          var cert = da.put(encoded);
           key = cert.blobKey();
           out.println("job envelope on DA as blob " + key + " (digest " + digest + ")");
           // The court reads the job's input root from the oracle: it must be there before the job

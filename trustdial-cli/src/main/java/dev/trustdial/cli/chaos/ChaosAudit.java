@@ -150,6 +150,36 @@ final class ChaosAudit {
       }
     }
 
+    // A challenged result finalizes only with a decision (settlement.md §5, issue #19): none is
+    // paid
+    // to its operator after a dispute against it ended NO_QUORUM or NO_MAJORITY.
+    Map<BigInteger, Address> resultOperator = new HashMap<>();
+    Map<BigInteger, BigInteger> undecidedBy = new HashMap<>();
+    for (SettlementEvent e : events) {
+      switch (e) {
+        case SettlementEvent.ResultSubmitted r -> {
+          resultOperator.put(r.jobId(), r.operator());
+          undecidedBy.remove(r.jobId());
+        }
+        case SettlementEvent.DisputeResolved r
+            when !r.moot()
+                && (r.verdict() == Verdict.NO_QUORUM || r.verdict() == Verdict.NO_MAJORITY) ->
+            undecidedBy.putIfAbsent(r.jobId(), r.disputeId());
+        case SettlementEvent.JobFinalized f
+            when undecidedBy.containsKey(f.jobId())
+                && f.paidTo().equals(resultOperator.get(f.jobId())) ->
+            violations.add(
+                "job "
+                    + f.jobId()
+                    + " finalized the result of "
+                    + name.apply(f.paidTo())
+                    + " although dispute "
+                    + undecidedBy.get(f.jobId())
+                    + " against it ended without a decision");
+        default -> {}
+      }
+    }
+
     // Results: a wrong one is a lie; only operators running with --lie may tell one.
     int lies = 0;
     int caught = 0;
@@ -204,7 +234,10 @@ final class ChaosAudit {
                 + " was not caught"
                 + (won.isPresent()
                     ? " (its dispute was won, but " + liar + " was not slashed)"
-                    : ""));
+                    : undecided(resolved.values(), r)
+                        ? " (dropped unslashed: its dispute ended without a decision, too little"
+                            + " honest verifier stake voted)"
+                        : ""));
       }
     }
 
@@ -280,6 +313,18 @@ final class ChaosAudit {
         slashes,
         wrong,
         violations);
+  }
+
+  /** Whether a dispute about the job after result {@code r} ended NO_QUORUM or NO_MAJORITY. */
+  private static boolean undecided(
+      java.util.Collection<SettlementEvent.DisputeResolved> resolved,
+      SettlementEvent.ResultSubmitted r) {
+    return resolved.stream()
+        .anyMatch(d ->
+            d.jobId().equals(r.jobId())
+                && d.where().block() >= r.where().block()
+                && !d.moot()
+                && (d.verdict() == Verdict.NO_QUORUM || d.verdict() == Verdict.NO_MAJORITY));
   }
 
   /** Null when the slash is justified, else why it is not. */

@@ -118,7 +118,11 @@ public final class ChaosCommand implements Callable<Integer> {
               + "'");
     }
     DevnetDescriptor d = DevnetDescriptor.read(devnet);
-    if (!Anvil.isResponding(HttpClient.newHttpClient(), d.rpcUrl())) {
+    boolean chainUp;
+    try (HttpClient http = HttpClient.newHttpClient()) {
+      chainUp = Anvil.isResponding(http, d.rpcUrl());
+    }
+    if (!chainUp) {
       throw new InvalidInputException(
           "the devnet in "
               + devnet
@@ -160,13 +164,13 @@ public final class ChaosCommand implements Callable<Integer> {
       story.flush();
       long startBlock = reader.blockNumber();
       t0 = System.nanoTime();
-      DaClient da =
-          DaClient.onChain(
-              ChainConfig.read(devnet.resolve(DevnetDescriptor.FILE)),
-              Secp256k1Key.fromPrivateKeyHex(d.account("developer").privateKey()),
-              Devnet.DA_THRESHOLD_BPS,
-              Duration.ofDays(7));
-      try (JobStream jobs = JobStream.open(elf, developer, da, seed)) {
+      try (DaClient da =
+              DaClient.onChain(
+                  ChainConfig.read(devnet.resolve(DevnetDescriptor.FILE)),
+                  Secp256k1Key.fromPrivateKeyHex(d.account("developer").privateKey()),
+                  Devnet.DA_THRESHOLD_BPS,
+                  Duration.ofDays(7));
+          JobStream jobs = JobStream.open(elf, developer, da, seed)) {
         say(
             "app %s: the sha256chain guest (%,d bytes) on DA, REEXEC_INTERSUBJECTIVE",
             jobs.appId(), elf.length);

@@ -2,6 +2,7 @@ package dev.trustdial.cli.da;
 
 import dev.trustdial.core.InvalidInputException;
 import dev.trustdial.core.bytes.Bytes32;
+import dev.trustdial.da.DaClient;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -48,7 +49,10 @@ public final class DaGetCommand implements Callable<Integer> {
               + " is a directory; give the file to write, e.g. -o "
               + output.resolve(blobKey.substring(2, 18) + ".bin"));
     }
-    byte[] data = network.client(false, spec.commandLine().getErr()).get(key);
+    byte[] data;
+    try (DaClient da = network.client(false, spec.commandLine().getErr())) {
+      data = da.get(key);
+    }
     Path parent = output.toAbsolutePath().getParent();
     Files.createDirectories(parent);
     Path tmp = Files.createTempFile(parent, ".da-get", ".tmp");

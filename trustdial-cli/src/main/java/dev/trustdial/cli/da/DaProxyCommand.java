@@ -1,5 +1,6 @@
 package dev.trustdial.cli.da;
 
+import dev.trustdial.da.DaClient;
 import dev.trustdial.da.proxy.DaProxyServer;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -32,11 +33,13 @@ public final class DaProxyCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws InterruptedException {
-    DaProxyServer server =
-        DaProxyServer.start(network.client(new java.io.PrintWriter(System.err, true)), host, port);
-    System.out.println("DA proxy listening on http://" + host + ":" + server.port());
-    System.out.flush();
-    new CountDownLatch(1).await();
+    // Serves until the process ends; an interrupted call stops the server, then its client.
+    try (DaClient da = network.client(new java.io.PrintWriter(System.err, true));
+        DaProxyServer server = DaProxyServer.start(da, host, port)) {
+      System.out.println("DA proxy listening on http://" + host + ":" + server.port());
+      System.out.flush();
+      new CountDownLatch(1).await();
+    }
     return 0;
   }
 }

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.trustdial.core.InvalidInputException;
 import dev.trustdial.core.bytes.Hex;
 import dev.trustdial.core.json.Json;
+import dev.trustdial.da.DaClient;
 import dev.trustdial.da.cert.DaCertificate;
 import dev.trustdial.da.cert.OperatorSignature;
 import dev.trustdial.da.codec.BlobCodec;
@@ -54,7 +55,10 @@ public final class DaPutCommand implements Callable<Integer> {
     }
     byte[] data = Files.readAllBytes(file);
     long t0 = System.nanoTime();
-    DaCertificate cert = network.client(spec.commandLine().getErr()).put(data);
+    DaCertificate cert;
+    try (DaClient da = network.client(spec.commandLine().getErr())) {
+      cert = da.put(data);
+    }
     double seconds = (System.nanoTime() - t0) / 1e9;
     PrintWriter out = spec.commandLine().getOut();
     if (json) {

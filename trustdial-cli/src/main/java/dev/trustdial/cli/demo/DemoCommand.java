@@ -198,19 +198,19 @@ public final class DemoCommand implements Callable<Integer> {
     Thread cleanup = new Thread(devnet::close, "demo-cleanup");
     Runtime.getRuntime().addShutdownHook(cleanup);
     try (Settlement owner = devnet.connect(Roster.DEPLOYER);
-        Settlement developer = devnet.connect(Roster.DEVELOPER)) {
+        Settlement developer = devnet.connect(Roster.DEVELOPER);
+        DaClient da =
+            DaClient.onChain(
+                ChainConfig.read(devnetDir.resolve(DevnetDescriptor.FILE)),
+                devnet.key(Roster.DEVELOPER),
+                Devnet.DA_THRESHOLD_BPS,
+                Duration.ofDays(7))) {
       for (Roster.Member m : Roster.all()) {
         demo.names.put(devnet.key(m).address(), m.name());
       }
       long startBlock = owner.blockNumber() + 1;
       demo.params = owner.params();
       demo.reader = owner;
-      DaClient da =
-          DaClient.onChain(
-              ChainConfig.read(devnetDir.resolve(DevnetDescriptor.FILE)),
-              devnet.key(Roster.DEVELOPER),
-              Devnet.DA_THRESHOLD_BPS,
-              Duration.ofDays(7));
       ChainWatch watch = new ChainWatch(owner, startBlock, new ChainNarration(demo)::narrate);
       Map<Address, OperatorInfo> before = demo.stakes(owner);
       n.say(

@@ -3,6 +3,7 @@ package dev.trustdial.cli.demo;
 import static dev.trustdial.cli.demo.DemoCommand.FEE;
 import static dev.trustdial.cli.demo.DemoCommand.MAX_STEPS;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.trustdial.chain.JobInfo;
 import dev.trustdial.chain.JobParams;
 import dev.trustdial.chain.OperatorInfo;
@@ -23,13 +24,11 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
@@ -223,43 +222,79 @@ final class DemoRun {
    * at most 120 s.
    */
   String verdict(Devnet devnet, BigInteger jobId, Predicate<String> accept) {
-    HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-    long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
-    String name = Roster.WATCHTOWER.name();
-    String verdict = "";
-    while (System.nanoTime() < deadline) {
-      try {
-        var body =
-            Json.mapper()
-                .readTree(
-                    http.send(
-                            HttpRequest.newBuilder(
-                                    URI.create(
-                                        "http://127.0.0.1:" + devnet.httpPort(name) + "/health"))
-                                .timeout(Duration.ofSeconds(10))
-                                .build(),
-                            HttpResponse.BodyHandlers.ofString())
-                        .body());
-        verdict = body.path("verdicts").path(jobId.toString()).asText("");
-        if (accept.test(verdict)) {
-          return verdict;
+    return health(
+            devnet,
+            Roster.WATCHTOWER.name(),
+            h -> accept.test(h.path("verdicts").path(jobId.toString()).asText("")),
+            Duration.ofSeconds(120),
+            "the expected verdict on job " + jobId)
+        .path("verdicts")
+        .path(jobId.toString())
+        .asText("");
+  }
+
+  /**
+   * Node {@code name}'s /health JSON once {@code accept} takes it, polled for at most {@code
+   * within}: what a node did is read there (and from the chain), never from its log. {@code what}
+   * names the awaited fact in the timeout's message.
+   */
+  static JsonNode health(
+      Devnet devnet, String name, Predicate<JsonNode> accept, Duration within, String what) {
+    long deadline = System.nanoTime() + within.toNanos();
+    JsonNode last = null;
+    try (HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build()) {
+      while (true) {
+        try {
+          last =
+              Json.mapper()
+                  .readTree(
+                      http.send(
+                              HttpRequest.newBuilder(
+                                      URI.create(
+                                          "http://127.0.0.1:" + devnet.httpPort(name) + "/health"))
+                                  .timeout(Duration.ofSeconds(10))
+                                  .build(),
+                              HttpResponse.BodyHandlers.ofString())
+                          .body());
+          if (accept.test(last)) {
+            return last;
+          }
+          if (System.nanoTime() >= deadline) {
+            break;
+          }
+          Thread.sleep(250);
+        } catch (IOException e) {
+          throw new IllegalStateException(name + " does not answer /health: " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          throw new IllegalStateException("interrupted", e);
         }
-        Thread.sleep(250);
-      } catch (IOException e) {
-        throw new IllegalStateException(name + " does not answer /health: " + e.getMessage(), e);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new IllegalStateException("interrupted", e);
       }
     }
     throw new IllegalStateException(
         name
-            + " gave no expected verdict on job "
-            + jobId
-            + " within 120 s (last: '"
-            + verdict
-            + "'); see "
+            + "'s /health shows no "
+            + what
+            + " within "
+            + within.toSeconds()
+            + " s (last: "
+            + last
+            + "); see "
             + devnet.log(name));
+  }
+
+  /**
+   * The object {@code field} of {@code name}'s /health once it is about job {@code jobId} (its
+   * {@code job} member), within 30 s: the node sets it right after the chain saw the fact.
+   */
+  static JsonNode fact(Devnet devnet, String name, String field, BigInteger jobId) {
+    return health(
+            devnet,
+            name,
+            h -> h.path(field).path("job").asText("").equals(jobId.toString()),
+            Duration.ofSeconds(30),
+            field + " of job " + jobId)
+        .path(field);
   }
 
   /**
@@ -281,17 +316,6 @@ final class DemoRun {
 
   void progress(Settlement chain, BigInteger jobId, String who, long total) {
     n.progress(who + " job " + jobId, Math.min(chain.job(jobId).lastStep(), total), total);
-  }
-
-  static Optional<String> logLine(Devnet devnet, String name, String containing) {
-    try {
-      return Files.readAllLines(devnet.log(name)).stream()
-          .filter(l -> l.contains(containing))
-          .reduce((a, b) -> b)
-          .map(l -> l.substring(l.indexOf(containing)));
-    } catch (IOException e) {
-      return Optional.empty();
-    }
   }
 
   /** The operators' and the watchtower's pools, as the chain reports them now. */

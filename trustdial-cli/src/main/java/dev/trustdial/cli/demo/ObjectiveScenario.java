@@ -6,6 +6,7 @@ import static dev.trustdial.cli.demo.DemoCommand.OBJECTIVE_GUEST;
 import static dev.trustdial.cli.demo.DemoCommand.OBJECTIVE_MAX_STEPS;
 import static dev.trustdial.cli.demo.DemoCommand.OBJECTIVE_STRIDE_LOG2;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.trustdial.chain.ObjectiveMatch;
 import dev.trustdial.chain.ResultCommitment;
 import dev.trustdial.chain.Settlement;
@@ -185,8 +186,15 @@ final class ObjectiveScenario {
             () -> {},
             "the watchtower's challenge");
     BigInteger match = challenged.disputeId();
-    DemoRun.logLine(devnet, Roster.WATCHTOWER.name(), "job " + id + ": challenged with trace root")
-        .ifPresent(l -> demo.n.say("%s's log: %s", Roster.WATCHTOWER.name(), l));
+    JsonNode challenge = DemoRun.fact(devnet, Roster.WATCHTOWER.name(), "lastChallenge", id);
+    demo.n.say(
+        "%s's /health: job %s challenged with trace root %s (match %s, H = %d, s = %d)",
+        Roster.WATCHTOWER.name(),
+        id,
+        challenge.path("traceRoot").asText(),
+        challenge.path("match").asText(),
+        challenge.path("strideHeight").asInt(),
+        challenge.path("strideLog2").asInt());
     demo.n.say(
         "match %s: %s (operator, O) against %s (challenger, C), each on a chess clock; they bisect the stride tree, open one stride, "
             + "bisect its steps, and one step is executed onchain",

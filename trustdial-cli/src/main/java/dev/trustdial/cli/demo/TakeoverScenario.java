@@ -4,6 +4,7 @@ import static dev.trustdial.cli.demo.DemoCommand.ENTITIES;
 import static dev.trustdial.cli.demo.DemoCommand.LONG_TICKS;
 import static dev.trustdial.cli.demo.DemoCommand.STRIDE;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.trustdial.chain.JobInfo;
 import dev.trustdial.chain.ResultCommitment;
 import dev.trustdial.chain.Settlement;
@@ -104,8 +105,13 @@ final class TakeoverScenario {
     demo.timings.put(
         "takeover: kill -> successor's first new checkpoint (s)", DemoRun.seconds(killedAt));
     long resumedAt = System.nanoTime();
-    DemoRun.logLine(devnet, successor, "restoring the snapshot at step")
-        .ifPresent(l -> demo.n.say("%s's log: %s", successor, l));
+    JsonNode restore = DemoRun.fact(devnet, successor, "lastRestore", id);
+    demo.n.say(
+        "%s's /health: restoring the snapshot at step %d from %s (%s)",
+        successor,
+        restore.path("step").asLong(),
+        restore.path("from").asText(),
+        restore.path("checkpoint").asText());
     var result =
         watch.await(
             SettlementEvent.ResultSubmitted.class,

@@ -3,6 +3,7 @@ package dev.trustdial.cli.demo;
 import static dev.trustdial.cli.demo.DemoCommand.FEE;
 import static dev.trustdial.cli.demo.DemoCommand.TEE_FETCHES;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.trustdial.chain.JobInfo;
 import dev.trustdial.chain.ResultCommitment;
@@ -149,8 +150,15 @@ final class TeeAgentScenario {
           Duration.ofSeconds(120),
           () -> {},
           first + "'s second sealed state");
-      DemoRun.logLine(devnet, first, "TEE app " + appId + " launched")
-          .ifPresent(l -> demo.n.say("%s's log: %s", first, l));
+      JsonNode launch = DemoRun.fact(devnet, first, "lastTeeLaunch", id);
+      String firstWallet = launch.path("wallet").asText();
+      demo.n.say(
+          "%s's /health: TEE app %s launched (pid %d, simulated: %s), wallet %s",
+          first,
+          launch.path("app").asText(),
+          launch.path("pid").asLong(),
+          launch.path("simulated").asBoolean(),
+          firstWallet);
       devnet.kill(first);
       long killedAt = System.nanoTime();
       JobInfo atKill = owner.job(id);
@@ -175,8 +183,13 @@ final class TeeAgentScenario {
               "job 4's result");
       demo.timings.put(
           "TEE takeover: kill -> successor's signed answer (s)", DemoRun.seconds(killedAt));
-      DemoRun.logLine(devnet, successor, "restoring the TEE app's sealed state")
-          .ifPresent(l -> demo.n.say("%s's log: %s", successor, l));
+      JsonNode restore = DemoRun.fact(devnet, successor, "lastRestore", id);
+      demo.n.say(
+          "%s's /health: restoring the TEE app's sealed state of step %d from %s (%s)",
+          successor,
+          restore.path("step").asLong(),
+          restore.path("from").asText(),
+          restore.path("checkpoint").asText());
       byte[] output = da.get(result.outputBlobKey());
       SignedAnswer answer = SignedAnswer.fromJson(output);
       List<java.security.cert.X509Certificate> roots = new ArrayList<>();
@@ -199,16 +212,13 @@ final class TeeAgentScenario {
               java.time.Instant.now(),
               Optional.of(policy),
               Optional.empty());
-      boolean sameWallet =
-          DemoRun.logLine(devnet, first, "TEE app " + appId + " launched")
-              .map(l -> l.contains(answer.wallet().toString()))
-              .orElse(false);
+      boolean sameWallet = firstWallet.equals(answer.wallet().toString());
       demo.n.say("the answer: \"%s\"", answer.answer());
-      DemoRun.logLine(devnet, successor, "signed by the app wallet")
-          .ifPresent(l ->
-              demo.n.say(
-                  "%s: the result went through submitTeeResult, %s",
-                  successor, "its app-wallet signature checked onchain"));
+      if (DemoRun.fact(devnet, successor, "lastResult", id).path("appSigned").asBoolean()) {
+        demo.n.say(
+            "%s: the result went through submitTeeResult, %s",
+            successor, "its app-wallet signature checked onchain");
+      }
       demo.n.say(
           "its bundle %s: %s; signed by app wallet %s, %s before the takeover",
           check.valid() ? "VERIFIES" : "DOES NOT VERIFY",

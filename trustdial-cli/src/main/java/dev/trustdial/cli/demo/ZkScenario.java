@@ -2,6 +2,7 @@ package dev.trustdial.cli.demo;
 
 import static dev.trustdial.cli.demo.DemoCommand.FEE;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.trustdial.chain.JobInfo;
 import dev.trustdial.chain.Settlement;
 import dev.trustdial.chain.SettlementEvent;
@@ -21,7 +22,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -105,11 +105,16 @@ final class ZkScenario {
     List<BigInteger> output = dev.trustdial.zk.ZkWords.decode(da.get(done.outputBlobKey()));
     boolean same = output.equals(expected);
     String prover5 = demo.name(finalized.paidTo());
-    Optional<String> line = DemoRun.logLine(devnet, prover5, "proven in");
-    double proveSeconds =
-        line.map(l -> Double.parseDouble(l.replaceAll("^proven in ([0-9.]+) s.*$", "$1")))
-            .orElse(Double.NaN);
-    line.ifPresent(l -> demo.n.say("%s's log: %s", prover5, l));
+    JsonNode proof = DemoRun.fact(devnet, prover5, "lastProof", id);
+    double proveSeconds = proof.path("proveMillis").asLong() / 1000.0;
+    demo.n.say(
+        "%s's /health: proven in %.2f s (%s), output %s on DA as %s, verified onchain and finalized in one transaction (%,d gas)",
+        prover5,
+        proveSeconds,
+        proof.path("summary").asText(),
+        proof.path("outputHash").asText(),
+        proof.path("output").asText(),
+        proof.path("gas").asLong());
     demo.n.say(
         "top 3 items %s with scores %s: %s the direct computation here",
         output.subList(0, 3), output.subList(3, 6), same ? "IDENTICAL to" : "DIFFERENT from");

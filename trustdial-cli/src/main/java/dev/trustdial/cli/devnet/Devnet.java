@@ -231,36 +231,37 @@ public final class Devnet implements AutoCloseable {
       // All JVMs start at once (JVM start-up dominates); operators only need the DA nodes and the
       // KMS once a job comes.
       Devnet started = devnet;
-      java.util.concurrent.CompletableFuture<Void> daNodes =
-          java.util.concurrent.CompletableFuture.runAsync(
-              () -> started.startDaNodes(size.daNodes(), progress),
-              java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor());
-      List<String> kmsArgs =
-          size.operators() == 0 ? List.of() : devnet.prepareKms(size.operators());
-      java.util.concurrent.CompletableFuture<Void> kms =
-          kmsArgs.isEmpty()
-              ? java.util.concurrent.CompletableFuture.completedFuture(null)
-              : java.util.concurrent.CompletableFuture.runAsync(
-                  () -> started.startKms(kmsArgs, progress),
-                  java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor());
-      java.util.concurrent.CompletableFuture<Void> explorer =
-          java.util.concurrent.CompletableFuture.runAsync(
-              () -> started.startExplorer(progress),
-              java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor());
-      if (!nodes.isEmpty()) {
-        progress.accept(
-            "starting "
-                + String.join(", ", nodes)
-                + " (one JVM each; each registers and stakes itself)");
-        devnet.startNodes(nodes, progress);
-      }
-      devnet.delegate(size.operators(), progress);
-      try {
-        daNodes.join();
-        kms.join();
-        explorer.join();
-      } catch (java.util.concurrent.CompletionException e) {
-        throw e.getCause() instanceof RuntimeException re ? re : e;
+      // One executor for the three starters: closing it waits for them, even when one failed.
+      try (java.util.concurrent.ExecutorService starters =
+          java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
+        java.util.concurrent.CompletableFuture<Void> daNodes =
+            java.util.concurrent.CompletableFuture.runAsync(
+                () -> started.startDaNodes(size.daNodes(), progress), starters);
+        List<String> kmsArgs =
+            size.operators() == 0 ? List.of() : devnet.prepareKms(size.operators());
+        java.util.concurrent.CompletableFuture<Void> kms =
+            kmsArgs.isEmpty()
+                ? java.util.concurrent.CompletableFuture.completedFuture(null)
+                : java.util.concurrent.CompletableFuture.runAsync(
+                    () -> started.startKms(kmsArgs, progress), starters);
+        java.util.concurrent.CompletableFuture<Void> explorer =
+            java.util.concurrent.CompletableFuture.runAsync(
+                () -> started.startExplorer(progress), starters);
+        if (!nodes.isEmpty()) {
+          progress.accept(
+              "starting "
+                  + String.join(", ", nodes)
+                  + " (one JVM each; each registers and stakes itself)");
+          devnet.startNodes(nodes, progress);
+        }
+        devnet.delegate(size.operators(), progress);
+        try {
+          daNodes.join();
+          kms.join();
+          explorer.join();
+        } catch (java.util.concurrent.CompletionException e) {
+          throw e.getCause() instanceof RuntimeException re ? re : e;
+        }
       }
       return devnet;
     } catch (RuntimeException | IOException e) {

@@ -122,7 +122,10 @@ public final class DevnetCommand implements Runnable {
       PrintWriter out = spec.commandLine().getOut();
       DevnetDescriptor d = DevnetDescriptor.read(dir);
       boolean processesUp = d.processes().stream().allMatch(p -> p.live().isPresent());
-      boolean rpcUp = Anvil.isResponding(HttpClient.newHttpClient(), d.rpcUrl());
+      boolean rpcUp;
+      try (HttpClient http = HttpClient.newHttpClient()) {
+        rpcUp = Anvil.isResponding(http, d.rpcUrl());
+      }
       long block = -1;
       if (rpcUp) {
         try (Settlement s =

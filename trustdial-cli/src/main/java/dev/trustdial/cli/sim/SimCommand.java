@@ -61,6 +61,14 @@ public final class SimCommand implements Callable<Integer> {
   Double rpcFaultRate;
 
   @Option(
+      names = "--objective-jobs",
+      paramLabel = "N",
+      description =
+          "REEXEC_OBJECTIVE jobs per run, besides the others (default: 0, the standard scenario;"
+              + " their lies are refuted by the bisection game).")
+  Integer objectiveJobs;
+
+  @Option(
       names = "--program",
       paramLabel = "ELF",
       description =
@@ -118,7 +126,7 @@ public final class SimCommand implements Callable<Integer> {
       if (!r.passed()) {
         failed++;
         r.violations().forEach(v -> out.println("  violation " + v));
-        out.println("  reproduce: ./trustdial sim --seed " + s);
+        out.println("  reproduce: ./trustdial sim --seed " + s + scenarioOptions());
       }
       if (!r.passed() || trace) {
         out.println("  trace (last " + r.trace().size() + " events):");
@@ -134,6 +142,27 @@ public final class SimCommand implements Callable<Integer> {
         "%d seed(s) run, %d failed; %.2f schedules/s, %.0f events/s, %.1f faults per run, %.1f s%n",
         count, failed, count / seconds, events / seconds, (double) faults / count, seconds);
     return failed == 0 ? ExitCodes.OK : ExitCodes.FAILURE;
+  }
+
+  /** The options that shape a run's scenario, as a reproduction line must repeat them. */
+  String scenarioOptions() {
+    StringBuilder b = new StringBuilder();
+    if (jobs != null) {
+      b.append(" --jobs ").append(jobs);
+    }
+    if (operators != null) {
+      b.append(" --operators ").append(operators);
+    }
+    if (objectiveJobs != null) {
+      b.append(" --objective-jobs ").append(objectiveJobs);
+    }
+    if (rpcFaultRate != null) {
+      b.append(" --rpc-fault-rate ").append(rpcFaultRate);
+    }
+    if (program != null) {
+      b.append(" --program ").append(program);
+    }
+    return b.toString();
   }
 
   private Simulation.Config config(long s, Path guest) {
@@ -155,7 +184,8 @@ public final class SimCommand implements Callable<Integer> {
           c.sybils(),
           c.maxClockSkewSeconds(),
           c.horizonSeconds(),
-          guest);
+          guest,
+          objectiveJobs != null ? objectiveJobs : c.objectiveJobs());
     } catch (IllegalArgumentException e) {
       throw new InvalidInputException(e.getMessage());
     }

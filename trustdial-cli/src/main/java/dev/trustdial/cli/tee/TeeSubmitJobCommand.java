@@ -75,8 +75,8 @@ final class TeeSubmitJobCommand implements Callable<Integer> {
         input
             .map(p -> read(p, dev.trustdial.tee.job.TeeJobInput.MAX_APP_INPUT, "--input"))
             .orElse(new byte[0]);
-    dev.trustdial.da.DaClient da = account.da();
-    try (Settlement s = account.connect()) {
+    try (dev.trustdial.da.DaClient da = account.da();
+        Settlement s = account.connect()) {
       TeeJobs.Submitted j =
           TeeJobs.submit(s, da, id, artifact, cfg, sealed, appInput, maxSteps, wei, partBytes);
       PrintWriter out = spec.commandLine().getOut();

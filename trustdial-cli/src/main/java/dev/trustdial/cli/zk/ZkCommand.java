@@ -360,8 +360,8 @@ public final class ZkCommand implements Runnable {
       ZkApps.BuildDir build = ZkApps.BuildDir.read(artifact);
       List<BigInteger> in = ZkApps.readInput(input);
       PrintWriter o = spec.commandLine().getOut();
-      dev.trustdial.da.DaClient da = devnet.da();
-      try (Settlement s = devnet.connect()) {
+      try (dev.trustdial.da.DaClient da = devnet.da();
+          Settlement s = devnet.connect()) {
         ZkApps.Submitted j =
             ZkApps.submit(
                 s, da, appId, build, in, wei, dev.trustdial.node.job.ProgramBlobs.MAX_BLOB_BYTES);

@@ -115,6 +115,42 @@ class ChaosAuditTest {
             "job 1 is FINALIZED onchain but no JobFinalized");
   }
 
+  /**
+   * Issue #19: a result finalized after a dispute against it ended NO_QUORUM is a violation; a lie
+   * dropped that way (re-run and finalized right by another operator) is not caught, and says why.
+   */
+  @Test
+  void aResultFinalizedAfterAnUndecidedDisputeIsAViolation() {
+    submit(1, 10);
+    assigned(1, OP2, 11);
+    result(1, OP2, TRUTH, 20);
+    challenged(1, 3, WT, LIE, 21);
+    events.add(
+        new SettlementEvent.DisputeResolved(
+            w(45), id(3), id(1), Verdict.NO_QUORUM, false, BigInteger.ZERO));
+    finalized(1, TRUTH, 80);
+    submit(2, 12);
+    assigned(2, OP1, 13);
+    result(2, OP1, LIE, 22);
+    challenged(2, 4, WT, TRUTH, 23);
+    events.add(
+        new SettlementEvent.DisputeResolved(
+            w(46), id(4), id(2), Verdict.NO_QUORUM, false, BigInteger.ZERO));
+    assigned(2, OP2, 48);
+    result(2, OP2, TRUTH, 50);
+    finalized(2, TRUTH, 90);
+    var res =
+        audit(
+            Map.of(id(1), job(1, JobStatus.FINALIZED), id(2), job(2, JobStatus.FINALIZED)),
+            List.of(new ChaosAudit.Injected(Fault.Kind.LIAR, "operator-1", 12, 30, "lied")));
+    assertThat(res.violations())
+        .containsExactlyInAnyOrder(
+            "job 1 finalized the result of operator-2 although dispute 3 against it ended"
+                + " without a decision",
+            "the lie of operator-1 on job 2 was not caught (dropped unslashed: its dispute ended"
+                + " without a decision, too little honest verifier stake voted)");
+  }
+
   private ChaosAudit.Result audit(
       Map<BigInteger, JobInfo> jobs, List<ChaosAudit.Injected> injected) {
     return ChaosAudit.check(

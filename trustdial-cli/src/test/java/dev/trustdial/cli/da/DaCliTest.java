@@ -55,6 +55,50 @@ class DaCliTest {
   }
 
   @Test
+  void getClosesItsDaClientEvenWhenTheBlobIsUnknown(@TempDir Path dir) throws Exception {
+    // One DA node that does not answer: nothing knows the blob, and the command's DA client must
+    // still end its HTTP client (the JDK's selector thread, "HttpClient-N-SelectorManager").
+    Path operators =
+        Files.writeString(
+            dir.resolve("operators.json"),
+            "{\"referenceBlock\": 0, \"operators\": [{\"address\": \""
+                + dev.trustdial.core.crypto.Secp256k1Key.generate().address()
+                + "\", \"stake\": \"100\", \"endpoint\": \"http://127.0.0.1:9\"}]}");
+    java.util.Set<Thread> before = selectorThreads();
+    CliRun r =
+        CliRun.of(
+            "da",
+            "get",
+            KEY,
+            "-o",
+            dir.resolve("blob.bin").toString(),
+            "--operators",
+            operators.toString(),
+            "--certs",
+            dir.resolve("certs").toString());
+    assertThat(r.exitCode()).as(r.err()).isNotZero();
+    assertThat(r.err()).contains("no certificate and no DA node knows blob");
+    java.util.Set<Thread> left = selectorThreads();
+    left.removeAll(before);
+    for (Thread t : left) {
+      t.join(java.time.Duration.ofSeconds(10));
+    }
+    assertThat(left.stream().filter(Thread::isAlive).map(Thread::getName))
+        .as("HTTP client threads the command left running")
+        .isEmpty();
+  }
+
+  private static java.util.Set<Thread> selectorThreads() {
+    java.util.Set<Thread> s = new java.util.HashSet<>();
+    for (Thread t : java.util.List.copyOf(Thread.getAllStackTraces().keySet())) {
+      if (t.getName().startsWith("HttpClient-") && t.getName().endsWith("-SelectorManager")) {
+        s.add(t);
+      }
+    }
+    return s;
+  }
+
+  @Test
   void getIntoADirectoryIsRefusedAndLeavesNothing(@TempDir Path dir) throws Exception {
     Path out = Files.createDirectory(dir.resolve("out"));
     refused(

@@ -21,8 +21,11 @@ import java.time.Duration;
 import java.util.List;
 import java.util.stream.Collectors;
 
-/** {@link DaNodeTransport} over the node HTTP API (docs/spec/da.md §7) with java.net.http. */
-public final class HttpDaNodeClient implements DaNodeTransport {
+/**
+ * {@link DaNodeTransport} over the node HTTP API (docs/spec/da.md §7) with java.net.http. {@link
+ * #close} ends its HTTP client (its selector thread and pooled connections).
+ */
+public final class HttpDaNodeClient implements DaNodeTransport, AutoCloseable {
   private static final ObjectMapper JSON = Json.mapper();
 
   /** The largest legitimate answer: all 128 chunks of a 16 MiB blob. */
@@ -37,6 +40,12 @@ public final class HttpDaNodeClient implements DaNodeTransport {
   public HttpDaNodeClient(Duration timeout) {
     this.timeout = timeout;
     this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  }
+
+  /** Waits for the requests in flight, then releases the HTTP client's thread and connections. */
+  @Override
+  public void close() {
+    http.close();
   }
 
   @Override

@@ -65,9 +65,38 @@ public final class TeeJob {
       String summary,
       Optional<dev.trustdial.core.crypto.Signature> appSignature) {}
 
+  /**
+   * One launch of a TEE app for a job: its process, the app wallet the KMS released (empty without
+   * keys), the measured artifact digest, and the step of the sealed state it resumed (empty for a
+   * fresh start).
+   */
+  public record Launch(
+      String jobId,
+      long attempt,
+      String appId,
+      long pid,
+      Optional<dev.trustdial.core.crypto.Address> wallet,
+      Bytes32 artifactDigest,
+      java.util.OptionalLong restoredStep) {
+    /** The launch as the node's /health JSON shows it. */
+    public java.util.Map<String, Object> toHealth() {
+      java.util.Map<String, Object> m = new java.util.LinkedHashMap<>();
+      m.put("job", jobId);
+      m.put("attempt", attempt);
+      m.put("app", appId);
+      m.put("pid", pid);
+      m.put("wallet", wallet.map(Object::toString).orElse("none"));
+      m.put("artifactDigest", artifactDigest.toString());
+      restoredStep.ifPresent(s -> m.put("restoredStep", s));
+      m.put("simulated", true);
+      return java.util.Collections.unmodifiableMap(m);
+    }
+  }
+
   private final SimulatedTee tee;
   private final TeeSettings settings;
   private final Path workRoot;
+  private volatile Optional<Launch> lastLaunch = Optional.empty();
 
   public TeeJob(TeeSettings settings, Path workRoot) {
     this.settings = settings;
@@ -81,6 +110,11 @@ public final class TeeJob {
               + " ('trustdial attest sim-init --dir DIR'): "
               + e.getMessage());
     }
+  }
+
+  /** The latest launch of any job's app in this node (shown by its /health). */
+  public Optional<Launch> lastLaunch() {
+    return lastLaunch;
   }
 
   /**
@@ -178,6 +212,18 @@ public final class TeeJob {
           running.pid(),
           running.wallet().map(Object::toString).orElse("none"),
           restored.isPresent() ? ", sealed state of step " + lastStep + " restored" : "");
+      lastLaunch =
+          Optional.of(
+              new Launch(
+                  jobId.toString(),
+                  attempt,
+                  app.appId().toString(),
+                  running.pid(),
+                  running.wallet(),
+                  new Bytes32(running.measurement().artifactDigest().toArray()),
+                  restored.isPresent()
+                      ? java.util.OptionalLong.of(lastStep)
+                      : java.util.OptionalLong.empty()));
       boolean done = false;
       while (!done) {
         done = running.waitFor(POLL) || running.pastTimeout();

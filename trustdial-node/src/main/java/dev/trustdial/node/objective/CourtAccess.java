@@ -5,24 +5,25 @@ import dev.trustdial.chain.ObjectiveCourtClient;
 import dev.trustdial.chain.Settlement;
 
 /**
- * What REEXEC_OBJECTIVE work needs beyond the settlement port: the objective apps' pinned configs
- * and input oracle, the court's reads, and the board matches are played on.
+ * What REEXEC_OBJECTIVE work needs beyond the settlement port: the objective apps' pinned configs,
+ * the input oracle and the court's prestate ({@link ObjectiveReads}), and the board matches are
+ * played on.
  */
-public record CourtAccess(ObjectiveApps apps, ObjectiveCourtClient court, GameBoard board) {
+public record CourtAccess(ObjectiveReads reads, GameBoard board) {
   /**
-   * No court: a node that runs where no ObjectiveCourt is reachable (the simulator, which does not
-   * model REEXEC_OBJECTIVE yet). Such a node declines objective jobs ({@link
-   * ObjectiveJob.Unrunnable}) and never challenges objective results.
+   * No court: a node that runs where no ObjectiveCourt is reachable. Such a node declines objective
+   * jobs ({@link ObjectiveJob.Unrunnable}) and never challenges objective results.
    */
-  public static final CourtAccess NONE = new CourtAccess(null, null, null);
+  public static final CourtAccess NONE = new CourtAccess(null, null);
 
   public boolean available() {
-    return apps != null && court != null && board != null;
+    return reads != null && board != null;
   }
 
   /** Over the contracts of {@code chain}'s deployment, as its account. */
   public static CourtAccess onChain(Settlement chain) {
     ObjectiveCourtClient court = ObjectiveCourtClient.of(chain);
-    return new CourtAccess(ObjectiveApps.of(chain), court, new ChainGameBoard(chain, court));
+    return new CourtAccess(
+        ObjectiveReads.onChain(ObjectiveApps.of(chain), court), new ChainGameBoard(chain, court));
   }
 }

@@ -9,6 +9,7 @@ import dev.trustdial.chain.Settlement;
 import dev.trustdial.chain.SettlementPort;
 import dev.trustdial.chain.TrustMode;
 import dev.trustdial.core.InvalidInputException;
+import dev.trustdial.core.bytes.Bytes32;
 import dev.trustdial.core.crypto.Address;
 import dev.trustdial.da.kzg.JniKzg;
 import dev.trustdial.da.kzg.Kzg;
@@ -44,23 +45,27 @@ public final class ObjectiveJob {
 
   private final SettlementPort chain;
   private final JobSource source;
-  private final ObjectiveApps apps;
-  private final ObjectiveCourtClient court;
+  private final ObjectiveReads reads;
 
   /**
    * Over the deployed contracts: the objective apps' configs and the court read from {@code
    * chain}'s deployment.
    */
   public ObjectiveJob(Settlement chain, JobSource source) {
-    this(chain, ObjectiveApps.of(chain), ObjectiveCourtClient.of(chain), source);
+    this(
+        chain,
+        ObjectiveReads.onChain(ObjectiveApps.of(chain), ObjectiveCourtClient.of(chain)),
+        source);
   }
 
-  public ObjectiveJob(
-      SettlementPort chain, ObjectiveApps apps, ObjectiveCourtClient court, JobSource source) {
+  /**
+   * @param reads the objective apps' configs, the input oracle and the court's prestate; null when
+   *     this node has no court (CourtAccess.NONE): every objective job is then {@link Unrunnable}
+   */
+  public ObjectiveJob(SettlementPort chain, ObjectiveReads reads, JobSource source) {
     this.chain = chain;
     this.source = source;
-    this.apps = apps;
-    this.court = court;
+    this.reads = reads;
   }
 
   /**
@@ -72,7 +77,7 @@ public final class ObjectiveJob {
       throw new IllegalArgumentException(
           "job " + jobId + " is a " + pin.mode() + " job, not REEXEC_OBJECTIVE");
     }
-    if (apps == null || court == null) {
+    if (reads == null) {
       throw new Unrunnable(
           "job "
               + jobId
@@ -89,7 +94,7 @@ public final class ObjectiveJob {
                         + " has no appConfig)"));
     ObjectiveAppConfig config;
     try {
-      config = apps.config(configAt);
+      config = reads.config(configAt);
     } catch (InvalidInputException e) {
       throw new Unrunnable("job " + jobId + ": " + e.getMessage());
     }
@@ -138,7 +143,7 @@ public final class ObjectiveJob {
     if (config.blobInputs()) {
       // vm.md §4.1.1: the envelope's DA sub-blobs are the blobs the oracle checked; their versioned
       // hashes give the root.
-      if (apps.blobInputOf(job.inputBlobKey()).isEmpty()) {
+      if (reads.blobInputOf(job.inputBlobKey()).isEmpty()) {
         throw new Unrunnable(
             "job "
                 + jobId
@@ -153,7 +158,7 @@ public final class ObjectiveJob {
         throw new Unrunnable("job " + jobId + ": " + e.getMessage());
       }
     } else {
-      if (apps.inputOf(job.inputDigest()).isEmpty()) {
+      if (reads.inputOf(job.inputDigest()).isEmpty()) {
         throw new Unrunnable(
             "job "
                 + jobId
@@ -172,12 +177,13 @@ public final class ObjectiveJob {
     }
     TraceRun run = TraceRun.honest(program.elf(), input, vm, shape);
     VmState prestate = Vm.load(program.elf(), input, run.config()).state();
-    if (!prestate.hash().equals(court.prestateHash(jobId))) {
+    Bytes32 courtPrestate = reads.prestateHash(jobId);
+    if (!prestate.hash().equals(courtPrestate)) {
       throw new Unrunnable(
           "job "
               + jobId
               + ": the court's prestate "
-              + court.prestateHash(jobId)
+              + courtPrestate
               + " is not our T(0) "
               + prestate.hash());
     }

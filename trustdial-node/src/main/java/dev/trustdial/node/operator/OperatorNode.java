@@ -51,6 +51,7 @@ import java.math.BigInteger;
 import java.time.Duration;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -211,6 +212,13 @@ public final class OperatorNode implements AutoCloseable {
   private final Set<BigInteger> queued = ConcurrentHashMap.newKeySet();
 
   private final Map<String, String> jobStates = new ConcurrentHashMap<>();
+
+  /**
+   * The latest of each kind of fact /health reports (restore, ZK proof, result), by its key there:
+   * what happened is read from /health and the chain, never from the log.
+   */
+  private final Map<String, Map<String, Object>> lastFacts = new ConcurrentHashMap<>();
+
   private final AtomicInteger active = new AtomicInteger();
   private final Scheduler scheduler;
   private final Scheduler.Workers jobs;
@@ -360,11 +368,24 @@ public final class OperatorNode implements AutoCloseable {
     this.models = models;
     this.tee = tee;
     this.zk = zk;
-    this.snapshots = new SnapshotSource(journal, source::snapshot, metrics);
+    this.snapshots =
+        new SnapshotSource(
+            journal,
+            source::snapshot,
+            metrics,
+            r ->
+                lastFacts.put(
+                    "lastRestore",
+                    fact(
+                        "job", r.checkpoint().jobId().toString(),
+                        "kind", "snapshot",
+                        "step", r.checkpoint().step(),
+                        "checkpoint", r.checkpoint().blobKey().toString(),
+                        "from", r.fromDa() ? "DA" : "local")));
     this.verifier =
         vote ? Optional.of(new Reexecutor(chain, source, models, metrics)) : Optional.empty();
     this.keeper = new JobKeeper(chain, metrics);
-    this.objective = new ObjectiveJob(chain, court.apps(), court.court(), source);
+    this.objective = new ObjectiveJob(chain, court.reads(), source);
     this.traceWorker = scheduler.workers("operator-traces", 1);
     this.matches =
         new MatchKeeper(
@@ -468,7 +489,20 @@ public final class OperatorNode implements AutoCloseable {
     h.put("jobs", Map.copyOf(jobStates));
     h.put("matchesDefended", matches.attached().size());
     h.put("matchesResuming", matches.rebuilding());
+    for (String name : List.of("lastRestore", "lastProof", "lastResult")) {
+      Optional.ofNullable(lastFacts.get(name)).ifPresent(f -> h.put(name, f));
+    }
+    tee.flatMap(TeeJob::lastLaunch).ifPresent(l -> h.put("lastTeeLaunch", l.toHealth()));
     return h;
+  }
+
+  /** An ordered, unmodifiable /health object from name, value pairs. */
+  private static Map<String, Object> fact(Object... nameValue) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    for (int i = 0; i < nameValue.length; i += 2) {
+      m.put((String) nameValue[i], nameValue[i + 1]);
+    }
+    return java.util.Collections.unmodifiableMap(m);
   }
 
   /** One round of the events loop: new events handled, due queued jobs assigned. */
@@ -638,7 +672,8 @@ public final class OperatorNode implements AutoCloseable {
 
   /**
    * Finalizes each result of ours whose challenge window is over with no dispute open (status
-   * SUBMITTED), and forgets those that moved on (final, failed, re-queued after a lost dispute).
+   * SUBMITTED), and forgets those that moved on (final, failed, re-queued after a lost dispute or
+   * one that ended undecided: NO_QUORUM and NO_MAJORITY drop the result, settlement.md §5).
    */
   private void finalizeOurs() {
     for (BigInteger jobId : new java.util.TreeSet<>(awaitingFinalization)) {
@@ -972,6 +1007,14 @@ public final class OperatorNode implements AutoCloseable {
             jobId,
             job.lastStep(),
             job.lastCheckpointBlobKey());
+        lastFacts.put(
+            "lastRestore",
+            fact(
+                "job", jobId.toString(),
+                "kind", "TEE sealed state",
+                "step", job.lastStep(),
+                "checkpoint", job.lastCheckpointBlobKey().toString(),
+                "from", "DA"));
       } catch (RuntimeException e) {
         restart(job, e);
         job = chain.job(jobId);
@@ -1132,6 +1175,15 @@ public final class OperatorNode implements AutoCloseable {
         Math.round(proven.proveSeconds() * 1000));
     journal.put(new JobJournal.Entry(jobId, attempt, 0, Bytes32.ZERO, outputKey, true));
     jobStates.put(jobId.toString(), "finalized by proof (" + tx.gasUsed() + " gas)");
+    lastFacts.put(
+        "lastProof",
+        fact(
+            "job", jobId.toString(),
+            "proveMillis", Math.round(proven.proveSeconds() * 1000),
+            "summary", proven.summary(),
+            "outputHash", Hashes.keccak256(output).toString(),
+            "output", outputKey.toString(),
+            "gas", tx.gasUsed()));
     LOG.info(
         "job {}: proven in {} s ({}), output {} on DA as {}, verified onchain and finalized in one transaction ({} gas)",
         jobId,
@@ -1421,6 +1473,14 @@ public final class OperatorNode implements AutoCloseable {
         new JobJournal.Entry(
             jobId, attempt, commitment.stepCount(), commitment.finalStateHash(), outputKey, true));
     jobStates.put(jobId.toString(), "submitted " + commitment.commitment());
+    lastFacts.put(
+        "lastResult",
+        fact(
+            "job", jobId.toString(),
+            "steps", commitment.stepCount(),
+            "outputHash", commitment.outputHash().toString(),
+            "checkpointRoot", commitment.checkpointRoot().toString(),
+            "appSigned", appSignature.isPresent()));
     LOG.info(
         "job {}: submitted result after {} steps, output {}, checkpoint root {}{}",
         jobId,

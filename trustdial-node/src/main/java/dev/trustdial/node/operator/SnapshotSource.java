@@ -5,6 +5,7 @@ import dev.trustdial.node.metrics.NodeMetrics;
 import dev.trustdial.vm.checkpoint.SnapshotChain;
 import java.math.BigInteger;
 import java.util.Optional;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -39,15 +40,26 @@ final class SnapshotSource {
   /** The checkpoint named onchain: the job's last heartbeat. */
   record Checkpoint(BigInteger jobId, long step, Bytes32 blobKey) {}
 
+  /** A checkpoint restored, and from where: our own copy ({@code fromDa} false) or DA. */
+  record Restored(Checkpoint checkpoint, boolean fromDa) {}
+
   private final Local local;
   private final Function<Bytes32, byte[]> da;
   private final NodeMetrics metrics;
+  private final Consumer<Restored> restored;
   private final SnapshotChain.Limits limits = SnapshotChain.Limits.DEFAULT;
 
   SnapshotSource(Local local, Function<Bytes32, byte[]> da, NodeMetrics metrics) {
+    this(local, da, metrics, r -> {});
+  }
+
+  /** {@code restored} hears of each checkpoint restored (the node's /health shows the last). */
+  SnapshotSource(
+      Local local, Function<Bytes32, byte[]> da, NodeMetrics metrics, Consumer<Restored> restored) {
     this.local = local;
     this.da = da;
     this.metrics = metrics;
+    this.restored = restored;
     metrics.declareCounter(DAMAGED, DAMAGED_HELP);
   }
 
@@ -64,11 +76,12 @@ final class SnapshotSource {
             .flatMap(e -> local.snapshot(cp.jobId()));
     if (mine.isPresent()) {
       try {
-        T restored =
+        T machine =
             restore.apply(
                 SnapshotChain.fullSnapshotBytes(mine.get(), localLinks(cp.jobId()), limits));
         LOG.info("job {}: resuming from our own snapshot at step {}", cp.jobId(), cp.step());
-        return restored;
+        restored.accept(new Restored(cp, false));
+        return machine;
       } catch (RuntimeException e) {
         metrics.count(DAMAGED, DAMAGED_HELP);
         LOG.warn(
@@ -86,9 +99,12 @@ final class SnapshotSource {
         cp.blobKey());
     // A delta names its parent's DA blob key as the locator; the chain check makes a wrong blob a
     // refused link.
-    return restore.apply(
-        SnapshotChain.fullSnapshotBytes(
-            da.apply(cp.blobKey()), (hash, locator) -> da.apply(locator), limits));
+    T machine =
+        restore.apply(
+            SnapshotChain.fullSnapshotBytes(
+                da.apply(cp.blobKey()), (hash, locator) -> da.apply(locator), limits));
+    restored.accept(new Restored(cp, true));
+    return machine;
   }
 
   private SnapshotChain.LinkSource localLinks(BigInteger jobId) {

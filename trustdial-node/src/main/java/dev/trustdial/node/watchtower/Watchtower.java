@@ -103,6 +103,10 @@ public final class Watchtower implements AutoCloseable {
   private final JobWatch watch;
 
   private final Map<String, String> verdicts = new ConcurrentHashMap<>();
+
+  /** The last objective challenge posted, as /health shows it (empty until one is). */
+  private volatile Map<String, Object> lastChallenge = Map.of();
+
   private final ObjectiveJob objective;
 
   /**
@@ -150,6 +154,15 @@ public final class Watchtower implements AutoCloseable {
    * commitment.
    */
   private record ObjectiveCheck(long attempt, ResultCommitment claimed) {}
+
+  private record Sent(long attempt, StrideTrace trace) {}
+
+  /**
+   * The trace of each objective challenge we sent, by job id, until its match is attached: a
+   * challenge mined whose reply was lost (the retry then finds it challenged already) is adopted
+   * from its JobChallenged event ({@link #adoptOwnChallenge}).
+   */
+  private final Map<BigInteger, Sent> sending = new ConcurrentHashMap<>();
 
   /**
    * At most this many objective results wait for their re-execution at once; more are retried with
@@ -210,7 +223,7 @@ public final class Watchtower implements AutoCloseable {
     this.pollInterval = pollInterval;
     this.faults = faults;
     this.keeper = new JobKeeper(chain, metrics);
-    this.objective = new ObjectiveJob(chain, court.apps(), court.court(), new JobSource(da));
+    this.objective = new ObjectiveJob(chain, court.reads(), new JobSource(da));
     this.scheduler = scheduler;
     this.follower = new EventFollower(chain, EventFollower.Cursor.inMemory(0));
     this.traceWorker = scheduler.workers("watchtower-traces", 1);
@@ -283,6 +296,9 @@ public final class Watchtower implements AutoCloseable {
     putStatus(h, running && thread.alive(), pollError, failedWork);
     h.put("lastPollMillis", lastPollMillis);
     h.put("verdicts", Map.copyOf(verdicts));
+    if (!lastChallenge.isEmpty()) {
+      h.put("lastChallenge", lastChallenge);
+    }
     h.put("matchesPlaying", matches.attached().size());
     h.put("tracesBuilding", checks.size() + matches.rebuilding());
     return h;
@@ -323,6 +339,7 @@ public final class Watchtower implements AutoCloseable {
           follower.poll(e -> {
             keeper.onEvent(e);
             watch.onEvent(e);
+            adoptOwnChallenge(e);
           });
       // A finished re-execution challenges before anything else this round: the challenge window is
       // the tightest deadline.
@@ -480,6 +497,10 @@ public final class Watchtower implements AutoCloseable {
       checkObjective(jobId, pin, claimed);
       return;
     }
+    if (faults.falseChallenge()) {
+      falseChallenge(jobId, claimed);
+      return;
+    }
     JobOutcome outcome = verifier.outcome(jobId);
     ResultCommitment ours = outcome.commitment();
     boolean mismatch = !ours.commitment().equals(claimed.commitment());
@@ -495,16 +516,7 @@ public final class Watchtower implements AutoCloseable {
         claimed.outputHash(),
         ours.outputHash());
     ResultCommitment challengeWith = ours;
-    if (!mismatch && faults.falseChallenge()) {
-      // A wrong claim of our own: flip the step count, the smallest well-formed difference.
-      challengeWith =
-          new ResultCommitment(
-              ours.outputHash(),
-              ours.finalStateHash(),
-              ours.stepCount() + 1,
-              ours.checkpointRoot());
-      LOG.warn("job {}: challenging a CORRECT result (test-only fault)", jobId);
-    } else if (!mismatch) {
+    if (!mismatch) {
       return;
     }
     if (chain.hasChallenged(jobId, chain.account())) {
@@ -524,6 +536,39 @@ public final class Watchtower implements AutoCloseable {
     } catch (ContractRevertException e) {
       // The window closed, or another dispute already overturned the result.
       LOG.info("job {}: challenge refused: {}", jobId, e.errorName());
+    }
+  }
+
+  /**
+   * The test-only false challenger (--false-challenge): disputes the job's current result at once,
+   * inside its challenge window, with a claim one step longer (well-formed, and wrong for a right
+   * result), without re-executing first: a re-execution, or a restart's replay of old events, can
+   * outlast the window, and a challenge after it is only refused.
+   */
+  private void falseChallenge(BigInteger jobId, ResultCommitment claimed) {
+    JobInfo job = chain.job(jobId);
+    boolean open =
+        (job.status() == dev.trustdial.chain.JobStatus.SUBMITTED
+                || job.status() == dev.trustdial.chain.JobStatus.DISPUTED)
+            && chain.chainTime() <= job.challengeDeadline()
+            && job.result().map(claimed::equals).orElse(false);
+    if (!open || chain.hasChallenged(jobId, chain.account())) {
+      LOG.info("job {}: no false challenge (not open for one, or ours is in)", jobId);
+      return;
+    }
+    ResultCommitment wrong =
+        new ResultCommitment(
+            claimed.outputHash(),
+            claimed.finalStateHash(),
+            claimed.stepCount() + 1,
+            claimed.checkpointRoot());
+    LOG.warn("job {}: challenging its result with a WRONG claim (test-only fault)", jobId);
+    try {
+      BigInteger disputeId = chain.challenge(jobId, wrong).id();
+      metrics.count("challenges_total", "challenges posted");
+      LOG.info("job {}: false challenge posted (dispute {})", jobId, disputeId);
+    } catch (ContractRevertException e) {
+      LOG.info("job {}: false challenge refused: {}", jobId, e.errorName());
     }
   }
 
@@ -578,6 +623,33 @@ public final class Watchtower implements AutoCloseable {
   }
 
   /**
+   * Our own objective challenge seen onchain without its match attached (the transaction was mined
+   * but its reply lost): its match is journaled and played from the trace we challenged with.
+   */
+  private void adoptOwnChallenge(SettlementEvent e) {
+    if (!(e instanceof SettlementEvent.JobChallenged c)
+        || !c.challenger().equals(chain.account())
+        || matches.has(c.disputeId())) {
+      return;
+    }
+    Sent sent = sending.remove(c.jobId());
+    if (sent == null) {
+      return; // not an objective challenge of this process (or attached already)
+    }
+    matches.attach(
+        new MatchRecord(
+            c.disputeId(),
+            c.jobId(),
+            sent.attempt(),
+            ObjectiveMatch.Side.CHALLENGER,
+            sent.trace().root(),
+            0),
+        sent.trace());
+    LOG.info(
+        "job {}: adopted our challenge (match {}) whose reply was lost", c.jobId(), c.disputeId());
+  }
+
+  /**
    * Compares our trace of an objective result with the claimed one; on a mismatch challenges with
    * our commitment ({@link GamePlayer#challengeCommitmentOf}: also when our run does not halt
    * within maxSteps) and journals and plays the match.
@@ -605,7 +677,9 @@ public final class Watchtower implements AutoCloseable {
       return;
     }
     try {
+      sending.put(jobId, new Sent(check.attempt(), ours));
       BigInteger disputeId = chain.challenge(jobId, GamePlayer.challengeCommitmentOf(ours)).id();
+      sending.remove(jobId);
       metrics.count("challenges_total", "challenges posted");
       matches.attach(
           new MatchRecord(
@@ -618,7 +692,15 @@ public final class Watchtower implements AutoCloseable {
           disputeId,
           ours.strideHeight(),
           ours.run().shape().strideLog2());
+      Map<String, Object> challenge = new LinkedHashMap<>();
+      challenge.put("job", jobId.toString());
+      challenge.put("traceRoot", ours.root().toString());
+      challenge.put("match", disputeId.toString());
+      challenge.put("strideHeight", ours.strideHeight());
+      challenge.put("strideLog2", ours.run().shape().strideLog2());
+      lastChallenge = java.util.Collections.unmodifiableMap(challenge);
     } catch (ContractRevertException e) {
+      sending.remove(jobId);
       LOG.info("job {}: challenge refused: {}", jobId, e.errorName());
     }
   }

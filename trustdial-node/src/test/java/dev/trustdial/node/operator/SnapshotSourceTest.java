@@ -125,6 +125,26 @@ class SnapshotSourceTest {
   }
 
   @Test
+  void theListenerHearsWhereEachRestoredCheckpointCameFromAndNothingOfAFailure() {
+    // What the operator's /health shows as lastRestore.
+    List<SnapshotSource.Restored> heard = new ArrayList<>();
+    new SnapshotSource(new FakeLocal().with(KEY, INTACT.clone()), da, metrics, heard::add)
+        .restore(ONCHAIN, SnapshotSourceTest::restore);
+    new SnapshotSource(new FakeLocal().with(KEY, new byte[] {1, 2}), da, metrics, heard::add)
+        .restore(ONCHAIN, SnapshotSourceTest::restore);
+    assertThat(heard)
+        .containsExactly(
+            new SnapshotSource.Restored(ONCHAIN, false),
+            new SnapshotSource.Restored(ONCHAIN, true));
+
+    da.blobs.put(KEY, new byte[] {0});
+    SnapshotSource failing = new SnapshotSource(new FakeLocal(), da, metrics, heard::add);
+    assertThatThrownBy(() -> failing.restore(ONCHAIN, SnapshotSourceTest::restore))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThat(heard).hasSize(2);
+  }
+
+  @Test
   void onlyWhenTheDaCopyFailsTooDoesTheFailureReachTheCaller() {
     da.blobs.put(KEY, new byte[] {0});
     FakeLocal local = new FakeLocal().with(KEY, new byte[] {1});

@@ -9,6 +9,10 @@ import dev.trustdial.chain.JobInfo;
 import dev.trustdial.chain.JobParams;
 import dev.trustdial.chain.JobPin;
 import dev.trustdial.chain.JobStatus;
+import dev.trustdial.chain.ObjectiveAppConfig;
+import dev.trustdial.chain.ObjectiveApps;
+import dev.trustdial.chain.ObjectiveCourtClient;
+import dev.trustdial.chain.ObjectiveMatch;
 import dev.trustdial.chain.Obligations;
 import dev.trustdial.chain.OperatorInfo;
 import dev.trustdial.chain.OperatorStatus;
@@ -29,6 +33,8 @@ import dev.trustdial.core.bytes.Bytes32;
 import dev.trustdial.core.crypto.Address;
 import dev.trustdial.core.crypto.Signature;
 import dev.trustdial.core.hash.Hashes;
+import dev.trustdial.node.objective.GameBoard;
+import dev.trustdial.node.objective.ObjectiveReads;
 import java.math.BigInteger;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -68,13 +74,22 @@ import java.util.function.Supplier;
  * disputes (challenge, vote, resolve, settleVote), and stake withdrawals (queueWithdrawal with its
  * share rounding and dust burning, the pending half that slashes still reach, completeWithdrawal
  * after the delay and once every obligation open at queueing time has ended). App creation is
- * permissionless.
+ * permissionless. REEXEC_OBJECTIVE jobs end to end ({@link SimObjectiveCourt}): ObjectiveConfig
+ * contracts ({@link #deployObjectiveConfig}), AppRegistry.setAppConfig, InputOracle.postInput
+ * (calldata inputs), the job's pinned config and court, submitObjectiveResult with the court's
+ * checkResult, challenges opening one ObjectiveCourt match each (played through {@link #gameBoard}:
+ * start, bisect, openStride, proveStep with the one-step proof checked by the Java step function
+ * WitnessChecker, timeout, closeMoot with the chess clocks and the step-level extension), and their
+ * verdicts in JobManager (OperatorWins, OperatorRefuted, BothWrong, moot); {@link #objectiveReads}
+ * answers a node's ObjectiveJob reads.
  *
- * <p>Not modelled, refused with {@link UnsupportedOperationException}: the TEE, REEXEC_OBJECTIVE
- * and adapter (ZK) result paths (submitCheckedResult, submitObjectiveResult, submitTeeResult,
- * teeResultDigest) and apps of those modes (a TEE app can be created, but its jobs revert
- * NoTeeSigner as onchain without a signer); delegation by others, allocations, deregistration and
- * governance (parameters are fixed at construction).
+ * <p>Not modelled, refused with {@link UnsupportedOperationException}: the TEE and adapter (ZK)
+ * result paths (submitCheckedResult, submitTeeResult, teeResultDigest) and apps of the adapter
+ * modes (a TEE app can be created, but its jobs revert NoTeeSigner as onchain without a signer);
+ * objective apps with blob inputs (InputOracle.postInputBlobs, EIP-4844), the ObjectiveCourt's own
+ * events (MatchOpened, Bisected, ...: JobManager's are recorded) and its clocks() view; delegation
+ * by others, allocations, deregistration and governance (parameters are fixed at construction;
+ * REEXEC_OBJECTIVE is enabled and its court registered, as on the devnet).
  *
  * <p>Not thread-safe: the simulation drives it from one thread.
  */
@@ -218,12 +233,24 @@ public final class SimChain {
   // IntersubjectiveCourt
   private final List<Dispute> disputes = new ArrayList<>();
 
+  // ObjectiveCourt, InputOracle, ObjectiveConfigs (REEXEC_OBJECTIVE), and each app's appConfig
+  private final SimObjectiveCourt objective;
+  private final Map<BigInteger, Address> appConfigs = new HashMap<>();
+
   public SimChain(Config config) {
     this(config, null);
   }
 
   /** {@code blockHashes}: the hash of each block number (null: keccak256(seed, number)). */
   public SimChain(Config config, LongFunction<Bytes32> blockHashes) {
+    this(config, blockHashes, OBJECTIVE_COURT);
+  }
+
+  /**
+   * As {@link #SimChain(Config, LongFunction)} with the ObjectiveCourt at {@code objectiveCourt}
+   * (the differential test passes the deployed one's).
+   */
+  public SimChain(Config config, LongFunction<Bytes32> blockHashes, Address objectiveCourt) {
     this.config = config;
     this.params = config.params();
     this.blockHashes =
@@ -245,6 +272,12 @@ public final class SimChain {
     minStake.put(Role.TEE, config.minComputeStake());
     minStake.put(Role.VERIFIER, config.minVerifierStake());
     minStake.put(Role.DA, config.minDaStake());
+    this.objective =
+        new SimObjectiveCourt(
+            objectiveCourt,
+            SettlementDeployer.OBJECTIVE_CLOCK_SECONDS,
+            SettlementDeployer.OBJECTIVE_STEP_EXTENSION_SECONDS,
+            new ObjectiveJobs());
   }
 
   public Config config() {
@@ -323,7 +356,9 @@ public final class SimChain {
    * id.
    */
   public BigInteger createApp(Address owner, TrustMode mode, Bytes32 programDigest) {
-    if (mode != TrustMode.REEXEC_INTERSUBJECTIVE && mode != TrustMode.TEE) {
+    if (mode != TrustMode.REEXEC_INTERSUBJECTIVE
+        && mode != TrustMode.TEE
+        && mode != TrustMode.REEXEC_OBJECTIVE) {
       throw new UnsupportedOperationException(
           "apps of mode " + mode + " are not modelled by the simulator");
     }
@@ -361,6 +396,10 @@ public final class SimChain {
     if (app.mode == TrustMode.TEE) {
       throw revert(action, "NoTeeSigner", appId);
     }
+    Address appConfig = appConfigs.getOrDefault(appId, Address.ZERO);
+    if (app.mode == TrustMode.REEXEC_OBJECTIVE && appConfig.isZero()) {
+      throw revert(action, "NoAppConfig", appId);
+    }
     if (inputBlobKey.isZero()) {
       throw revert(action, "ZeroBlobKey");
     }
@@ -382,6 +421,7 @@ public final class SimChain {
       j.expiresAt = time + params.maxJobDurationSeconds();
       j.programDigest = app.programDigest;
       j.mode = app.mode;
+      j.appConfig = app.mode == TrustMode.REEXEC_OBJECTIVE ? appConfig : Address.ZERO;
       jobs.add(j);
       emit(
           new SettlementEvent.JobSubmitted(
@@ -1042,12 +1082,15 @@ public final class SimChain {
     Address resultOperator = Address.ZERO;
     long challengeDeadline;
     int openDisputes;
+    long undecidedAttempt; // JobManager._undecidedAttempt: attempt + 1 with an undecided dispute, 0
+    // none
     final Set<Address> failed = new HashSet<>();
     final Map<Address, Long> challengedAttempt = new HashMap<>();
     // the pin
     Bytes32 programDigest;
     TrustMode mode;
     long obligationSeq;
+    Address appConfig = Address.ZERO; // an objective job's ObjectiveConfig
 
     JobInfo info() {
       Optional<ResultCommitment> result =
@@ -1183,6 +1226,29 @@ public final class SimChain {
     }
   }
 
+  /**
+   * JobManager._dropUndecided: a result whose disputes closed with one undecided (NO_QUORUM,
+   * NO_MAJORITY) neither finalizes nor costs stake; it is dropped with its checkpoints and the job
+   * queued again without its operator.
+   */
+  private void dropUndecided(Job j) {
+    Address op = j.resultOperator;
+    closeObligation(op, j.obligationSeq);
+    j.failed.add(op);
+    j.outputHash = Bytes32.ZERO;
+    j.finalStateHash = Bytes32.ZERO;
+    j.stepCount = 0;
+    j.checkpointRoot = Bytes32.ZERO;
+    j.outputBlobKey = Bytes32.ZERO;
+    j.resultOperator = Address.ZERO;
+    j.challengeDeadline = 0;
+    j.openDisputes = 0;
+    j.lastStep = 0;
+    j.lastStateHash = Bytes32.ZERO;
+    j.lastCheckpointBlobKey = Bytes32.ZERO;
+    requeue(j);
+  }
+
   private BigInteger slashResultOperator(Job j, Address op) {
     BigInteger slashed = slash(op, j.role(), params.disputeSlashWad(), "dispute", jobsAddr);
     closeObligation(op, j.obligationSeq);
@@ -1226,6 +1292,8 @@ public final class SimChain {
       send(c.challenger, reward);
       payOut(c.challenger, c.bond.add(j.fee));
       payOut(j.submitter, j.deposit);
+    } else if (verdict == Verdict.OPERATOR_REFUTED) {
+      slashed = refuteResult(j, c);
     } else if (verdict == Verdict.BOTH_WRONG) {
       Address op = j.resultOperator;
       slashed = slashResultOperator(j, op);
@@ -1248,10 +1316,14 @@ public final class SimChain {
       requeue(j);
     } else {
       payOut(c.challenger, c.bond);
+      j.undecidedAttempt = j.attempt + 1;
       closeDispute(j);
     }
     emit(new SettlementEvent.DisputeResolved(null, disputeId, c.jobId, verdict, moot, slashed));
-    send(courtAddr, voterPool);
+    if (!moot && j.status == JobStatus.SUBMITTED && j.undecidedAttempt == j.attempt + 1) {
+      dropUndecided(j);
+    }
+    send(j.mode == TrustMode.REEXEC_OBJECTIVE ? objective.address() : courtAddr, voterPool);
     return new Object[] {voterPool, moot};
   }
 
@@ -1311,7 +1383,12 @@ public final class SimChain {
     if (disputeId.signum() <= 0 || disputeId.compareTo(BigInteger.valueOf(disputes.size())) > 0) {
       throw revert(action, "UnknownDispute", disputeId);
     }
-    return disputes.get(disputeId.intValueExact() - 1);
+    Dispute d = disputes.get(disputeId.intValueExact() - 1);
+    if (d == null) {
+      // an objective dispute: the IntersubjectiveCourt does not know it
+      throw revert(action, "UnknownDispute", disputeId);
+    }
+    return d;
   }
 
   private BigInteger voteWeight(Dispute d, Address voter) {
@@ -1445,6 +1522,296 @@ public final class SimChain {
     return w;
   }
 
+  // ------------------------------------------------------------------ REEXEC_OBJECTIVE
+  // (ObjectiveCourt, InputOracle, ObjectiveConfig: SimObjectiveCourt; JobManager's objective rules)
+
+  /** Where the simulated ObjectiveCourt lives (JobManager's adapter of REEXEC_OBJECTIVE). */
+  public static final Address OBJECTIVE_COURT = Config.named("ObjectiveCourt");
+
+  static ContractRevertException revertOf(String action, String error, Object... args) {
+    return revert(action, error, args);
+  }
+
+  /** Deploys an ObjectiveConfig contract (one block); returns its address. */
+  public Address deployObjectiveConfig(ObjectiveAppConfig objectiveConfig) {
+    return execute(() -> objective.deployConfig(objectiveConfig, Optional.empty()));
+  }
+
+  /**
+   * As {@link #deployObjectiveConfig(ObjectiveAppConfig)} at {@code at} (the differential test
+   * passes the address the chain deployed it at).
+   */
+  public Address deployObjectiveConfig(ObjectiveAppConfig objectiveConfig, Address at) {
+    return execute(() -> objective.deployConfig(objectiveConfig, Optional.of(at)));
+  }
+
+  /** Where the ObjectiveCourt lives. */
+  public Address objectiveCourt() {
+    return objective.address();
+  }
+
+  /**
+   * AppRegistry.setAppConfig by {@code owner}: names the ObjectiveConfig of an objective app (the
+   * model's only contracts that can be a config).
+   */
+  public void setAppConfig(Address owner, BigInteger appId, Address configAt) {
+    final String action = "setAppConfig";
+    App a = appOrRevert(action, appId);
+    if (!a.owner().equals(owner)) {
+      throw revert(action, "NotAppOwner", appId, owner);
+    }
+    if (a.mode().code() < TrustMode.REEXEC_OBJECTIVE.code()) {
+      throw revert(action, "NotAdapterMode", appId);
+    }
+    if (!objective.isConfig(configAt)) {
+      throw revert(action, "NotAContract", configAt);
+    }
+    execute(() -> appConfigs.put(appId, configAt));
+  }
+
+  /**
+   * InputOracle.postInput by anyone: records a job envelope's input root and length under its
+   * keccak256 (a no-op when posted before); returns the digest.
+   */
+  public Bytes32 postInput(byte[] envelope) {
+    Bytes32 digest = objective.checkEnvelope(envelope);
+    execute(() -> objective.postInput(envelope, nextBlock()));
+    return digest;
+  }
+
+  /** The ObjectiveCourt as {@code account} plays it: the simulator's board for GamePlayer. */
+  public GameBoard gameBoard(Address account) {
+    return new Board(account);
+  }
+
+  /** The objective reads a node makes beside its settlement port (ObjectiveJob). */
+  public ObjectiveReads objectiveReads() {
+    return new ObjectiveReads() {
+      @Override
+      public ObjectiveAppConfig config(Address configAt) {
+        return objective
+            .config(configAt)
+            .orElseThrow(() ->
+                new InvalidInputException(
+                    "there is no contract at "
+                        + configAt
+                        + " (an objective app's config is an ObjectiveConfig)"));
+      }
+
+      @Override
+      public Optional<ObjectiveApps.InputEntry> inputOf(Bytes32 digest) {
+        return objective.inputOf(digest);
+      }
+
+      @Override
+      public Optional<ObjectiveApps.InputEntry> blobInputOf(Bytes32 blobKey) {
+        return Optional.empty(); // blob inputs (EIP-4844) are not modelled
+      }
+
+      @Override
+      public Bytes32 prestateHash(BigInteger jobId) {
+        return objective.prestateHash("prestateHash", jobId);
+      }
+    };
+  }
+
+  /** Every ObjectiveCourt match, by dispute id (invariant reads). */
+  public List<ObjectiveMatch> objectiveMatches() {
+    return objective.matches();
+  }
+
+  /** ObjectiveCourt.prestate (296 bytes). */
+  public byte[] objectivePrestate(BigInteger jobId) {
+    return objective.prestate("prestate", jobId);
+  }
+
+  private SimObjectiveCourt.JobView objectiveView(Job j) {
+    return new SimObjectiveCourt.JobView(
+        j.id,
+        j.inputBlobKey,
+        j.inputDigest,
+        j.maxSteps,
+        j.status,
+        j.attempt,
+        j.checkpointRoot,
+        j.mode,
+        j.programDigest,
+        j.appConfig);
+  }
+
+  /** What the court reads of JobManager and calls back into it. */
+  private final class ObjectiveJobs implements SimObjectiveCourt.Jobs {
+    @Override
+    public SimObjectiveCourt.JobView job(String action, BigInteger jobId) {
+      return objectiveView(jobOrRevert(action, jobId));
+    }
+
+    @Override
+    public SimObjectiveCourt.Resolution resolveDispute(BigInteger disputeId, Verdict verdict) {
+      Object[] r = SimChain.this.resolveDispute(disputeId, verdict);
+      return new SimObjectiveCourt.Resolution((BigInteger) r[0], (Boolean) r[1]);
+    }
+
+    @Override
+    public void transfer(Address from, Address to, BigInteger amount) {
+      SimChain.this.transfer(from, to, amount);
+    }
+  }
+
+  /** JobManager.submitObjectiveResult: the court checks the result and derives the commitment. */
+  private TxOutcome objectiveResult(
+      Address me,
+      BigInteger jobId,
+      byte[] finalState,
+      Bytes32 traceRoot,
+      List<Bytes32> finalLeafProof,
+      Bytes32 outputBlobKey) {
+    final String action = "submitObjectiveResult";
+    Job j = activeAssignment(action, jobId, me);
+    if (j.mode != TrustMode.REEXEC_OBJECTIVE) {
+      throw revert(action, "WrongMode", jobId, j.mode.code());
+    }
+    ResultCommitment result =
+        objective.checkResult(action, objectiveView(j), finalState, traceRoot, finalLeafProof);
+    if (result.stepCount() > j.maxSteps) {
+      throw revert(action, "StepsExceeded", result.stepCount(), j.maxSteps);
+    }
+    if (result.stepCount() < j.lastStep) {
+      throw revert(action, "StepNotMonotonic", j.lastStep, result.stepCount());
+    }
+    execute(() -> {
+      j.outputHash = result.outputHash();
+      j.finalStateHash = result.finalStateHash();
+      j.stepCount = result.stepCount();
+      j.checkpointRoot = result.checkpointRoot();
+      j.outputBlobKey = outputBlobKey;
+      j.resultOperator = me;
+      activeJobs.merge(me, -1, Integer::sum);
+      emit(new SettlementEvent.ResultSubmitted(null, j.id, me, result, outputBlobKey));
+      j.status = JobStatus.SUBMITTED;
+      j.challengeDeadline = time + params.challengeWindowSeconds();
+      return null;
+    });
+    return outcome(action);
+  }
+
+  /**
+   * JobManager._dropResult(refuted = true), OperatorRefuted: the operator is slashed, the
+   * challenger gets its bond back and min(bond, partyRewardWad of the slash), the rest of the slash
+   * is burned; the result is dropped and the job queued again without its operator.
+   */
+  private BigInteger refuteResult(Job j, Challenge c) {
+    Address op = j.resultOperator;
+    BigInteger slashed = slashResultOperator(j, op);
+    BigInteger reward = c.bond.min(JobParams.ofWad(slashed, params.partyRewardWad()));
+    send(BURN_ADDRESS, slashed.subtract(reward));
+    send(c.challenger, reward);
+    payOut(c.challenger, c.bond);
+    j.failed.add(op);
+    j.outputHash = Bytes32.ZERO;
+    j.finalStateHash = Bytes32.ZERO;
+    j.stepCount = 0;
+    j.checkpointRoot = Bytes32.ZERO;
+    j.outputBlobKey = Bytes32.ZERO;
+    j.resultOperator = Address.ZERO;
+    j.challengeDeadline = 0;
+    j.openDisputes = 0;
+    j.lastStep = 0;
+    j.lastStateHash = Bytes32.ZERO;
+    j.lastCheckpointBlobKey = Bytes32.ZERO;
+    requeue(j);
+    return slashed;
+  }
+
+  /** A court move as one transaction of {@code me} at the current time. */
+  private TxOutcome courtTx(String action, Runnable effects) {
+    execute(() -> {
+      effects.run();
+      return null;
+    });
+    return outcome(action);
+  }
+
+  /** {@link GameBoard} over the model's ObjectiveCourt, as one account. */
+  private final class Board implements GameBoard {
+    private final Address me;
+
+    Board(Address me) {
+      this.me = me;
+    }
+
+    @Override
+    public Address self() {
+      return me;
+    }
+
+    @Override
+    public long now() {
+      return chainTime();
+    }
+
+    @Override
+    public ObjectiveMatch match(BigInteger disputeId) {
+      return objective.match(disputeId);
+    }
+
+    @Override
+    public ObjectiveCourtClient.Predecessor predecessorOf(BigInteger disputeId) {
+      return objective.predecessorOf(disputeId);
+    }
+
+    @Override
+    public boolean moot(ObjectiveMatch match) {
+      return objective.moot(match);
+    }
+
+    @Override
+    public TxOutcome start(BigInteger disputeId, Bytes32 left, Bytes32 right) {
+      return courtTx("start", objective.start(me, time, disputeId, left, right));
+    }
+
+    @Override
+    public TxOutcome bisect(
+        BigInteger disputeId,
+        Bytes32 myLeft,
+        Bytes32 myRight,
+        Bytes32 nextLeft,
+        Bytes32 nextRight) {
+      return courtTx(
+          "bisect", objective.bisect(me, time, disputeId, myLeft, myRight, nextLeft, nextRight));
+    }
+
+    @Override
+    public TxOutcome openStride(
+        BigInteger disputeId,
+        Bytes32 stepRoot,
+        List<Bytes32> lastLeafProof,
+        Bytes32 left,
+        Bytes32 right) {
+      return courtTx(
+          "openStride",
+          objective.openStride(me, time, disputeId, stepRoot, lastLeafProof, left, right));
+    }
+
+    @Override
+    public TxOutcome proveStep(
+        BigInteger disputeId, byte[] preState, List<Bytes32> predecessorProof, byte[] stepProof) {
+      return courtTx(
+          "proveStep",
+          objective.proveStep(me, time, disputeId, preState, predecessorProof, stepProof));
+    }
+
+    @Override
+    public TxOutcome timeout(BigInteger disputeId) {
+      return courtTx("timeout", objective.timeout(time, disputeId));
+    }
+
+    @Override
+    public TxOutcome closeMoot(BigInteger disputeId) {
+      return courtTx("closeMoot", objective.closeMoot(disputeId));
+    }
+  }
+
   // ------------------------------------------------------------------ the port
 
   private final class Port implements SettlementPort {
@@ -1515,8 +1882,8 @@ public final class SimChain {
           j.mode,
           j.role(),
           j.obligationSeq,
-          Optional.empty(),
-          Optional.empty());
+          j.appConfig.isZero() ? Optional.empty() : Optional.of(j.appConfig),
+          j.appConfig.isZero() ? Optional.empty() : Optional.of(objective.address()));
     }
 
     @Override
@@ -1873,6 +2240,9 @@ public final class SimChain {
         BigInteger jobId, ResultCommitment result, Bytes32 outputBlobKey) {
       final String action = "submitResult";
       Job j = activeAssignment(action, jobId, me);
+      if (j.mode == TrustMode.REEXEC_OBJECTIVE) {
+        throw revert(action, "WrongMode", jobId, j.mode.code());
+      }
       if (result.stepCount() > j.maxSteps) {
         throw revert(action, "StepsExceeded", result.stepCount(), j.maxSteps);
       }
@@ -1909,8 +2279,7 @@ public final class SimChain {
         Bytes32 traceRoot,
         List<Bytes32> finalLeafProof,
         Bytes32 outputBlobKey) {
-      throw new UnsupportedOperationException(
-          "submitObjectiveResult (REEXEC_OBJECTIVE jobs) is not modelled by the simulator");
+      return objectiveResult(me, jobId, finalState, traceRoot, finalLeafProof, outputBlobKey);
     }
 
     @Override
@@ -1972,7 +2341,7 @@ public final class SimChain {
       if (ours.stepCount() > j.maxSteps) {
         throw revert(action, "StepsExceeded", ours.stepCount(), j.maxSteps);
       }
-      if (j.mode != TrustMode.REEXEC_INTERSUBJECTIVE) {
+      if (j.mode != TrustMode.REEXEC_INTERSUBJECTIVE && j.mode != TrustMode.REEXEC_OBJECTIVE) {
         throw revert(action, "UnsupportedMode", j.mode.code());
       }
       Bytes32 operatorCommitment = j.commitment();
@@ -1982,6 +2351,14 @@ public final class SimChain {
       }
       BigInteger bond = params.challengeBond();
       requireBalance(action, me, bond);
+      // ObjectiveCourt.openDispute runs after the bond's transfer
+      if (j.mode == TrustMode.REEXEC_OBJECTIVE) {
+        objective.checkOpen(
+            action,
+            BigInteger.valueOf(challenges.size() + 1L),
+            objectiveView(j),
+            ours.checkpointRoot());
+      }
       BigInteger id =
           execute(() -> {
             j.challengedAttempt.put(me, j.attempt + 1);
@@ -2000,6 +2377,19 @@ public final class SimChain {
             emit(
                 new SettlementEvent.JobChallenged(
                     null, j.id, disputeId, me, challengerCommitment, bond));
+            if (j.mode == TrustMode.REEXEC_OBJECTIVE) {
+              // The objective court plays this dispute; the intersubjective court has no entry.
+              disputes.add(null);
+              objective.open(
+                  disputeId,
+                  objectiveView(j),
+                  j.attempt,
+                  ours.checkpointRoot(),
+                  j.resultOperator,
+                  me,
+                  time);
+              return disputeId;
+            }
             Dispute d = new Dispute();
             d.id = disputeId;
             d.jobId = j.id;

@@ -264,13 +264,21 @@ class SimChainTest {
     assertRefused("NotResolved", () -> as(submitter).settleVote(disputeId, v1));
     chain.setTime(d.deadline() + 1);
     assertRefused("VotingClosed", () -> as(v1).vote(disputeId, h("late")));
-    // 1000 of 2000 cast is not more than half: no majority, the status quo stands and the bond
-    // returns.
+    // 1000 of 2000 cast is not more than half: no majority. Nobody is slashed, the bond returns,
+    // and the undecided result is dropped: the job is queued again without its operator (#19).
     BigInteger challengerBefore = chain.balanceOf(challenger);
+    BigInteger opBefore = chain.balanceOf(op);
     as(submitter).resolve(disputeId);
     assertThat(as(op).dispute(disputeId).verdict()).isEqualTo(Verdict.NO_MAJORITY);
     assertThat(chain.balanceOf(challenger)).isEqualTo(challengerBefore.add(p.challengeBond()));
-    assertThat(as(op).job(j.jobId()).status()).isEqualTo(JobStatus.SUBMITTED);
+    JobInfo dropped = as(op).job(j.jobId());
+    assertThat(dropped.status()).isEqualTo(JobStatus.QUEUED);
+    assertThat(dropped.attempt()).isEqualTo(j.attempt() + 1);
+    assertThat(dropped.resultOperator()).isEqualTo(Address.ZERO);
+    assertThat(as(op).operator(op).stake()).isEqualTo(STAKE);
+    chain.setTime(d.deadline() + p.challengeWindowSeconds() + 1);
+    assertRefused("WrongStatus", () -> as(submitter).finalizeJob(j.jobId()));
+    assertThat(chain.balanceOf(op)).isEqualTo(opBefore);
     assertRefused("AlreadyResolved", () -> as(submitter).resolve(disputeId));
     as(submitter).settleVote(disputeId, v1);
     assertRefused("VoteSettledAlready", () -> as(submitter).settleVote(disputeId, v1));
