@@ -30,8 +30,12 @@ class SimulationTest {
   // watchtowers disputed a lie: each dispute lacked quorum and the lie finalized (the status quo
   // stood; counted as lie_unprotected_no_quorum). Since issue #19 an undecided result is dropped
   // and the job re-runs, and a result finalizing after an undecided dispute is a violation.
+  // Seed 31 had an operator that was never down slashed for liveness: one of its event handlers
+  // failed on a lost RPC reply now and then, and each poll started its long batch of old events
+  // over, so it never reached its newer assignments. EventFollower now keeps the progress up to
+  // the failed event's block.
   @ParameterizedTest(name = "seed {0}")
-  @ValueSource(longs = {1, 2, 3, 4, 5, 6, 7, 8})
+  @ValueSource(longs = {1, 2, 3, 4, 5, 6, 7, 8, 31})
   void fixedSeedsKeepEveryInvariant(long seed) {
     Simulation.Report r =
         Simulation.run(seed, Simulation.Config.standard(guest(), new Random(seed)));
