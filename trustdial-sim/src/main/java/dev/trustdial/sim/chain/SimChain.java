@@ -1673,6 +1673,15 @@ public final class SimChain {
     }
     ResultCommitment result =
         objective.checkResult(action, objectiveView(j), finalState, traceRoot, finalLeafProof);
+    return acceptResult(action, j, me, result, outputBlobKey);
+  }
+
+  /**
+   * JobManager's common tail of submitResult and submitObjectiveResult: the step bounds, then the
+   * result stored, the operator's active job released and the challenge window opened.
+   */
+  private TxOutcome acceptResult(
+      String action, Job j, Address me, ResultCommitment result, Bytes32 outputBlobKey) {
     if (result.stepCount() > j.maxSteps) {
       throw revert(action, "StepsExceeded", result.stepCount(), j.maxSteps);
     }
@@ -2243,26 +2252,7 @@ public final class SimChain {
       if (j.mode == TrustMode.REEXEC_OBJECTIVE) {
         throw revert(action, "WrongMode", jobId, j.mode.code());
       }
-      if (result.stepCount() > j.maxSteps) {
-        throw revert(action, "StepsExceeded", result.stepCount(), j.maxSteps);
-      }
-      if (result.stepCount() < j.lastStep) {
-        throw revert(action, "StepNotMonotonic", j.lastStep, result.stepCount());
-      }
-      execute(() -> {
-        j.outputHash = result.outputHash();
-        j.finalStateHash = result.finalStateHash();
-        j.stepCount = result.stepCount();
-        j.checkpointRoot = result.checkpointRoot();
-        j.outputBlobKey = outputBlobKey;
-        j.resultOperator = me;
-        activeJobs.merge(me, -1, Integer::sum);
-        emit(new SettlementEvent.ResultSubmitted(null, j.id, me, result, outputBlobKey));
-        j.status = JobStatus.SUBMITTED;
-        j.challengeDeadline = time + params.challengeWindowSeconds();
-        return null;
-      });
-      return outcome(action);
+      return acceptResult(action, j, me, result, outputBlobKey);
     }
 
     @Override
