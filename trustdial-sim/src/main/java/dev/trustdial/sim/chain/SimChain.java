@@ -1227,13 +1227,10 @@ public final class SimChain {
   }
 
   /**
-   * JobManager._dropUndecided: a result whose disputes closed with one undecided (NO_QUORUM,
-   * NO_MAJORITY) neither finalizes nor costs stake; it is dropped with its checkpoints and the job
-   * queued again without its operator.
+   * JobManager._discardResult: the result of {@code op} dropped with its checkpoints (the next
+   * attempt starts over) and the job queued again without it.
    */
-  private void dropUndecided(Job j) {
-    Address op = j.resultOperator;
-    closeObligation(op, j.obligationSeq);
+  private void discardResult(Job j, Address op) {
     j.failed.add(op);
     j.outputHash = Bytes32.ZERO;
     j.finalStateHash = Bytes32.ZERO;
@@ -1247,6 +1244,17 @@ public final class SimChain {
     j.lastStateHash = Bytes32.ZERO;
     j.lastCheckpointBlobKey = Bytes32.ZERO;
     requeue(j);
+  }
+
+  /**
+   * JobManager._dropUndecided: a result whose disputes closed with one undecided (NO_QUORUM,
+   * NO_MAJORITY) neither finalizes nor costs stake; it is dropped with its checkpoints and the job
+   * queued again without its operator.
+   */
+  private void dropUndecided(Job j) {
+    Address op = j.resultOperator;
+    closeObligation(op, j.obligationSeq);
+    discardResult(j, op);
   }
 
   private BigInteger slashResultOperator(Job j, Address op) {
@@ -1301,19 +1309,7 @@ public final class SimChain {
       BigInteger forfeit = slashed.add(c.bond);
       voterPool = JobParams.ofWad(forfeit, params.voterRewardWad());
       send(BURN_ADDRESS, forfeit.subtract(voterPool));
-      j.failed.add(op);
-      j.outputHash = Bytes32.ZERO;
-      j.finalStateHash = Bytes32.ZERO;
-      j.stepCount = 0;
-      j.checkpointRoot = Bytes32.ZERO;
-      j.outputBlobKey = Bytes32.ZERO;
-      j.resultOperator = Address.ZERO;
-      j.challengeDeadline = 0;
-      j.openDisputes = 0;
-      j.lastStep = 0;
-      j.lastStateHash = Bytes32.ZERO;
-      j.lastCheckpointBlobKey = Bytes32.ZERO;
-      requeue(j);
+      discardResult(j, op);
     } else {
       payOut(c.challenger, c.bond);
       j.undecidedAttempt = j.attempt + 1;
@@ -1716,19 +1712,7 @@ public final class SimChain {
     send(BURN_ADDRESS, slashed.subtract(reward));
     send(c.challenger, reward);
     payOut(c.challenger, c.bond);
-    j.failed.add(op);
-    j.outputHash = Bytes32.ZERO;
-    j.finalStateHash = Bytes32.ZERO;
-    j.stepCount = 0;
-    j.checkpointRoot = Bytes32.ZERO;
-    j.outputBlobKey = Bytes32.ZERO;
-    j.resultOperator = Address.ZERO;
-    j.challengeDeadline = 0;
-    j.openDisputes = 0;
-    j.lastStep = 0;
-    j.lastStateHash = Bytes32.ZERO;
-    j.lastCheckpointBlobKey = Bytes32.ZERO;
-    requeue(j);
+    discardResult(j, op);
     return slashed;
   }
 
